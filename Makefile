@@ -1,0 +1,217 @@
+# memsnap — build, test, run.
+#
+#   make            build bin/memsnap-collect (static) and bin/memsnap
+#   make run        install Debian packages, build, capture this machine, report
+#   make check      install Debian packages, build, run every test
+#   make check SAN=1  the same with ASan+UBSan (objects in build-san/)
+#   make fuzz       run the libFuzzer targets for FUZZ_SECONDS each (default 300)
+#   make bench      run the benchmarks under tests/bench/
+#   V=1             show the commands
+#   WERROR=1        warnings are errors (on by default when $CI is set)
+#   NO_DEPS=1       do not run .ci/install-deps
+#
+# Sources are found by wildcard: a new collect/*.c, analyze/*.c or reports/*.c
+# is built without touching this file; tests/test_*.c become cmocka binaries,
+# tests/t[0-9]*.sh shell tests, tests/helpers/*.c static helper programs and
+# tests/fuzz/fuzz_*.c libFuzzer targets.
+
+VERSION := 0.1.0
+
+CC ?= cc
+ifeq ($(origin CC),default)
+CC := gcc
+endif
+CLANG ?= clang
+CFLAGS ?= -O2 -g
+LDFLAGS ?=
+SAN ?=
+WERROR ?= $(if $(CI),1,)
+FUZZ_SECONDS ?= 300
+FUZZ_SMOKE_RUNS ?= 20000
+
+ifeq ($(SAN),1)
+O := build-san
+BIN := build-san/bin
+SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
+	    -fno-sanitize-recover=undefined
+else
+O := build
+BIN := bin
+SANFLAGS :=
+endif
+
+CSTD := -std=c11 -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64
+WARNINGS := -Wall -Wextra -Wformat=2 -Wstrict-prototypes -Wmissing-prototypes \
+	    -Wvla -Wwrite-strings -fno-common -Wshadow -Wpointer-arith \
+	    -Wno-missing-field-initializers
+ifeq ($(WERROR),1)
+WARNINGS += -Werror
+endif
+INCLUDES := -Icollect -Ianalyze -Ireports -Ischema -I$(O)/gen
+ALL_CFLAGS = $(CSTD) $(WARNINGS) $(CFLAGS) $(SANFLAGS) $(INCLUDES) \
+	     -DMEMSNAP_VERSION='"$(VERSION)"' -MMD -MP
+
+# Static collector: libarchive's writer with gzip and zstd only.  The static
+# archive's other formats need libxml2/acl/nettle; collect/archive_stub.c keeps
+# the linker from pulling them in (see the comment there).
+COLLECT_LIBS := -larchive -lzstd -lz -lpthread
+ANALYZE_LIBS := -larchive -ljansson -lsqlite3 -lz -lm -lpthread
+TEST_LIBS := -lcmocka
+
+ifeq ($(V),1)
+Q :=
+say = @:
+else
+Q := @
+say = @printf '  %-8s %s\n'
+endif
+
+COLLECT_SRCS := $(filter-out collect/main.c,$(wildcard collect/*.c))
+ANALYZE_SRCS := $(filter-out analyze/main.c,$(wildcard analyze/*.c)) \
+		$(wildcard reports/*.c)
+COLLECT_OBJS := $(COLLECT_SRCS:%.c=$(O)/%.o)
+ANALYZE_OBJS := $(ANALYZE_SRCS:%.c=$(O)/%.o) $(O)/gen/blobs.o
+TEST_SRCS := $(wildcard tests/test_*.c)
+TEST_BINS := $(TEST_SRCS:tests/%.c=$(O)/tests/%)
+HELPER_SRCS := $(wildcard tests/helpers/*.c)
+HELPER_BINS := $(HELPER_SRCS:tests/helpers/%.c=$(O)/helpers/%)
+FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BINS := $(FUZZ_SRCS:tests/fuzz/%.c=build-fuzz/%)
+
+LIBCOLLECT := $(O)/libcollect.a
+LIBANALYZE := $(O)/libanalyze.a
+
+# Files built into bin/memsnap (schema/*.sql in name order, report assets).
+SCHEMA_SQL := $(sort $(wildcard schema/*.sql))
+BLOB_FILES := $(O)/gen/schema.sql $(wildcard reports/*.css reports/*.js)
+
+.PHONY: all deps run check test unit fuzz fuzz-smoke bench clean install \
+	helpers tests
+
+all: $(BIN)/memsnap-collect $(BIN)/memsnap
+
+$(O)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(say) CC $<
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(O)/gen/schema.sql: $(SCHEMA_SQL)
+	@mkdir -p $(dir $@)
+	$(say) GEN $@
+	$(Q)cat $(SCHEMA_SQL) > $@
+
+$(O)/gen/blobs.o: analyze/blobs.S $(BLOB_FILES)
+	@mkdir -p $(dir $@)
+	$(say) AS $<
+	$(Q)$(CC) $(SANFLAGS) -c -o $@ -Wa,-I$(O)/gen -Wa,-Ireports $<
+
+$(LIBCOLLECT): $(COLLECT_OBJS)
+	$(say) AR $@
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(LIBANALYZE): $(ANALYZE_OBJS)
+	$(say) AR $@
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+ifeq ($(SAN),1)
+$(BIN)/memsnap-collect: $(O)/collect/main.o $(LIBCOLLECT)
+	@mkdir -p $(dir $@)
+	$(say) LINK $@
+	$(Q)$(CC) $(CFLAGS) $(SANFLAGS) $(LDFLAGS) -o $@ $^ $(COLLECT_LIBS)
+else
+$(BIN)/memsnap-collect: $(O)/collect/main.o $(LIBCOLLECT)
+	@mkdir -p $(dir $@)
+	$(say) LINK '$@ (static)'
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -static -Wl,--gc-sections -o $@ $^ \
+		-larchive -lzstd -lz -lpthread
+	$(Q)strip $@
+endif
+
+$(BIN)/memsnap: $(O)/analyze/main.o $(LIBANALYZE) $(LIBCOLLECT)
+	@mkdir -p $(dir $@)
+	$(say) LINK $@
+	$(Q)$(CC) $(CFLAGS) $(SANFLAGS) $(LDFLAGS) -o $@ $^ $(ANALYZE_LIBS)
+
+$(O)/tests/%: tests/%.c $(LIBANALYZE) $(LIBCOLLECT)
+	@mkdir -p $(dir $@)
+	$(say) LINK $@
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIBANALYZE) $(LIBCOLLECT) \
+		$(ANALYZE_LIBS) $(TEST_LIBS)
+
+# Helper programs run inside the test VM: static, not sanitized.
+$(O)/helpers/%: tests/helpers/%.c
+	@mkdir -p $(dir $@)
+	$(say) LINK '$@ (static)'
+	$(Q)$(CC) $(CSTD) $(WARNINGS) -O2 -static -o $@ $< -lpthread
+
+helpers: $(HELPER_BINS)
+tests: $(TEST_BINS) $(HELPER_BINS)
+
+deps:
+ifneq ($(NO_DEPS),1)
+	@./.ci/install-deps
+endif
+
+# Capture this machine and report on it.
+RUN_DIR ?= $(O)/run
+run: deps
+	@$(MAKE) --no-print-directory all
+	@mkdir -p $(RUN_DIR)
+	@rm -f $(RUN_DIR)/capture.tar.gz
+	$(BIN)/memsnap-collect -o $(RUN_DIR)/capture.tar.gz; \
+		rc=$$?; [ $$rc -le 1 ] || exit $$rc
+	$(BIN)/memsnap report $(RUN_DIR)/capture.tar.gz
+
+check: deps
+	@$(MAKE) --no-print-directory all tests
+	@BIN_DIR=$(abspath $(BIN)) BUILD_DIR=$(abspath $(O)) SAN=$(SAN) \
+		tests/run-tests $(TEST_BINS)
+	@$(MAKE) --no-print-directory fuzz-smoke
+
+unit: all tests
+	@BIN_DIR=$(abspath $(BIN)) BUILD_DIR=$(abspath $(O)) SAN=$(SAN) \
+		ONLY_UNIT=1 tests/run-tests $(TEST_BINS)
+
+# ---- fuzzing (clang, libFuzzer) ----------------------------------------
+FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 $(INCLUDES:$(O)/gen=build-fuzz/gen) \
+	       -fsanitize=fuzzer-no-link,address,undefined \
+	       -DMEMSNAP_VERSION='"$(VERSION)"'
+FUZZ_OBJS := $(ANALYZE_SRCS:%.c=build-fuzz/%.o) $(COLLECT_SRCS:%.c=build-fuzz/%.o) \
+	     build-fuzz/gen/blobs.o
+
+build-fuzz/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(say) CLANG $<
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) -Ibuild-fuzz/gen -c -o $@ $<
+
+build-fuzz/gen/schema.sql: $(SCHEMA_SQL)
+	@mkdir -p $(dir $@)
+	$(Q)cat $(SCHEMA_SQL) > $@
+
+build-fuzz/gen/blobs.o: analyze/blobs.S build-fuzz/gen/schema.sql \
+		$(wildcard reports/*.css reports/*.js)
+	$(Q)$(CLANG) -c -o $@ -Wa,-Ibuild-fuzz/gen -Wa,-Ireports $<
+
+build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJS)
+	$(say) FUZZ $@
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(ANALYZE_LIBS)
+
+fuzz: $(FUZZ_BINS)
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run $(FUZZ_BINS)
+
+fuzz-smoke: $(FUZZ_BINS)
+ifneq ($(FUZZ_BINS),)
+	@FUZZ_RUNS=$(FUZZ_SMOKE_RUNS) tests/fuzz/run $(FUZZ_BINS)
+endif
+
+bench: all helpers
+	@BIN_DIR=$(abspath $(BIN)) BUILD_DIR=$(abspath $(O)) tests/bench/run
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 755 $(BIN)/memsnap-collect $(BIN)/memsnap $(DESTDIR)$(PREFIX)/bin/
+
+clean:
+	rm -rf build build-san build-fuzz bin
+
+-include $(shell find build build-san build-fuzz -name '*.d' 2>/dev/null)

@@ -1,0 +1,31 @@
+/*
+ * Files built into bin/memsnap: the SQL schema (schema/*.sql concatenated in
+ * name order by the Makefile) and the HTML report's stylesheet and script.
+ * Each blob is followed by a NUL so it can be used as a C string; the
+ * _end symbol points at that NUL.
+ */
+	.section .rodata
+	.balign 16
+
+	.global memsnap_schema_sql
+	.global memsnap_schema_sql_end
+memsnap_schema_sql:
+	.incbin "schema.sql"
+memsnap_schema_sql_end:
+	.byte 0
+
+	.global memsnap_report_css
+	.global memsnap_report_css_end
+memsnap_report_css:
+	.incbin "report.css"
+memsnap_report_css_end:
+	.byte 0
+
+	.global memsnap_report_js
+	.global memsnap_report_js_end
+memsnap_report_js:
+	.incbin "report.js"
+memsnap_report_js_end:
+	.byte 0
+
+	.section .note.GNU-stack,"",@progbits

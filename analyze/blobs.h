@@ -1,0 +1,8 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef MEMSNAP_BLOBS_H
+#define MEMSNAP_BLOBS_H
+/* Files built into the binary by analyze/blobs.S; each is NUL-terminated. */
+extern const char memsnap_schema_sql[], memsnap_schema_sql_end[];
+extern const char memsnap_report_css[], memsnap_report_css_end[];
+extern const char memsnap_report_js[], memsnap_report_js_end[];
+#endif

@@ -1,0 +1,1 @@
+-- memsnap SQL schema: placeholder, replaced by issue 3.
