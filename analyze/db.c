@@ -1,0 +1,186 @@
+/* SPDX-License-Identifier: MIT */
+#include "db.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "blobs.h"
+#include "util.h"
+
+#include "banned.h"
+
+const char *db_schema_sql(void)
+{
+	return memsnap_schema_sql;
+}
+
+static void set_err(char **ret_err, const char *fmt, ...)
+	ATTR_PRINTF(2, 3);
+
+static void set_err(char **ret_err, const char *fmt, ...)
+{
+	struct strbuf sb = STRBUF_INIT;
+	va_list ap;
+
+	if (!ret_err)
+		return;
+	va_start(ap, fmt);
+	strbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	free(*ret_err);
+	*ret_err = strbuf_detach(&sb, NULL);
+}
+
+int db_exec(sqlite3 *db, const char *sql, char **ret_err)
+{
+	char *msg = NULL;
+	int r = 0;
+
+	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		set_err(ret_err, "%s", msg ? msg : sqlite3_errmsg(db));
+		r = -1;
+	}
+	sqlite3_free(msg);
+	return r;
+}
+
+sqlite3_stmt *db_prepare(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		die(3, "BUG: cannot prepare '%s': %s", sql, sqlite3_errmsg(db));
+	return st;
+}
+
+void db_bind_u64(sqlite3_stmt *st, int idx, uint64_t v)
+{
+	/* SQLite integers are signed 64-bit: larger values are not sizes. */
+	if (v > (uint64_t)INT64_MAX)
+		sqlite3_bind_null(st, idx);
+	else
+		sqlite3_bind_int64(st, idx, (sqlite3_int64)v);
+}
+
+void db_bind_kv(sqlite3_stmt *st, int idx, struct kv_u64 v)
+{
+	if (v.set)
+		db_bind_u64(st, idx, v.v);
+	else
+		sqlite3_bind_null(st, idx);
+}
+
+void db_bind_text(sqlite3_stmt *st, int idx, const char *s)
+{
+	if (s)
+		sqlite3_bind_text(st, idx, s, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, idx);
+}
+
+void db_bind_text_len(sqlite3_stmt *st, int idx, const char *s, size_t len)
+{
+	if (s)
+		sqlite3_bind_text(st, idx, s, (int)MIN(len, (size_t)INT32_MAX),
+				  SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, idx);
+}
+
+void db_bind_double(sqlite3_stmt *st, int idx, double v, bool set)
+{
+	if (set)
+		sqlite3_bind_double(st, idx, v);
+	else
+		sqlite3_bind_null(st, idx);
+}
+
+int db_step_reset(sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : -1;
+}
+
+static int db_user_version(sqlite3 *db, int *ret)
+{
+	sqlite3_stmt *st = NULL;
+	int r = -1;
+
+	if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
+		goto out;
+	if (sqlite3_step(st) != SQLITE_ROW)
+		goto out;
+	*ret = sqlite3_column_int(st, 0);
+	r = 0;
+out:
+	sqlite3_finalize(st);
+	return r;
+}
+
+static int db_table_count(sqlite3 *db, int *ret)
+{
+	sqlite3_stmt *st = NULL;
+	int r = -1;
+
+	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_master", -1,
+			       &st, NULL) != SQLITE_OK)
+		goto out;
+	if (sqlite3_step(st) != SQLITE_ROW)
+		goto out;
+	*ret = sqlite3_column_int(st, 0);
+	r = 0;
+out:
+	sqlite3_finalize(st);
+	return r;
+}
+
+int db_open(const char *path, bool create, sqlite3 **ret, char **ret_err)
+{
+	sqlite3 *db = NULL;
+	int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
+	int version = 0, ntables = 0;
+	char buf[64];
+
+	if (sqlite3_open_v2(path, &db, flags, NULL) != SQLITE_OK) {
+		set_err(ret_err, "cannot open database '%s': %s", path,
+			db ? sqlite3_errmsg(db) : "out of memory");
+		goto fail;
+	}
+	sqlite3_extended_result_codes(db, 1);
+	if (db_user_version(db, &version) < 0 || db_table_count(db, &ntables) < 0) {
+		set_err(ret_err, "'%s' is not an SQLite database: %s", path,
+			sqlite3_errmsg(db));
+		goto fail;
+	}
+	if (version == 0 && ntables == 0) {
+		if (db_exec(db, "PRAGMA journal_mode=MEMORY", ret_err) < 0 ||
+		    db_exec(db, "BEGIN", ret_err) < 0 ||
+		    db_exec(db, memsnap_schema_sql, ret_err) < 0) {
+			set_err(ret_err, "cannot create the schema in '%s': %s",
+				path, ret_err && *ret_err ? *ret_err : "?");
+			goto fail;
+		}
+		xsnprintf(buf, sizeof(buf), "PRAGMA user_version=%d", DB_SCHEMA_VERSION);
+		if (db_exec(db, buf, ret_err) < 0 || db_exec(db, "COMMIT", ret_err) < 0)
+			goto fail;
+	} else if (version != DB_SCHEMA_VERSION) {
+		set_err(ret_err, "'%s' is not a memsnap database of schema version %d "
+			"(user_version is %d)", path, DB_SCHEMA_VERSION, version);
+		goto fail;
+	}
+	*ret = db;
+	return 0;
+fail:
+	sqlite3_close(db);
+	return -1;
+}
+
+void db_close(sqlite3 *db)
+{
+	sqlite3_close(db);
+}

@@ -1,0 +1,273 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef MEMSNAP_PARSE_H
+#define MEMSNAP_PARSE_H
+/*
+ * Parsers for every file a capture holds.
+ *
+ * Contract, for every parse_*() below:
+ *  - takes (buf, len): buf need not be NUL-terminated and may hold anything
+ *    (NUL bytes, binary garbage, 50 MB lines); it is never written to;
+ *  - never prints, never exits, never aborts on input;
+ *  - fills *ret (which the caller zeroed or initialised with *_init()), and
+ *    frees what it allocated through the matching *_free();
+ *  - a key that is absent stays unset (struct kv_u64.set == false -> SQL
+ *    NULL), never 0;
+ *  - a key it does not know is kept in ret->extra (key and raw value text),
+ *    so a newer kernel's fields are not lost;
+ *  - returns 0 when the file was understood (possibly with lines it had to
+ *    skip, each described in *diag), or a negative errno (-EINVAL: this is
+ *    not that kind of file; -ERANGE: a number is out of range and nothing
+ *    else usable was found) with *diag saying why;
+ *  - every value that is a size is converted to bytes (`kB` -> * 1024).
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---- shared building blocks -------------------------------------------- */
+
+/* A number from a kernel file; set == false means "the key was absent". */
+struct kv_u64 {
+	uint64_t v;
+	bool set;
+};
+
+/* A key the parser did not know, with its value as text (trimmed). */
+struct kv_extra {
+	char *key;
+	char *value;
+};
+
+struct kv_extras {
+	struct kv_extra *v;
+	size_t n, alloc;
+};
+
+void kv_extras_add(struct kv_extras *x, const char *key, size_t klen,
+		   const char *val, size_t vlen);
+void kv_extras_free(struct kv_extras *x);
+
+/*
+ * What went wrong while parsing, for load_problems: the first message in
+ * full ("line 3: 'MemTotal' has invalid number 'x1'"), and a count of the
+ * rest.  Never printed by the parser.
+ */
+struct parse_diag {
+	char msg[256];
+	unsigned count;
+};
+
+void diag_add(struct parse_diag *d, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* "msg" or "msg (and N more problems)" into buf. */
+const char *diag_text(const struct parse_diag *d, char *buf, size_t n);
+
+/*
+ * A generic table parser, used by the specific ones: every line is
+ * `<key><sep><value>` where sep is ':' (status, meminfo, smaps_rollup) or
+ * ' ' (memory.stat, vmstat, memory.events).  Values with a trailing " kB"
+ * are scaled to bytes.  `fields` maps known keys to struct kv_u64 at an
+ * offset inside `base`; other keys go to `extra` (if non-NULL).
+ */
+struct kv_field {
+	const char *key;
+	size_t offset;       /* offsetof(struct ..., member), a struct kv_u64 */
+};
+
+int kv_table_parse(const char *buf, size_t len, char sep,
+		   const struct kv_field *fields, size_t nfields, void *base,
+		   struct kv_extras *extra, struct parse_diag *diag);
+
+/* ---- /proc/PID/status ------------------------------------------------------ */
+
+struct proc_status {
+	char *name;                 /* Name: (comm), unescaped as printed */
+	char *state;                /* State: e.g. "S (sleeping)" */
+	struct kv_u64 tgid, pid, ppid;
+	struct kv_u64 uid;          /* real uid (first of the four) */
+	struct kv_u64 euid;         /* effective uid */
+	struct kv_u64 vm_peak, vm_size, vm_lck, vm_pin, vm_hwm, vm_rss; /* bytes */
+	struct kv_u64 rss_anon, rss_file, rss_shmem;                    /* bytes, 4.5+ */
+	struct kv_u64 vm_data, vm_stk, vm_exe, vm_lib, vm_pte, vm_pmd;  /* bytes */
+	struct kv_u64 vm_swap, hugetlb_pages;                            /* bytes */
+	struct kv_u64 threads;
+	struct kv_u64 kthread;      /* Kthread: 1/0 (6.x); unset on older kernels */
+	struct kv_u64 nspid_inner;  /* last value of NSpid: pid in its own namespace */
+	struct kv_extras extra;
+};
+
+int parse_status(const char *buf, size_t len, struct proc_status *ret,
+		 struct parse_diag *diag);
+void proc_status_free(struct proc_status *s);
+
+/* ---- /proc/PID/smaps_rollup ------------------------------------------------ */
+
+struct smaps_rollup {
+	struct kv_u64 rss, pss, pss_dirty, pss_anon, pss_file, pss_shmem;
+	struct kv_u64 shared_clean, shared_dirty, private_clean, private_dirty;
+	struct kv_u64 referenced, anonymous, ksm, lazyfree, anon_huge_pages;
+	struct kv_u64 shmem_pmd_mapped, file_pmd_mapped;
+	struct kv_u64 shared_hugetlb, private_hugetlb;
+	struct kv_u64 swap, swap_pss, locked;
+	struct kv_extras extra;
+};
+
+int parse_smaps_rollup(const char *buf, size_t len, struct smaps_rollup *ret,
+		       struct parse_diag *diag);
+void smaps_rollup_free(struct smaps_rollup *s);
+
+/* ---- /proc/PID/cgroup ------------------------------------------------------ */
+
+/* One line `hierarchy-ID:controller-list:cgroup-path`. */
+struct proc_cgroup_line {
+	unsigned hierarchy;     /* 0 for the v2 line */
+	char *controllers;      /* "memory", "cpu,cpuacct", "name=systemd", "" */
+	char *path;             /* as printed: "/kubepods/...", may hold "/.." */
+};
+
+struct proc_cgroup {
+	struct proc_cgroup_line *v;
+	size_t n, alloc;
+};
+
+int parse_proc_cgroup(const char *buf, size_t len, struct proc_cgroup *ret,
+		      struct parse_diag *diag);
+void proc_cgroup_free(struct proc_cgroup *c);
+/*
+ * The memory cgroup path: the v1 line whose controllers include "memory",
+ * else the v2 line ("0::"), else NULL.
+ */
+const char *proc_cgroup_memory_path(const struct proc_cgroup *c);
+
+/* ---- /proc/PID/fdinfo/FD of a BPF map ----------------------------------- */
+
+struct bpf_fdinfo {
+	struct kv_u64 pos, flags, mnt_id, ino;
+	struct kv_u64 map_type;     /* numeric enum bpf_map_type */
+	struct kv_u64 key_size, value_size, max_entries, map_flags;
+	struct kv_u64 map_extra;
+	struct kv_u64 memlock;      /* bytes */
+	struct kv_u64 map_id;       /* 4.14+ */
+	struct kv_u64 frozen;
+	struct kv_u64 owner_prog_type, owner_jited;
+	struct kv_extras extra;
+};
+
+int parse_bpf_fdinfo(const char *buf, size_t len, struct bpf_fdinfo *ret,
+		     struct parse_diag *diag);
+void bpf_fdinfo_free(struct bpf_fdinfo *f);
+/* Name of a numeric BPF map type ("hash", "array", ...), or NULL. */
+const char *bpf_map_type_name(uint64_t type);
+
+/* ---- memory.stat (v1 and v2), vmstat, memory.events ------------------------ */
+
+/*
+ * memory.stat is kept whole as key/value pairs: its key set differs between
+ * v1 and v2 and grows with every kernel, and the loader stores every key.
+ * Values are as printed (v1 and v2 print bytes for sizes and counts for
+ * events; neither prints kB).
+ */
+struct kv_pair {
+	char *key;
+	uint64_t value;
+};
+
+struct kv_list {
+	struct kv_pair *v;
+	size_t n, alloc;
+};
+
+/* memory.stat, vmstat, memory.events, memory.swap.events, cgroup.stat */
+int parse_kv_list(const char *buf, size_t len, struct kv_list *ret,
+		  struct parse_diag *diag);
+void kv_list_free(struct kv_list *l);
+/* Lookup in a parsed list: true and *ret set when the key is there. */
+bool kv_list_get(const struct kv_list *l, const char *key, uint64_t *ret);
+
+/* ---- one-value files ---------------------------------------------------- */
+
+/*
+ * memory.current, memory.max, memory.usage_in_bytes, memory.limit_in_bytes,
+ * memory.oom.group, memory.use_hierarchy...: one number, or "max" (v2's
+ * "unlimited", ret->unlimited = true).  v1's "unlimited" is a huge number
+ * (PAGE_COUNTER_MAX * PAGE_SIZE, e.g. 9223372036854771712): reported as the
+ * number, with ret->unlimited set when it is >= 2^62 (see one_value_unlimited).
+ */
+struct one_value {
+	uint64_t v;
+	bool unlimited;
+};
+
+int parse_one_value(const char *buf, size_t len, struct one_value *ret,
+		    struct parse_diag *diag);
+
+/* ---- memory.oom_control (v1) ------------------------------------------- */
+
+struct oom_control {
+	struct kv_u64 oom_kill_disable, under_oom, oom_kill;  /* oom_kill: 4.13+ */
+};
+
+int parse_oom_control(const char *buf, size_t len, struct oom_control *ret,
+		      struct parse_diag *diag);
+
+/* ---- PSI: proc/pressure/memory, memory.pressure ---------------------------- */
+
+struct psi_line {
+	bool set;
+	double avg10, avg60, avg300;  /* percent */
+	uint64_t total;               /* microseconds stalled */
+};
+
+struct psi {
+	struct psi_line some, full;
+};
+
+int parse_psi(const char *buf, size_t len, struct psi *ret,
+	      struct parse_diag *diag);
+
+/* ---- /proc/meminfo --------------------------------------------------------- */
+
+/*
+ * Every key as bytes (kB scaled) or a count (HugePages_*), in file order.
+ * Lines that are not `Key: value [kB]` (the 2.4-era `total: used: free:`
+ * table, `Mem:`/`Swap:` lines) are skipped with a diag message.
+ */
+int parse_meminfo(const char *buf, size_t len, struct kv_list *ret,
+		  struct parse_diag *diag);
+
+/* ---- bpftool -j ----------------------------------------------------------- */
+
+struct bpftool_pid {
+	uint64_t pid;
+	char *comm;
+};
+
+struct bpftool_map {
+	struct kv_u64 id;
+	char *type;                 /* "hash", "array", ... or NULL */
+	char *name;                 /* NULL when absent */
+	struct kv_u64 flags, bytes_key, bytes_value, max_entries;
+	struct kv_u64 bytes_memlock;    /* bytes; absent on some versions */
+	struct kv_u64 frozen, btf_id;
+	char *loaded_at;            /* as printed, NULL when absent */
+	struct bpftool_pid *pids;
+	size_t npids;
+};
+
+struct bpftool_maps {
+	struct bpftool_map *v;
+	size_t n, alloc;
+	char *error;                /* a leading {"error": "..."} object's text */
+};
+
+/*
+ * `bpftool map -j` / `bpftool -p map show [id N]` output: an array, a single
+ * object, pretty or compact, possibly preceded by an {"error": ...} object
+ * and possibly truncated (maps read before the cut are kept, diag says so).
+ * Also accepts the plain-text form (`12: hash  name foo  flags 0x0 ...`).
+ */
+int parse_bpftool_maps(const char *buf, size_t len, struct bpftool_maps *ret,
+		       struct parse_diag *diag);
+void bpftool_maps_free(struct bpftool_maps *m);
+
+#endif
