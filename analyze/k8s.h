@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef MEMSNAP_K8S_H
+#define MEMSNAP_K8S_H
+/*
+ * Kubernetes and container names without the API: from memory cgroup paths
+ * and from the names of /var/log/pods and /var/log/containers entries.
+ * Pure functions over strings; they never print.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+
+enum k8s_level {
+	K8S_NONE = 0,       /* not a Kubernetes cgroup */
+	K8S_ROOT,           /* /kubepods or /kubepods.slice */
+	K8S_QOS,            /* /kubepods/burstable, kubepods-besteffort.slice */
+	K8S_POD,            /* .../pod<uid>, kubepods-...-pod<uid>.slice */
+	K8S_CONTAINER,      /* .../<id>, cri-containerd-<id>.scope, ... */
+};
+
+struct k8s_cgroup {
+	enum k8s_level level;
+	char qos[12];           /* "guaranteed", "burstable", "besteffort", "" */
+	char pod_uid[40];       /* with dashes (systemd's '_' converted), "" */
+	char container_id[72];  /* hex id, "" */
+	char runtime[16];       /* "containerd", "cri-o", "docker", "" */
+};
+
+/*
+ * Recognise a memory cgroup path (as in the cgroups view: "/kubepods/...").
+ * Both kubelet cgroup drivers: cgroupfs (/kubepods/burstable/pod<uid>/<id>,
+ * guaranteed pods directly under /kubepods) and systemd
+ * (kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod<uid with
+ * '_'>.slice/cri-containerd-<id>.scope; crio-<id>.scope, docker-<id>.scope),
+ * also when nested below another prefix.  Docker outside Kubernetes
+ * (/docker/<id>, /system.slice/docker-<id>.scope) gives level K8S_NONE with
+ * container_id and runtime set.  Returns the level.
+ */
+enum k8s_level k8s_parse_cgroup_path(const char *path, struct k8s_cgroup *ret);
+
+/* "<namespace>_<pod>_<uid>/<container>" (a var/log/pods folder pair). */
+struct k8s_pod_log {
+	char namespace_[256];
+	char pod[256];
+	char pod_uid[40];
+	char container[256];
+};
+int k8s_parse_pod_log(const char *s, size_t len, struct k8s_pod_log *ret);
+
+/* "<pod>_<namespace>_<container>-<64 hex id>.log" (a var/log/containers name). */
+struct k8s_container_log {
+	char pod[256];
+	char namespace_[256];
+	char container[256];
+	char container_id[72];
+};
+int k8s_parse_container_log(const char *s, size_t len,
+			    struct k8s_container_log *ret);
+
+#endif
