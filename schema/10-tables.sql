@@ -1,1 +1,58 @@
--- memsnap SQL schema: placeholder, replaced by issue 3.
+-- memsnap SQL schema
+--
+-- The tables below hold what the captures say, parsed; the views in the
+-- later files (70-views.sql onwards) are the public, stable interface.
+-- Conventions: every table has capture_id; sizes are INTEGER bytes; NULL
+-- means absent or unknown, never zero; times are ISO 8601 UTC text.
+-- Views use only SQLite's built-in functions, so any sqlite3 shell can
+-- query a memsnap database.
+
+PRAGMA foreign_keys = ON;
+
+-- One row per loaded capture (from its manifest.json).
+CREATE TABLE capture (
+    capture_id          INTEGER PRIMARY KEY,
+    capture_key         TEXT NOT NULL UNIQUE, -- boot_id + start: loading twice is a no-op
+    source              TEXT,      -- the file or folder it was loaded from
+    name                TEXT,      -- top-level folder: memsnap-<host>-<time>
+    format_version      INTEGER,
+    collector_version   TEXT,
+    collector_pid       INTEGER,   -- left out of process views
+    hostname            TEXT,
+    kernel_release      TEXT,
+    kernel_version      TEXT,
+    machine             TEXT,
+    boot_id             TEXT,
+    page_size           INTEGER,   -- bytes
+    started_at          TEXT,      -- UTC
+    finished_at         TEXT,      -- UTC
+    started_monotonic   REAL,      -- seconds since boot (CLOCK_MONOTONIC)
+    finished_monotonic  REAL,
+    started_boottime    REAL,      -- seconds since boot (CLOCK_BOOTTIME)
+    finished_boottime   REAL,
+    cgroup_mode         TEXT,      -- v1, v2, hybrid, none
+    memory_root         TEXT,      -- archive path of the memory hierarchy
+    complete            INTEGER,   -- 0 when the collector was interrupted
+    interrupted         TEXT,      -- SIGTERM, timeout, ... or NULL
+    manifest            TEXT       -- manifest.json as read
+);
+
+-- What the collector could not read (manifest.json "problems").
+CREATE TABLE collect_problem (
+    capture_id  INTEGER NOT NULL REFERENCES capture(capture_id) ON DELETE CASCADE,
+    path        TEXT,      -- archive path or source name
+    kind        TEXT,      -- vanished, absent, denied, timeout, too_large, error
+    errno       INTEGER,
+    error       TEXT,
+    action      TEXT
+);
+CREATE INDEX collect_problem_capture ON collect_problem(capture_id);
+
+-- What the loader could not use: a file that did not parse, an archive
+-- entry that was not a regular file, a limit that was hit.
+CREATE TABLE load_problem (
+    capture_id  INTEGER REFERENCES capture(capture_id) ON DELETE CASCADE,
+    path        TEXT,      -- path inside the capture
+    problem     TEXT       -- why, in one line
+);
+CREATE INDEX load_problem_capture ON load_problem(capture_id);
