@@ -706,3 +706,34 @@ int read_file_at(int dirfd, const char *path, struct strbuf *sb, size_t max)
 	close(fd);
 	return r;
 }
+
+int parse_size_arg(const char *s, uint64_t *ret)
+{
+	size_t len = strlen(s), digits = 0;
+	unsigned shift = 0;
+	const char *suf;
+	uint64_t v;
+
+	while (digits < len && s[digits] >= '0' && s[digits] <= '9')
+		digits++;
+	suf = s + digits;
+	if (!*suf || !strcmp(suf, "B"))
+		shift = 0;
+	else if (!strcmp(suf, "K") || !strcmp(suf, "k") || !strcmp(suf, "KiB") ||
+		 !strcmp(suf, "kB") || !strcmp(suf, "KB"))
+		shift = 10;
+	else if (!strcmp(suf, "M") || !strcmp(suf, "MiB") || !strcmp(suf, "MB"))
+		shift = 20;
+	else if (!strcmp(suf, "G") || !strcmp(suf, "GiB") || !strcmp(suf, "GB"))
+		shift = 30;
+	else if (!strcmp(suf, "T") || !strcmp(suf, "TiB") || !strcmp(suf, "TB"))
+		shift = 40;
+	else
+		return -EINVAL;
+	if (parse_u64(s, digits, &v) < 0)
+		return -EINVAL;
+	if (shift && v > (UINT64_MAX >> shift))
+		return -ERANGE;
+	*ret = v << shift;
+	return 0;
+}

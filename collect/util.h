@@ -169,4 +169,10 @@ uint64_t now_ns(clockid_t clk);
 /* Human-readable size ("1.5 MiB") into buf. */
 const char *human_bytes(uint64_t bytes, char *buf, size_t n);
 
+/*
+ * A size given on the command line: a number with an optional K, M, G, T
+ * suffix (powers of 1024; "KiB" and "kB" spellings accepted too).
+ */
+int parse_size_arg(const char *s, uint64_t *ret);
+
 #endif
