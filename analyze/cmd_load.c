@@ -1,11 +1,140 @@
 /* SPDX-License-Identifier: MIT */
-/* Placeholder: replaced by the issue that implements `memsnap load`. */
+/*
+ * memsnap load CAPTURE... -o DB
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
 #include "cmds.h"
+#include "db.h"
+#include "load.h"
+#include "source.h"
 #include "util.h"
+
+#include "banned.h"
+
+static const char usage_text[] =
+	"usage: memsnap load [OPTIONS] CAPTURE... -o DB\n"
+	"\n"
+	"Load captures (.tar, .tar.gz, .tar.zst, .tar.xz or an unpacked folder)\n"
+	"into the SQLite database DB, creating it if needed.  A capture already\n"
+	"in DB is not loaded twice.  Files that cannot be parsed are listed in\n"
+	"the load_problems view; the rest of the capture still loads.\n"
+	"\n"
+	"options:\n"
+	"  -o, --output DB         the database to create or add to (required)\n"
+	"  -q, --quiet             no progress lines on stderr\n"
+	SOURCE_LIMITS_HELP
+	"  -h, --help              this help\n"
+	"\n"
+	"exit status: 0 all loaded, 1 loaded with problems (see load_problems),\n"
+	"2 usage, 3 a capture or the database could not be read or written\n";
+
+static double elapsed(const struct timespec *t0)
+{
+	struct timespec t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+}
 
 int cmd_load(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	return error("'memsnap load' is not implemented yet"), EXIT_FATAL;
+	static const struct option longopts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		SOURCE_LONG_OPTIONS,
+		{ NULL, 0, NULL, 0 },
+	};
+	struct capture_limits lim;
+	const char *out = NULL;
+	bool quiet = false;
+	sqlite3 *db = NULL;
+	char *err = NULL;
+	int opt, i, ncaps, ret = EXIT_OK, loaded = 0, failed = 0;
+
+	capture_limits_default(&lim);
+	optind = 0;   /* GNU getopt: reinitialise, and permute operands last */
+	while ((opt = getopt_long(argc, argv, "o:qh", longopts, NULL)) != -1) {
+		int r = source_limit_option(opt, optarg, &lim);
+
+		if (r < 0)
+			return EXIT_USAGE;
+		if (r > 0)
+			continue;
+		switch (opt) {
+		case 'o': out = optarg; break;
+		case 'q': quiet = true; break;
+		case 'h': fputs(usage_text, stdout); return EXIT_OK;
+		default: fputs(usage_text, stderr); return EXIT_USAGE;
+		}
+	}
+	if (!out) {
+		error("no database given: use -o DB");
+		fputs(usage_text, stderr);
+		return EXIT_USAGE;
+	}
+	ncaps = argc - optind;
+	if (ncaps <= 0) {
+		error("no capture given");
+		fputs(usage_text, stderr);
+		return EXIT_USAGE;
+	}
+	if (db_open(out, true, &db, &err) < 0) {
+		error("%s", err);
+		free(err);
+		return EXIT_FATAL;
+	}
+	db_exec(db, "PRAGMA synchronous=OFF", NULL);
+	db_exec(db, "PRAGMA cache_size=-65536", NULL);
+	for (i = 0; i < ncaps; i++) {
+		const char *src = argv[optind + i];
+		struct load_stats st;
+		struct timespec t0;
+
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		if (load_capture(db, src, &lim, &st, &err) < 0) {
+			error("%s", err);
+			free(err);
+			err = NULL;
+			failed++;
+			continue;
+		}
+		if (st.duplicate) {
+			if (!quiet)
+				fprintf(stderr, "[%d/%d] %s: already in '%s', skipped\n",
+					i + 1, ncaps, src, out);
+			continue;
+		}
+		loaded++;
+		if (st.problems && ret == EXIT_OK)
+			ret = EXIT_PROBLEMS;
+		if (!quiet) {
+			char sz[32];
+
+			fprintf(stderr, "[%d/%d] %s: %llu files (%s), %llu processes, "
+				"%llu cgroups, %llu BPF maps, %llu OOM events, "
+				"%llu problems, %.2f s\n", i + 1, ncaps, src,
+				(unsigned long long)st.files,
+				human_bytes(st.bytes, sz, sizeof(sz)),
+				(unsigned long long)st.processes,
+				(unsigned long long)st.cgroups,
+				(unsigned long long)st.bpf_maps,
+				(unsigned long long)st.oom_events,
+				(unsigned long long)st.problems, elapsed(&t0));
+		}
+		if (st.truncated)
+			warning("'%s' was not read to the end; see load_problems", src);
+	}
+	db_exec(db, "PRAGMA optimize", NULL);
+	db_close(db);
+	if (!quiet && ret == EXIT_PROBLEMS)
+		fprintf(stderr, "hint: memsnap sql '%s' 'SELECT * FROM load_problems'\n", out);
+	if (failed)
+		ret = EXIT_FATAL;
+	return ret;
 }

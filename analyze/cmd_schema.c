@@ -1,11 +1,48 @@
 /* SPDX-License-Identifier: MIT */
-/* Placeholder: replaced by the issue that implements `memsnap schema`. */
+/*
+ * memsnap schema: the SQL schema (schema/NN-*.sql) built into the binary.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
 #include "cmds.h"
+#include "db.h"
 #include "util.h"
+
+#include "banned.h"
+
+static const char usage_text[] =
+	"usage: memsnap schema [-h]\n"
+	"\n"
+	"Print the SQL schema of memsnap databases, with its comments: the\n"
+	"tables the loader fills and the public views (captures, cgroups,\n"
+	"processes, bpf_maps, oom_kills, working_set_breakdown, containers,\n"
+	"pods, node, findings, load_problems).  The same text creates an empty\n"
+	"database: memsnap schema | sqlite3 new.db\n";
 
 int cmd_schema(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	return error("'memsnap schema' is not implemented yet"), EXIT_FATAL;
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *sql = db_schema_sql();
+	int opt;
+
+	optind = 0;
+	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'h': fputs(usage_text, stdout); return EXIT_OK;
+		default: fputs(usage_text, stderr); return EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		error("'memsnap schema' takes no arguments");
+		return EXIT_USAGE;
+	}
+	fwrite(sql, 1, strlen(sql), stdout);
+	if (fflush(stdout) != 0 || ferror(stdout))
+		return error("cannot write the schema"), EXIT_FATAL;
+	return EXIT_OK;
 }

@@ -180,6 +180,36 @@ fail:
 	return -1;
 }
 
+int db_open_existing(const char *path, bool writable, sqlite3 **ret,
+		     char **ret_err)
+{
+	sqlite3 *db = NULL;
+	int flags = writable ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY;
+	int version = 0;
+
+	if (sqlite3_open_v2(path, &db, flags, NULL) != SQLITE_OK) {
+		set_err(ret_err, "cannot open database '%s': %s", path,
+			db ? sqlite3_errmsg(db) : "out of memory");
+		goto fail;
+	}
+	sqlite3_extended_result_codes(db, 1);
+	if (db_user_version(db, &version) < 0) {
+		set_err(ret_err, "'%s' is not an SQLite database: %s", path,
+			sqlite3_errmsg(db));
+		goto fail;
+	}
+	if (version != DB_SCHEMA_VERSION) {
+		set_err(ret_err, "'%s' is not a memsnap database of schema version %d "
+			"(user_version is %d)", path, DB_SCHEMA_VERSION, version);
+		goto fail;
+	}
+	*ret = db;
+	return 0;
+fail:
+	sqlite3_close(db);
+	return -1;
+}
+
 void db_close(sqlite3 *db)
 {
 	sqlite3_close(db);

@@ -26,6 +26,12 @@
  * memsnap database or has another schema version.
  */
 int db_open(const char *path, bool create, sqlite3 **ret, char **ret_err);
+/*
+ * Open an existing memsnap database without creating anything; read-only
+ * unless `writable`.
+ */
+int db_open_existing(const char *path, bool writable, sqlite3 **ret,
+		     char **ret_err);
 void db_close(sqlite3 *db);
 
 /* Run SQL without results. */

@@ -591,6 +591,12 @@ void jsonw_null(struct jsonw *w)
 	strbuf_add(w->out, "null", 4);
 }
 
+void jsonw_raw(struct jsonw *w, const char *s, size_t len)
+{
+	jsonw_pre_value(w);
+	strbuf_add(w->out, s, len);
+}
+
 void jsonw_kv_string(struct jsonw *w, const char *name, const char *s)
 {
 	jsonw_name(w, name);

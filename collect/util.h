@@ -142,6 +142,8 @@ void jsonw_i64(struct jsonw *w, int64_t v);
 void jsonw_double(struct jsonw *w, double v, int decimals);
 void jsonw_bool(struct jsonw *w, bool v);
 void jsonw_null(struct jsonw *w);
+/* A value already in JSON form (a number as text), written as is. */
+void jsonw_raw(struct jsonw *w, const char *s, size_t len);
 /* Shorthands for "name": value. */
 void jsonw_kv_string(struct jsonw *w, const char *name, const char *s);
 void jsonw_kv_u64(struct jsonw *w, const char *name, uint64_t v);

@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef MEMSNAP_CAPTURE_H
+#define MEMSNAP_CAPTURE_H
+/*
+ * Reading a capture: a tar archive (plain, gzip, zstd, xz, bzip2) read
+ * straight from the file with libarchive, or an unpacked folder.  Nothing is
+ * extracted to disk.  The reader hands out regular files one at a time, with
+ * their path relative to the capture's top-level folder; everything else
+ * (links, devices, FIFOs, paths with "..", absolute paths, duplicates,
+ * entries past a limit) is reported through the problem callback and
+ * skipped.  Captures come from strangers: every byte is hostile.
+ *
+ * Never prints.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct capture_limits {
+	uint64_t max_entries;      /* archive entries (all types) */
+	uint64_t max_file_bytes;   /* one file's size; larger ones are skipped */
+	uint64_t max_total_bytes;  /* all inflated bytes; reading stops past it */
+};
+
+/* Defaults: generous for a 10,000-process node (about 100 MB, 100k files). */
+#define CAPTURE_DEFAULT_MAX_ENTRIES 1000000ull
+#define CAPTURE_DEFAULT_MAX_FILE (64ull << 20)
+#define CAPTURE_DEFAULT_MAX_TOTAL (1ull << 30)
+
+void capture_limits_default(struct capture_limits *l);
+
+struct capture_file {
+	const char *path;   /* relative to the top folder: "proc/42/status" */
+	const char *data;   /* NUL-terminated for convenience; may hold NULs */
+	size_t len;
+};
+
+struct capture;
+
+/*
+ * Open a capture.  Returns 0, or -1 with *ret_err set (caller frees):
+ * missing file, not an archive, unreadable.
+ */
+int capture_open(const char *source, const struct capture_limits *lim,
+		 struct capture **ret, char **ret_err);
+
+/*
+ * The next regular file.  Returns 1 and fills *ret (valid until the next
+ * call), 0 at the end, or -1 when the archive cannot be read any further
+ * (truncated, corrupt, a limit stopped it): *ret_err says why; what was read
+ * before stays valid.  Skipped entries are reported through *problem_fn.
+ */
+typedef void (*capture_problem_fn)(void *ud, const char *path,
+				   const char *problem);
+int capture_next(struct capture *c, struct capture_file *ret,
+		 capture_problem_fn problem_fn, void *ud, char **ret_err);
+
+/* The capture's top-level folder name ("memsnap-node1-20261128T042558Z"). */
+const char *capture_name(const struct capture *c);
+/* Bytes read (inflated) so far, entries seen. */
+uint64_t capture_bytes(const struct capture *c);
+uint64_t capture_entries(const struct capture *c);
+
+void capture_close(struct capture *c);
+
+/* Is this file an SQLite database (by its header)? */
+bool path_is_sqlite(const char *path);
+
+#endif

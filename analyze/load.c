@@ -1,0 +1,1239 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The loader: capture files -> parsers -> SQLite.  One table of path
+ * patterns (`handlers` below) says which parser and table each file goes to.
+ */
+#include "load.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db.h"
+#include "k8s.h"
+#include "manifest.h"
+#if 0 /* wired in once the OOM parser lands (issue 4) */
+#include "oom.h"
+#define HAVE_OOM 1
+#endif
+#include "parse.h"
+#include "util.h"
+
+#include "banned.h"
+
+enum stmt_id {
+	ST_PROBLEM,
+	ST_FILE,
+	ST_STATUS,
+	ST_SMAPS,
+	ST_PROC_KV,
+	ST_PROC_CGROUP,
+	ST_MISC_MEMCG,
+	ST_MISC_OOMADJ,
+	ST_MISC_CMDLINE,
+	ST_FDINFO,
+	ST_GO,
+	ST_CG_NODE,
+	ST_CG_FILE,
+	ST_CG_STAT,
+	ST_CG_EVENT,
+	ST_CG_PRESSURE,
+	ST_CG_PROC,
+	ST_MEMINFO,
+	ST_VMSTAT,
+	ST_NODE_PRESSURE,
+	ST_SETTING,
+	ST_BPFTOOL_MAP,
+	ST_BPFTOOL_PID,
+	ST_POD_LOG,
+	ST_CONTAINER_LOG,
+	ST_COLLECT_PROBLEM,
+	ST__COUNT
+};
+
+static const char *const stmt_sql[ST__COUNT] = {
+	[ST_PROBLEM] = "INSERT INTO load_problem(capture_id, path, problem) VALUES (?,?,?)",
+	[ST_FILE] = "INSERT OR IGNORE INTO capture_file(capture_id, path, bytes) VALUES (?,?,?)",
+	[ST_STATUS] = "INSERT OR REPLACE INTO proc_status(capture_id, pid, comm, state, "
+		"ppid, uid, euid, threads, kthread, nspid, vm_peak, vm_size, vm_lck, "
+		"vm_pin, vm_hwm, vm_rss, rss_anon, rss_file, rss_shmem, vm_data, vm_stk, "
+		"vm_exe, vm_lib, vm_pte, vm_pmd, vm_swap, hugetlb) VALUES "
+		"(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	[ST_SMAPS] = "INSERT OR REPLACE INTO proc_smaps(capture_id, pid, rss, pss, "
+		"pss_dirty, pss_anon, pss_file, pss_shmem, shared_clean, shared_dirty, "
+		"private_clean, private_dirty, referenced, anonymous, ksm, lazyfree, "
+		"anon_huge, shmem_pmd, file_pmd, shared_hugetlb, private_hugetlb, swap, "
+		"swap_pss, locked) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	[ST_PROC_KV] = "INSERT INTO proc_kv(capture_id, pid, file, key, value) VALUES (?,?,?,?,?)",
+	[ST_PROC_CGROUP] = "INSERT INTO proc_cgroup(capture_id, pid, hierarchy, "
+		"controllers, path) VALUES (?,?,?,?,?)",
+	[ST_MISC_MEMCG] = "INSERT INTO proc_misc(capture_id, pid, memcg) VALUES (?,?,?) "
+		"ON CONFLICT(capture_id, pid) DO UPDATE SET memcg = excluded.memcg",
+	[ST_MISC_OOMADJ] = "INSERT INTO proc_misc(capture_id, pid, oom_score_adj) VALUES (?,?,?) "
+		"ON CONFLICT(capture_id, pid) DO UPDATE SET oom_score_adj = excluded.oom_score_adj",
+	[ST_MISC_CMDLINE] = "INSERT INTO proc_misc(capture_id, pid, cmdline) VALUES (?,?,?) "
+		"ON CONFLICT(capture_id, pid) DO UPDATE SET cmdline = excluded.cmdline",
+	[ST_FDINFO] = "INSERT OR REPLACE INTO bpf_fdinfo(capture_id, pid, fd, map_id, "
+		"map_type, type_name, key_size, value_size, max_entries, map_flags, "
+		"memlock, frozen) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+	[ST_GO] = "INSERT OR REPLACE INTO proc_go(capture_id, pid, go_version, gogc, "
+		"gomemlimit, gomemlimit_bytes, gomaxprocs, godebug) VALUES (?,?,?,?,?,?,?,?)",
+	[ST_CG_NODE] = "INSERT OR IGNORE INTO cgroup_node(capture_id, cgroup, parent, depth, "
+		"k8s_level, qos_class, pod_uid, container_id, runtime) VALUES (?,?,?,?,?,?,?,?,?)",
+	[ST_CG_FILE] = "INSERT OR REPLACE INTO cgroup_file(capture_id, cgroup, file, value, "
+		"unlimited) VALUES (?,?,?,?,?)",
+	[ST_CG_STAT] = "INSERT OR REPLACE INTO cgroup_stat(capture_id, cgroup, key, value) "
+		"VALUES (?,?,?,?)",
+	[ST_CG_EVENT] = "INSERT OR REPLACE INTO cgroup_event(capture_id, cgroup, file, key, "
+		"value) VALUES (?,?,?,?,?)",
+	[ST_CG_PRESSURE] = "INSERT OR REPLACE INTO cgroup_pressure(capture_id, cgroup, kind, "
+		"avg10, avg60, avg300, total_us) VALUES (?,?,?,?,?,?,?)",
+	[ST_CG_PROC] = "INSERT OR IGNORE INTO cgroup_proc(capture_id, cgroup, pid) VALUES (?,?,?)",
+	[ST_MEMINFO] = "INSERT OR REPLACE INTO node_meminfo(capture_id, key, value) VALUES (?,?,?)",
+	[ST_VMSTAT] = "INSERT OR REPLACE INTO node_vmstat(capture_id, key, value) VALUES (?,?,?)",
+	[ST_NODE_PRESSURE] = "INSERT OR REPLACE INTO node_pressure(capture_id, kind, avg10, "
+		"avg60, avg300, total_us) VALUES (?,?,?,?,?,?)",
+	[ST_SETTING] = "INSERT OR REPLACE INTO node_setting(capture_id, path, value) VALUES (?,?,?)",
+	[ST_BPFTOOL_MAP] = "INSERT OR REPLACE INTO bpftool_map(capture_id, map_id, type, name, "
+		"flags, bytes_key, bytes_value, max_entries, bytes_memlock, frozen, btf_id, "
+		"loaded_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+	[ST_BPFTOOL_PID] = "INSERT OR IGNORE INTO bpftool_map_pid(capture_id, map_id, pid, comm) "
+		"VALUES (?,?,?,?)",
+	[ST_POD_LOG] = "INSERT OR IGNORE INTO k8s_pod_log(capture_id, namespace, pod, pod_uid, "
+		"container) VALUES (?,?,?,?,?)",
+	[ST_CONTAINER_LOG] = "INSERT OR IGNORE INTO k8s_container_log(capture_id, namespace, "
+		"pod, container, container_id) VALUES (?,?,?,?,?)",
+	[ST_COLLECT_PROBLEM] = "INSERT INTO collect_problem(capture_id, path, kind, errno, "
+		"error, action) VALUES (?,?,?,?,?,?)",
+};
+
+struct loader {
+	sqlite3 *db;
+	int64_t capture_id;
+	sqlite3_stmt *st[ST__COUNT];
+	struct load_stats *stats;
+	char *memory_root;        /* archive path of the memory hierarchy */
+	bool memory_root_guessed;
+	bool have_manifest;
+	bool duplicate;
+	char *cgroup_mode;        /* from the manifest, or inferred */
+	bool saw_v1_files, saw_v2_files;
+	uint64_t page_size;
+	struct strbuf last_cgroup; /* cgroup_node insert cache */
+	struct strbuf tmp;
+	/* OOM logs are parsed once the manifest (page size, clock) is known. */
+	char *kmsg_path;
+	char *kmsg_data;
+	size_t kmsg_len;
+};
+
+static sqlite3_stmt *S(struct loader *l, enum stmt_id id)
+{
+	if (!l->st[id])
+		l->st[id] = db_prepare(l->db, stmt_sql[id]);
+	return l->st[id];
+}
+
+static void add_problem(struct loader *l, const char *path, const char *problem)
+{
+	sqlite3_stmt *st = S(l, ST_PROBLEM);
+
+	sqlite3_bind_int64(st, 1, l->capture_id);
+	db_bind_text(st, 2, path);
+	db_bind_text(st, 3, problem);
+	db_step_reset(st);
+	l->stats->problems++;
+}
+
+static void add_problemf(struct loader *l, const char *path, const char *fmt, ...)
+	ATTR_PRINTF(3, 4);
+
+static void add_problemf(struct loader *l, const char *path, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	add_problem(l, path, msg);
+}
+
+static void capture_problem_cb(void *ud, const char *path, const char *problem)
+{
+	add_problem(ud, path, problem);
+}
+
+/* Record a parser's diagnostics: r < 0 means the file was not used. */
+static void note_diag(struct loader *l, const char *path, int r,
+		      const struct parse_diag *d)
+{
+	char buf[400];
+
+	if (r < 0)
+		add_problemf(l, path, "cannot parse: %s",
+			     d->count ? diag_text(d, buf, sizeof(buf)) : strerror(-r));
+	else if (d->count)
+		add_problemf(l, path, "parsed with problems: %s",
+			     diag_text(d, buf, sizeof(buf)));
+}
+
+/* ---- path helpers -------------------------------------------------------- */
+
+/* A decimal pid from s[0..len), or -1. */
+static int64_t span_pid(const char *s, size_t len)
+{
+	uint64_t v;
+
+	if (parse_u64(s, len, &v) < 0 || v == 0 || v > 0x7fffffff)
+		return -1;
+	return (int64_t)v;
+}
+
+/* ---- processes ------------------------------------------------------------- */
+
+static void put_extras(struct loader *l, int64_t pid, const char *file,
+		       const struct kv_extras *x)
+{
+	sqlite3_stmt *st = S(l, ST_PROC_KV);
+	size_t i;
+
+	for (i = 0; i < x->n; i++) {
+		sqlite3_bind_int64(st, 1, l->capture_id);
+		sqlite3_bind_int64(st, 2, pid);
+		db_bind_text(st, 3, file);
+		db_bind_text(st, 4, x->v[i].key);
+		db_bind_text(st, 5, x->v[i].value);
+		db_step_reset(st);
+	}
+}
+
+static void load_status(struct loader *l, const char *path, int64_t pid,
+			const char *buf, size_t len)
+{
+	struct proc_status s = { 0 };
+	struct parse_diag d = { 0 };
+	sqlite3_stmt *st;
+	int r, i = 1;
+
+	r = parse_status(buf, len, &s, &d);
+	note_diag(l, path, r, &d);
+	if (r < 0)
+		goto out;
+	st = S(l, ST_STATUS);
+	sqlite3_bind_int64(st, i++, l->capture_id);
+	sqlite3_bind_int64(st, i++, pid);
+	db_bind_text(st, i++, s.name);
+	db_bind_text(st, i++, s.state);
+	db_bind_kv(st, i++, s.ppid);
+	db_bind_kv(st, i++, s.uid);
+	db_bind_kv(st, i++, s.euid);
+	db_bind_kv(st, i++, s.threads);
+	db_bind_kv(st, i++, s.kthread);
+	db_bind_kv(st, i++, s.nspid_inner);
+	db_bind_kv(st, i++, s.vm_peak);
+	db_bind_kv(st, i++, s.vm_size);
+	db_bind_kv(st, i++, s.vm_lck);
+	db_bind_kv(st, i++, s.vm_pin);
+	db_bind_kv(st, i++, s.vm_hwm);
+	db_bind_kv(st, i++, s.vm_rss);
+	db_bind_kv(st, i++, s.rss_anon);
+	db_bind_kv(st, i++, s.rss_file);
+	db_bind_kv(st, i++, s.rss_shmem);
+	db_bind_kv(st, i++, s.vm_data);
+	db_bind_kv(st, i++, s.vm_stk);
+	db_bind_kv(st, i++, s.vm_exe);
+	db_bind_kv(st, i++, s.vm_lib);
+	db_bind_kv(st, i++, s.vm_pte);
+	db_bind_kv(st, i++, s.vm_pmd);
+	db_bind_kv(st, i++, s.vm_swap);
+	db_bind_kv(st, i++, s.hugetlb_pages);
+	db_step_reset(st);
+	put_extras(l, pid, "status", &s.extra);
+	l->stats->processes++;
+out:
+	proc_status_free(&s);
+}
+
+static void load_smaps(struct loader *l, const char *path, int64_t pid,
+		       const char *buf, size_t len)
+{
+	struct smaps_rollup s = { 0 };
+	struct parse_diag d = { 0 };
+	sqlite3_stmt *st;
+	int r, i = 1;
+
+	if (len == 0)
+		return;   /* kernel threads and zombies have an empty rollup */
+	r = parse_smaps_rollup(buf, len, &s, &d);
+	note_diag(l, path, r, &d);
+	if (r < 0)
+		goto out;
+	st = S(l, ST_SMAPS);
+	sqlite3_bind_int64(st, i++, l->capture_id);
+	sqlite3_bind_int64(st, i++, pid);
+	db_bind_kv(st, i++, s.rss);
+	db_bind_kv(st, i++, s.pss);
+	db_bind_kv(st, i++, s.pss_dirty);
+	db_bind_kv(st, i++, s.pss_anon);
+	db_bind_kv(st, i++, s.pss_file);
+	db_bind_kv(st, i++, s.pss_shmem);
+	db_bind_kv(st, i++, s.shared_clean);
+	db_bind_kv(st, i++, s.shared_dirty);
+	db_bind_kv(st, i++, s.private_clean);
+	db_bind_kv(st, i++, s.private_dirty);
+	db_bind_kv(st, i++, s.referenced);
+	db_bind_kv(st, i++, s.anonymous);
+	db_bind_kv(st, i++, s.ksm);
+	db_bind_kv(st, i++, s.lazyfree);
+	db_bind_kv(st, i++, s.anon_huge_pages);
+	db_bind_kv(st, i++, s.shmem_pmd_mapped);
+	db_bind_kv(st, i++, s.file_pmd_mapped);
+	db_bind_kv(st, i++, s.shared_hugetlb);
+	db_bind_kv(st, i++, s.private_hugetlb);
+	db_bind_kv(st, i++, s.swap);
+	db_bind_kv(st, i++, s.swap_pss);
+	db_bind_kv(st, i++, s.locked);
+	db_step_reset(st);
+	put_extras(l, pid, "smaps_rollup", &s.extra);
+out:
+	smaps_rollup_free(&s);
+}
+
+static void load_proc_cgroup(struct loader *l, const char *path, int64_t pid,
+			     const char *buf, size_t len)
+{
+	struct proc_cgroup c = { 0 };
+	struct parse_diag d = { 0 };
+	const char *memcg;
+	sqlite3_stmt *st;
+	size_t i;
+	int r;
+
+	r = parse_proc_cgroup(buf, len, &c, &d);
+	note_diag(l, path, r, &d);
+	if (r < 0)
+		goto out;
+	st = S(l, ST_PROC_CGROUP);
+	for (i = 0; i < c.n; i++) {
+		sqlite3_bind_int64(st, 1, l->capture_id);
+		sqlite3_bind_int64(st, 2, pid);
+		sqlite3_bind_int64(st, 3, c.v[i].hierarchy);
+		db_bind_text(st, 4, c.v[i].controllers);
+		db_bind_text(st, 5, c.v[i].path);
+		db_step_reset(st);
+	}
+	/*
+	 * On hybrid systems the "0::" line names the unified hierarchy, which
+	 * has no memory controller: only take it when the memory hierarchy is
+	 * v2.  proc_cgroup_memory_path() prefers the v1 memory line.
+	 */
+	memcg = proc_cgroup_memory_path(&c);
+	if (memcg) {
+		bool v2_line = false;
+
+		for (i = 0; i < c.n; i++)
+			if (c.v[i].path == memcg && c.v[i].hierarchy == 0)
+				v2_line = true;
+		if (v2_line && l->cgroup_mode && strcmp(l->cgroup_mode, "v2"))
+			memcg = NULL;
+	}
+	if (memcg) {
+		st = S(l, ST_MISC_MEMCG);
+		sqlite3_bind_int64(st, 1, l->capture_id);
+		sqlite3_bind_int64(st, 2, pid);
+		db_bind_text(st, 3, memcg);
+		db_step_reset(st);
+	}
+out:
+	proc_cgroup_free(&c);
+}
+
+static void load_oom_score_adj(struct loader *l, const char *path, int64_t pid,
+			       const char *buf, size_t len)
+{
+	const char *s = buf;
+	size_t n = len;
+	sqlite3_stmt *st;
+	int64_t v;
+
+	trim_span(&s, &n);
+	if (parse_i64(s, n, &v) < 0 || v < -1000 || v > 1000) {
+		add_problemf(l, path, "cannot parse: '%.*s' is not an oom_score_adj "
+			     "(-1000..1000)", (int)MIN(n, (size_t)40), s);
+		return;
+	}
+	st = S(l, ST_MISC_OOMADJ);
+	sqlite3_bind_int64(st, 1, l->capture_id);
+	sqlite3_bind_int64(st, 2, pid);
+	sqlite3_bind_int64(st, 3, v);
+	db_step_reset(st);
+}
+
+static void load_cmdline(struct loader *l, int64_t pid, const char *buf, size_t len)
+{
+	sqlite3_stmt *st = S(l, ST_MISC_CMDLINE);
+	size_t i;
+
+	strbuf_reset(&l->tmp);
+	strbuf_add(&l->tmp, buf, len);
+	while (l->tmp.len && l->tmp.buf[l->tmp.len - 1] == '\0')
+		l->tmp.len--;
+	for (i = 0; i < l->tmp.len; i++)
+		if (l->tmp.buf[i] == '\0')
+			l->tmp.buf[i] = ' ';
+	sqlite3_bind_int64(st, 1, l->capture_id);
+	sqlite3_bind_int64(st, 2, pid);
+	db_bind_text_len(st, 3, l->tmp.buf, l->tmp.len);
+	db_step_reset(st);
+}
+
+static void load_fdinfo(struct loader *l, const char *path, int64_t pid,
+			const char *fdname, const char *buf, size_t len)
+{
+	struct bpf_fdinfo f = { 0 };
+	struct parse_diag d = { 0 };
+	sqlite3_stmt *st;
+	uint64_t fd;
+	int r, i = 1;
+
+	if (parse_u64(fdname, strlen(fdname), &fd) < 0 || fd > 0x7fffffff) {
+		add_problem(l, path, "not a file descriptor number, skipping");
+		return;
+	}
+	r = parse_bpf_fdinfo(buf, len, &f, &d);
+	note_diag(l, path, r, &d);
+	if (r < 0)
+		goto out;
+	if (!f.map_type.set) {
+		add_problem(l, path, "not the fdinfo of a BPF map (no map_type), skipping");
+		goto out;
+	}
+	st = S(l, ST_FDINFO);
+	sqlite3_bind_int64(st, i++, l->capture_id);
+	sqlite3_bind_int64(st, i++, pid);
+	sqlite3_bind_int64(st, i++, (int64_t)fd);
+	db_bind_kv(st, i++, f.map_id);
+	db_bind_kv(st, i++, f.map_type);
+	db_bind_text(st, i++, bpf_map_type_name(f.map_type.v));
+	db_bind_kv(st, i++, f.key_size);
+	db_bind_kv(st, i++, f.value_size);
+	db_bind_kv(st, i++, f.max_entries);
+	db_bind_kv(st, i++, f.map_flags);
+	db_bind_kv(st, i++, f.memlock);
+	db_bind_kv(st, i++, f.frozen);
+	db_step_reset(st);
+out:
+	bpf_fdinfo_free(&f);
+}
+
+/* proc/<pid>/<rest> */
+static void load_pid_file(struct loader *l, const char *path, int64_t pid,
+			  const char *rest, const char *buf, size_t len)
+{
+	if (!strcmp(rest, "status"))
+		load_status(l, path, pid, buf, len);
+	else if (!strcmp(rest, "smaps_rollup"))
+		load_smaps(l, path, pid, buf, len);
+	else if (!strcmp(rest, "cgroup"))
+		load_proc_cgroup(l, path, pid, buf, len);
+	else if (!strcmp(rest, "oom_score_adj"))
+		load_oom_score_adj(l, path, pid, buf, len);
+	else if (!strcmp(rest, "cmdline"))
+		load_cmdline(l, pid, buf, len);
+	else if (starts_with(rest, "fdinfo/") && !strchr(rest + 7, '/'))
+		load_fdinfo(l, path, pid, rest + 7, buf, len);
+	/* anything else (mountinfo of pid 1, ...) is only listed */
+}
+
+/* ---- cgroups --------------------------------------------------------------- */
+
+/*
+ * The cgroup a memory-hierarchy file belongs to: its folder relative to the
+ * memory root, "/" for the root.  Returns false when path is not below the
+ * memory root.  *ret_file points at the file name inside path.
+ */
+static bool cgroup_of(struct loader *l, const char *path, struct strbuf *ret,
+		      const char **ret_file)
+{
+	size_t rl = strlen(l->memory_root);
+	const char *slash = strrchr(path, '/');
+
+	if (!slash || strncmp(path, l->memory_root, rl) ||
+	    (path[rl] != '/'))
+		return false;
+	strbuf_reset(ret);
+	if (slash == path + rl)
+		strbuf_addch(ret, '/');
+	else
+		strbuf_add(ret, path + rl, (size_t)(slash - (path + rl)));
+	*ret_file = slash + 1;
+	return true;
+}
+
+static const char *k8s_level_name(enum k8s_level lv)
+{
+	switch (lv) {
+	case K8S_ROOT: return "root";
+	case K8S_QOS: return "qos";
+	case K8S_POD: return "pod";
+	case K8S_CONTAINER: return "container";
+	default: return NULL;
+	}
+}
+
+static void ensure_cgroup_node(struct loader *l, const char *cg)
+{
+	struct k8s_cgroup k = { 0 };
+	sqlite3_stmt *st;
+	const char *slash;
+	enum k8s_level lv;
+	int depth = 0;
+	const char *p;
+
+	if (!strcmp(l->last_cgroup.buf, cg))
+		return;
+	strbuf_reset(&l->last_cgroup);
+	strbuf_addstr(&l->last_cgroup, cg);
+	for (p = cg; *p; p++)
+		depth += *p == '/';
+	if (!strcmp(cg, "/"))
+		depth = 0;
+	st = S(l, ST_CG_NODE);
+	sqlite3_bind_int64(st, 1, l->capture_id);
+	db_bind_text(st, 2, cg);
+	slash = strrchr(cg, '/');
+	if (depth == 0)
+		sqlite3_bind_null(st, 3);
+	else if (slash == cg)
+		db_bind_text(st, 3, "/");
+	else
+		db_bind_text_len(st, 3, cg, (size_t)(slash - cg));
+	sqlite3_bind_int64(st, 4, depth);
+	lv = k8s_parse_cgroup_path(cg, &k);
+	db_bind_text(st, 5, k8s_level_name(lv));
+	db_bind_text(st, 6, k.qos[0] ? k.qos : NULL);
+	db_bind_text(st, 7, k.pod_uid[0] ? k.pod_uid : NULL);
+	db_bind_text(st, 8, k.container_id[0] ? k.container_id : NULL);
+	db_bind_text(st, 9, k.runtime[0] ? k.runtime : NULL);
+	if (sqlite3_step(st) == SQLITE_DONE && sqlite3_changes(l->db) > 0)
+		l->stats->cgroups++;
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+}
+
+static void put_kv_rows(struct loader *l, enum stmt_id id, const char *cg,
+			const char *file, const struct kv_list *kv)
+{
+	sqlite3_stmt *st = S(l, id);
+	size_t i;
+
+	for (i = 0; i < kv->n; i++) {
+		int c = 1;
+
+		sqlite3_bind_int64(st, c++, l->capture_id);
+		db_bind_text(st, c++, cg);
+		if (file)
+			db_bind_text(st, c++, file);
+		db_bind_text(st, c++, kv->v[i].key);
+		db_bind_u64(st, c++, kv->v[i].value);
+		db_step_reset(st);
+	}
+}
+
+static void load_cgroup_procs(struct loader *l, const char *path, const char *cg,
+			      const char *buf, size_t len)
+{
+	sqlite3_stmt *st = S(l, ST_CG_PROC);
+	size_t pos = 0, bad = 0, ln = 0;
+	const char *line;
+	size_t n;
+
+	while (next_line(buf, len, &pos, &line, &n)) {
+		int64_t pid;
+
+		ln++;
+		trim_span(&line, &n);
+		if (!n)
+			continue;
+		pid = span_pid(line, n);
+		if (pid < 0) {
+			if (!bad++)
+				add_problemf(l, path, "line %zu: '%.*s' is not a pid, "
+					     "skipping", ln, (int)MIN(n, (size_t)40), line);
+			continue;
+		}
+		sqlite3_bind_int64(st, 1, l->capture_id);
+		db_bind_text(st, 2, cg);
+		sqlite3_bind_int64(st, 3, pid);
+		db_step_reset(st);
+	}
+}
+
+static void load_psi_rows(struct loader *l, enum stmt_id id, const char *cg,
+			  const struct psi *p)
+{
+	const struct psi_line *lines[2] = { &p->some, &p->full };
+	static const char *const kinds[2] = { "some", "full" };
+	sqlite3_stmt *st = S(l, id);
+	int k;
+
+	for (k = 0; k < 2; k++) {
+		int c = 1;
+
+		if (!lines[k]->set)
+			continue;
+		sqlite3_bind_int64(st, c++, l->capture_id);
+		if (cg)
+			db_bind_text(st, c++, cg);
+		db_bind_text(st, c++, kinds[k]);
+		sqlite3_bind_double(st, c++, lines[k]->avg10);
+		sqlite3_bind_double(st, c++, lines[k]->avg60);
+		sqlite3_bind_double(st, c++, lines[k]->avg300);
+		db_bind_u64(st, c++, lines[k]->total);
+		db_step_reset(st);
+	}
+}
+
+static const char *const event_files[] = {
+	"memory.events", "memory.events.local", "memory.swap.events",
+	"cgroup.stat", "memory.oom_control",
+};
+
+/* Files that are not one number: listed only. */
+static const char *const text_files[] = {
+	"cgroup.controllers", "cgroup.subtree_control", "memory.numa_stat",
+};
+
+static void load_cgroup_file(struct loader *l, const char *path, const char *cg,
+			     const char *file, const char *buf, size_t len)
+{
+	struct parse_diag d = { 0 };
+	size_t i;
+	int r;
+
+	if (!strcmp(file, "memory.usage_in_bytes"))
+		l->saw_v1_files = true;
+	if (!strcmp(file, "memory.current"))
+		l->saw_v2_files = true;
+	ensure_cgroup_node(l, cg);
+
+	if (!strcmp(file, "memory.stat")) {
+		struct kv_list kv = { 0 };
+
+		r = parse_kv_list(buf, len, &kv, &d);
+		note_diag(l, path, r, &d);
+		if (r == 0)
+			put_kv_rows(l, ST_CG_STAT, cg, NULL, &kv);
+		kv_list_free(&kv);
+		return;
+	}
+	for (i = 0; i < ARRAY_SIZE(event_files); i++) {
+		if (!strcmp(file, event_files[i])) {
+			struct kv_list kv = { 0 };
+
+			r = parse_kv_list(buf, len, &kv, &d);
+			note_diag(l, path, r, &d);
+			if (r == 0)
+				put_kv_rows(l, ST_CG_EVENT, cg, file, &kv);
+			kv_list_free(&kv);
+			return;
+		}
+	}
+	if (!strcmp(file, "memory.pressure")) {
+		struct psi p = { 0 };
+
+		r = parse_psi(buf, len, &p, &d);
+		note_diag(l, path, r, &d);
+		if (r == 0)
+			load_psi_rows(l, ST_CG_PRESSURE, cg, &p);
+		return;
+	}
+	if (!strcmp(file, "cgroup.procs")) {
+		load_cgroup_procs(l, path, cg, buf, len);
+		return;
+	}
+	for (i = 0; i < ARRAY_SIZE(text_files); i++)
+		if (!strcmp(file, text_files[i]))
+			return;
+	if (starts_with(file, "memory.")) {
+		struct one_value v = { 0 };
+		sqlite3_stmt *st;
+
+		r = parse_one_value(buf, len, &v, &d);
+		note_diag(l, path, r, &d);
+		if (r < 0)
+			return;
+		st = S(l, ST_CG_FILE);
+		sqlite3_bind_int64(st, 1, l->capture_id);
+		db_bind_text(st, 2, cg);
+		db_bind_text(st, 3, file);
+		if (v.unlimited && v.v == 0)
+			sqlite3_bind_null(st, 4);   /* v2 "max" */
+		else
+			db_bind_u64(st, 4, v.v);
+		sqlite3_bind_int(st, 5, v.unlimited);
+		db_step_reset(st);
+	}
+}
+
+/* ---- node ------------------------------------------------------------------ */
+
+static void load_node_file(struct loader *l, const char *path, const char *buf,
+			   size_t len)
+{
+	struct parse_diag d = { 0 };
+	int r;
+
+	if (!strcmp(path, "proc/meminfo")) {
+		struct kv_list kv = { 0 };
+
+		r = parse_meminfo(buf, len, &kv, &d);
+		note_diag(l, path, r, &d);
+		if (r == 0)
+			put_kv_rows(l, ST_MEMINFO, NULL, NULL, &kv);
+		kv_list_free(&kv);
+	} else if (!strcmp(path, "proc/vmstat")) {
+		struct kv_list kv = { 0 };
+
+		r = parse_kv_list(buf, len, &kv, &d);
+		note_diag(l, path, r, &d);
+		if (r == 0)
+			put_kv_rows(l, ST_VMSTAT, NULL, NULL, &kv);
+		kv_list_free(&kv);
+	} else if (!strcmp(path, "proc/pressure/memory")) {
+		struct psi p = { 0 };
+
+		r = parse_psi(buf, len, &p, &d);
+		note_diag(l, path, r, &d);
+		if (r == 0)
+			load_psi_rows(l, ST_NODE_PRESSURE, NULL, &p);
+	} else if (starts_with(path, "proc/sys/") || !strcmp(path, "proc/uptime") ||
+		   !strcmp(path, "proc/loadavg") ||
+		   starts_with(path, "sys/kernel/mm/transparent_hugepage/")) {
+		const char *s = buf;
+		size_t n = MIN(len, (size_t)4096);
+		sqlite3_stmt *st = S(l, ST_SETTING);
+
+		trim_span(&s, &n);
+		sqlite3_bind_int64(st, 1, l->capture_id);
+		db_bind_text(st, 2, path);
+		db_bind_text_len(st, 3, s, n);
+		db_step_reset(st);
+	}
+}
+
+/* ---- collector/ files ------------------------------------------------------ */
+
+int parse_gomemlimit(const char *s, size_t len, uint64_t *ret)
+{
+	static const struct { const char *suffix; unsigned shift; } units[] = {
+		{ "TiB", 40 }, { "GiB", 30 }, { "MiB", 20 }, { "KiB", 10 }, { "B", 0 },
+	};
+	uint64_t v;
+	size_t i;
+
+	trim_span(&s, &len);
+	if (len == 3 && !memcmp(s, "off", 3)) {
+		*ret = UINT64_MAX;
+		return 0;
+	}
+	for (i = 0; i < ARRAY_SIZE(units); i++) {
+		size_t sl = strlen(units[i].suffix);
+
+		if (len > sl && !memcmp(s + len - sl, units[i].suffix, sl)) {
+			if (parse_u64(s, len - sl, &v) < 0 ||
+			    (units[i].shift && v > (UINT64_MAX >> units[i].shift)))
+				return -EINVAL;
+			*ret = v << units[i].shift;
+			return 0;
+		}
+	}
+	if (parse_u64(s, len, &v) < 0)
+		return -EINVAL;
+	*ret = v;
+	return 0;
+}
+
+static void load_go(struct loader *l, const char *path, const char *buf, size_t len)
+{
+	json_error_t jerr;
+	json_t *root, *env, *v;
+	const char *gml = NULL;
+	uint64_t gml_bytes = 0;
+	bool gml_ok = false;
+	sqlite3_stmt *st;
+	json_int_t pid;
+
+	root = json_loadb(buf, len, 0, &jerr);
+	if (!root || !json_is_object(root)) {
+		add_problemf(l, path, "cannot parse: %s", root ? "not a JSON object" : jerr.text);
+		goto out;
+	}
+	v = json_object_get(root, "pid");
+	pid = json_is_integer(v) ? json_integer_value(v) : -1;
+	if (pid <= 0 || pid > 0x7fffffff) {
+		add_problem(l, path, "cannot parse: no valid 'pid'");
+		goto out;
+	}
+	env = json_object_get(root, "env");
+	if (env && !json_is_object(env)) {
+		add_problem(l, path, "'env' is not an object, ignored");
+		env = NULL;
+	}
+	v = json_object_get(env, "GOMEMLIMIT");
+	if (json_is_string(v)) {
+		gml = json_string_value(v);
+		gml_ok = parse_gomemlimit(gml, strlen(gml), &gml_bytes) == 0;
+		if (!gml_ok)
+			add_problemf(l, path, "GOMEMLIMIT '%.40s' is not a valid limit", gml);
+	}
+	st = S(l, ST_GO);
+	sqlite3_bind_int64(st, 1, l->capture_id);
+	sqlite3_bind_int64(st, 2, (int64_t)pid);
+	v = json_object_get(root, "go_version");
+	db_bind_text(st, 3, json_is_string(v) ? json_string_value(v) : NULL);
+	v = json_object_get(env, "GOGC");
+	db_bind_text(st, 4, json_is_string(v) ? json_string_value(v) : NULL);
+	db_bind_text(st, 5, gml);
+	if (gml_ok && gml_bytes != UINT64_MAX)
+		db_bind_u64(st, 6, gml_bytes);
+	v = json_object_get(env, "GOMAXPROCS");
+	db_bind_text(st, 7, json_is_string(v) ? json_string_value(v) : NULL);
+	v = json_object_get(env, "GODEBUG");
+	db_bind_text(st, 8, json_is_string(v) ? json_string_value(v) : NULL);
+	db_step_reset(st);
+out:
+	json_decref(root);
+}
+
+static void load_bpftool_maps(struct loader *l, const char *path,
+			      const char *buf, size_t len)
+{
+	struct bpftool_maps m = { 0 };
+	struct parse_diag d = { 0 };
+	size_t i, j;
+	int r;
+
+	if (len == 0)
+		return;
+	r = parse_bpftool_maps(buf, len, &m, &d);
+	note_diag(l, path, r, &d);
+	if (r < 0)
+		goto out;
+	if (m.error)
+		add_problemf(l, path, "bpftool said: %.300s", m.error);
+	for (i = 0; i < m.n; i++) {
+		const struct bpftool_map *b = &m.v[i];
+		sqlite3_stmt *st = S(l, ST_BPFTOOL_MAP);
+		int c = 1;
+
+		if (!b->id.set)
+			continue;
+		sqlite3_bind_int64(st, c++, l->capture_id);
+		db_bind_kv(st, c++, b->id);
+		db_bind_text(st, c++, b->type);
+		db_bind_text(st, c++, b->name);
+		db_bind_kv(st, c++, b->flags);
+		db_bind_kv(st, c++, b->bytes_key);
+		db_bind_kv(st, c++, b->bytes_value);
+		db_bind_kv(st, c++, b->max_entries);
+		db_bind_kv(st, c++, b->bytes_memlock);
+		db_bind_kv(st, c++, b->frozen);
+		db_bind_kv(st, c++, b->btf_id);
+		db_bind_text(st, c++, b->loaded_at);
+		db_step_reset(st);
+		for (j = 0; j < b->npids; j++) {
+			st = S(l, ST_BPFTOOL_PID);
+			sqlite3_bind_int64(st, 1, l->capture_id);
+			db_bind_kv(st, 2, b->id);
+			db_bind_u64(st, 3, b->pids[j].pid);
+			db_bind_text(st, 4, b->pids[j].comm);
+			db_step_reset(st);
+		}
+	}
+out:
+	bpftool_maps_free(&m);
+}
+
+static void load_k8s_list(struct loader *l, const char *path, bool pods,
+			  const char *buf, size_t len)
+{
+	size_t pos = 0, ln = 0, bad = 0;
+	const char *line;
+	size_t n;
+
+	while (next_line(buf, len, &pos, &line, &n)) {
+		sqlite3_stmt *st;
+
+		ln++;
+		trim_span(&line, &n);
+		if (!n)
+			continue;
+		if (pods) {
+			struct k8s_pod_log p;
+
+			if (k8s_parse_pod_log(line, n, &p) < 0)
+				goto bad;
+			st = S(l, ST_POD_LOG);
+			sqlite3_bind_int64(st, 1, l->capture_id);
+			db_bind_text(st, 2, p.namespace_);
+			db_bind_text(st, 3, p.pod);
+			db_bind_text(st, 4, p.pod_uid);
+			db_bind_text(st, 5, p.container);
+			db_step_reset(st);
+		} else {
+			struct k8s_container_log c;
+
+			if (k8s_parse_container_log(line, n, &c) < 0)
+				goto bad;
+			st = S(l, ST_CONTAINER_LOG);
+			sqlite3_bind_int64(st, 1, l->capture_id);
+			db_bind_text(st, 2, c.namespace_);
+			db_bind_text(st, 3, c.pod);
+			db_bind_text(st, 4, c.container);
+			db_bind_text(st, 5, c.container_id);
+			db_step_reset(st);
+		}
+		continue;
+bad:
+		if (!bad++)
+			add_problemf(l, path, "line %zu: '%.*s' is not a Kubernetes "
+				     "log name, skipping", ln, (int)MIN(n, (size_t)80), line);
+	}
+}
+
+/* ---- manifest ------------------------------------------------------------- */
+
+static int64_t find_capture(struct loader *l, const char *key)
+{
+	sqlite3_stmt *st = db_prepare(l->db,
+		"SELECT capture_id FROM capture WHERE capture_key = ? AND capture_id != ?");
+	int64_t id = -1;
+
+	db_bind_text(st, 1, key);
+	sqlite3_bind_int64(st, 2, l->capture_id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		id = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return id;
+}
+
+static void load_manifest(struct loader *l, const char *path, const char *buf,
+			  size_t len)
+{
+	struct manifest m;
+	struct parse_diag d = { 0 };
+	struct strbuf key = STRBUF_INIT;
+	sqlite3_stmt *st;
+	size_t i;
+	int r, c = 1;
+
+	r = parse_manifest(buf, len, &m, &d);
+	note_diag(l, path, r, &d);
+	if (r < 0)
+		goto out;
+	l->have_manifest = true;
+	/* boot id + start on the monotonic clock identify one run on one node. */
+	strbuf_addf(&key, "%s/%s/%.6f/%llu", m.hostname ? m.hostname : "?",
+		    m.boot_id ? m.boot_id : "?",
+		    m.started_monotonic_set ? m.started_monotonic : 0.0,
+		    (unsigned long long)(m.collector_pid.set ? m.collector_pid.v : 0));
+	if (find_capture(l, key.buf) >= 0) {
+		l->duplicate = true;
+		goto out;
+	}
+	if (m.memory_root) {
+		free(l->memory_root);
+		l->memory_root = xstrdup(m.memory_root);
+	}
+	if (m.cgroup_mode) {
+		free(l->cgroup_mode);
+		l->cgroup_mode = xstrdup(m.cgroup_mode);
+	}
+	if (m.page_size.set && m.page_size.v >= 512 && m.page_size.v <= (1u << 24))
+		l->page_size = m.page_size.v;
+	st = db_prepare(l->db, "UPDATE capture SET capture_key = ?, format_version = ?, "
+		"collector_version = ?, collector_pid = ?, hostname = ?, kernel_release = ?, "
+		"kernel_version = ?, machine = ?, boot_id = ?, page_size = ?, started_at = ?, "
+		"finished_at = ?, started_monotonic = ?, finished_monotonic = ?, "
+		"started_boottime = ?, finished_boottime = ?, cgroup_mode = ?, memory_root = ?, "
+		"complete = ?, interrupted = ?, manifest = ? WHERE capture_id = ?");
+	db_bind_text(st, c++, key.buf);
+	db_bind_kv(st, c++, m.format_version);
+	db_bind_text(st, c++, m.collector_version);
+	db_bind_kv(st, c++, m.collector_pid);
+	db_bind_text(st, c++, m.hostname);
+	db_bind_text(st, c++, m.kernel_release);
+	db_bind_text(st, c++, m.kernel_version);
+	db_bind_text(st, c++, m.machine);
+	db_bind_text(st, c++, m.boot_id);
+	db_bind_kv(st, c++, m.page_size);
+	db_bind_text(st, c++, m.started_utc);
+	db_bind_text(st, c++, m.finished_utc);
+	db_bind_double(st, c++, m.started_monotonic, m.started_monotonic_set);
+	db_bind_double(st, c++, m.finished_monotonic, m.finished_monotonic_set);
+	db_bind_double(st, c++, m.started_boottime, m.started_boottime_set);
+	db_bind_double(st, c++, m.finished_boottime, m.finished_boottime_set);
+	db_bind_text(st, c++, m.cgroup_mode);
+	db_bind_text(st, c++, l->memory_root);
+	if (m.complete_set)
+		sqlite3_bind_int(st, c++, m.complete);
+	else
+		sqlite3_bind_null(st, c++);
+	db_bind_text(st, c++, m.interrupted);
+	db_bind_text_len(st, c++, buf, len);
+	sqlite3_bind_int64(st, c++, l->capture_id);
+	sqlite3_step(st);
+	sqlite3_finalize(st);
+	for (i = 0; i < m.nproblems; i++) {
+		const struct manifest_problem *p = &m.problems[i];
+
+		st = S(l, ST_COLLECT_PROBLEM);
+		sqlite3_bind_int64(st, 1, l->capture_id);
+		db_bind_text(st, 2, p->path);
+		db_bind_text(st, 3, p->kind);
+		db_bind_kv(st, 4, p->err_no);
+		db_bind_text(st, 5, p->error);
+		db_bind_text(st, 6, p->action);
+		db_step_reset(st);
+	}
+out:
+	strbuf_release(&key);
+	manifest_free(&m);
+}
+
+/* ---- dispatch ---------------------------------------------------------------- */
+
+/*
+ * Without a manifest first, the memory hierarchy's place is inferred from
+ * the first cgroup file: v1 and hybrid keep it at sys/fs/cgroup/memory, v2
+ * at sys/fs/cgroup.
+ */
+static void guess_memory_root(struct loader *l, const char *path)
+{
+	if (l->memory_root)
+		return;
+	l->memory_root = xstrdup(starts_with(path, "sys/fs/cgroup/memory/") ?
+				 "sys/fs/cgroup/memory" : "sys/fs/cgroup");
+	l->memory_root_guessed = true;
+	add_problemf(l, path, "manifest.json missing or not first: the memory "
+		     "hierarchy is assumed at '%s'", l->memory_root);
+}
+
+static void load_file(struct loader *l, const struct capture_file *f)
+{
+	const char *p = f->path;
+	sqlite3_stmt *st = S(l, ST_FILE);
+
+	sqlite3_bind_int64(st, 1, l->capture_id);
+	db_bind_text(st, 2, p);
+	sqlite3_bind_int64(st, 3, (int64_t)f->len);
+	db_step_reset(st);
+	l->stats->files++;
+	l->stats->bytes += f->len;
+
+	if (!strcmp(p, "manifest.json")) {
+		if (l->have_manifest)
+			add_problem(l, p, "a second manifest, ignored");
+		else
+			load_manifest(l, p, f->data, f->len);
+		return;
+	}
+	if (starts_with(p, "proc/")) {
+		const char *q = p + 5, *slash = strchr(q, '/');
+		int64_t pid = slash ? span_pid(q, (size_t)(slash - q)) : -1;
+
+		if (pid > 0)
+			load_pid_file(l, p, pid, slash + 1, f->data, f->len);
+		else
+			load_node_file(l, p, f->data, f->len);
+		return;
+	}
+	if (starts_with(p, "sys/fs/cgroup/") || (l->memory_root &&
+						 starts_with(p, l->memory_root))) {
+		struct strbuf cg = STRBUF_INIT;
+		const char *file;
+
+		guess_memory_root(l, p);
+		if (cgroup_of(l, p, &cg, &file))
+			load_cgroup_file(l, p, cg.buf, file, f->data, f->len);
+		strbuf_release(&cg);
+		return;
+	}
+	if (starts_with(p, "sys/")) {
+		load_node_file(l, p, f->data, f->len);
+		return;
+	}
+	if (!strcmp(p, "collector/kmsg.txt") || !strcmp(p, "collector/kmsg-syslog.txt")) {
+		/* Parsed at the end, when the page size and clock are known. */
+		if (!l->kmsg_path) {
+			l->kmsg_path = xstrdup(p);
+			l->kmsg_data = xstrndup(f->data, f->len);
+			l->kmsg_len = f->len;
+		}
+		return;
+	}
+	if (!strcmp(p, "collector/bpftool-map.json")) {
+		load_bpftool_maps(l, p, f->data, f->len);
+		return;
+	}
+	if (starts_with(p, "collector/go/") && ends_with(p, ".json")) {
+		load_go(l, p, f->data, f->len);
+		return;
+	}
+	if (!strcmp(p, "collector/k8s-pod-logs.txt")) {
+		load_k8s_list(l, p, true, f->data, f->len);
+		return;
+	}
+	if (!strcmp(p, "collector/k8s-container-logs.txt")) {
+		load_k8s_list(l, p, false, f->data, f->len);
+		return;
+	}
+}
+
+static void load_kmsg(struct loader *l)
+{
+#ifdef HAVE_OOM
+	struct oom_log log;
+	int r;
+
+	if (!l->kmsg_path)
+		return;
+	r = oom_log_parse(l->kmsg_data, l->kmsg_len, l->page_size, &log);
+	if (r < 0) {
+		add_problemf(l, l->kmsg_path, "cannot parse the kernel log: %s",
+			     strerror(-r));
+		return;
+	}
+	if (oom_store(l->db, l->capture_id, &log) < 0)
+		add_problemf(l, l->kmsg_path, "cannot store OOM events: %s",
+			     sqlite3_errmsg(l->db));
+	else
+		l->stats->oom_events += log.nevents;
+	oom_log_free(&log);
+#else
+	(void)l;
+#endif
+}
+
+/* After the last file: what needs every file seen first. */
+static void load_finish(struct loader *l, struct capture *c)
+{
+	sqlite3_stmt *st;
+
+	load_kmsg(l);
+	if (!l->have_manifest) {
+		struct strbuf key = STRBUF_INIT;
+		const char *mode = l->saw_v2_files ? "v2" :
+				   l->saw_v1_files ? "v1" : NULL;
+
+		/* No identity but the folder name: good enough to not load twice. */
+		strbuf_addf(&key, "name/%s", capture_name(c));
+		if (find_capture(l, key.buf) >= 0) {
+			l->duplicate = true;
+		} else {
+			add_problem(l, "manifest.json", "missing: the capture's time, "
+				    "host and kernel are unknown");
+			st = db_prepare(l->db, "UPDATE capture SET capture_key = ?, "
+					"cgroup_mode = ?, memory_root = ? WHERE capture_id = ?");
+			db_bind_text(st, 1, key.buf);
+			db_bind_text(st, 2, mode);
+			db_bind_text(st, 3, l->memory_root);
+			sqlite3_bind_int64(st, 4, l->capture_id);
+			sqlite3_step(st);
+			sqlite3_finalize(st);
+		}
+		strbuf_release(&key);
+	}
+	st = db_prepare(l->db, "SELECT count(DISTINCT map_id) FROM bpf_maps WHERE capture_id = ?");
+	sqlite3_bind_int64(st, 1, l->capture_id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		l->stats->bpf_maps = (uint64_t)sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+}
+
+int load_capture(sqlite3 *db, const char *source,
+		 const struct capture_limits *lim, struct load_stats *stats,
+		 char **ret_err)
+{
+	struct loader l = { 0 };
+	struct capture *c = NULL;
+	struct capture_file f;
+	sqlite3_stmt *st;
+	char *err = NULL;
+	int r = -1, n;
+
+	memset(stats, 0, sizeof(*stats));
+	l.db = db;
+	l.stats = stats;
+	l.page_size = 4096;
+	strbuf_init(&l.last_cgroup, 0);
+	strbuf_init(&l.tmp, 0);
+	if (capture_open(source, lim, &c, ret_err) < 0)
+		goto out;
+	if (db_exec(db, "SAVEPOINT load_capture", ret_err) < 0)
+		goto out;
+	st = db_prepare(db, "INSERT INTO capture(capture_key, source, name) VALUES "
+			"('loading:' || ?, ?, ?)");
+	db_bind_text(st, 1, source);
+	db_bind_text(st, 2, source);
+	db_bind_text(st, 3, capture_name(c));
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		if (ret_err)
+			*ret_err = xstrdup(sqlite3_errmsg(db));
+		sqlite3_finalize(st);
+		goto rollback;
+	}
+	sqlite3_finalize(st);
+	l.capture_id = sqlite3_last_insert_rowid(db);
+	stats->capture_id = l.capture_id;
+
+	while ((n = capture_next(c, &f, capture_problem_cb, &l, &err)) > 0) {
+		load_file(&l, &f);
+		if (l.duplicate)
+			break;
+	}
+	if (n < 0) {
+		if (stats->files == 0 && !l.have_manifest) {
+			if (ret_err)
+				*ret_err = err;
+			err = NULL;
+			goto rollback;
+		}
+		add_problemf(&l, capture_name(c), "%s; what was read before is loaded",
+			     err);
+		stats->truncated = true;
+	}
+	if (!l.duplicate)
+		load_finish(&l, c);
+	if (l.duplicate) {
+		stats->duplicate = true;
+		stats->capture_id = -1;
+		db_exec(db, "ROLLBACK TO load_capture", NULL);
+		db_exec(db, "RELEASE load_capture", NULL);
+		r = 0;
+		goto out;
+	}
+	if (db_exec(db, "RELEASE load_capture", ret_err) < 0)
+		goto rollback;
+	r = 0;
+	goto out;
+rollback:
+	db_exec(db, "ROLLBACK TO load_capture", NULL);
+	db_exec(db, "RELEASE load_capture", NULL);
+out:
+	for (n = 0; n < ST__COUNT; n++)
+		sqlite3_finalize(l.st[n]);
+	free(err);
+	free(l.memory_root);
+	free(l.cgroup_mode);
+	free(l.kmsg_path);
+	free(l.kmsg_data);
+	strbuf_release(&l.last_cgroup);
+	strbuf_release(&l.tmp);
+	capture_close(c);
+	return r;
+}

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef MEMSNAP_LOAD_H
+#define MEMSNAP_LOAD_H
+/*
+ * Load one capture into a memsnap database: every file through its parser
+ * into the tables of schema/NN-*.sql, inside one transaction.  A file that
+ * does not parse is recorded in load_problem and the rest still loads; only
+ * an archive that cannot be opened fails.  Never prints.
+ */
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "capture.h"
+
+struct load_stats {
+	int64_t capture_id;
+	bool duplicate;          /* already in the database: nothing loaded */
+	uint64_t files, bytes;
+	uint64_t processes, cgroups, bpf_maps, oom_events;
+	uint64_t problems;       /* rows added to load_problem */
+	bool truncated;          /* the archive ended early or a limit stopped it */
+};
+
+/*
+ * Returns 0 (loaded, or a duplicate: see stats->duplicate) or -1 when the
+ * capture cannot be read at all (*ret_err says why; nothing is kept).
+ */
+int load_capture(sqlite3 *db, const char *source,
+		 const struct capture_limits *lim, struct load_stats *stats,
+		 char **ret_err);
+
+/*
+ * GOMEMLIMIT syntax (Go's runtime/debug.SetMemoryLimit): a number with an
+ * optional B, KiB, MiB, GiB or TiB suffix; "off" means no limit.  Returns 0
+ * with *ret set (UINT64_MAX for off), or -EINVAL.
+ */
+int parse_gomemlimit(const char *s, size_t len, uint64_t *ret);
+
+#endif

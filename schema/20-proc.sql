@@ -1,0 +1,111 @@
+-- Processes ---------------------------------------------------------------------
+-- One row per file kind and process, as the capture held them.  The public
+-- view is `processes` (70-views.sql).
+
+-- proc/<pid>/status: sizes in bytes (the kernel prints kB).
+CREATE TABLE proc_status (
+    capture_id     INTEGER NOT NULL REFERENCES capture(capture_id) ON DELETE CASCADE,
+    pid            INTEGER NOT NULL,
+    comm           TEXT,      -- Name:, as printed (may hold any bytes)
+    state          TEXT,
+    ppid           INTEGER,
+    uid            INTEGER,   -- real uid
+    euid           INTEGER,   -- effective uid
+    threads        INTEGER,
+    kthread        INTEGER,   -- 1 kernel thread, 0 not, NULL unknown (< 6.x)
+    nspid          INTEGER,   -- pid inside its own pid namespace
+    vm_peak        INTEGER,
+    vm_size        INTEGER,   -- NULL for kernel threads
+    vm_lck         INTEGER,
+    vm_pin         INTEGER,
+    vm_hwm         INTEGER,   -- peak RSS
+    vm_rss         INTEGER,   -- RSS = rss_anon + rss_file + rss_shmem
+    rss_anon       INTEGER,   -- 4.5+
+    rss_file       INTEGER,
+    rss_shmem      INTEGER,
+    vm_data        INTEGER,
+    vm_stk         INTEGER,
+    vm_exe         INTEGER,
+    vm_lib         INTEGER,
+    vm_pte         INTEGER,   -- page tables
+    vm_pmd         INTEGER,   -- 4.0-4.14
+    vm_swap        INTEGER,
+    hugetlb        INTEGER,
+    PRIMARY KEY (capture_id, pid)
+) WITHOUT ROWID;
+
+-- proc/<pid>/smaps_rollup (4.14+): sizes in bytes.  PSS (proportional set
+-- size) divides each shared page among the processes mapping it, so PSS
+-- sums over processes count shared memory once.
+CREATE TABLE proc_smaps (
+    capture_id       INTEGER NOT NULL REFERENCES capture(capture_id) ON DELETE CASCADE,
+    pid              INTEGER NOT NULL,
+    rss              INTEGER,
+    pss              INTEGER,
+    pss_dirty        INTEGER,   -- 6.0+
+    pss_anon         INTEGER,   -- 5.3+
+    pss_file         INTEGER,
+    pss_shmem        INTEGER,
+    shared_clean     INTEGER,
+    shared_dirty     INTEGER,
+    private_clean    INTEGER,
+    private_dirty    INTEGER,
+    referenced       INTEGER,
+    anonymous        INTEGER,
+    ksm              INTEGER,   -- 6.6+
+    lazyfree         INTEGER,
+    anon_huge        INTEGER,
+    shmem_pmd        INTEGER,
+    file_pmd         INTEGER,
+    shared_hugetlb   INTEGER,
+    private_hugetlb  INTEGER,
+    swap             INTEGER,
+    swap_pss         INTEGER,
+    locked           INTEGER,
+    PRIMARY KEY (capture_id, pid)
+) WITHOUT ROWID;
+
+-- Keys of status and smaps_rollup this version does not know (newer kernels).
+CREATE TABLE proc_kv (
+    capture_id  INTEGER NOT NULL REFERENCES capture(capture_id) ON DELETE CASCADE,
+    pid         INTEGER NOT NULL,
+    file        TEXT NOT NULL,   -- 'status' or 'smaps_rollup'
+    key         TEXT NOT NULL,
+    value       TEXT
+);
+CREATE INDEX proc_kv_pid ON proc_kv(capture_id, pid);
+
+-- proc/<pid>/cgroup: one row per line.
+CREATE TABLE proc_cgroup (
+    capture_id   INTEGER NOT NULL REFERENCES capture(capture_id) ON DELETE CASCADE,
+    pid          INTEGER NOT NULL,
+    hierarchy    INTEGER NOT NULL,   -- 0 for the cgroup v2 line
+    controllers  TEXT NOT NULL,      -- 'memory', 'cpu,cpuacct', '' (v2)
+    path         TEXT NOT NULL       -- as printed
+);
+CREATE INDEX proc_cgroup_pid ON proc_cgroup(capture_id, pid);
+
+-- The rest of a process: oom_score_adj, cmdline (only with --cmdline), and
+-- the memory cgroup from its cgroup file (the v1 line naming memory, else
+-- the v2 line).
+CREATE TABLE proc_misc (
+    capture_id     INTEGER NOT NULL REFERENCES capture(capture_id) ON DELETE CASCADE,
+    pid            INTEGER NOT NULL,
+    oom_score_adj  INTEGER,
+    cmdline        TEXT,      -- NUL separators shown as spaces
+    memcg          TEXT,      -- memory cgroup path from proc/<pid>/cgroup
+    PRIMARY KEY (capture_id, pid)
+) WITHOUT ROWID;
+
+-- Go programs (collector/go/<pid>.json): version and the GC settings.
+CREATE TABLE proc_go (
+    capture_id   INTEGER NOT NULL REFERENCES capture(capture_id) ON DELETE CASCADE,
+    pid          INTEGER NOT NULL,
+    go_version   TEXT,
+    gogc         TEXT,      -- GOGC as set ('off', '100', ...), NULL when unset
+    gomemlimit   TEXT,      -- GOMEMLIMIT as set ('900MiB'), NULL when unset
+    gomemlimit_bytes INTEGER, -- GOMEMLIMIT parsed to bytes, NULL when unset/invalid
+    gomaxprocs   TEXT,
+    godebug      TEXT,
+    PRIMARY KEY (capture_id, pid)
+) WITHOUT ROWID;

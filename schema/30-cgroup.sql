@@ -1,0 +1,72 @@
+-- Memory cgroups ----------------------------------------------------------------
+-- `cgroup` is the path below the memory hierarchy's root, '/' for the root,
+-- e.g. '/kubepods/burstable/pod<uid>/<id>'.  The public view is `cgroups`
+-- (70-views.sql).
+
+-- One row per cgroup directory found in the capture.
+CREATE TABLE cgroup_node (
+    capture_id  INTEGER NOT NULL REFERENCES capture(capture_id) ON DELETE CASCADE,
+    cgroup      TEXT NOT NULL,
+    parent      TEXT,           -- NULL for the root
+    depth       INTEGER NOT NULL, -- 0 for the root
+    -- Kubernetes/container identity recognised in the path (k8s.h)
+    k8s_level   TEXT,           -- 'root', 'qos', 'pod', 'container' or NULL
+    qos_class   TEXT,           -- 'guaranteed', 'burstable', 'besteffort'
+    pod_uid     TEXT,
+    container_id TEXT,
+    runtime     TEXT,           -- 'containerd', 'cri-o', 'docker'
+    PRIMARY KEY (capture_id, cgroup)
+) WITHOUT ROWID;
+
+-- One-value files: memory.current, memory.max, memory.usage_in_bytes,
+-- memory.limit_in_bytes, memory.oom.group, ...  `value` in bytes for sizes;
+-- `unlimited` is 1 for v2's 'max' and for v1's huge "no limit" number.
+CREATE TABLE cgroup_file (
+    capture_id  INTEGER NOT NULL REFERENCES capture(capture_id) ON DELETE CASCADE,
+    cgroup      TEXT NOT NULL,
+    file        TEXT NOT NULL,
+    value       INTEGER,
+    unlimited   INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (capture_id, cgroup, file)
+) WITHOUT ROWID;
+
+-- memory.stat, every key as printed (v1: bytes and counts, with total_*
+-- hierarchy sums when use_hierarchy=1; v2: bytes and event counts).
+CREATE TABLE cgroup_stat (
+    capture_id  INTEGER NOT NULL REFERENCES capture(capture_id) ON DELETE CASCADE,
+    cgroup      TEXT NOT NULL,
+    key         TEXT NOT NULL,
+    value       INTEGER,
+    PRIMARY KEY (capture_id, cgroup, key)
+) WITHOUT ROWID;
+
+-- Flat-keyed files: memory.events, memory.events.local, memory.swap.events,
+-- cgroup.stat, memory.oom_control (v1).
+CREATE TABLE cgroup_event (
+    capture_id  INTEGER NOT NULL REFERENCES capture(capture_id) ON DELETE CASCADE,
+    cgroup      TEXT NOT NULL,
+    file        TEXT NOT NULL,
+    key         TEXT NOT NULL,
+    value       INTEGER,
+    PRIMARY KEY (capture_id, cgroup, file, key)
+) WITHOUT ROWID;
+
+-- memory.pressure (PSI): share of time tasks stalled on memory.
+CREATE TABLE cgroup_pressure (
+    capture_id  INTEGER NOT NULL REFERENCES capture(capture_id) ON DELETE CASCADE,
+    cgroup      TEXT NOT NULL,
+    kind        TEXT NOT NULL,   -- 'some' or 'full'
+    avg10       REAL,            -- percent
+    avg60       REAL,
+    avg300      REAL,
+    total_us    INTEGER,         -- microseconds stalled since creation
+    PRIMARY KEY (capture_id, cgroup, kind)
+) WITHOUT ROWID;
+
+-- cgroup.procs: which process is in which cgroup, as the hierarchy says.
+CREATE TABLE cgroup_proc (
+    capture_id  INTEGER NOT NULL REFERENCES capture(capture_id) ON DELETE CASCADE,
+    cgroup      TEXT NOT NULL,
+    pid         INTEGER NOT NULL,
+    PRIMARY KEY (capture_id, pid, cgroup)
+) WITHOUT ROWID;

@@ -1,0 +1,44 @@
+-- The node --------------------------------------------------------------------------
+
+-- proc/meminfo: every key; sizes in bytes (kB scaled), HugePages_* counts.
+CREATE TABLE node_meminfo (
+    capture_id  INTEGER NOT NULL REFERENCES capture(capture_id) ON DELETE CASCADE,
+    key         TEXT NOT NULL,
+    value       INTEGER,
+    PRIMARY KEY (capture_id, key)
+) WITHOUT ROWID;
+
+-- proc/vmstat: every counter (pages or events).
+CREATE TABLE node_vmstat (
+    capture_id  INTEGER NOT NULL REFERENCES capture(capture_id) ON DELETE CASCADE,
+    key         TEXT NOT NULL,
+    value       INTEGER,
+    PRIMARY KEY (capture_id, key)
+) WITHOUT ROWID;
+
+-- proc/pressure/memory
+CREATE TABLE node_pressure (
+    capture_id  INTEGER NOT NULL REFERENCES capture(capture_id) ON DELETE CASCADE,
+    kind        TEXT NOT NULL,   -- 'some' or 'full'
+    avg10       REAL,            -- percent
+    avg60       REAL,
+    avg300      REAL,
+    total_us    INTEGER,
+    PRIMARY KEY (capture_id, kind)
+) WITHOUT ROWID;
+
+-- One-value node files: proc/sys/vm/*, proc/uptime (seconds), THP modes.
+CREATE TABLE node_setting (
+    capture_id  INTEGER NOT NULL REFERENCES capture(capture_id) ON DELETE CASCADE,
+    path        TEXT NOT NULL,   -- archive path, e.g. 'proc/sys/vm/swappiness'
+    value       TEXT,            -- as printed, trimmed
+    PRIMARY KEY (capture_id, path)
+) WITHOUT ROWID;
+
+-- Every file the capture held (archive path and size), parsed or not.
+CREATE TABLE capture_file (
+    capture_id  INTEGER NOT NULL REFERENCES capture(capture_id) ON DELETE CASCADE,
+    path        TEXT NOT NULL,
+    bytes       INTEGER NOT NULL,
+    PRIMARY KEY (capture_id, path)
+) WITHOUT ROWID;

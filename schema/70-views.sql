@@ -1,0 +1,221 @@
+-- Public views ---------------------------------------------------------------------
+-- These are the stable interface: columns are only ever added.  Sizes are
+-- INTEGER bytes, NULL means unknown or absent (never 0 for "unknown").
+
+-- One row per loaded capture.
+CREATE VIEW captures AS
+SELECT capture_id,
+       hostname,
+       kernel_release,
+       cgroup_mode,           -- v1, v2, hybrid, none
+       started_at,            -- UTC, ISO 8601
+       finished_at,           -- UTC, ISO 8601
+       collector_version,
+       -- additions
+       boot_id,
+       complete,              -- 0 when the collector was interrupted
+       interrupted,
+       source,                -- file or folder it was loaded from
+       name                   -- memsnap-<host>-<time>
+FROM capture;
+
+-- Internal (may change): every memory cgroup with the raw values the public
+-- views are computed from.  v1 files on cgroup v1 and hybrid, v2 files on v2.
+CREATE VIEW cgroup_raw AS
+SELECT n.capture_id, n.cgroup, n.parent, n.depth,
+       CASE c.cgroup_mode WHEN 'v2' THEN 2 ELSE 1 END AS version,
+       -- v2 one-value files
+       (SELECT value FROM cgroup_file f WHERE f.capture_id = n.capture_id
+           AND f.cgroup = n.cgroup AND f.file = 'memory.current') AS current,
+       (SELECT CASE WHEN unlimited THEN NULL ELSE value END FROM cgroup_file f
+         WHERE f.capture_id = n.capture_id AND f.cgroup = n.cgroup
+           AND f.file = 'memory.max') AS max,
+       (SELECT value FROM cgroup_file f WHERE f.capture_id = n.capture_id
+           AND f.cgroup = n.cgroup AND f.file = 'memory.swap.current') AS swap_current,
+       -- v1 one-value files
+       (SELECT value FROM cgroup_file f WHERE f.capture_id = n.capture_id
+           AND f.cgroup = n.cgroup AND f.file = 'memory.usage_in_bytes') AS usage_in_bytes,
+       (SELECT CASE WHEN unlimited THEN NULL ELSE value END FROM cgroup_file f
+         WHERE f.capture_id = n.capture_id AND f.cgroup = n.cgroup
+           AND f.file = 'memory.limit_in_bytes') AS limit_in_bytes,
+       (SELECT value FROM cgroup_file f WHERE f.capture_id = n.capture_id
+           AND f.cgroup = n.cgroup AND f.file = 'memory.kmem.usage_in_bytes') AS kmem_usage,
+       (SELECT value FROM cgroup_file f WHERE f.capture_id = n.capture_id
+           AND f.cgroup = n.cgroup AND f.file = 'memory.memsw.usage_in_bytes') AS memsw_usage,
+       -- memory.stat, v2 names (and v1 local names)
+       (SELECT value FROM cgroup_stat s WHERE s.capture_id = n.capture_id
+           AND s.cgroup = n.cgroup AND s.key = 'anon') AS anon,
+       (SELECT value FROM cgroup_stat s WHERE s.capture_id = n.capture_id
+           AND s.cgroup = n.cgroup AND s.key = 'file') AS file,
+       (SELECT value FROM cgroup_stat s WHERE s.capture_id = n.capture_id
+           AND s.cgroup = n.cgroup AND s.key = 'kernel') AS kernel,
+       (SELECT value FROM cgroup_stat s WHERE s.capture_id = n.capture_id
+           AND s.cgroup = n.cgroup AND s.key = 'shmem') AS shmem,
+       (SELECT value FROM cgroup_stat s WHERE s.capture_id = n.capture_id
+           AND s.cgroup = n.cgroup AND s.key = 'inactive_file') AS inactive_file,
+       (SELECT value FROM cgroup_stat s WHERE s.capture_id = n.capture_id
+           AND s.cgroup = n.cgroup AND s.key = 'active_file') AS active_file,
+       (SELECT value FROM cgroup_stat s WHERE s.capture_id = n.capture_id
+           AND s.cgroup = n.cgroup AND s.key = 'slab') AS slab,
+       (SELECT value FROM cgroup_stat s WHERE s.capture_id = n.capture_id
+           AND s.cgroup = n.cgroup AND s.key = 'kernel_stack') AS kernel_stack,
+       (SELECT value FROM cgroup_stat s WHERE s.capture_id = n.capture_id
+           AND s.cgroup = n.cgroup AND s.key = 'pagetables') AS pagetables,
+       (SELECT value FROM cgroup_stat s WHERE s.capture_id = n.capture_id
+           AND s.cgroup = n.cgroup AND s.key = 'sec_pagetables') AS sec_pagetables,
+       (SELECT value FROM cgroup_stat s WHERE s.capture_id = n.capture_id
+           AND s.cgroup = n.cgroup AND s.key = 'percpu') AS percpu,
+       (SELECT value FROM cgroup_stat s WHERE s.capture_id = n.capture_id
+           AND s.cgroup = n.cgroup AND s.key = 'sock') AS sock,
+       (SELECT value FROM cgroup_stat s WHERE s.capture_id = n.capture_id
+           AND s.cgroup = n.cgroup AND s.key = 'vmalloc') AS vmalloc,
+       -- memory.stat, v1 hierarchical totals (use_hierarchy=1 sums)
+       (SELECT value FROM cgroup_stat s WHERE s.capture_id = n.capture_id
+           AND s.cgroup = n.cgroup AND s.key = 'total_rss') AS total_rss,
+       (SELECT value FROM cgroup_stat s WHERE s.capture_id = n.capture_id
+           AND s.cgroup = n.cgroup AND s.key = 'total_cache') AS total_cache,
+       (SELECT value FROM cgroup_stat s WHERE s.capture_id = n.capture_id
+           AND s.cgroup = n.cgroup AND s.key = 'total_shmem') AS total_shmem,
+       (SELECT value FROM cgroup_stat s WHERE s.capture_id = n.capture_id
+           AND s.cgroup = n.cgroup AND s.key = 'total_inactive_file') AS total_inactive_file,
+       (SELECT value FROM cgroup_stat s WHERE s.capture_id = n.capture_id
+           AND s.cgroup = n.cgroup AND s.key = 'total_active_file') AS total_active_file,
+       (SELECT value FROM cgroup_stat s WHERE s.capture_id = n.capture_id
+           AND s.cgroup = n.cgroup AND s.key = 'total_swap') AS total_swap,
+       (SELECT value FROM cgroup_stat s WHERE s.capture_id = n.capture_id
+           AND s.cgroup = n.cgroup AND s.key = 'hierarchical_memory_limit') AS hierarchical_memory_limit,
+       -- OOM kills: v2 memory.events (hierarchical), v1 memory.oom_control (4.13+)
+       (SELECT value FROM cgroup_event e WHERE e.capture_id = n.capture_id
+           AND e.cgroup = n.cgroup AND e.file = 'memory.events'
+           AND e.key = 'oom_kill') AS v2_oom_kill,
+       (SELECT value FROM cgroup_event e WHERE e.capture_id = n.capture_id
+           AND e.cgroup = n.cgroup AND e.file = 'memory.oom_control'
+           AND e.key = 'oom_kill') AS v1_oom_kill
+FROM cgroup_node n
+JOIN capture c ON c.capture_id = n.capture_id;
+
+-- One row per memory cgroup.
+--   usage_bytes        v1 memory.usage_in_bytes, v2 memory.current
+--                      (v2 root: anon + file, as cAdvisor's library does)
+--   limit_bytes        v1 memory.limit_in_bytes, v2 memory.max; NULL = unlimited
+--   working_set_bytes  what cAdvisor and `kubectl top` show:
+--                      usage - inactive_file (v1: total_inactive_file), floored at 0
+--   inactive_file_bytes, active_file_bytes   page cache on the LRU lists
+--   anon_bytes         v1 total_rss, v2 anon
+--   file_bytes         v1 total_cache, v2 file (page cache, including shmem)
+--   shmem_bytes        v1 total_shmem (4.15+), v2 shmem (tmpfs, shm, memfd)
+--   kernel_bytes       v1 memory.kmem.usage_in_bytes; v2 'kernel' (6.x) or
+--                      the sum of its parts on older kernels
+--   swap_bytes         v1 total_swap, v2 memory.swap.current
+--   oom_kill_count     v1 memory.oom_control oom_kill, v2 memory.events oom_kill
+CREATE VIEW cgroups AS
+SELECT capture_id, cgroup, parent, usage_bytes, limit_bytes,
+       CASE WHEN usage_bytes IS NULL THEN NULL
+            WHEN usage_bytes - coalesce(inactive_file_bytes, 0) < 0 THEN 0
+            ELSE usage_bytes - coalesce(inactive_file_bytes, 0) END AS working_set_bytes,
+       inactive_file_bytes, active_file_bytes, anon_bytes, file_bytes,
+       shmem_bytes, kernel_bytes, swap_bytes, oom_kill_count,
+       -- additions
+       version AS cgroup_version, depth
+FROM (
+  SELECT capture_id, cgroup, parent, depth, version,
+         CASE version
+           WHEN 2 THEN coalesce(current,
+                                CASE WHEN parent IS NULL THEN anon + file END)
+           ELSE usage_in_bytes END AS usage_bytes,
+         CASE version WHEN 2 THEN max ELSE limit_in_bytes END AS limit_bytes,
+         CASE version WHEN 2 THEN inactive_file ELSE total_inactive_file END
+             AS inactive_file_bytes,
+         CASE version WHEN 2 THEN active_file ELSE total_active_file END
+             AS active_file_bytes,
+         CASE version WHEN 2 THEN anon ELSE total_rss END AS anon_bytes,
+         CASE version WHEN 2 THEN file ELSE total_cache END AS file_bytes,
+         CASE version WHEN 2 THEN shmem ELSE total_shmem END AS shmem_bytes,
+         CASE version
+           WHEN 2 THEN coalesce(kernel,
+                        CASE WHEN slab IS NOT NULL OR kernel_stack IS NOT NULL
+                             THEN coalesce(slab, 0) + coalesce(kernel_stack, 0)
+                                + coalesce(pagetables, 0) + coalesce(sec_pagetables, 0)
+                                + coalesce(percpu, 0) + coalesce(sock, 0)
+                                + coalesce(vmalloc, 0) END)
+           ELSE kmem_usage END AS kernel_bytes,
+         CASE version WHEN 2 THEN swap_current ELSE total_swap END AS swap_bytes,
+         CASE version WHEN 2 THEN v2_oom_kill ELSE v1_oom_kill END AS oom_kill_count
+  FROM cgroup_raw
+);
+
+-- One row per user process (kernel threads and the collector left out).
+--   cgroup          memory cgroup (from the hierarchy's cgroup.procs, else
+--                   from proc/<pid>/cgroup)
+--   rss_bytes       VmRSS (resident: anon + file + shmem, shared pages
+--                   counted in full in every process)
+--   pss_bytes       Pss from smaps_rollup (shared pages divided among sharers)
+--   pss_anon_bytes, pss_file_bytes, pss_shmem_bytes   5.3+
+--   anon_bytes      RssAnon (4.5+), else smaps Anonymous
+--   swap_bytes      VmSwap
+CREATE VIEW processes AS
+SELECT s.capture_id, s.pid, s.comm,
+       coalesce((SELECT min(cp.cgroup) FROM cgroup_proc cp
+                  WHERE cp.capture_id = s.capture_id AND cp.pid = s.pid),
+                m.memcg) AS cgroup,
+       coalesce(s.vm_rss, r.rss) AS rss_bytes,
+       r.pss AS pss_bytes,
+       r.pss_anon AS pss_anon_bytes,
+       r.pss_file AS pss_file_bytes,
+       r.pss_shmem AS pss_shmem_bytes,
+       coalesce(s.rss_anon, r.anonymous) AS anon_bytes,
+       coalesce(s.vm_swap, r.swap) AS swap_bytes,
+       m.oom_score_adj,
+       -- additions
+       s.rss_file AS rss_file_bytes,
+       s.rss_shmem AS rss_shmem_bytes,
+       s.vm_size AS vm_size_bytes,
+       s.vm_hwm AS rss_peak_bytes,
+       s.vm_pte AS pagetables_bytes,
+       s.ppid, s.uid, s.threads
+FROM proc_status s
+JOIN capture c ON c.capture_id = s.capture_id
+LEFT JOIN proc_smaps r ON r.capture_id = s.capture_id AND r.pid = s.pid
+LEFT JOIN proc_misc m ON m.capture_id = s.capture_id AND m.pid = s.pid
+WHERE s.pid IS NOT c.collector_pid
+  AND coalesce(s.kthread, s.vm_size IS NULL) = 0;
+
+-- One row per BPF map and holding process: from the fdinfo of the map fds
+-- each process holds and from bpftool's "pids".  A map nobody holds (pinned,
+-- or only used by programs) has pid NULL.
+--   memlock_bytes  the kernel's figure: an estimate from the map's
+--                  geometry before Linux 6.4, the real usage from 6.4 on
+--   cgroup         the holder's memory cgroup
+CREATE VIEW bpf_maps AS
+WITH holder AS (
+    SELECT capture_id, map_id, pid FROM bpf_fdinfo WHERE map_id IS NOT NULL
+    UNION
+    SELECT capture_id, map_id, pid FROM bpftool_map_pid
+), map AS (
+    SELECT capture_id, map_id FROM holder
+    UNION
+    SELECT capture_id, map_id FROM bpftool_map
+), fdi AS (
+    SELECT capture_id, map_id, max(type_name) AS type, max(max_entries) AS max_entries,
+           max(memlock) AS memlock
+    FROM bpf_fdinfo WHERE map_id IS NOT NULL GROUP BY capture_id, map_id
+)
+SELECT m.capture_id, m.map_id, b.name,
+       coalesce(b.type, f.type) AS type,
+       coalesce(b.max_entries, f.max_entries) AS max_entries,
+       coalesce(f.memlock, b.bytes_memlock) AS memlock_bytes,
+       h.pid,
+       p.cgroup
+FROM map m
+LEFT JOIN holder h ON h.capture_id = m.capture_id AND h.map_id = m.map_id
+LEFT JOIN bpftool_map b ON b.capture_id = m.capture_id AND b.map_id = m.map_id
+LEFT JOIN fdi f ON f.capture_id = m.capture_id AND f.map_id = m.map_id
+LEFT JOIN processes p ON p.capture_id = m.capture_id AND p.pid = h.pid;
+
+-- What the loader could not use: which file and why.
+CREATE VIEW load_problems AS
+SELECT capture_id, path, problem FROM load_problem;
+
+-- What the collector could not read (from the manifest).
+CREATE VIEW collect_problems AS
+SELECT capture_id, path, kind, errno, error, action FROM collect_problem;
