@@ -58,6 +58,10 @@ SELECT n.capture_id, n.cgroup, n.parent, n.depth,
        (SELECT value FROM cgroup_stat s WHERE s.capture_id = n.capture_id
            AND s.cgroup = n.cgroup AND s.key = 'slab') AS slab,
        (SELECT value FROM cgroup_stat s WHERE s.capture_id = n.capture_id
+           AND s.cgroup = n.cgroup AND s.key = 'slab_reclaimable') AS slab_reclaimable,
+       (SELECT value FROM cgroup_stat s WHERE s.capture_id = n.capture_id
+           AND s.cgroup = n.cgroup AND s.key = 'slab_unreclaimable') AS slab_unreclaimable,
+       (SELECT value FROM cgroup_stat s WHERE s.capture_id = n.capture_id
            AND s.cgroup = n.cgroup AND s.key = 'kernel_stack') AS kernel_stack,
        (SELECT value FROM cgroup_stat s WHERE s.capture_id = n.capture_id
            AND s.cgroup = n.cgroup AND s.key = 'pagetables') AS pagetables,
