@@ -1,0 +1,313 @@
+-- Findings ------------------------------------------------------------------------------
+-- What deserves attention, each with the numbers that support it and the SQL
+-- that shows them.  One SELECT per finding code; thresholds are written in
+-- the SELECT and in README.md.
+--   cgroup     the cgroup it is about, NULL for the node
+--   severity   critical, warning, info
+--   code       stable identifier (near_limit, oom_kill, ...)
+--   title      one line
+--   evidence   the numbers, in words
+--   query      SQL that shows the numbers: memsnap sql SOURCE "<query>"
+
+-- Internal: MiB with one decimal, for evidence text.
+CREATE VIEW finding_cgroups AS
+SELECT h.capture_id, h.cgroup, n.name, n.kind, h.working_set_bytes,
+       h.reclaimable_bytes, h.unreclaimable_bytes, h.limit_bytes,
+       h.effective_limit_bytes, h.working_set_pct, h.unreclaimable_pct
+FROM cgroup_headroom h
+JOIN cgroup_names n ON n.capture_id = h.capture_id AND n.cgroup = h.cgroup;
+
+CREATE VIEW findings AS
+-- near_limit: working set at 90% or more of the effective limit.  Critical
+-- when what the kernel cannot reclaim is at 90% too.
+SELECT capture_id, cgroup,
+       CASE WHEN unreclaimable_pct >= 90 THEN 'critical' ELSE 'warning' END AS severity,
+       'near_limit' AS code,
+       name || ' is at ' || working_set_pct || '% of its memory limit' AS title,
+       printf('working set %.1f MiB of a %.1f MiB limit (%.1f%%); %.1f MiB of it is '
+              || 'reclaimable page cache or slab, so %.1f MiB (%.1f%%) cannot be '
+              || 'reclaimed without swap',
+              working_set_bytes / 1048576.0, effective_limit_bytes / 1048576.0,
+              working_set_pct, reclaimable_bytes / 1048576.0,
+              unreclaimable_bytes / 1048576.0, unreclaimable_pct) AS evidence,
+       'SELECT * FROM cgroup_headroom WHERE capture_id = ' || capture_id
+         || ' AND cgroup = ' || quote(cgroup) AS query
+FROM finding_cgroups
+WHERE working_set_pct >= 90 AND kind != 'node'
+
+UNION ALL
+-- cache_inflated: 25%+ of the working set (and 64 MiB+) is active page
+-- cache or reclaimable slab: kubectl top looks worse than it is.
+SELECT capture_id, cgroup, 'info', 'cache_inflated',
+       name || ': ' || printf('%.1f MiB', reclaimable_bytes / 1048576.0)
+         || ' of its working set is reclaimable cache',
+       printf('working set %.1f MiB, of which %.1f MiB (%.0f%%) is active page cache '
+              || 'and reclaimable slab the kernel drops under pressure; what it '
+              || 'cannot reclaim is %.1f MiB',
+              working_set_bytes / 1048576.0, reclaimable_bytes / 1048576.0,
+              100.0 * reclaimable_bytes / working_set_bytes,
+              unreclaimable_bytes / 1048576.0),
+       'SELECT * FROM working_set_breakdown WHERE capture_id = ' || capture_id
+         || ' AND cgroup = ' || quote(cgroup)
+FROM finding_cgroups
+WHERE reclaimable_bytes >= 64 * 1048576
+  AND reclaimable_bytes * 4 >= working_set_bytes AND kind != 'node'
+
+UNION ALL
+-- oom_kill: every OOM kill in the kernel log.
+SELECT o.capture_id, o.task_memcg, 'critical', 'oom_kill',
+       'OOM kill: ' || coalesce(o.killed_comm, '?') || ' (pid '
+         || coalesce(o.killed_pid, '?') || ') in '
+         || coalesce(o.namespace || '/' || o.pod, o.task_memcg, o.oom_memcg, '?'),
+       printf('at %s; %s; memory cgroup usage %s of limit %s; victim anon-rss %s, '
+              || 'file-rss %s, shmem-rss %s%s',
+              coalesce(o.wall_time, printf('%.3f s after boot', o.kernel_time), 'unknown time'),
+              CASE WHEN o."constraint" IS NOT NULL THEN 'constraint ' || o."constraint"
+                   ELSE 'constraint unknown' END,
+              coalesce(printf('%.1f MiB', o.memcg_usage_bytes / 1048576.0), '?'),
+              coalesce(printf('%.1f MiB', o.memcg_limit_bytes / 1048576.0), '?'),
+              coalesce(printf('%.1f MiB', o.anon_rss_bytes / 1048576.0), '?'),
+              coalesce(printf('%.1f MiB', o.file_rss_bytes / 1048576.0), '?'),
+              coalesce(printf('%.1f MiB', o.shmem_rss_bytes / 1048576.0), '?'),
+              CASE WHEN o.complete THEN '' ELSE ' (report incomplete in the log)' END),
+       'SELECT * FROM oom_kills WHERE capture_id = ' || o.capture_id
+         || ' AND event = ' || o.event
+FROM oom_kills o
+
+UNION ALL
+-- oom_kill_counter: the cgroup's own counter (memory.events or
+-- memory.oom_control) says it OOM-killed: this survives a wrapped log.
+SELECT g.capture_id, g.cgroup, 'warning', 'oom_kill_counter',
+       n.name || ': the kernel OOM-killed ' || g.oom_kill_count || ' process'
+         || CASE WHEN g.oom_kill_count > 1 THEN 'es' ELSE '' END || ' in this cgroup',
+       'oom_kill = ' || g.oom_kill_count || ' in '
+         || CASE g.cgroup_version WHEN 2 THEN 'memory.events' ELSE 'memory.oom_control' END
+         || ' (counted since the cgroup was created; kills in child cgroups '
+         || 'count here too on cgroup v2)',
+       'SELECT * FROM cgroup_event WHERE capture_id = ' || g.capture_id
+         || ' AND cgroup = ' || quote(g.cgroup)
+FROM cgroups g
+JOIN cgroup_names n ON n.capture_id = g.capture_id AND n.cgroup = g.cgroup
+WHERE g.oom_kill_count > 0 AND n.kind != 'node'
+  -- on v2 the counter is hierarchical: report it where it starts
+  AND NOT EXISTS (SELECT 1 FROM cgroups c WHERE c.capture_id = g.capture_id
+                  AND c.parent = g.cgroup AND c.oom_kill_count = g.oom_kill_count)
+
+UNION ALL
+-- bpf_heavy: a cgroup whose processes hold 64 MiB+ of BPF maps.
+SELECT b.capture_id, b.cgroup, 'warning', 'bpf_heavy',
+       coalesce(n.name, b.cgroup) || ' holds ' || printf('%.1f MiB', sum(b.memlock_bytes) / 1048576.0)
+         || ' of BPF maps',
+       count(DISTINCT b.map_id) || ' maps; largest: ' ||
+         (SELECT group_concat(coalesce(name, 'id ' || map_id) || ' '
+                 || printf('%.1f MiB', memlock_bytes / 1048576.0), ', ')
+          FROM (SELECT DISTINCT map_id, name, memlock_bytes FROM bpf_maps x
+                WHERE x.capture_id = b.capture_id AND x.cgroup = b.cgroup
+                ORDER BY memlock_bytes DESC LIMIT 3))
+         || CASE WHEN c.cgroup_mode = 'v2'
+                 THEN '; charged to this cgroup as kernel memory (cgroup v2, Linux 5.11+)'
+                 ELSE '; not charged to any cgroup (cgroup v1)' END
+         || '; memlock is an estimate before Linux 6.4',
+       'SELECT * FROM bpf_maps WHERE capture_id = ' || b.capture_id
+         || ' AND cgroup = ' || quote(b.cgroup) || ' ORDER BY memlock_bytes DESC'
+FROM (SELECT DISTINCT capture_id, cgroup, map_id, memlock_bytes FROM bpf_maps
+      WHERE cgroup IS NOT NULL) b
+JOIN capture c ON c.capture_id = b.capture_id
+LEFT JOIN cgroup_names n ON n.capture_id = b.capture_id AND n.cgroup = b.cgroup
+GROUP BY b.capture_id, b.cgroup
+HAVING sum(b.memlock_bytes) >= 64 * 1048576
+
+UNION ALL
+-- bpf_v1_unaccounted: on cgroup v1 BPF map memory is charged to no cgroup.
+SELECT capture_id, NULL, 'info', 'bpf_v1_unaccounted',
+       printf('%.1f MiB of BPF maps are outside every memory limit', total / 1048576.0),
+       maps || ' BPF maps hold ' || printf('%.1f MiB', total / 1048576.0)
+         || ' (memlock); on cgroup v1 map memory is charged to no cgroup, so '
+         || 'it counts against the node but no container limit',
+       'SELECT * FROM bpf_maps WHERE capture_id = ' || capture_id
+         || ' ORDER BY memlock_bytes DESC'
+FROM (SELECT m.capture_id, count(*) AS maps, sum(m.memlock_bytes) AS total
+      FROM (SELECT DISTINCT capture_id, map_id, memlock_bytes FROM bpf_maps) m
+      JOIN capture c ON c.capture_id = m.capture_id
+      WHERE c.cgroup_mode IN ('v1', 'hybrid')
+      GROUP BY m.capture_id)
+WHERE total > 0
+
+UNION ALL
+-- large_shmem: 64 MiB+ and a quarter of the working set is shmem (tmpfs,
+-- emptyDir medium: Memory, /dev/shm, memfd): not reclaimable without swap.
+SELECT p.capture_id, p.cgroup, 'warning', 'large_shmem',
+       n.name || ' holds ' || printf('%.1f MiB', p.shmem / 1048576.0) || ' of shmem/tmpfs',
+       printf('shmem %.1f MiB = %.0f%% of the working set %.1f MiB: tmpfs, emptyDir with '
+              || 'medium Memory, /dev/shm, memfd or SysV shm; it counts against the '
+              || 'limit and cannot be reclaimed without swap',
+              p.shmem / 1048576.0, 100.0 * p.shmem / p.ws, p.ws / 1048576.0),
+       'SELECT * FROM working_set_breakdown WHERE capture_id = ' || p.capture_id
+         || ' AND cgroup = ' || quote(p.cgroup)
+FROM cgroup_parts p
+JOIN cgroup_names n ON n.capture_id = p.capture_id AND n.cgroup = p.cgroup
+WHERE p.shmem >= 64 * 1048576 AND p.shmem * 4 >= p.ws AND n.kind != 'node'
+
+UNION ALL
+-- no_limit: a Kubernetes container or pod without a memory limit anywhere
+-- on its path (BestEffort, or Burstable without limits).
+SELECT f.capture_id, f.cgroup, 'info', 'no_limit',
+       f.name || ' has no memory limit',
+       printf('working set %.1f MiB and no limit on the path to the root: it can '
+              || 'grow until the node runs out and the kubelet evicts or the kernel '
+              || 'OOM-kills by oom_score', f.working_set_bytes / 1048576.0),
+       'SELECT * FROM cgroup_headroom WHERE capture_id = ' || f.capture_id
+         || ' AND cgroup = ' || quote(f.cgroup)
+FROM finding_cgroups f
+WHERE f.kind = 'k8s-container' AND f.effective_limit_bytes IS NULL
+  AND EXISTS (SELECT 1 FROM cgroup_proc cp WHERE cp.capture_id = f.capture_id
+              AND cp.cgroup = f.cgroup)
+
+UNION ALL
+-- kernel_unreclaimable: 64 MiB+ and a quarter of the working set is kernel
+-- memory the kernel cannot reclaim.
+SELECT p.capture_id, p.cgroup, 'warning', 'kernel_unreclaimable',
+       n.name || ': ' || printf('%.1f MiB', k / 1048576.0) || ' of unreclaimable kernel memory',
+       printf('kernel memory that cannot be reclaimed is %.1f MiB = %.0f%% of the working '
+              || 'set (%s)', k / 1048576.0, 100.0 * k / p.ws,
+              CASE p.version WHEN 1 THEN 'memory.kmem.usage_in_bytes: cgroup v1 gives no split'
+              ELSE printf('slab_unreclaimable %.1f, kernel_stack %.1f, pagetables %.1f, '
+                          || 'percpu %.1f, sock %.1f, vmalloc %.1f, other %.1f MiB',
+                          coalesce(p.slab_unreclaimable, 0) / 1048576.0,
+                          coalesce(p.kernel_stack, 0) / 1048576.0,
+                          coalesce(p.pagetables, 0) / 1048576.0,
+                          coalesce(p.percpu, 0) / 1048576.0,
+                          coalesce(p.sock, 0) / 1048576.0,
+                          coalesce(p.vmalloc, 0) / 1048576.0,
+                          coalesce(p.kernel_other, 0) / 1048576.0) END),
+       'SELECT * FROM working_set_breakdown WHERE capture_id = ' || p.capture_id
+         || ' AND cgroup = ' || quote(p.cgroup)
+FROM (SELECT *, coalesce(slab_unreclaimable, 0) + coalesce(kernel_stack, 0)
+                + coalesce(pagetables, 0) + coalesce(percpu, 0) + coalesce(sock, 0)
+                + coalesce(vmalloc, 0) + coalesce(kernel_other, 0) AS k
+      FROM cgroup_parts) p
+JOIN cgroup_names n ON n.capture_id = p.capture_id AND n.cgroup = p.cgroup
+WHERE p.k >= 64 * 1048576 AND p.k * 4 >= p.ws AND n.kind != 'node'
+
+UNION ALL
+-- memory_pressure (node): PSI some avg10 >= 10% or full avg10 >= 5%.
+SELECT capture_id, NULL,
+       CASE WHEN full_avg10 >= 5 THEN 'critical' ELSE 'warning' END,
+       'memory_pressure',
+       'the node is under memory pressure',
+       printf('PSI memory: some avg10 %.2f%%, full avg10 %.2f%% (tasks stalled waiting '
+              || 'for memory; full = all runnable tasks stalled at once)',
+              coalesce(some_avg10, 0), coalesce(full_avg10, 0)),
+       'SELECT * FROM node_pressure WHERE capture_id = ' || capture_id
+FROM (SELECT capture_id,
+             max(CASE kind WHEN 'some' THEN avg10 END) AS some_avg10,
+             max(CASE kind WHEN 'full' THEN avg10 END) AS full_avg10
+      FROM node_pressure GROUP BY capture_id)
+WHERE some_avg10 >= 10 OR full_avg10 >= 5
+
+UNION ALL
+-- memory_pressure (cgroup)
+SELECT p.capture_id, p.cgroup,
+       CASE WHEN full_avg10 >= 5 THEN 'critical' ELSE 'warning' END,
+       'memory_pressure',
+       n.name || ' is under memory pressure',
+       printf('PSI memory of the cgroup: some avg10 %.2f%%, full avg10 %.2f%%',
+              coalesce(some_avg10, 0), coalesce(full_avg10, 0)),
+       'SELECT * FROM cgroup_pressure WHERE capture_id = ' || p.capture_id
+         || ' AND cgroup = ' || quote(p.cgroup)
+FROM (SELECT capture_id, cgroup,
+             max(CASE kind WHEN 'some' THEN avg10 END) AS some_avg10,
+             max(CASE kind WHEN 'full' THEN avg10 END) AS full_avg10
+      FROM cgroup_pressure GROUP BY capture_id, cgroup) p
+JOIN cgroup_names n ON n.capture_id = p.capture_id AND n.cgroup = p.cgroup
+WHERE (some_avg10 >= 10 OR full_avg10 >= 5) AND n.kind != 'node'
+
+UNION ALL
+-- swap (node)
+SELECT capture_id, NULL, 'info', 'swap',
+       printf('the node has %.1f MiB in swap', swap_used_bytes / 1048576.0),
+       printf('swap used %.1f MiB of %.1f MiB; swapped memory is outside the working '
+              || 'set but comes back on access (slowly)',
+              swap_used_bytes / 1048576.0, swap_total_bytes / 1048576.0),
+       'SELECT * FROM node WHERE capture_id = ' || capture_id
+FROM node WHERE swap_used_bytes > 0
+
+UNION ALL
+-- swap (cgroup)
+SELECT g.capture_id, g.cgroup, 'info', 'swap',
+       n.name || printf(' has %.1f MiB in swap', g.swap_bytes / 1048576.0),
+       printf('%.1f MiB of this cgroup''s memory is in swap (not in its working set)',
+              g.swap_bytes / 1048576.0),
+       'SELECT cgroup, swap_bytes FROM cgroups WHERE capture_id = ' || g.capture_id
+         || ' AND cgroup = ' || quote(g.cgroup)
+FROM cgroups g
+JOIN cgroup_names n ON n.capture_id = g.capture_id AND n.cgroup = g.cgroup
+WHERE g.swap_bytes > 0 AND n.kind NOT IN ('node', 'k8s-root', 'slice')
+
+UNION ALL
+-- go_no_memlimit: a Go program in a limited cgroup without GOMEMLIMIT; the
+-- Go GC guide advises a soft limit 5-10% under the container's limit.
+SELECT g.capture_id, p.cgroup, 'warning', 'go_no_memlimit',
+       'Go program ' || p.comm || ' (pid ' || p.pid || ') has no GOMEMLIMIT',
+       printf('%s, GOGC=%s, no GOMEMLIMIT, in a cgroup limited to %.1f MiB: the GC does '
+              || 'not know the limit and may let the heap grow into an OOM kill; set '
+              || 'GOMEMLIMIT to about %.0f MiB (5-10%% under the limit)',
+              coalesce(g.go_version, 'Go'), coalesce(g.gogc, '100 (default)'),
+              h.effective_limit_bytes / 1048576.0, h.effective_limit_bytes * 0.92 / 1048576.0),
+       'SELECT * FROM go_processes WHERE capture_id = ' || g.capture_id
+         || ' AND pid = ' || p.pid
+FROM proc_go g
+JOIN processes p ON p.capture_id = g.capture_id AND p.pid = g.pid
+JOIN cgroup_headroom h ON h.capture_id = g.capture_id AND h.cgroup = p.cgroup
+WHERE g.gomemlimit IS NULL AND h.effective_limit_bytes IS NOT NULL
+
+UNION ALL
+-- go_memlimit_high: GOMEMLIMIT at or above the container's limit.
+SELECT g.capture_id, p.cgroup, 'warning', 'go_memlimit_high',
+       'Go program ' || p.comm || ' (pid ' || p.pid || ') has GOMEMLIMIT at or above its limit',
+       printf('GOMEMLIMIT=%s (%.1f MiB) but the cgroup limit is %.1f MiB: the GC starts '
+              || 'working hard only after the kernel would OOM-kill; set it 5-10%% under',
+              g.gomemlimit, g.gomemlimit_bytes / 1048576.0,
+              h.effective_limit_bytes / 1048576.0),
+       'SELECT * FROM go_processes WHERE capture_id = ' || g.capture_id
+         || ' AND pid = ' || p.pid
+FROM proc_go g
+JOIN processes p ON p.capture_id = g.capture_id AND p.pid = g.pid
+JOIN cgroup_headroom h ON h.capture_id = g.capture_id AND h.cgroup = p.cgroup
+WHERE g.gomemlimit_bytes IS NOT NULL AND h.effective_limit_bytes IS NOT NULL
+  AND g.gomemlimit_bytes * 100 > h.effective_limit_bytes * 95
+
+UNION ALL
+-- rss_double_count: summing RSS over a cgroup's processes overstates its
+-- memory by 64 MiB+ and 20%+, because shared pages count once per process.
+SELECT t.capture_id, t.cgroup, 'info', 'rss_double_count',
+       n.name || ': summing RSS overstates memory by '
+         || printf('%.1f MiB', t.rss_double_count_bytes / 1048576.0),
+       printf('%d processes: RSS sum %.1f MiB, PSS sum %.1f MiB; shared pages (libraries, '
+              || 'shared memory, forked copy-on-write) count once per process in RSS '
+              || 'and once in total in PSS: use PSS',
+              t.processes, t.rss_sum_bytes / 1048576.0, t.pss_sum_bytes / 1048576.0),
+       'SELECT * FROM process_shares WHERE capture_id = ' || t.capture_id
+         || ' AND cgroup = ' || quote(t.cgroup) || ' ORDER BY pss_bytes DESC'
+FROM cgroup_process_totals t
+JOIN cgroup_names n ON n.capture_id = t.capture_id AND n.cgroup = t.cgroup
+WHERE t.rss_double_count_bytes >= 64 * 1048576
+  AND t.rss_sum_bytes * 5 >= t.pss_sum_bytes * 6
+
+UNION ALL
+-- capture_incomplete
+SELECT capture_id, NULL, 'warning', 'capture_incomplete',
+       'the capture is incomplete',
+       'the collector stopped early (' || coalesce(interrupted, 'reason unknown')
+         || '): numbers may be missing',
+       'SELECT * FROM collect_problems WHERE capture_id = ' || capture_id
+FROM capture WHERE complete = 0;
+
+-- Go programs: version and GC settings next to their cgroup's limit.
+CREATE VIEW go_processes AS
+SELECT g.capture_id, g.pid, p.comm, p.cgroup, g.go_version, g.gogc, g.gomemlimit,
+       g.gomemlimit_bytes, g.gomaxprocs, h.limit_bytes, h.effective_limit_bytes,
+       p.rss_bytes, p.pss_bytes
+FROM proc_go g
+LEFT JOIN processes p ON p.capture_id = g.capture_id AND p.pid = g.pid
+LEFT JOIN cgroup_headroom h ON h.capture_id = g.capture_id AND h.cgroup = p.cgroup;
