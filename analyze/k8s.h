@@ -22,7 +22,15 @@ struct k8s_cgroup {
 	char qos[12];           /* "guaranteed", "burstable", "besteffort", "" */
 	char pod_uid[40];       /* with dashes (systemd's '_' converted), "" */
 	char container_id[72];  /* hex id, "" */
-	char runtime[16];       /* "containerd", "cri-o", "docker", "" */
+	char runtime[16];       /* "containerd", "cri-o", "docker", "podman", "" */
+	/*
+	 * CRI-O's crio-conmon-<id>.scope holds conmon, the monitor of
+	 * container <id>, not the container: its memory is pod overhead.
+	 * Such a cgroup is level K8S_POD (with the pod's qos and uid), its
+	 * container_id and runtime are "", and conmon_id is the monitored
+	 * container's id.  "" for every other cgroup.
+	 */
+	char conmon_id[72];
 };
 
 /*

@@ -32,7 +32,11 @@ struct kv_u64 {
 	bool set;
 };
 
-/* A key the parser did not know, with its value as text (trimmed). */
+/*
+ * A key the parser did not know, with its value as text (trimmed).  Both
+ * strings live in one allocation (value points into key's block): free them
+ * with kv_extras_free() only.
+ */
 struct kv_extra {
 	char *key;
 	char *value;
@@ -49,8 +53,9 @@ void kv_extras_free(struct kv_extras *x);
 
 /*
  * What went wrong while parsing, for load_problems: the first message in
- * full ("line 3: 'MemTotal' has invalid number 'x1'"), and a count of the
- * rest.  Never printed by the parser.
+ * full ("line 3: invalid number 'x1' for 'MemTotal'"), and how many
+ * problems there were in all (count > 0: something was skipped; the first
+ * one is in msg).  Never printed by the parser.  Parsers accept diag NULL.
  */
 struct parse_diag {
 	char msg[256];
@@ -59,7 +64,7 @@ struct parse_diag {
 
 void diag_add(struct parse_diag *d, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-/* "msg" or "msg (and N more problems)" into buf. */
+/* "msg", "msg (and N more problems)" or "" into buf; returns buf. */
 const char *diag_text(const struct parse_diag *d, char *buf, size_t n);
 
 /*
@@ -67,7 +72,15 @@ const char *diag_text(const struct parse_diag *d, char *buf, size_t n);
  * `<key><sep><value>` where sep is ':' (status, meminfo, smaps_rollup) or
  * ' ' (memory.stat, vmstat, memory.events).  Values with a trailing " kB"
  * are scaled to bytes.  `fields` maps known keys to struct kv_u64 at an
- * offset inside `base`; other keys go to `extra` (if non-NULL).
+ * offset inside `base`; other keys go to `extra` (if non-NULL; else they are
+ * reported in diag).  Keep `fields` sorted by key (strcmp order): it is
+ * then searched with bsearch (an unsorted table still works, linearly).
+ *
+ * Duplicate keys, in this and every parser below: the FIRST occurrence
+ * counts, each later one is skipped with a diag message (a kernel never
+ * prints a key twice; the first part of a concatenated file is what it
+ * wrote first).  Lines are trimmed (leading blanks of pasted copies, CRLF);
+ * blank lines are skipped.  -EINVAL when no known key was found.
  */
 struct kv_field {
 	const char *key;
@@ -81,7 +94,8 @@ int kv_table_parse(const char *buf, size_t len, char sep,
 /* ---- /proc/PID/status ------------------------------------------------------ */
 
 struct proc_status {
-	char *name;                 /* Name: (comm), unescaped as printed */
+	char *name;                 /* Name: (comm) as printed: the kernel's
+				       escapes ("\\n", "\\\\") are kept */
 	char *state;                /* State: e.g. "S (sleeping)" */
 	struct kv_u64 tgid, pid, ppid;
 	struct kv_u64 uid;          /* real uid (first of the four) */
@@ -123,6 +137,8 @@ struct proc_cgroup_line {
 	unsigned hierarchy;     /* 0 for the v2 line */
 	char *controllers;      /* "memory", "cpu,cpuacct", "name=systemd", "" */
 	char *path;             /* as printed: "/kubepods/...", may hold "/.." */
+	bool deleted;           /* " (deleted)" followed the path (a removed
+				   cgroup); the suffix is not in path */
 };
 
 struct proc_cgroup {
@@ -189,9 +205,10 @@ bool kv_list_get(const struct kv_list *l, const char *key, uint64_t *ret);
 /*
  * memory.current, memory.max, memory.usage_in_bytes, memory.limit_in_bytes,
  * memory.oom.group, memory.use_hierarchy...: one number, or "max" (v2's
- * "unlimited", ret->unlimited = true).  v1's "unlimited" is a huge number
- * (PAGE_COUNTER_MAX * PAGE_SIZE, e.g. 9223372036854771712): reported as the
- * number, with ret->unlimited set when it is >= 2^62 (see one_value_unlimited).
+ * "unlimited": ret->unlimited = true, ret->v = UINT64_MAX).  v1's
+ * "unlimited" is a huge number (PAGE_COUNTER_MAX * PAGE_SIZE, e.g.
+ * 9223372036854771712): reported as the number, with ret->unlimited set when
+ * it is >= 2^62 (see parse_onevalue.c).  Negative or >= 2^64: -ERANGE.
  */
 struct one_value {
 	uint64_t v;
@@ -245,6 +262,9 @@ struct bpftool_pid {
 struct bpftool_map {
 	struct kv_u64 id;
 	char *type;                 /* "hash", "array", ... or NULL */
+	struct kv_u64 type_id;      /* set when bpftool printed the type as a
+				       number (a type newer than bpftool);
+				       type is then our name for it, or NULL */
 	char *name;                 /* NULL when absent */
 	struct kv_u64 flags, bytes_key, bytes_value, max_entries;
 	struct kv_u64 bytes_memlock;    /* bytes; absent on some versions */
@@ -265,6 +285,10 @@ struct bpftool_maps {
  * object, pretty or compact, possibly preceded by an {"error": ...} object
  * and possibly truncated (maps read before the cut are kept, diag says so).
  * Also accepts the plain-text form (`12: hash  name foo  flags 0x0 ...`).
+ * Returns 0 with n == 0 for "[]" (no maps) and for an {"error": ...} with
+ * no map after it; -EINVAL for a listing whose objects are not maps (no
+ * bytes_key/bytes_value/max_entries: `bpftool prog -j`, `link -j`), for
+ * text that is not bpftool output and for JSON broken before any map.
  */
 int parse_bpftool_maps(const char *buf, size_t len, struct bpftool_maps *ret,
 		       struct parse_diag *diag);
