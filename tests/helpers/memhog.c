@@ -22,6 +22,8 @@
  *   --until-killed         after the above, allocate and touch 1 MiB chunks
  *                          forever (for OOM tests)
  *   --ready FILE           write our pid to FILE when everything is touched
+ *                          (we write it, so its page is charged to our
+ *                          cgroup too: shmem on a tmpfs, file on a disk)
  *   --hold SECONDS         exit after that long (default: wait until killed);
  *                          while waiting, the --file mapping is read every
  *                          5 s so its pages stay active

@@ -1,0 +1,79 @@
+# tests/vm/lib.sh: functions for host-side tests that boot the test VM.
+# Source it from a tests/tNN-*.sh (bash):
+#
+#   . "$(dirname "$0")/vm/lib.sh"
+#   vm_require                        # or exit 77 with "SKIP: why"
+#   vm_require_bin "$BIN_DIR/memsnap-collect" "$BUILD_DIR/helpers/memhog"
+#   out=$(vm_outdir t42)              # empty folder under $ARTIFACTS_DIR
+#   vm_run -o "$out" --bin ... "$TESTS_DIR/vm/guest/my-script.sh" ARG...
+#   rc=$?                             # the guest script's exit status
+#
+# vm_run is tests/vm/run with the kernel vm_require found; see tests/vm/run
+# for its options and exit statuses (124 timeout, 125 harness failure) and
+# tests/vm/README.md for what the guest sees.
+
+VM_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+VM_REPO=$(cd "$VM_DIR/../.." && pwd)
+: "${BIN_DIR:=$VM_REPO/bin}" "${BUILD_DIR:=$VM_REPO/build}"
+: "${TESTS_DIR:=$VM_REPO/tests}" "${ARTIFACTS_DIR:=$BUILD_DIR/test-artifacts}"
+VM_KERNEL=""
+
+vm_skip() {
+	echo "SKIP: $*"
+	exit 77
+}
+
+vm_fail() {
+	echo "FAIL: $*"
+	exit 1
+}
+
+# vm_require: skip the test (exit 77) unless a VM can be booted here: qemu,
+# a static busybox, cpio, mkfs.ext4, and a kernel from tests/vm/kernel (the
+# cache, or a download from Debian's mirror).  Sets VM_KERNEL.
+vm_require() {
+	local b log
+	command -v qemu-system-x86_64 >/dev/null ||
+		vm_skip "qemu-system-x86_64 not installed (Debian package qemu-system-x86)"
+	command -v cpio >/dev/null || vm_skip "cpio not installed"
+	command -v mkfs.ext4 >/dev/null || vm_skip "mkfs.ext4 not installed (e2fsprogs)"
+	b=""
+	for f in /bin/busybox /usr/bin/busybox; do [ -x "$f" ] && b=$f && break; done
+	[ -n "$b" ] || vm_skip "busybox not installed (Debian package busybox-static)"
+	if LC_ALL=C readelf -l "$b" 2>/dev/null | grep -q 'program interpreter'; then
+		vm_skip "'$b' is dynamically linked (install busybox-static)"
+	fi
+	local why
+	log=$(mktemp)
+	if ! VM_KERNEL=$("$VM_DIR/kernel" 2>"$log"); then
+		why=$(tail -n 1 "$log")
+		sed 's/^/  /' "$log"
+		rm -f "$log"
+		vm_skip "no kernel for the VM: ${why:-tests/vm/kernel failed}"
+	fi
+	rm -f "$log"
+	export VM_KERNEL
+}
+
+# vm_require_bin FILE...: skip unless each program exists (they are built by
+# `make` and `make tests`).
+vm_require_bin() {
+	local f
+	for f in "$@"; do
+		[ -x "$f" ] || vm_skip "'$f' not built (run: make all tests)"
+	done
+}
+
+# vm_outdir NAME: print a new empty folder $ARTIFACTS_DIR/NAME (removed
+# first if it exists), where a test keeps what the guest sent back.
+vm_outdir() {
+	local d="$ARTIFACTS_DIR/$1"
+	rm -rf "$d"
+	mkdir -p "$d"
+	echo "$d"
+}
+
+# vm_run [tests/vm/run options] SCRIPT [ARG...]
+vm_run() {
+	"$VM_DIR/run" ${VM_KERNEL:+--kernel "$VM_KERNEL"} "$@"
+}
