@@ -14,7 +14,6 @@
 #                            the capture, for comparisons on the host.
 . /lib/memsnap/guest.sh
 set -u
-MIB=1048576
 
 expect=$OUT/expect.txt
 : >"$expect"
@@ -83,9 +82,9 @@ put collect_status $rc
 cat "$OUT/collect.stderr"
 
 for n in $names; do
-	save "kernel/$n" /sys/fs/cgroup/t20/$n/memory.current \
-		/sys/fs/cgroup/t20/$n/memory.stat /sys/fs/cgroup/t20/$n/memory.max \
-		/sys/fs/cgroup/t20/$n/memory.events
+	d=/sys/fs/cgroup/t20/$n
+	save "kernel/$n" "$d/memory.current" "$d/memory.stat" "$d/memory.max" \
+		"$d/memory.events"
 done
 
 kill $pa $pc $ps_ $pb 2>/dev/null
