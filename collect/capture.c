@@ -1,0 +1,362 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * One capture from start to end: the output and temporary files, the reader,
+ * the main thread's loop (items into the archive body and the manifest), and
+ * the final write of manifest + body.  Never prints: what failed goes back
+ * in struct capture_result for the command layer.
+ */
+#include "collect.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "archive_out.h"
+#include "manifest.h"
+
+#include "banned.h"
+
+void capture_opts_init(struct capture_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->root = "/";
+	o->compress = COMPRESS_GZIP;
+	o->kmsg = KMSG_OOM;
+	o->bpftool = true;
+	o->file_timeout_ms = 2000;
+	o->command_timeout_ms = 10000;
+	o->timeout_ms = 60000;
+}
+
+void capture_top_name(const char *host, time_t t, char *buf, size_t n)
+{
+	char h[HOST_NAME_MAX + 1];
+	struct utc u;
+	size_t i;
+
+	strlcpy_s(h, host && *host ? host : "unknown", sizeof(h));
+	for (i = 0; h[i]; i++) {
+		char c = h[i];
+
+		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+		      (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-'))
+			h[i] = '_';
+	}
+	utc_fields(t, &u);
+	xsnprintf(buf, n, "memsnap-%s-%04lld%02d%02dT%02d%02d%02dZ", h,
+		  (long long)u.year, u.month, u.day, u.hour, u.min, u.sec);
+}
+
+static const char *extension(enum compress c)
+{
+	switch (c) {
+	case COMPRESS_ZSTD: return ".tar.zst";
+	case COMPRESS_NONE: return ".tar";
+	case COMPRESS_GZIP: break;
+	}
+	return ".tar.gz";
+}
+
+static int fail(struct capture_result *ret, int err, const char *fmt, ...)
+	ATTR_PRINTF(3, 4);
+
+static int fail(struct capture_result *ret, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(ret->err_what, sizeof(ret->err_what), fmt, ap);
+	va_end(ap);
+	ret->err = err < 0 ? err : -EIO;
+	ret->exit_code = 3;
+	return ret->err;
+}
+
+/* The pid of this process as the tree's /proc sees it (another namespace). */
+static pid_t own_pid(int rootfd)
+{
+	char buf[32];
+	ssize_t n = readlinkat(rootfd, "proc/self", buf, sizeof(buf) - 1);
+	uint64_t v;
+
+	if (n > 0 && parse_u64(buf, (size_t)n, &v) == 0 && v <= INT32_MAX)
+		return (pid_t)v;
+	return getpid();
+}
+
+/* Where the body goes: next to the output, or in $TMPDIR for stdout etc. */
+static void temp_dir(const struct capture_opts *o, const char *out,
+		     bool to_stdout, struct strbuf *ret)
+{
+	struct stat st;
+	const char *slash;
+
+	strbuf_reset(ret);
+	if (!to_stdout && !(stat(out, &st) == 0 && !S_ISREG(st.st_mode))) {
+		slash = strrchr(out, '/');
+		if (!slash)
+			strbuf_addstr(ret, ".");
+		else if (slash == out)
+			strbuf_addstr(ret, "/");
+		else
+			strbuf_add(ret, out, (size_t)(slash - out));
+		return;
+	}
+	strbuf_addstr(ret, o->tmpdir && *o->tmpdir ? o->tmpdir : "/tmp");
+}
+
+struct run {
+	const struct capture_opts *opts;
+	struct capture_result *res;
+	struct manifest m;
+	struct manifest_facts f;
+	struct body body;
+	struct reader *reader;
+	struct strbuf tmpdir, out_path, head, tail;
+	int rootfd, body_fd, spill_fd, out_fd;
+	bool to_stdout, out_created, body_open;
+	bool done;
+};
+
+/* The main thread's loop: until the walk is over or stopped. */
+static int consume(struct run *r)
+{
+	struct item *it;
+	int err = 0;
+
+	while (reader_next(r->reader, &it) == 1) {
+		switch (it->type) {
+		case ITEM_FILE:
+			if (err)
+				break;
+			err = body_add(&r->body, r->res->top, it->path.buf,
+				       it->data.buf, it->data.len, it->mtime);
+			if (err < 0) {
+				reader_stop(r->reader, "error");
+				break;
+			}
+			r->res->files++;
+			r->res->bytes += it->data.len;
+			break;
+		case ITEM_PROBLEM:
+			manifest_problem(&r->m, it->path.buf, it->kind, it->err,
+					 it->action, it->data.buf);
+			break;
+		case ITEM_MANIFEST:
+			manifest_set(&r->m, it->path.buf, it->data.buf,
+				     it->data.len);
+			break;
+		case ITEM_COMMAND:
+			manifest_command(&r->m, it->data.buf, it->data.len);
+			break;
+		case ITEM_DONE:
+			r->done = true;
+			break;
+		}
+		reader_release(r->reader, it);
+	}
+	return err;
+}
+
+static int open_output(struct run *r)
+{
+	struct stat st;
+	bool existed;
+
+	if (r->to_stdout) {
+		r->out_fd = STDOUT_FILENO;
+		return 0;
+	}
+	existed = stat(r->out_path.buf, &st) == 0;
+	r->out_fd = open(r->out_path.buf,
+			 O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY, 0644);
+	if (r->out_fd < 0)
+		return fail(r->res, -errno, "cannot create '%s'", r->out_path.buf);
+	/* Remove it again on failure only if it is a file we made or emptied. */
+	r->out_created = !existed || S_ISREG(st.st_mode);
+	return 0;
+}
+
+static int open_temps(struct run *r)
+{
+	r->body_fd = tmpfile_open(r->tmpdir.buf);
+	if (r->body_fd < 0 && r->to_stdout) {
+		/* Nowhere to write on a read-only container: keep it in memory. */
+		r->body_fd = memfd_create("memsnap-body", MFD_CLOEXEC);
+		if (r->body_fd < 0)
+			r->body_fd = -errno;
+	}
+	if (r->body_fd < 0)
+		return fail(r->res, r->body_fd,
+			    "cannot create a temporary file in '%s'",
+			    r->tmpdir.buf);
+	r->spill_fd = tmpfile_open(r->tmpdir.buf);
+	if (r->spill_fd < 0)
+		r->spill_fd = memfd_create("memsnap-problems", MFD_CLOEXEC);
+	return 0;
+}
+
+static void finish_result(struct run *r)
+{
+	struct capture_result *res = r->res;
+	int k;
+
+	memcpy(res->counts, r->f.counts, sizeof(res->counts));
+	for (k = 0; k < PROBLEM_KIND_NR; k++)
+		res->problems[k] = r->m.by_kind[k];
+	res->complete = r->f.complete;
+	res->interrupted = r->f.interrupted;
+	res->elapsed_ms = (now_ns(CLOCK_MONOTONIC) - r->f.started_mono) / 1000000u;
+	res->exit_code = (!res->complete || manifest_serious(&r->m)) ? 1 : 0;
+}
+
+static int write_all_out(struct run *r)
+{
+	struct manifest_text mt;
+	bool out_err = true;
+	int err;
+
+	err = body_close(&r->body);
+	if (err < 0)
+		return fail(r->res, err, "cannot write a temporary file in '%s'",
+			    r->tmpdir.buf);
+	manifest_render(&r->m, &r->f, &r->head, &r->tail);
+	mt.head = r->head.buf;
+	mt.head_len = r->head.len;
+	mt.mid_fd = r->spill_fd;
+	mt.mid_len = r->m.spill_len;
+	mt.tail = r->tail.buf;
+	mt.tail_len = r->tail.len;
+	err = output_write(r->out_fd, r->opts->compress, r->opts->level,
+			   r->res->top, (int64_t)r->f.finished_real.tv_sec, &mt,
+			   r->body_fd, &r->res->archive_bytes, &out_err);
+	if (err < 0) {
+		if (out_err)
+			return fail(r->res, err, "cannot write '%s'",
+				    r->to_stdout ? "standard output" : r->out_path.buf);
+		return fail(r->res, err, "cannot read back a temporary file in '%s'",
+			    r->tmpdir.buf);
+	}
+	if (!r->to_stdout) {
+		int fd = r->out_fd;
+
+		r->out_fd = -1;
+		if (close(fd) < 0)
+			return fail(r->res, -errno, "cannot write '%s'",
+				    r->out_path.buf);
+	}
+	return 0;
+}
+
+int capture_run(const struct capture_opts *opts, struct capture_result *ret)
+{
+	struct run r = { .opts = opts, .res = ret, .rootfd = -1, .body_fd = -1,
+			 .spill_fd = -1, .out_fd = -1 };
+	const char *stopped;
+	uint64_t deadline;
+	int err;
+
+	memset(ret, 0, sizeof(*ret));
+	strbuf_init(&r.tmpdir, 0);
+	strbuf_init(&r.out_path, 0);
+	strbuf_init(&r.head, 0);
+	strbuf_init(&r.tail, 0);
+	manifest_init(&r.m, -1);
+
+	r.f.opts = opts;
+	uname(&r.f.uts);
+	r.f.uid = getuid();
+	r.f.page_size = sysconf(_SC_PAGESIZE);
+	clock_gettime(CLOCK_REALTIME, &r.f.started_real);
+	r.f.started_mono = now_ns(CLOCK_MONOTONIC);
+	r.f.started_boot = now_ns(CLOCK_BOOTTIME);
+	deadline = opts->timeout_ms ?
+		   r.f.started_mono + opts->timeout_ms * 1000000u : 0;
+
+	r.rootfd = open(opts->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (r.rootfd < 0) {
+		err = fail(ret, -errno, "cannot open root directory '%s'",
+			   opts->root);
+		goto out;
+	}
+	r.f.pid = own_pid(r.rootfd);
+	capture_top_name(r.f.uts.nodename, r.f.started_real.tv_sec, ret->top,
+			 sizeof(ret->top));
+
+	r.to_stdout = opts->output && !strcmp(opts->output, "-");
+	if (opts->output)
+		strbuf_addstr(&r.out_path, opts->output);
+	else
+		strbuf_addf(&r.out_path, "%s%s", ret->top,
+			    extension(opts->compress));
+	strlcpy_s(ret->output, r.out_path.buf, sizeof(ret->output));
+	temp_dir(opts, r.out_path.buf, r.to_stdout, &r.tmpdir);
+
+	err = open_output(&r);
+	if (err < 0)
+		goto out;
+	err = open_temps(&r);
+	if (err < 0)
+		goto out;
+	manifest_release(&r.m);
+	manifest_init(&r.m, r.spill_fd);
+	err = body_open(&r.body, r.body_fd, opts->compress, opts->level);
+	r.body_open = true;
+	if (err < 0) {
+		fail(ret, err, "cannot start the archive in '%s'", r.tmpdir.buf);
+		goto out;
+	}
+
+	err = reader_start(opts, r.rootfd, deadline, &r.reader);
+	if (err < 0) {
+		fail(ret, err, "cannot start the reader thread");
+		goto out;
+	}
+	err = consume(&r);
+	stopped = r.done ? NULL : reader_stopped(r.reader);
+	reader_counts(r.reader, r.f.counts);
+	if (err < 0) {
+		fail(ret, err, "cannot write a temporary file in '%s'",
+		     r.tmpdir.buf);
+		goto out;
+	}
+
+	r.f.complete = r.done;
+	r.f.interrupted = r.done ? NULL : stopped ? stopped : "error";
+	clock_gettime(CLOCK_REALTIME, &r.f.finished_real);
+	r.f.finished_mono = now_ns(CLOCK_MONOTONIC);
+	r.f.finished_boot = now_ns(CLOCK_BOOTTIME);
+	r.f.files = ret->files;
+	r.f.bytes = ret->bytes;
+	finish_result(&r);
+	err = write_all_out(&r);
+out:
+	reader_free(r.reader);
+	if (r.body_open)
+		body_free(&r.body);
+	if (err < 0 && r.out_created)
+		unlink(r.out_path.buf);
+	if (r.out_fd >= 0 && !r.to_stdout)
+		close(r.out_fd);
+	if (r.body_fd >= 0)
+		close(r.body_fd);
+	if (r.spill_fd >= 0)
+		close(r.spill_fd);
+	if (r.rootfd >= 0)
+		close(r.rootfd);
+	manifest_release(&r.m);
+	strbuf_release(&r.tmpdir);
+	strbuf_release(&r.out_path);
+	strbuf_release(&r.head);
+	strbuf_release(&r.tail);
+	return err < 0 ? err : 0;
+}

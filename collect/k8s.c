@@ -1,0 +1,195 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Kubernetes names without the API (capture.md 2.6): the folder names of
+ * var/log/pods and the link names of var/log/containers.  Only readdir():
+ * no log file is ever opened, no link followed.
+ */
+#include "collect.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "banned.h"
+
+struct names {
+	char **v;
+	size_t n, alloc, bytes;
+	bool full;
+};
+
+static void names_add(struct names *ns, const char *a, const char *b)
+{
+	size_t len = strlen(a) + (b ? strlen(b) + 1 : 0) + 1;
+	char *s;
+
+	if (ns->bytes + len > FILE_MAX) {
+		ns->full = true;
+		return;
+	}
+	s = xmalloc(len);
+	if (b)
+		xsnprintf(s, len, "%s/%s", a, b);
+	else
+		xsnprintf(s, len, "%s", a);
+	ALLOC_GROW(ns->v, ns->n + 1, ns->alloc);
+	ns->v[ns->n++] = s;
+	ns->bytes += len;
+}
+
+static void names_free(struct names *ns)
+{
+	size_t i;
+
+	for (i = 0; i < ns->n; i++)
+		free(ns->v[i]);
+	free(ns->v);
+	memset(ns, 0, sizeof(*ns));
+}
+
+static int str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static bool is_dot(const char *n)
+{
+	return n[0] == '.' && (!n[1] || (n[1] == '.' && !n[2]));
+}
+
+static bool entry_is_dir(int dfd, const struct dirent *de)
+{
+	struct stat st;
+
+	if (de->d_type != DT_UNKNOWN)
+		return de->d_type == DT_DIR;
+	return fstatat(dfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	       S_ISDIR(st.st_mode);
+}
+
+/*
+ * List dir (relative to the root).  depth 1: every entry name; depth 2:
+ * "<dir>/<subdir>" for the folders two levels down.
+ */
+static int list(int rootfd, const char *dir, int depth, struct names *ns)
+{
+	struct dirent *de;
+	DIR *d;
+	int fd, err = 0;
+
+	fd = openat(rootfd, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	d = fdopendir(fd);
+	if (!d) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	while ((errno = 0, de = readdir(d))) {
+		struct dirent *ce;
+		DIR *cd;
+		int cfd;
+
+		if (is_dot(de->d_name))
+			continue;
+		if (depth == 1) {
+			names_add(ns, de->d_name, NULL);
+			continue;
+		}
+		if (!entry_is_dir(dirfd(d), de))
+			continue;
+		cfd = openat(dirfd(d), de->d_name,
+			     O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+		if (cfd < 0)
+			continue;   /* removed meanwhile */
+		cd = fdopendir(cfd);
+		if (!cd) {
+			close(cfd);
+			continue;
+		}
+		while ((ce = readdir(cd)))
+			if (!is_dot(ce->d_name) && entry_is_dir(dirfd(cd), ce))
+				names_add(ns, de->d_name, ce->d_name);
+		closedir(cd);
+	}
+	if (errno)
+		err = -errno;
+	closedir(d);
+	if (ns->n)
+		qsort(ns->v, ns->n, sizeof(*ns->v), str_cmp);
+	return err;
+}
+
+int k8s_collect(struct rd *rd)
+{
+	static const struct {
+		const char *dir, *path;
+		int depth;
+	} lists[] = {
+		{ "var/log/pods", "collector/k8s-pod-logs.txt", 2 },
+		{ "var/log/containers", "collector/k8s-container-logs.txt", 1 },
+	};
+	const struct cursor *resume = rd_resuming(rd, SRC_K8S);
+	struct cursor *cur = rd_cursor(rd);
+	struct strbuf text = STRBUF_INIT;
+	size_t i = resume ? (size_t)resume->pos + 1 : 0, j;
+	int ret = 0;
+
+	rd_resumed(rd);
+	for (; i < ARRAY_SIZE(lists); i++) {
+		struct names ns = { 0 };
+		int err;
+
+		cur->pos = i;
+		ret = rd_step_begin(rd, lists[i].path, lists[i].dir, 0);
+		if (ret < 0) {
+			if (ret == -ECANCELED)
+				break;
+			continue;
+		}
+		err = list(rd_rootfd(rd), lists[i].dir, lists[i].depth, &ns);
+		ret = rd_step_end(rd);
+		if (ret < 0) {
+			names_free(&ns);
+			break;
+		}
+		if (err == -ENOENT && !ns.n) {
+			/* Not a Kubernetes node (or logs elsewhere): normal. */
+			ret = rd_problem(rd, lists[i].dir, PROBLEM_ABSENT, ENOENT,
+					 ACTION_SKIPPED, NULL);
+			names_free(&ns);
+			if (ret < 0)
+				break;
+			continue;
+		}
+		if (err < 0) {
+			ret = rd_problem_errno(rd, lists[i].dir, err, false);
+			if (ret < 0) {
+				names_free(&ns);
+				break;
+			}
+		}
+		strbuf_reset(&text);
+		for (j = 0; j < ns.n; j++) {
+			strbuf_addstr(&text, ns.v[j]);
+			strbuf_addch(&text, '\n');
+		}
+		if (ns.full)
+			ret = rd_problem(rd, lists[i].path, PROBLEM_TOO_LARGE,
+					 EFBIG, ACTION_TRUNCATED,
+					 "more than 4 MiB of names, cut there");
+		names_free(&ns);
+		if (ret < 0)
+			break;
+		ret = rd_emit(rd, lists[i].path, text.buf, text.len, 0);
+		if (ret < 0)
+			break;
+	}
+	strbuf_release(&text);
+	return ret == -ECANCELED ? ret : 0;
+}

@@ -1,0 +1,344 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The kernel log (capture.md 2.4): /dev/kmsg read without blocking from the
+ * first record still in the ring buffer, or syslog(2) when /dev/kmsg cannot
+ * be opened, filtered to the OOM reports by a pure function over records.
+ *
+ * /dev/kmsg (Documentation/ABI/testing/dev-kmsg): every read() returns one
+ * record, "prio,seq,usec,flags[,...];message\n" followed by continuation
+ * lines " KEY=value\n" (device properties, dropped here).  A fresh open
+ * starts at the oldest record; EAGAIN means we are at the end; EPIPE means
+ * records were overwritten under us (the next read returns the next one).
+ */
+#include "collect.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/klog.h>
+#include <unistd.h>
+
+#include "banned.h"
+
+/* A record is at most 1 KiB of text plus properties (8 KiB on old kernels). */
+#define RECORD_BUF (16u << 10)
+/* Bound the reading of a log that a flooding kernel keeps filling. */
+#define RECORDS_MAX (4u << 20)
+#define SYSLOG_ACTION_READ_ALL_ 3
+#define SYSLOG_ACTION_SIZE_BUFFER_ 10
+
+/* ---- the filter ------------------------------------------------------------- */
+
+static bool has(const char *s, size_t len, const char *needle)
+{
+	return memmem_str(s, len, needle) != NULL;
+}
+
+/* Lines that belong to an OOM kill wherever they appear. */
+static bool oom_line(const char *m, size_t len)
+{
+	return has(m, len, "oom-kill:") || has(m, len, "Killed process") ||
+	       has(m, len, "Memory cgroup out of memory") ||
+	       has(m, len, "Out of memory") || has(m, len, "oom_reaper:") ||
+	       has(m, len, "are going to be killed due to memory.oom.group");
+}
+
+/* The line that ends a report: the kill. */
+static bool kill_line(const char *m, size_t len)
+{
+	return has(m, len, "Killed process") ||
+	       (has(m, len, "Kill process") && has(m, len, "sacrifice child"));
+}
+
+void kmsg_filter_init(struct kmsg_filter *f, enum kmsg_mode mode)
+{
+	memset(f, 0, sizeof(*f));
+	f->mode = mode;
+	f->after_kill = -1;
+}
+
+bool kmsg_filter_keep(struct kmsg_filter *f, const char *msg, size_t len)
+{
+	bool standalone = oom_line(msg, len);
+
+	if (has(msg, len, "invoked oom-killer")) {
+		f->in_report = true;
+		f->report_records = 0;
+		f->after_kill = -1;
+		f->reports++;
+	}
+	if (f->in_report) {
+		bool keep;
+
+		f->report_records++;
+		if (f->report_records == KMSG_REPORT_MAX + 1)
+			f->truncated++;
+		keep = f->report_records <= KMSG_REPORT_MAX || standalone;
+		if (kill_line(msg, len)) {
+			f->in_report = false;
+			f->after_kill = 0;
+		}
+		return f->mode == KMSG_ALL || keep;
+	}
+	if (f->after_kill >= 0) {
+		if (++f->after_kill > KMSG_REAPER_WINDOW)
+			f->after_kill = -1;
+		else if (has(msg, len, "oom_reaper:"))
+			f->after_kill = -1;
+	} else if (kill_line(msg, len)) {
+		/* A kill whose report was overwritten: still one OOM kill. */
+		f->reports++;
+		f->after_kill = 0;
+	}
+	return f->mode == KMSG_ALL || standalone;
+}
+
+void kmsg_record_message(const char *rec, size_t len, const char **ret_msg,
+			 size_t *ret_len)
+{
+	const char *semi = memchr(rec, ';', len);
+
+	if (!semi) {
+		*ret_msg = rec;
+		*ret_len = len;
+		return;
+	}
+	*ret_msg = semi + 1;
+	*ret_len = len - (size_t)(semi + 1 - rec);
+}
+
+void kmsg_syslog_message(const char *line, size_t len, const char **ret_msg,
+			 size_t *ret_len)
+{
+	size_t i = 0;
+
+	/* "<6>" */
+	if (len && line[0] == '<') {
+		const char *gt = memchr(line, '>', MIN(len, (size_t)8));
+
+		if (gt)
+			i = (size_t)(gt - line) + 1;
+	}
+	/* "[  123.456789] " */
+	if (i < len && line[i] == '[') {
+		const char *rb = memchr(line + i, ']', MIN(len - i, (size_t)32));
+
+		if (rb) {
+			i = (size_t)(rb - line) + 1;
+			if (i < len && line[i] == ' ')
+				i++;
+		}
+	}
+	*ret_msg = line + i;
+	*ret_len = len - i;
+}
+
+/* ---- reading ----------------------------------------------------------------- */
+
+struct kmsg_out {
+	struct kmsg_filter f;
+	struct strbuf text;
+	uint64_t read, kept, lost;
+	bool full;                 /* KMSG_MAX reached */
+};
+
+/* One record (or syslog line) without its newline. */
+static void take(struct kmsg_out *o, const char *rec, size_t len, bool syslog)
+{
+	const char *msg;
+	size_t mlen;
+
+	o->read++;
+	if (syslog)
+		kmsg_syslog_message(rec, len, &msg, &mlen);
+	else
+		kmsg_record_message(rec, len, &msg, &mlen);
+	if (!kmsg_filter_keep(&o->f, msg, mlen))
+		return;
+	if (o->text.len + len + 1 > KMSG_MAX) {
+		o->full = true;
+		return;
+	}
+	strbuf_add(&o->text, rec, len);
+	strbuf_addch(&o->text, '\n');
+	o->kept++;
+}
+
+static int read_device(struct kmsg_out *o, const char *path,
+		       const atomic_int *stop)
+{
+	char *buf = xmalloc(RECORD_BUF);
+	int fd, ret = 0;
+
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0) {
+		ret = -errno;
+		goto out;
+	}
+	while (o->read < RECORDS_MAX) {
+		ssize_t n = read(fd, buf, RECORD_BUF);
+		const char *nl;
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EPIPE) {
+				o->lost++;
+				continue;
+			}
+			if (errno != EAGAIN)
+				ret = -errno;
+			break;
+		}
+		if (n == 0)
+			break;
+		/* Continuation lines (" KEY=value") follow the first newline. */
+		nl = memchr(buf, '\n', (size_t)n);
+		take(o, buf, nl ? (size_t)(nl - buf) : (size_t)n, false);
+		if (!(o->read & 1023) && atomic_load(stop))
+			break;
+	}
+	close(fd);
+out:
+	free(buf);
+	return ret;
+}
+
+/* A text file of records as `cat /dev/kmsg` prints them (tests). */
+static void take_text(struct kmsg_out *o, const char *buf, size_t len,
+		      bool syslog)
+{
+	size_t pos = 0, llen;
+	const char *line;
+
+	while (next_line(buf, len, &pos, &line, &llen)) {
+		if (!llen || line[0] == ' ')
+			continue;
+		take(o, line, llen, syslog);
+	}
+}
+
+static int read_syslog(struct kmsg_out *o)
+{
+	struct strbuf sb = STRBUF_INIT;
+	int size, n, ret = 0;
+
+	size = klogctl(SYSLOG_ACTION_SIZE_BUFFER_, NULL, 0);
+	if (size < 0) {
+		ret = -errno;
+		goto out;
+	}
+	if (size == 0)
+		size = 1 << 20;
+	if ((unsigned)size > KMSG_MAX)
+		size = (int)KMSG_MAX;
+	strbuf_grow(&sb, (size_t)size);
+	n = klogctl(SYSLOG_ACTION_READ_ALL_, sb.buf, size);
+	if (n < 0) {
+		ret = -errno;
+		goto out;
+	}
+	take_text(o, sb.buf, (size_t)n, true);
+out:
+	strbuf_release(&sb);
+	return ret;
+}
+
+static int publish(struct rd *rd, const struct kmsg_out *o, const char *source,
+		   const char *path)
+{
+	struct strbuf json = STRBUF_INIT;
+	struct jsonw w;
+	int ret;
+
+	jsonw_init(&w, &json, false);
+	jsonw_start_object(&w);
+	jsonw_kv_string(&w, "source", source);
+	jsonw_kv_string(&w, "mode", o->f.mode == KMSG_ALL ? "all" : "oom");
+	jsonw_kv_string(&w, "path", path);
+	jsonw_kv_u64(&w, "records_read", o->read);
+	jsonw_kv_u64(&w, "records_kept", o->kept);
+	jsonw_kv_u64(&w, "overwritten", o->lost);
+	jsonw_kv_u64(&w, "oom_reports", o->f.reports);
+	jsonw_kv_u64(&w, "truncated_reports", o->f.truncated);
+	jsonw_end_object(&w);
+	ret = rd_manifest(rd, "kmsg", json.buf, json.len);
+	strbuf_release(&json);
+	return ret;
+}
+
+int kmsg_collect(struct rd *rd)
+{
+	const struct capture_opts *opts = rd_opts(rd);
+	const struct cursor *resume = rd_resuming(rd, SRC_KMSG);
+	struct kmsg_out o;
+	const char *source, *path = "collector/kmsg.txt";
+	bool syslog = false;
+	int ret, err, e;
+
+	rd_resumed(rd);
+	if (resume || opts->kmsg == KMSG_NONE)
+		return 0;       /* the read got stuck (recorded), or not wanted */
+
+	kmsg_filter_init(&o.f, opts->kmsg);
+	strbuf_init(&o.text, 0);
+	o.read = o.kept = o.lost = 0;
+	o.full = false;
+
+	source = opts->kmsg_file ? opts->kmsg_file :
+		 opts->kmsg_device ? opts->kmsg_device : "/dev/kmsg";
+	ret = rd_step_begin(rd, path, "kmsg", 0);
+	if (ret < 0)
+		goto out;
+	if (opts->kmsg_file) {
+		struct strbuf sb = STRBUF_INIT;
+
+		err = read_file_at(AT_FDCWD, opts->kmsg_file, &sb, KMSG_MAX);
+		if (err == -EFBIG)
+			err = 0;
+		if (!err)
+			take_text(&o, sb.buf, sb.len, false);
+		strbuf_release(&sb);
+	} else {
+		err = read_device(&o, source, rd_stop_flag(rd));
+		if (err == -ENOENT || err == -EACCES || err == -EPERM ||
+		    err == -ENXIO || err == -ENODEV) {
+			/* No usable /dev/kmsg: the syslog call reads the same ring. */
+			int serr = read_syslog(&o);
+
+			if (serr == 0) {
+				err = 0;
+				syslog = true;
+				source = "syslog";
+				path = "collector/kmsg-syslog.txt";
+			}
+		}
+	}
+	ret = rd_step_end(rd);
+	if (ret < 0)
+		goto out;
+	if (err < 0) {
+		ret = rd_problem_errno(rd, path, err, false);
+		goto out;
+	}
+	rd_count(rd, COUNT_KMSG_READ, o.read);
+	rd_count(rd, COUNT_KMSG_KEPT, o.kept);
+	rd_count(rd, COUNT_OOM_REPORTS, o.f.reports);
+	if (o.full) {
+		ret = rd_problem(rd, path, PROBLEM_TOO_LARGE, EFBIG,
+				 ACTION_TRUNCATED,
+				 "kernel log longer than 16 MiB: later records dropped");
+		if (ret < 0)
+			goto out;
+	}
+	ret = publish(rd, &o, source, path);
+	if (ret < 0)
+		goto out;
+	ret = rd_emit(rd, path, o.text.buf, o.text.len, 0);
+out:
+	e = ret;
+	strbuf_release(&o.text);
+	(void)syslog;
+	return e == -ECANCELED ? e : 0;
+}

@@ -1,0 +1,848 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The reader: one thread that walks the sources and reads every file, ahead
+ * of the main thread, which compresses.  See collect.h for the picture.
+ *
+ * Why a thread and not a timer: the reads that hang on a troubled node are
+ * not interruptible.  smaps_rollup, cmdline and environ wait for the target's
+ * mmap lock with mmap_read_lock_killable(): only a fatal signal ends that
+ * wait, so alarm()/EINTR cannot bound it.  The only way to go on is to leave
+ * the stuck read to a thread of its own and carry on in another one.
+ *
+ * Why one thread and not one per file: threads cost a clone() each and the
+ * reads are sequential anyway; one reader thread pipelined with compression
+ * already hides most of the compression time.  A thread is only replaced when
+ * a read gets stuck, which is rare; the stuck ones are capped
+ * (ABANDONED_MAX alive at once; KIND_TIMEOUTS_MAX per kind of file, after
+ * which that kind is skipped), so the number of threads is bounded.
+ *
+ * Memory: a ring of RING_SLOTS items whose buffers are swapped, not copied,
+ * between the reader's staging buffers and the slots; buffers above
+ * SLOT_KEEP bytes are freed after use.  Nothing grows with the number of
+ * processes.
+ *
+ * Lifetime: the struct reader is reference-counted: the main thread and each
+ * reader thread, live or abandoned, hold one reference.  An abandoned thread
+ * blocked in a read touches nothing but its own memory and, once, the lock,
+ * when (if ever) its read returns.
+ */
+#include "collect.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "banned.h"
+
+#define RING_SLOTS 32
+/* Wake the waiting main thread only when this many items are ready. */
+#define RING_BATCH (RING_SLOTS / 2)
+/* How often the waiting main thread looks at the ring, signals, deadlines. */
+#define POLL_NS (1000u * 1000u)
+/* Slot buffers larger than this are freed after use. */
+#define SLOT_KEEP (256u << 10)
+#define READER_STACK (256u << 10)
+#define KINDS_MAX 64
+#define EXE_CACHE_SLOTS 1024   /* a power of two */
+
+struct kind_stat {
+	char name[32];
+	unsigned timeouts;
+};
+
+struct exe_entry {
+	dev_t dev;
+	ino_t ino;
+	bool used;
+	char version[40];          /* "" for a non-Go executable */
+};
+
+struct reader_thread;
+
+struct rd {
+	struct reader *r;
+	struct reader_thread *t;
+	struct cursor cur;
+	bool resuming;
+	struct cursor resume;
+	struct strbuf path, data;  /* staging buffers, swapped into ring slots */
+	int64_t mtime;             /* when the last rd_read() started */
+	uint64_t pending[COUNT_NR];
+};
+
+struct reader_thread {
+	struct reader *r;
+	bool abandoned;            /* under r->lock */
+	bool stuck;                /* abandoned because a step timed out */
+	struct rd rd;
+};
+
+struct reader {
+	pthread_mutex_t lock;
+	pthread_cond_t item_cv;    /* the main thread waits for items */
+	pthread_cond_t space_cv;   /* the reader waits for a free slot */
+	unsigned refs;
+
+	const struct capture_opts *opts;
+	int rootfd;
+	uint64_t deadline;         /* the whole run, CLOCK_MONOTONIC ns */
+
+	struct item ring[RING_SLOTS];
+	unsigned head, count;
+	bool main_waiting, reader_waiting;
+	struct item synth;         /* a timeout problem made by the main thread */
+	bool synth_pending, synth_taken;
+	bool finished;             /* no more items will come */
+
+	struct reader_thread *live;
+	/* the live thread's current step */
+	bool busy;
+	uint64_t busy_deadline;
+	unsigned busy_timeout_ms;
+	struct cursor busy_cursor;
+	char busy_what[PATH_MAX];
+	char busy_kind[32];
+
+	atomic_int stop;
+	const char *stop_reason;
+	unsigned abandoned_live;
+	struct kind_stat kinds[KINDS_MAX];
+	unsigned nkinds;
+
+	uint64_t counts[COUNT_NR];
+	bool cg_published;
+	struct cgroup_info cg;
+	struct exe_entry *exes;    /* EXE_CACHE_SLOTS, allocated on first use */
+};
+
+static void *reader_main(void *arg);
+
+/* ---- helpers -------------------------------------------------------------- */
+
+static void item_release_buffers(struct item *it)
+{
+	strbuf_release(&it->path);
+	strbuf_release(&it->data);
+}
+
+static void reader_destroy(struct reader *r)
+{
+	size_t i;
+
+	for (i = 0; i < RING_SLOTS; i++)
+		item_release_buffers(&r->ring[i]);
+	item_release_buffers(&r->synth);
+	free(r->exes);
+	pthread_cond_destroy(&r->space_cv);
+	pthread_cond_destroy(&r->item_cv);
+	pthread_mutex_destroy(&r->lock);
+	free(r);
+}
+
+/* Drop one reference; the caller holds the lock, which this releases. */
+static void reader_unref_unlock(struct reader *r)
+{
+	unsigned refs = --r->refs;
+
+	pthread_mutex_unlock(&r->lock);
+	if (!refs)
+		reader_destroy(r);
+}
+
+static void timespec_from_ns(uint64_t ns, struct timespec *ts)
+{
+	ts->tv_sec = (time_t)(ns / 1000000000u);
+	ts->tv_nsec = (long)(ns % 1000000000u);
+}
+
+static struct kind_stat *kind_find(struct reader *r, const char *kind,
+				   bool create)
+{
+	unsigned i;
+
+	for (i = 0; i < r->nkinds; i++)
+		if (!strcmp(r->kinds[i].name, kind))
+			return &r->kinds[i];
+	if (!create || r->nkinds == KINDS_MAX)
+		return NULL;
+	strlcpy_s(r->kinds[r->nkinds].name, kind, sizeof(r->kinds[0].name));
+	r->kinds[r->nkinds].timeouts = 0;
+	return &r->kinds[r->nkinds++];
+}
+
+/* Caller holds the lock. */
+static void stop_locked(struct reader *r, const char *why)
+{
+	if (!atomic_load(&r->stop)) {
+		r->stop_reason = why;
+		atomic_store(&r->stop, 1);
+	}
+	pthread_cond_broadcast(&r->space_cv);
+	pthread_cond_broadcast(&r->item_cv);
+}
+
+/*
+ * Start a reader thread (caller holds the lock), resuming after `resume`
+ * when non-NULL.  Signals are blocked in it: they are the main thread's.
+ */
+static int thread_start_locked(struct reader *r, const struct cursor *resume)
+{
+	struct reader_thread *t;
+	pthread_attr_t attr;
+	sigset_t all, old;
+	pthread_t tid;
+	int err;
+
+	t = xcalloc(1, sizeof(*t));
+	t->r = r;
+	t->rd.r = r;
+	t->rd.t = t;
+	strbuf_init(&t->rd.path, 0);
+	strbuf_init(&t->rd.data, 0);
+	if (resume) {
+		t->rd.resuming = true;
+		t->rd.resume = *resume;
+	}
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	pthread_attr_setstacksize(&attr, READER_STACK);
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	err = pthread_create(&tid, &attr, reader_main, t);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	pthread_attr_destroy(&attr);
+	if (err) {
+		free(t);
+		return -err;
+	}
+	r->refs++;
+	r->live = t;
+	r->busy = false;
+	return 0;
+}
+
+/* ---- main-thread side ----------------------------------------------------- */
+
+int reader_start(const struct capture_opts *opts, int rootfd,
+		 uint64_t deadline_ns, struct reader **ret)
+{
+	struct reader *r = xcalloc(1, sizeof(*r));
+	size_t i;
+	int err;
+
+	pthread_mutex_init(&r->lock, NULL);
+	pthread_cond_init(&r->item_cv, NULL);
+	pthread_cond_init(&r->space_cv, NULL);
+	r->refs = 1;
+	r->opts = opts;
+	r->rootfd = rootfd;
+	r->deadline = deadline_ns;
+	for (i = 0; i < RING_SLOTS; i++) {
+		strbuf_init(&r->ring[i].path, 0);
+		strbuf_init(&r->ring[i].data, 0);
+	}
+	strbuf_init(&r->synth.path, 0);
+	strbuf_init(&r->synth.data, 0);
+
+	pthread_mutex_lock(&r->lock);
+	err = thread_start_locked(r, NULL);
+	pthread_mutex_unlock(&r->lock);
+	if (err) {
+		reader_destroy(r);
+		return err;
+	}
+	*ret = r;
+	return 0;
+}
+
+static const char *signal_name(int sig)
+{
+	switch (sig) {
+	case SIGINT: return "SIGINT";
+	case SIGTERM: return "SIGTERM";
+	case SIGHUP: return "SIGHUP";
+	default: return "signal";
+	}
+}
+
+/*
+ * The live thread's step is past its deadline (caller holds the lock): make
+ * the timeout problem, abandon the thread, start another one after the step.
+ */
+static void step_timed_out_locked(struct reader *r)
+{
+	struct reader_thread *t = r->live;
+	struct kind_stat *k = kind_find(r, r->busy_kind, true);
+	struct item *s = &r->synth;
+
+	s->type = ITEM_PROBLEM;
+	strbuf_reset(&s->path);
+	strbuf_addstr(&s->path, r->busy_what);
+	strbuf_reset(&s->data);
+	strbuf_addf(&s->data, "no answer within %u ms, given up",
+		    r->busy_timeout_ms);
+	s->kind = PROBLEM_TIMEOUT;
+	s->err = ETIMEDOUT;
+	s->action = ACTION_SKIPPED;
+	s->mtime = 0;
+	r->synth_pending = true;
+	if (k)
+		k->timeouts++;
+
+	t->abandoned = true;
+	t->stuck = true;
+	r->abandoned_live++;
+	r->live = NULL;
+	r->busy = false;
+
+	if (r->abandoned_live >= ABANDONED_MAX) {
+		stop_locked(r, "stuck");
+		return;
+	}
+	if (thread_start_locked(r, &r->busy_cursor) < 0)
+		stop_locked(r, "stuck");
+}
+
+int reader_next(struct reader *r, struct item **ret)
+{
+	int found = 0;
+
+	pthread_mutex_lock(&r->lock);
+	for (;;) {
+		uint64_t now, wake;
+		struct timespec ts;
+		int sig;
+
+		if (r->synth_pending) {
+			r->synth_pending = false;
+			r->synth_taken = true;
+			*ret = &r->synth;
+			found = 1;
+			break;
+		}
+		if (r->count) {
+			*ret = &r->ring[r->head];
+			found = 1;
+			break;
+		}
+		if (r->finished)
+			break;
+
+		sig = r->opts->stop_signal ? *r->opts->stop_signal : 0;
+		now = now_ns(CLOCK_MONOTONIC);
+		if (sig)
+			stop_locked(r, signal_name(sig));
+		else if (r->deadline && now >= r->deadline)
+			stop_locked(r, "timeout");
+		if (atomic_load(&r->stop)) {
+			/* Drained: leave the live thread to unwind on its own. */
+			if (r->live) {
+				r->live->abandoned = true;
+				r->live = NULL;
+			}
+			r->finished = true;
+			break;
+		}
+		if (r->live && r->busy && now >= r->busy_deadline) {
+			step_timed_out_locked(r);
+			continue;
+		}
+		if (!r->live) {
+			/* Cannot happen: a thread either runs or the walk stopped. */
+			stop_locked(r, "stuck");
+			continue;
+		}
+		wake = now + POLL_NS;
+		if (r->busy && r->busy_deadline < wake)
+			wake = r->busy_deadline;
+		if (r->deadline && r->deadline < wake)
+			wake = r->deadline;
+		timespec_from_ns(wake, &ts);
+		r->main_waiting = true;
+		pthread_cond_timedwait(&r->item_cv, &r->lock, &ts);
+		r->main_waiting = false;
+	}
+	pthread_mutex_unlock(&r->lock);
+	return found;
+}
+
+void reader_release(struct reader *r, struct item *it)
+{
+	if (it->data.alloc > SLOT_KEEP)
+		strbuf_release(&it->data);
+	pthread_mutex_lock(&r->lock);
+	if (it == &r->synth) {
+		r->synth_taken = false;
+	} else {
+		if (it->type == ITEM_DONE)
+			r->finished = true;
+		r->head = (r->head + 1) % RING_SLOTS;
+		r->count--;
+		if (r->reader_waiting)
+			pthread_cond_signal(&r->space_cv);
+	}
+	pthread_mutex_unlock(&r->lock);
+}
+
+const char *reader_stopped(struct reader *r)
+{
+	const char *why;
+
+	pthread_mutex_lock(&r->lock);
+	why = atomic_load(&r->stop) ? r->stop_reason : NULL;
+	pthread_mutex_unlock(&r->lock);
+	return why;
+}
+
+void reader_stop(struct reader *r, const char *why)
+{
+	pthread_mutex_lock(&r->lock);
+	stop_locked(r, why);
+	pthread_mutex_unlock(&r->lock);
+}
+
+void reader_counts(struct reader *r, uint64_t ret[COUNT_NR])
+{
+	pthread_mutex_lock(&r->lock);
+	memcpy(ret, r->counts, sizeof(r->counts));
+	pthread_mutex_unlock(&r->lock);
+}
+
+void reader_free(struct reader *r)
+{
+	if (!r)
+		return;
+	pthread_mutex_lock(&r->lock);
+	if (r->live) {
+		r->live->abandoned = true;
+		r->live = NULL;
+	}
+	stop_locked(r, r->stop_reason ? r->stop_reason : "done");
+	reader_unref_unlock(r);
+}
+
+/* ---- reader-thread side --------------------------------------------------- */
+
+static bool gone_locked(struct rd *rd)
+{
+	return rd->t->abandoned || atomic_load(&rd->r->stop);
+}
+
+static void flush_counts_locked(struct rd *rd)
+{
+	size_t i;
+
+	for (i = 0; i < COUNT_NR; i++) {
+		rd->r->counts[i] += rd->pending[i];
+		rd->pending[i] = 0;
+	}
+}
+
+/*
+ * Hand an item to the main thread: the staging buffers go into the slot and
+ * the slot's old buffers come back as staging buffers.
+ */
+static int push(struct rd *rd, enum item_type type, enum problem_kind kind,
+		enum problem_action action, int err)
+{
+	struct reader *r = rd->r;
+	struct item *slot;
+	struct strbuf tmp;
+	int ret = 0;
+
+	pthread_mutex_lock(&r->lock);
+	for (;;) {
+		if (gone_locked(rd)) {
+			ret = -ECANCELED;
+			goto out;
+		}
+		if (r->count < RING_SLOTS)
+			break;
+		r->reader_waiting = true;
+		pthread_cond_wait(&r->space_cv, &r->lock);
+		r->reader_waiting = false;
+	}
+	slot = &r->ring[(r->head + r->count) % RING_SLOTS];
+	slot->type = type;
+	slot->kind = kind;
+	slot->action = action;
+	slot->err = err;
+	slot->mtime = rd->mtime;
+	tmp = slot->path;
+	slot->path = rd->path;
+	rd->path = tmp;
+	tmp = slot->data;
+	slot->data = rd->data;
+	rd->data = tmp;
+	r->count++;
+	flush_counts_locked(rd);
+	if (r->main_waiting && (r->count >= RING_BATCH || type == ITEM_DONE))
+		pthread_cond_signal(&r->item_cv);
+out:
+	pthread_mutex_unlock(&r->lock);
+	strbuf_reset(&rd->path);
+	strbuf_reset(&rd->data);
+	return ret;
+}
+
+const struct capture_opts *rd_opts(struct rd *rd)
+{
+	return rd->r->opts;
+}
+
+int rd_rootfd(struct rd *rd)
+{
+	return rd->r->rootfd;
+}
+
+struct cursor *rd_cursor(struct rd *rd)
+{
+	return &rd->cur;
+}
+
+const struct cursor *rd_resuming(struct rd *rd, int source)
+{
+	if (!rd->resuming || rd->resume.source != source)
+		return NULL;
+	return &rd->resume;
+}
+
+void rd_resumed(struct rd *rd)
+{
+	rd->resuming = false;
+}
+
+const atomic_int *rd_stop_flag(struct rd *rd)
+{
+	return &rd->r->stop;
+}
+
+struct strbuf *rd_data(struct rd *rd)
+{
+	return &rd->data;
+}
+
+void rd_count(struct rd *rd, enum count c, uint64_t n)
+{
+	rd->pending[c] += n;
+}
+
+int rd_cgroup_publish(struct rd *rd, const struct cgroup_info *ci)
+{
+	int ret = 0;
+
+	pthread_mutex_lock(&rd->r->lock);
+	if (gone_locked(rd)) {
+		ret = -ECANCELED;
+	} else {
+		rd->r->cg = *ci;
+		rd->r->cg_published = true;
+	}
+	pthread_mutex_unlock(&rd->r->lock);
+	return ret;
+}
+
+int rd_cgroup_get(struct rd *rd, struct cgroup_info *ret)
+{
+	int err = 0;
+
+	pthread_mutex_lock(&rd->r->lock);
+	if (gone_locked(rd))
+		err = -ECANCELED;
+	else if (!rd->r->cg_published)
+		err = -ENOENT;
+	else
+		*ret = rd->r->cg;
+	pthread_mutex_unlock(&rd->r->lock);
+	return err;
+}
+
+static size_t exe_hash(dev_t dev, ino_t ino)
+{
+	uint64_t h = (uint64_t)ino * 0x9e3779b97f4a7c15ull ^ (uint64_t)dev;
+
+	return (size_t)(h ^ (h >> 29)) & (EXE_CACHE_SLOTS - 1);
+}
+
+int rd_exe_lookup(struct rd *rd, dev_t dev, ino_t ino, char *ret_version,
+		  size_t n)
+{
+	struct reader *r = rd->r;
+	size_t i, probe;
+	int ret = -ENOENT;
+
+	pthread_mutex_lock(&r->lock);
+	if (gone_locked(rd)) {
+		ret = -ECANCELED;
+		goto out;
+	}
+	if (!r->exes)
+		goto out;
+	i = exe_hash(dev, ino);
+	for (probe = 0; probe < 8; probe++) {
+		struct exe_entry *e = &r->exes[(i + probe) & (EXE_CACHE_SLOTS - 1)];
+
+		if (!e->used)
+			break;
+		if (e->dev == dev && e->ino == ino) {
+			strlcpy_s(ret_version, e->version, n);
+			ret = e->version[0] ? 1 : 0;
+			break;
+		}
+	}
+out:
+	pthread_mutex_unlock(&r->lock);
+	return ret;
+}
+
+int rd_exe_store(struct rd *rd, dev_t dev, ino_t ino, const char *version)
+{
+	struct reader *r = rd->r;
+	size_t i, probe;
+	int ret = 0;
+
+	pthread_mutex_lock(&r->lock);
+	if (gone_locked(rd)) {
+		ret = -ECANCELED;
+		goto out;
+	}
+	if (!r->exes)
+		r->exes = xcalloc(EXE_CACHE_SLOTS, sizeof(*r->exes));
+	/* Bounded probing: a full neighbourhood just means no caching. */
+	i = exe_hash(dev, ino);
+	for (probe = 0; probe < 8; probe++) {
+		struct exe_entry *e = &r->exes[(i + probe) & (EXE_CACHE_SLOTS - 1)];
+
+		if (e->used && !(e->dev == dev && e->ino == ino))
+			continue;
+		e->used = true;
+		e->dev = dev;
+		e->ino = ino;
+		strlcpy_s(e->version, version ? version : "", sizeof(e->version));
+		break;
+	}
+out:
+	pthread_mutex_unlock(&r->lock);
+	return ret;
+}
+
+int rd_problem(struct rd *rd, const char *path, enum problem_kind kind,
+	       int err, enum problem_action action, const char *msg)
+{
+	strbuf_reset(&rd->path);
+	strbuf_addstr(&rd->path, path);
+	strbuf_reset(&rd->data);
+	if (msg)
+		strbuf_addstr(&rd->data, msg);
+	return push(rd, ITEM_PROBLEM, kind, action, err);
+}
+
+int rd_problem_errno(struct rd *rd, const char *path, int neg_err,
+		     bool of_process)
+{
+	return rd_problem(rd, path, problem_kind_of(-neg_err, of_process),
+			  -neg_err, ACTION_SKIPPED, NULL);
+}
+
+int rd_manifest(struct rd *rd, const char *key, const char *json, size_t len)
+{
+	strbuf_reset(&rd->path);
+	strbuf_addstr(&rd->path, key);
+	strbuf_reset(&rd->data);
+	strbuf_add(&rd->data, json, len);
+	return push(rd, ITEM_MANIFEST, PROBLEM_ERROR, ACTION_SKIPPED, 0);
+}
+
+int rd_command(struct rd *rd, const char *json, size_t len)
+{
+	strbuf_reset(&rd->path);
+	strbuf_reset(&rd->data);
+	strbuf_add(&rd->data, json, len);
+	return push(rd, ITEM_COMMAND, PROBLEM_ERROR, ACTION_SKIPPED, 0);
+}
+
+static int64_t now_epoch(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME_COARSE, &ts);
+	return (int64_t)ts.tv_sec;
+}
+
+int rd_emit(struct rd *rd, const char *apath, const char *data, size_t len,
+	    int64_t mtime)
+{
+	strbuf_reset(&rd->path);
+	strbuf_addstr(&rd->path, apath);
+	if (data != rd->data.buf) {
+		strbuf_reset(&rd->data);
+		strbuf_add(&rd->data, data, len);
+	}
+	rd->mtime = mtime ? mtime : now_epoch();
+	return push(rd, ITEM_FILE, PROBLEM_ERROR, ACTION_SKIPPED, 0);
+}
+
+int rd_emit_data(struct rd *rd, const char *apath)
+{
+	return rd_emit(rd, apath, rd->data.buf, rd->data.len, rd->mtime);
+}
+
+int rd_step_begin(struct rd *rd, const char *what, const char *kind,
+		  unsigned timeout_ms)
+{
+	struct reader *r = rd->r;
+	struct kind_stat *k;
+	char msg[96];
+	int ret = 0;
+
+	if (!timeout_ms)
+		timeout_ms = r->opts->file_timeout_ms;
+	pthread_mutex_lock(&r->lock);
+	if (gone_locked(rd)) {
+		ret = -ECANCELED;
+		goto out;
+	}
+	k = kind_find(r, kind, false);
+	if (k && k->timeouts >= KIND_TIMEOUTS_MAX) {
+		xsnprintf(msg, sizeof(msg),
+			  "not read: %u earlier reads of '%s' timed out",
+			  k->timeouts, kind);
+		ret = -ETIMEDOUT;
+		goto out;
+	}
+	r->busy = true;
+	r->busy_timeout_ms = timeout_ms;
+	r->busy_deadline = now_ns(CLOCK_MONOTONIC) +
+			   (uint64_t)timeout_ms * 1000000u;
+	r->busy_cursor = rd->cur;
+	strlcpy_s(r->busy_what, what, sizeof(r->busy_what));
+	strlcpy_s(r->busy_kind, kind, sizeof(r->busy_kind));
+out:
+	pthread_mutex_unlock(&r->lock);
+	if (ret == -ETIMEDOUT) {
+		int e = rd_problem(rd, what, PROBLEM_TIMEOUT, ETIMEDOUT,
+				   ACTION_SKIPPED, msg);
+
+		if (e < 0)
+			ret = e;
+	}
+	return ret;
+}
+
+int rd_step_end(struct rd *rd)
+{
+	struct reader *r = rd->r;
+	int ret = 0;
+
+	pthread_mutex_lock(&r->lock);
+	if (rd->t->abandoned)
+		ret = -ECANCELED;
+	else
+		r->busy = false;
+	pthread_mutex_unlock(&r->lock);
+	return ret;
+}
+
+int rd_read(struct rd *rd, int dirfd, const char *name, const char *apath,
+	    const char *kind, size_t max, unsigned flags)
+{
+	bool of_process = flags & RD_PROCESS;
+	int fd, err, ret;
+
+	strbuf_reset(&rd->data);
+	ret = rd_step_begin(rd, apath, kind, 0);
+	if (ret < 0)
+		return ret;
+	rd->mtime = now_epoch();
+	fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0) {
+		err = -errno;
+	} else {
+		err = read_fd_all(fd, &rd->data, max);
+		close(fd);
+	}
+	ret = rd_step_end(rd);
+	if (ret < 0)
+		return ret;
+	if (err == -EFBIG) {
+		char msg[64];
+
+		xsnprintf(msg, sizeof(msg), "longer than %zu bytes, cut there",
+			  max);
+		/* The staging data buffer is about to be reused by rd_problem. */
+		{
+			struct strbuf keep = rd->data;
+
+			strbuf_init(&rd->data, 0);
+			ret = rd_problem(rd, apath, PROBLEM_TOO_LARGE, EFBIG,
+					 ACTION_TRUNCATED, msg);
+			strbuf_release(&rd->data);
+			rd->data = keep;
+		}
+		return ret;
+	}
+	if (err < 0) {
+		if (err == -ENOENT && (flags & RD_QUIET))
+			return err;
+		ret = rd_problem_errno(rd, apath, err, of_process);
+		return ret < 0 ? ret : err;
+	}
+	return 0;
+}
+
+int rd_file(struct rd *rd, int dirfd, const char *name, const char *apath,
+	    const char *kind, unsigned flags)
+{
+	int ret = rd_read(rd, dirfd, name, apath, kind, FILE_MAX, flags);
+
+	if (ret < 0)
+		return ret;
+	return rd_emit_data(rd, apath);
+}
+
+/* ---- the walk ------------------------------------------------------------- */
+
+static void thread_exit(struct reader_thread *t)
+{
+	struct reader *r = t->r;
+
+	pthread_mutex_lock(&r->lock);
+	if (!t->abandoned)
+		flush_counts_locked(&t->rd);
+	if (r->live == t)
+		r->live = NULL;
+	if (t->stuck)
+		r->abandoned_live--;
+	strbuf_release(&t->rd.path);
+	strbuf_release(&t->rd.data);
+	free(t);
+	reader_unref_unlock(r);
+}
+
+static void *reader_main(void *arg)
+{
+	struct reader_thread *t = arg;
+	struct rd *rd = &t->rd;
+	size_t i = rd->resuming ? (size_t)rd->resume.source : 0;
+
+	for (; i < sources_nr; i++) {
+		int ret;
+
+		memset(&rd->cur, 0, offsetof(struct cursor, path));
+		rd->cur.path[0] = '\0';
+		rd->cur.source = (int)i;
+		ret = sources[i].collect(rd);
+		rd->resuming = false;
+		if (ret == -ECANCELED)
+			goto out;
+	}
+	push(rd, ITEM_DONE, PROBLEM_ERROR, ACTION_SKIPPED, 0);
+out:
+	thread_exit(t);
+	return NULL;
+}
