@@ -149,13 +149,18 @@ if "$memsnap" load --help >/dev/null 2>&1; then
 	db=$out/capture.db
 	rm -f "$db"
 	"$memsnap" load "$out/capture.tar.gz" -o "$db" || vm_fail "memsnap load failed"
-	got=$("$memsnap" sql "$db" --csv \
-		"SELECT limit_bytes, oom_kill_count FROM cgroups WHERE cgroup = '/t20/oom'" |
-		tail -n 1)
-	limit=${got%%,*} kills=${got#*,}
-	[ "$limit" = 33554432 ] && [ "${kills:-0}" -ge 1 ] 2>/dev/null ||
-		vm_fail "memsnap: /t20/oom limit_bytes,oom_kill_count = '$got', want 33554432,>=1"
-	echo "memsnap load: /t20/oom $got"
+	# RFC 4180 CSV: CRLF line ends.
+	q() { "$memsnap" sql --csv "$db" "$1" | tail -n +2 | tr -d '\r'; }
+	for n in $(sed -n 's/^cgroups=//p' "$out/expect.txt"); do
+		want=$(sed -n "s/^max_$n=//p" "$out/expect.txt")
+		got=$(q "SELECT limit_bytes FROM cgroups WHERE cgroup = '/t20/$n'")
+		[ "$got" = "$want" ] || vm_fail "memsnap: /t20/$n limit_bytes '$got', set $want"
+	done
+	got=$(q "SELECT oom_kill_count FROM cgroups WHERE cgroup = '/t20/oom'")
+	[ "${got:-0}" -ge 1 ] 2>/dev/null || vm_fail "memsnap: /t20/oom oom_kill_count '$got'"
+	got=$(q "SELECT shmem_bytes FROM cgroups WHERE cgroup = '/t20/shmem'")
+	[ "$got" = $((48 << 20)) ] || vm_fail "memsnap: /t20/shmem shmem_bytes '$got', made $((48 << 20))"
+	echo "memsnap load: limits, oom_kill_count and shmem of the test cgroups as made"
 else
 	echo "note: '$memsnap load' not available yet, analyzer checks not run"
 fi
