@@ -14,10 +14,7 @@
 #include "db.h"
 #include "k8s.h"
 #include "manifest.h"
-#if 0 /* wired in once the OOM parser lands (issue 4) */
 #include "oom.h"
-#define HAVE_OOM 1
-#endif
 #include "parse.h"
 #include "util.h"
 
@@ -121,6 +118,8 @@ struct loader {
 	char *cgroup_mode;        /* from the manifest, or inferred */
 	bool saw_v1_files, saw_v2_files;
 	uint64_t page_size;
+	const char *cur_path;     /* the file being loaded, for put() */
+	bool cur_failed;          /* put() already reported for cur_path */
 	struct strbuf last_cgroup; /* cgroup_node insert cache */
 	struct strbuf tmp;
 	/* OOM logs are parsed once the manifest (page size, clock) is known. */
@@ -166,6 +165,18 @@ static void capture_problem_cb(void *ud, const char *path, const char *problem)
 	add_problem(ud, path, problem);
 }
 
+/*
+ * Run an INSERT and reset it.  A failure is not a parser problem but the
+ * file's data still did not land: record it once per file.
+ */
+static void put(struct loader *l, sqlite3_stmt *st)
+{
+	if (db_step_reset(st) == 0 || l->cur_failed)
+		return;
+	l->cur_failed = true;
+	add_problemf(l, l->cur_path, "cannot store: %s", sqlite3_errmsg(l->db));
+}
+
 /* Record a parser's diagnostics: r < 0 means the file was not used. */
 static void note_diag(struct loader *l, const char *path, int r,
 		      const struct parse_diag *d)
@@ -206,7 +217,7 @@ static void put_extras(struct loader *l, int64_t pid, const char *file,
 		db_bind_text(st, 3, file);
 		db_bind_text(st, 4, x->v[i].key);
 		db_bind_text(st, 5, x->v[i].value);
-		db_step_reset(st);
+		put(l, st);
 	}
 }
 
@@ -250,7 +261,7 @@ static void load_status(struct loader *l, const char *path, int64_t pid,
 	db_bind_kv(st, i++, s.vm_pmd);
 	db_bind_kv(st, i++, s.vm_swap);
 	db_bind_kv(st, i++, s.hugetlb_pages);
-	db_step_reset(st);
+	put(l, st);
 	put_extras(l, pid, "status", &s.extra);
 	l->stats->processes++;
 out:
@@ -296,7 +307,7 @@ static void load_smaps(struct loader *l, const char *path, int64_t pid,
 	db_bind_kv(st, i++, s.swap);
 	db_bind_kv(st, i++, s.swap_pss);
 	db_bind_kv(st, i++, s.locked);
-	db_step_reset(st);
+	put(l, st);
 	put_extras(l, pid, "smaps_rollup", &s.extra);
 out:
 	smaps_rollup_free(&s);
@@ -323,7 +334,7 @@ static void load_proc_cgroup(struct loader *l, const char *path, int64_t pid,
 		sqlite3_bind_int64(st, 3, c.v[i].hierarchy);
 		db_bind_text(st, 4, c.v[i].controllers);
 		db_bind_text(st, 5, c.v[i].path);
-		db_step_reset(st);
+		put(l, st);
 	}
 	/*
 	 * On hybrid systems the "0::" line names the unified hierarchy, which
@@ -345,7 +356,7 @@ static void load_proc_cgroup(struct loader *l, const char *path, int64_t pid,
 		sqlite3_bind_int64(st, 1, l->capture_id);
 		sqlite3_bind_int64(st, 2, pid);
 		db_bind_text(st, 3, memcg);
-		db_step_reset(st);
+		put(l, st);
 	}
 out:
 	proc_cgroup_free(&c);
@@ -369,7 +380,7 @@ static void load_oom_score_adj(struct loader *l, const char *path, int64_t pid,
 	sqlite3_bind_int64(st, 1, l->capture_id);
 	sqlite3_bind_int64(st, 2, pid);
 	sqlite3_bind_int64(st, 3, v);
-	db_step_reset(st);
+	put(l, st);
 }
 
 static void load_cmdline(struct loader *l, int64_t pid, const char *buf, size_t len)
@@ -387,7 +398,7 @@ static void load_cmdline(struct loader *l, int64_t pid, const char *buf, size_t 
 	sqlite3_bind_int64(st, 1, l->capture_id);
 	sqlite3_bind_int64(st, 2, pid);
 	db_bind_text_len(st, 3, l->tmp.buf, l->tmp.len);
-	db_step_reset(st);
+	put(l, st);
 }
 
 static void load_fdinfo(struct loader *l, const char *path, int64_t pid,
@@ -424,7 +435,7 @@ static void load_fdinfo(struct loader *l, const char *path, int64_t pid,
 	db_bind_kv(st, i++, f.map_flags);
 	db_bind_kv(st, i++, f.memlock);
 	db_bind_kv(st, i++, f.frozen);
-	db_step_reset(st);
+	put(l, st);
 out:
 	bpf_fdinfo_free(&f);
 }
@@ -534,12 +545,13 @@ static void put_kv_rows(struct loader *l, enum stmt_id id, const char *cg,
 		int c = 1;
 
 		sqlite3_bind_int64(st, c++, l->capture_id);
-		db_bind_text(st, c++, cg);
+		if (cg)
+			db_bind_text(st, c++, cg);
 		if (file)
 			db_bind_text(st, c++, file);
 		db_bind_text(st, c++, kv->v[i].key);
 		db_bind_u64(st, c++, kv->v[i].value);
-		db_step_reset(st);
+		put(l, st);
 	}
 }
 
@@ -568,7 +580,7 @@ static void load_cgroup_procs(struct loader *l, const char *path, const char *cg
 		sqlite3_bind_int64(st, 1, l->capture_id);
 		db_bind_text(st, 2, cg);
 		sqlite3_bind_int64(st, 3, pid);
-		db_step_reset(st);
+		put(l, st);
 	}
 }
 
@@ -593,7 +605,7 @@ static void load_psi_rows(struct loader *l, enum stmt_id id, const char *cg,
 		sqlite3_bind_double(st, c++, lines[k]->avg60);
 		sqlite3_bind_double(st, c++, lines[k]->avg300);
 		db_bind_u64(st, c++, lines[k]->total);
-		db_step_reset(st);
+		put(l, st);
 	}
 }
 
@@ -675,7 +687,7 @@ static void load_cgroup_file(struct loader *l, const char *path, const char *cg,
 		else
 			db_bind_u64(st, 4, v.v);
 		sqlite3_bind_int(st, 5, v.unlimited);
-		db_step_reset(st);
+		put(l, st);
 	}
 }
 
@@ -721,7 +733,7 @@ static void load_node_file(struct loader *l, const char *path, const char *buf,
 		sqlite3_bind_int64(st, 1, l->capture_id);
 		db_bind_text(st, 2, path);
 		db_bind_text_len(st, 3, s, n);
-		db_step_reset(st);
+		put(l, st);
 	}
 }
 
@@ -804,7 +816,7 @@ static void load_go(struct loader *l, const char *path, const char *buf, size_t 
 	db_bind_text(st, 7, json_is_string(v) ? json_string_value(v) : NULL);
 	v = json_object_get(env, "GODEBUG");
 	db_bind_text(st, 8, json_is_string(v) ? json_string_value(v) : NULL);
-	db_step_reset(st);
+	put(l, st);
 out:
 	json_decref(root);
 }
@@ -844,14 +856,14 @@ static void load_bpftool_maps(struct loader *l, const char *path,
 		db_bind_kv(st, c++, b->frozen);
 		db_bind_kv(st, c++, b->btf_id);
 		db_bind_text(st, c++, b->loaded_at);
-		db_step_reset(st);
+		put(l, st);
 		for (j = 0; j < b->npids; j++) {
 			st = S(l, ST_BPFTOOL_PID);
 			sqlite3_bind_int64(st, 1, l->capture_id);
 			db_bind_kv(st, 2, b->id);
 			db_bind_u64(st, 3, b->pids[j].pid);
 			db_bind_text(st, 4, b->pids[j].comm);
-			db_step_reset(st);
+			put(l, st);
 		}
 	}
 out:
@@ -883,7 +895,7 @@ static void load_k8s_list(struct loader *l, const char *path, bool pods,
 			db_bind_text(st, 3, p.pod);
 			db_bind_text(st, 4, p.pod_uid);
 			db_bind_text(st, 5, p.container);
-			db_step_reset(st);
+			put(l, st);
 		} else {
 			struct k8s_container_log c;
 
@@ -895,7 +907,7 @@ static void load_k8s_list(struct loader *l, const char *path, bool pods,
 			db_bind_text(st, 3, c.pod);
 			db_bind_text(st, 4, c.container);
 			db_bind_text(st, 5, c.container_id);
-			db_step_reset(st);
+			put(l, st);
 		}
 		continue;
 bad:
@@ -998,7 +1010,7 @@ static void load_manifest(struct loader *l, const char *path, const char *buf,
 		db_bind_kv(st, 4, p->err_no);
 		db_bind_text(st, 5, p->error);
 		db_bind_text(st, 6, p->action);
-		db_step_reset(st);
+		put(l, st);
 	}
 out:
 	strbuf_release(&key);
@@ -1031,9 +1043,11 @@ static void load_file(struct loader *l, const struct capture_file *f)
 	sqlite3_bind_int64(st, 1, l->capture_id);
 	db_bind_text(st, 2, p);
 	sqlite3_bind_int64(st, 3, (int64_t)f->len);
-	db_step_reset(st);
+	put(l, st);
 	l->stats->files++;
 	l->stats->bytes += f->len;
+	l->cur_path = p;
+	l->cur_failed = false;
 
 	if (!strcmp(p, "manifest.json")) {
 		if (l->have_manifest)
@@ -1096,27 +1110,29 @@ static void load_file(struct loader *l, const struct capture_file *f)
 
 static void load_kmsg(struct loader *l)
 {
-#ifdef HAVE_OOM
-	struct oom_log log;
+	struct oom_log log = { 0 };
+	char *err = NULL;
 	int r;
 
 	if (!l->kmsg_path)
 		return;
-	r = oom_log_parse(l->kmsg_data, l->kmsg_len, l->page_size, &log);
+	l->cur_path = l->kmsg_path;
+	r = oom_log_parse(l->kmsg_data, l->kmsg_len, (unsigned)l->page_size, &log);
 	if (r < 0) {
 		add_problemf(l, l->kmsg_path, "cannot parse the kernel log: %s",
 			     strerror(-r));
-		return;
+		goto out;
 	}
-	if (oom_store(l->db, l->capture_id, &log) < 0)
-		add_problemf(l, l->kmsg_path, "cannot store OOM events: %s",
-			     sqlite3_errmsg(l->db));
+	if (log.events_dropped)
+		add_problemf(l, l->kmsg_path, "%zu OOM reports past the first %zu "
+			     "were not stored", log.events_dropped, log.n);
+	if (oom_store(l->db, l->capture_id, &log, &err) < 0)
+		add_problemf(l, l->kmsg_path, "cannot store OOM events: %s", err);
 	else
-		l->stats->oom_events += log.nevents;
+		l->stats->oom_events += log.n;
+out:
+	free(err);
 	oom_log_free(&log);
-#else
-	(void)l;
-#endif
 }
 
 /* After the last file: what needs every file seen first. */
