@@ -1281,11 +1281,11 @@ static void handle_message(struct parser *ps, const char *s, size_t len,
 			return;
 		}
 	}
-	*mode = M_NONE;
 	k = classify(s, len);
+	if (k == K_OTHER)
+		return;         /* another CPU's line does not end a stats block */
+	*mode = M_NONE;
 	switch (k) {
-	case K_OTHER:
-		return;
 	case K_NOISE:
 		if (ev && (ev->phase <= kind_phase[K_CPU] ||
 			   ev->phase == kind_phase[K_MEMINFO]) &&
@@ -1671,6 +1671,8 @@ int oom_log_parse(const char *buf, size_t len, unsigned page_size,
 		struct oom_prefix pf;
 
 		ps.lineno++;
+		if (line_len && line[line_len - 1] == '\r')
+			line_len--;
 		oom_line_prefix(line, line_len, &pf);
 		if (pf.kmsg) {
 			/* one record; its message may span lines (\x0a) */
@@ -1692,10 +1694,15 @@ int oom_log_parse(const char *buf, size_t len, unsigned page_size,
 			}
 			continue;
 		}
-		if (pf.prefixed && line_len >= 60) {
-			/* rejoin the tails a mail client wrapped off */
-			size_t save = pos, last = ps.lineno;
-			const char *nline;
+		if (pf.prefixed && line_len >= 20) {
+			/*
+			 * Rejoin the tails a wrap cut off.  A terminal (or a
+			 * fixed-width paste, >= 80 columns) cuts mid-token; a
+			 * mail client wraps at a space and drops it (or keeps
+			 * it at the end of the line: format=flowed).
+			 */
+			size_t save = pos, last = ps.lineno, prev_len = line_len;
+			const char *nline, *prev = line;
 			size_t nlen;
 			bool joined = false;
 
@@ -1711,7 +1718,14 @@ int oom_log_parse(const char *buf, size_t len, unsigned page_size,
 					strbuf_add(&join, pf.msg, pf.msg_len);
 					joined = true;
 				}
+				if (prev_len < 80 || is_blank(prev[prev_len - 1]))
+					strbuf_addch(&join, ' ');
 				strbuf_add(&join, npf.msg, npf.msg_len);
+				prev = nline;
+				prev_len = nlen;
+				while (prev_len && (prev[prev_len - 1] == '\r' ||
+						    prev[prev_len - 1] == '\n'))
+					prev_len--;
 				save = pos;
 				last++;
 			}
