@@ -90,7 +90,8 @@ void manifest_init(struct manifest *m, int spill_fd)
 	memset(m, 0, sizeof(*m));
 	m->spill_fd = spill_fd;
 	strbuf_init(&m->spill_buf, 0);
-	strbuf_init(&m->commands, 0);
+	for (i = 0; i < MANIFEST_COMMANDS_MAX; i++)
+		strbuf_init(&m->commands[i], 0);
 	for (i = 0; i < MANIFEST_KV_MAX; i++)
 		strbuf_init(&m->kv[i].json, 0);
 }
@@ -100,7 +101,8 @@ void manifest_release(struct manifest *m)
 	size_t i;
 
 	strbuf_release(&m->spill_buf);
-	strbuf_release(&m->commands);
+	for (i = 0; i < MANIFEST_COMMANDS_MAX; i++)
+		strbuf_release(&m->commands[i]);
 	for (i = 0; i < MANIFEST_KV_MAX; i++)
 		strbuf_release(&m->kv[i].json);
 }
@@ -171,9 +173,9 @@ void manifest_set(struct manifest *m, const char *key, const char *json,
 
 void manifest_command(struct manifest *m, const char *json, size_t len)
 {
-	if (m->commands.len)
-		strbuf_addch(&m->commands, ',');
-	strbuf_add(&m->commands, json, len);
+	if (m->ncommands == MANIFEST_COMMANDS_MAX)
+		return;
+	strbuf_add(&m->commands[m->ncommands++], json, len);
 }
 
 uint64_t manifest_serious(const struct manifest *m)
@@ -267,6 +269,7 @@ int manifest_render(struct manifest *m, const struct manifest_facts *f,
 	const struct capture_opts *o = f->opts;
 	struct jsonw w;
 	char when[64];
+	size_t i;
 	int c;
 
 	spill_flush(m);
@@ -339,10 +342,8 @@ int manifest_render(struct manifest *m, const struct manifest_facts *f,
 	kv_or_null(&w, m, "kmsg");
 	jsonw_name(&w, "commands");
 	jsonw_start_array(&w);
-	if (m->commands.len) {
-		/* Already-rendered objects: one raw value holding all of them. */
-		jsonw_raw(&w, m->commands.buf, m->commands.len);
-	}
+	for (i = 0; i < m->ncommands; i++)
+		jsonw_raw(&w, m->commands[i].buf, m->commands[i].len);
 	jsonw_end_array(&w);
 
 	/*

@@ -19,6 +19,7 @@
 #include "collect.h"
 
 #define MANIFEST_KV_MAX 8
+#define MANIFEST_COMMANDS_MAX 8
 
 struct manifest {
 	int spill_fd;              /* -1: problems stay in spill_buf */
@@ -28,7 +29,8 @@ struct manifest {
 	uint64_t listed, dropped;
 	uint64_t by_kind[PROBLEM_KIND_NR];
 
-	struct strbuf commands;    /* JSON objects, comma-separated */
+	struct strbuf commands[MANIFEST_COMMANDS_MAX]; /* JSON objects */
+	size_t ncommands;
 	struct {
 		char key[32];
 		struct strbuf json;

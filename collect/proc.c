@@ -200,11 +200,10 @@ end:
 	if (err == -ENOENT || err == -ESRCH) {
 		struct stat st;
 
-		if (fstatat(pfd, "status", &st, 0) < 0) {
-			*ret_gone = true;
-			return rd_problem(c->rd, c->apath.buf, PROBLEM_VANISHED,
-					  -err, ACTION_SKIPPED, NULL);
-		}
+		*ret_gone = fstatat(pfd, "status", &st, 0) < 0;
+		return rd_problem(c->rd, c->apath.buf,
+				  *ret_gone ? PROBLEM_VANISHED : PROBLEM_ABSENT,
+				  -err, ACTION_SKIPPED, NULL);
 	}
 	if (err < 0)
 		return rd_problem_errno(c->rd, c->apath.buf, err, true);

@@ -232,11 +232,16 @@ int reader_start(const struct capture_opts *opts, int rootfd,
 		 uint64_t deadline_ns, struct reader **ret)
 {
 	struct reader *r = xcalloc(1, sizeof(*r));
+	pthread_condattr_t ca;
 	size_t i;
 	int err;
 
 	pthread_mutex_init(&r->lock, NULL);
-	pthread_cond_init(&r->item_cv, NULL);
+	/* Deadlines are CLOCK_MONOTONIC: the wall clock may jump. */
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&r->item_cv, &ca);
+	pthread_condattr_destroy(&ca);
 	pthread_cond_init(&r->space_cv, NULL);
 	r->refs = 1;
 	r->opts = opts;

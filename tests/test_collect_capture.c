@@ -1,0 +1,684 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * capture_run() end to end on the fixture root trees (tests/fixtures/roots,
+ * copied to a temporary directory per test so FIFOs and permissions can be
+ * changed), each archive read back with libarchive and its manifest with
+ * jansson.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <pthread.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+
+#include "test_collect_util.h"
+
+static const char *const POD_V1 =
+	"sys/fs/cgroup/memory/kubepods/burstable/pod6f1c8a52-3d0e-4a51-9d43-0d1f6bb1a2c7";
+static const char *const CID =
+	"8e1b3c94b7f64a6f0d8a1c2e4b5f6a7d8e9f0a1b2c3d4e5f6a7b8c9d0e1f2a3b";
+
+static uint64_t ms_now(void)
+{
+	return now_ns(CLOCK_MONOTONIC) / 1000000u;
+}
+
+/* What every capture of a fixture tree must hold, whatever the layout. */
+static void check_common(const struct capture *c)
+{
+	size_t i;
+
+	assert_int_equal(c->ret, 0);
+	assert_true(c->one_top);
+	assert_true(!strncmp(c->top, "memsnap-", 8));
+	for (i = 0; i < c->n; i++) {
+		assert_int_equal(c->e[i].type, AE_IFREG);
+		assert_int_equal(c->e[i].mode, 0444);
+	}
+	assert_string_equal(mstr(c, "format"), "memsnap-capture");
+	assert_int_equal(mint(c, "format_version"), 1);
+	assert_true(json_is_true(mget(c->manifest, "complete")));
+	assert_true(json_is_null(mget(c->manifest, "interrupted")));
+	assert_string_equal(mstr(c, "boot_id"),
+			    "0f5c2a4e-8d1b-4c3a-9e7f-6b5a4d3c2b1a");
+
+	/* Node files, stored byte for byte. */
+	assert_non_null(find_entry(c, "proc/meminfo"));
+	assert_non_null(find_entry(c, "proc/sys/vm/overcommit_memory"));
+	assert_string_equal(find_entry(c, "proc/sys/kernel/osrelease")->data,
+			    "6.18.44-fixture\n");
+	assert_null(find_entry(c, "proc/sys/kernel/random/boot_id"));
+
+	/* Processes: pid 2 is a kernel thread, 17 a zombie, 300 vanished. */
+	assert_int_equal(mint(c, "counts.processes"), 4);
+	assert_int_equal(mint(c, "counts.kernel_threads"), 1);
+	assert_int_equal(mint(c, "counts.vanished"), 1);
+	assert_non_null(find_entry(c, "proc/1/smaps_rollup"));
+	assert_non_null(find_entry(c, "proc/2/status"));
+	assert_null(find_entry(c, "proc/2/smaps_rollup"));
+	assert_null(find_entry(c, "proc/17/smaps_rollup"));
+	assert_non_null(find_entry(c, "proc/17/status"));
+	assert_string_equal(problem_kind(c, "proc/300/status"), "vanished");
+	assert_null(find_entry(c, "proc/300/status"));
+	/* Before 4.14 there is no smaps_rollup: absent, not vanished. */
+	assert_string_equal(problem_kind(c, "proc/4242/smaps_rollup"), "absent");
+	assert_non_null(find_entry(c, "proc/4242/oom_score_adj"));
+
+	/* BPF map fds: only the anon_inode:bpf-map one. */
+	assert_int_equal(mint(c, "counts.bpf_map_fds"), 1);
+	assert_non_null(find_entry(c, "proc/4242/fdinfo/3"));
+	assert_non_null(strstr(find_entry(c, "proc/4242/fdinfo/3")->data,
+			       "map_id:\t42"));
+	assert_null(find_entry(c, "proc/4242/fdinfo/4"));
+
+	/* Never captured: cmdline (without --cmdline), environ, log content. */
+	assert_null(find_entry(c, "proc/4242/cmdline"));
+	assert_false(archive_contains(c, "hunter2"));
+	assert_false(archive_contains(c, "s3cr3t-do-not-capture"));
+	assert_false(archive_contains(c, "environ"));
+	assert_false(archive_contains(c, "log content must never"));
+
+	/* Kubernetes names. */
+	assert_string_equal(find_entry(c, "collector/k8s-pod-logs.txt")->data,
+			    "default_app-7d4b9_6f1c8a52-3d0e-4a51-9d43-0d1f6bb1a2c7/app\n");
+	assert_non_null(strstr(find_entry(c, "collector/k8s-container-logs.txt")->data,
+			       "app-7d4b9_default_app-8e1b3c94"));
+
+	/* Order: node, cgroups, processes (ascending pid), k8s. */
+	assert_true(entry_index(c, "proc/meminfo") < entry_index(c, "proc/1/status"));
+	assert_true(entry_index(c, "proc/1/status") < entry_index(c, "proc/2/status"));
+	assert_true(entry_index(c, "proc/2/status") < entry_index(c, "proc/17/status"));
+	assert_true(entry_index(c, "proc/17/status") < entry_index(c, "proc/4242/status"));
+	assert_true(entry_index(c, "proc/4242/status") <
+		    entry_index(c, "collector/k8s-pod-logs.txt"));
+	assert_int_equal(c->res.exit_code, 0);
+}
+
+/* Every cgroup file of a v1 hierarchy, never the dangerous ones. */
+static void check_v1_cgroups(const struct capture *c)
+{
+	char path[PATH_MAX + 256];
+
+	assert_string_equal(mstr(c, "cgroup.memory_mount"), "/sys/fs/cgroup/memory");
+	assert_string_equal(mstr(c, "cgroup.memory_root"), "sys/fs/cgroup/memory");
+	assert_string_equal(mstr(c, "cgroup.detected_by"), "mountinfo");
+	assert_int_equal(mint(c, "counts.cgroups"), 6);
+	assert_non_null(find_entry(c, "sys/fs/cgroup/memory/memory.stat"));
+	assert_non_null(find_entry(c, "sys/fs/cgroup/memory/memory.limit_in_bytes"));
+	snprintf(path, sizeof(path), "%s/%s/memory.stat", POD_V1, CID);
+	assert_non_null(find_entry(c, path));
+	snprintf(path, sizeof(path), "%s/%s/cgroup.procs", POD_V1, CID);
+	assert_string_equal(find_entry(c, path)->data, "4242\n");
+	/* Missing files (no swap accounting in the pod cgroup): absent. */
+	snprintf(path, sizeof(path), "%s/memory.memsw.usage_in_bytes", POD_V1);
+	assert_null(find_entry(c, path));
+	assert_string_equal(problem_kind(c, path), "absent");
+	/* Never read. */
+	assert_false(archive_contains(c, "memory.kmem.slabinfo"));
+	assert_false(archive_contains(c, "memory.numa_stat"));
+	assert_false(archive_contains(c, "memory.force_empty"));
+	/* Depth first, children in name order. */
+	assert_true(entry_index(c, "sys/fs/cgroup/memory/memory.stat") <
+		    entry_index(c, "sys/fs/cgroup/memory/kubepods/memory.stat"));
+	assert_true(entry_index(c, "sys/fs/cgroup/memory/kubepods/burstable/memory.stat") <
+		    entry_index(c, "sys/fs/cgroup/memory/system.slice/memory.stat"));
+	snprintf(path, sizeof(path), "%s/%s/memory.stat", POD_V1, CID);
+	assert_true(entry_index(c, path) <
+		    entry_index(c, "sys/fs/cgroup/memory/system.slice/memory.stat"));
+	assert_true(entry_index(c, "sys/fs/cgroup/memory/system.slice/memory.stat") <
+		    entry_index(c, "proc/1/status"));
+	/* Other hierarchies are not memory cgroups. */
+	assert_false(has_name_prefix(c, "sys/fs/cgroup/systemd"));
+	assert_false(has_name_prefix(c, "sys/fs/cgroup/unified"));
+	assert_false(has_name_prefix(c, "sys/fs/cgroup/cpu"));
+}
+
+static void test_capture_run_v1_layout(void **state)
+{
+	char *dir = fixture_copy("v1");
+	struct capture_opts o;
+	struct capture c;
+
+	(void)state;
+	test_opts(&o, dir);
+	run_capture(&o, dir, &c);
+	check_common(&c);
+	check_v1_cgroups(&c);
+	assert_string_equal(mstr(&c, "cgroup.mode"), "v1");
+	capture_free(&c);
+	rm_rf(dir);
+	free(dir);
+}
+
+static void test_capture_run_hybrid_layout(void **state)
+{
+	char *dir = fixture_copy("hybrid");
+	struct capture_opts o;
+	struct capture c;
+
+	(void)state;
+	test_opts(&o, dir);
+	run_capture(&o, dir, &c);
+	check_common(&c);
+	check_v1_cgroups(&c);
+	assert_string_equal(mstr(&c, "cgroup.mode"), "hybrid");
+	capture_free(&c);
+	rm_rf(dir);
+	free(dir);
+}
+
+static void test_capture_run_v2_layout(void **state)
+{
+	static const char *const pod =
+		"sys/fs/cgroup/kubepods.slice/kubepods-burstable.slice/"
+		"kubepods-burstable-pod6f1c8a52_3d0e_4a51_9d43_0d1f6bb1a2c7.slice";
+	char *dir = fixture_copy("v2");
+	char path[PATH_MAX + 256];
+	struct capture_opts o;
+	struct capture c;
+
+	(void)state;
+	test_opts(&o, dir);
+	run_capture(&o, dir, &c);
+	check_common(&c);
+	assert_string_equal(mstr(&c, "cgroup.mode"), "v2");
+	assert_string_equal(mstr(&c, "cgroup.memory_mount"), "/sys/fs/cgroup");
+	assert_string_equal(mstr(&c, "cgroup.memory_root"), "sys/fs/cgroup");
+	assert_int_equal(mint(&c, "counts.cgroups"), 6);
+	snprintf(path, sizeof(path), "%s/cri-containerd-%s.scope/memory.max", pod, CID);
+	assert_string_equal(find_entry(&c, path)->data, "536870912\n");
+	snprintf(path, sizeof(path), "%s/cri-containerd-%s.scope/memory.events", pod, CID);
+	assert_non_null(find_entry(&c, path));
+	/* The root cgroup has no memory.current: absent. */
+	assert_string_equal(problem_kind(&c, "sys/fs/cgroup/memory.current"), "absent");
+	assert_non_null(find_entry(&c, "sys/fs/cgroup/memory.stat"));
+	/* system.slice without the memory controller: said once, pressure kept. */
+	assert_string_equal(problem_kind(&c, "sys/fs/cgroup/system.slice"), "absent");
+	assert_null(problem_for(&c, "sys/fs/cgroup/system.slice/memory.current"));
+	assert_non_null(find_entry(&c, "sys/fs/cgroup/system.slice/memory.pressure"));
+	assert_non_null(find_entry(&c, "sys/fs/cgroup/system.slice/cgroup.procs"));
+	assert_false(archive_contains(&c, "memory.numa_stat"));
+	assert_false(archive_contains(&c, "memory.reclaim"));
+	capture_free(&c);
+	rm_rf(dir);
+	free(dir);
+}
+
+/* A read that blocks (a FIFO) is given up at the deadline; the rest goes on. */
+static void test_capture_run_fifo_times_out(void **state)
+{
+	char *dir = fixture_copy("v1");
+	struct capture_opts o;
+	struct capture c;
+	json_t *p;
+	uint64_t t0;
+
+	(void)state;
+	make_fifo(dir, "proc/1/smaps_rollup");
+	test_opts(&o, dir);
+	o.file_timeout_ms = 200;
+	o.cmdline = true;
+	t0 = ms_now();
+	run_capture(&o, dir, &c);
+	assert_true(ms_now() - t0 < 2000);
+	assert_int_equal(c.ret, 0);
+	p = problem_for(&c, "proc/1/smaps_rollup");
+	assert_non_null(p);
+	assert_string_equal(json_string_value(json_object_get(p, "kind")), "timeout");
+	assert_int_equal(json_integer_value(json_object_get(p, "errno")), ETIMEDOUT);
+	assert_null(find_entry(&c, "proc/1/smaps_rollup"));
+	/* The stuck process's later mmap-lock files are not tried. */
+	assert_null(find_entry(&c, "proc/1/cmdline"));
+	/* What came before and after is there. */
+	assert_non_null(find_entry(&c, "proc/1/status"));
+	assert_non_null(find_entry(&c, "proc/4242/status"));
+	assert_non_null(find_entry(&c, "proc/4242/cmdline"));
+	assert_non_null(find_entry(&c, "collector/k8s-pod-logs.txt"));
+	assert_true(json_is_true(mget(c.manifest, "complete")));
+	assert_int_equal(c.res.exit_code, 1);
+	release_fifos(dir);
+	capture_free(&c);
+	rm_rf(dir);
+	free(dir);
+}
+
+/* After KIND_TIMEOUTS_MAX timeouts of one kind, that kind is skipped. */
+static void test_capture_run_kind_skipped(void **state)
+{
+	char *dir = fixture_copy("v1");
+	struct capture_opts o;
+	struct capture c;
+	char rel[64];
+	json_t *p;
+	int pid;
+	uint64_t t0;
+
+	(void)state;
+	for (pid = 5001; pid <= 5005; pid++) {
+		assert_int_equal(run_cmd("cp -a '%s/proc/1' '%s/proc/%d'", dir, dir, pid), 0);
+		snprintf(rel, sizeof(rel), "proc/%d/smaps_rollup", pid);
+		make_fifo(dir, rel);
+	}
+	test_opts(&o, dir);
+	o.file_timeout_ms = 100;
+	t0 = ms_now();
+	run_capture(&o, dir, &c);
+	/* Three deadlines, not five. */
+	assert_true(ms_now() - t0 < 100 * 5);
+	assert_int_equal(problems_of_kind(&c, "timeout"), 5);
+	p = problem_for(&c, "proc/5005/smaps_rollup");
+	assert_non_null(strstr(json_string_value(json_object_get(p, "error")),
+			       "3 earlier reads"));
+	p = problem_for(&c, "proc/5001/smaps_rollup");
+	assert_non_null(strstr(json_string_value(json_object_get(p, "error")),
+			       "no answer within 100 ms"));
+	assert_non_null(find_entry(&c, "proc/5005/status"));
+	assert_non_null(find_entry(&c, "proc/1/smaps_rollup"));
+	release_fifos(dir);
+	capture_free(&c);
+	rm_rf(dir);
+	free(dir);
+}
+
+/* Too many stuck threads at once: the capture stops, marked "stuck". */
+static void test_capture_run_stuck_threads_capped(void **state)
+{
+	char *dir = fixture_copy("v1");
+	struct capture_opts o;
+	struct capture c;
+	size_t i, fifos = 0;
+
+	(void)state;
+	for (i = 0; i < node_files_nr && fifos < ABANDONED_MAX + 2; i++) {
+		make_fifo(dir, node_files[i].path);
+		fifos++;
+	}
+	test_opts(&o, dir);
+	o.file_timeout_ms = 30;
+	run_capture(&o, dir, &c);
+	assert_int_equal(c.ret, 0);
+	assert_true(json_is_false(mget(c.manifest, "complete")));
+	assert_string_equal(mstr(&c, "interrupted"), "stuck");
+	assert_int_equal(problems_of_kind(&c, "timeout"), ABANDONED_MAX);
+	assert_int_equal(c.res.exit_code, 1);
+	release_fifos(dir);
+	capture_free(&c);
+	rm_rf(dir);
+	free(dir);
+}
+
+/* The overall deadline ends the run with what was read. */
+static void test_capture_run_overall_timeout(void **state)
+{
+	char *dir = fixture_copy("v1");
+	struct capture_opts o;
+	struct capture c;
+	uint64_t t0;
+
+	(void)state;
+	make_fifo(dir, "proc/4242/status");
+	test_opts(&o, dir);
+	o.file_timeout_ms = 10000;
+	o.timeout_ms = 300;
+	t0 = ms_now();
+	run_capture(&o, dir, &c);
+	assert_true(ms_now() - t0 < 2000);
+	assert_int_equal(c.ret, 0);
+	assert_true(json_is_false(mget(c.manifest, "complete")));
+	assert_string_equal(mstr(&c, "interrupted"), "timeout");
+	assert_non_null(find_entry(&c, "proc/1/status"));
+	assert_null(find_entry(&c, "collector/k8s-pod-logs.txt"));
+	assert_int_equal(c.res.exit_code, 1);
+	release_fifos(dir);
+	capture_free(&c);
+	rm_rf(dir);
+	free(dir);
+}
+
+static volatile sig_atomic_t fake_signal;
+
+static void *send_term(void *arg)
+{
+	(void)arg;
+	usleep(150 * 1000);
+	fake_signal = SIGTERM;
+	return NULL;
+}
+
+/* SIGTERM mid-run: the archive is finished and marked incomplete. */
+static void test_capture_run_signal_stops(void **state)
+{
+	char *dir = fixture_copy("v1");
+	struct capture_opts o;
+	struct capture c;
+	pthread_t t;
+
+	(void)state;
+	make_fifo(dir, "proc/4242/status");
+	test_opts(&o, dir);
+	o.file_timeout_ms = 10000;
+	fake_signal = 0;
+	o.stop_signal = &fake_signal;
+	pthread_create(&t, NULL, send_term, NULL);
+	run_capture(&o, dir, &c);
+	pthread_join(t, NULL);
+	assert_int_equal(c.ret, 0);
+	assert_true(json_is_false(mget(c.manifest, "complete")));
+	assert_string_equal(mstr(&c, "interrupted"), "SIGTERM");
+	assert_string_equal(c.res.interrupted, "SIGTERM");
+	assert_non_null(find_entry(&c, "proc/1/status"));
+	assert_non_null(mget(c.manifest, "clock.finished_utc"));
+	release_fifos(dir);
+	capture_free(&c);
+	rm_rf(dir);
+	free(dir);
+}
+
+/* EACCES for real: run the capture as nobody on a file only root may read. */
+static void test_capture_run_denied(void **state)
+{
+	char *dir, out[PATH_MAX + 256], path[PATH_MAX + 256];
+	struct capture c;
+	pid_t pid;
+	int status;
+
+	(void)state;
+	if (geteuid() != 0)
+		skip();
+	dir = fixture_copy("v1");
+	assert_int_equal(chmod(dir, 0755), 0);
+	snprintf(out, sizeof(out), "%s/out", dir);
+	assert_int_equal(mkdir(out, 0777), 0);
+	assert_int_equal(chmod(out, 0777), 0);
+	snprintf(path, sizeof(path), "%s/proc/1/smaps_rollup", dir);
+	assert_int_equal(chmod(path, 0), 0);
+	snprintf(path, sizeof(path), "%s/out/c.tar.gz", dir);
+
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct capture_opts o;
+		struct capture_result res;
+		int r;
+
+		if (setgid(65534) < 0 || setuid(65534) < 0)
+			_exit(99);
+		test_opts(&o, dir);
+		o.output = path;
+		o.tmpdir = out;
+		r = capture_run(&o, &res);
+		_exit(r < 0 ? 100 : res.exit_code);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 1);
+
+	memset(&c, 0, sizeof(c));
+	assert_int_equal(read_archive(path, &c), 0);
+	assert_string_equal(c.e[0].name, "manifest.json");
+	c.manifest = json_loadb(c.e[0].data, c.e[0].len, 0, NULL);
+	assert_non_null(c.manifest);
+	assert_string_equal(problem_kind(&c, "proc/1/smaps_rollup"), "denied");
+	assert_int_equal(json_integer_value(json_object_get(
+				 problem_for(&c, "proc/1/smaps_rollup"), "errno")),
+			 EACCES);
+	assert_int_equal(mint(&c, "collector.uid"), 65534);
+	assert_non_null(find_entry(&c, "proc/1/status"));
+	assert_non_null(find_entry(&c, "proc/4242/status"));
+	capture_free(&c);
+	rm_rf(dir);
+	free(dir);
+}
+
+/* --cmdline stores cmdline; environ still never. */
+static void test_capture_run_cmdline(void **state)
+{
+	char *dir = fixture_copy("v2");
+	struct capture_opts o;
+	struct capture c;
+
+	(void)state;
+	test_opts(&o, dir);
+	o.cmdline = true;
+	run_capture(&o, dir, &c);
+	assert_int_equal(c.ret, 0);
+	assert_int_equal(find_entry(&c, "proc/4242/cmdline")->len, 23);
+	assert_null(find_entry(&c, "proc/2/cmdline"));
+	assert_true(json_is_true(mget(c.manifest, "options.cmdline")));
+	assert_false(archive_contains(&c, "s3cr3t-do-not-capture"));
+	capture_free(&c);
+	rm_rf(dir);
+	free(dir);
+}
+
+/* A Go program: version and the four variables, nothing else of environ. */
+static void test_capture_run_go_process(void **state)
+{
+	char *dir = fixture_copy("v1");
+	char path[PATH_MAX + 256], link[PATH_MAX + 256];
+	static const char env[] =
+		"PATH=/usr/bin\0GOMEMLIMIT=900MiB\0AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI\0"
+		"GOGC=100\0GOGC=200\0GODEBUG=madvdontneed=1\0GOFLAGS=-mod=vendor\0";
+	struct capture_opts o;
+	struct capture c;
+	const struct entry *g;
+	json_t *j;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/bin", dir);
+	mkdir(path, 0755);
+	snprintf(path, sizeof(path), "%s/bin/goapp", dir);
+	make_go_elf(path, "go1.22.3", GO_INLINE, true, false);
+	snprintf(link, sizeof(link), "%s/proc/4242/exe", dir);
+	assert_int_equal(symlink(path, link), 0);
+	/* Same executable for pid 1: examined once (cache), both reported. */
+	snprintf(link, sizeof(link), "%s/proc/1/exe", dir);
+	assert_int_equal(symlink(path, link), 0);
+	write_file(dir, "proc/4242/environ", env, sizeof(env) - 1);
+	test_opts(&o, dir);
+	run_capture(&o, dir, &c);
+	assert_int_equal(c.ret, 0);
+	assert_int_equal(mint(&c, "counts.go_processes"), 2);
+	g = find_entry(&c, "collector/go/4242.json");
+	assert_non_null(g);
+	j = json_loadb(g->data, g->len, 0, NULL);
+	assert_non_null(j);
+	assert_int_equal(json_integer_value(json_object_get(j, "pid")), 4242);
+	assert_string_equal(json_string_value(json_object_get(j, "go_version")), "go1.22.3");
+	assert_string_equal(json_string_value(mget(j, "env.GOMEMLIMIT")), "900MiB");
+	assert_string_equal(json_string_value(mget(j, "env.GOGC")), "100");
+	assert_string_equal(json_string_value(mget(j, "env.GODEBUG")), "madvdontneed=1");
+	assert_null(mget(j, "env.GOMAXPROCS"));
+	assert_int_equal(json_object_size(json_object_get(j, "env")), 3);
+	json_decref(j);
+	assert_non_null(find_entry(&c, "collector/go/1.json"));
+	assert_false(archive_contains(&c, "wJalrXUtnFEMI"));
+	assert_false(archive_contains(&c, "GOFLAGS"));
+	assert_false(archive_contains(&c, "s3cr3t-do-not-capture"));
+	/* Right after the process's own files. */
+	assert_true(entry_index(&c, "proc/4242/status") <
+		    entry_index(&c, "collector/go/4242.json"));
+	capture_free(&c);
+	rm_rf(dir);
+	free(dir);
+}
+
+/* The kernel log from a file of records: only the OOM reports are kept. */
+static void test_capture_run_kmsg_file(void **state)
+{
+	char *dir = fixture_copy("v1");
+	char kf[PATH_MAX + 256];
+	struct capture_opts o;
+	struct capture c;
+	const struct entry *k;
+
+	(void)state;
+	snprintf(kf, sizeof(kf), "%s/kmsg/vm-6.18-two-memcg-ooms.kmsg",
+		 fixtures_dir());
+	test_opts(&o, dir);
+	o.kmsg = KMSG_OOM;
+	o.kmsg_file = kf;
+	run_capture(&o, dir, &c);
+	assert_int_equal(c.ret, 0);
+	k = find_entry(&c, "collector/kmsg.txt");
+	assert_non_null(k);
+	assert_string_equal(mstr(&c, "kmsg.source"), kf);
+	assert_int_equal(mint(&c, "counts.oom_reports"), 2);
+	assert_int_equal(mint(&c, "counts.kmsg_records_read"), 224);
+	/* Two reports of 78 records each, nothing else. */
+	assert_int_equal(mint(&c, "counts.kmsg_records_kept"), 156);
+	assert_non_null(strstr(k->data, "4,341,956516051,-;python3 invoked oom-killer"));
+	assert_non_null(strstr(k->data, "Killed process 11248 (memhog)"));
+	assert_null(strstr(k->data, "SUBSYSTEM="));
+	assert_null(strstr(k->data, "drop_caches"));
+	/* After processes, before the Kubernetes names. */
+	assert_true(entry_index(&c, "proc/4242/status") <
+		    entry_index(&c, "collector/kmsg.txt"));
+	assert_true(entry_index(&c, "collector/kmsg.txt") <
+		    entry_index(&c, "collector/k8s-pod-logs.txt"));
+	capture_free(&c);
+
+	/* --kmsg all keeps every record (minus the continuation lines). */
+	o.kmsg = KMSG_ALL;
+	o.output = NULL;
+	run_capture(&o, dir, &c);
+	assert_int_equal(mint(&c, "counts.kmsg_records_kept"), 224);
+	assert_null(strstr(find_entry(&c, "collector/kmsg.txt")->data, "SUBSYSTEM="));
+	capture_free(&c);
+	rm_rf(dir);
+	free(dir);
+}
+
+/* gzip, zstd and none: one tar each, manifest first, the same entries. */
+static void test_capture_run_compressions(void **state)
+{
+	static const enum compress cs[] = { COMPRESS_GZIP, COMPRESS_ZSTD,
+					    COMPRESS_NONE };
+	char *dir = fixture_copy("hybrid");
+	size_t n = 0, i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(cs); i++) {
+		struct capture_opts o;
+		struct capture c;
+
+		test_opts(&o, dir);
+		o.compress = cs[i];
+		run_capture(&o, dir, &c);
+		assert_int_equal(c.ret, 0);
+		assert_true(c.one_top);
+		if (i == 0)
+			n = c.n;
+		assert_int_equal(c.n, n);
+		assert_string_equal(mstr(&c, "options.compress"),
+				    cs[i] == COMPRESS_GZIP ? "gzip" :
+				    cs[i] == COMPRESS_ZSTD ? "zstd" : "none");
+		capture_free(&c);
+	}
+	rm_rf(dir);
+	free(dir);
+}
+
+/* Nothing written: a bad root, an output that cannot be made, a full disk. */
+static void test_capture_run_failures(void **state)
+{
+	char *dir = fixture_copy("v1");
+	struct capture_opts o;
+	struct capture_result res;
+	char out[PATH_MAX + 256];
+	struct stat st;
+	int r;
+
+	(void)state;
+	test_opts(&o, "/nonexistent-memsnap-root");
+	snprintf(out, sizeof(out), "%s/x.tar.gz", dir);
+	o.output = out;
+	r = capture_run(&o, &res);
+	assert_int_equal(r, -ENOENT);
+	assert_string_equal(res.err_what,
+			    "cannot open root directory '/nonexistent-memsnap-root'");
+	assert_int_equal(res.exit_code, 3);
+	assert_int_not_equal(stat(out, &st), 0);
+
+	test_opts(&o, dir);
+	snprintf(out, sizeof(out), "%s/no/such/dir/x.tar.gz", dir);
+	o.output = out;
+	r = capture_run(&o, &res);
+	assert_int_equal(r, -ENOENT);
+	assert_non_null(strstr(res.err_what, "cannot create '"));
+
+	test_opts(&o, dir);
+	o.output = "/dev/full";
+	o.tmpdir = dir;
+	r = capture_run(&o, &res);
+	assert_int_equal(r, -ENOSPC);
+	assert_string_equal(res.err_what, "cannot write '/dev/full'");
+	assert_int_equal(res.exit_code, 3);
+	rm_rf(dir);
+	free(dir);
+}
+
+/* A write that fails midway removes the half-written output file. */
+static void test_capture_run_removes_partial_output(void **state)
+{
+	char *dir = fixture_copy("v1");
+	char out[PATH_MAX + 256];
+	struct stat st;
+	pid_t pid;
+	int status;
+
+	(void)state;
+	snprintf(out, sizeof(out), "%s/x.tar.gz", dir);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		/* Files may not grow past 2 KiB: writes fail with EFBIG. */
+		struct rlimit rl = { 2048, 2048 };
+		struct capture_opts o;
+		struct capture_result res;
+		int r;
+
+		signal(SIGXFSZ, SIG_IGN);
+		setrlimit(RLIMIT_FSIZE, &rl);
+		test_opts(&o, dir);
+		o.output = out;
+		r = capture_run(&o, &res);
+		_exit(r == -EFBIG && res.exit_code == 3 &&
+		      strstr(res.err_what, "cannot write") ? 0 : 1);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	assert_int_not_equal(stat(out, &st), 0);
+	rm_rf(dir);
+	free(dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_capture_run_v1_layout),
+		cmocka_unit_test(test_capture_run_hybrid_layout),
+		cmocka_unit_test(test_capture_run_v2_layout),
+		cmocka_unit_test(test_capture_run_fifo_times_out),
+		cmocka_unit_test(test_capture_run_kind_skipped),
+		cmocka_unit_test(test_capture_run_stuck_threads_capped),
+		cmocka_unit_test(test_capture_run_overall_timeout),
+		cmocka_unit_test(test_capture_run_signal_stops),
+		cmocka_unit_test(test_capture_run_denied),
+		cmocka_unit_test(test_capture_run_cmdline),
+		cmocka_unit_test(test_capture_run_go_process),
+		cmocka_unit_test(test_capture_run_kmsg_file),
+		cmocka_unit_test(test_capture_run_compressions),
+		cmocka_unit_test(test_capture_run_failures),
+		cmocka_unit_test(test_capture_run_removes_partial_output),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
