@@ -1,0 +1,138 @@
+#!/bin/bash
+# The analyzer's command line: load, sql, schema.  Output formats, exit
+# statuses, error messages that name the file and the cause, --help on every
+# command, loading twice, read-only databases.  Uses a capture folder made
+# from tests/samples (no root needed).
+set -u
+BIN_DIR=${BIN_DIR:-$PWD/bin}
+M=$BIN_DIR/memsnap
+S=${SAMPLES_DIR:-$PWD/tests/samples}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+fails=0
+fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+ok() { echo "ok $*"; }
+
+# expect STATUS CMD...: run, keep stdout/stderr in $work/out, $work/err
+expect() {
+	local want=$1; shift
+	"$@" > "$work/out" 2> "$work/err"
+	local rc=$?
+	[ $rc = "$want" ] || { fail "'$*' exited $rc, want $want"; sed 's/^/  | /' "$work/err"; return 1; }
+	return 0
+}
+
+cap=$work/memsnap-samples-20260101T000000Z
+mkdir -p "$cap/proc/10" "$cap/proc/11" "$cap/sys/fs/cgroup/memory/svc"
+cat > "$cap/manifest.json" <<'EOF'
+{"format": "memsnap-capture", "format_version": 1,
+ "collector": {"name": "memsnap-collect", "version": "0.1.0", "pid": 4242},
+ "complete": true, "hostname": "samples", "kernel": {"release": "5.15.0"},
+ "boot_id": "t41", "page_size": 4096,
+ "clock": {"started_utc": "2026-01-01T00:00:00.000000Z", "started_monotonic": 1000.0},
+ "cgroup": {"mode": "v1", "memory_root": "sys/fs/cgroup/memory"}}
+EOF
+cp "$S/meminfo/prometheus-procfs-fixture-meminfo-zswap.txt" "$cap/proc/meminfo"
+cp "$S/other/prometheus-procfs-fixture-pressure-memory.txt" "$cap/proc/pressure" 2>/dev/null ||
+	{ mkdir -p "$cap/proc/pressure"; cp "$S/other/prometheus-procfs-fixture-pressure-memory.txt" "$cap/proc/pressure/memory"; }
+cp "$S/status/prometheus-procfs-fixture-26231-vim.txt" "$cap/proc/10/status"
+cp "$S/smaps_rollup/rust-fixture-real-machine-KSM-FilePmdMapped.txt" "$cap/proc/10/smaps_rollup"
+echo "4:memory:/svc" > "$cap/proc/10/cgroup"
+cp "$S/status/ubuntu-kernel6.14.0-15-aarch64-gnome-terminal-kthread-untag_mask.txt" "$cap/proc/11/status"
+cp "$S/memstat-v1/cockroachdb-cgroups-test-v1MemoryStat-k8s-shmem.txt" "$cap/sys/fs/cgroup/memory/svc/memory.stat"
+echo 3000000000 > "$cap/sys/fs/cgroup/memory/svc/memory.usage_in_bytes"
+echo 9223372036854771712 > "$cap/sys/fs/cgroup/memory/svc/memory.limit_in_bytes"
+printf '10\n' > "$cap/sys/fs/cgroup/memory/svc/cgroup.procs"
+printf 'this line is not a number\n' > "$cap/sys/fs/cgroup/memory/svc/memory.failcnt"
+
+# --help everywhere, on stdout, exit 0
+for c in load sql schema oom report; do
+	expect 0 "$M" "$c" --help && grep -q "usage: memsnap $c" "$work/out" &&
+		ok "memsnap $c --help" || fail "memsnap $c --help"
+done
+expect 0 "$M" --help && grep -q '^commands:' "$work/out" && ok "memsnap --help"
+expect 0 "$M" --version && grep -q '^memsnap [0-9]' "$work/out" && ok "memsnap --version"
+expect 2 "$M" frobnicate && grep -q "error: 'frobnicate' is not a memsnap command" "$work/err" &&
+	ok "unknown command: usage error"
+expect 2 "$M" && ok "no command: usage error"
+
+# load: progress line, problems -> 1, database created
+expect 1 "$M" load "$cap" -o "$work/db.sqlite" &&
+	grep -q "^\[1/1\] $cap: .* 1 problems" "$work/err" && ok "load: progress line, exit 1 with a problem" ||
+	{ fail "load progress"; cat "$work/err"; }
+grep -q "hint: memsnap sql" "$work/err" && ok "load: hint names the view" || fail "load hint"
+# twice is once
+expect 0 "$M" load "$cap" -o "$work/db.sqlite" && grep -q "already in" "$work/err" &&
+	ok "load twice: skipped" || fail "load twice"
+expect 0 "$M" sql --csv "$work/db.sqlite" 'SELECT count(*) AS n FROM captures'
+[ "$(tr -d '\r' < "$work/out")" = "$(printf 'n\n1')" ] && ok "one capture after two loads" ||
+	fail "captures after two loads: $(cat "$work/out")"
+# the problem names the file and why
+expect 0 "$M" sql --csv "$work/db.sqlite" 'SELECT path, problem FROM load_problems'
+grep -q '^sys/fs/cgroup/memory/svc/memory.failcnt,' "$work/out" && ok "load_problems names the file" ||
+	fail "load_problems: $(cat "$work/out")"
+
+# missing -o, missing capture, unreadable capture
+expect 2 "$M" load "$cap" && grep -q 'error: no database given' "$work/err" && ok "load without -o"
+expect 2 "$M" load -o "$work/x.db" && grep -q 'error: no capture given' "$work/err" && ok "load without capture"
+expect 3 "$M" load "$work/nope.tar.gz" -o "$work/x.db" &&
+	grep -q "error: cannot open '$work/nope.tar.gz': No such file or directory" "$work/err" &&
+	ok "load of a missing file: named, with the cause" || cat "$work/err"
+printf 'garbage' > "$work/garbage.tar.gz"
+expect 3 "$M" load "$work/garbage.tar.gz" -o "$work/x.db" && grep -q "garbage.tar.gz" "$work/err" &&
+	ok "load of a non-archive: exit 3, named"
+
+# sql: formats
+expect 0 "$M" sql "$work/db.sqlite" "SELECT cgroup, limit_bytes, usage_bytes FROM cgroups WHERE cgroup = '/svc'"
+cat > "$work/want" <<'EOF'
+cgroup  limit_bytes  usage_bytes
+------  -----------  -----------
+/svc    NULL          3000000000
+EOF
+diff -u "$work/want" "$work/out" && ok "sql: aligned table, NULL shown" || fail "sql table"
+expect 0 "$M" sql --csv "$work/db.sqlite" "SELECT 'a,b' AS x, NULL AS y, 'say \"hi\"' AS z"
+[ "$(cat "$work/out")" = "$(printf 'x,y,z\r\n"a,b",,"say ""hi"""\r')" ] && ok "sql --csv: RFC 4180" ||
+	fail "csv: $(cat -A "$work/out")"
+expect 0 "$M" sql --json "$work/db.sqlite" "SELECT 1 AS i, 2.5 AS r, NULL AS n, 'x' AS s; SELECT 2 AS j"
+[ "$(cat "$work/out")" = "$(printf '[{"i":1,"r":2.5,"n":null,"s":"x"}]\n[{"j":2}]')" ] &&
+	ok "sql --json: typed values, one array per statement" || fail "json: $(cat "$work/out")"
+# terminal escapes from data are escaped in the table
+expect 0 "$M" sql "$work/db.sqlite" "SELECT char(27) || '[2Jboom' || char(7) AS s"
+grep -q '\\e\[2Jboom\\x07' "$work/out" && ! grep -q $'\e' "$work/out" &&
+	ok "sql: control characters escaped in tables" || fail "escape: $(cat -A "$work/out")"
+# a capture as SOURCE: loaded in memory
+expect 0 "$M" sql "$cap" "SELECT count(*) FROM processes" &&
+	grep -q "warning: 1 problems loading '$cap'" "$work/err" &&
+	grep -q '^ *2$' "$work/out" && ok "sql on a capture folder, with a warning for its problem" ||
+	fail "sql on capture: $(cat "$work/out" "$work/err")"
+# SQL errors: message and query, exit 1
+expect 1 "$M" sql "$work/db.sqlite" "SELECT nope FROM cgroups" &&
+	grep -q 'error: SQL: no such column: nope' "$work/err" && grep -q 'in: SELECT nope FROM cgroups' "$work/err" &&
+	ok "sql error: SQLite's message and the query"
+# read-only by default
+expect 1 "$M" sql "$work/db.sqlite" "DELETE FROM capture" && grep -q 'readonly' "$work/err" &&
+	ok "sql: databases are read-only by default"
+expect 0 "$M" sql -w "$work/db.sqlite" "CREATE VIEW mine AS SELECT 1" && ok "sql -w: writable"
+# a non-memsnap SQLite file
+sqlite3 "$work/other.db" 'CREATE TABLE t(x)'
+expect 3 "$M" sql "$work/other.db" "SELECT 1" && grep -q 'not a memsnap database' "$work/err" &&
+	ok "sql: a foreign SQLite file is refused"
+expect 2 "$M" sql "$work/db.sqlite" && ok "sql without a query: usage"
+
+# schema: the same text creates a database
+expect 0 "$M" schema && sqlite3 "$work/fromschema.db" < "$work/out" &&
+	sqlite3 "$work/fromschema.db" "SELECT count(*) FROM sqlite_master WHERE type = 'view' AND name = 'cgroups'" |
+	grep -qx 1 && ok "schema: creates a database with the views"
+# the views work in the plain sqlite3 shell (no custom functions)
+for v in captures cgroups processes bpf_maps load_problems working_set_breakdown containers pods node findings oom_kills; do
+	sqlite3 "$work/db.sqlite" "SELECT count(*) FROM $v" > /dev/null 2> "$work/err" ||
+		fail "view $v in sqlite3: $(cat "$work/err")"
+done
+ok "public views run in the sqlite3 shell"
+
+# closed stdout
+"$M" sql "$work/db.sqlite" "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200000) SELECT i FROM n" | head -1 > /dev/null
+rc=${PIPESTATUS[0]}
+[ "$rc" != 0 ] && ok "sql into a closed pipe exits non-zero ($rc)" || fail "sql into a closed pipe exited 0"
+
+[ $fails = 0 ] || { echo "$fails failures"; exit 1; }
