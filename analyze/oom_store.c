@@ -314,7 +314,7 @@ int oom_store(sqlite3 *db, int64_t capture_id, const struct oom_log *log,
 	      char **ret_err)
 {
 	struct stmts s;
-	int64_t base = 0;
+	int64_t base = 0, no = 0;
 	size_t i;
 	int r = -1;
 
@@ -362,7 +362,8 @@ int oom_store(sqlite3 *db, int64_t capture_id, const struct oom_log *log,
 		" VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
 	for (i = 0; i < log->n; i++) {
 		const struct oom_event *ev = &log->v[i];
-		int64_t no = base + (int64_t)i + 1;
+
+		no = base + (int64_t)i + 1;
 
 		if (store_event(db, &s, capture_id, no, ev) < 0 ||
 		    store_counters(&s, capture_id, no, ev) < 0 ||
@@ -375,8 +376,15 @@ int oom_store(sqlite3 *db, int64_t capture_id, const struct oom_log *log,
 	r = 0;
 fail:
 	if (r < 0 && ret_err) {
+		struct strbuf sb = STRBUF_INIT;
+
+		if (no)
+			strbuf_addf(&sb, "OOM event %lld (lines %zu-%zu): ", (long long)no,
+				    log->v[no - base - 1].first_line,
+				    log->v[no - base - 1].last_line);
+		strbuf_addstr(&sb, sqlite3_errmsg(db));
 		free(*ret_err);
-		*ret_err = xstrdup(sqlite3_errmsg(db));
+		*ret_err = strbuf_detach(&sb, NULL);
 	}
 	stmts_finalize(&s);
 	if (r < 0) {
