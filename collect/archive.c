@@ -136,6 +136,11 @@ static void entry_fill(struct archive_entry *e, const char *name, size_t len,
 		       int64_t mtime)
 {
 	archive_entry_clear(e);
+	/*
+	 * Kernel names are bytes.  We never call setlocale(), so libarchive
+	 * sees the C locale and stores a non-ASCII name as it is, flagged
+	 * hdrcharset=BINARY in its pax header: the bytes survive exactly.
+	 */
 	archive_entry_copy_pathname(e, name);
 	archive_entry_set_filetype(e, AE_IFREG);
 	archive_entry_set_perm(e, 0444);

@@ -23,8 +23,11 @@
 
 #include "collect.h"
 
+/* Each test program uses some of these helpers. */
+#define TEST_HELPER static __attribute__((unused))
+
 /* tests/fixtures, from $TESTS_DIR (set by tests/run-tests) or the cwd. */
-static const char *fixtures_dir(void)
+TEST_HELPER const char *fixtures_dir(void)
 {
 	static char dir[PATH_MAX / 2];
 	const char *t = getenv("TESTS_DIR");
@@ -35,7 +38,7 @@ static const char *fixtures_dir(void)
 
 /* ---- temporary trees -------------------------------------------------------- */
 
-static int rm_one(const char *path, const struct stat *st, int flag,
+TEST_HELPER int rm_one(const char *path, const struct stat *st, int flag,
 		  struct FTW *ftw)
 {
 	(void)st;
@@ -45,13 +48,13 @@ static int rm_one(const char *path, const struct stat *st, int flag,
 	return 0;
 }
 
-static void rm_rf(const char *path)
+TEST_HELPER void rm_rf(const char *path)
 {
 	nftw(path, rm_one, 32, FTW_DEPTH | FTW_PHYS);
 }
 
 /* A fresh directory under $TMPDIR (or /tmp); the caller frees the string. */
-static char *tmp_dir(void)
+TEST_HELPER char *tmp_dir(void)
 {
 	const char *base = getenv("TMPDIR");
 	char *path;
@@ -65,8 +68,8 @@ static char *tmp_dir(void)
 	return path;
 }
 
-static int run_cmd(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int run_cmd(const char *fmt, ...)
+static int run_cmd(const char *fmt, ...) __attribute__((format(printf, 1, 2), unused));
+TEST_HELPER int run_cmd(const char *fmt, ...)
 {
 	char cmd[8192];
 	va_list ap;
@@ -78,7 +81,7 @@ static int run_cmd(const char *fmt, ...)
 }
 
 /* Copy tests/fixtures/roots/<layout> into a fresh directory. */
-static char *fixture_copy(const char *layout)
+TEST_HELPER char *fixture_copy(const char *layout)
 {
 	char *dir = tmp_dir();
 
@@ -87,7 +90,7 @@ static char *fixture_copy(const char *layout)
 	return dir;
 }
 
-static void write_file(const char *root, const char *rel, const char *text,
+TEST_HELPER void write_file(const char *root, const char *rel, const char *text,
 		       size_t len)
 {
 	char path[PATH_MAX + 256];
@@ -101,7 +104,7 @@ static void write_file(const char *root, const char *rel, const char *text,
 }
 
 /* Replace root/rel by a FIFO: opening it blocks until someone writes. */
-static void make_fifo(const char *root, const char *rel)
+TEST_HELPER void make_fifo(const char *root, const char *rel)
 {
 	char path[PATH_MAX + 256];
 
@@ -114,7 +117,7 @@ static void make_fifo(const char *root, const char *rel)
  * Let reader threads stuck in open() of FIFOs go: open each for writing
  * (it succeeds while a reader waits) and close it, which ends their read.
  */
-static int release_one(const char *path, const struct stat *st, int flag,
+TEST_HELPER int release_one(const char *path, const struct stat *st, int flag,
 		       struct FTW *ftw)
 {
 	(void)flag;
@@ -133,7 +136,7 @@ static int release_one(const char *path, const struct stat *st, int flag,
 	return 0;
 }
 
-static void release_fifos(const char *root)
+TEST_HELPER void release_fifos(const char *root)
 {
 	nftw(root, release_one, 32, FTW_PHYS);
 }
@@ -160,7 +163,7 @@ struct capture {
 	bool one_top;             /* every entry below the same top folder */
 };
 
-static void capture_free(struct capture *c)
+TEST_HELPER void capture_free(struct capture *c)
 {
 	size_t i;
 
@@ -177,7 +180,7 @@ static void capture_free(struct capture *c)
 }
 
 /* Read every entry of an archive with libarchive (any filter, tar). */
-static int read_archive(const char *path, struct capture *c)
+TEST_HELPER int read_archive(const char *path, struct capture *c)
 {
 	struct archive *a = archive_read_new();
 	struct archive_entry *ae;
@@ -222,7 +225,7 @@ static int read_archive(const char *path, struct capture *c)
 	return r == ARCHIVE_EOF ? 0 : -1;
 }
 
-static const struct entry *find_entry(const struct capture *c,
+TEST_HELPER const struct entry *find_entry(const struct capture *c,
 				      const char *name)
 {
 	size_t i;
@@ -233,7 +236,7 @@ static const struct entry *find_entry(const struct capture *c,
 	return NULL;
 }
 
-static ssize_t entry_index(const struct capture *c, const char *name)
+TEST_HELPER ssize_t entry_index(const struct capture *c, const char *name)
 {
 	size_t i;
 
@@ -244,7 +247,7 @@ static ssize_t entry_index(const struct capture *c, const char *name)
 }
 
 /* Does an entry's name start with prefix? */
-static bool has_name_prefix(const struct capture *c, const char *prefix)
+TEST_HELPER bool has_name_prefix(const struct capture *c, const char *prefix)
 {
 	size_t i;
 
@@ -255,7 +258,7 @@ static bool has_name_prefix(const struct capture *c, const char *prefix)
 }
 
 /* Is the text anywhere in the archive's data or names? */
-static bool archive_contains(const struct capture *c, const char *text)
+TEST_HELPER bool archive_contains(const struct capture *c, const char *text)
 {
 	size_t i;
 
@@ -266,7 +269,7 @@ static bool archive_contains(const struct capture *c, const char *text)
 	return false;
 }
 
-static void test_opts(struct capture_opts *o, const char *root)
+TEST_HELPER void test_opts(struct capture_opts *o, const char *root)
 {
 	capture_opts_init(o);
 	o->root = root;
@@ -277,7 +280,7 @@ static void test_opts(struct capture_opts *o, const char *root)
 }
 
 /* Run a capture into <dir>/out.tar.gz and read it back (when written). */
-static void run_capture(struct capture_opts *o, const char *dir,
+TEST_HELPER void run_capture(struct capture_opts *o, const char *dir,
 			struct capture *c)
 {
 	const char *ext = o->compress == COMPRESS_ZSTD ? "tar.zst" :
@@ -305,7 +308,7 @@ static void run_capture(struct capture_opts *o, const char *dir,
 }
 
 /* manifest["a"]["b"]... as a json_t (NULL when absent). */
-static json_t *mget(json_t *j, const char *path)
+TEST_HELPER json_t *mget(json_t *j, const char *path)
 {
 	char key[128];
 	const char *p = path;
@@ -321,12 +324,12 @@ static json_t *mget(json_t *j, const char *path)
 	return j;
 }
 
-static const char *mstr(const struct capture *c, const char *path)
+TEST_HELPER const char *mstr(const struct capture *c, const char *path)
 {
 	return json_string_value(mget(c->manifest, path));
 }
 
-static long long mint(const struct capture *c, const char *path)
+TEST_HELPER long long mint(const struct capture *c, const char *path)
 {
 	json_t *j = mget(c->manifest, path);
 
@@ -335,7 +338,7 @@ static long long mint(const struct capture *c, const char *path)
 }
 
 /* The problem listed for a path (NULL when none). */
-static json_t *problem_for(const struct capture *c, const char *path)
+TEST_HELPER json_t *problem_for(const struct capture *c, const char *path)
 {
 	json_t *arr = json_object_get(c->manifest, "problems"), *p;
 	size_t i;
@@ -347,14 +350,14 @@ static json_t *problem_for(const struct capture *c, const char *path)
 	return NULL;
 }
 
-static const char *problem_kind(const struct capture *c, const char *path)
+TEST_HELPER const char *problem_kind(const struct capture *c, const char *path)
 {
 	json_t *p = problem_for(c, path);
 
 	return p ? json_string_value(json_object_get(p, "kind")) : NULL;
 }
 
-static size_t problems_of_kind(const struct capture *c, const char *kind)
+TEST_HELPER size_t problems_of_kind(const struct capture *c, const char *kind)
 {
 	json_t *arr = json_object_get(c->manifest, "problems"), *p;
 	size_t i, n = 0;
@@ -373,7 +376,7 @@ struct elfw {
 	bool is64, big;
 };
 
-static void put(struct elfw *w, size_t off, uint64_t v, unsigned size)
+TEST_HELPER void put(struct elfw *w, size_t off, uint64_t v, unsigned size)
 {
 	unsigned i;
 
@@ -384,7 +387,7 @@ static void put(struct elfw *w, size_t off, uint64_t v, unsigned size)
 		w->len = off + size;
 }
 
-static void put_bytes(struct elfw *w, size_t off, const void *p, size_t n)
+TEST_HELPER void put_bytes(struct elfw *w, size_t off, const void *p, size_t n)
 {
 	memcpy(w->buf + off, p, n);
 	if (off + n > w->len)
@@ -398,7 +401,7 @@ enum go_format { GO_INLINE, GO_POINTER, GO_NONE, GO_BAD_MAGIC };
  * [1] .shstrtab, [2] .go.buildinfo (unless GO_NONE), [3] .rodata holding,
  * for the pointer format, the Go string header and the version bytes.
  */
-static void make_go_elf(const char *path, const char *version,
+TEST_HELPER void make_go_elf(const char *path, const char *version,
 			enum go_format fmt, bool is64, bool big)
 {
 	static const char names[] = "\0.shstrtab\0.go.buildinfo\0.rodata\0";

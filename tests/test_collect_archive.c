@@ -1,0 +1,234 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The archive layout (capture.md 1.1): body in a temporary file, manifest
+ * as its own gzip member / zstd frame in front, read back as ONE tar with
+ * manifest.json first by libarchive, GNU tar and zstd.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+
+#include "archive_out.h"
+#include "test_collect_util.h"
+
+#define TOP "memsnap-test-20261128T042558Z"
+
+/* Build an archive at dir/out with a manifest of head + mid + tail. */
+static void build(const char *dir, enum compress comp, const char *mid,
+		  size_t mid_len, const char *const *names, size_t n,
+		  char *ret_path, size_t path_n)
+{
+	static const char head[] = "{\"format\": \"memsnap-capture\", \"x\": \"";
+	static const char tail[] = "\"}\n";
+	struct manifest_text mt = { head, sizeof(head) - 1, -1, mid_len, tail,
+				    sizeof(tail) - 1 };
+	struct body b;
+	uint64_t bytes;
+	bool out_err;
+	int body_fd, mid_fd = -1, out;
+	size_t i;
+
+	body_fd = tmpfile_open(dir);
+	assert_true(body_fd >= 0);
+	assert_int_equal(body_open(&b, body_fd, comp, 1), 0);
+	for (i = 0; i < n; i++) {
+		char data[64];
+
+		snprintf(data, sizeof(data), "content of %zu\n", i);
+		assert_int_equal(body_add(&b, TOP, names[i], data, strlen(data),
+					  1764303958), 0);
+	}
+	assert_int_equal(body_close(&b), 0);
+	body_free(&b);
+	if (mid_len) {
+		mid_fd = tmpfile_open(dir);
+		assert_int_equal(write(mid_fd, mid, mid_len), (ssize_t)mid_len);
+		mt.mid_fd = mid_fd;
+	}
+	snprintf(ret_path, path_n, "%s/out", dir);
+	out = open(ret_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	assert_true(out >= 0);
+	assert_int_equal(output_write(out, comp, 1, TOP, 1764303958, &mt,
+				      body_fd, &bytes, &out_err), 0);
+	assert_int_equal(close(out), 0);
+	{
+		struct stat st;
+
+		assert_int_equal(stat(ret_path, &st), 0);
+		assert_int_equal((uint64_t)st.st_size, bytes);
+	}
+	close(body_fd);
+	if (mid_fd >= 0)
+		close(mid_fd);
+}
+
+static void check(enum compress comp)
+{
+	static const char *const names[] = {
+		"proc/meminfo", "proc/1/status",
+		"sys/fs/cgroup/memory/kubepods.slice/kubepods-burstable.slice/"
+		"kubepods-burstable-pod6f1c8a52_3d0e_4a51_9d43_0d1f6bb1a2c7.slice/"
+		"cri-containerd-8e1b3c94b7f64a6f0d8a1c2e4b5f6a7d8e9f0a1b2c3d4e5f6a7b8c9d0e1f2a3b.scope/memory.stat",
+		"sys/fs/cgroup/memory/caf\xc3\xa9/memory.stat",
+		"collector/kmsg.txt",
+	};
+	char *dir = tmp_dir(), path[PATH_MAX + 64];
+	char *mid = malloc(300000);
+	struct capture c;
+	size_t i;
+
+	memset(mid, 'm', 300000);
+	build(dir, comp, mid, 300000, names, ARRAY_SIZE(names), path, sizeof(path));
+
+	memset(&c, 0, sizeof(c));
+	assert_int_equal(read_archive(path, &c), 0);
+	assert_string_equal(c.top, TOP);
+	assert_true(c.one_top);
+	assert_int_equal(c.n, ARRAY_SIZE(names) + 1);
+	assert_string_equal(c.e[0].name, "manifest.json");
+	assert_int_equal(c.e[0].len, 36 + 300000 + 3);
+	assert_true(starts_with(c.e[0].data, "{\"format\": \"memsnap-capture\", \"x\": \"mmm"));
+	assert_true(ends_with(c.e[0].data, "mmm\"}\n"));
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
+		char want[64];
+
+		snprintf(want, sizeof(want), "content of %zu\n", i);
+		assert_string_equal(c.e[i + 1].name, names[i]);
+		assert_string_equal(c.e[i + 1].data, want);
+		assert_int_equal(c.e[i + 1].mode, 0444);
+	}
+
+	/* The command-line tools agree: GNU tar (and zstd) see one tar. */
+	if (comp == COMPRESS_ZSTD)
+		assert_int_equal(run_cmd("zstd -qdc '%s' | tar tf - > '%s.list'", path, path), 0);
+	else
+		assert_int_equal(run_cmd("tar t%sf '%s' > '%s.list'",
+					 comp == COMPRESS_GZIP ? "z" : "", path, path), 0);
+	assert_int_equal(run_cmd("head -n1 '%s.list' | grep -qx '" TOP "/manifest.json'", path), 0);
+	assert_int_equal(run_cmd("test $(wc -l < '%s.list') = %zu", path,
+				 ARRAY_SIZE(names) + 1), 0);
+	capture_free(&c);
+	free(mid);
+	rm_rf(dir);
+	free(dir);
+}
+
+static void test_output_write_gzip(void **state)
+{
+	(void)state;
+	check(COMPRESS_GZIP);
+}
+
+static void test_output_write_zstd(void **state)
+{
+	(void)state;
+	check(COMPRESS_ZSTD);
+}
+
+static void test_output_write_none(void **state)
+{
+	(void)state;
+	check(COMPRESS_NONE);
+}
+
+/* The manifest is a member of its own: the output holds two gzip members. */
+static void test_output_write_gzip_members(void **state)
+{
+	static const char *const names[] = { "proc/meminfo" };
+	char *dir = tmp_dir(), path[PATH_MAX + 64];
+	struct strbuf sb = STRBUF_INIT;
+	size_t i, members = 0;
+
+	(void)state;
+	build(dir, COMPRESS_GZIP, NULL, 0, names, 1, path, sizeof(path));
+	assert_int_equal(read_file_at(AT_FDCWD, path, &sb, 1 << 20), 0);
+	/* gzip member header: 1f 8b 08, flags, mtime, xfl, OS. */
+	for (i = 0; i + 3 < sb.len; i++)
+		if ((unsigned char)sb.buf[i] == 0x1f &&
+		    (unsigned char)sb.buf[i + 1] == 0x8b && sb.buf[i + 2] == 8)
+			members++;
+	assert_true((unsigned char)sb.buf[0] == 0x1f);
+	assert_true(members >= 2);
+	/* gzip -t accepts the concatenation without complaint. */
+	assert_int_equal(run_cmd("gzip -t '%s' 2>&1 | grep -q . && exit 1 || exit 0", path), 0);
+	strbuf_release(&sb);
+	rm_rf(dir);
+	free(dir);
+}
+
+/* An empty body (nothing read) is still a valid archive. */
+static void test_output_write_empty_body(void **state)
+{
+	char *dir = tmp_dir(), path[PATH_MAX + 64];
+	struct capture c;
+
+	(void)state;
+	build(dir, COMPRESS_ZSTD, NULL, 0, NULL, 0, path, sizeof(path));
+	memset(&c, 0, sizeof(c));
+	assert_int_equal(read_archive(path, &c), 0);
+	assert_int_equal(c.n, 1);
+	assert_string_equal(c.e[0].name, "manifest.json");
+	capture_free(&c);
+	rm_rf(dir);
+	free(dir);
+}
+
+/* The temporary file has no name in the directory. */
+static void test_tmpfile_open_unlinked(void **state)
+{
+	char *dir = tmp_dir();
+	struct dirent *de;
+	DIR *d;
+	int fd, n = 0;
+
+	(void)state;
+	fd = tmpfile_open(dir);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "x", 1), 1);
+	d = opendir(dir);
+	while ((de = readdir(d)))
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+			n++;
+	closedir(d);
+	assert_int_equal(n, 0);
+	close(fd);
+	assert_true(tmpfile_open("/nonexistent-memsnap-dir") < 0);
+	rm_rf(dir);
+	free(dir);
+}
+
+/* capture_top_name: host characters outside [A-Za-z0-9._-] become '_'. */
+static void test_capture_top_name_sanitised(void **state)
+{
+	char buf[256];
+
+	(void)state;
+	capture_top_name("node-1.eu west/x", 1764303958, buf, sizeof(buf));
+	assert_string_equal(buf, "memsnap-node-1.eu_west_x-20251128T042558Z");
+	capture_top_name("", 0, buf, sizeof(buf));
+	assert_string_equal(buf, "memsnap-unknown-19700101T000000Z");
+	/* A leap day, and before the epoch. */
+	capture_top_name("h", 951782400, buf, sizeof(buf));
+	assert_string_equal(buf, "memsnap-h-20000229T000000Z");
+	capture_top_name("h", -1, buf, sizeof(buf));
+	assert_string_equal(buf, "memsnap-h-19691231T235959Z");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_output_write_gzip),
+		cmocka_unit_test(test_output_write_zstd),
+		cmocka_unit_test(test_output_write_none),
+		cmocka_unit_test(test_output_write_gzip_members),
+		cmocka_unit_test(test_output_write_empty_body),
+		cmocka_unit_test(test_tmpfile_open_unlinked),
+		cmocka_unit_test(test_capture_top_name_sanitised),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
