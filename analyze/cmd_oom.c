@@ -564,7 +564,8 @@ static void text_when(struct strbuf *sb, const struct oom_report *r)
 	if (r->wall_time) {
 		esc(sb, r->wall_time);
 		if (r->wall_source && !strcmp(r->wall_source, "log"))
-			strbuf_addstr(sb, " (as logged, node local time)");
+			strbuf_addstr(sb, ends_with(r->wall_time, "Z") ? " (as logged)" :
+				      " (as logged, node local time)");
 		if (r->kernel_time_us.set)
 			strbuf_addstr(sb, ", ");
 	}
@@ -672,7 +673,7 @@ static void text_cgroup(struct strbuf *sb, const struct oom_report *r)
 			strbuf_addstr(sb, r->pod_uid ? ", container " : "id ");
 			esc(sb, r->container_id);
 		}
-		strbuf_addstr(sb, " (names need a capture)\n");
+		strbuf_addstr(sb, r->pod_uid ? " (names need a capture)\n" : "\n");
 	}
 }
 

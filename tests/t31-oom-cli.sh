@@ -1,0 +1,182 @@
+#!/bin/bash
+# memsnap oom: text output byte for byte against golden files, --json keyed
+# by the oom_kills view's columns, the same numbers as `memsnap sql` on the
+# database it keeps (--db), exit statuses, escaping of what the log holds,
+# the input size limit.  No root needed.
+#
+# To refresh the golden files after a deliberate change of the text output:
+#   UPDATE_GOLDEN=1 bash tests/t31-oom-cli.sh   (then review the diff)
+set -u
+BIN_DIR=${BIN_DIR:-$PWD/bin}
+M=$BIN_DIR/memsnap
+T=${TESTS_DIR:-$PWD/tests}
+S=${SAMPLES_DIR:-$T/samples}/oom
+F=$T/fixtures/oom
+G=$F/golden
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+fails=0
+fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+ok() { echo "ok $*"; }
+
+# expect STATUS CMD...: run in $work, keep stdout/stderr in $work/out, $work/err
+expect() {
+	local want=$1; shift
+	(cd "$work" && "$@") > "$work/out" 2> "$work/err"
+	local rc=$?
+	[ "$rc" = "$want" ] || { fail "'$*' exited $rc, want $want"; sed 's/^/  | /' "$work/err"; return 1; }
+	return 0
+}
+
+command -v python3 > /dev/null || { echo "SKIP: python3 is needed to check JSON"; exit 77; }
+
+# ---- text, golden ---------------------------------------------------------
+# The input is copied under a short name: the name is part of the output.
+golden() {
+	local src=$1 name=$2
+	cp "$src" "$work/$name"
+	expect 0 "$M" oom "$name" || return
+	if [ "${UPDATE_GOLDEN:-0}" = 1 ]; then
+		mkdir -p "$G" && cp "$work/out" "$G/$name.out"
+	fi
+	if cmp -s "$G/$name.out" "$work/out"; then
+		ok "golden $name"
+	else
+		fail "golden $name differs"
+		diff -u "$G/$name.out" "$work/out" | head -40 | sed 's/^/  | /'
+	fi
+}
+golden "$F/live-kernel6.18-memcg-v1.txt" live-6.18-v1.txt
+golden "$S/k8s-cgroupv2-guaranteed-kernel5.14.0-333.el9-dmesg-Tx-blog-as-pasted-indented.txt" el9-v2.txt
+golden "$S/cadvisor-test-global-kernel3.13.0-27-ubuntu.txt" global-3.13.txt
+golden "$S/k8s-cgroupv2-systemd-oomgroup-dmesg-grep-partial-egachi-nodejs-MemoryQoS.txt" oom-group.txt
+golden "$S/fragment-k8s-cgroupfs-guaranteed-kernel4.19ish-github-wrapped-lines-kubedirector-356.txt" fragment.txt
+golden "$S/memcg-v1-kernel2.6.32-358-el6-syslog-mruby-cgroup-blog.txt" rhel6.txt
+golden "$F/variant-two-reports-with-noise.txt" two.txt
+
+# Every sample and fixture: an explanation, exit 0.
+for f in "$S"/*.txt "$F"/live-*.txt "$F"/variant-*.txt; do
+	expect 0 "$M" oom "$f" && grep -q '^OOM event 1 of ' "$work/out" ||
+		fail "memsnap oom $(basename "$f")"
+done
+ok "every sample and fixture explained"
+
+# The same report in every wrapping: the same explanation (but for its
+# "when" and the input's name and lines).
+norm() { grep -v -e '^  when ' -e '^OOM event' -e '^  INCOMPLETE' "$1"; }
+expect 0 "$M" oom "$F/variant-dmesg.txt" && norm "$work/out" > "$work/base"
+n=0
+for f in "$F"/variant-*.txt; do
+	case $f in *two-reports*|*-v1-*) continue ;; esac
+	n=$((n + 1))
+	expect 0 "$M" oom "$f" && norm "$work/out" > "$work/this"
+	cmp -s "$work/base" "$work/this" || { fail "$(basename "$f") explained differently"; \
+		diff -u "$work/base" "$work/this" | head -20 | sed 's/^/  | /'; }
+done
+[ $n -ge 18 ] && ok "$n wrappings of one report, one explanation" || fail "only $n wrappings found"
+
+# ---- JSON -----------------------------------------------------------------
+cols="capture_id event kernel_time wall_time trigger_comm trigger_pid constraint oom_memcg task_memcg killed_pid killed_comm uid total_vm_bytes anon_rss_bytes file_rss_bytes shmem_rss_bytes pgtables_bytes oom_score_adj memcg_usage_bytes memcg_limit_bytes namespace pod container complete"
+expect 0 "$M" oom --json "$F/variant-two-reports-with-noise.txt" &&
+	python3 - "$work/out" "$cols" <<'EOF' && ok "--json: the view's columns, two events" || fail "--json"
+import json, sys
+v = json.load(open(sys.argv[1]))
+assert isinstance(v, list) and len(v) == 2, v
+for e in v:
+    assert list(e) == sys.argv[2].split(), list(e)
+a, b = v
+assert a["event"] == 1 and b["event"] == 2
+assert a["killed_pid"] == 1586608 and a["killed_comm"] == "xray", a
+assert a["anon_rss_bytes"] == 26372 * 1024 and a["memcg_limit_bytes"] == 204800 * 1024, a
+assert a["constraint"] == "CONSTRAINT_MEMCG" and a["complete"] is True, a
+assert a["kernel_time"] > 5000 and a["wall_time"] is None and a["namespace"] is None, a
+assert b["killed_comm"] == "gunpowder-memho" and b["constraint"] is None, b
+assert b["oom_memcg"] == "/docker/2e088fe462e25e60be1dafafe2c05c47bda1a97978648d10ad2b7484fc0b8f50", b
+EOF
+expect 0 "$M" oom --json "$S/fragment-k8s-cgroupfs-guaranteed-kernel4.19ish-github-wrapped-lines-kubedirector-356.txt" &&
+	python3 -c '
+import json, sys
+[e] = json.load(open(sys.argv[1]))
+assert e["killed_pid"] is None and e["killed_comm"] is None and e["complete"] is False, e
+assert e["memcg_usage_bytes"] == 524288 * 1024, e' "$work/out" && ok "--json: an event without a kill" ||
+	fail "--json fragment"
+# deterministic
+expect 0 "$M" oom --json "$F/variant-two-reports-with-noise.txt" && cp "$work/out" "$work/j1" &&
+	expect 0 "$M" oom --json "$F/variant-two-reports-with-noise.txt" && cmp -s "$work/j1" "$work/out" &&
+	ok "--json is deterministic" || fail "--json differs between runs"
+
+# ---- the same numbers as memsnap sql ----------------------------------------
+expect 0 "$M" oom --json --db "$work/oom.db" "$S/global-oom-kernel6.11-qemu-stress-ng-full.txt" &&
+	cp "$work/out" "$work/oom.json"
+expect 0 "$M" sql --json "$work/oom.db" "SELECT * FROM oom_kills" &&
+	python3 - "$work/oom.json" "$work/out" <<'EOF' && ok "--db: memsnap sql gives the same row" || fail "--db"
+import json, sys
+[a] = json.load(open(sys.argv[1]))
+b = json.load(open(sys.argv[2]))
+b = b[0] if isinstance(b[0], list) else b
+[b] = b
+for k in a:
+    if k == "complete":
+        assert bool(b[k]) == a[k], (k, a[k], b[k])
+    elif k == "kernel_time":
+        assert abs(a[k] - b[k]) < 1e-6, (k, a[k], b[k])
+    else:
+        assert a[k] == b[k], (k, a[k], b[k])
+assert a["killed_pid"] == 116 and a["pgtables_bytes"] == 15676 * 1024
+EOF
+expect 0 "$M" sql "$work/oom.db" "SELECT count(*) FROM oom_task; SELECT key FROM oom_meminfo WHERE key = 'kernel_stack'" &&
+	grep -q ' 4$' "$work/out" && grep -q kernel_stack "$work/out" && ok "--db: the detail tables" ||
+	fail "--db detail tables"
+
+# ---- exit statuses and messages ----------------------------------------------
+expect 0 "$M" oom --help && grep -q '^usage: memsnap oom' "$work/out" && ok "--help"
+expect 0 "$M" help oom && grep -q '^usage: memsnap oom' "$work/out" && ok "help oom"
+expect 2 "$M" oom && grep -q 'error: no input' "$work/err" && ok "no input: 2"
+expect 2 "$M" oom a b && grep -q 'error: one input only' "$work/err" && ok "two inputs: 2"
+expect 2 "$M" oom --frob x && ok "unknown option: 2"
+expect 2 "$M" oom --page-size 3000 x && grep -q "invalid --page-size '3000'" "$work/err" && ok "bad --page-size: 2"
+expect 2 "$M" oom --max-size lots x && ok "bad --max-size: 2"
+expect 3 "$M" oom /nonexistent/kern.log &&
+	grep -q "error: cannot read '/nonexistent/kern.log': No such file or directory" "$work/err" &&
+	ok "missing file: 3"
+expect 3 "$M" oom "$work" && grep -q "error: cannot read '$work': Is a directory" "$work/err" &&
+	ok "a directory: 3"
+: > "$work/empty.log"
+expect 1 "$M" oom empty.log && grep -q "error: no OOM event found in 'empty.log' (0 lines read)" "$work/err" &&
+	[ ! -s "$work/out" ] && ok "empty input: 1"
+printf 'Linux version 6.1.0\nhello\n' > "$work/boot.log"
+expect 1 "$M" oom boot.log && grep -q "no OOM event found in 'boot.log' (2 lines read)" "$work/err" &&
+	ok "no OOM event: 1"
+expect 1 "$M" oom --json boot.log && [ "$(cat "$work/out")" = "[]" ] && ok "no OOM event, --json: []"
+head -c 2048 "$S/global-oom-kernel6.11-qemu-stress-ng-full.txt" > "$work/2k.log"
+expect 3 "$M" oom --max-size 1K 2k.log && grep -q "error: '2k.log' is larger than 1024 bytes; see --max-size" "$work/err" &&
+	ok "--max-size: 3"
+truncate -s 257M "$work/huge.log"
+expect 3 "$M" oom huge.log && grep -q "larger than 268435456 bytes" "$work/err" && ok "default limit 256 MiB: 3"
+rm -f "$work/huge.log"
+expect 0 sh -c "'$M' oom - < '$S/cadvisor-test-memcg-v1-kernel3.13.0-43-ubuntu.txt'" &&
+	grep -q '^OOM event 1 of 1: a memory cgroup hit its limit (<stdin>, lines 1-31)' "$work/out" &&
+	ok "stdin"
+expect 0 "$M" oom --page-size 16K "$S/k8s-cgroupv2-guaranteed-kernel5.14.0-333.el9-dmesg-Tx-blog-as-pasted-indented.txt" &&
+	grep -q ' 1586608        0  103.0 MiB ' "$work/out" && ok "--page-size scales the task table" ||
+	fail "--page-size 16K"
+
+# ---- what the log holds never reaches the terminal raw ------------------------
+printf '4,1,100,-;ev\\x1b]0;owned\\x07il invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0\n' > "$work/esc.log"
+printf '3,2,101,-;Out of memory: Killed process 7 (\\x1b[2J\\x9b31m) total-vm:8kB, anon-rss:4kB, file-rss:0kB, shmem-rss:0kB\n' >> "$work/esc.log"
+printf 'Killed process 8 (\033[31mred\r) total-vm:8kB\n' >> "$work/esc.log"
+expect 0 "$M" oom esc.log &&
+	! LC_ALL=C grep -q "$(printf '[\001-\010\016-\037\177]')" "$work/out" &&
+	! LC_ALL=C grep -q "$(printf '\r')" "$work/out" &&
+	grep -qF 'ev\e]0;owned\x07il' "$work/out" && grep -qF '\e[31mred\r' "$work/out" &&
+	ok "control characters escaped in text" || { fail "escaping"; cat -A "$work/out" | head; }
+expect 0 "$M" oom --json esc.log && python3 -c '
+import json, sys
+v = json.load(open(sys.argv[1]))
+assert v[0]["trigger_comm"] == "ev\x1b]0;owned\x07il", v[0]["trigger_comm"]
+assert v[1]["killed_comm"] == "\x1b[31mred\r", v[1]["killed_comm"]' "$work/out" &&
+	! LC_ALL=C grep -q "$(printf '\033')" "$work/out" && ok "control characters escaped in JSON" ||
+	fail "JSON escaping"
+
+[ $fails = 0 ] || { echo "$fails failure(s)"; exit 1; }
+echo "all passed"
