@@ -82,7 +82,7 @@ struct composition {
 
 struct oom_report {
 	/* the oom_kills view, column for column */
-	int64_t event;
+	int64_t capture_id, event;
 	struct nint kernel_time_us;     /* kernel_time * 1e6, rounded */
 	double kernel_time;
 	char *wall_time;
@@ -459,7 +459,7 @@ static int read_reports(sqlite3 *db, int64_t cid, struct oom_report **ret,
 			size_t *ret_n)
 {
 	sqlite3_stmt *st = db_prepare(db,
-		"SELECT v.event, v.kernel_time, v.wall_time, v.trigger_comm, v.trigger_pid,"
+		"SELECT v.capture_id, v.event, v.kernel_time, v.wall_time, v.trigger_comm, v.trigger_pid,"
 		" v.\"constraint\", v.oom_memcg, v.task_memcg, v.killed_pid, v.killed_comm,"
 		" v.uid, v.total_vm_bytes, v.anon_rss_bytes, v.file_rss_bytes,"
 		" v.shmem_rss_bytes, v.pgtables_bytes, v.oom_score_adj,"
@@ -484,6 +484,7 @@ static int read_reports(sqlite3 *db, int64_t cid, struct oom_report **ret,
 		ALLOC_GROW(v, n + 1, alloc);
 		r = &v[n++];
 		memset(r, 0, sizeof(*r));
+		r->capture_id = sqlite3_column_int64(st, c++);
 		r->event = sqlite3_column_int64(st, c++);
 		if (sqlite3_column_type(st, c) != SQLITE_NULL) {
 			r->kernel_time = sqlite3_column_double(st, c);
@@ -897,7 +898,7 @@ static void render_json(struct strbuf *sb, const struct oom_report *v, size_t n)
 		const struct oom_report *r = &v[i];
 
 		jsonw_start_object(&w);
-		jsonw_kv_i64(&w, "capture_id", 1);
+		jsonw_kv_i64(&w, "capture_id", r->capture_id);
 		jsonw_kv_i64(&w, "event", r->event);
 		jsonw_name(&w, "kernel_time");
 		if (r->kernel_time_us.set)
