@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <time.h>
@@ -215,7 +216,6 @@ static void finish_result(struct run *r)
 		res->problems[k] = r->m.by_kind[k];
 	res->complete = r->f.complete;
 	res->interrupted = r->f.interrupted;
-	res->elapsed_ms = (now_ns(CLOCK_MONOTONIC) - r->f.started_mono) / 1000000u;
 	res->exit_code = (!res->complete || manifest_serious(&r->m)) ? 1 : 0;
 }
 
@@ -229,6 +229,12 @@ static int write_all_out(struct run *r)
 	if (err < 0)
 		return fail(r->res, err, "cannot write a temporary file in '%s'",
 			    r->tmpdir.buf);
+	{
+		struct rusage ru;
+
+		if (getrusage(RUSAGE_SELF, &ru) == 0)
+			r->f.max_rss_kb = (uint64_t)ru.ru_maxrss;
+	}
 	manifest_render(&r->m, &r->f, &r->head, &r->tail);
 	mt.head = r->head.buf;
 	mt.head_len = r->head.len;
@@ -339,6 +345,7 @@ int capture_run(const struct capture_opts *opts, struct capture_result *ret)
 	r.f.bytes = ret->bytes;
 	finish_result(&r);
 	err = write_all_out(&r);
+	ret->elapsed_ms = (now_ns(CLOCK_MONOTONIC) - r.f.started_mono) / 1000000u;
 out:
 	reader_free(r.reader);
 	if (r.body_open)

@@ -128,7 +128,7 @@ static void install_signals(void)
 
 static void summary(const struct capture_opts *o, const struct capture_result *r)
 {
-	char size[32];
+	char size[32], when[32];
 	uint64_t serious = r->problems[PROBLEM_DENIED] +
 			   r->problems[PROBLEM_TIMEOUT] +
 			   r->problems[PROBLEM_TOO_LARGE] +
@@ -145,17 +145,22 @@ static void summary(const struct capture_opts *o, const struct capture_result *r
 			(unsigned long long)r->problems[PROBLEM_TOO_LARGE],
 			(unsigned long long)r->problems[PROBLEM_ERROR]);
 	human_bytes(r->archive_bytes, size, sizeof(size));
+	if (r->elapsed_ms < 1000)
+		xsnprintf(when, sizeof(when), "%llu ms",
+			  (unsigned long long)r->elapsed_ms);
+	else
+		xsnprintf(when, sizeof(when), "%llu.%02llu s",
+			  (unsigned long long)(r->elapsed_ms / 1000),
+			  (unsigned long long)(r->elapsed_ms % 1000 / 10));
 	fprintf(stderr,
-		"memsnap-collect: %s%s%s: %llu processes, %llu cgroups, %llu BPF map fds, %llu OOM reports, %s in %llu.%02llu s\n",
+		"memsnap-collect: %s%s%s: %llu processes, %llu cgroups, %llu BPF map fds, %llu OOM reports, %s in %s\n",
 		strcmp(o->output ? o->output : "", "-") ? "wrote '" : "wrote to standard output",
 		strcmp(o->output ? o->output : "", "-") ? r->output : "",
 		strcmp(o->output ? o->output : "", "-") ? "'" : "",
 		(unsigned long long)r->counts[COUNT_PROCESSES],
 		(unsigned long long)r->counts[COUNT_CGROUPS],
 		(unsigned long long)r->counts[COUNT_BPF_MAP_FDS],
-		(unsigned long long)r->counts[COUNT_OOM_REPORTS], size,
-		(unsigned long long)(r->elapsed_ms / 1000),
-		(unsigned long long)(r->elapsed_ms % 1000 / 10));
+		(unsigned long long)r->counts[COUNT_OOM_REPORTS], size, when);
 }
 
 int main(int argc, char **argv)

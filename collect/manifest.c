@@ -284,6 +284,7 @@ int manifest_render(struct manifest *m, const struct manifest_facts *f,
 	jsonw_kv_string(&w, "version", MEMSNAP_VERSION);
 	jsonw_kv_i64(&w, "pid", f->pid);
 	jsonw_kv_u64(&w, "uid", f->uid);
+	jsonw_kv_u64(&w, "max_rss_kb", f->max_rss_kb);
 	jsonw_end_object(&w);
 	jsonw_kv_bool(&w, "complete", f->complete);
 	jsonw_kv_string(&w, "interrupted", f->interrupted);

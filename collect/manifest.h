@@ -46,6 +46,7 @@ struct manifest_facts {
 	struct utsname uts;
 	pid_t pid;
 	uid_t uid;
+	uint64_t max_rss_kb;       /* the collector's own peak RSS so far */
 	long page_size;
 	struct timespec started_real, finished_real;
 	uint64_t started_mono, finished_mono;   /* ns */
