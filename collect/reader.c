@@ -39,11 +39,17 @@
 
 #include "banned.h"
 
-#define RING_SLOTS 32
-/* Wake the waiting main thread only when this many items are ready. */
-#define RING_BATCH (RING_SLOTS / 2)
-/* How often the waiting main thread looks at the ring, signals, deadlines. */
-#define POLL_NS (1000u * 1000u)
+/*
+ * The ring: items read ahead.  The reader wakes a waiting main thread only
+ * when RING_BATCH items are ready (or at the end): one wake-up per batch,
+ * not per file, matters when both threads share one CPU.
+ */
+#define RING_SLOTS 64
+#define RING_BATCH 48
+/* A reader waiting for room is woken when the ring is down to this. */
+#define RING_LOW 16
+/* How often a waiting main thread looks at the ring, signals, deadlines. */
+#define POLL_NS (5u * 1000u * 1000u)
 /* Slot buffers larger than this are freed after use. */
 #define SLOT_KEEP (256u << 10)
 #define READER_STACK (256u << 10)
@@ -388,7 +394,8 @@ void reader_release(struct reader *r, struct item *it)
 			r->finished = true;
 		r->head = (r->head + 1) % RING_SLOTS;
 		r->count--;
-		if (r->reader_waiting)
+		/* Not at every free slot: that would switch threads per file. */
+		if (r->reader_waiting && r->count <= RING_LOW)
 			pthread_cond_signal(&r->space_cv);
 	}
 	pthread_mutex_unlock(&r->lock);

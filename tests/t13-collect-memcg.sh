@@ -12,6 +12,7 @@ C=$BIN_DIR/memsnap-collect
 LIMIT=$((16 << 20))
 
 [ "$(id -u)" = 0 ] || { echo "SKIP: needs root to create a memory cgroup"; exit 77; }
+[ "${SAN:-}" != 1 ] || { echo "SKIP: ASan's shadow memory does not fit in 16 MiB"; exit 77; }
 if [ -e /sys/fs/cgroup/memory/memory.limit_in_bytes ]; then
 	G=/sys/fs/cgroup/memory/memsnap-t13-$$
 	mkdir "$G" || { echo "FAIL: cannot create $G"; exit 1; }

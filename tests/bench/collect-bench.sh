@@ -1,0 +1,107 @@
+#!/bin/bash
+# memsnap-collect's benchmark: a simulated node, then the collector against
+# the read-only floor (collect-floor.c: the same files, read once, nothing
+# else).  Reports the wall-time ratio per compression and the collector's
+# peak RSS.  Goals (issue 2): ratio <= 1.3, peak RSS <= 4 MiB with 1000+
+# processes.
+#
+#   tests/bench/collect-bench.sh [PODS [CONTAINERS [PROCS]]]
+#
+# The simulated node: PODS pod cgroups (default 100) of CONTAINERS
+# container cgroups (default 2) each, every container holding PROCS
+# sleeping processes (default 5) and the shell that started them: with the
+# defaults 1,200 processes in 300 memory cgroups on top of the machine's own.
+# Root is needed; everything is removed at the end.
+#
+# Environment: BIN_DIR, BUILD_DIR (as tests/run-tests sets them), RUNS
+# (timed runs per command, default 30).
+set -u
+cd "$(dirname "$0")/../.."
+: "${BIN_DIR:=$PWD/bin}" "${BUILD_DIR:=$PWD/build}" "${RUNS:=30}"
+PODS=${1:-100}
+CTRS=${2:-2}
+PROCS=${3:-5}
+C=$BIN_DIR/memsnap-collect
+FLOOR=$BUILD_DIR/bench/collect-floor
+
+[ "$(id -u)" = 0 ] || { echo "SKIP: the simulated node needs root (memory cgroups)"; exit 77; }
+if [ -e /sys/fs/cgroup/memory/memory.limit_in_bytes ]; then
+	B=/sys/fs/cgroup/memory/memsnap-bench-$$
+elif grep -qw memory /sys/fs/cgroup/cgroup.controllers 2>/dev/null; then
+	B=/sys/fs/cgroup/memsnap-bench-$$
+	echo +memory >/sys/fs/cgroup/cgroup.subtree_control
+else
+	echo "SKIP: no memory cgroup hierarchy"; exit 77
+fi
+
+mkdir -p "$(dirname "$FLOOR")"
+${CC:-cc} -O2 -std=c11 -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 -Icollect \
+	-o "$FLOOR" tests/bench/collect-floor.c "$BUILD_DIR/libcollect.a" \
+	-larchive -lzstd -lz -lpthread || exit 1
+
+work=$(mktemp -d)
+cleanup() {
+	local d p
+	# Only the processes we started: those in our cgroups, by pid.
+	for d in $(find "$B" -depth -type d 2>/dev/null); do
+		while read -r p; do kill -9 "$p" 2>/dev/null; done <"$d/cgroup.procs"
+	done
+	sleep 0.2
+	find "$B" -depth -type d -exec rmdir {} + 2>/dev/null
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+echo "simulated node: $PODS pods x $CTRS containers x $PROCS sleeping processes"
+mkdir "$B"
+[ "${B#/sys/fs/cgroup/memory}" = "$B" ] && echo +memory >"$B/cgroup.subtree_control"
+for p in $(seq "$PODS"); do
+	pod=$B/pod$p
+	mkdir "$pod"
+	[ "${B#/sys/fs/cgroup/memory}" = "$B" ] && echo +memory >"$pod/cgroup.subtree_control"
+	for c in $(seq "$CTRS"); do
+		mkdir "$pod/ctr$c"
+		sh -c 'echo $$ >"$1/cgroup.procs" || exit 1; n=$2
+			while [ $n -gt 0 ]; do sleep 3600 & n=$((n - 1)); done; wait' \
+			sh "$pod/ctr$c" "$PROCS" &
+	done
+done
+# Wait until every process is in place.
+want=$((PODS * CTRS * (PROCS + 1)))
+for i in $(seq 100); do
+	have=$(cat $(find "$B" -name cgroup.procs) | wc -l)
+	[ "$have" -ge "$want" ] && break
+	sleep 0.1
+done
+nproc_all=$(ls -d /proc/[0-9]* | wc -l)
+ncg=$(find "$(dirname "$B")" -type d | wc -l)
+echo "node: $nproc_all processes, $ncg memory cgroups (ours: $have processes)"
+
+# One timed command: median wall time in ms over RUNS runs (after 3 warm-ups).
+median_ms() {
+	local i t0 t1 ts=()
+	for i in 1 2 3; do "$@" >/dev/null 2>&1; done
+	for i in $(seq "$RUNS"); do
+		t0=$(date +%s%N)
+		"$@" >/dev/null 2>&1
+		t1=$(date +%s%N)
+		ts+=($(((t1 - t0) / 1000)))
+	done
+	printf '%s\n' "${ts[@]}" | sort -n | awk '{ a[NR] = $1 } END { printf "%.1f\n", a[int((NR + 1) / 2)] / 1000 }'
+}
+
+floor=$(median_ms "$FLOOR")
+echo "read-only floor: $floor ms  ($("$FLOOR"))"
+for comp in gzip zstd none; do
+	out=$work/c.$comp
+	t=$(median_ms "$C" --no-bpftool --compress $comp -q -o "$out")
+	"$C" --no-bpftool --compress $comp -q -o "$out"
+	rss=$(tar xaf "$out" -O --wildcards '*/manifest.json' 2>/dev/null |
+		sed -n 's/.*"max_rss_kb": \([0-9]*\).*/\1/p')
+	[ -n "$rss" ] || rss=$( (zstd -qdc "$out" 2>/dev/null || cat "$out") |
+		tar xf - -O --wildcards '*/manifest.json' | sed -n 's/.*"max_rss_kb": \([0-9]*\).*/\1/p')
+	size=$(stat -c %s "$out")
+	ratio=$(awk -v a="$t" -v b="$floor" 'BEGIN { printf "%.2f", a / b }')
+	echo "memsnap-collect --compress $comp: $t ms, ratio $ratio, peak RSS $rss KiB, archive $((size / 1024)) KiB"
+done
+echo "machine: $(nproc) CPUs, $(awk '/MemTotal/ { printf "%d MiB", $2 / 1024 }' /proc/meminfo), kernel $(uname -r), $(date -u +%Y-%m-%d)"
