@@ -85,7 +85,16 @@ const char *diag_text(const struct parse_diag *d, char *buf, size_t n);
 struct kv_field {
 	const char *key;
 	size_t offset;       /* offsetof(struct ..., member), a struct kv_u64 */
+	unsigned flags;      /* KV_FIELD_KB; 0 for any number */
 };
+
+/*
+ * The kernel prints this field as "N kB": a value without the unit is a
+ * truncated line and stays unset (with a diag message).  Used by the typed
+ * parsers (status, smaps_rollup), where a field without it is a plain count
+ * and "N kB" is an error too.
+ */
+#define KV_FIELD_KB 1u
 
 int kv_table_parse(const char *buf, size_t len, char sep,
 		   const struct kv_field *fields, size_t nfields, void *base,

@@ -72,8 +72,13 @@ enum num_err {
 
 /* s[0..len) as one decimal u64; "-5" gives NUM_NEGATIVE. */
 enum num_err num_u64(const char *s, size_t len, uint64_t *ret);
-/* "<u64>" or "<u64> kB" (kB scaled to bytes; see the comment at the code). */
+/*
+ * "<u64>" or "<u64> kB" (kB scaled to bytes; see the comment at the code);
+ * *ret_kb (if non-NULL) says whether the unit was there.
+ */
 enum num_err num_u64_kb(const char *s, size_t len, uint64_t *ret);
+enum num_err num_u64_unit(const char *s, size_t len, uint64_t *ret,
+			  bool *ret_kb);
 /* Hex with an optional 0x prefix, as printed by "%#x" / "%#llx". */
 enum num_err num_hex(const char *s, size_t len, uint64_t *ret);
 /* Octal, as the fdinfo "flags:" line prints (0%o). */
@@ -139,6 +144,11 @@ struct kv_table_opts {
 	bool vma_header;
 	/* Numbers are decimal with an optional " kB" (see num_u64_kb()). */
 	bool allow_kb;
+	/*
+	 * Units must match the table: " kB" on KV_FIELD_KB fields (its absence
+	 * means a truncated line), none on the others.
+	 */
+	bool strict_units;
 	/* Keys not in the table and not taken by the hook: extra, or diag. */
 	enum kv_hook_result (*hook)(void *ctx, const struct kv_line *l,
 				    struct parse_diag *diag);
@@ -147,12 +157,13 @@ struct kv_table_opts {
 
 /*
  * memory.stat-like files into a kv_list: `key<sep>value` lines, each value
- * one u64 (with allow_kb, optionally " kB", scaled).  With legacy_meminfo,
- * the 2.4-era `total: used: free: ...` table (and its Mem:/Swap: rows) at
- * the top of old meminfo files is skipped with one diag message.
+ * one u64 (with allow_kb, optionally " kB", scaled).  With meminfo, the
+ * 2.4-era `total: used: free: ...` table (and its Mem:/Swap: rows) at the
+ * top of old meminfo files is skipped with one diag message, and every key
+ * but HugePages_* must carry " kB" (else: a truncated line, left out).
  */
 int kv_list_parse_opts(const char *buf, size_t len, char sep, bool allow_kb,
-		       bool legacy_meminfo, struct kv_list *ret,
+		       bool meminfo, struct kv_list *ret,
 		       struct parse_diag *diag);
 
 int kv_table_parse_opts(const char *buf, size_t len,

@@ -124,6 +124,12 @@ enum num_err num_u64(const char *s, size_t len, uint64_t *ret)
 
 enum num_err num_u64_kb(const char *s, size_t len, uint64_t *ret)
 {
+	return num_u64_unit(s, len, ret, NULL);
+}
+
+enum num_err num_u64_unit(const char *s, size_t len, uint64_t *ret,
+			  bool *ret_kb)
+{
 	enum num_err e;
 	bool kb = false;
 	uint64_t v;
@@ -144,6 +150,8 @@ enum num_err num_u64_kb(const char *s, size_t len, uint64_t *ret)
 	e = num_u64(s, len, &v);
 	if (e != NUM_OK)
 		return e;
+	if (ret_kb)
+		*ret_kb = kb;
 	if (kb) {
 		if (v > UINT64_MAX / 1024)
 			return NUM_RANGE;
@@ -506,7 +514,7 @@ int kv_table_parse_opts(const char *buf, size_t len,
 	struct kv_line l;
 	bool sorted = fields_sorted(fields, nfields);
 	size_t known = 0, range = 0, added = 0, i;
-	char q[DIAG_QUOTE_MAX];
+	char q[DIAG_QUOTE_MAX], q2[DIAG_QUOTE_MAX];
 	int r = 0;
 
 	keyset_init(&ks);
@@ -538,6 +546,7 @@ int kv_table_parse_opts(const char *buf, size_t len,
 		const struct kv_field *f;
 		enum num_err e;
 		uint64_t v;
+		bool kb;
 
 		if (o->hook) {
 			enum kv_hook_result h = o->hook(o->ctx, &l, diag);
@@ -560,8 +569,18 @@ int kv_table_parse_opts(const char *buf, size_t len,
 				continue;
 			}
 			seen[idx / 64] |= 1ull << (idx % 64);
-			e = o->allow_kb ? num_u64_kb(l.val, l.vlen, &v) :
+			kb = false;
+			e = o->allow_kb ? num_u64_unit(l.val, l.vlen, &v, &kb) :
 					  num_u64(l.val, l.vlen, &v);
+			if (e == NUM_OK && o->strict_units &&
+			    kb != !!(f->flags & KV_FIELD_KB)) {
+				diag_add(diag, kb ?
+					 "line %u: unexpected unit in '%s' for '%s'" :
+					 "line %u: no 'kB' in '%s' for '%s' (truncated?)",
+					 l.lineno, diag_quote(l.val, l.vlen, q, sizeof(q)),
+					 diag_quote(l.key, l.klen, q2, sizeof(q2)));
+				continue;
+			}
 			if (e == NUM_OK) {
 				kv->v = v;
 				kv->set = true;

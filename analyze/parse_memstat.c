@@ -40,7 +40,7 @@ static bool has_two_tokens(const char *s, size_t n)
 }
 
 int kv_list_parse_opts(const char *buf, size_t len, char sep, bool allow_kb,
-		       bool legacy_meminfo, struct kv_list *ret,
+		       bool meminfo, struct kv_list *ret,
 		       struct parse_diag *diag)
 {
 	struct keyset ks;
@@ -49,7 +49,7 @@ int kv_list_parse_opts(const char *buf, size_t len, char sep, bool allow_kb,
 	size_t n, i, added = 0, range = 0;
 	unsigned legacy_from = 0, legacy_to = 0;
 	bool legacy_reported = false;
-	char q[DIAG_QUOTE_MAX];
+	char q[DIAG_QUOTE_MAX], q2[DIAG_QUOTE_MAX];
 	int r = 0;
 
 	keyset_init(&ks);
@@ -61,10 +61,11 @@ int kv_list_parse_opts(const char *buf, size_t len, char sep, bool allow_kb,
 		struct kv_line l;
 		enum num_err e;
 		uint64_t v;
+		bool kb;
 
 		if (!n)
 			continue;
-		if (legacy_meminfo) {
+		if (meminfo) {
 			/*
 			 * Linux 2.4 (and 2.6 kernels built with the old
 			 * layout, e.g. 32-bit embedded ones) start meminfo
@@ -97,8 +98,22 @@ int kv_list_parse_opts(const char *buf, size_t len, char sep, bool allow_kb,
 				 l.lineno, diag_quote(l.key, l.klen, q, sizeof(q)));
 			continue;
 		}
-		e = allow_kb ? num_u64_kb(l.val, l.vlen, &v) :
+		kb = false;
+		e = allow_kb ? num_u64_unit(l.val, l.vlen, &v, &kb) :
 			       num_u64(l.val, l.vlen, &v);
+		/*
+		 * meminfo prints every key "%8lu kB" except the four
+		 * HugePages_ page counts: a size without its unit is a line
+		 * cut short, and a wrong number is worse than none.
+		 */
+		if (e == NUM_OK && meminfo &&
+		    kb == starts_with_span(l.key, l.klen, "HugePages_")) {
+			diag_add(diag, kb ? "line %u: unexpected unit in '%s' for '%s'" :
+				 "line %u: no 'kB' in '%s' for '%s' (truncated?)",
+				 l.lineno, diag_quote(l.val, l.vlen, q, sizeof(q)),
+				 diag_quote(l.key, l.klen, q2, sizeof(q2)));
+			continue;
+		}
 		if (e != NUM_OK) {
 			/* The key is left out (NULL in SQL), never 0. */
 			diag_num(diag, l.lineno, e, l.key, l.klen, l.val, l.vlen);

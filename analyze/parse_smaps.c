@@ -20,33 +20,36 @@
 
 #include "banned.h"
 
-#define F(k, m) { k, offsetof(struct smaps_rollup, m) }
+/* N: a count; K: printed "N kB" */
+#define N(k, m) { k, offsetof(struct smaps_rollup, m), 0 }
+#define K(k, m) { k, offsetof(struct smaps_rollup, m), KV_FIELD_KB }
 /* Sorted by key (strcmp order): kv_table_parse_opts() bsearches it. */
 static const struct kv_field smaps_fields[] = {
-	F("AnonHugePages", anon_huge_pages),
-	F("Anonymous", anonymous),
-	F("FilePmdMapped", file_pmd_mapped),    /* 5.4+ */
-	F("KSM", ksm),                          /* 6.6+ */
-	F("LazyFree", lazyfree),                /* 4.12+ */
-	F("Locked", locked),
-	F("Private_Clean", private_clean),
-	F("Private_Dirty", private_dirty),
-	F("Private_Hugetlb", private_hugetlb),
-	F("Pss", pss),
-	F("Pss_Anon", pss_anon),                /* 5.3+ */
-	F("Pss_Dirty", pss_dirty),              /* 6.0+ */
-	F("Pss_File", pss_file),                /* 5.3+ */
-	F("Pss_Shmem", pss_shmem),              /* 5.3+ */
-	F("Referenced", referenced),
-	F("Rss", rss),
-	F("Shared_Clean", shared_clean),
-	F("Shared_Dirty", shared_dirty),
-	F("Shared_Hugetlb", shared_hugetlb),
-	F("ShmemPmdMapped", shmem_pmd_mapped),  /* 4.8+ */
-	F("Swap", swap),
-	F("SwapPss", swap_pss),
+	K("AnonHugePages", anon_huge_pages),
+	K("Anonymous", anonymous),
+	K("FilePmdMapped", file_pmd_mapped),    /* 5.4+ */
+	K("KSM", ksm),                          /* 6.6+ */
+	K("LazyFree", lazyfree),                /* 4.12+ */
+	K("Locked", locked),
+	K("Private_Clean", private_clean),
+	K("Private_Dirty", private_dirty),
+	K("Private_Hugetlb", private_hugetlb),
+	K("Pss", pss),
+	K("Pss_Anon", pss_anon),                /* 5.3+ */
+	K("Pss_Dirty", pss_dirty),              /* 6.0+ */
+	K("Pss_File", pss_file),                /* 5.3+ */
+	K("Pss_Shmem", pss_shmem),              /* 5.3+ */
+	K("Referenced", referenced),
+	K("Rss", rss),
+	K("Shared_Clean", shared_clean),
+	K("Shared_Dirty", shared_dirty),
+	K("Shared_Hugetlb", shared_hugetlb),
+	K("ShmemPmdMapped", shmem_pmd_mapped),  /* 4.8+ */
+	K("Swap", swap),
+	K("SwapPss", swap_pss),
 };
-#undef F
+#undef N
+#undef K
 
 int parse_smaps_rollup(const char *buf, size_t len, struct smaps_rollup *ret,
 		       struct parse_diag *diag)
@@ -54,6 +57,7 @@ int parse_smaps_rollup(const char *buf, size_t len, struct smaps_rollup *ret,
 	struct kv_table_opts o = {
 		.sep = ':',
 		.allow_kb = true,
+		.strict_units = true,
 		.vma_header = true,
 	};
 

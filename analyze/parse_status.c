@@ -17,33 +17,36 @@
 
 #include "banned.h"
 
-#define F(k, m) { k, offsetof(struct proc_status, m) }
+/* N: a count; K: printed "N kB" */
+#define N(k, m) { k, offsetof(struct proc_status, m), 0 }
+#define K(k, m) { k, offsetof(struct proc_status, m), KV_FIELD_KB }
 /* Sorted by key (strcmp order): kv_table_parse_opts() bsearches it. */
 static const struct kv_field status_fields[] = {
-	F("HugetlbPages", hugetlb_pages),       /* 4.4+ */
-	F("Kthread", kthread),                  /* 6.x */
-	F("PPid", ppid),
-	F("Pid", pid),
-	F("RssAnon", rss_anon),                 /* 4.5+ */
-	F("RssFile", rss_file),
-	F("RssShmem", rss_shmem),
-	F("Tgid", tgid),
-	F("Threads", threads),
-	F("VmData", vm_data),
-	F("VmExe", vm_exe),
-	F("VmHWM", vm_hwm),
-	F("VmLck", vm_lck),
-	F("VmLib", vm_lib),
-	F("VmPMD", vm_pmd),                     /* 4.0 to 4.14 only */
-	F("VmPTE", vm_pte),
-	F("VmPeak", vm_peak),
-	F("VmPin", vm_pin),                     /* 3.2+ */
-	F("VmRSS", vm_rss),
-	F("VmSize", vm_size),
-	F("VmStk", vm_stk),
-	F("VmSwap", vm_swap),                   /* 2.6.34+ */
+	K("HugetlbPages", hugetlb_pages),       /* 4.4+ */
+	N("Kthread", kthread),                  /* 6.x */
+	N("PPid", ppid),
+	N("Pid", pid),
+	K("RssAnon", rss_anon),                 /* 4.5+ */
+	K("RssFile", rss_file),
+	K("RssShmem", rss_shmem),
+	N("Tgid", tgid),
+	N("Threads", threads),
+	K("VmData", vm_data),
+	K("VmExe", vm_exe),
+	K("VmHWM", vm_hwm),
+	K("VmLck", vm_lck),
+	K("VmLib", vm_lib),
+	K("VmPMD", vm_pmd),                     /* 4.0 to 4.14 only */
+	K("VmPTE", vm_pte),
+	K("VmPeak", vm_peak),
+	K("VmPin", vm_pin),                     /* 3.2+ */
+	K("VmRSS", vm_rss),
+	K("VmSize", vm_size),
+	K("VmStk", vm_stk),
+	K("VmSwap", vm_swap),                   /* 2.6.34+ */
 };
-#undef F
+#undef N
+#undef K
 
 struct status_ctx {
 	struct proc_status *s;
@@ -187,6 +190,7 @@ int parse_status(const char *buf, size_t len, struct proc_status *ret,
 	struct kv_table_opts o = {
 		.sep = ':',
 		.allow_kb = true,
+		.strict_units = true,
 		.hook = status_hook,
 		.ctx = &ctx,
 	};

@@ -464,6 +464,24 @@ static void test_parse_status_uid_short(void **state)
 	proc_status_free(&s);
 }
 
+static void test_parse_status_units_checked(void **state)
+{
+	static const char buf[] =
+		"Pid:\t5 kB\n"                  /* a count with a unit */
+		"VmRSS:\t   476\n"              /* a size cut before its unit */
+		"VmSize:\t  5004 kB\n";
+	struct proc_status s = { 0 };
+	struct parse_diag d = { 0 };
+
+	(void)state;
+	assert_int_equal(parse_status(buf, sizeof(buf) - 1, &s, &d), 0);
+	assert_unset(s.pid);
+	assert_unset(s.vm_rss);
+	assert_kv(s.vm_size, 5004 * KB);
+	assert_diag(d, 2, "line 1: unexpected unit in '5 kB' for 'Pid'");
+	proc_status_free(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -484,6 +502,7 @@ int main(void)
 		cmocka_unit_test(test_parse_status_crlf),
 		cmocka_unit_test(test_parse_status_odd_keys),
 		cmocka_unit_test(test_parse_status_uid_short),
+		cmocka_unit_test(test_parse_status_units_checked),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
