@@ -240,10 +240,9 @@ struct oom_event {
 	unsigned missing;               /* OOM_MISSING_* */
 
 	/* parser state, not output */
-	int phase;
-	bool strong;
-	size_t last_activity;
-	int mode;
+	int phase;                      /* the highest phase of its lines so far */
+	bool strong;                    /* has a line only OOM reports print */
+	size_t last_activity;           /* line of its last line, for the gap rule */
 };
 
 struct oom_log {
