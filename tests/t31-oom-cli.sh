@@ -128,6 +128,37 @@ expect 0 "$M" sql "$work/oom.db" "SELECT count(*) FROM oom_task; SELECT key FROM
 	grep -q ' 4$' "$work/out" && grep -q kernel_stack "$work/out" && ok "--db: the detail tables" ||
 	fail "--db detail tables"
 
+# ---- a capture's kernel log: the loader stores it the same way ---------------
+cap=$work/memsnap-node-1-20261128T042558Z
+mkdir -p "$cap/collector"
+cat > "$cap/manifest.json" <<'EOF'
+{"format": "memsnap-capture", "format_version": 1,
+ "collector": {"name": "memsnap-collect", "version": "0.1.0", "pid": 4242},
+ "complete": true, "hostname": "node-1", "kernel": {"release": "6.18.44"},
+ "boot_id": "t31-oom", "page_size": 4096,
+ "clock": {"started_utc": "2026-11-28T04:25:58.123456Z", "started_monotonic": 1000.5},
+ "cgroup": {"mode": "v1", "memory_root": "sys/fs/cgroup/memory"},
+ "kmsg": {"source": "/dev/kmsg", "mode": "oom", "truncated_reports": 0}}
+EOF
+cp "$F/live-kernel6.18-memcg-v1.kmsg.txt" "$cap/collector/kmsg.txt"
+# the zh sample's two lines as kmsg records, 10 s after the first kill
+sed -e 's/^\[[^]]*\] //' -e '1s/^/6,500,966516051,-;/' -e '2s/^/3,501,966516060,-;/' \
+	"$S/k8s-cgroupfs-dmesg-T-zh-locale-two-lines.txt" >> "$cap/collector/kmsg.txt"
+echo 'shop_java-7d4f9b8c6-xk2mw_28fcb1a0-a45c-44e7-b9bf-e3b9360bedba/app' \
+	> "$cap/collector/k8s-pod-logs.txt"
+echo 'java-7d4f9b8c6-xk2mw_shop_app-3e5e5eab87df615f4777e6f7f261a7fb62f4a7ee5bc3e25e3a5b5223ccd368fe.log' \
+	> "$cap/collector/k8s-container-logs.txt"
+cat > "$work/want" <<'EOF'
+event,wall_time,killed_pid,killed_comm,memcg_limit_bytes,namespace,pod,container,complete
+1,2026-11-28T04:25:14.139Z,10303,python3,33554432,,,,1
+2,2026-11-28T04:25:24.139Z,50624,java,,shop,java-7d4f9b8c6-xk2mw,app,0
+EOF
+expect 0 "$M" sql --csv "$cap" "SELECT event, wall_time, killed_pid, killed_comm,
+	memcg_limit_bytes, namespace, pod, container, complete FROM oom_kills ORDER BY event" &&
+	tr -d '\r' < "$work/out" | diff -u "$work/want" - > "$work/d" &&
+	ok "a capture's kmsg.txt: capture clock, Kubernetes names" ||
+	{ fail "a capture's kmsg.txt"; sed 's/^/  | /' "$work/d" "$work/err"; }
+
 # ---- exit statuses and messages ----------------------------------------------
 expect 0 "$M" oom --help && grep -q '^usage: memsnap oom' "$work/out" && ok "--help"
 expect 0 "$M" help oom && grep -q '^usage: memsnap oom' "$work/out" && ok "help oom"
