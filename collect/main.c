@@ -34,7 +34,8 @@ static const char usage_text[] =
 "                          (default: ./memsnap-<host>-<time>.tar.gz)\n"
 "      --root DIR          read DIR/proc, DIR/sys, DIR/var/log (default /)\n"
 "      --compress ALGO     gzip (default), zstd or none\n"
-"      --level N           compression level (default 1: fastest)\n"
+"      --level N           compression level: 1 (default, fastest) to 9 for\n"
+"                          gzip, to 19 for zstd\n"
 "      --cmdline           also store /proc/PID/cmdline (arguments can hold\n"
 "                          secrets: off by default)\n"
 "      --no-bpftool        do not run `bpftool map -j` and `bpftool prog -j`\n"
@@ -255,6 +256,10 @@ int main(int argc, char **argv)
 		return usage_error("unexpected argument '%s'", argv[optind]);
 	if (o.output && !strcmp(o.output, "-") && isatty(STDOUT_FILENO))
 		return usage_error("%s", "refusing to write the archive to a terminal: redirect standard output or use -o FILE");
+	if (o.compress == COMPRESS_GZIP && o.level > 9)
+		return usage_error("gzip has levels 1 to 9, not %d", o.level);
+	if (o.compress == COMPRESS_NONE && o.level)
+		return usage_error("%s", "--level needs --compress gzip or zstd");
 	if (o.kmsg_file && o.kmsg == KMSG_NONE)
 		return usage_error("%s", "--kmsg-file makes no sense with --kmsg none");
 
