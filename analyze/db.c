@@ -152,6 +152,8 @@ int db_open(const char *path, bool create, sqlite3 **ret, char **ret_err)
 		goto fail;
 	}
 	sqlite3_extended_result_codes(db, 1);
+	/* A connection setting, ignored inside a transaction: set it first. */
+	db_exec(db, "PRAGMA foreign_keys = ON", NULL);
 	if (db_user_version(db, &version) < 0 || db_table_count(db, &ntables) < 0) {
 		set_err(ret_err, "'%s' is not an SQLite database: %s", path,
 			sqlite3_errmsg(db));
@@ -193,6 +195,7 @@ int db_open_existing(const char *path, bool writable, sqlite3 **ret,
 		goto fail;
 	}
 	sqlite3_extended_result_codes(db, 1);
+	db_exec(db, "PRAGMA foreign_keys = ON", NULL);
 	if (db_user_version(db, &version) < 0) {
 		set_err(ret_err, "'%s' is not an SQLite database: %s", path,
 			sqlite3_errmsg(db));

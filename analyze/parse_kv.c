@@ -367,7 +367,7 @@ bool keyset_has(const struct keyset *ks, const void *base, size_t stride,
 	for (; ks->slot[i]; i = (i + 1) & mask) {
 		const char *k = elem_key(base, stride, ks->slot[i] - 1);
 
-		if (!memcmp(k, key, klen) && k[klen] == '\0')
+		if (strnlen(k, klen + 1) == klen && !memcmp(k, key, klen))
 			return true;
 	}
 	return false;

@@ -7,7 +7,9 @@
 -- Views use only SQLite's built-in functions, so any sqlite3 shell can
 -- query a memsnap database.
 
-PRAGMA foreign_keys = ON;
+-- memsnap turns foreign keys on for every connection (PRAGMA foreign_keys
+-- is a connection setting); do the same in your own shell to have
+-- DELETE FROM capture cascade.
 
 -- One row per loaded capture (from its manifest.json).
 CREATE TABLE capture (

@@ -372,6 +372,25 @@ static void test_load_capture_twice_is_noop(void **state)
 	db_close(db);
 }
 
+/* Foreign keys hold on every connection: deleting a capture deletes its rows. */
+static void test_load_capture_delete_cascades(void **state)
+{
+	struct load_stats st;
+	char *err = NULL;
+	sqlite3 *db = new_db();
+
+	(void)state;
+	assert_int_equal(q_int(db, "PRAGMA foreign_keys"), 1);
+	assert_int_equal(load_capture(db, make_folder("fk", v1_files, ARRAY_SIZE(v1_files)),
+				      NULL, &st, &err), 0);
+	assert_true(q_int(db, "SELECT count(*) FROM cgroup_stat") > 0);
+	assert_int_equal(db_exec(db, "DELETE FROM capture", &err), 0);
+	assert_int_equal(q_int(db, "SELECT count(*) FROM cgroup_stat"), 0);
+	assert_int_equal(q_int(db, "SELECT count(*) FROM proc_status"), 0);
+	assert_int_equal(q_int(db, "SELECT count(*) FROM capture_file"), 0);
+	db_close(db);
+}
+
 static void test_load_capture_two_nodes(void **state)
 {
 	static const struct file other[] = {
@@ -606,6 +625,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_load_capture_folder_parent, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_load_capture_twice_is_noop, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_load_capture_two_nodes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_load_capture_delete_cascades, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_load_capture_bad_files_recorded, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_load_capture_missing_manifest, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_load_capture_alien_manifest, setup, teardown),
