@@ -268,7 +268,7 @@ static int run_one(struct rd *rd, const char *bpftool, const char *what,
 				 msg.buf);
 		goto out;
 	}
-	ret = rd_emit(rd, path, out.buf, out.len, 0);
+	ret = rd_emit_strbuf(rd, path, &out);
 	if (ret < 0)
 		goto out;
 	if (res.timed_out) {

@@ -307,7 +307,6 @@ const atomic_int *rd_stop_flag(struct rd *rd);
 /* Flags for rd_read/rd_file. */
 #define RD_PROCESS   0x1   /* a file of a process: ENOENT/ESRCH mean vanished */
 #define RD_QUIET     0x2   /* record no problem for ENOENT */
-#define RD_NO_EMPTY  0x4   /* (reserved) */
 
 /*
  * Announce a step that may block.  `what` is the path blamed on a timeout,
@@ -336,6 +335,8 @@ int rd_file(struct rd *rd, int dirfd, const char *name, const char *apath,
 /* Store `data` as the archive file `apath` (read at `mtime`, 0: now). */
 int rd_emit(struct rd *rd, const char *apath, const char *data, size_t len,
 	    int64_t mtime);
+/* Store sb's bytes as `apath` without copying them: sb is left empty. */
+int rd_emit_strbuf(struct rd *rd, const char *apath, struct strbuf *sb);
 /* Store rd's buffer (rd_data()) as `apath`, handing the buffer over. */
 int rd_emit_data(struct rd *rd, const char *apath);
 int rd_problem(struct rd *rd, const char *path, enum problem_kind kind,

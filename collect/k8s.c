@@ -186,7 +186,7 @@ int k8s_collect(struct rd *rd)
 		names_free(&ns);
 		if (ret < 0)
 			break;
-		ret = rd_emit(rd, lists[i].path, text.buf, text.len, 0);
+		ret = rd_emit_strbuf(rd, lists[i].path, &text);
 		if (ret < 0)
 			break;
 	}

@@ -335,7 +335,7 @@ int kmsg_collect(struct rd *rd)
 	ret = publish(rd, &o, source, path);
 	if (ret < 0)
 		goto out;
-	ret = rd_emit(rd, path, o.text.buf, o.text.len, 0);
+	ret = rd_emit_strbuf(rd, path, &o.text);
 out:
 	e = ret;
 	strbuf_release(&o.text);

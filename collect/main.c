@@ -9,6 +9,7 @@
 #include "collect.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <malloc.h>
 #include <signal.h>
@@ -24,8 +25,10 @@ static volatile sig_atomic_t stop_signal;
 
 static const char usage_text[] =
 "usage: memsnap-collect [-o FILE|-] [--root DIR] [--compress gzip|zstd|none]\n"
-"                       [--cmdline] [--no-bpftool] [--kmsg oom|all|none]\n"
-"                       [--file-timeout MS] [--timeout S] [-q] [-h] [-V]\n"
+"                       [--level N] [--cmdline] [--no-bpftool] [--bpftool PATH]\n"
+"                       [--kmsg oom|all|none] [--kmsg-file PATH]\n"
+"                       [--file-timeout MS] [--command-timeout MS]\n"
+"                       [--timeout S] [-q] [-h] [-V]\n"
 "\n"
 "Capture this node's memory accounting (processes, memory cgroups, BPF maps,\n"
 "the kernel log's OOM reports) into one archive for `memsnap`.\n"
@@ -262,6 +265,24 @@ int main(int argc, char **argv)
 		return usage_error("%s", "--level needs --compress gzip or zstd");
 	if (o.kmsg_file && o.kmsg == KMSG_NONE)
 		return usage_error("%s", "--kmsg-file makes no sense with --kmsg none");
+
+	/*
+	 * Standard output must be what the caller gave us; and fds 0-2 must
+	 * be open, or our own files could land there (git's sanitize_stdfds).
+	 */
+	if (o.output && !strcmp(o.output, "-") && fcntl(STDOUT_FILENO, F_GETFD) < 0) {
+		error("cannot write 'standard output': %s", errno_text(errno));
+		return 3;
+	}
+	for (;;) {
+		int fd = open("/dev/null", O_RDWR);
+
+		if (fd < 0 || fd > 2) {
+			if (fd >= 0)
+				close(fd);
+			break;
+		}
+	}
 
 	/* One arena: the reader thread's allocations are small and reused. */
 	mallopt(M_ARENA_MAX, 1);

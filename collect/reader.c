@@ -699,6 +699,17 @@ int rd_emit(struct rd *rd, const char *apath, const char *data, size_t len,
 	return push(rd, ITEM_FILE, PROBLEM_ERROR, ACTION_SKIPPED, 0);
 }
 
+int rd_emit_strbuf(struct rd *rd, const char *apath, struct strbuf *sb)
+{
+	struct strbuf tmp = rd->data;
+
+	/* A big kernel log or bpftool output is handed over, not copied. */
+	rd->data = *sb;
+	*sb = tmp;
+	strbuf_reset(sb);
+	return rd_emit(rd, apath, rd->data.buf, rd->data.len, 0);
+}
+
 int rd_emit_data(struct rd *rd, const char *apath)
 {
 	return rd_emit(rd, apath, rd->data.buf, rd->data.len, rd->mtime);

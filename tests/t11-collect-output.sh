@@ -42,6 +42,13 @@ rc=${PIPESTATUS[0]}
 [ "$(cat "$work/err")" = "error: cannot write 'standard output': Broken pipe" ] ||
 	fail "EPIPE message: $(cat "$work/err")"
 
+# A closed standard output.
+"$C" "${ARGS[@]}" -o - >&- 2>"$work/err"
+rc=$?
+[ $rc = 3 ] || fail "closed stdout: exit $rc"
+[ "$(cat "$work/err")" = "error: cannot write 'standard output': Bad file descriptor" ] ||
+	fail "closed stdout: $(cat "$work/err")"
+
 # A full disk.
 expect 3 "error: cannot write '/dev/full': No space left on device" -- \
 	"$C" "${ARGS[@]}" -o /dev/full
