@@ -138,7 +138,7 @@ static void json_u64(json_t *obj, const char *key, struct kv_u64 *dst,
 	} else if (json_is_real(v)) {
 		double d = json_real_value(v);
 
-		if (d >= 0 && d <= 9007199254740992.0 && d == floor(d)) {
+		if (d >= 0 && d < 9007199254740992.0 && d == floor(d)) {
 			dst->v = (uint64_t)d;
 			dst->set = true;
 			return;
@@ -480,30 +480,39 @@ static void plain_num(const char *t, size_t tl, struct kv_u64 *dst,
 		diag_num(diag, lineno, e, key, strlen(key), t, tl);
 }
 
-/* "systemd(1), NetworkManager(229236)" */
+/*
+ * "systemd(1), NetworkManager(229236)": emit_obj_refs_plain() prints
+ * "%s(%d)" joined by ", ".  A comm may hold '(', ')' and ", " itself, so an
+ * entry ends at the first "(<digits>)" that is followed by ", " or the end.
+ */
 static void plain_pids(const char *s, const char *end, struct bpftool_map *m)
 {
-	while (s < end) {
-		const char *close = memchr(s, ')', (size_t)(end - s)), *open;
+	const char *item = s, *p;
+
+	for (p = s; p < end; p++) {
+		const char *d = p + 1, *c;
 		uint64_t pid;
 
-		if (!close)
-			return;
-		for (open = close; open > s && open[-1] != '('; open--)
-			;
-		if (open > s && num_u64(open, (size_t)(close - open), &pid) == NUM_OK) {
-			const char *c = s;
-			size_t cl = (size_t)(open - 1 - s);
+		if (*p != '(')
+			continue;
+		while (d < end && *d >= '0' && *d <= '9')
+			d++;
+		if (d == p + 1 || d >= end || *d != ')')
+			continue;
+		if (d + 1 != end && (end - (d + 1) < 2 || d[1] != ',' || d[2] != ' '))
+			continue;
+		if (num_u64(p + 1, (size_t)(d - p - 1), &pid) == NUM_OK) {
+			size_t cl = (size_t)(p - item);
 
+			c = item;
 			trim_span(&c, &cl);
 			m->pids = xrealloc(m->pids, (m->npids + 1) * sizeof(*m->pids));
 			m->pids[m->npids].pid = pid;
 			m->pids[m->npids].comm = xstrndup(c, cl);
 			m->npids++;
 		}
-		s = close + 1;
-		while (s < end && (*s == ',' || *s == ' ' || *s == '\t'))
-			s++;
+		p = d + 1 < end ? d + 2 : d;
+		item = p + 1;
 	}
 }
 
