@@ -118,6 +118,9 @@ enum num_err num_u64(const char *s, size_t len, uint64_t *ret)
 
 	if (len > 1 && s[0] == '-' && all_digits(s + 1, len - 1))
 		return NUM_NEGATIVE;
+	/* "99999999999999999999x" is not a number before it is too big. */
+	if (!all_digits(s, len))
+		return NUM_INVALID;
 	r = parse_u64(s, len, ret);
 	return r == 0 ? NUM_OK : r == -ERANGE ? NUM_RANGE : NUM_INVALID;
 }
