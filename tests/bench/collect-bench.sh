@@ -14,7 +14,9 @@
 # Root is needed; everything is removed at the end.
 #
 # Environment: BIN_DIR, BUILD_DIR (as tests/run-tests sets them), RUNS
-# (timed runs per command, default 30).
+# (timed runs per command, default 30), CPUS ("all 1" by default: every
+# CPU, then everything pinned to one CPU as on a node whose other CPUs are
+# busy).
 set -u
 cd "$(dirname "$0")/../.."
 : "${BIN_DIR:=$PWD/bin}" "${BUILD_DIR:=$PWD/build}" "${RUNS:=30}"
@@ -77,8 +79,16 @@ nproc_all=$(ls -d /proc/[0-9]* | wc -l)
 ncg=$(find "$(dirname "$B")" -type d | wc -l)
 echo "node: $nproc_all processes, $ncg memory cgroups (ours: $have processes)"
 
-# One timed command: median wall time in ms over RUNS runs (after 3 warm-ups).
-median_ms() {
+# Mean wall time in ms of one command: hyperfine when installed (the CI
+# installs it), else a loop of RUNS runs after 3 warm-ups (median).
+time_ms() {
+	if command -v hyperfine >/dev/null; then
+		hyperfine -N -i -w 3 -r "$RUNS" --export-json "$work/h.json" \
+			"$(printf '%q ' "$@")" >/dev/null 2>&1
+		sed -n 's/.*"mean": *\([0-9.e+-]*\).*/\1/p' "$work/h.json" | head -n1 |
+			awk '{ printf "%.1f\n", $1 * 1000 }'
+		return
+	fi
 	local i t0 t1 ts=()
 	for i in 1 2 3; do "$@" >/dev/null 2>&1; done
 	for i in $(seq "$RUNS"); do
@@ -90,18 +100,26 @@ median_ms() {
 	printf '%s\n' "${ts[@]}" | sort -n | awk '{ a[NR] = $1 } END { printf "%.1f\n", a[int((NR + 1) / 2)] / 1000 }'
 }
 
-floor=$(median_ms "$FLOOR")
-echo "read-only floor: $floor ms  ($("$FLOOR"))"
-for comp in gzip zstd none; do
-	out=$work/c.$comp
-	t=$(median_ms "$C" --no-bpftool --compress $comp -q -o "$out")
-	"$C" --no-bpftool --compress $comp -q -o "$out"
-	rss=$(tar xaf "$out" -O --wildcards '*/manifest.json' 2>/dev/null |
-		sed -n 's/.*"max_rss_kb": \([0-9]*\).*/\1/p')
-	[ -n "$rss" ] || rss=$( (zstd -qdc "$out" 2>/dev/null || cat "$out") |
-		tar xf - -O --wildcards '*/manifest.json' | sed -n 's/.*"max_rss_kb": \([0-9]*\).*/\1/p')
-	size=$(stat -c %s "$out")
-	ratio=$(awk -v a="$t" -v b="$floor" 'BEGIN { printf "%.2f", a / b }')
-	echo "memsnap-collect --compress $comp: $t ms, ratio $ratio, peak RSS $rss KiB, archive $((size / 1024)) KiB"
+peak_rss() {  # the collector's own report, in its manifest
+	case $1 in
+	*.gzip) tar xzf "$1" -O --wildcards '*/manifest.json' ;;
+	*.zstd) zstd -qdc "$1" | tar xf - -O --wildcards '*/manifest.json' ;;
+	*) tar xf "$1" -O --wildcards '*/manifest.json' ;;
+	esac 2>/dev/null | sed -n 's/.*"max_rss_kb": \([0-9]*\).*/\1/p'
+}
+
+# CPUS: "all", or "1" to pin everything to one CPU (a busy node).
+for cpus in ${CPUS:-all 1}; do
+	pin=()
+	[ "$cpus" = 1 ] && pin=(taskset -c 0)
+	floor=$(time_ms "${pin[@]}" "$FLOOR")
+	echo "[$cpus CPU(s)] read-only floor: $floor ms  ($("$FLOOR"))"
+	for comp in gzip zstd none; do
+		out=$work/c.$comp
+		t=$(time_ms "${pin[@]}" "$C" --no-bpftool --compress $comp -q -o "$out")
+		"$C" --no-bpftool --compress $comp -q -o "$out"
+		ratio=$(awk -v a="$t" -v b="$floor" 'BEGIN { printf "%.2f", a / b }')
+		echo "[$cpus CPU(s)] memsnap-collect --compress $comp: $t ms, ratio $ratio, peak RSS $(peak_rss "$out") KiB, archive $(($(stat -c %s "$out") / 1024)) KiB"
+	done
 done
 echo "machine: $(nproc) CPUs, $(awk '/MemTotal/ { printf "%d MiB", $2 / 1024 }' /proc/meminfo), kernel $(uname -r), $(date -u +%Y-%m-%d)"
