@@ -32,6 +32,8 @@ static bool has_two_tokens(const char *s, size_t n)
 {
 	size_t i = 0;
 
+	while (i < n && (s[i] == ' ' || s[i] == '\t'))
+		i++;
 	while (i < n && s[i] != ' ' && s[i] != '\t')
 		i++;
 	while (i < n && (s[i] == ' ' || s[i] == '\t'))
@@ -78,12 +80,14 @@ int kv_list_parse_opts(const char *buf, size_t len, char sep, bool allow_kb,
 				legacy_from = legacy_to = it.lineno;
 				continue;
 			}
-			if (legacy_from && legacy_to == it.lineno - 1 &&
-			    (starts_with_span(line, n, "Mem:") ||
-			     starts_with_span(line, n, "Swap:")) &&
-			    has_two_tokens(line + 5, n - 5)) {
-				legacy_to = it.lineno;
-				continue;
+			if (legacy_from && legacy_to == it.lineno - 1) {
+				size_t pl = starts_with_span(line, n, "Mem:") ? 4 :
+					    starts_with_span(line, n, "Swap:") ? 5 : 0;
+
+				if (pl && has_two_tokens(line + pl, n - pl)) {
+					legacy_to = it.lineno;
+					continue;
+				}
 			}
 		}
 		if (legacy_from && !legacy_reported) {

@@ -153,6 +153,17 @@ static void test_parse_meminfo_hostile(void **state)
 	assert_diag(d, 7, "line 1: number '18014398509481984 kB' for 'MemTotal' is out of range");
 	kv_list_free(&l);
 
+	/* Found by fuzzing: a bare "Mem:" after the legacy header read past it. */
+	memset(&d, 0, sizeof(d));
+	assert_int_equal(parse_meminfo("  total: used: free:\nMem:", 25, &l, &d), -EINVAL);
+	assert_int_equal(l.n, 0);
+	kv_list_free(&l);
+	memset(&d, 0, sizeof(d));
+	assert_int_equal(parse("total: used:\nSwap: 1 2\nMem:\nMemTotal: 1 kB\n", &l, &d), 0);
+	assert_int_equal(l.n, 1);
+	assert_diag(d, 2, "lines 1-2: 2.4-era 'total: used: free:' table skipped");
+	kv_list_free(&l);
+
 	memset(&d, 0, sizeof(d));
 	assert_int_equal(parse_meminfo("", 0, &l, &d), -EINVAL);
 	assert_diag(d, 1, "empty file");
