@@ -29,6 +29,17 @@ static uint64_t ms_now(void)
 	return now_ns(CLOCK_MONOTONIC) / 1000000u;
 }
 
+/* No file is stored twice (a resumed walk must not repeat itself). */
+static void check_unique(const struct capture *c)
+{
+	size_t i, j;
+
+	for (i = 0; i < c->n; i++)
+		for (j = i + 1; j < c->n; j++)
+			if (!strcmp(c->e[i].name, c->e[j].name))
+				fail_msg("%s stored twice", c->e[i].name);
+}
+
 /* What every capture of a fixture tree must hold, whatever the layout. */
 static void check_common(const struct capture *c)
 {
@@ -36,6 +47,7 @@ static void check_common(const struct capture *c)
 
 	assert_int_equal(c->ret, 0);
 	assert_true(c->one_top);
+	check_unique(c);
 	assert_true(!strncmp(c->top, "memsnap-", 8));
 	for (i = 0; i < c->n; i++) {
 		assert_int_equal(c->e[i].type, AE_IFREG);
@@ -243,6 +255,137 @@ static void test_capture_run_fifo_times_out(void **state)
 	assert_true(json_is_true(mget(c.manifest, "complete")));
 	assert_int_equal(c.res.exit_code, 1);
 	release_fifos(dir);
+	capture_free(&c);
+	rm_rf(dir);
+	free(dir);
+}
+
+/* A stuck step anywhere: the walk resumes right after it, nothing twice. */
+static void test_capture_run_resumes_after_stuck_step(void **state)
+{
+	static const char *const stuck[] = {
+		"proc/vmstat",                                   /* node */
+		"sys/fs/cgroup/memory/kubepods/burstable/memory.stat", /* cgroups */
+		"proc/4242/status",                              /* processes */
+	};
+	char *dir = fixture_copy("v1");
+	char path[PATH_MAX + 256];
+	struct capture_opts o;
+	struct capture c;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(stuck); i++)
+		make_fifo(dir, stuck[i]);
+	test_opts(&o, dir);
+	o.file_timeout_ms = 100;
+	run_capture(&o, dir, &c);
+	assert_int_equal(c.ret, 0);
+	check_unique(&c);
+	assert_true(json_is_true(mget(c.manifest, "complete")));
+	for (i = 0; i < ARRAY_SIZE(stuck); i++)
+		assert_string_equal(problem_kind(&c, stuck[i]), "timeout");
+	assert_int_equal(problems_of_kind(&c, "timeout"), 3);
+	/* Node: the file after the stuck one, and the rest. */
+	assert_non_null(find_entry(&c, "proc/pressure/memory"));
+	assert_non_null(find_entry(&c, "sys/kernel/mm/transparent_hugepage/defrag"));
+	assert_string_equal(mstr(&c, "boot_id"), "0f5c2a4e-8d1b-4c3a-9e7f-6b5a4d3c2b1a");
+	/* Cgroups: the same directory after the stuck file, its subtree, siblings. */
+	assert_non_null(find_entry(&c, "sys/fs/cgroup/memory/kubepods/burstable/memory.failcnt"));
+	assert_non_null(find_entry(&c, "sys/fs/cgroup/memory/kubepods/burstable/memory.usage_in_bytes"));
+	snprintf(path, sizeof(path), "%s/%s/memory.stat", POD_V1, CID);
+	assert_non_null(find_entry(&c, path));
+	assert_non_null(find_entry(&c, "sys/fs/cgroup/memory/system.slice/memory.stat"));
+	assert_int_equal(mint(&c, "counts.cgroups"), 6);
+	/* Processes: the stuck pid's later files, and the pids after it. */
+	assert_non_null(find_entry(&c, "proc/4242/oom_score_adj"));
+	assert_non_null(find_entry(&c, "proc/4242/cgroup"));
+	assert_non_null(find_entry(&c, "proc/4242/fdinfo/3"));
+	assert_non_null(find_entry(&c, "collector/k8s-pod-logs.txt"));
+	release_fifos(dir);
+	capture_free(&c);
+	rm_rf(dir);
+	free(dir);
+}
+
+/* The manifest's facts: clocks, identity, counts that add up. */
+static void test_capture_run_manifest_fields(void **state)
+{
+	char *dir = fixture_copy("hybrid");
+	struct capture_opts o;
+	struct capture c;
+	long long bytes = 0;
+	size_t i;
+	const char *a, *b;
+
+	(void)state;
+	test_opts(&o, dir);
+	o.compress = COMPRESS_ZSTD;
+	run_capture(&o, dir, &c);
+	assert_int_equal(c.ret, 0);
+	assert_int_equal(mint(&c, "collector.pid"), getpid());
+	assert_int_equal(mint(&c, "collector.uid"), getuid());
+	assert_string_equal(mstr(&c, "collector.name"), "memsnap-collect");
+	assert_true(mint(&c, "collector.max_rss_kb") > 0);
+	assert_string_equal(mstr(&c, "root"), dir);
+	assert_non_null(mstr(&c, "hostname"));
+	assert_non_null(mstr(&c, "kernel.release"));
+	assert_int_equal(mint(&c, "page_size"), sysconf(_SC_PAGESIZE));
+	a = mstr(&c, "clock.started_utc");
+	b = mstr(&c, "clock.finished_utc");
+	assert_int_equal(strlen(a), 27);
+	assert_true(a[26] == 'Z' && a[10] == 'T');
+	assert_true(strcmp(a, b) <= 0);
+	assert_true(json_real_value(mget(c.manifest, "clock.started_monotonic")) <=
+		    json_real_value(mget(c.manifest, "clock.finished_monotonic")));
+	assert_true(json_real_value(mget(c.manifest, "clock.started_boottime")) > 0);
+	/* The top folder is named after the host and the start time. */
+	assert_true(strstr(c.top, "-20") != NULL);
+	assert_string_equal(mstr(&c, "options.compress"), "zstd");
+	assert_string_equal(mstr(&c, "options.kmsg"), "none");
+	assert_false(json_is_true(mget(c.manifest, "options.bpftool")));
+	assert_int_equal(mint(&c, "options.file_timeout_ms"), 500);
+	assert_true(json_is_null(mget(c.manifest, "kmsg")));
+	assert_int_equal(json_array_size(mget(c.manifest, "commands")), 0);
+	/* counts.files and bytes are what the archive holds. */
+	assert_int_equal(mint(&c, "counts.files"), (long long)c.n - 1);
+	for (i = 1; i < c.n; i++)
+		bytes += (long long)c.e[i].len;
+	assert_int_equal(mint(&c, "counts.bytes"), bytes);
+	assert_int_equal(mint(&c, "counts.problems"),
+			 (long long)json_array_size(mget(c.manifest, "problems")));
+	assert_int_equal(mint(&c, "problems_dropped"), 0);
+	capture_free(&c);
+	rm_rf(dir);
+	free(dir);
+}
+
+/* Past PROBLEMS_MAX the problems are counted, not listed. */
+static void test_capture_run_problems_capped(void **state)
+{
+	char *dir = fixture_copy("v1");
+	char path[PATH_MAX + 256];
+	struct capture_opts o;
+	struct capture c;
+	long long total;
+	int i;
+
+	(void)state;
+	/* 520 empty cgroups x 20 absent files = 10,400 problems. */
+	for (i = 0; i < 520; i++) {
+		snprintf(path, sizeof(path), "%s/sys/fs/cgroup/memory/system.slice/e%03d", dir, i);
+		assert_int_equal(mkdir(path, 0755), 0);
+	}
+	test_opts(&o, dir);
+	run_capture(&o, dir, &c);
+	assert_int_equal(c.ret, 0);
+	total = mint(&c, "counts.problems");
+	assert_true(total > PROBLEMS_MAX);
+	assert_int_equal(json_array_size(mget(c.manifest, "problems")), PROBLEMS_MAX);
+	assert_int_equal(mint(&c, "problems_dropped"), total - PROBLEMS_MAX);
+	assert_int_equal(mint(&c, "counts.cgroups"), 6 + 520);
+	/* Absent files are normal: still exit 0. */
+	assert_int_equal(c.res.exit_code, 0);
 	capture_free(&c);
 	rm_rf(dir);
 	free(dir);
@@ -667,6 +810,9 @@ int main(void)
 		cmocka_unit_test(test_capture_run_hybrid_layout),
 		cmocka_unit_test(test_capture_run_v2_layout),
 		cmocka_unit_test(test_capture_run_fifo_times_out),
+		cmocka_unit_test(test_capture_run_resumes_after_stuck_step),
+		cmocka_unit_test(test_capture_run_manifest_fields),
+		cmocka_unit_test(test_capture_run_problems_capped),
 		cmocka_unit_test(test_capture_run_kind_skipped),
 		cmocka_unit_test(test_capture_run_stuck_threads_capped),
 		cmocka_unit_test(test_capture_run_overall_timeout),
