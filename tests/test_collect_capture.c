@@ -391,6 +391,81 @@ static void test_capture_run_problems_capped(void **state)
 	free(dir);
 }
 
+struct late_writer {
+	char fifo[4][PATH_MAX + 256];
+	int n;
+	unsigned delay_ms;
+};
+
+/* Feed each FIFO a while after its reader was given up, then close it. */
+static void *write_late(void *arg)
+{
+	struct late_writer *lw = arg;
+	int i, tries;
+
+	for (i = 0; i < lw->n; i++) {
+		int fd = -1;
+
+		for (tries = 0; tries < 400 && fd < 0; tries++) {
+			fd = open(lw->fifo[i], O_WRONLY | O_NONBLOCK);
+			if (fd < 0)
+				usleep(5000);   /* no reader yet */
+		}
+		if (fd < 0)
+			continue;
+		usleep(lw->delay_ms * 1000);
+		if (write(fd, "LATE-DATA-MUST-NOT-BE-STORED\n", 29) < 0)
+			(void)0;
+		close(fd);
+	}
+	return NULL;
+}
+
+/*
+ * Reads that finish after their deadline: the abandoned thread wakes up
+ * with data while a newer thread carries on; its data is dropped, it frees
+ * itself, and the capture is the same as if the read had never returned.
+ */
+static void test_capture_run_late_data_discarded(void **state)
+{
+	static const char *const rel[] = { "proc/uptime", "proc/loadavg",
+					   "proc/1/oom_score_adj" };
+	struct late_writer lw = { .n = 3, .delay_ms = 120 };
+	char *dir = fixture_copy("v1");
+	struct capture_opts o;
+	struct capture c;
+	pthread_t t;
+	int i;
+
+	(void)state;
+	for (i = 0; i < lw.n; i++) {
+		make_fifo(dir, rel[i]);
+		snprintf(lw.fifo[i], sizeof(lw.fifo[i]), "%s/%s", dir, rel[i]);
+	}
+	test_opts(&o, dir);
+	o.file_timeout_ms = 60;
+	pthread_create(&t, NULL, write_late, &lw);
+	run_capture(&o, dir, &c);
+	pthread_join(t, NULL);
+	assert_int_equal(c.ret, 0);
+	check_unique(&c);
+	for (i = 0; i < lw.n; i++) {
+		assert_string_equal(problem_kind(&c, rel[i]), "timeout");
+		assert_null(find_entry(&c, rel[i]));
+	}
+	assert_false(archive_contains(&c, "LATE-DATA"));
+	assert_non_null(find_entry(&c, "proc/swaps"));
+	assert_non_null(find_entry(&c, "proc/1/cgroup"));
+	assert_true(json_is_true(mget(c.manifest, "complete")));
+	capture_free(&c);
+	/* The same tree once more: the abandoned threads are gone or going. */
+	o.output = NULL;
+	o.file_timeout_ms = 500;
+	release_fifos(dir);
+	rm_rf(dir);
+	free(dir);
+}
+
 /* After KIND_TIMEOUTS_MAX timeouts of one kind, that kind is skipped. */
 static void test_capture_run_kind_skipped(void **state)
 {
@@ -484,13 +559,19 @@ static void test_capture_run_overall_timeout(void **state)
 	free(dir);
 }
 
-static volatile sig_atomic_t fake_signal;
+static volatile sig_atomic_t got_signal;
 
+static void on_term(int sig)
+{
+	got_signal = sig;
+}
+
+/* A real SIGTERM, as main.c's handler would see it. */
 static void *send_term(void *arg)
 {
 	(void)arg;
 	usleep(150 * 1000);
-	fake_signal = SIGTERM;
+	kill(getpid(), SIGTERM);
 	return NULL;
 }
 
@@ -498,6 +579,7 @@ static void *send_term(void *arg)
 static void test_capture_run_signal_stops(void **state)
 {
 	char *dir = fixture_copy("v1");
+	struct sigaction sa = { .sa_handler = on_term }, old;
 	struct capture_opts o;
 	struct capture c;
 	pthread_t t;
@@ -506,11 +588,13 @@ static void test_capture_run_signal_stops(void **state)
 	make_fifo(dir, "proc/4242/status");
 	test_opts(&o, dir);
 	o.file_timeout_ms = 10000;
-	fake_signal = 0;
-	o.stop_signal = &fake_signal;
+	got_signal = 0;
+	o.stop_signal = &got_signal;
+	sigaction(SIGTERM, &sa, &old);
 	pthread_create(&t, NULL, send_term, NULL);
 	run_capture(&o, dir, &c);
 	pthread_join(t, NULL);
+	sigaction(SIGTERM, &old, NULL);
 	assert_int_equal(c.ret, 0);
 	assert_true(json_is_false(mget(c.manifest, "complete")));
 	assert_string_equal(mstr(&c, "interrupted"), "SIGTERM");
@@ -811,6 +895,7 @@ int main(void)
 		cmocka_unit_test(test_capture_run_v2_layout),
 		cmocka_unit_test(test_capture_run_fifo_times_out),
 		cmocka_unit_test(test_capture_run_resumes_after_stuck_step),
+		cmocka_unit_test(test_capture_run_late_data_discarded),
 		cmocka_unit_test(test_capture_run_manifest_fields),
 		cmocka_unit_test(test_capture_run_problems_capped),
 		cmocka_unit_test(test_capture_run_kind_skipped),
