@@ -1,11 +1,220 @@
 /* SPDX-License-Identifier: MIT */
-/* Placeholder: replaced by the issue that implements `memsnap report`. */
+/*
+ * memsnap report [--format text|html|json] [-o FILE] [--capture ID] SOURCE
+ *
+ * Open SOURCE (a capture, loaded into memory, or a database), fill the
+ * report's data model from the public views (reports/model.c) and render
+ * it (reports/text.c, html.c, json.c).  Nothing here computes a number.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
 #include "cmds.h"
+#include "db.h"
+#include "model.h"
+#include "source.h"
+#include "textout.h"
 #include "util.h"
+
+#include "banned.h"
+
+#define DEFAULT_TEXT_CONTAINERS 30
+
+static const char usage_text[] =
+	"usage: memsnap report [OPTIONS] SOURCE\n"
+	"\n"
+	"Explain a capture: the node, containers ranked by working set and what\n"
+	"it is made of, findings with their evidence, OOM kills, top processes,\n"
+	"BPF maps and what the capture could not read.  SOURCE is a capture\n"
+	"(archive or folder) or a database written by `memsnap load`; a\n"
+	"database's captures are reported one after the other.\n"
+	"\n"
+	"options:\n"
+	"  -f, --format FORMAT     text (default), html (one self-contained page)\n"
+	"                          or json\n"
+	"  -o, --output FILE       write to FILE instead of standard output\n"
+	"  -c, --capture ID        only the capture with this capture_id\n"
+	"      --color WHEN        text colour: auto (default: on a terminal, unless\n"
+	"                          NO_COLOR is set), always, never\n"
+	"      --containers N      text: list at most N containers (default 30,\n"
+	"                          0: all); html and json hold them all\n"
+	SOURCE_LIMITS_HELP
+	"  -h, --help              this help\n"
+	"\n"
+	"exit status: 0 report written, 1 report written but the capture is\n"
+	"incomplete (files not read or not parsed, or the collector was stopped:\n"
+	"see the report's last section), 2 usage, 3 SOURCE cannot be read or FILE\n"
+	"cannot be written\n";
+
+enum report_format { FMT_TEXT, FMT_HTML, FMT_JSON };
+enum { OPT_COLOR = 0x100, OPT_CONTAINERS };
+
+/* The name a report shows for SOURCE: its last path element, never a path
+ * of the machine the report is made on. */
+static char *source_name(const char *source)
+{
+	size_t len = strlen(source);
+	const char *base;
+
+	while (len > 1 && source[len - 1] == '/')
+		len--;
+	base = source + len;
+	while (base > source && base[-1] != '/')
+		base--;
+	return xstrndup(base, (size_t)(source + len - base));
+}
+
+static int write_output(const char *path, const struct strbuf *sb)
+{
+	int fd, r;
+
+	if (!path || !strcmp(path, "-")) {
+		r = write_all(STDOUT_FILENO, sb->buf, sb->len);
+		if (r < 0)
+			return error("cannot write 'standard output': %s", strerror(-r));
+		return 0;
+	}
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY, 0644);
+	if (fd < 0)
+		return error("cannot write '%s': %s", path, strerror(errno));
+	r = write_all(fd, sb->buf, sb->len);
+	if (close(fd) < 0 && r >= 0)
+		r = -errno;
+	if (r < 0) {
+		unlink(path);
+		return error("cannot write '%s': %s", path, strerror(-r));
+	}
+	return 0;
+}
 
 int cmd_report(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	return error("'memsnap report' is not implemented yet"), EXIT_FATAL;
+	static const struct option longopts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "capture", required_argument, NULL, 'c' },
+		{ "color", required_argument, NULL, OPT_COLOR },
+		{ "colour", required_argument, NULL, OPT_COLOR },
+		{ "containers", required_argument, NULL, OPT_CONTAINERS },
+		{ "help", no_argument, NULL, 'h' },
+		SOURCE_LONG_OPTIONS,
+		{ NULL, 0, NULL, 0 },
+	};
+	enum report_format fmt = FMT_TEXT;
+	struct report_text_opts topts = { false, DEFAULT_TEXT_CONTAINERS };
+	struct source_opts so;
+	struct load_stats stats;
+	struct report rep;
+	struct strbuf out = STRBUF_INIT;
+	const char *output = NULL, *color = "auto";
+	char *err = NULL, *name = NULL;
+	sqlite3 *db = NULL;
+	int64_t capture_id = 0;
+	uint64_t v;
+	bool loaded;
+	int opt, ret = EXIT_FATAL;
+
+	memset(&rep, 0, sizeof(rep));
+	source_opts_init(&so);
+	optind = 0;
+	while ((opt = getopt_long(argc, argv, "f:o:c:h", longopts, NULL)) != -1) {
+		int r = source_limit_option(opt, optarg, &so.lim);
+
+		if (r < 0)
+			return EXIT_USAGE;
+		if (r > 0)
+			continue;
+		switch (opt) {
+		case 'f':
+			if (!strcmp(optarg, "text")) {
+				fmt = FMT_TEXT;
+			} else if (!strcmp(optarg, "html")) {
+				fmt = FMT_HTML;
+			} else if (!strcmp(optarg, "json")) {
+				fmt = FMT_JSON;
+			} else {
+				error("unknown --format '%s': text, html or json", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'o':
+			output = optarg;
+			break;
+		case 'c':
+			if (parse_u64(optarg, strlen(optarg), &v) < 0 || !v || v > INT64_MAX) {
+				error("invalid --capture '%s': a capture_id (1, 2, ...)", optarg);
+				return EXIT_USAGE;
+			}
+			capture_id = (int64_t)v;
+			break;
+		case OPT_COLOR:
+			if (strcmp(optarg, "auto") && strcmp(optarg, "always") &&
+			    strcmp(optarg, "never")) {
+				error("invalid --color '%s': auto, always or never", optarg);
+				return EXIT_USAGE;
+			}
+			color = optarg;
+			break;
+		case OPT_CONTAINERS:
+			if (parse_u64(optarg, strlen(optarg), &v) < 0 || v > 1000000) {
+				error("invalid --containers '%s': a number, 0 for all", optarg);
+				return EXIT_USAGE;
+			}
+			topts.max_containers = (size_t)v;
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			return EXIT_OK;
+		default:
+			fputs(usage_text, stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (argc - optind != 1) {
+		error(argc - optind ? "one SOURCE only, got %d" : "no SOURCE: give a capture or a database",
+		      argc - optind);
+		fputs(usage_text, stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(color, "always"))
+		topts.color = true;
+	else if (!strcmp(color, "auto"))
+		topts.color = (!output || !strcmp(output, "-")) && use_color(stdout);
+
+	if (source_open(argv[optind], &so, &db, &loaded, &stats, &err) < 0) {
+		error("%s", err);
+		goto out;
+	}
+	name = source_name(argv[optind]);
+	if (report_load(db, capture_id, name, &rep, &err) < 0) {
+		error("cannot report on '%s': %s", argv[optind], err);
+		goto out;
+	}
+	rep.version = MEMSNAP_VERSION;
+	switch (fmt) {
+	case FMT_TEXT: report_render_text(&rep, &topts, &out); break;
+	case FMT_HTML: report_render_html(&rep, &out); break;
+	case FMT_JSON: report_render_json(&rep, &out); break;
+	}
+	if (write_output(output, &out) < 0)
+		goto out;
+	ret = EXIT_OK;
+	if (report_has_problems(&rep)) {
+		warning("the capture is incomplete: some files were not read or not parsed "
+			"(see the report's last section)");
+		ret = EXIT_PROBLEMS;
+	}
+out:
+	report_free(&rep);
+	db_close(db);
+	strbuf_release(&out);
+	free(name);
+	free(err);
+	return ret;
 }

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef MEMSNAP_REPORT_HTMLW_H
+#define MEMSNAP_REPORT_HTMLW_H
+/*
+ * The HTML writer: the one place text becomes HTML.  Everything a capture
+ * holds is untrusted (a process may be named `<svg onload=1>`), so every
+ * string that is not a literal of our own goes through html_text() or
+ * html_attr(); renderers never escape at call sites.
+ *
+ * Both first make the bytes safe the way a terminal needs them
+ * (term_escape(): control characters, bidi overrides and invalid UTF-8
+ * shown as \e, \x07, \u202e, \xff), so what a reader sees in the HTML is
+ * what `memsnap report` prints on a terminal, then escape & < > " ' as
+ * character references.  The output is valid UTF-8 and safe both in
+ * element content and in a double-quoted attribute value (SVG too).
+ */
+#include <stddef.h>
+
+#include "util.h"
+
+/* s[0..len) as element content. */
+void html_text(struct strbuf *out, const char *s, size_t len);
+/* s[0..len) as a double-quoted attribute value (without the quotes). */
+void html_attr(struct strbuf *out, const char *s, size_t len);
+/* NUL-terminated shorthands; NULL writes nothing. */
+void html_textz(struct strbuf *out, const char *s);
+void html_attrz(struct strbuf *out, const char *s);
+/* printf, then html_text: for text mixing numbers and capture strings. */
+void html_textf(struct strbuf *out, const char *fmt, ...) ATTR_PRINTF(2, 3);
+
+#endif

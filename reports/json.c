@@ -1,0 +1,299 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The JSON report: the data model for machines.  Keys are stable (README.md
+ * lists them); most are the column names of the view they come from.  SQL
+ * NULL is JSON null, never 0.  Strings go through jsonw, the one JSON
+ * escaper (invalid UTF-8 becomes U+FFFD).  Deterministic: the model's rows
+ * are sorted by their queries, numbers printed with fixed decimals.
+ */
+#include <string.h>
+
+#include "model.h"
+
+#include "banned.h"
+
+static void num(struct jsonw *w, const char *name, struct rnum v)
+{
+	jsonw_name(w, name);
+	if (v.set)
+		jsonw_i64(w, v.v);
+	else
+		jsonw_null(w);
+}
+
+static void real(struct jsonw *w, const char *name, struct rreal v, int decimals)
+{
+	jsonw_name(w, name);
+	if (v.set)
+		jsonw_double(w, v.v, decimals);
+	else
+		jsonw_null(w);
+}
+
+static void node(struct jsonw *w, const struct report_node *n)
+{
+	jsonw_name(w, "node");
+	jsonw_start_object(w);
+	num(w, "mem_total_bytes", n->mem_total);
+	num(w, "mem_available_bytes", n->mem_available);
+	num(w, "mem_free_bytes", n->mem_free);
+	num(w, "working_set_bytes", n->working_set);
+	num(w, "kubelet_memory_available_bytes", n->kubelet_available);
+	num(w, "swap_total_bytes", n->swap_total);
+	num(w, "swap_used_bytes", n->swap_used);
+	real(w, "psi_some_avg10", n->psi_some_avg10, 2);
+	real(w, "psi_full_avg10", n->psi_full_avg10, 2);
+	real(w, "psi_some_avg60", n->psi_some_avg60, 2);
+	real(w, "psi_full_avg60", n->psi_full_avg60, 2);
+	num(w, "bpf_maps_bytes", n->bpf_maps);
+	num(w, "containers_working_set_bytes", n->containers_total);
+	num(w, "rest_working_set_bytes", n->rest);
+	jsonw_end_object(w);
+}
+
+static void containers(struct jsonw *w, const struct report_capture *c)
+{
+	size_t i;
+
+	jsonw_kv_string(w, "containers_are", c->kubernetes ? "kubernetes" : "cgroups");
+	jsonw_name(w, "containers");
+	jsonw_start_array(w);
+	for (i = 0; i < c->ncontainers; i++) {
+		const struct report_container *k = &c->containers[i];
+
+		jsonw_start_object(w);
+		jsonw_kv_string(w, "cgroup", k->cgroup);
+		jsonw_kv_string(w, "kind", k->kind);
+		jsonw_kv_string(w, "name", k->name);
+		jsonw_kv_string(w, "group", k->group);
+		jsonw_kv_string(w, "subgroup", k->subgroup);
+		jsonw_kv_string(w, "namespace", k->namespace_);
+		jsonw_kv_string(w, "pod", k->pod);
+		jsonw_kv_string(w, "container", k->container);
+		jsonw_kv_string(w, "qos_class", k->qos_class);
+		num(w, "working_set_bytes", k->working_set);
+		num(w, "limit_bytes", k->limit);
+		num(w, "effective_limit_bytes", k->effective_limit);
+		real(w, "working_set_pct", k->working_set_pct, 1);
+		num(w, "reclaimable_bytes", k->reclaimable);
+		num(w, "unreclaimable_bytes", k->unreclaimable);
+		real(w, "unreclaimable_pct", k->unreclaimable_pct, 1);
+		num(w, "anon_bytes", k->anon);
+		num(w, "shmem_bytes", k->shmem);
+		num(w, "page_cache_bytes", k->page_cache);
+		num(w, "kernel_bytes", k->kernel);
+		num(w, "bpf_bytes", k->bpf);
+		num(w, "unexplained_bytes", k->unexplained);
+		num(w, "bpf_maps", k->bpf_maps);
+		num(w, "bpf_held_bytes", k->bpf_held);
+		num(w, "swap_bytes", k->swap);
+		num(w, "oom_kill_count", k->oom_kill_count);
+		num(w, "processes", k->processes);
+		jsonw_end_object(w);
+	}
+	jsonw_end_array(w);
+}
+
+static void findings(struct jsonw *w, const struct report_capture *c)
+{
+	size_t i;
+
+	jsonw_name(w, "findings");
+	jsonw_start_array(w);
+	for (i = 0; i < c->nfindings; i++) {
+		const struct report_finding *f = &c->findings[i];
+
+		jsonw_start_object(w);
+		jsonw_kv_string(w, "severity", f->severity);
+		jsonw_kv_string(w, "code", f->code);
+		jsonw_kv_string(w, "cgroup", f->cgroup);
+		jsonw_kv_string(w, "name", f->name);
+		jsonw_kv_string(w, "title", f->title);
+		jsonw_kv_string(w, "evidence", f->evidence);
+		jsonw_kv_string(w, "query", f->query);
+		jsonw_end_object(w);
+	}
+	jsonw_end_array(w);
+}
+
+static void ooms(struct jsonw *w, const struct report_capture *c)
+{
+	size_t i;
+
+	jsonw_name(w, "oom_kills");
+	jsonw_start_array(w);
+	for (i = 0; i < c->nooms; i++) {
+		const struct report_oom *o = &c->ooms[i];
+
+		jsonw_start_object(w);
+		jsonw_kv_i64(w, "event", o->event);
+		real(w, "kernel_time", o->kernel_time, 6);
+		jsonw_kv_string(w, "wall_time", o->wall_time);
+		jsonw_kv_string(w, "trigger_comm", o->trigger_comm);
+		num(w, "trigger_pid", o->trigger_pid);
+		jsonw_kv_string(w, "constraint", o->constraint);
+		jsonw_kv_string(w, "oom_memcg", o->oom_memcg);
+		jsonw_kv_string(w, "task_memcg", o->task_memcg);
+		jsonw_kv_string(w, "cgroup_name", o->cgroup_name);
+		num(w, "killed_pid", o->killed_pid);
+		jsonw_kv_string(w, "killed_comm", o->killed_comm);
+		num(w, "anon_rss_bytes", o->anon_rss);
+		num(w, "file_rss_bytes", o->file_rss);
+		num(w, "shmem_rss_bytes", o->shmem_rss);
+		num(w, "oom_score_adj", o->oom_score_adj);
+		num(w, "memcg_usage_bytes", o->memcg_usage);
+		num(w, "memcg_limit_bytes", o->memcg_limit);
+		jsonw_kv_string(w, "namespace", o->namespace_);
+		jsonw_kv_string(w, "pod", o->pod);
+		jsonw_kv_string(w, "container", o->container);
+		jsonw_kv_bool(w, "complete", o->complete);
+		jsonw_name(w, "made_of");
+		if (!o->made_of_source) {
+			jsonw_null(w);
+		} else {
+			jsonw_start_object(w);
+			jsonw_kv_string(w, "source", o->made_of_source);
+			num(w, "anon_bytes", o->m_anon);
+			num(w, "shmem_bytes", o->m_shmem);
+			num(w, "file_bytes", o->m_file);
+			num(w, "kernel_bytes", o->m_kernel);
+			num(w, "sock_bytes", o->m_sock);
+			num(w, "swap_bytes", o->m_swap);
+			jsonw_end_object(w);
+		}
+		jsonw_end_object(w);
+	}
+	jsonw_end_array(w);
+}
+
+static void processes(struct jsonw *w, const struct report_capture *c)
+{
+	size_t i;
+
+	jsonw_name(w, "processes");
+	jsonw_start_array(w);
+	for (i = 0; i < c->nprocesses; i++) {
+		const struct report_process *p = &c->processes[i];
+
+		jsonw_start_object(w);
+		jsonw_kv_i64(w, "pid", p->pid);
+		jsonw_kv_string(w, "comm", p->comm);
+		jsonw_kv_string(w, "cgroup", p->cgroup);
+		jsonw_kv_string(w, "cgroup_name", p->cgroup_name);
+		num(w, "pss_bytes", p->pss);
+		num(w, "rss_bytes", p->rss);
+		num(w, "pss_anon_bytes", p->pss_anon);
+		num(w, "pss_file_bytes", p->pss_file);
+		num(w, "pss_shmem_bytes", p->pss_shmem);
+		num(w, "swap_bytes", p->swap);
+		real(w, "share_pct", p->share_pct, 1);
+		jsonw_end_object(w);
+	}
+	jsonw_end_array(w);
+}
+
+static void bpf(struct jsonw *w, const struct report_capture *c)
+{
+	size_t i;
+
+	jsonw_name(w, "bpf_owners");
+	jsonw_start_array(w);
+	for (i = 0; i < c->nbpf_owners; i++) {
+		const struct report_bpf_owner *b = &c->bpf_owners[i];
+
+		jsonw_start_object(w);
+		num(w, "pid", b->pid);
+		jsonw_kv_string(w, "comm", b->comm);
+		jsonw_kv_string(w, "cgroup", b->cgroup);
+		jsonw_kv_string(w, "cgroup_name", b->cgroup_name);
+		jsonw_kv_i64(w, "maps", b->maps);
+		num(w, "memlock_bytes", b->memlock);
+		jsonw_end_object(w);
+	}
+	jsonw_end_array(w);
+	jsonw_name(w, "bpf_maps");
+	jsonw_start_array(w);
+	for (i = 0; i < c->nbpf_maps; i++) {
+		const struct report_bpf_map *m = &c->bpf_maps[i];
+
+		jsonw_start_object(w);
+		jsonw_kv_i64(w, "map_id", m->map_id);
+		jsonw_kv_string(w, "name", m->name);
+		jsonw_kv_string(w, "type", m->type);
+		num(w, "max_entries", m->max_entries);
+		num(w, "memlock_bytes", m->memlock);
+		jsonw_kv_string(w, "holders", m->holders);
+		jsonw_end_object(w);
+	}
+	jsonw_end_array(w);
+}
+
+static void problems(struct jsonw *w, const struct report_capture *c)
+{
+	size_t i;
+
+	jsonw_name(w, "problems");
+	jsonw_start_array(w);
+	for (i = 0; i < c->nproblems; i++) {
+		const struct report_problem *p = &c->problems[i];
+
+		jsonw_start_object(w);
+		jsonw_kv_string(w, "source", p->source);
+		jsonw_kv_string(w, "kind", p->kind);
+		jsonw_kv_bool(w, "normal", p->normal);
+		jsonw_kv_string(w, "what", p->what);
+		jsonw_kv_i64(w, "files", p->files);
+		jsonw_kv_string(w, "example", p->example);
+		jsonw_kv_string(w, "error", p->error);
+		jsonw_end_object(w);
+	}
+	jsonw_end_array(w);
+}
+
+void report_render_json(const struct report *r, struct strbuf *out)
+{
+	struct jsonw w;
+	size_t i, q;
+
+	jsonw_init(&w, out, true);
+	jsonw_start_object(&w);
+	jsonw_kv_string(&w, "format", "memsnap-report");
+	jsonw_kv_i64(&w, "format_version", 1);
+	jsonw_kv_string(&w, "memsnap_version", r->version);
+	jsonw_kv_string(&w, "source", r->source);
+	jsonw_name(&w, "captures");
+	jsonw_start_array(&w);
+	for (i = 0; i < r->ncaptures; i++) {
+		const struct report_capture *c = &r->captures[i];
+
+		jsonw_start_object(&w);
+		jsonw_kv_i64(&w, "capture_id", c->capture_id);
+		jsonw_kv_string(&w, "name", c->name);
+		jsonw_kv_string(&w, "hostname", c->hostname);
+		jsonw_kv_string(&w, "kernel_release", c->kernel_release);
+		jsonw_kv_string(&w, "cgroup_mode", c->cgroup_mode);
+		jsonw_kv_string(&w, "started_at", c->started_at);
+		jsonw_kv_string(&w, "finished_at", c->finished_at);
+		real(&w, "started_monotonic", c->started_monotonic, 6);
+		jsonw_kv_string(&w, "collector_version", c->collector_version);
+		jsonw_kv_bool(&w, "complete", c->complete);
+		jsonw_kv_string(&w, "interrupted", c->interrupted);
+		jsonw_kv_i64(&w, "problem_files", c->problem_files);
+		node(&w, &c->node);
+		containers(&w, c);
+		findings(&w, c);
+		ooms(&w, c);
+		processes(&w, c);
+		bpf(&w, c);
+		problems(&w, c);
+		jsonw_name(&w, "queries");
+		jsonw_start_object(&w);
+		for (q = 0; q < RQ_COUNT; q++)
+			jsonw_kv_string(&w, c->queries[q].key, c->queries[q].sql);
+		jsonw_end_object(&w);
+		jsonw_end_object(&w);
+	}
+	jsonw_end_array(&w);
+	jsonw_end_object(&w);
+	strbuf_addch(out, '\n');
+}

@@ -1,0 +1,680 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The text report: what a support engineer reads first and pastes into a
+ * ticket.  100 columns at most; colour only when asked (the command layer
+ * decides: a terminal, NO_COLOR, --color).  Every string from the capture
+ * goes through term_escape() (via esc() and fit() below) before it is
+ * written.
+ */
+#include <inttypes.h>
+#include <math.h>
+#include <string.h>
+
+#include "model.h"
+#include "textout.h"
+
+#include "banned.h"
+
+#define WIDTH 100
+#define BAR 60
+
+struct out {
+	struct strbuf *sb;
+	bool color;
+};
+
+/* ANSI SGR, only with colour. */
+static void sgr(struct out *o, const char *code)
+{
+	if (o->color)
+		strbuf_addf(o->sb, "\033[%sm", code);
+}
+
+static void reset(struct out *o)
+{
+	sgr(o, "0");
+}
+
+/* Untrusted text, escaped, in full. */
+static void esc(struct strbuf *sb, const char *s)
+{
+	if (!s) {
+		strbuf_addch(sb, '?');
+		return;
+	}
+	term_escape(sb, s, strlen(s));
+}
+
+/* Width in columns of one UTF-8 character at s (escaped text). */
+static size_t char_len(const char *s)
+{
+	unsigned char c = (unsigned char)*s;
+	size_t n = c < 0x80 ? 1 : c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
+	size_t i;
+
+	for (i = 1; i < n; i++)
+		if (!s[i])
+			return i;
+	return n;
+}
+
+/*
+ * Untrusted text, escaped, cut to at most `cols` columns (ending in "…"
+ * when cut), padded with spaces to `pad` columns when pad > 0.
+ */
+static void fit(struct strbuf *sb, const char *s, size_t cols, size_t pad)
+{
+	struct strbuf e = STRBUF_INIT;
+	size_t w, used = 0, i = 0;
+
+	esc(&e, s);
+	w = display_width(e.buf, e.len);
+	if (w <= cols) {
+		strbuf_add(sb, e.buf, e.len);
+		used = w;
+	} else {
+		while (i < e.len) {
+			size_t n = char_len(e.buf + i), cw = display_width(e.buf + i, n);
+
+			if (used + cw > cols - 1)
+				break;
+			strbuf_add(sb, e.buf + i, n);
+			used += cw;
+			i += n;
+		}
+		strbuf_addstr(sb, "\xe2\x80\xa6");
+		used++;
+	}
+	while (used < pad) {
+		strbuf_addch(sb, ' ');
+		used++;
+	}
+	strbuf_release(&e);
+}
+
+/*
+ * Already escaped text, word-wrapped to WIDTH columns: the first line
+ * continues a line that already holds `used` columns, the next ones start
+ * with `indent` spaces.
+ */
+static void wrap_on(struct strbuf *sb, const char *text, size_t used, size_t indent)
+{
+	const char *p = text;
+	bool first = true;
+
+	while (*p) {
+		size_t avail = WIDTH - (first ? used : indent);
+		size_t len = strlen(p), cut = 0, w = 0, i = 0, last_space = 0;
+
+		/* the longest prefix that fits, preferring a break at a space */
+		while (i < len) {
+			size_t n = char_len(p + i), cw = display_width(p + i, n);
+
+			if (w + cw > avail)
+				break;
+			if (p[i] == ' ')
+				last_space = i;
+			w += cw;
+			i += n;
+		}
+		if (i >= len)
+			cut = len;
+		else if (last_space)
+			cut = last_space;
+		else
+			cut = i ? i : char_len(p);
+		if (!first)
+			strbuf_addf(sb, "%*s", (int)indent, "");
+		strbuf_add(sb, p, cut);
+		strbuf_addch(sb, '\n');
+		p += cut;
+		while (*p == ' ')
+			p++;
+		first = false;
+	}
+	if (first)
+		strbuf_addch(sb, '\n');
+}
+
+/* Already escaped text on lines of their own, `indent` spaces in. */
+static void wrap(struct strbuf *sb, const char *text, size_t indent)
+{
+	strbuf_addf(sb, "%*s", (int)indent, "");
+	wrap_on(sb, text, indent, indent);
+}
+
+static const char *bytes(struct rnum v, char *buf, size_t n)
+{
+	return report_bytes(v, buf, n);
+}
+
+static void section(struct out *o, const char *title, const char *summary)
+{
+	strbuf_addch(o->sb, '\n');
+	sgr(o, "1");
+	strbuf_addstr(o->sb, title);
+	reset(o);
+	if (summary && *summary)
+		strbuf_addf(o->sb, "  %s", summary);
+	strbuf_addch(o->sb, '\n');
+}
+
+/* ---- header and node --------------------------------------------------- */
+
+static void header(struct out *o, const struct report *r, const struct report_capture *c)
+{
+	struct strbuf line = STRBUF_INIT;
+
+	sgr(o, "1");
+	strbuf_addstr(o->sb, "memsnap report: ");
+	reset(o);
+	strbuf_addstr(&line, "");
+	fit(&line, c->hostname, 40, 0);
+	strbuf_addf(&line, ", captured %s", "");
+	fit(&line, c->started_at, 32, 0);
+	if (r->ncaptures > 1)
+		strbuf_addf(&line, " (capture %" PRId64 ")", c->capture_id);
+	strbuf_add(o->sb, line.buf, line.len);
+	strbuf_addch(o->sb, '\n');
+	strbuf_reset(&line);
+	strbuf_addstr(&line, "kernel ");
+	fit(&line, c->kernel_release, 40, 0);
+	strbuf_addstr(&line, ", cgroup ");
+	fit(&line, c->cgroup_mode, 8, 0);
+	strbuf_addstr(&line, ", ");
+	fit(&line, c->name, 60, 0);
+	strbuf_add(o->sb, line.buf, line.len);
+	strbuf_addch(o->sb, '\n');
+	if (!c->complete) {
+		sgr(o, "33");
+		strbuf_addstr(o->sb, "INCOMPLETE capture: the collector stopped early (");
+		fit(o->sb, c->interrupted ? c->interrupted : "reason unknown", 20, 0);
+		strbuf_addstr(o->sb, "): numbers may be missing");
+		reset(o);
+		strbuf_addch(o->sb, '\n');
+	}
+	strbuf_release(&line);
+}
+
+static void pct_of(struct strbuf *sb, struct rnum part, struct rnum whole)
+{
+	if (part.set && whole.set && whole.v > 0)
+		strbuf_addf(sb, " (%.0f%%)", 100.0 * (double)part.v / (double)whole.v);
+}
+
+static void psi(struct strbuf *sb, struct rreal v)
+{
+	if (v.set)
+		strbuf_addf(sb, "%.2f%%", v.v);
+	else
+		strbuf_addstr(sb, "?");
+}
+
+static void node(struct out *o, const struct report_capture *c)
+{
+	const struct report_node *n = &c->node;
+	char a[32], b[32], d[32];
+
+	section(o, "NODE", NULL);
+	strbuf_addf(o->sb, "  memory       %s total, %s available", bytes(n->mem_total, a, sizeof(a)),
+		    bytes(n->mem_available, b, sizeof(b)));
+	pct_of(o->sb, n->mem_available, n->mem_total);
+	strbuf_addf(o->sb, ", %s free; swap %s used of %s\n", bytes(n->mem_free, a, sizeof(a)),
+		    bytes(n->swap_used, b, sizeof(b)), bytes(n->swap_total, d, sizeof(d)));
+	strbuf_addf(o->sb, "  working set  %s", bytes(n->working_set, a, sizeof(a)));
+	pct_of(o->sb, n->working_set, n->mem_total);
+	strbuf_addf(o->sb, "; kubelet memory.available %s", bytes(n->kubelet_available, a, sizeof(a)));
+	pct_of(o->sb, n->kubelet_available, n->mem_total);
+	strbuf_addch(o->sb, '\n');
+	strbuf_addstr(o->sb, "  pressure     PSI memory some ");
+	psi(o->sb, n->psi_some_avg10);
+	strbuf_addstr(o->sb, " full ");
+	psi(o->sb, n->psi_full_avg10);
+	strbuf_addstr(o->sb, " (avg10), some ");
+	psi(o->sb, n->psi_some_avg60);
+	strbuf_addstr(o->sb, " full ");
+	psi(o->sb, n->psi_full_avg60);
+	strbuf_addf(o->sb, " (avg60); BPF maps %s\n", bytes(n->bpf_maps, a, sizeof(a)));
+}
+
+/* ---- containers ---------------------------------------------------------- */
+
+struct part {
+	const char *label;
+	char letter;
+	const char *color;
+};
+
+static const struct part parts[] = {
+	{ "anon", 'a', "34" },
+	{ "shmem", 's', "35" },
+	{ "page cache", 'c', "32" },
+	{ "kernel", 'k', "33" },
+	{ "BPF", 'b', "31" },
+};
+
+static struct rnum part_value(const struct report_container *k, size_t i)
+{
+	switch (i) {
+	case 0: return k->anon;
+	case 1: return k->shmem;
+	case 2: return k->page_cache;
+	case 3: return k->kernel;
+	default: return k->bpf;
+	}
+}
+
+/*
+ * The bar: BAR columns stand for the effective limit (the node's memory
+ * when there is none, or the working set when it is above); each part
+ * takes the columns its bytes cover, rounded on the running sum so the
+ * parts add up to the working set's columns.
+ */
+static void bar(struct out *o, const struct report_container *k, struct rnum mem_total)
+{
+	double scale = 0, cum = 0;
+	size_t col = 0, i;
+
+	if (k->effective_limit.set)
+		scale = (double)k->effective_limit.v;
+	else if (mem_total.set)
+		scale = (double)mem_total.v;
+	if (k->working_set.set && (double)k->working_set.v > scale)
+		scale = (double)k->working_set.v;
+	strbuf_addstr(o->sb, "          [");
+	for (i = 0; i < ARRAY_SIZE(parts) && scale > 0; i++) {
+		struct rnum v = part_value(k, i);
+		size_t end;
+
+		if (!v.set || v.v <= 0)
+			continue;
+		cum += (double)v.v;
+		end = (size_t)llround(cum * BAR / scale);
+		if (end > BAR)
+			end = BAR;
+		if (end <= col)
+			continue;
+		sgr(o, parts[i].color);
+		for (; col < end; col++) {
+			if (o->color)
+				strbuf_addstr(o->sb, "\xe2\x96\x88");
+			else
+				strbuf_addch(o->sb, parts[i].letter);
+		}
+		reset(o);
+	}
+	sgr(o, "2");
+	for (; col < BAR; col++)
+		strbuf_addstr(o->sb, "\xc2\xb7");
+	reset(o);
+	strbuf_addstr(o->sb, "]");
+	if (k->effective_limit.set)
+		strbuf_addstr(o->sb, " limit\n");
+	else
+		strbuf_addstr(o->sb, " node memory\n");
+}
+
+static void container(struct out *o, const struct report_capture *c,
+		      const struct report_container *k, size_t rank)
+{
+	struct strbuf sb = STRBUF_INIT, parts_text = STRBUF_INIT;
+	char a[32], b[32];
+	size_t i;
+
+	strbuf_addf(&sb, "%4zu %11s  ", rank, bytes(k->working_set, a, sizeof(a)));
+	if (k->effective_limit.set)
+		strbuf_addf(&sb, "%-10s", bytes(k->effective_limit, b, sizeof(b)));
+	else
+		strbuf_addf(&sb, "%-10s", "none");
+	if (k->working_set_pct.set)
+		strbuf_addf(&sb, " %5.1f%%  ", k->working_set_pct.v);
+	else
+		strbuf_addstr(&sb, "      -  ");
+	fit(&sb, k->name, WIDTH - 36, 0);
+	strbuf_add(o->sb, sb.buf, sb.len);
+	strbuf_addch(o->sb, '\n');
+	bar(o, k, c->node.mem_total);
+	for (i = 0; i < ARRAY_SIZE(parts); i++) {
+		struct rnum v = part_value(k, i);
+
+		if (!v.set)
+			continue;
+		if (parts_text.len)
+			strbuf_addstr(&parts_text, ", ");
+		strbuf_addf(&parts_text, "%c %s %s", parts[i].letter, parts[i].label,
+			    bytes(v, a, sizeof(a)));
+	}
+	if (k->unexplained.set && k->unexplained.v)
+		strbuf_addf(&parts_text, ", unexplained %s", bytes(k->unexplained, a, sizeof(a)));
+	if (k->reclaimable.set && k->reclaimable.v)
+		strbuf_addf(&parts_text, "; reclaimable %s", bytes(k->reclaimable, a, sizeof(a)));
+	if (!k->bpf.set && k->bpf_held.set)
+		strbuf_addf(&parts_text, "; its processes hold %s of BPF maps, charged to no cgroup "
+			    "(v1)", bytes(k->bpf_held, a, sizeof(a)));
+	if (k->oom_kill_count.set && k->oom_kill_count.v)
+		strbuf_addf(&parts_text, "; OOM kills %" PRId64, k->oom_kill_count.v);
+	if (parts_text.len)
+		wrap(o->sb, parts_text.buf, 10);
+	strbuf_release(&sb);
+	strbuf_release(&parts_text);
+}
+
+static void containers(struct out *o, const struct report_capture *c, size_t max)
+{
+	struct strbuf sum = STRBUF_INIT;
+	char a[32];
+	size_t i, n = c->ncontainers;
+
+	if (max && n > max)
+		n = max;
+	strbuf_addf(&sum, "%zu %s by working set; the bar is the limit", c->ncontainers,
+		    c->kubernetes ? "Kubernetes containers" : "cgroups with processes");
+	section(o, "CONTAINERS", sum.buf);
+	strbuf_release(&sum);
+	if (!c->ncontainers) {
+		strbuf_addstr(o->sb, "  none: no cgroup below the root holds a process\n");
+		return;
+	}
+	strbuf_addstr(o->sb, "   # WORKING SET  LIMIT         USE  NAME\n");
+	for (i = 0; i < n; i++)
+		container(o, c, &c->containers[i], i + 1);
+	if (n < c->ncontainers)
+		strbuf_addf(o->sb, "  ... %zu more: memsnap sql SOURCE 'SELECT * FROM report_containers"
+			    " WHERE capture_id = %" PRId64 "'\n", c->ncontainers - n, c->capture_id);
+	if (c->node.rest.set)
+		strbuf_addf(o->sb, "  The rest of the node's working set (system services, the kernel's "
+			    "own): %s\n", bytes(c->node.rest, a, sizeof(a)));
+}
+
+/* ---- findings ------------------------------------------------------------ */
+
+static void findings(struct out *o, const struct report_capture *c)
+{
+	struct strbuf sum = STRBUF_INIT;
+	size_t i, crit = 0, warn = 0, info = 0;
+
+	for (i = 0; i < c->nfindings; i++) {
+		const char *s = c->findings[i].severity ? c->findings[i].severity : "";
+
+		if (!strcmp(s, "critical"))
+			crit++;
+		else if (!strcmp(s, "warning"))
+			warn++;
+		else
+			info++;
+	}
+	strbuf_addf(&sum, "%zu critical, %zu warning, %zu info", crit, warn, info);
+	section(o, "FINDINGS", sum.buf);
+	strbuf_release(&sum);
+	if (!c->nfindings)
+		strbuf_addstr(o->sb, "  nothing stands out\n");
+	for (i = 0; i < c->nfindings; i++) {
+		const struct report_finding *f = &c->findings[i];
+		const char *s = f->severity ? f->severity : "";
+		struct strbuf t = STRBUF_INIT;
+
+		strbuf_addstr(o->sb, "  ");
+		sgr(o, !strcmp(s, "critical") ? "1;31" : !strcmp(s, "warning") ? "33" : "36");
+		fit(o->sb, s, 8, 8);
+		reset(o);
+		strbuf_addch(o->sb, ' ');
+		esc(&t, f->title);
+		strbuf_addstr(&t, " [");
+		esc(&t, f->code);
+		strbuf_addch(&t, ']');
+		wrap_on(o->sb, t.buf, 11, 11);
+		strbuf_reset(&t);
+		esc(&t, f->evidence);
+		sgr(o, "2");
+		wrap(o->sb, t.buf, 11);
+		reset(o);
+		strbuf_release(&t);
+	}
+}
+
+/* ---- OOM kills ------------------------------------------------------------- */
+
+static void oom_made_of(struct strbuf *sb, const struct report_oom *k)
+{
+	char a[32];
+
+	if (!k->made_of_source) {
+		strbuf_addstr(sb, "made of: unknown (the log holds no memory statistics for it)");
+		return;
+	}
+	strbuf_addf(sb, "made of (%s): anon %s", !strcmp(k->made_of_source, "meminfo") ?
+		    "the node's Mem-Info" : "the cgroup's stats", bytes(k->m_anon, a, sizeof(a)));
+	strbuf_addf(sb, ", shmem %s", bytes(k->m_shmem, a, sizeof(a)));
+	strbuf_addf(sb, ", page cache %s", bytes(k->m_file, a, sizeof(a)));
+	strbuf_addf(sb, ", kernel %s", bytes(k->m_kernel, a, sizeof(a)));
+	if (k->m_sock.set)
+		strbuf_addf(sb, ", sock %s", bytes(k->m_sock, a, sizeof(a)));
+	if (k->m_swap.set)
+		strbuf_addf(sb, ", swap %s", bytes(k->m_swap, a, sizeof(a)));
+}
+
+static void oom_who(struct strbuf *sb, const struct report_oom *k)
+{
+	if (k->killed_pid.set) {
+		esc(sb, k->killed_comm);
+		strbuf_addf(sb, " (pid %" PRId64 ") killed", k->killed_pid.v);
+	} else {
+		strbuf_addstr(sb, "no process killed");
+	}
+	strbuf_addstr(sb, " in ");
+	if (k->pod) {
+		esc(sb, k->namespace_);
+		strbuf_addch(sb, '/');
+		esc(sb, k->pod);
+		if (k->container) {
+			strbuf_addch(sb, '/');
+			esc(sb, k->container);
+		}
+	} else if (k->cgroup_name && strcmp(k->cgroup_name, "(node)")) {
+		esc(sb, k->cgroup_name);
+	} else {
+		esc(sb, k->task_memcg ? k->task_memcg : k->oom_memcg ? k->oom_memcg : "?");
+	}
+}
+
+static void ooms(struct out *o, const struct report_capture *c)
+{
+	struct strbuf sum = STRBUF_INIT;
+	size_t i;
+
+	strbuf_addf(&sum, "%zu in the kernel log", c->nooms);
+	section(o, "OOM KILLS", sum.buf);
+	strbuf_release(&sum);
+	if (!c->nooms)
+		strbuf_addstr(o->sb, "  none in the captured kernel log\n");
+	for (i = 0; i < c->nooms; i++) {
+		const struct report_oom *k = &c->ooms[i];
+		struct strbuf t = STRBUF_INIT;
+		char a[32], b[32];
+		size_t used;
+
+		strbuf_addstr(&t, "  ");
+		if (k->wall_time)
+			fit(&t, k->wall_time, 30, 0);
+		else if (k->kernel_time.set)
+			strbuf_addf(&t, "%.3f s after boot", k->kernel_time.v);
+		else
+			strbuf_addstr(&t, "(time unknown)");
+		strbuf_addstr(&t, "  ");
+		sgr(o, "1");
+		strbuf_add(o->sb, t.buf, t.len);
+		reset(o);
+		used = display_width(t.buf, t.len);
+		strbuf_reset(&t);
+		oom_who(&t, k);
+		wrap_on(o->sb, t.buf, used, 6);
+		strbuf_reset(&t);
+		if (k->oom_memcg && strcmp(k->oom_memcg, "/"))
+			strbuf_addstr(&t, "the cgroup hit its limit");
+		else
+			strbuf_addstr(&t, "the node ran out of memory");
+		if (k->memcg_usage.set || k->memcg_limit.set)
+			strbuf_addf(&t, ": usage %s of limit %s", bytes(k->memcg_usage, a, sizeof(a)),
+				    bytes(k->memcg_limit, b, sizeof(b)));
+		if (k->constraint) {
+			strbuf_addstr(&t, " (");
+			esc(&t, k->constraint);
+			strbuf_addch(&t, ')');
+		}
+		if (k->oom_memcg && k->task_memcg && strcmp(k->oom_memcg, k->task_memcg)) {
+			strbuf_addstr(&t, "; limit of ");
+			esc(&t, k->oom_memcg);
+		}
+		wrap(o->sb, t.buf, 6);
+		strbuf_reset(&t);
+		if (k->killed_pid.set) {
+			strbuf_addf(&t, "victim: anon-rss %s", bytes(k->anon_rss, a, sizeof(a)));
+			strbuf_addf(&t, ", file-rss %s", bytes(k->file_rss, a, sizeof(a)));
+			strbuf_addf(&t, ", shmem-rss %s", bytes(k->shmem_rss, a, sizeof(a)));
+			if (k->oom_score_adj.set)
+				strbuf_addf(&t, ", oom_score_adj %" PRId64, k->oom_score_adj.v);
+			wrap(o->sb, t.buf, 6);
+			strbuf_reset(&t);
+		}
+		oom_made_of(&t, k);
+		wrap(o->sb, t.buf, 6);
+		if (!k->complete)
+			strbuf_addstr(o->sb, "      (the log holds only part of this report)\n");
+		strbuf_release(&t);
+	}
+}
+
+/* ---- processes, BPF, problems -------------------------------------------- */
+
+static void processes(struct out *o, const struct report_capture *c)
+{
+	struct strbuf sum = STRBUF_INIT;
+	char a[32];
+	size_t i;
+
+	strbuf_addf(&sum, "top %zu by PSS (RSS when PSS is unknown)", c->nprocesses);
+	section(o, "PROCESSES", sum.buf);
+	strbuf_release(&sum);
+	if (!c->nprocesses) {
+		strbuf_addstr(o->sb, "  none captured\n");
+		return;
+	}
+	strbuf_addstr(o->sb, "      PID         PSS         RSS        SWAP  SHARE  NAME             "
+		      "CGROUP\n");
+	for (i = 0; i < c->nprocesses; i++) {
+		const struct report_process *p = &c->processes[i];
+
+		strbuf_addf(o->sb, "  %7" PRId64, p->pid);
+		strbuf_addf(o->sb, " %11s", bytes(p->pss, a, sizeof(a)));
+		strbuf_addf(o->sb, " %11s", bytes(p->rss, a, sizeof(a)));
+		strbuf_addf(o->sb, " %11s", bytes(p->swap, a, sizeof(a)));
+		if (p->share_pct.set)
+			strbuf_addf(o->sb, " %5.1f%%  ", p->share_pct.v);
+		else
+			strbuf_addstr(o->sb, "      -  ");
+		fit(o->sb, p->comm, 16, 17);
+		fit(o->sb, p->cgroup_name ? p->cgroup_name : p->cgroup, WIDTH - 65, 0);
+		strbuf_addch(o->sb, '\n');
+	}
+}
+
+static void bpf(struct out *o, const struct report_capture *c)
+{
+	struct strbuf sum = STRBUF_INIT;
+	char a[32];
+	size_t i;
+
+	strbuf_addf(&sum, "%zu maps, %s of memlock", c->nbpf_maps, bytes(c->node.bpf_maps, a,
+									sizeof(a)));
+	section(o, "BPF MAPS BY OWNER", sum.buf);
+	strbuf_release(&sum);
+	if (!c->nbpf_maps) {
+		strbuf_addstr(o->sb, "  none captured\n");
+		return;
+	}
+	strbuf_addstr(o->sb, "      PID  PROCESS          MAPS     MEMLOCK  CGROUP\n");
+	for (i = 0; i < c->nbpf_owners; i++) {
+		const struct report_bpf_owner *b = &c->bpf_owners[i];
+
+		if (b->pid.set)
+			strbuf_addf(o->sb, "  %7" PRId64 "  ", b->pid.v);
+		else
+			strbuf_addstr(o->sb, "        -  ");
+		fit(o->sb, b->pid.set ? b->comm : "(no process)", 16, 16);
+		strbuf_addf(o->sb, " %4" PRId64 " %11s  ", b->maps, bytes(b->memlock, a, sizeof(a)));
+		fit(o->sb, b->cgroup_name ? b->cgroup_name : b->cgroup ? b->cgroup : "-",
+		    WIDTH - 45, 0);
+		strbuf_addch(o->sb, '\n');
+	}
+	if (c->cgroup_mode && strcmp(c->cgroup_mode, "v2"))
+		wrap(o->sb, "On cgroup v1 BPF map memory is charged to no cgroup: it counts "
+		     "against the node, not against any container's limit.", 2);
+	else
+		wrap(o->sb, "On cgroup v2 (Linux 5.11+) a map is charged to the memory cgroup of "
+		     "the process that created it, as kernel memory.", 2);
+	wrap(o->sb, "memlock is the kernel's estimate from the map's size before Linux 6.4.", 2);
+}
+
+static void problems(struct out *o, const struct report_capture *c)
+{
+	struct strbuf sum = STRBUF_INIT;
+	int64_t normal = 0;
+	size_t i;
+
+	for (i = 0; i < c->nproblems; i++)
+		if (c->problems[i].normal)
+			normal += c->problems[i].files;
+	strbuf_addf(&sum, "%" PRId64 " file%s not read or not parsed; %" PRId64 " absent or "
+		    "vanished (normal)", c->problem_files, c->problem_files == 1 ? "" : "s", normal);
+	section(o, "COULD NOT READ", sum.buf);
+	strbuf_release(&sum);
+	if (!c->nproblems)
+		strbuf_addstr(o->sb, "  nothing: every file was read and parsed\n");
+	for (i = 0; i < c->nproblems; i++) {
+		const struct report_problem *p = &c->problems[i];
+		struct strbuf t = STRBUF_INIT;
+
+		if (p->normal)
+			sgr(o, "2");
+		strbuf_addstr(o->sb, "  ");
+		fit(o->sb, p->kind, 9, 9);
+		strbuf_addf(o->sb, " %5" PRId64 "  ", p->files);
+		fit(o->sb, p->what, WIDTH - 19, 0);
+		strbuf_addch(o->sb, '\n');
+		esc(&t, p->error);
+		if (p->example && p->what && strcmp(p->example, p->what)) {
+			strbuf_addstr(&t, " (");
+			esc(&t, p->example);
+			strbuf_addch(&t, ')');
+		}
+		wrap(o->sb, t.buf, 19);
+		if (p->normal)
+			reset(o);
+		strbuf_release(&t);
+	}
+}
+
+void report_render_text(const struct report *r, const struct report_text_opts *opts,
+			struct strbuf *sb)
+{
+	struct out o = { sb, opts->color };
+	size_t i;
+
+	for (i = 0; i < r->ncaptures; i++) {
+		const struct report_capture *c = &r->captures[i];
+
+		if (i)
+			strbuf_addstr(sb, "\n\n");
+		header(&o, r, c);
+		node(&o, c);
+		containers(&o, c, opts->max_containers);
+		findings(&o, c);
+		ooms(&o, c);
+		processes(&o, c);
+		bpf(&o, c);
+		problems(&o, c);
+		strbuf_addch(sb, '\n');
+		wrap(sb, "Every number above is a row of a public view: memsnap report --format html "
+		     "shows each query, or run them with memsnap sql.", 0);
+	}
+}

@@ -1,0 +1,239 @@
+-- What `memsnap report` reads ------------------------------------------------------------
+-- The report (reports/model.c) fills its data model from the public views
+-- above and from these, which only regroup them: a figure in a report is a
+-- row of one of these queries, and its HTML shows the query.
+
+-- One row per capture: what the captures view says, plus the capture's own
+-- clock (for the OOM timeline) and page size.
+--   started_monotonic   seconds since boot when the capture started
+CREATE VIEW report_capture AS
+SELECT capture_id, name, hostname, kernel_release, kernel_version, machine,
+       cgroup_mode, started_at, finished_at, started_monotonic,
+       collector_version, complete, interrupted, page_size
+FROM capture;
+
+-- The cgroups the report lists as containers: the Kubernetes container
+-- cgroups when the capture has any, else every cgroup below the root that
+-- holds a process itself and has no descendant that does (systemd
+-- services and scopes, docker containers, anything else).  Their working set split into the report's five parts:
+--   anon_bytes, shmem_bytes   working_set_breakdown's anon, shmem
+--   page_cache_bytes          active_file (inactive_file is not in the
+--                             working set)
+--   kernel_bytes              every kernel component (slab, stacks, page
+--                             tables, percpu, sock, vmalloc, other) less
+--                             bpf_bytes
+--   bpf_bytes                 cgroup v2: the memlock of the BPF maps its
+--                             processes hold, at most its kernel memory
+--                             (maps are charged to the memcg of the process
+--                             that created them, as kernel memory, since
+--                             Linux 5.11: the holder stands in for the
+--                             creator); NULL on cgroup v1, where map memory
+--                             is charged to no cgroup
+--   unexplained_bytes         the signed remainder
+-- anon + shmem + page_cache + kernel + bpf + unexplained = working_set_bytes.
+--   group_name      QoS class (Kubernetes) or cgroup_names.kind
+--   subgroup_name   namespace/pod (Kubernetes) or the parent cgroup's name
+--   bpf_maps, bpf_held_bytes   maps its processes hold and their memlock
+--   processes       processes in the cgroup itself
+CREATE VIEW report_containers AS
+WITH listed AS (
+    SELECT n.capture_id, n.cgroup, n.kind, n.name
+    FROM cgroup_names n
+    WHERE n.kind = 'k8s-container'
+       OR (n.kind NOT IN ('node', 'k8s-root', 'k8s-qos', 'k8s-pod')
+           AND NOT EXISTS (SELECT 1 FROM cgroup_names k
+                           WHERE k.capture_id = n.capture_id AND k.kind = 'k8s-container')
+           AND EXISTS (SELECT 1 FROM processes p
+                       WHERE p.capture_id = n.capture_id AND p.cgroup = n.cgroup)
+           -- leaves only: on cgroup v1 a parent may hold processes too, and
+           -- its counters hold its children's
+           AND NOT EXISTS (SELECT 1 FROM processes p
+                           WHERE p.capture_id = n.capture_id
+                             AND substr(p.cgroup, 1, length(n.cgroup) + 1) = n.cgroup || '/'))
+), parts AS (
+    SELECT capture_id, cgroup,
+           sum(CASE component WHEN 'anon' THEN bytes END) AS anon,
+           sum(CASE component WHEN 'shmem' THEN bytes END) AS shmem,
+           sum(CASE component WHEN 'active_file' THEN bytes END) AS page_cache,
+           sum(CASE WHEN component NOT IN ('anon', 'shmem', 'active_file', 'unexplained')
+                    THEN bytes END) AS kernel,
+           sum(CASE component WHEN 'unexplained' THEN bytes END) AS unexplained
+    FROM working_set_breakdown GROUP BY capture_id, cgroup
+), bpf AS (
+    SELECT capture_id, cgroup, count(*) AS maps, sum(memlock_bytes) AS held
+    FROM (SELECT DISTINCT capture_id, cgroup, map_id, memlock_bytes FROM bpf_maps
+          WHERE cgroup IS NOT NULL)
+    GROUP BY capture_id, cgroup
+), charged AS (
+    SELECT l.capture_id, l.cgroup,
+           CASE WHEN c.cgroup_mode = 'v2' AND p.kernel IS NOT NULL
+                THEN min(max(coalesce(b.held, 0), 0), max(p.kernel, 0)) END AS bpf
+    FROM listed l
+    JOIN capture c ON c.capture_id = l.capture_id
+    LEFT JOIN parts p ON p.capture_id = l.capture_id AND p.cgroup = l.cgroup
+    LEFT JOIN bpf b ON b.capture_id = l.capture_id AND b.cgroup = l.cgroup
+)
+SELECT l.capture_id, l.cgroup, l.kind, l.name,
+       CASE WHEN l.kind = 'k8s-container' THEN coalesce(k.qos_class, '?')
+            ELSE l.kind END AS group_name,
+       CASE WHEN l.kind = 'k8s-container'
+            THEN coalesce(k.namespace, '?') || '/' || coalesce(k.pod, 'pod-' || k.pod_uid)
+            ELSE coalesce((SELECT pn.name FROM cgroup_names pn
+                           WHERE pn.capture_id = l.capture_id AND pn.cgroup = g.parent),
+                          '?') END AS subgroup_name,
+       k.namespace, k.pod, k.container, k.qos_class,
+       g.working_set_bytes, g.limit_bytes, h.effective_limit_bytes,
+       h.working_set_pct, h.reclaimable_bytes, h.unreclaimable_bytes,
+       h.unreclaimable_pct,
+       p.anon AS anon_bytes,
+       p.shmem AS shmem_bytes,
+       p.page_cache AS page_cache_bytes,
+       p.kernel - coalesce(ch.bpf, 0) AS kernel_bytes,
+       ch.bpf AS bpf_bytes,
+       p.unexplained AS unexplained_bytes,
+       b.maps AS bpf_maps,
+       b.held AS bpf_held_bytes,
+       g.swap_bytes, g.oom_kill_count,
+       (SELECT count(*) FROM processes pr
+        WHERE pr.capture_id = l.capture_id AND pr.cgroup = l.cgroup) AS processes
+FROM listed l
+JOIN cgroups g ON g.capture_id = l.capture_id AND g.cgroup = l.cgroup
+LEFT JOIN cgroup_headroom h ON h.capture_id = l.capture_id AND h.cgroup = l.cgroup
+LEFT JOIN containers k ON k.capture_id = l.capture_id AND k.cgroup = l.cgroup
+LEFT JOIN parts p ON p.capture_id = l.capture_id AND p.cgroup = l.cgroup
+LEFT JOIN bpf b ON b.capture_id = l.capture_id AND b.cgroup = l.cgroup
+LEFT JOIN charged ch ON ch.capture_id = l.capture_id AND ch.cgroup = l.cgroup;
+
+-- What the node's working set holds outside the listed containers: the
+-- root cgroup's working set less theirs (floored at 0).  On cgroup v2 the
+-- root's working set has no kernel memory (see working-set.md) while the
+-- containers' has: the floor keeps that from going negative.
+CREATE VIEW report_node_rest AS
+SELECT n.capture_id, n.node_working_set_bytes,
+       (SELECT sum(working_set_bytes) FROM report_containers c
+        WHERE c.capture_id = n.capture_id) AS containers_bytes,
+       max(n.node_working_set_bytes - coalesce((SELECT sum(working_set_bytes)
+             FROM report_containers c WHERE c.capture_id = n.capture_id), 0), 0)
+           AS rest_bytes
+FROM node n
+WHERE n.node_working_set_bytes IS NOT NULL;
+
+-- What the memory an OOM kill freed was made of: the report's memory
+-- cgroup stats (memcg OOMs), else its Mem-Info (global OOMs).  The same
+-- rules as `memsnap oom`:
+--   cgroup v2 stats    anon, shmem, file - shmem, kernel (or the sum of its
+--                      parts before 5.18), sock
+--   cgroup v1 6.x      total_rss, total_shmem, total_cache - total_shmem
+--   cgroup v1 < 4.19   rss, shmem, cache - shmem, summed over the lines of
+--                      the hierarchy (each holds its own cgroup's values)
+--   v1 kernel memory   the kmem counter's usage
+--   Mem-Info           active+inactive anon - shmem, active+inactive file,
+--                      slab, kernel stacks and page tables
+--   source             'memcg_stats', 'meminfo' or NULL (the log holds none)
+CREATE VIEW report_oom_made_of AS
+WITH s AS (
+    SELECT capture_id, event, key, sum(value) AS v
+    FROM oom_memcg_stat GROUP BY capture_id, event, key
+), w AS (
+    SELECT capture_id, event,
+           max(CASE key WHEN 'anon' THEN v END) AS anon,
+           max(CASE key WHEN 'file' THEN v END) AS file,
+           max(CASE key WHEN 'shmem' THEN v END) AS shmem,
+           max(CASE key WHEN 'kernel' THEN v END) AS kernel,
+           sum(CASE WHEN key IN ('kernel_stack', 'pagetables', 'sec_pagetables', 'percpu',
+                                 'slab', 'vmalloc') THEN v END) AS kernel_parts,
+           max(CASE key WHEN 'sock' THEN v END) AS sock,
+           max(CASE key WHEN 'total_rss' THEN v END) AS total_rss,
+           max(CASE key WHEN 'total_cache' THEN v END) AS total_cache,
+           max(CASE key WHEN 'total_shmem' THEN v END) AS total_shmem,
+           max(CASE key WHEN 'total_swap' THEN v END) AS total_swap,
+           max(CASE key WHEN 'rss' THEN v END) AS rss,
+           max(CASE key WHEN 'cache' THEN v END) AS cache,
+           max(CASE key WHEN 'swap' THEN v END) AS swap
+    FROM s GROUP BY capture_id, event
+), mi AS (
+    SELECT capture_id, event,
+           sum(CASE WHEN key IN ('active_anon', 'inactive_anon') THEN bytes END) AS anon,
+           sum(CASE WHEN key IN ('active_file', 'inactive_file') THEN bytes END) AS file,
+           max(CASE key WHEN 'shmem' THEN bytes END) AS shmem,
+           sum(CASE WHEN key IN ('slab_reclaimable', 'slab_unreclaimable', 'kernel_stack',
+                                 'pagetables', 'sec_pagetables') THEN bytes END) AS kernel
+    FROM oom_meminfo GROUP BY capture_id, event
+), one AS (
+    SELECT e.capture_id, e.event,
+           CASE WHEN w.event IS NOT NULL THEN 'memcg_stats'
+                WHEN mi.anon IS NOT NULL OR mi.file IS NOT NULL OR mi.kernel IS NOT NULL
+                THEN 'meminfo' END AS source,
+           w.anon AS w_anon, w.file AS w_file, w.shmem AS w_shmem, w.kernel AS w_kernel,
+           w.kernel_parts, w.sock, w.total_rss, w.total_cache, w.total_shmem,
+           w.total_swap, w.rss, w.cache, w.swap, w.event IS NOT NULL AS has_stats,
+           mi.anon AS m_anon, mi.file AS m_file, mi.shmem AS m_shmem, mi.kernel AS m_kernel,
+           (SELECT usage_bytes FROM oom_memcg_counter k WHERE k.capture_id = e.capture_id
+              AND k.event = e.event AND k.counter = 'kmem') AS kmem
+    FROM oom_event e
+    LEFT JOIN w ON w.capture_id = e.capture_id AND w.event = e.event
+    LEFT JOIN mi ON mi.capture_id = e.capture_id AND mi.event = e.event
+), parts AS (
+    SELECT CASE WHEN source = 'meminfo' THEN 'meminfo'
+                WHEN w_anon IS NOT NULL THEN 'v2'
+                WHEN total_rss IS NOT NULL THEN 'v1_total'
+                ELSE 'v1' END AS layout, *
+    FROM one
+)
+SELECT capture_id, event, source,
+       CASE layout WHEN 'v2' THEN w_anon WHEN 'v1_total' THEN total_rss WHEN 'v1' THEN rss
+            ELSE max(m_anon - coalesce(m_shmem, 0), 0) END AS anon_bytes,
+       CASE layout WHEN 'v2' THEN w_shmem WHEN 'v1_total' THEN total_shmem
+            WHEN 'v1' THEN w_shmem ELSE m_shmem END AS shmem_bytes,
+       CASE layout WHEN 'v2' THEN max(w_file - coalesce(w_shmem, 0), 0)
+            WHEN 'v1_total' THEN max(total_cache - coalesce(total_shmem, 0), 0)
+            WHEN 'v1' THEN max(cache - coalesce(w_shmem, 0), 0)
+            ELSE m_file END AS file_bytes,
+       CASE layout WHEN 'v2' THEN coalesce(w_kernel, kernel_parts)
+            WHEN 'meminfo' THEN m_kernel ELSE kmem END AS kernel_bytes,
+       CASE layout WHEN 'v2' THEN sock END AS sock_bytes,
+       CASE layout WHEN 'v1_total' THEN total_swap WHEN 'v1' THEN swap END AS swap_bytes
+FROM parts
+WHERE source IS NOT NULL;
+
+-- What the capture could not read, summarised: one row per source, kind,
+-- file pattern and message.
+--   source    'collect' (manifest.json problems) or 'load' (load_problems)
+--   kind      the collector's kind (absent, vanished, denied, timeout,
+--             too_large, error) or 'load'
+--   normal    1 for absent and vanished: files this kernel lacks and
+--             processes that exited while being read
+--   what      the path with pids as <pid>, fds as <fd> and memory cgroups
+--             as <cgroup> (a cgroup directory itself is <cgroup>)
+--   files     how many
+--   example   the first path (in byte order) and its message
+CREATE VIEW report_problems AS
+WITH cp AS (
+    SELECT p.capture_id, p.kind, p.path, p.error,
+           CASE WHEN p.path GLOB 'proc/[0-9]*/fdinfo/*' THEN 'proc/<pid>/fdinfo/<fd>'
+                WHEN p.path GLOB 'proc/[0-9]*/*'
+                THEN 'proc/<pid>/' || substr(substr(p.path, 6), instr(substr(p.path, 6), '/') + 1)
+                WHEN c.memory_root IS NOT NULL AND (p.path = c.memory_root
+                     OR substr(p.path, 1, length(c.memory_root) + 1) = c.memory_root || '/')
+                THEN CASE WHEN base GLOB 'memory.*' OR base GLOB 'cgroup.*'
+                          THEN '<cgroup>/' || base ELSE '<cgroup>' END
+                ELSE p.path END AS what
+    FROM (SELECT *, replace(path, rtrim(path, replace(path, '/', '')), '') AS base
+          FROM collect_problem) p JOIN capture c ON c.capture_id = p.capture_id
+), lp AS (
+    SELECT p.capture_id, p.path, p.problem,
+           CASE WHEN p.path GLOB 'proc/[0-9]*/fdinfo/*' THEN 'proc/<pid>/fdinfo/<fd>'
+                WHEN p.path GLOB 'proc/[0-9]*/*'
+                THEN 'proc/<pid>/' || substr(substr(p.path, 6), instr(substr(p.path, 6), '/') + 1)
+                WHEN c.memory_root IS NOT NULL
+                     AND substr(p.path, 1, length(c.memory_root) + 1) = c.memory_root || '/'
+                THEN '<cgroup>/' || replace(p.path, rtrim(p.path, replace(p.path, '/', '')), '')
+                ELSE coalesce(p.path, '') END AS what
+    FROM load_problem p JOIN capture c ON c.capture_id = p.capture_id
+)
+SELECT capture_id, 'collect' AS source, kind, kind IN ('absent', 'vanished') AS normal,
+       what, count(*) AS files, min(path) AS example, error AS example_error
+FROM cp GROUP BY capture_id, kind, what, error
+UNION ALL
+SELECT capture_id, 'load', 'load', 0, what, count(*), min(path), problem
+FROM lp GROUP BY capture_id, what;
