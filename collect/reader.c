@@ -371,6 +371,19 @@ int reader_next(struct reader *r, struct item **ret)
 		struct timespec ts;
 		int sig;
 
+		/*
+		 * Signals and the overall deadline first, at every batch: with
+		 * items flowing steadily the ring is never empty, and a check
+		 * only there would never come.  Items already read are still
+		 * drained below.
+		 */
+		sig = r->opts->stop_signal ? *r->opts->stop_signal : 0;
+		now = now_ns(CLOCK_MONOTONIC);
+		if (sig)
+			stop_locked(r, signal_name(sig));
+		else if (r->deadline && now >= r->deadline)
+			stop_locked(r, "timeout");
+
 		if (r->synth_pending) {
 			r->synth_pending = false;
 			r->synth_taken = true;
@@ -379,7 +392,7 @@ int reader_next(struct reader *r, struct item **ret)
 			break;
 		}
 		if (r->count) {
-			/* Take everything there is; give it back in one go. */
+			/* Take what there is (up to TAKE_MAX); give it back at once. */
 			r->batch = MIN(r->count, (unsigned)TAKE_MAX);
 			r->taken = 0;
 			*ret = &r->ring[r->head];
@@ -388,13 +401,6 @@ int reader_next(struct reader *r, struct item **ret)
 		}
 		if (r->finished)
 			break;
-
-		sig = r->opts->stop_signal ? *r->opts->stop_signal : 0;
-		now = now_ns(CLOCK_MONOTONIC);
-		if (sig)
-			stop_locked(r, signal_name(sig));
-		else if (r->deadline && now >= r->deadline)
-			stop_locked(r, "timeout");
 		if (atomic_load(&r->stop)) {
 			/* Drained: leave the live thread to unwind on its own. */
 			if (r->live) {

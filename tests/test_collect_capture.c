@@ -559,6 +559,47 @@ static void test_capture_run_overall_timeout(void **state)
 	free(dir);
 }
 
+/* The overall deadline also ends a run whose items never stop flowing. */
+static void test_capture_run_timeout_while_flowing(void **state)
+{
+	char *dir = fixture_copy("v1");
+	char path[PATH_MAX + 256], from[PATH_MAX + 256];
+	struct capture_opts o;
+	struct capture c;
+	uint64_t t0;
+	size_t i, f;
+
+	(void)state;
+	/* 1,500 cgroups of 20 files: tens of thousands of quick reads. */
+	for (i = 0; i < 1500; i++) {
+		snprintf(path, sizeof(path), "%s/sys/fs/cgroup/memory/system.slice/s%04zu",
+			 dir, i);
+		assert_int_equal(mkdir(path, 0755), 0);
+		for (f = 0; f < cgroup_v1_files_nr; f++) {
+			snprintf(from, sizeof(from), "%s/sys/fs/cgroup/memory/%s", dir,
+				 cgroup_v1_files[f]);
+			snprintf(path, sizeof(path),
+				 "%s/sys/fs/cgroup/memory/system.slice/s%04zu/%s",
+				 dir, i, cgroup_v1_files[f]);
+			link(from, path);
+		}
+	}
+	test_opts(&o, dir);
+	/* A slow compressor keeps the ring full: items never stop coming. */
+	o.compress = COMPRESS_ZSTD;
+	o.level = 19;
+	o.timeout_ms = 40;
+	t0 = ms_now();
+	run_capture(&o, dir, &c);
+	assert_int_equal(c.ret, 0);
+	assert_string_equal(mstr(&c, "interrupted"), "timeout");
+	assert_true(mint(&c, "counts.cgroups") < 1500);
+	assert_true(ms_now() - t0 < 1000);
+	capture_free(&c);
+	rm_rf(dir);
+	free(dir);
+}
+
 static volatile sig_atomic_t got_signal;
 
 static void on_term(int sig)
@@ -901,6 +942,7 @@ int main(void)
 		cmocka_unit_test(test_capture_run_kind_skipped),
 		cmocka_unit_test(test_capture_run_stuck_threads_capped),
 		cmocka_unit_test(test_capture_run_overall_timeout),
+		cmocka_unit_test(test_capture_run_timeout_while_flowing),
 		cmocka_unit_test(test_capture_run_signal_stops),
 		cmocka_unit_test(test_capture_run_denied),
 		cmocka_unit_test(test_capture_run_cmdline),
