@@ -1,3 +1,566 @@
 /* SPDX-License-Identifier: MIT */
+/*
+ * The HTML report: one self-contained page that works offline.  Inline CSS
+ * (reports/report.css), inline SVG charts (svg.c), a little inline script
+ * (reports/report.js: sortable, filterable tables; the page reads the same
+ * without it).  A Content-Security-Policy forbids every load and allows
+ * only this page's own style and script, by hash.
+ *
+ * Markup is written here as literals; every string from the capture goes
+ * through html_text()/html_attr() (htmlw.c), never concatenated raw.
+ */
+#include <inttypes.h>
+#include <string.h>
+
+#include "blobs.h"
+#include "htmlw.h"
 #include "model.h"
-void report_render_html(const struct report *r, struct strbuf *out) { (void)r; (void)out; }
+#include "sha256.h"
+#include "svg.h"
+
+#include "banned.h"
+
+#define S(lit) strbuf_addstr(out, lit)
+
+static void bytes_cell(struct strbuf *out, struct rnum v)
+{
+	char a[32];
+
+	if (v.set)
+		strbuf_addf(out, "<td class=\"n\" data-v=\"%" PRId64 "\">%s</td>", v.v,
+			    report_bytes(v, a, sizeof(a)));
+	else
+		S("<td class=\"n null\" data-v=\"\">?</td>");
+}
+
+static void int_cell(struct strbuf *out, struct rnum v)
+{
+	if (v.set)
+		strbuf_addf(out, "<td class=\"n\" data-v=\"%" PRId64 "\">%" PRId64 "</td>", v.v, v.v);
+	else
+		S("<td class=\"n null\" data-v=\"\">?</td>");
+}
+
+static void pct_cell(struct strbuf *out, struct rreal v)
+{
+	if (v.set)
+		strbuf_addf(out, "<td class=\"n\" data-v=\"%.1f\">%.1f%%</td>", v.v, v.v);
+	else
+		S("<td class=\"n null\" data-v=\"\">-</td>");
+}
+
+static void text_cell(struct strbuf *out, const char *s)
+{
+	S("<td>");
+	if (s)
+		html_textz(out, s);
+	else
+		S("<span class=\"null\">-</span>");
+	S("</td>");
+}
+
+/* 'text' as one shell word. */
+static void shell_quote(struct strbuf *sb, const char *s)
+{
+	strbuf_addch(sb, '\'');
+	for (; s && *s; s++) {
+		if (*s == '\'')
+			strbuf_addstr(sb, "'\\''");
+		else
+			strbuf_addch(sb, *s);
+	}
+	strbuf_addch(sb, '\'');
+}
+
+/* The fold-out under a figure or table: the SQL that produced it. */
+static void sql_details(struct strbuf *out, const struct report *r, const char *sql)
+{
+	struct strbuf cmd = STRBUF_INIT;
+
+	S("<details class=\"sql\"><summary>SQL</summary><pre><code>");
+	html_textz(out, sql);
+	S("</code></pre><p>Run it: <code class=\"cmd\">");
+	strbuf_addstr(&cmd, "memsnap sql ");
+	shell_quote(&cmd, r->source);
+	strbuf_addch(&cmd, ' ');
+	shell_quote(&cmd, sql);
+	html_text(out, cmd.buf, cmd.len);
+	S("</code></p></details>");
+	strbuf_release(&cmd);
+}
+
+static void query_details(struct strbuf *out, const struct report *r,
+			  const struct report_capture *c, enum report_query_id q)
+{
+	sql_details(out, r, c->queries[q].sql);
+}
+
+static void id(struct strbuf *out, const struct report_capture *c, const char *what)
+{
+	strbuf_addf(out, "c%" PRId64 "-%s", c->capture_id, what);
+}
+
+static void section_open(struct strbuf *out, const struct report_capture *c, const char *what,
+			 const char *title)
+{
+	S("<section id=\"");
+	id(out, c, what);
+	S("\"><h2>");
+	S(title);
+	S("</h2>");
+}
+
+static void legend(struct strbuf *out)
+{
+	size_t i;
+
+	S("<ul class=\"legend\">");
+	for (i = 0; i < ARRAY_SIZE(svg_parts); i++)
+		strbuf_addf(out, "<li><svg viewBox=\"0 0 10 10\" aria-hidden=\"true\"><rect "
+			    "width=\"10\" height=\"10\" class=\"%s\"/></svg>%s</li>",
+			    svg_parts[i].cls, svg_parts[i].label);
+	S("<li><svg viewBox=\"0 0 10 10\" aria-hidden=\"true\"><rect width=\"10\" height=\"10\" "
+	  "class=\"p-rest\"/></svg>rest of the node</li></ul>");
+}
+
+/* ---- sections -------------------------------------------------------------- */
+
+static void pct(struct strbuf *out, struct rnum part, struct rnum whole)
+{
+	if (part.set && whole.set && whole.v > 0)
+		strbuf_addf(out, " <span class=\"dim\">(%.0f%%)</span>",
+			    100.0 * (double)part.v / (double)whole.v);
+}
+
+static void psi(struct strbuf *out, struct rreal v)
+{
+	if (v.set)
+		strbuf_addf(out, "%.2f%%", v.v);
+	else
+		S("?");
+}
+
+static void node(struct strbuf *out, const struct report *r, const struct report_capture *c)
+{
+	const struct report_node *n = &c->node;
+	char a[32], b[32], d[32];
+
+	section_open(out, c, "node", "Node");
+	S("<dl class=\"kv\"><dt>Memory</dt><dd>");
+	strbuf_addf(out, "<b>%s</b> total, %s available", report_bytes(n->mem_total, a, sizeof(a)),
+		    report_bytes(n->mem_available, b, sizeof(b)));
+	pct(out, n->mem_available, n->mem_total);
+	strbuf_addf(out, ", %s free; swap %s used of %s</dd>", report_bytes(n->mem_free, a, sizeof(a)),
+		    report_bytes(n->swap_used, b, sizeof(b)), report_bytes(n->swap_total, d, sizeof(d)));
+	strbuf_addf(out, "<dt>Working set</dt><dd><b>%s</b>", report_bytes(n->working_set, a,
+									    sizeof(a)));
+	pct(out, n->working_set, n->mem_total);
+	strbuf_addf(out, "; kubelet <code>memory.available</code> %s",
+		    report_bytes(n->kubelet_available, a, sizeof(a)));
+	pct(out, n->kubelet_available, n->mem_total);
+	S("</dd><dt>Pressure</dt><dd>PSI memory some ");
+	psi(out, n->psi_some_avg10);
+	S(", full ");
+	psi(out, n->psi_full_avg10);
+	S(" (avg10); some ");
+	psi(out, n->psi_some_avg60);
+	S(", full ");
+	psi(out, n->psi_full_avg60);
+	strbuf_addf(out, " (avg60); BPF maps %s</dd></dl>", report_bytes(n->bpf_maps, a, sizeof(a)));
+	query_details(out, r, c, RQ_NODE);
+
+	S("<figure><figcaption>Where the node's working set goes: ");
+	S(c->kubernetes ? "QoS class \xe2\x86\x92 pod \xe2\x86\x92 container \xe2\x86\x92 component"
+			: "kind \xe2\x86\x92 parent cgroup \xe2\x86\x92 cgroup \xe2\x86\x92 component");
+	S(". Areas are bytes; hover for the numbers.</figcaption>");
+	svg_treemap(out, c);
+	legend(out);
+	query_details(out, r, c, RQ_CONTAINERS);
+	query_details(out, r, c, RQ_NODE_REST);
+	S("</figure></section>");
+}
+
+static void containers(struct strbuf *out, const struct report *r, const struct report_capture *c)
+{
+	size_t i;
+
+	section_open(out, c, "containers", "Containers");
+	strbuf_addf(out, "<p>%zu %s, ranked by working set (what <code>kubectl top</code> and "
+		    "cAdvisor show), each split into the parts the kernel can and cannot take "
+		    "back.</p>", c->ncontainers,
+		    c->kubernetes ? "Kubernetes containers" : "cgroups holding processes");
+	S("<figure><figcaption>Working set against the limit (the line); without a limit, against "
+	  "the node's memory");
+	if (c->ncontainers > SVG_MAX_BARS)
+		strbuf_addf(out, "; the %d largest of %zu", SVG_MAX_BARS, c->ncontainers);
+	S(".</figcaption>");
+	svg_container_bars(out, c);
+	legend(out);
+	query_details(out, r, c, RQ_CONTAINERS);
+	S("</figure>");
+	S("<div class=\"scroll\"><table class=\"data\"><thead><tr><th>Name</th><th>Group</th><th class=\"n\">Working "
+	  "set</th><th class=\"n\">Limit</th><th class=\"n\">Use</th><th class=\"n\">anon</th>"
+	  "<th class=\"n\">shmem</th><th class=\"n\">page cache</th><th class=\"n\">kernel</th>"
+	  "<th class=\"n\">BPF</th><th class=\"n\">unexplained</th><th class=\"n\">"
+	  "reclaimable</th><th class=\"n\">OOM kills</th></tr></thead><tbody>");
+	for (i = 0; i < c->ncontainers; i++) {
+		const struct report_container *k = &c->containers[i];
+
+		S("<tr><td><span class=\"cname\" title=\"");
+		html_attrz(out, k->cgroup);
+		S("\">");
+		html_textz(out, k->name);
+		S("</span></td>");
+		text_cell(out, k->group);
+		bytes_cell(out, k->working_set);
+		bytes_cell(out, k->effective_limit);
+		pct_cell(out, k->working_set_pct);
+		bytes_cell(out, k->anon);
+		bytes_cell(out, k->shmem);
+		bytes_cell(out, k->page_cache);
+		bytes_cell(out, k->kernel);
+		bytes_cell(out, k->bpf);
+		bytes_cell(out, k->unexplained);
+		bytes_cell(out, k->reclaimable);
+		int_cell(out, k->oom_kill_count);
+		S("</tr>");
+	}
+	S("</tbody></table></div>");
+	if (c->node.rest.set) {
+		char a[32];
+
+		strbuf_addf(out, "<p class=\"note\">The rest of the node's working set (system "
+			    "services, the kernel's own): %s.</p>",
+			    report_bytes(c->node.rest, a, sizeof(a)));
+	}
+	S("</section>");
+}
+
+static void findings(struct strbuf *out, const struct report *r, const struct report_capture *c)
+{
+	size_t i;
+
+	section_open(out, c, "findings", "Findings");
+	if (!c->nfindings)
+		S("<p>Nothing stands out.</p>");
+	S("<ol class=\"findings\">");
+	for (i = 0; i < c->nfindings; i++) {
+		const struct report_finding *f = &c->findings[i];
+
+		S("<li class=\"finding sev-");
+		html_attrz(out, f->severity);
+		S("\"><p class=\"ftitle\"><span class=\"sev\">");
+		html_textz(out, f->severity);
+		S("</span> ");
+		html_textz(out, f->title);
+		S(" <code class=\"code\">");
+		html_textz(out, f->code);
+		S("</code></p><p class=\"evidence\">");
+		html_textz(out, f->evidence);
+		S("</p>");
+		if (f->query)
+			sql_details(out, r, f->query);
+		S("</li>");
+	}
+	S("</ol>");
+	query_details(out, r, c, RQ_FINDINGS);
+	S("</section>");
+}
+
+static void ooms(struct strbuf *out, const struct report *r, const struct report_capture *c)
+{
+	size_t i;
+	char a[32];
+
+	section_open(out, c, "oom", "OOM kills");
+	strbuf_addf(out, "<p>%zu in the captured kernel log.</p>", c->nooms);
+	if (c->nooms) {
+		S("<figure><figcaption>When, up to the capture (kernel time, shown as UTC from the "
+		  "capture's clock)</figcaption>");
+		svg_oom_timeline(out, c);
+		query_details(out, r, c, RQ_OOM);
+		S("</figure>");
+	}
+	S("<div class=\"scroll\"><table class=\"data\"><thead><tr><th>When</th><th>Killed</th><th class=\"n\">pid</th>"
+	  "<th>Where</th><th>Why</th><th class=\"n\">cgroup usage</th><th class=\"n\">limit</th>"
+	  "<th>Made of</th><th class=\"n\">victim anon-rss</th></tr></thead><tbody>");
+	for (i = 0; i < c->nooms; i++) {
+		const struct report_oom *k = &c->ooms[i];
+
+		S("<tr>");
+		if (k->kernel_time.set)
+			strbuf_addf(out, "<td data-v=\"%.6f\">", k->kernel_time.v);
+		else
+			S("<td data-v=\"\">");
+		html_textz(out, k->wall_time ? k->wall_time : "?");
+		S("</td>");
+		text_cell(out, k->killed_comm);
+		int_cell(out, k->killed_pid);
+		S("<td>");
+		if (k->pod) {
+			html_textz(out, k->namespace_);
+			S("/");
+			html_textz(out, k->pod);
+			if (k->container) {
+				S("/");
+				html_textz(out, k->container);
+			}
+			S("<br>");
+		}
+		S("<span class=\"path\">");
+		html_textz(out, k->task_memcg ? k->task_memcg : k->oom_memcg);
+		S("</span></td><td>");
+		S(k->oom_memcg && strcmp(k->oom_memcg, "/") ? "the cgroup hit its limit" :
+		  "the node ran out of memory");
+		if (k->constraint) {
+			S(" <span class=\"dim\">");
+			html_textz(out, k->constraint);
+			S("</span>");
+		}
+		if (!k->complete)
+			S(" <span class=\"warn\">(partial report)</span>");
+		S("</td>");
+		bytes_cell(out, k->memcg_usage);
+		bytes_cell(out, k->memcg_limit);
+		S("<td>");
+		if (k->made_of_source) {
+			strbuf_addf(out, "anon %s", report_bytes(k->m_anon, a, sizeof(a)));
+			strbuf_addf(out, ", shmem %s", report_bytes(k->m_shmem, a, sizeof(a)));
+			strbuf_addf(out, ", page cache %s", report_bytes(k->m_file, a, sizeof(a)));
+			strbuf_addf(out, ", kernel %s", report_bytes(k->m_kernel, a, sizeof(a)));
+			if (k->m_sock.set)
+				strbuf_addf(out, ", sock %s", report_bytes(k->m_sock, a, sizeof(a)));
+			if (k->m_swap.set)
+				strbuf_addf(out, ", swap %s", report_bytes(k->m_swap, a, sizeof(a)));
+		} else {
+			S("<span class=\"null\">not in the log</span>");
+		}
+		S("</td>");
+		bytes_cell(out, k->anon_rss);
+		S("</tr>");
+	}
+	S("</tbody></table></div>");
+	if (!c->nooms)
+		query_details(out, r, c, RQ_OOM);
+	S("</section>");
+}
+
+static void processes(struct strbuf *out, const struct report *r, const struct report_capture *c)
+{
+	size_t i;
+
+	section_open(out, c, "processes", "Top processes");
+	strbuf_addf(out, "<p>The %zu largest by PSS (shared pages divided among the processes "
+		    "mapping them; RSS when PSS is unknown).</p>", c->nprocesses);
+	S("<div class=\"scroll\"><table class=\"data\"><thead><tr><th class=\"n\">pid</th><th>Name</th><th>Cgroup</th>"
+	  "<th class=\"n\">PSS</th><th class=\"n\">RSS</th><th class=\"n\">PSS anon</th>"
+	  "<th class=\"n\">PSS file</th><th class=\"n\">PSS shmem</th><th class=\"n\">swap</th>"
+	  "<th class=\"n\">share</th></tr></thead><tbody>");
+	for (i = 0; i < c->nprocesses; i++) {
+		const struct report_process *p = &c->processes[i];
+		struct rnum pid = { p->pid, true };
+
+		S("<tr>");
+		int_cell(out, pid);
+		text_cell(out, p->comm);
+		text_cell(out, p->cgroup_name ? p->cgroup_name : p->cgroup);
+		bytes_cell(out, p->pss);
+		bytes_cell(out, p->rss);
+		bytes_cell(out, p->pss_anon);
+		bytes_cell(out, p->pss_file);
+		bytes_cell(out, p->pss_shmem);
+		bytes_cell(out, p->swap);
+		pct_cell(out, p->share_pct);
+		S("</tr>");
+	}
+	S("</tbody></table></div>");
+	query_details(out, r, c, RQ_PROCESSES);
+	S("</section>");
+}
+
+static void bpf(struct strbuf *out, const struct report *r, const struct report_capture *c)
+{
+	size_t i;
+
+	section_open(out, c, "bpf", "BPF maps");
+	if (c->cgroup_mode && !strcmp(c->cgroup_mode, "v2"))
+		S("<p>On cgroup v2 (Linux 5.11+) a map is charged to the memory cgroup of the "
+		  "process that created it, as kernel memory: the containers above show it as their "
+		  "BPF part.");
+	else
+		S("<p>On cgroup v1 BPF map memory is charged to no cgroup: it counts against the "
+		  "node, not against any container's limit.");
+	S(" <code>memlock</code> is the kernel's estimate from the map's size before Linux "
+	  "6.4.</p>");
+	S("<h3>By owner</h3><div class=\"scroll\"><table class=\"data\"><thead><tr><th class=\"n\">pid</th><th>Process"
+	  "</th><th>Cgroup</th><th class=\"n\">maps</th><th class=\"n\">memlock</th></tr></thead>"
+	  "<tbody>");
+	for (i = 0; i < c->nbpf_owners; i++) {
+		const struct report_bpf_owner *b = &c->bpf_owners[i];
+
+		S("<tr>");
+		int_cell(out, b->pid);
+		text_cell(out, b->pid.set ? b->comm : "(no process: pinned or used by programs)");
+		text_cell(out, b->cgroup_name ? b->cgroup_name : b->cgroup);
+		strbuf_addf(out, "<td class=\"n\" data-v=\"%" PRId64 "\">%" PRId64 "</td>", b->maps,
+			    b->maps);
+		bytes_cell(out, b->memlock);
+		S("</tr>");
+	}
+	S("</tbody></table></div>");
+	query_details(out, r, c, RQ_BPF_OWNERS);
+	S("<h3>Maps</h3><div class=\"scroll\"><table class=\"data\"><thead><tr><th class=\"n\">id</th><th>Name</th>"
+	  "<th>Type</th><th class=\"n\">max entries</th><th class=\"n\">memlock</th><th>Held by"
+	  "</th></tr></thead><tbody>");
+	for (i = 0; i < c->nbpf_maps; i++) {
+		const struct report_bpf_map *m = &c->bpf_maps[i];
+		struct rnum mid = { m->map_id, true };
+
+		S("<tr>");
+		int_cell(out, mid);
+		text_cell(out, m->name);
+		text_cell(out, m->type);
+		int_cell(out, m->max_entries);
+		bytes_cell(out, m->memlock);
+		text_cell(out, m->holders);
+		S("</tr>");
+	}
+	S("</tbody></table></div>");
+	query_details(out, r, c, RQ_BPF_MAPS);
+	S("</section>");
+}
+
+static void problems(struct strbuf *out, const struct report *r, const struct report_capture *c)
+{
+	size_t i;
+
+	section_open(out, c, "problems", "What the capture could not read");
+	strbuf_addf(out, "<p>%" PRId64 " file%s not read or not parsed. <i>absent</i> (files this "
+		    "kernel does not have) and <i>vanished</i> (processes that exited while being "
+		    "read) are normal.</p>", c->problem_files, c->problem_files == 1 ? "" : "s");
+	S("<div class=\"scroll\"><table class=\"data\"><thead><tr><th>Kind</th><th>What</th><th class=\"n\">files</th>"
+	  "<th>Why</th><th>First</th></tr></thead><tbody>");
+	for (i = 0; i < c->nproblems; i++) {
+		const struct report_problem *p = &c->problems[i];
+		struct rnum files = { p->files, true };
+
+		S(p->normal ? "<tr class=\"normal\">" : "<tr class=\"problem\">");
+		text_cell(out, p->kind);
+		S("<td><code>");
+		html_textz(out, p->what);
+		S("</code></td>");
+		int_cell(out, files);
+		text_cell(out, p->error);
+		S("<td><code class=\"path\">");
+		html_textz(out, p->example);
+		S("</code></td></tr>");
+	}
+	S("</tbody></table></div>");
+	query_details(out, r, c, RQ_PROBLEMS);
+	S("</section>");
+}
+
+/* ---- the page ---------------------------------------------------------------- */
+
+static void capture_header(struct strbuf *out, const struct report *r,
+			   const struct report_capture *c)
+{
+	S("<header class=\"capture-head\"><h1>");
+	html_textz(out, c->hostname ? c->hostname : "?");
+	S("</h1><p class=\"meta\">captured <time>");
+	html_textz(out, c->started_at);
+	S("</time> \xc2\xb7 kernel ");
+	html_textz(out, c->kernel_release);
+	S(" \xc2\xb7 cgroup ");
+	html_textz(out, c->cgroup_mode);
+	S(" \xc2\xb7 <code>");
+	html_textz(out, c->name);
+	strbuf_addf(out, "</code> \xc2\xb7 capture_id %" PRId64, c->capture_id);
+	S(" \xc2\xb7 collector ");
+	html_textz(out, c->collector_version);
+	S("</p>");
+	if (!c->complete) {
+		S("<p class=\"warn\">Incomplete capture: the collector stopped early (");
+		html_textz(out, c->interrupted ? c->interrupted : "reason unknown");
+		S("); numbers may be missing.</p>");
+	}
+	S("<nav aria-label=\"Sections\"><ul>");
+	{
+		static const char *const secs[][2] = {
+			{ "node", "Node" }, { "containers", "Containers" },
+			{ "findings", "Findings" }, { "oom", "OOM kills" },
+			{ "processes", "Processes" }, { "bpf", "BPF maps" },
+			{ "problems", "Could not read" },
+		};
+		size_t i;
+
+		for (i = 0; i < ARRAY_SIZE(secs); i++) {
+			S("<li><a href=\"#");
+			id(out, c, secs[i][0]);
+			S("\">");
+			S(secs[i][1]);
+			if (!strcmp(secs[i][0], "findings"))
+				strbuf_addf(out, " <span class=\"count\">%zu</span>", c->nfindings);
+			else if (!strcmp(secs[i][0], "oom"))
+				strbuf_addf(out, " <span class=\"count\">%zu</span>", c->nooms);
+			S("</a></li>");
+		}
+	}
+	S("</ul></nav>");
+	query_details(out, r, c, RQ_CAPTURE);
+	S("</header>");
+}
+
+void report_render_html(const struct report *r, struct strbuf *out)
+{
+	const char *css = memsnap_report_css, *js = memsnap_report_js;
+	size_t css_len = (size_t)(memsnap_report_css_end - memsnap_report_css);
+	size_t js_len = (size_t)(memsnap_report_js_end - memsnap_report_js);
+	size_t i;
+
+	S("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
+	/* nothing from anywhere: no fetch, image, font, frame or form target;
+	 * only this page's own <style> and <script>, by their hashes */
+	S("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+	  "style-src ");
+	csp_hash(out, css, css_len);
+	S("; script-src ");
+	csp_hash(out, js, js_len);
+	S("; img-src 'none'; font-src 'none'; connect-src 'none'; base-uri 'none'; "
+	  "form-action 'none'\">\n");
+	S("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+	  "<meta name=\"color-scheme\" content=\"light dark\">\n<meta name=\"referrer\" "
+	  "content=\"no-referrer\">\n<meta name=\"generator\" content=\"memsnap ");
+	html_textz(out, r->version);
+	S("\">\n<title>memsnap report: ");
+	for (i = 0; i < r->ncaptures; i++) {
+		if (i)
+			S(", ");
+		html_textz(out, r->captures[i].hostname ? r->captures[i].hostname : "?");
+	}
+	S("</title>\n<style>");
+	strbuf_add(out, css, css_len);
+	S("</style>\n</head>\n<body>\n<main>\n");
+	for (i = 0; i < r->ncaptures; i++) {
+		const struct report_capture *c = &r->captures[i];
+
+		strbuf_addf(out, "<article class=\"capture\" id=\"c%" PRId64 "\">\n", c->capture_id);
+		capture_header(out, r, c);
+		node(out, r, c);
+		containers(out, r, c);
+		findings(out, r, c);
+		ooms(out, r, c);
+		processes(out, r, c);
+		bpf(out, r, c);
+		problems(out, r, c);
+		S("</article>\n");
+	}
+	S("</main>\n<footer><p>memsnap ");
+	html_textz(out, r->version);
+	S(" report of <code>");
+	html_textz(out, r->source);
+	S("</code>. Every figure and table shows the SQL behind it: <code>memsnap sql</code> "
+	  "runs it on the same capture or database.</p></footer>\n<script>");
+	strbuf_add(out, js, js_len);
+	S("</script>\n</body>\n</html>\n");
+}

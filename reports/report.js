@@ -1,0 +1,73 @@
+// memsnap report: sortable, filterable tables.  Built into bin/memsnap and
+// inlined into every HTML report; the page reads the same without it.
+(function () {
+  "use strict";
+  function key(cell) {
+    var v = cell.getAttribute("data-v");
+    if (v !== null) {
+      return v === "" ? null : parseFloat(v);
+    }
+    return cell.textContent.trim().toLowerCase();
+  }
+  function compare(a, b) {
+    if (a === b) return 0;
+    if (a === null) return 1;
+    if (b === null) return -1;
+    if (typeof a === "number" && typeof b === "number") return a - b;
+    return String(a) < String(b) ? -1 : 1;
+  }
+  function sortBy(table, col, th) {
+    var body = table.tBodies[0];
+    var dir = th.getAttribute("aria-sort") === "descending" ? "ascending" : "descending";
+    var rows = Array.prototype.slice.call(body.rows);
+    var indexed = rows.map(function (row, i) { return [key(row.cells[col]), i, row]; });
+    indexed.sort(function (x, y) {
+      var c = compare(x[0], y[0]);
+      if (x[0] !== null && y[0] !== null && dir === "descending") c = -c;
+      return c || x[1] - y[1];
+    });
+    Array.prototype.forEach.call(table.tHead.rows[0].cells, function (h) {
+      h.removeAttribute("aria-sort");
+    });
+    th.setAttribute("aria-sort", dir);
+    indexed.forEach(function (x) { body.appendChild(x[2]); });
+  }
+  function filter(table, text) {
+    var words = text.toLowerCase().split(/\s+/).filter(Boolean);
+    Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
+      var t = row.textContent.toLowerCase();
+      row.hidden = !words.every(function (w) { return t.indexOf(w) >= 0; });
+    });
+  }
+  Array.prototype.forEach.call(document.querySelectorAll("table.data"), function (table) {
+    if (!table.tHead || !table.tBodies.length) return;
+    Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th, col) {
+      var b = document.createElement("button");
+      b.type = "button";
+      b.textContent = th.textContent;
+      b.title = "sort";
+      th.textContent = "";
+      th.appendChild(b);
+      b.addEventListener("click", function () { sortBy(table, col, th); });
+    });
+    if (table.tBodies[0].rows.length > 5) {
+      var input = document.createElement("input");
+      input.type = "search";
+      input.className = "filter";
+      input.placeholder = "filter rows";
+      input.setAttribute("aria-label", "filter the rows of the table below");
+      input.addEventListener("input", function () { filter(table, input.value); });
+      table.parentNode.insertBefore(input, table);
+    }
+  });
+  window.addEventListener("beforeprint", function () {
+    Array.prototype.forEach.call(document.querySelectorAll("details"), function (d) {
+      d.setAttribute("data-was-open", d.open ? "1" : "0");
+      d.open = true;
+    });
+  });
+  window.addEventListener("afterprint", function () {
+    Array.prototype.forEach.call(document.querySelectorAll("details[data-was-open]"),
+      function (d) { d.open = d.getAttribute("data-was-open") === "1"; });
+  });
+})();

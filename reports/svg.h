@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef MEMSNAP_REPORT_SVG_H
+#define MEMSNAP_REPORT_SVG_H
+/*
+ * The HTML report's charts, drawn here as inline SVG (no library, no
+ * script): every label and tooltip goes through html_text(); colours are
+ * CSS classes of report.css (p-anon, p-shmem, ...), so light, dark and
+ * print styles apply to them.  Coordinates are printed with one decimal:
+ * the same model gives the same bytes.
+ */
+#include "model.h"
+
+/* Containers shown at most in the bar chart (the table lists them all). */
+#define SVG_MAX_BARS 30
+
+/* The node's working set: group (QoS class or kind) -> pod or parent ->
+ * container -> its parts, and the rest of the node. */
+void svg_treemap(struct strbuf *out, const struct report_capture *c);
+/* One stacked bar per container against its limit. */
+void svg_container_bars(struct strbuf *out, const struct report_capture *c);
+/* The OOM kills on a time axis that ends at the capture. */
+void svg_oom_timeline(struct strbuf *out, const struct report_capture *c);
+
+/* The component classes and labels, shared with the legend. */
+struct svg_part {
+	const char *cls, *label;
+};
+extern const struct svg_part svg_parts[6];
+
+#endif

@@ -1,0 +1,290 @@
+#!/usr/bin/env node
+// Open a memsnap HTML report in a real browser (Debian's chromium, headless)
+// and check it as a reader would: it renders, the sections and SVG charts
+// are there, tables sort when a header is clicked and filter when typed in,
+// no script error or CSP violation is logged, no network request is made,
+// hostile names show as text.  Screenshots (light, dark), a PDF (print) and
+// the page without JavaScript go to the artefacts folder.
+//
+// No npm dependency: it speaks the DevTools protocol over a pipe
+// (--remote-debugging-pipe: JSON messages, NUL-terminated, on fds 3 and 4),
+// with Node's standard library only.
+//
+// usage: check-report.js REPORT.html ARTIFACT_PREFIX [--hostile] [--oom]
+"use strict";
+const { spawn } = require("child_process");
+const fs = require("fs");
+const os = require("os");
+const path = require("path");
+
+const args = process.argv.slice(2);
+if (args.length < 2) {
+  console.error("usage: check-report.js REPORT.html ARTIFACT_PREFIX [--hostile] [--oom]");
+  process.exit(2);
+}
+const file = path.resolve(args[0]);
+const prefix = args[1];
+const hostile = args.includes("--hostile");
+const expectOom = args.includes("--oom");
+const chromium = process.env.CHROMIUM || "/usr/bin/chromium";
+const url = "file://" + file;
+
+let fails = 0;
+function ok(cond, what) {
+  if (cond) {
+    console.log("ok " + what);
+  } else {
+    console.log("FAIL: " + what);
+    fails++;
+  }
+}
+
+const userDir = fs.mkdtempSync(path.join(os.tmpdir(), "memsnap-chromium-"));
+const browser = spawn(chromium, [
+  "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+  "--disable-extensions", "--mute-audio", "--hide-scrollbars",
+  "--user-data-dir=" + userDir, "--remote-debugging-pipe", "about:blank",
+], { stdio: ["ignore", "ignore", "pipe", "pipe", "pipe"] });
+let stderr = "";
+browser.stderr.on("data", (d) => { stderr += d; });
+
+const toBrowser = browser.stdio[3];
+const fromBrowser = browser.stdio[4];
+let nextId = 1;
+const pending = new Map();
+const events = [];
+const waiters = [];
+let buf = Buffer.alloc(0);
+
+fromBrowser.on("data", (chunk) => {
+  buf = Buffer.concat([buf, chunk]);
+  let nul;
+  while ((nul = buf.indexOf(0)) >= 0) {
+    const msg = JSON.parse(buf.subarray(0, nul).toString("utf8"));
+    buf = buf.subarray(nul + 1);
+    if (msg.id && pending.has(msg.id)) {
+      const { resolve, reject, method } = pending.get(msg.id);
+      pending.delete(msg.id);
+      if (msg.error) reject(new Error(method + ": " + JSON.stringify(msg.error)));
+      else resolve(msg.result);
+    } else if (msg.method) {
+      events.push(msg);
+      for (let i = waiters.length - 1; i >= 0; i--) {
+        if (waiters[i].method === msg.method) {
+          waiters[i].resolve(msg);
+          waiters.splice(i, 1);
+        }
+      }
+    }
+  }
+});
+
+function send(method, params, sessionId) {
+  const id = nextId++;
+  const msg = { id, method, params: params || {} };
+  if (sessionId) msg.sessionId = sessionId;
+  toBrowser.write(JSON.stringify(msg) + "\0");
+  return new Promise((resolve, reject) => pending.set(id, { resolve, reject, method }));
+}
+
+function waitFor(method, ms) {
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error("timeout waiting for " + method)), ms);
+    waiters.push({ method, resolve: (m) => { clearTimeout(t); resolve(m); } });
+  });
+}
+
+async function main() {
+  const { targetId } = await send("Target.createTarget", { url: "about:blank" });
+  const { sessionId: s } = await send("Target.attachToTarget", { targetId, flatten: true });
+  const page = (method, params) => send(method, params, s);
+  const evaluate = async (expr) => {
+    const r = await page("Runtime.evaluate", { expression: expr, returnByValue: true,
+                                                awaitPromise: true });
+    if (r.exceptionDetails) throw new Error("evaluate: " + JSON.stringify(r.exceptionDetails));
+    return r.result.value;
+  };
+  await page("Page.enable");
+  await page("Runtime.enable");
+  await page("Log.enable");
+  await page("Network.enable");
+  await page("Emulation.setDeviceMetricsOverride",
+             { width: 1280, height: 900, deviceScaleFactor: 1, mobile: false });
+
+  const loaded = waitFor("Page.loadEventFired", 30000);
+  await page("Page.navigate", { url });
+  await loaded;
+
+  // -- what is on the page
+  const facts = await evaluate(`(() => {
+    const q = (s) => document.querySelectorAll(s).length;
+    return {
+      title: document.title,
+      sections: Array.from(document.querySelectorAll("section[id]")).map((e) => e.id.replace(/^c\\d+-/, "")),
+      treemap: q("svg.treemap rect"), bars: q("svg.bars rect"), timeline: q("svg.timeline circle.kill"),
+      details: q("details.sql"), tables: q("table.data"), buttons: q("table.data th button"),
+      filters: q("input.filter"), scripts: q("script"),
+      handlers: q("[onload],[onerror],[onclick],[onmouseover],iframe,object,embed,img,link,base,form"),
+      text: document.body.innerText,
+      height: Math.ceil(document.documentElement.scrollHeight),
+      csp: (document.querySelector("meta[http-equiv='Content-Security-Policy']") || {}).content || "",
+    };
+  })()`);
+  const want = ["node", "containers", "findings", "oom", "processes", "bpf", "problems"];
+  ok(want.every((w) => facts.sections.includes(w)), "sections: " + facts.sections.join(", "));
+  ok(facts.treemap > 0, "treemap drawn (" + facts.treemap + " rects)");
+  ok(facts.bars > 0, "container bars drawn (" + facts.bars + " rects)");
+  ok(!expectOom || facts.timeline > 0, "OOM timeline: " + facts.timeline + " kills");
+  ok(facts.details >= 8, "SQL fold-outs: " + facts.details);
+  ok(facts.tables >= 5 && facts.buttons > 0, facts.tables + " tables, sortable headers: " + facts.buttons);
+  ok(facts.scripts === 1, "exactly one script element (ours): " + facts.scripts);
+  ok(facts.handlers === 0, "no event handler attributes, frames, images, links or forms");
+  ok(/default-src 'none'/.test(facts.csp) && /script-src 'sha256-/.test(facts.csp),
+     "Content-Security-Policy forbids remote loads, allows our script by hash");
+
+  // -- a fold-out opens
+  const sqlShown = await evaluate(`(() => { const d = document.querySelector("details.sql");
+    d.open = true; return d.querySelector("pre").getBoundingClientRect().height > 0 &&
+    /SELECT/.test(d.textContent); })()`);
+  ok(sqlShown, "a SQL fold-out opens and shows its query");
+
+  // -- sorting by clicking a header, with real mouse events
+  const sortable = await evaluate(`(() => {
+    const t = document.querySelector("section[id$='-containers'] table.data");
+    const ths = Array.from(t.tHead.rows[0].cells);
+    const col = ths.findIndex((th) => /Working set/.test(th.textContent));
+    const b = ths[col].querySelector("button").getBoundingClientRect();
+    window.scrollTo(0, 0);
+    const r = ths[col].querySelector("button").getBoundingClientRect();
+    return { col, x: r.left + r.width / 2, y: r.top + r.height / 2, rows: t.tBodies[0].rows.length };
+  })()`);
+  ok(sortable.col >= 0, "the containers table has a Working set column");
+  async function click(x, y) {
+    await page("Input.dispatchMouseEvent", { type: "mousePressed", x, y, button: "left", clickCount: 1 });
+    await page("Input.dispatchMouseEvent", { type: "mouseReleased", x, y, button: "left", clickCount: 1 });
+  }
+  const order = () => evaluate(`(() => {
+    const t = document.querySelector("section[id$='-containers'] table.data");
+    return Array.from(t.tBodies[0].rows).map((r) => r.cells[${sortable.col}].getAttribute("data-v"))
+      .map((v) => v === "" ? null : parseFloat(v)); })()`);
+  // scroll the header into view, then click where it is
+  const pos = await evaluate(`(() => {
+    const t = document.querySelector("section[id$='-containers'] table.data");
+    const b = t.tHead.rows[0].cells[${sortable.col}].querySelector("button");
+    b.scrollIntoView({ block: "center" });
+    const r = b.getBoundingClientRect();
+    return { x: r.left + r.width / 2, y: r.top + r.height / 2 };
+  })()`);
+  await click(pos.x, pos.y);
+  const desc = await order();
+  await click(pos.x, pos.y);
+  const asc = await order();
+  const sorted = (a, dir) => a.filter((v) => v !== null).every((v, i, x) => i === 0 || dir * (v - x[i - 1]) >= 0);
+  ok(desc.length < 2 || sorted(desc, -1), "first click sorts descending: " + desc.join(" "));
+  ok(asc.length < 2 || sorted(asc, 1), "second click sorts ascending: " + asc.join(" "));
+  const ariaSort = await evaluate(`document.querySelector("section[id$='-containers'] th[aria-sort]").getAttribute("aria-sort")`);
+  ok(ariaSort === "ascending", "aria-sort says so: " + ariaSort);
+
+  // -- filtering a table with more than 5 rows
+  if (facts.filters > 0) {
+    const filtered = await evaluate(`(() => {
+      const input = document.querySelector("input.filter");
+      const table = input.nextElementSibling;
+      const all = table.tBodies[0].rows.length;
+      const word = table.tBodies[0].rows[0].cells[1].textContent.trim().split(/\\s+/)[0];
+      input.value = word;
+      input.dispatchEvent(new Event("input"));
+      const shown = Array.from(table.tBodies[0].rows).filter((r) => !r.hidden).length;
+      input.value = "no-such-row-anywhere";
+      input.dispatchEvent(new Event("input"));
+      const none = Array.from(table.tBodies[0].rows).filter((r) => !r.hidden).length;
+      input.value = "";
+      input.dispatchEvent(new Event("input"));
+      return { all, shown, none, word };
+    })()`);
+    ok(filtered.shown >= 1 && filtered.shown <= filtered.all && filtered.none === 0,
+       "filter '" + filtered.word + "': " + filtered.shown + " of " + filtered.all + " rows, nonsense: " + filtered.none);
+  }
+
+  // -- hostile names are text, not markup or escapes
+  if (hostile) {
+    ok(facts.text.includes("<svg onload=1>"), "a process named <svg onload=1> shows as text");
+    ok(facts.text.includes("\\e]0;pwned\\x07"), "a terminal escape shows as \\e]0;pwned\\x07");
+    ok(facts.text.includes("\\xff\\xfe"), "invalid UTF-8 shows as \\xff\\xfe");
+    ok(facts.title.includes("<script>alert(1)</script>"), "the hostname is text in the title too");
+    ok(!facts.text.includes("\u001b"), "no ESC byte reached the page");
+    const pwned = await evaluate(`typeof window.alert === "function" && !document.querySelector("svg[onload], img[onerror], td b, h1 b, text b, code b, dd b:not(:first-child)")`);
+    ok(pwned, "no injected element exists");
+  }
+
+  // -- screenshots: light, dark; print to PDF
+  await page("Emulation.setDeviceMetricsOverride",
+             { width: 1280, height: Math.min(facts.height, 16000), deviceScaleFactor: 1, mobile: false });
+  await evaluate("window.scrollTo(0, 0)");
+  let shot = await page("Page.captureScreenshot", { format: "png", captureBeyondViewport: true });
+  fs.writeFileSync(prefix + "-light.png", Buffer.from(shot.data, "base64"));
+  await page("Emulation.setEmulatedMedia", { features: [{ name: "prefers-color-scheme", value: "dark" }] });
+  const bg = await evaluate("getComputedStyle(document.body).backgroundColor");
+  ok(bg !== "rgb(255, 255, 255)", "dark mode changes the background: " + bg);
+  shot = await page("Page.captureScreenshot", { format: "png", captureBeyondViewport: true });
+  fs.writeFileSync(prefix + "-dark.png", Buffer.from(shot.data, "base64"));
+  await page("Emulation.setEmulatedMedia", { media: "print", features: [] });
+  const navHidden = await evaluate(`getComputedStyle(document.querySelector("nav")).display`);
+  ok(navHidden === "none", "print hides the navigation");
+  await page("Emulation.setEmulatedMedia", { media: "", features: [] });
+  const pdf = await page("Page.printToPDF", { printBackground: false, preferCSSPageSize: false });
+  fs.writeFileSync(prefix + ".pdf", Buffer.from(pdf.data, "base64"));
+  ok(pdf.data.length > 1000, "prints to PDF (" + Math.round(pdf.data.length * 3 / 4 / 1024) + " KiB)");
+
+  // -- without JavaScript: the same content, tables in their order
+  await page("Emulation.setScriptExecutionDisabled", { value: true });
+  const reloaded = waitFor("Page.loadEventFired", 30000);
+  await page("Page.reload", { ignoreCache: true });
+  await reloaded;
+  await page("Emulation.setScriptExecutionDisabled", { value: false });
+  const nojs = await evaluate(`({ buttons: document.querySelectorAll("table.data th button").length,
+    tables: document.querySelectorAll("table.data").length,
+    svgs: document.querySelectorAll("svg.chart").length, details: document.querySelectorAll("details.sql").length })`);
+  ok(nojs.buttons === 0 && nojs.tables === facts.tables && nojs.svgs >= 2 && nojs.details === facts.details,
+     "without JavaScript: " + nojs.tables + " tables, " + nojs.svgs + " charts, " + nojs.details + " fold-outs");
+  shot = await page("Page.captureScreenshot", { format: "png", captureBeyondViewport: false });
+  fs.writeFileSync(prefix + "-nojs.png", Buffer.from(shot.data, "base64"));
+
+  // -- what the browser said
+  const errors = [];
+  const requests = [];
+  for (const e of events) {
+    if (e.method === "Runtime.exceptionThrown") errors.push("exception: " + JSON.stringify(e.params.exceptionDetails.exception || e.params.exceptionDetails.text));
+    if (e.method === "Runtime.consoleAPICalled" && (e.params.type === "error" || e.params.type === "warning"))
+      errors.push("console." + e.params.type + ": " + JSON.stringify(e.params.args));
+    if (e.method === "Log.entryAdded" && (e.params.entry.level === "error" || e.params.entry.level === "warning"))
+      errors.push("log " + e.params.entry.source + ": " + e.params.entry.text);
+    if (e.method === "Network.requestWillBeSent") {
+      const u = e.params.request.url;
+      if (u !== url && u !== "about:blank") requests.push(u);
+    }
+  }
+  ok(errors.length === 0, "no script error, console error or CSP violation logged" + (errors.length ? ": " + errors.join("; ") : ""));
+  ok(requests.length === 0, "no network request but the page itself" + (requests.length ? ": " + requests.join(", ") : ""));
+}
+
+const watchdog = setTimeout(() => {
+  console.log("FAIL: the browser did not finish within 120 s");
+  console.log(stderr.slice(-2000));
+  browser.kill("SIGKILL");
+  process.exit(1);
+}, 120000);
+
+main().then(() => {}, (e) => {
+  console.log("FAIL: " + e.message);
+  console.log(stderr.slice(-2000));
+  fails++;
+}).finally(async () => {
+  clearTimeout(watchdog);
+  try { await Promise.race([send("Browser.close"), new Promise((r) => setTimeout(r, 3000))]); } catch (e) { /* gone */ }
+  browser.kill("SIGKILL");
+  fs.rmSync(userDir, { recursive: true, force: true });
+  console.log(fails ? fails + " checks failed" : "all checks passed");
+  process.exit(fails ? 1 : 0);
+});
