@@ -141,22 +141,6 @@ bool path_is_sqlite(const char *path)
 	return n == (ssize_t)sizeof(hdr) && memcmp(hdr, "SQLite format 3", 16) == 0;
 }
 
-static void set_errf(char **ret_err, const char *fmt, ...) ATTR_PRINTF(2, 3);
-
-static void set_errf(char **ret_err, const char *fmt, ...)
-{
-	struct strbuf sb = STRBUF_INIT;
-	va_list ap;
-
-	if (!ret_err)
-		return;
-	va_start(ap, fmt);
-	strbuf_vaddf(&sb, fmt, ap);
-	va_end(ap);
-	free(*ret_err);
-	*ret_err = strbuf_detach(&sb, NULL);
-}
-
 static void problemf(capture_problem_fn fn, void *ud, const char *path,
 		     const char *fmt, ...) ATTR_PRINTF(4, 5);
 
@@ -255,7 +239,7 @@ static int folder_open(struct capture *c, const char *source, char **ret_err)
 
 	fd = open(source, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0) {
-		set_errf(ret_err, "cannot open '%s': %s", source, strerror(errno));
+		err_set(ret_err, "cannot open '%s': %s", source, strerror(errno));
 		goto out;
 	}
 	/* A folder holding one capture folder (the result of `tar xf`). */
@@ -285,7 +269,7 @@ static int folder_open(struct capture *c, const char *source, char **ret_err)
 	c->manifest_pending = fstatat(c->root_fd, "manifest.json", &st,
 				      AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode);
 	if (frame_load(c, "", &c->stack[0]) < 0) {
-		set_errf(ret_err, "cannot read folder '%s': %s", source,
+		err_set(ret_err, "cannot read folder '%s': %s", source,
 			 strerror(errno));
 		goto out;
 	}
@@ -365,7 +349,7 @@ static int folder_next(struct capture *c, struct capture_file *ret,
 		    !strcmp(c->path.buf, "manifest.json"))
 			continue;   /* handed out first */
 		if (++c->entries > c->lim.max_entries) {
-			set_errf(ret_err, "more than %llu entries (--max-entries), "
+			err_set(ret_err, "more than %llu entries (--max-entries), "
 				 "stopped reading",
 				 (unsigned long long)c->lim.max_entries);
 			return -1;
@@ -404,7 +388,7 @@ static int folder_next(struct capture *c, struct capture_file *ret,
 			continue;
 		}
 		if (c->bytes + (uint64_t)st.st_size > c->lim.max_total_bytes) {
-			set_errf(ret_err, "more than %llu bytes in all (--max-total), "
+			err_set(ret_err, "more than %llu bytes in all (--max-total), "
 				 "stopped reading at '%s'",
 				 (unsigned long long)c->lim.max_total_bytes,
 				 c->path.buf);
@@ -439,7 +423,7 @@ static int archive_open_source(struct capture *c, const char *source,
 	archive_read_support_format_tar(a);
 	archive_read_support_format_gnutar(a);
 	if (archive_read_open_filename(a, source, 64 * 1024) != ARCHIVE_OK) {
-		set_errf(ret_err, "cannot read '%s': %s", source,
+		err_set(ret_err, "cannot read '%s': %s", source,
 			 archive_error_string(a) ? archive_error_string(a) :
 			 "not a tar archive");
 		archive_read_free(a);
@@ -503,14 +487,14 @@ static int archive_next(struct capture *c, struct capture_file *ret,
 		if (r == ARCHIVE_WARN) {
 			/* e.g. a pax header libarchive did not like: keep going */
 		} else if (r != ARCHIVE_OK) {
-			set_errf(ret_err, "cannot read the archive after %llu entries: %s",
+			err_set(ret_err, "cannot read the archive after %llu entries: %s",
 				 (unsigned long long)c->entries,
 				 archive_error_string(c->ar) ?
 				 archive_error_string(c->ar) : "corrupt");
 			return -1;
 		}
 		if (++c->entries > c->lim.max_entries) {
-			set_errf(ret_err, "more than %llu entries (--max-entries), "
+			err_set(ret_err, "more than %llu entries (--max-entries), "
 				 "stopped reading",
 				 (unsigned long long)c->lim.max_entries);
 			return -1;
@@ -569,7 +553,7 @@ static int archive_next(struct capture *c, struct capture_file *ret,
 				 (long long)size,
 				 (unsigned long long)c->lim.max_file_bytes);
 			if (c->bytes + (uint64_t)size > c->lim.max_total_bytes) {
-				set_errf(ret_err, "more than %llu bytes in all "
+				err_set(ret_err, "more than %llu bytes in all "
 					 "(--max-total), stopped reading at '%s'",
 					 (unsigned long long)c->lim.max_total_bytes, p);
 				return -1;
@@ -589,7 +573,7 @@ static int archive_next(struct capture *c, struct capture_file *ret,
 			if (n == 0)
 				break;
 			if (n < 0) {
-				set_errf(ret_err, "cannot read '%s' from the archive: %s",
+				err_set(ret_err, "cannot read '%s' from the archive: %s",
 					 c->path.buf, archive_error_string(c->ar) ?
 					 archive_error_string(c->ar) : "corrupt");
 				return -1;
@@ -604,7 +588,7 @@ static int archive_next(struct capture *c, struct capture_file *ret,
 				break;
 			}
 			if (c->bytes > c->lim.max_total_bytes) {
-				set_errf(ret_err, "more than %llu bytes in all "
+				err_set(ret_err, "more than %llu bytes in all "
 					 "(--max-total), stopped reading at '%s'",
 					 (unsigned long long)c->lim.max_total_bytes,
 					 c->path.buf);
@@ -638,7 +622,7 @@ int capture_open(const char *source, const struct capture_limits *lim,
 	strbuf_init(&c->path, 256);
 	strbuf_init(&c->data, 0);
 	if (stat(source, &st) < 0) {
-		set_errf(ret_err, "cannot open '%s': %s", source, strerror(errno));
+		err_set(ret_err, "cannot open '%s': %s", source, strerror(errno));
 		goto out;
 	}
 	if (S_ISDIR(st.st_mode))

@@ -16,30 +16,13 @@ const char *db_schema_sql(void)
 	return memsnap_schema_sql;
 }
 
-static void set_err(char **ret_err, const char *fmt, ...)
-	ATTR_PRINTF(2, 3);
-
-static void set_err(char **ret_err, const char *fmt, ...)
-{
-	struct strbuf sb = STRBUF_INIT;
-	va_list ap;
-
-	if (!ret_err)
-		return;
-	va_start(ap, fmt);
-	strbuf_vaddf(&sb, fmt, ap);
-	va_end(ap);
-	free(*ret_err);
-	*ret_err = strbuf_detach(&sb, NULL);
-}
-
 int db_exec(sqlite3 *db, const char *sql, char **ret_err)
 {
 	char *msg = NULL;
 	int r = 0;
 
 	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		set_err(ret_err, "%s", msg ? msg : sqlite3_errmsg(db));
+		err_set(ret_err, "%s", msg ? msg : sqlite3_errmsg(db));
 		r = -1;
 	}
 	sqlite3_free(msg);
@@ -139,40 +122,64 @@ out:
 	return r;
 }
 
-int db_open(const char *path, bool create, sqlite3 **ret, char **ret_err)
+/*
+ * Open a connection, set what every connection needs, and read the schema
+ * version and whether the file is empty.
+ */
+static int db_connect(const char *path, int flags, sqlite3 **ret, int *ret_version,
+		      int *ret_ntables, char **ret_err)
 {
 	sqlite3 *db = NULL;
-	int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
-	int version = 0, ntables = 0;
-	char buf[64];
 
 	if (sqlite3_open_v2(path, &db, flags, NULL) != SQLITE_OK) {
-		set_err(ret_err, "cannot open database '%s': %s", path,
+		err_set(ret_err, "cannot open database '%s': %s", path,
 			db ? sqlite3_errmsg(db) : "out of memory");
 		goto fail;
 	}
 	sqlite3_extended_result_codes(db, 1);
 	/* A connection setting, ignored inside a transaction: set it first. */
 	db_exec(db, "PRAGMA foreign_keys = ON", NULL);
-	if (db_user_version(db, &version) < 0 || db_table_count(db, &ntables) < 0) {
-		set_err(ret_err, "'%s' is not an SQLite database: %s", path,
+	if (db_user_version(db, ret_version) < 0 || db_table_count(db, ret_ntables) < 0) {
+		err_set(ret_err, "'%s' is not an SQLite database: %s", path,
 			sqlite3_errmsg(db));
 		goto fail;
 	}
+	*ret = db;
+	return 0;
+fail:
+	sqlite3_close(db);
+	return -1;
+}
+
+static int db_check_version(const char *path, int version, char **ret_err)
+{
+	if (version == DB_SCHEMA_VERSION)
+		return 0;
+	err_set(ret_err, "'%s' is not a memsnap database of schema version %d "
+		"(user_version is %d)", path, DB_SCHEMA_VERSION, version);
+	return -1;
+}
+
+int db_open(const char *path, bool create, sqlite3 **ret, char **ret_err)
+{
+	int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
+	int version = 0, ntables = 0;
+	sqlite3 *db = NULL;
+	char buf[64];
+
+	if (db_connect(path, flags, &db, &version, &ntables, ret_err) < 0)
+		return -1;
 	if (version == 0 && ntables == 0) {
-		if (db_exec(db, "PRAGMA journal_mode=MEMORY", ret_err) < 0 ||
-		    db_exec(db, "BEGIN", ret_err) < 0 ||
+		if (db_exec(db, "BEGIN", ret_err) < 0 ||
 		    db_exec(db, memsnap_schema_sql, ret_err) < 0) {
-			set_err(ret_err, "cannot create the schema in '%s': %s",
+			err_set(ret_err, "cannot create the schema in '%s': %s",
 				path, ret_err && *ret_err ? *ret_err : "?");
 			goto fail;
 		}
 		xsnprintf(buf, sizeof(buf), "PRAGMA user_version=%d", DB_SCHEMA_VERSION);
 		if (db_exec(db, buf, ret_err) < 0 || db_exec(db, "COMMIT", ret_err) < 0)
 			goto fail;
-	} else if (version != DB_SCHEMA_VERSION) {
-		set_err(ret_err, "'%s' is not a memsnap database of schema version %d "
-			"(user_version is %d)", path, DB_SCHEMA_VERSION, version);
+	} else if (db_check_version(path, version, ret_err) < 0) {
 		goto fail;
 	}
 	*ret = db;
@@ -185,32 +192,18 @@ fail:
 int db_open_existing(const char *path, bool writable, sqlite3 **ret,
 		     char **ret_err)
 {
-	sqlite3 *db = NULL;
 	int flags = writable ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY;
-	int version = 0;
+	int version = 0, ntables = 0;
+	sqlite3 *db = NULL;
 
-	if (sqlite3_open_v2(path, &db, flags, NULL) != SQLITE_OK) {
-		set_err(ret_err, "cannot open database '%s': %s", path,
-			db ? sqlite3_errmsg(db) : "out of memory");
-		goto fail;
-	}
-	sqlite3_extended_result_codes(db, 1);
-	db_exec(db, "PRAGMA foreign_keys = ON", NULL);
-	if (db_user_version(db, &version) < 0) {
-		set_err(ret_err, "'%s' is not an SQLite database: %s", path,
-			sqlite3_errmsg(db));
-		goto fail;
-	}
-	if (version != DB_SCHEMA_VERSION) {
-		set_err(ret_err, "'%s' is not a memsnap database of schema version %d "
-			"(user_version is %d)", path, DB_SCHEMA_VERSION, version);
-		goto fail;
+	if (db_connect(path, flags, &db, &version, &ntables, ret_err) < 0)
+		return -1;
+	if (db_check_version(path, version, ret_err) < 0) {
+		sqlite3_close(db);
+		return -1;
 	}
 	*ret = db;
 	return 0;
-fail:
-	sqlite3_close(db);
-	return -1;
 }
 
 void db_close(sqlite3 *db)

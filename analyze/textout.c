@@ -7,46 +7,14 @@
 
 #include "banned.h"
 
-/* Length of a valid UTF-8 sequence at s, 0 if invalid (overlongs too). */
-static size_t utf8_len(const unsigned char *s, size_t len, unsigned *ret_cp)
-{
-	unsigned cp;
-	size_t n, i;
-
-	if (s[0] < 0x80) {
-		*ret_cp = s[0];
-		return 1;
-	}
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		n = 2, cp = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		n = 3, cp = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		n = 4, cp = s[0] & 0x07;
-	else
-		return 0;
-	if (len < n)
-		return 0;
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-	    (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	*ret_cp = cp;
-	return n;
-}
-
 void term_escape(struct strbuf *sb, const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0;
 
 	while (i < len) {
-		unsigned cp = 0;
-		size_t n = utf8_len(p + i, len - i, &cp);
+		uint32_t cp = 0;
+		size_t n = utf8_decode(s + i, len - i, &cp);
 
 		if (!n) {
 			strbuf_addf(sb, "\\x%02x", p[i]);
@@ -87,9 +55,9 @@ size_t display_width(const char *s, size_t len)
 		/* East Asian wide ranges (enough for CJK names in paths). */
 		if (p[i] >= 0xe1 && p[i] <= 0xef && i + 1 < len &&
 		    !(p[i] == 0xef && p[i + 1] >= 0xbc)) {
-			unsigned cp = 0;
+			uint32_t cp = 0;
 
-			if (utf8_len(p + i, len - i, &cp) == 3 &&
+			if (utf8_decode(s + i, len - i, &cp) == 3 &&
 			    ((cp >= 0x1100 && cp <= 0x115f) || (cp >= 0x2e80 && cp <= 0xa4cf) ||
 			     (cp >= 0xac00 && cp <= 0xd7a3) || (cp >= 0xf900 && cp <= 0xfaff) ||
 			     (cp >= 0xff00 && cp <= 0xff60))) {

@@ -319,6 +319,20 @@ char *strbuf_detach(struct strbuf *sb, size_t *ret_len)
 	return p;
 }
 
+void err_set(char **ret_err, const char *fmt, ...)
+{
+	struct strbuf sb = STRBUF_INIT;
+	va_list ap;
+
+	if (!ret_err)
+		return;
+	va_start(ap, fmt);
+	strbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	free(*ret_err);
+	*ret_err = strbuf_detach(&sb, NULL);
+}
+
 int xsnprintf(char *dst, size_t n, const char *fmt, ...)
 {
 	va_list ap;
@@ -477,15 +491,20 @@ void jsonw_end_array(struct jsonw *w)
 	jsonw_close(w, ']');
 }
 
-/* Length of a valid UTF-8 sequence at s (1..4), or 0 when invalid. */
-static size_t utf8_seq_len(const unsigned char *s, size_t len)
+size_t utf8_decode(const char *str, size_t len, uint32_t *ret_cp)
 {
-	unsigned char c = s[0];
+	const unsigned char *s = (const unsigned char *)str;
+	unsigned char c;
 	size_t n, i;
 	uint32_t cp;
 
-	if (c < 0x80)
+	if (!len)
+		return 0;
+	c = s[0];
+	if (c < 0x80) {
+		*ret_cp = c;
 		return 1;
+	}
 	if (c >= 0xc2 && c <= 0xdf)
 		n = 2, cp = c & 0x1f;
 	else if (c >= 0xe0 && c <= 0xef)
@@ -501,9 +520,11 @@ static size_t utf8_seq_len(const unsigned char *s, size_t len)
 			return 0;
 		cp = cp << 6 | (s[i] & 0x3f);
 	}
+	/* overlong forms, surrogates and values past U+10FFFF are invalid */
 	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
 	    (cp >= 0xd800 && cp <= 0xdfff))
 		return 0;
+	*ret_cp = cp;
 	return n;
 }
 
@@ -515,6 +536,7 @@ void json_escape(struct strbuf *sb, const char *s, size_t len)
 	strbuf_addch(sb, '"');
 	while (i < len) {
 		unsigned char c = p[i];
+		uint32_t cp;
 		size_t n;
 
 		switch (c) {
@@ -530,7 +552,7 @@ void json_escape(struct strbuf *sb, const char *s, size_t len)
 			i++;
 			continue;
 		}
-		n = utf8_seq_len(p + i, len - i);
+		n = utf8_decode(s + i, len - i, &cp);
 		if (!n) {
 			strbuf_add(sb, "\\ufffd", 6);
 			i++;

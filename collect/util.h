@@ -97,6 +97,13 @@ void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap);
 /* Detach the buffer: the caller owns and frees it; sb is reset. */
 char *strbuf_detach(struct strbuf *sb, size_t *ret_len);
 
+/*
+ * For functions that report errors through `char **ret_err`: replace
+ * *ret_err (freeing the old one) with a formatted message; no-op when
+ * ret_err is NULL.
+ */
+void err_set(char **ret_err, const char *fmt, ...) ATTR_PRINTF(2, 3);
+
 /* Bounded formatting that always NUL-terminates; returns the would-be length. */
 int xsnprintf(char *dst, size_t n, const char *fmt, ...) ATTR_PRINTF(3, 4);
 /* Bounded copy that always NUL-terminates (strlcpy semantics). */
@@ -151,6 +158,11 @@ void jsonw_kv_string(struct jsonw *w, const char *name, const char *s);
 void jsonw_kv_u64(struct jsonw *w, const char *name, uint64_t v);
 void jsonw_kv_i64(struct jsonw *w, const char *name, int64_t v);
 void jsonw_kv_bool(struct jsonw *w, const char *name, bool v);
+/*
+ * The valid UTF-8 sequence at s: its length (1..4) and code point, or 0
+ * when s does not start one (overlongs, surrogates, > U+10FFFF, cut short).
+ */
+size_t utf8_decode(const char *s, size_t len, uint32_t *ret_cp);
 /* Append s as a JSON string literal (with quotes) to sb. */
 void json_escape(struct strbuf *sb, const char *s, size_t len);
 
