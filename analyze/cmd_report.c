@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cmds.h"
@@ -72,6 +73,8 @@ static char *source_name(const char *source)
 
 static int write_output(const char *path, const struct strbuf *sb)
 {
+	struct stat st;
+	bool regular;
 	int fd, r;
 
 	if (!path || !strcmp(path, "-")) {
@@ -83,11 +86,15 @@ static int write_output(const char *path, const struct strbuf *sb)
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY, 0644);
 	if (fd < 0)
 		return error("cannot write '%s': %s", path, strerror(errno));
+	/* a half-written report is removed, but only if it is a file: never
+	 * a device (/dev/full) or a pipe the user named */
+	regular = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
 	r = write_all(fd, sb->buf, sb->len);
 	if (close(fd) < 0 && r >= 0)
 		r = -errno;
 	if (r < 0) {
-		unlink(path);
+		if (regular)
+			unlink(path);
 		return error("cannot write '%s': %s", path, strerror(-r));
 	}
 	return 0;

@@ -213,28 +213,38 @@ static void psi(struct strbuf *sb, struct rreal v)
 static void node(struct out *o, const struct report_capture *c)
 {
 	const struct report_node *n = &c->node;
+	struct strbuf l = STRBUF_INIT;
 	char a[32], b[32], d[32];
 
 	section(o, "NODE", NULL);
-	strbuf_addf(o->sb, "  memory       %s total, %s available", bytes(n->mem_total, a, sizeof(a)),
+	strbuf_addf(&l, "memory       %s total, %s available", bytes(n->mem_total, a, sizeof(a)),
 		    bytes(n->mem_available, b, sizeof(b)));
-	pct_of(o->sb, n->mem_available, n->mem_total);
-	strbuf_addf(o->sb, ", %s free; swap %s used of %s\n", bytes(n->mem_free, a, sizeof(a)),
+	pct_of(&l, n->mem_available, n->mem_total);
+	strbuf_addf(&l, ", %s free; swap %s used of %s", bytes(n->mem_free, a, sizeof(a)),
 		    bytes(n->swap_used, b, sizeof(b)), bytes(n->swap_total, d, sizeof(d)));
-	strbuf_addf(o->sb, "  working set  %s", bytes(n->working_set, a, sizeof(a)));
-	pct_of(o->sb, n->working_set, n->mem_total);
-	strbuf_addf(o->sb, "; kubelet memory.available %s", bytes(n->kubelet_available, a, sizeof(a)));
-	pct_of(o->sb, n->kubelet_available, n->mem_total);
-	strbuf_addch(o->sb, '\n');
-	strbuf_addstr(o->sb, "  pressure     PSI memory some ");
-	psi(o->sb, n->psi_some_avg10);
-	strbuf_addstr(o->sb, " full ");
-	psi(o->sb, n->psi_full_avg10);
-	strbuf_addstr(o->sb, " (avg10), some ");
-	psi(o->sb, n->psi_some_avg60);
-	strbuf_addstr(o->sb, " full ");
-	psi(o->sb, n->psi_full_avg60);
-	strbuf_addf(o->sb, " (avg60); BPF maps %s\n", bytes(n->bpf_maps, a, sizeof(a)));
+	strbuf_addstr(o->sb, "  ");
+	wrap_on(o->sb, l.buf, 2, 15);
+	strbuf_reset(&l);
+	strbuf_addf(&l, "working set  %s", bytes(n->working_set, a, sizeof(a)));
+	pct_of(&l, n->working_set, n->mem_total);
+	strbuf_addf(&l, "; kubelet memory.available %s", bytes(n->kubelet_available, a, sizeof(a)));
+	pct_of(&l, n->kubelet_available, n->mem_total);
+	strbuf_addf(&l, "; BPF maps %s", bytes(n->bpf_maps, a, sizeof(a)));
+	strbuf_addstr(o->sb, "  ");
+	wrap_on(o->sb, l.buf, 2, 15);
+	strbuf_reset(&l);
+	strbuf_addstr(&l, "pressure     PSI some ");
+	psi(&l, n->psi_some_avg10);
+	strbuf_addstr(&l, ", full ");
+	psi(&l, n->psi_full_avg10);
+	strbuf_addstr(&l, " (avg10); some ");
+	psi(&l, n->psi_some_avg60);
+	strbuf_addstr(&l, ", full ");
+	psi(&l, n->psi_full_avg60);
+	strbuf_addstr(&l, " (avg60)");
+	strbuf_addstr(o->sb, "  ");
+	wrap_on(o->sb, l.buf, 2, 15);
+	strbuf_release(&l);
 }
 
 /* ---- containers ---------------------------------------------------------- */
@@ -330,7 +340,7 @@ static void container(struct out *o, const struct report_capture *c,
 		strbuf_addf(&sb, " %5.1f%%  ", k->working_set_pct.v);
 	else
 		strbuf_addstr(&sb, "      -  ");
-	fit(&sb, k->name, WIDTH - 36, 0);
+	fit(&sb, k->name, WIDTH - 37, 0);
 	strbuf_add(o->sb, sb.buf, sb.len);
 	strbuf_addch(o->sb, '\n');
 	bar(o, k, c->node.mem_total);
@@ -573,7 +583,7 @@ static void processes(struct out *o, const struct report_capture *c)
 		else
 			strbuf_addstr(o->sb, "      -  ");
 		fit(o->sb, p->comm, 16, 17);
-		fit(o->sb, p->cgroup_name ? p->cgroup_name : p->cgroup, WIDTH - 65, 0);
+		fit(o->sb, p->cgroup_name ? p->cgroup_name : p->cgroup, WIDTH - 71, 0);
 		strbuf_addch(o->sb, '\n');
 	}
 }
@@ -603,7 +613,7 @@ static void bpf(struct out *o, const struct report_capture *c)
 		fit(o->sb, b->pid.set ? b->comm : "(no process)", 16, 16);
 		strbuf_addf(o->sb, " %4" PRId64 " %11s  ", b->maps, bytes(b->memlock, a, sizeof(a)));
 		fit(o->sb, b->cgroup_name ? b->cgroup_name : b->cgroup ? b->cgroup : "-",
-		    WIDTH - 45, 0);
+		    WIDTH - 46, 0);
 		strbuf_addch(o->sb, '\n');
 	}
 	if (c->cgroup_mode && strcmp(c->cgroup_mode, "v2"))

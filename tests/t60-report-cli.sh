@@ -1,0 +1,126 @@
+#!/bin/bash
+# memsnap report's command line: formats, output files, --capture on a
+# database of several captures, colour (--color, NO_COLOR, a real terminal),
+# exit statuses, errors that name the file and the cause, and the output of
+# the binary against the golden files of tests/test_report.c.
+set -u
+BIN_DIR=${BIN_DIR:-$PWD/bin}
+M=$BIN_DIR/memsnap
+T=${TESTS_DIR:-$PWD/tests}
+F=$T/fixtures/captures
+G=$T/golden
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+fails=0
+fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+ok() { echo "ok $*"; }
+
+# expect STATUS CMD...: run, keep stdout/stderr in $work/out, $work/err
+expect() {
+	local want=$1; shift
+	"$@" > "$work/out" 2> "$work/err"
+	local rc=$?
+	[ $rc = "$want" ] || { fail "'$*' exited $rc, want $want"; sed 's/^/  | /' "$work/err"; return 1; }
+	return 0
+}
+V=$("$M" --version | cut -d' ' -f2)
+# the goldens say VERSION where the binary says its version
+unversion() { sed "s/memsnap $V/memsnap VERSION/g; s/\"memsnap_version\": \"$V\"/\"memsnap_version\": \"VERSION\"/"; }
+
+# --help, usage errors
+expect 0 "$M" report --help && grep -q '^usage: memsnap report' "$work/out" && ok "report --help"
+expect 2 "$M" report && grep -q "error: no SOURCE" "$work/err" && ok "no SOURCE: usage error"
+expect 2 "$M" report "$F/report-k8s-v2" "$F/report-hostile" && grep -q "one SOURCE only" "$work/err" &&
+	ok "two SOURCEs: usage error"
+expect 2 "$M" report --format pdf "$F/report-k8s-v2" &&
+	grep -q "error: unknown --format 'pdf': text, html or json" "$work/err" && ok "--format pdf: usage error"
+expect 2 "$M" report --capture x "$F/report-k8s-v2" && grep -q "invalid --capture 'x'" "$work/err" &&
+	ok "--capture x: usage error"
+expect 2 "$M" report --color=sometimes "$F/report-k8s-v2" && ok "--color=sometimes: usage error"
+
+# unreadable SOURCE, unwritable FILE: 3, named with the cause
+expect 3 "$M" report "$work/nope.tar.gz" &&
+	grep -q "error: cannot open '$work/nope.tar.gz': No such file or directory" "$work/err" &&
+	ok "missing SOURCE: named, with the cause"
+expect 3 "$M" report -o "$work/no/such/dir/r.html" -f html "$F/report-k8s-v2" &&
+	grep -q "error: cannot write '$work/no/such/dir/r.html': No such file or directory" "$work/err" &&
+	ok "unwritable -o: named, with the cause"
+expect 3 "$M" report -o /dev/full "$F/report-k8s-v2" &&
+	grep -q "error: cannot write '/dev/full': No space left on device" "$work/err" && ok "full disk: 3"
+
+# the binary's output is the golden files' (they are made by test_report)
+for fx in report-k8s-v2 report-v1-docker report-hostile; do
+	expect 1 "$M" report "$F/$fx" && cmp -s "$work/out" "$G/$fx.txt" &&
+		ok "$fx: text = golden" || { fail "$fx: text differs from $G/$fx.txt"; diff "$G/$fx.txt" "$work/out" | head -20; }
+	grep -q "warning: the capture is incomplete" "$work/err" && ok "$fx: exit 1 says why" ||
+		fail "$fx: no warning for exit 1"
+	expect 1 "$M" report --color=always "$F/$fx" && cmp -s "$work/out" "$G/$fx.color.txt" &&
+		ok "$fx: colour text = golden" || fail "$fx: colour text differs"
+	expect 1 "$M" report -f json "$F/$fx" && unversion < "$work/out" | cmp -s - "$G/$fx.json" &&
+		ok "$fx: JSON = golden" || fail "$fx: JSON differs"
+	python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$work/out" && ok "$fx: JSON parses" ||
+		fail "$fx: invalid JSON"
+	expect 1 "$M" report -f html -o "$work/$fx.html" "$F/$fx" && [ ! -s "$work/out" ] &&
+		unversion < "$work/$fx.html" | cmp -s - "$G/$fx.html" && ok "$fx: HTML file = golden" ||
+		fail "$fx: HTML differs"
+done
+
+# deterministic, and no path of this machine in any format
+"$M" report -f html "$F/report-k8s-v2" > "$work/a.html" 2>/dev/null
+"$M" report -f html "$F/report-k8s-v2/" > "$work/b.html" 2>/dev/null
+cmp -s "$work/a.html" "$work/b.html" && ok "same HTML twice (and with a trailing slash)" || fail "HTML not deterministic"
+for f in html json text; do
+	"$M" report -f $f "$F/report-k8s-v2" 2>/dev/null | grep -q -e "$F" -e "$PWD" &&
+		fail "$f names a path of this machine" || ok "$f names no path of this machine"
+done
+
+# colour: never into a pipe or a file, unless asked; NO_COLOR; a terminal
+"$M" report "$F/report-k8s-v2" 2>/dev/null | grep -q $'\e' && fail "colour into a pipe" ||
+	ok "no colour into a pipe"
+"$M" report --color=always "$F/report-k8s-v2" 2>/dev/null | grep -q $'\e\[1;31m' &&
+	ok "--color=always colours" || fail "--color=always"
+if command -v script > /dev/null; then
+	TERM=xterm script -qec "$M report $F/report-k8s-v2" /dev/null > "$work/tty" 2>&1
+	grep -q $'\e\[' "$work/tty" && ok "colour on a terminal" || fail "no colour on a terminal"
+	NO_COLOR=1 TERM=xterm script -qec "$M report $F/report-k8s-v2" /dev/null > "$work/tty" 2>&1
+	grep -q $'\e\[3' "$work/tty" && fail "NO_COLOR ignored" || ok "NO_COLOR: no colour on a terminal"
+	TERM=xterm script -qec "$M report --color=never $F/report-k8s-v2" /dev/null > "$work/tty" 2>&1
+	grep -q $'\e\[3' "$work/tty" && fail "--color=never ignored" || ok "--color=never on a terminal"
+else
+	echo "skip: no script(1): terminal colour not checked"
+fi
+
+# a complete capture without problems: exit 0, no warning
+cp -r "$F/report-k8s-v2" "$work/clean"
+python3 - "$work"/clean/memsnap-*/manifest.json <<'EOF'
+import json, sys
+m = json.load(open(sys.argv[1]))
+m["problems"] = [p for p in m["problems"] if p["kind"] in ("absent", "vanished")]
+json.dump(m, open(sys.argv[1], "w"))
+EOF
+expect 0 "$M" report "$work/clean" && [ ! -s "$work/err" ] && ok "a clean capture: exit 0, nothing on stderr"
+
+# a database of two captures: both, or the one asked for
+"$M" load -q "$F/report-v1-docker" "$F/report-k8s-v2" -o "$work/two.db" 2>/dev/null
+expect 1 "$M" report "$work/two.db" &&
+	[ "$(grep -c '^memsnap report: ' "$work/out")" = 2 ] && ok "database: both captures reported" ||
+	fail "database: $(grep '^memsnap report' "$work/out")"
+grep -q '^memsnap report: fanatica, captured .* (capture 1)$' "$work/out" && ok "each capture named with its id"
+expect 3 "$M" report --capture 2 "$work/clean" && grep -q "no capture 2" "$work/err" &&
+	ok "--capture of a missing id: 3, says so"
+expect 1 "$M" report -c 2 -f json "$work/two.db" &&
+	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert [c["hostname"] for c in d["captures"]] == ["worker-3"], d' "$work/out" &&
+	ok "--capture 2: only worker-3" || fail "--capture 2"
+expect 1 "$M" report -f html -o "$work/two.html" "$work/two.db" &&
+	[ "$(grep -c '<article class="capture"' "$work/two.html")" = 2 ] && ok "HTML of a database: one article per capture"
+
+# the text report keeps to 100 columns
+for fx in report-k8s-v2 report-v1-docker report-hostile; do
+	"$M" report "$F/$fx" 2>/dev/null | python3 -c '
+import sys
+for n, line in enumerate(sys.stdin.buffer.read().decode().split("\n"), 1):
+    if len(line) > 100:
+        sys.exit("line %d has %d columns" % (n, len(line)))' && ok "$fx: 100 columns" || fail "$fx: wider than 100 columns"
+done
+
+[ $fails = 0 ] && echo "all passed" || { echo "$fails failed"; exit 1; }
