@@ -2,72 +2,125 @@
 -- The formulas, with the kernel facts behind them, are in
 -- schema/working-set.md.  In short: the components below are disjoint and
 -- add up exactly to cgroups.working_set_bytes; `unexplained` is the signed
--- remainder.
+-- remainder, which the tests (tests/t50, t51) find to be the pages the
+-- kernel holds pre-charged in per-CPU stocks.
+
+-- Children of a cgroup (pods' containers, "where does it start" in the
+-- findings) are found through their parent.
+CREATE INDEX cgroup_node_parent ON cgroup_node(capture_id, parent);
+-- A cgroup's own processes (containers, findings).
+CREATE INDEX cgroup_proc_cgroup ON cgroup_proc(capture_id, cgroup);
+
+-- The components, in the order working_set_breakdown lists them.
+--   component    its name in working_set_breakdown
+--   category     user (what processes allocate), page_cache, kernel,
+--                unexplained
+--   reclaimable  1 when the kernel takes it back under pressure without swap
+--   meaning      one line
+CREATE VIEW working_set_components(ord, component, category, reclaimable, meaning) AS
+VALUES
+  (1, 'anon', 'user', 0, 'anonymous memory: heaps, stacks, private mappings (v1 total_rss, v2 anon)'),
+  (2, 'shmem', 'user', 0, 'tmpfs, emptyDir medium Memory, /dev/shm, memfd, SysV shm: swap-backed'),
+  (3, 'active_file', 'page_cache', 1, 'page cache on the active list: dropped under pressure'),
+  (4, 'file_other', 'page_cache', 0, 'page cache on no file LRU list: mlocked, ramfs, in transit'),
+  (5, 'slab_unreclaimable', 'kernel', 0, 'kernel objects the kernel cannot shrink (v2)'),
+  (6, 'slab_reclaimable', 'kernel', 1, 'dentries, inodes and other shrinkable caches (v2)'),
+  (7, 'kernel_stack', 'kernel', 0, 'kernel stacks of the threads (v2)'),
+  (8, 'pagetables', 'kernel', 0, 'page tables of the processes (v2)'),
+  (9, 'percpu', 'kernel', 0, 'per-CPU kernel data (v2, 5.7+)'),
+  (10, 'sock', 'kernel', 0, 'socket buffers (v2; on v1 not in the usage)'),
+  (11, 'vmalloc', 'kernel', 0, 'vmalloc''ed kernel memory, e.g. large BPF maps (v2, 5.19+)'),
+  (12, 'kernel_other', 'kernel', 0, 'v2: the kernel key less the parts above (BPF maps, pipes, zswap); v1: all of memory.kmem.usage_in_bytes'),
+  (13, 'unexplained', 'unexplained', 0, 'the signed remainder: per-CPU charge stocks, unmapped swap cache');
 
 -- Internal (may change): every component's value per cgroup; NULL where
 -- the kernel does not print it or it is not part of that cgroup's usage.
+-- file_other is the page cache on no file LRU list:
+--     file - active_file - inactive_file - shmem - swapcached
+-- (shmem sits on the anon LRU lists, swap cache too).
 CREATE VIEW cgroup_parts AS
-SELECT g.capture_id, g.cgroup, g.working_set_bytes AS ws, r.version,
-       r.parent IS NULL AS is_root,
-       CASE r.version WHEN 2 THEN r.anon ELSE r.total_rss END AS anon,
-       CASE r.version WHEN 2 THEN r.shmem ELSE r.total_shmem END AS shmem,
-       CASE r.version WHEN 2 THEN r.active_file ELSE r.total_active_file END AS active_file,
-       -- kernel memory is part of usage only below the root
-       CASE WHEN r.parent IS NULL OR r.version != 2 THEN NULL
-            ELSE r.slab_reclaimable END AS slab_reclaimable,
-       CASE WHEN r.parent IS NULL OR r.version != 2 THEN NULL
-            ELSE r.slab_unreclaimable END AS slab_unreclaimable,
-       CASE WHEN r.parent IS NULL OR r.version != 2 THEN NULL
-            ELSE r.kernel_stack END AS kernel_stack,
-       CASE WHEN r.parent IS NULL OR r.version != 2 THEN NULL
-            WHEN r.pagetables IS NULL AND r.sec_pagetables IS NULL THEN NULL
-            ELSE coalesce(r.pagetables, 0) + coalesce(r.sec_pagetables, 0) END AS pagetables,
-       CASE WHEN r.parent IS NULL OR r.version != 2 THEN NULL
-            ELSE r.percpu END AS percpu,
-       CASE WHEN r.parent IS NULL OR r.version != 2 THEN NULL
-            ELSE r.sock END AS sock,
-       CASE WHEN r.parent IS NULL OR r.version != 2 THEN NULL
-            ELSE r.vmalloc END AS vmalloc,
-       CASE WHEN r.parent IS NULL THEN NULL
-            WHEN r.version != 2 THEN r.kmem_usage
-            WHEN r.kernel IS NULL THEN NULL
-            ELSE r.kernel - coalesce(r.slab_reclaimable, 0)
-                 - coalesce(r.slab_unreclaimable, 0) - coalesce(r.kernel_stack, 0)
-                 - coalesce(r.pagetables, 0) - coalesce(r.sec_pagetables, 0)
-                 - coalesce(r.percpu, 0) - coalesce(r.vmalloc, 0) END AS kernel_other
-FROM cgroups g
-JOIN cgroup_raw r ON r.capture_id = g.capture_id AND r.cgroup = g.cgroup
-WHERE g.working_set_bytes IS NOT NULL;
+SELECT capture_id, cgroup, parent, ws, usage, limit_bytes, version, is_root,
+       anon, shmem, active_file, file_other, slab_unreclaimable,
+       slab_reclaimable, kernel_stack, pagetables, percpu, sock, vmalloc,
+       kernel_other,
+       ws - coalesce(anon, 0) - coalesce(shmem, 0) - coalesce(active_file, 0)
+          - coalesce(file_other, 0) - coalesce(slab_unreclaimable, 0)
+          - coalesce(slab_reclaimable, 0) - coalesce(kernel_stack, 0)
+          - coalesce(pagetables, 0) - coalesce(percpu, 0) - coalesce(sock, 0)
+          - coalesce(vmalloc, 0) - coalesce(kernel_other, 0) AS unexplained
+FROM (
+  SELECT g.capture_id, g.cgroup, g.parent, g.working_set_bytes AS ws,
+         g.usage_bytes AS usage, g.limit_bytes, r.version,
+         r.parent IS NULL AS is_root,
+         g.anon_bytes AS anon, g.shmem_bytes AS shmem,
+         g.active_file_bytes AS active_file,
+         CASE WHEN g.file_bytes IS NULL THEN NULL
+              ELSE g.file_bytes - coalesce(g.active_file_bytes, 0)
+                   - coalesce(g.inactive_file_bytes, 0) - coalesce(g.shmem_bytes, 0)
+                   - coalesce(CASE r.version WHEN 2 THEN r.swapcached
+                                             ELSE r.total_swapcached END, 0) END
+           AS file_other,
+         -- kernel memory is part of usage only below the root; v1 has no split
+         CASE WHEN r.parent IS NULL OR r.version != 2 THEN NULL
+              ELSE r.slab_reclaimable END AS slab_reclaimable,
+         CASE WHEN r.parent IS NULL OR r.version != 2 THEN NULL
+              ELSE r.slab_unreclaimable END AS slab_unreclaimable,
+         CASE WHEN r.parent IS NULL OR r.version != 2 THEN NULL
+              ELSE r.kernel_stack END AS kernel_stack,
+         CASE WHEN r.parent IS NULL OR r.version != 2 THEN NULL
+              WHEN r.pagetables IS NULL AND r.sec_pagetables IS NULL THEN NULL
+              ELSE coalesce(r.pagetables, 0) + coalesce(r.sec_pagetables, 0) END AS pagetables,
+         CASE WHEN r.parent IS NULL OR r.version != 2 THEN NULL
+              ELSE r.percpu END AS percpu,
+         CASE WHEN r.parent IS NULL OR r.version != 2 THEN NULL
+              ELSE r.sock END AS sock,
+         CASE WHEN r.parent IS NULL OR r.version != 2 THEN NULL
+              ELSE r.vmalloc END AS vmalloc,
+         CASE WHEN r.parent IS NULL THEN NULL
+              WHEN r.version != 2 THEN r.kmem_usage
+              WHEN r.kernel IS NULL THEN NULL
+              ELSE r.kernel - coalesce(r.slab_reclaimable, 0)
+                   - coalesce(r.slab_unreclaimable, 0) - coalesce(r.kernel_stack, 0)
+                   - coalesce(r.pagetables, 0) - coalesce(r.sec_pagetables, 0)
+                   - coalesce(r.percpu, 0) - coalesce(r.vmalloc, 0) END AS kernel_other
+  FROM cgroups g
+  JOIN (SELECT capture_id, cgroup, parent, version, slab_reclaimable,
+               slab_unreclaimable, kernel_stack, pagetables, sec_pagetables,
+               percpu, sock, vmalloc, kernel, kmem_usage,
+               (SELECT value FROM cgroup_stat s WHERE s.capture_id = x.capture_id
+                  AND s.cgroup = x.cgroup AND s.key = 'swapcached') AS swapcached,
+               (SELECT value FROM cgroup_stat s WHERE s.capture_id = x.capture_id
+                  AND s.cgroup = x.cgroup AND s.key = 'total_swapcached') AS total_swapcached
+        FROM cgroup_raw x) r
+    ON r.capture_id = g.capture_id AND r.cgroup = g.cgroup
+  WHERE g.working_set_bytes IS NOT NULL
+);
 
 -- One row per cgroup and component: disjoint parts that add up exactly to
 -- cgroups.working_set_bytes.
---   component    anon, shmem, active_file, slab_reclaimable,
---                slab_unreclaimable, kernel_stack, pagetables, percpu, sock,
---                vmalloc, kernel_other, unexplained
+--   component    anon, shmem, active_file, file_other, slab_unreclaimable,
+--                slab_reclaimable, kernel_stack, pagetables, percpu, sock,
+--                vmalloc, kernel_other, unexplained (working_set_components
+--                says what each is)
 --   bytes        INTEGER bytes (unexplained may be negative)
 --   reclaimable  1 when the kernel can take it back under pressure without
 --                swap (active_file, slab_reclaimable), else 0
+--   category     addition: user, page_cache, kernel, unexplained
 -- Components the kernel does not report for that cgroup are left out
 -- (v1 has no slab split; roots have no kernel memory in their usage).
 CREATE VIEW working_set_breakdown AS
-SELECT capture_id, cgroup, component, bytes, reclaimable FROM (
-  SELECT capture_id, cgroup, 1 AS ord, 'anon' AS component, anon AS bytes, 0 AS reclaimable FROM cgroup_parts
-  UNION ALL SELECT capture_id, cgroup, 2, 'shmem', shmem, 0 FROM cgroup_parts
-  UNION ALL SELECT capture_id, cgroup, 3, 'active_file', active_file, 1 FROM cgroup_parts
-  UNION ALL SELECT capture_id, cgroup, 4, 'slab_unreclaimable', slab_unreclaimable, 0 FROM cgroup_parts
-  UNION ALL SELECT capture_id, cgroup, 5, 'slab_reclaimable', slab_reclaimable, 1 FROM cgroup_parts
-  UNION ALL SELECT capture_id, cgroup, 6, 'kernel_stack', kernel_stack, 0 FROM cgroup_parts
-  UNION ALL SELECT capture_id, cgroup, 7, 'pagetables', pagetables, 0 FROM cgroup_parts
-  UNION ALL SELECT capture_id, cgroup, 8, 'percpu', percpu, 0 FROM cgroup_parts
-  UNION ALL SELECT capture_id, cgroup, 9, 'sock', sock, 0 FROM cgroup_parts
-  UNION ALL SELECT capture_id, cgroup, 10, 'vmalloc', vmalloc, 0 FROM cgroup_parts
-  UNION ALL SELECT capture_id, cgroup, 11, 'kernel_other', kernel_other, 0 FROM cgroup_parts
-  UNION ALL SELECT capture_id, cgroup, 12, 'unexplained',
-         ws - coalesce(anon, 0) - coalesce(shmem, 0) - coalesce(active_file, 0)
-            - coalesce(slab_unreclaimable, 0) - coalesce(slab_reclaimable, 0)
-            - coalesce(kernel_stack, 0) - coalesce(pagetables, 0)
-            - coalesce(percpu, 0) - coalesce(sock, 0) - coalesce(vmalloc, 0)
-            - coalesce(kernel_other, 0), 0 FROM cgroup_parts
+SELECT capture_id, cgroup, component, bytes, reclaimable, category
+FROM (
+  SELECT p.capture_id, p.cgroup, c.ord, c.component, c.reclaimable, c.category,
+         CASE c.ord WHEN 1 THEN p.anon WHEN 2 THEN p.shmem WHEN 3 THEN p.active_file
+                    WHEN 4 THEN p.file_other WHEN 5 THEN p.slab_unreclaimable
+                    WHEN 6 THEN p.slab_reclaimable WHEN 7 THEN p.kernel_stack
+                    WHEN 8 THEN p.pagetables WHEN 9 THEN p.percpu WHEN 10 THEN p.sock
+                    WHEN 11 THEN p.vmalloc WHEN 12 THEN p.kernel_other
+                    ELSE p.unexplained END AS bytes
+  -- CROSS JOIN keeps cgroup_parts the outer loop: it is computed once per
+  -- cgroup, not once per component.
+  FROM cgroup_parts p CROSS JOIN working_set_components c
 )
 WHERE bytes IS NOT NULL
 ORDER BY capture_id, cgroup, ord;
@@ -75,37 +128,52 @@ ORDER BY capture_id, cgroup, ord;
 -- Per cgroup: "am I really near my limit?"
 --   working_set_bytes      the cAdvisor number
 --   reclaimable_bytes      active_file + slab_reclaimable: the kernel drops
---                          these before it OOM-kills
+--                          these before it OOM-kills (on v1, reclaimable
+--                          slab is inside the kmem lump and counted as
+--                          unreclaimable: an upper bound there)
 --   unreclaimable_bytes    working_set_bytes - reclaimable_bytes: what stays
 --                          without swap
 --   limit_bytes            own limit, NULL = unlimited
---   effective_limit_bytes  the smallest limit on the path to the root
+--   effective_limit_bytes  the smallest limit on the path to the root (the
+--                          one the kernel enforces first)
 --   working_set_pct, unreclaimable_pct   of the effective limit (NULL
 --                          when unlimited)
+--   anon_bytes, shmem_bytes, kernel_bytes, usage_bytes   additions: the
+--                          working set's user and kernel parts (kernel:
+--                          every kernel component), the usage
 CREATE VIEW cgroup_headroom AS
-WITH RECURSIVE eff(capture_id, cgroup, eff_limit) AS (
-    SELECT capture_id, cgroup, limit_bytes FROM cgroups WHERE parent IS NULL
-    UNION ALL
-    SELECT c.capture_id, c.cgroup,
-           CASE WHEN c.limit_bytes IS NULL THEN e.eff_limit
-                WHEN e.eff_limit IS NULL OR c.limit_bytes < e.eff_limit THEN c.limit_bytes
-                ELSE e.eff_limit END
-    FROM cgroups c JOIN eff e ON e.capture_id = c.capture_id AND c.parent = e.cgroup
-)
-SELECT g.capture_id, g.cgroup, g.working_set_bytes,
-       p.reclaimable AS reclaimable_bytes,
-       g.working_set_bytes - p.reclaimable AS unreclaimable_bytes,
-       g.limit_bytes,
-       coalesce(e.eff_limit, g.limit_bytes) AS effective_limit_bytes,
-       round(100.0 * g.working_set_bytes / coalesce(e.eff_limit, g.limit_bytes), 1)
-           AS working_set_pct,
-       round(100.0 * (g.working_set_bytes - p.reclaimable)
-             / coalesce(e.eff_limit, g.limit_bytes), 1) AS unreclaimable_pct
-FROM cgroups g
-JOIN (SELECT capture_id, cgroup,
-             coalesce(active_file, 0) + coalesce(slab_reclaimable, 0) AS reclaimable
-      FROM cgroup_parts) p ON p.capture_id = g.capture_id AND p.cgroup = g.cgroup
-LEFT JOIN eff e ON e.capture_id = g.capture_id AND e.cgroup = g.cgroup;
+SELECT capture_id, cgroup, working_set_bytes, reclaimable_bytes,
+       working_set_bytes - reclaimable_bytes AS unreclaimable_bytes,
+       limit_bytes, effective_limit_bytes,
+       round(100.0 * working_set_bytes / effective_limit_bytes, 1) AS working_set_pct,
+       round(100.0 * (working_set_bytes - reclaimable_bytes) / effective_limit_bytes, 1)
+           AS unreclaimable_pct,
+       anon_bytes, shmem_bytes, kernel_bytes, usage_bytes
+FROM (
+  SELECT p.capture_id, p.cgroup, p.ws AS working_set_bytes, p.usage AS usage_bytes,
+         coalesce(p.active_file, 0) + coalesce(p.slab_reclaimable, 0) AS reclaimable_bytes,
+         p.limit_bytes,
+         -- the path to the root, walked up from this cgroup only (a
+         -- lookup of one cgroup does not compute the others)
+         (WITH RECURSIVE up(cg) AS (
+              SELECT p.cgroup
+              UNION ALL
+              SELECT n.parent FROM up JOIN cgroup_node n
+                ON n.capture_id = p.capture_id AND n.cgroup = up.cg
+              WHERE n.parent IS NOT NULL)
+          SELECT min(f.value) FROM up JOIN cgroup_file f
+            ON f.capture_id = p.capture_id AND f.cgroup = up.cg
+           AND f.file = CASE p.version WHEN 2 THEN 'memory.max'
+                                       ELSE 'memory.limit_in_bytes' END
+          WHERE NOT f.unlimited) AS effective_limit_bytes,
+         p.anon AS anon_bytes, p.shmem AS shmem_bytes,
+         CASE WHEN p.is_root THEN NULL
+              ELSE coalesce(p.slab_unreclaimable, 0) + coalesce(p.slab_reclaimable, 0)
+                   + coalesce(p.kernel_stack, 0) + coalesce(p.pagetables, 0)
+                   + coalesce(p.percpu, 0) + coalesce(p.sock, 0)
+                   + coalesce(p.vmalloc, 0) + coalesce(p.kernel_other, 0) END AS kernel_bytes
+  FROM cgroup_parts p
+);
 
 -- Processes' shares of their cgroup, by PSS (shared pages divided among
 -- the processes mapping them, so shares add up to what they map).
@@ -127,7 +195,9 @@ FROM processes;
 --   file_unmapped_bytes = file_bytes - pss_file - pss_shmem: page cache
 --                   the cgroup holds that no process maps (files read and
 --                   closed); it belongs to the cgroup, not to a process.
---                   For cgroups with children, file_bytes holds theirs too.
+--                   Approximate: PSS also counts mapped pages charged to
+--                   another cgroup (shared libraries, the executable), and
+--                   for cgroups with children file_bytes holds theirs too.
 CREATE VIEW cgroup_process_totals AS
 SELECT p.capture_id, p.cgroup, count(*) AS processes,
        sum(p.rss_bytes) AS rss_sum_bytes,

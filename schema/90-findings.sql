@@ -9,7 +9,7 @@
 --   evidence   the numbers, in words
 --   query      SQL that shows the numbers: memsnap sql SOURCE "<query>"
 
--- Internal: MiB with one decimal, for evidence text.
+-- Internal: each cgroup's headroom with its readable name.
 CREATE VIEW finding_cgroups AS
 SELECT h.capture_id, h.cgroup, n.name, n.kind, h.working_set_bytes,
        h.reclaimable_bytes, h.unreclaimable_bytes, h.limit_bytes,
@@ -19,7 +19,8 @@ JOIN cgroup_names n ON n.capture_id = h.capture_id AND n.cgroup = h.cgroup;
 
 CREATE VIEW findings AS
 -- near_limit: working set at 90% or more of the effective limit.  Critical
--- when what the kernel cannot reclaim is at 90% too.
+-- when what the kernel cannot reclaim is at 90% too (on cgroup v1 the
+-- reclaimable slab is inside the unsplit kmem and counts as unreclaimable).
 SELECT capture_id, cgroup,
        CASE WHEN unreclaimable_pct >= 90 THEN 'critical' ELSE 'warning' END AS severity,
        'near_limit' AS code,
@@ -83,55 +84,62 @@ SELECT g.capture_id, g.cgroup, 'warning', 'oom_kill_counter',
        'oom_kill = ' || g.oom_kill_count || ' in '
          || CASE g.cgroup_version WHEN 2 THEN 'memory.events' ELSE 'memory.oom_control' END
          || ' (counted since the cgroup was created; kills in child cgroups '
-         || 'count here too on cgroup v2)',
+         || 'count in their ancestors too, so it is reported where it starts)',
        'SELECT * FROM cgroup_event WHERE capture_id = ' || g.capture_id
          || ' AND cgroup = ' || quote(g.cgroup)
 FROM cgroups g
 JOIN cgroup_names n ON n.capture_id = g.capture_id AND n.cgroup = g.cgroup
 WHERE g.oom_kill_count > 0 AND n.kind != 'node'
-  -- on v2 the counter is hierarchical: report it where it starts
-  AND NOT EXISTS (SELECT 1 FROM cgroups c WHERE c.capture_id = g.capture_id
-                  AND c.parent = g.cgroup AND c.oom_kill_count = g.oom_kill_count)
+  -- the counter is hierarchical (v1 and v2): report it where it starts,
+  -- not again in every ancestor whose kills all happened in one child
+  AND NOT EXISTS (SELECT 1 FROM cgroup_node c
+                  JOIN cgroups cc ON cc.capture_id = c.capture_id AND cc.cgroup = c.cgroup
+                  WHERE c.capture_id = g.capture_id AND c.parent = g.cgroup
+                    AND cc.oom_kill_count = g.oom_kill_count)
 
 UNION ALL
 -- bpf_heavy: a cgroup whose processes hold 64 MiB+ of BPF maps.
 SELECT b.capture_id, b.cgroup, 'warning', 'bpf_heavy',
-       coalesce(n.name, b.cgroup) || ' holds ' || printf('%.1f MiB', sum(b.memlock_bytes) / 1048576.0)
+       coalesce(b.name, b.cgroup) || ' holds ' || printf('%.1f MiB', b.memlock_bytes / 1048576.0)
          || ' of BPF maps',
-       count(DISTINCT b.map_id) || ' maps; largest: ' ||
-         (SELECT group_concat(coalesce(name, 'id ' || map_id) || ' '
-                 || printf('%.1f MiB', memlock_bytes / 1048576.0), ', ')
-          FROM (SELECT DISTINCT map_id, name, memlock_bytes FROM bpf_maps x
-                WHERE x.capture_id = b.capture_id AND x.cgroup = b.cgroup
-                ORDER BY memlock_bytes DESC LIMIT 3))
-         || CASE WHEN c.cgroup_mode = 'v2'
-                 THEN '; charged to this cgroup as kernel memory (cgroup v2, Linux 5.11+)'
-                 ELSE '; not charged to any cgroup (cgroup v1)' END
-         || '; memlock is an estimate before Linux 6.4',
+       b.maps || ' maps held by ' || b.holders || ' process'
+         || CASE WHEN b.holders > 1 THEN 'es' ELSE '' END || '; largest: '
+         || b.largest_maps
+         || CASE b.charged
+              WHEN 1 THEN printf('; charged to the memory cgroup of the process that '
+                                 || 'created each map, as kernel memory (Linux 5.11+); '
+                                 || 'this cgroup''s kernel memory is %.1f MiB',
+                                 coalesce(b.kernel_bytes, 0) / 1048576.0)
+              WHEN 0 THEN '; charged to no memory cgroup (Linux before 5.11): outside '
+                          || 'every limit'
+              ELSE '' END
+         || CASE WHEN b.memlock_exact = 0
+                 THEN '; memlock is an estimate before Linux 6.4 (hash maps use more)'
+                 ELSE '' END,
        'SELECT * FROM bpf_maps WHERE capture_id = ' || b.capture_id
          || ' AND cgroup = ' || quote(b.cgroup) || ' ORDER BY memlock_bytes DESC'
-FROM (SELECT DISTINCT capture_id, cgroup, map_id, memlock_bytes FROM bpf_maps
-      WHERE cgroup IS NOT NULL) b
-JOIN capture c ON c.capture_id = b.capture_id
-LEFT JOIN cgroup_names n ON n.capture_id = b.capture_id AND n.cgroup = b.cgroup
-GROUP BY b.capture_id, b.cgroup
-HAVING sum(b.memlock_bytes) >= 64 * 1048576
+FROM bpf_by_cgroup b
+WHERE b.memlock_bytes >= 64 * 1048576
 
 UNION ALL
--- bpf_v1_unaccounted: on cgroup v1 BPF map memory is charged to no cgroup.
-SELECT capture_id, NULL, 'info', 'bpf_v1_unaccounted',
-       printf('%.1f MiB of BPF maps are outside every memory limit', total / 1048576.0),
-       maps || ' BPF maps hold ' || printf('%.1f MiB', total / 1048576.0)
-         || ' (memlock); on cgroup v1 map memory is charged to no cgroup, so '
-         || 'it counts against the node but no container limit',
-       'SELECT * FROM bpf_maps WHERE capture_id = ' || capture_id
+-- bpf_unaccounted: before Linux 5.11 BPF map memory is charged to no memory
+-- cgroup (only to RLIMIT_MEMLOCK), on cgroup v1 and v2 alike.  From 5.11 on
+-- it is charged to the creator's cgroup on v1 too (memory.kmem), as the
+-- host test tests/t50 shows on a v1 6.18 kernel.
+SELECT m.capture_id, NULL, 'info', 'bpf_unaccounted',
+       printf('%.1f MiB of BPF maps are outside every memory limit', sum(m.memlock_bytes) / 1048576.0),
+       count(*) || ' BPF maps hold ' || printf('%.1f MiB', sum(m.memlock_bytes) / 1048576.0)
+         || ' (memlock); Linux ' || k.kernel_release || ' charges BPF map memory to no '
+         || 'memory cgroup (memcg accounting of maps came with 5.11), so it counts '
+         || 'against the node but no container limit',
+       'SELECT * FROM bpf_maps WHERE capture_id = ' || m.capture_id
          || ' ORDER BY memlock_bytes DESC'
-FROM (SELECT m.capture_id, count(*) AS maps, sum(m.memlock_bytes) AS total
-      FROM (SELECT DISTINCT capture_id, map_id, memlock_bytes FROM bpf_maps) m
-      JOIN capture c ON c.capture_id = m.capture_id
-      WHERE c.cgroup_mode IN ('v1', 'hybrid')
-      GROUP BY m.capture_id)
-WHERE total > 0
+FROM (SELECT capture_id, map_id, max(memlock_bytes) AS memlock_bytes FROM bpf_maps
+      GROUP BY capture_id, map_id) m
+JOIN kernel_features k ON k.capture_id = m.capture_id
+WHERE k.bpf_maps_charged = 0
+GROUP BY m.capture_id
+HAVING sum(m.memlock_bytes) > 0
 
 UNION ALL
 -- large_shmem: 64 MiB+ and a quarter of the working set is shmem (tmpfs,
@@ -165,12 +173,15 @@ WHERE f.kind = 'k8s-container' AND f.effective_limit_bytes IS NULL
 
 UNION ALL
 -- kernel_unreclaimable: 64 MiB+ and a quarter of the working set is kernel
--- memory the kernel cannot reclaim.
+-- memory the kernel cannot reclaim (on cgroup v1: kernel memory, whose
+-- reclaimable slab cannot be told apart).
 SELECT p.capture_id, p.cgroup, 'warning', 'kernel_unreclaimable',
-       n.name || ': ' || printf('%.1f MiB', k / 1048576.0) || ' of unreclaimable kernel memory',
+       n.name || ': ' || printf('%.1f MiB', k / 1048576.0)
+         || CASE p.version WHEN 1 THEN ' of kernel memory' ELSE ' of unreclaimable kernel memory' END,
        printf('kernel memory that cannot be reclaimed is %.1f MiB = %.0f%% of the working '
               || 'set (%s)', k / 1048576.0, 100.0 * k / p.ws,
-              CASE p.version WHEN 1 THEN 'memory.kmem.usage_in_bytes: cgroup v1 gives no split'
+              CASE p.version WHEN 1 THEN 'memory.kmem.usage_in_bytes: cgroup v1 gives no '
+                   || 'split, so reclaimable slab (dentries, inodes) is in this figure too'
               ELSE printf('slab_unreclaimable %.1f, kernel_stack %.1f, pagetables %.1f, '
                           || 'percpu %.1f, sock %.1f, vmalloc %.1f, other %.1f MiB',
                           coalesce(p.slab_unreclaimable, 0) / 1048576.0,
@@ -221,6 +232,14 @@ FROM (SELECT capture_id, cgroup,
       FROM cgroup_pressure GROUP BY capture_id, cgroup) p
 JOIN cgroup_names n ON n.capture_id = p.capture_id AND n.cgroup = p.cgroup
 WHERE (some_avg10 >= 10 OR full_avg10 >= 5) AND n.kind != 'node'
+  -- PSI of a cgroup counts the stalls of its descendants: report the
+  -- deepest cgroups under pressure, not every ancestor again
+  AND NOT EXISTS (SELECT 1 FROM cgroup_node c
+                  JOIN cgroup_pressure cs ON cs.capture_id = c.capture_id
+                   AND cs.cgroup = c.cgroup
+                  WHERE c.capture_id = p.capture_id AND c.parent = p.cgroup
+                    AND ((cs.kind = 'some' AND cs.avg10 >= 10)
+                         OR (cs.kind = 'full' AND cs.avg10 >= 5)))
 
 UNION ALL
 -- swap (node)
@@ -242,7 +261,17 @@ SELECT g.capture_id, g.cgroup, 'info', 'swap',
          || ' AND cgroup = ' || quote(g.cgroup)
 FROM cgroups g
 JOIN cgroup_names n ON n.capture_id = g.capture_id AND n.cgroup = g.cgroup
+LEFT JOIN (SELECT c.capture_id, c.parent, sum(cc.swap_bytes) AS children_swap
+           FROM cgroup_node c
+           JOIN cgroups cc ON cc.capture_id = c.capture_id AND cc.cgroup = c.cgroup
+           WHERE cc.swap_bytes > 0 GROUP BY c.capture_id, c.parent) cs
+       ON cs.capture_id = g.capture_id AND cs.parent = g.cgroup
 WHERE g.swap_bytes > 0 AND n.kind NOT IN ('node', 'k8s-root', 'slice')
+  -- swap counters are hierarchical: report where the swap is, not again
+  -- in every ancestor whose children hold it (1 MiB of slack: the files
+  -- are read one after the other)
+  AND g.swap_bytes - coalesce(cs.children_swap, 0)
+      >= CASE WHEN coalesce(cs.children_swap, 0) = 0 THEN 1 ELSE 1048576 END
 
 UNION ALL
 -- go_no_memlimit: a Go program in a limited cgroup without GOMEMLIMIT; the

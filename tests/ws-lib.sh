@@ -1,0 +1,151 @@
+# tests/ws-lib.sh: functions for the working-set tests on this host's
+# cgroup v1 memory controller (tests/t50-*.sh ... t59-*.sh).  Source it:
+#
+#   . "$(dirname "$0")/ws-lib.sh"
+#   ws_require_v1                       # root, v1 memory controller, binaries
+#   ws_setup t50                        # $WS_CG: a fresh cgroup, $WS_TMP, trap
+#   cg=$(ws_cg anon 256M)               # a child cgroup with a limit
+#   ws_start anon memhog --cgroup "$cg" --anon 64 --ready "$WS_TMP/anon.ready"
+#   ws_wait_ready anon
+#   ws_capture                          # $WS_TMP/capture.tar.gz, $WS_DB
+#
+# Everything made is undone on exit, however the test ends: the helpers are
+# killed (by the pids ws_start recorded, never by name) and waited for, the
+# cgroups removed deepest first, the temporary folder deleted.
+
+: "${BIN_DIR:=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/bin}"
+: "${BUILD_DIR:=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/build}"
+: "${TESTS_DIR:=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)}"
+: "${ARTIFACTS_DIR:=$BUILD_DIR/test-artifacts}"
+WS_V1=/sys/fs/cgroup/memory
+WS_PIDS=()
+WS_CG=""
+WS_TMP=""
+WS_DB=""
+declare -A WS_PID WS_LOG
+
+ws_skip() { echo "SKIP: $*"; exit 77; }
+ws_fail() { echo "FAIL: $*"; exit 1; }
+ws_log() { echo "== $*"; }
+
+# ws_require_v1: skip unless root, the v1 memory controller at
+# /sys/fs/cgroup/memory, and the programs this test runs are built.
+ws_require_v1() {
+	[ "$(id -u)" = 0 ] || ws_skip "needs root (makes memory cgroups)"
+	[ -f "$WS_V1/memory.usage_in_bytes" ] ||
+		ws_skip "no cgroup v1 memory controller at $WS_V1 (the VM tests cover v2)"
+	local f
+	for f in "$BIN_DIR/memsnap-collect" "$BIN_DIR/memsnap" "$BUILD_DIR/helpers/memhog" \
+		"$BUILD_DIR/helpers/wsload" "$BUILD_DIR/helpers/bpfhold"; do
+		[ -x "$f" ] || ws_skip "'$f' not built (run: make all tests)"
+	done
+	command -v python3 >/dev/null || ws_skip "python3 not installed"
+}
+
+ws_cleanup() {
+	local p d
+	for p in "${WS_PIDS[@]+"${WS_PIDS[@]}"}"; do
+		kill "$p" 2>/dev/null
+	done
+	for p in "${WS_PIDS[@]+"${WS_PIDS[@]}"}"; do
+		wait "$p" 2>/dev/null
+	done
+	if [ -n "$WS_CG" ] && [ -d "$WS_CG" ]; then
+		# Children of the helpers (wsload --fork) die with them; give the
+		# kernel a moment to empty the cgroups before removing them.
+		for _ in 1 2 3 4 5 6 7 8 9 10; do
+			find "$WS_CG" -depth -type d -exec rmdir {} + 2>/dev/null
+			[ -d "$WS_CG" ] || break
+			sleep 0.2
+		done
+		[ -d "$WS_CG" ] && echo "warning: could not remove $WS_CG"
+	fi
+	[ -n "$WS_TMP" ] && rm -rf "$WS_TMP"
+	[ -n "${WS_SHM:-}" ] && rm -f "$WS_SHM"*
+}
+
+# ws_setup NAME: a fresh cgroup $WS_CG=$WS_V1/memsnap-NAME-$$ (no limit), a
+# temporary folder $WS_TMP on a disk filesystem (page cache there is
+# `file`, not `shmem` as on tmpfs), and the cleanup trap.
+ws_setup() {
+	WS_CG=$WS_V1/memsnap-$1-$$
+	WS_SHM=/dev/shm/memsnap-$1-$$
+	trap ws_cleanup EXIT
+	trap 'exit 130' INT TERM
+	mkdir "$WS_CG" || ws_fail "cannot create $WS_CG"
+	local d
+	for d in "${TMPDIR:-/tmp}" /var/tmp "$BUILD_DIR"; do
+		[ -d "$d" ] && [ -w "$d" ] || continue
+		case "$(stat -f -c %T "$d")" in tmpfs|ramfs|overlayfs) continue ;; esac
+		WS_TMP=$(mktemp -d "$d/memsnap-$1.XXXXXX") && break
+	done
+	[ -n "$WS_TMP" ] || ws_skip "no writable folder on a disk filesystem for page cache"
+	echo "cgroup $WS_CG, files in $WS_TMP ($(stat -f -c %T "$WS_TMP"))"
+}
+
+# ws_cg NAME [LIMIT]: make $WS_CG/NAME (a path, each level made), with
+# memory.limit_in_bytes set when given; prints the folder.
+ws_cg() {
+	local d=$WS_CG/$1
+	mkdir -p "$d" || ws_fail "cannot create $d"
+	if [ -n "${2:-}" ]; then
+		echo "$2" >"$d/memory.limit_in_bytes" || ws_fail "cannot set the limit of $d to $2"
+	fi
+	echo "$d"
+}
+
+# ws_start NAME PROGRAM ARGS...: run a helper (from $BUILD_DIR/helpers
+# unless PROGRAM has a '/') in the background, output in $WS_TMP/NAME.log.
+ws_start() {
+	local name=$1 prog=$2
+	shift 2
+	case "$prog" in */*) ;; *) prog=$BUILD_DIR/helpers/$prog ;; esac
+	"$prog" "$@" >"$WS_TMP/$name.log" 2>&1 &
+	WS_PID[$name]=$!
+	WS_LOG[$name]=$WS_TMP/$name.log
+	WS_PIDS+=("$!")
+}
+
+# ws_wait_ready NAME [SECONDS]: wait for the helper's "ready=1" line; fail
+# (with its output) when it died first or took too long (default 120 s).
+ws_wait_ready() {
+	local n=$(( ${2:-120} * 10 ))
+	while ! grep -q '^ready=1$' "${WS_LOG[$1]}" 2>/dev/null; do
+		if ! kill -0 "${WS_PID[$1]}" 2>/dev/null; then
+			cat "${WS_LOG[$1]}"
+			ws_fail "helper '$1' died before it was ready"
+		fi
+		n=$((n - 1))
+		[ $n -gt 0 ] || { cat "${WS_LOG[$1]}"; ws_fail "helper '$1' not ready in time"; }
+		sleep 0.1
+	done
+}
+
+# ws_value NAME KEY: a key=value the helper printed (first match).
+ws_value() {
+	sed -n "s/.*\\b$2=\\([^ ]*\\).*/\\1/p" "${WS_LOG[$1]}" | head -n 1
+}
+
+# ws_capture [collector options]: capture this node into
+# $WS_TMP/capture.tar.gz and load it into $WS_DB.  The collector's status
+# 1 (complete, with problems such as processes that vanished) is fine.
+ws_capture() {
+	local rc
+	"$BIN_DIR/memsnap-collect" -q -o "$WS_TMP/capture.tar.gz" "$@" 2>"$WS_TMP/collect.err"
+	rc=$?
+	[ $rc -le 1 ] || { cat "$WS_TMP/collect.err"; ws_fail "memsnap-collect exited $rc"; }
+	WS_DB=$WS_TMP/capture.db
+	"$BIN_DIR/memsnap" load -q "$WS_TMP/capture.tar.gz" -o "$WS_DB" >/dev/null ||
+		ws_fail "memsnap load failed"
+}
+
+# ws_keep NAME: copy the capture and database to $ARTIFACTS_DIR/NAME/ so a
+# failure can be looked at.
+ws_keep() {
+	local d=$ARTIFACTS_DIR/$1
+	rm -rf "$d"
+	mkdir -p "$d"
+	cp "$WS_TMP/capture.tar.gz" "$WS_DB" "$d/" 2>/dev/null
+	cp "$WS_TMP"/*.log "$d/" 2>/dev/null
+	true
+}

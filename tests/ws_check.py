@@ -1,0 +1,133 @@
+"""Checks shared by the working-set tests (tests/t50-*.sh ... t59-*.sh).
+
+    sys.path.insert(0, TESTS_DIR); from ws_check import *
+    cap = Capture("capture.tar.gz")     # the archive's files, by path
+    db = Db(memsnap, "capture.db")      # queries through `memsnap sql --json`
+    check(cond, "what")                 # collects failures
+    done()                              # prints them, exits 1 if any
+
+Numbers are compared exactly unless the test states a tolerance and why.
+"""
+import json
+import os
+import subprocess
+import sys
+import tarfile
+
+MIB = 1 << 20
+failures = []
+
+
+def check(cond, what):
+    if not cond:
+        failures.append(what)
+    return cond
+
+
+def eq(got, want, what):
+    return check(got == want, f"{what}: {got!r}, want {want!r}")
+
+
+def within(got, lo, hi, what):
+    return check(got is not None and lo <= got <= hi,
+                 f"{what}: {got!r}, want {lo!r} .. {hi!r}")
+
+
+def done():
+    if failures:
+        for f in failures:
+            print("FAIL:", f)
+        sys.exit(1)
+    print("checks: ok")
+
+
+def mib(v):
+    return "NULL" if v is None else f"{v / MIB:.2f} MiB"
+
+
+class Capture:
+    """The files of a capture archive, keyed by their path below the top
+    folder."""
+
+    def __init__(self, path):
+        self.files = {}
+        with tarfile.open(path, "r:*") as tar:
+            for m in tar.getmembers():
+                if m.isfile():
+                    rel = m.name.split("/", 1)[1] if "/" in m.name else m.name
+                    self.files[rel] = tar.extractfile(m).read()
+        self.manifest = json.loads(self.files["manifest.json"])
+        self.root = self.manifest["cgroup"]["memory_root"]
+
+    def get(self, rel):
+        return self.files.get(rel)
+
+    def cg_file(self, cgroup, name):
+        base = self.root if cgroup == "/" else self.root + cgroup
+        return self.files.get(base + "/" + name)
+
+    def cg_value(self, cgroup, name):
+        b = self.cg_file(cgroup, name)
+        if b is None:
+            return None
+        s = b.decode().strip()
+        return None if s == "max" else int(s)
+
+    def cg_stat(self, cgroup, name="memory.stat"):
+        b = self.cg_file(cgroup, name)
+        d = {}
+        if b is not None:
+            for line in b.decode().splitlines():
+                p = line.split()
+                if len(p) == 2:
+                    d[p[0]] = int(p[1])
+        return d
+
+
+class Db:
+    def __init__(self, memsnap, path):
+        self.memsnap = memsnap
+        self.path = path
+
+    def rows(self, sql):
+        r = subprocess.run([self.memsnap, "sql", "--json", self.path, sql],
+                           capture_output=True, text=True)
+        if r.returncode != 0:
+            raise SystemExit(f"FAIL: query failed: {r.stderr.strip()}\n  {sql}")
+        out = json.loads(r.stdout) if r.stdout.strip() else []
+        return out
+
+    def one(self, sql):
+        rows = self.rows(sql)
+        return rows[0] if rows else None
+
+    def value(self, sql):
+        row = self.one(sql)
+        return None if row is None else next(iter(row.values()))
+
+    def breakdown(self, cgroup):
+        """{component: bytes} of working_set_breakdown for one cgroup."""
+        return {r["component"]: r["bytes"] for r in self.rows(
+            "SELECT component, bytes FROM working_set_breakdown WHERE cgroup = "
+            + quote(cgroup))}
+
+    def cgroup(self, cgroup):
+        return self.one("SELECT * FROM cgroups WHERE cgroup = " + quote(cgroup))
+
+    def findings(self, code=None):
+        sql = "SELECT * FROM findings"
+        if code:
+            sql += " WHERE code = " + quote(code)
+        return self.rows(sql)
+
+
+def quote(s):
+    return "'" + s.replace("'", "''") + "'"
+
+
+def show_breakdown(db, cgroup):
+    b = db.breakdown(cgroup)
+    g = db.cgroup(cgroup) or {}
+    print(f"{cgroup}: working set {mib(g.get('working_set_bytes'))} = "
+          + " + ".join(f"{k} {mib(v)}" for k, v in b.items() if v))
+    return b
