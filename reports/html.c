@@ -33,6 +33,19 @@ static void bytes_cell(struct strbuf *out, struct rnum v)
 		S("<td class=\"n null\" data-v=\"\">?</td>");
 }
 
+/* A size whose absence means something: "none" for a limit, "-" for BPF
+ * memory on cgroup v1 (charged to no cgroup). */
+static void bytes_cell_or(struct strbuf *out, struct rnum v, const char *unset)
+{
+	if (v.set) {
+		bytes_cell(out, v);
+		return;
+	}
+	S("<td class=\"n null\" data-v=\"\">");
+	S(unset);
+	S("</td>");
+}
+
 static void int_cell(struct strbuf *out, struct rnum v)
 {
 	if (v.set)
@@ -213,13 +226,13 @@ static void containers(struct strbuf *out, const struct report *r, const struct 
 		S("</span></td>");
 		text_cell(out, k->group);
 		bytes_cell(out, k->working_set);
-		bytes_cell(out, k->effective_limit);
+		bytes_cell_or(out, k->effective_limit, "none");
 		pct_cell(out, k->working_set_pct);
 		bytes_cell(out, k->anon);
 		bytes_cell(out, k->shmem);
 		bytes_cell(out, k->page_cache);
 		bytes_cell(out, k->kernel);
-		bytes_cell(out, k->bpf);
+		bytes_cell_or(out, k->bpf, "-");
 		bytes_cell(out, k->unexplained);
 		bytes_cell(out, k->reclaimable);
 		int_cell(out, k->oom_kill_count);
