@@ -35,6 +35,8 @@ VALUES
 
 -- Internal (may change): every component's value per cgroup; NULL where
 -- the kernel does not print it or it is not part of that cgroup's usage.
+-- kernel_unreclaimable: the kernel parts but reclaimable slab (on v1 all of
+-- kmem, which has no split).
 -- file_other is the page cache on no file LRU list:
 --     file - active_file - inactive_file - shmem - swapcached
 -- (shmem sits on the anon LRU lists, swap cache too).
@@ -47,7 +49,12 @@ SELECT capture_id, cgroup, parent, ws, usage, limit_bytes, version, is_root,
           - coalesce(file_other, 0) - coalesce(slab_unreclaimable, 0)
           - coalesce(slab_reclaimable, 0) - coalesce(kernel_stack, 0)
           - coalesce(pagetables, 0) - coalesce(percpu, 0) - coalesce(sock, 0)
-          - coalesce(vmalloc, 0) - coalesce(kernel_other, 0) AS unexplained
+          - coalesce(vmalloc, 0) - coalesce(kernel_other, 0) AS unexplained,
+       CASE WHEN is_root THEN NULL
+            ELSE coalesce(slab_unreclaimable, 0) + coalesce(kernel_stack, 0)
+                 + coalesce(pagetables, 0) + coalesce(percpu, 0) + coalesce(sock, 0)
+                 + coalesce(vmalloc, 0) + coalesce(kernel_other, 0) END
+         AS kernel_unreclaimable
 FROM (
   SELECT g.capture_id, g.cgroup, g.parent, g.working_set_bytes AS ws,
          g.usage_bytes AS usage, g.limit_bytes, r.version,

@@ -53,6 +53,14 @@ SELECT capture_id, cgroup, 'info', 'cache_inflated',
 FROM finding_cgroups
 WHERE reclaimable_bytes >= 64 * 1048576
   AND reclaimable_bytes * 4 >= working_set_bytes AND kind != 'node'
+  -- the counters are hierarchical: report the deepest cgroups it is true of
+  AND NOT EXISTS (SELECT 1 FROM cgroup_node c
+                  JOIN cgroup_headroom ch ON ch.capture_id = c.capture_id
+                   AND ch.cgroup = c.cgroup
+                  WHERE c.capture_id = finding_cgroups.capture_id
+                    AND c.parent = finding_cgroups.cgroup
+                    AND ch.reclaimable_bytes >= 64 * 1048576
+                    AND ch.reclaimable_bytes * 4 >= ch.working_set_bytes)
 
 UNION ALL
 -- oom_kill: every OOM kill in the kernel log.
@@ -83,15 +91,18 @@ SELECT g.capture_id, g.cgroup, 'warning', 'oom_kill_counter',
          || CASE WHEN g.oom_kill_count > 1 THEN 'es' ELSE '' END || ' in this cgroup',
        'oom_kill = ' || g.oom_kill_count || ' in '
          || CASE g.cgroup_version WHEN 2 THEN 'memory.events' ELSE 'memory.oom_control' END
-         || ' (counted since the cgroup was created; kills in child cgroups '
-         || 'count in their ancestors too, so it is reported where it starts)',
+         || ' (counted since the cgroup was created; '
+         || CASE g.cgroup_version WHEN 2 THEN 'on cgroup v2 it includes kills in child '
+                 || 'cgroups, and is reported in the deepest cgroup that has them)'
+              ELSE 'on cgroup v1 it counts this cgroup''s own kills only)' END,
        'SELECT * FROM cgroup_event WHERE capture_id = ' || g.capture_id
          || ' AND cgroup = ' || quote(g.cgroup)
 FROM cgroups g
 JOIN cgroup_names n ON n.capture_id = g.capture_id AND n.cgroup = g.cgroup
 WHERE g.oom_kill_count > 0 AND n.kind != 'node'
-  -- the counter is hierarchical (v1 and v2): report it where it starts,
-  -- not again in every ancestor whose kills all happened in one child
+  -- v2's counter is hierarchical (v1's is not: tests/t52): report it where
+  -- it starts, not again in every ancestor whose kills all happened in one
+  -- child
   AND NOT EXISTS (SELECT 1 FROM cgroup_node c
                   JOIN cgroups cc ON cc.capture_id = c.capture_id AND cc.cgroup = c.cgroup
                   WHERE c.capture_id = g.capture_id AND c.parent = g.cgroup
@@ -155,6 +166,11 @@ SELECT p.capture_id, p.cgroup, 'warning', 'large_shmem',
 FROM cgroup_parts p
 JOIN cgroup_names n ON n.capture_id = p.capture_id AND n.cgroup = p.cgroup
 WHERE p.shmem >= 64 * 1048576 AND p.shmem * 4 >= p.ws AND n.kind != 'node'
+  AND NOT EXISTS (SELECT 1 FROM cgroup_node c
+                  JOIN cgroup_parts cp ON cp.capture_id = c.capture_id
+                   AND cp.cgroup = c.cgroup
+                  WHERE c.capture_id = p.capture_id AND c.parent = p.cgroup
+                    AND cp.shmem >= 64 * 1048576 AND cp.shmem * 4 >= cp.ws)
 
 UNION ALL
 -- no_limit: a Kubernetes container or pod without a memory limit anywhere
@@ -193,12 +209,15 @@ SELECT p.capture_id, p.cgroup, 'warning', 'kernel_unreclaimable',
                           coalesce(p.kernel_other, 0) / 1048576.0) END),
        'SELECT * FROM working_set_breakdown WHERE capture_id = ' || p.capture_id
          || ' AND cgroup = ' || quote(p.cgroup)
-FROM (SELECT *, coalesce(slab_unreclaimable, 0) + coalesce(kernel_stack, 0)
-                + coalesce(pagetables, 0) + coalesce(percpu, 0) + coalesce(sock, 0)
-                + coalesce(vmalloc, 0) + coalesce(kernel_other, 0) AS k
-      FROM cgroup_parts) p
+FROM (SELECT *, kernel_unreclaimable AS k FROM cgroup_parts) p
 JOIN cgroup_names n ON n.capture_id = p.capture_id AND n.cgroup = p.cgroup
 WHERE p.k >= 64 * 1048576 AND p.k * 4 >= p.ws AND n.kind != 'node'
+  AND NOT EXISTS (SELECT 1 FROM cgroup_node c
+                  JOIN cgroup_parts cp ON cp.capture_id = c.capture_id
+                   AND cp.cgroup = c.cgroup
+                  WHERE c.capture_id = p.capture_id AND c.parent = p.cgroup
+                    AND cp.kernel_unreclaimable >= 64 * 1048576
+                    AND cp.kernel_unreclaimable * 4 >= cp.ws)
 
 UNION ALL
 -- memory_pressure (node): PSI some avg10 >= 10% or full avg10 >= 5%.
