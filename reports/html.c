@@ -34,7 +34,7 @@ static void bytes_cell(struct strbuf *out, struct rnum v)
 }
 
 /* A size whose absence means something: "none" for a limit, "-" for BPF
- * memory on cgroup v1 (charged to no cgroup). */
+ * memory before Linux 5.11 (charged to no cgroup). */
 static void bytes_cell_or(struct strbuf *out, struct rnum v, const char *unset)
 {
 	if (v.set) {
@@ -396,13 +396,13 @@ static void bpf(struct strbuf *out, const struct report *r, const struct report_
 	size_t i;
 
 	section_open(out, c, "bpf", "BPF maps");
-	if (c->cgroup_mode && !strcmp(c->cgroup_mode, "v2"))
-		S("<p>On cgroup v2 (Linux 5.11+) a map is charged to the memory cgroup of the "
-		  "process that created it, as kernel memory: the containers above show it as their "
-		  "BPF part.");
+	if (c->bpf_maps_charged.set && !c->bpf_maps_charged.v)
+		S("<p>Before Linux 5.11 BPF map memory is charged to no cgroup: it counts against "
+		  "the node, not against any container's limit.");
 	else
-		S("<p>On cgroup v1 BPF map memory is charged to no cgroup: it counts against the "
-		  "node, not against any container's limit.");
+		S("<p>Since Linux 5.11 a map is charged to the memory cgroup of the process that "
+		  "created it, as kernel memory (cgroup v1 and v2): the containers above show it as "
+		  "their BPF part.");
 	S(" <code>memlock</code> is the kernel's estimate from the map's size before Linux "
 	  "6.4.</p>");
 	S("<h3>By owner</h3><div class=\"scroll\"><table class=\"data\"><thead><tr><th class=\"n\">pid</th><th>Process"

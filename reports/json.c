@@ -278,6 +278,7 @@ void report_render_json(const struct report *r, struct strbuf *out)
 		jsonw_kv_string(&w, "collector_version", c->collector_version);
 		jsonw_kv_bool(&w, "complete", c->complete);
 		jsonw_kv_string(&w, "interrupted", c->interrupted);
+		num(&w, "bpf_maps_charged", c->bpf_maps_charged);
 		jsonw_kv_i64(&w, "problem_files", c->problem_files);
 		node(&w, &c->node);
 		containers(&w, c);

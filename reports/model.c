@@ -159,7 +159,7 @@ static int load_capture_row(struct loader *l)
 	sqlite3_stmt *st = query(l, RQ_CAPTURE,
 		"SELECT capture_id, name, hostname, kernel_release, cgroup_mode,\n"
 		"       started_at, finished_at, started_monotonic, collector_version,\n"
-		"       complete, interrupted\n"
+		"       complete, interrupted, bpf_maps_charged\n"
 		"FROM report_capture\n"
 		"WHERE capture_id = %" PRId64, c->capture_id);
 	int rc;
@@ -177,6 +177,7 @@ static int load_capture_row(struct loader *l)
 		c->collector_version = get_str(st, "collector_version");
 		c->complete = get_i64(st, "complete") != 0;
 		c->interrupted = get_str(st, "interrupted");
+		c->bpf_maps_charged = get_num(st, "bpf_maps_charged");
 	}
 	return finish(l, st, rc);
 }

@@ -127,6 +127,7 @@ struct report_capture {
 	     *finished_at, *collector_version, *interrupted;
 	bool complete;
 	struct rreal started_monotonic;
+	struct rnum bpf_maps_charged;    /* 1: Linux 5.11+ charges maps to a memcg */
 	struct report_node node;
 	bool kubernetes;                 /* containers are Kubernetes containers */
 	struct report_container *containers;

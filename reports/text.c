@@ -360,7 +360,7 @@ static void container(struct out *o, const struct report_capture *c,
 		strbuf_addf(&parts_text, "; reclaimable %s", bytes(k->reclaimable, a, sizeof(a)));
 	if (!k->bpf.set && k->bpf_held.set)
 		strbuf_addf(&parts_text, "; its processes hold %s of BPF maps, charged to no cgroup "
-			    "(v1)", bytes(k->bpf_held, a, sizeof(a)));
+			    "(before Linux 5.11)", bytes(k->bpf_held, a, sizeof(a)));
 	if (k->oom_kill_count.set && k->oom_kill_count.v)
 		strbuf_addf(&parts_text, "; OOM kills %" PRId64, k->oom_kill_count.v);
 	if (parts_text.len)
@@ -616,12 +616,12 @@ static void bpf(struct out *o, const struct report_capture *c)
 		    WIDTH - 46, 0);
 		strbuf_addch(o->sb, '\n');
 	}
-	if (c->cgroup_mode && strcmp(c->cgroup_mode, "v2"))
-		wrap(o->sb, "On cgroup v1 BPF map memory is charged to no cgroup: it counts "
+	if (c->bpf_maps_charged.set && !c->bpf_maps_charged.v)
+		wrap(o->sb, "Before Linux 5.11 BPF map memory is charged to no cgroup: it counts "
 		     "against the node, not against any container's limit.", 2);
 	else
-		wrap(o->sb, "On cgroup v2 (Linux 5.11+) a map is charged to the memory cgroup of "
-		     "the process that created it, as kernel memory.", 2);
+		wrap(o->sb, "Since Linux 5.11 a map is charged to the memory cgroup of the process "
+		     "that created it, as kernel memory (cgroup v1 and v2).", 2);
 	wrap(o->sb, "memlock is the kernel's estimate from the map's size before Linux 6.4.", 2);
 }
 

@@ -6,29 +6,34 @@
 -- One row per capture: what the captures view says, plus the capture's own
 -- clock (for the OOM timeline) and page size.
 --   started_monotonic   seconds since boot when the capture started
+--   bpf_maps_charged    kernel_features': 1 when BPF maps are charged to a
+--                       memory cgroup (Linux 5.11+), 0 before, NULL unknown
 CREATE VIEW report_capture AS
-SELECT capture_id, name, hostname, kernel_release, kernel_version, machine,
-       cgroup_mode, started_at, finished_at, started_monotonic,
-       collector_version, complete, interrupted, page_size
-FROM capture;
+SELECT c.capture_id, c.name, c.hostname, c.kernel_release, c.kernel_version, c.machine,
+       c.cgroup_mode, c.started_at, c.finished_at, c.started_monotonic,
+       c.collector_version, c.complete, c.interrupted, c.page_size,
+       k.bpf_maps_charged
+FROM capture c
+LEFT JOIN kernel_features k ON k.capture_id = c.capture_id;
 
 -- The cgroups the report lists as containers: the Kubernetes container
 -- cgroups when the capture has any, else every cgroup below the root that
 -- holds a process itself and has no descendant that does (systemd
 -- services and scopes, docker containers, anything else).  Their working set split into the report's five parts:
 --   anon_bytes, shmem_bytes   working_set_breakdown's anon, shmem
---   page_cache_bytes          active_file (inactive_file is not in the
+--   page_cache_bytes          the page_cache category: active_file and
+--                             file_other (inactive_file is not in the
 --                             working set)
---   kernel_bytes              every kernel component (slab, stacks, page
+--   kernel_bytes              the kernel category (slab, stacks, page
 --                             tables, percpu, sock, vmalloc, other) less
 --                             bpf_bytes
---   bpf_bytes                 cgroup v2: the memlock of the BPF maps its
---                             processes hold, at most its kernel memory
---                             (maps are charged to the memcg of the process
---                             that created them, as kernel memory, since
---                             Linux 5.11: the holder stands in for the
---                             creator); NULL on cgroup v1, where map memory
---                             is charged to no cgroup
+--   bpf_bytes                 Linux 5.11+ (kernel_features.bpf_maps_charged):
+--                             the memlock of the BPF maps its processes
+--                             hold, at most its kernel memory (maps are
+--                             charged to the memcg of the process that
+--                             created them, as kernel memory: the holder
+--                             stands in for the creator); NULL before 5.11,
+--                             when map memory is charged to no cgroup
 --   unexplained_bytes         the signed remainder
 -- anon + shmem + page_cache + kernel + bpf + unexplained = working_set_bytes.
 --   group_name      QoS class (Kubernetes) or cgroup_names.kind
@@ -54,10 +59,9 @@ WITH listed AS (
     SELECT capture_id, cgroup,
            sum(CASE component WHEN 'anon' THEN bytes END) AS anon,
            sum(CASE component WHEN 'shmem' THEN bytes END) AS shmem,
-           sum(CASE component WHEN 'active_file' THEN bytes END) AS page_cache,
-           sum(CASE WHEN component NOT IN ('anon', 'shmem', 'active_file', 'unexplained')
-                    THEN bytes END) AS kernel,
-           sum(CASE component WHEN 'unexplained' THEN bytes END) AS unexplained
+           sum(CASE category WHEN 'page_cache' THEN bytes END) AS page_cache,
+           sum(CASE category WHEN 'kernel' THEN bytes END) AS kernel,
+           sum(CASE category WHEN 'unexplained' THEN bytes END) AS unexplained
     FROM working_set_breakdown GROUP BY capture_id, cgroup
 ), bpf AS (
     SELECT capture_id, cgroup, count(*) AS maps, sum(memlock_bytes) AS held
@@ -66,10 +70,10 @@ WITH listed AS (
     GROUP BY capture_id, cgroup
 ), charged AS (
     SELECT l.capture_id, l.cgroup,
-           CASE WHEN c.cgroup_mode = 'v2' AND p.kernel IS NOT NULL
+           CASE WHEN kf.bpf_maps_charged = 1 AND p.kernel IS NOT NULL
                 THEN min(max(coalesce(b.held, 0), 0), max(p.kernel, 0)) END AS bpf
     FROM listed l
-    JOIN capture c ON c.capture_id = l.capture_id
+    JOIN kernel_features kf ON kf.capture_id = l.capture_id
     LEFT JOIN parts p ON p.capture_id = l.capture_id AND p.cgroup = l.cgroup
     LEFT JOIN bpf b ON b.capture_id = l.capture_id AND b.cgroup = l.cgroup
 )
