@@ -682,10 +682,8 @@ static void load_cgroup_file(struct loader *l, const char *path, const char *cg,
 		sqlite3_bind_int64(st, 1, l->capture_id);
 		db_bind_text(st, 2, cg);
 		db_bind_text(st, 3, file);
-		if (v.unlimited && v.v == 0)
-			sqlite3_bind_null(st, 4);   /* v2 "max" */
-		else
-			db_bind_u64(st, 4, v.v);
+		/* v2 "max" parses as UINT64_MAX: past INT64_MAX binds NULL */
+		db_bind_u64(st, 4, v.v);
 		sqlite3_bind_int(st, 5, v.unlimited);
 		put(l, st);
 	}
