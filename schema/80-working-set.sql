@@ -23,30 +23,127 @@ VALUES
   (2, 'shmem', 'user', 0, 'tmpfs, emptyDir medium Memory, /dev/shm, memfd, SysV shm: swap-backed'),
   (3, 'active_file', 'page_cache', 1, 'page cache on the active list: dropped under pressure'),
   (4, 'file_other', 'page_cache', 0, 'page cache on no file LRU list: mlocked, ramfs, in transit'),
-  (5, 'slab_unreclaimable', 'kernel', 0, 'kernel objects the kernel cannot shrink (v2)'),
-  (6, 'slab_reclaimable', 'kernel', 1, 'dentries, inodes and other shrinkable caches (v2)'),
-  (7, 'kernel_stack', 'kernel', 0, 'kernel stacks of the threads (v2)'),
-  (8, 'pagetables', 'kernel', 0, 'page tables of the processes (v2)'),
-  (9, 'percpu', 'kernel', 0, 'per-CPU kernel data (v2, 5.7+)'),
-  (10, 'sock', 'kernel', 0, 'socket buffers (v2; on v1 not in the usage)'),
-  (11, 'vmalloc', 'kernel', 0, 'vmalloc''ed kernel memory, e.g. large BPF maps (v2, 5.19+)'),
-  (12, 'kernel_other', 'kernel', 0, 'v2: the kernel key less the parts above (BPF maps, pipes, zswap); v1: all of memory.kmem.usage_in_bytes'),
-  (13, 'unexplained', 'unexplained', 0, 'the signed remainder: per-CPU charge stocks, unmapped swap cache');
+  (5, 'swapcached', 'user', 1, 'swap cache: anon and shmem pages in memory that have a copy in swap'),
+  (6, 'slab_unreclaimable', 'kernel', 0, 'kernel objects the kernel cannot shrink (v2)'),
+  (7, 'slab_reclaimable', 'kernel', 1, 'dentries, inodes and other shrinkable caches (v2)'),
+  (8, 'kernel_stack', 'kernel', 0, 'kernel stacks of the threads (v2)'),
+  (9, 'pagetables', 'kernel', 0, 'page tables of the processes (v2)'),
+  (10, 'percpu', 'kernel', 0, 'per-CPU kernel data (v2, 5.7+)'),
+  (11, 'sock', 'kernel', 0, 'socket buffers (v2; on v1 not in the usage)'),
+  (12, 'vmalloc', 'kernel', 0, 'vmalloc''ed kernel memory, e.g. large BPF maps (v2, 5.19+)'),
+  (13, 'kernel_other', 'kernel', 0, 'v2: the kernel key less the parts above (BPF maps, pipes, zswap); v1: all of memory.kmem.usage_in_bytes'),
+  (14, 'unexplained', 'unexplained', 0, 'the signed remainder: per-CPU charge stocks; negative by the swap cache pages that are also mapped (counted in anon too)');
 
 -- Internal (may change): every component's value per cgroup; NULL where
 -- the kernel does not print it or it is not part of that cgroup's usage.
 -- kernel_unreclaimable: the kernel parts but reclaimable slab (on v1 all of
 -- kmem, which has no split).
 -- file_other is the page cache on no file LRU list:
---     file - active_file - inactive_file - shmem - swapcached
--- (shmem sits on the anon LRU lists, swap cache too).
+--     file - active_file - inactive_file - shmem
+-- (shmem sits on the anon LRU lists).  The swap cache is in neither anon
+-- nor file of memory.stat (the kernel counts it in NR_FILE_PAGES of the
+-- node only, not of the memcg: tests/t53 shows file 8 KiB next to 760 KiB
+-- of swapcached), but it is charged: its own component.
+--
+-- It reads memory.stat and the one-value files once each, as one aggregate
+-- per cgroup (one pass over cgroup_stat: the values are not looked up again
+-- for every use, as a view over cgroup_raw's subqueries would), and
+-- computes usage and working set with the same formulas as the cgroups
+-- view (tests/t59 checks that they agree for every cgroup).
 CREATE VIEW cgroup_parts AS
+WITH st AS (
+    SELECT capture_id, cgroup,
+           max(CASE key WHEN 'anon' THEN value END) AS anon,
+           max(CASE key WHEN 'file' THEN value END) AS file,
+           max(CASE key WHEN 'kernel' THEN value END) AS kernel,
+           max(CASE key WHEN 'shmem' THEN value END) AS shmem,
+           max(CASE key WHEN 'active_file' THEN value END) AS active_file,
+           max(CASE key WHEN 'inactive_file' THEN value END) AS inactive_file,
+           max(CASE key WHEN 'swapcached' THEN value END) AS swapcached,
+           max(CASE key WHEN 'slab_reclaimable' THEN value END) AS slab_reclaimable,
+           max(CASE key WHEN 'slab_unreclaimable' THEN value END) AS slab_unreclaimable,
+           max(CASE key WHEN 'kernel_stack' THEN value END) AS kernel_stack,
+           max(CASE key WHEN 'pagetables' THEN value END) AS pagetables,
+           max(CASE key WHEN 'sec_pagetables' THEN value END) AS sec_pagetables,
+           max(CASE key WHEN 'percpu' THEN value END) AS percpu,
+           max(CASE key WHEN 'sock' THEN value END) AS sock,
+           max(CASE key WHEN 'vmalloc' THEN value END) AS vmalloc,
+           max(CASE key WHEN 'total_rss' THEN value END) AS total_rss,
+           max(CASE key WHEN 'total_cache' THEN value END) AS total_cache,
+           max(CASE key WHEN 'total_shmem' THEN value END) AS total_shmem,
+           max(CASE key WHEN 'total_active_file' THEN value END) AS total_active_file,
+           max(CASE key WHEN 'total_inactive_file' THEN value END) AS total_inactive_file,
+           max(CASE key WHEN 'total_swapcached' THEN value END) AS total_swapcached
+    FROM cgroup_stat GROUP BY capture_id, cgroup
+), fi AS (
+    SELECT capture_id, cgroup,
+           max(CASE file WHEN 'memory.current' THEN value END) AS current,
+           max(CASE WHEN file = 'memory.max' AND NOT unlimited THEN value END) AS max_,
+           max(CASE file WHEN 'memory.usage_in_bytes' THEN value END) AS usage_in_bytes,
+           max(CASE WHEN file = 'memory.limit_in_bytes' AND NOT unlimited THEN value END)
+             AS limit_in_bytes,
+           max(CASE file WHEN 'memory.kmem.usage_in_bytes' THEN value END) AS kmem_usage
+    FROM cgroup_file GROUP BY capture_id, cgroup
+), v AS (
+    -- one cgroup version's numbers under common names
+    SELECT n.capture_id, n.cgroup, n.parent, n.parent IS NULL AS is_root,
+           CASE c.cgroup_mode WHEN 'v2' THEN 2 ELSE 1 END AS version,
+           CASE WHEN c.cgroup_mode = 'v2'
+                THEN coalesce(fi.current, CASE WHEN n.parent IS NULL THEN st.anon + st.file END)
+                ELSE fi.usage_in_bytes END AS usage,
+           CASE c.cgroup_mode WHEN 'v2' THEN fi.max_ ELSE fi.limit_in_bytes END AS limit_bytes,
+           CASE c.cgroup_mode WHEN 'v2' THEN st.anon ELSE st.total_rss END AS anon,
+           CASE c.cgroup_mode WHEN 'v2' THEN st.file ELSE st.total_cache END AS file,
+           CASE c.cgroup_mode WHEN 'v2' THEN st.shmem ELSE st.total_shmem END AS shmem,
+           CASE c.cgroup_mode WHEN 'v2' THEN st.active_file ELSE st.total_active_file END
+             AS active_file,
+           CASE c.cgroup_mode WHEN 'v2' THEN st.inactive_file ELSE st.total_inactive_file END
+             AS inactive_file,
+           CASE c.cgroup_mode WHEN 'v2' THEN st.swapcached ELSE st.total_swapcached END
+             AS swapcached,
+           st.kernel, st.slab_reclaimable, st.slab_unreclaimable, st.kernel_stack,
+           st.pagetables, st.sec_pagetables, st.percpu, st.sock, st.vmalloc, fi.kmem_usage
+    FROM cgroup_node n
+    JOIN capture c ON c.capture_id = n.capture_id
+    LEFT JOIN st ON st.capture_id = n.capture_id AND st.cgroup = n.cgroup
+    LEFT JOIN fi ON fi.capture_id = n.capture_id AND fi.cgroup = n.cgroup
+), parts AS (
+    SELECT capture_id, cgroup, parent, is_root, version, usage, limit_bytes,
+           CASE WHEN usage - coalesce(inactive_file, 0) < 0 THEN 0
+                ELSE usage - coalesce(inactive_file, 0) END AS ws,
+           anon, shmem, active_file,
+           file - coalesce(active_file, 0) - coalesce(inactive_file, 0)
+                - coalesce(shmem, 0) AS file_other,
+           -- charged below the root only: the root's usage is anon + file
+           CASE WHEN is_root THEN NULL ELSE swapcached END AS swapcached,
+           -- kernel memory is part of usage only below the root; v1 has no split
+           CASE WHEN is_root OR version != 2 THEN NULL ELSE slab_reclaimable END
+             AS slab_reclaimable,
+           CASE WHEN is_root OR version != 2 THEN NULL ELSE slab_unreclaimable END
+             AS slab_unreclaimable,
+           CASE WHEN is_root OR version != 2 THEN NULL ELSE kernel_stack END AS kernel_stack,
+           CASE WHEN is_root OR version != 2 THEN NULL
+                WHEN pagetables IS NULL AND sec_pagetables IS NULL THEN NULL
+                ELSE coalesce(pagetables, 0) + coalesce(sec_pagetables, 0) END AS pagetables,
+           CASE WHEN is_root OR version != 2 THEN NULL ELSE percpu END AS percpu,
+           CASE WHEN is_root OR version != 2 THEN NULL ELSE sock END AS sock,
+           CASE WHEN is_root OR version != 2 THEN NULL ELSE vmalloc END AS vmalloc,
+           CASE WHEN is_root THEN NULL
+                WHEN version != 2 THEN kmem_usage
+                WHEN kernel IS NULL THEN NULL
+                ELSE kernel - coalesce(slab_reclaimable, 0) - coalesce(slab_unreclaimable, 0)
+                     - coalesce(kernel_stack, 0) - coalesce(pagetables, 0)
+                     - coalesce(sec_pagetables, 0) - coalesce(percpu, 0)
+                     - coalesce(vmalloc, 0) END AS kernel_other
+    FROM v WHERE usage IS NOT NULL
+)
 SELECT capture_id, cgroup, parent, ws, usage, limit_bytes, version, is_root,
-       anon, shmem, active_file, file_other, slab_unreclaimable,
+       anon, shmem, active_file, file_other, swapcached, slab_unreclaimable,
        slab_reclaimable, kernel_stack, pagetables, percpu, sock, vmalloc,
        kernel_other,
        ws - coalesce(anon, 0) - coalesce(shmem, 0) - coalesce(active_file, 0)
-          - coalesce(file_other, 0) - coalesce(slab_unreclaimable, 0)
+          - coalesce(file_other, 0) - coalesce(swapcached, 0)
+          - coalesce(slab_unreclaimable, 0)
           - coalesce(slab_reclaimable, 0) - coalesce(kernel_stack, 0)
           - coalesce(pagetables, 0) - coalesce(percpu, 0) - coalesce(sock, 0)
           - coalesce(vmalloc, 0) - coalesce(kernel_other, 0) AS unexplained,
@@ -55,63 +152,19 @@ SELECT capture_id, cgroup, parent, ws, usage, limit_bytes, version, is_root,
                  + coalesce(pagetables, 0) + coalesce(percpu, 0) + coalesce(sock, 0)
                  + coalesce(vmalloc, 0) + coalesce(kernel_other, 0) END
          AS kernel_unreclaimable
-FROM (
-  SELECT g.capture_id, g.cgroup, g.parent, g.working_set_bytes AS ws,
-         g.usage_bytes AS usage, g.limit_bytes, r.version,
-         r.parent IS NULL AS is_root,
-         g.anon_bytes AS anon, g.shmem_bytes AS shmem,
-         g.active_file_bytes AS active_file,
-         CASE WHEN g.file_bytes IS NULL THEN NULL
-              ELSE g.file_bytes - coalesce(g.active_file_bytes, 0)
-                   - coalesce(g.inactive_file_bytes, 0) - coalesce(g.shmem_bytes, 0)
-                   - coalesce(CASE r.version WHEN 2 THEN r.swapcached
-                                             ELSE r.total_swapcached END, 0) END
-           AS file_other,
-         -- kernel memory is part of usage only below the root; v1 has no split
-         CASE WHEN r.parent IS NULL OR r.version != 2 THEN NULL
-              ELSE r.slab_reclaimable END AS slab_reclaimable,
-         CASE WHEN r.parent IS NULL OR r.version != 2 THEN NULL
-              ELSE r.slab_unreclaimable END AS slab_unreclaimable,
-         CASE WHEN r.parent IS NULL OR r.version != 2 THEN NULL
-              ELSE r.kernel_stack END AS kernel_stack,
-         CASE WHEN r.parent IS NULL OR r.version != 2 THEN NULL
-              WHEN r.pagetables IS NULL AND r.sec_pagetables IS NULL THEN NULL
-              ELSE coalesce(r.pagetables, 0) + coalesce(r.sec_pagetables, 0) END AS pagetables,
-         CASE WHEN r.parent IS NULL OR r.version != 2 THEN NULL
-              ELSE r.percpu END AS percpu,
-         CASE WHEN r.parent IS NULL OR r.version != 2 THEN NULL
-              ELSE r.sock END AS sock,
-         CASE WHEN r.parent IS NULL OR r.version != 2 THEN NULL
-              ELSE r.vmalloc END AS vmalloc,
-         CASE WHEN r.parent IS NULL THEN NULL
-              WHEN r.version != 2 THEN r.kmem_usage
-              WHEN r.kernel IS NULL THEN NULL
-              ELSE r.kernel - coalesce(r.slab_reclaimable, 0)
-                   - coalesce(r.slab_unreclaimable, 0) - coalesce(r.kernel_stack, 0)
-                   - coalesce(r.pagetables, 0) - coalesce(r.sec_pagetables, 0)
-                   - coalesce(r.percpu, 0) - coalesce(r.vmalloc, 0) END AS kernel_other
-  FROM cgroups g
-  JOIN (SELECT capture_id, cgroup, parent, version, slab_reclaimable,
-               slab_unreclaimable, kernel_stack, pagetables, sec_pagetables,
-               percpu, sock, vmalloc, kernel, kmem_usage,
-               (SELECT value FROM cgroup_stat s WHERE s.capture_id = x.capture_id
-                  AND s.cgroup = x.cgroup AND s.key = 'swapcached') AS swapcached,
-               (SELECT value FROM cgroup_stat s WHERE s.capture_id = x.capture_id
-                  AND s.cgroup = x.cgroup AND s.key = 'total_swapcached') AS total_swapcached
-        FROM cgroup_raw x) r
-    ON r.capture_id = g.capture_id AND r.cgroup = g.cgroup
-  WHERE g.working_set_bytes IS NOT NULL
-);
+FROM parts;
 
 -- One row per cgroup and component: disjoint parts that add up exactly to
 -- cgroups.working_set_bytes.
---   component    anon, shmem, active_file, file_other, slab_unreclaimable,
+--   component    anon, shmem, active_file, file_other, swapcached,
+--                slab_unreclaimable,
 --                slab_reclaimable, kernel_stack, pagetables, percpu, sock,
 --                vmalloc, kernel_other, unexplained (working_set_components
 --                says what each is)
 --   bytes        INTEGER bytes (unexplained may be negative)
 --   reclaimable  1 when the kernel can take it back under pressure without
---                swap (active_file, slab_reclaimable), else 0
+--                writing to swap (active_file, slab_reclaimable, swapcached),
+--                else 0
 --   category     addition: user, page_cache, kernel, unexplained
 -- Components the kernel does not report for that cgroup are left out
 -- (v1 has no slab split; roots have no kernel memory in their usage).
@@ -120,10 +173,11 @@ SELECT capture_id, cgroup, component, bytes, reclaimable, category
 FROM (
   SELECT p.capture_id, p.cgroup, c.ord, c.component, c.reclaimable, c.category,
          CASE c.ord WHEN 1 THEN p.anon WHEN 2 THEN p.shmem WHEN 3 THEN p.active_file
-                    WHEN 4 THEN p.file_other WHEN 5 THEN p.slab_unreclaimable
-                    WHEN 6 THEN p.slab_reclaimable WHEN 7 THEN p.kernel_stack
-                    WHEN 8 THEN p.pagetables WHEN 9 THEN p.percpu WHEN 10 THEN p.sock
-                    WHEN 11 THEN p.vmalloc WHEN 12 THEN p.kernel_other
+                    WHEN 4 THEN p.file_other WHEN 5 THEN p.swapcached
+                    WHEN 6 THEN p.slab_unreclaimable
+                    WHEN 7 THEN p.slab_reclaimable WHEN 8 THEN p.kernel_stack
+                    WHEN 9 THEN p.pagetables WHEN 10 THEN p.percpu WHEN 11 THEN p.sock
+                    WHEN 12 THEN p.vmalloc WHEN 13 THEN p.kernel_other
                     ELSE p.unexplained END AS bytes
   -- CROSS JOIN keeps cgroup_parts the outer loop: it is computed once per
   -- cgroup, not once per component.
@@ -134,8 +188,10 @@ ORDER BY capture_id, cgroup, ord;
 
 -- Per cgroup: "am I really near my limit?"
 --   working_set_bytes      the cAdvisor number
---   reclaimable_bytes      active_file + slab_reclaimable: the kernel drops
---                          these before it OOM-kills (on v1, reclaimable
+--   reclaimable_bytes      active_file + slab_reclaimable + swapcached: the
+--                          kernel drops these before it OOM-kills (swap
+--                          cache pages already have their copy in swap;
+--                          on v1, reclaimable
 --                          slab is inside the kmem lump and counted as
 --                          unreclaimable: an upper bound there)
 --   unreclaimable_bytes    working_set_bytes - reclaimable_bytes: what stays
@@ -158,7 +214,8 @@ SELECT capture_id, cgroup, working_set_bytes, reclaimable_bytes,
        anon_bytes, shmem_bytes, kernel_bytes, usage_bytes
 FROM (
   SELECT p.capture_id, p.cgroup, p.ws AS working_set_bytes, p.usage AS usage_bytes,
-         coalesce(p.active_file, 0) + coalesce(p.slab_reclaimable, 0) AS reclaimable_bytes,
+         coalesce(p.active_file, 0) + coalesce(p.slab_reclaimable, 0)
+           + coalesce(p.swapcached, 0) AS reclaimable_bytes,
          p.limit_bytes,
          -- the path to the root, walked up from this cgroup only (a
          -- lookup of one cgroup does not compute the others)

@@ -26,8 +26,8 @@ SELECT capture_id, cgroup,
        'near_limit' AS code,
        name || ' is at ' || working_set_pct || '% of its memory limit' AS title,
        printf('working set %.1f MiB of a %.1f MiB limit (%.1f%%); %.1f MiB of it is '
-              || 'reclaimable page cache or slab, so %.1f MiB (%.1f%%) cannot be '
-              || 'reclaimed without swap',
+              || 'reclaimable page cache, slab or swap cache, so %.1f MiB (%.1f%%) '
+              || 'cannot be reclaimed without swap',
               working_set_bytes / 1048576.0, effective_limit_bytes / 1048576.0,
               working_set_pct, reclaimable_bytes / 1048576.0,
               unreclaimable_bytes / 1048576.0, unreclaimable_pct) AS evidence,

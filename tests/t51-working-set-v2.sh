@@ -31,7 +31,7 @@
 #     estimates memlock below what a hash map really uses, and charges the
 #     map to the memcg of the process that created it);
 #   - unexplained is between 0 and 64 pages per CPU (the per-CPU charge
-#     stocks); exactly current - (anon + file - swapcached + kernel + sock);
+#     stocks); exactly current - (anon + file + swapcached + kernel + sock);
 #   - the root: no memory.current on v2; usage is anon + file (what runc
 #     and cAdvisor use), no kernel rows, unexplained exactly 0.
 # Skips (77) when no VM can be booted here.
@@ -76,9 +76,9 @@ KPARTS = ("slab_reclaimable", "slab_unreclaimable", "kernel_stack", "pagetables"
 def components_from_archive(cg):
     s = cap.cg_stat(cg)
     c = {"anon": s["anon"], "shmem": s["shmem"], "active_file": s["active_file"],
-         "file_other": s["file"] - s["active_file"] - s["inactive_file"] - s["shmem"]
-                       - s.get("swapcached", 0)}
+         "file_other": s["file"] - s["active_file"] - s["inactive_file"] - s["shmem"]}
     if cg != "/":
+        c["swapcached"] = s["swapcached"]
         for k in ("slab_reclaimable", "slab_unreclaimable", "kernel_stack",
                   "percpu", "sock", "vmalloc"):
             c[k] = s[k]
@@ -113,8 +113,8 @@ for n in names + [None, "/"]:
             check(k not in b, f"root: kernel memory is not in the root's usage, got {k}")
         continue
     eq(b.get("unexplained"),
-       usage - (s["anon"] + s["file"] - s.get("swapcached", 0) + s["kernel"] + s["sock"]),
-       f"{cg}: unexplained vs current - (anon + file - swapcached + kernel + sock)")
+       usage - (s["anon"] + s["file"] + s["swapcached"] + s["kernel"] + s["sock"]),
+       f"{cg}: unexplained vs current - (anon + file + swapcached + kernel + sock)")
     hi = STOCK if n else STOCK * (len(names) + 1)
     within(b.get("unexplained"), 0, hi, f"{cg}: unexplained (per-CPU charge stocks)")
 

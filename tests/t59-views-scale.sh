@@ -80,10 +80,13 @@ procs = []  # (pid, cgroup)
 
 def leaf(path, n_procs, limit):
     i = len(tree)
-    text, usage = stat(anon=(8 + i % 50) * MIB, active=(i % 7) * MIB,
-                       inactive=(i % 5) * MIB, shmem=(i % 3) * MIB,
+    # one container in 20 of each: 80 MiB shmem, 100 MiB active page cache,
+    # 80 MiB page tables (findings for them and candidates in their pods)
+    text, usage = stat(anon=(8 + i % 50) * MIB,
+                       active=(100 if i % 20 == 1 else i % 7) * MIB,
+                       inactive=(i % 5) * MIB, shmem=(80 if i % 20 == 0 else i % 3) * MIB,
                        slab_r=(i % 4) * 65536, slab_u=32768, stack=16384 * n_procs,
-                       pt=8192 * n_procs)
+                       pt=(80 * MIB if i % 20 == 2 else 8192 * n_procs))
     pids = []
     for _ in range(n_procs):
         pid[0] += 1
@@ -93,9 +96,12 @@ def leaf(path, n_procs, limit):
     return usage
 
 def inner(path, children_usage, limit):
-    text, _ = stat(anon=children_usage // 2, active=children_usage // 4,
-                   inactive=children_usage // 8, shmem=0, slab_r=0, slab_u=0,
-                   stack=0, pt=0)
+    # the children's memory, roughly: half anon, a quarter shmem, an eighth
+    # active page cache and as much page tables (so parents of big children
+    # are candidates for the same findings)
+    text, _ = stat(anon=children_usage // 2, active=children_usage // 8,
+                   inactive=0, shmem=children_usage // 4, slab_r=0, slab_u=0,
+                   stack=0, pt=children_usage // 8 - 8192 - 4096)
     tree[path] = [children_usage, text, limit, []]
 
 qos = {"guaranteed": "/kubepods.slice", "burstable": "/kubepods.slice/kubepods-burstable.slice",
