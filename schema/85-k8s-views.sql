@@ -56,7 +56,12 @@ LEFT JOIN k8s_pod_names pl
 --   namespace, pod, container  from the log names; NULL when the capture
 --                holds none for it (the pod sandbox, "pause", has no log)
 --   qos_class    guaranteed, burstable, besteffort
---   runtime      containerd, cri-o, docker
+--   runtime      containerd, cri-o, docker (NULL for the bare ids of the
+--                cgroupfs driver: containerd or dockershim)
+--   additions: the cgroup's numbers (cgroup_headroom), processes (its own),
+--   sandbox: 1 for the pod sandbox ("pause"), which has no log name while
+--   the capture has log names for other containers; 0 when it has a log
+--   name; NULL when the capture has no log names at all
 CREATE VIEW containers AS
 SELECT n.capture_id, n.cgroup,
        coalesce(cl.namespace, pl.namespace) AS namespace,
@@ -71,7 +76,10 @@ SELECT n.capture_id, n.cgroup,
        h.unreclaimable_bytes, h.effective_limit_bytes,
        h.reclaimable_bytes, h.anon_bytes, h.shmem_bytes, h.kernel_bytes,
        (SELECT count(*) FROM cgroup_proc cp WHERE cp.capture_id = n.capture_id
-          AND cp.cgroup = n.cgroup) AS processes
+          AND cp.cgroup = n.cgroup) AS processes,
+       CASE WHEN cl.container IS NOT NULL THEN 0
+            WHEN EXISTS (SELECT 1 FROM k8s_container_log x
+                         WHERE x.capture_id = n.capture_id) THEN 1 END AS sandbox
 FROM cgroup_node n
 LEFT JOIN k8s_container_log cl
        ON cl.capture_id = n.capture_id AND cl.container_id = n.container_id

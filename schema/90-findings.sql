@@ -173,19 +173,35 @@ WHERE p.shmem >= 64 * 1048576 AND p.shmem * 4 >= p.ws AND n.kind != 'node'
                     AND cp.shmem >= 64 * 1048576 AND cp.shmem * 4 >= cp.ws)
 
 UNION ALL
--- no_limit: a Kubernetes container or pod without a memory limit anywhere
--- on its path (BestEffort, or Burstable without limits).
+-- no_limit: a Kubernetes container with processes and no memory limit of
+-- its own nor on its pod (BestEffort, or Burstable without limits).  The
+-- limits above the pods (kubepods: the node's allocatable memory; the QoS
+-- cgroups) do not count: they bound all pods together.
 SELECT f.capture_id, f.cgroup, 'info', 'no_limit',
        f.name || ' has no memory limit',
-       printf('working set %.1f MiB and no limit on the path to the root: it can '
-              || 'grow until the node runs out and the kubelet evicts or the kernel '
-              || 'OOM-kills by oom_score', f.working_set_bytes / 1048576.0),
+       printf('working set %.1f MiB, no limit on the container nor on its pod: it can '
+              || 'grow until %s, and under node pressure the kubelet evicts pods '
+              || 'that use more than they request first',
+              f.working_set_bytes / 1048576.0,
+              CASE WHEN f.effective_limit_bytes IS NULL THEN 'the node runs out'
+                   ELSE printf('all pods together reach %.1f MiB (the limit above the pods)',
+                               f.effective_limit_bytes / 1048576.0) END),
        'SELECT * FROM cgroup_headroom WHERE capture_id = ' || f.capture_id
          || ' AND cgroup = ' || quote(f.cgroup)
 FROM finding_cgroups f
-WHERE f.kind = 'k8s-container' AND f.effective_limit_bytes IS NULL
+JOIN cgroup_node cn ON cn.capture_id = f.capture_id AND cn.cgroup = f.cgroup
+JOIN cgroup_node pn ON pn.capture_id = cn.capture_id AND pn.cgroup = cn.parent
+LEFT JOIN cgroup_file pl ON pl.capture_id = pn.capture_id AND pl.cgroup = pn.cgroup
+     AND pl.file IN ('memory.max', 'memory.limit_in_bytes') AND NOT pl.unlimited
+WHERE f.kind = 'k8s-container' AND pn.k8s_level = 'pod'
+  AND f.limit_bytes IS NULL AND pl.value IS NULL
   AND EXISTS (SELECT 1 FROM cgroup_proc cp WHERE cp.capture_id = f.capture_id
               AND cp.cgroup = f.cgroup)
+  -- not the pod sandbox ("pause": no log name while others have one)
+  AND NOT (EXISTS (SELECT 1 FROM k8s_container_log x WHERE x.capture_id = f.capture_id)
+           AND NOT EXISTS (SELECT 1 FROM k8s_container_log x
+                           WHERE x.capture_id = f.capture_id
+                             AND x.container_id = cn.container_id))
 
 UNION ALL
 -- kernel_unreclaimable: 64 MiB+ and a quarter of the working set is kernel
