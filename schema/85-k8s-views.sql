@@ -193,7 +193,9 @@ LEFT JOIN (SELECT capture_id,
 -- BPF and the kernel ----------------------------------------------------------
 
 -- Per capture: the kernel version and what it means for BPF map memory.
---   kernel_major, kernel_minor   from kernel_release ("6.1.0-18-amd64": 6, 1)
+--   kernel_release     the node's: proc/sys/kernel/osrelease, else the
+--                      manifest's
+--   kernel_major, kernel_minor   from it ("6.1.0-18-amd64": 6, 1)
 --   bpf_maps_charged   1 when map memory is charged to the memory cgroup
 --                      of the process that created the map (Linux 5.11+,
 --                      cgroup v1 and v2 alike: on v1 it lands in
@@ -218,7 +220,15 @@ FROM (SELECT capture_id, kernel_release, cgroup_mode,
              CASE WHEN kernel_release GLOB '[0-9]*.[0-9]*'
                   THEN CAST(substr(kernel_release, instr(kernel_release, '.') + 1)
                             AS INTEGER) END AS kernel_minor
-      FROM capture);
+      -- the node's kernel: proc/sys/kernel/osrelease as captured (with
+      -- --root it is the captured node's, the manifest's uname the
+      -- collector's own), else the manifest's
+      FROM (SELECT c.capture_id, c.cgroup_mode,
+                   coalesce((SELECT value FROM node_setting s
+                             WHERE s.capture_id = c.capture_id
+                               AND s.path = 'proc/sys/kernel/osrelease'),
+                            c.kernel_release) AS kernel_release
+            FROM capture c));
 
 -- BPF map memory per holding cgroup: the maps its processes hold (a map
 -- held by processes of two cgroups counts in both).
