@@ -368,10 +368,20 @@ SELECT capture_id, NULL, 'warning', 'capture_incomplete',
 FROM capture WHERE complete = 0;
 
 -- Go programs: version and GC settings next to their cgroup's limit.
+--   go_version, gogc, gomemlimit, gomaxprocs   as the program was started
+--                     (GOGC NULL: the default 100; GOMEMLIMIT NULL: none)
+--   limit_bytes, effective_limit_bytes   the cgroup's, as in cgroup_headroom
+--   additions: name (cgroup_names: namespace/pod/container for Kubernetes),
+--   gomemlimit_pct (GOMEMLIMIT as a percentage of the effective limit; the
+--   Go GC guide advises 90-95), working_set_bytes of the cgroup
 CREATE VIEW go_processes AS
 SELECT g.capture_id, g.pid, p.comm, p.cgroup, g.go_version, g.gogc, g.gomemlimit,
        g.gomemlimit_bytes, g.gomaxprocs, h.limit_bytes, h.effective_limit_bytes,
-       p.rss_bytes, p.pss_bytes
+       p.rss_bytes, p.pss_bytes,
+       n.name,
+       round(100.0 * g.gomemlimit_bytes / h.effective_limit_bytes, 1) AS gomemlimit_pct,
+       h.working_set_bytes
 FROM proc_go g
 LEFT JOIN processes p ON p.capture_id = g.capture_id AND p.pid = g.pid
-LEFT JOIN cgroup_headroom h ON h.capture_id = g.capture_id AND h.cgroup = p.cgroup;
+LEFT JOIN cgroup_headroom h ON h.capture_id = g.capture_id AND h.cgroup = p.cgroup
+LEFT JOIN cgroup_names n ON n.capture_id = g.capture_id AND n.cgroup = p.cgroup;

@@ -249,6 +249,8 @@ if go_cases:
        [("/go/good", "110MiB", "50", 128 * MIB), ("/go/high", "200MiB", None, 128 * MIB),
         ("/go/nolimit", None, None, 128 * MIB)], "go_processes rows")
     check(all((r["go_version"] or "").startswith("go1.") for r in g), "go_processes: go_version")
+    eq([(r["name"], r["gomemlimit_pct"]) for r in g],
+       [("good", 85.9), ("high", 156.3), ("nolimit", None)], "go_processes: name, gomemlimit_pct")
 
 eq([f for f in mine if f["cgroup"] == top + "/quiet"], [], "findings for the quiet cgroup")
 eq([f for f in mine if f["code"] == "swap"], [], "swap findings (no swap here)")
