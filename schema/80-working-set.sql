@@ -13,8 +13,9 @@ CREATE INDEX cgroup_proc_cgroup ON cgroup_proc(capture_id, cgroup);
 
 -- The components, in the order working_set_breakdown lists them.
 --   component    its name in working_set_breakdown
---   category     user (what processes allocate), page_cache, kernel,
---                unexplained
+--   category     user (what processes allocate: anon, shmem), page_cache
+--                (active_file, file_other, and swapcached: the swap cache
+--                is the page cache of swap), kernel, unexplained
 --   reclaimable  1 when the kernel takes it back under pressure without swap
 --   meaning      one line
 CREATE VIEW working_set_components(ord, component, category, reclaimable, meaning) AS
@@ -23,7 +24,7 @@ VALUES
   (2, 'shmem', 'user', 0, 'tmpfs, emptyDir medium Memory, /dev/shm, memfd, SysV shm: swap-backed'),
   (3, 'active_file', 'page_cache', 1, 'page cache on the active list: dropped under pressure'),
   (4, 'file_other', 'page_cache', 0, 'page cache on no file LRU list: mlocked, ramfs, in transit'),
-  (5, 'swapcached', 'user', 1, 'swap cache: anon and shmem pages in memory that have a copy in swap'),
+  (5, 'swapcached', 'page_cache', 1, 'swap cache (the page cache of swap): anon and shmem pages in memory that have a copy in swap'),
   (6, 'slab_unreclaimable', 'kernel', 0, 'kernel objects the kernel cannot shrink (v2)'),
   (7, 'slab_reclaimable', 'kernel', 1, 'dentries, inodes and other shrinkable caches (v2)'),
   (8, 'kernel_stack', 'kernel', 0, 'kernel stacks of the threads (v2)'),
@@ -165,7 +166,8 @@ FROM parts;
 --   reclaimable  1 when the kernel can take it back under pressure without
 --                writing to swap (active_file, slab_reclaimable, swapcached),
 --                else 0
---   category     addition: user, page_cache, kernel, unexplained
+--   category     addition: user, page_cache, kernel, unexplained (see
+--                working_set_components)
 -- Components the kernel does not report for that cgroup are left out
 -- (v1 has no slab split; roots have no kernel memory in their usage).
 CREATE VIEW working_set_breakdown AS
