@@ -36,7 +36,8 @@
 #     the test cgroups, that many per CPU and per child;
 #   - the root: unexplained is exactly usage - total_rss - total_cache (the
 #     v1 root's usage is NR_FILE_PAGES + NR_ANON_MAPPED: mem_cgroup_usage()),
-#     and the kernel's two reads of it agree within 16 MiB on a busy host.
+#     and the kernel's two reads of it agree within 64 MiB on a busy host
+#     (milliseconds apart, while other programs fill or drop page cache).
 # Needs root and the v1 memory controller; skips (77) otherwise.
 set -u
 . "$(dirname "$0")/ws-lib.sh"
@@ -169,7 +170,9 @@ ru = cap.cg_value("/", "memory.usage_in_bytes")
 rb = db.breakdown("/")
 eq(rb.get("unexplained"), ru - rs["total_rss"] - rs["total_cache"],
    "root: unexplained vs archived usage - total_rss - total_cache")
-within(ru - rs["total_rss"] - rs["total_cache"], -16 * MIB, 16 * MIB,
+# Two reads a few milliseconds apart on a host where others work too: the
+# page cache of the whole machine may change between them.
+within(ru - rs["total_rss"] - rs["total_cache"], -64 * MIB, 64 * MIB,
        "root: memory.usage_in_bytes vs total_rss + total_cache (two reads)")
 print(f"root: usage - (rss + cache) = {ru - rs['total_rss'] - rs['total_cache']} bytes")
 for k in ("kernel_other", "slab_reclaimable"):
