@@ -175,9 +175,12 @@ unit: all tests
 # ---- fuzzing (clang, libFuzzer) ----------------------------------------
 FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 $(INCLUDES:$(O)/gen=build-fuzz/gen) \
 	       -fsanitize=fuzzer-no-link,address,undefined \
-	       -DMEMSNAP_VERSION='"$(VERSION)"'
+	       -DMEMSNAP_VERSION='"$(VERSION)"' -MMD -MP
 FUZZ_OBJS := $(ANALYZE_SRCS:%.c=build-fuzz/%.o) $(COLLECT_SRCS:%.c=build-fuzz/%.o) \
 	     build-fuzz/gen/blobs.o
+# Pattern-built prerequisites of a pattern rule are intermediate to make:
+# keep them, or every `make fuzz` would rebuild them all.
+.SECONDARY: $(FUZZ_OBJS)
 
 build-fuzz/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -194,7 +197,7 @@ build-fuzz/gen/blobs.o: analyze/blobs.S build-fuzz/gen/schema.sql \
 
 build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJS)
 	$(say) FUZZ $@
-	$(Q)$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(ANALYZE_LIBS)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $(filter-out %.h,$^) $(ANALYZE_LIBS)
 
 fuzz: $(FUZZ_BINS)
 	@FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run $(FUZZ_BINS)

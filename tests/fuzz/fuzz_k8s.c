@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * libFuzzer target: the Kubernetes name parsers (k8s.h): a memory cgroup
+ * path, a var/log/pods pair, a var/log/containers name.  Each output field
+ * is a fixed array: it must come back terminated.
+ */
+#include "fuzz.h"
+#include "k8s.h"
+
+#define TERMINATED(a) FUZZ_CHECK(memchr((a), '\0', sizeof(a)) != NULL)
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct k8s_cgroup k;
+	struct k8s_pod_log p;
+	struct k8s_container_log c;
+	char *s = fuzz_strndup(data, size);
+	enum k8s_level lv;
+
+	memset(&k, 0x55, sizeof(k));
+	lv = k8s_parse_cgroup_path(s, &k);
+	FUZZ_CHECK(lv >= K8S_NONE && lv <= K8S_CONTAINER);
+	TERMINATED(k.qos);
+	TERMINATED(k.pod_uid);
+	TERMINATED(k.container_id);
+	TERMINATED(k.runtime);
+	TERMINATED(k.conmon_id);
+
+	memset(&p, 0x55, sizeof(p));
+	if (k8s_parse_pod_log((const char *)data, size, &p) == 0) {
+		TERMINATED(p.namespace_);
+		TERMINATED(p.pod);
+		TERMINATED(p.pod_uid);
+		TERMINATED(p.container);
+	}
+	memset(&c, 0x55, sizeof(c));
+	if (k8s_parse_container_log((const char *)data, size, &c) == 0) {
+		TERMINATED(c.pod);
+		TERMINATED(c.namespace_);
+		TERMINATED(c.container);
+		TERMINATED(c.container_id);
+	}
+	free(s);
+	return 0;
+}
