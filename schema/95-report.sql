@@ -41,18 +41,27 @@ LEFT JOIN kernel_features k ON k.capture_id = c.capture_id;
 --   bpf_maps, bpf_held_bytes   maps its processes hold and their memlock
 --   processes       processes in the cgroup itself
 CREATE VIEW report_containers AS
-WITH listed AS (
+-- Processes per cgroup, computed once: the processes view works out each
+-- process's cgroup with a subquery, so a lookup of it per cgroup (in
+-- EXISTS or a count) costs a scan of every process each time -- seconds on
+-- a node of a few hundred cgroups, minutes with thousands.  SQLite
+-- materializes a CTE used more than once.
+WITH pcount AS (
+    SELECT capture_id, cgroup, count(*) AS n
+    FROM processes WHERE cgroup IS NOT NULL
+    GROUP BY capture_id, cgroup
+), listed AS (
     SELECT n.capture_id, n.cgroup, n.kind, n.name
     FROM cgroup_names n
     WHERE n.kind = 'k8s-container'
        OR (n.kind NOT IN ('node', 'k8s-root', 'k8s-qos', 'k8s-pod')
            AND NOT EXISTS (SELECT 1 FROM cgroup_names k
                            WHERE k.capture_id = n.capture_id AND k.kind = 'k8s-container')
-           AND EXISTS (SELECT 1 FROM processes p
+           AND EXISTS (SELECT 1 FROM pcount p
                        WHERE p.capture_id = n.capture_id AND p.cgroup = n.cgroup)
            -- leaves only: on cgroup v1 a parent may hold processes too, and
            -- its counters hold its children's
-           AND NOT EXISTS (SELECT 1 FROM processes p
+           AND NOT EXISTS (SELECT 1 FROM pcount p
                            WHERE p.capture_id = n.capture_id
                              AND substr(p.cgroup, 1, length(n.cgroup) + 1) = n.cgroup || '/'))
 ), parts AS (
@@ -98,28 +107,28 @@ SELECT l.capture_id, l.cgroup, l.kind, l.name,
        b.maps AS bpf_maps,
        b.held AS bpf_held_bytes,
        g.swap_bytes, g.oom_kill_count,
-       (SELECT count(*) FROM processes pr
-        WHERE pr.capture_id = l.capture_id AND pr.cgroup = l.cgroup) AS processes
+       coalesce(pc.n, 0) AS processes
 FROM listed l
 JOIN cgroups g ON g.capture_id = l.capture_id AND g.cgroup = l.cgroup
 LEFT JOIN cgroup_headroom h ON h.capture_id = l.capture_id AND h.cgroup = l.cgroup
 LEFT JOIN containers k ON k.capture_id = l.capture_id AND k.cgroup = l.cgroup
 LEFT JOIN parts p ON p.capture_id = l.capture_id AND p.cgroup = l.cgroup
 LEFT JOIN bpf b ON b.capture_id = l.capture_id AND b.cgroup = l.cgroup
-LEFT JOIN charged ch ON ch.capture_id = l.capture_id AND ch.cgroup = l.cgroup;
+LEFT JOIN charged ch ON ch.capture_id = l.capture_id AND ch.cgroup = l.cgroup
+LEFT JOIN pcount pc ON pc.capture_id = l.capture_id AND pc.cgroup = l.cgroup;
 
 -- What the node's working set holds outside the listed containers: the
 -- root cgroup's working set less theirs (floored at 0).  On cgroup v2 the
 -- root's working set has no kernel memory (see working-set.md) while the
 -- containers' has: the floor keeps that from going negative.
 CREATE VIEW report_node_rest AS
-SELECT n.capture_id, n.node_working_set_bytes,
-       (SELECT sum(working_set_bytes) FROM report_containers c
-        WHERE c.capture_id = n.capture_id) AS containers_bytes,
-       max(n.node_working_set_bytes - coalesce((SELECT sum(working_set_bytes)
-             FROM report_containers c WHERE c.capture_id = n.capture_id), 0), 0)
-           AS rest_bytes
+SELECT n.capture_id, n.node_working_set_bytes, c.containers_bytes,
+       max(n.node_working_set_bytes - coalesce(c.containers_bytes, 0), 0) AS rest_bytes
 FROM node n
+-- report_containers summed once (two subqueries computed it twice)
+LEFT JOIN (SELECT capture_id, sum(working_set_bytes) AS containers_bytes
+           FROM report_containers GROUP BY capture_id) c
+       ON c.capture_id = n.capture_id
 WHERE n.node_working_set_bytes IS NOT NULL;
 
 -- What the memory an OOM kill freed was made of: the report's memory
