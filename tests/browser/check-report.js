@@ -45,7 +45,24 @@ const browser = spawn(chromium, [
   "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
   "--disable-extensions", "--mute-audio", "--hide-scrollbars",
   "--user-data-dir=" + userDir, "--remote-debugging-pipe", "about:blank",
-], { stdio: ["ignore", "ignore", "pipe", "pipe", "pipe"] });
+], { stdio: ["ignore", "ignore", "pipe", "pipe", "pipe"], detached: true });
+const browserExited = new Promise((r) => browser.on("exit", r));
+
+// Chromium's helpers (zygote, renderers, crashpad) outlive a SIGKILL of the
+// main process and keep writing into the profile: kill the whole process
+// group (detached above makes the browser its leader), wait for the exit,
+// then remove the profile, retrying while the last writers die.
+async function killBrowser() {
+  try { process.kill(-browser.pid, "SIGKILL"); } catch (e) { /* gone */ }
+  await Promise.race([browserExited, new Promise((r) => setTimeout(r, 5000))]);
+}
+function removeProfile() {
+  try {
+    fs.rmSync(userDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
+  } catch (e) {
+    console.log("note: could not remove " + userDir + ": " + e.code);
+  }
+}
 let stderr = "";
 browser.stderr.on("data", (d) => { stderr += d; });
 
@@ -272,7 +289,7 @@ async function main() {
 const watchdog = setTimeout(() => {
   console.log("FAIL: the browser did not finish within 120 s");
   console.log(stderr.slice(-2000));
-  browser.kill("SIGKILL");
+  try { process.kill(-browser.pid, "SIGKILL"); } catch (e) { /* gone */ }
   process.exit(1);
 }, 120000);
 
@@ -283,8 +300,8 @@ main().then(() => {}, (e) => {
 }).finally(async () => {
   clearTimeout(watchdog);
   try { await Promise.race([send("Browser.close"), new Promise((r) => setTimeout(r, 3000))]); } catch (e) { /* gone */ }
-  browser.kill("SIGKILL");
-  fs.rmSync(userDir, { recursive: true, force: true });
+  await killBrowser();
+  removeProfile();
   console.log(fails ? fails + " checks failed" : "all checks passed");
   process.exit(fails ? 1 : 0);
 });
