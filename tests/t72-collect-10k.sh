@@ -68,78 +68,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# The spawner: N children that sleep until killed, spread over the cgroups.
-cat >"$work/spawn.c" <<'EOF'
-#define _GNU_SOURCE
-#include <fcntl.h>
-#include <signal.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <sys/prctl.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-static volatile sig_atomic_t stop;
-static void on_term(int sig) { (void)sig; stop = 1; }
-
-/*
- * On SIGTERM: kill every child and reap it, so that they are gone from
- * /proc at once (killed children of a dead parent linger as zombies
- * until init reaps them, and a zombie's status is still readable).
- */
-int main(int argc, char **argv)
-{
-	int n = atoi(argv[1]), ncg = argc - 2, i;
-	pid_t *pids = calloc(n + 1, sizeof(pid_t));
-	int *fds = calloc(ncg + 1, sizeof(int));
-	pid_t parent = getpid();
-
-	for (i = 0; i < ncg; i++) {
-		char p[4096];
-
-		snprintf(p, sizeof(p), "%s/cgroup.procs", argv[2 + i]);
-		if ((fds[i] = open(p, O_WRONLY | O_CLOEXEC)) < 0) {
-			perror(p);
-			return 1;
-		}
-	}
-	for (i = 0; i < n; i++) {
-		char buf[32];
-		pid_t pid = fork();
-		int len;
-
-		if (pid < 0) {
-			perror("fork");
-			return 1;
-		}
-		if (pid == 0) {
-			prctl(PR_SET_PDEATHSIG, SIGKILL);
-			if (getppid() != parent)
-				_exit(0);
-			for (;;)
-				pause();
-		}
-		len = snprintf(buf, sizeof(buf), "%d\n", (int)pid);
-		if (write(fds[i % ncg], buf, len) != len) {
-			perror("cgroup.procs");
-			return 1;
-		}
-		pids[i] = pid;
-		printf("%d\n", (int)pid);
-	}
-	signal(SIGTERM, on_term);
-	printf("ready\n");
-	fflush(stdout);
-	while (!stop)
-		pause();
-	for (i = 0; i < n; i++)
-		kill(pids[i], SIGKILL);
-	for (i = 0; i < n; i++)
-		waitpid(pids[i], NULL, 0);
-	return 0;
-}
-EOF
-${CC:-cc} -O2 -static -o "$work/spawn" "$work/spawn.c" || { echo "FAIL: cannot build the spawner"; exit 1; }
+# The spawner: N children that sleep until killed, spread over the cgroups
+# (tests/helpers/spawn.c, built by make).
+SPAWN=${BUILD_DIR:-$PWD/build}/helpers/spawn
+[ -x "$SPAWN" ] || { echo "FAIL: $SPAWN not built (make tests)"; exit 1; }
 
 mkdir "$B" || { echo "FAIL: cannot create $B"; exit 1; }
 [ $V = 2 ] && echo +memory >"$B/cgroup.subtree_control"
@@ -152,7 +84,7 @@ done
 # spawn: start N sleepers, wait until all are in place; pids in $work/pids
 spawn() {
 	: >"$work/pids"
-	"$work/spawn" "$N" "${cgs[@]}" >"$work/pids" &
+	"$SPAWN" "$N" 0 "${cgs[@]}" >"$work/pids" &
 	spawner=$!
 	for _ in $(seq 600); do
 		grep -q '^ready$' "$work/pids" && break
