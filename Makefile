@@ -166,7 +166,9 @@ check: deps
 	@$(MAKE) --no-print-directory all tests
 	@BIN_DIR=$(abspath $(BIN)) BUILD_DIR=$(abspath $(O)) SAN=$(SAN) \
 		tests/run-tests $(TEST_BINS)
+ifneq ($(SAN),1)
 	@$(MAKE) --no-print-directory fuzz-smoke
+endif
 
 unit: all tests
 	@BIN_DIR=$(abspath $(BIN)) BUILD_DIR=$(abspath $(O)) SAN=$(SAN) \

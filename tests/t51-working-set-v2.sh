@@ -44,16 +44,9 @@ vm_require_bin "$BIN_DIR/memsnap-collect" "$BIN_DIR/memsnap" "$BUILD_DIR/helpers
 command -v python3 >/dev/null || vm_skip "python3 not installed"
 
 out=$(vm_outdir t51-working-set-v2)
-start=$(date +%s)
-vm_run -o "$out" -t 400 --disk 512 --bin "$BIN_DIR/memsnap-collect" \
+vm_run_capture "$out" -t 400 --disk 512 --bin "$BIN_DIR/memsnap-collect" \
 	--bin "$BUILD_DIR/helpers/memhog" --bin "$BUILD_DIR/helpers/wsload" \
 	--bin "$BUILD_DIR/helpers/bpfhold" "$TESTS_DIR/vm/guest/ws-v2.sh"
-rc=$?
-echo "VM run: $(( $(date +%s) - start )) s, guest status $rc"
-sed -n 's/^guest: //p' "$out/.vm/script.log"
-[ $rc = 0 ] || vm_fail "guest script failed (status $rc); see $out/.vm/script.log"
-"$BIN_DIR/memsnap" load -q "$out/capture.tar.gz" -o "$out/capture.db" >/dev/null ||
-	vm_fail "memsnap load failed"
 
 python3 - "$TESTS_DIR" "$BIN_DIR/memsnap" "$out" <<'EOF'
 import sys

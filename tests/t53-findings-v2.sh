@@ -35,16 +35,9 @@ vm_require_bin "$BIN_DIR/memsnap-collect" "$BIN_DIR/memsnap" "$BUILD_DIR/helpers
 command -v python3 >/dev/null || vm_skip "python3 not installed"
 
 out=$(vm_outdir t53-findings-v2)
-start=$(date +%s)
-vm_run -o "$out" -t 500 -m 1024 --disk 768 --bin "$BIN_DIR/memsnap-collect" \
+vm_run_capture "$out" -t 500 -m 1024 --disk 768 --bin "$BIN_DIR/memsnap-collect" \
 	--bin "$BUILD_DIR/helpers/memhog" --bin "$BUILD_DIR/helpers/wsload" \
 	--bin "$BUILD_DIR/helpers/bpfhold" "$TESTS_DIR/vm/guest/ws-findings-v2.sh"
-rc=$?
-echo "VM run: $(( $(date +%s) - start )) s, guest status $rc"
-sed -n 's/^guest: //p' "$out/.vm/script.log"
-[ $rc = 0 ] || vm_fail "guest script failed (status $rc); see $out/.vm/script.log"
-"$BIN_DIR/memsnap" load -q "$out/capture.tar.gz" -o "$out/capture.db" >/dev/null ||
-	vm_fail "memsnap load failed"
 
 python3 - "$TESTS_DIR" "$BIN_DIR/memsnap" "$out" <<'EOF'
 import sys

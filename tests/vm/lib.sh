@@ -77,3 +77,20 @@ vm_outdir() {
 vm_run() {
 	"$VM_DIR/run" ${VM_KERNEL:+--kernel "$VM_KERNEL"} "$@"
 }
+
+# vm_run_capture OUT [tests/vm/run options] SCRIPT: run a guest script that
+# leaves OUT/capture.tar.gz (and OUT/expect.txt), print its time and the
+# guest's own lines, fail unless it succeeded, and load the capture into
+# OUT/capture.db.
+vm_run_capture() {
+	local out=$1 start rc
+	shift
+	start=$(date +%s)
+	vm_run -o "$out" "$@"
+	rc=$?
+	echo "VM run: $(( $(date +%s) - start )) s, guest status $rc"
+	sed -n 's/^guest: //p' "$out/.vm/script.log"
+	[ $rc = 0 ] || vm_fail "guest script failed (status $rc); see $out/.vm/script.log"
+	"$BIN_DIR/memsnap" load -q "$out/capture.tar.gz" -o "$out/capture.db" >/dev/null ||
+		vm_fail "memsnap load failed"
+}
