@@ -48,6 +48,9 @@ static int pread_full(int fd, void *buf, size_t n, uint64_t off)
 {
 	size_t done = 0;
 
+	/* pread() fails with EINVAL past off_t: no file is that long. */
+	if (off > (uint64_t)INT64_MAX - n)
+		return -ENODATA;
 	while (done < n) {
 		ssize_t r = pread(fd, (char *)buf + done, n - done,
 				  (off_t)(off + done));

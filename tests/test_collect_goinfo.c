@@ -141,6 +141,47 @@ static void test_goinfo_read_version_small_buffer(void **state)
 	free(dir);
 }
 
+/*
+ * Offsets past what off_t holds (found by fuzz_goinfo): pread() fails with
+ * EINVAL, which was returned as a read error, so a stranger's malformed
+ * executable became an error problem of the capture.  It is not a Go
+ * program: 0.
+ */
+static void patch_u64(const char *path, off_t at, uint64_t v)
+{
+	int fd = open(path, O_WRONLY);
+
+	assert_true(fd >= 0);
+	assert_int_equal(pwrite(fd, &v, 8, at), 8);   /* little endian */
+	close(fd);
+}
+
+static void test_goinfo_read_version_offset_past_off_t(void **state)
+{
+	/* make_go_elf(): section headers at 0x600, 64 bytes each */
+	static const struct {
+		off_t at;
+		uint64_t v;
+	} cases[] = {
+		{ 40, UINT64_MAX - 100 },                     /* e_shoff */
+		{ 0x600 + 1 * 64 + 24, 0x8000000000000000u }, /* .shstrtab */
+		{ 0x600 + 2 * 64 + 24, UINT64_MAX - 16 },     /* .go.buildinfo */
+	};
+	char *dir = tmp_dir(), path[PATH_MAX + 64], ver[40];
+	size_t i;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/exe", dir);
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		make_go_elf(path, "go1.22.3", GO_INLINE, true, false);
+		patch_u64(path, cases[i].at, cases[i].v);
+		assert_int_equal(version_of(path, ver, sizeof(ver)), 0);
+		assert_string_equal(ver, "");
+	}
+	rm_rf(dir);
+	free(dir);
+}
+
 /* ---- environ ---------------------------------------------------------------- */
 
 static const char ENV[] =
@@ -249,6 +290,7 @@ int main(void)
 		cmocka_unit_test(test_goinfo_read_version_not_elf),
 		cmocka_unit_test(test_goinfo_read_version_truncated),
 		cmocka_unit_test(test_goinfo_read_version_small_buffer),
+		cmocka_unit_test(test_goinfo_read_version_offset_past_off_t),
 		cmocka_unit_test(test_goenv_feed_whole),
 		cmocka_unit_test(test_goenv_feed_split_everywhere),
 		cmocka_unit_test(test_goenv_feed_byte_by_byte),
