@@ -8,12 +8,17 @@ tests/samples (real kernel files from the field), tests/fixtures (kernel
 docs, fixture roots, fixture captures, kernel logs) and, when COLLECTOR is
 given, archives the real collector writes from the fixture roots.  Seeds are
 not kept in git: they are made from the files the tests already trust, so
-they follow the samples as those grow.
+they follow the samples as those grow.  The collector's parsers get made-up
+ELF and environ files too, and real executables: /bin/true, the collector,
+and a small Go program built once (when `go` is installed) into
+OUTDIR/../go-seed/.
 """
 import glob
 import hashlib
 import io
 import os
+import shutil
+import struct
 import subprocess
 import sys
 import tarfile
@@ -151,6 +156,199 @@ def tar_bytes(items, top, mode):
     return buf.getvalue()
 
 
+# ---- the collector's parsers ------------------------------------------------
+
+def go_elf(version, fmt="inline", is64=True, big=False, odd=None):
+    """An ELF file as tests/test_collect_util.h's make_go_elf() writes it:
+    [1] .shstrtab, [2] .go.buildinfo, [3] .rodata (the pointer format's
+    string header and bytes).  fmt: inline (Go 1.18+), pointer (before),
+    none (no .go.buildinfo), bad_magic.  odd: a twist that reaches one more
+    path of collect/goinfo.c: "shnum0" and "shstrndx_xnum" (the counts in
+    section 0, as for files of many sections), "nobits", "long" (a version
+    whose length takes a two-byte uvarint), "unprintable"."""
+    ps, shent = (8, 64) if is64 else (4, 40)
+    base, shstr, bi, ro, sh = 0x400000, 0x100, 0x200, 0x400, 0x600
+    names = b"\0.shstrtab\0.go.buildinfo\0.rodata\0"
+    v = version.encode()
+    buf = bytearray(sh + 4 * shent)
+
+    def put(off, val, size):
+        buf[off:off + size] = val.to_bytes(size, "big" if big else "little")
+
+    buf[0:4] = b"\x7fELF"
+    buf[4], buf[5], buf[6] = (2 if is64 else 1), (2 if big else 1), 1
+    put(16, 2, 2)
+    put(18, 62 if is64 else 3, 2)
+    put(20, 1, 4)
+    shnum = 0 if odd == "shnum0" else 4
+    shstrndx = 0xffff if odd == "shstrndx_xnum" else 1
+    if is64:
+        put(40, sh, 8); put(52, 64, 2); put(58, shent, 2)
+        put(60, shnum, 2); put(62, shstrndx, 2)
+    else:
+        put(32, sh, 4); put(40, 52, 2); put(46, shent, 2)
+        put(48, shnum, 2); put(50, shstrndx, 2)
+    buf[shstr:shstr + len(names)] = names
+    buf[bi:bi + 14] = b"\xff Go buildinX:" if fmt == "bad_magic" else b"\xff Go buildinf:"
+    buf[bi + 14] = ps
+    if fmt != "pointer":
+        buf[bi + 15] = 0x2 | (1 if big else 0)
+        if odd == "unprintable":
+            v = v[:2] + b"\x07" + v[3:]
+        if odd == "long":
+            v = (v + b"-" + b"x" * 200)[:200]
+        n = len(v)
+        lv = bytes([n]) if n < 0x80 else bytes([n & 0x7f | 0x80, n >> 7])
+        rec = lv + v + b"\x05mod\tx"
+        buf[bi + 32:bi + 32 + len(rec)] = rec
+    else:
+        buf[bi + 15] = 1 if big else 0
+        put(bi + 16, base + ro, ps)
+        put(ro, base + ro + 2 * ps, ps)
+        put(ro + ps, len(v), ps)
+        buf[ro + 2 * ps:ro + 2 * ps + len(v)] = v
+    if odd in ("shnum0", "shstrndx_xnum"):
+        o = sh   # section 0: sh_size holds the count, sh_link the index
+        if is64:
+            put(o + 32, 4, 8); put(o + 40, 1, 4)
+        else:
+            put(o + 20, 4, 4); put(o + 24, 1, 4)
+    for i in (1, 2, 3):
+        o = sh + i * shent
+        name = {1: 1, 2: 11, 3: 25}[i]
+        if i == 2 and fmt == "none":
+            name = 26          # "rodata": not .go.buildinfo
+        typ = 3 if i == 1 else 8 if (i == 2 and odd == "nobits") else 1
+        addr = 0 if i == 1 else base + (bi if i == 2 else ro)
+        off = {1: shstr, 2: bi, 3: ro}[i]
+        size = len(names) if i == 1 else 0x100
+        put(o, name, 4)
+        put(o + 4, typ, 4)
+        if is64:
+            put(o + 16, addr, 8); put(o + 24, off, 8); put(o + 32, size, 8)
+        else:
+            put(o + 12, addr, 4); put(o + 16, off, 4); put(o + 20, size, 4)
+    return bytes(buf)
+
+
+def compact_elf(data, keep=(b".shstrtab", b".go.buildinfo")):
+    """A real ELF file cut down to what goinfo_read_version() reads: the
+    header, the section headers, the section names and .go.buildinfo; every
+    other section keeps its header (addresses, sizes) but points at offset
+    0.  A 64-bit little-endian file only (what this machine builds); None
+    otherwise or when it does not parse."""
+    try:
+        if data[:4] != b"\x7fELF" or data[4] != 2 or data[5] != 1:
+            return None
+        shoff, = struct.unpack_from("<Q", data, 40)
+        shentsize, shnum, shstrndx = struct.unpack_from("<HHH", data, 58)
+        if shentsize != 64 or not shnum or shstrndx >= shnum:
+            return None
+        shdrs = [bytearray(data[shoff + i * 64:shoff + (i + 1) * 64])
+                 for i in range(shnum)]
+        so, ss = struct.unpack_from("<QQ", shdrs[shstrndx], 24)
+        names = data[so:so + ss]
+        out = bytearray(data[:64])
+        for h in shdrs:
+            nm = names[struct.unpack_from("<I", h, 0)[0]:].split(b"\0", 1)[0]
+            off, size = struct.unpack_from("<QQ", h, 24)
+            if nm in keep:
+                struct.pack_into("<Q", h, 24, len(out))
+                out += data[off:off + size]
+            else:
+                struct.pack_into("<Q", h, 24, 0)
+        struct.pack_into("<Q", out, 40, len(out))
+        for h in shdrs:
+            out += h
+        return bytes(out)
+    except (struct.error, IndexError):
+        return None
+
+
+def go_hello(cache):
+    """A small real Go program (when `go` is installed), built once into
+    cache: offline, -trimpath, a throw-away GOCACHE.  Returns its bytes or
+    None."""
+    exe = os.path.join(cache, "hello")
+    if os.path.isfile(exe):
+        return open(exe, "rb").read()
+    go = shutil.which("go")
+    if not go:
+        return None
+    os.makedirs(cache, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        src = os.path.join(tmp, "hello.go")
+        with open(src, "w") as f:
+            f.write('package main\n\nfunc main() { println("hello") }\n')
+        env = dict(os.environ, GOCACHE=os.path.join(tmp, "cache"),
+                   GOPATH=os.path.join(tmp, "gopath"), GOPROXY="off",
+                   GOFLAGS="-trimpath", GOENV="off", GO111MODULE="off",
+                   GOTOOLCHAIN="local", CGO_ENABLED="0")
+        r = subprocess.run([go, "build", "-ldflags=-s -w", "-o", exe + ".tmp", src],
+                           env=env, cwd=tmp, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL)
+        if r.returncode != 0 or not os.path.isfile(exe + ".tmp"):
+            return None
+        os.rename(exe + ".tmp", exe)
+    return open(exe, "rb").read()
+
+
+GOINFO_MAX = 1 << 20   # tests/fuzz/run: -max_len for goinfo
+
+
+def goinfo_seeds(cache, collector):
+    seeds = []
+    for fmt in ("inline", "pointer"):
+        for is64 in (True, False):
+            for big in (False, True):
+                seeds.append(go_elf("go1.22.3" if fmt == "inline" else "go1.16.15",
+                                    fmt, is64, big))
+    for odd in ("shnum0", "shstrndx_xnum", "nobits", "long", "unprintable"):
+        seeds.append(go_elf("go1.21.0", "inline", True, False, odd))
+    seeds.append(go_elf("go1.10.8", "pointer", False, True, "shnum0"))
+    seeds.append(go_elf("go1.22.3", "none"))
+    seeds.append(go_elf("go1.22.3", "bad_magic"))
+    seeds.append(go_elf("devel go1.23-abcdef Tue Jan 1", "inline"))
+    # real programs: a Go one, a dynamic C one, the static collector
+    real = [go_hello(cache)]
+    for p in ("/bin/true", collector):
+        if p and os.path.isfile(p):
+            real.append(open(p, "rb").read())
+    for data in real:
+        if not data:
+            continue
+        if len(data) <= GOINFO_MAX:
+            seeds.append(data)
+        c = compact_elf(data)
+        if c:
+            seeds.append(c)
+    seeds.append(b"#!/bin/sh\necho hi\n")
+    return seeds
+
+
+def goenv_seeds():
+    """environ texts (made up here: a real environ holds secrets), each
+    after the target's header: byte 0 = number of cuts, then the cuts."""
+    envs = [
+        b"HOME=/root\0GOGC=off\0DB_PASSWORD=hunter2\0GOMAXPROCS=4\0"
+        b"GOGC=100\0GOMEMLIMITX=1\0XGOGC=5\0GODEBUG=gctrace=1,madvdontneed=1\0"
+        b"GOMEMLIMIT=900MiB\0=weird\0noequals\0",
+        b"PATH=/usr/local/bin:/usr/bin:/bin\0HOSTNAME=web-7d9f\0"
+        b"KUBERNETES_SERVICE_HOST=10.96.0.1\0GOMEMLIMIT=1932735283\0",
+        b"GODEBUG=" + b"x" * 4200 + b"\0GOGC=50",
+        b"GOMAXPROCS=" + b"9" * 4096 + b"\0GOGC=",
+        b"AVERYLONGVARIABLENAME_GOGC=1\0GOGC==1=\0\0\0GOMAXPROCS",
+    ]
+    seeds = []
+    for env in envs:
+        seeds.append(b"\0" + env)
+        n = len(env)
+        cuts = [n // 3, n // 2, n - 1]
+        seeds.append(bytes([len(cuts)]) + b"".join(struct.pack("<H", c % 65536)
+                                                  for c in cuts) + env)
+    return seeds
+
+
 def collect_roots(collector, tmp):
     """Run the real collector on each fixture root; unpack each archive's
     regular files into tmp (our own output, but written file by file all
@@ -221,6 +419,11 @@ def main():
                 seeds = load_seeds(collected)
             elif t == "k8s":
                 seeds = k8s_seeds()
+            elif t == "goinfo":
+                seeds = goinfo_seeds(os.path.join(os.path.dirname(os.path.abspath(outdir)),
+                                                  "go-seed"), collector)
+            elif t == "goenv":
+                seeds = goenv_seeds()
             else:
                 seeds = [open(f, "rb").read() for f in FILES.get(t, [])]
             d = os.path.join(outdir, t)
