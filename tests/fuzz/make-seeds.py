@@ -91,6 +91,10 @@ FILES = {
                  "tests/fixtures/kmsg/*") + kind("kmsg.txt"),
 }
 FILES["oom_cli"] = FILES["oom_log"]
+# The collector's own parsers (collect/): the kernel log filter takes the
+# same logs; mountinfo comes from the fixture roots and this machine.
+FILES["kmsg"] = FILES["oom_log"]
+FILES["mountinfo"] = kind("mountinfo")
 
 
 def k8s_seeds():
@@ -349,6 +353,17 @@ def goenv_seeds():
     return seeds
 
 
+def mountinfo_seeds():
+    seeds = [open(f, "rb").read() for f in FILES["mountinfo"]]
+    for p in ("/proc/self/mountinfo", "/proc/1/mountinfo"):
+        try:
+            with open(p, "rb") as f:
+                seeds.append(f.read())
+        except OSError:
+            pass
+    return seeds
+
+
 def collect_roots(collector, tmp):
     """Run the real collector on each fixture root; unpack each archive's
     regular files into tmp (our own output, but written file by file all
@@ -424,6 +439,8 @@ def main():
                                                   "go-seed"), collector)
             elif t == "goenv":
                 seeds = goenv_seeds()
+            elif t == "mountinfo":
+                seeds = mountinfo_seeds()
             else:
                 seeds = [open(f, "rb").read() for f in FILES.get(t, [])]
             d = os.path.join(outdir, t)
