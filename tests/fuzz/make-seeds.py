@@ -364,6 +364,17 @@ def mountinfo_seeds():
     return seeds
 
 
+def json_escape_seeds():
+    """Strings of the kinds the manifest carries, and broken UTF-8."""
+    seeds = [b"", b"proc/1234/smaps_rollup", b"GODEBUG=gctrace=1",
+             "kubepods-burstable-pod7c1b\u00e9.slice/cri-containerd-ab\u2603".encode(),
+             "\U0001f600 \u00fc\u00df".encode(), b"tab\there\nnew\"line\\ \x7f\x01",
+             b"\xc0\xaf \xed\xa0\x80 \xf4\x90\x80\x80 \xe2\x82 \xff\xfe",
+             b"nul\0inside"]
+    seeds += k8s_seeds()[:20]
+    return seeds
+
+
 def collect_roots(collector, tmp):
     """Run the real collector on each fixture root; unpack each archive's
     regular files into tmp (our own output, but written file by file all
@@ -441,6 +452,8 @@ def main():
                 seeds = goenv_seeds()
             elif t == "mountinfo":
                 seeds = mountinfo_seeds()
+            elif t == "json_escape":
+                seeds = json_escape_seeds()
             else:
                 seeds = [open(f, "rb").read() for f in FILES.get(t, [])]
             d = os.path.join(outdir, t)
