@@ -27,6 +27,12 @@
 #define BUILDINFO_MAGIC "\xff Go buildinf:"
 #define BUILDINFO_HDR 32
 #define SECTIONS_MAX 4096
+/*
+ * Section headers are 40 or 64 bytes; e_shentsize may say more (the rest of
+ * each entry is skipped) but not 64 KiB: with SECTIONS_MAX that would be a
+ * 256 MiB table to allocate for one executable.
+ */
+#define SHENTSIZE_MAX 256
 #define SHSTRTAB_MAX (256u << 10)
 #define GO_STRING_MAX 256
 
@@ -134,7 +140,7 @@ static int elf_open(struct elf *e, int fd)
 		e->shstrndx = (unsigned)get(h + 50, 2, e->big);
 		need = 40;
 	}
-	if (!e->shoff || e->shentsize < need)
+	if (!e->shoff || e->shentsize < need || e->shentsize > SHENTSIZE_MAX)
 		return 0;
 	if (!e->shnum || e->shstrndx == 0xffff) {
 		/* Many sections: the real numbers are in section 0. */

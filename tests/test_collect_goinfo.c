@@ -182,6 +182,51 @@ static void test_goinfo_read_version_offset_past_off_t(void **state)
 	free(dir);
 }
 
+/*
+ * e_shentsize is 16 bits: 4096 sections of 64 KiB entries asked for a
+ * 256 MiB table for one executable (found by fuzz_goinfo's malloc limit).
+ * Entries longer than any ELF writes are refused: up to 256 bytes the file
+ * still reads, past that it is not taken for ELF.  make_go_elf()'s four
+ * 64-bit section headers at 0x600 are copied to the end with `stride`.
+ */
+static int version_with_shentsize(const char *path, unsigned stride, char *ver,
+				  size_t n)
+{
+	unsigned char sh[4 * 64], big[4 * 512];
+	uint64_t off = 0x1000;
+	uint16_t ent = (uint16_t)stride;
+	unsigned i;
+	int fd;
+
+	make_go_elf(path, "go1.22.3", GO_INLINE, true, false);
+	fd = open(path, O_RDWR);
+	assert_true(fd >= 0);
+	assert_int_equal(pread(fd, sh, sizeof(sh), 0x600), (ssize_t)sizeof(sh));
+	memset(big, 0, sizeof(big));
+	for (i = 0; i < 4; i++)
+		memcpy(big + i * stride, sh + i * 64, 64);
+	assert_int_equal(pwrite(fd, big, 4 * stride, (off_t)off), (ssize_t)(4 * stride));
+	assert_int_equal(pwrite(fd, &off, 8, 40), 8);       /* e_shoff */
+	assert_int_equal(pwrite(fd, &ent, 2, 58), 2);       /* e_shentsize */
+	close(fd);
+	return version_of(path, ver, n);
+}
+
+static void test_goinfo_read_version_shentsize_bound(void **state)
+{
+	char *dir = tmp_dir(), path[PATH_MAX + 64], ver[40];
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/exe", dir);
+	assert_int_equal(version_with_shentsize(path, 64, ver, sizeof(ver)), 1);
+	assert_string_equal(ver, "go1.22.3");
+	assert_int_equal(version_with_shentsize(path, 256, ver, sizeof(ver)), 1);
+	assert_int_equal(version_with_shentsize(path, 264, ver, sizeof(ver)), 0);
+	assert_int_equal(version_with_shentsize(path, 512, ver, sizeof(ver)), 0);
+	rm_rf(dir);
+	free(dir);
+}
+
 /* ---- environ ---------------------------------------------------------------- */
 
 static const char ENV[] =
@@ -291,6 +336,7 @@ int main(void)
 		cmocka_unit_test(test_goinfo_read_version_truncated),
 		cmocka_unit_test(test_goinfo_read_version_small_buffer),
 		cmocka_unit_test(test_goinfo_read_version_offset_past_off_t),
+		cmocka_unit_test(test_goinfo_read_version_shentsize_bound),
 		cmocka_unit_test(test_goenv_feed_whole),
 		cmocka_unit_test(test_goenv_feed_split_everywhere),
 		cmocka_unit_test(test_goenv_feed_byte_by_byte),
