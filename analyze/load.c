@@ -16,6 +16,7 @@
 #include "manifest.h"
 #include "oom.h"
 #include "parse.h"
+#include "prefetch.h"
 #include "util.h"
 
 #include "banned.h"
@@ -52,7 +53,7 @@ enum stmt_id {
 
 static const char *const stmt_sql[ST__COUNT] = {
 	[ST_PROBLEM] = "INSERT INTO load_problem(capture_id, path, problem) VALUES (?,?,?)",
-	[ST_FILE] = "INSERT OR IGNORE INTO capture_file(capture_id, path, bytes) VALUES (?,?,?)",
+	[ST_FILE] = "INSERT INTO capture_file(capture_id, path, bytes) VALUES (?,?,?)",
 	[ST_STATUS] = "INSERT OR REPLACE INTO proc_status(capture_id, pid, comm, state, "
 		"ppid, uid, euid, threads, kthread, nspid, vm_peak, vm_size, vm_lck, "
 		"vm_pin, vm_hwm, vm_rss, rss_anon, rss_file, rss_shmem, vm_data, vm_stk, "
@@ -63,7 +64,7 @@ static const char *const stmt_sql[ST__COUNT] = {
 		"private_clean, private_dirty, referenced, anonymous, ksm, lazyfree, "
 		"anon_huge, shmem_pmd, file_pmd, shared_hugetlb, private_hugetlb, swap, "
 		"swap_pss, locked) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-	[ST_PROC_KV] = "INSERT INTO proc_kv(capture_id, pid, file, key, value) VALUES (?,?,?,?,?)",
+	[ST_PROC_KV] = "INSERT INTO proc_extra(capture_id, pid, file, keys) VALUES (?,?,?,?)",
 	[ST_PROC_CGROUP] = "INSERT INTO proc_cgroup(capture_id, pid, hierarchy, "
 		"controllers, path) VALUES (?,?,?,?,?)",
 	[ST_MISC_MEMCG] = "INSERT INTO proc_misc(capture_id, pid, memcg) VALUES (?,?,?) "
@@ -205,20 +206,32 @@ static int64_t span_pid(const char *s, size_t len)
 
 /* ---- processes ------------------------------------------------------------- */
 
+/* The keys without a column, as one JSON object (proc_extra). */
 static void put_extras(struct loader *l, int64_t pid, const char *file,
 		       const struct kv_extras *x)
 {
 	sqlite3_stmt *st = S(l, ST_PROC_KV);
 	size_t i;
 
+	if (!x->n)
+		return;
+	strbuf_reset(&l->tmp);
+	strbuf_addch(&l->tmp, '{');
 	for (i = 0; i < x->n; i++) {
-		sqlite3_bind_int64(st, 1, l->capture_id);
-		sqlite3_bind_int64(st, 2, pid);
-		db_bind_text(st, 3, file);
-		db_bind_text(st, 4, x->v[i].key);
-		db_bind_text(st, 5, x->v[i].value);
-		put(l, st);
+		const char *v = x->v[i].value ? x->v[i].value : "";
+
+		if (i)
+			strbuf_addch(&l->tmp, ',');
+		json_escape(&l->tmp, x->v[i].key, strlen(x->v[i].key));
+		strbuf_addch(&l->tmp, ':');
+		json_escape(&l->tmp, v, strlen(v));
 	}
+	strbuf_addch(&l->tmp, '}');
+	sqlite3_bind_int64(st, 1, l->capture_id);
+	sqlite3_bind_int64(st, 2, pid);
+	db_bind_text(st, 3, file);
+	db_bind_text_len(st, 4, l->tmp.buf, l->tmp.len);
+	put(l, st);
 }
 
 static void load_status(struct loader *l, const char *path, int64_t pid,
@@ -1175,6 +1188,7 @@ int load_capture(sqlite3 *db, const char *source,
 {
 	struct loader l = { 0 };
 	struct capture *c = NULL;
+	struct prefetch *pf = NULL;
 	struct capture_file f;
 	sqlite3_stmt *st;
 	char *err = NULL;
@@ -1205,11 +1219,17 @@ int load_capture(sqlite3 *db, const char *source,
 	l.capture_id = sqlite3_last_insert_rowid(db);
 	stats->capture_id = l.capture_id;
 
-	while ((n = capture_next(c, &f, capture_problem_cb, &l, &err)) > 0) {
+	/* Without a thread (none could start), read the archive ourselves. */
+	if (prefetch_start(c, &pf) < 0)
+		pf = NULL;
+	while ((n = pf ? prefetch_next(pf, &f, capture_problem_cb, &l, &err)
+		       : capture_next(c, &f, capture_problem_cb, &l, &err)) > 0) {
 		load_file(&l, &f);
 		if (l.duplicate)
 			break;
 	}
+	prefetch_stop(pf);
+	pf = NULL;
 	if (n < 0) {
 		if (stats->files == 0 && !l.have_manifest) {
 			if (ret_err)
@@ -1239,6 +1259,7 @@ rollback:
 	db_exec(db, "ROLLBACK TO load_capture", NULL);
 	db_exec(db, "RELEASE load_capture", NULL);
 out:
+	prefetch_stop(pf);
 	for (n = 0; n < ST__COUNT; n++)
 		sqlite3_finalize(l.st[n]);
 	free(err);

@@ -181,7 +181,8 @@ static char *q_text(sqlite3 *db, const char *sql)
 	"Name:\tapp\nState:\tS (sleeping)\nTgid:\t42\nPid:\t42\nPPid:\t1\n" \
 	"Uid:\t1000\t1000\t1000\t1000\nVmSize:\t  10000 kB\nVmRSS:\t   3000 kB\n" \
 	"RssAnon:\t    2000 kB\nRssFile:\t     800 kB\nRssShmem:\t     200 kB\n" \
-	"VmSwap:\t       4 kB\nThreads:\t2\n"
+	"VmSwap:\t       4 kB\nThreads:\t2\n" \
+	"SigQ:\t0/96364\nFuture_key:\ta \"b\" \\ \xff\n"
 #define STATUS_KTHREAD \
 	"Name:\tkworker/0:1\nState:\tI (idle)\nTgid:\t7\nPid:\t7\nPPid:\t2\n" \
 	"Uid:\t0\t0\t0\t0\nThreads:\t1\nKthread:\t1\n"
@@ -243,6 +244,15 @@ static const struct file v1_files[] = {
 
 static void check_v1_capture(sqlite3 *db)
 {
+	char *s;
+
+	/* keys without a column, as rows of proc_kv, in file order */
+	assert_int_equal(q_int(db, "SELECT count(*) FROM proc_kv WHERE pid = 42 "
+			 "AND file = 'status' AND key = 'SigQ' AND value = '0/96364'"), 1);
+	s = q_text(db, "SELECT group_concat(value, '|') FROM (SELECT value FROM proc_kv "
+		   "WHERE pid = 42 AND key = 'Future_key' ORDER BY rowid)");
+	assert_string_equal(s, "a \"b\" \\ \xef\xbf\xbd");
+	free(s);
 	/* captures view */
 	assert_int_equal(q_int(db, "SELECT count(*) FROM captures"), 1);
 	assert_int_equal(q_int(db, "SELECT count(*) FROM captures WHERE hostname = 'node-a' "
