@@ -1147,6 +1147,31 @@ out:
 }
 
 /* After the last file: what needs every file seen first. */
+/*
+ * The per-cgroup numbers most views read, computed once now that every
+ * file is in (schema/80-working-set.sql, cgroup_parts_data).
+ */
+static void load_derived(struct loader *l)
+{
+	static const char *const sql[] = {
+		"INSERT INTO cgroup_parts_data SELECT * FROM cgroup_parts_calc "
+		"WHERE capture_id = ?",
+		"INSERT INTO cgroup_headroom_data SELECT * FROM cgroup_headroom_calc "
+		"WHERE capture_id = ?",
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(sql); i++) {
+		sqlite3_stmt *st = db_prepare(l->db, sql[i]);
+
+		sqlite3_bind_int64(st, 1, l->capture_id);
+		l->cur_path = "(the working-set tables)";
+		l->cur_failed = false;
+		put(l, st);
+		sqlite3_finalize(st);
+	}
+}
+
 static void load_finish(struct loader *l, struct capture *c)
 {
 	sqlite3_stmt *st;
@@ -1175,6 +1200,9 @@ static void load_finish(struct loader *l, struct capture *c)
 		}
 		strbuf_release(&key);
 	}
+	if (l->duplicate)
+		return;
+	load_derived(l);
 	st = db_prepare(l->db, "SELECT count(DISTINCT map_id) FROM bpf_maps WHERE capture_id = ?");
 	sqlite3_bind_int64(st, 1, l->capture_id);
 	if (sqlite3_step(st) == SQLITE_ROW)

@@ -30,10 +30,13 @@ int source_open(const char *source, const struct source_opts *o, sqlite3 **ret,
 	}
 	if (db_open(":memory:", true, &db, ret_err) < 0)
 		return -1;
+	/* as memsnap load does (cmd_load.c): keys on again for the queries */
+	db_exec(db, "PRAGMA foreign_keys=OFF", NULL);
 	if (load_capture(db, source, &o->lim, stats, ret_err) < 0) {
 		db_close(db);
 		return -1;
 	}
+	db_exec(db, "PRAGMA foreign_keys=ON", NULL);
 	*ret_loaded = true;
 	*ret = db;
 	return 0;

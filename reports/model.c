@@ -367,14 +367,18 @@ static int load_processes(struct loader *l)
 {
 	struct report_capture *c = l->c;
 	sqlite3_stmt *st = query(l, RQ_PROCESSES,
+		/* the top processes first, then their names: joined before the
+		 * LIMIT, cgroup_names was worked out for every process */
+		"WITH top AS MATERIALIZED (\n"
+		"    SELECT * FROM process_shares WHERE capture_id = %" PRId64 "\n"
+		"    ORDER BY coalesce(pss_bytes, rss_bytes) DESC, pid LIMIT %d)\n"
 		"SELECT p.pid, p.comm, p.cgroup, n.name AS cgroup_name, p.rss_bytes,\n"
 		"       p.pss_bytes, p.pss_anon_bytes, p.pss_file_bytes, p.pss_shmem_bytes,\n"
 		"       p.swap_bytes, p.share_pct\n"
-		"FROM process_shares p\n"
+		"FROM top p\n"
 		"LEFT JOIN cgroup_names n ON n.capture_id = p.capture_id AND n.cgroup = p.cgroup\n"
-		"WHERE p.capture_id = %" PRId64 "\n"
-		"ORDER BY coalesce(p.pss_bytes, p.rss_bytes) DESC, p.pid\n"
-		"LIMIT %d", c->capture_id, REPORT_TOP_PROCESSES);
+		"ORDER BY coalesce(p.pss_bytes, p.rss_bytes) DESC, p.pid",
+		c->capture_id, REPORT_TOP_PROCESSES);
 	int rc;
 
 	if (!st)

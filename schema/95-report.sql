@@ -50,20 +50,26 @@ WITH pcount AS (
     SELECT capture_id, cgroup, count(*) AS n
     FROM processes WHERE cgroup IS NOT NULL
     GROUP BY capture_id, cgroup
+-- cgroup_names, worked out once (looked up in a subquery per cgroup, the
+-- view was worked out again for each: 0.1 s on 450 cgroups)
+), names AS MATERIALIZED (
+    SELECT capture_id, cgroup, kind, name FROM cgroup_names
+), k8s AS (
+    SELECT DISTINCT capture_id FROM names WHERE kind = 'k8s-container'
 ), listed AS (
     SELECT n.capture_id, n.cgroup, n.kind, n.name
-    FROM cgroup_names n
+    FROM names n
     WHERE n.kind = 'k8s-container'
        OR (n.kind NOT IN ('node', 'k8s-root', 'k8s-qos', 'k8s-pod')
-           AND NOT EXISTS (SELECT 1 FROM cgroup_names k
-                           WHERE k.capture_id = n.capture_id AND k.kind = 'k8s-container')
+           AND n.capture_id NOT IN (SELECT capture_id FROM k8s)
            AND EXISTS (SELECT 1 FROM pcount p
                        WHERE p.capture_id = n.capture_id AND p.cgroup = n.cgroup)
            -- leaves only: on cgroup v1 a parent may hold processes too, and
            -- its counters hold its children's
            AND NOT EXISTS (SELECT 1 FROM pcount p
                            WHERE p.capture_id = n.capture_id
-                             AND substr(p.cgroup, 1, length(n.cgroup) + 1) = n.cgroup || '/'))
+                             -- below n: after 'n/' and before 'n0' ('0' follows '/')
+                             AND p.cgroup > n.cgroup || '/' AND p.cgroup < n.cgroup || '0'))
 ), parts AS (
     SELECT capture_id, cgroup,
            sum(CASE component WHEN 'anon' THEN bytes END) AS anon,
@@ -91,7 +97,7 @@ SELECT l.capture_id, l.cgroup, l.kind, l.name,
             ELSE l.kind END AS group_name,
        CASE WHEN l.kind = 'k8s-container'
             THEN coalesce(k.namespace, '?') || '/' || coalesce(k.pod, 'pod-' || k.pod_uid)
-            ELSE coalesce((SELECT pn.name FROM cgroup_names pn
+            ELSE coalesce((SELECT pn.name FROM names pn
                            WHERE pn.capture_id = l.capture_id AND pn.cgroup = g.parent),
                           '?') END AS subgroup_name,
        k.namespace, k.pod, k.container, k.qos_class,
