@@ -35,13 +35,17 @@ static void on_term(int sig)
 	stop = 1;
 }
 
-static void child(pid_t parent, int vmas)
+static void child(pid_t parent, int vmas, const int *fds, int nfds)
 {
 	int i;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != parent)
 		_exit(0);
+	/* the parent's cgroup.procs files: a sleeping program holds only its
+	 * standard streams (and the collector reads the link of every fd) */
+	for (i = 0; i < nfds; i++)
+		close(fds[i]);
 	for (i = 0; i < vmas; i++) {
 		char *p = mmap(NULL, 16384, PROT_READ | PROT_WRITE,
 			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -92,7 +96,7 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		if (pid == 0)
-			child(parent, vmas);
+			child(parent, vmas, fds, ncg);
 		pids[i] = pid;
 		if (ncg) {
 			len = snprintf(buf, sizeof(buf), "%d\n", (int)pid);
