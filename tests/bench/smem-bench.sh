@@ -1,0 +1,126 @@
+#!/bin/bash
+# memsnap against Debian's smem on the same live node (issue 7): a
+# simulated node of 1,000+ processes in 200+ memory cgroups, then
+#
+#   smem -t                                 smem's per-process PSS table, live
+#   memsnap report CAPTURE                  load (into memory) and text report
+#   memsnap load + memsnap report DB        the same through a database file
+#   memsnap-collect + memsnap report        capture, load and report together
+#   memsnap-collect                         the capture alone
+#
+# Goals: load and report at least 5 times faster than smem; collect, load
+# and report together faster than smem alone.  Every command is timed by
+# hyperfine (mean of RUNS runs after a warm-up), with the node's CPUs as
+# they are (smem is one Python process, memsnap one C process each).
+#
+#   sudo tests/bench/smem-bench.sh [CGROUPS [PROCS]]
+#
+# CGROUPS memory cgroups (default 220) of PROCS sleeping processes (default
+# 6): 1,320 processes with the defaults (tests/helpers/spawn.c).  Run twice:
+# processes with 24 mappings (a bare C program and libc, like `sleep`) and
+# with 124 (VMAS=100 more: closer to a real service; a JVM has hundreds),
+# since smem reads /proc/PID/smaps, one block per mapping, where the
+# collector reads smaps_rollup.  Root is needed; everything is removed at
+# the end, but for the captures, kept as $BUILD_DIR/bench/smem-node-VMAS.tar.gz
+# to profile the analyzer on.  Environment: BIN_DIR, BUILD_DIR, RUNS
+# (default 10), VMAS (default "0 100").
+set -u
+cd "$(dirname "$0")/../.."
+: "${BIN_DIR:=$PWD/bin}" "${BUILD_DIR:=$PWD/build}" "${RUNS:=10}"
+NCG=${1:-220}
+PROCS=${2:-6}
+C=$BIN_DIR/memsnap-collect
+M=$BIN_DIR/memsnap
+
+[ "$(id -u)" = 0 ] || { echo "SKIP: the simulated node needs root (memory cgroups)"; exit 77; }
+for t in smem hyperfine; do
+	command -v $t >/dev/null || { echo "SKIP: $t missing (.ci/install-deps)"; exit 77; }
+done
+for b in "$C" "$M"; do [ -x "$b" ] || { echo "FAIL: $b not built"; exit 1; }; done
+if [ -e /sys/fs/cgroup/memory/memory.limit_in_bytes ]; then
+	B=/sys/fs/cgroup/memory/memsnap-smem-$$
+elif grep -qw memory /sys/fs/cgroup/cgroup.controllers 2>/dev/null; then
+	B=/sys/fs/cgroup/memsnap-smem-$$
+	echo +memory >/sys/fs/cgroup/cgroup.subtree_control
+else
+	echo "SKIP: no memory cgroup hierarchy"; exit 77
+fi
+
+work=$(mktemp -d)
+spawner=""
+cleanup() {
+	local d p
+	[ -n "$spawner" ] && kill -TERM "$spawner" 2>/dev/null && wait "$spawner" 2>/dev/null
+	# only the processes we started: those in our cgroups, by pid
+	for d in $(find "$B" -depth -type d 2>/dev/null); do
+		while read -r p; do kill -9 "$p" 2>/dev/null; done <"$d/cgroup.procs"
+	done
+	sleep 0.3
+	find "$B" -depth -type d -exec rmdir {} + 2>/dev/null
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+mkdir "$B"
+[ "${B#/sys/fs/cgroup/memory}" = "$B" ] && echo +memory >"$B/cgroup.subtree_control"
+cgs=()
+for i in $(seq "$NCG"); do
+	mkdir "$B/app$i"
+	cgs+=("$B/app$i")
+done
+# dynamically linked, as programs are: libc's mappings come with it
+${CC:-cc} -O2 -o "$work/spawn" tests/helpers/spawn.c || { echo "FAIL: cannot build tests/helpers/spawn.c"; exit 1; }
+
+echo "machine: $(nproc) CPUs ($(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -n1)), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), kernel $(uname -r), $(date -u +%Y-%m-%d)"
+echo "smem $(dpkg-query -W -f '${Version}' smem 2>/dev/null), bpftool $(command -v bpftool >/dev/null && echo on PATH || echo absent), $RUNS runs a command"
+
+# mean seconds of one shell command line, by hyperfine (-i: memsnap report
+# exits 1 when the capture lists problems, as a live one does)
+mean() {
+	hyperfine -i -w 1 -r "$RUNS" --export-json "$work/h.json" "$1" >/dev/null 2>&1 ||
+		{ echo "FAIL: hyperfine '$1'" >&2; return 1; }
+	sed -n 's/.*"mean": *\([0-9.e+-]*\).*/\1/p' "$work/h.json" | head -n1
+}
+
+mkdir -p "$BUILD_DIR/bench"
+for vmas in ${VMAS:-0 100}; do
+	"$work/spawn" $((NCG * PROCS)) "$vmas" "${cgs[@]}" >"$work/pids" &
+	spawner=$!
+	for _ in $(seq 300); do
+		grep -q '^ready$' "$work/pids" && break
+		sleep 0.1
+	done
+	grep -q '^ready$' "$work/pids" || { echo "FAIL: the processes did not start"; exit 1; }
+	p1=$(head -n1 "$work/pids")
+	maps=$(wc -l <"/proc/$p1/maps")
+	nproc_all=$(ls -d /proc/[0-9]* | wc -l)
+	ncg=$(find "$(dirname "$B")" -name cgroup.procs | wc -l)
+	echo "== node: $nproc_all processes, $ncg memory cgroups; ours $((NCG * PROCS)) processes" \
+		"in $NCG cgroups, $maps mappings each"
+
+	# kept in $BUILD_DIR/bench/ to profile the analyzer on afterwards
+	cap=$BUILD_DIR/bench/smem-node-$vmas.tar.gz
+	"$C" -q -o "$cap" || [ $? = 1 ] || { echo "FAIL: memsnap-collect"; exit 1; }
+	n_smem=$(smem -H | wc -l)
+	n_memsnap=$("$M" sql --csv "$cap" 'SELECT count(*) FROM processes' | tail -n1 | tr -d '\r')
+	echo "processes shown: smem $n_smem, memsnap $n_memsnap"
+
+	t_smem=$(mean "smem -t >/dev/null") || exit 1
+	t_rep=$(mean "$M report $cap >/dev/null") || exit 1
+	t_db=$(mean "rm -f $work/db; $M load -q $cap -o $work/db; $M report $work/db >/dev/null") || exit 1
+	t_all=$(mean "$C -q -o $work/c.tar.gz; $M report $work/c.tar.gz >/dev/null") || exit 1
+	t_col=$(mean "$C -q -o $work/c.tar.gz") || exit 1
+	kill -TERM "$spawner"
+	wait "$spawner"
+
+	awk -v s="$t_smem" -v r="$t_rep" -v d="$t_db" -v a="$t_all" -v c="$t_col" 'BEGIN {
+	printf "smem -t:                                %8.1f ms\n", s * 1000
+	printf "memsnap-collect:                        %8.1f ms\n", c * 1000
+	printf "memsnap report CAPTURE (load + report): %8.1f ms   smem/this %5.1fx (goal >= 5)  %s\n",
+		r * 1000, s / r, (s / r >= 5 ? "met" : "MISSED")
+	printf "memsnap load -o DB + memsnap report DB: %8.1f ms   smem/this %5.1fx (goal >= 5)  %s\n",
+		d * 1000, s / d, (s / d >= 5 ? "met" : "MISSED")
+	printf "collect + report CAPTURE:               %8.1f ms   smem/this %5.1fx (goal > 1)   %s\n",
+		a * 1000, s / a, (s / a > 1 ? "met" : "MISSED")
+	}'
+done
