@@ -36,6 +36,7 @@ enum stmt_id {
 	ST_CG_NODE,
 	ST_CG_FILE,
 	ST_CG_STAT,
+	ST_CG_MEMSTAT,
 	ST_CG_EVENT,
 	ST_CG_PRESSURE,
 	ST_CG_PROC,
@@ -84,6 +85,12 @@ static const char *const stmt_sql[ST__COUNT] = {
 		"unlimited) VALUES (?,?,?,?,?)",
 	[ST_CG_STAT] = "INSERT OR REPLACE INTO cgroup_stat(capture_id, cgroup, key, value) "
 		"VALUES (?,?,?,?)",
+	[ST_CG_MEMSTAT] = "INSERT OR REPLACE INTO cgroup_memstat(capture_id, cgroup, "
+		"anon, file, kernel, shmem, active_file, inactive_file, swapcached, "
+		"slab_reclaimable, slab_unreclaimable, kernel_stack, pagetables, "
+		"sec_pagetables, percpu, sock, vmalloc, total_rss, total_cache, "
+		"total_shmem, total_active_file, total_inactive_file, total_swapcached) "
+		"VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
 	[ST_CG_EVENT] = "INSERT OR REPLACE INTO cgroup_event(capture_id, cgroup, file, key, "
 		"value) VALUES (?,?,?,?,?)",
 	[ST_CG_PRESSURE] = "INSERT OR REPLACE INTO cgroup_pressure(capture_id, cgroup, kind, "
@@ -568,6 +575,36 @@ static void put_kv_rows(struct loader *l, enum stmt_id id, const char *cg,
 	}
 }
 
+/*
+ * memory.stat's keys the working-set formulas read, as one row
+ * (cgroup_memstat; the order of ST_CG_MEMSTAT's columns).  A key the file
+ * repeats: the last one, as in cgroup_stat.
+ */
+static void put_memstat(struct loader *l, const char *cg, const struct kv_list *kv)
+{
+	static const char *const keys[] = {
+		"anon", "file", "kernel", "shmem", "active_file", "inactive_file",
+		"swapcached", "slab_reclaimable", "slab_unreclaimable", "kernel_stack",
+		"pagetables", "sec_pagetables", "percpu", "sock", "vmalloc",
+		"total_rss", "total_cache", "total_shmem", "total_active_file",
+		"total_inactive_file", "total_swapcached",
+	};
+	sqlite3_stmt *st = S(l, ST_CG_MEMSTAT);
+	size_t i, k;
+
+	sqlite3_bind_int64(st, 1, l->capture_id);
+	db_bind_text(st, 2, cg);
+	for (k = 0; k < ARRAY_SIZE(keys); k++)
+		sqlite3_bind_null(st, (int)k + 3);
+	for (i = 0; i < kv->n; i++)
+		for (k = 0; k < ARRAY_SIZE(keys); k++)
+			if (!strcmp(kv->v[i].key, keys[k])) {
+				db_bind_u64(st, (int)k + 3, kv->v[i].value);
+				break;
+			}
+	put(l, st);
+}
+
 static void load_cgroup_procs(struct loader *l, const char *path, const char *cg,
 			      const char *buf, size_t len)
 {
@@ -650,8 +687,10 @@ static void load_cgroup_file(struct loader *l, const char *path, const char *cg,
 
 		r = parse_kv_list(buf, len, &kv, &d);
 		note_diag(l, path, r, &d);
-		if (r == 0)
+		if (r == 0) {
 			put_kv_rows(l, ST_CG_STAT, cg, NULL, &kv);
+			put_memstat(l, cg, &kv);
+		}
 		kv_list_free(&kv);
 		return;
 	}

@@ -46,36 +46,16 @@ VALUES
 -- node only, not of the memcg: tests/t53 shows file 8 KiB next to 760 KiB
 -- of swapcached), but it is charged: its own component.
 --
--- It reads memory.stat and the one-value files once each, as one aggregate
--- per cgroup (one pass over cgroup_stat: the values are not looked up again
--- for every use, as a view over cgroup_raw's subqueries would), and
--- computes usage and working set with the same formulas as the cgroups
--- view (tests/t59 checks that they agree for every cgroup).
+-- It reads memory.stat (cgroup_memstat, a row per cgroup) and the
+-- one-value files (one aggregate per cgroup) once each, and computes usage
+-- and working set with the same formulas as the cgroups view (tests/t59
+-- checks that they agree for every cgroup).  It computes only the captures
+-- not yet in cgroup_parts_data: the loader stores them there once a
+-- capture is in, and every other view reads that table (cgroup_parts).
 CREATE VIEW cgroup_parts_calc AS
 WITH st AS (
-    SELECT capture_id, cgroup,
-           max(CASE key WHEN 'anon' THEN value END) AS anon,
-           max(CASE key WHEN 'file' THEN value END) AS file,
-           max(CASE key WHEN 'kernel' THEN value END) AS kernel,
-           max(CASE key WHEN 'shmem' THEN value END) AS shmem,
-           max(CASE key WHEN 'active_file' THEN value END) AS active_file,
-           max(CASE key WHEN 'inactive_file' THEN value END) AS inactive_file,
-           max(CASE key WHEN 'swapcached' THEN value END) AS swapcached,
-           max(CASE key WHEN 'slab_reclaimable' THEN value END) AS slab_reclaimable,
-           max(CASE key WHEN 'slab_unreclaimable' THEN value END) AS slab_unreclaimable,
-           max(CASE key WHEN 'kernel_stack' THEN value END) AS kernel_stack,
-           max(CASE key WHEN 'pagetables' THEN value END) AS pagetables,
-           max(CASE key WHEN 'sec_pagetables' THEN value END) AS sec_pagetables,
-           max(CASE key WHEN 'percpu' THEN value END) AS percpu,
-           max(CASE key WHEN 'sock' THEN value END) AS sock,
-           max(CASE key WHEN 'vmalloc' THEN value END) AS vmalloc,
-           max(CASE key WHEN 'total_rss' THEN value END) AS total_rss,
-           max(CASE key WHEN 'total_cache' THEN value END) AS total_cache,
-           max(CASE key WHEN 'total_shmem' THEN value END) AS total_shmem,
-           max(CASE key WHEN 'total_active_file' THEN value END) AS total_active_file,
-           max(CASE key WHEN 'total_inactive_file' THEN value END) AS total_inactive_file,
-           max(CASE key WHEN 'total_swapcached' THEN value END) AS total_swapcached
-    FROM cgroup_stat GROUP BY capture_id, cgroup
+    SELECT * FROM cgroup_memstat
+    WHERE capture_id NOT IN (SELECT capture_id FROM cgroup_parts_data)
 ), fi AS (
     SELECT capture_id, cgroup,
            max(CASE file WHEN 'memory.current' THEN value END) AS current,
@@ -84,7 +64,9 @@ WITH st AS (
            max(CASE WHEN file = 'memory.limit_in_bytes' AND NOT unlimited THEN value END)
              AS limit_in_bytes,
            max(CASE file WHEN 'memory.kmem.usage_in_bytes' THEN value END) AS kmem_usage
-    FROM cgroup_file GROUP BY capture_id, cgroup
+    FROM cgroup_file
+    WHERE capture_id NOT IN (SELECT capture_id FROM cgroup_parts_data)
+    GROUP BY capture_id, cgroup
 ), v AS (
     -- one cgroup version's numbers under common names
     SELECT n.capture_id, n.cgroup, n.parent, n.parent IS NULL AS is_root,
@@ -108,6 +90,7 @@ WITH st AS (
     JOIN capture c ON c.capture_id = n.capture_id
     LEFT JOIN st ON st.capture_id = n.capture_id AND st.cgroup = n.cgroup
     LEFT JOIN fi ON fi.capture_id = n.capture_id AND fi.cgroup = n.cgroup
+    WHERE n.capture_id NOT IN (SELECT capture_id FROM cgroup_parts_data)
 ), parts AS (
     SELECT capture_id, cgroup, parent, is_root, version, usage, limit_bytes,
            CASE WHEN usage - coalesce(inactive_file, 0) < 0 THEN 0
@@ -229,6 +212,41 @@ ORDER BY capture_id, cgroup, ord;
 --                          working set's user and kernel parts (kernel:
 --                          every kernel component), the usage
 CREATE VIEW cgroup_headroom_calc AS
+-- The smallest limit on the path from the root, worked out from the root
+-- down, once per cgroup (and from any cgroup whose parent the capture
+-- lacks: the path is known up to there).  Only the captures not yet in
+-- cgroup_headroom_data: the loader stores them there once a capture is in.
+WITH RECURSIVE eff(capture_id, cgroup, limit_bytes) AS (
+    SELECT n.capture_id, n.cgroup,
+           (SELECT f.value FROM cgroup_file f
+            WHERE f.capture_id = n.capture_id AND f.cgroup = n.cgroup
+              AND f.file = CASE c.cgroup_mode WHEN 'v2' THEN 'memory.max'
+                                              ELSE 'memory.limit_in_bytes' END
+              AND NOT f.unlimited)
+    FROM cgroup_node n JOIN capture c ON c.capture_id = n.capture_id
+    WHERE n.capture_id NOT IN (SELECT capture_id FROM cgroup_headroom_data)
+      AND (n.parent IS NULL
+           OR NOT EXISTS (SELECT 1 FROM cgroup_node x
+                          WHERE x.capture_id = n.capture_id AND x.cgroup = n.parent))
+    UNION ALL
+    -- min(coalesce(own, up), coalesce(up, own)): the smaller of the two
+    -- limits, either one when the other is unlimited, NULL when both are
+    SELECT n.capture_id, n.cgroup,
+           min(coalesce((SELECT f.value FROM cgroup_file f
+                         WHERE f.capture_id = n.capture_id AND f.cgroup = n.cgroup
+                           AND f.file = CASE c.cgroup_mode WHEN 'v2' THEN 'memory.max'
+                                                           ELSE 'memory.limit_in_bytes' END
+                           AND NOT f.unlimited), e.limit_bytes),
+               coalesce(e.limit_bytes,
+                        (SELECT f.value FROM cgroup_file f
+                         WHERE f.capture_id = n.capture_id AND f.cgroup = n.cgroup
+                           AND f.file = CASE c.cgroup_mode WHEN 'v2' THEN 'memory.max'
+                                                           ELSE 'memory.limit_in_bytes' END
+                           AND NOT f.unlimited)))
+    FROM eff e
+    JOIN cgroup_node n ON n.capture_id = e.capture_id AND n.parent = e.cgroup
+    JOIN capture c ON c.capture_id = n.capture_id
+)
 SELECT capture_id, cgroup, working_set_bytes, reclaimable_bytes,
        working_set_bytes - reclaimable_bytes AS unreclaimable_bytes,
        limit_bytes, effective_limit_bytes,
@@ -241,19 +259,7 @@ FROM (
          coalesce(p.active_file, 0) + coalesce(p.slab_reclaimable, 0)
            + coalesce(p.swapcached, 0) AS reclaimable_bytes,
          p.limit_bytes,
-         -- the path to the root, walked up from this cgroup only (a
-         -- lookup of one cgroup does not compute the others)
-         (WITH RECURSIVE up(cg) AS (
-              SELECT p.cgroup
-              UNION ALL
-              SELECT n.parent FROM up JOIN cgroup_node n
-                ON n.capture_id = p.capture_id AND n.cgroup = up.cg
-              WHERE n.parent IS NOT NULL)
-          SELECT min(f.value) FROM up JOIN cgroup_file f
-            ON f.capture_id = p.capture_id AND f.cgroup = up.cg
-           AND f.file = CASE p.version WHEN 2 THEN 'memory.max'
-                                       ELSE 'memory.limit_in_bytes' END
-          WHERE NOT f.unlimited) AS effective_limit_bytes,
+         e.limit_bytes AS effective_limit_bytes,
          p.anon AS anon_bytes, p.shmem AS shmem_bytes,
          CASE WHEN p.is_root THEN NULL
               ELSE coalesce(p.slab_unreclaimable, 0) + coalesce(p.slab_reclaimable, 0)
@@ -261,6 +267,8 @@ FROM (
                    + coalesce(p.percpu, 0) + coalesce(p.sock, 0)
                    + coalesce(p.vmalloc, 0) + coalesce(p.kernel_other, 0) END AS kernel_bytes
   FROM cgroup_parts p
+  LEFT JOIN eff e ON e.capture_id = p.capture_id AND e.cgroup = p.cgroup
+  WHERE p.capture_id NOT IN (SELECT capture_id FROM cgroup_headroom_data)
 );
 
 -- cgroup_headroom_calc, computed once per capture by the loader (see
