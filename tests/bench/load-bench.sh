@@ -86,6 +86,7 @@ for v in ${CGROUPS:-v1 v2}; do
 	# the floor: the same rows, as CSV, into the same schema by the shell
 	floor_db=$work/floor-$v.sqlite
 	{
+		echo "PRAGMA page_size = 16384;"   # as memsnap makes a new database
 		echo "PRAGMA foreign_keys = ON;"
 		echo "PRAGMA synchronous = OFF;"
 		echo "PRAGMA cache_size = -65536;"
