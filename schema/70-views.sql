@@ -162,13 +162,17 @@ SELECT s.capture_id, s.pid, s.comm,
        coalesce((SELECT min(cp.cgroup) FROM cgroup_proc cp
                   WHERE cp.capture_id = s.capture_id AND cp.pid = s.pid),
                 m.memcg) AS cgroup,
-       coalesce(s.vm_rss, r.rss) AS rss_bytes,
+       -- smaps_rollup first: it walks the page tables and is exact;
+       -- status's VmRSS, RssAnon and VmSwap are per-task counters the
+       -- kernel folds in lazily before Linux 6.2 (proc.rst: "inaccurate"):
+       -- t57 saw VmRSS 4 KiB on 5.10 for a process with 692 KiB resident
+       coalesce(r.rss, s.vm_rss) AS rss_bytes,
        r.pss AS pss_bytes,
        r.pss_anon AS pss_anon_bytes,
        r.pss_file AS pss_file_bytes,
        r.pss_shmem AS pss_shmem_bytes,
-       coalesce(s.rss_anon, r.anonymous) AS anon_bytes,
-       coalesce(s.vm_swap, r.swap) AS swap_bytes,
+       coalesce(r.anonymous, s.rss_anon) AS anon_bytes,
+       coalesce(r.swap, s.vm_swap) AS swap_bytes,
        m.oom_score_adj,
        -- additions
        s.rss_file AS rss_file_bytes,

@@ -108,7 +108,7 @@ TAIL = [
 # Rows every case that reaches them must have loaded.
 BASE_ROWS = [
     ("SELECT comm, rss_bytes FROM processes WHERE pid = 100",
-     [("prometheus", 6716 * 1024)]),  # status VmRSS
+     [("prometheus", 3932 * 1024)]),  # smaps_rollup Rss (exact; VmRSS lags)
     ("SELECT usage_bytes, limit_bytes FROM cgroups WHERE cgroup = '/app'",
      [(104857600, 209715200)]),
     ("SELECT value FROM node_meminfo WHERE key = 'MemTotal'", [(15666184 * 1024,)]),
