@@ -166,7 +166,8 @@ static int db_check_version(const char *path, int version, char **ret_err)
 	if (version == DB_SCHEMA_VERSION)
 		return 0;
 	err_set(ret_err, "'%s' is not a memsnap database of schema version %d "
-		"(user_version is %d)", path, DB_SCHEMA_VERSION, version);
+		"(user_version is %d): another memsnap made it; load its captures "
+		"again into a new database", path, DB_SCHEMA_VERSION, version);
 	return -1;
 }
 

@@ -382,6 +382,32 @@ static void test_load_capture_twice_is_noop(void **state)
 	db_close(db);
 }
 
+/* A database of another schema version is refused, with both versions named. */
+static void test_db_other_version_refused(void **state)
+{
+	char path[512], *err = NULL;
+	sqlite3 *db = NULL;
+
+	(void)state;
+	xsnprintf(path, sizeof(path), "%s/old.db", tmpdir);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "CREATE TABLE capture(x); PRAGMA user_version = 1",
+				      NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	db = NULL;
+	assert_int_equal(db_open(path, true, &db, &err), -1);
+	assert_null(db);
+	assert_non_null(err);
+	assert_non_null(strstr(err, "old.db"));
+	assert_non_null(strstr(err, "user_version is 1"));
+	assert_non_null(strstr(err, "load its captures again"));
+	free(err);
+	err = NULL;
+	assert_int_equal(db_open_existing(path, false, &db, &err), -1);
+	assert_non_null(err);
+	free(err);
+}
+
 /* Foreign keys hold on every connection: deleting a capture deletes its rows. */
 static void test_load_capture_delete_cascades(void **state)
 {
@@ -636,6 +662,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_load_capture_twice_is_noop, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_load_capture_two_nodes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_load_capture_delete_cascades, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_db_other_version_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_load_capture_bad_files_recorded, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_load_capture_missing_manifest, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_load_capture_alien_manifest, setup, teardown),
