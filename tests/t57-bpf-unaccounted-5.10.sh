@@ -27,9 +27,9 @@
 #     or `vmalloc` keys yet, and counters batched per CPU, up to 32 pages
 #     per CPU behind, unflushed on read): usage = memory.current, the
 #     components add up to the working set, unexplained = current - the
-#     charged keys and stays within 64 pages per CPU (stock, batching and
-#     the page tables 5.10 does not report) for a cgroup holding 32 MiB of
-#     anon and one holding 32 MiB of file.
+#     charged keys and stays within the stock (64 pages per CPU) plus 32
+#     pages per CPU for each counter summed (5.10's batching, either way)
+#     for a cgroup holding 32 MiB of anon and one holding 32 MiB of file.
 # Skips (77) when no VM can be booted here or Debian 11's kernel is neither
 # cached nor downloadable.
 set -u
@@ -63,6 +63,8 @@ x = dict(l.rstrip("\n").split("=", 1) for l in open(out + "/expect.txt"))
 PAGE = cap.manifest.get("page_size", 4096)
 NCPU = int(x["ncpu"])
 STOCK = 64 * PAGE * NCPU
+# memory.stat lags by up to 32 pages per CPU and per counter on 5.10.
+LAG = 32 * PAGE * NCPU
 eq(cap.manifest["cgroup"]["mode"], "v2", "cgroup mode")
 check(x["kernel"].startswith("5.10."), f"guest kernel {x['kernel']}, want 5.10")
 eq(x["collect_status"], "0", "memsnap-collect status")
@@ -160,10 +162,16 @@ for cg in ("/old/anon", "/old/file", "/old/bpf", "/old"):
     eq(sum(b.values()), row["working_set_bytes"], f"{cg}: components sum vs working_set_bytes")
     eq(b.get("unexplained"), usage - sum(s.get(k, 0) for k in KEYS),
        f"{cg}: unexplained vs current - (anon + file + slab + kernel_stack + percpu + sock)")
-    within(b.get("unexplained"), 0, STOCK * (4 if cg == "/old" else 1),
+    # 5.10's __mod_memcg_state() keeps each counter's delta per CPU until it
+    # passes MEMCG_CHARGE_BATCH (32 pages; 32 pages' worth of bytes for the
+    # slab counters): each of the KEYS may be that far off, either way, and
+    # a parent's counters carry the unflushed deltas of each child.  The
+    # charge stock (32 pages per CPU) and the page tables 5.10 does not
+    # report are in memory.current only.  A first run saw 576032 on
+    # /old/file, past the stock alone.
+    n = 4 if cg == "/old" else 1
+    within(b.get("unexplained"), -LAG * len(KEYS) * n, (STOCK + LAG * len(KEYS)) * n,
            f"{cg}: unexplained (charge stocks, per-CPU batching, page tables)")
-# memory.stat lags by up to 32 pages per CPU and per counter on 5.10.
-LAG = 32 * PAGE * NCPU
 within(got.get("/old/anon", {}).get("anon"), 32 * MIB - LAG, 32 * MIB + 256 * 1024,
        "anon cgroup: anon (32 MiB made)")
 within(got.get("/old/file", {}).get("active_file"), 32 * MIB - LAG, 33 * MIB,
