@@ -122,7 +122,7 @@ struct run {
 	struct manifest_facts f;
 	struct body body;
 	struct reader *reader;
-	struct strbuf tmpdir, out_path, head, tail;
+	struct strbuf tmpdir, out_path, part_path, head, tail;
 	int rootfd, body_fd, spill_fd, out_fd;
 	bool to_stdout, out_created, body_open;
 	bool done;
@@ -168,22 +168,62 @@ static int consume(struct run *r)
 	return err;
 }
 
+/*
+ * A regular file is written under a temporary name next to it and renamed
+ * over it only once the archive is whole: a capture killed by SIGKILL, a
+ * second signal or the OOM killer leaves '<out>.XXXXXX.partial' behind, never
+ * an empty or cut '<out>' that looks like a capture (and an earlier capture
+ * of that name stays as it was).  Devices, FIFOs and symlinks (/dev/full,
+ * /dev/stdout, a pipe) are written in place: there is nothing to rename.
+ */
 static int open_output(struct run *r)
 {
 	struct stat st;
-	bool existed;
+	mode_t mask;
+	int err = 0;
 
 	if (r->to_stdout) {
 		r->out_fd = STDOUT_FILENO;
-		return 0;
+		goto out;
 	}
-	existed = stat(r->out_path.buf, &st) == 0;
-	r->out_fd = open(r->out_path.buf,
-			 O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY, 0644);
-	if (r->out_fd < 0)
-		return fail(r->res, -errno, "cannot create '%s'", r->out_path.buf);
-	/* Remove it again on failure only if it is a file we made or emptied. */
-	r->out_created = !existed || S_ISREG(st.st_mode);
+	if (lstat(r->out_path.buf, &st) == 0 && !S_ISREG(st.st_mode)) {
+		r->out_fd = open(r->out_path.buf, O_WRONLY | O_CREAT | O_TRUNC |
+				 O_CLOEXEC | O_NOCTTY, 0644);
+		if (r->out_fd < 0)
+			err = fail(r->res, -errno, "cannot create '%s'",
+				   r->out_path.buf);
+		goto out;
+	}
+	strbuf_reset(&r->part_path);
+	strbuf_addf(&r->part_path, "%s.XXXXXX.partial", r->out_path.buf);
+	r->out_fd = mkostemps(r->part_path.buf, 8, O_CLOEXEC);
+	if (r->out_fd < 0) {
+		/* Name the file the user asked for: that is what to fix. */
+		err = fail(r->res, -errno, "cannot create '%s'",
+			   r->out_path.buf);
+		strbuf_reset(&r->part_path);
+		goto out;
+	}
+	r->out_created = true;
+	/* mkstemp makes it 0600; a capture gets what open(0644) would give. */
+	mask = umask(0);
+	umask(mask);
+	if (fchmod(r->out_fd, 0644 & ~mask) < 0)
+		err = fail(r->res, -errno, "cannot set the mode of '%s'",
+			   r->part_path.buf);
+out:
+	return err;
+}
+
+/* The archive is whole: give it its name. */
+static int commit_output(struct run *r)
+{
+	if (!r->part_path.len)
+		return 0;
+	if (rename(r->part_path.buf, r->out_path.buf) < 0)
+		return fail(r->res, -errno, "cannot rename '%s' to '%s'",
+			    r->part_path.buf, r->out_path.buf);
+	r->out_created = false;
 	return 0;
 }
 
@@ -248,7 +288,9 @@ static int write_all_out(struct run *r)
 	if (err < 0) {
 		if (out_err)
 			return fail(r->res, err, "cannot write '%s'",
-				    r->to_stdout ? "standard output" : r->out_path.buf);
+				    r->to_stdout ? "standard output" :
+				    r->part_path.len ? r->part_path.buf :
+				    r->out_path.buf);
 		return fail(r->res, err, "cannot read back a temporary file in '%s'",
 			    r->tmpdir.buf);
 	}
@@ -258,9 +300,10 @@ static int write_all_out(struct run *r)
 		r->out_fd = -1;
 		if (close(fd) < 0)
 			return fail(r->res, -errno, "cannot write '%s'",
+				    r->part_path.len ? r->part_path.buf :
 				    r->out_path.buf);
 	}
-	return 0;
+	return commit_output(r);
 }
 
 int capture_run(const struct capture_opts *opts, struct capture_result *ret)
@@ -274,6 +317,7 @@ int capture_run(const struct capture_opts *opts, struct capture_result *ret)
 	memset(ret, 0, sizeof(*ret));
 	strbuf_init(&r.tmpdir, 0);
 	strbuf_init(&r.out_path, 0);
+	strbuf_init(&r.part_path, 0);
 	strbuf_init(&r.head, 0);
 	strbuf_init(&r.tail, 0);
 	manifest_init(&r.m, -1);
@@ -351,7 +395,7 @@ out:
 	if (r.body_open)
 		body_free(&r.body);
 	if (err < 0 && r.out_created)
-		unlink(r.out_path.buf);
+		unlink(r.part_path.buf);
 	if (r.out_fd >= 0 && !r.to_stdout)
 		close(r.out_fd);
 	if (r.body_fd >= 0)
@@ -363,6 +407,7 @@ out:
 	manifest_release(&r.m);
 	strbuf_release(&r.tmpdir);
 	strbuf_release(&r.out_path);
+	strbuf_release(&r.part_path);
 	strbuf_release(&r.head);
 	strbuf_release(&r.tail);
 	return err < 0 ? err : 0;

@@ -1,7 +1,10 @@
 #!/bin/bash
 # Stopping memsnap-collect: SIGTERM, SIGINT or SIGHUP mid-run and the
 # overall --timeout each finish the archive, marked incomplete, exit 1; a
-# second signal ends it at once.  A FIFO in a fixture tree holds the run
+# second signal ends it at once.  Whatever ends it, '-o FILE' is either a
+# whole archive or absent: the collector writes FILE.XXXXXX.partial and
+# renames it when done, so SIGKILL (or a second signal) leaves only the
+# .partial, and an older FILE untouched.  A FIFO in a fixture tree holds the run
 # where we want it.  No root needed.
 set -u
 cd "$(dirname "$0")/.."
@@ -56,4 +59,33 @@ wait $bg
 rc=$?
 bg=""
 [ $rc = 1 ] || [ $rc = 143 ] || fail "second SIGTERM: exit $rc"
+if [ $rc = 143 ]; then
+	[ ! -e "$work/2.tar.gz" ] || fail "second SIGTERM: a cut '2.tar.gz' was left"
+	ls "$work"/2.tar.gz.*.partial >/dev/null 2>&1 || fail "second SIGTERM: no .partial left"
+else
+	tar tzf "$work/2.tar.gz" >/dev/null || fail "second SIGTERM: exit 1 but the archive is unreadable"
+fi
+rm -f "$work"/2.tar.gz*
+
+# SIGKILL: nothing can be finished, so nothing may look finished.  An
+# earlier capture of the same name survives; the partial file says what it is.
+echo "an older capture" >"$work/k.tar.gz"
+"$C" "${ARGS[@]}" -o "$work/k.tar.gz" 2>"$work/err" &
+bg=$!
+sleep 0.3
+ls "$work"/k.tar.gz.*.partial >/dev/null 2>&1 || fail "SIGKILL: no .partial while running"
+kill -KILL $bg
+wait $bg
+bg=""
+[ "$(cat "$work/k.tar.gz")" = "an older capture" ] || fail "SIGKILL: the older capture was overwritten"
+ls "$work"/k.tar.gz.*.partial >/dev/null 2>&1 || fail "SIGKILL: no .partial left"
+rm -f "$work"/k.tar.gz.*.partial
+
+# A finished run leaves exactly the archive, with open()'s mode under umask.
+(umask 027; "$C" --root "$work/root" --no-bpftool --kmsg none --file-timeout 10 \
+	-o "$work/done.tar.gz" 2>"$work/err")
+[ -f "$work/done.tar.gz" ] || fail "finished run: no archive: $(cat "$work/err")"
+tar tzf "$work/done.tar.gz" >/dev/null || fail "finished run: unreadable archive"
+[ "$(stat -c %a "$work/done.tar.gz")" = 640 ] || fail "finished run: mode $(stat -c %a "$work/done.tar.gz"), not 640"
+! ls "$work"/done.tar.gz.*.partial >/dev/null 2>&1 || fail "finished run: a .partial was left"
 echo ok
