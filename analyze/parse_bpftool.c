@@ -152,10 +152,23 @@ static void json_u64(json_t *obj, const char *key, struct kv_u64 *dst,
 	diag_add(diag, "map %zu: '%s' is not a usable number", elem, key);
 }
 
-static char *json_str(json_t *obj, const char *key)
+/*
+ * The kernel names maps and tasks in 16 bytes (BPF_OBJ_NAME_LEN,
+ * TASK_COMM_LEN) and bpftool's type names and times are short: a longer
+ * string is not bpftool's, and a 50 MB one would be copied into every row.
+ */
+#define BPFTOOL_STR_MAX 256
+
+static char *json_str(json_t *obj, const char *key, size_t elem,
+		      struct parse_diag *diag)
 {
 	json_t *v = json_object_get(obj, key);
 
+	if (json_is_string(v) && json_string_length(v) > BPFTOOL_STR_MAX) {
+		diag_add(diag, "map %zu: '%s' is %zu bytes long, skipped", elem,
+			 key, json_string_length(v));
+		return NULL;
+	}
 	if (json_is_string(v))
 		return xstrndup(json_string_value(v), json_string_length(v));
 	if (json_is_integer(v)) {
@@ -181,14 +194,14 @@ static void map_from_json(json_t *o, size_t elem, struct bpftool_map *m,
 
 	json_u64(o, "id", &m->id, elem, diag);
 	if (json_is_string(type)) {
-		m->type = xstrndup(json_string_value(type), json_string_length(type));
+		m->type = json_str(o, "type", elem, diag);
 	} else if (type) {
 		/* A type newer than bpftool: it printed the number. */
 		json_u64(o, "type", &m->type_id, elem, diag);
 		if (m->type_id.set && bpf_map_type_name(m->type_id.v))
 			m->type = xstrdup(bpf_map_type_name(m->type_id.v));
 	}
-	m->name = json_str(o, "name");
+	m->name = json_str(o, "name", elem, diag);
 	json_u64(o, "flags", &m->flags, elem, diag);
 	json_u64(o, "bytes_key", &m->bytes_key, elem, diag);
 	json_u64(o, "bytes_value", &m->bytes_value, elem, diag);
@@ -196,7 +209,7 @@ static void map_from_json(json_t *o, size_t elem, struct bpftool_map *m,
 	json_u64(o, "bytes_memlock", &m->bytes_memlock, elem, diag);
 	json_u64(o, "frozen", &m->frozen, elem, diag);
 	json_u64(o, "btf_id", &m->btf_id, elem, diag);
-	m->loaded_at = json_str(o, "loaded_at");
+	m->loaded_at = json_str(o, "loaded_at", elem, diag);
 
 	pids = json_object_get(o, "pids");
 	if (json_is_array(pids) && json_array_size(pids)) {
@@ -213,7 +226,7 @@ static void map_from_json(json_t *o, size_t elem, struct bpftool_map *m,
 			if (!pid.set)
 				continue;
 			m->pids[m->npids].pid = pid.v;
-			m->pids[m->npids].comm = json_str(p, "comm");
+			m->pids[m->npids].comm = json_str(p, "comm", elem, diag);
 			m->npids++;
 		}
 	}
@@ -556,7 +569,10 @@ static void plain_line(struct bpftool_map *m, const char *s, size_t n,
 		}
 		if (!next_tok(&p, end, &v, &vl))
 			return;
-		if (tok_is(t, tl, "name") && !m->name)
+		if (tok_is(t, tl, "name") && !m->name && vl > BPFTOOL_STR_MAX)
+			diag_add(diag, "line %u: 'name' is %zu bytes long, skipped",
+				 lineno, vl);
+		else if (tok_is(t, tl, "name") && !m->name)
 			m->name = xstrndup(v, vl);
 		else if (tok_is(t, tl, "flags"))
 			plain_num(v, vl, &m->flags, lineno, "flags", diag);

@@ -443,14 +443,20 @@ def long_line(n):
 
 
 @case(problems=[(r"^proc/meminfo$", r"line 2"),
-                (r"^proc/102/status$", r"."),
-                (r"^sys/fs/cgroup/memory/app/cgroup.procs$", r"is not a pid")],
+                (r"^proc/102/status$", r"'Name' is 52428800 bytes long"),
+                (r"^sys/fs/cgroup/memory/app/cgroup.procs$", r"is not a pid"),
+                (r"^collector/bpftool-map.json$", r"'name' is 52428800 bytes long, skipped")],
       rows=BASE_ROWS[:2] + TAIL_ROWS, seconds=20, rss_mib=400,
       post=lambda ctx: ctx.expect_rows(
           "SELECT key FROM node_meminfo WHERE key IN ('MemTotal', 'MemFree') ORDER BY key",
-          [("MemFree",), ("MemTotal",)]))
+          [("MemFree",), ("MemTotal",)]) + ctx.expect_rows(
+          # after a 50 MB line, a kill line's 10 MB comm: the event kept, the name cut
+          "SELECT killed_pid, length(killed_comm) <= 64, trigger_comm FROM oom_kills",
+          [(4242, 1, "tail")]) + ctx.expect_rows(
+          # the map kept, its 50 MB name not (the kernel's are 16 bytes)
+          "SELECT map_id, name, type, max_entries FROM bpf_maps", [(1, None, "hash", 16)]))
 def line_50mb(ctx):
-    """50 MB lines: in meminfo, a status Name, cgroup.procs, the kernel log"""
+    """50 MB lines: in meminfo, a status Name, cgroup.procs, a kill line, a map name"""
     big = long_line(50 * MiB)
     meminfo = b"MemTotal:       16042172416 kB\n" + big + b"\nMemFree: 1 kB\n"
     t = Tar().file("manifest.json", MANIFEST_BYTES).file("proc/meminfo", meminfo)
@@ -458,8 +464,15 @@ def line_50mb(ctx):
                                              f"{CG}/app/cgroup.procs")])
     t.file("proc/102/status", b"Name:\t" + big + b"\nPid:\t102\n")
     t.file(f"{CG}/app/cgroup.procs", b"100\n" + big + b"\n101\n")
-    t.file("collector/kmsg.txt", big + b"\n")
-    t.file("collector/bpftool-map.json", b'[{"id": 1, "name": "' + big + b'"}]')
+    t.file("collector/kmsg.txt", big + b"\n"
+           b"[  100.000000] tail invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, "
+           b"oom_score_adj=0\n[  100.000001] Memory cgroup out of memory: Killed process 4242 ("
+           # 10 MB, not 50: the file must stay under --max-file-size (64 MiB)
+           + long_line(10 * MiB) + b") total-vm:1000kB, anon-rss:900kB, file-rss:0kB, shmem-rss:0kB, UID:0 "
+           b"pgtables:40kB oom_score_adj:0\n")
+    t.file("collector/bpftool-map.json",
+           b'[{"id": 1, "type": "hash", "name": "' + big + b'", "flags": 0, "bytes_key": 4, '
+           b'"bytes_value": 8, "max_entries": 16, "bytes_memlock": 4096, "frozen": 0}]')
     t.files(TAIL)
     return t.write(ctx.path("line.tar.gz"))
 
