@@ -10,7 +10,8 @@
 #     oom_kill >= 1 in the OOM cgroup's memory.events;
 #   - each holder's proc/<pid>/status, smaps_rollup and cgroup (naming its
 #     cgroup), the BPF map's fdinfo naming its id;
-#   - the kernel log's OOM report naming the killed memhog;
+#   - the kernel log's OOM report naming the killed memhog, and loaded, the
+#     oom_kills view's row for it: comm, memcg, limit as set, wall time;
 #   - the bytes as the kernel gave them: the shmem cgroup holds exactly the
 #     48 MiB memhog made, anon and page cache at least what was made.
 # Skips (77) when no VM can be booted here or the collector is not built.
@@ -158,6 +159,14 @@ if "$memsnap" load --help >/dev/null 2>&1; then
 	done
 	got=$(q "SELECT oom_kill_count FROM cgroups WHERE cgroup = '/t20/oom'")
 	[ "${got:-0}" -ge 1 ] 2>/dev/null || vm_fail "memsnap: /t20/oom oom_kill_count '$got'"
+	# The OOM kill the guest provoked, as the oom_kills view tells it
+	oom_pid=$(sed -n 's/^oom_pid=//p' "$out/expect.txt")
+	oom_max=$(sed -n 's/^max_oom=//p' "$out/expect.txt")
+	got=$(q "SELECT killed_comm, oom_memcg, task_memcg, memcg_limit_bytes, constraint,
+		wall_time IS NOT NULL, complete FROM oom_kills WHERE killed_pid = $oom_pid")
+	[ "$got" = "memhog,/t20/oom,/t20/oom,$oom_max,CONSTRAINT_MEMCG,1,1" ] ||
+		vm_fail "memsnap: oom_kills for pid $oom_pid: '$got', want memhog in /t20/oom, limit $oom_max"
+	echo "memsnap load: oom_kills names pid $oom_pid, memhog, /t20/oom, limit $oom_max"
 	got=$(q "SELECT shmem_bytes FROM cgroups WHERE cgroup = '/t20/shmem'")
 	[ "$got" = $((48 << 20)) ] || vm_fail "memsnap: /t20/shmem shmem_bytes '$got', made $((48 << 20))"
 	echo "memsnap load: limits, oom_kill_count and shmem of the test cgroups as made"

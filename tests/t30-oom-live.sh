@@ -3,7 +3,10 @@
 # (cgroup v1 or v2), run `tail /dev/zero` in it (it buffers forever), let the
 # kernel kill it, then give `memsnap oom` the kernel log as dmesg, dmesg -T,
 # dmesg -x and /dev/kmsg records show it.  The event for the killed pid must
-# name that pid, `tail`, the cgroup and its limit.  Needs root.
+# name that pid, `tail`, the cgroup and its limit.  Then the same through the
+# product's path: memsnap-collect captures the node, memsnap load reads the
+# capture, and the oom_kills view holds that event (with its wall time), the
+# cgroup's oom_kill counter counts it.  Needs root.
 set -u
 BIN_DIR=${BIN_DIR:-$PWD/bin}
 M=$BIN_DIR/memsnap
@@ -60,8 +63,8 @@ provoke() {
 	pid=$(cat "$work/pid")
 }
 
-check_json() { # FILE: the event of $pid, as the kernel printed it
-	python3 - "$1" "$pid" "/$name" "$LIMIT" <<'EOF'
+check_json() { # FILE [capture]: the event of $pid, as the kernel printed it
+	python3 - "$1" "$pid" "/$name" "$LIMIT" ${2:-} <<'EOF'
 import json, sys
 events, pid, path, limit = json.load(open(sys.argv[1])), int(sys.argv[2]), sys.argv[3], int(sys.argv[4])
 mine = [e for e in events if e["killed_pid"] == pid]
@@ -80,6 +83,8 @@ want("complete", True)
 assert e["memcg_usage_bytes"] >= limit - (1 << 20), e["memcg_usage_bytes"]
 assert e["anon_rss_bytes"] > (16 << 20), e["anon_rss_bytes"]
 assert e["kernel_time"] is not None or e["wall_time"] is not None
+if len(sys.argv) > 5 and sys.argv[5] == "capture":
+    assert e["kernel_time"] is not None and e["wall_time"] is not None, (e["kernel_time"], e["wall_time"])
 EOF
 }
 
@@ -113,6 +118,23 @@ if timeout 2 dd if=/dev/kmsg iflag=nonblock of="$work/kmsg.txt" bs=8192 2> /dev/
 		ok "/dev/kmsg records" || fail "/dev/kmsg records"
 else
 	echo "note: /dev/kmsg not readable, records not checked"
+fi
+
+# The collector's capture, loaded: the oom_kills view and the cgroup's counter
+C=$BIN_DIR/memsnap-collect
+if "$C" --no-bpftool -o "$work/node.tar.gz" > "$work/collect.err" 2>&1 ||
+	[ -s "$work/node.tar.gz" ]; then
+	"$M" load "$work/node.tar.gz" -o "$work/node.db" 2> "$work/load.err" &&
+		"$M" sql --json "$work/node.db" "SELECT * FROM oom_kills" > "$work/view.json" &&
+		check_json "$work/view.json" capture > "$work/why" 2>&1 &&
+		ok "collect + load: oom_kills names pid, comm, memcg, limit, wall time" ||
+		{ fail "collect + load: oom_kills"; cat "$work/why" "$work/load.err"; }
+	got=$("$M" sql --csv "$work/node.db" \
+		"SELECT oom_kill_count FROM cgroups WHERE cgroup = '/$name'" | tail -n +2 | tr -d '\r')
+	[ "${got:-0}" -ge 1 ] 2> /dev/null && ok "collect + load: /$name oom_kill_count $got" ||
+		fail "collect + load: /$name oom_kill_count '$got'"
+else
+	fail "memsnap-collect: $(tail -n3 "$work/collect.err")"
 fi
 
 # The text says the same
