@@ -162,7 +162,7 @@ if "$memsnap" load --help >/dev/null 2>&1; then
 	# The OOM kill the guest provoked, as the oom_kills view tells it
 	oom_pid=$(sed -n 's/^oom_pid=//p' "$out/expect.txt")
 	oom_max=$(sed -n 's/^max_oom=//p' "$out/expect.txt")
-	got=$(q "SELECT killed_comm, oom_memcg, task_memcg, memcg_limit_bytes, constraint,
+	got=$(q "SELECT killed_comm, oom_memcg, task_memcg, memcg_limit_bytes, \"constraint\",
 		wall_time IS NOT NULL, complete FROM oom_kills WHERE killed_pid = $oom_pid")
 	[ "$got" = "memhog,/t20/oom,/t20/oom,$oom_max,CONSTRAINT_MEMCG,1,1" ] ||
 		vm_fail "memsnap: oom_kills for pid $oom_pid: '$got', want memhog in /t20/oom, limit $oom_max"
