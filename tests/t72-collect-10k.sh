@@ -11,12 +11,15 @@
 #      time and memory bounded;
 #   3. the same capture inside a memory cgroup limited to 16 MiB: it
 #      finishes without reaching the limit (failcnt 0);
-#   4. SIGTERM a quarter of the way through while streaming to a pipe
-#      (-o -): exit 1, the stream is a complete archive marked incomplete
-#      (complete false, interrupted SIGTERM) holding what was read;
+#   4. SIGTERM, then SIGINT, a quarter of the way through while streaming
+#      to a pipe (-o -): exit 1, the stream is a complete archive marked
+#      incomplete (complete false, interrupted SIGTERM/SIGINT) holding what
+#      was read;
 #   5. every one of the 10,000 processes killed a quarter of the way
-#      through: vanished processes are normal (exit 0 or 1, recorded in the
-#      manifest), the archive is complete and loads;
+#      through: vanished processes are normal (exit 0 or 1), the archive is
+#      complete and loads, and each of our processes is accounted for:
+#      either its status is in the archive or a `vanished` problem names it
+#      (none silently lost), and the count of vanished matches those;
 #   6. stdout closed early (EPIPE) and a full disk (/dev/full) at this size:
 #      exit 3, one clear message, no hang.
 #
@@ -195,28 +198,32 @@ else
 	rmdir "$G" 2>/dev/null
 fi
 
-# ---- 4. SIGTERM a quarter of the way, streaming to a pipe -------------------
-f0=$fails
-"$C" --no-bpftool -o - 2>"$work/s.err" >"$work/s.tar.gz" &
-cpid=$!
-if at_quarter $cpid $((full_rchar / 4)); then
-	kill -TERM $cpid
-	wait $cpid
-	rc=$?
-	[ $rc = 1 ] || fail "SIGTERM: exit $rc, want 1: $(cat "$work/s.err")"
-	manifest "$work/s.tar.gz" >"$work/s.json" || fail "SIGTERM: the stream is not a readable archive"
-	grep -q '"complete": false' "$work/s.json" || fail "SIGTERM: not marked incomplete"
-	grep -q '"interrupted": "SIGTERM"' "$work/s.json" || fail "SIGTERM: interrupted not recorded"
-	n=$(tar tzf "$work/s.tar.gz" 2>/dev/null | grep -c '/proc/[0-9]*/status$')
-	[ "$n" -gt 0 ] || fail "SIGTERM: nothing of what was read is in the archive"
-	tar tzf "$work/s.tar.gz" >/dev/null 2>&1 || fail "SIGTERM: the archive does not read to its end"
-	"$M" load -q "$work/s.tar.gz" -o "$work/s.sqlite" 2>"$work/sl.err"
-	[ $? -le 1 ] || fail "SIGTERM: the interrupted archive does not load: $(cat "$work/sl.err")"
-	[ $fails = $f0 ] && ok "SIGTERM mid-run to a pipe: exit 1, marked incomplete, $n processes kept, loads"
-else
-	wait $cpid
-	fail "SIGTERM: the capture ended before a quarter of its reads: cannot test"
-fi
+# ---- 4. SIGTERM and SIGINT a quarter of the way, streaming to a pipe ---------
+for sig in TERM INT; do
+	f0=$fails
+	"$C" --no-bpftool -o - 2>"$work/s.err" >"$work/s.tar.gz" &
+	cpid=$!
+	if at_quarter $cpid $((full_rchar / 4)); then
+		kill -$sig $cpid
+		wait $cpid
+		rc=$?
+		[ $rc = 1 ] || fail "SIG$sig: exit $rc, want 1: $(cat "$work/s.err")"
+		manifest "$work/s.tar.gz" >"$work/s.json" || fail "SIG$sig: the stream is not a readable archive"
+		grep -q '"complete": false' "$work/s.json" || fail "SIG$sig: not marked incomplete"
+		grep -q "\"interrupted\": \"SIG$sig\"" "$work/s.json" || fail "SIG$sig: interrupted not recorded"
+		n=$(tar tzf "$work/s.tar.gz" 2>/dev/null | grep -c '/proc/[0-9]*/status$')
+		[ "$n" -gt 0 ] || fail "SIG$sig: nothing of what was read is in the archive"
+		[ "$n" -lt "$N" ] || fail "SIG$sig: all $n processes kept: the signal came too late to test"
+		tar tzf "$work/s.tar.gz" >/dev/null 2>&1 || fail "SIG$sig: the archive does not read to its end"
+		"$M" load -q "$work/s.tar.gz" -o "$work/s.sqlite" 2>"$work/sl.err"
+		[ $? -le 1 ] || fail "SIG$sig: the interrupted archive does not load: $(cat "$work/sl.err")"
+		rm -f "$work/s.sqlite"
+		[ $fails = $f0 ] && ok "SIG$sig mid-run to a pipe: exit 1, marked incomplete, $n processes kept, loads"
+	else
+		wait $cpid
+		fail "SIG$sig: the capture ended before a quarter of its reads: cannot test"
+	fi
+done
 
 # ---- 5. every process vanishes a quarter of the way --------------------------
 f0=$fails
@@ -232,10 +239,28 @@ if at_quarter $cpid $((full_rchar / 4)); then
 	gone=$(json_num vanished <"$work/v.json")
 	[ "${gone:-0}" -gt 0 ] || fail "vanished: the manifest counts ${gone:-no} vanished processes"
 	n=$(tar tzf "$work/v.tar.gz" 2>/dev/null | grep -c '/proc/[0-9]*/status$')
+	# every one of ours: stored, or named by a vanished problem
+	tar tzf "$work/v.tar.gz" 2>/dev/null | sed -n 's|^[^/]*/proc/\([0-9]*\)/status$|\1|p' >"$work/v.kept"
+	python3 - "$work/v.json" "$work/pids" "$work/v.kept" "${gone:-0}" >"$work/v.why" 2>&1 <<'EOF' ||
+import json, re, sys
+m = json.load(open(sys.argv[1]))
+ours = set(open(sys.argv[2]).read().split())
+kept = set(open(sys.argv[3]).read().split())
+gone = set()
+for p in m.get("problems", []):
+    r = re.match(r"proc/(\d+)/", p.get("path", ""))
+    if r and p.get("kind") == "vanished":
+        gone.add(r.group(1))
+lost = ours - kept - gone
+assert not lost, "%d of ours neither stored nor vanished, e.g. %s" % (len(lost), sorted(lost)[:3])
+assert len(gone) == int(sys.argv[4]), "%d vanished problems, counts.vanished %s" % (len(gone), sys.argv[4])
+print("ours: %d stored, %d vanished" % (len(ours & kept), len(ours & gone)))
+EOF
+		fail "vanished: $(tail -n1 "$work/v.why")"
 	"$M" load -q "$work/v.tar.gz" -o "$work/v.sqlite" 2>"$work/vl.err"
 	[ $? -le 1 ] || fail "vanished: the archive does not load: $(cat "$work/vl.err")"
 	[ $fails = $f0 ] && ok "vanished: $N processes killed mid-run: exit $rc, complete," \
-		"$gone counted vanished, $n kept, loads"
+		"$gone counted vanished, $n kept, each of ours accounted for ($(tail -n1 "$work/v.why")), loads"
 else
 	wait $cpid
 	fail "vanished: the capture ended before a quarter of its reads: cannot test"
