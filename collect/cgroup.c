@@ -311,8 +311,7 @@ out:
 	return ret->mode == CG_NONE ? -ENOENT : 0;
 }
 
-/* The memory cgroup of a /proc/PID/cgroup text ("" when not found). */
-static void self_path(const char *buf, size_t len, bool v2, char *out,
+void cgroup_self_path(const char *buf, size_t len, bool v2, char *out,
 		      size_t n)
 {
 	size_t pos = 0, llen;
@@ -352,7 +351,7 @@ static int publish(struct rd *rd, const struct cgroup_info *ci)
 	/* Our own process: /proc/self, not the tree's. */
 	self_cg[0] = '\0';
 	if (read_file_at(AT_FDCWD, "/proc/self/cgroup", &self, 65536) == 0)
-		self_path(self.buf, self.len, ci->memory_v2, self_cg,
+		cgroup_self_path(self.buf, self.len, ci->memory_v2, self_cg,
 			  sizeof(self_cg));
 	/*
 	 * In a private cgroup namespace (a container) the paths in

@@ -189,8 +189,28 @@ int mountinfo_parse_cgroups(const char *buf, size_t len,
 int cgroup_detect(int rootfd, const char *mountinfo, size_t len,
 		  struct cgroup_info *ret);
 
+/*
+ * The memory cgroup path in a /proc/PID/cgroup text: the `0::` line when v2,
+ * else the v1 line whose controllers include `memory`.  `out` (n > 0 bytes)
+ * always ends up a terminated string: "" when no line names it; a longer
+ * path is cut to n - 1 bytes.  Pure, for the collector's own cgroup.
+ */
+void cgroup_self_path(const char *buf, size_t len, bool v2, char *out,
+		      size_t n);
+
 /* Compare cgroup paths in depth-first, name-sorted order (strcmp, '/' lowest). */
 int cgroup_path_cmp(const char *a, const char *b);
+
+/* ---- processes (pure) ---------------------------------------------------- */
+
+enum proc_kind { PK_USER, PK_KTHREAD, PK_ZOMBIE };
+
+/*
+ * What a /proc/PID/status text says the process is: a kernel thread
+ * (`Kthread: 1` on 6.x; before it, no `VmSize:` line, as kernel threads
+ * have no mm), a zombie (`State: Z` or `X`), or a user process.
+ */
+enum proc_kind proc_status_kind(const char *buf, size_t len);
 
 /* ---- kernel log filter (pure) -------------------------------------------- */
 

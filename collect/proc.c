@@ -33,7 +33,6 @@ enum phase {
 	PH_GO, PH_NR
 };
 
-enum proc_kind { PK_USER, PK_KTHREAD, PK_ZOMBIE };
 
 #define ENVIRON_CHUNK (16u << 10)
 #define BPF_MAP_LINK "anon_inode:bpf-map"
@@ -47,8 +46,7 @@ struct proc_ctx {
 	size_t nfds, fds_alloc;
 };
 
-/* Kernel thread, zombie or user process, from the text of status. */
-static enum proc_kind status_kind(const char *buf, size_t len)
+enum proc_kind proc_status_kind(const char *buf, size_t len)
 {
 	size_t pos = 0, llen;
 	const char *line;
@@ -149,7 +147,7 @@ static int read_status(struct proc_ctx *c, int pfd, pid_t pid, bool *ret_gone,
 		*ret_gone = true;
 	if (ret < 0)
 		return ret;
-	*ret_kind = status_kind(d->buf, d->len);
+	*ret_kind = proc_status_kind(d->buf, d->len);
 	rd_count(c->rd, COUNT_PROCESSES, 1);
 	if (*ret_kind == PK_KTHREAD)
 		rd_count(c->rd, COUNT_KERNEL_THREADS, 1);

@@ -928,9 +928,32 @@ static void test_capture_run_removes_partial_output(void **state)
 	free(dir);
 }
 
+static void test_proc_status_kind_shapes(void **state)
+{
+	/* 6.x: Kthread: says it; before it, a kernel thread has no VmSize */
+	static const char k6[] = "Name:\tkworker/0:1\nState:\tI (idle)\nKthread:\t1\n";
+	static const char u6[] = "Name:\tsh\nState:\tS (sleeping)\nKthread:\t0\n";
+	static const char k4[] = "Name:\tkswapd0\nState:\tS (sleeping)\nPid:\t90\n";
+	static const char u4[] = "Name:\tsh\nState:\tS (sleeping)\nVmSize:\t  2400 kB\n";
+	static const char z[] = "Name:\tdefunct\nState:\tZ (zombie)\nPid:\t7\n";
+	static const char x[] = "Name:\tgone\nState:\tX (dead)\nKthread:\t0\n";
+	static const char zk[] = "Name:\tk\nState:\tZ (zombie)\nKthread:\t1\n";
+
+	(void)state;
+	assert_int_equal(proc_status_kind(k6, sizeof(k6) - 1), PK_KTHREAD);
+	assert_int_equal(proc_status_kind(u6, sizeof(u6) - 1), PK_USER);
+	assert_int_equal(proc_status_kind(k4, sizeof(k4) - 1), PK_KTHREAD);
+	assert_int_equal(proc_status_kind(u4, sizeof(u4) - 1), PK_USER);
+	assert_int_equal(proc_status_kind(z, sizeof(z) - 1), PK_ZOMBIE);
+	assert_int_equal(proc_status_kind(x, sizeof(x) - 1), PK_ZOMBIE);
+	assert_int_equal(proc_status_kind(zk, sizeof(zk) - 1), PK_KTHREAD);
+	assert_int_equal(proc_status_kind("", 0), PK_KTHREAD);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_proc_status_kind_shapes),
 		cmocka_unit_test(test_capture_run_v1_layout),
 		cmocka_unit_test(test_capture_run_hybrid_layout),
 		cmocka_unit_test(test_capture_run_v2_layout),

@@ -231,9 +231,42 @@ static void test_cgroup_path_cmp_depth_first(void **state)
 	assert_int_equal(cgroup_path_cmp("x/y", "x/y"), 0);
 }
 
+static void test_cgroup_self_path_v1_v2_hybrid(void **state)
+{
+	/* a hybrid host's /proc/self/cgroup: v1 controllers and the 0:: line */
+	static const char text[] =
+		"12:cpu,cpuacct:/user.slice\n"
+		"5:memory:/user.slice/user-0.slice/session-3.scope\n"
+		"1:name=systemd:/user.slice/user-0.slice/session-3.scope\n"
+		"0::/user.slice/user-0.slice/session-3.scope/x\n";
+	static const char odd[] =
+		"garbage\n"
+		"4:memorysomething:/no\n"
+		"3:cpu,memory:/yes\n"
+		"0:x:/not-v2\n";
+	char out[64], tiny[5];
+
+	(void)state;
+	cgroup_self_path(text, sizeof(text) - 1, false, out, sizeof(out));
+	assert_string_equal(out, "/user.slice/user-0.slice/session-3.scope");
+	cgroup_self_path(text, sizeof(text) - 1, true, out, sizeof(out));
+	assert_string_equal(out, "/user.slice/user-0.slice/session-3.scope/x");
+	/* "memory" is a whole controller name, not a prefix of one */
+	cgroup_self_path(odd, sizeof(odd) - 1, false, out, sizeof(out));
+	assert_string_equal(out, "/yes");
+	cgroup_self_path(odd, sizeof(odd) - 1, true, out, sizeof(out));
+	assert_string_equal(out, "");
+	/* cut to the buffer, never past it; a last line without a newline */
+	cgroup_self_path("0::/abcdefgh", 12, true, tiny, sizeof(tiny));
+	assert_string_equal(tiny, "/abc");
+	cgroup_self_path("", 0, false, out, sizeof(out));
+	assert_string_equal(out, "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_cgroup_self_path_v1_v2_hybrid),
 		cmocka_unit_test(test_mountinfo_parse_cgroups_hybrid),
 		cmocka_unit_test(test_mountinfo_parse_cgroups_v2),
 		cmocka_unit_test(test_mountinfo_parse_cgroups_odd_shapes),

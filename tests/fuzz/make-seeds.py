@@ -440,6 +440,9 @@ def main():
                 FILES[t] += sorted(f for f in glob.glob(os.path.join(folder, "**", name),
                                                         recursive=True)
                                    if os.path.isfile(f))
+        # the collector's pure readers of the same files
+        FILES["status_kind"] = FILES["status"]
+        FILES["self_path"] = FILES["proc_cgroup"] + glob.glob("/proc/self/cgroup")
         for t in targets:
             if t in ("load", "report"):
                 seeds = load_seeds(collected)
