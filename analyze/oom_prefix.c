@@ -333,29 +333,85 @@ static const char *const month_abbr[] = {
 	"jul", "aug", "sep", "oct", "nov", "dec",
 };
 
-/* BSD syslog: "Mar  4 12:00:00[.123456] host tag: " (C locale month). */
-static bool strip_bsd_syslog(const char **pp, const char *end,
-			     struct oom_prefix *ret)
+/*
+ * A day or month name as strftime's %a or %b prints it in some locale:
+ * ASCII letters or UTF-8 bytes ("Mär", "окт", "12月"), perhaps dots and
+ * apostrophes ("févr.", "ธ.ค.", Hebrew "ה'"), at most max bytes, up to a
+ * blank.  Not all digits, so a day of the month is no name.  Returns its
+ * length or 0.
+ */
+static size_t name_len(const char *p, const char *end, size_t max)
 {
-	const char *p = *pp, *q;
-	size_t i, cl;
+	const char *q = p;
+	bool named = false;
 
-	if (end - p < 15 || !is_upper(p[0]) || !is_lower(p[1]) || !is_lower(p[2]) ||
-	    p[3] != ' ')
+	while (q < end && !is_blank(*q) && (size_t)(q - p) < max) {
+		unsigned char c = (unsigned char)*q;
+
+		if (is_lower(*q) || is_upper(*q) || c >= 0x80)
+			named = true;
+		else if (!is_digit(*q) && *q != '.' && *q != '\'')
+			return 0;
+		q++;
+	}
+	if (!named || q >= end || !is_blank(*q))
+		return 0;
+	return (size_t)(q - p);
+}
+
+/* "3 " or "03 ": a day of the month and one blank. */
+static bool is_day(const char *p, const char *end)
+{
+	const char *q = skip_digits(p, end);
+
+	return q > p && q - p <= 2 && q < end && *q == ' ';
+}
+
+/* One of the C locale's "Jan" ... "Dec", any case. */
+static bool is_c_month(const char *p, size_t n)
+{
+	size_t i;
+
+	if (n != 3)
 		return false;
 	for (i = 0; i < ARRAY_SIZE(month_abbr); i++)
-		if ((p[0] | 0x20) == month_abbr[i][0] && p[1] == month_abbr[i][1] &&
-		    p[2] == month_abbr[i][2])
-			break;
-	if (i == ARRAY_SIZE(month_abbr))
+		if ((p[0] | 0x20) == month_abbr[i][0] && (p[1] | 0x20) == month_abbr[i][1] &&
+		    (p[2] | 0x20) == month_abbr[i][2])
+			return true;
+	return false;
+}
+
+/*
+ * BSD syslog and journalctl's short and short-precise: "Mar  4
+ * 12:00:00[.123456] host tag: " with %b in the writer's or reader's
+ * LC_TIME: "Okt 05", "déc. 03", "12月 03", Catalan "de des. 03",
+ * Vietnamese "Thg 12 03".  The month name is not needed (there is no
+ * year either), so any name is taken; but a name that is not one of the
+ * C locale's counts only when a host and tag follow, so that kernel
+ * text like "Okt 05 13:50:11 is when it began" stays whole.
+ */
+static bool strip_syslog(const char **pp, const char *end, struct oom_prefix *ret)
+{
+	const char *p = *pp, *q, *wall_end;
+	size_t n, cl;
+	bool c_month;
+
+	n = name_len(p, end, 24);
+	if (!n)
 		return false;
-	q = skip_blanks(p + 4, end);
-	if (q >= end || !is_digit(*q))
+	c_month = is_c_month(p, n);
+	q = skip_blanks(p + n, end);
+	/* a second word of the month: "de des.", "Thg 12" */
+	n = name_len(q, end, 24);
+	if (!n && is_day(q, end) && is_day(skip_blanks(skip_digits(q, end), end), end))
+		n = (size_t)(skip_digits(q, end) - q);
+	if (n) {
+		c_month = false;
+		q = skip_blanks(q + n, end);
+	}
+	if (!is_day(q, end))
 		return false;
-	q = skip_digits(q, end);
-	if (q - p > 7 || q >= end || *q != ' ')
-		return false;
-	q++;
+	q = skip_digits(q, end) + 1;
 	cl = clock_len(q, end);
 	if (!cl)
 		return false;
@@ -364,12 +420,14 @@ static bool strip_bsd_syslog(const char **pp, const char *end,
 		q = skip_digits(q + 1, end);
 	if (q < end && *q != ' ')
 		return false;
+	wall_end = q;
+	q = skip_blanks(q, end);
+	if (!strip_host_tag(&q, end, ret, true) && !c_month)
+		return false;
 	if (!ret->wall) {
 		ret->wall = p;
-		ret->wall_len = (size_t)(q - p);
+		ret->wall_len = (size_t)(wall_end - p);
 	}
-	q = skip_blanks(q, end);
-	strip_host_tag(&q, end, ret, true);
 	*pp = q;
 	return true;
 }
@@ -543,13 +601,15 @@ void oom_line_prefix(const char *line, size_t len, struct oom_prefix *ret)
 			break;
 		}
 		if (is_digit(*p)) {
-			if (strip_cut_ktime(&p, end, ret) || strip_iso(&p, end, ret)) {
+			if (strip_cut_ktime(&p, end, ret) || strip_iso(&p, end, ret) ||
+			    strip_syslog(&p, end, ret)) {
 				ret->prefixed = after_time = true;
 				continue;
 			}
 			break;
 		}
-		if (is_upper(*p) && strip_bsd_syslog(&p, end, ret)) {
+		if ((is_upper(*p) || is_lower(*p) || (unsigned char)*p >= 0x80) &&
+		    strip_syslog(&p, end, ret)) {
 			ret->prefixed = after_time = true;
 			if (ret->not_kernel)
 				break;

@@ -143,6 +143,50 @@ static void test_oom_line_prefix_syslog_journal(void **state)
 		check(&cases[i]);
 }
 
+/*
+ * journalctl and rsyslog print strftime's %b in the reader's LC_TIME: the
+ * names below are glibc's (LC_ALL=xx_XX.UTF-8 date +%b).
+ */
+static void test_oom_line_prefix_syslog_locales(void **state)
+{
+	static const struct pcase cases[] = {
+		{ "Okt 05 13:50:11 node-1 kernel: x", "x", -1, "Okt 05 13:50:11", true },         /* de */
+		{ "Mai 15 13:50:11 node-1 kernel: x", "x", -1, "Mai 15 13:50:11", true },
+		{ "Mär  9 13:50:11 node-1 kernel: x", "x", -1, "Mär  9 13:50:11", true },
+		{ "Mrz  9 13:50:11 node-1 kernel: x", "x", -1, "Mrz  9 13:50:11", true },         /* de, old glibc */
+		{ "Dez 03 13:50:11.123456 node-1 kernel: x", "x", -1, "Dez 03 13:50:11.123456", true },
+		{ "août 01 13:50:11 node-1 kernel: x", "x", -1, "août 01 13:50:11", true },       /* fr */
+		{ "févr. 10 13:50:11 node-1 kernel: x", "x", -1, "févr. 10 13:50:11", true },
+		{ "déc. 03 13:50:11 node-1 kernel[1]: x", "x", -1, "déc. 03 13:50:11", true },
+		{ "ene 07 13:50:11 node-1 kernel: x", "x", -1, "ene 07 13:50:11", true },         /* es */
+		{ "ott 05 13:50:11 node-1 kernel: x", "x", -1, "ott 05 13:50:11", true },         /* it */
+		{ "mrt 09 13:50:11 node-1 kernel: x", "x", -1, "mrt 09 13:50:11", true },         /* nl */
+		{ "out 05 13:50:11 node-1 kernel: x", "x", -1, "out 05 13:50:11", true },         /* pt */
+		{ "paź 05 13:50:11 node-1 kernel: x", "x", -1, "paź 05 13:50:11", true },         /* pl */
+		{ "окт 05 13:50:11 node-1 kernel: x", "x", -1, "окт 05 13:50:11", true },         /* ru */
+		{ "Οκτ 05 13:50:11 node-1 kernel: x", "x", -1, "Οκτ 05 13:50:11", true },         /* el */
+		{ "Eki 05 13:50:11 node-1 kernel: x", "x", -1, "Eki 05 13:50:11", true },         /* tr */
+		{ "joulu 03 13:50:11 node-1 kernel: x", "x", -1, "joulu 03 13:50:11", true },     /* fi */
+		{ "12月 03 13:50:11 node-1 kernel: x", "x", -1, "12月 03 13:50:11", true },       /* zh, ja */
+		{ " 5月 15 13:50:11 node-1 kernel: x", "x", -1, "5月 15 13:50:11", true,
+		  false, false, true },
+		{ "ธ.ค. 03 13:50:11 node-1 kernel: x", "x", -1, "ธ.ค. 03 13:50:11", true },       /* th */
+		{ "de des. 03 13:50:11 node-1 kernel: x", "x", -1, "de des. 03 13:50:11", true }, /* ca */
+		{ "Thg 12 03 13:50:11 node-1 kernel: x", "x", -1, "Thg 12 03 13:50:11", true },   /* vi */
+		{ "Okt 05 13:50:11 node-1 systemd[1]: x.scope: killed", "x.scope: killed", -1,
+		  "Okt 05 13:50:11", true, false, true },
+		{ "Okt 05 13:50:11 kernel: x", "x", -1, "Okt 05 13:50:11", true },                /* --no-hostname */
+		/* a word, a number and a clock that no host and tag follow: kernel text */
+		{ "Okt 05 13:50:11 is when it began", "Okt 05 13:50:11 is when it began", -1, NULL },
+		{ "watchdog 05 13:50:11 x", "watchdog 05 13:50:11 x", -1, NULL },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(cases); i++)
+		check(&cases[i]);
+}
+
 static void test_oom_line_prefix_pasted(void **state)
 {
 	static const struct pcase cases[] = {
@@ -248,6 +292,7 @@ int main(void)
 		cmocka_unit_test(test_oom_line_prefix_dmesg),
 		cmocka_unit_test(test_oom_line_prefix_kmsg),
 		cmocka_unit_test(test_oom_line_prefix_syslog_journal),
+		cmocka_unit_test(test_oom_line_prefix_syslog_locales),
 		cmocka_unit_test(test_oom_line_prefix_pasted),
 		cmocka_unit_test(test_oom_line_prefix_hostile),
 		cmocka_unit_test(test_oom_wall_time_iso),
