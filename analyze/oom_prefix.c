@@ -485,6 +485,89 @@ static bool strip_iso(const char **pp, const char *end, struct oom_prefix *ret)
 	return true;
 }
 
+/* A zone after a clock: "UTC", "CEST", "+03", "-0330". Returns its length or 0. */
+static size_t zone_len(const char *p, const char *end)
+{
+	const char *q = p;
+
+	if (q < end && (*q == '+' || *q == '-')) {
+		q = skip_digits(q + 1, end);
+		if (q < end && *q == ':')
+			q = skip_digits(q + 1, end);
+		if (q - p < 3 || q - p > 6)
+			return 0;
+	} else {
+		while (q < end && is_upper(*q) && q - p < 6)
+			q++;
+		if (q - p < 1)
+			return 0;
+	}
+	if (q < end && !is_blank(*q))
+		return 0;
+	return (size_t)(q - p);
+}
+
+/*
+ * journalctl -o short-full: "Thu 2026-12-03 13:50:11[.123456] UTC host
+ * tag: " (systemd's format_timestamp(): an English weekday since 247,
+ * strftime's %a before).  Taken only with a host and tag after it.
+ */
+static bool strip_short_full(const char **pp, const char *end,
+			     struct oom_prefix *ret)
+{
+	const char *p = *pp, *date, *q;
+	size_t n, z;
+
+	n = name_len(p, end, 24);
+	if (!n || p + n + 1 >= end || !is_digit(p[n + 1]))
+		return false;
+	date = p + n + 1;
+	n = iso_len(date, end);
+	if (n < 19 || date[10] != ' ' || date + n >= end || date[n] != ' ')
+		return false;
+	q = date + n + 1;
+	z = zone_len(q, end);
+	if (!z)
+		return false;
+	q = skip_blanks(q + z, end);
+	if (!strip_host_tag(&q, end, ret, true))
+		return false;
+	if (!ret->wall) {
+		ret->wall = date;
+		ret->wall_len = n + 1 + z;
+	}
+	*pp = q;
+	return true;
+}
+
+/*
+ * journalctl -o short-unix: "1764769811.123456 host tag: " (seconds since
+ * the epoch, "%10" so a small one is padded).  Taken only with a host and
+ * tag after it: a number alone is kernel text.
+ */
+static bool strip_short_unix(const char **pp, const char *end,
+			     struct oom_prefix *ret)
+{
+	const char *p = *pp, *q, *frac;
+
+	q = skip_digits(p, end);
+	if (q == p || q - p > 12 || q >= end || *q != '.')
+		return false;
+	frac = q + 1;
+	q = skip_digits(frac, end);
+	if (q - frac != 6 || q >= end || *q != ' ')
+		return false;
+	q = skip_blanks(q, end);
+	if (!strip_host_tag(&q, end, ret, true))
+		return false;
+	if (!ret->wall) {
+		ret->wall = p;
+		ret->wall_len = (size_t)(frac + 6 - p);
+	}
+	*pp = q;
+	return true;
+}
+
 /*
  * RFC 5424 after its "<prio>": "1 2024-05-17T19:54:29.1+02:00 host app
  * procid msgid [sd]|- message".
@@ -602,14 +685,16 @@ void oom_line_prefix(const char *line, size_t len, struct oom_prefix *ret)
 		}
 		if (is_digit(*p)) {
 			if (strip_cut_ktime(&p, end, ret) || strip_iso(&p, end, ret) ||
-			    strip_syslog(&p, end, ret)) {
+			    strip_short_unix(&p, end, ret) || strip_syslog(&p, end, ret)) {
 				ret->prefixed = after_time = true;
+				if (ret->not_kernel)
+					break;
 				continue;
 			}
 			break;
 		}
 		if ((is_upper(*p) || is_lower(*p) || (unsigned char)*p >= 0x80) &&
-		    strip_syslog(&p, end, ret)) {
+		    (strip_short_full(&p, end, ret) || strip_syslog(&p, end, ret))) {
 			ret->prefixed = after_time = true;
 			if (ret->not_kernel)
 				break;
@@ -811,11 +896,72 @@ static bool dmesg_t_to_iso(const char *s, size_t len, char *buf, size_t n)
 	return true;
 }
 
+/* journalctl -o short-unix: "1764769811.123456", seconds since the epoch. */
+static bool unix_to_iso(const char *s, size_t len, char *buf, size_t n)
+{
+	const char *dot = memchr(s, '.', len);
+	uint64_t secs;
+	int64_t days, yy;
+	unsigned mm, dd, sod;
+
+	if (!dot || parse_u64(s, (size_t)(dot - s), &secs) < 0 ||
+	    secs > 253402300799ull)             /* 9999-12-31T23:59:59Z */
+		return false;
+	days = (int64_t)(secs / 86400);
+	sod = (unsigned)(secs % 86400);
+	civil_from_days(days, &yy, &mm, &dd);
+	xsnprintf(buf, n, "%04lld-%02u-%02uT%02u:%02u:%02u.%.*sZ", (long long)yy, mm, dd,
+		  sod / 3600, sod / 60 % 60, sod % 60,
+		  (int)MIN(len - (size_t)(dot + 1 - s), (size_t)9), dot + 1);
+	return true;
+}
+
+static bool is_unix_time(const char *s, size_t len)
+{
+	const char *end = s + len, *q = skip_digits(s, end);
+
+	return q > s && q < end && *q == '.' && q + 1 < end &&
+	       skip_digits(q + 1, end) == end;
+}
+
+/*
+ * journalctl -o short-full's "2026-12-03 13:50:11 UTC": UTC and numeric
+ * zones are kept, an abbreviation ("CET") means local time.
+ */
+static bool iso_zone_to_iso(const char *s, size_t len, size_t iso, char *buf, size_t n)
+{
+	const char *zone = s + iso + 1;
+	size_t zlen = len - iso - 1;
+	char tmp[48];
+
+	if (iso + 1 >= len || s[iso] != ' ' || zone_len(zone, s + len) != zlen ||
+	    iso + 7 > sizeof(tmp))
+		return false;
+	memcpy(tmp, s, iso);
+	tmp[iso] = '\0';
+	if ((zlen == 3 && (!memcmp(zone, "UTC", 3) || !memcmp(zone, "GMT", 3))) ||
+	    (zlen == 2 && !memcmp(zone, "UT", 2)))
+		strlcpy_s(tmp + iso, "Z", sizeof(tmp) - iso);
+	else if (*zone == '+' || *zone == '-')
+		xsnprintf(tmp + iso, sizeof(tmp) - iso, "%.*s%s", (int)zlen, zone,
+			  zlen == 3 ? "00" : "");
+	if (iso_len(tmp, tmp + strlen(tmp)) != strlen(tmp))
+		return false;
+	return iso_to_iso(tmp, strlen(tmp), buf, n);
+}
+
 bool oom_wall_time_iso(const char *s, size_t len, char *buf, size_t n)
 {
+	size_t iso;
+
 	if (!s || n < 40)
 		return false;
-	if (iso_len(s, s + len) == len && len >= 19)
+	iso = iso_len(s, s + len);
+	if (iso == len && len >= 19)
 		return iso_to_iso(s, len, buf, n);
+	if (iso >= 19 && iso < len)
+		return iso_zone_to_iso(s, len, iso, buf, n);
+	if (is_unix_time(s, len))
+		return unix_to_iso(s, len, buf, n);
 	return dmesg_t_to_iso(s, len, buf, n);
 }

@@ -131,6 +131,24 @@ static void test_oom_line_prefix_syslog_journal(void **state)
 		{ "2023-08-17T17:29:27+0200 node-1 kernel: x", "x", -1, "2023-08-17T17:29:27+0200", true },
 		{ "2024-09-03T05:57:48,123456+08:00 Killed process 1 (x)", "Killed process 1 (x)", -1,
 		  "2024-09-03T05:57:48,123456+08:00", true },
+		/* journalctl -o short-full (its weekday is English since systemd 247, %a before) */
+		{ "Thu 2026-12-03 13:50:11 UTC node-1 kernel: x", "x", -1, "2026-12-03 13:50:11 UTC", true },
+		{ "Do 2026-12-03 13:50:11 CET node-1 kernel: x", "x", -1, "2026-12-03 13:50:11 CET", true },
+		{ "Thu 2026-12-03 13:50:11.123456 +03 node-1 kernel: x", "x", -1,
+		  "2026-12-03 13:50:11.123456 +03", true },
+		{ "Thu 2026-12-03 13:50:11 UTC kernel: x", "x", -1, "2026-12-03 13:50:11 UTC", true },
+		{ "Thu 2026-12-03 13:50:11 UTC node-1 systemd[1]: x", "x", -1, "2026-12-03 13:50:11 UTC",
+		  true, false, true },
+		/* journalctl -o short-iso (older: +0000) and short-iso-precise */
+		{ "2026-12-03T13:50:11+00:00 node-1 kernel: x", "x", -1, "2026-12-03T13:50:11+00:00", true },
+		{ "2026-12-03T13:50:11.123456+0000 node-1 kernel: x", "x", -1,
+		  "2026-12-03T13:50:11.123456+0000", true },
+		/* journalctl -o short-unix */
+		{ "1764769811.123456 node-1 kernel: x", "x", -1, "1764769811.123456", true },
+		{ "  17698811.000001 node-1 kernel[7]: x", "x", -1, "17698811.000001", true, false, false, true },
+		/* a number no host and tag follow is kernel text */
+		{ "1764769811.123456 bytes freed", "1764769811.123456 bytes freed", -1, NULL },
+		{ "Thu 2026-12-03 13:50:11 UTC was the day", "Thu 2026-12-03 13:50:11 UTC was the day", -1, NULL },
 		/* RFC 5424 */
 		{ "<4>1 2023-08-17T17:29:27.1Z node-1 kernel - - - x", "x", -1, "2023-08-17T17:29:27.1Z", true },
 		{ "<30>1 2023-08-17T17:29:27Z h app 12 ID1 [a b=\"]\"][c d=\"e\"] msg", "msg", -1,
@@ -258,6 +276,15 @@ static void test_oom_wall_time_iso(void **state)
 		{ "2024-09-03T05:57:48,123456+08:00", "2024-09-02T21:57:48.123456Z" },
 		{ "2023-12-31T23:30:00-01:00", "2024-01-01T00:30:00Z" },
 		{ "2024-03-01T00:30:00+01:00", "2024-02-29T23:30:00Z" },
+		/* journalctl -o short-full: its zone, or local time */
+		{ "2026-12-03 13:50:11 UTC", "2026-12-03T13:50:11Z" },
+		{ "2026-12-03 13:50:11.123456 GMT", "2026-12-03T13:50:11.123456Z" },
+		{ "2026-12-03 13:50:11 +03", "2026-12-03T10:50:11Z" },
+		{ "2026-12-03 13:50:11 CET", "2026-12-03T13:50:11" },
+		/* journalctl -o short-unix */
+		{ "1764769811.123456", "2025-12-03T13:50:11.123456Z" },
+		{ "0.000001", "1970-01-01T00:00:00.000001Z" },
+		{ "99999999999999999999.5", NULL },
 		{ "May 17 19:54:29", NULL },               /* BSD syslog: no year */
 		{ "Xyz Qqq 17 17:29:27 2023", NULL },      /* an unknown month */
 		{ "Thu Aug 32 17:29:27 2023", NULL },
