@@ -8,10 +8,12 @@
  */
 #include "oom.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "util.h"
 
+#include "oom_locale_names.h"
 #include "banned.h"
 
 static bool is_digit(char c)
@@ -804,8 +806,10 @@ static bool iso_to_iso(const char *s, size_t len, char *buf, size_t n)
 }
 
 /*
- * Month names as strftime's %b prints them in common locales (UTF-8),
- * matched as prefixes of the token, longest first.
+ * Month names as strftime's %b prints them in common locales (UTF-8,
+ * lowercase, without a trailing dot): taken before oom_locale_names.h,
+ * where "jan" may also be June and "mar" a weekday.  Whole names only:
+ * Finnish "marras" is November, not "mar".
  */
 static const struct {
 	const char *name;
@@ -816,7 +820,7 @@ static const struct {
 	{ "jan", 1 }, { "feb", 2 }, { "mar", 3 }, { "apr", 4 }, { "may", 5 },
 	{ "jun", 6 }, { "jul", 7 }, { "aug", 8 }, { "sep", 9 }, { "oct", 10 },
 	{ "nov", 11 }, { "dec", 12 },
-	{ "mär", 3 }, { "mai", 5 }, { "okt", 10 }, { "dez", 12 },       /* de, pt */
+	{ "mär", 3 }, { "mrz", 3 }, { "mai", 5 }, { "okt", 10 }, { "dez", 12 }, /* de, pt */
 	{ "ene", 1 }, { "abr", 4 }, { "ago", 8 }, { "dic", 12 },        /* es, it */
 	{ "fev", 2 }, { "set", 9 }, { "out", 10 },                      /* pt */
 	{ "gen", 1 }, { "mag", 5 }, { "giu", 6 }, { "lug", 7 }, { "ott", 10 }, /* it */
@@ -826,28 +830,136 @@ static const struct {
 	{ "окт", 10 }, { "ноя", 11 }, { "дек", 12 },                    /* ru */
 };
 
-static int month_of(const char *s, size_t len)
+/*
+ * Lowercase the letters of the scripts strftime's names are written in
+ * (Latin, Greek, Cyrillic, Armenian: "ДЕК", "Déc", "ΔΕΚ"), as the names
+ * of oom_locale_names.h are; other bytes are copied.  A trailing dot is
+ * dropped.  Returns false when buf is too small.
+ */
+static bool fold_name(const char *s, size_t len, char *buf, size_t n)
 {
-	char low[16];
-	size_t i, n = MIN(len, sizeof(low) - 1);
+	const unsigned char *p = (const unsigned char *)s, *end = p + len;
+	size_t o = 0;
+
+	while (p < end) {
+		unsigned cp;
+
+		if (o + 3 > n)
+			return false;
+		if (*p < 0x80) {
+			buf[o++] = (char)(*p >= 'A' && *p <= 'Z' ? *p | 0x20 : *p);
+			p++;
+			continue;
+		}
+		if ((*p & 0xe0) != 0xc0 || p + 1 >= end || (p[1] & 0xc0) != 0x80) {
+			buf[o++] = (char)*p++;
+			continue;
+		}
+		cp = (unsigned)(p[0] & 0x1f) << 6 | (p[1] & 0x3f);
+		if ((cp >= 0xc0 && cp <= 0xde && cp != 0xd7) ||     /* Latin-1 */
+		    (cp >= 0x391 && cp <= 0x3ab && cp != 0x3a2) ||  /* Greek */
+		    (cp >= 0x410 && cp <= 0x42f))                   /* Cyrillic */
+			cp += 0x20;
+		else if (cp == 0x386)
+			cp = 0x3ac;
+		else if (cp >= 0x388 && cp <= 0x38a)
+			cp += 0x25;
+		else if (cp == 0x38c)
+			cp = 0x3cc;
+		else if (cp == 0x38e || cp == 0x38f)
+			cp += 0x3f;
+		else if (cp >= 0x400 && cp <= 0x40f)
+			cp += 0x50;
+		else if (cp >= 0x531 && cp <= 0x556)                /* Armenian */
+			cp += 0x30;
+		else if (cp == 0x178)
+			cp = 0xff;
+		else if (((cp >= 0x100 && cp <= 0x137) || (cp >= 0x14a && cp <= 0x177) ||
+			  (cp >= 0x460 && cp <= 0x481) || (cp >= 0x48a && cp <= 0x4bf)) &&
+			 !(cp & 1))                                  /* Latin Extended-A, Cyrillic */
+			cp++;
+		else if (((cp >= 0x139 && cp <= 0x148) || (cp >= 0x179 && cp <= 0x17e)) &&
+			 (cp & 1))
+			cp++;
+		buf[o++] = (char)(0xc0 | cp >> 6);
+		buf[o++] = (char)(0x80 | (cp & 0x3f));
+		p += 2;
+	}
+	if (o && buf[o - 1] == '.')
+		o--;
+	buf[o] = '\0';
+	return true;
+}
+
+static int locale_name_cmp(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct locale_name *)elem)->name);
+}
+
+static const struct locale_name *locale_name_find(const char *s, size_t len)
+{
+	char low[64];
+
+	if (!fold_name(s, len, low, sizeof(low)))
+		return NULL;
+	return bsearch(low, locale_names, ARRAY_SIZE(locale_names),
+		       sizeof(locale_names[0]), locale_name_cmp);
+}
+
+/*
+ * The months a %b name may be, as a mask (bit 0 January): one for the
+ * common names above and numbers ("9月", "9월", "09"), maybe more from
+ * glibc's locales (Czech "srp" is August, Croatian "srp" July).
+ */
+static unsigned months_of(const char *s, size_t len)
+{
+	const struct locale_name *ln;
+	char low[64];
+	size_t i;
 	uint64_t v;
 
-	/* "9月", "9월", "09": leading digits */
 	for (i = 0; i < len && is_digit(s[i]); i++)
 		;
 	if (i > 0 && i <= 2) {
 		if (parse_u64(s, i, &v) == 0 && v >= 1 && v <= 12)
-			return (int)v;
+			return 1u << (v - 1);
 		return 0;
 	}
-	for (i = 0; i < n; i++)
-		low[i] = is_upper(s[i]) ? (char)(s[i] | 0x20) : s[i];
-	low[n] = '\0';
+	if (!fold_name(s, len, low, sizeof(low)))
+		return 0;
 	for (i = 0; i < ARRAY_SIZE(month_names); i++)
-		if (starts_with(low, month_names[i].name))
-			return month_names[i].month;
-	/* Capitalised non-ASCII names ("Мар", "Déc") are left unknown. */
-	return 0;
+		if (!strcmp(low, month_names[i].name))
+			return 1u << (month_names[i].month - 1);
+	ln = locale_name_find(s, len);
+	return ln ? ln->months : 0;
+}
+
+/*
+ * The month of a date of which the name may be several: the one on which
+ * the day falls on the weekday named (bit 0 Sunday), or 0.
+ */
+static int month_by_weekday(unsigned months, unsigned wdays, int64_t year, unsigned day)
+{
+	int m, found = 0;
+
+	if (months && !(months & (months - 1))) {
+		for (m = 1; !(months & 1u << (m - 1)); m++)
+			;
+		return m;
+	}
+	for (m = 1; m <= 12; m++) {
+		int64_t wd;
+
+		if (!(months & 1u << (m - 1)))
+			continue;
+		wd = (days_from_civil(year, (unsigned)m, day) % 7 + 11) % 7;   /* 1970-01-01: Thursday */
+		if (!(wdays & 1u << wd))
+			continue;
+		if (found)
+			return 0;
+		found = m;
+	}
+	return found;
 }
 
 /* "%a %b %e %H:%M:%S %Y" in any locale. */
@@ -855,6 +967,7 @@ static bool dmesg_t_to_iso(const char *s, size_t len, char *buf, size_t n)
 {
 	const char *end = s + len, *tok[8], *tok_end[8];
 	size_t ntok = 0, i, clock = SIZE_MAX;
+	const struct locale_name *wday;
 	uint64_t day, year;
 	int month;
 	const char *p = s;
@@ -881,7 +994,11 @@ static bool dmesg_t_to_iso(const char *s, size_t len, char *buf, size_t n)
 	if (parse_u64(tok[clock - 1], (size_t)(tok_end[clock - 1] - tok[clock - 1]), &day) < 0 ||
 	    day < 1 || day > 31)
 		return false;
-	month = month_of(tok[clock - 2], (size_t)(tok_end[clock - 2] - tok[clock - 2]));
+	/* the weekday (%a) comes first, the month (%b) right before the day */
+	wday = locale_name_find(tok[0], (size_t)(tok_end[0] - tok[0]));
+	month = month_by_weekday(months_of(tok[clock - 2],
+					   (size_t)(tok_end[clock - 2] - tok[clock - 2])),
+				 wday ? wday->wdays : 0, (int64_t)year, (unsigned)day);
 	if (!month)
 		return false;
 	{

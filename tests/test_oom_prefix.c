@@ -65,6 +65,10 @@ static void test_oom_line_prefix_dmesg(void **state)
 		{ "[Thu Aug 17 17:29:27 2023] x", "x", -1, "Thu Aug 17 17:29:27 2023", true },
 		{ "[二 9月  3 05:57:48 2024] oom-kill:x", "oom-kill:x", -1, "二 9月  3 05:57:48 2024", true },
 		{ "[Di Sep  3 05:57:48 2024] x", "x", -1, "Di Sep  3 05:57:48 2024", true },
+		{ "[czw gru  3 13:50:11 2026] x", "x", -1, "czw gru  3 13:50:11 2026", true },           /* pl */
+		{ "[Πεμ Δεκ  3 13:50:11 2026] x", "x", -1, "Πεμ Δεκ  3 13:50:11 2026", true },           /* el */
+		{ "[dj. de des.  3 13:50:11 2026] x", "x", -1, "dj. de des.  3 13:50:11 2026", true },   /* ca */
+		{ "[T5 Thg 12  3 13:50:11 2026] x", "x", -1, "T5 Thg 12  3 13:50:11 2026", true },       /* vi */
 		/* not prefixes: a task row, a call trace address, the table header */
 		{ "[ 1381]     0  1381   530382 x", "[ 1381]     0  1381   530382 x", -1, NULL },
 		{ "[  pid  ]   uid  tgid", "[  pid  ]   uid  tgid", -1, NULL },
@@ -313,6 +317,72 @@ static void test_oom_wall_time_iso(void **state)
 	assert_false(oom_wall_time_iso("2023-08-17T17:29:27", 19, buf, 20));
 }
 
+/*
+ * dmesg -T in every locale: util-linux formats "%a %b %e %H:%M:%S %Y" with
+ * strftime under the reader's LC_TIME.  Strings from glibc 2.36
+ * (LC_ALL=xx_XX.UTF-8 date '+%a %b %e %H:%M:%S %Y').
+ */
+static void test_oom_wall_time_iso_dmesg_T_locales(void **state)
+{
+	static const struct {
+		const char *in, *out;   /* out NULL: false */
+	} cases[] = {
+		{ "Do Dez  3 13:50:11 2026", "2026-12-03T13:50:11" },           /* de */
+		{ "Mo Mär  9 13:50:11 2026", "2026-03-09T13:50:11" },
+		{ "jeu. déc.  3 13:50:11 2026", "2026-12-03T13:50:11" },        /* fr */
+		{ "ven. juil.  3 13:50:11 2026", "2026-07-03T13:50:11" },
+		{ "vie jul  3 13:50:11 2026", "2026-07-03T13:50:11" },          /* es */
+		{ "czw gru  3 13:50:11 2026", "2026-12-03T13:50:11" },          /* pl */
+		{ "pon sie  3 13:50:11 2026", "2026-08-03T13:50:11" },
+		{ "pią lip  3 13:50:11 2026", "2026-07-03T13:50:11" },
+		{ "Čt pro  3 13:50:11 2026", "2026-12-03T13:50:11" },           /* cs */
+		{ "Po srp  3 13:50:11 2026", "2026-08-03T13:50:11" },           /* cs srpen: August */
+		{ "pet srp  3 13:50:11 2026", "2026-07-03T13:50:11" },          /* hr srpanj: July */
+		{ "Pá čec  3 13:50:11 2026", "2026-07-03T13:50:11" },
+		{ "to joulu  3 13:50:11 2026", "2026-12-03T13:50:11" },         /* fi */
+		{ "ma maalis  9 13:50:11 2026", "2026-03-09T13:50:11" },
+		{ "Prş Ara  3 13:50:11 2026", "2026-12-03T13:50:11" },          /* tr */
+		{ "Pzt Ağu  3 13:50:11 2026", "2026-08-03T13:50:11" },
+		{ "чт гру  3 13:50:11 2026", "2026-12-03T13:50:11" },           /* uk */
+		{ "пт лип  3 13:50:11 2026", "2026-07-03T13:50:11" },
+		{ "Πεμ Δεκ  3 13:50:11 2026", "2026-12-03T13:50:11" },          /* el */
+		{ "Παρ Μαΐ 15 13:50:11 2026", "2026-05-15T13:50:11" },
+		{ "Чт дек  3 13:50:11 2026", "2026-12-03T13:50:11" },           /* ru */
+		{ "Пт мая 15 13:50:11 2026", "2026-05-15T13:50:11" },
+		{ "ЧТ ДЕК  3 13:50:11 2026", "2026-12-03T13:50:11" },           /* capitalised */
+		{ "Чт Дек  3 13:50:11 2026", "2026-12-03T13:50:11" },
+		{ "ΠΕΜ ΔΕΚ  3 13:50:11 2026", "2026-12-03T13:50:11" },
+		{ "JEU. DÉC.  3 13:50:11 2026", "2026-12-03T13:50:11" },
+		{ "四 12月  3 13:50:11 2026", "2026-12-03T13:50:11" },           /* zh */
+		{ "金  5月 15 13:50:11 2026", "2026-05-15T13:50:11" },           /* ja */
+		{ "dj. de des.  3 13:50:11 2026", "2026-12-03T13:50:11" },      /* ca */
+		{ "dl. d’ag.  3 13:50:11 2026", "2026-08-03T13:50:11" },
+		{ "T5 Thg 12  3 13:50:11 2026", "2026-12-03T13:50:11" },        /* vi */
+		{ "พฤ. ธ.ค.  3 13:50:11 2026", "2026-12-03T13:50:11" },         /* th */
+		{ "h márc  9 13:50:11 2026", "2026-03-09T13:50:11" },           /* hu */
+		{ "Pn liep.  3 13:50:11 2026", "2026-07-03T13:50:11" },         /* lt */
+		{ "ה' דצמ  3 13:50:11 2026", "2026-12-03T13:50:11" },           /* he */
+		{ "ج يوليو  3 13:50:11 2026", "2026-07-03T13:50:11" },          /* ar */
+		/* srp on a day that is neither July's nor August's weekday: unknown */
+		{ "Čt srp  3 13:50:11 2026", NULL },
+	};
+	char buf[48];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		bool ok = oom_wall_time_iso(cases[i].in, strlen(cases[i].in), buf, sizeof(buf));
+
+		if (!cases[i].out) {
+			if (ok)
+				fail_msg("'%s' gave '%s', expected no time", cases[i].in, buf);
+		} else if (!ok || strcmp(buf, cases[i].out)) {
+			fail_msg("'%s' gave '%s' (%d), expected '%s'", cases[i].in, ok ? buf : "",
+				 ok, cases[i].out);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -323,6 +393,7 @@ int main(void)
 		cmocka_unit_test(test_oom_line_prefix_pasted),
 		cmocka_unit_test(test_oom_line_prefix_hostile),
 		cmocka_unit_test(test_oom_wall_time_iso),
+		cmocka_unit_test(test_oom_wall_time_iso_dmesg_T_locales),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
