@@ -8,10 +8,12 @@
  */
 #include "oom.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "util.h"
 
+#include "oom_locale_names.h"
 #include "banned.h"
 
 static bool is_digit(char c)
@@ -333,29 +335,85 @@ static const char *const month_abbr[] = {
 	"jul", "aug", "sep", "oct", "nov", "dec",
 };
 
-/* BSD syslog: "Mar  4 12:00:00[.123456] host tag: " (C locale month). */
-static bool strip_bsd_syslog(const char **pp, const char *end,
-			     struct oom_prefix *ret)
+/*
+ * A day or month name as strftime's %a or %b prints it in some locale:
+ * ASCII letters or UTF-8 bytes ("Mär", "окт", "12月"), perhaps dots and
+ * apostrophes ("févr.", "ธ.ค.", Hebrew "ה'"), at most max bytes, up to a
+ * blank.  Not all digits, so a day of the month is no name.  Returns its
+ * length or 0.
+ */
+static size_t name_len(const char *p, const char *end, size_t max)
 {
-	const char *p = *pp, *q;
-	size_t i, cl;
+	const char *q = p;
+	bool named = false;
 
-	if (end - p < 15 || !is_upper(p[0]) || !is_lower(p[1]) || !is_lower(p[2]) ||
-	    p[3] != ' ')
+	while (q < end && !is_blank(*q) && (size_t)(q - p) < max) {
+		unsigned char c = (unsigned char)*q;
+
+		if (is_lower(*q) || is_upper(*q) || c >= 0x80)
+			named = true;
+		else if (!is_digit(*q) && *q != '.' && *q != '\'')
+			return 0;
+		q++;
+	}
+	if (!named || q >= end || !is_blank(*q))
+		return 0;
+	return (size_t)(q - p);
+}
+
+/* "3 " or "03 ": a day of the month and one blank. */
+static bool is_day(const char *p, const char *end)
+{
+	const char *q = skip_digits(p, end);
+
+	return q > p && q - p <= 2 && q < end && *q == ' ';
+}
+
+/* One of the C locale's "Jan" ... "Dec", any case. */
+static bool is_c_month(const char *p, size_t n)
+{
+	size_t i;
+
+	if (n != 3)
 		return false;
 	for (i = 0; i < ARRAY_SIZE(month_abbr); i++)
-		if ((p[0] | 0x20) == month_abbr[i][0] && p[1] == month_abbr[i][1] &&
-		    p[2] == month_abbr[i][2])
-			break;
-	if (i == ARRAY_SIZE(month_abbr))
+		if ((p[0] | 0x20) == month_abbr[i][0] && (p[1] | 0x20) == month_abbr[i][1] &&
+		    (p[2] | 0x20) == month_abbr[i][2])
+			return true;
+	return false;
+}
+
+/*
+ * BSD syslog and journalctl's short and short-precise: "Mar  4
+ * 12:00:00[.123456] host tag: " with %b in the writer's or reader's
+ * LC_TIME: "Okt 05", "déc. 03", "12月 03", Catalan "de des. 03",
+ * Vietnamese "Thg 12 03".  The month name is not needed (there is no
+ * year either), so any name is taken; but a name that is not one of the
+ * C locale's counts only when a host and tag follow, so that kernel
+ * text like "Okt 05 13:50:11 is when it began" stays whole.
+ */
+static bool strip_syslog(const char **pp, const char *end, struct oom_prefix *ret)
+{
+	const char *p = *pp, *q, *wall_end;
+	size_t n, cl;
+	bool c_month;
+
+	n = name_len(p, end, 24);
+	if (!n)
 		return false;
-	q = skip_blanks(p + 4, end);
-	if (q >= end || !is_digit(*q))
+	c_month = is_c_month(p, n);
+	q = skip_blanks(p + n, end);
+	/* a second word of the month: "de des.", "Thg 12" */
+	n = name_len(q, end, 24);
+	if (!n && is_day(q, end) && is_day(skip_blanks(skip_digits(q, end), end), end))
+		n = (size_t)(skip_digits(q, end) - q);
+	if (n) {
+		c_month = false;
+		q = skip_blanks(q + n, end);
+	}
+	if (!is_day(q, end))
 		return false;
-	q = skip_digits(q, end);
-	if (q - p > 7 || q >= end || *q != ' ')
-		return false;
-	q++;
+	q = skip_digits(q, end) + 1;
 	cl = clock_len(q, end);
 	if (!cl)
 		return false;
@@ -364,12 +422,14 @@ static bool strip_bsd_syslog(const char **pp, const char *end,
 		q = skip_digits(q + 1, end);
 	if (q < end && *q != ' ')
 		return false;
+	wall_end = q;
+	q = skip_blanks(q, end);
+	if (!strip_host_tag(&q, end, ret, true) && !c_month)
+		return false;
 	if (!ret->wall) {
 		ret->wall = p;
-		ret->wall_len = (size_t)(q - p);
+		ret->wall_len = (size_t)(wall_end - p);
 	}
-	q = skip_blanks(q, end);
-	strip_host_tag(&q, end, ret, true);
 	*pp = q;
 	return true;
 }
@@ -423,6 +483,89 @@ static bool strip_iso(const char **pp, const char *end, struct oom_prefix *ret)
 	}
 	q = skip_blanks(p + n, end);
 	strip_host_tag(&q, end, ret, true);
+	*pp = q;
+	return true;
+}
+
+/* A zone after a clock: "UTC", "CEST", "+03", "-0330". Returns its length or 0. */
+static size_t zone_len(const char *p, const char *end)
+{
+	const char *q = p;
+
+	if (q < end && (*q == '+' || *q == '-')) {
+		q = skip_digits(q + 1, end);
+		if (q < end && *q == ':')
+			q = skip_digits(q + 1, end);
+		if (q - p < 3 || q - p > 6)
+			return 0;
+	} else {
+		while (q < end && is_upper(*q) && q - p < 6)
+			q++;
+		if (q - p < 1)
+			return 0;
+	}
+	if (q < end && !is_blank(*q))
+		return 0;
+	return (size_t)(q - p);
+}
+
+/*
+ * journalctl -o short-full: "Thu 2026-12-03 13:50:11[.123456] UTC host
+ * tag: " (systemd's format_timestamp(): an English weekday since 247,
+ * strftime's %a before).  Taken only with a host and tag after it.
+ */
+static bool strip_short_full(const char **pp, const char *end,
+			     struct oom_prefix *ret)
+{
+	const char *p = *pp, *date, *q;
+	size_t n, z;
+
+	n = name_len(p, end, 24);
+	if (!n || p + n + 1 >= end || !is_digit(p[n + 1]))
+		return false;
+	date = p + n + 1;
+	n = iso_len(date, end);
+	if (n < 19 || date[10] != ' ' || date + n >= end || date[n] != ' ')
+		return false;
+	q = date + n + 1;
+	z = zone_len(q, end);
+	if (!z)
+		return false;
+	q = skip_blanks(q + z, end);
+	if (!strip_host_tag(&q, end, ret, true))
+		return false;
+	if (!ret->wall) {
+		ret->wall = date;
+		ret->wall_len = n + 1 + z;
+	}
+	*pp = q;
+	return true;
+}
+
+/*
+ * journalctl -o short-unix: "1764769811.123456 host tag: " (seconds since
+ * the epoch, "%10" so a small one is padded).  Taken only with a host and
+ * tag after it: a number alone is kernel text.
+ */
+static bool strip_short_unix(const char **pp, const char *end,
+			     struct oom_prefix *ret)
+{
+	const char *p = *pp, *q, *frac;
+
+	q = skip_digits(p, end);
+	if (q == p || q - p > 12 || q >= end || *q != '.')
+		return false;
+	frac = q + 1;
+	q = skip_digits(frac, end);
+	if (q - frac != 6 || q >= end || *q != ' ')
+		return false;
+	q = skip_blanks(q, end);
+	if (!strip_host_tag(&q, end, ret, true))
+		return false;
+	if (!ret->wall) {
+		ret->wall = p;
+		ret->wall_len = (size_t)(frac + 6 - p);
+	}
 	*pp = q;
 	return true;
 }
@@ -543,13 +686,17 @@ void oom_line_prefix(const char *line, size_t len, struct oom_prefix *ret)
 			break;
 		}
 		if (is_digit(*p)) {
-			if (strip_cut_ktime(&p, end, ret) || strip_iso(&p, end, ret)) {
+			if (strip_cut_ktime(&p, end, ret) || strip_iso(&p, end, ret) ||
+			    strip_short_unix(&p, end, ret) || strip_syslog(&p, end, ret)) {
 				ret->prefixed = after_time = true;
+				if (ret->not_kernel)
+					break;
 				continue;
 			}
 			break;
 		}
-		if (is_upper(*p) && strip_bsd_syslog(&p, end, ret)) {
+		if ((is_upper(*p) || is_lower(*p) || (unsigned char)*p >= 0x80) &&
+		    (strip_short_full(&p, end, ret) || strip_syslog(&p, end, ret))) {
 			ret->prefixed = after_time = true;
 			if (ret->not_kernel)
 				break;
@@ -659,8 +806,10 @@ static bool iso_to_iso(const char *s, size_t len, char *buf, size_t n)
 }
 
 /*
- * Month names as strftime's %b prints them in common locales (UTF-8),
- * matched as prefixes of the token, longest first.
+ * Month names as strftime's %b prints them in common locales (UTF-8,
+ * lowercase, without a trailing dot): taken before oom_locale_names.h,
+ * where "jan" may also be June and "mar" a weekday.  Whole names only:
+ * Finnish "marras" is November, not "mar".
  */
 static const struct {
 	const char *name;
@@ -671,7 +820,7 @@ static const struct {
 	{ "jan", 1 }, { "feb", 2 }, { "mar", 3 }, { "apr", 4 }, { "may", 5 },
 	{ "jun", 6 }, { "jul", 7 }, { "aug", 8 }, { "sep", 9 }, { "oct", 10 },
 	{ "nov", 11 }, { "dec", 12 },
-	{ "mär", 3 }, { "mai", 5 }, { "okt", 10 }, { "dez", 12 },       /* de, pt */
+	{ "mär", 3 }, { "mrz", 3 }, { "mai", 5 }, { "okt", 10 }, { "dez", 12 }, /* de, pt */
 	{ "ene", 1 }, { "abr", 4 }, { "ago", 8 }, { "dic", 12 },        /* es, it */
 	{ "fev", 2 }, { "set", 9 }, { "out", 10 },                      /* pt */
 	{ "gen", 1 }, { "mag", 5 }, { "giu", 6 }, { "lug", 7 }, { "ott", 10 }, /* it */
@@ -681,28 +830,136 @@ static const struct {
 	{ "окт", 10 }, { "ноя", 11 }, { "дек", 12 },                    /* ru */
 };
 
-static int month_of(const char *s, size_t len)
+/*
+ * Lowercase the letters of the scripts strftime's names are written in
+ * (Latin, Greek, Cyrillic, Armenian: "ДЕК", "Déc", "ΔΕΚ"), as the names
+ * of oom_locale_names.h are; other bytes are copied.  A trailing dot is
+ * dropped.  Returns false when buf is too small.
+ */
+static bool fold_name(const char *s, size_t len, char *buf, size_t n)
 {
-	char low[16];
-	size_t i, n = MIN(len, sizeof(low) - 1);
+	const unsigned char *p = (const unsigned char *)s, *end = p + len;
+	size_t o = 0;
+
+	while (p < end) {
+		unsigned cp;
+
+		if (o + 3 > n)
+			return false;
+		if (*p < 0x80) {
+			buf[o++] = (char)(*p >= 'A' && *p <= 'Z' ? *p | 0x20 : *p);
+			p++;
+			continue;
+		}
+		if ((*p & 0xe0) != 0xc0 || p + 1 >= end || (p[1] & 0xc0) != 0x80) {
+			buf[o++] = (char)*p++;
+			continue;
+		}
+		cp = (unsigned)(p[0] & 0x1f) << 6 | (p[1] & 0x3f);
+		if ((cp >= 0xc0 && cp <= 0xde && cp != 0xd7) ||     /* Latin-1 */
+		    (cp >= 0x391 && cp <= 0x3ab && cp != 0x3a2) ||  /* Greek */
+		    (cp >= 0x410 && cp <= 0x42f))                   /* Cyrillic */
+			cp += 0x20;
+		else if (cp == 0x386)
+			cp = 0x3ac;
+		else if (cp >= 0x388 && cp <= 0x38a)
+			cp += 0x25;
+		else if (cp == 0x38c)
+			cp = 0x3cc;
+		else if (cp == 0x38e || cp == 0x38f)
+			cp += 0x3f;
+		else if (cp >= 0x400 && cp <= 0x40f)
+			cp += 0x50;
+		else if (cp >= 0x531 && cp <= 0x556)                /* Armenian */
+			cp += 0x30;
+		else if (cp == 0x178)
+			cp = 0xff;
+		else if (((cp >= 0x100 && cp <= 0x137) || (cp >= 0x14a && cp <= 0x177) ||
+			  (cp >= 0x460 && cp <= 0x481) || (cp >= 0x48a && cp <= 0x4bf)) &&
+			 !(cp & 1))                                  /* Latin Extended-A, Cyrillic */
+			cp++;
+		else if (((cp >= 0x139 && cp <= 0x148) || (cp >= 0x179 && cp <= 0x17e)) &&
+			 (cp & 1))
+			cp++;
+		buf[o++] = (char)(0xc0 | cp >> 6);
+		buf[o++] = (char)(0x80 | (cp & 0x3f));
+		p += 2;
+	}
+	if (o && buf[o - 1] == '.')
+		o--;
+	buf[o] = '\0';
+	return true;
+}
+
+static int locale_name_cmp(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct locale_name *)elem)->name);
+}
+
+static const struct locale_name *locale_name_find(const char *s, size_t len)
+{
+	char low[64];
+
+	if (!fold_name(s, len, low, sizeof(low)))
+		return NULL;
+	return bsearch(low, locale_names, ARRAY_SIZE(locale_names),
+		       sizeof(locale_names[0]), locale_name_cmp);
+}
+
+/*
+ * The months a %b name may be, as a mask (bit 0 January): one for the
+ * common names above and numbers ("9月", "9월", "09"), maybe more from
+ * glibc's locales (Czech "srp" is August, Croatian "srp" July).
+ */
+static unsigned months_of(const char *s, size_t len)
+{
+	const struct locale_name *ln;
+	char low[64];
+	size_t i;
 	uint64_t v;
 
-	/* "9月", "9월", "09": leading digits */
 	for (i = 0; i < len && is_digit(s[i]); i++)
 		;
 	if (i > 0 && i <= 2) {
 		if (parse_u64(s, i, &v) == 0 && v >= 1 && v <= 12)
-			return (int)v;
+			return 1u << (v - 1);
 		return 0;
 	}
-	for (i = 0; i < n; i++)
-		low[i] = is_upper(s[i]) ? (char)(s[i] | 0x20) : s[i];
-	low[n] = '\0';
+	if (!fold_name(s, len, low, sizeof(low)))
+		return 0;
 	for (i = 0; i < ARRAY_SIZE(month_names); i++)
-		if (starts_with(low, month_names[i].name))
-			return month_names[i].month;
-	/* Capitalised non-ASCII names ("Мар", "Déc") are left unknown. */
-	return 0;
+		if (!strcmp(low, month_names[i].name))
+			return 1u << (month_names[i].month - 1);
+	ln = locale_name_find(s, len);
+	return ln ? ln->months : 0;
+}
+
+/*
+ * The month of a date of which the name may be several: the one on which
+ * the day falls on the weekday named (bit 0 Sunday), or 0.
+ */
+static int month_by_weekday(unsigned months, unsigned wdays, int64_t year, unsigned day)
+{
+	int m, found = 0;
+
+	if (months && !(months & (months - 1))) {
+		for (m = 1; !(months & 1u << (m - 1)); m++)
+			;
+		return m;
+	}
+	for (m = 1; m <= 12; m++) {
+		int64_t wd;
+
+		if (!(months & 1u << (m - 1)))
+			continue;
+		wd = (days_from_civil(year, (unsigned)m, day) % 7 + 11) % 7;   /* 1970-01-01: Thursday */
+		if (!(wdays & 1u << wd))
+			continue;
+		if (found)
+			return 0;
+		found = m;
+	}
+	return found;
 }
 
 /* "%a %b %e %H:%M:%S %Y" in any locale. */
@@ -710,6 +967,7 @@ static bool dmesg_t_to_iso(const char *s, size_t len, char *buf, size_t n)
 {
 	const char *end = s + len, *tok[8], *tok_end[8];
 	size_t ntok = 0, i, clock = SIZE_MAX;
+	const struct locale_name *wday;
 	uint64_t day, year;
 	int month;
 	const char *p = s;
@@ -736,7 +994,11 @@ static bool dmesg_t_to_iso(const char *s, size_t len, char *buf, size_t n)
 	if (parse_u64(tok[clock - 1], (size_t)(tok_end[clock - 1] - tok[clock - 1]), &day) < 0 ||
 	    day < 1 || day > 31)
 		return false;
-	month = month_of(tok[clock - 2], (size_t)(tok_end[clock - 2] - tok[clock - 2]));
+	/* the weekday (%a) comes first, the month (%b) right before the day */
+	wday = locale_name_find(tok[0], (size_t)(tok_end[0] - tok[0]));
+	month = month_by_weekday(months_of(tok[clock - 2],
+					   (size_t)(tok_end[clock - 2] - tok[clock - 2])),
+				 wday ? wday->wdays : 0, (int64_t)year, (unsigned)day);
 	if (!month)
 		return false;
 	{
@@ -751,11 +1013,72 @@ static bool dmesg_t_to_iso(const char *s, size_t len, char *buf, size_t n)
 	return true;
 }
 
+/* journalctl -o short-unix: "1764769811.123456", seconds since the epoch. */
+static bool unix_to_iso(const char *s, size_t len, char *buf, size_t n)
+{
+	const char *dot = memchr(s, '.', len);
+	uint64_t secs;
+	int64_t days, yy;
+	unsigned mm, dd, sod;
+
+	if (!dot || parse_u64(s, (size_t)(dot - s), &secs) < 0 ||
+	    secs > 253402300799ull)             /* 9999-12-31T23:59:59Z */
+		return false;
+	days = (int64_t)(secs / 86400);
+	sod = (unsigned)(secs % 86400);
+	civil_from_days(days, &yy, &mm, &dd);
+	xsnprintf(buf, n, "%04lld-%02u-%02uT%02u:%02u:%02u.%.*sZ", (long long)yy, mm, dd,
+		  sod / 3600, sod / 60 % 60, sod % 60,
+		  (int)MIN(len - (size_t)(dot + 1 - s), (size_t)9), dot + 1);
+	return true;
+}
+
+static bool is_unix_time(const char *s, size_t len)
+{
+	const char *end = s + len, *q = skip_digits(s, end);
+
+	return q > s && q < end && *q == '.' && q + 1 < end &&
+	       skip_digits(q + 1, end) == end;
+}
+
+/*
+ * journalctl -o short-full's "2026-12-03 13:50:11 UTC": UTC and numeric
+ * zones are kept, an abbreviation ("CET") means local time.
+ */
+static bool iso_zone_to_iso(const char *s, size_t len, size_t iso, char *buf, size_t n)
+{
+	const char *zone = s + iso + 1;
+	size_t zlen = len - iso - 1;
+	char tmp[48];
+
+	if (iso + 1 >= len || s[iso] != ' ' || zone_len(zone, s + len) != zlen ||
+	    iso + 7 > sizeof(tmp))
+		return false;
+	memcpy(tmp, s, iso);
+	tmp[iso] = '\0';
+	if ((zlen == 3 && (!memcmp(zone, "UTC", 3) || !memcmp(zone, "GMT", 3))) ||
+	    (zlen == 2 && !memcmp(zone, "UT", 2)))
+		strlcpy_s(tmp + iso, "Z", sizeof(tmp) - iso);
+	else if (*zone == '+' || *zone == '-')
+		xsnprintf(tmp + iso, sizeof(tmp) - iso, "%.*s%s", (int)zlen, zone,
+			  zlen == 3 ? "00" : "");
+	if (iso_len(tmp, tmp + strlen(tmp)) != strlen(tmp))
+		return false;
+	return iso_to_iso(tmp, strlen(tmp), buf, n);
+}
+
 bool oom_wall_time_iso(const char *s, size_t len, char *buf, size_t n)
 {
+	size_t iso;
+
 	if (!s || n < 40)
 		return false;
-	if (iso_len(s, s + len) == len && len >= 19)
+	iso = iso_len(s, s + len);
+	if (iso == len && len >= 19)
 		return iso_to_iso(s, len, buf, n);
+	if (iso >= 19 && iso < len)
+		return iso_zone_to_iso(s, len, iso, buf, n);
+	if (is_unix_time(s, len))
+		return unix_to_iso(s, len, buf, n);
 	return dmesg_t_to_iso(s, len, buf, n);
 }

@@ -909,6 +909,9 @@ static void test_oom_log_parse_variants_dmesg_T_locales(void **state)
 	check_variant_a("variant-dmesg-T.txt", "2023-08-17T17:29:27", false);
 	check_variant_a("variant-dmesg-T-ru.txt", "2023-08-17T17:29:27", false);
 	check_variant_a("variant-dmesg-T-zh.txt", "2023-08-17T17:29:27", false);
+	/* Czech "srp" is August on a Thursday, Croatian July */
+	check_variant_a("variant-dmesg-T-cs.txt", "2023-08-17T17:29:27", false);
+	check_variant_a("variant-dmesg-T-el.txt", "2023-08-17T17:29:27", false);
 }
 
 static void test_oom_log_parse_variants_kmsg(void **state)
@@ -927,6 +930,10 @@ static void test_oom_log_parse_variants_syslog_journal(void **state)
 	/* +0200: converted to UTC */
 	check_variant_a("variant-journalctl-iso.txt", "2023-08-17T15:29:27Z", false);
 	check_variant_a("variant-rfc5424.txt", "2023-08-17T15:29:27.123456Z", false);
+	/* %b in LC_TIME; short-full (a zone name: local time); short-unix */
+	check_variant_a("variant-journalctl-fr.txt", "août 17 17:29:27", false);
+	check_variant_a("variant-journalctl-full.txt", "2023-08-17T17:29:27", false);
+	check_variant_a("variant-journalctl-unix.txt", "2023-08-17T15:29:27.123456Z", false);
 }
 
 static void test_oom_log_parse_variants_pasted(void **state)

@@ -65,6 +65,10 @@ static void test_oom_line_prefix_dmesg(void **state)
 		{ "[Thu Aug 17 17:29:27 2023] x", "x", -1, "Thu Aug 17 17:29:27 2023", true },
 		{ "[二 9月  3 05:57:48 2024] oom-kill:x", "oom-kill:x", -1, "二 9月  3 05:57:48 2024", true },
 		{ "[Di Sep  3 05:57:48 2024] x", "x", -1, "Di Sep  3 05:57:48 2024", true },
+		{ "[czw gru  3 13:50:11 2026] x", "x", -1, "czw gru  3 13:50:11 2026", true },           /* pl */
+		{ "[Πεμ Δεκ  3 13:50:11 2026] x", "x", -1, "Πεμ Δεκ  3 13:50:11 2026", true },           /* el */
+		{ "[dj. de des.  3 13:50:11 2026] x", "x", -1, "dj. de des.  3 13:50:11 2026", true },   /* ca */
+		{ "[T5 Thg 12  3 13:50:11 2026] x", "x", -1, "T5 Thg 12  3 13:50:11 2026", true },       /* vi */
 		/* not prefixes: a task row, a call trace address, the table header */
 		{ "[ 1381]     0  1381   530382 x", "[ 1381]     0  1381   530382 x", -1, NULL },
 		{ "[  pid  ]   uid  tgid", "[  pid  ]   uid  tgid", -1, NULL },
@@ -131,10 +135,72 @@ static void test_oom_line_prefix_syslog_journal(void **state)
 		{ "2023-08-17T17:29:27+0200 node-1 kernel: x", "x", -1, "2023-08-17T17:29:27+0200", true },
 		{ "2024-09-03T05:57:48,123456+08:00 Killed process 1 (x)", "Killed process 1 (x)", -1,
 		  "2024-09-03T05:57:48,123456+08:00", true },
+		/* journalctl -o short-full (its weekday is English since systemd 247, %a before) */
+		{ "Thu 2026-12-03 13:50:11 UTC node-1 kernel: x", "x", -1, "2026-12-03 13:50:11 UTC", true },
+		{ "Do 2026-12-03 13:50:11 CET node-1 kernel: x", "x", -1, "2026-12-03 13:50:11 CET", true },
+		{ "Thu 2026-12-03 13:50:11.123456 +03 node-1 kernel: x", "x", -1,
+		  "2026-12-03 13:50:11.123456 +03", true },
+		{ "Thu 2026-12-03 13:50:11 UTC kernel: x", "x", -1, "2026-12-03 13:50:11 UTC", true },
+		{ "Thu 2026-12-03 13:50:11 UTC node-1 systemd[1]: x", "x", -1, "2026-12-03 13:50:11 UTC",
+		  true, false, true },
+		/* journalctl -o short-iso (older: +0000) and short-iso-precise */
+		{ "2026-12-03T13:50:11+00:00 node-1 kernel: x", "x", -1, "2026-12-03T13:50:11+00:00", true },
+		{ "2026-12-03T13:50:11.123456+0000 node-1 kernel: x", "x", -1,
+		  "2026-12-03T13:50:11.123456+0000", true },
+		/* journalctl -o short-unix */
+		{ "1764769811.123456 node-1 kernel: x", "x", -1, "1764769811.123456", true },
+		{ "  17698811.000001 node-1 kernel[7]: x", "x", -1, "17698811.000001", true, false, false, true },
+		/* a number no host and tag follow is kernel text */
+		{ "1764769811.123456 bytes freed", "1764769811.123456 bytes freed", -1, NULL },
+		{ "Thu 2026-12-03 13:50:11 UTC was the day", "Thu 2026-12-03 13:50:11 UTC was the day", -1, NULL },
 		/* RFC 5424 */
 		{ "<4>1 2023-08-17T17:29:27.1Z node-1 kernel - - - x", "x", -1, "2023-08-17T17:29:27.1Z", true },
 		{ "<30>1 2023-08-17T17:29:27Z h app 12 ID1 [a b=\"]\"][c d=\"e\"] msg", "msg", -1,
 		  "2023-08-17T17:29:27Z", true, false, true },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(cases); i++)
+		check(&cases[i]);
+}
+
+/*
+ * journalctl and rsyslog print strftime's %b in the reader's LC_TIME: the
+ * names below are glibc's (LC_ALL=xx_XX.UTF-8 date +%b).
+ */
+static void test_oom_line_prefix_syslog_locales(void **state)
+{
+	static const struct pcase cases[] = {
+		{ "Okt 05 13:50:11 node-1 kernel: x", "x", -1, "Okt 05 13:50:11", true },         /* de */
+		{ "Mai 15 13:50:11 node-1 kernel: x", "x", -1, "Mai 15 13:50:11", true },
+		{ "Mär  9 13:50:11 node-1 kernel: x", "x", -1, "Mär  9 13:50:11", true },
+		{ "Mrz  9 13:50:11 node-1 kernel: x", "x", -1, "Mrz  9 13:50:11", true },         /* de, old glibc */
+		{ "Dez 03 13:50:11.123456 node-1 kernel: x", "x", -1, "Dez 03 13:50:11.123456", true },
+		{ "août 01 13:50:11 node-1 kernel: x", "x", -1, "août 01 13:50:11", true },       /* fr */
+		{ "févr. 10 13:50:11 node-1 kernel: x", "x", -1, "févr. 10 13:50:11", true },
+		{ "déc. 03 13:50:11 node-1 kernel[1]: x", "x", -1, "déc. 03 13:50:11", true },
+		{ "ene 07 13:50:11 node-1 kernel: x", "x", -1, "ene 07 13:50:11", true },         /* es */
+		{ "ott 05 13:50:11 node-1 kernel: x", "x", -1, "ott 05 13:50:11", true },         /* it */
+		{ "mrt 09 13:50:11 node-1 kernel: x", "x", -1, "mrt 09 13:50:11", true },         /* nl */
+		{ "out 05 13:50:11 node-1 kernel: x", "x", -1, "out 05 13:50:11", true },         /* pt */
+		{ "paź 05 13:50:11 node-1 kernel: x", "x", -1, "paź 05 13:50:11", true },         /* pl */
+		{ "окт 05 13:50:11 node-1 kernel: x", "x", -1, "окт 05 13:50:11", true },         /* ru */
+		{ "Οκτ 05 13:50:11 node-1 kernel: x", "x", -1, "Οκτ 05 13:50:11", true },         /* el */
+		{ "Eki 05 13:50:11 node-1 kernel: x", "x", -1, "Eki 05 13:50:11", true },         /* tr */
+		{ "joulu 03 13:50:11 node-1 kernel: x", "x", -1, "joulu 03 13:50:11", true },     /* fi */
+		{ "12月 03 13:50:11 node-1 kernel: x", "x", -1, "12月 03 13:50:11", true },       /* zh, ja */
+		{ " 5月 15 13:50:11 node-1 kernel: x", "x", -1, "5月 15 13:50:11", true,
+		  false, false, true },
+		{ "ธ.ค. 03 13:50:11 node-1 kernel: x", "x", -1, "ธ.ค. 03 13:50:11", true },       /* th */
+		{ "de des. 03 13:50:11 node-1 kernel: x", "x", -1, "de des. 03 13:50:11", true }, /* ca */
+		{ "Thg 12 03 13:50:11 node-1 kernel: x", "x", -1, "Thg 12 03 13:50:11", true },   /* vi */
+		{ "Okt 05 13:50:11 node-1 systemd[1]: x.scope: killed", "x.scope: killed", -1,
+		  "Okt 05 13:50:11", true, false, true },
+		{ "Okt 05 13:50:11 kernel: x", "x", -1, "Okt 05 13:50:11", true },                /* --no-hostname */
+		/* a word, a number and a clock that no host and tag follow: kernel text */
+		{ "Okt 05 13:50:11 is when it began", "Okt 05 13:50:11 is when it began", -1, NULL },
+		{ "watchdog 05 13:50:11 x", "watchdog 05 13:50:11 x", -1, NULL },
 	};
 	size_t i;
 
@@ -214,6 +280,15 @@ static void test_oom_wall_time_iso(void **state)
 		{ "2024-09-03T05:57:48,123456+08:00", "2024-09-02T21:57:48.123456Z" },
 		{ "2023-12-31T23:30:00-01:00", "2024-01-01T00:30:00Z" },
 		{ "2024-03-01T00:30:00+01:00", "2024-02-29T23:30:00Z" },
+		/* journalctl -o short-full: its zone, or local time */
+		{ "2026-12-03 13:50:11 UTC", "2026-12-03T13:50:11Z" },
+		{ "2026-12-03 13:50:11.123456 GMT", "2026-12-03T13:50:11.123456Z" },
+		{ "2026-12-03 13:50:11 +03", "2026-12-03T10:50:11Z" },
+		{ "2026-12-03 13:50:11 CET", "2026-12-03T13:50:11" },
+		/* journalctl -o short-unix */
+		{ "1764769811.123456", "2025-12-03T13:50:11.123456Z" },
+		{ "0.000001", "1970-01-01T00:00:00.000001Z" },
+		{ "99999999999999999999.5", NULL },
 		{ "May 17 19:54:29", NULL },               /* BSD syslog: no year */
 		{ "Xyz Qqq 17 17:29:27 2023", NULL },      /* an unknown month */
 		{ "Thu Aug 32 17:29:27 2023", NULL },
@@ -242,15 +317,83 @@ static void test_oom_wall_time_iso(void **state)
 	assert_false(oom_wall_time_iso("2023-08-17T17:29:27", 19, buf, 20));
 }
 
+/*
+ * dmesg -T in every locale: util-linux formats "%a %b %e %H:%M:%S %Y" with
+ * strftime under the reader's LC_TIME.  Strings from glibc 2.36
+ * (LC_ALL=xx_XX.UTF-8 date '+%a %b %e %H:%M:%S %Y').
+ */
+static void test_oom_wall_time_iso_dmesg_T_locales(void **state)
+{
+	static const struct {
+		const char *in, *out;   /* out NULL: false */
+	} cases[] = {
+		{ "Do Dez  3 13:50:11 2026", "2026-12-03T13:50:11" },           /* de */
+		{ "Mo Mär  9 13:50:11 2026", "2026-03-09T13:50:11" },
+		{ "jeu. déc.  3 13:50:11 2026", "2026-12-03T13:50:11" },        /* fr */
+		{ "ven. juil.  3 13:50:11 2026", "2026-07-03T13:50:11" },
+		{ "vie jul  3 13:50:11 2026", "2026-07-03T13:50:11" },          /* es */
+		{ "czw gru  3 13:50:11 2026", "2026-12-03T13:50:11" },          /* pl */
+		{ "pon sie  3 13:50:11 2026", "2026-08-03T13:50:11" },
+		{ "pią lip  3 13:50:11 2026", "2026-07-03T13:50:11" },
+		{ "Čt pro  3 13:50:11 2026", "2026-12-03T13:50:11" },           /* cs */
+		{ "Po srp  3 13:50:11 2026", "2026-08-03T13:50:11" },           /* cs srpen: August */
+		{ "pet srp  3 13:50:11 2026", "2026-07-03T13:50:11" },          /* hr srpanj: July */
+		{ "Pá čec  3 13:50:11 2026", "2026-07-03T13:50:11" },
+		{ "to joulu  3 13:50:11 2026", "2026-12-03T13:50:11" },         /* fi */
+		{ "ma maalis  9 13:50:11 2026", "2026-03-09T13:50:11" },
+		{ "Prş Ara  3 13:50:11 2026", "2026-12-03T13:50:11" },          /* tr */
+		{ "Pzt Ağu  3 13:50:11 2026", "2026-08-03T13:50:11" },
+		{ "чт гру  3 13:50:11 2026", "2026-12-03T13:50:11" },           /* uk */
+		{ "пт лип  3 13:50:11 2026", "2026-07-03T13:50:11" },
+		{ "Πεμ Δεκ  3 13:50:11 2026", "2026-12-03T13:50:11" },          /* el */
+		{ "Παρ Μαΐ 15 13:50:11 2026", "2026-05-15T13:50:11" },
+		{ "Чт дек  3 13:50:11 2026", "2026-12-03T13:50:11" },           /* ru */
+		{ "Пт мая 15 13:50:11 2026", "2026-05-15T13:50:11" },
+		{ "ЧТ ДЕК  3 13:50:11 2026", "2026-12-03T13:50:11" },           /* capitalised */
+		{ "Чт Дек  3 13:50:11 2026", "2026-12-03T13:50:11" },
+		{ "ΠΕΜ ΔΕΚ  3 13:50:11 2026", "2026-12-03T13:50:11" },
+		{ "JEU. DÉC.  3 13:50:11 2026", "2026-12-03T13:50:11" },
+		{ "四 12月  3 13:50:11 2026", "2026-12-03T13:50:11" },           /* zh */
+		{ "金  5月 15 13:50:11 2026", "2026-05-15T13:50:11" },           /* ja */
+		{ "dj. de des.  3 13:50:11 2026", "2026-12-03T13:50:11" },      /* ca */
+		{ "dl. d’ag.  3 13:50:11 2026", "2026-08-03T13:50:11" },
+		{ "T5 Thg 12  3 13:50:11 2026", "2026-12-03T13:50:11" },        /* vi */
+		{ "พฤ. ธ.ค.  3 13:50:11 2026", "2026-12-03T13:50:11" },         /* th */
+		{ "h márc  9 13:50:11 2026", "2026-03-09T13:50:11" },           /* hu */
+		{ "Pn liep.  3 13:50:11 2026", "2026-07-03T13:50:11" },         /* lt */
+		{ "ה' דצמ  3 13:50:11 2026", "2026-12-03T13:50:11" },           /* he */
+		{ "ج يوليو  3 13:50:11 2026", "2026-07-03T13:50:11" },          /* ar */
+		/* srp on a day that is neither July's nor August's weekday: unknown */
+		{ "Čt srp  3 13:50:11 2026", NULL },
+	};
+	char buf[48];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		bool ok = oom_wall_time_iso(cases[i].in, strlen(cases[i].in), buf, sizeof(buf));
+
+		if (!cases[i].out) {
+			if (ok)
+				fail_msg("'%s' gave '%s', expected no time", cases[i].in, buf);
+		} else if (!ok || strcmp(buf, cases[i].out)) {
+			fail_msg("'%s' gave '%s' (%d), expected '%s'", cases[i].in, ok ? buf : "",
+				 ok, cases[i].out);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_oom_line_prefix_dmesg),
 		cmocka_unit_test(test_oom_line_prefix_kmsg),
 		cmocka_unit_test(test_oom_line_prefix_syslog_journal),
+		cmocka_unit_test(test_oom_line_prefix_syslog_locales),
 		cmocka_unit_test(test_oom_line_prefix_pasted),
 		cmocka_unit_test(test_oom_line_prefix_hostile),
 		cmocka_unit_test(test_oom_wall_time_iso),
+		cmocka_unit_test(test_oom_wall_time_iso_dmesg_T_locales),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
