@@ -160,34 +160,34 @@ expect 0 "$M" sql --csv "$cap" "SELECT event, wall_time, killed_pid, killed_comm
 	{ fail "a capture's kmsg.txt"; sed 's/^/  | /' "$work/d" "$work/err"; }
 
 # ---- exit statuses and messages ----------------------------------------------
-expect 0 "$M" oom --help && grep -q '^usage: memsnap oom' "$work/out" && ok "--help"
-expect 0 "$M" help oom && grep -q '^usage: memsnap oom' "$work/out" && ok "help oom"
-expect 2 "$M" oom && grep -q 'error: no input' "$work/err" && ok "no input: 2"
-expect 2 "$M" oom a b && grep -q 'error: one input only' "$work/err" && ok "two inputs: 2"
-expect 2 "$M" oom --frob x && ok "unknown option: 2"
-expect 2 "$M" oom --page-size 3000 x && grep -q "invalid --page-size '3000'" "$work/err" && ok "bad --page-size: 2"
-expect 2 "$M" oom --max-size lots x && ok "bad --max-size: 2"
+expect 0 "$M" oom --help && grep -q '^usage: memsnap oom' "$work/out" && ok "--help" || fail "--help"
+expect 0 "$M" help oom && grep -q '^usage: memsnap oom' "$work/out" && ok "help oom" || fail "help oom"
+expect 2 "$M" oom && grep -q 'error: no input' "$work/err" && ok "no input: 2" || fail "no input: 2"
+expect 2 "$M" oom a b && grep -q 'error: one input only' "$work/err" && ok "two inputs: 2" || fail "two inputs: 2"
+expect 2 "$M" oom --frob x && ok "unknown option: 2" || fail "unknown option: 2"
+expect 2 "$M" oom --page-size 3000 x && grep -q "invalid --page-size '3000'" "$work/err" && ok "bad --page-size: 2" || fail "bad --page-size: 2"
+expect 2 "$M" oom --max-size lots x && ok "bad --max-size: 2" || fail "bad --max-size: 2"
 expect 3 "$M" oom /nonexistent/kern.log &&
 	grep -q "error: cannot read '/nonexistent/kern.log': No such file or directory" "$work/err" &&
-	ok "missing file: 3"
+	ok "missing file: 3" || fail "missing file: 3"
 expect 3 "$M" oom "$work" && grep -q "error: cannot read '$work': Is a directory" "$work/err" &&
-	ok "a directory: 3"
+	ok "a directory: 3" || fail "a directory: 3"
 : > "$work/empty.log"
 expect 1 "$M" oom empty.log && grep -q "error: no OOM event found in 'empty.log' (0 lines read)" "$work/err" &&
-	[ ! -s "$work/out" ] && ok "empty input: 1"
+	[ ! -s "$work/out" ] && ok "empty input: 1" || fail "empty input: 1"
 printf 'Linux version 6.1.0\nhello\n' > "$work/boot.log"
 expect 1 "$M" oom boot.log && grep -q "no OOM event found in 'boot.log' (2 lines read)" "$work/err" &&
-	ok "no OOM event: 1"
-expect 1 "$M" oom --json boot.log && [ "$(cat "$work/out")" = "[]" ] && ok "no OOM event, --json: []"
+	ok "no OOM event: 1" || fail "no OOM event: 1"
+expect 1 "$M" oom --json boot.log && [ "$(cat "$work/out")" = "[]" ] && ok "no OOM event, --json: []" || fail "no OOM event, --json: []"
 head -c 2048 "$S/global-oom-kernel6.11-qemu-stress-ng-full.txt" > "$work/2k.log"
 expect 3 "$M" oom --max-size 1K 2k.log && grep -q "error: '2k.log' is larger than 1024 bytes; see --max-size" "$work/err" &&
-	ok "--max-size: 3"
+	ok "--max-size: 3" || fail "--max-size: 3"
 truncate -s 257M "$work/huge.log"
-expect 3 "$M" oom huge.log && grep -q "larger than 268435456 bytes" "$work/err" && ok "default limit 256 MiB: 3"
+expect 3 "$M" oom huge.log && grep -q "larger than 268435456 bytes" "$work/err" && ok "default limit 256 MiB: 3" || fail "default limit 256 MiB: 3"
 rm -f "$work/huge.log"
 expect 0 sh -c "'$M' oom - < '$S/cadvisor-test-memcg-v1-kernel3.13.0-43-ubuntu.txt'" &&
 	grep -q '^OOM event 1 of 1: a memory cgroup hit its limit (<stdin>, lines 1-31)' "$work/out" &&
-	ok "stdin"
+	ok "stdin" || fail "stdin"
 expect 0 "$M" oom --page-size 16K "$S/k8s-cgroupv2-guaranteed-kernel5.14.0-333.el9-dmesg-Tx-blog-as-pasted-indented.txt" &&
 	grep -q ' 1586608        0  103.0 MiB ' "$work/out" && ok "--page-size scales the task table" ||
 	fail "--page-size 16K"
