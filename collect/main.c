@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "banned.h"
@@ -281,6 +282,25 @@ int main(int argc, char **argv)
 			if (fd >= 0)
 				close(fd);
 			break;
+		}
+	}
+
+	/*
+	 * A --kmsg-file the user named must exist: found missing in the
+	 * middle of the capture it would only be an `absent` problem.
+	 * O_NONBLOCK: a FIFO given here must not hold the run at open().
+	 */
+	if (o.kmsg_file) {
+		struct stat st;
+		int fd = open(o.kmsg_file, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+		int e = fd < 0 ? errno : fstat(fd, &st) < 0 ? errno :
+			S_ISDIR(st.st_mode) ? EISDIR : 0;
+
+		if (fd >= 0)
+			close(fd);
+		if (e) {
+			error("cannot read '%s': %s", o.kmsg_file, errno_text(e));
+			return 3;
 		}
 	}
 

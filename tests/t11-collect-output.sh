@@ -58,6 +58,19 @@ expect 3 "error: cannot create '$work/no/such/x.tar.gz': No such file or directo
 expect 3 "error: cannot open root directory '/nonexistent-root': No such file or directory" -- \
 	"$C" --root /nonexistent-root -o "$work/x.tar.gz"
 [ ! -e "$work/x.tar.gz" ] || fail "an archive was left behind"
+# A --kmsg-file that is not there, or is a directory, or a FIFO nobody writes
+# (must not hang: it times out, recorded, exit 1): named, before anything is read.
+expect 3 "error: cannot read '$work/no-kmsg.txt': No such file or directory" -- \
+	"$C" --root "$ROOT" --no-bpftool --kmsg-file "$work/no-kmsg.txt" -o "$work/x.tar.gz"
+expect 3 "error: cannot read '$work': Is a directory" -- \
+	"$C" --root "$ROOT" --no-bpftool --kmsg-file "$work" -o "$work/x.tar.gz"
+[ ! -e "$work/x.tar.gz" ] || fail "--kmsg-file: an archive was left behind"
+mkfifo "$work/kmsg.fifo"
+expect 1 "" -- timeout 20 "$C" --root "$ROOT" --no-bpftool --kmsg-file "$work/kmsg.fifo" \
+	--file-timeout 100 -q -o "$work/x.tar.gz"
+tar xzf "$work/x.tar.gz" -O --wildcards '*/manifest.json' | grep -q '"kind": *"timeout"' ||
+	fail "--kmsg-file FIFO: no timeout problem recorded"
+rm -f "$work/x.tar.gz" "$work/kmsg.fifo"
 
 # Usage errors: status 2, the message, then the usage text.
 expect 2 "error: unknown compression 'lz4': gzip, zstd or none" -- "$C" --compress lz4
