@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <sys/klog.h>
 
 #include <pthread.h>
 #include <signal.h>
@@ -823,6 +824,44 @@ static void test_capture_run_kmsg_file(void **state)
 	free(dir);
 }
 
+/*
+ * No usable /dev/kmsg (a container without it, an old kernel): the same ring
+ * through syslog(2), stored as collector/kmsg-syslog.txt.  The test points
+ * the device at a path that does not exist; where syslog(2) is denied too
+ * (no CAP_SYSLOG and dmesg_restrict) it skips, and says so.
+ */
+static void test_capture_run_kmsg_syslog_fallback(void **state)
+{
+	char *dir;
+	struct capture_opts o;
+	struct capture c;
+	const struct entry *k;
+
+	(void)state;
+	if (klogctl(10 /* SYSLOG_ACTION_SIZE_BUFFER */, NULL, 0) < 0 ||
+	    klogctl(3 /* SYSLOG_ACTION_READ_ALL */, (char[16]){ 0 }, 16) < 0) {
+		fprintf(stderr, "SKIP: syslog(2) is denied here (%s)\n",
+			strerror(errno));
+		skip();
+	}
+	dir = fixture_copy("v1");
+	test_opts(&o, dir);
+	o.kmsg = KMSG_ALL;
+	o.kmsg_device = "/nonexistent/kmsg";
+	run_capture(&o, dir, &c);
+	assert_int_equal(c.ret, 0);
+	assert_null(find_entry(&c, "collector/kmsg.txt"));
+	k = find_entry(&c, "collector/kmsg-syslog.txt");
+	assert_non_null(k);
+	assert_string_equal(mstr(&c, "kmsg.source"), "syslog");
+	/* the ring of a booted kernel is never empty, and it is text */
+	assert_true(mint(&c, "counts.kmsg_records_read") > 0);
+	assert_true(k->len > 0);
+	capture_free(&c);
+	rm_rf(dir);
+	free(dir);
+}
+
 /* gzip, zstd and none: one tar each, manifest first, the same entries. */
 static void test_capture_run_compressions(void **state)
 {
@@ -971,6 +1010,7 @@ int main(void)
 		cmocka_unit_test(test_capture_run_cmdline),
 		cmocka_unit_test(test_capture_run_go_process),
 		cmocka_unit_test(test_capture_run_kmsg_file),
+		cmocka_unit_test(test_capture_run_kmsg_syslog_fallback),
 		cmocka_unit_test(test_capture_run_compressions),
 		cmocka_unit_test(test_capture_run_failures),
 		cmocka_unit_test(test_capture_run_removes_partial_output),
