@@ -934,6 +934,8 @@ static void test_oom_log_parse_variants_pasted(void **state)
 	(void)state;
 	check_variant_a("variant-dmesg-quoted.txt", NULL, true);
 	check_variant_a("variant-dmesg-quoted-twice.txt", NULL, true);
+	check_variant_a("variant-dmesg-quoted-nospace.txt", NULL, true);
+	check_variant_a("variant-dmesg-quoted-bar.txt", NULL, true);
 	check_variant_a("variant-dmesg-markdown-indented.txt", NULL, true);
 	check_variant_a("variant-dmesg-mail-wrapped.txt", NULL, true);
 	check_variant_a("variant-dmesg-mail-wrapped-quoted.txt", NULL, true);
