@@ -14,6 +14,7 @@
  *   phase 8  "oom-kill:constraint=...,task=...,pid=...,uid=..." (4.19+)
  *   phase 9  "Kill process N (x) score S or sacrifice child"  (before 5.1)
  *   phase 10 "Killed process N (x) ..." / "Out of memory and no killable processes"
+ *            / "OOM victim N (x) is already exiting. Skip killing the task"
  *   phase 11 "Tasks in X are going to be killed due to memory.oom.group set"
  *
  * A line whose phase is lower than the current report's starts a new
@@ -53,6 +54,7 @@ enum kind {
 	K_KILL_SELECT,
 	K_KILLED,
 	K_NO_KILLABLE,
+	K_VICTIM_EXITING,
 	K_OOM_GROUP,
 	K_REAPER,
 };
@@ -62,7 +64,7 @@ static const int kind_phase[] = {
 	[K_COUNTER] = 4, [K_STATS] = 5, [K_MEMINFO_HDR] = 6, [K_MEMINFO] = 6,
 	[K_TASKS_STATE] = 7, [K_TASKS_HDR] = 7, [K_TASK_ROW] = 7,
 	[K_OOMKILL] = 8, [K_KILL_SELECT] = 9, [K_KILLED] = 10,
-	[K_NO_KILLABLE] = 10, [K_OOM_GROUP] = 11, [K_REAPER] = 12,
+	[K_NO_KILLABLE] = 10, [K_VICTIM_EXITING] = 10, [K_OOM_GROUP] = 11, [K_REAPER] = 12,
 };
 
 /* Kinds that may repeat within their phase. */
@@ -373,6 +375,8 @@ static enum kind classify(const char *s, size_t len)
 		return K_KILL_SELECT;
 	if (mem_starts_with(s, len, "Out of memory and no killable processes"))
 		return K_NO_KILLABLE;
+	if (find(s, head, "OOM victim ") && find(s, len, " is already exiting. Skip killing"))
+		return K_VICTIM_EXITING;
 	if (mem_starts_with(s, len, "Tasks in ") &&
 	    find(s, len, " are going to be killed due to memory.oom.group set"))
 		return K_OOM_GROUP;
@@ -1374,6 +1378,10 @@ static void handle_message(struct parser *ps, const char *s, size_t len,
 	case K_NO_KILLABLE:
 		ev->no_killable = true;
 		break;
+	case K_VICTIM_EXITING:
+		ev->victim_exiting = true;
+		note_message(ev, s, (size_t)(find(s, MIN(len, (size_t)HEAD), "OOM victim ") - s));
+		break;
 	case K_OOM_GROUP: {
 		const char *x = s + strlen("Tasks in ");
 		const char *e = find(s, len, " are going to be killed due to memory.oom.group set");
@@ -1510,6 +1518,13 @@ static unsigned infer_page_size(const struct oom_event *ev)
 	return 0;
 }
 
+/*
+ * The victim is who a kill line says was killed (or, without the report,
+ * whom oom_reaper reaped).  The oom-kill: line names the task chosen, not
+ * one killed: __oom_kill_process() may find it exiting and skip the kill,
+ * or kill another thread of it, and the log may end first; then the
+ * victim stays unknown and the choice is only in oomkill_pid.
+ */
 static void resolve_victim(struct oom_event *ev)
 {
 	const struct oom_kill *k = victim_kill(ev);
@@ -1529,11 +1544,6 @@ static void resolve_victim(struct oom_event *ev)
 		v->shmem_rss_bytes = mul(k->shmem_rss_kb, 1024);
 		v->pgtables_bytes = mul(k->pgtables_kb, 1024);
 		v->oom_score_adj = k->oom_score_adj;
-	} else if (!ev->chosen_pid.set && ev->oomkill_pid.set) {
-		/* 5.1+: the oom-kill: line names the task that is killed */
-		v->pid = ev->oomkill_pid;
-		if (ev->oomkill_task)
-			v->comm = xstrdup(ev->oomkill_task);
 	} else if (ev->nkills && ev->kills[0].reason == OOM_KILL_REAPED_ONLY) {
 		v->pid = ev->kills[0].pid;
 		if (ev->kills[0].comm)
@@ -1596,7 +1606,7 @@ static void event_finish(struct oom_event *ev, unsigned page_size)
 	ev->missing = 0;
 	if (!ev->has_trigger)
 		ev->missing |= OOM_MISSING_TRIGGER;
-	if (!victim_kill(ev) && !ev->no_killable)
+	if (!victim_kill(ev) && !ev->no_killable && !ev->victim_exiting)
 		ev->missing |= OOM_MISSING_KILL;
 	if (ev->has_task_header && !ev->ntasks)
 		ev->missing |= OOM_MISSING_TASKS;
