@@ -964,6 +964,104 @@ static void test_oom_log_parse_variants_v1(void **state)
 	check_variant_b("variant-v1-rsyslog-crlf.txt");
 }
 
+/* A v1 sample and its variant parse to the same event. */
+static void check_same_as_sample(const char *sample, const char *fixture,
+				 struct oom_log *ret)
+{
+	struct oom_log base;
+
+	to_parse_sample(sample, &base);
+	to_parse_fixture(fixture, ret);
+	assert_int_equal(base.n, 1);
+	if (ret->n != 1)
+		fail_msg("'%s': %zu events, expected 1", fixture, ret->n);
+	assert_same_event(&base.v[0], &ret->v[0]);
+	assert_str(ret->v[0].oom_group_memcg, base.v[0].oom_group_memcg);
+	oom_log_free(&base);
+}
+
+/*
+ * Mail-wrapped at 72 columns: a cgroup path longer than that runs on and
+ * is broken at the blank after it, which the rejoin puts back ("...scope"
+ * + "killed as a result of limit of"), unlike a fixed-width cut.
+ */
+static void test_oom_log_parse_variants_v1_mail_wrapped(void **state)
+{
+	struct oom_log log;
+	const struct oom_event *ev;
+
+	(void)state;
+	check_same_as_sample("docker-systemd-scope-memcg-v1-kernel4.8.11-fc24-syslog.txt",
+			     "variant-v1-scope-mail-wrapped.txt", &log);
+	ev = &log.v[0];
+	assert_str(ev->task_memcg, PATH_SCOPE_48);
+	assert_str(ev->oom_memcg, PATH_SCOPE_48);
+	assert_int_equal(ev->nstats, 1);
+	assert_string_equal(ev->stats[0].cgroup, PATH_SCOPE_48);
+	assert_int_equal(to_stat(&ev->stats[0], "cache"), 0);
+	assert_int_equal(to_stat(&ev->stats[0], "rss"), 1043868 * KB);
+	assert_int_equal(to_stat(&ev->stats[0], "unevictable"), 0);
+	assert_counter(ev, "memory", 1048576, 1048576, 70428);
+	assert_kv(ev->kills[0].pid, 12906);
+	oom_log_free(&log);
+
+	check_same_as_sample("fragment-k8s-cgroupfs-guaranteed-kernel4.19ish-github-wrapped-lines-kubedirector-356.txt",
+			     "variant-v1-fragment-mail-wrapped.txt", &log);
+	ev = &log.v[0];
+	assert_str(ev->task_memcg, PATH_KUBEDIR);
+	assert_str(ev->oom_memcg, PATH_KUBEDIR);
+	assert_string_equal(ev->stats[0].cgroup, PATH_KUBEDIR);
+	assert_int_equal(ev->stats[0].n, 13);
+	assert_int_equal(to_stat(&ev->stats[0], "rss"), 448 * KB);
+	assert_int_equal(to_stat(&ev->stats[0], "active_file"), 253592 * KB);
+	assert_kv(ev->chosen_pid, 62685);
+	oom_log_free(&log);
+
+	check_same_as_sample("k8s-cgroupv2-systemd-oomgroup-dmesg-grep-partial-egachi-nodejs-MemoryQoS.txt",
+			     "variant-v1-oomgroup-mail-wrapped.txt", &log);
+	ev = &log.v[0];
+	assert_str(ev->oom_group_memcg, PATH_EGACHI_CTR);
+	assert_str(ev->oom_memcg, PATH_EGACHI_POD);
+	assert_str(ev->task_memcg, PATH_EGACHI_CTR);
+	assert_kv(ev->oomkill_pid, 22609);
+	assert_kv(ev->victim.pid, 22609);
+	oom_log_free(&log);
+}
+
+/* journalctl -o cat, then mail-wrapped: no prefix tells a tail from a line. */
+static void test_oom_log_parse_variants_v1_unprefixed_wrapped(void **state)
+{
+	struct oom_log log;
+	const struct oom_event *ev;
+
+	(void)state;
+	check_same_as_sample("docker-systemd-scope-memcg-v1-kernel4.8.11-fc24-syslog.txt",
+			     "variant-v1-scope-cat-mail-wrapped.txt", &log);
+	ev = &log.v[0];
+	assert_str(ev->task_memcg, PATH_SCOPE_48);
+	assert_str(ev->trigger_comm, "stress");
+	assert_string_equal(ev->stats[0].cgroup, PATH_SCOPE_48);
+	assert_int_equal(to_stat(&ev->stats[0], "swap"), 1048504 * KB);
+	oom_log_free(&log);
+}
+
+/*
+ * An 80-column terminal: every line cut at 80, mid-token; a task row cut
+ * between two columns leaves a tail that begins with blanks.
+ */
+static void test_oom_log_parse_variants_v1_terminal_80(void **state)
+{
+	struct oom_log log;
+
+	(void)state;
+	check_same_as_sample("cadvisor-test-docker-memcg-v1-kernel4.8.0-gentoo-20M.txt",
+			     "variant-v1-dmesg-term80.txt", &log);
+	assert_int_equal(log.v[0].ntasks, 1);      /* its row cut before "0 gunpowder-memho" */
+	assert_string_equal(log.v[0].tasks[0].name, "gunpowder-memho");
+	assert_str(log.v[0].oom_memcg, PATH_DOCKER_48);
+	oom_log_free(&log);
+}
+
 static void test_oom_log_parse_variants_v1_kmsg(void **state)
 {
 	struct oom_log base, log;
@@ -1500,6 +1598,9 @@ int main(void)
 		cmocka_unit_test(test_oom_log_parse_variants_pasted),
 		cmocka_unit_test(test_oom_log_parse_variants_v1),
 		cmocka_unit_test(test_oom_log_parse_variants_v1_kmsg),
+		cmocka_unit_test(test_oom_log_parse_variants_v1_mail_wrapped),
+		cmocka_unit_test(test_oom_log_parse_variants_v1_unprefixed_wrapped),
+		cmocka_unit_test(test_oom_log_parse_variants_v1_terminal_80),
 		cmocka_unit_test(test_oom_log_parse_two_reports_with_noise),
 		cmocka_unit_test(test_oom_log_parse_no_killable),
 		cmocka_unit_test(test_oom_log_parse_chosen_not_killed),
