@@ -98,8 +98,9 @@ struct oom_report {
 	/* from oom_event */
 	struct nint first_line, last_line;
 	char *log_time, *kind, *pod_uid, *container_id, *missing, *gfp_flags,
-	     *gfp_mask, *chosen_comm, *oom_group_memcg, *wall_source;
+	     *gfp_mask, *chosen_comm, *oom_group_memcg, *wall_source, *oomkill_task;
 	struct nint order, chosen_pid, chosen_score, no_killable, page_size;
+	struct nint oomkill_pid, victim_exiting;
 	/* from the other tables */
 	struct rep_counter *counters;
 	size_t ncounters;
@@ -161,6 +162,7 @@ static void report_free(struct oom_report *r)
 	free(r->gfp_flags);
 	free(r->gfp_mask);
 	free(r->chosen_comm);
+	free(r->oomkill_task);
 	free(r->oom_group_memcg);
 	free(r->wall_source);
 	for (i = 0; i < r->ncounters; i++)
@@ -468,7 +470,7 @@ static int read_reports(sqlite3 *db, int64_t cid, struct oom_report **ret,
 		" e.first_line, e.last_line, e.log_time, e.kind, e.pod_uid, e.container_id,"
 		" e.missing, e.gfp_flags, e.gfp_mask, e.alloc_order, e.chosen_pid,"
 		" e.chosen_comm, e.chosen_score, e.no_killable, e.oom_group_memcg,"
-		" e.page_size,"
+		" e.page_size, e.oomkill_pid, e.oomkill_task, e.victim_exiting,"
 		" CASE WHEN v.wall_time IS NULL THEN NULL"
 		"      WHEN v.wall_time IS e.log_wall_time THEN 'log' ELSE 'capture' END"
 		" FROM oom_kills v JOIN oom_event e USING (capture_id, event)"
@@ -528,6 +530,9 @@ static int read_reports(sqlite3 *db, int64_t cid, struct oom_report **ret,
 		r->no_killable = col_int(st, c++);
 		r->oom_group_memcg = col_str(st, c++);
 		r->page_size = col_int(st, c++);
+		r->oomkill_pid = col_int(st, c++);
+		r->oomkill_task = col_str(st, c++);
+		r->victim_exiting = col_int(st, c++);
 		r->wall_source = col_str(st, c++);
 	}
 	sqlite3_finalize(st);
@@ -582,9 +587,19 @@ static void text_killed(struct strbuf *sb, const struct oom_report *r)
 
 	label(sb, "killed");
 	if (!r->killed_pid.set) {
-		if (r->no_killable.set && r->no_killable.v)
+		if (r->no_killable.set && r->no_killable.v) {
 			strbuf_addstr(sb, "nobody: \"Out of memory and no killable processes\"\n");
-		else if (r->chosen_pid.set) {
+		} else if (r->victim_exiting.set && r->victim_exiting.v) {
+			strbuf_addstr(sb, "nobody: the task chosen, ");
+			esc(sb, r->oomkill_task);
+			if (r->oomkill_pid.set)
+				strbuf_addf(sb, " (pid %" PRId64 ")", r->oomkill_pid.v);
+			strbuf_addstr(sb, ", was already exiting\n");
+		} else if (r->oomkill_pid.set && !r->chosen_pid.set) {
+			strbuf_addstr(sb, "unknown: the log ends before the kill; chosen ");
+			esc(sb, r->oomkill_task);
+			strbuf_addf(sb, " (pid %" PRId64 ")\n", r->oomkill_pid.v);
+		} else if (r->chosen_pid.set) {
 			strbuf_addstr(sb, "unknown: the log ends before the kill; selected ");
 			esc(sb, r->chosen_comm);
 			strbuf_addf(sb, " (pid %" PRId64 ")", r->chosen_pid.v);

@@ -18,7 +18,7 @@
 #include "parse.h"
 
 /* Schema version stored in PRAGMA user_version. */
-#define DB_SCHEMA_VERSION 2
+#define DB_SCHEMA_VERSION 3           /* 3: oom_event.victim_exiting */
 
 /*
  * Open (and create, when `create`) a database at path (":memory:" for one in

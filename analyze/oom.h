@@ -152,9 +152,11 @@ struct oom_kill {
 };
 
 /*
- * The victim as the report tells it, resolved: from the kill line, else
- * (for what the kill line lacks) from the oom-kill: summary line, else from
- * the victim's row of the task table.  Byte values.
+ * The victim as the report tells it, resolved: the task a kill line (or
+ * an oom_reaper line) says was killed; what that line lacks from the
+ * oom-kill: summary line, else from the victim's row of the task table.
+ * Unset (pid.set == false) when no kill line names one, also when the
+ * oom-kill: line names the task chosen.  Byte values.
  */
 struct oom_victim {
 	struct kv_u64 pid, uid;
@@ -220,7 +222,8 @@ struct oom_event {
 	struct oom_task *tasks;
 	size_t ntasks, alloc_tasks;
 
-	/* the oom-kill: summary line (4.19+) */
+	/* the oom-kill: summary line (4.19+): the victim chosen, which a kill
+	 * line may or may not follow (struct oom_victim is who was killed) */
 	char *oomkill_task;
 	struct kv_u64 oomkill_pid, oomkill_uid;
 
@@ -231,6 +234,7 @@ struct oom_event {
 	struct oom_kill *kills;         /* kills[0] is the victim when reason == VICTIM */
 	size_t nkills, alloc_kills;
 	bool no_killable;               /* "Out of memory and no killable processes..." */
+	bool victim_exiting;            /* "OOM victim N (x) is already exiting. Skip killing the task" */
 	bool said_memcg, said_global;   /* a kill line began "Memory cgroup out of memory:" / "Out of memory" */
 
 	struct oom_victim victim;       /* resolved, see struct oom_victim */

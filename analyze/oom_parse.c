@@ -14,6 +14,7 @@
  *   phase 8  "oom-kill:constraint=...,task=...,pid=...,uid=..." (4.19+)
  *   phase 9  "Kill process N (x) score S or sacrifice child"  (before 5.1)
  *   phase 10 "Killed process N (x) ..." / "Out of memory and no killable processes"
+ *            / "OOM victim N (x) is already exiting. Skip killing the task"
  *   phase 11 "Tasks in X are going to be killed due to memory.oom.group set"
  *
  * A line whose phase is lower than the current report's starts a new
@@ -53,6 +54,7 @@ enum kind {
 	K_KILL_SELECT,
 	K_KILLED,
 	K_NO_KILLABLE,
+	K_VICTIM_EXITING,
 	K_OOM_GROUP,
 	K_REAPER,
 };
@@ -62,7 +64,7 @@ static const int kind_phase[] = {
 	[K_COUNTER] = 4, [K_STATS] = 5, [K_MEMINFO_HDR] = 6, [K_MEMINFO] = 6,
 	[K_TASKS_STATE] = 7, [K_TASKS_HDR] = 7, [K_TASK_ROW] = 7,
 	[K_OOMKILL] = 8, [K_KILL_SELECT] = 9, [K_KILLED] = 10,
-	[K_NO_KILLABLE] = 10, [K_OOM_GROUP] = 11, [K_REAPER] = 12,
+	[K_NO_KILLABLE] = 10, [K_VICTIM_EXITING] = 10, [K_OOM_GROUP] = 11, [K_REAPER] = 12,
 };
 
 /* Kinds that may repeat within their phase. */
@@ -373,6 +375,8 @@ static enum kind classify(const char *s, size_t len)
 		return K_KILL_SELECT;
 	if (mem_starts_with(s, len, "Out of memory and no killable processes"))
 		return K_NO_KILLABLE;
+	if (find(s, head, "OOM victim ") && find(s, len, " is already exiting. Skip killing"))
+		return K_VICTIM_EXITING;
 	if (mem_starts_with(s, len, "Tasks in ") &&
 	    find(s, len, " are going to be killed due to memory.oom.group set"))
 		return K_OOM_GROUP;
@@ -1374,6 +1378,10 @@ static void handle_message(struct parser *ps, const char *s, size_t len,
 	case K_NO_KILLABLE:
 		ev->no_killable = true;
 		break;
+	case K_VICTIM_EXITING:
+		ev->victim_exiting = true;
+		note_message(ev, s, (size_t)(find(s, MIN(len, (size_t)HEAD), "OOM victim ") - s));
+		break;
 	case K_OOM_GROUP: {
 		const char *x = s + strlen("Tasks in ");
 		const char *e = find(s, len, " are going to be killed due to memory.oom.group set");
@@ -1407,22 +1415,55 @@ static void kmsg_unescape(struct strbuf *sb, const char *s, size_t len)
 	}
 }
 
+/* Blank-separated fields of p[0..end). */
+static size_t count_fields(const char *p, const char *end)
+{
+	size_t n = 0;
+
+	while (p < end) {
+		while (p < end && is_blank(*p))
+			p++;
+		if (p >= end)
+			break;
+		n++;
+		while (p < end && !is_blank(*p))
+			p++;
+	}
+	return n;
+}
+
+/* Fields after "[ pid ]" of a task-table row. */
+static size_t row_fields(const char *s, size_t len)
+{
+	const char *p = memchr(s, ']', len);
+
+	return p ? count_fields(p + 1, s + len) : 0;
+}
+
 /*
  * A line a mail client or a narrow paste split off the one before: no
  * prefix of its own in a log whose lines have one, and not indented (a
- * continuation line of a multi-line record is).  It is refused only when
- * both halves are OOM lines on their own.
+ * continuation line of a multi-line record is) -- unless the line before
+ * is a task-table row short of its columns (ncols, the table's): a
+ * terminal cut between two columns leaves the tail's blanks in front.
+ * It is refused when both halves are OOM lines on their own.
  */
 static bool is_wrapped_tail(const struct oom_prefix *pf, const char *prev,
-			    size_t prev_len)
+			    size_t prev_len, size_t ncols)
 {
 	const char *s = pf->msg;
 	size_t i, len = pf->msg_len;
 	enum kind a, b;
 	char c;
 
-	if (pf->prefixed || pf->indented || pf->not_kernel || !len)
+	if (pf->prefixed || pf->not_kernel || !len)
 		return false;
+	if (pf->indented) {
+		return ncols && classify(prev, prev_len) == K_TASK_ROW &&
+		       row_fields(prev, prev_len) < ncols &&
+		       row_fields(prev, prev_len) + count_fields(s, s + len) >= ncols &&
+		       is_digit(s[0]);
+	}
 	c = s[0];
 	if (!(is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
 	      c == '/' || c == '_' || c == '-' || c == '.' || c == ',' || c == ':' ||
@@ -1435,6 +1476,178 @@ static bool is_wrapped_tail(const struct oom_prefix *pf, const char *prev,
 	a = classify(prev, prev_len);
 	b = classify(s, len);
 	return a == K_OTHER || a == K_NOISE || b == K_OTHER || b == K_NOISE;
+}
+
+/*
+ * Whether the wrap after raw line prev[0..len) removed a blank, so the
+ * rejoin must put one back.  A mail client (format=flowed off) breaks a
+ * line at its last blank before the width (72 to 78 columns, RFC 5322
+ * asks for 78) and drops it; a token longer than that runs on to the
+ * blank after it, so such a line has no blank past column 78.  A
+ * terminal or a fixed-width paste cuts at exactly N columns, mid-token,
+ * dropping nothing: a long line with a blank past column 78, or one as
+ * long as the other cut lines of the log (fixed_width, 0 when unknown).
+ * format=flowed keeps the blank at the end of the line.
+ */
+static bool wrap_dropped_blank(const char *prev, size_t len, size_t fixed_width)
+{
+	size_t i;
+
+	if (!len || is_blank(prev[len - 1]) || len < 80)
+		return true;
+	if (fixed_width && len + 1 >= fixed_width && len <= fixed_width + 1)
+		return false;
+	for (i = 78; i < len; i++)
+		if (is_blank(prev[i]))
+			return false;
+	return true;
+}
+
+/* A line that may be a wrapped head: long, and followed by a candidate tail. */
+static bool no_blank_past_78(const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 78; i < len; i++)
+		if (is_blank(s[i]))
+			return false;
+	return true;
+}
+
+/*
+ * The width of a terminal or fixed-width paste that cut the log's long
+ * lines: a length (>= 80) shared by at least two lines that have no blank
+ * past column 78 and are followed by a line that may be their tail (no
+ * prefix, not indented, no OOM line of its own).  Lines a mail client let run long have lengths
+ * of their own.  0 when there is none.
+ */
+static size_t fixed_wrap_width(const char *buf, size_t len)
+{
+	size_t pos = 0, best = 0, best_n = 0, prev_len = 0, i;
+	size_t lens[64], counts[64], n = 0;
+	const char *line, *prev = NULL;
+	size_t line_len;
+
+	while (next_line(buf, len, &pos, &line, &line_len)) {
+		struct oom_prefix pf;
+
+		if (line_len && line[line_len - 1] == '\r')
+			line_len--;
+		if (prev && prev_len >= 80 && no_blank_past_78(prev, prev_len)) {
+			oom_line_prefix(line, line_len, &pf);
+			if (!pf.prefixed && !pf.indented && pf.msg_len &&
+			    classify(pf.msg, pf.msg_len) == K_OTHER) {
+				for (i = 0; i < n && lens[i] != prev_len; i++)
+					;
+				if (i == n && n < ARRAY_SIZE(lens)) {
+					lens[n] = prev_len;
+					counts[n++] = 0;
+				}
+				if (i < n)
+					counts[i]++;
+			}
+		}
+		prev = line;
+		prev_len = line_len;
+	}
+	for (i = 0; i < n; i++)
+		if (counts[i] >= 2 && counts[i] > best_n) {
+			best = lens[i];
+			best_n = counts[i];
+		}
+	return best;
+}
+
+/*
+ * Without prefixes (a plain paste, journalctl -o cat, dmesg --notime)
+ * every line looks like a tail; take one only when it is not a line of
+ * its own and the join makes an OOM line: the line before is no OOM line
+ * yet (its end was cut off: "Task in /a killed as a result of limit of")
+ * or one whose end is missing (an oom-kill: line before its ",uid=", a
+ * single-line stats block continued by "key:NKB" fields, a kill line
+ * continued by its "key:NkB" fields).
+ */
+/* s begins with "key:123" (the key `key` when non-NULL). */
+static bool is_field(const char *s, size_t len, const char *key)
+{
+	const char *p = s, *end = s + len;
+
+	if (key) {
+		if (!mem_starts_with(s, len, key))
+			return false;
+		p += strlen(key);
+	} else {
+		while (p < end && (is_key_char(*p) || *p == '-'))
+			p++;
+		if (p == s)
+			return false;
+	}
+	return end - p >= 2 && *p == ':' && is_digit(p[1]);
+}
+
+static bool is_unprefixed_tail(struct strbuf *tmp, const char *prev,
+			       size_t prev_len, const struct oom_prefix *pf,
+			       size_t ncols)
+{
+	const char *s = pf->msg;
+	size_t len = pf->msg_len, klen;
+	enum kind a = classify(prev, prev_len), b = classify(s, len), j;
+	uint64_t v;
+
+	if (b != K_OTHER || stat_kv_line(s, len, &klen, &v))
+		return false;
+	strbuf_reset(tmp);
+	strbuf_add(tmp, prev, prev_len);
+	strbuf_addch(tmp, ' ');
+	strbuf_add(tmp, s, len);
+	j = classify(tmp->buf, tmp->len);
+	/* the start of a line that says what it is only at its end */
+	if (a == K_OTHER && j == K_OTHER &&
+	    (mem_starts_with(tmp->buf, tmp->len, "Task in ") ||
+	     mem_starts_with(tmp->buf, tmp->len, "Tasks in ") ||
+	     mem_starts_with(tmp->buf, tmp->len, "Memory cgroup stats for ") ||
+	     find(tmp->buf, MIN(tmp->len, (size_t)HEAD), " cpuset=")))
+		return true;
+	if (j == K_OTHER || j == K_NOISE || j == K_BREAK)
+		return false;
+	if (a == K_OTHER)
+		return true;
+	if (a != j)
+		return false;
+	switch (a) {
+	case K_OOMKILL: {
+		const char *pid = rfind(prev, prev_len, ",pid=");
+
+		return !pid || !find(pid, (size_t)(prev + prev_len - pid), ",uid=");
+	}
+	case K_TRIGGER:         /* "..., order=0," + "oom_score_adj=0" */
+		return prev[prev_len - 1] == ',';
+	case K_CPU:             /* "... Tainted: P OE" + "4.8.11-200.fc24.x86_64 #1" */
+		return is_digit(s[0]) && memchr(s, '.', len) &&
+		       !find(prev, prev_len, " #");
+	case K_STATS:
+		/* "rss:448KB ..." (v2's block lines are "key 123") */
+		return is_field(s, len, NULL);
+	case K_TASKS_HDR:       /* "... swapents" + "oom_score_adj name" */
+		return !find(prev, prev_len, " name") && s[0] >= 'a' && s[0] <= 'z';
+	case K_TASK_ROW:        /* "... 23" + "0 stress": short of the header's columns */
+		return ncols && row_fields(prev, prev_len) < ncols &&
+		       row_fields(prev, prev_len) + count_fields(s, s + len) >= ncols;
+	case K_KILLED: {
+		static const char *const keys[] = {
+			"total-vm", "anon-rss", "file-rss", "shmem-rss", "UID",
+			"pgtables", "oom_score_adj",
+		};
+		size_t i;
+
+		for (i = 0; i < ARRAY_SIZE(keys); i++)
+			if (is_field(s, len, keys[i]))
+				return true;
+		return false;
+	}
+	default:
+		return false;
+	}
 }
 
 /*
@@ -1510,6 +1723,13 @@ static unsigned infer_page_size(const struct oom_event *ev)
 	return 0;
 }
 
+/*
+ * The victim is who a kill line says was killed (or, without the report,
+ * whom oom_reaper reaped).  The oom-kill: line names the task chosen, not
+ * one killed: __oom_kill_process() may find it exiting and skip the kill,
+ * or kill another thread of it, and the log may end first; then the
+ * victim stays unknown and the choice is only in oomkill_pid.
+ */
 static void resolve_victim(struct oom_event *ev)
 {
 	const struct oom_kill *k = victim_kill(ev);
@@ -1529,11 +1749,6 @@ static void resolve_victim(struct oom_event *ev)
 		v->shmem_rss_bytes = mul(k->shmem_rss_kb, 1024);
 		v->pgtables_bytes = mul(k->pgtables_kb, 1024);
 		v->oom_score_adj = k->oom_score_adj;
-	} else if (!ev->chosen_pid.set && ev->oomkill_pid.set) {
-		/* 5.1+: the oom-kill: line names the task that is killed */
-		v->pid = ev->oomkill_pid;
-		if (ev->oomkill_task)
-			v->comm = xstrdup(ev->oomkill_task);
 	} else if (ev->nkills && ev->kills[0].reason == OOM_KILL_REAPED_ONLY) {
 		v->pid = ev->kills[0].pid;
 		if (ev->kills[0].comm)
@@ -1596,7 +1811,7 @@ static void event_finish(struct oom_event *ev, unsigned page_size)
 	ev->missing = 0;
 	if (!ev->has_trigger)
 		ev->missing |= OOM_MISSING_TRIGGER;
-	if (!victim_kill(ev) && !ev->no_killable)
+	if (!victim_kill(ev) && !ev->no_killable && !ev->victim_exiting)
 		ev->missing |= OOM_MISSING_KILL;
 	if (ev->has_task_header && !ev->ntasks)
 		ev->missing |= OOM_MISSING_TASKS;
@@ -1657,6 +1872,7 @@ int oom_log_parse(const char *buf, size_t len, unsigned page_size,
 	const char *line;
 	size_t line_len;
 	int mode = M_NONE;
+	size_t fixed_width;
 
 	memset(ret, 0, sizeof(*ret));
 	if (page_size && (page_size < 512 || page_size > (1u << 20) ||
@@ -1666,6 +1882,7 @@ int oom_log_parse(const char *buf, size_t len, unsigned page_size,
 	ps.log = ret;
 	ps.page_size = page_size;
 	strbuf_init(&ps.scratch, 0);
+	fixed_width = fixed_wrap_width(buf, len);
 
 	while (next_line(buf, len, &pos, &line, &line_len)) {
 		struct oom_prefix pf;
@@ -1694,13 +1911,8 @@ int oom_log_parse(const char *buf, size_t len, unsigned page_size,
 			}
 			continue;
 		}
-		if (pf.prefixed && line_len >= 20) {
-			/*
-			 * Rejoin the tails a wrap cut off.  A terminal (or a
-			 * fixed-width paste, >= 80 columns) cuts mid-token; a
-			 * mail client wraps at a space and drops it (or keeps
-			 * it at the end of the line: format=flowed).
-			 */
+		if ((line_len >= 20 || !pf.prefixed) && !pf.not_kernel) {
+			/* Rejoin the tails a wrap cut off (wrap_dropped_blank()). */
 			size_t save = pos, last = ps.lineno, prev_len = line_len;
 			const char *nline, *prev = line;
 			size_t nlen;
@@ -1708,17 +1920,22 @@ int oom_log_parse(const char *buf, size_t len, unsigned page_size,
 
 			while (next_line(buf, len, &pos, &nline, &nlen)) {
 				struct oom_prefix npf;
+				const char *h = joined ? join.buf : pf.msg;
+				size_t hlen = joined ? join.len : pf.msg_len;
 
 				oom_line_prefix(nline, nlen, &npf);
-				if (!is_wrapped_tail(&npf, joined ? join.buf : pf.msg,
-						     joined ? join.len : pf.msg_len))
+				if (!is_wrapped_tail(&npf, h, hlen, ps.ncols))
+					break;
+				if (!pf.prefixed && !npf.indented &&
+				    !is_unprefixed_tail(&ps.scratch, h, hlen, &npf, ps.ncols))
 					break;
 				if (!joined) {
 					strbuf_reset(&join);
 					strbuf_add(&join, pf.msg, pf.msg_len);
 					joined = true;
 				}
-				if (prev_len < 80 || is_blank(prev[prev_len - 1]))
+				if (npf.indented ||
+				    wrap_dropped_blank(prev, prev_len, fixed_width))
 					strbuf_addch(&join, ' ');
 				strbuf_add(&join, npf.msg, npf.msg_len);
 				prev = nline;

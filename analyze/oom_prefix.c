@@ -628,16 +628,31 @@ static bool strip_rfc5424(const char **pp, const char *end,
 	return true;
 }
 
-/* "> " mail quoting (any depth) and blanks. */
+/*
+ * A quote mark: mail's '>' (with or without a blank after it: ">line",
+ * ">>line"; no kernel message begins with '>') or "| " (some mail and
+ * forum quoting; a '|' not followed by a blank is text).
+ */
+static size_t quote_mark_len(const char *p, const char *end)
+{
+	if (p < end && *p == '>')
+		return 1;
+	if (p < end && *p == '|' && (p + 1 >= end || is_blank(p[1])))
+		return 1;
+	return 0;
+}
+
+/* Mail and forum quoting (any depth) and blanks. */
 static const char *skip_quoting(const char *p, const char *end)
 {
+	size_t n;
+
 	for (;;) {
 		p = skip_blanks(p, end);
-		if (p < end && *p == '>' && (p + 1 >= end || p[1] == ' ' ||
-					     p[1] == '>' || p[1] == '\t'))
-			p++;
-		else
+		n = quote_mark_len(p, end);
+		if (!n)
 			return p;
+		p += n;
 	}
 }
 
@@ -652,9 +667,9 @@ void oom_line_prefix(const char *line, size_t len, struct oom_prefix *ret)
 		end--;
 	/* Quoting is not indentation: "> " + 30 blanks is a continuation. */
 	q = p;
-	while (q < end && *q == '>') {
+	while (quote_mark_len(q, end)) {
 		q++;
-		if (q < end && *q == ' ')
+		if (q < end && is_blank(*q))
 			q++;
 	}
 	ret->indented = q < end && is_blank(*q);

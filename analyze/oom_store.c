@@ -148,6 +148,7 @@ static int store_event(sqlite3 *db, struct stmts *s, int64_t capture_id,
 	db_bind_kv(st, i++, v->shmem_rss_bytes);
 	db_bind_kv(st, i++, v->pgtables_bytes);
 	bind_i64(st, i++, v->oom_score_adj);
+	bind_bool(st, i++, ev->victim_exiting);
 	sqlite3_bind_int64(st, i++, ev->page_size);
 	db_bind_text(st, i++, page_size_source(ev->page_size_source));
 	bind_bool(st, i++, ev->complete);
@@ -334,10 +335,10 @@ int oom_store(sqlite3 *db, int64_t capture_id, const struct oom_log *log,
 		" chosen_score, no_killable, killed_pid, killed_comm, killed_uid,"
 		" killed_total_vm_bytes, killed_anon_rss_bytes,"
 		" killed_file_rss_bytes, killed_shmem_rss_bytes,"
-		" killed_pgtables_bytes, killed_oom_score_adj, page_size,"
+		" killed_pgtables_bytes, killed_oom_score_adj, victim_exiting, page_size,"
 		" page_size_source, complete, missing)"
 		" VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
-		"?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+		"?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
 	s.counter = db_prepare(db,
 		"INSERT OR IGNORE INTO oom_memcg_counter (capture_id, event, counter,"
 		" usage_bytes, limit_bytes, unlimited, failcnt)"

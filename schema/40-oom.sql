@@ -35,16 +35,17 @@ CREATE TABLE oom_event (
     oom_group_memcg TEXT,     -- "Tasks in X are going to be killed due to memory.oom.group set"
     pod_uid         TEXT,     -- Kubernetes pod uid from task_memcg (else oom_memcg), with dashes
     container_id    TEXT,     -- container id from task_memcg (else oom_memcg)
-    oomkill_task    TEXT,     -- task= of the oom-kill line (4.19+)
-    oomkill_pid     INTEGER,  -- pid= of the oom-kill line
+    oomkill_task    TEXT,     -- task= of the oom-kill line (4.19+): the victim chosen,
+    oomkill_pid     INTEGER,  --   pid= of it; a kill line may not follow (victim_exiting, a cut log)
     oomkill_uid     INTEGER,  -- uid= of the oom-kill line
     chosen_pid      INTEGER,  -- "Kill process N (x) score S or sacrifice child" (before 5.1): selected,
     chosen_comm     TEXT,     --   its child may be killed instead
     chosen_score    INTEGER,  -- S, the oom badness score (0..1000 on 3.x+)
     no_killable     INTEGER,  -- 1: "Out of memory and no killable processes..."
-    -- The victim, resolved: from the kill line, where it is silent from the
-    -- oom-kill line and the victim's task-table row.  When there is no kill
-    -- line, the oom-kill line's task (5.1+: the task that is killed).
+    -- The victim, resolved: the task the kill line says was killed; where
+    -- that line is silent, from the oom-kill line and the victim's
+    -- task-table row.  NULL when no kill line names one (nothing killed, or
+    -- the log ends first), also when an oom-kill line names the task chosen.
     killed_pid      INTEGER,
     killed_comm     TEXT,
     killed_uid      INTEGER,
@@ -54,6 +55,7 @@ CREATE TABLE oom_event (
     killed_shmem_rss_bytes INTEGER,  -- shmem-rss:
     killed_pgtables_bytes INTEGER,   -- pgtables: (or the row's pgtables_bytes, (nr_ptes + nr_pmds) pages)
     killed_oom_score_adj INTEGER,
+    victim_exiting  INTEGER,  -- 1: "OOM victim N (x) is already exiting. Skip killing the task": nobody killed
     page_size       INTEGER,  -- bytes per page used for this report's page counts
     page_size_source TEXT,    -- 'given' (capture, --page-size), 'inferred' (victim's kill line / task row), 'default' (4096)
     complete        INTEGER NOT NULL,  -- 1: from the trigger line to the kill line, task table with the victim
@@ -166,7 +168,8 @@ CREATE TABLE oom_kill (
 --   constraint            CONSTRAINT_MEMCG, CONSTRAINT_NONE, ... (4.19+)
 --   oom_memcg             the cgroup whose limit was hit, as printed; NULL on a global OOM
 --   task_memcg            the victim's cgroup, as printed
---   killed_pid, killed_comm, uid   the victim; NULL killed_pid: no kill in the report
+--   killed_pid, killed_comm, uid   the victim, from the kill line; NULL killed_pid: no
+--                         kill in the report (oom_event.oomkill_pid may name the task chosen)
 --   total_vm_bytes, anon_rss_bytes, file_rss_bytes, shmem_rss_bytes, pgtables_bytes  the
 --                         victim's memory when killed (bytes)
 --   oom_score_adj         the victim's

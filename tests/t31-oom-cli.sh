@@ -100,6 +100,23 @@ import json, sys
 assert e["killed_pid"] is None and e["killed_comm"] is None and e["complete"] is False, e
 assert e["memcg_usage_bytes"] == 524288 * 1024, e' "$work/out" && ok "--json: an event without a kill" ||
 	fail "--json fragment"
+# The oom-kill: line names the task chosen, not one killed (mm/oom_kill.c:
+# __oom_kill_process() skips a victim already exiting).
+printf '%s\n' "[ 10.1] a.out invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0" \
+	"[ 10.2] oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,mems_allowed=0,global_oom,task_memcg=/,task=a.out,pid=77,uid=0" \
+	> "$work/chosen.txt"
+expect 0 "$M" oom "$work/chosen.txt" &&
+	grep -q '^  killed    unknown: the log ends before the kill; chosen a.out (pid 77)$' "$work/out" &&
+	expect 0 "$M" oom --json "$work/chosen.txt" &&
+	python3 -c '
+import json, sys
+[e] = json.load(open(sys.argv[1]))
+assert e["killed_pid"] is None and e["killed_comm"] is None and e["complete"] is False, e' "$work/out" &&
+	echo "[ 10.3] Out of memory: OOM victim 77 (a.out) is already exiting. Skip killing the task" >> "$work/chosen.txt" &&
+	expect 0 "$M" oom "$work/chosen.txt" &&
+	grep -q '^  killed    nobody: the task chosen, a.out (pid 77), was already exiting$' "$work/out" &&
+	! grep -q INCOMPLETE "$work/out" &&
+	ok "a chosen victim is not a killed one" || fail "chosen victim"
 # deterministic
 expect 0 "$M" oom --json "$F/variant-two-reports-with-noise.txt" && cp "$work/out" "$work/j1" &&
 	expect 0 "$M" oom --json "$F/variant-two-reports-with-noise.txt" && cmp -s "$work/j1" "$work/out" &&

@@ -941,6 +941,8 @@ static void test_oom_log_parse_variants_pasted(void **state)
 	(void)state;
 	check_variant_a("variant-dmesg-quoted.txt", NULL, true);
 	check_variant_a("variant-dmesg-quoted-twice.txt", NULL, true);
+	check_variant_a("variant-dmesg-quoted-nospace.txt", NULL, true);
+	check_variant_a("variant-dmesg-quoted-bar.txt", NULL, true);
 	check_variant_a("variant-dmesg-markdown-indented.txt", NULL, true);
 	check_variant_a("variant-dmesg-mail-wrapped.txt", NULL, true);
 	check_variant_a("variant-dmesg-mail-wrapped-quoted.txt", NULL, true);
@@ -967,6 +969,104 @@ static void test_oom_log_parse_variants_v1(void **state)
 	(void)state;
 	check_variant_b("variant-v1-dmesg.txt");
 	check_variant_b("variant-v1-rsyslog-crlf.txt");
+}
+
+/* A v1 sample and its variant parse to the same event. */
+static void check_same_as_sample(const char *sample, const char *fixture,
+				 struct oom_log *ret)
+{
+	struct oom_log base;
+
+	to_parse_sample(sample, &base);
+	to_parse_fixture(fixture, ret);
+	assert_int_equal(base.n, 1);
+	if (ret->n != 1)
+		fail_msg("'%s': %zu events, expected 1", fixture, ret->n);
+	assert_same_event(&base.v[0], &ret->v[0]);
+	assert_str(ret->v[0].oom_group_memcg, base.v[0].oom_group_memcg);
+	oom_log_free(&base);
+}
+
+/*
+ * Mail-wrapped at 72 columns: a cgroup path longer than that runs on and
+ * is broken at the blank after it, which the rejoin puts back ("...scope"
+ * + "killed as a result of limit of"), unlike a fixed-width cut.
+ */
+static void test_oom_log_parse_variants_v1_mail_wrapped(void **state)
+{
+	struct oom_log log;
+	const struct oom_event *ev;
+
+	(void)state;
+	check_same_as_sample("docker-systemd-scope-memcg-v1-kernel4.8.11-fc24-syslog.txt",
+			     "variant-v1-scope-mail-wrapped.txt", &log);
+	ev = &log.v[0];
+	assert_str(ev->task_memcg, PATH_SCOPE_48);
+	assert_str(ev->oom_memcg, PATH_SCOPE_48);
+	assert_int_equal(ev->nstats, 1);
+	assert_string_equal(ev->stats[0].cgroup, PATH_SCOPE_48);
+	assert_int_equal(to_stat(&ev->stats[0], "cache"), 0);
+	assert_int_equal(to_stat(&ev->stats[0], "rss"), 1043868 * KB);
+	assert_int_equal(to_stat(&ev->stats[0], "unevictable"), 0);
+	assert_counter(ev, "memory", 1048576, 1048576, 70428);
+	assert_kv(ev->kills[0].pid, 12906);
+	oom_log_free(&log);
+
+	check_same_as_sample("fragment-k8s-cgroupfs-guaranteed-kernel4.19ish-github-wrapped-lines-kubedirector-356.txt",
+			     "variant-v1-fragment-mail-wrapped.txt", &log);
+	ev = &log.v[0];
+	assert_str(ev->task_memcg, PATH_KUBEDIR);
+	assert_str(ev->oom_memcg, PATH_KUBEDIR);
+	assert_string_equal(ev->stats[0].cgroup, PATH_KUBEDIR);
+	assert_int_equal(ev->stats[0].n, 13);
+	assert_int_equal(to_stat(&ev->stats[0], "rss"), 448 * KB);
+	assert_int_equal(to_stat(&ev->stats[0], "active_file"), 253592 * KB);
+	assert_kv(ev->chosen_pid, 62685);
+	oom_log_free(&log);
+
+	check_same_as_sample("k8s-cgroupv2-systemd-oomgroup-dmesg-grep-partial-egachi-nodejs-MemoryQoS.txt",
+			     "variant-v1-oomgroup-mail-wrapped.txt", &log);
+	ev = &log.v[0];
+	assert_str(ev->oom_group_memcg, PATH_EGACHI_CTR);
+	assert_str(ev->oom_memcg, PATH_EGACHI_POD);
+	assert_str(ev->task_memcg, PATH_EGACHI_CTR);
+	assert_kv(ev->oomkill_pid, 22609);
+	assert_kv(ev->victim.pid, 22609);
+	oom_log_free(&log);
+}
+
+/* journalctl -o cat, then mail-wrapped: no prefix tells a tail from a line. */
+static void test_oom_log_parse_variants_v1_unprefixed_wrapped(void **state)
+{
+	struct oom_log log;
+	const struct oom_event *ev;
+
+	(void)state;
+	check_same_as_sample("docker-systemd-scope-memcg-v1-kernel4.8.11-fc24-syslog.txt",
+			     "variant-v1-scope-cat-mail-wrapped.txt", &log);
+	ev = &log.v[0];
+	assert_str(ev->task_memcg, PATH_SCOPE_48);
+	assert_str(ev->trigger_comm, "stress");
+	assert_string_equal(ev->stats[0].cgroup, PATH_SCOPE_48);
+	assert_int_equal(to_stat(&ev->stats[0], "swap"), 1048504 * KB);
+	oom_log_free(&log);
+}
+
+/*
+ * An 80-column terminal: every line cut at 80, mid-token; a task row cut
+ * between two columns leaves a tail that begins with blanks.
+ */
+static void test_oom_log_parse_variants_v1_terminal_80(void **state)
+{
+	struct oom_log log;
+
+	(void)state;
+	check_same_as_sample("cadvisor-test-docker-memcg-v1-kernel4.8.0-gentoo-20M.txt",
+			     "variant-v1-dmesg-term80.txt", &log);
+	assert_int_equal(log.v[0].ntasks, 1);      /* its row cut before "0 gunpowder-memho" */
+	assert_string_equal(log.v[0].tasks[0].name, "gunpowder-memho");
+	assert_str(log.v[0].oom_memcg, PATH_DOCKER_48);
+	oom_log_free(&log);
 }
 
 static void test_oom_log_parse_variants_v1_kmsg(void **state)
@@ -1012,7 +1112,14 @@ static void parse_str(const char *s, struct oom_log *log)
 	to_parse_buf(s, strlen(s), 0, log);
 }
 
-static void test_oom_log_parse_empty_constraint_no_killable(void **state)
+/*
+ * "Out of memory and no killable processes...": out_of_memory() found no
+ * victim and called dump_header(oc, NULL), which prints no oom-kill:
+ * summary line (that needs a victim: dump_oom_summary(oc, p) only
+ * "if (p)" on 4.19-5.x, dump_oom_victim() only from oom_kill_process() on
+ * 6.x).  Nothing is killed.
+ */
+static void test_oom_log_parse_no_killable(void **state)
 {
 	struct oom_log log;
 	const struct oom_event *ev;
@@ -1024,26 +1131,93 @@ static void test_oom_log_parse_empty_constraint_no_killable(void **state)
 		  "[  10.000004] Mem-Info:\n"
 		  "[  10.000005] active_anon:1 inactive_anon:2 isolated_anon:0\n"
 		  "[  10.000006]  active_file:3 inactive_file:4 isolated_file:0\n"
-		  "[  10.000007] oom-kill:constraint=,nodemask=0-1,cpuset=/,mems_allowed=0-1,global_oom,task_memcg=/user.slice,task=a.out,pid=77,uid=1000\n"
-		  "[  10.000008] Out of memory and no killable processes...\n", &log);
+		  "[  10.000007] [ pid ]   uid  tgid total_vm      rss nr_ptes swapents oom_score_adj name\n"
+		  "[  10.000008] [   77]  1000    77     5000     4000      20        0         -1000 a.out\n"
+		  "[  10.000009] Out of memory and no killable processes...\n", &log);
 	assert_int_equal(log.n, 1);
 	ev = &log.v[0];
 	assert_true(ev->complete);               /* the report ended as the kernel ends it */
 	assert_true(ev->no_killable);
 	assert_int_equal(ev->nkills, 0);
-	assert_str(ev->constraint, NULL);        /* printed empty */
-	assert_true(ev->global_oom);
 	assert_str(ev->nodemask, "0-1");         /* from the trigger line (4.x) */
 	assert_kv(ev->order, 3);
 	assert_i64(ev->trigger_oom_score_adj, -17);
 	assert_str(ev->kernel_release, "4.14.1");
-	assert_str(ev->task_memcg, "/user.slice");
-	assert_str(oom_event_kind(ev), "global");
+	assert_str(oom_event_kind(ev), "global"); /* Mem-Info, no memcg lines */
 	assert_meminfo(ev, "inactive_file", 4, OOM_UNIT_PAGES);
-	/* the oom-kill line names the victim (5.1+ semantics, no selection line) */
+	/* nobody was killed: no victim, though the trigger is in the table */
+	assert_unset(ev->oomkill_pid);
+	assert_unset(ev->victim.pid);
+	assert_str(ev->victim.comm, NULL);
+	oom_log_free(&log);
+}
+
+/*
+ * The oom-kill: line names the victim oom_kill_process() chose; the kill
+ * may still not come: __oom_kill_process() prints "OOM victim N (x) is
+ * already exiting. Skip killing the task" when the victim lost its mm
+ * (5.x+), or the log ends first.  The chosen pid is kept (oomkill_pid),
+ * the killed pid is unknown.  Also: constraint= printed empty.
+ */
+static void test_oom_log_parse_chosen_not_killed(void **state)
+{
+	static const char head[] =
+		"[  10.000001] a.out invoked oom-killer: gfp_mask=0x6200ca(GFP_HIGHUSER_MOVABLE), nodemask=0-1, order=3, oom_score_adj=-17\n"
+		"[  10.000003] CPU: 3 PID: 77 Comm: a.out Tainted: G        W  O      5.4.1 #2\n"
+		"[  10.000004] Mem-Info:\n"
+		"[  10.000005] active_anon:1 inactive_anon:2 isolated_anon:0\n"
+		"[  10.000006] Tasks state (memory values in pages):\n"
+		"[  10.000007] [  pid  ]   uid  tgid total_vm      rss pgtables_bytes swapents oom_score_adj name\n"
+		"[  10.000008] [     77]  1000    77     5000     4000    81920        0             0 a.out\n"
+		"[  10.000009] oom-kill:constraint=,nodemask=0-1,cpuset=/,mems_allowed=0-1,global_oom,task_memcg=/user.slice,task=a.out,pid=77,uid=1000\n";
+	struct oom_log log;
+	const struct oom_event *ev;
+	char buf[4096];
+
+	(void)state;
+	/* cut after the oom-kill: line */
+	parse_str(head, &log);
+	assert_int_equal(log.n, 1);
+	ev = &log.v[0];
+	assert_false(ev->complete);
+	assert_int_equal(ev->missing, OOM_MISSING_KILL);
+	assert_str(ev->constraint, NULL);        /* printed empty */
+	assert_true(ev->global_oom);
+	assert_str(ev->task_memcg, "/user.slice");
+	assert_kv(ev->oomkill_pid, 77);          /* chosen */
+	assert_str(ev->oomkill_task, "a.out");
+	assert_kv(ev->oomkill_uid, 1000);
+	assert_false(ev->victim_exiting);
+	assert_unset(ev->victim.pid);            /* not known to be killed */
+	assert_str(ev->victim.comm, NULL);
+	assert_unset(ev->victim.anon_rss_bytes);
+	oom_log_free(&log);
+
+	/* the victim was exiting: a whole report, nobody killed */
+	snprintf(buf, sizeof(buf), "%s%s", head,
+		 "[  10.000010] Out of memory: OOM victim 77 (a.out) is already exiting. Skip killing the task\n");
+	parse_str(buf, &log);
+	assert_int_equal(log.n, 1);
+	ev = &log.v[0];
+	assert_true(ev->complete);
+	assert_int_equal(ev->missing, 0);
+	assert_true(ev->victim_exiting);
+	assert_kv(ev->oomkill_pid, 77);
+	assert_int_equal(ev->nkills, 0);
+	assert_unset(ev->victim.pid);
+	assert_int_equal(ev->last_line, 9);
+	oom_log_free(&log);
+
+	/* the kill line: the victim, with what the kill line lacks */
+	snprintf(buf, sizeof(buf), "%s%s", head,
+		 "[  10.000010] Out of memory: Killed process 77 (a.out) total-vm:20000kB, anon-rss:16000kB, file-rss:0kB, shmem-rss:0kB\n");
+	parse_str(buf, &log);
+	ev = &log.v[0];
+	assert_true(ev->complete);
+	assert_false(ev->victim_exiting);
 	assert_kv(ev->victim.pid, 77);
-	assert_str(ev->victim.comm, "a.out");
-	assert_kv(ev->victim.uid, 1000);
+	assert_kv(ev->victim.uid, 1000);         /* from the oom-kill: line */
+	assert_kv(ev->victim.pgtables_bytes, 81920);  /* from the task row */
 	oom_log_free(&log);
 }
 
@@ -1431,8 +1605,12 @@ int main(void)
 		cmocka_unit_test(test_oom_log_parse_variants_pasted),
 		cmocka_unit_test(test_oom_log_parse_variants_v1),
 		cmocka_unit_test(test_oom_log_parse_variants_v1_kmsg),
+		cmocka_unit_test(test_oom_log_parse_variants_v1_mail_wrapped),
+		cmocka_unit_test(test_oom_log_parse_variants_v1_unprefixed_wrapped),
+		cmocka_unit_test(test_oom_log_parse_variants_v1_terminal_80),
 		cmocka_unit_test(test_oom_log_parse_two_reports_with_noise),
-		cmocka_unit_test(test_oom_log_parse_empty_constraint_no_killable),
+		cmocka_unit_test(test_oom_log_parse_no_killable),
+		cmocka_unit_test(test_oom_log_parse_chosen_not_killed),
 		cmocka_unit_test(test_oom_log_parse_sacrifice_child),
 		cmocka_unit_test(test_oom_log_parse_back_to_back_cut_reports),
 		cmocka_unit_test(test_oom_log_parse_not_oom_reports),

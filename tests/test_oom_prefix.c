@@ -215,6 +215,17 @@ static void test_oom_line_prefix_pasted(void **state)
 		{ "> [ 1.0] x", "x", 1.0, NULL, true },
 		{ "> > [ 1.0] x", "x", 1.0, NULL, true },
 		{ ">> [ 1.0] x", "x", 1.0, NULL, true },
+		/* quoting without its blank (many mail clients), "| " quoting */
+		{ ">[ 1.0] x", "x", 1.0, NULL, true },
+		{ ">>[ 1.0] x", "x", 1.0, NULL, true },
+		{ ">Task in /a killed", "Task in /a killed", -1, NULL },
+		{ "| [ 1.0] x", "x", 1.0, NULL, true },
+		{ "| > [ 1.0] x", "x", 1.0, NULL, true },
+		{ "|\t[ 1.0] x", "x", 1.0, NULL, true },
+		{ ">>                                  file 49152", "file 49152", -1, NULL, false, false, false, true },
+		{ "|                                   file 49152", "file 49152", -1, NULL, false, false, false, true },
+		/* "|" not followed by a blank is text */
+		{ "|x", "|x", -1, NULL },
 		{ "    kern  :info  : [Thu Aug 17 17:29:27 2023] x", "x", -1, "Thu Aug 17 17:29:27 2023",
 		  true, false, false, true },
 		/* a continuation line of a multi-line record, quoted */
