@@ -336,6 +336,12 @@ static void test_report_text_hostile_is_safe(void **state)
 	assert_non_null(strstr(out.buf, "\\e]0;pwned\\x07"));
 	assert_non_null(strstr(out.buf, "<svg onload=1>"));
 	assert_non_null(strstr(out.buf, "\\xff\\xfe"));
+	/* the comms with control bytes shown escaped, not dropped to "?" */
+	assert_non_null(strstr(out.buf, "  502   208.0 KiB     3.8 MiB         0 B 100.0%  "
+					"\\e]0;pwned\\x07   \\e]0;pwned\\x07.service\n"));
+	assert_non_null(strstr(out.buf, "  503   208.0 KiB     3.8 MiB         0 B 100.0%  "
+					"\\e[2J\\e[31mred   \\e[2J\\e[H.service\n"));
+	assert_non_null(strstr(out.buf, "  502  \\e]0;pwned\\x07      1     4.0 KiB"));
 	/* 100 columns, the 240-byte name cut */
 	while (next_line(out.buf, out.len, &pos, &line, &len)) {
 		size_t cols = 0;
