@@ -193,6 +193,25 @@ static void node(struct strbuf *out, const struct report *r, const struct report
 	S("</figure></section>");
 }
 
+/* The limit that holds a container back, and whose it is when not its own:
+ * "none (pods 13.9 GiB)" (sorted by the bytes). */
+static void limit_cell(struct strbuf *out, const struct report_capture *c,
+		       const struct report_container *k)
+{
+	const char *scope = k->limit_scope ? k->limit_scope : "own";
+	char a[32];
+
+	if (!k->effective_limit.set || !strcmp(scope, "own")) {
+		bytes_cell_or(out, k->effective_limit, "none");
+		return;
+	}
+	strbuf_addf(out, "<td class=\"n\" data-v=\"%" PRId64 "\">none (%s %s)</td>",
+		    k->effective_limit.v,
+		    !strcmp(scope, "parent") ? (c->kubernetes ? "pod" : "parent") :
+		    (c->kubernetes ? "pods" : "above"),
+		    report_bytes(k->effective_limit, a, sizeof(a)));
+}
+
 static void containers(struct strbuf *out, const struct report *r, const struct report_capture *c)
 {
 	size_t i;
@@ -212,7 +231,9 @@ static void containers(struct strbuf *out, const struct report *r, const struct 
 	query_details(out, r, c, RQ_CONTAINERS);
 	S("</figure>");
 	S("<div class=\"scroll\"><table class=\"data\"><thead><tr><th>Name</th><th>Group</th><th class=\"n\">Working "
-	  "set</th><th class=\"n\">Limit</th><th class=\"n\">Use</th><th class=\"n\">anon</th>"
+	  "set</th><th class=\"n\">Limit</th><th class=\"n\">Use</th>"
+	  "<th class=\"n\" title=\"working set less what the kernel can reclaim without swap\">"
+	  "Unreclaimable</th><th class=\"n\">Unreclaimable use</th><th class=\"n\">anon</th>"
 	  "<th class=\"n\">shmem</th><th class=\"n\">page cache</th><th class=\"n\">kernel</th>"
 	  "<th class=\"n\">BPF</th><th class=\"n\">unexplained</th><th class=\"n\">"
 	  "reclaimable</th><th class=\"n\">OOM kills</th></tr></thead><tbody>");
@@ -226,8 +247,10 @@ static void containers(struct strbuf *out, const struct report *r, const struct 
 		S("</span></td>");
 		text_cell(out, k->group);
 		bytes_cell(out, k->working_set);
-		bytes_cell_or(out, k->effective_limit, "none");
+		limit_cell(out, c, k);
 		pct_cell(out, k->working_set_pct);
+		bytes_cell(out, k->unreclaimable);
+		pct_cell(out, k->unreclaimable_pct);
 		bytes_cell(out, k->anon);
 		bytes_cell(out, k->shmem);
 		bytes_cell(out, k->page_cache);

@@ -78,6 +78,7 @@ static void containers(struct jsonw *w, const struct report_capture *c)
 		num(w, "reclaimable_bytes", k->reclaimable);
 		num(w, "unreclaimable_bytes", k->unreclaimable);
 		real(w, "unreclaimable_pct", k->unreclaimable_pct, 1);
+		jsonw_kv_string(w, "limit_scope", k->limit_scope);
 		num(w, "anon_bytes", k->anon);
 		num(w, "shmem_bytes", k->shmem);
 		num(w, "page_cache_bytes", k->page_cache);

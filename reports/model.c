@@ -233,7 +233,8 @@ static int load_containers(struct loader *l)
 		"SELECT cgroup, kind, name, group_name, subgroup_name, namespace, pod,\n"
 		"       container, qos_class, working_set_bytes, limit_bytes,\n"
 		"       effective_limit_bytes, working_set_pct, reclaimable_bytes,\n"
-		"       unreclaimable_bytes, unreclaimable_pct, anon_bytes, shmem_bytes,\n"
+		"       unreclaimable_bytes, unreclaimable_pct, limit_scope,\n"
+		"       anon_bytes, shmem_bytes,\n"
 		"       page_cache_bytes, kernel_bytes, bpf_bytes, unexplained_bytes,\n"
 		"       bpf_maps, bpf_held_bytes, swap_bytes, oom_kill_count, processes\n"
 		"FROM report_containers\n"
@@ -262,6 +263,7 @@ static int load_containers(struct loader *l)
 		k->reclaimable = get_num(st, "reclaimable_bytes");
 		k->unreclaimable = get_num(st, "unreclaimable_bytes");
 		k->unreclaimable_pct = get_real(st, "unreclaimable_pct");
+		k->limit_scope = get_str(st, "limit_scope");
 		k->anon = get_num(st, "anon_bytes");
 		k->shmem = get_num(st, "shmem_bytes");
 		k->page_cache = get_num(st, "page_cache_bytes");
@@ -577,6 +579,7 @@ static void capture_free(struct report_capture *c)
 		free(k->pod);
 		free(k->container);
 		free(k->qos_class);
+		free(k->limit_scope);
 	}
 	free(c->containers);
 	for (i = 0; i < c->nfindings; i++) {

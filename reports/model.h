@@ -66,6 +66,9 @@ struct report_node {
 struct report_container {
 	char *cgroup, *kind, *name, *group, *subgroup;
 	char *namespace_, *pod, *container, *qos_class;
+	/* whose limit effective_limit is: "own", "parent", "above", NULL */
+	char *limit_scope;
+	/* unreclaimable: working_set - reclaimable, what stays without swap */
 	struct rnum working_set, limit, effective_limit, reclaimable, unreclaimable;
 	struct rreal working_set_pct, unreclaimable_pct;
 	/* the five parts and the remainder: they add up to working_set */

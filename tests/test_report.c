@@ -321,13 +321,58 @@ static void test_report_golden_hostile(void **state)
 	render_all("report-hostile", true);
 }
 
+static void assert_fits_100(const struct strbuf *out)
+{
+	const char *line, *p;
+	size_t pos = 0, len;
+
+	while (next_line(out->buf, out->len, &pos, &line, &len)) {
+		size_t cols = 0;
+
+		for (p = line; p < line + len; p++)
+			if (((unsigned char)*p & 0xc0) != 0x80)
+				cols++;
+		if (cols > 100)
+			fail_msg("line of %zu columns: %.*s", cols, (int)len, line);
+	}
+}
+
+/*
+ * Next to the working set, what the kernel cannot reclaim without swap (issue
+ * 5: "am I really near my limit?"), and a limit that is not the container's
+ * own says whose it is.
+ */
+static void test_report_text_containers_unreclaimable_and_limit(void **state)
+{
+	struct report r;
+	struct report_text_opts plain = { false, 0 };
+	struct strbuf out = STRBUF_INIT;
+	const struct report_capture *c;
+
+	(void)state;
+	load("report-k8s-v2", &r, NULL);
+	c = &r.captures[0];
+	assert_string_equal(c->containers[0].limit_scope, "above");     /* cilium: kubepods */
+	assert_string_equal(c->containers[1].limit_scope, "own");
+	assert_string_equal(c->containers[4].limit_scope, "parent");    /* the pod's */
+	report_render_text(&r, &plain, &out);
+	assert_non_null(strstr(out.buf, "   #       WORKING SET      UNRECLAIMABLE  LIMIT"));
+	assert_non_null(strstr(out.buf, "\n   1    7.0 GiB  50.5%     1.6 GiB  11.7%  pods 13.9 GiB     "
+					"kube-system/cilium-x7k2p/cilium-agent\n"));
+	assert_non_null(strstr(out.buf, "\n   3  203.3 MiB 101.7%   203.0 MiB 101.5%  200.0 MiB  "));
+	assert_non_null(strstr(out.buf, "   0.0%  pod 4.0 GiB       shop/checkout-web-7c9d5f6b8-zt4lp/\n"
+					"                                                             "
+					"9f0e7d6c5b4a\n"));
+	assert_fits_100(&out);
+	report_free(&r);
+	strbuf_release(&out);
+}
+
 static void test_report_text_hostile_is_safe(void **state)
 {
 	struct report r;
 	struct report_text_opts plain = { false, 0 }, color = { true, 0 };
 	struct strbuf out = STRBUF_INIT;
-	const char *line, *p;
-	size_t pos = 0, len;
 
 	(void)state;
 	load("report-hostile", &r, NULL);
@@ -343,15 +388,7 @@ static void test_report_text_hostile_is_safe(void **state)
 					"\\e[2J\\e[31mred   \\e[2J\\e[H.service\n"));
 	assert_non_null(strstr(out.buf, "  502  \\e]0;pwned\\x07      1     4.0 KiB"));
 	/* 100 columns, the 240-byte name cut */
-	while (next_line(out.buf, out.len, &pos, &line, &len)) {
-		size_t cols = 0;
-
-		for (p = line; p < line + len; p++)
-			if (((unsigned char)*p & 0xc0) != 0x80)
-				cols++;
-		if (cols > 100)
-			fail_msg("line of %zu columns: %.*s", cols, (int)len, line);
-	}
+	assert_fits_100(&out);
 	strbuf_reset(&out);
 	report_render_text(&r, &color, &out);
 	assert_terminal_safe(out.buf, out.len, true);
@@ -419,6 +456,7 @@ int main(void)
 		cmocka_unit_test(test_report_golden_k8s_v2),
 		cmocka_unit_test(test_report_golden_v1_docker),
 		cmocka_unit_test(test_report_golden_hostile),
+		cmocka_unit_test(test_report_text_containers_unreclaimable_and_limit),
 		cmocka_unit_test(test_report_text_hostile_is_safe),
 		cmocka_unit_test(test_report_html_hostile_is_text),
 		cmocka_unit_test(test_report_deterministic),
