@@ -419,15 +419,13 @@ static void bpf(struct strbuf *out, const struct report *r, const struct report_
 	size_t i;
 
 	section_open(out, c, "bpf", "BPF maps");
-	if (c->bpf_maps_charged.set && !c->bpf_maps_charged.v)
-		S("<p>Before Linux 5.11 BPF map memory is charged to no cgroup: it counts against "
-		  "the node, not against any container's limit.");
-	else
-		S("<p>Since Linux 5.11 a map is charged to the memory cgroup of the process that "
-		  "created it, as kernel memory (cgroup v1 and v2): the containers above show it as "
-		  "their BPF part.");
-	S(" <code>memlock</code> is the kernel's estimate from the map's size before Linux "
-	  "6.4.</p>");
+	S("<p>");
+	html_textz(out, report_bpf_charged_note(c));
+	if (c->bpf_maps_charged.set && c->bpf_maps_charged.v)
+		S(" The containers above show it as their BPF part.");
+	S(" ");
+	html_textz(out, report_bpf_memlock_note(c));
+	S("</p>");
 	S("<h3>By owner</h3><div class=\"scroll\"><table class=\"data\"><thead><tr><th class=\"n\">pid</th><th>Process"
 	  "</th><th>Cgroup</th><th class=\"n\">maps</th><th class=\"n\">memlock</th></tr></thead>"
 	  "<tbody>");

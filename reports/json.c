@@ -280,6 +280,7 @@ void report_render_json(const struct report *r, struct strbuf *out)
 		jsonw_kv_bool(&w, "complete", c->complete);
 		jsonw_kv_string(&w, "interrupted", c->interrupted);
 		num(&w, "bpf_maps_charged", c->bpf_maps_charged);
+		num(&w, "bpf_memlock_exact", c->bpf_memlock_exact);
 		jsonw_kv_i64(&w, "problem_files", c->problem_files);
 		node(&w, &c->node);
 		containers(&w, c);

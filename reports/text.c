@@ -704,13 +704,8 @@ static void bpf(struct out *o, const struct report_capture *c)
 		    WIDTH - 46, 0);
 		strbuf_addch(o->sb, '\n');
 	}
-	if (c->bpf_maps_charged.set && !c->bpf_maps_charged.v)
-		wrap(o->sb, "Before Linux 5.11 BPF map memory is charged to no cgroup: it counts "
-		     "against the node, not against any container's limit.", 2);
-	else
-		wrap(o->sb, "Since Linux 5.11 a map is charged to the memory cgroup of the process "
-		     "that created it, as kernel memory (cgroup v1 and v2).", 2);
-	wrap(o->sb, "memlock is the kernel's estimate from the map's size before Linux 6.4.", 2);
+	wrap(o->sb, report_bpf_charged_note(c), 2);
+	wrap(o->sb, report_bpf_memlock_note(c), 2);
 }
 
 static void problems(struct out *o, const struct report_capture *c)

@@ -8,11 +8,13 @@
 --   started_monotonic   seconds since boot when the capture started
 --   bpf_maps_charged    kernel_features': 1 when BPF maps are charged to a
 --                       memory cgroup (Linux 5.11+), 0 before, NULL unknown
+--   bpf_memlock_exact   kernel_features': 1 when fdinfo memlock is the map's
+--                       real usage (Linux 6.4+), 0 an estimate, NULL unknown
 CREATE VIEW report_capture AS
 SELECT c.capture_id, c.name, c.hostname, c.kernel_release, c.kernel_version, c.machine,
        c.cgroup_mode, c.started_at, c.finished_at, c.started_monotonic,
        c.collector_version, c.complete, c.interrupted, c.page_size,
-       k.bpf_maps_charged
+       k.bpf_maps_charged, k.bpf_memlock_exact
 FROM capture c
 LEFT JOIN kernel_features k ON k.capture_id = c.capture_id;
 

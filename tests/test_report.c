@@ -368,6 +368,56 @@ static void test_report_text_containers_unreclaimable_and_limit(void **state)
 	strbuf_release(&out);
 }
 
+/*
+ * The BPF notes follow the captured kernel: 5.14 charges maps but memlock is
+ * an estimate, 6.8 (report-hostile) has it exact, and with the version
+ * unknown neither is claimed.
+ */
+static void test_report_bpf_notes_follow_the_kernel(void **state)
+{
+	struct report r;
+	struct report_text_opts plain = { false, 0 };
+	struct strbuf out = STRBUF_INIT;
+	sqlite3 *db = NULL;
+	char *err = NULL;
+
+	(void)state;
+	load("report-hostile", &r, NULL);
+	assert_int_equal(r.captures[0].bpf_memlock_exact.v, 1);
+	report_render_text(&r, &plain, &out);
+	assert_non_null(strstr(out.buf, "memlock is the memory the map uses (Linux 6.4+)."));
+	assert_null(strstr(out.buf, "estimate"));
+	report_free(&r);
+
+	load("report-k8s-v2", &r, &db);
+	assert_int_equal(r.captures[0].bpf_memlock_exact.v, 0);
+	report_free(&r);
+	/* a capture whose kernel release nobody could read */
+	assert_int_equal(sqlite3_exec(db, "UPDATE capture SET kernel_release = NULL;"
+				      "DELETE FROM node_setting WHERE path = 'proc/sys/kernel/osrelease'",
+				      NULL, NULL, NULL), SQLITE_OK);
+	if (report_load(db, 0, "report-k8s-v2", &r, &err) < 0)
+		fail_msg("report_load: %s", err);
+	r.version = "VERSION";
+	assert_false(r.captures[0].bpf_maps_charged.set);
+	assert_false(r.captures[0].bpf_memlock_exact.set);
+	strbuf_reset(&out);
+	report_render_text(&r, &plain, &out);
+	assert_null(strstr(out.buf, "Since Linux 5.11 a map is charged"));
+	assert_non_null(strstr(out.buf, "The kernel's version is unknown, so is where BPF map memory"));
+	assert_non_null(strstr(out.buf, "this kernel's version is unknown."));
+	assert_fits_100(&out);
+	strbuf_reset(&out);
+	report_render_html(&r, &out);
+	assert_non_null(strstr(out.buf, "The kernel&#39;s version is unknown, so is where BPF map"));
+	strbuf_reset(&out);
+	report_render_json(&r, &out);
+	assert_non_null(strstr(out.buf, "\"bpf_maps_charged\": null,\n      \"bpf_memlock_exact\": null,"));
+	report_free(&r);
+	db_close(db);
+	strbuf_release(&out);
+}
+
 static void test_report_text_hostile_is_safe(void **state)
 {
 	struct report r;
@@ -457,6 +507,7 @@ int main(void)
 		cmocka_unit_test(test_report_golden_v1_docker),
 		cmocka_unit_test(test_report_golden_hostile),
 		cmocka_unit_test(test_report_text_containers_unreclaimable_and_limit),
+		cmocka_unit_test(test_report_bpf_notes_follow_the_kernel),
 		cmocka_unit_test(test_report_text_hostile_is_safe),
 		cmocka_unit_test(test_report_html_hostile_is_text),
 		cmocka_unit_test(test_report_deterministic),
