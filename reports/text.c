@@ -146,6 +146,28 @@ static void fit_lines(struct strbuf *sb, const char *s, size_t cols, size_t inde
 }
 
 /*
+ * Is the space at p[i] the one between a number and its unit ("150.2 MiB",
+ * "4.0 KiB", "0 B")?  The wrap keeps the two together, as if the space
+ * were a non-breaking one.
+ */
+static bool number_unit_space(const char *p, size_t i)
+{
+	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB", "kB" };
+	size_t k, n;
+
+	if (!i || p[i - 1] < '0' || p[i - 1] > '9')
+		return false;
+	for (k = 0; k < ARRAY_SIZE(units); k++) {
+		n = strlen(units[k]);
+		if (!strncmp(p + i + 1, units[k], n) &&
+		    !((p[i + 1 + n] >= 'a' && p[i + 1 + n] <= 'z') ||
+		      (p[i + 1 + n] >= 'A' && p[i + 1 + n] <= 'Z')))
+			return true;
+	}
+	return false;
+}
+
+/*
  * Already escaped text, word-wrapped to WIDTH columns: the first line
  * continues a line that already holds `used` columns, the next ones start
  * with `indent` spaces.
@@ -165,7 +187,7 @@ static void wrap_on(struct strbuf *sb, const char *text, size_t used, size_t ind
 
 			if (w + cw > avail)
 				break;
-			if (p[i] == ' ')
+			if (p[i] == ' ' && !number_unit_space(p, i))
 				last_space = i;
 			w += cw;
 			i += n;

@@ -363,6 +363,9 @@ static void test_report_text_containers_unreclaimable_and_limit(void **state)
 	assert_non_null(strstr(out.buf, "   0.0%  pod 4.0 GiB       shop/checkout-web-7c9d5f6b8-zt4lp/\n"
 					"                                                             "
 					"9f0e7d6c5b4a\n"));
+	/* a wrapped line never parts a number from its unit */
+	assert_non_null(strstr(out.buf, "b BPF\n          150.2 MiB, unexplained 12.0 KiB"));
+	assert_null(strstr(out.buf, "150.2\n"));
 	assert_fits_100(&out);
 	report_free(&r);
 	strbuf_release(&out);
