@@ -39,14 +39,15 @@ static bool controller_list_ok(const char *s, size_t n)
 	return true;
 }
 
+/*
+ * A cgroup's name is any bytes but '/' and NUL (a directory name), and the
+ * kernel prints the path raw: control bytes are kept, for the report to show
+ * escaped and for the path to match the cgroup's directory in the capture.
+ * A NUL cannot be in a path (nor in a C string): a corrupt copy.
+ */
 static bool path_ok(const char *s, size_t n)
 {
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if ((unsigned char)s[i] < 0x20 && s[i] != '\t')
-			return false;
-	return true;
+	return !memchr(s, '\0', n);
 }
 
 int parse_proc_cgroup(const char *buf, size_t len, struct proc_cgroup *ret,

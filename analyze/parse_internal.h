@@ -15,7 +15,10 @@
  *  - a key may hold any printable ASCII except white space (and the
  *    separator); a line whose key has a control byte, a NUL or a byte >= 0x80
  *    is skipped with a diag message.  Values may hold bytes >= 0x80 and tabs,
- *    but no other control byte and no NUL.
+ *    but no other control byte and no NUL, except the value of the one
+ *    raw_key of a kv_iter (status's Name:), which may hold any byte but
+ *    NUL: it is a name a program chose, kept as it is for the report to show
+ *    escaped.
  *  - keys longer than KV_KEY_MAX and values longer than KV_VALUE_MAX are
  *    skipped with a diag message, so a 50 MB line costs one memchr().
  */
@@ -42,6 +45,8 @@ struct kv_iter {
 	unsigned lineno;
 	unsigned nonblank;      /* non-blank lines kv_next() has seen */
 	char sep;               /* ':' or ' ' (' ' also splits on a tab) */
+	const char *raw_key;    /* NULL, or the key whose value may hold
+				   control bytes (not NUL) */
 };
 
 void kv_iter_init(struct kv_iter *it, const char *buf, size_t len, char sep);
@@ -137,6 +142,8 @@ enum kv_hook_result {
 
 struct kv_table_opts {
 	char sep;
+	/* The key whose value may hold control bytes (see kv_iter.raw_key). */
+	const char *raw_key;
 	/*
 	 * Skip a `start-end perms offset dev inode [name]` first line, as
 	 * smaps_rollup (and smaps) print before the counters.

@@ -213,6 +213,7 @@ void kv_iter_init(struct kv_iter *it, const char *buf, size_t len, char sep)
 	it->lineno = 0;
 	it->nonblank = 0;
 	it->sep = sep;
+	it->raw_key = NULL;
 }
 
 bool kv_next_raw(struct kv_iter *it, const char **ret_line, size_t *ret_len)
@@ -245,10 +246,12 @@ static bool key_ok(const char *k, size_t n)
 	return true;
 }
 
-static bool value_ok(const char *v, size_t n)
+static bool value_ok(const char *v, size_t n, bool raw)
 {
 	size_t i;
 
+	if (raw)
+		return !memchr(v, '\0', n);
 	for (i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)v[i];
 
@@ -256,6 +259,11 @@ static bool value_ok(const char *v, size_t n)
 			return false;
 	}
 	return true;
+}
+
+static bool span_is(const char *s, size_t n, const char *z)
+{
+	return z && strlen(z) == n && !memcmp(s, z, n);
 }
 
 /* The first space or tab in s[0..n), or NULL. */
@@ -269,8 +277,9 @@ static const char *find_blank(const char *s, size_t n)
 	return NULL;
 }
 
-bool kv_split(const char *line, size_t n, char sep, unsigned lineno,
-	      struct kv_line *ret, struct parse_diag *diag)
+static bool kv_split_raw(const char *line, size_t n, char sep, unsigned lineno,
+			 const char *raw_key, struct kv_line *ret,
+			 struct parse_diag *diag)
 {
 	char q[DIAG_QUOTE_MAX];
 	const char *k, *v, *at;
@@ -302,7 +311,18 @@ bool kv_split(const char *line, size_t n, char sep, unsigned lineno,
 			 lineno, diag_quote(k, kl, q, sizeof(q)), vl);
 		return false;
 	}
-	if (!value_ok(v, vl)) {
+	if (span_is(k, kl, raw_key)) {
+		/*
+		 * A C string cannot hold a NUL and the kernel's comm never does
+		 * (proc_task_name() prints a C string): a NUL means a corrupt
+		 * copy, and cutting there would show another name.
+		 */
+		if (!value_ok(v, vl, true)) {
+			diag_add(diag, "line %u: value of '%s' has a NUL byte, skipped",
+				 lineno, diag_quote(k, kl, q, sizeof(q)));
+			return false;
+		}
+	} else if (!value_ok(v, vl, false)) {
 		diag_add(diag, "line %u: value of '%s' has a control byte, skipped",
 			 lineno, diag_quote(k, kl, q, sizeof(q)));
 		return false;
@@ -315,13 +335,20 @@ bool kv_split(const char *line, size_t n, char sep, unsigned lineno,
 	return true;
 }
 
+bool kv_split(const char *line, size_t n, char sep, unsigned lineno,
+	      struct kv_line *ret, struct parse_diag *diag)
+{
+	return kv_split_raw(line, n, sep, lineno, NULL, ret, diag);
+}
+
 bool kv_next(struct kv_iter *it, struct kv_line *ret, struct parse_diag *diag)
 {
 	const char *line;
 	size_t n;
 
 	while (kv_next_raw(it, &line, &n))
-		if (n && kv_split(line, n, it->sep, it->lineno, ret, diag))
+		if (n && kv_split_raw(line, n, it->sep, it->lineno, it->raw_key,
+				      ret, diag))
 			return true;
 	return false;
 }
@@ -529,6 +556,7 @@ int kv_table_parse_opts(const char *buf, size_t len,
 				   extra->v[i].key, strlen(extra->v[i].key));
 
 	kv_iter_init(&it, buf, len, o->sep);
+	it.raw_key = o->raw_key;
 	if (o->vma_header) {
 		const char *line;
 		size_t n;

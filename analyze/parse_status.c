@@ -115,7 +115,10 @@ static enum kv_hook_result status_hook(void *vctx, const struct kv_line *l,
 			 * As printed: the kernel escapes '\n', '\\' and the
 			 * other white-space controls of comm (proc_task_name(),
 			 * ESCAPE_SPACE | ESCAPE_SPECIAL); we do not undo
-			 * it.  Trailing blanks of a comm are lost to the trim.
+			 * it.  The other control bytes (ESC, BEL, ...) it prints
+			 * raw, so they are kept (raw_key below) for the report
+			 * to show escaped.  Trailing blanks of a comm are lost
+			 * to the trim.
 			 */
 			s->name = xstrndup(l->val, l->vlen);
 			return KV_HOOK_OK;
@@ -189,6 +192,7 @@ int parse_status(const char *buf, size_t len, struct proc_status *ret,
 	struct status_ctx ctx = { .s = ret };
 	struct kv_table_opts o = {
 		.sep = ':',
+		.raw_key = "Name",
 		.allow_kb = true,
 		.strict_units = true,
 		.hook = status_hook,

@@ -193,6 +193,25 @@ static void node(struct strbuf *out, const struct report *r, const struct report
 	S("</figure></section>");
 }
 
+/* The limit that holds a container back, and whose it is when not its own:
+ * "none (pods 13.9 GiB)" (sorted by the bytes). */
+static void limit_cell(struct strbuf *out, const struct report_capture *c,
+		       const struct report_container *k)
+{
+	const char *scope = k->limit_scope ? k->limit_scope : "own";
+	char a[32];
+
+	if (!k->effective_limit.set || !strcmp(scope, "own")) {
+		bytes_cell_or(out, k->effective_limit, "none");
+		return;
+	}
+	strbuf_addf(out, "<td class=\"n\" data-v=\"%" PRId64 "\">none (%s %s)</td>",
+		    k->effective_limit.v,
+		    !strcmp(scope, "parent") ? (c->kubernetes ? "pod" : "parent") :
+		    (c->kubernetes ? "pods" : "above"),
+		    report_bytes(k->effective_limit, a, sizeof(a)));
+}
+
 static void containers(struct strbuf *out, const struct report *r, const struct report_capture *c)
 {
 	size_t i;
@@ -212,7 +231,9 @@ static void containers(struct strbuf *out, const struct report *r, const struct 
 	query_details(out, r, c, RQ_CONTAINERS);
 	S("</figure>");
 	S("<div class=\"scroll\"><table class=\"data\"><thead><tr><th>Name</th><th>Group</th><th class=\"n\">Working "
-	  "set</th><th class=\"n\">Limit</th><th class=\"n\">Use</th><th class=\"n\">anon</th>"
+	  "set</th><th class=\"n\">Limit</th><th class=\"n\">Use</th>"
+	  "<th class=\"n\" title=\"working set less what the kernel can reclaim without swap\">"
+	  "Unreclaimable</th><th class=\"n\">Unreclaimable use</th><th class=\"n\">anon</th>"
 	  "<th class=\"n\">shmem</th><th class=\"n\">page cache</th><th class=\"n\">kernel</th>"
 	  "<th class=\"n\">BPF</th><th class=\"n\">unexplained</th><th class=\"n\">"
 	  "reclaimable</th><th class=\"n\">OOM kills</th></tr></thead><tbody>");
@@ -226,8 +247,10 @@ static void containers(struct strbuf *out, const struct report *r, const struct 
 		S("</span></td>");
 		text_cell(out, k->group);
 		bytes_cell(out, k->working_set);
-		bytes_cell_or(out, k->effective_limit, "none");
+		limit_cell(out, c, k);
 		pct_cell(out, k->working_set_pct);
+		bytes_cell(out, k->unreclaimable);
+		pct_cell(out, k->unreclaimable_pct);
 		bytes_cell(out, k->anon);
 		bytes_cell(out, k->shmem);
 		bytes_cell(out, k->page_cache);
@@ -396,15 +419,13 @@ static void bpf(struct strbuf *out, const struct report *r, const struct report_
 	size_t i;
 
 	section_open(out, c, "bpf", "BPF maps");
-	if (c->bpf_maps_charged.set && !c->bpf_maps_charged.v)
-		S("<p>Before Linux 5.11 BPF map memory is charged to no cgroup: it counts against "
-		  "the node, not against any container's limit.");
-	else
-		S("<p>Since Linux 5.11 a map is charged to the memory cgroup of the process that "
-		  "created it, as kernel memory (cgroup v1 and v2): the containers above show it as "
-		  "their BPF part.");
-	S(" <code>memlock</code> is the kernel's estimate from the map's size before Linux "
-	  "6.4.</p>");
+	S("<p>");
+	html_textz(out, report_bpf_charged_note(c));
+	if (c->bpf_maps_charged.set && c->bpf_maps_charged.v)
+		S(" The containers above show it as their BPF part.");
+	S(" ");
+	html_textz(out, report_bpf_memlock_note(c));
+	S("</p>");
 	S("<h3>By owner</h3><div class=\"scroll\"><table class=\"data\"><thead><tr><th class=\"n\">pid</th><th>Process"
 	  "</th><th>Cgroup</th><th class=\"n\">maps</th><th class=\"n\">memlock</th></tr></thead>"
 	  "<tbody>");

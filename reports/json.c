@@ -78,6 +78,7 @@ static void containers(struct jsonw *w, const struct report_capture *c)
 		num(w, "reclaimable_bytes", k->reclaimable);
 		num(w, "unreclaimable_bytes", k->unreclaimable);
 		real(w, "unreclaimable_pct", k->unreclaimable_pct, 1);
+		jsonw_kv_string(w, "limit_scope", k->limit_scope);
 		num(w, "anon_bytes", k->anon);
 		num(w, "shmem_bytes", k->shmem);
 		num(w, "page_cache_bytes", k->page_cache);
@@ -279,6 +280,7 @@ void report_render_json(const struct report *r, struct strbuf *out)
 		jsonw_kv_bool(&w, "complete", c->complete);
 		jsonw_kv_string(&w, "interrupted", c->interrupted);
 		num(&w, "bpf_maps_charged", c->bpf_maps_charged);
+		num(&w, "bpf_memlock_exact", c->bpf_memlock_exact);
 		jsonw_kv_i64(&w, "problem_files", c->problem_files);
 		node(&w, &c->node);
 		containers(&w, c);

@@ -159,7 +159,7 @@ static int load_capture_row(struct loader *l)
 	sqlite3_stmt *st = query(l, RQ_CAPTURE,
 		"SELECT capture_id, name, hostname, kernel_release, cgroup_mode,\n"
 		"       started_at, finished_at, started_monotonic, collector_version,\n"
-		"       complete, interrupted, bpf_maps_charged\n"
+		"       complete, interrupted, bpf_maps_charged, bpf_memlock_exact\n"
 		"FROM report_capture\n"
 		"WHERE capture_id = %" PRId64, c->capture_id);
 	int rc;
@@ -178,6 +178,7 @@ static int load_capture_row(struct loader *l)
 		c->complete = get_i64(st, "complete") != 0;
 		c->interrupted = get_str(st, "interrupted");
 		c->bpf_maps_charged = get_num(st, "bpf_maps_charged");
+		c->bpf_memlock_exact = get_num(st, "bpf_memlock_exact");
 	}
 	return finish(l, st, rc);
 }
@@ -233,7 +234,8 @@ static int load_containers(struct loader *l)
 		"SELECT cgroup, kind, name, group_name, subgroup_name, namespace, pod,\n"
 		"       container, qos_class, working_set_bytes, limit_bytes,\n"
 		"       effective_limit_bytes, working_set_pct, reclaimable_bytes,\n"
-		"       unreclaimable_bytes, unreclaimable_pct, anon_bytes, shmem_bytes,\n"
+		"       unreclaimable_bytes, unreclaimable_pct, limit_scope,\n"
+		"       anon_bytes, shmem_bytes,\n"
 		"       page_cache_bytes, kernel_bytes, bpf_bytes, unexplained_bytes,\n"
 		"       bpf_maps, bpf_held_bytes, swap_bytes, oom_kill_count, processes\n"
 		"FROM report_containers\n"
@@ -262,6 +264,7 @@ static int load_containers(struct loader *l)
 		k->reclaimable = get_num(st, "reclaimable_bytes");
 		k->unreclaimable = get_num(st, "unreclaimable_bytes");
 		k->unreclaimable_pct = get_real(st, "unreclaimable_pct");
+		k->limit_scope = get_str(st, "limit_scope");
 		k->anon = get_num(st, "anon_bytes");
 		k->shmem = get_num(st, "shmem_bytes");
 		k->page_cache = get_num(st, "page_cache_bytes");
@@ -577,6 +580,7 @@ static void capture_free(struct report_capture *c)
 		free(k->pod);
 		free(k->container);
 		free(k->qos_class);
+		free(k->limit_scope);
 	}
 	free(c->containers);
 	for (i = 0; i < c->nfindings; i++) {
@@ -650,4 +654,28 @@ void report_free(struct report *r)
 	free(r->captures);
 	free(r->source);
 	memset(r, 0, sizeof(*r));
+}
+
+const char *report_bpf_charged_note(const struct report_capture *c)
+{
+	if (!c->bpf_maps_charged.set)
+		return "The kernel's version is unknown, so is where BPF map memory is charged: "
+		       "from Linux 5.11 on to the memory cgroup of the process that created the "
+		       "map, before that to no cgroup.";
+	if (!c->bpf_maps_charged.v)
+		return "Before Linux 5.11 BPF map memory is charged to no cgroup: it counts "
+		       "against the node, not against any container's limit.";
+	return "Since Linux 5.11 a map is charged to the memory cgroup of the process that "
+	       "created it, as kernel memory (cgroup v1 and v2).";
+}
+
+const char *report_bpf_memlock_note(const struct report_capture *c)
+{
+	if (!c->bpf_memlock_exact.set)
+		return "memlock is the memory a map uses from Linux 6.4 on, an estimate from its "
+		       "size before (hash maps use more); this kernel's version is unknown.";
+	if (!c->bpf_memlock_exact.v)
+		return "memlock is the kernel's estimate from the map's size before Linux 6.4 "
+		       "(hash maps use more).";
+	return "memlock is the memory the map uses (Linux 6.4+).";
 }

@@ -66,6 +66,9 @@ struct report_node {
 struct report_container {
 	char *cgroup, *kind, *name, *group, *subgroup;
 	char *namespace_, *pod, *container, *qos_class;
+	/* whose limit effective_limit is: "own", "parent", "above", NULL */
+	char *limit_scope;
+	/* unreclaimable: working_set - reclaimable, what stays without swap */
 	struct rnum working_set, limit, effective_limit, reclaimable, unreclaimable;
 	struct rreal working_set_pct, unreclaimable_pct;
 	/* the five parts and the remainder: they add up to working_set */
@@ -127,7 +130,9 @@ struct report_capture {
 	     *finished_at, *collector_version, *interrupted;
 	bool complete;
 	struct rreal started_monotonic;
-	struct rnum bpf_maps_charged;    /* 1: Linux 5.11+ charges maps to a memcg */
+	struct rnum bpf_maps_charged;    /* 1: Linux 5.11+ charges maps to a memcg;
+					    unset: the kernel version is unknown */
+	struct rnum bpf_memlock_exact;   /* 1: Linux 6.4+, memlock is the real usage */
 	struct report_node node;
 	bool kubernetes;                 /* containers are Kubernetes containers */
 	struct report_container *containers;
@@ -178,6 +183,12 @@ void report_render_json(const struct report *r, struct strbuf *out);
 const char *report_query_title(enum report_query_id q);
 /* "1.5 GiB" (binary units, one decimal, "0 B"); "?" when unset. */
 const char *report_bytes(struct rnum v, char *buf, size_t n);
+/* What the captured kernel does with BPF map memory, as one sentence each:
+ * whether maps are charged to a memory cgroup (bpf_maps_charged) and what
+ * memlock means (bpf_memlock_exact); both say so when the version is
+ * unknown. */
+const char *report_bpf_charged_note(const struct report_capture *c);
+const char *report_bpf_memlock_note(const struct report_capture *c);
 /* Does the capture count as having had problems? (exit status 1) */
 bool report_has_problems(const struct report *r);
 

@@ -32,12 +32,24 @@
     th.setAttribute("aria-sort", dir);
     indexed.forEach(function (x) { body.appendChild(x[2]); });
   }
-  function filter(table, text) {
+  function filter(rows, text) {
     var words = text.toLowerCase().split(/\s+/).filter(Boolean);
-    Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
+    Array.prototype.forEach.call(rows, function (row) {
       var t = row.textContent.toLowerCase();
       row.hidden = !words.every(function (w) { return t.indexOf(w) >= 0; });
     });
+  }
+  // A filter box before `el` for the rows rows() returns; every table and
+  // the findings list get one, however short (a reader types the name they
+  // look for without counting rows first).
+  function filterBox(el, rows, what) {
+    var input = document.createElement("input");
+    input.type = "search";
+    input.className = "filter";
+    input.placeholder = "filter " + what;
+    input.setAttribute("aria-label", "filter the " + what + " below");
+    input.addEventListener("input", function () { filter(rows(), input.value); });
+    el.parentNode.insertBefore(input, el);
   }
   Array.prototype.forEach.call(document.querySelectorAll("table.data"), function (table) {
     if (!table.tHead || !table.tBodies.length) return;
@@ -50,15 +62,11 @@
       th.appendChild(b);
       b.addEventListener("click", function () { sortBy(table, col, th); });
     });
-    if (table.tBodies[0].rows.length > 5) {
-      var input = document.createElement("input");
-      input.type = "search";
-      input.className = "filter";
-      input.placeholder = "filter rows";
-      input.setAttribute("aria-label", "filter the rows of the table below");
-      input.addEventListener("input", function () { filter(table, input.value); });
-      table.parentNode.insertBefore(input, table);
-    }
+    filterBox(table, function () { return table.tBodies[0].rows; }, "rows");
+  });
+  Array.prototype.forEach.call(document.querySelectorAll("ol.findings"), function (list) {
+    if (!list.children.length) return;
+    filterBox(list, function () { return list.children; }, "findings");
   });
   window.addEventListener("beforeprint", function () {
     Array.prototype.forEach.call(document.querySelectorAll("details"), function (d) {

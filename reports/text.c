@@ -58,6 +58,29 @@ static size_t char_len(const char *s)
 	return n;
 }
 
+/* Already escaped text cut to at most `cols` columns, ending in "…" when cut;
+ * returns the columns used. */
+static size_t fit_escaped(struct strbuf *sb, const char *e, size_t len, size_t cols)
+{
+	size_t w = display_width(e, len), used = 0, i = 0;
+
+	if (w <= cols) {
+		strbuf_add(sb, e, len);
+		return w;
+	}
+	while (i < len) {
+		size_t n = char_len(e + i), cw = display_width(e + i, n);
+
+		if (used + cw > cols - 1)
+			break;
+		strbuf_add(sb, e + i, n);
+		used += cw;
+		i += n;
+	}
+	strbuf_addstr(sb, "\xe2\x80\xa6");
+	return used + 1;
+}
+
 /*
  * Untrusted text, escaped, cut to at most `cols` columns (ending in "…"
  * when cut), padded with spaces to `pad` columns when pad > 0.
@@ -65,31 +88,83 @@ static size_t char_len(const char *s)
 static void fit(struct strbuf *sb, const char *s, size_t cols, size_t pad)
 {
 	struct strbuf e = STRBUF_INIT;
-	size_t w, used = 0, i = 0;
+	size_t used;
 
 	esc(&e, s);
-	w = display_width(e.buf, e.len);
-	if (w <= cols) {
-		strbuf_add(sb, e.buf, e.len);
-		used = w;
-	} else {
-		while (i < e.len) {
-			size_t n = char_len(e.buf + i), cw = display_width(e.buf + i, n);
-
-			if (used + cw > cols - 1)
-				break;
-			strbuf_add(sb, e.buf + i, n);
-			used += cw;
-			i += n;
-		}
-		strbuf_addstr(sb, "\xe2\x80\xa6");
-		used++;
-	}
+	used = fit_escaped(sb, e.buf, e.len, cols);
 	while (used < pad) {
 		strbuf_addch(sb, ' ');
 		used++;
 	}
 	strbuf_release(&e);
+}
+
+/*
+ * Untrusted text, escaped, in a column `cols` wide that starts at column
+ * `indent`: on up to `max_lines` lines, each broken after a '/' when one
+ * falls in its second half (a Kubernetes name is namespace/pod/container),
+ * the last one cut with "…".  Ends with a newline.
+ */
+static void fit_lines(struct strbuf *sb, const char *s, size_t cols, size_t indent,
+		      size_t max_lines)
+{
+	struct strbuf e = STRBUF_INIT;
+	size_t pos = 0, line;
+
+	esc(&e, s);
+	for (line = 1; pos < e.len; line++) {
+		size_t i = pos, w = 0, slash = 0;
+
+		if (line > 1)
+			strbuf_addf(sb, "%*s", (int)indent, "");
+		if (display_width(e.buf + pos, e.len - pos) <= cols) {
+			strbuf_add(sb, e.buf + pos, e.len - pos);
+			break;
+		}
+		if (line == max_lines) {
+			fit_escaped(sb, e.buf + pos, e.len - pos, cols);
+			break;
+		}
+		while (i < e.len) {
+			size_t n = char_len(e.buf + i), cw = display_width(e.buf + i, n);
+
+			if (w + cw > cols)
+				break;
+			w += cw;
+			i += n;
+			if (e.buf[i - 1] == '/' && w > cols / 2)
+				slash = i;
+		}
+		if (slash)
+			i = slash;
+		strbuf_add(sb, e.buf + pos, i - pos);
+		strbuf_addch(sb, '\n');
+		pos = i;
+	}
+	strbuf_addch(sb, '\n');
+	strbuf_release(&e);
+}
+
+/*
+ * Is the space at p[i] the one between a number and its unit ("150.2 MiB",
+ * "4.0 KiB", "0 B")?  The wrap keeps the two together, as if the space
+ * were a non-breaking one.
+ */
+static bool number_unit_space(const char *p, size_t i)
+{
+	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB", "kB" };
+	size_t k, n;
+
+	if (!i || p[i - 1] < '0' || p[i - 1] > '9')
+		return false;
+	for (k = 0; k < ARRAY_SIZE(units); k++) {
+		n = strlen(units[k]);
+		if (!strncmp(p + i + 1, units[k], n) &&
+		    !((p[i + 1 + n] >= 'a' && p[i + 1 + n] <= 'z') ||
+		      (p[i + 1 + n] >= 'A' && p[i + 1 + n] <= 'Z')))
+			return true;
+	}
+	return false;
 }
 
 /*
@@ -112,7 +187,7 @@ static void wrap_on(struct strbuf *sb, const char *text, size_t used, size_t ind
 
 			if (w + cw > avail)
 				break;
-			if (p[i] == ' ')
+			if (p[i] == ' ' && !number_unit_space(p, i))
 				last_space = i;
 			w += cw;
 			i += n;
@@ -324,6 +399,37 @@ static void bar(struct out *o, const struct report_container *k, struct rnum mem
 		strbuf_addstr(o->sb, " node memory\n");
 }
 
+/*
+ * The LIMIT column: the limit that holds the container back, and whose it is
+ * when not its own ("pods 13.9 GiB": a Kubernetes container with no limit of
+ * its own nor on its pod, held only by the limit of all pods together), so
+ * the USE next to it is never read as a limit the container has.
+ */
+static const char *limit_text(const struct report_capture *c, const struct report_container *k,
+			      char *buf, size_t n)
+{
+	char a[32];
+	const char *scope = k->limit_scope ? k->limit_scope : "own";
+	const char *whose = "";
+
+	if (!k->effective_limit.set)
+		return "none";
+	if (!strcmp(scope, "parent"))
+		whose = c->kubernetes ? "pod " : "above ";
+	else if (!strcmp(scope, "above"))
+		whose = c->kubernetes ? "pods " : "above ";
+	xsnprintf(buf, n, "%s%s", whose, bytes(k->effective_limit, a, sizeof(a)));
+	return buf;
+}
+
+static void pct_col(struct strbuf *sb, struct rreal v)
+{
+	if (v.set)
+		strbuf_addf(sb, " %5.1f%%", v.v);
+	else
+		strbuf_addstr(sb, "      -");
+}
+
 static void container(struct out *o, const struct report_capture *c,
 		      const struct report_container *k, size_t rank)
 {
@@ -331,18 +437,14 @@ static void container(struct out *o, const struct report_capture *c,
 	char a[32], b[32];
 	size_t i;
 
-	strbuf_addf(&sb, "%4zu %11s  ", rank, bytes(k->working_set, a, sizeof(a)));
-	if (k->effective_limit.set)
-		strbuf_addf(&sb, "%-10s", bytes(k->effective_limit, b, sizeof(b)));
-	else
-		strbuf_addf(&sb, "%-10s", "none");
-	if (k->working_set_pct.set)
-		strbuf_addf(&sb, " %5.1f%%  ", k->working_set_pct.v);
-	else
-		strbuf_addstr(&sb, "      -  ");
-	fit(&sb, k->name, WIDTH - 37, 0);
+	/* the columns of HEADER below: 61 columns before the name */
+	strbuf_addf(&sb, "%4zu %10s", rank, bytes(k->working_set, a, sizeof(a)));
+	pct_col(&sb, k->working_set_pct);
+	strbuf_addf(&sb, "  %10s", bytes(k->unreclaimable, a, sizeof(a)));
+	pct_col(&sb, k->unreclaimable_pct);
+	strbuf_addf(&sb, "  %-16s  ", limit_text(c, k, b, sizeof(b)));
+	fit_lines(&sb, k->name, WIDTH - 61, 61, 3);
 	strbuf_add(o->sb, sb.buf, sb.len);
-	strbuf_addch(o->sb, '\n');
 	bar(o, k, c->node.mem_total);
 	for (i = 0; i < ARRAY_SIZE(parts); i++) {
 		struct rnum v = part_value(k, i);
@@ -377,7 +479,7 @@ static void containers(struct out *o, const struct report_capture *c, size_t max
 
 	if (max && n > max)
 		n = max;
-	strbuf_addf(&sum, "%zu %s by working set; the bar is the limit", c->ncontainers,
+	strbuf_addf(&sum, "%zu %s by working set; %% and the bar are of the limit", c->ncontainers,
 		    c->kubernetes ? "Kubernetes containers" : "cgroups with processes");
 	section(o, "CONTAINERS", sum.buf);
 	strbuf_release(&sum);
@@ -385,9 +487,17 @@ static void containers(struct out *o, const struct report_capture *c, size_t max
 		strbuf_addstr(o->sb, "  none: no cgroup below the root holds a process\n");
 		return;
 	}
-	strbuf_addstr(o->sb, "   # WORKING SET  LIMIT         USE  NAME\n");
+	strbuf_addstr(o->sb, "   #       WORKING SET      UNRECLAIMABLE  LIMIT             NAME\n");
 	for (i = 0; i < n; i++)
 		container(o, c, &c->containers[i], i + 1);
+	for (i = 0; i < n; i++)
+		if (c->containers[i].limit_scope && strcmp(c->containers[i].limit_scope, "own"))
+			break;
+	if (i < n)
+		wrap(o->sb, c->kubernetes ?
+		     "LIMIT \"pod N\": no limit of its own, its pod's applies; \"pods N\": none on "
+		     "the container nor its pod, only the one on all pods together" :
+		     "LIMIT \"above N\": no limit of its own, a cgroup above it has one", 2);
 	if (n < c->ncontainers)
 		strbuf_addf(o->sb, "  ... %zu more: memsnap sql SOURCE 'SELECT * FROM report_containers"
 			    " WHERE capture_id = %" PRId64 "'\n", c->ncontainers - n, c->capture_id);
@@ -616,13 +726,8 @@ static void bpf(struct out *o, const struct report_capture *c)
 		    WIDTH - 46, 0);
 		strbuf_addch(o->sb, '\n');
 	}
-	if (c->bpf_maps_charged.set && !c->bpf_maps_charged.v)
-		wrap(o->sb, "Before Linux 5.11 BPF map memory is charged to no cgroup: it counts "
-		     "against the node, not against any container's limit.", 2);
-	else
-		wrap(o->sb, "Since Linux 5.11 a map is charged to the memory cgroup of the process "
-		     "that created it, as kernel memory (cgroup v1 and v2).", 2);
-	wrap(o->sb, "memlock is the kernel's estimate from the map's size before Linux 6.4.", 2);
+	wrap(o->sb, report_bpf_charged_note(c), 2);
+	wrap(o->sb, report_bpf_memlock_note(c), 2);
 }
 
 static void problems(struct out *o, const struct report_capture *c)

@@ -8,11 +8,13 @@
 --   started_monotonic   seconds since boot when the capture started
 --   bpf_maps_charged    kernel_features': 1 when BPF maps are charged to a
 --                       memory cgroup (Linux 5.11+), 0 before, NULL unknown
+--   bpf_memlock_exact   kernel_features': 1 when fdinfo memlock is the map's
+--                       real usage (Linux 6.4+), 0 an estimate, NULL unknown
 CREATE VIEW report_capture AS
 SELECT c.capture_id, c.name, c.hostname, c.kernel_release, c.kernel_version, c.machine,
        c.cgroup_mode, c.started_at, c.finished_at, c.started_monotonic,
        c.collector_version, c.complete, c.interrupted, c.page_size,
-       k.bpf_maps_charged
+       k.bpf_maps_charged, k.bpf_memlock_exact
 FROM capture c
 LEFT JOIN kernel_features k ON k.capture_id = c.capture_id;
 
@@ -40,6 +42,10 @@ LEFT JOIN kernel_features k ON k.capture_id = c.capture_id;
 --   subgroup_name   namespace/pod (Kubernetes) or the parent cgroup's name
 --   bpf_maps, bpf_held_bytes   maps its processes hold and their memlock
 --   processes       processes in the cgroup itself
+--   limit_scope     whose limit effective_limit_bytes is: 'own', 'parent'
+--                   (a Kubernetes container's pod), 'above' (a cgroup
+--                   further up: for a Kubernetes container, the limit of all
+--                   pods together), NULL when there is none
 CREATE VIEW report_containers AS
 -- Processes per cgroup, computed once: the processes view works out each
 -- process's cgroup with a subquery, so a lookup of it per cgroup (in
@@ -104,6 +110,10 @@ SELECT l.capture_id, l.cgroup, l.kind, l.name,
        g.working_set_bytes, g.limit_bytes, h.effective_limit_bytes,
        h.working_set_pct, h.reclaimable_bytes, h.unreclaimable_bytes,
        h.unreclaimable_pct,
+       CASE WHEN h.effective_limit_bytes IS NULL THEN NULL
+            WHEN g.limit_bytes = h.effective_limit_bytes THEN 'own'
+            WHEN hp.limit_bytes = h.effective_limit_bytes THEN 'parent'
+            ELSE 'above' END AS limit_scope,
        p.anon AS anon_bytes,
        p.shmem AS shmem_bytes,
        p.page_cache AS page_cache_bytes,
@@ -117,6 +127,7 @@ SELECT l.capture_id, l.cgroup, l.kind, l.name,
 FROM listed l
 JOIN cgroups g ON g.capture_id = l.capture_id AND g.cgroup = l.cgroup
 LEFT JOIN cgroup_headroom h ON h.capture_id = l.capture_id AND h.cgroup = l.cgroup
+LEFT JOIN cgroup_headroom hp ON hp.capture_id = l.capture_id AND hp.cgroup = g.parent
 LEFT JOIN containers k ON k.capture_id = l.capture_id AND k.cgroup = l.cgroup
 LEFT JOIN parts p ON p.capture_id = l.capture_id AND p.cgroup = l.cgroup
 LEFT JOIN bpf b ON b.capture_id = l.capture_id AND b.cgroup = l.cgroup

@@ -86,6 +86,13 @@ if command -v script > /dev/null; then
 	grep -q $'\e\[3' "$work/tty" && fail "NO_COLOR ignored" || ok "NO_COLOR: no colour on a terminal"
 	TERM=xterm script -qec "$M report --color=never $F/report-k8s-v2" /dev/null > "$work/tty" 2>&1
 	grep -q $'\e\[3' "$work/tty" && fail "--color=never ignored" || ok "--color=never on a terminal"
+	# README: TERM=dumb turns colour off too; --color=always still wins
+	TERM=dumb script -qec "$M report $F/report-k8s-v2" /dev/null > "$work/tty" 2>&1
+	grep -q 'WORKING SET' "$work/tty" && ! grep -q $'\e\[' "$work/tty" &&
+		ok "TERM=dumb: no colour on a terminal" || fail "TERM=dumb ignored"
+	TERM=dumb script -qec "$M report --color=always $F/report-k8s-v2" /dev/null > "$work/tty" 2>&1
+	grep -q $'\e\[1;31m' "$work/tty" && ok "TERM=dumb --color=always colours" ||
+		fail "TERM=dumb --color=always: no colour"
 else
 	echo "skip: no script(1): terminal colour not checked"
 fi

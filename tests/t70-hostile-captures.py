@@ -477,7 +477,7 @@ def line_50mb(ctx):
     return t.write(ctx.path("line.tar.gz"))
 
 
-@case(problems=[(r"^proc/110/status$", r"."),
+@case(problems=[(r"^proc/110/status$", r"'Name' has a NUL byte"),
                 (r"^proc/111/smaps_rollup$", r"cannot parse"),
                 (r"^sys/fs/cgroup/memory/bin/memory.stat$", r"."),
                 (r"^sys/fs/cgroup/memory/bin/memory.usage_in_bytes$", r"cannot parse"),
@@ -593,14 +593,14 @@ ESC_NAME = "\x1b]0;pwned\x07\x1b[2J\x1b[31m"
 BAD_UTF8 = b"\xff\xfe\xc0\xafok\xed\xa0\x80".decode("utf-8", "surrogateescape")
 
 
-# The kernel prints a comm with its control characters escaped ("\\e"),
-# but not its invalid UTF-8; cgroup and file names are raw bytes.
+# A comm as some tool printed it, with its control characters escaped
+# ("\\e"), but not its invalid UTF-8.  The kernel's own proc_task_name()
+# escapes only '\\n' and '\\\\': ESC and BEL come raw (pid 132).  Cgroup and
+# file names are raw bytes.
 KERNEL_COMM = b"\\e]0;pwned\\a\\e[2J" + BAD_UTF8.encode("utf-8", "surrogateescape")
 
 
-@case(problems=[(r"^proc/131/status$", r"control byte|not a key"),
-                (r"^proc/132/status$", r"control byte"),
-                (r"^proc/132/cgroup$", r"cannot parse")],
+@case(problems=[(r"^proc/131/status$", r"control byte|not a key")],
       post=lambda ctx: ctx.check_escapes())
 def escapes_and_utf8(ctx):
     """terminal escapes and invalid UTF-8 in names, paths and values"""
@@ -719,6 +719,11 @@ class Ctx:
         # the names are stored as they were (the SQL is for reproducing)...
         want = KERNEL_COMM.decode("utf-8", "surrogateescape")
         fails += self.expect_rows("SELECT comm FROM processes WHERE pid = 130", [(want,)])
+        # a comm and a cgroup path with raw control bytes are kept, not dropped
+        fails += self.expect_rows("SELECT comm, cgroup FROM processes WHERE pid = 132",
+                                  [(ESC_NAME, "/" + ESC_NAME)])
+        fails += self.expect_rows(
+            "SELECT count(*) FROM load_problems WHERE path LIKE 'proc/132/%'", [(0,)])
         fails += self.expect_rows(
             "SELECT cgroup, usage_bytes FROM cgroups WHERE cgroup LIKE '%pwned%' ORDER BY 1",
             [(f"/{ESC_NAME}", 4096), (f"/{ESC_NAME}/{BAD_UTF8}", 4096)])
@@ -739,6 +744,10 @@ class Ctx:
             bad = control_bytes(p.stdout) + control_bytes(p.stderr)
             if bad:
                 fails.append(f"memsnap {' '.join(args[::2])} printed control bytes {bad!r}")
+            # pid 132's comm shown escaped, not as "?" nor passed through
+            shown = rb"\e]0;pwned\x07\e[2J\e[31m"
+            if args[0] == "report" and shown not in p.stdout:
+                fails.append(f"memsnap report does not show pid 132's comm as {shown!r}")
         for fmt in ("json", "html"):
             p = subprocess.run([MEMSNAP, "report", "--format", fmt, self.dbpath],
                                capture_output=True, cwd=self.run, timeout=60 * TIME_SCALE)

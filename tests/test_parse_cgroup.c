@@ -179,6 +179,22 @@ static void test_parse_proc_cgroup_hostile_lines(void **state)
 	proc_cgroup_free(&c);
 }
 
+/* A cgroup directory may be named with any byte but '/' and NUL: kept raw. */
+static void test_parse_proc_cgroup_control_bytes_kept(void **state)
+{
+	static const char buf[] = "0::/system.slice/\x1b]0;pwned\x07\x7f.service\n";
+	struct proc_cgroup c = { 0 };
+	struct parse_diag d = { 0 };
+
+	(void)state;
+	assert_int_equal(parse(buf, &c, &d), 0);
+	assert_int_equal(c.n, 1);
+	assert_string_equal(c.v[0].path, "/system.slice/\x1b]0;pwned\x07\x7f.service");
+	assert_string_equal(proc_cgroup_memory_path(&c), c.v[0].path);
+	assert_int_equal(d.count, 0);
+	proc_cgroup_free(&c);
+}
+
 static void test_parse_proc_cgroup_50mb_path(void **state)
 {
 	struct proc_cgroup c = { 0 };
@@ -208,6 +224,7 @@ int main(void)
 		cmocka_unit_test(test_parse_proc_cgroup_deleted_namespace_zombie),
 		cmocka_unit_test(test_parse_proc_cgroup_empty_and_garbage),
 		cmocka_unit_test(test_parse_proc_cgroup_hostile_lines),
+		cmocka_unit_test(test_parse_proc_cgroup_control_bytes_kept),
 		cmocka_unit_test(test_parse_proc_cgroup_50mb_path),
 	};
 

@@ -296,7 +296,27 @@ static void test_parse_status_nul_bytes(void **state)
 	assert_null(s.name);                    /* a NUL is no comm */
 	assert_unset(s.pid);
 	assert_kv(s.ppid, 7);
-	assert_diag(d, 2, "line 1: value of 'Name' has a control byte, skipped");
+	assert_diag(d, 2, "line 1: value of 'Name' has a NUL byte, skipped");
+	proc_status_free(&s);
+}
+
+/*
+ * proc_task_name() escapes only '\n' and '\\' of a comm: ESC, BEL and the
+ * other control bytes come through raw, and the name is kept as it is (the
+ * report escapes it); other keys still refuse them.
+ */
+static void test_parse_status_name_control_bytes_kept(void **state)
+{
+	static const char buf[] = "Name:\t\x1b]0;pwned\x07\x01\x7f\nState:\tS\x1b\nPid:\t502\n";
+	struct proc_status s = { 0 };
+	struct parse_diag d = { 0 };
+
+	(void)state;
+	assert_int_equal(parse_status(buf, sizeof(buf) - 1, &s, &d), 0);
+	assert_string_equal(s.name, "\x1b]0;pwned\x07\x01\x7f");
+	assert_null(s.state);
+	assert_kv(s.pid, 502);
+	assert_diag(d, 1, "line 2: value of 'State' has a control byte, skipped");
 	proc_status_free(&s);
 }
 
@@ -495,6 +515,7 @@ int main(void)
 		cmocka_unit_test(test_parse_status_truncated_mid_line),
 		cmocka_unit_test(test_parse_status_binary_garbage),
 		cmocka_unit_test(test_parse_status_nul_bytes),
+		cmocka_unit_test(test_parse_status_name_control_bytes_kept),
 		cmocka_unit_test(test_parse_status_50mb_line),
 		cmocka_unit_test(test_parse_status_numbers_out_of_range),
 		cmocka_unit_test(test_parse_status_missing_keys),

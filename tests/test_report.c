@@ -321,23 +321,12 @@ static void test_report_golden_hostile(void **state)
 	render_all("report-hostile", true);
 }
 
-static void test_report_text_hostile_is_safe(void **state)
+static void assert_fits_100(const struct strbuf *out)
 {
-	struct report r;
-	struct report_text_opts plain = { false, 0 }, color = { true, 0 };
-	struct strbuf out = STRBUF_INIT;
 	const char *line, *p;
 	size_t pos = 0, len;
 
-	(void)state;
-	load("report-hostile", &r, NULL);
-	report_render_text(&r, &plain, &out);
-	assert_terminal_safe(out.buf, out.len, false);
-	assert_non_null(strstr(out.buf, "\\e]0;pwned\\x07"));
-	assert_non_null(strstr(out.buf, "<svg onload=1>"));
-	assert_non_null(strstr(out.buf, "\\xff\\xfe"));
-	/* 100 columns, the 240-byte name cut */
-	while (next_line(out.buf, out.len, &pos, &line, &len)) {
+	while (next_line(out->buf, out->len, &pos, &line, &len)) {
 		size_t cols = 0;
 
 		for (p = line; p < line + len; p++)
@@ -346,6 +335,113 @@ static void test_report_text_hostile_is_safe(void **state)
 		if (cols > 100)
 			fail_msg("line of %zu columns: %.*s", cols, (int)len, line);
 	}
+}
+
+/*
+ * Next to the working set, what the kernel cannot reclaim without swap (issue
+ * 5: "am I really near my limit?"), and a limit that is not the container's
+ * own says whose it is.
+ */
+static void test_report_text_containers_unreclaimable_and_limit(void **state)
+{
+	struct report r;
+	struct report_text_opts plain = { false, 0 };
+	struct strbuf out = STRBUF_INIT;
+	const struct report_capture *c;
+
+	(void)state;
+	load("report-k8s-v2", &r, NULL);
+	c = &r.captures[0];
+	assert_string_equal(c->containers[0].limit_scope, "above");     /* cilium: kubepods */
+	assert_string_equal(c->containers[1].limit_scope, "own");
+	assert_string_equal(c->containers[4].limit_scope, "parent");    /* the pod's */
+	report_render_text(&r, &plain, &out);
+	assert_non_null(strstr(out.buf, "   #       WORKING SET      UNRECLAIMABLE  LIMIT"));
+	assert_non_null(strstr(out.buf, "\n   1    7.0 GiB  50.5%     1.6 GiB  11.7%  pods 13.9 GiB     "
+					"kube-system/cilium-x7k2p/cilium-agent\n"));
+	assert_non_null(strstr(out.buf, "\n   3  203.3 MiB 101.7%   203.0 MiB 101.5%  200.0 MiB  "));
+	assert_non_null(strstr(out.buf, "   0.0%  pod 4.0 GiB       shop/checkout-web-7c9d5f6b8-zt4lp/\n"
+					"                                                             "
+					"9f0e7d6c5b4a\n"));
+	/* a wrapped line never parts a number from its unit */
+	assert_non_null(strstr(out.buf, "b BPF\n          150.2 MiB, unexplained 12.0 KiB"));
+	assert_null(strstr(out.buf, "150.2\n"));
+	assert_fits_100(&out);
+	report_free(&r);
+	strbuf_release(&out);
+}
+
+/*
+ * The BPF notes follow the captured kernel: 5.14 charges maps but memlock is
+ * an estimate, 6.8 (report-hostile) has it exact, and with the version
+ * unknown neither is claimed.
+ */
+static void test_report_bpf_notes_follow_the_kernel(void **state)
+{
+	struct report r;
+	struct report_text_opts plain = { false, 0 };
+	struct strbuf out = STRBUF_INIT;
+	sqlite3 *db = NULL;
+	char *err = NULL;
+
+	(void)state;
+	load("report-hostile", &r, NULL);
+	assert_int_equal(r.captures[0].bpf_memlock_exact.v, 1);
+	report_render_text(&r, &plain, &out);
+	assert_non_null(strstr(out.buf, "memlock is the memory the map uses (Linux 6.4+)."));
+	assert_null(strstr(out.buf, "estimate"));
+	report_free(&r);
+
+	load("report-k8s-v2", &r, &db);
+	assert_int_equal(r.captures[0].bpf_memlock_exact.v, 0);
+	report_free(&r);
+	/* a capture whose kernel release nobody could read */
+	assert_int_equal(sqlite3_exec(db, "UPDATE capture SET kernel_release = NULL;"
+				      "DELETE FROM node_setting WHERE path = 'proc/sys/kernel/osrelease'",
+				      NULL, NULL, NULL), SQLITE_OK);
+	if (report_load(db, 0, "report-k8s-v2", &r, &err) < 0)
+		fail_msg("report_load: %s", err);
+	r.version = "VERSION";
+	assert_false(r.captures[0].bpf_maps_charged.set);
+	assert_false(r.captures[0].bpf_memlock_exact.set);
+	strbuf_reset(&out);
+	report_render_text(&r, &plain, &out);
+	assert_null(strstr(out.buf, "Since Linux 5.11 a map is charged"));
+	assert_non_null(strstr(out.buf, "The kernel's version is unknown, so is where BPF map memory"));
+	assert_non_null(strstr(out.buf, "this kernel's version is unknown."));
+	assert_fits_100(&out);
+	strbuf_reset(&out);
+	report_render_html(&r, &out);
+	assert_non_null(strstr(out.buf, "The kernel&#39;s version is unknown, so is where BPF map"));
+	strbuf_reset(&out);
+	report_render_json(&r, &out);
+	assert_non_null(strstr(out.buf, "\"bpf_maps_charged\": null,\n      \"bpf_memlock_exact\": null,"));
+	report_free(&r);
+	db_close(db);
+	strbuf_release(&out);
+}
+
+static void test_report_text_hostile_is_safe(void **state)
+{
+	struct report r;
+	struct report_text_opts plain = { false, 0 }, color = { true, 0 };
+	struct strbuf out = STRBUF_INIT;
+
+	(void)state;
+	load("report-hostile", &r, NULL);
+	report_render_text(&r, &plain, &out);
+	assert_terminal_safe(out.buf, out.len, false);
+	assert_non_null(strstr(out.buf, "\\e]0;pwned\\x07"));
+	assert_non_null(strstr(out.buf, "<svg onload=1>"));
+	assert_non_null(strstr(out.buf, "\\xff\\xfe"));
+	/* the comms with control bytes shown escaped, not dropped to "?" */
+	assert_non_null(strstr(out.buf, "  502   208.0 KiB     3.8 MiB         0 B 100.0%  "
+					"\\e]0;pwned\\x07   \\e]0;pwned\\x07.service\n"));
+	assert_non_null(strstr(out.buf, "  503   208.0 KiB     3.8 MiB         0 B 100.0%  "
+					"\\e[2J\\e[31mred   \\e[2J\\e[H.service\n"));
+	assert_non_null(strstr(out.buf, "  502  \\e]0;pwned\\x07      1     4.0 KiB"));
+	/* 100 columns, the 240-byte name cut */
+	assert_fits_100(&out);
 	strbuf_reset(&out);
 	report_render_text(&r, &color, &out);
 	assert_terminal_safe(out.buf, out.len, true);
@@ -413,6 +509,8 @@ int main(void)
 		cmocka_unit_test(test_report_golden_k8s_v2),
 		cmocka_unit_test(test_report_golden_v1_docker),
 		cmocka_unit_test(test_report_golden_hostile),
+		cmocka_unit_test(test_report_text_containers_unreclaimable_and_limit),
+		cmocka_unit_test(test_report_bpf_notes_follow_the_kernel),
 		cmocka_unit_test(test_report_text_hostile_is_safe),
 		cmocka_unit_test(test_report_html_hostile_is_text),
 		cmocka_unit_test(test_report_deterministic),

@@ -203,26 +203,51 @@ async function main() {
   const ariaSort = await evaluate(`document.querySelector("section[id$='-containers'] th[aria-sort]").getAttribute("aria-sort")`);
   ok(ariaSort === "ascending", "aria-sort says so: " + ariaSort);
 
-  // -- filtering a table with more than 5 rows
-  if (facts.filters > 0) {
-    const filtered = await evaluate(`(() => {
-      const input = document.querySelector("input.filter");
-      const table = input.nextElementSibling;
-      const all = table.tBodies[0].rows.length;
-      const word = table.tBodies[0].rows[0].cells[1].textContent.trim().split(/\\s+/)[0];
-      input.value = word;
+  // -- every table and the findings list filter, however short
+  const boxes = await evaluate(`(() => {
+    const tables = Array.from(document.querySelectorAll("table.data")).filter((t) => t.tBodies.length);
+    const lists = Array.from(document.querySelectorAll("ol.findings")).filter((l) => l.children.length);
+    const boxed = (el) => el.previousElementSibling && el.previousElementSibling.matches("input.filter");
+    return { tables: tables.length, lists: lists.length,
+             unboxed: tables.concat(lists).filter((el) => !boxed(el)).length };
+  })()`);
+  ok(boxes.unboxed === 0 && facts.filters === boxes.tables + boxes.lists,
+     "a filter box on each of " + boxes.tables + " tables and " + boxes.lists +
+     " findings lists (" + facts.filters + " boxes, " + boxes.unboxed + " missing)");
+  const tryFilter = (sel, items, pick) => evaluate(`(() => {
+    const el = document.querySelector(${JSON.stringify(sel)});
+    const input = el.previousElementSibling;
+    const items = () => Array.from(${items});
+    const all = items().length;
+    const word = ${pick};
+    const count = (text) => {
+      input.value = text;
       input.dispatchEvent(new Event("input"));
-      const shown = Array.from(table.tBodies[0].rows).filter((r) => !r.hidden).length;
-      input.value = "no-such-row-anywhere";
-      input.dispatchEvent(new Event("input"));
-      const none = Array.from(table.tBodies[0].rows).filter((r) => !r.hidden).length;
-      input.value = "";
-      input.dispatchEvent(new Event("input"));
-      return { all, shown, none, word };
-    })()`);
-    ok(filtered.shown >= 1 && filtered.shown <= filtered.all && filtered.none === 0,
-       "filter '" + filtered.word + "': " + filtered.shown + " of " + filtered.all + " rows, nonsense: " + filtered.none);
+      return items().filter((r) => !r.hidden).length;
+    };
+    const shown = count(word), none = count("no-such-row-anywhere"), back = count("");
+    return { all, shown, none, back, word };
+  })()`);
+  const filtered = await tryFilter("section[id$='-containers'] table.data", "el.tBodies[0].rows",
+    "el.tBodies[0].rows[el.tBodies[0].rows.length - 1].cells[0].textContent.trim().split(/\\s+/)[0]");
+  ok(filtered.shown >= 1 && filtered.shown < filtered.all + 1 && filtered.none === 0 &&
+     filtered.back === filtered.all,
+     "containers filter '" + filtered.word + "': " + filtered.shown + " of " + filtered.all +
+     " rows, nonsense: " + filtered.none + ", cleared: " + filtered.back);
+  if (boxes.lists) {
+    const ff = await tryFilter("ol.findings", "el.children",
+      "el.children[0].querySelector('code.code').textContent.trim()");
+    ok(ff.shown >= 1 && ff.shown <= ff.all && ff.none === 0 && ff.back === ff.all,
+       "findings filter '" + ff.word + "': " + ff.shown + " of " + ff.all +
+       ", nonsense: " + ff.none + ", cleared: " + ff.back);
   }
+
+  // -- what the kernel cannot reclaim, next to the working set
+  const cols = await evaluate(`Array.from(document.querySelector("section[id$='-containers'] table.data")
+    .tHead.rows[0].cells).map((th) => th.textContent.trim())`);
+  const ui = cols.indexOf("Unreclaimable");
+  ok(ui > cols.indexOf("Working set") && cols[ui + 1] === "Unreclaimable use",
+     "the containers table has Unreclaimable and Unreclaimable use columns: " + cols.join(" | "));
 
   // -- hostile names are text, not markup or escapes
   if (hostile) {
