@@ -761,6 +761,50 @@ static void test_load_capture_no_manifest_by_content(void **state)
 	db_close(db);
 }
 
+/*
+ * A process moved during the capture is in two cgroup.procs files: the
+ * cgroup its proc/<pid>/cgroup names wins, else the deepest (as the v2
+ * fixture's pid 4242, which used to land in /kubepods.slice).
+ */
+static void test_processes_cgroup_moved(void **state)
+{
+	static const char scope[] = "/kubepods.slice/pod1.slice/cri-1.scope";
+	static const struct file files[] = {
+		{ "manifest.json", "{\"format\":\"memsnap-capture\",\"format_version\":1,"
+		  "\"hostname\":\"n\",\"boot_id\":\"mv\",\"clock\":{\"started_monotonic\":1},"
+		  "\"cgroup\":{\"mode\":\"v2\",\"memory_root\":\"sys/fs/cgroup\"}}" },
+		{ "proc/42/status", STATUS_42 },
+		{ "proc/42/cgroup", "0::/kubepods.slice/pod1.slice/cri-1.scope\n" },
+		{ "proc/43/status", STATUS_42 },
+		{ "proc/44/status", STATUS_42 },
+		{ "proc/44/cgroup", "0::/a.slice\n" },
+		{ "sys/fs/cgroup/kubepods.slice/cgroup.procs", "42\n43\n" },
+		{ "sys/fs/cgroup/kubepods.slice/pod1.slice/cgroup.procs", "43\n" },
+		{ "sys/fs/cgroup/kubepods.slice/pod1.slice/cri-1.scope/cgroup.procs", "42\n" },
+		{ "sys/fs/cgroup/a.slice/cgroup.procs", "44\n" },
+		{ "sys/fs/cgroup/b.slice/x/cgroup.procs", "44\n" },
+	};
+	struct load_stats st;
+	char *err = NULL, *s;
+	sqlite3 *db = new_db();
+
+	(void)state;
+	assert_int_equal(load_capture(db, make_folder("moved", files, ARRAY_SIZE(files)),
+				      NULL, &st, &err), 0);
+	s = q_text(db, "SELECT cgroup FROM processes WHERE pid = 42");
+	assert_string_equal(s, scope);
+	free(s);
+	/* no proc/43/cgroup: the deepest */
+	s = q_text(db, "SELECT cgroup FROM processes WHERE pid = 43");
+	assert_string_equal(s, "/kubepods.slice/pod1.slice");
+	free(s);
+	/* proc/44/cgroup names a captured one, though shallower */
+	s = q_text(db, "SELECT cgroup FROM processes WHERE pid = 44");
+	assert_string_equal(s, "/a.slice");
+	free(s);
+	db_close(db);
+}
+
 static void test_parse_gomemlimit(void **state)
 {
 	uint64_t v;
@@ -805,6 +849,7 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_load_capture_no_manifest_by_content,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_processes_cgroup_moved, setup, teardown),
 		cmocka_unit_test(test_parse_gomemlimit),
 	};
 
