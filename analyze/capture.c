@@ -53,6 +53,8 @@ struct capture {
 	uint64_t entries, bytes;
 	struct hashset seen;
 	bool failed;
+	bool limit_skipped;      /* --max-file-size skipped a file */
+	bool limit_stopped;      /* --max-entries or --max-total stopped reading */
 };
 
 /* ---- small helpers -------------------------------------------------------- */
@@ -302,6 +304,7 @@ static int folder_read(struct capture *c, const char *path,
 		return 0;
 	}
 	if ((uint64_t)st.st_size > c->lim.max_file_bytes) {
+		c->limit_skipped = true;
 		problemf(pfn, ud, path, "file of %lld bytes exceeds the limit of "
 			 "%llu bytes (--max-file-size), skipping",
 			 (long long)st.st_size,
@@ -349,6 +352,7 @@ static int folder_next(struct capture *c, struct capture_file *ret,
 		    !strcmp(c->path.buf, "manifest.json"))
 			continue;   /* handed out first */
 		if (++c->entries > c->lim.max_entries) {
+			c->limit_stopped = true;
 			err_set(ret_err, "more than %llu entries (--max-entries), "
 				 "stopped reading",
 				 (unsigned long long)c->lim.max_entries);
@@ -388,8 +392,9 @@ static int folder_next(struct capture *c, struct capture_file *ret,
 			continue;
 		}
 		if (c->bytes + (uint64_t)st.st_size > c->lim.max_total_bytes) {
+			c->limit_stopped = true;
 			err_set(ret_err, "more than %llu bytes in all (--max-total), "
-				 "stopped reading at '%s'",
+				 "stopped at '%s'",
 				 (unsigned long long)c->lim.max_total_bytes,
 				 c->path.buf);
 			return -1;
@@ -494,6 +499,7 @@ static int archive_next(struct capture *c, struct capture_file *ret,
 			return -1;
 		}
 		if (++c->entries > c->lim.max_entries) {
+			c->limit_stopped = true;
 			err_set(ret_err, "more than %llu entries (--max-entries), "
 				 "stopped reading",
 				 (unsigned long long)c->lim.max_entries);
@@ -548,13 +554,15 @@ static int archive_next(struct capture *c, struct capture_file *ret,
 		}
 		size = archive_entry_size_is_set(e) ? archive_entry_size(e) : -1;
 		if (size > 0 && (uint64_t)size > c->lim.max_file_bytes) {
+			c->limit_skipped = true;
 			problemf(pfn, ud, p, "file of %lld bytes exceeds the limit of "
 				 "%llu bytes (--max-file-size), skipping",
 				 (long long)size,
 				 (unsigned long long)c->lim.max_file_bytes);
 			if (c->bytes + (uint64_t)size > c->lim.max_total_bytes) {
+				c->limit_stopped = true;
 				err_set(ret_err, "more than %llu bytes in all "
-					 "(--max-total), stopped reading at '%s'",
+					 "(--max-total), stopped at '%s'",
 					 (unsigned long long)c->lim.max_total_bytes, p);
 				return -1;
 			}
@@ -582,14 +590,16 @@ static int archive_next(struct capture *c, struct capture_file *ret,
 			c->bytes += (uint64_t)n;
 			if (c->data.len > c->lim.max_file_bytes) {
 				/* The header lied about the size. */
+				c->limit_skipped = true;
 				problemf(pfn, ud, c->path.buf, "file exceeds the limit of "
 					 "%llu bytes (--max-file-size), skipping",
 					 (unsigned long long)c->lim.max_file_bytes);
 				break;
 			}
 			if (c->bytes > c->lim.max_total_bytes) {
+				c->limit_stopped = true;
 				err_set(ret_err, "more than %llu bytes in all "
-					 "(--max-total), stopped reading at '%s'",
+					 "(--max-total), stopped at '%s'",
 					 (unsigned long long)c->lim.max_total_bytes,
 					 c->path.buf);
 				return -1;
@@ -667,6 +677,16 @@ uint64_t capture_bytes(const struct capture *c)
 uint64_t capture_entries(const struct capture *c)
 {
 	return c->entries;
+}
+
+bool capture_limit_stopped(const struct capture *c)
+{
+	return c->limit_stopped;
+}
+
+bool capture_limit_skipped(const struct capture *c)
+{
+	return c->limit_skipped;
 }
 
 void capture_close(struct capture *c)

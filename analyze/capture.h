@@ -60,6 +60,13 @@ const char *capture_name(const struct capture *c);
 /* Bytes read (inflated) so far, entries seen. */
 uint64_t capture_bytes(const struct capture *c);
 uint64_t capture_entries(const struct capture *c);
+/*
+ * Did a limit cut the capture?  Stopped: --max-entries or --max-total ended
+ * reading (capture_next() returned -1 for it).  Skipped: --max-file-size
+ * left a file out.  Either way a load with higher limits reads more.
+ */
+bool capture_limit_stopped(const struct capture *c);
+bool capture_limit_skipped(const struct capture *c);
 
 void capture_close(struct capture *c);
 

@@ -21,8 +21,10 @@ static const char usage_text[] =
 	"\n"
 	"Load captures (.tar, .tar.gz, .tar.zst, .tar.xz or an unpacked folder)\n"
 	"into the SQLite database DB, creating it if needed.  A capture already\n"
-	"in DB is not loaded twice.  Files that cannot be parsed are listed in\n"
-	"the load_problems view; the rest of the capture still loads.\n"
+	"in DB is not loaded twice, unless a limit (--max-*) or a broken archive\n"
+	"cut its first load: then it is loaded again and replaces that one.\n"
+	"Files that cannot be parsed are listed in the load_problems view; the\n"
+	"rest of the capture still loads, as does what a limit let through.\n"
 	"\n"
 	"options:\n"
 	"  -o, --output DB         the database to create or add to (required)\n"
@@ -118,6 +120,10 @@ int cmd_load(int argc, char **argv)
 			continue;
 		}
 		loaded++;
+		if (st.replaced_id && !quiet)
+			fprintf(stderr, "[%d/%d] %s: replacing the incomplete load of this "
+				"capture (capture_id %lld) in '%s'\n", i + 1, ncaps, src,
+				(long long)st.replaced_id, out);
 		if (st.problems && ret == EXIT_OK)
 			ret = EXIT_PROBLEMS;
 		if (!quiet) {
@@ -135,7 +141,8 @@ int cmd_load(int argc, char **argv)
 				(unsigned long long)st.problems, elapsed(&t0));
 		}
 		if (st.truncated)
-			warning("'%s' was not read to the end; see load_problems", src);
+			warning("cannot read '%s' to the end: %s; what was read before "
+				"is loaded (see load_problems)", src, st.stop_reason);
 	}
 	db_exec(db, "PRAGMA optimize", NULL);
 	db_close(db);

@@ -1104,8 +1104,9 @@ int cmd_oom(int argc, char **argv)
 		render_json(&out, reports, nreports);
 	else if (nreports)
 		render_text(&out, reports, nreports, input);
-	if (write_all(STDOUT_FILENO, out.buf, out.len) < 0) {
-		error("cannot write the output: %s", strerror(errno));
+	r = write_all(STDOUT_FILENO, out.buf, out.len);
+	if (r < 0 && r != -EPIPE) {   /* EPIPE: the reader left (main.c) */
+		error("cannot write 'standard output': %s", strerror(-r));
 		goto out;
 	}
 	if (!nreports) {

@@ -79,7 +79,7 @@ static int write_output(const char *path, const struct strbuf *sb)
 
 	if (!path || !strcmp(path, "-")) {
 		r = write_all(STDOUT_FILENO, sb->buf, sb->len);
-		if (r < 0)
+		if (r < 0 && r != -EPIPE)   /* EPIPE: the reader left (main.c) */
 			return error("cannot write 'standard output': %s", strerror(-r));
 		return 0;
 	}

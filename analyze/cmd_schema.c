@@ -2,6 +2,7 @@
 /*
  * memsnap schema: the SQL schema (schema/NN-*.sql) built into the binary.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -19,7 +20,10 @@ static const char usage_text[] =
 	"tables the loader fills and the public views (captures, cgroups,\n"
 	"processes, bpf_maps, oom_kills, working_set_breakdown, containers,\n"
 	"pods, node, findings, load_problems).  The same text creates an empty\n"
-	"database: memsnap schema | sqlite3 new.db\n";
+	"database: memsnap schema | sqlite3 new.db\n"
+	"\n"
+	"exit status: 0 printed (also when the reader of a pipe closes it\n"
+	"early), 2 usage, 3 standard output cannot be written\n";
 
 int cmd_schema(int argc, char **argv)
 {
@@ -41,8 +45,10 @@ int cmd_schema(int argc, char **argv)
 		error("'memsnap schema' takes no arguments");
 		return EXIT_USAGE;
 	}
-	fwrite(sql, 1, strlen(sql), stdout);
-	if (fflush(stdout) != 0 || ferror(stdout))
-		return error("cannot write the schema"), EXIT_FATAL;
+	/* EPIPE: the reader took what it wanted (memsnap sql does the same) */
+	if ((fwrite(sql, 1, strlen(sql), stdout) != strlen(sql) || fflush(stdout) != 0) &&
+	    errno != EPIPE)
+		return error("cannot write the schema to 'standard output': %s",
+			     strerror(errno)), EXIT_FATAL;
 	return EXIT_OK;
 }

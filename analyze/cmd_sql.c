@@ -32,8 +32,12 @@ static const char usage_text[] =
 	SOURCE_LIMITS_HELP
 	"  -h, --help              this help\n"
 	"\n"
-	"exit status: 0 success, 1 the query failed (SQLite's message and the\n"
-	"query are printed), 2 usage, 3 SOURCE cannot be read\n";
+	"An empty QUERY (only white space or comments) is a usage error.\n"
+	"\n"
+	"exit status: 0 success (also when the reader of a pipe closes it early,\n"
+	"as `| head` does: the rest of the output is not written), 1 the query\n"
+	"failed (SQLite's message and the query are printed), 2 usage, 3 SOURCE\n"
+	"cannot be read or standard output cannot be written\n";
 
 enum out_format { OUT_TABLE, OUT_CSV, OUT_JSON };
 
@@ -186,7 +190,10 @@ static int run_statement(sqlite3 *db, sqlite3_stmt *st, enum out_format fmt,
 		}
 		any_row = true;
 		if (out.len > 1 << 16) {
-			fwrite(out.buf, 1, out.len, stdout);
+			if (fwrite(out.buf, 1, out.len, stdout) != out.len) {
+				r = -2;   /* ferror(stdout): cmd_sql() says it */
+				goto out;
+			}
 			strbuf_reset(&out);
 		}
 	}
@@ -227,7 +234,7 @@ int cmd_sql(int argc, char **argv)
 	sqlite3 *db = NULL;
 	bool loaded, first = true;
 	char *err = NULL;
-	int opt, ret = EXIT_OK;
+	int opt, rs, werr = 0, nstatements = 0, ret = EXIT_OK;
 
 	source_opts_init(&so);
 	optind = 0;
@@ -276,7 +283,14 @@ int cmd_sql(int argc, char **argv)
 		tail = next;
 		if (!st)
 			continue;   /* white space or a comment */
-		if (run_statement(db, st, fmt, &first) < 0) {
+		nstatements++;
+		rs = run_statement(db, st, fmt, &first);
+		if (rs == -2) {
+			werr = errno;   /* said below */
+			sqlite3_finalize(st);
+			break;
+		}
+		if (rs < 0) {
 			error("SQL: %s\n  in: %s", sqlite3_errmsg(db), query);
 			ret = EXIT_PROBLEMS;
 			sqlite3_finalize(st);
@@ -285,9 +299,21 @@ int cmd_sql(int argc, char **argv)
 		sqlite3_finalize(st);
 	}
 	db_close(db);
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		error("cannot write the output: %s", strerror(errno));
+	/*
+	 * A reader that closed the pipe (EPIPE; SIGPIPE is ignored in main.c)
+	 * took what it wanted: stop quietly, with the status so far.
+	 */
+	if (fflush(stdout) != 0)
+		werr = errno;
+	else if (ferror(stdout) && !werr)
+		werr = EIO;
+	if (werr && werr != EPIPE) {
+		error("cannot write 'standard output': %s", strerror(werr));
 		ret = EXIT_FATAL;
+	}
+	if (!nstatements && ret == EXIT_OK) {
+		error("no SQL statement in the query; see 'memsnap sql --help'");
+		ret = EXIT_USAGE;
 	}
 	return ret;
 }

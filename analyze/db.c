@@ -176,7 +176,7 @@ int db_open(const char *path, bool create, sqlite3 **ret, char **ret_err)
 	int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
 	int version = 0, ntables = 0;
 	sqlite3 *db = NULL;
-	char buf[64];
+	char buf[64], *err = NULL;
 
 	if (db_connect(path, flags, &db, &version, &ntables, ret_err) < 0)
 		return -1;
@@ -187,15 +187,16 @@ int db_open(const char *path, bool create, sqlite3 **ret, char **ret_err)
 		 * write less (6% of a load).  Only possible before any table.
 		 */
 		db_exec(db, "PRAGMA page_size=16384", NULL);
-		if (db_exec(db, "BEGIN", ret_err) < 0 ||
-		    db_exec(db, memsnap_schema_sql, ret_err) < 0) {
+		xsnprintf(buf, sizeof(buf), "PRAGMA user_version=%d", DB_SCHEMA_VERSION);
+		/* COMMIT is where a full disk shows (/dev/full): name the file */
+		if (db_exec(db, "BEGIN", &err) < 0 ||
+		    db_exec(db, memsnap_schema_sql, &err) < 0 ||
+		    db_exec(db, buf, &err) < 0 || db_exec(db, "COMMIT", &err) < 0) {
 			err_set(ret_err, "cannot create the schema in '%s': %s",
-				path, ret_err && *ret_err ? *ret_err : "?");
+				path, err ? err : "?");
+			free(err);
 			goto fail;
 		}
-		xsnprintf(buf, sizeof(buf), "PRAGMA user_version=%d", DB_SCHEMA_VERSION);
-		if (db_exec(db, buf, ret_err) < 0 || db_exec(db, "COMMIT", ret_err) < 0)
-			goto fail;
 	} else if (db_check_version(path, version, ret_err) < 0) {
 		goto fail;
 	}
@@ -221,6 +222,13 @@ int db_open_existing(const char *path, bool writable, sqlite3 **ret,
 	}
 	*ret = db;
 	return 0;
+}
+
+const char *db_name(sqlite3 *db)
+{
+	const char *f = sqlite3_db_filename(db, "main");
+
+	return f && *f ? f : ":memory:";
 }
 
 void db_close(sqlite3 *db)

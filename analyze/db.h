@@ -18,7 +18,11 @@
 #include "parse.h"
 
 /* Schema version stored in PRAGMA user_version. */
-#define DB_SCHEMA_VERSION 3           /* 3: oom_event.victim_exiting */
+/*
+ * 3: oom_event.victim_exiting; capture.load_complete; capture_key of
+ * manifest-less captures hashed.
+ */
+#define DB_SCHEMA_VERSION 3
 
 /*
  * Open (and create, when `create`) a database at path (":memory:" for one in
@@ -33,6 +37,8 @@ int db_open(const char *path, bool create, sqlite3 **ret, char **ret_err);
 int db_open_existing(const char *path, bool writable, sqlite3 **ret,
 		     char **ret_err);
 void db_close(sqlite3 *db);
+/* The file of a connection's main database, for messages (":memory:"). */
+const char *db_name(sqlite3 *db);
 
 /* Run SQL without results. */
 int db_exec(sqlite3 *db, const char *sql, char **ret_err);

@@ -123,6 +123,8 @@ struct loader {
 	bool memory_root_guessed;
 	bool have_manifest;
 	bool duplicate;
+	uint64_t content_hash;    /* of the files read before a manifest */
+	char *fatal;              /* the load cannot go on: why */
 	char *cgroup_mode;        /* from the manifest, or inferred */
 	bool saw_v1_files, saw_v2_files;
 	uint64_t page_size;
@@ -969,18 +971,91 @@ bad:
 
 /* ---- manifest ------------------------------------------------------------- */
 
-static int64_t find_capture(struct loader *l, const char *key)
+/*
+ * Delete every row of capture id, in the open savepoint.  The loading
+ * connection runs with foreign keys off (cmd_load.c), so ON DELETE CASCADE
+ * does not fire: every table with a capture_id column is emptied by hand.
+ */
+static int delete_capture(struct loader *l, int64_t id)
+{
+	sqlite3_stmt *tables = db_prepare(l->db,
+		"SELECT m.name FROM sqlite_master m, pragma_table_info(m.name) p "
+		"WHERE m.type = 'table' AND p.name = 'capture_id' AND m.name != 'capture'");
+	struct strbuf sql = STRBUF_INIT;
+	int r = 0;
+
+	while (r == 0 && sqlite3_step(tables) == SQLITE_ROW) {
+		strbuf_reset(&sql);
+		strbuf_addf(&sql, "DELETE FROM \"%s\" WHERE capture_id = %lld",
+			    (const char *)sqlite3_column_text(tables, 0), (long long)id);
+		r = db_exec(l->db, sql.buf, NULL);
+	}
+	strbuf_reset(&sql);
+	strbuf_addf(&sql, "DELETE FROM capture WHERE capture_id = %lld", (long long)id);
+	if (r == 0)
+		r = db_exec(l->db, sql.buf, NULL);
+	strbuf_release(&sql);
+	sqlite3_finalize(tables);
+	return r;
+}
+
+/*
+ * Is the capture of this key already in the database?  A complete load makes
+ * this one a duplicate (true); an incomplete one (a limit or a broken
+ * archive cut it) is deleted, to be replaced by this load (false).
+ */
+static bool already_loaded(struct loader *l, const char *key)
 {
 	sqlite3_stmt *st = db_prepare(l->db,
-		"SELECT capture_id FROM capture WHERE capture_key = ? AND capture_id != ?");
+		"SELECT capture_id, load_complete FROM capture "
+		"WHERE capture_key = ? AND capture_id != ?");
 	int64_t id = -1;
+	bool complete = false;
 
 	db_bind_text(st, 1, key);
 	sqlite3_bind_int64(st, 2, l->capture_id);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		id = sqlite3_column_int64(st, 0);
+		complete = sqlite3_column_int(st, 1) != 0;
+	}
+	sqlite3_finalize(st);
+	if (id < 0)
+		return false;
+	if (complete)
+		return true;
+	if (delete_capture(l, id) < 0) {
+		err_set(&l->fatal, "cannot delete the incomplete load of capture_id "
+			"%lld: %s", (long long)id, sqlite3_errmsg(l->db));
+		return true;
+	}
+	l->stats->replaced_id = id;
+	return false;
+}
+
+/*
+ * An incomplete load that never read its manifest (a limit stopped before
+ * it, or the capture has none), loaded again from the same source: its key
+ * was made of the files read, so already_loaded() did not find it.
+ */
+static void drop_incomplete_namesake(struct loader *l)
+{
+	sqlite3_stmt *st = db_prepare(l->db,
+		"SELECT o.capture_id FROM capture o, capture n WHERE n.capture_id = ? "
+		"AND o.capture_id != n.capture_id AND o.load_complete = 0 AND "
+		"o.manifest IS NULL AND o.name IS n.name AND o.source IS n.source");
+	int64_t id = -1;
+
+	sqlite3_bind_int64(st, 1, l->capture_id);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		id = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
-	return id;
+	if (id < 0)
+		return;
+	if (delete_capture(l, id) < 0)
+		err_set(&l->fatal, "cannot delete the incomplete load of capture_id "
+			"%lld: %s", (long long)id, sqlite3_errmsg(l->db));
+	else
+		l->stats->replaced_id = id;
 }
 
 static void load_manifest(struct loader *l, const char *path, const char *buf,
@@ -1003,10 +1078,11 @@ static void load_manifest(struct loader *l, const char *path, const char *buf,
 		    m.boot_id ? m.boot_id : "?",
 		    m.started_monotonic_set ? m.started_monotonic : 0.0,
 		    (unsigned long long)(m.collector_pid.set ? m.collector_pid.v : 0));
-	if (find_capture(l, key.buf) >= 0) {
+	if (already_loaded(l, key.buf)) {
 		l->duplicate = true;
 		goto out;
 	}
+	drop_incomplete_namesake(l);
 	if (m.memory_root) {
 		free(l->memory_root);
 		l->memory_root = xstrdup(m.memory_root);
@@ -1085,6 +1161,26 @@ static void guess_memory_root(struct loader *l, const char *path)
 		     "hierarchy is assumed at '%s'", l->memory_root);
 }
 
+/*
+ * A capture without a manifest has no identity but its folder name and its
+ * files: one 64-bit FNV-1a of each file's path, size and bytes, summed so
+ * that the order does not count (a folder is read sorted, an archive in its
+ * own order, and both are the same capture).
+ */
+static uint64_t file_hash(const struct capture_file *f)
+{
+	uint64_t h = 0xcbf29ce484222325ull, len = f->len;
+	size_t i;
+
+	for (i = 0; f->path[i]; i++)
+		h = (h ^ (unsigned char)f->path[i]) * 0x100000001b3ull;
+	for (i = 0; i < sizeof(len); i++, len >>= 8)
+		h = (h ^ (len & 0xff)) * 0x100000001b3ull;
+	for (i = 0; i < f->len; i++)
+		h = (h ^ (unsigned char)f->data[i]) * 0x100000001b3ull;
+	return h;
+}
+
 static void load_file(struct loader *l, const struct capture_file *f)
 {
 	const char *p = f->path;
@@ -1098,6 +1194,8 @@ static void load_file(struct loader *l, const struct capture_file *f)
 	l->stats->bytes += f->len;
 	l->cur_path = p;
 	l->cur_failed = false;
+	if (!l->have_manifest)
+		l->content_hash += file_hash(f);
 
 	if (!strcmp(p, "manifest.json")) {
 		if (l->have_manifest)
@@ -1221,11 +1319,20 @@ static void load_finish(struct loader *l, struct capture *c)
 		const char *mode = l->saw_v2_files ? "v2" :
 				   l->saw_v1_files ? "v1" : NULL;
 
-		/* No identity but the folder name: good enough to not load twice. */
-		strbuf_addf(&key, "name/%s", capture_name(c));
-		if (find_capture(l, key.buf) >= 0) {
+		/*
+		 * No identity but the folder name and the files' contents: two
+		 * captures of the same name are the same only when their files
+		 * are.  (A capture cut by a limit hashes other files, so a
+		 * later whole load of it is a second capture, not a
+		 * replacement: the incomplete one is then replaced by name and
+		 * source below.)
+		 */
+		strbuf_addf(&key, "name/%s/%016llx", capture_name(c),
+			    (unsigned long long)l->content_hash);
+		if (already_loaded(l, key.buf)) {
 			l->duplicate = true;
 		} else {
+			drop_incomplete_namesake(l);
 			add_problem(l, "manifest.json", "missing: the capture's time, "
 				    "host and kernel are unknown");
 			st = db_prepare(l->db, "UPDATE capture SET capture_key = ?, "
@@ -1269,16 +1376,17 @@ int load_capture(sqlite3 *db, const char *source,
 	strbuf_init(&l.tmp, 0);
 	if (capture_open(source, lim, &c, ret_err) < 0)
 		goto out;
-	if (db_exec(db, "SAVEPOINT load_capture", ret_err) < 0)
+	if (db_exec(db, "SAVEPOINT load_capture", &err) < 0) {
+		err_set(ret_err, "cannot write '%s': %s", db_name(db), err);
 		goto out;
+	}
 	st = db_prepare(db, "INSERT INTO capture(capture_key, source, name) VALUES "
 			"('loading:' || ?, ?, ?)");
 	db_bind_text(st, 1, source);
 	db_bind_text(st, 2, source);
 	db_bind_text(st, 3, capture_name(c));
 	if (sqlite3_step(st) != SQLITE_DONE) {
-		if (ret_err)
-			*ret_err = xstrdup(sqlite3_errmsg(db));
+		err_set(ret_err, "cannot write '%s': %s", db_name(db), sqlite3_errmsg(db));
 		sqlite3_finalize(st);
 		goto rollback;
 	}
@@ -1298,18 +1406,29 @@ int load_capture(sqlite3 *db, const char *source,
 	prefetch_stop(pf);
 	pf = NULL;
 	if (n < 0) {
-		if (stats->files == 0 && !l.have_manifest) {
-			if (ret_err)
-				*ret_err = err;
-			err = NULL;
+		/*
+		 * An archive that breaks before its first file is unreadable;
+		 * a limit keeps what it let through, even nothing, as
+		 * --max-entries and --max-total alike: the capture is then in
+		 * the database, marked incomplete, and a load with higher
+		 * limits replaces it.
+		 */
+		if (stats->files == 0 && !l.have_manifest && !capture_limit_stopped(c)) {
+			err_set(ret_err, "cannot read '%s': %s", source, err);
 			goto rollback;
 		}
 		add_problemf(&l, capture_name(c), "%s; what was read before is loaded",
 			     err);
 		stats->truncated = true;
+		strlcpy_s(stats->stop_reason, err, sizeof(stats->stop_reason));
 	}
 	if (!l.duplicate)
 		load_finish(&l, c);
+	if (l.fatal) {
+		err_set(ret_err, "cannot load '%s' into '%s': %s", source,
+			db_name(db), l.fatal);
+		goto rollback;
+	}
 	if (l.duplicate) {
 		stats->duplicate = true;
 		stats->capture_id = -1;
@@ -1318,8 +1437,17 @@ int load_capture(sqlite3 *db, const char *source,
 		r = 0;
 		goto out;
 	}
-	if (db_exec(db, "RELEASE load_capture", ret_err) < 0)
+	st = db_prepare(db, "UPDATE capture SET load_complete = ? WHERE capture_id = ?");
+	sqlite3_bind_int(st, 1, !stats->truncated && !capture_limit_skipped(c));
+	sqlite3_bind_int64(st, 2, l.capture_id);
+	r = db_step_reset(st);
+	sqlite3_finalize(st);
+	if (r < 0 || db_exec(db, "RELEASE load_capture", &err) < 0) {
+		r = -1;
+		err_set(ret_err, "cannot write '%s': %s", db_name(db),
+			err ? err : sqlite3_errmsg(db));
 		goto rollback;
+	}
 	r = 0;
 	goto out;
 rollback:
@@ -1330,6 +1458,7 @@ out:
 	for (n = 0; n < ST__COUNT; n++)
 		sqlite3_finalize(l.st[n]);
 	free(err);
+	free(l.fatal);
 	free(l.memory_root);
 	free(l.cgroup_mode);
 	free(l.kmsg_path);

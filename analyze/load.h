@@ -20,11 +20,19 @@ struct load_stats {
 	uint64_t processes, cgroups, bpf_maps, oom_events;
 	uint64_t problems;       /* rows added to load_problem */
 	bool truncated;          /* the archive ended early or a limit stopped it */
+	char stop_reason[320];   /* when truncated: why, e.g. "more than ... (--max-total)" */
+	int64_t replaced_id;     /* an incomplete load of this capture it replaced, or 0 */
 };
 
 /*
  * Returns 0 (loaded, or a duplicate: see stats->duplicate) or -1 when the
- * capture cannot be read at all (*ret_err says why; nothing is kept).
+ * capture cannot be read at all or the database cannot be written
+ * (*ret_err says why, naming the file; nothing is kept).
+ *
+ * A capture already in the database is a duplicate when its load was
+ * complete (capture.load_complete = 1).  When a limit or a broken archive
+ * cut the earlier load, its rows are deleted and the capture is loaded
+ * again, in the same transaction (stats->replaced_id).
  */
 int load_capture(sqlite3 *db, const char *source,
 		 const struct capture_limits *lim, struct load_stats *stats,

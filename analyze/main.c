@@ -3,6 +3,7 @@
  * memsnap: the analyzer.  `memsnap COMMAND [ARGS]`, one command per file
  * (analyze/cmd_<name>.c), dispatched from the table below.
  */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -38,6 +39,10 @@ static void usage(FILE *f)
 	fprintf(f, "\noptions:\n"
 		   "  -h, --help     this help\n"
 		   "  -V, --version  print the version\n\n"
+		   "exit status: 0 success, 1 the command ran and found problems it\n"
+		   "reports, 2 usage, 3 its input could not be read or its output\n"
+		   "written; each command's --help says more.  `memsnap --help` and\n"
+		   "`--version` exit 0; no command or an unknown one exits 2.\n\n"
 		   "See README.md (or `memsnap COMMAND --help`) for details.\n");
 }
 
@@ -46,6 +51,13 @@ int main(int argc, char **argv)
 	size_t i;
 
 	progname = "memsnap";
+	/*
+	 * A reader that closes our stdout early (`memsnap sql ... | head`)
+	 * makes writes fail with EPIPE, which the commands treat as the end
+	 * of the output (exit status unchanged), instead of a death by
+	 * SIGPIPE whose status (141) depended on how much was left to write.
+	 */
+	signal(SIGPIPE, SIG_IGN);
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_USAGE;

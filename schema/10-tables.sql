@@ -14,7 +14,7 @@
 -- One row per loaded capture (from its manifest.json).
 CREATE TABLE capture (
     capture_id          INTEGER PRIMARY KEY,
-    capture_key         TEXT NOT NULL UNIQUE, -- boot_id + start: loading twice is a no-op
+    capture_key         TEXT NOT NULL UNIQUE, -- boot_id + start (no manifest: name + hash of the files): loading twice is a no-op
     source              TEXT,      -- the file or folder it was loaded from
     name                TEXT,      -- top-level folder: memsnap-<host>-<time>
     format_version      INTEGER,
@@ -36,7 +36,8 @@ CREATE TABLE capture (
     memory_root         TEXT,      -- archive path of the memory hierarchy
     complete            INTEGER,   -- 0 when the collector was interrupted
     interrupted         TEXT,      -- SIGTERM, timeout, ... or NULL
-    manifest            TEXT       -- manifest.json as read
+    manifest            TEXT,      -- manifest.json as read
+    load_complete       INTEGER    -- 1: every file was read; 0: a limit (--max-*) or a broken archive cut the load, and loading it again replaces it
 );
 
 -- What the collector could not read (manifest.json "problems").

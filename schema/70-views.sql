@@ -149,18 +149,28 @@ FROM (
 );
 
 -- One row per user process (kernel threads and the collector left out).
---   cgroup          memory cgroup (from the hierarchy's cgroup.procs, else
---                   from proc/<pid>/cgroup)
---   rss_bytes       VmRSS (resident: anon + file + shmem, shared pages
---                   counted in full in every process)
+--   cgroup          memory cgroup: from the hierarchy's cgroup.procs, else
+--                   from proc/<pid>/cgroup.  A process that moved while the
+--                   capture ran is in several cgroup.procs: the one its
+--                   proc/<pid>/cgroup names wins, else the deepest
+--   rss_bytes       Rss from smaps_rollup (exact), else VmRSS from status
+--                   (resident: anon + file + shmem, shared pages counted in
+--                   full in every process)
 --   pss_bytes       Pss from smaps_rollup (shared pages divided among sharers)
 --   pss_anon_bytes, pss_file_bytes, pss_shmem_bytes   5.3+
---   anon_bytes      RssAnon (4.5+), else smaps Anonymous
---   swap_bytes      VmSwap
+--   anon_bytes      Anonymous from smaps_rollup, else RssAnon (4.5+)
+--   swap_bytes      Swap from smaps_rollup, else VmSwap
 CREATE VIEW processes AS
 SELECT s.capture_id, s.pid, s.comm,
-       coalesce((SELECT min(cp.cgroup) FROM cgroup_proc cp
-                  WHERE cp.capture_id = s.capture_id AND cp.pid = s.pid),
+       coalesce((SELECT cp.cgroup FROM cgroup_proc cp
+                  WHERE cp.capture_id = s.capture_id AND cp.pid = s.pid
+                    AND cp.cgroup = m.memcg),
+                (SELECT cp.cgroup FROM cgroup_proc cp
+                  WHERE cp.capture_id = s.capture_id AND cp.pid = s.pid
+                  ORDER BY CASE cp.cgroup WHEN '/' THEN 0 ELSE length(cp.cgroup)
+                                - length(replace(cp.cgroup, '/', '')) END DESC,
+                           cp.cgroup
+                  LIMIT 1),
                 m.memcg) AS cgroup,
        -- smaps_rollup first: it walks the page tables and is exact;
        -- status's VmRSS, RssAnon and VmSwap are per-task counters the

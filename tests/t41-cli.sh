@@ -50,11 +50,11 @@ for c in load sql schema oom report; do
 	expect 0 "$M" "$c" --help && grep -q "usage: memsnap $c" "$work/out" &&
 		ok "memsnap $c --help" || fail "memsnap $c --help"
 done
-expect 0 "$M" --help && grep -q '^commands:' "$work/out" && ok "memsnap --help"
-expect 0 "$M" --version && grep -q '^memsnap [0-9]' "$work/out" && ok "memsnap --version"
+expect 0 "$M" --help && grep -q '^commands:' "$work/out" && ok "memsnap --help" || fail "memsnap --help"
+expect 0 "$M" --version && grep -q '^memsnap [0-9]' "$work/out" && ok "memsnap --version" || fail "memsnap --version"
 expect 2 "$M" frobnicate && grep -q "error: 'frobnicate' is not a memsnap command" "$work/err" &&
 	ok "unknown command: usage error"
-expect 2 "$M" && ok "no command: usage error"
+expect 2 "$M" && ok "no command: usage error" || fail "no command: usage error"
 
 # load: progress line, problems -> 1, database created
 expect 1 "$M" load "$cap" -o "$work/db.sqlite" &&
@@ -73,11 +73,11 @@ grep -q '^sys/fs/cgroup/memory/svc/memory.failcnt,' "$work/out" && ok "load_prob
 	fail "load_problems: $(cat "$work/out")"
 
 # missing -o, missing capture, unreadable capture
-expect 2 "$M" load "$cap" && grep -q 'error: no database given' "$work/err" && ok "load without -o"
-expect 2 "$M" load -o "$work/x.db" && grep -q 'error: no capture given' "$work/err" && ok "load without capture"
+expect 2 "$M" load "$cap" && grep -q 'error: no database given' "$work/err" && ok "load without -o" || fail "load without -o"
+expect 2 "$M" load -o "$work/x.db" && grep -q 'error: no capture given' "$work/err" && ok "load without capture" || fail "load without capture"
 expect 3 "$M" load "$work/nope.tar.gz" -o "$work/x.db" &&
 	grep -q "error: cannot open '$work/nope.tar.gz': No such file or directory" "$work/err" &&
-	ok "load of a missing file: named, with the cause" || cat "$work/err"
+	ok "load of a missing file: named, with the cause" || fail "load of a missing file: named, with the cause: $(cat "$work/err")"
 printf 'garbage' > "$work/garbage.tar.gz"
 expect 3 "$M" load "$work/garbage.tar.gz" -o "$work/x.db" && grep -q "garbage.tar.gz" "$work/err" &&
 	ok "load of a non-archive: exit 3, named"
@@ -112,17 +112,17 @@ expect 1 "$M" sql "$work/db.sqlite" "SELECT nope FROM cgroups" &&
 # read-only by default
 expect 1 "$M" sql "$work/db.sqlite" "DELETE FROM capture" && grep -q 'readonly' "$work/err" &&
 	ok "sql: databases are read-only by default"
-expect 0 "$M" sql -w "$work/db.sqlite" "CREATE VIEW mine AS SELECT 1" && ok "sql -w: writable"
+expect 0 "$M" sql -w "$work/db.sqlite" "CREATE VIEW mine AS SELECT 1" && ok "sql -w: writable" || fail "sql -w: writable"
 # a non-memsnap SQLite file
 sqlite3 "$work/other.db" 'CREATE TABLE t(x)'
 expect 3 "$M" sql "$work/other.db" "SELECT 1" && grep -q 'not a memsnap database' "$work/err" &&
 	ok "sql: a foreign SQLite file is refused"
-expect 2 "$M" sql "$work/db.sqlite" && ok "sql without a query: usage"
+expect 2 "$M" sql "$work/db.sqlite" && ok "sql without a query: usage" || fail "sql without a query: usage"
 
 # schema: the same text creates a database
 expect 0 "$M" schema && sqlite3 "$work/fromschema.db" < "$work/out" &&
 	sqlite3 "$work/fromschema.db" "SELECT count(*) FROM sqlite_master WHERE type = 'view' AND name = 'cgroups'" |
-	grep -qx 1 && ok "schema: creates a database with the views"
+	grep -qx 1 && ok "schema: creates a database with the views" || fail "schema: creates a database with the views"
 # the views work in the plain sqlite3 shell (no custom functions)
 for v in captures cgroups processes bpf_maps load_problems working_set_breakdown containers pods node findings oom_kills; do
 	sqlite3 "$work/db.sqlite" "SELECT count(*) FROM $v" > /dev/null 2> "$work/err" ||
@@ -130,9 +130,70 @@ for v in captures cgroups processes bpf_maps load_problems working_set_breakdown
 done
 ok "public views run in the sqlite3 shell"
 
-# closed stdout
-"$M" sql "$work/db.sqlite" "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200000) SELECT i FROM n" | head -1 > /dev/null
+# a reader that closes the pipe early: the output ends there, quietly, exit 0
+"$M" sql "$work/db.sqlite" "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200000) SELECT i FROM n" 2> "$work/err" | head -1 > /dev/null
 rc=${PIPESTATUS[0]}
-[ "$rc" != 0 ] && ok "sql into a closed pipe exits non-zero ($rc)" || fail "sql into a closed pipe exited 0"
+[ "$rc" = 0 ] && [ ! -s "$work/err" ] && ok "sql into a closed pipe: quiet, exit 0" ||
+	fail "sql into a closed pipe exited $rc: $(cat "$work/err")"
+"$M" schema 2> "$work/err" | head -1 > /dev/null
+rc=${PIPESTATUS[0]}
+[ "$rc" = 0 ] && [ ! -s "$work/err" ] && ok "schema into a closed pipe: quiet, exit 0" ||
+	fail "schema into a closed pipe exited $rc: $(cat "$work/err")"
+
+# a full disk or stdout: the file and the cause
+if [ -w /dev/full ]; then
+	expect 3 "$M" load -q "$cap" -o /dev/full &&
+		grep -q "^error: .*'/dev/full': database or disk is full" "$work/err" &&
+		ok "load -o /dev/full: the database named" || fail "load -o /dev/full: $(cat "$work/err")"
+	"$M" schema > /dev/full 2> "$work/err"; rc=$?
+	[ $rc = 3 ] && grep -q "^error: cannot write the schema to 'standard output': No space left on device" "$work/err" &&
+		ok "schema > /dev/full: exit 3, with the cause" || fail "schema > /dev/full: $rc $(cat "$work/err")"
+	"$M" sql "$work/db.sqlite" "SELECT 1" > /dev/full 2> "$work/err"; rc=$?
+	[ $rc = 3 ] && grep -q "^error: cannot write 'standard output': No space left on device" "$work/err" &&
+		ok "sql > /dev/full: exit 3, standard output named" || fail "sql > /dev/full: $rc $(cat "$work/err")"
+fi
+
+# an empty query is a usage error
+expect 2 "$M" sql "$work/db.sqlite" '' && grep -q "^error: no SQL statement in the query" "$work/err" &&
+	ok "sql with an empty query: usage error" || fail "sql ''"
+expect 2 "$M" sql "$work/db.sqlite" ' -- nothing' && ok "sql with only a comment: usage error" ||
+	fail "sql ' -- nothing'"
+
+# a limit cut the first load: the second, with the limit raised, replaces it
+tar -C "$work" -czf "$work/cap.tar.gz" "$(basename "$cap")"
+expect 1 "$M" load --max-entries 4 "$work/cap.tar.gz" -o "$work/cut.db" &&
+	grep -q "warning: cannot read '$work/cap.tar.gz' to the end: more than 4 entries (--max-entries)" "$work/err" &&
+	ok "load --max-entries: exit 1, the archive named" || fail "load --max-entries: $(cat "$work/err")"
+expect 1 "$M" load "$work/cap.tar.gz" -o "$work/cut.db" &&
+	grep -q "replacing the incomplete load of this capture (capture_id 1)" "$work/err" &&
+	ok "load again without the limit: replaces the incomplete load" || fail "reload: $(cat "$work/err")"
+expect 0 "$M" sql --csv "$work/cut.db" 'SELECT count(*) AS c, (SELECT count(*) FROM processes) AS p FROM captures' &&
+	[ "$(tr -d '\r' < "$work/out")" = "$(printf 'c,p\n1,2')" ] &&
+	ok "one capture, every process, after the replacement" || fail "after replacement: $(cat "$work/out")"
+expect 0 "$M" load "$work/cap.tar.gz" -o "$work/cut.db" && grep -q "already in" "$work/err" &&
+	ok "a complete load is still skipped" || fail "third load: $(cat "$work/err")"
+
+# --max-total as --max-entries: what was read is kept, the archive named, exit 1
+expect 1 "$M" load --max-total 100 "$work/cap.tar.gz" -o "$work/total.db" &&
+	grep -q "warning: cannot read '$work/cap.tar.gz' to the end: more than 100 bytes in all (--max-total), stopped at '[^']*'; what was read before is loaded" "$work/err" &&
+	ok "load --max-total: exit 1, the archive and the file named" || fail "load --max-total: $(cat "$work/err")"
+expect 0 "$M" sql --csv "$work/total.db" "SELECT count(*) FROM load_problems WHERE problem LIKE '%--max-total%'" &&
+	[ "$(tail -1 "$work/out" | tr -d '\r')" = 1 ] && ok "load --max-total: a load_problems row" ||
+	fail "--max-total problem: $(cat "$work/out")"
+
+# captures without a manifest: the same folder name is not the same capture
+for d in a b; do
+	mkdir -p "$work/$d"
+	cp -r "$cap" "$work/$d/"
+	rm "$work/$d/$(basename "$cap")/manifest.json"
+done
+echo 3100000000 > "$work/b/$(basename "$cap")/sys/fs/cgroup/memory/svc/memory.usage_in_bytes"
+expect 1 "$M" load -q "$work/a/$(basename "$cap")" "$work/b/$(basename "$cap")" -o "$work/noman.db" ||
+	fail "load of two manifest-less captures"
+expect 0 "$M" load "$work/a/$(basename "$cap")" -o "$work/noman.db" && grep -q "already in" "$work/err" ||
+	fail "manifest-less capture loaded twice"
+expect 0 "$M" sql --csv "$work/noman.db" 'SELECT count(*) FROM captures' &&
+	[ "$(tail -1 "$work/out" | tr -d '\r')" = 2 ] && ok "manifest-less captures told apart by their files" ||
+	fail "manifest-less captures: $(cat "$work/out")"
 
 [ $fails = 0 ] || { echo "$fails failures"; exit 1; }

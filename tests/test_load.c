@@ -632,6 +632,179 @@ static void test_load_capture_limits(void **state)
 	db_close(db);
 }
 
+/* Rows of capture id left in any table (capture itself included). */
+static int64_t rows_of_capture(sqlite3 *db, int64_t id)
+{
+	sqlite3_stmt *st;
+	int64_t n = 0;
+
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT m.name FROM sqlite_master m, "
+		"pragma_table_info(m.name) p WHERE m.type = 'table' AND "
+		"p.name = 'capture_id'", -1, &st, NULL), SQLITE_OK);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		n += q_int(db, "SELECT count(*) FROM \"%s\" WHERE capture_id = %lld",
+			   (const char *)sqlite3_column_text(st, 0), (long long)id);
+	sqlite3_finalize(st);
+	return n;
+}
+
+/*
+ * A load a limit cut is marked incomplete; loading the capture again (with
+ * higher limits) replaces it, row for row; a complete one is then skipped.
+ * Foreign keys off, as memsnap load runs: no cascade does the deleting.
+ */
+static void test_load_capture_incomplete_replaced(void **state)
+{
+	struct capture_limits lim;
+	struct load_stats st;
+	char *err = NULL;
+	sqlite3 *db = new_db();
+	const char *path;
+	int64_t first;
+
+	(void)state;
+	assert_int_equal(db_exec(db, "PRAGMA foreign_keys=OFF", &err), 0);
+	path = make_archive("memsnap-node-a-20261128T042558Z", v1_files, ARRAY_SIZE(v1_files));
+	capture_limits_default(&lim);
+	lim.max_entries = 3;
+	assert_int_equal(load_capture(db, path, &lim, &st, &err), 0);
+	assert_true(st.truncated);
+	assert_string_equal(st.stop_reason, "more than 3 entries (--max-entries), "
+			    "stopped reading");
+	first = st.capture_id;
+	assert_int_equal(q_int(db, "SELECT load_complete FROM capture"), 0);
+	assert_true(rows_of_capture(db, first) > 1);
+
+	assert_int_equal(load_capture(db, path, NULL, &st, &err), 0);
+	assert_false(st.duplicate);
+	assert_int_equal(st.replaced_id, first);
+	assert_int_equal(rows_of_capture(db, first), 0);
+	assert_int_equal(q_int(db, "SELECT count(*) FROM capture"), 1);
+	assert_int_equal(q_int(db, "SELECT load_complete FROM capture"), 1);
+	assert_int_equal(q_int(db, "SELECT count(*) FROM proc_status"), 3);
+
+	assert_int_equal(load_capture(db, path, &lim, &st, &err), 0);
+	assert_true(st.duplicate);
+	assert_int_equal(q_int(db, "SELECT count(*) FROM proc_status"), 3);
+
+	/* a file --max-file-size left out makes the load incomplete too */
+	db_close(db);
+	db = new_db();
+	capture_limits_default(&lim);
+	lim.max_file_bytes = 200;
+	assert_int_equal(load_capture(db, path, &lim, &st, &err), 0);
+	assert_false(st.truncated);
+	assert_int_equal(q_int(db, "SELECT load_complete FROM capture"), 0);
+	assert_int_equal(load_capture(db, path, NULL, &st, &err), 0);
+	assert_true(st.replaced_id > 0);
+	assert_int_equal(q_int(db, "SELECT count(*) FROM proc_status WHERE pid = 42"), 1);
+	db_close(db);
+}
+
+/*
+ * --max-total, like --max-entries, keeps what it let through and says so,
+ * even when it stops before the first file: not a failure.
+ */
+static void test_load_capture_max_total_keeps(void **state)
+{
+	struct capture_limits lim;
+	struct load_stats st;
+	char *err = NULL;
+	sqlite3 *db = new_db();
+	const char *path;
+
+	(void)state;
+	path = make_archive("memsnap-node-a-20261128T042558Z", v1_files, ARRAY_SIZE(v1_files));
+	capture_limits_default(&lim);
+	lim.max_total_bytes = 10;
+	assert_int_equal(load_capture(db, path, &lim, &st, &err), 0);
+	assert_null(err);
+	assert_true(st.truncated);
+	assert_non_null(strstr(st.stop_reason, "more than 10 bytes in all (--max-total), "
+			       "stopped at 'manifest.json'"));
+	assert_int_equal(q_int(db, "SELECT count(*) FROM load_problems WHERE "
+			 "problem LIKE '%%--max-total%%'"), 1);
+	assert_int_equal(q_int(db, "SELECT load_complete FROM capture"), 0);
+	db_close(db);
+}
+
+/* Without a manifest, two captures of one folder name differ by their files. */
+static void test_load_capture_no_manifest_by_content(void **state)
+{
+	static const struct file a[] = {
+		{ "proc/meminfo", "MemTotal: 100 kB\n" },
+	};
+	static const struct file b[] = {
+		{ "proc/meminfo", "MemTotal: 200 kB\n" },
+	};
+	struct load_stats st;
+	char *err = NULL, dir[512];
+	sqlite3 *db = new_db();
+
+	(void)state;
+	make_folder("x", NULL, 0);
+	make_folder("y", NULL, 0);
+	xsnprintf(dir, sizeof(dir), "%s", make_folder("x/memsnap-cap", a, ARRAY_SIZE(a)));
+	assert_int_equal(load_capture(db, dir, NULL, &st, &err), 0);
+	assert_false(st.duplicate);
+	assert_int_equal(load_capture(db, make_folder("y/memsnap-cap", b, ARRAY_SIZE(b)),
+				      NULL, &st, &err), 0);
+	assert_false(st.duplicate);
+	assert_int_equal(q_int(db, "SELECT count(*) FROM capture"), 2);
+	/* the same files are the same capture, as a folder or an archive */
+	assert_int_equal(load_capture(db, dir, NULL, &st, &err), 0);
+	assert_true(st.duplicate);
+	assert_int_equal(load_capture(db, make_archive("memsnap-cap", a, ARRAY_SIZE(a)),
+				      NULL, &st, &err), 0);
+	assert_true(st.duplicate);
+	assert_int_equal(q_int(db, "SELECT count(*) FROM capture"), 2);
+	db_close(db);
+}
+
+/*
+ * A process moved during the capture is in two cgroup.procs files: the
+ * cgroup its proc/<pid>/cgroup names wins, else the deepest (as the v2
+ * fixture's pid 4242, which used to land in /kubepods.slice).
+ */
+static void test_processes_cgroup_moved(void **state)
+{
+	static const char scope[] = "/kubepods.slice/pod1.slice/cri-1.scope";
+	static const struct file files[] = {
+		{ "manifest.json", "{\"format\":\"memsnap-capture\",\"format_version\":1,"
+		  "\"hostname\":\"n\",\"boot_id\":\"mv\",\"clock\":{\"started_monotonic\":1},"
+		  "\"cgroup\":{\"mode\":\"v2\",\"memory_root\":\"sys/fs/cgroup\"}}" },
+		{ "proc/42/status", STATUS_42 },
+		{ "proc/42/cgroup", "0::/kubepods.slice/pod1.slice/cri-1.scope\n" },
+		{ "proc/43/status", STATUS_42 },
+		{ "proc/44/status", STATUS_42 },
+		{ "proc/44/cgroup", "0::/a.slice\n" },
+		{ "sys/fs/cgroup/kubepods.slice/cgroup.procs", "42\n43\n" },
+		{ "sys/fs/cgroup/kubepods.slice/pod1.slice/cgroup.procs", "43\n" },
+		{ "sys/fs/cgroup/kubepods.slice/pod1.slice/cri-1.scope/cgroup.procs", "42\n" },
+		{ "sys/fs/cgroup/a.slice/cgroup.procs", "44\n" },
+		{ "sys/fs/cgroup/b.slice/x/cgroup.procs", "44\n" },
+	};
+	struct load_stats st;
+	char *err = NULL, *s;
+	sqlite3 *db = new_db();
+
+	(void)state;
+	assert_int_equal(load_capture(db, make_folder("moved", files, ARRAY_SIZE(files)),
+				      NULL, &st, &err), 0);
+	s = q_text(db, "SELECT cgroup FROM processes WHERE pid = 42");
+	assert_string_equal(s, scope);
+	free(s);
+	/* no proc/43/cgroup: the deepest */
+	s = q_text(db, "SELECT cgroup FROM processes WHERE pid = 43");
+	assert_string_equal(s, "/kubepods.slice/pod1.slice");
+	free(s);
+	/* proc/44/cgroup names a captured one, though shallower */
+	s = q_text(db, "SELECT cgroup FROM processes WHERE pid = 44");
+	assert_string_equal(s, "/a.slice");
+	free(s);
+	db_close(db);
+}
+
 static void test_parse_gomemlimit(void **state)
 {
 	uint64_t v;
@@ -670,6 +843,13 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_load_capture_folder_symlink_fifo_skipped,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_load_capture_limits, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_load_capture_incomplete_replaced,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_load_capture_max_total_keeps,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_load_capture_no_manifest_by_content,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_processes_cgroup_moved, setup, teardown),
 		cmocka_unit_test(test_parse_gomemlimit),
 	};
 
