@@ -28,25 +28,25 @@ V=$("$M" --version | cut -d' ' -f2)
 unversion() { sed "s/memsnap $V/memsnap VERSION/g; s/\"memsnap_version\": \"$V\"/\"memsnap_version\": \"VERSION\"/"; }
 
 # --help, usage errors
-expect 0 "$M" report --help && grep -q '^usage: memsnap report' "$work/out" && ok "report --help"
-expect 2 "$M" report && grep -q "error: no SOURCE" "$work/err" && ok "no SOURCE: usage error"
+expect 0 "$M" report --help && grep -q '^usage: memsnap report' "$work/out" && ok "report --help" || fail "report --help"
+expect 2 "$M" report && grep -q "error: no SOURCE" "$work/err" && ok "no SOURCE: usage error" || fail "no SOURCE: usage error"
 expect 2 "$M" report "$F/report-k8s-v2" "$F/report-hostile" && grep -q "one SOURCE only" "$work/err" &&
-	ok "two SOURCEs: usage error"
+	ok "two SOURCEs: usage error" || fail "two SOURCEs: usage error"
 expect 2 "$M" report --format pdf "$F/report-k8s-v2" &&
-	grep -q "error: unknown --format 'pdf': text, html or json" "$work/err" && ok "--format pdf: usage error"
+	grep -q "error: unknown --format 'pdf': text, html or json" "$work/err" && ok "--format pdf: usage error" || fail "--format pdf: usage error"
 expect 2 "$M" report --capture x "$F/report-k8s-v2" && grep -q "invalid --capture 'x'" "$work/err" &&
-	ok "--capture x: usage error"
-expect 2 "$M" report --color=sometimes "$F/report-k8s-v2" && ok "--color=sometimes: usage error"
+	ok "--capture x: usage error" || fail "--capture x: usage error"
+expect 2 "$M" report --color=sometimes "$F/report-k8s-v2" && ok "--color=sometimes: usage error" || fail "--color=sometimes: usage error"
 
 # unreadable SOURCE, unwritable FILE: 3, named with the cause
 expect 3 "$M" report "$work/nope.tar.gz" &&
 	grep -q "error: cannot open '$work/nope.tar.gz': No such file or directory" "$work/err" &&
-	ok "missing SOURCE: named, with the cause"
+	ok "missing SOURCE: named, with the cause" || fail "missing SOURCE: named, with the cause"
 expect 3 "$M" report -o "$work/no/such/dir/r.html" -f html "$F/report-k8s-v2" &&
 	grep -q "error: cannot write '$work/no/such/dir/r.html': No such file or directory" "$work/err" &&
-	ok "unwritable -o: named, with the cause"
+	ok "unwritable -o: named, with the cause" || fail "unwritable -o: named, with the cause"
 expect 3 "$M" report -o /dev/full "$F/report-k8s-v2" &&
-	grep -q "error: cannot write '/dev/full': No space left on device" "$work/err" && ok "full disk: 3"
+	grep -q "error: cannot write '/dev/full': No space left on device" "$work/err" && ok "full disk: 3" || fail "full disk: 3"
 
 # the binary's output is the golden files' (they are made by test_report)
 for fx in report-k8s-v2 report-v1-docker report-hostile; do
@@ -105,21 +105,22 @@ m = json.load(open(sys.argv[1]))
 m["problems"] = [p for p in m["problems"] if p["kind"] in ("absent", "vanished")]
 json.dump(m, open(sys.argv[1], "w"))
 EOF
-expect 0 "$M" report "$work/clean" && [ ! -s "$work/err" ] && ok "a clean capture: exit 0, nothing on stderr"
+expect 0 "$M" report "$work/clean" && [ ! -s "$work/err" ] && ok "a clean capture: exit 0, nothing on stderr" || fail "a clean capture: exit 0, nothing on stderr"
 
 # a database of two captures: both, or the one asked for
 "$M" load -q "$F/report-v1-docker" "$F/report-k8s-v2" -o "$work/two.db" 2>/dev/null
 expect 1 "$M" report "$work/two.db" &&
 	[ "$(grep -c '^memsnap report: ' "$work/out")" = 2 ] && ok "database: both captures reported" ||
 	fail "database: $(grep '^memsnap report' "$work/out")"
-grep -q '^memsnap report: fanatica, captured .* (capture 1)$' "$work/out" && ok "each capture named with its id"
+grep -q '^memsnap report: fanatica, captured .* (capture 1)$' "$work/out" && ok "each capture named with its id" ||
+	fail "each capture named with its id"
 expect 3 "$M" report --capture 2 "$work/clean" && grep -q "no capture 2" "$work/err" &&
-	ok "--capture of a missing id: 3, says so"
+	ok "--capture of a missing id: 3, says so" || fail "--capture of a missing id: 3, says so"
 expect 1 "$M" report -c 2 -f json "$work/two.db" &&
 	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert [c["hostname"] for c in d["captures"]] == ["worker-3"], d' "$work/out" &&
 	ok "--capture 2: only worker-3" || fail "--capture 2"
 expect 1 "$M" report -f html -o "$work/two.html" "$work/two.db" &&
-	[ "$(grep -c '<article class="capture"' "$work/two.html")" = 2 ] && ok "HTML of a database: one article per capture"
+	[ "$(grep -c '<article class="capture"' "$work/two.html")" = 2 ] && ok "HTML of a database: one article per capture" || fail "HTML of a database: one article per capture"
 
 # the text report keeps to 100 columns
 for fx in report-k8s-v2 report-v1-docker report-hostile; do
