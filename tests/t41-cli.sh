@@ -53,7 +53,7 @@ done
 expect 0 "$M" --help && grep -q '^commands:' "$work/out" && ok "memsnap --help" || fail "memsnap --help"
 expect 0 "$M" --version && grep -q '^memsnap [0-9]' "$work/out" && ok "memsnap --version" || fail "memsnap --version"
 expect 2 "$M" frobnicate && grep -q "error: 'frobnicate' is not a memsnap command" "$work/err" &&
-	ok "unknown command: usage error"
+	ok "unknown command: usage error" || fail "unknown command: usage error"
 expect 2 "$M" && ok "no command: usage error" || fail "no command: usage error"
 
 # load: progress line, problems -> 1, database created
@@ -80,7 +80,7 @@ expect 3 "$M" load "$work/nope.tar.gz" -o "$work/x.db" &&
 	ok "load of a missing file: named, with the cause" || fail "load of a missing file: named, with the cause: $(cat "$work/err")"
 printf 'garbage' > "$work/garbage.tar.gz"
 expect 3 "$M" load "$work/garbage.tar.gz" -o "$work/x.db" && grep -q "garbage.tar.gz" "$work/err" &&
-	ok "load of a non-archive: exit 3, named"
+	ok "load of a non-archive: exit 3, named" || fail "load of a non-archive: exit 3, named"
 
 # sql: formats
 expect 0 "$M" sql "$work/db.sqlite" "SELECT cgroup, limit_bytes, usage_bytes FROM cgroups WHERE cgroup = '/svc'"
@@ -108,15 +108,15 @@ expect 0 "$M" sql "$cap" "SELECT count(*) FROM processes" &&
 # SQL errors: message and query, exit 1
 expect 1 "$M" sql "$work/db.sqlite" "SELECT nope FROM cgroups" &&
 	grep -q 'error: SQL: no such column: nope' "$work/err" && grep -q 'in: SELECT nope FROM cgroups' "$work/err" &&
-	ok "sql error: SQLite's message and the query"
+	ok "sql error: SQLite's message and the query" || fail "sql error: SQLite's message and the query"
 # read-only by default
 expect 1 "$M" sql "$work/db.sqlite" "DELETE FROM capture" && grep -q 'readonly' "$work/err" &&
-	ok "sql: databases are read-only by default"
+	ok "sql: databases are read-only by default" || fail "sql: databases are read-only by default"
 expect 0 "$M" sql -w "$work/db.sqlite" "CREATE VIEW mine AS SELECT 1" && ok "sql -w: writable" || fail "sql -w: writable"
 # a non-memsnap SQLite file
 sqlite3 "$work/other.db" 'CREATE TABLE t(x)'
 expect 3 "$M" sql "$work/other.db" "SELECT 1" && grep -q 'not a memsnap database' "$work/err" &&
-	ok "sql: a foreign SQLite file is refused"
+	ok "sql: a foreign SQLite file is refused" || fail "sql: a foreign SQLite file is refused"
 expect 2 "$M" sql "$work/db.sqlite" && ok "sql without a query: usage" || fail "sql without a query: usage"
 
 # schema: the same text creates a database
