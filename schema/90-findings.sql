@@ -21,6 +21,9 @@ CREATE VIEW findings AS
 -- near_limit: working set at 90% or more of the effective limit.  Critical
 -- when what the kernel cannot reclaim is at 90% too (on cgroup v1 the
 -- reclaimable slab is inside the unsplit kmem and counts as unreclaimable).
+-- Reported for the deepest cgroup: not for one whose child has the same
+-- effective limit and is at 90% too (a pod and its only container); a
+-- parent with a smaller limit of its own than its children's is reported.
 SELECT capture_id, cgroup,
        CASE WHEN unreclaimable_pct >= 90 THEN 'critical' ELSE 'warning' END AS severity,
        'near_limit' AS code,
@@ -35,6 +38,13 @@ SELECT capture_id, cgroup,
          || ' AND cgroup = ' || quote(cgroup) AS query
 FROM finding_cgroups
 WHERE working_set_pct >= 90 AND kind != 'node'
+  AND NOT EXISTS (SELECT 1 FROM cgroup_node c
+                  JOIN cgroup_headroom ch ON ch.capture_id = c.capture_id
+                   AND ch.cgroup = c.cgroup
+                  WHERE c.capture_id = finding_cgroups.capture_id
+                    AND c.parent = finding_cgroups.cgroup
+                    AND ch.effective_limit_bytes = finding_cgroups.effective_limit_bytes
+                    AND ch.working_set_pct >= 90)
 
 UNION ALL
 -- cache_inflated: 25%+ of the working set (and 64 MiB+) is active page
