@@ -354,19 +354,28 @@ WHERE g.gomemlimit_bytes IS NOT NULL AND h.effective_limit_bytes IS NOT NULL
 UNION ALL
 -- rss_double_count: summing RSS over a cgroup's processes overstates its
 -- memory by 64 MiB+ and 20%+, because shared pages count once per process.
+-- Over the processes whose PSS is known (both sums over the same ones), and
+-- two of them at least: one process's RSS over its PSS is pages it shares
+-- with processes elsewhere, not a sum that counts them twice.
 SELECT t.capture_id, t.cgroup, 'info', 'rss_double_count',
        n.name || ': summing RSS overstates memory by '
          || printf('%.1f MiB', t.rss_double_count_bytes / 1048576.0),
        printf('%d processes: RSS sum %.1f MiB, PSS sum %.1f MiB; shared pages (libraries, '
               || 'shared memory, forked copy-on-write) count once per process in RSS '
               || 'and once in total in PSS: use PSS',
-              t.processes, t.rss_sum_bytes / 1048576.0, t.pss_sum_bytes / 1048576.0),
+              t.pss_processes, t.rss_pss_known_sum_bytes / 1048576.0,
+              t.pss_sum_bytes / 1048576.0)
+         || CASE WHEN t.processes > t.pss_processes
+                 THEN printf(' (%d more process%s without a known PSS left out of both sums)',
+                             t.processes - t.pss_processes,
+                             CASE WHEN t.processes - t.pss_processes > 1 THEN 'es' ELSE '' END)
+                 ELSE '' END,
        'SELECT * FROM process_shares WHERE capture_id = ' || t.capture_id
          || ' AND cgroup = ' || quote(t.cgroup) || ' ORDER BY pss_bytes DESC'
 FROM cgroup_process_totals t
 JOIN cgroup_names n ON n.capture_id = t.capture_id AND n.cgroup = t.cgroup
-WHERE t.rss_double_count_bytes >= 64 * 1048576
-  AND t.rss_sum_bytes * 5 >= t.pss_sum_bytes * 6
+WHERE t.pss_processes >= 2 AND t.rss_double_count_bytes >= 64 * 1048576
+  AND t.rss_pss_known_sum_bytes * 5 >= t.pss_sum_bytes * 6
 
 UNION ALL
 -- capture_incomplete

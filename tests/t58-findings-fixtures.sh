@@ -5,6 +5,10 @@
 # make the case or depend on a toolchain:
 #   near_limit        a guaranteed pod and its one container, both at the
 #                     same 200 MiB limit: reported once, for the container
+#   rss_double_count  not for a cgroup of one process (the root, the
+#                     pause container), nor for node-exporter's container
+#                     whose third process has no PSS (smaps_rollup timed
+#                     out): its RSS is left out of the RSS sum too
 # Every finding's `query` must run and return rows.
 set -u
 : "${BIN_DIR:=$(cd "$(dirname "$0")/.." && pwd)/bin}"
@@ -47,5 +51,23 @@ h = {r["cgroup"]: r for r in db.rows("SELECT * FROM cgroup_headroom WHERE cgroup
 eq(h[xray_pod]["effective_limit_bytes"], h[xray]["effective_limit_bytes"],
    "xray pod and container: the same effective limit")
 check(h[xray_pod]["working_set_pct"] >= 90, f"xray pod at {h[xray_pod]['working_set_pct']}%")
+
+# rss_double_count: both sums over the processes whose PSS is known
+ne = (f"{k}/kubepods-besteffort.slice/kubepods-besteffort-pod7d2f4b6a_8c0e_4a2c_9e4b_6d8f0a2c4e6b.slice/"
+      "cri-containerd-1b3d5f7a9c0e2b4d6f8a0c2e4b6d8f0a1c3e5b7d9f0a2c4e6b8d0f1a3c5e7b9d.scope")
+eq([f["cgroup"] for f in found("rss_double_count")], [], "rss_double_count: none")
+t = db.one("SELECT * FROM cgroup_process_totals WHERE cgroup = " + quote(ne))
+print("node-exporter totals:", t)
+p = db.rows("SELECT pid, rss_bytes, pss_bytes FROM processes WHERE cgroup = " + quote(ne) + " ORDER BY pid")
+eq([(r["pid"], r["pss_bytes"] is None) for r in p], [(3090, False), (3100, False), (3130, True)],
+   "node-exporter: processes, 3130 without PSS")
+eq((t["processes"], t["pss_processes"]), (3, 2), "node-exporter: processes, with a known PSS")
+eq(t["rss_sum_bytes"], sum(r["rss_bytes"] for r in p), "node-exporter: RSS sum over all")
+eq(t["rss_pss_known_sum_bytes"], sum(r["rss_bytes"] for r in p if r["pss_bytes"] is not None),
+   "node-exporter: RSS sum over the processes with a known PSS")
+eq(t["rss_double_count_bytes"], t["rss_pss_known_sum_bytes"] - t["pss_sum_bytes"],
+   "node-exporter: double count over the same processes")
+check(t["rss_sum_bytes"] - t["pss_sum_bytes"] >= 64 * MIB,
+      "node-exporter: the RSS of the process without PSS would cross the threshold")
 done()
 EOF
