@@ -17,6 +17,29 @@ SELECT h.capture_id, h.cgroup, n.name, n.kind, h.working_set_bytes,
 FROM cgroup_headroom h
 JOIN cgroup_names n ON n.capture_id = h.capture_id AND n.cgroup = h.cgroup;
 
+-- Internal: the limit a Go program's GOMEMLIMIT is compared with, for the
+-- cgroup of each Go program: the smallest limit on the path from its
+-- cgroup to the root, leaving out kubepods and the QoS cgroups (the same
+-- notion as no_limit: those bound all pods together, the node's
+-- allocatable, not this container).  For a Kubernetes container: its own
+-- limit or its pod's; elsewhere the effective limit.  NULL: none.
+CREATE VIEW finding_go_limits AS
+WITH RECURSIVE up(capture_id, cgroup, at, limit_bytes) AS (
+    SELECT DISTINCT p.capture_id, p.cgroup, p.cgroup, h.limit_bytes
+    FROM proc_go g
+    JOIN processes p ON p.capture_id = g.capture_id AND p.pid = g.pid
+    JOIN cgroup_headroom h ON h.capture_id = p.capture_id AND h.cgroup = p.cgroup
+    UNION ALL
+    SELECT u.capture_id, u.cgroup, n.parent, ph.limit_bytes
+    FROM up u
+    JOIN cgroup_node n ON n.capture_id = u.capture_id AND n.cgroup = u.at
+    JOIN cgroup_names pn ON pn.capture_id = n.capture_id AND pn.cgroup = n.parent
+    JOIN cgroup_headroom ph ON ph.capture_id = n.capture_id AND ph.cgroup = n.parent
+    WHERE pn.kind NOT IN ('k8s-root', 'k8s-qos')
+)
+SELECT capture_id, cgroup, min(limit_bytes) AS limit_bytes
+FROM up GROUP BY capture_id, cgroup;
+
 CREATE VIEW findings AS
 -- near_limit: working set at 90% or more of the effective limit.  Critical
 -- when what the kernel cannot reclaim is at 90% too (on cgroup v1 the
@@ -320,36 +343,38 @@ WHERE g.swap_bytes > 0 AND n.kind NOT IN ('node', 'k8s-root', 'slice')
 
 UNION ALL
 -- go_no_memlimit: a Go program in a limited cgroup without GOMEMLIMIT; the
--- Go GC guide advises a soft limit 5-10% under the container's limit.
+-- Go GC guide advises a soft limit 5-10% under the container's limit.  The
+-- limit is the container's or its pod's (finding_go_limits), not kubepods'.
 SELECT g.capture_id, p.cgroup, 'warning', 'go_no_memlimit',
        'Go program ' || p.comm || ' (pid ' || p.pid || ') has no GOMEMLIMIT',
        printf('%s, GOGC=%s, no GOMEMLIMIT, in a cgroup limited to %.1f MiB: the GC does '
               || 'not know the limit and may let the heap grow into an OOM kill; set '
               || 'GOMEMLIMIT to about %.0f MiB (5-10%% under the limit)',
               coalesce(g.go_version, 'Go'), coalesce(g.gogc, '100 (default)'),
-              h.effective_limit_bytes / 1048576.0, h.effective_limit_bytes * 0.92 / 1048576.0),
+              l.limit_bytes / 1048576.0, l.limit_bytes * 0.92 / 1048576.0),
        'SELECT * FROM go_processes WHERE capture_id = ' || g.capture_id
          || ' AND pid = ' || p.pid
 FROM proc_go g
 JOIN processes p ON p.capture_id = g.capture_id AND p.pid = g.pid
-JOIN cgroup_headroom h ON h.capture_id = g.capture_id AND h.cgroup = p.cgroup
-WHERE g.gomemlimit IS NULL AND h.effective_limit_bytes IS NOT NULL
+JOIN finding_go_limits l ON l.capture_id = g.capture_id AND l.cgroup = p.cgroup
+WHERE g.gomemlimit IS NULL AND l.limit_bytes IS NOT NULL
 
 UNION ALL
--- go_memlimit_high: GOMEMLIMIT at or above the container's limit.
+-- go_memlimit_high: GOMEMLIMIT at or above 95% of the container's limit
+-- (or its pod's: finding_go_limits).
 SELECT g.capture_id, p.cgroup, 'warning', 'go_memlimit_high',
        'Go program ' || p.comm || ' (pid ' || p.pid || ') has GOMEMLIMIT at or above its limit',
        printf('GOMEMLIMIT=%s (%.1f MiB) but the cgroup limit is %.1f MiB: the GC starts '
               || 'working hard only after the kernel would OOM-kill; set it 5-10%% under',
               g.gomemlimit, g.gomemlimit_bytes / 1048576.0,
-              h.effective_limit_bytes / 1048576.0),
+              l.limit_bytes / 1048576.0),
        'SELECT * FROM go_processes WHERE capture_id = ' || g.capture_id
          || ' AND pid = ' || p.pid
 FROM proc_go g
 JOIN processes p ON p.capture_id = g.capture_id AND p.pid = g.pid
-JOIN cgroup_headroom h ON h.capture_id = g.capture_id AND h.cgroup = p.cgroup
-WHERE g.gomemlimit_bytes IS NOT NULL AND h.effective_limit_bytes IS NOT NULL
-  AND g.gomemlimit_bytes * 100 > h.effective_limit_bytes * 95
+JOIN finding_go_limits l ON l.capture_id = g.capture_id AND l.cgroup = p.cgroup
+WHERE g.gomemlimit_bytes IS NOT NULL AND l.limit_bytes IS NOT NULL
+  AND g.gomemlimit_bytes * 100 > l.limit_bytes * 95
 
 UNION ALL
 -- rss_double_count: summing RSS over a cgroup's processes overstates its
@@ -391,16 +416,20 @@ FROM capture WHERE complete = 0;
 --                     (GOGC NULL: the default 100; GOMEMLIMIT NULL: none)
 --   limit_bytes, effective_limit_bytes   the cgroup's, as in cgroup_headroom
 --   additions: name (cgroup_names: namespace/pod/container for Kubernetes),
---   gomemlimit_pct (GOMEMLIMIT as a percentage of the effective limit; the
---   Go GC guide advises 90-95), working_set_bytes of the cgroup
+--   gomemlimit_pct (GOMEMLIMIT as a percentage of container_limit_bytes;
+--   the Go GC guide advises 90-95), working_set_bytes of the cgroup,
+--   container_limit_bytes (the limit the Go findings compare with: the
+--   effective limit leaving out kubepods and the QoS cgroups, so for a
+--   Kubernetes container its own or its pod's; NULL: none)
 CREATE VIEW go_processes AS
 SELECT g.capture_id, g.pid, p.comm, p.cgroup, g.go_version, g.gogc, g.gomemlimit,
        g.gomemlimit_bytes, g.gomaxprocs, h.limit_bytes, h.effective_limit_bytes,
        p.rss_bytes, p.pss_bytes,
        n.name,
-       round(100.0 * g.gomemlimit_bytes / h.effective_limit_bytes, 1) AS gomemlimit_pct,
-       h.working_set_bytes
+       round(100.0 * g.gomemlimit_bytes / l.limit_bytes, 1) AS gomemlimit_pct,
+       h.working_set_bytes, l.limit_bytes AS container_limit_bytes
 FROM proc_go g
 LEFT JOIN processes p ON p.capture_id = g.capture_id AND p.pid = g.pid
 LEFT JOIN cgroup_headroom h ON h.capture_id = g.capture_id AND h.cgroup = p.cgroup
+LEFT JOIN finding_go_limits l ON l.capture_id = g.capture_id AND l.cgroup = p.cgroup
 LEFT JOIN cgroup_names n ON n.capture_id = g.capture_id AND n.cgroup = p.cgroup;

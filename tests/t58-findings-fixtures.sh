@@ -9,6 +9,11 @@
 #                     pause container), nor for node-exporter's container
 #                     whose third process has no PSS (smaps_rollup timed
 #                     out): its RSS is left out of the RSS sum too
+#   go_no_memlimit,   compare with the container's limit or its pod's, not
+#   go_memlimit_high  with kubepods (the node's allocatable, all pods
+#                     together): xray (200 MiB container) is told; cilium-agent
+#                     (no GOMEMLIMIT) and node_exporter (GOMEMLIMIT=16GiB,
+#                     over kubepods' 14275 MiB) in unlimited containers are not
 # Every finding's `query` must run and return rows.
 set -u
 : "${BIN_DIR:=$(cd "$(dirname "$0")/.." && pwd)/bin}"
@@ -69,5 +74,24 @@ eq(t["rss_double_count_bytes"], t["rss_pss_known_sum_bytes"] - t["pss_sum_bytes"
    "node-exporter: double count over the same processes")
 check(t["rss_sum_bytes"] - t["pss_sum_bytes"] >= 64 * MIB,
       "node-exporter: the RSS of the process without PSS would cross the threshold")
+
+# Go: the container's or pod's own limit; kubepods does not count
+cil = (f"{k}/kubepods-burstable.slice/kubepods-burstable-pod3c7e9a10_5b2d_4f6e_8a91_2d4c6b8e0f13.slice/"
+       "cri-containerd-e4b2a0c8f6d4b2a0e8c6f4d2b0a8e6c4f2d0b8a6e4c2f0d8b6a4e2c0f8d6b4a2.scope")
+f = found("go_no_memlimit", xray)
+if check(len(f) == 1, f"go_no_memlimit for xray: {len(f)}"):
+    check("in a cgroup limited to 200.0 MiB" in f[0]["evidence"]
+          and "about 184 MiB" in f[0]["evidence"], f"xray evidence: {f[0]['evidence']}")
+eq(found("go_no_memlimit", cil), [], "go_no_memlimit for cilium-agent (no limit but kubepods')")
+eq(found("go_memlimit_high", ne), [], "go_memlimit_high for node_exporter (no limit but kubepods')")
+check(not any("14275" in f["evidence"] for f in fs if f["code"].startswith("go_")),
+      "no Go finding speaks of kubepods' limit")
+g = {r["pid"]: r for r in db.rows("SELECT * FROM go_processes")}
+eq((g[2201]["effective_limit_bytes"], g[2201]["container_limit_bytes"], g[2201]["gomemlimit_pct"]),
+   (15666184 * 1024 - 1024 ** 3, None, None), "go_processes cilium-agent: effective limit kubepods', no container limit")
+eq((g[3100]["gomemlimit_bytes"], g[3100]["container_limit_bytes"], g[3100]["gomemlimit_pct"]),
+   (16 << 30, None, None), "go_processes node_exporter")
+eq((g[1586608]["container_limit_bytes"], g[1586608]["effective_limit_bytes"]), (200 * MIB, 200 * MIB),
+   "go_processes xray: limits")
 done()
 EOF
