@@ -40,6 +40,14 @@ WITH RECURSIVE up(capture_id, cgroup, at, limit_bytes) AS (
 SELECT capture_id, cgroup, min(limit_bytes) AS limit_bytes
 FROM up GROUP BY capture_id, cgroup;
 
+-- Internal: proc_go with old_go, 1 for a Go before 1.19 (no GOMEMLIMIT):
+-- go_version is the toolchain's "go1.N[.P]" (rc and beta suffixes too);
+-- a version of another shape (devel builds, unknown) is taken as current.
+CREATE VIEW finding_go AS
+SELECT g.*, coalesce(g.go_version LIKE 'go1.%'
+                     AND CAST(substr(g.go_version, 5) AS INTEGER) < 19, 0) AS old_go
+FROM proc_go g;
+
 CREATE VIEW findings AS
 -- near_limit: working set at 90% or more of the effective limit.  Critical
 -- when what the kernel cannot reclaim is at 90% too (on cgroup v1 the
@@ -345,19 +353,42 @@ UNION ALL
 -- go_no_memlimit: a Go program in a limited cgroup without GOMEMLIMIT; the
 -- Go GC guide advises a soft limit 5-10% under the container's limit.  The
 -- limit is the container's or its pod's (finding_go_limits), not kubepods'.
+-- GOMEMLIMIT=off (or empty) is no limit, as unset; before Go 1.19 there is
+-- no GOMEMLIMIT, whatever the environment says.  Only the environment is
+-- seen: a limit the program sets itself (debug.SetMemoryLimit, as the
+-- automemlimit package does) is not, and the evidence says so.
 SELECT g.capture_id, p.cgroup, 'warning', 'go_no_memlimit',
-       'Go program ' || p.comm || ' (pid ' || p.pid || ') has no GOMEMLIMIT',
-       printf('%s, GOGC=%s, no GOMEMLIMIT, in a cgroup limited to %.1f MiB: the GC does '
-              || 'not know the limit and may let the heap grow into an OOM kill; set '
-              || 'GOMEMLIMIT to about %.0f MiB (5-10%% under the limit)',
-              coalesce(g.go_version, 'Go'), coalesce(g.gogc, '100 (default)'),
-              l.limit_bytes / 1048576.0, l.limit_bytes * 0.92 / 1048576.0),
+       'Go program ' || p.comm || ' (pid ' || p.pid || ') '
+         || CASE WHEN g.old_go THEN 'has no GOMEMLIMIT (Go before 1.19)'
+                 WHEN coalesce(trim(g.gomemlimit), '') = '' THEN 'has no GOMEMLIMIT'
+                 ELSE 'has GOMEMLIMIT=' || g.gomemlimit END,
+       CASE WHEN g.old_go
+            THEN printf('%s, GOGC=%s, in a cgroup limited to %.1f MiB: GOMEMLIMIT does not '
+                        || 'exist before Go 1.19%s, so the GC does not know the limit and may '
+                        || 'let the heap grow into an OOM kill; upgrade to Go 1.19 or later '
+                        || 'and set GOMEMLIMIT to about %.0f MiB (5-10%% under the limit)',
+                        g.go_version, coalesce(g.gogc, '100 (default)'),
+                        l.limit_bytes / 1048576.0,
+                        CASE WHEN coalesce(trim(g.gomemlimit), '') != ''
+                             THEN ' (GOMEMLIMIT=' || g.gomemlimit || ' in its environment has '
+                                  || 'no effect)' ELSE '' END,
+                        l.limit_bytes * 0.92 / 1048576.0)
+            ELSE printf('%s, GOGC=%s, %s, in a cgroup limited to %.1f MiB: the GC does '
+                        || 'not know the limit and may let the heap grow into an OOM kill; set '
+                        || 'GOMEMLIMIT to about %.0f MiB (5-10%% under the limit); a limit set '
+                        || 'at run time (debug.SetMemoryLimit, e.g. by automemlimit) is not in '
+                        || 'the environment and cannot be seen here',
+                        coalesce(g.go_version, 'Go'), coalesce(g.gogc, '100 (default)'),
+                        CASE WHEN coalesce(trim(g.gomemlimit), '') = '' THEN 'no GOMEMLIMIT'
+                             ELSE 'GOMEMLIMIT=' || g.gomemlimit || ' (no limit)' END,
+                        l.limit_bytes / 1048576.0, l.limit_bytes * 0.92 / 1048576.0) END,
        'SELECT * FROM go_processes WHERE capture_id = ' || g.capture_id
          || ' AND pid = ' || p.pid
-FROM proc_go g
+FROM finding_go g
 JOIN processes p ON p.capture_id = g.capture_id AND p.pid = g.pid
 JOIN finding_go_limits l ON l.capture_id = g.capture_id AND l.cgroup = p.cgroup
-WHERE g.gomemlimit IS NULL AND l.limit_bytes IS NOT NULL
+WHERE (g.old_go OR g.gomemlimit IS NULL OR trim(g.gomemlimit) IN ('', 'off'))
+  AND l.limit_bytes IS NOT NULL
 
 UNION ALL
 -- go_memlimit_high: GOMEMLIMIT at or above 95% of the container's limit
@@ -370,10 +401,10 @@ SELECT g.capture_id, p.cgroup, 'warning', 'go_memlimit_high',
               l.limit_bytes / 1048576.0),
        'SELECT * FROM go_processes WHERE capture_id = ' || g.capture_id
          || ' AND pid = ' || p.pid
-FROM proc_go g
+FROM finding_go g
 JOIN processes p ON p.capture_id = g.capture_id AND p.pid = g.pid
 JOIN finding_go_limits l ON l.capture_id = g.capture_id AND l.cgroup = p.cgroup
-WHERE g.gomemlimit_bytes IS NOT NULL AND l.limit_bytes IS NOT NULL
+WHERE NOT g.old_go AND g.gomemlimit_bytes IS NOT NULL AND l.limit_bytes IS NOT NULL
   AND g.gomemlimit_bytes * 100 > l.limit_bytes * 95
 
 UNION ALL

@@ -14,6 +14,11 @@
 #                     together): xray (200 MiB container) is told; cilium-agent
 #                     (no GOMEMLIMIT) and node_exporter (GOMEMLIMIT=16GiB,
 #                     over kubepods' 14275 MiB) in unlimited containers are not
+#   go_no_memlimit    in the web container (4 GiB): GOMEMLIMIT=off is no
+#                     limit (log-shipper); Go 1.18 has no GOMEMLIMIT, so the
+#                     3500MiB in its environment does nothing (config-reloader)
+#   go_memlimit_high  GOMEMLIMIT=4GiB at the web container's 4 GiB
+#                     (metrics-agent): the toolchain-free case of t52's
 # Every finding's `query` must run and return rows.
 set -u
 : "${BIN_DIR:=$(cd "$(dirname "$0")/.." && pwd)/bin}"
@@ -93,5 +98,28 @@ eq((g[3100]["gomemlimit_bytes"], g[3100]["container_limit_bytes"], g[3100]["gome
    (16 << 30, None, None), "go_processes node_exporter")
 eq((g[1586608]["container_limit_bytes"], g[1586608]["effective_limit_bytes"]), (200 * MIB, 200 * MIB),
    "go_processes xray: limits")
+
+web = (f"{k}/kubepods-burstable.slice/kubepods-burstable-pod94eb36cd_29e1_478b_b365_4cb5dfc7d6fb.slice/"
+       "cri-containerd-5a1c0e7b9d3f4a6c8e2b1d0f9a7c5e3b1d9f7a5c3e1b0d8f6a4c2e0b9d7f5a3c.scope")
+by_pid = lambda code: {int(f["title"].split("(pid ")[1].split(")")[0]): f for f in found(code, web)}
+nm, hi = by_pid("go_no_memlimit"), by_pid("go_memlimit_high")
+eq(sorted(nm), [23990, 23991], "go_no_memlimit in the web container: config-reloader, log-shipper")
+eq(sorted(hi), [23992], "go_memlimit_high in the web container: metrics-agent")
+if 23991 in nm:
+    e = nm[23991]["evidence"]
+    for want in ("GOMEMLIMIT=off", "limited to 4096.0 MiB", "about 3768 MiB",
+                 "debug.SetMemoryLimit", "automemlimit"):
+        check(want in e, f"GOMEMLIMIT=off evidence: '{want}' not in '{e}'")
+    check("GOMEMLIMIT=off" in nm[23991]["title"], f"GOMEMLIMIT=off title: {nm[23991]['title']}")
+if 23990 in nm:
+    e = nm[23990]["evidence"]
+    for want in ("go1.18.10", "does not exist before Go 1.19", "GOMEMLIMIT=3500MiB",
+                 "upgrade", "about 3768 MiB"):
+        check(want in e, f"Go 1.18 evidence: '{want}' not in '{e}'")
+if 23992 in hi:
+    e = hi[23992]["evidence"]
+    check("GOMEMLIMIT=4GiB (4096.0 MiB)" in e and "limit is 4096.0 MiB" in e, f"metrics-agent: {e}")
+eq((g[23992]["container_limit_bytes"], g[23992]["gomemlimit_pct"]), (4 << 30, 100.0),
+   "go_processes metrics-agent")
 done()
 EOF
