@@ -25,10 +25,12 @@ JOIN cgroup_names n ON n.capture_id = h.capture_id AND n.cgroup = h.cgroup;
 -- limit or its pod's; elsewhere the effective limit.  NULL: none.
 CREATE VIEW finding_go_limits AS
 WITH RECURSIVE up(capture_id, cgroup, at, limit_bytes) AS (
-    SELECT DISTINCT p.capture_id, p.cgroup, p.cgroup, h.limit_bytes
+    SELECT DISTINCT p.capture_id, p.cgroup, p.cgroup,
+           CASE WHEN n.kind IN ('k8s-root', 'k8s-qos') THEN NULL ELSE h.limit_bytes END
     FROM proc_go g
     JOIN processes p ON p.capture_id = g.capture_id AND p.pid = g.pid
     JOIN cgroup_headroom h ON h.capture_id = p.capture_id AND h.cgroup = p.cgroup
+    LEFT JOIN cgroup_names n ON n.capture_id = p.capture_id AND n.cgroup = p.cgroup
     UNION ALL
     SELECT u.capture_id, u.cgroup, n.parent, ph.limit_bytes
     FROM up u
