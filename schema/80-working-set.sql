@@ -304,8 +304,15 @@ FROM processes;
 
 -- Per cgroup with processes (its own, not its descendants'): the process
 -- sums against the cgroup's own counters.
---   rss_sum_bytes - pss_sum_bytes = rss_double_count_bytes: shared pages
---                   an RSS sum counts once per process mapping them
+--   rss_sum_bytes   over all its processes; pss_sum_bytes over those whose
+--                   PSS is known (smaps_rollup read: not timed out, denied,
+--                   nor before Linux 4.14)
+--   pss_processes, rss_pss_known_sum_bytes   additions: how many processes
+--                   have a known PSS, and the RSS sum over those only
+--   rss_pss_known_sum_bytes - pss_sum_bytes = rss_double_count_bytes:
+--                   shared pages an RSS sum counts once per process mapping
+--                   them (over the same processes on both sides: a process
+--                   without PSS would count its whole RSS as double)
 --   file_unmapped_bytes = file_bytes - pss_file - pss_shmem: page cache
 --                   the cgroup holds that no process maps (files read and
 --                   closed); it belongs to the cgroup, not to a process.
@@ -319,10 +326,13 @@ SELECT p.capture_id, p.cgroup, count(*) AS processes,
        sum(p.pss_anon_bytes) AS pss_anon_sum_bytes,
        sum(p.pss_file_bytes) AS pss_file_sum_bytes,
        sum(p.pss_shmem_bytes) AS pss_shmem_sum_bytes,
-       sum(p.rss_bytes) - sum(p.pss_bytes) AS rss_double_count_bytes,
+       sum(CASE WHEN p.pss_bytes IS NOT NULL THEN p.rss_bytes END)
+         - sum(p.pss_bytes) AS rss_double_count_bytes,
        g.anon_bytes, g.file_bytes, g.shmem_bytes,
        g.file_bytes - coalesce(sum(p.pss_file_bytes), 0)
-                    - coalesce(sum(p.pss_shmem_bytes), 0) AS file_unmapped_bytes
+                    - coalesce(sum(p.pss_shmem_bytes), 0) AS file_unmapped_bytes,
+       count(p.pss_bytes) AS pss_processes,
+       sum(CASE WHEN p.pss_bytes IS NOT NULL THEN p.rss_bytes END) AS rss_pss_known_sum_bytes
 FROM processes p
 LEFT JOIN cgroups g ON g.capture_id = p.capture_id AND g.cgroup = p.cgroup
 GROUP BY p.capture_id, p.cgroup;

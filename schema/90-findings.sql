@@ -17,10 +17,46 @@ SELECT h.capture_id, h.cgroup, n.name, n.kind, h.working_set_bytes,
 FROM cgroup_headroom h
 JOIN cgroup_names n ON n.capture_id = h.capture_id AND n.cgroup = h.cgroup;
 
+-- Internal: the limit a Go program's GOMEMLIMIT is compared with, for the
+-- cgroup of each Go program: the smallest limit on the path from its
+-- cgroup to the root, leaving out kubepods and the QoS cgroups (the same
+-- notion as no_limit: those bound all pods together, the node's
+-- allocatable, not this container).  For a Kubernetes container: its own
+-- limit or its pod's; elsewhere the effective limit.  NULL: none.
+CREATE VIEW finding_go_limits AS
+WITH RECURSIVE up(capture_id, cgroup, at, limit_bytes) AS (
+    SELECT DISTINCT p.capture_id, p.cgroup, p.cgroup,
+           CASE WHEN n.kind IN ('k8s-root', 'k8s-qos') THEN NULL ELSE h.limit_bytes END
+    FROM proc_go g
+    JOIN processes p ON p.capture_id = g.capture_id AND p.pid = g.pid
+    JOIN cgroup_headroom h ON h.capture_id = p.capture_id AND h.cgroup = p.cgroup
+    LEFT JOIN cgroup_names n ON n.capture_id = p.capture_id AND n.cgroup = p.cgroup
+    UNION ALL
+    SELECT u.capture_id, u.cgroup, n.parent, ph.limit_bytes
+    FROM up u
+    JOIN cgroup_node n ON n.capture_id = u.capture_id AND n.cgroup = u.at
+    JOIN cgroup_names pn ON pn.capture_id = n.capture_id AND pn.cgroup = n.parent
+    JOIN cgroup_headroom ph ON ph.capture_id = n.capture_id AND ph.cgroup = n.parent
+    WHERE pn.kind NOT IN ('k8s-root', 'k8s-qos')
+)
+SELECT capture_id, cgroup, min(limit_bytes) AS limit_bytes
+FROM up GROUP BY capture_id, cgroup;
+
+-- Internal: proc_go with old_go, 1 for a Go before 1.19 (no GOMEMLIMIT):
+-- go_version is the toolchain's "go1.N[.P]" (rc and beta suffixes too);
+-- a version of another shape (devel builds, unknown) is taken as current.
+CREATE VIEW finding_go AS
+SELECT g.*, coalesce(g.go_version LIKE 'go1.%'
+                     AND CAST(substr(g.go_version, 5) AS INTEGER) < 19, 0) AS old_go
+FROM proc_go g;
+
 CREATE VIEW findings AS
 -- near_limit: working set at 90% or more of the effective limit.  Critical
 -- when what the kernel cannot reclaim is at 90% too (on cgroup v1 the
 -- reclaimable slab is inside the unsplit kmem and counts as unreclaimable).
+-- Reported for the deepest cgroup: not for one whose child has the same
+-- effective limit and is at 90% too (a pod and its only container); a
+-- parent with a smaller limit of its own than its children's is reported.
 SELECT capture_id, cgroup,
        CASE WHEN unreclaimable_pct >= 90 THEN 'critical' ELSE 'warning' END AS severity,
        'near_limit' AS code,
@@ -35,6 +71,13 @@ SELECT capture_id, cgroup,
          || ' AND cgroup = ' || quote(cgroup) AS query
 FROM finding_cgroups
 WHERE working_set_pct >= 90 AND kind != 'node'
+  AND NOT EXISTS (SELECT 1 FROM cgroup_node c
+                  JOIN cgroup_headroom ch ON ch.capture_id = c.capture_id
+                   AND ch.cgroup = c.cgroup
+                  WHERE c.capture_id = finding_cgroups.capture_id
+                    AND c.parent = finding_cgroups.cgroup
+                    AND ch.effective_limit_bytes = finding_cgroups.effective_limit_bytes
+                    AND ch.working_set_pct >= 90)
 
 UNION ALL
 -- cache_inflated: 25%+ of the working set (and 64 MiB+) is active page
@@ -310,53 +353,87 @@ WHERE g.swap_bytes > 0 AND n.kind NOT IN ('node', 'k8s-root', 'slice')
 
 UNION ALL
 -- go_no_memlimit: a Go program in a limited cgroup without GOMEMLIMIT; the
--- Go GC guide advises a soft limit 5-10% under the container's limit.
+-- Go GC guide advises a soft limit 5-10% under the container's limit.  The
+-- limit is the container's or its pod's (finding_go_limits), not kubepods'.
+-- GOMEMLIMIT=off (or empty) is no limit, as unset; before Go 1.19 there is
+-- no GOMEMLIMIT, whatever the environment says.  Only the environment is
+-- seen: a limit the program sets itself (debug.SetMemoryLimit, as the
+-- automemlimit package does) is not, and the evidence says so.
 SELECT g.capture_id, p.cgroup, 'warning', 'go_no_memlimit',
-       'Go program ' || p.comm || ' (pid ' || p.pid || ') has no GOMEMLIMIT',
-       printf('%s, GOGC=%s, no GOMEMLIMIT, in a cgroup limited to %.1f MiB: the GC does '
-              || 'not know the limit and may let the heap grow into an OOM kill; set '
-              || 'GOMEMLIMIT to about %.0f MiB (5-10%% under the limit)',
-              coalesce(g.go_version, 'Go'), coalesce(g.gogc, '100 (default)'),
-              h.effective_limit_bytes / 1048576.0, h.effective_limit_bytes * 0.92 / 1048576.0),
+       'Go program ' || p.comm || ' (pid ' || p.pid || ') '
+         || CASE WHEN g.old_go THEN 'has no GOMEMLIMIT (Go before 1.19)'
+                 WHEN coalesce(trim(g.gomemlimit), '') = '' THEN 'has no GOMEMLIMIT'
+                 ELSE 'has GOMEMLIMIT=' || g.gomemlimit END,
+       CASE WHEN g.old_go
+            THEN printf('%s, GOGC=%s, in a cgroup limited to %.1f MiB: GOMEMLIMIT does not '
+                        || 'exist before Go 1.19%s, so the GC does not know the limit and may '
+                        || 'let the heap grow into an OOM kill; upgrade to Go 1.19 or later '
+                        || 'and set GOMEMLIMIT to about %.0f MiB (5-10%% under the limit)',
+                        g.go_version, coalesce(g.gogc, '100 (default)'),
+                        l.limit_bytes / 1048576.0,
+                        CASE WHEN coalesce(trim(g.gomemlimit), '') != ''
+                             THEN ' (GOMEMLIMIT=' || g.gomemlimit || ' in its environment has '
+                                  || 'no effect)' ELSE '' END,
+                        l.limit_bytes * 0.92 / 1048576.0)
+            ELSE printf('%s, GOGC=%s, %s, in a cgroup limited to %.1f MiB: the GC does '
+                        || 'not know the limit and may let the heap grow into an OOM kill; set '
+                        || 'GOMEMLIMIT to about %.0f MiB (5-10%% under the limit); a limit set '
+                        || 'at run time (debug.SetMemoryLimit, e.g. by automemlimit) is not in '
+                        || 'the environment and cannot be seen here',
+                        coalesce(g.go_version, 'Go'), coalesce(g.gogc, '100 (default)'),
+                        CASE WHEN coalesce(trim(g.gomemlimit), '') = '' THEN 'no GOMEMLIMIT'
+                             ELSE 'GOMEMLIMIT=' || g.gomemlimit || ' (no limit)' END,
+                        l.limit_bytes / 1048576.0, l.limit_bytes * 0.92 / 1048576.0) END,
        'SELECT * FROM go_processes WHERE capture_id = ' || g.capture_id
          || ' AND pid = ' || p.pid
-FROM proc_go g
+FROM finding_go g
 JOIN processes p ON p.capture_id = g.capture_id AND p.pid = g.pid
-JOIN cgroup_headroom h ON h.capture_id = g.capture_id AND h.cgroup = p.cgroup
-WHERE g.gomemlimit IS NULL AND h.effective_limit_bytes IS NOT NULL
+JOIN finding_go_limits l ON l.capture_id = g.capture_id AND l.cgroup = p.cgroup
+WHERE (g.old_go OR g.gomemlimit IS NULL OR trim(g.gomemlimit) IN ('', 'off'))
+  AND l.limit_bytes IS NOT NULL
 
 UNION ALL
--- go_memlimit_high: GOMEMLIMIT at or above the container's limit.
+-- go_memlimit_high: GOMEMLIMIT at or above 95% of the container's limit
+-- (or its pod's: finding_go_limits).
 SELECT g.capture_id, p.cgroup, 'warning', 'go_memlimit_high',
        'Go program ' || p.comm || ' (pid ' || p.pid || ') has GOMEMLIMIT at or above its limit',
        printf('GOMEMLIMIT=%s (%.1f MiB) but the cgroup limit is %.1f MiB: the GC starts '
               || 'working hard only after the kernel would OOM-kill; set it 5-10%% under',
               g.gomemlimit, g.gomemlimit_bytes / 1048576.0,
-              h.effective_limit_bytes / 1048576.0),
+              l.limit_bytes / 1048576.0),
        'SELECT * FROM go_processes WHERE capture_id = ' || g.capture_id
          || ' AND pid = ' || p.pid
-FROM proc_go g
+FROM finding_go g
 JOIN processes p ON p.capture_id = g.capture_id AND p.pid = g.pid
-JOIN cgroup_headroom h ON h.capture_id = g.capture_id AND h.cgroup = p.cgroup
-WHERE g.gomemlimit_bytes IS NOT NULL AND h.effective_limit_bytes IS NOT NULL
-  AND g.gomemlimit_bytes * 100 > h.effective_limit_bytes * 95
+JOIN finding_go_limits l ON l.capture_id = g.capture_id AND l.cgroup = p.cgroup
+WHERE NOT g.old_go AND g.gomemlimit_bytes IS NOT NULL AND l.limit_bytes IS NOT NULL
+  AND g.gomemlimit_bytes * 100 > l.limit_bytes * 95
 
 UNION ALL
 -- rss_double_count: summing RSS over a cgroup's processes overstates its
 -- memory by 64 MiB+ and 20%+, because shared pages count once per process.
+-- Over the processes whose PSS is known (both sums over the same ones), and
+-- two of them at least: one process's RSS over its PSS is pages it shares
+-- with processes elsewhere, not a sum that counts them twice.
 SELECT t.capture_id, t.cgroup, 'info', 'rss_double_count',
        n.name || ': summing RSS overstates memory by '
          || printf('%.1f MiB', t.rss_double_count_bytes / 1048576.0),
        printf('%d processes: RSS sum %.1f MiB, PSS sum %.1f MiB; shared pages (libraries, '
               || 'shared memory, forked copy-on-write) count once per process in RSS '
               || 'and once in total in PSS: use PSS',
-              t.processes, t.rss_sum_bytes / 1048576.0, t.pss_sum_bytes / 1048576.0),
+              t.pss_processes, t.rss_pss_known_sum_bytes / 1048576.0,
+              t.pss_sum_bytes / 1048576.0)
+         || CASE WHEN t.processes > t.pss_processes
+                 THEN printf(' (%d more process%s without a known PSS left out of both sums)',
+                             t.processes - t.pss_processes,
+                             CASE WHEN t.processes - t.pss_processes > 1 THEN 'es' ELSE '' END)
+                 ELSE '' END,
        'SELECT * FROM process_shares WHERE capture_id = ' || t.capture_id
          || ' AND cgroup = ' || quote(t.cgroup) || ' ORDER BY pss_bytes DESC'
 FROM cgroup_process_totals t
 JOIN cgroup_names n ON n.capture_id = t.capture_id AND n.cgroup = t.cgroup
-WHERE t.rss_double_count_bytes >= 64 * 1048576
-  AND t.rss_sum_bytes * 5 >= t.pss_sum_bytes * 6
+WHERE t.pss_processes >= 2 AND t.rss_double_count_bytes >= 64 * 1048576
+  AND t.rss_pss_known_sum_bytes * 5 >= t.pss_sum_bytes * 6
 
 UNION ALL
 -- capture_incomplete
@@ -372,16 +449,20 @@ FROM capture WHERE complete = 0;
 --                     (GOGC NULL: the default 100; GOMEMLIMIT NULL: none)
 --   limit_bytes, effective_limit_bytes   the cgroup's, as in cgroup_headroom
 --   additions: name (cgroup_names: namespace/pod/container for Kubernetes),
---   gomemlimit_pct (GOMEMLIMIT as a percentage of the effective limit; the
---   Go GC guide advises 90-95), working_set_bytes of the cgroup
+--   gomemlimit_pct (GOMEMLIMIT as a percentage of container_limit_bytes;
+--   the Go GC guide advises 90-95), working_set_bytes of the cgroup,
+--   container_limit_bytes (the limit the Go findings compare with: the
+--   effective limit leaving out kubepods and the QoS cgroups, so for a
+--   Kubernetes container its own or its pod's; NULL: none)
 CREATE VIEW go_processes AS
 SELECT g.capture_id, g.pid, p.comm, p.cgroup, g.go_version, g.gogc, g.gomemlimit,
        g.gomemlimit_bytes, g.gomaxprocs, h.limit_bytes, h.effective_limit_bytes,
        p.rss_bytes, p.pss_bytes,
        n.name,
-       round(100.0 * g.gomemlimit_bytes / h.effective_limit_bytes, 1) AS gomemlimit_pct,
-       h.working_set_bytes
+       round(100.0 * g.gomemlimit_bytes / l.limit_bytes, 1) AS gomemlimit_pct,
+       h.working_set_bytes, l.limit_bytes AS container_limit_bytes
 FROM proc_go g
 LEFT JOIN processes p ON p.capture_id = g.capture_id AND p.pid = g.pid
 LEFT JOIN cgroup_headroom h ON h.capture_id = g.capture_id AND h.cgroup = p.cgroup
+LEFT JOIN finding_go_limits l ON l.capture_id = g.capture_id AND l.cgroup = p.cgroup
 LEFT JOIN cgroup_names n ON n.capture_id = g.capture_id AND n.cgroup = p.cgroup;
