@@ -78,7 +78,8 @@ static const char *const stmt_sql[ST__COUNT] = {
 		"map_type, type_name, key_size, value_size, max_entries, map_flags, "
 		"memlock, frozen) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
 	[ST_GO] = "INSERT OR REPLACE INTO proc_go(capture_id, pid, go_version, gogc, "
-		"gomemlimit, gomemlimit_bytes, gomaxprocs, godebug) VALUES (?,?,?,?,?,?,?,?)",
+		"gomemlimit, gomemlimit_bytes, gomaxprocs, godebug, env_known) "
+		"VALUES (?,?,?,?,?,?,?,?,?)",
 	[ST_CG_NODE] = "INSERT OR IGNORE INTO cgroup_node(capture_id, cgroup, parent, depth, "
 		"k8s_level, qos_class, pod_uid, container_id, runtime) VALUES (?,?,?,?,?,?,?,?,?)",
 	[ST_CG_FILE] = "INSERT OR REPLACE INTO cgroup_file(capture_id, cgroup, file, value, "
@@ -868,6 +869,7 @@ static void load_go(struct loader *l, const char *path, const char *buf, size_t 
 	db_bind_text(st, 7, json_is_string(v) ? json_string_value(v) : NULL);
 	v = json_object_get(env, "GODEBUG");
 	db_bind_text(st, 8, json_is_string(v) ? json_string_value(v) : NULL);
+	sqlite3_bind_int(st, 9, env != NULL);
 	put(l, st);
 out:
 	json_decref(root);

@@ -120,5 +120,9 @@ CREATE TABLE proc_go (
     gomemlimit_bytes INTEGER, -- GOMEMLIMIT parsed to bytes, NULL when unset/invalid
     gomaxprocs   TEXT,
     godebug      TEXT,
+    env_known    INTEGER NOT NULL DEFAULT 1,
+                            -- 1 when the collector read the environment ("env"
+                            -- an object), 0 when it could not ("env": null,
+                            -- e.g. environ denied): then unset is unknown
     PRIMARY KEY (capture_id, pid)
 ) WITHOUT ROWID;

@@ -358,7 +358,9 @@ UNION ALL
 -- GOMEMLIMIT=off (or empty) is no limit, as unset; before Go 1.19 there is
 -- no GOMEMLIMIT, whatever the environment says.  Only the environment is
 -- seen: a limit the program sets itself (debug.SetMemoryLimit, as the
--- automemlimit package does) is not, and the evidence says so.
+-- automemlimit package does) is not, and the evidence says so.  When the
+-- environment could not be read (env_known 0) nothing is said: an unset
+-- GOMEMLIMIT cannot be told from an unread one.
 SELECT g.capture_id, p.cgroup, 'warning', 'go_no_memlimit',
        'Go program ' || p.comm || ' (pid ' || p.pid || ') '
          || CASE WHEN g.old_go THEN 'has no GOMEMLIMIT (Go before 1.19)'
@@ -389,7 +391,7 @@ SELECT g.capture_id, p.cgroup, 'warning', 'go_no_memlimit',
 FROM finding_go g
 JOIN processes p ON p.capture_id = g.capture_id AND p.pid = g.pid
 JOIN finding_go_limits l ON l.capture_id = g.capture_id AND l.cgroup = p.cgroup
-WHERE (g.old_go OR g.gomemlimit IS NULL OR trim(g.gomemlimit) IN ('', 'off'))
+WHERE (g.old_go OR (g.env_known AND (g.gomemlimit IS NULL OR trim(g.gomemlimit) IN ('', 'off'))))
   AND l.limit_bytes IS NOT NULL
 
 UNION ALL
@@ -460,7 +462,7 @@ SELECT g.capture_id, g.pid, p.comm, p.cgroup, g.go_version, g.gogc, g.gomemlimit
        p.rss_bytes, p.pss_bytes,
        n.name,
        round(100.0 * g.gomemlimit_bytes / l.limit_bytes, 1) AS gomemlimit_pct,
-       h.working_set_bytes, l.limit_bytes AS container_limit_bytes
+       h.working_set_bytes, l.limit_bytes AS container_limit_bytes, g.env_known
 FROM proc_go g
 LEFT JOIN processes p ON p.capture_id = g.capture_id AND p.pid = g.pid
 LEFT JOIN cgroup_headroom h ON h.capture_id = g.capture_id AND h.cgroup = p.cgroup

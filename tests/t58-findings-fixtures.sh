@@ -19,6 +19,7 @@
 #                     3500MiB in its environment does nothing (config-reloader)
 #   go_memlimit_high  GOMEMLIMIT=4GiB at the web container's 4 GiB
 #                     (metrics-agent): the toolchain-free case of t52's
+#   go_no_memlimit    not when the environment could not be read (env null)
 # Every finding's `query` must run and return rows.
 set -u
 : "${BIN_DIR:=$(cd "$(dirname "$0")/.." && pwd)/bin}"
@@ -121,5 +122,21 @@ if 23992 in hi:
     check("GOMEMLIMIT=4GiB (4096.0 MiB)" in e and "limit is 4096.0 MiB" in e, f"metrics-agent: {e}")
 eq((g[23992]["container_limit_bytes"], g[23992]["gomemlimit_pct"]), (4 << 30, 100.0),
    "go_processes metrics-agent")
+eq(g[1586608]["env_known"], 1, "go_processes xray: its environment was read")
 done()
 EOF
+[ $? = 0 ] || exit 1
+
+# An environment the collector could not read ("env": null, environ denied)
+# says nothing of GOMEMLIMIT: xray in its 200 MiB container is not told it
+# has none.  The fixture copied, xray's Go file changed, loaded again.
+cp -r "$fx"/report-k8s-v2/memsnap-* "$tmp/noenv"
+echo '{"pid": 1586608, "go_version": "go1.20.7", "env": null}' >"$tmp/noenv/collector/go/1586608.json"
+"$memsnap" load -q "$tmp/noenv" -o "$tmp/noenv.db" >/dev/null 2>&1
+[ $? -le 1 ] || { echo "FAIL: memsnap load of the env-less copy"; exit 1; }
+got=$("$memsnap" sql --csv "$tmp/noenv.db" "SELECT
+	(SELECT env_known FROM go_processes WHERE pid = 1586608),
+	(SELECT count(*) FROM findings WHERE code = 'go_no_memlimit' AND title LIKE '%pid 1586608%')" |
+	tail -n1 | tr -d '\r')
+[ "$got" = "0,0" ] || { echo "FAIL: env null: env_known, go_no_memlimit for xray: '$got', want '0,0'"; exit 1; }
+echo "ok env null: xray's GOMEMLIMIT unknown, not reported missing"
