@@ -17,8 +17,9 @@
 
 #include "parse.h"
 
-/* Schema version stored in PRAGMA user_version. */
-#define DB_SCHEMA_VERSION 2
+/* Schema version stored in PRAGMA user_version (3: cgroups_data and
+ * cgroup_names_data, which the loader fills). */
+#define DB_SCHEMA_VERSION 3
 
 /*
  * Open (and create, when `create`) a database at path (":memory:" for one in

@@ -1187,12 +1187,18 @@ out:
 
 /* After the last file: what needs every file seen first. */
 /*
- * The per-cgroup numbers most views read, computed once now that every
- * file is in (schema/80-working-set.sql, cgroup_parts_data).
+ * The per-cgroup numbers and names most views read, computed once now that
+ * every file is in (cgroups_data, cgroup_names_data, cgroup_parts_data:
+ * schema/70-views.sql, 85-k8s-views.sql, 80-working-set.sql), in that
+ * order: each only reads the tables before it.
  */
 static void load_derived(struct loader *l)
 {
 	static const char *const sql[] = {
+		"INSERT INTO cgroups_data SELECT * FROM cgroups_calc "
+		"WHERE capture_id = ?",
+		"INSERT INTO cgroup_names_data SELECT * FROM cgroup_names_calc "
+		"WHERE capture_id = ?",
 		"INSERT INTO cgroup_parts_data SELECT * FROM cgroup_parts_calc "
 		"WHERE capture_id = ?",
 		"INSERT INTO cgroup_headroom_data SELECT * FROM cgroup_headroom_calc "
