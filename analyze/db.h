@@ -17,8 +17,9 @@
 
 #include "parse.h"
 
-/* Schema version stored in PRAGMA user_version (3: cgroups_data and
- * cgroup_names_data, which the loader fills). */
+/* Schema version stored in PRAGMA user_version (3: the tables the loader
+ * fills at the end, cgroups_data, cgroup_names_data,
+ * cgroup_process_count_data). */
 #define DB_SCHEMA_VERSION 3
 
 /*

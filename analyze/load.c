@@ -1188,9 +1188,9 @@ out:
 /* After the last file: what needs every file seen first. */
 /*
  * The per-cgroup numbers and names most views read, computed once now that
- * every file is in (cgroups_data, cgroup_names_data, cgroup_parts_data:
- * schema/70-views.sql, 85-k8s-views.sql, 80-working-set.sql), in that
- * order: each only reads the tables before it.
+ * every file is in (cgroups_data, cgroup_names_data, cgroup_parts_data,
+ * ...: schema/70-views.sql, 85-k8s-views.sql, 80-working-set.sql,
+ * 95-report.sql); each reads only the tables filled before it.
  */
 static void load_derived(struct loader *l)
 {
@@ -1203,6 +1203,8 @@ static void load_derived(struct loader *l)
 		"WHERE capture_id = ?",
 		"INSERT INTO cgroup_headroom_data SELECT * FROM cgroup_headroom_calc "
 		"WHERE capture_id = ?",
+		"INSERT INTO cgroup_process_count_data SELECT * FROM "
+		"cgroup_process_count_calc WHERE capture_id = ?",
 	};
 	size_t i;
 
