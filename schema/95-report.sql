@@ -28,10 +28,15 @@ CREATE TABLE cgroup_process_count_data (
     PRIMARY KEY (capture_id, cgroup)
 ) WITHOUT ROWID;
 CREATE VIEW cgroup_process_count_calc AS
+-- each process's cgroup worked out once (the WHERE, GROUP BY and SELECT
+-- would each repeat the view's subquery)
+WITH p AS MATERIALIZED (
+    SELECT capture_id, cgroup FROM processes
+    WHERE capture_id NOT IN (SELECT capture_id FROM cgroup_process_count_data)
+)
 SELECT capture_id, cgroup, count(*) AS processes
-FROM processes
+FROM p
 WHERE cgroup IS NOT NULL
-  AND capture_id NOT IN (SELECT capture_id FROM cgroup_process_count_data)
 GROUP BY capture_id, cgroup;
 
 -- Internal: the cgroups the report lists as containers (report_containers
