@@ -1351,16 +1351,66 @@ static void load_finish(struct loader *l, struct capture *c)
 	sqlite3_finalize(st);
 }
 
+struct load_source {
+	char *source;
+	/* capture_name() when opened: the reader thread changes it as it reads
+	 * (an archive's top folder), so it is only read again once stopped */
+	char *name;
+	struct capture *c;
+	struct prefetch *pf;      /* NULL: no thread could start */
+};
+
+int load_source_open(const char *source, const struct capture_limits *lim,
+		     struct load_source **ret, char **ret_err)
+{
+	static const struct prefetch_hooks hooks = {
+		parsed_file_prepare, parsed_file_free,
+	};
+	struct load_source *s = xcalloc(1, sizeof(*s));
+
+	*ret = NULL;
+	if (capture_open(source, lim, &s->c, ret_err) < 0) {
+		free(s);
+		return -1;
+	}
+	s->source = xstrdup(source);
+	s->name = xstrdup(capture_name(s->c));
+	/* Without a thread (none could start), the loader reads it itself. */
+	if (prefetch_start(s->c, &hooks, &s->pf) < 0)
+		s->pf = NULL;
+	*ret = s;
+	return 0;
+}
+
+void load_source_close(struct load_source *s)
+{
+	if (!s)
+		return;
+	prefetch_stop(s->pf);
+	capture_close(s->c);
+	free(s->name);
+	free(s->source);
+	free(s);
+}
+
 int load_capture(sqlite3 *db, const char *source,
 		 const struct capture_limits *lim, struct load_stats *stats,
 		 char **ret_err)
 {
+	struct load_source *src = NULL;
+
+	memset(stats, 0, sizeof(*stats));
+	if (load_source_open(source, lim, &src, ret_err) < 0)
+		return -1;
+	return load_capture_from(db, src, stats, ret_err);
+}
+
+int load_capture_from(sqlite3 *db, struct load_source *src,
+		      struct load_stats *stats, char **ret_err)
+{
 	struct loader l = { 0 };
-	struct capture *c = NULL;
-	static const struct prefetch_hooks hooks = {
-		parsed_file_prepare, parsed_file_free,
-	};
-	struct prefetch *pf = NULL;
+	struct capture *c = src->c;
+	const char *source = src->source;
 	struct capture_file f;
 	void *ahead = NULL;
 	sqlite3_stmt *st;
@@ -1373,15 +1423,13 @@ int load_capture(sqlite3 *db, const char *source,
 	l.page_size = 4096;
 	strbuf_init(&l.last_cgroup, 0);
 	strbuf_init(&l.tmp, 0);
-	if (capture_open(source, lim, &c, ret_err) < 0)
-		goto out;
 	if (db_exec(db, "SAVEPOINT load_capture", ret_err) < 0)
 		goto out;
 	st = db_prepare(db, "INSERT INTO capture(capture_key, source, name) VALUES "
 			"('loading:' || ?, ?, ?)");
 	db_bind_text(st, 1, source);
 	db_bind_text(st, 2, source);
-	db_bind_text(st, 3, capture_name(c));
+	db_bind_text(st, 3, src->name);
 	if (sqlite3_step(st) != SQLITE_DONE) {
 		if (ret_err)
 			*ret_err = xstrdup(sqlite3_errmsg(db));
@@ -1392,17 +1440,15 @@ int load_capture(sqlite3 *db, const char *source,
 	l.capture_id = sqlite3_last_insert_rowid(db);
 	stats->capture_id = l.capture_id;
 
-	/* Without a thread (none could start), read the archive ourselves. */
-	if (prefetch_start(c, &hooks, &pf) < 0)
-		pf = NULL;
-	while ((n = pf ? prefetch_next(pf, &f, &ahead, capture_problem_cb, &l, &err)
-		       : capture_next(c, &f, capture_problem_cb, &l, &err)) > 0) {
+	while ((n = src->pf ? prefetch_next(src->pf, &f, &ahead, capture_problem_cb,
+					    &l, &err)
+			    : capture_next(c, &f, capture_problem_cb, &l, &err)) > 0) {
 		load_file(&l, &f, ahead);
 		if (l.duplicate)
 			break;
 	}
-	prefetch_stop(pf);
-	pf = NULL;
+	prefetch_stop(src->pf);
+	src->pf = NULL;
 	if (n < 0) {
 		if (stats->files == 0 && !l.have_manifest) {
 			if (ret_err)
@@ -1432,7 +1478,8 @@ rollback:
 	db_exec(db, "ROLLBACK TO load_capture", NULL);
 	db_exec(db, "RELEASE load_capture", NULL);
 out:
-	prefetch_stop(pf);
+	prefetch_stop(src->pf);
+	src->pf = NULL;
 	for (n = 0; n < ST__COUNT; n++)
 		sqlite3_finalize(l.st[n]);
 	free(err);
@@ -1442,6 +1489,6 @@ out:
 	free(l.kmsg_data);
 	strbuf_release(&l.last_cgroup);
 	strbuf_release(&l.tmp);
-	capture_close(c);
+	load_source_close(src);
 	return r;
 }
