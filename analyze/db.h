@@ -20,7 +20,9 @@
 /* Schema version stored in PRAGMA user_version. */
 /*
  * 3: oom_event.victim_exiting; capture.load_complete; capture_key of
- * manifest-less captures hashed.
+ * manifest-less captures hashed; proc_go.env_known; the tables the loader
+ * fills at the end (cgroups_data, cgroup_names_data,
+ * cgroup_process_count_data).
  */
 #define DB_SCHEMA_VERSION 3
 

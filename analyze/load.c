@@ -216,124 +216,216 @@ static int64_t span_pid(const char *s, size_t len)
 
 /* ---- processes ------------------------------------------------------------- */
 
-/* The keys without a column, as one JSON object (proc_extra). */
-static void put_extras(struct loader *l, int64_t pid, const char *file,
-		       const struct kv_extras *x)
+/* The keys without a column, as one JSON object (proc_extra's keys). */
+static void extras_json(struct strbuf *sb, const struct kv_extras *x)
 {
-	sqlite3_stmt *st = S(l, ST_PROC_KV);
 	size_t i;
 
-	if (!x->n)
-		return;
-	strbuf_reset(&l->tmp);
-	strbuf_addch(&l->tmp, '{');
+	strbuf_addch(sb, '{');
 	for (i = 0; i < x->n; i++) {
 		const char *v = x->v[i].value ? x->v[i].value : "";
 
 		if (i)
-			strbuf_addch(&l->tmp, ',');
-		json_escape(&l->tmp, x->v[i].key, strlen(x->v[i].key));
-		strbuf_addch(&l->tmp, ':');
-		json_escape(&l->tmp, v, strlen(v));
+			strbuf_addch(sb, ',');
+		json_escape(sb, x->v[i].key, strlen(x->v[i].key));
+		strbuf_addch(sb, ':');
+		json_escape(sb, v, strlen(v));
 	}
-	strbuf_addch(&l->tmp, '}');
+	strbuf_addch(sb, '}');
+}
+
+/*
+ * A status or smaps_rollup file parsed, with its extra keys as JSON: on the
+ * reader thread when there is one (prefetch_hooks: parsing is a fifth of
+ * the loading thread's work otherwise), else by the loader itself.
+ */
+enum parsed_kind { PARSED_STATUS = 1, PARSED_SMAPS };
+
+struct parsed_file {
+	enum parsed_kind kind;
+	int r;                      /* the parser's result */
+	struct parse_diag d;
+	union {
+		struct proc_status status;
+		struct smaps_rollup smaps;
+	} u;
+	struct strbuf extras;       /* JSON; empty when no extra keys */
+};
+
+static void parsed_file_fill(struct parsed_file *pf, enum parsed_kind kind,
+			     const char *buf, size_t len)
+{
+	const struct kv_extras *x;
+
+	memset(pf, 0, sizeof(*pf));
+	pf->kind = kind;
+	strbuf_init(&pf->extras, 0);
+	if (kind == PARSED_STATUS) {
+		pf->r = parse_status(buf, len, &pf->u.status, &pf->d);
+		x = &pf->u.status.extra;
+	} else {
+		pf->r = parse_smaps_rollup(buf, len, &pf->u.smaps, &pf->d);
+		x = &pf->u.smaps.extra;
+	}
+	if (pf->r >= 0 && x->n)
+		extras_json(&pf->extras, x);
+}
+
+static void parsed_file_release(struct parsed_file *pf)
+{
+	if (pf->kind == PARSED_STATUS)
+		proc_status_free(&pf->u.status);
+	else if (pf->kind == PARSED_SMAPS)
+		smaps_rollup_free(&pf->u.smaps);
+	strbuf_release(&pf->extras);
+}
+
+/* prefetch_hooks.prepare: proc/<pid>/status and a non-empty smaps_rollup. */
+static void *parsed_file_prepare(const struct capture_file *f)
+{
+	const char *rest = f->path + 5, *slash;
+	struct parsed_file *pf;
+	enum parsed_kind kind;
+
+	if (!starts_with(f->path, "proc/") || !(slash = strchr(rest, '/')) ||
+	    slash == rest)
+		return NULL;
+	if (!strcmp(slash + 1, "status"))
+		kind = PARSED_STATUS;
+	else if (!strcmp(slash + 1, "smaps_rollup") && f->len)
+		kind = PARSED_SMAPS;
+	else
+		return NULL;
+	pf = xmalloc(sizeof(*pf));
+	parsed_file_fill(pf, kind, f->data, f->len);
+	return pf;
+}
+
+static void parsed_file_free(void *p)
+{
+	if (!p)
+		return;
+	parsed_file_release(p);
+	free(p);
+}
+
+/* The file parsed ahead when it is of that kind, else parsed now into own. */
+static struct parsed_file *parsed_get(struct parsed_file *ahead, enum parsed_kind kind,
+				      struct parsed_file *own, const char *buf, size_t len)
+{
+	if (ahead && ahead->kind == kind)
+		return ahead;
+	parsed_file_fill(own, kind, buf, len);
+	return own;
+}
+
+static void put_extras(struct loader *l, int64_t pid, const char *file,
+		       const struct strbuf *json)
+{
+	sqlite3_stmt *st = S(l, ST_PROC_KV);
+
+	if (!json->len)
+		return;
 	sqlite3_bind_int64(st, 1, l->capture_id);
 	sqlite3_bind_int64(st, 2, pid);
 	db_bind_text(st, 3, file);
-	db_bind_text_len(st, 4, l->tmp.buf, l->tmp.len);
+	db_bind_text_len(st, 4, json->buf, json->len);
 	put(l, st);
 }
 
 static void load_status(struct loader *l, const char *path, int64_t pid,
-			const char *buf, size_t len)
+			const char *buf, size_t len, struct parsed_file *ahead)
 {
-	struct proc_status s = { 0 };
-	struct parse_diag d = { 0 };
+	struct parsed_file own = { 0 }, *pf = parsed_get(ahead, PARSED_STATUS, &own,
+							  buf, len);
+	const struct proc_status *sp = &pf->u.status;
 	sqlite3_stmt *st;
-	int r, i = 1;
+	int i = 1;
 
-	r = parse_status(buf, len, &s, &d);
-	note_diag(l, path, r, &d);
-	if (r < 0)
+	note_diag(l, path, pf->r, &pf->d);
+	if (pf->r < 0)
 		goto out;
 	st = S(l, ST_STATUS);
 	sqlite3_bind_int64(st, i++, l->capture_id);
 	sqlite3_bind_int64(st, i++, pid);
-	db_bind_text(st, i++, s.name);
-	db_bind_text(st, i++, s.state);
-	db_bind_kv(st, i++, s.ppid);
-	db_bind_kv(st, i++, s.uid);
-	db_bind_kv(st, i++, s.euid);
-	db_bind_kv(st, i++, s.threads);
-	db_bind_kv(st, i++, s.kthread);
-	db_bind_kv(st, i++, s.nspid_inner);
-	db_bind_kv(st, i++, s.vm_peak);
-	db_bind_kv(st, i++, s.vm_size);
-	db_bind_kv(st, i++, s.vm_lck);
-	db_bind_kv(st, i++, s.vm_pin);
-	db_bind_kv(st, i++, s.vm_hwm);
-	db_bind_kv(st, i++, s.vm_rss);
-	db_bind_kv(st, i++, s.rss_anon);
-	db_bind_kv(st, i++, s.rss_file);
-	db_bind_kv(st, i++, s.rss_shmem);
-	db_bind_kv(st, i++, s.vm_data);
-	db_bind_kv(st, i++, s.vm_stk);
-	db_bind_kv(st, i++, s.vm_exe);
-	db_bind_kv(st, i++, s.vm_lib);
-	db_bind_kv(st, i++, s.vm_pte);
-	db_bind_kv(st, i++, s.vm_pmd);
-	db_bind_kv(st, i++, s.vm_swap);
-	db_bind_kv(st, i++, s.hugetlb_pages);
+	db_bind_text(st, i++, sp->name);
+	db_bind_text(st, i++, sp->state);
+	db_bind_kv(st, i++, sp->ppid);
+	db_bind_kv(st, i++, sp->uid);
+	db_bind_kv(st, i++, sp->euid);
+	db_bind_kv(st, i++, sp->threads);
+	db_bind_kv(st, i++, sp->kthread);
+	db_bind_kv(st, i++, sp->nspid_inner);
+	db_bind_kv(st, i++, sp->vm_peak);
+	db_bind_kv(st, i++, sp->vm_size);
+	db_bind_kv(st, i++, sp->vm_lck);
+	db_bind_kv(st, i++, sp->vm_pin);
+	db_bind_kv(st, i++, sp->vm_hwm);
+	db_bind_kv(st, i++, sp->vm_rss);
+	db_bind_kv(st, i++, sp->rss_anon);
+	db_bind_kv(st, i++, sp->rss_file);
+	db_bind_kv(st, i++, sp->rss_shmem);
+	db_bind_kv(st, i++, sp->vm_data);
+	db_bind_kv(st, i++, sp->vm_stk);
+	db_bind_kv(st, i++, sp->vm_exe);
+	db_bind_kv(st, i++, sp->vm_lib);
+	db_bind_kv(st, i++, sp->vm_pte);
+	db_bind_kv(st, i++, sp->vm_pmd);
+	db_bind_kv(st, i++, sp->vm_swap);
+	db_bind_kv(st, i++, sp->hugetlb_pages);
 	put(l, st);
-	put_extras(l, pid, "status", &s.extra);
+	put_extras(l, pid, "status", &pf->extras);
 	l->stats->processes++;
 out:
-	proc_status_free(&s);
+	if (pf == &own)
+		parsed_file_release(&own);
 }
 
 static void load_smaps(struct loader *l, const char *path, int64_t pid,
-		       const char *buf, size_t len)
+		       const char *buf, size_t len, struct parsed_file *ahead)
 {
-	struct smaps_rollup s = { 0 };
-	struct parse_diag d = { 0 };
+	struct parsed_file own = { 0 }, *pf;
+	const struct smaps_rollup *sp;
 	sqlite3_stmt *st;
-	int r, i = 1;
+	int i = 1;
 
 	if (len == 0)
 		return;   /* kernel threads and zombies have an empty rollup */
-	r = parse_smaps_rollup(buf, len, &s, &d);
-	note_diag(l, path, r, &d);
-	if (r < 0)
+	pf = parsed_get(ahead, PARSED_SMAPS, &own, buf, len);
+	sp = &pf->u.smaps;
+	note_diag(l, path, pf->r, &pf->d);
+	if (pf->r < 0)
 		goto out;
 	st = S(l, ST_SMAPS);
 	sqlite3_bind_int64(st, i++, l->capture_id);
 	sqlite3_bind_int64(st, i++, pid);
-	db_bind_kv(st, i++, s.rss);
-	db_bind_kv(st, i++, s.pss);
-	db_bind_kv(st, i++, s.pss_dirty);
-	db_bind_kv(st, i++, s.pss_anon);
-	db_bind_kv(st, i++, s.pss_file);
-	db_bind_kv(st, i++, s.pss_shmem);
-	db_bind_kv(st, i++, s.shared_clean);
-	db_bind_kv(st, i++, s.shared_dirty);
-	db_bind_kv(st, i++, s.private_clean);
-	db_bind_kv(st, i++, s.private_dirty);
-	db_bind_kv(st, i++, s.referenced);
-	db_bind_kv(st, i++, s.anonymous);
-	db_bind_kv(st, i++, s.ksm);
-	db_bind_kv(st, i++, s.lazyfree);
-	db_bind_kv(st, i++, s.anon_huge_pages);
-	db_bind_kv(st, i++, s.shmem_pmd_mapped);
-	db_bind_kv(st, i++, s.file_pmd_mapped);
-	db_bind_kv(st, i++, s.shared_hugetlb);
-	db_bind_kv(st, i++, s.private_hugetlb);
-	db_bind_kv(st, i++, s.swap);
-	db_bind_kv(st, i++, s.swap_pss);
-	db_bind_kv(st, i++, s.locked);
+	db_bind_kv(st, i++, sp->rss);
+	db_bind_kv(st, i++, sp->pss);
+	db_bind_kv(st, i++, sp->pss_dirty);
+	db_bind_kv(st, i++, sp->pss_anon);
+	db_bind_kv(st, i++, sp->pss_file);
+	db_bind_kv(st, i++, sp->pss_shmem);
+	db_bind_kv(st, i++, sp->shared_clean);
+	db_bind_kv(st, i++, sp->shared_dirty);
+	db_bind_kv(st, i++, sp->private_clean);
+	db_bind_kv(st, i++, sp->private_dirty);
+	db_bind_kv(st, i++, sp->referenced);
+	db_bind_kv(st, i++, sp->anonymous);
+	db_bind_kv(st, i++, sp->ksm);
+	db_bind_kv(st, i++, sp->lazyfree);
+	db_bind_kv(st, i++, sp->anon_huge_pages);
+	db_bind_kv(st, i++, sp->shmem_pmd_mapped);
+	db_bind_kv(st, i++, sp->file_pmd_mapped);
+	db_bind_kv(st, i++, sp->shared_hugetlb);
+	db_bind_kv(st, i++, sp->private_hugetlb);
+	db_bind_kv(st, i++, sp->swap);
+	db_bind_kv(st, i++, sp->swap_pss);
+	db_bind_kv(st, i++, sp->locked);
 	put(l, st);
-	put_extras(l, pid, "smaps_rollup", &s.extra);
+	put_extras(l, pid, "smaps_rollup", &pf->extras);
 out:
-	smaps_rollup_free(&s);
+	if (pf == &own)
+		parsed_file_release(&own);
 }
 
 static void load_proc_cgroup(struct loader *l, const char *path, int64_t pid,
@@ -465,12 +557,13 @@ out:
 
 /* proc/<pid>/<rest> */
 static void load_pid_file(struct loader *l, const char *path, int64_t pid,
-			  const char *rest, const char *buf, size_t len)
+			  const char *rest, const char *buf, size_t len,
+			  struct parsed_file *ahead)
 {
 	if (!strcmp(rest, "status"))
-		load_status(l, path, pid, buf, len);
+		load_status(l, path, pid, buf, len, ahead);
 	else if (!strcmp(rest, "smaps_rollup"))
-		load_smaps(l, path, pid, buf, len);
+		load_smaps(l, path, pid, buf, len, ahead);
 	else if (!strcmp(rest, "cgroup"))
 		load_proc_cgroup(l, path, pid, buf, len);
 	else if (!strcmp(rest, "oom_score_adj"))
@@ -1183,7 +1276,8 @@ static uint64_t file_hash(const struct capture_file *f)
 	return h;
 }
 
-static void load_file(struct loader *l, const struct capture_file *f)
+static void load_file(struct loader *l, const struct capture_file *f,
+		      struct parsed_file *ahead)
 {
 	const char *p = f->path;
 	sqlite3_stmt *st = S(l, ST_FILE);
@@ -1211,7 +1305,7 @@ static void load_file(struct loader *l, const struct capture_file *f)
 		int64_t pid = slash ? span_pid(q, (size_t)(slash - q)) : -1;
 
 		if (pid > 0)
-			load_pid_file(l, p, pid, slash + 1, f->data, f->len);
+			load_pid_file(l, p, pid, slash + 1, f->data, f->len, ahead);
 		else
 			load_node_file(l, p, f->data, f->len);
 		return;
@@ -1287,16 +1381,24 @@ out:
 
 /* After the last file: what needs every file seen first. */
 /*
- * The per-cgroup numbers most views read, computed once now that every
- * file is in (schema/80-working-set.sql, cgroup_parts_data).
+ * The per-cgroup numbers and names most views read, computed once now that
+ * every file is in (cgroups_data, cgroup_names_data, cgroup_parts_data,
+ * ...: schema/70-views.sql, 85-k8s-views.sql, 80-working-set.sql,
+ * 95-report.sql); each reads only the tables filled before it.
  */
 static void load_derived(struct loader *l)
 {
 	static const char *const sql[] = {
+		"INSERT INTO cgroups_data SELECT * FROM cgroups_calc "
+		"WHERE capture_id = ?",
+		"INSERT INTO cgroup_names_data SELECT * FROM cgroup_names_calc "
+		"WHERE capture_id = ?",
 		"INSERT INTO cgroup_parts_data SELECT * FROM cgroup_parts_calc "
 		"WHERE capture_id = ?",
 		"INSERT INTO cgroup_headroom_data SELECT * FROM cgroup_headroom_calc "
 		"WHERE capture_id = ?",
+		"INSERT INTO cgroup_process_count_data SELECT * FROM "
+		"cgroup_process_count_calc WHERE capture_id = ?",
 	};
 	size_t i;
 
@@ -1358,14 +1460,68 @@ static void load_finish(struct loader *l, struct capture *c)
 	sqlite3_finalize(st);
 }
 
+struct load_source {
+	char *source;
+	/* capture_name() when opened: the reader thread changes it as it reads
+	 * (an archive's top folder), so it is only read again once stopped */
+	char *name;
+	struct capture *c;
+	struct prefetch *pf;      /* NULL: no thread could start */
+};
+
+int load_source_open(const char *source, const struct capture_limits *lim,
+		     struct load_source **ret, char **ret_err)
+{
+	static const struct prefetch_hooks hooks = {
+		parsed_file_prepare, parsed_file_free,
+	};
+	struct load_source *s = xcalloc(1, sizeof(*s));
+
+	*ret = NULL;
+	if (capture_open(source, lim, &s->c, ret_err) < 0) {
+		free(s);
+		return -1;
+	}
+	s->source = xstrdup(source);
+	s->name = xstrdup(capture_name(s->c));
+	/* Without a thread (none could start), the loader reads it itself. */
+	if (prefetch_start(s->c, &hooks, &s->pf) < 0)
+		s->pf = NULL;
+	*ret = s;
+	return 0;
+}
+
+void load_source_close(struct load_source *s)
+{
+	if (!s)
+		return;
+	prefetch_stop(s->pf);
+	capture_close(s->c);
+	free(s->name);
+	free(s->source);
+	free(s);
+}
+
 int load_capture(sqlite3 *db, const char *source,
 		 const struct capture_limits *lim, struct load_stats *stats,
 		 char **ret_err)
 {
+	struct load_source *src = NULL;
+
+	memset(stats, 0, sizeof(*stats));
+	if (load_source_open(source, lim, &src, ret_err) < 0)
+		return -1;
+	return load_capture_from(db, src, stats, ret_err);
+}
+
+int load_capture_from(sqlite3 *db, struct load_source *src,
+		      struct load_stats *stats, char **ret_err)
+{
 	struct loader l = { 0 };
-	struct capture *c = NULL;
-	struct prefetch *pf = NULL;
+	struct capture *c = src->c;
+	const char *source = src->source;
 	struct capture_file f;
+	void *ahead = NULL;
 	sqlite3_stmt *st;
 	char *err = NULL;
 	int r = -1, n;
@@ -1376,8 +1532,6 @@ int load_capture(sqlite3 *db, const char *source,
 	l.page_size = 4096;
 	strbuf_init(&l.last_cgroup, 0);
 	strbuf_init(&l.tmp, 0);
-	if (capture_open(source, lim, &c, ret_err) < 0)
-		goto out;
 	if (db_exec(db, "SAVEPOINT load_capture", &err) < 0) {
 		err_set(ret_err, "cannot write '%s': %s", db_name(db), err);
 		goto out;
@@ -1386,7 +1540,7 @@ int load_capture(sqlite3 *db, const char *source,
 			"('loading:' || ?, ?, ?)");
 	db_bind_text(st, 1, source);
 	db_bind_text(st, 2, source);
-	db_bind_text(st, 3, capture_name(c));
+	db_bind_text(st, 3, src->name);
 	if (sqlite3_step(st) != SQLITE_DONE) {
 		err_set(ret_err, "cannot write '%s': %s", db_name(db), sqlite3_errmsg(db));
 		sqlite3_finalize(st);
@@ -1396,17 +1550,15 @@ int load_capture(sqlite3 *db, const char *source,
 	l.capture_id = sqlite3_last_insert_rowid(db);
 	stats->capture_id = l.capture_id;
 
-	/* Without a thread (none could start), read the archive ourselves. */
-	if (prefetch_start(c, &pf) < 0)
-		pf = NULL;
-	while ((n = pf ? prefetch_next(pf, &f, capture_problem_cb, &l, &err)
-		       : capture_next(c, &f, capture_problem_cb, &l, &err)) > 0) {
-		load_file(&l, &f);
+	while ((n = src->pf ? prefetch_next(src->pf, &f, &ahead, capture_problem_cb,
+					    &l, &err)
+			    : capture_next(c, &f, capture_problem_cb, &l, &err)) > 0) {
+		load_file(&l, &f, ahead);
 		if (l.duplicate)
 			break;
 	}
-	prefetch_stop(pf);
-	pf = NULL;
+	prefetch_stop(src->pf);
+	src->pf = NULL;
 	if (n < 0) {
 		/*
 		 * An archive that breaks before its first file is unreadable;
@@ -1456,7 +1608,8 @@ rollback:
 	db_exec(db, "ROLLBACK TO load_capture", NULL);
 	db_exec(db, "RELEASE load_capture", NULL);
 out:
-	prefetch_stop(pf);
+	prefetch_stop(src->pf);
+	src->pf = NULL;
 	for (n = 0; n < ST__COUNT; n++)
 		sqlite3_finalize(l.st[n]);
 	free(err);
@@ -1467,6 +1620,6 @@ out:
 	free(l.kmsg_data);
 	strbuf_release(&l.last_cgroup);
 	strbuf_release(&l.tmp);
-	capture_close(c);
+	load_source_close(src);
 	return r;
 }

@@ -39,6 +39,21 @@ int load_capture(sqlite3 *db, const char *source,
 		 char **ret_err);
 
 /*
+ * load_capture() in two steps, so that the capture is read ahead (a second
+ * thread inflates and parses it) while the database is made:
+ * load_source_open() opens the capture and starts reading it (-1 with
+ * *ret_err when it cannot be opened); load_capture_from() loads it into db
+ * as load_capture() does and closes src, whatever it returns.
+ * load_source_close() closes a source that is not loaded; NULL is a no-op.
+ */
+struct load_source;
+int load_source_open(const char *source, const struct capture_limits *lim,
+		     struct load_source **ret, char **ret_err);
+int load_capture_from(sqlite3 *db, struct load_source *src,
+		      struct load_stats *stats, char **ret_err);
+void load_source_close(struct load_source *src);
+
+/*
  * GOMEMLIMIT syntax (Go's runtime/debug.SetMemoryLimit): a number with an
  * optional B, KiB, MiB, GiB or TiB suffix; "off" means no limit.  Returns 0
  * with *ret set (UINT64_MAX for off), or -EINVAL.

@@ -27,6 +27,7 @@ struct item {
 	char *path;     /* the file's or the problem's path; may be NULL */
 	char *text;     /* file data (NUL-terminated), problem or error */
 	size_t len;     /* file data's length */
+	void *prepared; /* the hooks' prepare() of a file, or NULL */
 };
 
 struct list {
@@ -37,6 +38,7 @@ struct list {
 
 struct prefetch {
 	struct capture *c;
+	struct prefetch_hooks hooks;  /* all NULL: none */
 	pthread_t thread;
 	pthread_mutex_t lock;
 	pthread_cond_t more;    /* the queue has items */
@@ -57,27 +59,29 @@ static void list_init(struct list *l)
 	l->n = 0;
 }
 
-static void item_free(struct item *it)
+static void item_free(const struct prefetch *p, struct item *it)
 {
 	if (!it)
 		return;
+	if (it->prepared)
+		p->hooks.release(it->prepared);
 	free(it->path);
 	free(it->text);
 	free(it);
 }
 
-static void items_free(struct item *it)
+static void items_free(const struct prefetch *p, struct item *it)
 {
 	while (it) {
 		struct item *next = it->next;
 
-		item_free(it);
+		item_free(p, it);
 		it = next;
 	}
 }
 
-static void batch_add(struct prefetch *p, enum item_kind kind, const char *path,
-		      char *text, size_t len)
+static struct item *batch_add(struct prefetch *p, enum item_kind kind,
+			      const char *path, char *text, size_t len)
 {
 	struct item *it = xcalloc(1, sizeof(*it));
 
@@ -89,6 +93,7 @@ static void batch_add(struct prefetch *p, enum item_kind kind, const char *path,
 	p->batch.tail = &it->next;
 	p->batch.bytes += len;
 	p->batch.n++;
+	return it;
 }
 
 /* Hand the batch over; false when the loader wants no more. */
@@ -111,7 +116,7 @@ static bool batch_flush(struct prefetch *p)
 	}
 	pthread_mutex_unlock(&p->lock);
 	if (stop) {
-		items_free(p->batch.head);
+		items_free(p, p->batch.head);
 		list_init(&p->batch);
 	}
 	return !stop;
@@ -135,10 +140,16 @@ static void *reader(void *arg)
 		n = capture_next(p->c, &f, on_problem, p, &err);
 		if (n > 0) {
 			char *data = xmalloc(f.len + 1);
+			struct item *it;
 
 			memcpy(data, f.data, f.len);
 			data[f.len] = '\0';
-			batch_add(p, IT_FILE, f.path, data, f.len);
+			it = batch_add(p, IT_FILE, f.path, data, f.len);
+			if (p->hooks.prepare) {
+				struct capture_file copy = { it->path, it->text, it->len };
+
+				it->prepared = p->hooks.prepare(&copy);
+			}
 		} else if (n == 0) {
 			batch_add(p, IT_END, NULL, NULL, 0);
 		} else {
@@ -153,12 +164,15 @@ static void *reader(void *arg)
 	return NULL;
 }
 
-int prefetch_start(struct capture *c, struct prefetch **ret)
+int prefetch_start(struct capture *c, const struct prefetch_hooks *hooks,
+		   struct prefetch **ret)
 {
 	struct prefetch *p = xcalloc(1, sizeof(*p));
 	int r = -1;
 
 	p->c = c;
+	if (hooks && hooks->prepare && hooks->release)
+		p->hooks = *hooks;
 	list_init(&p->queue);
 	list_init(&p->batch);
 	pthread_mutex_init(&p->lock, NULL);
@@ -179,12 +193,15 @@ out:
 }
 
 int prefetch_next(struct prefetch *p, struct capture_file *ret,
-		  capture_problem_fn problem_fn, void *ud, char **ret_err)
+		  void **ret_prepared, capture_problem_fn problem_fn, void *ud,
+		  char **ret_err)
 {
 	int r = 0;
 
-	item_free(p->cur);
+	item_free(p, p->cur);
 	p->cur = NULL;
+	if (ret_prepared)
+		*ret_prepared = NULL;
 	while (!p->finished) {
 		struct item *it;
 
@@ -203,7 +220,7 @@ int prefetch_next(struct prefetch *p, struct capture_file *ret,
 		if (it->kind == IT_PROBLEM) {
 			if (problem_fn)
 				problem_fn(ud, it->path, it->text);
-			item_free(it);
+			item_free(p, it);
 			continue;
 		}
 		p->cur = it;
@@ -211,6 +228,8 @@ int prefetch_next(struct prefetch *p, struct capture_file *ret,
 			ret->path = it->path;
 			ret->data = it->text;
 			ret->len = it->len;
+			if (ret_prepared)
+				*ret_prepared = it->prepared;
 			r = 1;
 			break;
 		}
@@ -235,9 +254,9 @@ void prefetch_stop(struct prefetch *p)
 	pthread_cond_signal(&p->room);
 	pthread_mutex_unlock(&p->lock);
 	pthread_join(p->thread, NULL);
-	items_free(p->queue.head);
-	items_free(p->taken);
-	item_free(p->cur);
+	items_free(p, p->queue.head);
+	items_free(p, p->taken);
+	item_free(p, p->cur);
 	pthread_cond_destroy(&p->room);
 	pthread_cond_destroy(&p->more);
 	pthread_mutex_destroy(&p->lock);

@@ -19,6 +19,7 @@ void source_opts_init(struct source_opts *o)
 int source_open(const char *source, const struct source_opts *o, sqlite3 **ret,
 		bool *ret_loaded, struct load_stats *stats, char **ret_err)
 {
+	struct load_source *src = NULL;
 	sqlite3 *db = NULL;
 
 	*ret_loaded = false;
@@ -28,11 +29,18 @@ int source_open(const char *source, const struct source_opts *o, sqlite3 **ret,
 		*ret = db;
 		return 0;
 	}
-	if (db_open(":memory:", true, &db, ret_err) < 0)
+	/* the capture is read ahead while the schema is made (a twentieth of
+	 * a report): the reader thread is the busier one */
+	memset(stats, 0, sizeof(*stats));
+	if (load_source_open(source, &o->lim, &src, ret_err) < 0)
 		return -1;
+	if (db_open(":memory:", true, &db, ret_err) < 0) {
+		load_source_close(src);
+		return -1;
+	}
 	/* as memsnap load does (cmd_load.c): keys on again for the queries */
 	db_exec(db, "PRAGMA foreign_keys=OFF", NULL);
-	if (load_capture(db, source, &o->lim, stats, ret_err) < 0) {
+	if (load_capture_from(db, src, stats, ret_err) < 0) {
 		db_close(db);
 		return -1;
 	}

@@ -537,8 +537,18 @@ void json_escape(struct strbuf *sb, const char *s, size_t len)
 	while (i < len) {
 		unsigned char c = p[i];
 		uint32_t cp;
-		size_t n;
+		size_t n, run;
 
+		/* printable ASCII but the quote and backslash goes as it is, in
+		 * one copy: most of what is escaped (status values, names) */
+		for (run = i; run < len && p[run] >= 0x20 && p[run] < 0x7f &&
+			      p[run] != '"' && p[run] != '\\'; run++)
+			;
+		if (run > i) {
+			strbuf_add(sb, p + i, run - i);
+			i = run;
+			continue;
+		}
 		switch (c) {
 		case '"': strbuf_add(sb, "\\\"", 2); i++; continue;
 		case '\\': strbuf_add(sb, "\\\\", 2); i++; continue;

@@ -17,7 +17,17 @@ FROM k8s_pod_log GROUP BY capture_id, pod_uid;
 --   name   namespace/pod/container for Kubernetes containers,
 --          namespace/pod for pods, docker:<12 hex> for other containers,
 --          the last path element otherwise
+-- Stored once per capture by the loader (cgroup_names_calc below, as
+-- cgroups_data): findings, containers and the report join it a dozen times.
+CREATE TABLE cgroup_names_data (
+    capture_id  INTEGER NOT NULL REFERENCES capture(capture_id) ON DELETE CASCADE,
+    cgroup TEXT NOT NULL, kind TEXT NOT NULL, name TEXT,
+    PRIMARY KEY (capture_id, cgroup)
+) WITHOUT ROWID;
 CREATE VIEW cgroup_names AS
+SELECT capture_id, cgroup, kind, name FROM cgroup_names_data;
+-- Only the captures not yet in cgroup_names_data.
+CREATE VIEW cgroup_names_calc AS
 SELECT n.capture_id, n.cgroup,
        CASE
          WHEN n.parent IS NULL THEN 'node'
@@ -50,7 +60,8 @@ LEFT JOIN cgroup_node pn ON pn.capture_id = n.capture_id AND pn.cgroup = n.paren
 LEFT JOIN k8s_container_log cl
        ON cl.capture_id = n.capture_id AND cl.container_id = n.container_id
 LEFT JOIN k8s_pod_names pl
-       ON pl.capture_id = n.capture_id AND pl.pod_uid = n.pod_uid;
+       ON pl.capture_id = n.capture_id AND pl.pod_uid = n.pod_uid
+WHERE n.capture_id NOT IN (SELECT capture_id FROM cgroup_names_data);
 
 -- One row per Kubernetes container cgroup.
 --   namespace, pod, container  from the log names; NULL when the capture

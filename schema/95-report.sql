@@ -18,10 +18,54 @@ SELECT c.capture_id, c.name, c.hostname, c.kernel_release, c.kernel_version, c.m
 FROM capture c
 LEFT JOIN kernel_features k ON k.capture_id = c.capture_id;
 
--- The cgroups the report lists as containers: the Kubernetes container
--- cgroups when the capture has any, else every cgroup below the root that
--- holds a process itself and has no descendant that does (systemd
--- services and scopes, docker containers, anything else).  Their working set split into the report's five parts:
+-- Processes per cgroup (the processes view's cgroup), stored once per
+-- capture by the loader: the processes view works out each process's
+-- cgroup with a subquery, and the cgroups listed below are those with
+-- processes and no descendant with any, a range of cgroup paths per
+-- cgroup that only an index answers without a scan of every one.  Only
+-- the captures not yet in cgroup_process_count_data.
+CREATE TABLE cgroup_process_count_data (
+    capture_id  INTEGER NOT NULL REFERENCES capture(capture_id) ON DELETE CASCADE,
+    cgroup TEXT NOT NULL, processes INTEGER NOT NULL,
+    PRIMARY KEY (capture_id, cgroup)
+) WITHOUT ROWID;
+CREATE VIEW cgroup_process_count_calc AS
+-- each process's cgroup worked out once (the WHERE, GROUP BY and SELECT
+-- would each repeat the view's subquery)
+WITH p AS MATERIALIZED (
+    SELECT capture_id, cgroup FROM processes
+    WHERE capture_id NOT IN (SELECT capture_id FROM cgroup_process_count_data)
+)
+SELECT capture_id, cgroup, count(*) AS processes
+FROM p
+WHERE cgroup IS NOT NULL
+GROUP BY capture_id, cgroup;
+
+-- Internal: the cgroups the report lists as containers (report_containers
+-- has one row for each): the Kubernetes container cgroups when the capture
+-- has any, else every cgroup below the root that holds a process itself
+-- and has no descendant that does (systemd services and scopes, docker
+-- containers, anything else).
+CREATE VIEW report_container_cgroups AS
+WITH k8s AS (
+    SELECT DISTINCT capture_id FROM cgroup_names WHERE kind = 'k8s-container'
+)
+SELECT n.capture_id, n.cgroup, n.kind, n.name
+FROM cgroup_names n
+WHERE n.kind = 'k8s-container'
+   OR (n.kind NOT IN ('node', 'k8s-root', 'k8s-qos', 'k8s-pod')
+       AND n.capture_id NOT IN (SELECT capture_id FROM k8s)
+       AND EXISTS (SELECT 1 FROM cgroup_process_count_data p
+                   WHERE p.capture_id = n.capture_id AND p.cgroup = n.cgroup)
+       -- leaves only: on cgroup v1 a parent may hold processes too, and
+       -- its counters hold its children's
+       AND NOT EXISTS (SELECT 1 FROM cgroup_process_count_data p
+                       WHERE p.capture_id = n.capture_id
+                         -- below n: after 'n/' and before 'n0' ('0' follows '/')
+                         AND p.cgroup > n.cgroup || '/' AND p.cgroup < n.cgroup || '0'));
+
+-- The containers the report lists, one row per report_container_cgroups
+-- row.  Their working set split into the report's five parts:
 --   anon_bytes, shmem_bytes   working_set_breakdown's anon, shmem
 --   page_cache_bytes          the page_cache category: active_file and
 --                             file_other (inactive_file is not in the
@@ -47,35 +91,10 @@ LEFT JOIN kernel_features k ON k.capture_id = c.capture_id;
 --                   further up: for a Kubernetes container, the limit of all
 --                   pods together), NULL when there is none
 CREATE VIEW report_containers AS
--- Processes per cgroup, computed once: the processes view works out each
--- process's cgroup with a subquery, so a lookup of it per cgroup (in
--- EXISTS or a count) costs a scan of every process each time -- seconds on
--- a node of a few hundred cgroups, minutes with thousands.  SQLite
--- materializes a CTE used more than once.
 WITH pcount AS (
-    SELECT capture_id, cgroup, count(*) AS n
-    FROM processes WHERE cgroup IS NOT NULL
-    GROUP BY capture_id, cgroup
--- cgroup_names, worked out once (looked up in a subquery per cgroup, the
--- view was worked out again for each: 0.1 s on 450 cgroups)
-), names AS MATERIALIZED (
-    SELECT capture_id, cgroup, kind, name FROM cgroup_names
-), k8s AS (
-    SELECT DISTINCT capture_id FROM names WHERE kind = 'k8s-container'
+    SELECT capture_id, cgroup, processes AS n FROM cgroup_process_count_data
 ), listed AS (
-    SELECT n.capture_id, n.cgroup, n.kind, n.name
-    FROM names n
-    WHERE n.kind = 'k8s-container'
-       OR (n.kind NOT IN ('node', 'k8s-root', 'k8s-qos', 'k8s-pod')
-           AND n.capture_id NOT IN (SELECT capture_id FROM k8s)
-           AND EXISTS (SELECT 1 FROM pcount p
-                       WHERE p.capture_id = n.capture_id AND p.cgroup = n.cgroup)
-           -- leaves only: on cgroup v1 a parent may hold processes too, and
-           -- its counters hold its children's
-           AND NOT EXISTS (SELECT 1 FROM pcount p
-                           WHERE p.capture_id = n.capture_id
-                             -- below n: after 'n/' and before 'n0' ('0' follows '/')
-                             AND p.cgroup > n.cgroup || '/' AND p.cgroup < n.cgroup || '0'))
+    SELECT capture_id, cgroup, kind, name FROM report_container_cgroups
 ), parts AS (
     SELECT capture_id, cgroup,
            sum(CASE component WHEN 'anon' THEN bytes END) AS anon,
@@ -103,7 +122,7 @@ SELECT l.capture_id, l.cgroup, l.kind, l.name,
             ELSE l.kind END AS group_name,
        CASE WHEN l.kind = 'k8s-container'
             THEN coalesce(k.namespace, '?') || '/' || coalesce(k.pod, 'pod-' || k.pod_uid)
-            ELSE coalesce((SELECT pn.name FROM names pn
+            ELSE coalesce((SELECT pn.name FROM cgroup_names pn
                            WHERE pn.capture_id = l.capture_id AND pn.cgroup = g.parent),
                           '?') END AS subgroup_name,
        k.namespace, k.pod, k.container, k.qos_class,
@@ -142,9 +161,13 @@ CREATE VIEW report_node_rest AS
 SELECT n.capture_id, n.node_working_set_bytes, c.containers_bytes,
        max(n.node_working_set_bytes - coalesce(c.containers_bytes, 0), 0) AS rest_bytes
 FROM node n
--- report_containers summed once (two subqueries computed it twice)
-LEFT JOIN (SELECT capture_id, sum(working_set_bytes) AS containers_bytes
-           FROM report_containers GROUP BY capture_id) c
+-- report_containers' working sets summed: its rows are those of
+-- report_container_cgroups with their cgroups row (the rest of it, worked
+-- out again here, was a third of the report's queries)
+LEFT JOIN (SELECT l.capture_id, sum(g.working_set_bytes) AS containers_bytes
+           FROM report_container_cgroups l
+           JOIN cgroups g ON g.capture_id = l.capture_id AND g.cgroup = l.cgroup
+           GROUP BY l.capture_id) c
        ON c.capture_id = n.capture_id
 WHERE n.node_working_set_bytes IS NOT NULL;
 
