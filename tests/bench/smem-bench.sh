@@ -9,7 +9,8 @@
 #   memsnap-collect                         the capture alone
 #
 # Goals: load and report at least 5 times faster than smem; collect, load
-# and report together faster than smem alone.  Every command is timed by
+# and report together faster than smem alone: "met" or "MISSED" each, and
+# exit 1 when one was missed.  Every command is timed by
 # hyperfine (mean of RUNS runs after a warm-up), with the node's CPUs as
 # they are (smem is one Python process, memsnap one C process each).
 #
@@ -83,6 +84,7 @@ mean() {
 }
 
 mkdir -p "$BUILD_DIR/bench"
+missed=0
 for vmas in ${VMAS:-0 100}; do
 	"$work/spawn" $((NCG * PROCS)) "$vmas" "${cgs[@]}" >"$work/pids" &
 	spawner=$!
@@ -122,5 +124,6 @@ for vmas in ${VMAS:-0 100}; do
 		d * 1000, s / d, (s / d >= 5 ? "met" : "MISSED")
 	printf "collect + report CAPTURE:               %8.1f ms   smem/this %5.1fx (goal > 1)   %s\n",
 		a * 1000, s / a, (s / a > 1 ? "met" : "MISSED")
-	}'
+	exit !(s / r >= 5 && s / a > 1) }' || missed=$((missed + 1))
 done
+[ $missed = 0 ] || { echo "smem-bench: $missed node(s) missed a goal (see MISSED above)"; exit 1; }
