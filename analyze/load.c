@@ -1094,6 +1094,16 @@ static int delete_capture(struct loader *l, int64_t id)
 	return r;
 }
 
+/* Delete the incomplete load id, for this one to replace; a failure is fatal. */
+static void replace_capture(struct loader *l, int64_t id)
+{
+	if (delete_capture(l, id) < 0)
+		err_set(&l->fatal, "cannot delete the incomplete load of capture_id "
+			"%lld: %s", (long long)id, sqlite3_errmsg(l->db));
+	else
+		l->stats->replaced_id = id;
+}
+
 /*
  * Is the capture of this key already in the database?  A complete load makes
  * this one a duplicate (true); an incomplete one (a limit or a broken
@@ -1118,13 +1128,8 @@ static bool already_loaded(struct loader *l, const char *key)
 		return false;
 	if (complete)
 		return true;
-	if (delete_capture(l, id) < 0) {
-		err_set(&l->fatal, "cannot delete the incomplete load of capture_id "
-			"%lld: %s", (long long)id, sqlite3_errmsg(l->db));
-		return true;
-	}
-	l->stats->replaced_id = id;
-	return false;
+	replace_capture(l, id);
+	return l->fatal != NULL;
 }
 
 /*
@@ -1144,13 +1149,8 @@ static void drop_incomplete_namesake(struct loader *l)
 	if (sqlite3_step(st) == SQLITE_ROW)
 		id = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
-	if (id < 0)
-		return;
-	if (delete_capture(l, id) < 0)
-		err_set(&l->fatal, "cannot delete the incomplete load of capture_id "
-			"%lld: %s", (long long)id, sqlite3_errmsg(l->db));
-	else
-		l->stats->replaced_id = id;
+	if (id >= 0)
+		replace_capture(l, id);
 }
 
 static void load_manifest(struct loader *l, const char *path, const char *buf,
