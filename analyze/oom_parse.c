@@ -1478,6 +1478,17 @@ static bool is_wrapped_tail(const struct oom_prefix *pf, const char *prev,
 	return a == K_OTHER || a == K_NOISE || b == K_OTHER || b == K_NOISE;
 }
 
+/* No blank past column 78: a line a mail client let run long, or a cut one. */
+static bool no_blank_past_78(const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 78; i < len; i++)
+		if (is_blank(s[i]))
+			return false;
+	return true;
+}
+
 /*
  * Whether the wrap after raw line prev[0..len) removed a blank, so the
  * rejoin must put one back.  A mail client (format=flowed off) breaks a
@@ -1491,27 +1502,11 @@ static bool is_wrapped_tail(const struct oom_prefix *pf, const char *prev,
  */
 static bool wrap_dropped_blank(const char *prev, size_t len, size_t fixed_width)
 {
-	size_t i;
-
 	if (!len || is_blank(prev[len - 1]) || len < 80)
 		return true;
 	if (fixed_width && len + 1 >= fixed_width && len <= fixed_width + 1)
 		return false;
-	for (i = 78; i < len; i++)
-		if (is_blank(prev[i]))
-			return false;
-	return true;
-}
-
-/* A line that may be a wrapped head: long, and followed by a candidate tail. */
-static bool no_blank_past_78(const char *s, size_t len)
-{
-	size_t i;
-
-	for (i = 78; i < len; i++)
-		if (is_blank(s[i]))
-			return false;
-	return true;
+	return no_blank_past_78(prev, len);
 }
 
 /*
@@ -1558,15 +1553,6 @@ static size_t fixed_wrap_width(const char *buf, size_t len)
 	return best;
 }
 
-/*
- * Without prefixes (a plain paste, journalctl -o cat, dmesg --notime)
- * every line looks like a tail; take one only when it is not a line of
- * its own and the join makes an OOM line: the line before is no OOM line
- * yet (its end was cut off: "Task in /a killed as a result of limit of")
- * or one whose end is missing (an oom-kill: line before its ",uid=", a
- * single-line stats block continued by "key:NKB" fields, a kill line
- * continued by its "key:NkB" fields).
- */
 /* s begins with "key:123" (the key `key` when non-NULL). */
 static bool is_field(const char *s, size_t len, const char *key)
 {
@@ -1585,6 +1571,15 @@ static bool is_field(const char *s, size_t len, const char *key)
 	return end - p >= 2 && *p == ':' && is_digit(p[1]);
 }
 
+/*
+ * Without prefixes (a plain paste, journalctl -o cat, dmesg --notime)
+ * every line looks like a tail; take one only when it is not a line of
+ * its own and the join makes an OOM line: the line before is no OOM line
+ * yet (its end was cut off: "Task in /a killed as a result of limit of")
+ * or one whose end is missing (an oom-kill: line before its ",uid=", a
+ * single-line stats block continued by "key:NKB" fields, a kill line
+ * continued by its "key:NkB" fields).
+ */
 static bool is_unprefixed_tail(struct strbuf *tmp, const char *prev,
 			       size_t prev_len, const struct oom_prefix *pf,
 			       size_t ncols)
