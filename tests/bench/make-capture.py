@@ -444,7 +444,15 @@ class Writer:
         ti.mtime = 1767225600
         ti.mode = 0o444
         ti.uname = ti.gname = "root"
-        self.tar.addfile(ti, io.BytesIO(data))
+        # as memsnap-collect writes (libarchive's restricted pax): a ustar
+        # header, the name split into prefix and name when it is longer
+        # than 100 bytes; a pax header only for a name ustar cannot hold
+        try:
+            self.tar.format = tarfile.USTAR_FORMAT
+            self.tar.addfile(ti, io.BytesIO(data))
+        except ValueError:
+            self.tar.format = tarfile.PAX_FORMAT
+            self.tar.addfile(ti, io.BytesIO(data))
         self.files += 1
         self.bytes += len(data)
 
