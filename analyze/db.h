@@ -23,8 +23,12 @@
  * manifest-less captures hashed; proc_go.env_known; the tables the loader
  * fills at the end (cgroups_data, cgroup_names_data,
  * cgroup_process_count_data).
+ * 4: memory.stat, proc/<pid>/cgroup and the file list as JSON a row
+ * (cgroup_stat_data, proc_cgroup_data, capture_file_data; cgroup_stat,
+ * proc_cgroup and capture_file are views); slab,
+ * total_swap and hierarchical_memory_limit in cgroup_memstat.
  */
-#define DB_SCHEMA_VERSION 3
+#define DB_SCHEMA_VERSION 4
 
 /*
  * Open (and create, when `create`) a database at path (":memory:" for one in

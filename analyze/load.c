@@ -6,6 +6,7 @@
 #include "load.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,9 +29,7 @@ enum stmt_id {
 	ST_SMAPS,
 	ST_PROC_KV,
 	ST_PROC_CGROUP,
-	ST_MISC_MEMCG,
-	ST_MISC_OOMADJ,
-	ST_MISC_CMDLINE,
+	ST_MISC,
 	ST_FDINFO,
 	ST_GO,
 	ST_CG_NODE,
@@ -54,7 +53,7 @@ enum stmt_id {
 
 static const char *const stmt_sql[ST__COUNT] = {
 	[ST_PROBLEM] = "INSERT INTO load_problem(capture_id, path, problem) VALUES (?,?,?)",
-	[ST_FILE] = "INSERT INTO capture_file(capture_id, path, bytes) VALUES (?,?,?)",
+	[ST_FILE] = "INSERT INTO capture_file_data(capture_id, files) VALUES (?,?)",
 	[ST_STATUS] = "INSERT OR REPLACE INTO proc_status(capture_id, pid, comm, state, "
 		"ppid, uid, euid, threads, kthread, nspid, vm_peak, vm_size, vm_lck, "
 		"vm_pin, vm_hwm, vm_rss, rss_anon, rss_file, rss_shmem, vm_data, vm_stk, "
@@ -66,14 +65,13 @@ static const char *const stmt_sql[ST__COUNT] = {
 		"anon_huge, shmem_pmd, file_pmd, shared_hugetlb, private_hugetlb, swap, "
 		"swap_pss, locked) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
 	[ST_PROC_KV] = "INSERT INTO proc_extra(capture_id, pid, file, keys) VALUES (?,?,?,?)",
-	[ST_PROC_CGROUP] = "INSERT INTO proc_cgroup(capture_id, pid, hierarchy, "
-		"controllers, path) VALUES (?,?,?,?,?)",
-	[ST_MISC_MEMCG] = "INSERT INTO proc_misc(capture_id, pid, memcg) VALUES (?,?,?) "
-		"ON CONFLICT(capture_id, pid) DO UPDATE SET memcg = excluded.memcg",
-	[ST_MISC_OOMADJ] = "INSERT INTO proc_misc(capture_id, pid, oom_score_adj) VALUES (?,?,?) "
-		"ON CONFLICT(capture_id, pid) DO UPDATE SET oom_score_adj = excluded.oom_score_adj",
-	[ST_MISC_CMDLINE] = "INSERT INTO proc_misc(capture_id, pid, cmdline) VALUES (?,?,?) "
-		"ON CONFLICT(capture_id, pid) DO UPDATE SET cmdline = excluded.cmdline",
+	[ST_PROC_CGROUP] = "INSERT INTO proc_cgroup_data(capture_id, pid, lines) "
+		"VALUES (?,?,?)",
+	[ST_MISC] = "INSERT INTO proc_misc(capture_id, pid, oom_score_adj, cmdline, memcg) "
+		"VALUES (?,?,?,?,?) ON CONFLICT(capture_id, pid) DO UPDATE SET "
+		"oom_score_adj = coalesce(excluded.oom_score_adj, oom_score_adj), "
+		"cmdline = coalesce(excluded.cmdline, cmdline), "
+		"memcg = coalesce(excluded.memcg, memcg)",
 	[ST_FDINFO] = "INSERT OR REPLACE INTO bpf_fdinfo(capture_id, pid, fd, map_id, "
 		"map_type, type_name, key_size, value_size, max_entries, map_flags, "
 		"memlock, frozen) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -82,16 +80,18 @@ static const char *const stmt_sql[ST__COUNT] = {
 		"VALUES (?,?,?,?,?,?,?,?,?)",
 	[ST_CG_NODE] = "INSERT OR IGNORE INTO cgroup_node(capture_id, cgroup, parent, depth, "
 		"k8s_level, qos_class, pod_uid, container_id, runtime) VALUES (?,?,?,?,?,?,?,?,?)",
-	[ST_CG_FILE] = "INSERT OR REPLACE INTO cgroup_file(capture_id, cgroup, file, value, "
-		"unlimited) VALUES (?,?,?,?,?)",
-	[ST_CG_STAT] = "INSERT OR REPLACE INTO cgroup_stat(capture_id, cgroup, key, value) "
-		"VALUES (?,?,?,?)",
+	[ST_CG_FILE] = "INSERT INTO cgroup_file_data(capture_id, cgroup, files) VALUES (?,?,?) "
+		"ON CONFLICT(capture_id, cgroup) DO UPDATE SET "
+		"files = json_patch(files, excluded.files)",
+	[ST_CG_STAT] = "INSERT OR REPLACE INTO cgroup_stat_data(capture_id, cgroup, keys) "
+		"VALUES (?,?,?)",
 	[ST_CG_MEMSTAT] = "INSERT OR REPLACE INTO cgroup_memstat(capture_id, cgroup, "
 		"anon, file, kernel, shmem, active_file, inactive_file, swapcached, "
 		"slab_reclaimable, slab_unreclaimable, kernel_stack, pagetables, "
-		"sec_pagetables, percpu, sock, vmalloc, total_rss, total_cache, "
-		"total_shmem, total_active_file, total_inactive_file, total_swapcached) "
-		"VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+		"sec_pagetables, percpu, sock, vmalloc, slab, total_rss, total_cache, "
+		"total_shmem, total_active_file, total_inactive_file, total_swapcached, "
+		"total_swap, hierarchical_memory_limit) "
+		"VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
 	[ST_CG_EVENT] = "INSERT OR REPLACE INTO cgroup_event(capture_id, cgroup, file, key, "
 		"value) VALUES (?,?,?,?,?)",
 	[ST_CG_PRESSURE] = "INSERT OR REPLACE INTO cgroup_pressure(capture_id, cgroup, kind, "
@@ -133,6 +133,24 @@ struct loader {
 	bool cur_failed;          /* put() already reported for cur_path */
 	struct strbuf last_cgroup; /* cgroup_node insert cache */
 	struct strbuf tmp;
+	/*
+	 * proc_misc of the process whose files are being read: a process's
+	 * files come one after the other, and one row a process is a third
+	 * of the statements three would be.
+	 */
+	struct {
+		int64_t pid;          /* 0: none */
+		bool oom_score_adj_set;
+		int64_t oom_score_adj;
+		char *cmdline;
+		size_t cmdline_len;
+		char *memcg;
+	} misc;
+	/* cgroup_file_data's row of the cgroup whose files are being read */
+	struct strbuf cg_files_of;  /* the cgroup; empty: none */
+	struct strbuf cg_files;     /* its JSON object, without the '}' */
+	struct strbuf files;      /* capture_file_data's JSON, not yet stored */
+	size_t files_n;           /* how many files it holds */
 	/* OOM logs are parsed once the manifest (page size, clock) is known. */
 	char *kmsg_path;
 	char *kmsg_data;
@@ -428,6 +446,46 @@ out:
 		parsed_file_release(&own);
 }
 
+/* Store what proc_misc has of the process read last, in one row. */
+static void flush_misc(struct loader *l)
+{
+	const char *saved_path = l->cur_path;
+	bool saved_failed = l->cur_failed;
+	sqlite3_stmt *st;
+	char path[40];
+
+	if (!l->misc.pid)
+		return;
+	if (l->misc.oom_score_adj_set || l->misc.cmdline || l->misc.memcg) {
+		st = S(l, ST_MISC);
+		sqlite3_bind_int64(st, 1, l->capture_id);
+		sqlite3_bind_int64(st, 2, l->misc.pid);
+		if (l->misc.oom_score_adj_set)
+			sqlite3_bind_int64(st, 3, l->misc.oom_score_adj);
+		if (l->misc.cmdline)
+			db_bind_text_len(st, 4, l->misc.cmdline, l->misc.cmdline_len);
+		db_bind_text(st, 5, l->misc.memcg);
+		xsnprintf(path, sizeof(path), "proc/%lld", (long long)l->misc.pid);
+		l->cur_path = path;
+		l->cur_failed = false;
+		put(l, st);
+		l->cur_path = saved_path;
+		l->cur_failed = saved_failed;
+	}
+	free(l->misc.cmdline);
+	free(l->misc.memcg);
+	memset(&l->misc, 0, sizeof(l->misc));
+}
+
+/* proc_misc's pending row for pid: the last one's is stored first. */
+static void misc_for(struct loader *l, int64_t pid)
+{
+	if (l->misc.pid != pid) {
+		flush_misc(l);
+		l->misc.pid = pid;
+	}
+}
+
 static void load_proc_cgroup(struct loader *l, const char *path, int64_t pid,
 			     const char *buf, size_t len)
 {
@@ -442,15 +500,21 @@ static void load_proc_cgroup(struct loader *l, const char *path, int64_t pid,
 	note_diag(l, path, r, &d);
 	if (r < 0)
 		goto out;
-	st = S(l, ST_PROC_CGROUP);
+	strbuf_reset(&l->tmp);
+	strbuf_addch(&l->tmp, '[');
 	for (i = 0; i < c.n; i++) {
-		sqlite3_bind_int64(st, 1, l->capture_id);
-		sqlite3_bind_int64(st, 2, pid);
-		sqlite3_bind_int64(st, 3, c.v[i].hierarchy);
-		db_bind_text(st, 4, c.v[i].controllers);
-		db_bind_text(st, 5, c.v[i].path);
-		put(l, st);
+		strbuf_addf(&l->tmp, "%s[%u,", i ? "," : "", c.v[i].hierarchy);
+		json_escape_bytes(&l->tmp, c.v[i].controllers, strlen(c.v[i].controllers));
+		strbuf_addch(&l->tmp, ',');
+		json_escape_bytes(&l->tmp, c.v[i].path, strlen(c.v[i].path));
+		strbuf_addch(&l->tmp, ']');
 	}
+	strbuf_addch(&l->tmp, ']');
+	st = S(l, ST_PROC_CGROUP);
+	sqlite3_bind_int64(st, 1, l->capture_id);
+	sqlite3_bind_int64(st, 2, pid);
+	db_bind_text_len(st, 3, l->tmp.buf, l->tmp.len);
+	put(l, st);
 	/*
 	 * On hybrid systems the "0::" line names the unified hierarchy, which
 	 * has no memory controller: only take it when the memory hierarchy is
@@ -467,11 +531,9 @@ static void load_proc_cgroup(struct loader *l, const char *path, int64_t pid,
 			memcg = NULL;
 	}
 	if (memcg) {
-		st = S(l, ST_MISC_MEMCG);
-		sqlite3_bind_int64(st, 1, l->capture_id);
-		sqlite3_bind_int64(st, 2, pid);
-		db_bind_text(st, 3, memcg);
-		put(l, st);
+		misc_for(l, pid);
+		free(l->misc.memcg);
+		l->misc.memcg = xstrdup(memcg);
 	}
 out:
 	proc_cgroup_free(&c);
@@ -482,7 +544,6 @@ static void load_oom_score_adj(struct loader *l, const char *path, int64_t pid,
 {
 	const char *s = buf;
 	size_t n = len;
-	sqlite3_stmt *st;
 	int64_t v;
 
 	trim_span(&s, &n);
@@ -491,29 +552,24 @@ static void load_oom_score_adj(struct loader *l, const char *path, int64_t pid,
 			     "(-1000..1000)", (int)MIN(n, (size_t)40), s);
 		return;
 	}
-	st = S(l, ST_MISC_OOMADJ);
-	sqlite3_bind_int64(st, 1, l->capture_id);
-	sqlite3_bind_int64(st, 2, pid);
-	sqlite3_bind_int64(st, 3, v);
-	put(l, st);
+	misc_for(l, pid);
+	l->misc.oom_score_adj_set = true;
+	l->misc.oom_score_adj = v;
 }
 
 static void load_cmdline(struct loader *l, int64_t pid, const char *buf, size_t len)
 {
-	sqlite3_stmt *st = S(l, ST_MISC_CMDLINE);
 	size_t i;
 
-	strbuf_reset(&l->tmp);
-	strbuf_add(&l->tmp, buf, len);
-	while (l->tmp.len && l->tmp.buf[l->tmp.len - 1] == '\0')
-		l->tmp.len--;
-	for (i = 0; i < l->tmp.len; i++)
-		if (l->tmp.buf[i] == '\0')
-			l->tmp.buf[i] = ' ';
-	sqlite3_bind_int64(st, 1, l->capture_id);
-	sqlite3_bind_int64(st, 2, pid);
-	db_bind_text_len(st, 3, l->tmp.buf, l->tmp.len);
-	put(l, st);
+	while (len && buf[len - 1] == '\0')
+		len--;
+	misc_for(l, pid);
+	free(l->misc.cmdline);
+	l->misc.cmdline = xmalloc(len + 1);
+	for (i = 0; i < len; i++)
+		l->misc.cmdline[i] = buf[i] ? buf[i] : ' ';
+	l->misc.cmdline[len] = '\0';
+	l->misc.cmdline_len = len;
 }
 
 static void load_fdinfo(struct loader *l, const char *path, int64_t pid,
@@ -651,6 +707,35 @@ static void ensure_cgroup_node(struct loader *l, const char *cg)
 	sqlite3_clear_bindings(st);
 }
 
+/*
+ * Every key of memory.stat as one JSON object (cgroup_stat_data); a value
+ * SQLite cannot hold as an integer (past 2^63 - 1) is null, as
+ * db_bind_u64() makes it.
+ */
+static void put_stat_json(struct loader *l, const char *cg, const struct kv_list *kv)
+{
+	sqlite3_stmt *st = S(l, ST_CG_STAT);
+	struct strbuf *sb = &l->tmp;
+	size_t i;
+
+	strbuf_reset(sb);
+	strbuf_addch(sb, '{');
+	for (i = 0; i < kv->n; i++) {
+		if (i)
+			strbuf_addch(sb, ',');
+		json_escape_bytes(sb, kv->v[i].key, strlen(kv->v[i].key));
+		if (kv->v[i].value > (uint64_t)INT64_MAX)
+			strbuf_add(sb, ":null", 5);
+		else
+			strbuf_addf(sb, ":%" PRIu64, kv->v[i].value);
+	}
+	strbuf_addch(sb, '}');
+	sqlite3_bind_int64(st, 1, l->capture_id);
+	db_bind_text(st, 2, cg);
+	db_bind_text_len(st, 3, sb->buf, sb->len);
+	put(l, st);
+}
+
 static void put_kv_rows(struct loader *l, enum stmt_id id, const char *cg,
 			const char *file, const struct kv_list *kv)
 {
@@ -673,17 +758,18 @@ static void put_kv_rows(struct loader *l, enum stmt_id id, const char *cg,
 
 /*
  * memory.stat's keys the working-set formulas read, as one row
- * (cgroup_memstat; the order of ST_CG_MEMSTAT's columns).  A key the file
- * repeats: the last one, as in cgroup_stat.
+ * (cgroup_memstat; the order of ST_CG_MEMSTAT's columns).  (A key the file
+ * repeats is in the list once: parse_kv_list() keeps the first.)
  */
 static void put_memstat(struct loader *l, const char *cg, const struct kv_list *kv)
 {
 	static const char *const keys[] = {
 		"anon", "file", "kernel", "shmem", "active_file", "inactive_file",
 		"swapcached", "slab_reclaimable", "slab_unreclaimable", "kernel_stack",
-		"pagetables", "sec_pagetables", "percpu", "sock", "vmalloc",
+		"pagetables", "sec_pagetables", "percpu", "sock", "vmalloc", "slab",
 		"total_rss", "total_cache", "total_shmem", "total_active_file",
-		"total_inactive_file", "total_swapcached",
+		"total_inactive_file", "total_swapcached", "total_swap",
+		"hierarchical_memory_limit",
 	};
 	sqlite3_stmt *st = S(l, ST_CG_MEMSTAT);
 	size_t i, k;
@@ -765,6 +851,33 @@ static const char *const text_files[] = {
 	"cgroup.controllers", "cgroup.subtree_control", "memory.numa_stat",
 };
 
+/*
+ * Store the one-value files read of a cgroup as its row of
+ * cgroup_file_data (a cgroup met again later, as a folder read in sorted
+ * order does after a child's files, is merged into its row).
+ */
+static void flush_cgroup_files(struct loader *l)
+{
+	const char *saved_path = l->cur_path;
+	bool saved_failed = l->cur_failed;
+	sqlite3_stmt *st;
+
+	if (l->cg_files.len) {
+		strbuf_addch(&l->cg_files, '}');
+		st = S(l, ST_CG_FILE);
+		sqlite3_bind_int64(st, 1, l->capture_id);
+		db_bind_text(st, 2, l->cg_files_of.buf);
+		db_bind_text_len(st, 3, l->cg_files.buf, l->cg_files.len);
+		l->cur_path = l->memory_root ? l->memory_root : "(the cgroups' files)";
+		l->cur_failed = false;
+		put(l, st);
+		l->cur_path = saved_path;
+		l->cur_failed = saved_failed;
+	}
+	strbuf_reset(&l->cg_files);
+	strbuf_reset(&l->cg_files_of);
+}
+
 static void load_cgroup_file(struct loader *l, const char *path, const char *cg,
 			     const char *file, const char *buf, size_t len)
 {
@@ -784,7 +897,7 @@ static void load_cgroup_file(struct loader *l, const char *path, const char *cg,
 		r = parse_kv_list(buf, len, &kv, &d);
 		note_diag(l, path, r, &d);
 		if (r == 0) {
-			put_kv_rows(l, ST_CG_STAT, cg, NULL, &kv);
+			put_stat_json(l, cg, &kv);
 			put_memstat(l, cg, &kv);
 		}
 		kv_list_free(&kv);
@@ -820,20 +933,22 @@ static void load_cgroup_file(struct loader *l, const char *path, const char *cg,
 			return;
 	if (starts_with(file, "memory.")) {
 		struct one_value v = { 0 };
-		sqlite3_stmt *st;
 
 		r = parse_one_value(buf, len, &v, &d);
 		note_diag(l, path, r, &d);
 		if (r < 0)
 			return;
-		st = S(l, ST_CG_FILE);
-		sqlite3_bind_int64(st, 1, l->capture_id);
-		db_bind_text(st, 2, cg);
-		db_bind_text(st, 3, file);
-		/* v2 "max" parses as UINT64_MAX: past INT64_MAX binds NULL */
-		db_bind_u64(st, 4, v.v);
-		sqlite3_bind_int(st, 5, v.unlimited);
-		put(l, st);
+		if (strcmp(l->cg_files_of.buf, cg)) {
+			flush_cgroup_files(l);
+			strbuf_addstr(&l->cg_files_of, cg);
+		}
+		strbuf_addch(&l->cg_files, l->cg_files.len ? ',' : '{');
+		json_escape_bytes(&l->cg_files, file, strlen(file));
+		/* v2 "max" parses as UINT64_MAX: past INT64_MAX is null */
+		if (v.v > (uint64_t)INT64_MAX)
+			strbuf_addf(&l->cg_files, ":[null,%d]", v.unlimited);
+		else
+			strbuf_addf(&l->cg_files, ":[%" PRIu64 ",%d]", v.v, v.unlimited);
 	}
 }
 
@@ -1276,16 +1391,41 @@ static uint64_t file_hash(const struct capture_file *f)
 	return h;
 }
 
+/* Store the files listed so far as one row of capture_file_data. */
+static void flush_file_list(struct loader *l)
+{
+	sqlite3_stmt *st;
+
+	if (!l->files_n)
+		return;
+	strbuf_addch(&l->files, '}');
+	st = S(l, ST_FILE);
+	sqlite3_bind_int64(st, 1, l->capture_id);
+	db_bind_text_len(st, 2, l->files.buf, l->files.len);
+	l->cur_path = "(the list of the capture's files)";
+	l->cur_failed = false;
+	put(l, st);
+	strbuf_reset(&l->files);
+	l->files_n = 0;
+}
+
+#define FILE_LIST_CHUNK 1024
+
+static void list_file(struct loader *l, const struct capture_file *f)
+{
+	strbuf_addch(&l->files, l->files_n ? ',' : '{');
+	json_escape_bytes(&l->files, f->path, strlen(f->path));
+	strbuf_addf(&l->files, ":%zu", f->len);
+	if (++l->files_n == FILE_LIST_CHUNK)
+		flush_file_list(l);
+}
+
 static void load_file(struct loader *l, const struct capture_file *f,
 		      struct parsed_file *ahead)
 {
 	const char *p = f->path;
-	sqlite3_stmt *st = S(l, ST_FILE);
 
-	sqlite3_bind_int64(st, 1, l->capture_id);
-	db_bind_text(st, 2, p);
-	sqlite3_bind_int64(st, 3, (int64_t)f->len);
-	put(l, st);
+	list_file(l, f);
 	l->stats->files++;
 	l->stats->bytes += f->len;
 	l->cur_path = p;
@@ -1417,6 +1557,9 @@ static void load_finish(struct loader *l, struct capture *c)
 {
 	sqlite3_stmt *st;
 
+	flush_misc(l);
+	flush_cgroup_files(l);
+	flush_file_list(l);
 	load_kmsg(l);
 	if (!l->have_manifest) {
 		struct strbuf key = STRBUF_INIT;
@@ -1532,6 +1675,9 @@ int load_capture_from(sqlite3 *db, struct load_source *src,
 	l.page_size = 4096;
 	strbuf_init(&l.last_cgroup, 0);
 	strbuf_init(&l.tmp, 0);
+	strbuf_init(&l.files, 0);
+	strbuf_init(&l.cg_files, 0);
+	strbuf_init(&l.cg_files_of, 0);
 	if (db_exec(db, "SAVEPOINT load_capture", &err) < 0) {
 		err_set(ret_err, "cannot write '%s': %s", db_name(db), err);
 		goto out;
@@ -1620,6 +1766,11 @@ out:
 	free(l.kmsg_data);
 	strbuf_release(&l.last_cgroup);
 	strbuf_release(&l.tmp);
+	strbuf_release(&l.files);
+	strbuf_release(&l.cg_files);
+	strbuf_release(&l.cg_files_of);
+	free(l.misc.cmdline);
+	free(l.misc.memcg);
 	load_source_close(src);
 	return r;
 }

@@ -574,6 +574,32 @@ void json_escape(struct strbuf *sb, const char *s, size_t len)
 	strbuf_addch(sb, '"');
 }
 
+void json_escape_bytes(struct strbuf *sb, const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, run;
+
+	strbuf_addch(sb, '"');
+	while (i < len) {
+		for (run = i; run < len && p[run] >= 0x20 && p[run] != 0x7f &&
+			      p[run] != '"' && p[run] != '\\'; run++)
+			;
+		if (run > i) {
+			strbuf_add(sb, p + i, run - i);
+			i = run;
+			continue;
+		}
+		if (p[i] == '"' || p[i] == '\\') {
+			strbuf_addch(sb, '\\');
+			strbuf_addch(sb, (char)p[i]);
+		} else {
+			strbuf_addf(sb, "\\u%04x", p[i]);
+		}
+		i++;
+	}
+	strbuf_addch(sb, '"');
+}
+
 void jsonw_name(struct jsonw *w, const char *name)
 {
 	jsonw_pre_value(w);

@@ -165,6 +165,13 @@ void jsonw_kv_bool(struct jsonw *w, const char *name, bool v);
 size_t utf8_decode(const char *s, size_t len, uint32_t *ret_cp);
 /* Append s as a JSON string literal (with quotes) to sb. */
 void json_escape(struct strbuf *sb, const char *s, size_t len);
+/*
+ * The same for JSON that only SQLite reads back (json_each): bytes from
+ * 0x80 up are kept as they are, valid UTF-8 or not, where json_escape()
+ * makes an invalid sequence U+FFFD.  SQLite returns them unchanged, so
+ * an archive path or a key keeps its exact bytes.
+ */
+void json_escape_bytes(struct strbuf *sb, const char *s, size_t len);
 
 /* ---- files ------------------------------------------------------------ */
 

@@ -19,31 +19,51 @@ CREATE TABLE cgroup_node (
 ) WITHOUT ROWID;
 
 -- One-value files: memory.current, memory.max, memory.usage_in_bytes,
--- memory.limit_in_bytes, memory.oom.group, ...  `value` in bytes for sizes;
--- `unlimited` is 1 for v2's 'max' and for v1's huge "no limit" number.
-CREATE TABLE cgroup_file (
+-- memory.limit_in_bytes, memory.oom.group, ...: one JSON object a cgroup,
+-- {"memory.max": [value, unlimited], ...}.  `value` in bytes for sizes,
+-- null past 2^63 - 1; `unlimited` is 1 for v2's 'max' (value null) and for
+-- v1's huge "no limit" number.  A row a file (32,000 on a node of 2,000
+-- v1 cgroups) was a tenth of `memsnap load`'s inserts.  Read it as rows
+-- through the cgroup_file view; the working-set views read the object
+-- with json_extract().
+CREATE TABLE cgroup_file_data (
     capture_id  INTEGER NOT NULL REFERENCES capture(capture_id) ON DELETE CASCADE,
     cgroup      TEXT NOT NULL,
-    file        TEXT NOT NULL,
-    value       INTEGER,
-    unlimited   INTEGER NOT NULL DEFAULT 0,
-    PRIMARY KEY (capture_id, cgroup, file)
-) WITHOUT ROWID;
+    files       TEXT NOT NULL,
+    UNIQUE (capture_id, cgroup)
+);
+
+-- The one-value files as rows: one per file.
+CREATE VIEW cgroup_file(capture_id, cgroup, file, value, unlimited) AS
+SELECT d.capture_id, d.cgroup, j.key,
+       json_extract(j.value, '$[0]'),
+       json_extract(j.value, '$[1]')
+FROM cgroup_file_data d, json_each(d.files) j;
 
 -- memory.stat, every key as printed (v1: bytes and counts, with total_*
--- hierarchy sums when use_hierarchy=1; v2: bytes and event counts).
-CREATE TABLE cgroup_stat (
+-- hierarchy sums when use_hierarchy=1; v2: bytes and event counts): one
+-- JSON object a cgroup, {"key": value, ...} in the file's order, a value
+-- past 2^63 - 1 as null.  80,000 rows of one key each (40 keys, 2,000
+-- cgroups) were a fifth of `memsnap load`'s inserts.  Read it as rows
+-- through the cgroup_stat view.  (A rowid table: a WITHOUT ROWID row of a
+-- few KB spills to an overflow page of its own.)
+CREATE TABLE cgroup_stat_data (
     capture_id  INTEGER NOT NULL REFERENCES capture(capture_id) ON DELETE CASCADE,
     cgroup      TEXT NOT NULL,
-    key         TEXT NOT NULL,
-    value       INTEGER,
-    PRIMARY KEY (capture_id, cgroup, key)
-) WITHOUT ROWID;
+    keys        TEXT NOT NULL,
+    UNIQUE (capture_id, cgroup)
+);
 
--- memory.stat's keys the working-set formulas read (80-working-set.sql),
--- one row per cgroup, stored by the loader with cgroup_stat (which keeps
--- every key): pivoting cgroup_stat's rows in SQL (80,000 on a node of
--- 2,000 cgroups) took a tenth of a load.  NULL: not in the file.
+-- memory.stat as rows: one per key.
+CREATE VIEW cgroup_stat(capture_id, cgroup, key, value) AS
+SELECT d.capture_id, d.cgroup, j.key, j.value
+FROM cgroup_stat_data d, json_each(d.keys) j;
+
+-- memory.stat's keys the working-set formulas read (cgroup_raw in
+-- 70-views.sql, 80-working-set.sql), one row per cgroup, stored by the
+-- loader with cgroup_stat_data (which keeps every key): pivoting memory.stat
+-- in SQL (80,000 keys on a node of 2,000 cgroups) took a tenth of a load.
+-- NULL: not in the file.
 CREATE TABLE cgroup_memstat (
     capture_id  INTEGER NOT NULL REFERENCES capture(capture_id) ON DELETE CASCADE,
     cgroup      TEXT NOT NULL,
@@ -51,11 +71,12 @@ CREATE TABLE cgroup_memstat (
     active_file INTEGER, inactive_file INTEGER, swapcached INTEGER,
     slab_reclaimable INTEGER, slab_unreclaimable INTEGER, kernel_stack INTEGER,
     pagetables INTEGER, sec_pagetables INTEGER, percpu INTEGER, sock INTEGER,
-    vmalloc INTEGER,
+    vmalloc INTEGER, slab INTEGER,
     -- cgroup v1 (hierarchical totals)
     total_rss INTEGER, total_cache INTEGER, total_shmem INTEGER,
     total_active_file INTEGER, total_inactive_file INTEGER,
-    total_swapcached INTEGER,
+    total_swapcached INTEGER, total_swap INTEGER,
+    hierarchical_memory_limit INTEGER,
     PRIMARY KEY (capture_id, cgroup)
 ) WITHOUT ROWID;
 

@@ -25,69 +25,40 @@ CREATE VIEW cgroup_raw AS
 SELECT n.capture_id, n.cgroup, n.parent, n.depth,
        CASE c.cgroup_mode WHEN 'v2' THEN 2 ELSE 1 END AS version,
        -- v2 one-value files
-       (SELECT value FROM cgroup_file f WHERE f.capture_id = n.capture_id
-           AND f.cgroup = n.cgroup AND f.file = 'memory.current') AS current,
-       (SELECT CASE WHEN unlimited THEN NULL ELSE value END FROM cgroup_file f
-         WHERE f.capture_id = n.capture_id AND f.cgroup = n.cgroup
-           AND f.file = 'memory.max') AS max,
-       (SELECT value FROM cgroup_file f WHERE f.capture_id = n.capture_id
-           AND f.cgroup = n.cgroup AND f.file = 'memory.swap.current') AS swap_current,
+       json_extract(fd.files, '$."memory.current"[0]') AS current,
+       CASE WHEN json_extract(fd.files, '$."memory.max"[1]') THEN NULL
+            ELSE json_extract(fd.files, '$."memory.max"[0]') END AS max,
+       json_extract(fd.files, '$."memory.swap.current"[0]') AS swap_current,
        -- v1 one-value files
-       (SELECT value FROM cgroup_file f WHERE f.capture_id = n.capture_id
-           AND f.cgroup = n.cgroup AND f.file = 'memory.usage_in_bytes') AS usage_in_bytes,
-       (SELECT CASE WHEN unlimited THEN NULL ELSE value END FROM cgroup_file f
-         WHERE f.capture_id = n.capture_id AND f.cgroup = n.cgroup
-           AND f.file = 'memory.limit_in_bytes') AS limit_in_bytes,
-       (SELECT value FROM cgroup_file f WHERE f.capture_id = n.capture_id
-           AND f.cgroup = n.cgroup AND f.file = 'memory.kmem.usage_in_bytes') AS kmem_usage,
-       (SELECT value FROM cgroup_file f WHERE f.capture_id = n.capture_id
-           AND f.cgroup = n.cgroup AND f.file = 'memory.memsw.usage_in_bytes') AS memsw_usage,
-       -- memory.stat, v2 names (and v1 local names)
-       (SELECT value FROM cgroup_stat s WHERE s.capture_id = n.capture_id
-           AND s.cgroup = n.cgroup AND s.key = 'anon') AS anon,
-       (SELECT value FROM cgroup_stat s WHERE s.capture_id = n.capture_id
-           AND s.cgroup = n.cgroup AND s.key = 'file') AS file,
-       (SELECT value FROM cgroup_stat s WHERE s.capture_id = n.capture_id
-           AND s.cgroup = n.cgroup AND s.key = 'kernel') AS kernel,
-       (SELECT value FROM cgroup_stat s WHERE s.capture_id = n.capture_id
-           AND s.cgroup = n.cgroup AND s.key = 'shmem') AS shmem,
-       (SELECT value FROM cgroup_stat s WHERE s.capture_id = n.capture_id
-           AND s.cgroup = n.cgroup AND s.key = 'inactive_file') AS inactive_file,
-       (SELECT value FROM cgroup_stat s WHERE s.capture_id = n.capture_id
-           AND s.cgroup = n.cgroup AND s.key = 'active_file') AS active_file,
-       (SELECT value FROM cgroup_stat s WHERE s.capture_id = n.capture_id
-           AND s.cgroup = n.cgroup AND s.key = 'slab') AS slab,
-       (SELECT value FROM cgroup_stat s WHERE s.capture_id = n.capture_id
-           AND s.cgroup = n.cgroup AND s.key = 'slab_reclaimable') AS slab_reclaimable,
-       (SELECT value FROM cgroup_stat s WHERE s.capture_id = n.capture_id
-           AND s.cgroup = n.cgroup AND s.key = 'slab_unreclaimable') AS slab_unreclaimable,
-       (SELECT value FROM cgroup_stat s WHERE s.capture_id = n.capture_id
-           AND s.cgroup = n.cgroup AND s.key = 'kernel_stack') AS kernel_stack,
-       (SELECT value FROM cgroup_stat s WHERE s.capture_id = n.capture_id
-           AND s.cgroup = n.cgroup AND s.key = 'pagetables') AS pagetables,
-       (SELECT value FROM cgroup_stat s WHERE s.capture_id = n.capture_id
-           AND s.cgroup = n.cgroup AND s.key = 'sec_pagetables') AS sec_pagetables,
-       (SELECT value FROM cgroup_stat s WHERE s.capture_id = n.capture_id
-           AND s.cgroup = n.cgroup AND s.key = 'percpu') AS percpu,
-       (SELECT value FROM cgroup_stat s WHERE s.capture_id = n.capture_id
-           AND s.cgroup = n.cgroup AND s.key = 'sock') AS sock,
-       (SELECT value FROM cgroup_stat s WHERE s.capture_id = n.capture_id
-           AND s.cgroup = n.cgroup AND s.key = 'vmalloc') AS vmalloc,
+       json_extract(fd.files, '$."memory.usage_in_bytes"[0]') AS usage_in_bytes,
+       CASE WHEN json_extract(fd.files, '$."memory.limit_in_bytes"[1]') THEN NULL
+            ELSE json_extract(fd.files, '$."memory.limit_in_bytes"[0]') END AS limit_in_bytes,
+       json_extract(fd.files, '$."memory.kmem.usage_in_bytes"[0]') AS kmem_usage,
+       json_extract(fd.files, '$."memory.memsw.usage_in_bytes"[0]') AS memsw_usage,
+       -- memory.stat (cgroup_memstat), v2 names (and v1 local names)
+       ms.anon,
+       ms.file,
+       ms.kernel,
+       ms.shmem,
+       ms.inactive_file,
+       ms.active_file,
+       ms.slab,
+       ms.slab_reclaimable,
+       ms.slab_unreclaimable,
+       ms.kernel_stack,
+       ms.pagetables,
+       ms.sec_pagetables,
+       ms.percpu,
+       ms.sock,
+       ms.vmalloc,
        -- memory.stat, v1 hierarchical totals (use_hierarchy=1 sums)
-       (SELECT value FROM cgroup_stat s WHERE s.capture_id = n.capture_id
-           AND s.cgroup = n.cgroup AND s.key = 'total_rss') AS total_rss,
-       (SELECT value FROM cgroup_stat s WHERE s.capture_id = n.capture_id
-           AND s.cgroup = n.cgroup AND s.key = 'total_cache') AS total_cache,
-       (SELECT value FROM cgroup_stat s WHERE s.capture_id = n.capture_id
-           AND s.cgroup = n.cgroup AND s.key = 'total_shmem') AS total_shmem,
-       (SELECT value FROM cgroup_stat s WHERE s.capture_id = n.capture_id
-           AND s.cgroup = n.cgroup AND s.key = 'total_inactive_file') AS total_inactive_file,
-       (SELECT value FROM cgroup_stat s WHERE s.capture_id = n.capture_id
-           AND s.cgroup = n.cgroup AND s.key = 'total_active_file') AS total_active_file,
-       (SELECT value FROM cgroup_stat s WHERE s.capture_id = n.capture_id
-           AND s.cgroup = n.cgroup AND s.key = 'total_swap') AS total_swap,
-       (SELECT value FROM cgroup_stat s WHERE s.capture_id = n.capture_id
-           AND s.cgroup = n.cgroup AND s.key = 'hierarchical_memory_limit') AS hierarchical_memory_limit,
+       ms.total_rss,
+       ms.total_cache,
+       ms.total_shmem,
+       ms.total_inactive_file,
+       ms.total_active_file,
+       ms.total_swap,
+       ms.hierarchical_memory_limit,
        -- OOM kills: v2 memory.events (hierarchical), v1 memory.oom_control (4.13+)
        (SELECT value FROM cgroup_event e WHERE e.capture_id = n.capture_id
            AND e.cgroup = n.cgroup AND e.file = 'memory.events'
@@ -96,7 +67,9 @@ SELECT n.capture_id, n.cgroup, n.parent, n.depth,
            AND e.cgroup = n.cgroup AND e.file = 'memory.oom_control'
            AND e.key = 'oom_kill') AS v1_oom_kill
 FROM cgroup_node n
-JOIN capture c ON c.capture_id = n.capture_id;
+JOIN capture c ON c.capture_id = n.capture_id
+LEFT JOIN cgroup_memstat ms ON ms.capture_id = n.capture_id AND ms.cgroup = n.cgroup
+LEFT JOIN cgroup_file_data fd ON fd.capture_id = n.capture_id AND fd.cgroup = n.cgroup;
 
 -- One row per memory cgroup.
 --   usage_bytes        v1 memory.usage_in_bytes, v2 memory.current

@@ -58,15 +58,15 @@ WITH st AS (
     WHERE capture_id NOT IN (SELECT capture_id FROM cgroup_parts_data)
 ), fi AS (
     SELECT capture_id, cgroup,
-           max(CASE file WHEN 'memory.current' THEN value END) AS current,
-           max(CASE WHEN file = 'memory.max' AND NOT unlimited THEN value END) AS max_,
-           max(CASE file WHEN 'memory.usage_in_bytes' THEN value END) AS usage_in_bytes,
-           max(CASE WHEN file = 'memory.limit_in_bytes' AND NOT unlimited THEN value END)
-             AS limit_in_bytes,
-           max(CASE file WHEN 'memory.kmem.usage_in_bytes' THEN value END) AS kmem_usage
-    FROM cgroup_file
+           json_extract(files, '$."memory.current"[0]') AS current,
+           CASE WHEN json_extract(files, '$."memory.max"[1]') THEN NULL
+                ELSE json_extract(files, '$."memory.max"[0]') END AS max_,
+           json_extract(files, '$."memory.usage_in_bytes"[0]') AS usage_in_bytes,
+           CASE WHEN json_extract(files, '$."memory.limit_in_bytes"[1]') THEN NULL
+                ELSE json_extract(files, '$."memory.limit_in_bytes"[0]') END AS limit_in_bytes,
+           json_extract(files, '$."memory.kmem.usage_in_bytes"[0]') AS kmem_usage
+    FROM cgroup_file_data
     WHERE capture_id NOT IN (SELECT capture_id FROM cgroup_parts_data)
-    GROUP BY capture_id, cgroup
 ), v AS (
     -- one cgroup version's numbers under common names
     SELECT n.capture_id, n.cgroup, n.parent, n.parent IS NULL AS is_root,
@@ -193,6 +193,19 @@ FROM (
 WHERE bytes IS NOT NULL
 ORDER BY capture_id, cgroup, ord;
 
+-- A cgroup's own limit (memory.max on v2, memory.limit_in_bytes on v1),
+-- NULL when unlimited or not captured.
+CREATE VIEW cgroup_own_limit(capture_id, cgroup, limit_bytes) AS
+SELECT f.capture_id, f.cgroup,
+       CASE WHEN c.cgroup_mode = 'v2'
+            THEN CASE WHEN json_extract(f.files, '$."memory.max"[1]') THEN NULL
+                      ELSE json_extract(f.files, '$."memory.max"[0]') END
+            ELSE CASE WHEN json_extract(f.files, '$."memory.limit_in_bytes"[1]') THEN NULL
+                      ELSE json_extract(f.files, '$."memory.limit_in_bytes"[0]') END
+       END
+FROM cgroup_file_data f
+JOIN capture c ON c.capture_id = f.capture_id;
+
 -- Per cgroup: "am I really near my limit?"
 --   working_set_bytes      the cAdvisor number
 --   reclaimable_bytes      active_file + slab_reclaimable + swapcached: the
@@ -218,12 +231,9 @@ CREATE VIEW cgroup_headroom_calc AS
 -- cgroup_headroom_data: the loader stores them there once a capture is in.
 WITH RECURSIVE eff(capture_id, cgroup, limit_bytes) AS (
     SELECT n.capture_id, n.cgroup,
-           (SELECT f.value FROM cgroup_file f
-            WHERE f.capture_id = n.capture_id AND f.cgroup = n.cgroup
-              AND f.file = CASE c.cgroup_mode WHEN 'v2' THEN 'memory.max'
-                                              ELSE 'memory.limit_in_bytes' END
-              AND NOT f.unlimited)
-    FROM cgroup_node n JOIN capture c ON c.capture_id = n.capture_id
+           (SELECT o.limit_bytes FROM cgroup_own_limit o
+            WHERE o.capture_id = n.capture_id AND o.cgroup = n.cgroup)
+    FROM cgroup_node n
     WHERE n.capture_id NOT IN (SELECT capture_id FROM cgroup_headroom_data)
       AND (n.parent IS NULL
            OR NOT EXISTS (SELECT 1 FROM cgroup_node x
@@ -232,20 +242,14 @@ WITH RECURSIVE eff(capture_id, cgroup, limit_bytes) AS (
     -- min(coalesce(own, up), coalesce(up, own)): the smaller of the two
     -- limits, either one when the other is unlimited, NULL when both are
     SELECT n.capture_id, n.cgroup,
-           min(coalesce((SELECT f.value FROM cgroup_file f
-                         WHERE f.capture_id = n.capture_id AND f.cgroup = n.cgroup
-                           AND f.file = CASE c.cgroup_mode WHEN 'v2' THEN 'memory.max'
-                                                           ELSE 'memory.limit_in_bytes' END
-                           AND NOT f.unlimited), e.limit_bytes),
+           min(coalesce((SELECT o.limit_bytes FROM cgroup_own_limit o
+                         WHERE o.capture_id = n.capture_id AND o.cgroup = n.cgroup),
+                        e.limit_bytes),
                coalesce(e.limit_bytes,
-                        (SELECT f.value FROM cgroup_file f
-                         WHERE f.capture_id = n.capture_id AND f.cgroup = n.cgroup
-                           AND f.file = CASE c.cgroup_mode WHEN 'v2' THEN 'memory.max'
-                                                           ELSE 'memory.limit_in_bytes' END
-                           AND NOT f.unlimited)))
+                        (SELECT o.limit_bytes FROM cgroup_own_limit o
+                         WHERE o.capture_id = n.capture_id AND o.cgroup = n.cgroup)))
     FROM eff e
     JOIN cgroup_node n ON n.capture_id = e.capture_id AND n.parent = e.cgroup
-    JOIN capture c ON c.capture_id = n.capture_id
 )
 SELECT capture_id, cgroup, working_set_bytes, reclaimable_bytes,
        working_set_bytes - reclaimable_bytes AS unreclaimable_bytes,
