@@ -127,7 +127,9 @@ $(BIN)/memsnap-collect: $(O)/collect/main.o $(LIBCOLLECT)
 	$(Q)strip $@
 endif
 
-$(BIN)/memsnap: $(O)/analyze/main.o $(LIBANALYZE) $(LIBCOLLECT)
+# mbrtowc.o by name: nothing calls into it (it takes the place of libc's
+# mbrtowc() for libarchive), so the archive would not pull it in.
+$(BIN)/memsnap: $(O)/analyze/main.o $(O)/analyze/mbrtowc.o $(LIBANALYZE) $(LIBCOLLECT)
 	@mkdir -p $(dir $@)
 	$(say) LINK $@
 	$(Q)$(CC) $(CFLAGS) $(SANFLAGS) $(LDFLAGS) -o $@ $^ $(ANALYZE_LIBS)

@@ -196,4 +196,14 @@ expect 0 "$M" sql --csv "$work/noman.db" 'SELECT count(*) FROM captures' &&
 	[ "$(tail -1 "$work/out" | tr -d '\r')" = 2 ] && ok "manifest-less captures told apart by their files" ||
 	fail "manifest-less captures: $(cat "$work/out")"
 
+# analyze/mbrtowc.c takes the place of libc's mbrtowc() for libarchive
+# (libarchive turns every path into a wide string, one call a byte): it
+# must be in memsnap's dynamic symbols, or libarchive gets glibc's.
+if command -v nm >/dev/null; then
+	nm -D --defined-only "$M" | grep -q ' T mbrtowc$' && ok "memsnap exports its mbrtowc" ||
+		fail "bin/memsnap does not export mbrtowc (see analyze/mbrtowc.c and the Makefile)"
+else
+	echo "note: nm missing (binutils), the mbrtowc export is not checked"
+fi
+
 [ $fails = 0 ] || { echo "$fails failures"; exit 1; }
