@@ -6,7 +6,6 @@
 #include "load.h"
 
 #include <errno.h>
-#include <inttypes.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -503,7 +502,9 @@ static void load_proc_cgroup(struct loader *l, const char *path, int64_t pid,
 	strbuf_reset(&l->tmp);
 	strbuf_addch(&l->tmp, '[');
 	for (i = 0; i < c.n; i++) {
-		strbuf_addf(&l->tmp, "%s[%u,", i ? "," : "", c.v[i].hierarchy);
+		strbuf_add(&l->tmp, i ? ",[" : "[", i ? 2 : 1);
+		strbuf_add_u64(&l->tmp, c.v[i].hierarchy);
+		strbuf_addch(&l->tmp, ',');
 		json_escape_bytes(&l->tmp, c.v[i].controllers, strlen(c.v[i].controllers));
 		strbuf_addch(&l->tmp, ',');
 		json_escape_bytes(&l->tmp, c.v[i].path, strlen(c.v[i].path));
@@ -724,10 +725,12 @@ static void put_stat_json(struct loader *l, const char *cg, const struct kv_list
 		if (i)
 			strbuf_addch(sb, ',');
 		json_escape_bytes(sb, kv->v[i].key, strlen(kv->v[i].key));
-		if (kv->v[i].value > (uint64_t)INT64_MAX)
+		if (kv->v[i].value > (uint64_t)INT64_MAX) {
 			strbuf_add(sb, ":null", 5);
-		else
-			strbuf_addf(sb, ":%" PRIu64, kv->v[i].value);
+		} else {
+			strbuf_addch(sb, ':');
+			strbuf_add_u64(sb, kv->v[i].value);
+		}
 	}
 	strbuf_addch(sb, '}');
 	sqlite3_bind_int64(st, 1, l->capture_id);
@@ -945,10 +948,13 @@ static void load_cgroup_file(struct loader *l, const char *path, const char *cg,
 		strbuf_addch(&l->cg_files, l->cg_files.len ? ',' : '{');
 		json_escape_bytes(&l->cg_files, file, strlen(file));
 		/* v2 "max" parses as UINT64_MAX: past INT64_MAX is null */
-		if (v.v > (uint64_t)INT64_MAX)
-			strbuf_addf(&l->cg_files, ":[null,%d]", v.unlimited);
-		else
-			strbuf_addf(&l->cg_files, ":[%" PRIu64 ",%d]", v.v, v.unlimited);
+		if (v.v > (uint64_t)INT64_MAX) {
+			strbuf_add(&l->cg_files, ":[null", 6);
+		} else {
+			strbuf_add(&l->cg_files, ":[", 2);
+			strbuf_add_u64(&l->cg_files, v.v);
+		}
+		strbuf_add(&l->cg_files, v.unlimited ? ",1]" : ",0]", 3);
 	}
 }
 
@@ -1415,7 +1421,8 @@ static void list_file(struct loader *l, const struct capture_file *f)
 {
 	strbuf_addch(&l->files, l->files_n ? ',' : '{');
 	json_escape_bytes(&l->files, f->path, strlen(f->path));
-	strbuf_addf(&l->files, ":%zu", f->len);
+	strbuf_addch(&l->files, ':');
+	strbuf_add_u64(&l->files, f->len);
 	if (++l->files_n == FILE_LIST_CHUNK)
 		flush_file_list(l);
 }

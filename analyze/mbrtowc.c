@@ -69,7 +69,7 @@ size_t mbrtowc(wchar_t *restrict pwc, const char *restrict s, size_t n,
 	unsigned char c = s && n ? (unsigned char)*s : 0x80;
 	size_t r;
 
-	if (c < 0x80 && ps && mbsinit(ps) && single_byte_locale()) {
+	if (c < 0x80 && ps && single_byte_locale() && mbsinit(ps)) {
 		if (pwc)
 			*pwc = (wchar_t)c;
 		r = c != 0;

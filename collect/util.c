@@ -270,6 +270,18 @@ void strbuf_addstr(struct strbuf *sb, const char *s)
 	strbuf_add(sb, s, strlen(s));
 }
 
+void strbuf_add_u64(struct strbuf *sb, uint64_t v)
+{
+	char buf[20];
+	size_t n = sizeof(buf);
+
+	do {
+		buf[--n] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	strbuf_add(sb, buf + n, sizeof(buf) - n);
+}
+
 void strbuf_addch(struct strbuf *sb, int c)
 {
 	strbuf_grow(sb, 1);
@@ -528,11 +540,23 @@ size_t utf8_decode(const char *str, size_t len, uint32_t *ret_cp)
 	return n;
 }
 
+/*
+ * Bytes a JSON string holds as they are: 1, printable ASCII but the quote
+ * and the backslash; 2, bytes from 0x80 (json_escape_bytes() only).  A
+ * table: the loops below run over every byte of every path and key the
+ * loader stores.
+ */
+static const unsigned char json_plain[256] = {
+	[0x20 ... 0x21] = 1, [0x23 ... 0x5b] = 1, [0x5d ... 0x7e] = 1,
+	[0x80 ... 0xff] = 2,
+};
+
 void json_escape(struct strbuf *sb, const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0;
 
+	strbuf_grow(sb, len + 2);
 	strbuf_addch(sb, '"');
 	while (i < len) {
 		unsigned char c = p[i];
@@ -541,8 +565,7 @@ void json_escape(struct strbuf *sb, const char *s, size_t len)
 
 		/* printable ASCII but the quote and backslash goes as it is, in
 		 * one copy: most of what is escaped (status values, names) */
-		for (run = i; run < len && p[run] >= 0x20 && p[run] < 0x7f &&
-			      p[run] != '"' && p[run] != '\\'; run++)
+		for (run = i; run < len && json_plain[p[run]] == 1; run++)
 			;
 		if (run > i) {
 			strbuf_add(sb, p + i, run - i);
@@ -579,10 +602,10 @@ void json_escape_bytes(struct strbuf *sb, const char *s, size_t len)
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0, run;
 
+	strbuf_grow(sb, len + 2);
 	strbuf_addch(sb, '"');
 	while (i < len) {
-		for (run = i; run < len && p[run] >= 0x20 && p[run] != 0x7f &&
-			      p[run] != '"' && p[run] != '\\'; run++)
+		for (run = i; run < len && json_plain[p[run]]; run++)
 			;
 		if (run > i) {
 			strbuf_add(sb, p + i, run - i);

@@ -92,6 +92,8 @@ void strbuf_setlen(struct strbuf *sb, size_t len);
 void strbuf_add(struct strbuf *sb, const void *data, size_t len);
 void strbuf_addstr(struct strbuf *sb, const char *s);
 void strbuf_addch(struct strbuf *sb, int c);
+/* v in decimal (printf's "%" PRIu64 without printf: a tenth of the cost). */
+void strbuf_add_u64(struct strbuf *sb, uint64_t v);
 void strbuf_addf(struct strbuf *sb, const char *fmt, ...) ATTR_PRINTF(2, 3);
 void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap);
 /* Detach the buffer: the caller owns and frees it; sb is reset. */
