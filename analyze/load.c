@@ -1603,7 +1603,15 @@ static void load_finish(struct loader *l, struct capture *c)
 	if (l->duplicate)
 		return;
 	load_derived(l);
-	st = db_prepare(l->db, "SELECT count(DISTINCT map_id) FROM bpf_maps WHERE capture_id = ?");
+	/*
+	 * The maps of the bpf_maps view, counted from its tables: through the
+	 * view (its holders joined to processes) the count took 7% of a load.
+	 */
+	st = db_prepare(l->db, "SELECT count(*) FROM ("
+			"SELECT map_id FROM bpf_fdinfo WHERE capture_id = ?1 "
+			"AND map_id IS NOT NULL "
+			"UNION SELECT map_id FROM bpftool_map_pid WHERE capture_id = ?1 "
+			"UNION SELECT map_id FROM bpftool_map WHERE capture_id = ?1)");
 	sqlite3_bind_int64(st, 1, l->capture_id);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		l->stats->bpf_maps = (uint64_t)sqlite3_column_int64(st, 0);
