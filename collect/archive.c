@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The archive: libarchive's pax writer in its restricted form (ustar headers;
- * a pax extended header only for names ustar cannot hold), with libarchive's
- * gzip or zstd filter.  See archive.h for the layout and archive_stub.c for
- * how the static link stays small.
+ * The archive: the tar of libarchive's pax writer in its restricted form
+ * (ustar headers; a pax extended header only for names ustar cannot hold),
+ * with libarchive's gzip or zstd filter.  The body's ustar headers are made
+ * here, byte for byte as that writer makes them (struct body in
+ * archive_out.h says why); the writer itself makes the rest.  See
+ * archive_out.h for the layout and archive_stub.c for how the static link
+ * stays small.
  */
 #include "archive_out.h"
 
@@ -107,26 +110,57 @@ static int la_err(struct archive *a, int saved)
 	return e > 0 ? -e : -EIO;
 }
 
+/* What the pax writer makes for a name ustar cannot hold: its header only. */
+static la_ssize_t hdr_write_cb(struct archive *a, void *cd, const void *buf,
+			       size_t n)
+{
+	struct body *b = cd;
+
+	(void)a;
+	if (b->hdr_capture)
+		strbuf_add(&b->hdr_out, buf, n);
+	return (la_ssize_t)n;
+}
+
 int body_open(struct body *b, int fd, enum compress c, int level)
 {
 	int ret = 0;
 
 	memset(b, 0, sizeof(*b));
 	strbuf_init(&b->name, 0);
+	strbuf_init(&b->rec, 0);
+	strbuf_init(&b->hdr_out, 0);
 	b->fd = fd;
 	b->a = archive_write_new();
+	b->hdr = archive_write_new();
 	b->entry = archive_entry_new();
-	if (!b->a || !b->entry)
+	if (!b->a || !b->hdr || !b->entry)
 		die(3, "out of memory starting the archive");
-	if (archive_write_set_format_pax_restricted(b->a) != ARCHIVE_OK ||
-	    set_filter(b->a, c, level) < 0) {
+	if (archive_write_set_format_raw(b->a) != ARCHIVE_OK ||
+	    set_filter(b->a, c, level) < 0 ||
+	    archive_write_set_format_pax_restricted(b->hdr) != ARCHIVE_OK ||
+	    archive_write_add_filter_none(b->hdr) != ARCHIVE_OK ||
+	    archive_write_set_bytes_per_block(b->hdr, 0) != ARCHIVE_OK) {
 		ret = -EINVAL;
 		goto out;
 	}
 	/* Full blocks inside, but no zero padding after the compressed end. */
 	archive_write_set_bytes_in_last_block(b->a, 1);
 	if (archive_write_open2(b->a, b, NULL, body_write_cb, NULL, NULL) !=
-	    ARCHIVE_OK)
+	    ARCHIVE_OK) {
+		ret = la_err(b->a, b->err);
+		goto out;
+	}
+	if (archive_write_open2(b->hdr, b, NULL, hdr_write_cb, NULL, NULL) !=
+	    ARCHIVE_OK) {
+		ret = -EINVAL;
+		goto out;
+	}
+	/* The raw format's one entry: the whole tar stream. */
+	archive_entry_clear(b->entry);
+	archive_entry_set_filetype(b->entry, AE_IFREG);
+	archive_entry_copy_pathname(b->entry, "body.tar");
+	if (archive_write_header(b->a, b->entry) != ARCHIVE_OK)
 		ret = la_err(b->a, b->err);
 out:
 	return ret;
@@ -150,42 +184,160 @@ static void entry_fill(struct archive_entry *e, const char *name, size_t len,
 	archive_entry_set_mtime(e, (time_t)mtime, 0);
 }
 
+/* v in octal, `digits` wide, zero-filled (ustar's numeric fields). */
+static void put_octal(char *p, size_t digits, uint64_t v)
+{
+	while (digits--) {
+		p[digits] = (char)('0' + (v & 7));
+		v >>= 3;
+	}
+}
+
+bool ustar_header(char h[512], const char *name, size_t nlen, uint64_t len,
+		  int64_t mtime)
+{
+	const char *slash = NULL, *end = name + nlen;
+	unsigned sum = 0;
+	bool ok = nlen > 0 && len < (1ull << 33) && mtime >= 0 &&
+		  mtime < 0x7fffffff;
+	size_t i;
+
+	for (i = 0; ok && i < nlen; i++)
+		ok = name[i] >= 0x20 && name[i] < 0x7f;
+	if (ok && nlen > 100) {
+		/*
+		 * As libarchive splits: at the first '/' that leaves at most
+		 * 100 bytes after it, never at the first byte (no empty
+		 * prefix), with at most 155 before it and something after.
+		 */
+		slash = memchr(name + nlen - 101, '/', 101);
+		if (slash == name)
+			slash = memchr(name + 1, '/', nlen - 1);
+		ok = slash && slash + 1 < end && slash - name <= 155;
+	}
+	if (!ok)
+		return false;
+	memset(h, 0, 512);
+	if (slash) {
+		memcpy(h + 345, name, (size_t)(slash - name));
+		memcpy(h, slash + 1, (size_t)(end - slash - 1));
+	} else {
+		memcpy(h, name, nlen);
+	}
+	/* the NUL after each field is memset's */
+	memcpy(h + 100, "000444 ", 7);           /* mode */
+	memcpy(h + 108, "000000 ", 7);           /* uid */
+	memcpy(h + 116, "000000 ", 7);           /* gid */
+	put_octal(h + 124, 11, len);
+	h[135] = ' ';
+	put_octal(h + 136, 11, (uint64_t)mtime);
+	h[147] = ' ';
+	memset(h + 148, ' ', 8);                 /* the checksum, while summed */
+	h[156] = '0';                            /* a regular file */
+	memcpy(h + 257, "ustar", 5);             /* magic "ustar\0", version "00" */
+	memcpy(h + 263, "00", 2);
+	memcpy(h + 329, "000000 ", 7);           /* devmajor */
+	memcpy(h + 337, "000000 ", 7);           /* devminor */
+	for (i = 0; i < 512; i++)
+		sum += (unsigned char)h[i];
+	put_octal(h + 148, 6, sum);
+	h[154] = '\0';
+	return true;
+}
+
+static int body_write(struct body *b, const void *buf, size_t n)
+{
+	la_ssize_t w = archive_write_data(b->a, buf, n);
+
+	return w >= 0 && (size_t)w == n ? 0 : la_err(b->a, b->err);
+}
+
+/* The header libarchive's pax writer makes for this entry, in b->rec. */
+static int pax_header(struct body *b, size_t len, int64_t mtime)
+{
+	int r;
+
+	entry_fill(b->entry, b->name.buf, len, mtime);
+	strbuf_reset(&b->hdr_out);
+	/* (what it writes outside the header, the entry's zeros, is dropped) */
+	b->hdr_capture = true;
+	r = archive_write_header(b->hdr, b->entry);
+	b->hdr_capture = false;
+	if (r < ARCHIVE_WARN)
+		return la_err(b->hdr, 0);
+	/* its data (zeros, dropped) now, not in the next header's bytes */
+	if (archive_write_finish_entry(b->hdr) != ARCHIVE_OK)
+		return la_err(b->hdr, 0);
+	strbuf_add(&b->rec, b->hdr_out.buf, b->hdr_out.len);
+	return 0;
+}
+
+#define SMALL_ENTRY (64u << 10)
+
 int body_add(struct body *b, const char *top, const char *path,
 	     const void *data, size_t len, int64_t mtime)
 {
-	la_ssize_t n;
+	static const char zeros[512];
+	size_t pad = (512 - (len & 511)) & 511, hlen;
+	char h[512];
+	int ret;
 
 	strbuf_reset(&b->name);
 	strbuf_addstr(&b->name, top);
 	strbuf_addch(&b->name, '/');
 	strbuf_addstr(&b->name, path);
-	entry_fill(b->entry, b->name.buf, len, mtime);
-	if (archive_write_header(b->a, b->entry) < ARCHIVE_WARN)
-		return la_err(b->a, b->err);
-	if (len) {
-		n = archive_write_data(b->a, data, len);
-		if (n < 0 || (size_t)n != len)
-			return la_err(b->a, b->err);
+	strbuf_reset(&b->rec);
+	if (ustar_header(h, b->name.buf, b->name.len, len, mtime)) {
+		strbuf_add(&b->rec, h, sizeof(h));
+	} else {
+		ret = pax_header(b, len, mtime);
+		if (ret < 0)
+			goto out;
 	}
-	b->raw_bytes += 512 + ((len + 511) & ~(size_t)511);
-	return 0;
+	hlen = b->rec.len;
+	/* a small file goes in one write with its header and padding */
+	if (len <= SMALL_ENTRY) {
+		strbuf_add(&b->rec, data, len);
+		strbuf_add(&b->rec, zeros, pad);
+		ret = body_write(b, b->rec.buf, b->rec.len);
+	} else {
+		ret = body_write(b, b->rec.buf, b->rec.len);
+		if (!ret)
+			ret = body_write(b, data, len);
+		if (!ret && pad)
+			ret = body_write(b, zeros, pad);
+	}
+	if (!ret)
+		b->raw_bytes += hlen + len + pad;
+out:
+	return ret;
 }
 
 int body_close(struct body *b)
 {
-	if (archive_write_close(b->a) != ARCHIVE_OK)
-		return la_err(b->a, b->err);
-	return 0;
+	static const char zeros[1024];
+	int ret;
+
+	/* tar's end: two blocks of zeros */
+	ret = body_write(b, zeros, sizeof(zeros));
+	if (!ret && archive_write_close(b->a) != ARCHIVE_OK)
+		ret = la_err(b->a, b->err);
+	return ret;
 }
 
 void body_free(struct body *b)
 {
 	if (b->a)
 		archive_write_free(b->a);
+	if (b->hdr)
+		archive_write_free(b->hdr);
 	if (b->entry)
 		archive_entry_free(b->entry);
 	strbuf_release(&b->name);
+	strbuf_release(&b->rec);
+	strbuf_release(&b->hdr_out);
 	b->a = NULL;
+	b->hdr = NULL;
 	b->entry = NULL;
 }
 

@@ -22,15 +22,39 @@
 struct archive;
 struct archive_entry;
 
+/*
+ * The body's tar stream is made here (ustar_header(): a ustar header for a
+ * name that fits one, which is nearly every name) or, for a name that needs
+ * a pax extended header, by libarchive's pax writer (`hdr`, whose bytes are
+ * taken as they come); libarchive's "raw" format and its gzip or zstd
+ * filter compress the stream.  (libarchive's pax writer for every entry
+ * cost a third of the collector's CPU time: it copies each entry twice and
+ * converts its name between character sets.)
+ */
 struct body {
-	struct archive *a;
+	struct archive *a;       /* raw writer + filter, into fd */
+	struct archive *hdr;     /* pax writer for the rare names, into hdr_out */
 	struct archive_entry *entry;
 	struct strbuf name;
+	struct strbuf rec;       /* one entry's tar bytes */
+	struct strbuf hdr_out;   /* what hdr writes */
+	bool hdr_capture;        /* keep what hdr writes (its header), else drop */
 	int fd;
 	int err;                 /* errno of the last failed write, 0 */
 	uint64_t raw_bytes;      /* uncompressed tar bytes */
 	uint64_t compressed;     /* bytes in the temporary file */
 };
+
+/*
+ * The 512-byte ustar header libarchive's restricted pax writer makes for a
+ * regular file "name", 0444, 0:0, no owner names, len bytes, mtime, when it
+ * needs no pax header: true and h filled; false when it would write a pax
+ * header (a byte outside printable ASCII, a name ustar cannot split into
+ * prefix and name, a size from 8 GiB, an mtime outside [0, 2^31 - 1)).
+ * tests/test_collect_archive.c compares it with libarchive byte for byte.
+ */
+bool ustar_header(char h[512], const char *name, size_t nlen, uint64_t len,
+		  int64_t mtime);
 
 /*
  * Create an unlinked temporary file in `dir` (O_TMPFILE, else mkstemp and

@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <archive.h>
+#include <archive_entry.h>
 #include <dirent.h>
 
 #include "archive_out.h"
@@ -218,6 +220,155 @@ static void test_capture_top_name_sanitised(void **state)
 	assert_string_equal(buf, "memsnap-h-19691231T235959Z");
 }
 
+
+/* ---- the body's own ustar headers against libarchive's pax writer ------ */
+
+struct memout {
+	struct strbuf sb;
+};
+
+static la_ssize_t mem_write_cb(struct archive *a, void *cd, const void *buf,
+			       size_t n)
+{
+	struct memout *m = cd;
+
+	(void)a;
+	strbuf_add(&m->sb, buf, n);
+	return (la_ssize_t)n;
+}
+
+struct tar_case {
+	const char *path;        /* below TOP */
+	size_t len;
+	int64_t mtime;
+	bool ustar;              /* ustar_header() makes it (no pax header) */
+};
+
+/* libarchive's restricted pax writer: what the body wrote before. */
+static void reference_tar(const struct tar_case *tc, size_t n, const char *data,
+			  struct strbuf *out)
+{
+	struct archive *a = archive_write_new();
+	struct archive_entry *e = archive_entry_new();
+	struct memout m = { STRBUF_INIT };
+	size_t i;
+
+	assert_int_equal(archive_write_set_format_pax_restricted(a), ARCHIVE_OK);
+	assert_int_equal(archive_write_add_filter_none(a), ARCHIVE_OK);
+	assert_int_equal(archive_write_set_bytes_per_block(a, 0), ARCHIVE_OK);
+	assert_int_equal(archive_write_open2(a, &m, NULL, mem_write_cb, NULL, NULL),
+			 ARCHIVE_OK);
+	for (i = 0; i < n; i++) {
+		struct strbuf name = STRBUF_INIT;
+
+		strbuf_addf(&name, "%s/%s", TOP, tc[i].path);
+		archive_entry_clear(e);
+		archive_entry_copy_pathname(e, name.buf);
+		archive_entry_set_filetype(e, AE_IFREG);
+		archive_entry_set_perm(e, 0444);
+		archive_entry_set_uid(e, 0);
+		archive_entry_set_gid(e, 0);
+		archive_entry_set_size(e, (la_int64_t)tc[i].len);
+		archive_entry_set_mtime(e, (time_t)tc[i].mtime, 0);
+		assert_true(archive_write_header(a, e) >= ARCHIVE_WARN);
+		if (tc[i].len)
+			assert_int_equal(archive_write_data(a, data, tc[i].len),
+					 (la_ssize_t)tc[i].len);
+		strbuf_release(&name);
+	}
+	assert_int_equal(archive_write_close(a), ARCHIVE_OK);
+	archive_write_free(a);
+	archive_entry_free(e);
+	*out = m.sb;
+}
+
+static void test_body_tar_as_libarchive(void **state)
+{
+	char p100[101], p155[200], p156[200], noslash[160];
+	const size_t top = sizeof(TOP);       /* TOP and its '/' */
+	struct tar_case tc[] = {
+		{ "proc/meminfo", 1509, 1764303958, true },
+		{ "proc/1/status", 0, 0, true },
+		{ "a", 511, 1, true },
+		{ "b", 512, 0x7ffffffe, true },
+		{ "c", 513, 1764303958, true },
+		{ "big", 70000, 1764303958, true },      /* past SMALL_ENTRY */
+		{ p100, 3, 1764303958, true },           /* a name of 100 bytes */
+		{ p155, 3, 1764303958, true },           /* a prefix of 155 */
+		{ p156, 3, 1764303958, false },          /* a prefix of 156 */
+		{ noslash, 3, 1764303958, false },       /* > 100, no '/' */
+		{ "sys/fs/cgroup/memory/kubepods.slice/kubepods-burstable.slice/"
+		  "kubepods-burstable-pod6f1c8a52_3d0e_4a51_9d43_0d1f6bb1a2c7.slice/"
+		  "cri-containerd-8e1b3c94b7f64a6f0d8a1c2e4b5f6a7d8e9f0a1b2c3d4e5f6a7b8c9d0e1f2a3b.scope/"
+		  "memory.stat", 3, 1764303958, true },  /* 253: prefix 155, name 97 */
+		{ "sys/fs/cgroup/memory/kubepods.slice/kubepods-burstable.slice/"
+		  "kubepods-burstable-pod6f1c8a52_3d0e_4a51_9d43_0d1f6bb1a2c7.slice/"
+		  "cri-containerd-8e1b3c94b7f64a6f0d8a1c2e4b5f6a7d8e9f0a1b2c3d4e5f6a7b8c9d0e1f2a3b.scope/"
+		  "memory.kmem.tcp.max_usage_in_bytes", 3, 1764303958, false }, /* 276 */
+		{ "sys/fs/cgroup/memory/caf\xc3\xa9/memory.stat", 3, 1764303958, false },
+		{ "proc/7/comm with space", 3, 1764303958, true },
+		{ "ctl\x01byte", 3, 1764303958, false },
+		{ "late", 3, 0x7fffffff, false },        /* mtime past 2^31 - 2 */
+		{ "early", 3, -1, false },
+		{ "x/", 3, 1764303958, true },
+	};
+	char *dir = tmp_dir(), *data = malloc(70000), *got;
+	struct strbuf want;
+	struct stat st;
+	struct body b;
+	size_t i;
+	int fd;
+
+	(void)state;
+	/* p100: TOP/ and 100 - top bytes; p155: prefix TOP/xxx (155) / name */
+	memset(p100, 'n', sizeof(p100));
+	p100[100 - top] = '\0';
+	memset(p155, 'p', sizeof(p155));
+	p155[155 - top] = '/';
+	strcpy(p155 + 155 - top + 1, "name");
+	memset(p156, 'p', sizeof(p156));
+	p156[156 - top] = '/';
+	strcpy(p156 + 156 - top + 1, "name");
+	memset(noslash, 'z', sizeof(noslash));
+	noslash[sizeof(noslash) - 1] = '\0';
+	for (i = 0; i < 70000; i++)
+		data[i] = (char)('a' + i % 26);
+
+	for (i = 0; i < ARRAY_SIZE(tc); i++) {
+		char h[512], name[400];
+
+		snprintf(name, sizeof(name), "%s/%s", TOP, tc[i].path);
+		if (ustar_header(h, name, strlen(name), tc[i].len, tc[i].mtime) != tc[i].ustar)
+			fail_msg("ustar_header('%s') should be %d", tc[i].path, tc[i].ustar);
+	}
+
+	reference_tar(tc, ARRAY_SIZE(tc), data, &want);
+	fd = tmpfile_open(dir);
+	assert_true(fd >= 0);
+	assert_int_equal(body_open(&b, fd, COMPRESS_NONE, 0), 0);
+	for (i = 0; i < ARRAY_SIZE(tc); i++)
+		assert_int_equal(body_add(&b, TOP, tc[i].path, data, tc[i].len,
+					  tc[i].mtime), 0);
+	assert_int_equal(body_close(&b), 0);
+	assert_int_equal(b.raw_bytes + 1024, want.len);
+	body_free(&b);
+	assert_int_equal(fstat(fd, &st), 0);
+	assert_int_equal((size_t)st.st_size, want.len);
+	got = malloc(want.len);
+	assert_int_equal(pread(fd, got, want.len, 0), (ssize_t)want.len);
+	for (i = 0; i < want.len; i++)
+		if (got[i] != want.buf[i])
+			fail_msg("byte %zu (entry header at %zu) differs: %02x, libarchive %02x",
+				 i, i & ~(size_t)511, (unsigned char)got[i],
+				 (unsigned char)want.buf[i]);
+	free(got);
+	close(fd);
+	strbuf_release(&want);
+	free(data);
+	rm_rf(dir);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -228,6 +379,7 @@ int main(void)
 		cmocka_unit_test(test_output_write_empty_body),
 		cmocka_unit_test(test_tmpfile_open_unlinked),
 		cmocka_unit_test(test_capture_top_name_sanitised),
+		cmocka_unit_test(test_body_tar_as_libarchive),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
