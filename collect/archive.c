@@ -525,11 +525,12 @@ out:
 	return ret;
 }
 
-/* Copy all of in (from its start) to out: in the kernel when it can. */
-static int copy_body(int in, int out, uint64_t *ret_bytes, bool *ret_out_err)
+/* Copy in from offset `from` to its end to out: in the kernel when it can. */
+static int copy_body(int in, off_t from, int out, uint64_t *ret_bytes,
+		     bool *ret_out_err)
 {
 	struct stat st;
-	off_t off = 0;
+	off_t off = from;
 	char *buf = NULL;
 	int ret = 0;
 	bool kernel = true;
@@ -602,5 +603,115 @@ int output_write(int fd, enum compress c, int level, const char *top,
 			ret = -m.out_err;
 		return ret;
 	}
-	return copy_body(body_fd, fd, ret_bytes, ret_out_err);
+	return copy_body(body_fd, 0, fd, ret_bytes, ret_out_err);
+}
+
+/* ---- --compress none into a regular file: the manifest written in place -- */
+
+static int pwrite_all(int fd, const void *buf, size_t len, off_t off)
+{
+	const char *p = buf;
+	int ret = 0;
+
+	while (len) {
+		ssize_t n = pwrite(fd, p, len, off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			ret = n < 0 ? -errno : -EIO;
+			break;
+		}
+		p += n;
+		len -= (size_t)n;
+		off += n;
+	}
+	return ret;
+}
+
+int output_write_in_place(int fd, const char *top, int64_t mtime,
+			  const struct manifest_text *mt, uint64_t *ret_bytes,
+			  bool *ret_out_err)
+{
+	const uint64_t room = MANIFEST_SLOT - 512;
+	uint64_t size = mt->head_len + mt->mid_len + mt->tail_len, done = 0;
+	struct strbuf name = STRBUF_INIT;
+	char h[512], *buf = NULL;
+	off_t off = 512;
+	struct stat st;
+	int ret = 0;
+
+	*ret_out_err = true;
+	strbuf_addf(&name, "%s/manifest.json", top);
+	if (size > room || !ustar_header(h, name.buf, name.len, room, mtime))
+		goto out;    /* 0: the caller moves the body */
+	ret = pwrite_all(fd, h, sizeof(h), 0);
+	if (!ret && mt->head_len)
+		ret = pwrite_all(fd, mt->head, mt->head_len, off);
+	off += (off_t)mt->head_len;
+	if (!ret && mt->mid_fd >= 0 && mt->mid_len) {
+		buf = xmalloc(COPY_CHUNK);
+		while (!ret && done < mt->mid_len) {
+			size_t want = (size_t)MIN((uint64_t)COPY_CHUNK, mt->mid_len - done);
+			ssize_t n = pread(mt->mid_fd, buf, want, (off_t)done);
+
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0) {
+				ret = n < 0 ? -errno : -EIO;
+				*ret_out_err = false;
+				break;
+			}
+			ret = pwrite_all(fd, buf, (size_t)n, off);
+			off += n;
+			done += (uint64_t)n;
+		}
+	}
+	if (!ret && mt->tail_len)
+		ret = pwrite_all(fd, mt->tail, mt->tail_len, off);
+	off += (off_t)mt->tail_len;
+	if (!ret && size < room) {
+		/* JSON whitespace up to the slot's end */
+		if (!buf)
+			buf = xmalloc(COPY_CHUNK);
+		memset(buf, ' ', COPY_CHUNK);
+		while (!ret && (uint64_t)off < MANIFEST_SLOT) {
+			size_t n = (size_t)MIN((uint64_t)COPY_CHUNK,
+					       MANIFEST_SLOT - (uint64_t)off);
+
+			ret = pwrite_all(fd, buf, n, off);
+			off += (off_t)n;
+		}
+	}
+	if (!ret && fstat(fd, &st) < 0)
+		ret = -errno;
+	if (!ret) {
+		*ret_bytes = (uint64_t)st.st_size;
+		ret = 1;
+	}
+out:
+	free(buf);
+	strbuf_release(&name);
+	return ret;
+}
+
+int output_move_body(int fd, int tmp_fd, enum compress c, int level,
+		     const char *top, int64_t mtime,
+		     const struct manifest_text *mt, uint64_t *ret_bytes,
+		     bool *ret_out_err)
+{
+	uint64_t moved = 0;
+	int ret;
+
+	ret = copy_body(fd, MANIFEST_SLOT, tmp_fd, &moved, ret_out_err);
+	if (ret < 0) {
+		*ret_out_err = !*ret_out_err;   /* here fd is the one read */
+		return ret;
+	}
+	if (ftruncate(fd, 0) < 0 || lseek(fd, 0, SEEK_SET) < 0) {
+		*ret_out_err = true;
+		return -errno;
+	}
+	return output_write(fd, c, level, top, mtime, mt, tmp_fd, ret_bytes,
+			    ret_out_err);
 }

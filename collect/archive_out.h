@@ -91,4 +91,22 @@ int output_write(int fd, enum compress c, int level, const char *top,
 		 int64_t mtime, const struct manifest_text *m, int body_fd,
 		 uint64_t *ret_bytes, bool *ret_out_err);
 
+/*
+ * --compress none into a regular file: the body is written to the output
+ * itself, from MANIFEST_SLOT on, and the manifest entry fills the slot
+ * before it at the end (a ustar header and the JSON, padded with spaces):
+ * no temporary file, no copy of the body.  output_write_in_place() returns
+ * 1 when it wrote the manifest, 0 when the manifest does not fit the slot;
+ * then output_move_body() moves the body out to tmp_fd (a temporary file)
+ * and writes the output as output_write() does.
+ */
+#define MANIFEST_SLOT (64u << 10)
+int output_write_in_place(int fd, const char *top, int64_t mtime,
+			  const struct manifest_text *mt, uint64_t *ret_bytes,
+			  bool *ret_out_err);
+int output_move_body(int fd, int tmp_fd, enum compress c, int level,
+		     const char *top, int64_t mtime,
+		     const struct manifest_text *mt, uint64_t *ret_bytes,
+		     bool *ret_out_err);
+
 #endif

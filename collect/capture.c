@@ -125,6 +125,7 @@ struct run {
 	struct strbuf tmpdir, out_path, part_path, head, tail;
 	int rootfd, body_fd, spill_fd, out_fd;
 	bool to_stdout, out_created, body_open;
+	bool in_place;             /* the body goes straight to the output */
 	bool done;
 };
 
@@ -229,6 +230,19 @@ static int commit_output(struct run *r)
 
 static int open_temps(struct run *r)
 {
+	/*
+	 * Without compression the body is the tar as it will be: into a
+	 * regular output it goes at once, after a slot for the manifest
+	 * (archive_out.h), not into a temporary file copied at the end.
+	 */
+	if (r->opts->compress == COMPRESS_NONE && r->part_path.len) {
+		r->body_fd = dup(r->out_fd);
+		if (r->body_fd < 0 || lseek(r->body_fd, MANIFEST_SLOT, SEEK_SET) < 0)
+			return fail(r->res, -errno, "cannot write '%s'",
+				    r->part_path.buf);
+		r->in_place = true;
+		goto spill;
+	}
 	r->body_fd = tmpfile_open(r->tmpdir.buf);
 	if (r->body_fd < 0 && r->to_stdout) {
 		/* Nowhere to write on a read-only container: keep it in memory. */
@@ -240,6 +254,7 @@ static int open_temps(struct run *r)
 		return fail(r->res, r->body_fd,
 			    "cannot create a temporary file in '%s'",
 			    r->tmpdir.buf);
+spill:
 	r->spill_fd = tmpfile_open(r->tmpdir.buf);
 	if (r->spill_fd < 0)
 		r->spill_fd = memfd_create("memsnap-problems", MFD_CLOEXEC);
@@ -266,6 +281,8 @@ static int write_all_out(struct run *r)
 	int err;
 
 	err = body_close(&r->body);
+	if (err < 0 && r->in_place)
+		return fail(r->res, err, "cannot write '%s'", r->part_path.buf);
 	if (err < 0)
 		return fail(r->res, err, "cannot write a temporary file in '%s'",
 			    r->tmpdir.buf);
@@ -282,9 +299,28 @@ static int write_all_out(struct run *r)
 	mt.mid_len = r->m.spill_len;
 	mt.tail = r->tail.buf;
 	mt.tail_len = r->tail.len;
-	err = output_write(r->out_fd, r->opts->compress, r->opts->level,
-			   r->res->top, (int64_t)r->f.finished_real.tv_sec, &mt,
-			   r->body_fd, &r->res->archive_bytes, &out_err);
+	if (r->in_place) {
+		err = output_write_in_place(r->out_fd, r->res->top,
+					    (int64_t)r->f.finished_real.tv_sec, &mt,
+					    &r->res->archive_bytes, &out_err);
+		if (err == 0) {
+			/* a manifest past the slot: the body moves after it */
+			int tmp = tmpfile_open(r->tmpdir.buf);
+
+			if (tmp < 0)
+				return fail(r->res, tmp, "cannot create a temporary "
+					    "file in '%s'", r->tmpdir.buf);
+			err = output_move_body(r->out_fd, tmp, r->opts->compress,
+					       r->opts->level, r->res->top,
+					       (int64_t)r->f.finished_real.tv_sec,
+					       &mt, &r->res->archive_bytes, &out_err);
+			close(tmp);
+		}
+	} else {
+		err = output_write(r->out_fd, r->opts->compress, r->opts->level,
+				   r->res->top, (int64_t)r->f.finished_real.tv_sec,
+				   &mt, r->body_fd, &r->res->archive_bytes, &out_err);
+	}
 	if (err < 0) {
 		if (out_err)
 			return fail(r->res, err, "cannot write '%s'",
@@ -375,8 +411,11 @@ int capture_run(const struct capture_opts *opts, struct capture_result *ret)
 	stopped = r.done ? NULL : reader_stopped(r.reader);
 	reader_counts(r.reader, r.f.counts);
 	if (err < 0) {
-		fail(ret, err, "cannot write a temporary file in '%s'",
-		     r.tmpdir.buf);
+		if (r.in_place)
+			fail(ret, err, "cannot write '%s'", r.part_path.buf);
+		else
+			fail(ret, err, "cannot write a temporary file in '%s'",
+			     r.tmpdir.buf);
 		goto out;
 	}
 

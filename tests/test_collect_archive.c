@@ -369,6 +369,91 @@ static void test_body_tar_as_libarchive(void **state)
 	free(dir);
 }
 
+/*
+ * --compress none into a regular file: body written in place after the
+ * manifest's slot; a manifest too big for the slot moves the body.
+ */
+static void in_place(size_t mid_len)
+{
+	static const char head[] = "{\"format\": \"memsnap-capture\", \"x\": \"";
+	static const char tail[] = "\"}\n";
+	static const char *const names[] = { "proc/meminfo", "proc/1/status",
+					     "sys/fs/cgroup/memory/caf\xc3\xa9/memory.stat" };
+	struct manifest_text mt = { head, sizeof(head) - 1, -1, mid_len, tail,
+				    sizeof(tail) - 1 };
+	char *dir = tmp_dir(), path[PATH_MAX + 64], *mid = malloc(mid_len + 1);
+	struct capture c;
+	struct body b;
+	uint64_t bytes = 0;
+	bool out_err;
+	int out, body_fd, r;
+	size_t i, n;
+	struct stat st;
+
+	memset(mid, 'm', mid_len);
+	mt.mid_fd = tmpfile_open(dir);
+	assert_int_equal(write(mt.mid_fd, mid, mid_len), (ssize_t)mid_len);
+	snprintf(path, sizeof(path), "%s/out.tar", dir);
+	out = open(path, O_RDWR | O_CREAT | O_TRUNC, 0644);
+	assert_true(out >= 0);
+	body_fd = dup(out);
+	assert_int_equal(lseek(body_fd, MANIFEST_SLOT, SEEK_SET), MANIFEST_SLOT);
+	assert_int_equal(body_open(&b, body_fd, COMPRESS_NONE, 0), 0);
+	for (i = 0; i < ARRAY_SIZE(names); i++)
+		assert_int_equal(body_add(&b, TOP, names[i], "data\n", 5, 1764303958), 0);
+	assert_int_equal(body_close(&b), 0);
+	body_free(&b);
+	r = output_write_in_place(out, TOP, 1764303958, &mt, &bytes, &out_err);
+	if (mid_len + sizeof(head) + sizeof(tail) - 2 <= MANIFEST_SLOT - 512) {
+		assert_int_equal(r, 1);
+	} else {
+		int tmp = tmpfile_open(dir);
+
+		assert_int_equal(r, 0);
+		assert_int_equal(output_move_body(out, tmp, COMPRESS_NONE, 0, TOP,
+						  1764303958, &mt, &bytes, &out_err), 0);
+		close(tmp);
+	}
+	assert_int_equal(close(out), 0);
+	close(body_fd);
+	close(mt.mid_fd);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal((uint64_t)st.st_size, bytes);
+
+	memset(&c, 0, sizeof(c));
+	assert_int_equal(read_archive(path, &c), 0);
+	assert_int_equal(c.n, ARRAY_SIZE(names) + 1);
+	assert_string_equal(c.e[0].name, "manifest.json");
+	assert_true(starts_with(c.e[0].data, head));
+	/* the JSON, then (in place) spaces */
+	n = c.e[0].len;
+	while (n && c.e[0].data[n - 1] == ' ')
+		n--;
+	assert_int_equal(n, sizeof(head) - 1 + mid_len + sizeof(tail) - 1);
+	assert_memory_equal(c.e[0].data + n - 3, "\"}\n", 3);
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
+		assert_string_equal(c.e[i + 1].name, names[i]);
+		assert_string_equal(c.e[i + 1].data, "data\n");
+	}
+	assert_int_equal(run_cmd("tar tf '%s' > '%s.list'", path, path), 0);
+	assert_int_equal(run_cmd("head -n1 '%s.list' | grep -qx '" TOP "/manifest.json'", path), 0);
+	assert_int_equal(run_cmd("test $(wc -l < '%s.list') = %zu", path,
+				 ARRAY_SIZE(names) + 1), 0);
+	capture_free(&c);
+	free(mid);
+	rm_rf(dir);
+	free(dir);
+}
+
+static void test_output_in_place(void **state)
+{
+	(void)state;
+	in_place(100);
+	in_place(MANIFEST_SLOT - 512 - 39);      /* fills the slot exactly */
+	in_place(MANIFEST_SLOT - 512 - 38);      /* one byte too many: moved */
+	in_place(300000);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -380,6 +465,7 @@ int main(void)
 		cmocka_unit_test(test_tmpfile_open_unlinked),
 		cmocka_unit_test(test_capture_top_name_sanitised),
 		cmocka_unit_test(test_body_tar_as_libarchive),
+		cmocka_unit_test(test_output_in_place),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
