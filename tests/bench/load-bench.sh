@@ -4,8 +4,9 @@
 # seeded), on cgroup v1 (cgroupfs driver) and v2 (systemd driver).
 #
 # For each: the wall time of `memsnap load` (hyperfine mean) with the
-# machine's CPUs (it reads the archive in a second thread: the goal is
-# judged on this) and pinned to one CPU, as on a busy laptop; its peak RSS
+# machine's CPUs (it reads the archive in a second thread) and pinned to
+# one CPU, as on a busy laptop (the goal is judged on this: issue 3 asks
+# for one core); its peak RSS
 # (time(1)), the rows it stores per second, and the ratio to the floor: the sqlite3 shell creating the same schema and
 # importing the very same rows from CSV (`.import`), in one transaction per
 # table, with the same pragmas.  No loader can store those rows faster than
@@ -116,10 +117,11 @@ for v in ${CGROUPS:-v1 v2}; do
 			v, t, rows / t, rss / 1024, t1
 		printf "[%s] floor (sqlite3 .import of the same rows): %.3f s, %.0f rows/s\n",
 			v, f, rows / f
-		printf "[%s] ratio load/floor: %.2f (one CPU %.2f)   goals: time %s (< 1 s), RSS %s (< 100 MiB)\n",
-			v, t / f, t1 / f, (t < 1 ? "met" : "MISSED"), (rss < 102400 ? "met" : "MISSED")
+		printf "[%s] ratio load/floor: %.2f (one CPU %.2f)   goals: time on one CPU %s (< 1 s), RSS %s (< 100 MiB)\n",
+			v, t / f, t1 / f, (t1 < 1 ? "met" : "MISSED"), (rss < 102400 ? "met" : "MISSED")
 	}'
-	awk -v t="$t_load" -v rss="$rss_kib" 'BEGIN { exit !(t < 1 && rss < 102400) }' || rc=2
+	# issue 3 asks for one core: the pinned time is the one judged
+	awk -v t="$t_load1" -v rss="$rss_kib" 'BEGIN { exit !(t < 1 && rss < 102400) }' || rc=2
 done
 # a missed goal fails the benchmark (exit 1), after every layout has run
 [ $rc = 0 ] || { echo "load-bench: a goal was missed (see MISSED above)"; exit 1; }
