@@ -54,6 +54,11 @@ enum proc_kind proc_status_kind(const char *buf, size_t len)
 	int kthread = -1;
 
 	while (next_line(buf, len, &pos, &line, &llen)) {
+		/* (a status pasted into a bug report may indent its lines) */
+		while (llen && (*line == ' ' || *line == '\t')) {
+			line++;
+			llen--;
+		}
 		if (mem_starts_with(line, llen, "Kthread:")) {
 			const char *v = line + 8;
 			size_t vl = llen - 8;

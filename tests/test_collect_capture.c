@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+
+#include <dirent.h>
 #include <sys/klog.h>
 
 #include <pthread.h>
@@ -989,10 +991,42 @@ static void test_proc_status_kind_shapes(void **state)
 	assert_int_equal(proc_status_kind("", 0), PK_KTHREAD);
 }
 
+/* Every status file of tests/samples (copied from ../shared/samples) is a user process. */
+static void test_proc_status_kind_samples(void **state)
+{
+	const char *dir = getenv("SAMPLES_DIR") ? getenv("SAMPLES_DIR") : "tests/samples";
+	struct strbuf path = STRBUF_INIT;
+	struct dirent *de;
+	size_t n = 0;
+	DIR *d;
+
+	(void)state;
+	strbuf_addf(&path, "%s/status", dir);
+	d = opendir(path.buf);
+	assert_non_null(d);
+	while ((de = readdir(d))) {
+		struct strbuf f = STRBUF_INIT, buf = STRBUF_INIT;
+
+		if (de->d_name[0] == '.')
+			continue;
+		strbuf_addf(&f, "%s/%s", path.buf, de->d_name);
+		assert_true(read_file_at(AT_FDCWD, f.buf, &buf, 1 << 20) >= 0);
+		if (proc_status_kind(buf.buf, buf.len) != PK_USER)
+			fail_msg("%s: not a user process", f.buf);
+		n++;
+		strbuf_release(&buf);
+		strbuf_release(&f);
+	}
+	closedir(d);
+	assert_true(n >= 5);
+	strbuf_release(&path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_proc_status_kind_shapes),
+		cmocka_unit_test(test_proc_status_kind_samples),
 		cmocka_unit_test(test_capture_run_v1_layout),
 		cmocka_unit_test(test_capture_run_hybrid_layout),
 		cmocka_unit_test(test_capture_run_v2_layout),
