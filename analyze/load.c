@@ -205,6 +205,34 @@ static void put(struct loader *l, sqlite3_stmt *st)
 	add_problemf(l, l->cur_path, "cannot store: %s", sqlite3_errmsg(l->db));
 }
 
+/*
+ * put() for a row gathered from several files and stored after them: a
+ * failure names `what`, and the file being loaded stays the current one.
+ */
+static void put_for(struct loader *l, sqlite3_stmt *st, const char *what)
+{
+	const char *saved_path = l->cur_path;
+	bool saved_failed = l->cur_failed;
+
+	l->cur_path = what;
+	l->cur_failed = false;
+	put(l, st);
+	l->cur_path = saved_path;
+	l->cur_failed = saved_failed;
+}
+
+/*
+ * A number for the JSON rows: null past 2^63 - 1, which SQLite cannot hold
+ * as an integer (as db_bind_u64() binds NULL).
+ */
+static void json_u64(struct strbuf *sb, uint64_t v)
+{
+	if (v > (uint64_t)INT64_MAX)
+		strbuf_add(sb, "null", 4);
+	else
+		strbuf_add_u64(sb, v);
+}
+
 /* Record a parser's diagnostics: r < 0 means the file was not used. */
 static void note_diag(struct loader *l, const char *path, int r,
 		      const struct parse_diag *d)
@@ -448,8 +476,6 @@ out:
 /* Store what proc_misc has of the process read last, in one row. */
 static void flush_misc(struct loader *l)
 {
-	const char *saved_path = l->cur_path;
-	bool saved_failed = l->cur_failed;
 	sqlite3_stmt *st;
 	char path[40];
 
@@ -465,11 +491,7 @@ static void flush_misc(struct loader *l)
 			db_bind_text_len(st, 4, l->misc.cmdline, l->misc.cmdline_len);
 		db_bind_text(st, 5, l->misc.memcg);
 		xsnprintf(path, sizeof(path), "proc/%lld", (long long)l->misc.pid);
-		l->cur_path = path;
-		l->cur_failed = false;
-		put(l, st);
-		l->cur_path = saved_path;
-		l->cur_failed = saved_failed;
+		put_for(l, st, path);
 	}
 	free(l->misc.cmdline);
 	free(l->misc.memcg);
@@ -708,11 +730,7 @@ static void ensure_cgroup_node(struct loader *l, const char *cg)
 	sqlite3_clear_bindings(st);
 }
 
-/*
- * Every key of memory.stat as one JSON object (cgroup_stat_data); a value
- * SQLite cannot hold as an integer (past 2^63 - 1) is null, as
- * db_bind_u64() makes it.
- */
+/* Every key of memory.stat as one JSON object (cgroup_stat_data). */
 static void put_stat_json(struct loader *l, const char *cg, const struct kv_list *kv)
 {
 	sqlite3_stmt *st = S(l, ST_CG_STAT);
@@ -725,12 +743,8 @@ static void put_stat_json(struct loader *l, const char *cg, const struct kv_list
 		if (i)
 			strbuf_addch(sb, ',');
 		json_escape_bytes(sb, kv->v[i].key, strlen(kv->v[i].key));
-		if (kv->v[i].value > (uint64_t)INT64_MAX) {
-			strbuf_add(sb, ":null", 5);
-		} else {
-			strbuf_addch(sb, ':');
-			strbuf_add_u64(sb, kv->v[i].value);
-		}
+		strbuf_addch(sb, ':');
+		json_u64(sb, kv->v[i].value);
 	}
 	strbuf_addch(sb, '}');
 	sqlite3_bind_int64(st, 1, l->capture_id);
@@ -861,8 +875,6 @@ static const char *const text_files[] = {
  */
 static void flush_cgroup_files(struct loader *l)
 {
-	const char *saved_path = l->cur_path;
-	bool saved_failed = l->cur_failed;
 	sqlite3_stmt *st;
 
 	if (l->cg_files.len) {
@@ -871,11 +883,7 @@ static void flush_cgroup_files(struct loader *l)
 		sqlite3_bind_int64(st, 1, l->capture_id);
 		db_bind_text(st, 2, l->cg_files_of.buf);
 		db_bind_text_len(st, 3, l->cg_files.buf, l->cg_files.len);
-		l->cur_path = l->memory_root ? l->memory_root : "(the cgroups' files)";
-		l->cur_failed = false;
-		put(l, st);
-		l->cur_path = saved_path;
-		l->cur_failed = saved_failed;
+		put_for(l, st, l->memory_root ? l->memory_root : "(the cgroups' files)");
 	}
 	strbuf_reset(&l->cg_files);
 	strbuf_reset(&l->cg_files_of);
@@ -947,13 +955,9 @@ static void load_cgroup_file(struct loader *l, const char *path, const char *cg,
 		}
 		strbuf_addch(&l->cg_files, l->cg_files.len ? ',' : '{');
 		json_escape_bytes(&l->cg_files, file, strlen(file));
-		/* v2 "max" parses as UINT64_MAX: past INT64_MAX is null */
-		if (v.v > (uint64_t)INT64_MAX) {
-			strbuf_add(&l->cg_files, ":[null", 6);
-		} else {
-			strbuf_add(&l->cg_files, ":[", 2);
-			strbuf_add_u64(&l->cg_files, v.v);
-		}
+		/* v2 "max" parses as UINT64_MAX: null */
+		strbuf_add(&l->cg_files, ":[", 2);
+		json_u64(&l->cg_files, v.v);
 		strbuf_add(&l->cg_files, v.unlimited ? ",1]" : ",0]", 3);
 	}
 }
@@ -1408,9 +1412,7 @@ static void flush_file_list(struct loader *l)
 	st = S(l, ST_FILE);
 	sqlite3_bind_int64(st, 1, l->capture_id);
 	db_bind_text_len(st, 2, l->files.buf, l->files.len);
-	l->cur_path = "(the list of the capture's files)";
-	l->cur_failed = false;
-	put(l, st);
+	put_for(l, st, "(the list of the capture's files)");
 	strbuf_reset(&l->files);
 	l->files_n = 0;
 }
