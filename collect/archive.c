@@ -608,27 +608,6 @@ int output_write(int fd, enum compress c, int level, const char *top,
 
 /* ---- --compress none into a regular file: the manifest written in place -- */
 
-static int pwrite_all(int fd, const void *buf, size_t len, off_t off)
-{
-	const char *p = buf;
-	int ret = 0;
-
-	while (len) {
-		ssize_t n = pwrite(fd, p, len, off);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			ret = n < 0 ? -errno : -EIO;
-			break;
-		}
-		p += n;
-		len -= (size_t)n;
-		off += n;
-	}
-	return ret;
-}
-
 int output_write_in_place(int fd, const char *top, int64_t mtime,
 			  const struct manifest_text *mt, uint64_t *ret_bytes,
 			  bool *ret_out_err)
@@ -636,53 +615,39 @@ int output_write_in_place(int fd, const char *top, int64_t mtime,
 	const uint64_t room = MANIFEST_SLOT - 512;
 	uint64_t size = mt->head_len + mt->mid_len + mt->tail_len, done = 0;
 	struct strbuf name = STRBUF_INIT;
-	char h[512], *buf = NULL;
-	off_t off = 512;
+	char *slot = NULL, *p;
 	struct stat st;
 	int ret = 0;
 
 	*ret_out_err = true;
 	strbuf_addf(&name, "%s/manifest.json", top);
-	if (size > room || !ustar_header(h, name.buf, name.len, room, mtime))
+	slot = xmalloc(MANIFEST_SLOT);
+	if (size > room || !ustar_header(slot, name.buf, name.len, room, mtime))
 		goto out;    /* 0: the caller moves the body */
-	ret = pwrite_all(fd, h, sizeof(h), 0);
-	if (!ret && mt->head_len)
-		ret = pwrite_all(fd, mt->head, mt->head_len, off);
-	off += (off_t)mt->head_len;
-	if (!ret && mt->mid_fd >= 0 && mt->mid_len) {
-		buf = xmalloc(COPY_CHUNK);
-		while (!ret && done < mt->mid_len) {
-			size_t want = (size_t)MIN((uint64_t)COPY_CHUNK, mt->mid_len - done);
-			ssize_t n = pread(mt->mid_fd, buf, want, (off_t)done);
+	/* the whole slot in memory: header, JSON, spaces (JSON whitespace) */
+	p = slot + 512;
+	memcpy(p, mt->head, mt->head_len);
+	p += mt->head_len;
+	while (mt->mid_fd >= 0 && done < mt->mid_len) {
+		ssize_t n = pread(mt->mid_fd, p, (size_t)(mt->mid_len - done), (off_t)done);
 
-			if (n < 0 && errno == EINTR)
-				continue;
-			if (n <= 0) {
-				ret = n < 0 ? -errno : -EIO;
-				*ret_out_err = false;
-				break;
-			}
-			ret = pwrite_all(fd, buf, (size_t)n, off);
-			off += n;
-			done += (uint64_t)n;
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			ret = n < 0 ? -errno : -EIO;
+			*ret_out_err = false;
+			goto out;
 		}
+		p += n;
+		done += (uint64_t)n;
 	}
-	if (!ret && mt->tail_len)
-		ret = pwrite_all(fd, mt->tail, mt->tail_len, off);
-	off += (off_t)mt->tail_len;
-	if (!ret && size < room) {
-		/* JSON whitespace up to the slot's end */
-		if (!buf)
-			buf = xmalloc(COPY_CHUNK);
-		memset(buf, ' ', COPY_CHUNK);
-		while (!ret && (uint64_t)off < MANIFEST_SLOT) {
-			size_t n = (size_t)MIN((uint64_t)COPY_CHUNK,
-					       MANIFEST_SLOT - (uint64_t)off);
-
-			ret = pwrite_all(fd, buf, n, off);
-			off += (off_t)n;
-		}
-	}
+	memcpy(p, mt->tail, mt->tail_len);
+	p += mt->tail_len;
+	memset(p, ' ', (size_t)(slot + MANIFEST_SLOT - p));
+	if (lseek(fd, 0, SEEK_SET) < 0)
+		ret = -errno;
+	if (!ret)
+		ret = write_all(fd, slot, MANIFEST_SLOT);
 	if (!ret && fstat(fd, &st) < 0)
 		ret = -errno;
 	if (!ret) {
@@ -690,7 +655,7 @@ int output_write_in_place(int fd, const char *top, int64_t mtime,
 		ret = 1;
 	}
 out:
-	free(buf);
+	free(slot);
 	strbuf_release(&name);
 	return ret;
 }

@@ -228,6 +228,15 @@ static int commit_output(struct run *r)
 	return 0;
 }
 
+/* Writing the body failed: the output's name, or the temporary file's folder. */
+static int body_failed(struct run *r, int err)
+{
+	if (r->in_place)
+		return fail(r->res, err, "cannot write '%s'", r->part_path.buf);
+	return fail(r->res, err, "cannot write a temporary file in '%s'",
+		    r->tmpdir.buf);
+}
+
 static int open_temps(struct run *r)
 {
 	/*
@@ -236,25 +245,23 @@ static int open_temps(struct run *r)
 	 * (archive_out.h), not into a temporary file copied at the end.
 	 */
 	if (r->opts->compress == COMPRESS_NONE && r->part_path.len) {
+		r->in_place = true;
 		r->body_fd = dup(r->out_fd);
 		if (r->body_fd < 0 || lseek(r->body_fd, MANIFEST_SLOT, SEEK_SET) < 0)
-			return fail(r->res, -errno, "cannot write '%s'",
-				    r->part_path.buf);
-		r->in_place = true;
-		goto spill;
-	}
-	r->body_fd = tmpfile_open(r->tmpdir.buf);
-	if (r->body_fd < 0 && r->to_stdout) {
-		/* Nowhere to write on a read-only container: keep it in memory. */
-		r->body_fd = memfd_create("memsnap-body", MFD_CLOEXEC);
+			return body_failed(r, -errno);
+	} else {
+		r->body_fd = tmpfile_open(r->tmpdir.buf);
+		if (r->body_fd < 0 && r->to_stdout) {
+			/* Nowhere to write on a read-only container: keep it in memory. */
+			r->body_fd = memfd_create("memsnap-body", MFD_CLOEXEC);
+			if (r->body_fd < 0)
+				r->body_fd = -errno;
+		}
 		if (r->body_fd < 0)
-			r->body_fd = -errno;
+			return fail(r->res, r->body_fd,
+				    "cannot create a temporary file in '%s'",
+				    r->tmpdir.buf);
 	}
-	if (r->body_fd < 0)
-		return fail(r->res, r->body_fd,
-			    "cannot create a temporary file in '%s'",
-			    r->tmpdir.buf);
-spill:
 	r->spill_fd = tmpfile_open(r->tmpdir.buf);
 	if (r->spill_fd < 0)
 		r->spill_fd = memfd_create("memsnap-problems", MFD_CLOEXEC);
@@ -281,11 +288,8 @@ static int write_all_out(struct run *r)
 	int err;
 
 	err = body_close(&r->body);
-	if (err < 0 && r->in_place)
-		return fail(r->res, err, "cannot write '%s'", r->part_path.buf);
 	if (err < 0)
-		return fail(r->res, err, "cannot write a temporary file in '%s'",
-			    r->tmpdir.buf);
+		return body_failed(r, err);
 	{
 		struct rusage ru;
 
@@ -411,11 +415,7 @@ int capture_run(const struct capture_opts *opts, struct capture_result *ret)
 	stopped = r.done ? NULL : reader_stopped(r.reader);
 	reader_counts(r.reader, r.f.counts);
 	if (err < 0) {
-		if (r.in_place)
-			fail(ret, err, "cannot write '%s'", r.part_path.buf);
-		else
-			fail(ret, err, "cannot write a temporary file in '%s'",
-			     r.tmpdir.buf);
+		body_failed(&r, err);
 		goto out;
 	}
 
