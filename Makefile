@@ -10,8 +10,9 @@
 #   WERROR=1        warnings are errors (on by default when $CI is set)
 #   NO_DEPS=1       do not run .ci/install-deps
 #
-# Sources are found by wildcard: a new collect/*.c, analyze/*.c or reports/*.c
-# is built without touching this file; tests/test_*.c become cmocka binaries,
+# Sources are found by wildcard: a new common/*.c, collect/*.c, analyze/**.c or
+# reports/*.c is built without touching this file; tests/unit/test_*.c become
+# cmocka binaries,
 # tests/t[0-9]*.sh shell tests, tests/helpers/*.c static helper programs and
 # tests/fuzz/fuzz_*.c libFuzzer targets.
 
@@ -47,7 +48,9 @@ WARNINGS := -Wall -Wextra -Wformat=2 -Wstrict-prototypes -Wmissing-prototypes \
 ifeq ($(WERROR),1)
 WARNINGS += -Werror
 endif
-INCLUDES := -Icollect -Ianalyze -Ireports -Ischema -I$(O)/gen
+# One include root: every #include names its folder ("common/util.h",
+# "analyze/oom/oom.h"), so two files of one name never collide.
+INCLUDES := -I. -I$(O)/gen
 ALL_CFLAGS = $(CSTD) $(WARNINGS) $(CFLAGS) $(SANFLAGS) $(INCLUDES) \
 	     -DMEMSNAP_VERSION='"$(VERSION)"' -MMD -MP
 
@@ -66,18 +69,21 @@ Q := @
 say = @printf '  %-8s %s\n'
 endif
 
+COMMON_SRCS := $(wildcard common/*.c)
 COLLECT_SRCS := $(filter-out collect/main.c,$(wildcard collect/*.c))
-ANALYZE_SRCS := $(filter-out analyze/main.c,$(wildcard analyze/*.c)) \
-		$(wildcard reports/*.c)
+ANALYZE_SRCS := $(filter-out analyze/main.c,\
+		$(wildcard analyze/*.c analyze/*/*.c)) $(wildcard reports/*.c)
+COMMON_OBJS := $(COMMON_SRCS:%.c=$(O)/%.o)
 COLLECT_OBJS := $(COLLECT_SRCS:%.c=$(O)/%.o)
 ANALYZE_OBJS := $(ANALYZE_SRCS:%.c=$(O)/%.o) $(O)/gen/blobs.o
-TEST_SRCS := $(wildcard tests/test_*.c)
-TEST_BINS := $(TEST_SRCS:tests/%.c=$(O)/tests/%)
+TEST_SRCS := $(wildcard tests/unit/test_*.c)
+TEST_BINS := $(TEST_SRCS:tests/unit/%.c=$(O)/tests/%)
 HELPER_SRCS := $(wildcard tests/helpers/*.c)
 HELPER_BINS := $(HELPER_SRCS:tests/helpers/%.c=$(O)/helpers/%)
 FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS := $(FUZZ_SRCS:tests/fuzz/%.c=build-fuzz/%)
 
+LIBCOMMON := $(O)/libcommon.a
 LIBCOLLECT := $(O)/libcollect.a
 LIBANALYZE := $(O)/libanalyze.a
 
@@ -100,10 +106,14 @@ $(O)/gen/schema.sql: $(SCHEMA_SQL)
 	$(say) GEN $@
 	$(Q)cat $(SCHEMA_SQL) > $@
 
-$(O)/gen/blobs.o: analyze/blobs.S $(BLOB_FILES)
+$(O)/gen/blobs.o: analyze/db/blobs.S $(BLOB_FILES)
 	@mkdir -p $(dir $@)
 	$(say) AS $<
 	$(Q)$(CC) $(SANFLAGS) -c -o $@ -Wa,-I$(O)/gen -Wa,-Ireports $<
+
+$(LIBCOMMON): $(COMMON_OBJS)
+	$(say) AR $@
+	$(Q)rm -f $@ && ar rcs $@ $^
 
 $(LIBCOLLECT): $(COLLECT_OBJS)
 	$(say) AR $@
@@ -114,12 +124,12 @@ $(LIBANALYZE): $(ANALYZE_OBJS)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
 ifeq ($(SAN),1)
-$(BIN)/memsnap-collect: $(O)/collect/main.o $(LIBCOLLECT)
+$(BIN)/memsnap-collect: $(O)/collect/main.o $(LIBCOLLECT) $(LIBCOMMON)
 	@mkdir -p $(dir $@)
 	$(say) LINK $@
 	$(Q)$(CC) $(CFLAGS) $(SANFLAGS) $(LDFLAGS) -o $@ $^ $(COLLECT_LIBS)
 else
-$(BIN)/memsnap-collect: $(O)/collect/main.o $(LIBCOLLECT)
+$(BIN)/memsnap-collect: $(O)/collect/main.o $(LIBCOLLECT) $(LIBCOMMON)
 	@mkdir -p $(dir $@)
 	$(say) LINK '$@ (static)'
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -static -Wl,--gc-sections -o $@ $^ \
@@ -129,22 +139,22 @@ endif
 
 # mbrtowc.o by name: nothing calls into it (it takes the place of libc's
 # mbrtowc() for libarchive), so the archive would not pull it in.
-$(BIN)/memsnap: $(O)/analyze/main.o $(O)/analyze/mbrtowc.o $(LIBANALYZE) $(LIBCOLLECT)
+$(BIN)/memsnap: $(O)/analyze/main.o $(O)/analyze/capture/mbrtowc.o $(LIBANALYZE) $(LIBCOMMON)
 	@mkdir -p $(dir $@)
 	$(say) LINK $@
 	$(Q)$(CC) $(CFLAGS) $(SANFLAGS) $(LDFLAGS) -o $@ $^ $(ANALYZE_LIBS)
 
-$(O)/tests/%: tests/%.c $(LIBANALYZE) $(LIBCOLLECT)
+$(O)/tests/%: tests/unit/%.c $(LIBANALYZE) $(LIBCOLLECT) $(LIBCOMMON)
 	@mkdir -p $(dir $@)
 	$(say) LINK $@
-	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIBANALYZE) $(LIBCOLLECT) \
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIBANALYZE) $(LIBCOLLECT) $(LIBCOMMON) \
 		$(ANALYZE_LIBS) $(TEST_LIBS)
 
 # Helper programs run inside the test VM: static, not sanitized.
 $(O)/helpers/%: tests/helpers/%.c
 	@mkdir -p $(dir $@)
 	$(say) LINK '$@ (static)'
-	$(Q)$(CC) $(CSTD) $(WARNINGS) -O2 -static -o $@ $< -lpthread
+	$(Q)$(CC) $(CSTD) $(WARNINGS) -I. -O2 -static -o $@ $< -lpthread
 
 helpers: $(HELPER_BINS)
 tests: $(TEST_BINS) $(HELPER_BINS)
@@ -184,6 +194,7 @@ FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 $(INCLUDES:$(O)/gen=build-fuzz/gen)
 	       -fsanitize=fuzzer-no-link,address,undefined \
 	       -DMEMSNAP_VERSION='"$(VERSION)"' -MMD -MP
 FUZZ_OBJS := $(ANALYZE_SRCS:%.c=build-fuzz/%.o) $(COLLECT_SRCS:%.c=build-fuzz/%.o) \
+	     $(COMMON_SRCS:%.c=build-fuzz/%.o) \
 	     build-fuzz/gen/blobs.o
 # Pattern-built prerequisites of a pattern rule are intermediate to make:
 # keep them, or every `make fuzz` would rebuild them all.
@@ -198,7 +209,7 @@ build-fuzz/gen/schema.sql: $(SCHEMA_SQL)
 	@mkdir -p $(dir $@)
 	$(Q)cat $(SCHEMA_SQL) > $@
 
-build-fuzz/gen/blobs.o: analyze/blobs.S build-fuzz/gen/schema.sql \
+build-fuzz/gen/blobs.o: analyze/db/blobs.S build-fuzz/gen/schema.sql \
 		$(wildcard reports/*.css reports/*.js)
 	$(Q)$(CLANG) -c -o $@ -Wa,-Ibuild-fuzz/gen -Wa,-Ireports $<
 

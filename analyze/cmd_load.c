@@ -8,13 +8,13 @@
 #include <string.h>
 #include <time.h>
 
-#include "cmds.h"
-#include "db.h"
-#include "load.h"
-#include "source.h"
-#include "util.h"
+#include "analyze/cmds.h"
+#include "analyze/db/db.h"
+#include "analyze/load/load.h"
+#include "analyze/capture/source.h"
+#include "common/util.h"
 
-#include "banned.h"
+#include "common/banned.h"
 
 static const char usage_text[] =
 	"usage: memsnap load [OPTIONS] CAPTURE... -o DB\n"

@@ -18,13 +18,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cmds.h"
-#include "db.h"
-#include "oom.h"
-#include "textout.h"
-#include "util.h"
+#include "analyze/cmds.h"
+#include "analyze/db/db.h"
+#include "analyze/oom/oom.h"
+#include "reports/textout.h"
+#include "common/util.h"
 
-#include "banned.h"
+#include "common/banned.h"
 
 #define OOM_DEFAULT_MAX_INPUT (256ull << 20)
 #define OOM_TOP_TASKS 5

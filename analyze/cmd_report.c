@@ -16,14 +16,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cmds.h"
-#include "db.h"
-#include "model.h"
-#include "source.h"
-#include "textout.h"
-#include "util.h"
+#include "analyze/cmds.h"
+#include "analyze/db/db.h"
+#include "reports/model.h"
+#include "analyze/capture/source.h"
+#include "reports/textout.h"
+#include "common/util.h"
 
-#include "banned.h"
+#include "common/banned.h"
 
 #define DEFAULT_TEXT_CONTAINERS 30
 

@@ -7,11 +7,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cmds.h"
-#include "db.h"
-#include "util.h"
+#include "analyze/cmds.h"
+#include "analyze/db/db.h"
+#include "common/util.h"
 
-#include "banned.h"
+#include "common/banned.h"
 
 static const char usage_text[] =
 	"usage: memsnap schema [-h]\n"

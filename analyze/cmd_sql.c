@@ -9,13 +9,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmds.h"
-#include "db.h"
-#include "source.h"
-#include "textout.h"
-#include "util.h"
+#include "analyze/cmds.h"
+#include "analyze/db/db.h"
+#include "analyze/capture/source.h"
+#include "reports/textout.h"
+#include "common/util.h"
 
-#include "banned.h"
+#include "common/banned.h"
 
 static const char usage_text[] =
 	"usage: memsnap sql [OPTIONS] SOURCE 'QUERY'\n"

@@ -7,10 +7,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cmds.h"
-#include "util.h"
+#include "analyze/cmds.h"
+#include "common/util.h"
 
-#include "banned.h"
+#include "common/banned.h"
 
 struct cmd {
 	const char *name;

@@ -8,7 +8,7 @@
  * archive_out.h for the layout and archive_stub.c for how the static link
  * stays small.
  */
-#include "archive_out.h"
+#include "collect/archive_out.h"
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -21,7 +21,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "banned.h"
+#include "common/banned.h"
 
 #define COPY_CHUNK (64u << 10)
 

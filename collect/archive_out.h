@@ -17,7 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "collect.h"
+#include "collect/collect.h"
 
 struct archive;
 struct archive_entry;

@@ -9,7 +9,7 @@
  * stdout and stderr through pipes drained with poll(), the whole group
  * killed when the time limit passes or the capture stops.
  */
-#include "collect.h"
+#include "collect/collect.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -22,7 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "banned.h"
+#include "common/banned.h"
 
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 #define POLL_MS 100

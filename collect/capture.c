@@ -5,7 +5,7 @@
  * the final write of manifest + body.  Never prints: what failed goes back
  * in struct capture_result for the command layer.
  */
-#include "collect.h"
+#include "collect/collect.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -21,10 +21,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "archive_out.h"
-#include "manifest.h"
+#include "collect/archive_out.h"
+#include "collect/manifest.h"
 
-#include "banned.h"
+#include "common/banned.h"
 
 void capture_opts_init(struct capture_opts *o)
 {

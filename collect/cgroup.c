@@ -4,7 +4,7 @@
  * files of cgroup_v1_files[] or cgroup_v2_files[] in every directory of it,
  * depth first, children in name order.
  */
-#include "collect.h"
+#include "collect/collect.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -15,9 +15,7 @@
 #include <sys/statfs.h>
 #include <unistd.h>
 
-#include "banned.h"
-
-/* From linux/magic.h, spelled out so old headers do not matter. */
+#include "common/banned.h"
 #define CGROUP_SUPER_MAGIC_ 0x27e0ebu
 #define CGROUP2_SUPER_MAGIC_ 0x63677270u
 #define TMPFS_MAGIC_ 0x01021994u

@@ -34,9 +34,7 @@
 #include <sys/types.h>
 #include <time.h>
 
-#include "util.h"
-
-/* ---- options ------------------------------------------------------------ */
+#include "common/util.h"
 
 enum compress { COMPRESS_GZIP, COMPRESS_ZSTD, COMPRESS_NONE };
 enum kmsg_mode { KMSG_OOM, KMSG_ALL, KMSG_NONE };

@@ -15,14 +15,14 @@
  * target's byte order; the strings live elsewhere in the image, found
  * through the section that holds their address.
  */
-#include "collect.h"
+#include "collect/collect.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "banned.h"
+#include "common/banned.h"
 
 #define BUILDINFO_MAGIC "\xff Go buildinf:"
 #define BUILDINFO_HDR 32

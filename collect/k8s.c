@@ -4,7 +4,7 @@
  * var/log/pods and the link names of var/log/containers.  Only readdir():
  * no log file is ever opened, no link followed.
  */
-#include "collect.h"
+#include "collect/collect.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -14,7 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "banned.h"
+#include "common/banned.h"
 
 struct names {
 	char **v;

@@ -10,7 +10,7 @@
  * starts at the oldest record; EAGAIN means we are at the end; EPIPE means
  * records were overwritten under us (the next read returns the next one).
  */
-#include "collect.h"
+#include "collect/collect.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -19,9 +19,7 @@
 #include <sys/klog.h>
 #include <unistd.h>
 
-#include "banned.h"
-
-/* A record is at most 1 KiB of text plus properties (8 KiB on old kernels). */
+#include "common/banned.h"
 #define RECORD_BUF (16u << 10)
 /* Bound the reading of a log that a flooding kernel keeps filling. */
 #define RECORDS_MAX (4u << 20)

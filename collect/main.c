@@ -6,7 +6,7 @@
  * Exit status: 0 complete, 1 written but with problems (files denied,
  * timed out, too large, errors) or interrupted, 2 usage, 3 nothing written.
  */
-#include "collect.h"
+#include "collect/collect.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -20,7 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "banned.h"
+#include "common/banned.h"
 
 static volatile sig_atomic_t stop_signal;
 

@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: MIT */
-#include "manifest.h"
+#include "collect/manifest.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "banned.h"
+#include "common/banned.h"
 
 #define SPILL_FLUSH (64u << 10)
 

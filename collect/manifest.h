@@ -16,7 +16,7 @@
 #include <sys/utsname.h>
 #include <time.h>
 
-#include "collect.h"
+#include "collect/collect.h"
 
 #define MANIFEST_KV_MAX 8
 #define MANIFEST_COMMANDS_MAX 8

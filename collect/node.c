@@ -1,13 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* Node-wide files (capture.md 2.1): one step per file of node_files[]. */
-#include "collect.h"
+#include "collect/collect.h"
 
 #include <errno.h>
 #include <string.h>
 
-#include "banned.h"
-
-/* The boot id as a JSON string, trimmed ("1b7f...-..."). */
+#include "common/banned.h"
 static int publish_boot_id(struct rd *rd)
 {
 	struct strbuf *data = rd_data(rd);

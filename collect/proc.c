@@ -16,7 +16,7 @@
  * The only memory that grows with the number of processes is the sorted pid
  * list: 4 bytes per process.
  */
-#include "collect.h"
+#include "collect/collect.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -26,7 +26,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "banned.h"
+#include "common/banned.h"
 
 enum phase {
 	PH_STATUS, PH_OOM_SCORE_ADJ, PH_CGROUP, PH_FD, PH_SMAPS, PH_CMDLINE,

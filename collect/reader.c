@@ -41,7 +41,7 @@
  * BUSY is set and read by the main thread only after its CAS succeeded,
  * when the reader can no longer change it.
  */
-#include "collect.h"
+#include "collect/collect.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -53,7 +53,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "banned.h"
+#include "common/banned.h"
 
 /*
  * The ring: items read ahead.  The reader wakes a waiting main thread only

@@ -4,11 +4,9 @@
  * (capture.md section 2).  A file that is not named here, or by the
  * per-process rules of proc.c, is never read.
  */
-#include "collect.h"
+#include "collect/collect.h"
 
-#include "banned.h"
-
-/* The sources, in the order their files appear in the archive. */
+#include "common/banned.h"
 const struct source sources[] = {
 	[SRC_NODE]      = { "node",      node_collect },    /* node.c */
 	[SRC_CGROUPS]   = { "cgroups",   cgroup_collect },  /* cgroup.c */

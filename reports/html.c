@@ -12,13 +12,13 @@
 #include <inttypes.h>
 #include <string.h>
 
-#include "blobs.h"
-#include "htmlw.h"
-#include "model.h"
-#include "sha256.h"
-#include "svg.h"
+#include "analyze/db/blobs.h"
+#include "reports/htmlw.h"
+#include "reports/model.h"
+#include "reports/sha256.h"
+#include "reports/svg.h"
 
-#include "banned.h"
+#include "common/banned.h"
 
 #define S(lit) strbuf_addstr(out, lit)
 

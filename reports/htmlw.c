@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: MIT */
-#include "htmlw.h"
+#include "reports/htmlw.h"
 
 #include <stdarg.h>
 #include <string.h>
 
-#include "textout.h"
+#include "reports/textout.h"
 
-#include "banned.h"
+#include "common/banned.h"
 
 static void escape(struct strbuf *out, const char *s, size_t len)
 {

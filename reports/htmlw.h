@@ -16,9 +16,7 @@
  */
 #include <stddef.h>
 
-#include "util.h"
-
-/* s[0..len) as element content. */
+#include "common/util.h"
 void html_text(struct strbuf *out, const char *s, size_t len);
 /* s[0..len) as a double-quoted attribute value (without the quotes). */
 void html_attr(struct strbuf *out, const char *s, size_t len);

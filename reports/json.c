@@ -8,9 +8,9 @@
  */
 #include <string.h>
 
-#include "model.h"
+#include "reports/model.h"
 
-#include "banned.h"
+#include "common/banned.h"
 
 static void num(struct jsonw *w, const char *name, struct rnum v)
 {

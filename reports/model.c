@@ -6,14 +6,14 @@
  * so nothing to quote), kept in report_capture.queries, and run as is: what
  * the HTML shows under a figure is exactly what produced it.
  */
-#include "model.h"
+#include "reports/model.h"
 
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "banned.h"
+#include "common/banned.h"
 
 static const struct {
 	const char *key, *title;

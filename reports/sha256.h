@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "util.h"
+#include "common/util.h"
 
 void sha256(const void *data, size_t len, uint8_t ret[32]);
 /* "sha256-<base64>" as a CSP source expression, appended to out. */

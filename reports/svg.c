@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: MIT */
-#include "svg.h"
+#include "reports/svg.h"
 
 #include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "htmlw.h"
+#include "reports/htmlw.h"
 
-#include "banned.h"
+#include "common/banned.h"
 
 const struct svg_part svg_parts[6] = {
 	{ "p-anon", "anon" },

@@ -8,9 +8,7 @@
  * print styles apply to them.  Coordinates are printed with one decimal:
  * the same model gives the same bytes.
  */
-#include "model.h"
-
-/* Containers shown at most in the bar chart (the table lists them all). */
+#include "reports/model.h"
 #define SVG_MAX_BARS 30
 
 /* The node's working set: group (QoS class or kind) -> pod or parent ->

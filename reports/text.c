@@ -10,10 +10,10 @@
 #include <math.h>
 #include <string.h>
 
-#include "model.h"
-#include "textout.h"
+#include "reports/model.h"
+#include "reports/textout.h"
 
-#include "banned.h"
+#include "common/banned.h"
 
 #define WIDTH 100
 #define BAR 60

@@ -23,7 +23,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "collect.h"
+#include "collect/collect.h"
 
 static struct strbuf buf = STRBUF_INIT;
 static unsigned long long files, bytes;

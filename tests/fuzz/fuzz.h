@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "parse.h"
+#include "analyze/parse/parse.h"
 
 #define FUZZ_CHECK(cond)                                                      \
 	do {                                                                  \

@@ -29,9 +29,9 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "db.h"
-#include "fuzz.h"
-#include "load.h"
+#include "analyze/db/db.h"
+#include "tests/fuzz/fuzz.h"
+#include "analyze/load/load.h"
 
 #define TOP "memsnap-fuzz-20260101T000000Z/"
 

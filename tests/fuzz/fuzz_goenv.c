@@ -14,8 +14,8 @@
  *  - a value longer than GOENV_VALUE_MAX is cut there and flagged;
  *  - the last entry counts without its NUL (a read cut at FILE_MAX).
  */
-#include "collect.h"
-#include "fuzz.h"
+#include "collect/collect.h"
+#include "tests/fuzz/fuzz.h"
 
 #define CUTS_MAX 7
 

@@ -17,10 +17,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "collect.h"
-#include "fuzz.h"
-
-/* What proc.c passes (char version[40]); the rest must stay untouched. */
+#include "collect/collect.h"
+#include "tests/fuzz/fuzz.h"
 #define VERSION_N 40
 #define CANARY 0xa5
 

@@ -4,8 +4,8 @@
  * path, a var/log/pods pair, a var/log/containers name.  Each output field
  * is a fixed array: it must come back terminated.
  */
-#include "fuzz.h"
-#include "k8s.h"
+#include "tests/fuzz/fuzz.h"
+#include "analyze/parse/k8s.h"
 
 #define TERMINATED(a) FUZZ_CHECK(memchr((a), '\0', sizeof(a)) != NULL)
 

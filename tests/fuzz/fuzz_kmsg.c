@@ -14,8 +14,8 @@
  *  - the counters stay bounded: reports <= lines, truncated <= reports,
  *    report_records <= lines, after_kill in -1..KMSG_REAPER_WINDOW.
  */
-#include "collect.h"
-#include "fuzz.h"
+#include "collect/collect.h"
+#include "tests/fuzz/fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

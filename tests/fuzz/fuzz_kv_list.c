@@ -3,7 +3,7 @@
  * libFuzzer target: parse_kv_list() (memory.stat v1 and v2, vmstat,
  * memory.events, memory.swap.events, cgroup.stat) and kv_list_get().
  */
-#include "fuzz.h"
+#include "tests/fuzz/fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -12,7 +12,7 @@
  * sum, say -- would make `memsnap sql` and `memsnap report` fail on a
  * hostile capture); no statement is left unfinalized.
  */
-#include "fuzz_capture.h"
+#include "tests/fuzz/fuzz_capture.h"
 
 #define MAX_VIEWS 128
 

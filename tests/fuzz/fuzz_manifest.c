@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* libFuzzer target: parse_manifest() (manifest.json). */
-#include "fuzz.h"
-#include "../../analyze/manifest.h"   /* not collect/manifest.h */
+#include "tests/fuzz/fuzz.h"
+#include "analyze/capture/manifest.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

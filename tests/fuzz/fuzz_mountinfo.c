@@ -9,8 +9,8 @@
  * shape of mountinfo (then nothing is set); every field is a string that
  * ends inside its array; v1_memory implies any_v1.
  */
-#include "collect.h"
-#include "fuzz.h"
+#include "collect/collect.h"
+#include "tests/fuzz/fuzz.h"
 
 static void check_field(const char *f, size_t n)
 {

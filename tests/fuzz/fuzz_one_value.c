@@ -3,8 +3,8 @@
  * libFuzzer target: parse_one_value() (memory.current, memory.max,
  * memory.limit_in_bytes, ...) and parse_gomemlimit() (GOMEMLIMIT's syntax).
  */
-#include "fuzz.h"
-#include "load.h"
+#include "tests/fuzz/fuzz.h"
+#include "analyze/load/load.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -4,8 +4,8 @@
  * size the capture would give (first byte: 0 = infer, else 4 KiB or 64 KiB),
  * and what `memsnap oom` and the store call on its result.
  */
-#include "fuzz.h"
-#include "oom.h"
+#include "tests/fuzz/fuzz.h"
+#include "analyze/oom/oom.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

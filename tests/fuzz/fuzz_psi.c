@@ -2,7 +2,7 @@
 /* libFuzzer target: parse_psi() (proc/pressure/memory, memory.pressure). */
 #include <math.h>
 
-#include "fuzz.h"
+#include "tests/fuzz/fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

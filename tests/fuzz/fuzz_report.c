@@ -11,8 +11,8 @@
  * Contract checked beyond crashes and leaks: report_load() does not fail
  * on a loaded capture; no statement is left unfinalized.
  */
-#include "fuzz_capture.h"
-#include "model.h"
+#include "tests/fuzz/fuzz_capture.h"
+#include "reports/model.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -8,8 +8,8 @@
  * one line's path), and is cut, not overrun, when the path is longer; a
  * bigger buffer gives the same path or a longer one starting with it.
  */
-#include "collect.h"
-#include "fuzz.h"
+#include "collect/collect.h"
+#include "tests/fuzz/fuzz.h"
 
 #define GUARD 0x5a
 

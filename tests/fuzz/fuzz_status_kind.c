@@ -8,8 +8,8 @@
  * answer depends on the text only (the same input twice, the same kind);
  * "Kthread: 1" on a line of its own always means a kernel thread.
  */
-#include "collect.h"
-#include "fuzz.h"
+#include "collect/collect.h"
+#include "tests/fuzz/fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

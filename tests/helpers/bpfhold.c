@@ -49,7 +49,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../../collect/banned.h"
+#include "common/banned.h"
 
 #define MIN(a, b) ((a) < (b) ? (a) : (b))
 

@@ -63,7 +63,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../../collect/banned.h"
+#include "common/banned.h"
 
 #define MIB ((size_t)1 << 20)
 #define HOLD_SLICE 5 /* seconds between touches of the --file mapping */

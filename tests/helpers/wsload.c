@@ -74,7 +74,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../../collect/banned.h"
+#include "common/banned.h"
 
 #define MIB ((size_t)1 << 20)
 #define PTE_SPAN ((size_t)2 << 20) /* address range one page-table page maps */

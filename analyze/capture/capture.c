@@ -1,0 +1,709 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Capture reader: archives through libarchive, folders through openat().
+ * See capture.h for the contract.
+ */
+#include "analyze/capture/capture.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/util.h"
+
+#include "common/banned.h"
+
+#define MAX_PATH_LEN 4096
+#define MAX_DIR_DEPTH 64
+
+/* A set of 64-bit path hashes, to find duplicate entries. */
+struct hashset {
+	uint64_t *slot;
+	size_t cap, n;
+};
+
+struct dir_frame {
+	char **names;       /* sorted entries of this folder */
+	size_t n, next;
+	size_t prefix_len;  /* length of the path prefix for this folder */
+};
+
+struct capture {
+	struct capture_limits lim;
+	/* archive mode */
+	struct archive *ar;
+	/* folder mode */
+	int root_fd;
+	struct dir_frame stack[MAX_DIR_DEPTH];
+	int depth;
+	bool manifest_pending;   /* folder mode: hand out manifest.json first */
+	/* common */
+	char *name;              /* top-level folder */
+	size_t top_len;          /* archive: bytes of "<top>/" to strip; 0 = flat */
+	bool top_known;
+	struct strbuf path;
+	struct strbuf data;
+	uint64_t entries, bytes;
+	struct hashset seen;
+	bool failed;
+	bool limit_skipped;      /* --max-file-size skipped a file */
+	bool limit_stopped;      /* --max-entries or --max-total stopped reading */
+};
+
+/* ---- small helpers -------------------------------------------------------- */
+
+void capture_limits_default(struct capture_limits *l)
+{
+	l->max_entries = CAPTURE_DEFAULT_MAX_ENTRIES;
+	l->max_file_bytes = CAPTURE_DEFAULT_MAX_FILE;
+	l->max_total_bytes = CAPTURE_DEFAULT_MAX_TOTAL;
+}
+
+static uint64_t fnv1a(const char *s, size_t len)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 0x100000001b3ull;
+	}
+	return h ? h : 1;   /* 0 marks an empty slot */
+}
+
+/* Add h; returns false when it was already there. */
+static bool hashset_add(struct hashset *s, uint64_t h)
+{
+	size_t i;
+
+	if ((s->n + 1) * 2 > s->cap) {
+		struct hashset bigger = { NULL, s->cap ? s->cap * 2 : 1024, 0 };
+
+		bigger.slot = xcalloc(bigger.cap, sizeof(uint64_t));
+		for (i = 0; i < s->cap; i++)
+			if (s->slot[i])
+				hashset_add(&bigger, s->slot[i]);
+		free(s->slot);
+		*s = bigger;
+	}
+	for (i = h & (s->cap - 1); s->slot[i]; i = (i + 1) & (s->cap - 1))
+		if (s->slot[i] == h)
+			return false;
+	s->slot[i] = h;
+	s->n++;
+	return true;
+}
+
+/*
+ * Is a path (relative to the top folder) acceptable?  Returns NULL or why
+ * not.  The checks are the ones an extractor needs, although we never
+ * extract: a capture that holds such a path was not written by the
+ * collector and must not be trusted to mean what it says.
+ */
+static const char *path_problem(const char *p, size_t len)
+{
+	size_t i = 0;
+
+	if (!len)
+		return "empty path";
+	if (len > MAX_PATH_LEN)
+		return "path too long";
+	if (p[0] == '/')
+		return "absolute path";
+	while (i < len) {
+		size_t j = i;
+
+		while (j < len && p[j] != '/')
+			j++;
+		if (j - i == 2 && p[i] == '.' && p[i + 1] == '.')
+			return "path with '..'";
+		i = j + 1;
+	}
+	return NULL;
+}
+
+bool path_is_sqlite(const char *path)
+{
+	char hdr[16];
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	n = read(fd, hdr, sizeof(hdr));
+	close(fd);
+	return n == (ssize_t)sizeof(hdr) && memcmp(hdr, "SQLite format 3", 16) == 0;
+}
+
+static void problemf(capture_problem_fn fn, void *ud, const char *path,
+		     const char *fmt, ...) ATTR_PRINTF(4, 5);
+
+static void problemf(capture_problem_fn fn, void *ud, const char *path,
+		     const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	if (!fn)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	fn(ud, path, msg);
+}
+
+/* The folder name of a source path: "a/b/memsnap-x.tar.gz" -> "memsnap-x". */
+static char *name_from_source(const char *source)
+{
+	static const char *const exts[] = { ".tar.gz", ".tgz", ".tar.zst",
+		".tar.xz", ".tar.bz2", ".tar" };
+	const char *base = strrchr(source, '/');
+	size_t len, i;
+
+	base = base ? base + 1 : source;
+	len = strlen(base);
+	while (len > 1 && base[len - 1] == '/')
+		len--;
+	for (i = 0; i < ARRAY_SIZE(exts); i++) {
+		size_t el = strlen(exts[i]);
+
+		if (len > el && !memcmp(base + len - el, exts[i], el)) {
+			len -= el;
+			break;
+		}
+	}
+	return xstrndup(base, len);
+}
+
+/* ---- folder mode ------------------------------------------------------------ */
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void frame_free(struct dir_frame *f)
+{
+	size_t i;
+
+	for (i = 0; i < f->n; i++)
+		free(f->names[i]);
+	free(f->names);
+	memset(f, 0, sizeof(*f));
+}
+
+/* Read and sort the names of the folder at path (relative to root_fd). */
+static int frame_load(struct capture *c, const char *path, struct dir_frame *f)
+{
+	size_t alloc = 0;
+	DIR *d = NULL;
+	int fd, r = 0;
+	struct dirent *de;
+
+	memset(f, 0, sizeof(*f));
+	fd = openat(c->root_fd, *path ? path : ".",
+		    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		r = -errno;
+		goto out;
+	}
+	d = fdopendir(fd);
+	if (!d) {
+		r = -errno;
+		close(fd);
+		goto out;
+	}
+	while ((de = readdir(d))) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		ALLOC_GROW(f->names, f->n + 1, alloc);
+		f->names[f->n++] = xstrdup(de->d_name);
+	}
+	qsort(f->names, f->n, sizeof(char *), cmp_str);
+out:
+	if (d)
+		closedir(d);
+	return r;
+}
+
+static int folder_open(struct capture *c, const char *source, char **ret_err)
+{
+	struct stat st;
+	int fd = -1, r = -1;
+
+	fd = open(source, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		err_set(ret_err, "cannot open '%s': %s", source, strerror(errno));
+		goto out;
+	}
+	/* A folder holding one capture folder (the result of `tar xf`). */
+	if (fstatat(fd, "manifest.json", &st, AT_SYMLINK_NOFOLLOW) < 0) {
+		struct dir_frame f;
+		struct capture probe = { .root_fd = fd };
+
+		if (frame_load(&probe, "", &f) == 0 && f.n == 1) {
+			int sub = openat(fd, f.names[0],
+					 O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+			if (sub >= 0 &&
+			    fstatat(sub, "manifest.json", &st, AT_SYMLINK_NOFOLLOW) == 0) {
+				close(fd);
+				fd = sub;
+				c->name = xstrdup(f.names[0]);
+			} else if (sub >= 0) {
+				close(sub);
+			}
+		}
+		frame_free(&f);
+	}
+	if (!c->name)
+		c->name = name_from_source(source);
+	c->root_fd = fd;
+	fd = -1;
+	c->manifest_pending = fstatat(c->root_fd, "manifest.json", &st,
+				      AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode);
+	if (frame_load(c, "", &c->stack[0]) < 0) {
+		err_set(ret_err, "cannot read folder '%s': %s", source,
+			 strerror(errno));
+		goto out;
+	}
+	c->stack[0].prefix_len = 0;
+	c->depth = 1;
+	c->top_known = true;
+	r = 0;
+out:
+	if (fd >= 0)
+		close(fd);
+	return r;
+}
+
+/* Read path (relative to root_fd) into c->data, within the limits. */
+static int folder_read(struct capture *c, const char *path,
+		       capture_problem_fn pfn, void *ud)
+{
+	struct stat st;
+	int fd, r;
+
+	strbuf_reset(&c->data);
+	fd = openat(c->root_fd, path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		problemf(pfn, ud, path, "cannot open: %s, skipping", strerror(errno));
+		return 0;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		problemf(pfn, ud, path, "not a regular file, skipping");
+		close(fd);
+		return 0;
+	}
+	if ((uint64_t)st.st_size > c->lim.max_file_bytes) {
+		c->limit_skipped = true;
+		problemf(pfn, ud, path, "file of %lld bytes exceeds the limit of "
+			 "%llu bytes (--max-file-size), skipping",
+			 (long long)st.st_size,
+			 (unsigned long long)c->lim.max_file_bytes);
+		close(fd);
+		return 0;
+	}
+	r = read_fd_all(fd, &c->data, (size_t)c->lim.max_file_bytes);
+	close(fd);
+	if (r < 0) {
+		problemf(pfn, ud, path, "cannot read: %s, skipping", strerror(-r));
+		return 0;
+	}
+	c->bytes += c->data.len;
+	return 1;
+}
+
+static int folder_next(struct capture *c, struct capture_file *ret,
+		       capture_problem_fn pfn, void *ud, char **ret_err)
+{
+	if (c->manifest_pending) {
+		c->manifest_pending = false;
+		strbuf_reset(&c->path);
+		strbuf_addstr(&c->path, "manifest.json");
+		if (folder_read(c, "manifest.json", pfn, ud) == 1)
+			goto found;
+	}
+	while (c->depth > 0) {
+		struct dir_frame *f = &c->stack[c->depth - 1];
+		const char *name;
+		struct stat st;
+
+		if (f->next >= f->n) {
+			frame_free(f);
+			c->depth--;
+			continue;
+		}
+		name = f->names[f->next++];
+		c->path.len = f->prefix_len;
+		c->path.buf[c->path.len] = '\0';
+		if (c->path.len)
+			strbuf_addch(&c->path, '/');
+		strbuf_addstr(&c->path, name);
+		if (c->path.len == strlen("manifest.json") &&
+		    !strcmp(c->path.buf, "manifest.json"))
+			continue;   /* handed out first */
+		if (++c->entries > c->lim.max_entries) {
+			c->limit_stopped = true;
+			err_set(ret_err, "more than %llu entries (--max-entries), "
+				 "stopped reading",
+				 (unsigned long long)c->lim.max_entries);
+			return -1;
+		}
+		if (fstatat(c->root_fd, c->path.buf, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+			problemf(pfn, ud, c->path.buf, "cannot stat: %s, skipping",
+				 strerror(errno));
+			continue;
+		}
+		if (S_ISDIR(st.st_mode)) {
+			struct dir_frame *sub;
+
+			if (c->depth >= MAX_DIR_DEPTH) {
+				problemf(pfn, ud, c->path.buf,
+					 "folders nested deeper than %d, skipping",
+					 MAX_DIR_DEPTH);
+				continue;
+			}
+			sub = &c->stack[c->depth];
+			if (frame_load(c, c->path.buf, sub) < 0) {
+				problemf(pfn, ud, c->path.buf,
+					 "cannot read folder: %s, skipping",
+					 strerror(errno));
+				continue;
+			}
+			sub->prefix_len = c->path.len;
+			c->depth++;
+			continue;
+		}
+		if (!S_ISREG(st.st_mode)) {
+			problemf(pfn, ud, c->path.buf, "not a regular file (%s), skipping",
+				 S_ISLNK(st.st_mode) ? "symbolic link" :
+				 S_ISFIFO(st.st_mode) ? "FIFO" :
+				 S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "device" :
+				 "special file");
+			continue;
+		}
+		if (c->bytes + (uint64_t)st.st_size > c->lim.max_total_bytes) {
+			c->limit_stopped = true;
+			err_set(ret_err, "more than %llu bytes in all (--max-total), "
+				 "stopped at '%s'",
+				 (unsigned long long)c->lim.max_total_bytes,
+				 c->path.buf);
+			return -1;
+		}
+		if (folder_read(c, c->path.buf, pfn, ud) == 1)
+			goto found;
+	}
+	return 0;
+found:
+	ret->path = c->path.buf;
+	ret->data = c->data.buf;
+	ret->len = c->data.len;
+	return 1;
+}
+
+/* ---- archive mode --------------------------------------------------------- */
+
+static int archive_open_source(struct capture *c, const char *source,
+			       char **ret_err)
+{
+	struct archive *a = archive_read_new();
+	int r = -1;
+
+	if (!a)
+		die(3, "out of memory");
+	archive_read_support_filter_gzip(a);
+	archive_read_support_filter_zstd(a);
+	archive_read_support_filter_xz(a);
+	archive_read_support_filter_lzma(a);
+	archive_read_support_filter_bzip2(a);
+	archive_read_support_format_tar(a);
+	archive_read_support_format_gnutar(a);
+	if (archive_read_open_filename(a, source, 64 * 1024) != ARCHIVE_OK) {
+		err_set(ret_err, "cannot read '%s': %s", source,
+			 archive_error_string(a) ? archive_error_string(a) :
+			 "not a tar archive");
+		archive_read_free(a);
+		goto out;
+	}
+	c->ar = a;
+	c->name = NULL;
+	r = 0;
+out:
+	return r;
+}
+
+static const char *entry_type_name(mode_t type)
+{
+	switch (type) {
+	case AE_IFLNK: return "symbolic link";
+	case AE_IFCHR: return "character device";
+	case AE_IFBLK: return "block device";
+	case AE_IFIFO: return "FIFO";
+	case AE_IFSOCK: return "socket";
+	case AE_IFDIR: return "folder";
+	default: return "special file";
+	}
+}
+
+/*
+ * Work out the top folder from the first entry: "<top>/manifest.json" (what
+ * the collector writes) or a "memsnap-*" first component; otherwise the
+ * archive is flat (made with `tar -C folder .`).
+ */
+static void archive_find_top(struct capture *c, const char *p)
+{
+	const char *slash = strchr(p, '/');
+
+	c->top_known = true;
+	c->top_len = 0;
+	if (!slash)
+		return;
+	if (!strcmp(slash + 1, "manifest.json") || starts_with(p, "memsnap-") ||
+	    slash[1] == '\0') {
+		free(c->name);
+		c->name = xstrndup(p, (size_t)(slash - p));
+		c->top_len = (size_t)(slash - p) + 1;
+	}
+}
+
+static int archive_next(struct capture *c, struct capture_file *ret,
+			capture_problem_fn pfn, void *ud, char **ret_err)
+{
+	struct archive_entry *e;
+
+	for (;;) {
+		const char *raw, *p;
+		int64_t size;
+		mode_t type;
+		int r;
+
+		r = archive_read_next_header(c->ar, &e);
+		if (r == ARCHIVE_EOF)
+			return 0;
+		if (r == ARCHIVE_WARN) {
+			/* e.g. a pax header libarchive did not like: keep going */
+		} else if (r != ARCHIVE_OK) {
+			err_set(ret_err, "cannot read the archive after %llu entries: %s",
+				 (unsigned long long)c->entries,
+				 archive_error_string(c->ar) ?
+				 archive_error_string(c->ar) : "corrupt");
+			return -1;
+		}
+		if (++c->entries > c->lim.max_entries) {
+			c->limit_stopped = true;
+			err_set(ret_err, "more than %llu entries (--max-entries), "
+				 "stopped reading",
+				 (unsigned long long)c->lim.max_entries);
+			return -1;
+		}
+		raw = archive_entry_pathname(e);
+		if (!raw)
+			raw = "";
+		while (raw[0] == '.' && raw[1] == '/')
+			raw += 2;
+		if (!c->top_known)
+			archive_find_top(c, raw);
+		p = raw;
+		if (c->top_len) {
+			if (strncmp(raw, c->name, c->top_len - 1) ||
+			    (raw[c->top_len - 1] != '/' && raw[c->top_len - 1] != '\0')) {
+				problemf(pfn, ud, raw, "outside the capture folder '%s', "
+					 "skipping", c->name);
+				continue;
+			}
+			p = raw[c->top_len - 1] ? raw + c->top_len : "";
+		}
+		type = archive_entry_filetype(e);
+		if (type == AE_IFDIR || (!*p && type == AE_IFDIR))
+			continue;   /* folders carry nothing */
+		if (!*p) {
+			problemf(pfn, ud, raw, "entry without a name, skipping");
+			continue;
+		}
+		{
+			const char *why = path_problem(p, strlen(p));
+
+			if (why) {
+				problemf(pfn, ud, raw, "%s, skipping", why);
+				continue;
+			}
+		}
+		if (archive_entry_hardlink(e)) {
+			problemf(pfn, ud, p, "not a regular file (hard link to '%s'), "
+				 "skipping", archive_entry_hardlink(e));
+			continue;
+		}
+		if (type != AE_IFREG) {
+			problemf(pfn, ud, p, "not a regular file (%s), skipping",
+				 entry_type_name(type));
+			continue;
+		}
+		if (!hashset_add(&c->seen, fnv1a(p, strlen(p)))) {
+			problemf(pfn, ud, p, "duplicate entry, skipping (the first "
+				 "one was used)");
+			continue;
+		}
+		size = archive_entry_size_is_set(e) ? archive_entry_size(e) : -1;
+		if (size > 0 && (uint64_t)size > c->lim.max_file_bytes) {
+			c->limit_skipped = true;
+			problemf(pfn, ud, p, "file of %lld bytes exceeds the limit of "
+				 "%llu bytes (--max-file-size), skipping",
+				 (long long)size,
+				 (unsigned long long)c->lim.max_file_bytes);
+			if (c->bytes + (uint64_t)size > c->lim.max_total_bytes) {
+				c->limit_stopped = true;
+				err_set(ret_err, "more than %llu bytes in all "
+					 "(--max-total), stopped at '%s'",
+					 (unsigned long long)c->lim.max_total_bytes, p);
+				return -1;
+			}
+			c->bytes += (uint64_t)size;
+			continue;   /* libarchive skips the data on the next header */
+		}
+		strbuf_reset(&c->path);
+		strbuf_addstr(&c->path, p);
+		strbuf_reset(&c->data);
+		for (;;) {
+			ssize_t n;
+
+			strbuf_grow(&c->data, 64 * 1024);
+			n = archive_read_data(c->ar, c->data.buf + c->data.len,
+					      c->data.alloc - c->data.len - 1);
+			if (n == 0)
+				break;
+			if (n < 0) {
+				err_set(ret_err, "cannot read '%s' from the archive: %s",
+					 c->path.buf, archive_error_string(c->ar) ?
+					 archive_error_string(c->ar) : "corrupt");
+				return -1;
+			}
+			c->data.len += (size_t)n;
+			c->bytes += (uint64_t)n;
+			if (c->data.len > c->lim.max_file_bytes) {
+				/* The header lied about the size. */
+				c->limit_skipped = true;
+				problemf(pfn, ud, c->path.buf, "file exceeds the limit of "
+					 "%llu bytes (--max-file-size), skipping",
+					 (unsigned long long)c->lim.max_file_bytes);
+				break;
+			}
+			if (c->bytes > c->lim.max_total_bytes) {
+				c->limit_stopped = true;
+				err_set(ret_err, "more than %llu bytes in all "
+					 "(--max-total), stopped at '%s'",
+					 (unsigned long long)c->lim.max_total_bytes,
+					 c->path.buf);
+				return -1;
+			}
+		}
+		if (c->data.len > c->lim.max_file_bytes)
+			continue;
+		c->data.buf[c->data.len] = '\0';
+		ret->path = c->path.buf;
+		ret->data = c->data.buf;
+		ret->len = c->data.len;
+		return 1;
+	}
+}
+
+/* ---- public --------------------------------------------------------------- */
+
+int capture_open(const char *source, const struct capture_limits *lim,
+		 struct capture **ret, char **ret_err)
+{
+	struct capture *c = xcalloc(1, sizeof(*c));
+	struct stat st;
+	int r = -1;
+
+	c->root_fd = -1;
+	if (lim)
+		c->lim = *lim;
+	else
+		capture_limits_default(&c->lim);
+	strbuf_init(&c->path, 256);
+	strbuf_init(&c->data, 0);
+	if (stat(source, &st) < 0) {
+		err_set(ret_err, "cannot open '%s': %s", source, strerror(errno));
+		goto out;
+	}
+	if (S_ISDIR(st.st_mode))
+		r = folder_open(c, source, ret_err);
+	else
+		r = archive_open_source(c, source, ret_err);
+	if (r == 0 && !c->name)
+		c->name = name_from_source(source);
+out:
+	if (r < 0) {
+		capture_close(c);
+		c = NULL;
+	}
+	*ret = c;
+	return r;
+}
+
+int capture_next(struct capture *c, struct capture_file *ret,
+		 capture_problem_fn problem_fn, void *ud, char **ret_err)
+{
+	int r;
+
+	if (c->failed)
+		return -1;
+	r = c->ar ? archive_next(c, ret, problem_fn, ud, ret_err)
+		  : folder_next(c, ret, problem_fn, ud, ret_err);
+	if (r < 0)
+		c->failed = true;
+	return r;
+}
+
+const char *capture_name(const struct capture *c)
+{
+	return c->name ? c->name : "";
+}
+
+uint64_t capture_bytes(const struct capture *c)
+{
+	return c->bytes;
+}
+
+uint64_t capture_entries(const struct capture *c)
+{
+	return c->entries;
+}
+
+bool capture_limit_stopped(const struct capture *c)
+{
+	return c->limit_stopped;
+}
+
+bool capture_limit_skipped(const struct capture *c)
+{
+	return c->limit_skipped;
+}
+
+void capture_close(struct capture *c)
+{
+	int i;
+
+	if (!c)
+		return;
+	if (c->ar)
+		archive_read_free(c->ar);
+	for (i = 0; i < c->depth; i++)
+		frame_free(&c->stack[i]);
+	if (c->root_fd >= 0)
+		close(c->root_fd);
+	strbuf_release(&c->path);
+	strbuf_release(&c->data);
+	free(c->seen.slot);
+	free(c->name);
+	free(c);
+}

@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * mbrtowc(3), answered here for ASCII in a single-byte locale.
+ *
+ * libarchive's tar reader turns the path of every entry into a wide string
+ * (archive_read_format_tar_read_header(): does a regular file's name end in
+ * '/'?), one mbrtowc() call a byte.  glibc's mbrtowc() goes through its
+ * generic iconv machinery for each one: loading a capture of 83,000 files
+ * spent a fifth of its instructions there (callgrind, tests/bench).
+ *
+ * memsnap never calls setlocale(), so it runs in the "C" locale, where
+ * MB_CUR_MAX is 1 and a byte below 0x80 is the character of the same value
+ * (the portable character set).  Defined in the executable, this function
+ * takes the place of libc's for libarchive; it answers that one case itself,
+ * exactly as glibc does, and hands every other case (a byte from 0x80, a
+ * multibyte locale, a shift state, a NULL state or string) to the C
+ * library's own mbrtowc().  tests/test_mbrtowc.c compares the two.
+ */
+#include <dlfcn.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <wchar.h>
+
+#include "analyze/capture/mbrtowc.h"
+
+typedef size_t (*mbrtowc_fn)(wchar_t *, const char *, size_t, mbstate_t *);
+
+static mbrtowc_fn libc_fn;
+static pthread_once_t libc_once = PTHREAD_ONCE_INIT;
+
+static void find_libc_mbrtowc(void)
+{
+	libc_fn = (mbrtowc_fn)dlsym(RTLD_NEXT, "mbrtowc");
+}
+
+size_t libc_mbrtowc(wchar_t *pwc, const char *s, size_t n, mbstate_t *ps)
+{
+	pthread_once(&libc_once, find_libc_mbrtowc);
+	if (!libc_fn)
+		abort();     /* no C library under us: cannot happen */
+	return libc_fn(pwc, s, n, ps);
+}
+
+/*
+ * MB_CUR_MAX asks the thread's locale each time (twice as long as the rest
+ * of this function, perf on the 10,000-process load); memsnap never
+ * changes its locale, so it is asked once.  (Were a locale set later, an
+ * ASCII-compatible one, as every stateless glibc locale is, maps these
+ * bytes to themselves too.)  -1: not asked yet.
+ */
+static atomic_int single_byte = -1;
+
+static bool single_byte_locale(void)
+{
+	int sb = atomic_load_explicit(&single_byte, memory_order_relaxed);
+
+	if (sb < 0) {
+		sb = MB_CUR_MAX == 1;
+		atomic_store_explicit(&single_byte, sb, memory_order_relaxed);
+	}
+	return sb;
+}
+
+size_t mbrtowc(wchar_t *restrict pwc, const char *restrict s, size_t n,
+	       mbstate_t *restrict ps)
+{
+	unsigned char c = s && n ? (unsigned char)*s : 0x80;
+	size_t r;
+
+	if (c < 0x80 && ps && single_byte_locale() && mbsinit(ps)) {
+		if (pwc)
+			*pwc = (wchar_t)c;
+		r = c != 0;
+	} else {
+		r = libc_mbrtowc(pwc, s, n, ps);
+	}
+	return r;
+}

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef MEMSNAP_PREFETCH_H
+#define MEMSNAP_PREFETCH_H
+/*
+ * Reading a capture ahead, in a second thread.  Inflating and walking the
+ * archive is a third of `memsnap load`; SQLite's inserts are the rest.  The
+ * reader thread calls capture_next() and hands files, skipped-entry problems
+ * and the end over in batches; the loader takes them in the same order as
+ * capture_next() would give them, so loading is the same with or without
+ * the thread.  At most PREFETCH_MAX_BYTES of file data wait in the queue
+ * (one larger file may pass alone).  The thread can also parse the files
+ * it reads (prefetch_hooks).  Never prints.
+ */
+#include "analyze/capture/capture.h"
+
+#define PREFETCH_MAX_BYTES (2u << 20)
+
+struct prefetch;
+
+/*
+ * Work the reader thread does on a file once it is read, so that the
+ * loader's thread only stores it (the loader parses status and
+ * smaps_rollup there).  prepare() returns what it made of the file, or
+ * NULL; it runs on the reader thread, so it must only read the file and
+ * its own state.  release() frees a prepared result (the file's, when the
+ * next file is handed out).
+ */
+struct prefetch_hooks {
+	void *(*prepare)(const struct capture_file *f);
+	void (*release)(void *prepared);
+};
+
+/*
+ * Start reading c ahead, with hooks (NULL: none).  Returns 0, or -1 when
+ * no thread can be started (the caller then reads c itself).  c is the
+ * thread's until prefetch_stop().
+ */
+int prefetch_start(struct capture *c, const struct prefetch_hooks *hooks,
+		   struct prefetch **ret);
+
+/*
+ * The same contract as capture_next(): 1 and a file (valid until the next
+ * call), 0 at the end, -1 with *ret_err (caller frees) when the archive
+ * could not be read further.  Problems are reported through problem_fn, on
+ * the caller's thread.  *ret_prepared (when not NULL) is what the hooks'
+ * prepare() made of the file, or NULL; valid as long as the file.
+ */
+int prefetch_next(struct prefetch *p, struct capture_file *ret,
+		  void **ret_prepared, capture_problem_fn problem_fn, void *ud,
+		  char **ret_err);
+
+/* Stop the reader (wherever it is), wait for it, free everything.  NULL ok. */
+void prefetch_stop(struct prefetch *p);
+
+#endif

@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: MIT */
+#include "analyze/capture/source.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyze/db/db.h"
+#include "common/util.h"
+
+#include "common/banned.h"
+
+void source_opts_init(struct source_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	capture_limits_default(&o->lim);
+}
+
+int source_open(const char *source, const struct source_opts *o, sqlite3 **ret,
+		bool *ret_loaded, struct load_stats *stats, char **ret_err)
+{
+	struct load_source *src = NULL;
+	sqlite3 *db = NULL;
+
+	*ret_loaded = false;
+	if (path_is_sqlite(source)) {
+		if (db_open_existing(source, o->writable, &db, ret_err) < 0)
+			return -1;
+		*ret = db;
+		return 0;
+	}
+	/* the capture is read ahead while the schema is made (a twentieth of
+	 * a report): the reader thread is the busier one */
+	memset(stats, 0, sizeof(*stats));
+	if (load_source_open(source, &o->lim, &src, ret_err) < 0)
+		return -1;
+	if (db_open(":memory:", true, &db, ret_err) < 0) {
+		load_source_close(src);
+		return -1;
+	}
+	/* as memsnap load does (cmd_load.c): keys on again for the queries */
+	db_exec(db, "PRAGMA foreign_keys=OFF", NULL);
+	if (load_capture_from(db, src, stats, ret_err) < 0) {
+		db_close(db);
+		return -1;
+	}
+	db_exec(db, "PRAGMA foreign_keys=ON", NULL);
+	*ret_loaded = true;
+	*ret = db;
+	return 0;
+}
+
+int source_limit_option(int opt, const char *arg, struct capture_limits *lim)
+{
+	uint64_t v;
+	const char *name = opt == OPT_MAX_ENTRIES ? "--max-entries" :
+			   opt == OPT_MAX_FILE_SIZE ? "--max-file-size" : "--max-total";
+
+	if (opt != OPT_MAX_ENTRIES && opt != OPT_MAX_FILE_SIZE && opt != OPT_MAX_TOTAL)
+		return 0;
+	if (parse_size_arg(arg, &v) < 0 || v == 0) {
+		error("%s: '%s' is not a positive number%s", name, arg,
+		      opt == OPT_MAX_ENTRIES ? "" : " (suffixes K, M, G, T)");
+		return -1;
+	}
+	if (opt == OPT_MAX_ENTRIES)
+		lim->max_entries = v;
+	else if (opt == OPT_MAX_FILE_SIZE)
+		lim->max_file_bytes = v;
+	else
+		lim->max_total_bytes = v;
+	return 1;
+}

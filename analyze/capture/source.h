@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef MEMSNAP_SOURCE_H
+#define MEMSNAP_SOURCE_H
+/*
+ * SOURCE arguments: a memsnap database, or a capture (archive or folder)
+ * that is loaded into a database in memory.  Used by `sql` and `report`.
+ */
+#include <sqlite3.h>
+#include <stdbool.h>
+
+#include "analyze/capture/capture.h"
+#include "analyze/load/load.h"
+
+struct source_opts {
+	struct capture_limits lim;
+	bool writable;     /* open a database read-write (default read-only) */
+};
+
+void source_opts_init(struct source_opts *o);
+
+/*
+ * Open SOURCE.  Returns 0 and the database in *ret (close with db_close),
+ * with *ret_loaded true and stats filled when it was a capture; or -1 with
+ * *ret_err set.
+ */
+int source_open(const char *source, const struct source_opts *o, sqlite3 **ret,
+		bool *ret_loaded, struct load_stats *stats, char **ret_err);
+
+/*
+ * The options every command taking captures shares: --max-entries,
+ * --max-file-size, --max-total.  Returns 1 when opt was one of them
+ * (and applied), 0 when not, -1 on a bad value (message printed).
+ */
+int source_limit_option(int opt, const char *arg, struct capture_limits *lim);
+enum {
+	OPT_MAX_ENTRIES = 0x1000,
+	OPT_MAX_FILE_SIZE,
+	OPT_MAX_TOTAL,
+};
+#define SOURCE_LONG_OPTIONS \
+	{ "max-entries", required_argument, NULL, OPT_MAX_ENTRIES }, \
+	{ "max-file-size", required_argument, NULL, OPT_MAX_FILE_SIZE }, \
+	{ "max-total", required_argument, NULL, OPT_MAX_TOTAL }
+#define SOURCE_LIMITS_HELP \
+	"      --max-entries N     stop reading a capture past N entries (default 1000000)\n" \
+	"      --max-file-size SIZE  skip files larger than SIZE (default 64M)\n" \
+	"      --max-total SIZE    stop reading a capture past SIZE inflated bytes (default 1G)\n"
+
+#endif

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef MEMSNAP_LOAD_H
+#define MEMSNAP_LOAD_H
+/*
+ * Load one capture into a memsnap database: every file through its parser
+ * into the tables of schema/NN-*.sql, inside one transaction.  A file that
+ * does not parse is recorded in load_problem and the rest still loads; only
+ * an archive that cannot be opened fails.  Never prints.
+ */
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "analyze/capture/capture.h"
+
+struct load_stats {
+	int64_t capture_id;
+	bool duplicate;          /* already in the database: nothing loaded */
+	uint64_t files, bytes;
+	uint64_t processes, cgroups, bpf_maps, oom_events;
+	uint64_t problems;       /* rows added to load_problem */
+	bool truncated;          /* the archive ended early or a limit stopped it */
+	char stop_reason[320];   /* when truncated: why, e.g. "more than ... (--max-total)" */
+	int64_t replaced_id;     /* an incomplete load of this capture it replaced, or 0 */
+};
+
+/*
+ * Returns 0 (loaded, or a duplicate: see stats->duplicate) or -1 when the
+ * capture cannot be read at all or the database cannot be written
+ * (*ret_err says why, naming the file; nothing is kept).
+ *
+ * A capture already in the database is a duplicate when its load was
+ * complete (capture.load_complete = 1).  When a limit or a broken archive
+ * cut the earlier load, its rows are deleted and the capture is loaded
+ * again, in the same transaction (stats->replaced_id).
+ */
+int load_capture(sqlite3 *db, const char *source,
+		 const struct capture_limits *lim, struct load_stats *stats,
+		 char **ret_err);
+
+/*
+ * load_capture() in two steps, so that the capture is read ahead (a second
+ * thread inflates and parses it) while the database is made:
+ * load_source_open() opens the capture and starts reading it (-1 with
+ * *ret_err when it cannot be opened); load_capture_from() loads it into db
+ * as load_capture() does and closes src, whatever it returns.
+ * load_source_close() closes a source that is not loaded; NULL is a no-op.
+ */
+struct load_source;
+int load_source_open(const char *source, const struct capture_limits *lim,
+		     struct load_source **ret, char **ret_err);
+int load_capture_from(sqlite3 *db, struct load_source *src,
+		      struct load_stats *stats, char **ret_err);
+void load_source_close(struct load_source *src);
+
+/*
+ * GOMEMLIMIT syntax (Go's runtime/debug.SetMemoryLimit): a number with an
+ * optional B, KiB, MiB, GiB or TiB suffix; "off" means no limit.  Returns 0
+ * with *ret set (UINT64_MAX for off), or -EINVAL.
+ */
+int parse_gomemlimit(const char *s, size_t len, uint64_t *ret);
+
+#endif

@@ -1,0 +1,665 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The shared core of the parsers: diag messages, the key/value line
+ * splitter, checked numbers, extras and the generic table parser.
+ */
+#include "analyze/parse/internal.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/util.h"
+
+#include "common/banned.h"
+
+void diag_add(struct parse_diag *d, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!d)
+		return;
+	if (d->count == 0) {
+		va_start(ap, fmt);
+		vsnprintf(d->msg, sizeof(d->msg), fmt, ap);
+		va_end(ap);
+	}
+	if (d->count < UINT32_MAX)
+		d->count++;
+}
+
+const char *diag_text(const struct parse_diag *d, char *buf, size_t n)
+{
+	if (!d || d->count == 0)
+		xsnprintf(buf, n, "%s", "");
+	else if (d->count == 1)
+		xsnprintf(buf, n, "%s", d->msg);
+	else
+		xsnprintf(buf, n, "%s (and %u more problem%s)", d->msg,
+			  d->count - 1, d->count == 2 ? "" : "s");
+	return buf;
+}
+
+const char *diag_quote(const char *s, size_t len, char *buf, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i, o = 0;
+
+	if (!n)
+		return buf;
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		/* Room for one escape, "..." and the NUL. */
+		if (o + 8 >= n || i >= 40) {
+			memcpy(buf + o, "...", 3);
+			o += 3;
+			break;
+		}
+		if (c < 0x20 || c >= 0x7f) {
+			buf[o++] = '\\';
+			buf[o++] = 'x';
+			buf[o++] = hex[c >> 4];
+			buf[o++] = hex[c & 15];
+		} else {
+			buf[o++] = (char)c;
+		}
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
+void diag_num(struct parse_diag *d, unsigned lineno, enum num_err e,
+	      const char *key, size_t klen, const char *val, size_t vlen)
+{
+	char qk[DIAG_QUOTE_MAX], qv[DIAG_QUOTE_MAX];
+
+	if (!d)
+		return;
+	diag_quote(key, klen, qk, sizeof(qk));
+	diag_quote(val, vlen, qv, sizeof(qv));
+	switch (e) {
+	case NUM_RANGE:
+		diag_add(d, "line %u: number '%s' for '%s' is out of range",
+			 lineno, qv, qk);
+		break;
+	case NUM_NEGATIVE:
+		diag_add(d, "line %u: negative number '%s' for '%s'", lineno,
+			 qv, qk);
+		break;
+	case NUM_OK:
+	case NUM_INVALID:
+	default:
+		diag_add(d, "line %u: invalid number '%s' for '%s'", lineno,
+			 qv, qk);
+		break;
+	}
+}
+
+/* ---- numbers ------------------------------------------------------------ */
+
+static bool all_digits(const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	return len > 0;
+}
+
+enum num_err num_u64(const char *s, size_t len, uint64_t *ret)
+{
+	int r;
+
+	if (len > 1 && s[0] == '-' && all_digits(s + 1, len - 1))
+		return NUM_NEGATIVE;
+	/* "99999999999999999999x" is not a number before it is too big. */
+	if (!all_digits(s, len))
+		return NUM_INVALID;
+	r = parse_u64(s, len, ret);
+	return r == 0 ? NUM_OK : r == -ERANGE ? NUM_RANGE : NUM_INVALID;
+}
+
+enum num_err num_u64_kb(const char *s, size_t len, uint64_t *ret)
+{
+	return num_u64_unit(s, len, ret, NULL);
+}
+
+enum num_err num_u64_unit(const char *s, size_t len, uint64_t *ret,
+			  bool *ret_kb)
+{
+	enum num_err e;
+	bool kb = false;
+	uint64_t v;
+
+	/*
+	 * The kernel prints sizes as "%8lu kB" (seq_put_decimal_ull_width()
+	 * with " kB"), kB meaning KiB.  Documentation/filesystems/proc.rst's
+	 * status example has "VmPTE: 20 kb": accept any case of "kb", the
+	 * meaning is not in doubt.
+	 */
+	if (len >= 2 && (s[len - 2] == 'k' || s[len - 2] == 'K') &&
+	    (s[len - 1] == 'B' || s[len - 1] == 'b')) {
+		kb = true;
+		len -= 2;
+		while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+			len--;
+	}
+	e = num_u64(s, len, &v);
+	if (e != NUM_OK)
+		return e;
+	if (ret_kb)
+		*ret_kb = kb;
+	if (kb) {
+		if (v > UINT64_MAX / 1024)
+			return NUM_RANGE;
+		v *= 1024;
+	}
+	*ret = v;
+	return NUM_OK;
+}
+
+enum num_err num_hex(const char *s, size_t len, uint64_t *ret)
+{
+	int r;
+
+	if (len > 1 && s[0] == '-')
+		return NUM_NEGATIVE;
+	/* "%#x" prints 0 as "0" and everything else with "0x". */
+	if (len > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		s += 2;
+		len -= 2;
+	}
+	while (len > 16 && s[0] == '0') {
+		s++;
+		len--;
+	}
+	r = parse_hex_u64(s, len, ret);
+	return r == 0 ? NUM_OK : r == -ERANGE ? NUM_RANGE : NUM_INVALID;
+}
+
+enum num_err num_oct(const char *s, size_t len, uint64_t *ret)
+{
+	uint64_t v = 0;
+	size_t i;
+
+	if (len > 1 && s[0] == '-')
+		return NUM_NEGATIVE;
+	if (!len)
+		return NUM_INVALID;
+	for (i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '7')
+			return NUM_INVALID;
+		if (v > UINT64_MAX >> 3)
+			return NUM_RANGE;
+		v = v << 3 | (uint64_t)(s[i] - '0');
+	}
+	*ret = v;
+	return NUM_OK;
+}
+
+/* ---- line splitting ----------------------------------------------------- */
+
+void kv_iter_init(struct kv_iter *it, const char *buf, size_t len, char sep)
+{
+	it->buf = buf ? buf : "";
+	it->len = buf ? len : 0;
+	it->pos = 0;
+	it->lineno = 0;
+	it->nonblank = 0;
+	it->sep = sep;
+	it->raw_key = NULL;
+}
+
+bool kv_next_raw(struct kv_iter *it, const char **ret_line, size_t *ret_len)
+{
+	const char *line;
+	size_t n;
+
+	if (!next_line(it->buf, it->len, &it->pos, &line, &n))
+		return false;
+	it->lineno++;
+	/* Trims CRLF's CR too: files pasted through Windows tools have them. */
+	trim_span(&line, &n);
+	if (n)
+		it->nonblank++;
+	*ret_line = line;
+	*ret_len = n;
+	return true;
+}
+
+static bool key_ok(const char *k, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)k[i];
+
+		if (c <= 0x20 || c >= 0x7f)
+			return false;
+	}
+	return true;
+}
+
+static bool value_ok(const char *v, size_t n, bool raw)
+{
+	size_t i;
+
+	if (raw)
+		return !memchr(v, '\0', n);
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)v[i];
+
+		if ((c < 0x20 && c != '\t') || c == 0x7f)
+			return false;
+	}
+	return true;
+}
+
+static bool span_is(const char *s, size_t n, const char *z)
+{
+	return z && strlen(z) == n && !memcmp(s, z, n);
+}
+
+/* The first space or tab in s[0..n), or NULL. */
+static const char *find_blank(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (s[i] == ' ' || s[i] == '\t')
+			return s + i;
+	return NULL;
+}
+
+static bool kv_split_raw(const char *line, size_t n, char sep, unsigned lineno,
+			 const char *raw_key, struct kv_line *ret,
+			 struct parse_diag *diag)
+{
+	char q[DIAG_QUOTE_MAX];
+	const char *k, *v, *at;
+	size_t kl, vl;
+
+	if (sep == ':')
+		at = memchr(line, ':', n);
+	else
+		at = find_blank(line, n);
+	if (!at) {
+		diag_add(diag, sep == ':' ? "line %u: no ':' in '%s', skipped" :
+					    "line %u: no value for '%s', skipped",
+			 lineno, diag_quote(line, n, q, sizeof(q)));
+		return false;
+	}
+	k = line;
+	kl = (size_t)(at - line);
+	v = at + 1;
+	vl = n - kl - 1;
+	trim_span(&k, &kl);
+	trim_span(&v, &vl);
+	if (!kl || kl > KV_KEY_MAX || !key_ok(k, kl)) {
+		diag_add(diag, "line %u: not a key and value: '%s', skipped",
+			 lineno, diag_quote(line, n, q, sizeof(q)));
+		return false;
+	}
+	if (vl > KV_VALUE_MAX) {
+		diag_add(diag, "line %u: value of '%s' is %zu bytes long, skipped",
+			 lineno, diag_quote(k, kl, q, sizeof(q)), vl);
+		return false;
+	}
+	if (span_is(k, kl, raw_key)) {
+		/*
+		 * A C string cannot hold a NUL and the kernel's comm never does
+		 * (proc_task_name() prints a C string): a NUL means a corrupt
+		 * copy, and cutting there would show another name.
+		 */
+		if (!value_ok(v, vl, true)) {
+			diag_add(diag, "line %u: value of '%s' has a NUL byte, skipped",
+				 lineno, diag_quote(k, kl, q, sizeof(q)));
+			return false;
+		}
+	} else if (!value_ok(v, vl, false)) {
+		diag_add(diag, "line %u: value of '%s' has a control byte, skipped",
+			 lineno, diag_quote(k, kl, q, sizeof(q)));
+		return false;
+	}
+	ret->key = k;
+	ret->klen = kl;
+	ret->val = v;
+	ret->vlen = vl;
+	ret->lineno = lineno;
+	return true;
+}
+
+bool kv_split(const char *line, size_t n, char sep, unsigned lineno,
+	      struct kv_line *ret, struct parse_diag *diag)
+{
+	return kv_split_raw(line, n, sep, lineno, NULL, ret, diag);
+}
+
+bool kv_next(struct kv_iter *it, struct kv_line *ret, struct parse_diag *diag)
+{
+	const char *line;
+	size_t n;
+
+	while (kv_next_raw(it, &line, &n))
+		if (n && kv_split_raw(line, n, it->sep, it->lineno, it->raw_key,
+				      ret, diag))
+			return true;
+	return false;
+}
+
+/* ---- keyset ------------------------------------------------------------- */
+
+static uint64_t hash_key(const char *k, size_t n)
+{
+	uint64_t h = 0xcbf29ce484222325ull;  /* FNV-1a */
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		h ^= (unsigned char)k[i];
+		h *= 0x100000001b3ull;
+	}
+	return h;
+}
+
+static const char *elem_key(const void *base, size_t stride, size_t i)
+{
+	const char *const *p = (const void *)((const char *)base + i * stride);
+
+	return *p;
+}
+
+void keyset_init(struct keyset *ks)
+{
+	memset(ks->inline_slot, 0, sizeof(ks->inline_slot));
+	ks->slot = ks->inline_slot;
+	ks->cap = KEYSET_INLINE;
+	ks->n = 0;
+}
+
+void keyset_release(struct keyset *ks)
+{
+	if (ks->slot != ks->inline_slot)
+		free(ks->slot);
+	keyset_init(ks);
+}
+
+bool keyset_has(const struct keyset *ks, const void *base, size_t stride,
+		const char *key, size_t klen)
+{
+	size_t mask = ks->cap - 1, i = (size_t)hash_key(key, klen) & mask;
+
+	for (; ks->slot[i]; i = (i + 1) & mask) {
+		const char *k = elem_key(base, stride, ks->slot[i] - 1);
+
+		if (strnlen(k, klen + 1) == klen && !memcmp(k, key, klen))
+			return true;
+	}
+	return false;
+}
+
+static void keyset_put(uint32_t *slot, size_t cap, uint32_t v, uint64_t h)
+{
+	size_t mask = cap - 1, i = (size_t)h & mask;
+
+	while (slot[i])
+		i = (i + 1) & mask;
+	slot[i] = v;
+}
+
+void keyset_add(struct keyset *ks, const void *base, size_t stride,
+		size_t index, const char *key, size_t klen)
+{
+	if ((ks->n + 1) * 2 > ks->cap) {
+		size_t cap = ks->cap * 2, i;
+		uint32_t *s = xcalloc(cap, sizeof(*s));
+
+		for (i = 0; i < ks->cap; i++) {
+			const char *k;
+
+			if (!ks->slot[i])
+				continue;
+			k = elem_key(base, stride, ks->slot[i] - 1);
+			keyset_put(s, cap, ks->slot[i], hash_key(k, strlen(k)));
+		}
+		if (ks->slot != ks->inline_slot)
+			free(ks->slot);
+		ks->slot = s;
+		ks->cap = cap;
+	}
+	keyset_put(ks->slot, ks->cap, (uint32_t)(index + 1), hash_key(key, klen));
+	ks->n++;
+}
+
+/* ---- extras ------------------------------------------------------------- */
+
+void kv_extras_add(struct kv_extras *x, const char *key, size_t klen,
+		   const char *val, size_t vlen)
+{
+	struct kv_extra *e;
+	char *p;
+
+	/* One allocation for both strings: value points into key's block. */
+	p = xmalloc(klen + vlen + 2);
+	memcpy(p, key, klen);
+	p[klen] = '\0';
+	memcpy(p + klen + 1, val, vlen);
+	p[klen + 1 + vlen] = '\0';
+	ALLOC_GROW(x->v, x->n + 1, x->alloc);
+	e = &x->v[x->n++];
+	e->key = p;
+	e->value = p + klen + 1;
+}
+
+void kv_extras_free(struct kv_extras *x)
+{
+	size_t i;
+
+	if (!x)
+		return;
+	for (i = 0; i < x->n; i++)
+		free(x->v[i].key);
+	free(x->v);
+	x->v = NULL;
+	x->n = x->alloc = 0;
+}
+
+/* ---- the table parser --------------------------------------------------- */
+
+static int field_cmp(const char *key, size_t klen, const char *fkey)
+{
+	size_t fl = strlen(fkey);
+	int c = memcmp(key, fkey, klen < fl ? klen : fl);
+
+	if (c)
+		return c;
+	return klen < fl ? -1 : klen > fl ? 1 : 0;
+}
+
+static bool fields_sorted(const struct kv_field *f, size_t n)
+{
+	size_t i;
+
+	for (i = 1; i < n; i++)
+		if (strcmp(f[i - 1].key, f[i].key) >= 0)
+			return false;
+	return true;
+}
+
+static const struct kv_field *field_find(const struct kv_field *f, size_t n,
+					 bool sorted, const char *key,
+					 size_t klen)
+{
+	size_t lo = 0, hi = n, i;
+
+	if (!sorted) {
+		for (i = 0; i < n; i++)
+			if (!field_cmp(key, klen, f[i].key))
+				return &f[i];
+		return NULL;
+	}
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = field_cmp(key, klen, f[mid].key);
+
+		if (!c)
+			return &f[mid];
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return NULL;
+}
+
+/* `start-end perms ...`: the line smaps prints before each mapping. */
+static bool is_vma_header(const char *s, size_t n)
+{
+	size_t i = 0, dash;
+
+	while (i < n && ((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+		i++;
+	if (!i || i >= n || s[i] != '-')
+		return false;
+	dash = ++i;
+	while (i < n && ((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+		i++;
+	return i > dash && i < n && (s[i] == ' ' || s[i] == '\t');
+}
+
+int kv_table_parse_opts(const char *buf, size_t len,
+			const struct kv_table_opts *o,
+			const struct kv_field *fields, size_t nfields,
+			void *base, struct kv_extras *extra,
+			struct parse_diag *diag)
+{
+	uint64_t seen_inline[4] = { 0 }, *seen = seen_inline;
+	struct keyset ks;
+	struct kv_iter it;
+	struct kv_line l;
+	bool sorted = fields_sorted(fields, nfields);
+	size_t known = 0, range = 0, added = 0, i;
+	char q[DIAG_QUOTE_MAX], q2[DIAG_QUOTE_MAX];
+	int r = 0;
+
+	keyset_init(&ks);
+	if (nfields > 64 * ARRAY_SIZE(seen_inline))
+		seen = xcalloc((nfields + 63) / 64, sizeof(*seen));
+	if (extra)
+		for (i = 0; i < extra->n; i++)
+			keyset_add(&ks, extra->v, sizeof(*extra->v), i,
+				   extra->v[i].key, strlen(extra->v[i].key));
+
+	kv_iter_init(&it, buf, len, o->sep);
+	it.raw_key = o->raw_key;
+	if (o->vma_header) {
+		const char *line;
+		size_t n;
+		size_t pos;
+
+		/* Peek at the first non-blank line without consuming others. */
+		while (pos = it.pos, kv_next_raw(&it, &line, &n)) {
+			if (!n)
+				continue;
+			if (!is_vma_header(line, n)) {
+				it.pos = pos;
+				it.lineno--;
+			}
+			break;
+		}
+	}
+	while (kv_next(&it, &l, diag)) {
+		const struct kv_field *f;
+		enum num_err e;
+		uint64_t v;
+		bool kb;
+
+		if (o->hook) {
+			enum kv_hook_result h = o->hook(o->ctx, &l, diag);
+
+			if (h == KV_HOOK_OK)
+				known++;
+			else if (h == KV_HOOK_RANGE)
+				range++;
+			if (h != KV_HOOK_PASS)
+				continue;
+		}
+		f = field_find(fields, nfields, sorted, l.key, l.klen);
+		if (f) {
+			size_t idx = (size_t)(f - fields);
+			struct kv_u64 *kv = (void *)((char *)base + f->offset);
+
+			if (seen[idx / 64] & (1ull << (idx % 64))) {
+				diag_add(diag, "line %u: duplicate key '%s' ignored (the first one counts)",
+					 l.lineno, diag_quote(l.key, l.klen, q, sizeof(q)));
+				continue;
+			}
+			seen[idx / 64] |= 1ull << (idx % 64);
+			kb = false;
+			e = o->allow_kb ? num_u64_unit(l.val, l.vlen, &v, &kb) :
+					  num_u64(l.val, l.vlen, &v);
+			if (e == NUM_OK && o->strict_units &&
+			    kb != !!(f->flags & KV_FIELD_KB)) {
+				diag_add(diag, kb ?
+					 "line %u: unexpected unit in '%s' for '%s'" :
+					 "line %u: no 'kB' in '%s' for '%s' (truncated?)",
+					 l.lineno, diag_quote(l.val, l.vlen, q, sizeof(q)),
+					 diag_quote(l.key, l.klen, q2, sizeof(q2)));
+				continue;
+			}
+			if (e == NUM_OK) {
+				kv->v = v;
+				kv->set = true;
+				known++;
+			} else {
+				diag_num(diag, l.lineno, e, l.key, l.klen, l.val, l.vlen);
+				if (e != NUM_INVALID)
+					range++;
+			}
+			continue;
+		}
+		if (!extra) {
+			diag_add(diag, "line %u: unknown key '%s' ignored", l.lineno,
+				 diag_quote(l.key, l.klen, q, sizeof(q)));
+			continue;
+		}
+		if (keyset_has(&ks, extra->v, sizeof(*extra->v), l.key, l.klen)) {
+			diag_add(diag, "line %u: duplicate key '%s' ignored (the first one counts)",
+				 l.lineno, diag_quote(l.key, l.klen, q, sizeof(q)));
+			continue;
+		}
+		kv_extras_add(extra, l.key, l.klen, l.val, l.vlen);
+		keyset_add(&ks, extra->v, sizeof(*extra->v), extra->n - 1,
+			   l.key, l.klen);
+		added++;
+	}
+
+	if (known || (!nfields && !o->hook && added))
+		r = 0;
+	else if (range)
+		r = -ERANGE;
+	else {
+		r = -EINVAL;
+		if (!it.nonblank)
+			diag_add(diag, "empty file");
+		else
+			diag_add(diag, "no known key found");
+	}
+	if (seen != seen_inline)
+		free(seen);
+	keyset_release(&ks);
+	return r;
+}
+
+int kv_table_parse(const char *buf, size_t len, char sep,
+		   const struct kv_field *fields, size_t nfields, void *base,
+		   struct kv_extras *extra, struct parse_diag *diag)
+{
+	struct kv_table_opts o = { .sep = sep, .allow_kb = true };
+
+	return kv_table_parse_opts(buf, len, &o, fields, nfields, base, extra,
+				   diag);
+}

@@ -1,0 +1,835 @@
+/* SPDX-License-Identifier: MIT */
+#include "common/util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/banned.h"
+
+const char *progname = "memsnap";
+char strbuf_empty[1];
+
+/* ---- messages ---------------------------------------------------------- */
+
+static void vreport(const char *prefix, const char *fmt, va_list ap)
+{
+	char msg[4096];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	fprintf(stderr, "%s%s\n", prefix, msg);
+}
+
+int error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport("error: ", fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+void warning(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport("warning: ", fmt, ap);
+	va_end(ap);
+}
+
+void die(int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport("fatal: ", fmt, ap);
+	va_end(ap);
+	exit(code);
+}
+
+/* ---- allocation -------------------------------------------------------- */
+
+void *xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (!p)
+		die(3, "out of memory allocating %zu bytes", n);
+	return p;
+}
+
+void *xcalloc(size_t nmemb, size_t size)
+{
+	void *p = calloc(nmemb ? nmemb : 1, size ? size : 1);
+
+	if (!p)
+		die(3, "out of memory allocating %zu x %zu bytes", nmemb, size);
+	return p;
+}
+
+void *xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+
+	if (!q)
+		die(3, "out of memory allocating %zu bytes", n);
+	return q;
+}
+
+char *xstrdup(const char *s)
+{
+	return xstrndup(s, strlen(s));
+}
+
+char *xstrndup(const char *s, size_t n)
+{
+	char *p = xmalloc(n + 1);
+
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+void *xgrow(void *arr, size_t nr, size_t *alloc, size_t size)
+{
+	size_t want;
+
+	if (nr <= *alloc)
+		return arr;
+	want = *alloc < 8 ? 8 : *alloc + *alloc / 2;
+	if (want < nr)
+		want = nr;
+	if (want > SIZE_MAX / size)
+		die(3, "array of %zu elements is too large", want);
+	*alloc = want;
+	return xrealloc(arr, want * size);
+}
+
+/* ---- numbers ----------------------------------------------------------- */
+
+int parse_u64(const char *s, size_t len, uint64_t *ret)
+{
+	uint64_t v = 0;
+	size_t i;
+
+	if (!len)
+		return -EINVAL;
+	for (i = 0; i < len; i++) {
+		unsigned d;
+
+		if (s[i] < '0' || s[i] > '9')
+			return -EINVAL;
+		d = (unsigned)(s[i] - '0');
+		if (v > (UINT64_MAX - d) / 10)
+			return -ERANGE;
+		v = v * 10 + d;
+	}
+	*ret = v;
+	return 0;
+}
+
+int parse_i64(const char *s, size_t len, int64_t *ret)
+{
+	bool neg = len && s[0] == '-';
+	uint64_t u;
+	int r;
+
+	r = parse_u64(s + neg, len - neg, &u);
+	if (r < 0)
+		return r;
+	if (neg) {
+		if (u > (uint64_t)INT64_MAX + 1)
+			return -ERANGE;
+		*ret = u == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)u;
+	} else {
+		if (u > (uint64_t)INT64_MAX)
+			return -ERANGE;
+		*ret = (int64_t)u;
+	}
+	return 0;
+}
+
+int parse_double(const char *s, size_t len, double *ret)
+{
+	char tmp[64];
+	char *end;
+	double v;
+	size_t i;
+
+	if (!len || len >= sizeof(tmp))
+		return -EINVAL;
+	/* strtod accepts hex, inf, nan and white space: the kernel prints none. */
+	for (i = 0; i < len; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || s[i] == '.' ||
+		      (i == 0 && s[i] == '-')))
+			return -EINVAL;
+	memcpy(tmp, s, len);
+	tmp[len] = '\0';
+	errno = 0;
+	v = strtod(tmp, &end);
+	if (errno || end != tmp + len || !isfinite(v))
+		return -EINVAL;
+	*ret = v;
+	return 0;
+}
+
+int parse_hex_u64(const char *s, size_t len, uint64_t *ret)
+{
+	uint64_t v = 0;
+	size_t i;
+
+	if (!len || len > 16)
+		return len ? -ERANGE : -EINVAL;
+	for (i = 0; i < len; i++) {
+		char c = s[i];
+		unsigned d;
+
+		if (c >= '0' && c <= '9')
+			d = (unsigned)(c - '0');
+		else if (c >= 'a' && c <= 'f')
+			d = (unsigned)(c - 'a' + 10);
+		else if (c >= 'A' && c <= 'F')
+			d = (unsigned)(c - 'A' + 10);
+		else
+			return -EINVAL;
+		v = v << 4 | d;
+	}
+	*ret = v;
+	return 0;
+}
+
+/* ---- strbuf ------------------------------------------------------------ */
+
+void strbuf_init(struct strbuf *sb, size_t hint)
+{
+	sb->buf = strbuf_empty;
+	sb->len = 0;
+	sb->alloc = 0;
+	if (hint)
+		strbuf_grow(sb, hint);
+}
+
+void strbuf_release(struct strbuf *sb)
+{
+	if (sb->alloc)
+		free(sb->buf);
+	strbuf_init(sb, 0);
+}
+
+void strbuf_reset(struct strbuf *sb)
+{
+	sb->len = 0;
+	if (sb->alloc)
+		sb->buf[0] = '\0';
+}
+
+void strbuf_grow(struct strbuf *sb, size_t extra)
+{
+	size_t want;
+
+	if (extra > SIZE_MAX - sb->len - 1)
+		die(3, "buffer of %zu bytes cannot grow by %zu", sb->len, extra);
+	want = sb->len + extra + 1;
+	if (want <= sb->alloc)
+		return;
+	if (!sb->alloc)
+		sb->buf = NULL;
+	sb->alloc = sb->alloc ? sb->alloc : 64;
+	while (sb->alloc < want)
+		sb->alloc = sb->alloc > SIZE_MAX / 2 ? want : sb->alloc * 2;
+	sb->buf = xrealloc(sb->buf, sb->alloc);
+	sb->buf[sb->len] = '\0';
+}
+
+void strbuf_setlen(struct strbuf *sb, size_t len)
+{
+	if (len > sb->len)
+		len = sb->len;
+	sb->len = len;
+	if (sb->alloc)
+		sb->buf[len] = '\0';
+}
+
+void strbuf_add(struct strbuf *sb, const void *data, size_t len)
+{
+	strbuf_grow(sb, len);
+	memcpy(sb->buf + sb->len, data, len);
+	sb->len += len;
+	sb->buf[sb->len] = '\0';
+}
+
+void strbuf_addstr(struct strbuf *sb, const char *s)
+{
+	strbuf_add(sb, s, strlen(s));
+}
+
+void strbuf_add_u64(struct strbuf *sb, uint64_t v)
+{
+	char buf[20];
+	size_t n = sizeof(buf);
+
+	do {
+		buf[--n] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	strbuf_add(sb, buf + n, sizeof(buf) - n);
+}
+
+void strbuf_addch(struct strbuf *sb, int c)
+{
+	strbuf_grow(sb, 1);
+	sb->buf[sb->len++] = (char)c;
+	sb->buf[sb->len] = '\0';
+}
+
+void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
+{
+	va_list cp;
+	int n;
+
+	strbuf_grow(sb, 64);
+	va_copy(cp, ap);
+	n = vsnprintf(sb->buf + sb->len, sb->alloc - sb->len, fmt, cp);
+	va_end(cp);
+	if (n < 0)
+		return;
+	if ((size_t)n >= sb->alloc - sb->len) {
+		strbuf_grow(sb, (size_t)n);
+		va_copy(cp, ap);
+		n = vsnprintf(sb->buf + sb->len, sb->alloc - sb->len, fmt, cp);
+		va_end(cp);
+	}
+	sb->len += (size_t)n;
+}
+
+void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	strbuf_vaddf(sb, fmt, ap);
+	va_end(ap);
+}
+
+char *strbuf_detach(struct strbuf *sb, size_t *ret_len)
+{
+	char *p;
+
+	if (!sb->alloc)
+		strbuf_grow(sb, 0);
+	p = sb->buf;
+	if (ret_len)
+		*ret_len = sb->len;
+	strbuf_init(sb, 0);
+	return p;
+}
+
+void err_set(char **ret_err, const char *fmt, ...)
+{
+	struct strbuf sb = STRBUF_INIT;
+	va_list ap;
+
+	if (!ret_err)
+		return;
+	va_start(ap, fmt);
+	strbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	free(*ret_err);
+	*ret_err = strbuf_detach(&sb, NULL);
+}
+
+int xsnprintf(char *dst, size_t n, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = vsnprintf(dst, n, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+size_t strlcpy_s(char *dst, const char *src, size_t n)
+{
+	size_t len = strlen(src);
+
+	if (n) {
+		size_t c = len < n - 1 ? len : n - 1;
+
+		memcpy(dst, src, c);
+		dst[c] = '\0';
+	}
+	return len;
+}
+
+bool starts_with(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+bool ends_with(const char *s, const char *suffix)
+{
+	size_t ls = strlen(s), lx = strlen(suffix);
+
+	return ls >= lx && memcmp(s + ls - lx, suffix, lx) == 0;
+}
+
+bool mem_starts_with(const char *s, size_t len, const char *prefix)
+{
+	size_t lp = strlen(prefix);
+
+	return len >= lp && memcmp(s, prefix, lp) == 0;
+}
+
+const char *memmem_str(const char *s, size_t len, const char *needle)
+{
+	return memmem(s, len, needle, strlen(needle));
+}
+
+bool next_line(const char *buf, size_t len, size_t *pos,
+	       const char **ret_line, size_t *ret_len)
+{
+	const char *start, *nl;
+
+	if (*pos >= len)
+		return false;
+	start = buf + *pos;
+	nl = memchr(start, '\n', len - *pos);
+	if (nl) {
+		*ret_len = (size_t)(nl - start);
+		*pos += *ret_len + 1;
+	} else {
+		*ret_len = len - *pos;
+		*pos = len;
+	}
+	*ret_line = start;
+	return true;
+}
+
+static bool is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' ||
+	       c == '\f';
+}
+
+void trim_span(const char **s, size_t *len)
+{
+	while (*len && is_space(**s)) {
+		(*s)++;
+		(*len)--;
+	}
+	while (*len && is_space((*s)[*len - 1]))
+		(*len)--;
+}
+
+/* ---- JSON writer ------------------------------------------------------- */
+
+void jsonw_init(struct jsonw *w, struct strbuf *out, bool pretty)
+{
+	memset(w, 0, sizeof(*w));
+	w->out = out;
+	w->pretty = pretty;
+}
+
+static void jsonw_indent(struct jsonw *w)
+{
+	int i;
+
+	if (!w->pretty)
+		return;
+	strbuf_addch(w->out, '\n');
+	for (i = 0; i < w->depth; i++)
+		strbuf_add(w->out, "  ", 2);
+}
+
+/* Before any value: a comma and indentation, unless it follows a key. */
+static void jsonw_pre_value(struct jsonw *w)
+{
+	if (w->after_key) {
+		w->after_key = false;
+		return;
+	}
+	if (w->need_comma[w->depth])
+		strbuf_addch(w->out, ',');
+	if (w->depth)
+		jsonw_indent(w);
+	w->need_comma[w->depth] = true;
+}
+
+static void jsonw_open(struct jsonw *w, char c)
+{
+	jsonw_pre_value(w);
+	strbuf_addch(w->out, c);
+	if (w->depth < (int)ARRAY_SIZE(w->need_comma) - 1)
+		w->depth++;
+	w->need_comma[w->depth] = false;
+}
+
+static void jsonw_close(struct jsonw *w, char c)
+{
+	bool had = w->need_comma[w->depth];
+
+	if (w->depth)
+		w->depth--;
+	if (had)
+		jsonw_indent(w);
+	strbuf_addch(w->out, c);
+}
+
+void jsonw_start_object(struct jsonw *w)
+{
+	jsonw_open(w, '{');
+}
+
+void jsonw_end_object(struct jsonw *w)
+{
+	jsonw_close(w, '}');
+}
+
+void jsonw_start_array(struct jsonw *w)
+{
+	jsonw_open(w, '[');
+}
+
+void jsonw_end_array(struct jsonw *w)
+{
+	jsonw_close(w, ']');
+}
+
+size_t utf8_decode(const char *str, size_t len, uint32_t *ret_cp)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	unsigned char c;
+	size_t n, i;
+	uint32_t cp;
+
+	if (!len)
+		return 0;
+	c = s[0];
+	if (c < 0x80) {
+		*ret_cp = c;
+		return 1;
+	}
+	if (c >= 0xc2 && c <= 0xdf)
+		n = 2, cp = c & 0x1f;
+	else if (c >= 0xe0 && c <= 0xef)
+		n = 3, cp = c & 0x0f;
+	else if (c >= 0xf0 && c <= 0xf4)
+		n = 4, cp = c & 0x07;
+	else
+		return 0;
+	if (len < n)
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	/* overlong forms, surrogates and values past U+10FFFF are invalid */
+	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	*ret_cp = cp;
+	return n;
+}
+
+/*
+ * Bytes a JSON string holds as they are: 1, printable ASCII but the quote
+ * and the backslash; 2, bytes from 0x80 (json_escape_bytes() only).  A
+ * table: the loops below run over every byte of every path and key the
+ * loader stores.
+ */
+static const unsigned char json_plain[256] = {
+	[0x20 ... 0x21] = 1, [0x23 ... 0x5b] = 1, [0x5d ... 0x7e] = 1,
+	[0x80 ... 0xff] = 2,
+};
+
+void json_escape(struct strbuf *sb, const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0;
+
+	strbuf_grow(sb, len + 2);
+	strbuf_addch(sb, '"');
+	while (i < len) {
+		unsigned char c = p[i];
+		uint32_t cp;
+		size_t n, run;
+
+		/* printable ASCII but the quote and backslash goes as it is, in
+		 * one copy: most of what is escaped (status values, names) */
+		for (run = i; run < len && json_plain[p[run]] == 1; run++)
+			;
+		if (run > i) {
+			strbuf_add(sb, p + i, run - i);
+			i = run;
+			continue;
+		}
+		switch (c) {
+		case '"': strbuf_add(sb, "\\\"", 2); i++; continue;
+		case '\\': strbuf_add(sb, "\\\\", 2); i++; continue;
+		case '\n': strbuf_add(sb, "\\n", 2); i++; continue;
+		case '\r': strbuf_add(sb, "\\r", 2); i++; continue;
+		case '\t': strbuf_add(sb, "\\t", 2); i++; continue;
+		default: break;
+		}
+		if (c < 0x20 || c == 0x7f) {
+			strbuf_addf(sb, "\\u%04x", c);
+			i++;
+			continue;
+		}
+		n = utf8_decode(s + i, len - i, &cp);
+		if (!n) {
+			strbuf_add(sb, "\\ufffd", 6);
+			i++;
+			continue;
+		}
+		strbuf_add(sb, p + i, n);
+		i += n;
+	}
+	strbuf_addch(sb, '"');
+}
+
+void json_escape_bytes(struct strbuf *sb, const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, run;
+
+	strbuf_grow(sb, len + 2);
+	strbuf_addch(sb, '"');
+	while (i < len) {
+		for (run = i; run < len && json_plain[p[run]]; run++)
+			;
+		if (run > i) {
+			strbuf_add(sb, p + i, run - i);
+			i = run;
+			continue;
+		}
+		if (p[i] == '"' || p[i] == '\\') {
+			strbuf_addch(sb, '\\');
+			strbuf_addch(sb, (char)p[i]);
+		} else {
+			strbuf_addf(sb, "\\u%04x", p[i]);
+		}
+		i++;
+	}
+	strbuf_addch(sb, '"');
+}
+
+void jsonw_name(struct jsonw *w, const char *name)
+{
+	jsonw_pre_value(w);
+	json_escape(w->out, name, strlen(name));
+	strbuf_addch(w->out, ':');
+	if (w->pretty)
+		strbuf_addch(w->out, ' ');
+	w->after_key = true;
+}
+
+void jsonw_string_len(struct jsonw *w, const char *s, size_t len)
+{
+	jsonw_pre_value(w);
+	json_escape(w->out, s, len);
+}
+
+void jsonw_string(struct jsonw *w, const char *s)
+{
+	if (!s) {
+		jsonw_null(w);
+		return;
+	}
+	jsonw_string_len(w, s, strlen(s));
+}
+
+void jsonw_u64(struct jsonw *w, uint64_t v)
+{
+	jsonw_pre_value(w);
+	strbuf_addf(w->out, "%llu", (unsigned long long)v);
+}
+
+void jsonw_i64(struct jsonw *w, int64_t v)
+{
+	jsonw_pre_value(w);
+	strbuf_addf(w->out, "%lld", (long long)v);
+}
+
+void jsonw_double(struct jsonw *w, double v, int decimals)
+{
+	jsonw_pre_value(w);
+	if (!isfinite(v))
+		strbuf_add(w->out, "null", 4);
+	else
+		strbuf_addf(w->out, "%.*f", decimals, v);
+}
+
+void jsonw_bool(struct jsonw *w, bool v)
+{
+	jsonw_pre_value(w);
+	strbuf_addstr(w->out, v ? "true" : "false");
+}
+
+void jsonw_null(struct jsonw *w)
+{
+	jsonw_pre_value(w);
+	strbuf_add(w->out, "null", 4);
+}
+
+void jsonw_raw(struct jsonw *w, const char *s, size_t len)
+{
+	jsonw_pre_value(w);
+	strbuf_add(w->out, s, len);
+}
+
+void jsonw_kv_string(struct jsonw *w, const char *name, const char *s)
+{
+	jsonw_name(w, name);
+	jsonw_string(w, s);
+}
+
+void jsonw_kv_u64(struct jsonw *w, const char *name, uint64_t v)
+{
+	jsonw_name(w, name);
+	jsonw_u64(w, v);
+}
+
+void jsonw_kv_i64(struct jsonw *w, const char *name, int64_t v)
+{
+	jsonw_name(w, name);
+	jsonw_i64(w, v);
+}
+
+void jsonw_kv_bool(struct jsonw *w, const char *name, bool v)
+{
+	jsonw_name(w, name);
+	jsonw_bool(w, v);
+}
+
+/* ---- files ------------------------------------------------------------- */
+
+int read_fd_all(int fd, struct strbuf *sb, size_t max)
+{
+	int r = 0;
+
+	for (;;) {
+		size_t room;
+		ssize_t n;
+
+		if (sb->len >= max) {
+			char probe;
+
+			/* At the cap: is there more? */
+			n = read(fd, &probe, 1);
+			if (n < 0 && errno == EINTR)
+				continue;
+			r = n > 0 ? -EFBIG : n < 0 ? -errno : 0;
+			break;
+		}
+		strbuf_grow(sb, MIN((size_t)4096, max - sb->len));
+		room = MIN(sb->alloc - sb->len - 1, max - sb->len);
+		n = read(fd, sb->buf + sb->len, room);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			r = -errno;
+			break;
+		}
+		if (n == 0)
+			break;
+		sb->len += (size_t)n;
+		sb->buf[sb->len] = '\0';
+	}
+	return r;
+}
+
+int write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	while (len) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+uint64_t now_ns(clockid_t clk)
+{
+	struct timespec ts;
+
+	clock_gettime(clk, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+const char *human_bytes(uint64_t bytes, char *buf, size_t n)
+{
+	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB" };
+	double v = (double)bytes;
+	size_t u = 0;
+
+	while (v >= 1024 && u < ARRAY_SIZE(units) - 1) {
+		v /= 1024;
+		u++;
+	}
+	if (u == 0)
+		xsnprintf(buf, n, "%llu B", (unsigned long long)bytes);
+	else
+		xsnprintf(buf, n, "%.1f %s", v, units[u]);
+	return buf;
+}
+
+int read_file_at(int dirfd, const char *path, struct strbuf *sb, size_t max)
+{
+	int fd, r;
+
+	fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return -errno;
+	r = read_fd_all(fd, sb, max);
+	close(fd);
+	return r;
+}
+
+int parse_size_arg(const char *s, uint64_t *ret)
+{
+	size_t len = strlen(s), digits = 0;
+	unsigned shift = 0;
+	const char *suf;
+	uint64_t v;
+
+	while (digits < len && s[digits] >= '0' && s[digits] <= '9')
+		digits++;
+	suf = s + digits;
+	if (!*suf || !strcmp(suf, "B"))
+		shift = 0;
+	else if (!strcmp(suf, "K") || !strcmp(suf, "k") || !strcmp(suf, "KiB") ||
+		 !strcmp(suf, "kB") || !strcmp(suf, "KB"))
+		shift = 10;
+	else if (!strcmp(suf, "M") || !strcmp(suf, "MiB") || !strcmp(suf, "MB"))
+		shift = 20;
+	else if (!strcmp(suf, "G") || !strcmp(suf, "GiB") || !strcmp(suf, "GB"))
+		shift = 30;
+	else if (!strcmp(suf, "T") || !strcmp(suf, "TiB") || !strcmp(suf, "TB"))
+		shift = 40;
+	else
+		return -EINVAL;
+	if (parse_u64(s, digits, &v) < 0)
+		return -EINVAL;
+	if (shift && v > (UINT64_MAX >> shift))
+		return -ERANGE;
+	*ret = v << shift;
+	return 0;
+}

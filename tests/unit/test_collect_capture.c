@@ -1,0 +1,1054 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * capture_run() end to end on the fixture root trees (tests/fixtures/roots,
+ * copied to a temporary directory per test so FIFOs and permissions can be
+ * changed), each archive read back with libarchive and its manifest with
+ * jansson.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <sys/klog.h>
+
+#include <pthread.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+
+#include "tests/unit/test_collect_util.h"
+
+static const char *const POD_V1 =
+	"sys/fs/cgroup/memory/kubepods/burstable/pod6f1c8a52-3d0e-4a51-9d43-0d1f6bb1a2c7";
+static const char *const CID =
+	"8e1b3c94b7f64a6f0d8a1c2e4b5f6a7d8e9f0a1b2c3d4e5f6a7b8c9d0e1f2a3b";
+
+static uint64_t ms_now(void)
+{
+	return now_ns(CLOCK_MONOTONIC) / 1000000u;
+}
+
+/* No file is stored twice (a resumed walk must not repeat itself). */
+static void check_unique(const struct capture *c)
+{
+	size_t i, j;
+
+	for (i = 0; i < c->n; i++)
+		for (j = i + 1; j < c->n; j++)
+			if (!strcmp(c->e[i].name, c->e[j].name))
+				fail_msg("%s stored twice", c->e[i].name);
+}
+
+/* What every capture of a fixture tree must hold, whatever the layout. */
+static void check_common(const struct capture *c)
+{
+	size_t i;
+
+	assert_int_equal(c->ret, 0);
+	assert_true(c->one_top);
+	check_unique(c);
+	assert_true(!strncmp(c->top, "memsnap-", 8));
+	for (i = 0; i < c->n; i++) {
+		assert_int_equal(c->e[i].type, AE_IFREG);
+		assert_int_equal(c->e[i].mode, 0444);
+	}
+	assert_string_equal(mstr(c, "format"), "memsnap-capture");
+	assert_int_equal(mint(c, "format_version"), 1);
+	assert_true(json_is_true(mget(c->manifest, "complete")));
+	assert_true(json_is_null(mget(c->manifest, "interrupted")));
+	assert_string_equal(mstr(c, "boot_id"),
+			    "0f5c2a4e-8d1b-4c3a-9e7f-6b5a4d3c2b1a");
+
+	/* Node files, stored byte for byte. */
+	assert_non_null(find_entry(c, "proc/meminfo"));
+	assert_non_null(find_entry(c, "proc/sys/vm/overcommit_memory"));
+	assert_string_equal(find_entry(c, "proc/sys/kernel/osrelease")->data,
+			    "6.18.44-fixture\n");
+	assert_null(find_entry(c, "proc/sys/kernel/random/boot_id"));
+
+	/* Processes: pid 2 is a kernel thread, 17 a zombie, 300 vanished. */
+	assert_int_equal(mint(c, "counts.processes"), 4);
+	assert_int_equal(mint(c, "counts.kernel_threads"), 1);
+	assert_int_equal(mint(c, "counts.vanished"), 1);
+	assert_non_null(find_entry(c, "proc/1/smaps_rollup"));
+	assert_non_null(find_entry(c, "proc/2/status"));
+	assert_null(find_entry(c, "proc/2/smaps_rollup"));
+	assert_null(find_entry(c, "proc/17/smaps_rollup"));
+	assert_non_null(find_entry(c, "proc/17/status"));
+	assert_string_equal(problem_kind(c, "proc/300/status"), "vanished");
+	assert_null(find_entry(c, "proc/300/status"));
+	/* Before 4.14 there is no smaps_rollup: absent, not vanished. */
+	assert_string_equal(problem_kind(c, "proc/4242/smaps_rollup"), "absent");
+	assert_non_null(find_entry(c, "proc/4242/oom_score_adj"));
+
+	/* BPF map fds: only the anon_inode:bpf-map one. */
+	assert_int_equal(mint(c, "counts.bpf_map_fds"), 1);
+	assert_non_null(find_entry(c, "proc/4242/fdinfo/3"));
+	assert_non_null(strstr(find_entry(c, "proc/4242/fdinfo/3")->data,
+			       "map_id:\t42"));
+	assert_null(find_entry(c, "proc/4242/fdinfo/4"));
+
+	/* Never captured: cmdline (without --cmdline), environ, log content. */
+	assert_null(find_entry(c, "proc/4242/cmdline"));
+	assert_false(archive_contains(c, "hunter2"));
+	assert_false(archive_contains(c, "s3cr3t-do-not-capture"));
+	assert_false(archive_contains(c, "environ"));
+	assert_false(archive_contains(c, "log content must never"));
+
+	/* Kubernetes names. */
+	assert_string_equal(find_entry(c, "collector/k8s-pod-logs.txt")->data,
+			    "default_app-7d4b9_6f1c8a52-3d0e-4a51-9d43-0d1f6bb1a2c7/app\n");
+	assert_non_null(strstr(find_entry(c, "collector/k8s-container-logs.txt")->data,
+			       "app-7d4b9_default_app-8e1b3c94"));
+
+	/* Order: node, cgroups, processes (ascending pid), k8s. */
+	assert_true(entry_index(c, "proc/meminfo") < entry_index(c, "proc/1/status"));
+	assert_true(entry_index(c, "proc/1/status") < entry_index(c, "proc/2/status"));
+	assert_true(entry_index(c, "proc/2/status") < entry_index(c, "proc/17/status"));
+	assert_true(entry_index(c, "proc/17/status") < entry_index(c, "proc/4242/status"));
+	assert_true(entry_index(c, "proc/4242/status") <
+		    entry_index(c, "collector/k8s-pod-logs.txt"));
+	assert_int_equal(c->res.exit_code, 0);
+}
+
+/* Every cgroup file of a v1 hierarchy, never the dangerous ones. */
+static void check_v1_cgroups(const struct capture *c)
+{
+	char path[PATH_MAX + 256];
+
+	assert_string_equal(mstr(c, "cgroup.memory_mount"), "/sys/fs/cgroup/memory");
+	assert_string_equal(mstr(c, "cgroup.memory_root"), "sys/fs/cgroup/memory");
+	assert_string_equal(mstr(c, "cgroup.detected_by"), "mountinfo");
+	assert_int_equal(mint(c, "counts.cgroups"), 6);
+	assert_non_null(find_entry(c, "sys/fs/cgroup/memory/memory.stat"));
+	assert_non_null(find_entry(c, "sys/fs/cgroup/memory/memory.limit_in_bytes"));
+	snprintf(path, sizeof(path), "%s/%s/memory.stat", POD_V1, CID);
+	assert_non_null(find_entry(c, path));
+	snprintf(path, sizeof(path), "%s/%s/cgroup.procs", POD_V1, CID);
+	assert_string_equal(find_entry(c, path)->data, "4242\n");
+	/* Missing files (no swap accounting in the pod cgroup): absent. */
+	snprintf(path, sizeof(path), "%s/memory.memsw.usage_in_bytes", POD_V1);
+	assert_null(find_entry(c, path));
+	assert_string_equal(problem_kind(c, path), "absent");
+	/* Never read. */
+	assert_false(archive_contains(c, "memory.kmem.slabinfo"));
+	assert_false(archive_contains(c, "memory.numa_stat"));
+	assert_false(archive_contains(c, "memory.force_empty"));
+	/* Depth first, children in name order. */
+	assert_true(entry_index(c, "sys/fs/cgroup/memory/memory.stat") <
+		    entry_index(c, "sys/fs/cgroup/memory/kubepods/memory.stat"));
+	assert_true(entry_index(c, "sys/fs/cgroup/memory/kubepods/burstable/memory.stat") <
+		    entry_index(c, "sys/fs/cgroup/memory/system.slice/memory.stat"));
+	snprintf(path, sizeof(path), "%s/%s/memory.stat", POD_V1, CID);
+	assert_true(entry_index(c, path) <
+		    entry_index(c, "sys/fs/cgroup/memory/system.slice/memory.stat"));
+	assert_true(entry_index(c, "sys/fs/cgroup/memory/system.slice/memory.stat") <
+		    entry_index(c, "proc/1/status"));
+	/* Other hierarchies are not memory cgroups. */
+	assert_false(has_name_prefix(c, "sys/fs/cgroup/systemd"));
+	assert_false(has_name_prefix(c, "sys/fs/cgroup/unified"));
+	assert_false(has_name_prefix(c, "sys/fs/cgroup/cpu"));
+}
+
+static void test_capture_run_v1_layout(void **state)
+{
+	char *dir = fixture_copy("v1");
+	struct capture_opts o;
+	struct capture c;
+
+	(void)state;
+	test_opts(&o, dir);
+	run_capture(&o, dir, &c);
+	check_common(&c);
+	check_v1_cgroups(&c);
+	assert_string_equal(mstr(&c, "cgroup.mode"), "v1");
+	capture_free(&c);
+	rm_rf(dir);
+	free(dir);
+}
+
+static void test_capture_run_hybrid_layout(void **state)
+{
+	char *dir = fixture_copy("hybrid");
+	struct capture_opts o;
+	struct capture c;
+
+	(void)state;
+	test_opts(&o, dir);
+	run_capture(&o, dir, &c);
+	check_common(&c);
+	check_v1_cgroups(&c);
+	assert_string_equal(mstr(&c, "cgroup.mode"), "hybrid");
+	capture_free(&c);
+	rm_rf(dir);
+	free(dir);
+}
+
+static void test_capture_run_v2_layout(void **state)
+{
+	static const char *const pod =
+		"sys/fs/cgroup/kubepods.slice/kubepods-burstable.slice/"
+		"kubepods-burstable-pod6f1c8a52_3d0e_4a51_9d43_0d1f6bb1a2c7.slice";
+	char *dir = fixture_copy("v2");
+	char path[PATH_MAX + 256];
+	struct capture_opts o;
+	struct capture c;
+
+	(void)state;
+	test_opts(&o, dir);
+	run_capture(&o, dir, &c);
+	check_common(&c);
+	assert_string_equal(mstr(&c, "cgroup.mode"), "v2");
+	assert_string_equal(mstr(&c, "cgroup.memory_mount"), "/sys/fs/cgroup");
+	assert_string_equal(mstr(&c, "cgroup.memory_root"), "sys/fs/cgroup");
+	assert_int_equal(mint(&c, "counts.cgroups"), 6);
+	snprintf(path, sizeof(path), "%s/cri-containerd-%s.scope/memory.max", pod, CID);
+	assert_string_equal(find_entry(&c, path)->data, "536870912\n");
+	snprintf(path, sizeof(path), "%s/cri-containerd-%s.scope/memory.events", pod, CID);
+	assert_non_null(find_entry(&c, path));
+	/* The root cgroup has no memory.current: absent. */
+	assert_string_equal(problem_kind(&c, "sys/fs/cgroup/memory.current"), "absent");
+	assert_non_null(find_entry(&c, "sys/fs/cgroup/memory.stat"));
+	/* system.slice without the memory controller: said once, pressure kept. */
+	assert_string_equal(problem_kind(&c, "sys/fs/cgroup/system.slice"), "absent");
+	assert_null(problem_for(&c, "sys/fs/cgroup/system.slice/memory.current"));
+	assert_non_null(find_entry(&c, "sys/fs/cgroup/system.slice/memory.pressure"));
+	assert_non_null(find_entry(&c, "sys/fs/cgroup/system.slice/cgroup.procs"));
+	assert_false(archive_contains(&c, "memory.numa_stat"));
+	assert_false(archive_contains(&c, "memory.reclaim"));
+	capture_free(&c);
+	rm_rf(dir);
+	free(dir);
+}
+
+/* A read that blocks (a FIFO) is given up at the deadline; the rest goes on. */
+static void test_capture_run_fifo_times_out(void **state)
+{
+	char *dir = fixture_copy("v1");
+	struct capture_opts o;
+	struct capture c;
+	json_t *p;
+	uint64_t t0;
+
+	(void)state;
+	make_fifo(dir, "proc/1/smaps_rollup");
+	test_opts(&o, dir);
+	o.file_timeout_ms = 200;
+	o.cmdline = true;
+	t0 = ms_now();
+	run_capture(&o, dir, &c);
+	assert_true(ms_now() - t0 < 2000);
+	assert_int_equal(c.ret, 0);
+	p = problem_for(&c, "proc/1/smaps_rollup");
+	assert_non_null(p);
+	assert_string_equal(json_string_value(json_object_get(p, "kind")), "timeout");
+	assert_int_equal(json_integer_value(json_object_get(p, "errno")), ETIMEDOUT);
+	assert_null(find_entry(&c, "proc/1/smaps_rollup"));
+	/* The stuck process's later mmap-lock files are not tried. */
+	assert_null(find_entry(&c, "proc/1/cmdline"));
+	/* What came before and after is there. */
+	assert_non_null(find_entry(&c, "proc/1/status"));
+	assert_non_null(find_entry(&c, "proc/4242/status"));
+	assert_non_null(find_entry(&c, "proc/4242/cmdline"));
+	assert_non_null(find_entry(&c, "collector/k8s-pod-logs.txt"));
+	assert_true(json_is_true(mget(c.manifest, "complete")));
+	assert_int_equal(c.res.exit_code, 1);
+	release_fifos(dir);
+	capture_free(&c);
+	rm_rf(dir);
+	free(dir);
+}
+
+/* A stuck step anywhere: the walk resumes right after it, nothing twice. */
+static void test_capture_run_resumes_after_stuck_step(void **state)
+{
+	static const char *const stuck[] = {
+		"proc/vmstat",                                   /* node */
+		"sys/fs/cgroup/memory/kubepods/burstable/memory.stat", /* cgroups */
+		"proc/4242/status",                              /* processes */
+	};
+	char *dir = fixture_copy("v1");
+	char path[PATH_MAX + 256];
+	struct capture_opts o;
+	struct capture c;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(stuck); i++)
+		make_fifo(dir, stuck[i]);
+	test_opts(&o, dir);
+	o.file_timeout_ms = 100;
+	run_capture(&o, dir, &c);
+	assert_int_equal(c.ret, 0);
+	check_unique(&c);
+	assert_true(json_is_true(mget(c.manifest, "complete")));
+	for (i = 0; i < ARRAY_SIZE(stuck); i++)
+		assert_string_equal(problem_kind(&c, stuck[i]), "timeout");
+	assert_int_equal(problems_of_kind(&c, "timeout"), 3);
+	/* Node: the file after the stuck one, and the rest. */
+	assert_non_null(find_entry(&c, "proc/pressure/memory"));
+	assert_non_null(find_entry(&c, "sys/kernel/mm/transparent_hugepage/defrag"));
+	assert_string_equal(mstr(&c, "boot_id"), "0f5c2a4e-8d1b-4c3a-9e7f-6b5a4d3c2b1a");
+	/* Cgroups: the same directory after the stuck file, its subtree, siblings. */
+	assert_non_null(find_entry(&c, "sys/fs/cgroup/memory/kubepods/burstable/memory.failcnt"));
+	assert_non_null(find_entry(&c, "sys/fs/cgroup/memory/kubepods/burstable/memory.usage_in_bytes"));
+	snprintf(path, sizeof(path), "%s/%s/memory.stat", POD_V1, CID);
+	assert_non_null(find_entry(&c, path));
+	assert_non_null(find_entry(&c, "sys/fs/cgroup/memory/system.slice/memory.stat"));
+	assert_int_equal(mint(&c, "counts.cgroups"), 6);
+	/* Processes: the stuck pid's later files, and the pids after it. */
+	assert_non_null(find_entry(&c, "proc/4242/oom_score_adj"));
+	assert_non_null(find_entry(&c, "proc/4242/cgroup"));
+	assert_non_null(find_entry(&c, "proc/4242/fdinfo/3"));
+	assert_non_null(find_entry(&c, "collector/k8s-pod-logs.txt"));
+	release_fifos(dir);
+	capture_free(&c);
+	rm_rf(dir);
+	free(dir);
+}
+
+/* The manifest's facts: clocks, identity, counts that add up. */
+static void test_capture_run_manifest_fields(void **state)
+{
+	char *dir = fixture_copy("hybrid");
+	struct capture_opts o;
+	struct capture c;
+	long long bytes = 0;
+	size_t i;
+	const char *a, *b;
+
+	(void)state;
+	test_opts(&o, dir);
+	o.compress = COMPRESS_ZSTD;
+	run_capture(&o, dir, &c);
+	assert_int_equal(c.ret, 0);
+	assert_int_equal(mint(&c, "collector.pid"), getpid());
+	assert_int_equal(mint(&c, "collector.uid"), getuid());
+	assert_string_equal(mstr(&c, "collector.name"), "memsnap-collect");
+	assert_true(mint(&c, "collector.max_rss_kb") > 0);
+	assert_string_equal(mstr(&c, "root"), dir);
+	assert_non_null(mstr(&c, "hostname"));
+	assert_non_null(mstr(&c, "kernel.release"));
+	assert_int_equal(mint(&c, "page_size"), sysconf(_SC_PAGESIZE));
+	a = mstr(&c, "clock.started_utc");
+	b = mstr(&c, "clock.finished_utc");
+	assert_int_equal(strlen(a), 27);
+	assert_true(a[26] == 'Z' && a[10] == 'T');
+	assert_true(strcmp(a, b) <= 0);
+	assert_true(json_real_value(mget(c.manifest, "clock.started_monotonic")) <=
+		    json_real_value(mget(c.manifest, "clock.finished_monotonic")));
+	assert_true(json_real_value(mget(c.manifest, "clock.started_boottime")) > 0);
+	/* The top folder is named after the host and the start time. */
+	assert_true(strstr(c.top, "-20") != NULL);
+	assert_string_equal(mstr(&c, "options.compress"), "zstd");
+	assert_string_equal(mstr(&c, "options.kmsg"), "none");
+	assert_false(json_is_true(mget(c.manifest, "options.bpftool")));
+	assert_int_equal(mint(&c, "options.file_timeout_ms"), 500);
+	assert_true(json_is_null(mget(c.manifest, "kmsg")));
+	assert_int_equal(json_array_size(mget(c.manifest, "commands")), 0);
+	/* counts.files and bytes are what the archive holds. */
+	assert_int_equal(mint(&c, "counts.files"), (long long)c.n - 1);
+	for (i = 1; i < c.n; i++)
+		bytes += (long long)c.e[i].len;
+	assert_int_equal(mint(&c, "counts.bytes"), bytes);
+	assert_int_equal(mint(&c, "counts.problems"),
+			 (long long)json_array_size(mget(c.manifest, "problems")));
+	assert_int_equal(mint(&c, "problems_dropped"), 0);
+	capture_free(&c);
+	rm_rf(dir);
+	free(dir);
+}
+
+/* Past PROBLEMS_MAX the problems are counted, not listed. */
+static void test_capture_run_problems_capped(void **state)
+{
+	char *dir = fixture_copy("v1");
+	char path[PATH_MAX + 256];
+	struct capture_opts o;
+	struct capture c;
+	long long total;
+	int i;
+
+	(void)state;
+	/* 520 empty cgroups x 20 absent files = 10,400 problems. */
+	for (i = 0; i < 520; i++) {
+		snprintf(path, sizeof(path), "%s/sys/fs/cgroup/memory/system.slice/e%03d", dir, i);
+		assert_int_equal(mkdir(path, 0755), 0);
+	}
+	test_opts(&o, dir);
+	run_capture(&o, dir, &c);
+	assert_int_equal(c.ret, 0);
+	total = mint(&c, "counts.problems");
+	assert_true(total > PROBLEMS_MAX);
+	assert_int_equal(json_array_size(mget(c.manifest, "problems")), PROBLEMS_MAX);
+	assert_int_equal(mint(&c, "problems_dropped"), total - PROBLEMS_MAX);
+	assert_int_equal(mint(&c, "counts.cgroups"), 6 + 520);
+	/* Absent files are normal: still exit 0. */
+	assert_int_equal(c.res.exit_code, 0);
+	capture_free(&c);
+	rm_rf(dir);
+	free(dir);
+}
+
+struct late_writer {
+	char fifo[4][PATH_MAX + 256];
+	int n;
+	unsigned delay_ms;
+};
+
+/* Feed each FIFO a while after its reader was given up, then close it. */
+static void *write_late(void *arg)
+{
+	struct late_writer *lw = arg;
+	int i, tries;
+
+	for (i = 0; i < lw->n; i++) {
+		int fd = -1;
+
+		for (tries = 0; tries < 400 && fd < 0; tries++) {
+			fd = open(lw->fifo[i], O_WRONLY | O_NONBLOCK);
+			if (fd < 0)
+				usleep(5000);   /* no reader yet */
+		}
+		if (fd < 0)
+			continue;
+		usleep(lw->delay_ms * 1000);
+		if (write(fd, "LATE-DATA-MUST-NOT-BE-STORED\n", 29) < 0)
+			(void)0;
+		close(fd);
+	}
+	return NULL;
+}
+
+/*
+ * Reads that finish after their deadline: the abandoned thread wakes up
+ * with data while a newer thread carries on; its data is dropped, it frees
+ * itself, and the capture is the same as if the read had never returned.
+ */
+static void test_capture_run_late_data_discarded(void **state)
+{
+	static const char *const rel[] = { "proc/uptime", "proc/loadavg",
+					   "proc/1/oom_score_adj" };
+	struct late_writer lw = { .n = 3, .delay_ms = 120 };
+	char *dir = fixture_copy("v1");
+	struct capture_opts o;
+	struct capture c;
+	pthread_t t;
+	int i;
+
+	(void)state;
+	for (i = 0; i < lw.n; i++) {
+		make_fifo(dir, rel[i]);
+		snprintf(lw.fifo[i], sizeof(lw.fifo[i]), "%s/%s", dir, rel[i]);
+	}
+	test_opts(&o, dir);
+	o.file_timeout_ms = 60;
+	pthread_create(&t, NULL, write_late, &lw);
+	run_capture(&o, dir, &c);
+	pthread_join(t, NULL);
+	assert_int_equal(c.ret, 0);
+	check_unique(&c);
+	for (i = 0; i < lw.n; i++) {
+		assert_string_equal(problem_kind(&c, rel[i]), "timeout");
+		assert_null(find_entry(&c, rel[i]));
+	}
+	assert_false(archive_contains(&c, "LATE-DATA"));
+	assert_non_null(find_entry(&c, "proc/swaps"));
+	assert_non_null(find_entry(&c, "proc/1/cgroup"));
+	assert_true(json_is_true(mget(c.manifest, "complete")));
+	capture_free(&c);
+	/* The same tree once more: the abandoned threads are gone or going. */
+	o.output = NULL;
+	o.file_timeout_ms = 500;
+	release_fifos(dir);
+	rm_rf(dir);
+	free(dir);
+}
+
+/* After KIND_TIMEOUTS_MAX timeouts of one kind, that kind is skipped. */
+static void test_capture_run_kind_skipped(void **state)
+{
+	char *dir = fixture_copy("v1");
+	struct capture_opts o;
+	struct capture c;
+	char rel[64];
+	json_t *p;
+	int pid;
+	uint64_t t0;
+
+	(void)state;
+	for (pid = 5001; pid <= 5005; pid++) {
+		assert_int_equal(run_cmd("cp -a '%s/proc/1' '%s/proc/%d'", dir, dir, pid), 0);
+		snprintf(rel, sizeof(rel), "proc/%d/smaps_rollup", pid);
+		make_fifo(dir, rel);
+	}
+	test_opts(&o, dir);
+	o.file_timeout_ms = 100;
+	t0 = ms_now();
+	run_capture(&o, dir, &c);
+	/* Three deadlines, not five. */
+	assert_true(ms_now() - t0 < 100 * 5);
+	assert_int_equal(problems_of_kind(&c, "timeout"), 5);
+	p = problem_for(&c, "proc/5005/smaps_rollup");
+	assert_non_null(strstr(json_string_value(json_object_get(p, "error")),
+			       "3 earlier reads"));
+	p = problem_for(&c, "proc/5001/smaps_rollup");
+	assert_non_null(strstr(json_string_value(json_object_get(p, "error")),
+			       "no answer within 100 ms"));
+	assert_non_null(find_entry(&c, "proc/5005/status"));
+	assert_non_null(find_entry(&c, "proc/1/smaps_rollup"));
+	release_fifos(dir);
+	capture_free(&c);
+	rm_rf(dir);
+	free(dir);
+}
+
+/* Too many stuck threads at once: the capture stops, marked "stuck". */
+static void test_capture_run_stuck_threads_capped(void **state)
+{
+	char *dir = fixture_copy("v1");
+	struct capture_opts o;
+	struct capture c;
+	size_t i, fifos = 0;
+
+	(void)state;
+	for (i = 0; i < node_files_nr && fifos < ABANDONED_MAX + 2; i++) {
+		make_fifo(dir, node_files[i].path);
+		fifos++;
+	}
+	test_opts(&o, dir);
+	o.file_timeout_ms = 30;
+	run_capture(&o, dir, &c);
+	assert_int_equal(c.ret, 0);
+	assert_true(json_is_false(mget(c.manifest, "complete")));
+	assert_string_equal(mstr(&c, "interrupted"), "stuck");
+	assert_int_equal(problems_of_kind(&c, "timeout"), ABANDONED_MAX);
+	assert_int_equal(c.res.exit_code, 1);
+	release_fifos(dir);
+	capture_free(&c);
+	rm_rf(dir);
+	free(dir);
+}
+
+/* The overall deadline ends the run with what was read. */
+static void test_capture_run_overall_timeout(void **state)
+{
+	char *dir = fixture_copy("v1");
+	struct capture_opts o;
+	struct capture c;
+	uint64_t t0;
+
+	(void)state;
+	make_fifo(dir, "proc/4242/status");
+	test_opts(&o, dir);
+	o.file_timeout_ms = 10000;
+	o.timeout_ms = 300;
+	t0 = ms_now();
+	run_capture(&o, dir, &c);
+	assert_true(ms_now() - t0 < 2000);
+	assert_int_equal(c.ret, 0);
+	assert_true(json_is_false(mget(c.manifest, "complete")));
+	assert_string_equal(mstr(&c, "interrupted"), "timeout");
+	assert_non_null(find_entry(&c, "proc/1/status"));
+	assert_null(find_entry(&c, "collector/k8s-pod-logs.txt"));
+	assert_int_equal(c.res.exit_code, 1);
+	release_fifos(dir);
+	capture_free(&c);
+	rm_rf(dir);
+	free(dir);
+}
+
+/* The overall deadline also ends a run whose items never stop flowing. */
+static void test_capture_run_timeout_while_flowing(void **state)
+{
+	char *dir = fixture_copy("v1");
+	char path[PATH_MAX + 256], from[PATH_MAX + 256];
+	struct capture_opts o;
+	struct capture c;
+	uint64_t t0;
+	size_t i, f;
+
+	(void)state;
+	/* 1,500 cgroups of 20 files: tens of thousands of quick reads. */
+	for (i = 0; i < 1500; i++) {
+		snprintf(path, sizeof(path), "%s/sys/fs/cgroup/memory/system.slice/s%04zu",
+			 dir, i);
+		assert_int_equal(mkdir(path, 0755), 0);
+		for (f = 0; f < cgroup_v1_files_nr; f++) {
+			snprintf(from, sizeof(from), "%s/sys/fs/cgroup/memory/%s", dir,
+				 cgroup_v1_files[f]);
+			snprintf(path, sizeof(path),
+				 "%s/sys/fs/cgroup/memory/system.slice/s%04zu/%s",
+				 dir, i, cgroup_v1_files[f]);
+			link(from, path);
+		}
+	}
+	test_opts(&o, dir);
+	/* A slow compressor keeps the ring full: items never stop coming. */
+	o.compress = COMPRESS_ZSTD;
+	o.level = 19;
+	o.timeout_ms = 40;
+	t0 = ms_now();
+	run_capture(&o, dir, &c);
+	assert_int_equal(c.ret, 0);
+	assert_string_equal(mstr(&c, "interrupted"), "timeout");
+	assert_true(mint(&c, "counts.cgroups") < 1500);
+	assert_true(ms_now() - t0 < 1000);
+	capture_free(&c);
+	rm_rf(dir);
+	free(dir);
+}
+
+static volatile sig_atomic_t got_signal;
+
+static void on_term(int sig)
+{
+	got_signal = sig;
+}
+
+/* A real SIGTERM, as main.c's handler would see it. */
+static void *send_term(void *arg)
+{
+	(void)arg;
+	usleep(150 * 1000);
+	kill(getpid(), SIGTERM);
+	return NULL;
+}
+
+/* SIGTERM mid-run: the archive is finished and marked incomplete. */
+static void test_capture_run_signal_stops(void **state)
+{
+	char *dir = fixture_copy("v1");
+	struct sigaction sa = { .sa_handler = on_term }, old;
+	struct capture_opts o;
+	struct capture c;
+	pthread_t t;
+
+	(void)state;
+	make_fifo(dir, "proc/4242/status");
+	test_opts(&o, dir);
+	o.file_timeout_ms = 10000;
+	got_signal = 0;
+	o.stop_signal = &got_signal;
+	sigaction(SIGTERM, &sa, &old);
+	pthread_create(&t, NULL, send_term, NULL);
+	run_capture(&o, dir, &c);
+	pthread_join(t, NULL);
+	sigaction(SIGTERM, &old, NULL);
+	assert_int_equal(c.ret, 0);
+	assert_true(json_is_false(mget(c.manifest, "complete")));
+	assert_string_equal(mstr(&c, "interrupted"), "SIGTERM");
+	assert_string_equal(c.res.interrupted, "SIGTERM");
+	assert_non_null(find_entry(&c, "proc/1/status"));
+	assert_non_null(mget(c.manifest, "clock.finished_utc"));
+	release_fifos(dir);
+	capture_free(&c);
+	rm_rf(dir);
+	free(dir);
+}
+
+/* EACCES for real: run the capture as nobody on a file only root may read. */
+static void test_capture_run_denied(void **state)
+{
+	char *dir, out[PATH_MAX + 256], path[PATH_MAX + 256];
+	struct capture c;
+	pid_t pid;
+	int status;
+
+	(void)state;
+	if (geteuid() != 0)
+		skip();
+	dir = fixture_copy("v1");
+	assert_int_equal(chmod(dir, 0755), 0);
+	snprintf(out, sizeof(out), "%s/out", dir);
+	assert_int_equal(mkdir(out, 0777), 0);
+	assert_int_equal(chmod(out, 0777), 0);
+	snprintf(path, sizeof(path), "%s/proc/1/smaps_rollup", dir);
+	assert_int_equal(chmod(path, 0), 0);
+	snprintf(path, sizeof(path), "%s/out/c.tar.gz", dir);
+
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct capture_opts o;
+		struct capture_result res;
+		int r;
+
+		if (setgid(65534) < 0 || setuid(65534) < 0)
+			_exit(99);
+		test_opts(&o, dir);
+		o.output = path;
+		o.tmpdir = out;
+		r = capture_run(&o, &res);
+		_exit(r < 0 ? 100 : res.exit_code);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 1);
+
+	memset(&c, 0, sizeof(c));
+	assert_int_equal(read_archive(path, &c), 0);
+	assert_string_equal(c.e[0].name, "manifest.json");
+	c.manifest = json_loadb(c.e[0].data, c.e[0].len, 0, NULL);
+	assert_non_null(c.manifest);
+	assert_string_equal(problem_kind(&c, "proc/1/smaps_rollup"), "denied");
+	assert_int_equal(json_integer_value(json_object_get(
+				 problem_for(&c, "proc/1/smaps_rollup"), "errno")),
+			 EACCES);
+	assert_int_equal(mint(&c, "collector.uid"), 65534);
+	assert_non_null(find_entry(&c, "proc/1/status"));
+	assert_non_null(find_entry(&c, "proc/4242/status"));
+	capture_free(&c);
+	rm_rf(dir);
+	free(dir);
+}
+
+/* --cmdline stores cmdline; environ still never. */
+static void test_capture_run_cmdline(void **state)
+{
+	char *dir = fixture_copy("v2");
+	struct capture_opts o;
+	struct capture c;
+
+	(void)state;
+	test_opts(&o, dir);
+	o.cmdline = true;
+	run_capture(&o, dir, &c);
+	assert_int_equal(c.ret, 0);
+	assert_int_equal(find_entry(&c, "proc/4242/cmdline")->len, 23);
+	assert_null(find_entry(&c, "proc/2/cmdline"));
+	assert_true(json_is_true(mget(c.manifest, "options.cmdline")));
+	assert_false(archive_contains(&c, "s3cr3t-do-not-capture"));
+	capture_free(&c);
+	rm_rf(dir);
+	free(dir);
+}
+
+/* A Go program: version and the four variables, nothing else of environ. */
+static void test_capture_run_go_process(void **state)
+{
+	char *dir = fixture_copy("v1");
+	char path[PATH_MAX + 256], link[PATH_MAX + 256];
+	static const char env[] =
+		"PATH=/usr/bin\0GOMEMLIMIT=900MiB\0AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI\0"
+		"GOGC=100\0GOGC=200\0GODEBUG=madvdontneed=1\0GOFLAGS=-mod=vendor\0";
+	struct capture_opts o;
+	struct capture c;
+	const struct entry *g;
+	json_t *j;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/bin", dir);
+	mkdir(path, 0755);
+	snprintf(path, sizeof(path), "%s/bin/goapp", dir);
+	make_go_elf(path, "go1.22.3", GO_INLINE, true, false);
+	snprintf(link, sizeof(link), "%s/proc/4242/exe", dir);
+	assert_int_equal(symlink(path, link), 0);
+	/* Same executable for pid 1: examined once (cache), both reported. */
+	snprintf(link, sizeof(link), "%s/proc/1/exe", dir);
+	assert_int_equal(symlink(path, link), 0);
+	write_file(dir, "proc/4242/environ", env, sizeof(env) - 1);
+	test_opts(&o, dir);
+	run_capture(&o, dir, &c);
+	assert_int_equal(c.ret, 0);
+	assert_int_equal(mint(&c, "counts.go_processes"), 2);
+	g = find_entry(&c, "collector/go/4242.json");
+	assert_non_null(g);
+	j = json_loadb(g->data, g->len, 0, NULL);
+	assert_non_null(j);
+	assert_int_equal(json_integer_value(json_object_get(j, "pid")), 4242);
+	assert_string_equal(json_string_value(json_object_get(j, "go_version")), "go1.22.3");
+	assert_string_equal(json_string_value(mget(j, "env.GOMEMLIMIT")), "900MiB");
+	assert_string_equal(json_string_value(mget(j, "env.GOGC")), "100");
+	assert_string_equal(json_string_value(mget(j, "env.GODEBUG")), "madvdontneed=1");
+	assert_null(mget(j, "env.GOMAXPROCS"));
+	assert_int_equal(json_object_size(json_object_get(j, "env")), 3);
+	json_decref(j);
+	assert_non_null(find_entry(&c, "collector/go/1.json"));
+	assert_false(archive_contains(&c, "wJalrXUtnFEMI"));
+	assert_false(archive_contains(&c, "GOFLAGS"));
+	assert_false(archive_contains(&c, "s3cr3t-do-not-capture"));
+	/* Right after the process's own files. */
+	assert_true(entry_index(&c, "proc/4242/status") <
+		    entry_index(&c, "collector/go/4242.json"));
+	capture_free(&c);
+	rm_rf(dir);
+	free(dir);
+}
+
+/* The kernel log from a file of records: only the OOM reports are kept. */
+static void test_capture_run_kmsg_file(void **state)
+{
+	char *dir = fixture_copy("v1");
+	char kf[PATH_MAX + 256];
+	struct capture_opts o;
+	struct capture c;
+	const struct entry *k;
+
+	(void)state;
+	snprintf(kf, sizeof(kf), "%s/kmsg/vm-6.18-two-memcg-ooms.kmsg",
+		 fixtures_dir());
+	test_opts(&o, dir);
+	o.kmsg = KMSG_OOM;
+	o.kmsg_file = kf;
+	run_capture(&o, dir, &c);
+	assert_int_equal(c.ret, 0);
+	k = find_entry(&c, "collector/kmsg.txt");
+	assert_non_null(k);
+	assert_string_equal(mstr(&c, "kmsg.source"), kf);
+	assert_int_equal(mint(&c, "counts.oom_reports"), 2);
+	assert_int_equal(mint(&c, "counts.kmsg_records_read"), 224);
+	/* Two reports of 78 records each, nothing else. */
+	assert_int_equal(mint(&c, "counts.kmsg_records_kept"), 156);
+	assert_non_null(strstr(k->data, "4,341,956516051,-;python3 invoked oom-killer"));
+	assert_non_null(strstr(k->data, "Killed process 11248 (memhog)"));
+	assert_null(strstr(k->data, "SUBSYSTEM="));
+	assert_null(strstr(k->data, "drop_caches"));
+	/* After processes, before the Kubernetes names. */
+	assert_true(entry_index(&c, "proc/4242/status") <
+		    entry_index(&c, "collector/kmsg.txt"));
+	assert_true(entry_index(&c, "collector/kmsg.txt") <
+		    entry_index(&c, "collector/k8s-pod-logs.txt"));
+	capture_free(&c);
+
+	/* --kmsg all keeps every record (minus the continuation lines). */
+	o.kmsg = KMSG_ALL;
+	o.output = NULL;
+	run_capture(&o, dir, &c);
+	assert_int_equal(mint(&c, "counts.kmsg_records_kept"), 224);
+	assert_null(strstr(find_entry(&c, "collector/kmsg.txt")->data, "SUBSYSTEM="));
+	capture_free(&c);
+	rm_rf(dir);
+	free(dir);
+}
+
+/*
+ * No usable /dev/kmsg (a container without it, an old kernel): the same ring
+ * through syslog(2), stored as collector/kmsg-syslog.txt.  The test points
+ * the device at a path that does not exist; where syslog(2) is denied too
+ * (no CAP_SYSLOG and dmesg_restrict) it skips, and says so.
+ */
+static void test_capture_run_kmsg_syslog_fallback(void **state)
+{
+	char *dir;
+	struct capture_opts o;
+	struct capture c;
+	const struct entry *k;
+
+	(void)state;
+	if (klogctl(10 /* SYSLOG_ACTION_SIZE_BUFFER */, NULL, 0) < 0 ||
+	    klogctl(3 /* SYSLOG_ACTION_READ_ALL */, (char[16]){ 0 }, 16) < 0) {
+		fprintf(stderr, "SKIP: syslog(2) is denied here (%s)\n",
+			strerror(errno));
+		skip();
+	}
+	dir = fixture_copy("v1");
+	test_opts(&o, dir);
+	o.kmsg = KMSG_ALL;
+	o.kmsg_device = "/nonexistent/kmsg";
+	run_capture(&o, dir, &c);
+	assert_int_equal(c.ret, 0);
+	assert_null(find_entry(&c, "collector/kmsg.txt"));
+	k = find_entry(&c, "collector/kmsg-syslog.txt");
+	assert_non_null(k);
+	assert_string_equal(mstr(&c, "kmsg.source"), "syslog");
+	/* the ring of a booted kernel is never empty, and it is text */
+	assert_true(mint(&c, "counts.kmsg_records_read") > 0);
+	assert_true(k->len > 0);
+	capture_free(&c);
+	rm_rf(dir);
+	free(dir);
+}
+
+/* gzip, zstd and none: one tar each, manifest first, the same entries. */
+static void test_capture_run_compressions(void **state)
+{
+	static const enum compress cs[] = { COMPRESS_GZIP, COMPRESS_ZSTD,
+					    COMPRESS_NONE };
+	char *dir = fixture_copy("hybrid");
+	size_t n = 0, i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(cs); i++) {
+		struct capture_opts o;
+		struct capture c;
+
+		test_opts(&o, dir);
+		o.compress = cs[i];
+		run_capture(&o, dir, &c);
+		assert_int_equal(c.ret, 0);
+		assert_true(c.one_top);
+		if (i == 0)
+			n = c.n;
+		assert_int_equal(c.n, n);
+		assert_string_equal(mstr(&c, "options.compress"),
+				    cs[i] == COMPRESS_GZIP ? "gzip" :
+				    cs[i] == COMPRESS_ZSTD ? "zstd" : "none");
+		capture_free(&c);
+	}
+	rm_rf(dir);
+	free(dir);
+}
+
+/* Nothing written: a bad root, an output that cannot be made, a full disk. */
+static void test_capture_run_failures(void **state)
+{
+	char *dir = fixture_copy("v1");
+	struct capture_opts o;
+	struct capture_result res;
+	char out[PATH_MAX + 256];
+	struct stat st;
+	int r;
+
+	(void)state;
+	test_opts(&o, "/nonexistent-memsnap-root");
+	snprintf(out, sizeof(out), "%s/x.tar.gz", dir);
+	o.output = out;
+	r = capture_run(&o, &res);
+	assert_int_equal(r, -ENOENT);
+	assert_string_equal(res.err_what,
+			    "cannot open root directory '/nonexistent-memsnap-root'");
+	assert_int_equal(res.exit_code, 3);
+	assert_int_not_equal(stat(out, &st), 0);
+
+	test_opts(&o, dir);
+	snprintf(out, sizeof(out), "%s/no/such/dir/x.tar.gz", dir);
+	o.output = out;
+	r = capture_run(&o, &res);
+	assert_int_equal(r, -ENOENT);
+	assert_non_null(strstr(res.err_what, "cannot create '"));
+
+	test_opts(&o, dir);
+	o.output = "/dev/full";
+	o.tmpdir = dir;
+	r = capture_run(&o, &res);
+	assert_int_equal(r, -ENOSPC);
+	assert_string_equal(res.err_what, "cannot write '/dev/full'");
+	assert_int_equal(res.exit_code, 3);
+	rm_rf(dir);
+	free(dir);
+}
+
+/* A write that fails midway removes the half-written output file. */
+static void test_capture_run_removes_partial_output(void **state)
+{
+	char *dir = fixture_copy("v1");
+	char out[PATH_MAX + 256];
+	struct stat st;
+	pid_t pid;
+	int status;
+
+	(void)state;
+	snprintf(out, sizeof(out), "%s/x.tar.gz", dir);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		/* Files may not grow past 2 KiB: writes fail with EFBIG. */
+		struct rlimit rl = { 2048, 2048 };
+		struct capture_opts o;
+		struct capture_result res;
+		int r;
+
+		signal(SIGXFSZ, SIG_IGN);
+		setrlimit(RLIMIT_FSIZE, &rl);
+		test_opts(&o, dir);
+		o.output = out;
+		r = capture_run(&o, &res);
+		_exit(r == -EFBIG && res.exit_code == 3 &&
+		      strstr(res.err_what, "cannot write") ? 0 : 1);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	assert_int_not_equal(stat(out, &st), 0);
+	rm_rf(dir);
+	free(dir);
+}
+
+static void test_proc_status_kind_shapes(void **state)
+{
+	/* 6.x: Kthread: says it; before it, a kernel thread has no VmSize */
+	static const char k6[] = "Name:\tkworker/0:1\nState:\tI (idle)\nKthread:\t1\n";
+	static const char u6[] = "Name:\tsh\nState:\tS (sleeping)\nKthread:\t0\n";
+	static const char k4[] = "Name:\tkswapd0\nState:\tS (sleeping)\nPid:\t90\n";
+	static const char u4[] = "Name:\tsh\nState:\tS (sleeping)\nVmSize:\t  2400 kB\n";
+	static const char z[] = "Name:\tdefunct\nState:\tZ (zombie)\nPid:\t7\n";
+	static const char x[] = "Name:\tgone\nState:\tX (dead)\nKthread:\t0\n";
+	static const char zk[] = "Name:\tk\nState:\tZ (zombie)\nKthread:\t1\n";
+
+	(void)state;
+	assert_int_equal(proc_status_kind(k6, sizeof(k6) - 1), PK_KTHREAD);
+	assert_int_equal(proc_status_kind(u6, sizeof(u6) - 1), PK_USER);
+	assert_int_equal(proc_status_kind(k4, sizeof(k4) - 1), PK_KTHREAD);
+	assert_int_equal(proc_status_kind(u4, sizeof(u4) - 1), PK_USER);
+	assert_int_equal(proc_status_kind(z, sizeof(z) - 1), PK_ZOMBIE);
+	assert_int_equal(proc_status_kind(x, sizeof(x) - 1), PK_ZOMBIE);
+	assert_int_equal(proc_status_kind(zk, sizeof(zk) - 1), PK_KTHREAD);
+	assert_int_equal(proc_status_kind("", 0), PK_KTHREAD);
+}
+
+/* Every status file of tests/samples (copied from ../shared/samples) is a user process. */
+static void test_proc_status_kind_samples(void **state)
+{
+	const char *dir = getenv("SAMPLES_DIR") ? getenv("SAMPLES_DIR") : "tests/samples";
+	struct strbuf path = STRBUF_INIT;
+	struct dirent *de;
+	size_t n = 0;
+	DIR *d;
+
+	(void)state;
+	strbuf_addf(&path, "%s/status", dir);
+	d = opendir(path.buf);
+	assert_non_null(d);
+	while ((de = readdir(d))) {
+		struct strbuf f = STRBUF_INIT, buf = STRBUF_INIT;
+
+		if (de->d_name[0] == '.')
+			continue;
+		strbuf_addf(&f, "%s/%s", path.buf, de->d_name);
+		assert_true(read_file_at(AT_FDCWD, f.buf, &buf, 1 << 20) >= 0);
+		if (proc_status_kind(buf.buf, buf.len) != PK_USER)
+			fail_msg("%s: not a user process", f.buf);
+		n++;
+		strbuf_release(&buf);
+		strbuf_release(&f);
+	}
+	closedir(d);
+	assert_true(n >= 5);
+	strbuf_release(&path);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_proc_status_kind_shapes),
+		cmocka_unit_test(test_proc_status_kind_samples),
+		cmocka_unit_test(test_capture_run_v1_layout),
+		cmocka_unit_test(test_capture_run_hybrid_layout),
+		cmocka_unit_test(test_capture_run_v2_layout),
+		cmocka_unit_test(test_capture_run_fifo_times_out),
+		cmocka_unit_test(test_capture_run_resumes_after_stuck_step),
+		cmocka_unit_test(test_capture_run_late_data_discarded),
+		cmocka_unit_test(test_capture_run_manifest_fields),
+		cmocka_unit_test(test_capture_run_problems_capped),
+		cmocka_unit_test(test_capture_run_kind_skipped),
+		cmocka_unit_test(test_capture_run_stuck_threads_capped),
+		cmocka_unit_test(test_capture_run_overall_timeout),
+		cmocka_unit_test(test_capture_run_timeout_while_flowing),
+		cmocka_unit_test(test_capture_run_signal_stops),
+		cmocka_unit_test(test_capture_run_denied),
+		cmocka_unit_test(test_capture_run_cmdline),
+		cmocka_unit_test(test_capture_run_go_process),
+		cmocka_unit_test(test_capture_run_kmsg_file),
+		cmocka_unit_test(test_capture_run_kmsg_syslog_fallback),
+		cmocka_unit_test(test_capture_run_compressions),
+		cmocka_unit_test(test_capture_run_failures),
+		cmocka_unit_test(test_capture_run_removes_partial_output),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
