@@ -236,9 +236,19 @@ endif
 bench: all helpers
 	@BIN_DIR=$(abspath $(BIN)) BUILD_DIR=$(abspath $(O)) tests/bench/run
 
+# make install [PREFIX=/usr/local] [DESTDIR=] [mandir=$(PREFIX)/share/man]
+PREFIX ?= /usr/local
+mandir ?= $(PREFIX)/share/man
+MAN_PAGES := $(wildcard schema/man/*.[1-8])
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 755 $(BIN)/memsnap-collect $(BIN)/memsnap $(DESTDIR)$(PREFIX)/bin/
+	for p in $(MAN_PAGES); do \
+		s=$${p##*.}; \
+		install -d $(DESTDIR)$(mandir)/man$$s && \
+		install -m 644 $$p $(DESTDIR)$(mandir)/man$$s/ || exit 1; \
+	done
 
 clean:
 	rm -rf build build-san build-fuzz bin
