@@ -14,7 +14,9 @@ set -u
 BIN_DIR=${BIN_DIR:-$PWD/bin}
 TESTS_DIR=${TESTS_DIR:-$(cd "$(dirname "$0")" && pwd)}
 MAN_DIR=$TESTS_DIR/../schema/man
-command -v python3 >/dev/null || { echo "FAIL: python3 missing (.ci/install-deps test)"; exit 1; }
+for c in python3 groff man; do
+	command -v $c >/dev/null || { echo "FAIL: $c missing (.ci/install-deps test)"; exit 1; }
+done
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -29,10 +31,8 @@ fails=0
 for page in "$MAN_DIR"/*.[1-8]; do
 	w=$(groff -man -Tutf8 -ww -z "$page" 2>&1)
 	[ -z "$w" ] && echo "ok groff -ww: ${page##*/}" || { echo "FAIL: groff warns on ${page##*/}:"; echo "$w"; fails=$((fails + 1)); }
-	if command -v man >/dev/null; then
-		w=$(MANWIDTH=80 man -l "$page" 2>&1 >/dev/null)
-		[ -z "$w" ] && echo "ok man -l: ${page##*/}" || { echo "FAIL: man -l ${page##*/}:"; echo "$w"; fails=$((fails + 1)); }
-	fi
+	w=$(MANWIDTH=80 man -l "$page" 2>&1 >/dev/null)
+	[ -z "$w" ] && echo "ok man -l: ${page##*/}" || { echo "FAIL: man -l ${page##*/}:"; echo "$w"; fails=$((fails + 1)); }
 done
 
 # the pages name the version the binaries print (Makefile's VERSION)
