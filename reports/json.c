@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The JSON report: the data model for machines.  Keys are stable (README.md
+ * The JSON report: the data model for machines.  Keys are stable (memsnap(1)
  * lists them); most are the column names of the view they come from.  SQL
  * NULL is JSON null, never 0.  Strings go through jsonw, the one JSON
  * escaper (invalid UTF-8 becomes U+FFFD).  Deterministic: the model's rows

@@ -1,7 +1,7 @@
 -- Findings ------------------------------------------------------------------------------
 -- What deserves attention, each with the numbers that support it and the SQL
 -- that shows them.  One SELECT per finding code; thresholds are written in
--- the SELECT and in README.md.
+-- the SELECT and in memsnap-views(7) (schema/man/).
 --   cgroup     the cgroup it is about, NULL for the node
 --   severity   critical, warning, info
 --   code       stable identifier (near_limit, oom_kill, ...)
