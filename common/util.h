@@ -191,8 +191,13 @@ int write_all(int fd, const void *buf, size_t len);
 /* Monotonic clock in nanoseconds. */
 uint64_t now_ns(clockid_t clk);
 
-/* Human-readable size ("1.5 MiB") into buf. */
+/*
+ * The one size formatter: "512 B", "1.5 MiB" (powers of 1024, one decimal
+ * from KiB on) into buf.  The signed one writes "-1.5 MiB" for a negative
+ * size.  SQL has it too, as human_bytes(N) (analyze/db/db.c).
+ */
 const char *human_bytes(uint64_t bytes, char *buf, size_t n);
+const char *human_bytes_signed(int64_t bytes, char *buf, size_t n);
 
 /*
  * A size given on the command line: a number with an optional K, M, G, T

@@ -41,14 +41,7 @@ const char *report_bytes(struct rnum v, char *buf, size_t n)
 		xsnprintf(buf, n, "?");
 		return buf;
 	}
-	if (v.v < 0) {
-		char tmp[32];
-
-		human_bytes((uint64_t)(-(v.v + 1)) + 1, tmp, sizeof(tmp));
-		xsnprintf(buf, n, "-%s", tmp);
-		return buf;
-	}
-	return human_bytes((uint64_t)v.v, buf, n);
+	return human_bytes_signed(v.v, buf, n);
 }
 
 /* ---- reading rows by column name -------------------------------------- */

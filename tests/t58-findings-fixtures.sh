@@ -108,7 +108,7 @@ eq(sorted(nm), [23990, 23991], "go_no_memlimit in the web container: config-relo
 eq(sorted(hi), [23992], "go_memlimit_high in the web container: metrics-agent")
 if 23991 in nm:
     e = nm[23991]["evidence"]
-    for want in ("GOMEMLIMIT=off", "limited to 4096.0 MiB", "about 3768 MiB",
+    for want in ("GOMEMLIMIT=off", "limited to 4.0 GiB", "about 3768 MiB",
                  "debug.SetMemoryLimit", "automemlimit"):
         check(want in e, f"GOMEMLIMIT=off evidence: '{want}' not in '{e}'")
     check("GOMEMLIMIT=off" in nm[23991]["title"], f"GOMEMLIMIT=off title: {nm[23991]['title']}")
@@ -119,7 +119,7 @@ if 23990 in nm:
         check(want in e, f"Go 1.18 evidence: '{want}' not in '{e}'")
 if 23992 in hi:
     e = hi[23992]["evidence"]
-    check("GOMEMLIMIT=4GiB (4096.0 MiB)" in e and "limit is 4096.0 MiB" in e, f"metrics-agent: {e}")
+    check("GOMEMLIMIT=4GiB (4.0 GiB)" in e and "limit is 4.0 GiB" in e, f"metrics-agent: {e}")
 eq((g[23992]["container_limit_bytes"], g[23992]["gomemlimit_pct"]), (4 << 30, 100.0),
    "go_processes metrics-agent")
 eq(g[1586608]["env_known"], 1, "go_processes xray: its environment was read")
@@ -140,3 +140,55 @@ got=$("$memsnap" sql --csv "$tmp/noenv.db" "SELECT
 	tail -n1 | tr -d '\r')
 [ "$got" = "0,0" ] || { echo "FAIL: env null: env_known, go_no_memlimit for xray: '$got', want '0,0'"; exit 1; }
 echo "ok env null: xray's GOMEMLIMIT unknown, not reported missing"
+
+# Unknown is never zero (issue 13 item 6): SQLite's printf('%.1f MiB', NULL)
+# says "0.0 MiB".  Every number of the capture made NULL (null-numbers.py):
+# no format shows a zero size, time or percentage, the OOM kills read
+# "unknown", the JSON holds null.
+command -v sqlite3 >/dev/null || { echo "SKIP: sqlite3 not installed"; exit 77; }
+zero='(^|[^0-9.])0(\.0+)? ?(B|KiB|MiB|GiB|%|s after boot)([^A-Za-z]|$)'
+cp "$tmp/k8s.db" "$tmp/null.db"
+python3 "$TESTS_DIR/null-numbers.py" "$tmp/null.db" || { echo "FAIL: null-numbers.py"; exit 1; }
+for f in text html json; do
+	"$memsnap" report -f $f "$tmp/null.db" >"$tmp/null.$f" 2>/dev/null
+	[ $? -le 1 ] || { echo "FAIL: memsnap report -f $f of the NULL database"; exit 1; }
+	if grep -En "$zero" "$tmp/null.$f" | head -5 | grep .; then
+		echo "FAIL: an unknown number shown as 0 in the $f report (above)"; exit 1
+	fi
+	echo "ok $f report of unknown numbers: no zero"
+done
+if grep -En '"[a-z_]*(bytes|pct|avg10|time)": 0[,.]?' "$tmp/null.json" | head -5 | grep .; then
+	echo "FAIL: an unknown number is 0 in the JSON (above)"; exit 1
+fi
+n=$(grep -c 'at unknown time; .*memory cgroup usage unknown of limit unknown; victim anon-rss unknown' \
+	<("$memsnap" sql --csv "$tmp/null.db" "SELECT evidence FROM findings WHERE code = 'oom_kill'"))
+[ "$n" = 2 ] || { echo "FAIL: oom_kill with unknown numbers: $n of 2 say unknown"; exit 1; }
+echo "ok oom_kill: unknown time and sizes read unknown"
+
+# Only the supporting numbers unknown, the thresholds' own known: every
+# finding still fires and says "unknown" where it does not know.
+cp "$tmp/k8s.db" "$tmp/some.db"
+sqlite3 "$tmp/some.db" "
+UPDATE cgroup_headroom_data SET unreclaimable_bytes = NULL, unreclaimable_pct = NULL,
+       kernel_bytes = NULL;
+UPDATE cgroup_parts_data SET slab_unreclaimable = NULL, kernel_stack = NULL, pagetables = NULL,
+       percpu = NULL, sock = NULL, vmalloc = NULL, kernel_other = NULL;
+DELETE FROM cgroup_pressure WHERE kind = 'full';
+DELETE FROM node_pressure WHERE kind = 'full';
+UPDATE oom_event SET kernel_time = NULL;" ||
+	{ echo "FAIL: sqlite3 on the copy"; exit 1; }
+q="SELECT code || ': ' || evidence FROM findings ORDER BY code, cgroup"
+"$memsnap" sql --csv "$tmp/k8s.db" "SELECT DISTINCT code FROM findings ORDER BY 1" >"$tmp/codes.all"
+"$memsnap" sql --csv "$tmp/some.db" "SELECT DISTINCT code FROM findings ORDER BY 1" >"$tmp/codes.some"
+cmp -s "$tmp/codes.all" "$tmp/codes.some" ||
+	{ echo "FAIL: findings lost with their supporting numbers unknown:"; diff "$tmp/codes.all" "$tmp/codes.some"; exit 1; }
+"$memsnap" sql --csv "$tmp/some.db" "$q" >"$tmp/some.ev"
+for want in "near_limit: .*so unknown (unknown share) cannot be reclaimed" \
+	    "cache_inflated: .*what it cannot reclaim is unknown" \
+	    "kernel_unreclaimable: .*slab_unreclaimable unknown, kernel_stack unknown, pagetables unknown, percpu unknown, sock unknown, vmalloc unknown, other unknown" \
+	    "bpf_heavy: .*this cgroup's kernel memory is unknown" \
+	    "memory_pressure: .*full avg10 unknown" \
+	    "oom_kill: \"\?at unknown time"; do
+	grep -q "$want" "$tmp/some.ev" || { echo "FAIL: no finding says '$want'"; cat "$tmp/some.ev"; exit 1; }
+done
+echo "ok every finding says unknown where a supporting number is unknown"
