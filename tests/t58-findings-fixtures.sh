@@ -218,3 +218,78 @@ case $got in
 	echo "ok bpf_heavy: 51 of 59 MiB told, 30 of 203 MiB and 2 of 3 MiB not" ;;
 *)	echo "FAIL: bpf_heavy: want only node-exporter's 51 of 59 MiB, got: $got"; exit 1 ;;
 esac
+
+# Findings that a person can read (issue 13 item 8), on a synthetic node of
+# 200 cgroups (tests/bench/make-capture.py, seeded): no_limit is one
+# finding per namespace with several (its query lists them), each code
+# shows at most 5 in a row in the text then "and N more", ordered by
+# severity; the HTML and the JSON list every finding, and the HTML's count
+# is the number it lists.
+python3 "$TESTS_DIR/bench/make-capture.py" --procs 600 --cgroups 200 --maps 200 \
+	-o "$tmp/node.tar.gz" >/dev/null || { echo "FAIL: make-capture.py"; exit 1; }
+"$memsnap" load -q "$tmp/node.tar.gz" -o "$tmp/node.db" >/dev/null 2>&1
+[ $? -le 1 ] || { echo "FAIL: memsnap load of the synthetic node"; exit 1; }
+for f in text html json; do
+	"$memsnap" report -f $f "$tmp/node.db" >"$tmp/node.$f" 2>/dev/null
+	[ $? -le 1 ] || { echo "FAIL: memsnap report -f $f of the synthetic node"; exit 1; }
+done
+"$memsnap" sql --csv "$tmp/node.db" "SELECT code, cgroup, title, query FROM report_findings" >"$tmp/rf.csv" &&
+"$memsnap" sql --csv "$tmp/node.db" "SELECT f.code, c.namespace FROM findings f
+	LEFT JOIN containers c USING (capture_id, cgroup)" >"$tmp/f.csv" ||
+	{ echo "FAIL: memsnap sql on the synthetic node"; exit 1; }
+python3 - "$tmp" "$memsnap" <<'PY'
+import csv, json, re, subprocess, sys
+tmp, memsnap = sys.argv[1:3]
+fails = 0
+def check(ok, what):
+    global fails
+    print(("ok " if ok else "FAIL: ") + what)
+    fails += not ok
+rf = list(csv.DictReader(open(tmp + "/rf.csv")))
+f = list(csv.DictReader(open(tmp + "/f.csv")))
+per_ns = {}
+for r in f:
+    if r["code"] == "no_limit":
+        per_ns[r["namespace"]] = per_ns.get(r["namespace"], 0) + 1
+nl = [r for r in rf if r["code"] == "no_limit"]
+check(sum(per_ns.values()) >= 10 and len(nl) == len(per_ns),
+      f"no_limit: {sum(per_ns.values())} containers, {len(nl)} findings for {len(per_ns)} namespaces")
+for r in nl:
+    n = int(r["title"].split()[0]) if r["title"][0].isdigit() else 1
+    ns = re.search(r"namespace (\S+) have", r["title"])
+    if ns:
+        check(n == per_ns.get(ns.group(1)), f"{r['title']}: {per_ns.get(ns.group(1))} in findings")
+        out = subprocess.run([memsnap, "sql", "--csv", tmp + "/node.db", r["query"]],
+                             capture_output=True, text=True).stdout.strip().splitlines()
+        check(len(out) - 1 == n, f"its query lists {len(out) - 1} of {n}")
+
+# text: severity order, at most 5 in a row, then "and N more"
+text = open(tmp + "/node.text").read()
+sec = text.split("\nFINDINGS", 1)[1].split("\n\n", 1)[0]
+heads = re.findall(r"^  (critical|warning |info    ) .*?\[(\w+)\]$", sec, re.M | re.S)
+rows = re.findall(r"^  (critical|warning|info) ", sec, re.M)
+order = {"critical": 0, "warning": 1, "info": 2}
+check([order[s] for s in rows] == sorted(order[s] for s in rows), "text: by severity")
+shown = {}
+for m in re.finditer(r"^  (critical|warning|info) +.*?\[(\w+)\]\n", sec, re.M | re.S):
+    shown[m.group(2)] = shown.get(m.group(2), 0) + 1
+total = {}
+for r in rf:
+    total[r["code"]] = total.get(r["code"], 0) + 1
+for code, n in total.items():
+    more = re.search(r"and (\d+) more " + code + " finding", sec)
+    want_more = n - 5 if n > 5 else None
+    check(shown.get(code, 0) == min(n, 5) and (int(more.group(1)) if more else None) == want_more,
+          f"text: {code} {shown.get(code, 0)} shown of {n}" + (f", and {more.group(1)} more" if more else ""))
+check(any(n > 5 for n in total.values()), "a code with more than 5 findings (the cap is tested)")
+
+# HTML and JSON: every finding; the HTML's count = what it lists
+html = open(tmp + "/node.html").read()
+count = re.search(r'href="#c\d+-findings">Findings <span class="count">(\d+)</span>', html)
+items = html.count('<li class="finding ')
+check(count and int(count.group(1)) == items == len(rf), f"HTML: count {count and count.group(1)}, lists {items}, report_findings {len(rf)}")
+js = json.load(open(tmp + "/node.json"))
+check(len(js["captures"][0]["findings"]) == len(rf), f"JSON: {len(js['captures'][0]['findings'])} findings of {len(rf)}")
+sys.exit(1 if fails else 0)
+PY
+[ $? = 0 ] || exit 1

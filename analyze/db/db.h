@@ -26,7 +26,7 @@
  * proc_cgroup and capture_file are views); slab,
  * total_swap and hierarchical_memory_limit in cgroup_memstat.
  */
-#define DB_SCHEMA_VERSION 4
+#define DB_SCHEMA_VERSION 5
 
 /*
  * Open (and create, when `create`) a database at path (":memory:" for one in
