@@ -130,6 +130,14 @@ void trim_span(const char **s, size_t *len);
  * A streaming JSON writer into a strbuf (after bpftool's json_writer).  It
  * keeps the comma/nesting state; strings are escaped here and nowhere else.
  * Invalid UTF-8 is written as U+FFFD so the output is always valid JSON.
+ *
+ * Hand-written in place of jansson (which the analyzer links) for the
+ * static collector: jansson linked statically adds 12.1 KiB to a stripped
+ * static program writing the same document, and a static libjansson to
+ * the collector's build; this writer is 4.3 KiB of code (measured
+ * 2026-12-04, gcc 12 -O2, Debian 12's libjansson.a 2.14).  Kept valid and
+ * equal in meaning by tests/unit/test_common_json.c, which reads every
+ * output back with jansson.
  */
 struct jsonw {
 	struct strbuf *out;
