@@ -7,6 +7,7 @@
  */
 #include <jansson.h>
 #include <setjmp.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -85,41 +86,40 @@ static void test_json_escape_bytes_keeps(void **state)
 
 static void test_utf8_decode_shapes(void **state)
 {
-	uint32_t cp = 0;
+	static const struct { const char *s; size_t len, want; uint32_t cp; } cases[] = {
+		{ "A", 1, 1, 'A' },
+		{ "\xc2\x80", 2, 2, 0x80 }, { "\xdf\xbf", 2, 2, 0x7ff },
+		{ "\xe0\xa0\x80", 3, 3, 0x800 }, { "\xef\xbf\xbf", 3, 3, 0xffff },
+		{ "\xf0\x90\x80\x80", 4, 4, 0x10000 }, { "\xf4\x8f\xbf\xbf", 4, 4, 0x10ffff },
+		{ "", 0, 0, 0 },
+		{ "\x80", 1, 0, 0 },                      /* a tail byte */
+		{ "\xc1\xbf", 2, 0, 0 },                  /* overlong */
+		{ "\xe0\x9f\xbf", 3, 0, 0 },              /* overlong */
+		{ "\xf0\x8f\xbf\xbf", 4, 0, 0 },          /* overlong */
+		{ "\xed\xbf\xbf", 3, 0, 0 },              /* surrogate */
+		{ "\xf5\x80\x80\x80", 4, 0, 0 },          /* no such lead byte */
+		{ "\xe2\x82\xac", 2, 0, 0 },              /* len cuts it */
+		{ "\xe2\x28\xac", 3, 0, 0 },              /* a bad tail */
+	};
+	size_t i;
 
 	(void)state;
-	assert_int_equal(utf8_decode("A", 1, &cp), 1);
-	assert_int_equal(cp, 'A');
-	assert_int_equal(utf8_decode("\xc2\x80", 2, &cp), 2);
-	assert_int_equal(cp, 0x80);
-	assert_int_equal(utf8_decode("\xdf\xbf", 2, &cp), 2);
-	assert_int_equal(cp, 0x7ff);
-	assert_int_equal(utf8_decode("\xe0\xa0\x80", 3, &cp), 3);
-	assert_int_equal(cp, 0x800);
-	assert_int_equal(utf8_decode("\xef\xbf\xbf", 3, &cp), 3);
-	assert_int_equal(cp, 0xffff);
-	assert_int_equal(utf8_decode("\xf0\x90\x80\x80", 4, &cp), 4);
-	assert_int_equal(cp, 0x10000);
-	assert_int_equal(utf8_decode("\xf4\x8f\xbf\xbf", 4, &cp), 4);
-	assert_int_equal(cp, 0x10ffff);
-	assert_int_equal(utf8_decode("", 0, &cp), 0);
-	assert_int_equal(utf8_decode("\x80", 1, &cp), 0);          /* a tail byte */
-	assert_int_equal(utf8_decode("\xc1\xbf", 2, &cp), 0);      /* overlong */
-	assert_int_equal(utf8_decode("\xe0\x9f\xbf", 3, &cp), 0);  /* overlong */
-	assert_int_equal(utf8_decode("\xf0\x8f\xbf\xbf", 4, &cp), 0);
-	assert_int_equal(utf8_decode("\xed\xbf\xbf", 3, &cp), 0);  /* surrogate */
-	assert_int_equal(utf8_decode("\xf5\x80\x80\x80", 4, &cp), 0);
-	assert_int_equal(utf8_decode("\xe2\x82\xac", 2, &cp), 0);  /* len cuts it */
-	assert_int_equal(utf8_decode("\xe2\x28\xac", 3, &cp), 0);  /* bad tail */
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		uint32_t cp = 0xdead;
+		size_t n = utf8_decode(cases[i].s, cases[i].len, &cp);
+
+		if (n != cases[i].want || (n && cp != cases[i].cp))
+			fail_msg("case %zu: utf8_decode = %zu (U+%04X), want %zu (U+%04X)", i, n,
+				 (unsigned)cp, cases[i].want, (unsigned)cases[i].cp);
+	}
 }
 
-static void test_jsonw_document(void **state)
+/* One document with every kind of value, pretty or not. */
+static void write_doc(struct strbuf *sb, bool pretty)
 {
-	struct strbuf sb = STRBUF_INIT;
 	struct jsonw w;
 
-	(void)state;
-	jsonw_init(&w, &sb, false);
+	jsonw_init(&w, sb, pretty);
 	jsonw_start_object(&w);
 	jsonw_kv_string(&w, "s", "x\"y");
 	jsonw_kv_string(&w, "null", NULL);
@@ -143,30 +143,29 @@ static void test_jsonw_document(void **state)
 	jsonw_string_len(&w, "ab", 1);
 	jsonw_end_array(&w);
 	jsonw_end_object(&w);
+	assert_valid_json(sb->buf);
+}
+
+static void test_jsonw_document(void **state)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	(void)state;
+	write_doc(&sb, false);
 	assert_string_equal(sb.buf, "{\"s\":\"x\\\"y\",\"null\":null,\"u\":18446744073709551615,"
 			    "\"i\":-9223372036854775808,\"b\":true,\"d\":1.2,\"nan\":null,"
 			    "\"a\":[1,2.5,[],{},null,false,\"a\"]}");
-	assert_valid_json(sb.buf);
 	strbuf_release(&sb);
 }
 
 static void test_jsonw_pretty(void **state)
 {
 	struct strbuf sb = STRBUF_INIT;
-	struct jsonw w;
 
 	(void)state;
-	jsonw_init(&w, &sb, true);
-	jsonw_start_object(&w);
-	jsonw_kv_u64(&w, "a", 1);
-	jsonw_name(&w, "b");
-	jsonw_start_array(&w);
-	jsonw_u64(&w, 2);
-	jsonw_end_array(&w);
-	jsonw_end_object(&w);
-	assert_valid_json(sb.buf);
+	write_doc(&sb, true);
 	assert_non_null(strchr(sb.buf, '\n'));
-	assert_non_null(strstr(sb.buf, "\"a\": 1"));
+	assert_non_null(strstr(sb.buf, "\"u\": 18446744073709551615"));
 	strbuf_release(&sb);
 }
 

@@ -6,6 +6,7 @@
  * trailing bytes, the last value that fits and the first that does not.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,60 +16,67 @@
 
 #include "common/util.h"
 
-#define U64(s, want_r, want_v) do { \
-	uint64_t v_ = 12345; \
-	assert_int_equal(parse_u64((s), strlen(s), &v_), (want_r)); \
-	assert_true((want_r) < 0 ? v_ == 12345 : v_ == (want_v)); \
-} while (0)
+struct int_case {
+	const char *s;
+	int r;              /* 0, -EINVAL, -ERANGE */
+	int64_t i;          /* parse_i64's value when r is 0 */
+};
 
-#define I64(s, want_r, want_v) do { \
-	int64_t v_ = 12345; \
-	assert_int_equal(parse_i64((s), strlen(s), &v_), (want_r)); \
-	assert_true((want_r) < 0 ? v_ == 12345 : v_ == (want_v)); \
-} while (0)
+/* Each case through parse_u64 (want_u) or parse_i64 (want_i); a failure
+ * leaves the output untouched. */
+static void run_cases(const struct int_case *c, size_t n, bool is_signed)
+{
+	size_t k;
+
+	for (k = 0; k < n; k++) {
+		uint64_t u = 12345;
+		int64_t i = 12345;
+		int r = is_signed ? parse_i64(c[k].s, strlen(c[k].s), &i) :
+				    parse_u64(c[k].s, strlen(c[k].s), &u);
+
+		if (r != c[k].r)
+			fail_msg("parse_%s('%s') = %d, want %d", is_signed ? "i64" : "u64",
+				 c[k].s, r, c[k].r);
+		if (r < 0 && (u != 12345 || i != 12345))
+			fail_msg("'%s' failed but wrote its result", c[k].s);
+		if (!r && !is_signed && u != (uint64_t)c[k].i)
+			fail_msg("parse_u64('%s') gave %llu", c[k].s, (unsigned long long)u);
+		if (!r && is_signed && i != c[k].i)
+			fail_msg("parse_i64('%s') gave %lld", c[k].s, (long long)i);
+	}
+}
 
 static void test_parse_u64_edges(void **state)
 {
-	(void)state;
-	U64("0", 0, 0);
-	U64("007", 0, 7);
-	U64("18446744073709551615", 0, UINT64_MAX);
-	U64("18446744073709551616", -ERANGE, 0);
-	U64("99999999999999999999", -ERANGE, 0);
-	U64("", -EINVAL, 0);
-	U64("-1", -EINVAL, 0);
-	U64("+1", -EINVAL, 0);
-	U64(" 1", -EINVAL, 0);
-	U64("1 ", -EINVAL, 0);
-	U64("1\n", -EINVAL, 0);
-	U64("12a", -EINVAL, 0);
-	U64("0x10", -EINVAL, 0);
-	U64("1.0", -EINVAL, 0);
-	/* only len bytes count: a number inside a longer line */
-	{
-		uint64_t v;
+	static const struct int_case cases[] = {
+		{ "0", 0, 0 }, { "007", 0, 7 },
+		{ "18446744073709551615", 0, -1 },          /* UINT64_MAX */
+		{ "18446744073709551616", -ERANGE, 0 }, { "99999999999999999999", -ERANGE, 0 },
+		{ "", -EINVAL, 0 }, { "-1", -EINVAL, 0 }, { "+1", -EINVAL, 0 },
+		{ " 1", -EINVAL, 0 }, { "1 ", -EINVAL, 0 }, { "1\n", -EINVAL, 0 },
+		{ "12a", -EINVAL, 0 }, { "0x10", -EINVAL, 0 }, { "1.0", -EINVAL, 0 },
+	};
+	uint64_t v;
 
-		assert_int_equal(parse_u64("4096 kB", 4, &v), 0);
-		assert_int_equal(v, 4096);
-	}
+	(void)state;
+	run_cases(cases, ARRAY_SIZE(cases), false);
+	/* only len bytes count: a number inside a longer line */
+	assert_int_equal(parse_u64("4096 kB", 4, &v), 0);
+	assert_int_equal(v, 4096);
 }
 
 static void test_parse_i64_edges(void **state)
 {
+	static const struct int_case cases[] = {
+		{ "0", 0, 0 }, { "-0", 0, 0 }, { "-1", 0, -1 },
+		{ "9223372036854775807", 0, INT64_MAX }, { "9223372036854775808", -ERANGE, 0 },
+		{ "-9223372036854775808", 0, INT64_MIN }, { "-9223372036854775809", -ERANGE, 0 },
+		{ "", -EINVAL, 0 }, { "-", -EINVAL, 0 }, { "--1", -EINVAL, 0 },
+		{ "+1", -EINVAL, 0 }, { " -1", -EINVAL, 0 }, { "-1 ", -EINVAL, 0 },
+	};
+
 	(void)state;
-	I64("0", 0, 0);
-	I64("-0", 0, 0);
-	I64("-1", 0, -1);
-	I64("9223372036854775807", 0, INT64_MAX);
-	I64("9223372036854775808", -ERANGE, 0);
-	I64("-9223372036854775808", 0, INT64_MIN);
-	I64("-9223372036854775809", -ERANGE, 0);
-	I64("", -EINVAL, 0);
-	I64("-", -EINVAL, 0);
-	I64("--1", -EINVAL, 0);
-	I64("+1", -EINVAL, 0);
-	I64(" -1", -EINVAL, 0);
-	I64("-1 ", -EINVAL, 0);
+	run_cases(cases, ARRAY_SIZE(cases), true);
 }
 
 static void test_parse_double_edges(void **state)
