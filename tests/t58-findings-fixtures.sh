@@ -21,6 +21,9 @@
 #                     (metrics-agent): the toolchain-free case of t52's
 #   go_no_memlimit    not when the environment could not be read (env null)
 # Every finding's `query` must run and return rows.
+# Then (issue 13): unknown numbers read "unknown" in every finding and
+# format, never 0; bpf_heavy's relative rule; no_limit grouped by namespace,
+# the text capped per code, HTML/JSON complete and the HTML's count right.
 set -u
 : "${BIN_DIR:=$(cd "$(dirname "$0")/.." && pwd)/bin}"
 : "${TESTS_DIR:=$(cd "$(dirname "$0")" && pwd)}"
