@@ -2,7 +2,8 @@
 #ifndef MEMSNAP_OOM_H
 #define MEMSNAP_OOM_H
 /*
- * OOM reports in a kernel log: the parser (oom_parse.c, oom_prefix.c) and
+ * OOM reports in a kernel log: the parser (parse.c; prefix.c and walltime.c for
+ * what tools put in front of each line) and
  * the SQL store (oom_store.c).
  *
  * The parser reads any text a kernel log ends up in -- raw dmesg, dmesg -T

@@ -32,6 +32,7 @@
 #include <string.h>
 
 #include "common/util.h"
+#include "analyze/oom/scan.h"
 
 #include "common/banned.h"
 
@@ -126,16 +127,6 @@ struct parser {
 };
 
 /* ---- small helpers ------------------------------------------------------ */
-
-static bool is_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-static bool is_blank(char c)
-{
-	return c == ' ' || c == '\t';
-}
 
 static bool is_key_char(char c)
 {
