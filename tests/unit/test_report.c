@@ -262,10 +262,10 @@ static void test_report_load_k8s(void **state)
 	assert_int_equal(c->nooms, 2);
 	assert_string_equal(c->ooms[1].killed_comm, "xray");
 	assert_string_equal(c->ooms[1].pod, "xray-gateway-6d8f7b9c4-q7x2m");
-	assert_string_equal(c->ooms[1].made_of_source, "memcg_stats");
-	assert_int_equal(c->ooms[1].m_sock.v, 183623680);
+	assert_string_equal(c->ooms[1].made_of.source, "memcg_stats");
+	assert_int_equal(c->ooms[1].made_of.sock.v, 183623680);
 	assert_int_equal(c->ooms[0].complete, false);
-	assert_null(c->ooms[0].made_of_source);
+	assert_null(c->ooms[0].made_of.source);
 	/* findings sorted by severity */
 	assert_true(c->nfindings > 5);
 	assert_string_equal(c->findings[0].severity, "critical");
