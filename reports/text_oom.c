@@ -176,7 +176,7 @@ static void outcome(struct strbuf *out, const struct report_oom *r, struct strbu
 		else if (r->chosen_is_victim.set)
 			strbuf_addstr(t, ": the victim (since Linux 5.1 the task chosen is the "
 				      "task killed)");
-		else if (r->kernel_release)
+		else if (r->kernel_release || r->chosen_score.set)   /* "or sacrifice child" */
 			strbuf_addstr(t, ": before Linux 5.1 a child of it may be killed instead");
 		else
 			strbuf_addstr(t, ": the victim if the kernel is Linux 5.1 or later; before, "

@@ -63,7 +63,7 @@ ok "every sample and fixture explained"
 
 # The same report in every wrapping: the same explanation (but for its
 # "when" and the input's name and lines).
-norm() { grep -v -e '^  when ' -e '^OOM event' -e '^  INCOMPLETE' "$1"; }
+norm() { grep -v -e '^  when ' -e '^OOM event' -e '^  partial ' "$1"; }
 expect 0 "$M" oom "$F/variant-dmesg.txt" && norm "$work/out" > "$work/base"
 n=0
 for f in "$F"/variant-*.txt; do
@@ -76,22 +76,28 @@ done
 [ $n -ge 18 ] && ok "$n wrappings of one report, one explanation" || fail "only $n wrappings found"
 
 # ---- JSON -----------------------------------------------------------------
-cols="capture_id event kernel_time wall_time trigger_comm trigger_pid constraint oom_memcg task_memcg killed_pid killed_comm uid total_vm_bytes anon_rss_bytes file_rss_bytes shmem_rss_bytes pgtables_bytes oom_score_adj memcg_usage_bytes memcg_limit_bytes namespace pod container complete"
+cols="capture_id event kernel_time wall_time trigger_comm trigger_pid constraint oom_memcg task_memcg killed_pid killed_comm uid total_vm_bytes anon_rss_bytes file_rss_bytes shmem_rss_bytes pgtables_bytes oom_score_adj memcg_usage_bytes memcg_limit_bytes namespace pod container complete chosen_pid chosen_comm chosen_is_victim kernel_release kind pod_uid container_id outcome wall_time_source wall_time_unknown"
 expect 0 "$M" oom --json "$F/variant-two-reports-with-noise.txt" &&
-	python3 - "$work/out" "$cols" <<'EOF' && ok "--json: the view's columns, two events" || fail "--json"
+	python3 - "$work/out" "$cols" <<'EOF' && ok "--json: the view's columns first, two events" || fail "--json"
 import json, sys
 v = json.load(open(sys.argv[1]))
 assert isinstance(v, list) and len(v) == 2, v
+cols = sys.argv[2].split()
 for e in v:
-    assert list(e) == sys.argv[2].split(), list(e)
+    assert list(e)[:len(cols)] == cols, list(e)
+    assert list(e)[len(cols):] == ["cgroup_name", "first_line", "last_line", "missing",
+                                   "made_of", "node_made_of"], list(e)
 a, b = v
 assert a["event"] == 1 and b["event"] == 2
 assert a["killed_pid"] == 1586608 and a["killed_comm"] == "xray", a
 assert a["anon_rss_bytes"] == 26372 * 1024 and a["memcg_limit_bytes"] == 204800 * 1024, a
 assert a["constraint"] == "CONSTRAINT_MEMCG" and a["complete"] is True, a
 assert a["kernel_time"] > 5000 and a["wall_time"] is None and a["namespace"] is None, a
+assert a["outcome"] == "killed" and a["pod_uid"] == "089f25ee-a41a-414c-a028-71a38dfb30d3", a
+assert a["made_of"]["source"] == "memcg_stats" and a["made_of"]["sock_bytes"] == 183623680, a
 assert b["killed_comm"] == "gunpowder-memho" and b["constraint"] is None, b
 assert b["oom_memcg"] == "/docker/2e088fe462e25e60be1dafafe2c05c47bda1a97978648d10ad2b7484fc0b8f50", b
+assert b["container_id"] == "2e088fe462e25e60be1dafafe2c05c47bda1a97978648d10ad2b7484fc0b8f50", b
 EOF
 expect 0 "$M" oom --json "$S/fragment-k8s-cgroupfs-guaranteed-kernel4.19ish-github-wrapped-lines-kubedirector-356.txt" &&
 	python3 -c '
@@ -106,16 +112,19 @@ printf '%s\n' "[ 10.1] a.out invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), ord
 	"[ 10.2] oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,mems_allowed=0,global_oom,task_memcg=/,task=a.out,pid=77,uid=0" \
 	> "$work/chosen.txt"
 expect 0 "$M" oom "$work/chosen.txt" &&
-	grep -q '^  killed    unknown: the log ends before the kill; chosen a.out (pid 77)$' "$work/out" &&
+	grep -q '^  outcome   unknown_log_cut: the log ends before the kill line' "$work/out" &&
+	grep -q '^  chosen    a.out (pid 77), uid 0: the victim if the kernel is Linux 5.1 or later' "$work/out" &&
 	expect 0 "$M" oom --json "$work/chosen.txt" &&
 	python3 -c '
 import json, sys
 [e] = json.load(open(sys.argv[1]))
-assert e["killed_pid"] is None and e["killed_comm"] is None and e["complete"] is False, e' "$work/out" &&
+assert e["killed_pid"] is None and e["killed_comm"] is None and e["complete"] is False, e
+assert e["chosen_pid"] == 77 and e["chosen_comm"] == "a.out" and e["uid"] == 0, e
+assert e["chosen_is_victim"] is None and e["outcome"] == "unknown_log_cut", e' "$work/out" &&
 	echo "[ 10.3] Out of memory: OOM victim 77 (a.out) is already exiting. Skip killing the task" >> "$work/chosen.txt" &&
 	expect 0 "$M" oom "$work/chosen.txt" &&
-	grep -q '^  killed    nobody: the task chosen, a.out (pid 77), was already exiting$' "$work/out" &&
-	! grep -q INCOMPLETE "$work/out" &&
+	grep -q '^  outcome   victim_exiting: the task chosen was already exiting: nobody was killed$' "$work/out" &&
+	! grep -q '^  partial' "$work/out" &&
 	ok "a chosen victim is not a killed one" || fail "chosen victim"
 # deterministic
 expect 0 "$M" oom --json "$F/variant-two-reports-with-noise.txt" && cp "$work/out" "$work/j1" &&
@@ -132,9 +141,12 @@ import json, sys
 b = json.load(open(sys.argv[2]))
 b = b[0] if isinstance(b[0], list) else b
 [b] = b
-for k in a:
+assert list(a)[:len(b)] == list(b), (list(a), list(b))
+for k in b:
     if k == "complete":
         assert bool(b[k]) == a[k], (k, a[k], b[k])
+    elif k == "chosen_is_victim":
+        assert (None if b[k] is None else bool(b[k])) == a[k], (k, a[k], b[k])
     elif k == "kernel_time":
         assert abs(a[k] - b[k]) < 1e-6, (k, a[k], b[k])
     else:
@@ -180,7 +192,7 @@ expect 0 "$M" sql --csv "$cap" "SELECT event, wall_time, killed_pid, killed_comm
 expect 0 "$M" oom --help && grep -q '^usage: memsnap oom' "$work/out" && ok "--help" || fail "--help"
 expect 0 "$M" help oom && grep -q '^usage: memsnap oom' "$work/out" && ok "help oom" || fail "help oom"
 expect 2 "$M" oom && grep -q 'error: no input' "$work/err" && ok "no input: 2" || fail "no input: 2"
-expect 2 "$M" oom a b && grep -q 'error: one input only' "$work/err" && ok "two inputs: 2" || fail "two inputs: 2"
+expect 2 "$M" oom a b && grep -q "error: unexpected argument 'b'" "$work/err" && ok "two inputs: 2" || fail "two inputs: 2"
 expect 2 "$M" oom --frob x && ok "unknown option: 2" || fail "unknown option: 2"
 expect 2 "$M" oom --page-size 3000 x && grep -q "invalid --page-size '3000'" "$work/err" && ok "bad --page-size: 2" || fail "bad --page-size: 2"
 expect 2 "$M" oom --max-size lots x && ok "bad --max-size: 2" || fail "bad --max-size: 2"

@@ -59,6 +59,23 @@ struct oom_prefix {
 	bool kmsg;              /* a /dev/kmsg record: msg holds \xNN escapes */
 	bool not_kernel;        /* a syslog/journal line of another program */
 	bool indented;          /* the raw line began with a blank (a continuation line) */
+	bool has_seq;
+	uint64_t seq;           /* a /dev/kmsg record's sequence number */
+	const char *host;       /* the syslog/journal host name, NULL when none */
+	size_t host_len;
+	unsigned shape;         /* OOM_SHAPE_* of the prefixes found: which tool wrote it */
+};
+
+/* The kinds of prefix a line wore (struct oom_prefix.shape): lines of one
+ * log written by one tool share them. */
+enum {
+	OOM_SHAPE_KMSG = 1 << 0,
+	OOM_SHAPE_PRIO = 1 << 1,        /* "<4>" */
+	OOM_SHAPE_DMESG_X = 1 << 2,     /* "kern  :warn  : " */
+	OOM_SHAPE_KTIME = 1 << 3,       /* "[ 12.345678]", also cut at the front */
+	OOM_SHAPE_WALL = 1 << 4,        /* dmesg -T "[Thu Aug 17 17:29:27 2023]" */
+	OOM_SHAPE_SYSLOG = 1 << 5,      /* BSD syslog, ISO, journalctl, RFC 5424 dates */
+	OOM_SHAPE_HOST = 1 << 6,        /* "host kernel: " */
 };
 
 /*
@@ -244,6 +261,11 @@ struct oom_event {
 
 	/* parser state, not output */
 	int phase;                      /* the highest phase of its lines so far */
+	unsigned shape;                 /* the prefix shape of its first prefixed line, */
+	const char *host;               /*   and its host (points into the input) */
+	size_t host_len;
+	bool has_last_ktime;
+	double last_ktime;              /* kernel time of its latest line */
 	bool strong;                    /* has a line only OOM reports print */
 	size_t last_activity;           /* line of its last line, for the gap rule */
 };

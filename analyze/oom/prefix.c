@@ -29,7 +29,7 @@ static bool parse_seconds(const char *s, const char *e, double *ret)
  */
 static bool strip_kmsg(const char **pp, const char *end, struct oom_prefix *ret)
 {
-	const char *p = *pp, *q, *usec, *usec_end, *semi;
+	const char *p = *pp, *q, *seq, *usec, *usec_end, *semi;
 	uint64_t us;
 	int i;
 
@@ -40,6 +40,7 @@ static bool strip_kmsg(const char **pp, const char *end, struct oom_prefix *ret)
 	q = skip_digits(p, end);
 	if (q == p || q >= end || *q != ',')
 		return false;
+	seq = p;
 	usec = q + 1;
 	usec_end = skip_digits(usec, end);
 	if (usec_end == usec || usec_end >= end || *usec_end != ',')
@@ -56,6 +57,7 @@ static bool strip_kmsg(const char **pp, const char *end, struct oom_prefix *ret)
 	}
 	if (!semi)
 		return false;
+	ret->has_seq = parse_u64(seq, (size_t)(usec - 1 - seq), &ret->seq) == 0;
 	if (parse_u64(usec, (size_t)(usec_end - usec), &us) == 0) {
 		ret->has_ktime = true;
 		ret->ktime = (double)us / 1e6;
@@ -275,6 +277,9 @@ static bool strip_host_tag(const char **pp, const char *end,
 	tlen = (size_t)(tag_end - tag);
 	if ((tlen == 6 && !memcmp(tag, "kernel", 6)) ||
 	    (tlen > 7 && !memcmp(tag, "kernel[", 7) && tag_end[-1] == ']')) {
+		ret->host = p;
+		ret->host_len = (size_t)(host_end - p);
+		ret->shape |= OOM_SHAPE_HOST;
 		*pp = tag_end + 1;
 		return true;
 	}
@@ -642,29 +647,43 @@ void oom_line_prefix(const char *line, size_t len, struct oom_prefix *ret)
 			break;
 		if (!ret->prefixed && strip_kmsg(&p, end, ret)) {
 			ret->prefixed = ret->kmsg = true;
+			ret->shape |= OOM_SHAPE_KMSG;
 			break;
 		}
 		if (strip_prio(&p, end)) {
 			ret->prefixed = true;
+			ret->shape |= OOM_SHAPE_PRIO;
 			if (strip_rfc5424(&p, end, ret))
 				break;
 			continue;
 		}
 		if (strip_dmesg_x(&p, end)) {
 			ret->prefixed = true;
+			ret->shape |= OOM_SHAPE_DMESG_X;
 			continue;
 		}
 		if (*p == '[') {
-			if (strip_bracket_ktime(&p, end, ret) ||
-			    strip_bracket_wall(&p, end, ret)) {
+			if (strip_bracket_ktime(&p, end, ret)) {
+				ret->prefixed = after_time = true;
+				ret->shape |= OOM_SHAPE_KTIME;
+				continue;
+			}
+			if (strip_bracket_wall(&p, end, ret)) {
+				ret->shape |= OOM_SHAPE_WALL;
 				ret->prefixed = after_time = true;
 				continue;
 			}
 			break;
 		}
 		if (is_digit(*p)) {
-			if (strip_cut_ktime(&p, end, ret) || strip_iso(&p, end, ret) ||
-			    strip_short_unix(&p, end, ret) || strip_syslog(&p, end, ret)) {
+			if (strip_cut_ktime(&p, end, ret)) {
+				ret->prefixed = after_time = true;
+				ret->shape |= OOM_SHAPE_KTIME;
+				continue;
+			}
+			if (strip_iso(&p, end, ret) || strip_short_unix(&p, end, ret) ||
+			    strip_syslog(&p, end, ret)) {
+				ret->shape |= OOM_SHAPE_SYSLOG;
 				ret->prefixed = after_time = true;
 				if (ret->not_kernel)
 					break;
@@ -674,6 +693,7 @@ void oom_line_prefix(const char *line, size_t len, struct oom_prefix *ret)
 		}
 		if ((is_upper(*p) || is_lower(*p) || (unsigned char)*p >= 0x80) &&
 		    (strip_short_full(&p, end, ret) || strip_syslog(&p, end, ret))) {
+			ret->shape |= OOM_SHAPE_SYSLOG;
 			ret->prefixed = after_time = true;
 			if (ret->not_kernel)
 				break;
