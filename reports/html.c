@@ -366,8 +366,7 @@ static void ooms(struct strbuf *out, const struct report *r, const struct report
 		S("<span class=\"path\">");
 		html_textz(out, k->task_memcg ? k->task_memcg : k->oom_memcg);
 		S("</span></td><td>");
-		S(k->oom_memcg && strcmp(k->oom_memcg, "/") ? "the cgroup hit its limit" :
-		  "the node ran out of memory");
+		S(report_oom_kind_text(k));
 		if (k->constraint) {
 			S(" <span class=\"dim\">");
 			html_textz(out, k->constraint);

@@ -263,6 +263,8 @@ void report_text_wrap(struct strbuf *sb, const char *text, size_t used, size_t i
 /* "anon 1.0 MiB, page cache ?, ..." (text_oom.c): plain ASCII, the same in
  * every format. */
 void report_oom_made_of_text(const struct report_oom_made_of *m, struct strbuf *out);
+/* What ran out, in words ("a memory cgroup hit its limit"), every format. */
+const char *report_oom_kind_text(const struct report_oom *o);
 /* One OOM event's outcome in words, the same in every format. */
 const char *report_oom_outcome_text(const struct report_oom *o);
 /* Does the capture count as having had problems? (exit status 1) */

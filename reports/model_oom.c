@@ -281,3 +281,12 @@ void oom_free(struct report_oom *o)
 		free(o->group[i].comm);
 	free(o->group);
 }
+
+const char *report_oom_kind_text(const struct report_oom *o)
+{
+	if (o->kind && !strcmp(o->kind, "memcg"))
+		return "a memory cgroup hit its limit";
+	if (o->kind && !strcmp(o->kind, "global"))
+		return "the node ran out of memory";
+	return "out of memory";
+}

@@ -401,10 +401,9 @@ static void event(struct strbuf *out, const struct report_capture *c,
 		  const struct report_oom *r, const char *input, bool detail)
 {
 	struct strbuf t = STRBUF_INIT;
-	const char *what = is(r->kind, "memcg") ? "a memory cgroup hit its limit" :
-			   is(r->kind, "global") ? "the node ran out of memory" : "out of memory";
 
-	strbuf_addf(out, "OOM event %" PRId64 " of %zu: %s (", r->event, c->nooms, what);
+	strbuf_addf(out, "OOM event %" PRId64 " of %zu: %s (", r->event, c->nooms,
+		    report_oom_kind_text(r));
 	esc(out, input);
 	if (r->first_line.set && r->last_line.set)
 		strbuf_addf(out, ", lines %" PRId64 "-%" PRId64, r->first_line.v, r->last_line.v);
