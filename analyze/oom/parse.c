@@ -137,6 +137,7 @@ struct parser {
 	size_t nseqs, alloc_seqs;
 	struct seen_line *seen;
 	size_t nseen, alloc_seen;
+	size_t touches;                 /* event_touch() calls, to tell a line an event took */
 };
 
 /* ---- small helpers ------------------------------------------------------ */
@@ -521,6 +522,7 @@ static struct oom_event *event_new(struct parser *ps)
 static void event_touch(struct parser *ps, struct oom_event *ev,
 			const struct oom_prefix *pf)
 {
+	ps->touches++;
 	if (ps->lineno > ev->last_line)
 		ev->last_line = ps->lineno;
 	ev->last_activity = ps->lineno;
@@ -1714,22 +1716,16 @@ static bool same_line(const struct seen_line *a, const struct oom_prefix *pf)
  * Has this record been read already?  Two dumps of one kernel log pasted
  * one after the other hold the same records twice: a /dev/kmsg record is
  * the same when its sequence number is, any other line when its kernel
- * time, host and text are.  A log runs forward, so each array below stays
- * sorted by appending what comes later; a line from the past is looked up
- * (binary search) and, when new (another boot or host), not kept.  Lines
- * without a kernel time are never taken for repeats.
+ * time, host and text are.  Lines without a kernel time are never taken
+ * for repeats.  Only the lines an event took are remembered (remember()),
+ * so memory stays bounded by the events' own.
  */
-static bool seen_before(struct parser *ps, const struct oom_prefix *pf)
+static bool seen_before(const struct parser *ps, const struct oom_prefix *pf)
 {
 	size_t lo = 0, hi, i;
 
 	if (pf->kmsg && pf->has_seq) {
 		hi = ps->nseqs;
-		if (!hi || pf->seq > ps->seqs[hi - 1]) {
-			ALLOC_GROW(ps->seqs, ps->nseqs + 1, ps->alloc_seqs);
-			ps->seqs[ps->nseqs++] = pf->seq;
-			return false;
-		}
 		while (lo < hi) {
 			size_t mid = lo + (hi - lo) / 2;
 
@@ -1754,12 +1750,26 @@ static bool seen_before(struct parser *ps, const struct oom_prefix *pf)
 	for (i = lo; i < ps->nseen && ps->seen[i].ktime == pf->ktime; i++)
 		if (same_line(&ps->seen[i], pf))
 			return true;
-	if (i == ps->nseen) {
+	return false;
+}
+
+/*
+ * Remember a line an event took.  A log runs forward, so appending what
+ * comes later keeps each array sorted for seen_before()'s binary search;
+ * a line from the past (another boot or host) is not kept.
+ */
+static void remember(struct parser *ps, const struct oom_prefix *pf)
+{
+	if (pf->kmsg && pf->has_seq) {
+		if (!ps->nseqs || pf->seq > ps->seqs[ps->nseqs - 1]) {
+			ALLOC_GROW(ps->seqs, ps->nseqs + 1, ps->alloc_seqs);
+			ps->seqs[ps->nseqs++] = pf->seq;
+		}
+	} else if (pf->has_ktime && (!ps->nseen || pf->ktime >= ps->seen[ps->nseen - 1].ktime)) {
 		ALLOC_GROW(ps->seen, ps->nseen + 1, ps->alloc_seen);
 		ps->seen[ps->nseen++] = (struct seen_line){ pf->ktime, pf->host, pf->msg,
 							    pf->host_len, pf->msg_len };
 	}
-	return false;
 }
 
 /* ---- after the last line ------------------------------------------------- */
@@ -1975,6 +1985,7 @@ int oom_log_parse(const char *buf, size_t len, unsigned page_size,
 
 	while (next_line(buf, len, &pos, &line, &line_len)) {
 		struct oom_prefix pf;
+		size_t touches;
 		bool dup;
 
 		ps.lineno++;
@@ -1982,6 +1993,7 @@ int oom_log_parse(const char *buf, size_t len, unsigned page_size,
 			line_len--;
 		oom_line_prefix(line, line_len, &pf);
 		dup = seen_before(&ps, &pf);
+		touches = ps.touches;
 		if (pf.kmsg) {
 			if (dup)
 				continue;
@@ -2002,6 +2014,8 @@ int oom_log_parse(const char *buf, size_t len, unsigned page_size,
 					n--;
 				handle_message(&ps, m, n, &pf, &mode);
 			}
+			if (ps.touches != touches)
+				remember(&ps, &pf);
 			continue;
 		}
 		if ((line_len >= 20 || !pf.prefixed) && !pf.not_kernel) {
@@ -2048,6 +2062,8 @@ int oom_log_parse(const char *buf, size_t len, unsigned page_size,
 				size_t first = ps.lineno;
 
 				handle_line(&ps, join.buf, join.len, &pf, &mode);
+				if (ps.touches != touches)
+					remember(&ps, &pf);
 				if (ps.has_cur && cur(&ps)->last_activity == first &&
 				    cur(&ps)->last_line < last)
 					cur(&ps)->last_line = last;
@@ -2057,6 +2073,8 @@ int oom_log_parse(const char *buf, size_t len, unsigned page_size,
 		}
 		if (!dup)
 			handle_line(&ps, pf.msg, pf.msg_len, &pf, &mode);
+		if (ps.touches != touches)
+			remember(&ps, &pf);
 	}
 	ret->lines = ps.lineno;
 	drop_weak(&ps);
