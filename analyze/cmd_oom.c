@@ -38,7 +38,7 @@ static const char usage_text[] =
 	"\n"
 	"options:\n"
 	"      --json              a JSON array of events, keyed by the columns\n"
-	"                          of the oom_kills view (then made_of, ...)\n"
+	"                          of the oom_kills view\n"
 	"      --db FILE           also write the database (capture, oom_* tables)\n"
 	"                          to FILE, for `memsnap sql FILE`\n"
 	"      --page-size BYTES   the node's page size (default: inferred per\n"
@@ -65,29 +65,6 @@ static int read_input(const char *path, uint64_t max, struct strbuf *sb)
 	r = read_fd_all(fd, sb, (size_t)MIN(max, (uint64_t)SIZE_MAX - 1));
 	if (fd != STDIN_FILENO)
 		close(fd);
-	return r;
-}
-
-static int insert_capture(sqlite3 *db, const char *input, unsigned page_size,
-			  int64_t *ret, char **ret_err)
-{
-	sqlite3_stmt *st = db_prepare(db,
-		"INSERT INTO capture (capture_key, source, page_size, complete)"
-		" VALUES (?, ?, ?, 1)");
-	struct strbuf key = STRBUF_INIT;
-	int r;
-
-	strbuf_addf(&key, "oom:%s", input);
-	db_bind_text(st, 1, key.buf);
-	db_bind_text(st, 2, input);
-	if (page_size)
-		sqlite3_bind_int64(st, 3, page_size);
-	r = db_step_reset(st);
-	if (r < 0 && ret_err)
-		*ret_err = xstrdup(sqlite3_errmsg(db));
-	sqlite3_finalize(st);
-	strbuf_release(&key);
-	*ret = sqlite3_last_insert_rowid(db);
 	return r;
 }
 
@@ -188,8 +165,7 @@ int cmd_oom(int argc, char **argv)
 	}
 	if (db_open(":memory:", true, &db, &err) < 0 ||
 	    db_exec(db, "BEGIN", &err) < 0 ||
-	    insert_capture(db, input, (unsigned)page_size, &capture_id, &err) < 0 ||
-	    oom_store(db, capture_id, &log, &err) < 0 ||
+	    oom_store_log(db, input, (unsigned)page_size, &log, &capture_id, &err) < 0 ||
 	    db_exec(db, "COMMIT", &err) < 0) {
 		error("cannot store the OOM events of '%s': %s", input, err ? err : "?");
 		goto out;

@@ -314,4 +314,12 @@ const char *oom_missing_text(unsigned missing, char *buf, size_t n);
 int oom_store(sqlite3 *db, int64_t capture_id, const struct oom_log *log,
 	      char **ret_err);
 
+/*
+ * A log given alone (`memsnap oom FILE`): a capture row for it (capture_key
+ * "oom:<input>", source <input>, page_size when given, else NULL), then
+ * oom_store().  *ret_capture_id is its id.  0, or -1 with *ret_err set.
+ */
+int oom_store_log(sqlite3 *db, const char *input, unsigned page_size,
+		  const struct oom_log *log, int64_t *ret_capture_id, char **ret_err);
+
 #endif
