@@ -313,7 +313,7 @@ blocks "$work/oom.txt" " trigger victim tasks " > "$work/b"
 "$M" report --format html "$cap3" > "$work/r.html" 2> /dev/null
 "$M" report --format json "$cap3" > "$work/r.json" 2> /dev/null
 grep -qF '<code>no_killable_process</code><br>&quot;Out of memory and no killable processes&quot;: nobody was killed' "$work/r.html" &&
-	grep -qF 'no_killable_process: &quot;Out of memory and no killable processes&quot;: nobody was killed in /batch</title>' "$work/r.html" &&
+	grep -qF 'no_killable_process: &quot;Out of memory and no killable processes&quot;: nobody was killed in /batch; memory cgroup usage 64.0 MiB</title>' "$work/r.html" &&
 	! grep -q 'no process killed' "$work/r.html" &&
 	[ "$(jf "$work/r.json" 'sorted(e["outcome"] for e in v["captures"][0]["oom_kills"])')" = '["killed", "no_killable_process"]' ] &&
 	ok "the outcome in the HTML and the JSON report" || fail "the outcome in the HTML and the JSON report"
