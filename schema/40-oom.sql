@@ -1,5 +1,5 @@
 -- OOM reports from the kernel log ----------------------------------------------
--- Filled by oom_store() (analyze/oom_store.c) from a capture's
+-- Filled by oom_store() (analyze/oom/store.c) from a capture's
 -- collector/kmsg.txt (or kmsg-syslog.txt), and by `memsnap oom FILE` from a
 -- pasted log.  One report of the kernel's OOM killer is one event; a report
 -- cut short (it begins mid-way, or ends before the kill) is still an event,

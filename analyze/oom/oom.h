@@ -2,9 +2,8 @@
 #ifndef MEMSNAP_OOM_H
 #define MEMSNAP_OOM_H
 /*
- * OOM reports in a kernel log: the parser (parse.c; prefix.c and walltime.c for
- * what tools put in front of each line) and
- * the SQL store (oom_store.c).
+ * OOM reports in a kernel log: the parser (parse.c; prefix.c and walltime.c
+ * for what tools put in front of each line) and the SQL store (store.c).
  *
  * The parser reads any text a kernel log ends up in -- raw dmesg, dmesg -T
  * (any locale), dmesg -x, syslog files, journalctl, /dev/kmsg records (the
