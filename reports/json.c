@@ -136,6 +136,7 @@ static void made_of(struct jsonw *w, const char *name, const struct report_oom_m
 	num(w, "cgroups", m->cgroups);
 	num(w, "free_bytes", m->free);
 	num(w, "total_bytes", m->total);
+	jsonw_kv_string(w, "kernel_keys", m->kernel_keys);
 	jsonw_end_object(w);
 }
 

@@ -88,6 +88,7 @@ struct report_finding {
 struct report_oom_made_of {
 	char *source;                    /* memcg_stats, meminfo; NULL: not in the log */
 	char *cgroup;                    /* memcg_stats: the first block's cgroup */
+	char *kernel_keys;               /* what kernel sums: "kernel", "slab, ...", "kmem" */
 	struct rnum cgroups, anon, file, shmem, kernel, sock, swap, free, total;
 };
 

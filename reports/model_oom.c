@@ -25,6 +25,8 @@ static void load_made_of(sqlite3_stmt *st, const char *p, struct report_oom_made
 	m->source = get_str(st, name);
 	xsnprintf(name, sizeof(name), "%scgroup", p);
 	m->cgroup = get_str(st, name);
+	xsnprintf(name, sizeof(name), "%skernel_keys", p);
+	m->kernel_keys = get_str(st, name);
 	MADE_OF_COL(cgroups, "cgroups");
 	MADE_OF_COL(anon, "anon_bytes");
 	MADE_OF_COL(file, "file_bytes");
@@ -41,6 +43,7 @@ static void made_of_free(struct report_oom_made_of *m)
 {
 	free(m->source);
 	free(m->cgroup);
+	free(m->kernel_keys);
 }
 
 /* oom_made_of's columns, prefixed, for one source */
@@ -51,7 +54,8 @@ static void made_of_free(struct report_oom_made_of *m)
 	a ".shmem_bytes AS " a "_shmem_bytes,\n" \
 	"       " a ".kernel_bytes AS " a "_kernel_bytes, " a ".sock_bytes AS " a "_sock_bytes, " \
 	a ".swap_bytes AS " a "_swap_bytes,\n" \
-	"       " a ".free_bytes AS " a "_free_bytes, " a ".total_bytes AS " a "_total_bytes"
+	"       " a ".free_bytes AS " a "_free_bytes, " a ".total_bytes AS " a "_total_bytes, " \
+	a ".kernel_keys AS " a "_kernel_keys"
 
 int load_ooms(struct loader *l)
 {

@@ -305,6 +305,8 @@ void report_oom_made_of_text(const struct report_oom_made_of *m, struct strbuf *
 	strbuf_addf(out, ", page cache %s", hb(m->file, b, sizeof(b)));
 	strbuf_addf(out, ", shmem %s", hb(m->shmem, b, sizeof(b)));
 	strbuf_addf(out, ", kernel %s", hb(m->kernel, b, sizeof(b)));
+	if (m->kernel_keys && strcmp(m->kernel_keys, "kernel"))
+		strbuf_addf(out, " (%s)", m->kernel_keys);  /* key names: ASCII */
 	if (m->sock.set)
 		strbuf_addf(out, ", socket buffers %s", hb(m->sock, b, sizeof(b)));
 	if (m->swap.set)

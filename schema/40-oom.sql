@@ -311,6 +311,9 @@ LEFT JOIN oom_memcg_counter m
 --   free_bytes   Mem-Info free
 --   total_bytes  memcg_stats: anon + file + shmem + kernel + sock (the parts
 --                printed), to set against the memory counter's usage
+--   kernel_keys  what kernel_bytes sums, in words: 'kernel' (v2, 5.18+), the
+--                non-zero keys of its parts ('kernel_stack, pagetables, slab'),
+--                'kmem' (v1's counter), Mem-Info's slab/stack/page-table keys
 CREATE VIEW oom_made_of AS
 WITH s AS (
     SELECT capture_id, event, key, sum(value) AS v
@@ -328,6 +331,9 @@ WITH s AS (
            max(CASE key WHEN 'kernel' THEN v END) AS kernel,
            sum(CASE WHEN key IN ('kernel_stack', 'pagetables', 'sec_pagetables', 'percpu',
                                  'slab', 'vmalloc') THEN v END) AS kernel_parts,
+           group_concat(CASE WHEN key IN ('kernel_stack', 'pagetables', 'sec_pagetables',
+                                          'percpu', 'slab', 'vmalloc') AND v <> 0
+                             THEN key END, ', ') AS kernel_part_keys,
            max(CASE key WHEN 'sock' THEN v END) AS sock,
            max(CASE key WHEN 'total_rss' THEN v END) AS total_rss,
            max(CASE key WHEN 'total_cache' THEN v END) AS total_cache,
@@ -350,6 +356,9 @@ WITH s AS (
                 ELSE (SELECT usage_bytes FROM oom_memcg_counter k
                       WHERE k.capture_id = w.capture_id AND k.event = w.event
                         AND k.counter = 'kmem') END AS kernel_bytes,
+           CASE WHEN w.kernel IS NOT NULL THEN 'kernel'
+                WHEN w.anon IS NOT NULL THEN w.kernel_part_keys
+                ELSE 'kmem' END AS kernel_keys,
            CASE WHEN w.anon IS NOT NULL THEN w.sock END AS sock_bytes,
            CASE WHEN w.anon IS NOT NULL THEN NULL
                 WHEN w.total_rss IS NOT NULL THEN w.total_swap ELSE w.swap END AS swap_bytes
@@ -361,6 +370,9 @@ WITH s AS (
            max(CASE key WHEN 'shmem' THEN bytes END) AS shmem,
            sum(CASE WHEN key IN ('slab_reclaimable', 'slab_unreclaimable', 'kernel_stack',
                                  'pagetables', 'sec_pagetables') THEN bytes END) AS kernel,
+           group_concat(CASE WHEN key IN ('slab_reclaimable', 'slab_unreclaimable',
+                                          'kernel_stack', 'pagetables', 'sec_pagetables')
+                                  AND bytes <> 0 THEN key END, ', ') AS kernel_keys,
            max(CASE key WHEN 'free' THEN bytes END) AS free
     FROM oom_meminfo GROUP BY capture_id, event
 )
@@ -370,10 +382,11 @@ SELECT capture_id, event, 'memcg_stats' AS source, cgroup, cgroups,
        CASE WHEN coalesce(anon_bytes, file_bytes, shmem_bytes, kernel_bytes, sock_bytes)
                  IS NOT NULL
             THEN coalesce(anon_bytes, 0) + coalesce(file_bytes, 0) + coalesce(shmem_bytes, 0)
-                 + coalesce(kernel_bytes, 0) + coalesce(sock_bytes, 0) END AS total_bytes
+                 + coalesce(kernel_bytes, 0) + coalesce(sock_bytes, 0) END AS total_bytes,
+       CASE WHEN kernel_bytes IS NOT NULL THEN kernel_keys END AS kernel_keys
 FROM stats
 UNION ALL
 SELECT capture_id, event, 'meminfo', NULL, NULL,
-       anon - coalesce(shmem, 0), file, shmem, kernel, NULL, NULL, free, NULL
+       anon - coalesce(shmem, 0), file, shmem, kernel, NULL, NULL, free, NULL, kernel_keys
 FROM mi
 WHERE anon IS NOT NULL OR file IS NOT NULL OR kernel IS NOT NULL;
