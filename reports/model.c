@@ -20,7 +20,9 @@ static const struct {
 } query_names[RQ_COUNT] = {
 	[RQ_CAPTURE] = { "capture", "The capture" },
 	[RQ_NODE] = { "node", "The node" },
+	[RQ_PARTS] = { "parts", "The parts of a working set" },
 	[RQ_CONTAINERS] = { "containers", "Containers by working set" },
+	[RQ_CONTAINER_PARTS] = { "container_parts", "Each container's working set by part" },
 	[RQ_NODE_REST] = { "node_rest", "The node outside the containers" },
 	[RQ_FINDINGS] = { "findings", "Findings" },
 	[RQ_OOM] = { "oom_kills", "OOM kills" },
@@ -215,16 +217,86 @@ static int load_node(struct loader *l)
 		return -1;
 
 	st = query(l, RQ_NODE_REST,
-		"SELECT containers_bytes, rest_bytes\n"
+		"SELECT containers_bytes, left_out_bytes, rest_bytes, left_out_reason\n"
 		"FROM report_node_rest\n"
 		"WHERE capture_id = %" PRId64, l->c->capture_id);
 	if (!st)
 		return -1;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		n->containers_total = get_num(st, "containers_bytes");
+		n->left_out = get_num(st, "left_out_bytes");
 		n->rest = get_num(st, "rest_bytes");
+		n->left_out_reason = get_str(st, "left_out_reason");
 	}
 	return finish(l, st, rc);
+}
+
+static int load_parts(struct loader *l)
+{
+	struct report_capture *c = l->c;
+	sqlite3_stmt *st = query(l, RQ_PARTS,
+		"SELECT part, label, letter, colour, meaning\n"
+		"FROM working_set_parts\n"
+		"ORDER BY ord");
+	int rc;
+
+	if (!st)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct report_part *p = GROW(c->parts, c->nparts);
+
+		p->part = get_str(st, "part");
+		p->label = get_str(st, "label");
+		p->letter = get_str(st, "letter");
+		p->colour = get_str(st, "colour");
+		p->meaning = get_str(st, "meaning");
+	}
+	return finish(l, st, rc);
+}
+
+static int by_cgroup(const void *a, const void *b)
+{
+	const struct report_container *const *x = a, *const *y = b;
+
+	return strcmp((*x)->cgroup, (*y)->cgroup);
+}
+
+/* Each container's parts, into report_container.parts (by cgroup). */
+static int load_container_parts(struct loader *l)
+{
+	struct report_capture *c = l->c;
+	struct report_container **idx = xcalloc(c->ncontainers + 1, sizeof(*idx));
+	sqlite3_stmt *st = NULL;
+	size_t i;
+	int rc, ret = -1;
+
+	for (i = 0; i < c->ncontainers; i++) {
+		c->containers[i].parts = xcalloc(c->nparts + 1, sizeof(struct rnum));
+		idx[i] = &c->containers[i];
+	}
+	qsort(idx, c->ncontainers, sizeof(*idx), by_cgroup);
+	st = query(l, RQ_CONTAINER_PARTS,
+		"SELECT cgroup, part, bytes\n"
+		"FROM report_container_parts\n"
+		"WHERE capture_id = %" PRId64 "\n"
+		"ORDER BY cgroup, ord", c->capture_id);
+	if (!st)
+		goto out;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		char *cg = get_str(st, "cgroup"), *part = get_str(st, "part");
+		struct report_container key = { .cgroup = cg }, *kp = &key, **k;
+
+		k = cg ? bsearch(&kp, idx, c->ncontainers, sizeof(*idx), by_cgroup) : NULL;
+		for (i = 0; k && part && i < c->nparts; i++)
+			if (!strcmp(c->parts[i].part, part))
+				(*k)->parts[i] = get_num(st, "bytes");
+		free(cg);
+		free(part);
+	}
+	ret = finish(l, st, rc);
+out:
+	free(idx);
+	return ret;
 }
 
 static int load_containers(struct loader *l)
@@ -234,9 +306,7 @@ static int load_containers(struct loader *l)
 		"SELECT cgroup, kind, name, group_name, subgroup_name, namespace, pod,\n"
 		"       container, qos_class, working_set_bytes, limit_bytes,\n"
 		"       effective_limit_bytes, working_set_pct, reclaimable_bytes,\n"
-		"       unreclaimable_bytes, unreclaimable_pct, limit_scope,\n"
-		"       anon_bytes, shmem_bytes,\n"
-		"       page_cache_bytes, kernel_bytes, bpf_bytes, unexplained_bytes,\n"
+		"       unreclaimable_bytes, unreclaimable_pct, limit_scope, kernel_bytes,\n"
 		"       bpf_maps, bpf_held_bytes, swap_bytes, oom_kill_count, processes\n"
 		"FROM report_containers\n"
 		"WHERE capture_id = %" PRId64 "\n"
@@ -265,12 +335,7 @@ static int load_containers(struct loader *l)
 		k->unreclaimable = get_num(st, "unreclaimable_bytes");
 		k->unreclaimable_pct = get_real(st, "unreclaimable_pct");
 		k->limit_scope = get_str(st, "limit_scope");
-		k->anon = get_num(st, "anon_bytes");
-		k->shmem = get_num(st, "shmem_bytes");
-		k->page_cache = get_num(st, "page_cache_bytes");
 		k->kernel = get_num(st, "kernel_bytes");
-		k->bpf = get_num(st, "bpf_bytes");
-		k->unexplained = get_num(st, "unexplained_bytes");
 		k->bpf_maps = get_num(st, "bpf_maps");
 		k->bpf_held = get_num(st, "bpf_held_bytes");
 		k->swap = get_num(st, "swap_bytes");
@@ -279,7 +344,9 @@ static int load_containers(struct loader *l)
 		if (k->kind && !strcmp(k->kind, "k8s-container"))
 			c->kubernetes = true;
 	}
-	return finish(l, st, rc);
+	if (finish(l, st, rc) < 0)
+		return -1;
+	return load_container_parts(l);
 }
 
 static int load_findings(struct loader *l)
@@ -535,7 +602,7 @@ int report_load(sqlite3 *db, int64_t capture_id, const char *source_name,
 		r->ncaptures++;
 		l.c->capture_id = ids[i];
 		if (load_capture_row(&l) < 0 || load_node(&l) < 0 ||
-		    load_containers(&l) < 0 || load_findings(&l) < 0 ||
+		    load_parts(&l) < 0 || load_containers(&l) < 0 || load_findings(&l) < 0 ||
 		    load_ooms(&l) < 0 || load_processes(&l) < 0 || load_bpf(&l) < 0 ||
 		    load_problems(&l) < 0) {
 			free(ids);
@@ -581,8 +648,18 @@ static void capture_free(struct report_capture *c)
 		free(k->container);
 		free(k->qos_class);
 		free(k->limit_scope);
+		free(k->parts);
 	}
 	free(c->containers);
+	for (i = 0; i < c->nparts; i++) {
+		free(c->parts[i].part);
+		free(c->parts[i].label);
+		free(c->parts[i].letter);
+		free(c->parts[i].colour);
+		free(c->parts[i].meaning);
+	}
+	free(c->parts);
+	free(c->node.left_out_reason);
 	for (i = 0; i < c->nfindings; i++) {
 		struct report_finding *f = &c->findings[i];
 
@@ -667,6 +744,28 @@ const char *report_bpf_charged_note(const struct report_capture *c)
 		       "against the node, not against any container's limit.";
 	return "Since Linux 5.11 a map is charged to the memory cgroup of the process that "
 	       "created it, as kernel memory (cgroup v1 and v2).";
+}
+
+void report_node_rest_note(const struct report_capture *c, struct strbuf *out)
+{
+	const struct report_node *n = &c->node;
+	char a[32], b[32], d[32];
+
+	if (!n->rest.set)
+		return;
+	if (n->left_out.set && n->left_out.v > 0)
+		strbuf_addf(out, "The containers' working sets add up to %s, of which %s is their "
+			    "kernel memory and swap cache, which the node's working set (%s) leaves "
+			    "out: %s. ", report_bytes(n->containers_total, a, sizeof(a)),
+			    report_bytes(n->left_out, b, sizeof(b)),
+			    report_bytes(n->working_set, d, sizeof(d)),
+			    n->left_out_reason ? n->left_out_reason : "?");
+	strbuf_addf(out, "The rest of the node's working set (outside the containers, counted as "
+		    "the node's is): %s", report_bytes(n->rest, a, sizeof(a)));
+	if (n->rest.v < 0)
+		strbuf_addstr(out, " (below 0 by the containers' per-CPU charge stocks, which the "
+			      "node's figure lacks too)");
+	strbuf_addch(out, '.');
 }
 
 const char *report_bpf_memlock_note(const struct report_capture *c)

@@ -64,24 +64,60 @@ WHERE n.kind = 'k8s-container'
                          -- below n: after 'n/' and before 'n0' ('0' follows '/')
                          AND p.cgroup > n.cgroup || '/' AND p.cgroup < n.cgroup || '0'));
 
+-- Each listed container's working set in the report's parts
+-- (working_set_parts), one row per container and part, in the parts'
+-- order: working_set_breakdown's components summed by their part, and the
+-- BPF maps' part taken out of the kernel's.  The parts add up to
+-- working_set_bytes.
+--   bpf   Linux 5.11+ (kernel_features.bpf_maps_charged): the memlock of
+--         the BPF maps its processes hold, at most its kernel memory (maps
+--         are charged to the memcg of the process that created them, as
+--         kernel memory: the holder stands in for the creator); NULL
+--         before 5.11, when map memory is charged to no cgroup
+--   kernel_not_bpf   the kernel category less bpf
+--   bytes NULL: the kernel does not give it for this cgroup
+CREATE VIEW report_container_parts AS
+WITH listed AS (
+    SELECT capture_id, cgroup FROM report_container_cgroups
+), by_part AS (
+    SELECT b.capture_id, b.cgroup, c.part, sum(b.bytes) AS bytes
+    FROM listed l
+    JOIN working_set_breakdown b ON b.capture_id = l.capture_id AND b.cgroup = l.cgroup
+    JOIN working_set_components c ON c.component = b.component
+    GROUP BY b.capture_id, b.cgroup, c.part
+), held AS (
+    SELECT capture_id, cgroup, sum(memlock_bytes) AS held
+    FROM (SELECT DISTINCT capture_id, cgroup, map_id, memlock_bytes FROM bpf_maps
+          WHERE cgroup IS NOT NULL)
+    GROUP BY capture_id, cgroup
+), bpf AS (
+    SELECT l.capture_id, l.cgroup,
+           CASE WHEN kf.bpf_maps_charged = 1 AND k.bytes IS NOT NULL
+                THEN min(max(coalesce(h.held, 0), 0), max(k.bytes, 0)) END AS bytes
+    FROM listed l
+    JOIN kernel_features kf ON kf.capture_id = l.capture_id
+    LEFT JOIN by_part k ON k.capture_id = l.capture_id AND k.cgroup = l.cgroup
+         AND k.part = 'kernel_not_bpf'
+    LEFT JOIN held h ON h.capture_id = l.capture_id AND h.cgroup = l.cgroup
+)
+SELECT l.capture_id, l.cgroup, wp.ord, wp.part,
+       CASE wp.part WHEN 'bpf' THEN bpf.bytes
+                    WHEN 'kernel_not_bpf' THEN p.bytes - coalesce(bpf.bytes, 0)
+                    ELSE p.bytes END AS bytes
+FROM listed l
+CROSS JOIN working_set_parts wp
+LEFT JOIN by_part p ON p.capture_id = l.capture_id AND p.cgroup = l.cgroup
+     AND p.part = wp.part
+LEFT JOIN bpf ON bpf.capture_id = l.capture_id AND bpf.cgroup = l.cgroup;
+
 -- The containers the report lists, one row per report_container_cgroups
--- row.  Their working set split into the report's five parts:
---   anon_bytes, shmem_bytes   working_set_breakdown's anon, shmem
---   page_cache_bytes          the page_cache category: active_file and
---                             file_other (inactive_file is not in the
---                             working set)
---   kernel_bytes              the kernel category (slab, stacks, page
---                             tables, percpu, sock, vmalloc, other) less
---                             bpf_bytes
---   bpf_bytes                 Linux 5.11+ (kernel_features.bpf_maps_charged):
---                             the memlock of the BPF maps its processes
---                             hold, at most its kernel memory (maps are
---                             charged to the memcg of the process that
---                             created them, as kernel memory: the holder
---                             stands in for the creator); NULL before 5.11,
---                             when map memory is charged to no cgroup
---   unexplained_bytes         the signed remainder
--- anon + shmem + page_cache + kernel + bpf + unexplained = working_set_bytes.
+-- row.
+--   kernel_bytes    cgroups.kernel_bytes (BPF maps included)
+--   anon_bytes, shmem_bytes, page_cache_bytes, bpf_bytes, unexplained_bytes
+--                   report_container_parts' parts of those names
+--                   (page_cache: active_file, file_other and the swap
+--                   cache; inactive_file is not in the working set)
+-- anon + shmem + page_cache + kernel + unexplained = working_set_bytes.
 --   group_name      QoS class (Kubernetes) or cgroup_names.kind
 --   subgroup_name   namespace/pod (Kubernetes) or the parent cgroup's name
 --   bpf_maps, bpf_held_bytes   maps its processes hold and their memlock
@@ -97,25 +133,17 @@ WITH pcount AS (
     SELECT capture_id, cgroup, kind, name FROM report_container_cgroups
 ), parts AS (
     SELECT capture_id, cgroup,
-           sum(CASE component WHEN 'anon' THEN bytes END) AS anon,
-           sum(CASE component WHEN 'shmem' THEN bytes END) AS shmem,
-           sum(CASE category WHEN 'page_cache' THEN bytes END) AS page_cache,
-           sum(CASE category WHEN 'kernel' THEN bytes END) AS kernel,
-           sum(CASE category WHEN 'unexplained' THEN bytes END) AS unexplained
-    FROM working_set_breakdown GROUP BY capture_id, cgroup
+           max(CASE part WHEN 'anon' THEN bytes END) AS anon,
+           max(CASE part WHEN 'shmem' THEN bytes END) AS shmem,
+           max(CASE part WHEN 'page_cache' THEN bytes END) AS page_cache,
+           max(CASE part WHEN 'bpf' THEN bytes END) AS bpf,
+           max(CASE part WHEN 'unexplained' THEN bytes END) AS unexplained
+    FROM report_container_parts GROUP BY capture_id, cgroup
 ), bpf AS (
     SELECT capture_id, cgroup, count(*) AS maps, sum(memlock_bytes) AS held
     FROM (SELECT DISTINCT capture_id, cgroup, map_id, memlock_bytes FROM bpf_maps
           WHERE cgroup IS NOT NULL)
     GROUP BY capture_id, cgroup
-), charged AS (
-    SELECT l.capture_id, l.cgroup,
-           CASE WHEN kf.bpf_maps_charged = 1 AND p.kernel IS NOT NULL
-                THEN min(max(coalesce(b.held, 0), 0), max(p.kernel, 0)) END AS bpf
-    FROM listed l
-    JOIN kernel_features kf ON kf.capture_id = l.capture_id
-    LEFT JOIN parts p ON p.capture_id = l.capture_id AND p.cgroup = l.cgroup
-    LEFT JOIN bpf b ON b.capture_id = l.capture_id AND b.cgroup = l.cgroup
 )
 SELECT l.capture_id, l.cgroup, l.kind, l.name,
        CASE WHEN l.kind = 'k8s-container' THEN coalesce(k.qos_class, '?')
@@ -136,8 +164,8 @@ SELECT l.capture_id, l.cgroup, l.kind, l.name,
        p.anon AS anon_bytes,
        p.shmem AS shmem_bytes,
        p.page_cache AS page_cache_bytes,
-       p.kernel - coalesce(ch.bpf, 0) AS kernel_bytes,
-       ch.bpf AS bpf_bytes,
+       g.kernel_bytes,
+       p.bpf AS bpf_bytes,
        p.unexplained AS unexplained_bytes,
        b.maps AS bpf_maps,
        b.held AS bpf_held_bytes,
@@ -150,21 +178,40 @@ LEFT JOIN cgroup_headroom hp ON hp.capture_id = l.capture_id AND hp.cgroup = g.p
 LEFT JOIN containers k ON k.capture_id = l.capture_id AND k.cgroup = l.cgroup
 LEFT JOIN parts p ON p.capture_id = l.capture_id AND p.cgroup = l.cgroup
 LEFT JOIN bpf b ON b.capture_id = l.capture_id AND b.cgroup = l.cgroup
-LEFT JOIN charged ch ON ch.capture_id = l.capture_id AND ch.cgroup = l.cgroup
 LEFT JOIN pcount pc ON pc.capture_id = l.capture_id AND pc.cgroup = l.cgroup;
 
--- What the node's working set holds outside the listed containers: the
--- root cgroup's working set less theirs (floored at 0).  On cgroup v2 the
--- root's working set has no kernel memory (see working-set.md) while the
--- containers' has: the floor keeps that from going negative.
+-- The node's working set against the listed containers'.  The node's
+-- (the root cgroup's, as the kubelet and cAdvisor compute it) counts
+-- anon + page cache only: a root cgroup's usage holds no kernel memory and
+-- no swap cache (working_set_components.in_root), while each container's
+-- working set holds both.  So the containers' can add up to more than the
+-- node's.
+--   containers_bytes     the listed containers' working sets summed
+--   left_out_bytes       what of it the node's working set leaves out:
+--                        their components with in_root = 0 (kernel
+--                        memory, the swap cache)
+--   rest_bytes           node_working_set_bytes - (containers_bytes -
+--                        left_out_bytes): the node's working set outside
+--                        the containers, counted as the node's is.
+--                        Signed, never clamped: a small negative value is
+--                        the containers' per-CPU charge stocks (their
+--                        unexplained), which the root's usage lacks too
+--   left_out_reason      the sentence every format prints about it
 CREATE VIEW report_node_rest AS
 SELECT n.capture_id, n.node_working_set_bytes, c.containers_bytes,
-       max(n.node_working_set_bytes - coalesce(c.containers_bytes, 0), 0) AS rest_bytes
+       c.left_out_bytes,
+       n.node_working_set_bytes - coalesce(c.containers_bytes, 0)
+         + coalesce(c.left_out_bytes, 0) AS rest_bytes,
+       CASE WHEN c.left_out_bytes > 0 THEN
+         'the kubelet and cAdvisor take the root cgroup''s working set for the node''s, '
+         || 'and a root cgroup''s usage counts anon and page cache only' END
+         AS left_out_reason
 FROM node n
--- report_containers' working sets summed: its rows are those of
--- report_container_cgroups with their cgroups row (the rest of it, worked
--- out again here, was a third of the report's queries)
-LEFT JOIN (SELECT l.capture_id, sum(g.working_set_bytes) AS containers_bytes
+LEFT JOIN (SELECT l.capture_id, sum(g.working_set_bytes) AS containers_bytes,
+                  sum((SELECT sum(b.bytes) FROM working_set_breakdown b
+                       JOIN working_set_components wc ON wc.component = b.component
+                       WHERE b.capture_id = l.capture_id AND b.cgroup = l.cgroup
+                         AND NOT wc.in_root)) AS left_out_bytes
            FROM report_container_cgroups l
            JOIN cgroups g ON g.capture_id = l.capture_id AND g.cgroup = l.cgroup
            GROUP BY l.capture_id) c
@@ -282,7 +329,7 @@ WITH cp AS (
                      AND substr(p.path, 1, length(c.memory_root) + 1) = c.memory_root || '/'
                 THEN '<cgroup>/' || replace(p.path, rtrim(p.path, replace(p.path, '/', '')), '')
                 ELSE coalesce(p.path, '') END AS what
-    FROM load_problem p JOIN capture c ON c.capture_id = p.capture_id
+    FROM load_problems p JOIN capture c ON c.capture_id = p.capture_id
 )
 SELECT capture_id, 'collect' AS source, kind, kind IN ('absent', 'vanished') AS normal,
        what, count(*) AS files, min(path) AS example, error AS example_error
