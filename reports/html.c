@@ -193,7 +193,6 @@ static void node(struct strbuf *out, const struct report *r, const struct report
 	svg_treemap(out, c);
 	legend(out, c);
 	query_details(out, r, c, RQ_CONTAINERS);
-	query_details(out, r, c, RQ_CONTAINER_PARTS);
 	query_details(out, r, c, RQ_NODE_REST);
 	S("</figure></section>");
 }
@@ -234,7 +233,6 @@ static void containers(struct strbuf *out, const struct report *r, const struct 
 	svg_container_bars(out, c);
 	legend(out, c);
 	query_details(out, r, c, RQ_CONTAINERS);
-	query_details(out, r, c, RQ_CONTAINER_PARTS);
 	S("</figure>");
 	S("<div class=\"scroll\"><table class=\"data\"><thead><tr><th>Name</th><th>Group</th><th class=\"n\">Working "
 	  "set</th><th class=\"n\">Limit</th><th class=\"n\">Use</th>"

@@ -22,7 +22,6 @@ static const struct {
 	[RQ_NODE] = { "node", "The node" },
 	[RQ_PARTS] = { "parts", "The parts of a working set" },
 	[RQ_CONTAINERS] = { "containers", "Containers by working set" },
-	[RQ_CONTAINER_PARTS] = { "container_parts", "Each container's working set by part" },
 	[RQ_NODE_REST] = { "node_rest", "The node outside the containers" },
 	[RQ_FINDINGS] = { "findings", "Findings" },
 	[RQ_OOM] = { "oom_kills", "OOM kills" },
@@ -254,65 +253,48 @@ static int load_parts(struct loader *l)
 	return finish(l, st, rc);
 }
 
-static int by_cgroup(const void *a, const void *b)
+/* A part's column in report_containers; NULL unless the name is a plain
+ * identifier (the list comes from the database). */
+static const char *part_column(const struct report_part *p, char *buf, size_t n)
 {
-	const struct report_container *const *x = a, *const *y = b;
+	const char *s = p->part ? p->part : "";
+	size_t i, len = strlen(s);
 
-	return strcmp((*x)->cgroup, (*y)->cgroup);
-}
-
-/* Each container's parts, into report_container.parts (by cgroup). */
-static int load_container_parts(struct loader *l)
-{
-	struct report_capture *c = l->c;
-	struct report_container **idx = xcalloc(c->ncontainers + 1, sizeof(*idx));
-	sqlite3_stmt *st = NULL;
-	size_t i;
-	int rc, ret = -1;
-
-	for (i = 0; i < c->ncontainers; i++) {
-		c->containers[i].parts = xcalloc(c->nparts + 1, sizeof(struct rnum));
-		idx[i] = &c->containers[i];
-	}
-	qsort(idx, c->ncontainers, sizeof(*idx), by_cgroup);
-	st = query(l, RQ_CONTAINER_PARTS,
-		"SELECT cgroup, part, bytes\n"
-		"FROM report_container_parts\n"
-		"WHERE capture_id = %" PRId64 "\n"
-		"ORDER BY cgroup, ord", c->capture_id);
-	if (!st)
-		goto out;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		char *cg = get_str(st, "cgroup"), *part = get_str(st, "part");
-		struct report_container key = { .cgroup = cg }, *kp = &key, **k;
-
-		k = cg ? bsearch(&kp, idx, c->ncontainers, sizeof(*idx), by_cgroup) : NULL;
-		for (i = 0; k && part && i < c->nparts; i++)
-			if (!strcmp(c->parts[i].part, part))
-				(*k)->parts[i] = get_num(st, "bytes");
-		free(cg);
-		free(part);
-	}
-	ret = finish(l, st, rc);
-out:
-	free(idx);
-	return ret;
+	for (i = 0; i < len; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
+			return NULL;
+	if (!len || len + sizeof("_bytes") > n)
+		return NULL;
+	xsnprintf(buf, n, "%s_bytes", s);
+	return buf;
 }
 
 static int load_containers(struct loader *l)
 {
 	struct report_capture *c = l->c;
-	sqlite3_stmt *st = query(l, RQ_CONTAINERS,
+	struct strbuf cols = STRBUF_INIT;
+	char name[64];
+	sqlite3_stmt *st;
+	size_t i;
+	int rc;
+
+	/* the parts' columns, in the list's order */
+	for (i = 0; i < c->nparts; i++)
+		if (part_column(&c->parts[i], name, sizeof(name)))
+			strbuf_addf(&cols, "%s%s", cols.len ? ", " : "       ", name);
+	st = query(l, RQ_CONTAINERS,
 		"SELECT cgroup, kind, name, group_name, subgroup_name, namespace, pod,\n"
 		"       container, qos_class, working_set_bytes, limit_bytes,\n"
 		"       effective_limit_bytes, working_set_pct, reclaimable_bytes,\n"
-		"       unreclaimable_bytes, unreclaimable_pct, limit_scope, kernel_bytes,\n"
-		"       bpf_maps, bpf_held_bytes, swap_bytes, oom_kill_count, processes\n"
+		"       unreclaimable_bytes, unreclaimable_pct, limit_scope,\n"
+		"%s%s"
+		"       kernel_bytes, bpf_maps, bpf_held_bytes, swap_bytes, oom_kill_count,\n"
+		"       processes\n"
 		"FROM report_containers\n"
 		"WHERE capture_id = %" PRId64 "\n"
-		"ORDER BY working_set_bytes DESC, cgroup", c->capture_id);
-	int rc;
-
+		"ORDER BY working_set_bytes DESC, cgroup", cols.buf, cols.len ? ",\n" : "",
+		c->capture_id);
+	strbuf_release(&cols);
 	if (!st)
 		return -1;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -335,6 +317,10 @@ static int load_containers(struct loader *l)
 		k->unreclaimable = get_num(st, "unreclaimable_bytes");
 		k->unreclaimable_pct = get_real(st, "unreclaimable_pct");
 		k->limit_scope = get_str(st, "limit_scope");
+		k->parts = xcalloc(c->nparts + 1, sizeof(*k->parts));
+		for (i = 0; i < c->nparts; i++)
+			if (part_column(&c->parts[i], name, sizeof(name)))
+				k->parts[i] = get_num(st, name);
 		k->kernel = get_num(st, "kernel_bytes");
 		k->bpf_maps = get_num(st, "bpf_maps");
 		k->bpf_held = get_num(st, "bpf_held_bytes");
@@ -344,9 +330,7 @@ static int load_containers(struct loader *l)
 		if (k->kind && !strcmp(k->kind, "k8s-container"))
 			c->kubernetes = true;
 	}
-	if (finish(l, st, rc) < 0)
-		return -1;
-	return load_container_parts(l);
+	return finish(l, st, rc);
 }
 
 static int load_findings(struct loader *l)
@@ -763,8 +747,9 @@ void report_node_rest_note(const struct report_capture *c, struct strbuf *out)
 	strbuf_addf(out, "The rest of the node's working set (outside the containers, counted as "
 		    "the node's is): %s", report_bytes(n->rest, a, sizeof(a)));
 	if (n->rest.v < 0)
-		strbuf_addstr(out, " (below 0 by the containers' per-CPU charge stocks, which the "
-			      "node's figure lacks too)");
+		strbuf_addstr(out, " (below 0: the containers' counters hold pages that are "
+			      "neither anon nor page cache of the root, such as per-CPU charge "
+			      "stocks)");
 	strbuf_addch(out, '.');
 }
 

@@ -37,7 +37,6 @@ enum report_query_id {
 	RQ_NODE,
 	RQ_PARTS,
 	RQ_CONTAINERS,
-	RQ_CONTAINER_PARTS,
 	RQ_NODE_REST,
 	RQ_FINDINGS,
 	RQ_OOM,
@@ -85,8 +84,8 @@ struct report_container {
 	/* unreclaimable: working_set - reclaimable, what stays without swap */
 	struct rnum working_set, limit, effective_limit, reclaimable, unreclaimable;
 	struct rreal working_set_pct, unreclaimable_pct;
-	/* bytes of each of report_capture.parts (report_container_parts):
-	 * they add up to working_set; unset: unknown */
+	/* bytes of each of report_capture.parts (report_containers'
+	 * <part>_bytes): they add up to working_set; unset: unknown */
 	struct rnum *parts;
 	/* kernel: all kernel memory charged (BPF maps included) */
 	struct rnum kernel, bpf_maps, bpf_held, swap, oom_kill_count, processes;

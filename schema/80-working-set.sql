@@ -148,6 +148,26 @@ SELECT capture_id, cgroup, parent, ws, usage, limit_bytes, version, is_root,
        kernel_other, unexplained, kernel_unreclaimable
 FROM cgroup_parts_data;
 
+-- Internal (may change): cgroup_parts as one row per cgroup and component
+-- (NULL included), with the component's columns; working_set_breakdown
+-- without its order, for the views that join it (a join into an ordered
+-- view computes all of it first).
+CREATE VIEW cgroup_components AS
+SELECT p.capture_id, p.cgroup, c.ord, c.component, c.category, c.reclaimable, c.part,
+       c.in_root,
+       CASE c.component WHEN 'anon' THEN p.anon WHEN 'shmem' THEN p.shmem
+            WHEN 'active_file' THEN p.active_file WHEN 'file_other' THEN p.file_other
+            WHEN 'swapcached' THEN p.swapcached
+            WHEN 'slab_unreclaimable' THEN p.slab_unreclaimable
+            WHEN 'slab_reclaimable' THEN p.slab_reclaimable
+            WHEN 'kernel_stack' THEN p.kernel_stack WHEN 'pagetables' THEN p.pagetables
+            WHEN 'percpu' THEN p.percpu WHEN 'sock' THEN p.sock
+            WHEN 'vmalloc' THEN p.vmalloc WHEN 'kernel_other' THEN p.kernel_other
+            WHEN 'unexplained' THEN p.unexplained END AS bytes
+-- CROSS JOIN keeps cgroup_parts the outer loop: it is computed once per
+-- cgroup, not once per component.
+FROM cgroup_parts p CROSS JOIN working_set_components c;
+
 -- One row per cgroup and component: disjoint parts that add up exactly to
 -- cgroups.working_set_bytes.
 --   component    anon, shmem, active_file, file_other, swapcached,
@@ -165,21 +185,7 @@ FROM cgroup_parts_data;
 -- (v1 has no slab split; roots have no kernel memory in their usage).
 CREATE VIEW working_set_breakdown AS
 SELECT capture_id, cgroup, component, bytes, reclaimable, category
-FROM (
-  SELECT p.capture_id, p.cgroup, c.ord, c.component, c.reclaimable, c.category,
-         CASE c.component WHEN 'anon' THEN p.anon WHEN 'shmem' THEN p.shmem
-              WHEN 'active_file' THEN p.active_file WHEN 'file_other' THEN p.file_other
-              WHEN 'swapcached' THEN p.swapcached
-              WHEN 'slab_unreclaimable' THEN p.slab_unreclaimable
-              WHEN 'slab_reclaimable' THEN p.slab_reclaimable
-              WHEN 'kernel_stack' THEN p.kernel_stack WHEN 'pagetables' THEN p.pagetables
-              WHEN 'percpu' THEN p.percpu WHEN 'sock' THEN p.sock
-              WHEN 'vmalloc' THEN p.vmalloc WHEN 'kernel_other' THEN p.kernel_other
-              WHEN 'unexplained' THEN p.unexplained END AS bytes
-  -- CROSS JOIN keeps cgroup_parts the outer loop: it is computed once per
-  -- cgroup, not once per component.
-  FROM cgroup_parts p CROSS JOIN working_set_components c
-)
+FROM cgroup_components
 WHERE bytes IS NOT NULL
 ORDER BY capture_id, cgroup, ord;
 

@@ -64,60 +64,25 @@ WHERE n.kind = 'k8s-container'
                          -- below n: after 'n/' and before 'n0' ('0' follows '/')
                          AND p.cgroup > n.cgroup || '/' AND p.cgroup < n.cgroup || '0'));
 
--- Each listed container's working set in the report's parts
--- (working_set_parts), one row per container and part, in the parts'
--- order: working_set_breakdown's components summed by their part, and the
--- BPF maps' part taken out of the kernel's.  The parts add up to
--- working_set_bytes.
---   bpf   Linux 5.11+ (kernel_features.bpf_maps_charged): the memlock of
---         the BPF maps its processes hold, at most its kernel memory (maps
---         are charged to the memcg of the process that created them, as
---         kernel memory: the holder stands in for the creator); NULL
---         before 5.11, when map memory is charged to no cgroup
---   kernel_not_bpf   the kernel category less bpf
---   bytes NULL: the kernel does not give it for this cgroup
-CREATE VIEW report_container_parts AS
-WITH listed AS (
-    SELECT capture_id, cgroup FROM report_container_cgroups
-), by_part AS (
-    SELECT b.capture_id, b.cgroup, c.part, sum(b.bytes) AS bytes
-    FROM listed l
-    JOIN working_set_breakdown b ON b.capture_id = l.capture_id AND b.cgroup = l.cgroup
-    JOIN working_set_components c ON c.component = b.component
-    GROUP BY b.capture_id, b.cgroup, c.part
-), held AS (
-    SELECT capture_id, cgroup, sum(memlock_bytes) AS held
-    FROM (SELECT DISTINCT capture_id, cgroup, map_id, memlock_bytes FROM bpf_maps
-          WHERE cgroup IS NOT NULL)
-    GROUP BY capture_id, cgroup
-), bpf AS (
-    SELECT l.capture_id, l.cgroup,
-           CASE WHEN kf.bpf_maps_charged = 1 AND k.bytes IS NOT NULL
-                THEN min(max(coalesce(h.held, 0), 0), max(k.bytes, 0)) END AS bytes
-    FROM listed l
-    JOIN kernel_features kf ON kf.capture_id = l.capture_id
-    LEFT JOIN by_part k ON k.capture_id = l.capture_id AND k.cgroup = l.cgroup
-         AND k.part = 'kernel_not_bpf'
-    LEFT JOIN held h ON h.capture_id = l.capture_id AND h.cgroup = l.cgroup
-)
-SELECT l.capture_id, l.cgroup, wp.ord, wp.part,
-       CASE wp.part WHEN 'bpf' THEN bpf.bytes
-                    WHEN 'kernel_not_bpf' THEN p.bytes - coalesce(bpf.bytes, 0)
-                    ELSE p.bytes END AS bytes
-FROM listed l
-CROSS JOIN working_set_parts wp
-LEFT JOIN by_part p ON p.capture_id = l.capture_id AND p.cgroup = l.cgroup
-     AND p.part = wp.part
-LEFT JOIN bpf ON bpf.capture_id = l.capture_id AND bpf.cgroup = l.cgroup;
-
 -- The containers the report lists, one row per report_container_cgroups
--- row.
---   kernel_bytes    cgroups.kernel_bytes (BPF maps included)
---   anon_bytes, shmem_bytes, page_cache_bytes, bpf_bytes, unexplained_bytes
---                   report_container_parts' parts of those names
---                   (page_cache: active_file, file_other and the swap
---                   cache; inactive_file is not in the working set)
--- anon + shmem + page_cache + kernel + unexplained = working_set_bytes.
+-- row.  Their working set in the report's parts (working_set_parts), a
+-- column <part>_bytes for each: working_set_breakdown's components summed
+-- by their part, and the BPF maps' part taken out of the kernel's.
+--   anon_bytes, shmem_bytes   the anon, shmem components
+--   page_cache_bytes          active_file, file_other and the swap cache
+--                             (inactive_file is not in the working set)
+--   kernel_not_bpf_bytes      the kernel components less bpf_bytes
+--   bpf_bytes                 Linux 5.11+ (kernel_features.bpf_maps_charged):
+--                             the memlock of the BPF maps its processes
+--                             hold, at most its kernel memory (maps are
+--                             charged to the memcg of the process that
+--                             created them, as kernel memory: the holder
+--                             stands in for the creator); NULL before 5.11,
+--                             when map memory is charged to no cgroup
+--   unexplained_bytes         the signed remainder
+-- anon + shmem + page_cache + kernel_not_bpf + bpf + unexplained =
+-- working_set_bytes; NULL: the kernel does not give it for this cgroup.
+--   kernel_bytes    cgroups.kernel_bytes (= kernel_not_bpf + bpf)
 --   group_name      QoS class (Kubernetes) or cgroup_names.kind
 --   subgroup_name   namespace/pod (Kubernetes) or the parent cgroup's name
 --   bpf_maps, bpf_held_bytes   maps its processes hold and their memlock
@@ -132,18 +97,28 @@ WITH pcount AS (
 ), listed AS (
     SELECT capture_id, cgroup, kind, name FROM report_container_cgroups
 ), parts AS (
-    SELECT capture_id, cgroup,
-           max(CASE part WHEN 'anon' THEN bytes END) AS anon,
-           max(CASE part WHEN 'shmem' THEN bytes END) AS shmem,
-           max(CASE part WHEN 'page_cache' THEN bytes END) AS page_cache,
-           max(CASE part WHEN 'bpf' THEN bytes END) AS bpf,
-           max(CASE part WHEN 'unexplained' THEN bytes END) AS unexplained
-    FROM report_container_parts GROUP BY capture_id, cgroup
+    SELECT b.capture_id, b.cgroup,
+           sum(CASE b.part WHEN 'anon' THEN b.bytes END) AS anon,
+           sum(CASE b.part WHEN 'shmem' THEN b.bytes END) AS shmem,
+           sum(CASE b.part WHEN 'page_cache' THEN b.bytes END) AS page_cache,
+           sum(CASE b.part WHEN 'kernel_not_bpf' THEN b.bytes END) AS kernel,
+           sum(CASE b.part WHEN 'unexplained' THEN b.bytes END) AS unexplained
+    FROM listed l
+    JOIN cgroup_components b ON b.capture_id = l.capture_id AND b.cgroup = l.cgroup
+    GROUP BY b.capture_id, b.cgroup
 ), bpf AS (
     SELECT capture_id, cgroup, count(*) AS maps, sum(memlock_bytes) AS held
     FROM (SELECT DISTINCT capture_id, cgroup, map_id, memlock_bytes FROM bpf_maps
           WHERE cgroup IS NOT NULL)
     GROUP BY capture_id, cgroup
+), charged AS (
+    SELECT l.capture_id, l.cgroup,
+           CASE WHEN kf.bpf_maps_charged = 1 AND p.kernel IS NOT NULL
+                THEN min(max(coalesce(b.held, 0), 0), max(p.kernel, 0)) END AS bpf
+    FROM listed l
+    JOIN kernel_features kf ON kf.capture_id = l.capture_id
+    LEFT JOIN parts p ON p.capture_id = l.capture_id AND p.cgroup = l.cgroup
+    LEFT JOIN bpf b ON b.capture_id = l.capture_id AND b.cgroup = l.cgroup
 )
 SELECT l.capture_id, l.cgroup, l.kind, l.name,
        CASE WHEN l.kind = 'k8s-container' THEN coalesce(k.qos_class, '?')
@@ -165,12 +140,14 @@ SELECT l.capture_id, l.cgroup, l.kind, l.name,
        p.shmem AS shmem_bytes,
        p.page_cache AS page_cache_bytes,
        g.kernel_bytes,
-       p.bpf AS bpf_bytes,
+       ch.bpf AS bpf_bytes,
        p.unexplained AS unexplained_bytes,
        b.maps AS bpf_maps,
        b.held AS bpf_held_bytes,
        g.swap_bytes, g.oom_kill_count,
-       coalesce(pc.n, 0) AS processes
+       coalesce(pc.n, 0) AS processes,
+       -- additions
+       p.kernel - coalesce(ch.bpf, 0) AS kernel_not_bpf_bytes
 FROM listed l
 JOIN cgroups g ON g.capture_id = l.capture_id AND g.cgroup = l.cgroup
 LEFT JOIN cgroup_headroom h ON h.capture_id = l.capture_id AND h.cgroup = l.cgroup
@@ -178,6 +155,7 @@ LEFT JOIN cgroup_headroom hp ON hp.capture_id = l.capture_id AND hp.cgroup = g.p
 LEFT JOIN containers k ON k.capture_id = l.capture_id AND k.cgroup = l.cgroup
 LEFT JOIN parts p ON p.capture_id = l.capture_id AND p.cgroup = l.cgroup
 LEFT JOIN bpf b ON b.capture_id = l.capture_id AND b.cgroup = l.cgroup
+LEFT JOIN charged ch ON ch.capture_id = l.capture_id AND ch.cgroup = l.cgroup
 LEFT JOIN pcount pc ON pc.capture_id = l.capture_id AND pc.cgroup = l.cgroup;
 
 -- The node's working set against the listed containers'.  The node's
@@ -194,28 +172,31 @@ LEFT JOIN pcount pc ON pc.capture_id = l.capture_id AND pc.cgroup = l.cgroup;
 --                        left_out_bytes): the node's working set outside
 --                        the containers, counted as the node's is.
 --                        Signed, never clamped: a small negative value is
---                        the containers' per-CPU charge stocks (their
---                        unexplained), which the root's usage lacks too
+--                        pages the containers' counters hold that are
+--                        neither anon nor page cache of the root, such as
+--                        per-CPU charge stocks (their unexplained)
 --   left_out_reason      the sentence every format prints about it
 CREATE VIEW report_node_rest AS
 SELECT n.capture_id, n.node_working_set_bytes, c.containers_bytes,
-       c.left_out_bytes,
+       lo.left_out_bytes,
        n.node_working_set_bytes - coalesce(c.containers_bytes, 0)
-         + coalesce(c.left_out_bytes, 0) AS rest_bytes,
-       CASE WHEN c.left_out_bytes > 0 THEN
+         + coalesce(lo.left_out_bytes, 0) AS rest_bytes,
+       CASE WHEN lo.left_out_bytes > 0 THEN
          'the kubelet and cAdvisor take the root cgroup''s working set for the node''s, '
          || 'and a root cgroup''s usage counts anon and page cache only' END
          AS left_out_reason
 FROM node n
-LEFT JOIN (SELECT l.capture_id, sum(g.working_set_bytes) AS containers_bytes,
-                  sum((SELECT sum(b.bytes) FROM working_set_breakdown b
-                       JOIN working_set_components wc ON wc.component = b.component
-                       WHERE b.capture_id = l.capture_id AND b.cgroup = l.cgroup
-                         AND NOT wc.in_root)) AS left_out_bytes
+LEFT JOIN (SELECT l.capture_id, sum(g.working_set_bytes) AS containers_bytes
            FROM report_container_cgroups l
            JOIN cgroups g ON g.capture_id = l.capture_id AND g.cgroup = l.cgroup
            GROUP BY l.capture_id) c
        ON c.capture_id = n.capture_id
+LEFT JOIN (SELECT l.capture_id, sum(b.bytes) AS left_out_bytes
+           FROM report_container_cgroups l
+           JOIN cgroup_components b ON b.capture_id = l.capture_id AND b.cgroup = l.cgroup
+           WHERE NOT b.in_root
+           GROUP BY l.capture_id) lo
+       ON lo.capture_id = n.capture_id
 WHERE n.node_working_set_bytes IS NOT NULL;
 
 -- What the memory an OOM kill freed was made of: the report's memory
