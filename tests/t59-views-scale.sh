@@ -17,6 +17,7 @@
 #   - containers has one row per container cgroup, pods one per pod.
 set -u
 : "${BIN_DIR:=$(cd "$(dirname "$0")/.." && pwd)/bin}"
+: "${TESTS_DIR:=$(cd "$(dirname "$0")" && pwd)}"
 memsnap=$BIN_DIR/memsnap
 [ -x "$memsnap" ] || { echo "SKIP: '$memsnap' not built"; exit 77; }
 command -v python3 >/dev/null || { echo "SKIP: python3 not installed"; exit 77; }
@@ -26,8 +27,10 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 
-python3 - "$tmp" <<'EOF' || fail "cannot generate the capture"
+python3 - "$tmp" "$TESTS_DIR" <<'EOF' || fail "cannot generate the capture"
 import json, os, sys
+sys.path.insert(0, sys.argv[2])
+from ws_check import manifest
 
 out = sys.argv[1]
 top = os.path.join(out, "memsnap-scale-20260101T000000Z")
@@ -39,18 +42,7 @@ def put(rel, text):
     with open(p, "w") as f:
         f.write(text)
 
-put("manifest.json", json.dumps({
-    "format": "memsnap-capture", "format_version": 1,
-    "collector": {"name": "memsnap-collect", "version": "0.1.0", "pid": 1},
-    "complete": True, "interrupted": None, "hostname": "scale",
-    "kernel": {"release": "6.1.0-18-amd64", "version": "#1 SMP", "machine": "x86_64"},
-    "boot_id": "5ca1e000-0000-4000-8000-000000000000", "page_size": 4096,
-    "clock": {"started_utc": "2026-01-01T00:00:00.000000Z",
-              "finished_utc": "2026-01-01T00:00:02.000000Z",
-              "started_monotonic": 1000.0, "finished_monotonic": 1002.0,
-              "started_boottime": 1000.0, "finished_boottime": 1002.0},
-    "root": "/", "cgroup": {"mode": "v2", "memory_root": "sys/fs/cgroup"},
-    "problems": []}))
+put("manifest.json", manifest("scale", "6.1.0-18-amd64", seconds=2))
 put("proc/meminfo", "MemTotal:       263856128 kB\nMemFree:        100000000 kB\n"
     "MemAvailable:   150000000 kB\nSwapTotal:             0 kB\nSwapFree:              0 kB\n")
 put("proc/pressure/memory", "some avg10=0.00 avg60=0.00 avg300=0.00 total=0\n"

@@ -39,7 +39,7 @@ KIB = 1024
 
 
 def capture(release, kernel_key):
-    top = os.path.join(tmp, "memsnap-ws-%s-20260101T000000Z" % release.split("-")[0])
+    top = os.path.join(tmp, "memsnap-ws%s-20260101T000000Z" % release.split("-")[0])
 
     def put(rel, text):
         p = os.path.join(top, rel)
@@ -47,18 +47,7 @@ def capture(release, kernel_key):
         with open(p, "w") as f:
             f.write(text)
 
-    put("manifest.json", json.dumps({
-        "format": "memsnap-capture", "format_version": 1,
-        "collector": {"name": "memsnap-collect", "version": "0.1.0", "pid": 1},
-        "complete": True, "interrupted": None, "hostname": "ws",
-        "kernel": {"release": release, "version": "#1 SMP", "machine": "x86_64"},
-        "boot_id": "5ca1e000-0000-4000-8000-000000000001", "page_size": 4096,
-        "clock": {"started_utc": "2026-01-01T00:00:00.000000Z",
-                  "finished_utc": "2026-01-01T00:00:01.000000Z",
-                  "started_monotonic": 100.0, "finished_monotonic": 101.0,
-                  "started_boottime": 100.0, "finished_boottime": 101.0},
-        "root": "/", "cgroup": {"mode": "v2", "memory_root": "sys/fs/cgroup"},
-        "problems": []}))
+    put("manifest.json", manifest("ws", release))
     put("proc/meminfo", "MemTotal:        1048576 kB\nMemFree:          524288 kB\n"
         "MemAvailable:     786432 kB\nSwapTotal:             0 kB\nSwapFree:              0 kB\n")
     # the root: no memory.current on v2; anon + file - inactive_file = 14 MiB
