@@ -395,6 +395,47 @@ static void test_report_text_containers_unreclaimable_and_limit(void **state)
 }
 
 /*
+ * The parts of a working set are the database's (working_set_parts): every
+ * format names, colours and orders them from that table alone.
+ */
+static void test_report_parts_come_from_the_database(void **state)
+{
+	struct report r;
+	struct report_text_opts plain = { false, 0 }, color = { true, 0 };
+	struct strbuf out = STRBUF_INIT;
+	sqlite3 *db = NULL;
+	char *err = NULL;
+
+	(void)state;
+	load("report-k8s-v2", &r, &db);
+	report_free(&r);
+	assert_int_equal(sqlite3_exec(db, "UPDATE working_set_parts SET label = 'heap', "
+				      "letter = 'h', colour = 'cyan' WHERE part = 'anon'",
+				      NULL, NULL, NULL), SQLITE_OK);
+	if (report_load(db, 0, "report-k8s-v2", &r, &err) < 0)
+		fail_msg("report_load: %s", err);
+	r.version = "VERSION";
+	report_render_text(&r, &plain, &out);
+	assert_non_null(strstr(out.buf, "h heap 1007.1 MiB, s shmem"));
+	assert_non_null(strstr(out.buf, "[hhhhccc"));
+	assert_null(strstr(out.buf, "a anon"));
+	strbuf_reset(&out);
+	report_render_text(&r, &color, &out);
+	assert_non_null(strstr(out.buf, "\033[36m"));
+	strbuf_reset(&out);
+	report_render_html(&r, &out);
+	assert_non_null(strstr(out.buf, "class=\"c-cyan\"/></svg>heap</li>"));
+	assert_null(strstr(out.buf, "c-blue\""));
+	strbuf_reset(&out);
+	report_render_json(&r, &out);
+	assert_non_null(strstr(out.buf, "\"label\": \"heap\""));
+	assert_non_null(strstr(out.buf, "\"anon_bytes\": 1056014336"));
+	report_free(&r);
+	db_close(db);
+	strbuf_release(&out);
+}
+
+/*
  * The BPF notes follow the captured kernel: 5.14 charges maps but memlock is
  * an estimate, 6.8 (report-hostile) has it exact, and with the version
  * unknown neither is claimed.
@@ -533,6 +574,7 @@ int main(void)
 		cmocka_unit_test(test_report_golden_v1_docker),
 		cmocka_unit_test(test_report_golden_hostile),
 		cmocka_unit_test(test_report_text_containers_unreclaimable_and_limit),
+		cmocka_unit_test(test_report_parts_come_from_the_database),
 		cmocka_unit_test(test_report_bpf_notes_follow_the_kernel),
 		cmocka_unit_test(test_report_text_hostile_is_safe),
 		cmocka_unit_test(test_report_html_hostile_is_text),
