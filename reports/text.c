@@ -463,7 +463,7 @@ static void container(struct out *o, const struct report_capture *c,
 			    bytes(v, a, sizeof(a)));
 	}
 	if (!k->working_set.set)
-		strbuf_addstr(&parts_text, "working set unknown: no memory.stat");
+		strbuf_addstr(&parts_text, "working set unknown: its memory.stat or usage was not read");
 	if (k->reclaimable.set && k->reclaimable.v)
 		strbuf_addf(&parts_text, "; reclaimable %s", bytes(k->reclaimable, a, sizeof(a)));
 	if (k->bpf_held.set && c->bpf_maps_charged.set && !c->bpf_maps_charged.v)

@@ -173,7 +173,7 @@ for release, kernel_key in (("6.1.0-18-amd64", True), ("5.10.0-28-amd64", False)
     check("(outside the containers, counted as the node's is): %s." % (
           "1.0 MiB" if kernel_key else "896.0 KiB") in " ".join(text.split()),
           f"{release}: text rest of the node")
-    check("working set unknown: no memory.stat" in text,
+    check("working set unknown: its memory.stat or usage was not read" in text,
           f"{release}: text says c.service's working set is unknown")
     check("u unexplained 8.0 MiB" not in text, f"{release}: c.service all unexplained")
     check("k kernel" in text and "a anon" in text, f"{release}: text labels from working_set_parts")
