@@ -16,11 +16,9 @@
 #     memory.current is made anon + file + kernel);
 #   - containers has one row per container cgroup, pods one per pod.
 set -u
-: "${BIN_DIR:=$(cd "$(dirname "$0")/.." && pwd)/bin}"
-: "${TESTS_DIR:=$(cd "$(dirname "$0")" && pwd)}"
+. "$(dirname "$0")/ws-lib.sh"
+ws_require_memsnap
 memsnap=$BIN_DIR/memsnap
-[ -x "$memsnap" ] || { echo "SKIP: '$memsnap' not built"; exit 77; }
-command -v python3 >/dev/null || { echo "SKIP: python3 not installed"; exit 77; }
 MAX_SECONDS=${MAX_SECONDS:-20}
 
 tmp=$(mktemp -d)

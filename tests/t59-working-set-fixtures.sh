@@ -21,11 +21,9 @@
 # The parts the report prints come from working_set_parts: the text, the
 # HTML and the JSON show each part's label or name.
 set -u
-: "${BIN_DIR:=$(cd "$(dirname "$0")/.." && pwd)/bin}"
-: "${TESTS_DIR:=$(cd "$(dirname "$0")" && pwd)}"
+. "$(dirname "$0")/ws-lib.sh"
+ws_require_memsnap
 memsnap=$BIN_DIR/memsnap
-[ -x "$memsnap" ] || { echo "SKIP: '$memsnap' not built"; exit 77; }
-command -v python3 >/dev/null || { echo "SKIP: python3 not installed"; exit 77; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 

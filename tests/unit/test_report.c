@@ -394,6 +394,17 @@ static void test_report_text_containers_unreclaimable_and_limit(void **state)
 	strbuf_release(&out);
 }
 
+/* The report-k8s-v2 database changed by sql, loaded again into r. */
+static void reload_after(sqlite3 *db, const char *sql, struct report *r)
+{
+	char *err = NULL;
+
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	if (report_load(db, 0, "report-k8s-v2", r, &err) < 0)
+		fail_msg("report_load: %s", err);
+	r->version = "VERSION";
+}
+
 /*
  * The parts of a working set are the database's (working_set_parts): every
  * format names, colours and orders them from that table alone.
@@ -404,17 +415,12 @@ static void test_report_parts_come_from_the_database(void **state)
 	struct report_text_opts plain = { false, 0 }, color = { true, 0 };
 	struct strbuf out = STRBUF_INIT;
 	sqlite3 *db = NULL;
-	char *err = NULL;
 
 	(void)state;
 	load("report-k8s-v2", &r, &db);
 	report_free(&r);
-	assert_int_equal(sqlite3_exec(db, "UPDATE working_set_parts SET label = 'heap', "
-				      "letter = 'h', colour = 'cyan' WHERE part = 'anon'",
-				      NULL, NULL, NULL), SQLITE_OK);
-	if (report_load(db, 0, "report-k8s-v2", &r, &err) < 0)
-		fail_msg("report_load: %s", err);
-	r.version = "VERSION";
+	reload_after(db, "UPDATE working_set_parts SET label = 'heap', letter = 'h', "
+		     "colour = 'cyan' WHERE part = 'anon'", &r);
 	report_render_text(&r, &plain, &out);
 	assert_non_null(strstr(out.buf, "h heap 1007.1 MiB, s shmem"));
 	assert_non_null(strstr(out.buf, "[hhhhccc"));
@@ -446,7 +452,6 @@ static void test_report_bpf_notes_follow_the_kernel(void **state)
 	struct report_text_opts plain = { false, 0 };
 	struct strbuf out = STRBUF_INIT;
 	sqlite3 *db = NULL;
-	char *err = NULL;
 
 	(void)state;
 	load("report-hostile", &r, NULL);
@@ -460,12 +465,8 @@ static void test_report_bpf_notes_follow_the_kernel(void **state)
 	assert_int_equal(r.captures[0].bpf_memlock_exact.v, 0);
 	report_free(&r);
 	/* a capture whose kernel release nobody could read */
-	assert_int_equal(sqlite3_exec(db, "UPDATE capture SET kernel_release = NULL;"
-				      "DELETE FROM node_setting WHERE path = 'proc/sys/kernel/osrelease'",
-				      NULL, NULL, NULL), SQLITE_OK);
-	if (report_load(db, 0, "report-k8s-v2", &r, &err) < 0)
-		fail_msg("report_load: %s", err);
-	r.version = "VERSION";
+	reload_after(db, "UPDATE capture SET kernel_release = NULL;"
+		     "DELETE FROM node_setting WHERE path = 'proc/sys/kernel/osrelease'", &r);
 	assert_false(r.captures[0].bpf_maps_charged.set);
 	assert_false(r.captures[0].bpf_memlock_exact.set);
 	strbuf_reset(&out);
