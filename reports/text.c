@@ -466,13 +466,17 @@ static void container(struct out *o, const struct report_capture *c,
 		strbuf_addstr(&parts_text, "working set unknown: its memory.stat or usage was not read");
 	if (k->reclaimable.set && k->reclaimable.v)
 		strbuf_addf(&parts_text, "; reclaimable %s", bytes(k->reclaimable, a, sizeof(a)));
-	if (k->bpf_held.set && c->bpf_maps_charged.set && !c->bpf_maps_charged.v)
-		strbuf_addf(&parts_text, "; its processes hold %s of BPF maps, charged to no cgroup "
-			    "(before Linux 5.11)", bytes(k->bpf_held, a, sizeof(a)));
 	if (k->oom_kill_count.set && k->oom_kill_count.v)
 		strbuf_addf(&parts_text, "; OOM kills %" PRId64, k->oom_kill_count.v);
 	if (parts_text.len)
 		wrap(o->sb, parts_text.buf, 10);
+	/* on a line of its own: not a part of the working set */
+	if (k->bpf_held.set && c->bpf_maps_charged.set && !c->bpf_maps_charged.v) {
+		strbuf_reset(&sb);
+		strbuf_addf(&sb, "its processes hold %s of BPF maps, charged to no cgroup "
+			    "(before Linux 5.11)", bytes(k->bpf_held, a, sizeof(a)));
+		wrap(o->sb, sb.buf, 10);
+	}
 	strbuf_release(&sb);
 	strbuf_release(&parts_text);
 }
