@@ -124,15 +124,19 @@ static void section_open(struct strbuf *out, const struct report_capture *c, con
 	S("</h2>");
 }
 
-static void legend(struct strbuf *out)
+static void legend(struct strbuf *out, const struct report_capture *c)
 {
+	char cls[32];
 	size_t i;
 
 	S("<ul class=\"legend\">");
-	for (i = 0; i < ARRAY_SIZE(svg_parts); i++)
+	for (i = 0; i < c->nparts; i++) {
 		strbuf_addf(out, "<li><svg viewBox=\"0 0 10 10\" aria-hidden=\"true\"><rect "
-			    "width=\"10\" height=\"10\" class=\"%s\"/></svg>%s</li>",
-			    svg_parts[i].cls, svg_parts[i].label);
+			    "width=\"10\" height=\"10\" class=\"%s\"/></svg>",
+			    svg_part_class(&c->parts[i], cls, sizeof(cls)));
+		html_textz(out, c->parts[i].label);
+		S("</li>");
+	}
 	S("<li><svg viewBox=\"0 0 10 10\" aria-hidden=\"true\"><rect width=\"10\" height=\"10\" "
 	  "class=\"p-rest\"/></svg>rest of the node</li></ul>");
 }
@@ -188,7 +192,7 @@ static void node(struct strbuf *out, const struct report *r, const struct report
 			: "kind \xe2\x86\x92 parent cgroup \xe2\x86\x92 cgroup \xe2\x86\x92 component");
 	S(". Areas are bytes; hover for the numbers.</figcaption>");
 	svg_treemap(out, c);
-	legend(out);
+	legend(out, c);
 	query_details(out, r, c, RQ_CONTAINERS);
 	query_details(out, r, c, RQ_NODE_REST);
 	S("</figure></section>");
@@ -228,18 +232,24 @@ static void containers(struct strbuf *out, const struct report *r, const struct 
 		strbuf_addf(out, "; the %d largest of %zu", SVG_MAX_BARS, c->ncontainers);
 	S(".</figcaption>");
 	svg_container_bars(out, c);
-	legend(out);
+	legend(out, c);
 	query_details(out, r, c, RQ_CONTAINERS);
 	S("</figure>");
 	S("<div class=\"scroll\"><table class=\"data\"><thead><tr><th>Name</th><th>Group</th><th class=\"n\">Working "
 	  "set</th><th class=\"n\">Limit</th><th class=\"n\">Use</th>"
 	  "<th class=\"n\" title=\"working set less what the kernel can reclaim without swap\">"
-	  "Unreclaimable</th><th class=\"n\">Unreclaimable use</th><th class=\"n\">anon</th>"
-	  "<th class=\"n\">shmem</th><th class=\"n\">page cache</th><th class=\"n\">kernel</th>"
-	  "<th class=\"n\">BPF</th><th class=\"n\">unexplained</th><th class=\"n\">"
-	  "reclaimable</th><th class=\"n\">OOM kills</th></tr></thead><tbody>");
+	  "Unreclaimable</th><th class=\"n\">Unreclaimable use</th>");
+	for (i = 0; i < c->nparts; i++) {
+		S("<th class=\"n\" title=\"");
+		html_attrz(out, c->parts[i].meaning);
+		S("\">");
+		html_textz(out, c->parts[i].label);
+		S("</th>");
+	}
+	S("<th class=\"n\">reclaimable</th><th class=\"n\">OOM kills</th></tr></thead><tbody>");
 	for (i = 0; i < c->ncontainers; i++) {
 		const struct report_container *k = &c->containers[i];
+		size_t p;
 
 		S("<tr><td><span class=\"cname\" title=\"");
 		html_attrz(out, k->cgroup);
@@ -252,23 +262,21 @@ static void containers(struct strbuf *out, const struct report *r, const struct 
 		pct_cell(out, k->working_set_pct);
 		bytes_cell(out, k->unreclaimable);
 		pct_cell(out, k->unreclaimable_pct);
-		bytes_cell(out, k->anon);
-		bytes_cell(out, k->shmem);
-		bytes_cell(out, k->page_cache);
-		bytes_cell(out, k->kernel);
-		bytes_cell_or(out, k->bpf, "-");
-		bytes_cell(out, k->unexplained);
+		for (p = 0; p < c->nparts; p++)
+			bytes_cell(out, k->parts[p]);
 		bytes_cell(out, k->reclaimable);
 		int_cell(out, k->oom_kill_count);
 		S("</tr>");
 	}
 	S("</tbody></table></div>");
 	if (c->node.rest.set) {
-		char a[32];
+		struct strbuf note = STRBUF_INIT;
 
-		strbuf_addf(out, "<p class=\"note\">The rest of the node's working set (system "
-			    "services, the kernel's own): %s.</p>",
-			    report_bytes(c->node.rest, a, sizeof(a)));
+		report_node_rest_note(c, &note);
+		S("<p class=\"note\">");
+		html_text(out, note.buf, note.len);
+		S("</p>");
+		strbuf_release(&note);
 	}
 	S("</section>");
 }

@@ -47,14 +47,39 @@ static void node(struct jsonw *w, const struct report_node *n)
 	real(w, "psi_full_avg60", n->psi_full_avg60, 2);
 	num(w, "bpf_maps_bytes", n->bpf_maps);
 	num(w, "containers_working_set_bytes", n->containers_total);
+	num(w, "containers_left_out_bytes", n->left_out);
+	jsonw_kv_string(w, "left_out_reason", n->left_out_reason);
 	num(w, "rest_working_set_bytes", n->rest);
 	jsonw_end_object(w);
 }
 
-static void containers(struct jsonw *w, const struct report_capture *c)
+/* The working set's parts, in the order of each container's <part>_bytes. */
+static void parts(struct jsonw *w, const struct report_capture *c)
 {
 	size_t i;
 
+	jsonw_name(w, "working_set_parts");
+	jsonw_start_array(w);
+	for (i = 0; i < c->nparts; i++) {
+		const struct report_part *p = &c->parts[i];
+
+		jsonw_start_object(w);
+		jsonw_kv_string(w, "part", p->part);
+		jsonw_kv_string(w, "label", p->label);
+		jsonw_kv_string(w, "letter", p->letter);
+		jsonw_kv_string(w, "colour", p->colour);
+		jsonw_kv_string(w, "meaning", p->meaning);
+		jsonw_end_object(w);
+	}
+	jsonw_end_array(w);
+}
+
+static void containers(struct jsonw *w, const struct report_capture *c)
+{
+	struct strbuf key = STRBUF_INIT;
+	size_t i, p;
+
+	parts(w, c);
 	jsonw_kv_string(w, "containers_are", c->kubernetes ? "kubernetes" : "cgroups");
 	jsonw_name(w, "containers");
 	jsonw_start_array(w);
@@ -79,12 +104,12 @@ static void containers(struct jsonw *w, const struct report_capture *c)
 		num(w, "unreclaimable_bytes", k->unreclaimable);
 		real(w, "unreclaimable_pct", k->unreclaimable_pct, 1);
 		jsonw_kv_string(w, "limit_scope", k->limit_scope);
-		num(w, "anon_bytes", k->anon);
-		num(w, "shmem_bytes", k->shmem);
-		num(w, "page_cache_bytes", k->page_cache);
+		for (p = 0; p < c->nparts; p++) {
+			strbuf_reset(&key);
+			strbuf_addf(&key, "%s_bytes", c->parts[p].part ? c->parts[p].part : "?");
+			num(w, key.buf, k->parts[p]);
+		}
 		num(w, "kernel_bytes", k->kernel);
-		num(w, "bpf_bytes", k->bpf);
-		num(w, "unexplained_bytes", k->unexplained);
 		num(w, "bpf_maps", k->bpf_maps);
 		num(w, "bpf_held_bytes", k->bpf_held);
 		num(w, "swap_bytes", k->swap);
@@ -93,6 +118,7 @@ static void containers(struct jsonw *w, const struct report_capture *c)
 		jsonw_end_object(w);
 	}
 	jsonw_end_array(w);
+	strbuf_release(&key);
 }
 
 static void findings(struct jsonw *w, const struct report_capture *c)

@@ -21,6 +21,7 @@ static const struct {
 } query_names[RQ_COUNT] = {
 	[RQ_CAPTURE] = { "capture", "The capture" },
 	[RQ_NODE] = { "node", "The node" },
+	[RQ_PARTS] = { "parts", "The parts of a working set" },
 	[RQ_CONTAINERS] = { "containers", "Containers by working set" },
 	[RQ_NODE_REST] = { "node_rest", "The node outside the containers" },
 	[RQ_FINDINGS] = { "findings", "Findings" },
@@ -201,34 +202,85 @@ static int load_node(struct loader *l)
 		return -1;
 
 	st = query(l, RQ_NODE_REST,
-		"SELECT containers_bytes, rest_bytes\n"
+		"SELECT containers_bytes, left_out_bytes, rest_bytes, left_out_reason\n"
 		"FROM report_node_rest\n"
 		"WHERE capture_id = %" PRId64, l->c->capture_id);
 	if (!st)
 		return -1;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		n->containers_total = get_num(st, "containers_bytes");
+		n->left_out = get_num(st, "left_out_bytes");
 		n->rest = get_num(st, "rest_bytes");
+		n->left_out_reason = get_str(st, "left_out_reason");
 	}
 	return finish(l, st, rc);
+}
+
+static int load_parts(struct loader *l)
+{
+	struct report_capture *c = l->c;
+	sqlite3_stmt *st = query(l, RQ_PARTS,
+		"SELECT part, label, letter, colour, meaning\n"
+		"FROM working_set_parts\n"
+		"ORDER BY ord");
+	int rc;
+
+	if (!st)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct report_part *p = GROW(c->parts, c->nparts);
+
+		p->part = get_str(st, "part");
+		p->label = get_str(st, "label");
+		p->letter = get_str(st, "letter");
+		p->colour = get_str(st, "colour");
+		p->meaning = get_str(st, "meaning");
+	}
+	return finish(l, st, rc);
+}
+
+/* A part's column in report_containers; NULL unless the name is a plain
+ * identifier (the list comes from the database). */
+static const char *part_column(const struct report_part *p, char *buf, size_t n)
+{
+	const char *s = p->part ? p->part : "";
+	size_t i, len = strlen(s);
+
+	for (i = 0; i < len; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
+			return NULL;
+	if (!len || len + sizeof("_bytes") > n)
+		return NULL;
+	xsnprintf(buf, n, "%s_bytes", s);
+	return buf;
 }
 
 static int load_containers(struct loader *l)
 {
 	struct report_capture *c = l->c;
-	sqlite3_stmt *st = query(l, RQ_CONTAINERS,
+	struct strbuf cols = STRBUF_INIT;
+	char name[64];
+	sqlite3_stmt *st;
+	size_t i;
+	int rc;
+
+	/* the parts' columns, in the list's order */
+	for (i = 0; i < c->nparts; i++)
+		if (part_column(&c->parts[i], name, sizeof(name)))
+			strbuf_addf(&cols, "%s%s", cols.len ? ", " : "       ", name);
+	st = query(l, RQ_CONTAINERS,
 		"SELECT cgroup, kind, name, group_name, subgroup_name, namespace, pod,\n"
 		"       container, qos_class, working_set_bytes, limit_bytes,\n"
 		"       effective_limit_bytes, working_set_pct, reclaimable_bytes,\n"
 		"       unreclaimable_bytes, unreclaimable_pct, limit_scope,\n"
-		"       anon_bytes, shmem_bytes,\n"
-		"       page_cache_bytes, kernel_bytes, bpf_bytes, unexplained_bytes,\n"
-		"       bpf_maps, bpf_held_bytes, swap_bytes, oom_kill_count, processes\n"
+		"%s%s"
+		"       kernel_bytes, bpf_maps, bpf_held_bytes, swap_bytes, oom_kill_count,\n"
+		"       processes\n"
 		"FROM report_containers\n"
 		"WHERE capture_id = %" PRId64 "\n"
-		"ORDER BY working_set_bytes DESC, cgroup", c->capture_id);
-	int rc;
-
+		"ORDER BY working_set_bytes DESC, cgroup", cols.buf, cols.len ? ",\n" : "",
+		c->capture_id);
+	strbuf_release(&cols);
 	if (!st)
 		return -1;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -251,12 +303,11 @@ static int load_containers(struct loader *l)
 		k->unreclaimable = get_num(st, "unreclaimable_bytes");
 		k->unreclaimable_pct = get_real(st, "unreclaimable_pct");
 		k->limit_scope = get_str(st, "limit_scope");
-		k->anon = get_num(st, "anon_bytes");
-		k->shmem = get_num(st, "shmem_bytes");
-		k->page_cache = get_num(st, "page_cache_bytes");
+		k->parts = xcalloc(c->nparts + 1, sizeof(*k->parts));
+		for (i = 0; i < c->nparts; i++)
+			if (part_column(&c->parts[i], name, sizeof(name)))
+				k->parts[i] = get_num(st, name);
 		k->kernel = get_num(st, "kernel_bytes");
-		k->bpf = get_num(st, "bpf_bytes");
-		k->unexplained = get_num(st, "unexplained_bytes");
 		k->bpf_maps = get_num(st, "bpf_maps");
 		k->bpf_held = get_num(st, "bpf_held_bytes");
 		k->swap = get_num(st, "swap_bytes");
@@ -465,8 +516,9 @@ int report_load(sqlite3 *db, int64_t capture_id, const char *source_name,
 		r->ncaptures++;
 		l.c->capture_id = ids[i];
 		if (load_capture_row(&l) < 0 || load_node(&l) < 0 ||
-		    load_containers(&l) < 0 || load_findings(&l) < 0 ||
-		    load_ooms(&l) < 0 || load_oom_details(&l) < 0 || load_processes(&l) < 0 || load_bpf(&l) < 0 ||
+		    load_parts(&l) < 0 || load_containers(&l) < 0 || load_findings(&l) < 0 ||
+		    load_ooms(&l) < 0 || load_oom_details(&l) < 0 || load_processes(&l) < 0 ||
+		    load_bpf(&l) < 0 ||
 		    load_problems(&l) < 0) {
 			free(ids);
 			return -1;
@@ -527,8 +579,18 @@ static void capture_free(struct report_capture *c)
 		free(k->container);
 		free(k->qos_class);
 		free(k->limit_scope);
+		free(k->parts);
 	}
 	free(c->containers);
+	for (i = 0; i < c->nparts; i++) {
+		free(c->parts[i].part);
+		free(c->parts[i].label);
+		free(c->parts[i].letter);
+		free(c->parts[i].colour);
+		free(c->parts[i].meaning);
+	}
+	free(c->parts);
+	free(c->node.left_out_reason);
 	for (i = 0; i < c->nfindings; i++) {
 		struct report_finding *f = &c->findings[i];
 
@@ -600,6 +662,29 @@ const char *report_bpf_charged_note(const struct report_capture *c)
 		       "against the node, not against any container's limit.";
 	return "Since Linux 5.11 a map is charged to the memory cgroup of the process that "
 	       "created it, as kernel memory (cgroup v1 and v2).";
+}
+
+void report_node_rest_note(const struct report_capture *c, struct strbuf *out)
+{
+	const struct report_node *n = &c->node;
+	char a[32], b[32], d[32];
+
+	if (!n->rest.set)
+		return;
+	if (n->left_out.set && n->left_out.v > 0)
+		strbuf_addf(out, "The containers' working sets add up to %s, of which %s is their "
+			    "kernel memory and swap cache, which the node's working set (%s) leaves "
+			    "out: %s. ", report_bytes(n->containers_total, a, sizeof(a)),
+			    report_bytes(n->left_out, b, sizeof(b)),
+			    report_bytes(n->working_set, d, sizeof(d)),
+			    n->left_out_reason ? n->left_out_reason : "?");
+	strbuf_addf(out, "The rest of the node's working set (outside the containers, counted as "
+		    "the node's is): %s", report_bytes(n->rest, a, sizeof(a)));
+	if (n->rest.v < 0)
+		strbuf_addstr(out, " (below 0: the containers' counters hold pages that are "
+			      "neither anon nor page cache of the root, such as per-CPU charge "
+			      "stocks)");
+	strbuf_addch(out, '.');
 }
 
 const char *report_bpf_memlock_note(const struct report_capture *c)

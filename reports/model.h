@@ -35,6 +35,7 @@ struct rreal {
 enum report_query_id {
 	RQ_CAPTURE,
 	RQ_NODE,
+	RQ_PARTS,
 	RQ_CONTAINERS,
 	RQ_NODE_REST,
 	RQ_FINDINGS,
@@ -61,8 +62,20 @@ struct report_node {
 	struct rnum mem_total, mem_available, mem_free, working_set,
 		    kubelet_available, swap_total, swap_used, bpf_maps;
 	struct rreal psi_some_avg10, psi_full_avg10, psi_some_avg60, psi_full_avg60;
-	/* report_node_rest: the node's working set outside the containers */
-	struct rnum containers_total, rest;
+	/* report_node_rest: the containers' working sets summed, what of them
+	 * the node's working set leaves out (their kernel memory and swap
+	 * cache) and why, and the node's working set outside the containers
+	 * (signed) */
+	struct rnum containers_total, left_out, rest;
+	char *left_out_reason;
+};
+
+/* One of the report's parts of a working set (working_set_parts, in its
+ * order): every renderer draws and names the parts from this list. */
+struct report_part {
+	char *part;                     /* "anon", ...: the JSON's <part>_bytes */
+	char *label, *letter, *colour;  /* colour: a palette name ("blue") */
+	char *meaning;
 };
 
 /* One row of report_containers. */
@@ -74,9 +87,11 @@ struct report_container {
 	/* unreclaimable: working_set - reclaimable, what stays without swap */
 	struct rnum working_set, limit, effective_limit, reclaimable, unreclaimable;
 	struct rreal working_set_pct, unreclaimable_pct;
-	/* the five parts and the remainder: they add up to working_set */
-	struct rnum anon, shmem, page_cache, kernel, bpf, unexplained;
-	struct rnum bpf_maps, bpf_held, swap, oom_kill_count, processes;
+	/* bytes of each of report_capture.parts (report_containers'
+	 * <part>_bytes): they add up to working_set; unset: unknown */
+	struct rnum *parts;
+	/* kernel: all kernel memory charged (BPF maps included) */
+	struct rnum kernel, bpf_maps, bpf_held, swap, oom_kill_count, processes;
 };
 
 /* One row of findings (with the cgroup's readable name). */
@@ -188,6 +203,8 @@ struct report_capture {
 					    unset: the kernel version is unknown */
 	struct rnum bpf_memlock_exact;   /* 1: Linux 6.4+, memlock is the real usage */
 	struct report_node node;
+	struct report_part *parts;       /* the working set's parts */
+	size_t nparts;
 	bool kubernetes;                 /* containers are Kubernetes containers */
 	struct report_container *containers;
 	size_t ncontainers;
@@ -268,6 +285,10 @@ void report_oom_made_of_text(const struct report_oom_made_of *m, struct strbuf *
 const char *report_oom_kind_text(const struct report_oom *o);
 /* One OOM event's outcome in words, the same in every format. */
 const char *report_oom_outcome_text(const struct report_oom *o);
+/* The node's working set against the containers' (report_node_rest) in
+ * plain sentences, the same in every format; nothing when the node's
+ * working set is unknown. */
+void report_node_rest_note(const struct report_capture *c, struct strbuf *out);
 /* Does the capture count as having had problems? (exit status 1) */
 bool report_has_problems(const struct report *r);
 

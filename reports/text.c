@@ -167,6 +167,13 @@ static bool number_unit_space(const char *p, size_t i)
 	return false;
 }
 
+/* Is the space at p[i] the one after a part's one-letter key ("a anon")? */
+static bool letter_space(const char *p, size_t i)
+{
+	return i && (i == 1 || p[i - 2] == ' ') &&
+	       ((p[i - 1] >= 'a' && p[i - 1] <= 'z') || (p[i - 1] >= 'A' && p[i - 1] <= 'Z'));
+}
+
 /*
  * Already escaped text, word-wrapped to WIDTH columns: the first line
  * continues a line that already holds `used` columns, the next ones start
@@ -187,7 +194,7 @@ static void wrap_on(struct strbuf *sb, const char *text, size_t used, size_t ind
 
 			if (w + cw > avail)
 				break;
-			if (p[i] == ' ' && !number_unit_space(p, i))
+			if (p[i] == ' ' && !number_unit_space(p, i) && !letter_space(p, i))
 				last_space = i;
 			w += cw;
 			i += n;
@@ -329,29 +336,26 @@ static void node(struct out *o, const struct report_capture *c)
 
 /* ---- containers ---------------------------------------------------------- */
 
-struct part {
-	const char *label;
-	char letter;
-	const char *color;
-};
-
-static const struct part parts[] = {
-	{ "anon", 'a', "34" },
-	{ "shmem", 's', "35" },
-	{ "page cache", 'c', "32" },
-	{ "kernel", 'k', "33" },
-	{ "BPF", 'b', "31" },
-};
-
-static struct rnum part_value(const struct report_container *k, size_t i)
+/* The palette of working_set_parts.colour as terminal colours (SGR). */
+static const char *part_sgr(const struct report_part *p)
 {
-	switch (i) {
-	case 0: return k->anon;
-	case 1: return k->shmem;
-	case 2: return k->page_cache;
-	case 3: return k->kernel;
-	default: return k->bpf;
-	}
+	static const struct {
+		const char *name, *sgr;
+	} palette[] = {
+		{ "red", "31" }, { "green", "32" }, { "orange", "33" }, { "blue", "34" },
+		{ "purple", "35" }, { "cyan", "36" }, { "grey", "90" },
+	};
+	size_t i;
+
+	for (i = 0; p->colour && i < ARRAY_SIZE(palette); i++)
+		if (!strcmp(p->colour, palette[i].name))
+			return palette[i].sgr;
+	return "39";
+}
+
+static char part_letter(const struct report_part *p)
+{
+	return p->letter && p->letter[0] ? p->letter[0] : '?';
 }
 
 /*
@@ -360,8 +364,9 @@ static struct rnum part_value(const struct report_container *k, size_t i)
  * takes the columns its bytes cover, rounded on the running sum so the
  * parts add up to the working set's columns.
  */
-static void bar(struct out *o, const struct report_container *k, struct rnum mem_total)
+static void bar(struct out *o, const struct report_capture *c, const struct report_container *k)
 {
+	struct rnum mem_total = c->node.mem_total;
 	double scale = 0, cum = 0;
 	size_t col = 0, i;
 
@@ -372,8 +377,8 @@ static void bar(struct out *o, const struct report_container *k, struct rnum mem
 	if (k->working_set.set && (double)k->working_set.v > scale)
 		scale = (double)k->working_set.v;
 	strbuf_addstr(o->sb, "          [");
-	for (i = 0; i < ARRAY_SIZE(parts) && scale > 0; i++) {
-		struct rnum v = part_value(k, i);
+	for (i = 0; i < c->nparts && scale > 0; i++) {
+		struct rnum v = k->parts[i];
 		size_t end;
 
 		if (!v.set || v.v <= 0)
@@ -384,12 +389,12 @@ static void bar(struct out *o, const struct report_container *k, struct rnum mem
 			end = BAR;
 		if (end <= col)
 			continue;
-		sgr(o, parts[i].color);
+		sgr(o, part_sgr(&c->parts[i]));
 		for (; col < end; col++) {
 			if (o->color)
 				strbuf_addstr(o->sb, "\xe2\x96\x88");
 			else
-				strbuf_addch(o->sb, parts[i].letter);
+				strbuf_addch(o->sb, part_letter(&c->parts[i]));
 		}
 		reset(o);
 	}
@@ -450,28 +455,33 @@ static void container(struct out *o, const struct report_capture *c,
 	strbuf_addf(&sb, "  %-16s  ", limit_text(c, k, b, sizeof(b)));
 	fit_lines(&sb, k->name, WIDTH - 61, 61, 3);
 	strbuf_add(o->sb, sb.buf, sb.len);
-	bar(o, k, c->node.mem_total);
-	for (i = 0; i < ARRAY_SIZE(parts); i++) {
-		struct rnum v = part_value(k, i);
+	bar(o, c, k);
+	/* the parts the cgroup has: set and not 0 */
+	for (i = 0; i < c->nparts; i++) {
+		struct rnum v = k->parts[i];
 
-		if (!v.set)
+		if (!v.set || !v.v)
 			continue;
 		if (parts_text.len)
 			strbuf_addstr(&parts_text, ", ");
-		strbuf_addf(&parts_text, "%c %s %s", parts[i].letter, parts[i].label,
+		strbuf_addf(&parts_text, "%c %s %s", part_letter(&c->parts[i]), c->parts[i].label,
 			    bytes(v, a, sizeof(a)));
 	}
-	if (k->unexplained.set && k->unexplained.v)
-		strbuf_addf(&parts_text, ", unexplained %s", bytes(k->unexplained, a, sizeof(a)));
+	if (!k->working_set.set)
+		strbuf_addstr(&parts_text, "working set unknown: its memory.stat or usage was not read");
 	if (k->reclaimable.set && k->reclaimable.v)
 		strbuf_addf(&parts_text, "; reclaimable %s", bytes(k->reclaimable, a, sizeof(a)));
-	if (!k->bpf.set && k->bpf_held.set)
-		strbuf_addf(&parts_text, "; its processes hold %s of BPF maps, charged to no cgroup "
-			    "(before Linux 5.11)", bytes(k->bpf_held, a, sizeof(a)));
 	if (k->oom_kill_count.set && k->oom_kill_count.v)
 		strbuf_addf(&parts_text, "; OOM kills %" PRId64, k->oom_kill_count.v);
 	if (parts_text.len)
 		wrap(o->sb, parts_text.buf, 10);
+	/* on a line of its own: not a part of the working set */
+	if (k->bpf_held.set && c->bpf_maps_charged.set && !c->bpf_maps_charged.v) {
+		strbuf_reset(&sb);
+		strbuf_addf(&sb, "its processes hold %s of BPF maps, charged to no cgroup "
+			    "(before Linux 5.11)", bytes(k->bpf_held, a, sizeof(a)));
+		wrap(o->sb, sb.buf, 10);
+	}
 	strbuf_release(&sb);
 	strbuf_release(&parts_text);
 }
@@ -479,7 +489,6 @@ static void container(struct out *o, const struct report_capture *c,
 static void containers(struct out *o, const struct report_capture *c, size_t max)
 {
 	struct strbuf sum = STRBUF_INIT;
-	char a[32];
 	size_t i, n = c->ncontainers;
 
 	if (max && n > max)
@@ -506,9 +515,13 @@ static void containers(struct out *o, const struct report_capture *c, size_t max
 	if (n < c->ncontainers)
 		strbuf_addf(o->sb, "  ... %zu more: memsnap sql SOURCE 'SELECT * FROM report_containers"
 			    " WHERE capture_id = %" PRId64 "'\n", c->ncontainers - n, c->capture_id);
-	if (c->node.rest.set)
-		strbuf_addf(o->sb, "  The rest of the node's working set (system services, the kernel's "
-			    "own): %s\n", bytes(c->node.rest, a, sizeof(a)));
+	if (c->node.rest.set) {
+		struct strbuf note = STRBUF_INIT;
+
+		report_node_rest_note(c, &note);
+		wrap(o->sb, note.buf, 2);
+		strbuf_release(&note);
+	}
 }
 
 /* ---- findings ------------------------------------------------------------ */

@@ -65,14 +65,13 @@ WHERE n.kind = 'k8s-container'
                          AND p.cgroup > n.cgroup || '/' AND p.cgroup < n.cgroup || '0'));
 
 -- The containers the report lists, one row per report_container_cgroups
--- row.  Their working set split into the report's five parts:
---   anon_bytes, shmem_bytes   working_set_breakdown's anon, shmem
---   page_cache_bytes          the page_cache category: active_file and
---                             file_other (inactive_file is not in the
---                             working set)
---   kernel_bytes              the kernel category (slab, stacks, page
---                             tables, percpu, sock, vmalloc, other) less
---                             bpf_bytes
+-- row.  Their working set in the report's parts (working_set_parts), a
+-- column <part>_bytes for each: working_set_breakdown's components summed
+-- by their part, and the BPF maps' part taken out of the kernel's.
+--   anon_bytes, shmem_bytes   the anon, shmem components
+--   page_cache_bytes          active_file, file_other and the swap cache
+--                             (inactive_file is not in the working set)
+--   kernel_not_bpf_bytes      the kernel components less bpf_bytes
 --   bpf_bytes                 Linux 5.11+ (kernel_features.bpf_maps_charged):
 --                             the memlock of the BPF maps its processes
 --                             hold, at most its kernel memory (maps are
@@ -81,7 +80,9 @@ WHERE n.kind = 'k8s-container'
 --                             stands in for the creator); NULL before 5.11,
 --                             when map memory is charged to no cgroup
 --   unexplained_bytes         the signed remainder
--- anon + shmem + page_cache + kernel + bpf + unexplained = working_set_bytes.
+-- anon + shmem + page_cache + kernel_not_bpf + bpf + unexplained =
+-- working_set_bytes; NULL: the kernel does not give it for this cgroup.
+--   kernel_bytes    cgroups.kernel_bytes (= kernel_not_bpf + bpf)
 --   group_name      QoS class (Kubernetes) or cgroup_names.kind
 --   subgroup_name   namespace/pod (Kubernetes) or the parent cgroup's name
 --   bpf_maps, bpf_held_bytes   maps its processes hold and their memlock
@@ -96,13 +97,15 @@ WITH pcount AS (
 ), listed AS (
     SELECT capture_id, cgroup, kind, name FROM report_container_cgroups
 ), parts AS (
-    SELECT capture_id, cgroup,
-           sum(CASE component WHEN 'anon' THEN bytes END) AS anon,
-           sum(CASE component WHEN 'shmem' THEN bytes END) AS shmem,
-           sum(CASE category WHEN 'page_cache' THEN bytes END) AS page_cache,
-           sum(CASE category WHEN 'kernel' THEN bytes END) AS kernel,
-           sum(CASE category WHEN 'unexplained' THEN bytes END) AS unexplained
-    FROM working_set_breakdown GROUP BY capture_id, cgroup
+    SELECT b.capture_id, b.cgroup,
+           sum(CASE b.part WHEN 'anon' THEN b.bytes END) AS anon,
+           sum(CASE b.part WHEN 'shmem' THEN b.bytes END) AS shmem,
+           sum(CASE b.part WHEN 'page_cache' THEN b.bytes END) AS page_cache,
+           sum(CASE b.part WHEN 'kernel_not_bpf' THEN b.bytes END) AS kernel,
+           sum(CASE b.part WHEN 'unexplained' THEN b.bytes END) AS unexplained
+    FROM listed l
+    JOIN cgroup_components b ON b.capture_id = l.capture_id AND b.cgroup = l.cgroup
+    GROUP BY b.capture_id, b.cgroup
 ), bpf AS (
     SELECT capture_id, cgroup, count(*) AS maps, sum(memlock_bytes) AS held
     FROM (SELECT DISTINCT capture_id, cgroup, map_id, memlock_bytes FROM bpf_maps
@@ -136,13 +139,15 @@ SELECT l.capture_id, l.cgroup, l.kind, l.name,
        p.anon AS anon_bytes,
        p.shmem AS shmem_bytes,
        p.page_cache AS page_cache_bytes,
-       p.kernel - coalesce(ch.bpf, 0) AS kernel_bytes,
+       g.kernel_bytes,
        ch.bpf AS bpf_bytes,
        p.unexplained AS unexplained_bytes,
        b.maps AS bpf_maps,
        b.held AS bpf_held_bytes,
        g.swap_bytes, g.oom_kill_count,
-       coalesce(pc.n, 0) AS processes
+       coalesce(pc.n, 0) AS processes,
+       -- additions
+       p.kernel - coalesce(ch.bpf, 0) AS kernel_not_bpf_bytes
 FROM listed l
 JOIN cgroups g ON g.capture_id = l.capture_id AND g.cgroup = l.cgroup
 LEFT JOIN cgroup_headroom h ON h.capture_id = l.capture_id AND h.cgroup = l.cgroup
@@ -153,22 +158,45 @@ LEFT JOIN bpf b ON b.capture_id = l.capture_id AND b.cgroup = l.cgroup
 LEFT JOIN charged ch ON ch.capture_id = l.capture_id AND ch.cgroup = l.cgroup
 LEFT JOIN pcount pc ON pc.capture_id = l.capture_id AND pc.cgroup = l.cgroup;
 
--- What the node's working set holds outside the listed containers: the
--- root cgroup's working set less theirs (floored at 0).  On cgroup v2 the
--- root's working set has no kernel memory (see working-set.md) while the
--- containers' has: the floor keeps that from going negative.
+-- The node's working set against the listed containers'.  The node's
+-- (the root cgroup's, as the kubelet and cAdvisor compute it) counts
+-- anon + page cache only: a root cgroup's usage holds no kernel memory and
+-- no swap cache (working_set_components.in_root), while each container's
+-- working set holds both.  So the containers' can add up to more than the
+-- node's.
+--   containers_bytes     the listed containers' working sets summed
+--   left_out_bytes       what of it the node's working set leaves out:
+--                        their components with in_root = 0 (kernel
+--                        memory, the swap cache)
+--   rest_bytes           node_working_set_bytes - (containers_bytes -
+--                        left_out_bytes): the node's working set outside
+--                        the containers, counted as the node's is.
+--                        Signed, never clamped: a small negative value is
+--                        pages the containers' counters hold that are
+--                        neither anon nor page cache of the root, such as
+--                        per-CPU charge stocks (their unexplained)
+--   left_out_reason      the sentence every format prints about it
 CREATE VIEW report_node_rest AS
 SELECT n.capture_id, n.node_working_set_bytes, c.containers_bytes,
-       max(n.node_working_set_bytes - coalesce(c.containers_bytes, 0), 0) AS rest_bytes
+       lo.left_out_bytes,
+       n.node_working_set_bytes - coalesce(c.containers_bytes, 0)
+         + coalesce(lo.left_out_bytes, 0) AS rest_bytes,
+       CASE WHEN lo.left_out_bytes > 0 THEN
+         'the kubelet and cAdvisor take the root cgroup''s working set for the node''s, '
+         || 'and a root cgroup''s usage counts anon and page cache only' END
+         AS left_out_reason
 FROM node n
--- report_containers' working sets summed: its rows are those of
--- report_container_cgroups with their cgroups row (the rest of it, worked
--- out again here, was a third of the report's queries)
 LEFT JOIN (SELECT l.capture_id, sum(g.working_set_bytes) AS containers_bytes
            FROM report_container_cgroups l
            JOIN cgroups g ON g.capture_id = l.capture_id AND g.cgroup = l.cgroup
            GROUP BY l.capture_id) c
        ON c.capture_id = n.capture_id
+LEFT JOIN (SELECT l.capture_id, sum(b.bytes) AS left_out_bytes
+           FROM report_container_cgroups l
+           JOIN cgroup_components b ON b.capture_id = l.capture_id AND b.cgroup = l.cgroup
+           WHERE NOT b.in_root
+           GROUP BY l.capture_id) lo
+       ON lo.capture_id = n.capture_id
 WHERE n.node_working_set_bytes IS NOT NULL;
 
 -- What the capture could not read, summarised: one row per source, kind,
@@ -204,7 +232,7 @@ WITH cp AS (
                      AND substr(p.path, 1, length(c.memory_root) + 1) = c.memory_root || '/'
                 THEN '<cgroup>/' || replace(p.path, rtrim(p.path, replace(p.path, '/', '')), '')
                 ELSE coalesce(p.path, '') END AS what
-    FROM load_problem p JOIN capture c ON c.capture_id = p.capture_id
+    FROM load_problems p JOIN capture c ON c.capture_id = p.capture_id
 )
 SELECT capture_id, 'collect' AS source, kind, kind IN ('absent', 'vanished') AS normal,
        what, count(*) AS files, min(path) AS example, error AS example_error
