@@ -288,7 +288,7 @@ int cmd_run(const char *const argv[], unsigned timeout_ms,
 /* Look `name` up in the colon-separated `path` list: an executable file. */
 int cmd_find(const char *name, const char *path, struct strbuf *ret);
 
-/* ---- the reader (reader.c): what sources call --------------------------- */
+/* ---- the reader (rd.c): what sources call ------------------------------- */
 
 struct reader;
 struct rd;
