@@ -121,12 +121,13 @@ struct run {
 	struct manifest m;
 	struct manifest_facts f;
 	struct body body;
-	struct reader *reader;
+	struct relay *relay;
 	struct strbuf tmpdir, out_path, part_path, head, tail;
 	int rootfd, body_fd, spill_fd, out_fd;
 	bool to_stdout, out_created, body_open;
 	bool in_place;             /* the body goes straight to the output */
 	bool done;
+	uint64_t child_rss_kb;     /* the reader process's peak RSS */
 };
 
 /* The main thread's loop: until the walk is over or stopped. */
@@ -135,7 +136,7 @@ static int consume(struct run *r)
 	struct item *it;
 	int err = 0;
 
-	while (reader_next(r->reader, &it) == 1) {
+	while (relay_next(r->relay, &it) == 1) {
 		switch (it->type) {
 		case ITEM_FILE:
 			if (err)
@@ -143,7 +144,7 @@ static int consume(struct run *r)
 			err = body_add(&r->body, r->res->top, it->path.buf,
 				       it->data.buf, it->data.len, it->mtime);
 			if (err < 0) {
-				reader_stop(r->reader, "error");
+				relay_stop(r->relay, "error");
 				break;
 			}
 			r->res->files++;
@@ -164,7 +165,7 @@ static int consume(struct run *r)
 			r->done = true;
 			break;
 		}
-		reader_release(r->reader, it);
+		relay_release(r->relay, it);
 	}
 	return err;
 }
@@ -293,8 +294,11 @@ static int write_all_out(struct run *r)
 	{
 		struct rusage ru;
 
+		/* the larger of the two processes' peaks */
+		r->f.max_rss_kb = r->child_rss_kb;
 		if (getrusage(RUSAGE_SELF, &ru) == 0)
-			r->f.max_rss_kb = (uint64_t)ru.ru_maxrss;
+			r->f.max_rss_kb = MAX(r->f.max_rss_kb,
+					      (uint64_t)ru.ru_maxrss);
 	}
 	manifest_render(&r->m, &r->f, &r->head, &r->tail);
 	mt.head = r->head.buf;
@@ -406,14 +410,14 @@ int capture_run(const struct capture_opts *opts, struct capture_result *ret)
 		goto out;
 	}
 
-	err = reader_start(opts, r.rootfd, deadline, &r.reader);
+	err = relay_start(opts, r.rootfd, deadline, &r.relay);
 	if (err < 0) {
-		fail(ret, err, "cannot start the reader thread");
+		fail(ret, err, "cannot start the reader process");
 		goto out;
 	}
 	err = consume(&r);
-	stopped = r.done ? NULL : reader_stopped(r.reader);
-	reader_counts(r.reader, r.f.counts);
+	stopped = r.done ? NULL : relay_stopped(r.relay);
+	relay_counts(r.relay, r.f.counts, &r.child_rss_kb);
 	if (err < 0) {
 		body_failed(&r, err);
 		goto out;
@@ -430,7 +434,7 @@ int capture_run(const struct capture_opts *opts, struct capture_result *ret)
 	err = write_all_out(&r);
 	ret->elapsed_ms = (now_ns(CLOCK_MONOTONIC) - r.f.started_mono) / 1000000u;
 out:
-	reader_free(r.reader);
+	relay_free(r.relay);
 	if (r.body_open)
 		body_free(&r.body);
 	if (err < 0 && r.out_created)

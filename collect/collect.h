@@ -14,6 +14,10 @@
  *   ring (reader.c)                        the manifest state (manifest.c),
  *                                          watches the per-file deadline
  *
+ * All of this runs in a child process (relay.c), which passes the items on
+ * to the main process through a pipe: a read that never returns can keep
+ * the child alive, never the process that holds the output.
+ *
  * Every read that may block (open + read of one file, one command) is a
  * "step": the reader announces it with rd_step_begin() and the main thread,
  * whenever it waits for the next item, checks the step's deadline.  A step
@@ -388,6 +392,27 @@ void reader_stop(struct reader *r, const char *why);
 void reader_counts(struct reader *r, uint64_t ret[COUNT_NR]);
 /* Drop the main thread's reference (stuck threads may still hold theirs). */
 void reader_free(struct reader *r);
+
+/* ---- the reader process (relay.c): what the main thread calls ------------ */
+
+/*
+ * The reader (above) runs in a child process that holds no output
+ * descriptor; its items come through a pipe (relay.c says why).  The same
+ * calls as reader_*(), for the main process.  relay_next() also ends when
+ * the capture's deadline (or a signal) is RELAY_GRACE past and the child
+ * has not finished: relay_stopped() then says "timeout" (or the signal).
+ */
+struct relay;
+int relay_start(const struct capture_opts *opts, int rootfd,
+		uint64_t deadline_ns, struct relay **ret);
+int relay_next(struct relay *r, struct item **ret);
+void relay_release(struct relay *r, struct item *it);
+const char *relay_stopped(struct relay *r);
+void relay_stop(struct relay *r, const char *why);
+/* The child's counts and its peak RSS in KiB (0 when it did not say). */
+void relay_counts(struct relay *r, uint64_t ret[COUNT_NR], uint64_t *ret_rss_kb);
+/* Close the pipe; the child is killed unless it finished, reaped if it can be. */
+void relay_free(struct relay *r);
 
 /* ---- sources (sources.c holds the table) --------------------------------- */
 
