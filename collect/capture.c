@@ -124,6 +124,8 @@ struct run {
 	struct relay *relay;
 	struct strbuf tmpdir, out_path, part_path, head, tail;
 	int rootfd, body_fd, spill_fd, out_fd;
+	int stdout_flags;          /* fd 1's flags to put back, -1: none */
+	uint64_t deadline;         /* the capture's, CLOCK_MONOTONIC ns, 0: none */
 	bool to_stdout, out_created, body_open;
 	bool in_place;             /* the body goes straight to the output */
 	bool done;
@@ -178,6 +180,91 @@ static int consume(struct run *r)
  * of that name stays as it was).  Devices, FIFOs and symlinks (/dev/full,
  * /dev/stdout, a pipe) are written in place: there is nothing to rename.
  */
+/*
+ * A FIFO's open() waits for a reader: opened O_NONBLOCK (ENXIO while there
+ * is none), again every FIFO_RETRY_NS until the deadline (issue 17.2).
+ */
+#define FIFO_RETRY_NS (20u * 1000u * 1000u)
+
+static int open_fifo(struct run *r)
+{
+	int fd;
+
+	for (;;) {
+		fd = open(r->out_path.buf, O_WRONLY | O_NONBLOCK | O_CLOEXEC |
+			  O_NOCTTY);
+		if (fd >= 0 || errno != ENXIO)
+			break;
+		if (r->deadline && now_ns(CLOCK_MONOTONIC) >= r->deadline) {
+			r->res->err_why = "no reader opened it before the deadline (--timeout)";
+			return fail(r->res, -ETIMEDOUT, "cannot open '%s'",
+				    r->out_path.buf);
+		}
+		if (r->opts->stop_signal && *r->opts->stop_signal)
+			return fail(r->res, -EINTR, "cannot open '%s'",
+				    r->out_path.buf);
+		nanosleep(&(struct timespec){ .tv_nsec = FIFO_RETRY_NS }, NULL);
+	}
+	if (fd < 0)
+		return fail(r->res, -errno, "cannot open '%s'", r->out_path.buf);
+	r->out_fd = fd;
+	return 0;
+}
+
+/*
+ * Standard output as a descriptor of our own that does not block, when it
+ * is a pipe, FIFO or socket whose reader may stop reading (issue 17.2): a
+ * pipe reopened through /proc/self/fd (its own file description, so the
+ * caller's stays as it was), else fd 1 itself made O_NONBLOCK until the
+ * archive is written (r->stdout_flags says how to put it back).
+ */
+static void open_stdout(struct run *r)
+{
+	struct stat st;
+	int fd, fl;
+
+	r->out_fd = STDOUT_FILENO;
+	r->stdout_flags = -1;
+	if (fstat(STDOUT_FILENO, &st) < 0 || S_ISREG(st.st_mode) ||
+	    S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode))
+		return;
+	fd = open("/proc/self/fd/1", O_WRONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	if (fd >= 0) {
+		struct stat st2;
+
+		if (fstat(fd, &st2) == 0 && st2.st_ino == st.st_ino &&
+		    st2.st_dev == st.st_dev) {
+			r->out_fd = fd;
+			return;
+		}
+		close(fd);
+	}
+	fl = fcntl(STDOUT_FILENO, F_GETFL);
+	if (fl >= 0 && fcntl(STDOUT_FILENO, F_SETFL, fl | O_NONBLOCK) == 0)
+		r->stdout_flags = fl;
+}
+
+/* Standard output as the caller gave it, then nothing more of ours on it. */
+static void close_stdout(struct run *r)
+{
+	int null;
+
+	if (!r->to_stdout)
+		return;
+	if (r->out_fd > STDERR_FILENO)
+		close(r->out_fd);
+	r->out_fd = -1;
+	if (r->stdout_flags >= 0)
+		fcntl(STDOUT_FILENO, F_SETFL, r->stdout_flags);
+	r->stdout_flags = -1;
+	/* EOF for the reader now, not when this process is reaped. */
+	null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	if (null >= 0) {
+		dup2(null, STDOUT_FILENO);
+		close(null);
+	}
+}
+
 static int open_output(struct run *r)
 {
 	struct stat st;
@@ -185,7 +272,12 @@ static int open_output(struct run *r)
 	int err = 0;
 
 	if (r->to_stdout) {
-		r->out_fd = STDOUT_FILENO;
+		open_stdout(r);
+		goto out;
+	}
+	if (stat(r->out_path.buf, &st) == 0 && S_ISFIFO(st.st_mode) &&
+	    r->deadline) {
+		err = open_fifo(r);
 		goto out;
 	}
 	if (lstat(r->out_path.buf, &st) == 0 && !S_ISREG(st.st_mode)) {
@@ -327,9 +419,12 @@ static int write_all_out(struct run *r)
 	} else {
 		err = output_write(r->out_fd, r->opts->compress, r->opts->level,
 				   r->res->top, (int64_t)r->f.finished_real.tv_sec,
-				   &mt, r->body_fd, &r->res->archive_bytes, &out_err);
+				   &mt, r->body_fd, r->deadline,
+				   &r->res->archive_bytes, &out_err);
 	}
 	if (err < 0) {
+		if (out_err && err == -ETIMEDOUT)
+			r->res->err_why = "the reader took nothing more before the deadline (--timeout)";
 		if (out_err)
 			return fail(r->res, err, "cannot write '%s'",
 				    r->to_stdout ? "standard output" :
@@ -353,7 +448,7 @@ static int write_all_out(struct run *r)
 int capture_run(const struct capture_opts *opts, struct capture_result *ret)
 {
 	struct run r = { .opts = opts, .res = ret, .rootfd = -1, .body_fd = -1,
-			 .spill_fd = -1, .out_fd = -1 };
+			 .spill_fd = -1, .out_fd = -1, .stdout_flags = -1 };
 	const char *stopped;
 	uint64_t deadline;
 	int err;
@@ -375,6 +470,7 @@ int capture_run(const struct capture_opts *opts, struct capture_result *ret)
 	r.f.started_boot = now_ns(CLOCK_BOOTTIME);
 	deadline = opts->timeout_ms ?
 		   r.f.started_mono + opts->timeout_ms * 1000000u : 0;
+	r.deadline = deadline;
 
 	r.rootfd = open(opts->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (r.rootfd < 0) {
@@ -432,8 +528,10 @@ int capture_run(const struct capture_opts *opts, struct capture_result *ret)
 	r.f.bytes = ret->bytes;
 	finish_result(&r);
 	err = write_all_out(&r);
+	close_stdout(&r);
 	ret->elapsed_ms = (now_ns(CLOCK_MONOTONIC) - r.f.started_mono) / 1000000u;
 out:
+	close_stdout(&r);
 	relay_free(r.relay);
 	if (r.body_open)
 		body_free(&r.body);

@@ -462,6 +462,7 @@ struct capture_result {
 	/* When nothing usable was written: what failed (the cause is err). */
 	int err;                      /* negative errno */
 	char err_what[PATH_MAX + 64]; /* "cannot write '/dev/full'" */
+	const char *err_why;          /* why, when not err's text (a static string) */
 };
 
 /*

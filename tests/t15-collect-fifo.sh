@@ -1,0 +1,90 @@
+#!/bin/bash
+# Issue 17.2: an output that takes nothing must not hold the collector past
+# its deadline.  A real FIFO (mkfifo) with no reader at all, a FIFO whose
+# reader opened it and never reads, and standard output into such a pipe:
+# each ends within --timeout (+ the 5 s a stalled output gets after it, + a
+# margin) with exit 3 and a message that says why.  A FIFO whose reader
+# reads gets the whole archive.
+#
+# Runs on a copy of the v2 fixture tree with one big file, so the archive
+# (--compress none) is larger than a pipe's buffer: no root needed.
+set -u
+cd "$(dirname "$0")/.."
+: "${BIN_DIR:=$PWD/bin}"
+C=$BIN_DIR/memsnap-collect
+work=$(mktemp -d)
+holders=()
+cleanup() {
+	for p in "${holders[@]+"${holders[@]}"}"; do kill -9 "$p" 2>/dev/null; done
+	rm -rf "$work"
+}
+trap cleanup EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+
+mkdir "$work/root"
+cp -a tests/fixtures/roots/v2/. "$work/root/"
+# 2.7 MiB of text in a node file: the archive cannot fit a 64 KiB pipe buffer.
+head -c $((2 << 20)) /dev/urandom | base64 >"$work/root/proc/vmstat"
+ARGS=(--root "$work/root" --no-bpftool --kmsg none --compress none --timeout 2)
+LIMIT=12   # 2 s timeout + 5 s stall + margin for a slow, shared machine
+
+# run_bounded NAME CMD...: run in the background, fail if still running after
+# LIMIT s; sets rc and secs.
+run_bounded() {
+	local name=$1 start pid i
+	shift
+	start=$(date +%s%N)
+	"$@" &
+	pid=$!
+	for ((i = 0; i < LIMIT * 20; i++)); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.05
+	done
+	if kill -0 "$pid" 2>/dev/null; then
+		kill -9 "$pid" 2>/dev/null
+		fail "$name: still running after $LIMIT s"
+	fi
+	wait "$pid"
+	rc=$?
+	secs=$(( ($(date +%s%N) - start) / 1000000000 ))
+}
+
+# 1. A FIFO nobody opens.
+mkfifo "$work/nobody"
+run_bounded "no reader" "$C" "${ARGS[@]}" -o "$work/nobody" 2>"$work/err"
+[ $rc = 3 ] || fail "no reader: exit $rc, not 3: $(cat "$work/err")"
+want="error: cannot open '$work/nobody': no reader opened it before the deadline (--timeout)"
+[ "$(head -n1 "$work/err")" = "$want" ] || fail "no reader: '$(head -n1 "$work/err")'"
+echo "ok: a FIFO without a reader: exit 3 after ${secs} s"
+
+# 2. A FIFO whose reader opened it and reads nothing.
+mkfifo "$work/stuck"
+sleep 1000 <"$work/stuck" &
+holders+=($!); disown
+run_bounded "reader that never reads" "$C" "${ARGS[@]}" -o "$work/stuck" 2>"$work/err"
+[ $rc = 3 ] || fail "reader that never reads: exit $rc, not 3: $(cat "$work/err")"
+want="error: cannot write '$work/stuck': the reader took nothing more before the deadline (--timeout)"
+[ "$(head -n1 "$work/err")" = "$want" ] || fail "reader that never reads: '$(head -n1 "$work/err")'"
+echo "ok: a FIFO whose reader never reads: exit 3 after ${secs} s"
+
+# 3. -o - into a pipe whose reader never reads (its own end of the pipe
+# stays open in `sleep`).
+mkfifo "$work/pipe"
+sleep 1000 <"$work/pipe" &
+holders+=($!); disown
+run_bounded "stdout nobody reads" bash -c '"$@" -o - >"'"$work/pipe"'"' _ "$C" "${ARGS[@]}" 2>"$work/err"
+[ $rc = 3 ] || fail "stdout nobody reads: exit $rc, not 3: $(cat "$work/err")"
+want="error: cannot write 'standard output': the reader took nothing more before the deadline (--timeout)"
+[ "$(head -n1 "$work/err")" = "$want" ] || fail "stdout nobody reads: '$(head -n1 "$work/err")'"
+echo "ok: standard output that nobody reads: exit 3 after ${secs} s"
+
+# 4. A FIFO with a reader that reads: the whole archive, exit 0.
+mkfifo "$work/good"
+tar tf - <"$work/good" >"$work/list" 2>"$work/tar.err" &
+reader=$!
+run_bounded "reader" "$C" "${ARGS[@]}" -o "$work/good" 2>"$work/err"
+[ $rc = 0 ] || fail "reader: exit $rc: $(cat "$work/err")"
+wait $reader || fail "reader: tar failed: $(cat "$work/tar.err")"
+head -n1 "$work/list" | grep -q '/manifest.json$' || fail "reader: first entry $(head -n1 "$work/list")"
+grep -q '/proc/vmstat$' "$work/list" || fail "reader: the big file is missing"
+echo "ok: a FIFO that is read gets the whole archive"
