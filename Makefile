@@ -3,6 +3,7 @@
 #   make            build bin/memsnap-collect (static) and bin/memsnap
 #   make run        install Debian packages, build, capture this machine, report
 #   make check      install Debian packages, build, run every test
+#   make check-slow the slow tests (a hung FUSE mount), which make check skips
 #   make check SAN=1  the same with ASan+UBSan (objects in build-san/)
 #   make fuzz       run the libFuzzer targets for FUZZ_SECONDS each (default 300)
 #   make bench      run the benchmarks under tests/bench/
@@ -91,7 +92,7 @@ LIBANALYZE := $(O)/libanalyze.a
 SCHEMA_SQL := $(sort $(wildcard schema/*.sql))
 BLOB_FILES := $(O)/gen/schema.sql $(wildcard reports/*.css reports/*.js)
 
-.PHONY: all deps run check test unit fuzz fuzz-smoke bench clean install \
+.PHONY: all deps run check check-slow test unit fuzz fuzz-smoke bench clean install \
 	helpers tests
 
 all: $(BIN)/memsnap-collect $(BIN)/memsnap
@@ -184,6 +185,13 @@ check: deps
 ifneq ($(SAN),1)
 	@$(MAKE) --no-print-directory fuzz-smoke
 endif
+
+# The slow tests (a hung FUSE mount, ...): they skip under `make check`.
+SLOW_TESTS ?= t16-*
+check-slow: deps
+	@$(MAKE) --no-print-directory all tests
+	@BIN_DIR=$(abspath $(BIN)) BUILD_DIR=$(abspath $(O)) SAN=$(SAN) SLOW=1 \
+		T='$(SLOW_TESTS)' tests/run-tests
 
 unit: all tests
 	@BIN_DIR=$(abspath $(BIN)) BUILD_DIR=$(abspath $(O)) SAN=$(SAN) \
