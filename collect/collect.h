@@ -77,7 +77,7 @@ void capture_opts_init(struct capture_opts *o);
 /* ---- problems and counts ------------------------------------------------ */
 
 enum problem_kind {
-	PROBLEM_VANISHED,   /* the process exited (ENOENT, ESRCH): normal */
+	PROBLEM_VANISHED,   /* the process exited, the cgroup was removed: normal */
 	PROBLEM_ABSENT,     /* the kernel has no such file: normal */
 	PROBLEM_DENIED,     /* EACCES, EPERM */
 	PROBLEM_TIMEOUT,    /* past the per-file deadline */
@@ -329,6 +329,13 @@ const atomic_int *rd_stop_flag(struct rd *rd);
 /* Flags for rd_read/rd_file. */
 #define RD_PROCESS   0x1   /* a file of a process: ENOENT/ESRCH mean vanished */
 #define RD_QUIET     0x2   /* record no problem for ENOENT */
+/*
+ * A file of a cgroup directory (dirfd): when it fails with ENOENT or ENODEV
+ * and the directory itself was removed (rd.c: dir_removed()), the cgroup
+ * was removed during the capture: the problem is `vanished` (not `absent`, which says
+ * the kernel has no such file) and rd_read() returns -ESTALE.
+ */
+#define RD_CGROUP    0x4
 
 /*
  * Announce a step that may block.  `what` is the path blamed on a timeout,

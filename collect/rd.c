@@ -9,8 +9,11 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -300,10 +303,30 @@ int rd_step_end(struct rd *rd)
 	return 0;
 }
 
+/*
+ * Was the directory dirfd removed?  On the cgroup filesystems a removed
+ * directory keeps its link count; its files are gone, cgroup.procs too,
+ * which every cgroup directory has (v1 and v2) until rmdir.  Elsewhere (a
+ * --root tree) rmdir leaves the link count at 0.
+ */
+static bool dir_removed(int dirfd)
+{
+	struct statfs sfs;
+	struct stat st;
+
+	if (fstat(dirfd, &st) == 0 && st.st_nlink == 0)
+		return true;
+	if (fstatfs(dirfd, &sfs) < 0 || (sfs.f_type != CGROUP_SUPER_MAGIC &&
+					 sfs.f_type != CGROUP2_SUPER_MAGIC))
+		return false;
+	return faccessat(dirfd, "cgroup.procs", F_OK, 0) < 0 &&
+	       (errno == ENOENT || errno == ENODEV);
+}
+
 int rd_read(struct rd *rd, int dirfd, const char *name, const char *apath,
 	    const char *kind, size_t max, unsigned flags)
 {
-	bool of_process = flags & RD_PROCESS;
+	bool of_process = flags & RD_PROCESS, vanished = false;
 	int fd, err, ret;
 
 	strbuf_reset(&rd->data);
@@ -318,9 +341,16 @@ int rd_read(struct rd *rd, int dirfd, const char *name, const char *apath,
 		err = read_fd_all(fd, &rd->data, max);
 		close(fd);
 	}
+	if ((flags & RD_CGROUP) && (err == -ENOENT || err == -ENODEV))
+		vanished = dir_removed(dirfd);
 	ret = rd_step_end(rd);
 	if (ret < 0)
 		return ret;
+	if (vanished) {
+		ret = rd_problem(rd, apath, PROBLEM_VANISHED, -err,
+				 ACTION_SKIPPED, "the cgroup was removed");
+		return ret < 0 ? ret : -ESTALE;
+	}
 	if (err == -EFBIG) {
 		char msg[64];
 

@@ -49,6 +49,7 @@
 #define RELAY_GRACE_NS (2000u * 1000u * 1000u)
 #define RELAY_POLL_MS 50
 #define RELAY_READ_MIN (64u << 10)
+#define RELAY_PIPE (16 << 10)
 /* How long a child that sent FRAME_END gets to be reaped. */
 #define RELAY_REAP_MS 200
 
@@ -239,8 +240,12 @@ int relay_start(const struct capture_opts *opts, int rootfd,
 
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return -errno;
-	/* Fewer wake-ups with a bigger pipe; the default is fine too. */
-	fcntl(p[1], F_SETPIPE_SZ, 1 << 20);
+	/*
+	 * What the child read before a stop but the main process has not
+	 * taken yet is drained after the stop, as the ring is: the pipe holds
+	 * about as much as the ring (RELAY_PIPE), not 64 KiB more of it.
+	 */
+	fcntl(p[1], F_SETPIPE_SZ, RELAY_PIPE);
 	pid = fork();
 	if (pid < 0) {
 		int err = -errno;
@@ -393,6 +398,12 @@ int relay_next(struct relay *r, struct item **ret)
 		if (!frame_ready(r, &f)) {
 			fill(r);
 			continue;
+		}
+		/* Items that keep coming do not hold the run past the grace. */
+		if (r->give_up && now_ns(CLOCK_MONOTONIC) >= r->give_up) {
+			relay_over(r, r->forwarded ? signal_name(r->forwarded) :
+				   "timeout");
+			break;
 		}
 		p = r->in.buf + r->pos + sizeof(f);
 		r->pos += sizeof(f) + f.path_len + f.data_len;
