@@ -224,7 +224,8 @@ struct kmsg_filter {
 	bool in_report;
 	unsigned report_records;   /* records of the current report so far */
 	int after_kill;            /* records since the kill line, -1: none */
-	uint64_t reports;          /* OOM reports (start lines and orphan kills) */
+	uint64_t reports;          /* OOM events in the kept records, as memsnap load counts them */
+	int phase;                 /* the loader's phase of the current event, -1: none */
 	uint64_t truncated;        /* reports cut at KMSG_REPORT_MAX */
 };
 
