@@ -396,6 +396,8 @@ void reader_release(struct reader *r, struct item *it);
 const char *reader_stopped(struct reader *r);
 /* Stop the walk (e.g. the archive cannot be written any more). */
 void reader_stop(struct reader *r, const char *why);
+/* "SIGINT", "SIGTERM", "SIGHUP" ("signal" for another): why a walk stopped. */
+const char *reader_signal_name(int sig);
 /* Counts flushed by the reader threads. */
 void reader_counts(struct reader *r, uint64_t ret[COUNT_NR]);
 /* Drop the main thread's reference (stuck threads may still hold theirs). */

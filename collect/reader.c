@@ -205,7 +205,7 @@ int reader_start(const struct capture_opts *opts, int rootfd,
 	return 0;
 }
 
-static const char *signal_name(int sig)
+const char *reader_signal_name(int sig)
 {
 	switch (sig) {
 	case SIGINT: return "SIGINT";
@@ -281,7 +281,7 @@ int reader_next(struct reader *r, struct item **ret)
 		sig = r->opts->stop_signal ? *r->opts->stop_signal : 0;
 		now = now_ns(CLOCK_MONOTONIC);
 		if (sig)
-			stop_locked(r, signal_name(sig));
+			stop_locked(r, reader_signal_name(sig));
 		else if (r->deadline && now >= r->deadline)
 			stop_locked(r, "timeout");
 

@@ -273,16 +273,6 @@ int relay_start(const struct capture_opts *opts, int rootfd,
 	return 0;
 }
 
-static const char *signal_name(int sig)
-{
-	switch (sig) {
-	case SIGINT: return "SIGINT";
-	case SIGTERM: return "SIGTERM";
-	case SIGHUP: return "SIGHUP";
-	default: return "signal";
-	}
-}
-
 /* The child's reason as one of ours (a static string). */
 static const char *known_reason(const char *s, size_t len)
 {
@@ -308,6 +298,12 @@ static void relay_over(struct relay *r, const char *why)
 	r->over = true;
 	if (!r->ended)
 		kill(r->pid, SIGKILL);
+}
+
+/* Why we stop waiting for the child: the signal passed on, or the deadline. */
+static const char *give_up_reason(const struct relay *r)
+{
+	return r->forwarded ? reader_signal_name(r->forwarded) : "timeout";
 }
 
 /* A whole frame at r->pos: 1 and its header in *f, or 0. */
@@ -355,7 +351,7 @@ static int fill(struct relay *r)
 			r->give_up = now + RELAY_GRACE_NS;
 	}
 	if (r->give_up && now >= r->give_up) {
-		relay_over(r, r->forwarded ? signal_name(r->forwarded) : "timeout");
+		relay_over(r, give_up_reason(r));
 		return -ETIMEDOUT;
 	}
 	if (r->give_up && (r->give_up - now) / 1000000u < (uint64_t)timeout)
@@ -401,8 +397,7 @@ int relay_next(struct relay *r, struct item **ret)
 		}
 		/* Items that keep coming do not hold the run past the grace. */
 		if (r->give_up && now_ns(CLOCK_MONOTONIC) >= r->give_up) {
-			relay_over(r, r->forwarded ? signal_name(r->forwarded) :
-				   "timeout");
+			relay_over(r, give_up_reason(r));
 			break;
 		}
 		p = r->in.buf + r->pos + sizeof(f);

@@ -49,34 +49,41 @@ run_bounded() {
 	secs=$(( ($(date +%s%N) - start) / 1000000000 ))
 }
 
+# gives_up NAME 'first stderr line' CMD...: exit 3 within LIMIT, that message.
+gives_up() {
+	local name=$1 want=$2
+	shift 2
+	run_bounded "$name" "$@" 2>"$work/err"
+	[ $rc = 3 ] || fail "$name: exit $rc, not 3: $(cat "$work/err")"
+	[ "$(head -n1 "$work/err")" = "$want" ] || fail "$name: '$(head -n1 "$work/err")'"
+	echo "ok: $name: exit 3 after ${secs} s"
+}
+
+# a FIFO whose reader opens it and never reads (a `sleep` holds it open)
+held_fifo() {
+	mkfifo "$1"
+	sleep 1000 <"$1" &
+	holders+=($!)
+	disown
+}
+
 # 1. A FIFO nobody opens.
 mkfifo "$work/nobody"
-run_bounded "no reader" "$C" "${ARGS[@]}" -o "$work/nobody" 2>"$work/err"
-[ $rc = 3 ] || fail "no reader: exit $rc, not 3: $(cat "$work/err")"
-want="error: cannot open '$work/nobody': no reader opened it before the deadline (--timeout)"
-[ "$(head -n1 "$work/err")" = "$want" ] || fail "no reader: '$(head -n1 "$work/err")'"
-echo "ok: a FIFO without a reader: exit 3 after ${secs} s"
+gives_up "a FIFO without a reader" \
+	"error: cannot open '$work/nobody': no reader opened it before the deadline (--timeout)" \
+	"$C" "${ARGS[@]}" -o "$work/nobody"
 
 # 2. A FIFO whose reader opened it and reads nothing.
-mkfifo "$work/stuck"
-sleep 1000 <"$work/stuck" &
-holders+=($!); disown
-run_bounded "reader that never reads" "$C" "${ARGS[@]}" -o "$work/stuck" 2>"$work/err"
-[ $rc = 3 ] || fail "reader that never reads: exit $rc, not 3: $(cat "$work/err")"
-want="error: cannot write '$work/stuck': the reader took nothing more before the deadline (--timeout)"
-[ "$(head -n1 "$work/err")" = "$want" ] || fail "reader that never reads: '$(head -n1 "$work/err")'"
-echo "ok: a FIFO whose reader never reads: exit 3 after ${secs} s"
+held_fifo "$work/stuck"
+gives_up "a FIFO whose reader never reads" \
+	"error: cannot write '$work/stuck': the reader took nothing more before the deadline (--timeout)" \
+	"$C" "${ARGS[@]}" -o "$work/stuck"
 
-# 3. -o - into a pipe whose reader never reads (its own end of the pipe
-# stays open in `sleep`).
-mkfifo "$work/pipe"
-sleep 1000 <"$work/pipe" &
-holders+=($!); disown
-run_bounded "stdout nobody reads" bash -c '"$@" -o - >"'"$work/pipe"'"' _ "$C" "${ARGS[@]}" 2>"$work/err"
-[ $rc = 3 ] || fail "stdout nobody reads: exit $rc, not 3: $(cat "$work/err")"
-want="error: cannot write 'standard output': the reader took nothing more before the deadline (--timeout)"
-[ "$(head -n1 "$work/err")" = "$want" ] || fail "stdout nobody reads: '$(head -n1 "$work/err")'"
-echo "ok: standard output that nobody reads: exit 3 after ${secs} s"
+# 3. -o - into a pipe whose reader never reads.
+held_fifo "$work/pipe"
+gives_up "standard output that nobody reads" \
+	"error: cannot write 'standard output': the reader took nothing more before the deadline (--timeout)" \
+	bash -c '"$@" -o - >"'"$work/pipe"'"' _ "$C" "${ARGS[@]}"
 
 # 4. A FIFO with a reader that reads: the whole archive, exit 0.
 mkfifo "$work/good"
