@@ -82,8 +82,7 @@ static int fail(struct capture_result *ret, int err, const char *fmt, ...)
 	return ret->err;
 }
 
-/* The pid of this process as the tree's /proc sees it (another namespace). */
-static pid_t own_pid(int rootfd)
+pid_t capture_own_pid(int rootfd)
 {
 	char buf[32];
 	ssize_t n = readlinkat(rootfd, "proc/self", buf, sizeof(buf) - 1);
@@ -478,7 +477,7 @@ int capture_run(const struct capture_opts *opts, struct capture_result *ret)
 			   opts->root);
 		goto out;
 	}
-	r.f.pid = own_pid(r.rootfd);
+	r.f.pid = capture_own_pid(r.rootfd);
 	capture_top_name(r.f.uts.nodename, r.f.started_real.tv_sec, ret->top,
 			 sizeof(ret->top));
 
@@ -513,7 +512,7 @@ int capture_run(const struct capture_opts *opts, struct capture_result *ret)
 	}
 	err = consume(&r);
 	stopped = r.done ? NULL : relay_stopped(r.relay);
-	relay_counts(r.relay, r.f.counts, &r.child_rss_kb);
+	relay_counts(r.relay, r.f.counts, &r.child_rss_kb, &r.f.reader_pid);
 	if (err < 0) {
 		body_failed(&r, err);
 		goto out;

@@ -419,8 +419,12 @@ int relay_next(struct relay *r, struct item **ret);
 void relay_release(struct relay *r, struct item *it);
 const char *relay_stopped(struct relay *r);
 void relay_stop(struct relay *r, const char *why);
-/* The child's counts and its peak RSS in KiB (0 when it did not say). */
-void relay_counts(struct relay *r, uint64_t ret[COUNT_NR], uint64_t *ret_rss_kb);
+/*
+ * The child's counts, its peak RSS in KiB and its pid as the tree's /proc
+ * numbers it (0 when it did not say).
+ */
+void relay_counts(struct relay *r, uint64_t ret[COUNT_NR], uint64_t *ret_rss_kb,
+		  pid_t *ret_pid);
 /* Close the pipe; the child is killed unless it finished, reaped if it can be. */
 void relay_free(struct relay *r);
 
@@ -481,6 +485,9 @@ struct capture_result {
  * or a negative errno with ret->err_what saying what failed (exit code 3).
  */
 int capture_run(const struct capture_opts *opts, struct capture_result *ret);
+
+/* The pid of this process as the tree's /proc sees it (another namespace). */
+pid_t capture_own_pid(int rootfd);
 
 /* "memsnap-<host>-<YYYYmmddTHHMMSSZ>" for a host name and a UTC time. */
 void capture_top_name(const char *host, time_t t, char *buf, size_t n);

@@ -66,6 +66,7 @@ struct frame {
 struct end_data {
 	uint64_t counts[COUNT_NR];
 	uint64_t max_rss_kb;       /* the child's peak RSS */
+	int64_t pid;               /* the child's pid in the tree's /proc */
 };
 
 struct relay {
@@ -83,6 +84,7 @@ struct relay {
 	bool ended;                /* FRAME_END came */
 	uint64_t counts[COUNT_NR];
 	uint64_t child_rss_kb;
+	pid_t child_pid;           /* as the tree's /proc numbers it */
 };
 
 /* ---- the child ------------------------------------------------------------- */
@@ -110,9 +112,10 @@ static void close_fds(unsigned lo, unsigned hi)
 }
 
 /*
- * Leave the child nothing of the caller's: /dev/null for 0-2 (stderr kept in
- * sanitizer builds, so that their reports are seen), no other fd but `a`
- * and `b`.
+ * Leave the child nothing of the caller's: /dev/null for 0-2, no other fd
+ * but `a` and `b`.  (Sanitizer reports of the child are lost with its
+ * stderr: ASAN_OPTIONS=log_path=/tmp/asan keeps them; the main process
+ * sees the child end early and marks the capture interrupted, "error".)
  */
 static void child_fds(int a, int b)
 {
@@ -121,10 +124,6 @@ static void child_fds(int a, int b)
 	int fd;
 
 	for (fd = 0; fd <= 2; fd++) {
-#if defined(__SANITIZE_ADDRESS__)
-		if (fd == STDERR_FILENO)
-			continue;
-#endif
 		if (null < 0 || dup2(null, fd) < 0)
 			close(fd);
 	}
@@ -217,6 +216,7 @@ static void child_main(const struct capture_opts *opts, int rootfd,
 	}
 	if (getrusage(RUSAGE_SELF, &ru) == 0)
 		end.max_rss_kb = (uint64_t)ru.ru_maxrss;
+	end.pid = capture_own_pid(rootfd);
 	memset(&f, 0, sizeof(f));
 	f.type = FRAME_END;
 	f.path_len = why ? strlen(why) : 0;
@@ -410,6 +410,7 @@ int relay_next(struct relay *r, struct item **ret)
 			       MIN((size_t)f.data_len, sizeof(end)));
 			memcpy(r->counts, end.counts, sizeof(r->counts));
 			r->child_rss_kb = end.max_rss_kb;
+			r->child_pid = (pid_t)end.pid;
 			r->ended = true;
 			relay_over(r, known_reason(p, f.path_len));
 			break;
@@ -452,11 +453,12 @@ void relay_stop(struct relay *r, const char *why)
 	relay_over(r, why);
 }
 
-void relay_counts(struct relay *r, uint64_t ret[COUNT_NR], uint64_t *ret_rss_kb)
+void relay_counts(struct relay *r, uint64_t ret[COUNT_NR], uint64_t *ret_rss_kb,
+		  pid_t *ret_pid)
 {
 	memcpy(ret, r->counts, sizeof(r->counts));
-	if (ret_rss_kb)
-		*ret_rss_kb = r->child_rss_kb;
+	*ret_rss_kb = r->child_rss_kb;
+	*ret_pid = r->child_pid;
 }
 
 void relay_free(struct relay *r)
