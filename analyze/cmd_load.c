@@ -12,6 +12,7 @@
 #include "analyze/db/db.h"
 #include "analyze/load/load.h"
 #include "analyze/capture/source.h"
+#include "common/shquote.h"
 #include "common/util.h"
 
 #include "common/banned.h"
@@ -146,8 +147,13 @@ int cmd_load(int argc, char **argv)
 	}
 	db_exec(db, "PRAGMA optimize", NULL);
 	db_close(db);
-	if (!quiet && ret == EXIT_PROBLEMS)
-		fprintf(stderr, "hint: memsnap sql '%s' 'SELECT * FROM load_problems'\n", out);
+	if (!quiet && ret == EXIT_PROBLEMS) {
+		struct strbuf cmd = STRBUF_INIT;
+
+		sh_quote_path(&cmd, out);
+		fprintf(stderr, "hint: memsnap sql %s 'SELECT * FROM load_problems'\n", cmd.buf);
+		strbuf_release(&cmd);
+	}
 	if (failed)
 		ret = EXIT_FATAL;
 	return ret;

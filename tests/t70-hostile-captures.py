@@ -673,6 +673,149 @@ def zstd_normal_window(ctx):
     return ctx.path("ok.tar.zst")
 
 
+# ---- commands memsnap prints, pasted into sh ------------------------------------
+
+# SOURCE names an attacker picks (the archive's file name) and an operator
+# pastes commands about: quotes, $(), backticks, newlines, escapes, a dash.
+HOSTILE_NAMES = [
+    "node-1'$(touch PWNED)'.tar.gz",
+    "two ''quotes'' $(touch PWNED).tar.gz",
+    "tick`touch PWNED`.tar.gz",
+    "new\nline $HOME.tar.gz",
+    "-dash.tar.gz",
+    "esc \x1b[31mred \\' tab\t.tar.gz",
+]
+
+
+def shell_commands(text):
+    """The `memsnap sql ...` commands in text, each up to the newline that
+    ends it outside quotes (a quoted word may span lines)."""
+    cmds, i = [], 0
+    while True:
+        i = text.find("memsnap sql ", i)
+        if i < 0:
+            return cmds
+        j, q, depth = i, None, 0
+        while j < len(text):
+            ch = text[j]
+            if q == "'":
+                q = None if ch == "'" else q
+            elif q == '"':
+                if ch == "$" and text[j + 1:j + 2] == "(":
+                    depth += 1
+                elif ch == ")" and depth:
+                    depth -= 1
+                elif ch == "'" and depth:
+                    k = text.index("'", j + 1)
+                    j = k
+                elif ch == '"' and not depth:
+                    q = None
+            elif ch in "'\"":
+                q = ch
+            elif ch == "\\":
+                j += 1
+            elif ch == "\n":
+                break
+            j += 1
+        cmds.append(text[i:j])
+        i = j
+
+
+def run_pasted(cmd, cwd, fakebin):
+    """cmd run by sh with a `memsnap` that records its arguments."""
+    out = os.path.join(cwd, "args")
+    if os.path.exists(out):
+        os.unlink(out)
+    env = dict(os.environ, PATH=fakebin + ":" + os.environ.get("PATH", ""),
+               ARGS_OUT=out)
+    r = subprocess.run(["sh", "-c", cmd], cwd=cwd, env=env, capture_output=True,
+                       timeout=30)
+    if r.returncode != 0 or not os.path.exists(out):
+        return None, r.stderr
+    args = open(out, "rb").read().split(b"\0")[:-1]
+    return [a.decode("utf-8", "surrogateescape") for a in args], r.stderr
+
+
+def pasted_commands(root):
+    """every command in the HTML, the text report and the load hint, pasted
+    into sh, runs memsnap with the bytes the page shows (and nothing else)"""
+    import html as htmlmod
+    fails = []
+    work = os.path.join(root, "pasted-commands")
+    fakebin = os.path.join(work, "bin")
+    os.makedirs(fakebin)
+    with open(os.path.join(fakebin, "memsnap"), "w") as f:
+        f.write('#!/bin/sh\nfor a; do printf "%s\\0" "$a"; done > "$ARGS_OUT"\n')
+    os.chmod(os.path.join(fakebin, "memsnap"), 0o755)
+    t = base_tar().files(TAIL).files([
+        ("proc/102/status", STATUS.replace(b"prometheus", b"other")),
+        ("proc/102/cgroup", b"4:memory:/other\n"),
+        (f"{CG}/other/memory.usage_in_bytes", b"4096\n"),
+        (f"{CG}/other/cgroup.procs", b"102\n"),
+    ])
+    for n, name in enumerate(HOSTILE_NAMES):
+        d = os.path.join(work, str(n))
+        os.makedirs(d)
+        t.write(os.path.join(d, name))
+        arg = "./" + name if name.startswith("-") else name
+        checked = 0
+        for fmt, extra in (("html", []), ("text", ["--containers", "1"])):
+            r = subprocess.run([MEMSNAP, "report", "--format", fmt] + extra + ["--", name],
+                               cwd=d, capture_output=True, timeout=60)
+            if r.returncode not in (0, 1):
+                fails.append(f"{name!r}: report --format {fmt}: exit {r.returncode}: "
+                             f"{r.stderr[-300:]!r}")
+                continue
+            page = r.stdout.decode("utf-8", "surrogateescape")
+            if fmt == "html":
+                pairs = re.findall(r'<pre><code>(.*?)</code></pre><p>Run it: '
+                                   r'<code class="cmd">(.*?)</code>', page, re.S)
+                pairs = [(htmlmod.unescape(q), htmlmod.unescape(c)) for q, c in pairs]
+            else:
+                pairs = [(None, c) for c in shell_commands(page)]
+            if not pairs:
+                fails.append(f"{name!r}: no command in the {fmt} report")
+            for sql, cmd in pairs:
+                args, err = run_pasted(cmd, d, fakebin)
+                checked += 1
+                if args is None or len(args) != 3 or args[:2] != ["sql", arg] or \
+                        (sql is not None and args[2] != sql):
+                    fails.append(f"{name!r}: {fmt} command {cmd[:200]!r} pasted into sh "
+                                 f"gave {args!r} ({err[-200:]!r})")
+                    break
+            # one for real: the query runs on the capture
+            if pairs:
+                r = subprocess.run(["sh", "-c", pairs[-1][1]], cwd=d, capture_output=True,
+                                   timeout=60, env=dict(os.environ, PATH=BIN_DIR + ":"
+                                                        + os.environ.get("PATH", "")))
+                if r.returncode != 0:
+                    fails.append(f"{name!r}: {fmt} command run for real: exit "
+                                 f"{r.returncode}: {r.stderr[-300:]!r}")
+        # the load hint (the capture loads with problems: a bad file added)
+        db = "db " + name + ".sqlite"
+        bad = os.path.join(d, "bad.tar.gz")
+        base_tar().file("proc/9/status", b"\xff" * 10).write(bad)
+        r = subprocess.run([MEMSNAP, "load", "-o", db, "bad.tar.gz"], cwd=d,
+                           capture_output=True, timeout=60)
+        hint = shell_commands(r.stderr.decode("utf-8", "surrogateescape"))
+        dbarg = "./" + db if db.startswith("-") else db
+        if not hint:
+            fails.append(f"{name!r}: no hint after a load with problems: {r.stderr[-300:]!r}")
+        else:
+            args, err = run_pasted(hint[0], d, fakebin)
+            if args != ["sql", dbarg, "SELECT * FROM load_problems"]:
+                fails.append(f"{name!r}: the load hint {hint[0]!r} gave {args!r}")
+        if os.path.exists(os.path.join(d, "PWNED")) or os.path.exists("PWNED"):
+            fails.append(f"{name!r}: a pasted command ran touch")
+        if checked < 3:
+            fails.append(f"{name!r}: only {checked} commands checked")
+    shutil.rmtree(work, ignore_errors=True)
+    return fails
+
+
+EXTRA = {"pasted-commands": pasted_commands}
+
+
 # ---- running ---------------------------------------------------------------------
 
 class Ctx:
@@ -939,12 +1082,24 @@ def main():
             else:
                 print(f"ok   {c.name}: {c.what} ({info})")
             shutil.rmtree(os.path.join(root, c.name), ignore_errors=True)
+        for name, fn in EXTRA.items():
+            if want and name not in want:
+                continue
+            fails = fn(root)
+            if fails:
+                nfail += 1
+                print(f"FAIL {name}: {fn.__doc__.split(chr(10))[0]}")
+                for f in fails:
+                    print(f"     {f}")
+            else:
+                print(f"ok   {name}: {' '.join(fn.__doc__.split())}")
     finally:
         if nfail and os.environ.get("KEEP"):
             print(f"kept {root}")
         else:
             shutil.rmtree(root, ignore_errors=True)
-    print(f"{len([c for c in CASES if not want or c.name in want]) - nfail} passed, "
+    nrun = len([n for n in [c.name for c in CASES] + list(EXTRA) if not want or n in want])
+    print(f"{nrun - nfail} passed, "
           f"{nfail} failed")
     return 1 if nfail else 0
 
