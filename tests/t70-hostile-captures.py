@@ -813,7 +813,73 @@ def pasted_commands(root):
     return fails
 
 
-EXTRA = {"pasted-commands": pasted_commands}
+def sql_read_only(root):
+    """memsnap sql without --write creates and changes no file, on a capture
+    and on a database: ATTACH, VACUUM INTO, writes, pragma writes and
+    load_extension() are refused, by name"""
+    import hashlib
+    fails = []
+    d = os.path.join(root, "sql-read-only")
+    os.makedirs(d)
+    base_tar().files(TAIL).write(os.path.join(d, "cap.tar.gz"))
+    r = subprocess.run([MEMSNAP, "load", "-q", "-o", "db.sqlite", "cap.tar.gz"], cwd=d,
+                       capture_output=True, timeout=60)
+    if r.returncode != 0:
+        return [f"load: exit {r.returncode}: {r.stderr[-300:]!r}"]
+    digest = hashlib.sha256(open(os.path.join(d, "db.sqlite"), "rb").read()).hexdigest()
+    before = sorted(os.listdir(d))
+    out = os.path.join(root, "sql-read-only-out")
+    refused = [
+        (f"ATTACH DATABASE '{out}-attach.db' AS a", "ATTACH"),
+        (f"VACUUM INTO '{out}-vacuum.db'", "VACUUM"),
+        ("VACUUM", "VACUUM"),
+        ("DELETE FROM capture", "DELETE"),
+        ("SELECT 1; DELETE FROM cgroup_memstat", "DELETE"),
+        ("UPDATE capture SET hostname = 'x'", "UPDATE"),
+        ("INSERT INTO capture(capture_id) VALUES (99)", "INSERT"),
+        ("CREATE TABLE pwned(a)", "CREATE"),
+        ("CREATE TEMP TABLE pwned(a)", "CREATE"),
+        ("DROP VIEW processes", "DROP"),
+        ("ALTER TABLE capture ADD COLUMN pwned", "ALTER"),
+        ("PRAGMA user_version = 7", "PRAGMA user_version"),
+        ("PRAGMA journal_mode = WAL", "PRAGMA journal_mode"),
+        ("PRAGMA optimize", "PRAGMA optimize"),
+        ("ANALYZE", "ANALYZE"),
+        ("REINDEX", "REINDEX"),
+        (f"SELECT load_extension('{out}-ext.so')", "load_extension"),
+    ]
+    for src in ("cap.tar.gz", "db.sqlite"):
+        for sql, what in refused:
+            r = subprocess.run([MEMSNAP, "sql", src, sql], cwd=d, capture_output=True,
+                               timeout=60)
+            err = r.stderr.decode("utf-8", "replace")
+            if r.returncode != 1 or not re.search(re.escape(what) + r".* refused: memsnap sql "
+                                                  r"is read-only", err):
+                fails.append(f"{src}: {sql!r}: exit {r.returncode}, {err[-200:]!r}")
+        for sql in ("SELECT count(*) FROM processes", "PRAGMA table_info(capture)",
+                    "PRAGMA user_version", "PRAGMA integrity_check",
+                    "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c "
+                    "LIMIT 5) SELECT sum(x) FROM c"):
+            r = subprocess.run([MEMSNAP, "sql", src, sql], cwd=d, capture_output=True,
+                               timeout=60)
+            if r.returncode != 0:
+                fails.append(f"{src}: {sql!r} (only reads): exit {r.returncode}, "
+                             f"{r.stderr[-200:]!r}")
+    made = [p_ for p_ in os.listdir(root) if p_.startswith("sql-read-only-out")]
+    if made or sorted(os.listdir(d)) != before:
+        fails.append(f"files made: {made} {sorted(os.listdir(d))}")
+    if hashlib.sha256(open(os.path.join(d, "db.sqlite"), "rb").read()).hexdigest() != digest:
+        fails.append("db.sqlite changed")
+    # --write: what it says
+    r = subprocess.run([MEMSNAP, "sql", "--write", "db.sqlite", "CREATE TABLE mine(a)"],
+                       cwd=d, capture_output=True, timeout=60)
+    if r.returncode != 0:
+        fails.append(f"--write: CREATE TABLE: exit {r.returncode}: {r.stderr[-200:]!r}")
+    shutil.rmtree(d, ignore_errors=True)
+    return fails
+
+
+EXTRA = {"pasted-commands": pasted_commands, "sql-read-only": sql_read_only}
 
 
 # ---- running ---------------------------------------------------------------------

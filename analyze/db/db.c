@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "analyze/db/blobs.h"
 #include "common/util.h"
@@ -222,6 +223,115 @@ int db_open_existing(const char *path, bool writable, sqlite3 **ret,
 	}
 	*ret = db;
 	return 0;
+}
+
+/* ---- the read-only guard -------------------------------------------------- */
+
+/*
+ * Pragmas that only read.  With `arg`, they take an argument that names
+ * what to read (table_info(t)); the others read with no argument and set
+ * a value with one (PRAGMA user_version = 3), which is refused.
+ */
+static const struct {
+	const char *name;
+	bool arg;
+} read_pragmas[] = {
+	{ "application_id", false }, { "auto_vacuum", false },
+	{ "busy_timeout", false }, { "cache_size", false },
+	{ "collation_list", false }, { "compile_options", false },
+	{ "data_version", false }, { "database_list", false },
+	{ "encoding", false }, { "foreign_key_check", true },
+	{ "foreign_key_list", true }, { "foreign_keys", false },
+	{ "freelist_count", false }, { "function_list", false },
+	{ "index_info", true }, { "index_list", true }, { "index_xinfo", true },
+	{ "integrity_check", true }, { "journal_mode", false },
+	{ "module_list", false }, { "page_count", false }, { "page_size", false },
+	{ "pragma_list", false }, { "quick_check", true },
+	{ "schema_version", false }, { "table_info", true },
+	{ "table_list", true }, { "table_xinfo", true },
+	{ "user_version", false },
+};
+
+static int guard_pragma(struct db_guard *g, const char *name, const char *arg)
+{
+	size_t i;
+
+	for (i = 0; name && i < ARRAY_SIZE(read_pragmas); i++)
+		if (!strcasecmp(name, read_pragmas[i].name) &&
+		    (!arg || read_pragmas[i].arg)) {
+			g->pragma_read = true;
+			return SQLITE_OK;
+		}
+	xsnprintf(g->refused, sizeof(g->refused), "PRAGMA %.40s%s", name ? name : "?",
+		  arg ? " with a value" : "");
+	return SQLITE_DENY;
+}
+
+static int guard_authorize(void *ud, int action, const char *a, const char *b,
+			   const char *db, const char *trigger)
+{
+	struct db_guard *g = ud;
+
+	(void)db;
+	(void)trigger;
+	switch (action) {
+	case SQLITE_ATTACH:
+		xsnprintf(g->refused, sizeof(g->refused), "ATTACH");
+		return SQLITE_DENY;
+	case SQLITE_REINDEX:
+		xsnprintf(g->refused, sizeof(g->refused), "REINDEX");
+		return SQLITE_DENY;
+	case SQLITE_PRAGMA:
+		return guard_pragma(g, a, b);
+	case SQLITE_FUNCTION:
+		if (b && !strcasecmp(b, "load_extension")) {
+			xsnprintf(g->refused, sizeof(g->refused), "load_extension()");
+			return SQLITE_DENY;
+		}
+		return SQLITE_OK;
+	default:
+		return SQLITE_OK;
+	}
+}
+
+void db_guard_read_only(sqlite3 *db, struct db_guard *g)
+{
+	db_guard_reset(g);
+	sqlite3_set_authorizer(db, guard_authorize, g);
+}
+
+void db_guard_reset(struct db_guard *g)
+{
+	g->refused[0] = '\0';
+	g->pragma_read = false;
+}
+
+int db_guard_check(struct db_guard *g, sqlite3_stmt *st, const char **ret_what)
+{
+	const char *sql = st ? sqlite3_sql(st) : NULL;
+	size_t n = 0;
+
+	if (g->refused[0]) {
+		*ret_what = g->refused;
+		return -1;
+	}
+	if (!st || sqlite3_stmt_readonly(st) || g->pragma_read)
+		return 0;
+	/* the statement's first word names it: VACUUM, DELETE, CREATE, ... */
+	while (sql && (*sql == ' ' || *sql == '\t' || *sql == '\n' || *sql == '\r'))
+		sql++;
+	while (sql && n < 20 && ((sql[n] >= 'a' && sql[n] <= 'z') ||
+				 (sql[n] >= 'A' && sql[n] <= 'Z')))
+		n++;
+	if (n)
+		xsnprintf(g->refused, sizeof(g->refused), "%.*s", (int)n, sql);
+	else
+		xsnprintf(g->refused, sizeof(g->refused), "a statement that writes");
+	for (n = 0; sql && n < 20 && g->refused[n]; n++)
+		if (g->refused[n] >= 'a' && g->refused[n] <= 'z')
+			g->refused[n] = (char)(g->refused[n] - 'a' + 'A');
+	*ret_what = g->refused;
+	return -1;
 }
 
 const char *db_name(sqlite3 *db)

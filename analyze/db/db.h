@@ -58,6 +58,28 @@ void db_bind_double(sqlite3_stmt *st, int idx, double v, bool set);
 /* Step a statement that returns no rows and reset it; 0 or -1. */
 int db_step_reset(sqlite3_stmt *st);
 
+/*
+ * Read-only SQL for `memsnap sql` without --write: nothing a query does may
+ * create or change a file, nor the database (not even one loaded in
+ * memory).  The authorizer refuses ATTACH, REINDEX, pragmas that write or
+ * act (PRAGMA x = y, optimize, wal_checkpoint, ...) and load_extension();
+ * db_guard_check() refuses, after the prepare, every statement SQLite says
+ * writes (INSERT, UPDATE, DELETE, CREATE, DROP, ALTER, ANALYZE, VACUUM and
+ * VACUUM INTO, which the authorizer never sees).  The guard must outlive db.
+ */
+struct db_guard {
+	char refused[96];    /* what the authorizer refused last, or "" */
+	bool pragma_read;    /* the statement is a pragma that only reads */
+};
+void db_guard_read_only(sqlite3 *db, struct db_guard *g);
+/*
+ * Before preparing a statement: forget the last one.  After, also after a
+ * failed prepare (st NULL: the authorizer may have refused it): 0 when st
+ * may run, or -1 with *ret_what naming what is refused ("VACUUM", "ATTACH").
+ */
+void db_guard_reset(struct db_guard *g);
+int db_guard_check(struct db_guard *g, sqlite3_stmt *st, const char **ret_what);
+
 /* The schema text (schema/NN-*.sql) built into the binary. */
 const char *db_schema_sql(void);
 
