@@ -339,8 +339,27 @@ def folder_specials(ctx):
     return folder_with_specials(ctx, "folder")
 
 
+def no_max_total(ctx):
+    rows = ctx.q("SELECT path, problem FROM load_problems WHERE problem LIKE '%max-total%'")
+    return [f"a skipped file counted toward --max-total: {rows!r}"] if rows else []
+
+
+@case(problems=[(r"^proc/meminfo$", r"exceeds the limit of 67108864 bytes")],
+      rows=BASE_ROWS[:2] + TAIL_ROWS, seconds=5, post=no_max_total)
+def folder_sparse_2g(ctx):
+    """an unpacked folder whose proc/meminfo is a 2 GiB sparse file: skipped, the rest loads"""
+    d = ctx.path("sparse")
+    for p, data in BASE + TAIL:
+        os.makedirs(os.path.dirname(os.path.join(d, p)), exist_ok=True)
+        with open(os.path.join(d, p), "wb") as f:
+            f.write(data)
+    os.truncate(os.path.join(d, "proc/meminfo"), 2 * GiB)
+    return d
+
+
 @case(problems=[(r"^proc/300/status$", r"exceeds the limit of 67108864 bytes"),
-                (r"^" + TOP + "$", r"more than 1073741824 bytes in all \(--max-total\)")],
+                (r"^" + TOP + "$", r"more than 1073741824 bytes in all \(--max-total\) "
+                 r"of files larger than --max-file-size")],
       rows=BASE_ROWS, seconds=5, rss_mib=64)
 def bomb_one_file(ctx):
     """4 MB of gzip declaring one 4 GiB file"""

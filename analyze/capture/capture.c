@@ -51,6 +51,13 @@ struct capture {
 	struct strbuf path;
 	struct strbuf data;
 	uint64_t entries, bytes;
+	/*
+	 * Bytes of files --max-file-size skipped: not in `bytes` (a skipped file
+	 * takes no memory), but a compressed archive is inflated to skip them,
+	 * so there they are bounded by --max-total of their own.  A folder and
+	 * a plain tar skip by seeking: no bound.
+	 */
+	uint64_t skipped_bytes;
 	struct hashset seen;
 	bool failed;
 	bool limit_skipped;      /* --max-file-size skipped a file */
@@ -391,7 +398,9 @@ static int folder_next(struct capture *c, struct capture_file *ret,
 				 "special file");
 			continue;
 		}
-		if (c->bytes + (uint64_t)st.st_size > c->lim.max_total_bytes) {
+		/* a file --max-file-size skips (in folder_read) does not count */
+		if ((uint64_t)st.st_size <= c->lim.max_file_bytes &&
+		    c->bytes + (uint64_t)st.st_size > c->lim.max_total_bytes) {
 			c->limit_stopped = true;
 			err_set(ret_err, "more than %llu bytes in all (--max-total), "
 				 "stopped at '%s'",
@@ -473,6 +482,26 @@ static void archive_find_top(struct capture *c, const char *p)
 		c->name = xstrndup(p, (size_t)(slash - p));
 		c->top_len = (size_t)(slash - p) + 1;
 	}
+}
+
+/*
+ * A file of `size` bytes that --max-file-size skips: within the bound of
+ * skipped bytes when the archive is compressed (skipping inflates it), or
+ * -1 with *ret_err.
+ */
+static int skip_inflates(struct capture *c, uint64_t size, const char *path,
+			 char **ret_err)
+{
+	c->skipped_bytes += size;
+	if (archive_filter_code(c->ar, 0) == ARCHIVE_FILTER_NONE ||
+	    c->skipped_bytes <= c->lim.max_total_bytes)
+		return 0;
+	c->limit_stopped = true;
+	err_set(ret_err, "more than %llu bytes in all (--max-total) of files "
+		"larger than --max-file-size, stopped at '%s': a compressed "
+		"archive is inflated to skip them",
+		(unsigned long long)c->lim.max_total_bytes, path);
+	return -1;
 }
 
 static int archive_next(struct capture *c, struct capture_file *ret,
@@ -559,14 +588,8 @@ static int archive_next(struct capture *c, struct capture_file *ret,
 				 "%llu bytes (--max-file-size), skipping",
 				 (long long)size,
 				 (unsigned long long)c->lim.max_file_bytes);
-			if (c->bytes + (uint64_t)size > c->lim.max_total_bytes) {
-				c->limit_stopped = true;
-				err_set(ret_err, "more than %llu bytes in all "
-					 "(--max-total), stopped at '%s'",
-					 (unsigned long long)c->lim.max_total_bytes, p);
+			if (skip_inflates(c, (uint64_t)size, p, ret_err) < 0)
 				return -1;
-			}
-			c->bytes += (uint64_t)size;
 			continue;   /* libarchive skips the data on the next header */
 		}
 		strbuf_reset(&c->path);
@@ -589,7 +612,11 @@ static int archive_next(struct capture *c, struct capture_file *ret,
 			c->data.len += (size_t)n;
 			c->bytes += (uint64_t)n;
 			if (c->data.len > c->lim.max_file_bytes) {
-				/* The header lied about the size. */
+				/* The header lied about the size: what was read
+				 * counts as skipped, not as loaded. */
+				c->bytes -= c->data.len;
+				if (skip_inflates(c, c->data.len, c->path.buf, ret_err) < 0)
+					return -1;
 				c->limit_skipped = true;
 				problemf(pfn, ud, c->path.buf, "file exceeds the limit of "
 					 "%llu bytes (--max-file-size), skipping",

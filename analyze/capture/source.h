@@ -44,6 +44,7 @@ enum {
 #define SOURCE_LIMITS_HELP \
 	"      --max-entries N     stop reading a capture past N entries (default 1000000)\n" \
 	"      --max-file-size SIZE  skip files larger than SIZE (default 64M)\n" \
-	"      --max-total SIZE    stop reading a capture past SIZE inflated bytes (default 1G)\n"
+	"      --max-total SIZE    stop reading a capture past SIZE inflated bytes (default 1G);\n" \
+	"                          files --max-file-size skips do not count\n"
 
 #endif
