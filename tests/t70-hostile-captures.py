@@ -898,7 +898,54 @@ def sql_read_only(root):
     return fails
 
 
-EXTRA = {"pasted-commands": pasted_commands, "sql-read-only": sql_read_only}
+def hostile_database(root):
+    """a database whose report_capture view is an endless recursive CTE, or
+    that holds a trigger: report, sql and load refuse it at once, by name"""
+    fails = []
+    d = os.path.join(root, "hostile-database")
+    os.makedirs(d)
+    base_tar().files(TAIL).write(os.path.join(d, "cap.tar.gz"))
+    r = subprocess.run([MEMSNAP, "load", "-q", "-o", "good.db", "cap.tar.gz"], cwd=d,
+                       capture_output=True, timeout=60)
+    if r.returncode != 0:
+        return [f"load: exit {r.returncode}: {r.stderr[-300:]!r}"]
+    tampers = {
+        # the same columns, endless rows
+        "view.db": ("{real}; DROP VIEW report_capture; CREATE VIEW report_capture AS "
+                    "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) "
+                    "SELECT r.* FROM c, report_capture_real r", r"view 'report_capture'"),
+        "trigger.db": ("CREATE TRIGGER t AFTER INSERT ON capture BEGIN "
+                       "DELETE FROM capture; END", r"trigger 't'"),
+    }
+    for name, (sql, what) in tampers.items():
+        shutil.copy(os.path.join(d, "good.db"), os.path.join(d, name))
+        db = sqlite3.connect(os.path.join(d, name))
+        real = db.execute("SELECT sql FROM sqlite_master WHERE name = 'report_capture'")
+        real = real.fetchone()[0].replace("report_capture", "report_capture_real", 1)
+        db.executescript(sql.replace("{real}", real))
+        db.close()
+        for argv in (["report", name], ["report", "--format", "html", name],
+                     ["sql", name, "SELECT * FROM report_capture"],
+                     ["load", "-o", name, "cap.tar.gz"]):
+            t0 = time.monotonic()
+            try:
+                r = subprocess.run([MEMSNAP] + argv, cwd=d, capture_output=True,
+                                   timeout=30 * TIME_SCALE)
+            except subprocess.TimeoutExpired:
+                fails.append(f"{argv}: still running after 30 s")
+                continue
+            err = r.stderr.decode("utf-8", "replace")
+            if r.returncode != 3 or not re.search(
+                    r"is not a database memsnap wrote: its " + what, err):
+                fails.append(f"{argv}: exit {r.returncode}, {err[-300:]!r}")
+            if time.monotonic() - t0 > 5 * TIME_SCALE:
+                fails.append(f"{argv}: took {time.monotonic() - t0:.1f} s")
+    shutil.rmtree(d, ignore_errors=True)
+    return fails
+
+
+EXTRA = {"pasted-commands": pasted_commands, "sql-read-only": sql_read_only,
+         "hostile-database": hostile_database}
 
 
 # ---- running ---------------------------------------------------------------------

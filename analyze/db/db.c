@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "analyze/db/blobs.h"
 #include "common/util.h"
@@ -172,6 +173,121 @@ static int db_check_version(const char *path, int version, char **ret_err)
 	return -1;
 }
 
+/* One object of a schema: type, name and CREATE statement, NUL-separated. */
+static char **schema_objects(sqlite3 *db, size_t *ret_n)
+{
+	sqlite3_stmt *st = NULL;
+	char **v = NULL;
+	size_t n = 0, alloc = 0;
+
+	/* sqlite_*: SQLite's own (autoindexes, sqlite_stat1 of PRAGMA optimize) */
+	if (sqlite3_prepare_v2(db, "SELECT type, name, sql FROM sqlite_master "
+			       "WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name",
+			       -1, &st, NULL) != SQLITE_OK) {
+		*ret_n = 0;
+		return NULL;
+	}
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		struct strbuf sb = STRBUF_INIT;
+		int c;
+
+		for (c = 0; c < 3; c++) {
+			const char *t = (const char *)sqlite3_column_text(st, c);
+
+			strbuf_addstr(&sb, t ? t : "");
+			strbuf_addch(&sb, '\n');
+		}
+		ALLOC_GROW(v, n + 1, alloc);
+		v[n++] = strbuf_detach(&sb, NULL);
+	}
+	sqlite3_finalize(st);
+	*ret_n = n;
+	return v;
+}
+
+static void objects_free(char **v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* The name of an object line (type\nname\nsql\n), for messages. */
+static void object_what(struct strbuf *sb, const char *o)
+{
+	const char *nl = strchr(o, '\n'), *nl2 = nl ? strchr(nl + 1, '\n') : NULL;
+
+	strbuf_addf(sb, "%.*s '%.*s'", nl ? (int)(nl - o) : 0, o,
+		    nl2 ? (int)MIN(nl2 - nl - 1, 64) : 0, nl ? nl + 1 : "");
+}
+
+/*
+ * Is this database's schema the one memsnap writes?  Every table, view
+ * and index of the built-in schema must be there with its exact CREATE
+ * statement: a database whose report_capture view is another query (an
+ * endless recursive CTE) was not written by memsnap and is refused.  A
+ * user's own tables, views and indexes (memsnap sql --write) are allowed;
+ * a trigger never is (it would run on a load's inserts).
+ */
+static int db_check_schema(sqlite3 *db, const char *path, char **ret_err)
+{
+	sqlite3 *ref = NULL;
+	char **want = NULL, **have = NULL;
+	size_t nwant = 0, nhave = 0, i = 0, j = 0;
+	struct strbuf why = STRBUF_INIT;
+	int r = -1;
+
+	if (sqlite3_open_v2(":memory:", &ref, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+			    NULL) != SQLITE_OK ||
+	    db_exec(ref, memsnap_schema_sql, NULL) < 0)
+		die(3, "BUG: cannot make the built-in schema: %s", sqlite3_errmsg(ref));
+	want = schema_objects(ref, &nwant);
+	have = schema_objects(db, &nhave);
+	/* both sorted by name: a merge */
+	while (i < nwant && !why.len) {
+		const char *w = strchr(want[i], '\n') + 1;
+		const char *h = j < nhave ? strchr(have[j], '\n') + 1 : NULL;
+		int cmp = h ? strcmp(h, w) : 1;
+		size_t wl = (size_t)(strchr(w, '\n') - w);
+
+		if (h && cmp < 0 && !starts_with(have[j], "trigger\n")) {
+			j++;   /* an object of the user's */
+		} else if (h && cmp < 0) {
+			object_what(&why, have[j]);
+			strbuf_addstr(&why, " is not memsnap's");
+		} else if (h && !strncmp(h, w, wl) && h[wl] == '\n') {
+			if (strcmp(have[j], want[i])) {
+				object_what(&why, want[i]);
+				strbuf_addstr(&why, " is not the one memsnap writes");
+			}
+			i++;
+			j++;
+		} else {
+			object_what(&why, want[i]);
+			strbuf_addstr(&why, " is missing");
+		}
+	}
+	for (; j < nhave && !why.len; j++)
+		if (starts_with(have[j], "trigger\n")) {
+			object_what(&why, have[j]);
+			strbuf_addstr(&why, " is not memsnap's");
+		}
+	if (why.len) {
+		err_set(ret_err, "'%s' is not a database memsnap wrote: its %s; "
+			"load the captures again into a new database", path, why.buf);
+		goto out;
+	}
+	r = 0;
+out:
+	objects_free(want, nwant);
+	objects_free(have, nhave);
+	strbuf_release(&why);
+	sqlite3_close(ref);
+	return r;
+}
+
 int db_open(const char *path, bool create, sqlite3 **ret, char **ret_err)
 {
 	int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
@@ -198,7 +314,8 @@ int db_open(const char *path, bool create, sqlite3 **ret, char **ret_err)
 			free(err);
 			goto fail;
 		}
-	} else if (db_check_version(path, version, ret_err) < 0) {
+	} else if (db_check_version(path, version, ret_err) < 0 ||
+		   db_check_schema(db, path, ret_err) < 0) {
 		goto fail;
 	}
 	*ret = db;
@@ -217,7 +334,8 @@ int db_open_existing(const char *path, bool writable, sqlite3 **ret,
 
 	if (db_connect(path, flags, &db, &version, &ntables, ret_err) < 0)
 		return -1;
-	if (db_check_version(path, version, ret_err) < 0) {
+	if (db_check_version(path, version, ret_err) < 0 ||
+	    db_check_schema(db, path, ret_err) < 0) {
 		sqlite3_close(db);
 		return -1;
 	}
@@ -332,6 +450,41 @@ int db_guard_check(struct db_guard *g, sqlite3_stmt *st, const char **ret_what)
 			g->refused[n] = (char)(g->refused[n] - 'a' + 'A');
 	*ret_what = g->refused;
 	return -1;
+}
+
+/* ---- the time budget --------------------------------------------------------- */
+
+static double monotonic_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int deadline_progress(void *ud)
+{
+	struct db_deadline *d = ud;
+
+	if (monotonic_now() < d->at)
+		return 0;
+	d->passed = true;
+	return 1;   /* SQLITE_INTERRUPT */
+}
+
+void db_set_deadline(sqlite3 *db, struct db_deadline *d, double seconds)
+{
+	d->seconds = seconds;
+	d->passed = false;
+	d->at = seconds > 0 ? monotonic_now() + seconds : 0;
+	/* every 100,000 virtual machine steps: about a millisecond */
+	sqlite3_progress_handler(db, seconds > 0 ? 100000 : 0,
+				 seconds > 0 ? deadline_progress : NULL, d);
+}
+
+bool db_deadline_passed(const struct db_deadline *d)
+{
+	return d->passed;
 }
 
 const char *db_name(sqlite3 *db)

@@ -80,6 +80,19 @@ void db_guard_read_only(sqlite3 *db, struct db_guard *g);
 void db_guard_reset(struct db_guard *g);
 int db_guard_check(struct db_guard *g, sqlite3_stmt *st, const char **ret_what);
 
+/*
+ * A time budget for every statement on db from now on: past it, the
+ * running statement stops with SQLITE_INTERRUPT, and db_deadline_passed()
+ * tells that apart from other errors.  0 seconds: none.  d must outlive db.
+ */
+struct db_deadline {
+	double at;        /* CLOCK_MONOTONIC seconds; 0: none */
+	double seconds;   /* the budget, for messages */
+	bool passed;
+};
+void db_set_deadline(sqlite3 *db, struct db_deadline *d, double seconds);
+bool db_deadline_passed(const struct db_deadline *d);
+
 /* The schema text (schema/NN-*.sql) built into the binary. */
 const char *db_schema_sql(void);
 
