@@ -584,6 +584,53 @@ def json_nested_elsewhere(ctx):
             .files(TAIL).write(ctx.path("json.tar.gz")))
 
 
+def small_outputs(ctx, db_mib=4, html_mib=4):
+    """The database and the HTML report stay small (no amplification)."""
+    fails = []
+    size = os.path.getsize(ctx.dbpath)
+    if size > db_mib * MiB:
+        fails.append(f"database of {size / MiB:.1f} MiB, limit {db_mib} MiB")
+    r = subprocess.run([MEMSNAP, "report", "--format", "html", ctx.dbpath],
+                       capture_output=True, timeout=60 * TIME_SCALE)
+    if len(r.stdout) > html_mib * MiB or r.returncode not in (0, 1):
+        fails.append(f"HTML report: exit {r.returncode}, {len(r.stdout) / MiB:.1f} MiB")
+    ctx.note(f"database {size / MiB:.1f} MiB, HTML {len(r.stdout) / MiB:.1f} MiB")
+    return fails
+
+
+def big_manifest(problems, **fields):
+    m = dict(MANIFEST, **fields)
+    m["problems"] = problems
+    return json.dumps(m).encode()
+
+
+@case(problems=[(r"^manifest.json$", r"more than the 8388608 a collector writes: not read")],
+      rows=BASE_ROWS[1:] + TAIL_ROWS, seconds=10, rss_mib=120, post=small_outputs)
+def manifest_60mb(ctx):
+    """a 49 MB manifest (150,000 problems of long strings) in a small archive"""
+    prob = {"path": "proc/1/status" + "A" * 150, "kind": "error", "errno": 5,
+            "error": "B" * 100, "action": "skipped"}
+    t = Tar().file("manifest.json", big_manifest([prob] * 150000))
+    path = t.files(BASE[1:]).files(TAIL).write(ctx.path("big-manifest.tar.gz"))
+    ctx.note(f"manifest {len(t.entries[0][2]) / MiB:.0f} MiB, archive "
+             f"{os.path.getsize(path) / 1024:.0f} KiB")
+    return path
+
+
+@case(problems=[(r"^manifest.json$", r"'hostname' is longer than 255 bytes, ignored "
+                 r"\(and 2 more problems\)")],
+      rows=BASE_ROWS + TAIL_ROWS, seconds=10, rss_mib=100,
+      post=lambda ctx: small_outputs(ctx, db_mib=8) + ctx.expect_rows(
+          "SELECT count(*), max(length(error)) FROM collect_problems", [(10000, 1)]))
+def manifest_long_fields(ctx):
+    """a manifest under the size bound with a 2 MB hostname and 12,000 problems"""
+    prob = {"path": "p", "kind": "error", "errno": 5, "error": "e", "action": "skipped"}
+    probs = [prob] * 11999 + [dict(prob, error="E" * 4000)]
+    t = Tar().file("manifest.json", big_manifest(probs, hostname="H" * (2 * MiB),
+                                                 kernel={"release": "R" * MiB}))
+    return t.files(BASE[1:]).files(TAIL).write(ctx.path("long-fields.tar.gz"))
+
+
 @case(problems=[(r"^manifest.json$", r"missing")], rows=BASE_ROWS[1:] + TAIL_ROWS)
 def manifest_missing(ctx):
     """no manifest.json at all"""
