@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/shquote.h"
 #include "common/util.h"
 
 #include "common/banned.h"
@@ -45,6 +46,7 @@ struct capture {
 	int depth;
 	bool manifest_pending;   /* folder mode: hand out manifest.json first */
 	/* common */
+	char *source;            /* as given, for messages */
 	char *name;              /* top-level folder */
 	size_t top_len;          /* archive: bytes of "<top>/" to strip; 0 = flat */
 	bool top_known;
@@ -421,6 +423,30 @@ found:
 
 /* ---- archive mode --------------------------------------------------------- */
 
+/*
+ * libarchive's message, and for a zstd window it will not allocate, which
+ * limit that is and what to do: libarchive's zstd reader keeps zstd's
+ * default limit of a 2^27 = 128 MiB window (ZSTD_WINDOWLOG_LIMIT_DEFAULT)
+ * and has no option to raise it (libarchive issue 3387), while `zstd
+ * --long=28` to `--long=31` write frames that need up to 2 GiB.
+ */
+static char *archive_why(struct capture *c, struct archive *a, const char *fallback)
+{
+	const char *msg = archive_error_string(a);
+	struct strbuf sb = STRBUF_INIT;
+
+	strbuf_addstr(&sb, msg ? msg : fallback);
+	if (msg && strstr(msg, "Frame requires too much memory")) {
+		strbuf_addstr(&sb, ": the archive was compressed with a zstd window "
+			      "larger than the 128 MiB libarchive decodes (zstd --long=28 "
+			      "or more), a limit it cannot raise; decompress it first: "
+			      "zstd -d --long=31 ");
+		sh_quote_path(&sb, c->source);
+		strbuf_addstr(&sb, ", then load the .tar");
+	}
+	return strbuf_detach(&sb, NULL);
+}
+
 static int archive_open_source(struct capture *c, const char *source,
 			       char **ret_err)
 {
@@ -437,9 +463,10 @@ static int archive_open_source(struct capture *c, const char *source,
 	archive_read_support_format_tar(a);
 	archive_read_support_format_gnutar(a);
 	if (archive_read_open_filename(a, source, 64 * 1024) != ARCHIVE_OK) {
-		err_set(ret_err, "cannot read '%s': %s", source,
-			 archive_error_string(a) ? archive_error_string(a) :
-			 "not a tar archive");
+		char *why = archive_why(c, a, "not a tar archive");
+
+		err_set(ret_err, "cannot read '%s': %s", source, why);
+		free(why);
 		archive_read_free(a);
 		goto out;
 	}
@@ -521,10 +548,11 @@ static int archive_next(struct capture *c, struct capture_file *ret,
 		if (r == ARCHIVE_WARN) {
 			/* e.g. a pax header libarchive did not like: keep going */
 		} else if (r != ARCHIVE_OK) {
+			char *why = archive_why(c, c->ar, "corrupt");
+
 			err_set(ret_err, "cannot read the archive after %llu entries: %s",
-				 (unsigned long long)c->entries,
-				 archive_error_string(c->ar) ?
-				 archive_error_string(c->ar) : "corrupt");
+				 (unsigned long long)c->entries, why);
+			free(why);
 			return -1;
 		}
 		if (++c->entries > c->lim.max_entries) {
@@ -604,9 +632,11 @@ static int archive_next(struct capture *c, struct capture_file *ret,
 			if (n == 0)
 				break;
 			if (n < 0) {
+				char *why = archive_why(c, c->ar, "corrupt");
+
 				err_set(ret_err, "cannot read '%s' from the archive: %s",
-					 c->path.buf, archive_error_string(c->ar) ?
-					 archive_error_string(c->ar) : "corrupt");
+					 c->path.buf, why);
+				free(why);
 				return -1;
 			}
 			c->data.len += (size_t)n;
@@ -656,6 +686,7 @@ int capture_open(const char *source, const struct capture_limits *lim,
 		c->lim = *lim;
 	else
 		capture_limits_default(&c->lim);
+	c->source = xstrdup(source);
 	strbuf_init(&c->path, 256);
 	strbuf_init(&c->data, 0);
 	if (stat(source, &st) < 0) {
@@ -731,6 +762,7 @@ void capture_close(struct capture *c)
 	strbuf_release(&c->path);
 	strbuf_release(&c->data);
 	free(c->seen.slot);
+	free(c->source);
 	free(c->name);
 	free(c);
 }
