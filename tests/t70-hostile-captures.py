@@ -992,8 +992,93 @@ def hostile_database(root):
     return fails
 
 
+def two_loads(root):
+    """loads into one database wait for each other's lock; past
+    --lock-timeout the message says another process holds it"""
+    import threading
+    fails = []
+    d = os.path.join(root, "two-loads")
+    os.makedirs(d)
+    caps = []
+    for i in range(4):
+        t = base_tar().files(TAIL)
+        t.entries[0] = ("f", f"{TOP}/manifest.json",
+                        json.dumps(dict(MANIFEST, boot_id=f"t70-{i}")).encode())
+        for pid in range(1000, 3000):   # a load of a second or so
+            t.file(f"proc/{pid}/status", STATUS)
+        caps.append(t.write(os.path.join(d, f"cap{i}.tar.gz")))
+
+    def load(db, cap, out, extra=()):
+        out.append(subprocess.run([MEMSNAP, "load", "-q", "-o", db, cap] + list(extra),
+                                  cwd=d, capture_output=True, timeout=120))
+
+    # two at once, into a new database and then into an existing one
+    for db, pair in (("new.db", caps[:2]), ("new.db", caps[2:])):
+        outs = [[], []]
+        ts = [threading.Thread(target=load, args=(db, c, o)) for c, o in zip(pair, outs)]
+        for t_ in ts:
+            t_.start()
+        for t_ in ts:
+            t_.join()
+        for c, o in zip(pair, outs):
+            if o[0].returncode != 0:
+                fails.append(f"{os.path.basename(c)} into {db} beside another load: exit "
+                             f"{o[0].returncode}: {o[0].stderr[-300:]!r}")
+    n = sqlite3.connect(os.path.join(d, "new.db")).execute(
+        "SELECT count(*) FROM capture").fetchone()[0]
+    if n != 4:
+        fails.append(f"new.db holds {n} captures, want 4")
+    # a lock held past --lock-timeout: the message names the cause
+    for db in ("held.db", "new.db"):
+        holder = sqlite3.connect(os.path.join(d, db), isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")
+        t0 = time.monotonic()
+        out = []
+        load(db, caps[0] if db == "held.db" else caps[3], out, ["--lock-timeout", "1"])
+        wall = time.monotonic() - t0
+        holder.execute("ROLLBACK")
+        holder.close()
+        err = out[0].stderr.decode("utf-8", "replace")
+        if out[0].returncode != 3 or not re.search(
+                r"database is locked \(another process, another memsnap load\?, has held "
+                r"its lock for more than 1 s; --lock-timeout waits longer\)", err):
+            fails.append(f"{db}: lock held: exit {out[0].returncode}: {err[-300:]!r}")
+        if not 0.9 < wall < 10 * TIME_SCALE:
+            fails.append(f"{db}: lock held: gave up after {wall:.1f} s, want 1 s")
+    shutil.rmtree(d, ignore_errors=True)
+    return fails
+
+
+def integrity_check(root):
+    """PRAGMA integrity_check is clean on a database of the Kubernetes
+    fixture captures (SQLite 3.40's false NULL errors on WITHOUT ROWID
+    tables whose key columns come late)"""
+    fails = []
+    d = os.path.join(root, "integrity-check")
+    os.makedirs(d)
+    fx = os.path.join(REPO, "tests", "fixtures", "captures")
+    caps = [os.path.join(fx, c) for c in ("k8s-real", "report-k8s-v2", "k8s-systemd-v2",
+                                          "k8s-cgroupfs-v1", "report-hostile")]
+    r = subprocess.run([MEMSNAP, "load", "-q", "-o", "db.sqlite"] + caps, cwd=d,
+                       capture_output=True, timeout=120)
+    if r.returncode not in (0, 1):
+        return [f"load: exit {r.returncode}: {r.stderr[-300:]!r}"]
+    db = sqlite3.connect(os.path.join(d, "db.sqlite"))
+    n = db.execute("SELECT (SELECT count(*) FROM k8s_pod_log), "
+                   "(SELECT count(*) FROM k8s_container_log)").fetchone()
+    if not n[0] or not n[1]:
+        fails.append(f"the fixtures filled no k8s_pod_log or k8s_container_log row: {n}")
+    ic = [r_[0] for r_ in db.execute("PRAGMA integrity_check")]
+    if ic != ["ok"]:
+        fails.append(f"PRAGMA integrity_check (SQLite {sqlite3.sqlite_version}): {ic[:6]}")
+    db.close()
+    shutil.rmtree(d, ignore_errors=True)
+    return fails
+
+
 EXTRA = {"pasted-commands": pasted_commands, "sql-read-only": sql_read_only,
-         "hostile-database": hostile_database}
+         "hostile-database": hostile_database, "two-loads": two_loads,
+         "integrity-check": integrity_check}
 
 
 # ---- running ---------------------------------------------------------------------
@@ -1195,6 +1280,9 @@ def run_case(root, c):
     if os.path.exists(ctx.dbpath):
         ctx.db = sqlite3.connect(f"file:{ctx.dbpath}?mode=ro", uri=True)
         ctx.db.text_factory = lambda b: b.decode("utf-8", "surrogateescape")
+        ic = ctx.q("PRAGMA integrity_check")
+        if ic != [("ok",)]:
+            fails.append(f"PRAGMA integrity_check (SQLite {sqlite3.sqlite_version}): {ic[:6]!r}")
         problems = ctx.q("SELECT path, problem FROM load_problems")
         for prx, wrx in c.problems:
             if not any(re.search(prx, pa or "") and re.search(wrx, pr or "")

@@ -124,6 +124,59 @@ out:
 	return r;
 }
 
+/* ---- waiting for another process's lock ----------------------------------- */
+
+/* Process-wide: one command, one thread using SQLite (the reader thread
+ * of prefetch.c never does). */
+static double lock_timeout = DB_LOCK_TIMEOUT, lock_wait_start;
+static bool lock_waited_out;
+
+static double monotonic_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* SQLite's busy handler: count is 0 on the first call of each wait. */
+static int lock_wait(void *ud, int count)
+{
+	struct timespec pause = { 0, 20 * 1000 * 1000 };
+
+	(void)ud;
+	if (count == 0)
+		lock_wait_start = monotonic_now();
+	if (monotonic_now() - lock_wait_start >= lock_timeout) {
+		lock_waited_out = true;
+		return 0;
+	}
+	nanosleep(&pause, NULL);
+	return 1;
+}
+
+void db_set_lock_timeout(double seconds)
+{
+	lock_timeout = seconds;
+}
+
+bool db_lock_waited_out(void)
+{
+	return lock_waited_out;
+}
+
+const char *db_lock_hint(void)
+{
+	static char hint[160];
+
+	if (!lock_waited_out)
+		return "";
+	xsnprintf(hint, sizeof(hint), " (another process, another memsnap load?, "
+		  "has held its lock for more than %g s; --lock-timeout waits longer)",
+		  lock_timeout);
+	return hint;
+}
+
 /*
  * Open a connection, set what every connection needs, and read the schema
  * version and whether the file is empty.
@@ -149,6 +202,7 @@ static int db_connect(const char *path, int flags, sqlite3 **ret, int *ret_versi
 		goto fail;
 	}
 	sqlite3_extended_result_codes(db, 1);
+	sqlite3_busy_handler(db, lock_wait, NULL);
 	/* A connection setting, ignored inside a transaction: set it first. */
 	db_exec(db, "PRAGMA foreign_keys = ON", NULL);
 	if (db_user_version(db, ret_version) < 0 || db_table_count(db, ret_ntables) < 0) {
@@ -294,6 +348,7 @@ int db_open(const char *path, bool create, sqlite3 **ret, char **ret_err)
 	int version = 0, ntables = 0;
 	sqlite3 *db = NULL;
 	char buf[64], *err = NULL;
+	bool made = false;
 
 	if (db_connect(path, flags, &db, &version, &ntables, ret_err) < 0)
 		return -1;
@@ -305,19 +360,28 @@ int db_open(const char *path, bool create, sqlite3 **ret, char **ret_err)
 		 */
 		db_exec(db, "PRAGMA page_size=16384", NULL);
 		xsnprintf(buf, sizeof(buf), "PRAGMA user_version=%d", DB_SCHEMA_VERSION);
-		/* COMMIT is where a full disk shows (/dev/full): name the file */
-		if (db_exec(db, "BEGIN", &err) < 0 ||
-		    db_exec(db, memsnap_schema_sql, &err) < 0 ||
-		    db_exec(db, buf, &err) < 0 || db_exec(db, "COMMIT", &err) < 0) {
-			err_set(ret_err, "cannot create the schema in '%s': %s",
-				path, err ? err : "?");
+		/*
+		 * Two loads may make one new database: the first to take the
+		 * write lock makes the schema, the other waits for it
+		 * (lock_wait) and finds it made.  COMMIT is where a full disk
+		 * shows (/dev/full): name the file.
+		 */
+		if (db_exec(db, "BEGIN IMMEDIATE", &err) < 0 ||
+		    db_user_version(db, &version) < 0 || db_table_count(db, &ntables) < 0 ||
+		    (!version && !ntables &&
+		     (db_exec(db, memsnap_schema_sql, &err) < 0 ||
+		      db_exec(db, buf, &err) < 0)) ||
+		    db_exec(db, "COMMIT", &err) < 0) {
+			err_set(ret_err, "cannot create the schema in '%s': %s%s",
+				path, err ? err : sqlite3_errmsg(db), db_lock_hint());
 			free(err);
 			goto fail;
 		}
-	} else if (db_check_version(path, version, ret_err) < 0 ||
-		   db_check_schema(db, path, ret_err) < 0) {
-		goto fail;
+		made = !version && !ntables;
 	}
+	if (!made && (db_check_version(path, version, ret_err) < 0 ||
+		      db_check_schema(db, path, ret_err) < 0))
+		goto fail;
 	*ret = db;
 	return 0;
 fail:
@@ -453,14 +517,6 @@ int db_guard_check(struct db_guard *g, sqlite3_stmt *st, const char **ret_what)
 }
 
 /* ---- the time budget --------------------------------------------------------- */
-
-static double monotonic_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static int deadline_progress(void *ud)
 {

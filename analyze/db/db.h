@@ -25,8 +25,10 @@
  * (cgroup_stat_data, proc_cgroup_data, capture_file_data; cgroup_stat,
  * proc_cgroup and capture_file are views); slab,
  * total_swap and hierarchical_memory_limit in cgroup_memstat.
+ * 5: k8s_pod_log and k8s_container_log declare their key's columns first
+ * (SQLite 3.40's integrity_check, schema/60-k8s.sql).
  */
-#define DB_SCHEMA_VERSION 4
+#define DB_SCHEMA_VERSION 5
 
 /*
  * Open (and create, when `create`) a database at path (":memory:" for one in
@@ -41,6 +43,18 @@ int db_open(const char *path, bool create, sqlite3 **ret, char **ret_err);
 int db_open_existing(const char *path, bool writable, sqlite3 **ret,
 		     char **ret_err);
 void db_close(sqlite3 *db);
+
+/*
+ * Another process's lock (a second `memsnap load` into the same file) is
+ * waited for up to `seconds` (default DB_LOCK_TIMEOUT) by every
+ * connection opened after this call; then the statement fails with
+ * SQLITE_BUSY and db_lock_waited_out() is true.
+ */
+#define DB_LOCK_TIMEOUT 10
+void db_set_lock_timeout(double seconds);
+bool db_lock_waited_out(void);
+/* " (another process ... has held its lock ...)" after a wait ran out, or "". */
+const char *db_lock_hint(void);
 /* The file of a connection's main database, for messages (":memory:"). */
 const char *db_name(sqlite3 *db);
 
