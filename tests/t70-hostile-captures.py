@@ -880,19 +880,26 @@ def pasted_commands(root):
     return fails
 
 
+def loaded_folder(root, name, db):
+    """A folder holding cap.tar.gz (BASE and TAIL) and db, loaded from it;
+    and [] or the failure."""
+    d = os.path.join(root, name)
+    os.makedirs(d)
+    base_tar().files(TAIL).write(os.path.join(d, "cap.tar.gz"))
+    r = subprocess.run([MEMSNAP, "load", "-q", "-o", db, "cap.tar.gz"], cwd=d,
+                       capture_output=True, timeout=60)
+    return d, [] if r.returncode == 0 else [f"load: exit {r.returncode}: {r.stderr[-300:]!r}"]
+
+
 def sql_read_only(root):
     """memsnap sql without --write creates and changes no file, on a capture
     and on a database: ATTACH, VACUUM INTO, writes, pragma writes and
     load_extension() are refused, by name"""
     import hashlib
     fails = []
-    d = os.path.join(root, "sql-read-only")
-    os.makedirs(d)
-    base_tar().files(TAIL).write(os.path.join(d, "cap.tar.gz"))
-    r = subprocess.run([MEMSNAP, "load", "-q", "-o", "db.sqlite", "cap.tar.gz"], cwd=d,
-                       capture_output=True, timeout=60)
-    if r.returncode != 0:
-        return [f"load: exit {r.returncode}: {r.stderr[-300:]!r}"]
+    d, err = loaded_folder(root, "sql-read-only", "db.sqlite")
+    if err:
+        return err
     digest = hashlib.sha256(open(os.path.join(d, "db.sqlite"), "rb").read()).hexdigest()
     before = sorted(os.listdir(d))
     out = os.path.join(root, "sql-read-only-out")
@@ -950,13 +957,9 @@ def hostile_database(root):
     """a database whose report_capture view is an endless recursive CTE, or
     that holds a trigger: report, sql and load refuse it at once, by name"""
     fails = []
-    d = os.path.join(root, "hostile-database")
-    os.makedirs(d)
-    base_tar().files(TAIL).write(os.path.join(d, "cap.tar.gz"))
-    r = subprocess.run([MEMSNAP, "load", "-q", "-o", "good.db", "cap.tar.gz"], cwd=d,
-                       capture_output=True, timeout=60)
-    if r.returncode != 0:
-        return [f"load: exit {r.returncode}: {r.stderr[-300:]!r}"]
+    d, err = loaded_folder(root, "hostile-database", "good.db")
+    if err:
+        return err
     tampers = {
         # the same columns, endless rows
         "view.db": ("{real}; DROP VIEW report_capture; CREATE VIEW report_capture AS "
