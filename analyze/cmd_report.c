@@ -21,6 +21,7 @@
 #include "reports/model.h"
 #include "analyze/capture/source.h"
 #include "reports/textout.h"
+#include "common/shquote.h"
 #include "common/util.h"
 
 #include "common/banned.h"
@@ -220,6 +221,14 @@ int cmd_report(int argc, char **argv)
 			      "(--query-timeout)", argv[optind], (unsigned long long)timeout);
 		else
 			error("cannot report on '%s': %s", argv[optind], err);
+		if (capture_id > 0 && starts_with(err, "no capture ")) {
+			struct strbuf cmd = STRBUF_INIT;
+
+			sh_quote_path(&cmd, argv[optind]);
+			fprintf(stderr, "hint: its captures: memsnap sql %s 'SELECT capture_id, "
+				"hostname, started_at FROM captures'\n", cmd.buf);
+			strbuf_release(&cmd);
+		}
 		goto out;
 	}
 	rep.version = MEMSNAP_VERSION;

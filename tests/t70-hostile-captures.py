@@ -858,6 +858,15 @@ def pasted_commands(root):
                 if r.returncode != 0:
                     fails.append(f"{name!r}: {fmt} command run for real: exit "
                                  f"{r.returncode}: {r.stderr[-300:]!r}")
+        # the hint after report --capture of a capture_id the source does not hold
+        r = subprocess.run([MEMSNAP, "report", "--capture", "99", "--", name], cwd=d,
+                           capture_output=True, timeout=60)
+        hint = shell_commands(r.stderr.decode("utf-8", "surrogateescape"))
+        args = run_pasted(hint[0], d, fakebin)[0] if hint else None
+        if r.returncode != 3 or args != ["sql", arg, "SELECT capture_id, hostname, "
+                                         "started_at FROM captures"]:
+            fails.append(f"{name!r}: report --capture 99: exit {r.returncode}, hint "
+                         f"{hint!r} gave {args!r}")
         # the load hint (the capture loads with problems: a bad file added)
         db = "db " + name + ".sqlite"
         bad = os.path.join(d, "bad.tar.gz")
