@@ -719,8 +719,9 @@ def zstd_frame(data, window_log):
 
 
 @case(status=(1, 3), problems=(), rows=[], seconds=10, rss_mib=100,
-      stderr=r"error: cannot read '[^']*window\.tar\.zst': .*window larger than the 128 MiB "
-             r"libarchive decodes .*decompress it first: zstd -d --long=31 '[^']*window\.tar\.zst'",
+      stderr=r"error: cannot read '[^']*window\.tar\.zst': .*window larger than "
+             r"--max-zstd-window \(128\.0 MiB; .*--max-zstd-window 2G reads it, .*decompress it "
+             r"first: zstd -d --long=31 '[^']*window\.tar\.zst'",
       post=lambda ctx: ctx.expect_rows("SELECT count(*) FROM processes", [(0,)])
       if ctx.db else [])
 def zstd_huge_window(ctx):
@@ -729,6 +730,27 @@ def zstd_huge_window(ctx):
     with open(ctx.path("window.tar.zst"), "wb") as f:
         f.write(zstd_frame(t.tar_bytes(), 31))
     return ctx.path("window.tar.zst")
+
+
+@case(status=(0,), rows=BASE_ROWS + TAIL_ROWS, args=["--max-zstd-window", "2G"],
+      seconds=10, rss_mib=100)
+def zstd_huge_window_allowed(ctx):
+    """the same 2 GiB-window frame with --max-zstd-window 2G: loads, in little memory"""
+    t = base_tar().files(TAIL)
+    with open(ctx.path("window.tar.zst"), "wb") as f:
+        f.write(zstd_frame(t.tar_bytes(), 31))
+    return ctx.path("window.tar.zst")
+
+
+@case(status=(1,), problems=[(r"^" + TOP + "$", r"the archive ends inside a frame")],
+      rows=BASE_ROWS, args=["--max-zstd-window", "2G"], seconds=10, rss_mib=100)
+def zstd_huge_window_cut(ctx):
+    """a 2 GiB-window frame cut short, read with --max-zstd-window 2G"""
+    t = base_tar().file("proc/400/status", STATUS * 200).files(TAIL)
+    data = zstd_frame(t.tar_bytes(), 31)
+    with open(ctx.path("cut.tar.zst"), "wb") as f:
+        f.write(data[:len(data) * 3 // 4])
+    return ctx.path("cut.tar.zst")
 
 
 @case(status=(0,), rows=BASE_ROWS + TAIL_ROWS)
