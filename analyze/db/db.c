@@ -227,7 +227,7 @@ static int db_check_version(const char *path, int version, char **ret_err)
 	return -1;
 }
 
-/* One object of a schema: type, name and CREATE statement, NUL-separated. */
+/* A schema's objects by name, each "type\nname\nsql\n" (SQLite's own left out). */
 static char **schema_objects(sqlite3 *db, size_t *ret_n)
 {
 	sqlite3_stmt *st = NULL;
