@@ -106,6 +106,27 @@ $(O)/gen/schema.sql: $(SCHEMA_SQL)
 	$(say) GEN $@
 	$(Q)cat $(SCHEMA_SQL) > $@
 
+# The HTML report's Content-Security-Policy allows its inline <style> and
+# <script> by hash: computed here, from the very files blobs.S embeds
+# (coreutils only: sha256sum's hex through basenc to base64).
+REPORT_ASSETS := reports/report.css reports/report.js
+define gen_csp
+	@mkdir -p $(dir $@)
+	$(Q)set -e; { echo '/* made by the Makefile from $(REPORT_ASSETS) */'; \
+	for f in css js; do \
+		h=$$(sha256sum < reports/report.$$f | cut -c1-64 | tr a-f A-F | \
+		     basenc --base16 -d | base64 -w0); \
+		[ $${#h} = 44 ]; \
+		printf '#define REPORT_%s_CSP_HASH "\047sha256-%s\047"\n' \
+			"$$(echo $$f | tr a-z A-Z)" "$$h"; \
+	done; } > $@.tmp && mv $@.tmp $@
+endef
+
+$(O)/gen/report_csp.h: $(REPORT_ASSETS)
+	$(say) GEN $@
+	$(gen_csp)
+$(O)/reports/html.o: $(O)/gen/report_csp.h
+
 $(O)/gen/blobs.o: analyze/db/blobs.S $(BLOB_FILES)
 	@mkdir -p $(dir $@)
 	$(say) AS $<
@@ -208,6 +229,10 @@ build-fuzz/%.o: %.c
 build-fuzz/gen/schema.sql: $(SCHEMA_SQL)
 	@mkdir -p $(dir $@)
 	$(Q)cat $(SCHEMA_SQL) > $@
+
+build-fuzz/gen/report_csp.h: $(REPORT_ASSETS)
+	$(gen_csp)
+build-fuzz/reports/html.o: build-fuzz/gen/report_csp.h
 
 build-fuzz/gen/blobs.o: analyze/db/blobs.S build-fuzz/gen/schema.sql \
 		$(wildcard reports/*.css reports/*.js)

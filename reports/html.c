@@ -4,7 +4,8 @@
  * (reports/report.css), inline SVG charts (svg.c), a little inline script
  * (reports/report.js: sortable, filterable tables; the page reads the same
  * without it).  A Content-Security-Policy forbids every load and allows
- * only this page's own style and script, by hash.
+ * only this page's own style and script, by hash (the Makefile hashes
+ * report.css and report.js into report_csp.h).
  *
  * Markup is written here as literals; every string from the capture goes
  * through html_text()/html_attr() (htmlw.c), never concatenated raw.
@@ -16,7 +17,7 @@
 #include "common/shquote.h"
 #include "reports/htmlw.h"
 #include "reports/model.h"
-#include "reports/sha256.h"
+#include "report_csp.h"     /* made by the Makefile: the two hashes */
 #include "reports/svg.h"
 
 #include "common/banned.h"
@@ -545,11 +546,8 @@ void report_render_html(const struct report *r, struct strbuf *out)
 	/* nothing from anywhere: no fetch, image, font, frame or form target;
 	 * only this page's own <style> and <script>, by their hashes */
 	S("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-	  "style-src ");
-	csp_hash(out, css, css_len);
-	S("; script-src ");
-	csp_hash(out, js, js_len);
-	S("; img-src 'none'; font-src 'none'; connect-src 'none'; base-uri 'none'; "
+	  "style-src " REPORT_CSS_CSP_HASH "; script-src " REPORT_JS_CSP_HASH
+	  "; img-src 'none'; font-src 'none'; connect-src 'none'; base-uri 'none'; "
 	  "form-action 'none'\">\n");
 	S("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
 	  "<meta name=\"color-scheme\" content=\"light dark\">\n<meta name=\"referrer\" "

@@ -41,14 +41,7 @@ const char *report_bytes(struct rnum v, char *buf, size_t n)
 		xsnprintf(buf, n, "?");
 		return buf;
 	}
-	if (v.v < 0) {
-		char tmp[32];
-
-		human_bytes((uint64_t)(-(v.v + 1)) + 1, tmp, sizeof(tmp));
-		xsnprintf(buf, n, "-%s", tmp);
-		return buf;
-	}
-	return human_bytes((uint64_t)v.v, buf, n);
+	return human_bytes_signed(v.v, buf, n);
 }
 
 /* ---- reading rows by column name -------------------------------------- */
@@ -287,7 +280,7 @@ static int load_findings(struct loader *l)
 	struct report_capture *c = l->c;
 	sqlite3_stmt *st = query(l, RQ_FINDINGS,
 		"SELECT f.cgroup, n.name, f.severity, f.code, f.title, f.evidence, f.query\n"
-		"FROM findings f\n"
+		"FROM report_findings f\n"
 		"LEFT JOIN cgroup_names n ON n.capture_id = f.capture_id AND n.cgroup = f.cgroup\n"
 		"WHERE f.capture_id = %" PRId64 "\n"
 		"ORDER BY CASE f.severity WHEN 'critical' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END,\n"

@@ -513,10 +513,23 @@ static void containers(struct out *o, const struct report *r, const struct repor
 
 /* ---- findings ------------------------------------------------------------ */
 
+/*
+ * A terminal shows at most this many findings of one code (and severity)
+ * in a row, then "and N more": on a busy node one code must not drown the
+ * rest.  The HTML and the JSON list them all.
+ */
+#define FINDINGS_PER_CODE 5
+
+static bool same_kind(const struct report_finding *a, const struct report_finding *b)
+{
+	return a->code && b->code && !strcmp(a->code, b->code) &&
+	       !strcmp(a->severity ? a->severity : "", b->severity ? b->severity : "");
+}
+
 static void findings(struct out *o, const struct report_capture *c)
 {
 	struct strbuf sum = STRBUF_INIT;
-	size_t i, crit = 0, warn = 0, info = 0;
+	size_t i, crit = 0, warn = 0, info = 0, run = 0;
 
 	for (i = 0; i < c->nfindings; i++) {
 		const char *s = c->findings[i].severity ? c->findings[i].severity : "";
@@ -537,7 +550,21 @@ static void findings(struct out *o, const struct report_capture *c)
 		const struct report_finding *f = &c->findings[i];
 		const char *s = f->severity ? f->severity : "";
 		struct strbuf t = STRBUF_INIT;
+		size_t more = 0;
 
+		run = i && same_kind(f, f - 1) ? run + 1 : 0;
+		if (run >= FINDINGS_PER_CODE) {
+			if (i + 1 < c->nfindings && same_kind(f, f + 1))
+				continue;
+			more = run - FINDINGS_PER_CODE + 1;
+			strbuf_addf(&t, "           and %zu more ", more);
+			esc(&t, f->code);
+			strbuf_addf(&t, " finding%s (--format html or json lists them all)\n",
+				    more > 1 ? "s" : "");
+			strbuf_add(o->sb, t.buf, t.len);
+			strbuf_release(&t);
+			continue;
+		}
 		strbuf_addstr(o->sb, "  ");
 		sgr(o, !strcmp(s, "critical") ? "1;31" : !strcmp(s, "warning") ? "33" : "36");
 		fit(o->sb, s, 8, 8);

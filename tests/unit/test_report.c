@@ -24,7 +24,6 @@
 #include "analyze/db/db.h"
 #include "reports/htmlw.h"
 #include "reports/model.h"
-#include "reports/sha256.h"
 #include "analyze/capture/source.h"
 #include "common/util.h"
 
@@ -202,33 +201,6 @@ static void test_html_text_escapes(void **state)
 	strbuf_reset(&sb);
 	html_textf(&sb, "%s (pid %d)", "<b>", 42);
 	assert_string_equal(sb.buf, "&lt;b&gt; (pid 42)");
-	strbuf_release(&sb);
-}
-
-static void test_sha256_vectors(void **state)
-{
-	struct strbuf sb = STRBUF_INIT;
-	uint8_t d[32];
-	static const uint8_t abc[32] = {
-		0xba, 0x78, 0x16, 0xbf, 0x8f, 0x01, 0xcf, 0xea, 0x41, 0x41, 0x40, 0xde, 0x5d, 0xae,
-		0x22, 0x23, 0xb0, 0x03, 0x61, 0xa3, 0x96, 0x17, 0x7a, 0x9c, 0xb4, 0x10, 0xff, 0x61,
-		0xf2, 0x00, 0x15, 0xad,
-	};
-	/* FIPS 180-4 two-block message */
-	static const char two[] = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
-	static const uint8_t two_d[32] = {
-		0x24, 0x8d, 0x6a, 0x61, 0xd2, 0x06, 0x38, 0xb8, 0xe5, 0xc0, 0x26, 0x93, 0x0c, 0x3e,
-		0x60, 0x39, 0xa3, 0x3c, 0xe4, 0x59, 0x64, 0xff, 0x21, 0x67, 0xf6, 0xec, 0xed, 0xd4,
-		0x19, 0xdb, 0x06, 0xc1,
-	};
-
-	(void)state;
-	sha256("abc", 3, d);
-	assert_memory_equal(d, abc, 32);
-	sha256(two, sizeof(two) - 1, d);
-	assert_memory_equal(d, two_d, 32);
-	csp_hash(&sb, "", 0);
-	assert_string_equal(sb.buf, "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='");
 	strbuf_release(&sb);
 }
 
@@ -504,7 +476,6 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_html_text_markup),
 		cmocka_unit_test(test_html_text_escapes),
-		cmocka_unit_test(test_sha256_vectors),
 		cmocka_unit_test(test_report_load_k8s),
 		cmocka_unit_test(test_report_load_no_such_capture),
 		cmocka_unit_test(test_report_golden_k8s_v2),
