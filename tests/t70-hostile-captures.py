@@ -1372,29 +1372,23 @@ def main():
         f.write("the hostile paths point here\n")
     nfail = 0
     try:
-        for c in CASES:
-            if want and c.name not in want:
-                continue
-            fails, info = run_case(root, c)
-            if fails:
-                nfail += 1
-                print(f"FAIL {c.name}: {c.what} ({info})")
-                for f in fails:
-                    print(f"     {f}")
-            else:
-                print(f"ok   {c.name}: {c.what} ({info})")
-            shutil.rmtree(os.path.join(root, c.name), ignore_errors=True)
-        for name, fn in EXTRA.items():
+        # the archive cases, then the checks of their own (EXTRA)
+        runs = [(c.name, c.what, lambda c=c: run_case(root, c)) for c in CASES]
+        runs += [(name, " ".join(fn.__doc__.split()), lambda fn=fn: (fn(root), ""))
+                 for name, fn in EXTRA.items()]
+        for name, what, run in runs:
             if want and name not in want:
                 continue
-            fails = fn(root)
+            fails, info = run()
+            info = f" ({info})" if info else ""
             if fails:
                 nfail += 1
-                print(f"FAIL {name}: {fn.__doc__.split(chr(10))[0]}")
+                print(f"FAIL {name}: {what}{info}")
                 for f in fails:
                     print(f"     {f}")
             else:
-                print(f"ok   {name}: {' '.join(fn.__doc__.split())}")
+                print(f"ok   {name}: {what}{info}")
+            shutil.rmtree(os.path.join(root, name), ignore_errors=True)
     finally:
         if nfail and os.environ.get("KEEP"):
             print(f"kept {root}")
