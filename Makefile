@@ -1,14 +1,15 @@
 # memsnap — build, test, run.
 #
 #   make            build bin/memsnap-collect (static) and bin/memsnap
-#   make run        install Debian packages, build, capture this machine, report
-#   make check      install Debian packages, build, run every test
+#   make run        install the build packages, build, capture this machine, report
+#   make check      install the build and test packages, build, run every test
+#   make install    install both programs and their man pages (PREFIX, DESTDIR)
 #   make check SAN=1  the same with ASan+UBSan (objects in build-san/)
 #   make fuzz       run the libFuzzer targets for FUZZ_SECONDS each (default 300)
 #   make bench      run the benchmarks under tests/bench/
 #   V=1             show the commands
 #   WERROR=1        warnings are errors (on by default when $CI is set)
-#   NO_DEPS=1       do not run .ci/install-deps
+#   NO_DEPS=1       do not run .ci/install-deps (`build` for run, `test` for check)
 #
 # Sources are found by wildcard: a new common/*.c, collect/*.c, analyze/**.c or
 # reports/*.c is built without touching this file; tests/unit/test_*.c become
@@ -91,8 +92,8 @@ LIBANALYZE := $(O)/libanalyze.a
 SCHEMA_SQL := $(sort $(wildcard schema/*.sql))
 BLOB_FILES := $(O)/gen/schema.sql $(wildcard reports/*.css reports/*.js)
 
-.PHONY: all deps run check test unit fuzz fuzz-smoke bench clean install \
-	helpers tests
+.PHONY: all deps deps-test run check test unit fuzz fuzz-smoke bench clean \
+	install helpers tests
 
 all: $(BIN)/memsnap-collect $(BIN)/memsnap
 
@@ -180,9 +181,16 @@ $(O)/helpers/%: tests/helpers/%.c
 helpers: $(HELPER_BINS)
 tests: $(TEST_BINS) $(HELPER_BINS)
 
+# Debian packages: `deps` what the build and the collector need, `deps-test`
+# that and the test tools (sizes in README.md).
 deps:
 ifneq ($(NO_DEPS),1)
-	@./.ci/install-deps
+	@./.ci/install-deps build
+endif
+
+deps-test:
+ifneq ($(NO_DEPS),1)
+	@./.ci/install-deps test
 endif
 
 # Capture this machine and report on it.
@@ -198,7 +206,7 @@ run: deps
 	$(BIN)/memsnap report $(RUN_DIR)/capture.tar.gz; \
 		rc=$$?; [ $$rc -le 1 ] || exit $$rc
 
-check: deps
+check: deps-test
 	@$(MAKE) --no-print-directory all tests
 	@BIN_DIR=$(abspath $(BIN)) BUILD_DIR=$(abspath $(O)) SAN=$(SAN) \
 		tests/run-tests $(TEST_BINS)
@@ -253,9 +261,19 @@ endif
 bench: all helpers
 	@BIN_DIR=$(abspath $(BIN)) BUILD_DIR=$(abspath $(O)) tests/bench/run
 
+# make install [PREFIX=/usr/local] [DESTDIR=] [mandir=$(PREFIX)/share/man]
+PREFIX ?= /usr/local
+mandir ?= $(PREFIX)/share/man
+MAN_PAGES := $(wildcard schema/man/*.[1-8])
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 755 $(BIN)/memsnap-collect $(BIN)/memsnap $(DESTDIR)$(PREFIX)/bin/
+	for p in $(MAN_PAGES); do \
+		s=$${p##*.}; \
+		install -d $(DESTDIR)$(mandir)/man$$s && \
+		install -m 644 $$p $(DESTDIR)$(mandir)/man$$s/ || exit 1; \
+	done
 
 clean:
 	rm -rf build build-san build-fuzz bin

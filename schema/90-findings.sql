@@ -1,10 +1,10 @@
 -- Findings ------------------------------------------------------------------------------
 -- What deserves attention, each with the numbers that support it and the SQL
 -- that shows them.  One SELECT per finding code; thresholds are written in
--- the SELECT and in README.md.  Sizes are spelled by human_bytes() (the C
--- formatter, registered by analyze/db/db.c): an unknown size reads
--- 'unknown', as does an unknown percentage or time, never 0 (SQLite's
--- printf('%.1f', NULL) says 0.0).
+-- the SELECT and in memsnap-views(7) (schema/man/).  Sizes are spelled by
+-- human_bytes() (the C formatter, registered by analyze/db/db.c): an
+-- unknown size reads 'unknown', as does an unknown percentage or time,
+-- never 0 (SQLite's printf('%.1f', NULL) says 0.0).
 --   cgroup     the cgroup it is about, NULL for the node
 --   severity   critical, warning, info
 --   code       stable identifier (near_limit, oom_kill, ...)

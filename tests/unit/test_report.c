@@ -234,10 +234,10 @@ static void test_report_load_k8s(void **state)
 	assert_int_equal(c->nooms, 2);
 	assert_string_equal(c->ooms[1].killed_comm, "xray");
 	assert_string_equal(c->ooms[1].pod, "xray-gateway-6d8f7b9c4-q7x2m");
-	assert_string_equal(c->ooms[1].made_of_source, "memcg_stats");
-	assert_int_equal(c->ooms[1].m_sock.v, 183623680);
+	assert_string_equal(c->ooms[1].made_of.source, "memcg_stats");
+	assert_int_equal(c->ooms[1].made_of.sock.v, 183623680);
 	assert_int_equal(c->ooms[0].complete, false);
-	assert_null(c->ooms[0].made_of_source);
+	assert_null(c->ooms[0].made_of.source);
 	/* findings sorted by severity */
 	assert_true(c->nfindings > 5);
 	assert_string_equal(c->findings[0].severity, "critical");
@@ -275,6 +275,46 @@ static void test_report_load_no_such_capture(void **state)
 }
 
 /* ---- golden files ------------------------------------------------------------------ */
+
+/*
+ * Issue 13: unknown is never shown as zero.  An OOM event of which the log
+ * said nothing but that it happened (every field NULL) and one with an
+ * empty memcg counter: every OOM renderer says "?" or "unknown", never a 0.
+ */
+static void test_report_oom_unknown_is_never_zero(void **state)
+{
+	struct report_oom_counter counter = { (char *)"memory", { 0, false }, { 0, false },
+					      { 0, false }, { 0, false } };
+	struct report_oom ev[2];
+	struct report_capture c;
+	struct strbuf out = STRBUF_INIT;
+
+	(void)state;
+	memset(ev, 0, sizeof(ev));
+	memset(&c, 0, sizeof(c));
+	ev[0].capture_id = ev[1].capture_id = 7;
+	ev[0].event = 1;
+	ev[0].complete = ev[1].complete = true;
+	ev[1].event = 2;
+	ev[1].kind = (char *)"memcg";
+	ev[1].counters = &counter;
+	ev[1].ncounters = 1;
+	ev[1].made_of.source = (char *)"memcg_stats";
+	c.ooms = ev;
+	c.nooms = 2;
+	report_render_oom_text(&c, "log", true, &out);
+	assert_non_null(strstr(out.buf, "  when      unknown: ?\n"));
+	assert_non_null(strstr(out.buf, "  limit     memory ? of limit ?\n"));
+	assert_non_null(strstr(out.buf, "  made of   anon ?, page cache ?, shmem ?, kernel ?\n"));
+	assert_non_null(strstr(out.buf, "  tasks     none in the log\n"));
+	if (strstr(out.buf, " 0 B") || strstr(out.buf, "0.0") || strstr(out.buf, "(0%)"))
+		fail_msg("a zero for an unknown:\n%s", out.buf);
+	strbuf_reset(&out);
+	report_render_oom_json(&c, &out);
+	if (strstr(out.buf, ": 0") || strstr(out.buf, ": false"))
+		fail_msg("a zero or false for an unknown:\n%s", out.buf);
+	strbuf_release(&out);
+}
 
 static void test_report_golden_k8s_v2(void **state)
 {
@@ -486,6 +526,7 @@ int main(void)
 		cmocka_unit_test(test_report_text_hostile_is_safe),
 		cmocka_unit_test(test_report_html_hostile_is_text),
 		cmocka_unit_test(test_report_deterministic),
+		cmocka_unit_test(test_report_oom_unknown_is_never_zero),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
