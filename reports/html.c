@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "analyze/db/blobs.h"
+#include "common/shquote.h"
 #include "reports/htmlw.h"
 #include "reports/model.h"
 #include "report_csp.h"     /* made by the Makefile: the two hashes */
@@ -73,32 +74,20 @@ static void text_cell(struct strbuf *out, const char *s)
 	S("</td>");
 }
 
-/* 'text' as one shell word. */
-static void shell_quote(struct strbuf *sb, const char *s)
-{
-	strbuf_addch(sb, '\'');
-	for (; s && *s; s++) {
-		if (*s == '\'')
-			strbuf_addstr(sb, "'\\''");
-		else
-			strbuf_addch(sb, *s);
-	}
-	strbuf_addch(sb, '\'');
-}
-
 /* The fold-out under a figure or table: the SQL that produced it. */
 static void sql_details(struct strbuf *out, const struct report *r, const char *sql)
 {
 	struct strbuf cmd = STRBUF_INIT;
 
 	S("<details class=\"sql\"><summary>SQL</summary><pre><code>");
-	html_textz(out, sql);
+	if (sql)
+		html_code(out, sql, strlen(sql));
 	S("</code></pre><p>Run it: <code class=\"cmd\">");
 	strbuf_addstr(&cmd, "memsnap sql ");
-	shell_quote(&cmd, r->source);
+	sh_quote_path(&cmd, r->source);
 	strbuf_addch(&cmd, ' ');
-	shell_quote(&cmd, sql);
-	html_text(out, cmd.buf, cmd.len);
+	sh_quote(&cmd, sql ? sql : "", sql ? strlen(sql) : 0);
+	html_code(out, cmd.buf, cmd.len);
 	S("</code></p></details>");
 	strbuf_release(&cmd);
 }

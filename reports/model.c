@@ -501,9 +501,8 @@ int report_load(sqlite3 *db, int64_t capture_id, const char *source_name,
 	if (!nids) {
 		struct strbuf e = STRBUF_INIT;
 
-		if (capture_id > 0)
-			strbuf_addf(&e, "no capture %" PRId64 " (see: memsnap sql SOURCE "
-				    "'SELECT * FROM captures')", capture_id);
+		if (capture_id > 0)   /* cmd_report.c adds the command that lists them */
+			strbuf_addf(&e, "no capture %" PRId64, capture_id);
 		else
 			strbuf_addstr(&e, "no capture in the database");
 		*ret_err = strbuf_detach(&e, NULL);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "reports/model.h"
+#include "common/shquote.h"
 #include "reports/textout.h"
 
 #include "common/banned.h"
@@ -486,7 +487,8 @@ static void container(struct out *o, const struct report_capture *c,
 	strbuf_release(&parts_text);
 }
 
-static void containers(struct out *o, const struct report_capture *c, size_t max)
+static void containers(struct out *o, const struct report *r, const struct report_capture *c,
+		       size_t max)
 {
 	struct strbuf sum = STRBUF_INIT;
 	size_t i, n = c->ncontainers;
@@ -512,9 +514,12 @@ static void containers(struct out *o, const struct report_capture *c, size_t max
 		     "LIMIT \"pod N\": no limit of its own, its pod's applies; \"pods N\": none on "
 		     "the container nor its pod, only the one on all pods together" :
 		     "LIMIT \"above N\": no limit of its own, a cgroup above it has one", 2);
-	if (n < c->ncontainers)
-		strbuf_addf(o->sb, "  ... %zu more: memsnap sql SOURCE 'SELECT * FROM report_containers"
-			    " WHERE capture_id = %" PRId64 "'\n", c->ncontainers - n, c->capture_id);
+	if (n < c->ncontainers) {
+		strbuf_addf(o->sb, "  ... %zu more: memsnap sql ", c->ncontainers - n);
+		sh_quote_path(o->sb, r->source);
+		strbuf_addf(o->sb, " 'SELECT * FROM report_containers WHERE capture_id = %" PRId64
+			    "'\n", c->capture_id);
+	}
 	if (c->node.rest.set) {
 		struct strbuf note = STRBUF_INIT;
 
@@ -729,7 +734,7 @@ void report_render_text(const struct report *r, const struct report_text_opts *o
 			strbuf_addstr(sb, "\n\n");
 		header(&o, r, c);
 		node(&o, c);
-		containers(&o, c, opts->max_containers);
+		containers(&o, r, c, opts->max_containers);
 		findings(&o, c);
 		ooms(&o, c);
 		processes(&o, c);

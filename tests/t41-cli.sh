@@ -110,7 +110,7 @@ expect 1 "$M" sql "$work/db.sqlite" "SELECT nope FROM cgroups" &&
 	grep -q 'error: SQL: no such column: nope' "$work/err" && grep -q 'in: SELECT nope FROM cgroups' "$work/err" &&
 	ok "sql error: SQLite's message and the query" || fail "sql error: SQLite's message and the query"
 # read-only by default
-expect 1 "$M" sql "$work/db.sqlite" "DELETE FROM capture" && grep -q 'readonly' "$work/err" &&
+expect 1 "$M" sql "$work/db.sqlite" "DELETE FROM capture" && grep -q 'DELETE refused: memsnap sql is read-only' "$work/err" &&
 	ok "sql: databases are read-only by default" || fail "sql: databases are read-only by default"
 expect 0 "$M" sql -w "$work/db.sqlite" "CREATE VIEW mine AS SELECT 1" && ok "sql -w: writable" || fail "sql -w: writable"
 # a non-memsnap SQLite file

@@ -168,10 +168,12 @@ static void test_oom_store_k8s_names(void **state)
 
 	(void)state;
 	cid = add_capture(db, "k2", NULL, 0);
-	exec(db, "INSERT INTO k8s_pod_log VALUES (1, 'shop', 'java-7d4f9b8c6-xk2mw', "
+	exec(db, "INSERT INTO k8s_pod_log(capture_id, namespace, pod, pod_uid, container) "
+		 "VALUES (1, 'shop', 'java-7d4f9b8c6-xk2mw', "
 		 "'28fcb1a0-a45c-44e7-b9bf-e3b9360bedba', 'app'),"
 		 "(1, 'shop', 'java-7d4f9b8c6-xk2mw', '28fcb1a0-a45c-44e7-b9bf-e3b9360bedba', 'sidecar')");
-	exec(db, "INSERT INTO k8s_container_log VALUES (1, 'shop', 'java-7d4f9b8c6-xk2mw', 'app', "
+	exec(db, "INSERT INTO k8s_container_log(capture_id, namespace, pod, container, "
+		 "container_id) VALUES (1, 'shop', 'java-7d4f9b8c6-xk2mw', 'app', "
 		 "'3e5e5eab87df615f4777e6f7f261a7fb62f4a7ee5bc3e25e3a5b5223ccd368fe')");
 	store_sample(db, cid, "k8s-cgroupfs-dmesg-T-zh-locale-two-lines.txt", false);
 	assert_q(db, "28fcb1a0-a45c-44e7-b9bf-e3b9360bedba", "SELECT pod_uid FROM oom_event");
