@@ -266,7 +266,7 @@ ifneq ($(FUZZ_BINS),)
 	@FUZZ_RUNS=$(FUZZ_SMOKE_RUNS) tests/fuzz/run $(FUZZ_BINS)
 endif
 
-bench: all helpers
+bench: all helpers tests
 	@BIN_DIR=$(abspath $(BIN)) BUILD_DIR=$(abspath $(O)) tests/bench/run
 
 # make install [PREFIX=/usr/local] [DESTDIR=] [mandir=$(PREFIX)/share/man]
