@@ -58,7 +58,7 @@ ALL_CFLAGS = $(CSTD) $(WARNINGS) $(CFLAGS) $(SANFLAGS) $(INCLUDES) \
 # archive's other formats need libxml2/acl/nettle; collect/archive_stub.c keeps
 # the linker from pulling them in (see the comment there).
 COLLECT_LIBS := -larchive -lzstd -lz -lpthread
-ANALYZE_LIBS := -larchive -ljansson -lsqlite3 -lz -lm -lpthread
+ANALYZE_LIBS := -larchive -ljansson -lsqlite3 -lzstd -lz -lm -lpthread
 TEST_LIBS := -lcmocka
 
 ifeq ($(V),1)
