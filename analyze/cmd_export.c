@@ -191,11 +191,13 @@ static void row_parquet(struct exporter *e, struct pq_writer *w,
 	}
 }
 
-static void row_ndjson(struct exporter *e, struct jsonw *w, sqlite3_stmt *st,
+static void row_ndjson(struct exporter *e, sqlite3_stmt *st,
 		       const struct export_view *v, const char *uid)
 {
+	struct jsonw jw, *w = &jw;
 	size_t c;
 
+	jsonw_init(w, &e->file, false);   /* a writer a line: no comma between */
 	jsonw_start_object(w);
 	jsonw_kv_string(w, EXPORT_UID_COLUMN, uid);
 	for (c = 0; c < v->ncols; c++) {
@@ -284,7 +286,6 @@ static int export_view(struct exporter *e, sqlite3 *db, sqlite3_int64 capture_id
 	struct pq_column *pcols = NULL;
 	struct pq_writer *pw = NULL;
 	sqlite3_stmt *st = NULL;
-	struct jsonw jw;
 	uint64_t rows = 0;
 	size_t c;
 	int rc, ret = 1;
@@ -315,8 +316,6 @@ static int export_view(struct exporter *e, sqlite3 *db, sqlite3_int64 capture_id
 			pcols[c + 1].required = v->cols[c].not_null;
 		}
 		pw = pq_writer_new(pcols, v->ncols + 1, 0, "memsnap " MEMSNAP_VERSION);
-	} else {
-		jsonw_init(&jw, &e->file, false);
 	}
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		for (c = 0; c < v->ncols; c++)
@@ -327,7 +326,7 @@ static int export_view(struct exporter *e, sqlite3 *db, sqlite3_int64 capture_id
 			if (pq_end_row(pw) < 0)
 				goto out;   /* cannot happen: checked above */
 		} else {
-			row_ndjson(e, &jw, st, v, uid);
+			row_ndjson(e, st, v, uid);
 		}
 		rows++;
 	}

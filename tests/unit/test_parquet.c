@@ -4,13 +4,16 @@
  * against bytes worked out by hand from the specifications
  * (thrift-compact-protocol.md, parquet.thrift, Encodings.md), the minimal
  * reader pq_check() on good and broken files, the capture uid and the text
- * rule of the export.
+ * rule of the export.  `test_parquet --check FILE...` runs pq_check() on
+ * files (t80-export-schema.sh checks every exported file with it).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zstd.h>
@@ -294,7 +297,30 @@ static void test_export_capture_uid(void **state)
 	assert_int_equal(strlen(c), 16);
 }
 
-int main(void)
+/* `test_parquet --check FILE...`: pq_check() on files, for t80 */
+static int check_files(int argc, char **argv)
+{
+	struct strbuf sb = STRBUF_INIT;
+	int64_t rows;
+	size_t chunks;
+	int i, fails = 0;
+
+	for (i = 2; i < argc; i++) {
+		strbuf_reset(&sb);
+		if (read_file_at(AT_FDCWD, argv[i], &sb, 1u << 30) < 0 ||
+		    pq_check(sb.buf, sb.len, &rows, &chunks) < 0) {
+			printf("FAIL %s\n", argv[i]);
+			fails++;
+		} else {
+			printf("ok %s: %lld rows, %zu chunks\n", argv[i],
+			       (long long)rows, chunks);
+		}
+	}
+	strbuf_release(&sb);
+	return fails ? 1 : 0;
+}
+
+int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_tc_fields),
@@ -309,5 +335,7 @@ int main(void)
 		cmocka_unit_test(test_export_capture_uid),
 	};
 
+	if (argc > 1 && !strcmp(argv[1], "--check"))
+		return check_files(argc, argv);
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
