@@ -122,25 +122,19 @@ void pq_writer_free(struct pq_writer *w)
 	free(w);
 }
 
-static void put_le64(struct strbuf *sb, uint64_t v)
+/* v as n little-endian bytes (Parquet's PLAIN integers, lengths, footer) */
+static void put_le(struct strbuf *sb, uint64_t v, int n)
 {
 	unsigned char b[8];
 	int i;
 
-	for (i = 0; i < 8; i++)
+	for (i = 0; i < n; i++)
 		b[i] = (unsigned char)(v >> (8 * i));
-	strbuf_add(sb, b, 8);
+	strbuf_add(sb, b, (size_t)n);
 }
 
-static void put_le32(struct strbuf *sb, uint32_t v)
-{
-	unsigned char b[4];
-	int i;
-
-	for (i = 0; i < 4; i++)
-		b[i] = (unsigned char)(v >> (8 * i));
-	strbuf_add(sb, b, 4);
-}
+#define put_le64(sb, v) put_le(sb, v, 8)
+#define put_le32(sb, v) put_le(sb, v, 4)
 
 static void mark(struct col_state *s, bool is_null)
 {
