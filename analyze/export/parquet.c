@@ -2,9 +2,10 @@
 /*
  * Parquet writer (see parquet.h).
  *
- * Why hand-written: no Debian 12 package writes Parquet from C (Arrow's
- * parquet-glib/C++ is not packaged for bookworm; the C++ library would add
- * a large C++ dependency for ~400 lines of format).  What it covers is the
+ * Why hand-written: no Debian 12 package writes Parquet from C
+ * (`apt-cache search parquet` and `libarrow` find nothing: Apache Arrow's
+ * parquet-glib and C++ library are not in bookworm), and the subset needed
+ * is ~400 lines.  What it covers is the
  * subset every engine reads: Thrift compact footer, v1 data pages, PLAIN,
  * RLE/bit-packed definition levels, zstd, statistics.  Kept honest by:
  * tests/unit/test_parquet.c (Thrift bytes worked out by hand from the spec),
