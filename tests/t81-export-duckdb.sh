@@ -6,7 +6,8 @@
 # reader, decoding every file (tests/export/check-duckdb.mjs).  The
 # database holds every fixture capture, the hostile one (invalid UTF-8,
 # terminal escapes) too.  Negative controls: a NULL made 0 and a dropped
-# row on SQLite's side make the check fail.  Skips when node or the npm
+# row, on SQLite's side or in the export (a database changed so, exported,
+# checked against the unchanged one), make the check fail.  Skips when node or the npm
 # packages are missing (tests/export/install.sh, run by .ci/install-deps).
 set -u
 BIN_DIR=${BIN_DIR:-$PWD/bin}
@@ -43,6 +44,28 @@ for m in null-to-zero drop-row; do
 		ok "negative control $m: the check fails ($(grep -m1 'rows only in' "$work/neg" | sed 's/^FAIL: //'))"
 	else
 		fail "negative control $m failed for another reason:"
+		head -5 "$work/neg" | sed 's/^/  | /'
+	fi
+done
+
+# the same two changes made to the export itself
+cp "$db" "$work/null0.db"
+"$M" sql -w "$work/null0.db" "UPDATE capture SET complete = 0 WHERE capture_id =
+	(SELECT min(capture_id) FROM capture WHERE complete IS NULL)" > /dev/null
+cp "$db" "$work/drop.db"
+"$M" sql -w "$work/drop.db" "DELETE FROM load_problem WHERE rowid = (SELECT min(rowid) FROM load_problem)" > /dev/null
+for m in null0 drop; do
+	"$M" export -q "$work/$m.db" -o "$work/pq-$m" --view captures --view load_problems
+	mkdir -p "$work/mix-$m"
+	cp -r "$work/pq"/* "$work/mix-$m"/
+	rm -rf "$work/mix-$m/captures" "$work/mix-$m/load_problems"
+	cp -r "$work/pq-$m"/* "$work/mix-$m"/
+	if node "$X/check-duckdb.mjs" "$M" "$db" "$work/mix-$m" > "$work/neg" 2>&1; then
+		fail "negative control: an export with $m passed"
+	elif grep -q "rows only in" "$work/neg"; then
+		ok "negative control: an export with $m fails ($(grep -m1 'rows only in' "$work/neg" | sed 's/^FAIL: //'))"
+	else
+		fail "negative control: an export with $m failed for another reason:"
 		head -5 "$work/neg" | sed 's/^/  | /'
 	fi
 done
