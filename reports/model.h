@@ -192,4 +192,9 @@ const char *report_bpf_memlock_note(const struct report_capture *c);
 /* Does the capture count as having had problems? (exit status 1) */
 bool report_has_problems(const struct report *r);
 
+/* A column of the current row by name: NULL is an unset rnum, a NULL
+ * string; a column the query lacks dies (a bug, not an input). */
+struct rnum report_col_num(sqlite3_stmt *st, const char *name);
+char *report_col_str(sqlite3_stmt *st, const char *name);
+
 #endif
