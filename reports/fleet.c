@@ -40,12 +40,11 @@ static const struct {
 static const char *const fleet_sql[FQ_COUNT] = {
 	[FQ_SUMMARY] =
 		"SELECT captures, nodes, unknown_nodes, kernels, first_started_at,\n"
-		"       last_started_at, incomplete_captures, problem_captures, oom_kills,\n"
-		"       findings\n"
+		"       last_started_at, incomplete_captures, problem_captures, oom_kills\n"
 		"FROM report_fleet_summary",
 	[FQ_NODES] =
 		"SELECT hostname, kernel_release, captures, first_started_at,\n"
-		"       last_started_at, last_capture_id, capture_ids, oom_kills, findings\n"
+		"       last_started_at, last_capture_id, capture_ids, oom_kills\n"
 		"FROM report_fleet_nodes\n"
 		"ORDER BY hostname, first_started_at, kernel_release",
 	[FQ_OOM] =
@@ -102,7 +101,6 @@ static void read_row(struct report_fleet *f, enum fleet_query_id q, sqlite3_stmt
 		f->incomplete_captures = report_col_num(st, "incomplete_captures");
 		f->problem_captures = report_col_num(st, "problem_captures");
 		f->oom_kills = report_col_num(st, "oom_kills");
-		f->findings = report_col_num(st, "findings");
 		break;
 	case FQ_NODES: {
 		struct fleet_node *n = GROW(f->nodes_, f->nnodes);
@@ -115,7 +113,6 @@ static void read_row(struct report_fleet *f, enum fleet_query_id q, sqlite3_stmt
 		n->last_capture_id = report_col_num(st, "last_capture_id");
 		n->capture_ids = report_col_str(st, "capture_ids");
 		n->oom_kills = report_col_num(st, "oom_kills");
-		n->findings = report_col_num(st, "findings");
 		break;
 	}
 	case FQ_OOM: {
@@ -261,14 +258,12 @@ static void cover(struct strbuf *sb, const struct report_fleet *f)
 	day(sb, f->last_started_at);
 }
 
-/* The second line: kernels, incomplete captures, kills, findings. */
+/* The second line: kernels, kills, incomplete captures. */
 static void cover_details(struct strbuf *sb, const struct report_fleet *f)
 {
 	counted(sb, f->kernels, "kernel", "kernels");
 	strbuf_addstr(sb, ", ");
 	counted(sb, f->oom_kills, "OOM kill", "OOM kills");
-	strbuf_addstr(sb, ", ");
-	counted(sb, f->findings, "finding", "findings");
 	if (f->problem_captures.set && f->problem_captures.v) {
 		strbuf_addstr(sb, "; ");
 		counted(sb, f->problem_captures, "capture is", "captures are");
@@ -367,8 +362,8 @@ static void text_table(struct tout *o, const char *title, const char *const *hea
 static void text_nodes(struct tout *o, const struct report_fleet *f)
 {
 	static const char *const heads[] = { "node", "kernel", "captures", "first", "last",
-					     "last capture", "OOM kills", "findings" };
-	static const bool right[] = { false, false, true, false, false, true, true, true };
+					     "last capture", "OOM kills" };
+	static const bool right[] = { false, false, true, false, false, true, true };
 	struct strbuf c[ARRAY_SIZE(heads)];
 	struct table t;
 	size_t i, j;
@@ -386,7 +381,6 @@ static void text_nodes(struct tout *o, const struct report_fleet *f)
 		day(&c[4], n->last_started_at);
 		count_text(&c[5], n->last_capture_id);
 		count_text(&c[6], n->oom_kills);
-		count_text(&c[7], n->findings);
 		add_row(&t, c);
 	}
 	print_table(o, &t);
@@ -559,7 +553,7 @@ void report_fleet_render_html(const struct report_fleet *f, struct strbuf *out)
 	h_section(out, "nodes", "Captures by node and kernel",
 		  "<th>Node</th><th>Kernel</th><th class=\"n\">captures</th><th>first</th>"
 		  "<th>last</th><th class=\"n\">last capture</th><th class=\"n\">OOM kills</th>"
-		  "<th class=\"n\">findings</th><th>capture ids</th>");
+		  "<th>capture ids</th>");
 	for (i = 0; i < f->nnodes; i++) {
 		const struct fleet_node *n = &f->nodes_[i];
 
@@ -571,7 +565,6 @@ void report_fleet_render_html(const struct report_fleet *f, struct strbuf *out)
 		h_text(out, n->last_started_at);
 		h_num(out, n->last_capture_id);
 		h_num(out, n->oom_kills);
-		h_num(out, n->findings);
 		h_text(out, n->capture_ids);
 		S("</tr>");
 	}
@@ -671,7 +664,6 @@ void report_fleet_render_json(const struct report_fleet *f, struct strbuf *out)
 	j_num(&w, "incomplete_captures", f->incomplete_captures);
 	j_num(&w, "problem_captures", f->problem_captures);
 	j_num(&w, "oom_kills", f->oom_kills);
-	j_num(&w, "findings", f->findings);
 	jsonw_name(&w, "nodes_by_kernel");
 	jsonw_start_array(&w);
 	for (i = 0; i < f->nnodes; i++) {
@@ -686,7 +678,6 @@ void report_fleet_render_json(const struct report_fleet *f, struct strbuf *out)
 		j_num(&w, "last_capture_id", n->last_capture_id);
 		j_ids(&w, "capture_ids", n->capture_ids);
 		j_num(&w, "oom_kills", n->oom_kills);
-		j_num(&w, "findings", n->findings);
 		jsonw_end_object(&w);
 	}
 	jsonw_end_array(&w);

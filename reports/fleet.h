@@ -22,7 +22,7 @@ enum fleet_query_id { FQ_SUMMARY, FQ_NODES, FQ_OOM, FQ_FINDINGS, FQ_COUNT };
 /* One row of report_fleet_nodes. */
 struct fleet_node {
 	char *hostname, *kernel_release, *first_started_at, *last_started_at, *capture_ids;
-	struct rnum captures, last_capture_id, oom_kills, findings;
+	struct rnum captures, last_capture_id, oom_kills;
 };
 
 /* One row of report_fleet_oom_kills. */
@@ -41,7 +41,7 @@ struct fleet_finding {
 struct report_fleet {
 	/* report_fleet_summary */
 	struct rnum captures, nodes, unknown_nodes, kernels, incomplete_captures,
-		    problem_captures, oom_kills, findings;
+		    problem_captures, oom_kills;
 	char *first_started_at, *last_started_at;
 	struct fleet_node *nodes_;
 	size_t nnodes;
