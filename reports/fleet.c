@@ -318,146 +318,90 @@ static void bold(struct tout *o, const char *s)
 		strbuf_addstr(o->sb, s);
 }
 
-/* Cells are raw capture text: table_add_row escapes them. */
-static void add_row(struct table *t, struct strbuf *cells)
-{
-	const char *p[16];
-	size_t i;
+/* The cells of row i of a table, as raw capture text (the table escapes). */
+typedef void fill_row_fn(const struct report_fleet *f, size_t i, struct strbuf *cells);
 
-	for (i = 0; i < t->ncols && i < ARRAY_SIZE(p); i++)
-		p[i] = cells[i].buf;
-	table_add_row(t, p, NULL);
-	for (i = 0; i < t->ncols; i++)
-		strbuf_reset(&cells[i]);
-}
-
-static void print_table(struct tout *o, const struct table *t)
+/* A titled table of nrows rows; "none in any capture" when empty. */
+static void text_table(struct tout *o, const struct report_fleet *f, const char *title,
+		       const char *const *heads, const bool *right, size_t ncols,
+		       size_t nrows, fill_row_fn *fill)
 {
+	struct strbuf cells[8];
+	const char *p[ARRAY_SIZE(cells)];
+	struct table t;
 	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-
-	if (!f)
-		die(3, "out of memory");
-	table_print(t, f, "unknown");
-	if (fclose(f))
-		die(3, "out of memory");
-	strbuf_add(o->sb, buf, len);
-	free(buf);
-}
-
-static void text_table(struct tout *o, const char *title, const char *const *heads,
-		       const bool *right, size_t ncols, struct table *t)
-{
-	size_t i;
+	size_t len = 0, i, j;
+	FILE *mem;
 
 	strbuf_addch(o->sb, '\n');
 	bold(o, title);
+	if (!nrows) {
+		strbuf_addstr(o->sb, "  none in any capture\n");
+		return;
+	}
 	strbuf_addch(o->sb, '\n');
-	table_init(t, ncols);
-	for (i = 0; i < ncols; i++)
-		table_set_header(t, i, heads[i], right[i]);
+	table_init(&t, ncols);
+	for (j = 0; j < ncols; j++) {
+		table_set_header(&t, j, heads[j], right[j]);
+		strbuf_init(&cells[j], 0);
+	}
+	for (i = 0; i < nrows; i++) {
+		fill(f, i, cells);
+		for (j = 0; j < ncols; j++)
+			p[j] = cells[j].buf;
+		table_add_row(&t, p, NULL);
+		for (j = 0; j < ncols; j++)
+			strbuf_reset(&cells[j]);
+	}
+	/* table_print() writes to a FILE: here one in memory */
+	mem = open_memstream(&buf, &len);
+	if (!mem)
+		die(3, "out of memory");
+	table_print(&t, mem, "unknown");
+	if (fclose(mem))
+		die(3, "out of memory");
+	strbuf_add(o->sb, buf, len);
+	free(buf);
+	table_free(&t);
+	for (j = 0; j < ncols; j++)
+		strbuf_release(&cells[j]);
 }
 
-static void text_nodes(struct tout *o, const struct report_fleet *f)
+static void fill_node(const struct report_fleet *f, size_t i, struct strbuf *c)
 {
-	static const char *const heads[] = { "node", "kernel", "captures", "first", "last",
-					     "last capture", "OOM kills" };
-	static const bool right[] = { false, false, true, false, false, true, true };
-	struct strbuf c[ARRAY_SIZE(heads)];
-	struct table t;
-	size_t i, j;
+	const struct fleet_node *n = &f->nodes_[i];
 
-	for (j = 0; j < ARRAY_SIZE(c); j++)
-		strbuf_init(&c[j], 0);
-	text_table(o, "CAPTURES BY NODE AND KERNEL", heads, right, ARRAY_SIZE(heads), &t);
-	for (i = 0; i < f->nnodes; i++) {
-		const struct fleet_node *n = &f->nodes_[i];
-
-		strbuf_addstr(&c[0], n->hostname ? n->hostname : "unknown");
-		strbuf_addstr(&c[1], n->kernel_release ? n->kernel_release : "unknown");
-		count_text(&c[2], n->captures);
-		day(&c[3], n->first_started_at);
-		day(&c[4], n->last_started_at);
-		count_text(&c[5], n->last_capture_id);
-		count_text(&c[6], n->oom_kills);
-		add_row(&t, c);
-	}
-	print_table(o, &t);
-	table_free(&t);
-	for (j = 0; j < ARRAY_SIZE(c); j++)
-		strbuf_release(&c[j]);
+	strbuf_addstr(&c[0], n->hostname ? n->hostname : "unknown");
+	strbuf_addstr(&c[1], n->kernel_release ? n->kernel_release : "unknown");
+	count_text(&c[2], n->captures);
+	day(&c[3], n->first_started_at);
+	day(&c[4], n->last_started_at);
+	count_text(&c[5], n->last_capture_id);
+	count_text(&c[6], n->oom_kills);
 }
 
-static void text_ooms(struct tout *o, const struct report_fleet *f)
+static void fill_oom(const struct report_fleet *f, size_t i, struct strbuf *c)
 {
-	static const char *const heads[] = { "namespace/pod/container", "kills", "captures",
-					     "nodes", "last", "capture ids" };
-	static const bool right[] = { false, true, true, true, false, false };
-	struct strbuf c[ARRAY_SIZE(heads)];
-	struct table t;
-	size_t i, j;
+	const struct fleet_oom *k = &f->ooms[i];
 
-	if (!f->nooms) {
-		strbuf_addch(o->sb, '\n');
-		bold(o, "OOM KILLS");
-		strbuf_addstr(o->sb, "  none in any capture\n");
-		return;
-	}
-	for (j = 0; j < ARRAY_SIZE(c); j++)
-		strbuf_init(&c[j], 0);
-	text_table(o, "OOM KILLS BY NAMESPACE, POD AND CONTAINER", heads, right,
-		   ARRAY_SIZE(heads), &t);
-	for (i = 0; i < f->nooms; i++) {
-		const struct fleet_oom *k = &f->ooms[i];
-
-		oom_who(&c[0], k);
-		count_text(&c[1], k->kills);
-		count_text(&c[2], k->captures);
-		count_text(&c[3], k->nodes);
-		day(&c[4], k->last_wall_time);
-		ids_text(&c[5], k->capture_ids, TEXT_IDS);
-		add_row(&t, c);
-	}
-	print_table(o, &t);
-	table_free(&t);
-	for (j = 0; j < ARRAY_SIZE(c); j++)
-		strbuf_release(&c[j]);
+	oom_who(&c[0], k);
+	count_text(&c[1], k->kills);
+	count_text(&c[2], k->captures);
+	count_text(&c[3], k->nodes);
+	day(&c[4], k->last_wall_time);
+	ids_text(&c[5], k->capture_ids, TEXT_IDS);
 }
 
-static void text_findings(struct tout *o, const struct report_fleet *f)
+static void fill_finding(const struct report_fleet *f, size_t i, struct strbuf *c)
 {
-	static const char *const heads[] = { "severity", "code", "findings", "captures",
-					     "nodes", "capture ids" };
-	static const bool right[] = { false, false, true, true, true, false };
-	struct strbuf c[ARRAY_SIZE(heads)];
-	struct table t;
-	size_t i, j;
+	const struct fleet_finding *k = &f->finds[i];
 
-	if (!f->nfinds) {
-		strbuf_addch(o->sb, '\n');
-		bold(o, "FINDINGS");
-		strbuf_addstr(o->sb, "  none in any capture\n");
-		return;
-	}
-	for (j = 0; j < ARRAY_SIZE(c); j++)
-		strbuf_init(&c[j], 0);
-	text_table(o, "FINDINGS BY CODE", heads, right, ARRAY_SIZE(heads), &t);
-	for (i = 0; i < f->nfinds; i++) {
-		const struct fleet_finding *k = &f->finds[i];
-
-		strbuf_addstr(&c[0], k->severity ? k->severity : "unknown");
-		strbuf_addstr(&c[1], k->code ? k->code : "unknown");
-		count_text(&c[2], k->findings);
-		count_text(&c[3], k->captures);
-		count_text(&c[4], k->nodes);
-		ids_text(&c[5], k->capture_ids, TEXT_IDS);
-		add_row(&t, c);
-	}
-	print_table(o, &t);
-	table_free(&t);
-	for (j = 0; j < ARRAY_SIZE(c); j++)
-		strbuf_release(&c[j]);
+	strbuf_addstr(&c[0], k->severity ? k->severity : "unknown");
+	strbuf_addstr(&c[1], k->code ? k->code : "unknown");
+	count_text(&c[2], k->findings);
+	count_text(&c[3], k->captures);
+	count_text(&c[4], k->nodes);
+	ids_text(&c[5], k->capture_ids, TEXT_IDS);
 }
 
 void report_fleet_render_text(const struct report_fleet *f, const struct report_text_opts *opts,
@@ -474,9 +418,30 @@ void report_fleet_render_text(const struct report_fleet *f, const struct report_
 	cover_details(&line, f);
 	term_escape(sb, line.buf, line.len);
 	strbuf_addch(sb, '\n');
-	text_nodes(&o, f);
-	text_ooms(&o, f);
-	text_findings(&o, f);
+	{
+		static const char *const h[] = { "node", "kernel", "captures", "first", "last",
+						 "last capture", "OOM kills" };
+		static const bool r[] = { false, false, true, false, false, true, true };
+
+		text_table(&o, f, "CAPTURES BY NODE AND KERNEL", h, r, ARRAY_SIZE(h),
+			   f->nnodes, fill_node);
+	}
+	{
+		static const char *const h[] = { "namespace/pod/container", "kills", "captures",
+						 "nodes", "last", "capture ids" };
+		static const bool r[] = { false, true, true, true, false, false };
+
+		text_table(&o, f, f->nooms ? "OOM KILLS BY NAMESPACE, POD AND CONTAINER" :
+			   "OOM KILLS", h, r, ARRAY_SIZE(h), f->nooms, fill_oom);
+	}
+	{
+		static const char *const h[] = { "severity", "code", "findings", "captures",
+						 "nodes", "capture ids" };
+		static const bool r[] = { false, false, true, true, true, false };
+
+		text_table(&o, f, f->nfinds ? "FINDINGS BY CODE" : "FINDINGS", h, r,
+			   ARRAY_SIZE(h), f->nfinds, fill_finding);
+	}
 	strbuf_addstr(sb, "\nOne capture in full: memsnap report --capture ID; every capture one "
 		      "after the other: --each.\nEvery number above is a row of a report_fleet_* "
 		      "view: --format html shows each query.\n");
@@ -515,18 +480,25 @@ static void h_sb(struct strbuf *out, struct strbuf *sb)
 	strbuf_reset(sb);
 }
 
-static void h_section(struct strbuf *out, const char *id, const char *title, const char *heads)
+/* A section and its table, or a sentence when the table has no row. */
+static void h_section(struct strbuf *out, const char *id, const char *title, size_t nrows,
+		      const char *heads)
 {
 	strbuf_addf(out, "<section id=\"fleet-%s\"><h2>%s</h2>", id, title);
+	if (!nrows) {
+		S("<p>None in any capture.</p>");
+		return;
+	}
 	S("<div class=\"scroll\"><table class=\"data\"><thead><tr>");
 	S(heads);
 	S("</tr></thead><tbody>");
 }
 
-static void h_section_close(struct strbuf *out, const struct report_fleet *f,
+static void h_section_close(struct strbuf *out, const struct report_fleet *f, size_t nrows,
 			    enum fleet_query_id q)
 {
-	S("</tbody></table></div>");
+	if (nrows)
+		S("</tbody></table></div>");
 	report_html_sql(out, f->source, f->queries[q].sql);
 	S("</section>\n");
 }
@@ -550,7 +522,7 @@ void report_fleet_render_html(const struct report_fleet *f, struct strbuf *out)
 	report_html_sql(out, f->source, f->queries[FQ_SUMMARY].sql);
 	S("</header>\n");
 
-	h_section(out, "nodes", "Captures by node and kernel",
+	h_section(out, "nodes", "Captures by node and kernel", f->nnodes,
 		  "<th>Node</th><th>Kernel</th><th class=\"n\">captures</th><th>first</th>"
 		  "<th>last</th><th class=\"n\">last capture</th><th class=\"n\">OOM kills</th>"
 		  "<th>capture ids</th>");
@@ -568,9 +540,9 @@ void report_fleet_render_html(const struct report_fleet *f, struct strbuf *out)
 		h_text(out, n->capture_ids);
 		S("</tr>");
 	}
-	h_section_close(out, f, FQ_NODES);
+	h_section_close(out, f, f->nnodes, FQ_NODES);
 
-	h_section(out, "oom", "OOM kills by namespace, pod and container",
+	h_section(out, "oom", "OOM kills by namespace, pod and container", f->nooms,
 		  "<th>Namespace/pod/container</th><th class=\"n\">kills</th>"
 		  "<th class=\"n\">captures</th><th class=\"n\">nodes</th><th>first</th>"
 		  "<th>last</th><th>capture ids</th>");
@@ -588,9 +560,9 @@ void report_fleet_render_html(const struct report_fleet *f, struct strbuf *out)
 		h_text(out, k->capture_ids);
 		S("</tr>");
 	}
-	h_section_close(out, f, FQ_OOM);
+	h_section_close(out, f, f->nooms, FQ_OOM);
 
-	h_section(out, "findings", "Findings by code",
+	h_section(out, "findings", "Findings by code", f->nfinds,
 		  "<th>Severity</th><th>Code</th><th class=\"n\">findings</th>"
 		  "<th class=\"n\">captures</th><th class=\"n\">nodes</th><th>capture ids</th>");
 	for (i = 0; i < f->nfinds; i++) {
@@ -605,7 +577,7 @@ void report_fleet_render_html(const struct report_fleet *f, struct strbuf *out)
 		h_text(out, k->capture_ids);
 		S("</tr>");
 	}
-	h_section_close(out, f, FQ_FINDINGS);
+	h_section_close(out, f, f->nfinds, FQ_FINDINGS);
 	S("</article>\n");
 	report_html_page_close(out, f->version, f->source);
 	strbuf_release(&t);

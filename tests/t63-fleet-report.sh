@@ -144,7 +144,8 @@ check("OOM rows", sorted(got, key=repr), sorted(by, key=repr))
 for k, ids in by.items():
     o = got.get(k, {})
     check(f"{k} kills", o.get("kills"), len(ids))
-    check(f"{k} captures", o.get("capture_ids"), sorted(set(ids)))
+    check(f"{k} capture_ids", o.get("capture_ids"), sorted(set(ids)))
+    check(f"{k} captures", o.get("captures"), len(set(ids)))
     check(f"{k} nodes", o.get("nodes"), len({host[i] for i in ids if host[i] is not None}))
 kills = [o["kills"] for o in rep["oom_kills_by_container"]]
 check("OOM rows by kills", kills, sorted(kills, reverse=True))
@@ -158,7 +159,8 @@ check("findings in all", sum(f["findings"] for f in rep["findings_by_code"]), to
 for k, ids in by.items():
     f = got.get(k, {})
     check(f"{k} findings", f.get("findings"), len(ids))
-    check(f"{k} captures", f.get("capture_ids"), sorted(set(ids)))
+    check(f"{k} capture_ids", f.get("capture_ids"), sorted(set(ids)))
+    check(f"{k} captures", f.get("captures"), len(set(ids)))
     check(f"{k} nodes", f.get("nodes"), len({host[i] for i in ids if host[i] is not None}))
 rank = {"critical": 0, "warning": 1, "info": 2}
 order = [(rank[f["severity"]], f["code"]) for f in rep["findings_by_code"]]
@@ -203,6 +205,17 @@ expect 2 "$M" report --each --capture 1 "$work/fleet.db" && grep -q "error: --ea
 "$M" load -q "$F/report-k8s-v2" -o "$work/one.db" 2>/dev/null
 expect 1 "$M" report "$work/one.db" && cmp -s "$work/out" "$G/report-k8s-v2.txt" &&
 	ok "a database of one capture: reported as before" || fail "a database of one capture differs"
+
+# a fleet without OOM kills says so, in text and HTML; JSON: an empty list
+"$M" load -q "$F/k8s-cgroupfs-v1" "$F/k8s-systemd-v2" -o "$work/no-oom.db" 2>/dev/null
+expect 0 "$M" report "$work/no-oom.db" && grep -qx 'OOM KILLS  none in any capture' "$work/out" &&
+	ok "no OOM kill: text says so" || fail "no OOM kill: text"
+expect 0 "$M" report -f html "$work/no-oom.db" &&
+	grep -q '<h2>OOM kills by namespace, pod and container</h2><p>None in any capture.</p>' "$work/out" &&
+	ok "no OOM kill: HTML says so" || fail "no OOM kill: HTML"
+expect 0 "$M" report -f json "$work/no-oom.db" &&
+	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["oom_kills"] == 0 and d["oom_kills_by_container"] == [] and d["captures"] == 2' "$work/out" &&
+	ok "no OOM kill: JSON" || fail "no OOM kill: JSON"
 
 # as root: two live captures of this machine join the fleet; the numbers
 # change run to run, so only the counts are checked
