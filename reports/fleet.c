@@ -24,9 +24,9 @@
 
 #include "common/banned.h"
 
-/* Capture ids the text lists in a cell before "+N more" (HTML and JSON
- * list them all). */
-#define TEXT_IDS 8
+/* The text keeps to 100 columns, as the one-capture report does: names
+ * are cut with "\u2026" to their column's width below, and a cell of capture
+ * ids lists those that fit, then "+N more" (HTML and JSON list them all). */
 
 static const struct {
 	const char *key, *title;
@@ -284,23 +284,40 @@ static void oom_who(struct strbuf *sb, const struct fleet_oom *o)
 		    o->pod ? o->pod : "unknown", o->container ? o->container : "unknown");
 }
 
-/* At most max of a comma-separated id list, then " +N more". */
-static void ids_text(struct strbuf *sb, const char *ids, size_t max)
+/* A comma-separated id list (digits and commas) in at most cols columns:
+ * the first ids, then " +N more" for the rest when they do not all fit. */
+static void ids_text(struct strbuf *sb, const char *ids, size_t cols)
 {
-	const char *p, *cut = NULL;
-	size_t commas = 0;
+	size_t total = 1, shown = 0, end = 0, i;
+	const char *p;
+	char more[32];
 
 	if (!ids) {
 		strbuf_addstr(sb, "unknown");
 		return;
 	}
-	for (p = ids; *p; p++)
-		if (*p == ',' && ++commas == max)
-			cut = p;
-	if (!cut)
+	if (strlen(ids) <= cols) {
 		strbuf_addstr(sb, ids);
-	else
-		strbuf_addf(sb, "%.*s +%zu more", (int)(cut - ids), ids, commas + 1 - max);
+		return;
+	}
+	for (p = ids; *p; p++)
+		total += *p == ',';
+	/* grow the prefix id by id while it and the " +N more" after it fit */
+	for (i = 0; ; i++) {
+		size_t next = i + strcspn(ids + i, ",");
+
+		xsnprintf(more, sizeof(more), " +%zu more", total - shown - 1);
+		if (shown && next + strlen(more) > cols)
+			break;
+		end = next;
+		shown++;
+		if (!ids[next])
+			break;
+		i = next;
+	}
+	strbuf_add(sb, ids, end);
+	if (shown < total)
+		strbuf_addf(sb, " +%zu more", total - shown);
 }
 
 /* ---- text ----------------------------------------------------------------- */
@@ -318,12 +335,27 @@ static void bold(struct tout *o, const char *s)
 		strbuf_addstr(o->sb, s);
 }
 
+/* The three tables: headers and widths (0: a number); each adds up to 100
+ * columns with the two spaces between columns. */
+static const char *const node_heads[] = { "node", "kernel", "captures", "first", "last",
+					  "latest id", "OOM kills" };
+static const size_t node_max[] = { 20, 22, 0, 10, 10, 0, 0 };
+#define OOM_IDS 18
+static const char *const oom_heads[] = { "namespace/pod/container", "kills", "captures",
+					 "nodes", "last", "capture ids" };
+static const size_t oom_max[] = { 44, 0, 0, 0, 10, OOM_IDS };
+#define FINDING_IDS 36
+static const char *const finding_heads[] = { "severity", "code", "findings", "captures",
+					     "nodes", "capture ids" };
+static const size_t finding_max[] = { 8, 24, 0, 0, 0, FINDING_IDS };
+
 /* The cells of row i of a table, as raw capture text (the table escapes). */
 typedef void fill_row_fn(const struct report_fleet *f, size_t i, struct strbuf *cells);
 
-/* A titled table of nrows rows; "none in any capture" when empty. */
+/* A titled table of nrows rows; "none in any capture" when empty.  Column
+ * j is at most max[j] columns wide (0: a number, as wide as it is). */
 static void text_table(struct tout *o, const struct report_fleet *f, const char *title,
-		       const char *const *heads, const bool *right, size_t ncols,
+		       const char *const *heads, const size_t *max, size_t ncols,
 		       size_t nrows, fill_row_fn *fill)
 {
 	struct strbuf cells[8];
@@ -342,7 +374,8 @@ static void text_table(struct tout *o, const struct report_fleet *f, const char 
 	strbuf_addch(o->sb, '\n');
 	table_init(&t, ncols);
 	for (j = 0; j < ncols; j++) {
-		table_set_header(&t, j, heads[j], right[j]);
+		table_set_header(&t, j, heads[j], !max[j]);
+		table_set_max(&t, j, max[j]);
 		strbuf_init(&cells[j], 0);
 	}
 	for (i = 0; i < nrows; i++) {
@@ -389,7 +422,7 @@ static void fill_oom(const struct report_fleet *f, size_t i, struct strbuf *c)
 	count_text(&c[2], k->captures);
 	count_text(&c[3], k->nodes);
 	day(&c[4], k->last_wall_time);
-	ids_text(&c[5], k->capture_ids, TEXT_IDS);
+	ids_text(&c[5], k->capture_ids, OOM_IDS);
 }
 
 static void fill_finding(const struct report_fleet *f, size_t i, struct strbuf *c)
@@ -401,7 +434,7 @@ static void fill_finding(const struct report_fleet *f, size_t i, struct strbuf *
 	count_text(&c[2], k->findings);
 	count_text(&c[3], k->captures);
 	count_text(&c[4], k->nodes);
-	ids_text(&c[5], k->capture_ids, TEXT_IDS);
+	ids_text(&c[5], k->capture_ids, FINDING_IDS);
 }
 
 void report_fleet_render_text(const struct report_fleet *f, const struct report_text_opts *opts,
@@ -418,30 +451,12 @@ void report_fleet_render_text(const struct report_fleet *f, const struct report_
 	cover_details(&line, f);
 	term_escape(sb, line.buf, line.len);
 	strbuf_addch(sb, '\n');
-	{
-		static const char *const h[] = { "node", "kernel", "captures", "first", "last",
-						 "last capture", "OOM kills" };
-		static const bool r[] = { false, false, true, false, false, true, true };
-
-		text_table(&o, f, "CAPTURES BY NODE AND KERNEL", h, r, ARRAY_SIZE(h),
-			   f->nnodes, fill_node);
-	}
-	{
-		static const char *const h[] = { "namespace/pod/container", "kills", "captures",
-						 "nodes", "last", "capture ids" };
-		static const bool r[] = { false, true, true, true, false, false };
-
-		text_table(&o, f, f->nooms ? "OOM KILLS BY NAMESPACE, POD AND CONTAINER" :
-			   "OOM KILLS", h, r, ARRAY_SIZE(h), f->nooms, fill_oom);
-	}
-	{
-		static const char *const h[] = { "severity", "code", "findings", "captures",
-						 "nodes", "capture ids" };
-		static const bool r[] = { false, false, true, true, true, false };
-
-		text_table(&o, f, f->nfinds ? "FINDINGS BY CODE" : "FINDINGS", h, r,
-			   ARRAY_SIZE(h), f->nfinds, fill_finding);
-	}
+	text_table(&o, f, "CAPTURES BY NODE AND KERNEL", node_heads, node_max,
+		   ARRAY_SIZE(node_heads), f->nnodes, fill_node);
+	text_table(&o, f, f->nooms ? "OOM KILLS BY NAMESPACE, POD AND CONTAINER" : "OOM KILLS",
+		   oom_heads, oom_max, ARRAY_SIZE(oom_heads), f->nooms, fill_oom);
+	text_table(&o, f, f->nfinds ? "FINDINGS BY CODE" : "FINDINGS", finding_heads,
+		   finding_max, ARRAY_SIZE(finding_heads), f->nfinds, fill_finding);
 	strbuf_addstr(sb, "\nOne capture in full: memsnap report --capture ID; every capture one "
 		      "after the other: --each.\nEvery number above is a row of a report_fleet_* "
 		      "view: --format html shows each query.\n");

@@ -175,8 +175,15 @@ LC_ALL=C grep -q $'[\x01-\x08\x0b-\x1f\x7f]' "$G/fleet-report.txt" && fail "text
 	ok "text: no control byte"
 grep -q $'\u202e' "$G/fleet-report.txt" "$G/fleet-report.html" && fail "a raw bidi override" ||
 	ok "text, HTML: no raw bidi override"
-grep -q 'node-\\u202eb<i>&'"'"'"\\e\[5m\\x07' "$G/fleet-report.txt" && ok "text: the hostile hostname, escaped" ||
-	fail "text: hostile hostname"
+grep -q '^node-\\u202eb<i>&'"'"'"\\…  6\.1\.0' "$G/fleet-report.txt" &&
+	ok "text: the hostile hostname, escaped and cut to its column" || fail "text: hostile hostname"
+# the text keeps to 100 columns, as the one-capture report does
+python3 -c '
+import sys
+for n, line in enumerate(open(sys.argv[1], encoding="utf-8").read().split("\n"), 1):
+    if len(line) > 100:
+        sys.exit("line %d has %d columns" % (n, len(line)))' "$G/fleet-report.txt" &&
+	ok "text: 100 columns" || fail "text: wider than 100 columns"
 grep -q -e '<script>alert' -e '<svg onload' -e '<i>' -e 'red</title>' "$G/fleet-report.html" &&
 	fail "HTML: capture markup not escaped" || ok "HTML: capture markup escaped"
 grep -q 'node-\\u202eb&lt;i&gt;&amp;&#39;&quot;\\e\[5m\\x07' "$G/fleet-report.html" &&
