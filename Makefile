@@ -3,6 +3,7 @@
 #   make            build bin/memsnap-collect (static) and bin/memsnap
 #   make run        install the build packages, build, capture this machine, report
 #   make check      install the build and test packages, build, run every test
+#   make check-slow the slow tests (a hung FUSE mount), which make check skips
 #   make install    install both programs and their man pages (PREFIX, DESTDIR)
 #   make check SAN=1  the same with ASan+UBSan (objects in build-san/)
 #   make fuzz       run the libFuzzer targets for FUZZ_SECONDS each (default 300)
@@ -59,7 +60,7 @@ ALL_CFLAGS = $(CSTD) $(WARNINGS) $(CFLAGS) $(SANFLAGS) $(INCLUDES) \
 # archive's other formats need libxml2/acl/nettle; collect/archive_stub.c keeps
 # the linker from pulling them in (see the comment there).
 COLLECT_LIBS := -larchive -lzstd -lz -lpthread
-ANALYZE_LIBS := -larchive -ljansson -lsqlite3 -lz -lm -lpthread
+ANALYZE_LIBS := -larchive -lzstd -ljansson -lsqlite3 -lz -lm -lpthread
 TEST_LIBS := -lcmocka
 
 ifeq ($(V),1)
@@ -92,8 +93,8 @@ LIBANALYZE := $(O)/libanalyze.a
 SCHEMA_SQL := $(sort $(wildcard schema/*.sql))
 BLOB_FILES := $(O)/gen/schema.sql $(wildcard reports/*.css reports/*.js)
 
-.PHONY: all deps deps-test run check test unit fuzz fuzz-smoke bench clean \
-	install helpers tests
+.PHONY: all deps deps-test run check check-slow test unit fuzz fuzz-smoke \
+	bench clean install helpers tests
 
 all: $(BIN)/memsnap-collect $(BIN)/memsnap
 
@@ -213,6 +214,13 @@ check: deps-test
 ifneq ($(SAN),1)
 	@$(MAKE) --no-print-directory fuzz-smoke
 endif
+
+# The slow tests (a hung FUSE mount, ...): they skip under `make check`.
+SLOW_TESTS ?= t16-*
+check-slow: deps-test
+	@$(MAKE) --no-print-directory all tests
+	@BIN_DIR=$(abspath $(BIN)) BUILD_DIR=$(abspath $(O)) SAN=$(SAN) SLOW=1 \
+		T='$(SLOW_TESTS)' tests/run-tests
 
 unit: all tests
 	@BIN_DIR=$(abspath $(BIN)) BUILD_DIR=$(abspath $(O)) SAN=$(SAN) \

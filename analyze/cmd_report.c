@@ -24,6 +24,7 @@
 #include "reports/model.h"
 #include "analyze/capture/source.h"
 #include "reports/textout.h"
+#include "common/shquote.h"
 #include "common/util.h"
 
 #include "common/banned.h"
@@ -52,6 +53,8 @@ static const char usage_text[] =
 	"                          NO_COLOR is set), always, never\n"
 	"      --containers N      text: list at most N containers (default 30,\n"
 	"                          0: all); html and json hold them all\n"
+	"      --query-timeout SECONDS  stop the report's queries after SECONDS\n"
+	"                          (default 600, 0: never)\n"
 	SOURCE_LIMITS_HELP
 	"  -h, --help              this help\n"
 	"\n"
@@ -61,7 +64,8 @@ static const char usage_text[] =
 	"cannot be written\n";
 
 enum report_format { FMT_TEXT, FMT_HTML, FMT_JSON };
-enum { OPT_COLOR = 0x100, OPT_CONTAINERS, OPT_EACH };
+enum { OPT_COLOR = 0x100, OPT_CONTAINERS, OPT_QUERY_TIMEOUT, OPT_EACH };
+#define DEFAULT_QUERY_TIMEOUT 600
 
 /* The name a report shows for SOURCE: its last path element, never a path
  * of the machine the report is made on. */
@@ -107,17 +111,29 @@ static int write_output(const char *path, const struct strbuf *sb)
 	return 0;
 }
 
+/* The report's queries failed: why, or that they ran out of time. */
+static void load_failed(const char *source, const char *err, const struct db_deadline *deadline,
+			uint64_t timeout)
+{
+	if (db_deadline_passed(deadline))
+		error("cannot report on '%s': its queries ran for more than %llu s "
+		      "(--query-timeout)", source, (unsigned long long)timeout);
+	else
+		error("cannot report on '%s': %s", source, err);
+}
+
 /* A database of several captures: the fleet summary. */
 static int report_fleet(sqlite3 *db, const char *source, const char *name,
 			enum report_format fmt, const struct report_text_opts *topts,
-			const char *output, struct report_fleet *fleet)
+			const char *output, struct report_fleet *fleet,
+			const struct db_deadline *deadline, uint64_t timeout)
 {
 	struct strbuf out = STRBUF_INIT;
 	char *err = NULL;
 	int ret = EXIT_FATAL;
 
 	if (report_fleet_load(db, name, fleet, &err) < 0) {
-		error("cannot report on '%s': %s", source, err);
+		load_failed(source, err, deadline, timeout);
 		goto out;
 	}
 	fleet->version = MEMSNAP_VERSION;
@@ -149,6 +165,7 @@ int cmd_report(int argc, char **argv)
 		{ "color", required_argument, NULL, OPT_COLOR },
 		{ "colour", required_argument, NULL, OPT_COLOR },
 		{ "containers", required_argument, NULL, OPT_CONTAINERS },
+		{ "query-timeout", required_argument, NULL, OPT_QUERY_TIMEOUT },
 		{ "each", no_argument, NULL, OPT_EACH },
 		{ "help", no_argument, NULL, 'h' },
 		SOURCE_LONG_OPTIONS,
@@ -165,7 +182,8 @@ int cmd_report(int argc, char **argv)
 	char *err = NULL, *name = NULL;
 	sqlite3 *db = NULL;
 	int64_t capture_id = 0, ncaptures = 0;
-	uint64_t v;
+	uint64_t v, timeout = DEFAULT_QUERY_TIMEOUT;
+	struct db_deadline deadline;
 	bool loaded, each = false;
 	int opt, ret = EXIT_FATAL;
 
@@ -218,6 +236,13 @@ int cmd_report(int argc, char **argv)
 			}
 			topts.max_containers = (size_t)v;
 			break;
+		case OPT_QUERY_TIMEOUT:
+			if (parse_u64(optarg, strlen(optarg), &v) < 0 || v > 1000000) {
+				error("invalid --query-timeout '%s': seconds, 0 for none", optarg);
+				return EXIT_USAGE;
+			}
+			timeout = v;
+			break;
 		case OPT_EACH:
 			each = true;
 			break;
@@ -234,8 +259,10 @@ int cmd_report(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (argc - optind != 1) {
-		error(argc - optind ? "one SOURCE only, got %d" : "no SOURCE: give a capture or a database",
-		      argc - optind);
+		if (argc - optind)
+			error("unexpected argument '%s'", argv[optind + 1]);
+		else
+			error("no SOURCE: give a capture or a database");
 		fputs(usage_text, stderr);
 		return EXIT_USAGE;
 	}
@@ -249,16 +276,28 @@ int cmd_report(int argc, char **argv)
 		goto out;
 	}
 	name = source_name(argv[optind]);
+	/* memsnap's own views on a database db_open_existing() checked: a
+	 * budget all the same, so no query runs for ever */
+	db_set_deadline(db, &deadline, (double)timeout);
 	if (!capture_id && !each && report_fleet_count(db, &ncaptures, &err) < 0) {
-		error("cannot report on '%s': %s", argv[optind], err);
+		load_failed(argv[optind], err, &deadline, timeout);
 		goto out;
 	}
 	if (ncaptures > 1) {
-		ret = report_fleet(db, argv[optind], name, fmt, &topts, output, &fleet);
+		ret = report_fleet(db, argv[optind], name, fmt, &topts, output, &fleet,
+				   &deadline, timeout);
 		goto out;
 	}
 	if (report_load(db, capture_id, name, &rep, &err) < 0) {
-		error("cannot report on '%s': %s", argv[optind], err);
+		load_failed(argv[optind], err, &deadline, timeout);
+		if (capture_id > 0 && starts_with(err, "no capture ")) {
+			struct strbuf cmd = STRBUF_INIT;
+
+			sh_quote_path(&cmd, argv[optind]);
+			fprintf(stderr, "hint: its captures: memsnap sql %s 'SELECT capture_id, "
+				"hostname, started_at FROM captures'\n", cmd.buf);
+			strbuf_release(&cmd);
+		}
 		goto out;
 	}
 	rep.version = MEMSNAP_VERSION;

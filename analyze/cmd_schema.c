@@ -46,7 +46,7 @@ int cmd_schema(int argc, char **argv)
 		}
 	}
 	if (optind < argc) {
-		error("'memsnap schema' takes no arguments");
+		error("unexpected argument '%s'", argv[optind]);
 		return EXIT_USAGE;
 	}
 	/* EPIPE: the reader took what it wanted (memsnap sql does the same) */

@@ -92,11 +92,14 @@ struct manifest_text {
  * Write the output: the manifest entry "<top>/manifest.json" as its own
  * member, then the body's bytes.  *ret_out_err says whether a failure was
  * writing fd (true) or reading the body/manifest files (false).
- * *ret_bytes counts what was written to fd.
+ * *ret_bytes counts what was written to fd.  fd may be O_NONBLOCK (a pipe
+ * or FIFO): a wait for its reader to take bytes ends with -ETIMEDOUT at
+ * `deadline` (CLOCK_MONOTONIC ns, 0: never) or 5 s after fd last took a
+ * byte, whichever is later.
  */
 int output_write(int fd, enum compress c, int level, const char *top,
 		 int64_t mtime, const struct manifest_text *m, int body_fd,
-		 uint64_t *ret_bytes, bool *ret_out_err);
+		 uint64_t deadline, uint64_t *ret_bytes, bool *ret_out_err);
 
 /*
  * --compress none into a regular file: the body is written to the output

@@ -315,7 +315,8 @@ int main(int argc, char **argv)
 	res = xmalloc(sizeof(*res));
 	err = capture_run(&o, res);
 	if (err < 0) {
-		error("%s: %s", res->err_what, errno_text(-err));
+		error("%s: %s", res->err_what,
+		      res->err_why ? res->err_why : errno_text(-err));
 		code = 3;
 	} else {
 		if (!quiet)

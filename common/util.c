@@ -503,6 +503,13 @@ void jsonw_end_array(struct jsonw *w)
 	jsonw_close(w, ']');
 }
 
+bool cp_is_control(uint32_t cp)
+{
+	return cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0) ||
+	       cp == 0x2028 || cp == 0x2029 || (cp >= 0x202a && cp <= 0x202e) ||
+	       (cp >= 0x2066 && cp <= 0x2069);
+}
+
 size_t utf8_decode(const char *str, size_t len, uint32_t *ret_cp)
 {
 	const unsigned char *s = (const unsigned char *)str;

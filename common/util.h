@@ -173,6 +173,12 @@ void jsonw_kv_bool(struct jsonw *w, const char *name, bool v);
  * when s does not start one (overlongs, surrogates, > U+10FFFF, cut short).
  */
 size_t utf8_decode(const char *s, size_t len, uint32_t *ret_cp);
+/*
+ * Is this a code point a terminal acts on or hides (C0 and C1 controls, DEL,
+ * bidi overrides, U+2028/9)?  Shown escaped by term_escape() and quoted
+ * with printf by sh_quote() (common/shquote.h).
+ */
+bool cp_is_control(uint32_t cp);
 /* Append s as a JSON string literal (with quotes) to sb. */
 void json_escape(struct strbuf *sb, const char *s, size_t len);
 /*

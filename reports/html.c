@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "analyze/db/blobs.h"
+#include "common/shquote.h"
 #include "reports/html.h"
 #include "reports/htmlw.h"
 #include "reports/model.h"
@@ -74,32 +75,20 @@ static void text_cell(struct strbuf *out, const char *s)
 	S("</td>");
 }
 
-/* 'text' as one shell word. */
-static void shell_quote(struct strbuf *sb, const char *s)
-{
-	strbuf_addch(sb, '\'');
-	for (; s && *s; s++) {
-		if (*s == '\'')
-			strbuf_addstr(sb, "'\\''");
-		else
-			strbuf_addch(sb, *s);
-	}
-	strbuf_addch(sb, '\'');
-}
-
 /* The fold-out under a figure or table: the SQL that produced it. */
 void report_html_sql(struct strbuf *out, const char *source, const char *sql)
 {
 	struct strbuf cmd = STRBUF_INIT;
 
 	S("<details class=\"sql\"><summary>SQL</summary><pre><code>");
-	html_textz(out, sql);
+	if (sql)
+		html_code(out, sql, strlen(sql));
 	S("</code></pre><p>Run it: <code class=\"cmd\">");
 	strbuf_addstr(&cmd, "memsnap sql ");
-	shell_quote(&cmd, source);
+	sh_quote_path(&cmd, source);
 	strbuf_addch(&cmd, ' ');
-	shell_quote(&cmd, sql);
-	html_text(out, cmd.buf, cmd.len);
+	sh_quote(&cmd, sql ? sql : "", sql ? strlen(sql) : 0);
+	html_code(out, cmd.buf, cmd.len);
 	S("</code></p></details>");
 	strbuf_release(&cmd);
 }
@@ -130,15 +119,19 @@ static void section_open(struct strbuf *out, const struct report_capture *c, con
 	S("</h2>");
 }
 
-static void legend(struct strbuf *out)
+static void legend(struct strbuf *out, const struct report_capture *c)
 {
+	char cls[32];
 	size_t i;
 
 	S("<ul class=\"legend\">");
-	for (i = 0; i < ARRAY_SIZE(svg_parts); i++)
+	for (i = 0; i < c->nparts; i++) {
 		strbuf_addf(out, "<li><svg viewBox=\"0 0 10 10\" aria-hidden=\"true\"><rect "
-			    "width=\"10\" height=\"10\" class=\"%s\"/></svg>%s</li>",
-			    svg_parts[i].cls, svg_parts[i].label);
+			    "width=\"10\" height=\"10\" class=\"%s\"/></svg>",
+			    svg_part_class(&c->parts[i], cls, sizeof(cls)));
+		html_textz(out, c->parts[i].label);
+		S("</li>");
+	}
 	S("<li><svg viewBox=\"0 0 10 10\" aria-hidden=\"true\"><rect width=\"10\" height=\"10\" "
 	  "class=\"p-rest\"/></svg>rest of the node</li></ul>");
 }
@@ -194,7 +187,7 @@ static void node(struct strbuf *out, const struct report *r, const struct report
 			: "kind \xe2\x86\x92 parent cgroup \xe2\x86\x92 cgroup \xe2\x86\x92 component");
 	S(". Areas are bytes; hover for the numbers.</figcaption>");
 	svg_treemap(out, c);
-	legend(out);
+	legend(out, c);
 	query_details(out, r, c, RQ_CONTAINERS);
 	query_details(out, r, c, RQ_NODE_REST);
 	S("</figure></section>");
@@ -234,18 +227,24 @@ static void containers(struct strbuf *out, const struct report *r, const struct 
 		strbuf_addf(out, "; the %d largest of %zu", SVG_MAX_BARS, c->ncontainers);
 	S(".</figcaption>");
 	svg_container_bars(out, c);
-	legend(out);
+	legend(out, c);
 	query_details(out, r, c, RQ_CONTAINERS);
 	S("</figure>");
 	S("<div class=\"scroll\"><table class=\"data\"><thead><tr><th>Name</th><th>Group</th><th class=\"n\">Working "
 	  "set</th><th class=\"n\">Limit</th><th class=\"n\">Use</th>"
 	  "<th class=\"n\" title=\"working set less what the kernel can reclaim without swap\">"
-	  "Unreclaimable</th><th class=\"n\">Unreclaimable use</th><th class=\"n\">anon</th>"
-	  "<th class=\"n\">shmem</th><th class=\"n\">page cache</th><th class=\"n\">kernel</th>"
-	  "<th class=\"n\">BPF</th><th class=\"n\">unexplained</th><th class=\"n\">"
-	  "reclaimable</th><th class=\"n\">OOM kills</th></tr></thead><tbody>");
+	  "Unreclaimable</th><th class=\"n\">Unreclaimable use</th>");
+	for (i = 0; i < c->nparts; i++) {
+		S("<th class=\"n\" title=\"");
+		html_attrz(out, c->parts[i].meaning);
+		S("\">");
+		html_textz(out, c->parts[i].label);
+		S("</th>");
+	}
+	S("<th class=\"n\">reclaimable</th><th class=\"n\">OOM kills</th></tr></thead><tbody>");
 	for (i = 0; i < c->ncontainers; i++) {
 		const struct report_container *k = &c->containers[i];
+		size_t p;
 
 		S("<tr><td><span class=\"cname\" title=\"");
 		html_attrz(out, k->cgroup);
@@ -258,23 +257,21 @@ static void containers(struct strbuf *out, const struct report *r, const struct 
 		pct_cell(out, k->working_set_pct);
 		bytes_cell(out, k->unreclaimable);
 		pct_cell(out, k->unreclaimable_pct);
-		bytes_cell(out, k->anon);
-		bytes_cell(out, k->shmem);
-		bytes_cell(out, k->page_cache);
-		bytes_cell(out, k->kernel);
-		bytes_cell_or(out, k->bpf, "-");
-		bytes_cell(out, k->unexplained);
+		for (p = 0; p < c->nparts; p++)
+			bytes_cell(out, k->parts[p]);
 		bytes_cell(out, k->reclaimable);
 		int_cell(out, k->oom_kill_count);
 		S("</tr>");
 	}
 	S("</tbody></table></div>");
 	if (c->node.rest.set) {
-		char a[32];
+		struct strbuf note = STRBUF_INIT;
 
-		strbuf_addf(out, "<p class=\"note\">The rest of the node's working set (system "
-			    "services, the kernel's own): %s.</p>",
-			    report_bytes(c->node.rest, a, sizeof(a)));
+		report_node_rest_note(c, &note);
+		S("<p class=\"note\">");
+		html_text(out, note.buf, note.len);
+		S("</p>");
+		strbuf_release(&note);
 	}
 	S("</section>");
 }
@@ -313,7 +310,6 @@ static void findings(struct strbuf *out, const struct report *r, const struct re
 static void ooms(struct strbuf *out, const struct report *r, const struct report_capture *c)
 {
 	size_t i;
-	char a[32];
 
 	section_open(out, c, "oom", "OOM kills");
 	strbuf_addf(out, "<p>%zu in the captured kernel log.</p>", c->nooms);
@@ -324,21 +320,42 @@ static void ooms(struct strbuf *out, const struct report *r, const struct report
 		query_details(out, r, c, RQ_OOM);
 		S("</figure>");
 	}
-	S("<div class=\"scroll\"><table class=\"data\"><thead><tr><th>When</th><th>Killed</th><th class=\"n\">pid</th>"
+	S("<div class=\"scroll\"><table class=\"data\"><thead><tr><th>When</th><th>Outcome</th>"
+	  "<th>Killed</th><th class=\"n\">pid</th>"
 	  "<th>Where</th><th>Why</th><th class=\"n\">cgroup usage</th><th class=\"n\">limit</th>"
 	  "<th>Made of</th><th class=\"n\">victim anon-rss</th></tr></thead><tbody>");
 	for (i = 0; i < c->nooms; i++) {
 		const struct report_oom *k = &c->ooms[i];
+		struct strbuf t = STRBUF_INIT;
 
 		S("<tr>");
 		if (k->kernel_time.set)
 			strbuf_addf(out, "<td data-v=\"%.6f\">", k->kernel_time.v);
 		else
 			S("<td data-v=\"\">");
-		html_textz(out, k->wall_time ? k->wall_time : "?");
+		if (k->wall_time) {
+			html_textz(out, k->wall_time);
+		} else {
+			if (k->kernel_time.set)
+				strbuf_addf(out, "%.6f s after boot<br>", k->kernel_time.v);
+			S("<span class=\"null\">no date: ");
+			html_textz(out, k->wall_time_unknown ? k->wall_time_unknown : "?");
+			S("</span>");
+		}
+		S("</td><td><code>");
+		html_textz(out, k->outcome ? k->outcome : "?");
+		S("</code><br>");
+		html_textz(out, report_oom_outcome_text(k));
 		S("</td>");
-		text_cell(out, k->killed_comm);
-		int_cell(out, k->killed_pid);
+		if (k->killed_pid.set || !k->chosen_pid.set) {
+			text_cell(out, k->killed_comm);
+			int_cell(out, k->killed_pid);
+		} else {
+			S("<td>chosen: ");
+			html_textz(out, k->chosen_comm ? k->chosen_comm : "?");
+			S("</td>");
+			int_cell(out, k->chosen_pid);
+		}
 		S("<td>");
 		if (k->pod) {
 			html_textz(out, k->namespace_);
@@ -353,8 +370,7 @@ static void ooms(struct strbuf *out, const struct report *r, const struct report
 		S("<span class=\"path\">");
 		html_textz(out, k->task_memcg ? k->task_memcg : k->oom_memcg);
 		S("</span></td><td>");
-		S(k->oom_memcg && strcmp(k->oom_memcg, "/") ? "the cgroup hit its limit" :
-		  "the node ran out of memory");
+		S(report_oom_kind_text(k));
 		if (k->constraint) {
 			S(" <span class=\"dim\">");
 			html_textz(out, k->constraint);
@@ -366,21 +382,16 @@ static void ooms(struct strbuf *out, const struct report *r, const struct report
 		bytes_cell(out, k->memcg_usage);
 		bytes_cell(out, k->memcg_limit);
 		S("<td>");
-		if (k->made_of_source) {
-			strbuf_addf(out, "anon %s", report_bytes(k->m_anon, a, sizeof(a)));
-			strbuf_addf(out, ", shmem %s", report_bytes(k->m_shmem, a, sizeof(a)));
-			strbuf_addf(out, ", page cache %s", report_bytes(k->m_file, a, sizeof(a)));
-			strbuf_addf(out, ", kernel %s", report_bytes(k->m_kernel, a, sizeof(a)));
-			if (k->m_sock.set)
-				strbuf_addf(out, ", sock %s", report_bytes(k->m_sock, a, sizeof(a)));
-			if (k->m_swap.set)
-				strbuf_addf(out, ", swap %s", report_bytes(k->m_swap, a, sizeof(a)));
+		if (k->made_of.source) {
+			report_oom_made_of_text(&k->made_of, &t);
+			html_textz(out, t.buf);
 		} else {
 			S("<span class=\"null\">not in the log</span>");
 		}
 		S("</td>");
 		bytes_cell(out, k->anon_rss);
 		S("</tr>");
+		strbuf_release(&t);
 	}
 	S("</tbody></table></div>");
 	if (!c->nooms)

@@ -165,9 +165,10 @@ WHERE cn.kind = 'k8s-container';
 --   swap_total_bytes, swap_used_bytes
 --   psi_some_avg10, psi_full_avg10, psi_some_avg60, psi_full_avg60   percent
 --   bpf_maps_bytes           memlock of every BPF map on the node
---   additions: kernel_bytes (Slab + KernelStack + PageTables +
---   SecPageTables + Percpu + VmallocUsed of meminfo: outside the node
---   working set) and shmem_bytes (meminfo Shmem)
+--   additions: kernel_bytes (the node's kernel memory from meminfo: Slab +
+--   KernelStack + PageTables + SecPageTables + Percpu + VmallocUsed; no
+--   socket buffers, which meminfo lacks; outside the node working set) and
+--   shmem_bytes (meminfo Shmem)
 CREATE VIEW node AS
 SELECT c.capture_id, c.hostname, c.kernel_release, c.cgroup_mode,
        m.mem_total AS mem_total_bytes, m.mem_available AS mem_available_bytes,

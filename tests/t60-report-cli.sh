@@ -30,7 +30,7 @@ unversion() { sed "s/memsnap $V/memsnap VERSION/g; s/\"memsnap_version\": \"$V\"
 # --help, usage errors
 expect 0 "$M" report --help && grep -q '^usage: memsnap report' "$work/out" && ok "report --help" || fail "report --help"
 expect 2 "$M" report && grep -q "error: no SOURCE" "$work/err" && ok "no SOURCE: usage error" || fail "no SOURCE: usage error"
-expect 2 "$M" report "$F/report-k8s-v2" "$F/report-hostile" && grep -q "one SOURCE only" "$work/err" &&
+expect 2 "$M" report "$F/report-k8s-v2" "$F/report-hostile" && grep -q "unexpected argument '$F/report-hostile'" "$work/err" &&
 	ok "two SOURCEs: usage error" || fail "two SOURCEs: usage error"
 expect 2 "$M" report --format pdf "$F/report-k8s-v2" &&
 	grep -q "error: unknown --format 'pdf': text, html or json" "$work/err" && ok "--format pdf: usage error" || fail "--format pdf: usage error"
