@@ -53,11 +53,4 @@ int load_capture_from(sqlite3 *db, struct load_source *src,
 		      struct load_stats *stats, char **ret_err);
 void load_source_close(struct load_source *src);
 
-/*
- * GOMEMLIMIT syntax (Go's runtime/debug.SetMemoryLimit): a number with an
- * optional B, KiB, MiB, GiB or TiB suffix; "off" means no limit.  Returns 0
- * with *ret set (UINT64_MAX for off), or -EINVAL.
- */
-int parse_gomemlimit(const char *s, size_t len, uint64_t *ret);
-
 #endif
