@@ -31,6 +31,10 @@ const struct route routes[] = {
 	{ IN_CAPTURE, "proc/sys/**",               load_setting,       T_NODE_SETTING },
 	{ IN_CAPTURE, "sys/kernel/mm/transparent_hugepage/**",
 						   load_setting,       T_NODE_SETTING },
+	/* in the capture for whoever reads it; not loaded: listed only */
+	{ IN_CAPTURE, "proc/swaps",                NULL,               T_NONE },
+	{ IN_CAPTURE, "proc/cgroups",              NULL,               T_NONE },
+	{ IN_PROCESS, "mountinfo",                 NULL,               T_NONE },
 
 	/* memory cgroups (cgroup.c): collect/sources.c cgroup_v2_files, cgroup_v1_files */
 	{ IN_CGROUP,  "memory.stat",               load_memstat,       T_CG_STAT },
@@ -65,6 +69,7 @@ const struct route routes[] = {
 	/* BPF (bpf.c) */
 	{ IN_PROCESS, "fdinfo/*",                  load_fdinfo,        T_BPF_FDINFO },
 	{ IN_CAPTURE, "collector/bpftool-map.json", load_bpftool_maps, T_BPFTOOL_MAP },
+	{ IN_CAPTURE, "collector/bpftool-prog.json", NULL,             T_NONE },
 
 	/* Kubernetes names (k8s.c) */
 	{ IN_CAPTURE, "collector/k8s-pod-logs.txt", load_pod_logs,     T_K8S_POD_LOG },
