@@ -189,17 +189,10 @@ void load_cgroup_procs(struct loader *l, const struct file_in *f)
 {
 	struct parse_diag d = { 0 };
 	struct pid_list p = { 0 };
-	sqlite3_stmt *st = S(l, T_CG_PROC);
-	size_t i;
 
 	parse_pid_list(f->buf, f->len, &p, &d);
 	note_skipped(l, f->path, &d);
-	for (i = 0; i < p.n; i++) {
-		sqlite3_bind_int64(st, 1, l->capture_id);
-		db_bind_text(st, 2, f->cgroup);
-		sqlite3_bind_int64(st, 3, p.v[i]);
-		put(l, st);
-	}
+	put_rows(l, T_CG_PROC, f->cgroup, p.v, p.n, sizeof(*p.v));
 	pid_list_free(&p);
 }
 

@@ -15,16 +15,10 @@ void load_pod_logs(struct loader *l, const struct file_in *f)
 {
 	struct k8s_pod_logs p = { 0 };
 	struct parse_diag d = { 0 };
-	sqlite3_stmt *st = S(l, T_K8S_POD_LOG);
-	size_t i;
 
 	k8s_parse_pod_logs(f->buf, f->len, &p, &d);
 	note_skipped(l, f->path, &d);
-	for (i = 0; i < p.n; i++) {
-		sqlite3_bind_int64(st, 1, l->capture_id);
-		rows_bind(st, 2, &row_specs[T_K8S_POD_LOG], &p.v[i]);
-		put(l, st);
-	}
+	put_rows(l, T_K8S_POD_LOG, NULL, p.v, p.n, sizeof(*p.v));
 	k8s_pod_logs_free(&p);
 }
 
@@ -32,15 +26,9 @@ void load_container_logs(struct loader *l, const struct file_in *f)
 {
 	struct k8s_container_logs c = { 0 };
 	struct parse_diag d = { 0 };
-	sqlite3_stmt *st = S(l, T_K8S_CONTAINER_LOG);
-	size_t i;
 
 	k8s_parse_container_logs(f->buf, f->len, &c, &d);
 	note_skipped(l, f->path, &d);
-	for (i = 0; i < c.n; i++) {
-		sqlite3_bind_int64(st, 1, l->capture_id);
-		rows_bind(st, 2, &row_specs[T_K8S_CONTAINER_LOG], &c.v[i]);
-		put(l, st);
-	}
+	put_rows(l, T_K8S_CONTAINER_LOG, NULL, c.v, c.n, sizeof(*c.v));
 	k8s_container_logs_free(&c);
 }

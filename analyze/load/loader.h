@@ -64,6 +64,7 @@ enum table_id {
 enum col_type {
 	COL_KV,             /* struct kv_u64: NULL when unset */
 	COL_U64,            /* uint64_t (NULL past 2^63 - 1, as db_bind_u64()) */
+	COL_I64,            /* int64_t */
 	COL_TEXT,           /* char *: NULL when NULL */
 	COL_CHARS,          /* char[]: as it is, "" too */
 	COL_CHARS_OR_NULL,  /* char[]: NULL when "" */
@@ -185,6 +186,13 @@ void note_diag(struct loader *l, const char *path, int r,
  * of the first one ("line 3: 'x' is not a pid, skipping"): that message.
  */
 void note_skipped(struct loader *l, const char *path, const struct parse_diag *d);
+/*
+ * A row of table t for each of the n elements of v (each `size` bytes):
+ * capture_id, then key (a text, unless NULL), then the spec's cols from
+ * the element.
+ */
+void put_rows(struct loader *l, enum table_id t, const char *key,
+	      const void *v, size_t n, size_t size);
 /* A number for the JSON rows: null past 2^63 - 1 (as db_bind_u64()). */
 void json_u64(struct strbuf *sb, uint64_t v);
 

@@ -109,7 +109,6 @@ void load_manifest(struct loader *l, const struct file_in *f)
 	struct parse_diag d = { 0 };
 	struct strbuf key = STRBUF_INIT;
 	sqlite3_stmt *st;
-	size_t i;
 	int r, c = 1;
 
 	if (l->have_manifest) {
@@ -149,12 +148,8 @@ void load_manifest(struct loader *l, const struct file_in *f)
 	sqlite3_bind_int64(st, c, l->capture_id);
 	sqlite3_step(st);
 	sqlite3_finalize(st);
-	for (i = 0; i < m.nproblems; i++) {
-		st = S(l, T_COLLECT_PROBLEM);
-		sqlite3_bind_int64(st, 1, l->capture_id);
-		rows_bind(st, 2, &row_specs[T_COLLECT_PROBLEM], &m.problems[i]);
-		put(l, st);
-	}
+	put_rows(l, T_COLLECT_PROBLEM, NULL, m.problems, m.nproblems,
+		 sizeof(*m.problems));
 out:
 	strbuf_release(&key);
 	manifest_free(&m);

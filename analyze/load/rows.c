@@ -170,6 +170,11 @@ static const struct col capture_cols[] = {
 	COL(COL_TEXT, "interrupted", manifest, interrupted),
 };
 
+/* cgroup.procs: an array of pids */
+static const struct col cgroup_proc_cols[] = {
+	{ "pid", COL_I64, 0, COL_NO_SET },
+};
+
 #define COLS(a) a, ARRAY_SIZE(a)
 
 const struct row_spec row_specs[T__COUNT] = {
@@ -207,7 +212,8 @@ const struct row_spec row_specs[T__COUNT] = {
 		"capture_id, cgroup, file, key, value" },
 	[T_CG_PRESSURE] = { "INSERT OR REPLACE", "cgroup_pressure",
 		"capture_id, cgroup, kind", COLS(psi_cols) },
-	[T_CG_PROC] = { "INSERT OR IGNORE", "cgroup_proc", "capture_id, cgroup, pid" },
+	[T_CG_PROC] = { "INSERT OR IGNORE", "cgroup_proc", "capture_id, cgroup",
+		COLS(cgroup_proc_cols) },
 	[T_NODE_MEMINFO] = { "INSERT OR REPLACE", "node_meminfo", "capture_id, key, value" },
 	[T_NODE_VMSTAT] = { "INSERT OR REPLACE", "node_vmstat", "capture_id, key, value" },
 	[T_NODE_PRESSURE] = { "INSERT OR REPLACE", "node_pressure", "capture_id, kind",
@@ -320,6 +326,9 @@ int rows_bind(sqlite3_stmt *st, int first, const struct row_spec *spec,
 		case COL_U64:
 			db_bind_u64(st, c, *(const uint64_t *)p);
 			break;
+		case COL_I64:
+			sqlite3_bind_int64(st, c, *(const int64_t *)p);
+			break;
 		case COL_TEXT:
 			db_bind_text(st, c, *(char *const *)p);
 			break;
@@ -409,6 +418,23 @@ void put_for(struct loader *l, sqlite3_stmt *st, const char *what)
 	put(l, st);
 	l->cur_path = saved_path;
 	l->cur_failed = saved_failed;
+}
+
+void put_rows(struct loader *l, enum table_id t, const char *key,
+	      const void *v, size_t n, size_t size)
+{
+	sqlite3_stmt *st = S(l, t);
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		int c = 1;
+
+		sqlite3_bind_int64(st, c++, l->capture_id);
+		if (key)
+			db_bind_text(st, c++, key);
+		rows_bind(st, c, &row_specs[t], (const char *)v + i * size);
+		put(l, st);
+	}
 }
 
 void json_u64(struct strbuf *sb, uint64_t v)
