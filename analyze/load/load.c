@@ -72,7 +72,10 @@ static void route_file(struct loader *l, enum route_scope scope, struct file_in 
 static void load_file(struct loader *l, const struct capture_file *cf,
 		      struct parsed_file *ahead)
 {
-	struct file_in f = { cf->path, cf->data, cf->len, cf->path, 0, NULL, ahead, NULL };
+	struct file_in f = {
+		.path = cf->path, .buf = cf->data, .len = cf->len,
+		.name = cf->path, .ahead = ahead,
+	};
 	const char *p = cf->path, *rest;
 
 	list_file(l, cf);

@@ -3,7 +3,9 @@
 #define MEMSNAP_LOAD_H
 /*
  * Load one capture into a memsnap database: every file through its parser
- * into the tables of schema/NN-*.sql, inside one transaction.  A file that
+ * into the tables of schema/NN-*.sql, inside one transaction.  Which parser
+ * and table a file goes to is one table of path patterns, `routes` in
+ * route.c, the mirror of the collector's collect/sources.c.  A file that
  * does not parse is recorded in load_problem and the rest still loads; only
  * an archive that cannot be opened fails.  Never prints.
  */
