@@ -164,6 +164,34 @@ static void test_route_match(void **state)
 	assert_false(route_match("collector/go/**.json", "collector/go/12.jso"));
 }
 
+/* route_find() (an index) is the table's first match, as a linear scan. */
+static void test_route_find_is_first_match(void **state)
+{
+	static const char *const names[] = {
+		"manifest.json", "proc/meminfo", "proc/sys/vm/swappiness", "proc/sys/",
+		"proc/swaps", "memory.stat", "memory.max", "memory.", "memory.numa_stat",
+		"cgroup.procs", "cgroup.events", "status", "fdinfo/1", "fdinfo/1/2",
+		"mountinfo", "collector/go/1.json", "collector/go/a/b.json",
+		"collector/kmsg.txt", "sys/kernel/mm/transparent_hugepage/enabled",
+		"", "zzz", "a", "proc/meminfo2",
+	};
+	size_t i, j, s;
+
+	(void)state;
+	for (s = IN_CAPTURE; s <= IN_CGROUP; s++)
+		for (i = 0; i < ARRAY_SIZE(names) + routes_nr; i++) {
+			const char *name = i < ARRAY_SIZE(names) ? names[i] :
+					   routes[i - ARRAY_SIZE(names)].pattern;
+			const struct route *want = NULL;
+
+			for (j = 0; j < routes_nr && !want; j++)
+				if (routes[j].scope == s && route_match(routes[j].pattern, name))
+					want = &routes[j];
+			if (route_find((enum route_scope)s, name) != want)
+				fail_msg("route_find(%zu, '%s') is not the first match", s, name);
+		}
+}
+
 /* Every file the collector writes (collect/sources.c and the sources'
  * own files) has a route, one that loads it or says it is listed only. */
 static void test_routes_cover_the_collector(void **state)
@@ -276,6 +304,7 @@ int main(void)
 		cmocka_unit_test(test_rows_name_every_column),
 		cmocka_unit_test(test_rows_bind_counts),
 		cmocka_unit_test(test_route_match),
+		cmocka_unit_test(test_route_find_is_first_match),
 		cmocka_unit_test(test_routes_cover_the_collector),
 		cmocka_unit_test(test_memstat_keys_are_the_columns),
 	};
