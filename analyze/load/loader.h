@@ -11,9 +11,12 @@
  *             a source family each: call one parser (analyze/parse/), store
  *             its result through rows.c; they never parse text themselves
  *
- * Adding a captured file: a row in collect/sources.c, a row in route.c's
- * table, its parser, and its table in schema/ (with its column list in
- * rows.c).
+ * Adding a captured file: a row in collect/sources.c and a row in route.c's
+ * table; when it is of a new format, its parser (analyze/parse/) and a
+ * loader here that stores what the parser returns; when its rows go to a
+ * new table, that table in schema/ and its column list in rows.c (with
+ * its id below).  A file of a format the loader has (key/value, PSI, one
+ * value, a setting) going to a table it has is the two rows only.
  */
 #include <sqlite3.h>
 #include <stdbool.h>

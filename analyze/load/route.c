@@ -87,6 +87,8 @@ bool route_match(const char *pat, const char *s)
 			bool any = pat[1] == '*';
 
 			pat += any ? 2 : 1;
+			if (!*pat)      /* a last '*': the rest of the name */
+				return any || !strchr(s, '/');
 			for (;; s++) {
 				if (route_match(pat, s))
 					return true;
