@@ -12,6 +12,7 @@
 #include "analyze/db/db.h"
 #include "analyze/load/load.h"
 #include "analyze/capture/source.h"
+#include "common/shquote.h"
 #include "common/util.h"
 
 #include "common/banned.h"
@@ -29,11 +30,15 @@ static const char usage_text[] =
 	"options:\n"
 	"  -o, --output DB         the database to create or add to (required)\n"
 	"  -q, --quiet             no progress lines on stderr\n"
+	"      --lock-timeout SECONDS  wait this long for another process writing\n"
+	"                          to DB (another load) to finish (default 10)\n"
 	SOURCE_LIMITS_HELP
 	"  -h, --help              this help\n"
 	"\n"
 	"exit status: 0 all loaded, 1 loaded with problems (see load_problems),\n"
 	"2 usage, 3 a capture or the database could not be read or written\n";
+
+enum { OPT_LOCK_TIMEOUT = 0x100 };
 
 static double elapsed(const struct timespec *t0)
 {
@@ -48,6 +53,7 @@ int cmd_load(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "lock-timeout", required_argument, NULL, OPT_LOCK_TIMEOUT },
 		{ "help", no_argument, NULL, 'h' },
 		SOURCE_LONG_OPTIONS,
 		{ NULL, 0, NULL, 0 },
@@ -58,6 +64,7 @@ int cmd_load(int argc, char **argv)
 	sqlite3 *db = NULL;
 	char *err = NULL;
 	int opt, i, ncaps, ret = EXIT_OK, loaded = 0, failed = 0;
+	uint64_t v;
 
 	capture_limits_default(&lim);
 	optind = 0;   /* GNU getopt: reinitialise, and permute operands last */
@@ -71,6 +78,13 @@ int cmd_load(int argc, char **argv)
 		switch (opt) {
 		case 'o': out = optarg; break;
 		case 'q': quiet = true; break;
+		case OPT_LOCK_TIMEOUT:
+			if (parse_u64(optarg, strlen(optarg), &v) < 0 || v > 86400) {
+				error("invalid --lock-timeout '%s': seconds", optarg);
+				return EXIT_USAGE;
+			}
+			db_set_lock_timeout((double)v);
+			break;
 		case 'h': fputs(usage_text, stdout); return EXIT_OK;
 		default: fputs(usage_text, stderr); return EXIT_USAGE;
 		}
@@ -107,10 +121,12 @@ int cmd_load(int argc, char **argv)
 
 		clock_gettime(CLOCK_MONOTONIC, &t0);
 		if (load_capture(db, src, &lim, &st, &err) < 0) {
-			error("%s", err);
+			error("%s%s", err, db_lock_hint());
 			free(err);
 			err = NULL;
 			failed++;
+			if (db_lock_waited_out())
+				break;   /* the next would wait as long */
 			continue;
 		}
 		if (st.duplicate) {
@@ -146,8 +162,13 @@ int cmd_load(int argc, char **argv)
 	}
 	db_exec(db, "PRAGMA optimize", NULL);
 	db_close(db);
-	if (!quiet && ret == EXIT_PROBLEMS)
-		fprintf(stderr, "hint: memsnap sql '%s' 'SELECT * FROM load_problems'\n", out);
+	if (!quiet && ret == EXIT_PROBLEMS) {
+		struct strbuf cmd = STRBUF_INIT;
+
+		sh_quote_path(&cmd, out);
+		fprintf(stderr, "hint: memsnap sql %s 'SELECT * FROM load_problems'\n", cmd.buf);
+		strbuf_release(&cmd);
+	}
 	if (failed)
 		ret = EXIT_FATAL;
 	return ret;

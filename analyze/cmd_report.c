@@ -21,6 +21,7 @@
 #include "reports/model.h"
 #include "analyze/capture/source.h"
 #include "reports/textout.h"
+#include "common/shquote.h"
 #include "common/util.h"
 
 #include "common/banned.h"
@@ -45,6 +46,8 @@ static const char usage_text[] =
 	"                          NO_COLOR is set), always, never\n"
 	"      --containers N      text: list at most N containers (default 30,\n"
 	"                          0: all); html and json hold them all\n"
+	"      --query-timeout SECONDS  stop the report's queries after SECONDS\n"
+	"                          (default 600, 0: never)\n"
 	SOURCE_LIMITS_HELP
 	"  -h, --help              this help\n"
 	"\n"
@@ -54,7 +57,8 @@ static const char usage_text[] =
 	"cannot be written\n";
 
 enum report_format { FMT_TEXT, FMT_HTML, FMT_JSON };
-enum { OPT_COLOR = 0x100, OPT_CONTAINERS };
+enum { OPT_COLOR = 0x100, OPT_CONTAINERS, OPT_QUERY_TIMEOUT };
+#define DEFAULT_QUERY_TIMEOUT 600
 
 /* The name a report shows for SOURCE: its last path element, never a path
  * of the machine the report is made on. */
@@ -109,6 +113,7 @@ int cmd_report(int argc, char **argv)
 		{ "color", required_argument, NULL, OPT_COLOR },
 		{ "colour", required_argument, NULL, OPT_COLOR },
 		{ "containers", required_argument, NULL, OPT_CONTAINERS },
+		{ "query-timeout", required_argument, NULL, OPT_QUERY_TIMEOUT },
 		{ "help", no_argument, NULL, 'h' },
 		SOURCE_LONG_OPTIONS,
 		{ NULL, 0, NULL, 0 },
@@ -123,7 +128,8 @@ int cmd_report(int argc, char **argv)
 	char *err = NULL, *name = NULL;
 	sqlite3 *db = NULL;
 	int64_t capture_id = 0;
-	uint64_t v;
+	uint64_t v, timeout = DEFAULT_QUERY_TIMEOUT;
+	struct db_deadline deadline;
 	bool loaded;
 	int opt, ret = EXIT_FATAL;
 
@@ -175,6 +181,13 @@ int cmd_report(int argc, char **argv)
 			}
 			topts.max_containers = (size_t)v;
 			break;
+		case OPT_QUERY_TIMEOUT:
+			if (parse_u64(optarg, strlen(optarg), &v) < 0 || v > 1000000) {
+				error("invalid --query-timeout '%s': seconds, 0 for none", optarg);
+				return EXIT_USAGE;
+			}
+			timeout = v;
+			break;
 		case 'h':
 			fputs(usage_text, stdout);
 			return EXIT_OK;
@@ -184,8 +197,10 @@ int cmd_report(int argc, char **argv)
 		}
 	}
 	if (argc - optind != 1) {
-		error(argc - optind ? "one SOURCE only, got %d" : "no SOURCE: give a capture or a database",
-		      argc - optind);
+		if (argc - optind)
+			error("unexpected argument '%s'", argv[optind + 1]);
+		else
+			error("no SOURCE: give a capture or a database");
 		fputs(usage_text, stderr);
 		return EXIT_USAGE;
 	}
@@ -199,8 +214,23 @@ int cmd_report(int argc, char **argv)
 		goto out;
 	}
 	name = source_name(argv[optind]);
+	/* memsnap's own views on a database db_open_existing() checked: a
+	 * budget all the same, so no query runs for ever */
+	db_set_deadline(db, &deadline, (double)timeout);
 	if (report_load(db, capture_id, name, &rep, &err) < 0) {
-		error("cannot report on '%s': %s", argv[optind], err);
+		if (db_deadline_passed(&deadline))
+			error("cannot report on '%s': its queries ran for more than %llu s "
+			      "(--query-timeout)", argv[optind], (unsigned long long)timeout);
+		else
+			error("cannot report on '%s': %s", argv[optind], err);
+		if (capture_id > 0 && starts_with(err, "no capture ")) {
+			struct strbuf cmd = STRBUF_INIT;
+
+			sh_quote_path(&cmd, argv[optind]);
+			fprintf(stderr, "hint: its captures: memsnap sql %s 'SELECT capture_id, "
+				"hostname, started_at FROM captures'\n", cmd.buf);
+			strbuf_release(&cmd);
+		}
 		goto out;
 	}
 	rep.version = MEMSNAP_VERSION;

@@ -28,7 +28,10 @@ static const char usage_text[] =
 	"      --table             an aligned table (default); NULL shown as NULL\n"
 	"      --csv               RFC 4180 CSV with a header line; NULL as empty\n"
 	"      --json              a JSON array of objects per statement\n"
-	"  -w, --write             open a database read-write (default read-only)\n"
+	"  -w, --write             allow statements that write: open a database\n"
+	"                          read-write; without it ATTACH, VACUUM (INTO),\n"
+	"                          INSERT, CREATE, pragmas that set and\n"
+	"                          load_extension() are refused\n"
 	SOURCE_LIMITS_HELP
 	"  -h, --help              this help\n"
 	"\n"
@@ -232,6 +235,7 @@ int cmd_sql(int argc, char **argv)
 	struct load_stats stats;
 	const char *source, *query, *tail;
 	sqlite3 *db = NULL;
+	struct db_guard guard;
 	bool loaded, first = true;
 	char *err = NULL;
 	int opt, rs, werr = 0, nstatements = 0, ret = EXIT_OK;
@@ -255,8 +259,10 @@ int cmd_sql(int argc, char **argv)
 		}
 	}
 	if (argc - optind != 2) {
-		error(argc - optind < 2 ? "need a SOURCE and a QUERY" :
-		      "too many arguments: quote the query");
+		if (argc - optind < 2)
+			error("need a SOURCE and a QUERY");
+		else
+			error("unexpected argument '%s': quote the query", argv[optind + 2]);
 		fputs(usage_text, stderr);
 		return EXIT_USAGE;
 	}
@@ -270,17 +276,31 @@ int cmd_sql(int argc, char **argv)
 	if (loaded && stats.problems)
 		warning("%llu problems loading '%s' (see the load_problems view)",
 			(unsigned long long)stats.problems, source);
+	/* read-only means no file is created or changed, not even the
+	 * database in memory (db.h) */
+	if (!so.writable)
+		db_guard_read_only(db, &guard);
 	tail = query;
 	while (tail && *tail) {
 		sqlite3_stmt *st = NULL;
-		const char *next = NULL;
+		const char *next = NULL, *what = NULL;
 
-		if (sqlite3_prepare_v2(db, tail, -1, &st, &next) != SQLITE_OK) {
+		db_guard_reset(&guard);
+		rs = sqlite3_prepare_v2(db, tail, -1, &st, &next);
+		tail = next;
+		if ((rs != SQLITE_OK || st) && !so.writable &&
+		    db_guard_check(&guard, st, &what) < 0) {
+			error("%s refused: memsnap sql is read-only unless --write is "
+			      "given\n  in: %s", what, query);
+			ret = EXIT_PROBLEMS;
+			sqlite3_finalize(st);
+			break;
+		}
+		if (rs != SQLITE_OK) {
 			error("SQL: %s\n  in: %s", sqlite3_errmsg(db), query);
 			ret = EXIT_PROBLEMS;
 			break;
 		}
-		tail = next;
 		if (!st)
 			continue;   /* white space or a comment */
 		nstatements++;

@@ -14,6 +14,7 @@
 #include <archive_entry.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -352,6 +353,7 @@ void body_free(struct body *b)
  */
 struct member {
 	int fd;
+	uint64_t deadline;       /* see out_write() */
 	struct archive *raw;     /* NULL: no compression */
 	uint64_t seen;           /* tar bytes produced so far */
 	uint64_t keep;           /* tar bytes that belong to the entry */
@@ -359,11 +361,64 @@ struct member {
 	int out_err;             /* errno writing fd */
 };
 
+/*
+ * The output may be a pipe or FIFO whose reader stops reading (issue 17.2);
+ * capture.c makes such an fd O_NONBLOCK.  A wait for room ends at the
+ * capture's deadline or, when later, OUTPUT_STALL_NS after the output last
+ * took a byte (or the write began):
+ * a slow reader that keeps reading still gets the archive after the
+ * deadline; one that reads nothing is given up.  deadline 0: no limit.
+ */
+#define OUTPUT_STALL_NS (5000ull * 1000 * 1000)
+
+static int wait_room(int fd, uint64_t deadline, uint64_t since)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLOUT };
+	uint64_t until, now = now_ns(CLOCK_MONOTONIC);
+	int ms = -1;
+
+	if (deadline) {
+		until = MAX(deadline, since + OUTPUT_STALL_NS);
+		if (now >= until)
+			return -ETIMEDOUT;
+		ms = (int)MIN((until - now) / 1000000u + 1, (uint64_t)INT32_MAX);
+	}
+	if (poll(&pfd, 1, ms) < 0 && errno != EINTR)
+		return -errno;
+	return 0;
+}
+
+static int out_write(int fd, const void *buf, size_t len, uint64_t deadline)
+{
+	uint64_t since = now_ns(CLOCK_MONOTONIC);
+	const char *p = buf;
+
+	while (len) {
+		ssize_t n = write(fd, p, len);
+		int err;
+
+		if (n > 0) {
+			p += n;
+			len -= (size_t)n;
+			since = now_ns(CLOCK_MONOTONIC);
+			continue;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno != EAGAIN)
+			return -errno;
+		err = wait_room(fd, deadline, since);
+		if (err < 0)
+			return err;
+	}
+	return 0;
+}
+
 static la_ssize_t out_write_cb(struct archive *a, void *cd, const void *buf,
 			       size_t n)
 {
 	struct member *m = cd;
-	int err = write_all(m->fd, buf, n);
+	int err = out_write(m->fd, buf, n, m->deadline);
 
 	if (err < 0) {
 		m->out_err = -err;
@@ -394,7 +449,7 @@ static la_ssize_t member_tar_cb(struct archive *a, void *cd, const void *buf,
 		if (w < 0 || (size_t)w != keep)
 			err = m->out_err ? m->out_err : EIO;
 	} else {
-		err = -write_all(m->fd, buf, keep);
+		err = -out_write(m->fd, buf, keep, m->deadline);
 		if (!err)
 			m->written += keep;
 		else
@@ -525,10 +580,14 @@ out:
 	return ret;
 }
 
-/* Copy in from offset `from` to its end to out: in the kernel when it can. */
-static int copy_body(int in, off_t from, int out, uint64_t *ret_bytes,
-		     bool *ret_out_err)
+/*
+ * Copy in from offset `from` to its end to out: in the kernel when it can.
+ * out may be O_NONBLOCK: waits for room end as out_write() says.
+ */
+static int copy_body(int in, off_t from, int out, uint64_t deadline,
+		     uint64_t *ret_bytes, bool *ret_out_err)
 {
+	uint64_t since = now_ns(CLOCK_MONOTONIC);
 	struct stat st;
 	off_t off = from;
 	char *buf = NULL;
@@ -551,6 +610,14 @@ static int copy_body(int in, off_t from, int out, uint64_t *ret_bytes,
 			}
 			if (n < 0 && errno == EINTR)
 				continue;
+			if (n < 0 && errno == EAGAIN) {
+				ret = wait_room(out, deadline, since);
+				if (ret < 0) {
+					*ret_out_err = true;
+					goto out;
+				}
+				continue;
+			}
 			if (n < 0) {
 				/* sendfile does not say which side failed. */
 				ret = -errno;
@@ -563,6 +630,7 @@ static int copy_body(int in, off_t from, int out, uint64_t *ret_bytes,
 				goto out;
 			}
 			*ret_bytes += (uint64_t)n;
+			since = now_ns(CLOCK_MONOTONIC);
 			continue;
 		}
 		if (!buf)
@@ -575,7 +643,7 @@ static int copy_body(int in, off_t from, int out, uint64_t *ret_bytes,
 			*ret_out_err = false;
 			goto out;
 		}
-		ret = write_all(out, buf, (size_t)n);
+		ret = out_write(out, buf, (size_t)n, deadline);
 		if (ret < 0) {
 			*ret_out_err = true;
 			goto out;
@@ -590,9 +658,9 @@ out:
 
 int output_write(int fd, enum compress c, int level, const char *top,
 		 int64_t mtime, const struct manifest_text *mt, int body_fd,
-		 uint64_t *ret_bytes, bool *ret_out_err)
+		 uint64_t deadline, uint64_t *ret_bytes, bool *ret_out_err)
 {
-	struct member m = { .fd = fd };
+	struct member m = { .fd = fd, .deadline = deadline };
 	int ret;
 
 	*ret_bytes = 0;
@@ -603,7 +671,7 @@ int output_write(int fd, enum compress c, int level, const char *top,
 			ret = -m.out_err;
 		return ret;
 	}
-	return copy_body(body_fd, 0, fd, ret_bytes, ret_out_err);
+	return copy_body(body_fd, 0, fd, deadline, ret_bytes, ret_out_err);
 }
 
 /* ---- --compress none into a regular file: the manifest written in place -- */
@@ -668,7 +736,8 @@ int output_move_body(int fd, int tmp_fd, enum compress c, int level,
 	uint64_t moved = 0;
 	int ret;
 
-	ret = copy_body(fd, MANIFEST_SLOT, tmp_fd, &moved, ret_out_err);
+	/* regular files both: no waiting */
+	ret = copy_body(fd, MANIFEST_SLOT, tmp_fd, 0, &moved, ret_out_err);
 	if (ret < 0) {
 		*ret_out_err = !*ret_out_err;   /* here fd is the one read */
 		return ret;
@@ -677,6 +746,6 @@ int output_move_body(int fd, int tmp_fd, enum compress c, int level,
 		*ret_out_err = true;
 		return -errno;
 	}
-	return output_write(fd, c, level, top, mtime, mt, tmp_fd, ret_bytes,
+	return output_write(fd, c, level, top, mtime, mt, tmp_fd, 0, ret_bytes,
 			    ret_out_err);
 }

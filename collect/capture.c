@@ -82,8 +82,7 @@ static int fail(struct capture_result *ret, int err, const char *fmt, ...)
 	return ret->err;
 }
 
-/* The pid of this process as the tree's /proc sees it (another namespace). */
-static pid_t own_pid(int rootfd)
+pid_t capture_own_pid(int rootfd)
 {
 	char buf[32];
 	ssize_t n = readlinkat(rootfd, "proc/self", buf, sizeof(buf) - 1);
@@ -121,12 +120,15 @@ struct run {
 	struct manifest m;
 	struct manifest_facts f;
 	struct body body;
-	struct reader *reader;
+	struct relay *relay;
 	struct strbuf tmpdir, out_path, part_path, head, tail;
 	int rootfd, body_fd, spill_fd, out_fd;
+	int stdout_flags;          /* fd 1's flags to put back, -1: none */
+	uint64_t deadline;         /* the capture's, CLOCK_MONOTONIC ns, 0: none */
 	bool to_stdout, out_created, body_open;
 	bool in_place;             /* the body goes straight to the output */
 	bool done;
+	uint64_t child_rss_kb;     /* the reader process's peak RSS */
 };
 
 /* The main thread's loop: until the walk is over or stopped. */
@@ -135,7 +137,7 @@ static int consume(struct run *r)
 	struct item *it;
 	int err = 0;
 
-	while (reader_next(r->reader, &it) == 1) {
+	while (relay_next(r->relay, &it) == 1) {
 		switch (it->type) {
 		case ITEM_FILE:
 			if (err)
@@ -143,7 +145,7 @@ static int consume(struct run *r)
 			err = body_add(&r->body, r->res->top, it->path.buf,
 				       it->data.buf, it->data.len, it->mtime);
 			if (err < 0) {
-				reader_stop(r->reader, "error");
+				relay_stop(r->relay, "error");
 				break;
 			}
 			r->res->files++;
@@ -164,7 +166,7 @@ static int consume(struct run *r)
 			r->done = true;
 			break;
 		}
-		reader_release(r->reader, it);
+		relay_release(r->relay, it);
 	}
 	return err;
 }
@@ -177,6 +179,91 @@ static int consume(struct run *r)
  * of that name stays as it was).  Devices, FIFOs and symlinks (/dev/full,
  * /dev/stdout, a pipe) are written in place: there is nothing to rename.
  */
+/*
+ * A FIFO's open() waits for a reader: opened O_NONBLOCK (ENXIO while there
+ * is none), again every FIFO_RETRY_NS until the deadline (issue 17.2).
+ */
+#define FIFO_RETRY_NS (20u * 1000u * 1000u)
+
+static int open_fifo(struct run *r)
+{
+	int fd;
+
+	for (;;) {
+		fd = open(r->out_path.buf, O_WRONLY | O_NONBLOCK | O_CLOEXEC |
+			  O_NOCTTY);
+		if (fd >= 0 || errno != ENXIO)
+			break;
+		if (r->deadline && now_ns(CLOCK_MONOTONIC) >= r->deadline) {
+			r->res->err_why = "no reader opened it before the deadline (--timeout)";
+			return fail(r->res, -ETIMEDOUT, "cannot open '%s'",
+				    r->out_path.buf);
+		}
+		if (r->opts->stop_signal && *r->opts->stop_signal)
+			return fail(r->res, -EINTR, "cannot open '%s'",
+				    r->out_path.buf);
+		nanosleep(&(struct timespec){ .tv_nsec = FIFO_RETRY_NS }, NULL);
+	}
+	if (fd < 0)
+		return fail(r->res, -errno, "cannot open '%s'", r->out_path.buf);
+	r->out_fd = fd;
+	return 0;
+}
+
+/*
+ * Standard output as a descriptor of our own that does not block, when it
+ * is a pipe, FIFO or socket whose reader may stop reading (issue 17.2): a
+ * pipe reopened through /proc/self/fd (its own file description, so the
+ * caller's stays as it was), else fd 1 itself made O_NONBLOCK until the
+ * archive is written (r->stdout_flags says how to put it back).
+ */
+static void open_stdout(struct run *r)
+{
+	struct stat st;
+	int fd, fl;
+
+	r->out_fd = STDOUT_FILENO;
+	r->stdout_flags = -1;
+	if (fstat(STDOUT_FILENO, &st) < 0 || S_ISREG(st.st_mode) ||
+	    S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode))
+		return;
+	fd = open("/proc/self/fd/1", O_WRONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	if (fd >= 0) {
+		struct stat st2;
+
+		if (fstat(fd, &st2) == 0 && st2.st_ino == st.st_ino &&
+		    st2.st_dev == st.st_dev) {
+			r->out_fd = fd;
+			return;
+		}
+		close(fd);
+	}
+	fl = fcntl(STDOUT_FILENO, F_GETFL);
+	if (fl >= 0 && fcntl(STDOUT_FILENO, F_SETFL, fl | O_NONBLOCK) == 0)
+		r->stdout_flags = fl;
+}
+
+/* Standard output as the caller gave it, then nothing more of ours on it. */
+static void close_stdout(struct run *r)
+{
+	int null;
+
+	if (!r->to_stdout)
+		return;
+	if (r->out_fd > STDERR_FILENO)
+		close(r->out_fd);
+	r->out_fd = -1;
+	if (r->stdout_flags >= 0)
+		fcntl(STDOUT_FILENO, F_SETFL, r->stdout_flags);
+	r->stdout_flags = -1;
+	/* EOF for the reader now, not when this process is reaped. */
+	null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	if (null >= 0) {
+		dup2(null, STDOUT_FILENO);
+		close(null);
+	}
+}
+
 static int open_output(struct run *r)
 {
 	struct stat st;
@@ -184,7 +271,12 @@ static int open_output(struct run *r)
 	int err = 0;
 
 	if (r->to_stdout) {
-		r->out_fd = STDOUT_FILENO;
+		open_stdout(r);
+		goto out;
+	}
+	if (stat(r->out_path.buf, &st) == 0 && S_ISFIFO(st.st_mode) &&
+	    r->deadline) {
+		err = open_fifo(r);
 		goto out;
 	}
 	if (lstat(r->out_path.buf, &st) == 0 && !S_ISREG(st.st_mode)) {
@@ -293,8 +385,11 @@ static int write_all_out(struct run *r)
 	{
 		struct rusage ru;
 
+		/* the larger of the two processes' peaks */
+		r->f.max_rss_kb = r->child_rss_kb;
 		if (getrusage(RUSAGE_SELF, &ru) == 0)
-			r->f.max_rss_kb = (uint64_t)ru.ru_maxrss;
+			r->f.max_rss_kb = MAX(r->f.max_rss_kb,
+					      (uint64_t)ru.ru_maxrss);
 	}
 	manifest_render(&r->m, &r->f, &r->head, &r->tail);
 	mt.head = r->head.buf;
@@ -323,9 +418,12 @@ static int write_all_out(struct run *r)
 	} else {
 		err = output_write(r->out_fd, r->opts->compress, r->opts->level,
 				   r->res->top, (int64_t)r->f.finished_real.tv_sec,
-				   &mt, r->body_fd, &r->res->archive_bytes, &out_err);
+				   &mt, r->body_fd, r->deadline,
+				   &r->res->archive_bytes, &out_err);
 	}
 	if (err < 0) {
+		if (out_err && err == -ETIMEDOUT)
+			r->res->err_why = "the reader took nothing more before the deadline (--timeout)";
 		if (out_err)
 			return fail(r->res, err, "cannot write '%s'",
 				    r->to_stdout ? "standard output" :
@@ -349,7 +447,7 @@ static int write_all_out(struct run *r)
 int capture_run(const struct capture_opts *opts, struct capture_result *ret)
 {
 	struct run r = { .opts = opts, .res = ret, .rootfd = -1, .body_fd = -1,
-			 .spill_fd = -1, .out_fd = -1 };
+			 .spill_fd = -1, .out_fd = -1, .stdout_flags = -1 };
 	const char *stopped;
 	uint64_t deadline;
 	int err;
@@ -371,6 +469,7 @@ int capture_run(const struct capture_opts *opts, struct capture_result *ret)
 	r.f.started_boot = now_ns(CLOCK_BOOTTIME);
 	deadline = opts->timeout_ms ?
 		   r.f.started_mono + opts->timeout_ms * 1000000u : 0;
+	r.deadline = deadline;
 
 	r.rootfd = open(opts->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (r.rootfd < 0) {
@@ -378,7 +477,7 @@ int capture_run(const struct capture_opts *opts, struct capture_result *ret)
 			   opts->root);
 		goto out;
 	}
-	r.f.pid = own_pid(r.rootfd);
+	r.f.pid = capture_own_pid(r.rootfd);
 	capture_top_name(r.f.uts.nodename, r.f.started_real.tv_sec, ret->top,
 			 sizeof(ret->top));
 
@@ -406,14 +505,14 @@ int capture_run(const struct capture_opts *opts, struct capture_result *ret)
 		goto out;
 	}
 
-	err = reader_start(opts, r.rootfd, deadline, &r.reader);
+	err = relay_start(opts, r.rootfd, deadline, &r.relay);
 	if (err < 0) {
-		fail(ret, err, "cannot start the reader thread");
+		fail(ret, err, "cannot start the reader process");
 		goto out;
 	}
 	err = consume(&r);
-	stopped = r.done ? NULL : reader_stopped(r.reader);
-	reader_counts(r.reader, r.f.counts);
+	stopped = r.done ? NULL : relay_stopped(r.relay);
+	relay_counts(r.relay, r.f.counts, &r.child_rss_kb, &r.f.reader_pid);
 	if (err < 0) {
 		body_failed(&r, err);
 		goto out;
@@ -428,9 +527,11 @@ int capture_run(const struct capture_opts *opts, struct capture_result *ret)
 	r.f.bytes = ret->bytes;
 	finish_result(&r);
 	err = write_all_out(&r);
+	close_stdout(&r);
 	ret->elapsed_ms = (now_ns(CLOCK_MONOTONIC) - r.f.started_mono) / 1000000u;
 out:
-	reader_free(r.reader);
+	close_stdout(&r);
+	relay_free(r.relay);
 	if (r.body_open)
 		body_free(&r.body);
 	if (err < 0 && r.out_created)

@@ -463,6 +463,22 @@ out:
 	return err;
 }
 
+/*
+ * The cgroup being read was removed (rmdir) meanwhile: its directory gets
+ * one problem of kind `vanished` (capture.md, "problems"), action `partial`
+ * when some of its files are in the archive (they are not all of one
+ * moment: keep it out of any sum that must add up), `skipped` when none is.
+ * Its other files are not tried and its children not listed: they are gone.
+ */
+static int cgroup_vanished(struct walk *w, bool some_read)
+{
+	archive_path(w, NULL);
+	return rd_problem(w->rd, w->apath.buf, PROBLEM_VANISHED, ENOENT,
+			  some_read ? ACTION_PARTIAL : ACTION_SKIPPED,
+			  some_read ? "the cgroup was removed while it was read: its files are not all there" :
+				      "the cgroup was removed before its files were read");
+}
+
 static int walk_dir(struct walk *w, int dfd, unsigned depth)
 {
 	struct rd *rd = w->rd;
@@ -470,6 +486,7 @@ static int walk_dir(struct walk *w, int dfd, unsigned depth)
 	char **kids = NULL;
 	size_t nkids = 0, i, first = 0;
 	bool read_files = true, list = true;
+	unsigned stored = 0;
 	int ret = 0;
 
 	if (w->resume) {
@@ -501,13 +518,19 @@ static int walk_dir(struct walk *w, int dfd, unsigned depth)
 
 		cur->phase = (int)i;
 		archive_path(w, file);
-		ret = rd_read(rd, dfd, file, w->apath.buf, file, FILE_MAX, 0);
+		ret = rd_read(rd, dfd, file, w->apath.buf, file, FILE_MAX,
+			      RD_CGROUP);
 		if (ret == -ECANCELED)
 			goto out;
+		if (ret == -ESTALE) {
+			ret = cgroup_vanished(w, stored || first);
+			goto out;
+		}
 		if (ret < 0) {
 			ret = 0;
 			continue;
 		}
+		stored++;
 		/*
 		 * cgroup v2: below the root, the memory controller may not be
 		 * enabled (the parent's subtree_control lacks it); then no

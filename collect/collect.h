@@ -14,6 +14,10 @@
  *   ring (reader.c)                        the manifest state (manifest.c),
  *                                          watches the per-file deadline
  *
+ * All of this runs in a child process (relay.c), which passes the items on
+ * to the main process through a pipe: a read that never returns can keep
+ * the child alive, never the process that holds the output.
+ *
  * Every read that may block (open + read of one file, one command) is a
  * "step": the reader announces it with rd_step_begin() and the main thread,
  * whenever it waits for the next item, checks the step's deadline.  A step
@@ -73,7 +77,7 @@ void capture_opts_init(struct capture_opts *o);
 /* ---- problems and counts ------------------------------------------------ */
 
 enum problem_kind {
-	PROBLEM_VANISHED,   /* the process exited (ENOENT, ESRCH): normal */
+	PROBLEM_VANISHED,   /* the process exited, the cgroup was removed: normal */
 	PROBLEM_ABSENT,     /* the kernel has no such file: normal */
 	PROBLEM_DENIED,     /* EACCES, EPERM */
 	PROBLEM_TIMEOUT,    /* past the per-file deadline */
@@ -220,7 +224,8 @@ struct kmsg_filter {
 	bool in_report;
 	unsigned report_records;   /* records of the current report so far */
 	int after_kill;            /* records since the kill line, -1: none */
-	uint64_t reports;          /* OOM reports (start lines and orphan kills) */
+	uint64_t reports;          /* OOM events in the kept records, as memsnap load counts them */
+	int phase;                 /* the loader's phase of the current event, -1: none */
 	uint64_t truncated;        /* reports cut at KMSG_REPORT_MAX */
 };
 
@@ -288,7 +293,7 @@ int cmd_run(const char *const argv[], unsigned timeout_ms,
 /* Look `name` up in the colon-separated `path` list: an executable file. */
 int cmd_find(const char *name, const char *path, struct strbuf *ret);
 
-/* ---- the reader (reader.c): what sources call --------------------------- */
+/* ---- the reader (rd.c): what sources call ------------------------------- */
 
 struct reader;
 struct rd;
@@ -325,6 +330,13 @@ const atomic_int *rd_stop_flag(struct rd *rd);
 /* Flags for rd_read/rd_file. */
 #define RD_PROCESS   0x1   /* a file of a process: ENOENT/ESRCH mean vanished */
 #define RD_QUIET     0x2   /* record no problem for ENOENT */
+/*
+ * A file of a cgroup directory (dirfd): when it fails with ENOENT or ENODEV
+ * and the directory itself was removed (rd.c: dir_removed()), the cgroup
+ * was removed during the capture: the problem is `vanished` (not `absent`, which says
+ * the kernel has no such file) and rd_read() returns -ESTALE.
+ */
+#define RD_CGROUP    0x4
 
 /*
  * Announce a step that may block.  `what` is the path blamed on a timeout,
@@ -384,10 +396,37 @@ void reader_release(struct reader *r, struct item *it);
 const char *reader_stopped(struct reader *r);
 /* Stop the walk (e.g. the archive cannot be written any more). */
 void reader_stop(struct reader *r, const char *why);
+/* "SIGINT", "SIGTERM", "SIGHUP" ("signal" for another): why a walk stopped. */
+const char *reader_signal_name(int sig);
 /* Counts flushed by the reader threads. */
 void reader_counts(struct reader *r, uint64_t ret[COUNT_NR]);
 /* Drop the main thread's reference (stuck threads may still hold theirs). */
 void reader_free(struct reader *r);
+
+/* ---- the reader process (relay.c): what the main thread calls ------------ */
+
+/*
+ * The reader (above) runs in a child process that holds no output
+ * descriptor; its items come through a pipe (relay.c says why).  The same
+ * calls as reader_*(), for the main process.  relay_next() also ends when
+ * the capture's deadline (or a signal) is RELAY_GRACE past and the child
+ * has not finished: relay_stopped() then says "timeout" (or the signal).
+ */
+struct relay;
+int relay_start(const struct capture_opts *opts, int rootfd,
+		uint64_t deadline_ns, struct relay **ret);
+int relay_next(struct relay *r, struct item **ret);
+void relay_release(struct relay *r, struct item *it);
+const char *relay_stopped(struct relay *r);
+void relay_stop(struct relay *r, const char *why);
+/*
+ * The child's counts, its peak RSS in KiB and its pid as the tree's /proc
+ * numbers it (0 when it did not say).
+ */
+void relay_counts(struct relay *r, uint64_t ret[COUNT_NR], uint64_t *ret_rss_kb,
+		  pid_t *ret_pid);
+/* Close the pipe; the child is killed unless it finished, reaped if it can be. */
+void relay_free(struct relay *r);
 
 /* ---- sources (sources.c holds the table) --------------------------------- */
 
@@ -437,6 +476,7 @@ struct capture_result {
 	/* When nothing usable was written: what failed (the cause is err). */
 	int err;                      /* negative errno */
 	char err_what[PATH_MAX + 64]; /* "cannot write '/dev/full'" */
+	const char *err_why;          /* why, when not err's text (a static string) */
 };
 
 /*
@@ -445,6 +485,9 @@ struct capture_result {
  * or a negative errno with ret->err_what saying what failed (exit code 3).
  */
 int capture_run(const struct capture_opts *opts, struct capture_result *ret);
+
+/* The pid of this process as the tree's /proc sees it (another namespace). */
+pid_t capture_own_pid(int rootfd);
 
 /* "memsnap-<host>-<YYYYmmddTHHMMSSZ>" for a host name and a UTC time. */
 void capture_top_name(const char *host, time_t t, char *buf, size_t n);

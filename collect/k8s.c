@@ -2,7 +2,10 @@
 /*
  * Kubernetes names without the API (capture.md 2.6): the folder names of
  * var/log/pods and the link names of var/log/containers.  Only readdir():
- * no log file is ever opened, no link followed.
+ * no log file is ever opened, no link followed.  Only valid names are kept
+ * (common/k8s_names.h): one per line, and no valid name holds a newline, so
+ * no folder name can add a line of its own (issue 17.4); the others are
+ * recorded as problems.
  */
 #include "collect/collect.h"
 
@@ -13,6 +16,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "common/k8s_names.h"
 
 #include "common/banned.h"
 
@@ -71,11 +76,37 @@ static bool entry_is_dir(int dfd, const struct dirent *de)
 	       S_ISDIR(st.st_mode);
 }
 
+/* A name as the kubelet (depth 2) or the runtime (depth 1) makes it. */
+static bool valid_name(const char *name, int depth)
+{
+	struct k8s_container_log c;
+	struct k8s_pod_log p;
+
+	if (depth == 1)
+		return k8s_parse_container_log(name, strlen(name), &c) == 0;
+	return k8s_parse_pod_log(name, strlen(name), &p) == 0;
+}
+
+/* "a/b" (or "a") into ns when it is a valid name, else into bad. */
+static void sort_name(struct names *ns, struct names *bad, int depth,
+		      const char *a, const char *b)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	strbuf_addstr(&sb, a);
+	if (b)
+		strbuf_addf(&sb, "/%s", b);
+	names_add(valid_name(sb.buf, depth) ? ns : bad, a, b);
+	strbuf_release(&sb);
+}
+
 /*
  * List dir (relative to the root).  depth 1: every entry name; depth 2:
- * "<dir>/<subdir>" for the folders two levels down.
+ * "<dir>/<subdir>" for the folders two levels down.  Valid names go to ns,
+ * the others to bad.
  */
-static int list(int rootfd, const char *dir, int depth, struct names *ns)
+static int list(int rootfd, const char *dir, int depth, struct names *ns,
+		struct names *bad)
 {
 	struct dirent *de;
 	DIR *d;
@@ -98,7 +129,7 @@ static int list(int rootfd, const char *dir, int depth, struct names *ns)
 		if (is_dot(de->d_name))
 			continue;
 		if (depth == 1) {
-			names_add(ns, de->d_name, NULL);
+			sort_name(ns, bad, depth, de->d_name, NULL);
 			continue;
 		}
 		if (!entry_is_dir(dirfd(d), de))
@@ -114,7 +145,8 @@ static int list(int rootfd, const char *dir, int depth, struct names *ns)
 		}
 		while ((ce = readdir(cd)))
 			if (!is_dot(ce->d_name) && entry_is_dir(dirfd(cd), ce))
-				names_add(ns, de->d_name, ce->d_name);
+				sort_name(ns, bad, depth, de->d_name,
+					  ce->d_name);
 		closedir(cd);
 	}
 	if (errno)
@@ -122,7 +154,27 @@ static int list(int rootfd, const char *dir, int depth, struct names *ns)
 	closedir(d);
 	if (ns->n)
 		qsort(ns->v, ns->n, sizeof(*ns->v), str_cmp);
+	if (bad->n)
+		qsort(bad->v, bad->n, sizeof(*bad->v), str_cmp);
 	return err;
+}
+
+/* A problem for each name that is not a Kubernetes one: left out. */
+static int bad_names(struct rd *rd, const char *dir, struct names *bad)
+{
+	struct strbuf path = STRBUF_INIT;
+	size_t j;
+	int ret = 0;
+
+	for (j = 0; j < bad->n && ret == 0; j++) {
+		strbuf_reset(&path);
+		strbuf_addf(&path, "%s/%s", dir, bad->v[j]);
+		ret = rd_problem(rd, path.buf, PROBLEM_ERROR, EINVAL,
+				 ACTION_SKIPPED,
+				 "not a Kubernetes name, left out");
+	}
+	strbuf_release(&path);
+	return ret;
 }
 
 int k8s_collect(struct rd *rd)
@@ -142,7 +194,7 @@ int k8s_collect(struct rd *rd)
 
 	rd_resumed(rd);
 	for (; i < ARRAY_SIZE(lists); i++) {
-		struct names ns = { 0 };
+		struct names ns = { 0 }, bad = { 0 };
 		int err;
 
 		cur->pos = i;
@@ -152,8 +204,12 @@ int k8s_collect(struct rd *rd)
 				break;
 			continue;
 		}
-		err = list(rd_rootfd(rd), lists[i].dir, lists[i].depth, &ns);
+		err = list(rd_rootfd(rd), lists[i].dir, lists[i].depth, &ns,
+			   &bad);
 		ret = rd_step_end(rd);
+		if (ret == 0)
+			ret = bad_names(rd, lists[i].dir, &bad);
+		names_free(&bad);
 		if (ret < 0) {
 			names_free(&ns);
 			break;

@@ -54,9 +54,88 @@ void kmsg_filter_init(struct kmsg_filter *f, enum kmsg_mode mode)
 	memset(f, 0, sizeof(*f));
 	f->mode = mode;
 	f->after_kill = -1;
+	f->phase = -1;
 }
 
+/*
+ * Counting OOM events as `memsnap load` finds them in the kept records
+ * (issue 13.10: the collector said "0 OOM reports" for oom-kill: lines that
+ * load as events).  The loader (analyze/oom/parse.c: classify(),
+ * kind_phase[], needs_new_event()) gives each line a kind and a phase and
+ * starts an event at a trigger line, or at a line whose phase is not past
+ * the current event's (kills after "memory.oom.group" excepted).  Only the
+ * kinds that can start an event on their own are needed here; the lines
+ * between a trigger and its kill (phases 1 to 7) never start one.  Their
+ * tests: tests/t18-collect-oom-count.sh runs both on the same records.
+ */
+#define LOG_HEAD 200           /* analyze/oom/parse.c: HEAD */
+#define PHASE_OOM_GROUP 11
+
+static bool head_has(const char *m, size_t len, const char *needle)
+{
+	return has(m, MIN(len, (size_t)LOG_HEAD), needle);
+}
+
+static bool starts(const char *m, size_t len, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	return len >= n && !memcmp(m, prefix, n);
+}
+
+/* The loader's phase of a line that can start an event, -1 for others. */
+static int event_phase(const char *m, size_t len)
+{
+	if (head_has(m, len, " invoked oom-killer:"))
+		return 0;
+	if (starts(m, len, "oom-kill:"))
+		return 8;
+	if (starts(m, len, "oom_reaper: reaped process "))
+		return -1;      /* joins the event before it */
+	if (head_has(m, len, "Killed process "))
+		return 10;
+	if ((head_has(m, len, "Kill process ") || head_has(m, len, "kill process ")) &&
+	    head_has(m, len, " score "))
+		return 9;
+	if (starts(m, len, "Out of memory and no killable processes"))
+		return 10;
+	if (head_has(m, len, "OOM victim ") &&
+	    has(m, len, " is already exiting. Skip killing"))
+		return 10;
+	if (starts(m, len, "Tasks in ") &&
+	    has(m, len, " are going to be killed due to memory.oom.group set"))
+		return PHASE_OOM_GROUP;
+	return -1;
+}
+
+/* A kept record: does it start an event for the loader? */
+static void count_event(struct kmsg_filter *f, const char *msg, size_t len)
+{
+	int p = event_phase(msg, len);
+
+	if (p < 0)
+		return;
+	if (f->phase < 0 || p == 0 ||
+	    (p <= f->phase && !(p == 10 && f->phase == PHASE_OOM_GROUP))) {
+		f->reports++;
+		f->phase = p;
+	} else if (p > f->phase) {
+		f->phase = p;
+	}
+}
+
+static bool filter_keep(struct kmsg_filter *f, const char *msg, size_t len);
+
 bool kmsg_filter_keep(struct kmsg_filter *f, const char *msg, size_t len)
+{
+	bool keep = filter_keep(f, msg, len);
+
+	if (keep)
+		count_event(f, msg, len);
+	return keep;
+}
+
+static bool filter_keep(struct kmsg_filter *f, const char *msg, size_t len)
 {
 	bool standalone = oom_line(msg, len);
 
@@ -64,7 +143,6 @@ bool kmsg_filter_keep(struct kmsg_filter *f, const char *msg, size_t len)
 		f->in_report = true;
 		f->report_records = 0;
 		f->after_kill = -1;
-		f->reports++;
 	}
 	if (f->in_report) {
 		bool keep;
@@ -85,8 +163,7 @@ bool kmsg_filter_keep(struct kmsg_filter *f, const char *msg, size_t len)
 		else if (has(msg, len, "oom_reaper:"))
 			f->after_kill = -1;
 	} else if (kill_line(msg, len)) {
-		/* A kill whose report was overwritten: still one OOM kill. */
-		f->reports++;
+		/* A kill whose report was overwritten: kept, counted as one. */
 		f->after_kill = 0;
 	}
 	return f->mode == KMSG_ALL || standalone;

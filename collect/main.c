@@ -56,7 +56,8 @@ static const char usage_text[] =
 "  -V, --version           show the version\n"
 "\n"
 "Exit status: 0 complete, 1 complete with problems or interrupted (the\n"
-"archive is valid; manifest.json lists them), 2 usage, 3 nothing written.\n";
+"archive is valid; manifest.json lists them), 2 usage, 3 nothing written.\n"
+"See memsnap-collect(1).\n";
 
 enum {
 	OPT_ROOT = 256, OPT_COMPRESS, OPT_LEVEL, OPT_CMDLINE, OPT_NO_BPFTOOL,
@@ -314,7 +315,8 @@ int main(int argc, char **argv)
 	res = xmalloc(sizeof(*res));
 	err = capture_run(&o, res);
 	if (err < 0) {
-		error("%s: %s", res->err_what, errno_text(-err));
+		error("%s: %s", res->err_what,
+		      res->err_why ? res->err_why : errno_text(-err));
 		code = 3;
 	} else {
 		if (!quiet)

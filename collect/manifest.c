@@ -283,6 +283,11 @@ int manifest_render(struct manifest *m, const struct manifest_facts *f,
 	jsonw_kv_string(&w, "name", "memsnap-collect");
 	jsonw_kv_string(&w, "version", MEMSNAP_VERSION);
 	jsonw_kv_i64(&w, "pid", f->pid);
+	jsonw_name(&w, "reader_pid");
+	if (f->reader_pid)
+		jsonw_i64(&w, f->reader_pid);
+	else
+		jsonw_null(&w);
 	jsonw_kv_u64(&w, "uid", f->uid);
 	jsonw_kv_u64(&w, "max_rss_kb", f->max_rss_kb);
 	jsonw_end_object(&w);

@@ -45,6 +45,7 @@ struct manifest_facts {
 	const char *interrupted;
 	struct utsname uts;
 	pid_t pid;
+	pid_t reader_pid;          /* the child that reads (relay.c), 0: unknown */
 	uid_t uid;
 	uint64_t max_rss_kb;       /* the collector's own peak RSS so far */
 	long page_size;

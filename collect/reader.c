@@ -41,130 +41,15 @@
  * BUSY is set and read by the main thread only after its CAS succeeded,
  * when the reader can no longer change it.
  */
-#include "collect/collect.h"
+#include "collect/reader_int.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <pthread.h>
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "common/banned.h"
-
-/*
- * The ring: items read ahead.  The reader wakes a waiting main thread only
- * when RING_BATCH items are ready (or at the end): one wake-up per batch,
- * not per file.  When both threads share one CPU (the process may run on
- * one only), nothing is gained by waking it early, and every wake-up is two
- * context switches: it is woken when the ring is RING_FULLISH full (2,500
- * context switches a run on a node of 1,270 processes became ~300).
- */
-#ifndef RING_SLOTS
-#define RING_SLOTS 128
-#endif
-#ifndef RING_BATCH
-#define RING_BATCH 16
-#endif
-/* The most items the main thread takes (and holds) at once. */
-#define RING_FULLISH (RING_SLOTS * 3 / 4)
-#ifndef TAKE_MAX
-#define TAKE_MAX 32
-#endif
-#define STEP_BUSY 1u
-#define STEP_ABANDONED 2u
-/* A reader waiting for room is woken when the ring is down to this. */
-#ifndef RING_LOW
-#define RING_LOW (RING_SLOTS / 2)
-#endif
-/* How often a waiting main thread looks at the ring, signals, deadlines. */
-#define POLL_NS (5u * 1000u * 1000u)
-/* Slot buffers larger than this are freed after use. */
-#define SLOT_KEEP (256u << 10)
-#define READER_STACK (256u << 10)
-#define KINDS_MAX 64
-#define EXE_CACHE_SLOTS 1024   /* a power of two */
-
-struct kind_stat {
-	char name[32];
-	unsigned timeouts;
-};
-
-struct exe_entry {
-	dev_t dev;
-	ino_t ino;
-	bool used;
-	char version[40];          /* "" for a non-Go executable */
-};
-
-struct reader_thread;
-
-struct rd {
-	struct reader *r;
-	struct reader_thread *t;
-	uint64_t step;             /* the step word while busy */
-	unsigned skipped_gen;      /* of the copy below */
-	char skipped[KINDS_MAX][32];
-	unsigned nskipped;
-	struct cursor cur;
-	bool resuming;
-	struct cursor resume;
-	struct strbuf path, data;  /* staging buffers, swapped into ring slots */
-	int64_t mtime;             /* when the last rd_read() started */
-	uint64_t pending[COUNT_NR];
-};
-
-struct reader_thread {
-	struct reader *r;
-	bool abandoned;            /* under r->lock */
-	bool stuck;                /* abandoned because a step timed out */
-	struct rd rd;
-};
-
-struct reader {
-	pthread_mutex_t lock;
-	pthread_cond_t item_cv;    /* the main thread waits for items */
-	pthread_cond_t space_cv;   /* the reader waits for a free slot */
-	unsigned refs;
-
-	const struct capture_opts *opts;
-	int rootfd;
-	uint64_t deadline;         /* the whole run, CLOCK_MONOTONIC ns */
-
-	struct item ring[RING_SLOTS];
-	unsigned head, count;      /* under the lock */
-	unsigned wake_at;          /* items that wake the main thread */
-	unsigned batch, taken;     /* main thread only: items it holds, used */
-	bool main_waiting, reader_waiting;
-	struct item synth;         /* a timeout problem made by the main thread */
-	bool synth_pending, synth_taken;
-	bool finished;             /* no more items will come */
-
-	struct reader_thread *live;
-	/* The live thread's current step (see the top of this file). */
-	_Atomic uint64_t step;
-	_Atomic uint64_t step_deadline;
-	atomic_uint_fast64_t step_seq;
-	unsigned busy_timeout_ms;
-	struct cursor busy_cursor;
-	char busy_what[PATH_MAX];
-	char busy_kind[32];
-
-	atomic_int stop;
-	const char *stop_reason;
-	unsigned abandoned_live;
-	struct kind_stat kinds[KINDS_MAX];   /* under the lock */
-	unsigned nkinds;
-	atomic_uint skipped_gen;   /* bumped when a kind becomes skipped */
-
-	uint64_t counts[COUNT_NR];
-	bool cg_published;
-	struct cgroup_info cg;
-	struct exe_entry *exes;    /* EXE_CACHE_SLOTS, allocated on first use */
-};
 
 static void *reader_main(void *arg);
 
@@ -320,7 +205,7 @@ int reader_start(const struct capture_opts *opts, int rootfd,
 	return 0;
 }
 
-static const char *signal_name(int sig)
+const char *reader_signal_name(int sig)
 {
 	switch (sig) {
 	case SIGINT: return "SIGINT";
@@ -396,7 +281,7 @@ int reader_next(struct reader *r, struct item **ret)
 		sig = r->opts->stop_signal ? *r->opts->stop_signal : 0;
 		now = now_ns(CLOCK_MONOTONIC);
 		if (sig)
-			stop_locked(r, signal_name(sig));
+			stop_locked(r, reader_signal_name(sig));
 		else if (r->deadline && now >= r->deadline)
 			stop_locked(r, "timeout");
 
@@ -514,7 +399,7 @@ void reader_free(struct reader *r)
 
 /* ---- reader-thread side --------------------------------------------------- */
 
-static bool gone_locked(struct rd *rd)
+bool reader_gone_locked(struct rd *rd)
 {
 	return rd->t->abandoned || atomic_load(&rd->r->stop);
 }
@@ -533,7 +418,7 @@ static void flush_counts_locked(struct rd *rd)
  * Hand an item to the main thread: the staging buffers go into the slot and
  * the slot's old buffers come back as staging buffers.
  */
-static int push(struct rd *rd, enum item_type type, enum problem_kind kind,
+int reader_push(struct rd *rd, enum item_type type, enum problem_kind kind,
 		enum problem_action action, int err)
 {
 	struct reader *r = rd->r;
@@ -543,7 +428,7 @@ static int push(struct rd *rd, enum item_type type, enum problem_kind kind,
 
 	pthread_mutex_lock(&r->lock);
 	for (;;) {
-		if (gone_locked(rd)) {
+		if (reader_gone_locked(rd)) {
 			ret = -ECANCELED;
 			goto out;
 		}
@@ -574,347 +459,6 @@ out:
 	strbuf_reset(&rd->path);
 	strbuf_reset(&rd->data);
 	return ret;
-}
-
-const struct capture_opts *rd_opts(struct rd *rd)
-{
-	return rd->r->opts;
-}
-
-int rd_rootfd(struct rd *rd)
-{
-	return rd->r->rootfd;
-}
-
-struct cursor *rd_cursor(struct rd *rd)
-{
-	return &rd->cur;
-}
-
-const struct cursor *rd_resuming(struct rd *rd, int source)
-{
-	if (!rd->resuming || rd->resume.source != source)
-		return NULL;
-	return &rd->resume;
-}
-
-void rd_resumed(struct rd *rd)
-{
-	rd->resuming = false;
-}
-
-const atomic_int *rd_stop_flag(struct rd *rd)
-{
-	return &rd->r->stop;
-}
-
-struct strbuf *rd_data(struct rd *rd)
-{
-	return &rd->data;
-}
-
-void rd_count(struct rd *rd, enum count c, uint64_t n)
-{
-	rd->pending[c] += n;
-}
-
-int rd_cgroup_publish(struct rd *rd, const struct cgroup_info *ci)
-{
-	int ret = 0;
-
-	pthread_mutex_lock(&rd->r->lock);
-	if (gone_locked(rd)) {
-		ret = -ECANCELED;
-	} else {
-		rd->r->cg = *ci;
-		rd->r->cg_published = true;
-	}
-	pthread_mutex_unlock(&rd->r->lock);
-	return ret;
-}
-
-int rd_cgroup_get(struct rd *rd, struct cgroup_info *ret)
-{
-	int err = 0;
-
-	pthread_mutex_lock(&rd->r->lock);
-	if (gone_locked(rd))
-		err = -ECANCELED;
-	else if (!rd->r->cg_published)
-		err = -ENOENT;
-	else
-		*ret = rd->r->cg;
-	pthread_mutex_unlock(&rd->r->lock);
-	return err;
-}
-
-static size_t exe_hash(dev_t dev, ino_t ino)
-{
-	uint64_t h = (uint64_t)ino * 0x9e3779b97f4a7c15ull ^ (uint64_t)dev;
-
-	return (size_t)(h ^ (h >> 29)) & (EXE_CACHE_SLOTS - 1);
-}
-
-int rd_exe_lookup(struct rd *rd, dev_t dev, ino_t ino, char *ret_version,
-		  size_t n)
-{
-	struct reader *r = rd->r;
-	size_t i, probe;
-	int ret = -ENOENT;
-
-	pthread_mutex_lock(&r->lock);
-	if (gone_locked(rd)) {
-		ret = -ECANCELED;
-		goto out;
-	}
-	if (!r->exes)
-		goto out;
-	i = exe_hash(dev, ino);
-	for (probe = 0; probe < 8; probe++) {
-		struct exe_entry *e = &r->exes[(i + probe) & (EXE_CACHE_SLOTS - 1)];
-
-		if (!e->used)
-			break;
-		if (e->dev == dev && e->ino == ino) {
-			strlcpy_s(ret_version, e->version, n);
-			ret = e->version[0] ? 1 : 0;
-			break;
-		}
-	}
-out:
-	pthread_mutex_unlock(&r->lock);
-	return ret;
-}
-
-int rd_exe_store(struct rd *rd, dev_t dev, ino_t ino, const char *version)
-{
-	struct reader *r = rd->r;
-	size_t i, probe;
-	int ret = 0;
-
-	pthread_mutex_lock(&r->lock);
-	if (gone_locked(rd)) {
-		ret = -ECANCELED;
-		goto out;
-	}
-	if (!r->exes)
-		r->exes = xcalloc(EXE_CACHE_SLOTS, sizeof(*r->exes));
-	/* Bounded probing: a full neighbourhood just means no caching. */
-	i = exe_hash(dev, ino);
-	for (probe = 0; probe < 8; probe++) {
-		struct exe_entry *e = &r->exes[(i + probe) & (EXE_CACHE_SLOTS - 1)];
-
-		if (e->used && !(e->dev == dev && e->ino == ino))
-			continue;
-		e->used = true;
-		e->dev = dev;
-		e->ino = ino;
-		strlcpy_s(e->version, version ? version : "", sizeof(e->version));
-		break;
-	}
-out:
-	pthread_mutex_unlock(&r->lock);
-	return ret;
-}
-
-int rd_problem(struct rd *rd, const char *path, enum problem_kind kind,
-	       int err, enum problem_action action, const char *msg)
-{
-	strbuf_reset(&rd->path);
-	strbuf_addstr(&rd->path, path);
-	strbuf_reset(&rd->data);
-	if (msg)
-		strbuf_addstr(&rd->data, msg);
-	return push(rd, ITEM_PROBLEM, kind, action, err);
-}
-
-int rd_problem_errno(struct rd *rd, const char *path, int neg_err,
-		     bool of_process)
-{
-	return rd_problem(rd, path, problem_kind_of(-neg_err, of_process),
-			  -neg_err, ACTION_SKIPPED, NULL);
-}
-
-int rd_manifest(struct rd *rd, const char *key, const char *json, size_t len)
-{
-	strbuf_reset(&rd->path);
-	strbuf_addstr(&rd->path, key);
-	strbuf_reset(&rd->data);
-	strbuf_add(&rd->data, json, len);
-	return push(rd, ITEM_MANIFEST, PROBLEM_ERROR, ACTION_SKIPPED, 0);
-}
-
-int rd_command(struct rd *rd, const char *json, size_t len)
-{
-	strbuf_reset(&rd->path);
-	strbuf_reset(&rd->data);
-	strbuf_add(&rd->data, json, len);
-	return push(rd, ITEM_COMMAND, PROBLEM_ERROR, ACTION_SKIPPED, 0);
-}
-
-static int64_t now_epoch(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME_COARSE, &ts);
-	return (int64_t)ts.tv_sec;
-}
-
-int rd_emit(struct rd *rd, const char *apath, const char *data, size_t len,
-	    int64_t mtime)
-{
-	strbuf_reset(&rd->path);
-	strbuf_addstr(&rd->path, apath);
-	if (data != rd->data.buf) {
-		strbuf_reset(&rd->data);
-		strbuf_add(&rd->data, data, len);
-	}
-	rd->mtime = mtime ? mtime : now_epoch();
-	return push(rd, ITEM_FILE, PROBLEM_ERROR, ACTION_SKIPPED, 0);
-}
-
-int rd_emit_strbuf(struct rd *rd, const char *apath, struct strbuf *sb)
-{
-	struct strbuf tmp = rd->data;
-
-	/* A big kernel log or bpftool output is handed over, not copied. */
-	rd->data = *sb;
-	*sb = tmp;
-	strbuf_reset(sb);
-	return rd_emit(rd, apath, rd->data.buf, rd->data.len, 0);
-}
-
-int rd_emit_data(struct rd *rd, const char *apath)
-{
-	return rd_emit(rd, apath, rd->data.buf, rd->data.len, rd->mtime);
-}
-
-/* Refresh the copy of the skipped kinds when the main thread changed them. */
-static void refresh_skipped(struct rd *rd)
-{
-	struct reader *r = rd->r;
-	unsigned i;
-
-	pthread_mutex_lock(&r->lock);
-	rd->skipped_gen = atomic_load(&r->skipped_gen);
-	rd->nskipped = 0;
-	for (i = 0; i < r->nkinds; i++)
-		if (r->kinds[i].timeouts >= KIND_TIMEOUTS_MAX)
-			strlcpy_s(rd->skipped[rd->nskipped++], r->kinds[i].name,
-				  sizeof(rd->skipped[0]));
-	pthread_mutex_unlock(&r->lock);
-}
-
-static bool kind_skipped(struct rd *rd, const char *kind)
-{
-	unsigned i;
-
-	if (rd->skipped_gen != atomic_load(&rd->r->skipped_gen))
-		refresh_skipped(rd);
-	for (i = 0; i < rd->nskipped; i++)
-		if (!strcmp(rd->skipped[i], kind))
-			return true;
-	return false;
-}
-
-int rd_step_begin(struct rd *rd, const char *what, const char *kind,
-		  unsigned timeout_ms)
-{
-	struct reader *r = rd->r;
-	char msg[96];
-
-	if (!timeout_ms)
-		timeout_ms = r->opts->file_timeout_ms;
-	if (atomic_load(&r->stop))
-		return -ECANCELED;
-	if (kind_skipped(rd, kind)) {
-		int e;
-
-		xsnprintf(msg, sizeof(msg),
-			  "not read: %u earlier reads of '%s' timed out",
-			  KIND_TIMEOUTS_MAX, kind);
-		e = rd_problem(rd, what, PROBLEM_TIMEOUT, ETIMEDOUT,
-			       ACTION_SKIPPED, msg);
-		return e < 0 ? e : -ETIMEDOUT;
-	}
-	/* The description first, then BUSY (release): see the top of the file. */
-	r->busy_timeout_ms = timeout_ms;
-	r->busy_cursor = rd->cur;
-	strlcpy_s(r->busy_what, what, sizeof(r->busy_what));
-	strlcpy_s(r->busy_kind, kind, sizeof(r->busy_kind));
-	atomic_store(&r->step_deadline, now_ns(CLOCK_MONOTONIC) +
-					(uint64_t)timeout_ms * 1000000u);
-	rd->step = (atomic_fetch_add(&r->step_seq, 1) + 1) << 2 | STEP_BUSY;
-	atomic_store(&r->step, rd->step);
-	return 0;
-}
-
-int rd_step_end(struct rd *rd)
-{
-	uint64_t step = rd->step;
-
-	/* Fails only when the main thread gave this step up. */
-	if (!atomic_compare_exchange_strong(&rd->r->step, &step,
-					    rd->step & ~(uint64_t)STEP_BUSY))
-		return -ECANCELED;
-	return 0;
-}
-
-int rd_read(struct rd *rd, int dirfd, const char *name, const char *apath,
-	    const char *kind, size_t max, unsigned flags)
-{
-	bool of_process = flags & RD_PROCESS;
-	int fd, err, ret;
-
-	strbuf_reset(&rd->data);
-	ret = rd_step_begin(rd, apath, kind, 0);
-	if (ret < 0)
-		return ret;
-	rd->mtime = now_epoch();
-	fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0) {
-		err = -errno;
-	} else {
-		err = read_fd_all(fd, &rd->data, max);
-		close(fd);
-	}
-	ret = rd_step_end(rd);
-	if (ret < 0)
-		return ret;
-	if (err == -EFBIG) {
-		char msg[64];
-
-		xsnprintf(msg, sizeof(msg), "longer than %zu bytes, cut there",
-			  max);
-		/* The staging data buffer is about to be reused by rd_problem. */
-		{
-			struct strbuf keep = rd->data;
-
-			strbuf_init(&rd->data, 0);
-			ret = rd_problem(rd, apath, PROBLEM_TOO_LARGE, EFBIG,
-					 ACTION_TRUNCATED, msg);
-			strbuf_release(&rd->data);
-			rd->data = keep;
-		}
-		return ret;
-	}
-	if (err < 0) {
-		if (err == -ENOENT && (flags & RD_QUIET))
-			return err;
-		ret = rd_problem_errno(rd, apath, err, of_process);
-		return ret < 0 ? ret : err;
-	}
-	return 0;
-}
-
-int rd_file(struct rd *rd, int dirfd, const char *name, const char *apath,
-	    const char *kind, unsigned flags)
-{
-	int ret = rd_read(rd, dirfd, name, apath, kind, FILE_MAX, flags);
-
-	if (ret < 0)
-		return ret;
-	return rd_emit_data(rd, apath);
 }
 
 /* ---- the walk ------------------------------------------------------------- */
@@ -953,7 +497,7 @@ static void *reader_main(void *arg)
 		if (ret == -ECANCELED)
 			goto out;
 	}
-	push(rd, ITEM_DONE, PROBLEM_ERROR, ACTION_SKIPPED, 0);
+	reader_push(rd, ITEM_DONE, PROBLEM_ERROR, ACTION_SKIPPED, 0);
 out:
 	thread_exit(t);
 	return NULL;

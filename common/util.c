@@ -503,6 +503,13 @@ void jsonw_end_array(struct jsonw *w)
 	jsonw_close(w, ']');
 }
 
+bool cp_is_control(uint32_t cp)
+{
+	return cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0) ||
+	       cp == 0x2028 || cp == 0x2029 || (cp >= 0x202a && cp <= 0x202e) ||
+	       (cp >= 0x2066 && cp <= 0x2069);
+}
+
 size_t utf8_decode(const char *str, size_t len, uint32_t *ret_cp)
 {
 	const unsigned char *s = (const unsigned char *)str;
@@ -788,6 +795,18 @@ const char *human_bytes(uint64_t bytes, char *buf, size_t n)
 		xsnprintf(buf, n, "%llu B", (unsigned long long)bytes);
 	else
 		xsnprintf(buf, n, "%.1f %s", v, units[u]);
+	return buf;
+}
+
+const char *human_bytes_signed(int64_t bytes, char *buf, size_t n)
+{
+	char tmp[32];
+
+	if (bytes >= 0)
+		return human_bytes((uint64_t)bytes, buf, n);
+	/* -(bytes + 1) + 1: INT64_MIN has no positive int64_t */
+	human_bytes((uint64_t)(-(bytes + 1)) + 1, tmp, sizeof(tmp));
+	xsnprintf(buf, n, "-%s", tmp);
 	return buf;
 }
 

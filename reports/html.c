@@ -4,7 +4,8 @@
  * (reports/report.css), inline SVG charts (svg.c), a little inline script
  * (reports/report.js: sortable, filterable tables; the page reads the same
  * without it).  A Content-Security-Policy forbids every load and allows
- * only this page's own style and script, by hash.
+ * only this page's own style and script, by hash (the Makefile hashes
+ * report.css and report.js into report_csp.h).
  *
  * Markup is written here as literals; every string from the capture goes
  * through html_text()/html_attr() (htmlw.c), never concatenated raw.
@@ -13,9 +14,10 @@
 #include <string.h>
 
 #include "analyze/db/blobs.h"
+#include "common/shquote.h"
 #include "reports/htmlw.h"
 #include "reports/model.h"
-#include "reports/sha256.h"
+#include "report_csp.h"     /* made by the Makefile: the two hashes */
 #include "reports/svg.h"
 
 #include "common/banned.h"
@@ -72,32 +74,20 @@ static void text_cell(struct strbuf *out, const char *s)
 	S("</td>");
 }
 
-/* 'text' as one shell word. */
-static void shell_quote(struct strbuf *sb, const char *s)
-{
-	strbuf_addch(sb, '\'');
-	for (; s && *s; s++) {
-		if (*s == '\'')
-			strbuf_addstr(sb, "'\\''");
-		else
-			strbuf_addch(sb, *s);
-	}
-	strbuf_addch(sb, '\'');
-}
-
 /* The fold-out under a figure or table: the SQL that produced it. */
 static void sql_details(struct strbuf *out, const struct report *r, const char *sql)
 {
 	struct strbuf cmd = STRBUF_INIT;
 
 	S("<details class=\"sql\"><summary>SQL</summary><pre><code>");
-	html_textz(out, sql);
+	if (sql)
+		html_code(out, sql, strlen(sql));
 	S("</code></pre><p>Run it: <code class=\"cmd\">");
 	strbuf_addstr(&cmd, "memsnap sql ");
-	shell_quote(&cmd, r->source);
+	sh_quote_path(&cmd, r->source);
 	strbuf_addch(&cmd, ' ');
-	shell_quote(&cmd, sql);
-	html_text(out, cmd.buf, cmd.len);
+	sh_quote(&cmd, sql ? sql : "", sql ? strlen(sql) : 0);
+	html_code(out, cmd.buf, cmd.len);
 	S("</code></p></details>");
 	strbuf_release(&cmd);
 }
@@ -123,15 +113,19 @@ static void section_open(struct strbuf *out, const struct report_capture *c, con
 	S("</h2>");
 }
 
-static void legend(struct strbuf *out)
+static void legend(struct strbuf *out, const struct report_capture *c)
 {
+	char cls[32];
 	size_t i;
 
 	S("<ul class=\"legend\">");
-	for (i = 0; i < ARRAY_SIZE(svg_parts); i++)
+	for (i = 0; i < c->nparts; i++) {
 		strbuf_addf(out, "<li><svg viewBox=\"0 0 10 10\" aria-hidden=\"true\"><rect "
-			    "width=\"10\" height=\"10\" class=\"%s\"/></svg>%s</li>",
-			    svg_parts[i].cls, svg_parts[i].label);
+			    "width=\"10\" height=\"10\" class=\"%s\"/></svg>",
+			    svg_part_class(&c->parts[i], cls, sizeof(cls)));
+		html_textz(out, c->parts[i].label);
+		S("</li>");
+	}
 	S("<li><svg viewBox=\"0 0 10 10\" aria-hidden=\"true\"><rect width=\"10\" height=\"10\" "
 	  "class=\"p-rest\"/></svg>rest of the node</li></ul>");
 }
@@ -187,7 +181,7 @@ static void node(struct strbuf *out, const struct report *r, const struct report
 			: "kind \xe2\x86\x92 parent cgroup \xe2\x86\x92 cgroup \xe2\x86\x92 component");
 	S(". Areas are bytes; hover for the numbers.</figcaption>");
 	svg_treemap(out, c);
-	legend(out);
+	legend(out, c);
 	query_details(out, r, c, RQ_CONTAINERS);
 	query_details(out, r, c, RQ_NODE_REST);
 	S("</figure></section>");
@@ -227,18 +221,24 @@ static void containers(struct strbuf *out, const struct report *r, const struct 
 		strbuf_addf(out, "; the %d largest of %zu", SVG_MAX_BARS, c->ncontainers);
 	S(".</figcaption>");
 	svg_container_bars(out, c);
-	legend(out);
+	legend(out, c);
 	query_details(out, r, c, RQ_CONTAINERS);
 	S("</figure>");
 	S("<div class=\"scroll\"><table class=\"data\"><thead><tr><th>Name</th><th>Group</th><th class=\"n\">Working "
 	  "set</th><th class=\"n\">Limit</th><th class=\"n\">Use</th>"
 	  "<th class=\"n\" title=\"working set less what the kernel can reclaim without swap\">"
-	  "Unreclaimable</th><th class=\"n\">Unreclaimable use</th><th class=\"n\">anon</th>"
-	  "<th class=\"n\">shmem</th><th class=\"n\">page cache</th><th class=\"n\">kernel</th>"
-	  "<th class=\"n\">BPF</th><th class=\"n\">unexplained</th><th class=\"n\">"
-	  "reclaimable</th><th class=\"n\">OOM kills</th></tr></thead><tbody>");
+	  "Unreclaimable</th><th class=\"n\">Unreclaimable use</th>");
+	for (i = 0; i < c->nparts; i++) {
+		S("<th class=\"n\" title=\"");
+		html_attrz(out, c->parts[i].meaning);
+		S("\">");
+		html_textz(out, c->parts[i].label);
+		S("</th>");
+	}
+	S("<th class=\"n\">reclaimable</th><th class=\"n\">OOM kills</th></tr></thead><tbody>");
 	for (i = 0; i < c->ncontainers; i++) {
 		const struct report_container *k = &c->containers[i];
+		size_t p;
 
 		S("<tr><td><span class=\"cname\" title=\"");
 		html_attrz(out, k->cgroup);
@@ -251,23 +251,21 @@ static void containers(struct strbuf *out, const struct report *r, const struct 
 		pct_cell(out, k->working_set_pct);
 		bytes_cell(out, k->unreclaimable);
 		pct_cell(out, k->unreclaimable_pct);
-		bytes_cell(out, k->anon);
-		bytes_cell(out, k->shmem);
-		bytes_cell(out, k->page_cache);
-		bytes_cell(out, k->kernel);
-		bytes_cell_or(out, k->bpf, "-");
-		bytes_cell(out, k->unexplained);
+		for (p = 0; p < c->nparts; p++)
+			bytes_cell(out, k->parts[p]);
 		bytes_cell(out, k->reclaimable);
 		int_cell(out, k->oom_kill_count);
 		S("</tr>");
 	}
 	S("</tbody></table></div>");
 	if (c->node.rest.set) {
-		char a[32];
+		struct strbuf note = STRBUF_INIT;
 
-		strbuf_addf(out, "<p class=\"note\">The rest of the node's working set (system "
-			    "services, the kernel's own): %s.</p>",
-			    report_bytes(c->node.rest, a, sizeof(a)));
+		report_node_rest_note(c, &note);
+		S("<p class=\"note\">");
+		html_text(out, note.buf, note.len);
+		S("</p>");
+		strbuf_release(&note);
 	}
 	S("</section>");
 }
@@ -306,7 +304,6 @@ static void findings(struct strbuf *out, const struct report *r, const struct re
 static void ooms(struct strbuf *out, const struct report *r, const struct report_capture *c)
 {
 	size_t i;
-	char a[32];
 
 	section_open(out, c, "oom", "OOM kills");
 	strbuf_addf(out, "<p>%zu in the captured kernel log.</p>", c->nooms);
@@ -317,21 +314,42 @@ static void ooms(struct strbuf *out, const struct report *r, const struct report
 		query_details(out, r, c, RQ_OOM);
 		S("</figure>");
 	}
-	S("<div class=\"scroll\"><table class=\"data\"><thead><tr><th>When</th><th>Killed</th><th class=\"n\">pid</th>"
+	S("<div class=\"scroll\"><table class=\"data\"><thead><tr><th>When</th><th>Outcome</th>"
+	  "<th>Killed</th><th class=\"n\">pid</th>"
 	  "<th>Where</th><th>Why</th><th class=\"n\">cgroup usage</th><th class=\"n\">limit</th>"
 	  "<th>Made of</th><th class=\"n\">victim anon-rss</th></tr></thead><tbody>");
 	for (i = 0; i < c->nooms; i++) {
 		const struct report_oom *k = &c->ooms[i];
+		struct strbuf t = STRBUF_INIT;
 
 		S("<tr>");
 		if (k->kernel_time.set)
 			strbuf_addf(out, "<td data-v=\"%.6f\">", k->kernel_time.v);
 		else
 			S("<td data-v=\"\">");
-		html_textz(out, k->wall_time ? k->wall_time : "?");
+		if (k->wall_time) {
+			html_textz(out, k->wall_time);
+		} else {
+			if (k->kernel_time.set)
+				strbuf_addf(out, "%.6f s after boot<br>", k->kernel_time.v);
+			S("<span class=\"null\">no date: ");
+			html_textz(out, k->wall_time_unknown ? k->wall_time_unknown : "?");
+			S("</span>");
+		}
+		S("</td><td><code>");
+		html_textz(out, k->outcome ? k->outcome : "?");
+		S("</code><br>");
+		html_textz(out, report_oom_outcome_text(k));
 		S("</td>");
-		text_cell(out, k->killed_comm);
-		int_cell(out, k->killed_pid);
+		if (k->killed_pid.set || !k->chosen_pid.set) {
+			text_cell(out, k->killed_comm);
+			int_cell(out, k->killed_pid);
+		} else {
+			S("<td>chosen: ");
+			html_textz(out, k->chosen_comm ? k->chosen_comm : "?");
+			S("</td>");
+			int_cell(out, k->chosen_pid);
+		}
 		S("<td>");
 		if (k->pod) {
 			html_textz(out, k->namespace_);
@@ -346,8 +364,7 @@ static void ooms(struct strbuf *out, const struct report *r, const struct report
 		S("<span class=\"path\">");
 		html_textz(out, k->task_memcg ? k->task_memcg : k->oom_memcg);
 		S("</span></td><td>");
-		S(k->oom_memcg && strcmp(k->oom_memcg, "/") ? "the cgroup hit its limit" :
-		  "the node ran out of memory");
+		S(report_oom_kind_text(k));
 		if (k->constraint) {
 			S(" <span class=\"dim\">");
 			html_textz(out, k->constraint);
@@ -359,21 +376,16 @@ static void ooms(struct strbuf *out, const struct report *r, const struct report
 		bytes_cell(out, k->memcg_usage);
 		bytes_cell(out, k->memcg_limit);
 		S("<td>");
-		if (k->made_of_source) {
-			strbuf_addf(out, "anon %s", report_bytes(k->m_anon, a, sizeof(a)));
-			strbuf_addf(out, ", shmem %s", report_bytes(k->m_shmem, a, sizeof(a)));
-			strbuf_addf(out, ", page cache %s", report_bytes(k->m_file, a, sizeof(a)));
-			strbuf_addf(out, ", kernel %s", report_bytes(k->m_kernel, a, sizeof(a)));
-			if (k->m_sock.set)
-				strbuf_addf(out, ", sock %s", report_bytes(k->m_sock, a, sizeof(a)));
-			if (k->m_swap.set)
-				strbuf_addf(out, ", swap %s", report_bytes(k->m_swap, a, sizeof(a)));
+		if (k->made_of.source) {
+			report_oom_made_of_text(&k->made_of, &t);
+			html_textz(out, t.buf);
 		} else {
 			S("<span class=\"null\">not in the log</span>");
 		}
 		S("</td>");
 		bytes_cell(out, k->anon_rss);
 		S("</tr>");
+		strbuf_release(&t);
 	}
 	S("</tbody></table></div>");
 	if (!c->nooms)
@@ -556,11 +568,8 @@ void report_render_html(const struct report *r, struct strbuf *out)
 	/* nothing from anywhere: no fetch, image, font, frame or form target;
 	 * only this page's own <style> and <script>, by their hashes */
 	S("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-	  "style-src ");
-	csp_hash(out, css, css_len);
-	S("; script-src ");
-	csp_hash(out, js, js_len);
-	S("; img-src 'none'; font-src 'none'; connect-src 'none'; base-uri 'none'; "
+	  "style-src " REPORT_CSS_CSP_HASH "; script-src " REPORT_JS_CSP_HASH
+	  "; img-src 'none'; font-src 'none'; connect-src 'none'; base-uri 'none'; "
 	  "form-action 'none'\">\n");
 	S("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
 	  "<meta name=\"color-scheme\" content=\"light dark\">\n<meta name=\"referrer\" "

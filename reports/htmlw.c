@@ -8,22 +8,48 @@
 
 #include "common/banned.h"
 
-static void escape(struct strbuf *out, const char *s, size_t len)
+/* Character references for & < > " ' in text already safe to show. */
+static void references(struct strbuf *out, const char *s, size_t len)
 {
-	struct strbuf safe = STRBUF_INIT;
 	size_t i;
 
-	term_escape(&safe, s, len);
-	for (i = 0; i < safe.len; i++) {
-		switch (safe.buf[i]) {
+	for (i = 0; i < len; i++) {
+		switch (s[i]) {
 		case '&': strbuf_addstr(out, "&amp;"); break;
 		case '<': strbuf_addstr(out, "&lt;"); break;
 		case '>': strbuf_addstr(out, "&gt;"); break;
 		case '"': strbuf_addstr(out, "&quot;"); break;
 		case '\'': strbuf_addstr(out, "&#39;"); break;
-		default: strbuf_addch(out, safe.buf[i]);
+		default: strbuf_addch(out, s[i]);
 		}
 	}
+}
+
+static void escape(struct strbuf *out, const char *s, size_t len)
+{
+	struct strbuf safe = STRBUF_INIT;
+
+	term_escape(&safe, s, len);
+	references(out, safe.buf, safe.len);
+	strbuf_release(&safe);
+}
+
+void html_code(struct strbuf *out, const char *s, size_t len)
+{
+	struct strbuf safe = STRBUF_INIT;
+	size_t i = 0;
+
+	while (i < len) {
+		uint32_t cp = 0;
+		size_t n = utf8_decode(s + i, len - i, &cp);
+
+		if (!n || (cp != '\n' && cp_is_control(cp)))
+			term_escape(&safe, s + i, n ? n : 1);
+		else
+			strbuf_add(&safe, s + i, n);
+		i += n ? n : 1;
+	}
+	references(out, safe.buf, safe.len);
 	strbuf_release(&safe);
 }
 

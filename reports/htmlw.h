@@ -20,6 +20,15 @@
 void html_text(struct strbuf *out, const char *s, size_t len);
 /* s[0..len) as a double-quoted attribute value (without the quotes). */
 void html_attr(struct strbuf *out, const char *s, size_t len);
+/*
+ * Text shown as it is, newlines and backslashes kept: a command made with
+ * sh_quote() (common/shquote.h), for pasting, or an SQL query.  The terminal
+ * escaper must not rewrite it ("\n" or a doubled backslash would change the
+ * command); only bytes sh_quote() never leaves (control characters but the
+ * newline, invalid UTF-8: a cgroup name inside a finding's query may hold
+ * them) are shown escaped, then & < > " ' become references.
+ */
+void html_code(struct strbuf *out, const char *s, size_t len);
 /* NUL-terminated shorthands; NULL writes nothing. */
 void html_textz(struct strbuf *out, const char *s);
 void html_attrz(struct strbuf *out, const char *s);

@@ -7,6 +7,7 @@
  * the HTML shows under a figure is exactly what produced it.
  */
 #include "reports/model.h"
+#include "reports/model_int.h"
 
 #include <inttypes.h>
 #include <stdarg.h>
@@ -20,10 +21,14 @@ static const struct {
 } query_names[RQ_COUNT] = {
 	[RQ_CAPTURE] = { "capture", "The capture" },
 	[RQ_NODE] = { "node", "The node" },
+	[RQ_PARTS] = { "parts", "The parts of a working set" },
 	[RQ_CONTAINERS] = { "containers", "Containers by working set" },
 	[RQ_NODE_REST] = { "node_rest", "The node outside the containers" },
 	[RQ_FINDINGS] = { "findings", "Findings" },
 	[RQ_OOM] = { "oom_kills", "OOM kills" },
+	[RQ_OOM_COUNTERS] = { "oom_counters", "OOM kills: the memory cgroup's counters" },
+	[RQ_OOM_TASKS] = { "oom_tasks", "OOM kills: the largest tasks" },
+	[RQ_OOM_GROUP] = { "oom_group_kills", "OOM kills: killed with the victim (memory.oom.group)" },
 	[RQ_PROCESSES] = { "processes", "Top processes" },
 	[RQ_BPF_OWNERS] = { "bpf_owners", "BPF maps by owner" },
 	[RQ_BPF_MAPS] = { "bpf_maps", "BPF maps" },
@@ -41,14 +46,7 @@ const char *report_bytes(struct rnum v, char *buf, size_t n)
 		xsnprintf(buf, n, "?");
 		return buf;
 	}
-	if (v.v < 0) {
-		char tmp[32];
-
-		human_bytes((uint64_t)(-(v.v + 1)) + 1, tmp, sizeof(tmp));
-		xsnprintf(buf, n, "-%s", tmp);
-		return buf;
-	}
-	return human_bytes((uint64_t)v.v, buf, n);
+	return human_bytes_signed(v.v, buf, n);
 }
 
 /* ---- reading rows by column name -------------------------------------- */
@@ -63,7 +61,7 @@ static int col(sqlite3_stmt *st, const char *name)
 	die(3, "report: no column '%s' in: %s", name, sqlite3_sql(st));
 }
 
-static struct rnum get_num(sqlite3_stmt *st, const char *name)
+struct rnum get_num(sqlite3_stmt *st, const char *name)
 {
 	int c = col(st, name);
 	struct rnum r = { 0, false };
@@ -75,7 +73,7 @@ static struct rnum get_num(sqlite3_stmt *st, const char *name)
 	return r;
 }
 
-static struct rreal get_real(sqlite3_stmt *st, const char *name)
+struct rreal get_real(sqlite3_stmt *st, const char *name)
 {
 	int c = col(st, name);
 	struct rreal r = { 0, false };
@@ -87,7 +85,7 @@ static struct rreal get_real(sqlite3_stmt *st, const char *name)
 	return r;
 }
 
-static char *get_str(sqlite3_stmt *st, const char *name)
+char *get_str(sqlite3_stmt *st, const char *name)
 {
 	int c = col(st, name);
 	const unsigned char *s;
@@ -98,23 +96,15 @@ static char *get_str(sqlite3_stmt *st, const char *name)
 	return s ? xstrndup((const char *)s, (size_t)sqlite3_column_bytes(st, c)) : NULL;
 }
 
-static int64_t get_i64(sqlite3_stmt *st, const char *name)
+int64_t get_i64(sqlite3_stmt *st, const char *name)
 {
 	return sqlite3_column_int64(st, col(st, name));
 }
 
 /* ---- the queries -------------------------------------------------------- */
 
-struct loader {
-	sqlite3 *db;
-	struct report_capture *c;
-	char **err;
-};
 
-static sqlite3_stmt *query(struct loader *l, enum report_query_id q, const char *fmt, ...)
-	ATTR_PRINTF(3, 4);
-
-static sqlite3_stmt *query(struct loader *l, enum report_query_id q, const char *fmt, ...)
+sqlite3_stmt *query(struct loader *l, enum report_query_id q, const char *fmt, ...)
 {
 	struct strbuf sb = STRBUF_INIT;
 	sqlite3_stmt *st = NULL;
@@ -136,7 +126,7 @@ static sqlite3_stmt *query(struct loader *l, enum report_query_id q, const char 
 	return st;
 }
 
-static int finish(struct loader *l, sqlite3_stmt *st, int rc)
+int finish(struct loader *l, sqlite3_stmt *st, int rc)
 {
 	if (rc != SQLITE_DONE) {
 		struct strbuf e = STRBUF_INIT;
@@ -149,9 +139,6 @@ static int finish(struct loader *l, sqlite3_stmt *st, int rc)
 	sqlite3_finalize(st);
 	return 0;
 }
-
-#define GROW(arr, n) ((arr) = xrealloc((arr), ((n) + 1) * sizeof(*(arr))), \
-		      memset(&(arr)[n], 0, sizeof(*(arr))), &(arr)[(n)++])
 
 static int load_capture_row(struct loader *l)
 {
@@ -215,34 +202,85 @@ static int load_node(struct loader *l)
 		return -1;
 
 	st = query(l, RQ_NODE_REST,
-		"SELECT containers_bytes, rest_bytes\n"
+		"SELECT containers_bytes, left_out_bytes, rest_bytes, left_out_reason\n"
 		"FROM report_node_rest\n"
 		"WHERE capture_id = %" PRId64, l->c->capture_id);
 	if (!st)
 		return -1;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		n->containers_total = get_num(st, "containers_bytes");
+		n->left_out = get_num(st, "left_out_bytes");
 		n->rest = get_num(st, "rest_bytes");
+		n->left_out_reason = get_str(st, "left_out_reason");
 	}
 	return finish(l, st, rc);
+}
+
+static int load_parts(struct loader *l)
+{
+	struct report_capture *c = l->c;
+	sqlite3_stmt *st = query(l, RQ_PARTS,
+		"SELECT part, label, letter, colour, meaning\n"
+		"FROM working_set_parts\n"
+		"ORDER BY ord");
+	int rc;
+
+	if (!st)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct report_part *p = GROW(c->parts, c->nparts);
+
+		p->part = get_str(st, "part");
+		p->label = get_str(st, "label");
+		p->letter = get_str(st, "letter");
+		p->colour = get_str(st, "colour");
+		p->meaning = get_str(st, "meaning");
+	}
+	return finish(l, st, rc);
+}
+
+/* A part's column in report_containers; NULL unless the name is a plain
+ * identifier (the list comes from the database). */
+static const char *part_column(const struct report_part *p, char *buf, size_t n)
+{
+	const char *s = p->part ? p->part : "";
+	size_t i, len = strlen(s);
+
+	for (i = 0; i < len; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
+			return NULL;
+	if (!len || len + sizeof("_bytes") > n)
+		return NULL;
+	xsnprintf(buf, n, "%s_bytes", s);
+	return buf;
 }
 
 static int load_containers(struct loader *l)
 {
 	struct report_capture *c = l->c;
-	sqlite3_stmt *st = query(l, RQ_CONTAINERS,
+	struct strbuf cols = STRBUF_INIT;
+	char name[64];
+	sqlite3_stmt *st;
+	size_t i;
+	int rc;
+
+	/* the parts' columns, in the list's order */
+	for (i = 0; i < c->nparts; i++)
+		if (part_column(&c->parts[i], name, sizeof(name)))
+			strbuf_addf(&cols, "%s%s", cols.len ? ", " : "       ", name);
+	st = query(l, RQ_CONTAINERS,
 		"SELECT cgroup, kind, name, group_name, subgroup_name, namespace, pod,\n"
 		"       container, qos_class, working_set_bytes, limit_bytes,\n"
 		"       effective_limit_bytes, working_set_pct, reclaimable_bytes,\n"
 		"       unreclaimable_bytes, unreclaimable_pct, limit_scope,\n"
-		"       anon_bytes, shmem_bytes,\n"
-		"       page_cache_bytes, kernel_bytes, bpf_bytes, unexplained_bytes,\n"
-		"       bpf_maps, bpf_held_bytes, swap_bytes, oom_kill_count, processes\n"
+		"%s%s"
+		"       kernel_bytes, bpf_maps, bpf_held_bytes, swap_bytes, oom_kill_count,\n"
+		"       processes\n"
 		"FROM report_containers\n"
 		"WHERE capture_id = %" PRId64 "\n"
-		"ORDER BY working_set_bytes DESC, cgroup", c->capture_id);
-	int rc;
-
+		"ORDER BY working_set_bytes DESC, cgroup", cols.buf, cols.len ? ",\n" : "",
+		c->capture_id);
+	strbuf_release(&cols);
 	if (!st)
 		return -1;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -265,12 +303,11 @@ static int load_containers(struct loader *l)
 		k->unreclaimable = get_num(st, "unreclaimable_bytes");
 		k->unreclaimable_pct = get_real(st, "unreclaimable_pct");
 		k->limit_scope = get_str(st, "limit_scope");
-		k->anon = get_num(st, "anon_bytes");
-		k->shmem = get_num(st, "shmem_bytes");
-		k->page_cache = get_num(st, "page_cache_bytes");
+		k->parts = xcalloc(c->nparts + 1, sizeof(*k->parts));
+		for (i = 0; i < c->nparts; i++)
+			if (part_column(&c->parts[i], name, sizeof(name)))
+				k->parts[i] = get_num(st, name);
 		k->kernel = get_num(st, "kernel_bytes");
-		k->bpf = get_num(st, "bpf_bytes");
-		k->unexplained = get_num(st, "unexplained_bytes");
 		k->bpf_maps = get_num(st, "bpf_maps");
 		k->bpf_held = get_num(st, "bpf_held_bytes");
 		k->swap = get_num(st, "swap_bytes");
@@ -287,7 +324,7 @@ static int load_findings(struct loader *l)
 	struct report_capture *c = l->c;
 	sqlite3_stmt *st = query(l, RQ_FINDINGS,
 		"SELECT f.cgroup, n.name, f.severity, f.code, f.title, f.evidence, f.query\n"
-		"FROM findings f\n"
+		"FROM report_findings f\n"
 		"LEFT JOIN cgroup_names n ON n.capture_id = f.capture_id AND n.cgroup = f.cgroup\n"
 		"WHERE f.capture_id = %" PRId64 "\n"
 		"ORDER BY CASE f.severity WHEN 'critical' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END,\n"
@@ -306,62 +343,6 @@ static int load_findings(struct loader *l)
 		f->title = get_str(st, "title");
 		f->evidence = get_str(st, "evidence");
 		f->query = get_str(st, "query");
-	}
-	return finish(l, st, rc);
-}
-
-static int load_ooms(struct loader *l)
-{
-	struct report_capture *c = l->c;
-	sqlite3_stmt *st = query(l, RQ_OOM,
-		"SELECT o.event, o.kernel_time, o.wall_time, o.trigger_comm, o.trigger_pid,\n"
-		"       o.\"constraint\", o.oom_memcg, o.task_memcg, o.killed_pid, o.killed_comm,\n"
-		"       o.anon_rss_bytes, o.file_rss_bytes, o.shmem_rss_bytes, o.oom_score_adj,\n"
-		"       o.memcg_usage_bytes, o.memcg_limit_bytes, o.namespace, o.pod,\n"
-		"       o.container, o.complete, n.name AS cgroup_name,\n"
-		"       m.source AS made_of, m.anon_bytes, m.shmem_bytes, m.file_bytes,\n"
-		"       m.kernel_bytes, m.sock_bytes, m.swap_bytes\n"
-		"FROM oom_kills o\n"
-		"LEFT JOIN report_oom_made_of m ON m.capture_id = o.capture_id AND m.event = o.event\n"
-		"LEFT JOIN cgroup_names n ON n.capture_id = o.capture_id\n"
-		"     AND n.cgroup = coalesce(o.task_memcg, o.oom_memcg)\n"
-		"WHERE o.capture_id = %" PRId64 "\n"
-		"ORDER BY o.kernel_time IS NULL, o.kernel_time, o.event", c->capture_id);
-	int rc;
-
-	if (!st)
-		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct report_oom *o = GROW(c->ooms, c->nooms);
-
-		o->event = get_i64(st, "event");
-		o->kernel_time = get_real(st, "kernel_time");
-		o->wall_time = get_str(st, "wall_time");
-		o->trigger_comm = get_str(st, "trigger_comm");
-		o->trigger_pid = get_num(st, "trigger_pid");
-		o->constraint = get_str(st, "constraint");
-		o->oom_memcg = get_str(st, "oom_memcg");
-		o->task_memcg = get_str(st, "task_memcg");
-		o->killed_pid = get_num(st, "killed_pid");
-		o->killed_comm = get_str(st, "killed_comm");
-		o->anon_rss = get_num(st, "anon_rss_bytes");
-		o->file_rss = get_num(st, "file_rss_bytes");
-		o->shmem_rss = get_num(st, "shmem_rss_bytes");
-		o->oom_score_adj = get_num(st, "oom_score_adj");
-		o->memcg_usage = get_num(st, "memcg_usage_bytes");
-		o->memcg_limit = get_num(st, "memcg_limit_bytes");
-		o->namespace_ = get_str(st, "namespace");
-		o->pod = get_str(st, "pod");
-		o->container = get_str(st, "container");
-		o->complete = get_i64(st, "complete") != 0;
-		o->cgroup_name = get_str(st, "cgroup_name");
-		o->made_of_source = get_str(st, "made_of");
-		o->m_anon = get_num(st, "anon_bytes");
-		o->m_shmem = get_num(st, "shmem_bytes");
-		o->m_file = get_num(st, "file_bytes");
-		o->m_kernel = get_num(st, "kernel_bytes");
-		o->m_sock = get_num(st, "sock_bytes");
-		o->m_swap = get_num(st, "swap_bytes");
 	}
 	return finish(l, st, rc);
 }
@@ -520,9 +501,8 @@ int report_load(sqlite3 *db, int64_t capture_id, const char *source_name,
 	if (!nids) {
 		struct strbuf e = STRBUF_INIT;
 
-		if (capture_id > 0)
-			strbuf_addf(&e, "no capture %" PRId64 " (see: memsnap sql SOURCE "
-				    "'SELECT * FROM captures')", capture_id);
+		if (capture_id > 0)   /* cmd_report.c adds the command that lists them */
+			strbuf_addf(&e, "no capture %" PRId64, capture_id);
 		else
 			strbuf_addstr(&e, "no capture in the database");
 		*ret_err = strbuf_detach(&e, NULL);
@@ -535,14 +515,31 @@ int report_load(sqlite3 *db, int64_t capture_id, const char *source_name,
 		r->ncaptures++;
 		l.c->capture_id = ids[i];
 		if (load_capture_row(&l) < 0 || load_node(&l) < 0 ||
-		    load_containers(&l) < 0 || load_findings(&l) < 0 ||
-		    load_ooms(&l) < 0 || load_processes(&l) < 0 || load_bpf(&l) < 0 ||
+		    load_parts(&l) < 0 || load_containers(&l) < 0 || load_findings(&l) < 0 ||
+		    load_ooms(&l) < 0 || load_oom_details(&l) < 0 || load_processes(&l) < 0 ||
+		    load_bpf(&l) < 0 ||
 		    load_problems(&l) < 0) {
 			free(ids);
 			return -1;
 		}
 	}
 	free(ids);
+	return 0;
+}
+
+int report_load_ooms(sqlite3 *db, int64_t capture_id, const char *source_name,
+		     struct report *r, char **ret_err)
+{
+	struct loader l = { db, NULL, ret_err };
+
+	memset(r, 0, sizeof(*r));
+	r->source = xstrdup(source_name ? source_name : "SOURCE");
+	r->captures = xcalloc(1, sizeof(*r->captures));
+	r->ncaptures = 1;
+	l.c = r->captures;
+	l.c->capture_id = capture_id;
+	if (load_capture_row(&l) < 0 || load_ooms(&l) < 0 || load_oom_details(&l) < 0)
+		return -1;
 	return 0;
 }
 
@@ -581,8 +578,18 @@ static void capture_free(struct report_capture *c)
 		free(k->container);
 		free(k->qos_class);
 		free(k->limit_scope);
+		free(k->parts);
 	}
 	free(c->containers);
+	for (i = 0; i < c->nparts; i++) {
+		free(c->parts[i].part);
+		free(c->parts[i].label);
+		free(c->parts[i].letter);
+		free(c->parts[i].colour);
+		free(c->parts[i].meaning);
+	}
+	free(c->parts);
+	free(c->node.left_out_reason);
 	for (i = 0; i < c->nfindings; i++) {
 		struct report_finding *f = &c->findings[i];
 
@@ -595,21 +602,8 @@ static void capture_free(struct report_capture *c)
 		free(f->query);
 	}
 	free(c->findings);
-	for (i = 0; i < c->nooms; i++) {
-		struct report_oom *o = &c->ooms[i];
-
-		free(o->wall_time);
-		free(o->trigger_comm);
-		free(o->constraint);
-		free(o->oom_memcg);
-		free(o->task_memcg);
-		free(o->killed_comm);
-		free(o->namespace_);
-		free(o->pod);
-		free(o->container);
-		free(o->cgroup_name);
-		free(o->made_of_source);
-	}
+	for (i = 0; i < c->nooms; i++)
+		oom_free(&c->ooms[i]);
 	free(c->ooms);
 	for (i = 0; i < c->nprocesses; i++) {
 		free(c->processes[i].comm);
@@ -667,6 +661,29 @@ const char *report_bpf_charged_note(const struct report_capture *c)
 		       "against the node, not against any container's limit.";
 	return "Since Linux 5.11 a map is charged to the memory cgroup of the process that "
 	       "created it, as kernel memory (cgroup v1 and v2).";
+}
+
+void report_node_rest_note(const struct report_capture *c, struct strbuf *out)
+{
+	const struct report_node *n = &c->node;
+	char a[32], b[32], d[32];
+
+	if (!n->rest.set)
+		return;
+	if (n->left_out.set && n->left_out.v > 0)
+		strbuf_addf(out, "The containers' working sets add up to %s, of which %s is their "
+			    "kernel memory and swap cache, which the node's working set (%s) leaves "
+			    "out: %s. ", report_bytes(n->containers_total, a, sizeof(a)),
+			    report_bytes(n->left_out, b, sizeof(b)),
+			    report_bytes(n->working_set, d, sizeof(d)),
+			    n->left_out_reason ? n->left_out_reason : "?");
+	strbuf_addf(out, "The rest of the node's working set (outside the containers, counted as "
+		    "the node's is): %s", report_bytes(n->rest, a, sizeof(a)));
+	if (n->rest.v < 0)
+		strbuf_addstr(out, " (below 0: the containers' counters hold pages that are "
+			      "neither anon nor page cache of the root, such as per-CPU charge "
+			      "stocks)");
+	strbuf_addch(out, '.');
 }
 
 const char *report_bpf_memlock_note(const struct report_capture *c)

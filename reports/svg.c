@@ -10,25 +10,16 @@
 
 #include "common/banned.h"
 
-const struct svg_part svg_parts[6] = {
-	{ "p-anon", "anon" },
-	{ "p-shmem", "shmem" },
-	{ "p-cache", "page cache (active)" },
-	{ "p-kernel", "kernel" },
-	{ "p-bpf", "BPF maps" },
-	{ "p-unexplained", "unexplained" },
-};
-
-static struct rnum part_of(const struct report_container *k, size_t i)
+const char *svg_part_class(const struct report_part *p, char *buf, size_t n)
 {
-	switch (i) {
-	case 0: return k->anon;
-	case 1: return k->shmem;
-	case 2: return k->page_cache;
-	case 3: return k->kernel;
-	case 4: return k->bpf;
-	default: return k->unexplained;
-	}
+	const char *s = p->colour ? p->colour : "";
+	size_t i, len = strlen(s);
+
+	for (i = 0; i < len; i++)
+		if (s[i] < 'a' || s[i] > 'z')
+			break;
+	xsnprintf(buf, n, "c-%s", len && i == len && len < 16 ? s : "none");
+	return buf;
 }
 
 static double pos(struct rnum v)
@@ -199,27 +190,31 @@ static void svg_label(struct strbuf *out, double x, double y, double width, cons
 	strbuf_addstr(out, "</text>");
 }
 
-static void leaf(struct strbuf *out, const struct report_container *k, struct rect r)
+static void leaf(struct strbuf *out, const struct report_capture *c,
+		 const struct report_container *k, struct rect r)
 {
-	double vals[6], total = 0, at;
+	double *vals = xcalloc(c->nparts + 1, sizeof(*vals)), total = 0, at;
 	size_t i;
-	char a[32];
+	char a[32], cls[32];
 	bool horizontal = r.w >= r.h;
 
 	strbuf_addstr(out, "<g class=\"leaf\"><title>");
 	html_textz(out, k->name);
 	strbuf_addf(out, ": working set %s", report_bytes(k->working_set, a, sizeof(a)));
-	for (i = 0; i < 6; i++) {
-		struct rnum v = part_of(k, i);
+	for (i = 0; i < c->nparts; i++) {
+		struct rnum v = k->parts[i];
 
 		vals[i] = pos(v);
 		total += vals[i];
-		if (v.set && v.v)
-			strbuf_addf(out, "\n%s %s", svg_parts[i].label, report_bytes(v, a, sizeof(a)));
+		if (v.set && v.v) {
+			strbuf_addf(out, "\n");
+			html_textz(out, c->parts[i].label);
+			strbuf_addf(out, " %s", report_bytes(v, a, sizeof(a)));
+		}
 	}
 	strbuf_addstr(out, "</title>");
 	at = horizontal ? r.x : r.y;
-	for (i = 0; i < 6 && total > 0; i++) {
+	for (i = 0; i < c->nparts && total > 0; i++) {
 		struct rect p = r;
 		double len;
 
@@ -231,9 +226,10 @@ static void leaf(struct strbuf *out, const struct report_container *k, struct re
 		else
 			p.y = at, p.h = len;
 		at += len;
-		svg_rect(out, p, svg_parts[i].cls);
+		svg_rect(out, p, svg_part_class(&c->parts[i], cls, sizeof(cls)));
 		strbuf_addstr(out, "/>");
 	}
+	free(vals);
 	svg_rect(out, r, "frame");
 	strbuf_addstr(out, "/>");
 	if (r.h >= 16)
@@ -264,7 +260,7 @@ static void layout(struct strbuf *out, const struct report_capture *c, struct tn
 		if (rs[i].w < 0.05 || rs[i].h < 0.05)
 			continue;
 		if (!t->nkids) {
-			leaf(out, &c->containers[t->members[i]], rs[i]);
+			leaf(out, c, &c->containers[t->members[i]], rs[i]);
 			continue;
 		}
 		{
@@ -382,7 +378,7 @@ void svg_container_bars(struct strbuf *out, const struct report_capture *c)
 {
 	const double W = 960, LABEL = 290, BARW = 420, ROW = 24;
 	size_t i, n = c->ncontainers < SVG_MAX_BARS ? c->ncontainers : SVG_MAX_BARS;
-	char a[32], b[32];
+	char a[32], b[32], cls[32];
 
 	strbuf_addf(out, "<svg class=\"chart bars\" viewBox=\"0 0 %.0f %.0f\" role=\"img\" "
 		    "aria-label=\"Each container's working set against its limit\" "
@@ -407,15 +403,16 @@ void svg_container_bars(struct strbuf *out, const struct report_capture *c)
 		svg_label(out, 0, y + 15, LABEL - 10, "bar-label", k->name);
 		strbuf_addf(out, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"16\" "
 			    "class=\"track\"/>", LABEL, y + 2, BARW);
-		for (p = 0; p < 5 && scale > 0; p++) {
-			double w = BARW * pos(part_of(k, p)) / scale;
+		for (p = 0; p < c->nparts && scale > 0; p++) {
+			double w = BARW * pos(k->parts[p]) / scale;
 
 			if (w <= 0)
 				continue;
 			if (x + w > LABEL + BARW)
 				w = LABEL + BARW - x;
 			strbuf_addf(out, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"16\" "
-				    "class=\"%s\"/>", x, y + 2, w, svg_parts[p].cls);
+				    "class=\"%s\"/>", x, y + 2, w,
+				    svg_part_class(&c->parts[p], cls, sizeof(cls)));
 			x += w;
 		}
 		if (k->effective_limit.set && scale > 0) {
@@ -481,20 +478,29 @@ void svg_oom_timeline(struct strbuf *out, const struct report_capture *c)
 		else
 			strbuf_addf(out, "%.3f s after boot", k->kernel_time.v);
 		strbuf_addstr(out, ": ");
-		html_textz(out, k->killed_comm ? k->killed_comm : "no process");
-		if (k->killed_pid.set)
-			strbuf_addf(out, " (pid %" PRId64 ")", k->killed_pid.v);
-		strbuf_addstr(out, " killed in ");
-		html_textz(out, k->cgroup_name ? k->cgroup_name : k->task_memcg);
-		strbuf_addf(out, "; memory cgroup usage %s", report_bytes(k->memcg_usage, a,
-									    sizeof(a)));
+		if (k->killed_pid.set) {
+			html_textz(out, k->killed_comm ? k->killed_comm : "?");
+			strbuf_addf(out, " (pid %" PRId64 ") killed", k->killed_pid.v);
+		} else {
+			/* the outcome's word and meaning, as the OOM table says them */
+			html_textz(out, k->outcome ? k->outcome : "?");
+			strbuf_addstr(out, ": ");
+			html_textz(out, report_oom_outcome_text(k));
+		}
+		strbuf_addstr(out, " in ");
+		html_textz(out, k->cgroup_name ? k->cgroup_name :
+			   k->task_memcg ? k->task_memcg : k->oom_memcg ? k->oom_memcg : "?");
+		if (k->memcg_usage.set)
+			strbuf_addf(out, "; memory cgroup usage %s",
+				    report_bytes(k->memcg_usage, a, sizeof(a)));
 		strbuf_addstr(out, "</title>");
 		strbuf_addf(out, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" "
 			    "class=\"tick\"/>", x, x, AXIS, ly + (placed % 2 ? -12 : 4));
 		strbuf_addf(out, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"6\" class=\"kill\"/>", x, AXIS);
 		strbuf_addf(out, "<text x=\"%.1f\" y=\"%.1f\" class=\"tl-label%s\">", x, ly,
 			    x > W / 2 ? " end" : "");
-		html_textz(out, k->killed_comm ? k->killed_comm : "?");
+		html_textz(out, k->killed_pid.set && k->killed_comm ? k->killed_comm :
+			   k->killed_pid.set || !k->outcome ? "?" : k->outcome);
 		strbuf_addstr(out, "</text>");
 		strbuf_addf(out, "<text x=\"%.1f\" y=\"%.1f\" class=\"tl-time%s\">", x, ly + 13,
 			    x > W / 2 ? " end" : "");

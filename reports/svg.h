@@ -4,7 +4,7 @@
 /*
  * The HTML report's charts, drawn here as inline SVG (no library, no
  * script): every label and tooltip goes through html_text(); colours are
- * CSS classes of report.css (p-anon, p-shmem, ...), so light, dark and
+ * CSS classes of report.css (c-blue, ... for the parts of working_set_parts), so light, dark and
  * print styles apply to them.  Coordinates are printed with one decimal:
  * the same model gives the same bytes.
  */
@@ -19,10 +19,8 @@ void svg_container_bars(struct strbuf *out, const struct report_capture *c);
 /* The OOM kills on a time axis that ends at the capture. */
 void svg_oom_timeline(struct strbuf *out, const struct report_capture *c);
 
-/* The component classes and labels, shared with the legend. */
-struct svg_part {
-	const char *cls, *label;
-};
-extern const struct svg_part svg_parts[6];
+/* A part's CSS class: "c-<colour>" (report.css has one per palette
+ * colour), "c-none" when the colour is not a plain lowercase name. */
+const char *svg_part_class(const struct report_part *p, char *buf, size_t n);
 
 #endif

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "reports/model.h"
+#include "common/shquote.h"
 #include "reports/textout.h"
 
 #include "common/banned.h"
@@ -167,6 +168,13 @@ static bool number_unit_space(const char *p, size_t i)
 	return false;
 }
 
+/* Is the space at p[i] the one after a part's one-letter key ("a anon")? */
+static bool letter_space(const char *p, size_t i)
+{
+	return i && (i == 1 || p[i - 2] == ' ') &&
+	       ((p[i - 1] >= 'a' && p[i - 1] <= 'z') || (p[i - 1] >= 'A' && p[i - 1] <= 'Z'));
+}
+
 /*
  * Already escaped text, word-wrapped to WIDTH columns: the first line
  * continues a line that already holds `used` columns, the next ones start
@@ -187,7 +195,7 @@ static void wrap_on(struct strbuf *sb, const char *text, size_t used, size_t ind
 
 			if (w + cw > avail)
 				break;
-			if (p[i] == ' ' && !number_unit_space(p, i))
+			if (p[i] == ' ' && !number_unit_space(p, i) && !letter_space(p, i))
 				last_space = i;
 			w += cw;
 			i += n;
@@ -209,6 +217,11 @@ static void wrap_on(struct strbuf *sb, const char *text, size_t used, size_t ind
 	}
 	if (first)
 		strbuf_addch(sb, '\n');
+}
+
+void report_text_wrap(struct strbuf *sb, const char *text, size_t used, size_t indent)
+{
+	wrap_on(sb, text, used, indent);
 }
 
 /* Already escaped text on lines of their own, `indent` spaces in. */
@@ -324,29 +337,26 @@ static void node(struct out *o, const struct report_capture *c)
 
 /* ---- containers ---------------------------------------------------------- */
 
-struct part {
-	const char *label;
-	char letter;
-	const char *color;
-};
-
-static const struct part parts[] = {
-	{ "anon", 'a', "34" },
-	{ "shmem", 's', "35" },
-	{ "page cache", 'c', "32" },
-	{ "kernel", 'k', "33" },
-	{ "BPF", 'b', "31" },
-};
-
-static struct rnum part_value(const struct report_container *k, size_t i)
+/* The palette of working_set_parts.colour as terminal colours (SGR). */
+static const char *part_sgr(const struct report_part *p)
 {
-	switch (i) {
-	case 0: return k->anon;
-	case 1: return k->shmem;
-	case 2: return k->page_cache;
-	case 3: return k->kernel;
-	default: return k->bpf;
-	}
+	static const struct {
+		const char *name, *sgr;
+	} palette[] = {
+		{ "red", "31" }, { "green", "32" }, { "orange", "33" }, { "blue", "34" },
+		{ "purple", "35" }, { "cyan", "36" }, { "grey", "90" },
+	};
+	size_t i;
+
+	for (i = 0; p->colour && i < ARRAY_SIZE(palette); i++)
+		if (!strcmp(p->colour, palette[i].name))
+			return palette[i].sgr;
+	return "39";
+}
+
+static char part_letter(const struct report_part *p)
+{
+	return p->letter && p->letter[0] ? p->letter[0] : '?';
 }
 
 /*
@@ -355,8 +365,9 @@ static struct rnum part_value(const struct report_container *k, size_t i)
  * takes the columns its bytes cover, rounded on the running sum so the
  * parts add up to the working set's columns.
  */
-static void bar(struct out *o, const struct report_container *k, struct rnum mem_total)
+static void bar(struct out *o, const struct report_capture *c, const struct report_container *k)
 {
+	struct rnum mem_total = c->node.mem_total;
 	double scale = 0, cum = 0;
 	size_t col = 0, i;
 
@@ -367,8 +378,8 @@ static void bar(struct out *o, const struct report_container *k, struct rnum mem
 	if (k->working_set.set && (double)k->working_set.v > scale)
 		scale = (double)k->working_set.v;
 	strbuf_addstr(o->sb, "          [");
-	for (i = 0; i < ARRAY_SIZE(parts) && scale > 0; i++) {
-		struct rnum v = part_value(k, i);
+	for (i = 0; i < c->nparts && scale > 0; i++) {
+		struct rnum v = k->parts[i];
 		size_t end;
 
 		if (!v.set || v.v <= 0)
@@ -379,12 +390,12 @@ static void bar(struct out *o, const struct report_container *k, struct rnum mem
 			end = BAR;
 		if (end <= col)
 			continue;
-		sgr(o, parts[i].color);
+		sgr(o, part_sgr(&c->parts[i]));
 		for (; col < end; col++) {
 			if (o->color)
 				strbuf_addstr(o->sb, "\xe2\x96\x88");
 			else
-				strbuf_addch(o->sb, parts[i].letter);
+				strbuf_addch(o->sb, part_letter(&c->parts[i]));
 		}
 		reset(o);
 	}
@@ -445,36 +456,41 @@ static void container(struct out *o, const struct report_capture *c,
 	strbuf_addf(&sb, "  %-16s  ", limit_text(c, k, b, sizeof(b)));
 	fit_lines(&sb, k->name, WIDTH - 61, 61, 3);
 	strbuf_add(o->sb, sb.buf, sb.len);
-	bar(o, k, c->node.mem_total);
-	for (i = 0; i < ARRAY_SIZE(parts); i++) {
-		struct rnum v = part_value(k, i);
+	bar(o, c, k);
+	/* the parts the cgroup has: set and not 0 */
+	for (i = 0; i < c->nparts; i++) {
+		struct rnum v = k->parts[i];
 
-		if (!v.set)
+		if (!v.set || !v.v)
 			continue;
 		if (parts_text.len)
 			strbuf_addstr(&parts_text, ", ");
-		strbuf_addf(&parts_text, "%c %s %s", parts[i].letter, parts[i].label,
+		strbuf_addf(&parts_text, "%c %s %s", part_letter(&c->parts[i]), c->parts[i].label,
 			    bytes(v, a, sizeof(a)));
 	}
-	if (k->unexplained.set && k->unexplained.v)
-		strbuf_addf(&parts_text, ", unexplained %s", bytes(k->unexplained, a, sizeof(a)));
+	if (!k->working_set.set)
+		strbuf_addstr(&parts_text, "working set unknown: its memory.stat or usage was not read");
 	if (k->reclaimable.set && k->reclaimable.v)
 		strbuf_addf(&parts_text, "; reclaimable %s", bytes(k->reclaimable, a, sizeof(a)));
-	if (!k->bpf.set && k->bpf_held.set)
-		strbuf_addf(&parts_text, "; its processes hold %s of BPF maps, charged to no cgroup "
-			    "(before Linux 5.11)", bytes(k->bpf_held, a, sizeof(a)));
 	if (k->oom_kill_count.set && k->oom_kill_count.v)
 		strbuf_addf(&parts_text, "; OOM kills %" PRId64, k->oom_kill_count.v);
 	if (parts_text.len)
 		wrap(o->sb, parts_text.buf, 10);
+	/* on a line of its own: not a part of the working set */
+	if (k->bpf_held.set && c->bpf_maps_charged.set && !c->bpf_maps_charged.v) {
+		strbuf_reset(&sb);
+		strbuf_addf(&sb, "its processes hold %s of BPF maps, charged to no cgroup "
+			    "(before Linux 5.11)", bytes(k->bpf_held, a, sizeof(a)));
+		wrap(o->sb, sb.buf, 10);
+	}
 	strbuf_release(&sb);
 	strbuf_release(&parts_text);
 }
 
-static void containers(struct out *o, const struct report_capture *c, size_t max)
+static void containers(struct out *o, const struct report *r, const struct report_capture *c,
+		       size_t max)
 {
 	struct strbuf sum = STRBUF_INIT;
-	char a[32];
 	size_t i, n = c->ncontainers;
 
 	if (max && n > max)
@@ -498,20 +514,40 @@ static void containers(struct out *o, const struct report_capture *c, size_t max
 		     "LIMIT \"pod N\": no limit of its own, its pod's applies; \"pods N\": none on "
 		     "the container nor its pod, only the one on all pods together" :
 		     "LIMIT \"above N\": no limit of its own, a cgroup above it has one", 2);
-	if (n < c->ncontainers)
-		strbuf_addf(o->sb, "  ... %zu more: memsnap sql SOURCE 'SELECT * FROM report_containers"
-			    " WHERE capture_id = %" PRId64 "'\n", c->ncontainers - n, c->capture_id);
-	if (c->node.rest.set)
-		strbuf_addf(o->sb, "  The rest of the node's working set (system services, the kernel's "
-			    "own): %s\n", bytes(c->node.rest, a, sizeof(a)));
+	if (n < c->ncontainers) {
+		strbuf_addf(o->sb, "  ... %zu more: memsnap sql ", c->ncontainers - n);
+		sh_quote_path(o->sb, r->source);
+		strbuf_addf(o->sb, " 'SELECT * FROM report_containers WHERE capture_id = %" PRId64
+			    "'\n", c->capture_id);
+	}
+	if (c->node.rest.set) {
+		struct strbuf note = STRBUF_INIT;
+
+		report_node_rest_note(c, &note);
+		wrap(o->sb, note.buf, 2);
+		strbuf_release(&note);
+	}
 }
 
 /* ---- findings ------------------------------------------------------------ */
 
+/*
+ * A terminal shows at most this many findings of one code (and severity)
+ * in a row, then "and N more": on a busy node one code must not drown the
+ * rest.  The HTML and the JSON list them all.
+ */
+#define FINDINGS_PER_CODE 5
+
+static bool same_kind(const struct report_finding *a, const struct report_finding *b)
+{
+	return a->code && b->code && !strcmp(a->code, b->code) &&
+	       !strcmp(a->severity ? a->severity : "", b->severity ? b->severity : "");
+}
+
 static void findings(struct out *o, const struct report_capture *c)
 {
 	struct strbuf sum = STRBUF_INIT;
-	size_t i, crit = 0, warn = 0, info = 0;
+	size_t i, crit = 0, warn = 0, info = 0, run = 0;
 
 	for (i = 0; i < c->nfindings; i++) {
 		const char *s = c->findings[i].severity ? c->findings[i].severity : "";
@@ -532,7 +568,21 @@ static void findings(struct out *o, const struct report_capture *c)
 		const struct report_finding *f = &c->findings[i];
 		const char *s = f->severity ? f->severity : "";
 		struct strbuf t = STRBUF_INIT;
+		size_t more = 0;
 
+		run = i && same_kind(f, f - 1) ? run + 1 : 0;
+		if (run >= FINDINGS_PER_CODE) {
+			if (i + 1 < c->nfindings && same_kind(f, f + 1))
+				continue;
+			more = run - FINDINGS_PER_CODE + 1;
+			strbuf_addf(&t, "           and %zu more ", more);
+			esc(&t, f->code);
+			strbuf_addf(&t, " finding%s (--format html or json lists them all)\n",
+				    more > 1 ? "s" : "");
+			strbuf_add(o->sb, t.buf, t.len);
+			strbuf_release(&t);
+			continue;
+		}
 		strbuf_addstr(o->sb, "  ");
 		sgr(o, !strcmp(s, "critical") ? "1;31" : !strcmp(s, "warning") ? "33" : "36");
 		fit(o->sb, s, 8, 8);
@@ -554,114 +604,16 @@ static void findings(struct out *o, const struct report_capture *c)
 
 /* ---- OOM kills ------------------------------------------------------------- */
 
-static void oom_made_of(struct strbuf *sb, const struct report_oom *k)
-{
-	char a[32];
-
-	if (!k->made_of_source) {
-		strbuf_addstr(sb, "made of: unknown (the log holds no memory statistics for it)");
-		return;
-	}
-	strbuf_addf(sb, "made of (%s): anon %s", !strcmp(k->made_of_source, "meminfo") ?
-		    "the node's Mem-Info" : "the cgroup's stats", bytes(k->m_anon, a, sizeof(a)));
-	strbuf_addf(sb, ", shmem %s", bytes(k->m_shmem, a, sizeof(a)));
-	strbuf_addf(sb, ", page cache %s", bytes(k->m_file, a, sizeof(a)));
-	strbuf_addf(sb, ", kernel %s", bytes(k->m_kernel, a, sizeof(a)));
-	if (k->m_sock.set)
-		strbuf_addf(sb, ", sock %s", bytes(k->m_sock, a, sizeof(a)));
-	if (k->m_swap.set)
-		strbuf_addf(sb, ", swap %s", bytes(k->m_swap, a, sizeof(a)));
-}
-
-static void oom_who(struct strbuf *sb, const struct report_oom *k)
-{
-	if (k->killed_pid.set) {
-		esc(sb, k->killed_comm);
-		strbuf_addf(sb, " (pid %" PRId64 ") killed", k->killed_pid.v);
-	} else {
-		strbuf_addstr(sb, "no process killed");
-	}
-	strbuf_addstr(sb, " in ");
-	if (k->pod) {
-		esc(sb, k->namespace_);
-		strbuf_addch(sb, '/');
-		esc(sb, k->pod);
-		if (k->container) {
-			strbuf_addch(sb, '/');
-			esc(sb, k->container);
-		}
-	} else if (k->cgroup_name && strcmp(k->cgroup_name, "(node)")) {
-		esc(sb, k->cgroup_name);
-	} else {
-		esc(sb, k->task_memcg ? k->task_memcg : k->oom_memcg ? k->oom_memcg : "?");
-	}
-}
-
 static void ooms(struct out *o, const struct report_capture *c)
 {
 	struct strbuf sum = STRBUF_INIT;
-	size_t i;
 
 	strbuf_addf(&sum, "%zu in the kernel log", c->nooms);
 	section(o, "OOM KILLS", sum.buf);
 	strbuf_release(&sum);
 	if (!c->nooms)
 		strbuf_addstr(o->sb, "  none in the captured kernel log\n");
-	for (i = 0; i < c->nooms; i++) {
-		const struct report_oom *k = &c->ooms[i];
-		struct strbuf t = STRBUF_INIT;
-		char a[32], b[32];
-		size_t used;
-
-		strbuf_addstr(&t, "  ");
-		if (k->wall_time)
-			fit(&t, k->wall_time, 30, 0);
-		else if (k->kernel_time.set)
-			strbuf_addf(&t, "%.3f s after boot", k->kernel_time.v);
-		else
-			strbuf_addstr(&t, "(time unknown)");
-		strbuf_addstr(&t, "  ");
-		sgr(o, "1");
-		strbuf_add(o->sb, t.buf, t.len);
-		reset(o);
-		used = display_width(t.buf, t.len);
-		strbuf_reset(&t);
-		oom_who(&t, k);
-		wrap_on(o->sb, t.buf, used, 6);
-		strbuf_reset(&t);
-		if (k->oom_memcg && strcmp(k->oom_memcg, "/"))
-			strbuf_addstr(&t, "the cgroup hit its limit");
-		else
-			strbuf_addstr(&t, "the node ran out of memory");
-		if (k->memcg_usage.set || k->memcg_limit.set)
-			strbuf_addf(&t, ": usage %s of limit %s", bytes(k->memcg_usage, a, sizeof(a)),
-				    bytes(k->memcg_limit, b, sizeof(b)));
-		if (k->constraint) {
-			strbuf_addstr(&t, " (");
-			esc(&t, k->constraint);
-			strbuf_addch(&t, ')');
-		}
-		if (k->oom_memcg && k->task_memcg && strcmp(k->oom_memcg, k->task_memcg)) {
-			strbuf_addstr(&t, "; limit of ");
-			esc(&t, k->oom_memcg);
-		}
-		wrap(o->sb, t.buf, 6);
-		strbuf_reset(&t);
-		if (k->killed_pid.set) {
-			strbuf_addf(&t, "victim: anon-rss %s", bytes(k->anon_rss, a, sizeof(a)));
-			strbuf_addf(&t, ", file-rss %s", bytes(k->file_rss, a, sizeof(a)));
-			strbuf_addf(&t, ", shmem-rss %s", bytes(k->shmem_rss, a, sizeof(a)));
-			if (k->oom_score_adj.set)
-				strbuf_addf(&t, ", oom_score_adj %" PRId64, k->oom_score_adj.v);
-			wrap(o->sb, t.buf, 6);
-			strbuf_reset(&t);
-		}
-		oom_made_of(&t, k);
-		wrap(o->sb, t.buf, 6);
-		if (!k->complete)
-			strbuf_addstr(o->sb, "      (the log holds only part of this report)\n");
-		strbuf_release(&t);
-	}
+	report_render_oom_text(c, "kernel log", false, o->sb);
 }
 
 /* ---- processes, BPF, problems -------------------------------------------- */
@@ -782,7 +734,7 @@ void report_render_text(const struct report *r, const struct report_text_opts *o
 			strbuf_addstr(sb, "\n\n");
 		header(&o, r, c);
 		node(&o, c);
-		containers(&o, c, opts->max_containers);
+		containers(&o, r, c, opts->max_containers);
 		findings(&o, c);
 		ooms(&o, c);
 		processes(&o, c);

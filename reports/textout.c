@@ -31,12 +31,9 @@ void term_escape(struct strbuf *sb, const char *s, size_t len)
 			strbuf_add(sb, "\\r", 2);
 		} else if (cp == 0x1b) {
 			strbuf_add(sb, "\\e", 2);
-		} else if (cp < 0x20 || cp == 0x7f) {
-			strbuf_addf(sb, "\\x%02x", cp);
-		} else if ((cp >= 0x80 && cp < 0xa0) || cp == 0x2028 || cp == 0x2029 ||
-			   (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069)) {
-			/* C1 controls and bidi overrides: some terminals act on them */
-			strbuf_addf(sb, "\\u%04x", cp);
+		} else if (cp_is_control(cp)) {
+			/* C1 controls and bidi overrides too: some terminals act on them */
+			strbuf_addf(sb, cp < 0x80 ? "\\x%02x" : "\\u%04x", cp);
 		} else {
 			strbuf_add(sb, p + i, n);
 		}

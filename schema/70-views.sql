@@ -19,77 +19,120 @@ SELECT capture_id,
        name                   -- memsnap-<host>-<time>
 FROM capture;
 
--- Internal (may change): every memory cgroup with the raw values the public
--- views are computed from.  v1 files on cgroup v1 and hybrid, v2 files on v2.
-CREATE VIEW cgroup_raw AS
-SELECT n.capture_id, n.cgroup, n.parent, n.depth,
-       CASE c.cgroup_mode WHEN 'v2' THEN 2 ELSE 1 END AS version,
-       -- v2 one-value files
-       json_extract(fd.files, '$."memory.current"[0]') AS current,
-       CASE WHEN json_extract(fd.files, '$."memory.max"[1]') THEN NULL
-            ELSE json_extract(fd.files, '$."memory.max"[0]') END AS max,
-       json_extract(fd.files, '$."memory.swap.current"[0]') AS swap_current,
-       -- v1 one-value files
-       json_extract(fd.files, '$."memory.usage_in_bytes"[0]') AS usage_in_bytes,
-       CASE WHEN json_extract(fd.files, '$."memory.limit_in_bytes"[1]') THEN NULL
-            ELSE json_extract(fd.files, '$."memory.limit_in_bytes"[0]') END AS limit_in_bytes,
-       json_extract(fd.files, '$."memory.kmem.usage_in_bytes"[0]') AS kmem_usage,
-       json_extract(fd.files, '$."memory.memsw.usage_in_bytes"[0]') AS memsw_usage,
-       -- memory.stat (cgroup_memstat), v2 names (and v1 local names)
-       ms.anon,
-       ms.file,
-       ms.kernel,
-       ms.shmem,
-       ms.inactive_file,
-       ms.active_file,
-       ms.slab,
-       ms.slab_reclaimable,
-       ms.slab_unreclaimable,
-       ms.kernel_stack,
-       ms.pagetables,
-       ms.sec_pagetables,
-       ms.percpu,
-       ms.sock,
-       ms.vmalloc,
-       -- memory.stat, v1 hierarchical totals (use_hierarchy=1 sums)
-       ms.total_rss,
-       ms.total_cache,
-       ms.total_shmem,
-       ms.total_inactive_file,
-       ms.total_active_file,
-       ms.total_swap,
-       ms.hierarchical_memory_limit,
-       -- OOM kills: v2 memory.events (hierarchical), v1 memory.oom_control (4.13+)
-       (SELECT value FROM cgroup_event e WHERE e.capture_id = n.capture_id
-           AND e.cgroup = n.cgroup AND e.file = 'memory.events'
-           AND e.key = 'oom_kill') AS v2_oom_kill,
-       (SELECT value FROM cgroup_event e WHERE e.capture_id = n.capture_id
-           AND e.cgroup = n.cgroup AND e.file = 'memory.oom_control'
-           AND e.key = 'oom_kill') AS v1_oom_kill
-FROM cgroup_node n
-JOIN capture c ON c.capture_id = n.capture_id
-LEFT JOIN cgroup_memstat ms ON ms.capture_id = n.capture_id AND ms.cgroup = n.cgroup
-LEFT JOIN cgroup_file_data fd ON fd.capture_id = n.capture_id AND fd.cgroup = n.cgroup;
+-- Internal (may change): the one place where the files of cgroup v1 and v2
+-- are read and mapped onto common names.  Every view that shows a
+-- cgroup's memory (cgroups, cgroup_parts, cgroup_headroom,
+-- working_set_breakdown, containers, pods, node, the report) derives from
+-- it; schema/working-set.md says what each column holds, on which version.
+--   memory_stat    1 when the cgroup's memory.stat was loaded.  Without it
+--                  inactive_file is unknown, so is the working set (NULL):
+--                  load_problems says so
+--   usage          v1 memory.usage_in_bytes, v2 memory.current (v2 root,
+--                  which has none: anon + file, as cAdvisor's library does)
+--   working_set    usage - inactive_file, floored at 0 (cAdvisor's)
+--   kernel         every kernel allocation charged to the cgroup, socket
+--                  buffers included (see working-set.md: kernel_bytes)
+--   kernel_other   the kernel memory memory.stat does not itemise
+--   pagetables     pagetables + sec_pagetables
+--   sock           v2 only: on v1 socket buffers are not in the usage
+CREATE VIEW cgroup_memory AS
+SELECT capture_id, cgroup, parent, depth, is_root, version, memory_stat, usage,
+       limit_bytes,
+       CASE WHEN usage IS NULL OR inactive_file IS NULL THEN NULL
+            WHEN usage < inactive_file THEN 0
+            ELSE usage - inactive_file END AS working_set,
+       anon, file, shmem, active_file, inactive_file, swapcached, swap,
+       slab_reclaimable, slab_unreclaimable, kernel_stack, pagetables, percpu,
+       vmalloc, sock,
+       CASE version WHEN 2 THEN kernel_key - coalesce(slab_reclaimable, 0)
+                                - coalesce(slab_unreclaimable, 0)
+                                - coalesce(kernel_stack, 0) - coalesce(pagetables, 0)
+                                - coalesce(percpu, 0) - coalesce(vmalloc, 0)
+            ELSE kmem_usage END AS kernel_other,
+       CASE WHEN version != 2 THEN kmem_usage
+            WHEN kernel_key IS NOT NULL OR sock IS NOT NULL
+                 OR coalesce(slab_reclaimable, slab_unreclaimable, kernel_stack,
+                             pagetables, percpu, vmalloc) IS NOT NULL
+            -- before 5.18 there is no kernel key: the parts it has
+            THEN coalesce(kernel_key, coalesce(slab_reclaimable, 0)
+                          + coalesce(slab_unreclaimable, 0) + coalesce(kernel_stack, 0)
+                          + coalesce(pagetables, 0) + coalesce(percpu, 0)
+                          + coalesce(vmalloc, 0))
+                 + coalesce(sock, 0) END AS kernel,
+       oom_kill_count
+FROM (
+  SELECT n.capture_id, n.cgroup, n.parent, n.depth, n.parent IS NULL AS is_root,
+         c.version, ms.cgroup IS NOT NULL AS memory_stat,
+         CASE c.version
+           WHEN 2 THEN coalesce(json_extract(fd.files, '$."memory.current"[0]'),
+                                CASE WHEN n.parent IS NULL THEN ms.anon + ms.file END)
+           ELSE json_extract(fd.files, '$."memory.usage_in_bytes"[0]') END AS usage,
+         CASE c.version
+           WHEN 2 THEN CASE WHEN json_extract(fd.files, '$."memory.max"[1]') THEN NULL
+                            ELSE json_extract(fd.files, '$."memory.max"[0]') END
+           ELSE CASE WHEN json_extract(fd.files, '$."memory.limit_in_bytes"[1]') THEN NULL
+                     ELSE json_extract(fd.files, '$."memory.limit_in_bytes"[0]') END
+         END AS limit_bytes,
+         CASE c.version WHEN 2 THEN ms.anon ELSE ms.total_rss END AS anon,
+         CASE c.version WHEN 2 THEN ms.file ELSE ms.total_cache END AS file,
+         CASE c.version WHEN 2 THEN ms.shmem ELSE ms.total_shmem END AS shmem,
+         CASE c.version WHEN 2 THEN ms.active_file ELSE ms.total_active_file END
+           AS active_file,
+         CASE c.version WHEN 2 THEN ms.inactive_file ELSE ms.total_inactive_file END
+           AS inactive_file,
+         CASE c.version WHEN 2 THEN ms.swapcached ELSE ms.total_swapcached END
+           AS swapcached,
+         CASE c.version WHEN 2 THEN json_extract(fd.files, '$."memory.swap.current"[0]')
+                        ELSE ms.total_swap END AS swap,
+         -- v1 has no per-kind split of kernel memory: one kmem counter
+         CASE c.version WHEN 2 THEN ms.slab_reclaimable END AS slab_reclaimable,
+         CASE c.version WHEN 2 THEN ms.slab_unreclaimable END AS slab_unreclaimable,
+         CASE c.version WHEN 2 THEN ms.kernel_stack END AS kernel_stack,
+         CASE WHEN c.version != 2 THEN NULL
+              WHEN ms.pagetables IS NULL AND ms.sec_pagetables IS NULL THEN NULL
+              ELSE coalesce(ms.pagetables, 0) + coalesce(ms.sec_pagetables, 0) END
+           AS pagetables,
+         CASE c.version WHEN 2 THEN ms.percpu END AS percpu,
+         CASE c.version WHEN 2 THEN ms.vmalloc END AS vmalloc,
+         CASE c.version WHEN 2 THEN ms.sock END AS sock,
+         CASE c.version WHEN 2 THEN ms.kernel END AS kernel_key,
+         json_extract(fd.files, '$."memory.kmem.usage_in_bytes"[0]') AS kmem_usage,
+         -- v2 memory.events (hierarchical), v1 memory.oom_control (4.13+)
+         (SELECT value FROM cgroup_event e WHERE e.capture_id = n.capture_id
+             AND e.cgroup = n.cgroup
+             AND e.file = CASE c.version WHEN 2 THEN 'memory.events'
+                                         ELSE 'memory.oom_control' END
+             AND e.key = 'oom_kill') AS oom_kill_count
+  FROM cgroup_node n
+  JOIN (SELECT capture_id, CASE cgroup_mode WHEN 'v2' THEN 2 ELSE 1 END AS version
+        FROM capture) c ON c.capture_id = n.capture_id
+  LEFT JOIN cgroup_memstat ms ON ms.capture_id = n.capture_id AND ms.cgroup = n.cgroup
+  LEFT JOIN cgroup_file_data fd ON fd.capture_id = n.capture_id AND fd.cgroup = n.cgroup
+);
 
--- One row per memory cgroup.
+-- One row per memory cgroup (cgroup_memory's columns under their public
+-- names; schema/working-set.md says what each holds on each version).
 --   usage_bytes        v1 memory.usage_in_bytes, v2 memory.current
 --                      (v2 root: anon + file, as cAdvisor's library does)
 --   limit_bytes        v1 memory.limit_in_bytes, v2 memory.max; NULL = unlimited
---   working_set_bytes  what cAdvisor and `kubectl top` show:
---                      usage - inactive_file (v1: total_inactive_file), floored at 0
+--   working_set_bytes  what cAdvisor and `kubectl top` show: usage -
+--                      inactive_file, floored at 0; NULL when memory.stat
+--                      is missing (load_problems says so)
 --   inactive_file_bytes, active_file_bytes   page cache on the LRU lists
 --   anon_bytes         v1 total_rss, v2 anon
 --   file_bytes         v1 total_cache, v2 file (page cache, including shmem)
 --   shmem_bytes        v1 total_shmem (4.15+), v2 shmem (tmpfs, shm, memfd)
---   kernel_bytes       v1 memory.kmem.usage_in_bytes; v2 'kernel' (6.x) or
---                      the sum of its parts on older kernels
+--   kernel_bytes       every kernel allocation charged to the cgroup, socket
+--                      buffers included: v1 memory.kmem.usage_in_bytes, v2
+--                      kernel + sock (before 5.18, which has no kernel key:
+--                      the itemised parts + sock, a lower bound).  Not part
+--                      of a root cgroup's usage_bytes
 --   swap_bytes         v1 total_swap, v2 memory.swap.current
 --   oom_kill_count     v1 memory.oom_control oom_kill, v2 memory.events oom_kill
 --
--- cgroups_calc works it out from the files (two dozen lookups a cgroup);
--- the loader stores it once per capture in cgroups_data, which cgroups
--- reads: the report's views read cgroups a dozen times (a fifth of a
--- report on a node of 230 cgroups).  See cgroup_parts_data.
+-- The loader stores cgroups_calc once per capture in cgroups_data, which
+-- cgroups reads: the report's views read cgroups a dozen times (a fifth of
+-- a report on a node of 230 cgroups).  See cgroup_parts_data.
 CREATE TABLE cgroups_data (
     capture_id  INTEGER NOT NULL REFERENCES capture(capture_id) ON DELETE CASCADE,
     cgroup TEXT NOT NULL, parent TEXT, usage_bytes INTEGER, limit_bytes INTEGER,
@@ -107,41 +150,13 @@ SELECT capture_id, cgroup, parent, usage_bytes, limit_bytes,
 FROM cgroups_data;
 -- Only the captures not yet in cgroups_data.
 CREATE VIEW cgroups_calc AS
-SELECT capture_id, cgroup, parent, usage_bytes, limit_bytes,
-       CASE WHEN usage_bytes IS NULL THEN NULL
-            WHEN usage_bytes - coalesce(inactive_file_bytes, 0) < 0 THEN 0
-            ELSE usage_bytes - coalesce(inactive_file_bytes, 0) END AS working_set_bytes,
-       inactive_file_bytes, active_file_bytes, anon_bytes, file_bytes,
-       shmem_bytes, kernel_bytes, swap_bytes, oom_kill_count,
-       -- additions
-       version AS cgroup_version, depth
-FROM (
-  SELECT capture_id, cgroup, parent, depth, version,
-         CASE version
-           WHEN 2 THEN coalesce(current,
-                                CASE WHEN parent IS NULL THEN anon + file END)
-           ELSE usage_in_bytes END AS usage_bytes,
-         CASE version WHEN 2 THEN max ELSE limit_in_bytes END AS limit_bytes,
-         CASE version WHEN 2 THEN inactive_file ELSE total_inactive_file END
-             AS inactive_file_bytes,
-         CASE version WHEN 2 THEN active_file ELSE total_active_file END
-             AS active_file_bytes,
-         CASE version WHEN 2 THEN anon ELSE total_rss END AS anon_bytes,
-         CASE version WHEN 2 THEN file ELSE total_cache END AS file_bytes,
-         CASE version WHEN 2 THEN shmem ELSE total_shmem END AS shmem_bytes,
-         CASE version
-           WHEN 2 THEN coalesce(kernel,
-                        CASE WHEN slab IS NOT NULL OR kernel_stack IS NOT NULL
-                             THEN coalesce(slab, 0) + coalesce(kernel_stack, 0)
-                                + coalesce(pagetables, 0) + coalesce(sec_pagetables, 0)
-                                + coalesce(percpu, 0) + coalesce(sock, 0)
-                                + coalesce(vmalloc, 0) END)
-           ELSE kmem_usage END AS kernel_bytes,
-         CASE version WHEN 2 THEN swap_current ELSE total_swap END AS swap_bytes,
-         CASE version WHEN 2 THEN v2_oom_kill ELSE v1_oom_kill END AS oom_kill_count
-  FROM cgroup_raw
-  WHERE capture_id NOT IN (SELECT capture_id FROM cgroups_data)
-);
+SELECT capture_id, cgroup, parent, usage AS usage_bytes, limit_bytes,
+       working_set AS working_set_bytes, inactive_file AS inactive_file_bytes,
+       active_file AS active_file_bytes, anon AS anon_bytes, file AS file_bytes,
+       shmem AS shmem_bytes, kernel AS kernel_bytes, swap AS swap_bytes,
+       oom_kill_count, version AS cgroup_version, depth
+FROM cgroup_memory
+WHERE capture_id NOT IN (SELECT capture_id FROM cgroups_data);
 
 -- One row per user process (kernel threads and the collector left out).
 --   cgroup          memory cgroup: from the hierarchy's cgroup.procs, else
@@ -225,9 +240,19 @@ LEFT JOIN bpftool_map b ON b.capture_id = m.capture_id AND b.map_id = m.map_id
 LEFT JOIN fdi f ON f.capture_id = m.capture_id AND f.map_id = m.map_id
 LEFT JOIN processes p ON p.capture_id = m.capture_id AND p.pid = h.pid;
 
--- What the loader could not use: which file and why.
+-- What the loader could not use: which file and why.  Also every memory
+-- cgroup with a usage but no memory.stat (missing, unreadable or not
+-- parsed): its working set is unknown, not its usage all unexplained.
 CREATE VIEW load_problems AS
-SELECT capture_id, path, problem FROM load_problem;
+SELECT capture_id, path, problem FROM load_problem
+UNION ALL
+SELECT m.capture_id,
+       coalesce(c.memory_root, '') || CASE m.cgroup WHEN '/' THEN '' ELSE m.cgroup END
+         || '/memory.stat',
+       'no memory.stat: the working set and its parts are unknown (NULL)'
+FROM cgroup_memory m
+JOIN capture c ON c.capture_id = m.capture_id
+WHERE NOT m.memory_stat AND m.usage IS NOT NULL;
 
 -- What the collector could not read (from the manifest).
 CREATE VIEW collect_problems AS

@@ -11,6 +11,30 @@ CREATE INDEX cgroup_node_parent ON cgroup_node(capture_id, parent);
 -- A cgroup's own processes (containers, findings).
 CREATE INDEX cgroup_proc_cgroup ON cgroup_proc(capture_id, cgroup);
 
+-- The report's parts: how the report (text, HTML, SVG, JSON) groups the
+-- components below.  The renderers read this table and draw nothing else.
+--   part      its name (the JSON's key: <part>_bytes)
+--   label     as the report prints it
+--   letter    the text bar's letter for it (without colour)
+--   colour    a palette name: report.css's c-<colour> class, the terminal's
+--             colour of that name (reports/text.c)
+--   meaning   one line
+CREATE TABLE working_set_parts (
+    ord INTEGER PRIMARY KEY, part TEXT NOT NULL UNIQUE, label TEXT NOT NULL,
+    letter TEXT NOT NULL, colour TEXT NOT NULL, meaning TEXT NOT NULL
+);
+INSERT INTO working_set_parts VALUES
+  (1, 'anon', 'anon', 'a', 'blue', 'anonymous memory'),
+  (2, 'shmem', 'shmem', 's', 'purple', 'tmpfs, shared memory, memfd'),
+  (3, 'page_cache', 'page cache', 'c', 'green',
+   'page cache in the working set (active_file, file_other) and the swap cache'),
+  (4, 'kernel_not_bpf', 'kernel', 'k', 'orange',
+   'kernel memory (kernel_bytes) less the BPF maps part'),
+  (5, 'bpf', 'BPF maps', 'b', 'red',
+   'the memlock of the BPF maps the cgroup''s processes hold, at most its kernel memory '
+   || '(Linux 5.11+; NULL before, when maps are charged to no cgroup)'),
+  (6, 'unexplained', 'unexplained', 'u', 'grey', 'the signed remainder');
+
 -- The components, in the order working_set_breakdown lists them.
 --   component    its name in working_set_breakdown
 --   category     user (what processes allocate: anon, shmem), page_cache
@@ -18,25 +42,37 @@ CREATE INDEX cgroup_proc_cgroup ON cgroup_proc(capture_id, cgroup);
 --                is the page cache of swap), kernel, unexplained
 --   reclaimable  1 when the kernel takes it back under pressure without swap
 --   meaning      one line
-CREATE VIEW working_set_components(ord, component, category, reclaimable, meaning) AS
-VALUES
-  (1, 'anon', 'user', 0, 'anonymous memory: heaps, stacks, private mappings (v1 total_rss, v2 anon)'),
-  (2, 'shmem', 'user', 0, 'tmpfs, emptyDir medium Memory, /dev/shm, memfd, SysV shm: swap-backed'),
-  (3, 'active_file', 'page_cache', 1, 'page cache on the active list: dropped under pressure'),
-  (4, 'file_other', 'page_cache', 0, 'page cache on no file LRU list: mlocked, ramfs, in transit'),
-  (5, 'swapcached', 'page_cache', 1, 'swap cache (the page cache of swap): anon and shmem pages in memory that have a copy in swap'),
-  (6, 'slab_unreclaimable', 'kernel', 0, 'kernel objects the kernel cannot shrink (v2)'),
-  (7, 'slab_reclaimable', 'kernel', 1, 'dentries, inodes and other shrinkable caches (v2)'),
-  (8, 'kernel_stack', 'kernel', 0, 'kernel stacks of the threads (v2)'),
-  (9, 'pagetables', 'kernel', 0, 'page tables of the processes (v2)'),
-  (10, 'percpu', 'kernel', 0, 'per-CPU kernel data (v2, 5.7+)'),
-  (11, 'sock', 'kernel', 0, 'socket buffers (v2; on v1 not in the usage)'),
-  (12, 'vmalloc', 'kernel', 0, 'vmalloc''ed kernel memory, e.g. large BPF maps (v2, 5.19+)'),
-  (13, 'kernel_other', 'kernel', 0, 'v2: the kernel key less the parts above (BPF maps, pipes, zswap); v1: all of memory.kmem.usage_in_bytes'),
-  (14, 'unexplained', 'unexplained', 0, 'the signed remainder: per-CPU charge stocks; negative by the swap cache pages that are also mapped (counted in anon too)');
+--   part         the report's part it is shown in (working_set_parts;
+--                the report takes the BPF maps' part out of kernel)
+--   in_root      1 when a root cgroup's usage counts it (the node's working
+--                set: anon + file); kernel memory and the swap cache are
+--                charged below the root only
+CREATE TABLE working_set_components (
+    ord INTEGER PRIMARY KEY, component TEXT NOT NULL UNIQUE, category TEXT NOT NULL,
+    reclaimable INTEGER NOT NULL, meaning TEXT NOT NULL,
+    part TEXT NOT NULL REFERENCES working_set_parts(part), in_root INTEGER NOT NULL
+);
+INSERT INTO working_set_components VALUES
+  (1, 'anon', 'user', 0, 'anonymous memory: heaps, stacks, private mappings (v1 total_rss, v2 anon)', 'anon', 1),
+  (2, 'shmem', 'user', 0, 'tmpfs, emptyDir medium Memory, /dev/shm, memfd, SysV shm: swap-backed', 'shmem', 1),
+  (3, 'active_file', 'page_cache', 1, 'page cache on the active list: dropped under pressure', 'page_cache', 1),
+  (4, 'file_other', 'page_cache', 0, 'page cache on no file LRU list: mlocked, ramfs, in transit', 'page_cache', 1),
+  (5, 'swapcached', 'page_cache', 1, 'swap cache (the page cache of swap): anon and shmem pages in memory that have a copy in swap', 'page_cache', 0),
+  (6, 'slab_unreclaimable', 'kernel', 0, 'kernel objects the kernel cannot shrink (v2)', 'kernel_not_bpf', 0),
+  (7, 'slab_reclaimable', 'kernel', 1, 'dentries, inodes and other shrinkable caches (v2)', 'kernel_not_bpf', 0),
+  (8, 'kernel_stack', 'kernel', 0, 'kernel stacks of the threads (v2)', 'kernel_not_bpf', 0),
+  (9, 'pagetables', 'kernel', 0, 'page tables of the processes (v2)', 'kernel_not_bpf', 0),
+  (10, 'percpu', 'kernel', 0, 'per-CPU kernel data (v2, 5.7+)', 'kernel_not_bpf', 0),
+  (11, 'sock', 'kernel', 0, 'socket buffers (v2; on v1 not in the usage)', 'kernel_not_bpf', 0),
+  (12, 'vmalloc', 'kernel', 0, 'vmalloc''ed kernel memory, e.g. large BPF maps (v2, 5.19+)', 'kernel_not_bpf', 0),
+  (13, 'kernel_other', 'kernel', 0, 'v2: the kernel key less the parts above (BPF maps, pipes, zswap); v1: all of memory.kmem.usage_in_bytes', 'kernel_not_bpf', 0),
+  (14, 'unexplained', 'unexplained', 0, 'the signed remainder: per-CPU charge stocks; negative by the swap cache pages that are also mapped (counted in anon too)', 'unexplained', 1);
 
--- Internal (may change): every component's value per cgroup; NULL where
--- the kernel does not print it or it is not part of that cgroup's usage.
+-- Internal (may change): every component's value per cgroup (the
+-- components are columns of the same names); NULL where the kernel does
+-- not print it, where it is not part of that cgroup's usage (kernel memory
+-- and the swap cache at the root), or where memory.stat is missing (then
+-- ws is NULL too).
 -- kernel_unreclaimable: the kernel parts but reclaimable slab (on v1 all of
 -- kmem, which has no split).
 -- file_other is the page cache on no file LRU list:
@@ -46,80 +82,32 @@ VALUES
 -- node only, not of the memcg: tests/t53 shows file 8 KiB next to 760 KiB
 -- of swapcached), but it is charged: its own component.
 --
--- It reads memory.stat (cgroup_memstat, a row per cgroup) and the
--- one-value files (one aggregate per cgroup) once each, and computes usage
--- and working set with the same formulas as the cgroups view (tests/t59
--- checks that they agree for every cgroup).  It computes only the captures
--- not yet in cgroup_parts_data: the loader stores them there once a
--- capture is in, and every other view reads that table (cgroup_parts).
+-- It reads cgroup_memory (the v1/v2 mapping), only for the captures not
+-- yet in cgroup_parts_data: the loader stores them there once a capture is
+-- in, and every other view reads that table (cgroup_parts).
 CREATE VIEW cgroup_parts_calc AS
-WITH st AS (
-    SELECT * FROM cgroup_memstat
-    WHERE capture_id NOT IN (SELECT capture_id FROM cgroup_parts_data)
-), fi AS (
-    SELECT capture_id, cgroup,
-           json_extract(files, '$."memory.current"[0]') AS current,
-           CASE WHEN json_extract(files, '$."memory.max"[1]') THEN NULL
-                ELSE json_extract(files, '$."memory.max"[0]') END AS max_,
-           json_extract(files, '$."memory.usage_in_bytes"[0]') AS usage_in_bytes,
-           CASE WHEN json_extract(files, '$."memory.limit_in_bytes"[1]') THEN NULL
-                ELSE json_extract(files, '$."memory.limit_in_bytes"[0]') END AS limit_in_bytes,
-           json_extract(files, '$."memory.kmem.usage_in_bytes"[0]') AS kmem_usage
-    FROM cgroup_file_data
-    WHERE capture_id NOT IN (SELECT capture_id FROM cgroup_parts_data)
-), v AS (
-    -- one cgroup version's numbers under common names
-    SELECT n.capture_id, n.cgroup, n.parent, n.parent IS NULL AS is_root,
-           CASE c.cgroup_mode WHEN 'v2' THEN 2 ELSE 1 END AS version,
-           CASE WHEN c.cgroup_mode = 'v2'
-                THEN coalesce(fi.current, CASE WHEN n.parent IS NULL THEN st.anon + st.file END)
-                ELSE fi.usage_in_bytes END AS usage,
-           CASE c.cgroup_mode WHEN 'v2' THEN fi.max_ ELSE fi.limit_in_bytes END AS limit_bytes,
-           CASE c.cgroup_mode WHEN 'v2' THEN st.anon ELSE st.total_rss END AS anon,
-           CASE c.cgroup_mode WHEN 'v2' THEN st.file ELSE st.total_cache END AS file,
-           CASE c.cgroup_mode WHEN 'v2' THEN st.shmem ELSE st.total_shmem END AS shmem,
-           CASE c.cgroup_mode WHEN 'v2' THEN st.active_file ELSE st.total_active_file END
-             AS active_file,
-           CASE c.cgroup_mode WHEN 'v2' THEN st.inactive_file ELSE st.total_inactive_file END
-             AS inactive_file,
-           CASE c.cgroup_mode WHEN 'v2' THEN st.swapcached ELSE st.total_swapcached END
-             AS swapcached,
-           st.kernel, st.slab_reclaimable, st.slab_unreclaimable, st.kernel_stack,
-           st.pagetables, st.sec_pagetables, st.percpu, st.sock, st.vmalloc, fi.kmem_usage
-    FROM cgroup_node n
-    JOIN capture c ON c.capture_id = n.capture_id
-    LEFT JOIN st ON st.capture_id = n.capture_id AND st.cgroup = n.cgroup
-    LEFT JOIN fi ON fi.capture_id = n.capture_id AND fi.cgroup = n.cgroup
-    WHERE n.capture_id NOT IN (SELECT capture_id FROM cgroup_parts_data)
-), parts AS (
-    SELECT capture_id, cgroup, parent, is_root, version, usage, limit_bytes,
-           CASE WHEN usage - coalesce(inactive_file, 0) < 0 THEN 0
-                ELSE usage - coalesce(inactive_file, 0) END AS ws,
+WITH parts AS (
+    SELECT capture_id, cgroup, parent, is_root, version, memory_stat, usage,
+           limit_bytes, working_set AS ws,
            anon, shmem, active_file,
            file - coalesce(active_file, 0) - coalesce(inactive_file, 0)
                 - coalesce(shmem, 0) AS file_other,
            -- charged below the root only: the root's usage is anon + file
            CASE WHEN is_root THEN NULL ELSE swapcached END AS swapcached,
-           -- kernel memory is part of usage only below the root; v1 has no split
-           CASE WHEN is_root OR version != 2 THEN NULL ELSE slab_reclaimable END
-             AS slab_reclaimable,
-           CASE WHEN is_root OR version != 2 THEN NULL ELSE slab_unreclaimable END
-             AS slab_unreclaimable,
-           CASE WHEN is_root OR version != 2 THEN NULL ELSE kernel_stack END AS kernel_stack,
-           CASE WHEN is_root OR version != 2 THEN NULL
-                WHEN pagetables IS NULL AND sec_pagetables IS NULL THEN NULL
-                ELSE coalesce(pagetables, 0) + coalesce(sec_pagetables, 0) END AS pagetables,
-           CASE WHEN is_root OR version != 2 THEN NULL ELSE percpu END AS percpu,
-           CASE WHEN is_root OR version != 2 THEN NULL ELSE sock END AS sock,
-           CASE WHEN is_root OR version != 2 THEN NULL ELSE vmalloc END AS vmalloc,
-           CASE WHEN is_root THEN NULL
-                WHEN version != 2 THEN kmem_usage
-                WHEN kernel IS NULL THEN NULL
-                ELSE kernel - coalesce(slab_reclaimable, 0) - coalesce(slab_unreclaimable, 0)
-                     - coalesce(kernel_stack, 0) - coalesce(pagetables, 0)
-                     - coalesce(sec_pagetables, 0) - coalesce(percpu, 0)
-                     - coalesce(vmalloc, 0) END AS kernel_other
-    FROM v WHERE usage IS NOT NULL
+           CASE WHEN is_root THEN NULL ELSE slab_reclaimable END AS slab_reclaimable,
+           CASE WHEN is_root THEN NULL ELSE slab_unreclaimable END AS slab_unreclaimable,
+           CASE WHEN is_root THEN NULL ELSE kernel_stack END AS kernel_stack,
+           CASE WHEN is_root THEN NULL ELSE pagetables END AS pagetables,
+           CASE WHEN is_root THEN NULL ELSE percpu END AS percpu,
+           CASE WHEN is_root THEN NULL ELSE sock END AS sock,
+           CASE WHEN is_root THEN NULL ELSE vmalloc END AS vmalloc,
+           -- v1 without memory.stat still has its kmem counter: the
+           -- working set it would be part of is unknown
+           CASE WHEN is_root OR NOT memory_stat THEN NULL ELSE kernel_other END
+             AS kernel_other
+    FROM cgroup_memory
+    WHERE capture_id NOT IN (SELECT capture_id FROM cgroup_parts_data)
+      AND usage IS NOT NULL
 )
 SELECT capture_id, cgroup, parent, ws, usage, limit_bytes, version, is_root,
        anon, shmem, active_file, file_other, swapcached, slab_unreclaimable,
@@ -131,7 +119,7 @@ SELECT capture_id, cgroup, parent, ws, usage, limit_bytes, version, is_root,
           - coalesce(slab_reclaimable, 0) - coalesce(kernel_stack, 0)
           - coalesce(pagetables, 0) - coalesce(percpu, 0) - coalesce(sock, 0)
           - coalesce(vmalloc, 0) - coalesce(kernel_other, 0) AS unexplained,
-       CASE WHEN is_root THEN NULL
+       CASE WHEN is_root OR NOT memory_stat THEN NULL
             ELSE coalesce(slab_unreclaimable, 0) + coalesce(kernel_stack, 0)
                  + coalesce(pagetables, 0) + coalesce(percpu, 0) + coalesce(sock, 0)
                  + coalesce(vmalloc, 0) + coalesce(kernel_other, 0) END
@@ -160,6 +148,26 @@ SELECT capture_id, cgroup, parent, ws, usage, limit_bytes, version, is_root,
        kernel_other, unexplained, kernel_unreclaimable
 FROM cgroup_parts_data;
 
+-- Internal (may change): cgroup_parts as one row per cgroup and component
+-- (NULL included), with the component's columns; working_set_breakdown
+-- without its order, for the views that join it (a join into an ordered
+-- view computes all of it first).
+CREATE VIEW cgroup_components AS
+SELECT p.capture_id, p.cgroup, c.ord, c.component, c.category, c.reclaimable, c.part,
+       c.in_root,
+       CASE c.component WHEN 'anon' THEN p.anon WHEN 'shmem' THEN p.shmem
+            WHEN 'active_file' THEN p.active_file WHEN 'file_other' THEN p.file_other
+            WHEN 'swapcached' THEN p.swapcached
+            WHEN 'slab_unreclaimable' THEN p.slab_unreclaimable
+            WHEN 'slab_reclaimable' THEN p.slab_reclaimable
+            WHEN 'kernel_stack' THEN p.kernel_stack WHEN 'pagetables' THEN p.pagetables
+            WHEN 'percpu' THEN p.percpu WHEN 'sock' THEN p.sock
+            WHEN 'vmalloc' THEN p.vmalloc WHEN 'kernel_other' THEN p.kernel_other
+            WHEN 'unexplained' THEN p.unexplained END AS bytes
+-- CROSS JOIN keeps cgroup_parts the outer loop: it is computed once per
+-- cgroup, not once per component.
+FROM cgroup_parts p CROSS JOIN working_set_components c;
+
 -- One row per cgroup and component: disjoint parts that add up exactly to
 -- cgroups.working_set_bytes.
 --   component    anon, shmem, active_file, file_other, swapcached,
@@ -177,43 +185,22 @@ FROM cgroup_parts_data;
 -- (v1 has no slab split; roots have no kernel memory in their usage).
 CREATE VIEW working_set_breakdown AS
 SELECT capture_id, cgroup, component, bytes, reclaimable, category
-FROM (
-  SELECT p.capture_id, p.cgroup, c.ord, c.component, c.reclaimable, c.category,
-         CASE c.ord WHEN 1 THEN p.anon WHEN 2 THEN p.shmem WHEN 3 THEN p.active_file
-                    WHEN 4 THEN p.file_other WHEN 5 THEN p.swapcached
-                    WHEN 6 THEN p.slab_unreclaimable
-                    WHEN 7 THEN p.slab_reclaimable WHEN 8 THEN p.kernel_stack
-                    WHEN 9 THEN p.pagetables WHEN 10 THEN p.percpu WHEN 11 THEN p.sock
-                    WHEN 12 THEN p.vmalloc WHEN 13 THEN p.kernel_other
-                    ELSE p.unexplained END AS bytes
-  -- CROSS JOIN keeps cgroup_parts the outer loop: it is computed once per
-  -- cgroup, not once per component.
-  FROM cgroup_parts p CROSS JOIN working_set_components c
-)
+FROM cgroup_components
 WHERE bytes IS NOT NULL
 ORDER BY capture_id, cgroup, ord;
 
 -- A cgroup's own limit (memory.max on v2, memory.limit_in_bytes on v1),
 -- NULL when unlimited or not captured.
 CREATE VIEW cgroup_own_limit(capture_id, cgroup, limit_bytes) AS
-SELECT f.capture_id, f.cgroup,
-       CASE WHEN c.cgroup_mode = 'v2'
-            THEN CASE WHEN json_extract(f.files, '$."memory.max"[1]') THEN NULL
-                      ELSE json_extract(f.files, '$."memory.max"[0]') END
-            ELSE CASE WHEN json_extract(f.files, '$."memory.limit_in_bytes"[1]') THEN NULL
-                      ELSE json_extract(f.files, '$."memory.limit_in_bytes"[0]') END
-       END
-FROM cgroup_file_data f
-JOIN capture c ON c.capture_id = f.capture_id;
+SELECT capture_id, cgroup, limit_bytes FROM cgroup_memory;
 
 -- Per cgroup: "am I really near my limit?"
---   working_set_bytes      the cAdvisor number
+--   working_set_bytes      the cAdvisor number (NULL without memory.stat)
 --   reclaimable_bytes      active_file + slab_reclaimable + swapcached: the
 --                          kernel drops these before it OOM-kills (swap
 --                          cache pages already have their copy in swap;
---                          on v1, reclaimable
---                          slab is inside the kmem lump and counted as
---                          unreclaimable: an upper bound there)
+--                          on v1, reclaimable slab is inside the kmem lump
+--                          and counted as unreclaimable: an upper bound)
 --   unreclaimable_bytes    working_set_bytes - reclaimable_bytes: what stays
 --                          without swap
 --   limit_bytes            own limit, NULL = unlimited
@@ -222,8 +209,7 @@ JOIN capture c ON c.capture_id = f.capture_id;
 --   working_set_pct, unreclaimable_pct   of the effective limit (NULL
 --                          when unlimited)
 --   anon_bytes, shmem_bytes, kernel_bytes, usage_bytes   additions: the
---                          working set's user and kernel parts (kernel:
---                          every kernel component), the usage
+--                          cgroups view's (the same numbers)
 CREATE VIEW cgroup_headroom_calc AS
 -- The smallest limit on the path from the root, worked out from the root
 -- down, once per cgroup (and from any cgroup whose parent the capture
@@ -259,18 +245,15 @@ SELECT capture_id, cgroup, working_set_bytes, reclaimable_bytes,
            AS unreclaimable_pct,
        anon_bytes, shmem_bytes, kernel_bytes, usage_bytes
 FROM (
-  SELECT p.capture_id, p.cgroup, p.ws AS working_set_bytes, p.usage AS usage_bytes,
-         coalesce(p.active_file, 0) + coalesce(p.slab_reclaimable, 0)
-           + coalesce(p.swapcached, 0) AS reclaimable_bytes,
+  SELECT p.capture_id, p.cgroup, p.ws AS working_set_bytes, g.usage_bytes,
+         CASE WHEN p.ws IS NOT NULL
+              THEN coalesce(p.active_file, 0) + coalesce(p.slab_reclaimable, 0)
+                   + coalesce(p.swapcached, 0) END AS reclaimable_bytes,
          p.limit_bytes,
          e.limit_bytes AS effective_limit_bytes,
-         p.anon AS anon_bytes, p.shmem AS shmem_bytes,
-         CASE WHEN p.is_root THEN NULL
-              ELSE coalesce(p.slab_unreclaimable, 0) + coalesce(p.slab_reclaimable, 0)
-                   + coalesce(p.kernel_stack, 0) + coalesce(p.pagetables, 0)
-                   + coalesce(p.percpu, 0) + coalesce(p.sock, 0)
-                   + coalesce(p.vmalloc, 0) + coalesce(p.kernel_other, 0) END AS kernel_bytes
+         g.anon_bytes, g.shmem_bytes, g.kernel_bytes
   FROM cgroup_parts p
+  JOIN cgroups g ON g.capture_id = p.capture_id AND g.cgroup = p.cgroup
   LEFT JOIN eff e ON e.capture_id = p.capture_id AND e.cgroup = p.cgroup
   WHERE p.capture_id NOT IN (SELECT capture_id FROM cgroup_headroom_data)
 );

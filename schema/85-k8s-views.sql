@@ -165,9 +165,10 @@ WHERE cn.kind = 'k8s-container';
 --   swap_total_bytes, swap_used_bytes
 --   psi_some_avg10, psi_full_avg10, psi_some_avg60, psi_full_avg60   percent
 --   bpf_maps_bytes           memlock of every BPF map on the node
---   additions: kernel_bytes (Slab + KernelStack + PageTables +
---   SecPageTables + Percpu + VmallocUsed of meminfo: outside the node
---   working set) and shmem_bytes (meminfo Shmem)
+--   additions: kernel_bytes (the node's kernel memory from meminfo: Slab +
+--   KernelStack + PageTables + SecPageTables + Percpu + VmallocUsed; no
+--   socket buffers, which meminfo lacks; outside the node working set) and
+--   shmem_bytes (meminfo Shmem)
 CREATE VIEW node AS
 SELECT c.capture_id, c.hostname, c.kernel_release, c.cgroup_mode,
        m.mem_total AS mem_total_bytes, m.mem_available AS mem_available_bytes,
@@ -268,7 +269,7 @@ WITH per_map AS (
 ), by_cgroup AS (
     SELECT capture_id, cgroup, count(*) AS maps, sum(memlock_bytes) AS memlock_bytes,
            group_concat(CASE WHEN rn <= 3 THEN coalesce(name, 'id ' || map_id) || ' '
-                             || printf('%.1f MiB', memlock_bytes / 1048576.0) END,
+                             || human_bytes(memlock_bytes) END,
                         ', ') AS largest_maps
     FROM (SELECT * FROM ranked ORDER BY capture_id, cgroup, rn)
     GROUP BY capture_id, cgroup

@@ -65,14 +65,13 @@ WHERE n.kind = 'k8s-container'
                          AND p.cgroup > n.cgroup || '/' AND p.cgroup < n.cgroup || '0'));
 
 -- The containers the report lists, one row per report_container_cgroups
--- row.  Their working set split into the report's five parts:
---   anon_bytes, shmem_bytes   working_set_breakdown's anon, shmem
---   page_cache_bytes          the page_cache category: active_file and
---                             file_other (inactive_file is not in the
---                             working set)
---   kernel_bytes              the kernel category (slab, stacks, page
---                             tables, percpu, sock, vmalloc, other) less
---                             bpf_bytes
+-- row.  Their working set in the report's parts (working_set_parts), a
+-- column <part>_bytes for each: working_set_breakdown's components summed
+-- by their part, and the BPF maps' part taken out of the kernel's.
+--   anon_bytes, shmem_bytes   the anon, shmem components
+--   page_cache_bytes          active_file, file_other and the swap cache
+--                             (inactive_file is not in the working set)
+--   kernel_not_bpf_bytes      the kernel components less bpf_bytes
 --   bpf_bytes                 Linux 5.11+ (kernel_features.bpf_maps_charged):
 --                             the memlock of the BPF maps its processes
 --                             hold, at most its kernel memory (maps are
@@ -81,7 +80,9 @@ WHERE n.kind = 'k8s-container'
 --                             stands in for the creator); NULL before 5.11,
 --                             when map memory is charged to no cgroup
 --   unexplained_bytes         the signed remainder
--- anon + shmem + page_cache + kernel + bpf + unexplained = working_set_bytes.
+-- anon + shmem + page_cache + kernel_not_bpf + bpf + unexplained =
+-- working_set_bytes; NULL: the kernel does not give it for this cgroup.
+--   kernel_bytes    cgroups.kernel_bytes (= kernel_not_bpf + bpf)
 --   group_name      QoS class (Kubernetes) or cgroup_names.kind
 --   subgroup_name   namespace/pod (Kubernetes) or the parent cgroup's name
 --   bpf_maps, bpf_held_bytes   maps its processes hold and their memlock
@@ -96,13 +97,15 @@ WITH pcount AS (
 ), listed AS (
     SELECT capture_id, cgroup, kind, name FROM report_container_cgroups
 ), parts AS (
-    SELECT capture_id, cgroup,
-           sum(CASE component WHEN 'anon' THEN bytes END) AS anon,
-           sum(CASE component WHEN 'shmem' THEN bytes END) AS shmem,
-           sum(CASE category WHEN 'page_cache' THEN bytes END) AS page_cache,
-           sum(CASE category WHEN 'kernel' THEN bytes END) AS kernel,
-           sum(CASE category WHEN 'unexplained' THEN bytes END) AS unexplained
-    FROM working_set_breakdown GROUP BY capture_id, cgroup
+    SELECT b.capture_id, b.cgroup,
+           sum(CASE b.part WHEN 'anon' THEN b.bytes END) AS anon,
+           sum(CASE b.part WHEN 'shmem' THEN b.bytes END) AS shmem,
+           sum(CASE b.part WHEN 'page_cache' THEN b.bytes END) AS page_cache,
+           sum(CASE b.part WHEN 'kernel_not_bpf' THEN b.bytes END) AS kernel,
+           sum(CASE b.part WHEN 'unexplained' THEN b.bytes END) AS unexplained
+    FROM listed l
+    JOIN cgroup_components b ON b.capture_id = l.capture_id AND b.cgroup = l.cgroup
+    GROUP BY b.capture_id, b.cgroup
 ), bpf AS (
     SELECT capture_id, cgroup, count(*) AS maps, sum(memlock_bytes) AS held
     FROM (SELECT DISTINCT capture_id, cgroup, map_id, memlock_bytes FROM bpf_maps
@@ -136,13 +139,15 @@ SELECT l.capture_id, l.cgroup, l.kind, l.name,
        p.anon AS anon_bytes,
        p.shmem AS shmem_bytes,
        p.page_cache AS page_cache_bytes,
-       p.kernel - coalesce(ch.bpf, 0) AS kernel_bytes,
+       g.kernel_bytes,
        ch.bpf AS bpf_bytes,
        p.unexplained AS unexplained_bytes,
        b.maps AS bpf_maps,
        b.held AS bpf_held_bytes,
        g.swap_bytes, g.oom_kill_count,
-       coalesce(pc.n, 0) AS processes
+       coalesce(pc.n, 0) AS processes,
+       -- additions
+       p.kernel - coalesce(ch.bpf, 0) AS kernel_not_bpf_bytes
 FROM listed l
 JOIN cgroups g ON g.capture_id = l.capture_id AND g.cgroup = l.cgroup
 LEFT JOIN cgroup_headroom h ON h.capture_id = l.capture_id AND h.cgroup = l.cgroup
@@ -153,101 +158,46 @@ LEFT JOIN bpf b ON b.capture_id = l.capture_id AND b.cgroup = l.cgroup
 LEFT JOIN charged ch ON ch.capture_id = l.capture_id AND ch.cgroup = l.cgroup
 LEFT JOIN pcount pc ON pc.capture_id = l.capture_id AND pc.cgroup = l.cgroup;
 
--- What the node's working set holds outside the listed containers: the
--- root cgroup's working set less theirs (floored at 0).  On cgroup v2 the
--- root's working set has no kernel memory (see working-set.md) while the
--- containers' has: the floor keeps that from going negative.
+-- The node's working set against the listed containers'.  The node's
+-- (the root cgroup's, as the kubelet and cAdvisor compute it) counts
+-- anon + page cache only: a root cgroup's usage holds no kernel memory and
+-- no swap cache (working_set_components.in_root), while each container's
+-- working set holds both.  So the containers' can add up to more than the
+-- node's.
+--   containers_bytes     the listed containers' working sets summed
+--   left_out_bytes       what of it the node's working set leaves out:
+--                        their components with in_root = 0 (kernel
+--                        memory, the swap cache)
+--   rest_bytes           node_working_set_bytes - (containers_bytes -
+--                        left_out_bytes): the node's working set outside
+--                        the containers, counted as the node's is.
+--                        Signed, never clamped: a small negative value is
+--                        pages the containers' counters hold that are
+--                        neither anon nor page cache of the root, such as
+--                        per-CPU charge stocks (their unexplained)
+--   left_out_reason      the sentence every format prints about it
 CREATE VIEW report_node_rest AS
 SELECT n.capture_id, n.node_working_set_bytes, c.containers_bytes,
-       max(n.node_working_set_bytes - coalesce(c.containers_bytes, 0), 0) AS rest_bytes
+       lo.left_out_bytes,
+       n.node_working_set_bytes - coalesce(c.containers_bytes, 0)
+         + coalesce(lo.left_out_bytes, 0) AS rest_bytes,
+       CASE WHEN lo.left_out_bytes > 0 THEN
+         'the kubelet and cAdvisor take the root cgroup''s working set for the node''s, '
+         || 'and a root cgroup''s usage counts anon and page cache only' END
+         AS left_out_reason
 FROM node n
--- report_containers' working sets summed: its rows are those of
--- report_container_cgroups with their cgroups row (the rest of it, worked
--- out again here, was a third of the report's queries)
 LEFT JOIN (SELECT l.capture_id, sum(g.working_set_bytes) AS containers_bytes
            FROM report_container_cgroups l
            JOIN cgroups g ON g.capture_id = l.capture_id AND g.cgroup = l.cgroup
            GROUP BY l.capture_id) c
        ON c.capture_id = n.capture_id
+LEFT JOIN (SELECT l.capture_id, sum(b.bytes) AS left_out_bytes
+           FROM report_container_cgroups l
+           JOIN cgroup_components b ON b.capture_id = l.capture_id AND b.cgroup = l.cgroup
+           WHERE NOT b.in_root
+           GROUP BY l.capture_id) lo
+       ON lo.capture_id = n.capture_id
 WHERE n.node_working_set_bytes IS NOT NULL;
-
--- What the memory an OOM kill freed was made of: the report's memory
--- cgroup stats (memcg OOMs), else its Mem-Info (global OOMs).  The same
--- rules as `memsnap oom`:
---   cgroup v2 stats    anon, shmem, file - shmem, kernel (or the sum of its
---                      parts before 5.18), sock
---   cgroup v1 6.x      total_rss, total_shmem, total_cache - total_shmem
---   cgroup v1 < 4.19   rss, shmem, cache - shmem, summed over the lines of
---                      the hierarchy (each holds its own cgroup's values)
---   v1 kernel memory   the kmem counter's usage
---   Mem-Info           active+inactive anon - shmem, active+inactive file,
---                      slab, kernel stacks and page tables
---   source             'memcg_stats', 'meminfo' or NULL (the log holds none)
-CREATE VIEW report_oom_made_of AS
-WITH s AS (
-    SELECT capture_id, event, key, sum(value) AS v
-    FROM oom_memcg_stat GROUP BY capture_id, event, key
-), w AS (
-    SELECT capture_id, event,
-           max(CASE key WHEN 'anon' THEN v END) AS anon,
-           max(CASE key WHEN 'file' THEN v END) AS file,
-           max(CASE key WHEN 'shmem' THEN v END) AS shmem,
-           max(CASE key WHEN 'kernel' THEN v END) AS kernel,
-           sum(CASE WHEN key IN ('kernel_stack', 'pagetables', 'sec_pagetables', 'percpu',
-                                 'slab', 'vmalloc') THEN v END) AS kernel_parts,
-           max(CASE key WHEN 'sock' THEN v END) AS sock,
-           max(CASE key WHEN 'total_rss' THEN v END) AS total_rss,
-           max(CASE key WHEN 'total_cache' THEN v END) AS total_cache,
-           max(CASE key WHEN 'total_shmem' THEN v END) AS total_shmem,
-           max(CASE key WHEN 'total_swap' THEN v END) AS total_swap,
-           max(CASE key WHEN 'rss' THEN v END) AS rss,
-           max(CASE key WHEN 'cache' THEN v END) AS cache,
-           max(CASE key WHEN 'swap' THEN v END) AS swap
-    FROM s GROUP BY capture_id, event
-), mi AS (
-    SELECT capture_id, event,
-           sum(CASE WHEN key IN ('active_anon', 'inactive_anon') THEN bytes END) AS anon,
-           sum(CASE WHEN key IN ('active_file', 'inactive_file') THEN bytes END) AS file,
-           max(CASE key WHEN 'shmem' THEN bytes END) AS shmem,
-           sum(CASE WHEN key IN ('slab_reclaimable', 'slab_unreclaimable', 'kernel_stack',
-                                 'pagetables', 'sec_pagetables') THEN bytes END) AS kernel
-    FROM oom_meminfo GROUP BY capture_id, event
-), one AS (
-    SELECT e.capture_id, e.event,
-           CASE WHEN w.event IS NOT NULL THEN 'memcg_stats'
-                WHEN mi.anon IS NOT NULL OR mi.file IS NOT NULL OR mi.kernel IS NOT NULL
-                THEN 'meminfo' END AS source,
-           w.anon AS w_anon, w.file AS w_file, w.shmem AS w_shmem, w.kernel AS w_kernel,
-           w.kernel_parts, w.sock, w.total_rss, w.total_cache, w.total_shmem,
-           w.total_swap, w.rss, w.cache, w.swap, w.event IS NOT NULL AS has_stats,
-           mi.anon AS m_anon, mi.file AS m_file, mi.shmem AS m_shmem, mi.kernel AS m_kernel,
-           (SELECT usage_bytes FROM oom_memcg_counter k WHERE k.capture_id = e.capture_id
-              AND k.event = e.event AND k.counter = 'kmem') AS kmem
-    FROM oom_event e
-    LEFT JOIN w ON w.capture_id = e.capture_id AND w.event = e.event
-    LEFT JOIN mi ON mi.capture_id = e.capture_id AND mi.event = e.event
-), parts AS (
-    SELECT CASE WHEN source = 'meminfo' THEN 'meminfo'
-                WHEN w_anon IS NOT NULL THEN 'v2'
-                WHEN total_rss IS NOT NULL THEN 'v1_total'
-                ELSE 'v1' END AS layout, *
-    FROM one
-)
-SELECT capture_id, event, source,
-       CASE layout WHEN 'v2' THEN w_anon WHEN 'v1_total' THEN total_rss WHEN 'v1' THEN rss
-            ELSE max(m_anon - coalesce(m_shmem, 0), 0) END AS anon_bytes,
-       CASE layout WHEN 'v2' THEN w_shmem WHEN 'v1_total' THEN total_shmem
-            WHEN 'v1' THEN w_shmem ELSE m_shmem END AS shmem_bytes,
-       CASE layout WHEN 'v2' THEN max(w_file - coalesce(w_shmem, 0), 0)
-            WHEN 'v1_total' THEN max(total_cache - coalesce(total_shmem, 0), 0)
-            WHEN 'v1' THEN max(cache - coalesce(w_shmem, 0), 0)
-            ELSE m_file END AS file_bytes,
-       CASE layout WHEN 'v2' THEN coalesce(w_kernel, kernel_parts)
-            WHEN 'meminfo' THEN m_kernel ELSE kmem END AS kernel_bytes,
-       CASE layout WHEN 'v2' THEN sock END AS sock_bytes,
-       CASE layout WHEN 'v1_total' THEN total_swap WHEN 'v1' THEN swap END AS swap_bytes
-FROM parts
-WHERE source IS NOT NULL;
 
 -- What the capture could not read, summarised: one row per source, kind,
 -- file pattern and message.
@@ -282,7 +232,7 @@ WITH cp AS (
                      AND substr(p.path, 1, length(c.memory_root) + 1) = c.memory_root || '/'
                 THEN '<cgroup>/' || replace(p.path, rtrim(p.path, replace(p.path, '/', '')), '')
                 ELSE coalesce(p.path, '') END AS what
-    FROM load_problem p JOIN capture c ON c.capture_id = p.capture_id
+    FROM load_problems p JOIN capture c ON c.capture_id = p.capture_id
 )
 SELECT capture_id, 'collect' AS source, kind, kind IN ('absent', 'vanished') AS normal,
        what, count(*) AS files, min(path) AS example, error AS example_error

@@ -339,8 +339,27 @@ def folder_specials(ctx):
     return folder_with_specials(ctx, "folder")
 
 
+def no_max_total(ctx):
+    rows = ctx.q("SELECT path, problem FROM load_problems WHERE problem LIKE '%max-total%'")
+    return [f"a skipped file counted toward --max-total: {rows!r}"] if rows else []
+
+
+@case(problems=[(r"^proc/meminfo$", r"exceeds the limit of 67108864 bytes")],
+      rows=BASE_ROWS[:2] + TAIL_ROWS, seconds=5, post=no_max_total)
+def folder_sparse_2g(ctx):
+    """an unpacked folder whose proc/meminfo is a 2 GiB sparse file: skipped, the rest loads"""
+    d = ctx.path("sparse")
+    for p, data in BASE + TAIL:
+        os.makedirs(os.path.dirname(os.path.join(d, p)), exist_ok=True)
+        with open(os.path.join(d, p), "wb") as f:
+            f.write(data)
+    os.truncate(os.path.join(d, "proc/meminfo"), 2 * GiB)
+    return d
+
+
 @case(problems=[(r"^proc/300/status$", r"exceeds the limit of 67108864 bytes"),
-                (r"^" + TOP + "$", r"more than 1073741824 bytes in all \(--max-total\)")],
+                (r"^" + TOP + "$", r"more than 1073741824 bytes in all \(--max-total\) "
+                 r"of files larger than --max-file-size")],
       rows=BASE_ROWS, seconds=5, rss_mib=64)
 def bomb_one_file(ctx):
     """4 MB of gzip declaring one 4 GiB file"""
@@ -565,6 +584,53 @@ def json_nested_elsewhere(ctx):
             .files(TAIL).write(ctx.path("json.tar.gz")))
 
 
+def small_outputs(ctx, db_mib=4, html_mib=4):
+    """The database and the HTML report stay small (no amplification)."""
+    fails = []
+    size = os.path.getsize(ctx.dbpath)
+    if size > db_mib * MiB:
+        fails.append(f"database of {size / MiB:.1f} MiB, limit {db_mib} MiB")
+    r = subprocess.run([MEMSNAP, "report", "--format", "html", ctx.dbpath],
+                       capture_output=True, timeout=60 * TIME_SCALE)
+    if len(r.stdout) > html_mib * MiB or r.returncode not in (0, 1):
+        fails.append(f"HTML report: exit {r.returncode}, {len(r.stdout) / MiB:.1f} MiB")
+    ctx.note(f"database {size / MiB:.1f} MiB, HTML {len(r.stdout) / MiB:.1f} MiB")
+    return fails
+
+
+def big_manifest(problems, **fields):
+    m = dict(MANIFEST, **fields)
+    m["problems"] = problems
+    return json.dumps(m).encode()
+
+
+@case(problems=[(r"^manifest.json$", r"more than the 8388608 a collector writes: not read")],
+      rows=BASE_ROWS[1:] + TAIL_ROWS, seconds=10, rss_mib=120, post=small_outputs)
+def manifest_60mb(ctx):
+    """a 49 MB manifest (150,000 problems of long strings) in a small archive"""
+    prob = {"path": "proc/1/status" + "A" * 150, "kind": "error", "errno": 5,
+            "error": "B" * 100, "action": "skipped"}
+    t = Tar().file("manifest.json", big_manifest([prob] * 150000))
+    path = t.files(BASE[1:]).files(TAIL).write(ctx.path("big-manifest.tar.gz"))
+    ctx.note(f"manifest {len(t.entries[0][2]) / MiB:.0f} MiB, archive "
+             f"{os.path.getsize(path) / 1024:.0f} KiB")
+    return path
+
+
+@case(problems=[(r"^manifest.json$", r"'hostname' is longer than 255 bytes, ignored "
+                 r"\(and 2 more problems\)")],
+      rows=BASE_ROWS + TAIL_ROWS, seconds=10, rss_mib=100,
+      post=lambda ctx: small_outputs(ctx, db_mib=8) + ctx.expect_rows(
+          "SELECT count(*), max(length(error)) FROM collect_problems", [(10000, 1)]))
+def manifest_long_fields(ctx):
+    """a manifest under the size bound with a 2 MB hostname and 12,000 problems"""
+    prob = {"path": "p", "kind": "error", "errno": 5, "error": "e", "action": "skipped"}
+    probs = [prob] * 11999 + [dict(prob, error="E" * 4000)]
+    t = Tar().file("manifest.json", big_manifest(probs, hostname="H" * (2 * MiB),
+                                                 kernel={"release": "R" * MiB}))
+    return t.files(BASE[1:]).files(TAIL).write(ctx.path("long-fields.tar.gz"))
+
+
 @case(problems=[(r"^manifest.json$", r"missing")], rows=BASE_ROWS[1:] + TAIL_ROWS)
 def manifest_missing(ctx):
     """no manifest.json at all"""
@@ -653,7 +719,9 @@ def zstd_frame(data, window_log):
 
 
 @case(status=(1, 3), problems=(), rows=[], seconds=10, rss_mib=100,
-      stderr=r"error: cannot read '[^']*window\.tar\.zst'|window|memory",
+      stderr=r"error: cannot read '[^']*window\.tar\.zst': .*window larger than "
+             r"--max-zstd-window \(128\.0 MiB; .*--max-zstd-window 2G reads it, .*decompress it "
+             r"first: zstd -d --long=31 '[^']*window\.tar\.zst'",
       post=lambda ctx: ctx.expect_rows("SELECT count(*) FROM processes", [(0,)])
       if ctx.db else [])
 def zstd_huge_window(ctx):
@@ -664,6 +732,27 @@ def zstd_huge_window(ctx):
     return ctx.path("window.tar.zst")
 
 
+@case(status=(0,), rows=BASE_ROWS + TAIL_ROWS, args=["--max-zstd-window", "2G"],
+      seconds=10, rss_mib=100)
+def zstd_huge_window_allowed(ctx):
+    """the same 2 GiB-window frame with --max-zstd-window 2G: loads, in little memory"""
+    t = base_tar().files(TAIL)
+    with open(ctx.path("window.tar.zst"), "wb") as f:
+        f.write(zstd_frame(t.tar_bytes(), 31))
+    return ctx.path("window.tar.zst")
+
+
+@case(status=(1,), problems=[(r"^" + TOP + "$", r"the archive ends inside a frame")],
+      rows=BASE_ROWS, args=["--max-zstd-window", "2G"], seconds=10, rss_mib=100)
+def zstd_huge_window_cut(ctx):
+    """a 2 GiB-window frame cut short, read with --max-zstd-window 2G"""
+    t = base_tar().file("proc/400/status", STATUS * 200).files(TAIL)
+    data = zstd_frame(t.tar_bytes(), 31)
+    with open(ctx.path("cut.tar.zst"), "wb") as f:
+        f.write(data[:len(data) * 3 // 4])
+    return ctx.path("cut.tar.zst")
+
+
 @case(status=(0,), rows=BASE_ROWS + TAIL_ROWS)
 def zstd_normal_window(ctx):
     """the same frame with an 8 MiB window loads (the control of the case above)"""
@@ -671,6 +760,359 @@ def zstd_normal_window(ctx):
     with open(ctx.path("ok.tar.zst"), "wb") as f:
         f.write(zstd_frame(t.tar_bytes(), 23))
     return ctx.path("ok.tar.zst")
+
+
+# ---- commands memsnap prints, pasted into sh ------------------------------------
+
+# SOURCE names an attacker picks (the archive's file name) and an operator
+# pastes commands about: quotes, $(), backticks, newlines, escapes, a dash.
+HOSTILE_NAMES = [
+    "node-1'$(touch PWNED)'.tar.gz",
+    "two ''quotes'' $(touch PWNED).tar.gz",
+    "tick`touch PWNED`.tar.gz",
+    "new\nline $HOME.tar.gz",
+    "-dash.tar.gz",
+    "esc \x1b[31mred \\' tab\t.tar.gz",
+]
+
+
+def shell_commands(text):
+    """The `memsnap sql ...` commands in text, each up to the newline that
+    ends it outside quotes (a quoted word may span lines)."""
+    cmds, i = [], 0
+    while True:
+        i = text.find("memsnap sql ", i)
+        if i < 0:
+            return cmds
+        j, q, depth = i, None, 0
+        while j < len(text):
+            ch = text[j]
+            if q == "'":
+                q = None if ch == "'" else q
+            elif q == '"':
+                if ch == "$" and text[j + 1:j + 2] == "(":
+                    depth += 1
+                elif ch == ")" and depth:
+                    depth -= 1
+                elif ch == "'" and depth:
+                    k = text.index("'", j + 1)
+                    j = k
+                elif ch == '"' and not depth:
+                    q = None
+            elif ch in "'\"":
+                q = ch
+            elif ch == "\\":
+                j += 1
+            elif ch == "\n":
+                break
+            j += 1
+        cmds.append(text[i:j])
+        i = j
+
+
+def run_pasted(cmd, cwd, fakebin):
+    """cmd run by sh with a `memsnap` that records its arguments."""
+    out = os.path.join(cwd, "args")
+    if os.path.exists(out):
+        os.unlink(out)
+    env = dict(os.environ, PATH=fakebin + ":" + os.environ.get("PATH", ""),
+               ARGS_OUT=out)
+    r = subprocess.run(["sh", "-c", cmd], cwd=cwd, env=env, capture_output=True,
+                       timeout=30)
+    if r.returncode != 0 or not os.path.exists(out):
+        return None, r.stderr
+    args = open(out, "rb").read().split(b"\0")[:-1]
+    return [a.decode("utf-8", "surrogateescape") for a in args], r.stderr
+
+
+def pasted_commands(root):
+    """every command in the HTML, the text report and the load hint, pasted
+    into sh, runs memsnap with the bytes the page shows (and nothing else)"""
+    import html as htmlmod
+    fails = []
+    work = os.path.join(root, "pasted-commands")
+    fakebin = os.path.join(work, "bin")
+    os.makedirs(fakebin)
+    with open(os.path.join(fakebin, "memsnap"), "w") as f:
+        f.write('#!/bin/sh\nfor a; do printf "%s\\0" "$a"; done > "$ARGS_OUT"\n')
+    os.chmod(os.path.join(fakebin, "memsnap"), 0o755)
+    t = base_tar().files(TAIL).files([
+        ("proc/102/status", STATUS.replace(b"prometheus", b"other")),
+        ("proc/102/cgroup", b"4:memory:/other\n"),
+        (f"{CG}/other/memory.usage_in_bytes", b"4096\n"),
+        (f"{CG}/other/cgroup.procs", b"102\n"),
+    ])
+    for n, name in enumerate(HOSTILE_NAMES):
+        d = os.path.join(work, str(n))
+        os.makedirs(d)
+        t.write(os.path.join(d, name))
+        arg = "./" + name if name.startswith("-") else name
+        checked = 0
+        for fmt, extra in (("html", []), ("text", ["--containers", "1"])):
+            r = subprocess.run([MEMSNAP, "report", "--format", fmt] + extra + ["--", name],
+                               cwd=d, capture_output=True, timeout=60)
+            if r.returncode not in (0, 1):
+                fails.append(f"{name!r}: report --format {fmt}: exit {r.returncode}: "
+                             f"{r.stderr[-300:]!r}")
+                continue
+            page = r.stdout.decode("utf-8", "surrogateescape")
+            if fmt == "html":
+                pairs = re.findall(r'<pre><code>(.*?)</code></pre><p>Run it: '
+                                   r'<code class="cmd">(.*?)</code>', page, re.S)
+                pairs = [(htmlmod.unescape(q), htmlmod.unescape(c)) for q, c in pairs]
+            else:
+                pairs = [(None, c) for c in shell_commands(page)]
+            if not pairs:
+                fails.append(f"{name!r}: no command in the {fmt} report")
+            for sql, cmd in pairs:
+                args, err = run_pasted(cmd, d, fakebin)
+                checked += 1
+                if args is None or len(args) != 3 or args[:2] != ["sql", arg] or \
+                        (sql is not None and args[2] != sql):
+                    fails.append(f"{name!r}: {fmt} command {cmd[:200]!r} pasted into sh "
+                                 f"gave {args!r} ({err[-200:]!r})")
+                    break
+            # one for real: the query runs on the capture
+            if pairs:
+                r = subprocess.run(["sh", "-c", pairs[-1][1]], cwd=d, capture_output=True,
+                                   timeout=60, env=dict(os.environ, PATH=BIN_DIR + ":"
+                                                        + os.environ.get("PATH", "")))
+                if r.returncode != 0:
+                    fails.append(f"{name!r}: {fmt} command run for real: exit "
+                                 f"{r.returncode}: {r.stderr[-300:]!r}")
+        # the hint after report --capture of a capture_id the source does not hold
+        r = subprocess.run([MEMSNAP, "report", "--capture", "99", "--", name], cwd=d,
+                           capture_output=True, timeout=60)
+        hint = shell_commands(r.stderr.decode("utf-8", "surrogateescape"))
+        args = run_pasted(hint[0], d, fakebin)[0] if hint else None
+        if r.returncode != 3 or args != ["sql", arg, "SELECT capture_id, hostname, "
+                                         "started_at FROM captures"]:
+            fails.append(f"{name!r}: report --capture 99: exit {r.returncode}, hint "
+                         f"{hint!r} gave {args!r}")
+        # the load hint (the capture loads with problems: a bad file added)
+        db = "db " + name + ".sqlite"
+        bad = os.path.join(d, "bad.tar.gz")
+        base_tar().file("proc/9/status", b"\xff" * 10).write(bad)
+        r = subprocess.run([MEMSNAP, "load", "-o", db, "bad.tar.gz"], cwd=d,
+                           capture_output=True, timeout=60)
+        hint = shell_commands(r.stderr.decode("utf-8", "surrogateescape"))
+        dbarg = "./" + db if db.startswith("-") else db
+        if not hint:
+            fails.append(f"{name!r}: no hint after a load with problems: {r.stderr[-300:]!r}")
+        else:
+            args, err = run_pasted(hint[0], d, fakebin)
+            if args != ["sql", dbarg, "SELECT * FROM load_problems"]:
+                fails.append(f"{name!r}: the load hint {hint[0]!r} gave {args!r}")
+        if os.path.exists(os.path.join(d, "PWNED")) or os.path.exists("PWNED"):
+            fails.append(f"{name!r}: a pasted command ran touch")
+        if checked < 3:
+            fails.append(f"{name!r}: only {checked} commands checked")
+    shutil.rmtree(work, ignore_errors=True)
+    return fails
+
+
+def loaded_folder(root, name, db):
+    """A folder holding cap.tar.gz (BASE and TAIL) and db, loaded from it;
+    and [] or the failure."""
+    d = os.path.join(root, name)
+    os.makedirs(d)
+    base_tar().files(TAIL).write(os.path.join(d, "cap.tar.gz"))
+    r = subprocess.run([MEMSNAP, "load", "-q", "-o", db, "cap.tar.gz"], cwd=d,
+                       capture_output=True, timeout=60)
+    return d, [] if r.returncode == 0 else [f"load: exit {r.returncode}: {r.stderr[-300:]!r}"]
+
+
+def sql_read_only(root):
+    """memsnap sql without --write creates and changes no file, on a capture
+    and on a database: ATTACH, VACUUM INTO, writes, pragma writes and
+    load_extension() are refused, by name"""
+    import hashlib
+    fails = []
+    d, err = loaded_folder(root, "sql-read-only", "db.sqlite")
+    if err:
+        return err
+    digest = hashlib.sha256(open(os.path.join(d, "db.sqlite"), "rb").read()).hexdigest()
+    before = sorted(os.listdir(d))
+    out = os.path.join(root, "sql-read-only-out")
+    refused = [
+        (f"ATTACH DATABASE '{out}-attach.db' AS a", "ATTACH"),
+        (f"VACUUM INTO '{out}-vacuum.db'", "VACUUM"),
+        ("VACUUM", "VACUUM"),
+        ("DELETE FROM capture", "DELETE"),
+        ("SELECT 1; DELETE FROM cgroup_memstat", "DELETE"),
+        ("UPDATE capture SET hostname = 'x'", "UPDATE"),
+        ("INSERT INTO capture(capture_id) VALUES (99)", "INSERT"),
+        ("CREATE TABLE pwned(a)", "CREATE"),
+        ("CREATE TEMP TABLE pwned(a)", "CREATE"),
+        ("DROP VIEW processes", "DROP"),
+        ("ALTER TABLE capture ADD COLUMN pwned", "ALTER"),
+        ("PRAGMA user_version = 7", "PRAGMA user_version"),
+        ("PRAGMA journal_mode = WAL", "PRAGMA journal_mode"),
+        ("PRAGMA optimize", "PRAGMA optimize"),
+        ("ANALYZE", "ANALYZE"),
+        ("REINDEX", "REINDEX"),
+        (f"SELECT load_extension('{out}-ext.so')", "load_extension"),
+    ]
+    for src in ("cap.tar.gz", "db.sqlite"):
+        for sql, what in refused:
+            r = subprocess.run([MEMSNAP, "sql", src, sql], cwd=d, capture_output=True,
+                               timeout=60)
+            err = r.stderr.decode("utf-8", "replace")
+            if r.returncode != 1 or not re.search(re.escape(what) + r".* refused: memsnap sql "
+                                                  r"is read-only", err):
+                fails.append(f"{src}: {sql!r}: exit {r.returncode}, {err[-200:]!r}")
+        for sql in ("SELECT count(*) FROM processes", "PRAGMA table_info(capture)",
+                    "PRAGMA user_version", "PRAGMA integrity_check",
+                    "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c "
+                    "LIMIT 5) SELECT sum(x) FROM c"):
+            r = subprocess.run([MEMSNAP, "sql", src, sql], cwd=d, capture_output=True,
+                               timeout=60)
+            if r.returncode != 0:
+                fails.append(f"{src}: {sql!r} (only reads): exit {r.returncode}, "
+                             f"{r.stderr[-200:]!r}")
+    made = [p_ for p_ in os.listdir(root) if p_.startswith("sql-read-only-out")]
+    if made or sorted(os.listdir(d)) != before:
+        fails.append(f"files made: {made} {sorted(os.listdir(d))}")
+    if hashlib.sha256(open(os.path.join(d, "db.sqlite"), "rb").read()).hexdigest() != digest:
+        fails.append("db.sqlite changed")
+    # --write: what it says
+    r = subprocess.run([MEMSNAP, "sql", "--write", "db.sqlite", "CREATE TABLE mine(a)"],
+                       cwd=d, capture_output=True, timeout=60)
+    if r.returncode != 0:
+        fails.append(f"--write: CREATE TABLE: exit {r.returncode}: {r.stderr[-200:]!r}")
+    shutil.rmtree(d, ignore_errors=True)
+    return fails
+
+
+def hostile_database(root):
+    """a database whose report_capture view is an endless recursive CTE, or
+    that holds a trigger: report, sql and load refuse it at once, by name"""
+    fails = []
+    d, err = loaded_folder(root, "hostile-database", "good.db")
+    if err:
+        return err
+    tampers = {
+        # the same columns, endless rows
+        "view.db": ("{real}; DROP VIEW report_capture; CREATE VIEW report_capture AS "
+                    "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) "
+                    "SELECT r.* FROM c, report_capture_real r", r"view 'report_capture'"),
+        "trigger.db": ("CREATE TRIGGER t AFTER INSERT ON capture BEGIN "
+                       "DELETE FROM capture; END", r"trigger 't'"),
+    }
+    for name, (sql, what) in tampers.items():
+        shutil.copy(os.path.join(d, "good.db"), os.path.join(d, name))
+        db = sqlite3.connect(os.path.join(d, name))
+        real = db.execute("SELECT sql FROM sqlite_master WHERE name = 'report_capture'")
+        real = real.fetchone()[0].replace("report_capture", "report_capture_real", 1)
+        db.executescript(sql.replace("{real}", real))
+        db.close()
+        for argv in (["report", name], ["report", "--format", "html", name],
+                     ["sql", name, "SELECT * FROM report_capture"],
+                     ["load", "-o", name, "cap.tar.gz"]):
+            t0 = time.monotonic()
+            try:
+                r = subprocess.run([MEMSNAP] + argv, cwd=d, capture_output=True,
+                                   timeout=30 * TIME_SCALE)
+            except subprocess.TimeoutExpired:
+                fails.append(f"{argv}: still running after 30 s")
+                continue
+            err = r.stderr.decode("utf-8", "replace")
+            if r.returncode != 3 or not re.search(
+                    r"is not a database memsnap wrote: its " + what, err):
+                fails.append(f"{argv}: exit {r.returncode}, {err[-300:]!r}")
+            if time.monotonic() - t0 > 5 * TIME_SCALE:
+                fails.append(f"{argv}: took {time.monotonic() - t0:.1f} s")
+    shutil.rmtree(d, ignore_errors=True)
+    return fails
+
+
+def two_loads(root):
+    """loads into one database wait for each other's lock; past
+    --lock-timeout the message says another process holds it"""
+    import threading
+    fails = []
+    d = os.path.join(root, "two-loads")
+    os.makedirs(d)
+    caps = []
+    for i in range(4):
+        t = base_tar().files(TAIL)
+        t.entries[0] = ("f", f"{TOP}/manifest.json",
+                        json.dumps(dict(MANIFEST, boot_id=f"t70-{i}")).encode())
+        for pid in range(1000, 3000):   # a load of a second or so
+            t.file(f"proc/{pid}/status", STATUS)
+        caps.append(t.write(os.path.join(d, f"cap{i}.tar.gz")))
+
+    def load(db, cap, out, extra=()):
+        out.append(subprocess.run([MEMSNAP, "load", "-q", "-o", db, cap] + list(extra),
+                                  cwd=d, capture_output=True, timeout=120))
+
+    # two at once, into a new database and then into an existing one
+    for db, pair in (("new.db", caps[:2]), ("new.db", caps[2:])):
+        outs = [[], []]
+        ts = [threading.Thread(target=load, args=(db, c, o)) for c, o in zip(pair, outs)]
+        for t_ in ts:
+            t_.start()
+        for t_ in ts:
+            t_.join()
+        for c, o in zip(pair, outs):
+            if o[0].returncode != 0:
+                fails.append(f"{os.path.basename(c)} into {db} beside another load: exit "
+                             f"{o[0].returncode}: {o[0].stderr[-300:]!r}")
+    n = sqlite3.connect(os.path.join(d, "new.db")).execute(
+        "SELECT count(*) FROM capture").fetchone()[0]
+    if n != 4:
+        fails.append(f"new.db holds {n} captures, want 4")
+    # a lock held past --lock-timeout: the message names the cause
+    for db in ("held.db", "new.db"):
+        holder = sqlite3.connect(os.path.join(d, db), isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")
+        t0 = time.monotonic()
+        out = []
+        load(db, caps[0] if db == "held.db" else caps[3], out, ["--lock-timeout", "1"])
+        wall = time.monotonic() - t0
+        holder.execute("ROLLBACK")
+        holder.close()
+        err = out[0].stderr.decode("utf-8", "replace")
+        if out[0].returncode != 3 or not re.search(
+                r"database is locked \(another process, another memsnap load\?, has held "
+                r"its lock for more than 1 s; --lock-timeout waits longer\)", err):
+            fails.append(f"{db}: lock held: exit {out[0].returncode}: {err[-300:]!r}")
+        if not 0.9 < wall < 10 * TIME_SCALE:
+            fails.append(f"{db}: lock held: gave up after {wall:.1f} s, want 1 s")
+    shutil.rmtree(d, ignore_errors=True)
+    return fails
+
+
+def integrity_check(root):
+    """PRAGMA integrity_check is clean on a database of the Kubernetes
+    fixture captures (SQLite 3.40's false NULL errors on WITHOUT ROWID
+    tables whose key columns come late)"""
+    fails = []
+    d = os.path.join(root, "integrity-check")
+    os.makedirs(d)
+    fx = os.path.join(REPO, "tests", "fixtures", "captures")
+    caps = [os.path.join(fx, c) for c in ("k8s-real", "report-k8s-v2", "k8s-systemd-v2",
+                                          "k8s-cgroupfs-v1", "report-hostile")]
+    r = subprocess.run([MEMSNAP, "load", "-q", "-o", "db.sqlite"] + caps, cwd=d,
+                       capture_output=True, timeout=120)
+    if r.returncode not in (0, 1):
+        return [f"load: exit {r.returncode}: {r.stderr[-300:]!r}"]
+    db = sqlite3.connect(os.path.join(d, "db.sqlite"))
+    n = db.execute("SELECT (SELECT count(*) FROM k8s_pod_log), "
+                   "(SELECT count(*) FROM k8s_container_log)").fetchone()
+    if not n[0] or not n[1]:
+        fails.append(f"the fixtures filled no k8s_pod_log or k8s_container_log row: {n}")
+    ic = [r_[0] for r_ in db.execute("PRAGMA integrity_check")]
+    if ic != ["ok"]:
+        fails.append(f"PRAGMA integrity_check (SQLite {sqlite3.sqlite_version}): {ic[:6]}")
+    db.close()
+    shutil.rmtree(d, ignore_errors=True)
+    return fails
+
+
+EXTRA = {"pasted-commands": pasted_commands, "sql-read-only": sql_read_only,
+         "hostile-database": hostile_database, "two-loads": two_loads,
+         "integrity-check": integrity_check}
 
 
 # ---- running ---------------------------------------------------------------------
@@ -872,6 +1314,9 @@ def run_case(root, c):
     if os.path.exists(ctx.dbpath):
         ctx.db = sqlite3.connect(f"file:{ctx.dbpath}?mode=ro", uri=True)
         ctx.db.text_factory = lambda b: b.decode("utf-8", "surrogateescape")
+        ic = ctx.q("PRAGMA integrity_check")
+        if ic != [("ok",)]:
+            fails.append(f"PRAGMA integrity_check (SQLite {sqlite3.sqlite_version}): {ic[:6]!r}")
         problems = ctx.q("SELECT path, problem FROM load_problems")
         for prx, wrx in c.problems:
             if not any(re.search(prx, pa or "") and re.search(wrx, pr or "")
@@ -927,24 +1372,30 @@ def main():
         f.write("the hostile paths point here\n")
     nfail = 0
     try:
-        for c in CASES:
-            if want and c.name not in want:
+        # the archive cases, then the checks of their own (EXTRA)
+        runs = [(c.name, c.what, lambda c=c: run_case(root, c)) for c in CASES]
+        runs += [(name, " ".join(fn.__doc__.split()), lambda fn=fn: (fn(root), ""))
+                 for name, fn in EXTRA.items()]
+        for name, what, run in runs:
+            if want and name not in want:
                 continue
-            fails, info = run_case(root, c)
+            fails, info = run()
+            info = f" ({info})" if info else ""
             if fails:
                 nfail += 1
-                print(f"FAIL {c.name}: {c.what} ({info})")
+                print(f"FAIL {name}: {what}{info}")
                 for f in fails:
                     print(f"     {f}")
             else:
-                print(f"ok   {c.name}: {c.what} ({info})")
-            shutil.rmtree(os.path.join(root, c.name), ignore_errors=True)
+                print(f"ok   {name}: {what}{info}")
+            shutil.rmtree(os.path.join(root, name), ignore_errors=True)
     finally:
         if nfail and os.environ.get("KEEP"):
             print(f"kept {root}")
         else:
             shutil.rmtree(root, ignore_errors=True)
-    print(f"{len([c for c in CASES if not want or c.name in want]) - nfail} passed, "
+    nrun = len([n for n in [c.name for c in CASES] + list(EXTRA) if not want or n in want])
+    print(f"{nrun - nfail} passed, "
           f"{nfail} failed")
     return 1 if nfail else 0
 

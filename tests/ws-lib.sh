@@ -28,6 +28,13 @@ ws_skip() { echo "SKIP: $*"; exit 77; }
 ws_fail() { echo "FAIL: $*"; exit 1; }
 ws_log() { echo "== $*"; }
 
+# ws_require_memsnap: skip unless memsnap is built and python3 is there
+# (the tests on generated captures: no root, no cgroup made).
+ws_require_memsnap() {
+	[ -x "$BIN_DIR/memsnap" ] || ws_skip "'$BIN_DIR/memsnap' not built"
+	command -v python3 >/dev/null || ws_skip "python3 not installed"
+}
+
 # ws_require_v1: skip unless root, the v1 memory controller at
 # /sys/fs/cgroup/memory, and the programs this test runs are built.
 ws_require_v1() {

@@ -121,6 +121,24 @@ class Db:
         return self.rows(sql)
 
 
+def manifest(hostname, release, mode="v2", seconds=1):
+    """manifest.json of a generated capture (tests/t59-*): a complete
+    capture of `hostname` on kernel `release`, taken at 2026-01-01T00:00:00Z
+    in `seconds`, cgroup `mode` ("v2": the hierarchy at sys/fs/cgroup)."""
+    return json.dumps({
+        "format": "memsnap-capture", "format_version": 1,
+        "collector": {"name": "memsnap-collect", "version": "0.1.0", "pid": 1},
+        "complete": True, "interrupted": None, "hostname": hostname,
+        "kernel": {"release": release, "version": "#1 SMP", "machine": "x86_64"},
+        "boot_id": "5ca1e000-0000-4000-8000-000000000000", "page_size": 4096,
+        "clock": {"started_utc": "2026-01-01T00:00:00.000000Z",
+                  "finished_utc": "2026-01-01T00:00:%02d.000000Z" % seconds,
+                  "started_monotonic": 1000.0, "finished_monotonic": 1000.0 + seconds,
+                  "started_boottime": 1000.0, "finished_boottime": 1000.0 + seconds},
+        "root": "/", "cgroup": {"mode": mode, "memory_root": "sys/fs/cgroup"},
+        "problems": []})
+
+
 def quote(s):
     return "'" + s.replace("'", "''") + "'"
 

@@ -15,7 +15,10 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zstd.h>
 
+#include "common/hash.h"
+#include "common/shquote.h"
 #include "common/util.h"
 
 #include "common/banned.h"
@@ -39,18 +42,27 @@ struct capture {
 	struct capture_limits lim;
 	/* archive mode */
 	struct archive *ar;
+	bool own_zstd;           /* zstd decoded here (zstd_read), not by libarchive */
 	/* folder mode */
 	int root_fd;
 	struct dir_frame stack[MAX_DIR_DEPTH];
 	int depth;
 	bool manifest_pending;   /* folder mode: hand out manifest.json first */
 	/* common */
+	char *source;            /* as given, for messages */
 	char *name;              /* top-level folder */
 	size_t top_len;          /* archive: bytes of "<top>/" to strip; 0 = flat */
 	bool top_known;
 	struct strbuf path;
 	struct strbuf data;
 	uint64_t entries, bytes;
+	/*
+	 * Bytes of files --max-file-size skipped: not in `bytes` (a skipped file
+	 * takes no memory), but a compressed archive is inflated to skip them,
+	 * so there they are bounded by --max-total of their own.  A folder and
+	 * a plain tar skip by seeking: no bound.
+	 */
+	uint64_t skipped_bytes;
 	struct hashset seen;
 	bool failed;
 	bool limit_skipped;      /* --max-file-size skipped a file */
@@ -64,17 +76,13 @@ void capture_limits_default(struct capture_limits *l)
 	l->max_entries = CAPTURE_DEFAULT_MAX_ENTRIES;
 	l->max_file_bytes = CAPTURE_DEFAULT_MAX_FILE;
 	l->max_total_bytes = CAPTURE_DEFAULT_MAX_TOTAL;
+	l->max_zstd_window = CAPTURE_DEFAULT_ZSTD_WINDOW;
 }
 
-static uint64_t fnv1a(const char *s, size_t len)
+static uint64_t path_hash(const char *s, size_t len)
 {
-	uint64_t h = 0xcbf29ce484222325ull;
-	size_t i;
+	uint64_t h = fnv1a(s, len);
 
-	for (i = 0; i < len; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 0x100000001b3ull;
-	}
 	return h ? h : 1;   /* 0 marks an empty slot */
 }
 
@@ -391,7 +399,9 @@ static int folder_next(struct capture *c, struct capture_file *ret,
 				 "special file");
 			continue;
 		}
-		if (c->bytes + (uint64_t)st.st_size > c->lim.max_total_bytes) {
+		/* a file --max-file-size skips (in folder_read) does not count */
+		if ((uint64_t)st.st_size <= c->lim.max_file_bytes &&
+		    c->bytes + (uint64_t)st.st_size > c->lim.max_total_bytes) {
 			c->limit_stopped = true;
 			err_set(ret_err, "more than %llu bytes in all (--max-total), "
 				 "stopped at '%s'",
@@ -412,6 +422,139 @@ found:
 
 /* ---- archive mode --------------------------------------------------------- */
 
+/*
+ * libarchive's message, and for a zstd window that is not decoded, which
+ * limit that is and how to raise it: zstd's decoder refuses a window past
+ * its windowLogMax (128 MiB by default; libarchive has no option for it,
+ * libarchive issue 3387), and `zstd --long=28` to `--long=31` write frames
+ * that need up to 2 GiB.
+ */
+static char *archive_why(struct capture *c, struct archive *a, const char *fallback)
+{
+	const char *msg = archive_error_string(a);
+	struct strbuf sb = STRBUF_INIT;
+	char sz[32];
+
+	strbuf_addstr(&sb, msg ? msg : fallback);
+	if (msg && strstr(msg, "Frame requires too much memory")) {
+		strbuf_addf(&sb, ": the archive was compressed with a zstd window larger "
+			    "than --max-zstd-window (%s; zstd --long=28 or more makes "
+			    "one): --max-zstd-window 2G reads it, with up to that much "
+			    "memory, or decompress it first: zstd -d --long=31 ",
+			    human_bytes(c->lim.max_zstd_window, sz, sizeof(sz)));
+		sh_quote_path(&sb, c->source);
+	}
+	return strbuf_detach(&sb, NULL);
+}
+
+/* ---- zstd past libarchive's window limit ------------------------------------ */
+
+/*
+ * libarchive's zstd reader cannot take a window over 128 MiB: above
+ * --max-zstd-window 128M the archive's zstd frames are decoded here, with
+ * ZSTD_d_windowLogMax raised, and libarchive reads the plain tar.
+ */
+struct zstd_src {
+	int fd;
+	ZSTD_DStream *ds;
+	ZSTD_inBuffer in;
+	size_t last;         /* ZSTD_decompressStream's last hint: 0 = frame ended */
+	bool eof;
+	char inbuf[128 * 1024];
+	char outbuf[128 * 1024];
+};
+
+static bool is_zstd_file(const char *path)
+{
+	static const unsigned char magic[4] = { 0x28, 0xb5, 0x2f, 0xfd };
+	unsigned char hdr[4];
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return false;
+	n = read(fd, hdr, sizeof(hdr));
+	close(fd);
+	return n == (ssize_t)sizeof(hdr) && !memcmp(hdr, magic, sizeof(hdr));
+}
+
+static la_ssize_t zstd_read(struct archive *a, void *ud, const void **ret)
+{
+	struct zstd_src *z = ud;
+	ZSTD_outBuffer out = { z->outbuf, sizeof(z->outbuf), 0 };
+
+	for (;;) {
+		size_t r;
+
+		if (z->in.pos == z->in.size && !z->eof) {
+			ssize_t n = read(z->fd, z->inbuf, sizeof(z->inbuf));
+
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n < 0) {
+				archive_set_error(a, errno, "cannot read: %s", strerror(errno));
+				return -1;
+			}
+			z->eof = n == 0;
+			z->in.src = z->inbuf;
+			z->in.size = (size_t)n;
+			z->in.pos = 0;
+		}
+		r = ZSTD_decompressStream(z->ds, &out, &z->in);
+		if (ZSTD_isError(r)) {
+			archive_set_error(a, EIO, "Zstd decompression failed: %s",
+					  ZSTD_getErrorName(r));
+			return -1;
+		}
+		z->last = r;
+		if (out.pos)
+			break;
+		if (z->eof && z->in.pos == z->in.size) {
+			if (z->last) {
+				archive_set_error(a, EIO, "Zstd decompression "
+						  "failed: the archive ends inside a frame");
+				return -1;
+			}
+			return 0;
+		}
+	}
+	*ret = z->outbuf;
+	return (la_ssize_t)out.pos;
+}
+
+static int zstd_close(struct archive *a, void *ud)
+{
+	struct zstd_src *z = ud;
+
+	(void)a;
+	ZSTD_freeDStream(z->ds);
+	close(z->fd);
+	free(z);
+	return ARCHIVE_OK;
+}
+
+/* Open source through zstd_read; -1 with errno when it cannot be opened. */
+static int zstd_open(struct capture *c, struct archive *a, const char *source)
+{
+	struct zstd_src *z = xcalloc(1, sizeof(*z));
+	int log = 10;
+
+	z->fd = open(source, O_RDONLY | O_CLOEXEC);
+	if (z->fd < 0) {
+		free(z);
+		return -1;
+	}
+	z->ds = ZSTD_createDStream();
+	if (!z->ds)
+		die(3, "out of memory");
+	while (log < 31 && (1ull << (log + 1)) <= c->lim.max_zstd_window)
+		log++;
+	ZSTD_DCtx_setParameter(z->ds, ZSTD_d_windowLogMax, log);
+	c->own_zstd = true;
+	/* archive_read_open() calls zstd_close() when it fails, too */
+	return archive_read_open(a, z, NULL, zstd_read, zstd_close) == ARCHIVE_OK ? 0 : 1;
+}
+
 static int archive_open_source(struct capture *c, const char *source,
 			       char **ret_err)
 {
@@ -427,10 +570,20 @@ static int archive_open_source(struct capture *c, const char *source,
 	archive_read_support_filter_bzip2(a);
 	archive_read_support_format_tar(a);
 	archive_read_support_format_gnutar(a);
-	if (archive_read_open_filename(a, source, 64 * 1024) != ARCHIVE_OK) {
-		err_set(ret_err, "cannot read '%s': %s", source,
-			 archive_error_string(a) ? archive_error_string(a) :
-			 "not a tar archive");
+	if (c->lim.max_zstd_window > CAPTURE_DEFAULT_ZSTD_WINDOW && is_zstd_file(source)) {
+		if (zstd_open(c, a, source) != 0) {
+			char *why = archive_why(c, a, errno ? strerror(errno) : "?");
+
+			err_set(ret_err, "cannot read '%s': %s", source, why);
+			free(why);
+			archive_read_free(a);
+			goto out;
+		}
+	} else if (archive_read_open_filename(a, source, 64 * 1024) != ARCHIVE_OK) {
+		char *why = archive_why(c, a, "not a tar archive");
+
+		err_set(ret_err, "cannot read '%s': %s", source, why);
+		free(why);
 		archive_read_free(a);
 		goto out;
 	}
@@ -475,6 +628,26 @@ static void archive_find_top(struct capture *c, const char *p)
 	}
 }
 
+/*
+ * A file of `size` bytes that --max-file-size skips: within the bound of
+ * skipped bytes when the archive is compressed (skipping inflates it), or
+ * -1 with *ret_err.
+ */
+static int skip_inflates(struct capture *c, uint64_t size, const char *path,
+			 char **ret_err)
+{
+	c->skipped_bytes += size;
+	if ((archive_filter_code(c->ar, 0) == ARCHIVE_FILTER_NONE && !c->own_zstd) ||
+	    c->skipped_bytes <= c->lim.max_total_bytes)
+		return 0;
+	c->limit_stopped = true;
+	err_set(ret_err, "more than %llu bytes in all (--max-total) of files "
+		"larger than --max-file-size, stopped at '%s': a compressed "
+		"archive is inflated to skip them",
+		(unsigned long long)c->lim.max_total_bytes, path);
+	return -1;
+}
+
 static int archive_next(struct capture *c, struct capture_file *ret,
 			capture_problem_fn pfn, void *ud, char **ret_err)
 {
@@ -492,10 +665,11 @@ static int archive_next(struct capture *c, struct capture_file *ret,
 		if (r == ARCHIVE_WARN) {
 			/* e.g. a pax header libarchive did not like: keep going */
 		} else if (r != ARCHIVE_OK) {
+			char *why = archive_why(c, c->ar, "corrupt");
+
 			err_set(ret_err, "cannot read the archive after %llu entries: %s",
-				 (unsigned long long)c->entries,
-				 archive_error_string(c->ar) ?
-				 archive_error_string(c->ar) : "corrupt");
+				 (unsigned long long)c->entries, why);
+			free(why);
 			return -1;
 		}
 		if (++c->entries > c->lim.max_entries) {
@@ -547,7 +721,7 @@ static int archive_next(struct capture *c, struct capture_file *ret,
 				 entry_type_name(type));
 			continue;
 		}
-		if (!hashset_add(&c->seen, fnv1a(p, strlen(p)))) {
+		if (!hashset_add(&c->seen, path_hash(p, strlen(p)))) {
 			problemf(pfn, ud, p, "duplicate entry, skipping (the first "
 				 "one was used)");
 			continue;
@@ -559,14 +733,8 @@ static int archive_next(struct capture *c, struct capture_file *ret,
 				 "%llu bytes (--max-file-size), skipping",
 				 (long long)size,
 				 (unsigned long long)c->lim.max_file_bytes);
-			if (c->bytes + (uint64_t)size > c->lim.max_total_bytes) {
-				c->limit_stopped = true;
-				err_set(ret_err, "more than %llu bytes in all "
-					 "(--max-total), stopped at '%s'",
-					 (unsigned long long)c->lim.max_total_bytes, p);
+			if (skip_inflates(c, (uint64_t)size, p, ret_err) < 0)
 				return -1;
-			}
-			c->bytes += (uint64_t)size;
 			continue;   /* libarchive skips the data on the next header */
 		}
 		strbuf_reset(&c->path);
@@ -581,15 +749,21 @@ static int archive_next(struct capture *c, struct capture_file *ret,
 			if (n == 0)
 				break;
 			if (n < 0) {
+				char *why = archive_why(c, c->ar, "corrupt");
+
 				err_set(ret_err, "cannot read '%s' from the archive: %s",
-					 c->path.buf, archive_error_string(c->ar) ?
-					 archive_error_string(c->ar) : "corrupt");
+					 c->path.buf, why);
+				free(why);
 				return -1;
 			}
 			c->data.len += (size_t)n;
 			c->bytes += (uint64_t)n;
 			if (c->data.len > c->lim.max_file_bytes) {
-				/* The header lied about the size. */
+				/* The header lied about the size: what was read
+				 * counts as skipped, not as loaded. */
+				c->bytes -= c->data.len;
+				if (skip_inflates(c, c->data.len, c->path.buf, ret_err) < 0)
+					return -1;
 				c->limit_skipped = true;
 				problemf(pfn, ud, c->path.buf, "file exceeds the limit of "
 					 "%llu bytes (--max-file-size), skipping",
@@ -629,6 +803,7 @@ int capture_open(const char *source, const struct capture_limits *lim,
 		c->lim = *lim;
 	else
 		capture_limits_default(&c->lim);
+	c->source = xstrdup(source);
 	strbuf_init(&c->path, 256);
 	strbuf_init(&c->data, 0);
 	if (stat(source, &st) < 0) {
@@ -704,6 +879,7 @@ void capture_close(struct capture *c)
 	strbuf_release(&c->path);
 	strbuf_release(&c->data);
 	free(c->seen.slot);
+	free(c->source);
 	free(c->name);
 	free(c);
 }

@@ -20,12 +20,21 @@ struct capture_limits {
 	uint64_t max_entries;      /* archive entries (all types) */
 	uint64_t max_file_bytes;   /* one file's size; larger ones are skipped */
 	uint64_t max_total_bytes;  /* all inflated bytes; reading stops past it */
+	/*
+	 * The largest zstd window to decode.  libarchive's zstd reader keeps
+	 * zstd's default of 128 MiB and cannot raise it; above that, memsnap
+	 * decodes zstd itself with libzstd (capture.c), allocating up to
+	 * this much for a frame that asks for it (zstd --long=31: 2 GiB).
+	 */
+	uint64_t max_zstd_window;
 };
 
 /* Defaults: generous for a 10,000-process node (about 100 MB, 100k files). */
 #define CAPTURE_DEFAULT_MAX_ENTRIES 1000000ull
 #define CAPTURE_DEFAULT_MAX_FILE (64ull << 20)
 #define CAPTURE_DEFAULT_MAX_TOTAL (1ull << 30)
+#define CAPTURE_DEFAULT_ZSTD_WINDOW (1ull << 27)   /* ZSTD_WINDOWLOG_LIMIT_DEFAULT */
+#define CAPTURE_MAX_ZSTD_WINDOW (1ull << 31)       /* ZSTD_WINDOWLOG_MAX_64 */
 
 void capture_limits_default(struct capture_limits *l);
 

@@ -16,6 +16,17 @@
 #define MANIFEST_FORMAT "memsnap-capture"
 #define MANIFEST_FORMAT_VERSION 1
 
+/*
+ * Bounds, as for every captured file (a 284 KB archive whose manifest held
+ * 60 MB of strings took 582 MiB to load and made a 190 MB database).  The
+ * collector lists at most 10,000 problems (PROBLEMS_MAX, collect/collect.h)
+ * of about 400 bytes: 4 MB; a larger manifest is not read (a problem says
+ * so; the rest of the capture loads).  Each string field has a length
+ * bound (manifest.c); a longer one is left unset, with a problem.
+ */
+#define MANIFEST_MAX_BYTES (8u << 20)
+#define MANIFEST_MAX_PROBLEMS 10000u
+
 struct manifest_problem {
 	char *path, *kind, *error, *action;
 	struct kv_u64 err_no;
@@ -42,6 +53,11 @@ struct manifest {
 	struct kv_u64 problems_dropped;
 };
 
+/*
+ * Returns 0, or -EINVAL (not JSON, not a memsnap manifest) or -EFBIG (more
+ * than MANIFEST_MAX_BYTES) with *diag saying why.  Problems past
+ * MANIFEST_MAX_PROBLEMS are left out, with a word in *diag.
+ */
 int parse_manifest(const char *buf, size_t len, struct manifest *ret,
 		   struct parse_diag *diag);
 void manifest_free(struct manifest *m);

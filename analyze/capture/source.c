@@ -54,9 +54,11 @@ int source_limit_option(int opt, const char *arg, struct capture_limits *lim)
 {
 	uint64_t v;
 	const char *name = opt == OPT_MAX_ENTRIES ? "--max-entries" :
-			   opt == OPT_MAX_FILE_SIZE ? "--max-file-size" : "--max-total";
+			   opt == OPT_MAX_FILE_SIZE ? "--max-file-size" :
+			   opt == OPT_MAX_TOTAL ? "--max-total" : "--max-zstd-window";
 
-	if (opt != OPT_MAX_ENTRIES && opt != OPT_MAX_FILE_SIZE && opt != OPT_MAX_TOTAL)
+	if (opt != OPT_MAX_ENTRIES && opt != OPT_MAX_FILE_SIZE && opt != OPT_MAX_TOTAL &&
+	    opt != OPT_MAX_ZSTD_WINDOW)
 		return 0;
 	if (parse_size_arg(arg, &v) < 0 || v == 0) {
 		error("%s: '%s' is not a positive number%s", name, arg,
@@ -67,7 +69,11 @@ int source_limit_option(int opt, const char *arg, struct capture_limits *lim)
 		lim->max_entries = v;
 	else if (opt == OPT_MAX_FILE_SIZE)
 		lim->max_file_bytes = v;
-	else
+	else if (opt == OPT_MAX_TOTAL)
 		lim->max_total_bytes = v;
+	else if (v > CAPTURE_MAX_ZSTD_WINDOW)
+		return error("%s: '%s' is more than zstd decodes (2G)", name, arg);
+	else
+		lim->max_zstd_window = v;
 	return 1;
 }

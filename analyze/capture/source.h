@@ -28,7 +28,7 @@ int source_open(const char *source, const struct source_opts *o, sqlite3 **ret,
 
 /*
  * The options every command taking captures shares: --max-entries,
- * --max-file-size, --max-total.  Returns 1 when opt was one of them
+ * --max-file-size, --max-total, --max-zstd-window.  Returns 1 when opt was one of them
  * (and applied), 0 when not, -1 on a bad value (message printed).
  */
 int source_limit_option(int opt, const char *arg, struct capture_limits *lim);
@@ -36,14 +36,19 @@ enum {
 	OPT_MAX_ENTRIES = 0x1000,
 	OPT_MAX_FILE_SIZE,
 	OPT_MAX_TOTAL,
+	OPT_MAX_ZSTD_WINDOW,
 };
 #define SOURCE_LONG_OPTIONS \
 	{ "max-entries", required_argument, NULL, OPT_MAX_ENTRIES }, \
 	{ "max-file-size", required_argument, NULL, OPT_MAX_FILE_SIZE }, \
-	{ "max-total", required_argument, NULL, OPT_MAX_TOTAL }
+	{ "max-total", required_argument, NULL, OPT_MAX_TOTAL }, \
+	{ "max-zstd-window", required_argument, NULL, OPT_MAX_ZSTD_WINDOW }
 #define SOURCE_LIMITS_HELP \
 	"      --max-entries N     stop reading a capture past N entries (default 1000000)\n" \
 	"      --max-file-size SIZE  skip files larger than SIZE (default 64M)\n" \
-	"      --max-total SIZE    stop reading a capture past SIZE inflated bytes (default 1G)\n"
+	"      --max-total SIZE    stop reading a capture past SIZE inflated bytes (default 1G);\n" \
+	"                          files --max-file-size skips do not count\n" \
+	"      --max-zstd-window SIZE  decode zstd frames that need a window up to\n" \
+	"                          SIZE (default 128M, at most 2G: zstd --long=31)\n"
 
 #endif

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <time.h>
 
 #include "analyze/db/blobs.h"
 #include "common/util.h"
@@ -122,6 +124,90 @@ out:
 	return r;
 }
 
+/* ---- waiting for another process's lock ----------------------------------- */
+
+/* Process-wide: one command, one thread using SQLite (the reader thread
+ * of prefetch.c never does). */
+static double lock_timeout = DB_LOCK_TIMEOUT, lock_wait_start;
+static bool lock_waited_out;
+
+static double monotonic_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* SQLite's busy handler: count is 0 on the first call of each wait. */
+static int lock_wait(void *ud, int count)
+{
+	struct timespec pause = { 0, 20 * 1000 * 1000 };
+
+	(void)ud;
+	if (count == 0)
+		lock_wait_start = monotonic_now();
+	if (monotonic_now() - lock_wait_start >= lock_timeout) {
+		lock_waited_out = true;
+		return 0;
+	}
+	nanosleep(&pause, NULL);
+	return 1;
+}
+
+void db_set_lock_timeout(double seconds)
+{
+	lock_timeout = seconds;
+}
+
+bool db_lock_waited_out(void)
+{
+	return lock_waited_out;
+}
+
+const char *db_lock_hint(void)
+{
+	static char hint[160];
+
+	if (!lock_waited_out)
+		return "";
+	xsnprintf(hint, sizeof(hint), " (another process, another memsnap load?, "
+		  "has held its lock for more than %g s; --lock-timeout waits longer)",
+		  lock_timeout);
+	return hint;
+}
+
+/*
+ * human_bytes(N) in SQL: the one size formatter (common/util.c), so the
+ * findings' sentences and the report's tables spell a size alike.  An
+ * unknown size (NULL, or text that is no number) is 'unknown', never
+ * '0 B': printf('%.1f MiB', NULL) would say 0.0 MiB.
+ */
+static void sql_human_bytes(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	sqlite3_value *v = argv[0];
+	char buf[32];
+	double d;
+
+	(void)argc;
+	switch (sqlite3_value_numeric_type(v)) {
+	case SQLITE_INTEGER:
+		human_bytes_signed(sqlite3_value_int64(v), buf, sizeof(buf));
+		break;
+	case SQLITE_FLOAT:
+		d = sqlite3_value_double(v);
+		if (d > -9.2e18 && d < 9.2e18)
+			human_bytes_signed((int64_t)(d < 0 ? d - 0.5 : d + 0.5), buf, sizeof(buf));
+		else
+			xsnprintf(buf, sizeof(buf), "unknown");
+		break;
+	default:
+		xsnprintf(buf, sizeof(buf), "unknown");
+		break;
+	}
+	sqlite3_result_text(ctx, buf, -1, SQLITE_TRANSIENT);
+}
+
 /*
  * Open a connection, set what every connection needs, and read the schema
  * version and whether the file is empty.
@@ -147,6 +233,10 @@ static int db_connect(const char *path, int flags, sqlite3 **ret, int *ret_versi
 		goto fail;
 	}
 	sqlite3_extended_result_codes(db, 1);
+	sqlite3_busy_handler(db, lock_wait, NULL);
+	sqlite3_create_function(db, "human_bytes", 1,
+				SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+				sql_human_bytes, NULL, NULL);
 	/* A connection setting, ignored inside a transaction: set it first. */
 	db_exec(db, "PRAGMA foreign_keys = ON", NULL);
 	if (db_user_version(db, ret_version) < 0 || db_table_count(db, ret_ntables) < 0) {
@@ -171,12 +261,128 @@ static int db_check_version(const char *path, int version, char **ret_err)
 	return -1;
 }
 
+/* A schema's objects by name, each "type\nname\nsql\n" (SQLite's own left out). */
+static char **schema_objects(sqlite3 *db, size_t *ret_n)
+{
+	sqlite3_stmt *st = NULL;
+	char **v = NULL;
+	size_t n = 0, alloc = 0;
+
+	/* sqlite_*: SQLite's own (autoindexes, sqlite_stat1 of PRAGMA optimize) */
+	if (sqlite3_prepare_v2(db, "SELECT type, name, sql FROM sqlite_master "
+			       "WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name",
+			       -1, &st, NULL) != SQLITE_OK) {
+		*ret_n = 0;
+		return NULL;
+	}
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		struct strbuf sb = STRBUF_INIT;
+		int c;
+
+		for (c = 0; c < 3; c++) {
+			const char *t = (const char *)sqlite3_column_text(st, c);
+
+			strbuf_addstr(&sb, t ? t : "");
+			strbuf_addch(&sb, '\n');
+		}
+		ALLOC_GROW(v, n + 1, alloc);
+		v[n++] = strbuf_detach(&sb, NULL);
+	}
+	sqlite3_finalize(st);
+	*ret_n = n;
+	return v;
+}
+
+static void objects_free(char **v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* The name of an object line (type\nname\nsql\n), for messages. */
+static void object_what(struct strbuf *sb, const char *o)
+{
+	const char *nl = strchr(o, '\n'), *nl2 = nl ? strchr(nl + 1, '\n') : NULL;
+
+	strbuf_addf(sb, "%.*s '%.*s'", nl ? (int)(nl - o) : 0, o,
+		    nl2 ? (int)MIN(nl2 - nl - 1, 64) : 0, nl ? nl + 1 : "");
+}
+
+/*
+ * Is this database's schema the one memsnap writes?  Every table, view
+ * and index of the built-in schema must be there with its exact CREATE
+ * statement: a database whose report_capture view is another query (an
+ * endless recursive CTE) was not written by memsnap and is refused.  A
+ * user's own tables, views and indexes (memsnap sql --write) are allowed;
+ * a trigger never is (it would run on a load's inserts).
+ */
+static int db_check_schema(sqlite3 *db, const char *path, char **ret_err)
+{
+	sqlite3 *ref = NULL;
+	char **want = NULL, **have = NULL;
+	size_t nwant = 0, nhave = 0, i = 0, j = 0;
+	struct strbuf why = STRBUF_INIT;
+	int r = -1;
+
+	if (sqlite3_open_v2(":memory:", &ref, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+			    NULL) != SQLITE_OK ||
+	    db_exec(ref, memsnap_schema_sql, NULL) < 0)
+		die(3, "BUG: cannot make the built-in schema: %s", sqlite3_errmsg(ref));
+	want = schema_objects(ref, &nwant);
+	have = schema_objects(db, &nhave);
+	/* both sorted by name: a merge */
+	while (i < nwant && !why.len) {
+		const char *w = strchr(want[i], '\n') + 1;
+		const char *h = j < nhave ? strchr(have[j], '\n') + 1 : NULL;
+		int cmp = h ? strcmp(h, w) : 1;
+		size_t wl = (size_t)(strchr(w, '\n') - w);
+
+		if (h && cmp < 0 && !starts_with(have[j], "trigger\n")) {
+			j++;   /* an object of the user's */
+		} else if (h && cmp < 0) {
+			object_what(&why, have[j]);
+			strbuf_addstr(&why, " is not memsnap's");
+		} else if (h && !strncmp(h, w, wl) && h[wl] == '\n') {
+			if (strcmp(have[j], want[i])) {
+				object_what(&why, want[i]);
+				strbuf_addstr(&why, " is not the one memsnap writes");
+			}
+			i++;
+			j++;
+		} else {
+			object_what(&why, want[i]);
+			strbuf_addstr(&why, " is missing");
+		}
+	}
+	for (; j < nhave && !why.len; j++)
+		if (starts_with(have[j], "trigger\n")) {
+			object_what(&why, have[j]);
+			strbuf_addstr(&why, " is not memsnap's");
+		}
+	if (why.len) {
+		err_set(ret_err, "'%s' is not a database memsnap wrote: its %s; "
+			"load the captures again into a new database", path, why.buf);
+		goto out;
+	}
+	r = 0;
+out:
+	objects_free(want, nwant);
+	objects_free(have, nhave);
+	strbuf_release(&why);
+	sqlite3_close(ref);
+	return r;
+}
+
 int db_open(const char *path, bool create, sqlite3 **ret, char **ret_err)
 {
 	int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
 	int version = 0, ntables = 0;
 	sqlite3 *db = NULL;
 	char buf[64], *err = NULL;
+	bool made = false;
 
 	if (db_connect(path, flags, &db, &version, &ntables, ret_err) < 0)
 		return -1;
@@ -188,18 +394,28 @@ int db_open(const char *path, bool create, sqlite3 **ret, char **ret_err)
 		 */
 		db_exec(db, "PRAGMA page_size=16384", NULL);
 		xsnprintf(buf, sizeof(buf), "PRAGMA user_version=%d", DB_SCHEMA_VERSION);
-		/* COMMIT is where a full disk shows (/dev/full): name the file */
-		if (db_exec(db, "BEGIN", &err) < 0 ||
-		    db_exec(db, memsnap_schema_sql, &err) < 0 ||
-		    db_exec(db, buf, &err) < 0 || db_exec(db, "COMMIT", &err) < 0) {
-			err_set(ret_err, "cannot create the schema in '%s': %s",
-				path, err ? err : "?");
+		/*
+		 * Two loads may make one new database: the first to take the
+		 * write lock makes the schema, the other waits for it
+		 * (lock_wait) and finds it made.  COMMIT is where a full disk
+		 * shows (/dev/full): name the file.
+		 */
+		if (db_exec(db, "BEGIN IMMEDIATE", &err) < 0 ||
+		    db_user_version(db, &version) < 0 || db_table_count(db, &ntables) < 0 ||
+		    (!version && !ntables &&
+		     (db_exec(db, memsnap_schema_sql, &err) < 0 ||
+		      db_exec(db, buf, &err) < 0)) ||
+		    db_exec(db, "COMMIT", &err) < 0) {
+			err_set(ret_err, "cannot create the schema in '%s': %s%s",
+				path, err ? err : sqlite3_errmsg(db), db_lock_hint());
 			free(err);
 			goto fail;
 		}
-	} else if (db_check_version(path, version, ret_err) < 0) {
-		goto fail;
+		made = !version && !ntables;
 	}
+	if (!made && (db_check_version(path, version, ret_err) < 0 ||
+		      db_check_schema(db, path, ret_err) < 0))
+		goto fail;
 	*ret = db;
 	return 0;
 fail:
@@ -216,12 +432,149 @@ int db_open_existing(const char *path, bool writable, sqlite3 **ret,
 
 	if (db_connect(path, flags, &db, &version, &ntables, ret_err) < 0)
 		return -1;
-	if (db_check_version(path, version, ret_err) < 0) {
+	if (db_check_version(path, version, ret_err) < 0 ||
+	    db_check_schema(db, path, ret_err) < 0) {
 		sqlite3_close(db);
 		return -1;
 	}
 	*ret = db;
 	return 0;
+}
+
+/* ---- the read-only guard -------------------------------------------------- */
+
+/*
+ * Pragmas that only read.  With `arg`, they take an argument that names
+ * what to read (table_info(t)); the others read with no argument and set
+ * a value with one (PRAGMA user_version = 3), which is refused.
+ */
+static const struct {
+	const char *name;
+	bool arg;
+} read_pragmas[] = {
+	{ "application_id", false }, { "auto_vacuum", false },
+	{ "busy_timeout", false }, { "cache_size", false },
+	{ "collation_list", false }, { "compile_options", false },
+	{ "data_version", false }, { "database_list", false },
+	{ "encoding", false }, { "foreign_key_check", true },
+	{ "foreign_key_list", true }, { "foreign_keys", false },
+	{ "freelist_count", false }, { "function_list", false },
+	{ "index_info", true }, { "index_list", true }, { "index_xinfo", true },
+	{ "integrity_check", true }, { "journal_mode", false },
+	{ "module_list", false }, { "page_count", false }, { "page_size", false },
+	{ "pragma_list", false }, { "quick_check", true },
+	{ "schema_version", false }, { "table_info", true },
+	{ "table_list", true }, { "table_xinfo", true },
+	{ "user_version", false },
+};
+
+static int guard_pragma(struct db_guard *g, const char *name, const char *arg)
+{
+	size_t i;
+
+	for (i = 0; name && i < ARRAY_SIZE(read_pragmas); i++)
+		if (!strcasecmp(name, read_pragmas[i].name) &&
+		    (!arg || read_pragmas[i].arg)) {
+			g->pragma_read = true;
+			return SQLITE_OK;
+		}
+	xsnprintf(g->refused, sizeof(g->refused), "PRAGMA %.40s%s", name ? name : "?",
+		  arg ? " with a value" : "");
+	return SQLITE_DENY;
+}
+
+static int guard_authorize(void *ud, int action, const char *a, const char *b,
+			   const char *db, const char *trigger)
+{
+	struct db_guard *g = ud;
+
+	(void)db;
+	(void)trigger;
+	switch (action) {
+	case SQLITE_ATTACH:
+		xsnprintf(g->refused, sizeof(g->refused), "ATTACH");
+		return SQLITE_DENY;
+	case SQLITE_REINDEX:
+		xsnprintf(g->refused, sizeof(g->refused), "REINDEX");
+		return SQLITE_DENY;
+	case SQLITE_PRAGMA:
+		return guard_pragma(g, a, b);
+	case SQLITE_FUNCTION:
+		if (b && !strcasecmp(b, "load_extension")) {
+			xsnprintf(g->refused, sizeof(g->refused), "load_extension()");
+			return SQLITE_DENY;
+		}
+		return SQLITE_OK;
+	default:
+		return SQLITE_OK;
+	}
+}
+
+void db_guard_read_only(sqlite3 *db, struct db_guard *g)
+{
+	db_guard_reset(g);
+	sqlite3_set_authorizer(db, guard_authorize, g);
+}
+
+void db_guard_reset(struct db_guard *g)
+{
+	g->refused[0] = '\0';
+	g->pragma_read = false;
+}
+
+int db_guard_check(struct db_guard *g, sqlite3_stmt *st, const char **ret_what)
+{
+	const char *sql = st ? sqlite3_sql(st) : NULL;
+	size_t n = 0;
+
+	if (g->refused[0]) {
+		*ret_what = g->refused;
+		return -1;
+	}
+	if (!st || sqlite3_stmt_readonly(st) || g->pragma_read)
+		return 0;
+	/* the statement's first word names it: VACUUM, DELETE, CREATE, ... */
+	while (sql && (*sql == ' ' || *sql == '\t' || *sql == '\n' || *sql == '\r'))
+		sql++;
+	while (sql && n < 20 && ((sql[n] >= 'a' && sql[n] <= 'z') ||
+				 (sql[n] >= 'A' && sql[n] <= 'Z')))
+		n++;
+	if (n)
+		xsnprintf(g->refused, sizeof(g->refused), "%.*s", (int)n, sql);
+	else
+		xsnprintf(g->refused, sizeof(g->refused), "a statement that writes");
+	for (n = 0; sql && n < 20 && g->refused[n]; n++)
+		if (g->refused[n] >= 'a' && g->refused[n] <= 'z')
+			g->refused[n] = (char)(g->refused[n] - 'a' + 'A');
+	*ret_what = g->refused;
+	return -1;
+}
+
+/* ---- the time budget --------------------------------------------------------- */
+
+static int deadline_progress(void *ud)
+{
+	struct db_deadline *d = ud;
+
+	if (monotonic_now() < d->at)
+		return 0;
+	d->passed = true;
+	return 1;   /* SQLITE_INTERRUPT */
+}
+
+void db_set_deadline(sqlite3 *db, struct db_deadline *d, double seconds)
+{
+	d->seconds = seconds;
+	d->passed = false;
+	d->at = seconds > 0 ? monotonic_now() + seconds : 0;
+	/* every 100,000 virtual machine steps: about a millisecond */
+	sqlite3_progress_handler(db, seconds > 0 ? 100000 : 0,
+				 seconds > 0 ? deadline_progress : NULL, d);
+}
+
+bool db_deadline_passed(const struct db_deadline *d)
+{
+	return d->passed;
 }
 
 const char *db_name(sqlite3 *db)

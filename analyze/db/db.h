@@ -4,8 +4,9 @@
 /*
  * The SQLite side.  Conventions every module follows:
  *  - the schema is schema/NN-*.sql (built into the binary, applied in name
- *    order by db_open()); views use only SQLite's built-in functions, so a
- *    database written by memsnap works in any sqlite3 shell;
+ *    order by db_open()); views use SQLite's built-in functions and one of
+ *    memsnap's, human_bytes() (db.c), only where they spell sizes in words
+ *    (findings, bpf_by_cgroup): every other view works in any sqlite3 shell;
  *  - every table has capture_id (captures of many nodes share one file);
  *  - sizes are INTEGER bytes; NULL means "unknown/absent", never 0;
  *  - these functions never print; they return 0 or -1 with the message in
@@ -25,8 +26,10 @@
  * (cgroup_stat_data, proc_cgroup_data, capture_file_data; cgroup_stat,
  * proc_cgroup and capture_file are views); slab,
  * total_swap and hierarchical_memory_limit in cgroup_memstat.
+ * 5: k8s_pod_log and k8s_container_log declare their key's columns first
+ * (SQLite 3.40's integrity_check, schema/60-k8s.sql).
  */
-#define DB_SCHEMA_VERSION 4
+#define DB_SCHEMA_VERSION 5
 
 /*
  * Open (and create, when `create`) a database at path (":memory:" for one in
@@ -41,6 +44,18 @@ int db_open(const char *path, bool create, sqlite3 **ret, char **ret_err);
 int db_open_existing(const char *path, bool writable, sqlite3 **ret,
 		     char **ret_err);
 void db_close(sqlite3 *db);
+
+/*
+ * Another process's lock (a second `memsnap load` into the same file) is
+ * waited for up to `seconds` (default DB_LOCK_TIMEOUT) by every
+ * connection opened after this call; then the statement fails with
+ * SQLITE_BUSY and db_lock_waited_out() is true.
+ */
+#define DB_LOCK_TIMEOUT 10
+void db_set_lock_timeout(double seconds);
+bool db_lock_waited_out(void);
+/* " (another process ... has held its lock ...)" after a wait ran out, or "". */
+const char *db_lock_hint(void);
 /* The file of a connection's main database, for messages (":memory:"). */
 const char *db_name(sqlite3 *db);
 
@@ -57,6 +72,41 @@ void db_bind_text_len(sqlite3_stmt *st, int idx, const char *s, size_t len);
 void db_bind_double(sqlite3_stmt *st, int idx, double v, bool set);
 /* Step a statement that returns no rows and reset it; 0 or -1. */
 int db_step_reset(sqlite3_stmt *st);
+
+/*
+ * Read-only SQL for `memsnap sql` without --write: nothing a query does may
+ * create or change a file, nor the database (not even one loaded in
+ * memory).  The authorizer refuses ATTACH, REINDEX, pragmas that write or
+ * act (PRAGMA x = y, optimize, wal_checkpoint, ...) and load_extension();
+ * db_guard_check() refuses, after the prepare, every statement SQLite says
+ * writes (INSERT, UPDATE, DELETE, CREATE, DROP, ALTER, ANALYZE, VACUUM and
+ * VACUUM INTO, which the authorizer never sees).  The guard must outlive db.
+ */
+struct db_guard {
+	char refused[96];    /* what the authorizer refused last, or "" */
+	bool pragma_read;    /* the statement is a pragma that only reads */
+};
+void db_guard_read_only(sqlite3 *db, struct db_guard *g);
+/*
+ * Before preparing a statement: forget the last one.  After, also after a
+ * failed prepare (st NULL: the authorizer may have refused it): 0 when st
+ * may run, or -1 with *ret_what naming what is refused ("VACUUM", "ATTACH").
+ */
+void db_guard_reset(struct db_guard *g);
+int db_guard_check(struct db_guard *g, sqlite3_stmt *st, const char **ret_what);
+
+/*
+ * A time budget for every statement on db from now on: past it, the
+ * running statement stops with SQLITE_INTERRUPT, and db_deadline_passed()
+ * tells that apart from other errors.  0 seconds: none.  d must outlive db.
+ */
+struct db_deadline {
+	double at;        /* CLOCK_MONOTONIC seconds; 0: none */
+	double seconds;   /* the budget, for messages */
+	bool passed;
+};
+void db_set_deadline(sqlite3 *db, struct db_deadline *d, double seconds);
+bool db_deadline_passed(const struct db_deadline *d);
 
 /* The schema text (schema/NN-*.sql) built into the binary. */
 const char *db_schema_sql(void);

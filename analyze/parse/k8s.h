@@ -47,24 +47,8 @@ struct k8s_cgroup {
  */
 enum k8s_level k8s_parse_cgroup_path(const char *path, struct k8s_cgroup *ret);
 
-/* "<namespace>_<pod>_<uid>/<container>" (a var/log/pods folder pair). */
-struct k8s_pod_log {
-	char namespace_[256];
-	char pod[256];
-	char pod_uid[40];
-	char container[256];
-};
-int k8s_parse_pod_log(const char *s, size_t len, struct k8s_pod_log *ret);
-
-/* "<pod>_<namespace>_<container>-<64 hex id>.log" (a var/log/containers name). */
-struct k8s_container_log {
-	char pod[256];
-	char namespace_[256];
-	char container[256];
-	char container_id[72];
-};
-int k8s_parse_container_log(const char *s, size_t len,
-			    struct k8s_container_log *ret);
+/* The /var/log names: k8s_parse_pod_log(), k8s_parse_container_log(). */
+#include "common/k8s_names.h"
 
 /*
  * collector/k8s-pod-logs.txt and k8s-container-logs.txt: one name a line,

@@ -55,7 +55,7 @@ static void build(const char *dir, enum compress comp, const char *mid,
 	out = open(ret_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	assert_true(out >= 0);
 	assert_int_equal(output_write(out, comp, 1, TOP, 1764303958, &mt,
-				      body_fd, &bytes, &out_err), 0);
+				      body_fd, 0, &bytes, &out_err), 0);
 	assert_int_equal(close(out), 0);
 	{
 		struct stat st;

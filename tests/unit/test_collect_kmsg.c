@@ -155,6 +155,27 @@ static void test_kmsg_filter_keep_orphan_kill(void **state)
 	strbuf_release(&r.out);
 }
 
+/*
+ * Issue 13.10: oom-kill: summary lines alone (what `dmesg | grep` keeps) are
+ * kept, and each loads as an event: each counts, as memsnap load counts.
+ */
+static void test_kmsg_filter_keep_oomkill_lines_alone(void **state)
+{
+	struct run r;
+
+	(void)state;
+	run_init(&r, KMSG_OOM);
+	feed(&r, "6,1,1,-;oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=/a,task_memcg=/a,task=a,pid=11,uid=0");
+	feed(&r, "6,2,2,-;oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=/b,task_memcg=/b,task=b,pid=12,uid=0");
+	feed(&r, "6,3,3,-;oom_reaper: reaped process 12 (b), now anon-rss:0kB, file-rss:0kB, shmem-rss:0kB");
+	feed(&r, "6,4,4,-;oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,mems_allowed=0,global_oom,task_memcg=/c,task=c,pid=13,uid=0");
+	feed(&r, "3,5,5,-;Out of memory: Killed process 13 (c) total-vm:1kB");
+	feed(&r, "3,6,6,-;Out of memory and no killable processes...");
+	assert_int_equal(r.kept, 6);
+	assert_int_equal(r.f.reports, 4);
+	strbuf_release(&r.out);
+}
+
 /* memory.oom.group: one report, several kills. */
 static void test_kmsg_filter_keep_oom_group(void **state)
 {
@@ -243,6 +264,7 @@ int main(void)
 		cmocka_unit_test(test_kmsg_filter_keep_reaper_after_kill),
 		cmocka_unit_test(test_kmsg_filter_keep_sacrifice_child),
 		cmocka_unit_test(test_kmsg_filter_keep_orphan_kill),
+		cmocka_unit_test(test_kmsg_filter_keep_oomkill_lines_alone),
 		cmocka_unit_test(test_kmsg_filter_keep_oom_group),
 		cmocka_unit_test(test_kmsg_filter_keep_long_report_cut),
 		cmocka_unit_test(test_kmsg_record_message_shapes),

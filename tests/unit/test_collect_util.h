@@ -482,4 +482,27 @@ TEST_HELPER void make_go_elf(const char *path, const char *version,
 	close(fd);
 }
 
+/* ---- shared by test_collect_capture.c and test_collect_stuck.c ---------- */
+
+TEST_HELPER const char *const POD_V1 =
+	"sys/fs/cgroup/memory/kubepods/burstable/pod6f1c8a52-3d0e-4a51-9d43-0d1f6bb1a2c7";
+TEST_HELPER const char *const CID =
+	"8e1b3c94b7f64a6f0d8a1c2e4b5f6a7d8e9f0a1b2c3d4e5f6a7b8c9d0e1f2a3b";
+
+TEST_HELPER uint64_t ms_now(void)
+{
+	return now_ns(CLOCK_MONOTONIC) / 1000000u;
+}
+
+/* No file is stored twice (a resumed walk must not repeat itself). */
+TEST_HELPER void check_unique(const struct capture *c)
+{
+	size_t i, j;
+
+	for (i = 0; i < c->n; i++)
+		for (j = i + 1; j < c->n; j++)
+			if (!strcmp(c->e[i].name, c->e[j].name))
+				fail_msg("%s stored twice", c->e[i].name);
+}
+
 #endif

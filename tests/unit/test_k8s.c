@@ -237,6 +237,19 @@ static void test_k8s_parse_pod_log_invalid(void **state)
 	assert_int_equal(pod_log("ns_pod_" UID3 "/my_container", &p), -EINVAL);
 	assert_int_equal(pod_log("ns_pod_" UID3 "/c/0.log", &p), -EINVAL);
 	assert_int_equal(pod_log("ns_pod_not-a-uid!/c", &p), -EINVAL);
+	/* DNS-1123: alphanumeric at both ends of every label (issue 17.4) */
+	assert_int_equal(pod_log("-ns_pod_" UID3 "/c", &p), -EINVAL);
+	assert_int_equal(pod_log("ns_pod-_" UID3 "/c", &p), -EINVAL);
+	assert_int_equal(pod_log("ns_a..b_" UID3 "/c", &p), -EINVAL);
+	assert_int_equal(pod_log("ns_.pod_" UID3 "/c", &p), -EINVAL);
+	assert_int_equal(pod_log("ns_pod_" UID3 "/c-", &p), -EINVAL);
+	/* UIDs: 8-4-4-4-12 lower-case hex, or 32 hex */
+	assert_int_equal(pod_log("ns_pod_94EB36CD-29e1-478b-b365-4cb5dfc7d6fb/c", &p), -EINVAL);
+	assert_int_equal(pod_log("ns_pod_94eb36cd2-9e1-478b-b365-4cb5dfc7d6fb/c", &p), -EINVAL);
+	assert_int_equal(pod_log("ns_pod_abc/c", &p), -EINVAL);
+	assert_int_equal(pod_log("ns_pod_" UID3_ "/c", &p), -EINVAL);
+	/* a newline inside a folder name: the whole pair is refused */
+	assert_int_equal(pod_log("junk_junk_junk\nkube-system_injected-pod_" UID3 "/c", &p), -EINVAL);
 	assert_int_equal(k8s_parse_pod_log(nul, sizeof(nul) - 1, &p), -EINVAL);
 	memset(big, 'a', sizeof(big));
 	memcpy(big, "ns_", 3);
@@ -287,6 +300,8 @@ static void test_k8s_parse_container_log_invalid(void **state)
 	assert_int_equal(ctr_log("pod_ns_ctr_x-" ID3 ".log", &c), -EINVAL);     /* 4 parts */
 	assert_int_equal(ctr_log("pod_ns_ctr-zz" ID3 ".log", &c), -EINVAL);
 	assert_int_equal(ctr_log("x.log", &c), -EINVAL);
+	assert_int_equal(ctr_log("pod_ns_-ctr-" ID3 ".log", &c), -EINVAL);
+	assert_int_equal(ctr_log("pod_ns_ctr\nx-" ID3 ".log", &c), -EINVAL);
 	assert_string_equal(c.container_id, "");
 }
 

@@ -129,12 +129,17 @@ static void test_oom_store_live_with_capture_clock(void **state)
 	assert_q(db, "NULL", "SELECT pod FROM oom_kills");
 	assert_q(db, "NULL", "SELECT container FROM oom_kills");
 	assert_q(db, "1", "SELECT complete FROM oom_kills");
-	/* exactly the columns the issue names, in its order */
+	/* the columns the first issue named, in its order (a contract), then
+	 * those added since (issue 13), in theirs */
 	assert_q(db, "capture_id,event,kernel_time,wall_time,trigger_comm,trigger_pid,"
 		 "constraint,oom_memcg,task_memcg,killed_pid,killed_comm,uid,total_vm_bytes,"
 		 "anon_rss_bytes,file_rss_bytes,shmem_rss_bytes,pgtables_bytes,oom_score_adj,"
-		 "memcg_usage_bytes,memcg_limit_bytes,namespace,pod,container,complete",
+		 "memcg_usage_bytes,memcg_limit_bytes,namespace,pod,container,complete,"
+		 "chosen_pid,chosen_comm,chosen_is_victim,kernel_release,kind,pod_uid,"
+		 "container_id,outcome,wall_time_source,wall_time_unknown",
 		 "SELECT group_concat(name, ',') FROM pragma_table_info('oom_kills')");
+	assert_q(db, "killed", "SELECT outcome FROM oom_kills");
+	assert_q(db, "capture", "SELECT wall_time_source FROM oom_kills");
 	/* the detail tables */
 	assert_q(db, "memcg", "SELECT kind FROM oom_event");
 	assert_q(db, "inferred", "SELECT page_size_source FROM oom_event");
@@ -163,10 +168,12 @@ static void test_oom_store_k8s_names(void **state)
 
 	(void)state;
 	cid = add_capture(db, "k2", NULL, 0);
-	exec(db, "INSERT INTO k8s_pod_log VALUES (1, 'shop', 'java-7d4f9b8c6-xk2mw', "
+	exec(db, "INSERT INTO k8s_pod_log(capture_id, namespace, pod, pod_uid, container) "
+		 "VALUES (1, 'shop', 'java-7d4f9b8c6-xk2mw', "
 		 "'28fcb1a0-a45c-44e7-b9bf-e3b9360bedba', 'app'),"
 		 "(1, 'shop', 'java-7d4f9b8c6-xk2mw', '28fcb1a0-a45c-44e7-b9bf-e3b9360bedba', 'sidecar')");
-	exec(db, "INSERT INTO k8s_container_log VALUES (1, 'shop', 'java-7d4f9b8c6-xk2mw', 'app', "
+	exec(db, "INSERT INTO k8s_container_log(capture_id, namespace, pod, container, "
+		 "container_id) VALUES (1, 'shop', 'java-7d4f9b8c6-xk2mw', 'app', "
 		 "'3e5e5eab87df615f4777e6f7f261a7fb62f4a7ee5bc3e25e3a5b5223ccd368fe')");
 	store_sample(db, cid, "k8s-cgroupfs-dmesg-T-zh-locale-two-lines.txt", false);
 	assert_q(db, "28fcb1a0-a45c-44e7-b9bf-e3b9360bedba", "SELECT pod_uid FROM oom_event");

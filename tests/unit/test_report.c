@@ -24,7 +24,6 @@
 #include "analyze/db/db.h"
 #include "reports/htmlw.h"
 #include "reports/model.h"
-#include "reports/sha256.h"
 #include "analyze/capture/source.h"
 #include "common/util.h"
 
@@ -205,34 +204,20 @@ static void test_html_text_escapes(void **state)
 	strbuf_release(&sb);
 }
 
-static void test_sha256_vectors(void **state)
-{
-	struct strbuf sb = STRBUF_INIT;
-	uint8_t d[32];
-	static const uint8_t abc[32] = {
-		0xba, 0x78, 0x16, 0xbf, 0x8f, 0x01, 0xcf, 0xea, 0x41, 0x41, 0x40, 0xde, 0x5d, 0xae,
-		0x22, 0x23, 0xb0, 0x03, 0x61, 0xa3, 0x96, 0x17, 0x7a, 0x9c, 0xb4, 0x10, 0xff, 0x61,
-		0xf2, 0x00, 0x15, 0xad,
-	};
-	/* FIPS 180-4 two-block message */
-	static const char two[] = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
-	static const uint8_t two_d[32] = {
-		0x24, 0x8d, 0x6a, 0x61, 0xd2, 0x06, 0x38, 0xb8, 0xe5, 0xc0, 0x26, 0x93, 0x0c, 0x3e,
-		0x60, 0x39, 0xa3, 0x3c, 0xe4, 0x59, 0x64, 0xff, 0x21, 0x67, 0xf6, 0xec, 0xed, 0xd4,
-		0x19, 0xdb, 0x06, 0xc1,
-	};
-
-	(void)state;
-	sha256("abc", 3, d);
-	assert_memory_equal(d, abc, 32);
-	sha256(two, sizeof(two) - 1, d);
-	assert_memory_equal(d, two_d, 32);
-	csp_hash(&sb, "", 0);
-	assert_string_equal(sb.buf, "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='");
-	strbuf_release(&sb);
-}
-
 /* ---- the model -------------------------------------------------------------------- */
+
+/* A container's part by its name in working_set_parts. */
+static struct rnum part_of(const struct report_capture *c, const struct report_container *k,
+			   const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < c->nparts; i++)
+		if (!strcmp(c->parts[i].part, name))
+			return k->parts[i];
+	fail_msg("no part '%s'", name);
+	return (struct rnum){ 0, false };
+}
 
 static void test_report_load_k8s(void **state)
 {
@@ -247,33 +232,42 @@ static void test_report_load_k8s(void **state)
 	assert_true(c->kubernetes);
 	assert_int_equal(c->ncontainers, 5);
 	assert_string_equal(c->containers[0].name, "kube-system/cilium-x7k2p/cilium-agent");
-	/* the parts add up to the working set, exactly */
+	/* the parts (working_set_parts, read from the database) add up to the
+	 * working set, exactly; the BPF part is part of kernel_bytes */
+	assert_int_equal(c->nparts, 6);
+	assert_string_equal(c->parts[0].part, "anon");
 	for (i = 0; i < c->ncontainers; i++) {
 		const struct report_container *k = &c->containers[i];
-		int64_t sum = k->anon.v + k->shmem.v + k->page_cache.v + k->kernel.v + k->bpf.v +
-			      k->unexplained.v;
+		int64_t sum = 0;
 
+		for (q = 0; q < c->nparts; q++)
+			sum += k->parts[q].v;
 		assert_true(k->working_set.set);
 		assert_int_equal(sum, k->working_set.v);
+		assert_int_equal(part_of(c, k, "kernel_not_bpf").v + part_of(c, k, "bpf").v,
+				 k->kernel.v);
 	}
 	/* cilium's BPF maps are part of its kernel memory on v2 */
-	assert_int_equal(c->containers[0].bpf.v, 71303168 + 35651584 + 5505024 + 45056000);
+	assert_int_equal(part_of(c, &c->containers[0], "bpf").v,
+			 71303168 + 35651584 + 5505024 + 45056000);
 	/* the xray OOM: what it was made of, its pod */
 	assert_int_equal(c->nooms, 2);
 	assert_string_equal(c->ooms[1].killed_comm, "xray");
 	assert_string_equal(c->ooms[1].pod, "xray-gateway-6d8f7b9c4-q7x2m");
-	assert_string_equal(c->ooms[1].made_of_source, "memcg_stats");
-	assert_int_equal(c->ooms[1].m_sock.v, 183623680);
+	assert_string_equal(c->ooms[1].made_of.source, "memcg_stats");
+	assert_int_equal(c->ooms[1].made_of.sock.v, 183623680);
 	assert_int_equal(c->ooms[0].complete, false);
-	assert_null(c->ooms[0].made_of_source);
+	assert_null(c->ooms[0].made_of.source);
 	/* findings sorted by severity */
 	assert_true(c->nfindings > 5);
 	assert_string_equal(c->findings[0].severity, "critical");
 	assert_string_equal(c->findings[c->nfindings - 1].severity, "info");
-	/* every query kept, with the capture written in */
+	/* every query kept, with the capture written in (but the list of
+	 * parts, which is the same for every capture) */
 	for (q = 0; q < RQ_COUNT; q++) {
 		assert_non_null(c->queries[q].sql);
-		assert_non_null(strstr(c->queries[q].sql, "capture_id = 1"));
+		if (q != RQ_PARTS)
+			assert_non_null(strstr(c->queries[q].sql, "capture_id = 1"));
 	}
 	/* two timeouts (containerd's, node-exporter's helper's smaps_rollup):
 	 * the capture had problems */
@@ -303,6 +297,46 @@ static void test_report_load_no_such_capture(void **state)
 }
 
 /* ---- golden files ------------------------------------------------------------------ */
+
+/*
+ * Issue 13: unknown is never shown as zero.  An OOM event of which the log
+ * said nothing but that it happened (every field NULL) and one with an
+ * empty memcg counter: every OOM renderer says "?" or "unknown", never a 0.
+ */
+static void test_report_oom_unknown_is_never_zero(void **state)
+{
+	struct report_oom_counter counter = { (char *)"memory", { 0, false }, { 0, false },
+					      { 0, false }, { 0, false } };
+	struct report_oom ev[2];
+	struct report_capture c;
+	struct strbuf out = STRBUF_INIT;
+
+	(void)state;
+	memset(ev, 0, sizeof(ev));
+	memset(&c, 0, sizeof(c));
+	ev[0].capture_id = ev[1].capture_id = 7;
+	ev[0].event = 1;
+	ev[0].complete = ev[1].complete = true;
+	ev[1].event = 2;
+	ev[1].kind = (char *)"memcg";
+	ev[1].counters = &counter;
+	ev[1].ncounters = 1;
+	ev[1].made_of.source = (char *)"memcg_stats";
+	c.ooms = ev;
+	c.nooms = 2;
+	report_render_oom_text(&c, "log", true, &out);
+	assert_non_null(strstr(out.buf, "  when      unknown: ?\n"));
+	assert_non_null(strstr(out.buf, "  limit     memory ? of limit ?\n"));
+	assert_non_null(strstr(out.buf, "  made of   anon ?, page cache ?, shmem ?, kernel ?\n"));
+	assert_non_null(strstr(out.buf, "  tasks     none in the log\n"));
+	if (strstr(out.buf, " 0 B") || strstr(out.buf, "0.0") || strstr(out.buf, "(0%)"))
+		fail_msg("a zero for an unknown:\n%s", out.buf);
+	strbuf_reset(&out);
+	report_render_oom_json(&c, &out);
+	if (strstr(out.buf, ": 0") || strstr(out.buf, ": false"))
+		fail_msg("a zero or false for an unknown:\n%s", out.buf);
+	strbuf_release(&out);
+}
 
 static void test_report_golden_k8s_v2(void **state)
 {
@@ -365,10 +399,57 @@ static void test_report_text_containers_unreclaimable_and_limit(void **state)
 					"                                                             "
 					"9f0e7d6c5b4a\n"));
 	/* a wrapped line never parts a number from its unit */
-	assert_non_null(strstr(out.buf, "b BPF\n          150.2 MiB, unexplained 12.0 KiB"));
+	assert_non_null(strstr(out.buf, "b BPF maps\n          150.2 MiB, u unexplained 12.0 KiB"));
 	assert_null(strstr(out.buf, "150.2\n"));
 	assert_fits_100(&out);
 	report_free(&r);
+	strbuf_release(&out);
+}
+
+/* The report-k8s-v2 database changed by sql, loaded again into r. */
+static void reload_after(sqlite3 *db, const char *sql, struct report *r)
+{
+	char *err = NULL;
+
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	if (report_load(db, 0, "report-k8s-v2", r, &err) < 0)
+		fail_msg("report_load: %s", err);
+	r->version = "VERSION";
+}
+
+/*
+ * The parts of a working set are the database's (working_set_parts): every
+ * format names, colours and orders them from that table alone.
+ */
+static void test_report_parts_come_from_the_database(void **state)
+{
+	struct report r;
+	struct report_text_opts plain = { false, 0 }, color = { true, 0 };
+	struct strbuf out = STRBUF_INIT;
+	sqlite3 *db = NULL;
+
+	(void)state;
+	load("report-k8s-v2", &r, &db);
+	report_free(&r);
+	reload_after(db, "UPDATE working_set_parts SET label = 'heap', letter = 'h', "
+		     "colour = 'cyan' WHERE part = 'anon'", &r);
+	report_render_text(&r, &plain, &out);
+	assert_non_null(strstr(out.buf, "h heap 1007.1 MiB, s shmem"));
+	assert_non_null(strstr(out.buf, "[hhhhccc"));
+	assert_null(strstr(out.buf, "a anon"));
+	strbuf_reset(&out);
+	report_render_text(&r, &color, &out);
+	assert_non_null(strstr(out.buf, "\033[36m"));
+	strbuf_reset(&out);
+	report_render_html(&r, &out);
+	assert_non_null(strstr(out.buf, "class=\"c-cyan\"/></svg>heap</li>"));
+	assert_null(strstr(out.buf, "c-blue\""));
+	strbuf_reset(&out);
+	report_render_json(&r, &out);
+	assert_non_null(strstr(out.buf, "\"label\": \"heap\""));
+	assert_non_null(strstr(out.buf, "\"anon_bytes\": 1056014336"));
+	report_free(&r);
+	db_close(db);
 	strbuf_release(&out);
 }
 
@@ -383,7 +464,6 @@ static void test_report_bpf_notes_follow_the_kernel(void **state)
 	struct report_text_opts plain = { false, 0 };
 	struct strbuf out = STRBUF_INIT;
 	sqlite3 *db = NULL;
-	char *err = NULL;
 
 	(void)state;
 	load("report-hostile", &r, NULL);
@@ -397,12 +477,8 @@ static void test_report_bpf_notes_follow_the_kernel(void **state)
 	assert_int_equal(r.captures[0].bpf_memlock_exact.v, 0);
 	report_free(&r);
 	/* a capture whose kernel release nobody could read */
-	assert_int_equal(sqlite3_exec(db, "UPDATE capture SET kernel_release = NULL;"
-				      "DELETE FROM node_setting WHERE path = 'proc/sys/kernel/osrelease'",
-				      NULL, NULL, NULL), SQLITE_OK);
-	if (report_load(db, 0, "report-k8s-v2", &r, &err) < 0)
-		fail_msg("report_load: %s", err);
-	r.version = "VERSION";
+	reload_after(db, "UPDATE capture SET kernel_release = NULL;"
+		     "DELETE FROM node_setting WHERE path = 'proc/sys/kernel/osrelease'", &r);
 	assert_false(r.captures[0].bpf_maps_charged.set);
 	assert_false(r.captures[0].bpf_memlock_exact.set);
 	strbuf_reset(&out);
@@ -504,17 +580,18 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_html_text_markup),
 		cmocka_unit_test(test_html_text_escapes),
-		cmocka_unit_test(test_sha256_vectors),
 		cmocka_unit_test(test_report_load_k8s),
 		cmocka_unit_test(test_report_load_no_such_capture),
 		cmocka_unit_test(test_report_golden_k8s_v2),
 		cmocka_unit_test(test_report_golden_v1_docker),
 		cmocka_unit_test(test_report_golden_hostile),
 		cmocka_unit_test(test_report_text_containers_unreclaimable_and_limit),
+		cmocka_unit_test(test_report_parts_come_from_the_database),
 		cmocka_unit_test(test_report_bpf_notes_follow_the_kernel),
 		cmocka_unit_test(test_report_text_hostile_is_safe),
 		cmocka_unit_test(test_report_html_hostile_is_text),
 		cmocka_unit_test(test_report_deterministic),
+		cmocka_unit_test(test_report_oom_unknown_is_never_zero),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,194 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * analyze/db: a database memsnap did not write is refused, every query can
+ * run under a time budget, and the read-only guard refuses what writes.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "analyze/db/db.h"
+#include "common/util.h"
+
+static char path[64];
+
+static int setup(void **state)
+{
+	sqlite3 *db = NULL;
+	char *err = NULL;
+	int fd;
+
+	(void)state;
+	xsnprintf(path, sizeof(path), "/tmp/test_db.XXXXXX");
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	unlink(path);
+	if (db_open(path, true, &db, &err) < 0)
+		fail_msg("db_open: %s", err);
+	db_close(db);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	unlink(path);
+	return 0;
+}
+
+static void tamper(const char *sql)
+{
+	sqlite3 *db = NULL;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+}
+
+static void expect_refused(const char *what)
+{
+	sqlite3 *db = NULL;
+	char *err = NULL;
+
+	assert_int_equal(db_open_existing(path, false, &db, &err), -1);
+	assert_null(db);
+	if (!strstr(err, "is not a database memsnap wrote") || !strstr(err, what))
+		fail_msg("message '%s' does not name %s", err, what);
+	free(err);
+	err = NULL;
+	/* nor loaded into */
+	assert_int_equal(db_open(path, true, &db, &err), -1);
+	free(err);
+}
+
+static void test_db_open_existing_own(void **state)
+{
+	sqlite3 *db = NULL;
+	char *err = NULL;
+
+	(void)state;
+	/* a user's own table, view and index, and SQLite's statistics, are fine */
+	tamper("CREATE TABLE mine(a); CREATE VIEW my_view AS SELECT 1; "
+	       "CREATE INDEX my_index ON mine(a); ANALYZE");
+	if (db_open_existing(path, false, &db, &err) < 0)
+		fail_msg("%s", err);
+	db_close(db);
+}
+
+static void test_db_open_existing_view_replaced(void **state)
+{
+	(void)state;
+	/* the view memsnap report reads first, made endless */
+	tamper("DROP VIEW report_capture; CREATE VIEW report_capture AS "
+	       "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) "
+	       "SELECT x AS capture_id FROM c");
+	expect_refused("report_capture");
+}
+
+static void test_db_open_existing_view_missing(void **state)
+{
+	(void)state;
+	tamper("DROP VIEW processes");
+	expect_refused("'processes' is missing");
+}
+
+static void test_db_open_existing_trigger(void **state)
+{
+	(void)state;
+	tamper("CREATE TRIGGER zz AFTER INSERT ON capture BEGIN SELECT 1; END");
+	expect_refused("trigger 'zz'");
+}
+
+static void test_db_set_deadline_interrupts(void **state)
+{
+	struct db_deadline d;
+	struct timespec t0, t1;
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st;
+	char *err = NULL;
+
+	(void)state;
+	if (db_open(":memory:", true, &db, &err) < 0)
+		fail_msg("%s", err);
+	db_set_deadline(db, &d, 0.2);
+	st = db_prepare(db, "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 "
+			"FROM c) SELECT count(*) FROM c");
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_int_equal(sqlite3_step(st), SQLITE_INTERRUPT);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	assert_true(t1.tv_sec - t0.tv_sec < 5);
+	assert_true(db_deadline_passed(&d));
+	sqlite3_finalize(st);
+	/* 0: no budget */
+	db_set_deadline(db, &d, 0);
+	st = db_prepare(db, "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 "
+			"FROM c WHERE x < 100000) SELECT count(*) FROM c");
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_false(db_deadline_passed(&d));
+	sqlite3_finalize(st);
+	db_close(db);
+}
+
+static void guard_expect(sqlite3 *db, struct db_guard *g, const char *sql, const char *what)
+{
+	sqlite3_stmt *st = NULL;
+	const char *got = NULL;
+	int r;
+
+	db_guard_reset(g);
+	sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+	r = db_guard_check(g, st, &got);
+	sqlite3_finalize(st);
+	if (what && (r != -1 || strcmp(got, what)))
+		fail_msg("%s: got %d '%s', want '%s' refused", sql, r, got ? got : "", what);
+	if (!what && r != 0)
+		fail_msg("%s: refused as '%s'", sql, got);
+}
+
+static void test_db_guard_read_only(void **state)
+{
+	struct db_guard g;
+	sqlite3 *db = NULL;
+	char *err = NULL;
+
+	(void)state;
+	if (db_open(":memory:", true, &db, &err) < 0)
+		fail_msg("%s", err);
+	db_guard_read_only(db, &g);
+	guard_expect(db, &g, "VACUUM INTO '/tmp/test_db-vacuum'", "VACUUM");
+	guard_expect(db, &g, "ATTACH '/tmp/test_db-attach' AS a", "ATTACH");
+	guard_expect(db, &g, "  delete FROM capture", "DELETE");
+	guard_expect(db, &g, "CREATE TEMP VIEW v AS SELECT 1", "CREATE");
+	guard_expect(db, &g, "PRAGMA user_version = 1", "PRAGMA user_version with a value");
+	guard_expect(db, &g, "PRAGMA wal_checkpoint", "PRAGMA wal_checkpoint");
+	guard_expect(db, &g, "SELECT load_extension('x')", "load_extension()");
+	guard_expect(db, &g, "SELECT count(*) FROM processes", NULL);
+	guard_expect(db, &g, "PRAGMA table_info('capture')", NULL);
+	guard_expect(db, &g, "PRAGMA user_version", NULL);
+	guard_expect(db, &g, "BEGIN", NULL);
+	db_close(db);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_db_open_existing_own, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_db_open_existing_view_replaced, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_db_open_existing_view_missing, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_db_open_existing_trigger, setup, teardown),
+		cmocka_unit_test(test_db_set_deadline_interrupts),
+		cmocka_unit_test(test_db_guard_read_only),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
