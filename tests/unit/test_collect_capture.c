@@ -21,6 +21,7 @@
 #include <time.h>
 
 #include "tests/unit/test_collect_util.h"
+#include "tests/unit/test_samples.h"
 
 static const char *const POD_V1 =
 	"sys/fs/cgroup/memory/kubepods/burstable/pod6f1c8a52-3d0e-4a51-9d43-0d1f6bb1a2c7";
@@ -991,10 +992,10 @@ static void test_proc_status_kind_shapes(void **state)
 	assert_int_equal(proc_status_kind("", 0), PK_KTHREAD);
 }
 
-/* Every status file of tests/samples (copied from ../shared/samples) is a user process. */
+/* Every status file of the real samples is a user process. */
 static void test_proc_status_kind_samples(void **state)
 {
-	const char *dir = getenv("SAMPLES_DIR") ? getenv("SAMPLES_DIR") : "tests/samples";
+	const char *dir = ts_samples_dir();
 	struct strbuf path = STRBUF_INIT;
 	struct dirent *de;
 	size_t n = 0;

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * oom_log_parse(): every real sample of tests/samples/oom with its values
+ * oom_log_parse(): every real OOM sample ($SAMPLES_DIR/oom) with its values
  * written down by hand from the text, the host's own OOM kill, the same
- * report wrapped every other way (tests/fixtures/oom/variant-*), the
+ * report wrapped every other way (variant-*, made from two samples by
+ * tests/fixtures/oom/make-variants.py at test time), the
  * layouts no sample shows, and hostile input.
  */
 #include "tests/unit/test_oom_util.h"
