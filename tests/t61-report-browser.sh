@@ -9,7 +9,9 @@ set -u
 BIN_DIR=${BIN_DIR:-$PWD/bin}
 M=$BIN_DIR/memsnap
 T=${TESTS_DIR:-$PWD/tests}
-F=$T/fixtures/captures
+. "$T/samples-lib.sh"
+need_samples
+F=$SAMPLE_FIXTURES_DIR/captures     # made from the samples by tests/run-tests
 A=${ARTIFACTS_DIR:-$PWD/build/test-artifacts}
 CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
 if [ ! -x "$CHROMIUM" ]; then
