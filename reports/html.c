@@ -205,11 +205,27 @@ static void limit_cell(struct strbuf *out, const struct report_capture *c,
 		bytes_cell_or(out, k->effective_limit, "none");
 		return;
 	}
-	strbuf_addf(out, "<td class=\"n\" data-v=\"%" PRId64 "\">none (%s %s)</td>",
+	/* "none" and what holds it back may wrap onto two lines (report.css) */
+	strbuf_addf(out, "<td class=\"n lim\" data-v=\"%" PRId64 "\">none (%s "
+		    "<span class=\"nw\">%s</span>)</td>",
 		    k->effective_limit.v,
 		    !strcmp(scope, "parent") ? (c->kubernetes ? "pod" : "parent") :
 		    (c->kubernetes ? "pods" : "above"),
 		    report_bytes(k->effective_limit, a, sizeof(a)));
+}
+
+/* A container's name ("namespace/pod/container"), free to wrap after each
+ * '/' (<wbr>) rather than inside a word. */
+static void name_wbr(struct strbuf *out, const char *name)
+{
+	const char *slash;
+
+	while ((slash = strchr(name, '/'))) {
+		html_text(out, name, (size_t)(slash - name) + 1);
+		S("<wbr>");
+		name = slash + 1;
+	}
+	html_textz(out, name);
 }
 
 static void containers(struct strbuf *out, const struct report *r, const struct report_capture *c)
@@ -230,20 +246,23 @@ static void containers(struct strbuf *out, const struct report *r, const struct 
 	legend(out);
 	query_details(out, r, c, RQ_CONTAINERS);
 	S("</figure>");
-	S("<div class=\"scroll\"><table class=\"data\"><thead><tr><th>Name</th><th>Group</th><th class=\"n\">Working "
-	  "set</th><th class=\"n\">Limit</th><th class=\"n\">Use</th>"
+	/* The eight key columns first, so that they fit the box (report.css);
+	 * the parts of the working set after them, from column 9 on, which
+	 * report.js folds away when they do not fit (the bars above show them). */
+	S("<div class=\"scroll\"><table class=\"data containers\"><thead><tr><th>Name</th><th>Group</th>"
+	  "<th class=\"n\">Working set</th><th class=\"n\">Limit</th><th class=\"n\">Use</th>"
 	  "<th class=\"n\" title=\"working set less what the kernel can reclaim without swap\">"
-	  "Unreclaimable</th><th class=\"n\">Unreclaimable use</th><th class=\"n\">anon</th>"
-	  "<th class=\"n\">shmem</th><th class=\"n\">page cache</th><th class=\"n\">kernel</th>"
-	  "<th class=\"n\">BPF</th><th class=\"n\">unexplained</th><th class=\"n\">"
-	  "reclaimable</th><th class=\"n\">OOM kills</th></tr></thead><tbody>");
+	  "Unreclaimable</th><th class=\"n\">Unreclaimable use</th><th class=\"n\">OOM kills</th>"
+	  "<th class=\"n\">anon</th><th class=\"n\">shmem</th><th class=\"n\">page cache</th>"
+	  "<th class=\"n\">kernel</th><th class=\"n\">BPF</th><th class=\"n\">unexplained</th>"
+	  "<th class=\"n\">reclaimable</th></tr></thead><tbody>");
 	for (i = 0; i < c->ncontainers; i++) {
 		const struct report_container *k = &c->containers[i];
 
 		S("<tr><td><span class=\"cname\" title=\"");
 		html_attrz(out, k->cgroup);
 		S("\">");
-		html_textz(out, k->name);
+		name_wbr(out, k->name);
 		S("</span></td>");
 		text_cell(out, k->group);
 		bytes_cell(out, k->working_set);
@@ -251,6 +270,7 @@ static void containers(struct strbuf *out, const struct report *r, const struct 
 		pct_cell(out, k->working_set_pct);
 		bytes_cell(out, k->unreclaimable);
 		pct_cell(out, k->unreclaimable_pct);
+		int_cell(out, k->oom_kill_count);
 		bytes_cell(out, k->anon);
 		bytes_cell(out, k->shmem);
 		bytes_cell(out, k->page_cache);
@@ -258,7 +278,6 @@ static void containers(struct strbuf *out, const struct report *r, const struct 
 		bytes_cell_or(out, k->bpf, "-");
 		bytes_cell(out, k->unexplained);
 		bytes_cell(out, k->reclaimable);
-		int_cell(out, k->oom_kill_count);
 		S("</tr>");
 	}
 	S("</tbody></table></div>");
