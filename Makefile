@@ -1,14 +1,15 @@
 # memsnap — build, test, run.
 #
 #   make            build bin/memsnap-collect (static) and bin/memsnap
-#   make run        install Debian packages, build, capture this machine, report
-#   make check      install Debian packages, build, run every test
+#   make run        install the build packages, build, capture this machine, report
+#   make check      install the build and test packages, build, run every test
+#   make install    install both programs and their man pages (PREFIX, DESTDIR)
 #   make check SAN=1  the same with ASan+UBSan (objects in build-san/)
 #   make fuzz       run the libFuzzer targets for FUZZ_SECONDS each (default 300)
 #   make bench      run the benchmarks under tests/bench/
 #   V=1             show the commands
 #   WERROR=1        warnings are errors (on by default when $CI is set)
-#   NO_DEPS=1       do not run .ci/install-deps
+#   NO_DEPS=1       do not run .ci/install-deps (`build` for run, `test` for check)
 #
 # Sources are found by wildcard: a new common/*.c, collect/*.c, analyze/**.c or
 # reports/*.c is built without touching this file; tests/unit/test_*.c become
@@ -91,8 +92,8 @@ LIBANALYZE := $(O)/libanalyze.a
 SCHEMA_SQL := $(sort $(wildcard schema/*.sql))
 BLOB_FILES := $(O)/gen/schema.sql $(wildcard reports/*.css reports/*.js)
 
-.PHONY: all deps run check test unit fuzz fuzz-smoke bench clean install \
-	helpers tests
+.PHONY: all deps deps-test run check test unit fuzz fuzz-smoke bench clean \
+	install helpers tests
 
 all: $(BIN)/memsnap-collect $(BIN)/memsnap
 
@@ -105,6 +106,27 @@ $(O)/gen/schema.sql: $(SCHEMA_SQL)
 	@mkdir -p $(dir $@)
 	$(say) GEN $@
 	$(Q)cat $(SCHEMA_SQL) > $@
+
+# The HTML report's Content-Security-Policy allows its inline <style> and
+# <script> by hash: computed here, from the very files blobs.S embeds
+# (coreutils only: sha256sum's hex through basenc to base64).
+REPORT_ASSETS := reports/report.css reports/report.js
+define gen_csp
+	@mkdir -p $(dir $@)
+	$(Q)set -e; { echo '/* made by the Makefile from $(REPORT_ASSETS) */'; \
+	for f in css js; do \
+		h=$$(sha256sum < reports/report.$$f | cut -c1-64 | tr a-f A-F | \
+		     basenc --base16 -d | base64 -w0); \
+		[ $${#h} = 44 ]; \
+		printf '#define REPORT_%s_CSP_HASH "\047sha256-%s\047"\n' \
+			"$$(echo $$f | tr a-z A-Z)" "$$h"; \
+	done; } > $@.tmp && mv $@.tmp $@
+endef
+
+$(O)/gen/report_csp.h: $(REPORT_ASSETS)
+	$(say) GEN $@
+	$(gen_csp)
+$(O)/reports/html.o: $(O)/gen/report_csp.h
 
 $(O)/gen/blobs.o: analyze/db/blobs.S $(BLOB_FILES)
 	@mkdir -p $(dir $@)
@@ -159,9 +181,16 @@ $(O)/helpers/%: tests/helpers/%.c
 helpers: $(HELPER_BINS)
 tests: $(TEST_BINS) $(HELPER_BINS)
 
+# Debian packages: `deps` what the build and the collector need, `deps-test`
+# that and the test tools (sizes in README.md).
 deps:
 ifneq ($(NO_DEPS),1)
-	@./.ci/install-deps
+	@./.ci/install-deps build
+endif
+
+deps-test:
+ifneq ($(NO_DEPS),1)
+	@./.ci/install-deps test
 endif
 
 # Capture this machine and report on it.
@@ -177,7 +206,7 @@ run: deps
 	$(BIN)/memsnap report $(RUN_DIR)/capture.tar.gz; \
 		rc=$$?; [ $$rc -le 1 ] || exit $$rc
 
-check: deps
+check: deps-test
 	@$(MAKE) --no-print-directory all tests
 	@BIN_DIR=$(abspath $(BIN)) BUILD_DIR=$(abspath $(O)) SAN=$(SAN) \
 		tests/run-tests $(TEST_BINS)
@@ -209,6 +238,10 @@ build-fuzz/gen/schema.sql: $(SCHEMA_SQL)
 	@mkdir -p $(dir $@)
 	$(Q)cat $(SCHEMA_SQL) > $@
 
+build-fuzz/gen/report_csp.h: $(REPORT_ASSETS)
+	$(gen_csp)
+build-fuzz/reports/html.o: build-fuzz/gen/report_csp.h
+
 build-fuzz/gen/blobs.o: analyze/db/blobs.S build-fuzz/gen/schema.sql \
 		$(wildcard reports/*.css reports/*.js)
 	$(Q)$(CLANG) -c -o $@ -Wa,-Ibuild-fuzz/gen -Wa,-Ireports $<
@@ -228,9 +261,19 @@ endif
 bench: all helpers
 	@BIN_DIR=$(abspath $(BIN)) BUILD_DIR=$(abspath $(O)) tests/bench/run
 
+# make install [PREFIX=/usr/local] [DESTDIR=] [mandir=$(PREFIX)/share/man]
+PREFIX ?= /usr/local
+mandir ?= $(PREFIX)/share/man
+MAN_PAGES := $(wildcard schema/man/*.[1-8])
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 755 $(BIN)/memsnap-collect $(BIN)/memsnap $(DESTDIR)$(PREFIX)/bin/
+	for p in $(MAN_PAGES); do \
+		s=$${p##*.}; \
+		install -d $(DESTDIR)$(mandir)/man$$s && \
+		install -m 644 $$p $(DESTDIR)$(mandir)/man$$s/ || exit 1; \
+	done
 
 clean:
 	rm -rf build build-san build-fuzz bin

@@ -184,8 +184,10 @@ int cmd_report(int argc, char **argv)
 		}
 	}
 	if (argc - optind != 1) {
-		error(argc - optind ? "one SOURCE only, got %d" : "no SOURCE: give a capture or a database",
-		      argc - optind);
+		if (argc - optind)
+			error("unexpected argument '%s'", argv[optind + 1]);
+		else
+			error("no SOURCE: give a capture or a database");
 		fputs(usage_text, stderr);
 		return EXIT_USAGE;
 	}

@@ -21,6 +21,10 @@ static const char usage_text[] =
 	"processes, bpf_maps, oom_kills, working_set_breakdown, containers,\n"
 	"pods, node, findings, load_problems).  The same text creates an empty\n"
 	"database: memsnap schema | sqlite3 new.db\n"
+	"memsnap-views(7) describes every public view and column.\n"
+	"\n"
+	"options:\n"
+	"  -h, --help              this help\n"
 	"\n"
 	"exit status: 0 printed (also when the reader of a pipe closes it\n"
 	"early), 2 usage, 3 standard output cannot be written\n";
@@ -42,7 +46,7 @@ int cmd_schema(int argc, char **argv)
 		}
 	}
 	if (optind < argc) {
-		error("'memsnap schema' takes no arguments");
+		error("unexpected argument '%s'", argv[optind]);
 		return EXIT_USAGE;
 	}
 	/* EPIPE: the reader took what it wanted (memsnap sql does the same) */

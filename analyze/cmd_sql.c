@@ -255,8 +255,10 @@ int cmd_sql(int argc, char **argv)
 		}
 	}
 	if (argc - optind != 2) {
-		error(argc - optind < 2 ? "need a SOURCE and a QUERY" :
-		      "too many arguments: quote the query");
+		if (argc - optind < 2)
+			error("need a SOURCE and a QUERY");
+		else
+			error("unexpected argument '%s': quote the query", argv[optind + 2]);
 		fputs(usage_text, stderr);
 		return EXIT_USAGE;
 	}

@@ -43,7 +43,8 @@ static void usage(FILE *f)
 		   "reports, 2 usage, 3 its input could not be read or its output\n"
 		   "written; each command's --help says more.  `memsnap --help` and\n"
 		   "`--version` exit 0; no command or an unknown one exits 2.\n\n"
-		   "See README.md (or `memsnap COMMAND --help`) for details.\n");
+		   "See memsnap(1), memsnap-views(7) (the SQL views) and\n"
+		   "`memsnap COMMAND --help` for details.\n");
 }
 
 int main(int argc, char **argv)

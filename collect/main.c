@@ -56,7 +56,8 @@ static const char usage_text[] =
 "  -V, --version           show the version\n"
 "\n"
 "Exit status: 0 complete, 1 complete with problems or interrupted (the\n"
-"archive is valid; manifest.json lists them), 2 usage, 3 nothing written.\n";
+"archive is valid; manifest.json lists them), 2 usage, 3 nothing written.\n"
+"See memsnap-collect(1).\n";
 
 enum {
 	OPT_ROOT = 256, OPT_COMPRESS, OPT_LEVEL, OPT_CMDLINE, OPT_NO_BPFTOOL,

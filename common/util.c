@@ -791,6 +791,18 @@ const char *human_bytes(uint64_t bytes, char *buf, size_t n)
 	return buf;
 }
 
+const char *human_bytes_signed(int64_t bytes, char *buf, size_t n)
+{
+	char tmp[32];
+
+	if (bytes >= 0)
+		return human_bytes((uint64_t)bytes, buf, n);
+	/* -(bytes + 1) + 1: INT64_MIN has no positive int64_t */
+	human_bytes((uint64_t)(-(bytes + 1)) + 1, tmp, sizeof(tmp));
+	xsnprintf(buf, n, "-%s", tmp);
+	return buf;
+}
+
 int read_file_at(int dirfd, const char *path, struct strbuf *sb, size_t max)
 {
 	int fd, r;

@@ -130,6 +130,14 @@ void trim_span(const char **s, size_t *len);
  * A streaming JSON writer into a strbuf (after bpftool's json_writer).  It
  * keeps the comma/nesting state; strings are escaped here and nowhere else.
  * Invalid UTF-8 is written as U+FFFD so the output is always valid JSON.
+ *
+ * Hand-written in place of jansson (which the analyzer links) for the
+ * static collector: jansson linked statically adds 12.1 KiB to a stripped
+ * static program writing the same document, and a static libjansson to
+ * the collector's build; this writer is 4.3 KiB of code (measured
+ * 2026-12-04, gcc 12 -O2, Debian 12's libjansson.a 2.14).  Kept valid and
+ * equal in meaning by tests/unit/test_common_json.c, which reads every
+ * output back with jansson.
  */
 struct jsonw {
 	struct strbuf *out;
@@ -191,8 +199,13 @@ int write_all(int fd, const void *buf, size_t len);
 /* Monotonic clock in nanoseconds. */
 uint64_t now_ns(clockid_t clk);
 
-/* Human-readable size ("1.5 MiB") into buf. */
+/*
+ * The one size formatter: "512 B", "1.5 MiB" (powers of 1024, one decimal
+ * from KiB on) into buf.  The signed one writes "-1.5 MiB" for a negative
+ * size.  SQL has it too, as human_bytes(N) (analyze/db/db.c).
+ */
 const char *human_bytes(uint64_t bytes, char *buf, size_t n);
+const char *human_bytes_signed(int64_t bytes, char *buf, size_t n);
 
 /*
  * A size given on the command line: a number with an optional K, M, G, T

@@ -4,7 +4,8 @@
  * (reports/report.css), inline SVG charts (svg.c), a little inline script
  * (reports/report.js: sortable, filterable tables; the page reads the same
  * without it).  A Content-Security-Policy forbids every load and allows
- * only this page's own style and script, by hash.
+ * only this page's own style and script, by hash (the Makefile hashes
+ * report.css and report.js into report_csp.h).
  *
  * Markup is written here as literals; every string from the capture goes
  * through html_text()/html_attr() (htmlw.c), never concatenated raw.
@@ -15,7 +16,7 @@
 #include "analyze/db/blobs.h"
 #include "reports/htmlw.h"
 #include "reports/model.h"
-#include "reports/sha256.h"
+#include "report_csp.h"     /* made by the Makefile: the two hashes */
 #include "reports/svg.h"
 
 #include "common/banned.h"
@@ -325,7 +326,6 @@ static void findings(struct strbuf *out, const struct report *r, const struct re
 static void ooms(struct strbuf *out, const struct report *r, const struct report_capture *c)
 {
 	size_t i;
-	char a[32];
 
 	section_open(out, c, "oom", "OOM kills");
 	strbuf_addf(out, "<p>%zu in the captured kernel log.</p>", c->nooms);
@@ -336,21 +336,42 @@ static void ooms(struct strbuf *out, const struct report *r, const struct report
 		query_details(out, r, c, RQ_OOM);
 		S("</figure>");
 	}
-	S("<div class=\"scroll\"><table class=\"data\"><thead><tr><th>When</th><th>Killed</th><th class=\"n\">pid</th>"
+	S("<div class=\"scroll\"><table class=\"data\"><thead><tr><th>When</th><th>Outcome</th>"
+	  "<th>Killed</th><th class=\"n\">pid</th>"
 	  "<th>Where</th><th>Why</th><th class=\"n\">cgroup usage</th><th class=\"n\">limit</th>"
 	  "<th>Made of</th><th class=\"n\">victim anon-rss</th></tr></thead><tbody>");
 	for (i = 0; i < c->nooms; i++) {
 		const struct report_oom *k = &c->ooms[i];
+		struct strbuf t = STRBUF_INIT;
 
 		S("<tr>");
 		if (k->kernel_time.set)
 			strbuf_addf(out, "<td data-v=\"%.6f\">", k->kernel_time.v);
 		else
 			S("<td data-v=\"\">");
-		html_textz(out, k->wall_time ? k->wall_time : "?");
+		if (k->wall_time) {
+			html_textz(out, k->wall_time);
+		} else {
+			if (k->kernel_time.set)
+				strbuf_addf(out, "%.6f s after boot<br>", k->kernel_time.v);
+			S("<span class=\"null\">no date: ");
+			html_textz(out, k->wall_time_unknown ? k->wall_time_unknown : "?");
+			S("</span>");
+		}
+		S("</td><td><code>");
+		html_textz(out, k->outcome ? k->outcome : "?");
+		S("</code><br>");
+		html_textz(out, report_oom_outcome_text(k));
 		S("</td>");
-		text_cell(out, k->killed_comm);
-		int_cell(out, k->killed_pid);
+		if (k->killed_pid.set || !k->chosen_pid.set) {
+			text_cell(out, k->killed_comm);
+			int_cell(out, k->killed_pid);
+		} else {
+			S("<td>chosen: ");
+			html_textz(out, k->chosen_comm ? k->chosen_comm : "?");
+			S("</td>");
+			int_cell(out, k->chosen_pid);
+		}
 		S("<td>");
 		if (k->pod) {
 			html_textz(out, k->namespace_);
@@ -365,8 +386,7 @@ static void ooms(struct strbuf *out, const struct report *r, const struct report
 		S("<span class=\"path\">");
 		html_textz(out, k->task_memcg ? k->task_memcg : k->oom_memcg);
 		S("</span></td><td>");
-		S(k->oom_memcg && strcmp(k->oom_memcg, "/") ? "the cgroup hit its limit" :
-		  "the node ran out of memory");
+		S(report_oom_kind_text(k));
 		if (k->constraint) {
 			S(" <span class=\"dim\">");
 			html_textz(out, k->constraint);
@@ -378,21 +398,16 @@ static void ooms(struct strbuf *out, const struct report *r, const struct report
 		bytes_cell(out, k->memcg_usage);
 		bytes_cell(out, k->memcg_limit);
 		S("<td>");
-		if (k->made_of_source) {
-			strbuf_addf(out, "anon %s", report_bytes(k->m_anon, a, sizeof(a)));
-			strbuf_addf(out, ", shmem %s", report_bytes(k->m_shmem, a, sizeof(a)));
-			strbuf_addf(out, ", page cache %s", report_bytes(k->m_file, a, sizeof(a)));
-			strbuf_addf(out, ", kernel %s", report_bytes(k->m_kernel, a, sizeof(a)));
-			if (k->m_sock.set)
-				strbuf_addf(out, ", sock %s", report_bytes(k->m_sock, a, sizeof(a)));
-			if (k->m_swap.set)
-				strbuf_addf(out, ", swap %s", report_bytes(k->m_swap, a, sizeof(a)));
+		if (k->made_of.source) {
+			report_oom_made_of_text(&k->made_of, &t);
+			html_textz(out, t.buf);
 		} else {
 			S("<span class=\"null\">not in the log</span>");
 		}
 		S("</td>");
 		bytes_cell(out, k->anon_rss);
 		S("</tr>");
+		strbuf_release(&t);
 	}
 	S("</tbody></table></div>");
 	if (!c->nooms)
@@ -575,11 +590,8 @@ void report_render_html(const struct report *r, struct strbuf *out)
 	/* nothing from anywhere: no fetch, image, font, frame or form target;
 	 * only this page's own <style> and <script>, by their hashes */
 	S("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-	  "style-src ");
-	csp_hash(out, css, css_len);
-	S("; script-src ");
-	csp_hash(out, js, js_len);
-	S("; img-src 'none'; font-src 'none'; connect-src 'none'; base-uri 'none'; "
+	  "style-src " REPORT_CSS_CSP_HASH "; script-src " REPORT_JS_CSP_HASH
+	  "; img-src 'none'; font-src 'none'; connect-src 'none'; base-uri 'none'; "
 	  "form-action 'none'\">\n");
 	S("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
 	  "<meta name=\"color-scheme\" content=\"light dark\">\n<meta name=\"referrer\" "

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The JSON report: the data model for machines.  Keys are stable (README.md
+ * The JSON report: the data model for machines.  Keys are stable (memsnap(1)
  * lists them); most are the column names of the view they come from.  SQL
  * NULL is JSON null, never 0.  Strings go through jsonw, the one JSON
  * escaper (invalid UTF-8 becomes U+FFFD).  Deterministic: the model's rows
@@ -117,54 +117,102 @@ static void findings(struct jsonw *w, const struct report_capture *c)
 	jsonw_end_array(w);
 }
 
+static void made_of(struct jsonw *w, const char *name, const struct report_oom_made_of *m)
+{
+	jsonw_name(w, name);
+	if (!m->source) {
+		jsonw_null(w);
+		return;
+	}
+	jsonw_start_object(w);
+	jsonw_kv_string(w, "source", m->source);
+	num(w, "anon_bytes", m->anon);
+	num(w, "shmem_bytes", m->shmem);
+	num(w, "file_bytes", m->file);
+	num(w, "kernel_bytes", m->kernel);
+	num(w, "sock_bytes", m->sock);
+	num(w, "swap_bytes", m->swap);
+	jsonw_kv_string(w, "cgroup", m->cgroup);
+	num(w, "cgroups", m->cgroups);
+	num(w, "free_bytes", m->free);
+	num(w, "total_bytes", m->total);
+	jsonw_kv_string(w, "kernel_keys", m->kernel_keys);
+	jsonw_end_object(w);
+}
+
+/* One OOM event: the oom_kills view's columns in its order, then the rest. */
+static void oom(struct jsonw *w, const struct report_oom *o)
+{
+	jsonw_start_object(w);
+	jsonw_kv_i64(w, "capture_id", o->capture_id);
+	jsonw_kv_i64(w, "event", o->event);
+	real(w, "kernel_time", o->kernel_time, 6);
+	jsonw_kv_string(w, "wall_time", o->wall_time);
+	jsonw_kv_string(w, "trigger_comm", o->trigger_comm);
+	num(w, "trigger_pid", o->trigger_pid);
+	jsonw_kv_string(w, "constraint", o->constraint);
+	jsonw_kv_string(w, "oom_memcg", o->oom_memcg);
+	jsonw_kv_string(w, "task_memcg", o->task_memcg);
+	num(w, "killed_pid", o->killed_pid);
+	jsonw_kv_string(w, "killed_comm", o->killed_comm);
+	num(w, "uid", o->uid);
+	num(w, "total_vm_bytes", o->total_vm);
+	num(w, "anon_rss_bytes", o->anon_rss);
+	num(w, "file_rss_bytes", o->file_rss);
+	num(w, "shmem_rss_bytes", o->shmem_rss);
+	num(w, "pgtables_bytes", o->pgtables);
+	num(w, "oom_score_adj", o->oom_score_adj);
+	num(w, "memcg_usage_bytes", o->memcg_usage);
+	num(w, "memcg_limit_bytes", o->memcg_limit);
+	jsonw_kv_string(w, "namespace", o->namespace_);
+	jsonw_kv_string(w, "pod", o->pod);
+	jsonw_kv_string(w, "container", o->container);
+	jsonw_kv_bool(w, "complete", o->complete);
+	num(w, "chosen_pid", o->chosen_pid);
+	jsonw_kv_string(w, "chosen_comm", o->chosen_comm);
+	jsonw_name(w, "chosen_is_victim");
+	if (o->chosen_is_victim.set)
+		jsonw_bool(w, o->chosen_is_victim.v != 0);
+	else
+		jsonw_null(w);
+	jsonw_kv_string(w, "kernel_release", o->kernel_release);
+	jsonw_kv_string(w, "kind", o->kind);
+	jsonw_kv_string(w, "pod_uid", o->pod_uid);
+	jsonw_kv_string(w, "container_id", o->container_id);
+	jsonw_kv_string(w, "outcome", o->outcome);
+	jsonw_kv_string(w, "wall_time_source", o->wall_time_source);
+	jsonw_kv_string(w, "wall_time_unknown", o->wall_time_unknown);
+	jsonw_kv_string(w, "cgroup_name", o->cgroup_name);
+	num(w, "first_line", o->first_line);
+	num(w, "last_line", o->last_line);
+	jsonw_kv_string(w, "missing", o->missing);
+	made_of(w, "made_of", &o->made_of);
+	made_of(w, "node_made_of", &o->node);
+	jsonw_end_object(w);
+}
+
 static void ooms(struct jsonw *w, const struct report_capture *c)
 {
 	size_t i;
 
 	jsonw_name(w, "oom_kills");
 	jsonw_start_array(w);
-	for (i = 0; i < c->nooms; i++) {
-		const struct report_oom *o = &c->ooms[i];
-
-		jsonw_start_object(w);
-		jsonw_kv_i64(w, "event", o->event);
-		real(w, "kernel_time", o->kernel_time, 6);
-		jsonw_kv_string(w, "wall_time", o->wall_time);
-		jsonw_kv_string(w, "trigger_comm", o->trigger_comm);
-		num(w, "trigger_pid", o->trigger_pid);
-		jsonw_kv_string(w, "constraint", o->constraint);
-		jsonw_kv_string(w, "oom_memcg", o->oom_memcg);
-		jsonw_kv_string(w, "task_memcg", o->task_memcg);
-		jsonw_kv_string(w, "cgroup_name", o->cgroup_name);
-		num(w, "killed_pid", o->killed_pid);
-		jsonw_kv_string(w, "killed_comm", o->killed_comm);
-		num(w, "anon_rss_bytes", o->anon_rss);
-		num(w, "file_rss_bytes", o->file_rss);
-		num(w, "shmem_rss_bytes", o->shmem_rss);
-		num(w, "oom_score_adj", o->oom_score_adj);
-		num(w, "memcg_usage_bytes", o->memcg_usage);
-		num(w, "memcg_limit_bytes", o->memcg_limit);
-		jsonw_kv_string(w, "namespace", o->namespace_);
-		jsonw_kv_string(w, "pod", o->pod);
-		jsonw_kv_string(w, "container", o->container);
-		jsonw_kv_bool(w, "complete", o->complete);
-		jsonw_name(w, "made_of");
-		if (!o->made_of_source) {
-			jsonw_null(w);
-		} else {
-			jsonw_start_object(w);
-			jsonw_kv_string(w, "source", o->made_of_source);
-			num(w, "anon_bytes", o->m_anon);
-			num(w, "shmem_bytes", o->m_shmem);
-			num(w, "file_bytes", o->m_file);
-			num(w, "kernel_bytes", o->m_kernel);
-			num(w, "sock_bytes", o->m_sock);
-			num(w, "swap_bytes", o->m_swap);
-			jsonw_end_object(w);
-		}
-		jsonw_end_object(w);
-	}
+	for (i = 0; i < c->nooms; i++)
+		oom(w, &c->ooms[i]);
 	jsonw_end_array(w);
+}
+
+void report_render_oom_json(const struct report_capture *c, struct strbuf *out)
+{
+	struct jsonw w;
+	size_t i;
+
+	jsonw_init(&w, out, true);
+	jsonw_start_array(&w);
+	for (i = 0; i < c->nooms; i++)
+		oom(&w, &c->ooms[i]);
+	jsonw_end_array(&w);
+	strbuf_addch(out, '\n');
 }
 
 static void processes(struct jsonw *w, const struct report_capture *c)

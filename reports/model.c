@@ -7,6 +7,7 @@
  * the HTML shows under a figure is exactly what produced it.
  */
 #include "reports/model.h"
+#include "reports/model_int.h"
 
 #include <inttypes.h>
 #include <stdarg.h>
@@ -24,6 +25,9 @@ static const struct {
 	[RQ_NODE_REST] = { "node_rest", "The node outside the containers" },
 	[RQ_FINDINGS] = { "findings", "Findings" },
 	[RQ_OOM] = { "oom_kills", "OOM kills" },
+	[RQ_OOM_COUNTERS] = { "oom_counters", "OOM kills: the memory cgroup's counters" },
+	[RQ_OOM_TASKS] = { "oom_tasks", "OOM kills: the largest tasks" },
+	[RQ_OOM_GROUP] = { "oom_group_kills", "OOM kills: killed with the victim (memory.oom.group)" },
 	[RQ_PROCESSES] = { "processes", "Top processes" },
 	[RQ_BPF_OWNERS] = { "bpf_owners", "BPF maps by owner" },
 	[RQ_BPF_MAPS] = { "bpf_maps", "BPF maps" },
@@ -41,14 +45,7 @@ const char *report_bytes(struct rnum v, char *buf, size_t n)
 		xsnprintf(buf, n, "?");
 		return buf;
 	}
-	if (v.v < 0) {
-		char tmp[32];
-
-		human_bytes((uint64_t)(-(v.v + 1)) + 1, tmp, sizeof(tmp));
-		xsnprintf(buf, n, "-%s", tmp);
-		return buf;
-	}
-	return human_bytes((uint64_t)v.v, buf, n);
+	return human_bytes_signed(v.v, buf, n);
 }
 
 /* ---- reading rows by column name -------------------------------------- */
@@ -63,7 +60,7 @@ static int col(sqlite3_stmt *st, const char *name)
 	die(3, "report: no column '%s' in: %s", name, sqlite3_sql(st));
 }
 
-static struct rnum get_num(sqlite3_stmt *st, const char *name)
+struct rnum get_num(sqlite3_stmt *st, const char *name)
 {
 	int c = col(st, name);
 	struct rnum r = { 0, false };
@@ -75,7 +72,7 @@ static struct rnum get_num(sqlite3_stmt *st, const char *name)
 	return r;
 }
 
-static struct rreal get_real(sqlite3_stmt *st, const char *name)
+struct rreal get_real(sqlite3_stmt *st, const char *name)
 {
 	int c = col(st, name);
 	struct rreal r = { 0, false };
@@ -87,7 +84,7 @@ static struct rreal get_real(sqlite3_stmt *st, const char *name)
 	return r;
 }
 
-static char *get_str(sqlite3_stmt *st, const char *name)
+char *get_str(sqlite3_stmt *st, const char *name)
 {
 	int c = col(st, name);
 	const unsigned char *s;
@@ -98,23 +95,15 @@ static char *get_str(sqlite3_stmt *st, const char *name)
 	return s ? xstrndup((const char *)s, (size_t)sqlite3_column_bytes(st, c)) : NULL;
 }
 
-static int64_t get_i64(sqlite3_stmt *st, const char *name)
+int64_t get_i64(sqlite3_stmt *st, const char *name)
 {
 	return sqlite3_column_int64(st, col(st, name));
 }
 
 /* ---- the queries -------------------------------------------------------- */
 
-struct loader {
-	sqlite3 *db;
-	struct report_capture *c;
-	char **err;
-};
 
-static sqlite3_stmt *query(struct loader *l, enum report_query_id q, const char *fmt, ...)
-	ATTR_PRINTF(3, 4);
-
-static sqlite3_stmt *query(struct loader *l, enum report_query_id q, const char *fmt, ...)
+sqlite3_stmt *query(struct loader *l, enum report_query_id q, const char *fmt, ...)
 {
 	struct strbuf sb = STRBUF_INIT;
 	sqlite3_stmt *st = NULL;
@@ -136,7 +125,7 @@ static sqlite3_stmt *query(struct loader *l, enum report_query_id q, const char 
 	return st;
 }
 
-static int finish(struct loader *l, sqlite3_stmt *st, int rc)
+int finish(struct loader *l, sqlite3_stmt *st, int rc)
 {
 	if (rc != SQLITE_DONE) {
 		struct strbuf e = STRBUF_INIT;
@@ -149,9 +138,6 @@ static int finish(struct loader *l, sqlite3_stmt *st, int rc)
 	sqlite3_finalize(st);
 	return 0;
 }
-
-#define GROW(arr, n) ((arr) = xrealloc((arr), ((n) + 1) * sizeof(*(arr))), \
-		      memset(&(arr)[n], 0, sizeof(*(arr))), &(arr)[(n)++])
 
 static int load_capture_row(struct loader *l)
 {
@@ -287,7 +273,7 @@ static int load_findings(struct loader *l)
 	struct report_capture *c = l->c;
 	sqlite3_stmt *st = query(l, RQ_FINDINGS,
 		"SELECT f.cgroup, n.name, f.severity, f.code, f.title, f.evidence, f.query\n"
-		"FROM findings f\n"
+		"FROM report_findings f\n"
 		"LEFT JOIN cgroup_names n ON n.capture_id = f.capture_id AND n.cgroup = f.cgroup\n"
 		"WHERE f.capture_id = %" PRId64 "\n"
 		"ORDER BY CASE f.severity WHEN 'critical' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END,\n"
@@ -306,62 +292,6 @@ static int load_findings(struct loader *l)
 		f->title = get_str(st, "title");
 		f->evidence = get_str(st, "evidence");
 		f->query = get_str(st, "query");
-	}
-	return finish(l, st, rc);
-}
-
-static int load_ooms(struct loader *l)
-{
-	struct report_capture *c = l->c;
-	sqlite3_stmt *st = query(l, RQ_OOM,
-		"SELECT o.event, o.kernel_time, o.wall_time, o.trigger_comm, o.trigger_pid,\n"
-		"       o.\"constraint\", o.oom_memcg, o.task_memcg, o.killed_pid, o.killed_comm,\n"
-		"       o.anon_rss_bytes, o.file_rss_bytes, o.shmem_rss_bytes, o.oom_score_adj,\n"
-		"       o.memcg_usage_bytes, o.memcg_limit_bytes, o.namespace, o.pod,\n"
-		"       o.container, o.complete, n.name AS cgroup_name,\n"
-		"       m.source AS made_of, m.anon_bytes, m.shmem_bytes, m.file_bytes,\n"
-		"       m.kernel_bytes, m.sock_bytes, m.swap_bytes\n"
-		"FROM oom_kills o\n"
-		"LEFT JOIN report_oom_made_of m ON m.capture_id = o.capture_id AND m.event = o.event\n"
-		"LEFT JOIN cgroup_names n ON n.capture_id = o.capture_id\n"
-		"     AND n.cgroup = coalesce(o.task_memcg, o.oom_memcg)\n"
-		"WHERE o.capture_id = %" PRId64 "\n"
-		"ORDER BY o.kernel_time IS NULL, o.kernel_time, o.event", c->capture_id);
-	int rc;
-
-	if (!st)
-		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct report_oom *o = GROW(c->ooms, c->nooms);
-
-		o->event = get_i64(st, "event");
-		o->kernel_time = get_real(st, "kernel_time");
-		o->wall_time = get_str(st, "wall_time");
-		o->trigger_comm = get_str(st, "trigger_comm");
-		o->trigger_pid = get_num(st, "trigger_pid");
-		o->constraint = get_str(st, "constraint");
-		o->oom_memcg = get_str(st, "oom_memcg");
-		o->task_memcg = get_str(st, "task_memcg");
-		o->killed_pid = get_num(st, "killed_pid");
-		o->killed_comm = get_str(st, "killed_comm");
-		o->anon_rss = get_num(st, "anon_rss_bytes");
-		o->file_rss = get_num(st, "file_rss_bytes");
-		o->shmem_rss = get_num(st, "shmem_rss_bytes");
-		o->oom_score_adj = get_num(st, "oom_score_adj");
-		o->memcg_usage = get_num(st, "memcg_usage_bytes");
-		o->memcg_limit = get_num(st, "memcg_limit_bytes");
-		o->namespace_ = get_str(st, "namespace");
-		o->pod = get_str(st, "pod");
-		o->container = get_str(st, "container");
-		o->complete = get_i64(st, "complete") != 0;
-		o->cgroup_name = get_str(st, "cgroup_name");
-		o->made_of_source = get_str(st, "made_of");
-		o->m_anon = get_num(st, "anon_bytes");
-		o->m_shmem = get_num(st, "shmem_bytes");
-		o->m_file = get_num(st, "file_bytes");
-		o->m_kernel = get_num(st, "kernel_bytes");
-		o->m_sock = get_num(st, "sock_bytes");
-		o->m_swap = get_num(st, "swap_bytes");
 	}
 	return finish(l, st, rc);
 }
@@ -536,13 +466,29 @@ int report_load(sqlite3 *db, int64_t capture_id, const char *source_name,
 		l.c->capture_id = ids[i];
 		if (load_capture_row(&l) < 0 || load_node(&l) < 0 ||
 		    load_containers(&l) < 0 || load_findings(&l) < 0 ||
-		    load_ooms(&l) < 0 || load_processes(&l) < 0 || load_bpf(&l) < 0 ||
+		    load_ooms(&l) < 0 || load_oom_details(&l) < 0 || load_processes(&l) < 0 || load_bpf(&l) < 0 ||
 		    load_problems(&l) < 0) {
 			free(ids);
 			return -1;
 		}
 	}
 	free(ids);
+	return 0;
+}
+
+int report_load_ooms(sqlite3 *db, int64_t capture_id, const char *source_name,
+		     struct report *r, char **ret_err)
+{
+	struct loader l = { db, NULL, ret_err };
+
+	memset(r, 0, sizeof(*r));
+	r->source = xstrdup(source_name ? source_name : "SOURCE");
+	r->captures = xcalloc(1, sizeof(*r->captures));
+	r->ncaptures = 1;
+	l.c = r->captures;
+	l.c->capture_id = capture_id;
+	if (load_capture_row(&l) < 0 || load_ooms(&l) < 0 || load_oom_details(&l) < 0)
+		return -1;
 	return 0;
 }
 
@@ -595,21 +541,8 @@ static void capture_free(struct report_capture *c)
 		free(f->query);
 	}
 	free(c->findings);
-	for (i = 0; i < c->nooms; i++) {
-		struct report_oom *o = &c->ooms[i];
-
-		free(o->wall_time);
-		free(o->trigger_comm);
-		free(o->constraint);
-		free(o->oom_memcg);
-		free(o->task_memcg);
-		free(o->killed_comm);
-		free(o->namespace_);
-		free(o->pod);
-		free(o->container);
-		free(o->cgroup_name);
-		free(o->made_of_source);
-	}
+	for (i = 0; i < c->nooms; i++)
+		oom_free(&c->ooms[i]);
 	free(c->ooms);
 	for (i = 0; i < c->nprocesses; i++) {
 		free(c->processes[i].comm);

@@ -39,6 +39,9 @@ enum report_query_id {
 	RQ_NODE_REST,
 	RQ_FINDINGS,
 	RQ_OOM,
+	RQ_OOM_COUNTERS,
+	RQ_OOM_TASKS,
+	RQ_OOM_GROUP,
 	RQ_PROCESSES,
 	RQ_BPF_OWNERS,
 	RQ_BPF_MAPS,
@@ -81,18 +84,69 @@ struct report_finding {
 	char *cgroup, *name, *severity, *code, *title, *evidence, *query;
 };
 
-/* One row of oom_kills joined with report_oom_made_of. */
+/* One row of oom_made_of: what an OOM report's memory was made of. */
+struct report_oom_made_of {
+	char *source;                    /* memcg_stats, meminfo; NULL: not in the log */
+	char *cgroup;                    /* memcg_stats: the first block's cgroup */
+	char *kernel_keys;               /* what kernel sums: "kernel", "slab, ...", "kmem" */
+	struct rnum cgroups, anon, file, shmem, kernel, sock, swap, free, total;
+};
+
+/* One memcg counter line of an OOM report (oom_memcg_counter). */
+struct report_oom_counter {
+	char *name;                      /* memory, memory+swap, kmem, swap, ... */
+	struct rnum usage, limit, unlimited, failcnt;
+};
+
+/* One of the largest rows of an OOM report's task table (oom_task). */
+struct report_oom_task {
+	struct rnum pid, uid, rss, swap, oom_score_adj;
+	char *name;
+};
+
+/* A task killed with the victim for memory.oom.group (oom_kill). */
+struct report_oom_kill {
+	struct rnum pid;
+	char *comm;
+};
+
+/* The OOM tasks shown at most per event (the query's rank). */
+#define REPORT_OOM_TOP_TASKS 5
+
+/*
+ * One row of oom_kills (the public view, every column), with its
+ * oom_event lines, the made-of rows and the details (counters, the largest
+ * tasks, memory.oom.group kills).  `memsnap oom` and the report's OOM
+ * section render this one struct.
+ */
 struct report_oom {
-	int64_t event;
+	int64_t capture_id, event;
 	struct rreal kernel_time;        /* seconds since boot */
 	char *wall_time, *trigger_comm, *constraint, *oom_memcg, *task_memcg,
 	     *killed_comm, *namespace_, *pod, *container, *cgroup_name;
-	struct rnum trigger_pid, killed_pid, anon_rss, file_rss, shmem_rss,
-		    memcg_usage, memcg_limit, oom_score_adj;
+	struct rnum trigger_pid, killed_pid, uid, total_vm, anon_rss, file_rss,
+		    shmem_rss, pgtables, memcg_usage, memcg_limit, oom_score_adj;
 	bool complete;
-	/* what the memory was made of (report_oom_made_of) */
-	char *made_of_source;            /* memcg_stats, meminfo, NULL */
-	struct rnum m_anon, m_shmem, m_file, m_kernel, m_sock, m_swap;
+	/* the chosen task and what happened (outcome: killed,
+	 * no_killable_process, victim_exiting, unknown_log_cut) */
+	struct rnum chosen_pid, chosen_is_victim, chosen_score;
+	char *chosen_comm, *kernel_release, *kind, *pod_uid, *container_id, *outcome;
+	/* wall_time_source: capture, log, NULL; wall_time_unknown: why it is NULL */
+	char *wall_time_source, *wall_time_unknown, *log_time;
+	/* oom_event: where in the log, what is missing, the failed allocation */
+	struct rnum first_line, last_line, alloc_order, reaped;
+	char *missing, *gfp, *oom_group_memcg;
+	/* made_of: the memcg's stats, else Mem-Info; node: Mem-Info when
+	 * made_of is the memcg's stats */
+	struct report_oom_made_of made_of, node;
+	struct report_oom_counter *counters;
+	size_t ncounters;
+	struct report_oom_task *tasks;   /* the largest by rss */
+	size_t ntasks_shown;
+	struct rnum ntasks;              /* rows in the task table */
+	bool trigger_in_table;
+	struct report_oom_kill *group;
+	size_t ngroup;
 };
 
 /* One row of process_shares (the top REPORT_TOP_PROCESSES). */
@@ -168,6 +222,12 @@ struct report {
 int report_load(sqlite3 *db, int64_t capture_id, const char *source_name,
 		struct report *r, char **ret_err);
 void report_free(struct report *r);
+/*
+ * Fill r with capture_id's OOM events only (what `memsnap oom` shows):
+ * the same queries as report_load()'s OOM section.  Never prints.
+ */
+int report_load_ooms(sqlite3 *db, int64_t capture_id, const char *source_name,
+		     struct report *r, char **ret_err);
 
 /* The renderers.  Output is appended to out; deterministic. */
 struct report_text_opts {
@@ -178,6 +238,16 @@ void report_render_text(const struct report *r, const struct report_text_opts *o
 			struct strbuf *out);
 void report_render_html(const struct report *r, struct strbuf *out);
 void report_render_json(const struct report *r, struct strbuf *out);
+/*
+ * The OOM events of c, one block each (text_oom.c): `memsnap oom` with
+ * detail (the trigger, the victim's relation to it, the largest tasks),
+ * the report's OOM section without.  input names the log in each event's
+ * title.  Every line both show is the same.
+ */
+void report_render_oom_text(const struct report_capture *c, const char *input,
+			    bool detail, struct strbuf *out);
+/* The OOM events of c as a JSON array of objects, one per event (json.c). */
+void report_render_oom_json(const struct report_capture *c, struct strbuf *out);
 
 /* Shared by the renderers. */
 const char *report_query_title(enum report_query_id q);
@@ -189,6 +259,15 @@ const char *report_bytes(struct rnum v, char *buf, size_t n);
  * unknown. */
 const char *report_bpf_charged_note(const struct report_capture *c);
 const char *report_bpf_memlock_note(const struct report_capture *c);
+/* text.c's word wrap to its 100 columns (escaped text; see wrap_on()). */
+void report_text_wrap(struct strbuf *sb, const char *text, size_t used, size_t indent);
+/* "anon 1.0 MiB, page cache ?, ..." (text_oom.c): plain ASCII, the same in
+ * every format. */
+void report_oom_made_of_text(const struct report_oom_made_of *m, struct strbuf *out);
+/* What ran out, in words ("a memory cgroup hit its limit"), every format. */
+const char *report_oom_kind_text(const struct report_oom *o);
+/* One OOM event's outcome in words, the same in every format. */
+const char *report_oom_outcome_text(const struct report_oom *o);
 /* Does the capture count as having had problems? (exit status 1) */
 bool report_has_problems(const struct report *r);
 

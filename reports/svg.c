@@ -481,20 +481,29 @@ void svg_oom_timeline(struct strbuf *out, const struct report_capture *c)
 		else
 			strbuf_addf(out, "%.3f s after boot", k->kernel_time.v);
 		strbuf_addstr(out, ": ");
-		html_textz(out, k->killed_comm ? k->killed_comm : "no process");
-		if (k->killed_pid.set)
-			strbuf_addf(out, " (pid %" PRId64 ")", k->killed_pid.v);
-		strbuf_addstr(out, " killed in ");
-		html_textz(out, k->cgroup_name ? k->cgroup_name : k->task_memcg);
-		strbuf_addf(out, "; memory cgroup usage %s", report_bytes(k->memcg_usage, a,
-									    sizeof(a)));
+		if (k->killed_pid.set) {
+			html_textz(out, k->killed_comm ? k->killed_comm : "?");
+			strbuf_addf(out, " (pid %" PRId64 ") killed", k->killed_pid.v);
+		} else {
+			/* the outcome's word and meaning, as the OOM table says them */
+			html_textz(out, k->outcome ? k->outcome : "?");
+			strbuf_addstr(out, ": ");
+			html_textz(out, report_oom_outcome_text(k));
+		}
+		strbuf_addstr(out, " in ");
+		html_textz(out, k->cgroup_name ? k->cgroup_name :
+			   k->task_memcg ? k->task_memcg : k->oom_memcg ? k->oom_memcg : "?");
+		if (k->memcg_usage.set)
+			strbuf_addf(out, "; memory cgroup usage %s",
+				    report_bytes(k->memcg_usage, a, sizeof(a)));
 		strbuf_addstr(out, "</title>");
 		strbuf_addf(out, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" "
 			    "class=\"tick\"/>", x, x, AXIS, ly + (placed % 2 ? -12 : 4));
 		strbuf_addf(out, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"6\" class=\"kill\"/>", x, AXIS);
 		strbuf_addf(out, "<text x=\"%.1f\" y=\"%.1f\" class=\"tl-label%s\">", x, ly,
 			    x > W / 2 ? " end" : "");
-		html_textz(out, k->killed_comm ? k->killed_comm : "?");
+		html_textz(out, k->killed_pid.set && k->killed_comm ? k->killed_comm :
+			   k->killed_pid.set || !k->outcome ? "?" : k->outcome);
 		strbuf_addstr(out, "</text>");
 		strbuf_addf(out, "<text x=\"%.1f\" y=\"%.1f\" class=\"tl-time%s\">", x, ly + 13,
 			    x > W / 2 ? " end" : "");

@@ -211,6 +211,11 @@ static void wrap_on(struct strbuf *sb, const char *text, size_t used, size_t ind
 		strbuf_addch(sb, '\n');
 }
 
+void report_text_wrap(struct strbuf *sb, const char *text, size_t used, size_t indent)
+{
+	wrap_on(sb, text, used, indent);
+}
+
 /* Already escaped text on lines of their own, `indent` spaces in. */
 static void wrap(struct strbuf *sb, const char *text, size_t indent)
 {
@@ -508,10 +513,23 @@ static void containers(struct out *o, const struct report_capture *c, size_t max
 
 /* ---- findings ------------------------------------------------------------ */
 
+/*
+ * A terminal shows at most this many findings of one code (and severity)
+ * in a row, then "and N more": on a busy node one code must not drown the
+ * rest.  The HTML and the JSON list them all.
+ */
+#define FINDINGS_PER_CODE 5
+
+static bool same_kind(const struct report_finding *a, const struct report_finding *b)
+{
+	return a->code && b->code && !strcmp(a->code, b->code) &&
+	       !strcmp(a->severity ? a->severity : "", b->severity ? b->severity : "");
+}
+
 static void findings(struct out *o, const struct report_capture *c)
 {
 	struct strbuf sum = STRBUF_INIT;
-	size_t i, crit = 0, warn = 0, info = 0;
+	size_t i, crit = 0, warn = 0, info = 0, run = 0;
 
 	for (i = 0; i < c->nfindings; i++) {
 		const char *s = c->findings[i].severity ? c->findings[i].severity : "";
@@ -532,7 +550,21 @@ static void findings(struct out *o, const struct report_capture *c)
 		const struct report_finding *f = &c->findings[i];
 		const char *s = f->severity ? f->severity : "";
 		struct strbuf t = STRBUF_INIT;
+		size_t more = 0;
 
+		run = i && same_kind(f, f - 1) ? run + 1 : 0;
+		if (run >= FINDINGS_PER_CODE) {
+			if (i + 1 < c->nfindings && same_kind(f, f + 1))
+				continue;
+			more = run - FINDINGS_PER_CODE + 1;
+			strbuf_addf(&t, "           and %zu more ", more);
+			esc(&t, f->code);
+			strbuf_addf(&t, " finding%s (--format html or json lists them all)\n",
+				    more > 1 ? "s" : "");
+			strbuf_add(o->sb, t.buf, t.len);
+			strbuf_release(&t);
+			continue;
+		}
 		strbuf_addstr(o->sb, "  ");
 		sgr(o, !strcmp(s, "critical") ? "1;31" : !strcmp(s, "warning") ? "33" : "36");
 		fit(o->sb, s, 8, 8);
@@ -554,114 +586,16 @@ static void findings(struct out *o, const struct report_capture *c)
 
 /* ---- OOM kills ------------------------------------------------------------- */
 
-static void oom_made_of(struct strbuf *sb, const struct report_oom *k)
-{
-	char a[32];
-
-	if (!k->made_of_source) {
-		strbuf_addstr(sb, "made of: unknown (the log holds no memory statistics for it)");
-		return;
-	}
-	strbuf_addf(sb, "made of (%s): anon %s", !strcmp(k->made_of_source, "meminfo") ?
-		    "the node's Mem-Info" : "the cgroup's stats", bytes(k->m_anon, a, sizeof(a)));
-	strbuf_addf(sb, ", shmem %s", bytes(k->m_shmem, a, sizeof(a)));
-	strbuf_addf(sb, ", page cache %s", bytes(k->m_file, a, sizeof(a)));
-	strbuf_addf(sb, ", kernel %s", bytes(k->m_kernel, a, sizeof(a)));
-	if (k->m_sock.set)
-		strbuf_addf(sb, ", sock %s", bytes(k->m_sock, a, sizeof(a)));
-	if (k->m_swap.set)
-		strbuf_addf(sb, ", swap %s", bytes(k->m_swap, a, sizeof(a)));
-}
-
-static void oom_who(struct strbuf *sb, const struct report_oom *k)
-{
-	if (k->killed_pid.set) {
-		esc(sb, k->killed_comm);
-		strbuf_addf(sb, " (pid %" PRId64 ") killed", k->killed_pid.v);
-	} else {
-		strbuf_addstr(sb, "no process killed");
-	}
-	strbuf_addstr(sb, " in ");
-	if (k->pod) {
-		esc(sb, k->namespace_);
-		strbuf_addch(sb, '/');
-		esc(sb, k->pod);
-		if (k->container) {
-			strbuf_addch(sb, '/');
-			esc(sb, k->container);
-		}
-	} else if (k->cgroup_name && strcmp(k->cgroup_name, "(node)")) {
-		esc(sb, k->cgroup_name);
-	} else {
-		esc(sb, k->task_memcg ? k->task_memcg : k->oom_memcg ? k->oom_memcg : "?");
-	}
-}
-
 static void ooms(struct out *o, const struct report_capture *c)
 {
 	struct strbuf sum = STRBUF_INIT;
-	size_t i;
 
 	strbuf_addf(&sum, "%zu in the kernel log", c->nooms);
 	section(o, "OOM KILLS", sum.buf);
 	strbuf_release(&sum);
 	if (!c->nooms)
 		strbuf_addstr(o->sb, "  none in the captured kernel log\n");
-	for (i = 0; i < c->nooms; i++) {
-		const struct report_oom *k = &c->ooms[i];
-		struct strbuf t = STRBUF_INIT;
-		char a[32], b[32];
-		size_t used;
-
-		strbuf_addstr(&t, "  ");
-		if (k->wall_time)
-			fit(&t, k->wall_time, 30, 0);
-		else if (k->kernel_time.set)
-			strbuf_addf(&t, "%.3f s after boot", k->kernel_time.v);
-		else
-			strbuf_addstr(&t, "(time unknown)");
-		strbuf_addstr(&t, "  ");
-		sgr(o, "1");
-		strbuf_add(o->sb, t.buf, t.len);
-		reset(o);
-		used = display_width(t.buf, t.len);
-		strbuf_reset(&t);
-		oom_who(&t, k);
-		wrap_on(o->sb, t.buf, used, 6);
-		strbuf_reset(&t);
-		if (k->oom_memcg && strcmp(k->oom_memcg, "/"))
-			strbuf_addstr(&t, "the cgroup hit its limit");
-		else
-			strbuf_addstr(&t, "the node ran out of memory");
-		if (k->memcg_usage.set || k->memcg_limit.set)
-			strbuf_addf(&t, ": usage %s of limit %s", bytes(k->memcg_usage, a, sizeof(a)),
-				    bytes(k->memcg_limit, b, sizeof(b)));
-		if (k->constraint) {
-			strbuf_addstr(&t, " (");
-			esc(&t, k->constraint);
-			strbuf_addch(&t, ')');
-		}
-		if (k->oom_memcg && k->task_memcg && strcmp(k->oom_memcg, k->task_memcg)) {
-			strbuf_addstr(&t, "; limit of ");
-			esc(&t, k->oom_memcg);
-		}
-		wrap(o->sb, t.buf, 6);
-		strbuf_reset(&t);
-		if (k->killed_pid.set) {
-			strbuf_addf(&t, "victim: anon-rss %s", bytes(k->anon_rss, a, sizeof(a)));
-			strbuf_addf(&t, ", file-rss %s", bytes(k->file_rss, a, sizeof(a)));
-			strbuf_addf(&t, ", shmem-rss %s", bytes(k->shmem_rss, a, sizeof(a)));
-			if (k->oom_score_adj.set)
-				strbuf_addf(&t, ", oom_score_adj %" PRId64, k->oom_score_adj.v);
-			wrap(o->sb, t.buf, 6);
-			strbuf_reset(&t);
-		}
-		oom_made_of(&t, k);
-		wrap(o->sb, t.buf, 6);
-		if (!k->complete)
-			strbuf_addstr(o->sb, "      (the log holds only part of this report)\n");
-		strbuf_release(&t);
-	}
+	report_render_oom_text(c, "kernel log", false, o->sb);
 }
 
 /* ---- processes, BPF, problems -------------------------------------------- */

@@ -268,7 +268,7 @@ WITH per_map AS (
 ), by_cgroup AS (
     SELECT capture_id, cgroup, count(*) AS maps, sum(memlock_bytes) AS memlock_bytes,
            group_concat(CASE WHEN rn <= 3 THEN coalesce(name, 'id ' || map_id) || ' '
-                             || printf('%.1f MiB', memlock_bytes / 1048576.0) END,
+                             || human_bytes(memlock_bytes) END,
                         ', ') AS largest_maps
     FROM (SELECT * FROM ranked ORDER BY capture_id, cgroup, rn)
     GROUP BY capture_id, cgroup

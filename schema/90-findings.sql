@@ -1,7 +1,10 @@
 -- Findings ------------------------------------------------------------------------------
 -- What deserves attention, each with the numbers that support it and the SQL
 -- that shows them.  One SELECT per finding code; thresholds are written in
--- the SELECT and in README.md.
+-- the SELECT and in memsnap-views(7) (schema/man/).  Sizes are spelled by
+-- human_bytes() (the C formatter, registered by analyze/db/db.c): an
+-- unknown size reads 'unknown', as does an unknown percentage or time,
+-- never 0 (SQLite's printf('%.1f', NULL) says 0.0).
 --   cgroup     the cgroup it is about, NULL for the node
 --   severity   critical, warning, info
 --   code       stable identifier (near_limit, oom_kill, ...)
@@ -61,12 +64,14 @@ SELECT capture_id, cgroup,
        CASE WHEN unreclaimable_pct >= 90 THEN 'critical' ELSE 'warning' END AS severity,
        'near_limit' AS code,
        name || ' is at ' || working_set_pct || '% of its memory limit' AS title,
-       printf('working set %.1f MiB of a %.1f MiB limit (%.1f%%); %.1f MiB of it is '
-              || 'reclaimable page cache, slab or swap cache, so %.1f MiB (%.1f%%) '
+       printf('working set %s of a %s limit (%.1f%%); %s of it is '
+              || 'reclaimable page cache, slab or swap cache, so %s (%s) '
               || 'cannot be reclaimed without swap',
-              working_set_bytes / 1048576.0, effective_limit_bytes / 1048576.0,
-              working_set_pct, reclaimable_bytes / 1048576.0,
-              unreclaimable_bytes / 1048576.0, unreclaimable_pct) AS evidence,
+              human_bytes(working_set_bytes), human_bytes(effective_limit_bytes),
+              working_set_pct, human_bytes(reclaimable_bytes),
+              human_bytes(unreclaimable_bytes),
+              CASE WHEN unreclaimable_pct IS NULL THEN 'unknown share'
+                   ELSE printf('%.1f%%', unreclaimable_pct) END) AS evidence,
        'SELECT * FROM cgroup_headroom WHERE capture_id = ' || capture_id
          || ' AND cgroup = ' || quote(cgroup) AS query
 FROM finding_cgroups
@@ -83,14 +88,14 @@ UNION ALL
 -- cache_inflated: 25%+ of the working set (and 64 MiB+) is active page
 -- cache or reclaimable slab: kubectl top looks worse than it is.
 SELECT capture_id, cgroup, 'info', 'cache_inflated',
-       name || ': ' || printf('%.1f MiB', reclaimable_bytes / 1048576.0)
+       name || ': ' || human_bytes(reclaimable_bytes)
          || ' of its working set is reclaimable cache',
-       printf('working set %.1f MiB, of which %.1f MiB (%.0f%%) is active page cache '
+       printf('working set %s, of which %s (%.0f%%) is active page cache '
               || 'and reclaimable slab the kernel drops under pressure; what it '
-              || 'cannot reclaim is %.1f MiB',
-              working_set_bytes / 1048576.0, reclaimable_bytes / 1048576.0,
+              || 'cannot reclaim is %s',
+              human_bytes(working_set_bytes), human_bytes(reclaimable_bytes),
               100.0 * reclaimable_bytes / working_set_bytes,
-              unreclaimable_bytes / 1048576.0),
+              human_bytes(unreclaimable_bytes)),
        'SELECT * FROM working_set_breakdown WHERE capture_id = ' || capture_id
          || ' AND cgroup = ' || quote(cgroup)
 FROM finding_cgroups
@@ -113,14 +118,14 @@ SELECT o.capture_id, o.task_memcg, 'critical', 'oom_kill',
          || coalesce(o.namespace || '/' || o.pod, o.task_memcg, o.oom_memcg, '?'),
        printf('at %s; %s; memory cgroup usage %s of limit %s; victim anon-rss %s, '
               || 'file-rss %s, shmem-rss %s%s',
-              coalesce(o.wall_time, printf('%.3f s after boot', o.kernel_time), 'unknown time'),
+              coalesce(o.wall_time, CASE WHEN o.kernel_time IS NOT NULL
+                                         THEN printf('%.3f s after boot', o.kernel_time) END,
+                       'unknown time'),
               CASE WHEN o."constraint" IS NOT NULL THEN 'constraint ' || o."constraint"
                    ELSE 'constraint unknown' END,
-              coalesce(printf('%.1f MiB', o.memcg_usage_bytes / 1048576.0), '?'),
-              coalesce(printf('%.1f MiB', o.memcg_limit_bytes / 1048576.0), '?'),
-              coalesce(printf('%.1f MiB', o.anon_rss_bytes / 1048576.0), '?'),
-              coalesce(printf('%.1f MiB', o.file_rss_bytes / 1048576.0), '?'),
-              coalesce(printf('%.1f MiB', o.shmem_rss_bytes / 1048576.0), '?'),
+              human_bytes(o.memcg_usage_bytes), human_bytes(o.memcg_limit_bytes),
+              human_bytes(o.anon_rss_bytes), human_bytes(o.file_rss_bytes),
+              human_bytes(o.shmem_rss_bytes),
               CASE WHEN o.complete THEN '' ELSE ' (report incomplete in the log)' END),
        'SELECT * FROM oom_kills WHERE capture_id = ' || o.capture_id
          || ' AND event = ' || o.event
@@ -152,18 +157,26 @@ WHERE g.oom_kill_count > 0 AND n.kind != 'node'
                     AND cc.oom_kill_count = g.oom_kill_count)
 
 UNION ALL
--- bpf_heavy: a cgroup whose processes hold 64 MiB+ of BPF maps.
+-- bpf_heavy: a cgroup whose processes hold 64 MiB+ of BPF maps, or 8 MiB+
+-- charged to it that are half its working set or more (a small container
+-- made mostly of maps: 51 of 59 MiB, tests/t58; tests/t54's cilium-agent,
+-- 16 of 20 MiB).
 SELECT b.capture_id, b.cgroup, 'warning', 'bpf_heavy',
-       coalesce(b.name, b.cgroup) || ' holds ' || printf('%.1f MiB', b.memlock_bytes / 1048576.0)
+       coalesce(b.name, b.cgroup) || ' holds ' || human_bytes(b.memlock_bytes)
          || ' of BPF maps',
-       b.maps || ' maps held by ' || b.holders || ' process'
+       CASE WHEN h.working_set_bytes > 0
+            THEN printf('%.0f%% of its working set of %s; ',
+                        100.0 * b.memlock_bytes / h.working_set_bytes,
+                        human_bytes(h.working_set_bytes))
+            ELSE '' END
+         || b.maps || ' maps held by ' || b.holders || ' process'
          || CASE WHEN b.holders > 1 THEN 'es' ELSE '' END || '; largest: '
          || b.largest_maps
          || CASE b.charged
               WHEN 1 THEN printf('; charged to the memory cgroup of the process that '
                                  || 'created each map, as kernel memory (Linux 5.11+); '
-                                 || 'this cgroup''s kernel memory is %.1f MiB',
-                                 coalesce(b.kernel_bytes, 0) / 1048576.0)
+                                 || 'this cgroup''s kernel memory is %s',
+                                 human_bytes(b.kernel_bytes))
               WHEN 0 THEN '; charged to no memory cgroup (Linux before 5.11): outside '
                           || 'every limit'
               ELSE '' END
@@ -173,7 +186,12 @@ SELECT b.capture_id, b.cgroup, 'warning', 'bpf_heavy',
        'SELECT * FROM bpf_maps WHERE capture_id = ' || b.capture_id
          || ' AND cgroup = ' || quote(b.cgroup) || ' ORDER BY memlock_bytes DESC'
 FROM bpf_by_cgroup b
+LEFT JOIN cgroup_headroom h ON h.capture_id = b.capture_id AND h.cgroup = b.cgroup
 WHERE b.memlock_bytes >= 64 * 1048576
+   -- relative only where the maps are in the working set (charged, 5.11+);
+   -- uncharged ones are bpf_unaccounted's
+   OR (b.charged = 1 AND b.memlock_bytes >= 8 * 1048576
+       AND b.memlock_bytes * 2 >= h.working_set_bytes)
 
 UNION ALL
 -- bpf_unaccounted: before Linux 5.11 BPF map memory is charged to no memory
@@ -181,8 +199,8 @@ UNION ALL
 -- it is charged to the creator's cgroup on v1 too (memory.kmem), as the
 -- host test tests/t50 shows on a v1 6.18 kernel.
 SELECT m.capture_id, NULL, 'info', 'bpf_unaccounted',
-       printf('%.1f MiB of BPF maps are outside every memory limit', sum(m.memlock_bytes) / 1048576.0),
-       count(*) || ' BPF maps hold ' || printf('%.1f MiB', sum(m.memlock_bytes) / 1048576.0)
+       human_bytes(sum(m.memlock_bytes)) || ' of BPF maps are outside every memory limit',
+       count(*) || ' BPF maps hold ' || human_bytes(sum(m.memlock_bytes))
          || ' (memlock); Linux ' || k.kernel_release || ' charges BPF map memory to no '
          || 'memory cgroup (memcg accounting of maps came with 5.11), so it counts '
          || 'against the node but no container limit',
@@ -199,11 +217,11 @@ UNION ALL
 -- large_shmem: 64 MiB+ and a quarter of the working set is shmem (tmpfs,
 -- emptyDir medium: Memory, /dev/shm, memfd): not reclaimable without swap.
 SELECT p.capture_id, p.cgroup, 'warning', 'large_shmem',
-       n.name || ' holds ' || printf('%.1f MiB', p.shmem / 1048576.0) || ' of shmem/tmpfs',
-       printf('shmem %.1f MiB = %.0f%% of the working set %.1f MiB: tmpfs, emptyDir with '
+       n.name || ' holds ' || human_bytes(p.shmem) || ' of shmem/tmpfs',
+       printf('shmem %s = %.0f%% of the working set %s: tmpfs, emptyDir with '
               || 'medium Memory, /dev/shm, memfd or SysV shm; it counts against the '
               || 'limit and cannot be reclaimed without swap',
-              p.shmem / 1048576.0, 100.0 * p.shmem / p.ws, p.ws / 1048576.0),
+              human_bytes(p.shmem), 100.0 * p.shmem / p.ws, human_bytes(p.ws)),
        'SELECT * FROM working_set_breakdown WHERE capture_id = ' || p.capture_id
          || ' AND cgroup = ' || quote(p.cgroup)
 FROM cgroup_parts p
@@ -222,13 +240,13 @@ UNION ALL
 -- cgroups) do not count: they bound all pods together.
 SELECT f.capture_id, f.cgroup, 'info', 'no_limit',
        f.name || ' has no memory limit',
-       printf('working set %.1f MiB, no limit on the container nor on its pod: it can '
+       printf('working set %s, no limit on the container nor on its pod: it can '
               || 'grow until %s, and under node pressure the kubelet evicts pods '
               || 'that use more than they request first',
-              f.working_set_bytes / 1048576.0,
+              human_bytes(f.working_set_bytes),
               CASE WHEN f.effective_limit_bytes IS NULL THEN 'the node runs out'
-                   ELSE printf('all pods together reach %.1f MiB (the limit above the pods)',
-                               f.effective_limit_bytes / 1048576.0) END),
+                   ELSE 'all pods together reach ' || human_bytes(f.effective_limit_bytes)
+                        || ' (the limit above the pods)' END),
        'SELECT * FROM cgroup_headroom WHERE capture_id = ' || f.capture_id
          || ' AND cgroup = ' || quote(f.cgroup)
 FROM finding_cgroups f
@@ -251,21 +269,18 @@ UNION ALL
 -- memory the kernel cannot reclaim (on cgroup v1: kernel memory, whose
 -- reclaimable slab cannot be told apart).
 SELECT p.capture_id, p.cgroup, 'warning', 'kernel_unreclaimable',
-       n.name || ': ' || printf('%.1f MiB', k / 1048576.0)
+       n.name || ': ' || human_bytes(k)
          || CASE p.version WHEN 1 THEN ' of kernel memory' ELSE ' of unreclaimable kernel memory' END,
-       printf('kernel memory that cannot be reclaimed is %.1f MiB = %.0f%% of the working '
-              || 'set (%s)', k / 1048576.0, 100.0 * k / p.ws,
+       printf('kernel memory that cannot be reclaimed is %s = %.0f%% of the working '
+              || 'set (%s)', human_bytes(k), 100.0 * k / p.ws,
               CASE p.version WHEN 1 THEN 'memory.kmem.usage_in_bytes: cgroup v1 gives no '
                    || 'split, so reclaimable slab (dentries, inodes) is in this figure too'
-              ELSE printf('slab_unreclaimable %.1f, kernel_stack %.1f, pagetables %.1f, '
-                          || 'percpu %.1f, sock %.1f, vmalloc %.1f, other %.1f MiB',
-                          coalesce(p.slab_unreclaimable, 0) / 1048576.0,
-                          coalesce(p.kernel_stack, 0) / 1048576.0,
-                          coalesce(p.pagetables, 0) / 1048576.0,
-                          coalesce(p.percpu, 0) / 1048576.0,
-                          coalesce(p.sock, 0) / 1048576.0,
-                          coalesce(p.vmalloc, 0) / 1048576.0,
-                          coalesce(p.kernel_other, 0) / 1048576.0) END),
+              ELSE printf('slab_unreclaimable %s, kernel_stack %s, pagetables %s, '
+                          || 'percpu %s, sock %s, vmalloc %s, other %s',
+                          human_bytes(p.slab_unreclaimable), human_bytes(p.kernel_stack),
+                          human_bytes(p.pagetables), human_bytes(p.percpu),
+                          human_bytes(p.sock), human_bytes(p.vmalloc),
+                          human_bytes(p.kernel_other)) END),
        'SELECT * FROM working_set_breakdown WHERE capture_id = ' || p.capture_id
          || ' AND cgroup = ' || quote(p.cgroup)
 FROM (SELECT *, kernel_unreclaimable AS k FROM cgroup_parts) p
@@ -284,9 +299,10 @@ SELECT capture_id, NULL,
        CASE WHEN full_avg10 >= 5 THEN 'critical' ELSE 'warning' END,
        'memory_pressure',
        'the node is under memory pressure',
-       printf('PSI memory: some avg10 %.2f%%, full avg10 %.2f%% (tasks stalled waiting '
+       printf('PSI memory: some avg10 %s, full avg10 %s (tasks stalled waiting '
               || 'for memory; full = all runnable tasks stalled at once)',
-              coalesce(some_avg10, 0), coalesce(full_avg10, 0)),
+              CASE WHEN some_avg10 IS NULL THEN 'unknown' ELSE printf('%.2f%%', some_avg10) END,
+              CASE WHEN full_avg10 IS NULL THEN 'unknown' ELSE printf('%.2f%%', full_avg10) END),
        'SELECT * FROM node_pressure WHERE capture_id = ' || capture_id
 FROM (SELECT capture_id,
              max(CASE kind WHEN 'some' THEN avg10 END) AS some_avg10,
@@ -300,8 +316,9 @@ SELECT p.capture_id, p.cgroup,
        CASE WHEN full_avg10 >= 5 THEN 'critical' ELSE 'warning' END,
        'memory_pressure',
        n.name || ' is under memory pressure',
-       printf('PSI memory of the cgroup: some avg10 %.2f%%, full avg10 %.2f%%',
-              coalesce(some_avg10, 0), coalesce(full_avg10, 0)),
+       printf('PSI memory of the cgroup: some avg10 %s, full avg10 %s',
+              CASE WHEN some_avg10 IS NULL THEN 'unknown' ELSE printf('%.2f%%', some_avg10) END,
+              CASE WHEN full_avg10 IS NULL THEN 'unknown' ELSE printf('%.2f%%', full_avg10) END),
        'SELECT * FROM cgroup_pressure WHERE capture_id = ' || p.capture_id
          || ' AND cgroup = ' || quote(p.cgroup)
 FROM (SELECT capture_id, cgroup,
@@ -322,19 +339,18 @@ WHERE (some_avg10 >= 10 OR full_avg10 >= 5) AND n.kind != 'node'
 UNION ALL
 -- swap (node)
 SELECT capture_id, NULL, 'info', 'swap',
-       printf('the node has %.1f MiB in swap', swap_used_bytes / 1048576.0),
-       printf('swap used %.1f MiB of %.1f MiB; swapped memory is outside the working '
+       'the node has ' || human_bytes(swap_used_bytes) || ' in swap',
+       printf('swap used %s of %s; swapped memory is outside the working '
               || 'set but comes back on access (slowly)',
-              swap_used_bytes / 1048576.0, swap_total_bytes / 1048576.0),
+              human_bytes(swap_used_bytes), human_bytes(swap_total_bytes)),
        'SELECT * FROM node WHERE capture_id = ' || capture_id
 FROM node WHERE swap_used_bytes > 0
 
 UNION ALL
 -- swap (cgroup)
 SELECT g.capture_id, g.cgroup, 'info', 'swap',
-       n.name || printf(' has %.1f MiB in swap', g.swap_bytes / 1048576.0),
-       printf('%.1f MiB of this cgroup''s memory is in swap (not in its working set)',
-              g.swap_bytes / 1048576.0),
+       n.name || ' has ' || human_bytes(g.swap_bytes) || ' in swap',
+       human_bytes(g.swap_bytes) || ' of this cgroup''s memory is in swap (not in its working set)',
        'SELECT cgroup, swap_bytes FROM cgroups WHERE capture_id = ' || g.capture_id
          || ' AND cgroup = ' || quote(g.cgroup)
 FROM cgroups g
@@ -367,17 +383,17 @@ SELECT g.capture_id, p.cgroup, 'warning', 'go_no_memlimit',
                  WHEN coalesce(trim(g.gomemlimit), '') = '' THEN 'has no GOMEMLIMIT'
                  ELSE 'has GOMEMLIMIT=' || g.gomemlimit END,
        CASE WHEN g.old_go
-            THEN printf('%s, GOGC=%s, in a cgroup limited to %.1f MiB: GOMEMLIMIT does not '
+            THEN printf('%s, GOGC=%s, in a cgroup limited to %s: GOMEMLIMIT does not '
                         || 'exist before Go 1.19%s, so the GC does not know the limit and may '
                         || 'let the heap grow into an OOM kill; upgrade to Go 1.19 or later '
                         || 'and set GOMEMLIMIT to about %.0f MiB (5-10%% under the limit)',
                         g.go_version, coalesce(g.gogc, '100 (default)'),
-                        l.limit_bytes / 1048576.0,
+                        human_bytes(l.limit_bytes),
                         CASE WHEN coalesce(trim(g.gomemlimit), '') != ''
                              THEN ' (GOMEMLIMIT=' || g.gomemlimit || ' in its environment has '
                                   || 'no effect)' ELSE '' END,
                         l.limit_bytes * 0.92 / 1048576.0)
-            ELSE printf('%s, GOGC=%s, %s, in a cgroup limited to %.1f MiB: the GC does '
+            ELSE printf('%s, GOGC=%s, %s, in a cgroup limited to %s: the GC does '
                         || 'not know the limit and may let the heap grow into an OOM kill; set '
                         || 'GOMEMLIMIT to about %.0f MiB (5-10%% under the limit); a limit set '
                         || 'at run time (debug.SetMemoryLimit, e.g. by automemlimit) is not in '
@@ -385,7 +401,7 @@ SELECT g.capture_id, p.cgroup, 'warning', 'go_no_memlimit',
                         coalesce(g.go_version, 'Go'), coalesce(g.gogc, '100 (default)'),
                         CASE WHEN coalesce(trim(g.gomemlimit), '') = '' THEN 'no GOMEMLIMIT'
                              ELSE 'GOMEMLIMIT=' || g.gomemlimit || ' (no limit)' END,
-                        l.limit_bytes / 1048576.0, l.limit_bytes * 0.92 / 1048576.0) END,
+                        human_bytes(l.limit_bytes), l.limit_bytes * 0.92 / 1048576.0) END,
        'SELECT * FROM go_processes WHERE capture_id = ' || g.capture_id
          || ' AND pid = ' || p.pid
 FROM finding_go g
@@ -399,10 +415,9 @@ UNION ALL
 -- (or its pod's: finding_go_limits).
 SELECT g.capture_id, p.cgroup, 'warning', 'go_memlimit_high',
        'Go program ' || p.comm || ' (pid ' || p.pid || ') has GOMEMLIMIT at or above its limit',
-       printf('GOMEMLIMIT=%s (%.1f MiB) but the cgroup limit is %.1f MiB: the GC starts '
+       printf('GOMEMLIMIT=%s (%s) but the cgroup limit is %s: the GC starts '
               || 'working hard only after the kernel would OOM-kill; set it 5-10%% under',
-              g.gomemlimit, g.gomemlimit_bytes / 1048576.0,
-              l.limit_bytes / 1048576.0),
+              g.gomemlimit, human_bytes(g.gomemlimit_bytes), human_bytes(l.limit_bytes)),
        'SELECT * FROM go_processes WHERE capture_id = ' || g.capture_id
          || ' AND pid = ' || p.pid
 FROM finding_go g
@@ -419,12 +434,12 @@ UNION ALL
 -- with processes elsewhere, not a sum that counts them twice.
 SELECT t.capture_id, t.cgroup, 'info', 'rss_double_count',
        n.name || ': summing RSS overstates memory by '
-         || printf('%.1f MiB', t.rss_double_count_bytes / 1048576.0),
-       printf('%d processes: RSS sum %.1f MiB, PSS sum %.1f MiB; shared pages (libraries, '
+         || human_bytes(t.rss_double_count_bytes),
+       printf('%d processes: RSS sum %s, PSS sum %s; shared pages (libraries, '
               || 'shared memory, forked copy-on-write) count once per process in RSS '
               || 'and once in total in PSS: use PSS',
-              t.pss_processes, t.rss_pss_known_sum_bytes / 1048576.0,
-              t.pss_sum_bytes / 1048576.0)
+              t.pss_processes, human_bytes(t.rss_pss_known_sum_bytes),
+              human_bytes(t.pss_sum_bytes))
          || CASE WHEN t.processes > t.pss_processes
                  THEN printf(' (%d more process%s without a known PSS left out of both sums)',
                              t.processes - t.pss_processes,
@@ -468,3 +483,40 @@ LEFT JOIN processes p ON p.capture_id = g.capture_id AND p.pid = g.pid
 LEFT JOIN cgroup_headroom h ON h.capture_id = g.capture_id AND h.cgroup = p.cgroup
 LEFT JOIN finding_go_limits l ON l.capture_id = g.capture_id AND l.cgroup = p.cgroup
 LEFT JOIN cgroup_names n ON n.capture_id = g.capture_id AND n.cgroup = p.cgroup;
+
+-- The findings as the report lists them.  no_limit, which a node of pods
+-- without limits has for nearly every container (68 lines on a node of
+-- 100 pods drowned its one OOM kill), is one finding per namespace that
+-- has several, listing its containers by working set, largest first;
+-- every other finding is as in findings, which keeps one row per cgroup.
+CREATE VIEW report_findings AS
+SELECT capture_id, cgroup, severity, code, title, evidence, query
+FROM findings WHERE code != 'no_limit'
+UNION ALL
+SELECT capture_id, CASE WHEN n = 1 THEN cgroup END, 'info', 'no_limit',
+       CASE WHEN n = 1 THEN title
+            ELSE n || ' containers of namespace ' || coalesce(namespace, '?')
+                 || ' have no memory limit' END,
+       CASE WHEN n = 1 THEN evidence
+            ELSE 'no limit on these containers nor on their pods: each can grow until the '
+                 || 'node (or the limit above the pods) runs out, and under node pressure '
+                 || 'the kubelet evicts pods that use more than they request first; working '
+                 || 'sets: ' || list END,
+       CASE WHEN n = 1 THEN query
+            ELSE 'SELECT c.namespace, c.pod, c.container, f.* FROM findings f JOIN containers c '
+                 || 'USING (capture_id, cgroup) WHERE f.capture_id = ' || capture_id
+                 || ' AND f.code = ''no_limit'' AND c.namespace '
+                 || CASE WHEN namespace IS NULL THEN 'IS NULL' ELSE '= ' || quote(namespace) END
+                 || ' ORDER BY c.working_set_bytes DESC' END
+FROM (SELECT capture_id, namespace, count(*) AS n, max(cgroup) AS cgroup,
+             max(title) AS title, max(evidence) AS evidence, max(query) AS query,
+             group_concat(who || ' ' || human_bytes(ws), ', ') AS list
+      FROM (SELECT f.capture_id, f.cgroup, f.title, f.evidence, f.query, c.namespace,
+                   coalesce(c.pod, 'pod-' || c.pod_uid) || '/'
+                     || coalesce(c.container, substr(c.container_id, 1, 12)) AS who,
+                   c.working_set_bytes AS ws
+            FROM findings f
+            JOIN containers c ON c.capture_id = f.capture_id AND c.cgroup = f.cgroup
+            WHERE f.code = 'no_limit'
+            ORDER BY f.capture_id, c.namespace, c.working_set_bytes DESC, who)
+      GROUP BY capture_id, namespace);

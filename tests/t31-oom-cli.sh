@@ -17,7 +17,7 @@ V=$SAMPLE_FIXTURES_DIR/oom      # variants made from the samples
 F=$T/fixtures/oom
 G=$F/golden
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+trap '[ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
 fails=0
 fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 ok() { echo "ok $*"; }
@@ -66,7 +66,7 @@ ok "every sample and fixture explained"
 
 # The same report in every wrapping: the same explanation (but for its
 # "when" and the input's name and lines).
-norm() { grep -v -e '^  when ' -e '^OOM event' -e '^  INCOMPLETE' "$1"; }
+norm() { grep -v -e '^  when ' -e '^OOM event' -e '^  partial ' "$1"; }
 expect 0 "$M" oom "$V/variant-dmesg.txt" && norm "$work/out" > "$work/base"
 n=0
 for f in "$V"/variant-*.txt; do
@@ -79,22 +79,28 @@ done
 [ $n -ge 18 ] && ok "$n wrappings of one report, one explanation" || fail "only $n wrappings found"
 
 # ---- JSON -----------------------------------------------------------------
-cols="capture_id event kernel_time wall_time trigger_comm trigger_pid constraint oom_memcg task_memcg killed_pid killed_comm uid total_vm_bytes anon_rss_bytes file_rss_bytes shmem_rss_bytes pgtables_bytes oom_score_adj memcg_usage_bytes memcg_limit_bytes namespace pod container complete"
+cols="capture_id event kernel_time wall_time trigger_comm trigger_pid constraint oom_memcg task_memcg killed_pid killed_comm uid total_vm_bytes anon_rss_bytes file_rss_bytes shmem_rss_bytes pgtables_bytes oom_score_adj memcg_usage_bytes memcg_limit_bytes namespace pod container complete chosen_pid chosen_comm chosen_is_victim kernel_release kind pod_uid container_id outcome wall_time_source wall_time_unknown"
 expect 0 "$M" oom --json "$V/variant-two-reports-with-noise.txt" &&
-	python3 - "$work/out" "$cols" <<'EOF' && ok "--json: the view's columns, two events" || fail "--json"
+	python3 - "$work/out" "$cols" <<'EOF' && ok "--json: the view's columns first, two events" || fail "--json"
 import json, sys
 v = json.load(open(sys.argv[1]))
 assert isinstance(v, list) and len(v) == 2, v
+cols = sys.argv[2].split()
 for e in v:
-    assert list(e) == sys.argv[2].split(), list(e)
+    assert list(e)[:len(cols)] == cols, list(e)
+    assert list(e)[len(cols):] == ["cgroup_name", "first_line", "last_line", "missing",
+                                   "made_of", "node_made_of"], list(e)
 a, b = v
 assert a["event"] == 1 and b["event"] == 2
 assert a["killed_pid"] == 1586608 and a["killed_comm"] == "xray", a
 assert a["anon_rss_bytes"] == 26372 * 1024 and a["memcg_limit_bytes"] == 204800 * 1024, a
 assert a["constraint"] == "CONSTRAINT_MEMCG" and a["complete"] is True, a
 assert a["kernel_time"] > 5000 and a["wall_time"] is None and a["namespace"] is None, a
+assert a["outcome"] == "killed" and a["pod_uid"] == "089f25ee-a41a-414c-a028-71a38dfb30d3", a
+assert a["made_of"]["source"] == "memcg_stats" and a["made_of"]["sock_bytes"] == 183623680, a
 assert b["killed_comm"] == "gunpowder-memho" and b["constraint"] is None, b
 assert b["oom_memcg"] == "/docker/2e088fe462e25e60be1dafafe2c05c47bda1a97978648d10ad2b7484fc0b8f50", b
+assert b["container_id"] == "2e088fe462e25e60be1dafafe2c05c47bda1a97978648d10ad2b7484fc0b8f50", b
 EOF
 expect 0 "$M" oom --json "$S/fragment-k8s-cgroupfs-guaranteed-kernel4.19ish-github-wrapped-lines-kubedirector-356.txt" &&
 	python3 -c '
@@ -109,16 +115,19 @@ printf '%s\n' "[ 10.1] a.out invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), ord
 	"[ 10.2] oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,mems_allowed=0,global_oom,task_memcg=/,task=a.out,pid=77,uid=0" \
 	> "$work/chosen.txt"
 expect 0 "$M" oom "$work/chosen.txt" &&
-	grep -q '^  killed    unknown: the log ends before the kill; chosen a.out (pid 77)$' "$work/out" &&
+	grep -q '^  outcome   unknown_log_cut: the log ends before the kill line' "$work/out" &&
+	grep -q '^  chosen    a.out (pid 77), uid 0: the victim if the kernel is Linux 5.1 or later' "$work/out" &&
 	expect 0 "$M" oom --json "$work/chosen.txt" &&
 	python3 -c '
 import json, sys
 [e] = json.load(open(sys.argv[1]))
-assert e["killed_pid"] is None and e["killed_comm"] is None and e["complete"] is False, e' "$work/out" &&
+assert e["killed_pid"] is None and e["killed_comm"] is None and e["complete"] is False, e
+assert e["chosen_pid"] == 77 and e["chosen_comm"] == "a.out" and e["uid"] == 0, e
+assert e["chosen_is_victim"] is None and e["outcome"] == "unknown_log_cut", e' "$work/out" &&
 	echo "[ 10.3] Out of memory: OOM victim 77 (a.out) is already exiting. Skip killing the task" >> "$work/chosen.txt" &&
 	expect 0 "$M" oom "$work/chosen.txt" &&
-	grep -q '^  killed    nobody: the task chosen, a.out (pid 77), was already exiting$' "$work/out" &&
-	! grep -q INCOMPLETE "$work/out" &&
+	grep -q '^  outcome   victim_exiting: the task chosen was already exiting: nobody was killed$' "$work/out" &&
+	! grep -q '^  partial' "$work/out" &&
 	ok "a chosen victim is not a killed one" || fail "chosen victim"
 # deterministic
 expect 0 "$M" oom --json "$V/variant-two-reports-with-noise.txt" && cp "$work/out" "$work/j1" &&
@@ -135,9 +144,12 @@ import json, sys
 b = json.load(open(sys.argv[2]))
 b = b[0] if isinstance(b[0], list) else b
 [b] = b
-for k in a:
+assert list(a)[:len(b)] == list(b), (list(a), list(b))
+for k in b:
     if k == "complete":
         assert bool(b[k]) == a[k], (k, a[k], b[k])
+    elif k == "chosen_is_victim":
+        assert (None if b[k] is None else bool(b[k])) == a[k], (k, a[k], b[k])
     elif k == "kernel_time":
         assert abs(a[k] - b[k]) < 1e-6, (k, a[k], b[k])
     else:
@@ -179,11 +191,141 @@ expect 0 "$M" sql --csv "$cap" "SELECT event, wall_time, killed_pid, killed_comm
 	ok "a capture's kmsg.txt: capture clock, Kubernetes names" ||
 	{ fail "a capture's kmsg.txt"; sed 's/^/  | /' "$work/d" "$work/err"; }
 
+# ---- issue 13: what the log holds, said plainly ------------------------------
+# jq-less JSON field: jf FILE EXPR (python, one event)
+jf() { python3 -c 'import json,sys; v=json.load(open(sys.argv[1])); print(json.dumps(eval(sys.argv[2])))' "$1" "$2"; }
+
+# The chosen task without a kill line: a "dmesg | grep oom-kill" keeps only
+# the summary line.  On the real two-line grep (its first line) and on a
+# fixture written from mm/oom_kill.c's dump_oom_summary() format (5.x).
+head -n 1 "$S/k8s-cgroupfs-dmesg-T-zh-locale-two-lines.txt" > "$work/grep1.txt"
+expect 0 "$M" oom --json "$work/grep1.txt" &&
+	[ "$(jf "$work/out" '[v[0][k] for k in ("killed_pid", "chosen_pid", "chosen_comm", "uid", "pod_uid", "container_id", "outcome")]')" = \
+	  '[null, 50624, "java", 10000, "28fcb1a0-a45c-44e7-b9bf-e3b9360bedba", "3e5e5eab87df615f4777e6f7f261a7fb62f4a7ee5bc3e25e3a5b5223ccd368fe", "unknown_log_cut"]' ] &&
+	ok "a grepped oom-kill: line: the chosen task, uid, pod uid and container id" ||
+	{ fail "grepped oom-kill: line"; cat "$work/out"; }
+expect 0 "$M" oom --json --db "$work/k510.db" "$F/kernel5.10-oom-kill-line-only.txt" &&
+	expect 0 "$M" sql --csv "$work/k510.db" "SELECT chosen_pid, chosen_comm, uid, chosen_is_victim IS NULL, outcome, pod_uid FROM oom_kills" &&
+	[ "$(tail -1 "$work/out" | tr -d '\r')" = '4242,java,1000,1,unknown_log_cut,6f0c2a3e-1b2c-4d5e-8f90-123456789abc' ] &&
+	ok "oom_kills: chosen_pid, chosen_comm, uid without a kill line" || { fail "oom_kills chosen"; cat "$work/out"; }
+# Whether the chosen task is the victim, by kernel version: since 5.1 it is
+# (no "sacrifice child"); before, a child of it may be killed instead.
+for v in 5.10.0-21-amd64:True 4.19.0-25-amd64:None; do
+	{ echo "[ 8123.456700] CPU: 3 PID: 4250 Comm: java Not tainted ${v%%:*} #1 Debian"
+	  cat "$F/kernel5.10-oom-kill-line-only.txt"; } > "$work/k.txt"
+	expect 0 "$M" oom --json "$work/k.txt" &&
+		[ "$(jf "$work/out" 'v[0]["chosen_is_victim"]')" = "$(echo "${v#*:}" | sed 's/True/true/; s/None/null/')" ] &&
+		expect 0 "$M" oom "$work/k.txt" || { fail "chosen_is_victim on ${v%%:*}"; continue; }
+	case $v in
+	5.*) grep -q '^  chosen    java (pid 4242), uid 1000: the victim (since Linux 5.1 the task chosen is the task$' "$work/out" ;;
+	4.*) grep -q '^  chosen    java (pid 4242), uid 1000: before Linux 5.1 a child of it may be killed instead$' "$work/out" ;;
+	esac && ok "the chosen task on ${v%%:*}" || { fail "chosen text on ${v%%:*}"; cat "$work/out"; }
+done
+
+# The outcome: a log cut before the kill (the real fragment) is not "no
+# killable process" (a fixture from out_of_memory()'s pr_warn, 6.1).
+expect 0 "$M" oom --json "$S/fragment-k8s-cgroupfs-guaranteed-kernel4.19ish-github-wrapped-lines-kubedirector-356.txt" &&
+	[ "$(jf "$work/out" 'v[0]["outcome"]')" = '"unknown_log_cut"' ] &&
+	expect 0 "$M" oom --json "$F/kernel6.1-memcg-no-killable.txt" &&
+	[ "$(jf "$work/out" '[v[0]["outcome"], v[0]["killed_pid"], v[0]["complete"]]')" = '["no_killable_process", null, true]' ] &&
+	expect 0 "$M" oom "$F/kernel6.1-memcg-no-killable.txt" &&
+	grep -q '^  outcome   no_killable_process: "Out of memory and no killable processes": nobody was killed$' "$work/out" &&
+	ok "outcome: unknown_log_cut and no_killable_process told apart" || { fail "outcome"; cat "$work/out"; }
+
+# Overlapping dumps: the same records pasted twice count once (kmsg by
+# sequence number, dmesg by kernel time and text), also a partial overlap.
+for f in "$F/live-kernel6.18-memcg-v1.kmsg.txt" "$V/variant-dmesg.txt" "$V/variant-rsyslog.txt"; do
+	expect 0 "$M" oom --json "$f" && jf "$work/out" '[(e["killed_pid"], e["complete"], e["made_of"]) for e in v]' > "$work/once"
+	n=$(wc -l < "$f")
+	{ head -n $((n * 2 / 3)) "$f"; cat "$f"; } > "$work/twice.txt"
+	expect 0 "$M" oom --json "$work/twice.txt" &&
+		jf "$work/out" '[(e["killed_pid"], e["complete"], e["made_of"]) for e in v]' | cmp -s - "$work/once" &&
+		expect 0 "$M" oom --db "$work/twice.db" "$work/twice.txt" &&
+		expect 0 "$M" sql --csv "$work/twice.db" "SELECT count(*) FROM oom_task" &&
+		[ "$(tail -1 "$work/out" | tr -d '\r')" = "$("$M" sql --csv "$work/oom.db" "SELECT 0" > /dev/null; \
+		   "$M" oom --db "$work/once.db" "$f" > /dev/null; "$M" sql --csv "$work/once.db" "SELECT count(*) FROM oom_task" | tail -1 | tr -d '\r')" ] &&
+		ok "$(basename "$f") pasted one and a half times: each record once" ||
+		fail "$(basename "$f") pasted twice"
+	rm -f "$work/once.db"
+done
+# Two logs never merge into one complete event: the first half of a report
+# as dmesg printed it and the rest as journalctl did; the same with one
+# syslog file whose second half comes from another host.
+n=$(grep -n 'Tasks state' "$V/variant-dmesg.txt" | cut -d: -f1)
+{ head -n $((n - 1)) "$V/variant-dmesg.txt"; tail -n +"$n" "$V/variant-journalctl.txt"; } > "$work/mixed.txt"
+n=$(grep -n 'Tasks state' "$V/variant-rsyslog.txt" | cut -d: -f1)
+host=$(sed -n "${n}p" "$V/variant-rsyslog.txt" | awk '{print $4}')
+{ head -n $((n - 1)) "$V/variant-rsyslog.txt"; tail -n +"$n" "$V/variant-rsyslog.txt" | sed "s/ $host kernel:/ other-$host kernel:/"; } > "$work/hosts.txt"
+for f in mixed hosts; do
+	expect 0 "$M" oom --json "$work/$f.txt" &&
+		[ "$(jf "$work/out" 'all(not e["complete"] for e in v) and len(v) == 2')" = true ] &&
+		ok "$f: two logs, two incomplete events" || { fail "$f: merged into one event"; jf "$work/out" '[(e["event"], e["complete"], e["missing"]) for e in v]'; }
+done
+
+# No invented dates: a saved log whose kernel times are later than the
+# capture's clock (another boot) gets no wall time, and the report says why.
+cap2=$work/memsnap-node-2-20261128T042558Z
+mkdir -p "$cap2/collector"
+sed 's/"started_monotonic": 1000.5/"started_monotonic": 500.0/; s/t31-oom/t31-oom-2/' "$cap/manifest.json" > "$cap2/manifest.json"
+cp "$F/live-kernel6.18-memcg-v1.kmsg.txt" "$cap2/collector/kmsg.txt"
+expect 0 "$M" sql --csv "$cap2" "SELECT wall_time IS NULL, wall_time_source IS NULL, wall_time_unknown FROM oom_kills" &&
+	[ "$(tail -1 "$work/out" | tr -d '\r')" = "1,1,the kernel time is later than the capture's clock: the log is from another boot" ] &&
+	"$M" report "$cap2" > "$work/out" 2> /dev/null; grep -q "after boot; date unknown: the kernel time is later than the capture's$" "$work/out" &&
+	ok "a kernel time after the capture's clock: no date, and why" || { fail "invented date"; grep -A3 '^OOM event' "$work/out"; }
+
+# Unknown is never zero: a log without timestamps (real, 3.13) has no time
+# "0.000 s after boot", a global OOM no memcg usage line.
+expect 0 "$M" oom "$S/cadvisor-test-global-kernel3.13.0-27-ubuntu.txt" &&
+	grep -q '^  when      unknown: the log has no kernel time and no date$' "$work/out" &&
+	! grep -q ' 0\.0* s after boot' "$work/out" && ! grep -q '^  limit ' "$work/out" &&
+	expect 0 "$M" oom --json "$S/cadvisor-test-global-kernel3.13.0-27-ubuntu.txt" &&
+	[ "$(jf "$work/out" '[v[0][k] for k in ("kernel_time", "wall_time", "memcg_usage_bytes", "memcg_limit_bytes")]')" = '[null, null, null, null]' ] &&
+	ok "unknown time and memcg usage: unknown, not 0" || fail "unknown shown as zero"
+
+# ---- one explanation: memsnap oom and the report's OOM section ---------------
+# The same kernel log as a capture's kmsg.txt and as a file: every line the
+# report shows is the same bytes in memsnap oom's output, but for the title
+# (which names the input) and "when" (the capture's clock gives a date).
+cap3=$work/memsnap-node-3-20261128T042558Z
+mkdir -p "$cap3/collector"
+sed 's/t31-oom/t31-oom-3/' "$cap/manifest.json" > "$cap3/manifest.json"
+cp "$F/live-kernel6.18-memcg-v1.kmsg.txt" "$cap3/collector/kmsg.txt"
+cp "$F/kernel6.1-memcg-no-killable.txt" "$work/nk.txt"
+awk '{ t = $0; sub(/^\[ */, "", t); s = t; sub(/\].*/, "", s); sub(/^[^]]*\] /, "", t)
+	split(s, p, "."); printf "6,%d,%d%s,-;%s\n", 900 + NR, p[1], p[2], t }' "$work/nk.txt" >> "$cap3/collector/kmsg.txt"
+# blocks of "  label" lines with their continuation lines, without those
+# only one command shows
+blocks() { awk -v drop="$2" '
+	/^OOM event / || /^$/ { skip = 1; next }
+	/^  [a-z]/ { split($0, w, " "); skip = (w[1] == "when" || index(drop, " " w[1] " ")) }
+	/^ {12}/ && !/^  [a-z]/ { if (skip) next }
+	/^ +PID +UID/ || /^ +[0-9?]+ +[0-9?]+ +[0-9.?]+ / { next }
+	!skip { print }' "$1"; }
+"$M" report "$cap3" > "$work/report.txt" 2> /dev/null
+awk '/^OOM KILLS/ { on = 1; next } /^[A-Z]/ && !/^OOM event/ { on = 0 } on' "$work/report.txt" > "$work/section.txt"
+expect 0 "$M" oom "$cap3/collector/kmsg.txt" && cp "$work/out" "$work/oom.txt"
+blocks "$work/section.txt" "" > "$work/a"
+blocks "$work/oom.txt" " trigger victim tasks " > "$work/b"
+[ "$(grep -c '^OOM event' "$work/section.txt")" = 2 ] && [ -s "$work/a" ] &&
+	grep -q '^  outcome   no_killable_process' "$work/a" && diff -u "$work/a" "$work/b" > "$work/d" &&
+	[ "$(grep '^OOM event' "$work/section.txt" | sed 's/(kernel log, /(/')" = \
+	  "$(grep '^OOM event' "$work/oom.txt" | sed 's|(.*/kmsg.txt, |(|')" ] &&
+	ok "memsnap oom and the report's OOM section say the same, byte for byte" ||
+	{ fail "memsnap oom and memsnap report differ"; sed 's/^/  | /' "$work/d" | head -30; }
+# the same outcome words in the HTML and the JSON
+"$M" report --format html "$cap3" > "$work/r.html" 2> /dev/null
+"$M" report --format json "$cap3" > "$work/r.json" 2> /dev/null
+grep -qF '<code>no_killable_process</code><br>&quot;Out of memory and no killable processes&quot;: nobody was killed' "$work/r.html" &&
+	grep -qF 'no_killable_process: &quot;Out of memory and no killable processes&quot;: nobody was killed in /batch; memory cgroup usage 64.0 MiB</title>' "$work/r.html" &&
+	! grep -q 'no process killed' "$work/r.html" &&
+	[ "$(jf "$work/r.json" 'sorted(e["outcome"] for e in v["captures"][0]["oom_kills"])')" = '["killed", "no_killable_process"]' ] &&
+	ok "the outcome in the HTML and the JSON report" || fail "the outcome in the HTML and the JSON report"
+
 # ---- exit statuses and messages ----------------------------------------------
 expect 0 "$M" oom --help && grep -q '^usage: memsnap oom' "$work/out" && ok "--help" || fail "--help"
 expect 0 "$M" help oom && grep -q '^usage: memsnap oom' "$work/out" && ok "help oom" || fail "help oom"
 expect 2 "$M" oom && grep -q 'error: no input' "$work/err" && ok "no input: 2" || fail "no input: 2"
-expect 2 "$M" oom a b && grep -q 'error: one input only' "$work/err" && ok "two inputs: 2" || fail "two inputs: 2"
+expect 2 "$M" oom a b && grep -q "error: unexpected argument 'b'" "$work/err" && ok "two inputs: 2" || fail "two inputs: 2"
 expect 2 "$M" oom --frob x && ok "unknown option: 2" || fail "unknown option: 2"
 expect 2 "$M" oom --page-size 3000 x && grep -q "invalid --page-size '3000'" "$work/err" && ok "bad --page-size: 2" || fail "bad --page-size: 2"
 expect 2 "$M" oom --max-size lots x && ok "bad --max-size: 2" || fail "bad --max-size: 2"

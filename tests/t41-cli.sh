@@ -148,12 +148,19 @@ expect 2 "$M" sql "$work/db.sqlite" && ok "sql without a query: usage" || fail "
 expect 0 "$M" schema && sqlite3 "$work/fromschema.db" < "$work/out" &&
 	sqlite3 "$work/fromschema.db" "SELECT count(*) FROM sqlite_master WHERE type = 'view' AND name = 'cgroups'" |
 	grep -qx 1 && ok "schema: creates a database with the views" || fail "schema: creates a database with the views"
-# the views work in the plain sqlite3 shell (no custom functions)
-for v in captures cgroups processes bpf_maps load_problems working_set_breakdown containers pods node findings oom_kills; do
+# the views work in the plain sqlite3 shell (no custom functions), but
+# those that spell sizes in words: they use memsnap's one size formatter,
+# human_bytes(), which memsnap registers on its connections
+for v in captures cgroups processes bpf_maps load_problems working_set_breakdown containers pods node oom_kills; do
 	sqlite3 "$work/db.sqlite" "SELECT count(*) FROM $v" > /dev/null 2> "$work/err" ||
 		fail "view $v in sqlite3: $(cat "$work/err")"
 done
 ok "public views run in the sqlite3 shell"
+for v in findings report_findings bpf_by_cgroup; do
+	"$M" sql "$work/db.sqlite" "SELECT count(*) FROM $v" > /dev/null 2> "$work/err" ||
+		fail "view $v in memsnap sql: $(cat "$work/err")"
+done
+ok "the views that spell sizes run in memsnap sql"
 
 # a reader that closes the pipe early: the output ends there, quietly, exit 0
 "$M" sql "$work/db.sqlite" "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200000) SELECT i FROM n" 2> "$work/err" | head -1 > /dev/null
@@ -220,6 +227,31 @@ expect 0 "$M" load "$work/a/$(basename "$cap")" -o "$work/noman.db" && grep -q "
 expect 0 "$M" sql --csv "$work/noman.db" 'SELECT count(*) FROM captures' &&
 	[ "$(tail -1 "$work/out" | tr -d '\r')" = 2 ] && ok "manifest-less captures told apart by their files" ||
 	fail "manifest-less captures: $(cat "$work/out")"
+
+# Options anywhere (issue 13): before and after operands, "--" ends them, and
+# the error for a real extra operand names it.  Every command.
+printf '[ 1.5] Out of memory and no killable processes...\n' > "$work/k.log"
+expect 0 "$M" oom "$work/k.log" --json && grep -q '"outcome": "no_killable_process"' "$work/out" &&
+	expect 0 "$M" oom --json "$work/k.log" && ok "oom: option after FILE" || fail "oom: option after FILE"
+cp "$work/k.log" "$work/--json"
+expect 0 "$M" oom -- "$work/--json" && grep -q '^OOM event 1 of 1' "$work/out" &&
+	expect 0 sh -c "cd '$work' && '$M' oom --json -- --json" && grep -q '^\[' "$work/out" &&
+	ok "oom: -- ends options" || fail "oom: -- ends options"
+expect 2 "$M" oom "$work/k.log" extra && grep -q "^error: unexpected argument 'extra'$" "$work/err" &&
+	ok "oom: extra operand named" || fail "oom: extra operand named"
+expect 2 "$M" oom "$work/k.log" --frob && ok "oom: unknown option after FILE" || fail "oom: unknown option after FILE"
+expect 0 "$M" sql "$work/db.sqlite" 'SELECT 1' --csv && expect 0 "$M" sql -- "$work/db.sqlite" 'SELECT 1' &&
+	ok "sql: options after operands, --" || fail "sql: options after operands, --"
+expect 2 "$M" sql "$work/db.sqlite" 'SELECT 1' extra && grep -q "^error: unexpected argument 'extra'" "$work/err" &&
+	ok "sql: extra operand named" || fail "sql: extra operand named"
+expect 1 "$M" report "$work/db.sqlite" --format json && expect 1 "$M" report -- "$work/db.sqlite" &&
+	ok "report: options after SOURCE, --" || fail "report: options after SOURCE, --"
+expect 2 "$M" report "$work/db.sqlite" extra && grep -q "^error: unexpected argument 'extra'$" "$work/err" &&
+	ok "report: extra operand named" || fail "report: extra operand named"
+expect 2 "$M" schema extra && grep -q "^error: unexpected argument 'extra'$" "$work/err" &&
+	expect 0 "$M" schema -- && ok "schema: extra operand named, --" || fail "schema: extra operand named"
+expect 1 "$M" load "$cap" -q -o "$work/anywhere.db" && expect 1 "$M" load -o "$work/anywhere2.db" -- "$cap" &&
+	ok "load: options after the capture, --" || fail "load: options after the capture, --"
 
 # analyze/mbrtowc.c takes the place of libc's mbrtowc() for libarchive
 # (libarchive turns every path into a wide string, one call a byte): it

@@ -32,7 +32,7 @@ unversion() { sed "s/memsnap $V/memsnap VERSION/g; s/\"memsnap_version\": \"$V\"
 # --help, usage errors
 expect 0 "$M" report --help && grep -q '^usage: memsnap report' "$work/out" && ok "report --help" || fail "report --help"
 expect 2 "$M" report && grep -q "error: no SOURCE" "$work/err" && ok "no SOURCE: usage error" || fail "no SOURCE: usage error"
-expect 2 "$M" report "$F/report-k8s-v2" "$F/report-hostile" && grep -q "one SOURCE only" "$work/err" &&
+expect 2 "$M" report "$F/report-k8s-v2" "$F/report-hostile" && grep -q "unexpected argument '$F/report-hostile'" "$work/err" &&
 	ok "two SOURCEs: usage error" || fail "two SOURCEs: usage error"
 expect 2 "$M" report --format pdf "$F/report-k8s-v2" &&
 	grep -q "error: unknown --format 'pdf': text, html or json" "$work/err" && ok "--format pdf: usage error" || fail "--format pdf: usage error"
@@ -71,6 +71,17 @@ done
 "$M" report -f html "$F/report-k8s-v2" > "$work/a.html" 2>/dev/null
 "$M" report -f html "$F/report-k8s-v2/" > "$work/b.html" 2>/dev/null
 cmp -s "$work/a.html" "$work/b.html" && ok "same HTML twice (and with a trailing slash)" || fail "HTML not deterministic"
+# the Content-Security-Policy's hashes (made by the Makefile) are those of
+# the <style> and <script> the page holds: else a browser runs neither
+csp_ok=1
+for tag in style script; do
+	body=$(python3 -c 'import sys, re; t = sys.argv[2]
+s = open(sys.argv[1], encoding="utf-8").read()
+sys.stdout.write(re.search("<%s>(.*?)</%s>" % (t, t), s, re.S).group(1))' "$work/a.html" "$tag" |
+		sha256sum | cut -c1-64 | tr a-f A-F | basenc --base16 -d | base64 -w0)
+	grep -q "$tag-src 'sha256-$body'" "$work/a.html" || { csp_ok=; fail "CSP: no $tag-src 'sha256-$body'"; }
+done
+[ -n "$csp_ok" ] && ok "CSP hashes = sha256 of the page's style and script"
 for f in html json text; do
 	"$M" report -f $f "$F/report-k8s-v2" 2>/dev/null | grep -q -e "$F" -e "$PWD" &&
 		fail "$f names a path of this machine" || ok "$f names no path of this machine"

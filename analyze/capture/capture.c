@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/hash.h"
 #include "common/util.h"
 
 #include "common/banned.h"
@@ -66,15 +67,10 @@ void capture_limits_default(struct capture_limits *l)
 	l->max_total_bytes = CAPTURE_DEFAULT_MAX_TOTAL;
 }
 
-static uint64_t fnv1a(const char *s, size_t len)
+static uint64_t path_hash(const char *s, size_t len)
 {
-	uint64_t h = 0xcbf29ce484222325ull;
-	size_t i;
+	uint64_t h = fnv1a(s, len);
 
-	for (i = 0; i < len; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 0x100000001b3ull;
-	}
 	return h ? h : 1;   /* 0 marks an empty slot */
 }
 
@@ -547,7 +543,7 @@ static int archive_next(struct capture *c, struct capture_file *ret,
 				 entry_type_name(type));
 			continue;
 		}
-		if (!hashset_add(&c->seen, fnv1a(p, strlen(p)))) {
+		if (!hashset_add(&c->seen, path_hash(p, strlen(p)))) {
 			problemf(pfn, ud, p, "duplicate entry, skipping (the first "
 				 "one was used)");
 			continue;

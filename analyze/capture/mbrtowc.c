@@ -15,6 +15,10 @@
  * exactly as glibc does, and hands every other case (a byte from 0x80, a
  * multibyte locale, a shift state, a NULL state or string) to the C
  * library's own mbrtowc().  tests/test_mbrtowc.c compares the two.
+ *
+ * Measured (tests/bench/README.md, 2026-12-04): without it, memsnap load
+ * of the 10,000-process node takes 8.7% longer (median of 168 paired runs,
+ * 1-11% by layout and CPUs) and 15% more instructions (callgrind).
  */
 #include <dlfcn.h>
 #include <pthread.h>

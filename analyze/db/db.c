@@ -123,6 +123,37 @@ out:
 }
 
 /*
+ * human_bytes(N) in SQL: the one size formatter (common/util.c), so the
+ * findings' sentences and the report's tables spell a size alike.  An
+ * unknown size (NULL, or text that is no number) is 'unknown', never
+ * '0 B': printf('%.1f MiB', NULL) would say 0.0 MiB.
+ */
+static void sql_human_bytes(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	sqlite3_value *v = argv[0];
+	char buf[32];
+	double d;
+
+	(void)argc;
+	switch (sqlite3_value_numeric_type(v)) {
+	case SQLITE_INTEGER:
+		human_bytes_signed(sqlite3_value_int64(v), buf, sizeof(buf));
+		break;
+	case SQLITE_FLOAT:
+		d = sqlite3_value_double(v);
+		if (d > -9.2e18 && d < 9.2e18)
+			human_bytes_signed((int64_t)(d < 0 ? d - 0.5 : d + 0.5), buf, sizeof(buf));
+		else
+			xsnprintf(buf, sizeof(buf), "unknown");
+		break;
+	default:
+		xsnprintf(buf, sizeof(buf), "unknown");
+		break;
+	}
+	sqlite3_result_text(ctx, buf, -1, SQLITE_TRANSIENT);
+}
+
+/*
  * Open a connection, set what every connection needs, and read the schema
  * version and whether the file is empty.
  */
@@ -147,6 +178,9 @@ static int db_connect(const char *path, int flags, sqlite3 **ret, int *ret_versi
 		goto fail;
 	}
 	sqlite3_extended_result_codes(db, 1);
+	sqlite3_create_function(db, "human_bytes", 1,
+				SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+				sql_human_bytes, NULL, NULL);
 	/* A connection setting, ignored inside a transaction: set it first. */
 	db_exec(db, "PRAGMA foreign_keys = ON", NULL);
 	if (db_user_version(db, ret_version) < 0 || db_table_count(db, ret_ntables) < 0) {

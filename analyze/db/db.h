@@ -4,8 +4,9 @@
 /*
  * The SQLite side.  Conventions every module follows:
  *  - the schema is schema/NN-*.sql (built into the binary, applied in name
- *    order by db_open()); views use only SQLite's built-in functions, so a
- *    database written by memsnap works in any sqlite3 shell;
+ *    order by db_open()); views use SQLite's built-in functions and one of
+ *    memsnap's, human_bytes() (db.c), only where they spell sizes in words
+ *    (findings, bpf_by_cgroup): every other view works in any sqlite3 shell;
  *  - every table has capture_id (captures of many nodes share one file);
  *  - sizes are INTEGER bytes; NULL means "unknown/absent", never 0;
  *  - these functions never print; they return 0 or -1 with the message in
@@ -26,7 +27,7 @@
  * proc_cgroup and capture_file are views); slab,
  * total_swap and hierarchical_memory_limit in cgroup_memstat.
  */
-#define DB_SCHEMA_VERSION 4
+#define DB_SCHEMA_VERSION 5
 
 /*
  * Open (and create, when `create`) a database at path (":memory:" for one in

@@ -17,6 +17,7 @@
 #include "analyze/oom/oom.h"
 #include "analyze/parse/parse.h"
 #include "analyze/capture/prefetch.h"
+#include "common/hash.h"
 #include "common/util.h"
 
 #include "common/banned.h"
@@ -1389,16 +1390,14 @@ static void guess_memory_root(struct loader *l, const char *path)
  */
 static uint64_t file_hash(const struct capture_file *f)
 {
-	uint64_t h = 0xcbf29ce484222325ull, len = f->len;
+	unsigned char len[8];   /* the size, little-endian on every machine */
+	uint64_t n = f->len;
 	size_t i;
 
-	for (i = 0; f->path[i]; i++)
-		h = (h ^ (unsigned char)f->path[i]) * 0x100000001b3ull;
-	for (i = 0; i < sizeof(len); i++, len >>= 8)
-		h = (h ^ (len & 0xff)) * 0x100000001b3ull;
-	for (i = 0; i < f->len; i++)
-		h = (h ^ (unsigned char)f->data[i]) * 0x100000001b3ull;
-	return h;
+	for (i = 0; i < sizeof(len); i++, n >>= 8)
+		len[i] = n & 0xff;
+	return fnv1a_add(fnv1a_add(fnv1a(f->path, strlen(f->path)), len, sizeof(len)),
+			 f->data, f->len);
 }
 
 /* Store the files listed so far as one row of capture_file_data. */

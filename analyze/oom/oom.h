@@ -2,8 +2,8 @@
 #ifndef MEMSNAP_OOM_H
 #define MEMSNAP_OOM_H
 /*
- * OOM reports in a kernel log: the parser (oom_parse.c, oom_prefix.c) and
- * the SQL store (oom_store.c).
+ * OOM reports in a kernel log: the parser (parse.c; prefix.c and walltime.c
+ * for what tools put in front of each line) and the SQL store (store.c).
  *
  * The parser reads any text a kernel log ends up in -- raw dmesg, dmesg -T
  * (any locale), dmesg -x, syslog files, journalctl, /dev/kmsg records (the
@@ -58,6 +58,23 @@ struct oom_prefix {
 	bool kmsg;              /* a /dev/kmsg record: msg holds \xNN escapes */
 	bool not_kernel;        /* a syslog/journal line of another program */
 	bool indented;          /* the raw line began with a blank (a continuation line) */
+	bool has_seq;
+	uint64_t seq;           /* a /dev/kmsg record's sequence number */
+	const char *host;       /* the syslog/journal host name, NULL when none */
+	size_t host_len;
+	unsigned shape;         /* OOM_SHAPE_* of the prefixes found: which tool wrote it */
+};
+
+/* The kinds of prefix a line wore (struct oom_prefix.shape): lines of one
+ * log written by one tool share them. */
+enum {
+	OOM_SHAPE_KMSG = 1 << 0,
+	OOM_SHAPE_PRIO = 1 << 1,        /* "<4>" */
+	OOM_SHAPE_DMESG_X = 1 << 2,     /* "kern  :warn  : " */
+	OOM_SHAPE_KTIME = 1 << 3,       /* "[ 12.345678]", also cut at the front */
+	OOM_SHAPE_WALL = 1 << 4,        /* dmesg -T "[Thu Aug 17 17:29:27 2023]" */
+	OOM_SHAPE_SYSLOG = 1 << 5,      /* BSD syslog, ISO, journalctl, RFC 5424 dates */
+	OOM_SHAPE_HOST = 1 << 6,        /* "host kernel: " */
 };
 
 /*
@@ -243,6 +260,11 @@ struct oom_event {
 
 	/* parser state, not output */
 	int phase;                      /* the highest phase of its lines so far */
+	unsigned shape;                 /* the prefix shape of its first prefixed line, */
+	const char *host;               /*   and its host (points into the input) */
+	size_t host_len;
+	bool has_last_ktime;
+	double last_ktime;              /* kernel time of its latest line */
 	bool strong;                    /* has a line only OOM reports print */
 	size_t last_activity;           /* line of its last line, for the gap rule */
 };
@@ -290,5 +312,13 @@ const char *oom_missing_text(unsigned missing, char *buf, size_t n);
  */
 int oom_store(sqlite3 *db, int64_t capture_id, const struct oom_log *log,
 	      char **ret_err);
+
+/*
+ * A log given alone (`memsnap oom FILE`): a capture row for it (capture_key
+ * "oom:<input>", source <input>, page_size when given, else NULL), then
+ * oom_store().  *ret_capture_id is its id.  0, or -1 with *ret_err set.
+ */
+int oom_store_log(sqlite3 *db, const char *input, unsigned page_size,
+		  const struct oom_log *log, int64_t *ret_capture_id, char **ret_err);
 
 #endif

@@ -32,6 +32,7 @@
 #include <string.h>
 
 #include "common/util.h"
+#include "analyze/oom/scan.h"
 
 #include "common/banned.h"
 
@@ -111,6 +112,13 @@ enum mode {
 	M_STATS,        /* after "Memory cgroup stats for X:" with nothing after */
 };
 
+/* A line with a kernel time, as read: what tells a record pasted twice. */
+struct seen_line {
+	double ktime;
+	const char *host, *msg;         /* point into the input */
+	size_t host_len, msg_len;
+};
+
 struct parser {
 	struct oom_log *log;
 	unsigned page_size;             /* 0: infer */
@@ -123,19 +131,16 @@ struct parser {
 	bool foreign;                   /* cur is a non-OOM block (page allocation failure) */
 	bool dropping;                  /* OOM_MAX_EVENTS reached */
 	struct strbuf scratch;          /* unescaped kmsg text, joined lines */
+	/* the records read so far, each array in increasing order (see
+	 * seen_before()) */
+	uint64_t *seqs;
+	size_t nseqs, alloc_seqs;
+	struct seen_line *seen;
+	size_t nseen, alloc_seen;
+	size_t touches;                 /* event_touch() calls, to tell a line an event took */
 };
 
 /* ---- small helpers ------------------------------------------------------ */
-
-static bool is_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-static bool is_blank(char c)
-{
-	return c == ' ' || c == '\t';
-}
 
 static bool is_key_char(char c)
 {
@@ -517,9 +522,19 @@ static struct oom_event *event_new(struct parser *ps)
 static void event_touch(struct parser *ps, struct oom_event *ev,
 			const struct oom_prefix *pf)
 {
+	ps->touches++;
 	if (ps->lineno > ev->last_line)
 		ev->last_line = ps->lineno;
 	ev->last_activity = ps->lineno;
+	if (pf->prefixed && !ev->shape) {
+		ev->shape = pf->shape;
+		ev->host = pf->host;
+		ev->host_len = pf->host_len;
+	}
+	if (pf->has_ktime) {
+		ev->has_last_ktime = true;
+		ev->last_ktime = pf->ktime;
+	}
 	if (!ev->has_ktime && pf->has_ktime) {
 		ev->has_ktime = true;
 		ev->kernel_time = pf->ktime;
@@ -1259,6 +1274,25 @@ static bool needs_new_event(struct parser *ps, struct oom_event *ev,
 	return false;
 }
 
+/*
+ * Does this line come from another log than the event's lines so far?  A
+ * report is printed by one kernel and read by one tool: a line in another
+ * prefix shape or from another host, or a kernel time more than a second
+ * before the event's latest (another boot; lines pasted twice were dropped
+ * before), begins a new event, so two logs never merge into one.
+ */
+static bool other_source(const struct oom_event *ev, const struct oom_prefix *pf)
+{
+	if (pf->prefixed && ev->shape) {
+		if (pf->shape != ev->shape)
+			return true;
+		if (ev->host && pf->host && (ev->host_len != pf->host_len ||
+					     memcmp(ev->host, pf->host, pf->host_len)))
+			return true;
+	}
+	return pf->has_ktime && ev->has_last_ktime && pf->ktime + 1.0 < ev->last_ktime;
+}
+
 static void handle_message(struct parser *ps, const char *s, size_t len,
 			   const struct oom_prefix *pf, int *mode)
 {
@@ -1315,7 +1349,7 @@ static void handle_message(struct parser *ps, const char *s, size_t len,
 	default:
 		break;
 	}
-	if (needs_new_event(ps, ev, k)) {
+	if (needs_new_event(ps, ev, k) || (ev && other_source(ev, pf))) {
 		ev = event_new(ps);
 		if (!ev) {
 			/* past OOM_MAX_EVENTS: count reports, not lines */
@@ -1669,6 +1703,75 @@ static void handle_line(struct parser *ps, const char *s, size_t len,
 	}
 }
 
+/* ---- records pasted twice ---------------------------------------------------- */
+
+static bool same_line(const struct seen_line *a, const struct oom_prefix *pf)
+{
+	return a->ktime == pf->ktime && a->msg_len == pf->msg_len &&
+	       a->host_len == pf->host_len && !memcmp(a->msg, pf->msg, pf->msg_len) &&
+	       (!pf->host_len || !memcmp(a->host, pf->host, pf->host_len));
+}
+
+/*
+ * Has this record been read already?  Two dumps of one kernel log pasted
+ * one after the other hold the same records twice: a /dev/kmsg record is
+ * the same when its sequence number is, any other line when its kernel
+ * time, host and text are.  Lines without a kernel time are never taken
+ * for repeats.  Only the lines an event took are remembered (remember()),
+ * so memory stays bounded by the events' own.
+ */
+static bool seen_before(const struct parser *ps, const struct oom_prefix *pf)
+{
+	size_t lo = 0, hi, i;
+
+	if (pf->kmsg && pf->has_seq) {
+		hi = ps->nseqs;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+
+			if (ps->seqs[mid] < pf->seq)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		return lo < ps->nseqs && ps->seqs[lo] == pf->seq;
+	}
+	if (!pf->has_ktime)
+		return false;
+	hi = ps->nseen;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (ps->seen[mid].ktime < pf->ktime)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (i = lo; i < ps->nseen && ps->seen[i].ktime == pf->ktime; i++)
+		if (same_line(&ps->seen[i], pf))
+			return true;
+	return false;
+}
+
+/*
+ * Remember a line an event took.  A log runs forward, so appending what
+ * comes later keeps each array sorted for seen_before()'s binary search;
+ * a line from the past (another boot or host) is not kept.
+ */
+static void remember(struct parser *ps, const struct oom_prefix *pf)
+{
+	if (pf->kmsg && pf->has_seq) {
+		if (!ps->nseqs || pf->seq > ps->seqs[ps->nseqs - 1]) {
+			ALLOC_GROW(ps->seqs, ps->nseqs + 1, ps->alloc_seqs);
+			ps->seqs[ps->nseqs++] = pf->seq;
+		}
+	} else if (pf->has_ktime && (!ps->nseen || pf->ktime >= ps->seen[ps->nseen - 1].ktime)) {
+		ALLOC_GROW(ps->seen, ps->nseen + 1, ps->alloc_seen);
+		ps->seen[ps->nseen++] = (struct seen_line){ pf->ktime, pf->host, pf->msg,
+							    pf->host_len, pf->msg_len };
+	}
+}
+
 /* ---- after the last line ------------------------------------------------- */
 
 static const struct oom_task *task_of(const struct oom_event *ev, uint64_t pid)
@@ -1788,6 +1891,7 @@ static void event_finish(struct oom_event *ev, unsigned page_size)
 {
 	unsigned inferred;
 
+	ev->host = NULL;   /* pointed into the input */
 	if (page_size) {
 		ev->page_size = page_size;
 		ev->page_size_source = OOM_PAGE_SIZE_GIVEN;
@@ -1881,12 +1985,18 @@ int oom_log_parse(const char *buf, size_t len, unsigned page_size,
 
 	while (next_line(buf, len, &pos, &line, &line_len)) {
 		struct oom_prefix pf;
+		size_t touches;
+		bool dup;
 
 		ps.lineno++;
 		if (line_len && line[line_len - 1] == '\r')
 			line_len--;
 		oom_line_prefix(line, line_len, &pf);
+		dup = seen_before(&ps, &pf);
+		touches = ps.touches;
 		if (pf.kmsg) {
+			if (dup)
+				continue;
 			/* one record; its message may span lines (\x0a) */
 			const char *m, *e, *nl;
 
@@ -1904,6 +2014,8 @@ int oom_log_parse(const char *buf, size_t len, unsigned page_size,
 					n--;
 				handle_message(&ps, m, n, &pf, &mode);
 			}
+			if (ps.touches != touches)
+				remember(&ps, &pf);
 			continue;
 		}
 		if ((line_len >= 20 || !pf.prefixed) && !pf.not_kernel) {
@@ -1942,10 +2054,16 @@ int oom_log_parse(const char *buf, size_t len, unsigned page_size,
 				last++;
 			}
 			pos = save;
+			if (joined && dup) {
+				ps.lineno = last;
+				continue;
+			}
 			if (joined) {
 				size_t first = ps.lineno;
 
 				handle_line(&ps, join.buf, join.len, &pf, &mode);
+				if (ps.touches != touches)
+					remember(&ps, &pf);
 				if (ps.has_cur && cur(&ps)->last_activity == first &&
 				    cur(&ps)->last_line < last)
 					cur(&ps)->last_line = last;
@@ -1953,7 +2071,10 @@ int oom_log_parse(const char *buf, size_t len, unsigned page_size,
 				continue;
 			}
 		}
-		handle_line(&ps, pf.msg, pf.msg_len, &pf, &mode);
+		if (!dup)
+			handle_line(&ps, pf.msg, pf.msg_len, &pf, &mode);
+		if (ps.touches != touches)
+			remember(&ps, &pf);
 	}
 	ret->lines = ps.lineno;
 	drop_weak(&ps);
@@ -1961,6 +2082,8 @@ int oom_log_parse(const char *buf, size_t len, unsigned page_size,
 		event_finish(&ret->v[i], page_size);
 	strbuf_release(&ps.scratch);
 	strbuf_release(&join);
+	free(ps.seqs);
+	free(ps.seen);
 	return 0;
 }
 

@@ -393,3 +393,26 @@ fail:
 	}
 	return db_exec(db, "RELEASE oom_store", ret_err);
 }
+
+int oom_store_log(sqlite3 *db, const char *input, unsigned page_size,
+		  const struct oom_log *log, int64_t *ret_capture_id, char **ret_err)
+{
+	sqlite3_stmt *st = db_prepare(db,
+		"INSERT INTO capture (capture_key, source, page_size, complete)"
+		" VALUES (?, ?, ?, 1)");
+	struct strbuf key = STRBUF_INIT;
+	int r;
+
+	strbuf_addf(&key, "oom:%s", input);
+	db_bind_text(st, 1, key.buf);
+	db_bind_text(st, 2, input);
+	if (page_size)
+		sqlite3_bind_int64(st, 3, page_size);
+	r = db_step_reset(st);
+	if (r < 0 && ret_err)
+		*ret_err = xstrdup(sqlite3_errmsg(db));
+	sqlite3_finalize(st);
+	strbuf_release(&key);
+	*ret_capture_id = sqlite3_last_insert_rowid(db);
+	return r < 0 ? r : oom_store(db, *ret_capture_id, log, ret_err);
+}

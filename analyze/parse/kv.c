@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/hash.h"
 #include "common/util.h"
 
 #include "common/banned.h"
@@ -353,17 +354,6 @@ bool kv_next(struct kv_iter *it, struct kv_line *ret, struct parse_diag *diag)
 
 /* ---- keyset ------------------------------------------------------------- */
 
-static uint64_t hash_key(const char *k, size_t n)
-{
-	uint64_t h = 0xcbf29ce484222325ull;  /* FNV-1a */
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		h ^= (unsigned char)k[i];
-		h *= 0x100000001b3ull;
-	}
-	return h;
-}
 
 static const char *elem_key(const void *base, size_t stride, size_t i)
 {
@@ -390,7 +380,7 @@ void keyset_release(struct keyset *ks)
 bool keyset_has(const struct keyset *ks, const void *base, size_t stride,
 		const char *key, size_t klen)
 {
-	size_t mask = ks->cap - 1, i = (size_t)hash_key(key, klen) & mask;
+	size_t mask = ks->cap - 1, i = (size_t)fnv1a(key, klen) & mask;
 
 	for (; ks->slot[i]; i = (i + 1) & mask) {
 		const char *k = elem_key(base, stride, ks->slot[i] - 1);
@@ -423,14 +413,14 @@ void keyset_add(struct keyset *ks, const void *base, size_t stride,
 			if (!ks->slot[i])
 				continue;
 			k = elem_key(base, stride, ks->slot[i] - 1);
-			keyset_put(s, cap, ks->slot[i], hash_key(k, strlen(k)));
+			keyset_put(s, cap, ks->slot[i], fnv1a(k, strlen(k)));
 		}
 		if (ks->slot != ks->inline_slot)
 			free(ks->slot);
 		ks->slot = s;
 		ks->cap = cap;
 	}
-	keyset_put(ks->slot, ks->cap, (uint32_t)(index + 1), hash_key(key, klen));
+	keyset_put(ks->slot, ks->cap, (uint32_t)(index + 1), fnv1a(key, klen));
 	ks->n++;
 }
 

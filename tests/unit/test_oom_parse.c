@@ -894,6 +894,88 @@ static void check_variant_a(const char *fixture, const char *log_wall_time,
 	oom_log_free(&log);
 }
 
+/* buf's lines up to byte `part`, then buf whole (a log pasted one and a
+ * half times) */
+static char *pasted_twice(const char *buf, size_t len, size_t part, size_t *ret_len)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	while (part && buf[part - 1] != '\n')
+		part--;
+	strbuf_add(&sb, buf, part);
+	strbuf_add(&sb, buf, len);
+	return strbuf_detach(&sb, ret_len);
+}
+
+/* Issue 13: the same records pasted twice count once. */
+static void test_oom_log_parse_pasted_twice(void **state)
+{
+	static const char *const names[] = {
+		"live-kernel6.18-memcg-v1.kmsg.txt",    /* by kmsg sequence number */
+		"variant-dmesg.txt",                    /* by kernel time and text */
+		"variant-rsyslog.txt",                  /* ... and host */
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
+		struct oom_log once, twice;
+		size_t len, len2;
+		char *buf = to_fixture(names[i], &len), *buf2;
+
+		assert_int_equal(oom_log_parse(buf, len, 0, &once), 0);
+		buf2 = pasted_twice(buf, len, len * 2 / 3, &len2);
+		assert_int_equal(oom_log_parse(buf2, len2, 0, &twice), 0);
+		if (twice.n != once.n || twice.v[0].ntasks != once.v[0].ntasks ||
+		    twice.v[0].nstats != once.v[0].nstats ||
+		    twice.v[0].complete != once.v[0].complete)
+			fail_msg("%s pasted twice: %zu events (%zu tasks), once: %zu (%zu)", names[i],
+				 twice.n, twice.n ? twice.v[0].ntasks : 0, once.n, once.v[0].ntasks);
+		oom_log_free(&once);
+		oom_log_free(&twice);
+		free(buf);
+		free(buf2);
+	}
+}
+
+/* Issue 13: a log from another host never completes an event. */
+static void test_oom_log_parse_other_host(void **state)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct oom_log log;
+	size_t len, i, n = 0;
+	char *buf = to_fixture("variant-rsyslog.txt", &len);
+	const char *p = buf, *e = buf + len, *nl;
+
+	(void)state;
+	/* every line from "Tasks state" on written by another host */
+	for (; p < e; p = nl + 1) {
+		nl = memchr(p, '\n', (size_t)(e - p));
+		if (!nl)
+			nl = e;
+		if (memmem_str(p, (size_t)(nl - p), "Tasks state"))
+			n = 1;
+		if (n && memmem_str(p, (size_t)(nl - p), " node-1 kernel: ")) {
+			const char *h = memmem_str(p, (size_t)(nl - p), " node-1 kernel: ");
+
+			strbuf_add(&sb, p, (size_t)(h - p));
+			strbuf_addstr(&sb, " node-2 kernel: ");
+			strbuf_add(&sb, h + 16, (size_t)(nl - h - 16));
+		} else {
+			strbuf_add(&sb, p, (size_t)(nl - p));
+		}
+		strbuf_addch(&sb, '\n');
+	}
+	assert_int_equal(n, 1);
+	assert_int_equal(oom_log_parse(sb.buf, sb.len, 0, &log), 0);
+	assert_int_equal(log.n, 2);
+	for (i = 0; i < log.n; i++)
+		assert_false(log.v[i].complete);
+	oom_log_free(&log);
+	strbuf_release(&sb);
+	free(buf);
+}
+
 static void test_oom_log_parse_variants_dmesg(void **state)
 {
 	(void)state;
@@ -1606,6 +1688,8 @@ int main(void)
 		cmocka_unit_test(test_oom_log_parse_variants_kmsg),
 		cmocka_unit_test(test_oom_log_parse_variants_syslog_journal),
 		cmocka_unit_test(test_oom_log_parse_variants_pasted),
+		cmocka_unit_test(test_oom_log_parse_pasted_twice),
+		cmocka_unit_test(test_oom_log_parse_other_host),
 		cmocka_unit_test(test_oom_log_parse_variants_v1),
 		cmocka_unit_test(test_oom_log_parse_variants_v1_kmsg),
 		cmocka_unit_test(test_oom_log_parse_variants_v1_mail_wrapped),

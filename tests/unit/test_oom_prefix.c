@@ -269,6 +269,33 @@ static void test_oom_line_prefix_hostile(void **state)
 	free(big);
 }
 
+/* What tells a record and its log apart: kmsg sequence, host, prefix shape. */
+static void test_oom_line_prefix_seq_host_shape(void **state)
+{
+	static const char kmsg[] = "6,4711,966516051,-;memory: usage 32768kB";
+	static const char sys[] = "Aug 17 17:29:27 node-1 kernel: [ 1234.567890] x";
+	static const char dm[] = "[ 1234.567890] x";
+	static const char cut[] = "4.567890] x";
+	struct oom_prefix pf;
+
+	(void)state;
+	oom_line_prefix(kmsg, strlen(kmsg), &pf);
+	assert_true(pf.has_seq);
+	assert_int_equal(pf.seq, 4711);
+	assert_int_equal(pf.shape, OOM_SHAPE_KMSG);
+	assert_null(pf.host);
+	oom_line_prefix(sys, strlen(sys), &pf);
+	assert_false(pf.has_seq);
+	assert_int_equal(pf.host_len, 6);
+	assert_memory_equal(pf.host, "node-1", 6);
+	assert_int_equal(pf.shape, OOM_SHAPE_SYSLOG | OOM_SHAPE_HOST | OOM_SHAPE_KTIME);
+	oom_line_prefix(dm, strlen(dm), &pf);
+	assert_int_equal(pf.shape, OOM_SHAPE_KTIME);
+	/* a line cut inside its prefix is still the same tool's */
+	oom_line_prefix(cut, strlen(cut), &pf);
+	assert_int_equal(pf.shape, OOM_SHAPE_KTIME);
+}
+
 static void test_oom_wall_time_iso(void **state)
 {
 	static const struct {
@@ -399,6 +426,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_oom_line_prefix_dmesg),
 		cmocka_unit_test(test_oom_line_prefix_kmsg),
+		cmocka_unit_test(test_oom_line_prefix_seq_host_shape),
 		cmocka_unit_test(test_oom_line_prefix_syslog_journal),
 		cmocka_unit_test(test_oom_line_prefix_syslog_locales),
 		cmocka_unit_test(test_oom_line_prefix_pasted),

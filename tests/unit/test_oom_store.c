@@ -129,12 +129,17 @@ static void test_oom_store_live_with_capture_clock(void **state)
 	assert_q(db, "NULL", "SELECT pod FROM oom_kills");
 	assert_q(db, "NULL", "SELECT container FROM oom_kills");
 	assert_q(db, "1", "SELECT complete FROM oom_kills");
-	/* exactly the columns the issue names, in its order */
+	/* the columns the first issue named, in its order (a contract), then
+	 * those added since (issue 13), in theirs */
 	assert_q(db, "capture_id,event,kernel_time,wall_time,trigger_comm,trigger_pid,"
 		 "constraint,oom_memcg,task_memcg,killed_pid,killed_comm,uid,total_vm_bytes,"
 		 "anon_rss_bytes,file_rss_bytes,shmem_rss_bytes,pgtables_bytes,oom_score_adj,"
-		 "memcg_usage_bytes,memcg_limit_bytes,namespace,pod,container,complete",
+		 "memcg_usage_bytes,memcg_limit_bytes,namespace,pod,container,complete,"
+		 "chosen_pid,chosen_comm,chosen_is_victim,kernel_release,kind,pod_uid,"
+		 "container_id,outcome,wall_time_source,wall_time_unknown",
 		 "SELECT group_concat(name, ',') FROM pragma_table_info('oom_kills')");
+	assert_q(db, "killed", "SELECT outcome FROM oom_kills");
+	assert_q(db, "capture", "SELECT wall_time_source FROM oom_kills");
 	/* the detail tables */
 	assert_q(db, "memcg", "SELECT kind FROM oom_event");
 	assert_q(db, "inferred", "SELECT page_size_source FROM oom_event");

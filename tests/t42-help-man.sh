@@ -1,0 +1,163 @@
+#!/bin/bash
+# The reference is in the man pages (schema/man/): this test keeps them true.
+#  - every option a command's --help lists is in its man page, and the other
+#    way round (memsnap-collect(1); memsnap(1): the program's own options and
+#    each command's section);
+#  - every command `memsnap --help` lists has a section in memsnap(1);
+#  - every view of the schema is in memsnap-views(7): a public one
+#    with exactly its columns, an internal one by name; no view is described
+#    that the schema does not have;
+#  - each page renders without a warning (groff -ww, man -l) and names the
+#    version the binaries print;
+#  - README.md stays a front door: under 400 lines.
+set -u
+BIN_DIR=${BIN_DIR:-$PWD/bin}
+TESTS_DIR=${TESTS_DIR:-$(cd "$(dirname "$0")" && pwd)}
+MAN_DIR=$TESTS_DIR/../schema/man
+for c in python3 groff man; do
+	command -v $c >/dev/null || { echo "FAIL: $c missing (.ci/install-deps test)"; exit 1; }
+done
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+"$BIN_DIR/memsnap-collect" --help > "$work/help-collect" &&
+	"$BIN_DIR/memsnap" --help > "$work/help-memsnap" &&
+	{ echo 'no OOM here' | "$BIN_DIR/memsnap" oom --db "$work/schema.db" - 2>/dev/null; [ $? = 1 ]; } ||
+	{ echo "FAIL: cannot run the binaries in $BIN_DIR"; exit 1; }
+for c in $(awk '/^commands:/{f=1; next} f && /^  [a-z]/{print $1} f && /^$/{exit}' "$work/help-memsnap"); do
+	"$BIN_DIR/memsnap" "$c" --help > "$work/help-cmd-$c" || { echo "FAIL: memsnap $c --help exited $?"; exit 1; }
+done
+
+fails=0
+for page in "$MAN_DIR"/*.[1-8]; do
+	w=$(groff -man -Tutf8 -ww -z "$page" 2>&1)
+	[ -z "$w" ] && echo "ok groff -ww: ${page##*/}" || { echo "FAIL: groff warns on ${page##*/}:"; echo "$w"; fails=$((fails + 1)); }
+	w=$(MANWIDTH=80 man -l "$page" 2>&1 >/dev/null)
+	[ -z "$w" ] && echo "ok man -l: ${page##*/}" || { echo "FAIL: man -l ${page##*/}:"; echo "$w"; fails=$((fails + 1)); }
+done
+
+# the pages name the version the binaries print (Makefile's VERSION)
+version=$("$BIN_DIR/memsnap" --version | awk '{print $2}')
+for page in "$MAN_DIR"/*.[1-8]; do
+	grep -q "^\.TH .* \"memsnap $version\" " "$page" && echo "ok ${page##*/}: memsnap $version" ||
+		{ echo "FAIL: ${page##*/}: .TH does not say \"memsnap $version\""; fails=$((fails + 1)); }
+done
+
+lines=$(wc -l < "$TESTS_DIR/../README.md")
+[ "$lines" -lt 400 ] && echo "ok README.md: $lines lines" || { echo "FAIL: README.md has $lines lines, 400 at most"; fails=$((fails + 1)); }
+
+python3 - "$work" "$MAN_DIR" "$BIN_DIR/memsnap" <<'EOF' || fails=$((fails + 1))
+import csv, glob, io, os, re, subprocess, sys
+work, man_dir, memsnap = sys.argv[1:]
+bad = 0
+
+def fail(msg):
+    global bad
+    bad += 1
+    print("FAIL: " + msg)
+
+def unroff(s):
+    return s.replace("\\-", "-").replace('"', " ")
+
+def opts(spec):
+    """-x and --long options named in an option's tag"""
+    return set(re.findall(r"(?<![\w-])(--?[A-Za-z][\w-]*)", spec))
+
+def help_options(path):
+    found = set()
+    for line in open(path):
+        m = re.match(r"^ +(-[A-Za-z], +)?--?[A-Za-z]", line)
+        if m:
+            found |= opts(re.split(r"\s{2,}", line.strip())[0])
+    return found
+
+def man_sections(path):
+    """{(.SH title, .SS title): [lines]}"""
+    secs, sh, ss = {}, "", ""
+    for line in open(path):
+        line = line.rstrip("\n")
+        if line.startswith(".SH "):
+            sh, ss = line[4:].strip('"'), ""
+        elif line.startswith(".SS "):
+            ss = line[4:].strip('"')
+        secs.setdefault((sh, ss), []).append(line)
+    return secs
+
+def tags(lines):
+    """the tag line after each .TP"""
+    return [lines[i + 1] for i, l in enumerate(lines[:-1]) if l == ".TP"]
+
+def man_options(lines):
+    found = set()
+    for t in tags(lines):
+        found |= opts(unroff(re.sub(r"^\.\w+ ", "", t)))
+    return found
+
+def compare(what, helped, manned):
+    if helped == manned:
+        print(f"ok {what}: {len(helped)} options in --help and the man page")
+    else:
+        for o in sorted(helped - manned):
+            fail(f"{what}: {o} is in --help, not in the man page")
+        for o in sorted(manned - helped):
+            fail(f"{what}: {o} is in the man page, not in --help")
+
+# memsnap-collect(1)
+secs = man_sections(f"{man_dir}/memsnap-collect.1")
+compare("memsnap-collect", help_options(f"{work}/help-collect"), man_options(secs.get(("OPTIONS", ""), [])))
+
+# memsnap(1): its own options, then one section per command
+secs = man_sections(f"{man_dir}/memsnap.1")
+compare("memsnap", help_options(f"{work}/help-memsnap"), man_options(secs.get(("OPTIONS", ""), [])))
+helped_cmds = {os.path.basename(p)[len("help-cmd-"):] for p in glob.glob(f"{work}/help-cmd-*")}
+manned_cmds = {ss[len("memsnap "):] for sh, ss in secs if sh == "COMMANDS" and ss.startswith("memsnap ")}
+for c in sorted(helped_cmds - manned_cmds):
+    fail(f"memsnap {c}: a command of memsnap --help without a section in memsnap(1)")
+for c in sorted(manned_cmds - helped_cmds):
+    fail(f"memsnap {c}: a section of memsnap(1), not a command of memsnap --help")
+for c in sorted(helped_cmds & manned_cmds):
+    compare(f"memsnap {c}", help_options(f"{work}/help-cmd-{c}"),
+            man_options(secs[("COMMANDS", f"memsnap {c}")]))
+
+# memsnap-views(7): every view of the schema, public ones column by column
+# the views' columns as memsnap reads them (some views call the SQL
+# functions memsnap registers), in a database `memsnap oom --db` made
+out = subprocess.run([memsnap, "sql", "--csv", f"{work}/schema.db",
+                      "SELECT m.name, p.name FROM sqlite_master m, pragma_table_info(m.name) p "
+                      "WHERE m.type = 'view' ORDER BY m.name, p.cid"],
+                     capture_output=True, text=True, check=True).stdout
+views = {}
+for view, col in list(csv.reader(io.StringIO(out)))[1:]:
+    views.setdefault(view, []).append(col)
+secs = man_sections(f"{man_dir}/memsnap-views.7")
+documented = {}
+for (sh, ss), lines in secs.items():
+    if re.fullmatch(r"[a-z][a-z0-9_]*", ss):
+        cols = []
+        for t in tags(lines):
+            cols += [c.strip() for c in re.sub(r"^\.B ", "", t).replace("\\", "").split(",")]
+        documented[ss] = cols
+internal = set()
+for t in tags(secs.get(("INTERNAL VIEWS", ""), [])):
+    internal |= {c.strip() for c in re.sub(r"^\.B ", "", t).split(",")}
+for v in sorted(set(documented) | internal):
+    if v not in views:
+        fail(f"memsnap-views(7) describes '{v}', which the schema has no view of")
+for v, cols in sorted(views.items()):
+    if v in documented and v in internal:
+        fail(f"view {v}: both public and internal in memsnap-views(7)")
+    elif v in documented:
+        doc = documented[v]
+        missing = [c for c in cols if c not in doc]
+        extra = [c for c in doc if c not in cols]
+        dup = sorted({c for c in doc if doc.count(c) > 1})
+        if missing or extra or dup:
+            fail(f"view {v}: memsnap-views(7) lacks {missing}, has no such {extra}, twice {dup}")
+    elif v not in internal:
+        fail(f"view {v}: not in memsnap-views(7) (public: a section with its columns; else under INTERNAL VIEWS)")
+print(f"ok memsnap-views(7): {len(views)} views checked, {len(documented)} public with their columns" if not bad else "")
+sys.exit(1 if bad else 0)
+EOF
+
+[ "$fails" = 0 ] || { echo "$fails failed"; exit 1; }
+echo "all passed"
