@@ -41,7 +41,7 @@ check() {
 	fi
 }
 
-cap=$(ls -d "$F"/captures/report-k8s-v2/memsnap-*/)
+cap=$(ls -d "$F"/captures/k8s-systemd-v2/memsnap-*/)
 log=$F/oom/live-kernel6.18-memcg-v1.txt
 db=$work/fx.db
 "$M" load -q -o "$db" "$F"/captures/*/memsnap-*/ > /dev/null 2>&1

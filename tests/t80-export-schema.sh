@@ -14,8 +14,13 @@
 set -u
 BIN_DIR=${BIN_DIR:-$PWD/bin}
 M=$BIN_DIR/memsnap
-TESTS_DIR=${TESTS_DIR:-$(cd "$(dirname "$0")" && pwd)}
-F=$TESTS_DIR/fixtures/captures
+T=${TESTS_DIR:-$PWD/tests}
+F=$T/fixtures/captures
+# the report-* captures (the hostile one too) are made from the real
+# samples at test time (tests/run-tests)
+. "$T/samples-lib.sh"
+need_samples
+S=$SAMPLE_FIXTURES_DIR/captures
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 fails=0
@@ -34,7 +39,7 @@ expect() {
 q() { "$M" sql --csv "$@" | tail -n +2 | tr -d '\r'; }
 
 db=$work/fx.db
-"$M" load -q -o "$db" "$F"/*/memsnap-*/ "$F"/k8s-real/v*/ > /dev/null 2>&1
+"$M" load -q -o "$db" "$F"/*/memsnap-*/ "$F"/k8s-real/v*/ "$S"/*/memsnap-*/ > /dev/null 2>&1
 [ -s "$db" ] || { echo "FAIL: cannot load the fixtures"; exit 1; }
 ncap=$(q "$db" 'SELECT count(*) FROM captures')
 
@@ -54,7 +59,7 @@ else
 fi
 # every public view of memsnap-views(7) with a capture_id is declared, and
 # nothing else is (the others, e.g. report_fleet_*, belong to no capture)
-python3 "$TESTS_DIR/lib/manpage.py" public-views "$TESTS_DIR/../schema/man/memsnap-views.7" \
+python3 "$T/lib/manpage.py" public-views "$T/../schema/man/memsnap-views.7" \
 	> "$work/public" || fail "cannot read memsnap-views(7)'s public views"
 while read -r v; do
 	[ -n "$(q "$db" "SELECT 1 FROM pragma_table_info('$v') WHERE name = 'capture_id'")" ] && echo "$v"
@@ -134,7 +139,7 @@ if expect 0 "$M" export "$db" -o "$out"; then
 		fail "a second export changed files"
 	# the same capture in another database (its own, from its folder): the
 	# same uid and partition, the same rows but for the per-database capture_id
-	one=$(ls -d "$F"/report-k8s-v2/memsnap-*/)
+	one=$(ls -d "$S"/report-k8s-v2/memsnap-*/)
 	"$M" export -q --format ndjson "$one" -o "$work/one" 2> /dev/null
 	"$M" export -q --format ndjson "$db" -o "$work/all" --view processes 2> /dev/null
 	f=$(cd "$work/one" && find . -path './processes/*' -type f)
