@@ -15,12 +15,7 @@ set -u
 BIN_DIR=${BIN_DIR:-$PWD/bin}
 M=$BIN_DIR/memsnap
 T=${TESTS_DIR:-$PWD/tests}
-F=$T/fixtures/captures
-# the report-* captures (the hostile one too) are made from the real
-# samples at test time (tests/run-tests)
-. "$T/samples-lib.sh"
-need_samples
-S=$SAMPLE_FIXTURES_DIR/captures
+. "$T/export/fixtures-lib.sh"   # F, S, load_fixtures
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 fails=0
@@ -39,8 +34,7 @@ expect() {
 q() { "$M" sql --csv "$@" | tail -n +2 | tr -d '\r'; }
 
 db=$work/fx.db
-"$M" load -q -o "$db" "$F"/*/memsnap-*/ "$F"/k8s-real/v*/ "$S"/*/memsnap-*/ > /dev/null 2>&1
-[ -s "$db" ] || { echo "FAIL: cannot load the fixtures"; exit 1; }
+load_fixtures "$db"
 ncap=$(q "$db" 'SELECT count(*) FROM captures')
 
 # 1. the declaration against the views, column by column, in order
