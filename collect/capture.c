@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +37,7 @@ void capture_opts_init(struct capture_opts *o)
 	o->file_timeout_ms = 2000;
 	o->command_timeout_ms = 10000;
 	o->timeout_ms = 60000;
+	o->samples = 1;
 }
 
 void capture_top_name(const char *host, time_t t, char *buf, size_t n)
@@ -114,6 +116,35 @@ static void temp_dir(const struct capture_opts *o, const char *out,
 	strbuf_addstr(ret, o->tmpdir && *o->tmpdir ? o->tmpdir : "/tmp");
 }
 
+/* One sample's line in samples/index.tsv (capture.md 7.1). */
+struct sample_meta {
+	unsigned k;
+	uint64_t mono_ns, mono_end_ns;   /* CLOCK_MONOTONIC, walk start and end */
+	struct timespec real;            /* CLOCK_REALTIME at the walk's start */
+	const char *kind;                /* "full", "changes", "changes+smaps_rollup" */
+	const char *trigger;             /* "start", "interval", "oom-kill" */
+	const char *status;              /* "complete" or why it stopped */
+};
+
+/* A problem of a ring sample, replayed into the manifest if the sample is kept. */
+struct slot_problem {
+	enum problem_kind kind;
+	enum problem_action action;
+	int err;
+	uint32_t path_len, msg_len;      /* then the bytes of both */
+};
+
+/* One sample of the flight recorder's ring: a gzip member / zstd frame in fd. */
+struct slot {
+	int fd;                          /* unlinked temporary file, -1: none yet */
+	bool used;
+	struct sample_meta meta;
+	struct strbuf problems;          /* struct slot_problem records */
+	uint64_t problems_dropped;
+};
+
+#define SLOT_PROBLEMS_MAX (16u << 10)
+
 struct run {
 	const struct capture_opts *opts;
 	struct capture_result *res;
@@ -129,45 +160,90 @@ struct run {
 	bool in_place;             /* the body goes straight to the output */
 	bool done;
 	uint64_t child_rss_kb;     /* the reader process's peak RSS */
+	/* samples (capture.md 7) */
+	struct strbuf index;       /* samples/index.tsv */
+	struct slot *slot;         /* the sample being written to a ring slot */
+	struct kmsg_follow *kf;    /* --until-oom: the kernel log followed */
+	const char *stopped;       /* why sampling ended early, NULL */
+	unsigned taken, kept;      /* samples taken, samples in the archive */
+	bool oom_kill;             /* a matching kill was read */
 };
 
-/* The main thread's loop: until the walk is over or stopped. */
-static int consume(struct run *r)
+static void slot_problem(struct slot *s, const char *path,
+			 const struct item *it)
 {
+	struct slot_problem p = { .kind = it->kind, .action = it->action,
+				  .err = it->err };
+
+	p.path_len = (uint32_t)strlen(path);
+	p.msg_len = (uint32_t)it->data.len;
+	if (s->problems.len + sizeof(p) + p.path_len + p.msg_len >
+	    SLOT_PROBLEMS_MAX) {
+		s->problems_dropped++;
+		return;
+	}
+	strbuf_add(&s->problems, &p, sizeof(p));
+	strbuf_add(&s->problems, path, p.path_len);
+	strbuf_add(&s->problems, it->data.buf, p.msg_len);
+}
+
+/*
+ * The main thread's loop: until the walk of sample k (0 or 1: the first)
+ * is over or stopped, its files into b.  A later sample's files and
+ * problems are named samples/<k>/<path>; only the first sets manifest keys.
+ */
+static int consume(struct run *r, struct relay *relay, struct body *b,
+		   unsigned k, bool *ret_done)
+{
+	struct strbuf sp = STRBUF_INIT;
 	struct item *it;
 	int err = 0;
 
-	while (relay_next(r->relay, &it) == 1) {
+	while (relay_next(relay, &it) == 1) {
+		const char *path = it->path.buf;
+
+		if (k >= 2 && (it->type == ITEM_FILE || it->type == ITEM_PROBLEM)) {
+			strbuf_reset(&sp);
+			strbuf_addf(&sp, "samples/%u/%s", k, it->path.buf);
+			path = sp.buf;
+		}
 		switch (it->type) {
 		case ITEM_FILE:
 			if (err)
 				break;
-			err = body_add(&r->body, r->res->top, it->path.buf,
-				       it->data.buf, it->data.len, it->mtime);
+			err = body_add(b, r->res->top, path, it->data.buf,
+				       it->data.len, it->mtime);
 			if (err < 0) {
-				relay_stop(r->relay, "error");
+				relay_stop(relay, "error");
 				break;
 			}
 			r->res->files++;
 			r->res->bytes += it->data.len;
 			break;
 		case ITEM_PROBLEM:
-			manifest_problem(&r->m, it->path.buf, it->kind, it->err,
-					 it->action, it->data.buf);
+			if (r->slot)
+				slot_problem(r->slot, path, it);
+			else
+				manifest_problem(&r->m, path, it->kind, it->err,
+						 it->action, it->data.buf);
 			break;
 		case ITEM_MANIFEST:
-			manifest_set(&r->m, it->path.buf, it->data.buf,
-				     it->data.len);
+			if (k < 2)
+				manifest_set(&r->m, it->path.buf, it->data.buf,
+					     it->data.len);
 			break;
 		case ITEM_COMMAND:
-			manifest_command(&r->m, it->data.buf, it->data.len);
+			if (k < 2)
+				manifest_command(&r->m, it->data.buf,
+						 it->data.len);
 			break;
 		case ITEM_DONE:
-			r->done = true;
+			*ret_done = true;
 			break;
 		}
-		relay_release(r->relay, it);
+		relay_release(relay, it);
 	}
+	strbuf_release(&sp);
 	return err;
 }
 
@@ -444,10 +520,377 @@ static int write_all_out(struct run *r)
 	return commit_output(r);
 }
 
+/* ---- samples (capture.md 7) --------------------------------------------- */
+
+static void index_add(struct run *r, const struct sample_meta *s)
+{
+	if (!r->index.len)
+		strbuf_addstr(&r->index, "sample\tmono_ns\tmono_end_ns\trealtime\tkind\ttrigger\tstatus\n");
+	strbuf_addf(&r->index, "%u\t%llu\t%llu\t%lld.%09ld\t%s\t%s\t%s\n", s->k,
+		    (unsigned long long)s->mono_ns,
+		    (unsigned long long)s->mono_end_ns,
+		    (long long)s->real.tv_sec, (long)s->real.tv_nsec, s->kind,
+		    s->trigger, s->status);
+}
+
+/* Why sampling stops now: a signal, the deadline, or NULL. */
+static const char *stop_reason(const struct run *r)
+{
+	int sig = r->opts->stop_signal ? *r->opts->stop_signal : 0;
+
+	if (sig)
+		return reader_signal_name(sig);
+	if (r->deadline && now_ns(CLOCK_MONOTONIC) >= r->deadline)
+		return "timeout";
+	return NULL;
+}
+
+/*
+ * Wait until `until` (CLOCK_MONOTONIC ns) reading the kernel log meanwhile:
+ * 0 at that time, 1 when a matching kill was read, -1 when sampling must
+ * stop (r->stopped says why).  A signal interrupts poll() at once.
+ */
+static int wait_until(struct run *r, uint64_t until)
+{
+	for (;;) {
+		uint64_t now = now_ns(CLOCK_MONOTONIC), end = until;
+		struct pollfd pfd = { .fd = -1, .events = POLLIN };
+
+		r->stopped = stop_reason(r);
+		if (r->stopped)
+			return -1;
+		if (r->kf && kmsg_follow_read(r->kf) > 0)
+			return 1;
+		if (now >= until)
+			return 0;
+		if (r->deadline && r->deadline < end)
+			end = r->deadline;
+		if (r->kf)
+			pfd.fd = kmsg_follow_fd(r->kf);
+		poll(&pfd, 1, (int)MIN((end - now + 999999) / 1000000, 100u));
+	}
+}
+
+/* Walk sample k (>= 2) into b, its line into *meta. */
+static int take_sample(struct run *r, unsigned k, bool smaps,
+		       const char *trigger, struct body *b,
+		       struct sample_meta *meta)
+{
+	struct capture_opts o = *r->opts;
+	struct relay *relay = NULL;
+	uint64_t counts[COUNT_NR], rss = 0;
+	const char *why;
+	bool done = false;
+	pid_t pid;
+	int err;
+
+	o.sample = k;
+	o.sample_smaps = smaps;
+	meta->k = k;
+	meta->kind = smaps ? "changes+smaps_rollup" : "changes";
+	meta->trigger = trigger;
+	clock_gettime(CLOCK_REALTIME, &meta->real);
+	meta->mono_ns = now_ns(CLOCK_MONOTONIC);
+	r->taken++;
+	err = relay_start(&o, r->rootfd, r->deadline, &relay);
+	if (err < 0) {
+		meta->status = "error";
+		meta->mono_end_ns = now_ns(CLOCK_MONOTONIC);
+		return fail(r->res, err, "cannot start the reader process");
+	}
+	err = consume(r, relay, b, k, &done);
+	why = relay_stopped(relay);
+	meta->status = done ? "complete" : why ? why : "error";
+	relay_counts(relay, counts, &rss, &pid);
+	r->child_rss_kb = MAX(r->child_rss_kb, rss);
+	relay_free(relay);
+	meta->mono_end_ns = now_ns(CLOCK_MONOTONIC);
+	if (err < 0)
+		return body_failed(r, err);
+	return 0;
+}
+
+/* --samples N: samples 2..N straight into the body, one per interval. */
+static int sample_series(struct run *r)
+{
+	const struct capture_opts *o = r->opts;
+	struct sample_meta meta;
+	unsigned k;
+	int err = 0;
+
+	for (k = 2; k <= o->samples; k++) {
+		if (wait_until(r, r->f.started_mono + (k - 1) * o->interval_ms * 1000000u) < 0)
+			break;
+		err = take_sample(r, k, k == o->samples, "interval", &r->body,
+				  &meta);
+		index_add(r, &meta);
+		r->kept++;
+		if (err < 0)
+			break;
+		if (strcmp(meta.status, "complete")) {
+			r->stopped = meta.status;
+			break;
+		}
+	}
+	return err;
+}
+
+/* One sample into a ring slot: its own compressed member in s->fd. */
+static int slot_sample(struct run *r, struct slot *s, unsigned k, bool smaps,
+		       const char *trigger)
+{
+	struct body b;
+	int err;
+
+	if (s->fd < 0) {
+		s->fd = tmpfile_open(r->tmpdir.buf);
+		if (s->fd < 0)
+			return fail(r->res, s->fd, "cannot create a temporary file in '%s'",
+				    r->tmpdir.buf);
+	} else if (ftruncate(s->fd, 0) < 0 || lseek(s->fd, 0, SEEK_SET) < 0) {
+		return body_failed(r, -errno);
+	}
+	strbuf_reset(&s->problems);
+	s->problems_dropped = 0;
+	s->used = false;
+	err = body_open(&b, s->fd, r->opts->compress, r->opts->level);
+	r->slot = s;
+	if (!err)
+		err = take_sample(r, k, smaps, trigger, &b, &s->meta);
+	r->slot = NULL;
+	if (!err)
+		err = body_close_member(&b);
+	body_free(&b);
+	if (err < 0)
+		return r->res->err ? err : body_failed(r, err);
+	s->used = true;
+	return 0;
+}
+
+/* Append a kept slot's member to the body file, its problems to the manifest. */
+static int slot_append(struct run *r, struct slot *s)
+{
+	char buf[64 << 10];
+	off_t off = 0;
+	size_t pos = 0;
+	int err = 0;
+
+	for (;;) {
+		ssize_t n = pread(s->fd, buf, sizeof(buf), off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return body_failed(r, -errno);
+		if (n == 0)
+			break;
+		err = write_all(r->body_fd, buf, (size_t)n);
+		if (err < 0)
+			return body_failed(r, err);
+		off += n;
+	}
+	while (pos + sizeof(struct slot_problem) <= s->problems.len) {
+		struct slot_problem p;
+		struct strbuf path = STRBUF_INIT, msg = STRBUF_INIT;
+
+		memcpy(&p, s->problems.buf + pos, sizeof(p));
+		pos += sizeof(p);
+		strbuf_add(&path, s->problems.buf + pos, p.path_len);
+		pos += p.path_len;
+		strbuf_add(&msg, s->problems.buf + pos, p.msg_len);
+		pos += p.msg_len;
+		manifest_problem(&r->m, path.buf, p.kind, p.err, p.action,
+				 msg.buf);
+		strbuf_release(&path);
+		strbuf_release(&msg);
+	}
+	if (s->problems_dropped) {
+		struct strbuf path = STRBUF_INIT, msg = STRBUF_INIT;
+
+		strbuf_addf(&path, "samples/%u", s->meta.k);
+		strbuf_addf(&msg, "%llu more problems of this sample not listed",
+			    (unsigned long long)s->problems_dropped);
+		manifest_problem(&r->m, path.buf, PROBLEM_TOO_LARGE, 0,
+				 ACTION_PARTIAL, msg.buf);
+		strbuf_release(&path);
+		strbuf_release(&msg);
+	}
+	index_add(r, &s->meta);
+	r->kept++;
+	return 0;
+}
+
+/*
+ * --until-oom: samples into a ring of `keep` slots until a kill in the
+ * watched cgroup, a signal or the deadline; then one more sample after a
+ * kill; then the kept slots (oldest first) after the first sample's member.
+ * The body is left open on a new member for what follows (kmsg, index).
+ */
+static int flight_recorder(struct run *r)
+{
+	const struct capture_opts *o = r->opts;
+	struct slot *ring = xcalloc((size_t)o->keep + 1, sizeof(*ring));
+	size_t nslots = (size_t)o->keep + 1, i, next = 0, first;
+	uint64_t tick = r->f.started_mono;
+	unsigned k = 2;
+	int err, w = 0;
+
+	for (i = 0; i < nslots; i++) {
+		ring[i].fd = -1;
+		strbuf_init(&ring[i].problems, 0);
+	}
+	/* the first sample is one member; the slots' members follow it */
+	err = body_close_member(&r->body);
+	body_free(&r->body);
+	r->body_open = false;
+	if (err < 0) {
+		body_failed(r, err);
+		goto out;
+	}
+	for (;; k++) {
+		tick += o->interval_ms * 1000000u;
+		w = wait_until(r, tick);
+		if (w != 0)
+			break;
+		err = slot_sample(r, &ring[next], k, false, "interval");
+		if (err < 0)
+			goto out;
+		next = (next + 1) % o->keep;
+		if (strcmp(ring[(next + o->keep - 1) % o->keep].meta.status, "complete")) {
+			r->stopped = stop_reason(r);
+			if (!r->stopped)
+				r->stopped = ring[(next + o->keep - 1) % o->keep].meta.status;
+			w = -1;
+			break;
+		}
+		if (kmsg_follow_read(r->kf) > 0) {
+			w = 1;
+			break;
+		}
+	}
+	if (w > 0) {
+		/* right after the kill, with smaps_rollup: the last sample */
+		r->oom_kill = true;
+		err = slot_sample(r, &ring[o->keep], k, true, "oom-kill");
+		if (err < 0)
+			goto out;
+		if (strcmp(ring[o->keep].meta.status, "complete"))
+			r->stopped = stop_reason(r);
+	}
+	/* oldest first: `next` is the oldest once the ring has wrapped */
+	first = ring[next].used ? next : 0;
+	for (i = 0; i < o->keep; i++) {
+		struct slot *s = &ring[(first + i) % o->keep];
+
+		if (!s->used)
+			continue;
+		err = slot_append(r, s);
+		if (err < 0)
+			goto out;
+	}
+	if (ring[o->keep].used) {
+		err = slot_append(r, &ring[o->keep]);
+		if (err < 0)
+			goto out;
+	}
+	err = body_open(&r->body, r->body_fd, o->compress, o->level);
+	r->body_open = true;
+	if (err < 0)
+		body_failed(r, err);
+out:
+	for (i = 0; i < nslots; i++) {
+		if (ring[i].fd >= 0)
+			close(ring[i].fd);
+		strbuf_release(&ring[i].problems);
+	}
+	free(ring);
+	return err;
+}
+
+/* The followed kernel log as collector/kmsg.txt: read up to this moment. */
+static int add_followed_kmsg(struct run *r)
+{
+	struct kmsg_follow_info ki;
+	struct strbuf json = STRBUF_INIT;
+	const char *dev = r->opts->kmsg_device ? r->opts->kmsg_device : "/dev/kmsg";
+	int err;
+
+	if (kmsg_follow_read(r->kf) > 0)
+		r->oom_kill = true;
+	kmsg_follow_result(r->kf, &ki);
+	r->f.counts[COUNT_KMSG_READ] = ki.read;
+	r->f.counts[COUNT_KMSG_KEPT] = ki.kept;
+	r->f.counts[COUNT_OOM_REPORTS] = ki.reports;
+	if (ki.full)
+		manifest_problem(&r->m, "collector/kmsg.txt", PROBLEM_TOO_LARGE,
+				 EFBIG, ACTION_TRUNCATED,
+				 "kernel log longer than 16 MiB: later records dropped");
+	kmsg_follow_manifest(r->kf, dev, &json);
+	manifest_set(&r->m, "kmsg", json.buf, json.len);
+	strbuf_release(&json);
+	err = body_add(&r->body, r->res->top, "collector/kmsg.txt", ki.text,
+		       ki.len, (int64_t)time(NULL));
+	if (err < 0)
+		return body_failed(r, err);
+	r->res->files++;
+	r->res->bytes += ki.len;
+	return 0;
+}
+
+/* Samples 2..: the series or the flight recorder, then kmsg and the index. */
+static int more_samples(struct run *r, const struct sample_meta *first)
+{
+	const struct capture_opts *o = r->opts;
+	struct strbuf json = STRBUF_INIT;
+	struct jsonw w;
+	int err = 0;
+
+	index_add(r, first);
+	r->kept = 1;
+	/* a first sample cut short: no more (its kernel log and index still) */
+	if (!r->stopped)
+		err = o->until_oom ? flight_recorder(r) : sample_series(r);
+	if (!err && r->kf)
+		err = add_followed_kmsg(r);
+	if (err < 0)
+		goto out;
+	err = body_add(&r->body, r->res->top, "samples/index.tsv", r->index.buf,
+		       r->index.len, (int64_t)time(NULL));
+	if (err < 0) {
+		body_failed(r, err);
+		goto out;
+	}
+	r->res->files++;
+	r->res->bytes += r->index.len;
+
+	jsonw_init(&w, &json, false);
+	jsonw_start_object(&w);
+	jsonw_kv_string(&w, "mode", o->until_oom ? "until-oom" : "series");
+	jsonw_kv_string(&w, "index", "samples/index.tsv");
+	jsonw_kv_u64(&w, "interval_ms", o->interval_ms);
+	if (o->until_oom) {
+		jsonw_kv_u64(&w, "keep", o->keep);
+		jsonw_kv_string(&w, "cgroup", o->oom_cgroup ? o->oom_cgroup : "/");
+		jsonw_kv_bool(&w, "oom_kill", r->oom_kill);
+	} else {
+		jsonw_kv_u64(&w, "requested", o->samples);
+	}
+	jsonw_kv_u64(&w, "taken", r->taken + 1);
+	jsonw_kv_u64(&w, "kept", r->kept);
+	jsonw_end_object(&w);
+	manifest_set(&r->m, "samples", json.buf, json.len);
+out:
+	strbuf_release(&json);
+	return err;
+}
+
 int capture_run(const struct capture_opts *opts, struct capture_result *ret)
 {
 	struct run r = { .opts = opts, .res = ret, .rootfd = -1, .body_fd = -1,
 			 .spill_fd = -1, .out_fd = -1, .stdout_flags = -1 };
+	struct capture_opts first = *opts;
+	struct sample_meta meta1 = { .k = 1, .kind = "full", .trigger = "start" };
+	bool sampling = opts->samples > 1 || opts->until_oom;
 	const char *stopped;
 	uint64_t deadline;
 	int err;
@@ -458,6 +901,7 @@ int capture_run(const struct capture_opts *opts, struct capture_result *ret)
 	strbuf_init(&r.part_path, 0);
 	strbuf_init(&r.head, 0);
 	strbuf_init(&r.tail, 0);
+	strbuf_init(&r.index, 0);
 	manifest_init(&r.m, -1);
 
 	r.f.opts = opts;
@@ -505,21 +949,53 @@ int capture_run(const struct capture_opts *opts, struct capture_result *ret)
 		goto out;
 	}
 
-	err = relay_start(opts, r.rootfd, deadline, &r.relay);
+	if (opts->until_oom) {
+		/*
+		 * The main process follows the kernel log from its oldest record
+		 * (the first sample's reader does not read it); the kills
+		 * already in it are not what we wait for.
+		 */
+		const char *dev = opts->kmsg_device ? opts->kmsg_device : "/dev/kmsg";
+
+		err = kmsg_follow_open(dev, opts->kmsg, opts->oom_cgroup, &r.kf);
+		if (err == 0)
+			err = kmsg_follow_read(r.kf) < 0 ? -EIO : 0;
+		if (err < 0) {
+			fail(ret, err, "cannot read '%s'", dev);
+			goto out;
+		}
+		first.kmsg = KMSG_NONE;
+	}
+	meta1.mono_ns = r.f.started_mono;
+	meta1.real = r.f.started_real;
+	err = relay_start(&first, r.rootfd, deadline, &r.relay);
 	if (err < 0) {
 		fail(ret, err, "cannot start the reader process");
 		goto out;
 	}
-	err = consume(&r);
+	err = consume(&r, r.relay, &r.body, 0, &r.done);
 	stopped = r.done ? NULL : relay_stopped(r.relay);
 	relay_counts(r.relay, r.f.counts, &r.child_rss_kb, &r.f.reader_pid);
 	if (err < 0) {
 		body_failed(&r, err);
 		goto out;
 	}
+	meta1.mono_end_ns = now_ns(CLOCK_MONOTONIC);
+	meta1.status = r.done ? "complete" : stopped ? stopped : "error";
+	if (sampling) {
+		relay_free(r.relay);
+		r.relay = NULL;
+		if (!r.done)
+			r.stopped = meta1.status;
+		err = more_samples(&r, &meta1);
+		if (err < 0)
+			goto out;
+		if (r.stopped && !stopped)
+			stopped = r.stopped;
+	}
 
-	r.f.complete = r.done;
-	r.f.interrupted = r.done ? NULL : stopped ? stopped : "error";
+	r.f.complete = r.done && !stopped;
+	r.f.interrupted = r.f.complete ? NULL : stopped ? stopped : "error";
 	clock_gettime(CLOCK_REALTIME, &r.f.finished_real);
 	r.f.finished_mono = now_ns(CLOCK_MONOTONIC);
 	r.f.finished_boot = now_ns(CLOCK_BOOTTIME);
@@ -550,5 +1026,7 @@ out:
 	strbuf_release(&r.part_path);
 	strbuf_release(&r.head);
 	strbuf_release(&r.tail);
+	strbuf_release(&r.index);
+	kmsg_follow_free(r.kf);
 	return err < 0 ? err : 0;
 }
