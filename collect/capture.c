@@ -764,6 +764,7 @@ static int flight_recorder(struct run *r)
 			break;
 		}
 		if (kmsg_follow_read(r->kf) > 0) {
+			k++;
 			w = 1;
 			break;
 		}
