@@ -256,9 +256,48 @@ static void test_kmsg_syslog_message_shapes(void **state)
 	assert_int_equal(len, 2);
 }
 
+static void test_kmsg_oom_kill_matches_cgroup(void **state)
+{
+	static const char k419[] = "oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=/kubepods/burstable/pod1,task_memcg=/kubepods/burstable/pod1/c2,task=hog,pid=42,uid=0";
+	static const char old[] = "Task in /a/b killed as a result of limit of /a";
+	static const struct { const char *msg, *cg; bool want; } cases[] = {
+		{ k419, NULL, true },
+		{ k419, "/", true },
+		{ k419, "/kubepods", true },
+		{ k419, "/kubepods/", true },
+		{ k419, "/kubepods/burstable/pod1", true },
+		{ k419, "/kubepods/burstable/pod1/c2", true },      /* task_memcg */
+		{ k419, "/kubepods/burstable/pod", false },         /* a prefix, not a parent */
+		{ k419, "/kubepods/burstable/pod1/c", false },
+		{ k419, "/system.slice", false },
+		{ old, NULL, true },
+		{ old, "/a", true },
+		{ old, "/a/b", true },
+		{ old, "/b", false },
+		{ "Killed process 42 (hog)", NULL, false },
+		{ "oom-kill:constraint=CONSTRAINT_NONE,task=x,pid=1,uid=0", "/x", false },
+		{ "oom-kill:constraint=CONSTRAINT_NONE,task=x,pid=1,uid=0", NULL, true },
+		/* a key's name inside another key's value is not that key */
+		{ "oom-kill:task=xoom_memcg=/a,pid=1", "/a", false },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		bool got = kmsg_oom_kill_matches(cases[i].msg, strlen(cases[i].msg),
+						 cases[i].cg);
+
+		if (got != cases[i].want)
+			fail_msg("case %zu (%s in %s): %d, want %d", i,
+				 cases[i].cg ? cases[i].cg : "NULL", cases[i].msg,
+				 got, cases[i].want);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_kmsg_oom_kill_matches_cgroup),
 		cmocka_unit_test(test_kmsg_filter_keep_recorded_memcg_ooms),
 		cmocka_unit_test(test_kmsg_filter_keep_all_mode),
 		cmocka_unit_test(test_kmsg_filter_keep_reaper_after_kill),
