@@ -79,7 +79,7 @@ int body_close(struct body *b);
 /*
  * The compressor's trailer only: the entries so far are one gzip member /
  * zstd frame that other members, and a last one made by body_close(), may
- * follow in the same file (the flight recorder's ring, capture.md 7.2).
+ * follow in the same file (the flight recorder's ring, capture.md 6.2).
  */
 int body_close_member(struct body *b);
 void body_free(struct body *b);

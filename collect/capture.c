@@ -116,7 +116,7 @@ static void temp_dir(const struct capture_opts *o, const char *out,
 	strbuf_addstr(ret, o->tmpdir && *o->tmpdir ? o->tmpdir : "/tmp");
 }
 
-/* One sample's line in samples/index.tsv (capture.md 7.1). */
+/* One sample's line in samples/index.tsv (capture.md 6.1). */
 struct sample_meta {
 	unsigned k;
 	uint64_t mono_ns, mono_end_ns;   /* CLOCK_MONOTONIC, walk start and end */
@@ -160,7 +160,7 @@ struct run {
 	bool in_place;             /* the body goes straight to the output */
 	bool done;
 	uint64_t child_rss_kb;     /* the reader process's peak RSS */
-	/* samples (capture.md 7) */
+	/* samples (capture.md 6) */
 	struct strbuf index;       /* samples/index.tsv */
 	struct slot *slot;         /* the sample being written to a ring slot */
 	struct kmsg_follow *kf;    /* --until-oom: the kernel log followed */
@@ -520,7 +520,7 @@ static int write_all_out(struct run *r)
 	return commit_output(r);
 }
 
-/* ---- samples (capture.md 7) --------------------------------------------- */
+/* ---- samples (capture.md 6) --------------------------------------------- */
 
 static void index_add(struct run *r, const struct sample_meta *s)
 {

@@ -58,7 +58,7 @@ struct capture_opts {
 	unsigned file_timeout_ms;     /* --file-timeout, 2000 */
 	unsigned command_timeout_ms;  /* --command-timeout, 10000 */
 	uint64_t timeout_ms;          /* --timeout, 60000 */
-	/* Samples over time (capture.md section 7). */
+	/* Samples over time (capture.md section 6). */
 	unsigned samples;             /* --samples N: 1 (default) is one instant */
 	uint64_t interval_ms;         /* --interval, between sample starts */
 	bool until_oom;               /* --until-oom: the flight recorder */

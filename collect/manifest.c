@@ -346,7 +346,7 @@ int manifest_render(struct manifest *m, const struct manifest_facts *f,
 	jsonw_end_object(&w);
 
 	kv_or_null(&w, m, "kmsg");
-	/* only in a capture of several samples (capture.md 7) */
+	/* only in a capture of several samples (capture.md 6) */
 	for (i = 0; i < m->nkv; i++)
 		if (!strcmp(m->kv[i].key, "samples"))
 			kv_or_null(&w, m, "samples");

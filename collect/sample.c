@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * What samples 2..N re-read (capture.md section 7): only the files that
+ * What samples 2..N re-read (capture.md section 6): only the files that
  * change from one moment to the next and are cheap to read.  The first
  * sample (o->sample 0) reads everything; this is the one list of the rest.
  */

@@ -1,6 +1,6 @@
 #!/bin/bash
 # memsnap-collect --samples 3 --interval 200ms on this node with a workload
-# that grows (capture.md 7): the archive holds the full first sample as
+# that grows (capture.md 6): the archive holds the full first sample as
 # today, samples/2 and samples/3 with only the files that change (node
 # meminfo/vmstat/PSI, each memory cgroup's usage/stat/events, each process's
 # status; smaps_rollup in the last one only), samples/index.tsv with 3 lines

@@ -1,5 +1,5 @@
 #!/bin/bash
-# The flight recorder, live (capture.md 7.2): a memory cgroup with a 64 MiB
+# The flight recorder, live (capture.md 6.2): a memory cgroup with a 64 MiB
 # limit, `memsnap-collect --until-oom --cgroup /<it> --interval 200ms
 # --keep 5`, a workload in it that grows 4 MiB every 50 ms until the kernel
 # kills it.  The archive holds the kill (collector/kmsg.txt: the oom-kill:
