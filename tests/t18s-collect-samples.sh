@@ -51,9 +51,9 @@ rows = rows[1:]
 assert [r[0] for r in rows] == ["1", "2", "3"], rows
 mono = [int(r[1]) for r in rows]; wall = [float(r[3]) for r in rows]
 assert mono[0] < mono[1] < mono[2] and wall[0] < wall[1] < wall[2], rows
-# 200 ms apart, from each start (a little late at most)
-for a, b in zip(mono, mono[1:]):
-    assert 190e6 <= b - a <= 400e6, (a, b)
+# every 200 ms from sample 1's start (late by 200 ms at most on a busy machine)
+for k in (1, 2):
+    assert k * 200e6 <= mono[k] - mono[0] <= k * 200e6 + 200e6, (k, mono)
 assert [r[4] for r in rows] == ["full", "changes", "changes+smaps_rollup"], rows
 assert all(r[6] == "complete" for r in rows), rows
 EOF
