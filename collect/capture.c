@@ -594,9 +594,16 @@ static int take_sample(struct run *r, unsigned k, bool smaps,
 	r->taken++;
 	err = relay_start(&o, r->rootfd, r->deadline, &relay);
 	if (err < 0) {
+		/* the samples so far are kept: this one is an error, the last */
+		struct strbuf path = STRBUF_INIT;
+
+		strbuf_addf(&path, "samples/%u", k);
+		manifest_problem(&r->m, path.buf, PROBLEM_ERROR, -err,
+				 ACTION_SKIPPED, "cannot start the reader process");
+		strbuf_release(&path);
 		meta->status = "error";
 		meta->mono_end_ns = now_ns(CLOCK_MONOTONIC);
-		return fail(r->res, err, "cannot start the reader process");
+		return 0;
 	}
 	err = consume(r, relay, b, k, &done);
 	why = relay_stopped(relay);

@@ -81,6 +81,7 @@ void capture_opts_init(struct capture_opts *o);
 
 #define FILE_MAX            (4u << 20)   /* one file */
 #define KMSG_MAX            (16u << 20)  /* the kernel log file */
+#define KMSG_FOLLOW_MAX     (1u << 20)   /* --until-oom: the latest records kept */
 #define PROBLEMS_MAX        10000u       /* problems listed in the manifest */
 #define CGROUP_DEPTH_MAX    64
 #define CMD_STDERR_MAX      4096u

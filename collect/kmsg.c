@@ -216,6 +216,13 @@ struct kmsg_out {
 	struct strbuf text;
 	uint64_t read, kept, lost;
 	bool full;                 /* KMSG_MAX reached */
+	/*
+	 * Following the log (--until-oom): keep the latest records within
+	 * KMSG_FOLLOW_MAX, dropping the oldest, so memory does not grow with
+	 * the run time; `dropped` counts them.  0: keep the first KMSG_MAX.
+	 */
+	size_t latest_max;
+	uint64_t dropped;
 };
 
 /* One record (or syslog line) without its newline. */
@@ -231,6 +238,22 @@ static void take(struct kmsg_out *o, const char *rec, size_t len, bool syslog)
 		kmsg_record_message(rec, len, &msg, &mlen);
 	if (!kmsg_filter_keep(&o->f, msg, mlen))
 		return;
+	if (o->latest_max && o->text.len + len + 1 > o->latest_max &&
+	    len + 1 <= o->latest_max / 2) {
+		/* drop whole records from the front, down to half the cap */
+		size_t cut = 0;
+
+		while (cut < o->text.len &&
+		       o->text.len - cut + len + 1 > o->latest_max / 2) {
+			const char *nl = memchr(o->text.buf + cut, '\n',
+						o->text.len - cut);
+
+			cut = nl ? (size_t)(nl - o->text.buf) + 1 : o->text.len;
+			o->dropped++;
+		}
+		memmove(o->text.buf, o->text.buf + cut, o->text.len - cut);
+		strbuf_setlen(&o->text, o->text.len - cut);
+	}
 	if (o->text.len + len + 1 > KMSG_MAX) {
 		o->full = true;
 		return;
@@ -337,8 +360,10 @@ static void kmsg_json(const struct kmsg_out *o, const char *source,
 	jsonw_kv_u64(&w, "overwritten", o->lost);
 	jsonw_kv_u64(&w, "oom_reports", o->f.reports);
 	jsonw_kv_u64(&w, "truncated_reports", o->f.truncated);
-	if (last_seq)
+	if (last_seq) {
 		jsonw_kv_u64(&w, "last_seq", *last_seq);
+		jsonw_kv_u64(&w, "dropped_oldest", o->dropped);
+	}
 	jsonw_end_object(&w);
 }
 
@@ -367,10 +392,9 @@ int kmsg_collect(struct rd *rd)
 	if (resume || opts->kmsg == KMSG_NONE)
 		return 0;       /* the read got stuck (recorded), or not wanted */
 
+	memset(&o, 0, sizeof(o));
 	kmsg_filter_init(&o.f, opts->kmsg);
 	strbuf_init(&o.text, 0);
-	o.read = o.kept = o.lost = 0;
-	o.full = false;
 
 	source = opts->kmsg_file ? opts->kmsg_file :
 		 opts->kmsg_device ? opts->kmsg_device : "/dev/kmsg";
@@ -515,6 +539,7 @@ int kmsg_follow_open(const char *device, enum kmsg_mode mode,
 	k = xcalloc(1, sizeof(*k));
 	kmsg_filter_init(&k->o.f, mode);
 	strbuf_init(&k->o.text, 0);
+	k->o.latest_max = KMSG_FOLLOW_MAX;
 	k->fd = fd;
 	k->buf = xmalloc(RECORD_BUF);
 	k->cgroup = cgroup;
