@@ -90,6 +90,9 @@ FILES = {
     "oom_log": g("tests/samples/oom/*", "tests/fixtures/oom/*.txt",
                  "tests/fixtures/kmsg/*") + kind("kmsg.txt"),
 }
+FILES["go"] = g("tests/fixtures/captures/*/memsnap-*/collector/go/*.json",
+                "tests/fixtures/roots/*/**/collector/go/*.json")
+FILES["pidfiles"] = kind("oom_score_adj") + kind("cmdline") + kind("cgroup.procs")
 FILES["oom_cli"] = FILES["oom_log"]
 # The collector's own parsers (collect/): the kernel log filter takes the
 # same logs; mountinfo comes from the fixture roots and this machine.
@@ -112,6 +115,7 @@ def k8s_seeds():
             p = os.path.join(cap, f)
             if os.path.isfile(p):
                 out.update(l.strip() for l in open(p, errors="surrogateescape") if l.strip())
+                out.add(open(p, errors="surrogateescape").read())   # the whole list
     for root in ROOTS:
         pods = os.path.join(root, "var", "log", "pods")
         if os.path.isdir(pods):
