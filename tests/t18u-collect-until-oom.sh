@@ -96,6 +96,12 @@ assert m["complete"] is True, m["interrupted"]
 assert m["kmsg"]["last_seq"] > 0 and m["kmsg"]["path"] == "collector/kmsg.txt", m["kmsg"]
 assert m["counts"]["oom_reports"] >= 1, m["counts"]
 EOF
+# today's loader reads the archive: the kill is one of its oom_kills
+if [ -x "$BIN_DIR/memsnap" ]; then
+	"$BIN_DIR/memsnap" load -q -o "$work/db" "$work/oom.tar.gz" 2> "$work/err"
+	n=$("$BIN_DIR/memsnap" sql --csv "$work/db" "select count(*) from oom_kills where killed_pid = $hog" 2> /dev/null | tail -1 | tr -d "\r")
+	[ "$n" = 1 ] && ok "memsnap load: oom_kills holds pid $hog" || fail "memsnap load: $n kills of $hog: $(cat "$work/err")"
+fi
 
 # SIGTERM: what it has (no kill: the cgroup is empty now)
 "$C" -q --until-oom --cgroup "/$name" --interval 200ms --keep 3 --no-bpftool -o "$work/term.tar.gz" 2> "$work/err" &
