@@ -67,7 +67,7 @@ top=$(tar -tzf "$work/oom.tar.gz" | head -1 | cut -d/ -f1)
 x() { tar -xzf "$work/oom.tar.gz" -O "$top/$1"; }
 x collector/kmsg.txt > "$work/kmsg"
 grep -q "oom-kill:.*oom_memcg=/$name," "$work/kmsg" && ok "the kill record is in collector/kmsg.txt" || fail "no oom-kill: line for /$name in collector/kmsg.txt"
-grep -q "Killed process $hog " "$work/kmsg" && ok "Killed process $hog" || fail "no 'Killed process $hog' record"
+grep -q "Killed process $hog (python3)" "$work/kmsg" && ok "Killed process $hog" || fail "no 'Killed process $hog' record"
 x samples/index.tsv > "$work/index"
 cat "$work/index"
 python3 - "$work/index" <<'EOF' && ok "index: 3+ ring samples, then one after the kill" || fail "index"
@@ -99,7 +99,7 @@ EOF
 # today's loader reads the archive: the kill is one of its oom_kills
 if [ -x "$BIN_DIR/memsnap" ]; then
 	"$BIN_DIR/memsnap" load -q -o "$work/db" "$work/oom.tar.gz" 2> "$work/err"
-	n=$("$BIN_DIR/memsnap" sql --csv "$work/db" "select count(*) from oom_kills where killed_pid = $hog" 2> /dev/null | tail -1 | tr -d "\r")
+	n=$("$BIN_DIR/memsnap" sql --csv "$work/db" "select count(*) from oom_kills where killed_pid = $hog and oom_memcg = '/$name'" 2> /dev/null | tail -1 | tr -d "\r")
 	[ "$n" = 1 ] && ok "memsnap load: oom_kills holds pid $hog" || fail "memsnap load: $n kills of $hog: $(cat "$work/err")"
 fi
 
