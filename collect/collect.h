@@ -289,7 +289,11 @@ void kmsg_follow_free(struct kmsg_follow *k);
 
 /* ---- what a later sample re-reads (sample.c) ------------------------------ */
 
-/* In the walk `o` describes: run this source, read this file? */
+/*
+ * In the walk `o` describes: run this source, read this file?  A source,
+ * node file or process file not listed in sample.c is read in the first
+ * sample only (file NULL included).
+ */
 bool sample_source(const struct capture_opts *o, int source);
 bool sample_node_file(const struct capture_opts *o, const char *path);
 bool sample_cgroup_file(const struct capture_opts *o, const char *file);

@@ -51,7 +51,12 @@ bool sample_cgroup_file(const struct capture_opts *o, const char *file)
 
 bool sample_proc_file(const struct capture_opts *o, const char *file)
 {
+	if (o->sample < 2)
+		return true;
+	/* a phase proc.c has not named (NULL): the first sample's only */
+	if (!file)
+		return false;
 	/* smaps_rollup walks the page tables: first and last sample only */
-	return o->sample < 2 || !strcmp(file, "status") ||
+	return !strcmp(file, "status") ||
 	       (o->sample_smaps && !strcmp(file, "smaps_rollup"));
 }
