@@ -10,7 +10,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,8 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "collect/archive_out.h"
-#include "collect/manifest.h"
+#include "collect/capture_int.h"
 
 #include "common/banned.h"
 
@@ -69,10 +67,7 @@ static const char *extension(enum compress c)
 	return ".tar.gz";
 }
 
-static int fail(struct capture_result *ret, int err, const char *fmt, ...)
-	ATTR_PRINTF(3, 4);
-
-static int fail(struct capture_result *ret, int err, const char *fmt, ...)
+int capture_fail(struct capture_result *ret, int err, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -116,84 +111,13 @@ static void temp_dir(const struct capture_opts *o, const char *out,
 	strbuf_addstr(ret, o->tmpdir && *o->tmpdir ? o->tmpdir : "/tmp");
 }
 
-/* One sample's line in samples/index.tsv (capture.md 6.1). */
-struct sample_meta {
-	unsigned k;
-	uint64_t mono_ns, mono_end_ns;   /* CLOCK_MONOTONIC, walk start and end */
-	struct timespec real;            /* CLOCK_REALTIME at the walk's start */
-	const char *kind;                /* "full", "changes", "changes+smaps_rollup" */
-	const char *trigger;             /* "start", "interval", "oom-kill" */
-	const char *status;              /* "complete" or why it stopped */
-};
-
-/* A problem of a ring sample, replayed into the manifest if the sample is kept. */
-struct slot_problem {
-	enum problem_kind kind;
-	enum problem_action action;
-	int err;
-	uint32_t path_len, msg_len;      /* then the bytes of both */
-};
-
-/* One sample of the flight recorder's ring: a gzip member / zstd frame in fd. */
-struct slot {
-	int fd;                          /* unlinked temporary file, -1: none yet */
-	bool used;
-	struct sample_meta meta;
-	struct strbuf problems;          /* struct slot_problem records */
-	uint64_t problems_dropped;
-};
-
-#define SLOT_PROBLEMS_MAX (16u << 10)
-
-struct run {
-	const struct capture_opts *opts;
-	struct capture_result *res;
-	struct manifest m;
-	struct manifest_facts f;
-	struct body body;
-	struct relay *relay;
-	struct strbuf tmpdir, out_path, part_path, head, tail;
-	int rootfd, body_fd, spill_fd, out_fd;
-	int stdout_flags;          /* fd 1's flags to put back, -1: none */
-	uint64_t deadline;         /* the capture's, CLOCK_MONOTONIC ns, 0: none */
-	bool to_stdout, out_created, body_open;
-	bool in_place;             /* the body goes straight to the output */
-	bool done;
-	uint64_t child_rss_kb;     /* the reader process's peak RSS */
-	/* samples (capture.md 6) */
-	struct strbuf index;       /* samples/index.tsv */
-	struct slot *slot;         /* the sample being written to a ring slot */
-	struct kmsg_follow *kf;    /* --until-oom: the kernel log followed */
-	const char *stopped;       /* why sampling ended early, NULL */
-	unsigned taken, kept;      /* samples taken, samples in the archive */
-	bool oom_kill;             /* a matching kill was read */
-};
-
-static void slot_problem(struct slot *s, const char *path,
-			 const struct item *it)
-{
-	struct slot_problem p = { .kind = it->kind, .action = it->action,
-				  .err = it->err };
-
-	p.path_len = (uint32_t)strlen(path);
-	p.msg_len = (uint32_t)it->data.len;
-	if (s->problems.len + sizeof(p) + p.path_len + p.msg_len >
-	    SLOT_PROBLEMS_MAX) {
-		s->problems_dropped++;
-		return;
-	}
-	strbuf_add(&s->problems, &p, sizeof(p));
-	strbuf_add(&s->problems, path, p.path_len);
-	strbuf_add(&s->problems, it->data.buf, p.msg_len);
-}
-
 /*
  * The main thread's loop: until the walk of sample k (0 or 1: the first)
  * is over or stopped, its files into b.  A later sample's files and
  * problems are named samples/<k>/<path>; only the first sets manifest keys.
  */
-static int consume(struct run *r, struct relay *relay, struct body *b,
-		   unsigned k, bool *ret_done)
+int capture_consume(struct run *r, struct relay *relay, struct body *b,
+		    unsigned k, bool *ret_done)
 {
 	struct strbuf sp = STRBUF_INIT;
 	struct item *it;
@@ -272,16 +196,16 @@ static int open_fifo(struct run *r)
 			break;
 		if (r->deadline && now_ns(CLOCK_MONOTONIC) >= r->deadline) {
 			r->res->err_why = "no reader opened it before the deadline (--timeout)";
-			return fail(r->res, -ETIMEDOUT, "cannot open '%s'",
+			return capture_fail(r->res, -ETIMEDOUT, "cannot open '%s'",
 				    r->out_path.buf);
 		}
 		if (r->opts->stop_signal && *r->opts->stop_signal)
-			return fail(r->res, -EINTR, "cannot open '%s'",
+			return capture_fail(r->res, -EINTR, "cannot open '%s'",
 				    r->out_path.buf);
 		nanosleep(&(struct timespec){ .tv_nsec = FIFO_RETRY_NS }, NULL);
 	}
 	if (fd < 0)
-		return fail(r->res, -errno, "cannot open '%s'", r->out_path.buf);
+		return capture_fail(r->res, -errno, "cannot open '%s'", r->out_path.buf);
 	r->out_fd = fd;
 	return 0;
 }
@@ -359,7 +283,7 @@ static int open_output(struct run *r)
 		r->out_fd = open(r->out_path.buf, O_WRONLY | O_CREAT | O_TRUNC |
 				 O_CLOEXEC | O_NOCTTY, 0644);
 		if (r->out_fd < 0)
-			err = fail(r->res, -errno, "cannot create '%s'",
+			err = capture_fail(r->res, -errno, "cannot create '%s'",
 				   r->out_path.buf);
 		goto out;
 	}
@@ -368,7 +292,7 @@ static int open_output(struct run *r)
 	r->out_fd = mkostemps(r->part_path.buf, 8, O_CLOEXEC);
 	if (r->out_fd < 0) {
 		/* Name the file the user asked for: that is what to fix. */
-		err = fail(r->res, -errno, "cannot create '%s'",
+		err = capture_fail(r->res, -errno, "cannot create '%s'",
 			   r->out_path.buf);
 		strbuf_reset(&r->part_path);
 		goto out;
@@ -378,7 +302,7 @@ static int open_output(struct run *r)
 	mask = umask(0);
 	umask(mask);
 	if (fchmod(r->out_fd, 0644 & ~mask) < 0)
-		err = fail(r->res, -errno, "cannot set the mode of '%s'",
+		err = capture_fail(r->res, -errno, "cannot set the mode of '%s'",
 			   r->part_path.buf);
 out:
 	return err;
@@ -390,18 +314,18 @@ static int commit_output(struct run *r)
 	if (!r->part_path.len)
 		return 0;
 	if (rename(r->part_path.buf, r->out_path.buf) < 0)
-		return fail(r->res, -errno, "cannot rename '%s' to '%s'",
+		return capture_fail(r->res, -errno, "cannot rename '%s' to '%s'",
 			    r->part_path.buf, r->out_path.buf);
 	r->out_created = false;
 	return 0;
 }
 
 /* Writing the body failed: the output's name, or the temporary file's folder. */
-static int body_failed(struct run *r, int err)
+int capture_body_failed(struct run *r, int err)
 {
 	if (r->in_place)
-		return fail(r->res, err, "cannot write '%s'", r->part_path.buf);
-	return fail(r->res, err, "cannot write a temporary file in '%s'",
+		return capture_fail(r->res, err, "cannot write '%s'", r->part_path.buf);
+	return capture_fail(r->res, err, "cannot write a temporary file in '%s'",
 		    r->tmpdir.buf);
 }
 
@@ -416,7 +340,7 @@ static int open_temps(struct run *r)
 		r->in_place = true;
 		r->body_fd = dup(r->out_fd);
 		if (r->body_fd < 0 || lseek(r->body_fd, MANIFEST_SLOT, SEEK_SET) < 0)
-			return body_failed(r, -errno);
+			return capture_body_failed(r, -errno);
 	} else {
 		r->body_fd = tmpfile_open(r->tmpdir.buf);
 		if (r->body_fd < 0 && r->to_stdout) {
@@ -426,7 +350,7 @@ static int open_temps(struct run *r)
 				r->body_fd = -errno;
 		}
 		if (r->body_fd < 0)
-			return fail(r->res, r->body_fd,
+			return capture_fail(r->res, r->body_fd,
 				    "cannot create a temporary file in '%s'",
 				    r->tmpdir.buf);
 	}
@@ -457,7 +381,7 @@ static int write_all_out(struct run *r)
 
 	err = body_close(&r->body);
 	if (err < 0)
-		return body_failed(r, err);
+		return capture_body_failed(r, err);
 	{
 		struct rusage ru;
 
@@ -483,7 +407,7 @@ static int write_all_out(struct run *r)
 			int tmp = tmpfile_open(r->tmpdir.buf);
 
 			if (tmp < 0)
-				return fail(r->res, tmp, "cannot create a temporary "
+				return capture_fail(r->res, tmp, "cannot create a temporary "
 					    "file in '%s'", r->tmpdir.buf);
 			err = output_move_body(r->out_fd, tmp, r->opts->compress,
 					       r->opts->level, r->res->top,
@@ -501,11 +425,11 @@ static int write_all_out(struct run *r)
 		if (out_err && err == -ETIMEDOUT)
 			r->res->err_why = "the reader took nothing more before the deadline (--timeout)";
 		if (out_err)
-			return fail(r->res, err, "cannot write '%s'",
+			return capture_fail(r->res, err, "cannot write '%s'",
 				    r->to_stdout ? "standard output" :
 				    r->part_path.len ? r->part_path.buf :
 				    r->out_path.buf);
-		return fail(r->res, err, "cannot read back a temporary file in '%s'",
+		return capture_fail(r->res, err, "cannot read back a temporary file in '%s'",
 			    r->tmpdir.buf);
 	}
 	if (!r->to_stdout) {
@@ -513,383 +437,11 @@ static int write_all_out(struct run *r)
 
 		r->out_fd = -1;
 		if (close(fd) < 0)
-			return fail(r->res, -errno, "cannot write '%s'",
+			return capture_fail(r->res, -errno, "cannot write '%s'",
 				    r->part_path.len ? r->part_path.buf :
 				    r->out_path.buf);
 	}
 	return commit_output(r);
-}
-
-/* ---- samples (capture.md 6) --------------------------------------------- */
-
-static void index_add(struct run *r, const struct sample_meta *s)
-{
-	if (!r->index.len)
-		strbuf_addstr(&r->index, "sample\tmono_ns\tmono_end_ns\trealtime\tkind\ttrigger\tstatus\n");
-	strbuf_addf(&r->index, "%u\t%llu\t%llu\t%lld.%09ld\t%s\t%s\t%s\n", s->k,
-		    (unsigned long long)s->mono_ns,
-		    (unsigned long long)s->mono_end_ns,
-		    (long long)s->real.tv_sec, (long)s->real.tv_nsec, s->kind,
-		    s->trigger, s->status);
-}
-
-/* Why sampling stops now: a signal, the deadline, or NULL. */
-static const char *stop_reason(const struct run *r)
-{
-	int sig = r->opts->stop_signal ? *r->opts->stop_signal : 0;
-
-	if (sig)
-		return reader_signal_name(sig);
-	if (r->deadline && now_ns(CLOCK_MONOTONIC) >= r->deadline)
-		return "timeout";
-	return NULL;
-}
-
-/*
- * Wait until `until` (CLOCK_MONOTONIC ns) reading the kernel log meanwhile:
- * 0 at that time, 1 when a matching kill was read, -1 when sampling must
- * stop (r->stopped says why).  A signal interrupts poll() at once.
- */
-static int wait_until(struct run *r, uint64_t until)
-{
-	for (;;) {
-		uint64_t now = now_ns(CLOCK_MONOTONIC), end = until;
-		struct pollfd pfd = { .fd = -1, .events = POLLIN };
-
-		r->stopped = stop_reason(r);
-		if (r->stopped)
-			return -1;
-		if (r->kf && kmsg_follow_read(r->kf) > 0)
-			return 1;
-		if (now >= until)
-			return 0;
-		if (r->deadline && r->deadline < end)
-			end = r->deadline;
-		if (r->kf)
-			pfd.fd = kmsg_follow_fd(r->kf);
-		poll(&pfd, 1, (int)MIN((end - now + 999999) / 1000000, 100u));
-	}
-}
-
-/* Walk sample k (>= 2) into b, its line into *meta. */
-static int take_sample(struct run *r, unsigned k, bool smaps,
-		       const char *trigger, struct body *b,
-		       struct sample_meta *meta)
-{
-	struct capture_opts o = *r->opts;
-	struct relay *relay = NULL;
-	uint64_t counts[COUNT_NR], rss = 0;
-	const char *why;
-	bool done = false;
-	pid_t pid;
-	int err;
-
-	o.sample = k;
-	o.sample_smaps = smaps;
-	meta->k = k;
-	meta->kind = smaps ? "changes+smaps_rollup" : "changes";
-	meta->trigger = trigger;
-	clock_gettime(CLOCK_REALTIME, &meta->real);
-	meta->mono_ns = now_ns(CLOCK_MONOTONIC);
-	r->taken++;
-	err = relay_start(&o, r->rootfd, r->deadline, &relay);
-	if (err < 0) {
-		/* the samples so far are kept: this one is an error, the last */
-		struct strbuf path = STRBUF_INIT;
-
-		strbuf_addf(&path, "samples/%u", k);
-		manifest_problem(&r->m, path.buf, PROBLEM_ERROR, -err,
-				 ACTION_SKIPPED, "cannot start the reader process");
-		strbuf_release(&path);
-		meta->status = "error";
-		meta->mono_end_ns = now_ns(CLOCK_MONOTONIC);
-		return 0;
-	}
-	err = consume(r, relay, b, k, &done);
-	why = relay_stopped(relay);
-	meta->status = done ? "complete" : why ? why : "error";
-	relay_counts(relay, counts, &rss, &pid);
-	r->child_rss_kb = MAX(r->child_rss_kb, rss);
-	relay_free(relay);
-	meta->mono_end_ns = now_ns(CLOCK_MONOTONIC);
-	if (err < 0)
-		return body_failed(r, err);
-	return 0;
-}
-
-/* --samples N: samples 2..N straight into the body, one per interval. */
-static int sample_series(struct run *r)
-{
-	const struct capture_opts *o = r->opts;
-	struct sample_meta meta;
-	unsigned k;
-	int err = 0;
-
-	for (k = 2; k <= o->samples; k++) {
-		if (wait_until(r, r->f.started_mono + (k - 1) * o->interval_ms * 1000000u) < 0)
-			break;
-		err = take_sample(r, k, k == o->samples, "interval", &r->body,
-				  &meta);
-		index_add(r, &meta);
-		r->kept++;
-		if (err < 0)
-			break;
-		if (strcmp(meta.status, "complete")) {
-			r->stopped = meta.status;
-			break;
-		}
-	}
-	return err;
-}
-
-/* One sample into a ring slot: its own compressed member in s->fd. */
-static int slot_sample(struct run *r, struct slot *s, unsigned k, bool smaps,
-		       const char *trigger)
-{
-	struct body b;
-	int err;
-
-	if (s->fd < 0) {
-		s->fd = tmpfile_open(r->tmpdir.buf);
-		if (s->fd < 0)
-			return fail(r->res, s->fd, "cannot create a temporary file in '%s'",
-				    r->tmpdir.buf);
-	} else if (ftruncate(s->fd, 0) < 0 || lseek(s->fd, 0, SEEK_SET) < 0) {
-		return body_failed(r, -errno);
-	}
-	strbuf_reset(&s->problems);
-	s->problems_dropped = 0;
-	s->used = false;
-	err = body_open(&b, s->fd, r->opts->compress, r->opts->level);
-	r->slot = s;
-	if (!err)
-		err = take_sample(r, k, smaps, trigger, &b, &s->meta);
-	r->slot = NULL;
-	if (!err)
-		err = body_close_member(&b);
-	body_free(&b);
-	if (err < 0)
-		return r->res->err ? err : body_failed(r, err);
-	s->used = true;
-	return 0;
-}
-
-/* Append a kept slot's member to the body file, its problems to the manifest. */
-static int slot_append(struct run *r, struct slot *s)
-{
-	char buf[64 << 10];
-	off_t off = 0;
-	size_t pos = 0;
-	int err = 0;
-
-	for (;;) {
-		ssize_t n = pread(s->fd, buf, sizeof(buf), off);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return body_failed(r, -errno);
-		if (n == 0)
-			break;
-		err = write_all(r->body_fd, buf, (size_t)n);
-		if (err < 0)
-			return body_failed(r, err);
-		off += n;
-	}
-	while (pos + sizeof(struct slot_problem) <= s->problems.len) {
-		struct slot_problem p;
-		struct strbuf path = STRBUF_INIT, msg = STRBUF_INIT;
-
-		memcpy(&p, s->problems.buf + pos, sizeof(p));
-		pos += sizeof(p);
-		strbuf_add(&path, s->problems.buf + pos, p.path_len);
-		pos += p.path_len;
-		strbuf_add(&msg, s->problems.buf + pos, p.msg_len);
-		pos += p.msg_len;
-		manifest_problem(&r->m, path.buf, p.kind, p.err, p.action,
-				 msg.buf);
-		strbuf_release(&path);
-		strbuf_release(&msg);
-	}
-	if (s->problems_dropped) {
-		struct strbuf path = STRBUF_INIT, msg = STRBUF_INIT;
-
-		strbuf_addf(&path, "samples/%u", s->meta.k);
-		strbuf_addf(&msg, "%llu more problems of this sample not listed",
-			    (unsigned long long)s->problems_dropped);
-		manifest_problem(&r->m, path.buf, PROBLEM_TOO_LARGE, 0,
-				 ACTION_PARTIAL, msg.buf);
-		strbuf_release(&path);
-		strbuf_release(&msg);
-	}
-	index_add(r, &s->meta);
-	r->kept++;
-	return 0;
-}
-
-/*
- * --until-oom: samples into a ring of `keep` slots until a kill in the
- * watched cgroup, a signal or the deadline; then one more sample after a
- * kill; then the kept slots (oldest first) after the first sample's member.
- * The body is left open on a new member for what follows (kmsg, index).
- */
-static int flight_recorder(struct run *r)
-{
-	const struct capture_opts *o = r->opts;
-	struct slot *ring = xcalloc((size_t)o->keep + 1, sizeof(*ring));
-	size_t nslots = (size_t)o->keep + 1, i, next = 0, first;
-	uint64_t tick = r->f.started_mono;
-	unsigned k = 2;
-	int err, w = 0;
-
-	for (i = 0; i < nslots; i++) {
-		ring[i].fd = -1;
-		strbuf_init(&ring[i].problems, 0);
-	}
-	/* the first sample is one member; the slots' members follow it */
-	err = body_close_member(&r->body);
-	body_free(&r->body);
-	r->body_open = false;
-	if (err < 0) {
-		body_failed(r, err);
-		goto out;
-	}
-	for (;; k++) {
-		tick += o->interval_ms * 1000000u;
-		w = wait_until(r, tick);
-		if (w != 0)
-			break;
-		err = slot_sample(r, &ring[next], k, false, "interval");
-		if (err < 0)
-			goto out;
-		next = (next + 1) % o->keep;
-		if (strcmp(ring[(next + o->keep - 1) % o->keep].meta.status, "complete")) {
-			r->stopped = stop_reason(r);
-			if (!r->stopped)
-				r->stopped = ring[(next + o->keep - 1) % o->keep].meta.status;
-			w = -1;
-			break;
-		}
-		if (kmsg_follow_read(r->kf) > 0) {
-			k++;
-			w = 1;
-			break;
-		}
-	}
-	if (w > 0) {
-		/* right after the kill, with smaps_rollup: the last sample */
-		r->oom_kill = true;
-		err = slot_sample(r, &ring[o->keep], k, true, "oom-kill");
-		if (err < 0)
-			goto out;
-		if (strcmp(ring[o->keep].meta.status, "complete"))
-			r->stopped = stop_reason(r);
-	}
-	/* oldest first: `next` is the oldest once the ring has wrapped */
-	first = ring[next].used ? next : 0;
-	for (i = 0; i < o->keep; i++) {
-		struct slot *s = &ring[(first + i) % o->keep];
-
-		if (!s->used)
-			continue;
-		err = slot_append(r, s);
-		if (err < 0)
-			goto out;
-	}
-	if (ring[o->keep].used) {
-		err = slot_append(r, &ring[o->keep]);
-		if (err < 0)
-			goto out;
-	}
-	err = body_open(&r->body, r->body_fd, o->compress, o->level);
-	r->body_open = true;
-	if (err < 0)
-		body_failed(r, err);
-out:
-	for (i = 0; i < nslots; i++) {
-		if (ring[i].fd >= 0)
-			close(ring[i].fd);
-		strbuf_release(&ring[i].problems);
-	}
-	free(ring);
-	return err;
-}
-
-/* The followed kernel log as collector/kmsg.txt: read up to this moment. */
-static int add_followed_kmsg(struct run *r)
-{
-	struct kmsg_follow_info ki;
-	struct strbuf json = STRBUF_INIT;
-	const char *dev = r->opts->kmsg_device ? r->opts->kmsg_device : "/dev/kmsg";
-	int err;
-
-	if (kmsg_follow_read(r->kf) > 0)
-		r->oom_kill = true;
-	kmsg_follow_result(r->kf, &ki);
-	r->f.counts[COUNT_KMSG_READ] = ki.read;
-	r->f.counts[COUNT_KMSG_KEPT] = ki.kept;
-	r->f.counts[COUNT_OOM_REPORTS] = ki.reports;
-	if (ki.full)
-		manifest_problem(&r->m, "collector/kmsg.txt", PROBLEM_TOO_LARGE,
-				 EFBIG, ACTION_TRUNCATED,
-				 "kernel log longer than 16 MiB: later records dropped");
-	kmsg_follow_manifest(r->kf, dev, &json);
-	manifest_set(&r->m, "kmsg", json.buf, json.len);
-	strbuf_release(&json);
-	err = body_add(&r->body, r->res->top, "collector/kmsg.txt", ki.text,
-		       ki.len, (int64_t)time(NULL));
-	if (err < 0)
-		return body_failed(r, err);
-	r->res->files++;
-	r->res->bytes += ki.len;
-	return 0;
-}
-
-/* Samples 2..: the series or the flight recorder, then kmsg and the index. */
-static int more_samples(struct run *r, const struct sample_meta *first)
-{
-	const struct capture_opts *o = r->opts;
-	struct strbuf json = STRBUF_INIT;
-	struct jsonw w;
-	int err = 0;
-
-	index_add(r, first);
-	r->kept = 1;
-	/* a first sample cut short: no more (its kernel log and index still) */
-	if (!r->stopped)
-		err = o->until_oom ? flight_recorder(r) : sample_series(r);
-	if (!err && r->kf)
-		err = add_followed_kmsg(r);
-	if (err < 0)
-		goto out;
-	err = body_add(&r->body, r->res->top, "samples/index.tsv", r->index.buf,
-		       r->index.len, (int64_t)time(NULL));
-	if (err < 0) {
-		body_failed(r, err);
-		goto out;
-	}
-	r->res->files++;
-	r->res->bytes += r->index.len;
-
-	jsonw_init(&w, &json, false);
-	jsonw_start_object(&w);
-	jsonw_kv_string(&w, "mode", o->until_oom ? "until-oom" : "series");
-	jsonw_kv_string(&w, "index", "samples/index.tsv");
-	jsonw_kv_u64(&w, "interval_ms", o->interval_ms);
-	if (o->until_oom) {
-		jsonw_kv_u64(&w, "keep", o->keep);
-		jsonw_kv_string(&w, "cgroup", o->oom_cgroup ? o->oom_cgroup : "/");
-		jsonw_kv_bool(&w, "oom_kill", r->oom_kill);
-	} else {
-		jsonw_kv_u64(&w, "requested", o->samples);
-	}
-	jsonw_kv_u64(&w, "taken", r->taken + 1);
-	jsonw_kv_u64(&w, "kept", r->kept);
-	jsonw_end_object(&w);
-	manifest_set(&r->m, "samples", json.buf, json.len);
-out:
-	strbuf_release(&json);
-	return err;
 }
 
 int capture_run(const struct capture_opts *opts, struct capture_result *ret)
@@ -925,7 +477,7 @@ int capture_run(const struct capture_opts *opts, struct capture_result *ret)
 
 	r.rootfd = open(opts->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (r.rootfd < 0) {
-		err = fail(ret, -errno, "cannot open root directory '%s'",
+		err = capture_fail(ret, -errno, "cannot open root directory '%s'",
 			   opts->root);
 		goto out;
 	}
@@ -953,7 +505,7 @@ int capture_run(const struct capture_opts *opts, struct capture_result *ret)
 	err = body_open(&r.body, r.body_fd, opts->compress, opts->level);
 	r.body_open = true;
 	if (err < 0) {
-		fail(ret, err, "cannot start the archive in '%s'", r.tmpdir.buf);
+		capture_fail(ret, err, "cannot start the archive in '%s'", r.tmpdir.buf);
 		goto out;
 	}
 
@@ -969,7 +521,7 @@ int capture_run(const struct capture_opts *opts, struct capture_result *ret)
 		if (err == 0)
 			err = kmsg_follow_read(r.kf) < 0 ? -EIO : 0;
 		if (err < 0) {
-			fail(ret, err, "cannot read '%s'", dev);
+			capture_fail(ret, err, "cannot read '%s'", dev);
 			goto out;
 		}
 		first.kmsg = KMSG_NONE;
@@ -978,14 +530,14 @@ int capture_run(const struct capture_opts *opts, struct capture_result *ret)
 	meta1.real = r.f.started_real;
 	err = relay_start(&first, r.rootfd, deadline, &r.relay);
 	if (err < 0) {
-		fail(ret, err, "cannot start the reader process");
+		capture_fail(ret, err, "cannot start the reader process");
 		goto out;
 	}
-	err = consume(&r, r.relay, &r.body, 0, &r.done);
+	err = capture_consume(&r, r.relay, &r.body, 0, &r.done);
 	stopped = r.done ? NULL : relay_stopped(r.relay);
 	relay_counts(r.relay, r.f.counts, &r.child_rss_kb, &r.f.reader_pid);
 	if (err < 0) {
-		body_failed(&r, err);
+		capture_body_failed(&r, err);
 		goto out;
 	}
 	meta1.mono_end_ns = now_ns(CLOCK_MONOTONIC);
@@ -995,7 +547,7 @@ int capture_run(const struct capture_opts *opts, struct capture_result *ret)
 		r.relay = NULL;
 		if (!r.done)
 			r.stopped = meta1.status;
-		err = more_samples(&r, &meta1);
+		err = samples_more(&r, &meta1);
 		if (err < 0)
 			goto out;
 		if (r.stopped && !stopped)

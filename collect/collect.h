@@ -18,6 +18,11 @@
  * to the main process through a pipe: a read that never returns can keep
  * the child alive, never the process that holds the output.
  *
+ * With --samples or --until-oom (samples.c), each later sample is one more
+ * such child, started by the main process at its time, walking only the
+ * files that change (opts->sample >= 2); the main process adds its items
+ * to the archive (or to a ring slot) as they come, as for the first.
+ *
  * Every read that may block (open + read of one file, one command) is a
  * "step": the reader announces it with rd_step_begin() and the main thread,
  * whenever it waits for the next item, checks the step's deadline.  A step
@@ -66,7 +71,7 @@ struct capture_opts {
 	unsigned keep;                /* --keep K: ring samples kept */
 	/*
 	 * Set per walk by capture.c: 0 for the full first sample; k >= 2 for
-	 * a sample of the changing files only (sample.c), which also reads
+	 * a sample of the changing files only (samples.c), which also reads
 	 * smaps_rollup when sample_smaps (the last sample).
 	 */
 	unsigned sample;
@@ -287,11 +292,11 @@ void kmsg_follow_manifest(const struct kmsg_follow *k, const char *source,
 			  struct strbuf *json);
 void kmsg_follow_free(struct kmsg_follow *k);
 
-/* ---- what a later sample re-reads (sample.c) ------------------------------ */
+/* ---- what a later sample re-reads (samples.c) ------------------------------ */
 
 /*
  * In the walk `o` describes: run this source, read this file?  A source,
- * node file or process file not listed in sample.c is read in the first
+ * node file or process file not listed in samples.c is read in the first
  * sample only (file NULL included).
  */
 bool sample_source(const struct capture_opts *o, int source);

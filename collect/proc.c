@@ -32,7 +32,7 @@ enum phase {
 	PH_STATUS, PH_OOM_SCORE_ADJ, PH_CGROUP, PH_FD, PH_SMAPS, PH_CMDLINE,
 	PH_GO, PH_NR
 };
-/* The file each phase reads, for the samples' list (sample.c). */
+/* The file each phase reads, for the samples' list (samples.c). */
 static const char *const phase_file[PH_NR] = {
 	[PH_STATUS] = "status", [PH_OOM_SCORE_ADJ] = "oom_score_adj",
 	[PH_CGROUP] = "cgroup", [PH_FD] = "fd", [PH_SMAPS] = "smaps_rollup",
