@@ -33,6 +33,7 @@ FROM capture;
 --   kernel         every kernel allocation charged to the cgroup, socket
 --                  buffers included (see working-set.md: kernel_bytes)
 --   kernel_other   the kernel memory memory.stat does not itemise
+--   zswap          v2 only (5.19+): the zswap pool's compressed pages
 --   pagetables     pagetables + sec_pagetables
 --   sock           v2 only: on v1 socket buffers are not in the usage
 --   vanished       1 when the cgroup was removed while the collector read
@@ -48,11 +49,12 @@ SELECT capture_id, cgroup, parent, depth, is_root, version, memory_stat, usage,
             ELSE usage - inactive_file END AS working_set,
        anon, file, shmem, active_file, inactive_file, swapcached, swap,
        slab_reclaimable, slab_unreclaimable, kernel_stack, pagetables, percpu,
-       vmalloc, sock,
+       vmalloc, sock, zswap,
        CASE version WHEN 2 THEN kernel_key - coalesce(slab_reclaimable, 0)
                                 - coalesce(slab_unreclaimable, 0)
                                 - coalesce(kernel_stack, 0) - coalesce(pagetables, 0)
                                 - coalesce(percpu, 0) - coalesce(vmalloc, 0)
+                                - coalesce(zswap, 0)
             ELSE kmem_usage END AS kernel_other,
        CASE WHEN version != 2 THEN kmem_usage
             WHEN kernel_key IS NOT NULL OR sock IS NOT NULL
@@ -101,6 +103,7 @@ FROM (
          CASE c.version WHEN 2 THEN ms.percpu END AS percpu,
          CASE c.version WHEN 2 THEN ms.vmalloc END AS vmalloc,
          CASE c.version WHEN 2 THEN ms.sock END AS sock,
+         CASE c.version WHEN 2 THEN ms.zswap END AS zswap,
          CASE c.version WHEN 2 THEN ms.kernel END AS kernel_key,
          json_extract(fd.files, '$."memory.kmem.usage_in_bytes"[0]') AS kmem_usage,
          -- v2 memory.events (hierarchical), v1 memory.oom_control (4.13+)

@@ -329,12 +329,12 @@ SELECT p.capture_id, p.cgroup, 'warning', 'kernel_unreclaimable',
               || 'set (%s)', human_bytes(k), 100.0 * k / p.ws,
               CASE p.version WHEN 1 THEN 'memory.kmem.usage_in_bytes: cgroup v1 gives no '
                    || 'split, so reclaimable slab (dentries, inodes) is in this figure too'
-              ELSE printf('slab_unreclaimable %s, kernel_stack %s, pagetables %s, '
-                          || 'percpu %s, sock %s, vmalloc %s, other %s',
-                          human_bytes(p.slab_unreclaimable), human_bytes(p.kernel_stack),
-                          human_bytes(p.pagetables), human_bytes(p.percpu),
-                          human_bytes(p.sock), human_bytes(p.vmalloc),
-                          human_bytes(p.kernel_other)) END),
+              -- the unreclaimable kernel components, as working_set_components lists them
+              ELSE (SELECT group_concat(component || ' ' || human_bytes(bytes), ', ')
+                    FROM (SELECT c.component, c.bytes FROM cgroup_components c
+                          WHERE c.capture_id = p.capture_id AND c.cgroup = p.cgroup
+                            AND c.category = 'kernel' AND NOT c.reclaimable
+                          ORDER BY c.ord)) END),
        'SELECT * FROM working_set_breakdown WHERE capture_id = ' || p.capture_id
          || ' AND cgroup = ' || quote(p.cgroup)
 FROM (SELECT *, kernel_unreclaimable AS k FROM cgroup_parts) p

@@ -14,6 +14,11 @@
 #       why; the other cgroups keep theirs
 #   reader_pid  the collector's reading child (collector.reader_pid) is
 #       left out of processes like the collector itself
+#   zswap  (issue 12's proof of one component added) memory.stat's zswap
+#       is its own component, taken out of kernel_other: 8 MiB more zswap
+#       (in kernel and memory.current too) in the xray container is 8 MiB
+#       more zswap in working_set_breakdown, in cgroups.kernel_bytes and in
+#       the reports' kernel part, with kernel_other and unexplained as before
 # The capture is report-k8s-v2 (tests/fixtures/captures), copied and
 # edited.  The VM test t20 provokes memory.high live.
 set -u
@@ -55,6 +60,14 @@ put(cil + "/memory.high", f"{usage * 2}\n")
 put(cil + "/memory.events", "low 0\nhigh 5\nmax 0\noom 0\noom_kill 0\noom_group_kill 0\n")
 put(cil + "/memory.pressure", "some avg10=0.00 avg60=0.00 avg300=0.00 total=1200\n"
     "full avg10=0.00 avg60=0.00 avg300=0.00 total=800\n")
+# xray: 8 MiB of zswap, charged as kernel memory
+xray = k + ("/kubepods-pod089f25ee_a41a_414c_a028_71a38dfb30d3.slice/"
+            "cri-containerd-c3f1de0d0969e5d3c6758d2e59be98d4dc8ba0367af77f52b09d15225139c74f.scope")
+st = dict(l.split() for l in open(xray + "/memory.stat"))
+assert st["zswap"] == "0", st["zswap"]
+put(xray + "/memory.stat", "".join(
+    f"{key} {int(v) + (8 << 20) if key in ('zswap', 'kernel') else v}\n" for key, v in st.items()))
+put(xray + "/memory.current", f"{int(open(xray + '/memory.current').read()) + (8 << 20)}\n")
 # node-exporter removed while read; the reader child: a second collector
 m = json.load(open(cap + "/manifest.json"))
 root = m["cgroup"]["memory_root"]
@@ -73,6 +86,9 @@ json.dump(m, open(cap + "/manifest.json", "w"), indent=1)
 print(pid)
 EOF
 "$memsnap" load -q "$tmp/cap" -o "$tmp/t.db" >/dev/null || { echo "FAIL: memsnap load"; exit 1; }
+"$memsnap" load -q "$TESTS_DIR"/fixtures/captures/report-k8s-v2/memsnap-* -o "$tmp/orig.db" \
+	>/dev/null || { echo "FAIL: memsnap load report-k8s-v2"; exit 1; }
+"$memsnap" report --format json "$tmp/orig.db" > "$tmp/orig.json" 2>/dev/null
 for f in text json html; do
 	# status 1: findings that want attention
 	"$memsnap" report --format $f "$tmp/t.db" > "$tmp/report.$f" 2>/dev/null
@@ -135,6 +151,25 @@ cap = db.one("SELECT collector_pid, reader_pid FROM capture")
 eq(cap["reader_pid"], cap["collector_pid"] + 1, "capture: reader_pid loaded")
 eq(db.one("SELECT count(*) AS n FROM processes WHERE pid IN (%d, %d)"
           % (cap["collector_pid"], cap["reader_pid"]))["n"], 0, "processes: neither collector pid")
+
+# zswap: its own component, out of kernel_other
+xray = ("/kubepods.slice/kubepods-pod089f25ee_a41a_414c_a028_71a38dfb30d3.slice/"
+        "cri-containerd-c3f1de0d0969e5d3c6758d2e59be98d4dc8ba0367af77f52b09d15225139c74f.scope")
+orig = Db(memsnap, tmp + "/orig.db")
+b, b0 = db.breakdown(xray), orig.breakdown(xray)
+print("xray breakdown:", b)
+eq((b0.get("zswap"), b.get("zswap")), (0, 8 << 20), "xray: zswap component")
+eq((b["kernel_other"], b["unexplained"]), (b0["kernel_other"], b0["unexplained"]),
+   "xray: kernel_other and unexplained as before")
+eq(db.cgroup(xray)["kernel_bytes"] - orig.cgroup(xray)["kernel_bytes"], 8 << 20, "xray: kernel_bytes")
+eq(db.one("SELECT category, reclaimable, part FROM working_set_components WHERE component = 'zswap'"),
+   {"category": "kernel", "reclaimable": 0, "part": "kernel_not_bpf"}, "zswap: its component row")
+def kernel_part(path):
+    for c in json.load(open(path))["captures"][0]["containers"]:
+        if c.get("cgroup") == xray:
+            return c["kernel_not_bpf_bytes"]
+eq(kernel_part(tmp + "/report.json") - kernel_part(tmp + "/orig.json"), 8 << 20,
+   "JSON report: the xray container's kernel part")
 
 # in the reports
 text = open(tmp + "/report.text").read()
