@@ -82,18 +82,8 @@ SELECT n.capture_id, n.cgroup, nm.name, k.namespace, k.pod, k.container,
             ELSE round(100.0 * json_extract(fd.files, '$."memory.current"[0]')
                        / nullif(json_extract(fd.files, '$."memory.high"[0]'), 0), 1)
        END AS high_pct,
-       (SELECT value FROM cgroup_event e WHERE e.capture_id = n.capture_id
-           AND e.cgroup = n.cgroup AND e.file = 'memory.events' AND e.key = 'high')
-         AS events_high,
-       (SELECT value FROM cgroup_event e WHERE e.capture_id = n.capture_id
-           AND e.cgroup = n.cgroup AND e.file = 'memory.events' AND e.key = 'max')
-         AS events_max,
-       (SELECT value FROM cgroup_event e WHERE e.capture_id = n.capture_id
-           AND e.cgroup = n.cgroup AND e.file = 'memory.events' AND e.key = 'oom')
-         AS events_oom,
-       (SELECT value FROM cgroup_event e WHERE e.capture_id = n.capture_id
-           AND e.cgroup = n.cgroup AND e.file = 'memory.events' AND e.key = 'oom_kill')
-         AS events_oom_kill,
+       ev.high AS events_high, ev.max AS events_max, ev.oom AS events_oom,
+       ev.oom_kill AS events_oom_kill,
        ps.avg10 AS psi_some_avg10, ps.avg60 AS psi_some_avg60,
        pf.avg10 AS psi_full_avg10, pf.avg60 AS psi_full_avg60,
        ps.total_us AS psi_some_total_us, pf.total_us AS psi_full_total_us
@@ -101,6 +91,12 @@ FROM cgroup_node n
 JOIN cgroup_file_data fd ON fd.capture_id = n.capture_id AND fd.cgroup = n.cgroup
 LEFT JOIN cgroup_names nm ON nm.capture_id = n.capture_id AND nm.cgroup = n.cgroup
 LEFT JOIN containers k ON k.capture_id = n.capture_id AND k.cgroup = n.cgroup
+LEFT JOIN (SELECT capture_id, cgroup, max(CASE key WHEN 'high' THEN value END) AS high,
+                  max(CASE key WHEN 'max' THEN value END) AS max,
+                  max(CASE key WHEN 'oom' THEN value END) AS oom,
+                  max(CASE key WHEN 'oom_kill' THEN value END) AS oom_kill
+           FROM cgroup_event WHERE file = 'memory.events' GROUP BY capture_id, cgroup) ev
+       ON ev.capture_id = n.capture_id AND ev.cgroup = n.cgroup
 LEFT JOIN cgroup_pressure ps ON ps.capture_id = n.capture_id AND ps.cgroup = n.cgroup
      AND ps.kind = 'some'
 LEFT JOIN cgroup_pressure pf ON pf.capture_id = n.capture_id AND pf.cgroup = n.cgroup
