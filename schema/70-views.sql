@@ -36,6 +36,7 @@ FROM capture;
 --   zswap          v2 only (5.19+): the zswap pool's compressed pages
 --   pagetables     pagetables + sec_pagetables
 --   sock           v2 only: on v1 socket buffers are not in the usage
+--   high_bytes     v2 memory.high (NULL: 'max'); v1 has none
 --   vanished       1 when the cgroup was removed while the collector read
 --                  it (the manifest's `vanished` problem on its directory):
 --                  its files are not of one moment, so its memory.stat is
@@ -66,7 +67,7 @@ SELECT capture_id, cgroup, parent, depth, is_root, version, memory_stat, usage,
                           + coalesce(pagetables, 0) + coalesce(percpu, 0)
                           + coalesce(vmalloc, 0))
                  + coalesce(sock, 0) END AS kernel,
-       oom_kill_count, vanished
+       oom_kill_count, vanished, high_bytes
 FROM (
   SELECT n.capture_id, n.cgroup, n.parent, n.depth, n.parent IS NULL AS is_root,
          v.path IS NOT NULL AS vanished,
@@ -81,6 +82,8 @@ FROM (
            ELSE CASE WHEN json_extract(fd.files, '$."memory.limit_in_bytes"[1]') THEN NULL
                      ELSE json_extract(fd.files, '$."memory.limit_in_bytes"[0]') END
          END AS limit_bytes,
+         CASE WHEN c.version != 2 OR json_extract(fd.files, '$."memory.high"[1]') THEN NULL
+              ELSE json_extract(fd.files, '$."memory.high"[0]') END AS high_bytes,
          CASE c.version WHEN 2 THEN ms.anon ELSE ms.total_rss END AS anon,
          CASE c.version WHEN 2 THEN ms.file ELSE ms.total_cache END AS file,
          CASE c.version WHEN 2 THEN ms.shmem ELSE ms.total_shmem END AS shmem,
@@ -149,6 +152,8 @@ FROM (
 --   vanished           1: the cgroup was removed while it was read; its
 --                      working set and parts are NULL (its files are not
 --                      of one moment), load_problems says so
+--   high_bytes         v2 memory.high, where the kernel throttles the cgroup
+--                      by reclaim; NULL when 'max' and on v1
 --
 -- The loader stores cgroups_calc once per capture in cgroups_data, which
 -- cgroups reads: the report's views read cgroups a dozen times (a fifth of
@@ -160,14 +165,14 @@ CREATE TABLE cgroups_data (
     active_file_bytes INTEGER, anon_bytes INTEGER, file_bytes INTEGER,
     shmem_bytes INTEGER, kernel_bytes INTEGER, swap_bytes INTEGER,
     oom_kill_count INTEGER, cgroup_version INTEGER, depth INTEGER,
-    vanished INTEGER,
+    vanished INTEGER, high_bytes INTEGER,
     PRIMARY KEY (capture_id, cgroup)
 ) WITHOUT ROWID;
 CREATE VIEW cgroups AS
 SELECT capture_id, cgroup, parent, usage_bytes, limit_bytes,
        working_set_bytes, inactive_file_bytes, active_file_bytes, anon_bytes,
        file_bytes, shmem_bytes, kernel_bytes, swap_bytes, oom_kill_count,
-       cgroup_version, depth, vanished
+       cgroup_version, depth, vanished, high_bytes
 FROM cgroups_data;
 -- Only the captures not yet in cgroups_data.
 CREATE VIEW cgroups_calc AS
@@ -175,7 +180,7 @@ SELECT capture_id, cgroup, parent, usage AS usage_bytes, limit_bytes,
        working_set AS working_set_bytes, inactive_file AS inactive_file_bytes,
        active_file AS active_file_bytes, anon AS anon_bytes, file AS file_bytes,
        shmem AS shmem_bytes, kernel AS kernel_bytes, swap AS swap_bytes,
-       oom_kill_count, version AS cgroup_version, depth, vanished
+       oom_kill_count, version AS cgroup_version, depth, vanished, high_bytes
 FROM cgroup_memory
 WHERE capture_id NOT IN (SELECT capture_id FROM cgroups_data);
 

@@ -53,15 +53,15 @@ SELECT g.*, coalesce(g.go_version LIKE 'go1.%'
                      AND CAST(substr(g.go_version, 5) AS INTEGER) < 19, 0) AS old_go
 FROM proc_go g;
 
--- One row per cgroup v2 memory cgroup that has a memory.high (every one
--- below the root): memory.high, the soft limit where the kernel throttles
+-- One row per cgroup v2 memory cgroup below the root (the root has no
+-- memory.high): memory.high, the soft limit where the kernel throttles
 -- by reclaim instead of killing (Kubernetes MemoryQoS), next to
 -- memory.max, with memory.events and the cgroup's own memory PSI.
 --   name                 cgroup_names' name; namespace, pod, container
 --                        where the cgroup is a Kubernetes container
---   usage_bytes          memory.current
---   high_bytes           memory.high, NULL for 'max' (no throttling)
---   max_bytes            memory.max, NULL for 'max'
+--   usage_bytes, high_bytes   cgroups' (memory.current; memory.high, NULL
+--                        for 'max': no throttling)
+--   max_bytes            cgroups' limit_bytes: memory.max, NULL for 'max'
 --   high_pct             usage_bytes against high_bytes, in percent
 --   events_high, events_max, events_oom, events_oom_kill   memory.events
 --                        (hierarchical: this cgroup and its descendants):
@@ -72,36 +72,28 @@ FROM proc_go g;
 --                        of its tasks stalled on memory
 --   psi_some_total_us, psi_full_total_us   microseconds stalled in total
 CREATE VIEW cgroup_throttling AS
-SELECT n.capture_id, n.cgroup, nm.name, k.namespace, k.pod, k.container,
-       json_extract(fd.files, '$."memory.current"[0]') AS usage_bytes,
-       CASE WHEN json_extract(fd.files, '$."memory.high"[1]') THEN NULL
-            ELSE json_extract(fd.files, '$."memory.high"[0]') END AS high_bytes,
-       CASE WHEN json_extract(fd.files, '$."memory.max"[1]') THEN NULL
-            ELSE json_extract(fd.files, '$."memory.max"[0]') END AS max_bytes,
-       CASE WHEN json_extract(fd.files, '$."memory.high"[1]') THEN NULL
-            ELSE round(100.0 * json_extract(fd.files, '$."memory.current"[0]')
-                       / nullif(json_extract(fd.files, '$."memory.high"[0]'), 0), 1)
-       END AS high_pct,
+SELECT g.capture_id, g.cgroup, nm.name, k.namespace, k.pod, k.container,
+       g.usage_bytes, g.high_bytes, g.limit_bytes AS max_bytes,
+       round(100.0 * g.usage_bytes / nullif(g.high_bytes, 0), 1) AS high_pct,
        ev.high AS events_high, ev.max AS events_max, ev.oom AS events_oom,
        ev.oom_kill AS events_oom_kill,
        ps.avg10 AS psi_some_avg10, ps.avg60 AS psi_some_avg60,
        pf.avg10 AS psi_full_avg10, pf.avg60 AS psi_full_avg60,
        ps.total_us AS psi_some_total_us, pf.total_us AS psi_full_total_us
-FROM cgroup_node n
-JOIN cgroup_file_data fd ON fd.capture_id = n.capture_id AND fd.cgroup = n.cgroup
-LEFT JOIN cgroup_names nm ON nm.capture_id = n.capture_id AND nm.cgroup = n.cgroup
-LEFT JOIN containers k ON k.capture_id = n.capture_id AND k.cgroup = n.cgroup
+FROM cgroups g
+LEFT JOIN cgroup_names nm ON nm.capture_id = g.capture_id AND nm.cgroup = g.cgroup
+LEFT JOIN containers k ON k.capture_id = g.capture_id AND k.cgroup = g.cgroup
 LEFT JOIN (SELECT capture_id, cgroup, max(CASE key WHEN 'high' THEN value END) AS high,
                   max(CASE key WHEN 'max' THEN value END) AS max,
                   max(CASE key WHEN 'oom' THEN value END) AS oom,
                   max(CASE key WHEN 'oom_kill' THEN value END) AS oom_kill
            FROM cgroup_event WHERE file = 'memory.events' GROUP BY capture_id, cgroup) ev
-       ON ev.capture_id = n.capture_id AND ev.cgroup = n.cgroup
-LEFT JOIN cgroup_pressure ps ON ps.capture_id = n.capture_id AND ps.cgroup = n.cgroup
+       ON ev.capture_id = g.capture_id AND ev.cgroup = g.cgroup
+LEFT JOIN cgroup_pressure ps ON ps.capture_id = g.capture_id AND ps.cgroup = g.cgroup
      AND ps.kind = 'some'
-LEFT JOIN cgroup_pressure pf ON pf.capture_id = n.capture_id AND pf.cgroup = n.cgroup
+LEFT JOIN cgroup_pressure pf ON pf.capture_id = g.capture_id AND pf.cgroup = g.cgroup
      AND pf.kind = 'full'
-WHERE json_type(fd.files, '$."memory.high"') IS NOT NULL;
+WHERE g.cgroup_version = 2 AND g.parent IS NOT NULL AND g.usage_bytes IS NOT NULL;
 
 CREATE VIEW findings AS
 -- near_limit: working set at 90% or more of the effective limit.  Critical

@@ -44,6 +44,7 @@ VALUES
   ('cgroups', 15, 'cgroup_version', 'integer', 0),
   ('cgroups', 16, 'depth', 'integer', 0),
   ('cgroups', 17, 'vanished', 'integer', 0),
+  ('cgroups', 18, 'high_bytes', 'integer', 0),
   ('cgroup_throttling', 1, 'capture_id', 'integer', 1),
   ('cgroup_throttling', 2, 'cgroup', 'text', 1),
   ('cgroup_throttling', 3, 'name', 'text', 0),

@@ -171,12 +171,17 @@ def kernel_part(path):
 eq(kernel_part(tmp + "/report.json") - kernel_part(tmp + "/orig.json"), 8 << 20,
    "JSON report: the xray container's kernel part")
 
-# in the reports
+# in the reports: the finding, and memory.high next to the limit
+eq(db.cgroup(web)["high_bytes"], 3 << 30, "cgroups: high_bytes")
 text = open(tmp + "/report.text").read()
 check("is throttled by memory.high" in text, "text report: the finding")
-js = json.load(open(tmp + "/report.json"))
-check("memory_high_throttled" in json.dumps(js), "JSON report: the finding")
-check("memory_high_throttled" in open(tmp + "/report.html").read() or
-      "throttled by memory.high" in open(tmp + "/report.html").read(), "HTML report: the finding")
+check("; memory.high 3.0 GiB" in text, "text report: the web container's memory.high")
+js = json.load(open(tmp + "/report.json"))["captures"][0]
+check(any(f["code"] == "memory_high_throttled" for f in js["findings"]), "JSON report: the finding")
+eq([c["high_bytes"] for c in js["containers"] if c["cgroup"] == web], [3 << 30],
+   "JSON report: the web container's high_bytes")
+html = open(tmp + "/report.html").read()
+check("throttled by memory.high" in html, "HTML report: the finding")
+check(">4.0 GiB (memory.high 3.0 GiB)</td>" in html, "HTML report: memory.high in the limit cell")
 done()
 EOF
