@@ -190,19 +190,38 @@ static void limit_cell(struct strbuf *out, const struct report_capture *c,
 	char a[32];
 
 	if (!k->effective_limit.set)
-		S("<td class=\"n null\" data-v=\"\">none");
+		strbuf_addf(out, "<td class=\"n null%s\" data-v=\"\">none",
+			    k->high.set ? " lim" : "");
 	else if (!strcmp(scope, "own"))
-		strbuf_addf(out, "<td class=\"n\" data-v=\"%" PRId64 "\">%s", k->effective_limit.v,
+		strbuf_addf(out, "<td class=\"n%s\" data-v=\"%" PRId64 "\">%s",
+			    k->high.set ? " lim" : "", k->effective_limit.v,
 			    report_bytes(k->effective_limit, a, sizeof(a)));
 	else
-		strbuf_addf(out, "<td class=\"n\" data-v=\"%" PRId64 "\">none (%s %s)",
+		/* "none" and what holds it back may wrap onto two lines (report.css) */
+		strbuf_addf(out, "<td class=\"n lim\" data-v=\"%" PRId64 "\">none (%s "
+			    "<span class=\"nw\">%s</span>)",
 			    k->effective_limit.v,
 			    !strcmp(scope, "parent") ? (c->kubernetes ? "pod" : "parent") :
 			    (c->kubernetes ? "pods" : "above"),
 			    report_bytes(k->effective_limit, a, sizeof(a)));
 	if (k->high.set)
-		strbuf_addf(out, " (memory.high %s)", report_bytes(k->high, a, sizeof(a)));
+		strbuf_addf(out, " (memory.high <span class=\"nw\">%s</span>)",
+			    report_bytes(k->high, a, sizeof(a)));
 	S("</td>");
+}
+
+/* A container's name ("namespace/pod/container"), free to wrap after each
+ * '/' (<wbr>) rather than inside a word. */
+static void name_wbr(struct strbuf *out, const char *name)
+{
+	const char *slash;
+
+	while ((slash = strchr(name, '/'))) {
+		html_text(out, name, (size_t)(slash - name) + 1);
+		S("<wbr>");
+		name = slash + 1;
+	}
+	html_textz(out, name);
 }
 
 static void containers(struct strbuf *out, const struct report *r, const struct report_capture *c)
@@ -223,10 +242,13 @@ static void containers(struct strbuf *out, const struct report *r, const struct 
 	legend(out, c);
 	query_details(out, r, c, RQ_CONTAINERS);
 	S("</figure>");
-	S("<div class=\"scroll\"><table class=\"data\"><thead><tr><th>Name</th><th>Group</th><th class=\"n\">Working "
-	  "set</th><th class=\"n\">Limit</th><th class=\"n\">Use</th>"
+	/* The eight key columns first, so that they fit the box (report.css);
+	 * the parts of the working set after them, from column 9 on, which
+	 * report.js folds away when they do not fit (the bars above show them). */
+	S("<div class=\"scroll\"><table class=\"data containers\"><thead><tr><th>Name</th><th>Group</th>"
+	  "<th class=\"n\">Working set</th><th class=\"n\">Limit</th><th class=\"n\">Use</th>"
 	  "<th class=\"n\" title=\"working set less what the kernel can reclaim without swap\">"
-	  "Unreclaimable</th><th class=\"n\">Unreclaimable use</th>");
+	  "Unreclaimable</th><th class=\"n\">Unreclaimable use</th><th class=\"n\">OOM kills</th>");
 	for (i = 0; i < c->nparts; i++) {
 		S("<th class=\"n\" title=\"");
 		html_attrz(out, c->parts[i].meaning);
@@ -234,7 +256,7 @@ static void containers(struct strbuf *out, const struct report *r, const struct 
 		html_textz(out, c->parts[i].label);
 		S("</th>");
 	}
-	S("<th class=\"n\">reclaimable</th><th class=\"n\">OOM kills</th></tr></thead><tbody>");
+	S("<th class=\"n\">reclaimable</th></tr></thead><tbody>");
 	for (i = 0; i < c->ncontainers; i++) {
 		const struct report_container *k = &c->containers[i];
 		size_t p;
@@ -242,7 +264,7 @@ static void containers(struct strbuf *out, const struct report *r, const struct 
 		S("<tr><td><span class=\"cname\" title=\"");
 		html_attrz(out, k->cgroup);
 		S("\">");
-		html_textz(out, k->name);
+		name_wbr(out, k->name);
 		S("</span></td>");
 		text_cell(out, k->group);
 		bytes_cell(out, k->working_set);
@@ -250,10 +272,10 @@ static void containers(struct strbuf *out, const struct report *r, const struct 
 		pct_cell(out, k->working_set_pct);
 		bytes_cell(out, k->unreclaimable);
 		pct_cell(out, k->unreclaimable_pct);
+		int_cell(out, k->oom_kill_count);
 		for (p = 0; p < c->nparts; p++)
 			bytes_cell(out, k->parts[p]);
 		bytes_cell(out, k->reclaimable);
-		int_cell(out, k->oom_kill_count);
 		S("</tr>");
 	}
 	S("</tbody></table></div>");

@@ -6,7 +6,8 @@
 #  - every command `memsnap --help` lists has a section in memsnap(1);
 #  - every view of the schema is in memsnap-views(7): a public one
 #    with exactly its columns, an internal one by name; no view is described
-#    that the schema does not have;
+#    that the schema does not have; a "Table NAME" section has exactly the
+#    columns of that table;
 #  - each page renders without a warning (groff -ww, man -l) and names the
 #    version the binaries print;
 #  - README.md stays a front door: under 400 lines.
@@ -155,6 +156,28 @@ for v, cols in sorted(views.items()):
             fail(f"view {v}: memsnap-views(7) lacks {missing}, has no such {extra}, twice {dup}")
     elif v not in internal:
         fail(f"view {v}: not in memsnap-views(7) (public: a section with its columns; else under INTERNAL VIEWS)")
+# the tables of the interface ("Table NAME" sections), column by column
+for (sh, ss), lines in sorted(secs.items()):
+    m = re.fullmatch(r"Table ([a-z][a-z0-9_]*)", ss)
+    if not m:
+        continue
+    out = subprocess.run([memsnap, "sql", "--csv", f"{work}/schema.db",
+                          "SELECT p.name FROM sqlite_master m, pragma_table_info(m.name) p "
+                          f"WHERE m.type = 'table' AND m.name = '{m.group(1)}' ORDER BY p.cid"],
+                         capture_output=True, text=True, check=True).stdout
+    cols = [r[0] for r in list(csv.reader(io.StringIO(out)))[1:]]
+    doc = []
+    for t in tags(lines):
+        doc += [c.strip() for c in re.sub(r"^\.B ", "", t).replace("\\", "").split(",")]
+    missing = [c for c in cols if c not in doc]
+    extra = [c for c in doc if c not in cols]
+    dup = sorted({c for c in doc if doc.count(c) > 1})
+    if not cols:
+        fail(f"memsnap-views(7) describes table '{m.group(1)}', which the schema does not have")
+    elif missing or extra or dup:
+        fail(f"table {m.group(1)}: memsnap-views(7) lacks {missing}, has no such {extra}, twice {dup}")
+    else:
+        print(f"ok table {m.group(1)}: {len(cols)} columns in memsnap-views(7)")
 print(f"ok memsnap-views(7): {len(views)} views checked, {len(documented)} public with their columns" if not bad else "")
 sys.exit(1 if bad else 0)
 EOF

@@ -3,7 +3,7 @@
 #   memory_high_throttled  (issue 16 item 2) a container at its
 #       memory.high with stalls in its memory.pressure is told, with the
 #       memory.events high count (a real memory.events from
-#       $SAMPLES_DIR when there) and the PSI figures, in cgroup_throttling,
+#       $SAMPLES_DIR) and the PSI figures, in cgroup_throttling,
 #       the findings and the text, JSON and HTML reports; a container whose
 #       memory.events high > 0 but that is under its memory.high and does
 #       not stall is not
@@ -19,19 +19,21 @@
 #       (in kernel and memory.current too) in the xray container is 8 MiB
 #       more zswap in working_set_breakdown, in cgroups.kernel_bytes and in
 #       the reports' kernel part, with kernel_other and unexplained as before
-# The capture is report-k8s-v2 (tests/fixtures/captures), copied and
-# edited.  The VM test t20 provokes memory.high live.
+# The capture is report-k8s-v2 (made from the samples by tests/run-tests),
+# copied and edited.  The VM test t20 provokes memory.high live.
 set -u
 : "${BIN_DIR:=$(cd "$(dirname "$0")/.." && pwd)/bin}"
 : "${TESTS_DIR:=$(cd "$(dirname "$0")" && pwd)}"
 memsnap=$BIN_DIR/memsnap
 [ -x "$memsnap" ] || { echo "SKIP: '$memsnap' not built"; exit 77; }
 command -v python3 >/dev/null || { echo "SKIP: python3 not installed"; exit 77; }
+. "$TESTS_DIR/samples-lib.sh"
+need_samples
+fx=$SAMPLE_FIXTURES_DIR/captures    # made from the samples by tests/run-tests
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-cp -r "$TESTS_DIR"/fixtures/captures/report-k8s-v2/memsnap-* "$tmp/cap"
-events=${SAMPLES_DIR:-/nonexistent}/memstat-v2/memory.events-k8s-pod-high91066-egachi.txt
-[ -r "$events" ] || events=
+cp -r "$fx"/report-k8s-v2/memsnap-* "$tmp/cap"
+events=$SAMPLES_DIR/memstat-v2/memory.events-k8s-pod-high91066-egachi.txt
 
 python3 - "$tmp/cap" "$events" <<'EOF' || { echo "FAIL: cannot edit the capture"; exit 1; }
 import json, os, shutil, sys
@@ -50,8 +52,7 @@ def put(path, text):
 usage = int(open(web + "/memory.current").read())
 assert (3 << 30) * 0.98 < usage < 3 << 30, usage
 put(web + "/memory.high", f"{3 << 30}\n")
-put(web + "/memory.events", open(events).read() if events else
-    "low 0\nhigh 91066\nmax 0\noom 0\noom_kill 0\noom_group_kill 0\n")
+put(web + "/memory.events", open(events).read())
 put(web + "/memory.pressure", "some avg10=12.50 avg60=8.25 avg300=2.00 total=123456789\n"
     "full avg10=3.00 avg60=2.00 avg300=0.50 total=23456789\n")
 # cilium-agent: went over memory.high once, now far under it, no stall
@@ -86,7 +87,7 @@ json.dump(m, open(cap + "/manifest.json", "w"), indent=1)
 print(pid)
 EOF
 "$memsnap" load -q "$tmp/cap" -o "$tmp/t.db" >/dev/null || { echo "FAIL: memsnap load"; exit 1; }
-"$memsnap" load -q "$TESTS_DIR"/fixtures/captures/report-k8s-v2/memsnap-* -o "$tmp/orig.db" \
+"$memsnap" load -q "$fx"/report-k8s-v2/memsnap-* -o "$tmp/orig.db" \
 	>/dev/null || { echo "FAIL: memsnap load report-k8s-v2"; exit 1; }
 "$memsnap" report --format json "$tmp/orig.db" > "$tmp/orig.json" 2>/dev/null
 for f in text json html; do
@@ -182,6 +183,7 @@ eq([c["high_bytes"] for c in js["containers"] if c["cgroup"] == web], [3 << 30],
    "JSON report: the web container's high_bytes")
 html = open(tmp + "/report.html").read()
 check("throttled by memory.high" in html, "HTML report: the finding")
-check(">4.0 GiB (memory.high 3.0 GiB)</td>" in html, "HTML report: memory.high in the limit cell")
+check('>4.0 GiB (memory.high <span class="nw">3.0 GiB</span>)</td>' in html,
+      "HTML report: memory.high in the limit cell")
 done()
 EOF
