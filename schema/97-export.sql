@@ -375,6 +375,7 @@ VALUES
   ('report_containers', 28, 'oom_kill_count', 'integer', 0),
   ('report_containers', 29, 'processes', 'integer', 1),
   ('report_containers', 30, 'kernel_not_bpf_bytes', 'integer', 0),
+  ('report_containers', 31, 'high_bytes', 'integer', 0),
   ('report_node_rest', 1, 'capture_id', 'integer', 1),
   ('report_node_rest', 2, 'node_working_set_bytes', 'integer', 1),
   ('report_node_rest', 3, 'containers_bytes', 'integer', 0),
