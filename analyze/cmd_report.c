@@ -68,8 +68,8 @@ enum { OPT_COLOR = 0x100, OPT_CONTAINERS, OPT_QUERY_TIMEOUT, OPT_EACH };
 #define DEFAULT_QUERY_TIMEOUT 600
 
 /* The name a report shows for SOURCE: its last path element, never a path
- * of the machine the report is made on. */
-static char *source_name(const char *source)
+ * of the machine the report is made on.  (memsnap diff too: cmds.h) */
+char *report_source_name(const char *source)
 {
 	size_t len = strlen(source);
 	const char *base;
@@ -82,7 +82,7 @@ static char *source_name(const char *source)
 	return xstrndup(base, (size_t)(source + len - base));
 }
 
-static int write_output(const char *path, const struct strbuf *sb)
+int report_write_output(const char *path, const struct strbuf *sb)
 {
 	struct stat st;
 	bool regular;
@@ -142,7 +142,7 @@ static int report_fleet(sqlite3 *db, const char *source, const char *name,
 	case FMT_HTML: report_fleet_render_html(fleet, &out); break;
 	case FMT_JSON: report_fleet_render_json(fleet, &out); break;
 	}
-	if (write_output(output, &out) < 0)
+	if (report_write_output(output, &out) < 0)
 		goto out;
 	ret = EXIT_OK;
 	if (fleet->problem_captures.set && fleet->problem_captures.v) {
@@ -275,7 +275,7 @@ int cmd_report(int argc, char **argv)
 		error("%s", err);
 		goto out;
 	}
-	name = source_name(argv[optind]);
+	name = report_source_name(argv[optind]);
 	/* memsnap's own views on a database db_open_existing() checked: a
 	 * budget all the same, so no query runs for ever */
 	db_set_deadline(db, &deadline, (double)timeout);
@@ -306,7 +306,7 @@ int cmd_report(int argc, char **argv)
 	case FMT_HTML: report_render_html(&rep, &out); break;
 	case FMT_JSON: report_render_json(&rep, &out); break;
 	}
-	if (write_output(output, &out) < 0)
+	if (report_write_output(output, &out) < 0)
 		goto out;
 	ret = EXIT_OK;
 	if (report_has_problems(&rep)) {

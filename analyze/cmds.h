@@ -24,5 +24,16 @@ int cmd_schema(int argc, char **argv);
 int cmd_oom(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_export(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
+
+/*
+ * Shared by the commands that write a report (cmd_report.c): the name a
+ * report shows for SOURCE (its last path element, allocated), and writing
+ * the report to path ("-" or NULL: standard output; a half-written file is
+ * removed), 0 or -1 with the message printed.
+ */
+char *report_source_name(const char *source);
+struct strbuf;
+int report_write_output(const char *path, const struct strbuf *sb);
 
 #endif
