@@ -54,7 +54,6 @@ static const char usage_text[] =
 	"(files not read or not parsed, or the collector was stopped), 2 usage,\n"
 	"3 a capture or DB cannot be read, or FILE cannot be written\n";
 
-enum diff_format { FMT_TEXT, FMT_HTML, FMT_JSON };
 enum { OPT_TOP = 0x100 };
 
 /* DB without --capture: its two captures, the earlier one first. */
@@ -101,7 +100,7 @@ int cmd_diff(int argc, char **argv)
 		SOURCE_LONG_OPTIONS,
 		{ NULL, 0, NULL, 0 },
 	};
-	enum diff_format fmt = FMT_TEXT;
+	enum report_format fmt = FMT_TEXT;
 	struct source_opts so;
 	struct load_stats stats;
 	struct strbuf out = STRBUF_INIT;
@@ -127,30 +126,19 @@ int cmd_diff(int argc, char **argv)
 			continue;
 		switch (opt) {
 		case 'f':
-			if (!strcmp(optarg, "text")) {
-				fmt = FMT_TEXT;
-			} else if (!strcmp(optarg, "html")) {
-				fmt = FMT_HTML;
-			} else if (!strcmp(optarg, "json")) {
-				fmt = FMT_JSON;
-			} else {
-				error("unknown --format '%s': text, html or json", optarg);
+			if (report_format_option(optarg, &fmt) < 0)
 				return EXIT_USAGE;
-			}
 			break;
 		case 'o':
 			output = optarg;
 			break;
 		case 'c':
-			if (parse_u64(optarg, strlen(optarg), &v) < 0 || !v || v > INT64_MAX) {
-				error("invalid --capture '%s': a capture_id (1, 2, ...)", optarg);
-				return EXIT_USAGE;
-			}
 			if (ncapture == 2) {
 				error("--capture given more than twice: A and B only");
 				return EXIT_USAGE;
 			}
-			ids[ncapture++] = (int64_t)v;
+			if (capture_id_option(optarg, &ids[ncapture++]) < 0)
+				return EXIT_USAGE;
 			break;
 		case OPT_TOP:
 			if (parse_u64(optarg, strlen(optarg), &v) < 0 || v > 1000000) {

@@ -63,7 +63,6 @@ static const char usage_text[] =
 	"collector was stopped: see the report's last section), 2 usage, 3 SOURCE cannot be read or FILE\n"
 	"cannot be written\n";
 
-enum report_format { FMT_TEXT, FMT_HTML, FMT_JSON };
 enum { OPT_COLOR = 0x100, OPT_CONTAINERS, OPT_QUERY_TIMEOUT, OPT_EACH };
 #define DEFAULT_QUERY_TIMEOUT 600
 
@@ -108,6 +107,29 @@ int report_write_output(const char *path, const struct strbuf *sb)
 			unlink(path);
 		return error("cannot write '%s': %s", path, strerror(-r));
 	}
+	return 0;
+}
+
+int report_format_option(const char *arg, enum report_format *ret)
+{
+	if (!strcmp(arg, "text"))
+		*ret = FMT_TEXT;
+	else if (!strcmp(arg, "html"))
+		*ret = FMT_HTML;
+	else if (!strcmp(arg, "json"))
+		*ret = FMT_JSON;
+	else
+		return error("unknown --format '%s': text, html or json", arg);
+	return 0;
+}
+
+int capture_id_option(const char *arg, int64_t *ret)
+{
+	uint64_t v;
+
+	if (parse_u64(arg, strlen(arg), &v) < 0 || !v || v > INT64_MAX)
+		return error("invalid --capture '%s': a capture_id (1, 2, ...)", arg);
+	*ret = (int64_t)v;
 	return 0;
 }
 
@@ -200,26 +222,15 @@ int cmd_report(int argc, char **argv)
 			continue;
 		switch (opt) {
 		case 'f':
-			if (!strcmp(optarg, "text")) {
-				fmt = FMT_TEXT;
-			} else if (!strcmp(optarg, "html")) {
-				fmt = FMT_HTML;
-			} else if (!strcmp(optarg, "json")) {
-				fmt = FMT_JSON;
-			} else {
-				error("unknown --format '%s': text, html or json", optarg);
+			if (report_format_option(optarg, &fmt) < 0)
 				return EXIT_USAGE;
-			}
 			break;
 		case 'o':
 			output = optarg;
 			break;
 		case 'c':
-			if (parse_u64(optarg, strlen(optarg), &v) < 0 || !v || v > INT64_MAX) {
-				error("invalid --capture '%s': a capture_id (1, 2, ...)", optarg);
+			if (capture_id_option(optarg, &capture_id) < 0)
 				return EXIT_USAGE;
-			}
-			capture_id = (int64_t)v;
 			break;
 		case OPT_COLOR:
 			if (strcmp(optarg, "auto") && strcmp(optarg, "always") &&

@@ -51,6 +51,11 @@ struct diff_section_def {
 	"CASE " tbl ".change WHEN 'same' THEN 0 WHEN 'restarted' THEN 1 WHEN 'added' THEN 2 " \
 	"ELSE 3 END, abs(" tbl ".delta_bytes) DESC"
 
+/* The last columns of a section: the two sides, the change and its rate. */
+#define COLS_CHANGE(name_a, label_a, name_b, label_b) \
+	{ name_a, label_a, COL_BYTES }, { name_b, label_b, COL_BYTES }, \
+	{ "delta_bytes", "change", COL_DELTA }, { "bytes_per_hour", "per hour", COL_RATE }
+
 static const struct diff_section_def sections[] = {
 	{ "pods", "Pods added and removed", "no pod added or removed",
 	  "SELECT d.change, d.namespace, d.pod, d.pod_uid,\n"
@@ -71,9 +76,7 @@ static const struct diff_section_def sections[] = {
 	  { { "change", "change", COL_TEXT }, { "namespace", "namespace", COL_TEXT },
 	    { "pod", "pod", COL_TEXT }, { "container", "container", COL_TEXT },
 	    { "id_a", "id in A", COL_TEXT }, { "id_b", "id in B", COL_TEXT },
-	    { "working_set_a", "working set A", COL_BYTES },
-	    { "working_set_b", "working set B", COL_BYTES },
-	    { "delta_bytes", "change", COL_DELTA }, { "bytes_per_hour", "per hour", COL_RATE } } },
+	    COLS_CHANGE("working_set_a", "working set A", "working_set_b", "working set B") } },
 	{ "container_components", "What grew or shrank in the containers, by component",
 	  "no component of a container changed",
 	  "SELECT coalesce(d.namespace, '?') || '/' || coalesce(d.pod, '?') || '/'\n"
@@ -84,8 +87,7 @@ static const struct diff_section_def sections[] = {
 	  "WHERE d.a = ?1 AND d.b = ?2 AND d.change = 'same' AND k.delta_bytes <> 0\n"
 	  "ORDER BY container, k.ord",
 	  { { "container", "container", COL_TEXT }, { "component", "component", COL_TEXT },
-	    { "bytes_a", "A", COL_BYTES }, { "bytes_b", "B", COL_BYTES },
-	    { "delta_bytes", "change", COL_DELTA }, { "bytes_per_hour", "per hour", COL_RATE } } },
+	    COLS_CHANGE("bytes_a", "A", "bytes_b", "B") } },
 	{ "cgroups", "Other cgroups (matched by path)", "no other cgroup changed",
 	  "SELECT " CHANGE("d") " AS change,\n"
 	  "       d.kind, d.cgroup, d.working_set_a, d.working_set_b, d.delta_bytes,\n"
@@ -96,9 +98,7 @@ static const struct diff_section_def sections[] = {
 	  "ORDER BY " CHANGE_ORDER("d") ", d.cgroup",
 	  { { "change", "change", COL_TEXT }, { "kind", "kind", COL_TEXT },
 	    { "cgroup", "cgroup", COL_TEXT },
-	    { "working_set_a", "working set A", COL_BYTES },
-	    { "working_set_b", "working set B", COL_BYTES },
-	    { "delta_bytes", "change", COL_DELTA }, { "bytes_per_hour", "per hour", COL_RATE } } },
+	    COLS_CHANGE("working_set_a", "working set A", "working_set_b", "working set B") } },
 	{ "processes", "Processes (matched by pid and name)", "no process changed",
 	  "SELECT " CHANGE("d") " AS change,\n"
 	  "       d.pid, d.comm_a, d.comm_b, coalesce(d.cgroup_b, d.cgroup_a) AS cgroup,\n"
@@ -108,9 +108,7 @@ static const struct diff_section_def sections[] = {
 	  "ORDER BY " CHANGE_ORDER("d") ", d.pid",
 	  { { "change", "change", COL_TEXT }, { "pid", "pid", COL_INT },
 	    { "comm_a", "name in A", COL_TEXT }, { "comm_b", "name in B", COL_TEXT },
-	    { "cgroup", "cgroup", COL_TEXT }, { "rss_a", "RSS A", COL_BYTES },
-	    { "rss_b", "RSS B", COL_BYTES }, { "delta_bytes", "change", COL_DELTA },
-	    { "bytes_per_hour", "per hour", COL_RATE } } },
+	    { "cgroup", "cgroup", COL_TEXT }, COLS_CHANGE("rss_a", "RSS A", "rss_b", "RSS B") } },
 	{ "process_parts", "What grew or shrank in the processes, by part",
 	  "no part of a process changed",
 	  "SELECT k.pid, k.comm, k.label AS part, k.bytes_a, k.bytes_b, k.delta_bytes,\n"
@@ -119,9 +117,7 @@ static const struct diff_section_def sections[] = {
 	  "WHERE k.a = ?1 AND k.b = ?2 AND k.delta_bytes <> 0\n"
 	  "ORDER BY k.pid, k.ord",
 	  { { "pid", "pid", COL_INT }, { "comm", "name", COL_TEXT },
-	    { "part", "part", COL_TEXT }, { "bytes_a", "A", COL_BYTES },
-	    { "bytes_b", "B", COL_BYTES }, { "delta_bytes", "change", COL_DELTA },
-	    { "bytes_per_hour", "per hour", COL_RATE } } },
+	    { "part", "part", COL_TEXT }, COLS_CHANGE("bytes_a", "A", "bytes_b", "B") } },
 };
 
 static const char pair_sql[] =
@@ -352,9 +348,6 @@ static void text_section(const struct diff_section *s, size_t top, struct strbuf
 	const char *cells[DIFF_MAX_COLS];
 	char bufs[DIFF_MAX_COLS][48];
 	struct table t;
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *mem;
 
 	strbuf_addf(out, "\n%s\n", s->def->title);
 	if (!s->nrows) {
@@ -371,15 +364,7 @@ static void text_section(const struct diff_section *s, size_t top, struct strbuf
 					     bufs[c], sizeof(bufs[c]));
 		table_add_row(&t, cells, NULL);
 	}
-	/* table_print() writes to a FILE: here one in memory */
-	mem = open_memstream(&buf, &len);
-	if (!mem)
-		die(3, "out of memory");
-	table_print(&t, mem, "-");
-	if (fclose(mem))
-		die(3, "out of memory");
-	strbuf_add(out, buf, len);
-	free(buf);
+	table_print_sb(&t, out, "-");
 	table_free(&t);
 	if (shown < s->nrows)
 		strbuf_addf(out, "... and %zu more (--top 0 shows all)\n", s->nrows - shown);
