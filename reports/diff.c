@@ -32,6 +32,7 @@ struct diff_col {
 	const char *name;       /* the SQL column and the JSON key */
 	const char *label;      /* the text and HTML header */
 	enum col_kind kind;
+	bool wide;              /* not in the text (a path): HTML and JSON only */
 };
 
 struct diff_section_def {
@@ -101,14 +102,19 @@ static const struct diff_section_def sections[] = {
 	    COLS_CHANGE("working_set_a", "working set A", "working_set_b", "working set B") } },
 	{ "processes", "Processes (matched by pid and name)", "no process changed",
 	  "SELECT " CHANGE("d") " AS change,\n"
-	  "       d.pid, d.comm_a, d.comm_b, coalesce(d.cgroup_b, d.cgroup_a) AS cgroup,\n"
+	  "       d.pid, d.comm_a, d.comm_b, n.name AS cgroup_name,\n"
+	  "       coalesce(d.cgroup_b, d.cgroup_a) AS cgroup,\n"
 	  "       d.rss_a, d.rss_b, d.delta_bytes, d.bytes_per_hour\n"
 	  "FROM diff_processes d\n"
+	  "LEFT JOIN cgroup_names n ON n.capture_id = iif(d.cgroup_b IS NULL, d.a, d.b)\n"
+	  "                        AND n.cgroup = coalesce(d.cgroup_b, d.cgroup_a)\n"
 	  "WHERE d.a = ?1 AND d.b = ?2 AND (d.change <> 'same' OR d.delta_bytes <> 0)\n"
 	  "ORDER BY " CHANGE_ORDER("d") ", d.pid",
 	  { { "change", "change", COL_TEXT }, { "pid", "pid", COL_INT },
 	    { "comm_a", "name in A", COL_TEXT }, { "comm_b", "name in B", COL_TEXT },
-	    { "cgroup", "cgroup", COL_TEXT }, COLS_CHANGE("rss_a", "RSS A", "rss_b", "RSS B") } },
+	    { "cgroup_name", "cgroup", COL_TEXT, false },
+	    { "cgroup", "cgroup path", COL_TEXT, true },
+	    COLS_CHANGE("rss_a", "RSS A", "rss_b", "RSS B") } },
 	{ "process_parts", "What grew or shrank in the processes, by part",
 	  "no part of a process changed",
 	  "SELECT k.pid, k.comm, k.label AS part, k.bytes_a, k.bytes_b, k.delta_bytes,\n"
@@ -344,9 +350,10 @@ static const char *or_unknown(const char *s)
 
 static void text_section(const struct diff_section *s, size_t top, struct strbuf *out)
 {
-	size_t ncols = ncols_of(s->def), shown, r, c;
+	size_t ncols = ncols_of(s->def), nshown = 0, shown, r, c;
 	const char *cells[DIFF_MAX_COLS];
 	char bufs[DIFF_MAX_COLS][48];
+	size_t cols[DIFF_MAX_COLS];
 	struct table t;
 
 	strbuf_addf(out, "\n%s\n", s->def->title);
@@ -354,14 +361,18 @@ static void text_section(const struct diff_section *s, size_t top, struct strbuf
 		strbuf_addf(out, "  %s\n", s->def->none);
 		return;
 	}
-	table_init(&t, ncols);
 	for (c = 0; c < ncols; c++)
-		table_set_header(&t, c, s->def->cols[c].label, s->def->cols[c].kind != COL_TEXT);
+		if (!s->def->cols[c].wide)
+			cols[nshown++] = c;
+	table_init(&t, nshown);
+	for (c = 0; c < nshown; c++)
+		table_set_header(&t, c, s->def->cols[cols[c]].label,
+				 s->def->cols[cols[c]].kind != COL_TEXT);
 	shown = top && s->nrows > top ? top : s->nrows;
 	for (r = 0; r < shown; r++) {
-		for (c = 0; c < ncols; c++)
-			cells[c] = cell_text(&s->cells[r * ncols + c], s->def->cols[c].kind,
-					     bufs[c], sizeof(bufs[c]));
+		for (c = 0; c < nshown; c++)
+			cells[c] = cell_text(&s->cells[r * ncols + cols[c]],
+					     s->def->cols[cols[c]].kind, bufs[c], sizeof(bufs[c]));
 		table_add_row(&t, cells, NULL);
 	}
 	table_print_sb(&t, out, "-");
