@@ -102,6 +102,10 @@ assert b["killed_comm"] == "gunpowder-memho" and b["constraint"] is None, b
 assert b["oom_memcg"] == "/docker/2e088fe462e25e60be1dafafe2c05c47bda1a97978648d10ad2b7484fc0b8f50", b
 assert b["container_id"] == "2e088fe462e25e60be1dafafe2c05c47bda1a97978648d10ad2b7484fc0b8f50", b
 EOF
+# --help says what the objects are, with the keys after the view's (above)
+expect 0 "$M" oom --help && tr -s ' \n' ' ' < "$work/out" |
+	grep -qF "the JSON report's oom_kills objects (the oom_kills view's columns, then cgroup_name, first_line, last_line, missing, made_of, node_made_of)" &&
+	ok "--help: --json's keys, as --json has them" || fail "--help does not say --json's keys"
 expect 0 "$M" oom --json "$S/fragment-k8s-cgroupfs-guaranteed-kernel4.19ish-github-wrapped-lines-kubedirector-356.txt" &&
 	python3 -c '
 import json, sys
