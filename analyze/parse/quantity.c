@@ -320,7 +320,10 @@ bool eviction_threshold_bytes(const struct eviction_threshold *t,
 	}
 	if (t->percent) {
 		/* The kubelet: int64(float64(capacity) * percentage), pct / 100. */
-		*ret = (uint64_t)((double)capacity * (t->pct / 100.0));
+		double x = (double)capacity * (t->pct / 100.0);
+
+		/* 2^64 itself does not convert: a full-size node is the cap. */
+		*ret = x >= 18446744073709551615.0 ? UINT64_MAX : (uint64_t)x;
 		return true;
 	}
 	return false;
