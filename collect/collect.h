@@ -290,6 +290,15 @@ struct cmd_result {
 int cmd_run(const char *const argv[], unsigned timeout_ms,
 	    const atomic_int *stop, struct strbuf *out, size_t out_max,
 	    struct strbuf *err, size_t err_max, struct cmd_result *ret);
+/*
+ * Run a command (bpftool, journalctl) under the command time limit and store
+ * its stdout at `path` (through `filter`, which may drop lines, if non-NULL),
+ * its exit status, stderr and time in manifest.commands; failures become
+ * problems of `name`.  -ECANCELED when the capture stops.
+ */
+struct rd;
+int cmd_capture(struct rd *rd, const char *const argv[], const char *name,
+		const char *path, void (*filter)(struct strbuf *out));
 /* Look `name` up in the colon-separated `path` list: an executable file. */
 int cmd_find(const char *name, const char *path, struct strbuf *ret);
 
@@ -455,10 +464,14 @@ int cgroup_collect(struct rd *rd);
 int proc_collect(struct rd *rd);
 int kmsg_collect(struct rd *rd);
 int bpftool_collect(struct rd *rd);
+int journal_collect(struct rd *rd);
+/* Keep only the kill and eviction lines of journalctl output (journal.c). */
+void journal_filter(struct strbuf *out);
 int k8s_collect(struct rd *rd);
 
 /* Source indexes, for cursors (must match sources[]). */
-enum { SRC_NODE, SRC_CGROUPS, SRC_PROCESSES, SRC_KMSG, SRC_BPFTOOL, SRC_K8S };
+enum { SRC_NODE, SRC_CGROUPS, SRC_PROCESSES, SRC_KMSG, SRC_BPFTOOL, SRC_K8S,
+       SRC_JOURNAL };
 
 /* ---- the whole capture (capture.c) -------------------------------------- */
 
