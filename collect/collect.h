@@ -251,17 +251,25 @@ int goinfo_read_version(int fd, char *ret_version, size_t n);
 
 /*
  * A streaming filter over /proc/PID/environ: feed it chunks, it keeps the
- * four Go runtime variables and nothing else.
+ * four Go runtime variables, the heap settings (common/heap_flags.h) found
+ * in the JVM's and Node's option variables, and nothing else.
  */
 #define GOENV_VALUE_MAX 4096
-enum goenv_var { GOENV_GOGC, GOENV_GOMEMLIMIT, GOENV_GOMAXPROCS, GOENV_GODEBUG, GOENV_NR };
+enum goenv_var {
+	GOENV_GOGC, GOENV_GOMEMLIMIT, GOENV_GOMAXPROCS, GOENV_GODEBUG,
+	/* From here on only the heap settings of the value are kept. */
+	GOENV_HEAP_FIRST,
+	GOENV_JAVA_TOOL_OPTIONS = GOENV_HEAP_FIRST, GOENV_JDK_JAVA_OPTIONS,
+	GOENV__JAVA_OPTIONS, GOENV_NODE_OPTIONS,
+	GOENV_NR
+};
 struct goenv {
 	char *value[GOENV_NR];      /* NULL: not set */
 	bool truncated[GOENV_NR];   /* longer than GOENV_VALUE_MAX */
 	/* parser state */
 	int cand;                   /* -1 undecided/none, else the variable */
 	bool skip;                  /* rest of this entry is not wanted */
-	char name[16];
+	char name[24];
 	size_t name_len;
 	struct strbuf cur;
 };

@@ -413,7 +413,8 @@ struct heap_flags {
 /* Returns 0 (found == 0: none there), -EINVAL only for a NULL buffer. */
 int parse_heap_flags(const char *buf, size_t len, struct heap_flags *ret,
 		     struct parse_diag *diag);
-/* One argument ("-Xmx48m"): true when it is a heap setting we keep. */
+/* One argument ("-Xmx48m"): true when it is a heap setting we keep
+   (common/heap_flags.h says which). */
 bool heap_flag_wanted(const char *arg, size_t len);
 
 /* ---- kills and evictions from the journal ---------------------------------- */

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/heap_flags.h"
 #include "common/util.h"
 
 #include "common/banned.h"
@@ -331,51 +332,16 @@ bool eviction_threshold_bytes(const struct eviction_threshold *t,
 
 /* ---- heap flags ----------------------------------------------------------- */
 
-enum heap_key {
-	HEAP_XMX, HEAP_XMS, HEAP_MAX_RAM, HEAP_MAX_PCT, HEAP_INITIAL_PCT,
-	HEAP_MIN_PCT, HEAP_NODE_OLD, HEAP_NONE,
-};
-
-/* The prefix that names a setting; the value follows it. */
-static const struct { const char *prefix; enum heap_key key; } heap_keys[] = {
-	{ "-Xmx", HEAP_XMX },
-	{ "-Xms", HEAP_XMS },
-	{ "-XX:MaxRAM=", HEAP_MAX_RAM },
-	{ "-XX:MaxRAMPercentage=", HEAP_MAX_PCT },
-	{ "-XX:InitialRAMPercentage=", HEAP_INITIAL_PCT },
-	{ "-XX:MinRAMPercentage=", HEAP_MIN_PCT },
-	{ "--max-old-space-size=", HEAP_NODE_OLD },
-	/* Node accepts underscores in option names too. */
-	{ "--max_old_space_size=", HEAP_NODE_OLD },
-};
-
-static enum heap_key heap_key_of(const char *a, size_t n, size_t *ret_plen)
-{
-	size_t k;
-
-	for (k = 0; k < ARRAY_SIZE(heap_keys); k++) {
-		size_t pl = strlen(heap_keys[k].prefix);
-
-		if (n > pl && !memcmp(a, heap_keys[k].prefix, pl)) {
-			*ret_plen = pl;
-			return heap_keys[k].key;
-		}
-	}
-	return HEAP_NONE;
-}
-
 bool heap_flag_wanted(const char *arg, size_t len)
 {
-	size_t pl;
-
-	return heap_key_of(arg, len, &pl) != HEAP_NONE;
+	return heap_flag_of(arg, len, NULL) != HEAP_NONE;
 }
 
 static void heap_one(const char *a, size_t n, struct heap_flags *ret,
 		     struct parse_diag *diag)
 {
 	size_t pl = 0;
-	enum heap_key k = heap_key_of(a, n, &pl);
+	enum heap_flag k = heap_flag_of(a, n, &pl);
 	const char *v = a + pl;
 	size_t vl = n - pl;
 	char q[DIAG_QUOTE_MAX];
