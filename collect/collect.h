@@ -181,6 +181,9 @@ struct mountinfo_cgroup {
 };
 int mountinfo_parse_cgroups(const char *buf, size_t len,
 			    struct mountinfo_cgroup *ret);
+struct rd;
+/* The tree's proc/1/mountinfo (else proc/self/mountinfo), not stored. */
+int mountinfo_read(struct rd *rd, struct strbuf *ret);
 
 /*
  * Detect the cgroup mode of the tree at rootfd the way systemd does (statfs
@@ -473,13 +476,14 @@ int proc_collect(struct rd *rd);
 int kmsg_collect(struct rd *rd);
 int bpftool_collect(struct rd *rd);
 int journal_collect(struct rd *rd);
+int tmpfs_collect(struct rd *rd);
 /* Keep only the kill and eviction lines of journalctl output (journal.c). */
 void journal_filter(struct strbuf *out);
 int k8s_collect(struct rd *rd);
 
 /* Source indexes, for cursors (must match sources[]). */
 enum { SRC_NODE, SRC_CGROUPS, SRC_PROCESSES, SRC_KMSG, SRC_BPFTOOL, SRC_K8S,
-       SRC_JOURNAL };
+       SRC_JOURNAL, SRC_TMPFS };
 
 /* ---- the whole capture (capture.c) -------------------------------------- */
 

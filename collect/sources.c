@@ -15,6 +15,7 @@ const struct source sources[] = {
 	[SRC_BPFTOOL]   = { "bpftool",   bpftool_collect }, /* bpftool.c */
 	[SRC_K8S]       = { "k8s",       k8s_collect },     /* k8s.c */
 	[SRC_JOURNAL]   = { "journal",   journal_collect }, /* journal.c */
+	[SRC_TMPFS]     = { "tmpfs",     tmpfs_collect },   /* tmpfs.c */
 };
 const size_t sources_nr = ARRAY_SIZE(sources);
 

@@ -465,4 +465,31 @@ void kill_events_free(struct kill_events *k);
 /* The sizes of an eviction message, into the event. */
 void parse_eviction_message(const char *s, size_t len, struct kill_event *ev);
 
+/* ---- collector/tmpfs.txt: size and use of tmpfs mounts -------------------- */
+
+/*
+ * One line per mount, as memsnap-collect writes it:
+ *   <kind> <pid> <fstype> <size_bytes> <used_bytes> <mount point>
+ * the mount point escaped as mountinfo escapes it (\040 a space).
+ */
+struct tmpfs_mount {
+	char *kind;               /* "emptydir" (host view), "dev-shm" (a process's) */
+	uint64_t pid;             /* dev-shm: a process of that mount namespace; 0 */
+	char *fstype;             /* "tmpfs" */
+	uint64_t size_bytes;      /* f_blocks * f_bsize: the size limit */
+	uint64_t used_bytes;      /* (f_blocks - f_bfree) * f_bsize */
+	char *mount_point;        /* unescaped */
+	char *pod_uid;            /* emptydir: <uid> of /var/lib/kubelet/pods/<uid>/..., else NULL */
+	char *volume;             /* emptydir: the volume name, else NULL */
+};
+
+struct tmpfs_usage {
+	struct tmpfs_mount *v;
+	size_t n, alloc;
+};
+
+int parse_tmpfs_usage(const char *buf, size_t len, struct tmpfs_usage *ret,
+		      struct parse_diag *diag);
+void tmpfs_usage_free(struct tmpfs_usage *t);
+
 #endif
