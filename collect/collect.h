@@ -477,13 +477,14 @@ int kmsg_collect(struct rd *rd);
 int bpftool_collect(struct rd *rd);
 int journal_collect(struct rd *rd);
 int tmpfs_collect(struct rd *rd);
+int kubelet_collect(struct rd *rd);
 /* Keep only the kill and eviction lines of journalctl output (journal.c). */
 void journal_filter(struct strbuf *out);
 int k8s_collect(struct rd *rd);
 
 /* Source indexes, for cursors (must match sources[]). */
 enum { SRC_NODE, SRC_CGROUPS, SRC_PROCESSES, SRC_KMSG, SRC_BPFTOOL, SRC_K8S,
-       SRC_JOURNAL, SRC_TMPFS };
+       SRC_JOURNAL, SRC_TMPFS, SRC_KUBELET };
 
 /* ---- the whole capture (capture.c) -------------------------------------- */
 

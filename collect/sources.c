@@ -16,6 +16,7 @@ const struct source sources[] = {
 	[SRC_K8S]       = { "k8s",       k8s_collect },     /* k8s.c */
 	[SRC_JOURNAL]   = { "journal",   journal_collect }, /* journal.c */
 	[SRC_TMPFS]     = { "tmpfs",     tmpfs_collect },   /* tmpfs.c */
+	[SRC_KUBELET]   = { "kubelet",   kubelet_collect }, /* kubelet.c */
 };
 const size_t sources_nr = ARRAY_SIZE(sources);
 

@@ -492,4 +492,36 @@ int parse_tmpfs_usage(const char *buf, size_t len, struct tmpfs_usage *ret,
 		      struct parse_diag *diag);
 void tmpfs_usage_free(struct tmpfs_usage *t);
 
+/* ---- collector/kubelet.txt: the kubelet's eviction and reservation settings -- */
+
+/*
+ * Lines "<source> <key> <value>" (common/kubelet_settings.h writes them):
+ * source "cmdline", "config", "drop-in" or "env-file"; key a config name
+ * (evictionHard, evictionSoft, evictionSoftGracePeriod, systemReserved,
+ * kubeReserved, enforceNodeAllocatable).  As the kubelet does, a flag on
+ * its command line beats its config file; drop-ins and env files only
+ * count when neither says (they reach the kubelet as flags).
+ */
+struct kubelet_setting {
+	bool set;
+	char *source;                     /* where the kept value came from */
+	char *value;                      /* as captured */
+	/*
+	 * The value as thresholds / map entries (not for
+	 * enforceNodeAllocatable): evictionHard "memory.available" with op '<'
+	 * (flag) or '=' (config); systemReserved "memory" with its quantity.
+	 */
+	struct eviction_thresholds entries;
+};
+
+enum { KUBELET_SETTINGS_NR = 6 };   /* = KUBELET_KEY_NR, common/kubelet_settings.h */
+
+struct kubelet_settings {
+	struct kubelet_setting v[KUBELET_SETTINGS_NR];  /* by enum kubelet_key */
+};
+
+int parse_kubelet_settings(const char *buf, size_t len,
+			   struct kubelet_settings *ret, struct parse_diag *diag);
+void kubelet_settings_free(struct kubelet_settings *k);
+
 #endif

@@ -174,7 +174,7 @@ static bool signal_ok(const char *s, size_t n)
 		return false;
 	for (i = 0; i < n; i++)
 		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
-		      is_digit(s[i]) || s[i] == '.' || s[i] == '_'))
+		      is_digit(s[i]) || s[i] == '.' || s[i] == '_' || s[i] == '-'))
 			return false;
 	return true;
 }
