@@ -44,7 +44,9 @@ static bool safe(const char *s, size_t n)
 		char c = s[i];
 
 		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		      (c >= '0' && c <= '9') || strchr(".<>=%,_:/+~-", c)))
+		      (c >= '0' && c <= '9') ||
+		      /* c != 0: strchr() finds the terminator too */
+		      (c && strchr(".<>=%,_:/+~-", c))))
 			return false;
 	}
 	return true;

@@ -109,6 +109,8 @@ def samples(*patterns):
 FILES["proc_cgroups"] = samples("cgroup-dying/*") + kind("cgroups")
 FILES["kill_log"] = samples("oomd/*", "kubelet-eviction/*") + kind("journal-kills.txt")
 FILES["limits"] = samples("kubelet-config/*", "runtime-heap/*")
+FILES["tmpfs"] = samples("tmpfs-emptydir/*") + kind("tmpfs.txt")
+FILES["kubelet"] = samples("kubelet-config/*") + kind("kubelet.txt")
 
 
 def k8s_seeds():
