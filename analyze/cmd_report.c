@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * memsnap report [--format text|html|json] [-o FILE] [--capture ID] SOURCE
+ * memsnap report [--format text|html|json] [-o FILE] [--capture ID|--each] SOURCE
  *
  * Open SOURCE (a capture, loaded into memory, or a database), fill the
  * report's data model from the public views (reports/model.c) and render
- * it (reports/text.c, html.c, json.c).  Nothing here computes a number.
+ * it (reports/text.c, html.c, json.c); a database of several captures is
+ * a fleet summary instead (reports/fleet.c), unless --capture or --each.
+ * Nothing here computes a number.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -18,6 +20,7 @@
 
 #include "analyze/cmds.h"
 #include "analyze/db/db.h"
+#include "reports/fleet.h"
 #include "reports/model.h"
 #include "analyze/capture/source.h"
 #include "reports/textout.h"
@@ -34,14 +37,18 @@ static const char usage_text[] =
 	"Explain a capture: the node, containers ranked by working set and what\n"
 	"it is made of, findings with their evidence, OOM kills, top processes,\n"
 	"BPF maps and what the capture could not read.  SOURCE is a capture\n"
-	"(archive or folder) or a database written by `memsnap load`; a\n"
-	"database's captures are reported one after the other.\n"
+	"(archive or folder) or a database written by `memsnap load`.  A\n"
+	"database of several captures gives a fleet summary: captures by node\n"
+	"and kernel, OOM kills by namespace, pod and container, findings by code\n"
+	"with the captures they occur in.\n"
 	"\n"
 	"options:\n"
 	"  -f, --format FORMAT     text (default), html (one self-contained page)\n"
 	"                          or json\n"
 	"  -o, --output FILE       write to FILE instead of standard output\n"
-	"  -c, --capture ID        only the capture with this capture_id\n"
+	"  -c, --capture ID        only the capture with this capture_id, in full\n"
+	"      --each              every capture in full, one after the other, not\n"
+	"                          the fleet summary\n"
 	"      --color WHEN        text colour: auto (default: on a terminal, unless\n"
 	"                          NO_COLOR is set), always, never\n"
 	"      --containers N      text: list at most N containers (default 30,\n"
@@ -51,13 +58,13 @@ static const char usage_text[] =
 	SOURCE_LIMITS_HELP
 	"  -h, --help              this help\n"
 	"\n"
-	"exit status: 0 report written, 1 report written but the capture is\n"
-	"incomplete (files not read or not parsed, or the collector was stopped:\n"
-	"see the report's last section), 2 usage, 3 SOURCE cannot be read or FILE\n"
+	"exit status: 0 report written, 1 report written but the capture (or a\n"
+	"capture of the fleet) is incomplete (files not read or not parsed, or the\n"
+	"collector was stopped: see the report's last section), 2 usage, 3 SOURCE cannot be read or FILE\n"
 	"cannot be written\n";
 
 enum report_format { FMT_TEXT, FMT_HTML, FMT_JSON };
-enum { OPT_COLOR = 0x100, OPT_CONTAINERS, OPT_QUERY_TIMEOUT };
+enum { OPT_COLOR = 0x100, OPT_CONTAINERS, OPT_QUERY_TIMEOUT, OPT_EACH };
 #define DEFAULT_QUERY_TIMEOUT 600
 
 /* The name a report shows for SOURCE: its last path element, never a path
@@ -104,6 +111,51 @@ static int write_output(const char *path, const struct strbuf *sb)
 	return 0;
 }
 
+/* The report's queries failed: why, or that they ran out of time. */
+static void load_failed(const char *source, const char *err, const struct db_deadline *deadline,
+			uint64_t timeout)
+{
+	if (db_deadline_passed(deadline))
+		error("cannot report on '%s': its queries ran for more than %llu s "
+		      "(--query-timeout)", source, (unsigned long long)timeout);
+	else
+		error("cannot report on '%s': %s", source, err);
+}
+
+/* A database of several captures: the fleet summary. */
+static int report_fleet(sqlite3 *db, const char *source, const char *name,
+			enum report_format fmt, const struct report_text_opts *topts,
+			const char *output, struct report_fleet *fleet,
+			const struct db_deadline *deadline, uint64_t timeout)
+{
+	struct strbuf out = STRBUF_INIT;
+	char *err = NULL;
+	int ret = EXIT_FATAL;
+
+	if (report_fleet_load(db, name, fleet, &err) < 0) {
+		load_failed(source, err, deadline, timeout);
+		goto out;
+	}
+	fleet->version = MEMSNAP_VERSION;
+	switch (fmt) {
+	case FMT_TEXT: report_fleet_render_text(fleet, topts, &out); break;
+	case FMT_HTML: report_fleet_render_html(fleet, &out); break;
+	case FMT_JSON: report_fleet_render_json(fleet, &out); break;
+	}
+	if (write_output(output, &out) < 0)
+		goto out;
+	ret = EXIT_OK;
+	if (fleet->problem_captures.set && fleet->problem_captures.v) {
+		warning("%" PRId64 " of the captures are incomplete: some files were not read or "
+			"not parsed (memsnap report --each shows which)", fleet->problem_captures.v);
+		ret = EXIT_PROBLEMS;
+	}
+out:
+	strbuf_release(&out);
+	free(err);
+	return ret;
+}
+
 int cmd_report(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -114,6 +166,7 @@ int cmd_report(int argc, char **argv)
 		{ "colour", required_argument, NULL, OPT_COLOR },
 		{ "containers", required_argument, NULL, OPT_CONTAINERS },
 		{ "query-timeout", required_argument, NULL, OPT_QUERY_TIMEOUT },
+		{ "each", no_argument, NULL, OPT_EACH },
 		{ "help", no_argument, NULL, 'h' },
 		SOURCE_LONG_OPTIONS,
 		{ NULL, 0, NULL, 0 },
@@ -123,17 +176,19 @@ int cmd_report(int argc, char **argv)
 	struct source_opts so;
 	struct load_stats stats;
 	struct report rep;
+	struct report_fleet fleet;
 	struct strbuf out = STRBUF_INIT;
 	const char *output = NULL, *color = "auto";
 	char *err = NULL, *name = NULL;
 	sqlite3 *db = NULL;
-	int64_t capture_id = 0;
+	int64_t capture_id = 0, ncaptures = 0;
 	uint64_t v, timeout = DEFAULT_QUERY_TIMEOUT;
 	struct db_deadline deadline;
-	bool loaded;
+	bool loaded, each = false;
 	int opt, ret = EXIT_FATAL;
 
 	memset(&rep, 0, sizeof(rep));
+	memset(&fleet, 0, sizeof(fleet));
 	source_opts_init(&so);
 	optind = 0;
 	while ((opt = getopt_long(argc, argv, "f:o:c:h", longopts, NULL)) != -1) {
@@ -188,6 +243,9 @@ int cmd_report(int argc, char **argv)
 			}
 			timeout = v;
 			break;
+		case OPT_EACH:
+			each = true;
+			break;
 		case 'h':
 			fputs(usage_text, stdout);
 			return EXIT_OK;
@@ -195,6 +253,10 @@ int cmd_report(int argc, char **argv)
 			fputs(usage_text, stderr);
 			return EXIT_USAGE;
 		}
+	}
+	if (each && capture_id) {
+		error("--each and --capture: one capture or all of them, not both");
+		return EXIT_USAGE;
 	}
 	if (argc - optind != 1) {
 		if (argc - optind)
@@ -217,12 +279,17 @@ int cmd_report(int argc, char **argv)
 	/* memsnap's own views on a database db_open_existing() checked: a
 	 * budget all the same, so no query runs for ever */
 	db_set_deadline(db, &deadline, (double)timeout);
+	if (!capture_id && !each && report_fleet_count(db, &ncaptures, &err) < 0) {
+		load_failed(argv[optind], err, &deadline, timeout);
+		goto out;
+	}
+	if (ncaptures > 1) {
+		ret = report_fleet(db, argv[optind], name, fmt, &topts, output, &fleet,
+				   &deadline, timeout);
+		goto out;
+	}
 	if (report_load(db, capture_id, name, &rep, &err) < 0) {
-		if (db_deadline_passed(&deadline))
-			error("cannot report on '%s': its queries ran for more than %llu s "
-			      "(--query-timeout)", argv[optind], (unsigned long long)timeout);
-		else
-			error("cannot report on '%s': %s", argv[optind], err);
+		load_failed(argv[optind], err, &deadline, timeout);
 		if (capture_id > 0 && starts_with(err, "no capture ")) {
 			struct strbuf cmd = STRBUF_INIT;
 
@@ -248,6 +315,7 @@ int cmd_report(int argc, char **argv)
 		ret = EXIT_PROBLEMS;
 	}
 out:
+	report_fleet_free(&fleet);
 	report_free(&rep);
 	db_close(db);
 	strbuf_release(&out);

@@ -23,5 +23,6 @@ int cmd_sql(int argc, char **argv);
 int cmd_schema(int argc, char **argv);
 int cmd_oom(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_export(int argc, char **argv);
 
 #endif

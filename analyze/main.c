@@ -24,6 +24,7 @@ static const struct cmd cmds[] = {
 	{ "report", cmd_report, "explain a capture: text, HTML or JSON" },
 	{ "oom", cmd_oom, "explain the OOM kills in a kernel log" },
 	{ "schema", cmd_schema, "print the SQL schema with its comments" },
+	{ "export", cmd_export, "write the views as Parquet or NDJSON, per capture" },
 };
 
 static void usage(FILE *f)

@@ -15,6 +15,7 @@
 
 #include "analyze/db/blobs.h"
 #include "common/shquote.h"
+#include "reports/html.h"
 #include "reports/htmlw.h"
 #include "reports/model.h"
 #include "report_csp.h"     /* made by the Makefile: the two hashes */
@@ -75,7 +76,7 @@ static void text_cell(struct strbuf *out, const char *s)
 }
 
 /* The fold-out under a figure or table: the SQL that produced it. */
-static void sql_details(struct strbuf *out, const struct report *r, const char *sql)
+void report_html_sql(struct strbuf *out, const char *source, const char *sql)
 {
 	struct strbuf cmd = STRBUF_INIT;
 
@@ -84,12 +85,17 @@ static void sql_details(struct strbuf *out, const struct report *r, const char *
 		html_code(out, sql, strlen(sql));
 	S("</code></pre><p>Run it: <code class=\"cmd\">");
 	strbuf_addstr(&cmd, "memsnap sql ");
-	sh_quote_path(&cmd, r->source);
+	sh_quote_path(&cmd, source);
 	strbuf_addch(&cmd, ' ');
 	sh_quote(&cmd, sql ? sql : "", sql ? strlen(sql) : 0);
 	html_code(out, cmd.buf, cmd.len);
 	S("</code></p></details>");
 	strbuf_release(&cmd);
+}
+
+static void sql_details(struct strbuf *out, const struct report *r, const char *sql)
+{
+	report_html_sql(out, r->source, sql);
 }
 
 static void query_details(struct strbuf *out, const struct report *r,
@@ -199,11 +205,27 @@ static void limit_cell(struct strbuf *out, const struct report_capture *c,
 		bytes_cell_or(out, k->effective_limit, "none");
 		return;
 	}
-	strbuf_addf(out, "<td class=\"n\" data-v=\"%" PRId64 "\">none (%s %s)</td>",
+	/* "none" and what holds it back may wrap onto two lines (report.css) */
+	strbuf_addf(out, "<td class=\"n lim\" data-v=\"%" PRId64 "\">none (%s "
+		    "<span class=\"nw\">%s</span>)</td>",
 		    k->effective_limit.v,
 		    !strcmp(scope, "parent") ? (c->kubernetes ? "pod" : "parent") :
 		    (c->kubernetes ? "pods" : "above"),
 		    report_bytes(k->effective_limit, a, sizeof(a)));
+}
+
+/* A container's name ("namespace/pod/container"), free to wrap after each
+ * '/' (<wbr>) rather than inside a word. */
+static void name_wbr(struct strbuf *out, const char *name)
+{
+	const char *slash;
+
+	while ((slash = strchr(name, '/'))) {
+		html_text(out, name, (size_t)(slash - name) + 1);
+		S("<wbr>");
+		name = slash + 1;
+	}
+	html_textz(out, name);
 }
 
 static void containers(struct strbuf *out, const struct report *r, const struct report_capture *c)
@@ -224,10 +246,13 @@ static void containers(struct strbuf *out, const struct report *r, const struct 
 	legend(out, c);
 	query_details(out, r, c, RQ_CONTAINERS);
 	S("</figure>");
-	S("<div class=\"scroll\"><table class=\"data\"><thead><tr><th>Name</th><th>Group</th><th class=\"n\">Working "
-	  "set</th><th class=\"n\">Limit</th><th class=\"n\">Use</th>"
+	/* The eight key columns first, so that they fit the box (report.css);
+	 * the parts of the working set after them, from column 9 on, which
+	 * report.js folds away when they do not fit (the bars above show them). */
+	S("<div class=\"scroll\"><table class=\"data containers\"><thead><tr><th>Name</th><th>Group</th>"
+	  "<th class=\"n\">Working set</th><th class=\"n\">Limit</th><th class=\"n\">Use</th>"
 	  "<th class=\"n\" title=\"working set less what the kernel can reclaim without swap\">"
-	  "Unreclaimable</th><th class=\"n\">Unreclaimable use</th>");
+	  "Unreclaimable</th><th class=\"n\">Unreclaimable use</th><th class=\"n\">OOM kills</th>");
 	for (i = 0; i < c->nparts; i++) {
 		S("<th class=\"n\" title=\"");
 		html_attrz(out, c->parts[i].meaning);
@@ -235,7 +260,7 @@ static void containers(struct strbuf *out, const struct report *r, const struct 
 		html_textz(out, c->parts[i].label);
 		S("</th>");
 	}
-	S("<th class=\"n\">reclaimable</th><th class=\"n\">OOM kills</th></tr></thead><tbody>");
+	S("<th class=\"n\">reclaimable</th></tr></thead><tbody>");
 	for (i = 0; i < c->ncontainers; i++) {
 		const struct report_container *k = &c->containers[i];
 		size_t p;
@@ -243,7 +268,7 @@ static void containers(struct strbuf *out, const struct report *r, const struct 
 		S("<tr><td><span class=\"cname\" title=\"");
 		html_attrz(out, k->cgroup);
 		S("\">");
-		html_textz(out, k->name);
+		name_wbr(out, k->name);
 		S("</span></td>");
 		text_cell(out, k->group);
 		bytes_cell(out, k->working_set);
@@ -251,10 +276,10 @@ static void containers(struct strbuf *out, const struct report *r, const struct 
 		pct_cell(out, k->working_set_pct);
 		bytes_cell(out, k->unreclaimable);
 		pct_cell(out, k->unreclaimable_pct);
+		int_cell(out, k->oom_kill_count);
 		for (p = 0; p < c->nparts; p++)
 			bytes_cell(out, k->parts[p]);
 		bytes_cell(out, k->reclaimable);
-		int_cell(out, k->oom_kill_count);
 		S("</tr>");
 	}
 	S("</tbody></table></div>");
@@ -557,12 +582,10 @@ static void capture_header(struct strbuf *out, const struct report *r,
 	S("</header>");
 }
 
-void report_render_html(const struct report *r, struct strbuf *out)
+void report_html_page_open(struct strbuf *out, const char *version, const char *title)
 {
-	const char *css = memsnap_report_css, *js = memsnap_report_js;
+	const char *css = memsnap_report_css;
 	size_t css_len = (size_t)(memsnap_report_css_end - memsnap_report_css);
-	size_t js_len = (size_t)(memsnap_report_js_end - memsnap_report_js);
-	size_t i;
 
 	S("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
 	/* nothing from anywhere: no fetch, image, font, frame or form target;
@@ -574,16 +597,41 @@ void report_render_html(const struct report *r, struct strbuf *out)
 	S("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
 	  "<meta name=\"color-scheme\" content=\"light dark\">\n<meta name=\"referrer\" "
 	  "content=\"no-referrer\">\n<meta name=\"generator\" content=\"memsnap ");
-	html_textz(out, r->version);
+	html_textz(out, version);
 	S("\">\n<title>memsnap report: ");
-	for (i = 0; i < r->ncaptures; i++) {
-		if (i)
-			S(", ");
-		html_textz(out, r->captures[i].hostname ? r->captures[i].hostname : "?");
-	}
+	html_textz(out, title);
 	S("</title>\n<style>");
 	strbuf_add(out, css, css_len);
 	S("</style>\n</head>\n<body>\n<main>\n");
+}
+
+void report_html_page_close(struct strbuf *out, const char *version, const char *source)
+{
+	const char *js = memsnap_report_js;
+	size_t js_len = (size_t)(memsnap_report_js_end - memsnap_report_js);
+
+	S("</main>\n<footer><p>memsnap ");
+	html_textz(out, version);
+	S(" report of <code>");
+	html_textz(out, source);
+	S("</code>. Every figure and table shows the SQL behind it: <code>memsnap sql</code> "
+	  "runs it on the same capture or database.</p></footer>\n<script>");
+	strbuf_add(out, js, js_len);
+	S("</script>\n</body>\n</html>\n");
+}
+
+void report_render_html(const struct report *r, struct strbuf *out)
+{
+	struct strbuf title = STRBUF_INIT;
+	size_t i;
+
+	for (i = 0; i < r->ncaptures; i++) {
+		if (i)
+			strbuf_addstr(&title, ", ");
+		strbuf_addstr(&title, r->captures[i].hostname ? r->captures[i].hostname : "?");
+	}
+	report_html_page_open(out, r->version, title.buf);
+	strbuf_release(&title);
 	for (i = 0; i < r->ncaptures; i++) {
 		const struct report_capture *c = &r->captures[i];
 
@@ -598,12 +646,5 @@ void report_render_html(const struct report *r, struct strbuf *out)
 		problems(out, r, c);
 		S("</article>\n");
 	}
-	S("</main>\n<footer><p>memsnap ");
-	html_textz(out, r->version);
-	S(" report of <code>");
-	html_textz(out, r->source);
-	S("</code>. Every figure and table shows the SQL behind it: <code>memsnap sql</code> "
-	  "runs it on the same capture or database.</p></footer>\n<script>");
-	strbuf_add(out, js, js_len);
-	S("</script>\n</body>\n</html>\n");
+	report_html_page_close(out, r->version, r->source);
 }

@@ -696,3 +696,14 @@ const char *report_bpf_memlock_note(const struct report_capture *c)
 		       "(hash maps use more).";
 	return "memlock is the memory the map uses (Linux 6.4+).";
 }
+
+/* The row readers, for the fleet summary's model (fleet.c). */
+struct rnum report_col_num(sqlite3_stmt *st, const char *name)
+{
+	return get_num(st, name);
+}
+
+char *report_col_str(sqlite3_stmt *st, const char *name)
+{
+	return get_str(st, name);
+}

@@ -292,4 +292,9 @@ void report_node_rest_note(const struct report_capture *c, struct strbuf *out);
 /* Does the capture count as having had problems? (exit status 1) */
 bool report_has_problems(const struct report *r);
 
+/* A column of the current row by name: NULL is an unset rnum, a NULL
+ * string; a column the query lacks dies (a bug, not an input). */
+struct rnum report_col_num(sqlite3_stmt *st, const char *name);
+char *report_col_str(sqlite3_stmt *st, const char *name);
+
 #endif

@@ -46,42 +46,6 @@ static void esc(struct strbuf *sb, const char *s)
 	term_escape(sb, s, strlen(s));
 }
 
-/* Width in columns of one UTF-8 character at s (escaped text). */
-static size_t char_len(const char *s)
-{
-	unsigned char c = (unsigned char)*s;
-	size_t n = c < 0x80 ? 1 : c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
-	size_t i;
-
-	for (i = 1; i < n; i++)
-		if (!s[i])
-			return i;
-	return n;
-}
-
-/* Already escaped text cut to at most `cols` columns, ending in "…" when cut;
- * returns the columns used. */
-static size_t fit_escaped(struct strbuf *sb, const char *e, size_t len, size_t cols)
-{
-	size_t w = display_width(e, len), used = 0, i = 0;
-
-	if (w <= cols) {
-		strbuf_add(sb, e, len);
-		return w;
-	}
-	while (i < len) {
-		size_t n = char_len(e + i), cw = display_width(e + i, n);
-
-		if (used + cw > cols - 1)
-			break;
-		strbuf_add(sb, e + i, n);
-		used += cw;
-		i += n;
-	}
-	strbuf_addstr(sb, "\xe2\x80\xa6");
-	return used + 1;
-}
-
 /*
  * Untrusted text, escaped, cut to at most `cols` columns (ending in "…"
  * when cut), padded with spaces to `pad` columns when pad > 0.
@@ -92,7 +56,7 @@ static void fit(struct strbuf *sb, const char *s, size_t cols, size_t pad)
 	size_t used;
 
 	esc(&e, s);
-	used = fit_escaped(sb, e.buf, e.len, cols);
+	used = term_fit(sb, e.buf, e.len, cols);
 	while (used < pad) {
 		strbuf_addch(sb, ' ');
 		used++;
@@ -123,11 +87,11 @@ static void fit_lines(struct strbuf *sb, const char *s, size_t cols, size_t inde
 			break;
 		}
 		if (line == max_lines) {
-			fit_escaped(sb, e.buf + pos, e.len - pos, cols);
+			term_fit(sb, e.buf + pos, e.len - pos, cols);
 			break;
 		}
 		while (i < e.len) {
-			size_t n = char_len(e.buf + i), cw = display_width(e.buf + i, n);
+			size_t n = term_char_len(e.buf + i), cw = display_width(e.buf + i, n);
 
 			if (w + cw > cols)
 				break;
@@ -191,7 +155,7 @@ static void wrap_on(struct strbuf *sb, const char *text, size_t used, size_t ind
 
 		/* the longest prefix that fits, preferring a break at a space */
 		while (i < len) {
-			size_t n = char_len(p + i), cw = display_width(p + i, n);
+			size_t n = term_char_len(p + i), cw = display_width(p + i, n);
 
 			if (w + cw > avail)
 				break;
@@ -205,7 +169,7 @@ static void wrap_on(struct strbuf *sb, const char *text, size_t used, size_t ind
 		else if (last_space)
 			cut = last_space;
 		else
-			cut = i ? i : char_len(p);
+			cut = i ? i : term_char_len(p);
 		if (!first)
 			strbuf_addf(sb, "%*s", (int)indent, "");
 		strbuf_add(sb, p, cut);

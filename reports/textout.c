@@ -67,12 +67,51 @@ size_t display_width(const char *s, size_t len)
 	return w;
 }
 
+size_t term_char_len(const char *s)
+{
+	unsigned char c = (unsigned char)*s;
+	size_t n = c < 0x80 ? 1 : c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
+	size_t i;
+
+	for (i = 1; i < n; i++)
+		if (!s[i])
+			return i;
+	return n;
+}
+
+size_t term_fit(struct strbuf *sb, const char *e, size_t len, size_t cols)
+{
+	size_t w = display_width(e, len), used = 0, i = 0;
+
+	if (w <= cols) {
+		strbuf_add(sb, e, len);
+		return w;
+	}
+	while (i < len) {
+		size_t n = term_char_len(e + i), cw = display_width(e + i, n);
+
+		if (used + cw > cols - 1)
+			break;
+		strbuf_add(sb, e + i, n);
+		used += cw;
+		i += n;
+	}
+	strbuf_addstr(sb, "\xe2\x80\xa6");
+	return used + 1;
+}
+
 void table_init(struct table *t, size_t ncols)
 {
 	memset(t, 0, sizeof(*t));
 	t->ncols = ncols;
 	t->headers = xcalloc(ncols, sizeof(char *));
 	t->right = xcalloc(ncols, sizeof(bool));
+	t->max = xcalloc(ncols, sizeof(size_t));
+}
+
+void table_set_max(struct table *t, size_t col, size_t cols)
+{
+	t->max[col] = cols;
 }
 
 void table_set_header(struct table *t, size_t col, const char *name, bool right)
@@ -98,6 +137,13 @@ void table_add_row(struct table *t, const char *const *cells, const size_t *lens
 			continue;
 		}
 		term_escape(&sb, cells[c], lens ? lens[c] : strlen(cells[c]));
+		if (t->max[c] && display_width(sb.buf, sb.len) > t->max[c]) {
+			struct strbuf cut = STRBUF_INIT;
+
+			term_fit(&cut, sb.buf, sb.len, t->max[c]);
+			strbuf_release(&sb);
+			sb = cut;
+		}
 		t->cells[t->nrows * t->ncols + c] = strbuf_detach(&sb, NULL);
 	}
 	t->nrows++;
@@ -174,6 +220,7 @@ void table_free(struct table *t)
 		free(t->cells[i]);
 	free(t->headers);
 	free(t->right);
+	free(t->max);
 	free(t->cells);
 	memset(t, 0, sizeof(*t));
 }

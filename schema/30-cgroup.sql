@@ -64,6 +64,10 @@ FROM cgroup_stat_data d, json_each(d.keys) j;
 -- loader with cgroup_stat_data (which keeps every key): pivoting memory.stat
 -- in SQL (80,000 keys on a node of 2,000 cgroups) took a tenth of a load.
 -- NULL: not in the file.
+-- This table is the list of those keys: every column after cgroup is the
+-- memory.stat key of the same name, and the loader fills the columns it
+-- finds here (analyze/load/cgroup.c reads them from the schema).  Adding a
+-- key is adding its column.
 CREATE TABLE cgroup_memstat (
     capture_id  INTEGER NOT NULL REFERENCES capture(capture_id) ON DELETE CASCADE,
     cgroup      TEXT NOT NULL,

@@ -7,7 +7,9 @@ set -u
 BIN_DIR=${BIN_DIR:-$PWD/bin}
 M=$BIN_DIR/memsnap
 T=${TESTS_DIR:-$PWD/tests}
-F=$T/fixtures/captures
+. "$T/samples-lib.sh"
+need_samples
+F=$SAMPLE_FIXTURES_DIR/captures     # made from the samples by tests/run-tests
 G=$T/golden
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -118,10 +120,15 @@ json.dump(m, open(sys.argv[1], "w"))
 EOF
 expect 0 "$M" report "$work/clean" && [ ! -s "$work/err" ] && ok "a clean capture: exit 0, nothing on stderr" || fail "a clean capture: exit 0, nothing on stderr"
 
-# a database of two captures: both, or the one asked for
+# a database of two captures: a fleet summary (t63 checks it), both in
+# full with --each, or the one asked for
 "$M" load -q "$F/report-v1-docker" "$F/report-k8s-v2" -o "$work/two.db" 2>/dev/null
-expect 1 "$M" report "$work/two.db" &&
-	[ "$(grep -c '^memsnap report: ' "$work/out")" = 2 ] && ok "database: both captures reported" ||
+expect 1 "$M" report "$work/two.db" && grep -q '^memsnap fleet report: 2 captures from 2 nodes' "$work/out" &&
+	ok "database: a fleet summary" || fail "database: no fleet summary"
+expect 2 "$M" report --each -c 1 "$work/two.db" && ok "--each with --capture: usage error" ||
+	fail "--each with --capture"
+expect 1 "$M" report --each "$work/two.db" &&
+	[ "$(grep -c '^memsnap report: ' "$work/out")" = 2 ] && ok "database --each: both captures reported" ||
 	fail "database: $(grep '^memsnap report' "$work/out")"
 grep -q '^memsnap report: fanatica, captured .* (capture 1)$' "$work/out" && ok "each capture named with its id" ||
 	fail "each capture named with its id"
@@ -130,7 +137,7 @@ expect 3 "$M" report --capture 2 "$work/clean" && grep -q "no capture 2" "$work/
 expect 1 "$M" report -c 2 -f json "$work/two.db" &&
 	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert [c["hostname"] for c in d["captures"]] == ["worker-3"], d' "$work/out" &&
 	ok "--capture 2: only worker-3" || fail "--capture 2"
-expect 1 "$M" report -f html -o "$work/two.html" "$work/two.db" &&
+expect 1 "$M" report --each -f html -o "$work/two.html" "$work/two.db" &&
 	[ "$(grep -c '<article class="capture"' "$work/two.html")" = 2 ] && ok "HTML of a database: one article per capture" || fail "HTML of a database: one article per capture"
 
 # the text report keeps to 100 columns

@@ -3,7 +3,9 @@
 #define MEMSNAP_LOAD_H
 /*
  * Load one capture into a memsnap database: every file through its parser
- * into the tables of schema/NN-*.sql, inside one transaction.  A file that
+ * into the tables of schema/NN-*.sql, inside one transaction.  Which parser
+ * and table a file goes to is one table of path patterns, `routes` in
+ * route.c, the mirror of the collector's collect/sources.c.  A file that
  * does not parse is recorded in load_problem and the rest still loads; only
  * an archive that cannot be opened fails.  Never prints.
  */
@@ -52,12 +54,5 @@ int load_source_open(const char *source, const struct capture_limits *lim,
 int load_capture_from(sqlite3 *db, struct load_source *src,
 		      struct load_stats *stats, char **ret_err);
 void load_source_close(struct load_source *src);
-
-/*
- * GOMEMLIMIT syntax (Go's runtime/debug.SetMemoryLimit): a number with an
- * optional B, KiB, MiB, GiB or TiB suffix; "off" means no limit.  Returns 0
- * with *ret set (UINT64_MAX for off), or -EINVAL.
- */
-int parse_gomemlimit(const char *s, size_t len, uint64_t *ret);
 
 #endif

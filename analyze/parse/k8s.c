@@ -34,6 +34,7 @@
 #include "analyze/parse/k8s.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/util.h"
@@ -298,4 +299,85 @@ enum k8s_level k8s_parse_cgroup_path(const char *path, struct k8s_cgroup *ret)
 		prev = c;
 	}
 	return level;
+}
+
+/*
+ * A list of names, one a line (collector/k8s-*-logs.txt): each line through
+ * one(), kept in *v (of elements `size` bytes); a line that is not a name
+ * is skipped with a diag message.
+ */
+static int parse_name_list(const char *buf, size_t len, size_t size,
+			   int (*one)(const char *, size_t, void *),
+			   void **v, size_t *n, size_t *alloc,
+			   struct parse_diag *diag)
+{
+	size_t pos = 0, ln = 0, ll;
+	const char *line;
+
+	while (next_line(buf, len, &pos, &line, &ll)) {
+		ln++;
+		trim_span(&line, &ll);
+		if (!ll)
+			continue;
+		if (*n == *alloc) {
+			*alloc = *alloc ? 2 * *alloc : 8;
+			*v = xrealloc(*v, *alloc * size);
+		}
+		if (one(line, ll, (char *)*v + *n * size) < 0) {
+			diag_add(diag, "line %zu: '%.*s' is not a Kubernetes log name, "
+				 "skipping", ln, (int)MIN(ll, (size_t)80), line);
+			continue;
+		}
+		(*n)++;
+	}
+	return 0;
+}
+
+static int pod_log_one(const char *s, size_t len, void *ret)
+{
+	return k8s_parse_pod_log(s, len, ret);
+}
+
+static int container_log_one(const char *s, size_t len, void *ret)
+{
+	return k8s_parse_container_log(s, len, ret);
+}
+
+int k8s_parse_pod_logs(const char *buf, size_t len, struct k8s_pod_logs *ret,
+		       struct parse_diag *diag)
+{
+	void *v = ret->v;
+	int r = parse_name_list(buf, len, sizeof(*ret->v), pod_log_one, &v,
+				&ret->n, &ret->alloc, diag);
+
+	ret->v = v;
+	return r;
+}
+
+int k8s_parse_container_logs(const char *buf, size_t len,
+			     struct k8s_container_logs *ret,
+			     struct parse_diag *diag)
+{
+	void *v = ret->v;
+	int r = parse_name_list(buf, len, sizeof(*ret->v), container_log_one, &v,
+				&ret->n, &ret->alloc, diag);
+
+	ret->v = v;
+	return r;
+}
+
+void k8s_pod_logs_free(struct k8s_pod_logs *l)
+{
+	if (!l)
+		return;
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+void k8s_container_logs_free(struct k8s_container_logs *l)
+{
+	if (!l)
+		return;
+	free(l->v);
+	memset(l, 0, sizeof(*l));
 }

@@ -9,6 +9,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "analyze/parse/parse.h"
+
 enum k8s_level {
 	K8S_NONE = 0,       /* not a Kubernetes cgroup */
 	K8S_ROOT,           /* /kubepods or /kubepods.slice */
@@ -47,5 +49,27 @@ enum k8s_level k8s_parse_cgroup_path(const char *path, struct k8s_cgroup *ret);
 
 /* The /var/log names: k8s_parse_pod_log(), k8s_parse_container_log(). */
 #include "common/k8s_names.h"
+
+/*
+ * collector/k8s-pod-logs.txt and k8s-container-logs.txt: one name a line,
+ * as above, in file order.  Blank lines are skipped; a line that is not
+ * such a name is skipped with a diag message ("line 3: '...' is not a
+ * Kubernetes log name, skipping").  Return 0 (a parse_*() of parse.h).
+ */
+struct k8s_pod_logs {
+	struct k8s_pod_log *v;
+	size_t n, alloc;
+};
+struct k8s_container_logs {
+	struct k8s_container_log *v;
+	size_t n, alloc;
+};
+int k8s_parse_pod_logs(const char *buf, size_t len, struct k8s_pod_logs *ret,
+		       struct parse_diag *diag);
+int k8s_parse_container_logs(const char *buf, size_t len,
+			     struct k8s_container_logs *ret,
+			     struct parse_diag *diag);
+void k8s_pod_logs_free(struct k8s_pod_logs *l);
+void k8s_container_logs_free(struct k8s_container_logs *l);
 
 #endif

@@ -95,3 +95,14 @@ int parse_oom_control(const char *buf, size_t len, struct oom_control *ret,
 				   ARRAY_SIZE(oom_control_fields), ret, NULL,
 				   diag);
 }
+
+int parse_setting(const char *buf, size_t len, const char **ret, size_t *ret_len)
+{
+	const char *s = buf;
+	size_t n = MIN(len, (size_t)4096);
+
+	trim_span(&s, &n);
+	*ret = s;
+	*ret_len = n;
+	return 0;
+}

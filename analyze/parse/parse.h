@@ -227,6 +227,67 @@ struct one_value {
 int parse_one_value(const char *buf, size_t len, struct one_value *ret,
 		    struct parse_diag *diag);
 
+/*
+ * A setting file (proc/sys/..., proc/uptime, transparent_hugepage/enabled)
+ * as text: its first 4096 bytes, trimmed; *ret points into buf.
+ */
+int parse_setting(const char *buf, size_t len, const char **ret, size_t *ret_len);
+
+/* ---- proc/<pid>/oom_score_adj, proc/<pid>/cmdline, cgroup.procs ---------- */
+
+/* One number in -1000..1000; -EINVAL (with diag) for anything else. */
+int parse_oom_score_adj(const char *buf, size_t len, int64_t *ret,
+			struct parse_diag *diag);
+/*
+ * The arguments with their NUL separators as spaces (trailing NULs
+ * dropped), in a new string (*ret, free()) of *ret_len bytes.  Returns 0.
+ */
+int parse_cmdline(const char *buf, size_t len, char **ret, size_t *ret_len);
+/* A decimal pid (1..2^31-1) of s[0..len), or -1. */
+int64_t parse_pid(const char *s, size_t len);
+
+struct pid_list {
+	int64_t *v;
+	size_t n, alloc;
+};
+
+/*
+ * cgroup.procs: one pid a line, in file order; blank lines are skipped, a
+ * line that is not a pid is skipped with a diag message.  Returns 0.
+ */
+int parse_pid_list(const char *buf, size_t len, struct pid_list *ret,
+		   struct parse_diag *diag);
+void pid_list_free(struct pid_list *p);
+
+/* ---- collector/go/<pid>.json ------------------------------------------------ */
+
+/*
+ * GOMEMLIMIT syntax (Go's runtime/debug.SetMemoryLimit): a number with an
+ * optional B, KiB, MiB, GiB or TiB suffix; "off" means no limit.  Returns 0
+ * with *ret set (UINT64_MAX for off), or -EINVAL.
+ */
+int parse_gomemlimit(const char *s, size_t len, uint64_t *ret);
+
+/* What the collector read of a Go program (capture.md 2.3). */
+struct go_info {
+	int64_t pid;                /* 1..2^31-1 */
+	char *go_version;           /* NULL when absent */
+	bool env_known;             /* "env" was an object: an unset variable
+				       is unset, not unknown */
+	char *gogc, *gomemlimit, *gomaxprocs, *godebug;  /* as set; NULL: unset */
+	struct kv_u64 gomemlimit_bytes; /* GOMEMLIMIT in bytes; unset when
+					   unset, "off" or invalid */
+};
+
+/*
+ * -EINVAL when it is not a JSON object with a valid "pid"; an "env" that is
+ * not an object (ignored) or a GOMEMLIMIT that is not a limit (kept as
+ * text) is a diag message.
+ */
+int parse_go_info(const char *buf, size_t len, struct go_info *ret,
+		  struct parse_diag *diag);
+void go_info_free(struct go_info *g);
+
 /* ---- memory.oom_control (v1) ------------------------------------------- */
 
 struct oom_control {

@@ -2,7 +2,8 @@
 /*
  * libFuzzer target: the Kubernetes name parsers (k8s.h): a memory cgroup
  * path, a var/log/pods pair, a var/log/containers name.  Each output field
- * is a fixed array: it must come back terminated.
+ * is a fixed array: it must come back terminated.  The same bytes as a
+ * whole collector/k8s-*-logs.txt: every name kept is terminated too.
  */
 #include "tests/fuzz/fuzz.h"
 #include "analyze/parse/k8s.h"
@@ -39,6 +40,27 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		TERMINATED(c.namespace_);
 		TERMINATED(c.container);
 		TERMINATED(c.container_id);
+	}
+	{
+		struct k8s_pod_logs pl = { 0 };
+		struct k8s_container_logs cl = { 0 };
+		struct parse_diag d = { 0 };
+		size_t i;
+
+		fuzz_check_result(k8s_parse_pod_logs((const char *)data, size, &pl, &d), &d);
+		for (i = 0; i < pl.n; i++) {
+			TERMINATED(pl.v[i].namespace_);
+			TERMINATED(pl.v[i].container);
+		}
+		memset(&d, 0, sizeof(d));
+		fuzz_check_result(k8s_parse_container_logs((const char *)data, size, &cl,
+							   &d), &d);
+		for (i = 0; i < cl.n; i++) {
+			TERMINATED(cl.v[i].pod);
+			TERMINATED(cl.v[i].container_id);
+		}
+		k8s_pod_logs_free(&pl);
+		k8s_container_logs_free(&cl);
 	}
 	free(s);
 	return 0;

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * k8s.c: cgroup paths of both kubelet drivers and every runtime (the
- * kubepods paths are the real ones of tests/samples/oom), /var/log names.
+ * kubepods paths are the real ones of the real samples (oom/)), /var/log names.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -305,6 +305,54 @@ static void test_k8s_parse_container_log_invalid(void **state)
 	assert_string_equal(c.container_id, "");
 }
 
+/* collector/k8s-*-logs.txt: one name a line, bad lines skipped and said */
+static void test_k8s_parse_pod_logs(void **state)
+{
+	static const char buf[] =
+		"default_web-1_0b6f2a4e-1111-4222-8333-444455556666/nginx\n"
+		"not a name\n\n"
+		"kube-system_dns_0b6f2a4e-1111-4222-8333-444455556667/coredns/\n"
+		"x/y\n";
+	struct k8s_pod_logs p = { 0 };
+	struct parse_diag d = { 0 };
+
+	(void)state;
+	assert_int_equal(k8s_parse_pod_logs(buf, sizeof(buf) - 1, &p, &d), 0);
+	assert_int_equal(p.n, 2);
+	assert_string_equal(p.v[0].namespace_, "default");
+	assert_string_equal(p.v[0].container, "nginx");
+	assert_string_equal(p.v[1].pod, "dns");
+	assert_int_equal(d.count, 2);
+	assert_string_equal(d.msg, "line 2: 'not a name' is not a Kubernetes log name, "
+			    "skipping");
+	k8s_pod_logs_free(&p);
+	k8s_pod_logs_free(NULL);
+}
+
+static void test_k8s_parse_container_logs(void **state)
+{
+	struct k8s_container_logs c = { 0 };
+	struct parse_diag d = { 0 };
+	struct strbuf sb = STRBUF_INIT;
+	int i;
+
+	(void)state;
+	for (i = 0; i < 100; i++)
+		strbuf_addf(&sb, "web-%d_default_nginx-%064x.log\n", i, i);
+	strbuf_addstr(&sb, "nope.log");
+	assert_int_equal(k8s_parse_container_logs(sb.buf, sb.len, &c, &d), 0);
+	assert_int_equal(c.n, 100);
+	assert_string_equal(c.v[99].pod, "web-99");
+	assert_string_equal(c.v[99].namespace_, "default");
+	assert_int_equal(d.count, 1);
+	assert_string_equal(d.msg, "line 101: 'nope.log' is not a Kubernetes log name, "
+			    "skipping");
+	k8s_container_logs_free(&c);
+	assert_int_equal(k8s_parse_container_logs("", 0, &c, NULL), 0);
+	assert_int_equal(c.n, 0);
+	strbuf_release(&sb);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -319,6 +367,8 @@ int main(void)
 		cmocka_unit_test(test_k8s_parse_pod_log_invalid),
 		cmocka_unit_test(test_k8s_parse_container_log_valid),
 		cmocka_unit_test(test_k8s_parse_container_log_invalid),
+		cmocka_unit_test(test_k8s_parse_pod_logs),
+		cmocka_unit_test(test_k8s_parse_container_logs),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * BPF maps: the fdinfo of each map a process holds (proc/<pid>/fdinfo/<fd>,
+ * bpf_fdinfo) and bpftool's list (collector/bpftool-map.json, bpftool_map
+ * and bpftool_map_pid; schema/50-bpf.sql).
+ */
+#include "analyze/load/loader.h"
+
+#include <string.h>
+
+#include "analyze/db/db.h"
+
+#include "common/banned.h"
+
+void load_fdinfo(struct loader *l, const struct file_in *f)
+{
+	const char *fdname = f->name + strlen("fdinfo/");
+	struct bpf_fdinfo fi = { 0 };
+	struct parse_diag d = { 0 };
+	sqlite3_stmt *st;
+	uint64_t fd;
+	int r;
+
+	if (parse_u64(fdname, strlen(fdname), &fd) < 0 || fd > 0x7fffffff) {
+		add_problem(l, f->path, "not a file descriptor number, skipping");
+		return;
+	}
+	r = parse_bpf_fdinfo(f->buf, f->len, &fi, &d);
+	note_diag(l, f->path, r, &d);
+	if (r < 0)
+		goto out;
+	if (!fi.map_type.set) {
+		add_problem(l, f->path, "not the fdinfo of a BPF map (no map_type), skipping");
+		goto out;
+	}
+	st = S(l, T_BPF_FDINFO);
+	sqlite3_bind_int64(st, 1, l->capture_id);
+	sqlite3_bind_int64(st, 2, f->pid);
+	sqlite3_bind_int64(st, 3, (int64_t)fd);
+	db_bind_text(st, 4, bpf_map_type_name(fi.map_type.v));
+	rows_bind(st, 5, &row_specs[T_BPF_FDINFO], &fi);
+	put(l, st);
+out:
+	bpf_fdinfo_free(&fi);
+}
+
+void load_bpftool_maps(struct loader *l, const struct file_in *f)
+{
+	struct bpftool_maps m = { 0 };
+	struct parse_diag d = { 0 };
+	size_t i, j;
+	int r;
+
+	if (f->len == 0)
+		return;
+	r = parse_bpftool_maps(f->buf, f->len, &m, &d);
+	note_diag(l, f->path, r, &d);
+	if (r < 0)
+		goto out;
+	if (m.error)
+		add_problemf(l, f->path, "bpftool said: %.300s", m.error);
+	for (i = 0; i < m.n; i++) {
+		const struct bpftool_map *b = &m.v[i];
+		sqlite3_stmt *st = S(l, T_BPFTOOL_MAP);
+
+		if (!b->id.set)
+			continue;
+		sqlite3_bind_int64(st, 1, l->capture_id);
+		rows_bind(st, 2, &row_specs[T_BPFTOOL_MAP], b);
+		put(l, st);
+		for (j = 0; j < b->npids; j++) {
+			st = S(l, T_BPFTOOL_MAP_PID);
+			sqlite3_bind_int64(st, 1, l->capture_id);
+			db_bind_kv(st, 2, b->id);
+			db_bind_u64(st, 3, b->pids[j].pid);
+			db_bind_text(st, 4, b->pids[j].comm);
+			put(l, st);
+		}
+	}
+out:
+	bpftool_maps_free(&m);
+}

@@ -1,0 +1,240 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Memory cgroups: every folder of the memory hierarchy (cgroup_node) and
+ * its files: memory.stat (cgroup_stat_data, cgroup_memstat), cgroup.procs
+ * (cgroup_proc) and the one-value files (cgroup_file_data); the key/value
+ * and PSI files go through node.c's loaders (schema/30-cgroup.sql).
+ */
+#include "analyze/load/loader.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyze/db/db.h"
+#include "analyze/parse/k8s.h"
+
+#include "common/banned.h"
+
+static const char *k8s_level_name(enum k8s_level lv)
+{
+	switch (lv) {
+	case K8S_ROOT: return "root";
+	case K8S_QOS: return "qos";
+	case K8S_POD: return "pod";
+	case K8S_CONTAINER: return "container";
+	default: return NULL;
+	}
+}
+
+static void ensure_cgroup_node(struct loader *l, const char *cg)
+{
+	struct k8s_cgroup k = { 0 };
+	sqlite3_stmt *st;
+	const char *slash;
+	enum k8s_level lv;
+	int depth = 0;
+	const char *p;
+
+	if (!strcmp(l->last_cgroup.buf, cg))
+		return;
+	strbuf_reset(&l->last_cgroup);
+	strbuf_addstr(&l->last_cgroup, cg);
+	for (p = cg; *p; p++)
+		depth += *p == '/';
+	if (!strcmp(cg, "/"))
+		depth = 0;
+	st = S(l, T_CG_NODE);
+	sqlite3_bind_int64(st, 1, l->capture_id);
+	db_bind_text(st, 2, cg);
+	slash = strrchr(cg, '/');
+	if (depth == 0)
+		sqlite3_bind_null(st, 3);
+	else if (slash == cg)
+		db_bind_text(st, 3, "/");
+	else
+		db_bind_text_len(st, 3, cg, (size_t)(slash - cg));
+	sqlite3_bind_int64(st, 4, depth);
+	lv = k8s_parse_cgroup_path(cg, &k);
+	db_bind_text(st, 5, k8s_level_name(lv));
+	rows_bind(st, 6, &row_specs[T_CG_NODE], &k);
+	if (sqlite3_step(st) == SQLITE_DONE && sqlite3_changes(l->db) > 0)
+		l->stats->cgroups++;
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+}
+
+/*
+ * Every file of a cgroup's folder, routed or not: its cgroup_node row, and
+ * which hierarchy a capture without a manifest holds.
+ */
+void cgroup_file_seen(struct loader *l, const char *cgroup, const char *file)
+{
+	if (!strcmp(file, "memory.usage_in_bytes"))
+		l->saw_v1_files = true;
+	if (!strcmp(file, "memory.current"))
+		l->saw_v2_files = true;
+	ensure_cgroup_node(l, cgroup);
+}
+
+/* Every key of memory.stat as one JSON object (cgroup_stat_data). */
+static void put_stat_json(struct loader *l, const char *cg, const struct kv_list *kv)
+{
+	sqlite3_stmt *st = S(l, T_CG_STAT);
+	struct strbuf *sb = &l->tmp;
+	size_t i;
+
+	strbuf_reset(sb);
+	strbuf_addch(sb, '{');
+	for (i = 0; i < kv->n; i++) {
+		if (i)
+			strbuf_addch(sb, ',');
+		json_escape_bytes(sb, kv->v[i].key, strlen(kv->v[i].key));
+		strbuf_addch(sb, ':');
+		json_u64(sb, kv->v[i].value);
+	}
+	strbuf_addch(sb, '}');
+	sqlite3_bind_int64(st, 1, l->capture_id);
+	db_bind_text(st, 2, cg);
+	db_bind_text_len(st, 3, sb->buf, sb->len);
+	put(l, st);
+}
+
+/*
+ * The memory.stat keys the working-set formulas read are the columns of
+ * cgroup_memstat past (capture_id, cgroup), named as the kernel names the
+ * keys (schema/30-cgroup.sql): that table is the one list of them.  Here
+ * they are sorted by name, each with its parameter in T_CG_MEMSTAT's
+ * INSERT (rows.c puts them in schema order, after the two keys).
+ */
+struct memstat_key {
+	char *name;
+	int param;
+};
+
+static int memstat_key_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct memstat_key *)a)->name,
+		      ((const struct memstat_key *)b)->name);
+}
+
+static void memstat_keys_load(struct loader *l)
+{
+	char **names;
+	size_t i, n;
+
+	table_columns(l->db, row_specs[T_CG_MEMSTAT].table, 2, &names, &n);
+	l->memstat_keys = xcalloc(n ? n : 1, sizeof(*l->memstat_keys));
+	for (i = 0; i < n; i++) {
+		l->memstat_keys[i].name = names[i];
+		l->memstat_keys[i].param = (int)i + 3;
+	}
+	free(names);
+	l->memstat_nkeys = n;
+	qsort(l->memstat_keys, n, sizeof(*l->memstat_keys), memstat_key_cmp);
+}
+
+void memstat_keys_free(struct loader *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->memstat_nkeys; i++)
+		free(l->memstat_keys[i].name);
+	free(l->memstat_keys);
+	l->memstat_keys = NULL;
+	l->memstat_nkeys = 0;
+}
+
+/*
+ * memory.stat's keys the working-set formulas read, as one row
+ * (cgroup_memstat); a key not in the file stays NULL.  (A key the file
+ * repeats is in the list once: parse_kv_list() keeps the first.)
+ */
+static void put_memstat(struct loader *l, const char *cg, const struct kv_list *kv)
+{
+	sqlite3_stmt *st = S(l, T_CG_MEMSTAT);
+	size_t i;
+
+	if (!l->memstat_keys)
+		memstat_keys_load(l);
+	sqlite3_bind_int64(st, 1, l->capture_id);
+	db_bind_text(st, 2, cg);
+	for (i = 0; i < kv->n; i++) {
+		struct memstat_key key = { kv->v[i].key, 0 };
+		const struct memstat_key *k = bsearch(&key, l->memstat_keys,
+						      l->memstat_nkeys,
+						      sizeof(key), memstat_key_cmp);
+
+		if (k)
+			db_bind_u64(st, k->param, kv->v[i].value);
+	}
+	put(l, st);
+}
+
+void load_memstat(struct loader *l, const struct file_in *f)
+{
+	struct parse_diag d = { 0 };
+	struct kv_list kv = { 0 };
+	int r;
+
+	r = parse_kv_list(f->buf, f->len, &kv, &d);
+	note_diag(l, f->path, r, &d);
+	if (r == 0) {
+		put_stat_json(l, f->cgroup, &kv);
+		put_memstat(l, f->cgroup, &kv);
+	}
+	kv_list_free(&kv);
+}
+
+void load_cgroup_procs(struct loader *l, const struct file_in *f)
+{
+	struct parse_diag d = { 0 };
+	struct pid_list p = { 0 };
+
+	parse_pid_list(f->buf, f->len, &p, &d);
+	note_skipped(l, f->path, &d);
+	put_rows(l, T_CG_PROC, f->cgroup, p.v, p.n, sizeof(*p.v));
+	pid_list_free(&p);
+}
+
+/*
+ * Store the one-value files read of a cgroup as its row of
+ * cgroup_file_data (a cgroup met again later, as a folder read in sorted
+ * order does after a child's files, is merged into its row).
+ */
+void flush_cgroup_files(struct loader *l)
+{
+	sqlite3_stmt *st;
+
+	if (l->cg_files.len) {
+		strbuf_addch(&l->cg_files, '}');
+		st = S(l, T_CG_FILE);
+		sqlite3_bind_int64(st, 1, l->capture_id);
+		db_bind_text(st, 2, l->cg_files_of.buf);
+		db_bind_text_len(st, 3, l->cg_files.buf, l->cg_files.len);
+		put_for(l, st, l->memory_root ? l->memory_root : "(the cgroups' files)");
+	}
+	strbuf_reset(&l->cg_files);
+	strbuf_reset(&l->cg_files_of);
+}
+
+void load_one_value(struct loader *l, const struct file_in *f)
+{
+	struct parse_diag d = { 0 };
+	struct one_value v = { 0 };
+	int r;
+
+	r = parse_one_value(f->buf, f->len, &v, &d);
+	note_diag(l, f->path, r, &d);
+	if (r < 0)
+		return;
+	if (strcmp(l->cg_files_of.buf, f->cgroup)) {
+		flush_cgroup_files(l);
+		strbuf_addstr(&l->cg_files_of, f->cgroup);
+	}
+	strbuf_addch(&l->cg_files, l->cg_files.len ? ',' : '{');
+	json_escape_bytes(&l->cg_files, f->name, strlen(f->name));
+	/* v2 "max" parses as UINT64_MAX: null */
+	strbuf_add(&l->cg_files, ":[", 2);
+	json_u64(&l->cg_files, v.v);
+	strbuf_add(&l->cg_files, v.unlimited ? ",1]" : ",0]", 3);
+}

@@ -1,0 +1,291 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef MEMSNAP_LOADER_H
+#define MEMSNAP_LOADER_H
+/*
+ * Inside the loader (load.h is its interface).  A capture's files go
+ *
+ *   load.c    reads the capture, file by file, and finishes the load
+ *   route.c   the routing table: path pattern -> loader function -> table
+ *   rows.c    one column list per table, the INSERTs made from them
+ *   proc.c cgroup.c node.c kmsg.c bpf.c k8s.c meta.c
+ *             a source family each: call one parser (analyze/parse/), store
+ *             its result through rows.c; they never parse text themselves
+ *
+ * Adding a captured file: a row in collect/sources.c and a row in route.c's
+ * table; when it is of a new format, its parser (analyze/parse/) and a
+ * loader here that stores what the parser returns; when its rows go to a
+ * new table, that table in schema/ and its column list in rows.c (with
+ * its id below).  A file of a format the loader has (key/value, PSI, one
+ * value, a setting) going to a table it has is the two rows only.
+ */
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "analyze/load/load.h"
+#include "analyze/parse/parse.h"
+#include "common/util.h"
+
+/* ---- the tables the loader writes (rows.c) ------------------------------- */
+
+enum table_id {
+	T_LOAD_PROBLEM,
+	T_COLLECT_PROBLEM,
+	T_CAPTURE,          /* the manifest's columns (an UPDATE of the row) */
+	T_CAPTURE_FILE,
+	T_PROC_STATUS,
+	T_PROC_SMAPS,
+	T_PROC_EXTRA,
+	T_PROC_CGROUP,
+	T_PROC_MISC,
+	T_PROC_GO,
+	T_CG_NODE,
+	T_CG_FILE,
+	T_CG_STAT,
+	T_CG_MEMSTAT,
+	T_CG_EVENT,
+	T_CG_PRESSURE,
+	T_CG_PROC,
+	T_NODE_MEMINFO,
+	T_NODE_VMSTAT,
+	T_NODE_PRESSURE,
+	T_NODE_SETTING,
+	T_BPF_FDINFO,
+	T_BPFTOOL_MAP,
+	T_BPFTOOL_MAP_PID,
+	T_K8S_POD_LOG,
+	T_K8S_CONTAINER_LOG,
+	T__COUNT,
+	T_NONE = T__COUNT   /* a route whose rows another module stores */
+};
+
+/*
+ * A column filled from a field of a parser's struct (its offset): the
+ * column's name and the field's type are said once, next to each other.
+ */
+enum col_type {
+	COL_KV,             /* struct kv_u64: NULL when unset */
+	COL_U64,            /* uint64_t (NULL past 2^63 - 1, as db_bind_u64()) */
+	COL_I64,            /* int64_t */
+	COL_TEXT,           /* char *: NULL when NULL */
+	COL_CHARS,          /* char[]: as it is, "" too */
+	COL_CHARS_OR_NULL,  /* char[]: NULL when "" */
+	COL_BOOL,           /* bool */
+	COL_DOUBLE,         /* double, with a bool "set" at set_offset */
+	COL_BOOL_SET,       /* bool, with a bool "set" at set_offset */
+};
+
+struct col {
+	const char *name;
+	enum col_type type;
+	size_t offset;
+	size_t set_offset;        /* COL_NO_SET: none */
+};
+
+#define COL_NO_SET ((size_t)-1)
+#define COL(type_, name_, st_, field_) \
+	{ name_, type_, offsetof(struct st_, field_), COL_NO_SET }
+#define COL_SET(type_, name_, st_, field_, set_) \
+	{ name_, type_, offsetof(struct st_, field_), offsetof(struct st_, set_) }
+
+/*
+ * One statement that stores rows:
+ *   verb table(keys, cols...) VALUES (?, ...) tail
+ * `keys` are the columns the caller binds (1, 2, ...), `cols` those bound
+ * from a struct after them by rows_bind().  With `schema_cols`, the
+ * table's other columns, as the schema lists them, follow `keys` (see
+ * cgroup_memstat).  verb "UPDATE" makes
+ *   UPDATE table SET cols = ?, ... WHERE keys = ?, ...
+ * with cols first.
+ */
+struct row_spec {
+	const char *verb;         /* "INSERT", "INSERT OR REPLACE", ... */
+	const char *table;
+	const char *keys;         /* "capture_id, pid" */
+	const struct col *cols;
+	size_t ncols;
+	bool schema_cols;
+	const char *tail;         /* "ON CONFLICT ...", or NULL */
+};
+
+extern const struct row_spec row_specs[T__COUNT];
+
+/* The SQL of spec into sb (reset first); db only for schema_cols. */
+void rows_sql(sqlite3 *db, const struct row_spec *spec, struct strbuf *sb);
+/* The columns of a table past its first `skip`, in schema order. */
+void table_columns(sqlite3 *db, const char *table, size_t skip,
+		   char ***ret, size_t *ret_n);
+/* The statement of a table, prepared (db_prepare(): dies on bad SQL). */
+sqlite3_stmt *rows_prepare(sqlite3 *db, enum table_id id);
+/* Bind spec->cols from base, from parameter `first` on; returns the next. */
+int rows_bind(sqlite3_stmt *st, int first, const struct row_spec *spec,
+	      const void *base);
+
+/* ---- the state of one load -------------------------------------------- */
+
+struct loader {
+	sqlite3 *db;
+	int64_t capture_id;
+	sqlite3_stmt *st[T__COUNT];
+	struct load_stats *stats;
+	char *memory_root;        /* archive path of the memory hierarchy */
+	bool have_manifest;
+	bool duplicate;
+	uint64_t content_hash;    /* of the files read before a manifest */
+	char *fatal;              /* the load cannot go on: why */
+	char *cgroup_mode;        /* from the manifest, or inferred */
+	bool saw_v1_files, saw_v2_files;
+	uint64_t page_size;
+	const char *cur_path;     /* the file being loaded, for put() */
+	bool cur_failed;          /* put() already reported for cur_path */
+	struct strbuf last_cgroup; /* cgroup_node insert cache */
+	struct strbuf tmp;
+	/*
+	 * proc_misc of the process whose files are being read: a process's
+	 * files come one after the other, and one row a process is a third
+	 * of the statements three would be.
+	 */
+	struct {
+		int64_t pid;          /* 0: none */
+		bool oom_score_adj_set;
+		int64_t oom_score_adj;
+		char *cmdline;
+		size_t cmdline_len;
+		char *memcg;
+	} misc;
+	/* cgroup_file_data's row of the cgroup whose files are being read */
+	struct strbuf cg_files_of;  /* the cgroup; empty: none */
+	struct strbuf cg_files;     /* its JSON object, without the '}' */
+	/* cgroup_memstat's memory.stat keys (its columns), sorted, and
+	   each one's parameter in the INSERT */
+	struct memstat_key *memstat_keys;
+	size_t memstat_nkeys;
+	struct strbuf files;      /* capture_file_data's JSON, not yet stored */
+	size_t files_n;           /* how many files it holds */
+	/* OOM logs are parsed once the manifest (page size, clock) is known. */
+	char *kmsg_path;
+	char *kmsg_data;
+	size_t kmsg_len;
+};
+
+/* The statement of a table, prepared on first use. */
+sqlite3_stmt *S(struct loader *l, enum table_id id);
+/* Run an INSERT and reset it; a failure is a problem of the current file. */
+void put(struct loader *l, sqlite3_stmt *st);
+/* put() for a row gathered from several files: a failure names `what`. */
+void put_for(struct loader *l, sqlite3_stmt *st, const char *what);
+void add_problem(struct loader *l, const char *path, const char *problem);
+void add_problemf(struct loader *l, const char *path, const char *fmt, ...)
+	ATTR_PRINTF(3, 4);
+/*
+ * A parser's diagnostics: r < 0 "cannot parse: why"; else "parsed with
+ * problems: what".
+ */
+void note_diag(struct loader *l, const char *path, int r,
+	       const struct parse_diag *d);
+/*
+ * For the parsers that skip what they cannot read line by line and say it
+ * of the first one ("line 3: 'x' is not a pid, skipping"): that message.
+ */
+void note_skipped(struct loader *l, const char *path, const struct parse_diag *d);
+/*
+ * A row of table t for each of the n elements of v (each `size` bytes):
+ * capture_id, then key (a text, unless NULL), then the spec's cols from
+ * the element.
+ */
+void put_rows(struct loader *l, enum table_id t, const char *key,
+	      const void *v, size_t n, size_t size);
+/* A number for the JSON rows: null past 2^63 - 1 (as db_bind_u64()). */
+void json_u64(struct strbuf *sb, uint64_t v);
+
+/* ---- routing (route.c) -------------------------------------------------- */
+
+/* What a path is relative to. */
+enum route_scope {
+	IN_CAPTURE,         /* the capture's top folder */
+	IN_PROCESS,         /* proc/<pid>/ */
+	IN_CGROUP,          /* a memory cgroup's folder */
+};
+
+struct parsed_file;
+struct route;
+
+/* The file being loaded, as load.c found it. */
+struct file_in {
+	const char *path;         /* in the capture */
+	const char *buf;
+	size_t len;
+	const char *name;         /* the part of path the route matched */
+	int64_t pid;              /* IN_PROCESS: the process */
+	const char *cgroup;       /* IN_CGROUP: "/", "/kubepods/..." */
+	struct parsed_file *ahead; /* parsed on the reader thread, or NULL */
+	const struct route *route;
+};
+
+struct route {
+	enum route_scope scope;
+	/* relative to the scope; '*' is any name (no '/'), '**' anything */
+	const char *pattern;
+	void (*load)(struct loader *l, const struct file_in *f);  /* NULL: listed only */
+	enum table_id table;      /* where its rows go (the first, for several) */
+	/* parse on the reader thread (prefetch_hooks), or NULL */
+	struct parsed_file *(*ahead)(const char *buf, size_t len);
+};
+
+extern const struct route routes[];
+extern const size_t routes_nr;
+
+/* The first route of scope whose pattern matches name, or NULL. */
+const struct route *route_find(enum route_scope scope, const char *name);
+/* Does a route pattern match name? */
+bool route_match(const char *pattern, const char *name);
+
+/* ---- the source families ------------------------------------------------ */
+
+/* meta.c: manifest.json, the capture's identity */
+void load_manifest(struct loader *l, const struct file_in *f);
+void meta_finish(struct loader *l, const char *capture_name);
+void guess_memory_root(struct loader *l, const char *path);
+void list_file(struct loader *l, const struct capture_file *f);
+void flush_file_list(struct loader *l);
+
+/* proc.c: proc/<pid>/..., collector/go/<pid>.json */
+void load_status(struct loader *l, const struct file_in *f);
+void load_smaps(struct loader *l, const struct file_in *f);
+void load_proc_cgroup(struct loader *l, const struct file_in *f);
+void load_oom_score_adj(struct loader *l, const struct file_in *f);
+void load_cmdline(struct loader *l, const struct file_in *f);
+void load_go(struct loader *l, const struct file_in *f);
+struct parsed_file *parse_status_ahead(const char *buf, size_t len);
+struct parsed_file *parse_smaps_ahead(const char *buf, size_t len);
+void parsed_file_free(void *p);
+void flush_misc(struct loader *l);
+
+/* cgroup.c: a memory cgroup's files */
+void cgroup_file_seen(struct loader *l, const char *cgroup, const char *file);
+void load_memstat(struct loader *l, const struct file_in *f);
+void load_cgroup_procs(struct loader *l, const struct file_in *f);
+void load_one_value(struct loader *l, const struct file_in *f);
+void flush_cgroup_files(struct loader *l);
+void memstat_keys_free(struct loader *l);
+
+/* node.c; its key/value and PSI rows serve cgroup.c too (f->cgroup) */
+void load_kv_rows(struct loader *l, const struct file_in *f);
+void load_meminfo(struct loader *l, const struct file_in *f);
+void load_psi(struct loader *l, const struct file_in *f);
+void load_setting(struct loader *l, const struct file_in *f);
+
+/* kmsg.c */
+void keep_kmsg(struct loader *l, const struct file_in *f);
+void load_kmsg(struct loader *l);
+
+/* bpf.c */
+void load_fdinfo(struct loader *l, const struct file_in *f);
+void load_bpftool_maps(struct loader *l, const struct file_in *f);
+
+/* k8s.c */
+void load_pod_logs(struct loader *l, const struct file_in *f);
+void load_container_logs(struct loader *l, const struct file_in *f);
+
+#endif

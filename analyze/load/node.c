@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The node: proc/meminfo, proc/vmstat, proc/pressure/memory and the
+ * settings (proc/sys/..., THP), into node_meminfo, node_vmstat,
+ * node_pressure and node_setting (schema/55-node.sql).  The key/value and
+ * PSI loaders serve a cgroup's files too (cgroup_event, cgroup_pressure):
+ * with f->cgroup set, its rows name the cgroup (and, for key/value rows,
+ * the file).
+ */
+#include "analyze/load/loader.h"
+
+#include <string.h>
+
+#include "analyze/db/db.h"
+
+#include "common/banned.h"
+
+static void put_kv_rows(struct loader *l, const struct file_in *f,
+			const struct kv_list *kv)
+{
+	sqlite3_stmt *st = S(l, f->route->table);
+	size_t i;
+
+	for (i = 0; i < kv->n; i++) {
+		int c = 1;
+
+		sqlite3_bind_int64(st, c++, l->capture_id);
+		if (f->cgroup) {
+			db_bind_text(st, c++, f->cgroup);
+			db_bind_text(st, c++, f->name);
+		}
+		db_bind_text(st, c++, kv->v[i].key);
+		db_bind_u64(st, c++, kv->v[i].value);
+		put(l, st);
+	}
+}
+
+static void load_kv_with(struct loader *l, const struct file_in *f,
+			 int (*parse)(const char *, size_t, struct kv_list *,
+				      struct parse_diag *))
+{
+	struct parse_diag d = { 0 };
+	struct kv_list kv = { 0 };
+	int r;
+
+	r = parse(f->buf, f->len, &kv, &d);
+	note_diag(l, f->path, r, &d);
+	if (r == 0)
+		put_kv_rows(l, f, &kv);
+	kv_list_free(&kv);
+}
+
+/* vmstat, memory.events, memory.swap.events, cgroup.stat, memory.oom_control */
+void load_kv_rows(struct loader *l, const struct file_in *f)
+{
+	load_kv_with(l, f, parse_kv_list);
+}
+
+void load_meminfo(struct loader *l, const struct file_in *f)
+{
+	load_kv_with(l, f, parse_meminfo);
+}
+
+void load_psi(struct loader *l, const struct file_in *f)
+{
+	const struct psi_line *lines[2];
+	static const char *const kinds[2] = { "some", "full" };
+	struct parse_diag d = { 0 };
+	struct psi p = { 0 };
+	sqlite3_stmt *st;
+	int k, r;
+
+	r = parse_psi(f->buf, f->len, &p, &d);
+	note_diag(l, f->path, r, &d);
+	if (r != 0)
+		return;
+	lines[0] = &p.some;
+	lines[1] = &p.full;
+	st = S(l, f->route->table);
+	for (k = 0; k < 2; k++) {
+		int c = 1;
+
+		if (!lines[k]->set)
+			continue;
+		sqlite3_bind_int64(st, c++, l->capture_id);
+		if (f->cgroup)
+			db_bind_text(st, c++, f->cgroup);
+		db_bind_text(st, c++, kinds[k]);
+		rows_bind(st, c, &row_specs[f->route->table], lines[k]);
+		put(l, st);
+	}
+}
+
+void load_setting(struct loader *l, const struct file_in *f)
+{
+	sqlite3_stmt *st = S(l, T_NODE_SETTING);
+	const char *s;
+	size_t n;
+
+	parse_setting(f->buf, f->len, &s, &n);
+	sqlite3_bind_int64(st, 1, l->capture_id);
+	db_bind_text(st, 2, f->path);
+	db_bind_text_len(st, 3, s, n);
+	put(l, st);
+}

@@ -1,0 +1,270 @@
+#!/bin/bash
+# memsnap report of a database of many captures: the fleet summary (issue
+# 15).  A fleet of 11 captures from the fixtures (copies with another date,
+# kernel, boot id or hostname: a node seen four times, a node upgraded, a
+# hostile hostname, a capture without one) against the golden files
+# tests/golden/fleet-report.{txt,json,html} (UPDATE_GOLDEN=1 rewrites them); every count the summary shows
+# checked by SQL against the public views of the same database; capture
+# strings escaped in every format; unknown never shown as 0; --capture and
+# --each still give the one-capture report; and, as root, two live
+# captures of this machine added (counts only: they change run to run).
+set -u
+BIN_DIR=${BIN_DIR:-$PWD/bin}
+M=$BIN_DIR/memsnap
+T=${TESTS_DIR:-$PWD/tests}
+F=$T/fixtures/captures
+G=$T/golden
+# the report-* captures are made from the real samples at test time
+. "$T/samples-lib.sh"
+need_samples
+S=$SAMPLE_FIXTURES_DIR/captures
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+fails=0
+fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+ok() { echo "ok $*"; }
+expect() {
+	local want=$1; shift
+	"$@" > "$work/out" 2> "$work/err"
+	local rc=$?
+	[ $rc = "$want" ] || { fail "'$*' exited $rc, want $want"; sed 's/^/  | /' "$work/err"; return 1; }
+	return 0
+}
+V=$("$M" --version | cut -d' ' -f2)
+unversion() { sed "s/memsnap $V/memsnap VERSION/g; s/\"memsnap_version\": \"$V\"/\"memsnap_version\": \"VERSION\"/"; }
+
+# the fleet's extra captures: fixtures copied with another start day and
+# boot id (so `memsnap load` takes them as other captures), kernel release
+# or hostname
+python3 - "$F" "$S" "$work" <<'EOF' || { echo "FAIL: cannot make the fleet's captures"; exit 1; }
+import json, shutil, sys
+F, S, out = sys.argv[1:]
+def copy(src, dst, day, **edit):
+    base = S if src.startswith("report-") else F
+    shutil.copytree(f"{base}/{src}", f"{out}/{dst}")
+    p = f"{out}/{dst}/manifest.json"
+    m = json.load(open(p))
+    for k in ("started_utc", "finished_utc"):
+        m["clock"][k] = day + m["clock"][k][10:]
+    if "release" in edit:
+        m["kernel"]["release"] = edit.pop("release")
+    m.update(edit)
+    json.dump(m, open(p, "w"))
+w3 = "report-k8s-v2/memsnap-worker-3-20230817T094500Z"
+copy(w3, "w3b", "2023-09-02", boot_id="6b1d2f0e-3c4a-4e5b-9f7a-00000000000b")
+copy(w3, "w3c", "2023-10-05", boot_id="6b1d2f0e-3c4a-4e5b-9f7a-00000000000c")
+copy(w3, "w3d", "2023-11-20", boot_id="6b1d2f0e-3c4a-4e5b-9f7a-00000000000d")
+copy("k8s-cgroupfs-v1/memsnap-node-a-20260301T120000Z", "na2", "2026-04-01",
+     release="5.15.0-100-generic", boot_id="0bad0001-0000-4000-8000-0000000000a2")
+nb = "k8s-systemd-v2/memsnap-node-b-20260301T120000Z"
+# a hostname with a bidi override, markup, quotes, a terminal escape, a bell
+copy(nb, "evil", "2026-03-02", hostname="node-\u202eb<i>&'\"\x1b[5m\x07",
+     boot_id="0bad0002-0000-4000-8000-0000000000e1")
+copy(nb, "nohost", "2026-03-03", hostname=None, boot_id="0bad0002-0000-4000-8000-0000000000e2")
+EOF
+"$M" load -q "$S/report-v1-docker" "$S/report-k8s-v2" "$S/report-hostile" "$F/k8s-cgroupfs-v1" \
+	"$F/k8s-systemd-v2" "$work/w3b" "$work/w3c" "$work/w3d" "$work/na2" "$work/evil" "$work/nohost" \
+	-o "$work/fleet.db" 2> "$work/err"
+[ $? -le 1 ] && [ "$("$M" sql --csv "$work/fleet.db" 'SELECT count(*) FROM captures' | tail -1 | tr -d '\r')" = 11 ] &&
+	ok "a fleet of 11 captures loaded" || { fail "cannot load the fleet"; cat "$work/err"; exit 1; }
+
+# golden WHAT FILE: FILE (the binary's version made VERSION) is the golden
+# file tests/golden/fleet-report.WHAT; UPDATE_GOLDEN=1 rewrites it instead
+# (the HTML holds report.css and report.js: a change to them changes it too;
+# review the diff with git)
+golden() {
+	local g=$G/fleet-report.$1
+	unversion < "$2" > "$work/golden.$1"
+	if [ "${UPDATE_GOLDEN:-}" = 1 ]; then
+		cp "$work/golden.$1" "$g" && ok "$1: golden rewritten"
+	elif cmp -s "$work/golden.$1" "$g"; then
+		ok "$1 = golden"
+	else
+		fail "$1 differs from $g"; diff "$g" "$work/golden.$1" | head -20
+	fi
+}
+
+# the three formats against their golden files; exit 1: some captures are
+# incomplete, as the one-capture report says of one
+expect 1 "$M" report "$work/fleet.db" && golden txt "$work/out"
+grep -q "^warning: 6 of the captures are incomplete" "$work/err" && ok "exit 1 says why" || fail "exit 1: no warning"
+head -1 "$work/out" | grep -qx 'memsnap fleet report: 11 captures from 6 nodes (and 1 without a hostname), 2016-12-17 to 2026-04-01' &&
+	ok "opens with what it covers" || fail "first line: $(head -1 "$work/out")"
+expect 1 "$M" report -f json "$work/fleet.db" && golden json "$work/out"
+cp "$work/out" "$work/fleet.json"
+expect 1 "$M" report -f html -o "$work/fleet.html" "$work/fleet.db" && [ ! -s "$work/out" ] &&
+	golden html "$work/fleet.html"
+"$M" report --color=always "$work/fleet.db" 2>/dev/null | grep -q $'^\e\[1mmemsnap fleet report: \e\[0m11 captures' &&
+	ok "--color=always: bold titles" || fail "--color=always"
+"$M" report -f html "$work/fleet.db" 2>/dev/null | cmp -s - "$work/fleet.html" && ok "same HTML twice" ||
+	fail "HTML not deterministic"
+
+# the page keeps the one-capture report's Content-Security-Policy: its
+# hashes are those of the <style> and <script> it holds, and it holds one
+# of each
+for tag in style script; do
+	[ "$(grep -c "<$tag>" "$work/fleet.html")" = 1 ] || fail "HTML: not one <$tag>"
+	body=$(python3 -c 'import sys, re; t = sys.argv[2]
+s = open(sys.argv[1], encoding="utf-8").read()
+sys.stdout.write(re.search("<%s>(.*?)</%s>" % (t, t), s, re.S).group(1))' "$work/fleet.html" "$tag" |
+		sha256sum | cut -c1-64 | tr a-f A-F | basenc --base16 -d | base64 -w0)
+	grep -q "$tag-src 'sha256-$body'" "$work/fleet.html" && ok "CSP: $tag hash" || fail "CSP: no $tag-src 'sha256-$body'"
+done
+
+# every count, by SQL on the same database
+"$M" sql --json "$work/fleet.db" "SELECT
+  (SELECT count(*) FROM captures) AS captures,
+  (SELECT count(DISTINCT hostname) FROM captures) AS nodes,
+  (SELECT count(*) FROM captures WHERE hostname IS NULL) AS unknown_nodes,
+  (SELECT count(DISTINCT kernel_release) FROM captures) AS kernels,
+  (SELECT count(*) FROM oom_kills) AS oom_kills,
+  (SELECT count(*) FROM report_findings) AS findings,
+  (SELECT count(*) FROM captures WHERE NOT complete) AS incomplete" > "$work/sql-totals.json" &&
+"$M" sql --json "$work/fleet.db" "SELECT capture_id, hostname, kernel_release FROM captures" > "$work/sql-captures.json" &&
+"$M" sql --json "$work/fleet.db" "SELECT capture_id, namespace, pod, container, task_memcg FROM oom_kills" > "$work/sql-ooms.json" &&
+"$M" sql --json "$work/fleet.db" "SELECT capture_id, severity, code FROM report_findings" > "$work/sql-findings.json" ||
+	fail "memsnap sql --json"
+python3 - "$work" <<'EOF' && ok "every count = SQL over captures, oom_kills, report_findings" || fail "counts differ from SQL (above)"
+import collections, json, sys
+w = sys.argv[1]
+def rows(name):
+    d = json.load(open(f"{w}/{name}"))
+    return d["rows"] if isinstance(d, dict) else d
+rep = json.load(open(f"{w}/fleet.json"))
+tot = rows("sql-totals.json")[0]
+caps, ooms, finds = rows("sql-captures.json"), rows("sql-ooms.json"), rows("sql-findings.json")
+bad = []
+def check(what, got, want):
+    if got != want:
+        bad.append(f"{what}: report {got!r}, SQL {want!r}")
+for k in ("captures", "nodes", "unknown_nodes", "kernels", "oom_kills"):
+    check(k, rep[k], tot[k])
+check("incomplete_captures", rep["incomplete_captures"], tot["incomplete"])
+# captures by node and kernel: each capture in exactly one row
+by = collections.defaultdict(list)
+for c in caps:
+    by[(c["hostname"], c["kernel_release"])].append(c["capture_id"])
+got = {(n["hostname"], n["kernel_release"]): n for n in rep["nodes_by_kernel"]}
+check("node rows", sorted(got, key=repr), sorted(by, key=repr))
+for k, ids in by.items():
+    n = got.get(k, {})
+    check(f"{k} capture_ids", n.get("capture_ids"), sorted(ids))
+    check(f"{k} captures", n.get("captures"), len(ids))
+    check(f"{k} oom_kills", n.get("oom_kills"), sum(o["capture_id"] in ids for o in ooms))
+host = {c["capture_id"]: c["hostname"] for c in caps}
+# OOM kills by namespace/pod/container (by cgroup without any name)
+by = collections.defaultdict(list)
+for o in ooms:
+    named = o["namespace"] is not None or o["pod"] is not None or o["container"] is not None
+    by[(o["namespace"], o["pod"], o["container"], None if named else o["task_memcg"])].append(o["capture_id"])
+got = {(o["namespace"], o["pod"], o["container"], o["task_memcg"]): o for o in rep["oom_kills_by_container"]}
+check("OOM rows", sorted(got, key=repr), sorted(by, key=repr))
+for k, ids in by.items():
+    o = got.get(k, {})
+    check(f"{k} kills", o.get("kills"), len(ids))
+    check(f"{k} capture_ids", o.get("capture_ids"), sorted(set(ids)))
+    check(f"{k} captures", o.get("captures"), len(set(ids)))
+    check(f"{k} nodes", o.get("nodes"), len({host[i] for i in ids if host[i] is not None}))
+kills = [o["kills"] for o in rep["oom_kills_by_container"]]
+check("OOM rows by kills", kills, sorted(kills, reverse=True))
+# findings by severity and code
+by = collections.defaultdict(list)
+for f in finds:
+    by[(f["severity"], f["code"])].append(f["capture_id"])
+got = {(f["severity"], f["code"]): f for f in rep["findings_by_code"]}
+check("finding rows", sorted(got), sorted(by))
+check("findings in all", sum(f["findings"] for f in rep["findings_by_code"]), tot["findings"])
+for k, ids in by.items():
+    f = got.get(k, {})
+    check(f"{k} findings", f.get("findings"), len(ids))
+    check(f"{k} capture_ids", f.get("capture_ids"), sorted(set(ids)))
+    check(f"{k} captures", f.get("captures"), len(set(ids)))
+    check(f"{k} nodes", f.get("nodes"), len({host[i] for i in ids if host[i] is not None}))
+rank = {"critical": 0, "warning": 1, "info": 2}
+order = [(rank[f["severity"]], f["code"]) for f in rep["findings_by_code"]]
+check("findings order", order, sorted(order))
+for b in bad:
+    print("  " + b)
+sys.exit(1 if bad else 0)
+EOF
+
+# hostile strings: escaped in every format, exact in the JSON
+LC_ALL=C grep -q $'[\x01-\x08\x0b-\x1f\x7f]' "$G/fleet-report.txt" && fail "text: a control byte" ||
+	ok "text: no control byte"
+grep -q $'\u202e' "$G/fleet-report.txt" "$G/fleet-report.html" && fail "a raw bidi override" ||
+	ok "text, HTML: no raw bidi override"
+grep -q '^node-\\u202eb<i>&'"'"'"\\…  6\.1\.0' "$G/fleet-report.txt" &&
+	ok "text: the hostile hostname, escaped and cut to its column" || fail "text: hostile hostname"
+# the text keeps to 100 columns, as the one-capture report does
+python3 -c '
+import sys
+for n, line in enumerate(open(sys.argv[1], encoding="utf-8").read().split("\n"), 1):
+    if len(line) > 100:
+        sys.exit("line %d has %d columns" % (n, len(line)))' "$G/fleet-report.txt" &&
+	ok "text: 100 columns" || fail "text: wider than 100 columns"
+grep -q -e '<script>alert' -e '<svg onload' -e '<i>' -e 'red</title>' "$G/fleet-report.html" &&
+	fail "HTML: capture markup not escaped" || ok "HTML: capture markup escaped"
+grep -q 'node-\\u202eb&lt;i&gt;&amp;&#39;&quot;\\e\[5m\\x07' "$G/fleet-report.html" &&
+	ok "HTML: the hostile hostname, escaped" || fail "HTML: hostile hostname"
+python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+h = {n["hostname"] for n in d["nodes_by_kernel"]}
+assert "node-\u202eb<i>&\x27\"\x1b[5m\x07" in h and "evil<script>alert(1)</script>\x1b]0;pwned\x07" in h and None in h, h
+' "$work/fleet.json" && ok "JSON: hostile hostnames exact, the missing one null" || fail "JSON: hostnames"
+
+# unknown is never 0: the capture without a hostname is "unknown" in text
+# and HTML, and no size or count of the summary is NULL-made-0
+grep -q '^unknown  *6\.1\.0-56-amd64 ' "$G/fleet-report.txt" && ok "text: no hostname reads unknown" ||
+	fail "text: no hostname"
+grep -q '<td class="null">unknown</td><td>6.1.0-56-amd64</td>' "$G/fleet-report.html" &&
+	ok "HTML: no hostname reads unknown" || fail "HTML: no hostname"
+
+# one capture, as before: --capture, --each, a database of one capture
+expect 1 "$M" report -c 2 "$work/fleet.db" && cmp -s "$work/out" "$G/report-k8s-v2.txt" &&
+	ok "--capture 2 of the fleet = report-k8s-v2 golden" || fail "--capture 2 differs from report-k8s-v2.txt"
+expect 1 "$M" report --each "$work/fleet.db" && [ "$(grep -c '^memsnap report: ' "$work/out")" = 11 ] &&
+	ok "--each: the 11 captures in full" || fail "--each"
+expect 2 "$M" report --each --capture 1 "$work/fleet.db" && grep -q "error: --each and --capture" "$work/err" &&
+	ok "--each --capture: usage error" || fail "--each --capture"
+"$M" load -q "$S/report-k8s-v2" -o "$work/one.db" 2>/dev/null
+expect 1 "$M" report "$work/one.db" && cmp -s "$work/out" "$G/report-k8s-v2.txt" &&
+	ok "a database of one capture: reported as before" || fail "a database of one capture differs"
+
+# a fleet without OOM kills says so, in text and HTML; JSON: an empty list
+"$M" load -q "$F/k8s-cgroupfs-v1" "$F/k8s-systemd-v2" -o "$work/no-oom.db" 2>/dev/null
+expect 0 "$M" report "$work/no-oom.db" && grep -qx 'OOM KILLS  none in any capture' "$work/out" &&
+	ok "no OOM kill: text says so" || fail "no OOM kill: text"
+expect 0 "$M" report -f html "$work/no-oom.db" &&
+	grep -q '<h2>OOM kills by namespace, pod and container</h2><p>None in any capture.</p>' "$work/out" &&
+	ok "no OOM kill: HTML says so" || fail "no OOM kill: HTML"
+expect 0 "$M" report -f json "$work/no-oom.db" &&
+	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["oom_kills"] == 0 and d["oom_kills_by_container"] == [] and d["captures"] == 2' "$work/out" &&
+	ok "no OOM kill: JSON" || fail "no OOM kill: JSON"
+
+# as root: two live captures of this machine join the fleet; the numbers
+# change run to run, so only the counts are checked
+if [ "$(id -u)" = 0 ] && [ -x "$BIN_DIR/memsnap-collect" ]; then
+	for i in 1 2; do
+		"$BIN_DIR/memsnap-collect" -q -o "$work/live$i.tar.gz"
+		[ $? -le 1 ] || fail "memsnap-collect (live $i)"
+	done
+	cp "$work/fleet.db" "$work/live.db"
+	"$M" load -q "$work/live1.tar.gz" "$work/live2.tar.gz" -o "$work/live.db" 2>/dev/null
+	"$M" report -f json "$work/live.db" > "$work/live.json" 2>/dev/null
+	[ $? -le 1 ] || fail "report of the fleet with live captures"
+	host=$("$M" sql --csv "$work/live.db" 'SELECT hostname FROM captures WHERE capture_id = 12' | tail -1 | tr -d '\r')
+	python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["captures"] == 13, d["captures"]
+rows = [n for n in d["nodes_by_kernel"] if n["hostname"] == sys.argv[2]]
+assert sum(n["captures"] for n in rows) == 2 and sorted(sum((n["capture_ids"] for n in rows), [])) == [12, 13], rows
+assert sum(n["captures"] for n in d["nodes_by_kernel"]) == 13
+' "$work/live.json" "$host" && ok "two live captures: one node, two captures, 13 in all" ||
+		fail "live captures in the fleet"
+else
+	echo "skip: live captures need root and memsnap-collect"
+fi
+
+[ $fails = 0 ] && echo "all passed" || { echo "$fails failed"; exit 1; }

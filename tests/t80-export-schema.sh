@@ -1,0 +1,227 @@
+#!/bin/bash
+# memsnap export, without any engine: the declaration of schema/97-export.sql
+# (view public_columns) is exactly the columns, in order, of every public
+# view that has a capture_id (memsnap-views(7)'s view sections name them,
+# read by tests/lib/manpage.py as t42 reads them); every value of the
+# fixture captures (the hostile one too) has its declared type and no
+# NULL where not_null says never (an export that meets one fails, proven
+# on a broken copy); the Hive
+# layout, one file per view and capture, the same bytes when exported
+# again, new captures adding files, no temporary file left; every Parquet
+# file passes the writer's own reader (pq_check, through test_parquet's
+# sibling below); NDJSON is one valid JSON object a line whose text is
+# valid UTF-8; --ddl clickhouse; the command line's errors and statuses.
+set -u
+BIN_DIR=${BIN_DIR:-$PWD/bin}
+M=$BIN_DIR/memsnap
+T=${TESTS_DIR:-$PWD/tests}
+. "$T/export/fixtures-lib.sh"   # F, S, load_fixtures
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+fails=0
+fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+ok() { echo "ok $*"; }
+
+expect() {
+	local want=$1; shift
+	"$@" > "$work/out" 2> "$work/err"
+	local rc=$?
+	[ $rc = "$want" ] || { fail "'$*' exited $rc, want $want"; sed 's/^/  | /' "$work/err"; return 1; }
+	return 0
+}
+
+# q DB SQL: the rows as CSV without the header (and without CR)
+q() { "$M" sql --csv "$@" | tail -n +2 | tr -d '\r'; }
+
+db=$work/fx.db
+load_fixtures "$db"
+ncap=$(q "$db" 'SELECT count(*) FROM captures')
+
+# 1. the declaration against the views, column by column, in order
+q "$db" "SELECT view_name || '.' || ord || '.' || column_name
+	FROM public_columns ORDER BY view_name, ord" > "$work/declared"
+q "$db" "SELECT v.view_name || '.' || (p.cid + 1) || '.' || p.name
+	FROM (SELECT DISTINCT view_name FROM public_columns) v,
+	     pragma_table_info(v.view_name) p ORDER BY v.view_name, p.cid + 1" \
+	> "$work/actual"
+if [ -s "$work/declared" ] && cmp -s "$work/declared" "$work/actual"; then
+	ok "public_columns: $(wc -l < "$work/declared") columns of $(q "$db" \
+		'SELECT count(DISTINCT view_name) FROM public_columns') views, as the views have them"
+else
+	fail "public_columns differs from the views' columns (declared < > actual):"
+	diff "$work/declared" "$work/actual" | head -20 | sed 's/^/  | /'
+fi
+# every public view of memsnap-views(7) with a capture_id is declared, and
+# nothing else is (the others, e.g. report_fleet_*, belong to no capture)
+python3 "$T/lib/manpage.py" public-views "$T/../schema/man/memsnap-views.7" \
+	> "$work/public" || fail "cannot read memsnap-views(7)'s public views"
+while read -r v; do
+	[ -n "$(q "$db" "SELECT 1 FROM pragma_table_info('$v') WHERE name = 'capture_id'")" ] && echo "$v"
+done < "$work/public" > "$work/public_per_capture"
+q "$db" 'SELECT DISTINCT view_name FROM public_columns ORDER BY 1' > "$work/declared_views"
+if [ -s "$work/public_per_capture" ] && cmp -s "$work/public_per_capture" "$work/declared_views"; then
+	ok "public_columns declares the $(wc -l < "$work/declared_views") public views of memsnap-views(7) with a capture_id (of $(wc -l < "$work/public"))"
+else
+	fail "memsnap-views(7)'s public views with a capture_id (<) and public_columns (>) differ:"
+	diff "$work/public_per_capture" "$work/declared_views" | sed 's/^/  | /'
+fi
+bad=$(q "$db" "SELECT view_name FROM public_columns WHERE type NOT IN
+	('integer', 'float', 'text') OR not_null NOT IN (0, 1)")
+[ -z "$bad" ] && ok "types are integer, float or text" || fail "bad declarations: $bad"
+# check_types DB: every value of DB's public views against its declaration:
+# an integer column holds integers, a float one numbers, a text one text;
+# not_null: never NULL.  Writes $work/types, fails with a line per column.
+check_types() {
+	python3 - "$M" "$1" > "$work/types" 2>&1 <<'PY'
+import csv, io, subprocess, sys
+M, db = sys.argv[1:]
+def q(sql):
+    out = subprocess.run([M, "sql", "--csv", db, sql], capture_output=True, text=True, check=True).stdout
+    return list(csv.reader(io.StringIO(out)))[1:]
+allowed = {"integer": {"integer"}, "float": {"integer", "real"}, "text": {"text"}}
+decl = {}
+for v, c, t, nn in q("SELECT view_name, column_name, type, not_null FROM public_columns ORDER BY view_name, ord"):
+    decl.setdefault(v, []).append((c, t, nn == "1"))
+bad = unseen = 0
+for v, cols in decl.items():
+    seen = q("SELECT " + ", ".join(f"coalesce(group_concat(DISTINCT typeof(\"{c}\")), '')"
+                                   for c, _, _ in cols) + f" FROM \"{v}\"")[0]
+    for (c, t, nn), types in zip(cols, seen):
+        types = set(types.split(",")) - {""}
+        wrong = types - allowed[t] - ({"null"} if not nn else set())
+        if wrong:
+            bad += 1
+            print(f"FAIL: {v}.{c}: declared {t}{' not null' if nn else ''}, holds {', '.join(sorted(wrong))}")
+        if not types - {"null"}:
+            unseen += 1
+print(f"ok every value of the fixtures has its declared type ({unseen} columns only NULL there)" if not bad else f"{bad} bad")
+sys.exit(1 if bad else 0)
+PY
+}
+check_types "$db" && cat "$work/types" ||
+	{ fail "values against their declaration:"; sed 's/^/  | /' "$work/types"; }
+
+# 2. Parquet export: layout, one file per view and capture
+out=$work/pq
+if expect 0 "$M" export "$db" -o "$out"; then
+	nviews=$(q "$db" "SELECT count(DISTINCT view_name) FROM public_columns
+		WHERE column_name = 'capture_id'")
+	nfiles=$(find "$out" -type f -name '*.parquet' | wc -l)
+	[ "$nfiles" = $((nviews * ncap)) ] &&
+		ok "parquet: $nfiles files = $nviews views x $ncap captures" ||
+		fail "parquet: $nfiles files, want $nviews x $ncap"
+	grep -q "^\[$ncap/$ncap\] " "$work/err" && ok "progress on stderr" ||
+		fail "no progress line [$ncap/$ncap]"
+	badpath=$(find "$out" -type f | grep -Ev "^$out/[a-z_0-9]+/date=([0-9]{4}-[0-9]{2}-[0-9]{2}|unknown)/[0-9a-f]{16}\.parquet$" | head -3)
+	[ -z "$badpath" ] && ok "paths are VIEW/date=YYYY-MM-DD/UID.parquet" ||
+		fail "unexpected paths: $badpath"
+	[ -z "$(find "$out" -name '.*')" ] && ok "no temporary file left" ||
+		fail "temporary files left: $(find "$out" -name '.*')"
+	[ -d "$out/captures/date=2026-03-01" ] && [ -d "$out/captures/date=unknown" ] &&
+		ok "partitioned by capture date (unknown without one)" ||
+		fail "date partitions missing: $(ls "$out/captures")"
+	if [ -x "${BUILD_DIR:-$PWD/build}/tests/test_parquet" ] &&
+	   "${BUILD_DIR:-$PWD/build}/tests/test_parquet" --check $(find "$out" -name '*.parquet' | sort) > "$work/chk" 2>&1; then
+		ok "every file passes pq_check ($(grep -c . "$work/chk") files)"
+	else
+		fail "pq_check: $(grep -v '^ok' "$work/chk" | head -3)"
+	fi
+	# same bytes again; a second database with the same captures: same uids
+	(cd "$out" && find . -type f | sort | xargs sha256sum) > "$work/sum1"
+	"$M" export -q "$db" -o "$out" && (cd "$out" && find . -type f | sort | xargs sha256sum) > "$work/sum2"
+	cmp -s "$work/sum1" "$work/sum2" && ok "exported again: the same bytes" ||
+		fail "a second export changed files"
+	# the same capture in another database (its own, from its folder): the
+	# same uid and partition, the same rows but for the per-database capture_id
+	one=$(ls -d "$S"/report-k8s-v2/memsnap-*/)
+	"$M" export -q --format ndjson "$one" -o "$work/one" 2> /dev/null
+	"$M" export -q --format ndjson "$db" -o "$work/all" --view processes 2> /dev/null
+	f=$(cd "$work/one" && find . -path './processes/*' -type f)
+	if [ -n "$f" ] && [ -f "$work/all/$f" ] &&
+	   cmp -s <(sed 's/"capture_id":[0-9]*,//' "$work/one/$f") \
+		  <(sed 's/"capture_id":[0-9]*,//' "$work/all/$f"); then
+		ok "a capture alone and in a database of $ncap: same uid, same rows ($f)"
+	else
+		fail "the capture's rows or uid differ between its own database and $db ($f)"
+	fi
+	# appending: a database of one capture adds nothing new, a new one adds files
+	before=$(find "$out" -type f | wc -l)
+	"$M" export -q "$one" -o "$out" 2> /dev/null
+	[ "$(find "$out" -type f | wc -l)" = "$before" ] &&
+		ok "re-exporting a capture adds no file" || fail "re-export added files"
+fi
+
+# 3. NDJSON: valid JSON objects, valid UTF-8, NULL as null, integers as integers
+nd=$work/nd
+if expect 0 "$M" export -q --format ndjson "$db" -o "$nd"; then
+	python3 - "$nd" > "$work/py" 2>&1 <<'PY'
+import json, pathlib, sys
+n = bad = 0
+for p in pathlib.Path(sys.argv[1]).rglob('*.ndjson'):
+    raw = p.read_bytes()
+    raw.decode('utf-8')                     # strict: raises on invalid UTF-8
+    for line in raw.split(b'\n')[:-1]:
+        o = json.loads(line)
+        n += 1
+        if not isinstance(o.get('capture_uid'), str) or len(o['capture_uid']) != 16:
+            bad += 1
+print(n, bad)
+PY
+	read -r nrows nbad < "$work/py"
+	want=$(find "$nd" -name '*.ndjson' -exec cat {} + | wc -l)
+	[ "${nbad:-1}" = 0 ] && [ "$nrows" = "$want" ] &&
+		ok "ndjson: $nrows rows, each a JSON object with capture_uid, valid UTF-8" ||
+		fail "ndjson: $(cat "$work/py")"
+	grep -rqh '"comm":"\\ufffd\\ufffd' "$nd/processes" &&
+		ok "ndjson: the hostile capture's invalid bytes are U+FFFD" ||
+		fail "ndjson: no U+FFFD where the hostile capture has invalid bytes"
+	grep -qh '"limit_bytes":null' -r "$nd/cgroups" && ok "ndjson: NULL stays null" ||
+		fail "ndjson: no null limit_bytes"
+	grep -Eqh '"usage_bytes":[0-9]+[,}]' -r "$nd/cgroups" && ok "ndjson: integers unquoted" ||
+		fail "ndjson: usage_bytes not a JSON integer"
+fi
+
+# 4. a value that breaks its declaration is refused, the rest exported (exit 1)
+cp "$db" "$work/broken.db"
+"$M" sql -w "$work/broken.db" "UPDATE proc_status SET pid = 'x' || pid WHERE pid = (SELECT min(pid) FROM proc_status)" > /dev/null
+! check_types "$work/broken.db" && grep -q "^FAIL: processes.pid: declared integer not null, holds text$" "$work/types" &&
+	ok "the check of the values finds the text pid" || fail "the check of the values missed the text pid: $(cat "$work/types")"
+if expect 1 "$M" export -q "$work/broken.db" -o "$work/broken" --view processes --view cgroups; then
+	grep -q "^error: view 'processes' of capture [0-9a-f]*: column 'pid' holds text, declared integer not null in schema/97-export.sql, skipping" "$work/err" &&
+		ok "a text pid is refused with a message, exit 1" ||
+		fail "no message for the text pid: $(cat "$work/err")"
+	[ "$(find "$work/broken/cgroups" -type f | wc -l)" = "$ncap" ] &&
+		ok "the other views are still exported" || fail "cgroups not exported"
+fi
+
+# 5. --ddl clickhouse
+if expect 0 "$M" export --ddl clickhouse; then
+	n=$(grep -c 'ENGINE = MergeTree()' "$work/out")
+	d=$(grep -c 'ENGINE = Distributed(`memsnap`, `memsnap`, `[a-z_0-9]*_local`, cityHash64(`capture_uid`))' "$work/out")
+	[ "$n" = "$nviews" ] && [ "$d" = "$nviews" ] &&
+		ok "ddl: $n MergeTree and $d Distributed tables" ||
+		fail "ddl: $n MergeTree, $d Distributed, want $nviews"
+	grep -q '`limit_bytes` Nullable(Int64)' "$work/out" && grep -q '`capture_id` Int64,' "$work/out" &&
+		ok "ddl: Nullable where NULL may be, not where it may not" || fail "ddl: column types"
+fi
+
+# 6. the command line
+expect 2 "$M" export "$db" && grep -q "^error: need an output folder: -o DIR" "$work/err" &&
+	ok "no -o: usage error" || fail "no -o: $(cat "$work/err")"
+expect 2 "$M" export -o "$work/x" && grep -q "^error: need a SOURCE" "$work/err" &&
+	ok "no SOURCE: usage error" || fail "no SOURCE"
+expect 2 "$M" export --view nosuch "$db" -o "$work/x" &&
+	grep -q "^error: 'nosuch' is not a public view of a capture" "$work/err" &&
+	ok "unknown view: usage error" || fail "unknown view: $(cat "$work/err")"
+expect 2 "$M" export --format csv "$db" -o "$work/x" && grep -q "^error: unknown format 'csv'" "$work/err" &&
+	ok "unknown format: usage error" || fail "unknown format"
+expect 2 "$M" export --ddl postgres && ok "unknown --ddl: usage error" || true
+expect 3 "$M" export "$work/nothing-here" -o "$work/x" && grep -q "^error: .*nothing-here" "$work/err" &&
+	ok "missing SOURCE: exit 3, named" || fail "missing SOURCE: $(cat "$work/err")"
+touch "$work/file"
+expect 3 "$M" export -q "$db" -o "$work/file" --view captures && grep -q "^error: cannot make '$work/file/captures" "$work/err" &&
+	ok "unwritable DIR: exit 3, named" || fail "unwritable DIR: $(cat "$work/err")"
+expect 0 "$M" export --help && grep -q "^usage: memsnap export" "$work/out" && ok "--help" || fail "--help"
+
+[ $fails = 0 ] || { echo "$fails failed"; exit 1; }
+echo "all passed"

@@ -1,0 +1,341 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * analyze/export/: the Thrift compact encoder and the Parquet writer
+ * against bytes worked out by hand from the specifications
+ * (thrift-compact-protocol.md, parquet.thrift, Encodings.md), the minimal
+ * reader pq_check() on good and broken files, the capture uid and the text
+ * rule of the export.  `test_parquet --check FILE...` runs pq_check() on
+ * files (t80-export-schema.sh checks every exported file with it).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zstd.h>
+#include <cmocka.h>
+
+#include "analyze/export/export.h"
+#include "analyze/export/parquet.h"
+#include "analyze/export/thrift.h"
+#include "common/util.h"
+
+#define assert_bytes(sb, want) do { \
+	static const unsigned char w_[] = want; \
+	assert_int_equal((sb)->len, sizeof(w_) - 1); \
+	assert_memory_equal((sb)->buf, w_, sizeof(w_) - 1); \
+} while (0)
+
+static void test_tc_fields(void **state)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct tc t;
+
+	(void)state;
+	tc_init(&t, &sb);
+	tc_field_i32(&t, 1, 1);          /* delta 1, i32: 0x15; zigzag(1) = 2 */
+	tc_field_i64(&t, 3, -1);         /* delta 2, i64: 0x26; zigzag(-1) = 1 */
+	tc_field_i32(&t, 20, 300);       /* delta 17: long form 0x05, zigzag(20) = 40,
+					  * zigzag(300) = 600 = 0xd8 0x04 */
+	tc_field_binary(&t, 21, "ab", 2);  /* 0x18, length 2 */
+	tc_field(&t, 22, TC_LIST);       /* 0x19, 3 i32: 0x35 */
+	tc_list(&t, TC_I32, 3);
+	tc_i32(&t, 1);
+	tc_i32(&t, 2);
+	tc_i32(&t, 3);
+	tc_field(&t, 23, TC_STRUCT);     /* 0x1c; inside, ids start again */
+	tc_struct_begin(&t);
+	tc_field_i32(&t, 1, 0);          /* 0x15 0x00 */
+	tc_struct_end(&t);               /* 0x00 */
+	tc_field_i32(&t, 24, 7);         /* delta from 23: 0x15, 14 */
+	tc_field_bool(&t, 25, true);     /* 0x11 */
+	tc_field_bool(&t, 26, false);    /* 0x12 */
+	tc_field(&t, 27, TC_LIST);       /* 0x19; 20 elements: 0xf5 0x14 */
+	tc_list(&t, TC_I32, 20);
+	tc_stop(&t);
+	assert_bytes(&sb, "\x15\x02" "\x26\x01" "\x05\x28\xd8\x04" "\x18\x02" "ab"
+		     "\x19\x35\x02\x04\x06" "\x1c\x15\x00\x00" "\x15\x0e"
+		     "\x11" "\x12" "\x19\xf5\x14" "\x00");
+	strbuf_release(&sb);
+}
+
+static void test_tc_varint_limits(void **state)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct tc t;
+
+	(void)state;
+	tc_init(&t, &sb);
+	tc_i64(&t, INT64_MIN);   /* zigzag: 2^64 - 1, ten bytes */
+	assert_bytes(&sb, "\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01");
+	strbuf_reset(&sb);
+	tc_i64(&t, INT64_MAX);   /* zigzag: 2^64 - 2 */
+	assert_bytes(&sb, "\xfe\xff\xff\xff\xff\xff\xff\xff\xff\x01");
+	strbuf_release(&sb);
+}
+
+static const struct pq_column three[] = {
+	{ "a", PQ_INT64, false },
+	{ "s", PQ_STRING, false },
+	{ "d", PQ_DOUBLE, true },
+};
+
+/* rows (5, 'x', 0.5), (NULL, NULL, -0.0), (7, 'yz', 2.0) */
+static void write_three(struct strbuf *out, size_t rg_rows)
+{
+	struct pq_writer *w = pq_writer_new(three, 3, rg_rows, "test");
+
+	pq_i64(w, 0, 5); pq_string(w, 1, "x", 1); pq_double(w, 2, 0.5);
+	assert_int_equal(pq_end_row(w), 0);
+	pq_null(w, 0); pq_null(w, 1); pq_double(w, 2, -0.0);
+	assert_int_equal(pq_end_row(w), 0);
+	pq_i64(w, 0, 7); pq_string(w, 1, "yz", 2); pq_double(w, 2, 2.0);
+	assert_int_equal(pq_end_row(w), 0);
+	assert_int_equal(pq_finish(w, out), 0);
+	pq_writer_free(w);
+}
+
+static const unsigned char *find(const struct strbuf *sb, const void *needle,
+				 size_t n)
+{
+	return memmem(sb->buf, sb->len, needle, n);
+}
+
+static void test_pq_first_page(void **state)
+{
+	/* column a's page: definition levels 1,0,1 bit-packed (length 2,
+	 * header (1 group << 1) | 1 = 3, bits 0b101), then 5 and 7 PLAIN */
+	static const unsigned char body[] =
+		"\x02\x00\x00\x00" "\x03\x05"
+		"\x05\x00\x00\x00\x00\x00\x00\x00" "\x07\x00\x00\x00\x00\x00\x00\x00";
+	/* PageHeader: type 0, uncompressed 22 (zigzag 44 = 0x2c), compressed
+	 * (read back), DataPageHeader {3 values, PLAIN, RLE, RLE} */
+	static const unsigned char head[] = "\x15\x00" "\x15\x2c" "\x15";
+	static const unsigned char dph[] =
+		"\x2c" "\x15\x06" "\x15\x00" "\x15\x06" "\x15\x06" "\x00" "\x00";
+	struct strbuf f = STRBUF_INIT;
+	const unsigned char *p;
+	unsigned char out[64];
+	uint64_t csize;
+	size_t got;
+
+	(void)state;
+	write_three(&f, 0);
+	assert_memory_equal(f.buf, "PAR1", 4);
+	p = (const unsigned char *)f.buf + 4;
+	assert_memory_equal(p, head, sizeof(head) - 1);
+	p += sizeof(head) - 1;
+	csize = *p >> 1;          /* one varint byte: a small page */
+	assert_true(*p < 0x80);
+	p++;
+	assert_memory_equal(p, dph, sizeof(dph) - 1);
+	p += sizeof(dph) - 1;
+	got = ZSTD_decompress(out, sizeof(out), p, csize);
+	assert_int_equal(got, sizeof(body) - 1);
+	assert_memory_equal(out, body, sizeof(body) - 1);
+	strbuf_release(&f);
+}
+
+static void test_pq_footer(void **state)
+{
+	/* SchemaElement of s: BYTE_ARRAY (6, zigzag 12), OPTIONAL (1 -> 2),
+	 * name, converted_type UTF8 (0), logicalType { STRING {} } */
+	static const unsigned char schema_s[] =
+		"\x15\x0c" "\x25\x02" "\x18\x01s" "\x25\x00" "\x4c\x1c\x00\x00" "\x00";
+	/* SchemaElement of d: DOUBLE (5 -> 10), REQUIRED (0) */
+	static const unsigned char schema_d[] = "\x15\x0a" "\x25\x00" "\x18\x01" "d" "\x00";
+	/* Statistics of a: null_count 1, max_value 7, min_value 5 */
+	static const unsigned char stats_a[] =
+		"\x36\x02" "\x28\x08\x07\x00\x00\x00\x00\x00\x00\x00"
+		"\x18\x08\x05\x00\x00\x00\x00\x00\x00\x00" "\x00";
+	/* Statistics of s: strings compare as bytes: max "yz", min "x" */
+	static const unsigned char stats_s[] =
+		"\x36\x02" "\x28\x02yz" "\x18\x01x" "\x00";
+	/* Statistics of d: a zero minimum is -0.0, the maximum 2.0 */
+	static const unsigned char stats_d[] =
+		"\x36\x00" "\x28\x08\x00\x00\x00\x00\x00\x00\x00\x40"
+		"\x18\x08\x00\x00\x00\x00\x00\x00\x00\x80" "\x00";
+	struct strbuf f = STRBUF_INIT;
+	int64_t rows;
+	size_t chunks;
+
+	(void)state;
+	write_three(&f, 0);
+	assert_non_null(find(&f, schema_s, sizeof(schema_s) - 1));
+	assert_non_null(find(&f, schema_d, sizeof(schema_d) - 1));
+	assert_non_null(find(&f, stats_a, sizeof(stats_a) - 1));
+	assert_non_null(find(&f, stats_s, sizeof(stats_s) - 1));
+	assert_non_null(find(&f, stats_d, sizeof(stats_d) - 1));
+	assert_non_null(find(&f, "test", 4));   /* created_by */
+	assert_int_equal(pq_check(f.buf, f.len, &rows, &chunks), 0);
+	assert_int_equal(rows, 3);
+	assert_int_equal(chunks, 3);
+	strbuf_release(&f);
+}
+
+static void test_pq_row_groups(void **state)
+{
+	struct strbuf f = STRBUF_INIT, g = STRBUF_INIT;
+	struct pq_writer *w;
+	int64_t rows;
+	size_t chunks, i;
+
+	(void)state;
+	write_three(&f, 2);      /* two row groups: 2 rows, then 1 */
+	assert_int_equal(pq_check(f.buf, f.len, &rows, &chunks), 0);
+	assert_int_equal(rows, 3);
+	assert_int_equal(chunks, 6);
+	/* 20 rows, all NULL in a: one RLE run (20 << 1 = 40, value 0) */
+	w = pq_writer_new(three, 3, 0, "test");
+	for (i = 0; i < 20; i++) {
+		pq_null(w, 0); pq_null(w, 1); pq_double(w, 2, 1.0);
+		assert_int_equal(pq_end_row(w), 0);
+	}
+	assert_int_equal(pq_finish(w, &g), 0);
+	pq_writer_free(w);
+	assert_int_equal(pq_check(g.buf, g.len, &rows, &chunks), 0);
+	assert_int_equal(rows, 20);
+	strbuf_release(&f);
+	strbuf_release(&g);
+}
+
+static void test_pq_empty(void **state)
+{
+	struct strbuf f = STRBUF_INIT;
+	struct pq_writer *w = pq_writer_new(three, 3, 0, "test");
+	int64_t rows = -1;
+	size_t chunks = 1;
+
+	(void)state;
+	assert_int_equal(pq_finish(w, &f), 0);
+	assert_int_equal(pq_check(f.buf, f.len, &rows, &chunks), 0);
+	assert_int_equal(rows, 0);
+	assert_int_equal(chunks, 0);
+	pq_writer_free(w);
+	strbuf_release(&f);
+}
+
+static void test_pq_bad_rows(void **state)
+{
+	struct strbuf f = STRBUF_INIT;
+	struct pq_writer *w = pq_writer_new(three, 3, 0, "test");
+
+	(void)state;
+	pq_i64(w, 0, 1); pq_null(w, 1);          /* d left unset */
+	assert_int_equal(pq_end_row(w), -EINVAL);
+	pq_i64(w, 0, 1); pq_null(w, 1); pq_null(w, 2);   /* d is required */
+	assert_int_equal(pq_end_row(w), -EINVAL);
+	assert_int_equal(pq_finish(w, &f), -EINVAL);
+	pq_writer_free(w);
+	pq_writer_free(NULL);
+	strbuf_release(&f);
+}
+
+static void test_pq_check_refuses(void **state)
+{
+	struct strbuf f = STRBUF_INIT;
+	int64_t rows;
+	size_t chunks, i;
+
+	(void)state;
+	write_three(&f, 0);
+	for (i = 0; i < f.len; i += 7)   /* every cut is refused */
+		assert_int_equal(pq_check(f.buf, i, &rows, &chunks), -EINVAL);
+	f.buf[f.len - 8] ^= 0x40;        /* footer length past the file */
+	assert_int_equal(pq_check(f.buf, f.len, &rows, &chunks), -EINVAL);
+	f.buf[f.len - 8] ^= 0x40;
+	f.buf[f.len - 9] = 0x0d;         /* stop byte made a map: not Parquet */
+	assert_int_equal(pq_check(f.buf, f.len, &rows, &chunks), -EINVAL);
+	strbuf_release(&f);
+}
+
+static void test_export_text(void **state)
+{
+	static const struct { const char *in; size_t len; const char *want; } cases[] = {
+		{ "plain", 5, "plain" },
+		{ "a\xff" "b", 3, "a\xef\xbf\xbd" "b" },
+		{ "\xc0\xaf", 2, "\xef\xbf\xbd\xef\xbf\xbd" },   /* overlong '/' */
+		{ "\xed\xa0\x80", 3, "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd" }, /* surrogate */
+		{ "caf\xc3\xa9", 5, "caf\xc3\xa9" },
+		{ "cut\xe2\x82", 5, "cut\xef\xbf\xbd\xef\xbf\xbd" },
+	};
+	struct strbuf sb = STRBUF_INIT;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		strbuf_reset(&sb);
+		export_text(&sb, cases[i].in, cases[i].len);
+		assert_int_equal(sb.len, strlen(cases[i].want));
+		assert_memory_equal(sb.buf, cases[i].want, sb.len);
+	}
+	/* NUL is valid UTF-8: kept, as json_escape keeps it (\u0000) */
+	strbuf_reset(&sb);
+	export_text(&sb, "a\0b", 3);
+	assert_int_equal(sb.len, 3);
+	assert_memory_equal(sb.buf, "a\0b", 3);
+	strbuf_release(&sb);
+}
+
+static void test_export_capture_uid(void **state)
+{
+	char a[17], b[17], c[17];
+
+	(void)state;
+	/* FNV-1a 64 of "memsnap-capture\0node-a\0boot-1 2026-03-01T12:00:00Z\0",
+	 * computed apart (Python); a change breaks every export's identity */
+	export_capture_uid("node-a", "boot-1 2026-03-01T12:00:00Z", a);
+	assert_string_equal(a, "07e8b20226d719bc");
+	export_capture_uid("node-b", "boot-1 2026-03-01T12:00:00Z", b);
+	export_capture_uid(NULL, "boot-1 2026-03-01T12:00:00Z", c);
+	assert_string_not_equal(a, b);
+	assert_string_not_equal(a, c);
+	assert_int_equal(strlen(c), 16);
+}
+
+/* `test_parquet --check FILE...`: pq_check() on files, for t80 */
+static int check_files(int argc, char **argv)
+{
+	struct strbuf sb = STRBUF_INIT;
+	int64_t rows;
+	size_t chunks;
+	int i, fails = 0;
+
+	for (i = 2; i < argc; i++) {
+		strbuf_reset(&sb);
+		if (read_file_at(AT_FDCWD, argv[i], &sb, 1u << 30) < 0 ||
+		    pq_check(sb.buf, sb.len, &rows, &chunks) < 0) {
+			printf("FAIL %s\n", argv[i]);
+			fails++;
+		} else {
+			printf("ok %s: %lld rows, %zu chunks\n", argv[i],
+			       (long long)rows, chunks);
+		}
+	}
+	strbuf_release(&sb);
+	return fails ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_tc_fields),
+		cmocka_unit_test(test_tc_varint_limits),
+		cmocka_unit_test(test_pq_first_page),
+		cmocka_unit_test(test_pq_footer),
+		cmocka_unit_test(test_pq_row_groups),
+		cmocka_unit_test(test_pq_empty),
+		cmocka_unit_test(test_pq_bad_rows),
+		cmocka_unit_test(test_pq_check_refuses),
+		cmocka_unit_test(test_export_text),
+		cmocka_unit_test(test_export_capture_uid),
+	};
+
+	if (argc > 1 && !strcmp(argv[1], "--check"))
+		return check_files(argc, argv);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
