@@ -20,6 +20,7 @@ cleanup() {
 }
 trap cleanup EXIT
 fail() { echo "FAIL: $*"; exit 1; }
+. "$(dirname "$0")/lib/collect-root.sh"
 
 cat > "$tmp/Sleep.java" <<'EOS'
 public class Sleep {
@@ -48,12 +49,7 @@ done
 grep -q ready "$tmp/java.out" || fail "the JVM did not start: $(cat "$tmp/java.err")"
 grep -q ready "$tmp/node.out" || fail "node did not start"
 
-"$collect" --no-bpftool --kmsg none -q -o "$tmp/c.tar.gz" 2>"$tmp/err"
-rc=$?
-[ $rc -le 1 ] || { cat "$tmp/err"; fail "memsnap-collect exited $rc"; }
-mkdir "$tmp/x"
-tar -xzf "$tmp/c.tar.gz" -C "$tmp/x" || fail "cannot extract the capture"
-top=$(echo "$tmp"/x/*)
+capture_into "$tmp/x"
 
 python3 - "$top" "$node_pid" "$java_pid" <<'EOS' || exit 1
 import json, sys

@@ -20,6 +20,7 @@ cleanup() {
 }
 trap cleanup EXIT
 fail() { echo "FAIL: $*"; exit 1; }
+. "$(dirname "$0")/lib/collect-root.sh"
 
 root=$tmp/root
 uid=2a54840f-cc30-4df4-bab1-1b1ed019c796
@@ -29,31 +30,26 @@ odd="$pods/kubernetes.io~empty-dir/my vol
 x"
 token=$pods/kubernetes.io~projected/kube-api-access-xxvbh
 disk=$pods/kubernetes.io~empty-dir/scratch
-mkdir -p "$root/proc/1" "$root/sys/fs/cgroup" "$root/$cache" "$root/$odd" "$root/$token" "$root/$disk"
+root_tree "$root"
+mkdir -p "$root/$cache" "$root/$odd" "$root/$token" "$root/$disk"
 for m in "$cache:8m" "$odd:4m" "$token:1m"; do
 	dir=${m%:*}
 	mount -t tmpfs -o "size=${m##*:}" tmpfs "$root/$dir" ||
 		{ echo "SKIP: cannot mount tmpfs here"; exit 77; }
 	mounts+=("$root/$dir")
 done
-echo memory > "$root/sys/fs/cgroup/cgroup.controllers"
 dd if=/dev/zero of="$root/$cache/blob" bs=1M count=3 status=none || fail "cannot write 3 MiB"
 esc_odd=$(printf '%s' "/$odd" | sed 's/ /\\040/g' | sed -z 's/\n/\\012/g')
-cat > "$root/proc/1/mountinfo" <<EOS
+cat >> "$root/proc/1/mountinfo" <<EOS
 22 1 0:21 / / rw,relatime shared:1 - ext4 /dev/sda1 rw
-25 22 0:23 / /sys/fs/cgroup rw,nosuid shared:5 - cgroup2 cgroup2 rw
 30 22 0:40 / /$cache rw,relatime shared:2 - tmpfs tmpfs rw,size=8192k
 31 22 0:41 / $esc_odd rw,relatime shared:3 - tmpfs tmpfs rw,size=4096k
 32 22 0:42 / /$token rw,relatime shared:4 - tmpfs tmpfs rw,size=1024k
 EOS
 
-"$collect" --root "$root" --no-bpftool --kmsg none -q -o "$tmp/c.tar.gz" 2>"$tmp/err"
-rc=$?
-[ $rc -le 1 ] || { cat "$tmp/err"; fail "memsnap-collect exited $rc"; }
-mkdir "$tmp/x"
-tar -xzf "$tmp/c.tar.gz" -C "$tmp/x" || fail "cannot extract the capture"
-got=$(find "$tmp/x" -path '*/collector/tmpfs.txt')
-[ -n "$got" ] || fail "no collector/tmpfs.txt in the capture"
+capture_into "$tmp/x" --root "$root"
+got=$top/collector/tmpfs.txt
+[ -f "$got" ] || fail "no collector/tmpfs.txt in the capture"
 [ "$(wc -l < "$got")" = 2 ] || fail "expected the two emptyDir tmpfs mounts: $(cat "$got")"
 read -r kind pid fstype size used mnt < <(grep '/cache$' "$got") || fail "cache volume missing: $(cat "$got")"
 [ "$kind $pid $fstype $mnt" = "emptydir 0 tmpfs /$cache" ] || fail "cache line: $kind $pid $fstype $mnt"

@@ -15,13 +15,12 @@ s=$SAMPLES_DIR/kubelet-config
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
+. "$(dirname "$0")/lib/collect-root.sh"
 
 root=$tmp/root
-mkdir -p "$root/proc/1" "$root/proc/4242" "$root/sys/fs/cgroup" \
-	"$root/etc/kubernetes/kubelet" "$root/etc/default" \
+root_tree "$root"
+mkdir -p "$root/proc/4242" "$root/etc/kubernetes/kubelet" "$root/etc/default" \
 	"$root/etc/systemd/system/kubelet.service.d"
-echo memory > "$root/sys/fs/cgroup/cgroup.controllers"
-echo '25 1 0:23 / /sys/fs/cgroup rw,nosuid shared:5 - cgroup2 cgroup2 rw' > "$root/proc/1/mountinfo"
 echo kubelet > "$root/proc/4242/comm"
 printf '%s\0' /usr/bin/kubelet --config=/etc/kubernetes/kubelet/kubelet-config.json \
 	--token=TOPSECRET1 --eviction-hard 'memory.available<500Mi' \
@@ -33,13 +32,9 @@ cp "$s/learnk8s-inspector-aks-ubuntu1804-2022-etc-default-kubelet.env" "$root/et
 cp "$s/k8s-gh58541-v1.9.1-kubeadm-dropin-eviction-env-lines.txt" \
 	"$root/etc/systemd/system/kubelet.service.d/10-eviction.conf"
 
-"$collect" --root "$root" --no-bpftool --kmsg none -q -o "$tmp/c.tar.gz" 2>"$tmp/err"
-rc=$?
-[ $rc -le 1 ] || { cat "$tmp/err"; fail "memsnap-collect exited $rc"; }
-mkdir "$tmp/x"
-tar -xzf "$tmp/c.tar.gz" -C "$tmp/x" || fail "cannot extract the capture"
-got=$(find "$tmp/x" -path '*/collector/kubelet.txt')
-[ -n "$got" ] || fail "no collector/kubelet.txt in the capture"
+capture_into "$tmp/x" --root "$root"
+got=$top/collector/kubelet.txt
+[ -f "$got" ] || fail "no collector/kubelet.txt in the capture"
 cat > "$tmp/expect" <<'EOS'
 cmdline evictionHard memory.available<500Mi
 cmdline systemReserved memory=1Gi
@@ -56,7 +51,7 @@ diff -u "$tmp/expect" "$got" || fail "collector/kubelet.txt differs"
 ! grep -rq TOPSECRET "$tmp/x" || fail "a secret of the kubelet's files reached the archive"
 
 # A node without a kubelet: no file.
-rm -rf "$root/proc/4242" "$root/etc" "$tmp/x"
-"$collect" --root "$root" --no-bpftool --kmsg none -q -o "$tmp/d.tar.gz" 2>/dev/null
-tar -tzf "$tmp/d.tar.gz" | grep -q kubelet.txt && fail "kubelet.txt on a node without a kubelet"
+rm -rf "$root/proc/4242" "$root/etc"
+capture_into "$tmp/d" --root "$root"
+[ ! -e "$top/collector/kubelet.txt" ] || fail "kubelet.txt on a node without a kubelet"
 echo "ok: only the kubelet's eviction and reservation settings captured"

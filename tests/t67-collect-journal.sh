@@ -15,8 +15,10 @@ collect=$BIN_DIR/memsnap-collect
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
+. "$(dirname "$0")/lib/collect-root.sh"
 
-mkdir -p "$tmp/bin" "$tmp/root/proc" "$tmp/root/var/log/journal"
+root_tree "$tmp/root"
+mkdir -p "$tmp/bin" "$tmp/root/var/log/journal"
 {
 	cat "$SAMPLES_DIR/oomd/systemd-gh23606-ubuntu2204-v249-killed-vte-scope.txt"
 	cat "$SAMPLES_DIR/kubelet-eviction/k8s-pr31939-2016-v1.4dev-journal-glog-eviction-memory.txt"
@@ -33,31 +35,24 @@ cat "$tmp/journal.txt"
 EOS
 chmod +x "$tmp/bin/journalctl"
 
-PATH=$tmp/bin:$PATH "$collect" --root "$tmp/root" --no-bpftool --kmsg none -q \
-	-o "$tmp/c.tar.gz" 2>"$tmp/err"
-rc=$?
-[ $rc -le 1 ] || { cat "$tmp/err"; fail "memsnap-collect exited $rc"; }
+PATH=$tmp/bin:$PATH capture_into "$tmp/x" --root "$tmp/root"
 [ -f "$tmp/argv" ] || fail "journalctl was not run"
 for a in -b short-unix systemd-oomd.service kubelet.service --root "$tmp/root"; do
 	grep -qxF -- "$a" "$tmp/argv" || fail "journalctl argument '$a' missing: $(tr '\n' ' ' < "$tmp/argv")"
 done
-mkdir "$tmp/x"
-tar -xzf "$tmp/c.tar.gz" -C "$tmp/x" || fail "cannot extract the capture"
-got=$(find "$tmp/x" -path '*/collector/journal-kills.txt')
-[ -n "$got" ] || fail "no collector/journal-kills.txt in the capture"
+got=$top/collector/journal-kills.txt
+[ -f "$got" ] || fail "no collector/journal-kills.txt in the capture"
 ! grep -q TOPSECRET "$got" || fail "a line that is not a kill reached the archive"
 ! grep -q 'no resources are starved\|Consumed\|Considered' "$got" || fail "a non-kill line was kept"
 grep -q 'systemd-oomd\[840\]: Killed /user.slice/user-1001.slice' "$got" || fail "the oomd kill is missing"
 grep -q 'systemd-oomd killed 12 process(es)' "$got" || fail "systemd's kill count line is missing"
 [ "$(grep -c 'eviction_manager.go' "$got")" = 4 ] || fail "expected the 4 eviction-manager decision lines: $(cat "$got")"
 [ "$(wc -l < "$got")" = 6 ] || fail "expected 6 lines, got: $(cat "$got")"
-grep -q '"journalctl"' "$tmp"/x/*/manifest.json || fail "journalctl not in manifest.commands"
+grep -q '"journalctl"' "$top/manifest.json" || fail "journalctl not in manifest.commands"
 
 # No journal in the tree: journalctl is not run, no file, no problem.
-rm -rf "$tmp/root/var/log/journal" "$tmp/argv" "$tmp/x"
-PATH=$tmp/bin:$PATH "$collect" --root "$tmp/root" --no-bpftool --kmsg none -q \
-	-o "$tmp/d.tar.gz" 2>"$tmp/err"
-[ $? -le 1 ] || fail "memsnap-collect without a journal failed"
+rm -rf "$tmp/root/var/log/journal" "$tmp/argv"
+PATH=$tmp/bin:$PATH capture_into "$tmp/d" --root "$tmp/root"
 [ ! -f "$tmp/argv" ] || fail "journalctl was run for a tree without a journal"
-tar -tzf "$tmp/d.tar.gz" | grep -q journal-kills && fail "journal-kills.txt without a journal"
+[ ! -e "$top/collector/journal-kills.txt" ] || fail "journal-kills.txt without a journal"
 echo "ok: journalctl lines filtered to kills and evictions"
