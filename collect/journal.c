@@ -21,26 +21,6 @@
 /* A kill or eviction line is short; a longer one is not one of them. */
 #define LINE_MAX_KEPT 8192
 
-/* ASCII case-insensitive search. */
-static bool has_ci(const char *s, size_t n, const char *needle)
-{
-	size_t nl = strlen(needle), i, j;
-
-	for (i = 0; i + nl <= n; i++) {
-		for (j = 0; j < nl; j++) {
-			char a = s[i + j];
-
-			if (a >= 'A' && a <= 'Z')
-				a = (char)(a - 'A' + 'a');
-			if (a != needle[j])
-				break;
-		}
-		if (j == nl)
-			return true;
-	}
-	return false;
-}
-
 /*
  * The lines analyze/parse/killlog.c turns into events: systemd-oomd's
  * "Killed <cgroup> due to ...", systemd's "<unit>: systemd-oomd killed N
@@ -57,14 +37,14 @@ static bool wanted(const char *l, size_t n)
 
 	if (n > LINE_MAX_KEPT || memchr(l, '\0', n))
 		return false;
-	if (has_ci(l, n, "systemd-oomd") &&
+	if (memmem_ci(l, n, "systemd-oomd") &&
 	    ((memmem_str(l, n, "]: Killed ") && memmem_str(l, n, " due to ")) ||
 	     memmem_str(l, n, ": systemd-oomd killed ")))
 		return true;
-	if (!has_ci(l, n, "eviction"))
+	if (!memmem_ci(l, n, "eviction"))
 		return false;
 	for (i = 0; i < ARRAY_SIZE(kubelet); i++)
-		if (has_ci(l, n, kubelet[i]))
+		if (memmem_ci(l, n, kubelet[i]))
 			return true;
 	return false;
 }

@@ -37,28 +37,6 @@ static bool is_digit(char c)
 	return c >= '0' && c <= '9';
 }
 
-/* Case-insensitive (ASCII) search of needle in s[0..n). */
-static const char *find_ci(const char *s, size_t n, const char *needle)
-{
-	size_t nl = strlen(needle), i, j;
-
-	if (nl > n)
-		return NULL;
-	for (i = 0; i + nl <= n; i++) {
-		for (j = 0; j < nl; j++) {
-			char a = s[i + j], b = needle[j];
-
-			if (a >= 'A' && a <= 'Z')
-				a = (char)(a - 'A' + 'a');
-			if (a != b)
-				break;
-		}
-		if (j == nl)
-			return s + i;
-	}
-	return NULL;
-}
-
 static const char *find(const char *s, size_t n, const char *needle)
 {
 	return memmem_str(s, n, needle);
@@ -230,14 +208,14 @@ static enum kill_kind classify(struct span ident, const char *m, size_t n,
 		return KILL_OOMD_KILLED;
 	if (find(m, n, ": systemd-oomd killed "))
 		return KILL_OOMD_UNIT;
-	if (find_ci(m, n, "eviction manager") || kubelet) {
-		if (find_ci(m, n, "evicted successfully"))
+	if (memmem_ci(m, n, "eviction manager") || kubelet) {
+		if (memmem_ci(m, n, "evicted successfully"))
 			return KILL_KUBELET_EVICTED;
-		if (find_ci(m, n, "evicting pod") || find_ci(m, n, "ranked for eviction") ||
-		    find_ci(m, n, "must evict pod"))
+		if (memmem_ci(m, n, "evicting pod") || memmem_ci(m, n, "ranked for eviction") ||
+		    memmem_ci(m, n, "must evict pod"))
 			return KILL_KUBELET_EVICTING;
-		if (find_ci(m, n, "attempting to reclaim") ||
-		    find_ci(m, n, "threshold met") || find_ci(m, n, "thresholds met"))
+		if (memmem_ci(m, n, "attempting to reclaim") ||
+		    memmem_ci(m, n, "threshold met") || memmem_ci(m, n, "thresholds met"))
 			return KILL_KUBELET_THRESHOLD;
 	}
 	/* `kubectl describe node`: an EvictionThresholdMet event. */
