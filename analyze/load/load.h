@@ -47,10 +47,13 @@ int load_capture(sqlite3 *db, const char *source,
  * *ret_err when it cannot be opened); load_capture_from() loads it into db
  * as load_capture() does and closes src, whatever it returns.
  * load_source_close() closes a source that is not loaded; NULL is a no-op.
+ * read_ahead bounds the bytes of file data read but not yet loaded (0: a
+ * few MiB, prefetch.h); `memsnap load -j N` opens N sources with a large
+ * bound, so that N captures are read and parsed while one is stored.
  */
 struct load_source;
 int load_source_open(const char *source, const struct capture_limits *lim,
-		     struct load_source **ret, char **ret_err);
+		     size_t read_ahead, struct load_source **ret, char **ret_err);
 int load_capture_from(sqlite3 *db, struct load_source *src,
 		      struct load_stats *stats, char **ret_err);
 void load_source_close(struct load_source *src);
