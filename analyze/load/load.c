@@ -249,7 +249,7 @@ int load_capture_from(sqlite3 *db, struct load_source *src,
 	struct capture_file f;
 	void *ahead = NULL;
 	sqlite3_stmt *st;
-	char *err = NULL;
+	char *err = NULL, uid[17];
 	int r = -1, n;
 
 	memset(stats, 0, sizeof(*stats));
@@ -320,9 +320,18 @@ int load_capture_from(sqlite3 *db, struct load_source *src,
 		r = 0;
 		goto out;
 	}
-	st = db_prepare(db, "UPDATE capture SET load_complete = ? WHERE capture_id = ?");
+	st = db_prepare(db, "SELECT hostname, capture_key FROM capture WHERE capture_id = ?");
+	sqlite3_bind_int64(st, 1, l.capture_id);
+	uid[0] = '\0';
+	if (sqlite3_step(st) == SQLITE_ROW)
+		capture_uid((const char *)sqlite3_column_text(st, 0),
+			    (const char *)sqlite3_column_text(st, 1), uid);
+	sqlite3_finalize(st);
+	st = db_prepare(db, "UPDATE capture SET load_complete = ?, capture_uid = ? "
+			"WHERE capture_id = ?");
 	sqlite3_bind_int(st, 1, !stats->truncated && !capture_limit_skipped(c));
-	sqlite3_bind_int64(st, 2, l.capture_id);
+	db_bind_text(st, 2, uid);
+	sqlite3_bind_int64(st, 3, l.capture_id);
 	r = db_step_reset(st);
 	sqlite3_finalize(st);
 	if (r < 0 || db_exec(db, "RELEASE load_capture", &err) < 0) {

@@ -51,6 +51,18 @@ int load_capture(sqlite3 *db, const char *source,
  * few MiB, prefetch.h); `memsnap load -j N` opens N sources with a large
  * bound, so that N captures are read and parsed while one is stored.
  */
+/*
+ * A capture's identity across databases (capture.capture_uid, and the
+ * capture_uid of every exported row): 16 hex digits of the 64-bit FNV-1a
+ * (common/hash.h) of "memsnap-capture", hostname and capture_key, each
+ * followed by a NUL byte (hostname "" when unknown).  capture_key is what
+ * makes `memsnap load` of the same capture twice a no-op: boot id and
+ * start time from the manifest (without one: the folder name and a hash of
+ * its files), so the same capture has the same uid in every database.
+ * ret holds 17 bytes.
+ */
+void capture_uid(const char *hostname, const char *capture_key, char ret[17]);
+
 struct load_source;
 int load_source_open(const char *source, const struct capture_limits *lim,
 		     size_t read_ahead, struct load_source **ret, char **ret_err);

@@ -254,3 +254,16 @@ void meta_finish(struct loader *l, const char *capture_name)
 	}
 	strbuf_release(&key);
 }
+
+void capture_uid(const char *hostname, const char *capture_key, char ret[17])
+{
+	static const char tag[] = "memsnap-capture";
+	uint64_t h = FNV1A_INIT;
+
+	if (!hostname)
+		hostname = "";
+	h = fnv1a_add(h, tag, sizeof(tag));
+	h = fnv1a_add(h, hostname, strlen(hostname) + 1);
+	h = fnv1a_add(h, capture_key, strlen(capture_key) + 1);
+	xsnprintf(ret, 17, "%016llx", (unsigned long long)h);
+}
