@@ -34,6 +34,9 @@ static const char usage_text[] =
 	"                          writer stores them in order (default: the\n"
 	"                          online CPUs); the database is the same for any N\n"
 	"  -q, --quiet             no progress lines on stderr\n"
+	"      --raw               also keep the captured files' raw rows that only\n"
+	"                          internal views read (proc_kv, proc_cgroup,\n"
+	"                          cgroup_stat, capture_file): 3x the database\n"
 	"      --lock-timeout SECONDS  wait this long for another process writing\n"
 	"                          to DB (another load) to finish (default 10)\n"
 	SOURCE_LIMITS_HELP
@@ -43,7 +46,7 @@ static const char usage_text[] =
 	"could not be read (see load_problems; the others are loaded), 2 usage,\n"
 	"3 the database could not be read or written\n";
 
-enum { OPT_LOCK_TIMEOUT = 0x100 };
+enum { OPT_LOCK_TIMEOUT = 0x100, OPT_RAW };
 
 /*
  * With -j N > 1, each capture read ahead may hold this much file data not
@@ -109,13 +112,14 @@ int cmd_load(int argc, char **argv)
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "lock-timeout", required_argument, NULL, OPT_LOCK_TIMEOUT },
+		{ "raw", no_argument, NULL, OPT_RAW },
 		{ "help", no_argument, NULL, 'h' },
 		SOURCE_LONG_OPTIONS,
 		{ NULL, 0, NULL, 0 },
 	};
 	struct capture_limits lim;
 	const char *out = NULL;
-	bool quiet = false;
+	bool quiet = false, raw = false;
 	sqlite3 *db = NULL;
 	char *err = NULL;
 	int opt, i, ncaps, ret = EXIT_OK, loaded = 0, failed = 0;
@@ -135,6 +139,7 @@ int cmd_load(int argc, char **argv)
 		switch (opt) {
 		case 'o': out = optarg; break;
 		case 'q': quiet = true; break;
+		case OPT_RAW: raw = true; break;
 		case 'j':
 			if (parse_u64(optarg, strlen(optarg), &v) < 0 || v < 1 ||
 			    v > MAX_JOBS) {
@@ -170,6 +175,7 @@ int cmd_load(int argc, char **argv)
 		free(err);
 		return EXIT_FATAL;
 	}
+	load_set_raw(raw);
 	db_exec(db, "PRAGMA synchronous=OFF", NULL);
 	db_exec(db, "PRAGMA cache_size=-65536", NULL);
 	/*

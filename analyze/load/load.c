@@ -228,6 +228,13 @@ void load_source_close(struct load_source *s)
 	free(s);
 }
 
+static bool keep_raw = true;
+
+void load_set_raw(bool keep)
+{
+	keep_raw = keep;
+}
+
 int load_capture(sqlite3 *db, const char *source,
 		 const struct capture_limits *lim, struct load_stats *stats,
 		 char **ret_err)
@@ -249,11 +256,12 @@ int load_capture_from(sqlite3 *db, struct load_source *src,
 	struct capture_file f;
 	void *ahead = NULL;
 	sqlite3_stmt *st;
-	char *err = NULL, uid[17];
+	char *err = NULL;
 	int r = -1, n;
 
 	memset(stats, 0, sizeof(*stats));
 	l.db = db;
+	l.raw = keep_raw;
 	l.stats = stats;
 	l.page_size = 4096;
 	strbuf_init(&l.last_cgroup, 0);
@@ -320,18 +328,9 @@ int load_capture_from(sqlite3 *db, struct load_source *src,
 		r = 0;
 		goto out;
 	}
-	st = db_prepare(db, "SELECT hostname, capture_key FROM capture WHERE capture_id = ?");
-	sqlite3_bind_int64(st, 1, l.capture_id);
-	uid[0] = '\0';
-	if (sqlite3_step(st) == SQLITE_ROW)
-		capture_uid((const char *)sqlite3_column_text(st, 0),
-			    (const char *)sqlite3_column_text(st, 1), uid);
-	sqlite3_finalize(st);
-	st = db_prepare(db, "UPDATE capture SET load_complete = ?, capture_uid = ? "
-			"WHERE capture_id = ?");
+	st = db_prepare(db, "UPDATE capture SET load_complete = ? WHERE capture_id = ?");
 	sqlite3_bind_int(st, 1, !stats->truncated && !capture_limit_skipped(c));
-	db_bind_text(st, 2, uid);
-	sqlite3_bind_int64(st, 3, l.capture_id);
+	sqlite3_bind_int64(st, 2, l.capture_id);
 	r = db_step_reset(st);
 	sqlite3_finalize(st);
 	if (r < 0 || db_exec(db, "RELEASE load_capture", &err) < 0) {
