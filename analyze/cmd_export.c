@@ -530,11 +530,12 @@ int cmd_export(int argc, char **argv)
 			e.views[e.nviews++] = &decl.views[i];
 	if (ddl) {
 		struct strbuf out = STRBUF_INIT;
+		int r;
 
 		export_ddl_clickhouse(&decl, database, cluster, &out);
-		if (fwrite(out.buf, 1, out.len, stdout) != out.len ||
-		    fflush(stdout) != 0) {
-			error("cannot write 'standard output': %s", strerror(errno));
+		r = write_all(STDOUT_FILENO, out.buf, out.len);
+		if (r < 0 && r != -EPIPE) {   /* EPIPE: the reader left (main.c) */
+			error("cannot write 'standard output': %s", strerror(-r));
 			ret = EXIT_FATAL;
 		}
 		strbuf_release(&out);

@@ -210,8 +210,8 @@ static int run_statement(sqlite3 *db, sqlite3_stmt *st, enum out_format fmt,
 		jsonw_end_array(&w);
 		strbuf_addch(&out, '\n');
 	}
-	if (r == 0)
-		fwrite(out.buf, 1, out.len, stdout);
+	if (r == 0 && fwrite(out.buf, 1, out.len, stdout) != out.len)
+		r = -2;   /* as above: glibc's fflush() then has nothing to say */
 out:
 	(void)db;
 	strbuf_release(&tmp);

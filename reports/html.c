@@ -205,11 +205,27 @@ static void limit_cell(struct strbuf *out, const struct report_capture *c,
 		bytes_cell_or(out, k->effective_limit, "none");
 		return;
 	}
-	strbuf_addf(out, "<td class=\"n\" data-v=\"%" PRId64 "\">none (%s %s)</td>",
+	/* "none" and what holds it back may wrap onto two lines (report.css) */
+	strbuf_addf(out, "<td class=\"n lim\" data-v=\"%" PRId64 "\">none (%s "
+		    "<span class=\"nw\">%s</span>)</td>",
 		    k->effective_limit.v,
 		    !strcmp(scope, "parent") ? (c->kubernetes ? "pod" : "parent") :
 		    (c->kubernetes ? "pods" : "above"),
 		    report_bytes(k->effective_limit, a, sizeof(a)));
+}
+
+/* A container's name ("namespace/pod/container"), free to wrap after each
+ * '/' (<wbr>) rather than inside a word. */
+static void name_wbr(struct strbuf *out, const char *name)
+{
+	const char *slash;
+
+	while ((slash = strchr(name, '/'))) {
+		html_text(out, name, (size_t)(slash - name) + 1);
+		S("<wbr>");
+		name = slash + 1;
+	}
+	html_textz(out, name);
 }
 
 static void containers(struct strbuf *out, const struct report *r, const struct report_capture *c)
@@ -230,10 +246,13 @@ static void containers(struct strbuf *out, const struct report *r, const struct 
 	legend(out, c);
 	query_details(out, r, c, RQ_CONTAINERS);
 	S("</figure>");
-	S("<div class=\"scroll\"><table class=\"data\"><thead><tr><th>Name</th><th>Group</th><th class=\"n\">Working "
-	  "set</th><th class=\"n\">Limit</th><th class=\"n\">Use</th>"
+	/* The eight key columns first, so that they fit the box (report.css);
+	 * the parts of the working set after them, from column 9 on, which
+	 * report.js folds away when they do not fit (the bars above show them). */
+	S("<div class=\"scroll\"><table class=\"data containers\"><thead><tr><th>Name</th><th>Group</th>"
+	  "<th class=\"n\">Working set</th><th class=\"n\">Limit</th><th class=\"n\">Use</th>"
 	  "<th class=\"n\" title=\"working set less what the kernel can reclaim without swap\">"
-	  "Unreclaimable</th><th class=\"n\">Unreclaimable use</th>");
+	  "Unreclaimable</th><th class=\"n\">Unreclaimable use</th><th class=\"n\">OOM kills</th>");
 	for (i = 0; i < c->nparts; i++) {
 		S("<th class=\"n\" title=\"");
 		html_attrz(out, c->parts[i].meaning);
@@ -241,7 +260,7 @@ static void containers(struct strbuf *out, const struct report *r, const struct 
 		html_textz(out, c->parts[i].label);
 		S("</th>");
 	}
-	S("<th class=\"n\">reclaimable</th><th class=\"n\">OOM kills</th></tr></thead><tbody>");
+	S("<th class=\"n\">reclaimable</th></tr></thead><tbody>");
 	for (i = 0; i < c->ncontainers; i++) {
 		const struct report_container *k = &c->containers[i];
 		size_t p;
@@ -249,7 +268,7 @@ static void containers(struct strbuf *out, const struct report *r, const struct 
 		S("<tr><td><span class=\"cname\" title=\"");
 		html_attrz(out, k->cgroup);
 		S("\">");
-		html_textz(out, k->name);
+		name_wbr(out, k->name);
 		S("</span></td>");
 		text_cell(out, k->group);
 		bytes_cell(out, k->working_set);
@@ -257,10 +276,10 @@ static void containers(struct strbuf *out, const struct report *r, const struct 
 		pct_cell(out, k->working_set_pct);
 		bytes_cell(out, k->unreclaimable);
 		pct_cell(out, k->unreclaimable_pct);
+		int_cell(out, k->oom_kill_count);
 		for (p = 0; p < c->nparts; p++)
 			bytes_cell(out, k->parts[p]);
 		bytes_cell(out, k->reclaimable);
-		int_cell(out, k->oom_kill_count);
 		S("</tr>");
 	}
 	S("</tbody></table></div>");

@@ -31,12 +31,60 @@
     });
     th.setAttribute("aria-sort", dir);
     indexed.forEach(function (x) { body.appendChild(x[2]); });
+    table.dispatchEvent(new CustomEvent("memsnap-sorted"));
   }
   function filter(rows, text) {
     var words = text.toLowerCase().split(/\s+/).filter(Boolean);
     Array.prototype.forEach.call(rows, function (row) {
       var t = row.textContent.toLowerCase();
       row.hidden = !words.every(function (w) { return t.indexOf(w) >= 0; });
+    });
+  }
+  // The containers table of a big node opens with its top TOP rows (in the
+  // order shown: ranked, or as sorted) and a button to show them all; a
+  // filter searches every row.
+  var TOP = 30;
+  function cap(table) {
+    Array.prototype.forEach.call(table.tBodies[0].rows, function (row, i) {
+      row.classList.toggle("over", i >= TOP);
+    });
+  }
+  function button(text, after, onclick) {
+    var b = document.createElement("button");
+    b.type = "button";
+    b.className = "more";
+    b.textContent = text;
+    b.addEventListener("click", onclick);
+    after.parentNode.insertBefore(b, after.nextSibling);
+    return b;
+  }
+  function containers(table) {
+    var wrap = table.parentNode, n = table.tBodies[0].rows.length;
+    var last = wrap;
+    // the parts of the working set (column 9 on): shown when they fit
+    if (table.scrollWidth > wrap.clientWidth + 1) {
+      table.classList.add("lean");
+      var parts = button("Show the parts: anon, shmem, page cache, kernel, BPF, " +
+                         "unexplained, reclaimable", wrap, function () {
+        var lean = table.classList.toggle("lean");
+        parts.textContent = lean ? "Show the parts: anon, shmem, page cache, kernel, BPF, " +
+                                   "unexplained, reclaimable" : "Hide the parts";
+      });
+      last = parts;
+    }
+    if (n <= TOP) return;
+    var expanded = false, filtering = false;
+    cap(table);
+    table.classList.add("capped");
+    var all = button("Show all " + n + " containers", last, function () {
+      expanded = !expanded;
+      all.textContent = expanded ? "Show the top " + TOP : "Show all " + n + " containers";
+      table.classList.toggle("capped", !expanded && !filtering);
+    });
+    table.addEventListener("memsnap-sorted", function () { cap(table); });
+    table.addEventListener("memsnap-filtered", function (e) {
+      filtering = !!e.detail;
+      table.classList.toggle("capped", !expanded && !filtering);
     });
   }
   // A filter box before `el` for the rows rows() returns; every table and
@@ -48,7 +96,10 @@
     input.className = "filter";
     input.placeholder = "filter " + what;
     input.setAttribute("aria-label", "filter the " + what + " below");
-    input.addEventListener("input", function () { filter(rows(), input.value); });
+    input.addEventListener("input", function () {
+      filter(rows(), input.value);
+      el.dispatchEvent(new CustomEvent("memsnap-filtered", { detail: input.value.trim() }));
+    });
     el.parentNode.insertBefore(input, el);
   }
   Array.prototype.forEach.call(document.querySelectorAll("table.data"), function (table) {
@@ -63,6 +114,7 @@
       b.addEventListener("click", function () { sortBy(table, col, th); });
     });
     filterBox(table, function () { return table.tBodies[0].rows; }, "rows");
+    if (table.classList.contains("containers")) containers(table);
   });
   Array.prototype.forEach.call(document.querySelectorAll("ol.findings"), function (list) {
     if (!list.children.length) return;

@@ -1,7 +1,11 @@
 -- The column types of every public view, declared once: what `memsnap
 -- export` writes (Parquet physical types, NDJSON values) and what
 -- `memsnap export --ddl clickhouse` declares all follow this view.
---   view_name    a public view (README.md "SQL views")
+--   view_name    a public view of one capture: every view memsnap-views(7)
+--                describes as public that has a capture_id, and only those
+--                (the report_fleet_* views span captures, public_columns
+--                describes, the table working_set_components is the same
+--                for every capture: none is exported)
 --   ord          the column's position in the view, from 1
 --   column_name  as the view names it
 --   type         'integer' (64-bit signed), 'float' (IEEE double) or 'text'
@@ -9,8 +13,9 @@
 --   not_null     1 when the view never holds NULL there; 0: NULL means
 --                unknown or absent, as everywhere in memsnap
 -- t80-export-schema.sh checks that these are exactly the columns of every
--- public view, in order, and that every value a fixture capture gives a
--- column has its type; a new column added to a public view is added here.
+-- such view, in order, and that every value a fixture capture gives a
+-- column has its type (and no NULL where not_null is 1); a new public view
+-- or column is added here.
 -- Every exported row also carries capture_uid (text, not null), the
 -- capture's identity across databases (analyze/export/export.h).
 CREATE VIEW public_columns(view_name, ord, column_name, type, not_null) AS
@@ -105,17 +110,36 @@ VALUES
   ('oom_kills', 22, 'pod', 'text', 0),
   ('oom_kills', 23, 'container', 'text', 0),
   ('oom_kills', 24, 'complete', 'integer', 0),
+  ('oom_kills', 25, 'chosen_pid', 'integer', 0),
+  ('oom_kills', 26, 'chosen_comm', 'text', 0),
+  ('oom_kills', 27, 'chosen_is_victim', 'integer', 0),
+  ('oom_kills', 28, 'kernel_release', 'text', 0),
+  ('oom_kills', 29, 'kind', 'text', 0),
+  ('oom_kills', 30, 'pod_uid', 'text', 0),
+  ('oom_kills', 31, 'container_id', 'text', 0),
+  ('oom_kills', 32, 'outcome', 'text', 1),
+  ('oom_kills', 33, 'wall_time_source', 'text', 0),
+  ('oom_kills', 34, 'wall_time_unknown', 'text', 0),
+  ('oom_made_of', 1, 'capture_id', 'integer', 1),
+  ('oom_made_of', 2, 'event', 'integer', 1),
+  ('oom_made_of', 3, 'source', 'text', 1),
+  ('oom_made_of', 4, 'cgroup', 'text', 0),
+  ('oom_made_of', 5, 'cgroups', 'integer', 0),
+  ('oom_made_of', 6, 'anon_bytes', 'integer', 0),
+  ('oom_made_of', 7, 'file_bytes', 'integer', 0),
+  ('oom_made_of', 8, 'shmem_bytes', 'integer', 0),
+  ('oom_made_of', 9, 'kernel_bytes', 'integer', 0),
+  ('oom_made_of', 10, 'sock_bytes', 'integer', 0),
+  ('oom_made_of', 11, 'swap_bytes', 'integer', 0),
+  ('oom_made_of', 12, 'free_bytes', 'integer', 0),
+  ('oom_made_of', 13, 'total_bytes', 'integer', 0),
+  ('oom_made_of', 14, 'kernel_keys', 'text', 0),
   ('working_set_breakdown', 1, 'capture_id', 'integer', 1),
   ('working_set_breakdown', 2, 'cgroup', 'text', 1),
   ('working_set_breakdown', 3, 'component', 'text', 1),
   ('working_set_breakdown', 4, 'bytes', 'integer', 1),
   ('working_set_breakdown', 5, 'reclaimable', 'integer', 0),
   ('working_set_breakdown', 6, 'category', 'text', 0),
-  ('working_set_components', 1, 'ord', 'integer', 1),
-  ('working_set_components', 2, 'component', 'text', 1),
-  ('working_set_components', 3, 'category', 'text', 1),
-  ('working_set_components', 4, 'reclaimable', 'integer', 1),
-  ('working_set_components', 5, 'meaning', 'text', 1),
   ('cgroup_headroom', 1, 'capture_id', 'integer', 1),
   ('cgroup_headroom', 2, 'cgroup', 'text', 1),
   ('cgroup_headroom', 3, 'working_set_bytes', 'integer', 0),
@@ -276,4 +300,71 @@ VALUES
   ('go_processes', 15, 'gomemlimit_pct', 'float', 0),
   ('go_processes', 16, 'working_set_bytes', 'integer', 0),
   ('go_processes', 17, 'container_limit_bytes', 'integer', 0),
-  ('go_processes', 18, 'env_known', 'integer', 0);
+  ('go_processes', 18, 'env_known', 'integer', 0),
+  ('report_capture', 1, 'capture_id', 'integer', 1),
+  ('report_capture', 2, 'name', 'text', 1),
+  ('report_capture', 3, 'hostname', 'text', 0),
+  ('report_capture', 4, 'kernel_release', 'text', 0),
+  ('report_capture', 5, 'kernel_version', 'text', 0),
+  ('report_capture', 6, 'machine', 'text', 0),
+  ('report_capture', 7, 'cgroup_mode', 'text', 0),
+  ('report_capture', 8, 'started_at', 'text', 0),
+  ('report_capture', 9, 'finished_at', 'text', 0),
+  ('report_capture', 10, 'started_monotonic', 'float', 0),
+  ('report_capture', 11, 'collector_version', 'text', 0),
+  ('report_capture', 12, 'complete', 'integer', 0),
+  ('report_capture', 13, 'interrupted', 'text', 0),
+  ('report_capture', 14, 'page_size', 'integer', 0),
+  ('report_capture', 15, 'bpf_maps_charged', 'integer', 0),
+  ('report_capture', 16, 'bpf_memlock_exact', 'integer', 0),
+  ('report_findings', 1, 'capture_id', 'integer', 1),
+  ('report_findings', 2, 'cgroup', 'text', 0),
+  ('report_findings', 3, 'severity', 'text', 1),
+  ('report_findings', 4, 'code', 'text', 1),
+  ('report_findings', 5, 'title', 'text', 0),
+  ('report_findings', 6, 'evidence', 'text', 0),
+  ('report_findings', 7, 'query', 'text', 0),
+  ('report_containers', 1, 'capture_id', 'integer', 1),
+  ('report_containers', 2, 'cgroup', 'text', 1),
+  ('report_containers', 3, 'kind', 'text', 1),
+  ('report_containers', 4, 'name', 'text', 1),
+  ('report_containers', 5, 'group_name', 'text', 1),
+  ('report_containers', 6, 'subgroup_name', 'text', 0),
+  ('report_containers', 7, 'namespace', 'text', 0),
+  ('report_containers', 8, 'pod', 'text', 0),
+  ('report_containers', 9, 'container', 'text', 0),
+  ('report_containers', 10, 'qos_class', 'text', 0),
+  ('report_containers', 11, 'working_set_bytes', 'integer', 0),
+  ('report_containers', 12, 'limit_bytes', 'integer', 0),
+  ('report_containers', 13, 'effective_limit_bytes', 'integer', 0),
+  ('report_containers', 14, 'working_set_pct', 'float', 0),
+  ('report_containers', 15, 'reclaimable_bytes', 'integer', 0),
+  ('report_containers', 16, 'unreclaimable_bytes', 'integer', 0),
+  ('report_containers', 17, 'unreclaimable_pct', 'float', 0),
+  ('report_containers', 18, 'limit_scope', 'text', 0),
+  ('report_containers', 19, 'anon_bytes', 'integer', 0),
+  ('report_containers', 20, 'shmem_bytes', 'integer', 0),
+  ('report_containers', 21, 'page_cache_bytes', 'integer', 0),
+  ('report_containers', 22, 'kernel_bytes', 'integer', 0),
+  ('report_containers', 23, 'bpf_bytes', 'integer', 0),
+  ('report_containers', 24, 'unexplained_bytes', 'integer', 0),
+  ('report_containers', 25, 'bpf_maps', 'integer', 0),
+  ('report_containers', 26, 'bpf_held_bytes', 'integer', 0),
+  ('report_containers', 27, 'swap_bytes', 'integer', 0),
+  ('report_containers', 28, 'oom_kill_count', 'integer', 0),
+  ('report_containers', 29, 'processes', 'integer', 1),
+  ('report_containers', 30, 'kernel_not_bpf_bytes', 'integer', 0),
+  ('report_node_rest', 1, 'capture_id', 'integer', 1),
+  ('report_node_rest', 2, 'node_working_set_bytes', 'integer', 1),
+  ('report_node_rest', 3, 'containers_bytes', 'integer', 0),
+  ('report_node_rest', 4, 'left_out_bytes', 'integer', 0),
+  ('report_node_rest', 5, 'rest_bytes', 'integer', 1),
+  ('report_node_rest', 6, 'left_out_reason', 'text', 0),
+  ('report_problems', 1, 'capture_id', 'integer', 1),
+  ('report_problems', 2, 'source', 'text', 1),
+  ('report_problems', 3, 'kind', 'text', 1),
+  ('report_problems', 4, 'normal', 'integer', 1),
+  ('report_problems', 5, 'what', 'text', 0),
+  ('report_problems', 6, 'files', 'integer', 1),
+  ('report_problems', 7, 'example', 'text', 0),
+  ('report_problems', 8, 'example_error', 'text', 0);

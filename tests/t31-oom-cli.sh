@@ -10,7 +10,10 @@ set -u
 BIN_DIR=${BIN_DIR:-$PWD/bin}
 M=$BIN_DIR/memsnap
 T=${TESTS_DIR:-$PWD/tests}
-S=${SAMPLES_DIR:-$T/samples}/oom
+. "$T/samples-lib.sh"
+need_samples
+S=$SAMPLES_DIR/oom
+V=$SAMPLE_FIXTURES_DIR/oom      # variants made from the samples
 F=$T/fixtures/oom
 G=$F/golden
 work=$(mktemp -d)
@@ -52,10 +55,10 @@ golden "$S/cadvisor-test-global-kernel3.13.0-27-ubuntu.txt" global-3.13.txt
 golden "$S/k8s-cgroupv2-systemd-oomgroup-dmesg-grep-partial-egachi-nodejs-MemoryQoS.txt" oom-group.txt
 golden "$S/fragment-k8s-cgroupfs-guaranteed-kernel4.19ish-github-wrapped-lines-kubedirector-356.txt" fragment.txt
 golden "$S/memcg-v1-kernel2.6.32-358-el6-syslog-mruby-cgroup-blog.txt" rhel6.txt
-golden "$F/variant-two-reports-with-noise.txt" two.txt
+golden "$V/variant-two-reports-with-noise.txt" two.txt
 
 # Every sample and fixture: an explanation, exit 0.
-for f in "$S"/*.txt "$F"/live-*.txt "$F"/variant-*.txt; do
+for f in "$S"/*.txt "$F"/live-*.txt "$V"/variant-*.txt; do
 	expect 0 "$M" oom "$f" && grep -q '^OOM event 1 of ' "$work/out" ||
 		fail "memsnap oom $(basename "$f")"
 done
@@ -64,9 +67,9 @@ ok "every sample and fixture explained"
 # The same report in every wrapping: the same explanation (but for its
 # "when" and the input's name and lines).
 norm() { grep -v -e '^  when ' -e '^OOM event' -e '^  partial ' "$1"; }
-expect 0 "$M" oom "$F/variant-dmesg.txt" && norm "$work/out" > "$work/base"
+expect 0 "$M" oom "$V/variant-dmesg.txt" && norm "$work/out" > "$work/base"
 n=0
-for f in "$F"/variant-*.txt; do
+for f in "$V"/variant-*.txt; do
 	case $f in *two-reports*|*-v1-*) continue ;; esac
 	n=$((n + 1))
 	expect 0 "$M" oom "$f" && norm "$work/out" > "$work/this"
@@ -77,7 +80,7 @@ done
 
 # ---- JSON -----------------------------------------------------------------
 cols="capture_id event kernel_time wall_time trigger_comm trigger_pid constraint oom_memcg task_memcg killed_pid killed_comm uid total_vm_bytes anon_rss_bytes file_rss_bytes shmem_rss_bytes pgtables_bytes oom_score_adj memcg_usage_bytes memcg_limit_bytes namespace pod container complete chosen_pid chosen_comm chosen_is_victim kernel_release kind pod_uid container_id outcome wall_time_source wall_time_unknown"
-expect 0 "$M" oom --json "$F/variant-two-reports-with-noise.txt" &&
+expect 0 "$M" oom --json "$V/variant-two-reports-with-noise.txt" &&
 	python3 - "$work/out" "$cols" <<'EOF' && ok "--json: the view's columns first, two events" || fail "--json"
 import json, sys
 v = json.load(open(sys.argv[1]))
@@ -99,6 +102,10 @@ assert b["killed_comm"] == "gunpowder-memho" and b["constraint"] is None, b
 assert b["oom_memcg"] == "/docker/2e088fe462e25e60be1dafafe2c05c47bda1a97978648d10ad2b7484fc0b8f50", b
 assert b["container_id"] == "2e088fe462e25e60be1dafafe2c05c47bda1a97978648d10ad2b7484fc0b8f50", b
 EOF
+# --help says what the objects are, with the keys after the view's (above)
+expect 0 "$M" oom --help && tr -s ' \n' ' ' < "$work/out" |
+	grep -qF "the JSON report's oom_kills objects (the oom_kills view's columns, then cgroup_name, first_line, last_line, missing, made_of, node_made_of)" &&
+	ok "--help: --json's keys, as --json has them" || fail "--help does not say --json's keys"
 expect 0 "$M" oom --json "$S/fragment-k8s-cgroupfs-guaranteed-kernel4.19ish-github-wrapped-lines-kubedirector-356.txt" &&
 	python3 -c '
 import json, sys
@@ -127,8 +134,8 @@ assert e["chosen_is_victim"] is None and e["outcome"] == "unknown_log_cut", e' "
 	! grep -q '^  partial' "$work/out" &&
 	ok "a chosen victim is not a killed one" || fail "chosen victim"
 # deterministic
-expect 0 "$M" oom --json "$F/variant-two-reports-with-noise.txt" && cp "$work/out" "$work/j1" &&
-	expect 0 "$M" oom --json "$F/variant-two-reports-with-noise.txt" && cmp -s "$work/j1" "$work/out" &&
+expect 0 "$M" oom --json "$V/variant-two-reports-with-noise.txt" && cp "$work/out" "$work/j1" &&
+	expect 0 "$M" oom --json "$V/variant-two-reports-with-noise.txt" && cmp -s "$work/j1" "$work/out" &&
 	ok "--json is deterministic" || fail "--json differs between runs"
 
 # ---- the same numbers as memsnap sql ----------------------------------------
@@ -231,7 +238,7 @@ expect 0 "$M" oom --json "$S/fragment-k8s-cgroupfs-guaranteed-kernel4.19ish-gith
 
 # Overlapping dumps: the same records pasted twice count once (kmsg by
 # sequence number, dmesg by kernel time and text), also a partial overlap.
-for f in "$F/live-kernel6.18-memcg-v1.kmsg.txt" "$F/variant-dmesg.txt" "$F/variant-rsyslog.txt"; do
+for f in "$F/live-kernel6.18-memcg-v1.kmsg.txt" "$V/variant-dmesg.txt" "$V/variant-rsyslog.txt"; do
 	expect 0 "$M" oom --json "$f" && jf "$work/out" '[(e["killed_pid"], e["complete"], e["made_of"]) for e in v]' > "$work/once"
 	n=$(wc -l < "$f")
 	{ head -n $((n * 2 / 3)) "$f"; cat "$f"; } > "$work/twice.txt"
@@ -248,11 +255,11 @@ done
 # Two logs never merge into one complete event: the first half of a report
 # as dmesg printed it and the rest as journalctl did; the same with one
 # syslog file whose second half comes from another host.
-n=$(grep -n 'Tasks state' "$F/variant-dmesg.txt" | cut -d: -f1)
-{ head -n $((n - 1)) "$F/variant-dmesg.txt"; tail -n +"$n" "$F/variant-journalctl.txt"; } > "$work/mixed.txt"
-n=$(grep -n 'Tasks state' "$F/variant-rsyslog.txt" | cut -d: -f1)
-host=$(sed -n "${n}p" "$F/variant-rsyslog.txt" | awk '{print $4}')
-{ head -n $((n - 1)) "$F/variant-rsyslog.txt"; tail -n +"$n" "$F/variant-rsyslog.txt" | sed "s/ $host kernel:/ other-$host kernel:/"; } > "$work/hosts.txt"
+n=$(grep -n 'Tasks state' "$V/variant-dmesg.txt" | cut -d: -f1)
+{ head -n $((n - 1)) "$V/variant-dmesg.txt"; tail -n +"$n" "$V/variant-journalctl.txt"; } > "$work/mixed.txt"
+n=$(grep -n 'Tasks state' "$V/variant-rsyslog.txt" | cut -d: -f1)
+host=$(sed -n "${n}p" "$V/variant-rsyslog.txt" | awk '{print $4}')
+{ head -n $((n - 1)) "$V/variant-rsyslog.txt"; tail -n +"$n" "$V/variant-rsyslog.txt" | sed "s/ $host kernel:/ other-$host kernel:/"; } > "$work/hosts.txt"
 for f in mixed hosts; do
 	expect 0 "$M" oom --json "$work/$f.txt" &&
 		[ "$(jf "$work/out" 'all(not e["complete"] for e in v) and len(v) == 2')" = true ] &&

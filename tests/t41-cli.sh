@@ -2,11 +2,10 @@
 # The analyzer's command line: load, sql, schema.  Output formats, exit
 # statuses, error messages that name the file and the cause, --help on every
 # command, loading twice, read-only databases.  Uses a capture folder made
-# from tests/samples (no root needed).
+# from the project's own files (no root, no samples needed).
 set -u
 BIN_DIR=${BIN_DIR:-$PWD/bin}
 M=$BIN_DIR/memsnap
-S=${SAMPLES_DIR:-$PWD/tests/samples}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 fails=0
@@ -32,14 +31,40 @@ cat > "$cap/manifest.json" <<'EOF'
  "clock": {"started_utc": "2026-01-01T00:00:00.000000Z", "started_monotonic": 1000.0},
  "cgroup": {"mode": "v1", "memory_root": "sys/fs/cgroup/memory"}}
 EOF
-cp "$S/meminfo/prometheus-procfs-fixture-meminfo-zswap.txt" "$cap/proc/meminfo"
-cp "$S/other/prometheus-procfs-fixture-pressure-memory.txt" "$cap/proc/pressure" 2>/dev/null ||
-	{ mkdir -p "$cap/proc/pressure"; cp "$S/other/prometheus-procfs-fixture-pressure-memory.txt" "$cap/proc/pressure/memory"; }
-cp "$S/status/prometheus-procfs-fixture-26231-vim.txt" "$cap/proc/10/status"
-cp "$S/smaps_rollup/rust-fixture-real-machine-KSM-FilePmdMapped.txt" "$cap/proc/10/smaps_rollup"
+# the project's own files: the kernel documentation's examples
+# (tests/fixtures/parse)
+P=$PWD/tests/fixtures/parse
+cp "$P/proc-rst-meminfo.txt" "$cap/proc/meminfo"
+mkdir -p "$cap/proc/pressure"
+cp "$P/psi-rst-memory.txt" "$cap/proc/pressure/memory"
+cp "$P/proc-rst-status-self.txt" "$cap/proc/10/status"
+cat > "$cap/proc/10/smaps_rollup" <<'EOF'
+00400000-7ffd2f5e4000 ---p 00000000 00:00 0                              [rollup]
+Rss:                1928 kB
+Pss:                 612 kB
+Pss_Dirty:           140 kB
+Pss_Anon:            140 kB
+Pss_File:            472 kB
+Pss_Shmem:             0 kB
+Shared_Clean:       1664 kB
+Shared_Dirty:          0 kB
+Private_Clean:       124 kB
+Private_Dirty:       140 kB
+Referenced:         1928 kB
+Anonymous:           140 kB
+LazyFree:              0 kB
+AnonHugePages:         0 kB
+ShmemPmdMapped:        0 kB
+FilePmdMapped:         0 kB
+Shared_Hugetlb:        0 kB
+Private_Hugetlb:       0 kB
+Swap:                  0 kB
+SwapPss:               0 kB
+Locked:                0 kB
+EOF
 echo "4:memory:/svc" > "$cap/proc/10/cgroup"
-cp "$S/status/ubuntu-kernel6.14.0-15-aarch64-gnome-terminal-kthread-untag_mask.txt" "$cap/proc/11/status"
-cp "$S/memstat-v1/cockroachdb-cgroups-test-v1MemoryStat-k8s-shmem.txt" "$cap/sys/fs/cgroup/memory/svc/memory.stat"
+sed 's/^Name:.*/Name:\tsleep/; s/^\(Tgid\|Pid\):.*/\1:\t11/' "$P/proc-rst-status-self.txt" > "$cap/proc/11/status"
+cp "$P/cgroup-v1-memory-rst-memory.stat-keys.txt" "$cap/sys/fs/cgroup/memory/svc/memory.stat"
 echo 3000000000 > "$cap/sys/fs/cgroup/memory/svc/memory.usage_in_bytes"
 echo 9223372036854771712 > "$cap/sys/fs/cgroup/memory/svc/memory.limit_in_bytes"
 printf '10\n' > "$cap/sys/fs/cgroup/memory/svc/cgroup.procs"

@@ -6,7 +6,8 @@
 #  - every command `memsnap --help` lists has a section in memsnap(1);
 #  - every view of the schema is in memsnap-views(7): a public one
 #    with exactly its columns, an internal one by name; no view is described
-#    that the schema does not have;
+#    that the schema does not have; a "Table NAME" section has exactly the
+#    columns of that table;
 #  - each page renders without a warning (groff -ww, man -l) and names the
 #    version the binaries print;
 #  - README.md stays a front door: under 400 lines.
@@ -46,18 +47,17 @@ done
 lines=$(wc -l < "$TESTS_DIR/../README.md")
 [ "$lines" -lt 400 ] && echo "ok README.md: $lines lines" || { echo "FAIL: README.md has $lines lines, 400 at most"; fails=$((fails + 1)); }
 
-python3 - "$work" "$MAN_DIR" "$BIN_DIR/memsnap" <<'EOF' || fails=$((fails + 1))
+python3 - "$work" "$MAN_DIR" "$BIN_DIR/memsnap" "$TESTS_DIR/lib" <<'EOF' || fails=$((fails + 1))
 import csv, glob, io, os, re, subprocess, sys
-work, man_dir, memsnap = sys.argv[1:]
+work, man_dir, memsnap, lib = sys.argv[1:]
+sys.path.insert(0, lib)
+from manpage import man_sections, tags, unroff, public_views, internal_views, tables
 bad = 0
 
 def fail(msg):
     global bad
     bad += 1
     print("FAIL: " + msg)
-
-def unroff(s):
-    return s.replace("\\-", "-").replace('"', " ")
 
 def opts(spec):
     """-x and --long options named in an option's tag"""
@@ -70,22 +70,6 @@ def help_options(path):
         if m:
             found |= opts(re.split(r"\s{2,}", line.strip())[0])
     return found
-
-def man_sections(path):
-    """{(.SH title, .SS title): [lines]}"""
-    secs, sh, ss = {}, "", ""
-    for line in open(path):
-        line = line.rstrip("\n")
-        if line.startswith(".SH "):
-            sh, ss = line[4:].strip('"'), ""
-        elif line.startswith(".SS "):
-            ss = line[4:].strip('"')
-        secs.setdefault((sh, ss), []).append(line)
-    return secs
-
-def tags(lines):
-    """the tag line after each .TP"""
-    return [lines[i + 1] for i, l in enumerate(lines[:-1]) if l == ".TP"]
 
 def man_options(lines):
     found = set()
@@ -130,16 +114,8 @@ views = {}
 for view, col in list(csv.reader(io.StringIO(out)))[1:]:
     views.setdefault(view, []).append(col)
 secs = man_sections(f"{man_dir}/memsnap-views.7")
-documented = {}
-for (sh, ss), lines in secs.items():
-    if re.fullmatch(r"[a-z][a-z0-9_]*", ss):
-        cols = []
-        for t in tags(lines):
-            cols += [c.strip() for c in re.sub(r"^\.B ", "", t).replace("\\", "").split(",")]
-        documented[ss] = cols
-internal = set()
-for t in tags(secs.get(("INTERNAL VIEWS", ""), [])):
-    internal |= {c.strip() for c in re.sub(r"^\.B ", "", t).split(",")}
+documented = public_views(secs)
+internal = internal_views(secs)
 for v in sorted(set(documented) | internal):
     if v not in views:
         fail(f"memsnap-views(7) describes '{v}', which the schema has no view of")
@@ -155,6 +131,22 @@ for v, cols in sorted(views.items()):
             fail(f"view {v}: memsnap-views(7) lacks {missing}, has no such {extra}, twice {dup}")
     elif v not in internal:
         fail(f"view {v}: not in memsnap-views(7) (public: a section with its columns; else under INTERNAL VIEWS)")
+# the tables of the interface ("Table NAME" sections), column by column
+for table, doc in sorted(tables(secs).items()):
+    out = subprocess.run([memsnap, "sql", "--csv", f"{work}/schema.db",
+                          "SELECT p.name FROM sqlite_master m, pragma_table_info(m.name) p "
+                          f"WHERE m.type = 'table' AND m.name = '{table}' ORDER BY p.cid"],
+                         capture_output=True, text=True, check=True).stdout
+    cols = [r[0] for r in list(csv.reader(io.StringIO(out)))[1:]]
+    missing = [c for c in cols if c not in doc]
+    extra = [c for c in doc if c not in cols]
+    dup = sorted({c for c in doc if doc.count(c) > 1})
+    if not cols:
+        fail(f"memsnap-views(7) describes table '{table}', which the schema does not have")
+    elif missing or extra or dup:
+        fail(f"table {table}: memsnap-views(7) lacks {missing}, has no such {extra}, twice {dup}")
+    else:
+        print(f"ok table {table}: {len(cols)} columns in memsnap-views(7)")
 print(f"ok memsnap-views(7): {len(views)} views checked, {len(documented)} public with their columns" if not bad else "")
 sys.exit(1 if bad else 0)
 EOF

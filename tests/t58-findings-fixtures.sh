@@ -1,6 +1,7 @@
 #!/bin/bash
 # The findings on the report fixture capture report-k8s-v2 (made by
-# tests/fixtures/captures/make-report-captures.py from real samples), case
+# tests/fixtures/captures/make-report-captures.py from real samples at
+# test time), case
 # by case where the live tests (t52 on cgroup v1, t53 in the VM) cannot
 # make the case or depend on a toolchain:
 #   near_limit        a guaranteed pod and its one container, both at the
@@ -30,7 +31,9 @@ set -u
 memsnap=$BIN_DIR/memsnap
 [ -x "$memsnap" ] || { echo "SKIP: '$memsnap' not built"; exit 77; }
 command -v python3 >/dev/null || { echo "SKIP: python3 not installed"; exit 77; }
-fx=$TESTS_DIR/fixtures/captures
+. "$TESTS_DIR/samples-lib.sh"
+need_samples
+fx=$SAMPLE_FIXTURES_DIR/captures    # made from the samples by tests/run-tests
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 

@@ -7,7 +7,9 @@ set -u
 BIN_DIR=${BIN_DIR:-$PWD/bin}
 M=$BIN_DIR/memsnap
 T=${TESTS_DIR:-$PWD/tests}
-F=$T/fixtures/captures
+. "$T/samples-lib.sh"
+need_samples
+F=$SAMPLE_FIXTURES_DIR/captures     # made from the samples by tests/run-tests
 G=$T/golden
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

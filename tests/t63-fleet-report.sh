@@ -14,6 +14,10 @@ M=$BIN_DIR/memsnap
 T=${TESTS_DIR:-$PWD/tests}
 F=$T/fixtures/captures
 G=$T/golden
+# the report-* captures are made from the real samples at test time
+. "$T/samples-lib.sh"
+need_samples
+S=$SAMPLE_FIXTURES_DIR/captures
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 fails=0
@@ -32,11 +36,12 @@ unversion() { sed "s/memsnap $V/memsnap VERSION/g; s/\"memsnap_version\": \"$V\"
 # the fleet's extra captures: fixtures copied with another start day and
 # boot id (so `memsnap load` takes them as other captures), kernel release
 # or hostname
-python3 - "$F" "$work" <<'EOF' || { echo "FAIL: cannot make the fleet's captures"; exit 1; }
+python3 - "$F" "$S" "$work" <<'EOF' || { echo "FAIL: cannot make the fleet's captures"; exit 1; }
 import json, shutil, sys
-F, out = sys.argv[1:]
+F, S, out = sys.argv[1:]
 def copy(src, dst, day, **edit):
-    shutil.copytree(f"{F}/{src}", f"{out}/{dst}")
+    base = S if src.startswith("report-") else F
+    shutil.copytree(f"{base}/{src}", f"{out}/{dst}")
     p = f"{out}/{dst}/manifest.json"
     m = json.load(open(p))
     for k in ("started_utc", "finished_utc"):
@@ -57,7 +62,7 @@ copy(nb, "evil", "2026-03-02", hostname="node-\u202eb<i>&'\"\x1b[5m\x07",
      boot_id="0bad0002-0000-4000-8000-0000000000e1")
 copy(nb, "nohost", "2026-03-03", hostname=None, boot_id="0bad0002-0000-4000-8000-0000000000e2")
 EOF
-"$M" load -q "$F/report-v1-docker" "$F/report-k8s-v2" "$F/report-hostile" "$F/k8s-cgroupfs-v1" \
+"$M" load -q "$S/report-v1-docker" "$S/report-k8s-v2" "$S/report-hostile" "$F/k8s-cgroupfs-v1" \
 	"$F/k8s-systemd-v2" "$work/w3b" "$work/w3c" "$work/w3d" "$work/na2" "$work/evil" "$work/nohost" \
 	-o "$work/fleet.db" 2> "$work/err"
 [ $? -le 1 ] && [ "$("$M" sql --csv "$work/fleet.db" 'SELECT count(*) FROM captures' | tail -1 | tr -d '\r')" = 11 ] &&
@@ -222,7 +227,7 @@ expect 1 "$M" report --each "$work/fleet.db" && [ "$(grep -c '^memsnap report: '
 	ok "--each: the 11 captures in full" || fail "--each"
 expect 2 "$M" report --each --capture 1 "$work/fleet.db" && grep -q "error: --each and --capture" "$work/err" &&
 	ok "--each --capture: usage error" || fail "--each --capture"
-"$M" load -q "$F/report-k8s-v2" -o "$work/one.db" 2>/dev/null
+"$M" load -q "$S/report-k8s-v2" -o "$work/one.db" 2>/dev/null
 expect 1 "$M" report "$work/one.db" && cmp -s "$work/out" "$G/report-k8s-v2.txt" &&
 	ok "a database of one capture: reported as before" || fail "a database of one capture differs"
 

@@ -47,7 +47,7 @@ BIN_DIR = os.environ.get("BIN_DIR", os.path.join(REPO, "bin"))
 MEMSNAP = os.path.join(BIN_DIR, "memsnap")
 TIME = "/usr/bin/time"
 SAN = os.environ.get("SAN") == "1"
-SAMPLES = os.path.join(REPO, "tests", "samples")
+FIXTURES = os.path.join(REPO, "tests", "fixtures")
 TOP = "memsnap-hostile-20260101T000000Z"
 MiB = 1 << 20
 GiB = 1 << 30
@@ -60,15 +60,22 @@ def rss_limit(mib):
     return (mib * 3 + 300) * MiB if SAN else mib * MiB
 
 
-def sample(rel):
-    with open(os.path.join(SAMPLES, rel), "rb") as f:
+def fixture(rel):
+    """The project's own files: the kernel docs' examples, the VM's captures."""
+    with open(os.path.join(FIXTURES, rel), "rb") as f:
         return f.read()
 
 
-STATUS = sample("status/prometheus-procfs-fixture-26231-vim.txt")
-SMAPS = sample("smaps_rollup/rust-fixture-real-machine-KSM-FilePmdMapped.txt")
-MEMSTAT = sample("memstat-v1/cockroachdb-cgroups-test-v1MemoryStat-k8s-shmem.txt")
-MEMINFO = sample("meminfo/prometheus-procfs-fixture-meminfo-zswap.txt")
+def kb(text, key):
+    return int(re.search(rb"^" + key + rb":\s+(\d+) kB", text, re.M).group(1))
+
+
+# proc.rst's `cat /proc/self/status`, as a process named prometheus
+STATUS = re.sub(rb"^Name:.*$", b"Name:\tprometheus", fixture("parse/proc-rst-status-self.txt"),
+                count=1, flags=re.M)
+SMAPS = fixture("captures/k8s-real/v1-6.18-sleep/smaps_rollup")
+MEMSTAT = fixture("parse/cgroup-v1-memory-rst-memory.stat-keys.txt")
+MEMINFO = fixture("parse/proc-rst-meminfo.txt")
 
 MANIFEST = {
     "format": "memsnap-capture", "format_version": 1,
@@ -108,10 +115,10 @@ TAIL = [
 # Rows every case that reaches them must have loaded.
 BASE_ROWS = [
     ("SELECT comm, rss_bytes FROM processes WHERE pid = 100",
-     [("prometheus", 3932 * 1024)]),  # smaps_rollup Rss (exact; VmRSS lags)
+     [("prometheus", kb(SMAPS, b"Rss") * 1024)]),  # smaps_rollup Rss (exact; VmRSS lags)
     ("SELECT usage_bytes, limit_bytes FROM cgroups WHERE cgroup = '/app'",
      [(104857600, 209715200)]),
-    ("SELECT value FROM node_meminfo WHERE key = 'MemTotal'", [(15666184 * 1024,)]),
+    ("SELECT value FROM node_meminfo WHERE key = 'MemTotal'", [(kb(MEMINFO, b"MemTotal") * 1024,)]),
 ]
 TAIL_ROWS = [
     ("SELECT comm FROM processes WHERE pid = 101", [("after-the-storm",)]),
@@ -1091,8 +1098,9 @@ def integrity_check(root):
     d = os.path.join(root, "integrity-check")
     os.makedirs(d)
     fx = os.path.join(REPO, "tests", "fixtures", "captures")
-    caps = [os.path.join(fx, c) for c in ("k8s-real", "report-k8s-v2", "k8s-systemd-v2",
-                                          "k8s-cgroupfs-v1", "report-hostile")]
+    # the project's own fixtures: the report-* captures are made from the
+    # real samples at test time (issue 18) and are not needed here
+    caps = [os.path.join(fx, c) for c in ("k8s-real", "k8s-systemd-v2", "k8s-cgroupfs-v1")]
     r = subprocess.run([MEMSNAP, "load", "-q", "-o", "db.sqlite"] + caps, cwd=d,
                        capture_output=True, timeout=120)
     if r.returncode not in (0, 1):

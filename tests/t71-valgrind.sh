@@ -58,8 +58,13 @@ if [ "$(id -u)" = 0 ] && [ -x "$C" ]; then
 else
 	echo "not root: no capture of this machine, fixture captures only"
 fi
-caps+=(tests/fixtures/captures/k8s-cgroupfs-v1/memsnap-node-a-20260301T120000Z
-       tests/fixtures/captures/report-hostile/memsnap-evil-20260101T000000Z)
+. tests/samples-lib.sh      # the hostile capture and the OOM samples, where present
+caps+=(tests/fixtures/captures/k8s-cgroupfs-v1/memsnap-node-a-20260301T120000Z)
+if [ -d "$SAMPLE_FIXTURES_DIR/captures/report-hostile" ]; then
+	caps+=("$SAMPLE_FIXTURES_DIR"/captures/report-hostile/memsnap-evil-20260101T000000Z)
+else
+	echo "note: no samples at '$SAMPLES_DIR': the hostile capture and the OOM samples are not run"
+fi
 
 vg_status() {  # the status memsnap gives without valgrind
 	"$M" "$@" >/dev/null 2>&1
@@ -83,14 +88,14 @@ done
 vg 0 sql-json -- sql --json "$db" 'SELECT * FROM load_problems'
 vg 0 schema -- schema
 
-# memsnap oom on every kernel-log sample; --json and --db on one.
+# memsnap oom on every kernel-log sample and fixture; --json and --db on one.
 n=0
-for s in tests/samples/oom/*.txt tests/fixtures/kmsg/*; do
+for s in "$SAMPLES_DIR"/oom/*.txt tests/fixtures/kmsg/* tests/fixtures/oom/live-*.txt; do
 	[ -f "$s" ] || continue
 	n=$((n + 1))
 	vg "$(vg_status oom "$s")" "oom-$n" -- oom "$s"
 done
-s=tests/samples/oom/global-oom-kernel6.11-qemu-stress-ng-full.txt
+s=tests/fixtures/oom/live-kernel6.18-memcg-v1.txt
 vg 0 oom-json -- oom --json "$s"
 vg 0 oom-db -- oom --db "$work/oom.sqlite" "$s"
 

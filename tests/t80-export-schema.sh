@@ -1,9 +1,11 @@
 #!/bin/bash
 # memsnap export, without any engine: the declaration of schema/97-export.sql
-# (view public_columns) is exactly the columns of every public view (the
-# README's "SQL views" section names them), in order; every value of the
-# fixture captures (the hostile one too) has its declared type (an export
-# that meets one that has not fails, proven on a broken copy); the Hive
+# (view public_columns) is exactly the columns, in order, of every public
+# view that has a capture_id (memsnap-views(7)'s view sections name them,
+# read by tests/lib/manpage.py as t42 reads them); every value of the
+# fixture captures (the hostile one too) has its declared type and no
+# NULL where not_null says never (an export that meets one fails, proven
+# on a broken copy); the Hive
 # layout, one file per view and capture, the same bytes when exported
 # again, new captures adding files, no temporary file left; every Parquet
 # file passes the writer's own reader (pq_check, through test_parquet's
@@ -12,7 +14,8 @@
 set -u
 BIN_DIR=${BIN_DIR:-$PWD/bin}
 M=$BIN_DIR/memsnap
-F=$PWD/tests/fixtures/captures
+T=${TESTS_DIR:-$PWD/tests}
+. "$T/export/fixtures-lib.sh"   # F, S, load_fixtures
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 fails=0
@@ -31,8 +34,7 @@ expect() {
 q() { "$M" sql --csv "$@" | tail -n +2 | tr -d '\r'; }
 
 db=$work/fx.db
-"$M" load -q -o "$db" "$F"/*/memsnap-*/ "$F"/k8s-real/v*/ > /dev/null 2>&1
-[ -s "$db" ] || { echo "FAIL: cannot load the fixtures"; exit 1; }
+load_fixtures "$db"
 ncap=$(q "$db" 'SELECT count(*) FROM captures')
 
 # 1. the declaration against the views, column by column, in order
@@ -49,21 +51,55 @@ else
 	fail "public_columns differs from the views' columns (declared < > actual):"
 	diff "$work/declared" "$work/actual" | head -20 | sed 's/^/  | /'
 fi
-# every public view the README names is declared, and nothing else is
-awk '/^## SQL views/,/^## Tests/' README.md |
-	grep -o '^### .*\|^- `[a-z_]*(' | sed 's/^### //; s/^- `//; s/($//' |
-	tr ',' '\n' | tr -d ' ' | grep . | sort -u > "$work/readme"
+# every public view of memsnap-views(7) with a capture_id is declared, and
+# nothing else is (the others, e.g. report_fleet_*, belong to no capture)
+python3 "$T/lib/manpage.py" public-views "$T/../schema/man/memsnap-views.7" \
+	> "$work/public" || fail "cannot read memsnap-views(7)'s public views"
+while read -r v; do
+	[ -n "$(q "$db" "SELECT 1 FROM pragma_table_info('$v') WHERE name = 'capture_id'")" ] && echo "$v"
+done < "$work/public" > "$work/public_per_capture"
 q "$db" 'SELECT DISTINCT view_name FROM public_columns ORDER BY 1' > "$work/declared_views"
-if cmp -s "$work/readme" "$work/declared_views"; then
-	ok "public_columns declares the $(wc -l < "$work/readme") views README.md lists"
+if [ -s "$work/public_per_capture" ] && cmp -s "$work/public_per_capture" "$work/declared_views"; then
+	ok "public_columns declares the $(wc -l < "$work/declared_views") public views of memsnap-views(7) with a capture_id (of $(wc -l < "$work/public"))"
 else
-	fail "README.md's views (<) and public_columns (>) differ:"
-	diff "$work/readme" "$work/declared_views" | sed 's/^/  | /'
+	fail "memsnap-views(7)'s public views with a capture_id (<) and public_columns (>) differ:"
+	diff "$work/public_per_capture" "$work/declared_views" | sed 's/^/  | /'
 fi
-# the types, over every value of the fixtures
 bad=$(q "$db" "SELECT view_name FROM public_columns WHERE type NOT IN
 	('integer', 'float', 'text') OR not_null NOT IN (0, 1)")
 [ -z "$bad" ] && ok "types are integer, float or text" || fail "bad declarations: $bad"
+# check_types DB: every value of DB's public views against its declaration:
+# an integer column holds integers, a float one numbers, a text one text;
+# not_null: never NULL.  Writes $work/types, fails with a line per column.
+check_types() {
+	python3 - "$M" "$1" > "$work/types" 2>&1 <<'PY'
+import csv, io, subprocess, sys
+M, db = sys.argv[1:]
+def q(sql):
+    out = subprocess.run([M, "sql", "--csv", db, sql], capture_output=True, text=True, check=True).stdout
+    return list(csv.reader(io.StringIO(out)))[1:]
+allowed = {"integer": {"integer"}, "float": {"integer", "real"}, "text": {"text"}}
+decl = {}
+for v, c, t, nn in q("SELECT view_name, column_name, type, not_null FROM public_columns ORDER BY view_name, ord"):
+    decl.setdefault(v, []).append((c, t, nn == "1"))
+bad = unseen = 0
+for v, cols in decl.items():
+    seen = q("SELECT " + ", ".join(f"coalesce(group_concat(DISTINCT typeof(\"{c}\")), '')"
+                                   for c, _, _ in cols) + f" FROM \"{v}\"")[0]
+    for (c, t, nn), types in zip(cols, seen):
+        types = set(types.split(",")) - {""}
+        wrong = types - allowed[t] - ({"null"} if not nn else set())
+        if wrong:
+            bad += 1
+            print(f"FAIL: {v}.{c}: declared {t}{' not null' if nn else ''}, holds {', '.join(sorted(wrong))}")
+        if not types - {"null"}:
+            unseen += 1
+print(f"ok every value of the fixtures has its declared type ({unseen} columns only NULL there)" if not bad else f"{bad} bad")
+sys.exit(1 if bad else 0)
+PY
+}
+check_types "$db" && cat "$work/types" ||
+	{ fail "values against their declaration:"; sed 's/^/  | /' "$work/types"; }
 
 # 2. Parquet export: layout, one file per view and capture
 out=$work/pq
@@ -97,7 +133,7 @@ if expect 0 "$M" export "$db" -o "$out"; then
 		fail "a second export changed files"
 	# the same capture in another database (its own, from its folder): the
 	# same uid and partition, the same rows but for the per-database capture_id
-	one=$(ls -d "$F"/report-k8s-v2/memsnap-*/)
+	one=$(ls -d "$S"/report-k8s-v2/memsnap-*/)
 	"$M" export -q --format ndjson "$one" -o "$work/one" 2> /dev/null
 	"$M" export -q --format ndjson "$db" -o "$work/all" --view processes 2> /dev/null
 	f=$(cd "$work/one" && find . -path './processes/*' -type f)
@@ -148,6 +184,8 @@ fi
 # 4. a value that breaks its declaration is refused, the rest exported (exit 1)
 cp "$db" "$work/broken.db"
 "$M" sql -w "$work/broken.db" "UPDATE proc_status SET pid = 'x' || pid WHERE pid = (SELECT min(pid) FROM proc_status)" > /dev/null
+! check_types "$work/broken.db" && grep -q "^FAIL: processes.pid: declared integer not null, holds text$" "$work/types" &&
+	ok "the check of the values finds the text pid" || fail "the check of the values missed the text pid: $(cat "$work/types")"
 if expect 1 "$M" export -q "$work/broken.db" -o "$work/broken" --view processes --view cgroups; then
 	grep -q "^error: view 'processes' of capture [0-9a-f]*: column 'pid' holds text, declared integer not null in schema/97-export.sql, skipping" "$work/err" &&
 		ok "a text pid is refused with a message, exit 1" ||

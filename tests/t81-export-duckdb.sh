@@ -12,8 +12,9 @@
 set -u
 BIN_DIR=${BIN_DIR:-$PWD/bin}
 M=$BIN_DIR/memsnap
-F=$PWD/tests/fixtures/captures
-X=$PWD/tests/export
+T=${TESTS_DIR:-$PWD/tests}
+X=$T/export
+. "$T/export/fixtures-lib.sh"   # F, S, load_fixtures
 command -v node > /dev/null || { echo "skip: node missing (Debian package nodejs)"; exit 77; }
 [ -d "$X/node_modules/@duckdb/node-api" ] && [ -d "$X/node_modules/hyparquet" ] ||
 	{ echo "skip: tests/export/node_modules missing: run tests/export/install.sh"; exit 77; }
@@ -24,8 +25,7 @@ fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 ok() { echo "ok $*"; }
 
 db=$work/fx.db
-"$M" load -q -o "$db" "$F"/*/memsnap-*/ "$F"/k8s-real/v*/ > /dev/null 2>&1
-[ -s "$db" ] || { echo "FAIL: cannot load the fixtures"; exit 1; }
+load_fixtures "$db"
 start=$(date +%s%N)
 "$M" export -q "$db" -o "$work/pq" || fail "memsnap export exited $?"
 ms=$(( ($(date +%s%N) - start) / 1000000 ))

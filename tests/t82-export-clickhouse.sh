@@ -17,8 +17,9 @@
 set -u
 BIN_DIR=${BIN_DIR:-$PWD/bin}
 M=$BIN_DIR/memsnap
-F=$PWD/tests/fixtures/captures
-X=$PWD/tests/export
+T=${TESTS_DIR:-$PWD/tests}
+X=$T/export
+. "$T/export/fixtures-lib.sh"   # F, S, load_fixtures
 CHS=/usr/sbin/clickhouse-server
 [ -x $CHS ] && command -v clickhouse-client > /dev/null ||
 	{ echo "skip: clickhouse-server missing (Debian packages clickhouse-server clickhouse-client)"; exit 77; }
@@ -96,8 +97,7 @@ done
 ok "two clickhouse-server $(ch "$p1" --query 'SELECT version()') up in $(( ($(date +%s%N) - t0) / 1000000 )) ms"
 
 db=$work/fx.db
-"$M" load -q -o "$db" "$F"/*/memsnap-*/ "$F"/k8s-real/v*/ > /dev/null 2>&1
-[ -s "$db" ] || { echo "FAIL: cannot load the fixtures"; exit 1; }
+load_fixtures "$db"
 "$M" export -q --format ndjson "$db" -o "$work/nd" || fail "memsnap export --format ndjson exited $?"
 
 # load DATABASE DIR: the DDL on both servers, then every view through its

@@ -10,7 +10,19 @@
 // (--remote-debugging-pipe: JSON messages, NUL-terminated, on fds 3 and 4),
 // with Node's standard library only.
 //
-// usage: check-report.js REPORT.html ARTIFACT_PREFIX [--hostile] [--oom]
+// The browser's network goes to a dead local proxy (127.0.0.1:9, loopback
+// included): the page's own requests are counted over the protocol and must
+// be none; a probe page with a remote image shows the count works.
+//
+// The containers table is measured at window widths of 1,400 and 800 px: no
+// word breaks inside (a run of letters or digits of up to 24 characters on
+// two lines, "guarante/ed"), the eight key columns (Name to OOM kills) are
+// in the box without scrolling sideways, and the page does not scroll
+// sideways; a screenshot of the table at each width is kept.  --many: the
+// table has more than 30 rows and opens with the top 30 and a button that
+// shows them all.
+//
+// usage: check-report.js REPORT.html ARTIFACT_PREFIX [--hostile] [--oom] [--many]
 "use strict";
 const { spawn } = require("child_process");
 const fs = require("fs");
@@ -19,13 +31,14 @@ const path = require("path");
 
 const args = process.argv.slice(2);
 if (args.length < 2) {
-  console.error("usage: check-report.js REPORT.html ARTIFACT_PREFIX [--hostile] [--oom]");
+  console.error("usage: check-report.js REPORT.html ARTIFACT_PREFIX [--hostile] [--oom] [--many]");
   process.exit(2);
 }
 const file = path.resolve(args[0]);
 const prefix = args[1];
 const hostile = args.includes("--hostile");
 const expectOom = args.includes("--oom");
+const many = args.includes("--many");
 const chromium = process.env.CHROMIUM || "/usr/bin/chromium";
 const url = "file://" + file;
 
@@ -44,6 +57,7 @@ const browser = spawn(chromium, [
   "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
   "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
   "--disable-extensions", "--mute-audio", "--hide-scrollbars",
+  "--proxy-server=127.0.0.1:9", "--proxy-bypass-list=<-loopback>",
   "--user-data-dir=" + userDir, "--remote-debugging-pipe", "about:blank",
 ], { stdio: ["ignore", "ignore", "pipe", "pipe", "pipe"], detached: true });
 const browserExited = new Promise((r) => browser.on("exit", r));
@@ -260,6 +274,87 @@ async function main() {
     ok(pwned, "no injected element exists");
   }
 
+  // -- the containers table at 1,400 and 800 px
+  const KEY = ["Name", "Group", "Working set", "Limit", "Use", "Unreclaimable",
+               "Unreclaimable use", "OOM kills"];
+  for (const width of [1400, 800]) {
+    await page("Emulation.setDeviceMetricsOverride", { width, height: 900, deviceScaleFactor: 1, mobile: false });
+    const m = await evaluate(`(() => {
+      const KEY = ${JSON.stringify(KEY)};
+      const t = document.querySelector("section[id$='-containers'] table.data");
+      const wrap = t.parentNode;
+      t.scrollIntoView({ block: "start" });
+      const box = wrap.getBoundingClientRect();
+      const ths = Array.from(t.tHead.rows[0].cells);
+      const cols = ths.map((th) => th.textContent.trim());
+      const out = KEY.filter((k) => {
+        const th = ths[cols.indexOf(k)];
+        if (!th) return true;
+        const r = th.getBoundingClientRect();
+        return r.width === 0 || r.left < box.left - 0.5 || r.right > Math.min(box.right, innerWidth) + 0.5;
+      });
+      // every run of letters or digits of the table on one line (longer
+      // than 24 it is an id or a hash, which may break)
+      const broken = [];
+      const walker = document.createTreeWalker(t, NodeFilter.SHOW_TEXT);
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        for (const w of n.data.matchAll(/[\\p{L}\\p{N}]+/gu)) {
+          if (w[0].length < 2 || w[0].length > 24) continue;
+          const range = document.createRange();
+          range.setStart(n, w.index);
+          range.setEnd(n, w.index + w[0].length);
+          const tops = new Set(Array.from(range.getClientRects()).filter((r) => r.width > 0)
+                                 .map((r) => Math.round(r.top)));
+          if (tops.size > 1 && broken.length < 5) broken.push(w[0]);
+        }
+      }
+      const r = t.getBoundingClientRect();
+      return { out, broken, scrollLeft: wrap.scrollLeft, cols: cols.length,
+               widths: ths.map((th) => cols[ths.indexOf(th)] + ":" + Math.round(th.getBoundingClientRect().width)).join(" ") + " box " + Math.round(box.width),
+               pageScrolls: document.documentElement.scrollWidth > innerWidth + 1,
+               wide: document.documentElement.scrollWidth + " px: " +
+                 Array.from(document.querySelectorAll("body *")).filter((e) => {
+                   if (e.getBoundingClientRect().right <= innerWidth + 1) return false;
+                   for (let a = e.parentElement; a; a = a.parentElement)
+                     if (getComputedStyle(a).overflowX !== "visible") return false;
+                   return true;
+                 })
+                 .slice(0, 3).map((e) => e.tagName.toLowerCase() + "." + e.className + "<" +
+                                  e.parentElement.tagName + "." + e.parentElement.className + " '" +
+                                  e.textContent.slice(0, 40) + "'").join("; "),
+               clip: { x: Math.max(0, box.left - 8), y: Math.max(0, r.top + scrollY - 8),
+                       width: Math.min(innerWidth, box.width + 16), height: Math.min(r.height + 16, 4000) } };
+    })()`);
+    ok(m.out.length === 0 && m.scrollLeft === 0,
+       width + " px: the key columns are in the box without scrolling" +
+       (m.out.length ? " (outside: " + m.out.join(", ") + "; " + m.widths + ")" : ""));
+    ok(m.broken.length === 0, width + " px: no word breaks inside in the containers table" +
+       (m.broken.length ? " (broken: " + m.broken.join(", ") + ")" : ""));
+    ok(!m.pageScrolls, width + " px: the page does not scroll sideways" +
+       (m.pageScrolls ? " (wider than the window: " + m.wide + ")" : ""));
+    const clip = Object.assign({ scale: 1 }, m.clip);
+    const shotT = await page("Page.captureScreenshot", { format: "png", clip, captureBeyondViewport: true });
+    fs.writeFileSync(prefix + "-containers-" + width + ".png", Buffer.from(shotT.data, "base64"));
+  }
+
+  // -- a big node's table opens with its top 30
+  const top = await evaluate(`(() => {
+    const t = document.querySelector("section[id$='-containers'] table.data");
+    const shown = () => Array.from(t.tBodies[0].rows).filter((r) => r.getClientRects().length).length;
+    const b = Array.from(t.parentNode.parentNode.querySelectorAll("button.more"))
+      .find((x) => /^Show all/.test(x.textContent));
+    const r = { rows: t.tBodies[0].rows.length, first: shown(), label: b ? b.textContent : null };
+    if (b) { b.click(); r.after = shown(); r.label2 = b.textContent; b.click(); r.back = shown(); }
+    return r;
+  })()`);
+  if (many) {
+    ok(top.rows > 30 && top.first === 30 && top.after === top.rows && top.back === 30,
+       "a table of " + top.rows + " containers opens with " + top.first + " rows; '" + top.label +
+       "' shows " + top.after + ", '" + top.label2 + "' " + top.back);
+  } else {
+    ok(top.first === top.rows && !top.label, "a table of " + top.rows + " containers shows them all");
+  }
+
   // -- screenshots: light, dark; print to PDF
   await page("Emulation.setDeviceMetricsOverride",
              { width: 1280, height: Math.min(facts.height, 16000), deviceScaleFactor: 1, mobile: false });
@@ -302,13 +397,25 @@ async function main() {
       errors.push("console." + e.params.type + ": " + JSON.stringify(e.params.args));
     if (e.method === "Log.entryAdded" && (e.params.entry.level === "error" || e.params.entry.level === "warning"))
       errors.push("log " + e.params.entry.source + ": " + e.params.entry.text);
-    if (e.method === "Network.requestWillBeSent") {
+    if (e.method === "Network.requestWillBeSent" && e.sessionId === s) {
       const u = e.params.request.url;
       if (u !== url && u !== "about:blank") requests.push(u);
     }
   }
   ok(errors.length === 0, "no script error, console error or CSP violation logged" + (errors.length ? ": " + errors.join("; ") : ""));
   ok(requests.length === 0, "no network request but the page itself" + (requests.length ? ": " + requests.join(", ") : ""));
+
+  // -- the count works: a page that does load a remote image is seen doing it
+  const probe = await send("Target.createTarget", { url: "about:blank" });
+  const { sessionId: ps } = await send("Target.attachToTarget", { targetId: probe.targetId, flatten: true });
+  await send("Network.enable", {}, ps);
+  await send("Page.enable", {}, ps);
+  const probeLoaded = waitFor("Page.loadEventFired", 30000);
+  await send("Page.navigate", { url: "data:text/html,<img src='http://memsnap-probe.invalid/x.png'>" }, ps);
+  await probeLoaded;
+  const seen = events.filter((e) => e.method === "Network.requestWillBeSent" && e.sessionId === ps &&
+                                     /memsnap-probe/.test(e.params.request.url)).length;
+  ok(seen >= 1, "the request count sees a probe page's remote image (" + seen + " requests)");
 }
 
 const watchdog = setTimeout(() => {

@@ -4,8 +4,11 @@
 usage: make-seeds.py OUTDIR [COLLECTOR]
 
 Writes OUTDIR/<target>/<sha1> for every target in tests/fuzz/fuzz_*.c, from
-tests/samples (real kernel files from the field), tests/fixtures (kernel
-docs, fixture roots, fixture captures, kernel logs) and, when COLLECTOR is
+the real samples ($SAMPLES_DIR, default ../shared/samples: real kernel files
+from the field, read in place, not kept in git), what tests/run-tests made
+from them ($SAMPLE_FIXTURES_DIR: OOM log variants, report captures; both
+left out where absent), tests/fixtures (kernel docs, fixture roots, fixture
+captures, kernel logs) and, when COLLECTOR is
 given, archives the real collector writes from the fixture roots.  Seeds are
 not kept in git: they are made from the files the tests already trust, so
 they follow the samples as those grow.  The collector's parsers get made-up
@@ -25,18 +28,26 @@ import tarfile
 import tempfile
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-S = os.path.join(REPO, "tests", "samples")
+S = os.environ.get("SAMPLES_DIR") or os.path.join(REPO, "..", "shared", "samples")
+MADE = os.environ.get("SAMPLE_FIXTURES_DIR") or os.path.join(REPO, "build", "from-samples")
 F = os.path.join(REPO, "tests", "fixtures")
 
 
 def g(*patterns):
+    """Files matching the patterns; "samples/" and "made/" name $SAMPLES_DIR
+    and $SAMPLE_FIXTURES_DIR, anything else is under the repository."""
     out = []
     for p in patterns:
+        if p.startswith("samples/"):
+            p = os.path.join(S, p[len("samples/"):])
+        elif p.startswith("made/"):
+            p = os.path.join(MADE, p[len("made/"):])
         out += sorted(glob.glob(os.path.join(REPO, p), recursive=True))
     return [f for f in out if os.path.isfile(f) and not os.path.islink(f)]
 
 
 CAPTURES = sorted(d for d in glob.glob(os.path.join(F, "captures", "*", "memsnap-*"))
+                  + glob.glob(os.path.join(MADE, "captures", "*", "memsnap-*"))
                   if os.path.isdir(d))
 ROOTS = sorted(glob.glob(os.path.join(F, "roots", "*")))
 ROOTS = [r for r in ROOTS if os.path.isdir(r)]
@@ -44,13 +55,14 @@ ROOTS = [r for r in ROOTS if os.path.isdir(r)]
 # Files of a kind, wherever the fixtures keep them.
 def kind(name):
     return g(f"tests/fixtures/captures/*/memsnap-*/**/{name}",
+             f"made/captures/*/memsnap-*/**/{name}",
              f"tests/fixtures/roots/*/**/{name}")
 
 
 FILES = {
-    "status": g("tests/samples/status/*", "tests/fixtures/parse/proc-rst-status*")
+    "status": g("samples/status/*", "tests/fixtures/parse/proc-rst-status*")
               + kind("status") + g("tests/fixtures/captures/k8s-real/*/status"),
-    "smaps_rollup": g("tests/samples/smaps_rollup/*",
+    "smaps_rollup": g("samples/smaps_rollup/*",
                       "tests/fixtures/parse/proc-rst-smaps*")
                     + kind("smaps_rollup") + g("tests/fixtures/captures/k8s-real/*/smaps_rollup"),
     "proc_cgroup": g("tests/fixtures/roots/*/proc/*/cgroup",
@@ -59,17 +71,17 @@ FILES = {
                     "tests/fixtures/roots/*/proc/*/fdinfo/*",
                     "tests/fixtures/captures/*/memsnap-*/proc/*/fdinfo/*",
                     "tests/fixtures/captures/k8s-real/*/fdinfo-*"),
-    "kv_list": g("tests/samples/memstat-v1/*", "tests/samples/memstat-v2/*memory.stat*",
-                 "tests/samples/memstat-v2/*MEMORY_STAT*",
-                 "tests/samples/memstat-v2/*memory.events*",
+    "kv_list": g("samples/memstat-v1/*", "samples/memstat-v2/*memory.stat*",
+                 "samples/memstat-v2/*MEMORY_STAT*",
+                 "samples/memstat-v2/*memory.events*",
                  "tests/fixtures/parse/cgroup-*",
                  "tests/fixtures/captures/k8s-real/*/memory.stat",
                  "tests/fixtures/captures/k8s-real/*/memory.events",
                  "tests/fixtures/captures/k8s-real/*/root-memory.stat")
                + kind("memory.stat") + kind("memory.events") + kind("vmstat")
                + kind("memory.swap.events") + kind("cgroup.stat"),
-    "one_value": g("tests/samples/memstat-v2/memory.current*",
-                   "tests/samples/memstat-v2/memory.max*",
+    "one_value": g("samples/memstat-v2/memory.current*",
+                   "samples/memstat-v2/memory.max*",
                    "tests/fixtures/captures/k8s-real/*/memory.current",
                    "tests/fixtures/captures/k8s-real/*/memory.usage_in_bytes")
                  + kind("memory.current") + kind("memory.max") + kind("memory.high")
@@ -78,16 +90,16 @@ FILES = {
     "oom_control": g("tests/fixtures/parse/*oom_control*",
                      "tests/fixtures/captures/k8s-real/*/memory.oom_control")
                    + kind("memory.oom_control"),
-    "psi": g("tests/samples/other/*pressure*", "tests/fixtures/parse/psi-*",
+    "psi": g("samples/other/*pressure*", "tests/fixtures/parse/psi-*",
              "tests/fixtures/captures/k8s-real/*/memory.pressure",
              "tests/fixtures/captures/k8s-real/*/pressure-memory")
            + kind("memory.pressure") + g("tests/fixtures/roots/*/proc/pressure/memory"),
-    "meminfo": g("tests/samples/meminfo/*", "tests/fixtures/parse/proc-rst-meminfo*",
+    "meminfo": g("samples/meminfo/*", "tests/fixtures/parse/proc-rst-meminfo*",
                  "tests/fixtures/captures/k8s-real/*/meminfo") + kind("meminfo"),
-    "bpftool": g("tests/samples/bpftool/*", "tests/fixtures/parse/bpftool-*")
+    "bpftool": g("samples/bpftool/*", "tests/fixtures/parse/bpftool-*")
                + kind("bpftool-map.json") + kind("bpftool-prog.json"),
     "manifest": kind("manifest.json"),
-    "oom_log": g("tests/samples/oom/*", "tests/fixtures/oom/*.txt",
+    "oom_log": g("samples/oom/*", "tests/fixtures/oom/*.txt", "made/oom/*.txt",
                  "tests/fixtures/kmsg/*") + kind("kmsg.txt"),
 }
 FILES["go"] = g("tests/fixtures/captures/*/memsnap-*/collector/go/*.json",

@@ -22,6 +22,7 @@
 #include <time.h>
 
 #include "tests/unit/test_collect_util.h"
+#include "tests/unit/test_samples.h"
 
 
 /* What every capture of a fixture tree must hold, whatever the layout. */
@@ -629,10 +630,10 @@ static void test_proc_status_kind_shapes(void **state)
 	assert_int_equal(proc_status_kind("", 0), PK_KTHREAD);
 }
 
-/* Every status file of tests/samples (copied from ../shared/samples) is a user process. */
+/* Every status file of the real samples is a user process. */
 static void test_proc_status_kind_samples(void **state)
 {
-	const char *dir = getenv("SAMPLES_DIR") ? getenv("SAMPLES_DIR") : "tests/samples";
+	const char *dir = ts_samples_dir();
 	struct strbuf path = STRBUF_INIT;
 	struct dirent *de;
 	size_t n = 0;

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * k8s.c: cgroup paths of both kubelet drivers and every runtime (the
- * kubepods paths are the real ones of tests/samples/oom), /var/log names.
+ * kubepods paths are the real ones of the real samples (oom/)), /var/log names.
  */
 #include <errno.h>
 #include <stdarg.h>

@@ -163,9 +163,11 @@ static void test_oom_store_live_with_capture_clock(void **state)
 
 static void test_oom_store_k8s_names(void **state)
 {
-	sqlite3 *db = open_db();
+	sqlite3 *db;
 	int64_t cid;
 
+	(void)ts_samples_dir();	/* skip before the database is open */
+	db = open_db();
 	(void)state;
 	cid = add_capture(db, "k2", NULL, 0);
 	exec(db, "INSERT INTO k8s_pod_log(capture_id, namespace, pod, pod_uid, container) "
@@ -209,9 +211,12 @@ static void test_oom_store_k8s_names(void **state)
 
 static void test_oom_store_numbering_and_nulls(void **state)
 {
-	sqlite3 *db = open_db();
+	sqlite3 *db;
 	int64_t c1, c2;
 
+	(void)ts_samples_dir();	/* skip before the database is open */
+	(void)ts_made_dir();
+	db = open_db();
 	(void)state;
 	c1 = add_capture(db, "a", NULL, 0);
 	c2 = add_capture(db, "b", NULL, 0);
@@ -292,10 +297,12 @@ static void test_oom_store_group_and_control_chars(void **state)
 
 static void test_oom_store_failure_rolls_back(void **state)
 {
-	sqlite3 *db = open_db();
+	sqlite3 *db;
 	struct oom_log log;
 	char *err = NULL;
 
+	(void)ts_samples_dir();	/* skip before the database is open */
+	db = open_db();
 	(void)state;
 	to_parse_sample("global-oom-kernel6.11-qemu-stress-ng-full.txt", &log);
 	/* capture 42 does not exist: the foreign key refuses the event */

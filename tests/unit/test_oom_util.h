@@ -3,8 +3,9 @@
 #define MEMSNAP_TEST_OOM_UTIL_H
 /*
  * Helpers of tests/test_oom_*.c: reading the real OOM samples
- * (tests/samples/oom, or $SAMPLES_DIR/oom) and the fixtures
- * (tests/fixtures/oom under $TESTS_DIR), parsing them, asserting on
+ * ($SAMPLES_DIR/oom), the variants made from them ($SAMPLE_FIXTURES_DIR/oom;
+ * both skip the test where absent) and the fixtures (tests/fixtures/oom
+ * under $TESTS_DIR), parsing them, asserting on
  * optional values.  Tests run from the repository root (tests/run-tests).
  */
 #include <errno.h>
@@ -20,46 +21,45 @@
 
 #include "analyze/oom/oom.h"
 #include "common/util.h"
+#include "tests/unit/test_samples.h"
 
 #define KB 1024ull
+/* Read the file at *path and release path: the caller frees the text. */
 
-static inline char *to_read(const char *dir_env, const char *dflt,
-			    const char *rel, size_t *ret_len)
+static inline char *to_read_path(struct strbuf *path, size_t *ret_len)
 {
-	const char *dir = getenv(dir_env);
-	struct strbuf path = STRBUF_INIT, sb = STRBUF_INIT;
+	struct strbuf sb = STRBUF_INIT;
 	int r;
 
-	strbuf_addf(&path, "%s/%s", dir && *dir ? dir : dflt, rel);
-	r = read_file_at(AT_FDCWD, path.buf, &sb, 64u << 20);
+	r = read_file_at(AT_FDCWD, path->buf, &sb, 64u << 20);
 	if (r < 0)
-		fail_msg("cannot read '%s': %s", path.buf, strerror(-r));
-	strbuf_release(&path);
+		fail_msg("cannot read '%s': %s", path->buf, strerror(-r));
+	strbuf_release(path);
 	return strbuf_detach(&sb, ret_len);
 }
 
-/* tests/samples/oom/<name> */
+/* $SAMPLES_DIR/oom/<name> */
 static inline char *to_sample(const char *name, size_t *ret_len)
 {
-	struct strbuf rel = STRBUF_INIT;
-	char *buf;
+	const char *dir = ts_samples_dir();
+	struct strbuf path = STRBUF_INIT;
 
-	strbuf_addf(&rel, "oom/%s", name);
-	buf = to_read("SAMPLES_DIR", "tests/samples", rel.buf, ret_len);
-	strbuf_release(&rel);
-	return buf;
+	strbuf_addf(&path, "%s/oom/%s", dir, name);
+	return to_read_path(&path, ret_len);
 }
 
-/* tests/fixtures/oom/<name> */
+/* tests/fixtures/oom/<name>, or a variant made from the samples
+ * ($SAMPLE_FIXTURES_DIR/oom/variant-*, see make-variants.py) */
 static inline char *to_fixture(const char *name, size_t *ret_len)
 {
-	struct strbuf rel = STRBUF_INIT;
-	char *buf;
+	const char *dir = getenv("TESTS_DIR");
+	struct strbuf path = STRBUF_INIT;
 
-	strbuf_addf(&rel, "fixtures/oom/%s", name);
-	buf = to_read("TESTS_DIR", "tests", rel.buf, ret_len);
-	strbuf_release(&rel);
-	return buf;
+	if (!strncmp(name, "variant-", 8))
+		strbuf_addf(&path, "%s/oom/%s", ts_made_dir(), name);
+	else
+		strbuf_addf(&path, "%s/fixtures/oom/%s", dir && *dir ? dir : "tests", name);
+	return to_read_path(&path, ret_len);
 }
 
 static inline void to_parse_buf(const char *buf, size_t len, unsigned page_size,

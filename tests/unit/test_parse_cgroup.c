@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * parse_proc_cgroup() and proc_cgroup_memory_path().  The paths are the
- * real ones of tests/samples/oom (the kernel prints the same path in its OOM
+ * real ones of the real samples (oom/) (the kernel prints the same path in its OOM
  * report and in /proc/PID/cgroup).
  */
 #include "tests/unit/test_parse_util.h"

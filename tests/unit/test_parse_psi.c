@@ -87,7 +87,7 @@ static void test_parse_psi_hostile(void **state)
 
 	/* Truncated mid-line: the line is incomplete, so not set. */
 	memset(&d, 0, sizeof(d));
-	assert_int_equal(parse("some avg10=0.10 avg60=2.00 avg300=3.85 total=15\nfull avg10=0.2",
+	assert_int_equal(parse("some avg10=0.25 avg60=1.50 avg300=2.75 total=42\nfull avg10=0.2",
 			       &p, &d), 0);
 	assert_true(p.some.set);
 	assert_false(p.full.set);

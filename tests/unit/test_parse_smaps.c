@@ -158,7 +158,7 @@ static void test_parse_smaps_rollup_proc_rst_smaps_block(void **state)
 static void test_parse_smaps_rollup_empty_and_header_only(void **state)
 {
 	static const char hdr[] =
-		"56431addf000-7fffc2d7a000 ---p 00000000 00:00 0      [rollup]\n";
+		"55d1c0de0000-7ffee0c0f000 ---p 00000000 00:00 0      [rollup]\n";
 	struct smaps_rollup s = { 0 };
 	struct parse_diag d = { 0 };
 
@@ -174,7 +174,7 @@ static void test_parse_smaps_rollup_empty_and_header_only(void **state)
 static void test_parse_smaps_rollup_truncated(void **state)
 {
 	static const char buf[] =
-		"00400000-7ffc50bfa000 ---p 00000000 00:00 0 [rollup]\n"
+		"00400000-7ffd1234a000 ---p 00000000 00:00 0 [rollup]\n"
 		"Rss:               21952 kB\nPss:               21";
 	struct smaps_rollup s = { 0 };
 	struct parse_diag d = { 0 };

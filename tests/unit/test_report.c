@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * memsnap report: the data model on the fixture captures of
- * tests/fixtures/captures/report-* (made from tests/samples by
- * make-report-captures.py), its renderers against golden files compared
+ * memsnap report: the data model on the fixture captures report-* (made
+ * from the real samples by tests/fixtures/captures/make-report-captures.py
+ * at test time, into $SAMPLE_FIXTURES_DIR/captures: the tests that read them
+ * skip where the samples are absent), its renderers against golden files compared
  * byte for byte, and the writers that make capture strings safe.
  *
  * UPDATE_GOLDEN=1 rewrites the golden files instead of comparing (then
@@ -26,8 +27,15 @@
 #include "reports/model.h"
 #include "analyze/capture/source.h"
 #include "common/util.h"
+#include "tests/unit/test_samples.h"
 
-#define FIXTURES "tests/fixtures/captures/"
+/* $SAMPLE_FIXTURES_DIR/captures/<fixture>, or skip the test */
+static void fixture_path(const char *fixture, struct strbuf *ret)
+{
+	const char *dir = ts_made_dir();
+
+	strbuf_addf(ret, "%s/captures/%s", dir, fixture);
+}
 #define GOLDEN "tests/golden/"
 
 /* ---- helpers -------------------------------------------------------------------- */
@@ -42,7 +50,7 @@ static void load(const char *fixture, struct report *r, sqlite3 **ret_db)
 	sqlite3 *db = NULL;
 
 	source_opts_init(&so);
-	strbuf_addf(&path, FIXTURES "%s", fixture);
+	fixture_path(fixture, &path);
 	if (source_open(path.buf, &so, &db, &loaded, &stats, &err) < 0)
 		fail_msg("cannot open %s: %s", path.buf, err);
 	if (report_load(db, 0, fixture, r, &err) < 0)
@@ -282,13 +290,16 @@ static void test_report_load_no_such_capture(void **state)
 	struct report r;
 	struct source_opts so;
 	struct load_stats stats;
+	struct strbuf path = STRBUF_INIT;
 	sqlite3 *db = NULL;
 	char *err = NULL;
 	bool loaded;
 
 	(void)state;
 	source_opts_init(&so);
-	assert_int_equal(source_open(FIXTURES "report-v1-docker", &so, &db, &loaded, &stats, &err), 0);
+	fixture_path("report-v1-docker", &path);
+	assert_int_equal(source_open(path.buf, &so, &db, &loaded, &stats, &err), 0);
+	strbuf_release(&path);
 	assert_int_equal(report_load(db, 7, "x", &r, &err), -1);
 	assert_non_null(strstr(err, "no capture 7"));
 	free(err);
@@ -568,7 +579,7 @@ static void test_report_deterministic(void **state)
 	assert_memory_equal(x.buf, y.buf, x.len);
 	/* no path of this machine */
 	assert_null(strstr(x.buf, "/work/"));
-	assert_null(strstr(x.buf, FIXTURES));
+	assert_null(strstr(x.buf, "from-samples"));
 	strbuf_release(&x);
 	strbuf_release(&y);
 	report_free(&a);
