@@ -2,7 +2,7 @@
 # memsnap load -j (issue 15): N captures read and parsed at once, one
 # writer.  The database of -j1 and -j2 (and -j4) must be the same, byte
 # for byte in `sqlite3 .dump`, over the fixture captures, hostile ones
-# (report-hostile, an archive cut mid-entry) and captures that cannot be
+# (report-hostile when the samples are there, an archive cut mid-entry) and captures that cannot be
 # read at all (missing, garbage: a load_problems row of no capture, the
 # others loaded, exit 1); a progress line [k/n] per capture unless -q; the
 # same capture loaded twice is skipped and has one capture_uid in two
@@ -22,8 +22,13 @@ command -v sqlite3 >/dev/null || { echo "SKIP: sqlite3 missing (.ci/install-deps
 # the captures: every fixture capture folder, a tar.gz of one cut in the
 # middle of an entry, a missing file and garbage among them
 caps=()
-while IFS= read -r d; do caps+=("$d"); done < <(find "$F" -name manifest.json -printf '%h\n' | sort)
-[ ${#caps[@]} -ge 5 ] || { echo "FAIL: fewer than 5 fixture captures in $F"; exit 1; }
+# the fixtures, and the report-* captures (the hostile one too) that
+# tests/run-tests makes from the real samples, when it did
+S=${SAMPLE_FIXTURES_DIR:-${BUILD_DIR:-$PWD/build}/from-samples}/captures
+while IFS= read -r d; do caps+=("$d"); done < <(find "$F" $([ -d "$S" ] && echo "$S") \
+	-name manifest.json -printf '%h\n' | sort)
+[ ${#caps[@]} -ge 2 ] || { echo "FAIL: fewer than 2 fixture captures in $F"; exit 1; }
+[ -d "$S" ] || echo "note: no captures made from the samples ($S): the fixtures only"
 tar -C "$(dirname "${caps[0]}")" -czf "$work/whole.tar.gz" "$(basename "${caps[0]}")"
 head -c $(( $(stat -c %s "$work/whole.tar.gz") / 2 )) "$work/whole.tar.gz" > "$work/cut.tar.gz"
 printf 'garbage' > "$work/garbage.tar.gz"
@@ -32,11 +37,11 @@ list=("${caps[@]:0:2}" "$work/missing.tar.gz" "${caps[@]:2}" "$work/garbage.tar.
 for j in 1 2 4; do
 	"$M" load -j $j "${list[@]}" -o "$work/j$j.db" > "$work/out$j" 2> "$work/err$j"
 	rc=$?
-	[ $rc = 1 ] && ok "-j$j: exit 1 (two captures cannot be read)" || { fail "-j$j exited $rc, want 1"; sed 's/^/  | /' "$work/err$j"; }
+	[ $rc = 1 ] && ok "-j$j: exit 1 (captures that cannot be read)" || { fail "-j$j exited $rc, want 1"; sed 's/^/  | /' "$work/err$j"; }
 	sqlite3 "$work/j$j.db" .dump > "$work/j$j.sql"
 done
 n=$(sqlite3 "$work/j1.db" 'SELECT count(*) FROM captures')
-[ "$n" -ge 6 ] && ok "-j1: $n captures loaded" || fail "-j1: $n captures loaded"
+[ "$n" -ge 3 ] && ok "-j1: $n captures loaded" || fail "-j1: $n captures loaded"
 for j in 2 4; do
 	cmp -s "$work/j1.sql" "$work/j$j.sql" && ok "-j$j: the same database as -j1 (.dump)" ||
 		{ fail "-j$j: another database than -j1"; diff "$work/j1.sql" "$work/j$j.sql" | head -5 | sed 's/^/  | /'; }
@@ -60,7 +65,7 @@ grep -q "error: cannot open '$work/missing.tar.gz': No such file or directory" "
 
 # the bad ones: load_problems rows of no capture
 got=$(sqlite3 "$work/j2.db" "SELECT path FROM load_problems WHERE capture_id IS NULL ORDER BY path")
-[ "$got" = "$(printf '%s\n' "$work/garbage.tar.gz" "$work/missing.tar.gz")" ] &&
+echo "$got" | grep -qx "$work/garbage.tar.gz" && echo "$got" | grep -qx "$work/missing.tar.gz" &&
 	ok "load_problems: the unreadable captures, of no capture" || fail "load_problems of no capture: $got"
 
 # options

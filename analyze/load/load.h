@@ -55,7 +55,7 @@ int load_capture(sqlite3 *db, const char *source,
  * Whether loads keep the captured files' raw rows that only internal views
  * read (proc_kv, proc_cgroup, cgroup_stat, capture_file: 2.6 MiB of the
  * 3.7 of a 1,000-process capture).  On by default; `memsnap load` turns it
- * off unless --raw.  Every public view is the same either way (t44).
+ * off unless --raw.  Every public view is the same either way (t45).
  */
 void load_set_raw(bool keep);
 
