@@ -7,28 +7,8 @@
 # others loaded, exit 1); a progress line [k/n] per capture unless -q; the
 # same capture loaded twice is skipped and has one capture_uid in two
 # databases, the one its export rows carry.
-set -u
-BIN_DIR=${BIN_DIR:-$PWD/bin}
-M=$BIN_DIR/memsnap
-T=${TESTS_DIR:-$PWD/tests}
-F=$T/fixtures/captures
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
-ok() { echo "ok $*"; }
+. "${TESTS_DIR:-$PWD/tests}/load-lib.sh"
 command -v sqlite3 >/dev/null || { echo "SKIP: sqlite3 missing (.ci/install-deps)"; exit 77; }
-
-# the captures: every fixture capture folder, a tar.gz of one cut in the
-# middle of an entry, a missing file and garbage among them
-caps=()
-# the fixtures, and the report-* captures (the hostile one too) that
-# tests/run-tests makes from the real samples, when it did
-S=${SAMPLE_FIXTURES_DIR:-${BUILD_DIR:-$PWD/build}/from-samples}/captures
-while IFS= read -r d; do caps+=("$d"); done < <(find "$F" $([ -d "$S" ] && echo "$S") \
-	-name manifest.json -printf '%h\n' | sort)
-[ ${#caps[@]} -ge 2 ] || { echo "FAIL: fewer than 2 fixture captures in $F"; exit 1; }
-[ -d "$S" ] || echo "note: no captures made from the samples ($S): the fixtures only"
 tar -C "$(dirname "${caps[0]}")" -czf "$work/whole.tar.gz" "$(basename "${caps[0]}")"
 head -c $(( $(stat -c %s "$work/whole.tar.gz") / 2 )) "$work/whole.tar.gz" > "$work/cut.tar.gz"
 printf 'garbage' > "$work/garbage.tar.gz"

@@ -6,25 +6,7 @@
 # the raw rows only internal views read, as every load did before), and so
 # does the report.  And the raw rows are really left out without --raw, and
 # kept with it.
-set -u
-BIN_DIR=${BIN_DIR:-$PWD/bin}
-M=$BIN_DIR/memsnap
-T=${TESTS_DIR:-$PWD/tests}
-F=$T/fixtures/captures
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
-ok() { echo "ok $*"; }
-
-caps=()
-# the fixtures, and the report-* captures (the hostile one too) that
-# tests/run-tests makes from the real samples, when it did
-S=${SAMPLE_FIXTURES_DIR:-${BUILD_DIR:-$PWD/build}/from-samples}/captures
-while IFS= read -r d; do caps+=("$d"); done < <(find "$F" $([ -d "$S" ] && echo "$S") \
-	-name manifest.json -printf '%h\n' | sort)
-[ ${#caps[@]} -ge 2 ] || { echo "FAIL: fewer than 2 fixture captures in $F"; exit 1; }
-[ -d "$S" ] || echo "note: no captures made from the samples ($S): the fixtures only"
+. "${TESTS_DIR:-$PWD/tests}/load-lib.sh"
 caps+=("$F/k8s-real")
 "$M" load -q "${caps[@]}" -o "$work/slim.db"; a=$?
 "$M" load -q --raw "${caps[@]}" -o "$work/raw.db"; b=$?
