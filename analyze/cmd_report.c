@@ -63,13 +63,12 @@ static const char usage_text[] =
 	"collector was stopped: see the report's last section), 2 usage, 3 SOURCE cannot be read or FILE\n"
 	"cannot be written\n";
 
-enum report_format { FMT_TEXT, FMT_HTML, FMT_JSON };
 enum { OPT_COLOR = 0x100, OPT_CONTAINERS, OPT_QUERY_TIMEOUT, OPT_EACH };
 #define DEFAULT_QUERY_TIMEOUT 600
 
 /* The name a report shows for SOURCE: its last path element, never a path
- * of the machine the report is made on. */
-static char *source_name(const char *source)
+ * of the machine the report is made on.  (memsnap diff too: cmds.h) */
+char *report_source_name(const char *source)
 {
 	size_t len = strlen(source);
 	const char *base;
@@ -82,7 +81,7 @@ static char *source_name(const char *source)
 	return xstrndup(base, (size_t)(source + len - base));
 }
 
-static int write_output(const char *path, const struct strbuf *sb)
+int report_write_output(const char *path, const struct strbuf *sb)
 {
 	struct stat st;
 	bool regular;
@@ -108,6 +107,29 @@ static int write_output(const char *path, const struct strbuf *sb)
 			unlink(path);
 		return error("cannot write '%s': %s", path, strerror(-r));
 	}
+	return 0;
+}
+
+int report_format_option(const char *arg, enum report_format *ret)
+{
+	if (!strcmp(arg, "text"))
+		*ret = FMT_TEXT;
+	else if (!strcmp(arg, "html"))
+		*ret = FMT_HTML;
+	else if (!strcmp(arg, "json"))
+		*ret = FMT_JSON;
+	else
+		return error("unknown --format '%s': text, html or json", arg);
+	return 0;
+}
+
+int capture_id_option(const char *arg, int64_t *ret)
+{
+	uint64_t v;
+
+	if (parse_u64(arg, strlen(arg), &v) < 0 || !v || v > INT64_MAX)
+		return error("invalid --capture '%s': a capture_id (1, 2, ...)", arg);
+	*ret = (int64_t)v;
 	return 0;
 }
 
@@ -142,7 +164,7 @@ static int report_fleet(sqlite3 *db, const char *source, const char *name,
 	case FMT_HTML: report_fleet_render_html(fleet, &out); break;
 	case FMT_JSON: report_fleet_render_json(fleet, &out); break;
 	}
-	if (write_output(output, &out) < 0)
+	if (report_write_output(output, &out) < 0)
 		goto out;
 	ret = EXIT_OK;
 	if (fleet->problem_captures.set && fleet->problem_captures.v) {
@@ -200,26 +222,15 @@ int cmd_report(int argc, char **argv)
 			continue;
 		switch (opt) {
 		case 'f':
-			if (!strcmp(optarg, "text")) {
-				fmt = FMT_TEXT;
-			} else if (!strcmp(optarg, "html")) {
-				fmt = FMT_HTML;
-			} else if (!strcmp(optarg, "json")) {
-				fmt = FMT_JSON;
-			} else {
-				error("unknown --format '%s': text, html or json", optarg);
+			if (report_format_option(optarg, &fmt) < 0)
 				return EXIT_USAGE;
-			}
 			break;
 		case 'o':
 			output = optarg;
 			break;
 		case 'c':
-			if (parse_u64(optarg, strlen(optarg), &v) < 0 || !v || v > INT64_MAX) {
-				error("invalid --capture '%s': a capture_id (1, 2, ...)", optarg);
+			if (capture_id_option(optarg, &capture_id) < 0)
 				return EXIT_USAGE;
-			}
-			capture_id = (int64_t)v;
 			break;
 		case OPT_COLOR:
 			if (strcmp(optarg, "auto") && strcmp(optarg, "always") &&
@@ -275,7 +286,7 @@ int cmd_report(int argc, char **argv)
 		error("%s", err);
 		goto out;
 	}
-	name = source_name(argv[optind]);
+	name = report_source_name(argv[optind]);
 	/* memsnap's own views on a database db_open_existing() checked: a
 	 * budget all the same, so no query runs for ever */
 	db_set_deadline(db, &deadline, (double)timeout);
@@ -306,7 +317,7 @@ int cmd_report(int argc, char **argv)
 	case FMT_HTML: report_render_html(&rep, &out); break;
 	case FMT_JSON: report_render_json(&rep, &out); break;
 	}
-	if (write_output(output, &out) < 0)
+	if (report_write_output(output, &out) < 0)
 		goto out;
 	ret = EXIT_OK;
 	if (report_has_problems(&rep)) {
