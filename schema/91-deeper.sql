@@ -52,34 +52,47 @@ CREATE TABLE proc_heap (
 --                      the RSS of its own processes (RSS stands for their
 --                      charge; their page cache and kernel memory are not
 --                      known apart, so this is an upper bound), at least 0
+--                      (a cgroup without live children: its usage minus
+--                      its processes' RSS)
 -- cgroup v1 (memory on a v1 hierarchy), one node-level row, cgroup '/':
 --   nr_dying           /proc/cgroups num_cgroups of memory minus the live
 --                      memory cgroups in the capture (a cgroup the
 --                      collector could not read counts as dying)
 --   nr_descendants     the live cgroups below the root in the capture
---   unaccounted_bytes  the root's usage minus its children's minus the RSS
---                      of the root's processes, as for v2
+--   unaccounted_bytes  the sum, over the live cgroups that have live
+--                      children and no processes of their own (where the
+--                      kernel does not know the dying ones apart), of their
+--                      usage minus their children's: the pages charged to
+--                      dying children below them
 --   additions: usage_bytes (the cgroup's usage), cgroup_version
 CREATE VIEW dying_cgroup_parts AS
-WITH own AS (SELECT capture_id, cgroup, sum(rss_bytes) AS rss FROM processes
-             GROUP BY capture_id, cgroup),
+WITH own AS (SELECT capture_id, cgroup, sum(rss_bytes) AS rss, count(*) AS n
+             FROM processes GROUP BY capture_id, cgroup),
 st AS (SELECT capture_id, cgroup,
               max(CASE key WHEN 'nr_dying_descendants' THEN value END) AS dd,
               max(CASE key WHEN 'nr_descendants' THEN value END) AS d
        FROM cgroup_event WHERE file = 'cgroup.stat'
        GROUP BY capture_id, cgroup),
 kids AS (SELECT c.capture_id, c.parent AS cgroup, sum(c.usage_bytes) AS usage,
-                sum(coalesce(st.dd, 0)) AS dd, count(*) AS n
+                sum(coalesce(st.dd, 0)) AS dd
          FROM cgroups c LEFT JOIN st USING (capture_id, cgroup)
          WHERE c.parent IS NOT NULL AND c.parent != c.cgroup
-         GROUP BY c.capture_id, c.parent)
+         GROUP BY c.capture_id, c.parent),
+-- per cgroup with live children: what neither they nor its processes hold
+gap AS (SELECT c.capture_id, c.cgroup, c.usage_bytes, c.cgroup_version,
+               coalesce(o.n, 0) AS procs,
+               max(0, c.usage_bytes - k.usage - coalesce(o.rss, 0)) AS bytes
+        FROM cgroups c
+        JOIN kids k USING (capture_id, cgroup)
+        LEFT JOIN own o USING (capture_id, cgroup))
 SELECT c.capture_id, c.cgroup, c.usage_bytes, c.cgroup_version,
        st.dd - coalesce(k.dd, 0) AS nr_dying, st.d AS nr_descendants,
-       max(0, c.usage_bytes - coalesce(k.usage, 0) - coalesce(o.rss, 0))
+       coalesce(g.bytes, max(0, c.usage_bytes - coalesce(o.rss, 0)))
          AS unaccounted_bytes
 FROM st
 JOIN cgroups c USING (capture_id, cgroup)
 LEFT JOIN kids k USING (capture_id, cgroup)
+LEFT JOIN gap g USING (capture_id, cgroup)
 LEFT JOIN own o USING (capture_id, cgroup)
 WHERE st.dd IS NOT NULL
 UNION ALL
@@ -88,12 +101,8 @@ SELECT s.capture_id, '/', c.usage_bytes, 1,
                         WHERE n.capture_id = s.capture_id),
        (SELECT count(*) FROM cgroup_node n
         WHERE n.capture_id = s.capture_id AND n.cgroup != '/'),
-       max(0, c.usage_bytes
-              - coalesce((SELECT sum(k.usage_bytes) FROM cgroups k
-                          WHERE k.capture_id = c.capture_id AND k.parent = '/'
-                            AND k.cgroup != '/'), 0)
-              - coalesce((SELECT rss FROM own o WHERE o.capture_id = c.capture_id
-                            AND o.cgroup = '/'), 0))
+       (SELECT coalesce(sum(g.bytes), 0) FROM gap g
+        WHERE g.capture_id = s.capture_id AND g.procs = 0)
 FROM cgroup_subsys s
 JOIN cgroups c ON c.capture_id = s.capture_id AND c.cgroup = '/'
 WHERE s.subsys = 'memory' AND s.hierarchy > 0;
