@@ -46,4 +46,21 @@ echo "$got" | grep -q "^2051	node	NULL	NULL	268435456$\|^2051	node			268435456$"
 q "SELECT code, cgroup FROM findings WHERE code LIKE 'heap%'" > "$tmp/h"
 grep -q '^heap_over_limit	.*6170696700' "$tmp/h" || fail "heap_over_limit: $(cat "$tmp/h")"
 grep -q '^heap_no_limit	.*crio-7765626200' "$tmp/h" || fail "heap_no_limit: $(cat "$tmp/h")"
+
+# cgroup v2: cgroup.stat of kubepods.slice and of one of its children: the
+# dying ones below kubepods.slice that no live child holds
+v2src=$(echo "$(dirname "$0")"/fixtures/captures/k8s-systemd-v2/memsnap-*)
+v2=$tmp/v2
+cp -r "$v2src" "$v2"
+k=$v2/sys/fs/cgroup/kubepods.slice
+printf 'nr_descendants 9\nnr_dying_descendants 130\n' > "$k/cgroup.stat"
+printf 'nr_descendants 2\nnr_dying_descendants 10\n' > "$k/kubepods-besteffort.slice/cgroup.stat"
+"$memsnap" load -q -o "$tmp/db2" "$v2" >/dev/null 2>"$tmp/err" || [ $? = 1 ] ||
+	{ cat "$tmp/err"; fail "load of the v2 capture failed"; }
+db=$tmp/db2
+got=$(q "SELECT cgroup, nr_dying, nr_descendants FROM dying_cgroups ORDER BY cgroup")
+[ "$got" = "$(printf 'cgroup\tnr_dying\tnr_descendants\n/kubepods.slice\t120\t9\n/kubepods.slice/kubepods-besteffort.slice\t10\t2')" ] \
+	|| fail "v2 dying_cgroups: $got"
+q "SELECT code, cgroup FROM findings WHERE code = 'dying_cgroups'" | grep -q '	/kubepods.slice$' \
+	|| fail "no v2 dying_cgroups finding"
 echo "PASS"
