@@ -9,12 +9,10 @@ set -u
 collect=$BIN_DIR/memsnap-collect
 memsnap=$BIN_DIR/memsnap
 [ -x "$collect" ] && [ -x "$memsnap" ] || { echo "SKIP: binaries not built"; exit 77; }
-[ "$(id -u)" = 0 ] || { echo "SKIP: needs root (creates a memory cgroup)"; exit 77; }
-mem=/sys/fs/cgroup/memory
-[ "$(stat -fc %T $mem 2>/dev/null)" = cgroupfs ] ||
-	{ echo "SKIP: no cgroup v1 memory hierarchy at $mem"; exit 77; }
-num() { awk '$1 == "memory" { print $3 }' /proc/cgroups; }
 fail() { echo "FAIL: $*"; exit 1; }
+. "$(dirname "$0")/lib/collect-root.sh"
+need_v1_memory
+num() { awk '$1 == "memory" { print $3 }' /proc/cgroups; }
 tmp=$(mktemp -d /var/tmp/memsnap-t46.XXXXXX)
 cg=$mem/memsnap-t46-$$
 cleanup() {
@@ -22,7 +20,6 @@ cleanup() {
 	rmdir "$cg/child" "$cg" 2>/dev/null
 }
 trap cleanup EXIT
-. "$(dirname "$0")/lib/collect-root.sh"
 
 mkdir -p "$cg/child" || fail "cannot create $cg/child"
 before=$(num)

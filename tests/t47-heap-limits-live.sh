@@ -9,14 +9,12 @@ set -u
 collect=$BIN_DIR/memsnap-collect
 memsnap=$BIN_DIR/memsnap
 [ -x "$collect" ] && [ -x "$memsnap" ] || { echo "SKIP: binaries not built"; exit 77; }
-[ "$(id -u)" = 0 ] || { echo "SKIP: needs root (creates memory cgroups)"; exit 77; }
-mem=/sys/fs/cgroup/memory
-[ "$(stat -fc %T $mem 2>/dev/null)" = cgroupfs ] ||
-	{ echo "SKIP: no cgroup v1 memory hierarchy at $mem"; exit 77; }
 for c in node java javac; do
 	command -v $c >/dev/null || { echo "SKIP: $c not installed"; exit 77; }
 done
 fail() { echo "FAIL: $*"; exit 1; }
+. "$(dirname "$0")/lib/collect-root.sh"
+need_v1_memory
 tmp=$(mktemp -d)
 cg=$mem/memsnap-t47-$$
 pids=()
@@ -27,20 +25,11 @@ cleanup() {
 	rmdir "$cg/node" "$cg/java" "$cg" 2>/dev/null
 }
 trap cleanup EXIT
-. "$(dirname "$0")/lib/collect-root.sh"
 
 mkdir -p "$cg/node" "$cg/java" || fail "cannot create cgroups under $cg"
 echo $((48 << 20)) > "$cg/node/memory.limit_in_bytes"
 echo $((256 << 20)) > "$cg/java/memory.limit_in_bytes"
-cat > "$tmp/Sleep.java" <<'EOS'
-public class Sleep {
-	public static void main(String[] a) throws Exception {
-		System.out.println("ready");
-		Thread.sleep(60000);
-	}
-}
-EOS
-javac -d "$tmp" "$tmp/Sleep.java" || fail "javac failed"
+java_sleeper "$tmp"
 sh -c "echo \$\$ > $cg/node/cgroup.procs && exec node --max-old-space-size=64 -e 'console.log(\"ready\"); setTimeout(()=>{},60000)'" \
 	> "$tmp/node.out" &
 pids+=($!)
@@ -49,12 +38,7 @@ sh -c "echo \$\$ > $cg/java/cgroup.procs && exec java -cp $tmp Sleep" \
 	> "$tmp/java.out" 2>"$tmp/java.err" &
 pids+=($!)
 java_pid=$!
-for i in $(seq 150); do
-	grep -q ready "$tmp/node.out" && grep -q ready "$tmp/java.out" && break
-	sleep 0.2
-done
-grep -q ready "$tmp/java.out" || fail "the JVM did not start: $(cat "$tmp/java.err")"
-grep -q ready "$tmp/node.out" || fail "node did not start"
+wait_ready "$tmp/node.out" "$tmp/java.out"
 
 capture_into "$tmp/x"
 "$memsnap" load -q -o "$tmp/db" "$top" 2>"$tmp/load.err" || [ $? = 1 ] ||
