@@ -25,9 +25,12 @@ echo '{"pid": 2017, "runtime": "java", "args": ["-Xmx100m"], "args_truncated": f
 	> "$c/collector/heap/2017.json"
 echo '{"pid": 2051, "runtime": "node", "args": [], "args_truncated": false, "env": {}}' \
 	> "$c/collector/heap/2051.json"
+echo 'not json' > "$c/collector/heap/9999.json"
 db=$tmp/db
-"$memsnap" load -q -o "$db" "$c" >/dev/null 2>"$tmp/err" || { cat "$tmp/err"; fail "load failed"; }
+"$memsnap" load -q -o "$db" "$c" >/dev/null 2>"$tmp/err" || [ $? = 1 ] || { cat "$tmp/err"; fail "load failed"; }
 q() { "$memsnap" sql --csv "$db" "$1" 2>&1 | tr -d '\r' | tr ',' '\t'; }
+q "SELECT path, problem FROM load_problems" | grep -q 'heap/9999.json.*cannot parse' \
+	|| fail "a broken heap file is not a load problem: $(q "SELECT * FROM load_problems")"
 
 got=$(q "SELECT cgroup, nr_dying FROM dying_cgroups")
 [ "$got" = "$(printf 'cgroup\tnr_dying\n/\t150')" ] || fail "dying_cgroups: $got"
