@@ -98,16 +98,13 @@ norm() { tar -tzf "$1" | sed -E 's#^[^/]*/##; s#^proc/[0-9]+/#proc/PID/#; s#^(sy
 norm "$work/one.tar.gz" > "$work/one.list"
 grep -q '^samples/' "$work/one.list" && fail "one sample has samples/"
 tar -xzf "$work/one.tar.gz" -O --wildcards '*/manifest.json' | grep -q '"samples"' && fail "one sample has manifest.samples"
-if [ -x /work/main/bin/memsnap-collect ] || [ -n "${MAIN_BIN_DIR:-}" ]; then
-	mc=${MAIN_BIN_DIR:-/work/main/bin}/memsnap-collect
-	"$mc" -q --no-bpftool -o "$work/main.tar.gz" 2> /dev/null
-	norm "$work/main.tar.gz" > "$work/main.list"
-	d=$(diff "$work/main.list" "$work/one.list" | grep '^[<>]' | grep -v 'proc/PID/\(cmdline\|environ\|go\.json\|fdinfo\)' |
-		grep -v 'collector/\(heap/\|journal-kills\.txt\|tmpfs\.txt\|kubelet\.txt\)')  # issue 16's, newer than main's binary
-	[ -z "$d" ] && ok "one sample: the same kinds of files as main's collector" || fail "one sample differs from main's: $(echo "$d" | head -5)"
-else
-	grep -qx 'proc/meminfo' "$work/one.list" && ok "one sample: today's layout (no main build to compare)" || fail "one sample: no proc/meminfo"
-fi
+# --samples 1 is the capture without --samples: the same kinds of files
+"$C" -q --no-bpftool --samples 1 -o "$work/one1.tar.gz" 2> /dev/null
+norm "$work/one1.tar.gz" > "$work/one1.list"
+d=$(diff "$work/one1.list" "$work/one.list" | grep '^[<>]' | grep -v 'proc/PID/')
+[ -z "$d" ] && grep -qx 'proc/meminfo' "$work/one.list" &&
+	ok "one sample: --samples 1 has the layout of a capture without --samples" ||
+	fail "--samples 1 differs from a capture without it: $(echo "$d" | head -5)"
 
 # SIGTERM between samples: what it has, marked interrupted, exit 1 (on a
 # fixture tree: this node's first sample may take longer than the wait)
