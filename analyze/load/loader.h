@@ -56,6 +56,8 @@ enum table_id {
 	T_BPFTOOL_MAP_PID,
 	T_K8S_POD_LOG,
 	T_K8S_CONTAINER_LOG,
+	T_KUBELET_SETTING,
+	T_JOURNAL_KILL,
 	T__COUNT,
 	T_NONE = T__COUNT   /* a route whose rows another module stores */
 };
@@ -287,5 +289,17 @@ void load_bpftool_maps(struct loader *l, const struct file_in *f);
 /* k8s.c */
 void load_pod_logs(struct loader *l, const struct file_in *f);
 void load_container_logs(struct loader *l, const struct file_in *f);
+
+/* kubelet.c: collector/kubelet.txt, collector/journal-kills.txt */
+struct kubelet_row {
+	const char *key;          /* "evictionHard" */
+	const char *source;       /* "cmdline", "config", ... */
+	const char *value;        /* as captured */
+	struct kv_u64 memory_bytes;  /* memory.available (eviction) or memory (reserved) */
+	bool memory_pct_set;
+	double memory_pct;        /* the same, as a percentage of capacity */
+};
+void load_kubelet_settings(struct loader *l, const struct file_in *f);
+void load_journal_kills(struct loader *l, const struct file_in *f);
 
 #endif
