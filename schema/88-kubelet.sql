@@ -125,13 +125,24 @@ SELECT capture_id,
        coalesce(strftime('%Y-%m-%dT%H:%M:%fZ', time_us / 1e6, 'unixepoch'), time, glog_time),
        CASE WHEN kind LIKE 'oomd-%' THEN 'systemd-oomd' ELSE 'kubelet-eviction' END,
        cgroup,
-       CASE WHEN instr(pod, '/') THEN substr(pod, 1, instr(pod, '/') - 1) END,
-       CASE WHEN instr(pod, '/') THEN substr(pod, instr(pod, '/') + 1) ELSE pod END,
+       CASE WHEN instr(pod, '/') THEN substr(pod, 1, instr(pod, '/') - 1)
+            WHEN instr(pod, '_') AND instr(pod, '(')
+            THEN substr(pod, instr(pod, '_') + 1, instr(pod, '(') - instr(pod, '_') - 1) END,
+       CASE WHEN instr(pod, '/') THEN substr(pod, instr(pod, '/') + 1)
+            WHEN instr(pod, '_') THEN substr(pod, 1, instr(pod, '_') - 1)
+            ELSE pod END,
        container, NULL, NULL,
        CASE WHEN kind = 'oomd-unit' THEN 'systemd-oomd killed '
                                          || coalesce(processes, '?') || ' process(es)'
             ELSE reason END,
-       coalesce(usage_bytes, NULL),
+       usage_bytes,
        CASE WHEN kind LIKE 'kubelet-%' THEN 1 END
-FROM journal_kill
-WHERE kind IN ('oomd-killed', 'oomd-unit', 'kubelet-evicting', 'kubelet-evicted');
+FROM journal_kill j
+WHERE kind IN ('oomd-killed', 'kubelet-evicted')
+   -- systemd's unit line only when no systemd-oomd line says the kill
+   OR (kind = 'oomd-unit' AND NOT EXISTS (SELECT 1 FROM journal_kill o
+       WHERE o.capture_id = j.capture_id AND o.kind = 'oomd-killed'))
+   -- a pod ranked for eviction only when no line says it was evicted
+   OR (kind = 'kubelet-evicting' AND pod IS NOT NULL AND NOT EXISTS (
+       SELECT 1 FROM journal_kill e WHERE e.capture_id = j.capture_id
+       AND e.kind = 'kubelet-evicted' AND e.pod = j.pod));
