@@ -128,6 +128,26 @@ WHERE working_set_pct >= 90 AND kind != 'node'
                     AND ch.working_set_pct >= 90)
 
 UNION ALL
+-- eviction_near: the kubelet's memory.available is within 10% of the
+-- node's capacity, or within twice the hard threshold, of the threshold
+-- (node_eviction, schema/88-kubelet.sql).
+SELECT capture_id, NULL, 'warning', 'eviction_near',
+       'the kubelet is ' || human_bytes(max(eviction_distance_bytes, 0))
+         || ' from evicting pods',
+       printf('memory.available as the kubelet computes it (MemTotal %s less the '
+              || 'node working set) is %s against a hard threshold of %s (%s): '
+              || '%s to go; MemAvailable is %s; first to act: %s',
+              human_bytes(mem_total_bytes), human_bytes(kubelet_memory_available_bytes),
+              human_bytes(eviction_threshold_bytes), eviction_threshold_source,
+              human_bytes(eviction_distance_bytes), human_bytes(mem_available_bytes),
+              first_to_act),
+       'SELECT * FROM node_eviction WHERE capture_id = ' || capture_id
+FROM node_eviction
+WHERE eviction_distance_bytes IS NOT NULL
+  AND (eviction_distance_bytes * 10 < mem_total_bytes
+       OR eviction_distance_bytes < 2 * eviction_threshold_bytes)
+
+UNION ALL
 -- cache_inflated: 25%+ of the working set (and 64 MiB+) is active page
 -- cache or reclaimable slab: kubectl top looks worse than it is.
 SELECT capture_id, cgroup, 'info', 'cache_inflated',

@@ -59,6 +59,8 @@ enum table_id {
 	T_CG_SUBSYS,        /* proc/cgroups (deeper.c) */
 	T_TMPFS,
 	T_PROC_HEAP,
+	T_KUBELET_SETTING,
+	T_JOURNAL_KILL,
 	T__COUNT,
 	T_NONE = T__COUNT   /* a route whose rows another module stores */
 };
@@ -295,5 +297,17 @@ void load_proc_cgroups(struct loader *l, const struct file_in *f);
 void load_tmpfs(struct loader *l, const struct file_in *f);
 void load_heap(struct loader *l, const struct file_in *f);
 void load_container_logs(struct loader *l, const struct file_in *f);
+
+/* kubelet.c: collector/kubelet.txt, collector/journal-kills.txt */
+struct kubelet_row {
+	const char *key;          /* "evictionHard" */
+	const char *source;       /* "cmdline", "config", ... */
+	const char *value;        /* as captured */
+	struct kv_u64 memory_bytes;  /* memory.available (eviction) or memory (reserved) */
+	bool memory_pct_set;
+	double memory_pct;        /* the same, as a percentage of capacity */
+};
+void load_kubelet_settings(struct loader *l, const struct file_in *f);
+void load_journal_kills(struct loader *l, const struct file_in *f);
 
 #endif

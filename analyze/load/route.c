@@ -81,6 +81,10 @@ const struct route routes[] = {
 	{ IN_CAPTURE, "collector/k8s-pod-logs.txt", load_pod_logs,     T_K8S_POD_LOG },
 	{ IN_CAPTURE, "collector/k8s-container-logs.txt",
 						   load_container_logs, T_K8S_CONTAINER_LOG },
+
+	/* the kubelet's eviction settings, journal kills (kubelet.c) */
+	{ IN_CAPTURE, "collector/kubelet.txt",     load_kubelet_settings, T_KUBELET_SETTING },
+	{ IN_CAPTURE, "collector/journal-kills.txt", load_journal_kills, T_JOURNAL_KILL },
 };
 const size_t routes_nr = ARRAY_SIZE(routes);
 

@@ -202,6 +202,33 @@ static const struct col heap_cols[] = {
 	COL(COL_KV, "max_old_space", heap_flags, node_max_old_space),
 };
 
+static const struct col kubelet_setting_cols[] = {
+	COL(COL_TEXT, "key", kubelet_row, key),
+	COL(COL_TEXT, "source", kubelet_row, source),
+	COL(COL_TEXT, "value", kubelet_row, value),
+	COL(COL_KV, "memory_bytes", kubelet_row, memory_bytes),
+	COL_SET(COL_DOUBLE, "memory_pct", kubelet_row, memory_pct, memory_pct_set),
+};
+
+static const struct col journal_kill_cols[] = {
+	COL(COL_TEXT, "time", kill_event, time),
+	COL(COL_KV, "time_us", kill_event, time_us),
+	COL(COL_TEXT, "glog_time", kill_event, glog_time),
+	COL(COL_TEXT, "unit", kill_event, unit),
+	COL(COL_TEXT, "cgroup", kill_event, cgroup),
+	COL(COL_TEXT, "pod", kill_event, pod),
+	COL(COL_TEXT, "resource", kill_event, resource),
+	COL(COL_TEXT, "container", kill_event, container),
+	COL(COL_TEXT, "reason", kill_event, reason),
+	COL(COL_KV, "processes", kill_event, processes),
+	COL(COL_KV, "threshold_bytes", kill_event, threshold_bytes),
+	COL(COL_KV, "available_bytes", kill_event, available_bytes),
+	COL(COL_KV, "usage_bytes", kill_event, usage_bytes),
+	COL(COL_KV, "request_bytes", kill_event, request_bytes),
+	COL_SET(COL_DOUBLE, "pressure_pct", kill_event, pressure_pct, pct_set),
+	COL_SET(COL_DOUBLE, "limit_pct", kill_event, limit_pct, pct_set),
+};
+
 #define COLS(a) a, ARRAY_SIZE(a)
 
 const struct row_spec row_specs[T__COUNT] = {
@@ -261,6 +288,10 @@ const struct row_spec row_specs[T__COUNT] = {
 	[T_TMPFS] = { "INSERT", "tmpfs_mount", "capture_id", COLS(tmpfs_cols) },
 	[T_PROC_HEAP] = { "INSERT OR REPLACE", "proc_heap", "capture_id, pid, runtime",
 		COLS(heap_cols) },
+	[T_KUBELET_SETTING] = { "INSERT OR REPLACE", "kubelet_setting", "capture_id",
+		COLS(kubelet_setting_cols) },
+	[T_JOURNAL_KILL] = { "INSERT", "journal_kill", "capture_id, seq, kind",
+		COLS(journal_kill_cols) },
 };
 
 void table_columns(sqlite3 *db, const char *table, size_t skip,
