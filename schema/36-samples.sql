@@ -14,7 +14,8 @@ CREATE TABLE sample_index (
 
 -- A later sample's memory.stat keys: cgroup_memstat's columns (the one list
 -- of them), after the sample's number.
-CREATE TABLE cgroup_memstat_sample AS SELECT 0 AS sample, * FROM cgroup_memstat WHERE 0;
+CREATE TABLE cgroup_memstat_sample AS
+SELECT CAST(0 AS INTEGER) AS sample, * FROM cgroup_memstat WHERE 0;
 CREATE INDEX cgroup_memstat_sample_key ON cgroup_memstat_sample(capture_id, sample, cgroup);
 
 -- A later sample's one-value files (memory.current, memory.usage_in_bytes,
