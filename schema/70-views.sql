@@ -20,11 +20,44 @@ SELECT capture_id,
        capture_uid            -- the same capture in every database
 FROM capture;
 
+-- Internal: the files cgroup_memory_at maps, one row per cgroup and
+-- sample: sample 1 from the capture's tables, samples 2..N of a
+-- multi-sample capture (capture.md section 6) from schema/36-samples.sql's
+-- (a cgroup created after sample 1 has no parent or depth there).  The
+-- memory.stat keys are cgroup_memstat's columns (ms.*).
+CREATE VIEW cgroup_memory_src AS
+SELECT n.capture_id, 1 AS sample, n.cgroup, n.parent, n.depth, c.version,
+       v.path IS NOT NULL AS vanished, ms.cgroup IS NOT NULL AS memory_stat,
+       fd.files, 1 AS ms_sample, ms.*
+  FROM cgroup_node n
+  JOIN (SELECT capture_id, CASE cgroup_mode WHEN 'v2' THEN 2 ELSE 1 END AS version,
+               memory_root
+        FROM capture) c ON c.capture_id = n.capture_id
+  LEFT JOIN (SELECT DISTINCT capture_id, path FROM collect_problem
+             WHERE kind = 'vanished') v
+         ON v.capture_id = n.capture_id
+        AND v.path = coalesce(c.memory_root, '')
+                     || CASE n.cgroup WHEN '/' THEN '' ELSE n.cgroup END
+  LEFT JOIN cgroup_memstat ms ON ms.capture_id = n.capture_id AND ms.cgroup = n.cgroup
+        AND v.path IS NULL
+  LEFT JOIN cgroup_file_data fd ON fd.capture_id = n.capture_id AND fd.cgroup = n.cgroup
+UNION ALL
+SELECT s.capture_id, s.sample, s.cgroup, n.parent, n.depth,
+       CASE c.cgroup_mode WHEN 'v2' THEN 2 ELSE 1 END, 0,
+       ms.cgroup IS NOT NULL, s.files, ms.*
+  FROM cgroup_file_sample s
+  JOIN capture c ON c.capture_id = s.capture_id
+  LEFT JOIN cgroup_node n ON n.capture_id = s.capture_id AND n.cgroup = s.cgroup
+  LEFT JOIN cgroup_memstat_sample ms ON ms.capture_id = s.capture_id
+        AND ms.sample = s.sample AND ms.cgroup = s.cgroup;
+
 -- Internal (may change): the one place where the files of cgroup v1 and v2
 -- are read and mapped onto common names.  Every view that shows a
 -- cgroup's memory (cgroups, cgroup_parts, cgroup_headroom,
 -- working_set_breakdown, containers, pods, node, the report) derives from
 -- it; schema/working-set.md says what each column holds, on which version.
+-- cgroup_memory_at maps every sample of a multi-sample capture (the series
+-- views, 99-samples.sql, read it); cgroup_memory is its sample 1.
 --   memory_stat    1 when the cgroup's memory.stat was loaded.  Without it
 --                  inactive_file is unknown, so is the working set (NULL):
 --                  load_problems says so
@@ -43,8 +76,8 @@ FROM capture;
 --                  its files are not of one moment, so its memory.stat is
 --                  left out (memory_stat 0) and with it the working set
 --                  and its parts; its usage is kept
-CREATE VIEW cgroup_memory AS
-SELECT capture_id, cgroup, parent, depth, is_root, version, memory_stat, usage,
+CREATE VIEW cgroup_memory_at AS
+SELECT capture_id, sample, cgroup, parent, depth, is_root, version, memory_stat, usage,
        limit_bytes,
        CASE WHEN usage IS NULL OR inactive_file IS NULL THEN NULL
             WHEN usage < inactive_file THEN 0
@@ -70,65 +103,62 @@ SELECT capture_id, cgroup, parent, depth, is_root, version, memory_stat, usage,
                  + coalesce(sock, 0) END AS kernel,
        oom_kill_count, vanished, high_bytes
 FROM (
-  SELECT n.capture_id, n.cgroup, n.parent, n.depth, n.parent IS NULL AS is_root,
-         v.path IS NOT NULL AS vanished,
-         c.version, ms.cgroup IS NOT NULL AS memory_stat,
-         CASE c.version
-           WHEN 2 THEN coalesce(json_extract(fd.files, '$."memory.current"[0]'),
-                                CASE WHEN n.parent IS NULL THEN ms.anon + ms.file END)
-           ELSE json_extract(fd.files, '$."memory.usage_in_bytes"[0]') END AS usage,
-         CASE c.version
-           WHEN 2 THEN CASE WHEN json_extract(fd.files, '$."memory.max"[1]') THEN NULL
-                            ELSE json_extract(fd.files, '$."memory.max"[0]') END
-           ELSE CASE WHEN json_extract(fd.files, '$."memory.limit_in_bytes"[1]') THEN NULL
-                     ELSE json_extract(fd.files, '$."memory.limit_in_bytes"[0]') END
+  SELECT n.capture_id, n.sample, n.cgroup, n.parent, n.depth,
+         n.parent IS NULL AS is_root, n.vanished, n.version, n.memory_stat,
+         CASE n.version
+           WHEN 2 THEN coalesce(json_extract(n.files, '$."memory.current"[0]'),
+                                CASE WHEN n.parent IS NULL THEN n.anon + n.file END)
+           ELSE json_extract(n.files, '$."memory.usage_in_bytes"[0]') END AS usage,
+         CASE n.version
+           WHEN 2 THEN CASE WHEN json_extract(n.files, '$."memory.max"[1]') THEN NULL
+                            ELSE json_extract(n.files, '$."memory.max"[0]') END
+           ELSE CASE WHEN json_extract(n.files, '$."memory.limit_in_bytes"[1]') THEN NULL
+                     ELSE json_extract(n.files, '$."memory.limit_in_bytes"[0]') END
          END AS limit_bytes,
-         CASE WHEN c.version != 2 OR json_extract(fd.files, '$."memory.high"[1]') THEN NULL
-              ELSE json_extract(fd.files, '$."memory.high"[0]') END AS high_bytes,
-         CASE c.version WHEN 2 THEN ms.anon ELSE ms.total_rss END AS anon,
-         CASE c.version WHEN 2 THEN ms.file ELSE ms.total_cache END AS file,
-         CASE c.version WHEN 2 THEN ms.shmem ELSE ms.total_shmem END AS shmem,
-         CASE c.version WHEN 2 THEN ms.active_file ELSE ms.total_active_file END
+         CASE WHEN n.version != 2 OR json_extract(n.files, '$."memory.high"[1]') THEN NULL
+              ELSE json_extract(n.files, '$."memory.high"[0]') END AS high_bytes,
+         CASE n.version WHEN 2 THEN n.anon ELSE n.total_rss END AS anon,
+         CASE n.version WHEN 2 THEN n.file ELSE n.total_cache END AS file,
+         CASE n.version WHEN 2 THEN n.shmem ELSE n.total_shmem END AS shmem,
+         CASE n.version WHEN 2 THEN n.active_file ELSE n.total_active_file END
            AS active_file,
-         CASE c.version WHEN 2 THEN ms.inactive_file ELSE ms.total_inactive_file END
+         CASE n.version WHEN 2 THEN n.inactive_file ELSE n.total_inactive_file END
            AS inactive_file,
-         CASE c.version WHEN 2 THEN ms.swapcached ELSE ms.total_swapcached END
+         CASE n.version WHEN 2 THEN n.swapcached ELSE n.total_swapcached END
            AS swapcached,
-         CASE c.version WHEN 2 THEN json_extract(fd.files, '$."memory.swap.current"[0]')
-                        ELSE ms.total_swap END AS swap,
+         CASE n.version WHEN 2 THEN json_extract(n.files, '$."memory.swap.current"[0]')
+                        ELSE n.total_swap END AS swap,
          -- v1 has no per-kind split of kernel memory: one kmem counter
-         CASE c.version WHEN 2 THEN ms.slab_reclaimable END AS slab_reclaimable,
-         CASE c.version WHEN 2 THEN ms.slab_unreclaimable END AS slab_unreclaimable,
-         CASE c.version WHEN 2 THEN ms.kernel_stack END AS kernel_stack,
-         CASE WHEN c.version != 2 THEN NULL
-              WHEN ms.pagetables IS NULL AND ms.sec_pagetables IS NULL THEN NULL
-              ELSE coalesce(ms.pagetables, 0) + coalesce(ms.sec_pagetables, 0) END
+         CASE n.version WHEN 2 THEN n.slab_reclaimable END AS slab_reclaimable,
+         CASE n.version WHEN 2 THEN n.slab_unreclaimable END AS slab_unreclaimable,
+         CASE n.version WHEN 2 THEN n.kernel_stack END AS kernel_stack,
+         CASE WHEN n.version != 2 THEN NULL
+              WHEN n.pagetables IS NULL AND n.sec_pagetables IS NULL THEN NULL
+              ELSE coalesce(n.pagetables, 0) + coalesce(n.sec_pagetables, 0) END
            AS pagetables,
-         CASE c.version WHEN 2 THEN ms.percpu END AS percpu,
-         CASE c.version WHEN 2 THEN ms.vmalloc END AS vmalloc,
-         CASE c.version WHEN 2 THEN ms.sock END AS sock,
-         CASE c.version WHEN 2 THEN ms.zswap END AS zswap,
-         CASE c.version WHEN 2 THEN ms.kernel END AS kernel_key,
-         json_extract(fd.files, '$."memory.kmem.usage_in_bytes"[0]') AS kmem_usage,
+         CASE n.version WHEN 2 THEN n.percpu END AS percpu,
+         CASE n.version WHEN 2 THEN n.vmalloc END AS vmalloc,
+         CASE n.version WHEN 2 THEN n.sock END AS sock,
+         CASE n.version WHEN 2 THEN n.zswap END AS zswap,
+         CASE n.version WHEN 2 THEN n.kernel END AS kernel_key,
+         json_extract(n.files, '$."memory.kmem.usage_in_bytes"[0]') AS kmem_usage,
          -- v2 memory.events (hierarchical), v1 memory.oom_control (4.13+)
          (SELECT value FROM cgroup_event e WHERE e.capture_id = n.capture_id
              AND e.cgroup = n.cgroup
-             AND e.file = CASE c.version WHEN 2 THEN 'memory.events'
+             AND e.file = CASE n.version WHEN 2 THEN 'memory.events'
                                          ELSE 'memory.oom_control' END
-             AND e.key = 'oom_kill') AS oom_kill_count
-  FROM cgroup_node n
-  JOIN (SELECT capture_id, CASE cgroup_mode WHEN 'v2' THEN 2 ELSE 1 END AS version,
-               memory_root
-        FROM capture) c ON c.capture_id = n.capture_id
-  LEFT JOIN (SELECT DISTINCT capture_id, path FROM collect_problem
-             WHERE kind = 'vanished') v
-         ON v.capture_id = n.capture_id
-        AND v.path = coalesce(c.memory_root, '')
-                     || CASE n.cgroup WHEN '/' THEN '' ELSE n.cgroup END
-  LEFT JOIN cgroup_memstat ms ON ms.capture_id = n.capture_id AND ms.cgroup = n.cgroup
-        AND v.path IS NULL
-  LEFT JOIN cgroup_file_data fd ON fd.capture_id = n.capture_id AND fd.cgroup = n.cgroup
+             AND e.key = 'oom_kill' AND n.sample = 1) AS oom_kill_count
+  FROM cgroup_memory_src n
 );
+
+-- Sample 1: the capture's instant.
+CREATE VIEW cgroup_memory AS
+SELECT capture_id, cgroup, parent, depth, is_root, version, memory_stat, usage,
+       limit_bytes, working_set, anon, file, shmem, active_file, inactive_file,
+       swapcached, swap, slab_reclaimable, slab_unreclaimable, kernel_stack,
+       pagetables, percpu, vmalloc, sock, zswap, kernel_other, kernel,
+       oom_kill_count, vanished, high_bytes
+FROM cgroup_memory_at WHERE sample = 1;
 
 -- One row per memory cgroup (cgroup_memory's columns under their public
 -- names; schema/working-set.md says what each holds on each version).

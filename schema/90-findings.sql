@@ -559,6 +559,39 @@ WHERE high_bytes IS NOT NULL
            AND max(coalesce(psi_some_avg10, 0), coalesce(psi_some_avg60, 0)) >= 1))
 
 UNION ALL
+-- growth_anon, growth_shmem, growth_page_cache, growth_kernel: a component
+-- that grew across every interval of a multi-sample capture, 1 MiB or more
+-- at 16 MiB/h or more (finding_growth, 88-samples.sql: the deepest cgroup).
+-- anon is a leak suspect (warning); the others are info.
+SELECT capture_id, cgroup,
+       CASE component WHEN 'anon' THEN 'warning' ELSE 'info' END,
+       'growth_' || component,
+       name || ': ' || CASE component WHEN 'anon' THEN 'anonymous memory'
+                                      WHEN 'shmem' THEN 'shmem/tmpfs'
+                                      WHEN 'page_cache' THEN 'page cache'
+                                      ELSE 'kernel memory' END
+         || ' grew in every sample'
+         || CASE component WHEN 'anon' THEN ' (leak suspect)' ELSE '' END,
+       printf('%s grew from %s to %s in %.1f s, %s/min (%s/h), in each of the %d intervals',
+              component, human_bytes(bytes_first), human_bytes(bytes_last), seconds,
+              human_bytes(bytes_per_hour / 60), human_bytes(bytes_per_hour), samples - 1),
+       'SELECT * FROM cgroup_samples WHERE capture_id = ' || capture_id
+         || ' AND cgroup = ' || quote(cgroup) || ' ORDER BY sample'
+FROM finding_growth
+
+UNION ALL
+-- process_restarted: a pid whose comm changed between two samples
+SELECT capture_id, cgroup, 'info', 'process_restarted',
+       'process ' || pid || ' was restarted between samples ' || sample_before
+         || ' and ' || sample_after,
+       printf('pid %d was %s in sample %d and %s in sample %d: a new process, '
+              || 'not a growth or a shrink', pid, quote(comm_before), sample_before,
+              quote(comm_after), sample_after),
+       'SELECT * FROM process_samples WHERE capture_id = ' || capture_id
+         || ' AND pid = ' || pid || ' ORDER BY sample'
+FROM finding_restarts
+
+UNION ALL
 -- capture_incomplete
 SELECT capture_id, NULL, 'warning', 'capture_incomplete',
        'the capture is incomplete',

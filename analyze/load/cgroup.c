@@ -152,15 +152,12 @@ void memstat_keys_free(struct loader *l)
  * (cgroup_memstat); a key not in the file stays NULL.  (A key the file
  * repeats is in the list once: parse_kv_list() keeps the first.)
  */
-static void put_memstat(struct loader *l, const char *cg, const struct kv_list *kv)
+size_t memstat_bind_keys(struct loader *l, sqlite3_stmt *st, const struct kv_list *kv)
 {
-	sqlite3_stmt *st = S(l, T_CG_MEMSTAT);
 	size_t i;
 
 	if (!l->memstat_keys)
 		memstat_keys_load(l);
-	sqlite3_bind_int64(st, 1, l->capture_id);
-	db_bind_text(st, 2, cg);
 	for (i = 0; i < kv->n; i++) {
 		struct memstat_key key = { kv->v[i].key, 0 };
 		const struct memstat_key *k = bsearch(&key, l->memstat_keys,
@@ -170,6 +167,16 @@ static void put_memstat(struct loader *l, const char *cg, const struct kv_list *
 		if (k)
 			db_bind_u64(st, k->param, kv->v[i].value);
 	}
+	return l->memstat_nkeys;
+}
+
+static void put_memstat(struct loader *l, const char *cg, const struct kv_list *kv)
+{
+	sqlite3_stmt *st = S(l, T_CG_MEMSTAT);
+
+	sqlite3_bind_int64(st, 1, l->capture_id);
+	db_bind_text(st, 2, cg);
+	memstat_bind_keys(l, st, kv);
 	put(l, st);
 }
 

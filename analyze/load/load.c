@@ -86,6 +86,8 @@ static void load_file(struct loader *l, const struct capture_file *cf,
 
 	if (!strcmp(p, "manifest.json")) {
 		route_file(l, IN_CAPTURE, &f);
+	} else if (starts_with(p, "samples/")) {
+		load_sample_file(l, p, cf->data, cf->len);   /* samples.c */
 	} else if (starts_with(p, "proc/")) {
 		f.pid = process_of(p, &rest);
 		if (f.pid > 0) {
@@ -170,6 +172,7 @@ static void load_finish(struct loader *l, struct capture *c)
 	meta_finish(l, capture_name(c));
 	if (l->duplicate)
 		return;
+	samples_finish(l);
 	load_derived(l);
 	/*
 	 * The maps of the bpf_maps view, counted from its tables: through the
@@ -349,6 +352,7 @@ out:
 	src->pf = NULL;
 	for (n = 0; n < T__COUNT; n++)
 		sqlite3_finalize(l.st[n]);
+	samples_close(&l);
 	free(err);
 	free(l.fatal);
 	free(l.memory_root);

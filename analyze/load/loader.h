@@ -173,6 +173,7 @@ struct loader {
 	char *kmsg_path;
 	char *kmsg_data;
 	size_t kmsg_len;
+	sqlite3_stmt *sample_st[4]; /* samples.c's statements */
 };
 
 /* The statement of a table, prepared on first use. */
@@ -275,6 +276,17 @@ void load_cgroup_procs(struct loader *l, const struct file_in *f);
 void load_one_value(struct loader *l, const struct file_in *f);
 void flush_cgroup_files(struct loader *l);
 void memstat_keys_free(struct loader *l);
+/*
+ * Bind memory.stat's keys the working-set formulas read (cgroup_memstat's
+ * columns past capture_id, cgroup) as parameters 3, 4, ... of st; returns
+ * how many there are.
+ */
+size_t memstat_bind_keys(struct loader *l, sqlite3_stmt *st, const struct kv_list *kv);
+
+/* samples.c: samples/index.tsv and samples/<k>/... (schema/36-samples.sql) */
+void load_sample_file(struct loader *l, const char *path, const char *buf, size_t len);
+void samples_finish(struct loader *l);
+void samples_close(struct loader *l);
 
 /* node.c; its key/value and PSI rows serve cgroup.c too (f->cgroup) */
 void load_kv_rows(struct loader *l, const struct file_in *f);

@@ -21,6 +21,9 @@
  *                          IPC_RMID right after attach so it goes with us
  *   --until-killed         after the above, allocate and touch 1 MiB chunks
  *                          forever (for OOM tests)
+ *   --grow MIB         after the above, allocate and touch 1 MiB chunks at
+ *                          MIB MiB a second, paced on CLOCK_MONOTONIC, until
+ *                          --hold ends or a signal (growth-rate tests)
  *   --ready FILE           write our pid to FILE when everything is touched
  *                          (we write it, so its page is charged to our
  *                          cgroup too: shmem on a tmpfs, file on a disk)
@@ -84,6 +87,7 @@ struct options {
 	size_t memfd_mb;
 	size_t sysv_mb;
 	bool until_killed;
+	size_t grow_mb;     /* MiB a second, 0 = none */
 	const char *ready;
 	long hold;          /* seconds, -1 = until killed */
 	bool keep;
@@ -94,7 +98,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: memhog [--cgroup DIR] [--anon MIB] [--file PATH --file-mb MIB [--no-map]]\n"
 		"              [--shmem PATH --shmem-mb MIB] [--memfd MIB] [--sysv MIB]\n"
-		"              [--until-killed] [--ready FILE] [--hold SECONDS] [--keep]\n"
+		"              [--until-killed] [--grow MIB] [--ready FILE] [--hold SECONDS] [--keep]\n"
 		"\n"
 		"Holds exact amounts (whole MiB, every page touched) of anonymous memory,\n"
 		"page cache, tmpfs, memfd and SysV shm, then waits; prints key=value lines.\n");
@@ -453,6 +457,44 @@ static void until_killed(void)
 	}
 }
 
+/* --grow: chunk i at start + i / rate seconds, until end or a signal. */
+static void grow(size_t rate, const struct timespec *end, bool until_end)
+{
+	struct timespec start, now;
+	size_t mb = 0;
+
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	say("grow_mb_per_s=%zu", rate);
+	while (!stop_signal) {
+		double due = (double)mb / (double)rate, t;
+		char *p;
+
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (until_end && (now.tv_sec > end->tv_sec ||
+				  (now.tv_sec == end->tv_sec && now.tv_nsec >= end->tv_nsec)))
+			break;
+		t = (double)(now.tv_sec - start.tv_sec) +
+		    (double)(now.tv_nsec - start.tv_nsec) / 1e9;
+		if (t < due) {
+			struct timespec d;
+			double w = due - t;
+
+			d.tv_sec = (time_t)w;
+			d.tv_nsec = (long)((w - (double)d.tv_sec) * 1e9);
+			nanosleep(&d, NULL);
+			continue;
+		}
+		p = map_anon(MIB);
+		if (!p) {
+			say("grow_mmap_failed_at_mb=%zu", mb);
+			break;
+		}
+		touch_pages(p, MIB, 0x4c);
+		mb++;
+	}
+	say("grow_mb=%zu", mb);
+}
+
 static int parse_mb(const char *opt, const char *arg, size_t *ret)
 {
 	long v = parse_count(arg);
@@ -470,7 +512,7 @@ int main(int argc, char **argv)
 {
 	enum {
 		OPT_FILE_MB = 256, OPT_SHMEM_MB, OPT_NO_MAP, OPT_UNTIL_KILLED,
-		OPT_KEEP,
+		OPT_KEEP, OPT_GROW,
 	};
 	static const struct option longopts[] = {
 		{ "cgroup", required_argument, NULL, 'c' },
@@ -483,6 +525,7 @@ int main(int argc, char **argv)
 		{ "memfd", required_argument, NULL, 'm' },
 		{ "sysv", required_argument, NULL, 'v' },
 		{ "until-killed", no_argument, NULL, OPT_UNTIL_KILLED },
+		{ "grow", required_argument, NULL, OPT_GROW },
 		{ "ready", required_argument, NULL, 'r' },
 		{ "hold", required_argument, NULL, 'H' },
 		{ "keep", no_argument, NULL, OPT_KEEP },
@@ -505,6 +548,7 @@ int main(int argc, char **argv)
 		case 'm': if (parse_mb("--memfd", optarg, &o.memfd_mb)) return 2; break;
 		case 'v': if (parse_mb("--sysv", optarg, &o.sysv_mb)) return 2; break;
 		case OPT_UNTIL_KILLED: o.until_killed = true; break;
+		case OPT_GROW: if (parse_mb("--grow", optarg, &o.grow_mb)) return 2; break;
 		case 'r': o.ready = optarg; break;
 		case 'H':
 			o.hold = parse_count(optarg);
@@ -576,6 +620,8 @@ int main(int argc, char **argv)
 
 		clock_gettime(CLOCK_MONOTONIC, &end);
 		end.tv_sec += o.hold;
+		if (o.grow_mb)
+			grow(o.grow_mb, &end, o.hold >= 0);
 		while (!stop_signal) {
 			struct timespec left = { HOLD_SLICE, 0 };
 
