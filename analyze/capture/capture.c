@@ -193,6 +193,17 @@ static char *name_from_source(const char *source)
 
 /* ---- folder mode ------------------------------------------------------------ */
 
+/* One more entry read, folder or archive: -1 (with *ret_err) past --max-entries. */
+static int count_entry(struct capture *c, char **ret_err)
+{
+	if (++c->entries <= c->lim.max_entries)
+		return 0;
+	c->limit_stopped = true;
+	err_set(ret_err, "more than %llu entries (--max-entries), stopped reading",
+		(unsigned long long)c->lim.max_entries);
+	return -1;
+}
+
 static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -359,13 +370,8 @@ static int folder_next(struct capture *c, struct capture_file *ret,
 		if (c->path.len == strlen("manifest.json") &&
 		    !strcmp(c->path.buf, "manifest.json"))
 			continue;   /* handed out first */
-		if (++c->entries > c->lim.max_entries) {
-			c->limit_stopped = true;
-			err_set(ret_err, "more than %llu entries (--max-entries), "
-				 "stopped reading",
-				 (unsigned long long)c->lim.max_entries);
+		if (count_entry(c, ret_err) < 0)
 			return -1;
-		}
 		if (fstatat(c->root_fd, c->path.buf, &st, AT_SYMLINK_NOFOLLOW) < 0) {
 			problemf(pfn, ud, c->path.buf, "cannot stat: %s, skipping",
 				 strerror(errno));
@@ -672,13 +678,8 @@ static int archive_next(struct capture *c, struct capture_file *ret,
 			free(why);
 			return -1;
 		}
-		if (++c->entries > c->lim.max_entries) {
-			c->limit_stopped = true;
-			err_set(ret_err, "more than %llu entries (--max-entries), "
-				 "stopped reading",
-				 (unsigned long long)c->lim.max_entries);
+		if (count_entry(c, ret_err) < 0)
 			return -1;
-		}
 		raw = archive_entry_pathname(e);
 		if (!raw)
 			raw = "";
