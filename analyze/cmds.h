@@ -18,6 +18,28 @@ enum {
 	EXIT_FATAL = 3,
 };
 
+/*
+ * Option helpers every command shares (analyze/cmd_common.c); the rest of
+ * a command is in its stage (the command's header comment names it).
+ */
+#include <stdbool.h>
+#include <stdint.h>
+
+/* The usage text on stdout for status EXIT_OK (--help), else on stderr;
+ * returns status. */
+int cmd_usage(const char *usage, int status);
+/* An option's number (suffixes K, M, G, T when size) from min to max:
+ * 0, or -1 after "invalid --NAME 'ARG': HINT" (just "invalid --NAME 'ARG'"
+ * without a hint). */
+int cmd_u64_option(const char *name, const char *arg, uint64_t min, uint64_t max,
+		   bool size, const char *hint, uint64_t *ret);
+/* What a command's option steps return while it is not finished yet;
+ * else they return its exit status. */
+#define CMD_GO_ON (-1)
+/* Exactly one operand left after the options: CMD_GO_ON, or EXIT_USAGE
+ * (said, usage on stderr) when none ("error: NONE") or more. */
+int cmd_one_operand(int argc, char **argv, const char *none, const char *usage);
+
 int cmd_load(int argc, char **argv);
 int cmd_sql(int argc, char **argv);
 int cmd_schema(int argc, char **argv);
