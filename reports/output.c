@@ -9,7 +9,7 @@
 
 #include "common/banned.h"
 
-int output_write(const char *path, const struct strbuf *sb)
+int report_output(const char *path, const struct strbuf *sb)
 {
 	struct stat st;
 	bool regular;

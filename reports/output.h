@@ -13,6 +13,6 @@
  * reader took what it wanted (analyze/main.c ignores SIGPIPE).  0, or -1
  * with the error said ("cannot write 'X': why").
  */
-int output_write(const char *path, const struct strbuf *sb);
+int report_output(const char *path, const struct strbuf *sb);
 
 #endif

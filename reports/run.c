@@ -64,7 +64,7 @@ static int report_fleet(sqlite3 *db, const char *source, const char *name,
 	case REPORT_HTML: report_fleet_render_html(fleet, &out); break;
 	case REPORT_JSON: report_fleet_render_json(fleet, &out); break;
 	}
-	if (output_write(o->output, &out) < 0)
+	if (report_output(o->output, &out) < 0)
 		goto out;
 	ret = EXIT_OK;
 	if (fleet->problem_captures.set && fleet->problem_captures.v) {
@@ -132,7 +132,7 @@ int report_run(const char *source, const struct report_run_opts *o)
 	case REPORT_HTML: report_render_html(&rep, &out); break;
 	case REPORT_JSON: report_render_json(&rep, &out); break;
 	}
-	if (output_write(o->output, &out) < 0)
+	if (report_output(o->output, &out) < 0)
 		goto out;
 	ret = EXIT_OK;
 	if (report_has_problems(&rep)) {
