@@ -49,9 +49,11 @@ int cmd_schema(int argc, char **argv)
 	if (ret == CMD_GO_ON) {
 		ret = EXIT_OK;
 		if ((fwrite(sql, 1, strlen(sql), stdout) != strlen(sql) ||
-		     fflush(stdout) != 0) && errno != EPIPE)
-			ret = error("cannot write the schema to 'standard output': %s",
-				    strerror(errno)), EXIT_FATAL;
+		     fflush(stdout) != 0) && errno != EPIPE) {
+			error("cannot write the schema to 'standard output': %s",
+			      strerror(errno));
+			ret = EXIT_FATAL;
+		}
 	}
 	return ret;
 }
