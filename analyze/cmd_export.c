@@ -84,8 +84,8 @@ static int export_option(int opt, const char *arg, struct export_run_opts *o,
 	case OPT_CLUSTER: o->cluster = arg; break;
 	case 'q': o->quiet = true; break;
 	case SOURCE_OPT_BAD: ret = EXIT_USAGE; break;
-	case 'h': ret = cmd_usage(usage_text, EXIT_OK); break;
-	default: ret = cmd_usage(usage_text, EXIT_USAGE);
+	default:   /* -h, or what getopt refused (said) */
+		ret = cmd_usage(usage_text, opt == 'h' ? EXIT_OK : EXIT_USAGE);
 	}
 	return ret;
 }

@@ -65,11 +65,8 @@ static int oom_option(int opt, const char *arg, struct oom_explain_opts *o)
 	case OPT_DB:
 		o->db_path = arg;
 		break;
-	case 'h':
-		ret = cmd_usage(usage_text, EXIT_OK);
-		break;
-	default:
-		ret = cmd_usage(usage_text, EXIT_USAGE);
+	default:   /* -h, or what getopt refused (said) */
+		ret = cmd_usage(usage_text, opt == 'h' ? EXIT_OK : EXIT_USAGE);
 	}
 	return ret;
 }

@@ -49,8 +49,8 @@ static int sql_option(int opt, enum sql_format *fmt, struct source_opts *so)
 	case 'j': *fmt = SQL_JSON; break;
 	case 'w': so->writable = true; break;
 	case SOURCE_OPT_BAD: ret = EXIT_USAGE; break;
-	case 'h': ret = cmd_usage(usage_text, EXIT_OK); break;
-	default: ret = cmd_usage(usage_text, EXIT_USAGE);
+	default:   /* -h, or what getopt refused (said) */
+		ret = cmd_usage(usage_text, opt == 'h' ? EXIT_OK : EXIT_USAGE);
 	}
 	return ret;
 }
