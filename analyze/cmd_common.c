@@ -40,3 +40,29 @@ int cmd_one_operand(int argc, char **argv, const char *none, const char *usage)
 		error("%s", none);
 	return cmd_usage(usage, EXIT_USAGE);
 }
+
+int report_format_option(const char *arg, enum report_format *ret)
+{
+	int r = 0;
+
+	if (!strcmp(arg, "text"))
+		*ret = FMT_TEXT;
+	else if (!strcmp(arg, "html"))
+		*ret = FMT_HTML;
+	else if (!strcmp(arg, "json"))
+		*ret = FMT_JSON;
+	else
+		r = error("unknown --format '%s': text, html or json", arg);
+	return r;
+}
+
+int capture_id_option(const char *arg, int64_t *ret)
+{
+	uint64_t v = 0;
+	int r = cmd_u64_option("capture", arg, 1, INT64_MAX, false,
+			       "a capture_id (1, 2, ...)", &v);
+
+	if (r == 0)
+		*ret = (int64_t)v;
+	return r;
+}

@@ -61,25 +61,15 @@ static int report_option(int opt, const char *arg, struct report_run_opts *o,
 
 	switch (opt) {
 	case 'f':
-		if (!strcmp(arg, "text")) {
-			o->fmt = REPORT_TEXT;
-		} else if (!strcmp(arg, "html")) {
-			o->fmt = REPORT_HTML;
-		} else if (!strcmp(arg, "json")) {
-			o->fmt = REPORT_JSON;
-		} else {
-			error("unknown --format '%s': text, html or json", arg);
+		if (report_format_option(arg, &o->fmt) < 0)
 			ret = EXIT_USAGE;
-		}
 		break;
 	case 'o':
 		o->output = arg;
 		break;
 	case 'c':
-		if (cmd_u64_option("capture", arg, 1, INT64_MAX, false,
-				   "a capture_id (1, 2, ...)", &v) < 0)
+		if (capture_id_option(arg, &o->capture_id) < 0)
 			ret = EXIT_USAGE;
-		o->capture_id = (int64_t)v;
 		break;
 	case OPT_COLOR:
 		if (strcmp(arg, "auto") && strcmp(arg, "always") && strcmp(arg, "never")) {
@@ -127,7 +117,7 @@ int cmd_report(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct report_run_opts o = {
-		.fmt = REPORT_TEXT,
+		.fmt = FMT_TEXT,
 		.topts = { false, DEFAULT_TEXT_CONTAINERS },
 		.query_timeout = DEFAULT_QUERY_TIMEOUT,
 	};

@@ -25,6 +25,8 @@ enum {
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "reports/output.h"   /* enum report_format, report_write_output() */
+
 /* The usage text on stdout for status EXIT_OK (--help), else on stderr;
  * returns status. */
 int cmd_usage(const char *usage, int status);
@@ -39,6 +41,9 @@ int cmd_u64_option(const char *name, const char *arg, uint64_t min, uint64_t max
 /* Exactly one operand left after the options: CMD_GO_ON, or EXIT_USAGE
  * (said, usage on stderr) when none ("error: NONE") or more. */
 int cmd_one_operand(int argc, char **argv, const char *none, const char *usage);
+/* --format and --capture of report and diff: 0, or -1 with the message printed. */
+int report_format_option(const char *arg, enum report_format *ret);
+int capture_id_option(const char *arg, int64_t *ret);
 
 int cmd_load(int argc, char **argv);
 int cmd_sql(int argc, char **argv);
@@ -46,5 +51,6 @@ int cmd_schema(int argc, char **argv);
 int cmd_oom(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_export(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
 
 #endif

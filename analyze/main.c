@@ -25,6 +25,7 @@ static const struct cmd cmds[] = {
 	{ "oom", cmd_oom, "explain the OOM kills in a kernel log" },
 	{ "schema", cmd_schema, "print the SQL schema with its comments" },
 	{ "export", cmd_export, "write the views as Parquet or NDJSON, per capture" },
+	{ "diff", cmd_diff, "what changed between two captures of a node" },
 };
 
 static void usage(FILE *f)

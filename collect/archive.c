@@ -321,9 +321,14 @@ int body_close(struct body *b)
 
 	/* tar's end: two blocks of zeros */
 	ret = body_write(b, zeros, sizeof(zeros));
-	if (!ret && archive_write_close(b->a) != ARCHIVE_OK)
-		ret = la_err(b->a, b->err);
+	if (!ret)
+		ret = body_close_member(b);
 	return ret;
+}
+
+int body_close_member(struct body *b)
+{
+	return archive_write_close(b->a) == ARCHIVE_OK ? 0 : la_err(b->a, b->err);
 }
 
 void body_free(struct body *b)

@@ -76,6 +76,12 @@ int body_add(struct body *b, const char *top, const char *path,
 	     const void *data, size_t len, int64_t mtime);
 /* Write the end-of-archive blocks and the compressor's trailer. */
 int body_close(struct body *b);
+/*
+ * The compressor's trailer only: the entries so far are one gzip member /
+ * zstd frame that other members, and a last one made by body_close(), may
+ * follow in the same file (the flight recorder's ring, capture.md 6.2).
+ */
+int body_close_member(struct body *b);
 void body_free(struct body *b);
 
 /* The manifest's bytes, in three parts (the middle one read from a file). */

@@ -21,8 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "collect/archive_out.h"
-#include "collect/manifest.h"
+#include "collect/capture_int.h"
 
 #include "common/banned.h"
 
@@ -36,6 +35,7 @@ void capture_opts_init(struct capture_opts *o)
 	o->file_timeout_ms = 2000;
 	o->command_timeout_ms = 10000;
 	o->timeout_ms = 60000;
+	o->samples = 1;
 }
 
 void capture_top_name(const char *host, time_t t, char *buf, size_t n)
@@ -67,10 +67,7 @@ static const char *extension(enum compress c)
 	return ".tar.gz";
 }
 
-static int fail(struct capture_result *ret, int err, const char *fmt, ...)
-	ATTR_PRINTF(3, 4);
-
-static int fail(struct capture_result *ret, int err, const char *fmt, ...)
+int capture_fail(struct capture_result *ret, int err, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -114,60 +111,63 @@ static void temp_dir(const struct capture_opts *o, const char *out,
 	strbuf_addstr(ret, o->tmpdir && *o->tmpdir ? o->tmpdir : "/tmp");
 }
 
-struct run {
-	const struct capture_opts *opts;
-	struct capture_result *res;
-	struct manifest m;
-	struct manifest_facts f;
-	struct body body;
-	struct relay *relay;
-	struct strbuf tmpdir, out_path, part_path, head, tail;
-	int rootfd, body_fd, spill_fd, out_fd;
-	int stdout_flags;          /* fd 1's flags to put back, -1: none */
-	uint64_t deadline;         /* the capture's, CLOCK_MONOTONIC ns, 0: none */
-	bool to_stdout, out_created, body_open;
-	bool in_place;             /* the body goes straight to the output */
-	bool done;
-	uint64_t child_rss_kb;     /* the reader process's peak RSS */
-};
-
-/* The main thread's loop: until the walk is over or stopped. */
-static int consume(struct run *r)
+/*
+ * The main thread's loop: until the walk of sample k (0 or 1: the first)
+ * is over or stopped, its files into b.  A later sample's files and
+ * problems are named samples/<k>/<path>; only the first sets manifest keys.
+ */
+int capture_consume(struct run *r, struct relay *relay, struct body *b,
+		    unsigned k, bool *ret_done)
 {
+	struct strbuf sp = STRBUF_INIT;
 	struct item *it;
 	int err = 0;
 
-	while (relay_next(r->relay, &it) == 1) {
+	while (relay_next(relay, &it) == 1) {
+		const char *path = it->path.buf;
+
+		if (k >= 2 && (it->type == ITEM_FILE || it->type == ITEM_PROBLEM)) {
+			strbuf_reset(&sp);
+			strbuf_addf(&sp, "samples/%u/%s", k, it->path.buf);
+			path = sp.buf;
+		}
 		switch (it->type) {
 		case ITEM_FILE:
 			if (err)
 				break;
-			err = body_add(&r->body, r->res->top, it->path.buf,
-				       it->data.buf, it->data.len, it->mtime);
+			err = body_add(b, r->res->top, path, it->data.buf,
+				       it->data.len, it->mtime);
 			if (err < 0) {
-				relay_stop(r->relay, "error");
+				relay_stop(relay, "error");
 				break;
 			}
 			r->res->files++;
 			r->res->bytes += it->data.len;
 			break;
 		case ITEM_PROBLEM:
-			manifest_problem(&r->m, it->path.buf, it->kind, it->err,
-					 it->action, it->data.buf);
+			if (r->slot)
+				slot_problem(r->slot, path, it);
+			else
+				manifest_problem(&r->m, path, it->kind, it->err,
+						 it->action, it->data.buf);
 			break;
 		case ITEM_MANIFEST:
-			manifest_set(&r->m, it->path.buf, it->data.buf,
-				     it->data.len);
+			if (k < 2)
+				manifest_set(&r->m, it->path.buf, it->data.buf,
+					     it->data.len);
 			break;
 		case ITEM_COMMAND:
-			manifest_command(&r->m, it->data.buf, it->data.len);
+			if (k < 2)
+				manifest_command(&r->m, it->data.buf,
+						 it->data.len);
 			break;
 		case ITEM_DONE:
-			r->done = true;
+			*ret_done = true;
 			break;
 		}
-		relay_release(r->relay, it);
+		relay_release(relay, it);
 	}
+	strbuf_release(&sp);
 	return err;
 }
 
@@ -196,16 +196,16 @@ static int open_fifo(struct run *r)
 			break;
 		if (r->deadline && now_ns(CLOCK_MONOTONIC) >= r->deadline) {
 			r->res->err_why = "no reader opened it before the deadline (--timeout)";
-			return fail(r->res, -ETIMEDOUT, "cannot open '%s'",
+			return capture_fail(r->res, -ETIMEDOUT, "cannot open '%s'",
 				    r->out_path.buf);
 		}
 		if (r->opts->stop_signal && *r->opts->stop_signal)
-			return fail(r->res, -EINTR, "cannot open '%s'",
+			return capture_fail(r->res, -EINTR, "cannot open '%s'",
 				    r->out_path.buf);
 		nanosleep(&(struct timespec){ .tv_nsec = FIFO_RETRY_NS }, NULL);
 	}
 	if (fd < 0)
-		return fail(r->res, -errno, "cannot open '%s'", r->out_path.buf);
+		return capture_fail(r->res, -errno, "cannot open '%s'", r->out_path.buf);
 	r->out_fd = fd;
 	return 0;
 }
@@ -283,7 +283,7 @@ static int open_output(struct run *r)
 		r->out_fd = open(r->out_path.buf, O_WRONLY | O_CREAT | O_TRUNC |
 				 O_CLOEXEC | O_NOCTTY, 0644);
 		if (r->out_fd < 0)
-			err = fail(r->res, -errno, "cannot create '%s'",
+			err = capture_fail(r->res, -errno, "cannot create '%s'",
 				   r->out_path.buf);
 		goto out;
 	}
@@ -292,7 +292,7 @@ static int open_output(struct run *r)
 	r->out_fd = mkostemps(r->part_path.buf, 8, O_CLOEXEC);
 	if (r->out_fd < 0) {
 		/* Name the file the user asked for: that is what to fix. */
-		err = fail(r->res, -errno, "cannot create '%s'",
+		err = capture_fail(r->res, -errno, "cannot create '%s'",
 			   r->out_path.buf);
 		strbuf_reset(&r->part_path);
 		goto out;
@@ -302,7 +302,7 @@ static int open_output(struct run *r)
 	mask = umask(0);
 	umask(mask);
 	if (fchmod(r->out_fd, 0644 & ~mask) < 0)
-		err = fail(r->res, -errno, "cannot set the mode of '%s'",
+		err = capture_fail(r->res, -errno, "cannot set the mode of '%s'",
 			   r->part_path.buf);
 out:
 	return err;
@@ -314,18 +314,18 @@ static int commit_output(struct run *r)
 	if (!r->part_path.len)
 		return 0;
 	if (rename(r->part_path.buf, r->out_path.buf) < 0)
-		return fail(r->res, -errno, "cannot rename '%s' to '%s'",
+		return capture_fail(r->res, -errno, "cannot rename '%s' to '%s'",
 			    r->part_path.buf, r->out_path.buf);
 	r->out_created = false;
 	return 0;
 }
 
 /* Writing the body failed: the output's name, or the temporary file's folder. */
-static int body_failed(struct run *r, int err)
+int capture_body_failed(struct run *r, int err)
 {
 	if (r->in_place)
-		return fail(r->res, err, "cannot write '%s'", r->part_path.buf);
-	return fail(r->res, err, "cannot write a temporary file in '%s'",
+		return capture_fail(r->res, err, "cannot write '%s'", r->part_path.buf);
+	return capture_fail(r->res, err, "cannot write a temporary file in '%s'",
 		    r->tmpdir.buf);
 }
 
@@ -340,7 +340,7 @@ static int open_temps(struct run *r)
 		r->in_place = true;
 		r->body_fd = dup(r->out_fd);
 		if (r->body_fd < 0 || lseek(r->body_fd, MANIFEST_SLOT, SEEK_SET) < 0)
-			return body_failed(r, -errno);
+			return capture_body_failed(r, -errno);
 	} else {
 		r->body_fd = tmpfile_open(r->tmpdir.buf);
 		if (r->body_fd < 0 && r->to_stdout) {
@@ -350,7 +350,7 @@ static int open_temps(struct run *r)
 				r->body_fd = -errno;
 		}
 		if (r->body_fd < 0)
-			return fail(r->res, r->body_fd,
+			return capture_fail(r->res, r->body_fd,
 				    "cannot create a temporary file in '%s'",
 				    r->tmpdir.buf);
 	}
@@ -381,7 +381,7 @@ static int write_all_out(struct run *r)
 
 	err = body_close(&r->body);
 	if (err < 0)
-		return body_failed(r, err);
+		return capture_body_failed(r, err);
 	{
 		struct rusage ru;
 
@@ -407,7 +407,7 @@ static int write_all_out(struct run *r)
 			int tmp = tmpfile_open(r->tmpdir.buf);
 
 			if (tmp < 0)
-				return fail(r->res, tmp, "cannot create a temporary "
+				return capture_fail(r->res, tmp, "cannot create a temporary "
 					    "file in '%s'", r->tmpdir.buf);
 			err = output_move_body(r->out_fd, tmp, r->opts->compress,
 					       r->opts->level, r->res->top,
@@ -425,11 +425,11 @@ static int write_all_out(struct run *r)
 		if (out_err && err == -ETIMEDOUT)
 			r->res->err_why = "the reader took nothing more before the deadline (--timeout)";
 		if (out_err)
-			return fail(r->res, err, "cannot write '%s'",
+			return capture_fail(r->res, err, "cannot write '%s'",
 				    r->to_stdout ? "standard output" :
 				    r->part_path.len ? r->part_path.buf :
 				    r->out_path.buf);
-		return fail(r->res, err, "cannot read back a temporary file in '%s'",
+		return capture_fail(r->res, err, "cannot read back a temporary file in '%s'",
 			    r->tmpdir.buf);
 	}
 	if (!r->to_stdout) {
@@ -437,7 +437,7 @@ static int write_all_out(struct run *r)
 
 		r->out_fd = -1;
 		if (close(fd) < 0)
-			return fail(r->res, -errno, "cannot write '%s'",
+			return capture_fail(r->res, -errno, "cannot write '%s'",
 				    r->part_path.len ? r->part_path.buf :
 				    r->out_path.buf);
 	}
@@ -448,6 +448,9 @@ int capture_run(const struct capture_opts *opts, struct capture_result *ret)
 {
 	struct run r = { .opts = opts, .res = ret, .rootfd = -1, .body_fd = -1,
 			 .spill_fd = -1, .out_fd = -1, .stdout_flags = -1 };
+	struct capture_opts first = *opts;
+	struct sample_meta meta1 = { .k = 1, .kind = "full", .trigger = "start" };
+	bool sampling = opts->samples > 1 || opts->until_oom;
 	const char *stopped;
 	uint64_t deadline;
 	int err;
@@ -458,6 +461,7 @@ int capture_run(const struct capture_opts *opts, struct capture_result *ret)
 	strbuf_init(&r.part_path, 0);
 	strbuf_init(&r.head, 0);
 	strbuf_init(&r.tail, 0);
+	strbuf_init(&r.index, 0);
 	manifest_init(&r.m, -1);
 
 	r.f.opts = opts;
@@ -473,7 +477,7 @@ int capture_run(const struct capture_opts *opts, struct capture_result *ret)
 
 	r.rootfd = open(opts->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (r.rootfd < 0) {
-		err = fail(ret, -errno, "cannot open root directory '%s'",
+		err = capture_fail(ret, -errno, "cannot open root directory '%s'",
 			   opts->root);
 		goto out;
 	}
@@ -501,25 +505,57 @@ int capture_run(const struct capture_opts *opts, struct capture_result *ret)
 	err = body_open(&r.body, r.body_fd, opts->compress, opts->level);
 	r.body_open = true;
 	if (err < 0) {
-		fail(ret, err, "cannot start the archive in '%s'", r.tmpdir.buf);
+		capture_fail(ret, err, "cannot start the archive in '%s'", r.tmpdir.buf);
 		goto out;
 	}
 
-	err = relay_start(opts, r.rootfd, deadline, &r.relay);
+	if (opts->until_oom) {
+		/*
+		 * The main process follows the kernel log from its oldest record
+		 * (the first sample's reader does not read it); the kills
+		 * already in it are not what we wait for.
+		 */
+		const char *dev = opts->kmsg_device ? opts->kmsg_device : "/dev/kmsg";
+
+		err = kmsg_follow_open(dev, opts->kmsg, opts->oom_cgroup, &r.kf);
+		if (err == 0)
+			err = kmsg_follow_read(r.kf) < 0 ? -EIO : 0;
+		if (err < 0) {
+			capture_fail(ret, err, "cannot read '%s'", dev);
+			goto out;
+		}
+		first.kmsg = KMSG_NONE;
+	}
+	meta1.mono_ns = r.f.started_mono;
+	meta1.real = r.f.started_real;
+	err = relay_start(&first, r.rootfd, deadline, &r.relay);
 	if (err < 0) {
-		fail(ret, err, "cannot start the reader process");
+		capture_fail(ret, err, "cannot start the reader process");
 		goto out;
 	}
-	err = consume(&r);
+	err = capture_consume(&r, r.relay, &r.body, 0, &r.done);
 	stopped = r.done ? NULL : relay_stopped(r.relay);
 	relay_counts(r.relay, r.f.counts, &r.child_rss_kb, &r.f.reader_pid);
 	if (err < 0) {
-		body_failed(&r, err);
+		capture_body_failed(&r, err);
 		goto out;
 	}
+	meta1.mono_end_ns = now_ns(CLOCK_MONOTONIC);
+	meta1.status = r.done ? "complete" : stopped ? stopped : "error";
+	if (sampling) {
+		relay_free(r.relay);
+		r.relay = NULL;
+		if (!r.done)
+			r.stopped = meta1.status;
+		err = samples_more(&r, &meta1);
+		if (err < 0)
+			goto out;
+		if (r.stopped && !stopped)
+			stopped = r.stopped;
+	}
 
-	r.f.complete = r.done;
-	r.f.interrupted = r.done ? NULL : stopped ? stopped : "error";
+	r.f.complete = r.done && !stopped;
+	r.f.interrupted = r.f.complete ? NULL : stopped ? stopped : "error";
 	clock_gettime(CLOCK_REALTIME, &r.f.finished_real);
 	r.f.finished_mono = now_ns(CLOCK_MONOTONIC);
 	r.f.finished_boot = now_ns(CLOCK_BOOTTIME);
@@ -550,5 +586,7 @@ out:
 	strbuf_release(&r.part_path);
 	strbuf_release(&r.head);
 	strbuf_release(&r.tail);
+	strbuf_release(&r.index);
+	kmsg_follow_free(r.kf);
 	return err < 0 ? err : 0;
 }

@@ -516,6 +516,8 @@ static int walk_dir(struct walk *w, int dfd, unsigned depth)
 	for (i = read_files ? first : w->nfiles; i < w->nfiles; i++) {
 		const char *file = w->files[i];
 
+		if (!sample_cgroup_file(rd_opts(rd), file))
+			continue;
 		cur->phase = (int)i;
 		archive_path(w, file);
 		ret = rd_read(rd, dfd, file, w->apath.buf, file, FILE_MAX,
@@ -559,8 +561,9 @@ static int walk_dir(struct walk *w, int dfd, unsigned depth)
 				for (i++; i < w->nfiles; i++) {
 					const char *f2 = w->files[i];
 
-					if (starts_with(f2, "memory.") &&
-					    strcmp(f2, "memory.pressure"))
+					if ((starts_with(f2, "memory.") &&
+					     strcmp(f2, "memory.pressure")) ||
+					    !sample_cgroup_file(rd_opts(rd), f2))
 						continue;
 					cur->phase = (int)i;
 					archive_path(w, f2);

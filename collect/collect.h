@@ -18,6 +18,11 @@
  * to the main process through a pipe: a read that never returns can keep
  * the child alive, never the process that holds the output.
  *
+ * With --samples or --until-oom (samples.c), each later sample is one more
+ * such child, started by the main process at its time, walking only the
+ * files that change (opts->sample >= 2); the main process adds its items
+ * to the archive (or to a ring slot) as they come, as for the first.
+ *
  * Every read that may block (open + read of one file, one command) is a
  * "step": the reader announces it with rd_step_begin() and the main thread,
  * whenever it waits for the next item, checks the step's deadline.  A step
@@ -58,6 +63,19 @@ struct capture_opts {
 	unsigned file_timeout_ms;     /* --file-timeout, 2000 */
 	unsigned command_timeout_ms;  /* --command-timeout, 10000 */
 	uint64_t timeout_ms;          /* --timeout, 60000 */
+	/* Samples over time (capture.md section 6). */
+	unsigned samples;             /* --samples N: 1 (default) is one instant */
+	uint64_t interval_ms;         /* --interval, between sample starts */
+	bool until_oom;               /* --until-oom: the flight recorder */
+	const char *oom_cgroup;       /* --cgroup PATH: kills there and below, NULL: any */
+	unsigned keep;                /* --keep K: ring samples kept */
+	/*
+	 * Set per walk by capture.c: 0 for the full first sample; k >= 2 for
+	 * a sample of the changing files only (samples.c), which also reads
+	 * smaps_rollup when sample_smaps (the last sample).
+	 */
+	unsigned sample;
+	bool sample_smaps;
 	/* Set (to a signal number) by the command layer's signal handler. */
 	const volatile sig_atomic_t *stop_signal;
 };
@@ -68,6 +86,7 @@ void capture_opts_init(struct capture_opts *o);
 
 #define FILE_MAX            (4u << 20)   /* one file */
 #define KMSG_MAX            (16u << 20)  /* the kernel log file */
+#define KMSG_FOLLOW_MAX     (1u << 20)   /* --until-oom: the latest records kept */
 #define PROBLEMS_MAX        10000u       /* problems listed in the manifest */
 #define CGROUP_DEPTH_MAX    64
 #define CMD_STDERR_MAX      4096u
@@ -238,6 +257,52 @@ void kmsg_record_message(const char *rec, size_t len, const char **ret_msg,
 /* The message of a syslog(2) line "<6>[  12.345678] msg". */
 void kmsg_syslog_message(const char *line, size_t len, const char **ret_msg,
 			 size_t *ret_len);
+
+/*
+ * Does this OOM kill record's message (an `oom-kill:` line, or before 4.19
+ * "Task in X killed as a result of limit of Y") name `cgroup` or a cgroup
+ * below it as oom_memcg or task_memcg?  cgroup NULL: any kill matches.
+ * Paths are the memory hierarchy's, as the kernel and the views write them.
+ */
+bool kmsg_oom_kill_matches(const char *msg, size_t len, const char *cgroup);
+
+/*
+ * Following /dev/kmsg from its oldest record without blocking (the flight
+ * recorder, in the main process): records filtered as kmsg_collect() does,
+ * kept in memory (at most KMSG_MAX), and the kills that match `cgroup`.
+ */
+struct kmsg_follow;
+struct kmsg_follow_info {
+	const char *text;          /* the kept records, one a line */
+	size_t len;
+	uint64_t read, kept, lost, reports, truncated, kills;
+	bool full;                 /* KMSG_MAX reached: later records dropped */
+	uint64_t last_seq;         /* sequence number of the last record read */
+	bool have_seq;
+};
+int kmsg_follow_open(const char *device, enum kmsg_mode mode,
+		     const char *cgroup, struct kmsg_follow **ret);
+int kmsg_follow_fd(const struct kmsg_follow *k);
+/* Read what is there: 1 when a matching kill was among it, 0, -errno. */
+int kmsg_follow_read(struct kmsg_follow *k);
+void kmsg_follow_result(const struct kmsg_follow *k,
+			struct kmsg_follow_info *ret);
+/* manifest.kmsg for what was followed, stored as collector/kmsg.txt. */
+void kmsg_follow_manifest(const struct kmsg_follow *k, const char *source,
+			  struct strbuf *json);
+void kmsg_follow_free(struct kmsg_follow *k);
+
+/* ---- what a later sample re-reads (samples.c) ------------------------------ */
+
+/*
+ * In the walk `o` describes: run this source, read this file?  A source,
+ * node file or process file not listed in samples.c is read in the first
+ * sample only (file NULL included).
+ */
+bool sample_source(const struct capture_opts *o, int source);
+bool sample_node_file(const struct capture_opts *o, const char *path);
+bool sample_cgroup_file(const struct capture_opts *o, const char *file);
+bool sample_proc_file(const struct capture_opts *o, const char *file);
 
 /* ---- Go executables (pure over a file descriptor / buffers) --------------- */
 

@@ -216,6 +216,13 @@ struct kmsg_out {
 	struct strbuf text;
 	uint64_t read, kept, lost;
 	bool full;                 /* KMSG_MAX reached */
+	/*
+	 * Following the log (--until-oom): keep the latest records within
+	 * KMSG_FOLLOW_MAX, dropping the oldest, so memory does not grow with
+	 * the run time; `dropped` counts them.  0: keep the first KMSG_MAX.
+	 */
+	size_t latest_max;
+	uint64_t dropped;
 };
 
 /* One record (or syslog line) without its newline. */
@@ -231,6 +238,22 @@ static void take(struct kmsg_out *o, const char *rec, size_t len, bool syslog)
 		kmsg_record_message(rec, len, &msg, &mlen);
 	if (!kmsg_filter_keep(&o->f, msg, mlen))
 		return;
+	if (o->latest_max && o->text.len + len + 1 > o->latest_max &&
+	    len + 1 <= o->latest_max / 2) {
+		/* drop whole records from the front, down to half the cap */
+		size_t cut = 0;
+
+		while (cut < o->text.len &&
+		       o->text.len - cut + len + 1 > o->latest_max / 2) {
+			const char *nl = memchr(o->text.buf + cut, '\n',
+						o->text.len - cut);
+
+			cut = nl ? (size_t)(nl - o->text.buf) + 1 : o->text.len;
+			o->dropped++;
+		}
+		memmove(o->text.buf, o->text.buf + cut, o->text.len - cut);
+		strbuf_setlen(&o->text, o->text.len - cut);
+	}
 	if (o->text.len + len + 1 > KMSG_MAX) {
 		o->full = true;
 		return;
@@ -320,14 +343,14 @@ out:
 	return ret;
 }
 
-static int publish(struct rd *rd, const struct kmsg_out *o, const char *source,
-		   const char *path)
+/* manifest.kmsg (capture.md 2.4); last_seq only when following the log. */
+static void kmsg_json(const struct kmsg_out *o, const char *source,
+		      const char *path, const uint64_t *last_seq,
+		      struct strbuf *json)
 {
-	struct strbuf json = STRBUF_INIT;
 	struct jsonw w;
-	int ret;
 
-	jsonw_init(&w, &json, false);
+	jsonw_init(&w, json, false);
 	jsonw_start_object(&w);
 	jsonw_kv_string(&w, "source", source);
 	jsonw_kv_string(&w, "mode", o->f.mode == KMSG_ALL ? "all" : "oom");
@@ -337,7 +360,20 @@ static int publish(struct rd *rd, const struct kmsg_out *o, const char *source,
 	jsonw_kv_u64(&w, "overwritten", o->lost);
 	jsonw_kv_u64(&w, "oom_reports", o->f.reports);
 	jsonw_kv_u64(&w, "truncated_reports", o->f.truncated);
+	if (last_seq) {
+		jsonw_kv_u64(&w, "last_seq", *last_seq);
+		jsonw_kv_u64(&w, "dropped_oldest", o->dropped);
+	}
 	jsonw_end_object(&w);
+}
+
+static int publish(struct rd *rd, const struct kmsg_out *o, const char *source,
+		   const char *path)
+{
+	struct strbuf json = STRBUF_INIT;
+	int ret;
+
+	kmsg_json(o, source, path, NULL, &json);
 	ret = rd_manifest(rd, "kmsg", json.buf, json.len);
 	strbuf_release(&json);
 	return ret;
@@ -356,10 +392,9 @@ int kmsg_collect(struct rd *rd)
 	if (resume || opts->kmsg == KMSG_NONE)
 		return 0;       /* the read got stuck (recorded), or not wanted */
 
+	memset(&o, 0, sizeof(o));
 	kmsg_filter_init(&o.f, opts->kmsg);
 	strbuf_init(&o.text, 0);
-	o.read = o.kept = o.lost = 0;
-	o.full = false;
 
 	source = opts->kmsg_file ? opts->kmsg_file :
 		 opts->kmsg_device ? opts->kmsg_device : "/dev/kmsg";
@@ -416,4 +451,174 @@ out:
 	strbuf_release(&o.text);
 	(void)syslog;
 	return e == -ECANCELED ? e : 0;
+}
+
+/* ---- following the log (--until-oom) ----------------------------------------- */
+
+/* The value of " key=" in an oom-kill: line, up to the next ',' (or the end). */
+static bool kill_field(const char *m, size_t len, const char *key,
+		       const char **ret, size_t *ret_len)
+{
+	size_t kl = strlen(key), i;
+
+	for (i = 0; i + kl <= len; i++) {
+		size_t j;
+
+		if ((i && m[i - 1] != ',' && m[i - 1] != ':') ||
+		    memcmp(m + i, key, kl))
+			continue;
+		for (j = i + kl; j < len && m[j] != ','; j++)
+			;
+		*ret = m + i + kl;
+		*ret_len = j - i - kl;
+		return true;
+	}
+	return false;
+}
+
+/* Is the cgroup path p[0..len) `cgroup` or below it ("/" holds all)? */
+static bool under(const char *p, size_t len, const char *cgroup)
+{
+	size_t cl = strlen(cgroup);
+
+	while (cl > 1 && cgroup[cl - 1] == '/')
+		cl--;
+	if (cl == 1 && cgroup[0] == '/')
+		return true;
+	return len >= cl && !memcmp(p, cgroup, cl) && (len == cl || p[cl] == '/');
+}
+
+bool kmsg_oom_kill_matches(const char *msg, size_t len, const char *cgroup)
+{
+	const char *v, *p;
+	size_t vl;
+
+	/* 4.19+: "oom-kill:constraint=...,oom_memcg=/a,task_memcg=/a/b,task=..." */
+	if (starts(msg, len, "oom-kill:")) {
+		if (!cgroup)
+			return true;
+		return (kill_field(msg, len, "oom_memcg=", &v, &vl) &&
+			under(v, vl, cgroup)) ||
+		       (kill_field(msg, len, "task_memcg=", &v, &vl) &&
+			under(v, vl, cgroup));
+	}
+	/* before: "Task in /a/b killed as a result of limit of /a" */
+	if (!starts(msg, len, "Task in "))
+		return false;
+	v = msg + 8;
+	p = memmem_str(v, len - 8, " killed as a result of limit of ");
+	if (!p)
+		return false;
+	if (!cgroup)
+		return true;
+	vl = (size_t)(p - v);
+	if (under(v, vl, cgroup))
+		return true;
+	v = p + 32;
+	return under(v, len - (size_t)(v - msg), cgroup);
+}
+
+struct kmsg_follow {
+	struct kmsg_out o;
+	int fd;
+	char *buf;
+	const char *cgroup;
+	uint64_t last_seq;         /* of the last record read */
+	bool have_seq;
+	uint64_t kills;            /* matching kills read */
+};
+
+int kmsg_follow_open(const char *device, enum kmsg_mode mode,
+		     const char *cgroup, struct kmsg_follow **ret)
+{
+	struct kmsg_follow *k;
+	int fd = open(device, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+
+	if (fd < 0)
+		return -errno;
+	k = xcalloc(1, sizeof(*k));
+	kmsg_filter_init(&k->o.f, mode);
+	strbuf_init(&k->o.text, 0);
+	k->o.latest_max = KMSG_FOLLOW_MAX;
+	k->fd = fd;
+	k->buf = xmalloc(RECORD_BUF);
+	k->cgroup = cgroup;
+	*ret = k;
+	return 0;
+}
+
+int kmsg_follow_fd(const struct kmsg_follow *k)
+{
+	return k->fd;
+}
+
+int kmsg_follow_read(struct kmsg_follow *k)
+{
+	uint64_t before = k->kills;
+
+	for (;;) {
+		ssize_t n = read(k->fd, k->buf, RECORD_BUF);
+		const char *nl, *msg, *c1, *c2;
+		size_t len, mlen;
+		uint64_t seq;
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EPIPE) {
+				k->o.lost++;
+				continue;
+			}
+			if (errno != EAGAIN)
+				return -errno;
+			break;
+		}
+		if (n == 0)
+			break;
+		nl = memchr(k->buf, '\n', (size_t)n);
+		len = nl ? (size_t)(nl - k->buf) : (size_t)n;
+		c1 = memchr(k->buf, ',', len);
+		c2 = c1 ? memchr(c1 + 1, ',', len - (size_t)(c1 + 1 - k->buf)) : NULL;
+		if (c2 && parse_u64(c1 + 1, (size_t)(c2 - c1 - 1), &seq) == 0) {
+			k->last_seq = seq;
+			k->have_seq = true;
+		}
+		take(&k->o, k->buf, len, false);
+		kmsg_record_message(k->buf, len, &msg, &mlen);
+		if (kmsg_oom_kill_matches(msg, mlen, k->cgroup))
+			k->kills++;
+	}
+	return k->kills > before ? 1 : 0;
+}
+
+void kmsg_follow_manifest(const struct kmsg_follow *k, const char *source,
+			  struct strbuf *json)
+{
+	kmsg_json(&k->o, source, "collector/kmsg.txt",
+		  k->have_seq ? &k->last_seq : NULL, json);
+}
+
+void kmsg_follow_result(const struct kmsg_follow *k, struct kmsg_follow_info *ret)
+{
+	ret->text = k->o.text.buf;
+	ret->len = k->o.text.len;
+	ret->read = k->o.read;
+	ret->kept = k->o.kept;
+	ret->lost = k->o.lost;
+	ret->reports = k->o.f.reports;
+	ret->truncated = k->o.f.truncated;
+	ret->full = k->o.full;
+	ret->last_seq = k->last_seq;
+	ret->have_seq = k->have_seq;
+	ret->kills = k->kills;
+}
+
+void kmsg_follow_free(struct kmsg_follow *k)
+{
+	if (!k)
+		return;
+	close(k->fd);
+	free(k->buf);
+	strbuf_release(&k->o.text);
+	free(k);
 }

@@ -29,7 +29,9 @@ static const char usage_text[] =
 "                       [--level N] [--cmdline] [--no-bpftool] [--bpftool PATH]\n"
 "                       [--kmsg oom|all|none] [--kmsg-file PATH]\n"
 "                       [--file-timeout MS] [--command-timeout MS]\n"
-"                       [--timeout S] [-q] [-h] [-V]\n"
+"                       [--timeout S] [--samples N --interval DURATION]\n"
+"                       [--until-oom [--cgroup PATH] --interval DURATION\n"
+"                        --keep K] [-q] [-h] [-V]\n"
 "\n"
 "Capture this node's memory accounting (processes, memory cgroups, BPF maps,\n"
 "the kernel log's OOM reports) into one archive for `memsnap`.\n"
@@ -50,7 +52,16 @@ static const char usage_text[] =
 "      --file-timeout MS   give up a file read after MS ms (default 2000)\n"
 "      --command-timeout MS  kill bpftool after MS ms (default 10000)\n"
 "      --timeout S         stop the whole capture after S s (default 60,\n"
-"                          0: no limit)\n"
+"                          plus the samples' intervals; none with\n"
+"                          --until-oom; 0: no limit)\n"
+"      --samples N         take N samples: the first is the full capture,\n"
+"                          the others re-read only what changes\n"
+"      --interval DURATION time between samples' starts: 500ms, 2s, 1m, 1h\n"
+"      --until-oom         flight recorder: sample until an OOM kill, keep\n"
+"                          the last K samples, write them with the kill\n"
+"      --cgroup PATH       with --until-oom: only kills in the memory cgroup\n"
+"                          PATH (e.g. /kubepods/pod<uid>) and below\n"
+"      --keep K            with --until-oom: samples kept before the kill\n"
 "  -q, --quiet             print errors only\n"
 "  -h, --help              show this help\n"
 "  -V, --version           show the version\n"
@@ -62,7 +73,8 @@ static const char usage_text[] =
 enum {
 	OPT_ROOT = 256, OPT_COMPRESS, OPT_LEVEL, OPT_CMDLINE, OPT_NO_BPFTOOL,
 	OPT_BPFTOOL, OPT_KMSG, OPT_KMSG_FILE, OPT_FILE_TIMEOUT,
-	OPT_COMMAND_TIMEOUT, OPT_TIMEOUT,
+	OPT_COMMAND_TIMEOUT, OPT_TIMEOUT, OPT_SAMPLES, OPT_INTERVAL,
+	OPT_UNTIL_OOM, OPT_CGROUP, OPT_KEEP,
 };
 
 static const struct option longopts[] = {
@@ -78,6 +90,11 @@ static const struct option longopts[] = {
 	{ "file-timeout", required_argument, NULL, OPT_FILE_TIMEOUT },
 	{ "command-timeout", required_argument, NULL, OPT_COMMAND_TIMEOUT },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "samples", required_argument, NULL, OPT_SAMPLES },
+	{ "interval", required_argument, NULL, OPT_INTERVAL },
+	{ "until-oom", no_argument, NULL, OPT_UNTIL_OOM },
+	{ "cgroup", required_argument, NULL, OPT_CGROUP },
+	{ "keep", required_argument, NULL, OPT_KEEP },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -173,7 +190,7 @@ int main(int argc, char **argv)
 {
 	struct capture_opts o;
 	struct capture_result *res;
-	bool quiet = false;
+	bool quiet = false, timeout_given = false;
 	uint64_t v;
 	int c, err, code;
 
@@ -242,6 +259,32 @@ int main(int argc, char **argv)
 			if (number("--timeout", optarg, 0, 86400, &v) < 0)
 				return 2;
 			o.timeout_ms = v * 1000;
+			timeout_given = true;
+			break;
+		case OPT_SAMPLES:
+			if (number("--samples", optarg, 1, 100000, &v) < 0)
+				return 2;
+			o.samples = (unsigned)v;
+			break;
+		case OPT_INTERVAL:
+			if (parse_duration_ms(optarg, strlen(optarg), &v) < 0 ||
+			    v < 10 || v > 86400000) {
+				error("invalid value '%s' for --interval: a duration from 10ms to 24h is expected (500ms, 2s, 1m, 1h)",
+				      optarg);
+				return 2;
+			}
+			o.interval_ms = v;
+			break;
+		case OPT_UNTIL_OOM:
+			o.until_oom = true;
+			break;
+		case OPT_CGROUP:
+			o.oom_cgroup = optarg;
+			break;
+		case OPT_KEEP:
+			if (number("--keep", optarg, 1, 100000, &v) < 0)
+				return 2;
+			o.keep = (unsigned)v;
 			break;
 		case 'q':
 			quiet = true;
@@ -267,6 +310,28 @@ int main(int argc, char **argv)
 		return usage_error("%s", "--level needs --compress gzip or zstd");
 	if (o.kmsg_file && o.kmsg == KMSG_NONE)
 		return usage_error("%s", "--kmsg-file makes no sense with --kmsg none");
+	if (o.until_oom && o.samples > 1)
+		return usage_error("%s", "--until-oom and --samples do not go together");
+	if (!o.until_oom && (o.oom_cgroup || o.keep))
+		return usage_error("%s", "--cgroup and --keep need --until-oom");
+	if (o.until_oom && (!o.interval_ms || !o.keep))
+		return usage_error("%s", "--until-oom needs --interval and --keep");
+	if (o.until_oom && (o.kmsg == KMSG_NONE || o.kmsg_file))
+		return usage_error("%s", "--until-oom follows the kernel log: not with --kmsg none or --kmsg-file");
+	if (o.oom_cgroup && o.oom_cgroup[0] != '/')
+		return usage_error("invalid --cgroup '%s': a path from the memory hierarchy's root, starting with '/'",
+				   o.oom_cgroup);
+	if (o.samples > 1 && !o.interval_ms)
+		return usage_error("%s", "--samples needs --interval");
+	if (o.interval_ms && !o.until_oom && o.samples < 2)
+		return usage_error("%s", "--interval needs --samples N (N > 1) or --until-oom");
+	if (!o.samples)
+		o.samples = 1;
+	/* --timeout bounds the whole run: by default, the samples' time on top */
+	if (!timeout_given && o.until_oom)
+		o.timeout_ms = 0;
+	else if (!timeout_given)
+		o.timeout_ms += (uint64_t)(o.samples - 1) * o.interval_ms;
 
 	/*
 	 * Standard output must be what the caller gave us; and fds 0-2 must

@@ -346,6 +346,10 @@ int manifest_render(struct manifest *m, const struct manifest_facts *f,
 	jsonw_end_object(&w);
 
 	kv_or_null(&w, m, "kmsg");
+	/* only in a capture of several samples (capture.md 6) */
+	for (i = 0; i < m->nkv; i++)
+		if (!strcmp(m->kv[i].key, "samples"))
+			kv_or_null(&w, m, "samples");
 	jsonw_name(&w, "commands");
 	jsonw_start_array(&w);
 	for (i = 0; i < m->ncommands; i++)

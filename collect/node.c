@@ -32,6 +32,8 @@ int node_collect(struct rd *rd)
 	for (; i < node_files_nr; i++) {
 		const struct node_file *f = &node_files[i];
 
+		if (!sample_node_file(rd_opts(rd), f->path))
+			continue;
 		cur->pos = i;
 		ret = rd_read(rd, rd_rootfd(rd), f->path, f->path, f->path,
 			      FILE_MAX, 0);

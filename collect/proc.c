@@ -32,7 +32,12 @@ enum phase {
 	PH_STATUS, PH_OOM_SCORE_ADJ, PH_CGROUP, PH_FD, PH_SMAPS, PH_CMDLINE,
 	PH_GO, PH_NR
 };
-
+/* The file each phase reads, for the samples' list (samples.c). */
+static const char *const phase_file[PH_NR] = {
+	[PH_STATUS] = "status", [PH_OOM_SCORE_ADJ] = "oom_score_adj",
+	[PH_CGROUP] = "cgroup", [PH_FD] = "fd", [PH_SMAPS] = "smaps_rollup",
+	[PH_CMDLINE] = "cmdline", [PH_GO] = "exe",
+};
 
 #define ENVIRON_CHUNK (16u << 10)
 #define BPF_MAP_LINK "anon_inode:bpf-map"
@@ -435,6 +440,8 @@ static int do_pid(struct proc_ctx *c, pid_t pid, int first, bool stuck)
 		return rd_problem_errno(rd, c->apath.buf, err, true);
 	}
 	for (ph = first; ph < PH_NR && !gone; ph++) {
+		if (!sample_proc_file(rd_opts(rd), phase_file[ph]))
+			continue;
 		cur->phase = ph;
 		switch (ph) {
 		case PH_STATUS:

@@ -492,6 +492,8 @@ static void *reader_main(void *arg)
 		memset(&rd->cur, 0, offsetof(struct cursor, path));
 		rd->cur.path[0] = '\0';
 		rd->cur.source = (int)i;
+		if (!sample_source(rd_opts(rd), (int)i))
+			continue;
 		ret = sources[i].collect(rd);
 		rd->resuming = false;
 		if (ret == -ECANCELED)

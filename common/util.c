@@ -852,3 +852,28 @@ int parse_size_arg(const char *s, uint64_t *ret)
 	*ret = v << shift;
 	return 0;
 }
+
+int parse_duration_ms(const char *s, size_t len, uint64_t *ret)
+{
+	static const struct { const char *unit; uint64_t ms; } units[] = {
+		{ "ms", 1 }, { "s", 1000 }, { "m", 60000 }, { "h", 3600000 },
+	};
+	size_t digits = 0, i;
+	uint64_t v;
+
+	while (digits < len && s[digits] >= '0' && s[digits] <= '9')
+		digits++;
+	if (parse_u64(s, digits, &v) < 0)
+		return digits ? -ERANGE : -EINVAL;
+	for (i = 0; i < ARRAY_SIZE(units); i++) {
+		size_t ul = strlen(units[i].unit);
+
+		if (len - digits != ul || memcmp(s + digits, units[i].unit, ul))
+			continue;
+		if (v > UINT64_MAX / units[i].ms)
+			return -ERANGE;
+		*ret = v * units[i].ms;
+		return 0;
+	}
+	return -EINVAL;
+}

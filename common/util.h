@@ -218,5 +218,11 @@ const char *human_bytes_signed(int64_t bytes, char *buf, size_t n);
  * suffix (powers of 1024; "KiB" and "kB" spellings accepted too).
  */
 int parse_size_arg(const char *s, uint64_t *ret);
+/*
+ * A duration option "500ms", "2s", "1m", "1h" (a number and one unit; a bare
+ * number is refused: the unit must be said) into milliseconds.  Returns 0,
+ * -EINVAL (not that shape) or -ERANGE (overflows); *ret untouched on error.
+ */
+int parse_duration_ms(const char *s, size_t len, uint64_t *ret);
 
 #endif

@@ -361,9 +361,7 @@ static void text_table(struct tout *o, const struct report_fleet *f, const char 
 	struct strbuf cells[8];
 	const char *p[ARRAY_SIZE(cells)];
 	struct table t;
-	char *buf = NULL;
-	size_t len = 0, i, j;
-	FILE *mem;
+	size_t i, j;
 
 	strbuf_addch(o->sb, '\n');
 	bold(o, title);
@@ -386,15 +384,7 @@ static void text_table(struct tout *o, const struct report_fleet *f, const char 
 		for (j = 0; j < ncols; j++)
 			strbuf_reset(&cells[j]);
 	}
-	/* table_print() writes to a FILE: here one in memory */
-	mem = open_memstream(&buf, &len);
-	if (!mem)
-		die(3, "out of memory");
-	table_print(&t, mem, "unknown");
-	if (fclose(mem))
-		die(3, "out of memory");
-	strbuf_add(o->sb, buf, len);
-	free(buf);
+	table_print_sb(&t, o->sb, "unknown");
 	table_free(&t);
 	for (j = 0; j < ncols; j++)
 		strbuf_release(&cells[j]);

@@ -36,19 +36,6 @@ static void bytes_cell(struct strbuf *out, struct rnum v)
 		S("<td class=\"n null\" data-v=\"\">?</td>");
 }
 
-/* A size whose absence means something: "none" for a limit, "-" for BPF
- * memory before Linux 5.11 (charged to no cgroup). */
-static void bytes_cell_or(struct strbuf *out, struct rnum v, const char *unset)
-{
-	if (v.set) {
-		bytes_cell(out, v);
-		return;
-	}
-	S("<td class=\"n null\" data-v=\"\">");
-	S(unset);
-	S("</td>");
-}
-
 static void int_cell(struct strbuf *out, struct rnum v)
 {
 	if (v.set)
@@ -194,24 +181,33 @@ static void node(struct strbuf *out, const struct report *r, const struct report
 }
 
 /* The limit that holds a container back, and whose it is when not its own:
- * "none (pods 13.9 GiB)" (sorted by the bytes). */
+ * "none (pods 13.9 GiB)" (sorted by the bytes); memory.high after it when
+ * set: "4.0 GiB (memory.high 3.0 GiB)". */
 static void limit_cell(struct strbuf *out, const struct report_capture *c,
 		       const struct report_container *k)
 {
 	const char *scope = k->limit_scope ? k->limit_scope : "own";
 	char a[32];
 
-	if (!k->effective_limit.set || !strcmp(scope, "own")) {
-		bytes_cell_or(out, k->effective_limit, "none");
-		return;
-	}
-	/* "none" and what holds it back may wrap onto two lines (report.css) */
-	strbuf_addf(out, "<td class=\"n lim\" data-v=\"%" PRId64 "\">none (%s "
-		    "<span class=\"nw\">%s</span>)</td>",
-		    k->effective_limit.v,
-		    !strcmp(scope, "parent") ? (c->kubernetes ? "pod" : "parent") :
-		    (c->kubernetes ? "pods" : "above"),
-		    report_bytes(k->effective_limit, a, sizeof(a)));
+	if (!k->effective_limit.set)
+		strbuf_addf(out, "<td class=\"n null%s\" data-v=\"\">none",
+			    k->high.set ? " lim" : "");
+	else if (!strcmp(scope, "own"))
+		strbuf_addf(out, "<td class=\"n%s\" data-v=\"%" PRId64 "\">%s",
+			    k->high.set ? " lim" : "", k->effective_limit.v,
+			    report_bytes(k->effective_limit, a, sizeof(a)));
+	else
+		/* "none" and what holds it back may wrap onto two lines (report.css) */
+		strbuf_addf(out, "<td class=\"n lim\" data-v=\"%" PRId64 "\">none (%s "
+			    "<span class=\"nw\">%s</span>)",
+			    k->effective_limit.v,
+			    !strcmp(scope, "parent") ? (c->kubernetes ? "pod" : "parent") :
+			    (c->kubernetes ? "pods" : "above"),
+			    report_bytes(k->effective_limit, a, sizeof(a)));
+	if (k->high.set)
+		strbuf_addf(out, " (memory.high <span class=\"nw\">%s</span>)",
+			    report_bytes(k->high, a, sizeof(a)));
+	S("</td>");
 }
 
 /* A container's name ("namespace/pod/container"), free to wrap after each

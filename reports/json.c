@@ -98,6 +98,7 @@ static void containers(struct jsonw *w, const struct report_capture *c)
 		jsonw_kv_string(w, "qos_class", k->qos_class);
 		num(w, "working_set_bytes", k->working_set);
 		num(w, "limit_bytes", k->limit);
+		num(w, "high_bytes", k->high);
 		num(w, "effective_limit_bytes", k->effective_limit);
 		real(w, "working_set_pct", k->working_set_pct, 1);
 		num(w, "reclaimable_bytes", k->reclaimable);

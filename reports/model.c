@@ -275,7 +275,7 @@ static int load_containers(struct loader *l)
 		"       unreclaimable_bytes, unreclaimable_pct, limit_scope,\n"
 		"%s%s"
 		"       kernel_bytes, bpf_maps, bpf_held_bytes, swap_bytes, oom_kill_count,\n"
-		"       processes\n"
+		"       processes, high_bytes\n"
 		"FROM report_containers\n"
 		"WHERE capture_id = %" PRId64 "\n"
 		"ORDER BY working_set_bytes DESC, cgroup", cols.buf, cols.len ? ",\n" : "",
@@ -297,6 +297,7 @@ static int load_containers(struct loader *l)
 		k->qos_class = get_str(st, "qos_class");
 		k->working_set = get_num(st, "working_set_bytes");
 		k->limit = get_num(st, "limit_bytes");
+		k->high = get_num(st, "high_bytes");
 		k->effective_limit = get_num(st, "effective_limit_bytes");
 		k->working_set_pct = get_real(st, "working_set_pct");
 		k->reclaimable = get_num(st, "reclaimable_bytes");

@@ -87,6 +87,8 @@ struct report_container {
 	/* unreclaimable: working_set - reclaimable, what stays without swap */
 	struct rnum working_set, limit, effective_limit, reclaimable, unreclaimable;
 	struct rreal working_set_pct, unreclaimable_pct;
+	/* memory.high (cgroup v2), where the kernel throttles: unset for none */
+	struct rnum high;
 	/* bytes of each of report_capture.parts (report_containers'
 	 * <part>_bytes): they add up to working_set; unset: unknown */
 	struct rnum *parts;

@@ -9,7 +9,20 @@
 
 #include "common/banned.h"
 
-int report_output(const char *path, const struct strbuf *sb)
+char *report_source_name(const char *source)
+{
+	size_t len = strlen(source);
+	const char *base;
+
+	while (len > 1 && source[len - 1] == '/')
+		len--;
+	base = source + len;
+	while (base > source && base[-1] != '/')
+		base--;
+	return xstrndup(base, (size_t)(source + len - base));
+}
+
+int report_write_output(const char *path, const struct strbuf *sb)
 {
 	struct stat st;
 	bool regular;

@@ -19,21 +19,6 @@
 
 #include "common/banned.h"
 
-/* The name a report shows for SOURCE: its last path element, never a path
- * of the machine the report is made on. */
-static char *source_name(const char *source)
-{
-	size_t len = strlen(source);
-	const char *base;
-
-	while (len > 1 && source[len - 1] == '/')
-		len--;
-	base = source + len;
-	while (base > source && base[-1] != '/')
-		base--;
-	return xstrndup(base, (size_t)(source + len - base));
-}
-
 /* The report's queries failed: why, or that they ran out of time. */
 static void load_failed(const char *source, const char *err, const struct db_deadline *deadline,
 			uint64_t timeout)
@@ -60,11 +45,11 @@ static int report_fleet(sqlite3 *db, const char *source, const char *name,
 	}
 	fleet->version = MEMSNAP_VERSION;
 	switch (o->fmt) {
-	case REPORT_TEXT: report_fleet_render_text(fleet, &o->topts, &out); break;
-	case REPORT_HTML: report_fleet_render_html(fleet, &out); break;
-	case REPORT_JSON: report_fleet_render_json(fleet, &out); break;
+	case FMT_TEXT: report_fleet_render_text(fleet, &o->topts, &out); break;
+	case FMT_HTML: report_fleet_render_html(fleet, &out); break;
+	case FMT_JSON: report_fleet_render_json(fleet, &out); break;
 	}
-	if (report_output(o->output, &out) < 0)
+	if (report_write_output(o->output, &out) < 0)
 		goto out;
 	ret = EXIT_OK;
 	if (fleet->problem_captures.set && fleet->problem_captures.v) {
@@ -108,7 +93,7 @@ int report_run(const char *source, const struct report_run_opts *o)
 		error("%s", err);
 		goto out;
 	}
-	name = source_name(source);
+	name = report_source_name(source);
 	/* memsnap's own views on a database db_open_existing() checked: a
 	 * budget all the same, so no query runs for ever */
 	db_set_deadline(db, &deadline, (double)o->query_timeout);
@@ -128,11 +113,11 @@ int report_run(const char *source, const struct report_run_opts *o)
 	}
 	rep.version = MEMSNAP_VERSION;
 	switch (o->fmt) {
-	case REPORT_TEXT: report_render_text(&rep, &o->topts, &out); break;
-	case REPORT_HTML: report_render_html(&rep, &out); break;
-	case REPORT_JSON: report_render_json(&rep, &out); break;
+	case FMT_TEXT: report_render_text(&rep, &o->topts, &out); break;
+	case FMT_HTML: report_render_html(&rep, &out); break;
+	case FMT_JSON: report_render_json(&rep, &out); break;
 	}
-	if (report_output(o->output, &out) < 0)
+	if (report_write_output(o->output, &out) < 0)
 		goto out;
 	ret = EXIT_OK;
 	if (report_has_problems(&rep)) {

@@ -12,8 +12,7 @@
 
 #include "analyze/capture/source.h"
 #include "reports/model.h"
-
-enum report_format { REPORT_TEXT, REPORT_HTML, REPORT_JSON };
+#include "reports/output.h"
 
 struct report_run_opts {
 	enum report_format fmt;

@@ -436,6 +436,8 @@ static void container(struct out *o, const struct report_capture *c,
 		strbuf_addstr(&parts_text, "working set unknown: its memory.stat or usage was not read");
 	if (k->reclaimable.set && k->reclaimable.v)
 		strbuf_addf(&parts_text, "; reclaimable %s", bytes(k->reclaimable, a, sizeof(a)));
+	if (k->high.set)
+		strbuf_addf(&parts_text, "; memory.high %s", bytes(k->high, a, sizeof(a)));
 	if (k->oom_kill_count.set && k->oom_kill_count.v)
 		strbuf_addf(&parts_text, "; OOM kills %" PRId64, k->oom_kill_count.v);
 	if (parts_text.len)

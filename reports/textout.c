@@ -210,6 +210,23 @@ void table_print(const struct table *t, FILE *f, const char *null_text)
 	free(w);
 }
 
+void table_print_sb(const struct table *t, struct strbuf *sb, const char *null_text)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *mem;
+
+	/* table_print() writes to a FILE: here one in memory */
+	mem = open_memstream(&buf, &len);
+	if (!mem)
+		die(3, "out of memory");
+	table_print(t, mem, null_text);
+	if (fclose(mem))
+		die(3, "out of memory");
+	strbuf_add(sb, buf, len);
+	free(buf);
+}
+
 void table_free(struct table *t)
 {
 	size_t i;

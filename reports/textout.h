@@ -45,6 +45,8 @@ void table_set_max(struct table *t, size_t col, size_t cols);
 void table_add_row(struct table *t, const char *const *cells, const size_t *lens);
 /* Print with a header and a separator line; null_text for NULL cells. */
 void table_print(const struct table *t, FILE *f, const char *null_text);
+/* table_print() appended to sb. */
+void table_print_sb(const struct table *t, struct strbuf *sb, const char *null_text);
 void table_free(struct table *t);
 
 /* Does the user want colour on f?  (a terminal, and NO_COLOR unset) */

@@ -20,6 +20,7 @@ CREATE TABLE capture (
     format_version      INTEGER,
     collector_version   TEXT,
     collector_pid       INTEGER,   -- left out of process views
+    reader_pid          INTEGER,   -- the collector's reading child: left out too
     hostname            TEXT,
     kernel_release      TEXT,
     kernel_version      TEXT,

@@ -33,8 +33,15 @@ FROM capture;
 --   kernel         every kernel allocation charged to the cgroup, socket
 --                  buffers included (see working-set.md: kernel_bytes)
 --   kernel_other   the kernel memory memory.stat does not itemise
+--   zswap          v2 only (5.19+): the zswap pool's compressed pages
 --   pagetables     pagetables + sec_pagetables
 --   sock           v2 only: on v1 socket buffers are not in the usage
+--   high_bytes     v2 memory.high (NULL: 'max'); v1 has none
+--   vanished       1 when the cgroup was removed while the collector read
+--                  it (the manifest's `vanished` problem on its directory):
+--                  its files are not of one moment, so its memory.stat is
+--                  left out (memory_stat 0) and with it the working set
+--                  and its parts; its usage is kept
 CREATE VIEW cgroup_memory AS
 SELECT capture_id, cgroup, parent, depth, is_root, version, memory_stat, usage,
        limit_bytes,
@@ -43,11 +50,12 @@ SELECT capture_id, cgroup, parent, depth, is_root, version, memory_stat, usage,
             ELSE usage - inactive_file END AS working_set,
        anon, file, shmem, active_file, inactive_file, swapcached, swap,
        slab_reclaimable, slab_unreclaimable, kernel_stack, pagetables, percpu,
-       vmalloc, sock,
+       vmalloc, sock, zswap,
        CASE version WHEN 2 THEN kernel_key - coalesce(slab_reclaimable, 0)
                                 - coalesce(slab_unreclaimable, 0)
                                 - coalesce(kernel_stack, 0) - coalesce(pagetables, 0)
                                 - coalesce(percpu, 0) - coalesce(vmalloc, 0)
+                                - coalesce(zswap, 0)
             ELSE kmem_usage END AS kernel_other,
        CASE WHEN version != 2 THEN kmem_usage
             WHEN kernel_key IS NOT NULL OR sock IS NOT NULL
@@ -59,9 +67,10 @@ SELECT capture_id, cgroup, parent, depth, is_root, version, memory_stat, usage,
                           + coalesce(pagetables, 0) + coalesce(percpu, 0)
                           + coalesce(vmalloc, 0))
                  + coalesce(sock, 0) END AS kernel,
-       oom_kill_count
+       oom_kill_count, vanished, high_bytes
 FROM (
   SELECT n.capture_id, n.cgroup, n.parent, n.depth, n.parent IS NULL AS is_root,
+         v.path IS NOT NULL AS vanished,
          c.version, ms.cgroup IS NOT NULL AS memory_stat,
          CASE c.version
            WHEN 2 THEN coalesce(json_extract(fd.files, '$."memory.current"[0]'),
@@ -73,6 +82,8 @@ FROM (
            ELSE CASE WHEN json_extract(fd.files, '$."memory.limit_in_bytes"[1]') THEN NULL
                      ELSE json_extract(fd.files, '$."memory.limit_in_bytes"[0]') END
          END AS limit_bytes,
+         CASE WHEN c.version != 2 OR json_extract(fd.files, '$."memory.high"[1]') THEN NULL
+              ELSE json_extract(fd.files, '$."memory.high"[0]') END AS high_bytes,
          CASE c.version WHEN 2 THEN ms.anon ELSE ms.total_rss END AS anon,
          CASE c.version WHEN 2 THEN ms.file ELSE ms.total_cache END AS file,
          CASE c.version WHEN 2 THEN ms.shmem ELSE ms.total_shmem END AS shmem,
@@ -95,6 +106,7 @@ FROM (
          CASE c.version WHEN 2 THEN ms.percpu END AS percpu,
          CASE c.version WHEN 2 THEN ms.vmalloc END AS vmalloc,
          CASE c.version WHEN 2 THEN ms.sock END AS sock,
+         CASE c.version WHEN 2 THEN ms.zswap END AS zswap,
          CASE c.version WHEN 2 THEN ms.kernel END AS kernel_key,
          json_extract(fd.files, '$."memory.kmem.usage_in_bytes"[0]') AS kmem_usage,
          -- v2 memory.events (hierarchical), v1 memory.oom_control (4.13+)
@@ -104,9 +116,16 @@ FROM (
                                          ELSE 'memory.oom_control' END
              AND e.key = 'oom_kill') AS oom_kill_count
   FROM cgroup_node n
-  JOIN (SELECT capture_id, CASE cgroup_mode WHEN 'v2' THEN 2 ELSE 1 END AS version
+  JOIN (SELECT capture_id, CASE cgroup_mode WHEN 'v2' THEN 2 ELSE 1 END AS version,
+               memory_root
         FROM capture) c ON c.capture_id = n.capture_id
+  LEFT JOIN (SELECT DISTINCT capture_id, path FROM collect_problem
+             WHERE kind = 'vanished') v
+         ON v.capture_id = n.capture_id
+        AND v.path = coalesce(c.memory_root, '')
+                     || CASE n.cgroup WHEN '/' THEN '' ELSE n.cgroup END
   LEFT JOIN cgroup_memstat ms ON ms.capture_id = n.capture_id AND ms.cgroup = n.cgroup
+        AND v.path IS NULL
   LEFT JOIN cgroup_file_data fd ON fd.capture_id = n.capture_id AND fd.cgroup = n.cgroup
 );
 
@@ -129,6 +148,12 @@ FROM (
 --                      of a root cgroup's usage_bytes
 --   swap_bytes         v1 total_swap, v2 memory.swap.current
 --   oom_kill_count     v1 memory.oom_control oom_kill, v2 memory.events oom_kill
+--   additions:
+--   vanished           1: the cgroup was removed while it was read; its
+--                      working set and parts are NULL (its files are not
+--                      of one moment), load_problems says so
+--   high_bytes         v2 memory.high, where the kernel throttles the cgroup
+--                      by reclaim; NULL when 'max' and on v1
 --
 -- The loader stores cgroups_calc once per capture in cgroups_data, which
 -- cgroups reads: the report's views read cgroups a dozen times (a fifth of
@@ -140,13 +165,14 @@ CREATE TABLE cgroups_data (
     active_file_bytes INTEGER, anon_bytes INTEGER, file_bytes INTEGER,
     shmem_bytes INTEGER, kernel_bytes INTEGER, swap_bytes INTEGER,
     oom_kill_count INTEGER, cgroup_version INTEGER, depth INTEGER,
+    vanished INTEGER, high_bytes INTEGER,
     PRIMARY KEY (capture_id, cgroup)
 ) WITHOUT ROWID;
 CREATE VIEW cgroups AS
 SELECT capture_id, cgroup, parent, usage_bytes, limit_bytes,
        working_set_bytes, inactive_file_bytes, active_file_bytes, anon_bytes,
        file_bytes, shmem_bytes, kernel_bytes, swap_bytes, oom_kill_count,
-       cgroup_version, depth
+       cgroup_version, depth, vanished, high_bytes
 FROM cgroups_data;
 -- Only the captures not yet in cgroups_data.
 CREATE VIEW cgroups_calc AS
@@ -154,7 +180,7 @@ SELECT capture_id, cgroup, parent, usage AS usage_bytes, limit_bytes,
        working_set AS working_set_bytes, inactive_file AS inactive_file_bytes,
        active_file AS active_file_bytes, anon AS anon_bytes, file AS file_bytes,
        shmem AS shmem_bytes, kernel AS kernel_bytes, swap AS swap_bytes,
-       oom_kill_count, version AS cgroup_version, depth
+       oom_kill_count, version AS cgroup_version, depth, vanished, high_bytes
 FROM cgroup_memory
 WHERE capture_id NOT IN (SELECT capture_id FROM cgroups_data);
 
@@ -205,7 +231,7 @@ FROM proc_status s
 JOIN capture c ON c.capture_id = s.capture_id
 LEFT JOIN proc_smaps r ON r.capture_id = s.capture_id AND r.pid = s.pid
 LEFT JOIN proc_misc m ON m.capture_id = s.capture_id AND m.pid = s.pid
-WHERE s.pid IS NOT c.collector_pid
+WHERE s.pid IS NOT c.collector_pid AND s.pid IS NOT c.reader_pid
   AND coalesce(s.kthread, s.vm_size IS NULL) = 0;
 
 -- One row per BPF map and holding process: from the fdinfo of the map fds
@@ -242,14 +268,18 @@ LEFT JOIN processes p ON p.capture_id = m.capture_id AND p.pid = h.pid;
 
 -- What the loader could not use: which file and why.  Also every memory
 -- cgroup with a usage but no memory.stat (missing, unreadable or not
--- parsed): its working set is unknown, not its usage all unexplained.
+-- parsed) or removed while it was read (vanished): its working set is
+-- unknown, not its usage all unexplained.
 CREATE VIEW load_problems AS
 SELECT capture_id, path, problem FROM load_problem
 UNION ALL
 SELECT m.capture_id,
        coalesce(c.memory_root, '') || CASE m.cgroup WHEN '/' THEN '' ELSE m.cgroup END
-         || '/memory.stat',
-       'no memory.stat: the working set and its parts are unknown (NULL)'
+         || CASE WHEN m.vanished THEN '' ELSE '/memory.stat' END,
+       CASE WHEN m.vanished
+            THEN 'the cgroup was removed while it was read (vanished): its files are not '
+                 || 'of one moment, its working set and parts are unknown (NULL)'
+            ELSE 'no memory.stat: the working set and its parts are unknown (NULL)' END
 FROM cgroup_memory m
 JOIN capture c ON c.capture_id = m.capture_id
 WHERE NOT m.memory_stat AND m.usage IS NOT NULL;

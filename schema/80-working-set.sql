@@ -65,8 +65,9 @@ INSERT INTO working_set_components VALUES
   (10, 'percpu', 'kernel', 0, 'per-CPU kernel data (v2, 5.7+)', 'kernel_not_bpf', 0),
   (11, 'sock', 'kernel', 0, 'socket buffers (v2; on v1 not in the usage)', 'kernel_not_bpf', 0),
   (12, 'vmalloc', 'kernel', 0, 'vmalloc''ed kernel memory, e.g. large BPF maps (v2, 5.19+)', 'kernel_not_bpf', 0),
-  (13, 'kernel_other', 'kernel', 0, 'v2: the kernel key less the parts above (BPF maps, pipes, zswap); v1: all of memory.kmem.usage_in_bytes', 'kernel_not_bpf', 0),
-  (14, 'unexplained', 'unexplained', 0, 'the signed remainder: per-CPU charge stocks; negative by the swap cache pages that are also mapped (counted in anon too)', 'unexplained', 1);
+  (13, 'zswap', 'kernel', 0, 'the zswap pool: compressed swapped-out pages kept in memory (v2, 5.19+)', 'kernel_not_bpf', 0),
+  (14, 'kernel_other', 'kernel', 0, 'v2: the kernel key less the parts above (BPF maps, pipes); v1: all of memory.kmem.usage_in_bytes', 'kernel_not_bpf', 0),
+  (15, 'unexplained', 'unexplained', 0, 'the signed remainder: per-CPU charge stocks; negative by the swap cache pages that are also mapped (counted in anon too)', 'unexplained', 1);
 
 -- Internal (may change): every component's value per cgroup (the
 -- components are columns of the same names); NULL where the kernel does
@@ -101,6 +102,7 @@ WITH parts AS (
            CASE WHEN is_root THEN NULL ELSE percpu END AS percpu,
            CASE WHEN is_root THEN NULL ELSE sock END AS sock,
            CASE WHEN is_root THEN NULL ELSE vmalloc END AS vmalloc,
+           CASE WHEN is_root THEN NULL ELSE zswap END AS zswap,
            -- v1 without memory.stat still has its kmem counter: the
            -- working set it would be part of is unknown
            CASE WHEN is_root OR NOT memory_stat THEN NULL ELSE kernel_other END
@@ -112,17 +114,18 @@ WITH parts AS (
 SELECT capture_id, cgroup, parent, ws, usage, limit_bytes, version, is_root,
        anon, shmem, active_file, file_other, swapcached, slab_unreclaimable,
        slab_reclaimable, kernel_stack, pagetables, percpu, sock, vmalloc,
-       kernel_other,
+       zswap, kernel_other,
        ws - coalesce(anon, 0) - coalesce(shmem, 0) - coalesce(active_file, 0)
           - coalesce(file_other, 0) - coalesce(swapcached, 0)
           - coalesce(slab_unreclaimable, 0)
           - coalesce(slab_reclaimable, 0) - coalesce(kernel_stack, 0)
           - coalesce(pagetables, 0) - coalesce(percpu, 0) - coalesce(sock, 0)
-          - coalesce(vmalloc, 0) - coalesce(kernel_other, 0) AS unexplained,
+          - coalesce(vmalloc, 0) - coalesce(zswap, 0) - coalesce(kernel_other, 0)
+         AS unexplained,
        CASE WHEN is_root OR NOT memory_stat THEN NULL
             ELSE coalesce(slab_unreclaimable, 0) + coalesce(kernel_stack, 0)
                  + coalesce(pagetables, 0) + coalesce(percpu, 0) + coalesce(sock, 0)
-                 + coalesce(vmalloc, 0) + coalesce(kernel_other, 0) END
+                 + coalesce(vmalloc, 0) + coalesce(zswap, 0) + coalesce(kernel_other, 0) END
          AS kernel_unreclaimable
 FROM parts;
 
@@ -138,14 +141,14 @@ CREATE TABLE cgroup_parts_data (
     shmem INTEGER, active_file INTEGER, file_other INTEGER, swapcached INTEGER,
     slab_unreclaimable INTEGER, slab_reclaimable INTEGER, kernel_stack INTEGER,
     pagetables INTEGER, percpu INTEGER, sock INTEGER, vmalloc INTEGER,
-    kernel_other INTEGER, unexplained INTEGER, kernel_unreclaimable INTEGER,
+    zswap INTEGER, kernel_other INTEGER, unexplained INTEGER, kernel_unreclaimable INTEGER,
     PRIMARY KEY (capture_id, cgroup)
 ) WITHOUT ROWID;
 CREATE VIEW cgroup_parts AS
 SELECT capture_id, cgroup, parent, ws, usage, limit_bytes, version, is_root,
        anon, shmem, active_file, file_other, swapcached, slab_unreclaimable,
        slab_reclaimable, kernel_stack, pagetables, percpu, sock, vmalloc,
-       kernel_other, unexplained, kernel_unreclaimable
+       zswap, kernel_other, unexplained, kernel_unreclaimable
 FROM cgroup_parts_data;
 
 -- Internal (may change): cgroup_parts as one row per cgroup and component
@@ -162,7 +165,8 @@ SELECT p.capture_id, p.cgroup, c.ord, c.component, c.category, c.reclaimable, c.
             WHEN 'slab_reclaimable' THEN p.slab_reclaimable
             WHEN 'kernel_stack' THEN p.kernel_stack WHEN 'pagetables' THEN p.pagetables
             WHEN 'percpu' THEN p.percpu WHEN 'sock' THEN p.sock
-            WHEN 'vmalloc' THEN p.vmalloc WHEN 'kernel_other' THEN p.kernel_other
+            WHEN 'vmalloc' THEN p.vmalloc WHEN 'zswap' THEN p.zswap
+            WHEN 'kernel_other' THEN p.kernel_other
             WHEN 'unexplained' THEN p.unexplained END AS bytes
 -- CROSS JOIN keeps cgroup_parts the outer loop: it is computed once per
 -- cgroup, not once per component.
@@ -173,7 +177,7 @@ FROM cgroup_parts p CROSS JOIN working_set_components c;
 --   component    anon, shmem, active_file, file_other, swapcached,
 --                slab_unreclaimable,
 --                slab_reclaimable, kernel_stack, pagetables, percpu, sock,
---                vmalloc, kernel_other, unexplained (working_set_components
+--                vmalloc, zswap, kernel_other, unexplained (working_set_components
 --                says what each is)
 --   bytes        INTEGER bytes (unexplained may be negative)
 --   reclaimable  1 when the kernel can take it back under pressure without

@@ -53,6 +53,48 @@ SELECT g.*, coalesce(g.go_version LIKE 'go1.%'
                      AND CAST(substr(g.go_version, 5) AS INTEGER) < 19, 0) AS old_go
 FROM proc_go g;
 
+-- One row per cgroup v2 memory cgroup below the root (the root has no
+-- memory.high): memory.high, the soft limit where the kernel throttles
+-- by reclaim instead of killing (Kubernetes MemoryQoS), next to
+-- memory.max, with memory.events and the cgroup's own memory PSI.
+--   name                 cgroup_names' name; namespace, pod, container
+--                        where the cgroup is a Kubernetes container
+--   usage_bytes, high_bytes   cgroups' (memory.current; memory.high, NULL
+--                        for 'max': no throttling)
+--   max_bytes            cgroups' limit_bytes: memory.max, NULL for 'max'
+--   high_pct             usage_bytes against high_bytes, in percent
+--   events_high, events_max, events_oom, events_oom_kill   memory.events
+--                        (hierarchical: this cgroup and its descendants):
+--                        times usage went over memory.high (throttled),
+--                        hit memory.max, an OOM, processes OOM-killed
+--   psi_some_avg10, psi_some_avg60, psi_full_avg10, psi_full_avg60
+--                        memory.pressure: percent of time some (full: all)
+--                        of its tasks stalled on memory
+--   psi_some_total_us, psi_full_total_us   microseconds stalled in total
+CREATE VIEW cgroup_throttling AS
+SELECT g.capture_id, g.cgroup, nm.name, k.namespace, k.pod, k.container,
+       g.usage_bytes, g.high_bytes, g.limit_bytes AS max_bytes,
+       round(100.0 * g.usage_bytes / nullif(g.high_bytes, 0), 1) AS high_pct,
+       ev.high AS events_high, ev.max AS events_max, ev.oom AS events_oom,
+       ev.oom_kill AS events_oom_kill,
+       ps.avg10 AS psi_some_avg10, ps.avg60 AS psi_some_avg60,
+       pf.avg10 AS psi_full_avg10, pf.avg60 AS psi_full_avg60,
+       ps.total_us AS psi_some_total_us, pf.total_us AS psi_full_total_us
+FROM cgroups g
+LEFT JOIN cgroup_names nm ON nm.capture_id = g.capture_id AND nm.cgroup = g.cgroup
+LEFT JOIN containers k ON k.capture_id = g.capture_id AND k.cgroup = g.cgroup
+LEFT JOIN (SELECT capture_id, cgroup, max(CASE key WHEN 'high' THEN value END) AS high,
+                  max(CASE key WHEN 'max' THEN value END) AS max,
+                  max(CASE key WHEN 'oom' THEN value END) AS oom,
+                  max(CASE key WHEN 'oom_kill' THEN value END) AS oom_kill
+           FROM cgroup_event WHERE file = 'memory.events' GROUP BY capture_id, cgroup) ev
+       ON ev.capture_id = g.capture_id AND ev.cgroup = g.cgroup
+LEFT JOIN cgroup_pressure ps ON ps.capture_id = g.capture_id AND ps.cgroup = g.cgroup
+     AND ps.kind = 'some'
+LEFT JOIN cgroup_pressure pf ON pf.capture_id = g.capture_id AND pf.cgroup = g.cgroup
+     AND pf.kind = 'full'
+WHERE g.cgroup_version = 2 AND g.parent IS NOT NULL AND g.usage_bytes IS NOT NULL;
+
 CREATE VIEW findings AS
 -- near_limit: working set at 90% or more of the effective limit.  Critical
 -- when what the kernel cannot reclaim is at 90% too (on cgroup v1 the
@@ -275,12 +317,12 @@ SELECT p.capture_id, p.cgroup, 'warning', 'kernel_unreclaimable',
               || 'set (%s)', human_bytes(k), 100.0 * k / p.ws,
               CASE p.version WHEN 1 THEN 'memory.kmem.usage_in_bytes: cgroup v1 gives no '
                    || 'split, so reclaimable slab (dentries, inodes) is in this figure too'
-              ELSE printf('slab_unreclaimable %s, kernel_stack %s, pagetables %s, '
-                          || 'percpu %s, sock %s, vmalloc %s, other %s',
-                          human_bytes(p.slab_unreclaimable), human_bytes(p.kernel_stack),
-                          human_bytes(p.pagetables), human_bytes(p.percpu),
-                          human_bytes(p.sock), human_bytes(p.vmalloc),
-                          human_bytes(p.kernel_other)) END),
+              -- the unreclaimable kernel components, as working_set_components lists them
+              ELSE (SELECT group_concat(component || ' ' || human_bytes(bytes), ', ')
+                    FROM (SELECT c.component, c.bytes FROM cgroup_components c
+                          WHERE c.capture_id = p.capture_id AND c.cgroup = p.cgroup
+                            AND c.category = 'kernel' AND NOT c.reclaimable
+                          ORDER BY c.ord)) END),
        'SELECT * FROM working_set_breakdown WHERE capture_id = ' || p.capture_id
          || ' AND cgroup = ' || quote(p.cgroup)
 FROM (SELECT *, kernel_unreclaimable AS k FROM cgroup_parts) p
@@ -451,6 +493,38 @@ FROM cgroup_process_totals t
 JOIN cgroup_names n ON n.capture_id = t.capture_id AND n.cgroup = t.cgroup
 WHERE t.pss_processes >= 2 AND t.rss_double_count_bytes >= 64 * 1048576
   AND t.rss_pss_known_sum_bytes * 5 >= t.pss_sum_bytes * 6
+
+UNION ALL
+-- memory_high_throttled: a cgroup v2 memory cgroup at 98% or more of its
+-- memory.high, or that went over it (memory.events high) and stalls on
+-- memory (PSI some avg10 or avg60 at 1% or more): the kernel slows it by
+-- reclaim instead of killing it.  A warning when it stalls, else info.
+SELECT capture_id, cgroup,
+       CASE WHEN max(coalesce(psi_some_avg10, 0), coalesce(psi_some_avg60, 0)) >= 1
+            THEN 'warning' ELSE 'info' END,
+       'memory_high_throttled',
+       coalesce(name, cgroup) || ' is throttled by memory.high',
+       printf('usage %s against memory.high %s (%s) and memory.max %s; memory.events: '
+              || 'high %s, max %s, oom %s, oom_kill %s; memory stalls (PSI): some avg10 %s, '
+              || 'avg60 %s, full avg10 %s, avg60 %s; %s s stalled in total',
+              human_bytes(usage_bytes), human_bytes(high_bytes),
+              coalesce(high_pct || '%', 'unknown'),
+              CASE WHEN max_bytes IS NULL THEN 'max' ELSE human_bytes(max_bytes) END,
+              coalesce(events_high, 'unknown'), coalesce(events_max, 'unknown'),
+              coalesce(events_oom, 'unknown'), coalesce(events_oom_kill, 'unknown'),
+              coalesce(psi_some_avg10 || '%', 'unknown'),
+              coalesce(psi_some_avg60 || '%', 'unknown'),
+              coalesce(psi_full_avg10 || '%', 'unknown'),
+              coalesce(psi_full_avg60 || '%', 'unknown'),
+              CASE WHEN psi_some_total_us IS NULL THEN 'unknown'
+                   ELSE printf('%.1f', psi_some_total_us / 1e6) END),
+       'SELECT * FROM cgroup_throttling WHERE capture_id = ' || capture_id
+         || ' AND cgroup = ' || quote(cgroup)
+FROM cgroup_throttling
+WHERE high_bytes IS NOT NULL
+  AND (high_pct >= 98
+       OR (events_high > 0
+           AND max(coalesce(psi_some_avg10, 0), coalesce(psi_some_avg60, 0)) >= 1))
 
 UNION ALL
 -- capture_incomplete

@@ -147,7 +147,8 @@ SELECT l.capture_id, l.cgroup, l.kind, l.name,
        g.swap_bytes, g.oom_kill_count,
        coalesce(pc.n, 0) AS processes,
        -- additions
-       p.kernel - coalesce(ch.bpf, 0) AS kernel_not_bpf_bytes
+       p.kernel - coalesce(ch.bpf, 0) AS kernel_not_bpf_bytes,
+       g.high_bytes
 FROM listed l
 JOIN cgroups g ON g.capture_id = l.capture_id AND g.cgroup = l.cgroup
 LEFT JOIN cgroup_headroom h ON h.capture_id = l.capture_id AND h.cgroup = l.cgroup

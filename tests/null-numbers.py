@@ -6,7 +6,7 @@ import sqlite3, sys
 
 KEEP = {"capture_id", "pid", "ppid", "uid", "euid", "tgid", "nspid", "event", "map_id",
         "line", "first_line", "last_line", "seq", "fd", "depth", "version", "cgroup_version",
-        "format_version", "collector_pid", "complete", "load_complete", "is_root", "kthread",
+        "format_version", "collector_pid", "reader_pid", "complete", "load_complete", "is_root", "kthread",
         "global_oom", "memcg", "reaped", "unlimited", "env_known", "frozen", "btf_id", "block",
         "map_type", "flags", "map_flags", "no_killable", "victim_exiting", "trigger_pid",
         "oomkill_pid", "chosen_pid", "killed_pid", "trigger_uid", "oomkill_uid", "killed_uid",

@@ -65,7 +65,7 @@ eq(cap.manifest["cgroup"]["mode"], "v2", "cgroup mode")
 print("kernel", cap.manifest["kernel"]["release"])
 
 KPARTS = ("slab_reclaimable", "slab_unreclaimable", "kernel_stack", "pagetables",
-          "sec_pagetables", "percpu", "vmalloc")
+          "sec_pagetables", "percpu", "vmalloc", "zswap")
 
 def components_from_archive(cg):
     s = cap.cg_stat(cg)
@@ -77,6 +77,7 @@ def components_from_archive(cg):
                   "percpu", "sock", "vmalloc"):
             c[k] = s[k]
         c["pagetables"] = s["pagetables"] + s.get("sec_pagetables", 0)
+        c["zswap"] = s.get("zswap")     # 5.19+, CONFIG_ZSWAP
         c["kernel_other"] = s["kernel"] - sum(s.get(k, 0) for k in KPARTS)
     return c
 

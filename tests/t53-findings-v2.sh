@@ -14,7 +14,8 @@
 #                                                         oom_kill_counter
 #   f/pressure      128M, memory.high 16M, memhog --until-killed
 #                                                         memory_pressure
-#                                                         (cgroup and node)
+#                                                         (cgroup and node),
+#                                                         memory_high_throttled
 #   kubepods.slice/kubepods-besteffort.slice/...-pod<uid>.slice/
 #     cri-containerd-<id>.scope   a process              no_limit
 #   f/quiet         512M        16 MiB anon               none
@@ -121,6 +122,18 @@ expect_one("memory_pressure", "/f/pressure")
 eq(found("memory_pressure", "/f"), [], "memory_pressure for /f (reported where it starts)")
 expect_one("memory_pressure", None)
 check(node["psi_some_avg10"] >= 10, f"node PSI some avg10 {node['psi_some_avg10']}")
+# ... and throttled by memory.high, not killed: memory.high next to
+# memory.max, the high events, the stalls (reclaim holds the usage around
+# memory.high, a little above or below it)
+t = db.one("SELECT * FROM cgroup_throttling WHERE cgroup = '/f/pressure'")
+print("throttling:", t)
+eq((t["high_bytes"], t["max_bytes"]), (16 * MIB, 128 * MIB), "/f/pressure: memory.high and memory.max")
+check(t["events_high"] > 0 and t["psi_some_avg10"] >= 1, f"/f/pressure: high events, stalls {t}")
+within(t["usage_bytes"], 8 * MIB, 64 * MIB, "/f/pressure: usage held near memory.high")
+expect_one("memory_high_throttled", "/f/pressure", "warning", "against memory.high 16.0 MiB",
+           "memory.max 128.0 MiB", f"high {t['events_high']},")
+eq([f["cgroup"] for f in allf if f["code"] == "memory_high_throttled"], ["/f/pressure"],
+   "memory_high_throttled: only where memory.high is set")
 
 expect_one("no_limit", expect["be_cgroup"], "info")
 c = db.one("SELECT * FROM containers WHERE cgroup = " + quote(expect["be_cgroup"]))

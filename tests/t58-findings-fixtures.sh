@@ -178,7 +178,7 @@ sqlite3 "$tmp/some.db" "
 UPDATE cgroup_headroom_data SET unreclaimable_bytes = NULL, unreclaimable_pct = NULL,
        kernel_bytes = NULL;
 UPDATE cgroup_parts_data SET slab_unreclaimable = NULL, kernel_stack = NULL, pagetables = NULL,
-       percpu = NULL, sock = NULL, vmalloc = NULL, kernel_other = NULL;
+       percpu = NULL, sock = NULL, vmalloc = NULL, zswap = NULL, kernel_other = NULL;
 DELETE FROM cgroup_pressure WHERE kind = 'full';
 DELETE FROM node_pressure WHERE kind = 'full';
 UPDATE oom_event SET kernel_time = NULL;" ||
@@ -191,7 +191,7 @@ cmp -s "$tmp/codes.all" "$tmp/codes.some" ||
 "$memsnap" sql --csv "$tmp/some.db" "$q" >"$tmp/some.ev"
 for want in "near_limit: .*so unknown (unknown share) cannot be reclaimed" \
 	    "cache_inflated: .*what it cannot reclaim is unknown" \
-	    "kernel_unreclaimable: .*slab_unreclaimable unknown, kernel_stack unknown, pagetables unknown, percpu unknown, sock unknown, vmalloc unknown, other unknown" \
+	    "kernel_unreclaimable: .*slab_unreclaimable unknown, kernel_stack unknown, pagetables unknown, percpu unknown, sock unknown, vmalloc unknown, zswap unknown, kernel_other unknown" \
 	    "bpf_heavy: .*this cgroup's kernel memory is unknown" \
 	    "memory_pressure: .*full avg10 unknown" \
 	    "oom_kill: \"\?at unknown time"; do

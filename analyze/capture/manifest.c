@@ -148,6 +148,7 @@ int parse_manifest(const char *buf, size_t len, struct manifest *ret,
 		ret->collector_name = get_str(o, "name", "collector.", MAX_NAME, diag);
 		ret->collector_version = get_str(o, "version", "collector.", MAX_NAME, diag);
 		ret->collector_pid = get_u64(o, "pid", "collector.", diag);
+		ret->reader_pid = get_u64(o, "reader_pid", "collector.", diag);
 	}
 	o = json_object_get(root, "complete");
 	if (json_is_boolean(o)) {

@@ -36,7 +36,7 @@ struct manifest {
 	char *format;
 	struct kv_u64 format_version;
 	char *collector_name, *collector_version;
-	struct kv_u64 collector_pid;
+	struct kv_u64 collector_pid, reader_pid;
 	bool complete_set, complete;
 	char *interrupted;
 	char *hostname, *kernel_release, *kernel_version, *machine, *boot_id;

@@ -51,6 +51,29 @@ int source_open(const char *source, const struct source_opts *o, sqlite3 **ret,
 	return 0;
 }
 
+int source_open_captures(const char *const *sources, size_t n, const struct source_opts *o,
+			 sqlite3 **ret, int64_t *ret_ids, char **ret_err)
+{
+	struct load_stats stats;
+	sqlite3 *db = NULL;
+	size_t i;
+
+	if (db_open(":memory:", true, &db, ret_err) < 0)
+		return -1;
+	/* as source_open() does */
+	db_exec(db, "PRAGMA foreign_keys=OFF", NULL);
+	for (i = 0; i < n; i++) {
+		if (load_capture(db, sources[i], &o->lim, &stats, ret_err) < 0) {
+			db_close(db);
+			return -1;
+		}
+		ret_ids[i] = stats.capture_id;
+	}
+	db_exec(db, "PRAGMA foreign_keys=ON", NULL);
+	*ret = db;
+	return 0;
+}
+
 int source_limit_option(int opt, const char *arg, struct capture_limits *lim)
 {
 	uint64_t v;

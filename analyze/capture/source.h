@@ -28,6 +28,15 @@ int source_open(const char *source, const struct source_opts *o, sqlite3 **ret,
 		bool *ret_loaded, struct load_stats *stats, char **ret_err);
 
 /*
+ * Load the captures sources[0..n) (archives or folders, never databases)
+ * into one database in memory, in that order: *ret (close with db_close)
+ * and each one's capture_id in ret_ids[i] (two equal ids: the same
+ * capture given twice).  -1 with *ret_err set when one cannot be read.
+ */
+int source_open_captures(const char *const *sources, size_t n, const struct source_opts *o,
+			 sqlite3 **ret, int64_t *ret_ids, char **ret_err);
+
+/*
  * The options every command taking captures shares: --max-entries,
  * --max-file-size, --max-total, --max-zstd-window.  Returns 1 when opt was one of them
  * (and applied), 0 when not, -1 on a bad value (message printed).

@@ -1,5 +1,5 @@
 /*
- * Files built into bin/memsnap: the SQL schema (schema/*.sql concatenated in
+ * Files built into bin/memsnap: the SQL schema (the .sql files of schema/ concatenated in
  * name order by the Makefile) and the HTML report's stylesheet and script.
  * Each blob is followed by a NUL so it can be used as a C string; the
  * _end symbol points at that NUL.

@@ -459,7 +459,7 @@ int export_run(const struct export_run_opts *o, char **sources, size_t nsources)
 	}
 	if (o->ddl) {
 		export_ddl_clickhouse(&decl, o->database, o->cluster, &out);
-		ret = report_output(NULL, &out) < 0 ? EXIT_FATAL : EXIT_OK;
+		ret = report_write_output(NULL, &out) < 0 ? EXIT_FATAL : EXIT_OK;
 		goto out;
 	}
 	ret = export_sources(&e, o, sources, nsources);

@@ -149,6 +149,7 @@ static const struct col capture_cols[] = {
 	COL(COL_KV, "format_version", manifest, format_version),
 	COL(COL_TEXT, "collector_version", manifest, collector_version),
 	COL(COL_KV, "collector_pid", manifest, collector_pid),
+	COL(COL_KV, "reader_pid", manifest, reader_pid),
 	COL(COL_TEXT, "hostname", manifest, hostname),
 	COL(COL_TEXT, "kernel_release", manifest, kernel_release),
 	COL(COL_TEXT, "kernel_version", manifest, kernel_version),

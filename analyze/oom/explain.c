@@ -100,7 +100,7 @@ int oom_explain(const char *path, const struct oom_explain_opts *o)
 		report_render_oom_json(&rep.captures[0], &out);
 	else
 		report_render_oom_text(&rep.captures[0], input, true, &out);
-	if (report_output(NULL, &out) < 0)
+	if (report_write_output(NULL, &out) < 0)
 		goto out;
 	if (!rep.captures[0].nooms) {
 		error("no OOM event found in '%s' (%zu lines read)", input, log.lines);

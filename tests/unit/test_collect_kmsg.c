@@ -256,9 +256,89 @@ static void test_kmsg_syslog_message_shapes(void **state)
 	assert_int_equal(len, 2);
 }
 
+static void test_kmsg_oom_kill_matches_cgroup(void **state)
+{
+	static const char k419[] = "oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=/kubepods/burstable/pod1,task_memcg=/kubepods/burstable/pod1/c2,task=hog,pid=42,uid=0";
+	static const char old[] = "Task in /a/b killed as a result of limit of /a";
+	static const struct { const char *msg, *cg; bool want; } cases[] = {
+		{ k419, NULL, true },
+		{ k419, "/", true },
+		{ k419, "/kubepods", true },
+		{ k419, "/kubepods/", true },
+		{ k419, "/kubepods/burstable/pod1", true },
+		{ k419, "/kubepods/burstable/pod1/c2", true },      /* task_memcg */
+		{ k419, "/kubepods/burstable/pod", false },         /* a prefix, not a parent */
+		{ k419, "/kubepods/burstable/pod1/c", false },
+		{ k419, "/system.slice", false },
+		{ old, NULL, true },
+		{ old, "/a", true },
+		{ old, "/a/b", true },
+		{ old, "/b", false },
+		{ "Killed process 42 (hog)", NULL, false },
+		{ "oom-kill:constraint=CONSTRAINT_NONE,task=x,pid=1,uid=0", "/x", false },
+		{ "oom-kill:constraint=CONSTRAINT_NONE,task=x,pid=1,uid=0", NULL, true },
+		/* a key's name inside another key's value is not that key */
+		{ "oom-kill:task=xoom_memcg=/a,pid=1", "/a", false },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		bool got = kmsg_oom_kill_matches(cases[i].msg, strlen(cases[i].msg),
+						 cases[i].cg);
+
+		if (got != cases[i].want)
+			fail_msg("case %zu (%s in %s): %d, want %d", i,
+				 cases[i].cg ? cases[i].cg : "NULL", cases[i].msg,
+				 got, cases[i].want);
+	}
+}
+
+/* Records through a pipe, one read each: the follower keeps the latest. */
+static void test_kmsg_follow_keeps_latest(void **state)
+{
+	struct kmsg_follow *k = NULL;
+	struct kmsg_follow_info ki;
+	char path[64], rec[1024];
+	int p[2], i, n;
+
+	(void)state;
+	assert_int_equal(pipe(p), 0);
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", p[0]);
+	assert_int_equal(kmsg_follow_open(path, KMSG_OOM, "/pod1", &k), 0);
+	/* 4,000 records of 520-610 bytes, kills in another cgroup: over 2 MiB */
+	for (i = 0; i < 4000; i++) {
+		n = snprintf(rec, sizeof(rec), "6,%d,1000,-;%s %0500d\n", i + 1,
+			     i % 2 ? "Out of memory:" : "oom-kill:constraint=CONSTRAINT_MEMCG,oom_memcg=/pod2,task_memcg=/pod2,task=x,pid=1,uid=0,",
+			     i);
+		assert_int_equal(write(p[1], rec, (size_t)n), n);
+		assert_int_equal(kmsg_follow_read(k), 0);
+	}
+	n = snprintf(rec, sizeof(rec), "3,4001,2000,-;oom-kill:constraint=CONSTRAINT_MEMCG,oom_memcg=/pod1,task_memcg=/pod1/c,task=hog,pid=42,uid=0\n");
+	assert_int_equal(write(p[1], rec, (size_t)n), n);
+	assert_int_equal(kmsg_follow_read(k), 1);
+	assert_int_equal(kmsg_follow_read(k), 0);
+	kmsg_follow_result(k, &ki);
+	assert_true(ki.len <= KMSG_FOLLOW_MAX);
+	assert_true(ki.len > KMSG_FOLLOW_MAX / 4);
+	assert_int_equal(ki.read, 4001);
+	assert_int_equal(ki.kills, 1);
+	assert_true(ki.have_seq);
+	assert_int_equal(ki.last_seq, 4001);
+	assert_false(ki.full);
+	/* whole records: starts at one, ends with the kill */
+	assert_true(ki.text[0] == '6' && ki.text[ki.len - 1] == '\n');
+	assert_non_null(strstr(ki.text, "task=hog,pid=42"));
+	assert_null(strstr(ki.text, "6,1,1000,-;"));
+	kmsg_follow_free(k);
+	close(p[1]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_kmsg_follow_keeps_latest),
+		cmocka_unit_test(test_kmsg_oom_kill_matches_cgroup),
 		cmocka_unit_test(test_kmsg_filter_keep_recorded_memcg_ooms),
 		cmocka_unit_test(test_kmsg_filter_keep_all_mode),
 		cmocka_unit_test(test_kmsg_filter_keep_reaper_after_kill),

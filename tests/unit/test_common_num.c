@@ -174,6 +174,41 @@ static void test_parse_size_arg_suffixes(void **state)
 	}
 }
 
+static void test_parse_duration_ms_units(void **state)
+{
+	static const struct { const char *s; int r; uint64_t v; } cases[] = {
+		{ "500ms", 0, 500 }, { "2s", 0, 2000 }, { "1m", 0, 60000 },
+		{ "1h", 0, 3600000 }, { "0ms", 0, 0 }, { "200ms", 0, 200 },
+		{ "2", -EINVAL, 0 }, { "", -EINVAL, 0 }, { "ms", -EINVAL, 0 },
+		{ "1.5s", -EINVAL, 0 }, { "-1s", -EINVAL, 0 }, { "2 s", -EINVAL, 0 },
+		{ "2S", -EINVAL, 0 }, { "2sec", -EINVAL, 0 }, { "1d", -EINVAL, 0 },
+		{ "18446744073709551615ms", 0, UINT64_MAX },
+		{ "18446744073709551616ms", -ERANGE, 0 },
+		{ "18446744073709551615s", -ERANGE, 0 },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		uint64_t v = 99;
+		int r = parse_duration_ms(cases[i].s, strlen(cases[i].s), &v);
+
+		if (r != cases[i].r)
+			fail_msg("parse_duration_ms('%s') = %d, want %d", cases[i].s, r, cases[i].r);
+		if (!r && v != cases[i].v)
+			fail_msg("parse_duration_ms('%s') gave %llu", cases[i].s, (unsigned long long)v);
+		if (r && v != 99)
+			fail_msg("parse_duration_ms('%s') failed but wrote its result", cases[i].s);
+	}
+	/* the length is the bound, not the NUL */
+	{
+		uint64_t v = 0;
+
+		assert_int_equal(parse_duration_ms("2sXYZ", 2, &v), 0);
+		assert_int_equal(v, 2000);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -182,6 +217,7 @@ int main(void)
 		cmocka_unit_test(test_parse_double_edges),
 		cmocka_unit_test(test_parse_hex_u64_edges),
 		cmocka_unit_test(test_parse_size_arg_suffixes),
+		cmocka_unit_test(test_parse_duration_ms_units),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

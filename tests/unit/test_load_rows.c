@@ -278,18 +278,18 @@ static void test_memstat_keys_are_the_columns(void **state)
 	assert_non_null(mkdtemp(dir));
 	xsnprintf(cap, sizeof(cap), "%s/memsnap-x-20260101T000000Z", dir);
 	write_file(cap, "sys/fs/cgroup/app/memory.stat",
-		   "anon 4096\nfile 8192\nzswap 12288\nzswapped 1\n");
+		   "anon 4096\nfile 8192\nzswap 12288\nzswapped 3\n");
 	write_file(cap, "sys/fs/cgroup/app/memory.current", "12288\n");
-	assert_int_equal(db_exec(db, "ALTER TABLE cgroup_memstat ADD COLUMN zswap INTEGER",
+	assert_int_equal(db_exec(db, "ALTER TABLE cgroup_memstat ADD COLUMN zswapped INTEGER",
 				 &err), 0);
 	if (load_capture(db, cap, NULL, &stats, &err) < 0)
 		fail_msg("load_capture: %s", err);
-	st = db_prepare(db, "SELECT anon, file, zswap, sock FROM cgroup_memstat "
+	st = db_prepare(db, "SELECT anon, file, zswapped, sock FROM cgroup_memstat "
 			"WHERE cgroup = '/app'");
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
 	assert_int_equal(sqlite3_column_int64(st, 0), 4096);
 	assert_int_equal(sqlite3_column_int64(st, 1), 8192);
-	assert_int_equal(sqlite3_column_int64(st, 2), 12288);
+	assert_int_equal(sqlite3_column_int64(st, 2), 3);
 	assert_int_equal(sqlite3_column_type(st, 3), SQLITE_NULL);   /* not in the file */
 	sqlite3_finalize(st);
 	db_close(db);
