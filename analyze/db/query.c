@@ -193,28 +193,19 @@ out:
 	return r;
 }
 
-int sql_run(const char *source, const struct source_opts *so, const char *query,
-	    enum sql_format fmt)
+/* Each statement of query on db, its rows printed: EXIT_OK or
+ * EXIT_PROBLEMS (said); *werr set when standard output failed. */
+static int run_query(sqlite3 *db, const char *query, enum sql_format fmt,
+		     bool writable, int *werr, int *nstatements)
 {
-	struct load_stats stats;
 	const char *tail;
-	sqlite3 *db = NULL;
 	struct db_guard guard;
-	bool loaded, first = true;
-	char *err = NULL;
-	int rs, werr = 0, nstatements = 0, ret = EXIT_OK;
+	bool first = true;
+	int rs, ret = EXIT_OK;
 
-	if (source_open(source, so, &db, &loaded, &stats, &err) < 0) {
-		error("%s", err);
-		free(err);
-		return EXIT_FATAL;
-	}
-	if (loaded && stats.problems)
-		warning("%llu problems loading '%s' (see the load_problems view)",
-			(unsigned long long)stats.problems, source);
 	/* read-only means no file is created or changed, not even the
 	 * database in memory (db.h) */
-	if (!so->writable)
+	if (!writable)
 		db_guard_read_only(db, &guard);
 	tail = query;
 	while (tail && *tail) {
@@ -224,7 +215,7 @@ int sql_run(const char *source, const struct source_opts *so, const char *query,
 		db_guard_reset(&guard);
 		rs = sqlite3_prepare_v2(db, tail, -1, &st, &next);
 		tail = next;
-		if ((rs != SQLITE_OK || st) && !so->writable &&
+		if ((rs != SQLITE_OK || st) && !writable &&
 		    db_guard_check(&guard, st, &what) < 0) {
 			error("%s refused: memsnap sql is read-only unless --write is "
 			      "given\n  in: %s", what, query);
@@ -239,10 +230,10 @@ int sql_run(const char *source, const struct source_opts *so, const char *query,
 		}
 		if (!st)
 			continue;   /* white space or a comment */
-		nstatements++;
+		(*nstatements)++;
 		rs = run_statement(db, st, fmt, &first);
 		if (rs == -2) {
-			werr = errno;   /* said below */
+			*werr = errno;   /* said below */
 			sqlite3_finalize(st);
 			break;
 		}
@@ -254,6 +245,26 @@ int sql_run(const char *source, const struct source_opts *so, const char *query,
 		}
 		sqlite3_finalize(st);
 	}
+	return ret;
+}
+
+int sql_run(const char *source, const struct source_opts *so, const char *query,
+	    enum sql_format fmt)
+{
+	struct load_stats stats;
+	sqlite3 *db = NULL;
+	bool loaded;
+	char *err = NULL;
+	int werr = 0, nstatements = 0, ret = EXIT_FATAL;
+
+	if (source_open(source, so, &db, &loaded, &stats, &err) < 0) {
+		error("%s", err);
+		goto out;
+	}
+	if (loaded && stats.problems)
+		warning("%llu problems loading '%s' (see the load_problems view)",
+			(unsigned long long)stats.problems, source);
+	ret = run_query(db, query, fmt, so->writable, &werr, &nstatements);
 	db_close(db);
 	/*
 	 * A reader that closed the pipe (EPIPE; SIGPIPE is ignored in main.c)
@@ -271,5 +282,7 @@ int sql_run(const char *source, const struct source_opts *so, const char *query,
 		error("no SQL statement in the query; see 'memsnap sql --help'");
 		ret = EXIT_USAGE;
 	}
+out:
+	free(err);
 	return ret;
 }
