@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "analyze/cmds.h"
 #include "analyze/db/db.h"
@@ -29,16 +30,72 @@ static const char usage_text[] =
 	"\n"
 	"options:\n"
 	"  -o, --output DB         the database to create or add to (required)\n"
+	"  -j, --jobs N            read and parse N captures at once, while one\n"
+	"                          writer stores them in order (default: the\n"
+	"                          online CPUs); the database is the same for any N\n"
 	"  -q, --quiet             no progress lines on stderr\n"
+	"      --raw               also keep the captured files' raw rows that only\n"
+	"                          internal views read (proc_kv, proc_cgroup,\n"
+	"                          cgroup_stat, capture_file): 3x the database\n"
 	"      --lock-timeout SECONDS  wait this long for another process writing\n"
 	"                          to DB (another load) to finish (default 10)\n"
 	SOURCE_LIMITS_HELP
 	"  -h, --help              this help\n"
 	"\n"
-	"exit status: 0 all loaded, 1 loaded with problems (see load_problems),\n"
-	"2 usage, 3 a capture or the database could not be read or written\n";
+	"exit status: 0 all loaded, 1 loaded with problems or a capture that\n"
+	"could not be read (see load_problems; the others are loaded), 2 usage,\n"
+	"3 the database could not be read or written\n";
 
-enum { OPT_LOCK_TIMEOUT = 0x100 };
+enum { OPT_LOCK_TIMEOUT = 0x100, OPT_RAW };
+
+/*
+ * With -j N > 1, each capture read ahead may hold this much file data not
+ * yet stored (a 1,000-process capture is about 20 MiB): at most N captures
+ * are in memory at once, parsed but not written.
+ */
+#define JOB_READ_AHEAD ((size_t)256 << 20)
+#define MAX_JOBS 256
+
+/* A capture opened ahead, in its slot: its source, or why it cannot be read. */
+struct pending {
+	struct load_source *src;
+	char *err;
+};
+
+static void pending_open(struct pending *p, const char *source,
+			 const struct capture_limits *lim, int jobs)
+{
+	p->src = NULL;
+	p->err = NULL;
+	if (load_source_open(source, lim, jobs > 1 ? JOB_READ_AHEAD : 0,
+			     &p->src, &p->err) < 0)
+		p->src = NULL;
+}
+
+/*
+ * A capture that cannot be read at all: a load_problem row of no capture,
+ * naming it, so that a load of many goes on.  -1 when even that cannot be
+ * written (the database is then the problem).
+ */
+static int record_unreadable(sqlite3 *db, const char *source, const char *why)
+{
+	sqlite3_stmt *st = db_prepare(db, "INSERT INTO load_problem(capture_id, "
+				      "path, problem) VALUES (NULL, ?, ?)");
+	int r;
+
+	db_bind_text(st, 1, source);
+	db_bind_text(st, 2, why);
+	r = db_step_reset(st);
+	sqlite3_finalize(st);
+	return r;
+}
+
+static int online_cpus(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n < 1 ? 1 : n > MAX_JOBS ? MAX_JOBS : (int)n;
+}
 
 static double elapsed(const struct timespec *t0)
 {
@@ -53,25 +110,38 @@ int cmd_load(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "jobs", required_argument, NULL, 'j' },
 		{ "lock-timeout", required_argument, NULL, OPT_LOCK_TIMEOUT },
+		{ "raw", no_argument, NULL, OPT_RAW },
 		{ "help", no_argument, NULL, 'h' },
 		SOURCE_LONG_OPTIONS,
 		{ NULL, 0, NULL, 0 },
 	};
 	struct capture_limits lim;
 	const char *out = NULL;
-	bool quiet = false;
+	bool quiet = false, raw = false;
 	sqlite3 *db = NULL;
 	char *err = NULL;
 	int opt, i, ncaps, ret = EXIT_OK, loaded = 0, failed = 0;
+	int jobs = online_cpus();
+	struct pending *pend = NULL;
 	uint64_t v;
 
 	capture_limits_default(&lim);
 	optind = 0;   /* GNU getopt: reinitialise, and permute operands last */
-	while ((opt = source_getopt(argc, argv, "o:qh", longopts, &lim)) != -1) {
+	while ((opt = source_getopt(argc, argv, "o:qj:h", longopts, &lim)) != -1) {
 		switch (opt) {
 		case 'o': out = optarg; break;
 		case 'q': quiet = true; break;
+		case OPT_RAW: raw = true; break;
+		case 'j':
+			if (parse_u64(optarg, strlen(optarg), &v) < 0 || v < 1 ||
+			    v > MAX_JOBS) {
+				error("invalid --jobs '%s': 1 to %d", optarg, MAX_JOBS);
+				return EXIT_USAGE;
+			}
+			jobs = (int)v;
+			break;
 		case OPT_LOCK_TIMEOUT:
 			if (cmd_u64_option("lock-timeout", optarg, 0, 86400, false,
 					   "seconds", &v) < 0)
@@ -79,8 +149,8 @@ int cmd_load(int argc, char **argv)
 			db_set_lock_timeout((double)v);
 			break;
 		case SOURCE_OPT_BAD: return EXIT_USAGE;
-		case 'h': return cmd_usage(usage_text, EXIT_OK);
-		default: return cmd_usage(usage_text, EXIT_USAGE);
+		default:   /* -h, or what getopt refused (said) */
+			return cmd_usage(usage_text, opt == 'h' ? EXIT_OK : EXIT_USAGE);
 		}
 	}
 	if (!out) {
@@ -99,6 +169,7 @@ int cmd_load(int argc, char **argv)
 		free(err);
 		return EXIT_FATAL;
 	}
+	load_set_raw(raw);
 	db_exec(db, "PRAGMA synchronous=OFF", NULL);
 	db_exec(db, "PRAGMA cache_size=-65536", NULL);
 	/*
@@ -108,19 +179,44 @@ int cmd_load(int argc, char **argv)
 	 * report) keep the keys on, so deleting a capture still cascades.
 	 */
 	db_exec(db, "PRAGMA foreign_keys=OFF", NULL);
+	/*
+	 * Capture i is in slot i % jobs: opened (its reader thread started)
+	 * jobs - 1 captures before it is stored, so that N readers inflate and
+	 * parse while this thread, the one writer, stores in argument order.
+	 */
+	if (jobs > ncaps)
+		jobs = ncaps;
+	pend = xcalloc((size_t)jobs, sizeof(*pend));
+	for (i = 0; i < jobs; i++)
+		pending_open(&pend[i], argv[optind + i], &lim, jobs);
 	for (i = 0; i < ncaps; i++) {
 		const char *src = argv[optind + i];
+		struct pending *p = &pend[i % jobs];
+		struct load_source *ls = p->src;
 		struct load_stats st;
 		struct timespec t0;
+		int r;
 
 		clock_gettime(CLOCK_MONOTONIC, &t0);
-		if (load_capture(db, src, &lim, &st, &err) < 0) {
+		err = p->err;
+		p->src = NULL;
+		p->err = NULL;
+		memset(&st, 0, sizeof(st));
+		r = ls ? load_capture_from(db, ls, &st, &err) : -1;
+		if (i + jobs < ncaps)
+			pending_open(p, argv[optind + i + jobs], &lim, jobs);
+		if (r < 0) {
 			error("%s%s", err, db_lock_hint());
+			if (db_lock_waited_out() || record_unreadable(db, src, err) < 0) {
+				free(err);
+				err = NULL;
+				failed++;
+				break;   /* the next would fail as well */
+			}
 			free(err);
 			err = NULL;
-			failed++;
-			if (db_lock_waited_out())
-				break;   /* the next would wait as long */
+			if (ret == EXIT_OK)
+				ret = EXIT_PROBLEMS;
 			continue;
 		}
 		if (st.duplicate) {
@@ -154,6 +250,11 @@ int cmd_load(int argc, char **argv)
 			warning("cannot read '%s' to the end: %s; what was read before "
 				"is loaded (see load_problems)", src, st.stop_reason);
 	}
+	for (i = 0; i < jobs; i++) {
+		load_source_close(pend[i].src);
+		free(pend[i].err);
+	}
+	free(pend);
 	db_exec(db, "PRAGMA optimize", NULL);
 	db_close(db);
 	if (!quiet && ret == EXIT_PROBLEMS) {

@@ -217,19 +217,20 @@ static const char *signame(int sig)
 	}
 }
 
-/* One bpftool command: run, store stdout, describe it in the manifest. */
-static int run_one(struct rd *rd, const char *bpftool, const char *what,
-		   const char *name, const char *path)
+int cmd_capture(struct rd *rd, const char *const argv[], const char *name,
+		const char *path, void (*filter)(struct strbuf *out))
 {
 	const struct capture_opts *opts = rd_opts(rd);
-	const char *argv[] = { bpftool, what, "-j", NULL };
+	const char *exe = argv[0], *kind = strrchr(exe, '/');
 	struct strbuf out = STRBUF_INIT, err = STRBUF_INIT, json = STRBUF_INIT,
 		      msg = STRBUF_INIT;
 	struct cmd_result res;
 	struct jsonw w;
 	int ret, rr;
 
-	ret = rd_step_begin(rd, name, "bpftool", opts->command_timeout_ms + 2000);
+	/* Timeouts are counted per program ("bpftool", "journalctl"). */
+	kind = kind ? kind + 1 : exe;
+	ret = rd_step_begin(rd, name, kind, opts->command_timeout_ms + 2000);
 	if (ret < 0)
 		goto out;
 	rr = cmd_run(argv, opts->command_timeout_ms, rd_stop_flag(rd), &out,
@@ -263,11 +264,13 @@ static int run_one(struct rd *rd, const char *bpftool, const char *what,
 		goto out;
 
 	if (rr < 0) {
-		strbuf_addf(&msg, "cannot run '%s'", bpftool);
+		strbuf_addf(&msg, "cannot run '%s'", exe);
 		ret = rd_problem(rd, name, PROBLEM_ERROR, -rr, ACTION_SKIPPED,
 				 msg.buf);
 		goto out;
 	}
+	if (filter)
+		filter(&out);
 	ret = rd_emit_strbuf(rd, path, &out);
 	if (ret < 0)
 		goto out;
@@ -328,8 +331,9 @@ int bpftool_collect(struct rd *rd)
 	}
 	for (; i < ARRAY_SIZE(cmds); i++) {
 		cur->pos = i;
-		ret = run_one(rd, exe.buf, cmds[i].what, cmds[i].name,
-			      cmds[i].path);
+		const char *argv[] = { exe.buf, cmds[i].what, "-j", NULL };
+
+		ret = cmd_capture(rd, argv, cmds[i].name, cmds[i].path, NULL);
 		if (ret == -ECANCELED)
 			break;
 	}

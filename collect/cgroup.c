@@ -15,6 +15,8 @@
 #include <sys/statfs.h>
 #include <unistd.h>
 
+#include "common/mountinfo.h"
+
 #include "common/banned.h"
 #define CGROUP_SUPER_MAGIC_ 0x27e0ebu
 #define CGROUP2_SUPER_MAGIC_ 0x63677270u
@@ -70,26 +72,6 @@ static bool path_is_ancestor(const char *a, const char *b)
 
 /* ---- mountinfo -------------------------------------------------------------- */
 
-/* Copy a mountinfo field, undoing its octal escapes (\040 for a space). */
-static void unescape_field(const char *s, size_t len, char *out, size_t n)
-{
-	size_t i, o = 0;
-
-	for (i = 0; i < len && o + 1 < n; i++) {
-		if (s[i] == '\\' && i + 3 < len &&
-		    s[i + 1] >= '0' && s[i + 1] <= '3' &&
-		    s[i + 2] >= '0' && s[i + 2] <= '7' &&
-		    s[i + 3] >= '0' && s[i + 3] <= '7') {
-			out[o++] = (char)((s[i + 1] - '0') << 6 |
-					  (s[i + 2] - '0') << 3 | (s[i + 3] - '0'));
-			i += 3;
-			continue;
-		}
-		out[o++] = s[i];
-	}
-	out[o] = '\0';
-}
-
 /* Does the comma-separated list hold the token? */
 static bool has_token(const char *list, size_t len, const char *tok)
 {
@@ -120,35 +102,21 @@ int mountinfo_parse_cgroups(const char *buf, size_t len,
 	memset(ret, 0, sizeof(*ret));
 	while (next_line(buf, len, &pos, &line, &llen)) {
 		const char *f[MI_FIELDS];
-		size_t fl[MI_FIELDS], nf = 0, i = 0, dash;
+		size_t fl[MI_FIELDS], nf, dash;
 		char mnt[PATH_MAX];
 
-		/* Split on spaces. */
-		while (i < llen && nf < MI_FIELDS) {
-			size_t j = i;
-
-			while (j < llen && line[j] != ' ')
-				j++;
-			if (j > i) {
-				f[nf] = line + i;
-				fl[nf++] = j - i;
-			}
-			i = j + 1;
-		}
-		for (dash = 6; dash < nf; dash++)
-			if (fl[dash] == 1 && f[dash][0] == '-')
-				break;
+		nf = mountinfo_split(line, llen, f, fl, MI_FIELDS, &dash);
 		/* Need the fstype after the "-" separator. */
-		if (nf < 7 || dash + 1 >= nf)
+		if (!nf)
 			continue;
 		lines++;
-		unescape_field(f[4], fl[4], mnt, sizeof(mnt));
+		mountinfo_unescape(f[4], fl[4], mnt, sizeof(mnt));
 		if (fl[dash + 1] == 7 && !memcmp(f[dash + 1], "cgroup2", 7)) {
 			bool pref = !strcmp(mnt, "/sys/fs/cgroup");
 
 			if (!ret->v2[0] || (pref && !v2_pref)) {
 				strlcpy_s(ret->v2, mnt, sizeof(ret->v2));
-				unescape_field(f[3], fl[3], ret->v2_root,
+				mountinfo_unescape(f[3], fl[3], ret->v2_root,
 					       sizeof(ret->v2_root));
 				v2_pref = pref;
 			}
@@ -163,7 +131,7 @@ int mountinfo_parse_cgroups(const char *buf, size_t len,
 			if (!ret->v1_memory[0] || (pref && !v1_pref)) {
 				strlcpy_s(ret->v1_memory, mnt,
 					  sizeof(ret->v1_memory));
-				unescape_field(f[3], fl[3], ret->v1_memory_root,
+				mountinfo_unescape(f[3], fl[3], ret->v1_memory_root,
 					       sizeof(ret->v1_memory_root));
 				v1_pref = pref;
 			}
@@ -655,8 +623,7 @@ out:
 	return ret;
 }
 
-/* Read proc/1/mountinfo for detection (not stored here: node.c does). */
-static int read_mountinfo(struct rd *rd, struct strbuf *ret)
+int mountinfo_read(struct rd *rd, struct strbuf *ret)
 {
 	static const char *const paths[] = { "proc/1/mountinfo",
 					     "proc/self/mountinfo" };
@@ -704,7 +671,7 @@ int cgroup_collect(struct rd *rd)
 			ret = ret == -ECANCELED ? ret : 0;
 			goto out;
 		}
-		read_mountinfo(rd, &mi);
+		mountinfo_read(rd, &mi);
 		cgroup_detect(rd_rootfd(rd), mi.len ? mi.buf : NULL, mi.len, ci);
 		ret = rd_step_end(rd);
 		if (ret < 0)

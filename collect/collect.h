@@ -200,6 +200,9 @@ struct mountinfo_cgroup {
 };
 int mountinfo_parse_cgroups(const char *buf, size_t len,
 			    struct mountinfo_cgroup *ret);
+struct rd;
+/* The tree's proc/1/mountinfo (else proc/self/mountinfo), not stored. */
+int mountinfo_read(struct rd *rd, struct strbuf *ret);
 
 /*
  * Detect the cgroup mode of the tree at rootfd the way systemd does (statfs
@@ -316,17 +319,25 @@ int goinfo_read_version(int fd, char *ret_version, size_t n);
 
 /*
  * A streaming filter over /proc/PID/environ: feed it chunks, it keeps the
- * four Go runtime variables and nothing else.
+ * four Go runtime variables, the heap settings (common/heap_flags.h) found
+ * in the JVM's and Node's option variables, and nothing else.
  */
 #define GOENV_VALUE_MAX 4096
-enum goenv_var { GOENV_GOGC, GOENV_GOMEMLIMIT, GOENV_GOMAXPROCS, GOENV_GODEBUG, GOENV_NR };
+enum goenv_var {
+	GOENV_GOGC, GOENV_GOMEMLIMIT, GOENV_GOMAXPROCS, GOENV_GODEBUG,
+	/* From here on only the heap settings of the value are kept. */
+	GOENV_HEAP_FIRST,
+	GOENV_JAVA_TOOL_OPTIONS = GOENV_HEAP_FIRST, GOENV_JDK_JAVA_OPTIONS,
+	GOENV__JAVA_OPTIONS, GOENV_NODE_OPTIONS,
+	GOENV_NR
+};
 struct goenv {
 	char *value[GOENV_NR];      /* NULL: not set */
 	bool truncated[GOENV_NR];   /* longer than GOENV_VALUE_MAX */
 	/* parser state */
 	int cand;                   /* -1 undecided/none, else the variable */
 	bool skip;                  /* rest of this entry is not wanted */
-	char name[16];
+	char name[24];
 	size_t name_len;
 	struct strbuf cur;
 };
@@ -355,6 +366,15 @@ struct cmd_result {
 int cmd_run(const char *const argv[], unsigned timeout_ms,
 	    const atomic_int *stop, struct strbuf *out, size_t out_max,
 	    struct strbuf *err, size_t err_max, struct cmd_result *ret);
+/*
+ * Run a command (bpftool, journalctl) under the command time limit and store
+ * its stdout at `path` (through `filter`, which may drop lines, if non-NULL),
+ * its exit status, stderr and time in manifest.commands; failures become
+ * problems of `name`.  -ECANCELED when the capture stops.
+ */
+struct rd;
+int cmd_capture(struct rd *rd, const char *const argv[], const char *name,
+		const char *path, void (*filter)(struct strbuf *out));
 /* Look `name` up in the colon-separated `path` list: an executable file. */
 int cmd_find(const char *name, const char *path, struct strbuf *ret);
 
@@ -520,10 +540,16 @@ int cgroup_collect(struct rd *rd);
 int proc_collect(struct rd *rd);
 int kmsg_collect(struct rd *rd);
 int bpftool_collect(struct rd *rd);
+int journal_collect(struct rd *rd);
+int tmpfs_collect(struct rd *rd);
+int kubelet_collect(struct rd *rd);
+/* Keep only the kill and eviction lines of journalctl output (journal.c). */
+void journal_filter(struct strbuf *out);
 int k8s_collect(struct rd *rd);
 
 /* Source indexes, for cursors (must match sources[]). */
-enum { SRC_NODE, SRC_CGROUPS, SRC_PROCESSES, SRC_KMSG, SRC_BPFTOOL, SRC_K8S };
+enum { SRC_NODE, SRC_CGROUPS, SRC_PROCESSES, SRC_KMSG, SRC_BPFTOOL, SRC_K8S,
+       SRC_JOURNAL, SRC_TMPFS, SRC_KUBELET };
 
 /* ---- the whole capture (capture.c) -------------------------------------- */
 

@@ -22,6 +22,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/heap_flags.h"
+
 #include "common/banned.h"
 
 #define BUILDINFO_MAGIC "\xff Go buildinf:"
@@ -305,6 +307,10 @@ static const char *const goenv_names[GOENV_NR] = {
 	[GOENV_GOMEMLIMIT] = "GOMEMLIMIT",
 	[GOENV_GOMAXPROCS] = "GOMAXPROCS",
 	[GOENV_GODEBUG] = "GODEBUG",
+	[GOENV_JAVA_TOOL_OPTIONS] = "JAVA_TOOL_OPTIONS",
+	[GOENV_JDK_JAVA_OPTIONS] = "JDK_JAVA_OPTIONS",
+	[GOENV__JAVA_OPTIONS] = "_JAVA_OPTIONS",
+	[GOENV_NODE_OPTIONS] = "NODE_OPTIONS",
 };
 
 const char *goenv_name(enum goenv_var v)
@@ -332,7 +338,15 @@ void goenv_release(struct goenv *e)
 static void end_entry(struct goenv *e)
 {
 	/* The first definition wins, as for getenv() and Go's runtime. */
-	if (e->cand >= 0 && !e->value[e->cand]) {
+	if (e->cand >= GOENV_HEAP_FIRST && !e->value[e->cand]) {
+		/* Options of a runtime: its heap settings, never the rest. */
+		struct strbuf keep = STRBUF_INIT;
+
+		heap_flags_keep(e->cur.buf, e->cur.len, &keep);
+		e->value[e->cand] = strbuf_detach(&keep, NULL);
+		e->truncated[e->cand] = e->cur.len >= GOENV_VALUE_MAX && e->skip;
+		explicit_bzero(e->cur.buf, e->cur.len);
+	} else if (e->cand >= 0 && !e->value[e->cand]) {
 		e->value[e->cand] = xstrndup(e->cur.buf, e->cur.len);
 		e->truncated[e->cand] = e->cur.len >= GOENV_VALUE_MAX && e->skip;
 	}

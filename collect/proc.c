@@ -8,6 +8,7 @@
  *   smaps_rollup                       user processes
  *   cmdline                            user processes, only with --cmdline
  *   exe (+ environ) for Go             user processes
+ *   cmdline (+ environ) of java, node  user processes: heap settings only
  *
  * The order puts the files that never block first.  smaps_rollup, cmdline
  * and environ wait for the process's mmap lock; once one of them timed out,
@@ -26,11 +27,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/heap_flags.h"
+
 #include "common/banned.h"
 
 enum phase {
 	PH_STATUS, PH_OOM_SCORE_ADJ, PH_CGROUP, PH_FD, PH_SMAPS, PH_CMDLINE,
-	PH_GO, PH_NR
+	PH_GO, PH_HEAP, PH_NR
 };
 /* The file each phase reads, for the samples' list (samples.c). */
 static const char *const phase_file[PH_NR] = {
@@ -311,40 +314,49 @@ static int read_go_env(struct proc_ctx *c, int pfd, pid_t pid,
 	return 0;
 }
 
+/* The kept variables of environ, "env" (null when unreadable) and "env_truncated". */
+static void env_json(struct jsonw *w, const struct goenv *env, bool env_ok,
+		     int from, int to)
+{
+	bool any_trunc = false;
+	int i;
+
+	jsonw_name(w, "env");
+	if (!env_ok) {
+		jsonw_null(w);
+		return;
+	}
+	jsonw_start_object(w);
+	for (i = from; i < to; i++) {
+		if (env->value[i])
+			jsonw_kv_string(w, goenv_name((enum goenv_var)i),
+					env->value[i]);
+		any_trunc |= env->truncated[i];
+	}
+	jsonw_end_object(w);
+	if (any_trunc) {
+		jsonw_name(w, "env_truncated");
+		jsonw_start_array(w);
+		for (i = from; i < to; i++)
+			if (env->truncated[i])
+				jsonw_string(w, goenv_name((enum goenv_var)i));
+		jsonw_end_array(w);
+	}
+}
+
 static int emit_go(struct proc_ctx *c, pid_t pid, const char *version,
 		   const struct goenv *env, bool env_ok)
 {
 	struct strbuf json = STRBUF_INIT;
 	struct jsonw w;
 	char path[64];
-	bool any_trunc = false;
-	int i, ret;
+	int ret;
 
 	jsonw_init(&w, &json, false);
 	jsonw_start_object(&w);
 	jsonw_kv_i64(&w, "pid", pid);
 	jsonw_kv_string(&w, "go_version", version);
-	jsonw_name(&w, "env");
-	if (!env_ok) {
-		jsonw_null(&w);
-	} else {
-		jsonw_start_object(&w);
-		for (i = 0; i < GOENV_NR; i++) {
-			if (env->value[i])
-				jsonw_kv_string(&w, goenv_name((enum goenv_var)i),
-						env->value[i]);
-			any_trunc |= env->truncated[i];
-		}
-		jsonw_end_object(&w);
-	}
-	if (any_trunc) {
-		jsonw_name(&w, "env_truncated");
-		jsonw_start_array(&w);
-		for (i = 0; i < GOENV_NR; i++)
-			if (env->truncated[i])
-				jsonw_string(&w, goenv_name((enum goenv_var)i));
-		jsonw_end_array(&w);
-	}
+	env_json(&w, env, env_ok, 0, GOENV_NR);
 	jsonw_end_object(&w);
 	strbuf_addch(&json, '\n');
 	xsnprintf(path, sizeof(path), "collector/go/%d.json", (int)pid);
@@ -417,6 +429,95 @@ static int do_go(struct proc_ctx *c, int pfd, pid_t pid)
 	return ret;
 }
 
+/* A cmdline longer than this is cut there: heap flags come before the class. */
+#define HEAP_CMDLINE_MAX (256u << 10)
+
+/* The runtime argv[0] names: "java", "node", or NULL. */
+static const char *runtime_of(const char *argv0)
+{
+	const char *base = strrchr(argv0, '/');
+
+	base = base ? base + 1 : argv0;
+	if (!strcmp(base, "java"))
+		return "java";
+	if (!strcmp(base, "node") || !strcmp(base, "nodejs"))
+		return "node";
+	return NULL;
+}
+
+/*
+ * The JVM's and Node's heap settings (capture.md 2.3): for a process whose
+ * argv[0] is java or node, its heap arguments and the heap settings of its
+ * option variables, into collector/heap/PID.json.  The rest of the command
+ * line and of the environment is read here and never kept.
+ */
+static int do_heap(struct proc_ctx *c, int pfd, pid_t pid)
+{
+	struct strbuf cmd = STRBUF_INIT, json = STRBUF_INIT;
+	const char *runtime;
+	struct goenv env;
+	struct jsonw w;
+	char path[64];
+	size_t i;
+	int fd, ret, err = 0;
+
+	set_apath(c, pid, "cmdline");
+	ret = rd_step_begin(c->rd, c->apath.buf, "cmdline", 0);
+	if (ret < 0)
+		return ret == -ETIMEDOUT ? 0 : ret;
+	fd = openat(pfd, "cmdline", O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		err = -errno;
+	} else {
+		err = read_fd_all(fd, &cmd, HEAP_CMDLINE_MAX);
+		close(fd);
+	}
+	ret = rd_step_end(c->rd);
+	if (ret < 0)
+		goto out;
+	ret = 0;
+	/* An exited process, a kernel thread (empty cmdline): not a runtime. */
+	if ((err < 0 && err != -EFBIG) || !cmd.len)
+		goto out;
+	runtime = runtime_of(cmd.buf);
+	if (!runtime)
+		goto out;
+
+	goenv_init(&env);
+	ret = read_go_env(c, pfd, pid, &env);
+	if (ret == -ECANCELED) {
+		goenv_release(&env);
+		goto out;
+	}
+	jsonw_init(&w, &json, false);
+	jsonw_start_object(&w);
+	jsonw_kv_i64(&w, "pid", pid);
+	jsonw_kv_string(&w, "runtime", runtime);
+	jsonw_name(&w, "args");
+	jsonw_start_array(&w);
+	for (i = 0; i < cmd.len;) {
+		size_t n = strnlen(cmd.buf + i, cmd.len - i);
+
+		if (heap_flag_of(cmd.buf + i, n, NULL) != HEAP_NONE)
+			jsonw_string_len(&w, cmd.buf + i, n);
+		i += n + 1;
+	}
+	jsonw_end_array(&w);
+	jsonw_kv_bool(&w, "args_truncated", err == -EFBIG);
+	env_json(&w, &env, ret == 0, GOENV_HEAP_FIRST, GOENV_NR);
+	jsonw_end_object(&w);
+	strbuf_addch(&json, '\n');
+	goenv_release(&env);
+	xsnprintf(path, sizeof(path), "collector/heap/%d.json", (int)pid);
+	ret = rd_emit(c->rd, path, json.buf, json.len, 0);
+out:
+	/* The rest of the command line may hold secrets: do not keep it around. */
+	explicit_bzero(cmd.buf, cmd.len);
+	strbuf_release(&cmd);
+	strbuf_release(&json);
+	return ret;
+}
+
 static int do_pid(struct proc_ctx *c, pid_t pid, int first, bool stuck)
 {
 	struct rd *rd = c->rd;
@@ -471,6 +572,10 @@ static int do_pid(struct proc_ctx *c, pid_t pid, int first, bool stuck)
 		case PH_GO:
 			if (kind == PK_USER && !stuck)
 				ret = do_go(c, pfd, pid);
+			break;
+		case PH_HEAP:
+			if (kind == PK_USER && !stuck)
+				ret = do_heap(c, pfd, pid);
 			break;
 		}
 		if (ret == -ECANCELED)

@@ -30,7 +30,8 @@ static bool listed(const char *const *list, size_t n, const char *name)
 
 bool sample_source(const struct capture_opts *o, int source)
 {
-	/* kernel log, bpftool and k8s names come from the first sample only */
+	/* kernel log, bpftool, k8s names, journal, tmpfs and kubelet settings
+	   come from the first sample only */
 	return o->sample < 2 || source == SRC_NODE || source == SRC_CGROUPS ||
 	       source == SRC_PROCESSES;
 }

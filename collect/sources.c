@@ -14,6 +14,9 @@ const struct source sources[] = {
 	[SRC_KMSG]      = { "kmsg",      kmsg_collect },    /* kmsg.c */
 	[SRC_BPFTOOL]   = { "bpftool",   bpftool_collect }, /* bpftool.c */
 	[SRC_K8S]       = { "k8s",       k8s_collect },     /* k8s.c */
+	[SRC_JOURNAL]   = { "journal",   journal_collect }, /* journal.c */
+	[SRC_TMPFS]     = { "tmpfs",     tmpfs_collect },   /* tmpfs.c */
+	[SRC_KUBELET]   = { "kubelet",   kubelet_collect }, /* kubelet.c */
 };
 const size_t sources_nr = ARRAY_SIZE(sources);
 

@@ -393,6 +393,25 @@ const char *memmem_str(const char *s, size_t len, const char *needle)
 	return memmem(s, len, needle, strlen(needle));
 }
 
+const char *memmem_ci(const char *s, size_t len, const char *needle)
+{
+	size_t nl = strlen(needle), i, j;
+
+	for (i = 0; i + nl <= len; i++) {
+		for (j = 0; j < nl; j++) {
+			char a = s[i + j];
+
+			if (a >= 'A' && a <= 'Z')
+				a = (char)(a - 'A' + 'a');
+			if (a != needle[j])
+				break;
+		}
+		if (j == nl)
+			return s + i;
+	}
+	return NULL;
+}
+
 bool next_line(const char *buf, size_t len, size_t *pos,
 	       const char **ret_line, size_t *ret_len)
 {

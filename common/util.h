@@ -118,6 +118,8 @@ bool ends_with(const char *s, const char *suffix);
 bool mem_starts_with(const char *s, size_t len, const char *prefix);
 /* Find needle in s[0..len). */
 const char *memmem_str(const char *s, size_t len, const char *needle);
+/* The same, ASCII case-insensitive; needle must be lower case. */
+const char *memmem_ci(const char *s, size_t len, const char *needle);
 
 /* One line of buf: [*pos, eol) without the '\n'; advances *pos. */
 bool next_line(const char *buf, size_t len, size_t *pos,

@@ -38,7 +38,8 @@ CREATE TABLE capture (
     complete            INTEGER,   -- 0 when the collector was interrupted
     interrupted         TEXT,      -- SIGTERM, timeout, ... or NULL
     manifest            TEXT,      -- manifest.json as read
-    load_complete       INTEGER    -- 1: every file was read; 0: a limit (--max-*) or a broken archive cut the load, and loading it again replaces it
+    load_complete       INTEGER,   -- 1: every file was read; 0: a limit (--max-*) or a broken archive cut the load, and loading it again replaces it
+    capture_uid         TEXT       -- the capture's identity across databases (capture_uid() in analyze/load/load.h), set with capture_key
 );
 
 -- What the collector could not read (manifest.json "problems").

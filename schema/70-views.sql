@@ -16,7 +16,8 @@ SELECT capture_id,
        complete,              -- 0 when the collector was interrupted
        interrupted,
        source,                -- file or folder it was loaded from
-       name                   -- memsnap-<host>-<time>
+       name,                  -- memsnap-<host>-<time>
+       capture_uid            -- the same capture in every database
 FROM capture;
 
 -- Internal (may change): the one place where the files of cgroup v1 and v2

@@ -32,6 +32,7 @@ VALUES
   ('captures', 10, 'interrupted', 'text', 0),
   ('captures', 11, 'source', 'text', 1),
   ('captures', 12, 'name', 'text', 1),
+  ('captures', 13, 'capture_uid', 'text', 1),
   ('cgroups', 1, 'capture_id', 'integer', 1),
   ('cgroups', 2, 'cgroup', 'text', 1),
   ('cgroups', 3, 'parent', 'text', 0),

@@ -49,6 +49,7 @@ struct prefetch {
 	struct item *taken;     /* the loader's own: taken, not handed out */
 	struct item *cur;       /* handed out last */
 	bool finished;          /* END or ERROR handed out */
+	size_t max_bytes;       /* of file data in the queue */
 };
 
 static void list_init(struct list *l)
@@ -103,7 +104,7 @@ static bool batch_flush(struct prefetch *p)
 
 	pthread_mutex_lock(&p->lock);
 	while (!p->stop && p->queue.n &&
-	       p->queue.bytes + p->batch.bytes > PREFETCH_MAX_BYTES)
+	       p->queue.bytes + p->batch.bytes > p->max_bytes)
 		pthread_cond_wait(&p->room, &p->lock);
 	stop = p->stop;
 	if (!stop && p->batch.n) {
@@ -165,12 +166,13 @@ static void *reader(void *arg)
 }
 
 int prefetch_start(struct capture *c, const struct prefetch_hooks *hooks,
-		   struct prefetch **ret)
+		   size_t max_bytes, struct prefetch **ret)
 {
 	struct prefetch *p = xcalloc(1, sizeof(*p));
 	int r = -1;
 
 	p->c = c;
+	p->max_bytes = max_bytes ? max_bytes : PREFETCH_MAX_BYTES;
 	if (hooks && hooks->prepare && hooks->release)
 		p->hooks = *hooks;
 	list_init(&p->queue);

@@ -31,12 +31,14 @@ struct prefetch_hooks {
 };
 
 /*
- * Start reading c ahead, with hooks (NULL: none).  Returns 0, or -1 when
- * no thread can be started (the caller then reads c itself).  c is the
- * thread's until prefetch_stop().
+ * Start reading c ahead, with hooks (NULL: none), holding at most
+ * max_bytes of file data not yet taken (0: PREFETCH_MAX_BYTES; `memsnap
+ * load -j` reads whole captures ahead while the writer stores an earlier
+ * one).  Returns 0, or -1 when no thread can be started (the caller then
+ * reads c itself).  c is the thread's until prefetch_stop().
  */
 int prefetch_start(struct capture *c, const struct prefetch_hooks *hooks,
-		   struct prefetch **ret);
+		   size_t max_bytes, struct prefetch **ret);
 
 /*
  * The same contract as capture_next(): 1 and a file (valid until the next

@@ -29,7 +29,7 @@
  * 5: k8s_pod_log and k8s_container_log declare their key's columns first
  * (SQLite 3.40's integrity_check, schema/60-k8s.sql).
  */
-#define DB_SCHEMA_VERSION 5
+#define DB_SCHEMA_VERSION 6
 
 /*
  * Open (and create, when `create`) a database at path (":memory:" for one in

@@ -8,7 +8,6 @@
 
 #include "analyze/db/db.h"
 #include "analyze/export/export.h"
-#include "common/hash.h"
 
 #include "common/banned.h"
 
@@ -39,6 +38,9 @@ int export_decl_load(struct export_decl *d, char **ret_err)
 			v->name = xstrdup(view);
 			calloc_ = 0;
 		}
+		/* the captures view's own: every exported row starts with it */
+		if (!strcmp((const char *)sqlite3_column_text(st, 1), EXPORT_UID_COLUMN))
+			continue;
 		v->cols = xgrow(v->cols, v->ncols + 1, &calloc_, sizeof(*v->cols));
 		c = &v->cols[v->ncols++];
 		c->name = xstrdup((const char *)sqlite3_column_text(st, 1));
@@ -85,20 +87,6 @@ const struct export_view *export_decl_find(const struct export_decl *d,
 		if (!strcmp(d->views[i].name, name))
 			return &d->views[i];
 	return NULL;
-}
-
-void export_capture_uid(const char *hostname, const char *capture_key,
-			char ret[17])
-{
-	static const char tag[] = "memsnap-capture";
-	uint64_t h = FNV1A_INIT;
-
-	if (!hostname)
-		hostname = "";
-	h = fnv1a_add(h, tag, sizeof(tag));
-	h = fnv1a_add(h, hostname, strlen(hostname) + 1);
-	h = fnv1a_add(h, capture_key, strlen(capture_key) + 1);
-	xsnprintf(ret, 17, "%016llx", (unsigned long long)h);
 }
 
 void export_text(struct strbuf *sb, const char *s, size_t len)

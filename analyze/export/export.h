@@ -47,17 +47,6 @@ void export_decl_free(struct export_decl *d);
 const struct export_view *export_decl_find(const struct export_decl *d,
 					   const char *name);
 
-/*
- * A capture's identity across databases: 16 hex digits of the 64-bit
- * FNV-1a (common/hash.h) of "memsnap-capture", hostname and capture_key,
- * each followed by a NUL byte (hostname "" when unknown).  capture_key is
- * what makes `memsnap load` of the same capture twice a no-op: boot id and
- * start time from the manifest (without one: the folder name and a hash of
- * its files), so the same capture has the same uid in every database.
- * ret holds 17 bytes.
- */
-void export_capture_uid(const char *hostname, const char *capture_key,
-			char ret[17]);
 
 /*
  * Append s to sb as valid UTF-8: each byte that does not start a valid

@@ -339,7 +339,7 @@ static int export_source(struct exporter *e, sqlite3 *db, const char *source,
 	st = db_prepare(db, "SELECT count(*) FROM capture");
 	total = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
 	sqlite3_finalize(st);
-	st = db_prepare(db, "SELECT capture_id, hostname, capture_key, started_at, "
+	st = db_prepare(db, "SELECT capture_id, coalesce(capture_uid, ''), started_at, "
 			    "coalesce(nullif(name, ''), source) FROM capture "
 			    "ORDER BY capture_id");
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -347,9 +347,9 @@ static int export_source(struct exporter *e, sqlite3 *db, const char *source,
 		char uid[17], date[11];
 		uint64_t rows0 = e->rows;
 
-		export_capture_uid((const char *)sqlite3_column_text(st, 1),
-				   (const char *)sqlite3_column_text(st, 2), uid);
-		capture_date((const char *)sqlite3_column_text(st, 3), date);
+		/* the loader's (capture_uid() in analyze/load/load.h) */
+		strlcpy_s(uid, (const char *)sqlite3_column_text(st, 1), sizeof(uid));
+		capture_date((const char *)sqlite3_column_text(st, 2), date);
 		for (i = 0; i < e->nviews; i++) {
 			int r = export_view(e, db, id, e->views[i], uid, date);
 
@@ -364,7 +364,7 @@ static int export_source(struct exporter *e, sqlite3 *db, const char *source,
 		if (!quiet)
 			fprintf(stderr, "[%d/%d] %s: capture %s (%s), %llu rows\n",
 				n, total, source, uid,
-				(const char *)sqlite3_column_text(st, 4),
+				(const char *)sqlite3_column_text(st, 3),
 				(unsigned long long)(e->rows - rows0));
 	}
 	if (rc != SQLITE_DONE) {

@@ -79,10 +79,13 @@ void cgroup_file_seen(struct loader *l, const char *cgroup, const char *file)
 /* Every key of memory.stat as one JSON object (cgroup_stat_data). */
 static void put_stat_json(struct loader *l, const char *cg, const struct kv_list *kv)
 {
-	sqlite3_stmt *st = S(l, T_CG_STAT);
 	struct strbuf *sb = &l->tmp;
+	sqlite3_stmt *st;
 	size_t i;
 
+	if (!l->raw)
+		return;
+	st = S(l, T_CG_STAT);
 	strbuf_reset(sb);
 	strbuf_addch(sb, '{');
 	for (i = 0; i < kv->n; i++) {

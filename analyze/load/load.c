@@ -196,7 +196,7 @@ struct load_source {
 };
 
 int load_source_open(const char *source, const struct capture_limits *lim,
-		     struct load_source **ret, char **ret_err)
+		     size_t read_ahead, struct load_source **ret, char **ret_err)
 {
 	static const struct prefetch_hooks hooks = {
 		parse_file_ahead, parsed_file_free,
@@ -211,7 +211,7 @@ int load_source_open(const char *source, const struct capture_limits *lim,
 	s->source = xstrdup(source);
 	s->name = xstrdup(capture_name(s->c));
 	/* Without a thread (none could start), the loader reads it itself. */
-	if (prefetch_start(s->c, &hooks, &s->pf) < 0)
+	if (prefetch_start(s->c, &hooks, read_ahead, &s->pf) < 0)
 		s->pf = NULL;
 	*ret = s;
 	return 0;
@@ -228,6 +228,13 @@ void load_source_close(struct load_source *s)
 	free(s);
 }
 
+static bool keep_raw = true;
+
+void load_set_raw(bool keep)
+{
+	keep_raw = keep;
+}
+
 int load_capture(sqlite3 *db, const char *source,
 		 const struct capture_limits *lim, struct load_stats *stats,
 		 char **ret_err)
@@ -235,7 +242,7 @@ int load_capture(sqlite3 *db, const char *source,
 	struct load_source *src = NULL;
 
 	memset(stats, 0, sizeof(*stats));
-	if (load_source_open(source, lim, &src, ret_err) < 0)
+	if (load_source_open(source, lim, 0, &src, ret_err) < 0)
 		return -1;
 	return load_capture_from(db, src, stats, ret_err);
 }
@@ -254,6 +261,7 @@ int load_capture_from(sqlite3 *db, struct load_source *src,
 
 	memset(stats, 0, sizeof(*stats));
 	l.db = db;
+	l.raw = keep_raw;
 	l.stats = stats;
 	l.page_size = 4096;
 	strbuf_init(&l.last_cgroup, 0);

@@ -47,10 +47,33 @@ int load_capture(sqlite3 *db, const char *source,
  * *ret_err when it cannot be opened); load_capture_from() loads it into db
  * as load_capture() does and closes src, whatever it returns.
  * load_source_close() closes a source that is not loaded; NULL is a no-op.
+ * read_ahead bounds the bytes of file data read but not yet loaded (0: a
+ * few MiB, prefetch.h); `memsnap load -j N` opens N sources with a large
+ * bound, so that N captures are read and parsed while one is stored.
  */
+/*
+ * Whether loads keep the captured files' raw rows that only internal views
+ * read (proc_kv, proc_cgroup, cgroup_stat, capture_file: 2.6 MiB of the
+ * 3.7 of a 1,000-process capture).  On by default; `memsnap load` turns it
+ * off unless --raw.  Every public view is the same either way (t45).
+ */
+void load_set_raw(bool keep);
+
+/*
+ * A capture's identity across databases (capture.capture_uid, and the
+ * capture_uid of every exported row): 16 hex digits of the 64-bit FNV-1a
+ * (common/hash.h) of "memsnap-capture", hostname and capture_key, each
+ * followed by a NUL byte (hostname "" when unknown).  capture_key is what
+ * makes `memsnap load` of the same capture twice a no-op: boot id and
+ * start time from the manifest (without one: the folder name and a hash of
+ * its files), so the same capture has the same uid in every database.
+ * ret holds 17 bytes.
+ */
+void capture_uid(const char *hostname, const char *capture_key, char ret[17]);
+
 struct load_source;
 int load_source_open(const char *source, const struct capture_limits *lim,
-		     struct load_source **ret, char **ret_err);
+		     size_t read_ahead, struct load_source **ret, char **ret_err);
 int load_capture_from(sqlite3 *db, struct load_source *src,
 		      struct load_stats *stats, char **ret_err);
 void load_source_close(struct load_source *src);

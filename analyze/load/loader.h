@@ -132,6 +132,7 @@ struct loader {
 	char *memory_root;        /* archive path of the memory hierarchy */
 	bool have_manifest;
 	bool duplicate;
+	bool raw;                 /* store the raw rows (load_set_raw()) */
 	uint64_t content_hash;    /* of the files read before a manifest */
 	char *fatal;              /* the load cannot go on: why */
 	char *cgroup_mode;        /* from the manifest, or inferred */

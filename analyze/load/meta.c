@@ -109,6 +109,7 @@ void load_manifest(struct loader *l, const struct file_in *f)
 	struct manifest m;
 	struct parse_diag d = { 0 };
 	struct strbuf key = STRBUF_INIT;
+	char uid[17];
 	sqlite3_stmt *st;
 	int r, c = 1;
 
@@ -141,8 +142,10 @@ void load_manifest(struct loader *l, const struct file_in *f)
 	}
 	if (m.page_size.set && m.page_size.v >= 512 && m.page_size.v <= (1u << 24))
 		l->page_size = m.page_size.v;
+	capture_uid(m.hostname, key.buf, uid);
 	st = rows_prepare(l->db, T_CAPTURE);   /* once a load: not kept */
 	db_bind_text(st, c++, key.buf);
+	db_bind_text(st, c++, uid);
 	db_bind_text(st, c++, l->memory_root);
 	db_bind_text_len(st, c++, f->buf, f->len);
 	c = rows_bind(st, c, &row_specs[T_CAPTURE], &m);
@@ -210,12 +213,14 @@ void flush_file_list(struct loader *l)
 /* Every file read, whether a route takes it or not. */
 void list_file(struct loader *l, const struct capture_file *f)
 {
-	strbuf_addch(&l->files, l->files_n ? ',' : '{');
-	json_escape_bytes(&l->files, f->path, strlen(f->path));
-	strbuf_addch(&l->files, ':');
-	strbuf_add_u64(&l->files, f->len);
-	if (++l->files_n == FILE_LIST_CHUNK)
-		flush_file_list(l);
+	if (l->raw) {
+		strbuf_addch(&l->files, l->files_n ? ',' : '{');
+		json_escape_bytes(&l->files, f->path, strlen(f->path));
+		strbuf_addch(&l->files, ':');
+		strbuf_add_u64(&l->files, f->len);
+		if (++l->files_n == FILE_LIST_CHUNK)
+			flush_file_list(l);
+	}
 	if (!l->have_manifest)
 		l->content_hash += file_hash(f);
 }
@@ -232,6 +237,7 @@ void meta_finish(struct loader *l, const char *capture_name)
 	struct strbuf key = STRBUF_INIT;
 	const char *mode = l->saw_v2_files ? "v2" : l->saw_v1_files ? "v1" : NULL;
 	sqlite3_stmt *st;
+	char uid[17];
 
 	if (l->have_manifest)
 		return;
@@ -243,14 +249,30 @@ void meta_finish(struct loader *l, const char *capture_name)
 		drop_incomplete_namesake(l);
 		add_problem(l, "manifest.json", "missing: the capture's time, "
 			    "host and kernel are unknown");
+		capture_uid(NULL, key.buf, uid);
 		st = db_prepare(l->db, "UPDATE capture SET capture_key = ?, "
-				"cgroup_mode = ?, memory_root = ? WHERE capture_id = ?");
+				"cgroup_mode = ?, memory_root = ?, capture_uid = ? "
+				"WHERE capture_id = ?");
 		db_bind_text(st, 1, key.buf);
 		db_bind_text(st, 2, mode);
 		db_bind_text(st, 3, l->memory_root);
-		sqlite3_bind_int64(st, 4, l->capture_id);
+		db_bind_text(st, 4, uid);
+		sqlite3_bind_int64(st, 5, l->capture_id);
 		sqlite3_step(st);
 		sqlite3_finalize(st);
 	}
 	strbuf_release(&key);
+}
+
+void capture_uid(const char *hostname, const char *capture_key, char ret[17])
+{
+	static const char tag[] = "memsnap-capture";
+	uint64_t h = FNV1A_INIT;
+
+	if (!hostname)
+		hostname = "";
+	h = fnv1a_add(h, tag, sizeof(tag));
+	h = fnv1a_add(h, hostname, strlen(hostname) + 1);
+	h = fnv1a_add(h, capture_key, strlen(capture_key) + 1);
+	xsnprintf(ret, 17, "%016llx", (unsigned long long)h);
 }

@@ -119,10 +119,11 @@ static struct parsed_file *parsed_get(const struct file_in *f, enum parsed_kind 
 static void put_extras(struct loader *l, int64_t pid, const char *file,
 		       const struct strbuf *json)
 {
-	sqlite3_stmt *st = S(l, T_PROC_EXTRA);
+	sqlite3_stmt *st;
 
-	if (!json->len)
+	if (!json->len || !l->raw)
 		return;
+	st = S(l, T_PROC_EXTRA);
 	sqlite3_bind_int64(st, 1, l->capture_id);
 	sqlite3_bind_int64(st, 2, pid);
 	db_bind_text(st, 3, file);
@@ -213,23 +214,26 @@ void load_proc_cgroup(struct loader *l, const struct file_in *f)
 	note_diag(l, f->path, r, &d);
 	if (r < 0)
 		goto out;
-	strbuf_reset(&l->tmp);
-	strbuf_addch(&l->tmp, '[');
-	for (i = 0; i < c.n; i++) {
-		strbuf_add(&l->tmp, i ? ",[" : "[", i ? 2 : 1);
-		strbuf_add_u64(&l->tmp, c.v[i].hierarchy);
-		strbuf_addch(&l->tmp, ',');
-		json_escape_bytes(&l->tmp, c.v[i].controllers, strlen(c.v[i].controllers));
-		strbuf_addch(&l->tmp, ',');
-		json_escape_bytes(&l->tmp, c.v[i].path, strlen(c.v[i].path));
+	if (l->raw) {
+		strbuf_reset(&l->tmp);
+		strbuf_addch(&l->tmp, '[');
+		for (i = 0; i < c.n; i++) {
+			strbuf_add(&l->tmp, i ? ",[" : "[", i ? 2 : 1);
+			strbuf_add_u64(&l->tmp, c.v[i].hierarchy);
+			strbuf_addch(&l->tmp, ',');
+			json_escape_bytes(&l->tmp, c.v[i].controllers,
+					  strlen(c.v[i].controllers));
+			strbuf_addch(&l->tmp, ',');
+			json_escape_bytes(&l->tmp, c.v[i].path, strlen(c.v[i].path));
+			strbuf_addch(&l->tmp, ']');
+		}
 		strbuf_addch(&l->tmp, ']');
+		st = S(l, T_PROC_CGROUP);
+		sqlite3_bind_int64(st, 1, l->capture_id);
+		sqlite3_bind_int64(st, 2, f->pid);
+		db_bind_text_len(st, 3, l->tmp.buf, l->tmp.len);
+		put(l, st);
 	}
-	strbuf_addch(&l->tmp, ']');
-	st = S(l, T_PROC_CGROUP);
-	sqlite3_bind_int64(st, 1, l->capture_id);
-	sqlite3_bind_int64(st, 2, f->pid);
-	db_bind_text_len(st, 3, l->tmp.buf, l->tmp.len);
-	put(l, st);
 	/*
 	 * On hybrid systems the "0::" line names the unified hierarchy, which
 	 * has no memory controller: only take it when the memory hierarchy is

@@ -182,7 +182,7 @@ const struct row_spec row_specs[T__COUNT] = {
 	[T_LOAD_PROBLEM] = { "INSERT", "load_problem", "capture_id, path, problem" },
 	[T_COLLECT_PROBLEM] = { "INSERT", "collect_problem", "capture_id",
 		COLS(collect_problem_cols) },
-	[T_CAPTURE] = { "UPDATE", "capture", "capture_key, memory_root, manifest",
+	[T_CAPTURE] = { "UPDATE", "capture", "capture_key, capture_uid, memory_root, manifest",
 		COLS(capture_cols), false, "WHERE capture_id = ?" },
 	[T_CAPTURE_FILE] = { "INSERT", "capture_file_data", "capture_id, files" },
 	[T_PROC_STATUS] = { "INSERT OR REPLACE", "proc_status", "capture_id, pid",

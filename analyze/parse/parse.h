@@ -364,4 +364,225 @@ int parse_bpftool_maps(const char *buf, size_t len, struct bpftool_maps *ret,
 		       struct parse_diag *diag);
 void bpftool_maps_free(struct bpftool_maps *m);
 
+/* ---- /proc/cgroups (cgroup v1 controllers) --------------------------------- */
+
+/*
+ * One row of /proc/cgroups: `subsys_name hierarchy num_cgroups enabled`.
+ * num_cgroups counts every cgroup the kernel still holds, dying ones
+ * included: set against the live directories it gives the dying count.
+ */
+struct proc_cgroups_row {
+	char *subsys;                 /* "memory", "cpu", ... */
+	struct kv_u64 hierarchy;      /* 0: not mounted on v1 (v2 or unused) */
+	struct kv_u64 num_cgroups;
+	struct kv_u64 enabled;        /* 1/0; unset before 2.6.26 */
+};
+
+struct proc_cgroups {
+	struct proc_cgroups_row *v;
+	size_t n, alloc;
+};
+
+/*
+ * The columns are taken from the "#subsys_name ..." header when there is
+ * one (a kernel that drops or adds a column still parses), else the four
+ * classic ones in order; tabs or runs of spaces separate them.  Lines that
+ * are not rows (shell prompts of a pasted copy, annotations) are skipped
+ * with a diag message; a controller named twice: the first row counts.
+ */
+int parse_proc_cgroups(const char *buf, size_t len, struct proc_cgroups *ret,
+		       struct parse_diag *diag);
+void proc_cgroups_free(struct proc_cgroups *c);
+/* The row of a controller, or NULL. */
+const struct proc_cgroups_row *proc_cgroups_get(const struct proc_cgroups *c,
+						const char *subsys);
+
+/* ---- sizes as Kubernetes, the JVM and Node.js write them ------------------ */
+
+/*
+ * A Kubernetes resource quantity as bytes: "100Mi", "1.5Gi", "7G" (10^9),
+ * "9148093649", "500k", "1e3", "0".  A fraction of a byte rounds up (as
+ * resource.Quantity.Value() does); milli ("500m") is refused for bytes.
+ * Returns 0, -EINVAL or -ERANGE.
+ */
+int parse_k8s_quantity(const char *s, size_t len, uint64_t *ret);
+/*
+ * A JVM size (-Xmx, -XX:MaxRAM): digits with an optional k/K, m/M, g/G,
+ * t/T suffix, powers of 1024 ("48m", "2g", "9148280340").
+ */
+int parse_jvm_size(const char *s, size_t len, uint64_t *ret);
+/* A Go duration as the kubelet writes grace periods: "1m30s", "5m", "90s". */
+int parse_go_duration_ms(const char *s, size_t len, uint64_t *ret);
+
+/* ---- kubelet eviction thresholds ------------------------------------------- */
+
+/*
+ * --eviction-hard / --eviction-soft ("memory.available<100Mi,nodefs.available<10%"),
+ * --eviction-soft-grace-period ("memory.available=1m30s"), and the same
+ * maps written one "signal: value" per line (a config file's evictionHard
+ * as memsnap-collect stores it, with '<' or ':' or '=').
+ */
+struct eviction_threshold {
+	char *signal;                 /* "memory.available", "nodefs.inodesFree" */
+	char op;                      /* '<' (a threshold), '=' or ':' (a map entry) */
+	bool percent;                 /* value is percent (of capacity) */
+	double pct;                   /* 0..100 when percent */
+	struct kv_u64 quantity;       /* bytes (or a count for *.inodesFree) */
+	struct kv_u64 grace_ms;       /* a grace period's duration */
+	char *raw;                    /* the value as written */
+};
+
+struct eviction_thresholds {
+	struct eviction_threshold *v;
+	size_t n, alloc;
+};
+
+int parse_eviction_thresholds(const char *buf, size_t len,
+			      struct eviction_thresholds *ret,
+			      struct parse_diag *diag);
+void eviction_thresholds_free(struct eviction_thresholds *t);
+const struct eviction_threshold *
+eviction_thresholds_get(const struct eviction_thresholds *t, const char *signal);
+/*
+ * What the threshold means in bytes on a node of capacity `capacity`
+ * (MemTotal as the kubelet takes it): a quantity as is, a percentage of the
+ * capacity.  false when it is neither.
+ */
+bool eviction_threshold_bytes(const struct eviction_threshold *t,
+			      uint64_t capacity, uint64_t *ret);
+
+/* ---- heap limits of the JVM and Node.js ------------------------------------ */
+
+/*
+ * The heap settings found in an argument list: NUL-separated (as
+ * /proc/PID/cmdline) or blank-separated (JAVA_TOOL_OPTIONS, NODE_OPTIONS,
+ * a `ps` line).  The last occurrence wins, as both runtimes do.  Unknown
+ * arguments are ignored: they are not heap settings (and are never kept).
+ */
+struct heap_flags {
+	struct kv_u64 xmx;                     /* -Xmx, bytes */
+	struct kv_u64 xms;                     /* -Xms, bytes */
+	struct kv_u64 max_ram;                 /* -XX:MaxRAM=, bytes */
+	bool max_ram_pct_set, initial_ram_pct_set, min_ram_pct_set;
+	double max_ram_pct;                    /* -XX:MaxRAMPercentage=, percent */
+	double initial_ram_pct;                /* -XX:InitialRAMPercentage= */
+	double min_ram_pct;                    /* -XX:MinRAMPercentage= */
+	struct kv_u64 node_max_old_space;      /* --max-old-space-size=, bytes */
+	unsigned found;                        /* how many settings were read */
+};
+
+/* Returns 0 (found == 0: none there), -EINVAL only for a NULL buffer. */
+int parse_heap_flags(const char *buf, size_t len, struct heap_flags *ret,
+		     struct parse_diag *diag);
+/* One argument ("-Xmx48m"): true when it is a heap setting we keep
+   (common/heap_flags.h says which). */
+bool heap_flag_wanted(const char *arg, size_t len);
+
+/* ---- kills and evictions from the journal ---------------------------------- */
+
+enum kill_kind {
+	KILL_OOMD_KILLED = 1,     /* systemd-oomd: "Killed <cgroup> due to ..." */
+	KILL_OOMD_UNIT,           /* systemd: "<unit>: systemd-oomd killed N process(es)" */
+	KILL_KUBELET_THRESHOLD,   /* eviction manager: threshold met / attempting to reclaim */
+	KILL_KUBELET_EVICTING,    /* eviction manager: evicting / ranked for eviction */
+	KILL_KUBELET_EVICTED,     /* eviction manager: pod evicted successfully */
+};
+
+struct kill_event {
+	enum kill_kind kind;
+	unsigned lineno;
+	char *time;               /* the journal's time as printed, or NULL */
+	struct kv_u64 time_us;    /* when printed as epoch (short-unix), microseconds */
+	char *glog_time;          /* kubelet's "0902 15:20:12.963548", or NULL */
+	char *unit;               /* "systemd-oomd", "kubelet", "systemd" */
+	char *cgroup;             /* oomd: the killed cgroup or unit */
+	char *pod;                /* kubelet: "ns/name", "name_ns(uid)" as printed */
+	char *resource;           /* kubelet: "memory", ... */
+	char *container;          /* kubelet message: "Container x was using" */
+	char *reason;             /* oomd: what follows "due to "; kubelet: message */
+	struct kv_u64 processes;  /* oomd unit line: processes killed */
+	struct kv_u64 threshold_bytes, available_bytes;  /* "Threshold quantity" */
+	struct kv_u64 usage_bytes, request_bytes;        /* "was using", "request" */
+	bool pct_set;
+	double pressure_pct, limit_pct;                  /* oomd: "being X% > Y%" */
+};
+
+struct kill_events {
+	struct kill_event *v;
+	size_t n, alloc;
+};
+
+/*
+ * `journalctl -u systemd-oomd -u kubelet` lines (short, short-iso,
+ * short-unix, any locale's month), kubelet glog lines alone, and eviction
+ * messages ("The node was low on resource: memory. Threshold quantity:
+ * 100Mi, available: 87608Ki. Container x was using 48458972Ki, request is
+ * 15Gi ..."): every kill or eviction line becomes an event; other lines are
+ * skipped silently.  0 with n == 0 when nothing matched.
+ */
+int parse_kill_log(const char *buf, size_t len, struct kill_events *ret,
+		   struct parse_diag *diag);
+void kill_events_free(struct kill_events *k);
+/* The sizes of an eviction message, into the event. */
+void parse_eviction_message(const char *s, size_t len, struct kill_event *ev);
+
+/* ---- collector/tmpfs.txt: size and use of tmpfs mounts -------------------- */
+
+/*
+ * One line per mount, as memsnap-collect writes it:
+ *   <kind> <pid> <fstype> <size_bytes> <used_bytes> <mount point>
+ * the mount point escaped as mountinfo escapes it (\040 a space).
+ */
+struct tmpfs_mount {
+	char *kind;               /* "emptydir" (host view), "dev-shm" (a process's) */
+	uint64_t pid;             /* dev-shm: a process of that mount namespace; 0 */
+	char *fstype;             /* "tmpfs" */
+	uint64_t size_bytes;      /* f_blocks * f_bsize: the size limit */
+	uint64_t used_bytes;      /* (f_blocks - f_bfree) * f_bsize */
+	char *mount_point;        /* unescaped */
+	char *pod_uid;            /* emptydir: <uid> of /var/lib/kubelet/pods/<uid>/..., else NULL */
+	char *volume;             /* emptydir: the volume name, else NULL */
+};
+
+struct tmpfs_usage {
+	struct tmpfs_mount *v;
+	size_t n, alloc;
+};
+
+int parse_tmpfs_usage(const char *buf, size_t len, struct tmpfs_usage *ret,
+		      struct parse_diag *diag);
+void tmpfs_usage_free(struct tmpfs_usage *t);
+
+/* ---- collector/kubelet.txt: the kubelet's eviction and reservation settings -- */
+
+/*
+ * Lines "<source> <key> <value>" (common/kubelet_settings.h writes them):
+ * source "cmdline", "config", "drop-in" or "env-file"; key a config name
+ * (evictionHard, evictionSoft, evictionSoftGracePeriod, systemReserved,
+ * kubeReserved, enforceNodeAllocatable).  As the kubelet does, a flag on
+ * its command line beats its config file; drop-ins and env files only
+ * count when neither says (they reach the kubelet as flags).
+ */
+struct kubelet_setting {
+	bool set;
+	char *source;                     /* where the kept value came from */
+	char *value;                      /* as captured */
+	/*
+	 * The value as thresholds / map entries (not for
+	 * enforceNodeAllocatable): evictionHard "memory.available" with op '<'
+	 * (flag) or '=' (config); systemReserved "memory" with its quantity.
+	 */
+	struct eviction_thresholds entries;
+};
+
+enum { KUBELET_SETTINGS_NR = 6 };   /* = KUBELET_KEY_NR, common/kubelet_settings.h */
+
+struct kubelet_settings {
+	struct kubelet_setting v[KUBELET_SETTINGS_NR];  /* by enum kubelet_key */
+};
+
+int parse_kubelet_settings(const char *buf, size_t len,
+			   struct kubelet_settings *ret, struct parse_diag *diag);
+void kubelet_settings_free(struct kubelet_settings *k);
+
 #endif

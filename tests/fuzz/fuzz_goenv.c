@@ -15,6 +15,7 @@
  *  - the last entry counts without its NUL (a read cut at FILE_MAX).
  */
 #include "collect/collect.h"
+#include "common/heap_flags.h"
 #include "tests/fuzz/fuzz.h"
 
 #define CUTS_MAX 7
@@ -108,9 +109,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			continue;
 		}
 		FUZZ_CHECK(e.value[i] != NULL);
+		FUZZ_CHECK(e.truncated[i] == m.truncated[i]);
+		if (i >= GOENV_HEAP_FIRST) {
+			/* a runtime's options: only their heap settings */
+			struct strbuf keep = STRBUF_INIT;
+
+			heap_flags_keep((const char *)m.value[i], m.len[i], &keep);
+			FUZZ_CHECK(!strcmp(e.value[i], keep.buf));
+			strbuf_release(&keep);
+			continue;
+		}
 		FUZZ_CHECK(strlen(e.value[i]) == m.len[i]);
 		FUZZ_CHECK(!memcmp(e.value[i], m.value[i], m.len[i]));
-		FUZZ_CHECK(e.truncated[i] == m.truncated[i]);
 	}
 	goenv_release(&e);
 	return 0;

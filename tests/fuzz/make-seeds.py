@@ -112,6 +112,22 @@ FILES["kmsg"] = FILES["oom_log"]
 FILES["mountinfo"] = kind("mountinfo")
 
 
+# The issue-16 samples are read in place ($SAMPLES_DIR, else tests/samples).
+def samples(*patterns):
+    top = os.environ.get("SAMPLES_DIR") or S
+    out = []
+    for p in patterns:
+        out += sorted(glob.glob(os.path.join(top, p)))
+    return [f for f in out if os.path.isfile(f)]
+
+
+FILES["proc_cgroups"] = samples("cgroup-dying/*") + kind("cgroups")
+FILES["kill_log"] = samples("oomd/*", "kubelet-eviction/*") + kind("journal-kills.txt")
+FILES["limits"] = samples("kubelet-config/*", "runtime-heap/*")
+FILES["tmpfs"] = samples("tmpfs-emptydir/*") + kind("tmpfs.txt")
+FILES["kubelet"] = samples("kubelet-config/*") + kind("kubelet.txt")
+
+
 def k8s_seeds():
     """Cgroup paths (as the loader passes them) and Kubernetes log names."""
     out = set()

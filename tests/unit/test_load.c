@@ -824,6 +824,22 @@ static void test_parse_gomemlimit(void **state)
 	assert_int_equal(parse_gomemlimit("", 0, &v), -EINVAL);
 }
 
+static void test_capture_uid(void **state)
+{
+	char a[17], b[17], c[17];
+
+	(void)state;
+	/* FNV-1a 64 of "memsnap-capture\0node-a\0boot-1 2026-03-01T12:00:00Z\0",
+	 * computed apart (Python); a change breaks every export's identity */
+	capture_uid("node-a", "boot-1 2026-03-01T12:00:00Z", a);
+	assert_string_equal(a, "07e8b20226d719bc");
+	capture_uid("node-b", "boot-1 2026-03-01T12:00:00Z", b);
+	capture_uid(NULL, "boot-1 2026-03-01T12:00:00Z", c);
+	assert_string_not_equal(a, b);
+	assert_string_not_equal(a, c);
+	assert_int_equal(strlen(c), 16);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -849,6 +865,7 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_processes_cgroup_moved, setup, teardown),
 		cmocka_unit_test(test_parse_gomemlimit),
+		cmocka_unit_test(test_capture_uid),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -281,22 +281,6 @@ static void test_export_text(void **state)
 	strbuf_release(&sb);
 }
 
-static void test_export_capture_uid(void **state)
-{
-	char a[17], b[17], c[17];
-
-	(void)state;
-	/* FNV-1a 64 of "memsnap-capture\0node-a\0boot-1 2026-03-01T12:00:00Z\0",
-	 * computed apart (Python); a change breaks every export's identity */
-	export_capture_uid("node-a", "boot-1 2026-03-01T12:00:00Z", a);
-	assert_string_equal(a, "07e8b20226d719bc");
-	export_capture_uid("node-b", "boot-1 2026-03-01T12:00:00Z", b);
-	export_capture_uid(NULL, "boot-1 2026-03-01T12:00:00Z", c);
-	assert_string_not_equal(a, b);
-	assert_string_not_equal(a, c);
-	assert_int_equal(strlen(c), 16);
-}
-
 /* `test_parquet --check FILE...`: pq_check() on files, for t80 */
 static int check_files(int argc, char **argv)
 {
@@ -332,7 +316,6 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_pq_bad_rows),
 		cmocka_unit_test(test_pq_check_refuses),
 		cmocka_unit_test(test_export_text),
-		cmocka_unit_test(test_export_capture_uid),
 	};
 
 	if (argc > 1 && !strcmp(argv[1], "--check"))

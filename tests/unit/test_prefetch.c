@@ -143,7 +143,7 @@ static void record(const char *source, bool threaded, size_t stop_after,
 	capture_limits_default(&lim);
 	assert_int_equal(capture_open(source, &lim, &c, &err), 0);
 	if (threaded)
-		assert_int_equal(prefetch_start(c, NULL, &p), 0);
+		assert_int_equal(prefetch_start(c, NULL, 0, &p), 0);
 	while ((n = threaded ? prefetch_next(p, &f, NULL, record_problem, sb, &err)
 			     : capture_next(c, &f, record_problem, sb, &err)) > 0) {
 		uint64_t h = 1469598103934665603ull;
