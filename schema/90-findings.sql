@@ -30,7 +30,8 @@ CREATE VIEW finding_go_limits AS
 WITH RECURSIVE up(capture_id, cgroup, at, limit_bytes) AS (
     SELECT DISTINCT p.capture_id, p.cgroup, p.cgroup,
            CASE WHEN n.kind IN ('k8s-root', 'k8s-qos') THEN NULL ELSE h.limit_bytes END
-    FROM proc_go g
+    FROM (SELECT capture_id, pid FROM proc_go
+          UNION SELECT capture_id, pid FROM proc_heap) g  -- runtime_heaps too
     JOIN processes p ON p.capture_id = g.capture_id AND p.pid = g.pid
     JOIN cgroup_headroom h ON h.capture_id = p.capture_id AND h.cgroup = p.cgroup
     LEFT JOIN cgroup_names n ON n.capture_id = p.capture_id AND n.cgroup = p.cgroup
@@ -259,7 +260,18 @@ UNION ALL
 -- large_shmem: 64 MiB+ and a quarter of the working set is shmem (tmpfs,
 -- emptyDir medium: Memory, /dev/shm, memfd): not reclaimable without swap.
 SELECT p.capture_id, p.cgroup, 'warning', 'large_shmem',
-       n.name || ' holds ' || human_bytes(p.shmem) || ' of shmem/tmpfs',
+       n.name || ' holds ' || human_bytes(p.shmem) || ' of shmem/tmpfs'
+         -- the tmpfs that holds most of it, when one does (tmpfs_usage)
+         || coalesce((SELECT ', most in ' || coalesce('volume ' || u.volume, u.mount_point)
+                             || ' (' || human_bytes(u.used_bytes) || ')'
+                      FROM tmpfs_usage u
+                      WHERE u.capture_id = p.capture_id AND u.used_bytes * 2 > p.shmem
+                        AND (u.cgroup = p.cgroup
+                             OR (u.kind = 'emptydir' AND u.pod_uid =
+                                   (SELECT c.pod_uid FROM cgroup_node c
+                                    WHERE c.capture_id = p.capture_id
+                                      AND c.cgroup = p.cgroup)))
+                      ORDER BY u.used_bytes DESC LIMIT 1), ''),
        printf('shmem %s = %.0f%% of the working set %s: tmpfs, emptyDir with '
               || 'medium Memory, /dev/shm, memfd or SysV shm; it counts against the '
               || 'limit and cannot be reclaimed without swap',
@@ -533,7 +545,12 @@ SELECT capture_id, NULL, 'warning', 'capture_incomplete',
        'the collector stopped early (' || coalesce(interrupted, 'reason unknown')
          || '): numbers may be missing',
        'SELECT * FROM collect_problems WHERE capture_id = ' || capture_id
-FROM capture WHERE complete = 0;
+FROM capture WHERE complete = 0
+
+UNION ALL
+-- dying_cgroups, heap_over_limit, heap_no_limit (91-deeper.sql)
+SELECT capture_id, cgroup, severity, code, title, evidence, query
+FROM findings_deeper;
 
 -- Go programs: version and GC settings next to their cgroup's limit.
 --   go_version, gogc, gomemlimit, gomaxprocs   as the program was started

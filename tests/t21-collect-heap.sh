@@ -22,15 +22,7 @@ trap cleanup EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 . "$(dirname "$0")/lib/collect-root.sh"
 
-cat > "$tmp/Sleep.java" <<'EOS'
-public class Sleep {
-	public static void main(String[] a) throws Exception {
-		System.out.println("ready");
-		Thread.sleep(60000);
-	}
-}
-EOS
-javac -d "$tmp" "$tmp/Sleep.java" || fail "javac failed"
+java_sleeper "$tmp"
 
 SECRET_TOKEN=TOPSECRET1 NODE_OPTIONS="--max-old-space-size=80 --no-deprecation" \
 	node --max-old-space-size=64 -e 'console.log("ready"); setTimeout(()=>{},60000)' TOPSECRET2 \
@@ -42,12 +34,7 @@ SECRET_TOKEN=TOPSECRET3 JAVA_TOOL_OPTIONS="-Xms16m -Dsecret=TOPSECRET4" \
 	> "$tmp/java.out" 2>"$tmp/java.err" &
 pids+=($!)
 java_pid=$!
-for i in $(seq 100); do
-	grep -q ready "$tmp/node.out" && grep -q ready "$tmp/java.out" && break
-	sleep 0.2
-done
-grep -q ready "$tmp/java.out" || fail "the JVM did not start: $(cat "$tmp/java.err")"
-grep -q ready "$tmp/node.out" || fail "node did not start"
+wait_ready "$tmp/node.out" "$tmp/java.out"
 
 capture_into "$tmp/x"
 

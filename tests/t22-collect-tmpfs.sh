@@ -58,3 +58,18 @@ read -r kind pid fstype size used mnt < <(grep '/cache$' "$got") || fail "cache 
 grep -qxF "emptydir 0 tmpfs 4194304 0 $esc_odd" "$got" || fail "the odd volume's line: $(cat "$got")"
 ! grep -q projected "$got" || fail "a projected-token tmpfs counted as an emptyDir"
 echo "ok: emptyDir tmpfs sizes and use captured"
+
+# loaded: tmpfs_usage names the pod and the volumes (the odd one unescaped)
+memsnap=$BIN_DIR/memsnap
+if [ -x "$memsnap" ]; then
+	"$memsnap" load -q -o "$tmp/db" "$top" 2>"$tmp/load.err" || [ $? = 1 ] ||
+		{ cat "$tmp/load.err"; fail "load failed"; }
+	got=$("$memsnap" sql --csv "$tmp/db" "SELECT pod_uid || '|' || volume || '|' || kind
+		|| '|' || (used_bytes >= 3145728) || '|' || size_bytes AS v FROM tmpfs_usage
+		ORDER BY volume" | tail -n +2 | tr -d '\r')
+	want="$uid|cache|emptydir|1|8388608
+\"$uid|my vol
+x|emptydir|0|4194304\""
+	[ "$got" = "$want" ] || fail "tmpfs_usage: $got"
+	echo "ok: tmpfs_usage has both volumes"
+fi

@@ -56,6 +56,9 @@ enum table_id {
 	T_BPFTOOL_MAP_PID,
 	T_K8S_POD_LOG,
 	T_K8S_CONTAINER_LOG,
+	T_CG_SUBSYS,        /* proc/cgroups (deeper.c) */
+	T_TMPFS,
+	T_PROC_HEAP,
 	T__COUNT,
 	T_NONE = T__COUNT   /* a route whose rows another module stores */
 };
@@ -287,6 +290,10 @@ void load_bpftool_maps(struct loader *l, const struct file_in *f);
 
 /* k8s.c */
 void load_pod_logs(struct loader *l, const struct file_in *f);
+/* deeper.c */
+void load_proc_cgroups(struct loader *l, const struct file_in *f);
+void load_tmpfs(struct loader *l, const struct file_in *f);
+void load_heap(struct loader *l, const struct file_in *f);
 void load_container_logs(struct loader *l, const struct file_in *f);
 
 #endif

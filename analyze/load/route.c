@@ -35,7 +35,6 @@ const struct route routes[] = {
 						   load_setting,       T_NODE_SETTING },
 	/* in the capture for whoever reads it; not loaded: listed only */
 	{ IN_CAPTURE, "proc/swaps",                NULL,               T_NONE },
-	{ IN_CAPTURE, "proc/cgroups",              NULL,               T_NONE },
 	{ IN_PROCESS, "mountinfo",                 NULL,               T_NONE },
 
 	/* memory cgroups (cgroup.c): collect/sources.c cgroup_v2_files, cgroup_v1_files */
@@ -63,6 +62,11 @@ const struct route routes[] = {
 	{ IN_PROCESS, "oom_score_adj",             load_oom_score_adj, T_PROC_MISC },
 	{ IN_PROCESS, "cmdline",                   load_cmdline,       T_PROC_MISC },
 	{ IN_CAPTURE, "collector/go/**.json",      load_go,            T_PROC_GO },
+
+	/* issue 16's node files (deeper.c) */
+	{ IN_CAPTURE, "proc/cgroups",              load_proc_cgroups,  T_CG_SUBSYS },
+	{ IN_CAPTURE, "collector/tmpfs.txt",       load_tmpfs,         T_TMPFS },
+	{ IN_CAPTURE, "collector/heap/*.json",     load_heap,          T_PROC_HEAP },
 
 	/* the kernel log (kmsg.c): oom_* tables, stored by analyze/oom/store.c */
 	{ IN_CAPTURE, "collector/kmsg.txt",        keep_kmsg,          T_NONE },

@@ -176,6 +176,32 @@ static const struct col cgroup_proc_cols[] = {
 	{ "pid", COL_I64, 0, COL_NO_SET },
 };
 
+/* proc/cgroups, collector/tmpfs.txt, collector/heap/<pid>.json (deeper.c) */
+static const struct col cg_subsys_cols[] = {
+	COL(COL_TEXT, "subsys", proc_cgroups_row, subsys),
+	COL(COL_KV, "hierarchy", proc_cgroups_row, hierarchy),
+	COL(COL_KV, "num_cgroups", proc_cgroups_row, num_cgroups),
+	COL(COL_KV, "enabled", proc_cgroups_row, enabled),
+};
+
+static const struct col tmpfs_cols[] = {
+	COL(COL_TEXT, "kind", tmpfs_mount, kind),
+	COL(COL_U64, "pid", tmpfs_mount, pid),
+	COL(COL_TEXT, "fstype", tmpfs_mount, fstype),
+	COL(COL_U64, "size_bytes", tmpfs_mount, size_bytes),
+	COL(COL_U64, "used_bytes", tmpfs_mount, used_bytes),
+	COL(COL_TEXT, "mount_point", tmpfs_mount, mount_point),
+	COL(COL_TEXT, "pod_uid", tmpfs_mount, pod_uid),
+	COL(COL_TEXT, "volume", tmpfs_mount, volume),
+};
+
+static const struct col heap_cols[] = {
+	COL(COL_KV, "xmx", heap_flags, xmx),
+	COL(COL_KV, "max_ram", heap_flags, max_ram),
+	COL_SET(COL_DOUBLE, "max_ram_pct", heap_flags, max_ram_pct, max_ram_pct_set),
+	COL(COL_KV, "max_old_space", heap_flags, node_max_old_space),
+};
+
 #define COLS(a) a, ARRAY_SIZE(a)
 
 const struct row_spec row_specs[T__COUNT] = {
@@ -230,6 +256,11 @@ const struct row_spec row_specs[T__COUNT] = {
 		COLS(pod_log_cols) },
 	[T_K8S_CONTAINER_LOG] = { "INSERT OR IGNORE", "k8s_container_log", "capture_id",
 		COLS(container_log_cols) },
+	[T_CG_SUBSYS] = { "INSERT OR IGNORE", "cgroup_subsys", "capture_id",
+		COLS(cg_subsys_cols) },
+	[T_TMPFS] = { "INSERT", "tmpfs_mount", "capture_id", COLS(tmpfs_cols) },
+	[T_PROC_HEAP] = { "INSERT OR REPLACE", "proc_heap", "capture_id, pid, runtime",
+		COLS(heap_cols) },
 };
 
 void table_columns(sqlite3 *db, const char *table, size_t skip,

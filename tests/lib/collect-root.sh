@@ -23,3 +23,41 @@ capture_into() {
 	top=$(echo "$x"/*/)
 	top=${top%/}
 }
+
+# java_sleeper DIR: compile DIR/Sleep.class, a JVM program that prints
+# "ready" and sleeps a minute (run it as `java -cp DIR Sleep`).
+java_sleeper() {
+	cat > "$1/Sleep.java" <<'EOS'
+public class Sleep {
+	public static void main(String[] a) throws Exception {
+		System.out.println("ready");
+		Thread.sleep(60000);
+	}
+}
+EOS
+	javac -d "$1" "$1/Sleep.java" || fail "javac failed"
+}
+
+# wait_ready FILE...: until each FILE holds "ready" (30 s at most); fails
+# naming the first that does not (and FILE.err's text, when there is one).
+wait_ready() {
+	local i f
+	for i in $(seq 150); do
+		for f in "$@"; do grep -q ready "$f" || break; done
+		grep -q ready "$f" && break
+		sleep 0.2
+	done
+	for f in "$@"; do
+		grep -q ready "$f" ||
+			fail "$(basename "$f" .out) did not start: $(cat "${f%.out}.err" 2>/dev/null)"
+	done
+}
+
+# need_v1_memory: skip (exit 77) unless root and memory on a cgroup v1
+# hierarchy at /sys/fs/cgroup/memory, which $mem then names.
+need_v1_memory() {
+	[ "$(id -u)" = 0 ] || { echo "SKIP: needs root (creates memory cgroups)"; exit 77; }
+	mem=/sys/fs/cgroup/memory
+	[ "$(stat -fc %T $mem 2>/dev/null)" = cgroupfs ] ||
+		{ echo "SKIP: no cgroup v1 memory hierarchy at $mem"; exit 77; }
+}

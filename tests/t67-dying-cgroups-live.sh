@@ -1,0 +1,42 @@
+#!/bin/bash
+# Dying memory cgroups, live on a cgroup v1 host (issue 16 item 1): a
+# cgroup fills 32 MiB of page cache, its process exits, it is removed; the
+# kernel keeps it (dying) while its pages are charged to it.  The capture's
+# proc/cgroups then counts more memory cgroups than there are directories,
+# and dying_cgroups says so.  Needs root and memory on a v1 hierarchy.
+set -u
+: "${BIN_DIR:=$(cd "$(dirname "$0")/.." && pwd)/bin}"
+collect=$BIN_DIR/memsnap-collect
+memsnap=$BIN_DIR/memsnap
+[ -x "$collect" ] && [ -x "$memsnap" ] || { echo "SKIP: binaries not built"; exit 77; }
+fail() { echo "FAIL: $*"; exit 1; }
+. "$(dirname "$0")/lib/collect-root.sh"
+need_v1_memory
+num() { awk '$1 == "memory" { print $3 }' /proc/cgroups; }
+tmp=$(mktemp -d /var/tmp/memsnap-t46.XXXXXX)
+cg=$mem/memsnap-t46-$$
+cleanup() {
+	rm -rf "$tmp"
+	rmdir "$cg/child" "$cg" 2>/dev/null
+}
+trap cleanup EXIT
+
+mkdir -p "$cg/child" || fail "cannot create $cg/child"
+before=$(num)
+# the page cache of a file on disk, charged to child; the file stays
+sh -c "echo \$\$ > $cg/child/cgroup.procs && exec dd if=/dev/zero of=$tmp/fill bs=1M count=32 status=none" ||
+	fail "dd in $cg/child failed"
+charged=$(cat "$cg/child/memory.usage_in_bytes")
+rmdir "$cg/child" || fail "cannot remove $cg/child"
+after=$(num)
+echo "child charged $charged bytes; memory num_cgroups $before before rmdir, $after after"
+[ "$after" -ge "$before" ] || { echo "SKIP: the kernel freed the removed cgroup at once ($before -> $after)"; exit 77; }
+
+capture_into "$tmp/cap"
+"$memsnap" load -q -o "$tmp/db" "$top" 2>"$tmp/load.err" || [ $? = 1 ] ||
+	{ cat "$tmp/load.err"; fail "load failed"; }
+row=$("$memsnap" sql --csv "$tmp/db" "SELECT nr_dying, nr_descendants, unaccounted_bytes FROM dying_cgroups WHERE cgroup = '/'" | tail -n +2)
+echo "dying_cgroups: $row"
+[ -n "$row" ] || fail "no dying_cgroups row for the node"
+[ "${row%%,*}" -ge 1 ] || fail "nr_dying < 1: $row"
+echo "PASS"
