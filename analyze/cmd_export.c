@@ -3,27 +3,15 @@
  * memsnap export SOURCE... -o DIR [--format parquet|ndjson] [--view V...]
  * memsnap export --ddl clickhouse
  *
- * Every public view of every capture of every SOURCE, one file each, laid
- * out for engines that read Hive partitions:
- *   DIR/VIEW/date=YYYY-MM-DD/CAPTURE_UID.parquet   (or .ndjson)
- * The columns and their types are the declaration of schema/97-export.sql
- * (analyze/export/export.h), after capture_uid.
+ * Only option parsing: the stage is export_run() (analyze/export/run.c).
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "analyze/cmds.h"
-#include "analyze/capture/source.h"
-#include "analyze/db/db.h"
-#include "analyze/export/export.h"
-#include "analyze/export/parquet.h"
+#include "analyze/export/run.h"
 #include "common/util.h"
 
 #include "common/banned.h"
@@ -62,367 +50,64 @@ static const char usage_text[] =
 	"exported (said on standard error; the rest is written), 2 usage, 3 a\n"
 	"SOURCE cannot be read or DIR cannot be written\n";
 
-enum format { FMT_PARQUET, FMT_NDJSON };
-
-struct exporter {
-	const struct export_decl *decl;
-	const struct export_view **views;   /* the ones asked for */
-	size_t nviews;
-	enum format fmt;
-	const char *dir;
-	struct strbuf file, text;
-	uint64_t files, rows, bytes;
-};
-
-/* mkdir -p of dir/a/b, as far as it goes; 0 or -errno. */
-static int make_dirs(struct strbuf *path)
-{
-	size_t i;
-
-	for (i = 1; i <= path->len; i++) {
-		char c = i < path->len ? path->buf[i] : '/';
-
-		if (c != '/')
-			continue;
-		path->buf[i] = '\0';
-		if (mkdir(path->buf, 0777) < 0 && errno != EEXIST) {
-			int e = -errno;
-
-			if (i < path->len)
-				path->buf[i] = '/';
-			return e;
-		}
-		if (i < path->len)
-			path->buf[i] = '/';
-	}
-	return 0;
-}
-
-/* The shortest of %.15g, %.16g, %.17g that reads back as the same double:
- * what a JSON reader parses is exactly the value SQLite holds. */
-static void json_double(struct jsonw *w, double v, struct strbuf *tmp)
-{
-	int prec;
-
-	if (!isfinite(v)) {
-		jsonw_null(w);
-		return;
-	}
-	for (prec = 15; prec <= 17; prec++) {
-		strbuf_reset(tmp);
-		strbuf_addf(tmp, "%.*g", prec, v);
-		if (strtod(tmp->buf, NULL) == v)
-			break;
-	}
-	jsonw_raw(w, tmp->buf, tmp->len);
-}
-
-static const char *type_name(int t)
-{
-	return t == SQLITE_INTEGER ? "an integer" : t == SQLITE_FLOAT ? "a float" :
-	       t == SQLITE_TEXT ? "text" : t == SQLITE_BLOB ? "a blob" : "NULL";
-}
-
-/*
- * The value of column c of the row, checked against its declaration:
- * NULL in a not-null column, text or a float in an integer column, text in
- * a float column are errors (said, and the view of that capture is left
- * out).  0 or -1.
- */
-static int check_value(sqlite3_stmt *st, int c, const struct export_view *v,
-		       const char *uid)
-{
-	const struct export_column *col = &v->cols[c];
-	int t = sqlite3_column_type(st, c);
-	bool ok;
-
-	if (t == SQLITE_NULL)
-		ok = !col->not_null;
-	else if (col->type == EXPORT_INTEGER)
-		ok = t == SQLITE_INTEGER;
-	else if (col->type == EXPORT_FLOAT)
-		ok = t == SQLITE_INTEGER || t == SQLITE_FLOAT;
-	else
-		ok = true;
-	if (!ok)
-		error("view '%s' of capture %s: column '%s' holds %s, declared %s%s "
-		      "in schema/97-export.sql, skipping", v->name, uid, col->name,
-		      type_name(t), col->type == EXPORT_INTEGER ? "integer" :
-		      col->type == EXPORT_FLOAT ? "float" : "text",
-		      col->not_null ? " not null" : "");
-	return ok ? 0 : -1;
-}
-
-static void text_of(struct exporter *e, sqlite3_stmt *st, int c)
-{
-	strbuf_reset(&e->text);
-	if (sqlite3_column_type(st, c) == SQLITE_BLOB)
-		export_text(&e->text, sqlite3_column_blob(st, c),
-			    (size_t)sqlite3_column_bytes(st, c));
-	else
-		export_text(&e->text, (const char *)sqlite3_column_text(st, c),
-			    (size_t)sqlite3_column_bytes(st, c));
-}
-
-static void row_parquet(struct exporter *e, struct pq_writer *w,
-			sqlite3_stmt *st, const struct export_view *v,
-			const char *uid)
-{
-	size_t c;
-
-	pq_string(w, 0, uid, 16);
-	for (c = 0; c < v->ncols; c++) {
-		if (sqlite3_column_type(st, (int)c) == SQLITE_NULL) {
-			pq_null(w, c + 1);
-			continue;
-		}
-		switch (v->cols[c].type) {
-		case EXPORT_INTEGER:
-			pq_i64(w, c + 1, sqlite3_column_int64(st, (int)c));
-			break;
-		case EXPORT_FLOAT:
-			pq_double(w, c + 1, sqlite3_column_double(st, (int)c));
-			break;
-		case EXPORT_TEXT:
-			text_of(e, st, (int)c);
-			pq_string(w, c + 1, e->text.buf, e->text.len);
-			break;
-		}
-	}
-}
-
-static void row_ndjson(struct exporter *e, sqlite3_stmt *st,
-		       const struct export_view *v, const char *uid)
-{
-	struct jsonw jw, *w = &jw;
-	size_t c;
-
-	jsonw_init(w, &e->file, false);   /* a writer a line: no comma between */
-	jsonw_start_object(w);
-	jsonw_kv_string(w, EXPORT_UID_COLUMN, uid);
-	for (c = 0; c < v->ncols; c++) {
-		jsonw_name(w, v->cols[c].name);
-		if (sqlite3_column_type(st, (int)c) == SQLITE_NULL) {
-			jsonw_null(w);
-			continue;
-		}
-		switch (v->cols[c].type) {
-		case EXPORT_INTEGER:
-			jsonw_i64(w, sqlite3_column_int64(st, (int)c));
-			break;
-		case EXPORT_FLOAT:
-			json_double(w, sqlite3_column_double(st, (int)c), &e->text);
-			break;
-		case EXPORT_TEXT:
-			/* json_escape() makes it valid text as export_text() does */
-			if (sqlite3_column_type(st, (int)c) == SQLITE_BLOB)
-				jsonw_string_len(w, sqlite3_column_blob(st, (int)c),
-						 (size_t)sqlite3_column_bytes(st, (int)c));
-			else
-				jsonw_string_len(w, (const char *)sqlite3_column_text(st, (int)c),
-						 (size_t)sqlite3_column_bytes(st, (int)c));
-			break;
-		}
-	}
-	jsonw_end_object(w);
-	strbuf_addch(w->out, '\n');
-}
-
-/* Write e->file to DIR/VIEW/date=DATE/UID.EXT through a temporary name.
- * 0, or -1 (said). */
-static int write_aside(struct exporter *e, const char *view, const char *date,
-		       const char *uid)
-{
-	const char *ext = e->fmt == FMT_PARQUET ? "parquet" : "ndjson";
-	struct strbuf dir = STRBUF_INIT, tmp = STRBUF_INIT, final = STRBUF_INIT;
-	int fd = -1, r, ret = -1;
-
-	strbuf_addf(&dir, "%s/%s/date=%s", e->dir, view, date);
-	r = make_dirs(&dir);
-	if (r < 0) {
-		error("cannot make '%s': %s", dir.buf, strerror(-r));
-		goto out;
-	}
-	/* a dot first: readers globbing *.parquet skip a file being written */
-	strbuf_addf(&tmp, "%s/.%s.%s.tmp", dir.buf, uid, ext);
-	strbuf_addf(&final, "%s/%s.%s", dir.buf, uid, ext);
-	fd = open(tmp.buf, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-	if (fd < 0 || write_all(fd, e->file.buf, e->file.len) < 0 ||
-	    close(fd) < 0) {
-		error("cannot write '%s': %s", tmp.buf, strerror(errno));
-		fd = -1;
-		unlink(tmp.buf);
-		goto out;
-	}
-	fd = -1;
-	if (rename(tmp.buf, final.buf) < 0) {
-		error("cannot rename '%s' to '%s': %s", tmp.buf, final.buf,
-		      strerror(errno));
-		unlink(tmp.buf);
-		goto out;
-	}
-	e->files++;
-	e->bytes += e->file.len;
-	ret = 0;
-out:
-	if (fd >= 0)
-		close(fd);
-	strbuf_release(&dir);
-	strbuf_release(&tmp);
-	strbuf_release(&final);
-	return ret;
-}
-
-/*
- * One view of one capture into one file.  Returns 0, 1 when the view was
- * skipped (its values broke the declaration: said), -1 when the file could
- * not be written (said).
- */
-static int export_view(struct exporter *e, sqlite3 *db, sqlite3_int64 capture_id,
-		       const struct export_view *v, const char *uid,
-		       const char *date)
-{
-	struct strbuf sql = STRBUF_INIT;
-	struct pq_column *pcols = NULL;
-	struct pq_writer *pw = NULL;
-	sqlite3_stmt *st = NULL;
-	uint64_t rows = 0;
-	size_t c;
-	int rc, ret = 1;
-
-	strbuf_addstr(&sql, "SELECT ");
-	for (c = 0; c < v->ncols; c++)
-		strbuf_addf(&sql, "%s\"%s\"", c ? ", " : "", v->cols[c].name);
-	/* every column in the order: the same rows give the same bytes,
-	 * whatever the database's storage order */
-	strbuf_addf(&sql, " FROM \"%s\" WHERE capture_id = ? ORDER BY ", v->name);
-	for (c = 0; c < v->ncols; c++)
-		strbuf_addf(&sql, "%s%zu", c ? ", " : "", c + 1);
-	if (sqlite3_prepare_v2(db, sql.buf, -1, &st, NULL) != SQLITE_OK) {
-		error("view '%s' in '%s': %s, skipping", v->name, db_name(db),
-		      sqlite3_errmsg(db));
-		goto out;
-	}
-	sqlite3_bind_int64(st, 1, capture_id);
-	strbuf_reset(&e->file);
-	if (e->fmt == FMT_PARQUET) {
-		pcols = xcalloc(v->ncols + 1, sizeof(*pcols));
-		pcols[0] = (struct pq_column){ EXPORT_UID_COLUMN, PQ_STRING, true };
-		for (c = 0; c < v->ncols; c++) {
-			pcols[c + 1].name = v->cols[c].name;
-			pcols[c + 1].type = v->cols[c].type == EXPORT_INTEGER ? PQ_INT64 :
-					    v->cols[c].type == EXPORT_FLOAT ? PQ_DOUBLE :
-					    PQ_STRING;
-			pcols[c + 1].required = v->cols[c].not_null;
-		}
-		pw = pq_writer_new(pcols, v->ncols + 1, 0, "memsnap " MEMSNAP_VERSION);
-	}
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		for (c = 0; c < v->ncols; c++)
-			if (check_value(st, (int)c, v, uid) < 0)
-				goto out;
-		if (pw) {
-			row_parquet(e, pw, st, v, uid);
-			if (pq_end_row(pw) < 0)
-				goto out;   /* cannot happen: checked above */
-		} else {
-			row_ndjson(e, st, v, uid);
-		}
-		rows++;
-	}
-	if (rc != SQLITE_DONE) {
-		error("view '%s' of capture %s: %s, skipping", v->name, uid,
-		      sqlite3_errmsg(db));
-		goto out;
-	}
-	if (pw && pq_finish(pw, &e->file) < 0) {
-		error("view '%s' of capture %s: cannot compress, skipping",
-		      v->name, uid);
-		goto out;
-	}
-	ret = write_aside(e, v->name, date, uid) < 0 ? -1 : 0;
-	if (ret == 0)
-		e->rows += rows;
-out:
-	pq_writer_free(pw);
-	free(pcols);
-	sqlite3_finalize(st);
-	strbuf_release(&sql);
-	return ret;
-}
-
-/* "YYYY-MM-DD" of an ISO 8601 time, else "unknown" (never a path). */
-static void capture_date(const char *started_at, char ret[11])
-{
-	static const char shape[] = "dddd-dd-dd";
-	size_t i;
-
-	strlcpy_s(ret, "unknown", 11);
-	if (!started_at || strlen(started_at) < 10)
-		return;
-	for (i = 0; i < 10; i++)
-		if (shape[i] == 'd' ? (started_at[i] < '0' || started_at[i] > '9') :
-		    started_at[i] != '-')
-			return;
-	memcpy(ret, started_at, 10);
-	ret[10] = '\0';
-}
-
-/* Every capture of one opened SOURCE.  Returns the exit status so far. */
-static int export_source(struct exporter *e, sqlite3 *db, const char *source,
-			 bool quiet)
-{
-	sqlite3_stmt *st = NULL;
-	int rc, ret = EXIT_OK, n = 0, total;
-	size_t i;
-
-	st = db_prepare(db, "SELECT count(*) FROM capture");
-	total = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
-	sqlite3_finalize(st);
-	st = db_prepare(db, "SELECT capture_id, coalesce(capture_uid, ''), started_at, "
-			    "coalesce(nullif(name, ''), source) FROM capture "
-			    "ORDER BY capture_id");
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		sqlite3_int64 id = sqlite3_column_int64(st, 0);
-		char uid[17], date[11];
-		uint64_t rows0 = e->rows;
-
-		/* the loader's (capture_uid() in analyze/load/load.h) */
-		strlcpy_s(uid, (const char *)sqlite3_column_text(st, 1), sizeof(uid));
-		capture_date((const char *)sqlite3_column_text(st, 2), date);
-		for (i = 0; i < e->nviews; i++) {
-			int r = export_view(e, db, id, e->views[i], uid, date);
-
-			if (r < 0) {
-				ret = EXIT_FATAL;
-				goto out;
-			}
-			if (r > 0)
-				ret = EXIT_PROBLEMS;
-		}
-		n++;
-		if (!quiet)
-			fprintf(stderr, "[%d/%d] %s: capture %s (%s), %llu rows\n",
-				n, total, source, uid,
-				(const char *)sqlite3_column_text(st, 3),
-				(unsigned long long)(e->rows - rows0));
-	}
-	if (rc != SQLITE_DONE) {
-		error("cannot read the captures of '%s': %s", source,
-		      sqlite3_errmsg(db));
-		ret = EXIT_FATAL;
-	}
-out:
-	sqlite3_finalize(st);
-	return ret;
-}
-
 enum {
 	OPT_VIEW = 0x2000,
 	OPT_DDL,
 	OPT_DATABASE,
 	OPT_CLUSTER,
 };
+
+/* One option into o (ddl: its word); CMD_GO_ON or an exit status. */
+static int export_option(int opt, const char *arg, struct export_run_opts *o,
+			 size_t *views_alloc, const char **ddl)
+{
+	int ret = CMD_GO_ON;
+
+	switch (opt) {
+	case 'o': o->dir = arg; break;
+	case 'f':
+		if (!strcmp(arg, "parquet")) {
+			o->fmt = EXPORT_PARQUET;
+		} else if (!strcmp(arg, "ndjson")) {
+			o->fmt = EXPORT_NDJSON;
+		} else {
+			error("unknown format '%s': parquet or ndjson", arg);
+			ret = EXIT_USAGE;
+		}
+		break;
+	case OPT_VIEW:
+		o->views = xgrow(o->views, o->nviews + 1, views_alloc, sizeof(*o->views));
+		o->views[o->nviews++] = arg;
+		break;
+	case OPT_DDL: *ddl = arg; break;
+	case OPT_DATABASE: o->database = arg; break;
+	case OPT_CLUSTER: o->cluster = arg; break;
+	case 'q': o->quiet = true; break;
+	case SOURCE_OPT_BAD: ret = EXIT_USAGE; break;
+	default:   /* -h, or what getopt refused (said) */
+		ret = cmd_usage(usage_text, opt == 'h' ? EXIT_OK : EXIT_USAGE);
+	}
+	return ret;
+}
+
+/* What the options and operands ask for fits together: CMD_GO_ON, or
+ * EXIT_USAGE (said). */
+static int export_check(int argc, const char *ddl, const struct export_run_opts *o)
+{
+	int ret = CMD_GO_ON;
+
+	if (ddl && strcmp(ddl, "clickhouse")) {
+		error("unknown --ddl '%s': only clickhouse", ddl);
+		ret = EXIT_USAGE;
+	} else if (!ddl && (optind >= argc || !o->dir)) {
+		error(optind >= argc ? "need a SOURCE" : "need an output folder: -o DIR");
+		ret = cmd_usage(usage_text, EXIT_USAGE);
+	} else if (ddl && optind < argc) {
+		error("--ddl takes no SOURCE");
+		ret = EXIT_USAGE;
+	}
+	return ret;
+}
 
 int cmd_export(int argc, char **argv)
 {
@@ -438,144 +123,26 @@ int cmd_export(int argc, char **argv)
 		SOURCE_LONG_OPTIONS,
 		{ NULL, 0, NULL, 0 },
 	};
-	struct exporter e = { 0 };
-	struct export_decl decl = { 0 };
-	struct source_opts so;
-	const char *ddl = NULL, *database = "memsnap", *cluster = "memsnap";
-	const char **asked = NULL;
-	size_t nasked = 0, asked_alloc = 0, i, j;
-	bool quiet = false;
-	char *err = NULL;
-	int opt, ret = EXIT_OK;
+	struct export_run_opts o = {
+		.fmt = EXPORT_PARQUET,
+		.database = "memsnap",
+		.cluster = "memsnap",
+	};
+	const char *ddl = NULL;
+	size_t views_alloc = 0;
+	int opt, ret = CMD_GO_ON;
 
-	source_opts_init(&so);
-	e.fmt = FMT_PARQUET;
+	source_opts_init(&o.so);
 	optind = 0;
-	while ((opt = getopt_long(argc, argv, "o:f:qh", longopts, NULL)) != -1) {
-		int r = source_limit_option(opt, optarg, &so.lim);
-
-		if (r < 0)
-			return EXIT_USAGE;
-		if (r > 0)
-			continue;
-		switch (opt) {
-		case 'o': e.dir = optarg; break;
-		case 'f':
-			if (!strcmp(optarg, "parquet")) {
-				e.fmt = FMT_PARQUET;
-			} else if (!strcmp(optarg, "ndjson")) {
-				e.fmt = FMT_NDJSON;
-			} else {
-				error("unknown format '%s': parquet or ndjson", optarg);
-				return EXIT_USAGE;
-			}
-			break;
-		case OPT_VIEW:
-			asked = xgrow(asked, nasked + 1, &asked_alloc, sizeof(*asked));
-			asked[nasked++] = optarg;
-			break;
-		case OPT_DDL: ddl = optarg; break;
-		case OPT_DATABASE: database = optarg; break;
-		case OPT_CLUSTER: cluster = optarg; break;
-		case 'q': quiet = true; break;
-		case 'h':
-			fputs(usage_text, stdout);
-			free(asked);
-			return EXIT_OK;
-		default:
-			fputs(usage_text, stderr);
-			free(asked);
-			return EXIT_USAGE;
-		}
+	while (ret == CMD_GO_ON &&
+	       (opt = source_getopt(argc, argv, "o:f:qh", longopts, &o.so.lim)) != -1)
+		ret = export_option(opt, optarg, &o, &views_alloc, &ddl);
+	if (ret == CMD_GO_ON)
+		ret = export_check(argc, ddl, &o);
+	if (ret == CMD_GO_ON) {
+		o.ddl = ddl != NULL;
+		ret = export_run(&o, argv + optind, (size_t)(argc - optind));
 	}
-	if (ddl && strcmp(ddl, "clickhouse")) {
-		error("unknown --ddl '%s': only clickhouse", ddl);
-		ret = EXIT_USAGE;
-		goto out;
-	}
-	if (!ddl && (optind >= argc || !e.dir)) {
-		error(optind >= argc ? "need a SOURCE" : "need an output folder: -o DIR");
-		fputs(usage_text, stderr);
-		ret = EXIT_USAGE;
-		goto out;
-	}
-	if (ddl && optind < argc) {
-		error("--ddl takes no SOURCE");
-		ret = EXIT_USAGE;
-		goto out;
-	}
-	if (export_decl_load(&decl, &err) < 0) {
-		error("%s", err);
-		ret = EXIT_FATAL;
-		goto out;
-	}
-	e.decl = &decl;
-	e.views = xcalloc(decl.nviews, sizeof(*e.views));
-	for (i = 0; i < nasked; i++) {
-		const struct export_view *v = export_decl_find(&decl, asked[i]);
-
-		if (!v || !v->per_capture) {
-			error("'%s' is not a public view of a capture; see 'memsnap "
-			      "schema' (view public_columns)", asked[i]);
-			ret = EXIT_USAGE;
-			goto out;
-		}
-		for (j = 0; j < e.nviews && e.views[j] != v; j++)
-			;
-		if (j == e.nviews)
-			e.views[e.nviews++] = v;
-	}
-	for (i = 0; !nasked && i < decl.nviews; i++)
-		if (decl.views[i].per_capture)
-			e.views[e.nviews++] = &decl.views[i];
-	if (ddl) {
-		struct strbuf out = STRBUF_INIT;
-		int r;
-
-		export_ddl_clickhouse(&decl, database, cluster, &out);
-		r = write_all(STDOUT_FILENO, out.buf, out.len);
-		if (r < 0 && r != -EPIPE) {   /* EPIPE: the reader left (main.c) */
-			error("cannot write 'standard output': %s", strerror(-r));
-			ret = EXIT_FATAL;
-		}
-		strbuf_release(&out);
-		goto out;
-	}
-	for (i = (size_t)optind; i < (size_t)argc; i++) {
-		struct load_stats stats;
-		sqlite3 *db = NULL;
-		bool loaded;
-		int r;
-
-		if (source_open(argv[i], &so, &db, &loaded, &stats, &err) < 0) {
-			error("%s", err);
-			free(err);
-			err = NULL;
-			ret = EXIT_FATAL;
-			break;
-		}
-		if (loaded && stats.problems && !quiet)
-			warning("%llu problems loading '%s' (exported in the "
-				"load_problems view)",
-				(unsigned long long)stats.problems, argv[i]);
-		r = export_source(&e, db, argv[i], quiet);
-		db_close(db);
-		if (r > ret)
-			ret = r;
-		if (r == EXIT_FATAL)
-			break;
-	}
-	if (!quiet && ret != EXIT_FATAL)
-		fprintf(stderr, "exported %llu rows into %llu files (%llu bytes) "
-			"under '%s'\n", (unsigned long long)e.rows,
-			(unsigned long long)e.files, (unsigned long long)e.bytes,
-			e.dir);
-out:
-	free(err);
-	free(e.views);
-	free(asked);
-	strbuf_release(&e.file);
-	strbuf_release(&e.text);
-	export_decl_free(&decl);
+	free(o.views);
 	return ret;
 }

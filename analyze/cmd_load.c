@@ -129,13 +129,7 @@ int cmd_load(int argc, char **argv)
 
 	capture_limits_default(&lim);
 	optind = 0;   /* GNU getopt: reinitialise, and permute operands last */
-	while ((opt = getopt_long(argc, argv, "o:qj:h", longopts, NULL)) != -1) {
-		int r = source_limit_option(opt, optarg, &lim);
-
-		if (r < 0)
-			return EXIT_USAGE;
-		if (r > 0)
-			continue;
+	while ((opt = source_getopt(argc, argv, "o:qj:h", longopts, &lim)) != -1) {
 		switch (opt) {
 		case 'o': out = optarg; break;
 		case 'q': quiet = true; break;
@@ -149,14 +143,14 @@ int cmd_load(int argc, char **argv)
 			jobs = (int)v;
 			break;
 		case OPT_LOCK_TIMEOUT:
-			if (parse_u64(optarg, strlen(optarg), &v) < 0 || v > 86400) {
-				error("invalid --lock-timeout '%s': seconds", optarg);
+			if (cmd_u64_option("lock-timeout", optarg, 0, 86400, false,
+					   "seconds", &v) < 0)
 				return EXIT_USAGE;
-			}
 			db_set_lock_timeout((double)v);
 			break;
-		case 'h': fputs(usage_text, stdout); return EXIT_OK;
-		default: fputs(usage_text, stderr); return EXIT_USAGE;
+		case SOURCE_OPT_BAD: return EXIT_USAGE;
+		default:   /* -h, or what getopt refused (said) */
+			return cmd_usage(usage_text, opt == 'h' ? EXIT_OK : EXIT_USAGE);
 		}
 	}
 	if (!out) {

@@ -36,23 +36,24 @@ int cmd_schema(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *sql = db_schema_sql();
-	int opt;
+	int opt, ret = CMD_GO_ON;
 
 	optind = 0;
-	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 'h': fputs(usage_text, stdout); return EXIT_OK;
-		default: fputs(usage_text, stderr); return EXIT_USAGE;
-		}
-	}
-	if (optind < argc) {
+	while (ret == CMD_GO_ON && (opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1)
+		ret = cmd_usage(usage_text, opt == 'h' ? EXIT_OK : EXIT_USAGE);
+	if (ret == CMD_GO_ON && optind < argc) {
 		error("unexpected argument '%s'", argv[optind]);
-		return EXIT_USAGE;
+		ret = EXIT_USAGE;
 	}
 	/* EPIPE: the reader took what it wanted (memsnap sql does the same) */
-	if ((fwrite(sql, 1, strlen(sql), stdout) != strlen(sql) || fflush(stdout) != 0) &&
-	    errno != EPIPE)
-		return error("cannot write the schema to 'standard output': %s",
-			     strerror(errno)), EXIT_FATAL;
-	return EXIT_OK;
+	if (ret == CMD_GO_ON) {
+		ret = EXIT_OK;
+		if ((fwrite(sql, 1, strlen(sql), stdout) != strlen(sql) ||
+		     fflush(stdout) != 0) && errno != EPIPE) {
+			error("cannot write the schema to 'standard output': %s",
+			      strerror(errno));
+			ret = EXIT_FATAL;
+		}
+	}
+	return ret;
 }

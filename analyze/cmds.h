@@ -1,8 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #ifndef MEMSNAP_CMDS_H
 #define MEMSNAP_CMDS_H
-
-#include <stdint.h>
 /*
  * One function per `memsnap` command, each in its own analyze/cmd_<name>.c.
  * argv[0] is the command's name; the return value is the exit status.
@@ -20,6 +18,33 @@ enum {
 	EXIT_FATAL = 3,
 };
 
+/*
+ * Option helpers every command shares (analyze/cmd_common.c); the rest of
+ * a command is in its stage (the command's header comment names it).
+ */
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "reports/output.h"   /* enum report_format, report_write_output() */
+
+/* The usage text on stdout for status EXIT_OK (--help), else on stderr;
+ * returns status. */
+int cmd_usage(const char *usage, int status);
+/* An option's number (suffixes K, M, G, T when size) from min to max:
+ * 0, or -1 after "invalid --NAME 'ARG': HINT" (just "invalid --NAME 'ARG'"
+ * without a hint). */
+int cmd_u64_option(const char *name, const char *arg, uint64_t min, uint64_t max,
+		   bool size, const char *hint, uint64_t *ret);
+/* What a command's option steps return while it is not finished yet;
+ * else they return its exit status. */
+#define CMD_GO_ON (-1)
+/* Exactly one operand left after the options: CMD_GO_ON, or EXIT_USAGE
+ * (said, usage on stderr) when none ("error: NONE") or more. */
+int cmd_one_operand(int argc, char **argv, const char *none, const char *usage);
+/* --format and --capture of report and diff: 0, or -1 with the message printed. */
+int report_format_option(const char *arg, enum report_format *ret);
+int capture_id_option(const char *arg, int64_t *ret);
+
 int cmd_load(int argc, char **argv);
 int cmd_sql(int argc, char **argv);
 int cmd_schema(int argc, char **argv);
@@ -27,19 +52,5 @@ int cmd_oom(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
-
-/*
- * Shared by the commands that write a report (cmd_report.c): the name a
- * report shows for SOURCE (its last path element, allocated), and writing
- * the report to path ("-" or NULL: standard output; a half-written file is
- * removed), 0 or -1 with the message printed.
- */
-char *report_source_name(const char *source);
-/* --format and --capture of report and diff: 0, or -1 with the message printed. */
-enum report_format { FMT_TEXT, FMT_HTML, FMT_JSON };
-int report_format_option(const char *arg, enum report_format *ret);
-int capture_id_option(const char *arg, int64_t *ret);
-struct strbuf;
-int report_write_output(const char *path, const struct strbuf *sb);
 
 #endif

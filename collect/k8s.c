@@ -113,14 +113,9 @@ static int list(int rootfd, const char *dir, int depth, struct names *ns,
 	int fd, err = 0;
 
 	fd = openat(rootfd, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
+	d = fdopendir_or_close(fd);
+	if (!d)
 		return -errno;
-	d = fdopendir(fd);
-	if (!d) {
-		err = -errno;
-		close(fd);
-		return err;
-	}
 	while ((errno = 0, de = readdir(d))) {
 		struct dirent *ce;
 		DIR *cd;

@@ -605,14 +605,9 @@ static int list_pids(struct rd *rd, int procfd, uint32_t **ret, size_t *ret_n)
 	int fd, err = 0;
 
 	fd = dup(procfd);
-	if (fd < 0)
+	d = fdopendir_or_close(fd);
+	if (!d)
 		return -errno;
-	d = fdopendir(fd);
-	if (!d) {
-		err = -errno;
-		close(fd);
-		return err;
-	}
 	while ((errno = 0, de = readdir(d))) {
 		uint64_t v;
 

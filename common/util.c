@@ -739,6 +739,22 @@ void jsonw_kv_bool(struct jsonw *w, const char *name, bool v)
 
 /* ---- files ------------------------------------------------------------- */
 
+DIR *fdopendir_or_close(int fd)
+{
+	DIR *d = NULL;
+	int e;
+
+	if (fd >= 0) {
+		d = fdopendir(fd);
+		if (!d) {
+			e = errno;
+			close(fd);
+			errno = e;
+		}
+	}
+	return d;
+}
+
 int read_fd_all(int fd, struct strbuf *sb, size_t max)
 {
 	int r = 0;

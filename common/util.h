@@ -12,6 +12,7 @@
  *    die()), which only the command layer calls.
  *  - Functions that can fail return 0 or a negative errno.
  */
+#include <dirent.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -199,6 +200,9 @@ void json_escape_bytes(struct strbuf *sb, const char *s, size_t len);
  * than max (sb then holds the first max bytes).
  */
 int read_fd_all(int fd, struct strbuf *sb, size_t max);
+/* fdopendir(fd), closing fd when that fails; NULL with errno as it was
+ * when fd < 0 (left by the openat() or dup() that made it). */
+DIR *fdopendir_or_close(int fd);
 int read_file_at(int dirfd, const char *path, struct strbuf *sb, size_t max);
 
 /* Write all of buf to fd, retrying on EINTR and short writes. */

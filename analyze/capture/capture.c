@@ -193,6 +193,26 @@ static char *name_from_source(const char *source)
 
 /* ---- folder mode ------------------------------------------------------------ */
 
+/* One more entry read, folder or archive: -1 (with *ret_err) past --max-entries. */
+static int count_entry(struct capture *c, char **ret_err)
+{
+	if (++c->entries <= c->lim.max_entries)
+		return 0;
+	c->limit_stopped = true;
+	err_set(ret_err, "more than %llu entries (--max-entries), stopped reading",
+		(unsigned long long)c->lim.max_entries);
+	return -1;
+}
+
+/* Past --max-total at c->path: -1 with *ret_err. */
+static int stop_total(struct capture *c, char **ret_err)
+{
+	c->limit_stopped = true;
+	err_set(ret_err, "more than %llu bytes in all (--max-total), stopped at '%s'",
+		(unsigned long long)c->lim.max_total_bytes, c->path.buf);
+	return -1;
+}
+
 static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -359,13 +379,8 @@ static int folder_next(struct capture *c, struct capture_file *ret,
 		if (c->path.len == strlen("manifest.json") &&
 		    !strcmp(c->path.buf, "manifest.json"))
 			continue;   /* handed out first */
-		if (++c->entries > c->lim.max_entries) {
-			c->limit_stopped = true;
-			err_set(ret_err, "more than %llu entries (--max-entries), "
-				 "stopped reading",
-				 (unsigned long long)c->lim.max_entries);
+		if (count_entry(c, ret_err) < 0)
 			return -1;
-		}
 		if (fstatat(c->root_fd, c->path.buf, &st, AT_SYMLINK_NOFOLLOW) < 0) {
 			problemf(pfn, ud, c->path.buf, "cannot stat: %s, skipping",
 				 strerror(errno));
@@ -401,14 +416,8 @@ static int folder_next(struct capture *c, struct capture_file *ret,
 		}
 		/* a file --max-file-size skips (in folder_read) does not count */
 		if ((uint64_t)st.st_size <= c->lim.max_file_bytes &&
-		    c->bytes + (uint64_t)st.st_size > c->lim.max_total_bytes) {
-			c->limit_stopped = true;
-			err_set(ret_err, "more than %llu bytes in all (--max-total), "
-				 "stopped at '%s'",
-				 (unsigned long long)c->lim.max_total_bytes,
-				 c->path.buf);
-			return -1;
-		}
+		    c->bytes + (uint64_t)st.st_size > c->lim.max_total_bytes)
+			return stop_total(c, ret_err);
 		if (folder_read(c, c->path.buf, pfn, ud) == 1)
 			goto found;
 	}
@@ -672,13 +681,8 @@ static int archive_next(struct capture *c, struct capture_file *ret,
 			free(why);
 			return -1;
 		}
-		if (++c->entries > c->lim.max_entries) {
-			c->limit_stopped = true;
-			err_set(ret_err, "more than %llu entries (--max-entries), "
-				 "stopped reading",
-				 (unsigned long long)c->lim.max_entries);
+		if (count_entry(c, ret_err) < 0)
 			return -1;
-		}
 		raw = archive_entry_pathname(e);
 		if (!raw)
 			raw = "";
@@ -770,14 +774,8 @@ static int archive_next(struct capture *c, struct capture_file *ret,
 					 (unsigned long long)c->lim.max_file_bytes);
 				break;
 			}
-			if (c->bytes > c->lim.max_total_bytes) {
-				c->limit_stopped = true;
-				err_set(ret_err, "more than %llu bytes in all "
-					 "(--max-total), stopped at '%s'",
-					 (unsigned long long)c->lim.max_total_bytes,
-					 c->path.buf);
-				return -1;
-			}
+			if (c->bytes > c->lim.max_total_bytes)
+				return stop_total(c, ret_err);
 		}
 		if (c->data.len > c->lim.max_file_bytes)
 			continue;

@@ -2,6 +2,7 @@
 #include "analyze/capture/source.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -99,4 +100,16 @@ int source_limit_option(int opt, const char *arg, struct capture_limits *lim)
 	else
 		lim->max_zstd_window = v;
 	return 1;
+}
+
+int source_getopt(int argc, char **argv, const char *shortopts,
+		  const struct option *longopts, struct capture_limits *lim)
+{
+	int opt, r;
+
+	do {
+		opt = getopt_long(argc, argv, shortopts, longopts, NULL);
+		r = opt == -1 ? 0 : source_limit_option(opt, optarg, lim);
+	} while (r > 0);
+	return r < 0 ? SOURCE_OPT_BAD : opt;
 }

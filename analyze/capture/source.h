@@ -3,7 +3,8 @@
 #define MEMSNAP_SOURCE_H
 /*
  * SOURCE arguments: a memsnap database, or a capture (archive or folder)
- * that is loaded into a database in memory.  Used by `sql` and `report`.
+ * that is loaded into a database in memory.  Used by `sql`, `report`,
+ * `export`; the limit options by `load` too.
  */
 #include <sqlite3.h>
 #include <stdbool.h>
@@ -41,6 +42,15 @@ int source_open_captures(const char *const *sources, size_t n, const struct sour
  * (and applied), 0 when not, -1 on a bad value (message printed).
  */
 int source_limit_option(int opt, const char *arg, struct capture_limits *lim);
+/*
+ * getopt_long() that applies the limit options above to lim itself:
+ * returns the next other option, -1 after the last, or SOURCE_OPT_BAD
+ * when a limit's value was refused (said).  Set optind first.
+ */
+struct option;
+int source_getopt(int argc, char **argv, const char *shortopts,
+		  const struct option *longopts, struct capture_limits *lim);
+#define SOURCE_OPT_BAD (-2)
 enum {
 	OPT_MAX_ENTRIES = 0x1000,
 	OPT_MAX_FILE_SIZE,

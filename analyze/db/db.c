@@ -91,37 +91,29 @@ int db_step_reset(sqlite3_stmt *st)
 	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : -1;
 }
 
-static int db_user_version(sqlite3 *db, int *ret)
+/* The integer of the first row of a one-column query: 0, or -1. */
+static int db_int_query(sqlite3 *db, const char *sql, int *ret)
 {
 	sqlite3_stmt *st = NULL;
 	int r = -1;
 
-	if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
-		goto out;
-	if (sqlite3_step(st) != SQLITE_ROW)
-		goto out;
-	*ret = sqlite3_column_int(st, 0);
-	r = 0;
-out:
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW) {
+		*ret = sqlite3_column_int(st, 0);
+		r = 0;
+	}
 	sqlite3_finalize(st);
 	return r;
 }
 
+static int db_user_version(sqlite3 *db, int *ret)
+{
+	return db_int_query(db, "PRAGMA user_version", ret);
+}
+
 static int db_table_count(sqlite3 *db, int *ret)
 {
-	sqlite3_stmt *st = NULL;
-	int r = -1;
-
-	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_master", -1,
-			       &st, NULL) != SQLITE_OK)
-		goto out;
-	if (sqlite3_step(st) != SQLITE_ROW)
-		goto out;
-	*ret = sqlite3_column_int(st, 0);
-	r = 0;
-out:
-	sqlite3_finalize(st);
-	return r;
+	return db_int_query(db, "SELECT count(*) FROM sqlite_master", ret);
 }
 
 /* ---- waiting for another process's lock ----------------------------------- */

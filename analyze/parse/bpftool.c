@@ -454,22 +454,6 @@ static bool plain_record(const char *s, size_t n, uint64_t *ret_id)
 	return num_u64(s, i, ret_id) == NUM_OK;
 }
 
-static bool next_tok(const char **p, const char *end, const char **t, size_t *tl)
-{
-	const char *s = *p;
-
-	while (s < end && (*s == ' ' || *s == '\t'))
-		s++;
-	if (s == end)
-		return false;
-	*t = s;
-	while (s < end && *s != ' ' && *s != '\t')
-		s++;
-	*tl = (size_t)(s - *t);
-	*p = s;
-	return true;
-}
-
 static bool tok_is(const char *t, size_t tl, const char *k)
 {
 	return tl == strlen(k) && !memcmp(t, k, tl);
@@ -536,9 +520,9 @@ static void plain_line(struct bpftool_map *m, const char *s, size_t n,
 
 	if (first) {
 		/* Skip "<id>:". */
-		next_tok(&p, end, &t, &tl);
+		kv_next_token(&p, end, &t, &tl);
 	}
-	while (next_tok(&p, end, &t, &tl)) {
+	while (kv_next_token(&p, end, &t, &tl)) {
 		const char *v;
 		size_t vl;
 
@@ -549,7 +533,7 @@ static void plain_line(struct bpftool_map *m, const char *s, size_t n,
 				continue;
 			}
 			/* "type 34": a map type newer than bpftool. */
-			if (next_tok(&p, end, &v, &vl)) {
+			if (kv_next_token(&p, end, &v, &vl)) {
 				plain_num(v, vl, &m->type_id, lineno, "type", diag);
 				if (m->type_id.set && bpf_map_type_name(m->type_id.v))
 					m->type = xstrdup(bpf_map_type_name(m->type_id.v));
@@ -565,7 +549,7 @@ static void plain_line(struct bpftool_map *m, const char *s, size_t n,
 			m->frozen.set = true;
 			continue;
 		}
-		if (!next_tok(&p, end, &v, &vl))
+		if (!kv_next_token(&p, end, &v, &vl))
 			return;
 		if (tok_is(t, tl, "name") && !m->name && vl > BPFTOOL_STR_MAX)
 			diag_add(diag, "line %u: 'name' is %zu bytes long, skipped",

@@ -61,6 +61,9 @@ bool kv_split(const char *line, size_t n, char sep, unsigned lineno,
 	      struct kv_line *ret, struct parse_diag *diag);
 /* The raw next line (trimmed), for parsers with their own line shape. */
 bool kv_next_raw(struct kv_iter *it, const char **ret_line, size_t *ret_len);
+/* The next token of [*p, end) separated by spaces or tabs: its start in
+ * *ret and length in *ret_len, *p moved past it.  False when none is left. */
+bool kv_next_token(const char **p, const char *end, const char **ret, size_t *ret_len);
 
 static inline bool diag_has(const struct parse_diag *d)
 {

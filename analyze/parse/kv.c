@@ -215,6 +215,22 @@ void kv_iter_init(struct kv_iter *it, const char *buf, size_t len, char sep)
 	it->raw_key = NULL;
 }
 
+bool kv_next_token(const char **p, const char *end, const char **ret, size_t *ret_len)
+{
+	const char *s = *p;
+
+	while (s < end && (*s == ' ' || *s == '\t'))
+		s++;
+	if (s == end)
+		return false;
+	*ret = s;
+	while (s < end && *s != ' ' && *s != '\t')
+		s++;
+	*ret_len = (size_t)(s - *ret);
+	*p = s;
+	return true;
+}
+
 bool kv_next_raw(struct kv_iter *it, const char **ret_line, size_t *ret_len)
 {
 	const char *line;

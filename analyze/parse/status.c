@@ -58,24 +58,6 @@ static bool key_is(const struct kv_line *l, const char *k)
 	return l->klen == n && !memcmp(l->key, k, n);
 }
 
-/* The next white-space separated token of [*p, end). */
-static bool next_token(const char **p, const char *end, const char **ret,
-		       size_t *ret_len)
-{
-	const char *s = *p;
-
-	while (s < end && (*s == ' ' || *s == '\t'))
-		s++;
-	if (s == end)
-		return false;
-	*ret = s;
-	while (s < end && *s != ' ' && *s != '\t')
-		s++;
-	*ret_len = (size_t)(s - *ret);
-	*p = s;
-	return true;
-}
-
 static enum kv_hook_result dup_key(const struct kv_line *l,
 				   struct parse_diag *diag)
 {
@@ -126,7 +108,7 @@ static enum kv_hook_result status_hook(void *vctx, const struct kv_line *l,
 				return dup_key(l, diag);
 			c->seen_nspid = true;
 			/* 4.1+: one pid per nested pid namespace, innermost last. */
-			while (next_token(&p, end, &tok, &tl)) {
+			while (kv_next_token(&p, end, &tok, &tl)) {
 				last = tok;
 				last_len = tl;
 			}
@@ -155,7 +137,7 @@ static enum kv_hook_result status_hook(void *vctx, const struct kv_line *l,
 		c->seen_uid = true;
 		/* Real, effective, saved set, file system. */
 		e = NUM_INVALID;
-		while (next_token(&p, end, &tok, &tl)) {
+		while (kv_next_token(&p, end, &tok, &tl)) {
 			struct kv_u64 *dst = ntok == 0 ? &s->uid :
 					     ntok == 1 ? &s->euid : NULL;
 			enum num_err te;

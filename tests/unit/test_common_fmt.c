@@ -140,6 +140,25 @@ static void test_read_fd_all_limits(void **state)
 	free(big);
 }
 
+static void test_fdopendir_or_close(void **state)
+{
+	DIR *d;
+	int fd;
+
+	(void)state;
+	d = fdopendir_or_close(open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+	assert_non_null(d);
+	assert_non_null(readdir(d));
+	closedir(d);
+	errno = ENOENT;                   /* what a failed openat() left */
+	assert_null(fdopendir_or_close(-1));
+	assert_int_equal(errno, ENOENT);
+	fd = tmp_file("x", 1);            /* not a folder: fd closed */
+	assert_null(fdopendir_or_close(fd));
+	assert_int_equal(errno, ENOTDIR);
+	assert_int_equal(fcntl(fd, F_GETFD), -1);
+}
+
 static void test_now_ns_moves(void **state)
 {
 	uint64_t a = now_ns(CLOCK_MONOTONIC), b;
@@ -158,6 +177,7 @@ int main(void)
 		cmocka_unit_test(test_human_bytes_sql),
 		cmocka_unit_test(test_fnv1a_vectors),
 		cmocka_unit_test(test_read_fd_all_limits),
+		cmocka_unit_test(test_fdopendir_or_close),
 		cmocka_unit_test(test_now_ns_moves),
 	};
 

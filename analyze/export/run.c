@@ -1,0 +1,474 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * memsnap export's stage (run.h).  The columns and their types are the
+ * declaration of schema/97-export.sql (analyze/export/export.h), after
+ * capture_uid.
+ */
+#include "analyze/export/run.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "analyze/cmds.h"
+#include "analyze/db/db.h"
+#include "analyze/export/export.h"
+#include "analyze/export/parquet.h"
+#include "common/util.h"
+#include "reports/output.h"
+
+#include "common/banned.h"
+
+struct exporter {
+	const struct export_decl *decl;
+	const struct export_view **views;   /* the ones asked for */
+	size_t nviews;
+	enum export_format fmt;
+	const char *dir;
+	struct strbuf file, text;
+	uint64_t files, rows, bytes;
+};
+
+/* mkdir -p of dir/a/b, as far as it goes; 0 or -errno. */
+static int make_dirs(struct strbuf *path)
+{
+	size_t i;
+
+	for (i = 1; i <= path->len; i++) {
+		char c = i < path->len ? path->buf[i] : '/';
+
+		if (c != '/')
+			continue;
+		path->buf[i] = '\0';
+		if (mkdir(path->buf, 0777) < 0 && errno != EEXIST) {
+			int e = -errno;
+
+			if (i < path->len)
+				path->buf[i] = '/';
+			return e;
+		}
+		if (i < path->len)
+			path->buf[i] = '/';
+	}
+	return 0;
+}
+
+/* The shortest of %.15g, %.16g, %.17g that reads back as the same double:
+ * what a JSON reader parses is exactly the value SQLite holds. */
+static void json_double(struct jsonw *w, double v, struct strbuf *tmp)
+{
+	int prec;
+
+	if (!isfinite(v)) {
+		jsonw_null(w);
+		return;
+	}
+	for (prec = 15; prec <= 17; prec++) {
+		strbuf_reset(tmp);
+		strbuf_addf(tmp, "%.*g", prec, v);
+		if (strtod(tmp->buf, NULL) == v)
+			break;
+	}
+	jsonw_raw(w, tmp->buf, tmp->len);
+}
+
+static const char *type_name(int t)
+{
+	return t == SQLITE_INTEGER ? "an integer" : t == SQLITE_FLOAT ? "a float" :
+	       t == SQLITE_TEXT ? "text" : t == SQLITE_BLOB ? "a blob" : "NULL";
+}
+
+/*
+ * The value of column c of the row, checked against its declaration:
+ * NULL in a not-null column, text or a float in an integer column, text in
+ * a float column are errors (said, and the view of that capture is left
+ * out).  0 or -1.
+ */
+static int check_value(sqlite3_stmt *st, int c, const struct export_view *v,
+		       const char *uid)
+{
+	const struct export_column *col = &v->cols[c];
+	int t = sqlite3_column_type(st, c);
+	bool ok;
+
+	if (t == SQLITE_NULL)
+		ok = !col->not_null;
+	else if (col->type == EXPORT_INTEGER)
+		ok = t == SQLITE_INTEGER;
+	else if (col->type == EXPORT_FLOAT)
+		ok = t == SQLITE_INTEGER || t == SQLITE_FLOAT;
+	else
+		ok = true;
+	if (!ok)
+		error("view '%s' of capture %s: column '%s' holds %s, declared %s%s "
+		      "in schema/97-export.sql, skipping", v->name, uid, col->name,
+		      type_name(t), col->type == EXPORT_INTEGER ? "integer" :
+		      col->type == EXPORT_FLOAT ? "float" : "text",
+		      col->not_null ? " not null" : "");
+	return ok ? 0 : -1;
+}
+
+static void text_of(struct exporter *e, sqlite3_stmt *st, int c)
+{
+	strbuf_reset(&e->text);
+	if (sqlite3_column_type(st, c) == SQLITE_BLOB)
+		export_text(&e->text, sqlite3_column_blob(st, c),
+			    (size_t)sqlite3_column_bytes(st, c));
+	else
+		export_text(&e->text, (const char *)sqlite3_column_text(st, c),
+			    (size_t)sqlite3_column_bytes(st, c));
+}
+
+static void row_parquet(struct exporter *e, struct pq_writer *w,
+			sqlite3_stmt *st, const struct export_view *v,
+			const char *uid)
+{
+	size_t c;
+
+	pq_string(w, 0, uid, 16);
+	for (c = 0; c < v->ncols; c++) {
+		if (sqlite3_column_type(st, (int)c) == SQLITE_NULL) {
+			pq_null(w, c + 1);
+			continue;
+		}
+		switch (v->cols[c].type) {
+		case EXPORT_INTEGER:
+			pq_i64(w, c + 1, sqlite3_column_int64(st, (int)c));
+			break;
+		case EXPORT_FLOAT:
+			pq_double(w, c + 1, sqlite3_column_double(st, (int)c));
+			break;
+		case EXPORT_TEXT:
+			text_of(e, st, (int)c);
+			pq_string(w, c + 1, e->text.buf, e->text.len);
+			break;
+		}
+	}
+}
+
+static void row_ndjson(struct exporter *e, sqlite3_stmt *st,
+		       const struct export_view *v, const char *uid)
+{
+	struct jsonw jw, *w = &jw;
+	size_t c;
+
+	jsonw_init(w, &e->file, false);   /* a writer a line: no comma between */
+	jsonw_start_object(w);
+	jsonw_kv_string(w, EXPORT_UID_COLUMN, uid);
+	for (c = 0; c < v->ncols; c++) {
+		jsonw_name(w, v->cols[c].name);
+		if (sqlite3_column_type(st, (int)c) == SQLITE_NULL) {
+			jsonw_null(w);
+			continue;
+		}
+		switch (v->cols[c].type) {
+		case EXPORT_INTEGER:
+			jsonw_i64(w, sqlite3_column_int64(st, (int)c));
+			break;
+		case EXPORT_FLOAT:
+			json_double(w, sqlite3_column_double(st, (int)c), &e->text);
+			break;
+		case EXPORT_TEXT:
+			/* json_escape() makes it valid text as export_text() does */
+			if (sqlite3_column_type(st, (int)c) == SQLITE_BLOB)
+				jsonw_string_len(w, sqlite3_column_blob(st, (int)c),
+						 (size_t)sqlite3_column_bytes(st, (int)c));
+			else
+				jsonw_string_len(w, (const char *)sqlite3_column_text(st, (int)c),
+						 (size_t)sqlite3_column_bytes(st, (int)c));
+			break;
+		}
+	}
+	jsonw_end_object(w);
+	strbuf_addch(w->out, '\n');
+}
+
+/* Write e->file to DIR/VIEW/date=DATE/UID.EXT through a temporary name.
+ * 0, or -1 (said). */
+static int write_aside(struct exporter *e, const char *view, const char *date,
+		       const char *uid)
+{
+	const char *ext = e->fmt == EXPORT_PARQUET ? "parquet" : "ndjson";
+	struct strbuf dir = STRBUF_INIT, tmp = STRBUF_INIT, final = STRBUF_INIT;
+	int fd = -1, r, ret = -1;
+
+	strbuf_addf(&dir, "%s/%s/date=%s", e->dir, view, date);
+	r = make_dirs(&dir);
+	if (r < 0) {
+		error("cannot make '%s': %s", dir.buf, strerror(-r));
+		goto out;
+	}
+	/* a dot first: readers globbing *.parquet skip a file being written */
+	strbuf_addf(&tmp, "%s/.%s.%s.tmp", dir.buf, uid, ext);
+	strbuf_addf(&final, "%s/%s.%s", dir.buf, uid, ext);
+	fd = open(tmp.buf, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	if (fd < 0 || write_all(fd, e->file.buf, e->file.len) < 0 ||
+	    close(fd) < 0) {
+		error("cannot write '%s': %s", tmp.buf, strerror(errno));
+		fd = -1;
+		unlink(tmp.buf);
+		goto out;
+	}
+	fd = -1;
+	if (rename(tmp.buf, final.buf) < 0) {
+		error("cannot rename '%s' to '%s': %s", tmp.buf, final.buf,
+		      strerror(errno));
+		unlink(tmp.buf);
+		goto out;
+	}
+	e->files++;
+	e->bytes += e->file.len;
+	ret = 0;
+out:
+	if (fd >= 0)
+		close(fd);
+	strbuf_release(&dir);
+	strbuf_release(&tmp);
+	strbuf_release(&final);
+	return ret;
+}
+
+/*
+ * One view of one capture into one file.  Returns 0, 1 when the view was
+ * skipped (its values broke the declaration: said), -1 when the file could
+ * not be written (said).
+ */
+static int export_view(struct exporter *e, sqlite3 *db, sqlite3_int64 capture_id,
+		       const struct export_view *v, const char *uid,
+		       const char *date)
+{
+	struct strbuf sql = STRBUF_INIT;
+	struct pq_column *pcols = NULL;
+	struct pq_writer *pw = NULL;
+	sqlite3_stmt *st = NULL;
+	uint64_t rows = 0;
+	size_t c;
+	int rc, ret = 1;
+
+	strbuf_addstr(&sql, "SELECT ");
+	for (c = 0; c < v->ncols; c++)
+		strbuf_addf(&sql, "%s\"%s\"", c ? ", " : "", v->cols[c].name);
+	/* every column in the order: the same rows give the same bytes,
+	 * whatever the database's storage order */
+	strbuf_addf(&sql, " FROM \"%s\" WHERE capture_id = ? ORDER BY ", v->name);
+	for (c = 0; c < v->ncols; c++)
+		strbuf_addf(&sql, "%s%zu", c ? ", " : "", c + 1);
+	if (sqlite3_prepare_v2(db, sql.buf, -1, &st, NULL) != SQLITE_OK) {
+		error("view '%s' in '%s': %s, skipping", v->name, db_name(db),
+		      sqlite3_errmsg(db));
+		goto out;
+	}
+	sqlite3_bind_int64(st, 1, capture_id);
+	strbuf_reset(&e->file);
+	if (e->fmt == EXPORT_PARQUET) {
+		pcols = xcalloc(v->ncols + 1, sizeof(*pcols));
+		pcols[0] = (struct pq_column){ EXPORT_UID_COLUMN, PQ_STRING, true };
+		for (c = 0; c < v->ncols; c++) {
+			pcols[c + 1].name = v->cols[c].name;
+			pcols[c + 1].type = v->cols[c].type == EXPORT_INTEGER ? PQ_INT64 :
+					    v->cols[c].type == EXPORT_FLOAT ? PQ_DOUBLE :
+					    PQ_STRING;
+			pcols[c + 1].required = v->cols[c].not_null;
+		}
+		pw = pq_writer_new(pcols, v->ncols + 1, 0, "memsnap " MEMSNAP_VERSION);
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		for (c = 0; c < v->ncols; c++)
+			if (check_value(st, (int)c, v, uid) < 0)
+				goto out;
+		if (pw) {
+			row_parquet(e, pw, st, v, uid);
+			if (pq_end_row(pw) < 0)
+				goto out;   /* cannot happen: checked above */
+		} else {
+			row_ndjson(e, st, v, uid);
+		}
+		rows++;
+	}
+	if (rc != SQLITE_DONE) {
+		error("view '%s' of capture %s: %s, skipping", v->name, uid,
+		      sqlite3_errmsg(db));
+		goto out;
+	}
+	if (pw && pq_finish(pw, &e->file) < 0) {
+		error("view '%s' of capture %s: cannot compress, skipping",
+		      v->name, uid);
+		goto out;
+	}
+	ret = write_aside(e, v->name, date, uid) < 0 ? -1 : 0;
+	if (ret == 0)
+		e->rows += rows;
+out:
+	pq_writer_free(pw);
+	free(pcols);
+	sqlite3_finalize(st);
+	strbuf_release(&sql);
+	return ret;
+}
+
+/* "YYYY-MM-DD" of an ISO 8601 time, else "unknown" (never a path). */
+static void capture_date(const char *started_at, char ret[11])
+{
+	static const char shape[] = "dddd-dd-dd";
+	size_t i;
+
+	strlcpy_s(ret, "unknown", 11);
+	if (!started_at || strlen(started_at) < 10)
+		return;
+	for (i = 0; i < 10; i++)
+		if (shape[i] == 'd' ? (started_at[i] < '0' || started_at[i] > '9') :
+		    started_at[i] != '-')
+			return;
+	memcpy(ret, started_at, 10);
+	ret[10] = '\0';
+}
+
+/* Every capture of one opened SOURCE.  Returns the exit status so far. */
+static int export_source(struct exporter *e, sqlite3 *db, const char *source,
+			 bool quiet)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, ret = EXIT_OK, n = 0, total;
+	size_t i;
+
+	st = db_prepare(db, "SELECT count(*) FROM capture");
+	total = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+	sqlite3_finalize(st);
+	st = db_prepare(db, "SELECT capture_id, coalesce(capture_uid, ''), started_at, "
+			    "coalesce(nullif(name, ''), source) FROM capture "
+			    "ORDER BY capture_id");
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		sqlite3_int64 id = sqlite3_column_int64(st, 0);
+		char uid[17], date[11];
+		uint64_t rows0 = e->rows;
+
+		/* the loader's (capture_uid() in analyze/load/load.h) */
+		strlcpy_s(uid, (const char *)sqlite3_column_text(st, 1), sizeof(uid));
+		capture_date((const char *)sqlite3_column_text(st, 2), date);
+		for (i = 0; i < e->nviews; i++) {
+			int r = export_view(e, db, id, e->views[i], uid, date);
+
+			if (r < 0) {
+				ret = EXIT_FATAL;
+				goto out;
+			}
+			if (r > 0)
+				ret = EXIT_PROBLEMS;
+		}
+		n++;
+		if (!quiet)
+			fprintf(stderr, "[%d/%d] %s: capture %s (%s), %llu rows\n",
+				n, total, source, uid,
+				(const char *)sqlite3_column_text(st, 3),
+				(unsigned long long)(e->rows - rows0));
+	}
+	if (rc != SQLITE_DONE) {
+		error("cannot read the captures of '%s': %s", source,
+		      sqlite3_errmsg(db));
+		ret = EXIT_FATAL;
+	}
+out:
+	sqlite3_finalize(st);
+	return ret;
+}
+
+/* The views o asks for into e->views: 0, or -1 when one is not a public
+ * view of a capture (said). */
+static int choose_views(struct exporter *e, const struct export_run_opts *o)
+{
+	size_t i, j;
+
+	e->views = xcalloc(e->decl->nviews, sizeof(*e->views));
+	for (i = 0; i < o->nviews; i++) {
+		const struct export_view *v = export_decl_find(e->decl, o->views[i]);
+
+		if (!v || !v->per_capture)
+			return error("'%s' is not a public view of a capture; see 'memsnap "
+				     "schema' (view public_columns)", o->views[i]);
+		for (j = 0; j < e->nviews && e->views[j] != v; j++)
+			;
+		if (j == e->nviews)
+			e->views[e->nviews++] = v;
+	}
+	for (i = 0; !o->nviews && i < e->decl->nviews; i++)
+		if (e->decl->views[i].per_capture)
+			e->views[e->nviews++] = &e->decl->views[i];
+	return 0;
+}
+
+/* Every SOURCE in turn; the exit status. */
+static int export_sources(struct exporter *e, const struct export_run_opts *o,
+			  char **sources, size_t nsources)
+{
+	size_t i;
+	int ret = EXIT_OK;
+
+	for (i = 0; i < nsources && ret != EXIT_FATAL; i++) {
+		struct load_stats stats;
+		sqlite3 *db = NULL;
+		char *err = NULL;
+		bool loaded;
+		int r;
+
+		if (source_open(sources[i], &o->so, &db, &loaded, &stats, &err) < 0) {
+			error("%s", err);
+			free(err);
+			ret = EXIT_FATAL;
+			continue;
+		}
+		if (loaded && stats.problems && !o->quiet)
+			warning("%llu problems loading '%s' (exported in the "
+				"load_problems view)",
+				(unsigned long long)stats.problems, sources[i]);
+		r = export_source(e, db, sources[i], o->quiet);
+		db_close(db);
+		if (r > ret)
+			ret = r;
+	}
+	if (!o->quiet && ret != EXIT_FATAL)
+		fprintf(stderr, "exported %llu rows into %llu files (%llu bytes) "
+			"under '%s'\n", (unsigned long long)e->rows,
+			(unsigned long long)e->files, (unsigned long long)e->bytes,
+			e->dir);
+	return ret;
+}
+
+int export_run(const struct export_run_opts *o, char **sources, size_t nsources)
+{
+	struct exporter e = { 0 };
+	struct export_decl decl = { 0 };
+	struct strbuf out = STRBUF_INIT;
+	char *err = NULL;
+	int ret = EXIT_FATAL;
+
+	e.fmt = o->fmt;
+	e.dir = o->dir;
+	e.decl = &decl;
+	if (export_decl_load(&decl, &err) < 0) {
+		error("%s", err);
+		goto out;
+	}
+	if (choose_views(&e, o) < 0) {
+		ret = EXIT_USAGE;
+		goto out;
+	}
+	if (o->ddl) {
+		export_ddl_clickhouse(&decl, o->database, o->cluster, &out);
+		ret = report_write_output(NULL, &out) < 0 ? EXIT_FATAL : EXIT_OK;
+		goto out;
+	}
+	ret = export_sources(&e, o, sources, nsources);
+out:
+	free(err);
+	free(e.views);
+	strbuf_release(&out);
+	strbuf_release(&e.file);
+	strbuf_release(&e.text);
+	export_decl_free(&decl);
+	return ret;
+}

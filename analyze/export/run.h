@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef MEMSNAP_EXPORT_RUN_H
+#define MEMSNAP_EXPORT_RUN_H
+/*
+ * `memsnap export` after its options: every public view (export.h) of
+ * every capture of every SOURCE, one file each, laid out for engines that
+ * read Hive partitions:
+ *   DIR/VIEW/date=YYYY-MM-DD/CAPTURE_UID.parquet   (or .ndjson)
+ * or the ClickHouse DDL of those views.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "analyze/capture/source.h"
+
+enum export_format { EXPORT_PARQUET, EXPORT_NDJSON };
+
+struct export_run_opts {
+	enum export_format fmt;
+	const char *dir;             /* the output folder */
+	const char **views;          /* the views asked for; none: all */
+	size_t nviews;
+	bool ddl;                    /* print the ClickHouse DDL instead */
+	const char *database, *cluster;   /* of the DDL */
+	bool quiet;                  /* no progress on stderr */
+	struct source_opts so;
+};
+
+/* The exit status of `memsnap export` (analyze/cmds.h); everything said. */
+int export_run(const struct export_run_opts *o, char **sources, size_t nsources);
+
+#endif
