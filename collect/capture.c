@@ -32,6 +32,7 @@ void capture_opts_init(struct capture_opts *o)
 	o->compress = COMPRESS_GZIP;
 	o->kmsg = KMSG_OOM;
 	o->bpftool = true;
+	o->journal = true;
 	o->file_timeout_ms = 2000;
 	o->command_timeout_ms = 10000;
 	o->timeout_ms = 60000;

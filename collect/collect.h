@@ -59,6 +59,7 @@ struct capture_opts {
 	const char *kmsg_device;      /* /dev/kmsg; tests point it elsewhere */
 	bool cmdline;                 /* --cmdline */
 	bool bpftool;                 /* false with --no-bpftool */
+	bool journal;                 /* false with --no-journal */
 	const char *bpftool_path;     /* --bpftool: skip the PATH lookup */
 	unsigned file_timeout_ms;     /* --file-timeout, 2000 */
 	unsigned command_timeout_ms;  /* --command-timeout, 10000 */

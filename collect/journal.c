@@ -83,7 +83,7 @@ int journal_collect(struct rd *rd)
 	 * Optional like bpftool, and quiet when there is nothing to read: no
 	 * journalctl, or no journal in the tree (a container, a fixture root).
 	 */
-	if (!have_journal(rd_rootfd(rd)) ||
+	if (!opts->journal || !have_journal(rd_rootfd(rd)) ||
 	    cmd_find("journalctl", getenv("PATH"), &exe) < 0)
 		goto out;
 	{

@@ -26,7 +26,8 @@ static volatile sig_atomic_t stop_signal;
 
 static const char usage_text[] =
 "usage: memsnap-collect [-o FILE|-] [--root DIR] [--compress gzip|zstd|none]\n"
-"                       [--level N] [--cmdline] [--no-bpftool] [--bpftool PATH]\n"
+"                       [--level N] [--cmdline] [--no-bpftool] [--no-journal]\n"
+"                       [--bpftool PATH]\n"
 "                       [--kmsg oom|all|none] [--kmsg-file PATH]\n"
 "                       [--file-timeout MS] [--command-timeout MS]\n"
 "                       [--timeout S] [--samples N --interval DURATION]\n"
@@ -45,6 +46,8 @@ static const char usage_text[] =
 "      --cmdline           also store /proc/PID/cmdline (arguments can hold\n"
 "                          secrets: off by default)\n"
 "      --no-bpftool        do not run `bpftool map -j` and `bpftool prog -j`\n"
+"      --no-journal        do not run journalctl for systemd-oomd kills and\n"
+"                          kubelet evictions\n"
 "      --bpftool PATH      the bpftool to run (default: found on PATH)\n"
 "      --kmsg MODE         kernel log: oom (OOM reports, default), all, none\n"
 "      --kmsg-file PATH    read kernel log records from PATH (/dev/kmsg\n"
@@ -71,7 +74,7 @@ static const char usage_text[] =
 "See memsnap-collect(1).\n";
 
 enum {
-	OPT_ROOT = 256, OPT_COMPRESS, OPT_LEVEL, OPT_CMDLINE, OPT_NO_BPFTOOL,
+	OPT_ROOT = 256, OPT_COMPRESS, OPT_LEVEL, OPT_CMDLINE, OPT_NO_BPFTOOL, OPT_NO_JOURNAL,
 	OPT_BPFTOOL, OPT_KMSG, OPT_KMSG_FILE, OPT_FILE_TIMEOUT,
 	OPT_COMMAND_TIMEOUT, OPT_TIMEOUT, OPT_SAMPLES, OPT_INTERVAL,
 	OPT_UNTIL_OOM, OPT_CGROUP, OPT_KEEP,
@@ -84,6 +87,7 @@ static const struct option longopts[] = {
 	{ "level", required_argument, NULL, OPT_LEVEL },
 	{ "cmdline", no_argument, NULL, OPT_CMDLINE },
 	{ "no-bpftool", no_argument, NULL, OPT_NO_BPFTOOL },
+	{ "no-journal", no_argument, NULL, OPT_NO_JOURNAL },
 	{ "bpftool", required_argument, NULL, OPT_BPFTOOL },
 	{ "kmsg", required_argument, NULL, OPT_KMSG },
 	{ "kmsg-file", required_argument, NULL, OPT_KMSG_FILE },
@@ -227,6 +231,9 @@ int main(int argc, char **argv)
 			break;
 		case OPT_NO_BPFTOOL:
 			o.bpftool = false;
+			break;
+		case OPT_NO_JOURNAL:
+			o.journal = false;
 			break;
 		case OPT_BPFTOOL:
 			o.bpftool_path = optarg;

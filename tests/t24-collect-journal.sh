@@ -50,6 +50,12 @@ grep -q 'systemd-oomd killed 12 process(es)' "$got" || fail "systemd's kill coun
 [ "$(wc -l < "$got")" = 6 ] || fail "expected 6 lines, got: $(cat "$got")"
 grep -q '"journalctl"' "$top/manifest.json" || fail "journalctl not in manifest.commands"
 
+# --no-journal: journalctl is not run, no file.
+rm -f "$tmp/argv"
+PATH=$tmp/bin:$PATH capture_into "$tmp/n" --root "$tmp/root" --no-journal
+[ ! -f "$tmp/argv" ] || fail "journalctl was run with --no-journal"
+[ ! -e "$top/collector/journal-kills.txt" ] || fail "journal-kills.txt with --no-journal"
+
 # No journal in the tree: journalctl is not run, no file, no problem.
 rm -rf "$tmp/root/var/log/journal" "$tmp/argv"
 PATH=$tmp/bin:$PATH capture_into "$tmp/d" --root "$tmp/root"
