@@ -117,14 +117,10 @@ int cmd_diff(int argc, char **argv)
 	memset(&d, 0, sizeof(d));
 	source_opts_init(&so);
 	optind = 0;
-	while ((opt = getopt_long(argc, argv, "f:o:c:h", longopts, NULL)) != -1) {
-		int r = source_limit_option(opt, optarg, &so.lim);
-
-		if (r < 0)
-			return EXIT_USAGE;
-		if (r > 0)
-			continue;
+	while ((opt = source_getopt(argc, argv, "f:o:c:h", longopts, &so.lim)) != -1) {
 		switch (opt) {
+		case SOURCE_OPT_BAD:
+			return EXIT_USAGE;
 		case 'f':
 			if (report_format_option(optarg, &fmt) < 0)
 				return EXIT_USAGE;
