@@ -211,12 +211,12 @@ static void limit_cell(struct strbuf *out, const struct report_capture *c,
 }
 
 /* A container's name ("namespace/pod/container"), free to wrap after each
- * '/' (<wbr>) rather than inside a word. */
+ * '/' (<wbr>) rather than inside a word; none for NULL, as html_textz(). */
 static void name_wbr(struct strbuf *out, const char *name)
 {
 	const char *slash;
 
-	while ((slash = strchr(name, '/'))) {
+	while (name && (slash = strchr(name, '/'))) {
 		html_text(out, name, (size_t)(slash - name) + 1);
 		S("<wbr>");
 		name = slash + 1;
