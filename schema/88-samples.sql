@@ -106,6 +106,12 @@ FROM (SELECT capture_id, cgroup, component,
              min(step) AS min_step_bytes, count(*) AS samples
       FROM d GROUP BY capture_id, cgroup, component HAVING count(*) >= 2);
 
+-- Internal: the components the growth findings look at (finding_growth,
+-- finding_growth_before_kill) and the report's "What grew" draws
+-- (growth_report_parts).
+CREATE VIEW growth_components(component) AS
+VALUES ('anon'), ('shmem'), ('page_cache'), ('kernel');
+
 -- Internal: the growth findings' rows (90-findings.sql): a steady growth of
 -- anon, shmem, page cache or kernel memory of 1 MiB or more at 16 MiB/h or
 -- more, in the deepest cgroup that shows it (not in a parent whose child
@@ -116,7 +122,7 @@ SELECT g.capture_id, g.cgroup, g.component, g.bytes_first, g.bytes_last,
        coalesce(n.name, g.cgroup) AS name
 FROM growth g
 LEFT JOIN cgroup_names n ON n.capture_id = g.capture_id AND n.cgroup = g.cgroup
-WHERE g.steady AND g.component IN ('anon', 'shmem', 'page_cache', 'kernel')
+WHERE g.steady AND g.component IN (SELECT component FROM growth_components)
   AND g.bytes_last - g.bytes_first >= 1048576
   AND g.bytes_per_hour >= 16777216
   AND NOT EXISTS (SELECT 1 FROM cgroup_node c
@@ -141,3 +147,105 @@ JOIN process_samples b ON b.capture_id = a.capture_id AND b.pid = a.pid
 WHERE a.comm IS NOT b.comm AND a.rss_bytes IS NOT NULL AND b.rss_bytes IS NOT NULL
   AND a.capture_id IN (SELECT capture_id FROM sample_index
                        GROUP BY capture_id HAVING count(*) > 1);
+
+-- Internal: the flight recorder's finding (capture.md 6.2; 90-findings.sql,
+-- growth_before_oom_kill): in a capture of `memsnap-collect --until-oom`
+-- that ends with its oom-kill sample, the kill it stopped for (the last
+-- kill of the log in manifest.samples.cgroup or below: the recorder writes
+-- right after it) and, in the killed task's cgroup, each component that grew
+-- across every interval of the samples before the kill sample, back from
+-- the last of them as far as it grew (a page or more an interval): "anon
+-- grew 48 MiB/min for 3.5 min, then the kill".  1 MiB or more at 16 MiB/h
+-- or more, as finding_growth.  Samples are matched to the kill by their
+-- order (trigger oom-kill), not by time: the kernel log's clock is not
+-- CLOCK_MONOTONIC.
+--   sample_first, sample_last   where the growth starts, the last sample
+--                               before the kill
+--   intervals                   sample_last's row number less sample_first's
+CREATE VIEW finding_growth_before_kill AS
+WITH rec AS (
+  SELECT c.capture_id, coalesce(json_extract(c.manifest, '$.samples.cgroup'), '/') AS path,
+         i.sample AS kill_sample
+  FROM capture c
+  JOIN sample_index i ON i.capture_id = c.capture_id AND i.trigger = 'oom-kill'
+  WHERE json_extract(c.manifest, '$.samples.mode') = 'until-oom'
+), kill AS (
+  SELECT r.capture_id, r.kill_sample, o.event, o.kernel_time, o.killed_pid, o.killed_comm,
+         coalesce(o.task_memcg, o.oom_memcg) AS cgroup
+  FROM rec r
+  JOIN oom_kills o ON o.capture_id = r.capture_id
+  WHERE o.event = (SELECT max(x.event) FROM oom_kills x
+                   WHERE x.capture_id = r.capture_id
+                     AND (r.path = '/' OR x.oom_memcg = r.path OR x.task_memcg = r.path
+                          OR substr(x.oom_memcg, 1, length(r.path) + 1) = r.path || '/'
+                          OR substr(x.task_memcg, 1, length(r.path) + 1) = r.path || '/'))
+), d AS (
+  SELECT k.*, p.component, p.sample, p.mono_s, p.bytes,
+         p.bytes - lag(p.bytes) OVER w AS step,
+         row_number() OVER w AS i,
+         count(*) OVER (PARTITION BY k.capture_id, p.component) AS n
+  FROM kill k
+  JOIN cgroup_sample_parts p ON p.capture_id = k.capture_id AND p.cgroup = k.cgroup
+   AND p.sample < k.kill_sample AND p.bytes IS NOT NULL
+  WHERE p.component IN (SELECT component FROM growth_components)
+  WINDOW w AS (PARTITION BY k.capture_id, p.component ORDER BY p.sample)
+), run AS (
+  SELECT capture_id, component, n,
+         max(CASE WHEN i = 1 OR step < 4096 THEN i END) AS start_i
+  FROM d GROUP BY capture_id, component
+), g AS (
+  SELECT d.capture_id, d.cgroup, d.component, d.event, d.kernel_time, d.killed_pid,
+         d.killed_comm, d.kill_sample,
+         max(CASE WHEN d.i = r.start_i THEN d.sample END) AS sample_first,
+         max(CASE WHEN d.i = r.n THEN d.sample END) AS sample_last,
+         max(CASE WHEN d.i = r.start_i THEN d.bytes END) AS bytes_first,
+         max(CASE WHEN d.i = r.n THEN d.bytes END) AS bytes_last,
+         max(CASE WHEN d.i = r.n THEN d.mono_s END)
+           - max(CASE WHEN d.i = r.start_i THEN d.mono_s END) AS seconds,
+         r.n - r.start_i AS intervals
+  FROM d JOIN run r ON r.capture_id = d.capture_id AND r.component = d.component
+  WHERE r.n > r.start_i
+  GROUP BY d.capture_id, d.component
+)
+SELECT g.capture_id, g.cgroup, coalesce(n.name, g.cgroup) AS name, g.component,
+       g.event, g.kernel_time, g.killed_pid, g.killed_comm, g.kill_sample,
+       g.sample_first, g.sample_last, g.bytes_first, g.bytes_last, g.seconds, g.intervals,
+       CAST(round((g.bytes_last - g.bytes_first) * 3600.0 / nullif(g.seconds, 0)) AS INTEGER)
+         AS bytes_per_hour
+FROM g
+LEFT JOIN cgroup_names n ON n.capture_id = g.capture_id AND n.cgroup = g.cgroup
+WHERE g.bytes_last - g.bytes_first >= 1048576
+  AND (g.bytes_last - g.bytes_first) * 3600.0 >= 16777216 * g.seconds;
+
+-- Internal: finding_growth_before_kill as findings rows: the finding
+-- growth_before_oom_kill (90-findings.sql lists it), a warning in the
+-- killed task's cgroup.
+CREATE VIEW findings_growth_before_kill AS
+SELECT capture_id, cgroup, 'warning' AS severity, 'growth_before_oom_kill' AS code,
+       printf('%s: %s grew %s/min for %s, then the kill', name, component,
+              human_bytes(bytes_per_hour / 60),
+              CASE WHEN seconds < 120 THEN printf('%.1f s', seconds)
+                   WHEN seconds < 7200 THEN printf('%.1f min', seconds / 60)
+                   ELSE printf('%.1f h', seconds / 3600) END) AS title,
+       printf('%s grew from %s to %s between samples %d and %d (%.1f s, in each of the %d '
+              || 'intervals), %s/min (%s/h); then OOM kill %d at %.3f s killed %s (pid %s); '
+              || 'sample %d was taken after it', component, human_bytes(bytes_first),
+              human_bytes(bytes_last), sample_first, sample_last, seconds, intervals,
+              human_bytes(bytes_per_hour / 60), human_bytes(bytes_per_hour), event,
+              kernel_time, coalesce(killed_comm, '?'), coalesce(killed_pid, '?'), kill_sample) AS evidence,
+       'SELECT * FROM cgroup_samples WHERE capture_id = ' || capture_id
+         || ' AND cgroup = ' || quote(cgroup) || ' ORDER BY sample' AS query
+FROM finding_growth_before_kill;
+
+-- Internal: the report's "What grew" (reports/growth.c): each part of
+-- working_set_parts (the one list the report draws) with the growth
+-- component that follows it over the samples: anon, shmem and page_cache
+-- are the components of the same names (page cache as memory.stat counts
+-- it, file - shmem), kernel_not_bpf is kernel (the BPF maps are read in
+-- sample 1 only, so later samples cannot take them out); the parts bpf
+-- and unexplained have no series.
+CREATE VIEW growth_report_parts AS
+SELECT p.ord, p.part, g.component
+FROM working_set_parts p
+JOIN growth_components g
+  ON g.component = CASE p.part WHEN 'kernel_not_bpf' THEN 'kernel' ELSE p.part END;

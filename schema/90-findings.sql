@@ -580,6 +580,11 @@ SELECT capture_id, cgroup,
 FROM finding_growth
 
 UNION ALL
+-- growth_before_oom_kill (88-samples.sql)
+SELECT capture_id, cgroup, severity, code, title, evidence, query
+FROM findings_growth_before_kill
+
+UNION ALL
 -- process_restarted: a pid whose comm changed between two samples
 SELECT capture_id, cgroup, 'info', 'process_restarted',
        'process ' || pid || ' was restarted between samples ' || sample_before
