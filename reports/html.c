@@ -18,6 +18,7 @@
 #include "reports/html.h"
 #include "reports/htmlw.h"
 #include "reports/model.h"
+#include "reports/growth.h"
 #include "report_csp.h"     /* made by the Makefile: the two hashes */
 #include "reports/svg.h"
 
@@ -288,6 +289,18 @@ static void containers(struct strbuf *out, const struct report *r, const struct 
 		S("</p>");
 		strbuf_release(&note);
 	}
+	S("</section>");
+}
+
+/* What grew over the samples (growth.c); nothing for a capture of one sample. */
+static void growth(struct strbuf *out, const struct report *r, const struct report_capture *c)
+{
+	if (!c->growth)
+		return;
+	section_open(out, c, "growth", "What grew");
+	report_growth_html(c, out);
+	query_details(out, r, c, RQ_GROWTH);
+	query_details(out, r, c, RQ_GROWTH_SAMPLES);
 	S("</section>");
 }
 
@@ -571,6 +584,11 @@ static void capture_header(struct strbuf *out, const struct report *r,
 			else if (!strcmp(secs[i][0], "oom"))
 				strbuf_addf(out, " <span class=\"count\">%zu</span>", c->nooms);
 			S("</a></li>");
+			if (!strcmp(secs[i][0], "containers") && c->growth) {
+				S("<li><a href=\"#");
+				id(out, c, "growth");
+				S("\">What grew</a></li>");
+			}
 		}
 	}
 	S("</ul></nav>");
@@ -635,6 +653,7 @@ void report_render_html(const struct report *r, struct strbuf *out)
 		capture_header(out, r, c);
 		node(out, r, c);
 		containers(out, r, c);
+		growth(out, r, c);
 		findings(out, r, c);
 		ooms(out, r, c);
 		processes(out, r, c);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "reports/model.h"
+#include "reports/growth.h"
 
 #include "common/banned.h"
 
@@ -359,6 +360,7 @@ void report_render_json(const struct report *r, struct strbuf *out)
 		jsonw_kv_i64(&w, "problem_files", c->problem_files);
 		node(&w, &c->node);
 		containers(&w, c);
+		report_growth_json(&w, c);
 		findings(&w, c);
 		ooms(&w, c);
 		processes(&w, c);
@@ -367,7 +369,8 @@ void report_render_json(const struct report *r, struct strbuf *out)
 		jsonw_name(&w, "queries");
 		jsonw_start_object(&w);
 		for (q = 0; q < RQ_COUNT; q++)
-			jsonw_kv_string(&w, c->queries[q].key, c->queries[q].sql);
+			if (c->queries[q].sql)   /* not run: growth's on one sample */
+				jsonw_kv_string(&w, c->queries[q].key, c->queries[q].sql);
 		jsonw_end_object(&w);
 		jsonw_end_object(&w);
 	}

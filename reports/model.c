@@ -8,6 +8,7 @@
  */
 #include "reports/model.h"
 #include "reports/model_int.h"
+#include "reports/growth.h"
 
 #include <inttypes.h>
 #include <stdarg.h>
@@ -24,6 +25,9 @@ static const struct {
 	[RQ_PARTS] = { "parts", "The parts of a working set" },
 	[RQ_CONTAINERS] = { "containers", "Containers by working set" },
 	[RQ_NODE_REST] = { "node_rest", "The node outside the containers" },
+	[RQ_SAMPLES] = { "samples", "The samples" },
+	[RQ_GROWTH] = { "growth", "What grew" },
+	[RQ_GROWTH_SAMPLES] = { "growth_samples", "What grew: the samples" },
 	[RQ_FINDINGS] = { "findings", "Findings" },
 	[RQ_OOM] = { "oom_kills", "OOM kills" },
 	[RQ_OOM_COUNTERS] = { "oom_counters", "OOM kills: the memory cgroup's counters" },
@@ -516,7 +520,8 @@ int report_load(sqlite3 *db, int64_t capture_id, const char *source_name,
 		r->ncaptures++;
 		l.c->capture_id = ids[i];
 		if (load_capture_row(&l) < 0 || load_node(&l) < 0 ||
-		    load_parts(&l) < 0 || load_containers(&l) < 0 || load_findings(&l) < 0 ||
+		    load_parts(&l) < 0 || load_containers(&l) < 0 || load_growth(&l) < 0 ||
+		    load_findings(&l) < 0 ||
 		    load_ooms(&l) < 0 || load_oom_details(&l) < 0 || load_processes(&l) < 0 ||
 		    load_bpf(&l) < 0 ||
 		    load_problems(&l) < 0) {
@@ -582,6 +587,7 @@ static void capture_free(struct report_capture *c)
 		free(k->parts);
 	}
 	free(c->containers);
+	growth_free(c->growth);
 	for (i = 0; i < c->nparts; i++) {
 		free(c->parts[i].part);
 		free(c->parts[i].label);

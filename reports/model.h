@@ -38,6 +38,9 @@ enum report_query_id {
 	RQ_PARTS,
 	RQ_CONTAINERS,
 	RQ_NODE_REST,
+	RQ_SAMPLES,             /* these three: only for two samples or more */
+	RQ_GROWTH,
+	RQ_GROWTH_SAMPLES,
 	RQ_FINDINGS,
 	RQ_OOM,
 	RQ_OOM_COUNTERS,
@@ -195,6 +198,8 @@ struct report_problem {
 	int64_t files;
 };
 
+struct report_growth;                    /* reports/growth.h */
+
 struct report_capture {
 	int64_t capture_id;
 	char *name, *hostname, *kernel_release, *cgroup_mode, *started_at,
@@ -210,6 +215,7 @@ struct report_capture {
 	bool kubernetes;                 /* containers are Kubernetes containers */
 	struct report_container *containers;
 	size_t ncontainers;
+	struct report_growth *growth;    /* What grew; NULL: one sample */
 	struct report_finding *findings;
 	size_t nfindings;
 	struct report_oom *ooms;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "reports/growth.h"
 #include "reports/htmlw.h"
 
 #include "common/banned.h"
@@ -522,4 +523,50 @@ void svg_oom_timeline(struct strbuf *out, const struct report_capture *c)
 		strbuf_addstr(out, "</text></g>");
 	}
 	strbuf_addstr(out, "</svg>");
+}
+
+/* ---- sparkline (What grew) ---------------------------------------------------- */
+
+void svg_sparkline(struct strbuf *out, const struct report_growth_point *p, size_t n,
+		   const char *cls, const char *title)
+{
+	const double W = 120, H = 24, PAD = 1.5;
+	struct strbuf line = STRBUF_INIT;
+	double t0, t1, lo, hi;
+	size_t i;
+
+	strbuf_addf(out, "<svg width=\"%.0f\" height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" "
+		    "role=\"img\" aria-label=\"", W, H, W, H);
+	html_attrz(out, title);
+	strbuf_addstr(out, "\" xmlns=\"http://www.w3.org/2000/svg\"><title>");
+	html_textz(out, title);
+	strbuf_addstr(out, "</title>");
+	if (!n)
+		goto out;
+	t0 = p[0].mono_s;
+	t1 = p[n - 1].mono_s;
+	lo = hi = (double)p[0].bytes;
+	for (i = 1; i < n; i++) {
+		if ((double)p[i].bytes < lo)
+			lo = (double)p[i].bytes;
+		if ((double)p[i].bytes > hi)
+			hi = (double)p[i].bytes;
+	}
+	for (i = 0; i < n; i++) {
+		/* one sample, or all at one time: spread evenly; flat: mid-height */
+		double x = t1 > t0 ? W * (p[i].mono_s - t0) / (t1 - t0) :
+			   n > 1 ? W * (double)i / (double)(n - 1) : W / 2;
+		double y = hi > lo ? H - PAD - (H - 2 * PAD) * ((double)p[i].bytes - lo) / (hi - lo) :
+			   H / 2;
+
+		strbuf_addf(&line, "%s%.1f,%.1f", i ? " " : "", x, y);
+	}
+	strbuf_addf(out, "<polygon class=\"%s\" fill-opacity=\"0.45\" points=\"%.1f,%.1f %s %.1f,%.1f\"/>",
+		    cls, t1 > t0 || n > 1 ? 0.0 : W / 2, H, line.buf,
+		    t1 > t0 || n > 1 ? W : W / 2, H);
+	strbuf_addf(out, "<polyline fill=\"none\" stroke=\"currentColor\" stroke-width=\"1.2\" "
+		    "points=\"%s\"/>", line.buf);
+out:
+	strbuf_addstr(out, "</svg>");
+	strbuf_release(&line);
 }

@@ -19,6 +19,14 @@ void svg_container_bars(struct strbuf *out, const struct report_capture *c);
 /* The OOM kills on a time axis that ends at the capture. */
 void svg_oom_timeline(struct strbuf *out, const struct report_capture *c);
 
+/* A sparkline: the series p[0..n) (growth.h) over its time, scaled from
+ * its smallest value to its largest, as an area of CSS class cls (a
+ * part's, svg_part_class()) under a line; title (plain text) is its
+ * tooltip and label. */
+struct report_growth_point;
+void svg_sparkline(struct strbuf *out, const struct report_growth_point *p, size_t n,
+		   const char *cls, const char *title);
+
 /* A part's CSS class: "c-<colour>" (report.css has one per palette
  * colour), "c-none" when the colour is not a plain lowercase name. */
 const char *svg_part_class(const struct report_part *p, char *buf, size_t n);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "reports/model.h"
+#include "reports/growth.h"
 #include "common/shquote.h"
 #include "reports/textout.h"
 
@@ -495,6 +496,20 @@ static void containers(struct out *o, const struct report *r, const struct repor
 	}
 }
 
+/* What grew over the samples (growth.c); nothing for a capture of one sample. */
+static void growth(struct out *o, const struct report *r, const struct report_capture *c,
+		   size_t max)
+{
+	struct strbuf sum = STRBUF_INIT;
+
+	if (!c->growth)
+		return;
+	report_growth_summary(c->growth, &sum);
+	section(o, "WHAT GREW", sum.buf);
+	strbuf_release(&sum);
+	report_growth_text(c, max, r->source, o->sb);
+}
+
 /* ---- findings ------------------------------------------------------------ */
 
 /*
@@ -701,6 +716,7 @@ void report_render_text(const struct report *r, const struct report_text_opts *o
 		header(&o, r, c);
 		node(&o, c);
 		containers(&o, r, c, opts->max_containers);
+		growth(&o, r, c, opts->max_containers);
 		findings(&o, c);
 		ooms(&o, c);
 		processes(&o, c);

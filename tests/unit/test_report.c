@@ -23,6 +23,7 @@
 #include <cmocka.h>
 
 #include "analyze/db/db.h"
+#include "reports/growth.h"
 #include "reports/htmlw.h"
 #include "reports/model.h"
 #include "analyze/capture/source.h"
@@ -271,8 +272,14 @@ static void test_report_load_k8s(void **state)
 	assert_string_equal(c->findings[0].severity, "critical");
 	assert_string_equal(c->findings[c->nfindings - 1].severity, "info");
 	/* every query kept, with the capture written in (but the list of
-	 * parts, which is the same for every capture) */
+	 * parts, which is the same for every capture); one sample: no What
+	 * grew, none of its queries */
+	assert_null(c->growth);
 	for (q = 0; q < RQ_COUNT; q++) {
+		if (q == RQ_SAMPLES || q == RQ_GROWTH || q == RQ_GROWTH_SAMPLES) {
+			assert_null(c->queries[q].sql);
+			continue;
+		}
 		assert_non_null(c->queries[q].sql);
 		if (q != RQ_PARTS)
 			assert_non_null(strstr(c->queries[q].sql, "capture_id = 1"));
@@ -365,6 +372,93 @@ static void test_report_golden_hostile(void **state)
 {
 	(void)state;
 	render_all("report-hostile", true);
+}
+
+/* Samples over time: What grew, and the flight recorder's finding */
+static void test_report_golden_samples_k8s(void **state)
+{
+	(void)state;
+	render_all("report-samples-k8s", true);
+}
+
+static void test_report_golden_until_oom_v1(void **state)
+{
+	(void)state;
+	render_all("report-until-oom-v1", true);
+}
+
+/* What grew, as make-report-captures.py made it: the web container's anon
+ * 10 MiB a sample, 30 s apart (20 MiB/min, steady), node-exporter's once
+ * (not steady); the fastest first; every series has its 5 samples. */
+static void test_report_growth_model(void **state)
+{
+	struct report r;
+	const struct report_capture *c;
+	const struct report_growth *g;
+	const struct report_growth_container *web = NULL, *ne = NULL;
+	char buf[48];
+	size_t i;
+
+	(void)state;
+	load("report-samples-k8s", &r, NULL);
+	c = &r.captures[0];
+	g = c->growth;
+	assert_non_null(g);
+	assert_int_equal(g->samples, 5);
+	assert_true(g->seconds.set && g->seconds.v == 120.0);
+	assert_int_equal(g->ncontainers, 5);
+	assert_string_equal(g->containers[0].name, "shop/checkout-web-7c9d5f6b8-zt4lp/web");
+	for (i = 0; i < g->ncontainers; i++) {
+		if (!strcmp(g->containers[i].name, "shop/checkout-web-7c9d5f6b8-zt4lp/web"))
+			web = &g->containers[i];
+		if (!strcmp(g->containers[i].name, "monitoring/node-exporter-m4k8d/node-exporter"))
+			ne = &g->containers[i];
+	}
+	assert_non_null(web);
+	assert_non_null(ne);
+	assert_int_equal(web->nrows, 4);
+	assert_string_equal(c->parts[web->rows[0].part].part, "anon");
+	assert_string_equal(c->parts[web->rows[3].part].part, "kernel_not_bpf");
+	assert_int_equal(web->rows[0].last.v - web->rows[0].first.v, 40 << 20);
+	assert_int_equal(web->rows[0].per_hour.v, (int64_t)20 * 60 << 20);
+	assert_true(web->rows[0].steady);
+	assert_int_equal(web->rows[0].npoints, 5);
+	assert_int_equal(web->rows[0].peak.v, web->rows[0].last.v);
+	assert_string_equal(report_growth_rate(g, web->rows[0].per_hour, buf, sizeof(buf)),
+			    "+20.0 MiB/min");
+	assert_false(ne->rows[0].steady);
+	assert_false(web->rows[1].steady);
+	report_free(&r);
+}
+
+/* The flight recorder: sample 9 after the kill holds the anon of sample 1,
+ * the peak is sample 8's; the finding names the killed cgroup, anon, its
+ * rate and the kill. */
+static void test_report_growth_before_oom_kill(void **state)
+{
+	struct report r;
+	const struct report_capture *c;
+	const struct report_finding *f = NULL;
+	size_t i;
+
+	(void)state;
+	load("report-until-oom-v1", &r, NULL);
+	c = &r.captures[0];
+	assert_non_null(c->growth);
+	assert_int_equal(c->growth->samples, 6);
+	assert_string_equal(c->growth->containers[0].name, "docker:1da1ac35179e");
+	assert_int_equal(c->growth->containers[0].rows[0].peak.v -
+			 c->growth->containers[0].rows[0].first.v, 168 << 20);
+	for (i = 0; i < c->nfindings; i++)
+		if (!strcmp(c->findings[i].code, "growth_before_oom_kill"))
+			f = &c->findings[i];
+	assert_non_null(f);
+	assert_string_equal(f->severity, "warning");
+	assert_non_null(strstr(f->cgroup, "/system.slice/docker-1da1ac35179e"));
+	assert_string_equal(f->title,
+			    "docker:1da1ac35179e: anon grew 48.0 MiB/min for 3.5 min, then the kill");
+	assert_non_null(strstr(f->evidence, "killed stress (pid 12906)"));
+	report_free(&r);
 }
 
 static void assert_fits_100(const struct strbuf *out)
@@ -596,6 +690,10 @@ int main(void)
 		cmocka_unit_test(test_report_golden_k8s_v2),
 		cmocka_unit_test(test_report_golden_v1_docker),
 		cmocka_unit_test(test_report_golden_hostile),
+		cmocka_unit_test(test_report_golden_samples_k8s),
+		cmocka_unit_test(test_report_golden_until_oom_v1),
+		cmocka_unit_test(test_report_growth_model),
+		cmocka_unit_test(test_report_growth_before_oom_kill),
 		cmocka_unit_test(test_report_text_containers_unreclaimable_and_limit),
 		cmocka_unit_test(test_report_parts_come_from_the_database),
 		cmocka_unit_test(test_report_bpf_notes_follow_the_kernel),
