@@ -389,12 +389,14 @@ void report_growth_json(struct jsonw *w, const struct report_capture *c)
 
 #define S(lit) strbuf_addstr(out, lit)
 
-static void cell_bytes(struct strbuf *out, struct rnum v)
+/* A number cell that report.js sorts by its value (data-v), as html.c's. */
+static void cell_num(struct strbuf *out, struct rnum v, const char *text)
 {
-	char a[32];
-
-	S("<td class=\"n\">");
-	html_textz(out, report_bytes(v, a, sizeof(a)));
+	if (v.set)
+		strbuf_addf(out, "<td class=\"n\" data-v=\"%" PRId64 "\">", v.v);
+	else
+		S("<td class=\"n null\" data-v=\"\">");
+	html_textz(out, text);
 	S("</td>");
 }
 
@@ -408,7 +410,7 @@ void report_growth_html(const struct report_capture *c, struct strbuf *out)
 	S("<p>");
 	html_text(out, t.buf, t.len);
 	S(": each container's parts of the working set from the first sample to the last, "
-	  "the fastest growing first; ");
+	  "the fastest growing container first; ");
 	html_textz(out, steady_note);
 	S(".</p>");
 	strbuf_release(&t);
@@ -427,16 +429,12 @@ void report_growth_html(const struct report_capture *c, struct strbuf *out)
 			const struct report_part *p = &c->parts[row->part];
 			char a[32], b[32], d[48], cls[32];
 
-			S("<tr>");
-			if (!j) {
-				strbuf_addf(out, "<td rowspan=\"%zu\"><span class=\"cname\" title=\"",
-					    k->nrows);
-				html_attrz(out, k->cgroup);
-				S("\">");
-				html_textz(out, k->name ? k->name : k->cgroup);
-				S("</span></td>");
-			}
-			S("<td>");
+			/* the container on every row: report.js sorts and filters rows */
+			S("<tr><td><span class=\"cname\" title=\"");
+			html_attrz(out, k->cgroup);
+			S("\">");
+			html_textz(out, k->name ? k->name : k->cgroup);
+			S("</span></td><td>");
 			html_textz(out, p->label);
 			S("</td><td>");
 			strbuf_reset(&t);
@@ -446,12 +444,11 @@ void report_growth_html(const struct report_capture *c, struct strbuf *out)
 			svg_sparkline(out, row->points, row->npoints,
 				      svg_part_class(p, cls, sizeof(cls)), t.buf);
 			S("</td>");
-			cell_bytes(out, row->first);
-			cell_bytes(out, row->peak);
-			cell_bytes(out, row->last);
-			S("<td class=\"n\">");
-			html_textz(out, report_growth_rate(g, row->per_hour, d, sizeof(d)));
-			S("</td><td>");
+			cell_num(out, row->first, report_bytes(row->first, a, sizeof(a)));
+			cell_num(out, row->peak, report_bytes(row->peak, a, sizeof(a)));
+			cell_num(out, row->last, report_bytes(row->last, a, sizeof(a)));
+			cell_num(out, row->per_hour, report_growth_rate(g, row->per_hour, d, sizeof(d)));
+			S("<td>");
 			S(row->steady ? "steady" : "not steady");
 			S("</td></tr>");
 		}

@@ -54,6 +54,9 @@ if [ -d "$F" ]; then
 	check report-k8s-v2 "$F/report-k8s-v2" --oom
 	check report-v1-docker "$F/report-v1-docker" --oom
 	check report-hostile "$F/report-hostile" --oom --hostile
+	# samples over time: What grew's sparklines
+	check report-samples-k8s "$F/report-samples-k8s" --oom --growth
+	check report-until-oom-v1 "$F/report-until-oom-v1" --oom --growth
 	# the hostile capture, its hostname and a process named to fetch things
 	cp -r "$F/report-hostile" "$work/net"
 	python3 - "$work/net" <<'PY' || { echo "FAIL: cannot write the network-hostile capture"; exit 1; }

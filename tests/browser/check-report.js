@@ -22,7 +22,10 @@
 // table has more than 30 rows and opens with the top 30 and a button that
 // shows them all.
 //
-// usage: check-report.js REPORT.html ARTIFACT_PREFIX [--hostile] [--oom] [--many]
+// --growth: a capture of several samples: What grew draws a sparkline per
+// row, in its part's colour, rising where the row says steady; a
+// screenshot of the section is kept.
+// usage: check-report.js REPORT.html ARTIFACT_PREFIX [--hostile] [--oom] [--many] [--growth]
 "use strict";
 const { spawn } = require("child_process");
 const fs = require("fs");
@@ -39,6 +42,7 @@ const prefix = args[1];
 const hostile = args.includes("--hostile");
 const expectOom = args.includes("--oom");
 const many = args.includes("--many");
+const growth = args.includes("--growth");
 const chromium = process.env.CHROMIUM || "/usr/bin/chromium";
 const url = "file://" + file;
 
@@ -162,7 +166,8 @@ async function main() {
       csp: (document.querySelector("meta[http-equiv='Content-Security-Policy']") || {}).content || "",
     };
   })()`);
-  const want = ["node", "containers", "findings", "oom", "processes", "bpf", "problems"];
+  const want = ["node", "containers", "findings", "oom", "processes", "bpf", "problems"]
+    .concat(growth ? ["growth"] : []);
   ok(want.every((w) => facts.sections.includes(w)), "sections: " + facts.sections.join(", "));
   ok(facts.treemap > 0, "treemap drawn (" + facts.treemap + " rects)");
   ok(facts.bars > 0, "container bars drawn (" + facts.bars + " rects)");
@@ -272,6 +277,42 @@ async function main() {
     ok(!facts.text.includes("\u001b"), "no ESC byte reached the page");
     const pwned = await evaluate(`typeof window.alert === "function" && !document.querySelector("svg[onload], img[onerror], td b, h1 b, text b, code b, dd b:not(:first-child)")`);
     ok(pwned, "no injected element exists");
+  }
+
+  // -- What grew: one sparkline a row, coloured by the palette (the CSS
+  // applies under the CSP), a steady row's line rising left to right
+  if (growth) {
+    const g = await evaluate(`(() => {
+      const s = document.querySelector("section[id$='-growth']");
+      if (!s) return null;
+      s.scrollIntoView({ block: "start" });
+      const rows = Array.from(s.querySelectorAll("tbody tr"));
+      let drawn = 0, coloured = 0, steady = 0, rising = 0;
+      for (const tr of rows) {
+        const line = tr.querySelector("svg polyline"), area = tr.querySelector("svg polygon");
+        if (!line || !area) continue;
+        const r = line.getBoundingClientRect();
+        const pts = line.points;
+        if (r.width > 50 && pts.numberOfItems >= 2) drawn++;
+        const f = getComputedStyle(area).fill;
+        if (f && f !== "none" && f !== "rgb(0, 0, 0)") coloured++;
+        if (tr.lastElementChild.textContent === "steady") {
+          steady++;
+          if (pts.getItem(pts.numberOfItems - 1).y < pts.getItem(0).y) rising++;
+        }
+      }
+      const b = s.getBoundingClientRect();
+      return { rows: rows.length, drawn, coloured, steady, rising,
+               clip: { x: 0, y: b.top + scrollY, width: innerWidth, height: Math.min(b.height, 4000) } };
+    })()`);
+    ok(g && g.rows > 0 && g.drawn === g.rows && g.coloured === g.rows,
+       "What grew: " + (g ? g.drawn + " of " + g.rows + " sparklines drawn, " + g.coloured + " coloured" : "no section"));
+    ok(g && g.rising === g.steady, "What grew: " + (g ? g.rising + " of " + g.steady : "?") + " steady rows rise");
+    if (g) {
+      const shotG = await page("Page.captureScreenshot", { format: "png", captureBeyondViewport: true,
+                                                           clip: Object.assign({ scale: 1 }, g.clip) });
+      fs.writeFileSync(prefix + "-growth.png", Buffer.from(shotG.data, "base64"));
+    }
   }
 
   // -- the containers table at 1,400 and 800 px
