@@ -156,21 +156,26 @@ WHERE a.comm IS NOT b.comm AND a.rss_bytes IS NOT NULL AND b.rss_bytes IS NOT NU
 -- across every interval of the samples before the kill sample, back from
 -- the last of them as far as it grew (a page or more an interval): "anon
 -- grew 48 MiB/min for 3.5 min, then the kill".  1 MiB or more at 16 MiB/h
--- or more, as finding_growth.  Samples are matched to the kill by their
--- order (trigger oom-kill), not by time: the kernel log's clock is not
--- CLOCK_MONOTONIC.
+-- or more, as finding_growth.  The samples before the kill: before the
+-- oom-kill sample and started before the kill's kernel_time (the recorder
+-- reads the log between samples, so one interval sample may come after
+-- the kill: tests/t18u saw it).  The log's clock (local_clock) is not
+-- CLOCK_MONOTONIC but keeps within a fraction of a second of it for days;
+-- where it is ahead of the oom-kill sample, which cannot be, the order
+-- of the samples alone decides.
 --   sample_first, sample_last   where the growth starts, the last sample
 --                               before the kill
 --   intervals                   sample_last's row number less sample_first's
 CREATE VIEW finding_growth_before_kill AS
 WITH rec AS (
   SELECT c.capture_id, coalesce(json_extract(c.manifest, '$.samples.cgroup'), '/') AS path,
-         i.sample AS kill_sample
+         i.sample AS kill_sample, i.mono_ns / 1e9 AS kill_sample_s
   FROM capture c
   JOIN sample_index i ON i.capture_id = c.capture_id AND i.trigger = 'oom-kill'
   WHERE json_extract(c.manifest, '$.samples.mode') = 'until-oom'
 ), kill AS (
-  SELECT r.capture_id, r.kill_sample, o.event, o.kernel_time, o.killed_pid, o.killed_comm,
+  SELECT r.capture_id, r.kill_sample, r.kill_sample_s, o.event, o.kernel_time, o.killed_pid,
+         o.killed_comm,
          coalesce(o.task_memcg, o.oom_memcg) AS cgroup
   FROM rec r
   JOIN oom_kills o ON o.capture_id = r.capture_id
@@ -187,6 +192,7 @@ WITH rec AS (
   FROM kill k
   JOIN cgroup_sample_parts p ON p.capture_id = k.capture_id AND p.cgroup = k.cgroup
    AND p.sample < k.kill_sample AND p.bytes IS NOT NULL
+   AND (k.kernel_time IS NULL OR k.kernel_time > k.kill_sample_s OR p.mono_s <= k.kernel_time)
   WHERE p.component IN (SELECT component FROM growth_components)
   WINDOW w AS (PARTITION BY k.capture_id, p.component ORDER BY p.sample)
 ), run AS (

@@ -6,7 +6,9 @@
 # line naming the cgroup), at least 3 samples before it and one after it
 # (samples/index.tsv), at most 5 ring samples; the run ends by itself.
 # Then: SIGTERM writes what it has, --timeout ends it (both exit 1, marked
-# interrupted).  Needs root and a cgroup v1 memory hierarchy.
+# interrupted).  Loaded, the finding growth_before_oom_kill names the
+# cgroup, anon and the kill, and the report shows it with WHAT GREW.  Needs
+# root and a cgroup v1 memory hierarchy.
 set -u
 cd "$(dirname "$0")/.."
 : "${BIN_DIR:=$PWD/bin}"
@@ -101,6 +103,16 @@ if [ -x "$BIN_DIR/memsnap" ]; then
 	"$BIN_DIR/memsnap" load -q -o "$work/db" "$work/oom.tar.gz" 2> "$work/err"
 	n=$("$BIN_DIR/memsnap" sql --csv "$work/db" "select count(*) from oom_kills where killed_pid = $hog and oom_memcg = '/$name'" 2> /dev/null | tail -1 | tr -d "\r")
 	[ "$n" = 1 ] && ok "memsnap load: oom_kills holds pid $hog" || fail "memsnap load: $n kills of $hog: $(cat "$work/err")"
+	# the flight recorder's finding: what grew in the killed cgroup before the kill
+	f=$("$BIN_DIR/memsnap" sql --csv "$work/db" "select cgroup || '|' || title || '|' || evidence from findings where code = 'growth_before_oom_kill'" 2> /dev/null | tail -n +2 | tr -d "\r" | sed 's/^"//; s/"$//')
+	case "$f" in
+	"/$name|"*": anon grew "*"/min for "*", then the kill|anon grew from "*"killed python3 (pid $hog)"*)
+		ok "finding growth_before_oom_kill: /$name, anon, the kill of $hog: ${f#*|}" ;;
+	*)	fail "no growth_before_oom_kill for /$name and anon: '$f'; $("$BIN_DIR/memsnap" sql "$work/db" "select sample, anon_bytes from cgroup_samples where cgroup = '/$name' order by sample" 2>&1)" ;;
+	esac
+	"$BIN_DIR/memsnap" report "$work/db" > "$work/report" 2> /dev/null
+	grep -q "anon grew .*/min for .*, then the kill" "$work/report" && grep -q "^WHAT GREW" "$work/report" &&
+		ok "memsnap report: WHAT GREW and the finding" || fail "memsnap report: $(grep -n 'WHAT GREW\|then the kill' "$work/report")"
 fi
 
 # SIGTERM: what it has (no kill: the cgroup is empty now)
