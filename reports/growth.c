@@ -314,24 +314,6 @@ void report_growth_text(const struct report_capture *c, size_t max, const char *
 
 /* ---- JSON ------------------------------------------------------------------- */
 
-static void num(struct jsonw *w, const char *name, struct rnum v)
-{
-	jsonw_name(w, name);
-	if (v.set)
-		jsonw_i64(w, v.v);
-	else
-		jsonw_null(w);
-}
-
-static void real(struct jsonw *w, const char *name, struct rreal v)
-{
-	jsonw_name(w, name);
-	if (v.set)
-		jsonw_double(w, v.v, 3);
-	else
-		jsonw_null(w);
-}
-
 void report_growth_json(struct jsonw *w, const struct report_capture *c)
 {
 	const struct report_growth *g = c->growth;
@@ -342,7 +324,7 @@ void report_growth_json(struct jsonw *w, const struct report_capture *c)
 	jsonw_name(w, "growth");
 	jsonw_start_object(w);
 	jsonw_kv_i64(w, "samples", g->samples);
-	real(w, "seconds", g->seconds);
+	report_json_real(w, "seconds", g->seconds, 3);
 	jsonw_name(w, "containers");
 	jsonw_start_array(w);
 	for (i = 0; i < g->ncontainers; i++) {
@@ -358,13 +340,13 @@ void report_growth_json(struct jsonw *w, const struct report_capture *c)
 
 			jsonw_start_object(w);
 			jsonw_kv_string(w, "part", c->parts[row->part].part);
-			num(w, "bytes_first", row->first);
-			num(w, "bytes_peak", row->peak);
-			num(w, "bytes_last", row->last);
-			num(w, "bytes_per_hour", row->per_hour);
+			report_json_num(w, "bytes_first", row->first);
+			report_json_num(w, "bytes_peak", row->peak);
+			report_json_num(w, "bytes_last", row->last);
+			report_json_num(w, "bytes_per_hour", row->per_hour);
 			jsonw_kv_bool(w, "steady", row->steady);
 			jsonw_kv_i64(w, "samples", row->samples);
-			real(w, "seconds", row->seconds);
+			report_json_real(w, "seconds", row->seconds, 3);
 			jsonw_name(w, "series");
 			jsonw_start_array(w);
 			for (p = 0; p < row->npoints; p++) {

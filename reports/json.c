@@ -378,3 +378,14 @@ void report_render_json(const struct report *r, struct strbuf *out)
 	jsonw_end_object(&w);
 	strbuf_addch(out, '\n');
 }
+
+/* num() and real() for the sections written in files of their own (growth.c). */
+void report_json_num(struct jsonw *w, const char *name, struct rnum v)
+{
+	num(w, name, v);
+}
+
+void report_json_real(struct jsonw *w, const char *name, struct rreal v, int decimals)
+{
+	real(w, name, v, decimals);
+}
