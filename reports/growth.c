@@ -258,6 +258,43 @@ void report_growth_summary(const struct report_growth *g, struct strbuf *out)
 static const char *const steady_note =
 	"steady: it grew by a page or more in every interval (a one-off allocation is not a leak)";
 
+/* ---- the OOM section's note: the flight recorder's finding ------------------- */
+
+static bool grew_before_kill(const struct report_finding *f)
+{
+	return f->code && !strcmp(f->code, "growth_before_oom_kill") && f->title;
+}
+
+void report_growth_oom_note_text(const struct report_capture *c, struct strbuf *out)
+{
+	size_t i;
+
+	for (i = 0; i < c->nfindings; i++) {
+		struct strbuf t = STRBUF_INIT;
+
+		if (!grew_before_kill(&c->findings[i]))
+			continue;
+		strbuf_addstr(out, "  ");
+		strbuf_addstr(&t, "Before the kill (flight recorder): ");
+		term_escape(&t, c->findings[i].title, strlen(c->findings[i].title));
+		report_text_wrap(out, t.buf, 2, 2);
+		strbuf_release(&t);
+	}
+}
+
+void report_growth_oom_note_html(const struct report_capture *c, struct strbuf *out)
+{
+	size_t i;
+
+	for (i = 0; i < c->nfindings; i++) {
+		if (!grew_before_kill(&c->findings[i]))
+			continue;
+		strbuf_addstr(out, "<p class=\"note\">Before the kill (flight recorder): ");
+		html_textz(out, c->findings[i].title);
+		strbuf_addstr(out, "</p>");
+	}
+}
+
 /* ---- text ------------------------------------------------------------------ */
 
 void report_growth_text(const struct report_capture *c, size_t max, const char *source,
@@ -309,6 +346,7 @@ void report_growth_text(const struct report_capture *c, size_t max, const char *
 		strbuf_addf(out, " 'SELECT * FROM growth WHERE capture_id = %" PRId64 "'\n",
 			    c->capture_id);
 	}
+	strbuf_addstr(out, "  ");
 	report_text_wrap(out, steady_note, 2, 2);
 }
 

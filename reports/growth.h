@@ -63,6 +63,12 @@ void report_growth_summary(const struct report_growth *g, struct strbuf *out);
  * all; source names the database in the command that lists the rest). */
 void report_growth_text(const struct report_capture *c, size_t max, const char *source,
 			struct strbuf *out);
+/* The OOM section's note, in text and HTML: the finding
+ * growth_before_oom_kill (a flight recorder's capture), one line each;
+ * nothing without it. */
+void report_growth_oom_note_text(const struct report_capture *c, struct strbuf *out);
+void report_growth_oom_note_html(const struct report_capture *c, struct strbuf *out);
+
 /* json.c's writers of a number that may be NULL (null, never 0). */
 void report_json_num(struct jsonw *w, const char *name, struct rnum v);
 void report_json_real(struct jsonw *w, const char *name, struct rreal v, int decimals);

@@ -341,6 +341,7 @@ static void ooms(struct strbuf *out, const struct report *r, const struct report
 
 	section_open(out, c, "oom", "OOM kills");
 	strbuf_addf(out, "<p>%zu in the captured kernel log.</p>", c->nooms);
+	report_growth_oom_note_html(c, out);
 	if (c->nooms) {
 		S("<figure><figcaption>When, up to the capture (kernel time, shown as UTC from the "
 		  "capture's clock)</figcaption>");

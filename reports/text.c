@@ -595,6 +595,7 @@ static void ooms(struct out *o, const struct report_capture *c)
 	if (!c->nooms)
 		strbuf_addstr(o->sb, "  none in the captured kernel log\n");
 	report_render_oom_text(c, "kernel log", false, o->sb);
+	report_growth_oom_note_text(c, o->sb);
 }
 
 /* ---- processes, BPF, problems -------------------------------------------- */

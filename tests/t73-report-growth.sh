@@ -12,7 +12,8 @@
 #    query kept;
 #  - report-until-oom-v1 (the flight recorder): the finding
 #    growth_before_oom_kill names the docker container, anon, 48.0 MiB/min,
-#    3.5 min and the kill (stress, pid 12906), in the text and the JSON; the
+#    3.5 min and the kill (stress, pid 12906), in the text (the findings and
+#    the OOM section) and the JSON; the
 #    table's PEAK keeps the growth that the sample after the kill lost;
 #  - the three formats are the same bytes run twice.
 set -u
@@ -139,6 +140,8 @@ U=$F/report-until-oom-v1
 "$M" report -f json "$U" > "$work/u.json" 2> /dev/null
 grep -q "warning  docker:1da1ac35179e: anon grew 48.0 MiB/min for 3.5 min, then the kill" "$work/u.txt" &&
 	ok "text: the flight recorder's finding" || fail "text: no growth_before_oom_kill: $(sed -n '/FINDINGS/,/OOM KILLS/p' "$work/u.txt")"
+sed -n '/^OOM KILLS/,/^PROCESSES/p' "$work/u.txt" | grep -q "^  Before the kill (flight recorder): docker:1da1ac35179e: anon grew 48.0 MiB/min" &&
+	ok "text: the OOM section mentions it" || fail "text: no note in OOM KILLS"
 python3 - "$work/u.json" <<'EOF' && ok "JSON: growth_before_oom_kill in the docker container, anon, the kill; peak 172.0 MiB" || fail "JSON: flight recorder"
 import json, sys
 c = json.load(open(sys.argv[1]))["captures"][0]
