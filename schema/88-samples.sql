@@ -154,8 +154,9 @@ WHERE a.comm IS NOT b.comm AND a.rss_bytes IS NOT NULL AND b.rss_bytes IS NOT NU
 -- kill of the log in manifest.samples.cgroup or below: the recorder writes
 -- right after it) and, in the killed task's cgroup, each component that grew
 -- across every interval of the samples before the kill sample, back from
--- the last of them as far as it grew (a page or more an interval): "anon
--- grew 48 MiB/min for 3.5 min, then the kill".  1 MiB or more at 16 MiB/h
+-- the last of them as far as it grew (a page or more an interval; not
+-- across samples the ring dropped, whose intervals are unknown: sample 1,
+-- then 7, 8, ...): "anon grew 48 MiB/min for 3 min, then the kill".  1 MiB or more at 16 MiB/h
 -- or more, as finding_growth.  The samples before the kill: before the
 -- oom-kill sample and started before the kill's kernel_time (the recorder
 -- reads the log between samples, so one interval sample may come after
@@ -187,6 +188,7 @@ WITH rec AS (
 ), d AS (
   SELECT k.*, p.component, p.sample, p.mono_s, p.bytes,
          p.bytes - lag(p.bytes) OVER w AS step,
+         p.sample - lag(p.sample) OVER w AS gap,
          row_number() OVER w AS i,
          count(*) OVER (PARTITION BY k.capture_id, p.component) AS n
   FROM kill k
@@ -197,7 +199,7 @@ WITH rec AS (
   WINDOW w AS (PARTITION BY k.capture_id, p.component ORDER BY p.sample)
 ), run AS (
   SELECT capture_id, component, n,
-         max(CASE WHEN i = 1 OR step < 4096 THEN i END) AS start_i
+         max(CASE WHEN i = 1 OR step < 4096 OR gap > 1 THEN i END) AS start_i
   FROM d GROUP BY capture_id, component
 ), g AS (
   SELECT d.capture_id, d.cgroup, d.component, d.event, d.kernel_time, d.killed_pid,

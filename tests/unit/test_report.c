@@ -445,10 +445,10 @@ static void test_report_growth_before_oom_kill(void **state)
 	load("report-until-oom-v1", &r, NULL);
 	c = &r.captures[0];
 	assert_non_null(c->growth);
-	assert_int_equal(c->growth->samples, 6);
+	assert_int_equal(c->growth->samples, 8);
 	assert_string_equal(c->growth->containers[0].name, "docker:1da1ac35179e");
 	assert_int_equal(c->growth->containers[0].rows[0].peak.v -
-			 c->growth->containers[0].rows[0].first.v, 168 << 20);
+			 c->growth->containers[0].rows[0].first.v, 211390464);
 	for (i = 0; i < c->nfindings; i++)
 		if (!strcmp(c->findings[i].code, "growth_before_oom_kill"))
 			f = &c->findings[i];
@@ -456,7 +456,7 @@ static void test_report_growth_before_oom_kill(void **state)
 	assert_string_equal(f->severity, "warning");
 	assert_non_null(strstr(f->cgroup, "/system.slice/docker-1da1ac35179e"));
 	assert_string_equal(f->title,
-			    "docker:1da1ac35179e: anon grew 48.0 MiB/min for 3.5 min, then the kill");
+			    "docker:1da1ac35179e: anon grew 48.0 MiB/min for 3.0 min, then the kill");
 	assert_non_null(strstr(f->evidence, "killed stress (pid 12906)"));
 	report_free(&r);
 }
