@@ -11,6 +11,154 @@ CREATE INDEX cgroup_node_parent ON cgroup_node(capture_id, parent);
 -- A cgroup's own processes (containers, findings).
 CREATE INDEX cgroup_proc_cgroup ON cgroup_proc(capture_id, cgroup);
 
+-- The v1/v2 mapping --------------------------------------------------------------------
+-- Defined here, with the components below, so that a memory.stat
+-- component is added in this file (its mapping and its row), its key in
+-- 30-cgroup.sql (cgroup_memstat) and its documentation in working-set.md.
+-- The views of 70-views.sql read these (SQLite resolves a view's names
+-- when it is used, not when it is made).
+
+-- Internal: the files cgroup_memory_at maps, one row per cgroup and
+-- sample: sample 1 from the capture's tables, samples 2..N of a
+-- multi-sample capture (capture.md section 6) from schema/36-samples.sql's
+-- (a cgroup created after sample 1 has no parent or depth there).  The
+-- memory.stat keys are cgroup_memstat's columns (ms.*).
+CREATE VIEW cgroup_memory_src AS
+SELECT n.capture_id, 1 AS sample, n.cgroup, n.parent, n.depth, c.version,
+       v.path IS NOT NULL AS vanished, ms.cgroup IS NOT NULL AS memory_stat,
+       fd.files, 1 AS ms_sample, ms.*
+  FROM cgroup_node n
+  JOIN (SELECT capture_id, CASE cgroup_mode WHEN 'v2' THEN 2 ELSE 1 END AS version,
+               memory_root
+        FROM capture) c ON c.capture_id = n.capture_id
+  LEFT JOIN (SELECT DISTINCT capture_id, path FROM collect_problem
+             WHERE kind = 'vanished') v
+         ON v.capture_id = n.capture_id
+        AND v.path = coalesce(c.memory_root, '')
+                     || CASE n.cgroup WHEN '/' THEN '' ELSE n.cgroup END
+  LEFT JOIN cgroup_memstat ms ON ms.capture_id = n.capture_id AND ms.cgroup = n.cgroup
+        AND v.path IS NULL
+  LEFT JOIN cgroup_file_data fd ON fd.capture_id = n.capture_id AND fd.cgroup = n.cgroup
+UNION ALL
+SELECT s.capture_id, s.sample, s.cgroup, n.parent, n.depth,
+       CASE c.cgroup_mode WHEN 'v2' THEN 2 ELSE 1 END, 0,
+       ms.cgroup IS NOT NULL, s.files, ms.*
+  FROM cgroup_file_sample s
+  JOIN capture c ON c.capture_id = s.capture_id
+  LEFT JOIN cgroup_node n ON n.capture_id = s.capture_id AND n.cgroup = s.cgroup
+  LEFT JOIN cgroup_memstat_sample ms ON ms.capture_id = s.capture_id
+        AND ms.sample = s.sample AND ms.cgroup = s.cgroup;
+
+-- Internal (may change): the one place where the files of cgroup v1 and v2
+-- are read and mapped onto common names.  Every view that shows a
+-- cgroup's memory (cgroups, cgroup_parts, cgroup_headroom,
+-- working_set_breakdown, containers, pods, node, the report) derives from
+-- it; schema/working-set.md says what each column holds, on which version.
+-- cgroup_memory_at maps every sample of a multi-sample capture (the series
+-- views, 99-samples.sql, read it); cgroup_memory is its sample 1.
+--   memory_stat    1 when the cgroup's memory.stat was loaded.  Without it
+--                  inactive_file is unknown, so is the working set (NULL):
+--                  load_problems says so
+--   usage          v1 memory.usage_in_bytes, v2 memory.current (v2 root,
+--                  which has none: anon + file, as cAdvisor's library does)
+--   working_set    usage - inactive_file, floored at 0 (cAdvisor's)
+--   kernel         every kernel allocation charged to the cgroup, socket
+--                  buffers included (see working-set.md: kernel_bytes)
+--   kernel_other   the kernel memory memory.stat does not itemise
+--   zswap          v2 only (5.19+): the zswap pool's compressed pages
+--   pagetables     pagetables + sec_pagetables
+--   sock           v2 only: on v1 socket buffers are not in the usage
+--   high_bytes     v2 memory.high (NULL: 'max'); v1 has none
+--   vanished       1 when the cgroup was removed while the collector read
+--                  it (the manifest's `vanished` problem on its directory):
+--                  its files are not of one moment, so its memory.stat is
+--                  left out (memory_stat 0) and with it the working set
+--                  and its parts; its usage is kept
+CREATE VIEW cgroup_memory_at AS
+SELECT capture_id, sample, cgroup, parent, depth, is_root, version, memory_stat, usage,
+       limit_bytes,
+       CASE WHEN usage IS NULL OR inactive_file IS NULL THEN NULL
+            WHEN usage < inactive_file THEN 0
+            ELSE usage - inactive_file END AS working_set,
+       anon, file, shmem, active_file, inactive_file, swapcached, swap,
+       slab_reclaimable, slab_unreclaimable, kernel_stack, pagetables, percpu,
+       vmalloc, sock, zswap,
+       CASE version WHEN 2 THEN kernel_key - coalesce(slab_reclaimable, 0)
+                                - coalesce(slab_unreclaimable, 0)
+                                - coalesce(kernel_stack, 0) - coalesce(pagetables, 0)
+                                - coalesce(percpu, 0) - coalesce(vmalloc, 0)
+                                - coalesce(zswap, 0)
+            ELSE kmem_usage END AS kernel_other,
+       CASE WHEN version != 2 THEN kmem_usage
+            WHEN kernel_key IS NOT NULL OR sock IS NOT NULL
+                 OR coalesce(slab_reclaimable, slab_unreclaimable, kernel_stack,
+                             pagetables, percpu, vmalloc) IS NOT NULL
+            -- before 5.18 there is no kernel key: the parts it has
+            THEN coalesce(kernel_key, coalesce(slab_reclaimable, 0)
+                          + coalesce(slab_unreclaimable, 0) + coalesce(kernel_stack, 0)
+                          + coalesce(pagetables, 0) + coalesce(percpu, 0)
+                          + coalesce(vmalloc, 0))
+                 + coalesce(sock, 0) END AS kernel,
+       oom_kill_count, vanished, high_bytes
+FROM (
+  SELECT n.capture_id, n.sample, n.cgroup, n.parent, n.depth,
+         n.parent IS NULL AS is_root, n.vanished, n.version, n.memory_stat,
+         CASE n.version
+           WHEN 2 THEN coalesce(json_extract(n.files, '$."memory.current"[0]'),
+                                CASE WHEN n.parent IS NULL THEN n.anon + n.file END)
+           ELSE json_extract(n.files, '$."memory.usage_in_bytes"[0]') END AS usage,
+         CASE n.version
+           WHEN 2 THEN CASE WHEN json_extract(n.files, '$."memory.max"[1]') THEN NULL
+                            ELSE json_extract(n.files, '$."memory.max"[0]') END
+           ELSE CASE WHEN json_extract(n.files, '$."memory.limit_in_bytes"[1]') THEN NULL
+                     ELSE json_extract(n.files, '$."memory.limit_in_bytes"[0]') END
+         END AS limit_bytes,
+         CASE WHEN n.version != 2 OR json_extract(n.files, '$."memory.high"[1]') THEN NULL
+              ELSE json_extract(n.files, '$."memory.high"[0]') END AS high_bytes,
+         CASE n.version WHEN 2 THEN n.anon ELSE n.total_rss END AS anon,
+         CASE n.version WHEN 2 THEN n.file ELSE n.total_cache END AS file,
+         CASE n.version WHEN 2 THEN n.shmem ELSE n.total_shmem END AS shmem,
+         CASE n.version WHEN 2 THEN n.active_file ELSE n.total_active_file END
+           AS active_file,
+         CASE n.version WHEN 2 THEN n.inactive_file ELSE n.total_inactive_file END
+           AS inactive_file,
+         CASE n.version WHEN 2 THEN n.swapcached ELSE n.total_swapcached END
+           AS swapcached,
+         CASE n.version WHEN 2 THEN json_extract(n.files, '$."memory.swap.current"[0]')
+                        ELSE n.total_swap END AS swap,
+         -- v1 has no per-kind split of kernel memory: one kmem counter
+         CASE n.version WHEN 2 THEN n.slab_reclaimable END AS slab_reclaimable,
+         CASE n.version WHEN 2 THEN n.slab_unreclaimable END AS slab_unreclaimable,
+         CASE n.version WHEN 2 THEN n.kernel_stack END AS kernel_stack,
+         CASE WHEN n.version != 2 THEN NULL
+              WHEN n.pagetables IS NULL AND n.sec_pagetables IS NULL THEN NULL
+              ELSE coalesce(n.pagetables, 0) + coalesce(n.sec_pagetables, 0) END
+           AS pagetables,
+         CASE n.version WHEN 2 THEN n.percpu END AS percpu,
+         CASE n.version WHEN 2 THEN n.vmalloc END AS vmalloc,
+         CASE n.version WHEN 2 THEN n.sock END AS sock,
+         CASE n.version WHEN 2 THEN n.zswap END AS zswap,
+         CASE n.version WHEN 2 THEN n.kernel END AS kernel_key,
+         json_extract(n.files, '$."memory.kmem.usage_in_bytes"[0]') AS kmem_usage,
+         -- v2 memory.events (hierarchical), v1 memory.oom_control (4.13+)
+         (SELECT value FROM cgroup_event e WHERE e.capture_id = n.capture_id
+             AND e.cgroup = n.cgroup
+             AND e.file = CASE n.version WHEN 2 THEN 'memory.events'
+                                         ELSE 'memory.oom_control' END
+             AND e.key = 'oom_kill' AND n.sample = 1) AS oom_kill_count
+  FROM cgroup_memory_src n
+);
+
+-- Sample 1: the capture's instant.
+CREATE VIEW cgroup_memory AS
+SELECT capture_id, cgroup, parent, depth, is_root, version, memory_stat, usage,
+       limit_bytes, working_set, anon, file, shmem, active_file, inactive_file,
+       swapcached, swap, slab_reclaimable, slab_unreclaimable, kernel_stack,
+       pagetables, percpu, vmalloc, sock, zswap, kernel_other, kernel,
+       oom_kill_count, vanished, high_bytes
+FROM cgroup_memory_at WHERE sample = 1;
+
+
 -- The report's parts: how the report (text, HTML, SVG, JSON) groups the
 -- components below.  The renderers read this table and draw nothing else.
 --   part      its name (the JSON's key: <part>_bytes)
@@ -174,11 +322,7 @@ FROM cgroup_parts p CROSS JOIN working_set_components c;
 
 -- One row per cgroup and component: disjoint parts that add up exactly to
 -- cgroups.working_set_bytes.
---   component    anon, shmem, active_file, file_other, swapcached,
---                slab_unreclaimable,
---                slab_reclaimable, kernel_stack, pagetables, percpu, sock,
---                vmalloc, zswap, kernel_other, unexplained (working_set_components
---                says what each is)
+--   component    one of working_set_components' (which says what each is)
 --   bytes        INTEGER bytes (unexplained may be negative)
 --   reclaimable  1 when the kernel can take it back under pressure without
 --                writing to swap (active_file, slab_reclaimable, swapcached),
