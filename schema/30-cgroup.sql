@@ -75,7 +75,7 @@ CREATE TABLE cgroup_memstat (
     active_file INTEGER, inactive_file INTEGER, swapcached INTEGER,
     slab_reclaimable INTEGER, slab_unreclaimable INTEGER, kernel_stack INTEGER,
     pagetables INTEGER, sec_pagetables INTEGER, percpu INTEGER, sock INTEGER,
-    vmalloc INTEGER, slab INTEGER, zswap INTEGER,
+    vmalloc INTEGER, slab INTEGER, zswap INTEGER, hugetlb INTEGER,
     -- cgroup v1 (hierarchical totals)
     total_rss INTEGER, total_cache INTEGER, total_shmem INTEGER,
     total_active_file INTEGER, total_inactive_file INTEGER,

@@ -82,7 +82,7 @@ SELECT capture_id, sample, cgroup, parent, depth, is_root, version, memory_stat,
             ELSE usage - inactive_file END AS working_set,
        anon, file, shmem, active_file, inactive_file, swapcached, swap,
        slab_reclaimable, slab_unreclaimable, kernel_stack, pagetables, percpu,
-       vmalloc, sock, zswap,
+       vmalloc, sock, zswap, hugetlb,
        CASE version WHEN 2 THEN kernel_key - coalesce(slab_reclaimable, 0)
                                 - coalesce(slab_unreclaimable, 0)
                                 - coalesce(kernel_stack, 0) - coalesce(pagetables, 0)
@@ -138,6 +138,8 @@ FROM (
          CASE n.version WHEN 2 THEN n.vmalloc END AS vmalloc,
          CASE n.version WHEN 2 THEN n.sock END AS sock,
          CASE n.version WHEN 2 THEN n.zswap END AS zswap,
+         -- 6.6+, only with the memory_hugetlb_accounting mount option
+         CASE n.version WHEN 2 THEN n.hugetlb END AS hugetlb,
          CASE n.version WHEN 2 THEN n.kernel END AS kernel_key,
          json_extract(n.files, '$."memory.kmem.usage_in_bytes"[0]') AS kmem_usage,
          -- v2 memory.events (hierarchical), v1 memory.oom_control (4.13+)
@@ -154,7 +156,7 @@ CREATE VIEW cgroup_memory AS
 SELECT capture_id, cgroup, parent, depth, is_root, version, memory_stat, usage,
        limit_bytes, working_set, anon, file, shmem, active_file, inactive_file,
        swapcached, swap, slab_reclaimable, slab_unreclaimable, kernel_stack,
-       pagetables, percpu, vmalloc, sock, zswap, kernel_other, kernel,
+       pagetables, percpu, vmalloc, sock, zswap, hugetlb, kernel_other, kernel,
        oom_kill_count, vanished, high_bytes
 FROM cgroup_memory_at WHERE sample = 1;
 
@@ -203,19 +205,20 @@ CREATE TABLE working_set_components (
 INSERT INTO working_set_components VALUES
   (1, 'anon', 'user', 0, 'anonymous memory: heaps, stacks, private mappings (v1 total_rss, v2 anon)', 'anon', 1),
   (2, 'shmem', 'user', 0, 'tmpfs, emptyDir medium Memory, /dev/shm, memfd, SysV shm: swap-backed', 'shmem', 1),
-  (3, 'active_file', 'page_cache', 1, 'page cache on the active list: dropped under pressure', 'page_cache', 1),
-  (4, 'file_other', 'page_cache', 0, 'page cache on no file LRU list: mlocked, ramfs, in transit', 'page_cache', 1),
-  (5, 'swapcached', 'page_cache', 1, 'swap cache (the page cache of swap): anon and shmem pages in memory that have a copy in swap', 'page_cache', 0),
-  (6, 'slab_unreclaimable', 'kernel', 0, 'kernel objects the kernel cannot shrink (v2)', 'kernel_not_bpf', 0),
-  (7, 'slab_reclaimable', 'kernel', 1, 'dentries, inodes and other shrinkable caches (v2)', 'kernel_not_bpf', 0),
-  (8, 'kernel_stack', 'kernel', 0, 'kernel stacks of the threads (v2)', 'kernel_not_bpf', 0),
-  (9, 'pagetables', 'kernel', 0, 'page tables of the processes (v2)', 'kernel_not_bpf', 0),
-  (10, 'percpu', 'kernel', 0, 'per-CPU kernel data (v2, 5.7+)', 'kernel_not_bpf', 0),
-  (11, 'sock', 'kernel', 0, 'socket buffers (v2; on v1 not in the usage)', 'kernel_not_bpf', 0),
-  (12, 'vmalloc', 'kernel', 0, 'vmalloc''ed kernel memory, e.g. large BPF maps (v2, 5.19+)', 'kernel_not_bpf', 0),
-  (13, 'zswap', 'kernel', 0, 'the zswap pool: compressed swapped-out pages kept in memory (v2, 5.19+)', 'kernel_not_bpf', 0),
-  (14, 'kernel_other', 'kernel', 0, 'v2: the kernel key less the parts above (BPF maps, pipes); v1: all of memory.kmem.usage_in_bytes', 'kernel_not_bpf', 0),
-  (15, 'unexplained', 'unexplained', 0, 'the signed remainder: per-CPU charge stocks; negative by the swap cache pages that are also mapped (counted in anon too)', 'unexplained', 1);
+  (3, 'hugetlb', 'user', 0, 'hugetlb pages, when the memory_hugetlb_accounting mount option charges them to the cgroup (v2, 6.6+)', 'anon', 0),
+  (4, 'active_file', 'page_cache', 1, 'page cache on the active list: dropped under pressure', 'page_cache', 1),
+  (5, 'file_other', 'page_cache', 0, 'page cache on no file LRU list: mlocked, ramfs, in transit', 'page_cache', 1),
+  (6, 'swapcached', 'page_cache', 1, 'swap cache (the page cache of swap): anon and shmem pages in memory that have a copy in swap', 'page_cache', 0),
+  (7, 'slab_unreclaimable', 'kernel', 0, 'kernel objects the kernel cannot shrink (v2)', 'kernel_not_bpf', 0),
+  (8, 'slab_reclaimable', 'kernel', 1, 'dentries, inodes and other shrinkable caches (v2)', 'kernel_not_bpf', 0),
+  (9, 'kernel_stack', 'kernel', 0, 'kernel stacks of the threads (v2)', 'kernel_not_bpf', 0),
+  (10, 'pagetables', 'kernel', 0, 'page tables of the processes (v2)', 'kernel_not_bpf', 0),
+  (11, 'percpu', 'kernel', 0, 'per-CPU kernel data (v2, 5.7+)', 'kernel_not_bpf', 0),
+  (12, 'sock', 'kernel', 0, 'socket buffers (v2; on v1 not in the usage)', 'kernel_not_bpf', 0),
+  (13, 'vmalloc', 'kernel', 0, 'vmalloc''ed kernel memory, e.g. large BPF maps (v2, 5.19+)', 'kernel_not_bpf', 0),
+  (14, 'zswap', 'kernel', 0, 'the zswap pool: compressed swapped-out pages kept in memory (v2, 5.19+)', 'kernel_not_bpf', 0),
+  (15, 'kernel_other', 'kernel', 0, 'v2: the kernel key less the parts above (BPF maps, pipes); v1: all of memory.kmem.usage_in_bytes', 'kernel_not_bpf', 0),
+  (16, 'unexplained', 'unexplained', 0, 'the signed remainder: per-CPU charge stocks; negative by the swap cache pages that are also mapped (counted in anon too)', 'unexplained', 1);
 
 -- Internal (may change): every component's value per cgroup (the
 -- components are columns of the same names); NULL where the kernel does
@@ -251,6 +254,7 @@ WITH parts AS (
            CASE WHEN is_root THEN NULL ELSE sock END AS sock,
            CASE WHEN is_root THEN NULL ELSE vmalloc END AS vmalloc,
            CASE WHEN is_root THEN NULL ELSE zswap END AS zswap,
+           CASE WHEN is_root THEN NULL ELSE hugetlb END AS hugetlb,
            -- v1 without memory.stat still has its kmem counter: the
            -- working set it would be part of is unknown
            CASE WHEN is_root OR NOT memory_stat THEN NULL ELSE kernel_other END
@@ -262,13 +266,14 @@ WITH parts AS (
 SELECT capture_id, cgroup, parent, ws, usage, limit_bytes, version, is_root,
        anon, shmem, active_file, file_other, swapcached, slab_unreclaimable,
        slab_reclaimable, kernel_stack, pagetables, percpu, sock, vmalloc,
-       zswap, kernel_other,
+       zswap, hugetlb, kernel_other,
        ws - coalesce(anon, 0) - coalesce(shmem, 0) - coalesce(active_file, 0)
           - coalesce(file_other, 0) - coalesce(swapcached, 0)
           - coalesce(slab_unreclaimable, 0)
           - coalesce(slab_reclaimable, 0) - coalesce(kernel_stack, 0)
           - coalesce(pagetables, 0) - coalesce(percpu, 0) - coalesce(sock, 0)
           - coalesce(vmalloc, 0) - coalesce(zswap, 0) - coalesce(kernel_other, 0)
+          - coalesce(hugetlb, 0)
          AS unexplained,
        CASE WHEN is_root OR NOT memory_stat THEN NULL
             ELSE coalesce(slab_unreclaimable, 0) + coalesce(kernel_stack, 0)
@@ -289,14 +294,15 @@ CREATE TABLE cgroup_parts_data (
     shmem INTEGER, active_file INTEGER, file_other INTEGER, swapcached INTEGER,
     slab_unreclaimable INTEGER, slab_reclaimable INTEGER, kernel_stack INTEGER,
     pagetables INTEGER, percpu INTEGER, sock INTEGER, vmalloc INTEGER,
-    zswap INTEGER, kernel_other INTEGER, unexplained INTEGER, kernel_unreclaimable INTEGER,
+    zswap INTEGER, hugetlb INTEGER, kernel_other INTEGER, unexplained INTEGER,
+    kernel_unreclaimable INTEGER,
     PRIMARY KEY (capture_id, cgroup)
 ) WITHOUT ROWID;
 CREATE VIEW cgroup_parts AS
 SELECT capture_id, cgroup, parent, ws, usage, limit_bytes, version, is_root,
        anon, shmem, active_file, file_other, swapcached, slab_unreclaimable,
        slab_reclaimable, kernel_stack, pagetables, percpu, sock, vmalloc,
-       zswap, kernel_other, unexplained, kernel_unreclaimable
+       zswap, hugetlb, kernel_other, unexplained, kernel_unreclaimable
 FROM cgroup_parts_data;
 
 -- Internal (may change): cgroup_parts as one row per cgroup and component
@@ -314,6 +320,7 @@ SELECT p.capture_id, p.cgroup, c.ord, c.component, c.category, c.reclaimable, c.
             WHEN 'kernel_stack' THEN p.kernel_stack WHEN 'pagetables' THEN p.pagetables
             WHEN 'percpu' THEN p.percpu WHEN 'sock' THEN p.sock
             WHEN 'vmalloc' THEN p.vmalloc WHEN 'zswap' THEN p.zswap
+            WHEN 'hugetlb' THEN p.hugetlb
             WHEN 'kernel_other' THEN p.kernel_other
             WHEN 'unexplained' THEN p.unexplained END AS bytes
 -- CROSS JOIN keeps cgroup_parts the outer loop: it is computed once per
