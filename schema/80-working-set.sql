@@ -234,12 +234,13 @@ INSERT INTO working_set_components VALUES
 -- node only, not of the memcg: tests/t53 shows file 8 KiB next to 760 KiB
 -- of swapcached), but it is charged: its own component.
 --
--- It reads cgroup_memory (the v1/v2 mapping), only for the captures not
--- yet in cgroup_parts_data: the loader stores them there once a capture is
--- in, and every other view reads that table (cgroup_parts).
+-- It reads cgroup_memory_at (the v1/v2 mapping, every sample), only for
+-- the captures not yet in cgroup_parts_data: the loader stores them there
+-- once a capture is in, and every other view reads that table
+-- (cgroup_parts: sample 1; cgroup_components_at: every sample).
 CREATE VIEW cgroup_parts_calc AS
 WITH parts AS (
-    SELECT capture_id, cgroup, parent, is_root, version, memory_stat, usage,
+    SELECT capture_id, sample, cgroup, parent, is_root, version, memory_stat, usage,
            limit_bytes, working_set AS ws,
            anon, shmem, active_file,
            file - coalesce(active_file, 0) - coalesce(inactive_file, 0)
@@ -259,11 +260,11 @@ WITH parts AS (
            -- working set it would be part of is unknown
            CASE WHEN is_root OR NOT memory_stat THEN NULL ELSE kernel_other END
              AS kernel_other
-    FROM cgroup_memory
+    FROM cgroup_memory_at
     WHERE capture_id NOT IN (SELECT capture_id FROM cgroup_parts_data)
       AND usage IS NOT NULL
 )
-SELECT capture_id, cgroup, parent, ws, usage, limit_bytes, version, is_root,
+SELECT capture_id, sample, cgroup, parent, ws, usage, limit_bytes, version, is_root,
        anon, shmem, active_file, file_other, swapcached, slab_unreclaimable,
        slab_reclaimable, kernel_stack, pagetables, percpu, sock, vmalloc,
        zswap, hugetlb, kernel_other,
@@ -287,8 +288,12 @@ FROM parts;
 -- tables: most views read them, and SQLite works a view out again at every
 -- use (a report read cgroup_parts a dozen times: 0.5 s on a node of 450
 -- cgroups).  cgroup_parts and cgroup_headroom read the tables.
+-- cgroup_parts_data holds every sample of a multi-sample capture
+-- (capture.md section 6): the breakdown of each sample is worked out by
+-- the same SQL as the capture's instant, sample 1.
 CREATE TABLE cgroup_parts_data (
     capture_id  INTEGER NOT NULL REFERENCES capture(capture_id) ON DELETE CASCADE,
+    sample INTEGER NOT NULL,
     cgroup TEXT NOT NULL, parent TEXT, ws INTEGER, usage INTEGER,
     limit_bytes INTEGER, version INTEGER, is_root INTEGER, anon INTEGER,
     shmem INTEGER, active_file INTEGER, file_other INTEGER, swapcached INTEGER,
@@ -296,22 +301,21 @@ CREATE TABLE cgroup_parts_data (
     pagetables INTEGER, percpu INTEGER, sock INTEGER, vmalloc INTEGER,
     zswap INTEGER, hugetlb INTEGER, kernel_other INTEGER, unexplained INTEGER,
     kernel_unreclaimable INTEGER,
-    PRIMARY KEY (capture_id, cgroup)
+    PRIMARY KEY (capture_id, sample, cgroup)
 ) WITHOUT ROWID;
 CREATE VIEW cgroup_parts AS
 SELECT capture_id, cgroup, parent, ws, usage, limit_bytes, version, is_root,
        anon, shmem, active_file, file_other, swapcached, slab_unreclaimable,
        slab_reclaimable, kernel_stack, pagetables, percpu, sock, vmalloc,
        zswap, hugetlb, kernel_other, unexplained, kernel_unreclaimable
-FROM cgroup_parts_data;
+FROM cgroup_parts_data WHERE sample = 1;
 
--- Internal (may change): cgroup_parts as one row per cgroup and component
--- (NULL included), with the component's columns; working_set_breakdown
--- without its order, for the views that join it (a join into an ordered
--- view computes all of it first).
-CREATE VIEW cgroup_components AS
-SELECT p.capture_id, p.cgroup, c.ord, c.component, c.category, c.reclaimable, c.part,
-       c.in_root,
+-- Internal (may change): cgroup_parts_data as one row per sample, cgroup
+-- and component (NULL included), with the component's columns; the one
+-- place the components' columns become rows.
+CREATE VIEW cgroup_components_at AS
+SELECT p.capture_id, p.sample, p.cgroup, c.ord, c.component, c.category, c.reclaimable,
+       c.part, c.in_root,
        CASE c.component WHEN 'anon' THEN p.anon WHEN 'shmem' THEN p.shmem
             WHEN 'active_file' THEN p.active_file WHEN 'file_other' THEN p.file_other
             WHEN 'swapcached' THEN p.swapcached
@@ -323,9 +327,15 @@ SELECT p.capture_id, p.cgroup, c.ord, c.component, c.category, c.reclaimable, c.
             WHEN 'hugetlb' THEN p.hugetlb
             WHEN 'kernel_other' THEN p.kernel_other
             WHEN 'unexplained' THEN p.unexplained END AS bytes
--- CROSS JOIN keeps cgroup_parts the outer loop: it is computed once per
--- cgroup, not once per component.
-FROM cgroup_parts p CROSS JOIN working_set_components c;
+-- CROSS JOIN keeps cgroup_parts_data the outer loop
+FROM cgroup_parts_data p CROSS JOIN working_set_components c;
+
+-- Internal (may change): cgroup_components_at's sample 1, the capture's
+-- instant; working_set_breakdown without its order, for the views that
+-- join it (a join into an ordered view computes all of it first).
+CREATE VIEW cgroup_components AS
+SELECT capture_id, cgroup, ord, component, category, reclaimable, part, in_root, bytes
+FROM cgroup_components_at WHERE sample = 1;
 
 -- One row per cgroup and component: disjoint parts that add up exactly to
 -- cgroups.working_set_bytes.
@@ -343,6 +353,17 @@ SELECT capture_id, cgroup, component, bytes, reclaimable, category
 FROM cgroup_components
 WHERE bytes IS NOT NULL
 ORDER BY capture_id, cgroup, ord;
+
+-- working_set_breakdown of every sample of a capture (capture.md section
+-- 6; a capture of one sample has sample 1 only): the same components,
+-- worked out by the same SQL from each sample's files.
+--   sample       1..N (samples.sample)
+--   the others   as working_set_breakdown
+CREATE VIEW working_set_breakdown_samples AS
+SELECT capture_id, sample, cgroup, component, bytes, reclaimable, category
+FROM cgroup_components_at
+WHERE bytes IS NOT NULL
+ORDER BY capture_id, sample, cgroup, ord;
 
 -- A cgroup's own limit (memory.max on v2, memory.limit_in_bytes on v1),
 -- NULL when unlimited or not captured.
