@@ -83,15 +83,17 @@ awk -v a="$t1" -v b="$tn" -v n="$SAMPLES" 'BEGIN {
 	exit !(b <= 3 * a) }' || missed=$((missed + 1))
 
 fi
-# 2. --until-oom --keep 60 for SECS s at REC_INTERVAL (no kill: ends by --timeout)
+# 2. --until-oom --keep 60 for SECS s at REC_INTERVAL (no kill: ends by
+# --timeout; --cgroup: the simulated node's, so that an OOM kill elsewhere
+# on the machine does not end the run)
 if part recorder; then
-/usr/bin/time -f '%M' -o "$work/rss" "$C" -q --no-bpftool --no-journal --until-oom --interval "$REC_INTERVAL" \
+/usr/bin/time -f '%M' -o "$work/rss" "$C" -q --no-bpftool --no-journal --until-oom --cgroup "/${B##*/}" --interval "$REC_INTERVAL" \
 	--keep 60 --timeout "$SECS" -o "$work/o.tar.gz" &
 rec=$!
 if [ -n "$RSS_LOG" ]; then
 	# every minute: the collector's processes (main and reader) and their VmRSS
 	( while kill -0 $rec 2>/dev/null; do
-		for p in $(pgrep -f "memsnap-collect -q --no-bpftool --until-oom"); do
+		for p in $(pgrep -f "memsnap-collect -q --no-bpftool --no-journal --until-oom"); do
 			printf '%s %s %s\n' "$(date -u +%T)" "$p" \
 				"$(awk '/^VmRSS/ { print $2 " kB" }' /proc/$p/status 2>/dev/null)"
 		done
