@@ -26,6 +26,9 @@
  *                          --hold ends or a signal (growth-rate tests)
  *   --grow-into PATH       --grow writes its chunks to PATH (created, truncated)
  *                          instead: page cache on a disk, shmem on a tmpfs
+ *                          (--grow prints `grow_t_ns=T grow_done_mb=N` after
+ *                          each chunk, T on CLOCK_MONOTONIC: what was made
+ *                          when, for a test to compare rates with)
  *   --ready FILE           write our pid to FILE when everything is touched
  *                          (we write it, so its page is charged to our
  *                          cgroup too: shmem on a tmpfs, file on a disk)
@@ -460,6 +463,14 @@ static void until_killed(void)
 	}
 }
 
+static void grow_said(size_t mb)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	say("grow_t_ns=%lld grow_done_mb=%zu", (long long)t.tv_sec * 1000000000LL + t.tv_nsec, mb);
+}
+
 /*
  * --grow: chunk i at start + i / rate seconds, until end or a signal; a
  * chunk is 1 MiB of anon, or with fd >= 0 (--grow-into) 1 MiB written to fd.
@@ -472,6 +483,8 @@ static void grow(size_t rate, int fd, const struct timespec *end, bool until_end
 
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	say("grow_mb_per_s=%zu", rate);
+	say("grow_t_ns=%lld grow_done_mb=0",
+	    (long long)start.tv_sec * 1000000000LL + start.tv_nsec);
 	while (!stop_signal) {
 		double due = (double)mb / (double)rate, t;
 		char *p;
@@ -498,6 +511,7 @@ static void grow(size_t rate, int fd, const struct timespec *end, bool until_end
 				break;
 			}
 			mb++;
+			grow_said(mb);
 			continue;
 		}
 		p = map_anon(MIB);
@@ -507,6 +521,7 @@ static void grow(size_t rate, int fd, const struct timespec *end, bool until_end
 		}
 		touch_pages(p, MIB, 0x4c);
 		mb++;
+		grow_said(mb);
 	}
 	say("grow_mb=%zu", mb);
 }
