@@ -13,8 +13,8 @@ fail() { echo "FAIL: $*"; exit 1; }
 . "$(dirname "$0")/lib/collect-root.sh"
 need_v1_memory
 num() { awk '$1 == "memory" { print $3 }' /proc/cgroups; }
-tmp=$(mktemp -d /var/tmp/memsnap-t46.XXXXXX)
-cg=$mem/memsnap-t46-$$
+tmp=$(mktemp -d /var/tmp/memsnap-t67.XXXXXX)
+cg=$mem/memsnap-t67-$$
 cleanup() {
 	rm -rf "$tmp"
 	rmdir "$cg/child" "$cg" 2>/dev/null
