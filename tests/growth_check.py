@@ -78,6 +78,13 @@ def main():
             want = (m1 - m0) * MIB * 3600 / (t1 - t0)
             print(f"{cg}: memhog made {m0} -> {m1} MiB in {t1 - t0:.2f} s: "
                   f"{want / MIB / 3600:.2f} MiB/s (paced at {nominal:g})")
+            # Exact, whatever the timing: the growth memsnap saw is what
+            # memhog made between some moment of the first sample's walk
+            # and some moment of the last's (a chunk being written: 1 MiB).
+            w = db.rows("SELECT sample, mono_ns / 1e9 AS s, mono_end_ns / 1e9 AS e "
+                        "FROM sample_index ORDER BY sample")
+            lo = made_mib(spec[3], w[-1]["s"]) - made_mib(spec[3], w[0]["e"]) - 1
+            hi = made_mib(spec[3], w[-1]["e"]) - made_mib(spec[3], w[0]["s"]) + 1
             expected.add((cg, "growth_" + kind))
             g = db.one("SELECT bytes_per_hour, steady, bytes_first, bytes_last, seconds "
                        f"FROM growth WHERE cgroup = {quote(cg)} AND component = {quote(kind)}")
@@ -85,6 +92,9 @@ def main():
                          f"{cg}: no growth row for {kind}"):
                 continue
             got = g["bytes_per_hour"]
+            seen = (g["bytes_last"] - g["bytes_first"]) / MIB
+            check(lo <= seen <= hi, f"{cg}: {kind} grew {seen:.2f} MiB, memhog made "
+                  f"{lo + 1} to {hi - 1} MiB (+-1) during the samples' walks")
             err = rate_error(got, want)
             print(f"{cg} {kind}: {g['bytes_first'] / MIB:.1f} -> {g['bytes_last'] / MIB:.1f} MiB"
                   f" in {g['seconds']:.2f} s: {got / MIB / 3600:.2f} MiB/s, "

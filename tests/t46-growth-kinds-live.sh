@@ -1,7 +1,7 @@
 #!/bin/bash
 # What grew, for real on this host's cgroup v1 (issue 14's proof): five
 # cgroups under one test cgroup, captured with memsnap-collect --samples 5
-# --interval 700ms and loaded:
+# --interval 1s and loaded:
 #   anon     memhog --grow 16: 16 MiB/s of anonymous memory
 #   cache    memhog --grow 16 --grow-into a file on disk: 16 MiB/s of page cache
 #   tmpfs    memhog --grow 16 --grow-into a tmpfs the test mounts: 16 MiB/s of shmem
@@ -31,7 +31,7 @@ restart=$(ws_cg restart)
 ws_start restart /bin/bash -c 'for i in $(seq 12); do "$0" --cgroup "$1" --anon 32 --hold 1 || exit; done' \
 	"$BUILD_DIR/helpers/memhog" "$restart"
 sleep 0.5
-ws_capture --samples 5 --interval 700ms --no-bpftool
+ws_capture --samples 5 --interval 1s --no-bpftool
 ws_keep t46-growth-kinds-live
 pids=$(sed -n 's/^pid=//p' "${WS_LOG[restart]}" | paste -sd,)
 echo "restart: memhog pids $pids"

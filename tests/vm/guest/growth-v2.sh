@@ -21,19 +21,19 @@ put() { echo "$1=$2" >>"$expect"; }
 
 for n in anon cache tmpfs steady restart; do cg_create "t47/$n" >/dev/null; done
 mkdir -p /mnt/t47shm
-mount -t tmpfs -o size=96m t47shm /mnt/t47shm || fail "cannot mount a tmpfs"
+mount -t tmpfs -o size=192m t47shm /mnt/t47shm || fail "cannot mount a tmpfs"
 G=$CGROOT/t47
-# --hold 30: they stop by themselves should the script fail before kill
-memhog --cgroup "$G/anon" --grow "$rate" --hold 30 --ready "$SCRATCH/anon.ready" \
+# --hold 40: they stop by themselves should the script fail before kill
+memhog --cgroup "$G/anon" --grow "$rate" --hold 40 --ready "$SCRATCH/anon.ready" \
 	>"$OUT/anon.log" 2>&1 &
 pa=$!
-memhog --cgroup "$G/cache" --grow "$rate" --grow-into "$SCRATCH/cache.dat" --hold 30 \
+memhog --cgroup "$G/cache" --grow "$rate" --grow-into "$SCRATCH/cache.dat" --hold 40 \
 	--ready "$SCRATCH/cache.ready" >"$OUT/cache.log" 2>&1 &
 pc=$!
-memhog --cgroup "$G/tmpfs" --grow "$rate" --grow-into /mnt/t47shm/grow.dat --hold 30 \
+memhog --cgroup "$G/tmpfs" --grow "$rate" --grow-into /mnt/t47shm/grow.dat --hold 40 \
 	--ready "$SCRATCH/tmpfs.ready" >"$OUT/tmpfs.log" 2>&1 &
 pt=$!
-memhog --cgroup "$G/steady" --anon 48 --hold 30 --ready "$SCRATCH/steady.ready" \
+memhog --cgroup "$G/steady" --anon 48 --hold 40 --ready "$SCRATCH/steady.ready" \
 	>"$OUT/steady.log" 2>&1 &
 ps_=$!
 for n in anon:$pa cache:$pc tmpfs:$pt steady:$ps_; do
@@ -64,19 +64,9 @@ sleep 2
 memhog --cgroup "$oom" --grow "$rate" >"$OUT/oom-memhog.log" 2>&1 &
 hog=$!
 put oom_pid $hog
-n=900
-while kill -0 $hog 2>/dev/null; do
-	n=$((n - 1))
-	[ $n -gt 0 ] || fail "memhog $hog in $oom still alive after 90 s"
-	sleep 0.1
-done
+wait_exit $hog 90 || fail "memhog $hog in $oom still alive after 90 s"
 log "memhog $hog ended: $(tail -n 1 "$OUT/oom-memhog.log")"
-n=600
-while kill -0 $rec 2>/dev/null; do
-	n=$((n - 1))
-	[ $n -gt 0 ] || { kill -TERM $rec; fail "the flight recorder did not end after the kill"; }
-	sleep 0.1
-done
+wait_exit $rec 60 || { kill -TERM $rec; fail "the flight recorder did not end after the kill"; }
 wait $rec
 put oom_status $?
 log "done"
