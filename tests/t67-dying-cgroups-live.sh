@@ -42,20 +42,28 @@ echo "child charged $charged bytes; memory num_cgroups $before before rmdir, $af
 [ "$d1" = $((d0 + 1)) ] ||
 	{ echo "SKIP: other memory cgroups came or went beside the test's ($d0 -> $d1 dying)"; exit 77; }
 
-# the node's cgroups may change under the capture (other programs): again
-# until the count is the same before and after it
-for try in 1 2 3; do
+# the node's cgroups may change under the capture (other programs' tests):
+# again until the count is the same before and after it
+for try in 1 2 3 4 5; do
 	rm -rf "$tmp/cap" "$tmp/cap.tar.gz"
 	d1=$(dying)
 	capture_into "$tmp/cap"
 	d2=$(dying)
 	[ "$d2" = "$d1" ] && break
+	sleep 1
 done
-[ "$d2" = "$d1" ] || { echo "SKIP: the node's dying cgroups kept changing ($d1 -> $d2)"; exit 77; }
 "$memsnap" load -q -o "$tmp/db" "$top" 2>"$tmp/load.err" || [ $? = 1 ] ||
 	{ cat "$tmp/load.err"; fail "load failed"; }
 row=$("$memsnap" sql --csv "$tmp/db" "SELECT nr_dying, nr_descendants, unaccounted_bytes FROM dying_cgroups WHERE cgroup = '/'" | tail -n +2)
 echo "dying_cgroups: $row"
 [ -n "$row" ] || fail "no dying_cgroups row for the node"
-[ "${row%%,*}" = "$d1" ] || fail "nr_dying ${row%%,*}, the kernel counted $d1 (the test's included)"
+n=${row%%,*}
+if [ "$d2" = "$d1" ]; then
+	[ "$n" = "$d1" ] || fail "nr_dying $n, the kernel counted $d1 (the test's included)"
+else
+	# still changing: between the counts before and after the capture
+	echo "note: the node's dying cgroups changed under each capture ($d1 -> $d2)"
+	[ "$n" -ge "$(( d1 < d2 ? d1 : d2 ))" ] && [ "$n" -le "$(( d1 > d2 ? d1 : d2 ))" ] ||
+		fail "nr_dying $n, the kernel counted $d1 before the capture and $d2 after"
+fi
 echo "PASS"
