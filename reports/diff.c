@@ -334,10 +334,10 @@ static const char *cell_text(const struct diff_cell *cell, enum col_kind kind, c
 	return buf;
 }
 
-/* The interval as people read it: "300 s (5.0 min)". */
+/* The interval as people read it: "300 s (5.0 min)", "1.50 s" (samples). */
 static void interval_text(struct strbuf *sb, double s)
 {
-	strbuf_addf(sb, "%.0f s", s);
+	strbuf_addf(sb, s < 10 && s > -10 ? "%.2f s" : "%.0f s", s);
 	if (s >= 3600 || s <= -3600)
 		strbuf_addf(sb, " (%.1f h)", s / 3600);
 	else if (s >= 60 || s <= -60)
