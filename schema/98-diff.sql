@@ -257,35 +257,28 @@ WHERE NOT EXISTS (SELECT 1 FROM diff_container_names z
                   WHERE z.capture_id = p.a AND z.sample = p.sample_a AND z.series = p.series
                     AND z.container_id = y.container_id)
 UNION ALL
-SELECT p.a, p.b, 'removed', x.namespace, x.pod, x.pod_uid, x.container, x.container_id, NULL,
-       x.cgroup, NULL, x.working_set_bytes, NULL, NULL, NULL, p.sample_a, p.sample_b
+-- removed (x on side a, not matched in b) and added (x on side b, not
+-- matched in a): one query, run from each side
+SELECT p.a, p.b, iif(d.added, 'added', 'removed'), x.namespace, x.pod, x.pod_uid, x.container,
+       iif(d.added, NULL, x.container_id), iif(d.added, x.container_id, NULL),
+       iif(d.added, NULL, x.cgroup), iif(d.added, x.cgroup, NULL),
+       iif(d.added, NULL, x.working_set_bytes), iif(d.added, x.working_set_bytes, NULL),
+       NULL, NULL, p.sample_a, p.sample_b
 FROM diff_pairs p
-JOIN diff_container_names x ON x.capture_id = p.a AND x.sample = p.sample_a
+CROSS JOIN (SELECT 0 AS added UNION ALL SELECT 1) d
+JOIN diff_container_names x ON x.capture_id = iif(d.added, p.b, p.a)
+                           AND x.sample = iif(d.added, p.sample_b, p.sample_a)
                            AND x.series = p.series
 WHERE NOT EXISTS (SELECT 1 FROM diff_container_names y
-                  WHERE y.capture_id = p.b AND y.sample = p.sample_b AND y.series = p.series
+                  WHERE y.capture_id = iif(d.added, p.a, p.b)
+                    AND y.sample = iif(d.added, p.sample_a, p.sample_b) AND y.series = p.series
                     AND (y.container_id = x.container_id
                          OR (y.pod_uid = x.pod_uid AND y.container = x.container
                              AND NOT EXISTS (SELECT 1 FROM diff_container_names z
-                                             WHERE z.capture_id = p.a
-                                               AND z.sample = p.sample_a
+                                             WHERE z.capture_id = x.capture_id
+                                               AND z.sample = x.sample
                                                AND z.series = p.series
-                                               AND z.container_id = y.container_id))))
-UNION ALL
-SELECT p.a, p.b, 'added', y.namespace, y.pod, y.pod_uid, y.container, NULL, y.container_id,
-       NULL, y.cgroup, NULL, y.working_set_bytes, NULL, NULL, p.sample_a, p.sample_b
-FROM diff_pairs p
-JOIN diff_container_names y ON y.capture_id = p.b AND y.sample = p.sample_b
-                           AND y.series = p.series
-WHERE NOT EXISTS (SELECT 1 FROM diff_container_names x
-                  WHERE x.capture_id = p.a AND x.sample = p.sample_a AND x.series = p.series
-                    AND (x.container_id = y.container_id
-                         OR (x.pod_uid = y.pod_uid AND x.container = y.container
-                             AND NOT EXISTS (SELECT 1 FROM diff_container_names z
-                                             WHERE z.capture_id = p.b
-                                               AND z.sample = p.sample_b
-                                               AND z.series = p.series
-                                               AND z.container_id = x.container_id))));
+                                               AND z.container_id = y.container_id))));
 
 -- Internal: a side's processes: a capture's instant (processes), or a
 -- sample of a sampled capture (process_samples: status's sizes, no page
