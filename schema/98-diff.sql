@@ -97,21 +97,25 @@ JOIN diff_cgroup_side y ON y.capture_id = p.b AND y.sample = p.sample_b AND y.se
                        AND y.cgroup = x.cgroup
 LEFT JOIN cgroup_names n ON n.capture_id = p.b AND n.cgroup = x.cgroup
 UNION ALL
+-- (removed and added by an outer join, not NOT EXISTS: a side is a compound
+-- view, which SQLite would work out again for every row)
 SELECT p.a, p.b, 'removed', x.cgroup, n.kind, n.name, x.ws, NULL, NULL, NULL,
        p.sample_a, p.sample_b
 FROM diff_pairs p
 JOIN diff_cgroup_side x ON x.capture_id = p.a AND x.sample = p.sample_a AND x.series = p.series
+LEFT JOIN diff_cgroup_side y ON y.capture_id = p.b AND y.sample = p.sample_b
+                            AND y.series = p.series AND y.cgroup = x.cgroup
 LEFT JOIN cgroup_names n ON n.capture_id = p.a AND n.cgroup = x.cgroup
-WHERE NOT EXISTS (SELECT 1 FROM diff_cgroup_side y WHERE y.capture_id = p.b
-                  AND y.sample = p.sample_b AND y.series = p.series AND y.cgroup = x.cgroup)
+WHERE y.cgroup IS NULL
 UNION ALL
 SELECT p.a, p.b, 'added', y.cgroup, n.kind, n.name, NULL, y.ws, NULL, NULL,
        p.sample_a, p.sample_b
 FROM diff_pairs p
 JOIN diff_cgroup_side y ON y.capture_id = p.b AND y.sample = p.sample_b AND y.series = p.series
+LEFT JOIN diff_cgroup_side x ON x.capture_id = p.a AND x.sample = p.sample_a
+                            AND x.series = p.series AND x.cgroup = y.cgroup
 LEFT JOIN cgroup_names n ON n.capture_id = p.b AND n.cgroup = y.cgroup
-WHERE NOT EXISTS (SELECT 1 FROM diff_cgroup_side x WHERE x.capture_id = p.a
-                  AND x.sample = p.sample_a AND x.series = p.series AND x.cgroup = y.cgroup);
+WHERE x.cgroup IS NULL;
 
 -- Internal: a side's cgroup components: a capture's instant
 -- (cgroup_components), or a sample of a sampled capture
