@@ -16,10 +16,14 @@
 #
 #   tests/bench/samples-bench.sh [PODS [CONTAINERS [PROCS]]]
 #
-# Environment: BIN_DIR, SAMPLES (default 60), SECS (default 30).
+# Environment: BIN_DIR, SAMPLES (default 60), SECS (default 30), REC_INTERVAL
+# (the recorder's interval, default 100ms), PARTS (default "samples
+# recorder": which of the two runs), RSS_LOG (a file: every 60 s, the
+# recorder's processes' VmRSS, to show it flat over a long run).
 set -u
 cd "$(dirname "$0")/../.."
-: "${BIN_DIR:=$PWD/bin}" "${SAMPLES:=60}" "${SECS:=30}"
+: "${BIN_DIR:=$PWD/bin}" "${SAMPLES:=60}" "${SECS:=30}" "${REC_INTERVAL:=100ms}"
+: "${PARTS:=samples recorder}" "${RSS_LOG:=}"
 PODS=${1:-100}
 CTRS=${2:-2}
 PROCS=${3:-5}
@@ -31,7 +35,9 @@ manifest() { tar xzf "$1" -O --wildcards '*/manifest.json' 2>/dev/null; }
 index() { tar xzf "$1" -O --wildcards '*/samples/index.tsv' 2>/dev/null; }
 missed=0
 
+part() { case " $PARTS " in *" $1 "*) return 0 ;; esac; return 1; }
 # 1. --samples SAMPLES --interval 500ms: per-sample cost, peak RSS
+if part samples; then
 /usr/bin/time -f '%M' -o "$work/rss" "$C" -q --no-bpftool --samples "$SAMPLES" \
 	--interval 500ms -o "$work/s.tar.gz"
 echo "--samples $SAMPLES --interval 500ms: archive $(($(stat -c %s "$work/s.tar.gz") / 1024)) KiB," \
@@ -53,17 +59,32 @@ awk -v r="$rss" -v m="$mrss" -v n="$SAMPLES" 'BEGIN {
 		n, r / 1024, m / 1024, (r < 4096 && m < 4096 ? "met" : "MISSED")
 	exit !(r < 4096 && m < 4096) }' || missed=$((missed + 1))
 
-# 2. --until-oom --keep 60 for SECS s at 100 ms (no kill: ends by --timeout)
-/usr/bin/time -f '%M' -o "$work/rss" "$C" -q --no-bpftool --until-oom --interval 100ms \
-	--keep 60 --timeout "$SECS" -o "$work/o.tar.gz"
+fi
+# 2. --until-oom --keep 60 for SECS s at REC_INTERVAL (no kill: ends by --timeout)
+if part recorder; then
+/usr/bin/time -f '%M' -o "$work/rss" "$C" -q --no-bpftool --until-oom --interval "$REC_INTERVAL" \
+	--keep 60 --timeout "$SECS" -o "$work/o.tar.gz" &
+rec=$!
+if [ -n "$RSS_LOG" ]; then
+	# every minute: the collector's processes (main and reader) and their VmRSS
+	( while kill -0 $rec 2>/dev/null; do
+		for p in $(pgrep -f "memsnap-collect -q --no-bpftool --until-oom"); do
+			printf '%s %s %s\n' "$(date -u +%T)" "$p" \
+				"$(awk '/^VmRSS/ { print $2 " kB" }' /proc/$p/status 2>/dev/null)"
+		done
+		sleep 60
+	done ) >"$RSS_LOG" 2>/dev/null &
+fi
+wait $rec
 taken=$(manifest "$work/o.tar.gz" | sed -n 's/.*"taken":\([0-9]*\).*/\1/p')
 kept=$(manifest "$work/o.tar.gz" | sed -n 's/.*"kept":\([0-9]*\).*/\1/p')
 rss=$(tail -n1 "$work/rss")
 mrss=$(manifest "$work/o.tar.gz" | sed -n 's/.*"max_rss_kb": \([0-9]*\).*/\1/p')
-awk -v r="$rss" -v m="$mrss" -v s="$SECS" -v t="$taken" -v k="$kept" 'BEGIN {
-	printf "--until-oom --keep 60, %d s at 100 ms (%d samples taken, %d kept): peak RSS %.2f MiB (main), %.2f MiB (manifest) (goal < 8 MiB: %s)\n",
-		s, t, k, r / 1024, m / 1024, (r < 8192 && m < 8192 ? "met" : "MISSED")
+awk -v r="$rss" -v m="$mrss" -v s="$SECS" -v t="$taken" -v k="$kept" -v iv="$REC_INTERVAL" 'BEGIN {
+	printf "--until-oom --keep 60, %d s at %s (%d samples taken, %d kept): peak RSS %.2f MiB (main), %.2f MiB (manifest) (goal < 8 MiB: %s)\n",
+		s, iv, t, k, r / 1024, m / 1024, (r < 8192 && m < 8192 ? "met" : "MISSED")
 	exit !(r < 8192 && m < 8192) }' || missed=$((missed + 1))
+fi
 
 [ $missed = 0 ] || echo "samples-bench: $missed goal(s) missed (see MISSED above)"
 echo "machine: $(nproc) CPUs, $(awk '/MemTotal/ { printf "%d MiB", $2 / 1024 }' /proc/meminfo), kernel $(uname -r), $(date -u +%Y-%m-%d)"
