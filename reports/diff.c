@@ -362,9 +362,9 @@ static void matching_notes(const struct diff *d, const char **notes, size_t *n)
 	if (d->series) {
 		notes[(*n)++] = "two samples of one capture: a later sample holds only the "
 				"cgroups' memory.stat and usage and the processes' status, so "
-				"both are read from the series views: processes' sizes are "
-				"status's (VmRSS, RssAnon, RssFile, RssShmem), the cgroups' "
-				"components growth's (kernel holds slab, percpu and pagetables)";
+				"the processes' sizes are status's in both (VmRSS, RssAnon, "
+				"RssFile, RssShmem); on cgroup v1, kernel_other and unexplained "
+				"are compared only where both samples have the kmem counter";
 		notes[(*n)++] = "cgroup kinds, pods and containers are those of the first "
 				"sample: a cgroup made after it is an added cgroup of no kind";
 	}

@@ -8,8 +8,7 @@
 -- sample_b = ? for two samples of one capture) and SQLite pushes that
 -- into the joins.  The working set's components are those of
 -- working_set_components (cgroups) and working_set_parts (processes):
--- nothing is redefined here; two samples of one capture compare the
--- series views' (cgroup_samples, process_samples), as growth does.
+-- nothing is redefined here.
 --
 -- What is matched, and how:
 --   cgroups     by path (the same on two boots: a path names a place)
@@ -24,17 +23,18 @@
 -- Rates (bytes_per_hour) are the change over interval_s, scaled to an
 -- hour; NULL when the interval is not positive.
 --
--- Two samples of one capture: the later samples re-read the cgroups'
--- memory.stat and usage and the processes' status, nothing else
--- (capture.md section 6).  So a side is a series side (series 1): both
--- samples' working sets are cgroup_samples', their components
--- cgroup_samples' (anon, shmem, page_cache, kernel, slab, percpu,
--- pagetables, swap: growth's), their processes' sizes status's (VmRSS,
--- RssAnon, RssFile, RssShmem, even in sample 1, which also has
--- smaps_rollup: like with like); cgroup kinds and names, pods, containers
--- and a process's cgroup are those of the first sample, so a cgroup made
--- after it is an added cgroup of no kind (a container started after it
--- too: its old id is removed, not restarted).
+-- Two samples of one capture: the cgroups' working sets and components
+-- are those every sample has (cgroup_parts_data, cgroup_components_at:
+-- the same SQL as the capture's instant).  A later sample re-reads the
+-- processes' status only, so the processes of two samples (series 1) are
+-- read from process_samples in both (VmRSS, RssAnon, RssFile, RssShmem,
+-- even in sample 1, which also has smaps_rollup: like with like).  On
+-- cgroup v1 a later sample has no kmem counter, so its unexplained holds
+-- the kernel memory: kernel_other and unexplained are compared only where
+-- both samples have kernel_other.  Cgroup kinds and names, pods,
+-- containers and a process's cgroup are those of the first sample, so a
+-- cgroup made after it is an added cgroup of no kind (a container started
+-- after it too: its old id is removed, not restarted).
 
 -- Internal: the captures of two samples or more.
 CREATE VIEW diff_sampled AS
@@ -49,8 +49,8 @@ SELECT capture_id FROM sample_index GROUP BY capture_id HAVING count(*) > 1;
 --               samples, from one's start to the other's (samples.mono_s)
 --   additions:
 --   sample_a, sample_b   the samples compared: 1 and 1 for two captures
---   series      1 for two samples of one capture (a = b): both sides are
---               read from the series views, see above
+--   series      1 for two samples of one capture (a = b): both sides'
+--               processes are read from process_samples, see above
 CREATE VIEW diff_pairs AS
 SELECT x.capture_id AS a, y.capture_id AS b,
        coalesce(x.boot_id = y.boot_id, 0) AS same_boot,
@@ -66,21 +66,12 @@ SELECT x.capture_id, y.capture_id, 1, 1, y.mono_s - x.mono_s, x.sample, y.sample
 FROM samples x JOIN samples y ON y.capture_id = x.capture_id AND y.sample <> x.sample
 WHERE x.capture_id IN (SELECT capture_id FROM diff_sampled);
 
--- Internal: a side's cgroups (capture, sample, series as in diff_pairs)
--- with their working set: a capture's instant (cgroup_parts), or a sample
--- of a sampled capture (cgroup_samples).
-CREATE VIEW diff_cgroup_side AS
-SELECT capture_id, 1 AS sample, 0 AS series, cgroup, ws FROM cgroup_parts
-UNION ALL
-SELECT capture_id, sample, 1, cgroup, working_set_bytes FROM cgroup_samples
-WHERE capture_id IN (SELECT capture_id FROM diff_sampled) AND usage_bytes IS NOT NULL;
-
 -- Per cgroup path: its working set in a and b.
 --   change           same (in both), added (only in b), removed (only in a)
 --   kind, name       as cgroup_names says (of b, else of a); NULL for a
 --                    cgroup made after a sampled capture's first sample
---   working_set_a, working_set_b   cgroups.working_set_bytes (of the
---                    samples: cgroup_samples.working_set_bytes)
+--   working_set_a, working_set_b   cgroups.working_set_bytes (of each
+--                    sample: cgroup_samples.working_set_bytes)
 --   delta_bytes      working_set_b - working_set_a (same only)
 --   bytes_per_hour   delta_bytes over the pair's interval
 --   additions: sample_a, sample_b (diff_pairs')
@@ -92,51 +83,33 @@ SELECT p.a, p.b, 'same' AS change, x.cgroup, n.kind, n.name,
          AS bytes_per_hour,
        p.sample_a, p.sample_b
 FROM diff_pairs p
-JOIN diff_cgroup_side x ON x.capture_id = p.a AND x.sample = p.sample_a AND x.series = p.series
-JOIN diff_cgroup_side y ON y.capture_id = p.b AND y.sample = p.sample_b AND y.series = p.series
-                       AND y.cgroup = x.cgroup
+JOIN cgroup_parts_data x ON x.capture_id = p.a AND x.sample = p.sample_a
+JOIN cgroup_parts_data y ON y.capture_id = p.b AND y.sample = p.sample_b
+                        AND y.cgroup = x.cgroup
 LEFT JOIN cgroup_names n ON n.capture_id = p.b AND n.cgroup = x.cgroup
 UNION ALL
--- (removed and added by an outer join, not NOT EXISTS: a side is a compound
--- view, which SQLite would work out again for every row)
 SELECT p.a, p.b, 'removed', x.cgroup, n.kind, n.name, x.ws, NULL, NULL, NULL,
        p.sample_a, p.sample_b
 FROM diff_pairs p
-JOIN diff_cgroup_side x ON x.capture_id = p.a AND x.sample = p.sample_a AND x.series = p.series
-LEFT JOIN diff_cgroup_side y ON y.capture_id = p.b AND y.sample = p.sample_b
-                            AND y.series = p.series AND y.cgroup = x.cgroup
+JOIN cgroup_parts_data x ON x.capture_id = p.a AND x.sample = p.sample_a
+LEFT JOIN cgroup_parts_data y ON y.capture_id = p.b AND y.sample = p.sample_b
+                             AND y.cgroup = x.cgroup
 LEFT JOIN cgroup_names n ON n.capture_id = p.a AND n.cgroup = x.cgroup
 WHERE y.cgroup IS NULL
 UNION ALL
 SELECT p.a, p.b, 'added', y.cgroup, n.kind, n.name, NULL, y.ws, NULL, NULL,
        p.sample_a, p.sample_b
 FROM diff_pairs p
-JOIN diff_cgroup_side y ON y.capture_id = p.b AND y.sample = p.sample_b AND y.series = p.series
-LEFT JOIN diff_cgroup_side x ON x.capture_id = p.a AND x.sample = p.sample_a
-                            AND x.series = p.series AND x.cgroup = y.cgroup
+JOIN cgroup_parts_data y ON y.capture_id = p.b AND y.sample = p.sample_b
+LEFT JOIN cgroup_parts_data x ON x.capture_id = p.a AND x.sample = p.sample_a
+                             AND x.cgroup = y.cgroup
 LEFT JOIN cgroup_names n ON n.capture_id = p.b AND n.cgroup = y.cgroup
 WHERE x.cgroup IS NULL;
 
--- Internal: a side's cgroup components: a capture's instant
--- (cgroup_components), or a sample of a sampled capture
--- (cgroup_sample_parts, the components growth follows, ord in its order,
--- part the report's part each is in; swap is in none).
-CREATE VIEW diff_component_side AS
-SELECT capture_id, 1 AS sample, 0 AS series, cgroup, ord, component, part, bytes
-FROM cgroup_components
-UNION ALL
-SELECT s.capture_id, s.sample, 1, s.cgroup, k.column1, s.component, k.column3, s.bytes
-FROM cgroup_sample_parts s
-JOIN (VALUES (1, 'anon', 'anon'), (2, 'shmem', 'shmem'), (3, 'page_cache', 'page_cache'),
-             (4, 'kernel', 'kernel_not_bpf'), (5, 'slab', 'kernel_not_bpf'),
-             (6, 'percpu', 'kernel_not_bpf'), (7, 'pagetables', 'kernel_not_bpf'),
-             (8, 'swap', NULL)) k ON k.column2 = s.component;
-
 -- Per cgroup path in both sides and working-set component
--- (working_set_components; of two samples: cgroup_sample_parts' anon,
--- shmem, page_cache, kernel, slab, percpu, pagetables, swap, where kernel
--- holds the three after it): its bytes in a and b.  A component the kernel
--- prints in neither is left out.
+-- (working_set_components): its bytes in a and b.  A component the kernel
+-- prints in neither is left out; so are kernel_other and unexplained of
+-- two samples when only one has kernel_other (cgroup v1: see above).
 --   ord, part        the component's order and report part
 --   delta_bytes      bytes_b - bytes_a (a component missing on one side
 --                    counts as 0 there)
@@ -150,25 +123,24 @@ SELECT p.a, p.b, x.cgroup, x.ord, x.component, x.part, x.bytes AS bytes_a, y.byt
                             / p.interval_s) AS INTEGER) END AS bytes_per_hour,
        p.sample_a, p.sample_b
 FROM diff_pairs p
-JOIN diff_component_side x ON x.capture_id = p.a AND x.sample = p.sample_a
-                          AND x.series = p.series
-JOIN diff_component_side y ON y.capture_id = p.b AND y.sample = p.sample_b
-                          AND y.series = p.series AND y.cgroup = x.cgroup
-                          AND y.component = x.component
-WHERE x.bytes IS NOT NULL OR y.bytes IS NOT NULL;
+JOIN cgroup_components_at x ON x.capture_id = p.a AND x.sample = p.sample_a
+JOIN cgroup_components_at y ON y.capture_id = p.b AND y.sample = p.sample_b
+                           AND y.cgroup = x.cgroup AND y.component = x.component
+WHERE (x.bytes IS NOT NULL OR y.bytes IS NOT NULL)
+  AND NOT (p.series AND x.component IN ('kernel_other', 'unexplained')
+           AND (SELECT k.kernel_other IS NULL FROM cgroup_parts_data k
+                WHERE k.capture_id = p.a AND k.sample = p.sample_a AND k.cgroup = x.cgroup)
+               IS NOT (SELECT k.kernel_other IS NULL FROM cgroup_parts_data k
+                       WHERE k.capture_id = p.b AND k.sample = p.sample_b
+                         AND k.cgroup = x.cgroup));
 
--- Internal: a side's pods: a capture's instant (pods), or a sample of a
--- sampled capture (the pods of its first sample whose cgroup the sample
--- holds, with that sample's working set).
+-- Internal: the pods of every sample: those of the capture (its first
+-- sample) whose cgroup the sample holds, with that sample's working set.
 CREATE VIEW diff_pod_side AS
-SELECT capture_id, 1 AS sample, 0 AS series, cgroup, namespace, pod, pod_uid,
-       working_set_bytes
-FROM pods
-UNION ALL
-SELECT x.capture_id, s.sample, 1, x.cgroup, x.namespace, x.pod, x.pod_uid, s.ws
+SELECT x.capture_id, s.sample, x.cgroup, x.namespace, x.pod, x.pod_uid,
+       s.ws AS working_set_bytes
 FROM pods x
-JOIN diff_cgroup_side s ON s.capture_id = x.capture_id AND s.cgroup = x.cgroup
-                       AND s.series = 1;
+JOIN cgroup_parts_data s ON s.capture_id = x.capture_id AND s.cgroup = x.cgroup;
 
 -- Per Kubernetes pod, matched by uid.
 --   change   same, added, removed
@@ -180,42 +152,34 @@ SELECT p.a, p.b, 'same' AS change, coalesce(y.namespace, x.namespace) AS namespa
        y.working_set_bytes - x.working_set_bytes AS delta_bytes,
        p.sample_a, p.sample_b
 FROM diff_pairs p
-JOIN diff_pod_side x ON x.capture_id = p.a AND x.sample = p.sample_a AND x.series = p.series
-JOIN diff_pod_side y ON y.capture_id = p.b AND y.sample = p.sample_b AND y.series = p.series
+JOIN diff_pod_side x ON x.capture_id = p.a AND x.sample = p.sample_a
+JOIN diff_pod_side y ON y.capture_id = p.b AND y.sample = p.sample_b
                     AND y.pod_uid = x.pod_uid
 UNION ALL
 SELECT p.a, p.b, 'removed', x.namespace, x.pod, x.pod_uid, x.cgroup, NULL,
        x.working_set_bytes, NULL, NULL, p.sample_a, p.sample_b
 FROM diff_pairs p
-JOIN diff_pod_side x ON x.capture_id = p.a AND x.sample = p.sample_a AND x.series = p.series
+JOIN diff_pod_side x ON x.capture_id = p.a AND x.sample = p.sample_a
 WHERE NOT EXISTS (SELECT 1 FROM diff_pod_side y WHERE y.capture_id = p.b
-                  AND y.sample = p.sample_b AND y.series = p.series AND y.pod_uid = x.pod_uid)
+                  AND y.sample = p.sample_b AND y.pod_uid = x.pod_uid)
 UNION ALL
 SELECT p.a, p.b, 'added', y.namespace, y.pod, y.pod_uid, NULL, y.cgroup,
        NULL, y.working_set_bytes, NULL, p.sample_a, p.sample_b
 FROM diff_pairs p
-JOIN diff_pod_side y ON y.capture_id = p.b AND y.sample = p.sample_b AND y.series = p.series
+JOIN diff_pod_side y ON y.capture_id = p.b AND y.sample = p.sample_b
 WHERE NOT EXISTS (SELECT 1 FROM diff_pod_side x WHERE x.capture_id = p.a
-                  AND x.sample = p.sample_a AND x.series = p.series AND x.pod_uid = y.pod_uid);
+                  AND x.sample = p.sample_a AND x.pod_uid = y.pod_uid);
 
 -- Internal (may change): containers with the name a restart is matched
 -- by: the log name, '(sandbox)' for the pod sandbox, NULL when the capture
--- has no names (then a new id is an added container, not a restart); per
--- side as diff_pod_side.
+-- has no names (then a new id is an added container, not a restart); in
+-- every sample, as diff_pod_side.
 CREATE VIEW diff_container_names AS
-WITH c AS (SELECT capture_id, cgroup, namespace, pod, pod_uid, container_id,
-                  working_set_bytes,
-                  coalesce(container, CASE WHEN sandbox = 1 THEN '(sandbox)' END) AS container
-           FROM containers)
-SELECT capture_id, 1 AS sample, 0 AS series, cgroup, namespace, pod, pod_uid, container_id,
-       working_set_bytes, container
-FROM c
-UNION ALL
-SELECT c.capture_id, s.sample, 1, c.cgroup, c.namespace, c.pod, c.pod_uid, c.container_id,
-       s.ws, c.container
-FROM c
-JOIN diff_cgroup_side s ON s.capture_id = c.capture_id AND s.cgroup = c.cgroup
-                       AND s.series = 1;
+SELECT c.capture_id, s.sample, c.cgroup, c.namespace, c.pod, c.pod_uid, c.container_id,
+       s.ws AS working_set_bytes,
+       coalesce(c.container, CASE WHEN c.sandbox = 1 THEN '(sandbox)' END) AS container
+FROM containers c
+JOIN cgroup_parts_data s ON s.capture_id = c.capture_id AND s.cgroup = c.cgroup;
 
 -- Per Kubernetes container, matched by container id.
 --   change          same (the same id in both), restarted (the same pod uid
@@ -241,24 +205,20 @@ SELECT p.a, p.b, 'same' AS change, coalesce(y.namespace, x.namespace) AS namespa
        p.sample_a, p.sample_b
 FROM diff_pairs p
 JOIN diff_container_names x ON x.capture_id = p.a AND x.sample = p.sample_a
-                           AND x.series = p.series
-JOIN diff_container_names y ON y.capture_id = p.b AND y.sample = p.sample_b
-                           AND y.series = p.series AND y.container_id = x.container_id
+JOIN diff_container_names y ON y.capture_id = p.b AND y.sample = p.sample_b AND y.container_id = x.container_id
 UNION ALL
 SELECT p.a, p.b, 'restarted', coalesce(y.namespace, x.namespace), coalesce(y.pod, x.pod),
        x.pod_uid, x.container, x.container_id, y.container_id, x.cgroup, y.cgroup,
        x.working_set_bytes, y.working_set_bytes, NULL, NULL, p.sample_a, p.sample_b
 FROM diff_pairs p
 JOIN diff_container_names x ON x.capture_id = p.a AND x.sample = p.sample_a
-                           AND x.series = p.series
-JOIN diff_container_names y ON y.capture_id = p.b AND y.sample = p.sample_b
-                           AND y.series = p.series AND y.pod_uid = x.pod_uid
+JOIN diff_container_names y ON y.capture_id = p.b AND y.sample = p.sample_b AND y.pod_uid = x.pod_uid
                            AND y.container = x.container AND y.container_id <> x.container_id
 WHERE NOT EXISTS (SELECT 1 FROM diff_container_names z
-                  WHERE z.capture_id = p.b AND z.sample = p.sample_b AND z.series = p.series
+                  WHERE z.capture_id = p.b AND z.sample = p.sample_b
                     AND z.container_id = x.container_id)
   AND NOT EXISTS (SELECT 1 FROM diff_container_names z
-                  WHERE z.capture_id = p.a AND z.sample = p.sample_a AND z.series = p.series
+                  WHERE z.capture_id = p.a AND z.sample = p.sample_a
                     AND z.container_id = y.container_id)
 UNION ALL
 -- removed (x on side a, not matched in b) and added (x on side b, not
@@ -272,16 +232,14 @@ FROM diff_pairs p
 CROSS JOIN (SELECT 0 AS added UNION ALL SELECT 1) d
 JOIN diff_container_names x ON x.capture_id = iif(d.added, p.b, p.a)
                            AND x.sample = iif(d.added, p.sample_b, p.sample_a)
-                           AND x.series = p.series
 WHERE NOT EXISTS (SELECT 1 FROM diff_container_names y
                   WHERE y.capture_id = iif(d.added, p.a, p.b)
-                    AND y.sample = iif(d.added, p.sample_a, p.sample_b) AND y.series = p.series
+                    AND y.sample = iif(d.added, p.sample_a, p.sample_b)
                     AND (y.container_id = x.container_id
                          OR (y.pod_uid = x.pod_uid AND y.container = x.container
                              AND NOT EXISTS (SELECT 1 FROM diff_container_names z
                                              WHERE z.capture_id = x.capture_id
                                                AND z.sample = x.sample
-                                               AND z.series = p.series
                                                AND z.container_id = y.container_id))));
 
 -- Internal: a side's processes: a capture's instant (processes), or a
