@@ -135,12 +135,15 @@ WHERE (x.bytes IS NOT NULL OR y.bytes IS NOT NULL)
                          AND k.cgroup = x.cgroup));
 
 -- Internal: the pods of every sample: those of the capture (its first
--- sample) whose cgroup the sample holds, with that sample's working set.
+-- sample) whose cgroup the sample holds, with that sample's working set
+-- (through samples, so that cgroup_parts_data is read by its whole key).
 CREATE VIEW diff_pod_side AS
 SELECT x.capture_id, s.sample, x.cgroup, x.namespace, x.pod, x.pod_uid,
        s.ws AS working_set_bytes
 FROM pods x
-JOIN cgroup_parts_data s ON s.capture_id = x.capture_id AND s.cgroup = x.cgroup;
+JOIN samples m ON m.capture_id = x.capture_id
+JOIN cgroup_parts_data s ON s.capture_id = x.capture_id AND s.sample = m.sample
+                        AND s.cgroup = x.cgroup;
 
 -- Per Kubernetes pod, matched by uid.
 --   change   same, added, removed
@@ -179,7 +182,9 @@ SELECT c.capture_id, s.sample, c.cgroup, c.namespace, c.pod, c.pod_uid, c.contai
        s.ws AS working_set_bytes,
        coalesce(c.container, CASE WHEN c.sandbox = 1 THEN '(sandbox)' END) AS container
 FROM containers c
-JOIN cgroup_parts_data s ON s.capture_id = c.capture_id AND s.cgroup = c.cgroup;
+JOIN samples m ON m.capture_id = c.capture_id
+JOIN cgroup_parts_data s ON s.capture_id = c.capture_id AND s.sample = m.sample
+                        AND s.cgroup = c.cgroup;
 
 -- Per Kubernetes container, matched by container id.
 --   change          same (the same id in both), restarted (the same pod uid
@@ -193,6 +198,9 @@ JOIN cgroup_parts_data s ON s.capture_id = c.capture_id AND s.cgroup = c.cgroup;
 --                   nothing, it is neither a growth nor a shrink
 --   additions: sample_a, sample_b (diff_pairs')
 CREATE VIEW diff_containers AS
+-- diff_container_names once per query: probed row by row, SQLite would
+-- work the containers view out again for each probe
+WITH c AS MATERIALIZED (SELECT * FROM diff_container_names)
 SELECT p.a, p.b, 'same' AS change, coalesce(y.namespace, x.namespace) AS namespace,
        coalesce(y.pod, x.pod) AS pod, x.pod_uid, coalesce(y.container, x.container) AS container,
        x.container_id AS container_id_a, y.container_id AS container_id_b,
@@ -204,20 +212,20 @@ SELECT p.a, p.b, 'same' AS change, coalesce(y.namespace, x.namespace) AS namespa
                             / p.interval_s) AS INTEGER) END AS bytes_per_hour,
        p.sample_a, p.sample_b
 FROM diff_pairs p
-JOIN diff_container_names x ON x.capture_id = p.a AND x.sample = p.sample_a
-JOIN diff_container_names y ON y.capture_id = p.b AND y.sample = p.sample_b AND y.container_id = x.container_id
+JOIN c x ON x.capture_id = p.a AND x.sample = p.sample_a
+JOIN c y ON y.capture_id = p.b AND y.sample = p.sample_b AND y.container_id = x.container_id
 UNION ALL
 SELECT p.a, p.b, 'restarted', coalesce(y.namespace, x.namespace), coalesce(y.pod, x.pod),
        x.pod_uid, x.container, x.container_id, y.container_id, x.cgroup, y.cgroup,
        x.working_set_bytes, y.working_set_bytes, NULL, NULL, p.sample_a, p.sample_b
 FROM diff_pairs p
-JOIN diff_container_names x ON x.capture_id = p.a AND x.sample = p.sample_a
-JOIN diff_container_names y ON y.capture_id = p.b AND y.sample = p.sample_b AND y.pod_uid = x.pod_uid
+JOIN c x ON x.capture_id = p.a AND x.sample = p.sample_a
+JOIN c y ON y.capture_id = p.b AND y.sample = p.sample_b AND y.pod_uid = x.pod_uid
                            AND y.container = x.container AND y.container_id <> x.container_id
-WHERE NOT EXISTS (SELECT 1 FROM diff_container_names z
+WHERE NOT EXISTS (SELECT 1 FROM c z
                   WHERE z.capture_id = p.b AND z.sample = p.sample_b
                     AND z.container_id = x.container_id)
-  AND NOT EXISTS (SELECT 1 FROM diff_container_names z
+  AND NOT EXISTS (SELECT 1 FROM c z
                   WHERE z.capture_id = p.a AND z.sample = p.sample_a
                     AND z.container_id = y.container_id)
 UNION ALL
@@ -230,14 +238,14 @@ SELECT p.a, p.b, iif(d.added, 'added', 'removed'), x.namespace, x.pod, x.pod_uid
        NULL, NULL, p.sample_a, p.sample_b
 FROM diff_pairs p
 CROSS JOIN (SELECT 0 AS added UNION ALL SELECT 1) d
-JOIN diff_container_names x ON x.capture_id = iif(d.added, p.b, p.a)
+JOIN c x ON x.capture_id = iif(d.added, p.b, p.a)
                            AND x.sample = iif(d.added, p.sample_b, p.sample_a)
-WHERE NOT EXISTS (SELECT 1 FROM diff_container_names y
+WHERE NOT EXISTS (SELECT 1 FROM c y
                   WHERE y.capture_id = iif(d.added, p.a, p.b)
                     AND y.sample = iif(d.added, p.sample_a, p.sample_b)
                     AND (y.container_id = x.container_id
                          OR (y.pod_uid = x.pod_uid AND y.container = x.container
-                             AND NOT EXISTS (SELECT 1 FROM diff_container_names z
+                             AND NOT EXISTS (SELECT 1 FROM c z
                                              WHERE z.capture_id = x.capture_id
                                                AND z.sample = x.sample
                                                AND z.container_id = y.container_id))));
