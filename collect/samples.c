@@ -205,7 +205,7 @@ static int take_sample(struct run *r, unsigned k, bool smaps,
 }
 
 /* --samples N: samples 2..N straight into the body, one per interval. */
-static int sample_series(struct run *r)
+static int sample_series(struct run *r, uint64_t start)
 {
 	const struct capture_opts *o = r->opts;
 	struct sample_meta meta;
@@ -213,7 +213,7 @@ static int sample_series(struct run *r)
 	int err = 0;
 
 	for (k = 2; k <= o->samples; k++) {
-		if (wait_until(r, r->f.started_mono + (k - 1) * o->interval_ms * 1000000u) < 0)
+		if (wait_until(r, start + (k - 1) * o->interval_ms * 1000000u) < 0)
 			break;
 		err = take_sample(r, k, k == o->samples, "interval", &r->body,
 				  &meta);
@@ -320,12 +320,12 @@ static int slot_append(struct run *r, struct slot *s)
  * kill; then the kept slots (oldest first) after the first sample's member.
  * The body is left open on a new member for what follows (kmsg, index).
  */
-static int flight_recorder(struct run *r)
+static int flight_recorder(struct run *r, uint64_t start)
 {
 	const struct capture_opts *o = r->opts;
 	struct slot *ring = xcalloc((size_t)o->keep + 1, sizeof(*ring));
 	size_t nslots = (size_t)o->keep + 1, i, next = 0, first;
-	uint64_t tick = r->f.started_mono;
+	uint64_t tick = start;
 	unsigned k = 2;
 	int err, w = 0;
 
@@ -443,7 +443,8 @@ int samples_more(struct run *r, const struct sample_meta *first)
 	r->kept = 1;
 	/* a first sample cut short: no more (its kernel log and index still) */
 	if (!r->stopped)
-		err = o->until_oom ? flight_recorder(r) : sample_series(r);
+		err = o->until_oom ? flight_recorder(r, first->mono_ns)
+				   : sample_series(r, first->mono_ns);
 	if (!err && r->kf)
 		err = add_followed_kmsg(r);
 	if (err < 0)

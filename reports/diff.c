@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * `memsnap diff`: the model and its three renderers.  Every section is one
- * query on the diff_* views (schema/98-diff.sql) with ?1 = a, ?2 = b, and
- * its columns' kinds, in the table `sections` below: the text, HTML and
+ * query on the diff_* views (schema/98-diff.sql) with ?1 = a, ?2 = b,
+ * ?3 = a's sample, ?4 = b's sample, and its columns' kinds, in the table `sections` below: the text, HTML and
  * JSON renderers all walk that table, so a section is defined once.
  */
 #include "reports/diff.h"
@@ -43,6 +43,10 @@ struct diff_section_def {
 	struct diff_col cols[DIFF_MAX_COLS];
 };
 
+/* The pair a section reads: capture and sample of A, of B. */
+#define PAIR(tbl) tbl ".a = ?1 AND " tbl ".b = ?2 AND " tbl ".sample_a = ?3 AND " \
+	tbl ".sample_b = ?4"
+
 /* The change of a matched row as the sections print it. */
 #define CHANGE(tbl) \
 	"CASE WHEN " tbl ".change <> 'same' THEN " tbl ".change WHEN " tbl ".delta_bytes > 0 " \
@@ -61,7 +65,7 @@ static const struct diff_section_def sections[] = {
 	{ "pods", "Pods added and removed", "no pod added or removed",
 	  "SELECT d.change, d.namespace, d.pod, d.pod_uid,\n"
 	  "       coalesce(d.working_set_b, d.working_set_a) AS working_set_bytes\n"
-	  "FROM diff_pods d WHERE d.a = ?1 AND d.b = ?2 AND d.change <> 'same'\n"
+	  "FROM diff_pods d WHERE " PAIR("d") " AND d.change <> 'same'\n"
 	  "ORDER BY d.change, d.namespace, d.pod, d.pod_uid",
 	  { { "change", "change", COL_TEXT }, { "namespace", "namespace", COL_TEXT },
 	    { "pod", "pod", COL_TEXT }, { "pod_uid", "uid", COL_TEXT },
@@ -72,7 +76,7 @@ static const struct diff_section_def sections[] = {
 	  "       substr(d.container_id_a, 1, 12) AS id_a, substr(d.container_id_b, 1, 12) AS id_b,\n"
 	  "       d.working_set_a, d.working_set_b, d.delta_bytes, d.bytes_per_hour\n"
 	  "FROM diff_containers d\n"
-	  "WHERE d.a = ?1 AND d.b = ?2 AND (d.change <> 'same' OR d.delta_bytes <> 0)\n"
+	  "WHERE " PAIR("d") " AND (d.change <> 'same' OR d.delta_bytes <> 0)\n"
 	  "ORDER BY " CHANGE_ORDER("d") ", d.namespace, d.pod, d.container, id_a, id_b",
 	  { { "change", "change", COL_TEXT }, { "namespace", "namespace", COL_TEXT },
 	    { "pod", "pod", COL_TEXT }, { "container", "container", COL_TEXT },
@@ -84,8 +88,9 @@ static const struct diff_section_def sections[] = {
 	  "         || coalesce(d.container, substr(d.container_id_b, 1, 12)) AS container,\n"
 	  "       k.component, k.bytes_a, k.bytes_b, k.delta_bytes, k.bytes_per_hour\n"
 	  "FROM diff_containers d\n"
-	  "JOIN diff_cgroup_components k ON k.a = d.a AND k.b = d.b AND k.cgroup = d.cgroup_b\n"
-	  "WHERE d.a = ?1 AND d.b = ?2 AND d.change = 'same' AND k.delta_bytes <> 0\n"
+	  "JOIN diff_cgroup_components k ON k.a = d.a AND k.b = d.b AND k.sample_a = d.sample_a\n"
+	  "                             AND k.sample_b = d.sample_b AND k.cgroup = d.cgroup_b\n"
+	  "WHERE " PAIR("d") " AND d.change = 'same' AND k.delta_bytes <> 0\n"
 	  "ORDER BY container, k.ord",
 	  { { "container", "container", COL_TEXT }, { "component", "component", COL_TEXT },
 	    COLS_CHANGE("bytes_a", "A", "bytes_b", "B") } },
@@ -94,7 +99,8 @@ static const struct diff_section_def sections[] = {
 	  "       d.kind, d.cgroup, d.working_set_a, d.working_set_b, d.delta_bytes,\n"
 	  "       d.bytes_per_hour\n"
 	  "FROM diff_cgroups d\n"
-	  "WHERE d.a = ?1 AND d.b = ?2 AND d.kind NOT IN ('k8s-container', 'k8s-pod')\n"
+	  "WHERE " PAIR("d") "\n"
+	  "  AND coalesce(d.kind, '') NOT IN ('k8s-container', 'k8s-pod')\n"
 	  "  AND (d.change <> 'same' OR d.delta_bytes <> 0)\n"
 	  "ORDER BY " CHANGE_ORDER("d") ", d.cgroup",
 	  { { "change", "change", COL_TEXT }, { "kind", "kind", COL_TEXT },
@@ -108,7 +114,7 @@ static const struct diff_section_def sections[] = {
 	  "FROM diff_processes d\n"
 	  "LEFT JOIN cgroup_names n ON n.capture_id = iif(d.cgroup_b IS NULL, d.a, d.b)\n"
 	  "                        AND n.cgroup = coalesce(d.cgroup_b, d.cgroup_a)\n"
-	  "WHERE d.a = ?1 AND d.b = ?2 AND (d.change <> 'same' OR d.delta_bytes <> 0)\n"
+	  "WHERE " PAIR("d") " AND (d.change <> 'same' OR d.delta_bytes <> 0)\n"
 	  "ORDER BY " CHANGE_ORDER("d") ", d.pid",
 	  { { "change", "change", COL_TEXT }, { "pid", "pid", COL_INT },
 	    { "comm_a", "name in A", COL_TEXT }, { "comm_b", "name in B", COL_TEXT },
@@ -120,7 +126,7 @@ static const struct diff_section_def sections[] = {
 	  "SELECT k.pid, k.comm, k.label AS part, k.bytes_a, k.bytes_b, k.delta_bytes,\n"
 	  "       k.bytes_per_hour\n"
 	  "FROM diff_process_parts k\n"
-	  "WHERE k.a = ?1 AND k.b = ?2 AND k.delta_bytes <> 0\n"
+	  "WHERE " PAIR("k") " AND k.delta_bytes <> 0\n"
 	  "ORDER BY k.pid, k.ord",
 	  { { "pid", "pid", COL_INT }, { "comm", "name", COL_TEXT },
 	    { "part", "part", COL_TEXT }, COLS_CHANGE("bytes_a", "A", "bytes_b", "B") } },
@@ -133,10 +139,13 @@ static const char pair_sql[] =
 	"       EXISTS (SELECT 1 FROM report_problems r WHERE r.capture_id IN (?1, ?2)\n"
 	"               AND NOT r.normal)\n"
 	"       OR EXISTS (SELECT 1 FROM capture c WHERE c.capture_id IN (?1, ?2)\n"
-	"                  AND NOT coalesce(c.complete, 0))\n"
+	"                  AND NOT coalesce(c.complete, 0)),\n"
+	"       p.series, (SELECT count(*) FROM samples s WHERE s.capture_id = ?1),\n"
+	"       (SELECT s.wall_time FROM samples s WHERE s.capture_id = ?1 AND s.sample = ?3),\n"
+	"       (SELECT s.wall_time FROM samples s WHERE s.capture_id = ?2 AND s.sample = ?4)\n"
 	"FROM diff_pairs p JOIN captures x ON x.capture_id = p.a\n"
 	"JOIN captures y ON y.capture_id = p.b\n"
-	"WHERE p.a = ?1 AND p.b = ?2";
+	"WHERE " PAIR("p");
 
 static size_t ncols_of(const struct diff_section_def *def)
 {
@@ -159,26 +168,28 @@ static char *db_error(sqlite3 *db)
 	return xstrndup(sqlite3_errmsg(db), strlen(sqlite3_errmsg(db)));
 }
 
-static int prepare(sqlite3 *db, const char *sql, int64_t a, int64_t b, sqlite3_stmt **ret,
+static int prepare(sqlite3 *db, const char *sql, const struct diff *d, sqlite3_stmt **ret,
 		   char **ret_err)
 {
 	if (sqlite3_prepare_v2(db, sql, -1, ret, NULL) != SQLITE_OK) {
 		*ret_err = db_error(db);
 		return -1;
 	}
-	sqlite3_bind_int64(*ret, 1, a);
-	sqlite3_bind_int64(*ret, 2, b);
+	sqlite3_bind_int64(*ret, 1, d->a.capture_id);
+	sqlite3_bind_int64(*ret, 2, d->b.capture_id);
+	sqlite3_bind_int64(*ret, 3, d->a.sample);
+	sqlite3_bind_int64(*ret, 4, d->b.sample);
 	return 0;
 }
 
-static int load_section(sqlite3 *db, int64_t a, int64_t b, struct diff_section *s,
+static int load_section(sqlite3 *db, const struct diff *d, struct diff_section *s,
 			char **ret_err)
 {
 	size_t ncols = ncols_of(s->def), alloc = 0, c;
 	sqlite3_stmt *st = NULL;
 	int rc, ret = -1;
 
-	if (prepare(db, s->def->sql, a, b, &st, ret_err) < 0)
+	if (prepare(db, s->def->sql, d, &st, ret_err) < 0)
 		goto out;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct diff_cell *row;
@@ -206,23 +217,31 @@ out:
 	return ret;
 }
 
-int diff_load(sqlite3 *db, int64_t a, int64_t b, struct diff *d, char **ret_err)
+int diff_load(sqlite3 *db, int64_t a, int64_t sa, int64_t b, int64_t sb, struct diff *d,
+	      char **ret_err)
 {
 	sqlite3_stmt *st = NULL;
 	size_t i;
 	int rc, ret = -1;
 
 	d->a.capture_id = a;
+	d->a.sample = sa;
 	d->b.capture_id = b;
-	if (prepare(db, pair_sql, a, b, &st, ret_err) < 0)
+	d->b.sample = sb;
+	if (prepare(db, pair_sql, d, &st, ret_err) < 0)
 		goto out;
 	rc = sqlite3_step(st);
 	if (rc != SQLITE_ROW) {
 		if (rc == SQLITE_DONE) {
-			struct strbuf sb = STRBUF_INIT;
+			struct strbuf msg = STRBUF_INIT;
 
-			strbuf_addf(&sb, "no capture %" PRId64 " or no capture %" PRId64, a, b);
-			*ret_err = strbuf_detach(&sb, NULL);
+			if (a == b)
+				strbuf_addf(&msg, "no sample %" PRId64 " or no sample %" PRId64
+					    " in capture %" PRId64, sa, sb, a);
+			else
+				strbuf_addf(&msg, "no capture %" PRId64 " or no capture %" PRId64,
+					    a, b);
+			*ret_err = strbuf_detach(&msg, NULL);
 		} else {
 			*ret_err = db_error(db);
 		}
@@ -240,11 +259,15 @@ int diff_load(sqlite3 *db, int64_t a, int64_t b, struct diff *d, char **ret_err)
 	d->b.started_at = column_dup(st, 9);
 	d->b.boot_id = column_dup(st, 10);
 	d->problems = sqlite3_column_int(st, 11);
+	d->series = sqlite3_column_int(st, 12);
+	d->nsamples = sqlite3_column_int64(st, 13);
+	d->a.taken_at = column_dup(st, 14);
+	d->b.taken_at = column_dup(st, 15);
 	d->nsections = ARRAY_SIZE(sections);
 	d->sections = xcalloc(d->nsections, sizeof(*d->sections));
 	for (i = 0; i < d->nsections; i++) {
 		d->sections[i].def = &sections[i];
-		if (load_section(db, a, b, &d->sections[i], ret_err) < 0)
+		if (load_section(db, d, &d->sections[i], ret_err) < 0)
 			goto out;
 	}
 	ret = 0;
@@ -259,6 +282,7 @@ static void side_free(struct diff_side *s)
 	free(s->hostname);
 	free(s->started_at);
 	free(s->boot_id);
+	free(s->taken_at);
 }
 
 void diff_free(struct diff *d)
@@ -310,10 +334,10 @@ static const char *cell_text(const struct diff_cell *cell, enum col_kind kind, c
 	return buf;
 }
 
-/* The interval as people read it: "300 s (5.0 min)". */
+/* The interval as people read it: "300 s (5.0 min)", "1.50 s" (samples). */
 static void interval_text(struct strbuf *sb, double s)
 {
-	strbuf_addf(sb, "%.0f s", s);
+	strbuf_addf(sb, s < 10 && s > -10 ? "%.2f s" : "%.0f s", s);
 	if (s >= 3600 || s <= -3600)
 		strbuf_addf(sb, " (%.1f h)", s / 3600);
 	else if (s >= 60 || s <= -60)
@@ -335,6 +359,15 @@ static void matching_notes(const struct diff *d, const char **notes, size_t *n)
 		notes[(*n)++] = "the captures are of different boots (boot ids differ): "
 				"processes are not compared (pids mean nothing across boots); "
 				"cgroups are matched by path, pods by uid, containers by id";
+	if (d->series) {
+		notes[(*n)++] = "two samples of one capture: a later sample holds only the "
+				"cgroups' memory.stat and usage and the processes' status, so "
+				"the processes' sizes are status's in both (VmRSS, RssAnon, "
+				"RssFile, RssShmem); on cgroup v1, kernel_other and unexplained "
+				"are compared only where both samples have the kmem counter";
+		notes[(*n)++] = "cgroup kinds, pods and containers are those of the first "
+				"sample: a cgroup made after it is an added cgroup of no kind";
+	}
 	if (d->interval_s <= 0)
 		notes[(*n)++] = "B was not taken after A: no rates";
 	notes[(*n)++] = "a restarted container (same pod and name, a new id) or process (same "
@@ -387,14 +420,17 @@ static void text_escaped(struct strbuf *out, const char *s)
 	term_escape(out, s, strlen(s));
 }
 
-static void text_side(struct strbuf *out, const char *label, const struct diff_side *s)
+static void text_side(struct strbuf *out, const char *label, const struct diff *d,
+		      const struct diff_side *s)
 {
 	strbuf_addf(out, "%s: capture %" PRId64 " ", label, s->capture_id);
+	if (d->series)
+		strbuf_addf(out, "sample %" PRId64 " of %" PRId64 " ", s->sample, d->nsamples);
 	text_escaped(out, s->name);
 	strbuf_addstr(out, ", host ");
 	text_escaped(out, s->hostname);
-	strbuf_addstr(out, ", started ");
-	text_escaped(out, s->started_at);
+	strbuf_addstr(out, d->series ? ", taken " : ", started ");
+	text_escaped(out, d->series ? s->taken_at : s->started_at);
 	strbuf_addstr(out, ", boot ");
 	text_escaped(out, s->boot_id);
 	strbuf_addch(out, '\n');
@@ -406,8 +442,8 @@ void diff_render_text(const struct diff *d, size_t top, struct strbuf *out)
 	size_t i, n;
 
 	strbuf_addstr(out, "memsnap diff\n\n");
-	text_side(out, "A", &d->a);
-	text_side(out, "B", &d->b);
+	text_side(out, "A", d, &d->a);
+	text_side(out, "B", d, &d->b);
 	strbuf_addstr(out, "interval: ");
 	interval_text(out, d->interval_s);
 	strbuf_addf(out, ", %s\n", d->same_boot ? "same boot" : "different boots");
@@ -426,11 +462,16 @@ void diff_render_text(const struct diff *d, size_t top, struct strbuf *out)
 
 /* ---- JSON ---------------------------------------------------------------- */
 
-static void json_side(struct jsonw *w, const char *name, const struct diff_side *s)
+static void json_side(struct jsonw *w, const char *name, const struct diff *d,
+		      const struct diff_side *s)
 {
 	jsonw_name(w, name);
 	jsonw_start_object(w);
 	jsonw_kv_i64(w, "capture_id", s->capture_id);
+	if (d->series) {
+		jsonw_kv_i64(w, "sample", s->sample);
+		jsonw_kv_string(w, "taken_at", s->taken_at);
+	}
 	jsonw_kv_string(w, "name", s->name);
 	jsonw_kv_string(w, "hostname", s->hostname);
 	jsonw_kv_string(w, "started_at", s->started_at);
@@ -447,8 +488,12 @@ void diff_render_json(const struct diff *d, struct strbuf *out)
 	jsonw_init(&w, out, true);
 	jsonw_start_object(&w);
 	jsonw_kv_string(&w, "memsnap_version", d->version);
-	json_side(&w, "a", &d->a);
-	json_side(&w, "b", &d->b);
+	json_side(&w, "a", d, &d->a);
+	json_side(&w, "b", d, &d->b);
+	if (d->series) {
+		jsonw_kv_bool(&w, "series", true);
+		jsonw_kv_i64(&w, "samples", d->nsamples);
+	}
 	jsonw_name(&w, "interval_s");
 	jsonw_double(&w, d->interval_s, 3);
 	jsonw_kv_bool(&w, "same_boot", d->same_boot);
@@ -498,9 +543,11 @@ static char *section_sql(const struct diff *d, const char *sql)
 	struct strbuf sb = STRBUF_INIT;
 
 	for (; *sql; sql++) {
-		if (sql[0] == '?' && (sql[1] == '1' || sql[1] == '2')) {
-			strbuf_addf(&sb, "%" PRId64, sql[1] == '1' ? d->a.capture_id
-								   : d->b.capture_id);
+		if (sql[0] == '?' && sql[1] >= '1' && sql[1] <= '4') {
+			const int64_t v[4] = { d->a.capture_id, d->b.capture_id, d->a.sample,
+					       d->b.sample };
+
+			strbuf_addf(&sb, "%" PRId64, v[sql[1] - '1']);
 			sql++;
 		} else {
 			strbuf_addch(&sb, *sql);
@@ -509,14 +556,17 @@ static char *section_sql(const struct diff *d, const char *sql)
 	return strbuf_detach(&sb, NULL);
 }
 
-static void html_side(struct strbuf *out, const char *label, const struct diff_side *s)
+static void html_side(struct strbuf *out, const char *label, const struct diff *d,
+		      const struct diff_side *s)
 {
 	strbuf_addf(out, "<tr><th>%s</th><td>%" PRId64 "</td><td>", label, s->capture_id);
+	if (d->series)
+		strbuf_addf(out, "%" PRId64 " of %" PRId64 "</td><td>", s->sample, d->nsamples);
 	html_textz(out, or_unknown(s->name));
 	S("</td><td>");
 	html_textz(out, or_unknown(s->hostname));
 	S("</td><td>");
-	html_textz(out, or_unknown(s->started_at));
+	html_textz(out, or_unknown(d->series ? s->taken_at : s->started_at));
 	S("</td><td>");
 	html_textz(out, or_unknown(s->boot_id));
 	S("</td></tr>\n");
@@ -570,11 +620,17 @@ void diff_render_html(const struct diff *d, struct strbuf *out)
 
 	strbuf_addf(&title, "memsnap diff: %s", or_unknown(d->a.hostname));
 	report_html_page_open(out, d->version, title.buf);
-	S("<section id=\"pair\">\n<h1>What changed between two captures</h1>\n<table>\n"
-	  "<thead><tr><th></th><th class=\"num\">capture</th><th>name</th><th>host</th>"
-	  "<th>started</th><th>boot id</th></tr></thead>\n<tbody>\n");
-	html_side(out, "A", &d->a);
-	html_side(out, "B", &d->b);
+	if (d->series)
+		S("<section id=\"pair\">\n<h1>What changed between two samples of one capture"
+		  "</h1>\n<table>\n<thead><tr><th></th><th class=\"num\">capture</th>"
+		  "<th>sample</th><th>name</th><th>host</th><th>taken</th><th>boot id</th></tr>"
+		  "</thead>\n<tbody>\n");
+	else
+		S("<section id=\"pair\">\n<h1>What changed between two captures</h1>\n<table>\n"
+		  "<thead><tr><th></th><th class=\"num\">capture</th><th>name</th><th>host</th>"
+		  "<th>started</th><th>boot id</th></tr></thead>\n<tbody>\n");
+	html_side(out, "A", d, &d->a);
+	html_side(out, "B", d, &d->b);
 	S("</tbody>\n</table>\n<p>Interval: ");
 	strbuf_reset(&title);
 	interval_text(&title, d->interval_s);
@@ -588,8 +644,10 @@ void diff_render_html(const struct diff *d, struct strbuf *out)
 	}
 	S("</ul>\n");
 	if (!d->source_is_db)
-		S("<p>The SQL below runs on a database of both captures: "
-		  "<code>memsnap load -o DB A B</code>.</p>\n");
+		S(d->series ? "<p>The SQL below runs on a database of the capture: "
+			      "<code>memsnap load -o DB CAPTURE</code>.</p>\n"
+			    : "<p>The SQL below runs on a database of both captures: "
+			      "<code>memsnap load -o DB A B</code>.</p>\n");
 	if (d->problems)
 		S("<p>A or B is incomplete: <code>memsnap report</code> on each says what it "
 		  "could not read.</p>\n");

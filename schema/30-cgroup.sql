@@ -59,8 +59,8 @@ CREATE VIEW cgroup_stat(capture_id, cgroup, key, value) AS
 SELECT d.capture_id, d.cgroup, j.key, j.value
 FROM cgroup_stat_data d, json_each(d.keys) j;
 
--- memory.stat's keys the working-set formulas read (cgroup_memory in
--- 70-views.sql), one row per cgroup, stored by the
+-- memory.stat's keys the working-set formulas read (cgroup_memory_at in
+-- 80-working-set.sql), one row per cgroup, stored by the
 -- loader with cgroup_stat_data (which keeps every key): pivoting memory.stat
 -- in SQL (80,000 keys on a node of 2,000 cgroups) took a tenth of a load.
 -- NULL: not in the file.
@@ -75,7 +75,7 @@ CREATE TABLE cgroup_memstat (
     active_file INTEGER, inactive_file INTEGER, swapcached INTEGER,
     slab_reclaimable INTEGER, slab_unreclaimable INTEGER, kernel_stack INTEGER,
     pagetables INTEGER, sec_pagetables INTEGER, percpu INTEGER, sock INTEGER,
-    vmalloc INTEGER, slab INTEGER, zswap INTEGER,
+    vmalloc INTEGER, slab INTEGER, zswap INTEGER, hugetlb INTEGER,
     -- cgroup v1 (hierarchical totals)
     total_rss INTEGER, total_cache INTEGER, total_shmem INTEGER,
     total_active_file INTEGER, total_inactive_file INTEGER,

@@ -11,6 +11,156 @@ CREATE INDEX cgroup_node_parent ON cgroup_node(capture_id, parent);
 -- A cgroup's own processes (containers, findings).
 CREATE INDEX cgroup_proc_cgroup ON cgroup_proc(capture_id, cgroup);
 
+-- The v1/v2 mapping --------------------------------------------------------------------
+-- Defined here, with the components below, so that a memory.stat
+-- component is added in this file (its mapping and its row), its key in
+-- 30-cgroup.sql (cgroup_memstat) and its documentation in working-set.md.
+-- The views of 70-views.sql read these (SQLite resolves a view's names
+-- when it is used, not when it is made).
+
+-- Internal: the files cgroup_memory_at maps, one row per cgroup and
+-- sample: sample 1 from the capture's tables, samples 2..N of a
+-- multi-sample capture (capture.md section 6) from schema/36-samples.sql's
+-- (a cgroup created after sample 1 has no parent or depth there).  The
+-- memory.stat keys are cgroup_memstat's columns (ms.*).
+CREATE VIEW cgroup_memory_src AS
+SELECT n.capture_id, 1 AS sample, n.cgroup, n.parent, n.depth, c.version,
+       v.path IS NOT NULL AS vanished, ms.cgroup IS NOT NULL AS memory_stat,
+       fd.files, 1 AS ms_sample, ms.*
+  FROM cgroup_node n
+  JOIN (SELECT capture_id, CASE cgroup_mode WHEN 'v2' THEN 2 ELSE 1 END AS version,
+               memory_root
+        FROM capture) c ON c.capture_id = n.capture_id
+  LEFT JOIN (SELECT DISTINCT capture_id, path FROM collect_problem
+             WHERE kind = 'vanished') v
+         ON v.capture_id = n.capture_id
+        AND v.path = coalesce(c.memory_root, '')
+                     || CASE n.cgroup WHEN '/' THEN '' ELSE n.cgroup END
+  LEFT JOIN cgroup_memstat ms ON ms.capture_id = n.capture_id AND ms.cgroup = n.cgroup
+        AND v.path IS NULL
+  LEFT JOIN cgroup_file_data fd ON fd.capture_id = n.capture_id AND fd.cgroup = n.cgroup
+UNION ALL
+SELECT s.capture_id, s.sample, s.cgroup, n.parent, n.depth,
+       CASE c.cgroup_mode WHEN 'v2' THEN 2 ELSE 1 END, 0,
+       ms.cgroup IS NOT NULL, s.files, ms.*
+  FROM cgroup_file_sample s
+  JOIN capture c ON c.capture_id = s.capture_id
+  LEFT JOIN cgroup_node n ON n.capture_id = s.capture_id AND n.cgroup = s.cgroup
+  LEFT JOIN cgroup_memstat_sample ms ON ms.capture_id = s.capture_id
+        AND ms.sample = s.sample AND ms.cgroup = s.cgroup;
+
+-- Internal (may change): the one place where the files of cgroup v1 and v2
+-- are read and mapped onto common names.  Every view that shows a
+-- cgroup's memory (cgroups, cgroup_parts, cgroup_headroom,
+-- working_set_breakdown, containers, pods, node, the report) derives from
+-- it; schema/working-set.md says what each column holds, on which version.
+-- cgroup_memory_at maps every sample of a multi-sample capture (the series
+-- views, 99-samples.sql, read it); cgroup_memory is its sample 1.
+--   memory_stat    1 when the cgroup's memory.stat was loaded.  Without it
+--                  inactive_file is unknown, so is the working set (NULL):
+--                  load_problems says so
+--   usage          v1 memory.usage_in_bytes, v2 memory.current (v2 root,
+--                  which has none: anon + file, as cAdvisor's library does)
+--   working_set    usage - inactive_file, floored at 0 (cAdvisor's)
+--   kernel         every kernel allocation charged to the cgroup, socket
+--                  buffers included (see working-set.md: kernel_bytes)
+--   kernel_other   the kernel memory memory.stat does not itemise
+--   zswap          v2 only (5.19+): the zswap pool's compressed pages
+--   pagetables     pagetables + sec_pagetables
+--   sock           v2 only: on v1 socket buffers are not in the usage
+--   high_bytes     v2 memory.high (NULL: 'max'); v1 has none
+--   vanished       1 when the cgroup was removed while the collector read
+--                  it (the manifest's `vanished` problem on its directory):
+--                  its files are not of one moment, so its memory.stat is
+--                  left out (memory_stat 0) and with it the working set
+--                  and its parts; its usage is kept
+CREATE VIEW cgroup_memory_at AS
+SELECT capture_id, sample, cgroup, parent, depth, is_root, version, memory_stat, usage,
+       limit_bytes,
+       CASE WHEN usage IS NULL OR inactive_file IS NULL THEN NULL
+            WHEN usage < inactive_file THEN 0
+            ELSE usage - inactive_file END AS working_set,
+       anon, file, shmem, active_file, inactive_file, swapcached, swap,
+       slab_reclaimable, slab_unreclaimable, kernel_stack, pagetables, percpu,
+       vmalloc, sock, zswap, hugetlb,
+       CASE version WHEN 2 THEN kernel_key - coalesce(slab_reclaimable, 0)
+                                - coalesce(slab_unreclaimable, 0)
+                                - coalesce(kernel_stack, 0) - coalesce(pagetables, 0)
+                                - coalesce(percpu, 0) - coalesce(vmalloc, 0)
+                                - coalesce(zswap, 0)
+            ELSE kmem_usage END AS kernel_other,
+       CASE WHEN version != 2 THEN kmem_usage
+            WHEN kernel_key IS NOT NULL OR sock IS NOT NULL
+                 OR coalesce(slab_reclaimable, slab_unreclaimable, kernel_stack,
+                             pagetables, percpu, vmalloc) IS NOT NULL
+            -- before 5.18 there is no kernel key: the parts it has
+            THEN coalesce(kernel_key, coalesce(slab_reclaimable, 0)
+                          + coalesce(slab_unreclaimable, 0) + coalesce(kernel_stack, 0)
+                          + coalesce(pagetables, 0) + coalesce(percpu, 0)
+                          + coalesce(vmalloc, 0))
+                 + coalesce(sock, 0) END AS kernel,
+       oom_kill_count, vanished, high_bytes
+FROM (
+  SELECT n.capture_id, n.sample, n.cgroup, n.parent, n.depth,
+         n.parent IS NULL AS is_root, n.vanished, n.version, n.memory_stat,
+         CASE n.version
+           WHEN 2 THEN coalesce(json_extract(n.files, '$."memory.current"[0]'),
+                                CASE WHEN n.parent IS NULL THEN n.anon + n.file END)
+           ELSE json_extract(n.files, '$."memory.usage_in_bytes"[0]') END AS usage,
+         CASE n.version
+           WHEN 2 THEN CASE WHEN json_extract(n.files, '$."memory.max"[1]') THEN NULL
+                            ELSE json_extract(n.files, '$."memory.max"[0]') END
+           ELSE CASE WHEN json_extract(n.files, '$."memory.limit_in_bytes"[1]') THEN NULL
+                     ELSE json_extract(n.files, '$."memory.limit_in_bytes"[0]') END
+         END AS limit_bytes,
+         CASE WHEN n.version != 2 OR json_extract(n.files, '$."memory.high"[1]') THEN NULL
+              ELSE json_extract(n.files, '$."memory.high"[0]') END AS high_bytes,
+         CASE n.version WHEN 2 THEN n.anon ELSE n.total_rss END AS anon,
+         CASE n.version WHEN 2 THEN n.file ELSE n.total_cache END AS file,
+         CASE n.version WHEN 2 THEN n.shmem ELSE n.total_shmem END AS shmem,
+         CASE n.version WHEN 2 THEN n.active_file ELSE n.total_active_file END
+           AS active_file,
+         CASE n.version WHEN 2 THEN n.inactive_file ELSE n.total_inactive_file END
+           AS inactive_file,
+         CASE n.version WHEN 2 THEN n.swapcached ELSE n.total_swapcached END
+           AS swapcached,
+         CASE n.version WHEN 2 THEN json_extract(n.files, '$."memory.swap.current"[0]')
+                        ELSE n.total_swap END AS swap,
+         -- v1 has no per-kind split of kernel memory: one kmem counter
+         CASE n.version WHEN 2 THEN n.slab_reclaimable END AS slab_reclaimable,
+         CASE n.version WHEN 2 THEN n.slab_unreclaimable END AS slab_unreclaimable,
+         CASE n.version WHEN 2 THEN n.kernel_stack END AS kernel_stack,
+         CASE WHEN n.version != 2 THEN NULL
+              WHEN n.pagetables IS NULL AND n.sec_pagetables IS NULL THEN NULL
+              ELSE coalesce(n.pagetables, 0) + coalesce(n.sec_pagetables, 0) END
+           AS pagetables,
+         CASE n.version WHEN 2 THEN n.percpu END AS percpu,
+         CASE n.version WHEN 2 THEN n.vmalloc END AS vmalloc,
+         CASE n.version WHEN 2 THEN n.sock END AS sock,
+         CASE n.version WHEN 2 THEN n.zswap END AS zswap,
+         -- 6.6+, only with the memory_hugetlb_accounting mount option
+         CASE n.version WHEN 2 THEN n.hugetlb END AS hugetlb,
+         CASE n.version WHEN 2 THEN n.kernel END AS kernel_key,
+         json_extract(n.files, '$."memory.kmem.usage_in_bytes"[0]') AS kmem_usage,
+         -- v2 memory.events (hierarchical), v1 memory.oom_control (4.13+)
+         (SELECT value FROM cgroup_event e WHERE e.capture_id = n.capture_id
+             AND e.cgroup = n.cgroup
+             AND e.file = CASE n.version WHEN 2 THEN 'memory.events'
+                                         ELSE 'memory.oom_control' END
+             AND e.key = 'oom_kill' AND n.sample = 1) AS oom_kill_count
+  FROM cgroup_memory_src n
+);
+
+-- Sample 1: the capture's instant.
+CREATE VIEW cgroup_memory AS
+SELECT capture_id, cgroup, parent, depth, is_root, version, memory_stat, usage,
+       limit_bytes, working_set, anon, file, shmem, active_file, inactive_file,
+       swapcached, swap, slab_reclaimable, slab_unreclaimable, kernel_stack,
+       pagetables, percpu, vmalloc, sock, zswap, hugetlb, kernel_other, kernel,
+       oom_kill_count, vanished, high_bytes
+FROM cgroup_memory_at WHERE sample = 1;
+
+
 -- The report's parts: how the report (text, HTML, SVG, JSON) groups the
 -- components below.  The renderers read this table and draw nothing else.
 --   part      its name (the JSON's key: <part>_bytes)
@@ -55,19 +205,20 @@ CREATE TABLE working_set_components (
 INSERT INTO working_set_components VALUES
   (1, 'anon', 'user', 0, 'anonymous memory: heaps, stacks, private mappings (v1 total_rss, v2 anon)', 'anon', 1),
   (2, 'shmem', 'user', 0, 'tmpfs, emptyDir medium Memory, /dev/shm, memfd, SysV shm: swap-backed', 'shmem', 1),
-  (3, 'active_file', 'page_cache', 1, 'page cache on the active list: dropped under pressure', 'page_cache', 1),
-  (4, 'file_other', 'page_cache', 0, 'page cache on no file LRU list: mlocked, ramfs, in transit', 'page_cache', 1),
-  (5, 'swapcached', 'page_cache', 1, 'swap cache (the page cache of swap): anon and shmem pages in memory that have a copy in swap', 'page_cache', 0),
-  (6, 'slab_unreclaimable', 'kernel', 0, 'kernel objects the kernel cannot shrink (v2)', 'kernel_not_bpf', 0),
-  (7, 'slab_reclaimable', 'kernel', 1, 'dentries, inodes and other shrinkable caches (v2)', 'kernel_not_bpf', 0),
-  (8, 'kernel_stack', 'kernel', 0, 'kernel stacks of the threads (v2)', 'kernel_not_bpf', 0),
-  (9, 'pagetables', 'kernel', 0, 'page tables of the processes (v2)', 'kernel_not_bpf', 0),
-  (10, 'percpu', 'kernel', 0, 'per-CPU kernel data (v2, 5.7+)', 'kernel_not_bpf', 0),
-  (11, 'sock', 'kernel', 0, 'socket buffers (v2; on v1 not in the usage)', 'kernel_not_bpf', 0),
-  (12, 'vmalloc', 'kernel', 0, 'vmalloc''ed kernel memory, e.g. large BPF maps (v2, 5.19+)', 'kernel_not_bpf', 0),
-  (13, 'zswap', 'kernel', 0, 'the zswap pool: compressed swapped-out pages kept in memory (v2, 5.19+)', 'kernel_not_bpf', 0),
-  (14, 'kernel_other', 'kernel', 0, 'v2: the kernel key less the parts above (BPF maps, pipes); v1: all of memory.kmem.usage_in_bytes', 'kernel_not_bpf', 0),
-  (15, 'unexplained', 'unexplained', 0, 'the signed remainder: per-CPU charge stocks; negative by the swap cache pages that are also mapped (counted in anon too)', 'unexplained', 1);
+  (3, 'hugetlb', 'user', 0, 'hugetlb pages, when the memory_hugetlb_accounting mount option charges them to the cgroup (v2, 6.6+)', 'anon', 0),
+  (4, 'active_file', 'page_cache', 1, 'page cache on the active list: dropped under pressure', 'page_cache', 1),
+  (5, 'file_other', 'page_cache', 0, 'page cache on no file LRU list: mlocked, ramfs, in transit', 'page_cache', 1),
+  (6, 'swapcached', 'page_cache', 1, 'swap cache (the page cache of swap): anon and shmem pages in memory that have a copy in swap', 'page_cache', 0),
+  (7, 'slab_unreclaimable', 'kernel', 0, 'kernel objects the kernel cannot shrink (v2)', 'kernel_not_bpf', 0),
+  (8, 'slab_reclaimable', 'kernel', 1, 'dentries, inodes and other shrinkable caches (v2)', 'kernel_not_bpf', 0),
+  (9, 'kernel_stack', 'kernel', 0, 'kernel stacks of the threads (v2)', 'kernel_not_bpf', 0),
+  (10, 'pagetables', 'kernel', 0, 'page tables of the processes (v2)', 'kernel_not_bpf', 0),
+  (11, 'percpu', 'kernel', 0, 'per-CPU kernel data (v2, 5.7+)', 'kernel_not_bpf', 0),
+  (12, 'sock', 'kernel', 0, 'socket buffers (v2; on v1 not in the usage)', 'kernel_not_bpf', 0),
+  (13, 'vmalloc', 'kernel', 0, 'vmalloc''ed kernel memory, e.g. large BPF maps (v2, 5.19+)', 'kernel_not_bpf', 0),
+  (14, 'zswap', 'kernel', 0, 'the zswap pool: compressed swapped-out pages kept in memory (v2, 5.19+)', 'kernel_not_bpf', 0),
+  (15, 'kernel_other', 'kernel', 0, 'v2: the kernel key less the parts above (BPF maps, pipes); v1: all of memory.kmem.usage_in_bytes', 'kernel_not_bpf', 0),
+  (16, 'unexplained', 'unexplained', 0, 'the signed remainder: per-CPU charge stocks; negative by the swap cache pages that are also mapped (counted in anon too)', 'unexplained', 1);
 
 -- Internal (may change): every component's value per cgroup (the
 -- components are columns of the same names); NULL where the kernel does
@@ -83,12 +234,13 @@ INSERT INTO working_set_components VALUES
 -- node only, not of the memcg: tests/t53 shows file 8 KiB next to 760 KiB
 -- of swapcached), but it is charged: its own component.
 --
--- It reads cgroup_memory (the v1/v2 mapping), only for the captures not
--- yet in cgroup_parts_data: the loader stores them there once a capture is
--- in, and every other view reads that table (cgroup_parts).
+-- It reads cgroup_memory_at (the v1/v2 mapping, every sample), only for
+-- the captures not yet in cgroup_parts_data: the loader stores them there
+-- once a capture is in, and every other view reads that table
+-- (cgroup_parts: sample 1; cgroup_components_at: every sample).
 CREATE VIEW cgroup_parts_calc AS
 WITH parts AS (
-    SELECT capture_id, cgroup, parent, is_root, version, memory_stat, usage,
+    SELECT capture_id, sample, cgroup, parent, is_root, version, memory_stat, usage,
            limit_bytes, working_set AS ws,
            anon, shmem, active_file,
            file - coalesce(active_file, 0) - coalesce(inactive_file, 0)
@@ -103,24 +255,26 @@ WITH parts AS (
            CASE WHEN is_root THEN NULL ELSE sock END AS sock,
            CASE WHEN is_root THEN NULL ELSE vmalloc END AS vmalloc,
            CASE WHEN is_root THEN NULL ELSE zswap END AS zswap,
+           CASE WHEN is_root THEN NULL ELSE hugetlb END AS hugetlb,
            -- v1 without memory.stat still has its kmem counter: the
            -- working set it would be part of is unknown
            CASE WHEN is_root OR NOT memory_stat THEN NULL ELSE kernel_other END
              AS kernel_other
-    FROM cgroup_memory
+    FROM cgroup_memory_at
     WHERE capture_id NOT IN (SELECT capture_id FROM cgroup_parts_data)
       AND usage IS NOT NULL
 )
-SELECT capture_id, cgroup, parent, ws, usage, limit_bytes, version, is_root,
+SELECT capture_id, sample, cgroup, parent, ws, usage, limit_bytes, version, is_root,
        anon, shmem, active_file, file_other, swapcached, slab_unreclaimable,
        slab_reclaimable, kernel_stack, pagetables, percpu, sock, vmalloc,
-       zswap, kernel_other,
+       zswap, hugetlb, kernel_other,
        ws - coalesce(anon, 0) - coalesce(shmem, 0) - coalesce(active_file, 0)
           - coalesce(file_other, 0) - coalesce(swapcached, 0)
           - coalesce(slab_unreclaimable, 0)
           - coalesce(slab_reclaimable, 0) - coalesce(kernel_stack, 0)
           - coalesce(pagetables, 0) - coalesce(percpu, 0) - coalesce(sock, 0)
           - coalesce(vmalloc, 0) - coalesce(zswap, 0) - coalesce(kernel_other, 0)
+          - coalesce(hugetlb, 0)
          AS unexplained,
        CASE WHEN is_root OR NOT memory_stat THEN NULL
             ELSE coalesce(slab_unreclaimable, 0) + coalesce(kernel_stack, 0)
@@ -134,30 +288,34 @@ FROM parts;
 -- tables: most views read them, and SQLite works a view out again at every
 -- use (a report read cgroup_parts a dozen times: 0.5 s on a node of 450
 -- cgroups).  cgroup_parts and cgroup_headroom read the tables.
+-- cgroup_parts_data holds every sample of a multi-sample capture
+-- (capture.md section 6): the breakdown of each sample is worked out by
+-- the same SQL as the capture's instant, sample 1.
 CREATE TABLE cgroup_parts_data (
     capture_id  INTEGER NOT NULL REFERENCES capture(capture_id) ON DELETE CASCADE,
+    sample INTEGER NOT NULL,
     cgroup TEXT NOT NULL, parent TEXT, ws INTEGER, usage INTEGER,
     limit_bytes INTEGER, version INTEGER, is_root INTEGER, anon INTEGER,
     shmem INTEGER, active_file INTEGER, file_other INTEGER, swapcached INTEGER,
     slab_unreclaimable INTEGER, slab_reclaimable INTEGER, kernel_stack INTEGER,
     pagetables INTEGER, percpu INTEGER, sock INTEGER, vmalloc INTEGER,
-    zswap INTEGER, kernel_other INTEGER, unexplained INTEGER, kernel_unreclaimable INTEGER,
-    PRIMARY KEY (capture_id, cgroup)
+    zswap INTEGER, hugetlb INTEGER, kernel_other INTEGER, unexplained INTEGER,
+    kernel_unreclaimable INTEGER,
+    PRIMARY KEY (capture_id, sample, cgroup)
 ) WITHOUT ROWID;
 CREATE VIEW cgroup_parts AS
 SELECT capture_id, cgroup, parent, ws, usage, limit_bytes, version, is_root,
        anon, shmem, active_file, file_other, swapcached, slab_unreclaimable,
        slab_reclaimable, kernel_stack, pagetables, percpu, sock, vmalloc,
-       zswap, kernel_other, unexplained, kernel_unreclaimable
-FROM cgroup_parts_data;
+       zswap, hugetlb, kernel_other, unexplained, kernel_unreclaimable
+FROM cgroup_parts_data WHERE sample = 1;
 
--- Internal (may change): cgroup_parts as one row per cgroup and component
--- (NULL included), with the component's columns; working_set_breakdown
--- without its order, for the views that join it (a join into an ordered
--- view computes all of it first).
-CREATE VIEW cgroup_components AS
-SELECT p.capture_id, p.cgroup, c.ord, c.component, c.category, c.reclaimable, c.part,
-       c.in_root,
+-- Internal (may change): cgroup_parts_data as one row per sample, cgroup
+-- and component (NULL included), with the component's columns; the one
+-- place the components' columns become rows.
+CREATE VIEW cgroup_components_at AS
+SELECT p.capture_id, p.sample, p.cgroup, c.ord, c.component, c.category, c.reclaimable,
+       c.part, c.in_root,
        CASE c.component WHEN 'anon' THEN p.anon WHEN 'shmem' THEN p.shmem
             WHEN 'active_file' THEN p.active_file WHEN 'file_other' THEN p.file_other
             WHEN 'swapcached' THEN p.swapcached
@@ -166,19 +324,22 @@ SELECT p.capture_id, p.cgroup, c.ord, c.component, c.category, c.reclaimable, c.
             WHEN 'kernel_stack' THEN p.kernel_stack WHEN 'pagetables' THEN p.pagetables
             WHEN 'percpu' THEN p.percpu WHEN 'sock' THEN p.sock
             WHEN 'vmalloc' THEN p.vmalloc WHEN 'zswap' THEN p.zswap
+            WHEN 'hugetlb' THEN p.hugetlb
             WHEN 'kernel_other' THEN p.kernel_other
             WHEN 'unexplained' THEN p.unexplained END AS bytes
--- CROSS JOIN keeps cgroup_parts the outer loop: it is computed once per
--- cgroup, not once per component.
-FROM cgroup_parts p CROSS JOIN working_set_components c;
+-- CROSS JOIN keeps cgroup_parts_data the outer loop
+FROM cgroup_parts_data p CROSS JOIN working_set_components c;
+
+-- Internal (may change): cgroup_components_at's sample 1, the capture's
+-- instant; working_set_breakdown without its order, for the views that
+-- join it (a join into an ordered view computes all of it first).
+CREATE VIEW cgroup_components AS
+SELECT capture_id, cgroup, ord, component, category, reclaimable, part, in_root, bytes
+FROM cgroup_components_at WHERE sample = 1;
 
 -- One row per cgroup and component: disjoint parts that add up exactly to
 -- cgroups.working_set_bytes.
---   component    anon, shmem, active_file, file_other, swapcached,
---                slab_unreclaimable,
---                slab_reclaimable, kernel_stack, pagetables, percpu, sock,
---                vmalloc, zswap, kernel_other, unexplained (working_set_components
---                says what each is)
+--   component    one of working_set_components' (which says what each is)
 --   bytes        INTEGER bytes (unexplained may be negative)
 --   reclaimable  1 when the kernel can take it back under pressure without
 --                writing to swap (active_file, slab_reclaimable, swapcached),
@@ -192,6 +353,17 @@ SELECT capture_id, cgroup, component, bytes, reclaimable, category
 FROM cgroup_components
 WHERE bytes IS NOT NULL
 ORDER BY capture_id, cgroup, ord;
+
+-- working_set_breakdown of every sample of a capture (capture.md section
+-- 6; a capture of one sample has sample 1 only): the same components,
+-- worked out by the same SQL from each sample's files.
+--   sample       1..N (samples.sample)
+--   the others   as working_set_breakdown
+CREATE VIEW working_set_breakdown_samples AS
+SELECT capture_id, sample, cgroup, component, bytes, reclaimable, category
+FROM cgroup_components_at
+WHERE bytes IS NOT NULL
+ORDER BY capture_id, sample, cgroup, ord;
 
 -- A cgroup's own limit (memory.max on v2, memory.limit_in_bytes on v1),
 -- NULL when unlimited or not captured.

@@ -10,7 +10,7 @@
 set -u
 . "$(dirname "$0")/ws-lib.sh"
 ws_require_v1
-ws_setup t66
+ws_setup t48
 
 grow=$(ws_cg grow)
 steady=$(ws_cg steady)
@@ -20,7 +20,7 @@ ws_wait_ready grow
 ws_wait_ready steady
 sleep 0.3
 ws_capture --samples 5 --interval 500ms --no-bpftool
-ws_keep t66-growth-live
+ws_keep t48-growth-live
 gpid=${WS_PID[grow]}
 rel=${WS_CG#"$WS_V1"}
 

@@ -9,6 +9,11 @@
 # UPDATE_GOLDEN=1 rewrites them) and explicit checks on the JSON; the same
 # diff from a database with --capture; a pair of two boots compares no
 # processes and says so; usage errors exit 2, unreadable input 3.
+# One capture of two samples (the helper's s: A, then B's re-read files as
+# sample 2): `memsnap diff S` compares them, goldens
+# tests/golden/diff-samples.{txt,json}; db grew 48 MiB by anon, pid 2153
+# restarted, --samples 2:1 is the same diff reversed; the same from its
+# database; a capture of one sample alone is a usage error naming it.
 # Live, as root on the v1 memory controller (else said and not run): two
 # captures of this machine seconds apart while a process in a cgroup of its
 # own grows by 32 MiB of anon: the diff finds that process and cgroup grown
@@ -123,10 +128,54 @@ expect 0 "$M" diff -f json "$A" "$work"/c/memsnap-* &&
 expect 0 "$M" diff "$A" "$work"/c/memsnap-* && grep -q 'different boots.*processes are not compared' "$work/out" &&
 	! grep -q '^Processes' "$work/out" && ok "two boots: the text says so" || fail "two boots: text"
 
+# two samples of one capture
+S=$(echo "$work"/s/memsnap-*)
+expect 0 "$M" diff "$S" && unversion < "$work/out" > "$work/samples.txt" && golden diff-samples.txt "$work/samples.txt"
+expect 0 "$M" diff -f json "$S" && unversion < "$work/out" > "$work/samples.json" && golden diff-samples.json "$work/samples.json"
+python3 - "$work/samples.json" <<'PY' && ok "samples: the JSON says what changed" || fail "samples: the JSON"
+import json, sys
+d = json.load(open(sys.argv[1]))
+MiB = 1 << 20
+errs = []
+def check(cond, what):
+    if not cond:
+        errs.append(what)
+check(d["series"] and d["samples"] == 2 and d["a"]["sample"] == 1 and d["b"]["sample"] == 2
+      and d["a"]["capture_id"] == d["b"]["capture_id"] and d["interval_s"] == 300, "pair")
+g = [r for r in d["containers"] if r["container"] == "db"]
+check(len(g) == 1 and g[0]["change"] == "grew" and g[0]["delta_bytes"] == 48 * MiB
+      and g[0]["bytes_per_hour"] == 48 * MiB * 12, "db grew 48 MiB: %r" % g)
+check([(x["container"], x["component"], x["delta_bytes"]) for x in d["container_components"]]
+      == [("shop/db-0/db", "anon", 48 * MiB)], "only anon of db changed")
+p = {x["pid"]: x for x in d["processes"]}
+check(p[2051]["change"] == "grew" and p[2051]["delta_bytes"] == 48 * MiB, "2051 grew")
+check(p[2153]["change"] == "restarted" and p[2153]["delta_bytes"] is None
+      and (p[2153]["comm_a"], p[2153]["comm_b"]) == ("sleep", "kubelet"), "2153 restarted")
+check([(x["pid"], x["part"], x["delta_bytes"]) for x in d["process_parts"]] == [(2051, "anon", 48 * MiB)],
+      "only the anon of 2051 changed")
+for e in errs:
+    print("  | " + e)
+sys.exit(1 if errs else 0)
+PY
+expect 0 "$M" diff --samples 2:1 "$S" 2>/dev/null &&
+	grep -Eq '^shrank +shop +db-0 .*-48.0 MiB +-$' "$work/out" && grep -q '^A: capture 1 sample 2 of 2 ' "$work/out" &&
+	ok "--samples 2:1: reversed" || fail "--samples 2:1: not reversed"
+expect 0 "$M" load -o "$work/s.db" "$S"
+expect 0 "$M" diff "$work/s.db" && unversion < "$work/out" | cmp -s - "$work/samples.txt" &&
+	ok "DB of one capture of two samples = S" || fail "DB of one capture differs from S"
+expect 0 "$M" diff "$work/s.db" -c 1 -s first:last && unversion < "$work/out" | cmp -s - "$work/samples.txt" &&
+	ok "DB -c 1 -s first:last = S" || fail "DB -c 1 differs from S"
+
 # usage and input errors
-expect 2 "$M" diff "$A" && grep -q "is one capture" "$work/err" && ok "one capture: 2" || fail "one capture"
+expect 2 "$M" diff "$A" && grep -q "'$A' is one capture of one sample" "$work/err" && ok "one capture of one sample: 2, named" ||
+	fail "one capture"
+expect 2 "$M" diff "$work/x.db" -c 1 && grep -q "capture 1 of '$work/x.db' is one capture of one sample" "$work/err" &&
+	ok "DB -c 1 of one sample: 2, named" || fail "DB -c 1 of one sample"
+expect 2 "$M" diff --samples 1:2 "$A" "$B" && grep -q "two samples of one capture" "$work/err" && ok "--samples with A B: 2" ||
+	fail "--samples with A B"
+expect 2 "$M" diff --samples 1 "$S" && ok "bad --samples: 2" || fail "bad --samples"
+expect 2 "$M" diff --samples 1:3 "$S" && grep -q "has no sample 3" "$work/err" && ok "no sample 3: 2" || fail "no sample 3"
 expect 2 "$M" diff "$A" "$A" && grep -q "same capture" "$work/err" && ok "A A: 2" || fail "A A"
-expect 2 "$M" diff "$work/x.db" -c 1 && ok "one --capture: 2" || fail "one --capture"
 expect 2 "$M" diff -f pdf "$A" "$B" && ok "bad --format: 2" || fail "bad --format"
 expect 2 "$M" diff "$A" "$B" "$A" && ok "three arguments: 2" || fail "three arguments"
 expect 3 "$M" diff "$A" "$work/nonexistent" && ok "unreadable B: 3" || fail "unreadable B"

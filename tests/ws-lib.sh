@@ -22,6 +22,7 @@ WS_PIDS=()
 WS_CG=""
 WS_TMP=""
 WS_DB=""
+WS_MOUNTS=()
 declare -A WS_PID WS_LOG
 
 ws_skip() { echo "SKIP: $*"; exit 77; }
@@ -67,6 +68,9 @@ ws_cleanup() {
 		done
 		[ -d "$WS_CG" ] && echo "warning: could not remove $WS_CG"
 	fi
+	for d in "${WS_MOUNTS[@]+"${WS_MOUNTS[@]}"}"; do
+		umount "$d" || echo "warning: could not unmount $d"
+	done
 	[ -n "$WS_TMP" ] && rm -rf "$WS_TMP"
 	[ -n "${WS_SHM:-}" ] && rm -f "$WS_SHM"*
 }
@@ -99,6 +103,18 @@ ws_cg() {
 		echo "$2" >"$d/memory.limit_in_bytes" || ws_fail "cannot set the limit of $d to $2"
 	fi
 	echo "$d"
+}
+
+# ws_tmpfs NAME SIZE: mount a tmpfs of SIZE (mount's size=) at
+# $WS_TMP/NAME, which $WS_TMPFS then names (not in $(...): the cleanup must
+# learn of the mount), unmounted on exit.  Its pages are shmem in
+# memory.stat, charged to the cgroup of whoever writes them.
+ws_tmpfs() {
+	WS_TMPFS=$WS_TMP/$1
+	mkdir -p "$WS_TMPFS" || ws_fail "cannot create $WS_TMPFS"
+	mount -t tmpfs -o "size=$2,mode=0700" "memsnap-$1" "$WS_TMPFS" ||
+		ws_fail "cannot mount a tmpfs at $WS_TMPFS"
+	WS_MOUNTS+=("$WS_TMPFS")
 }
 
 # ws_start NAME PROGRAM ARGS...: run a helper (from $BUILD_DIR/helpers

@@ -17,6 +17,11 @@ OUTDIR/b, the same node (same boot_id) 300 s later, where:
   - pid 2153 of kubelet.service is another program ("kubelet" instead of
     "sleep"): a pid reused, a process restart.
 Nothing else changes, so the diff must say exactly that.
+
+It also writes OUTDIR/s, one capture of two samples (capture.md section
+6): a as sample 1, and as sample 2 (300 s later) what a later sample
+re-reads of b: every memory cgroup's memory.current, memory.stat and
+memory.swap.current, every process's status.
 """
 import json
 import os
@@ -120,6 +125,39 @@ def main():
     # a pid reused by another program
     st = os.path.join(b, "proc", "2153", "status")
     wr(st, rd(st).replace("Name:\tsleep\n", "Name:\tkubelet\n", 1))
+
+    series(out, a, b)
+
+
+SAMPLE_FILES = ("memory.current", "memory.stat", "memory.swap.current")
+
+
+def series(out, a, b):
+    """a, then b's re-read files as sample 2 of the same capture."""
+    s = os.path.join(out, "s", NAME_A)
+    shutil.copytree(a, s)
+    for root, _, files in os.walk(os.path.join(b, "sys", "fs", "cgroup")):
+        for f in files:
+            if f in SAMPLE_FILES:
+                rel = os.path.relpath(os.path.join(root, f), b)
+                os.makedirs(os.path.join(s, "samples", "2", os.path.dirname(rel)), exist_ok=True)
+                shutil.copy(os.path.join(b, rel), os.path.join(s, "samples", "2", rel))
+    for pid in os.listdir(os.path.join(b, "proc")):
+        st = os.path.join("proc", pid, "status")
+        if pid.isdigit() and os.path.exists(os.path.join(b, st)):
+            os.makedirs(os.path.join(s, "samples", "2", "proc", pid))
+            shutil.copy(os.path.join(b, st), os.path.join(s, st.replace("proc", "samples/2/proc", 1)))
+    m = json.loads(rd(os.path.join(s, "manifest.json")))
+    c = m["clock"]
+    m["samples"] = {"mode": "series", "index": "samples/index.tsv", "interval_ms": 300000,
+                    "requested": 2, "taken": 2, "kept": 2}
+    wr(os.path.join(s, "manifest.json"), json.dumps(m, indent=1) + "\n")
+    mono = int(c["started_monotonic"] * 1e9)
+    wr(os.path.join(s, "samples", "index.tsv"),
+       "sample\tmono_ns\tmono_end_ns\trealtime\tkind\ttrigger\tstatus\n"
+       "1\t%d\t%d\t1772366400.000000000\tfull\tstart\tcomplete\n"
+       "2\t%d\t%d\t1772366700.000000000\tchanges+smaps_rollup\tinterval\tcomplete\n"
+       % (mono, mono + 400000000, mono + 300 * 10**9, mono + 300 * 10**9 + 100000000))
 
 
 main()

@@ -24,6 +24,11 @@
  *   --grow MIB         after the above, allocate and touch 1 MiB chunks at
  *                          MIB MiB a second, paced on CLOCK_MONOTONIC, until
  *                          --hold ends or a signal (growth-rate tests)
+ *   --grow-into PATH       --grow writes its chunks to PATH (created, truncated)
+ *                          instead: page cache on a disk, shmem on a tmpfs
+ *                          (--grow prints `grow_t_ns=T grow_done_mb=N` after
+ *                          each chunk, T on CLOCK_MONOTONIC: what was made
+ *                          when, for a test to compare rates with)
  *   --ready FILE           write our pid to FILE when everything is touched
  *                          (we write it, so its page is charged to our
  *                          cgroup too: shmem on a tmpfs, file on a disk)
@@ -74,7 +79,7 @@
 static const char *progname = "memhog";
 static volatile sig_atomic_t stop_signal;
 /* Files we created, removed at exit unless --keep (never someone else's). */
-static const char *created_file, *created_shmem;
+static const char *created_file, *created_shmem, *created_grow;
 
 struct options {
 	const char *cgroup;
@@ -88,6 +93,7 @@ struct options {
 	size_t sysv_mb;
 	bool until_killed;
 	size_t grow_mb;     /* MiB a second, 0 = none */
+	const char *grow_into; /* --grow writes to this file, NULL: anon */
 	const char *ready;
 	long hold;          /* seconds, -1 = until killed */
 	bool keep;
@@ -98,7 +104,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: memhog [--cgroup DIR] [--anon MIB] [--file PATH --file-mb MIB [--no-map]]\n"
 		"              [--shmem PATH --shmem-mb MIB] [--memfd MIB] [--sysv MIB]\n"
-		"              [--until-killed] [--grow MIB] [--ready FILE] [--hold SECONDS] [--keep]\n"
+		"              [--until-killed] [--grow MIB [--grow-into PATH]] [--ready FILE] [--hold SECONDS] [--keep]\n"
 		"\n"
 		"Holds exact amounts (whole MiB, every page touched) of anonymous memory,\n"
 		"page cache, tmpfs, memfd and SysV shm, then waits; prints key=value lines.\n");
@@ -457,14 +463,28 @@ static void until_killed(void)
 	}
 }
 
-/* --grow: chunk i at start + i / rate seconds, until end or a signal. */
-static void grow(size_t rate, const struct timespec *end, bool until_end)
+static void grow_said(size_t mb)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	say("grow_t_ns=%lld grow_done_mb=%zu", (long long)t.tv_sec * 1000000000LL + t.tv_nsec, mb);
+}
+
+/*
+ * --grow: chunk i at start + i / rate seconds, until end or a signal; a
+ * chunk is 1 MiB of anon, or with fd >= 0 (--grow-into) 1 MiB written to fd.
+ */
+static void grow(size_t rate, int fd, const struct timespec *end, bool until_end)
 {
 	struct timespec start, now;
 	size_t mb = 0;
+	int r;
 
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	say("grow_mb_per_s=%zu", rate);
+	say("grow_t_ns=%lld grow_done_mb=0",
+	    (long long)start.tv_sec * 1000000000LL + start.tv_nsec);
 	while (!stop_signal) {
 		double due = (double)mb / (double)rate, t;
 		char *p;
@@ -484,6 +504,16 @@ static void grow(size_t rate, const struct timespec *end, bool until_end)
 			nanosleep(&d, NULL);
 			continue;
 		}
+		if (fd >= 0) {
+			r = fill_fd(fd, 1, 0x47);
+			if (r < 0) {
+				say("grow_write_failed_at_mb=%zu error=%s", mb, strerror(-r));
+				break;
+			}
+			mb++;
+			grow_said(mb);
+			continue;
+		}
 		p = map_anon(MIB);
 		if (!p) {
 			say("grow_mmap_failed_at_mb=%zu", mb);
@@ -491,6 +521,7 @@ static void grow(size_t rate, const struct timespec *end, bool until_end)
 		}
 		touch_pages(p, MIB, 0x4c);
 		mb++;
+		grow_said(mb);
 	}
 	say("grow_mb=%zu", mb);
 }
@@ -512,7 +543,7 @@ int main(int argc, char **argv)
 {
 	enum {
 		OPT_FILE_MB = 256, OPT_SHMEM_MB, OPT_NO_MAP, OPT_UNTIL_KILLED,
-		OPT_KEEP, OPT_GROW,
+		OPT_KEEP, OPT_GROW, OPT_GROW_INTO,
 	};
 	static const struct option longopts[] = {
 		{ "cgroup", required_argument, NULL, 'c' },
@@ -526,6 +557,7 @@ int main(int argc, char **argv)
 		{ "sysv", required_argument, NULL, 'v' },
 		{ "until-killed", no_argument, NULL, OPT_UNTIL_KILLED },
 		{ "grow", required_argument, NULL, OPT_GROW },
+		{ "grow-into", required_argument, NULL, OPT_GROW_INTO },
 		{ "ready", required_argument, NULL, 'r' },
 		{ "hold", required_argument, NULL, 'H' },
 		{ "keep", no_argument, NULL, OPT_KEEP },
@@ -534,7 +566,7 @@ int main(int argc, char **argv)
 	};
 	struct options o = { .file_map = true, .hold = -1 };
 	struct sigaction sa;
-	int c, rc = 1;
+	int c, rc = 1, grow_fd = -1;
 
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
@@ -549,6 +581,7 @@ int main(int argc, char **argv)
 		case 'v': if (parse_mb("--sysv", optarg, &o.sysv_mb)) return 2; break;
 		case OPT_UNTIL_KILLED: o.until_killed = true; break;
 		case OPT_GROW: if (parse_mb("--grow", optarg, &o.grow_mb)) return 2; break;
+		case OPT_GROW_INTO: o.grow_into = optarg; break;
 		case 'r': o.ready = optarg; break;
 		case 'H':
 			o.hold = parse_count(optarg);
@@ -575,6 +608,10 @@ int main(int argc, char **argv)
 		err("--shmem and --shmem-mb go together (and the size is not 0)");
 		return 2;
 	}
+	if (o.grow_into && !o.grow_mb) {
+		err("--grow-into needs --grow");
+		return 2;
+	}
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
@@ -596,6 +633,15 @@ int main(int argc, char **argv)
 		goto out;
 	if (o.sysv_mb && do_sysv(o.sysv_mb) < 0)
 		goto out;
+	if (o.grow_into) {
+		grow_fd = open(o.grow_into, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+		if (grow_fd < 0) {
+			err("cannot create '%s': %s", o.grow_into, strerror(errno));
+			goto out;
+		}
+		created_grow = o.grow_into;
+		say("grow_into=%s", o.grow_into);
+	}
 
 	if (o.ready) {
 		int r = write_ready(o.ready);
@@ -621,7 +667,7 @@ int main(int argc, char **argv)
 		clock_gettime(CLOCK_MONOTONIC, &end);
 		end.tv_sec += o.hold;
 		if (o.grow_mb)
-			grow(o.grow_mb, &end, o.hold >= 0);
+			grow(o.grow_mb, grow_fd, &end, o.hold >= 0);
 		while (!stop_signal) {
 			struct timespec left = { HOLD_SLICE, 0 };
 
@@ -653,6 +699,8 @@ out:
 			unlink(created_shmem);
 		if (created_file)
 			unlink(created_file);
+		if (created_grow)
+			unlink(created_grow);
 	}
 	return rc;
 }

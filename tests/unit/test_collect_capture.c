@@ -259,6 +259,48 @@ static void test_capture_run_manifest_fields(void **state)
 	free(dir);
 }
 
+/*
+ * samples/index.tsv's mono_ns is when the sample's walk started
+ * (capture.md 6), for sample 1 too: not the collector's start, which comes
+ * before the output and temporary files are made (a growth rate divides by
+ * the time between samples: that gap was 0.5 s under qemu's TCG).  Sample
+ * 2 is due an interval after sample 1's start.
+ */
+static void test_capture_run_samples_clock(void **state)
+{
+	char *dir = fixture_copy("hybrid");
+	unsigned long long mono[2] = { 0, 0 };
+	const struct entry *e;
+	struct capture_opts o;
+	struct capture c;
+	double started;
+	const char *p;
+	int i;
+
+	(void)state;
+	test_opts(&o, dir);
+	o.samples = 2;
+	o.interval_ms = 50;
+	run_capture(&o, dir, &c);
+	assert_int_equal(c.ret, 0);
+	e = find_entry(&c, "samples/index.tsv");
+	assert_non_null(e);
+	p = e->data;
+	for (i = 0; i < 2; i++) {
+		/* after the header line: sample 1, then 2 */
+		p = strchr(p, '\n');
+		assert_non_null(p);
+		assert_int_equal(sscanf(++p, "%*u\t%llu", &mono[i]), 1);
+	}
+	started = json_real_value(mget(c.manifest, "clock.started_monotonic"));
+	/* started_monotonic is rounded to the microsecond */
+	assert_true((double)mono[0] / 1e3 > started * 1e6 + 1.0);
+	assert_true(mono[1] >= mono[0] + 50u * 1000000u);
+	capture_free(&c);
+	rm_rf(dir);
+	free(dir);
+}
+
 /* Past PROBLEMS_MAX the problems are counted, not listed. */
 static void test_capture_run_problems_capped(void **state)
 {
@@ -670,6 +712,7 @@ int main(void)
 		cmocka_unit_test(test_capture_run_hybrid_layout),
 		cmocka_unit_test(test_capture_run_v2_layout),
 		cmocka_unit_test(test_capture_run_manifest_fields),
+		cmocka_unit_test(test_capture_run_samples_clock),
 		cmocka_unit_test(test_capture_run_problems_capped),
 		cmocka_unit_test(test_capture_run_denied),
 		cmocka_unit_test(test_capture_run_cmdline),

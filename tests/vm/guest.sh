@@ -64,6 +64,17 @@ wait_ready() {
 	done
 }
 
+# wait_exit PID [SECONDS]: wait until process PID (a child: reap it with
+# `wait` after) is gone (default 60 s); returns 1 on timeout.
+wait_exit() {
+	_n=$(( ${2:-60} * 10 ))
+	while kill -0 "$1" 2>/dev/null; do
+		_n=$((_n - 1))
+		[ $_n -gt 0 ] || return 1
+		sleep 0.1
+	done
+}
+
 # cg_key CGDIR FILE KEY: the value of KEY in a "key value" file of a cgroup
 # (memory.stat, memory.events), or nothing.
 cg_key() {

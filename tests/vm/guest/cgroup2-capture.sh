@@ -61,12 +61,7 @@ put map_name memsnap_t20
 memhog --cgroup "$oom" --until-killed >"$OUT/memhog-oom.log" 2>&1 &
 po=$!
 put pid_oom $po
-n=600
-while kill -0 $po 2>/dev/null; do
-	n=$((n - 1))
-	[ $n -gt 0 ] || fail "memhog --until-killed (pid $po) still alive after 60 s"
-	sleep 0.1
-done
+wait_exit $po 60 || fail "memhog --until-killed (pid $po) still alive after 60 s"
 wait $po
 put oom_status $?
 put oom_pid $po
