@@ -158,9 +158,9 @@ WHERE a.comm IS NOT b.comm AND a.rss_bytes IS NOT NULL AND b.rss_bytes IS NOT NU
 -- across samples the ring dropped, whose intervals are unknown: sample 1,
 -- then 7, 8, ...): "anon grew 48 MiB/min for 3 min, then the kill".  1 MiB or more at 16 MiB/h
 -- or more, as finding_growth.  The samples before the kill: before the
--- oom-kill sample and started before the kill's kernel_time (the recorder
--- reads the log between samples, so one interval sample may come after
--- the kill: tests/t18u saw it).  The log's clock (local_clock) is not
+-- oom-kill sample and ended before the kill's kernel_time (the recorder
+-- reads the log between samples, so an interval sample may be taken
+-- during or after the kill: tests/t18u saw both).  The log's clock (local_clock) is not
 -- CLOCK_MONOTONIC but keeps within a fraction of a second of it for days;
 -- where it is ahead of the oom-kill sample, which cannot be, the order
 -- of the samples alone decides.
@@ -194,7 +194,9 @@ WITH rec AS (
   FROM kill k
   JOIN cgroup_sample_parts p ON p.capture_id = k.capture_id AND p.cgroup = k.cgroup
    AND p.sample < k.kill_sample AND p.bytes IS NOT NULL
-   AND (k.kernel_time IS NULL OR k.kernel_time > k.kill_sample_s OR p.mono_s <= k.kernel_time)
+  JOIN sample_index i ON i.capture_id = p.capture_id AND i.sample = p.sample
+   AND (k.kernel_time IS NULL OR k.kernel_time > k.kill_sample_s
+        OR i.mono_end_ns / 1e9 <= k.kernel_time)
   WHERE p.component IN (SELECT component FROM growth_components)
   WINDOW w AS (PARTITION BY k.capture_id, p.component ORDER BY p.sample)
 ), run AS (
