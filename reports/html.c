@@ -38,10 +38,7 @@ static void bytes_cell(struct strbuf *out, struct rnum v)
 
 static void int_cell(struct strbuf *out, struct rnum v)
 {
-	if (v.set)
-		strbuf_addf(out, "<td class=\"n\" data-v=\"%" PRId64 "\">%" PRId64 "</td>", v.v, v.v);
-	else
-		S("<td class=\"n null\" data-v=\"\">?</td>");
+	html_int_cell(out, v, "?");
 }
 
 static void pct_cell(struct strbuf *out, struct rreal v)
@@ -54,12 +51,7 @@ static void pct_cell(struct strbuf *out, struct rreal v)
 
 static void text_cell(struct strbuf *out, const char *s)
 {
-	S("<td>");
-	if (s)
-		html_textz(out, s);
-	else
-		S("<span class=\"null\">-</span>");
-	S("</td>");
+	html_text_cell(out, s, "-");
 }
 
 /* The fold-out under a figure or table: the SQL that produced it. */
