@@ -106,3 +106,22 @@ void html_text_cell(struct strbuf *out, const char *s, const char *unknown)
 	html_textz(out, s);
 	strbuf_addstr(out, "</td>");
 }
+
+void html_bytes_cell(struct strbuf *out, struct rnum v, const char *unknown)
+{
+	char a[32];
+
+	if (v.set)
+		strbuf_addf(out, "<td class=\"n\" data-v=\"%" PRId64 "\">%s</td>", v.v,
+			    report_bytes(v, a, sizeof(a)));
+	else
+		strbuf_addf(out, "<td class=\"n null\" data-v=\"\">%s</td>", unknown);
+}
+
+void html_pct_cell(struct strbuf *out, struct rreal v, const char *unknown)
+{
+	if (v.set)
+		strbuf_addf(out, "<td class=\"n\" data-v=\"%.1f\">%.1f%%</td>", v.v, v.v);
+	else
+		strbuf_addf(out, "<td class=\"n null\" data-v=\"\">%s</td>", unknown);
+}

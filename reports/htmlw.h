@@ -44,5 +44,9 @@ void html_textf(struct strbuf *out, const char *fmt, ...) ATTR_PRINTF(2, 3);
  */
 void html_int_cell(struct strbuf *out, struct rnum v, const char *unknown);
 void html_text_cell(struct strbuf *out, const char *s, const char *unknown);
+/* Bytes as report_bytes() writes them, data-v the number. */
+void html_bytes_cell(struct strbuf *out, struct rnum v, const char *unknown);
+/* A percentage with one decimal. */
+void html_pct_cell(struct strbuf *out, struct rreal v, const char *unknown);
 
 #endif

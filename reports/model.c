@@ -33,6 +33,12 @@ static const struct {
 	[RQ_BPF_OWNERS] = { "bpf_owners", "BPF maps by owner" },
 	[RQ_BPF_MAPS] = { "bpf_maps", "BPF maps" },
 	[RQ_PROBLEMS] = { "problems", "What the capture could not read" },
+	[RQ_DYING] = { "dying_cgroups", "Dying cgroups" },
+	[RQ_THROTTLED] = { "memory_high", "Throttled by memory.high" },
+	[RQ_TMPFS] = { "tmpfs", "tmpfs and emptyDir volumes" },
+	[RQ_EVICTION] = { "eviction", "Kubelet eviction or the kernel OOM killer" },
+	[RQ_KILLS] = { "kill_ledger", "Kills and evictions" },
+	[RQ_HEAPS] = { "runtime_heaps", "JVM and Node.js heap limits" },
 };
 
 const char *report_query_title(enum report_query_id q)
@@ -537,7 +543,7 @@ int report_load(sqlite3 *db, int64_t capture_id, const char *source_name,
 		    load_parts(&l) < 0 || load_containers(&l) < 0 || load_findings(&l) < 0 ||
 		    load_ooms(&l) < 0 || load_oom_details(&l) < 0 || load_processes(&l) < 0 ||
 		    load_bpf(&l) < 0 ||
-		    load_problems(&l) < 0) {
+		    load_problems(&l) < 0 || load_deeper(&l) < 0) {
 			free(ids);
 			return -1;
 		}
@@ -599,6 +605,7 @@ static void capture_free(struct report_capture *c)
 	ROWS_FREE(c->bpf_owners, c->nbpf_owners, bpf_owner_cols);
 	ROWS_FREE(c->bpf_maps, c->nbpf_maps, bpf_map_cols);
 	ROWS_FREE(c->problems, c->nproblems, problem_cols);
+	deeper_free(c->deeper);
 	for (i = 0; i < RQ_COUNT; i++)
 		free(c->queries[i].sql);
 }

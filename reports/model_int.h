@@ -71,6 +71,22 @@ int load_rows(struct loader *l, sqlite3_stmt *st, const struct col *cols, size_t
 #define GROW(arr, n) ((arr) = xrealloc((arr), ((n) + 1) * sizeof(*(arr))), \
 		      memset(&(arr)[n], 0, sizeof(*(arr))), &(arr)[(n)++])
 
+/* model_deeper.c */
+int load_deeper(struct loader *l);
+/* Each list of struct report_deeper: its JSON key (the view's rows), its
+ * column table, its row size and where its array and count are. */
+struct deeper_list {
+	const char *key;
+	const struct col *cols;
+	size_t ncols, size, arr_off, n_off;
+};
+extern const struct deeper_list deeper_lists[];
+extern const size_t deeper_nlists;
+/* node_eviction's columns; the first, "kubelet", says the row is there */
+extern const struct col *const deeper_eviction_cols;
+extern const size_t deeper_neviction_cols;
+void deeper_free(struct report_deeper *d);
+
 /* model_oom.c */
 int load_ooms(struct loader *l);
 int load_oom_details(struct loader *l);

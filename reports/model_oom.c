@@ -83,6 +83,7 @@ static const struct col oom_cols[] = {
 	O(COL_STR, gfp, "gfp"), O(COL_NUM, chosen_score, "chosen_score"),
 	O(COL_STR, oom_group_memcg, "oom_group_memcg"), O(COL_NUM, reaped, "reaped"),
 	O(COL_NUM, ntasks, "tasks"), O(COL_BOOL, trigger_in_table, "trigger_in_table"),
+	O(COL_NUM, k8s_visible, "k8s_visible"),
 };
 #undef O
 
@@ -101,7 +102,8 @@ int load_ooms(struct loader *l)
 		"          AND t.event = o.event AND t.pid = o.trigger_pid) AS trigger_in_table,\n"
 		MADE_OF_SELECT("m") ",\n"
 		MADE_OF_SELECT("i") "\n"
-		"FROM oom_kills o\n"
+		/* oom_kills and k8s_visible (schema/88-kubelet.sql) */
+		"FROM oom_kills_k8s o\n"
 		"JOIN oom_event e ON e.capture_id = o.capture_id AND e.event = o.event\n"
 		"LEFT JOIN oom_made_of m ON m.capture_id = o.capture_id AND m.event = o.event\n"
 		"     AND m.source = 'memcg_stats'\n"
@@ -218,6 +220,21 @@ int load_oom_details(struct loader *l)
 		"FROM oom_kill\n"
 		"WHERE capture_id = %" PRId64 " AND reason = 'oom_group'\n"
 		"ORDER BY event, seq", id), group_row);
+}
+
+const char *report_oom_k8s_text(const struct report_oom *o)
+{
+	if (!o->pod_uid || !o->killed_pid.set)   /* not a pod's, or no kill */
+		return NULL;
+	if (!o->k8s_visible.set)
+		return "unknown whether Kubernetes sees it: that needs the container's "
+		       "processes at capture time (was the victim its init?)";
+	if (o->k8s_visible.v)
+		return "Kubernetes sees it: the container's init process was killed (or "
+		       "memory.oom.group killed the whole container), so its status says "
+		       "OOMKilled";
+	return "Kubernetes does not see it: a child process was killed and the "
+	       "container's init lives on, so no OOMKilled status or event says so";
 }
 
 const char *report_oom_outcome_text(const struct report_oom *o)
