@@ -60,15 +60,22 @@ static void row(struct strbuf *out, struct strbuf *t)
 	strbuf_reset(t);
 }
 
+/* A section's title and "N things ...", the noun's plural its suffix. */
+static void head(struct strbuf *out, bool color, struct strbuf *t, const char *title, size_t n,
+		 const char *noun, const char *plural, const char *rest)
+{
+	strbuf_addf(t, "%zu %s%s%s", n, noun, n == 1 ? "" : plural, rest);
+	report_text_section(out, color, title, t->buf);
+	strbuf_reset(t);
+}
+
 static void dying(struct strbuf *out, bool color, const struct report_deeper *d, struct strbuf *t)
 {
 	char a[32], b[32];
 	size_t i;
 
-	strbuf_addf(t, "%zu cgroup%s holding removed cgroups still charged", d->ndying,
-		    d->ndying == 1 ? "" : "s");
-	report_text_section(out, color, "DYING CGROUPS", t->buf);
-	strbuf_reset(t);
+	head(out, color, t, "DYING CGROUPS", d->ndying, "cgroup", "s",
+	     " holding removed cgroups still charged");
 	for (i = 0; i < d->ndying; i++) {
 		const struct report_dying *k = &d->dying[i];
 
@@ -91,10 +98,8 @@ static void throttled(struct strbuf *out, bool color, const struct report_deeper
 	char a[32], b[32], m[32];
 	size_t i;
 
-	strbuf_addf(t, "%zu cgroup%s with memory.high set: slowed by reclaim, not killed",
-		    d->nthrottled, d->nthrottled == 1 ? "" : "s");
-	report_text_section(out, color, "THROTTLED BY MEMORY.HIGH", t->buf);
-	strbuf_reset(t);
+	head(out, color, t, "THROTTLED BY MEMORY.HIGH", d->nthrottled, "cgroup", "s",
+	     " with memory.high set: slowed by reclaim, not killed");
 	for (i = 0; i < d->nthrottled; i++) {
 		const struct report_throttled *k = &d->throttled[i];
 
@@ -128,10 +133,8 @@ static void tmpfs(struct strbuf *out, bool color, const struct report_deeper *d,
 	char a[32], b[32];
 	size_t i;
 
-	strbuf_addf(t, "%zu mount%s: shmem of the container that writes", d->ntmpfs,
-		    d->ntmpfs == 1 ? "" : "s");
-	report_text_section(out, color, "TMPFS AND EMPTYDIR VOLUMES", t->buf);
-	strbuf_reset(t);
+	head(out, color, t, "TMPFS AND EMPTYDIR VOLUMES", d->ntmpfs, "mount", "s",
+	     ": shmem of the container that writes");
 	for (i = 0; i < d->ntmpfs; i++) {
 		const struct report_tmpfs *k = &d->tmpfs[i];
 
@@ -186,9 +189,8 @@ static void kills(struct strbuf *out, bool color, const struct report_deeper *d,
 	char a[32];
 	size_t i;
 
-	strbuf_addf(t, "%zu: the kernel's, systemd-oomd's and the kubelet's", d->nkills);
-	report_text_section(out, color, "KILLS AND EVICTIONS", t->buf);
-	strbuf_reset(t);
+	head(out, color, t, "KILLS AND EVICTIONS", d->nkills, "kill", "s",
+	     ": the kernel's, systemd-oomd's and the kubelet's");
 	for (i = 0; i < d->nkills; i++) {
 		const struct report_kill *k = &d->kills[i];
 
@@ -219,10 +221,8 @@ static void heaps(struct strbuf *out, bool color, const struct report_deeper *d,
 	char a[32], b[32];
 	size_t i;
 
-	strbuf_addf(t, "%zu JVM or Node.js process%s against the container's limit", d->nheaps,
-		    d->nheaps == 1 ? "" : "es");
-	report_text_section(out, color, "HEAP LIMITS", t->buf);
-	strbuf_reset(t);
+	head(out, color, t, "HEAP LIMITS", d->nheaps, "JVM or Node.js process", "es",
+	     " against the container's limit");
 	for (i = 0; i < d->nheaps; i++) {
 		const struct report_heap *k = &d->heaps[i];
 
