@@ -459,21 +459,12 @@ void report_fleet_render_text(const struct report_fleet *f, const struct report_
 
 static void h_num(struct strbuf *out, struct rnum v)
 {
-	if (v.set)
-		strbuf_addf(out, "<td class=\"n\" data-v=\"%" PRId64 "\">%" PRId64 "</td>", v.v, v.v);
-	else
-		S("<td class=\"n null\" data-v=\"\">unknown</td>");
+	html_int_cell(out, v, "unknown");
 }
 
 static void h_text(struct strbuf *out, const char *s)
 {
-	if (!s) {
-		S("<td class=\"null\">unknown</td>");
-		return;
-	}
-	S("<td>");
-	html_textz(out, s);
-	S("</td>");
+	html_text_cell(out, s, "unknown");
 }
 
 /* A cell of already-built raw text (escaped here). */

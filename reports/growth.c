@@ -13,6 +13,7 @@
 #include "common/shquote.h"
 #include "reports/htmlw.h"
 #include "reports/model_int.h"
+#include "reports/sections.h"
 #include "reports/svg.h"
 #include "reports/textout.h"
 
@@ -62,7 +63,7 @@ static size_t part_index(const struct report_capture *c, const char *part)
 	return c->nparts;
 }
 
-static int load_rows(struct loader *l, struct report_growth *g)
+static int load_growth_rows(struct loader *l, struct report_growth *g)
 {
 	struct report_capture *c = l->c;
 	sqlite3_stmt *st = query(l, RQ_GROWTH,
@@ -191,7 +192,7 @@ int load_growth(struct loader *l)
 	l->c->growth = g;
 	if (ret < 0 || !g)
 		return ret;
-	if (load_rows(l, g) < 0 || load_points(l, g) < 0)
+	if (load_growth_rows(l, g) < 0 || load_points(l, g) < 0)
 		return -1;
 	peaks(g);
 	return 0;

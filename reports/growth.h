@@ -69,9 +69,6 @@ void report_growth_text(const struct report_capture *c, size_t max, const char *
 void report_growth_oom_note_text(const struct report_capture *c, struct strbuf *out);
 void report_growth_oom_note_html(const struct report_capture *c, struct strbuf *out);
 
-/* json.c's writers of a number that may be NULL (null, never 0). */
-void report_json_num(struct jsonw *w, const char *name, struct rnum v);
-void report_json_real(struct jsonw *w, const char *name, struct rreal v, int decimals);
 /* "growth": {...}, a key of the capture's object. */
 void report_growth_json(struct jsonw *w, const struct report_capture *c);
 /* The summary and the table with a sparkline per part (svg_sparkline()). */

@@ -15,6 +15,7 @@
 
 #include "analyze/db/blobs.h"
 #include "common/shquote.h"
+#include "reports/deeper.h"
 #include "reports/html.h"
 #include "reports/htmlw.h"
 #include "reports/model.h"
@@ -28,39 +29,22 @@
 
 static void bytes_cell(struct strbuf *out, struct rnum v)
 {
-	char a[32];
-
-	if (v.set)
-		strbuf_addf(out, "<td class=\"n\" data-v=\"%" PRId64 "\">%s</td>", v.v,
-			    report_bytes(v, a, sizeof(a)));
-	else
-		S("<td class=\"n null\" data-v=\"\">?</td>");
+	html_bytes_cell(out, v, "?");
 }
 
 static void int_cell(struct strbuf *out, struct rnum v)
 {
-	if (v.set)
-		strbuf_addf(out, "<td class=\"n\" data-v=\"%" PRId64 "\">%" PRId64 "</td>", v.v, v.v);
-	else
-		S("<td class=\"n null\" data-v=\"\">?</td>");
+	html_int_cell(out, v, "?");
 }
 
 static void pct_cell(struct strbuf *out, struct rreal v)
 {
-	if (v.set)
-		strbuf_addf(out, "<td class=\"n\" data-v=\"%.1f\">%.1f%%</td>", v.v, v.v);
-	else
-		S("<td class=\"n null\" data-v=\"\">-</td>");
+	html_pct_cell(out, v, "-");
 }
 
 static void text_cell(struct strbuf *out, const char *s)
 {
-	S("<td>");
-	if (s)
-		html_textz(out, s);
-	else
-		S("<span class=\"null\">-</span>");
-	S("</td>");
+	html_text_cell(out, s, "-");
 }
 
 /* The fold-out under a figure or table: the SQL that produced it. */
@@ -105,6 +89,23 @@ static void section_open(struct strbuf *out, const struct report_capture *c, con
 	S("\"><h2>");
 	S(title);
 	S("</h2>");
+}
+
+void report_html_section_open(struct strbuf *out, const struct report_capture *c,
+			      const char *what, const char *title)
+{
+	section_open(out, c, what, title);
+}
+
+void report_html_id(struct strbuf *out, const struct report_capture *c, const char *what)
+{
+	id(out, c, what);
+}
+
+void report_html_query(struct strbuf *out, const struct report *r,
+		       const struct report_capture *c, enum report_query_id q)
+{
+	query_details(out, r, c, q);
 }
 
 static void legend(struct strbuf *out, const struct report_capture *c)
@@ -375,6 +376,11 @@ static void ooms(struct strbuf *out, const struct report *r, const struct report
 		html_textz(out, k->outcome ? k->outcome : "?");
 		S("</code><br>");
 		html_textz(out, report_oom_outcome_text(k));
+		if (report_oom_k8s_text(k)) {
+			S("<br><span class=\"dim\">");
+			S(report_oom_k8s_text(k));
+			S("</span>");
+		}
 		S("</td>");
 		if (k->killed_pid.set || !k->chosen_pid.set) {
 			text_cell(out, k->killed_comm);
@@ -590,6 +596,8 @@ static void capture_header(struct strbuf *out, const struct report *r,
 				id(out, c, "growth");
 				S("\">What grew</a></li>");
 			}
+			if (!strcmp(secs[i][0], "oom"))
+				report_deeper_html_nav(c, out);
 		}
 	}
 	S("</ul></nav>");
@@ -657,6 +665,7 @@ void report_render_html(const struct report *r, struct strbuf *out)
 		growth(out, r, c);
 		findings(out, r, c);
 		ooms(out, r, c);
+		report_deeper_html(r, c, out);
 		processes(out, r, c);
 		bpf(out, r, c);
 		problems(out, r, c);

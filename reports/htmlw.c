@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "reports/htmlw.h"
 
+#include <inttypes.h>
 #include <stdarg.h>
 #include <string.h>
 
@@ -85,4 +86,42 @@ void html_textf(struct strbuf *out, const char *fmt, ...)
 	va_end(ap);
 	escape(out, sb.buf, sb.len);
 	strbuf_release(&sb);
+}
+
+void html_int_cell(struct strbuf *out, struct rnum v, const char *unknown)
+{
+	if (v.set)
+		strbuf_addf(out, "<td class=\"n\" data-v=\"%" PRId64 "\">%" PRId64 "</td>", v.v, v.v);
+	else
+		strbuf_addf(out, "<td class=\"n null\" data-v=\"\">%s</td>", unknown);
+}
+
+void html_text_cell(struct strbuf *out, const char *s, const char *unknown)
+{
+	if (!s) {
+		strbuf_addf(out, "<td class=\"null\">%s</td>", unknown);
+		return;
+	}
+	strbuf_addstr(out, "<td>");
+	html_textz(out, s);
+	strbuf_addstr(out, "</td>");
+}
+
+void html_bytes_cell(struct strbuf *out, struct rnum v, const char *unknown)
+{
+	char a[32];
+
+	if (v.set)
+		strbuf_addf(out, "<td class=\"n\" data-v=\"%" PRId64 "\">%s</td>", v.v,
+			    report_bytes(v, a, sizeof(a)));
+	else
+		strbuf_addf(out, "<td class=\"n null\" data-v=\"\">%s</td>", unknown);
+}
+
+void html_pct_cell(struct strbuf *out, struct rreal v, const char *unknown)
+{
+	if (v.set)
+		strbuf_addf(out, "<td class=\"n\" data-v=\"%.1f\">%.1f%%</td>", v.v, v.v);
+	else
+		strbuf_addf(out, "<td class=\"n null\" data-v=\"\">%s</td>", unknown);
 }

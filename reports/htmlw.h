@@ -17,6 +17,7 @@
 #include <stddef.h>
 
 #include "common/util.h"
+#include "reports/model.h"
 void html_text(struct strbuf *out, const char *s, size_t len);
 /* s[0..len) as a double-quoted attribute value (without the quotes). */
 void html_attr(struct strbuf *out, const char *s, size_t len);
@@ -34,5 +35,18 @@ void html_textz(struct strbuf *out, const char *s);
 void html_attrz(struct strbuf *out, const char *s);
 /* printf, then html_text: for text mixing numbers and capture strings. */
 void html_textf(struct strbuf *out, const char *fmt, ...) ATTR_PRINTF(2, 3);
+
+/*
+ * Table cells, the one writer for the report's and the fleet summary's
+ * tables: an integer (right-aligned, data-v for report.js's sort) or text
+ * (escaped).  Unset or NULL shows `unknown` (a literal of ours: "?", "-",
+ * "unknown"), dimmed, with an empty data-v that sorts last; never 0.
+ */
+void html_int_cell(struct strbuf *out, struct rnum v, const char *unknown);
+void html_text_cell(struct strbuf *out, const char *s, const char *unknown);
+/* Bytes as report_bytes() writes them, data-v the number. */
+void html_bytes_cell(struct strbuf *out, struct rnum v, const char *unknown);
+/* A percentage with one decimal. */
+void html_pct_cell(struct strbuf *out, struct rreal v, const char *unknown);
 
 #endif

@@ -8,6 +8,7 @@
  */
 #include <string.h>
 
+#include "reports/deeper.h"
 #include "reports/model.h"
 #include "reports/growth.h"
 
@@ -29,6 +30,16 @@ static void real(struct jsonw *w, const char *name, struct rreal v, int decimals
 		jsonw_double(w, v.v, decimals);
 	else
 		jsonw_null(w);
+}
+
+void report_json_num(struct jsonw *w, const char *name, struct rnum v)
+{
+	num(w, name, v);
+}
+
+void report_json_real(struct jsonw *w, const char *name, struct rreal v, int decimals)
+{
+	real(w, name, v, decimals);
 }
 
 static void node(struct jsonw *w, const struct report_node *n)
@@ -214,6 +225,7 @@ static void oom(struct jsonw *w, const struct report_oom *o)
 	num(w, "first_line", o->first_line);
 	num(w, "last_line", o->last_line);
 	jsonw_kv_string(w, "missing", o->missing);
+	num(w, "k8s_visible", o->k8s_visible);
 	made_of(w, "made_of", &o->made_of);
 	made_of(w, "node_made_of", &o->node);
 	jsonw_end_object(w);
@@ -366,6 +378,7 @@ void report_render_json(const struct report *r, struct strbuf *out)
 		processes(&w, c);
 		bpf(&w, c);
 		problems(&w, c);
+		report_deeper_json(c, &w);
 		jsonw_name(&w, "queries");
 		jsonw_start_object(&w);
 		for (q = 0; q < RQ_COUNT; q++)
@@ -377,15 +390,4 @@ void report_render_json(const struct report *r, struct strbuf *out)
 	jsonw_end_array(&w);
 	jsonw_end_object(&w);
 	strbuf_addch(out, '\n');
-}
-
-/* num() and real() for the sections written in files of their own (growth.c). */
-void report_json_num(struct jsonw *w, const char *name, struct rnum v)
-{
-	num(w, name, v);
-}
-
-void report_json_real(struct jsonw *w, const char *name, struct rreal v, int decimals)
-{
-	real(w, name, v, decimals);
 }

@@ -37,6 +37,12 @@ static const struct {
 	[RQ_BPF_OWNERS] = { "bpf_owners", "BPF maps by owner" },
 	[RQ_BPF_MAPS] = { "bpf_maps", "BPF maps" },
 	[RQ_PROBLEMS] = { "problems", "What the capture could not read" },
+	[RQ_DYING] = { "dying_cgroups", "Dying cgroups" },
+	[RQ_THROTTLED] = { "memory_high", "Throttled by memory.high" },
+	[RQ_TMPFS] = { "tmpfs", "tmpfs and emptyDir volumes" },
+	[RQ_EVICTION] = { "eviction", "Kubelet eviction or the kernel OOM killer" },
+	[RQ_KILLS] = { "kill_ledger", "Kills and evictions" },
+	[RQ_HEAPS] = { "runtime_heaps", "JVM and Node.js heap limits" },
 };
 
 const char *report_query_title(enum report_query_id q)
@@ -105,6 +111,66 @@ int64_t get_i64(sqlite3_stmt *st, const char *name)
 	return sqlite3_column_int64(st, col(st, name));
 }
 
+void read_cols(sqlite3_stmt *st, const struct col *cols, size_t n, void *row)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		char *f = (char *)row + cols[i].off;
+
+		switch (cols[i].kind) {
+		case COL_STR: *(char **)f = get_str(st, cols[i].name); break;
+		case COL_NUM: *(struct rnum *)f = get_num(st, cols[i].name); break;
+		case COL_REAL: *(struct rreal *)f = get_real(st, cols[i].name); break;
+		case COL_I64: *(int64_t *)f = get_i64(st, cols[i].name); break;
+		case COL_BOOL: *(bool *)f = get_i64(st, cols[i].name) != 0; break;
+		}
+	}
+}
+
+int load_row(struct loader *l, sqlite3_stmt *st, const struct col *cols, size_t ncols,
+	     void *row)
+{
+	int rc;
+
+	if (!st)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		read_cols(st, cols, ncols, row);
+	return finish(l, st, rc);
+}
+
+int load_rows(struct loader *l, sqlite3_stmt *st, const struct col *cols, size_t ncols,
+	      size_t size, void *ret_arr, size_t *n)
+{
+	char *arr;
+	int rc;
+
+	if (!st)
+		return -1;
+	memcpy(&arr, ret_arr, sizeof(arr));
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		arr = xrealloc(arr, (*n + 1) * size);
+		memset(arr + *n * size, 0, size);
+		read_cols(st, cols, ncols, arr + (*n)++ * size);
+	}
+	memcpy(ret_arr, &arr, sizeof(arr));
+	return finish(l, st, rc);
+}
+
+void free_cols(const struct col *cols, size_t n, void *row)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (cols[i].kind == COL_STR) {
+			char **f = (char **)((char *)row + cols[i].off);
+
+			free(*f);
+			*f = NULL;
+		}
+}
+
 /* ---- the queries -------------------------------------------------------- */
 
 
@@ -144,103 +210,87 @@ int finish(struct loader *l, sqlite3_stmt *st, int rc)
 	return 0;
 }
 
+static const struct col capture_cols[] = {
+	COL(COL_STR, struct report_capture, name, "name"),
+	COL(COL_STR, struct report_capture, hostname, "hostname"),
+	COL(COL_STR, struct report_capture, kernel_release, "kernel_release"),
+	COL(COL_STR, struct report_capture, cgroup_mode, "cgroup_mode"),
+	COL(COL_STR, struct report_capture, started_at, "started_at"),
+	COL(COL_STR, struct report_capture, finished_at, "finished_at"),
+	COL(COL_REAL, struct report_capture, started_monotonic, "started_monotonic"),
+	COL(COL_STR, struct report_capture, collector_version, "collector_version"),
+	COL(COL_BOOL, struct report_capture, complete, "complete"),
+	COL(COL_STR, struct report_capture, interrupted, "interrupted"),
+	COL(COL_NUM, struct report_capture, bpf_maps_charged, "bpf_maps_charged"),
+	COL(COL_NUM, struct report_capture, bpf_memlock_exact, "bpf_memlock_exact"),
+};
+
 static int load_capture_row(struct loader *l)
 {
-	struct report_capture *c = l->c;
-	sqlite3_stmt *st = query(l, RQ_CAPTURE,
+	return load_row(l, query(l, RQ_CAPTURE,
 		"SELECT capture_id, name, hostname, kernel_release, cgroup_mode,\n"
 		"       started_at, finished_at, started_monotonic, collector_version,\n"
 		"       complete, interrupted, bpf_maps_charged, bpf_memlock_exact\n"
 		"FROM report_capture\n"
-		"WHERE capture_id = %" PRId64, c->capture_id);
-	int rc;
-
-	if (!st)
-		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		c->name = get_str(st, "name");
-		c->hostname = get_str(st, "hostname");
-		c->kernel_release = get_str(st, "kernel_release");
-		c->cgroup_mode = get_str(st, "cgroup_mode");
-		c->started_at = get_str(st, "started_at");
-		c->finished_at = get_str(st, "finished_at");
-		c->started_monotonic = get_real(st, "started_monotonic");
-		c->collector_version = get_str(st, "collector_version");
-		c->complete = get_i64(st, "complete") != 0;
-		c->interrupted = get_str(st, "interrupted");
-		c->bpf_maps_charged = get_num(st, "bpf_maps_charged");
-		c->bpf_memlock_exact = get_num(st, "bpf_memlock_exact");
-	}
-	return finish(l, st, rc);
+		"WHERE capture_id = %" PRId64, l->c->capture_id),
+		capture_cols, ARRAY_SIZE(capture_cols), l->c);
 }
+
+static const struct col node_cols[] = {
+	COL(COL_NUM, struct report_node, mem_total, "mem_total_bytes"),
+	COL(COL_NUM, struct report_node, mem_available, "mem_available_bytes"),
+	COL(COL_NUM, struct report_node, mem_free, "mem_free_bytes"),
+	COL(COL_NUM, struct report_node, working_set, "node_working_set_bytes"),
+	COL(COL_NUM, struct report_node, kubelet_available, "kubelet_memory_available_bytes"),
+	COL(COL_NUM, struct report_node, swap_total, "swap_total_bytes"),
+	COL(COL_NUM, struct report_node, swap_used, "swap_used_bytes"),
+	COL(COL_REAL, struct report_node, psi_some_avg10, "psi_some_avg10"),
+	COL(COL_REAL, struct report_node, psi_full_avg10, "psi_full_avg10"),
+	COL(COL_REAL, struct report_node, psi_some_avg60, "psi_some_avg60"),
+	COL(COL_REAL, struct report_node, psi_full_avg60, "psi_full_avg60"),
+	COL(COL_NUM, struct report_node, bpf_maps, "bpf_maps_bytes"),
+}, node_rest_cols[] = {
+	COL(COL_NUM, struct report_node, containers_total, "containers_bytes"),
+	COL(COL_NUM, struct report_node, left_out, "left_out_bytes"),
+	COL(COL_NUM, struct report_node, rest, "rest_bytes"),
+	COL(COL_STR, struct report_node, left_out_reason, "left_out_reason"),
+};
 
 static int load_node(struct loader *l)
 {
 	struct report_node *n = &l->c->node;
-	sqlite3_stmt *st = query(l, RQ_NODE,
+
+	if (load_row(l, query(l, RQ_NODE,
 		"SELECT mem_total_bytes, mem_available_bytes, mem_free_bytes,\n"
 		"       node_working_set_bytes, kubelet_memory_available_bytes,\n"
 		"       swap_total_bytes, swap_used_bytes, psi_some_avg10, psi_full_avg10,\n"
 		"       psi_some_avg60, psi_full_avg60, bpf_maps_bytes\n"
 		"FROM node\n"
-		"WHERE capture_id = %" PRId64, l->c->capture_id);
-	int rc;
-
-	if (!st)
+		"WHERE capture_id = %" PRId64, l->c->capture_id),
+		node_cols, ARRAY_SIZE(node_cols), n) < 0)
 		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		n->mem_total = get_num(st, "mem_total_bytes");
-		n->mem_available = get_num(st, "mem_available_bytes");
-		n->mem_free = get_num(st, "mem_free_bytes");
-		n->working_set = get_num(st, "node_working_set_bytes");
-		n->kubelet_available = get_num(st, "kubelet_memory_available_bytes");
-		n->swap_total = get_num(st, "swap_total_bytes");
-		n->swap_used = get_num(st, "swap_used_bytes");
-		n->psi_some_avg10 = get_real(st, "psi_some_avg10");
-		n->psi_full_avg10 = get_real(st, "psi_full_avg10");
-		n->psi_some_avg60 = get_real(st, "psi_some_avg60");
-		n->psi_full_avg60 = get_real(st, "psi_full_avg60");
-		n->bpf_maps = get_num(st, "bpf_maps_bytes");
-	}
-	if (finish(l, st, rc) < 0)
-		return -1;
-
-	st = query(l, RQ_NODE_REST,
+	return load_row(l, query(l, RQ_NODE_REST,
 		"SELECT containers_bytes, left_out_bytes, rest_bytes, left_out_reason\n"
 		"FROM report_node_rest\n"
-		"WHERE capture_id = %" PRId64, l->c->capture_id);
-	if (!st)
-		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		n->containers_total = get_num(st, "containers_bytes");
-		n->left_out = get_num(st, "left_out_bytes");
-		n->rest = get_num(st, "rest_bytes");
-		n->left_out_reason = get_str(st, "left_out_reason");
-	}
-	return finish(l, st, rc);
+		"WHERE capture_id = %" PRId64, l->c->capture_id),
+		node_rest_cols, ARRAY_SIZE(node_rest_cols), n);
 }
+
+static const struct col part_cols[] = {
+	COL(COL_STR, struct report_part, part, "part"),
+	COL(COL_STR, struct report_part, label, "label"),
+	COL(COL_STR, struct report_part, letter, "letter"),
+	COL(COL_STR, struct report_part, colour, "colour"),
+	COL(COL_STR, struct report_part, meaning, "meaning"),
+};
 
 static int load_parts(struct loader *l)
 {
-	struct report_capture *c = l->c;
-	sqlite3_stmt *st = query(l, RQ_PARTS,
+	return LOAD_ROWS(l, query(l, RQ_PARTS,
 		"SELECT part, label, letter, colour, meaning\n"
 		"FROM working_set_parts\n"
-		"ORDER BY ord");
-	int rc;
-
-	if (!st)
-		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct report_part *p = GROW(c->parts, c->nparts);
-
-		p->part = get_str(st, "part");
-		p->label = get_str(st, "label");
-		p->letter = get_str(st, "letter");
-		p->colour = get_str(st, "colour");
-		p->meaning = get_str(st, "meaning");
-	}
-	return finish(l, st, rc);
+		"ORDER BY ord"),
+		part_cols, l->c->parts, l->c->nparts);
 }
 
 /* A part's column in report_containers; NULL unless the name is a plain
@@ -258,6 +308,25 @@ static const char *part_column(const struct report_part *p, char *buf, size_t n)
 	xsnprintf(buf, n, "%s_bytes", s);
 	return buf;
 }
+
+#define K(kind, field, name) COL(kind, struct report_container, field, name)
+static const struct col container_cols[] = {
+	K(COL_STR, cgroup, "cgroup"), K(COL_STR, kind, "kind"), K(COL_STR, name, "name"),
+	K(COL_STR, group, "group_name"), K(COL_STR, subgroup, "subgroup_name"),
+	K(COL_STR, namespace_, "namespace"), K(COL_STR, pod, "pod"),
+	K(COL_STR, container, "container"), K(COL_STR, qos_class, "qos_class"),
+	K(COL_NUM, working_set, "working_set_bytes"), K(COL_NUM, limit, "limit_bytes"),
+	K(COL_NUM, high, "high_bytes"), K(COL_NUM, effective_limit, "effective_limit_bytes"),
+	K(COL_REAL, working_set_pct, "working_set_pct"),
+	K(COL_NUM, reclaimable, "reclaimable_bytes"),
+	K(COL_NUM, unreclaimable, "unreclaimable_bytes"),
+	K(COL_REAL, unreclaimable_pct, "unreclaimable_pct"),
+	K(COL_STR, limit_scope, "limit_scope"), K(COL_NUM, kernel, "kernel_bytes"),
+	K(COL_NUM, bpf_maps, "bpf_maps"), K(COL_NUM, bpf_held, "bpf_held_bytes"),
+	K(COL_NUM, swap, "swap_bytes"), K(COL_NUM, oom_kill_count, "oom_kill_count"),
+	K(COL_NUM, processes, "processes"),
+};
+#undef K
 
 static int load_containers(struct loader *l)
 {
@@ -290,72 +359,56 @@ static int load_containers(struct loader *l)
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct report_container *k = GROW(c->containers, c->ncontainers);
 
-		k->cgroup = get_str(st, "cgroup");
-		k->kind = get_str(st, "kind");
-		k->name = get_str(st, "name");
-		k->group = get_str(st, "group_name");
-		k->subgroup = get_str(st, "subgroup_name");
-		k->namespace_ = get_str(st, "namespace");
-		k->pod = get_str(st, "pod");
-		k->container = get_str(st, "container");
-		k->qos_class = get_str(st, "qos_class");
-		k->working_set = get_num(st, "working_set_bytes");
-		k->limit = get_num(st, "limit_bytes");
-		k->high = get_num(st, "high_bytes");
-		k->effective_limit = get_num(st, "effective_limit_bytes");
-		k->working_set_pct = get_real(st, "working_set_pct");
-		k->reclaimable = get_num(st, "reclaimable_bytes");
-		k->unreclaimable = get_num(st, "unreclaimable_bytes");
-		k->unreclaimable_pct = get_real(st, "unreclaimable_pct");
-		k->limit_scope = get_str(st, "limit_scope");
+		read_cols(st, container_cols, ARRAY_SIZE(container_cols), k);
 		k->parts = xcalloc(c->nparts + 1, sizeof(*k->parts));
 		for (i = 0; i < c->nparts; i++)
 			if (part_column(&c->parts[i], name, sizeof(name)))
 				k->parts[i] = get_num(st, name);
-		k->kernel = get_num(st, "kernel_bytes");
-		k->bpf_maps = get_num(st, "bpf_maps");
-		k->bpf_held = get_num(st, "bpf_held_bytes");
-		k->swap = get_num(st, "swap_bytes");
-		k->oom_kill_count = get_num(st, "oom_kill_count");
-		k->processes = get_num(st, "processes");
 		if (k->kind && !strcmp(k->kind, "k8s-container"))
 			c->kubernetes = true;
 	}
 	return finish(l, st, rc);
 }
 
+static const struct col finding_cols[] = {
+	COL(COL_STR, struct report_finding, cgroup, "cgroup"),
+	COL(COL_STR, struct report_finding, name, "name"),
+	COL(COL_STR, struct report_finding, severity, "severity"),
+	COL(COL_STR, struct report_finding, code, "code"),
+	COL(COL_STR, struct report_finding, title, "title"),
+	COL(COL_STR, struct report_finding, evidence, "evidence"),
+	COL(COL_STR, struct report_finding, query, "query"),
+};
+
 static int load_findings(struct loader *l)
 {
 	struct report_capture *c = l->c;
-	sqlite3_stmt *st = query(l, RQ_FINDINGS,
+
+	return LOAD_ROWS(l, query(l, RQ_FINDINGS,
 		"SELECT f.cgroup, n.name, f.severity, f.code, f.title, f.evidence, f.query\n"
 		"FROM report_findings f\n"
 		"LEFT JOIN cgroup_names n ON n.capture_id = f.capture_id AND n.cgroup = f.cgroup\n"
 		"WHERE f.capture_id = %" PRId64 "\n"
 		"ORDER BY CASE f.severity WHEN 'critical' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END,\n"
-		"         f.code, f.cgroup, f.title", c->capture_id);
-	int rc;
-
-	if (!st)
-		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct report_finding *f = GROW(c->findings, c->nfindings);
-
-		f->cgroup = get_str(st, "cgroup");
-		f->name = get_str(st, "name");
-		f->severity = get_str(st, "severity");
-		f->code = get_str(st, "code");
-		f->title = get_str(st, "title");
-		f->evidence = get_str(st, "evidence");
-		f->query = get_str(st, "query");
-	}
-	return finish(l, st, rc);
+		"         f.code, f.cgroup, f.title", c->capture_id),
+		finding_cols, c->findings, c->nfindings);
 }
+
+#define P(kind, field, name) COL(kind, struct report_process, field, name)
+static const struct col process_cols[] = {
+	P(COL_I64, pid, "pid"), P(COL_STR, comm, "comm"), P(COL_STR, cgroup, "cgroup"),
+	P(COL_STR, cgroup_name, "cgroup_name"), P(COL_NUM, rss, "rss_bytes"),
+	P(COL_NUM, pss, "pss_bytes"), P(COL_NUM, pss_anon, "pss_anon_bytes"),
+	P(COL_NUM, pss_file, "pss_file_bytes"), P(COL_NUM, pss_shmem, "pss_shmem_bytes"),
+	P(COL_NUM, swap, "swap_bytes"), P(COL_REAL, share_pct, "share_pct"),
+};
+#undef P
 
 static int load_processes(struct loader *l)
 {
 	struct report_capture *c = l->c;
-	sqlite3_stmt *st = query(l, RQ_PROCESSES,
+
+	return LOAD_ROWS(l, query(l, RQ_PROCESSES,
 		/* the top processes first, then their names: joined before the
 		 * LIMIT, cgroup_names was worked out for every process */
 		"WITH top AS MATERIALIZED (\n"
@@ -367,28 +420,25 @@ static int load_processes(struct loader *l)
 		"FROM top p\n"
 		"LEFT JOIN cgroup_names n ON n.capture_id = p.capture_id AND n.cgroup = p.cgroup\n"
 		"ORDER BY coalesce(p.pss_bytes, p.rss_bytes) DESC, p.pid",
-		c->capture_id, REPORT_TOP_PROCESSES);
-	int rc;
-
-	if (!st)
-		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct report_process *p = GROW(c->processes, c->nprocesses);
-
-		p->pid = get_i64(st, "pid");
-		p->comm = get_str(st, "comm");
-		p->cgroup = get_str(st, "cgroup");
-		p->cgroup_name = get_str(st, "cgroup_name");
-		p->rss = get_num(st, "rss_bytes");
-		p->pss = get_num(st, "pss_bytes");
-		p->pss_anon = get_num(st, "pss_anon_bytes");
-		p->pss_file = get_num(st, "pss_file_bytes");
-		p->pss_shmem = get_num(st, "pss_shmem_bytes");
-		p->swap = get_num(st, "swap_bytes");
-		p->share_pct = get_real(st, "share_pct");
-	}
-	return finish(l, st, rc);
+		c->capture_id, REPORT_TOP_PROCESSES),
+		process_cols, c->processes, c->nprocesses);
 }
+
+static const struct col bpf_owner_cols[] = {
+	COL(COL_NUM, struct report_bpf_owner, pid, "pid"),
+	COL(COL_STR, struct report_bpf_owner, comm, "comm"),
+	COL(COL_STR, struct report_bpf_owner, cgroup, "cgroup"),
+	COL(COL_STR, struct report_bpf_owner, cgroup_name, "cgroup_name"),
+	COL(COL_I64, struct report_bpf_owner, maps, "maps"),
+	COL(COL_NUM, struct report_bpf_owner, memlock, "memlock_bytes"),
+}, bpf_map_cols[] = {
+	COL(COL_I64, struct report_bpf_map, map_id, "map_id"),
+	COL(COL_STR, struct report_bpf_map, name, "name"),
+	COL(COL_STR, struct report_bpf_map, type, "type"),
+	COL(COL_NUM, struct report_bpf_map, max_entries, "max_entries"),
+	COL(COL_NUM, struct report_bpf_map, memlock, "memlock_bytes"),
+	COL(COL_STR, struct report_bpf_map, holders, "holders"),
+};
 
 static int load_bpf(struct loader *l)
 {
@@ -403,23 +453,9 @@ static int load_bpf(struct loader *l)
 		"WHERE b.capture_id = %" PRId64 "\n"
 		"GROUP BY b.pid\n"
 		"ORDER BY memlock_bytes DESC, b.pid IS NULL, b.pid", c->capture_id);
-	int rc;
 
-	if (!st)
+	if (LOAD_ROWS(l, st, bpf_owner_cols, c->bpf_owners, c->nbpf_owners) < 0)
 		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct report_bpf_owner *o = GROW(c->bpf_owners, c->nbpf_owners);
-
-		o->pid = get_num(st, "pid");
-		o->comm = get_str(st, "comm");
-		o->cgroup = get_str(st, "cgroup");
-		o->cgroup_name = get_str(st, "cgroup_name");
-		o->maps = get_i64(st, "maps");
-		o->memlock = get_num(st, "memlock_bytes");
-	}
-	if (finish(l, st, rc) < 0)
-		return -1;
-
 	st = query(l, RQ_BPF_MAPS,
 		"SELECT b.map_id, max(b.name) AS name, max(b.type) AS type,\n"
 		"       max(b.max_entries) AS max_entries, max(b.memlock_bytes) AS memlock_bytes,\n"
@@ -430,20 +466,18 @@ static int load_bpf(struct loader *l)
 		"WHERE b.capture_id = %" PRId64 "\n"
 		"GROUP BY b.map_id\n"
 		"ORDER BY memlock_bytes DESC, b.map_id", c->capture_id);
-	if (!st)
-		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct report_bpf_map *m = GROW(c->bpf_maps, c->nbpf_maps);
-
-		m->map_id = get_i64(st, "map_id");
-		m->name = get_str(st, "name");
-		m->type = get_str(st, "type");
-		m->max_entries = get_num(st, "max_entries");
-		m->memlock = get_num(st, "memlock_bytes");
-		m->holders = get_str(st, "holders");
-	}
-	return finish(l, st, rc);
+	return LOAD_ROWS(l, st, bpf_map_cols, c->bpf_maps, c->nbpf_maps);
 }
+
+static const struct col problem_cols[] = {
+	COL(COL_STR, struct report_problem, source, "source"),
+	COL(COL_STR, struct report_problem, kind, "kind"),
+	COL(COL_BOOL, struct report_problem, normal, "normal"),
+	COL(COL_STR, struct report_problem, what, "what"),
+	COL(COL_I64, struct report_problem, files, "files"),
+	COL(COL_STR, struct report_problem, example, "example"),
+	COL(COL_STR, struct report_problem, error, "example_error"),
+};
 
 static int load_problems(struct loader *l)
 {
@@ -453,24 +487,14 @@ static int load_problems(struct loader *l)
 		"FROM report_problems\n"
 		"WHERE capture_id = %" PRId64 "\n"
 		"ORDER BY normal, source DESC, kind, what, example_error", c->capture_id);
-	int rc;
+	size_t i;
 
-	if (!st)
+	if (LOAD_ROWS(l, st, problem_cols, c->problems, c->nproblems) < 0)
 		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct report_problem *p = GROW(c->problems, c->nproblems);
-
-		p->source = get_str(st, "source");
-		p->kind = get_str(st, "kind");
-		p->normal = get_i64(st, "normal") != 0;
-		p->what = get_str(st, "what");
-		p->files = get_i64(st, "files");
-		p->example = get_str(st, "example");
-		p->error = get_str(st, "example_error");
-		if (!p->normal)
-			c->problem_files += p->files;
-	}
-	return finish(l, st, rc);
+	for (i = 0; i < c->nproblems; i++)
+		if (!c->problems[i].normal)
+			c->problem_files += c->problems[i].files;
+	return 0;
 }
 
 int report_load(sqlite3 *db, int64_t capture_id, const char *source_name,
@@ -524,7 +548,7 @@ int report_load(sqlite3 *db, int64_t capture_id, const char *source_name,
 		    load_findings(&l) < 0 ||
 		    load_ooms(&l) < 0 || load_oom_details(&l) < 0 || load_processes(&l) < 0 ||
 		    load_bpf(&l) < 0 ||
-		    load_problems(&l) < 0) {
+		    load_problems(&l) < 0 || load_deeper(&l) < 0) {
 			free(ids);
 			return -1;
 		}
@@ -559,87 +583,35 @@ bool report_has_problems(const struct report *r)
 	return false;
 }
 
+void rows_free(void *arr, size_t n, size_t size, const struct col *cols, size_t ncols)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free_cols(cols, ncols, (char *)arr + i * size);
+	free(arr);
+}
+
 static void capture_free(struct report_capture *c)
 {
 	size_t i;
 
-	free(c->name);
-	free(c->hostname);
-	free(c->kernel_release);
-	free(c->cgroup_mode);
-	free(c->started_at);
-	free(c->finished_at);
-	free(c->collector_version);
-	free(c->interrupted);
-	for (i = 0; i < c->ncontainers; i++) {
-		struct report_container *k = &c->containers[i];
-
-		free(k->cgroup);
-		free(k->kind);
-		free(k->name);
-		free(k->group);
-		free(k->subgroup);
-		free(k->namespace_);
-		free(k->pod);
-		free(k->container);
-		free(k->qos_class);
-		free(k->limit_scope);
-		free(k->parts);
-	}
-	free(c->containers);
+	free_cols(capture_cols, ARRAY_SIZE(capture_cols), c);
+	for (i = 0; i < c->ncontainers; i++)
+		free(c->containers[i].parts);
+	ROWS_FREE(c->containers, c->ncontainers, container_cols);
 	growth_free(c->growth);
-	for (i = 0; i < c->nparts; i++) {
-		free(c->parts[i].part);
-		free(c->parts[i].label);
-		free(c->parts[i].letter);
-		free(c->parts[i].colour);
-		free(c->parts[i].meaning);
-	}
-	free(c->parts);
-	free(c->node.left_out_reason);
-	for (i = 0; i < c->nfindings; i++) {
-		struct report_finding *f = &c->findings[i];
-
-		free(f->cgroup);
-		free(f->name);
-		free(f->severity);
-		free(f->code);
-		free(f->title);
-		free(f->evidence);
-		free(f->query);
-	}
-	free(c->findings);
+	ROWS_FREE(c->parts, c->nparts, part_cols);
+	free_cols(node_rest_cols, ARRAY_SIZE(node_rest_cols), &c->node);
+	ROWS_FREE(c->findings, c->nfindings, finding_cols);
 	for (i = 0; i < c->nooms; i++)
 		oom_free(&c->ooms[i]);
 	free(c->ooms);
-	for (i = 0; i < c->nprocesses; i++) {
-		free(c->processes[i].comm);
-		free(c->processes[i].cgroup);
-		free(c->processes[i].cgroup_name);
-	}
-	free(c->processes);
-	for (i = 0; i < c->nbpf_owners; i++) {
-		free(c->bpf_owners[i].comm);
-		free(c->bpf_owners[i].cgroup);
-		free(c->bpf_owners[i].cgroup_name);
-	}
-	free(c->bpf_owners);
-	for (i = 0; i < c->nbpf_maps; i++) {
-		free(c->bpf_maps[i].name);
-		free(c->bpf_maps[i].type);
-		free(c->bpf_maps[i].holders);
-	}
-	free(c->bpf_maps);
-	for (i = 0; i < c->nproblems; i++) {
-		struct report_problem *p = &c->problems[i];
-
-		free(p->source);
-		free(p->kind);
-		free(p->what);
-		free(p->example);
-		free(p->error);
-	}
-	free(c->problems);
+	ROWS_FREE(c->processes, c->nprocesses, process_cols);
+	ROWS_FREE(c->bpf_owners, c->nbpf_owners, bpf_owner_cols);
+	ROWS_FREE(c->bpf_maps, c->nbpf_maps, bpf_map_cols);
+	ROWS_FREE(c->problems, c->nproblems, problem_cols);
+	deeper_free(c->deeper);
 	for (i = 0; i < RQ_COUNT; i++)
 		free(c->queries[i].sql);
 }

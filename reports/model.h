@@ -50,6 +50,8 @@ enum report_query_id {
 	RQ_BPF_OWNERS,
 	RQ_BPF_MAPS,
 	RQ_PROBLEMS,
+	/* issue 16's sections (reports/deeper.h) */
+	RQ_DYING, RQ_THROTTLED, RQ_TMPFS, RQ_EVICTION, RQ_KILLS, RQ_HEAPS,
 	RQ_COUNT,
 };
 
@@ -156,6 +158,10 @@ struct report_oom {
 	/* oom_event: where in the log, what is missing, the failed allocation */
 	struct rnum first_line, last_line, alloc_order, reaped;
 	char *missing, *gfp, *oom_group_memcg;
+	/* 1: Kubernetes sees the kill (the container's init died, or
+	 * memory.oom.group killed the whole container); 0: it does not (a
+	 * child process); unset: unknown or not a Kubernetes container */
+	struct rnum k8s_visible;
 	/* made_of: the memcg's stats, else Mem-Info; node: Mem-Info when
 	 * made_of is the memcg's stats */
 	struct report_oom_made_of made_of, node;
@@ -199,6 +205,7 @@ struct report_problem {
 };
 
 struct report_growth;                    /* reports/growth.h */
+struct report_deeper;
 
 struct report_capture {
 	int64_t capture_id;
@@ -229,6 +236,7 @@ struct report_capture {
 	struct report_problem *problems;
 	size_t nproblems;
 	int64_t problem_files;           /* sum of files over !normal problems */
+	struct report_deeper *deeper;    /* issue 16's sections (reports/deeper.h) */
 	struct report_query queries[RQ_COUNT];
 };
 
@@ -291,6 +299,9 @@ void report_text_wrap(struct strbuf *sb, const char *text, size_t used, size_t i
 void report_oom_made_of_text(const struct report_oom_made_of *m, struct strbuf *out);
 /* What ran out, in words ("a memory cgroup hit its limit"), every format. */
 const char *report_oom_kind_text(const struct report_oom *o);
+/* Whether Kubernetes sees the kill, in words (every format); NULL when
+ * the kill is not a Kubernetes container's. */
+const char *report_oom_k8s_text(const struct report_oom *o);
 /* One OOM event's outcome in words, the same in every format. */
 const char *report_oom_outcome_text(const struct report_oom *o);
 /* The node's working set against the containers' (report_node_rest) in

@@ -57,6 +57,36 @@ static void made_of_free(struct report_oom_made_of *m)
 	"       " a ".free_bytes AS " a "_free_bytes, " a ".total_bytes AS " a "_total_bytes, " \
 	a ".kernel_keys AS " a "_kernel_keys"
 
+#define O(kind, field, name) COL(kind, struct report_oom, field, name)
+static const struct col oom_cols[] = {
+	O(COL_I64, capture_id, "capture_id"), O(COL_I64, event, "event"),
+	O(COL_REAL, kernel_time, "kernel_time"), O(COL_STR, wall_time, "wall_time"),
+	O(COL_STR, trigger_comm, "trigger_comm"), O(COL_NUM, trigger_pid, "trigger_pid"),
+	O(COL_STR, constraint, "constraint"), O(COL_STR, oom_memcg, "oom_memcg"),
+	O(COL_STR, task_memcg, "task_memcg"), O(COL_NUM, killed_pid, "killed_pid"),
+	O(COL_STR, killed_comm, "killed_comm"), O(COL_NUM, uid, "uid"),
+	O(COL_NUM, total_vm, "total_vm_bytes"), O(COL_NUM, anon_rss, "anon_rss_bytes"),
+	O(COL_NUM, file_rss, "file_rss_bytes"), O(COL_NUM, shmem_rss, "shmem_rss_bytes"),
+	O(COL_NUM, pgtables, "pgtables_bytes"), O(COL_NUM, oom_score_adj, "oom_score_adj"),
+	O(COL_NUM, memcg_usage, "memcg_usage_bytes"),
+	O(COL_NUM, memcg_limit, "memcg_limit_bytes"), O(COL_STR, namespace_, "namespace"),
+	O(COL_STR, pod, "pod"), O(COL_STR, container, "container"),
+	O(COL_BOOL, complete, "complete"), O(COL_NUM, chosen_pid, "chosen_pid"),
+	O(COL_STR, chosen_comm, "chosen_comm"), O(COL_NUM, chosen_is_victim, "chosen_is_victim"),
+	O(COL_STR, kernel_release, "kernel_release"), O(COL_STR, kind, "kind"),
+	O(COL_STR, pod_uid, "pod_uid"), O(COL_STR, container_id, "container_id"),
+	O(COL_STR, outcome, "outcome"), O(COL_STR, wall_time_source, "wall_time_source"),
+	O(COL_STR, wall_time_unknown, "wall_time_unknown"),
+	O(COL_STR, cgroup_name, "cgroup_name"), O(COL_NUM, first_line, "first_line"),
+	O(COL_NUM, last_line, "last_line"), O(COL_STR, log_time, "log_time"),
+	O(COL_STR, missing, "missing"), O(COL_NUM, alloc_order, "alloc_order"),
+	O(COL_STR, gfp, "gfp"), O(COL_NUM, chosen_score, "chosen_score"),
+	O(COL_STR, oom_group_memcg, "oom_group_memcg"), O(COL_NUM, reaped, "reaped"),
+	O(COL_NUM, ntasks, "tasks"), O(COL_BOOL, trigger_in_table, "trigger_in_table"),
+	O(COL_NUM, k8s_visible, "k8s_visible"),
+};
+#undef O
+
 int load_ooms(struct loader *l)
 {
 	struct report_capture *c = l->c;
@@ -72,7 +102,8 @@ int load_ooms(struct loader *l)
 		"          AND t.event = o.event AND t.pid = o.trigger_pid) AS trigger_in_table,\n"
 		MADE_OF_SELECT("m") ",\n"
 		MADE_OF_SELECT("i") "\n"
-		"FROM oom_kills o\n"
+		/* oom_kills and k8s_visible (schema/88-kubelet.sql) */
+		"FROM oom_kills_k8s o\n"
 		"JOIN oom_event e ON e.capture_id = o.capture_id AND e.event = o.event\n"
 		"LEFT JOIN oom_made_of m ON m.capture_id = o.capture_id AND m.event = o.event\n"
 		"     AND m.source = 'memcg_stats'\n"
@@ -90,52 +121,7 @@ int load_ooms(struct loader *l)
 		struct report_oom *o = GROW(c->ooms, c->nooms);
 		struct report_oom_made_of m = { 0 }, i = { 0 };
 
-		o->capture_id = get_i64(st, "capture_id");
-		o->event = get_i64(st, "event");
-		o->kernel_time = get_real(st, "kernel_time");
-		o->wall_time = get_str(st, "wall_time");
-		o->trigger_comm = get_str(st, "trigger_comm");
-		o->trigger_pid = get_num(st, "trigger_pid");
-		o->constraint = get_str(st, "constraint");
-		o->oom_memcg = get_str(st, "oom_memcg");
-		o->task_memcg = get_str(st, "task_memcg");
-		o->killed_pid = get_num(st, "killed_pid");
-		o->killed_comm = get_str(st, "killed_comm");
-		o->uid = get_num(st, "uid");
-		o->total_vm = get_num(st, "total_vm_bytes");
-		o->anon_rss = get_num(st, "anon_rss_bytes");
-		o->file_rss = get_num(st, "file_rss_bytes");
-		o->shmem_rss = get_num(st, "shmem_rss_bytes");
-		o->pgtables = get_num(st, "pgtables_bytes");
-		o->oom_score_adj = get_num(st, "oom_score_adj");
-		o->memcg_usage = get_num(st, "memcg_usage_bytes");
-		o->memcg_limit = get_num(st, "memcg_limit_bytes");
-		o->namespace_ = get_str(st, "namespace");
-		o->pod = get_str(st, "pod");
-		o->container = get_str(st, "container");
-		o->complete = get_i64(st, "complete") != 0;
-		o->chosen_pid = get_num(st, "chosen_pid");
-		o->chosen_comm = get_str(st, "chosen_comm");
-		o->chosen_is_victim = get_num(st, "chosen_is_victim");
-		o->kernel_release = get_str(st, "kernel_release");
-		o->kind = get_str(st, "kind");
-		o->pod_uid = get_str(st, "pod_uid");
-		o->container_id = get_str(st, "container_id");
-		o->outcome = get_str(st, "outcome");
-		o->wall_time_source = get_str(st, "wall_time_source");
-		o->wall_time_unknown = get_str(st, "wall_time_unknown");
-		o->cgroup_name = get_str(st, "cgroup_name");
-		o->first_line = get_num(st, "first_line");
-		o->last_line = get_num(st, "last_line");
-		o->log_time = get_str(st, "log_time");
-		o->missing = get_str(st, "missing");
-		o->alloc_order = get_num(st, "alloc_order");
-		o->gfp = get_str(st, "gfp");
-		o->chosen_score = get_num(st, "chosen_score");
-		o->oom_group_memcg = get_str(st, "oom_group_memcg");
-		o->reaped = get_num(st, "reaped");
-		o->ntasks = get_num(st, "tasks");
-		o->trigger_in_table = get_i64(st, "trigger_in_table") != 0;
+		read_cols(st, oom_cols, ARRAY_SIZE(oom_cols), o);
 		load_made_of(st, "m_", &m);
 		load_made_of(st, "i_", &i);
 		/* a memcg's memory is told by its stats; the node's Mem-Info
@@ -161,35 +147,37 @@ static struct report_oom *oom_of(struct report_capture *c, int64_t event)
 	return NULL;
 }
 
+static const struct col counter_cols[] = {
+	COL(COL_STR, struct report_oom_counter, name, "counter"),
+	COL(COL_NUM, struct report_oom_counter, usage, "usage_bytes"),
+	COL(COL_NUM, struct report_oom_counter, limit, "limit_bytes"),
+	COL(COL_NUM, struct report_oom_counter, unlimited, "unlimited"),
+	COL(COL_NUM, struct report_oom_counter, failcnt, "failcnt"),
+}, task_cols[] = {
+	COL(COL_NUM, struct report_oom_task, pid, "pid"),
+	COL(COL_NUM, struct report_oom_task, uid, "uid"),
+	COL(COL_NUM, struct report_oom_task, rss, "rss_bytes"),
+	COL(COL_NUM, struct report_oom_task, swap, "swap_bytes"),
+	COL(COL_NUM, struct report_oom_task, oom_score_adj, "oom_score_adj"),
+	COL(COL_STR, struct report_oom_task, name, "name"),
+}, group_cols[] = {
+	COL(COL_NUM, struct report_oom_kill, pid, "pid"),
+	COL(COL_STR, struct report_oom_kill, comm, "comm"),
+};
+
 static void counter_row(struct report_oom *o, sqlite3_stmt *st)
 {
-	struct report_oom_counter *k = GROW(o->counters, o->ncounters);
-
-	k->name = get_str(st, "counter");
-	k->usage = get_num(st, "usage_bytes");
-	k->limit = get_num(st, "limit_bytes");
-	k->unlimited = get_num(st, "unlimited");
-	k->failcnt = get_num(st, "failcnt");
+	read_cols(st, counter_cols, ARRAY_SIZE(counter_cols), GROW(o->counters, o->ncounters));
 }
 
 static void task_row(struct report_oom *o, sqlite3_stmt *st)
 {
-	struct report_oom_task *k = GROW(o->tasks, o->ntasks_shown);
-
-	k->pid = get_num(st, "pid");
-	k->uid = get_num(st, "uid");
-	k->rss = get_num(st, "rss_bytes");
-	k->swap = get_num(st, "swap_bytes");
-	k->oom_score_adj = get_num(st, "oom_score_adj");
-	k->name = get_str(st, "name");
+	read_cols(st, task_cols, ARRAY_SIZE(task_cols), GROW(o->tasks, o->ntasks_shown));
 }
 
 static void group_row(struct report_oom *o, sqlite3_stmt *st)
 {
-	struct report_oom_kill *k = GROW(o->group, o->ngroup);
-
-	k->pid = get_num(st, "pid");
-	k->comm = get_str(st, "comm");
+	read_cols(st, group_cols, ARRAY_SIZE(group_cols), GROW(o->group, o->ngroup));
 }
 
 /* Each row of st (with an event column) to its event's struct, by fn. */
@@ -234,6 +222,21 @@ int load_oom_details(struct loader *l)
 		"ORDER BY event, seq", id), group_row);
 }
 
+const char *report_oom_k8s_text(const struct report_oom *o)
+{
+	if (!o->pod_uid || !o->killed_pid.set)   /* not a pod's, or no kill */
+		return NULL;
+	if (!o->k8s_visible.set)
+		return "unknown whether Kubernetes sees it: that needs the container's "
+		       "processes at capture time (was the victim its init?)";
+	if (o->k8s_visible.v)
+		return "Kubernetes sees it: the container's init process was killed (or "
+		       "memory.oom.group killed the whole container), so its status says "
+		       "OOMKilled";
+	return "Kubernetes does not see it: a child process was killed and the "
+	       "container's init lives on, so no OOMKilled status or event says so";
+}
+
 const char *report_oom_outcome_text(const struct report_oom *o)
 {
 	if (!o->outcome)
@@ -249,41 +252,12 @@ const char *report_oom_outcome_text(const struct report_oom *o)
 
 void oom_free(struct report_oom *o)
 {
-	size_t i;
-
-	free(o->wall_time);
-	free(o->trigger_comm);
-	free(o->constraint);
-	free(o->oom_memcg);
-	free(o->task_memcg);
-	free(o->killed_comm);
-	free(o->namespace_);
-	free(o->pod);
-	free(o->container);
-	free(o->cgroup_name);
-	free(o->chosen_comm);
-	free(o->kernel_release);
-	free(o->kind);
-	free(o->pod_uid);
-	free(o->container_id);
-	free(o->outcome);
-	free(o->wall_time_source);
-	free(o->wall_time_unknown);
-	free(o->log_time);
-	free(o->missing);
-	free(o->gfp);
-	free(o->oom_group_memcg);
+	free_cols(oom_cols, ARRAY_SIZE(oom_cols), o);
 	made_of_free(&o->made_of);
 	made_of_free(&o->node);
-	for (i = 0; i < o->ncounters; i++)
-		free(o->counters[i].name);
-	free(o->counters);
-	for (i = 0; i < o->ntasks_shown; i++)
-		free(o->tasks[i].name);
-	free(o->tasks);
-	for (i = 0; i < o->ngroup; i++)
-		free(o->group[i].comm);
-	free(o->group);
+	ROWS_FREE(o->counters, o->ncounters, counter_cols);
+	ROWS_FREE(o->tasks, o->ntasks_shown, task_cols);
+	ROWS_FREE(o->group, o->ngroup, group_cols);
 }
 
 const char *report_oom_kind_text(const struct report_oom *o)

@@ -10,6 +10,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "reports/deeper.h"
 #include "reports/model.h"
 #include "reports/growth.h"
 #include "common/shquote.h"
@@ -210,6 +211,13 @@ static void section(struct out *o, const char *title, const char *summary)
 	if (summary && *summary)
 		strbuf_addf(o->sb, "  %s", summary);
 	strbuf_addch(o->sb, '\n');
+}
+
+void report_text_section(struct strbuf *out, bool color, const char *title, const char *summary)
+{
+	struct out o = { out, color };
+
+	section(&o, title, summary);
 }
 
 /* ---- header and node --------------------------------------------------- */
@@ -720,6 +728,7 @@ void report_render_text(const struct report *r, const struct report_text_opts *o
 		growth(&o, r, c, opts->max_containers);
 		findings(&o, c);
 		ooms(&o, c);
+		report_deeper_text(c, o.color, sb);
 		processes(&o, c);
 		bpf(&o, c);
 		problems(&o, c);

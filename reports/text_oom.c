@@ -246,6 +246,10 @@ static void where(struct strbuf *out, const struct report_oom *r, struct strbuf 
 			strbuf_addstr(t, " (names need a capture)");
 		line(out, r->pod_uid ? "pod" : "container", t);
 	}
+	if (report_oom_k8s_text(r)) {
+		strbuf_addstr(t, report_oom_k8s_text(r));
+		line(out, "k8s", t);
+	}
 }
 
 static void limits(struct strbuf *out, const struct report_oom *r, struct strbuf *t)

@@ -116,8 +116,10 @@ SELECT capture_id, wall_time AS time, 'kernel' AS source,
        killed_pid AS pid, killed_comm AS comm,
        CASE kind WHEN 'memcg' THEN 'memory cgroup limit' ELSE 'node out of memory' END
          AS reason,
-       coalesce(anon_rss_bytes, 0) + coalesce(file_rss_bytes, 0)
-         + coalesce(shmem_rss_bytes, 0) AS bytes,
+       -- NULL when the log gives none of the three (unknown, not 0)
+       CASE WHEN coalesce(anon_rss_bytes, file_rss_bytes, shmem_rss_bytes) IS NOT NULL
+            THEN coalesce(anon_rss_bytes, 0) + coalesce(file_rss_bytes, 0)
+                 + coalesce(shmem_rss_bytes, 0) END AS bytes,
        k8s_visible
 FROM oom_kills_k8s WHERE outcome = 'killed'
 UNION ALL

@@ -89,7 +89,7 @@ cols = sys.argv[2].split()
 for e in v:
     assert list(e)[:len(cols)] == cols, list(e)
     assert list(e)[len(cols):] == ["cgroup_name", "first_line", "last_line", "missing",
-                                   "made_of", "node_made_of"], list(e)
+                                   "k8s_visible", "made_of", "node_made_of"], list(e)
 a, b = v
 assert a["event"] == 1 and b["event"] == 2
 assert a["killed_pid"] == 1586608 and a["killed_comm"] == "xray", a
@@ -104,7 +104,7 @@ assert b["container_id"] == "2e088fe462e25e60be1dafafe2c05c47bda1a97978648d10ad2
 EOF
 # --help says what the objects are, with the keys after the view's (above)
 expect 0 "$M" oom --help && tr -s ' \n' ' ' < "$work/out" |
-	grep -qF "the JSON report's oom_kills objects (the oom_kills view's columns, then cgroup_name, first_line, last_line, missing, made_of, node_made_of)" &&
+	grep -qF "the JSON report's oom_kills objects (the oom_kills view's columns, then cgroup_name, first_line, last_line, missing, k8s_visible, made_of, node_made_of)" &&
 	ok "--help: --json's keys, as --json has them" || fail "--help does not say --json's keys"
 expect 0 "$M" oom --json "$S/fragment-k8s-cgroupfs-guaranteed-kernel4.19ish-github-wrapped-lines-kubedirector-356.txt" &&
 	python3 -c '

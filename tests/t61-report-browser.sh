@@ -1,7 +1,8 @@
 #!/bin/bash
 # The HTML report in a real browser: Debian's chromium, headless, driven over
 # the DevTools pipe by tests/browser/check-report.js (Node, no npm package).
-# For each capture: it renders, sections and SVG charts are there, tables
+# For each capture: it renders, sections and SVG charts are there (issue 16's
+# too, on the capture that has their data), tables
 # sort on a click and filter, no script error or CSP violation, hostile
 # names are text; the browser's network goes to a dead proxy and the page
 # makes no request (counted over the protocol); the containers table fits
@@ -51,7 +52,7 @@ python3 "$T/bench/make-capture.py" --procs 600 --cgroups 319 --maps 5 --cgroup v
 check report-node-204 "$work/node-204.tar.gz" --many
 
 if [ -d "$F" ]; then
-	check report-k8s-v2 "$F/report-k8s-v2" --oom
+	check report-k8s-v2 "$F/report-k8s-v2" --oom --deeper
 	check report-v1-docker "$F/report-v1-docker" --oom
 	check report-hostile "$F/report-hostile" --oom --hostile
 	# samples over time: What grew's sparklines

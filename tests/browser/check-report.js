@@ -25,7 +25,8 @@
 // --growth: a capture of several samples: What grew draws a sparkline per
 // row, in its part's colour, rising where the row says steady; a
 // screenshot of the section is kept.
-// usage: check-report.js REPORT.html ARTIFACT_PREFIX [--hostile] [--oom] [--many] [--growth]
+// usage: check-report.js REPORT.html ARTIFACT_PREFIX [--hostile] [--oom] [--many] [--growth] [--deeper]
+// (--deeper: issue 16's sections are there, linked from the section list)
 "use strict";
 const { spawn } = require("child_process");
 const fs = require("fs");
@@ -34,7 +35,7 @@ const path = require("path");
 
 const args = process.argv.slice(2);
 if (args.length < 2) {
-  console.error("usage: check-report.js REPORT.html ARTIFACT_PREFIX [--hostile] [--oom] [--many]");
+  console.error("usage: check-report.js REPORT.html ARTIFACT_PREFIX [--hostile] [--oom] [--many] [--deeper]");
   process.exit(2);
 }
 const file = path.resolve(args[0]);
@@ -43,6 +44,7 @@ const hostile = args.includes("--hostile");
 const expectOom = args.includes("--oom");
 const many = args.includes("--many");
 const growth = args.includes("--growth");
+const deeper = args.includes("--deeper");
 const chromium = process.env.CHROMIUM || "/usr/bin/chromium";
 const url = "file://" + file;
 
@@ -169,6 +171,19 @@ async function main() {
   const want = ["node", "containers", "findings", "oom", "processes", "bpf", "problems"]
     .concat(growth ? ["growth"] : []);
   ok(want.every((w) => facts.sections.includes(w)), "sections: " + facts.sections.join(", "));
+  if (deeper) {
+    // each drawn (a height), its table's rows there, reached from the list
+    const dw = ["dying", "memory-high", "tmpfs", "eviction", "kills", "heaps"];
+    const shown = await evaluate(`${JSON.stringify(dw)}.filter((w) => {
+      const s = document.querySelector("section[id$='-" + w + "']");
+      const a = s && document.querySelector("nav a[href='#" + s.id + "']");
+      const rows = s && (s.querySelectorAll("table.data tbody tr").length || s.querySelector("dl"));
+      return a && rows && s.getBoundingClientRect().height > 0;
+    })`);
+    ok(shown.length === dw.length, "issue 16 sections drawn and listed: " + shown.join(", "));
+    ok(/render-cache/.test(facts.text) && /--max-old-space-size/.test(facts.text) &&
+       /Kubernetes sees it/.test(facts.text), "issue 16 values shown (a volume, a heap flag, k8s_visible)");
+  }
   ok(facts.treemap > 0, "treemap drawn (" + facts.treemap + " rects)");
   ok(facts.bars > 0, "container bars drawn (" + facts.bars + " rects)");
   ok(!expectOom || facts.timeline > 0, "OOM timeline: " + facts.timeline + " kills");
