@@ -150,13 +150,7 @@ static void load_status_file(struct loader *l, int64_t sample, int64_t pid,
 		note_diag(l, path, r, &d);
 		if (r < 0)
 			goto out;
-		f.name = s.name;
-		f.name_len = s.name ? strlen(s.name) : 0;
-		f.vm_rss = s.vm_rss;
-		f.rss_anon = s.rss_anon;
-		f.rss_file = s.rss_file;
-		f.rss_shmem = s.rss_shmem;
-		f.vm_swap = s.vm_swap;
+		status_sample_of(&s, &f);
 	}
 	st = stmt(l, ST_STATUS);
 	sqlite3_bind_int64(st, 1, l->capture_id);

@@ -89,3 +89,29 @@ bool status_sample_parse(const char *buf, size_t len, struct status_sample *ret)
 	}
 	return seen != 0;
 }
+
+void status_sample_of(const struct proc_status *s, struct status_sample *ret)
+{
+	memset(ret, 0, sizeof(*ret));
+	ret->name = s->name;
+	ret->name_len = s->name ? strlen(s->name) : 0;
+	ret->vm_rss = s->vm_rss;
+	ret->rss_anon = s->rss_anon;
+	ret->rss_file = s->rss_file;
+	ret->rss_shmem = s->rss_shmem;
+	ret->vm_swap = s->vm_swap;
+}
+
+static bool kv_same(struct kv_u64 a, struct kv_u64 b)
+{
+	return a.set == b.set && (!a.set || a.v == b.v);
+}
+
+bool status_sample_same(const struct status_sample *a, const struct status_sample *b)
+{
+	return !a->name == !b->name && a->name_len == b->name_len &&
+	       (!a->name || !memcmp(a->name, b->name, a->name_len)) &&
+	       kv_same(a->vm_rss, b->vm_rss) && kv_same(a->rss_anon, b->rss_anon) &&
+	       kv_same(a->rss_file, b->rss_file) &&
+	       kv_same(a->rss_shmem, b->rss_shmem) && kv_same(a->vm_swap, b->vm_swap);
+}

@@ -29,5 +29,9 @@ struct status_sample {
  * are not checked.  Never allocates, never prints.
  */
 bool status_sample_parse(const char *buf, size_t len, struct status_sample *ret);
+/* The same keys of a whole parse_status() (ret->name points into s). */
+void status_sample_of(const struct proc_status *s, struct status_sample *ret);
+/* The same Name (bytes) and sizes (set, value)? */
+bool status_sample_same(const struct status_sample *a, const struct status_sample *b);
 
 #endif
