@@ -307,6 +307,8 @@ bool sample_source(const struct capture_opts *o, int source);
 bool sample_node_file(const struct capture_opts *o, const char *path);
 bool sample_cgroup_file(const struct capture_opts *o, const char *file);
 bool sample_proc_file(const struct capture_opts *o, const char *file);
+/* A later sample's status: only the lines it needs, in place; the new length. */
+size_t sample_status_lines(char *buf, size_t len);
 
 /* ---- Go executables (pure over a file descriptor / buffers) --------------- */
 

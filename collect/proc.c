@@ -164,6 +164,8 @@ static int read_status(struct proc_ctx *c, int pfd, pid_t pid, bool *ret_gone,
 	rd_count(c->rd, COUNT_PROCESSES, 1);
 	if (*ret_kind == PK_KTHREAD)
 		rd_count(c->rd, COUNT_KERNEL_THREADS, 1);
+	if (rd_opts(c->rd)->sample >= 2)
+		strbuf_setlen(d, sample_status_lines(d->buf, d->len));
 	return rd_emit_data(c->rd, c->apath.buf);
 }
 

@@ -70,6 +70,41 @@ bool sample_proc_file(const struct capture_opts *o, const char *file)
 	       (o->sample_smaps && !strcmp(file, "smaps_rollup"));
 }
 
+/*
+ * A later sample's status holds only the lines the analyzer reads of it
+ * (proc_status_sample, capture.md 6.1): the sizes, Name, and Tgid/PPid,
+ * which tell a reused pid.  The rest of the ~1.3 KiB file is sample 1's
+ * business and was 85% of every later sample.  Kept in the kernel's order,
+ * whole lines; returns the new length.  comm has no raw '\n' (the kernel
+ * escapes it), so a line is a line.
+ */
+size_t sample_status_lines(char *buf, size_t len)
+{
+	static const char *const keys[] = {
+		"Name", "Tgid", "PPid", "VmRSS", "RssAnon", "RssFile",
+		"RssShmem", "VmSwap",
+	};
+	size_t in = 0, out = 0, i;
+
+	while (in < len) {
+		const char *line = buf + in, *nl = memchr(line, '\n', len - in);
+		size_t n = nl ? (size_t)(nl - line) + 1 : len - in;
+		const char *colon = memchr(line, ':', n);
+
+		for (i = 0; colon && i < ARRAY_SIZE(keys); i++) {
+			size_t kl = strlen(keys[i]);
+
+			if ((size_t)(colon - line) == kl && !memcmp(line, keys[i], kl)) {
+				memmove(buf + out, line, n);
+				out += n;
+				break;
+			}
+		}
+		in += n;
+	}
+	return out;
+}
+
 /* ---- the samples ------------------------------------------------------------ */
 
 /* A problem of a ring sample, replayed into the manifest if the sample is kept. */

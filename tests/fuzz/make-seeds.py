@@ -474,6 +474,7 @@ def main():
                                    if os.path.isfile(f))
         # the collector's pure readers of the same files
         FILES["status_kind"] = FILES["status"]
+        FILES["status_sample"] = FILES["status"]   # a later sample's status
         FILES["self_path"] = FILES["proc_cgroup"] + glob.glob("/proc/self/cgroup")
         for t in targets:
             if t in ("load", "report"):
