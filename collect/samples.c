@@ -51,8 +51,12 @@ bool sample_cgroup_file(const struct capture_opts *o, const char *file)
 		/* v2; cgroup.controllers says whether memory.* exist here */
 		"cgroup.controllers", "memory.current", "memory.stat",
 		"memory.events", "memory.pressure", "memory.swap.current",
-		/* v1; oom_control holds the oom_kill counter (v1's events) */
+		/* v1; oom_control holds the oom_kill counter (v1's events);
+		 * kmem is v1's only kernel memory figure */
 		"memory.usage_in_bytes", "memory.oom_control",
+		"memory.kmem.usage_in_bytes",
+		/* both: a restart is a cgroup whose processes all changed */
+		"cgroup.procs",
 	};
 
 	return o->sample < 2 || listed(files, ARRAY_SIZE(files), file);

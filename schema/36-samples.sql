@@ -44,6 +44,14 @@ CREATE TABLE proc_status_sample (
     PRIMARY KEY (capture_id, sample, pid)
 ) WITHOUT ROWID;
 
+-- A later sample's cgroup.procs: the processes of each memory cgroup
+-- (sample 1's are cgroup_proc).
+CREATE TABLE cgroup_proc_sample (
+    capture_id  INTEGER NOT NULL REFERENCES capture(capture_id) ON DELETE CASCADE,
+    sample INTEGER NOT NULL, cgroup TEXT NOT NULL, pid INTEGER NOT NULL,
+    PRIMARY KEY (capture_id, sample, cgroup, pid)
+) WITHOUT ROWID;
+
 -- cgroup_memstat_sample is made from cgroup_memstat's columns, without its
 -- foreign key: removed with its capture here.
 CREATE TRIGGER cgroup_memstat_sample_cascade AFTER DELETE ON capture

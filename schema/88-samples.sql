@@ -131,22 +131,95 @@ WHERE g.steady AND g.component IN (SELECT component FROM growth_components)
                   WHERE c.capture_id = g.capture_id AND c.parent = g.cgroup
                     AND k.steady AND k.bytes_per_hour * 2 >= g.bytes_per_hour);
 
--- Internal: a pid whose comm changed between two samples (a restart: the
--- pid was reused), with sample 1's cgroup.  Kernel threads, which rename
--- themselves (kworker/0:1-events), have no RSS and are left out.
+-- Internal: the processes of each memory cgroup in each sample of a capture
+-- of two samples or more (sample 1: cgroup_proc; later ones: their
+-- cgroup.procs).
+CREATE VIEW cgroup_proc_at AS
+SELECT capture_id, 1 AS sample, cgroup, pid FROM cgroup_proc
+WHERE capture_id IN (SELECT capture_id FROM sample_index
+                     GROUP BY capture_id HAVING count(*) > 1)
+UNION ALL
+SELECT capture_id, sample, cgroup, pid FROM cgroup_proc_sample;
+
+-- Internal: the restarts seen between two samples, each a new process,
+-- never a growth or a shrink:
+--   pid_reused   a pid whose comm changed (the pid was reused), with
+--                sample 1's cgroup; kernel threads, which rename themselves
+--                (kworker/0:1-events), have no RSS and are left out
+--   replaced     a cgroup with processes in two samples in a row and none
+--                in common: every process exited and others started (a
+--                restarted container or service); pid is the lowest new one
+--   cgroup_replaced  a cgroup with processes that is gone in the next
+--                sample while a sibling with processes appears (Kubernetes
+--                restarts a container in a new cgroup); cgroup is the new
+--                one, cgroup_before the old one, pid the new one's lowest
+-- sample_before, sample_after: the two samples (the ring of --until-oom
+-- may have dropped some in between).
 CREATE VIEW finding_restarts AS
+WITH multi AS (
+  SELECT capture_id FROM sample_index GROUP BY capture_id HAVING count(*) > 1
+), pairs AS (
+  SELECT i.capture_id, i.sample AS s0,
+         (SELECT min(j.sample) FROM sample_index j
+          WHERE j.capture_id = i.capture_id AND j.sample > i.sample) AS s1
+  FROM sample_index i WHERE i.capture_id IN (SELECT capture_id FROM multi)
+), cg AS (
+  -- each cgroup with processes in both samples of a pair, or in one only
+  SELECT p.capture_id, p.s0, p.s1, x.cgroup,
+         max(x.sample = p.s0) AS in0, max(x.sample = p.s1) AS in1,
+         min(CASE WHEN x.sample = p.s1 THEN x.pid END) AS pid1,
+         min(CASE WHEN x.sample = p.s0 THEN x.pid END) AS pid0,
+         rtrim(rtrim(x.cgroup, replace(x.cgroup, '/', '')), '/') AS parent
+  FROM pairs p
+  JOIN cgroup_proc_at x ON x.capture_id = p.capture_id AND x.sample IN (p.s0, p.s1)
+  WHERE p.s1 IS NOT NULL
+  GROUP BY p.capture_id, p.s0, p.s1, x.cgroup
+)
 SELECT a.capture_id, a.pid, a.comm AS comm_before, b.comm AS comm_after,
        a.sample AS sample_before, b.sample AS sample_after,
        (SELECT p.cgroup FROM processes p
-        WHERE p.capture_id = a.capture_id AND p.pid = a.pid) AS cgroup
+        WHERE p.capture_id = a.capture_id AND p.pid = a.pid) AS cgroup,
+       'pid_reused' AS kind, NULL AS cgroup_before
 FROM process_samples a
 JOIN process_samples b ON b.capture_id = a.capture_id AND b.pid = a.pid
  AND b.sample = (SELECT min(c.sample) FROM process_samples c
                  WHERE c.capture_id = a.capture_id AND c.pid = a.pid
                    AND c.sample > a.sample)
 WHERE a.comm IS NOT b.comm AND a.rss_bytes IS NOT NULL AND b.rss_bytes IS NOT NULL
-  AND a.capture_id IN (SELECT capture_id FROM sample_index
-                       GROUP BY capture_id HAVING count(*) > 1);
+  AND a.capture_id IN (SELECT capture_id FROM multi)
+UNION ALL
+SELECT c.capture_id, c.pid1,
+       (SELECT s.comm FROM process_samples s WHERE s.capture_id = c.capture_id
+           AND s.sample = c.s0 AND s.pid = c.pid0),
+       (SELECT s.comm FROM process_samples s WHERE s.capture_id = c.capture_id
+           AND s.sample = c.s1 AND s.pid = c.pid1),
+       c.s0, c.s1, c.cgroup, 'replaced', NULL
+FROM cg c
+WHERE c.in0 AND c.in1 AND c.cgroup != '/'
+  AND NOT EXISTS (SELECT 1 FROM cgroup_proc_at x
+                  JOIN cgroup_proc_at y ON y.capture_id = x.capture_id
+                   AND y.sample = c.s1 AND y.cgroup = x.cgroup AND y.pid = x.pid
+                  WHERE x.capture_id = c.capture_id AND x.sample = c.s0
+                    AND x.cgroup = c.cgroup)
+UNION ALL
+SELECT n.capture_id, n.pid1,
+       (SELECT s.comm FROM process_samples s WHERE s.capture_id = o.capture_id
+           AND s.sample = o.s0 AND s.pid = o.pid0),
+       (SELECT s.comm FROM process_samples s WHERE s.capture_id = n.capture_id
+           AND s.sample = n.s1 AND s.pid = n.pid1),
+       n.s0, n.s1, n.cgroup, 'cgroup_replaced', o.cgroup
+FROM cg n
+JOIN cg o ON o.capture_id = n.capture_id AND o.s0 = n.s0 AND o.parent = n.parent
+ AND o.in0 AND NOT o.in1 AND o.cgroup != n.cgroup
+WHERE n.in1 AND NOT n.in0
+  -- gone, not only emptied: no file of the old cgroup in the later sample
+  AND NOT EXISTS (SELECT 1 FROM cgroup_file_sample f WHERE f.capture_id = o.capture_id
+                  AND f.sample = o.s1 AND f.cgroup = o.cgroup)
+  -- new, not only filled: no file of it in the earlier sample
+  AND NOT EXISTS (SELECT 1 FROM cgroup_file_sample f WHERE f.capture_id = n.capture_id
+                  AND f.sample = n.s0 AND f.cgroup = n.cgroup)
+  AND (n.s0 > 1 OR NOT EXISTS (SELECT 1 FROM cgroup_node k
+                               WHERE k.capture_id = n.capture_id AND k.cgroup = n.cgroup));
 
 -- Internal: the flight recorder's finding (capture.md 6.2; 90-findings.sql,
 -- growth_before_oom_kill): in a capture of `memsnap-collect --until-oom`

@@ -585,13 +585,28 @@ SELECT capture_id, cgroup, severity, code, title, evidence, query
 FROM findings_growth_before_kill
 
 UNION ALL
--- process_restarted: a pid whose comm changed between two samples
+-- process_restarted: a restart between two samples (finding_restarts)
 SELECT capture_id, cgroup, 'info', 'process_restarted',
-       'process ' || pid || ' was restarted between samples ' || sample_before
-         || ' and ' || sample_after,
-       printf('pid %d was %s in sample %d and %s in sample %d: a new process, '
-              || 'not a growth or a shrink', pid, quote(comm_before), sample_before,
-              quote(comm_after), sample_after),
+       CASE kind WHEN 'pid_reused'
+         THEN 'process ' || pid || ' was restarted between samples ' || sample_before
+              || ' and ' || sample_after
+         ELSE 'the processes were restarted between samples ' || sample_before
+              || ' and ' || sample_after END,
+       CASE kind
+         WHEN 'pid_reused' THEN
+           printf('pid %d was %s in sample %d and %s in sample %d: a new process, '
+                  || 'not a growth or a shrink', pid, quote(comm_before), sample_before,
+                  quote(comm_after), sample_after)
+         WHEN 'replaced' THEN
+           printf('none of the processes of sample %d (%s) is in sample %d, which has '
+                  || 'new ones (%s, pid %d): a restart, not a growth or a shrink',
+                  sample_before, coalesce(quote(comm_before), 'unknown'), sample_after,
+                  coalesce(quote(comm_after), 'unknown'), pid)
+         ELSE
+           printf('cgroup %s (%s) is gone in sample %d and this one (%s, pid %d) is new '
+                  || 'next to it: a restarted container, not a growth or a shrink',
+                  cgroup_before, coalesce(quote(comm_before), 'unknown'), sample_after,
+                  coalesce(quote(comm_after), 'unknown'), pid) END,
        'SELECT * FROM process_samples WHERE capture_id = ' || capture_id
          || ' AND pid = ' || pid || ' ORDER BY sample'
 FROM finding_restarts

@@ -135,17 +135,11 @@ def main():
             s = db.value("SELECT steady FROM growth WHERE cgroup = "
                          f"{quote(cg)} AND component = 'anon'")
             check(s == 0, f"{cg}: the restarted cgroup's anon counts as steady growth ({s})")
-            r = db.rows("SELECT pid, comm_before, comm_after, sample_before, sample_after "
+            r = db.rows("SELECT pid, comm_before, comm_after, sample_before, sample_after, kind "
                         f"FROM finding_restarts WHERE cgroup = {quote(cg)}")
             print(f"{cg}: finding_restarts {r}")
-            if r or os.environ.get("GROWTH_STRICT_RESTART") == "1":
-                check(len(r) >= 1, f"{cg}: the restart is not in finding_restarts")
-            else:
-                # Known gap (see the report of branch vm): finding_restarts
-                # finds a pid reused under another comm; a restart gives a
-                # new pid, and a later sample has no process's cgroup.
-                print(f"XFAIL: {cg}: finding_restarts does not see a restart with a new pid "
-                      "(GROWTH_STRICT_RESTART=1 makes this a failure)")
+            check(any(x["kind"] == "replaced" for x in r),
+                  f"{cg}: the restart is not in finding_restarts as 'replaced'")
         else:
             raise SystemExit(f"bad spec {spec}")
 

@@ -67,7 +67,7 @@ for k in 2 3; do
 	done
 	# nothing but the changing files
 	other=$(grep "^samples/$k/" "$work/list" | sed "s#^samples/$k/##" |
-		grep -Ev '^proc/(meminfo|vmstat|pressure/memory|[0-9]+/status|[0-9]+/smaps_rollup)$|/(memory\.(usage_in_bytes|stat|oom_control|current|events|pressure|swap\.current)|cgroup\.controllers)$')
+		grep -Ev '^proc/(meminfo|vmstat|pressure/memory|[0-9]+/status|[0-9]+/smaps_rollup)$|/(memory\.(usage_in_bytes|kmem\.usage_in_bytes|stat|oom_control|current|events|pressure|swap\.current)|cgroup\.(controllers|procs))$')
 	[ -z "$other" ] && ok "samples/$k: only the changing files" || fail "samples/$k holds more: $(echo "$other" | head -3)"
 done
 grep -q "^samples/2/proc/[0-9]*/smaps_rollup$" "$work/list" && fail "smaps_rollup in sample 2"

@@ -12,9 +12,9 @@
 # each growth finding names its cgroup and component (growth_anon,
 # growth_page_cache, growth_shmem) and there is no other; the steady
 # cgroup and the restarted one are not growth; the samples show the
-# restart, and finding_restarts should (XFAIL for now: it finds a pid
-# reused under another name, and a restart gives a new pid; strict with
-# GROWTH_STRICT_RESTART=1).  Needs root and the v1 memory controller.
+# restart, and so does finding_restarts (kind 'replaced': the cgroup's
+# processes of one sample are none of the next one's).  Needs root and the
+# v1 memory controller.
 set -u
 . "$(dirname "$0")/ws-lib.sh"
 ws_require_v1

@@ -6,13 +6,13 @@
 #     whose process is restarted between samples: growth_check.py (as t46
 #     on v1): rates within 10%, steady, each growth finding naming its
 #     cgroup and component and no other, the steady and the restarted
-#     cgroups not growth, the restart in finding_restarts (XFAIL for now);
+#     cgroups not growth, the restart in finding_restarts ('replaced');
 #   - the flight recorder (--until-oom --cgroup /t47/oom --interval 200ms
 #     --keep 5) while a memhog grows 4 MiB/s into its 48 MiB memory.max:
 #     the archive holds the kill (oom_kills) and 3 samples or more before
 #     it, the cgroup's anon rising across them (not in the last steps, at
-#     the limit, while the kernel reclaims before it kills), one after; growth and
-#     growth_anon show that growth (XFAIL for now: see growth below).
+#     the limit, while the kernel reclaims before it kills), one after; the
+#     finding growth_before_oom_kill names that growth.
 # Under TCG, on a loaded host, the workloads stall for a few tenths of a
 # second and catch up, and the first sample (which reads every node file
 # first) reads a cgroup up to 0.8 s after its start, the later ones 0.3 s:
@@ -82,19 +82,13 @@ check(len(seen) >= 3 and seen[-1]["anon_bytes"] > seen[0]["anon_bytes"] and
       f"anon of /t47/oom did not grow across 3+ samples before the kill: {seen}")
 done()
 PY
-# what grew before the kill, as growth and the findings tell it
-row=$(q "SELECT steady, bytes_per_hour FROM growth WHERE cgroup = '/t47/oom' AND component = 'anon'")
-f=$(q "SELECT count(*) FROM findings WHERE cgroup = '/t47/oom' AND code = 'growth_anon'")
-echo "growth of /t47/oom's anon (steady, bytes/h): $row; growth_anon findings: $f"
-if [ "${row%%,*}" = 1 ] && [ "$f" = 1 ]; then
-	ok "growth and growth_anon: /t47/oom's anon grew before the kill"
-elif [ "${GROWTH_STRICT_OOM:-}" = 1 ]; then
-	fail "growth does not show /t47/oom's anon growing before the kill"
-else
-	# Known gap (see the report of branch vm): growth compares the first
-	# sample (the recorder's start, before the workload) with the last
-	# (after the kill, the memory freed).
-	echo "XFAIL: growth does not show the growth before the kill (GROWTH_STRICT_OOM=1 makes this a failure)"
-fi
+# what grew before the kill, as the flight recorder's finding tells it
+# (growth compares the recorder's first sample, before the workload, with
+# the one after the kill: it is growth_before_oom_kill's to say)
+f=$(q "SELECT count(*) FROM findings WHERE cgroup = '/t47/oom' AND code = 'growth_before_oom_kill'
+       AND (title || evidence) LIKE '%anon grew%'")
+echo "growth_before_oom_kill findings on /t47/oom naming anon: $f"
+[ "$f" = 1 ] && ok "growth_before_oom_kill: /t47/oom's anon grew before the kill" ||
+	fail "no growth_before_oom_kill finding naming /t47/oom's anon ('$f')"
 [ $fails = 0 ] || exit 1
 echo "all passed"

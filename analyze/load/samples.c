@@ -19,7 +19,7 @@
 
 #include "common/banned.h"
 
-enum { ST_INDEX, ST_MEMSTAT, ST_VALUE, ST_STATUS };
+enum { ST_INDEX, ST_MEMSTAT, ST_VALUE, ST_STATUS, ST_PROC };
 
 static sqlite3_stmt *memstat_stmt(struct loader *l)
 {
@@ -55,6 +55,8 @@ static sqlite3_stmt *stmt(struct loader *l, int which)
 		[ST_STATUS] = "INSERT OR REPLACE INTO proc_status_sample(capture_id, "
 			"sample, pid, comm, vm_rss, rss_anon, rss_file, rss_shmem, "
 			"vm_swap) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		[ST_PROC] = "INSERT OR IGNORE INTO cgroup_proc_sample(capture_id, "
+			"sample, cgroup, pid) VALUES (?, ?, ?, ?)",
 	};
 
 	if (!l->sample_st[which])
@@ -110,8 +112,24 @@ static void load_cgroup_file(struct loader *l, int64_t sample, const char *path,
 			put(l, st);
 		}
 		kv_list_free(&kv);
+	} else if (!strcmp(name, "cgroup.procs")) {
+		struct pid_list p = { 0 };
+		size_t i;
+
+		parse_pid_list(buf, len, &p, &d);
+		note_skipped(l, path, &d);
+		for (i = 0; i < p.n; i++) {
+			st = stmt(l, ST_PROC);
+			sqlite3_bind_int64(st, 1, l->capture_id);
+			sqlite3_bind_int64(st, 2, sample);
+			db_bind_text(st, 3, cg);
+			sqlite3_bind_int64(st, 4, p.v[i]);
+			put(l, st);
+		}
+		pid_list_free(&p);
 	} else if (!strcmp(name, "memory.current") ||
 		   !strcmp(name, "memory.usage_in_bytes") ||
+		   !strcmp(name, "memory.kmem.usage_in_bytes") ||
 		   !strcmp(name, "memory.swap.current")) {
 		struct one_value v = { 0 };
 
