@@ -194,9 +194,13 @@ WHERE bytes IS NOT NULL
 ORDER BY capture_id, cgroup, ord;
 
 -- A cgroup's own limit (memory.max on v2, memory.limit_in_bytes on v1),
--- NULL when unlimited or not captured.
+-- NULL when unlimited or not captured.  From cgroups_data (cgroup_memory's
+-- limit_bytes, stored by the loader before cgroup_headroom_calc runs): a
+-- lookup by key, where cgroup_memory, a UNION view, scanned every capture's
+-- cgroups for each cgroup (a load got slower with every capture in the
+-- database).
 CREATE VIEW cgroup_own_limit(capture_id, cgroup, limit_bytes) AS
-SELECT capture_id, cgroup, limit_bytes FROM cgroup_memory;
+SELECT capture_id, cgroup, limit_bytes FROM cgroups_data;
 
 -- Per cgroup: "am I really near my limit?"
 --   working_set_bytes      the cAdvisor number (NULL without memory.stat)
