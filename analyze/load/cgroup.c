@@ -182,28 +182,24 @@ static void put_memstat(struct loader *l, const char *cg, const struct kv_list *
 
 void load_memstat(struct loader *l, const struct file_in *f)
 {
-	struct parse_diag d = { 0 };
-	struct kv_list kv = { 0 };
-	int r;
+	struct parsed_file own, *pf = parsed_get(f, PARSED_KV, &own);
 
-	r = parse_kv_list(f->buf, f->len, &kv, &d);
-	note_diag(l, f->path, r, &d);
-	if (r == 0) {
-		put_stat_json(l, f->cgroup, &kv);
-		put_memstat(l, f->cgroup, &kv);
+	note_diag(l, f->path, pf->r, &pf->d);
+	if (pf->r == 0) {
+		put_stat_json(l, f->cgroup, &pf->u.kv);
+		put_memstat(l, f->cgroup, &pf->u.kv);
 	}
-	kv_list_free(&kv);
+	parsed_put(pf, &own);
 }
 
 void load_cgroup_procs(struct loader *l, const struct file_in *f)
 {
-	struct parse_diag d = { 0 };
-	struct pid_list p = { 0 };
+	struct parsed_file own, *pf = parsed_get(f, PARSED_PIDS, &own);
 
-	parse_pid_list(f->buf, f->len, &p, &d);
-	note_skipped(l, f->path, &d);
-	put_rows(l, T_CG_PROC, f->cgroup, p.v, p.n, sizeof(*p.v));
-	pid_list_free(&p);
+	note_skipped(l, f->path, &pf->d);
+	put_rows(l, T_CG_PROC, f->cgroup, pf->u.pids.v, pf->u.pids.n,
+		 sizeof(*pf->u.pids.v));
+	parsed_put(pf, &own);
 }
 
 /*

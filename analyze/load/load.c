@@ -113,18 +113,24 @@ static void load_file(struct loader *l, const struct capture_file *cf,
 }
 
 /*
- * prefetch_hooks.prepare, on the reader thread: a process's file whose
- * route parses ahead (status, smaps_rollup).
+ * prefetch_hooks.prepare, on the reader thread: a file whose route parses
+ * ahead (ahead.c), its route guessed from the path alone as load_file()
+ * finds it, but for the memory hierarchy, which the reader cannot place:
+ * any file below sys/fs/cgroup/ is taken for a cgroup's (the writer
+ * parses again what its route does not confirm).
  */
 static void *parse_file_ahead(const struct capture_file *f)
 {
 	const struct route *r;
 	const char *rest;
 
-	if (process_of(f->path, &rest) <= 0)
-		return NULL;
-	r = route_find(IN_PROCESS, rest);
-	return r && r->ahead ? r->ahead(f->data, f->len) : NULL;
+	if (process_of(f->path, &rest) > 0)
+		r = route_find(IN_PROCESS, rest);
+	else if (starts_with(f->path, "sys/fs/cgroup/"))
+		r = route_find(IN_CGROUP, strrchr(f->path, '/') + 1);
+	else
+		r = route_find(IN_CAPTURE, f->path);
+	return r ? parsed_file_new(r->ahead, f->data, f->len) : NULL;
 }
 
 /*

@@ -215,8 +215,40 @@ enum route_scope {
 	IN_CGROUP,          /* a memory cgroup's folder */
 };
 
-struct parsed_file;
 struct route;
+
+/*
+ * A file parsed on the reader thread (ahead.c): which parser, its result
+ * and diagnostics, and what it returned.
+ */
+enum parsed_kind {
+	PARSED_NONE,
+	PARSED_STATUS,      /* parse_status(), u.status, extras */
+	PARSED_SMAPS,       /* parse_smaps_rollup(), u.smaps, extras */
+	PARSED_KV,          /* parse_kv_list(), u.kv */
+	PARSED_MEMINFO,     /* parse_meminfo(), u.kv */
+	PARSED_PIDS,        /* parse_pid_list(), u.pids */
+	PARSED_PROC_CGROUP, /* parse_proc_cgroup(), u.cgroup */
+	PARSED_FDINFO,      /* parse_bpf_fdinfo(), u.fdinfo */
+	PARSED_BPFTOOL,     /* parse_bpftool_maps(), u.maps */
+};
+
+struct parsed_file {
+	enum parsed_kind kind;
+	int r;                      /* the parser's result */
+	struct parse_diag d;
+	union {
+		struct proc_status status;
+		struct smaps_rollup smaps;
+		struct kv_list kv;
+		struct pid_list pids;
+		struct proc_cgroup cgroup;
+		struct bpf_fdinfo fdinfo;
+		struct bpftool_maps maps;
+	} u;
+	struct strbuf extras;       /* status, smaps_rollup: the keys without
+				       a column as JSON; empty when none */
+};
 
 /* The file being loaded, as load.c found it. */
 struct file_in {
@@ -236,8 +268,8 @@ struct route {
 	const char *pattern;
 	void (*load)(struct loader *l, const struct file_in *f);  /* NULL: listed only */
 	enum table_id table;      /* where its rows go (the first, for several) */
-	/* parse on the reader thread (prefetch_hooks), or NULL */
-	struct parsed_file *(*ahead)(const char *buf, size_t len);
+	/* how the reader thread parses it ahead (prefetch_hooks), or 0 */
+	enum parsed_kind ahead;
 };
 
 extern const struct route routes[];
@@ -247,6 +279,21 @@ extern const size_t routes_nr;
 const struct route *route_find(enum route_scope scope, const char *name);
 /* Does a route pattern match name? */
 bool route_match(const char *pattern, const char *name);
+
+/* ---- parsing ahead (ahead.c) -------------------------------------------- */
+
+/* buf parsed by kind's parser (NULL for PARSED_NONE); any thread. */
+struct parsed_file *parsed_file_new(enum parsed_kind kind, const char *buf,
+				    size_t len);
+void parsed_file_free(void *pf);
+/*
+ * The file f parsed by kind's parser: f->ahead when the reader made it
+ * with that parser, else parsed now into own.  parsed_put() frees own when
+ * it was used.
+ */
+struct parsed_file *parsed_get(const struct file_in *f, enum parsed_kind kind,
+			       struct parsed_file *own);
+void parsed_put(struct parsed_file *pf, struct parsed_file *own);
 
 /* ---- the source families ------------------------------------------------ */
 
@@ -264,9 +311,6 @@ void load_proc_cgroup(struct loader *l, const struct file_in *f);
 void load_oom_score_adj(struct loader *l, const struct file_in *f);
 void load_cmdline(struct loader *l, const struct file_in *f);
 void load_go(struct loader *l, const struct file_in *f);
-struct parsed_file *parse_status_ahead(const char *buf, size_t len);
-struct parsed_file *parse_smaps_ahead(const char *buf, size_t len);
-void parsed_file_free(void *p);
 void flush_misc(struct loader *l);
 
 /* cgroup.c: a memory cgroup's files */

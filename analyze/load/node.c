@@ -36,29 +36,25 @@ static void put_kv_rows(struct loader *l, const struct file_in *f,
 }
 
 static void load_kv_with(struct loader *l, const struct file_in *f,
-			 int (*parse)(const char *, size_t, struct kv_list *,
-				      struct parse_diag *))
+			 enum parsed_kind kind)
 {
-	struct parse_diag d = { 0 };
-	struct kv_list kv = { 0 };
-	int r;
+	struct parsed_file own, *pf = parsed_get(f, kind, &own);
 
-	r = parse(f->buf, f->len, &kv, &d);
-	note_diag(l, f->path, r, &d);
-	if (r == 0)
-		put_kv_rows(l, f, &kv);
-	kv_list_free(&kv);
+	note_diag(l, f->path, pf->r, &pf->d);
+	if (pf->r == 0)
+		put_kv_rows(l, f, &pf->u.kv);
+	parsed_put(pf, &own);
 }
 
 /* vmstat, memory.events, memory.swap.events, cgroup.stat, memory.oom_control */
 void load_kv_rows(struct loader *l, const struct file_in *f)
 {
-	load_kv_with(l, f, parse_kv_list);
+	load_kv_with(l, f, PARSED_KV);
 }
 
 void load_meminfo(struct loader *l, const struct file_in *f)
 {
-	load_kv_with(l, f, parse_meminfo);
+	load_kv_with(l, f, PARSED_MEMINFO);
 }
 
 void load_psi(struct loader *l, const struct file_in *f)
