@@ -126,25 +126,25 @@ static void memstat_keys_load(struct loader *l)
 	size_t i, n;
 
 	table_columns(l->db, row_specs[T_CG_MEMSTAT].table, 2, &names, &n);
-	l->memstat_keys = xcalloc(n ? n : 1, sizeof(*l->memstat_keys));
+	l->cache->memstat_keys = xcalloc(n ? n : 1, sizeof(*l->cache->memstat_keys));
 	for (i = 0; i < n; i++) {
-		l->memstat_keys[i].name = names[i];
-		l->memstat_keys[i].param = (int)i + 3;
+		l->cache->memstat_keys[i].name = names[i];
+		l->cache->memstat_keys[i].param = (int)i + 3;
 	}
 	free(names);
-	l->memstat_nkeys = n;
-	qsort(l->memstat_keys, n, sizeof(*l->memstat_keys), memstat_key_cmp);
+	l->cache->memstat_nkeys = n;
+	qsort(l->cache->memstat_keys, n, sizeof(*l->cache->memstat_keys), memstat_key_cmp);
 }
 
-void memstat_keys_free(struct loader *l)
+void memstat_keys_free(struct load_cache *c)
 {
 	size_t i;
 
-	for (i = 0; i < l->memstat_nkeys; i++)
-		free(l->memstat_keys[i].name);
-	free(l->memstat_keys);
-	l->memstat_keys = NULL;
-	l->memstat_nkeys = 0;
+	for (i = 0; i < c->memstat_nkeys; i++)
+		free(c->memstat_keys[i].name);
+	free(c->memstat_keys);
+	c->memstat_keys = NULL;
+	c->memstat_nkeys = 0;
 }
 
 /*
@@ -156,18 +156,18 @@ size_t memstat_bind_keys(struct loader *l, sqlite3_stmt *st, const struct kv_lis
 {
 	size_t i;
 
-	if (!l->memstat_keys)
+	if (!l->cache->memstat_keys)
 		memstat_keys_load(l);
 	for (i = 0; i < kv->n; i++) {
 		struct memstat_key key = { kv->v[i].key, 0 };
-		const struct memstat_key *k = bsearch(&key, l->memstat_keys,
-						      l->memstat_nkeys,
+		const struct memstat_key *k = bsearch(&key, l->cache->memstat_keys,
+						      l->cache->memstat_nkeys,
 						      sizeof(key), memstat_key_cmp);
 
 		if (k)
 			db_bind_u64(st, k->param, kv->v[i].value);
 	}
-	return l->memstat_nkeys;
+	return l->cache->memstat_nkeys;
 }
 
 static void put_memstat(struct loader *l, const char *cg, const struct kv_list *kv)

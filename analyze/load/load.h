@@ -79,6 +79,19 @@ int load_capture_from(sqlite3 *db, struct load_source *src,
 void load_source_close(struct load_source *src);
 
 /*
+ * The statements the loader prepares, kept from one capture to the next
+ * loaded into the same database: load_capture_with() is
+ * load_capture_from() with a cache, which must be freed (NULL is a no-op)
+ * before db is closed.
+ */
+struct load_cache;
+struct load_cache *load_cache_new(void);
+void load_cache_free(struct load_cache *cache);
+int load_capture_with(sqlite3 *db, struct load_cache *cache,
+		      struct load_source *src, struct load_stats *stats,
+		      char **ret_err);
+
+/*
  * Many captures into db (many.c): `jobs` of them read and parsed at once
  * (load_source_open()), stored one after the other in the order of sources
  * by the calling thread, so the database is the same for any jobs.  A

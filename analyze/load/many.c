@@ -83,6 +83,7 @@ static void bulk_pragmas(sqlite3 *db)
 int load_many(sqlite3 *db, char *const *sources, int n,
 	      const struct load_many_opts *o)
 {
+	struct load_cache *cache = load_cache_new();
 	struct pending *pend;
 	int i, jobs = o->jobs < 1 ? 1 : o->jobs, ret = LOAD_MANY_OK;
 
@@ -110,7 +111,7 @@ int load_many(sqlite3 *db, char *const *sources, int n,
 		p->src = NULL;
 		p->err = NULL;
 		memset(&st, 0, sizeof(st));
-		r = ls ? load_capture_from(db, ls, &st, &err) : -1;
+		r = ls ? load_capture_with(db, cache, ls, &st, &err) : -1;
 		if (i + jobs < n)
 			pending_open(p, sources[i + jobs], o->lim, jobs);
 		if (r < 0) {
@@ -137,6 +138,7 @@ int load_many(sqlite3 *db, char *const *sources, int n,
 		free(pend[i].err);
 	}
 	free(pend);
+	load_cache_free(cache);
 	db_exec(db, "PRAGMA optimize", NULL);
 	return ret;
 }
