@@ -37,7 +37,7 @@ static void extras_json(struct strbuf *sb, const struct kv_extras *x)
 static void parsed_file_fill(struct parsed_file *pf, enum parsed_kind kind,
 			     const char *buf, size_t len)
 {
-	const struct kv_extras *x = NULL;
+	struct kv_extras *x = NULL;
 
 	memset(pf, 0, sizeof(*pf));
 	pf->kind = kind;
@@ -69,11 +69,25 @@ static void parsed_file_fill(struct parsed_file *pf, enum parsed_kind kind,
 	case PARSED_BPFTOOL:
 		pf->r = parse_bpftool_maps(buf, len, &pf->u.maps, &pf->d);
 		break;
+	case PARSED_ONE_VALUE:
+		pf->r = parse_one_value(buf, len, &pf->u.one, &pf->d);
+		break;
+	case PARSED_PSI:
+		pf->r = parse_psi(buf, len, &pf->u.psi, &pf->d);
+		break;
 	case PARSED_NONE:
 		break;
 	}
-	if (x && pf->r >= 0 && x->n)
-		extras_json(&pf->extras, x);
+	/*
+	 * The extra keys are only stored with --raw (proc_extra); freed here,
+	 * on the reader, as the writer would spend a twentieth of its time
+	 * freeing them.
+	 */
+	if (x) {
+		if (load_raw() && pf->r >= 0 && x->n)
+			extras_json(&pf->extras, x);
+		kv_extras_free(x);
+	}
 }
 
 static void parsed_file_release(struct parsed_file *pf)
@@ -87,6 +101,8 @@ static void parsed_file_release(struct parsed_file *pf)
 	case PARSED_PROC_CGROUP: proc_cgroup_free(&pf->u.cgroup); break;
 	case PARSED_FDINFO: bpf_fdinfo_free(&pf->u.fdinfo); break;
 	case PARSED_BPFTOOL: bpftool_maps_free(&pf->u.maps); break;
+	case PARSED_ONE_VALUE:
+	case PARSED_PSI:
 	case PARSED_NONE: break;
 	}
 	strbuf_release(&pf->extras);

@@ -225,12 +225,12 @@ void flush_cgroup_files(struct loader *l)
 
 void load_one_value(struct loader *l, const struct file_in *f)
 {
-	struct parse_diag d = { 0 };
-	struct one_value v = { 0 };
-	int r;
+	struct parsed_file own, *pf = parsed_get(f, PARSED_ONE_VALUE, &own);
+	struct one_value v = pf->u.one;
+	int r = pf->r;
 
-	r = parse_one_value(f->buf, f->len, &v, &d);
-	note_diag(l, f->path, r, &d);
+	note_diag(l, f->path, r, &pf->d);
+	parsed_put(pf, &own);
 	if (r < 0)
 		return;
 	if (strcmp(l->cg_files_of.buf, f->cgroup)) {

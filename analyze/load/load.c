@@ -245,6 +245,11 @@ void load_set_raw(bool keep)
 	keep_raw = keep;
 }
 
+bool load_raw(void)
+{
+	return keep_raw;
+}
+
 int load_capture(sqlite3 *db, const char *source,
 		 const struct capture_limits *lim, struct load_stats *stats,
 		 char **ret_err)

@@ -242,6 +242,8 @@ enum parsed_kind {
 	PARSED_PROC_CGROUP, /* parse_proc_cgroup(), u.cgroup */
 	PARSED_FDINFO,      /* parse_bpf_fdinfo(), u.fdinfo */
 	PARSED_BPFTOOL,     /* parse_bpftool_maps(), u.maps */
+	PARSED_ONE_VALUE,   /* parse_one_value(), u.one */
+	PARSED_PSI,         /* parse_psi(), u.psi */
 };
 
 struct parsed_file {
@@ -256,10 +258,16 @@ struct parsed_file {
 		struct proc_cgroup cgroup;
 		struct bpf_fdinfo fdinfo;
 		struct bpftool_maps maps;
+		struct one_value one;
+		struct psi psi;
 	} u;
 	struct strbuf extras;       /* status, smaps_rollup: the keys without
-				       a column as JSON; empty when none */
+				       a column as JSON when load_raw(); else
+				       empty, as when there are none */
 };
+
+/* load_set_raw()'s setting. */
+bool load_raw(void);
 
 /* The file being loaded, as load.c found it. */
 struct file_in {

@@ -61,17 +61,15 @@ void load_psi(struct loader *l, const struct file_in *f)
 {
 	const struct psi_line *lines[2];
 	static const char *const kinds[2] = { "some", "full" };
-	struct parse_diag d = { 0 };
-	struct psi p = { 0 };
+	struct parsed_file own, *pf = parsed_get(f, PARSED_PSI, &own);
 	sqlite3_stmt *st;
-	int k, r;
+	int k;
 
-	r = parse_psi(f->buf, f->len, &p, &d);
-	note_diag(l, f->path, r, &d);
-	if (r != 0)
-		return;
-	lines[0] = &p.some;
-	lines[1] = &p.full;
+	note_diag(l, f->path, pf->r, &pf->d);
+	if (pf->r != 0)
+		goto out;
+	lines[0] = &pf->u.psi.some;
+	lines[1] = &pf->u.psi.full;
 	st = S(l, f->route->table);
 	for (k = 0; k < 2; k++) {
 		int c = 1;
@@ -85,6 +83,8 @@ void load_psi(struct loader *l, const struct file_in *f)
 		rows_bind(st, c, &row_specs[f->route->table], lines[k]);
 		put(l, st);
 	}
+out:
+	parsed_put(pf, &own);
 }
 
 void load_setting(struct loader *l, const struct file_in *f)

@@ -28,7 +28,8 @@ const struct route routes[] = {
 	{ IN_CAPTURE, "proc/meminfo",              load_meminfo,       T_NODE_MEMINFO,
 	  PARSED_MEMINFO },
 	{ IN_CAPTURE, "proc/vmstat",               load_kv_rows,       T_NODE_VMSTAT, PARSED_KV },
-	{ IN_CAPTURE, "proc/pressure/memory",      load_psi,           T_NODE_PRESSURE },
+	{ IN_CAPTURE, "proc/pressure/memory",      load_psi,           T_NODE_PRESSURE,
+	  PARSED_PSI },
 	{ IN_CAPTURE, "proc/uptime",               load_setting,       T_NODE_SETTING },
 	{ IN_CAPTURE, "proc/loadavg",              load_setting,       T_NODE_SETTING },
 	{ IN_CAPTURE, "proc/sys/**",               load_setting,       T_NODE_SETTING },
@@ -45,14 +46,15 @@ const struct route routes[] = {
 	{ IN_CGROUP,  "memory.swap.events",        load_kv_rows,       T_CG_EVENT, PARSED_KV },
 	{ IN_CGROUP,  "cgroup.stat",               load_kv_rows,       T_CG_EVENT, PARSED_KV },
 	{ IN_CGROUP,  "memory.oom_control",        load_kv_rows,       T_CG_EVENT, PARSED_KV },
-	{ IN_CGROUP,  "memory.pressure",           load_psi,           T_CG_PRESSURE },
+	{ IN_CGROUP,  "memory.pressure",           load_psi,           T_CG_PRESSURE, PARSED_PSI },
 	{ IN_CGROUP,  "cgroup.procs",              load_cgroup_procs,  T_CG_PROC, PARSED_PIDS },
 	/* not one number: listed only */
 	{ IN_CGROUP,  "cgroup.controllers",        NULL,               T_NONE },
 	{ IN_CGROUP,  "cgroup.subtree_control",    NULL,               T_NONE },
 	{ IN_CGROUP,  "memory.numa_stat",          NULL,               T_NONE },
 	/* memory.current, memory.max, memory.limit_in_bytes, ... */
-	{ IN_CGROUP,  "memory.*",                  load_one_value,     T_CG_FILE },
+	{ IN_CGROUP,  "memory.*",                  load_one_value,     T_CG_FILE,
+	  PARSED_ONE_VALUE },
 
 	/* processes (proc.c): collect/proc.c's per-process files, goinfo.c */
 	{ IN_PROCESS, "status",                    load_status,        T_PROC_STATUS,
