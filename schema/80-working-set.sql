@@ -228,7 +228,10 @@ WITH RECURSIVE eff(capture_id, cgroup, limit_bytes) AS (
            (SELECT o.limit_bytes FROM cgroup_own_limit o
             WHERE o.capture_id = n.capture_id AND o.cgroup = n.cgroup)
     FROM cgroup_node n
-    WHERE n.capture_id NOT IN (SELECT capture_id FROM cgroup_headroom_data)
+    -- by way of capture: a NOT IN on cgroup_node read every capture's
+    -- cgroups for each load
+    WHERE n.capture_id IN (SELECT capture_id FROM capture WHERE capture_id
+                           NOT IN (SELECT capture_id FROM cgroup_headroom_data))
       AND (n.parent IS NULL
            OR NOT EXISTS (SELECT 1 FROM cgroup_node x
                           WHERE x.capture_id = n.capture_id AND x.cgroup = n.parent))
