@@ -4,8 +4,10 @@
 /*
  * Inside the loader (load.h is its interface).  A capture's files go
  *
+ *   many.c    many captures: N read and parsed at once, one writer
  *   load.c    reads the capture, file by file, and finishes the load
  *   route.c   the routing table: path pattern -> loader function -> table
+ *   ahead.c   the routes' parsers run on the reader thread (route.ahead)
  *   rows.c    one column list per table, the INSERTs made from them
  *   proc.c cgroup.c node.c kmsg.c bpf.c k8s.c meta.c
  *             a source family each: call one parser (analyze/parse/), store
