@@ -55,6 +55,7 @@ declare -A rate
 # there are.
 runs="1 2"
 command -v taskset >/dev/null && runs="1c 1 2"
+runs=${RUNS:-$runs}   # RUNS="2" for -j2 alone (it must be among them)
 for j in $runs; do
 	cat "${caps[@]}" > /dev/null   # in the page cache for every run
 	load0=$(cut -d' ' -f1 /proc/loadavg)
@@ -76,12 +77,14 @@ for j in $runs; do
 			      w / n, 100 * w / t, 1000 * n / w }'
 	fi
 done
-speedup=$(awk -v a="${rate[1]}" -v b="${rate[2]}" 'BEGIN { printf "%.2f", b / a }')
-[ -n "${rate[1c]:-}" ] && echo "-j2 on $(nproc) CPUs / -j1 on one: $(awk -v a="${rate[1c]}" -v b="${rate[2]}" \
+speedup=$(awk -v a="${rate[1]:-0}" -v b="${rate[2]:-0}" 'BEGIN { printf "%.2f", a ? b / a : 0 }')
+[ -n "${rate[1c]:-}" ] && [ -n "${rate[2]:-}" ] && echo "-j2 on $(nproc) CPUs / -j1 on one: $(awk -v a="${rate[1c]}" -v b="${rate[2]}" \
 	'BEGIN { printf "%.2f", b / a }')x (goal 1.7x)"
+[ -n "${rate[1]:-}" ] && [ -n "${rate[2]:-}" ] && {
 echo "-j2 / -j1: ${speedup}x; -j2: ${rate[2]} captures/s (goal 40)"
 cmp -s <(sqlite3 "$work/j1.db" .dump) <(sqlite3 "$work/j2.db" .dump) && echo "-j1 and -j2: the same database" ||
 	{ echo "FAIL: -j1 and -j2 differ"; rc=1; }
+}
 "$M" load -q "${caps[0]}" -o "$work/one.db"
 one=$(stat -c %s "$work/one.db")
 all=$(stat -c %s "$work/j2.db")
