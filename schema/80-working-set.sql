@@ -366,9 +366,13 @@ WHERE bytes IS NOT NULL
 ORDER BY capture_id, sample, cgroup, ord;
 
 -- A cgroup's own limit (memory.max on v2, memory.limit_in_bytes on v1),
--- NULL when unlimited or not captured.
+-- NULL when unlimited or not captured.  From cgroups_data (cgroup_memory's
+-- limit_bytes, stored by the loader before cgroup_headroom_calc runs): a
+-- lookup by key, where cgroup_memory, a UNION view, scanned every capture's
+-- cgroups for each cgroup (a load got slower with every capture in the
+-- database).
 CREATE VIEW cgroup_own_limit(capture_id, cgroup, limit_bytes) AS
-SELECT capture_id, cgroup, limit_bytes FROM cgroup_memory;
+SELECT capture_id, cgroup, limit_bytes FROM cgroups_data;
 
 -- Per cgroup: "am I really near my limit?"
 --   working_set_bytes      the cAdvisor number (NULL without memory.stat)
@@ -396,7 +400,10 @@ WITH RECURSIVE eff(capture_id, cgroup, limit_bytes) AS (
            (SELECT o.limit_bytes FROM cgroup_own_limit o
             WHERE o.capture_id = n.capture_id AND o.cgroup = n.cgroup)
     FROM cgroup_node n
-    WHERE n.capture_id NOT IN (SELECT capture_id FROM cgroup_headroom_data)
+    -- by way of capture: a NOT IN on cgroup_node read every capture's
+    -- cgroups for each load
+    WHERE n.capture_id IN (SELECT capture_id FROM capture WHERE capture_id
+                           NOT IN (SELECT capture_id FROM cgroup_headroom_data))
       AND (n.parent IS NULL
            OR NOT EXISTS (SELECT 1 FROM cgroup_node x
                           WHERE x.capture_id = n.capture_id AND x.cgroup = n.parent))

@@ -34,7 +34,10 @@ CREATE VIEW cgroup_process_count_calc AS
 -- would each repeat the view's subquery)
 WITH p AS MATERIALIZED (
     SELECT capture_id, cgroup FROM processes
-    WHERE capture_id NOT IN (SELECT capture_id FROM cgroup_process_count_data)
+    -- by way of capture: the few captures not yet counted, each found by
+    -- key, where a NOT IN on processes read every capture's processes
+    WHERE capture_id IN (SELECT capture_id FROM capture WHERE capture_id
+                         NOT IN (SELECT capture_id FROM cgroup_process_count_data))
 )
 SELECT capture_id, cgroup, count(*) AS processes
 FROM p

@@ -15,21 +15,21 @@
 void load_fdinfo(struct loader *l, const struct file_in *f)
 {
 	const char *fdname = f->name + strlen("fdinfo/");
-	struct bpf_fdinfo fi = { 0 };
-	struct parse_diag d = { 0 };
+	struct parsed_file own, *pf;
+	const struct bpf_fdinfo *fi;
 	sqlite3_stmt *st;
 	uint64_t fd;
-	int r;
 
 	if (parse_u64(fdname, strlen(fdname), &fd) < 0 || fd > 0x7fffffff) {
 		add_problem(l, f->path, "not a file descriptor number, skipping");
 		return;
 	}
-	r = parse_bpf_fdinfo(f->buf, f->len, &fi, &d);
-	note_diag(l, f->path, r, &d);
-	if (r < 0)
+	pf = parsed_get(f, PARSED_FDINFO, &own);
+	fi = &pf->u.fdinfo;
+	note_diag(l, f->path, pf->r, &pf->d);
+	if (pf->r < 0)
 		goto out;
-	if (!fi.map_type.set) {
+	if (!fi->map_type.set) {
 		add_problem(l, f->path, "not the fdinfo of a BPF map (no map_type), skipping");
 		goto out;
 	}
@@ -37,30 +37,30 @@ void load_fdinfo(struct loader *l, const struct file_in *f)
 	sqlite3_bind_int64(st, 1, l->capture_id);
 	sqlite3_bind_int64(st, 2, f->pid);
 	sqlite3_bind_int64(st, 3, (int64_t)fd);
-	db_bind_text(st, 4, bpf_map_type_name(fi.map_type.v));
-	rows_bind(st, 5, &row_specs[T_BPF_FDINFO], &fi);
+	db_bind_text(st, 4, bpf_map_type_name(fi->map_type.v));
+	rows_bind(st, 5, &row_specs[T_BPF_FDINFO], fi);
 	put(l, st);
 out:
-	bpf_fdinfo_free(&fi);
+	parsed_put(pf, &own);
 }
 
 void load_bpftool_maps(struct loader *l, const struct file_in *f)
 {
-	struct bpftool_maps m = { 0 };
-	struct parse_diag d = { 0 };
+	struct parsed_file own, *pf;
+	const struct bpftool_maps *m;
 	size_t i, j;
-	int r;
 
 	if (f->len == 0)
 		return;
-	r = parse_bpftool_maps(f->buf, f->len, &m, &d);
-	note_diag(l, f->path, r, &d);
-	if (r < 0)
+	pf = parsed_get(f, PARSED_BPFTOOL, &own);
+	m = &pf->u.maps;
+	note_diag(l, f->path, pf->r, &pf->d);
+	if (pf->r < 0)
 		goto out;
-	if (m.error)
-		add_problemf(l, f->path, "bpftool said: %.300s", m.error);
-	for (i = 0; i < m.n; i++) {
-		const struct bpftool_map *b = &m.v[i];
+	if (m->error)
+		add_problemf(l, f->path, "bpftool said: %.300s", m->error);
+	for (i = 0; i < m->n; i++) {
+		const struct bpftool_map *b = &m->v[i];
 		sqlite3_stmt *st = S(l, T_BPFTOOL_MAP);
 
 		if (!b->id.set)
@@ -78,5 +78,5 @@ void load_bpftool_maps(struct loader *l, const struct file_in *f)
 		}
 	}
 out:
-	bpftool_maps_free(&m);
+	parsed_put(pf, &own);
 }

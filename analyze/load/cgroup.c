@@ -126,25 +126,25 @@ static void memstat_keys_load(struct loader *l)
 	size_t i, n;
 
 	table_columns(l->db, row_specs[T_CG_MEMSTAT].table, 2, &names, &n);
-	l->memstat_keys = xcalloc(n ? n : 1, sizeof(*l->memstat_keys));
+	l->cache->memstat_keys = xcalloc(n ? n : 1, sizeof(*l->cache->memstat_keys));
 	for (i = 0; i < n; i++) {
-		l->memstat_keys[i].name = names[i];
-		l->memstat_keys[i].param = (int)i + 3;
+		l->cache->memstat_keys[i].name = names[i];
+		l->cache->memstat_keys[i].param = (int)i + 3;
 	}
 	free(names);
-	l->memstat_nkeys = n;
-	qsort(l->memstat_keys, n, sizeof(*l->memstat_keys), memstat_key_cmp);
+	l->cache->memstat_nkeys = n;
+	qsort(l->cache->memstat_keys, n, sizeof(*l->cache->memstat_keys), memstat_key_cmp);
 }
 
-void memstat_keys_free(struct loader *l)
+void memstat_keys_free(struct load_cache *c)
 {
 	size_t i;
 
-	for (i = 0; i < l->memstat_nkeys; i++)
-		free(l->memstat_keys[i].name);
-	free(l->memstat_keys);
-	l->memstat_keys = NULL;
-	l->memstat_nkeys = 0;
+	for (i = 0; i < c->memstat_nkeys; i++)
+		free(c->memstat_keys[i].name);
+	free(c->memstat_keys);
+	c->memstat_keys = NULL;
+	c->memstat_nkeys = 0;
 }
 
 /*
@@ -156,18 +156,18 @@ size_t memstat_bind_keys(struct loader *l, sqlite3_stmt *st, const struct kv_lis
 {
 	size_t i;
 
-	if (!l->memstat_keys)
+	if (!l->cache->memstat_keys)
 		memstat_keys_load(l);
 	for (i = 0; i < kv->n; i++) {
 		struct memstat_key key = { kv->v[i].key, 0 };
-		const struct memstat_key *k = bsearch(&key, l->memstat_keys,
-						      l->memstat_nkeys,
+		const struct memstat_key *k = bsearch(&key, l->cache->memstat_keys,
+						      l->cache->memstat_nkeys,
 						      sizeof(key), memstat_key_cmp);
 
 		if (k)
 			db_bind_u64(st, k->param, kv->v[i].value);
 	}
-	return l->memstat_nkeys;
+	return l->cache->memstat_nkeys;
 }
 
 static void put_memstat(struct loader *l, const char *cg, const struct kv_list *kv)
@@ -182,28 +182,24 @@ static void put_memstat(struct loader *l, const char *cg, const struct kv_list *
 
 void load_memstat(struct loader *l, const struct file_in *f)
 {
-	struct parse_diag d = { 0 };
-	struct kv_list kv = { 0 };
-	int r;
+	struct parsed_file own, *pf = parsed_get(f, PARSED_KV, &own);
 
-	r = parse_kv_list(f->buf, f->len, &kv, &d);
-	note_diag(l, f->path, r, &d);
-	if (r == 0) {
-		put_stat_json(l, f->cgroup, &kv);
-		put_memstat(l, f->cgroup, &kv);
+	note_diag(l, f->path, pf->r, &pf->d);
+	if (pf->r == 0) {
+		put_stat_json(l, f->cgroup, &pf->u.kv);
+		put_memstat(l, f->cgroup, &pf->u.kv);
 	}
-	kv_list_free(&kv);
+	parsed_put(pf, &own);
 }
 
 void load_cgroup_procs(struct loader *l, const struct file_in *f)
 {
-	struct parse_diag d = { 0 };
-	struct pid_list p = { 0 };
+	struct parsed_file own, *pf = parsed_get(f, PARSED_PIDS, &own);
 
-	parse_pid_list(f->buf, f->len, &p, &d);
-	note_skipped(l, f->path, &d);
-	put_rows(l, T_CG_PROC, f->cgroup, p.v, p.n, sizeof(*p.v));
-	pid_list_free(&p);
+	note_skipped(l, f->path, &pf->d);
+	put_rows(l, T_CG_PROC, f->cgroup, pf->u.pids.v, pf->u.pids.n,
+		 sizeof(*pf->u.pids.v));
+	parsed_put(pf, &own);
 }
 
 /*
@@ -229,12 +225,12 @@ void flush_cgroup_files(struct loader *l)
 
 void load_one_value(struct loader *l, const struct file_in *f)
 {
-	struct parse_diag d = { 0 };
-	struct one_value v = { 0 };
-	int r;
+	struct parsed_file own, *pf = parsed_get(f, PARSED_ONE_VALUE, &own);
+	struct one_value v = pf->u.one;
+	int r = pf->r;
 
-	r = parse_one_value(f->buf, f->len, &v, &d);
-	note_diag(l, f->path, r, &d);
+	note_diag(l, f->path, r, &pf->d);
+	parsed_put(pf, &own);
 	if (r < 0)
 		return;
 	if (strcmp(l->cg_files_of.buf, f->cgroup)) {

@@ -113,18 +113,24 @@ static void load_file(struct loader *l, const struct capture_file *cf,
 }
 
 /*
- * prefetch_hooks.prepare, on the reader thread: a process's file whose
- * route parses ahead (status, smaps_rollup).
+ * prefetch_hooks.prepare, on the reader thread: a file whose route parses
+ * ahead (ahead.c), its route guessed from the path alone as load_file()
+ * finds it, but for the memory hierarchy, which the reader cannot place:
+ * any file below sys/fs/cgroup/ is taken for a cgroup's (the writer
+ * parses again what its route does not confirm).
  */
 static void *parse_file_ahead(const struct capture_file *f)
 {
 	const struct route *r;
 	const char *rest;
 
-	if (process_of(f->path, &rest) <= 0)
-		return NULL;
-	r = route_find(IN_PROCESS, rest);
-	return r && r->ahead ? r->ahead(f->data, f->len) : NULL;
+	if (process_of(f->path, &rest) > 0)
+		r = route_find(IN_PROCESS, rest);
+	else if (starts_with(f->path, "sys/fs/cgroup/"))
+		r = route_find(IN_CGROUP, strrchr(f->path, '/') + 1);
+	else
+		r = route_find(IN_CAPTURE, f->path);
+	return r ? parsed_file_new(r->ahead, f->data, f->len) : NULL;
 }
 
 /*
@@ -136,7 +142,7 @@ static void *parse_file_ahead(const struct capture_file *f)
  */
 static void load_derived(struct loader *l)
 {
-	static const char *const sql[] = {
+	static const char *const sql[LOAD_DERIVED_N] = {
 		"INSERT INTO cgroups_data SELECT * FROM cgroups_calc "
 		"WHERE capture_id = ?",
 		"INSERT INTO cgroup_names_data SELECT * FROM cgroup_names_calc "
@@ -151,13 +157,14 @@ static void load_derived(struct loader *l)
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(sql); i++) {
-		sqlite3_stmt *st = db_prepare(l->db, sql[i]);
+		sqlite3_stmt *st = l->cache->derived[i];
 
+		if (!st)
+			st = l->cache->derived[i] = db_prepare(l->db, sql[i]);
 		sqlite3_bind_int64(st, 1, l->capture_id);
 		l->cur_path = "(the working-set tables)";
 		l->cur_failed = false;
 		put(l, st);
-		sqlite3_finalize(st);
 	}
 }
 
@@ -238,6 +245,11 @@ void load_set_raw(bool keep)
 	keep_raw = keep;
 }
 
+bool load_raw(void)
+{
+	return keep_raw;
+}
+
 int load_capture(sqlite3 *db, const char *source,
 		 const struct capture_limits *lim, struct load_stats *stats,
 		 char **ret_err)
@@ -250,8 +262,38 @@ int load_capture(sqlite3 *db, const char *source,
 	return load_capture_from(db, src, stats, ret_err);
 }
 
+struct load_cache *load_cache_new(void)
+{
+	return xcalloc(1, sizeof(struct load_cache));
+}
+
+void load_cache_free(struct load_cache *c)
+{
+	size_t i;
+
+	if (!c)
+		return;
+	for (i = 0; i < T__COUNT; i++)
+		sqlite3_finalize(c->st[i]);
+	for (i = 0; i < LOAD_DERIVED_N; i++)
+		sqlite3_finalize(c->derived[i]);
+	memstat_keys_free(c);
+	free(c);
+}
+
 int load_capture_from(sqlite3 *db, struct load_source *src,
 		      struct load_stats *stats, char **ret_err)
+{
+	struct load_cache *c = load_cache_new();
+	int r = load_capture_with(db, c, src, stats, ret_err);
+
+	load_cache_free(c);
+	return r;
+}
+
+int load_capture_with(sqlite3 *db, struct load_cache *cache,
+		      struct load_source *src, struct load_stats *stats,
+		      char **ret_err)
 {
 	struct loader l = { 0 };
 	struct capture *c = src->c;
@@ -264,6 +306,7 @@ int load_capture_from(sqlite3 *db, struct load_source *src,
 
 	memset(stats, 0, sizeof(*stats));
 	l.db = db;
+	l.cache = cache;
 	l.raw = keep_raw;
 	l.stats = stats;
 	l.page_size = 4096;
@@ -350,8 +393,6 @@ rollback:
 out:
 	prefetch_stop(src->pf);
 	src->pf = NULL;
-	for (n = 0; n < T__COUNT; n++)
-		sqlite3_finalize(l.st[n]);
 	samples_close(&l);
 	free(err);
 	free(l.fatal);
@@ -366,7 +407,6 @@ out:
 	strbuf_release(&l.cg_files_of);
 	free(l.misc.cmdline);
 	free(l.misc.memcg);
-	memstat_keys_free(&l);
 	load_source_close(src);
 	return r;
 }

@@ -78,4 +78,48 @@ int load_capture_from(sqlite3 *db, struct load_source *src,
 		      struct load_stats *stats, char **ret_err);
 void load_source_close(struct load_source *src);
 
+/*
+ * The statements the loader prepares, kept from one capture to the next
+ * loaded into the same database: load_capture_with() is
+ * load_capture_from() with a cache, which must be freed (NULL is a no-op)
+ * before db is closed.
+ */
+struct load_cache;
+struct load_cache *load_cache_new(void);
+void load_cache_free(struct load_cache *cache);
+int load_capture_with(sqlite3 *db, struct load_cache *cache,
+		      struct load_source *src, struct load_stats *stats,
+		      char **ret_err);
+
+/*
+ * Many captures into db (many.c): `jobs` of them read and parsed at once
+ * (load_source_open()), stored one after the other in the order of sources
+ * by the calling thread, so the database is the same for any jobs.  A
+ * capture that cannot be read at all is a load_problem row of no capture
+ * and the next one loads.  done() is called once per capture, in order, as
+ * it is stored or found unreadable (the caller says progress and errors).
+ * Returns LOAD_MANY_OK, LOAD_MANY_PROBLEMS (a capture unreadable or loaded
+ * with problems) or LOAD_MANY_FATAL (the database cannot be written: the
+ * captures after it were not loaded).
+ */
+struct load_many_item {
+	int index, count;         /* 0-based, of count */
+	const char *source;
+	const struct load_stats *stats;  /* NULL when it could not be loaded */
+	const char *err;          /* then: why */
+	double seconds;           /* storing it took */
+};
+
+struct load_many_opts {
+	const struct capture_limits *lim;
+	int jobs;
+	void (*done)(void *ud, const struct load_many_item *it);
+	void *ud;
+};
+
+enum { LOAD_MANY_FATAL = -1, LOAD_MANY_OK = 0, LOAD_MANY_PROBLEMS = 1 };
+
+int load_many(sqlite3 *db, char *const *sources, int n,
+	      const struct load_many_opts *opts);
+
 #endif

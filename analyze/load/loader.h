@@ -4,8 +4,10 @@
 /*
  * Inside the loader (load.h is its interface).  A capture's files go
  *
+ *   many.c    many captures: N read and parsed at once, one writer
  *   load.c    reads the capture, file by file, and finishes the load
  *   route.c   the routing table: path pattern -> loader function -> table
+ *   ahead.c   the routes' parsers run on the reader thread (route.ahead)
  *   rows.c    one column list per table, the INSERTs made from them
  *   proc.c cgroup.c node.c kmsg.c bpf.c k8s.c meta.c
  *             a source family each: call one parser (analyze/parse/), store
@@ -129,10 +131,25 @@ int rows_bind(sqlite3_stmt *st, int first, const struct row_spec *spec,
 
 /* ---- the state of one load -------------------------------------------- */
 
+/*
+ * What the loader makes from the schema once per database rather than once
+ * per capture (load_cache_new()): preparing its ~30 statements took a
+ * twentieth of the writer's time of a load of many captures.
+ */
+#define LOAD_DERIVED_N 5
+struct load_cache {
+	sqlite3_stmt *st[T__COUNT];
+	sqlite3_stmt *derived[LOAD_DERIVED_N];  /* load.c's load_derived() */
+	/* cgroup_memstat's memory.stat keys (its columns), sorted, and
+	   each one's parameter in the INSERT */
+	struct memstat_key *memstat_keys;
+	size_t memstat_nkeys;
+};
+
 struct loader {
 	sqlite3 *db;
 	int64_t capture_id;
-	sqlite3_stmt *st[T__COUNT];
+	struct load_cache *cache;
 	struct load_stats *stats;
 	char *memory_root;        /* archive path of the memory hierarchy */
 	bool have_manifest;
@@ -163,10 +180,6 @@ struct loader {
 	/* cgroup_file_data's row of the cgroup whose files are being read */
 	struct strbuf cg_files_of;  /* the cgroup; empty: none */
 	struct strbuf cg_files;     /* its JSON object, without the '}' */
-	/* cgroup_memstat's memory.stat keys (its columns), sorted, and
-	   each one's parameter in the INSERT */
-	struct memstat_key *memstat_keys;
-	size_t memstat_nkeys;
 	struct strbuf files;      /* capture_file_data's JSON, not yet stored */
 	size_t files_n;           /* how many files it holds */
 	/* OOM logs are parsed once the manifest (page size, clock) is known. */
@@ -215,8 +228,48 @@ enum route_scope {
 	IN_CGROUP,          /* a memory cgroup's folder */
 };
 
-struct parsed_file;
 struct route;
+
+/*
+ * A file parsed on the reader thread (ahead.c): which parser, its result
+ * and diagnostics, and what it returned.
+ */
+enum parsed_kind {
+	PARSED_NONE,
+	PARSED_STATUS,      /* parse_status(), u.status, extras */
+	PARSED_SMAPS,       /* parse_smaps_rollup(), u.smaps, extras */
+	PARSED_KV,          /* parse_kv_list(), u.kv */
+	PARSED_MEMINFO,     /* parse_meminfo(), u.kv */
+	PARSED_PIDS,        /* parse_pid_list(), u.pids */
+	PARSED_PROC_CGROUP, /* parse_proc_cgroup(), u.cgroup */
+	PARSED_FDINFO,      /* parse_bpf_fdinfo(), u.fdinfo */
+	PARSED_BPFTOOL,     /* parse_bpftool_maps(), u.maps */
+	PARSED_ONE_VALUE,   /* parse_one_value(), u.one */
+	PARSED_PSI,         /* parse_psi(), u.psi */
+};
+
+struct parsed_file {
+	enum parsed_kind kind;
+	int r;                      /* the parser's result */
+	struct parse_diag d;
+	union {
+		struct proc_status status;
+		struct smaps_rollup smaps;
+		struct kv_list kv;
+		struct pid_list pids;
+		struct proc_cgroup cgroup;
+		struct bpf_fdinfo fdinfo;
+		struct bpftool_maps maps;
+		struct one_value one;
+		struct psi psi;
+	} u;
+	struct strbuf extras;       /* status, smaps_rollup: the keys without
+				       a column as JSON when load_raw(); else
+				       empty, as when there are none */
+};
+
+/* load_set_raw()'s setting. */
+bool load_raw(void);
 
 /* The file being loaded, as load.c found it. */
 struct file_in {
@@ -236,8 +289,8 @@ struct route {
 	const char *pattern;
 	void (*load)(struct loader *l, const struct file_in *f);  /* NULL: listed only */
 	enum table_id table;      /* where its rows go (the first, for several) */
-	/* parse on the reader thread (prefetch_hooks), or NULL */
-	struct parsed_file *(*ahead)(const char *buf, size_t len);
+	/* how the reader thread parses it ahead (prefetch_hooks), or 0 */
+	enum parsed_kind ahead;
 };
 
 extern const struct route routes[];
@@ -247,6 +300,21 @@ extern const size_t routes_nr;
 const struct route *route_find(enum route_scope scope, const char *name);
 /* Does a route pattern match name? */
 bool route_match(const char *pattern, const char *name);
+
+/* ---- parsing ahead (ahead.c) -------------------------------------------- */
+
+/* buf parsed by kind's parser (NULL for PARSED_NONE); any thread. */
+struct parsed_file *parsed_file_new(enum parsed_kind kind, const char *buf,
+				    size_t len);
+void parsed_file_free(void *pf);
+/*
+ * The file f parsed by kind's parser: f->ahead when the reader made it
+ * with that parser, else parsed now into own.  parsed_put() frees own when
+ * it was used.
+ */
+struct parsed_file *parsed_get(const struct file_in *f, enum parsed_kind kind,
+			       struct parsed_file *own);
+void parsed_put(struct parsed_file *pf, struct parsed_file *own);
 
 /* ---- the source families ------------------------------------------------ */
 
@@ -264,9 +332,6 @@ void load_proc_cgroup(struct loader *l, const struct file_in *f);
 void load_oom_score_adj(struct loader *l, const struct file_in *f);
 void load_cmdline(struct loader *l, const struct file_in *f);
 void load_go(struct loader *l, const struct file_in *f);
-struct parsed_file *parse_status_ahead(const char *buf, size_t len);
-struct parsed_file *parse_smaps_ahead(const char *buf, size_t len);
-void parsed_file_free(void *p);
 void flush_misc(struct loader *l);
 
 /* cgroup.c: a memory cgroup's files */
@@ -275,7 +340,7 @@ void load_memstat(struct loader *l, const struct file_in *f);
 void load_cgroup_procs(struct loader *l, const struct file_in *f);
 void load_one_value(struct loader *l, const struct file_in *f);
 void flush_cgroup_files(struct loader *l);
-void memstat_keys_free(struct loader *l);
+void memstat_keys_free(struct load_cache *c);
 /*
  * Bind memory.stat's keys the working-set formulas read (cgroup_memstat's
  * columns past capture_id, cgroup) as parameters 3, 4, ... of st; returns

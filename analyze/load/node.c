@@ -36,46 +36,40 @@ static void put_kv_rows(struct loader *l, const struct file_in *f,
 }
 
 static void load_kv_with(struct loader *l, const struct file_in *f,
-			 int (*parse)(const char *, size_t, struct kv_list *,
-				      struct parse_diag *))
+			 enum parsed_kind kind)
 {
-	struct parse_diag d = { 0 };
-	struct kv_list kv = { 0 };
-	int r;
+	struct parsed_file own, *pf = parsed_get(f, kind, &own);
 
-	r = parse(f->buf, f->len, &kv, &d);
-	note_diag(l, f->path, r, &d);
-	if (r == 0)
-		put_kv_rows(l, f, &kv);
-	kv_list_free(&kv);
+	note_diag(l, f->path, pf->r, &pf->d);
+	if (pf->r == 0)
+		put_kv_rows(l, f, &pf->u.kv);
+	parsed_put(pf, &own);
 }
 
 /* vmstat, memory.events, memory.swap.events, cgroup.stat, memory.oom_control */
 void load_kv_rows(struct loader *l, const struct file_in *f)
 {
-	load_kv_with(l, f, parse_kv_list);
+	load_kv_with(l, f, PARSED_KV);
 }
 
 void load_meminfo(struct loader *l, const struct file_in *f)
 {
-	load_kv_with(l, f, parse_meminfo);
+	load_kv_with(l, f, PARSED_MEMINFO);
 }
 
 void load_psi(struct loader *l, const struct file_in *f)
 {
 	const struct psi_line *lines[2];
 	static const char *const kinds[2] = { "some", "full" };
-	struct parse_diag d = { 0 };
-	struct psi p = { 0 };
+	struct parsed_file own, *pf = parsed_get(f, PARSED_PSI, &own);
 	sqlite3_stmt *st;
-	int k, r;
+	int k;
 
-	r = parse_psi(f->buf, f->len, &p, &d);
-	note_diag(l, f->path, r, &d);
-	if (r != 0)
-		return;
-	lines[0] = &p.some;
-	lines[1] = &p.full;
+	note_diag(l, f->path, pf->r, &pf->d);
+	if (pf->r != 0)
+		goto out;
+	lines[0] = &pf->u.psi.some;
+	lines[1] = &pf->u.psi.full;
 	st = S(l, f->route->table);
 	for (k = 0; k < 2; k++) {
 		int c = 1;
@@ -89,6 +83,8 @@ void load_psi(struct loader *l, const struct file_in *f)
 		rows_bind(st, c, &row_specs[f->route->table], lines[k]);
 		put(l, st);
 	}
+out:
+	parsed_put(pf, &own);
 }
 
 void load_setting(struct loader *l, const struct file_in *f)

@@ -13,109 +13,6 @@
 
 #include "common/banned.h"
 
-/* The keys without a column, as one JSON object (proc_extra's keys). */
-static void extras_json(struct strbuf *sb, const struct kv_extras *x)
-{
-	size_t i;
-
-	strbuf_addch(sb, '{');
-	for (i = 0; i < x->n; i++) {
-		const char *v = x->v[i].value ? x->v[i].value : "";
-
-		if (i)
-			strbuf_addch(sb, ',');
-		json_escape(sb, x->v[i].key, strlen(x->v[i].key));
-		strbuf_addch(sb, ':');
-		json_escape(sb, v, strlen(v));
-	}
-	strbuf_addch(sb, '}');
-}
-
-/*
- * A status or smaps_rollup file parsed, with its extra keys as JSON: on the
- * reader thread when there is one (route.ahead, through prefetch_hooks:
- * parsing is a fifth of the loading thread's work otherwise), else by the
- * loader itself.
- */
-enum parsed_kind { PARSED_STATUS = 1, PARSED_SMAPS };
-
-struct parsed_file {
-	enum parsed_kind kind;
-	int r;                      /* the parser's result */
-	struct parse_diag d;
-	union {
-		struct proc_status status;
-		struct smaps_rollup smaps;
-	} u;
-	struct strbuf extras;       /* JSON; empty when no extra keys */
-};
-
-static void parsed_file_fill(struct parsed_file *pf, enum parsed_kind kind,
-			     const char *buf, size_t len)
-{
-	const struct kv_extras *x;
-
-	memset(pf, 0, sizeof(*pf));
-	pf->kind = kind;
-	strbuf_init(&pf->extras, 0);
-	if (kind == PARSED_STATUS) {
-		pf->r = parse_status(buf, len, &pf->u.status, &pf->d);
-		x = &pf->u.status.extra;
-	} else {
-		pf->r = parse_smaps_rollup(buf, len, &pf->u.smaps, &pf->d);
-		x = &pf->u.smaps.extra;
-	}
-	if (pf->r >= 0 && x->n)
-		extras_json(&pf->extras, x);
-}
-
-static void parsed_file_release(struct parsed_file *pf)
-{
-	if (pf->kind == PARSED_STATUS)
-		proc_status_free(&pf->u.status);
-	else if (pf->kind == PARSED_SMAPS)
-		smaps_rollup_free(&pf->u.smaps);
-	strbuf_release(&pf->extras);
-}
-
-static struct parsed_file *parse_ahead(enum parsed_kind kind, const char *buf,
-				       size_t len)
-{
-	struct parsed_file *pf = xmalloc(sizeof(*pf));
-
-	parsed_file_fill(pf, kind, buf, len);
-	return pf;
-}
-
-struct parsed_file *parse_status_ahead(const char *buf, size_t len)
-{
-	return parse_ahead(PARSED_STATUS, buf, len);
-}
-
-/* An empty rollup (kernel threads, zombies) is not loaded: not parsed. */
-struct parsed_file *parse_smaps_ahead(const char *buf, size_t len)
-{
-	return len ? parse_ahead(PARSED_SMAPS, buf, len) : NULL;
-}
-
-void parsed_file_free(void *p)
-{
-	if (!p)
-		return;
-	parsed_file_release(p);
-	free(p);
-}
-
-/* The file parsed ahead when it is of that kind, else parsed now into own. */
-static struct parsed_file *parsed_get(const struct file_in *f, enum parsed_kind kind,
-				      struct parsed_file *own)
-{
-	if (f->ahead && f->ahead->kind == kind)
-		return f->ahead;
-	parsed_file_fill(own, kind, f->buf, f->len);
-	return own;
-}
-
 static void put_extras(struct loader *l, int64_t pid, const char *file,
 		       const struct strbuf *json)
 {
@@ -135,7 +32,7 @@ static void put_extras(struct loader *l, int64_t pid, const char *file,
 static void load_parsed(struct loader *l, const struct file_in *f,
 			enum parsed_kind kind)
 {
-	struct parsed_file own = { 0 }, *pf = parsed_get(f, kind, &own);
+	struct parsed_file own, *pf = parsed_get(f, kind, &own);
 	enum table_id t = kind == PARSED_STATUS ? T_PROC_STATUS : T_PROC_SMAPS;
 	sqlite3_stmt *st;
 
@@ -151,8 +48,7 @@ static void load_parsed(struct loader *l, const struct file_in *f,
 	if (kind == PARSED_STATUS)
 		l->stats->processes++;
 out:
-	if (pf == &own)
-		parsed_file_release(&own);
+	parsed_put(pf, &own);
 }
 
 void load_status(struct loader *l, const struct file_in *f)
@@ -203,28 +99,26 @@ static void misc_for(struct loader *l, int64_t pid)
 
 void load_proc_cgroup(struct loader *l, const struct file_in *f)
 {
-	struct proc_cgroup c = { 0 };
-	struct parse_diag d = { 0 };
+	struct parsed_file own, *pf = parsed_get(f, PARSED_PROC_CGROUP, &own);
+	const struct proc_cgroup *cg = &pf->u.cgroup;
 	const char *memcg;
 	sqlite3_stmt *st;
 	size_t i;
-	int r;
 
-	r = parse_proc_cgroup(f->buf, f->len, &c, &d);
-	note_diag(l, f->path, r, &d);
-	if (r < 0)
+	note_diag(l, f->path, pf->r, &pf->d);
+	if (pf->r < 0)
 		goto out;
 	if (l->raw) {
 		strbuf_reset(&l->tmp);
 		strbuf_addch(&l->tmp, '[');
-		for (i = 0; i < c.n; i++) {
+		for (i = 0; i < cg->n; i++) {
 			strbuf_add(&l->tmp, i ? ",[" : "[", i ? 2 : 1);
-			strbuf_add_u64(&l->tmp, c.v[i].hierarchy);
+			strbuf_add_u64(&l->tmp, cg->v[i].hierarchy);
 			strbuf_addch(&l->tmp, ',');
-			json_escape_bytes(&l->tmp, c.v[i].controllers,
-					  strlen(c.v[i].controllers));
+			json_escape_bytes(&l->tmp, cg->v[i].controllers,
+					  strlen(cg->v[i].controllers));
 			strbuf_addch(&l->tmp, ',');
-			json_escape_bytes(&l->tmp, c.v[i].path, strlen(c.v[i].path));
+			json_escape_bytes(&l->tmp, cg->v[i].path, strlen(cg->v[i].path));
 			strbuf_addch(&l->tmp, ']');
 		}
 		strbuf_addch(&l->tmp, ']');
@@ -239,12 +133,12 @@ void load_proc_cgroup(struct loader *l, const struct file_in *f)
 	 * has no memory controller: only take it when the memory hierarchy is
 	 * v2.  proc_cgroup_memory_path() prefers the v1 memory line.
 	 */
-	memcg = proc_cgroup_memory_path(&c);
+	memcg = proc_cgroup_memory_path(cg);
 	if (memcg) {
 		bool v2_line = false;
 
-		for (i = 0; i < c.n; i++)
-			if (c.v[i].path == memcg && c.v[i].hierarchy == 0)
+		for (i = 0; i < cg->n; i++)
+			if (cg->v[i].path == memcg && cg->v[i].hierarchy == 0)
 				v2_line = true;
 		if (v2_line && l->cgroup_mode && strcmp(l->cgroup_mode, "v2"))
 			memcg = NULL;
@@ -255,7 +149,7 @@ void load_proc_cgroup(struct loader *l, const struct file_in *f)
 		l->misc.memcg = xstrdup(memcg);
 	}
 out:
-	proc_cgroup_free(&c);
+	parsed_put(pf, &own);
 }
 
 void load_oom_score_adj(struct loader *l, const struct file_in *f)

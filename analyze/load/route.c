@@ -25,9 +25,11 @@ const struct route routes[] = {
 	{ IN_CAPTURE, "manifest.json",             load_manifest,      T_CAPTURE },
 
 	/* node (node.c): collect/sources.c node_files */
-	{ IN_CAPTURE, "proc/meminfo",              load_meminfo,       T_NODE_MEMINFO },
-	{ IN_CAPTURE, "proc/vmstat",               load_kv_rows,       T_NODE_VMSTAT },
-	{ IN_CAPTURE, "proc/pressure/memory",      load_psi,           T_NODE_PRESSURE },
+	{ IN_CAPTURE, "proc/meminfo",              load_meminfo,       T_NODE_MEMINFO,
+	  PARSED_MEMINFO },
+	{ IN_CAPTURE, "proc/vmstat",               load_kv_rows,       T_NODE_VMSTAT, PARSED_KV },
+	{ IN_CAPTURE, "proc/pressure/memory",      load_psi,           T_NODE_PRESSURE,
+	  PARSED_PSI },
 	{ IN_CAPTURE, "proc/uptime",               load_setting,       T_NODE_SETTING },
 	{ IN_CAPTURE, "proc/loadavg",              load_setting,       T_NODE_SETTING },
 	{ IN_CAPTURE, "proc/sys/**",               load_setting,       T_NODE_SETTING },
@@ -38,27 +40,29 @@ const struct route routes[] = {
 	{ IN_PROCESS, "mountinfo",                 NULL,               T_NONE },
 
 	/* memory cgroups (cgroup.c): collect/sources.c cgroup_v2_files, cgroup_v1_files */
-	{ IN_CGROUP,  "memory.stat",               load_memstat,       T_CG_STAT },
-	{ IN_CGROUP,  "memory.events",             load_kv_rows,       T_CG_EVENT },
-	{ IN_CGROUP,  "memory.events.local",       load_kv_rows,       T_CG_EVENT },
-	{ IN_CGROUP,  "memory.swap.events",        load_kv_rows,       T_CG_EVENT },
-	{ IN_CGROUP,  "cgroup.stat",               load_kv_rows,       T_CG_EVENT },
-	{ IN_CGROUP,  "memory.oom_control",        load_kv_rows,       T_CG_EVENT },
-	{ IN_CGROUP,  "memory.pressure",           load_psi,           T_CG_PRESSURE },
-	{ IN_CGROUP,  "cgroup.procs",              load_cgroup_procs,  T_CG_PROC },
+	{ IN_CGROUP,  "memory.stat",               load_memstat,       T_CG_STAT, PARSED_KV },
+	{ IN_CGROUP,  "memory.events",             load_kv_rows,       T_CG_EVENT, PARSED_KV },
+	{ IN_CGROUP,  "memory.events.local",       load_kv_rows,       T_CG_EVENT, PARSED_KV },
+	{ IN_CGROUP,  "memory.swap.events",        load_kv_rows,       T_CG_EVENT, PARSED_KV },
+	{ IN_CGROUP,  "cgroup.stat",               load_kv_rows,       T_CG_EVENT, PARSED_KV },
+	{ IN_CGROUP,  "memory.oom_control",        load_kv_rows,       T_CG_EVENT, PARSED_KV },
+	{ IN_CGROUP,  "memory.pressure",           load_psi,           T_CG_PRESSURE, PARSED_PSI },
+	{ IN_CGROUP,  "cgroup.procs",              load_cgroup_procs,  T_CG_PROC, PARSED_PIDS },
 	/* not one number: listed only */
 	{ IN_CGROUP,  "cgroup.controllers",        NULL,               T_NONE },
 	{ IN_CGROUP,  "cgroup.subtree_control",    NULL,               T_NONE },
 	{ IN_CGROUP,  "memory.numa_stat",          NULL,               T_NONE },
 	/* memory.current, memory.max, memory.limit_in_bytes, ... */
-	{ IN_CGROUP,  "memory.*",                  load_one_value,     T_CG_FILE },
+	{ IN_CGROUP,  "memory.*",                  load_one_value,     T_CG_FILE,
+	  PARSED_ONE_VALUE },
 
 	/* processes (proc.c): collect/proc.c's per-process files, goinfo.c */
 	{ IN_PROCESS, "status",                    load_status,        T_PROC_STATUS,
-	  parse_status_ahead },
+	  PARSED_STATUS },
 	{ IN_PROCESS, "smaps_rollup",              load_smaps,         T_PROC_SMAPS,
-	  parse_smaps_ahead },
-	{ IN_PROCESS, "cgroup",                    load_proc_cgroup,   T_PROC_CGROUP },
+	  PARSED_SMAPS },
+	{ IN_PROCESS, "cgroup",                    load_proc_cgroup,   T_PROC_CGROUP,
+	  PARSED_PROC_CGROUP },
 	{ IN_PROCESS, "oom_score_adj",             load_oom_score_adj, T_PROC_MISC },
 	{ IN_PROCESS, "cmdline",                   load_cmdline,       T_PROC_MISC },
 	{ IN_CAPTURE, "collector/go/**.json",      load_go,            T_PROC_GO },
@@ -73,8 +77,10 @@ const struct route routes[] = {
 	{ IN_CAPTURE, "collector/kmsg-syslog.txt", keep_kmsg,          T_NONE },
 
 	/* BPF (bpf.c) */
-	{ IN_PROCESS, "fdinfo/*",                  load_fdinfo,        T_BPF_FDINFO },
-	{ IN_CAPTURE, "collector/bpftool-map.json", load_bpftool_maps, T_BPFTOOL_MAP },
+	{ IN_PROCESS, "fdinfo/*",                  load_fdinfo,        T_BPF_FDINFO,
+	  PARSED_FDINFO },
+	{ IN_CAPTURE, "collector/bpftool-map.json", load_bpftool_maps, T_BPFTOOL_MAP,
+	  PARSED_BPFTOOL },
 	{ IN_CAPTURE, "collector/bpftool-prog.json", NULL,             T_NONE },
 
 	/* Kubernetes names (k8s.c) */

@@ -431,9 +431,9 @@ sqlite3_stmt *rows_prepare(sqlite3 *db, enum table_id id)
 
 sqlite3_stmt *S(struct loader *l, enum table_id id)
 {
-	if (!l->st[id])
-		l->st[id] = rows_prepare(l->db, id);
-	return l->st[id];
+	if (!l->cache->st[id])
+		l->cache->st[id] = rows_prepare(l->db, id);
+	return l->cache->st[id];
 }
 
 void add_problem(struct loader *l, const char *path, const char *problem)

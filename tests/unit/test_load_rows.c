@@ -300,6 +300,49 @@ static void test_memstat_keys_are_the_columns(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+/*
+ * A file parsed ahead (on the reader thread) is taken as it is when it was
+ * parsed by the parser its route asks for, and parsed again when the
+ * reader guessed another: the same result either way.
+ */
+static void test_parsed_get_ahead_or_own(void **state)
+{
+	static const char text[] = "cache 4096\nrss 8192\n";
+	struct file_in f = { .path = "x/memory.stat", .buf = text, .len = sizeof(text) - 1 };
+	struct parsed_file own, *pf;
+	uint64_t v;
+
+	(void)state;
+	f.ahead = parsed_file_new(PARSED_KV, f.buf, f.len);
+	pf = parsed_get(&f, PARSED_KV, &own);
+	assert_ptr_equal(pf, f.ahead);
+	assert_true(kv_list_get(&pf->u.kv, "rss", &v));
+	assert_int_equal(v, 8192);
+	parsed_put(pf, &own);
+	parsed_file_free(f.ahead);
+
+	f.ahead = parsed_file_new(PARSED_PIDS, f.buf, f.len);   /* a wrong guess */
+	pf = parsed_get(&f, PARSED_KV, &own);
+	assert_ptr_equal(pf, &own);
+	assert_int_equal(pf->r, 0);
+	assert_true(kv_list_get(&pf->u.kv, "cache", &v));
+	assert_int_equal(v, 4096);
+	parsed_put(pf, &own);
+	parsed_file_free(f.ahead);
+	assert_null(parsed_file_new(PARSED_NONE, f.buf, f.len));
+}
+
+/* Every route that parses ahead is one the writer's loader takes it from. */
+static void test_routes_ahead_kinds(void **state)
+{
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < routes_nr; i++)
+		if (routes[i].ahead != PARSED_NONE)
+			assert_non_null(routes[i].load);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -310,6 +353,8 @@ int main(void)
 		cmocka_unit_test(test_route_find_is_first_match),
 		cmocka_unit_test(test_routes_cover_the_collector),
 		cmocka_unit_test(test_memstat_keys_are_the_columns),
+		cmocka_unit_test(test_parsed_get_ahead_or_own),
+		cmocka_unit_test(test_routes_ahead_kinds),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
