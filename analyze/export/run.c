@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -397,37 +398,121 @@ static int read_captures(sqlite3 *db, const char *source,
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
-/* Every capture of one opened SOURCE, a view at a time.  Returns the exit
- * status so far. */
-static int export_source(struct exporter *e, sqlite3 *db, const char *source,
-			 bool quiet)
+/*
+ * What the threads of one SOURCE share: the views are taken in turn, each
+ * thread on its own connection with its own buffers and counts (a copy of
+ * the exporter).  A database file is read by EXPORT_THREADS connections at
+ * once (the views are independent, and most of the time is SQLite's); a
+ * capture loaded into memory by the one that loaded it.
+ */
+#define EXPORT_THREADS 2
+
+struct export_shared {
+	const struct export_capture *caps;
+	size_t ncaps;
+	const char *source;
+	bool quiet;
+	pthread_mutex_t lock;
+	size_t next, done;         /* views taken, views exported */
+	int ret;                   /* the exit status so far */
+};
+
+struct export_worker {
+	struct exporter e;         /* a copy: its own file, text, counts */
+	struct export_shared *sh;
+	sqlite3 *db;
+	pthread_t thread;
+	bool started;
+};
+
+static void *export_views(void *arg)
 {
+	struct export_worker *wk = arg;
+	struct export_shared *sh = wk->sh;
+	struct exporter *e = &wk->e;
+
+	for (;;) {
+		uint64_t rows0 = e->rows;
+		size_t i;
+		int r;
+
+		pthread_mutex_lock(&sh->lock);
+		i = sh->ret == EXIT_FATAL ? e->nviews : sh->next++;
+		pthread_mutex_unlock(&sh->lock);
+		if (i >= e->nviews)
+			break;
+		r = export_view(e, wk->db, e->views[i], sh->caps, sh->ncaps);
+		pthread_mutex_lock(&sh->lock);
+		if (r < 0)
+			sh->ret = EXIT_FATAL;
+		else if (r > 0 && sh->ret == EXIT_OK)
+			sh->ret = EXIT_PROBLEMS;
+		sh->done++;
+		if (!sh->quiet)
+			fprintf(stderr, "[%zu/%zu] %s: %s of %zu captures, %llu rows\n",
+				sh->done, e->nviews, sh->source, e->views[i]->name,
+				sh->ncaps, (unsigned long long)(e->rows - rows0));
+		pthread_mutex_unlock(&sh->lock);
+	}
+	return NULL;
+}
+
+/* Every capture of one opened SOURCE, a view at a time; loaded: db holds
+ * a capture loaded into memory (no second connection can read it).
+ * Returns the exit status so far. */
+static int export_source(struct exporter *e, sqlite3 *db, const char *source,
+			 bool loaded, bool quiet)
+{
+	struct export_worker wk[EXPORT_THREADS];
+	struct export_shared sh = { .source = source, .quiet = quiet };
 	struct export_capture *caps = NULL;
-	size_t i, ncaps = 0;
-	int ret = EXIT_OK;
+	size_t i, n = 1, ncaps = 0;
 
 	if (read_captures(db, source, &caps, &ncaps) < 0) {
-		ret = EXIT_FATAL;
-		goto out;
+		free(caps);
+		return EXIT_FATAL;
 	}
-	for (i = 0; i < e->nviews; i++) {
-		uint64_t rows0 = e->rows;
-		int r = export_view(e, db, e->views[i], caps, ncaps);
+	sh.caps = caps;
+	sh.ncaps = ncaps;
+	pthread_mutex_init(&sh.lock, NULL);
+	memset(wk, 0, sizeof(wk));
+	for (i = 0; i < EXPORT_THREADS; i++) {
+		wk[i].e = *e;
+		strbuf_init(&wk[i].e.file, 0);
+		strbuf_init(&wk[i].e.text, 0);
+		wk[i].e.files = wk[i].e.rows = wk[i].e.bytes = 0;
+		wk[i].sh = &sh;
+	}
+	wk[0].db = db;
+	/* the other connections: a file only, and only with views to share */
+	for (; !loaded && n < EXPORT_THREADS && n < e->nviews; n++) {
+		char *err = NULL;
 
-		if (r < 0) {
-			ret = EXIT_FATAL;
-			goto out;
+		if (db_open_existing(source, false, &wk[n].db, &err) < 0) {
+			free(err);   /* the first connection does it all */
+			break;
 		}
-		if (r > 0)
-			ret = EXIT_PROBLEMS;
-		if (!quiet)
-			fprintf(stderr, "[%zu/%zu] %s: %s of %zu captures, %llu rows\n",
-				i + 1, e->nviews, source, e->views[i]->name, ncaps,
-				(unsigned long long)(e->rows - rows0));
+		if (pthread_create(&wk[n].thread, NULL, export_views, &wk[n]) != 0) {
+			db_close(wk[n].db);
+			break;
+		}
+		wk[n].started = true;
 	}
-out:
+	export_views(&wk[0]);
+	for (i = 0; i < EXPORT_THREADS; i++) {
+		if (wk[i].started) {
+			pthread_join(wk[i].thread, NULL);
+			db_close(wk[i].db);
+		}
+		e->files += wk[i].e.files;
+		e->rows += wk[i].e.rows;
+		e->bytes += wk[i].e.bytes;
+		strbuf_release(&wk[i].e.file);
+		strbuf_release(&wk[i].e.text);
+	}
+	pthread_mutex_destroy(&sh.lock);
 	free(caps);
-	return ret;
+	return sh.ret;
 }
 
 /* The views o asks for into e->views: 0, or -1 when one is not a public
@@ -478,7 +563,7 @@ static int export_sources(struct exporter *e, const struct export_run_opts *o,
 			warning("%llu problems loading '%s' (exported in the "
 				"load_problems view)",
 				(unsigned long long)stats.problems, sources[i]);
-		r = export_source(e, db, sources[i], o->quiet);
+		r = export_source(e, db, sources[i], loaded, o->quiet);
 		db_close(db);
 		if (r > ret)
 			ret = r;
