@@ -29,7 +29,9 @@ X=$PWD/tests/export
 CAPS=$BUILD_DIR/bench/fleet-captures
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-command -v python3 >/dev/null || { echo "SKIP: python3 missing"; exit 77; }
+for t in python3 /usr/bin/time; do
+	command -v $t >/dev/null || { echo "SKIP: $t missing"; exit 77; }
+done
 [ -x "$M" ] || { echo "FAIL: $M not built"; exit 1; }
 mkdir -p "$CAPS"
 # the captures, made once and kept (deterministic: the same seed, the same bytes)
@@ -52,8 +54,10 @@ echo "$N captures loaded: $(awk -v b="$dbsize" 'BEGIN { printf "%.1f", b / 10485
 
 rc=0
 t0=$(now)
-"$M" export -q "$db" -o "$work/pq" || { echo "FAIL: memsnap export exited $?"; rc=1; }
+/usr/bin/time -f "%U %S %M" -o "$work/time" "$M" export -q "$db" -o "$work/pq" ||
+	{ echo "FAIL: memsnap export exited $?"; rc=1; }
 t1=$(now)
+read -r user sys maxrss < "$work/time"
 ns=$((t1 - t0))
 pqsize=$(find "$work/pq" -name '*.parquet' -printf '%s\n' | awk '{ s += $1 } END { print s + 0 }')
 nfiles=$(find "$work/pq" -name '*.parquet' | wc -l)
@@ -62,6 +66,7 @@ ratio=$(awk -v p="$pqsize" -v d="$dbsize" 'BEGIN { printf "%.3f", p / d }')
 t1000=$(awk -v ns="$ns" -v n="$N" 'BEGIN { printf "%.1f", ns / 1e9 / n * 1000 }')
 label=$([ "$N" -ge 1000 ] && echo "measured" || echo "extrapolated from $N, linear")
 echo "export --format parquet: $(secs $ns) s for $N captures ($(awk -v ns="$ns" -v n="$N" 'BEGIN { printf "%.1f", ns / 1e6 / n }') ms a capture), $nfiles files"
+echo "  CPU: $user s user, $sys s system ($(awk -v u="$user" -v s="$sys" -v n="$N" 'BEGIN { printf "%.1f", (u + s) * 1000 / n }') ms a capture, on $(nproc) CPUs); peak RSS $((maxrss / 1024)) MiB"
 echo "  1,000 captures: $t1000 s ($label; goal < 60 s): $(awk -v t="$t1000" 'BEGIN { print (t < 60 ? "met" : "MISSED") }')"
 awk -v t="$t1000" 'BEGIN { exit !(t < 60) }' || rc=1
 echo "  Parquet: $pqsize bytes, $ratio byte per SQLite byte (goal <= 0.1): $(awk -v r="$ratio" 'BEGIN { print (r <= 0.1 ? "met" : "MISSED") }')"
