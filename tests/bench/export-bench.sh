@@ -26,22 +26,14 @@ cd "$(dirname "$0")/../.."
 : "${BIN_DIR:=$PWD/bin}" "${BUILD_DIR:=$PWD/build}" "${N:=50}" "${PER_VIEW:=1}"
 M=$BIN_DIR/memsnap
 X=$PWD/tests/export
-CAPS=$BUILD_DIR/bench/fleet-captures
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 for t in python3 /usr/bin/time; do
 	command -v $t >/dev/null || { echo "SKIP: $t missing"; exit 77; }
 done
 [ -x "$M" ] || { echo "FAIL: $M not built"; exit 1; }
-mkdir -p "$CAPS"
-# the captures, made once and kept (deterministic: the same seed, the same bytes)
-seq 1 "$N" | while read -r s; do
-	[ -s "$CAPS/node-$s.tar.gz" ] || echo "$s"
-done | xargs -r -P "$(nproc)" -I{} python3 tests/bench/make-capture.py --procs 1000 \
-	--cgroups 200 --maps 500 --seed {} -o "$CAPS/node-{}.tar.gz" >/dev/null 2>&1 ||
-	{ echo "FAIL: cannot make the captures"; exit 1; }
-caps=()
-for s in $(seq 1 "$N"); do caps+=("$CAPS/node-$s.tar.gz"); done
+. tests/bench/fleet-lib.sh
+fleet_captures "$N"
 
 now() { date +%s%N; }
 secs() { awk -v ns="$1" 'BEGIN { printf "%.2f", ns / 1e9 }'; }
