@@ -128,7 +128,9 @@ cpu() {
 	local i best=
 	for i in $(seq "$RUNS"); do
 		/usr/bin/time -f "%U %S" -o "$work/t" sh -c "$1" >/dev/null 2>&1
-		best=$(awk -v b="$best" '{ c = $1 + $2; print (b == "" || c < b) ? c : b }' "$work/t")
+		# the last line: time(1) writes "Command exited with non-zero
+		# status 1" first when memsnap report lists problems
+		best=$(tail -n1 "$work/t" | awk -v b="$best" '{ c = $1 + $2; print (b == "" || c < b) ? c : b }')
 	done
 	echo "$best"
 }
