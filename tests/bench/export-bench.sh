@@ -28,14 +28,9 @@ M=$BIN_DIR/memsnap
 X=$PWD/tests/export
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-for t in python3 /usr/bin/time; do
-	command -v $t >/dev/null || { echo "SKIP: $t missing"; exit 77; }
-done
-[ -x "$M" ] || { echo "FAIL: $M not built"; exit 1; }
 . tests/bench/fleet-lib.sh
-fleet_captures "$N"
+fleet_setup "$N" /usr/bin/time
 
-now() { date +%s%N; }
 secs() { awk -v ns="$1" 'BEGIN { printf "%.2f", ns / 1e9 }'; }
 echo "machine: $(nproc) CPUs ($(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -n1)), kernel $(uname -r), $(date -u '+%Y-%m-%d %H:%M UTC')"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -3,6 +3,21 @@
 # --cgroups 200 --maps 500, seeds 1..N), made once into
 # $BUILD_DIR/bench/fleet-captures and kept (the same seed, the same bytes),
 # their paths in the array caps.  Exits 1 when they cannot be made.
+# fleet_setup N [TOOL...]: the tools (python3 and these) and $M checked
+# first (exit 77, or 1 when memsnap is not built), then the captures.
+fleet_setup() {
+	local n=$1 t
+
+	shift
+	for t in python3 "$@"; do
+		command -v "$t" >/dev/null || { echo "SKIP: $t missing (.ci/install-deps)"; exit 77; }
+	done
+	[ -x "$M" ] || { echo "FAIL: $M not built"; exit 1; }
+	fleet_captures "$n"
+}
+
+now() { date +%s%N; }
+
 fleet_captures() {
 	local n=$1 s dir=$BUILD_DIR/bench/fleet-captures
 

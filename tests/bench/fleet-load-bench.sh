@@ -19,14 +19,9 @@ cd "$(dirname "$0")/../.."
 M=$BIN_DIR/memsnap
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-for t in python3 sqlite3; do
-	command -v $t >/dev/null || { echo "SKIP: $t missing (.ci/install-deps)"; exit 77; }
-done
-[ -x "$M" ] || { echo "FAIL: $M not built"; exit 1; }
 . tests/bench/fleet-lib.sh
-fleet_captures "$N"
+fleet_setup "$N" sqlite3
 
-now() { date +%s%N; }
 echo "machine: $(nproc) CPUs ($(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -n1)), kernel $(uname -r), $(date -u +%Y-%m-%d)"
 echo "$N captures of $(du -k "${caps[0]}" | cut -f1) KiB (1,000 processes, 200 memory cgroups, 500 BPF maps)"
 rc=0
