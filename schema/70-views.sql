@@ -150,12 +150,14 @@ SELECT m.capture_id, m.map_id, b.name,
        coalesce(b.max_entries, f.max_entries) AS max_entries,
        coalesce(f.memlock, b.bytes_memlock) AS memlock_bytes,
        h.pid,
-       p.cgroup
+       -- looked up by pid: a LEFT JOIN of the processes view made SQLite
+       -- work out every process of the capture first
+       (SELECT p.cgroup FROM processes p
+        WHERE p.capture_id = m.capture_id AND p.pid = h.pid) AS cgroup
 FROM map m
 LEFT JOIN holder h ON h.capture_id = m.capture_id AND h.map_id = m.map_id
 LEFT JOIN bpftool_map b ON b.capture_id = m.capture_id AND b.map_id = m.map_id
-LEFT JOIN fdi f ON f.capture_id = m.capture_id AND f.map_id = m.map_id
-LEFT JOIN processes p ON p.capture_id = m.capture_id AND p.pid = h.pid;
+LEFT JOIN fdi f ON f.capture_id = m.capture_id AND f.map_id = m.map_id;
 
 -- What the loader could not use: which file and why.  Also every memory
 -- cgroup with a usage but no memory.stat (missing, unreadable or not

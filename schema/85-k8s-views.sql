@@ -263,10 +263,14 @@ FROM (SELECT capture_id, kernel_release, cgroup_mode,
 --   kernel_bytes        the cgroup's kernel memory, which holds the maps'
 --                       memory when charged
 CREATE VIEW bpf_by_cgroup AS
-WITH per_map AS (
+-- bpf_maps worked out once for both uses (maps per cgroup, holders)
+WITH held AS MATERIALIZED (
+    SELECT capture_id, cgroup, map_id, name, memlock_bytes, pid
+    FROM bpf_maps WHERE cgroup IS NOT NULL
+), per_map AS (
     SELECT capture_id, cgroup, map_id, max(name) AS name,
            max(memlock_bytes) AS memlock_bytes
-    FROM bpf_maps WHERE cgroup IS NOT NULL
+    FROM held
     GROUP BY capture_id, cgroup, map_id
 ), ranked AS (
     SELECT *, row_number() OVER (PARTITION BY capture_id, cgroup
@@ -287,8 +291,8 @@ SELECT b.capture_id, b.cgroup, n.name, n.kind,
        k.bpf_maps_charged AS charged, k.bpf_memlock_exact AS memlock_exact,
        hr.kernel_bytes
 FROM by_cgroup b
-JOIN (SELECT capture_id, cgroup, count(DISTINCT pid) AS holders FROM bpf_maps
-      WHERE cgroup IS NOT NULL GROUP BY capture_id, cgroup) h
+JOIN (SELECT capture_id, cgroup, count(DISTINCT pid) AS holders FROM held
+      GROUP BY capture_id, cgroup) h
   ON h.capture_id = b.capture_id AND h.cgroup = b.cgroup
 LEFT JOIN kernel_features k ON k.capture_id = b.capture_id
 LEFT JOIN cgroup_names n ON n.capture_id = b.capture_id AND n.cgroup = b.cgroup

@@ -110,8 +110,8 @@ if expect 0 "$M" export "$db" -o "$out"; then
 	[ "$nfiles" = $((nviews * ncap)) ] &&
 		ok "parquet: $nfiles files = $nviews views x $ncap captures" ||
 		fail "parquet: $nfiles files, want $nviews x $ncap"
-	grep -q "^\[$ncap/$ncap\] " "$work/err" && ok "progress on stderr" ||
-		fail "no progress line [$ncap/$ncap]"
+	grep -q "^\[$nviews/$nviews\] .*: [a-z_0-9]* of $ncap captures, [0-9]* rows$" "$work/err" && ok "progress on stderr, a line a view" ||
+		fail "no progress line [$nviews/$nviews] ... of $ncap captures"
 	badpath=$(find "$out" -type f | grep -Ev "^$out/[a-z_0-9]+/date=([0-9]{4}-[0-9]{2}-[0-9]{2}|unknown)/[0-9a-f]{16}\.parquet$" | head -3)
 	[ -z "$badpath" ] && ok "paths are VIEW/date=YYYY-MM-DD/UID.parquet" ||
 		fail "unexpected paths: $badpath"

@@ -7,7 +7,8 @@
  * parquet-glib and C++ library are not in bookworm), and the subset needed
  * is ~400 lines.  What it covers is the
  * subset every engine reads: Thrift compact footer, v1 data pages, PLAIN,
- * RLE/bit-packed definition levels, zstd, statistics.  Kept honest by:
+ * dictionary pages with RLE_DICTIONARY indices, RLE/bit-packed definition
+ * levels, zstd, statistics.  Kept honest by:
  * tests/unit/test_parquet.c (Thrift bytes worked out by hand from the spec),
  * tests/fuzz/fuzz_parquet.c (random typed rows through the writer, then
  * pq_check()), and t81-export-duckdb.sh, where two independent readers,
@@ -27,16 +28,18 @@
 /* parquet.thrift enums */
 enum { T_INT64 = 2, T_DOUBLE = 5, T_BYTE_ARRAY = 6 };
 enum { REP_REQUIRED = 0, REP_OPTIONAL = 1 };
-enum { ENC_PLAIN = 0, ENC_RLE = 3 };
+enum { ENC_PLAIN = 0, ENC_RLE = 3, ENC_RLE_DICTIONARY = 8 };
 enum { CODEC_ZSTD = 6 };
 enum { CONVERTED_UTF8 = 0 };
-enum { PAGE_DATA = 0 };
+enum { PAGE_DATA = 0, PAGE_DICTIONARY = 2 };
 
 #define PQ_ROW_GROUP_ROWS 65536
 #define ZSTD_LEVEL 3
 
 struct chunk_meta {
 	int64_t offset, uncompressed, compressed, num_values, null_count;
+	int64_t data_offset;      /* offset, or past the dictionary page */
+	bool dict;                /* a dictionary page, then RLE_DICTIONARY */
 	bool has_minmax;
 	struct strbuf min, max;   /* PLAIN bytes of the value (strings: raw) */
 };
@@ -272,13 +275,200 @@ static void stat_bytes(struct col_state *s, struct chunk_meta *m)
 	}
 }
 
+/*
+ * The distinct values of a column chunk's PLAIN values (n of them, NULLs
+ * left out) in the order first seen, PLAIN, into *dict, and each value's
+ * index into idx[n]; returns how many.  Open addressing over the bytes of
+ * each value (a string's with its length).
+ */
+static uint32_t dict_build(const struct col_state *s, size_t n,
+			   struct strbuf *dict, uint32_t *idx)
+{
+	size_t cap = 16, i, pos = 0;
+	uint32_t nd = 0, *slot, *first;
+
+	while (cap < 2 * n)
+		cap <<= 1;
+	slot = xcalloc(cap, sizeof(*slot));        /* 0 empty, else index + 1 */
+	first = xcalloc(n ? n : 1, sizeof(*first)); /* dict index -> value's pos */
+	for (i = 0; i < n; i++) {
+		const unsigned char *v = (const unsigned char *)s->values.buf + pos;
+		size_t len = 8, h = 14695981039346656037ULL, k;
+
+		if (s->c.type == PQ_STRING)
+			len = 4 + ((size_t)v[0] | (size_t)v[1] << 8 |
+				   (size_t)v[2] << 16 | (size_t)v[3] << 24);
+		for (k = 0; k < len; k++)
+			h = (h ^ v[k]) * 1099511628211ULL;
+		for (k = h & (cap - 1); slot[k]; k = (k + 1) & (cap - 1)) {
+			const unsigned char *o = (const unsigned char *)s->values.buf +
+						 first[slot[k] - 1];
+
+			if (!memcmp(o, v, len))
+				break;   /* the same length prefix: the same length */
+		}
+		if (!slot[k]) {
+			first[nd] = (uint32_t)pos;
+			slot[k] = ++nd;
+			strbuf_add(dict, v, len);
+		}
+		idx[i] = slot[k] - 1;
+		pos += len;
+	}
+	free(slot);
+	free(first);
+	return nd;
+}
+
+/* idx[0..n) as RLE_DICTIONARY data: the bit width, then one bit-packed
+ * run of groups of 8 (the last padded with zeros: readers stop at n). */
+static void encode_indices(struct strbuf *page, const uint32_t *idx, size_t n,
+			   uint32_t ndict)
+{
+	struct strbuf run = STRBUF_INIT;
+	struct tc t;
+	int width = 1;
+	size_t g, i;
+
+	while (width < 32 && (ndict - 1) >> width)
+		width++;
+	strbuf_addch(page, width);
+	tc_init(&t, page);
+	tc_varint(&t, ((uint64_t)((n + 7) / 8) << 1) | 1);
+	for (g = 0; g < (n + 7) / 8; g++) {
+		uint64_t acc = 0;
+		int nbits = 0;
+
+		for (i = g * 8; i < g * 8 + 8; i++) {
+			uint64_t v = i < n ? idx[i] : 0;
+
+			acc |= v << nbits;
+			nbits += width;
+			while (nbits >= 8) {
+				strbuf_addch(&run, (int)(acc & 0xff));
+				acc >>= 8;
+				nbits -= 8;
+			}
+		}
+	}
+	strbuf_add(page, run.buf, run.len);
+	strbuf_release(&run);
+}
+
+/* page compressed into *z (grown as needed); its size, or 0 on error. */
+static size_t compress_page(const struct strbuf *page, void **z, size_t *zalloc)
+{
+	size_t bound = ZSTD_compressBound(page->len), zlen;
+
+	if (bound > *zalloc) {
+		*z = xrealloc(*z, bound);
+		*zalloc = bound;
+	}
+	zlen = ZSTD_compress(*z, bound, page->buf, page->len, ZSTD_LEVEL);
+	return ZSTD_isError(zlen) || page->len > INT32_MAX || zlen > INT32_MAX ||
+	       zlen == 0 ? 0 : zlen;
+}
+
+/* A page header, then the compressed page, to w->body; the bytes added
+ * (header and page, compressed and not) go to m. */
+static void put_page(struct pq_writer *w, struct chunk_meta *m, int type,
+		     int encoding, int32_t num_values, size_t len,
+		     const void *z, size_t zlen)
+{
+	struct strbuf hdr = STRBUF_INIT;
+	struct tc t;
+
+	tc_init(&t, &hdr);
+	tc_field_i32(&t, 1, type);
+	tc_field_i32(&t, 2, (int32_t)len);
+	tc_field_i32(&t, 3, (int32_t)zlen);
+	if (type == PAGE_DATA) {
+		tc_field(&t, 5, TC_STRUCT);
+		tc_struct_begin(&t);
+		tc_field_i32(&t, 1, num_values);
+		tc_field_i32(&t, 2, encoding);
+		tc_field_i32(&t, 3, ENC_RLE);
+		tc_field_i32(&t, 4, ENC_RLE);
+		tc_struct_end(&t);
+	} else {
+		tc_field(&t, 7, TC_STRUCT);
+		tc_struct_begin(&t);
+		tc_field_i32(&t, 1, num_values);
+		tc_field_i32(&t, 2, encoding);
+		tc_struct_end(&t);
+	}
+	tc_stop(&t);
+	m->uncompressed += (int64_t)(hdr.len + len);
+	m->compressed += (int64_t)(hdr.len + zlen);
+	strbuf_add(&w->body, hdr.buf, hdr.len);
+	strbuf_add(&w->body, z, zlen);
+	strbuf_release(&hdr);
+}
+
+/*
+ * One column chunk: PLAIN values in one data page, or a dictionary page
+ * (the distinct values, PLAIN) and a data page of their indices when that
+ * is smaller once compressed (repeated cgroup paths, names, states).
+ * 0, or -EIO when zstd fails.
+ */
+static int put_chunk(struct pq_writer *w, struct col_state *s,
+		     struct chunk_meta *m)
+{
+	struct strbuf page = STRBUF_INIT, dict = STRBUF_INIT, ipage = STRBUF_INIT;
+	size_t nvals = w->rows - (size_t)s->nulls, zlen, dzlen = 0, izlen = 0;
+	size_t zalloc = 0, dzalloc = 0, izalloc = 0;
+	void *z = NULL, *dz = NULL, *iz = NULL;
+	uint32_t *idx = NULL, ndict = 0;
+	int r = -EIO;
+
+	if (!s->c.required)
+		encode_defs(&page, s->defs, w->rows);
+	strbuf_add(&ipage, page.buf, page.len);   /* the same levels */
+	strbuf_add(&page, s->values.buf, s->values.len);
+	zlen = compress_page(&page, &z, &zalloc);
+	if (!zlen)
+		goto out;
+	if (nvals >= 2) {
+		idx = xcalloc(nvals, sizeof(*idx));
+		ndict = dict_build(s, nvals, &dict, idx);
+	}
+	if (ndict && ndict < nvals) {
+		encode_indices(&ipage, idx, nvals, ndict);
+		dzlen = compress_page(&dict, &dz, &dzalloc);
+		izlen = compress_page(&ipage, &iz, &izalloc);
+		if (!dzlen || !izlen)
+			goto out;
+		/* a dictionary page header is ~10 bytes */
+		m->dict = dzlen + izlen + 10 < zlen;
+	}
+	m->offset = (int64_t)w->body.len;
+	if (m->dict) {
+		put_page(w, m, PAGE_DICTIONARY, ENC_PLAIN, (int32_t)ndict,
+			 dict.len, dz, dzlen);
+		m->data_offset = (int64_t)w->body.len;
+		put_page(w, m, PAGE_DATA, ENC_RLE_DICTIONARY, (int32_t)w->rows,
+			 ipage.len, iz, izlen);
+	} else {
+		m->data_offset = m->offset;
+		put_page(w, m, PAGE_DATA, ENC_PLAIN, (int32_t)w->rows,
+			 page.len, z, zlen);
+	}
+	r = 0;
+out:
+	free(z);
+	free(dz);
+	free(iz);
+	free(idx);
+	strbuf_release(&page);
+	strbuf_release(&dict);
+	strbuf_release(&ipage);
+	return r;
+}
+
 static int flush_row_group(struct pq_writer *w)
 {
-	struct strbuf page = STRBUF_INIT, hdr = STRBUF_INIT;
 	struct row_group *rg;
-	void *z = NULL;
 	size_t i;
-	int r = 0;
 
 	if (!w->rows)
 		return 0;
@@ -291,44 +481,14 @@ static int flush_row_group(struct pq_writer *w)
 	for (i = 0; i < w->ncols; i++) {
 		struct col_state *s = &w->cols[i];
 		struct chunk_meta *m = &rg->chunks[i];
-		size_t bound, zlen;
-		struct tc t;
 
 		strbuf_init(&m->min, 0);
 		strbuf_init(&m->max, 0);
-		strbuf_reset(&page);
-		strbuf_reset(&hdr);
-		if (!s->c.required)
-			encode_defs(&page, s->defs, w->rows);
-		strbuf_add(&page, s->values.buf, s->values.len);
-		bound = ZSTD_compressBound(page.len);
-		z = xrealloc(z, bound ? bound : 1);
-		zlen = ZSTD_compress(z, bound, page.buf, page.len, ZSTD_LEVEL);
-		if (ZSTD_isError(zlen) || page.len > INT32_MAX || zlen > INT32_MAX) {
-			r = -EIO;
-			goto out;
-		}
-		tc_init(&t, &hdr);
-		tc_field_i32(&t, 1, PAGE_DATA);
-		tc_field_i32(&t, 2, (int32_t)page.len);
-		tc_field_i32(&t, 3, (int32_t)zlen);
-		tc_field(&t, 5, TC_STRUCT);
-		tc_struct_begin(&t);
-		tc_field_i32(&t, 1, (int32_t)w->rows);
-		tc_field_i32(&t, 2, ENC_PLAIN);
-		tc_field_i32(&t, 3, ENC_RLE);
-		tc_field_i32(&t, 4, ENC_RLE);
-		tc_struct_end(&t);
-		tc_stop(&t);
-
-		m->offset = (int64_t)w->body.len;
+		if (put_chunk(w, s, m) < 0)
+			return -EIO;
 		m->num_values = (int64_t)w->rows;
 		m->null_count = s->nulls;
-		m->uncompressed = (int64_t)(hdr.len + page.len);
-		m->compressed = (int64_t)(hdr.len + zlen);
 		stat_bytes(s, m);
-		strbuf_add(&w->body, hdr.buf, hdr.len);
-		strbuf_add(&w->body, z, zlen);
 		rg->total_uncompressed += m->uncompressed;
 		rg->total_compressed += m->compressed;
 
@@ -339,11 +499,7 @@ static int flush_row_group(struct pq_writer *w)
 		s->has_minmax = false;
 	}
 	w->rows = 0;
-out:
-	free(z);
-	strbuf_release(&page);
-	strbuf_release(&hdr);
-	return r;
+	return 0;
 }
 
 int pq_end_row(struct pq_writer *w)
@@ -422,14 +578,12 @@ static void write_chunk(struct tc *t, const struct pq_column *c,
 	tc_struct_begin(t);
 	tc_field_i32(t, 1, ptype[c->type]);
 	tc_field(t, 2, TC_LIST);
-	if (c->required) {
-		tc_list(t, TC_I32, 1);
-		tc_i32(t, ENC_PLAIN);
-	} else {
-		tc_list(t, TC_I32, 2);
-		tc_i32(t, ENC_PLAIN);
-		tc_i32(t, ENC_RLE);
-	}
+	tc_list(t, TC_I32, 1 + !c->required + m->dict);
+	tc_i32(t, ENC_PLAIN);          /* the values, or the dictionary */
+	if (!c->required)
+		tc_i32(t, ENC_RLE);    /* definition levels */
+	if (m->dict)
+		tc_i32(t, ENC_RLE_DICTIONARY);
 	tc_field(t, 3, TC_LIST);
 	tc_list(t, TC_BINARY, 1);
 	tc_binary(t, c->name, strlen(c->name));
@@ -437,7 +591,9 @@ static void write_chunk(struct tc *t, const struct pq_column *c,
 	tc_field_i64(t, 5, m->num_values);
 	tc_field_i64(t, 6, m->uncompressed);
 	tc_field_i64(t, 7, m->compressed);
-	tc_field_i64(t, 9, m->offset);
+	tc_field_i64(t, 9, m->data_offset);
+	if (m->dict)
+		tc_field_i64(t, 11, m->offset);
 	tc_field(t, 12, TC_STRUCT);              /* Statistics */
 	tc_struct_begin(t);
 	tc_field_i64(t, 3, m->null_count);

@@ -4,8 +4,10 @@
 /*
  * A small, strict Parquet writer: flat schemas of INT64, DOUBLE and UTF-8
  * strings (BYTE_ARRAY, STRING logical type), required or optional columns,
- * PLAIN values, definition levels in the RLE/bit-packed hybrid, one zstd
- * data page (v1) per column and row group, min/max/null_count statistics.
+ * definition levels in the RLE/bit-packed hybrid, one zstd data page (v1)
+ * per column and row group: PLAIN values, or RLE_DICTIONARY indices after a
+ * dictionary page when that is smaller (repeated paths and names),
+ * min/max/null_count statistics.
  * The whole file is built in memory (memsnap writes one per view and
  * capture) and handed back in a strbuf.
  *
@@ -52,7 +54,8 @@ int pq_finish(struct pq_writer *w, struct strbuf *out);
  * The minimal reader that keeps the writer honest (unit tests, fuzz target):
  * checks both magics, walks the whole Thrift footer (every field of every
  * struct, bounded), and for every column chunk reads its page header and
- * decompresses the page to the size the header states.  Returns 0 with the
+ * decompresses the page (and the dictionary page) to the size the header
+ * states.  Returns 0 with the
  * file's num_rows and the number of column chunks, or -EINVAL.
  */
 int pq_check(const void *buf, size_t len, int64_t *ret_rows,

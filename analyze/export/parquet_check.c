@@ -3,7 +3,7 @@
  * pq_check(): the minimal Parquet reader that keeps parquet.c honest (see
  * parquet.h).  It reads any Thrift compact struct generically, so a field
  * the writer got wrong (type, length, nesting) makes the walk fail, and
- * follows every column chunk to its page.
+ * follows every column chunk to its pages (the dictionary page too).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -155,6 +155,7 @@ static int rd_skip(struct rd *r, int type, int depth)
 
 struct chunk_ref {
 	int64_t num_values, compressed, page_offset;
+	int64_t dict_offset;      /* -1: no dictionary page */
 	int32_t codec;
 };
 
@@ -171,7 +172,7 @@ static int rd_column_meta(struct rd *r, struct chunk_ref *c)
 		if (!type)
 			return c->page_offset >= 0 ? 0 : -EINVAL;
 		if ((id == 4 && type == TC_I32) ||
-		    ((id == 5 || id == 7 || id == 9) && type == TC_I64)) {
+		    ((id == 5 || id == 7 || id == 9 || id == 11) && type == TC_I64)) {
 			if (rd_zigzag(r, &v) < 0)
 				return -EINVAL;
 			if (id == 4)
@@ -180,17 +181,19 @@ static int rd_column_meta(struct rd *r, struct chunk_ref *c)
 				c->num_values = v;
 			else if (id == 7)
 				c->compressed = v;
-			else
+			else if (id == 9)
 				c->page_offset = v;
+			else
+				c->dict_offset = v;
 		} else if (rd_skip(r, type, 3) < 0) {
 			return -EINVAL;
 		}
 	}
 }
 
-/* The page at c->page_offset: header, then the body decompressed. */
+/* The page at offset: header, then the body decompressed. */
 static int check_page(const unsigned char *buf, size_t end,
-		      const struct chunk_ref *c)
+		      const struct chunk_ref *c, int64_t offset)
 {
 	struct rd r = { buf, end, 0 };
 	int16_t last = 0, id;
@@ -199,9 +202,9 @@ static int check_page(const unsigned char *buf, size_t end,
 	void *out = NULL;
 	size_t got;
 
-	if (c->page_offset < 4 || (uint64_t)c->page_offset >= end)
+	if (offset < 4 || (uint64_t)offset >= end)
 		return -EINVAL;
-	r.pos = (size_t)c->page_offset;
+	r.pos = (size_t)offset;
 	for (;;) {
 		if (rd_field(&r, &last, &id, &type) < 0)
 			return -EINVAL;
@@ -293,7 +296,7 @@ int pq_check(const void *buf, size_t len, int64_t *ret_rows,
 					return -EINVAL;
 				for (k = 0; k < ncols; k++) {   /* ColumnChunk */
 					int16_t clast = 0;
-					struct chunk_ref c = { -1, -1, -1, 0 };
+					struct chunk_ref c = { -1, -1, -1, -1, 0 };
 
 					for (;;) {
 						if (rd_field(&r, &clast, &id, &type) < 0)
@@ -307,7 +310,10 @@ int pq_check(const void *buf, size_t len, int64_t *ret_rows,
 							return -EINVAL;
 						}
 					}
-					if (check_page(p, len - 8 - flen, &c) < 0)
+					if (check_page(p, len - 8 - flen, &c, c.page_offset) < 0 ||
+					    (c.dict_offset >= 0 &&
+					     (c.dict_offset >= c.page_offset ||
+					      check_page(p, len - 8 - flen, &c, c.dict_offset) < 0)))
 						return -EINVAL;
 					chunks++;
 				}

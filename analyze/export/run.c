@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -233,29 +234,48 @@ out:
 	return ret;
 }
 
+/* A capture of the SOURCE being exported: what its files are named by. */
+struct export_capture {
+	sqlite3_int64 id;
+	char uid[17], date[11];
+};
+
+/* A new file of view v in e->file (and *pw for Parquet). */
+static void file_start(struct exporter *e, const struct export_view *v,
+		       struct pq_column *pcols, struct pq_writer **pw)
+{
+	strbuf_reset(&e->file);
+	if (e->fmt == EXPORT_PARQUET)
+		*pw = pq_writer_new(pcols, v->ncols + 1, 0, "memsnap " MEMSNAP_VERSION);
+}
+
 /*
- * One view of one capture into one file.  Returns 0, 1 when the view was
- * skipped (its values broke the declaration: said), -1 when the file could
- * not be written (said).
+ * View v of every capture, one file each.  The view is read once, ordered
+ * by every column (capture_id is the first: a capture's rows come
+ * together, in the order they had alone), and the rows are split by
+ * capture: one query, where one per capture (WHERE capture_id = ?) worked
+ * out views that SQLite cannot narrow to a capture (aggregates, window
+ * functions) over every capture, each time.  Returns 0, 1 when the view of
+ * some capture was skipped (its values broke the declaration, or the
+ * query failed: said), -1 when a file could not be written (said).
  */
-static int export_view(struct exporter *e, sqlite3 *db, sqlite3_int64 capture_id,
-		       const struct export_view *v, const char *uid,
-		       const char *date)
+static int export_view(struct exporter *e, sqlite3 *db,
+		       const struct export_view *v,
+		       const struct export_capture *caps, size_t ncaps)
 {
 	struct strbuf sql = STRBUF_INIT;
 	struct pq_column *pcols = NULL;
 	struct pq_writer *pw = NULL;
 	sqlite3_stmt *st = NULL;
-	uint64_t rows = 0;
-	size_t c;
-	int rc, ret = 1;
+	size_t c, k;
+	int rc = SQLITE_DONE, ret = 1;
 
 	strbuf_addstr(&sql, "SELECT ");
 	for (c = 0; c < v->ncols; c++)
 		strbuf_addf(&sql, "%s\"%s\"", c ? ", " : "", v->cols[c].name);
 	/* every column in the order: the same rows give the same bytes,
 	 * whatever the database's storage order */
-	strbuf_addf(&sql, " FROM \"%s\" WHERE capture_id = ? ORDER BY ", v->name);
+	strbuf_addf(&sql, " FROM \"%s\" ORDER BY ", v->name);
 	for (c = 0; c < v->ncols; c++)
 		strbuf_addf(&sql, "%s%zu", c ? ", " : "", c + 1);
 	if (sqlite3_prepare_v2(db, sql.buf, -1, &st, NULL) != SQLITE_OK) {
@@ -263,8 +283,6 @@ static int export_view(struct exporter *e, sqlite3 *db, sqlite3_int64 capture_id
 		      sqlite3_errmsg(db));
 		goto out;
 	}
-	sqlite3_bind_int64(st, 1, capture_id);
-	strbuf_reset(&e->file);
 	if (e->fmt == EXPORT_PARQUET) {
 		pcols = xcalloc(v->ncols + 1, sizeof(*pcols));
 		pcols[0] = (struct pq_column){ EXPORT_UID_COLUMN, PQ_STRING, true };
@@ -275,34 +293,56 @@ static int export_view(struct exporter *e, sqlite3 *db, sqlite3_int64 capture_id
 					    PQ_STRING;
 			pcols[c + 1].required = v->cols[c].not_null;
 		}
-		pw = pq_writer_new(pcols, v->ncols + 1, 0, "memsnap " MEMSNAP_VERSION);
 	}
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		for (c = 0; c < v->ncols; c++)
-			if (check_value(st, (int)c, v, uid) < 0)
-				goto out;
-		if (pw) {
-			row_parquet(e, pw, st, v, uid);
-			if (pq_end_row(pw) < 0)
-				goto out;   /* cannot happen: checked above */
-		} else {
-			row_ndjson(e, st, v, uid);
+	ret = 0;
+	rc = sqlite3_step(st);
+	for (k = 0; k < ncaps && (rc == SQLITE_ROW || rc == SQLITE_DONE); k++) {
+		const struct export_capture *cap = &caps[k];
+		uint64_t rows = 0;
+		bool bad = false;
+
+		/* rows of a capture_id the capture table does not list */
+		while (rc == SQLITE_ROW && sqlite3_column_int64(st, 0) < cap->id)
+			rc = sqlite3_step(st);
+		file_start(e, v, pcols, &pw);
+		for (; rc == SQLITE_ROW && sqlite3_column_int64(st, 0) == cap->id;
+		     rc = sqlite3_step(st)) {
+			for (c = 0; !bad && c < v->ncols; c++)
+				bad = check_value(st, (int)c, v, cap->uid) < 0;
+			if (bad)
+				continue;   /* to the next capture's rows */
+			if (pw) {
+				row_parquet(e, pw, st, v, cap->uid);
+				bad = pq_end_row(pw) < 0;   /* cannot: checked above */
+			} else {
+				row_ndjson(e, st, v, cap->uid);
+			}
+			rows++;
 		}
-		rows++;
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+			bad = true;
+		} else if (!bad && pw && pq_finish(pw, &e->file) < 0) {
+			error("view '%s' of capture %s: cannot compress, skipping",
+			      v->name, cap->uid);
+			bad = true;
+		} else if (!bad && write_aside(e, v->name, cap->date, cap->uid) < 0) {
+			ret = -1;
+			break;
+		}
+		if (bad)
+			ret = 1;
+		else
+			e->rows += rows;
+		pq_writer_free(pw);
+		pw = NULL;
 	}
-	if (rc != SQLITE_DONE) {
-		error("view '%s' of capture %s: %s, skipping", v->name, uid,
-		      sqlite3_errmsg(db));
-		goto out;
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		error("view '%s' in '%s': %s, skipping it from capture %s on",
+		      v->name, db_name(db), sqlite3_errmsg(db),
+		      k ? caps[k - 1].uid : "(none)");
+		if (ret == 0)
+			ret = 1;
 	}
-	if (pw && pq_finish(pw, &e->file) < 0) {
-		error("view '%s' of capture %s: cannot compress, skipping",
-		      v->name, uid);
-		goto out;
-	}
-	ret = write_aside(e, v->name, date, uid) < 0 ? -1 : 0;
-	if (ret == 0)
-		e->rows += rows;
 out:
 	pq_writer_free(pw);
 	free(pcols);
@@ -328,53 +368,151 @@ static void capture_date(const char *started_at, char ret[11])
 	ret[10] = '\0';
 }
 
-/* Every capture of one opened SOURCE.  Returns the exit status so far. */
-static int export_source(struct exporter *e, sqlite3 *db, const char *source,
-			 bool quiet)
+/* The captures of db, by capture_id, into *ret (*ret_n of them): 0, or -1
+ * (said). */
+static int read_captures(sqlite3 *db, const char *source,
+			 struct export_capture **ret, size_t *ret_n)
 {
-	sqlite3_stmt *st = NULL;
-	int rc, ret = EXIT_OK, n = 0, total;
-	size_t i;
+	struct export_capture *caps = NULL;
+	size_t n = 0, alloc = 0;
+	sqlite3_stmt *st;
+	int rc;
 
-	st = db_prepare(db, "SELECT count(*) FROM capture");
-	total = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
-	sqlite3_finalize(st);
-	st = db_prepare(db, "SELECT capture_id, coalesce(capture_uid, ''), started_at, "
-			    "coalesce(nullif(name, ''), source) FROM capture "
-			    "ORDER BY capture_id");
+	st = db_prepare(db, "SELECT capture_id, coalesce(capture_uid, ''), started_at "
+			    "FROM capture ORDER BY capture_id");
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		sqlite3_int64 id = sqlite3_column_int64(st, 0);
-		char uid[17], date[11];
-		uint64_t rows0 = e->rows;
-
+		ALLOC_GROW(caps, n + 1, alloc);
+		caps[n].id = sqlite3_column_int64(st, 0);
 		/* the loader's (capture_uid() in analyze/load/load.h) */
-		strlcpy_s(uid, (const char *)sqlite3_column_text(st, 1), sizeof(uid));
-		capture_date((const char *)sqlite3_column_text(st, 2), date);
-		for (i = 0; i < e->nviews; i++) {
-			int r = export_view(e, db, id, e->views[i], uid, date);
-
-			if (r < 0) {
-				ret = EXIT_FATAL;
-				goto out;
-			}
-			if (r > 0)
-				ret = EXIT_PROBLEMS;
-		}
+		strlcpy_s(caps[n].uid, (const char *)sqlite3_column_text(st, 1),
+			  sizeof(caps[n].uid));
+		capture_date((const char *)sqlite3_column_text(st, 2), caps[n].date);
 		n++;
-		if (!quiet)
-			fprintf(stderr, "[%d/%d] %s: capture %s (%s), %llu rows\n",
-				n, total, source, uid,
-				(const char *)sqlite3_column_text(st, 3),
-				(unsigned long long)(e->rows - rows0));
 	}
-	if (rc != SQLITE_DONE) {
+	if (rc != SQLITE_DONE)
 		error("cannot read the captures of '%s': %s", source,
 		      sqlite3_errmsg(db));
-		ret = EXIT_FATAL;
-	}
-out:
 	sqlite3_finalize(st);
-	return ret;
+	*ret = caps;
+	*ret_n = n;
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/*
+ * What the threads of one SOURCE share: the views are taken in turn, each
+ * thread on its own connection with its own buffers and counts (a copy of
+ * the exporter).  A database file is read by EXPORT_THREADS connections at
+ * once (the views are independent, and most of the time is SQLite's); a
+ * capture loaded into memory by the one that loaded it.
+ */
+#define EXPORT_THREADS 2
+
+struct export_shared {
+	const struct export_capture *caps;
+	size_t ncaps;
+	const char *source;
+	bool quiet;
+	pthread_mutex_t lock;
+	size_t next, done;         /* views taken, views exported */
+	int ret;                   /* the exit status so far */
+};
+
+struct export_worker {
+	struct exporter e;         /* a copy: its own file, text, counts */
+	struct export_shared *sh;
+	sqlite3 *db;
+	pthread_t thread;
+	bool started;
+};
+
+static void *export_views(void *arg)
+{
+	struct export_worker *wk = arg;
+	struct export_shared *sh = wk->sh;
+	struct exporter *e = &wk->e;
+
+	for (;;) {
+		uint64_t rows0 = e->rows;
+		size_t i;
+		int r;
+
+		pthread_mutex_lock(&sh->lock);
+		i = sh->ret == EXIT_FATAL ? e->nviews : sh->next++;
+		pthread_mutex_unlock(&sh->lock);
+		if (i >= e->nviews)
+			break;
+		r = export_view(e, wk->db, e->views[i], sh->caps, sh->ncaps);
+		pthread_mutex_lock(&sh->lock);
+		if (r < 0)
+			sh->ret = EXIT_FATAL;
+		else if (r > 0 && sh->ret == EXIT_OK)
+			sh->ret = EXIT_PROBLEMS;
+		sh->done++;
+		if (!sh->quiet)
+			fprintf(stderr, "[%zu/%zu] %s: %s of %zu captures, %llu rows\n",
+				sh->done, e->nviews, sh->source, e->views[i]->name,
+				sh->ncaps, (unsigned long long)(e->rows - rows0));
+		pthread_mutex_unlock(&sh->lock);
+	}
+	return NULL;
+}
+
+/* Every capture of one opened SOURCE, a view at a time; loaded: db holds
+ * a capture loaded into memory (no second connection can read it).
+ * Returns the exit status so far. */
+static int export_source(struct exporter *e, sqlite3 *db, const char *source,
+			 bool loaded, bool quiet)
+{
+	struct export_worker wk[EXPORT_THREADS];
+	struct export_shared sh = { .source = source, .quiet = quiet };
+	struct export_capture *caps = NULL;
+	size_t i, n = 1, ncaps = 0;
+
+	if (read_captures(db, source, &caps, &ncaps) < 0) {
+		free(caps);
+		return EXIT_FATAL;
+	}
+	sh.caps = caps;
+	sh.ncaps = ncaps;
+	pthread_mutex_init(&sh.lock, NULL);
+	memset(wk, 0, sizeof(wk));
+	for (i = 0; i < EXPORT_THREADS; i++) {
+		wk[i].e = *e;
+		strbuf_init(&wk[i].e.file, 0);
+		strbuf_init(&wk[i].e.text, 0);
+		wk[i].e.files = wk[i].e.rows = wk[i].e.bytes = 0;
+		wk[i].sh = &sh;
+	}
+	wk[0].db = db;
+	/* the other connections: a file only, and only with views to share */
+	for (; !loaded && n < EXPORT_THREADS && n < e->nviews; n++) {
+		char *err = NULL;
+
+		if (db_open_existing(source, false, &wk[n].db, &err) < 0) {
+			free(err);   /* the first connection does it all */
+			break;
+		}
+		if (pthread_create(&wk[n].thread, NULL, export_views, &wk[n]) != 0) {
+			db_close(wk[n].db);
+			break;
+		}
+		wk[n].started = true;
+	}
+	export_views(&wk[0]);
+	for (i = 0; i < EXPORT_THREADS; i++) {
+		if (wk[i].started) {
+			pthread_join(wk[i].thread, NULL);
+			db_close(wk[i].db);
+		}
+		e->files += wk[i].e.files;
+		e->rows += wk[i].e.rows;
+		e->bytes += wk[i].e.bytes;
+		strbuf_release(&wk[i].e.file);
+		strbuf_release(&wk[i].e.text);
+	}
+	pthread_mutex_destroy(&sh.lock);
+	free(caps);
+	return sh.ret;
 }
 
 /* The views o asks for into e->views: 0, or -1 when one is not a public
@@ -425,7 +563,7 @@ static int export_sources(struct exporter *e, const struct export_run_opts *o,
 			warning("%llu problems loading '%s' (exported in the "
 				"load_problems view)",
 				(unsigned long long)stats.problems, sources[i]);
-		r = export_source(e, db, sources[i], o->quiet);
+		r = export_source(e, db, sources[i], loaded, o->quiet);
 		db_close(db);
 		if (r > ret)
 			ret = r;

@@ -23,24 +23,11 @@ set -u
 cd "$(dirname "$0")/../.."
 : "${BIN_DIR:=$PWD/bin}" "${BUILD_DIR:=$PWD/build}" "${N:=50}"
 M=$BIN_DIR/memsnap
-CAPS=$BUILD_DIR/bench/fleet-captures
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-for t in python3 sqlite3; do
-	command -v $t >/dev/null || { echo "SKIP: $t missing (.ci/install-deps)"; exit 77; }
-done
-[ -x "$M" ] || { echo "FAIL: $M not built"; exit 1; }
-mkdir -p "$CAPS"
-# the captures, made once and kept (deterministic: the same seed, the same bytes)
-seq 1 "$N" | while read -r s; do
-	[ -s "$CAPS/node-$s.tar.gz" ] || echo "$s"
-done | xargs -r -P "$(nproc)" -I{} python3 tests/bench/make-capture.py --procs 1000 \
-	--cgroups 200 --maps 500 --seed {} -o "$CAPS/node-{}.tar.gz" >/dev/null 2>&1 ||
-	{ echo "FAIL: cannot make the captures"; exit 1; }
-caps=()
-for s in $(seq 1 "$N"); do caps+=("$CAPS/node-$s.tar.gz"); done
+. tests/bench/fleet-lib.sh
+fleet_setup "$N" sqlite3
 
-now() { date +%s%N; }
 echo "machine: $(nproc) CPUs ($(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -n1)), kernel $(uname -r), $(date -u +%Y-%m-%d)"
 echo "$N captures of $(du -k "${caps[0]}" | cut -f1) KiB (1,000 processes, 200 memory cgroups, 500 BPF maps)"
 # The writer's CPU (the main thread: it stores while the readers inflate

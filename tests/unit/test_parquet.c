@@ -203,6 +203,93 @@ static void test_pq_row_groups(void **state)
 	strbuf_release(&g);
 }
 
+/* a varint at *p (Thrift compact), *p moved past it */
+static uint64_t varint_at(const unsigned char **p)
+{
+	uint64_t v = 0;
+	int shift = 0;
+
+	do {
+		v |= (uint64_t)(**p & 0x7f) << shift;
+		shift += 7;
+	} while (*(*p)++ & 0x80);
+	return v;
+}
+
+static void test_pq_dictionary(void **state)
+{
+	/* 400 rows of a required string, "alpha" or "beta-beta" at random: the
+	 * dictionary is smaller than PLAIN, so the chunk is a dictionary page
+	 * (Encodings.md: PLAIN values in the order first seen) and a data
+	 * page of RLE_DICTIONARY indices: bit width 1, one bit-packed run of
+	 * 50 groups (header (50 << 1) | 1 = 101), row 8g+i in bit i of byte g */
+	static const struct pq_column one[] = { { "s", PQ_STRING, true } };
+	static const unsigned char dict[] =
+		"\x05\x00\x00\x00" "alpha" "\x09\x00\x00\x00" "beta-beta";
+	/* PageHeader: DICTIONARY_PAGE (2), sizes, DictionaryPageHeader {2
+	 * values, PLAIN} in field 7 */
+	static const unsigned char dph[] = "\x15\x04" "\x15\x00" "\x00" "\x00";
+	struct pq_writer *w = pq_writer_new(one, 1, 0, "test");
+	struct strbuf f = STRBUF_INIT;
+	unsigned char bits[50], out[128];
+	const unsigned char *p;
+	uint64_t usize, csize, x = 1;
+	int64_t rows;
+	size_t chunks, i, got;
+
+	(void)state;
+	memset(bits, 0, sizeof(bits));
+	for (i = 0; i < 400; i++) {
+		int b;
+
+		x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+		b = i == 0 ? 0 : (int)(x >> 63);   /* "alpha" first: index 0 */
+		bits[i / 8] |= (unsigned char)(b << (i % 8));
+		if (b)
+			pq_string(w, 0, "beta-beta", 9);
+		else
+			pq_string(w, 0, "alpha", 5);
+		assert_int_equal(pq_end_row(w), 0);
+	}
+	assert_int_equal(pq_finish(w, &f), 0);
+	pq_writer_free(w);
+	assert_int_equal(pq_check(f.buf, f.len, &rows, &chunks), 0);
+	assert_int_equal(rows, 400);
+	p = (const unsigned char *)f.buf + 4;
+	assert_memory_equal(p, "\x15\x04\x15", 3);   /* type 2, then sizes */
+	p += 3;
+	usize = varint_at(&p) >> 1;
+	assert_int_equal(*p++, 0x15);
+	csize = varint_at(&p) >> 1;
+	assert_int_equal(*p++, 0x4c);                /* field 7, a struct */
+	assert_memory_equal(p, dph, sizeof(dph) - 1);
+	p += sizeof(dph) - 1;
+	assert_int_equal(usize, sizeof(dict) - 1);
+	got = ZSTD_decompress(out, sizeof(out), p, csize);
+	assert_int_equal(got, sizeof(dict) - 1);
+	assert_memory_equal(out, dict, sizeof(dict) - 1);
+	p += csize;
+	/* the data page: DATA_PAGE, sizes, {400 values, RLE_DICTIONARY (8)} */
+	assert_memory_equal(p, "\x15\x00\x15", 3);
+	p += 3;
+	usize = varint_at(&p) >> 1;
+	p++;
+	csize = varint_at(&p) >> 1;
+	assert_memory_equal(p, "\x2c\x15\xa0\x06\x15\x10", 6);
+	p += 6 + 6;                                  /* RLE, RLE, two stops */
+	assert_int_equal(usize, 2 + sizeof(bits));
+	got = ZSTD_decompress(out, sizeof(out), p, csize);
+	assert_int_equal(got, 2 + sizeof(bits));
+	assert_int_equal(out[0], 1);
+	assert_int_equal(out[1], 101);
+	assert_memory_equal(out + 2, bits, sizeof(bits));
+	/* ColumnMetaData: encodings [PLAIN, RLE_DICTIONARY]; the dictionary
+	 * page's offset (4) in field 11 after data_page_offset */
+	assert_non_null(find(&f, "\x19\x25\x00\x10", 4));
+	assert_non_null(find(&f, "\x26\x08\x1c", 3));
+	strbuf_release(&f);
+}
+
 static void test_pq_empty(void **state)
 {
 	struct strbuf f = STRBUF_INIT;
@@ -312,6 +399,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_pq_first_page),
 		cmocka_unit_test(test_pq_footer),
 		cmocka_unit_test(test_pq_row_groups),
+		cmocka_unit_test(test_pq_dictionary),
 		cmocka_unit_test(test_pq_empty),
 		cmocka_unit_test(test_pq_bad_rows),
 		cmocka_unit_test(test_pq_check_refuses),
