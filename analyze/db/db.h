@@ -28,8 +28,11 @@
  * total_swap and hierarchical_memory_limit in cgroup_memstat.
  * 5: k8s_pod_log and k8s_container_log declare their key's columns first
  * (SQLite 3.40's integrity_check, schema/60-k8s.sql).
+ * 6: the samples' and issue 16's tables, capture_uid.
+ * 7: cgroup_parts_data holds every sample (its sample column);
+ * cgroup_proc_sample; hugetlb in cgroup_memstat.
  */
-#define DB_SCHEMA_VERSION 6
+#define DB_SCHEMA_VERSION 7
 
 /*
  * Open (and create, when `create`) a database at path (":memory:" for one in
