@@ -180,12 +180,20 @@ CREATE VIEW findings_deeper AS
 SELECT d.capture_id, d.cgroup, 'warning' AS severity, 'dying_cgroups' AS code,
        coalesce(n.name, d.cgroup) || ' holds ' || d.nr_dying
          || ' dying (removed) cgroups' AS title,
-       printf('%d removed cgroups below it are still held by the kernel; %s of its '
+       CASE WHEN d.unaccounted_bytes >= 256 * 1048576
+              AND d.unaccounted_bytes * 10 >= d.usage_bytes
+       THEN printf('%d removed cgroups below it are still held by the kernel; %s of its '
               || 'usage %s is charged to no live child nor to its own processes '
               || '(page cache or slab left by exited containers): it looks like a '
               || 'leak and is only freed when the kernel reclaims it',
               d.nr_dying, human_bytes(d.unaccounted_bytes), human_bytes(d.usage_bytes))
-         AS evidence,
+       ELSE printf('%d removed cgroups below it are still held by the kernel; only %s of '
+              || 'its usage %s is charged to no live child nor to its own processes, '
+              || 'but each dying cgroup keeps its kernel structures (per-CPU '
+              || 'statistics) until its last charged page is reclaimed; many of them '
+              || 'slow down reading memory.stat and reclaim',
+              d.nr_dying, human_bytes(d.unaccounted_bytes), human_bytes(d.usage_bytes))
+       END AS evidence,
        'SELECT * FROM dying_cgroups WHERE capture_id = ' || d.capture_id
          || ' AND cgroup = ' || quote(d.cgroup) AS query
 FROM dying_cgroups d
