@@ -25,6 +25,9 @@ struct report_throttled {
 	char *cgroup, *name;
 	struct rnum usage, high, max, events_high, events_max, events_oom_kill;
 	struct rreal high_pct, psi_some_avg10, psi_some_avg60, psi_full_avg10, psi_full_avg60;
+	/* several samples: growth of events_high/max, and over how long */
+	struct rnum events_high_growth, events_max_growth;
+	struct rreal samples_seconds;
 };
 
 /* One row of tmpfs_usage. */

@@ -137,6 +137,7 @@ static void throttled(struct strbuf *out, const struct report *r, const struct r
 		   "<th>Cgroup</th><th class=\"n\">usage</th><th class=\"n\">memory.high</th>"
 		   "<th class=\"n\">use of high</th><th class=\"n\">memory.max</th>"
 		   "<th class=\"n\">events high</th><th class=\"n\">events max</th>"
+		   "<th class=\"n\">high during capture</th>"
 		   "<th class=\"n\">OOM kills</th><th class=\"n\">PSI some avg10</th>"
 		   "<th class=\"n\">PSI some avg60</th><th class=\"n\">PSI full avg10</th>");
 	for (i = 0; i < d->nthrottled; i++) {
@@ -150,6 +151,7 @@ static void throttled(struct strbuf *out, const struct report *r, const struct r
 		html_bytes_cell(out, k->max, "max");
 		html_int_cell(out, k->events_high, "?");
 		html_int_cell(out, k->events_max, "?");
+		html_int_cell(out, k->events_high_growth, "-");
 		html_int_cell(out, k->events_oom_kill, "?");
 		html_pct_cell(out, k->psi_some_avg10, "?");
 		html_pct_cell(out, k->psi_some_avg60, "?");

@@ -32,6 +32,9 @@ static const struct col throttled_cols[] = {
 	T(COL_NUM, events_oom_kill, "events_oom_kill"),
 	T(COL_REAL, psi_some_avg10, "psi_some_avg10"), T(COL_REAL, psi_some_avg60, "psi_some_avg60"),
 	T(COL_REAL, psi_full_avg10, "psi_full_avg10"), T(COL_REAL, psi_full_avg60, "psi_full_avg60"),
+	T(COL_NUM, events_high_growth, "events_high_growth"),
+	T(COL_NUM, events_max_growth, "events_max_growth"),
+	T(COL_REAL, samples_seconds, "samples_seconds"),
 };
 #undef T
 
@@ -112,7 +115,8 @@ int load_deeper(struct loader *l)
 	if (LOAD_ROWS(l, query(l, RQ_THROTTLED,
 		"SELECT cgroup, name, usage_bytes, high_bytes, max_bytes, high_pct, events_high,\n"
 		"       events_max, events_oom_kill, psi_some_avg10, psi_some_avg60,\n"
-		"       psi_full_avg10, psi_full_avg60\n"
+		"       psi_full_avg10, psi_full_avg60, events_high_growth, events_max_growth,\n"
+		"       samples_seconds\n"
 		"FROM cgroup_throttling\n"
 		"WHERE capture_id = %" PRId64 " AND high_bytes IS NOT NULL\n"
 		"ORDER BY high_pct DESC, events_high DESC, cgroup", id),

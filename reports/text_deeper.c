@@ -115,6 +115,14 @@ static void throttled(struct strbuf *out, bool color, const struct report_deeper
 		count(t, k->events_max);
 		strbuf_addstr(t, ", oom_kill ");
 		count(t, k->events_oom_kill);
+		if (k->events_high_growth.set && k->samples_seconds.set) {
+			strbuf_addstr(t, " (during the capture's ");
+			strbuf_addf(t, "%.0f s: high +", k->samples_seconds.v);
+			count(t, k->events_high_growth);
+			strbuf_addstr(t, ", max +");
+			count(t, k->events_max_growth);
+			strbuf_addch(t, ')');
+		}
 		strbuf_addstr(t, "; stalled on memory (PSI) some ");
 		pct(t, k->psi_some_avg10);
 		strbuf_addstr(t, " / ");

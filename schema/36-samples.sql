@@ -44,6 +44,14 @@ CREATE TABLE proc_status_sample (
     PRIMARY KEY (capture_id, sample, pid)
 ) WITHOUT ROWID;
 
+-- A later sample's memory.events (cgroup v2), key by key (sample 1's are
+-- cgroup_event's).
+CREATE TABLE cgroup_event_sample (
+    capture_id  INTEGER NOT NULL REFERENCES capture(capture_id) ON DELETE CASCADE,
+    sample INTEGER NOT NULL, cgroup TEXT NOT NULL, key TEXT NOT NULL, value INTEGER,
+    PRIMARY KEY (capture_id, sample, cgroup, key)
+) WITHOUT ROWID;
+
 -- A later sample's cgroup.procs: the processes of each memory cgroup
 -- (sample 1's are cgroup_proc).
 CREATE TABLE cgroup_proc_sample (

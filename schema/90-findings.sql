@@ -72,6 +72,12 @@ FROM proc_go g;
 --                        memory.pressure: percent of time some (full: all)
 --                        of its tasks stalled on memory
 --   psi_some_total_us, psi_full_total_us   microseconds stalled in total
+--   events_high_growth, events_max_growth   in a capture of several
+--                        samples, how much events_high and events_max grew
+--                        from the first sample to the last (NULL with one
+--                        sample): throttled during the capture, not only once
+--                        (a cgroup gone by the last sample: NULL)
+--   samples_seconds      the time between those two samples
 CREATE VIEW cgroup_throttling AS
 SELECT g.capture_id, g.cgroup, nm.name, k.namespace, k.pod, k.container,
        g.usage_bytes, g.high_bytes, g.limit_bytes AS max_bytes,
@@ -80,7 +86,9 @@ SELECT g.capture_id, g.cgroup, nm.name, k.namespace, k.pod, k.container,
        ev.oom_kill AS events_oom_kill,
        ps.avg10 AS psi_some_avg10, ps.avg60 AS psi_some_avg60,
        pf.avg10 AS psi_full_avg10, pf.avg60 AS psi_full_avg60,
-       ps.total_us AS psi_some_total_us, pf.total_us AS psi_full_total_us
+       ps.total_us AS psi_some_total_us, pf.total_us AS psi_full_total_us,
+       el.high - ev.high AS events_high_growth, el.max - ev.max AS events_max_growth,
+       el.seconds AS samples_seconds
 FROM cgroups g
 LEFT JOIN cgroup_names nm ON nm.capture_id = g.capture_id AND nm.cgroup = g.cgroup
 LEFT JOIN containers k ON k.capture_id = g.capture_id AND k.cgroup = g.cgroup
@@ -90,6 +98,17 @@ LEFT JOIN (SELECT capture_id, cgroup, max(CASE key WHEN 'high' THEN value END) A
                   max(CASE key WHEN 'oom_kill' THEN value END) AS oom_kill
            FROM cgroup_event WHERE file = 'memory.events' GROUP BY capture_id, cgroup) ev
        ON ev.capture_id = g.capture_id AND ev.cgroup = g.cgroup
+-- the last sample's memory.events, and how long after sample 1 it was taken
+LEFT JOIN (SELECT e.capture_id, e.cgroup,
+                  max(CASE e.key WHEN 'high' THEN e.value END) AS high,
+                  max(CASE e.key WHEN 'max' THEN e.value END) AS max,
+                  max(l.seconds) AS seconds
+           FROM (SELECT i.capture_id, max(i.sample) AS sample,
+                        (max(i.mono_ns) - min(i.mono_ns)) / 1e9 AS seconds
+                 FROM sample_index i GROUP BY i.capture_id HAVING count(*) > 1) l
+           JOIN cgroup_event_sample e ON e.capture_id = l.capture_id AND e.sample = l.sample
+           GROUP BY e.capture_id, e.cgroup) el
+       ON el.capture_id = g.capture_id AND el.cgroup = g.cgroup
 LEFT JOIN cgroup_pressure ps ON ps.capture_id = g.capture_id AND ps.cgroup = g.cgroup
      AND ps.kind = 'some'
 LEFT JOIN cgroup_pressure pf ON pf.capture_id = g.capture_id AND pf.cgroup = g.cgroup
@@ -549,7 +568,11 @@ SELECT capture_id, cgroup,
               coalesce(psi_full_avg10 || '%', 'unknown'),
               coalesce(psi_full_avg60 || '%', 'unknown'),
               CASE WHEN psi_some_total_us IS NULL THEN 'unknown'
-                   ELSE printf('%.1f', psi_some_total_us / 1e6) END),
+                   ELSE printf('%.1f', psi_some_total_us / 1e6) END)
+         || CASE WHEN events_high_growth IS NULL THEN ''
+                 ELSE printf('; during the capture''s %.0f s: high +%d, max +%d',
+                             samples_seconds, events_high_growth,
+                             coalesce(events_max_growth, 0)) END,
        'SELECT * FROM cgroup_throttling WHERE capture_id = ' || capture_id
          || ' AND cgroup = ' || quote(cgroup)
 FROM cgroup_throttling

@@ -165,5 +165,20 @@ done
 [ "$(grep -o "<polyline" "$work/a" | wc -l)" = 20 ] && ok "html: 20 sparklines (5 containers, 4 parts)" ||
 	fail "html: $(grep -o "<polyline" "$work/a" | wc -l) sparklines, 20 expected"
 
+# issue 16 item 2 over samples: the web container went over memory.high
+# 100 more times each sample (make-report-captures.py): +400 in 120 s, in
+# cgroup_throttling, its finding and the report's throttling section
+"$M" load -q "$S" -o "$work/s.db" || fail "memsnap load $S"
+row=$("$M" sql --csv "$work/s.db" "SELECT events_high_growth, events_max_growth, samples_seconds
+      FROM cgroup_throttling WHERE name LIKE '%/web'" | tail -n +2 | tr -d '\r')
+[ "$row" = "400,0,120.0" ] && ok "cgroup_throttling: web's events high +400, max +0 in 120 s" ||
+	fail "cgroup_throttling growth of web: '$row', 400,0,120.0 expected"
+tr '\n' ' ' < "$work/s.txt" | tr -s ' ' | grep -q "during the capture's 120 s: high +400, max +0" &&
+	ok "text: the finding and the section say high +400 during the capture" ||
+	fail "text: no 'high +400' during the capture"
+"$M" load -q "$F/report-k8s-v2" -o "$work/one.db" || fail "memsnap load report-k8s-v2"
+n1=$("$M" sql --csv "$work/one.db" "SELECT count(*) FROM cgroup_throttling WHERE events_high_growth IS NOT NULL" |
+	tail -n +2 | tr -d '\r')
+[ "$n1" = 0 ] && ok "one sample: no events growth" || fail "one sample: $n1 rows with an events growth"
 [ $fails = 0 ] || exit 1
 echo "all ok"

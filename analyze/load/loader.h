@@ -186,7 +186,7 @@ struct loader {
 	char *kmsg_path;
 	char *kmsg_data;
 	size_t kmsg_len;
-	sqlite3_stmt *sample_st[5]; /* samples.c's statements */
+	sqlite3_stmt *sample_st[6]; /* samples.c's statements */
 };
 
 /* The statement of a table, prepared on first use. */

@@ -19,7 +19,7 @@
 
 #include "common/banned.h"
 
-enum { ST_INDEX, ST_MEMSTAT, ST_VALUE, ST_STATUS, ST_PROC };
+enum { ST_INDEX, ST_MEMSTAT, ST_VALUE, ST_STATUS, ST_PROC, ST_EVENT };
 
 static sqlite3_stmt *memstat_stmt(struct loader *l)
 {
@@ -57,6 +57,8 @@ static sqlite3_stmt *stmt(struct loader *l, int which)
 			"vm_swap) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
 		[ST_PROC] = "INSERT OR IGNORE INTO cgroup_proc_sample(capture_id, "
 			"sample, cgroup, pid) VALUES (?, ?, ?, ?)",
+		[ST_EVENT] = "INSERT OR REPLACE INTO cgroup_event_sample(capture_id, "
+			"sample, cgroup, key, value) VALUES (?, ?, ?, ?, ?)",
 	};
 
 	if (!l->sample_st[which])
@@ -109,6 +111,22 @@ static void load_cgroup_file(struct loader *l, int64_t sample, const char *path,
 			db_bind_text(st, 2, cg);
 			sqlite3_bind_int64(st, (int)memstat_bind_keys(l, st, &kv) + 3,
 					   sample);
+			put(l, st);
+		}
+		kv_list_free(&kv);
+	} else if (!strcmp(name, "memory.events")) {
+		struct kv_list kv = { 0 };
+		size_t i;
+
+		r = parse_kv_list(buf, len, &kv, &d);
+		note_diag(l, path, r, &d);
+		for (i = 0; r == 0 && i < kv.n; i++) {
+			st = stmt(l, ST_EVENT);
+			sqlite3_bind_int64(st, 1, l->capture_id);
+			sqlite3_bind_int64(st, 2, sample);
+			db_bind_text(st, 3, cg);
+			db_bind_text(st, 4, kv.v[i].key);
+			db_bind_u64(st, 5, kv.v[i].value);
 			put(l, st);
 		}
 		kv_list_free(&kv);
