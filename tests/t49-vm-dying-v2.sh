@@ -7,7 +7,8 @@
 # with nr_dying = that count and unaccounted_bytes = the parent's usage
 # that its live child does not account for (the 24 MiB and the slab the
 # removed cgroup still holds: between 24 MiB and what it held before the
-# rmdir), and no row for /t49, whose only child is live.
+# rmdir, give or take the per-CPU charge stocks), and no row for /t49,
+# whose only child is live.
 # Skips (77) when no VM can be booted here or the programs are not built.
 set -u
 . "$(dirname "$0")/vm/lib.sh"
@@ -44,9 +45,12 @@ fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 [ -n "$unacc" ] && [ "$unacc" = $((usage - live)) ] &&
 	echo "ok unaccounted_bytes = the parent's usage - its live child's" ||
 	fail "unaccounted_bytes '$unacc', usage $usage - live $live = $((usage - live))"
-[ -n "$unacc" ] && [ "$unacc" -ge $((24 << 20)) ] && [ "$unacc" -le "$gone" ] &&
-	echo "ok unaccounted_bytes $unacc: the 24 MiB cached, at most the $gone bytes the removed cgroup held" ||
-	fail "unaccounted_bytes '$unacc', between $((24 << 20)) and $gone expected"
+# plus up to 1 MiB: the pages charged in per-CPU stocks (up to 64 per CPU,
+# MEMCG_CHARGE_BATCH) and the kernel's own allocations for the removal
+# move between the cgroups and the parent (seen: 12 KiB over)
+[ -n "$unacc" ] && [ "$unacc" -ge $((24 << 20)) ] && [ "$unacc" -le $((gone + (1 << 20))) ] &&
+	echo "ok unaccounted_bytes $unacc: the 24 MiB cached, at most the $gone bytes the removed cgroup held (+1 MiB)" ||
+	fail "unaccounted_bytes '$unacc', between $((24 << 20)) and $gone + 1 MiB expected"
 n=$(q "SELECT count(*) FROM dying_cgroups WHERE cgroup = '/t49'")
 [ "$n" = 0 ] && echo "ok no dying_cgroups row for /t49" || fail "a dying_cgroups row for /t49"
 [ $fails = 0 ] || exit 1
