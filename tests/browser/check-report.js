@@ -403,7 +403,9 @@ async function main() {
     if (b) { b.click(); r.after = shown(); r.label2 = b.textContent; b.click(); r.back = shown(); }
     return r;
   })()`);
-  if (many) {
+  // a live node may have more than 30 containers (other tests' cgroups):
+  // then it is a big node's table, --many or not
+  if (many || top.rows > 30) {
     ok(top.rows > 30 && top.first === 30 && top.after === top.rows && top.back === 30,
        "a table of " + top.rows + " containers opens with " + top.first + " rows; '" + top.label +
        "' shows " + top.after + ", '" + top.label2 + "' " + top.back);
