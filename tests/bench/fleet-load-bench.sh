@@ -30,11 +30,14 @@ fleet_setup "$N" sqlite3
 
 echo "machine: $(nproc) CPUs ($(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -n1)), kernel $(uname -r), $(date -u +%Y-%m-%d)"
 echo "$N captures of $(du -k "${caps[0]}" | cut -f1) KiB (1,000 processes, 200 memory cgroups, 500 BPF maps)"
-# The writer's CPU (the main thread: it stores while the readers inflate
-# and parse) by perf's task-clock samples, 1 ms each, when perf can run:
-# less noisy than the wall clock on a shared machine.
+# With PERF=1, the writer's CPU (the main thread: it stores while the
+# readers inflate and parse) by perf's task-clock samples, 1 ms each, in a
+# second, untimed run of each: less noisy than the wall clock on a shared
+# machine.  Never in the timed run: perf record on every thread made -j2 no
+# faster than -j1 (58 s for 1,000 captures where it takes 37 s alone).
 perf_ok=false
-command -v perf >/dev/null && perf record -q -e task-clock -o "$work/p" true 2>/dev/null && perf_ok=true
+[ "${PERF:-0}" = 1 ] && command -v perf >/dev/null &&
+	perf record -q -e task-clock -o "$work/p" true 2>/dev/null && perf_ok=true
 rc=0
 declare -A rate
 # "1c": -j1 on one CPU (taskset), the goal's "one core": -j1 alone already
@@ -48,7 +51,6 @@ for j in $runs; do
 	load0=$(cut -d' ' -f1 /proc/loadavg)
 	run=("$M" load -q -j ${j%c} "${caps[@]}" -o "$work/j$j.db")
 	[ "$j" = 1c ] && run=(taskset -c 0 "${run[@]}")
-	$perf_ok && run=(perf record -q -e task-clock -c 1000000 -o "$work/perf$j" "${run[@]}")
 	TIMEFORMAT='%U %S'
 	t0=$(now)
 	{ time "${run[@]}" 2>/dev/null || { echo "FAIL: load -j$j exited $?"; rc=1; }; } 2> "$work/time$j"
@@ -58,6 +60,10 @@ for j in $runs; do
 	echo "load -j$j$([ "$j" = 1c ] && echo " (one CPU)"): $(awk -v ns=$((t1 - t0)) 'BEGIN { printf "%.2f", ns / 1e9 }') s, ${rate[$j]} captures/s;" \
 		"user+sys $cpu ms/capture; load average $load0 before, $(cut -d' ' -f1 /proc/loadavg) after"
 	if $perf_ok; then
+		rm -f "$work/jp.db"
+		perf record -q -e task-clock -c 1000000 -o "$work/perf$j" \
+			$([ "$j" = 1c ] && echo taskset -c 0) "$M" load -q -j ${j%c} "${caps[@]}" \
+			-o "$work/jp.db" 2>/dev/null
 		perf script -i "$work/perf$j" -F pid,tid 2>/dev/null | awk -v n="$N" '
 			{ split($1, a, "/"); t++; if (a[1] == a[2]) w++ }
 			END { printf "  writer thread: %.1f ms/capture of CPU (%.0f%% of the CPU), at most %.0f captures/s\n",
