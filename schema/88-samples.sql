@@ -227,7 +227,9 @@ WHERE n.in1 AND NOT n.in0
 -- kill of the log in manifest.samples.cgroup or below: the recorder writes
 -- right after it) and, in the killed task's cgroup, each component that grew
 -- across every interval of the samples before the kill sample, back from
--- the last of them as far as it grew (a page or more an interval; not
+-- the last of them that grew (at most two flat intervals after it: at its
+-- limit a cgroup stops growing while the kernel reclaims) as far as it grew
+-- (a page or more an interval; not
 -- across samples the ring dropped, whose intervals are unknown: sample 1,
 -- then 7, 8, ...): "anon grew 48 MiB/min for 3 min, then the kill".  1 MiB or more at 16 MiB/h
 -- or more, as finding_growth.  The samples before the kill: before the
@@ -237,8 +239,8 @@ WHERE n.in1 AND NOT n.in0
 -- CLOCK_MONOTONIC but keeps within a fraction of a second of it for days;
 -- where it is ahead of the oom-kill sample, which cannot be, the order
 -- of the samples alone decides.
---   sample_first, sample_last   where the growth starts, the last sample
---                               before the kill
+--   sample_first, sample_last   where the growth starts and ends (the last
+--                               sample that grew, before the kill)
 --   intervals                   sample_last's row number less sample_first's
 CREATE VIEW finding_growth_before_kill AS
 WITH rec AS (
@@ -272,22 +274,31 @@ WITH rec AS (
         OR i.mono_end_ns / 1e9 <= k.kernel_time)
   WHERE p.component IN (SELECT component FROM growth_components)
   WINDOW w AS (PARTITION BY k.capture_id, p.component ORDER BY p.sample)
-), run AS (
+), ends AS (
+  -- where the growth ends: the last interval that grew; at most two flat
+  -- intervals after it (at its limit the cgroup stops growing while the
+  -- kernel reclaims, before it kills)
   SELECT capture_id, component, n,
-         max(CASE WHEN i = 1 OR step < 4096 OR gap > 1 THEN i END) AS start_i
+         max(CASE WHEN step >= 4096 AND gap = 1 THEN i END) AS end_i
   FROM d GROUP BY capture_id, component
+), run AS (
+  SELECT e.capture_id, e.component, e.end_i,
+         (SELECT max(CASE WHEN x.i = 1 OR x.step < 4096 OR x.gap > 1 THEN x.i END)
+          FROM d x WHERE x.capture_id = e.capture_id AND x.component = e.component
+            AND x.i <= e.end_i) AS start_i
+  FROM ends e WHERE e.end_i IS NOT NULL AND e.n - e.end_i <= 2
 ), g AS (
   SELECT d.capture_id, d.cgroup, d.component, d.event, d.kernel_time, d.killed_pid,
          d.killed_comm, d.kill_sample,
          max(CASE WHEN d.i = r.start_i THEN d.sample END) AS sample_first,
-         max(CASE WHEN d.i = r.n THEN d.sample END) AS sample_last,
+         max(CASE WHEN d.i = r.end_i THEN d.sample END) AS sample_last,
          max(CASE WHEN d.i = r.start_i THEN d.bytes END) AS bytes_first,
-         max(CASE WHEN d.i = r.n THEN d.bytes END) AS bytes_last,
-         max(CASE WHEN d.i = r.n THEN d.mono_s END)
+         max(CASE WHEN d.i = r.end_i THEN d.bytes END) AS bytes_last,
+         max(CASE WHEN d.i = r.end_i THEN d.mono_s END)
            - max(CASE WHEN d.i = r.start_i THEN d.mono_s END) AS seconds,
-         r.n - r.start_i AS intervals
+         r.end_i - r.start_i AS intervals
   FROM d JOIN run r ON r.capture_id = d.capture_id AND r.component = d.component
-  WHERE r.n > r.start_i
+  WHERE r.end_i > r.start_i
   GROUP BY d.capture_id, d.component
 )
 SELECT g.capture_id, g.cgroup, coalesce(n.name, g.cgroup) AS name, g.component,

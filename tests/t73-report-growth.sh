@@ -165,6 +165,29 @@ done
 [ "$(grep -o "<polyline" "$work/a" | wc -l)" = 20 ] && ok "html: 20 sparklines (5 containers, 4 parts)" ||
 	fail "html: $(grep -o "<polyline" "$work/a" | wc -l) sparklines, 20 expected"
 
+# a flat tail before the kill (at its limit the cgroup stops growing while
+# the kernel reclaims): the finding still tells the growth, up to the last
+# sample that grew; three flat intervals are not "then the kill"
+command -v sqlite3 >/dev/null && {
+"$M" load -q "$U" -o "$work/u.db"; [ $? -le 1 ] || fail "memsnap load $U"
+dock=$("$M" sql --csv "$work/u.db" "SELECT cgroup FROM finding_growth_before_kill" | tail -n +2 | tr -d '\r')
+flat() {   # samples $1..8 hold sample ($1 - 1)'s memory.stat of the container
+	cp "$work/u.db" "$work/f.db"
+	sqlite3 "$work/f.db" "UPDATE cgroup_memstat_sample AS s SET total_rss = p.total_rss
+		FROM cgroup_memstat_sample p WHERE p.capture_id = s.capture_id AND p.cgroup = s.cgroup
+		AND p.sample = $(($1 - 1)) AND s.sample BETWEEN $1 AND 8 AND s.cgroup = '$dock';
+		DELETE FROM cgroup_parts_data WHERE sample > 1;
+		INSERT OR REPLACE INTO cgroup_parts_data SELECT * FROM cgroup_parts_calc" 2>&1
+	"$M" sql --csv "$work/f.db" "SELECT sample_first || '-' || sample_last FROM finding_growth_before_kill
+		WHERE component = 'anon'" | tail -n +2 | tr -d '\r'
+}
+r=$(flat 8)
+[ "$r" = 3-7 ] && ok "one flat interval before the kill: the growth of samples 3-7" ||
+	fail "one flat interval before the kill: '$r', 3-7 expected"
+r=$(flat 6)
+[ -z "$r" ] && ok "three flat intervals before the kill: no growth_before_oom_kill" ||
+	fail "three flat intervals before the kill: '$r'"
+}
 # issue 16 item 2 over samples: the web container went over memory.high
 # 100 more times each sample (make-report-captures.py): +400 in 120 s, in
 # cgroup_throttling, its finding and the report's throttling section
