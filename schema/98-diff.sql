@@ -188,28 +188,29 @@ FROM diff_new_k8s WHERE kind = 'k8s-pod';
 --   change   same, added, removed
 --   additions: sample_a, sample_b (diff_pairs')
 CREATE VIEW diff_pods AS
+-- diff_pod_side once per query, as diff_containers' c
+WITH s AS MATERIALIZED (SELECT * FROM diff_pod_side)
 SELECT p.a, p.b, 'same' AS change, coalesce(y.namespace, x.namespace) AS namespace,
        coalesce(y.pod, x.pod) AS pod, x.pod_uid, x.cgroup AS cgroup_a, y.cgroup AS cgroup_b,
        x.working_set_bytes AS working_set_a, y.working_set_bytes AS working_set_b,
        y.working_set_bytes - x.working_set_bytes AS delta_bytes,
        p.sample_a, p.sample_b
 FROM diff_pairs p
-JOIN diff_pod_side x ON x.capture_id = p.a AND x.sample = p.sample_a
-JOIN diff_pod_side y ON y.capture_id = p.b AND y.sample = p.sample_b
-                    AND y.pod_uid = x.pod_uid
+JOIN s x ON x.capture_id = p.a AND x.sample = p.sample_a
+JOIN s y ON y.capture_id = p.b AND y.sample = p.sample_b AND y.pod_uid = x.pod_uid
 UNION ALL
 SELECT p.a, p.b, 'removed', x.namespace, x.pod, x.pod_uid, x.cgroup, NULL,
        x.working_set_bytes, NULL, NULL, p.sample_a, p.sample_b
 FROM diff_pairs p
-JOIN diff_pod_side x ON x.capture_id = p.a AND x.sample = p.sample_a
-WHERE NOT EXISTS (SELECT 1 FROM diff_pod_side y WHERE y.capture_id = p.b
+JOIN s x ON x.capture_id = p.a AND x.sample = p.sample_a
+WHERE NOT EXISTS (SELECT 1 FROM s y WHERE y.capture_id = p.b
                   AND y.sample = p.sample_b AND y.pod_uid = x.pod_uid)
 UNION ALL
 SELECT p.a, p.b, 'added', y.namespace, y.pod, y.pod_uid, NULL, y.cgroup,
        NULL, y.working_set_bytes, NULL, p.sample_a, p.sample_b
 FROM diff_pairs p
-JOIN diff_pod_side y ON y.capture_id = p.b AND y.sample = p.sample_b
-WHERE NOT EXISTS (SELECT 1 FROM diff_pod_side x WHERE x.capture_id = p.a
+JOIN s y ON y.capture_id = p.b AND y.sample = p.sample_b
+WHERE NOT EXISTS (SELECT 1 FROM s x WHERE x.capture_id = p.a
                   AND x.sample = p.sample_a AND x.pod_uid = y.pod_uid);
 
 -- Internal (may change): containers with the name a restart is matched
@@ -238,19 +239,15 @@ SELECT capture_id, 1 AS sample, cgroup, pid FROM cgroup_proc
 UNION ALL
 SELECT capture_id, sample, cgroup, pid FROM cgroup_proc_at WHERE sample > 1;
 
--- Internal (may change): diff_container_names with the program a restart
--- without names is matched by: the name (status Name, process_samples) of
--- the lowest pid of its cgroup in that sample, its first process (the one
--- the runtime started; what finding_restarts names too); NULL when it has
--- no process.
-CREATE VIEW diff_container_side AS
-SELECT c.*,
-       (SELECT s.comm FROM diff_cgroup_proc x
-        JOIN process_samples s ON s.capture_id = x.capture_id AND s.sample = x.sample
-                              AND s.pid = x.pid
-        WHERE x.capture_id = c.capture_id AND x.sample = c.sample AND x.cgroup = c.cgroup
-        ORDER BY x.pid LIMIT 1) AS program
-FROM diff_container_names c;
+-- Internal (may change): the program a restart without names is matched
+-- by, of each cgroup with processes in each sample: the name (status Name,
+-- process_samples) of its lowest pid, its first process (the one the
+-- runtime started; the one finding_restarts names too).
+CREATE VIEW diff_cgroup_program AS
+SELECT x.capture_id, x.sample, x.cgroup, s.comm AS program
+FROM (SELECT capture_id, sample, cgroup, min(pid) AS pid FROM diff_cgroup_proc
+      GROUP BY capture_id, sample, cgroup) x
+JOIN process_samples s ON s.capture_id = x.capture_id AND s.sample = x.sample AND s.pid = x.pid;
 
 -- Per Kubernetes container, matched by container id.
 --   change          same (the same id in both), restarted (the old id is
@@ -266,41 +263,38 @@ FROM diff_container_names c;
 --                   (of the samples: cgroup_samples.working_set_bytes)
 --   delta_bytes, bytes_per_hour    same only: a restart starts again from
 --                   nothing, it is neither a growth nor a shrink
---   additions: sample_a, sample_b (diff_pairs'); program_a, program_b (the
---   program of each side: diff_container_side); note: how a restart
---   without names was matched ('by program'), or why a container gone
---   from a pod or new in it is not a restart although a side has no names
---   ('unmatched': no container new in the pod or gone from it on the other
---   side runs its program; 'ambiguous': several of one side do)
+--   additions: sample_a, sample_b (diff_pairs'); program_a, program_b (of
+--   a container restarted, added or removed: each side's program,
+--   diff_cgroup_program); note: how a restart without names was matched
+--   ('by program'), or why a container gone from a pod or new in it is not
+--   a restart although a side has no names ('unmatched': no container new
+--   in the pod or gone from it on the other side runs its program;
+--   'ambiguous': several of one side do)
 CREATE VIEW diff_containers AS
--- diff_container_side once per query: probed row by row, SQLite would
+-- diff_container_names once per query: probed row by row, SQLite would
 -- work the containers view out again for each probe
-WITH c AS MATERIALIZED (SELECT * FROM diff_container_side),
--- gone: x on side a whose id b lacks; new: y on side b whose id a lacks,
--- each with what its pod has of the other kind and of its program
-g AS NOT MATERIALIZED (
-  SELECT p.a, p.b, p.sample_a, p.sample_b, p.interval_s, d.added, x.*,
-         (SELECT count(*) FROM c z
-          WHERE z.capture_id = x.capture_id AND z.sample = x.sample
-            AND z.pod_uid = x.pod_uid AND z.program = x.program
-            AND NOT EXISTS (SELECT 1 FROM c w
-                            WHERE w.capture_id = iif(d.added, p.a, p.b)
-                              AND w.sample = iif(d.added, p.sample_a, p.sample_b)
-                              AND w.container_id = z.container_id)) AS same_program_here,
-         (SELECT count(*) FROM c z
-          WHERE z.capture_id = iif(d.added, p.a, p.b)
-            AND z.sample = iif(d.added, p.sample_a, p.sample_b)
-            AND z.pod_uid = x.pod_uid AND z.program = x.program
-            AND NOT EXISTS (SELECT 1 FROM c w
-                            WHERE w.capture_id = x.capture_id AND w.sample = x.sample
-                              AND w.container_id = z.container_id)) AS same_program_there,
-         (SELECT count(*) FROM c z
-          WHERE z.capture_id = iif(d.added, p.a, p.b)
-            AND z.sample = iif(d.added, p.sample_a, p.sample_b)
-            AND z.pod_uid = x.pod_uid AND (z.container IS NULL OR x.container IS NULL)
-            AND NOT EXISTS (SELECT 1 FROM c w
-                            WHERE w.capture_id = x.capture_id AND w.sample = x.sample
-                              AND w.container_id = z.container_id)) AS unnamed_there
+WITH n AS MATERIALIZED (SELECT * FROM diff_container_names),
+-- how many samples each capture has, and in how many each container is
+k AS MATERIALIZED (
+  SELECT n.capture_id, n.container_id, count(*) AS samples_in,
+         (SELECT count(*) FROM samples s WHERE s.capture_id = n.capture_id) AS samples
+  FROM n GROUP BY n.capture_id, n.container_id),
+-- with the program of those that may be gone or new in a pair: of a
+-- capture of one sample, or not in every sample of theirs (looked up in
+-- one place, so diff_cgroup_program is worked out once, and only then)
+c AS MATERIALIZED (
+  SELECT n.*,
+         CASE WHEN k.samples > 1 AND k.samples_in = k.samples THEN NULL
+              ELSE (SELECT q.program FROM diff_cgroup_program q
+                    WHERE q.capture_id = n.capture_id AND q.sample = n.sample
+                      AND q.cgroup = n.cgroup) END AS program
+  FROM n
+  JOIN k ON k.capture_id = n.capture_id AND k.container_id IS n.container_id),
+-- o: x on side a whose id b lacks (gone), or on side b whose id a lacks
+-- (new; added = 1); the other side is capture oc, sample os
+o AS NOT MATERIALIZED (
+  SELECT p.a, p.b, p.sample_a, p.sample_b, d.added, x.*,
+         iif(d.added, p.a, p.b) AS oc, iif(d.added, p.sample_a, p.sample_b) AS os
   FROM diff_pairs p
   CROSS JOIN (SELECT 0 AS added UNION ALL SELECT 1) d
   JOIN c x ON x.capture_id = iif(d.added, p.b, p.a)
@@ -310,10 +304,35 @@ g AS NOT MATERIALIZED (
                       AND y.sample = iif(d.added, p.sample_a, p.sample_b)
                       AND y.container_id = x.container_id)
 ),
+-- g: o with what x's pod has of x's program: gone or new on x's side
+-- (here) and on the other (there), and how many on the other side a
+-- program may pair with (one of the two without a name)
+g AS NOT MATERIALIZED (
+  SELECT x.*,
+         (SELECT count(*) FROM c z
+          WHERE z.capture_id = x.capture_id AND z.sample = x.sample AND z.pod_uid = x.pod_uid
+            AND NOT EXISTS (SELECT 1 FROM c w WHERE w.capture_id = x.oc AND w.sample = x.os
+                            AND w.container_id = z.container_id)
+            AND z.program = x.program)
+           AS same_program_here,
+         (SELECT count(*) FROM c z
+          WHERE z.capture_id = x.oc AND z.sample = x.os AND z.pod_uid = x.pod_uid
+            AND NOT EXISTS (SELECT 1 FROM c w WHERE w.capture_id = x.capture_id
+                            AND w.sample = x.sample AND w.container_id = z.container_id)
+            AND z.program = x.program)
+           AS same_program_there,
+         (SELECT count(*) FROM c z
+          WHERE z.capture_id = x.oc AND z.sample = x.os AND z.pod_uid = x.pod_uid
+            AND (z.container IS NULL OR x.container IS NULL)
+            AND NOT EXISTS (SELECT 1 FROM c w WHERE w.capture_id = x.capture_id
+                            AND w.sample = x.sample AND w.container_id = z.container_id))
+           AS unnamed_there
+  FROM o x
+),
 -- the restarts: a gone x and a new y of one pod, of the same name, or
 -- (a side without names) the only two of the same program
 r AS NOT MATERIALIZED (
-  SELECT x.a, x.b, x.sample_a, x.sample_b, x.interval_s, x.namespace AS namespace_a,
+  SELECT x.a, x.b, x.sample_a, x.sample_b, x.namespace AS namespace_a,
          y.namespace AS namespace_b, x.pod AS pod_a, y.pod AS pod_b, x.pod_uid,
          x.container AS container_a, y.container AS container_b,
          x.container_id AS container_id_a, y.container_id AS container_id_b,
@@ -322,7 +341,7 @@ r AS NOT MATERIALIZED (
          x.program AS program_a, y.program AS program_b,
          iif(x.container = y.container, NULL, 'by program') AS note
   FROM g x
-  JOIN g y ON y.a = x.a AND y.b = x.b AND y.sample_a = x.sample_a AND y.sample_b = x.sample_b
+  JOIN o y ON y.a = x.a AND y.b = x.b AND y.sample_a = x.sample_a AND y.sample_b = x.sample_b
           AND y.added AND y.pod_uid = x.pod_uid
   WHERE NOT x.added
     AND (x.container = y.container
@@ -338,7 +357,7 @@ SELECT p.a, p.b, 'same' AS change, coalesce(y.namespace, x.namespace) AS namespa
        CASE WHEN p.interval_s > 0
             THEN CAST(round((y.working_set_bytes - x.working_set_bytes) * 3600.0
                             / p.interval_s) AS INTEGER) END AS bytes_per_hour,
-       p.sample_a, p.sample_b, x.program AS program_a, y.program AS program_b, NULL AS note
+       p.sample_a, p.sample_b, NULL AS program_a, NULL AS program_b, NULL AS note
 FROM diff_pairs p
 JOIN c x ON x.capture_id = p.a AND x.sample = p.sample_a
 JOIN c y ON y.capture_id = p.b AND y.sample = p.sample_b AND y.container_id = x.container_id
