@@ -108,15 +108,20 @@ static const unsigned char *find(const struct strbuf *sb, const void *needle,
 static void test_pq_first_page(void **state)
 {
 	/* column a's page: definition levels 1,0,1 bit-packed (length 2,
-	 * header (1 group << 1) | 1 = 3, bits 0b101), then 5 and 7 PLAIN */
+	 * header (1 group << 1) | 1 = 3, bits 0b101), then 5 and 7 as
+	 * DELTA_BINARY_PACKED, smaller than PLAIN: block size 128 (varint
+	 * 0x80 0x01), 4 miniblocks, 2 values, first value 5 (zigzag 10);
+	 * one block: least delta 2 (zigzag 4), the widths of its miniblocks
+	 * all 0 (every delta is the least), so no miniblock body */
 	static const unsigned char body[] =
 		"\x02\x00\x00\x00" "\x03\x05"
-		"\x05\x00\x00\x00\x00\x00\x00\x00" "\x07\x00\x00\x00\x00\x00\x00\x00";
-	/* PageHeader: type 0, uncompressed 22 (zigzag 44 = 0x2c), compressed
-	 * (read back), DataPageHeader {3 values, PLAIN, RLE, RLE} */
-	static const unsigned char head[] = "\x15\x00" "\x15\x2c" "\x15";
+		"\x80\x01" "\x04" "\x02" "\x0a" "\x04" "\x00\x00\x00\x00";
+	/* PageHeader: type 0, uncompressed 16 (zigzag 32 = 0x20), compressed
+	 * (read back), DataPageHeader {3 values, DELTA_BINARY_PACKED (5),
+	 * RLE, RLE} */
+	static const unsigned char head[] = "\x15\x00" "\x15\x20" "\x15";
 	static const unsigned char dph[] =
-		"\x2c" "\x15\x06" "\x15\x00" "\x15\x06" "\x15\x06" "\x00" "\x00";
+		"\x2c" "\x15\x06" "\x15\x0a" "\x15\x06" "\x15\x06" "\x00" "\x00";
 	struct strbuf f = STRBUF_INIT;
 	const unsigned char *p;
 	unsigned char out[64];
@@ -290,6 +295,143 @@ static void test_pq_dictionary(void **state)
 	strbuf_release(&f);
 }
 
+/* a random number of LCG x (the same sequence everywhere) */
+static uint64_t next_rand(uint64_t *x)
+{
+	*x = *x * 6364136223846793005ULL + 1442695040888963407ULL;
+	return *x >> 11;
+}
+
+/*
+ * Every encoding the writer chooses, read back by pq_check_values() and
+ * compared value by value (the digest of pq_value_hash()): 1,000 rows of
+ * sorted ids (DELTA_BINARY_PACKED over 8 blocks, a partial last one),
+ * sizes that are page multiples at random (PLAIN), a few states
+ * (dictionary), shares of a whole as doubles: the sign and exponent
+ * bytes alike, the mantissas at random (BYTE_STREAM_SPLIT),
+ * and each column NULL now and then.
+ */
+static void test_pq_encodings_round_trip(void **state)
+{
+	static const struct pq_column cols[] = {
+		{ "id", PQ_INT64, true }, { "size", PQ_INT64, false },
+		{ "state", PQ_STRING, false }, { "pct", PQ_DOUBLE, false },
+		{ "wrap", PQ_INT64, true },
+	};
+	static const char *states[] = { "running", "sleeping", "zombie" };
+	struct pq_writer *w = pq_writer_new(cols, 5, 0, "test");
+	struct strbuf f = STRBUF_INIT;
+	uint64_t x = 7, want = 0, got, n[5] = { 0 };
+	int64_t rows;
+	size_t chunks, i;
+
+	(void)state;
+	for (i = 0; i < 1000; i++) {
+		int64_t id = 1000 + (int64_t)i * 3 + (int64_t)(next_rand(&x) % 3);
+		int64_t size = (int64_t)(next_rand(&x) % 100000) * 4096;
+		/* extremes: the deltas wrap past INT64_MAX and INT64_MIN */
+		int64_t wrap = i % 2 ? INT64_MIN + (int64_t)i : INT64_MAX - (int64_t)i;
+		const char *st = states[next_rand(&x) % 3];
+		double pct = 100.0 * (double)(next_rand(&x) % 100000) / 99991;
+		unsigned char le[8];
+		int k;
+
+		pq_i64(w, 0, id);
+		for (k = 0; k < 8; k++)
+			le[k] = (unsigned char)((uint64_t)id >> (8 * k));
+		want += pq_value_hash(0, n[0]++, le, 8);
+		if (i % 17 == 3) {
+			pq_null(w, 1);
+		} else {
+			pq_i64(w, 1, size);
+			for (k = 0; k < 8; k++)
+				le[k] = (unsigned char)((uint64_t)size >> (8 * k));
+			want += pq_value_hash(1, n[1]++, le, 8);
+		}
+		if (i % 13 == 5) {
+			pq_null(w, 2);
+		} else {
+			pq_string(w, 2, st, strlen(st));
+			want += pq_value_hash(2, n[2]++, st, strlen(st));
+		}
+		if (i % 11 == 7) {
+			pq_null(w, 3);
+		} else {
+			uint64_t bits;
+
+			pq_double(w, 3, pct);
+			memcpy(&bits, &pct, 8);
+			for (k = 0; k < 8; k++)
+				le[k] = (unsigned char)(bits >> (8 * k));
+			want += pq_value_hash(3, n[3]++, le, 8);
+		}
+		pq_i64(w, 4, wrap);
+		for (k = 0; k < 8; k++)
+			le[k] = (unsigned char)((uint64_t)wrap >> (8 * k));
+		want += pq_value_hash(4, n[4]++, le, 8);
+		assert_int_equal(pq_end_row(w), 0);
+	}
+	assert_int_equal(pq_finish(w, &f), 0);
+	pq_writer_free(w);
+	assert_int_equal(pq_check_values(f.buf, f.len, &rows, &chunks, &got), 0);
+	assert_int_equal(rows, 1000);
+	assert_int_equal(chunks, 5);
+	assert_true(got == want);
+	/* the encodings chosen, in ColumnMetaData's lists: id [DELTA_BINARY_
+	 * PACKED] (list header 0x15, zigzag 10), pct [RLE, BYTE_STREAM_SPLIT]
+	 * (0x25, 6, 18), state [PLAIN, RLE, RLE_DICTIONARY] (0x35, 0, 6, 16) */
+	assert_non_null(find(&f, "\x19\x15\x0a\x19", 4));
+	assert_non_null(find(&f, "\x19\x25\x06\x12\x19", 5));
+	assert_non_null(find(&f, "\x19\x35\x00\x06\x10\x19", 6));
+	strbuf_release(&f);
+}
+
+/* One INT64 column of n values v(i), its file; the checker's digest of it
+ * must be the one worked out here. */
+static void round_trip_i64(size_t n, int64_t (*v)(size_t))
+{
+	static const struct pq_column one[] = { { "v", PQ_INT64, true } };
+	struct pq_writer *w = pq_writer_new(one, 1, 0, "test");
+	struct strbuf f = STRBUF_INIT;
+	uint64_t want = 0, got;
+	int64_t rows;
+	size_t chunks, i;
+
+	for (i = 0; i < n; i++) {
+		unsigned char le[8];
+		int k;
+
+		pq_i64(w, 0, v(i));
+		for (k = 0; k < 8; k++)
+			le[k] = (unsigned char)((uint64_t)v(i) >> (8 * k));
+		want += pq_value_hash(0, i, le, 8);
+		assert_int_equal(pq_end_row(w), 0);
+	}
+	assert_int_equal(pq_finish(w, &f), 0);
+	pq_writer_free(w);
+	assert_int_equal(pq_check_values(f.buf, f.len, &rows, &chunks, &got), 0);
+	assert_int_equal(rows, (int64_t)n);
+	assert_true(got == want);
+	strbuf_release(&f);
+}
+
+static int64_t v_step(size_t i) { return 5 + 3 * (int64_t)i; }
+static int64_t v_wide(size_t i) { return i % 2 ? INT64_MIN : INT64_MAX - (int64_t)(i % 5); }
+static int64_t v_square(size_t i) { return (int64_t)(i * i) - 300; }
+
+static void test_pq_delta_edges(void **state)
+{
+	size_t n[] = { 2, 3, 33, 128, 129, 130, 257, 1000 };
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(n); i++) {
+		round_trip_i64(n[i], v_step);     /* width 0: no bodies */
+		round_trip_i64(n[i], v_wide);     /* width 64 */
+		round_trip_i64(n[i], v_square);   /* widths growing */
+	}
+}
+
 static void test_pq_empty(void **state)
 {
 	struct strbuf f = STRBUF_INIT;
@@ -400,6 +542,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_pq_footer),
 		cmocka_unit_test(test_pq_row_groups),
 		cmocka_unit_test(test_pq_dictionary),
+		cmocka_unit_test(test_pq_encodings_round_trip),
+		cmocka_unit_test(test_pq_delta_edges),
 		cmocka_unit_test(test_pq_empty),
 		cmocka_unit_test(test_pq_bad_rows),
 		cmocka_unit_test(test_pq_check_refuses),
