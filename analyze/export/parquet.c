@@ -38,6 +38,10 @@ enum { CONVERTED_UTF8 = 0 };
 enum { PAGE_DATA = 0, PAGE_DICTIONARY = 2 };
 
 #define PQ_ROW_GROUP_ROWS 65536
+/* String statistics longer than this are cut to a bound (PARQUET-2352):
+ * the footer of every file carried whole SQL queries, findings' evidence
+ * and cgroup paths twice a column (3% of the bytes of an export). */
+#define PQ_STAT_MAX 32
 #define ZSTD_LEVEL 3
 
 struct chunk_meta {
@@ -46,6 +50,7 @@ struct chunk_meta {
 	bool dict;                /* a dictionary page, then RLE_DICTIONARY */
 	int encoding;             /* of the data page's values */
 	bool has_minmax;
+	bool min_cut, max_cut;    /* a string bound cut short (not exact) */
 	struct strbuf min, max;   /* PLAIN bytes of the value (strings: raw) */
 };
 
@@ -251,6 +256,41 @@ static void encode_defs(struct strbuf *page, const unsigned char *defs,
 	strbuf_release(&run);
 }
 
+/*
+ * A string's min or max statistic into out: the string itself when it is
+ * at most PQ_STAT_MAX bytes, else a bound cut short, as parquet.thrift's
+ * Statistics allows with is_min/max_value_exact false (DuckDB's writer
+ * does the same at 256 bytes): a minimum is its first bytes, cut at a
+ * UTF-8 character's start so the bound stays valid text; a maximum is
+ * those bytes up to the last one below 0x7f, that one increased (an ASCII
+ * byte stays ASCII), so it is above every string it stands for.  A maximum
+ * with no such byte is kept whole.  Returns whether the bound was cut.
+ */
+static bool stat_string(struct strbuf *out, const char *s, size_t len,
+			bool is_max)
+{
+	size_t cut = PQ_STAT_MAX;
+
+	if (len <= PQ_STAT_MAX)
+		goto whole;
+	while (cut > 0 && ((unsigned char)s[cut] & 0xc0) == 0x80)
+		cut--;                /* s[cut] continues a character */
+	if (is_max) {
+		while (cut > 0 && (unsigned char)s[cut - 1] >= 0x7f)
+			cut--;
+		if (!cut)
+			goto whole;
+		strbuf_add(out, s, cut - 1);
+		strbuf_addch(out, s[cut - 1] + 1);
+	} else {
+		strbuf_add(out, s, cut);
+	}
+	return true;
+whole:
+	strbuf_add(out, s, len);
+	return false;
+}
+
 static void stat_bytes(struct col_state *s, struct chunk_meta *m)
 {
 	m->has_minmax = s->has_minmax;
@@ -274,8 +314,8 @@ static void stat_bytes(struct col_state *s, struct chunk_meta *m)
 		break;
 	}
 	case PQ_STRING:
-		strbuf_add(&m->min, s->smin.buf, s->smin.len);
-		strbuf_add(&m->max, s->smax.buf, s->smax.len);
+		m->min_cut = stat_string(&m->min, s->smin.buf, s->smin.len, false);
+		m->max_cut = stat_string(&m->max, s->smax.buf, s->smax.len, true);
 		break;
 	}
 }
@@ -782,6 +822,10 @@ static void write_chunk(struct tc *t, const struct pq_column *c,
 	if (m->has_minmax) {
 		tc_field_binary(t, 5, m->max.buf, m->max.len);
 		tc_field_binary(t, 6, m->min.buf, m->min.len);
+		if (m->max_cut)
+			tc_field_bool(t, 7, false);   /* is_max_value_exact */
+		if (m->min_cut)
+			tc_field_bool(t, 8, false);   /* is_min_value_exact */
 	}
 	tc_struct_end(t);
 	tc_struct_end(t);                        /* ColumnMetaData */

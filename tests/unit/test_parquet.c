@@ -432,6 +432,57 @@ static void test_pq_delta_edges(void **state)
 	}
 }
 
+/* String statistics past 32 bytes are cut to bounds, flagged not exact. */
+static void test_pq_string_stats_cut(void **state)
+{
+	static const struct pq_column one[] = { { "s", PQ_STRING, true } };
+	/* "a" then 20 "é" (41 bytes): byte 32 continues a character, so the
+	 * minimum is cut at 31; the maximum, 33 "z", becomes 31 "z" then "{";
+	 * 20 "é" alone has no byte below 0x7f to raise: kept whole */
+	static const char lo[] = "a\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+		"\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+		"\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9";
+	static const char hi[] = "zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz";
+	/* Statistics: null_count 0, max_value (32 bytes), min_value (31),
+	 * is_max_value_exact false (field 7: 0x12), is_min_value_exact false */
+	static const unsigned char stats[] =
+		"\x36\x00" "\x28\x20" "zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz{"
+		"\x18\x1f" "a\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+		"\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+		"\xc3\xa9" "\x12\x12\x00";
+	static const unsigned char whole[] =
+		"\x28\x28\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+		"\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+		"\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9" "\x18";
+	struct strbuf f = STRBUF_INIT, g = STRBUF_INIT;
+	struct pq_writer *w = pq_writer_new(one, 1, 0, "test");
+	int64_t rows;
+	size_t chunks;
+
+	(void)state;
+	pq_string(w, 0, lo, sizeof(lo) - 1);
+	assert_int_equal(pq_end_row(w), 0);
+	pq_string(w, 0, hi, sizeof(hi) - 1);
+	assert_int_equal(pq_end_row(w), 0);
+	assert_int_equal(pq_finish(w, &f), 0);
+	pq_writer_free(w);
+	assert_int_equal(sizeof(lo) - 1, 41);
+	assert_non_null(find(&f, stats, sizeof(stats) - 1));
+	assert_int_equal(pq_check(f.buf, f.len, &rows, &chunks), 0);
+	w = pq_writer_new(one, 1, 0, "test");
+	pq_string(w, 0, lo + 1, sizeof(lo) - 2);
+	assert_int_equal(pq_end_row(w), 0);
+	assert_int_equal(pq_finish(w, &g), 0);
+	pq_writer_free(w);
+	assert_non_null(find(&g, whole, sizeof(whole) - 1));   /* max whole */
+	/* the minimum cut at 32 bytes (16 "é"), then only is_min_value_exact
+	 * false (field 8, two after 6: 0x22) */
+	assert_non_null(find(&g, "\x18\x20\xc3\xa9", 4));
+	assert_non_null(find(&g, "\xc3\xa9\x22\x00", 4));
+	strbuf_release(&f);
+	strbuf_release(&g);
+}
+
 static void test_pq_empty(void **state)
 {
 	struct strbuf f = STRBUF_INIT;
@@ -544,6 +595,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_pq_dictionary),
 		cmocka_unit_test(test_pq_encodings_round_trip),
 		cmocka_unit_test(test_pq_delta_edges),
+		cmocka_unit_test(test_pq_string_stats_cut),
 		cmocka_unit_test(test_pq_empty),
 		cmocka_unit_test(test_pq_bad_rows),
 		cmocka_unit_test(test_pq_check_refuses),
