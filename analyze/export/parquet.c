@@ -24,18 +24,11 @@
 #include <zstd.h>
 
 #include "analyze/export/parquet.h"
+#include "analyze/export/parquet_thrift.h"
 #include "analyze/export/thrift.h"
 
 #include "common/banned.h"
 
-/* parquet.thrift enums */
-enum { T_INT64 = 2, T_DOUBLE = 5, T_BYTE_ARRAY = 6 };
-enum { REP_REQUIRED = 0, REP_OPTIONAL = 1 };
-enum { ENC_PLAIN = 0, ENC_RLE = 3, ENC_DELTA_BINARY_PACKED = 5,
-       ENC_RLE_DICTIONARY = 8, ENC_BYTE_STREAM_SPLIT = 9 };
-enum { CODEC_ZSTD = 6 };
-enum { CONVERTED_UTF8 = 0 };
-enum { PAGE_DATA = 0, PAGE_DICTIONARY = 2 };
 
 #define PQ_ROW_GROUP_ROWS 65536
 /* String statistics longer than this are cut to a bound (PARQUET-2352):

@@ -11,6 +11,7 @@
 #include <zstd.h>
 
 #include "analyze/export/parquet.h"
+#include "analyze/export/parquet_thrift.h"
 #include "analyze/export/thrift.h"
 
 #include "common/banned.h"
@@ -160,47 +161,54 @@ struct chunk_ref {
 	int32_t type;             /* physical: T_INT64, T_DOUBLE, T_BYTE_ARRAY */
 };
 
-/* ColumnMetaData: the fields pq_check follows, the rest skipped. */
-static int rd_column_meta(struct rd *r, struct chunk_ref *c)
+/*
+ * A struct's integer fields (i16, i32, i64) of ids below n into v[id] (the
+ * others -1); with sub, its struct fields of ids below n read the same way
+ * into sub (a page header's DataPageHeader or DictionaryPageHeader);
+ * everything else skipped.
+ */
+static int rd_ints(struct rd *r, int64_t *v, int64_t *sub, int n, int depth)
 {
 	int16_t last = 0, id;
-	int type;
-	int64_t v;
+	int type, i;
 
+	for (i = 0; i < n; i++)
+		v[i] = -1;
 	for (;;) {
 		if (rd_field(r, &last, &id, &type) < 0)
 			return -EINVAL;
 		if (!type)
-			return c->page_offset >= 0 ? 0 : -EINVAL;
-		if ((id == 1 || id == 4) && type == TC_I32) {
-			if (rd_zigzag(r, &v) < 0)
+			return 0;
+		if (id >= 0 && id < n &&
+		    (type == TC_I16 || type == TC_I32 || type == TC_I64)) {
+			if (rd_zigzag(r, &v[id]) < 0)
 				return -EINVAL;
-			if (id == 1)
-				c->type = (int32_t)v;
-			else
-				c->codec = (int32_t)v;
-		} else if (
-(id == 5 || id == 7 || id == 9 || id == 11) && type == TC_I64) {
-			if (rd_zigzag(r, &v) < 0)
+		} else if (id >= 0 && id < n && type == TC_STRUCT && sub) {
+			if (rd_ints(r, sub, NULL, n, depth + 1) < 0)
 				return -EINVAL;
-			if (id == 5)
-				c->num_values = v;
-			else if (id == 7)
-				c->compressed = v;
-			else if (id == 9)
-				c->page_offset = v;
-			else
-				c->dict_offset = v;
-		} else if (rd_skip(r, type, 3) < 0) {
+		} else if (rd_skip(r, type, depth) < 0) {
 			return -EINVAL;
 		}
 	}
 }
 
-enum { T_INT64 = 2, T_DOUBLE = 5, T_BYTE_ARRAY = 6 };
-enum { ENC_PLAIN = 0, ENC_RLE = 3, ENC_DELTA_BINARY_PACKED = 5,
-       ENC_RLE_DICTIONARY = 8, ENC_BYTE_STREAM_SPLIT = 9 };
-enum { PAGE_DATA = 0, PAGE_DICTIONARY = 2 };
+/* ColumnMetaData: type (1), codec (4), num_values (5), compressed size
+ * (7), data page offset (9), dictionary page offset (11). */
+static int rd_column_meta(struct rd *r, struct chunk_ref *c)
+{
+	int64_t v[12];
+
+	if (rd_ints(r, v, NULL, 12, 3) < 0 || v[9] < 0 ||
+	    v[1] < 0 || v[1] > INT32_MAX || v[4] < 0 || v[4] > INT32_MAX)
+		return -EINVAL;
+	c->type = (int32_t)v[1];
+	c->codec = (int32_t)v[4];
+	c->num_values = v[5];
+	c->compressed = v[7];
+	c->page_offset = v[9];
+	c->dict_offset = v[11];
+	return 0;
+}
 
 /* no more values in a page than this: allocations stay bounded */
 #define MAX_PAGE_VALUES (1 << 26)
@@ -211,80 +219,45 @@ struct page {
 	size_t len;
 };
 
-/* DataPageHeader or DictionaryPageHeader: num_values (1), encoding (2). */
-static int rd_page_sub(struct rd *r, struct page *pg)
-{
-	int16_t last = 0, id;
-	int type;
-	int64_t v;
-
-	for (;;) {
-		if (rd_field(r, &last, &id, &type) < 0)
-			return -EINVAL;
-		if (!type)
-			return 0;
-		if ((id == 1 || id == 2) && type == TC_I32) {
-			if (rd_zigzag(r, &v) < 0 || v < 0 || v > MAX_PAGE_VALUES)
-				return -EINVAL;
-			if (id == 1)
-				pg->num_values = (int32_t)v;
-			else
-				pg->encoding = (int32_t)v;
-		} else if (rd_skip(r, type, 2) < 0) {
-			return -EINVAL;
-		}
-	}
-}
-
 /* The page at offset: its header, then its body decompressed into pg->data
  * (the caller frees it). */
 static int read_page(const unsigned char *buf, size_t end,
 		     const struct chunk_ref *c, int64_t offset, struct page *pg)
 {
 	struct rd r = { buf, end, 0 };
-	int16_t last = 0, id;
-	int type;
-	int64_t v, usize = -1, csize = -1;
+	int64_t v[8], sub[8], usize, csize;
 	size_t got;
 
+	int i;
+
 	memset(pg, 0, sizeof(*pg));
-	pg->type = pg->num_values = pg->encoding = -1;
+	for (i = 0; i < 8; i++)
+		sub[i] = -1;      /* rd_ints() sets it only when there is one */
 	if (offset < 4 || (uint64_t)offset >= end)
 		return -EINVAL;
 	r.pos = (size_t)offset;
-	for (;;) {
-		if (rd_field(&r, &last, &id, &type) < 0)
-			return -EINVAL;
-		if (!type)
-			break;
-		if ((id == 1 || id == 2 || id == 3) && type == TC_I32) {
-			if (rd_zigzag(&r, &v) < 0)
-				return -EINVAL;
-			if (id == 1)
-				pg->type = (int32_t)v;
-			else if (id == 2)
-				usize = v;
-			else
-				csize = v;
-		} else if ((id == 5 || id == 7) && type == TC_STRUCT) {
-			if (rd_page_sub(&r, pg) < 0)
-				return -EINVAL;
-		} else if (rd_skip(&r, type, 1) < 0) {
-			return -EINVAL;
-		}
-	}
-	if (usize < 0 || csize < 0 || (uint64_t)csize > end - r.pos ||
-	    usize > (1 << 30) || pg->num_values < 0 || pg->encoding < 0)
+	/* PageHeader: type (1), sizes (2, 3), the data (5) or dictionary (7)
+	 * page header: num_values (1), encoding (2) */
+	if (rd_ints(&r, v, sub, 8, 1) < 0)
 		return -EINVAL;
+	usize = v[2];
+	csize = v[3];
+	if (usize < 0 || csize < 0 || (uint64_t)csize > end - r.pos ||
+	    usize > (1 << 30) || v[1] < 0 || v[1] > 7 || sub[1] < 0 ||
+	    sub[1] > MAX_PAGE_VALUES || sub[2] < 0 || sub[2] > 16)
+		return -EINVAL;
+	pg->type = (int32_t)v[1];
+	pg->num_values = (int32_t)sub[1];
+	pg->encoding = (int32_t)sub[2];
 	pg->data = xmalloc(usize ? (size_t)usize : 1);
 	pg->len = (size_t)usize;
-	if (c->codec == 0) {
+	if (c->codec == CODEC_UNCOMPRESSED) {
 		if (csize != usize)
 			return -EINVAL;
 		memcpy(pg->data, buf + r.pos, pg->len);
 		return 0;
 	}
-	if (c->codec != 6)
+	if (c->codec != CODEC_ZSTD)
 		return -EINVAL;
 	got = ZSTD_decompress(pg->data, pg->len, buf + r.pos, (size_t)csize);
 	return !ZSTD_isError(got) && got == pg->len ? 0 : -EINVAL;
@@ -603,7 +576,7 @@ static int rd_schema(struct rd *r, bool **ret_opt, uint64_t *ret_n)
 			if (id == 3 && type == TC_I32) {
 				if (rd_zigzag(r, &v) < 0 || v < 0 || v > 1)
 					return -EINVAL;   /* required or optional */
-				(*ret_opt)[i] = v == 1;
+				(*ret_opt)[i] = v == REP_OPTIONAL;
 			} else if (id == 5) {
 				return -EINVAL;           /* a nested group */
 			} else if (rd_skip(r, type, 2) < 0) {

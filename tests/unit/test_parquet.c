@@ -295,6 +295,17 @@ static void test_pq_dictionary(void **state)
 	strbuf_release(&f);
 }
 
+/* pq_value_hash() of a number as the file holds it: 8 bytes, LE */
+static uint64_t hash_u64(size_t col, uint64_t index, uint64_t v)
+{
+	unsigned char le[8];
+	int k;
+
+	for (k = 0; k < 8; k++)
+		le[k] = (unsigned char)(v >> (8 * k));
+	return pq_value_hash(col, index, le, 8);
+}
+
 /* a random number of LCG x (the same sequence everywhere) */
 static uint64_t next_rand(uint64_t *x)
 {
@@ -333,20 +344,14 @@ static void test_pq_encodings_round_trip(void **state)
 		int64_t wrap = i % 2 ? INT64_MIN + (int64_t)i : INT64_MAX - (int64_t)i;
 		const char *st = states[next_rand(&x) % 3];
 		double pct = 100.0 * (double)(next_rand(&x) % 100000) / 99991;
-		unsigned char le[8];
-		int k;
 
 		pq_i64(w, 0, id);
-		for (k = 0; k < 8; k++)
-			le[k] = (unsigned char)((uint64_t)id >> (8 * k));
-		want += pq_value_hash(0, n[0]++, le, 8);
+		want += hash_u64(0, n[0]++, (uint64_t)id);
 		if (i % 17 == 3) {
 			pq_null(w, 1);
 		} else {
 			pq_i64(w, 1, size);
-			for (k = 0; k < 8; k++)
-				le[k] = (unsigned char)((uint64_t)size >> (8 * k));
-			want += pq_value_hash(1, n[1]++, le, 8);
+			want += hash_u64(1, n[1]++, (uint64_t)size);
 		}
 		if (i % 13 == 5) {
 			pq_null(w, 2);
@@ -361,14 +366,10 @@ static void test_pq_encodings_round_trip(void **state)
 
 			pq_double(w, 3, pct);
 			memcpy(&bits, &pct, 8);
-			for (k = 0; k < 8; k++)
-				le[k] = (unsigned char)(bits >> (8 * k));
-			want += pq_value_hash(3, n[3]++, le, 8);
+			want += hash_u64(3, n[3]++, bits);
 		}
 		pq_i64(w, 4, wrap);
-		for (k = 0; k < 8; k++)
-			le[k] = (unsigned char)((uint64_t)wrap >> (8 * k));
-		want += pq_value_hash(4, n[4]++, le, 8);
+		want += hash_u64(4, n[4]++, (uint64_t)wrap);
 		assert_int_equal(pq_end_row(w), 0);
 	}
 	assert_int_equal(pq_finish(w, &f), 0);
@@ -398,13 +399,8 @@ static void round_trip_i64(size_t n, int64_t (*v)(size_t))
 	size_t chunks, i;
 
 	for (i = 0; i < n; i++) {
-		unsigned char le[8];
-		int k;
-
 		pq_i64(w, 0, v(i));
-		for (k = 0; k < 8; k++)
-			le[k] = (unsigned char)((uint64_t)v(i) >> (8 * k));
-		want += pq_value_hash(0, i, le, 8);
+		want += hash_u64(0, i, (uint64_t)v(i));
 		assert_int_equal(pq_end_row(w), 0);
 	}
 	assert_int_equal(pq_finish(w, &f), 0);
