@@ -479,6 +479,134 @@ static void test_pq_string_stats_cut(void **state)
 	strbuf_release(&g);
 }
 
+/*
+ * A file built here, not by the writer: one required INT64 column "v",
+ * one UNCOMPRESSED data page of n values in encoding enc holding body, so
+ * that pq_check_values() can be handed pages the writer never makes.
+ */
+static void hand_file(struct strbuf *f, int enc, int32_t n,
+		      const void *body, size_t len)
+{
+	struct strbuf foot = STRBUF_INIT;
+	struct tc t;
+	int64_t page_at = 4, page_len;
+
+	strbuf_add(f, "PAR1", 4);
+	tc_init(&t, f);
+	tc_field_i32(&t, 1, 0);                   /* DATA_PAGE */
+	tc_field_i32(&t, 2, (int32_t)len);
+	tc_field_i32(&t, 3, (int32_t)len);
+	tc_field(&t, 5, TC_STRUCT);
+	tc_struct_begin(&t);
+	tc_field_i32(&t, 1, n);
+	tc_field_i32(&t, 2, enc);
+	tc_field_i32(&t, 3, 3);
+	tc_field_i32(&t, 4, 3);
+	tc_struct_end(&t);
+	tc_stop(&t);
+	strbuf_add(f, body, len);
+	page_len = (int64_t)f->len - page_at;
+	tc_init(&t, &foot);
+	tc_field_i32(&t, 1, 1);
+	tc_field(&t, 2, TC_LIST);
+	tc_list(&t, TC_STRUCT, 2);
+	tc_struct_begin(&t);
+	tc_field_binary(&t, 4, "schema", 6);
+	tc_field_i32(&t, 5, 1);
+	tc_struct_end(&t);
+	tc_struct_begin(&t);
+	tc_field_i32(&t, 1, 2);                   /* INT64 */
+	tc_field_i32(&t, 3, 0);                   /* REQUIRED */
+	tc_field_binary(&t, 4, "v", 1);
+	tc_struct_end(&t);
+	tc_field_i64(&t, 3, n);
+	tc_field(&t, 4, TC_LIST);
+	tc_list(&t, TC_STRUCT, 1);
+	tc_struct_begin(&t);                      /* RowGroup */
+	tc_field(&t, 1, TC_LIST);
+	tc_list(&t, TC_STRUCT, 1);
+	tc_struct_begin(&t);                      /* ColumnChunk */
+	tc_field_i64(&t, 2, 0);
+	tc_field(&t, 3, TC_STRUCT);
+	tc_struct_begin(&t);
+	tc_field_i32(&t, 1, 2);
+	tc_field(&t, 2, TC_LIST);
+	tc_list(&t, TC_I32, 1);
+	tc_i32(&t, enc);
+	tc_field(&t, 3, TC_LIST);
+	tc_list(&t, TC_BINARY, 1);
+	tc_binary(&t, "v", 1);
+	tc_field_i32(&t, 4, 0);                   /* UNCOMPRESSED */
+	tc_field_i64(&t, 5, n);
+	tc_field_i64(&t, 6, page_len);
+	tc_field_i64(&t, 7, page_len);
+	tc_field_i64(&t, 9, page_at);
+	tc_struct_end(&t);
+	tc_struct_end(&t);
+	tc_field_i64(&t, 2, page_len);
+	tc_field_i64(&t, 3, n);
+	tc_struct_end(&t);
+	tc_stop(&t);
+	strbuf_add(f, foot.buf, foot.len);
+	strbuf_addch(f, (int)(foot.len & 0xff));
+	strbuf_addch(f, (int)(foot.len >> 8 & 0xff));
+	strbuf_add(f, "\0\0PAR1", 6);
+	strbuf_release(&foot);
+}
+
+/* pq_check_values() on pages it must read, and on pages it must refuse */
+static void test_pq_check_decodes(void **state)
+{
+	static const struct {
+		int enc;
+		int32_t n;
+		const char *body;
+		size_t len;
+		int want;
+	} cases[] = {
+		/* 5, 7, 9: first 5, least delta 2, width 0: read */
+		{ 5, 3, "\x80\x01\x04\x03\x0a" "\x04\x00\x00\x00\x00", 10, 0 },
+		/* the header says 4 values, the page 3 */
+		{ 5, 3, "\x80\x01\x04\x04\x0a" "\x04\x00\x00\x00\x00", 10, -EINVAL },
+		/* a byte too many after the block */
+		{ 5, 3, "\x80\x01\x04\x03\x0a" "\x04\x00\x00\x00\x00\x00", 11, -EINVAL },
+		/* a block of 100 values: not a multiple of 128 */
+		{ 5, 3, "\x64\x04\x03\x0a" "\x04\x00\x00\x00\x00", 9, -EINVAL },
+		/* a miniblock of width 65 */
+		{ 5, 3, "\x80\x01\x04\x03\x0a" "\x04\x41\x00\x00\x00", 10, -EINVAL },
+		/* width 1 (32 values, 4 bytes) but the page ends */
+		{ 5, 3, "\x80\x01\x04\x03\x0a" "\x04\x01\x00\x00\x00\x01\x00", 12, -EINVAL },
+		/* BYTE_STREAM_SPLIT of 2 values: 16 bytes, not 15 */
+		{ 9, 2, "\x05\x07\0\0\0\0\0\0\0\0\0\0\0\0\0\0", 16, 0 },
+		{ 9, 2, "\x05\x07\0\0\0\0\0\0\0\0\0\0\0\0\0", 15, -EINVAL },
+		/* PLAIN: 8 bytes a value, exactly */
+		{ 0, 1, "\x05\0\0\0\0\0\0\0", 8, 0 },
+		{ 0, 1, "\x05\0\0\0\0\0\0\0\0", 9, -EINVAL },
+		/* RLE_DICTIONARY indices without a dictionary page */
+		{ 8, 1, "\x01\x02\x00", 3, -EINVAL },
+		/* an encoding the writer never uses (DELTA_BYTE_ARRAY) */
+		{ 7, 1, "\x05\0\0\0\0\0\0\0", 8, -EINVAL },
+	};
+	size_t i, chunks;
+	int64_t rows;
+	uint64_t got;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct strbuf f = STRBUF_INIT;
+
+		hand_file(&f, cases[i].enc, cases[i].n, cases[i].body, cases[i].len);
+		assert_int_equal(pq_check_values(f.buf, f.len, &rows, &chunks, &got),
+				 cases[i].want);
+		if (i == 0)   /* 5, 7, 9 */
+			assert_true(got == hash_u64(0, 0, 5) + hash_u64(0, 1, 7) +
+					   hash_u64(0, 2, 9));
+		if (i == 6)   /* byte 0 of both, then byte 1...: 5 and 7 */
+			assert_true(got == hash_u64(0, 0, 5) + hash_u64(0, 1, 7));
+		strbuf_release(&f);
+	}
+}
+
 static void test_pq_empty(void **state)
 {
 	struct strbuf f = STRBUF_INIT;
@@ -592,6 +720,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_pq_encodings_round_trip),
 		cmocka_unit_test(test_pq_delta_edges),
 		cmocka_unit_test(test_pq_string_stats_cut),
+		cmocka_unit_test(test_pq_check_decodes),
 		cmocka_unit_test(test_pq_empty),
 		cmocka_unit_test(test_pq_bad_rows),
 		cmocka_unit_test(test_pq_check_refuses),
