@@ -39,6 +39,11 @@ static void find_libc_mbrtowc(void)
 	libc_fn = (mbrtowc_fn)dlsym(RTLD_NEXT, "mbrtowc");
 }
 
+/*
+ * Never inlined into mbrtowc(): the registers this call needs saved cost a
+ * quarter of the fast path's instructions (10 of 39 a byte, callgrind).
+ */
+__attribute__((noinline))
 size_t libc_mbrtowc(wchar_t *pwc, const char *s, size_t n, mbstate_t *ps)
 {
 	pthread_once(&libc_once, find_libc_mbrtowc);
@@ -56,14 +61,21 @@ size_t libc_mbrtowc(wchar_t *pwc, const char *s, size_t n, mbstate_t *ps)
  */
 static atomic_int single_byte = -1;
 
+__attribute__((noinline))
+static int ask_single_byte(void)
+{
+	int sb = MB_CUR_MAX == 1;
+
+	atomic_store_explicit(&single_byte, sb, memory_order_relaxed);
+	return sb;
+}
+
 static bool single_byte_locale(void)
 {
 	int sb = atomic_load_explicit(&single_byte, memory_order_relaxed);
 
-	if (sb < 0) {
-		sb = MB_CUR_MAX == 1;
-		atomic_store_explicit(&single_byte, sb, memory_order_relaxed);
-	}
+	if (sb < 0)
+		sb = ask_single_byte();
 	return sb;
 }
 
