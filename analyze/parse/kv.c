@@ -510,14 +510,20 @@ void kv_extras_free(struct kv_extras *x)
 
 /* ---- the table parser --------------------------------------------------- */
 
+/*
+ * key[0..klen) against the C string fkey, as memcmp() then the lengths
+ * would order them.  A byte at a time: the two differ within a byte or two
+ * on most lines, and a strlen() and a memcmp() call per step of the table's
+ * search were 17 M instructions of a 1,000-process capture (callgrind).
+ */
 static int field_cmp(const char *key, size_t klen, const char *fkey)
 {
-	size_t fl = strlen(fkey);
-	int c = memcmp(key, fkey, klen < fl ? klen : fl);
+	size_t i;
 
-	if (c)
-		return c;
-	return klen < fl ? -1 : klen > fl ? 1 : 0;
+	for (i = 0; i < klen && fkey[i]; i++)
+		if (key[i] != fkey[i])
+			return (unsigned char)key[i] < (unsigned char)fkey[i] ? -1 : 1;
+	return i < klen ? 1 : fkey[i] ? -1 : 0;
 }
 
 static bool fields_sorted(const struct kv_field *f, size_t n)
