@@ -21,12 +21,13 @@ CREATE INDEX cgroup_proc_cgroup ON cgroup_proc(capture_id, cgroup);
 -- Internal: the files cgroup_memory_at maps, one row per cgroup and
 -- sample: sample 1 from the capture's tables, samples 2..N of a
 -- multi-sample capture (capture.md section 6) from schema/36-samples.sql's
--- (a cgroup created after sample 1 has no parent or depth there).  The
--- memory.stat keys are cgroup_memstat's columns (ms.*).
+-- (a cgroup created after sample 1 has no parent or depth there), a row a
+-- span of samples whose files are the same (sample to sample_last; sample
+-- 1: 1 to 1).  The memory.stat keys are cgroup_memstat's columns (ms.*).
 CREATE VIEW cgroup_memory_src AS
-SELECT n.capture_id, 1 AS sample, n.cgroup, n.parent, n.depth, c.version,
-       v.path IS NOT NULL AS vanished, ms.cgroup IS NOT NULL AS memory_stat,
-       fd.files, 1 AS ms_sample, ms.*
+SELECT n.capture_id, 1 AS sample, 1 AS sample_last, n.cgroup, n.parent, n.depth,
+       c.version, v.path IS NOT NULL AS vanished, ms.cgroup IS NOT NULL AS memory_stat,
+       fd.files, 1 AS ms_sample, 1 AS ms_sample_last, ms.*
   FROM cgroup_node n
   JOIN (SELECT capture_id, CASE cgroup_mode WHEN 'v2' THEN 2 ELSE 1 END AS version,
                memory_root
@@ -40,13 +41,13 @@ SELECT n.capture_id, 1 AS sample, n.cgroup, n.parent, n.depth, c.version,
         AND v.path IS NULL
   LEFT JOIN cgroup_file_data fd ON fd.capture_id = n.capture_id AND fd.cgroup = n.cgroup
 UNION ALL
-SELECT s.capture_id, s.sample, s.cgroup, n.parent, n.depth,
+SELECT s.capture_id, s.sample, s.sample_last, s.cgroup, n.parent, n.depth,
        CASE c.cgroup_mode WHEN 'v2' THEN 2 ELSE 1 END, 0,
        ms.cgroup IS NOT NULL, s.files, ms.*
-  FROM cgroup_file_sample s
+  FROM cgroup_file_span s
   JOIN capture c ON c.capture_id = s.capture_id
   LEFT JOIN cgroup_node n ON n.capture_id = s.capture_id AND n.cgroup = s.cgroup
-  LEFT JOIN cgroup_memstat_sample ms ON ms.capture_id = s.capture_id
+  LEFT JOIN cgroup_memstat_span ms ON ms.capture_id = s.capture_id
         AND ms.sample = s.sample AND ms.cgroup = s.cgroup;
 
 -- Internal (may change): the one place where the files of cgroup v1 and v2
@@ -55,7 +56,9 @@ SELECT s.capture_id, s.sample, s.cgroup, n.parent, n.depth,
 -- working_set_breakdown, containers, pods, node, the report) derives from
 -- it; schema/working-set.md says what each column holds, on which version.
 -- cgroup_memory_at maps every sample of a multi-sample capture (the series
--- views, 99-samples.sql, read it); cgroup_memory is its sample 1.
+-- views, 88-samples.sql, read it), a row a span of samples whose files
+-- are the same (sample to sample_last, cgroup_memory_src); cgroup_memory
+-- is its sample 1.
 --   memory_stat    1 when the cgroup's memory.stat was loaded.  Without it
 --                  inactive_file is unknown, so is the working set (NULL):
 --                  load_problems says so
@@ -75,7 +78,7 @@ SELECT s.capture_id, s.sample, s.cgroup, n.parent, n.depth,
 --                  left out (memory_stat 0) and with it the working set
 --                  and its parts; its usage is kept
 CREATE VIEW cgroup_memory_at AS
-SELECT capture_id, sample, cgroup, parent, depth, is_root, version, memory_stat, usage,
+SELECT capture_id, sample, sample_last, cgroup, parent, depth, is_root, version, memory_stat, usage,
        limit_bytes,
        CASE WHEN usage IS NULL OR inactive_file IS NULL THEN NULL
             WHEN usage < inactive_file THEN 0
@@ -101,7 +104,7 @@ SELECT capture_id, sample, cgroup, parent, depth, is_root, version, memory_stat,
                  + coalesce(sock, 0) END AS kernel,
        oom_kill_count, vanished, high_bytes
 FROM (
-  SELECT n.capture_id, n.sample, n.cgroup, n.parent, n.depth,
+  SELECT n.capture_id, n.sample, n.sample_last, n.cgroup, n.parent, n.depth,
          n.parent IS NULL AS is_root, n.vanished, n.version, n.memory_stat,
          CASE n.version
            WHEN 2 THEN coalesce(json_extract(n.files, '$."memory.current"[0]'),
@@ -239,8 +242,8 @@ INSERT INTO working_set_components VALUES
 -- once a capture is in, and every other view reads that table
 -- (cgroup_parts: sample 1; cgroup_components_at: every sample).
 CREATE VIEW cgroup_parts_calc AS
-WITH parts AS (
-    SELECT capture_id, sample, cgroup, parent, is_root, version, memory_stat, usage,
+WITH span AS MATERIALIZED (
+    SELECT capture_id, sample AS first, sample_last, cgroup, parent, is_root, version, memory_stat, usage,
            limit_bytes, working_set AS ws,
            anon, shmem, active_file,
            file - coalesce(active_file, 0) - coalesce(inactive_file, 0)
@@ -263,6 +266,15 @@ WITH parts AS (
     FROM cgroup_memory_at
     WHERE capture_id NOT IN (SELECT capture_id FROM cgroup_parts_data)
       AND usage IS NOT NULL
+), parts AS (
+    -- worked out once a span of samples whose files are the same, then
+    -- a row a sample
+    SELECT first AS sample, * FROM span WHERE sample_last = first
+    UNION ALL
+    SELECT i.sample, p.* FROM span p
+    JOIN sample_index i ON i.capture_id = p.capture_id
+     AND i.sample BETWEEN p.first AND p.sample_last
+    WHERE p.sample_last > p.first
 )
 SELECT capture_id, sample, cgroup, parent, ws, usage, limit_bytes, version, is_root,
        anon, shmem, active_file, file_other, swapcached, slab_unreclaimable,
