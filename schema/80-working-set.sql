@@ -242,8 +242,8 @@ INSERT INTO working_set_components VALUES
 -- once a capture is in, and every other view reads that table
 -- (cgroup_parts: sample 1; cgroup_components_at: every sample).
 CREATE VIEW cgroup_parts_calc AS
-WITH span AS MATERIALIZED (
-    SELECT capture_id, sample AS first, sample_last, cgroup, parent, is_root, version, memory_stat, usage,
+WITH parts AS (
+    SELECT capture_id, sample, sample_last, cgroup, parent, is_root, version, memory_stat, usage,
            limit_bytes, working_set AS ws,
            anon, shmem, active_file,
            file - coalesce(active_file, 0) - coalesce(inactive_file, 0)
@@ -266,15 +266,6 @@ WITH span AS MATERIALIZED (
     FROM cgroup_memory_at
     WHERE capture_id NOT IN (SELECT capture_id FROM cgroup_parts_data)
       AND usage IS NOT NULL
-), parts AS (
-    -- worked out once a span of samples whose files are the same, then
-    -- a row a sample
-    SELECT first AS sample, * FROM span WHERE sample_last = first
-    UNION ALL
-    SELECT i.sample, p.* FROM span p
-    JOIN sample_index i ON i.capture_id = p.capture_id
-     AND i.sample BETWEEN p.first AND p.sample_last
-    WHERE p.sample_last > p.first
 )
 SELECT capture_id, sample, cgroup, parent, ws, usage, limit_bytes, version, is_root,
        anon, shmem, active_file, file_other, swapcached, slab_unreclaimable,
@@ -292,7 +283,8 @@ SELECT capture_id, sample, cgroup, parent, ws, usage, limit_bytes, version, is_r
             ELSE coalesce(slab_unreclaimable, 0) + coalesce(kernel_stack, 0)
                  + coalesce(pagetables, 0) + coalesce(percpu, 0) + coalesce(sock, 0)
                  + coalesce(vmalloc, 0) + coalesce(zswap, 0) + coalesce(kernel_other, 0) END
-         AS kernel_unreclaimable
+         AS kernel_unreclaimable,
+       sample_last
 FROM parts;
 
 -- cgroup_parts_calc and cgroup_headroom_calc (below) are computed once per
@@ -302,7 +294,9 @@ FROM parts;
 -- cgroups).  cgroup_parts and cgroup_headroom read the tables.
 -- cgroup_parts_data holds every sample of a multi-sample capture
 -- (capture.md section 6): the breakdown of each sample is worked out by
--- the same SQL as the capture's instant, sample 1.
+-- the same SQL as the capture's instant, sample 1, once a span of samples
+-- whose files are the same (sample to sample_last, cgroup_memory_at;
+-- sample 1's rows are 1 to 1).
 CREATE TABLE cgroup_parts_data (
     capture_id  INTEGER NOT NULL REFERENCES capture(capture_id) ON DELETE CASCADE,
     sample INTEGER NOT NULL,
@@ -312,8 +306,9 @@ CREATE TABLE cgroup_parts_data (
     slab_unreclaimable INTEGER, slab_reclaimable INTEGER, kernel_stack INTEGER,
     pagetables INTEGER, percpu INTEGER, sock INTEGER, vmalloc INTEGER,
     zswap INTEGER, hugetlb INTEGER, kernel_other INTEGER, unexplained INTEGER,
-    kernel_unreclaimable INTEGER,
-    PRIMARY KEY (capture_id, sample, cgroup)
+    kernel_unreclaimable INTEGER, sample_last INTEGER NOT NULL,
+    -- a cgroup's spans: where a sample falls is a lookup in one cgroup
+    PRIMARY KEY (capture_id, cgroup, sample)
 ) WITHOUT ROWID;
 CREATE VIEW cgroup_parts AS
 SELECT capture_id, cgroup, parent, ws, usage, limit_bytes, version, is_root,
@@ -322,12 +317,12 @@ SELECT capture_id, cgroup, parent, ws, usage, limit_bytes, version, is_root,
        zswap, hugetlb, kernel_other, unexplained, kernel_unreclaimable
 FROM cgroup_parts_data WHERE sample = 1;
 
--- Internal (may change): cgroup_parts_data as one row per sample, cgroup
--- and component (NULL included), with the component's columns; the one
--- place the components' columns become rows.
-CREATE VIEW cgroup_components_at AS
-SELECT p.capture_id, p.sample, p.cgroup, c.ord, c.component, c.category, c.reclaimable,
-       c.part, c.in_root,
+-- Internal (may change): cgroup_parts_data as one row per span of samples
+-- (sample to sample_last), cgroup and component (NULL included), with the
+-- component's columns; the one place the components' columns become rows.
+CREATE VIEW cgroup_components_span AS
+SELECT p.capture_id, p.sample, p.sample_last, p.cgroup, c.ord, c.component,
+       c.category, c.reclaimable, c.part, c.in_root,
        CASE c.component WHEN 'anon' THEN p.anon WHEN 'shmem' THEN p.shmem
             WHEN 'active_file' THEN p.active_file WHEN 'file_other' THEN p.file_other
             WHEN 'swapcached' THEN p.swapcached
@@ -342,12 +337,22 @@ SELECT p.capture_id, p.sample, p.cgroup, c.ord, c.component, c.category, c.recla
 -- CROSS JOIN keeps cgroup_parts_data the outer loop
 FROM cgroup_parts_data p CROSS JOIN working_set_components c;
 
--- Internal (may change): cgroup_components_at's sample 1, the capture's
+-- Internal (may change): cgroup_components_span a row a sample (a span's
+-- samples from sample_index; a capture cut before its samples/index.tsv
+-- has each span at its first sample only).
+CREATE VIEW cgroup_components_at AS
+SELECT p.capture_id, coalesce(i.sample, p.sample) AS sample, p.cgroup, p.ord,
+       p.component, p.category, p.reclaimable, p.part, p.in_root, p.bytes
+FROM cgroup_components_span p
+LEFT JOIN sample_index i ON p.sample_last > p.sample AND i.capture_id = p.capture_id
+ AND i.sample BETWEEN p.sample AND p.sample_last;
+
+-- Internal (may change): the components of sample 1, the capture's
 -- instant; working_set_breakdown without its order, for the views that
 -- join it (a join into an ordered view computes all of it first).
 CREATE VIEW cgroup_components AS
 SELECT capture_id, cgroup, ord, component, category, reclaimable, part, in_root, bytes
-FROM cgroup_components_at WHERE sample = 1;
+FROM cgroup_components_span WHERE sample = 1;
 
 -- One row per cgroup and component: disjoint parts that add up exactly to
 -- cgroups.working_set_bytes.

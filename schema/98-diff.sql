@@ -24,8 +24,8 @@
 -- hour; NULL when the interval is not positive.
 --
 -- Two samples of one capture: the cgroups' working sets and components
--- are those every sample has (cgroup_parts_data, cgroup_components_at:
--- the same SQL as the capture's instant).  A later sample re-reads the
+-- are those every sample has (cgroup_parts_data, cgroup_components_span:
+-- the same SQL as the capture's instant, a row a span of samples).  A later sample re-reads the
 -- processes' status only, so the processes of two samples (series 1) are
 -- read from process_samples in both (VmRSS, RssAnon, RssFile, RssShmem,
 -- even in sample 1, which also has smaps_rollup: like with like).  On
@@ -83,16 +83,16 @@ SELECT p.a, p.b, 'same' AS change, x.cgroup, n.kind, n.name,
          AS bytes_per_hour,
        p.sample_a, p.sample_b
 FROM diff_pairs p
-JOIN cgroup_parts_data x ON x.capture_id = p.a AND x.sample = p.sample_a
-JOIN cgroup_parts_data y ON y.capture_id = p.b AND y.sample = p.sample_b
+JOIN cgroup_parts_data x ON x.capture_id = p.a AND p.sample_a BETWEEN x.sample AND x.sample_last
+JOIN cgroup_parts_data y ON y.capture_id = p.b AND p.sample_b BETWEEN y.sample AND y.sample_last
                         AND y.cgroup = x.cgroup
 LEFT JOIN cgroup_names n ON n.capture_id = p.b AND n.cgroup = x.cgroup
 UNION ALL
 SELECT p.a, p.b, 'removed', x.cgroup, n.kind, n.name, x.ws, NULL, NULL, NULL,
        p.sample_a, p.sample_b
 FROM diff_pairs p
-JOIN cgroup_parts_data x ON x.capture_id = p.a AND x.sample = p.sample_a
-LEFT JOIN cgroup_parts_data y ON y.capture_id = p.b AND y.sample = p.sample_b
+JOIN cgroup_parts_data x ON x.capture_id = p.a AND p.sample_a BETWEEN x.sample AND x.sample_last
+LEFT JOIN cgroup_parts_data y ON y.capture_id = p.b AND p.sample_b BETWEEN y.sample AND y.sample_last
                              AND y.cgroup = x.cgroup
 LEFT JOIN cgroup_names n ON n.capture_id = p.a AND n.cgroup = x.cgroup
 WHERE y.cgroup IS NULL
@@ -100,8 +100,8 @@ UNION ALL
 SELECT p.a, p.b, 'added', y.cgroup, n.kind, n.name, NULL, y.ws, NULL, NULL,
        p.sample_a, p.sample_b
 FROM diff_pairs p
-JOIN cgroup_parts_data y ON y.capture_id = p.b AND y.sample = p.sample_b
-LEFT JOIN cgroup_parts_data x ON x.capture_id = p.a AND x.sample = p.sample_a
+JOIN cgroup_parts_data y ON y.capture_id = p.b AND p.sample_b BETWEEN y.sample AND y.sample_last
+LEFT JOIN cgroup_parts_data x ON x.capture_id = p.a AND p.sample_a BETWEEN x.sample AND x.sample_last
                              AND x.cgroup = y.cgroup
 LEFT JOIN cgroup_names n ON n.capture_id = p.b AND n.cgroup = y.cgroup
 WHERE x.cgroup IS NULL;
@@ -123,26 +123,27 @@ SELECT p.a, p.b, x.cgroup, x.ord, x.component, x.part, x.bytes AS bytes_a, y.byt
                             / p.interval_s) AS INTEGER) END AS bytes_per_hour,
        p.sample_a, p.sample_b
 FROM diff_pairs p
-JOIN cgroup_components_at x ON x.capture_id = p.a AND x.sample = p.sample_a
-JOIN cgroup_components_at y ON y.capture_id = p.b AND y.sample = p.sample_b
+JOIN cgroup_components_span x ON x.capture_id = p.a AND p.sample_a BETWEEN x.sample AND x.sample_last
+JOIN cgroup_components_span y ON y.capture_id = p.b AND p.sample_b BETWEEN y.sample AND y.sample_last
                            AND y.cgroup = x.cgroup AND y.component = x.component
 WHERE (x.bytes IS NOT NULL OR y.bytes IS NOT NULL)
   AND NOT (p.series AND x.component IN ('kernel_other', 'unexplained')
            AND (SELECT k.kernel_other IS NULL FROM cgroup_parts_data k
-                WHERE k.capture_id = p.a AND k.sample = p.sample_a AND k.cgroup = x.cgroup)
+                WHERE k.capture_id = p.a AND p.sample_a BETWEEN k.sample AND k.sample_last AND k.cgroup = x.cgroup)
                IS NOT (SELECT k.kernel_other IS NULL FROM cgroup_parts_data k
-                       WHERE k.capture_id = p.b AND k.sample = p.sample_b
+                       WHERE k.capture_id = p.b AND p.sample_b BETWEEN k.sample AND k.sample_last
                          AND k.cgroup = x.cgroup));
 
 -- Internal: the pods of every sample: those of the capture (its first
 -- sample) whose cgroup the sample holds, with that sample's working set
--- (through samples, so that cgroup_parts_data is read by its whole key).
+-- (through samples, so that cgroup_parts_data is read by its key: the
+-- cgroup, then the span that holds the sample).
 CREATE VIEW diff_pod_side AS
-SELECT x.capture_id, s.sample, x.cgroup, x.namespace, x.pod, x.pod_uid,
+SELECT x.capture_id, m.sample, x.cgroup, x.namespace, x.pod, x.pod_uid,
        s.ws AS working_set_bytes
 FROM pods x
 JOIN samples m ON m.capture_id = x.capture_id
-JOIN cgroup_parts_data s ON s.capture_id = x.capture_id AND s.sample = m.sample
+JOIN cgroup_parts_data s ON s.capture_id = x.capture_id AND m.sample BETWEEN s.sample AND s.sample_last
                         AND s.cgroup = x.cgroup;
 
 -- Per Kubernetes pod, matched by uid.
@@ -178,12 +179,12 @@ WHERE NOT EXISTS (SELECT 1 FROM diff_pod_side x WHERE x.capture_id = p.a
 -- has no names (then a new id is an added container, not a restart); in
 -- every sample, as diff_pod_side.
 CREATE VIEW diff_container_names AS
-SELECT c.capture_id, s.sample, c.cgroup, c.namespace, c.pod, c.pod_uid, c.container_id,
+SELECT c.capture_id, m.sample, c.cgroup, c.namespace, c.pod, c.pod_uid, c.container_id,
        s.ws AS working_set_bytes,
        coalesce(c.container, CASE WHEN c.sandbox = 1 THEN '(sandbox)' END) AS container
 FROM containers c
 JOIN samples m ON m.capture_id = c.capture_id
-JOIN cgroup_parts_data s ON s.capture_id = c.capture_id AND s.sample = m.sample
+JOIN cgroup_parts_data s ON s.capture_id = c.capture_id AND m.sample BETWEEN s.sample AND s.sample_last
                         AND s.cgroup = c.cgroup;
 
 -- Per Kubernetes container, matched by container id.

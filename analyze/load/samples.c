@@ -384,15 +384,14 @@ static struct strbuf *span_bytes(struct loader *l, int64_t sample, const char *k
 	return &s->cur;
 }
 
-/* A file of sample k: rest is its path as sample 1's (path: in the archive). */
-static void load_sample_path(struct loader *l, int64_t sample, const char *path,
-			     const char *rest, const char *buf, size_t len)
+/* A file of sample k, at rest (its path as sample 1's): into its span's bytes. */
+static void load_sample_path(struct loader *l, int64_t sample, const char *rest,
+			     const char *buf, size_t len)
 {
 	struct strbuf *b;
 	const char *slash, *q;
 	size_t rl;
 
-	(void)path;
 	if (starts_with(rest, "proc/")) {
 		q = rest + 5;
 		slash = strchr(q, '/');
@@ -428,35 +427,28 @@ static void load_sample_path(struct loader *l, int64_t sample, const char *path,
 /*
  * samples/<k>/pack-<n> (capture.md 6.1, layout 2): each of its files as if
  * it were its own entry samples/<k>/<path>, the layout of earlier
- * collectors.  The pack's bytes outlive the calls: no copy of the data.
+ * collectors.
  */
 static void load_pack(struct loader *l, int64_t sample, const char *path,
 		      const char *buf, size_t len)
 {
-	struct strbuf fp = STRBUF_INIT;
+	struct strbuf rest = STRBUF_INIT;
 	struct sample_pack_rec rec;
-	size_t pos = 0, prefix;
+	size_t pos = 0;
 	int r;
 
-	strbuf_addf(&fp, "samples/%lld/", (long long)sample);
-	prefix = fp.len;
 	while ((r = sample_pack_next(buf, len, &pos, &rec)) == 1) {
-		/* a path is a node's path: no NUL, never a pack's name */
-		if (!rec.path_len || memchr(rec.path, '\0', rec.path_len))
+		/* a path is a node's: no NUL */
+		if (memchr(rec.path, '\0', rec.path_len))
 			continue;
-		strbuf_setlen(&fp, prefix);
-		strbuf_add(&fp, rec.path, rec.path_len);
-		if (sample_pack_name(fp.buf + prefix))
-			continue;
-		l->cur_path = fp.buf;
-		l->cur_failed = false;
-		load_sample_path(l, sample, fp.buf, fp.buf + prefix, rec.data, rec.len);
+		strbuf_reset(&rest);
+		strbuf_add(&rest, rec.path, rec.path_len);
+		load_sample_path(l, sample, rest.buf, rec.data, rec.len);
 	}
-	l->cur_path = path;
 	if (r < 0)
 		add_problemf(l, path, "not a pack at byte %zu: the rest of it is not loaded",
 			     pos);
-	strbuf_release(&fp);
+	strbuf_release(&rest);
 }
 
 /* samples/index.tsv, samples/<k>/<the path of sample 1>, samples/<k>/pack-<n>. */
@@ -475,7 +467,7 @@ void load_sample_file(struct loader *l, const char *path, const char *buf, size_
 	if (sample_pack_name(rest))
 		load_pack(l, (int64_t)sample, path, buf, len);
 	else
-		load_sample_path(l, (int64_t)sample, path, rest, buf, len);
+		load_sample_path(l, (int64_t)sample, rest, buf, len);
 }
 
 /* After the last file: the spans still open, then every later sample's
