@@ -1,6 +1,6 @@
 -- Samples 2..N of a multi-sample capture (capture.md section 6): what the
 -- loader stores of samples/.  Sample 1 is in the tables above; the public
--- views are in 99-samples.sql.
+-- views are in 88-samples.sql.
 
 -- samples/index.tsv, one row per sample line.
 CREATE TABLE sample_index (
