@@ -6,13 +6,18 @@
 
 #include "common/banned.h"
 
+size_t sample_pack_header(char buf[SAMPLE_PACK_HEADER_MAX], size_t path_len,
+			  size_t len)
+{
+	return (size_t)xsnprintf(buf, SAMPLE_PACK_HEADER_MAX, "%zu %zu\n", path_len, len);
+}
+
 void sample_pack_add(struct strbuf *sb, const char *path, size_t path_len,
 		     const char *data, size_t len)
 {
-	strbuf_add_u64(sb, path_len);
-	strbuf_addch(sb, ' ');
-	strbuf_add_u64(sb, len);
-	strbuf_addch(sb, '\n');
+	char h[SAMPLE_PACK_HEADER_MAX];
+
+	strbuf_add(sb, h, sample_pack_header(h, path_len, len));
 	strbuf_add(sb, path, path_len);
 	strbuf_add(sb, data, len);
 	strbuf_addch(sb, '\n');

@@ -27,6 +27,10 @@
 /* The manifest's samples.layout of packed later samples (absent: 1). */
 #define SAMPLE_LAYOUT_PACKS 2
 
+/* A record's header: "<path length> <data length>\n" into buf; its length. */
+#define SAMPLE_PACK_HEADER_MAX 42
+size_t sample_pack_header(char buf[SAMPLE_PACK_HEADER_MAX], size_t path_len,
+			  size_t len);
 /* Append one record to sb. */
 void sample_pack_add(struct strbuf *sb, const char *path, size_t path_len,
 		     const char *data, size_t len);

@@ -39,10 +39,18 @@ enum { ST_INDEX, ST_MEMSTAT, ST_VALUE, ST_STATUS, ST_PROC, ST_EVENT };
  */
 struct span {
 	char *key;
+	size_t klen;
 	uint64_t hash;
 	int64_t first, last;        /* the span: its samples; first 0: none yet */
-	int64_t in;                 /* the sample `cur` is of; 0: none */
-	struct strbuf prev, cur;    /* the span's bytes, this sample's */
+	int64_t in;                 /* the sample being read of it; 0: none */
+	struct strbuf prev;         /* the span's bytes */
+	/*
+	 * This sample's bytes: while they are the first `same` bytes of prev,
+	 * nothing is copied (most are); once they differ, in cur.
+	 */
+	size_t same;
+	bool differs;
+	struct strbuf cur;
 };
 
 struct sample_spans {
@@ -51,6 +59,8 @@ struct sample_spans {
 	struct span **touched;      /* the spans of the sample being read */
 	size_t ntouched, atouched;
 	int64_t sample;             /* the sample being read; 0: none */
+	struct span *recent;        /* the last one asked for (a cgroup's files
+				       come one after the other) */
 };
 
 static sqlite3_stmt *memstat_stmt(struct loader *l)
@@ -261,9 +271,13 @@ static bool cgroup_sample_file(const char *name)
 
 static struct span *span_get(struct sample_spans *sp, const char *key, size_t klen)
 {
-	uint64_t h = fnv1a(key, klen);
+	uint64_t h;
 	size_t i, mask;
-	struct span *s;
+	struct span *s = sp->recent;
+
+	if (s && s->klen == klen && !memcmp(s->key, key, klen))
+		return s;
+	h = fnv1a(key, klen);
 
 	if (sp->n * 2 >= sp->nslot) {
 		struct span **old = sp->slot;
@@ -286,17 +300,40 @@ static struct span *span_get(struct sample_spans *sp, const char *key, size_t kl
 	mask = sp->nslot - 1;
 	for (i = h & mask; sp->slot[i]; i = (i + 1) & mask) {
 		s = sp->slot[i];
-		if (s->hash == h && !strncmp(s->key, key, klen) && !s->key[klen])
-			return s;
+		if (s->hash == h && s->klen == klen && !memcmp(s->key, key, klen))
+			return sp->recent = s;
 	}
 	s = xcalloc(1, sizeof(*s));
 	s->key = xstrndup(key, klen);
+	s->klen = klen;
 	s->hash = h;
 	strbuf_init(&s->prev, 0);
 	strbuf_init(&s->cur, 0);
 	sp->slot[i] = s;
 	sp->n++;
-	return s;
+	return sp->recent = s;
+}
+
+/* This sample's bytes of s start (again) empty. */
+static void span_begin(struct span *s)
+{
+	s->same = 0;
+	s->differs = false;
+	strbuf_reset(&s->cur);
+}
+
+/* n more bytes of this sample's. */
+static void span_add(struct span *s, const void *p, size_t n)
+{
+	if (!s->differs) {
+		if (n <= s->prev.len - s->same && !memcmp(s->prev.buf + s->same, p, n)) {
+			s->same += n;
+			return;
+		}
+		s->differs = true;
+		strbuf_add(&s->cur, s->prev.buf, s->same);
+	}
+	strbuf_add(&s->cur, p, n);
 }
 
 /* Its rows, from the span's bytes: the path of its first sample. */
@@ -344,26 +381,30 @@ static void spans_sample_end(struct loader *l, struct sample_spans *sp)
 		struct span *s = sp->touched[i];
 		struct strbuf t;
 
-		if (s->first && s->last == sp->sample - 1 && s->cur.len == s->prev.len &&
-		    !memcmp(s->cur.buf, s->prev.buf, s->cur.len)) {
+		if (s->first && s->last == sp->sample - 1 && !s->differs &&
+		    s->same == s->prev.len) {
 			s->last = sp->sample;
 		} else {
 			if (s->first)
 				span_store(l, s);
-			t = s->prev;
-			s->prev = s->cur;
-			s->cur = t;
+			if (s->differs) {
+				t = s->prev;
+				s->prev = s->cur;
+				s->cur = t;
+			} else {
+				strbuf_setlen(&s->prev, s->same);
+			}
 			s->first = s->last = sp->sample;
 		}
-		strbuf_reset(&s->cur);
+		span_begin(s);
 		s->in = 0;
 	}
 	sp->ntouched = 0;
 }
 
-/* The bytes of key in `sample`, cleared when it is new to this sample. */
-static struct strbuf *span_bytes(struct loader *l, int64_t sample, const char *key,
-				 size_t klen)
+/* The span of key, its bytes begun when it is new to `sample`. */
+static struct span *span_of(struct loader *l, int64_t sample, const char *key,
+			    size_t klen)
 {
 	struct sample_spans *sp = l->spans;
 	struct span *s;
@@ -376,21 +417,22 @@ static struct strbuf *span_bytes(struct loader *l, int64_t sample, const char *k
 	}
 	s = span_get(sp, key, klen);
 	if (s->in != sample) {
-		strbuf_reset(&s->cur);
+		span_begin(s);
 		s->in = sample;
 		ALLOC_GROW(sp->touched, sp->ntouched + 1, sp->atouched);
 		sp->touched[sp->ntouched++] = s;
 	}
-	return &s->cur;
+	return s;
 }
 
 /* A file of sample k, at rest (its path as sample 1's): into its span's bytes. */
 static void load_sample_path(struct loader *l, int64_t sample, const char *rest,
 			     const char *buf, size_t len)
 {
-	struct strbuf *b;
+	char h[SAMPLE_PACK_HEADER_MAX];
+	struct span *s;
 	const char *slash, *q;
-	size_t rl;
+	size_t rl, nl;
 
 	if (starts_with(rest, "proc/")) {
 		q = rest + 5;
@@ -401,9 +443,9 @@ static void load_sample_path(struct loader *l, int64_t sample, const char *rest,
 			strbuf_reset(&l->tmp);
 			strbuf_addch(&l->tmp, 'p');
 			strbuf_add(&l->tmp, q, (size_t)(slash - q));
-			b = span_bytes(l, sample, l->tmp.buf, l->tmp.len);
-			strbuf_reset(b);
-			strbuf_add(b, buf, len);
+			s = span_of(l, sample, l->tmp.buf, l->tmp.len);
+			span_begin(s);
+			span_add(s, buf, len);
 		}
 		return;
 	}
@@ -420,8 +462,13 @@ static void load_sample_path(struct loader *l, int64_t sample, const char *rest,
 		strbuf_addch(&l->tmp, '/');
 	else
 		strbuf_add(&l->tmp, rest + rl, (size_t)(slash - (rest + rl)));
-	b = span_bytes(l, sample, l->tmp.buf, l->tmp.len);
-	sample_pack_add(b, slash + 1, strlen(slash + 1), buf, len);
+	/* the file as a pack record (sample_pack_add()), piece by piece */
+	s = span_of(l, sample, l->tmp.buf, l->tmp.len);
+	nl = strlen(slash + 1);
+	span_add(s, h, sample_pack_header(h, nl, len));
+	span_add(s, slash + 1, nl);
+	span_add(s, buf, len);
+	span_add(s, "\n", 1);
 }
 
 /*
