@@ -81,31 +81,28 @@ BEGIN
   DELETE FROM cgroup_memstat_span WHERE capture_id = old.capture_id;
 END;
 
--- Internal: the spans a sample at a time, as the loader stored them before
--- spans (cgroup_memstat_span is read by cgroup_memory_src as spans).
-CREATE VIEW cgroup_value_sample AS
-SELECT s.capture_id, i.sample, s.cgroup, s.file, s.value, s.unlimited
-FROM cgroup_value_span s
-JOIN sample_index i ON i.capture_id = s.capture_id
- AND i.sample BETWEEN s.sample AND s.sample_last;
+-- Internal: the spans a row a sample, as the loader stored them before
+-- spans (a capture cut before its samples/index.tsv has each span at its
+-- first sample only).  cgroup_memory_src reads cgroup_file_span and
+-- cgroup_memstat_span as spans.
 CREATE VIEW cgroup_file_sample AS
-SELECT s.capture_id, i.sample, s.cgroup, s.files
+SELECT s.capture_id, coalesce(i.sample, s.sample) AS sample, s.cgroup, s.files
 FROM cgroup_file_span s
-JOIN sample_index i ON i.capture_id = s.capture_id
+LEFT JOIN sample_index i ON i.capture_id = s.capture_id
  AND i.sample BETWEEN s.sample AND s.sample_last;
 CREATE VIEW proc_status_sample AS
-SELECT s.capture_id, i.sample, s.pid, s.comm, s.vm_rss, s.rss_anon, s.rss_file,
-       s.rss_shmem, s.vm_swap
+SELECT s.capture_id, coalesce(i.sample, s.sample) AS sample, s.pid, s.comm, s.vm_rss,
+       s.rss_anon, s.rss_file, s.rss_shmem, s.vm_swap
 FROM proc_status_span s
-JOIN sample_index i ON i.capture_id = s.capture_id
+LEFT JOIN sample_index i ON i.capture_id = s.capture_id
  AND i.sample BETWEEN s.sample AND s.sample_last;
 CREATE VIEW cgroup_event_sample AS
-SELECT s.capture_id, i.sample, s.cgroup, s.key, s.value
+SELECT s.capture_id, coalesce(i.sample, s.sample) AS sample, s.cgroup, s.key, s.value
 FROM cgroup_event_span s
-JOIN sample_index i ON i.capture_id = s.capture_id
+LEFT JOIN sample_index i ON i.capture_id = s.capture_id
  AND i.sample BETWEEN s.sample AND s.sample_last;
 CREATE VIEW cgroup_proc_sample AS
-SELECT s.capture_id, i.sample, s.cgroup, s.pid
+SELECT s.capture_id, coalesce(i.sample, s.sample) AS sample, s.cgroup, s.pid
 FROM cgroup_proc_span s
-JOIN sample_index i ON i.capture_id = s.capture_id
+LEFT JOIN sample_index i ON i.capture_id = s.capture_id
  AND i.sample BETWEEN s.sample AND s.sample_last;
