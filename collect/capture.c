@@ -121,13 +121,14 @@ int capture_consume(struct run *r, struct relay *relay, struct body *b,
 		    unsigned k, bool *ret_done)
 {
 	struct strbuf sp = STRBUF_INIT;
+	struct sample_pack_out pack = { STRBUF_INIT, 0, 0 };
 	struct item *it;
 	int err = 0;
 
 	while (relay_next(relay, &it) == 1) {
 		const char *path = it->path.buf;
 
-		if (k >= 2 && (it->type == ITEM_FILE || it->type == ITEM_PROBLEM)) {
+		if (k >= 2 && it->type == ITEM_PROBLEM) {
 			strbuf_reset(&sp);
 			strbuf_addf(&sp, "samples/%u/%s", k, it->path.buf);
 			path = sp.buf;
@@ -136,8 +137,12 @@ int capture_consume(struct run *r, struct relay *relay, struct body *b,
 		case ITEM_FILE:
 			if (err)
 				break;
-			err = body_add(b, r->res->top, path, it->data.buf,
-				       it->data.len, it->mtime);
+			/* a later sample's files go into its packs */
+			if (k >= 2)
+				err = sample_pack_file(r, b, &pack, k, it);
+			else
+				err = body_add(b, r->res->top, path, it->data.buf,
+					       it->data.len, it->mtime);
 			if (err < 0) {
 				relay_stop(relay, "error");
 				break;
@@ -168,6 +173,9 @@ int capture_consume(struct run *r, struct relay *relay, struct body *b,
 		}
 		relay_release(relay, it);
 	}
+	if (!err && k >= 2)
+		err = sample_pack_flush(r, b, &pack, k);
+	strbuf_release(&pack.buf);
 	strbuf_release(&sp);
 	return err;
 }

@@ -60,6 +60,18 @@ int capture_consume(struct run *r, struct relay *relay, struct body *b,
 		    unsigned k, bool *ret_done);
 
 /* samples.c */
+/* A later sample's packs (capture.md 6.1): the one being filled. */
+struct sample_pack_out {
+	struct strbuf buf;         /* records, SAMPLE_PACK_MAX bytes or so */
+	unsigned n;                /* packs written */
+	int64_t mtime;             /* the newest file's */
+};
+/* Item it of sample k into its pack (the pack into b first when full). */
+int sample_pack_file(struct run *r, struct body *b, struct sample_pack_out *p,
+		     unsigned k, const struct item *it);
+/* The pack being filled into b (nothing when it is empty). */
+int sample_pack_flush(struct run *r, struct body *b, struct sample_pack_out *p,
+		      unsigned k);
 /* A problem of the sample being written to ring slot s, kept with it. */
 void slot_problem(struct slot *s, const char *path, const struct item *it);
 /* Samples 2..: the series or the flight recorder, then kmsg and the index. */

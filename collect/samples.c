@@ -16,6 +16,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/sample_pack.h"
+
 #include "common/banned.h"
 
 static bool listed(const char *const *list, size_t n, const char *name)
@@ -107,6 +109,44 @@ size_t sample_status_lines(char *buf, size_t len)
 		in += n;
 	}
 	return out;
+}
+
+/*
+ * A later sample's files go into a few entries, samples/<k>/pack-<n>
+ * (common/sample_pack.h): an entry a file was 4,400 entries a sample on a
+ * node of 2,500 processes, which the loader read one by one.  The main
+ * process holds one pack, SAMPLE_PACK_MAX bytes or so, never a sample.
+ */
+int sample_pack_flush(struct run *r, struct body *b, struct sample_pack_out *p,
+		      unsigned k)
+{
+	struct strbuf path = STRBUF_INIT;
+	int err = 0;
+
+	if (p->buf.len) {
+		strbuf_addf(&path, "samples/%u/" SAMPLE_PACK_PREFIX "%u", k, ++p->n);
+		err = body_add(b, r->res->top, path.buf, p->buf.buf, p->buf.len,
+			       p->mtime);
+		strbuf_reset(&p->buf);
+		p->mtime = 0;
+	}
+	strbuf_release(&path);
+	return err;
+}
+
+int sample_pack_file(struct run *r, struct body *b, struct sample_pack_out *p,
+		     unsigned k, const struct item *it)
+{
+	int err = 0;
+
+	if (p->buf.len && p->buf.len + it->path.len + it->data.len + 42 > SAMPLE_PACK_MAX)
+		err = sample_pack_flush(r, b, p, k);
+	if (err < 0)
+		return err;
+	sample_pack_add(&p->buf, it->path.buf, it->path.len, it->data.buf,
+			it->data.len);
+	p->mtime = MAX(p->mtime, it->mtime);
+	return 0;
 }
 
 /* ---- the samples ------------------------------------------------------------ */
@@ -501,6 +541,7 @@ int samples_more(struct run *r, const struct sample_meta *first)
 	jsonw_start_object(&w);
 	jsonw_kv_string(&w, "mode", o->until_oom ? "until-oom" : "series");
 	jsonw_kv_string(&w, "index", "samples/index.tsv");
+	jsonw_kv_u64(&w, "layout", SAMPLE_LAYOUT_PACKS);
 	jsonw_kv_u64(&w, "interval_ms", o->interval_ms);
 	if (o->until_oom) {
 		jsonw_kv_u64(&w, "keep", o->keep);

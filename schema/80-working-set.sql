@@ -21,16 +21,17 @@ CREATE INDEX cgroup_proc_cgroup ON cgroup_proc(capture_id, cgroup);
 -- Internal: the files cgroup_memory_at maps, one row per cgroup and
 -- sample: sample 1 from the capture's tables, samples 2..N of a
 -- multi-sample capture (capture.md section 6) from schema/36-samples.sql's
--- (a cgroup created after sample 1 has no parent or depth there).  The
--- memory.stat keys are cgroup_memstat's columns (ms.*).
+-- (a cgroup created after sample 1 has no parent or depth there), a row a
+-- span of samples whose files are the same (sample to sample_last; sample
+-- 1: 1 to 1).  The memory.stat keys are cgroup_memstat's columns (ms.*).
 -- Whether a cgroup vanished is looked up in its capture's problems: a join
 -- to "SELECT DISTINCT ... FROM collect_problem" made SQLite read every
 -- capture's problems for each capture the loader stores (15 ms a capture
 -- with 30 problems a capture in 1,000 captures, against 1.3 ms without).
 CREATE VIEW cgroup_memory_src AS
-SELECT n.capture_id, 1 AS sample, n.cgroup, n.parent, n.depth, n.version,
-       n.vanished, ms.cgroup IS NOT NULL AS memory_stat,
-       fd.files, 1 AS ms_sample, ms.*
+SELECT n.capture_id, 1 AS sample, 1 AS sample_last, n.cgroup, n.parent, n.depth,
+       n.version, n.vanished, ms.cgroup IS NOT NULL AS memory_stat,
+       fd.files, 1 AS ms_sample, 1 AS ms_sample_last, ms.*
   FROM (SELECT n.capture_id, n.cgroup, n.parent, n.depth, c.version,
                EXISTS (SELECT 1 FROM collect_problem p
                         WHERE p.capture_id = n.capture_id AND p.kind = 'vanished'
@@ -46,13 +47,13 @@ SELECT n.capture_id, 1 AS sample, n.cgroup, n.parent, n.depth, n.version,
         AND NOT n.vanished
   LEFT JOIN cgroup_file_data fd ON fd.capture_id = n.capture_id AND fd.cgroup = n.cgroup
 UNION ALL
-SELECT s.capture_id, s.sample, s.cgroup, n.parent, n.depth,
+SELECT s.capture_id, s.sample, s.sample_last, s.cgroup, n.parent, n.depth,
        CASE c.cgroup_mode WHEN 'v2' THEN 2 ELSE 1 END, 0,
        ms.cgroup IS NOT NULL, s.files, ms.*
-  FROM cgroup_file_sample s
+  FROM cgroup_file_span s
   JOIN capture c ON c.capture_id = s.capture_id
   LEFT JOIN cgroup_node n ON n.capture_id = s.capture_id AND n.cgroup = s.cgroup
-  LEFT JOIN cgroup_memstat_sample ms ON ms.capture_id = s.capture_id
+  LEFT JOIN cgroup_memstat_span ms ON ms.capture_id = s.capture_id
         AND ms.sample = s.sample AND ms.cgroup = s.cgroup;
 
 -- Internal (may change): the one place where the files of cgroup v1 and v2
@@ -61,7 +62,9 @@ SELECT s.capture_id, s.sample, s.cgroup, n.parent, n.depth,
 -- working_set_breakdown, containers, pods, node, the report) derives from
 -- it; schema/working-set.md says what each column holds, on which version.
 -- cgroup_memory_at maps every sample of a multi-sample capture (the series
--- views, 99-samples.sql, read it); cgroup_memory is its sample 1.
+-- views, 88-samples.sql, read it), a row a span of samples whose files
+-- are the same (sample to sample_last, cgroup_memory_src); cgroup_memory
+-- is its sample 1.
 --   memory_stat    1 when the cgroup's memory.stat was loaded.  Without it
 --                  inactive_file is unknown, so is the working set (NULL):
 --                  load_problems says so
@@ -81,7 +84,7 @@ SELECT s.capture_id, s.sample, s.cgroup, n.parent, n.depth,
 --                  left out (memory_stat 0) and with it the working set
 --                  and its parts; its usage is kept
 CREATE VIEW cgroup_memory_at AS
-SELECT capture_id, sample, cgroup, parent, depth, is_root, version, memory_stat, usage,
+SELECT capture_id, sample, sample_last, cgroup, parent, depth, is_root, version, memory_stat, usage,
        limit_bytes,
        CASE WHEN usage IS NULL OR inactive_file IS NULL THEN NULL
             WHEN usage < inactive_file THEN 0
@@ -107,7 +110,7 @@ SELECT capture_id, sample, cgroup, parent, depth, is_root, version, memory_stat,
                  + coalesce(sock, 0) END AS kernel,
        oom_kill_count, vanished, high_bytes
 FROM (
-  SELECT n.capture_id, n.sample, n.cgroup, n.parent, n.depth,
+  SELECT n.capture_id, n.sample, n.sample_last, n.cgroup, n.parent, n.depth,
          n.parent IS NULL AS is_root, n.vanished, n.version, n.memory_stat,
          CASE n.version
            WHEN 2 THEN coalesce(json_extract(n.files, '$."memory.current"[0]'),
@@ -246,7 +249,7 @@ INSERT INTO working_set_components VALUES
 -- (cgroup_parts: sample 1; cgroup_components_at: every sample).
 CREATE VIEW cgroup_parts_calc AS
 WITH parts AS (
-    SELECT capture_id, sample, cgroup, parent, is_root, version, memory_stat, usage,
+    SELECT capture_id, sample, sample_last, cgroup, parent, is_root, version, memory_stat, usage,
            limit_bytes, working_set AS ws,
            anon, shmem, active_file,
            file - coalesce(active_file, 0) - coalesce(inactive_file, 0)
@@ -286,7 +289,8 @@ SELECT capture_id, sample, cgroup, parent, ws, usage, limit_bytes, version, is_r
             ELSE coalesce(slab_unreclaimable, 0) + coalesce(kernel_stack, 0)
                  + coalesce(pagetables, 0) + coalesce(percpu, 0) + coalesce(sock, 0)
                  + coalesce(vmalloc, 0) + coalesce(zswap, 0) + coalesce(kernel_other, 0) END
-         AS kernel_unreclaimable
+         AS kernel_unreclaimable,
+       sample_last
 FROM parts;
 
 -- cgroup_parts_calc and cgroup_headroom_calc (below) are computed once per
@@ -296,7 +300,9 @@ FROM parts;
 -- cgroups).  cgroup_parts and cgroup_headroom read the tables.
 -- cgroup_parts_data holds every sample of a multi-sample capture
 -- (capture.md section 6): the breakdown of each sample is worked out by
--- the same SQL as the capture's instant, sample 1.
+-- the same SQL as the capture's instant, sample 1, once a span of samples
+-- whose files are the same (sample to sample_last, cgroup_memory_at;
+-- sample 1's rows are 1 to 1).
 CREATE TABLE cgroup_parts_data (
     capture_id  INTEGER NOT NULL REFERENCES capture(capture_id) ON DELETE CASCADE,
     sample INTEGER NOT NULL,
@@ -306,8 +312,9 @@ CREATE TABLE cgroup_parts_data (
     slab_unreclaimable INTEGER, slab_reclaimable INTEGER, kernel_stack INTEGER,
     pagetables INTEGER, percpu INTEGER, sock INTEGER, vmalloc INTEGER,
     zswap INTEGER, hugetlb INTEGER, kernel_other INTEGER, unexplained INTEGER,
-    kernel_unreclaimable INTEGER,
-    PRIMARY KEY (capture_id, sample, cgroup)
+    kernel_unreclaimable INTEGER, sample_last INTEGER NOT NULL,
+    -- a cgroup's spans: where a sample falls is a lookup in one cgroup
+    PRIMARY KEY (capture_id, cgroup, sample)
 ) WITHOUT ROWID;
 CREATE VIEW cgroup_parts AS
 SELECT capture_id, cgroup, parent, ws, usage, limit_bytes, version, is_root,
@@ -316,12 +323,12 @@ SELECT capture_id, cgroup, parent, ws, usage, limit_bytes, version, is_root,
        zswap, hugetlb, kernel_other, unexplained, kernel_unreclaimable
 FROM cgroup_parts_data WHERE sample = 1;
 
--- Internal (may change): cgroup_parts_data as one row per sample, cgroup
--- and component (NULL included), with the component's columns; the one
--- place the components' columns become rows.
-CREATE VIEW cgroup_components_at AS
-SELECT p.capture_id, p.sample, p.cgroup, c.ord, c.component, c.category, c.reclaimable,
-       c.part, c.in_root,
+-- Internal (may change): cgroup_parts_data as one row per span of samples
+-- (sample to sample_last), cgroup and component (NULL included), with the
+-- component's columns; the one place the components' columns become rows.
+CREATE VIEW cgroup_components_span AS
+SELECT p.capture_id, p.sample, p.sample_last, p.cgroup, c.ord, c.component,
+       c.category, c.reclaimable, c.part, c.in_root,
        CASE c.component WHEN 'anon' THEN p.anon WHEN 'shmem' THEN p.shmem
             WHEN 'active_file' THEN p.active_file WHEN 'file_other' THEN p.file_other
             WHEN 'swapcached' THEN p.swapcached
@@ -336,12 +343,22 @@ SELECT p.capture_id, p.sample, p.cgroup, c.ord, c.component, c.category, c.recla
 -- CROSS JOIN keeps cgroup_parts_data the outer loop
 FROM cgroup_parts_data p CROSS JOIN working_set_components c;
 
--- Internal (may change): cgroup_components_at's sample 1, the capture's
+-- Internal (may change): cgroup_components_span a row a sample (a span's
+-- samples from sample_index; a capture cut before its samples/index.tsv
+-- has each span at its first sample only).
+CREATE VIEW cgroup_components_at AS
+SELECT p.capture_id, coalesce(i.sample, p.sample) AS sample, p.cgroup, p.ord,
+       p.component, p.category, p.reclaimable, p.part, p.in_root, p.bytes
+FROM cgroup_components_span p
+LEFT JOIN sample_index i ON p.sample_last > p.sample AND i.capture_id = p.capture_id
+ AND i.sample BETWEEN p.sample AND p.sample_last;
+
+-- Internal (may change): the components of sample 1, the capture's
 -- instant; working_set_breakdown without its order, for the views that
 -- join it (a join into an ordered view computes all of it first).
 CREATE VIEW cgroup_components AS
 SELECT capture_id, cgroup, ord, component, category, reclaimable, part, in_root, bytes
-FROM cgroup_components_at WHERE sample = 1;
+FROM cgroup_components_span WHERE sample = 1;
 
 -- One row per cgroup and component: disjoint parts that add up exactly to
 -- cgroups.working_set_bytes.

@@ -32,9 +32,8 @@ WHERE NOT EXISTS (SELECT 1 FROM sample_index i WHERE i.capture_id = c.capture_id
 --   slab_bytes         v2 slab_reclaimable + slab_unreclaimable
 --   percpu_bytes, pagetables_bytes   v2 only
 CREATE VIEW cgroup_samples AS
-SELECT m.capture_id, m.sample, m.cgroup,
-       coalesce((SELECT i.mono_ns / 1e9 FROM sample_index i
-                 WHERE i.capture_id = m.capture_id AND i.sample = m.sample),
+SELECT m.capture_id, coalesce(i.sample, m.sample) AS sample, m.cgroup,
+       coalesce(i.mono_ns / 1e9,
                 (SELECT c.started_monotonic FROM capture c
                  WHERE c.capture_id = m.capture_id AND m.sample = 1)) AS mono_s,
        m.usage AS usage_bytes, m.working_set AS working_set_bytes,
@@ -45,7 +44,10 @@ SELECT m.capture_id, m.sample, m.cgroup,
        m.slab_reclaimable + m.slab_unreclaimable AS slab_bytes,
        m.percpu AS percpu_bytes, m.pagetables AS pagetables_bytes,
        m.swap AS swap_bytes
-FROM cgroup_memory_at m;
+-- a span of samples (cgroup_memory_at) a row a sample
+FROM cgroup_memory_at m
+LEFT JOIN sample_index i ON i.capture_id = m.capture_id
+ AND i.sample BETWEEN m.sample AND m.sample_last;
 
 -- Every process in every sample: proc/<pid>/status (sample 1's cgroup,
 -- cmdline etc. are the processes view's).  A pid whose comm changes from

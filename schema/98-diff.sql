@@ -33,8 +33,8 @@
 -- hour; NULL when the interval is not positive.
 --
 -- Two samples of one capture: the cgroups' working sets and components
--- are those every sample has (cgroup_parts_data, cgroup_components_at:
--- the same SQL as the capture's instant).  A later sample re-reads the
+-- are those every sample has (cgroup_parts_data, cgroup_components_span:
+-- the same SQL as the capture's instant, a row a span of samples).  A later sample re-reads the
 -- processes' status only, so the processes of two samples (series 1) are
 -- read from process_samples in both (VmRSS, RssAnon, RssFile, RssShmem,
 -- even in sample 1, which also has smaps_rollup: like with like).  On
@@ -85,13 +85,16 @@ WHERE x.capture_id IN (SELECT capture_id FROM diff_sampled);
 CREATE VIEW diff_new_k8s AS
 SELECT capture_id, sample, cgroup, parent, ws, kind, pod_uid,
        iif(kind = 'k8s-container', k8s_cgroup(cgroup, 'container_id'), NULL) AS container_id
-FROM (SELECT s.capture_id, s.sample, s.cgroup, s.parent, s.ws,
+FROM (SELECT s.capture_id, coalesce(i.sample, s.sample) AS sample, s.cgroup, s.parent, s.ws,
              CASE k8s_cgroup(s.cgroup, 'level')
                WHEN 'container' THEN 'k8s-container'
                WHEN 'pod' THEN iif(k8s_cgroup(s.parent, 'level') = 'pod', NULL, 'k8s-pod')
              END AS kind,
              k8s_cgroup(s.cgroup, 'pod_uid') AS pod_uid
+      -- a span of samples (cgroup_parts_data) a row a sample
       FROM cgroup_parts_data s
+      LEFT JOIN sample_index i ON i.capture_id = s.capture_id
+       AND i.sample BETWEEN s.sample AND s.sample_last
       WHERE s.sample > 1
         AND NOT EXISTS (SELECT 1 FROM cgroup_node n WHERE n.capture_id = s.capture_id
                         AND n.cgroup = s.cgroup))
@@ -115,8 +118,8 @@ SELECT p.a, p.b, 'same' AS change, x.cgroup, coalesce(n.kind, k.kind) AS kind, n
          AS bytes_per_hour,
        p.sample_a, p.sample_b
 FROM diff_pairs p
-JOIN cgroup_parts_data x ON x.capture_id = p.a AND x.sample = p.sample_a
-JOIN cgroup_parts_data y ON y.capture_id = p.b AND y.sample = p.sample_b
+JOIN cgroup_parts_data x ON x.capture_id = p.a AND p.sample_a BETWEEN x.sample AND x.sample_last
+JOIN cgroup_parts_data y ON y.capture_id = p.b AND p.sample_b BETWEEN y.sample AND y.sample_last
                         AND y.cgroup = x.cgroup
 LEFT JOIN cgroup_names n ON n.capture_id = p.b AND n.cgroup = x.cgroup
 LEFT JOIN diff_new_k8s k ON k.capture_id = p.b AND k.sample = p.sample_b AND k.cgroup = x.cgroup
@@ -124,8 +127,8 @@ UNION ALL
 SELECT p.a, p.b, 'removed', x.cgroup, coalesce(n.kind, k.kind), n.name, x.ws, NULL, NULL, NULL,
        p.sample_a, p.sample_b
 FROM diff_pairs p
-JOIN cgroup_parts_data x ON x.capture_id = p.a AND x.sample = p.sample_a
-LEFT JOIN cgroup_parts_data y ON y.capture_id = p.b AND y.sample = p.sample_b
+JOIN cgroup_parts_data x ON x.capture_id = p.a AND p.sample_a BETWEEN x.sample AND x.sample_last
+LEFT JOIN cgroup_parts_data y ON y.capture_id = p.b AND p.sample_b BETWEEN y.sample AND y.sample_last
                              AND y.cgroup = x.cgroup
 LEFT JOIN cgroup_names n ON n.capture_id = p.a AND n.cgroup = x.cgroup
 LEFT JOIN diff_new_k8s k ON k.capture_id = p.a AND k.sample = p.sample_a AND k.cgroup = x.cgroup
@@ -134,8 +137,8 @@ UNION ALL
 SELECT p.a, p.b, 'added', y.cgroup, coalesce(n.kind, k.kind), n.name, NULL, y.ws, NULL, NULL,
        p.sample_a, p.sample_b
 FROM diff_pairs p
-JOIN cgroup_parts_data y ON y.capture_id = p.b AND y.sample = p.sample_b
-LEFT JOIN cgroup_parts_data x ON x.capture_id = p.a AND x.sample = p.sample_a
+JOIN cgroup_parts_data y ON y.capture_id = p.b AND p.sample_b BETWEEN y.sample AND y.sample_last
+LEFT JOIN cgroup_parts_data x ON x.capture_id = p.a AND p.sample_a BETWEEN x.sample AND x.sample_last
                              AND x.cgroup = y.cgroup
 LEFT JOIN cgroup_names n ON n.capture_id = p.b AND n.cgroup = y.cgroup
 LEFT JOIN diff_new_k8s k ON k.capture_id = p.b AND k.sample = p.sample_b AND k.cgroup = y.cgroup
@@ -158,27 +161,28 @@ SELECT p.a, p.b, x.cgroup, x.ord, x.component, x.part, x.bytes AS bytes_a, y.byt
                             / p.interval_s) AS INTEGER) END AS bytes_per_hour,
        p.sample_a, p.sample_b
 FROM diff_pairs p
-JOIN cgroup_components_at x ON x.capture_id = p.a AND x.sample = p.sample_a
-JOIN cgroup_components_at y ON y.capture_id = p.b AND y.sample = p.sample_b
+JOIN cgroup_components_span x ON x.capture_id = p.a AND p.sample_a BETWEEN x.sample AND x.sample_last
+JOIN cgroup_components_span y ON y.capture_id = p.b AND p.sample_b BETWEEN y.sample AND y.sample_last
                            AND y.cgroup = x.cgroup AND y.component = x.component
 WHERE (x.bytes IS NOT NULL OR y.bytes IS NOT NULL)
   AND NOT (p.series AND x.component IN ('kernel_other', 'unexplained')
            AND (SELECT k.kernel_other IS NULL FROM cgroup_parts_data k
-                WHERE k.capture_id = p.a AND k.sample = p.sample_a AND k.cgroup = x.cgroup)
+                WHERE k.capture_id = p.a AND p.sample_a BETWEEN k.sample AND k.sample_last AND k.cgroup = x.cgroup)
                IS NOT (SELECT k.kernel_other IS NULL FROM cgroup_parts_data k
-                       WHERE k.capture_id = p.b AND k.sample = p.sample_b
+                       WHERE k.capture_id = p.b AND p.sample_b BETWEEN k.sample AND k.sample_last
                          AND k.cgroup = x.cgroup));
 
 -- Internal: the pods of every sample: those of the capture (its first
 -- sample) whose cgroup the sample holds, with that sample's working set
--- (through samples, so that cgroup_parts_data is read by its whole key),
--- and those made after it (diff_new_k8s: no names).
+-- (through samples, so that cgroup_parts_data is read by its key: the
+-- cgroup, then the span that holds the sample), and those made after it
+-- (diff_new_k8s: no names).
 CREATE VIEW diff_pod_side AS
-SELECT x.capture_id, s.sample, x.cgroup, x.namespace, x.pod, x.pod_uid,
+SELECT x.capture_id, m.sample, x.cgroup, x.namespace, x.pod, x.pod_uid,
        s.ws AS working_set_bytes
 FROM pods x
 JOIN samples m ON m.capture_id = x.capture_id
-JOIN cgroup_parts_data s ON s.capture_id = x.capture_id AND s.sample = m.sample
+JOIN cgroup_parts_data s ON s.capture_id = x.capture_id AND m.sample BETWEEN s.sample AND s.sample_last
                         AND s.cgroup = x.cgroup
 UNION ALL
 SELECT capture_id, sample, cgroup, NULL, NULL, pod_uid, ws
@@ -218,12 +222,12 @@ WHERE NOT EXISTS (SELECT 1 FROM s x WHERE x.capture_id = p.a
 -- has no names; in every sample, as diff_pod_side (those made after the
 -- first sample from diff_new_k8s: no names, the pod's names by its uid).
 CREATE VIEW diff_container_names AS
-SELECT c.capture_id, s.sample, c.cgroup, c.namespace, c.pod, c.pod_uid, c.container_id,
+SELECT c.capture_id, m.sample, c.cgroup, c.namespace, c.pod, c.pod_uid, c.container_id,
        s.ws AS working_set_bytes,
        coalesce(c.container, CASE WHEN c.sandbox = 1 THEN '(sandbox)' END) AS container
 FROM containers c
 JOIN samples m ON m.capture_id = c.capture_id
-JOIN cgroup_parts_data s ON s.capture_id = c.capture_id AND s.sample = m.sample
+JOIN cgroup_parts_data s ON s.capture_id = c.capture_id AND m.sample BETWEEN s.sample AND s.sample_last
                         AND s.cgroup = c.cgroup
 UNION ALL
 SELECT k.capture_id, k.sample, k.cgroup, d.namespace, d.pod, k.pod_uid, k.container_id, k.ws,

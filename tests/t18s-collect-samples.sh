@@ -38,7 +38,14 @@ sleep 0.1
 "$C" -q --samples 3 --interval 200ms --no-bpftool -o "$work/s.tar.gz" 2> "$work/err"
 rc=$?
 [ $rc -le 1 ] || { echo "FAIL: exit $rc: $(cat "$work/err")"; exit 1; }
-tar -tzf "$work/s.tar.gz" | sed 's#^[^/]*/##' > "$work/list" || { echo "FAIL: unreadable archive"; exit 1; }
+# later samples are packs (capture.md 6.1, layout 2); the checks below read
+# them unpacked into the layout of earlier collectors (an entry a file)
+tar -tzf "$work/s.tar.gz" | sed 's#^[^/]*/##' > "$work/packed" || { echo "FAIL: unreadable archive"; exit 1; }
+other=$(grep '^samples/[0-9]' "$work/packed" | grep -Ev '^samples/[23]/pack-[1-9][0-9]*$')
+[ -z "$other" ] && grep -qx 'samples/2/pack-1' "$work/packed" && ok "samples/2, samples/3: packs only" ||
+	fail "later samples not packed: $(echo "$other" | head -3)"
+tests/unpack-samples.py "$work/s.tar.gz" "$work/s1.tar.gz" || fail "cannot unpack the packs"
+tar -tzf "$work/s1.tar.gz" | sed 's#^[^/]*/##' > "$work/list" || { echo "FAIL: unreadable unpacked archive"; exit 1; }
 tar -xzf "$work/s.tar.gz" -O --wildcards '*/samples/index.tsv' > "$work/index" 2> /dev/null || fail "no samples/index.tsv"
 tar -xzf "$work/s.tar.gz" -O --wildcards '*/manifest.json' > "$work/m.json"
 
@@ -74,8 +81,8 @@ grep -q "^samples/2/proc/[0-9]*/smaps_rollup$" "$work/list" && fail "smaps_rollu
 grep -qx "samples/3/proc/$hog/smaps_rollup" "$work/list" && ok "smaps_rollup in the last sample" || fail "no smaps_rollup of $hog in sample 3"
 grep -qx "proc/$hog/smaps_rollup" "$work/list" && grep -qx "proc/$hog/cgroup" "$work/list" || fail "the first sample is not a full capture"
 
-top=$(tar -tzf "$work/s.tar.gz" | head -1 | cut -d/ -f1)
-rss() { tar -xzf "$work/s.tar.gz" -O "$top/$1" | awk '/^VmRSS:/{print $2}'; }
+top=$(tar -tzf "$work/s1.tar.gz" | head -1 | cut -d/ -f1)
+rss() { tar -xzf "$work/s1.tar.gz" -O "$top/$1" | awk '/^VmRSS:/{print $2}'; }
 r1=$(rss proc/$hog/status); r3=$(rss samples/3/proc/$hog/status)
 [ -n "$r1" ] && [ -n "$r3" ] && [ "$r3" -gt $((r1 + 8192)) ] && ok "VmRSS grew: $r1 -> $r3 kB" || fail "VmRSS did not grow: '$r1' -> '$r3'"
 
@@ -84,12 +91,30 @@ import json, sys
 m = json.load(open(sys.argv[1]))
 s = m["samples"]
 assert s["mode"] == "series" and s["requested"] == 3 and s["kept"] == 3 and s["index"] == "samples/index.tsv", s
+assert s["layout"] == 2, s
 assert m["complete"] is True, m["interrupted"]
 assert m["options"]["timeout_ms"] == 60400, m["options"]
 for p in m["problems"]:
     if p["path"].startswith("samples/"):
         assert p["path"].split("/")[1] in ("2", "3"), p
 EOF
+
+# the packed capture and the same in the earlier layout load the same series
+M=$BIN_DIR/memsnap
+if [ -x "$M" ]; then
+	same=1
+	for c in s s1; do
+		"$M" load -q "$work/$c.tar.gz" -o "$work/$c.db" > /dev/null 2>&1
+		[ $? -le 1 ] || fail "memsnap load $c.tar.gz"
+	done
+	for v in samples cgroup_samples process_samples working_set_breakdown_samples growth finding_restarts; do
+		q="SELECT * FROM $v"
+		[ "$("$M" sql --csv "$work/s.db" "$q" | sort | md5sum)" = "$("$M" sql --csv "$work/s1.db" "$q" | sort | md5sum)" ] ||
+			{ same=0; fail "$v: the packed capture loads otherwise than the unpacked one"; }
+	done
+	n=$("$M" sql --csv "$work/s.db" "SELECT count(*) FROM process_samples WHERE sample = 3" | tail -n1 | tr -d '\r')
+	[ $same = 1 ] && [ "${n:-0}" -gt 10 ] && ok "packed and earlier layout: the same series ($n processes in sample 3)"
+fi
 
 # one sample: today's layout, no samples/, no manifest.samples
 "$C" -q --no-bpftool -o "$work/one.tar.gz" 2> "$work/err"

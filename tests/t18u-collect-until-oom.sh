@@ -66,7 +66,9 @@ bg=""
 [ $rc -le 1 ] && ok "ended by itself after the kill" || fail "exit $rc: $(cat "$work/err")"
 top=$(tar -tzf "$work/oom.tar.gz" | head -1 | cut -d/ -f1)
 [ -n "$top" ] || { echo "FAIL: unreadable archive"; exit 1; }
-x() { tar -xzf "$work/oom.tar.gz" -O "$top/$1"; }
+# later samples are packs (capture.md 6.1): read unpacked, an entry a file
+tests/unpack-samples.py "$work/oom.tar.gz" "$work/oom1.tar.gz" || fail "cannot unpack the packs"
+x() { tar -xzf "$work/oom1.tar.gz" -O "$top/$1"; }
 x collector/kmsg.txt > "$work/kmsg"
 grep -q "oom-kill:.*oom_memcg=/$name," "$work/kmsg" && ok "the kill record is in collector/kmsg.txt" || fail "no oom-kill: line for /$name in collector/kmsg.txt"
 grep -q "Killed process $hog (python3)" "$work/kmsg" && ok "Killed process $hog" || fail "no 'Killed process $hog' record"

@@ -173,9 +173,11 @@ command -v sqlite3 >/dev/null && {
 dock=$("$M" sql --csv "$work/u.db" "SELECT cgroup FROM finding_growth_before_kill" | tail -n +2 | tr -d '\r')
 flat() {   # samples $1..8 hold sample ($1 - 1)'s memory.stat of the container
 	cp "$work/u.db" "$work/f.db"
-	sqlite3 "$work/f.db" "UPDATE cgroup_memstat_sample AS s SET total_rss = p.total_rss
-		FROM cgroup_memstat_sample p WHERE p.capture_id = s.capture_id AND p.cgroup = s.cgroup
-		AND p.sample = $(($1 - 1)) AND s.sample BETWEEN $1 AND 8 AND s.cgroup = '$dock';
+	# (the spans of a growing container are a sample each)
+	sqlite3 "$work/f.db" "UPDATE cgroup_memstat_span AS s SET total_rss = p.total_rss
+		FROM cgroup_memstat_span p WHERE p.capture_id = s.capture_id AND p.cgroup = s.cgroup
+		AND $(($1 - 1)) BETWEEN p.sample AND p.sample_last AND s.sample BETWEEN $1 AND 8
+		AND s.cgroup = '$dock';
 		DELETE FROM cgroup_parts_data WHERE sample > 1;
 		INSERT OR REPLACE INTO cgroup_parts_data SELECT * FROM cgroup_parts_calc" 2>&1
 	"$M" sql --csv "$work/f.db" "SELECT sample_first || '-' || sample_last FROM finding_growth_before_kill

@@ -32,8 +32,10 @@
  * 6: the samples' and issue 16's tables, capture_uid.
  * 7: cgroup_parts_data holds every sample (its sample column);
  * cgroup_proc_sample; hugetlb in cgroup_memstat.
+ * 8: the later samples in spans (the *_span tables; the *_sample of 7 are
+ * views); cgroup_parts_data's later samples worked out once a span.
  */
-#define DB_SCHEMA_VERSION 7
+#define DB_SCHEMA_VERSION 8
 
 /*
  * Open (and create, when `create`) a database at path (":memory:" for one in

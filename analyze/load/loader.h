@@ -187,6 +187,7 @@ struct loader {
 	char *kmsg_data;
 	size_t kmsg_len;
 	sqlite3_stmt *sample_st[6]; /* samples.c's statements */
+	struct sample_spans *spans; /* samples.c: the later samples' spans */
 };
 
 /* The statement of a table, prepared on first use. */

@@ -1,12 +1,20 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Samples 2..N of a multi-sample capture (schema/capture.md section 6):
- * samples/index.tsv (sample_index), and of samples/<k>/<path> what the
- * series views read: a memory cgroup's memory.stat (cgroup_memstat_sample,
- * whose columns are cgroup_memstat's), its usage files
- * (cgroup_value_sample) and a process's status (proc_status_sample).  The
- * other files of a sample are only listed.  Tables: schema/36-samples.sql;
- * views: schema/99-samples.sql.
+ * samples/index.tsv (sample_index), and of samples/<k>/<path> (or the same
+ * files in samples/<k>/pack-<n>) what the series views read: a memory
+ * cgroup's memory.stat, usage files, memory.events and cgroup.procs, and a
+ * process's status.  The other files of a sample are only listed.
+ *
+ * A later sample is mostly what the one before it was: on an idle node
+ * nearly every status and cgroup is byte for byte the same.  So each
+ * process (its status) and each cgroup (all its files above, as one) is
+ * stored once per span of consecutive samples in which its bytes did not
+ * change: rows valid from `sample` to `sample_last` (the *_span tables of
+ * schema/36-samples.sql; the *_sample views give a row a sample, as
+ * before).  The bytes of a span are parsed and stored when it ends: the
+ * next sample holds other bytes, or is not the next sample, or the last
+ * file was read.
  */
 #include "analyze/load/loader.h"
 
@@ -16,10 +24,44 @@
 #include "analyze/db/db.h"
 #include "analyze/parse/samples.h"
 #include "analyze/parse/status_sample.h"
+#include "common/hash.h"
+#include "common/sample_pack.h"
 
 #include "common/banned.h"
 
 enum { ST_INDEX, ST_MEMSTAT, ST_VALUE, ST_STATUS, ST_PROC, ST_EVENT };
+
+/*
+ * A process or cgroup of the later samples: its span so far and the bytes
+ * of the sample being read.  key: "p<pid>" or "c<cgroup>".  A cgroup's
+ * bytes are its files as pack records (common/sample_pack.h), in the order
+ * read.
+ */
+struct span {
+	char *key;
+	size_t klen;
+	uint64_t hash;
+	int64_t first, last;        /* the span: its samples; first 0: none yet */
+	int64_t in;                 /* the sample being read of it; 0: none */
+	struct strbuf prev;         /* the span's bytes */
+	/*
+	 * This sample's bytes: while they are the first `same` bytes of prev,
+	 * nothing is copied (most are); once they differ, in cur.
+	 */
+	size_t same;
+	bool differs;
+	struct strbuf cur;
+};
+
+struct sample_spans {
+	struct span **slot;         /* open addressing, a power of 2 */
+	size_t nslot, n;
+	struct span **touched;      /* the spans of the sample being read */
+	size_t ntouched, atouched;
+	int64_t sample;             /* the sample being read; 0: none */
+	struct span *recent;        /* the last one asked for (a cgroup's files
+				       come one after the other) */
+};
 
 static sqlite3_stmt *memstat_stmt(struct loader *l)
 {
@@ -29,11 +71,11 @@ static sqlite3_stmt *memstat_stmt(struct loader *l)
 	size_t i, n;
 
 	table_columns(l->db, "cgroup_memstat", 2, &names, &n);
-	strbuf_addstr(&sb, "INSERT OR REPLACE INTO cgroup_memstat_sample(capture_id, cgroup");
+	strbuf_addstr(&sb, "INSERT OR REPLACE INTO cgroup_memstat_span(capture_id, cgroup");
 	for (i = 0; i < n; i++)
 		strbuf_addf(&sb, ", %s", names[i]);
-	strbuf_addstr(&sb, ", sample) VALUES (?");
-	for (i = 0; i < n + 2; i++)
+	strbuf_addstr(&sb, ", sample, sample_last) VALUES (?");
+	for (i = 0; i < n + 3; i++)
 		strbuf_addstr(&sb, ", ?");
 	strbuf_addch(&sb, ')');
 	st = db_prepare(l->db, sb.buf);
@@ -50,15 +92,16 @@ static sqlite3_stmt *stmt(struct loader *l, int which)
 		[ST_INDEX] = "INSERT OR REPLACE INTO sample_index(capture_id, sample, "
 			"mono_ns, mono_end_ns, realtime, kind, trigger, status) "
 			"VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-		[ST_VALUE] = "INSERT OR REPLACE INTO cgroup_value_sample(capture_id, "
-			"sample, cgroup, file, value, unlimited) VALUES (?, ?, ?, ?, ?, ?)",
-		[ST_STATUS] = "INSERT OR REPLACE INTO proc_status_sample(capture_id, "
-			"sample, pid, comm, vm_rss, rss_anon, rss_file, rss_shmem, "
-			"vm_swap) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-		[ST_PROC] = "INSERT OR IGNORE INTO cgroup_proc_sample(capture_id, "
-			"sample, cgroup, pid) VALUES (?, ?, ?, ?)",
-		[ST_EVENT] = "INSERT OR REPLACE INTO cgroup_event_sample(capture_id, "
-			"sample, cgroup, key, value) VALUES (?, ?, ?, ?, ?)",
+		[ST_VALUE] = "INSERT OR REPLACE INTO cgroup_value_span(capture_id, "
+			"sample, sample_last, cgroup, file, value, unlimited) "
+			"VALUES (?, ?, ?, ?, ?, ?, ?)",
+		[ST_STATUS] = "INSERT OR REPLACE INTO proc_status_span(capture_id, "
+			"sample, sample_last, pid, comm, vm_rss, rss_anon, rss_file, "
+			"rss_shmem, vm_swap) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		[ST_PROC] = "INSERT OR IGNORE INTO cgroup_proc_span(capture_id, "
+			"sample, sample_last, cgroup, pid) VALUES (?, ?, ?, ?, ?)",
+		[ST_EVENT] = "INSERT OR REPLACE INTO cgroup_event_span(capture_id, "
+			"sample, sample_last, cgroup, key, value) VALUES (?, ?, ?, ?, ?, ?)",
 	};
 
 	if (!l->sample_st[which])
@@ -92,9 +135,18 @@ static void load_index(struct loader *l, const char *path, const char *buf, size
 	sample_index_free(&idx);
 }
 
-static void load_cgroup_file(struct loader *l, int64_t sample, const char *path,
-			     const char *cg, const char *name, const char *buf,
-			     size_t len)
+/* A later sample's one-value files: cgroup_value_span's. */
+static bool cgroup_value_file(const char *name)
+{
+	return !strcmp(name, "memory.current") || !strcmp(name, "memory.usage_in_bytes") ||
+	       !strcmp(name, "memory.kmem.usage_in_bytes") ||
+	       !strcmp(name, "memory.swap.current");
+}
+
+/* A cgroup file of the span first..last; path: its first sample's. */
+static void load_cgroup_file(struct loader *l, int64_t first, int64_t last,
+			     const char *path, const char *cg, const char *name,
+			     const char *buf, size_t len)
 {
 	struct parse_diag d = { 0 };
 	sqlite3_stmt *st;
@@ -106,11 +158,14 @@ static void load_cgroup_file(struct loader *l, int64_t sample, const char *path,
 		r = parse_kv_list(buf, len, &kv, &d);
 		note_diag(l, path, r, &d);
 		if (r == 0) {
+			int i;
+
 			st = stmt(l, ST_MEMSTAT);
 			sqlite3_bind_int64(st, 1, l->capture_id);
 			db_bind_text(st, 2, cg);
-			sqlite3_bind_int64(st, (int)memstat_bind_keys(l, st, &kv) + 3,
-					   sample);
+			i = (int)memstat_bind_keys(l, st, &kv) + 3;
+			sqlite3_bind_int64(st, i, first);
+			sqlite3_bind_int64(st, i + 1, last);
 			put(l, st);
 		}
 		kv_list_free(&kv);
@@ -123,10 +178,11 @@ static void load_cgroup_file(struct loader *l, int64_t sample, const char *path,
 		for (i = 0; r == 0 && i < kv.n; i++) {
 			st = stmt(l, ST_EVENT);
 			sqlite3_bind_int64(st, 1, l->capture_id);
-			sqlite3_bind_int64(st, 2, sample);
-			db_bind_text(st, 3, cg);
-			db_bind_text(st, 4, kv.v[i].key);
-			db_bind_u64(st, 5, kv.v[i].value);
+			sqlite3_bind_int64(st, 2, first);
+			sqlite3_bind_int64(st, 3, last);
+			db_bind_text(st, 4, cg);
+			db_bind_text(st, 5, kv.v[i].key);
+			db_bind_u64(st, 6, kv.v[i].value);
 			put(l, st);
 		}
 		kv_list_free(&kv);
@@ -139,16 +195,14 @@ static void load_cgroup_file(struct loader *l, int64_t sample, const char *path,
 		for (i = 0; i < p.n; i++) {
 			st = stmt(l, ST_PROC);
 			sqlite3_bind_int64(st, 1, l->capture_id);
-			sqlite3_bind_int64(st, 2, sample);
-			db_bind_text(st, 3, cg);
-			sqlite3_bind_int64(st, 4, p.v[i]);
+			sqlite3_bind_int64(st, 2, first);
+			sqlite3_bind_int64(st, 3, last);
+			db_bind_text(st, 4, cg);
+			sqlite3_bind_int64(st, 5, p.v[i]);
 			put(l, st);
 		}
 		pid_list_free(&p);
-	} else if (!strcmp(name, "memory.current") ||
-		   !strcmp(name, "memory.usage_in_bytes") ||
-		   !strcmp(name, "memory.kmem.usage_in_bytes") ||
-		   !strcmp(name, "memory.swap.current")) {
+	} else if (cgroup_value_file(name)) {
 		struct one_value v = { 0 };
 
 		r = parse_one_value(buf, len, &v, &d);
@@ -156,12 +210,13 @@ static void load_cgroup_file(struct loader *l, int64_t sample, const char *path,
 		if (r == 0) {
 			st = stmt(l, ST_VALUE);
 			sqlite3_bind_int64(st, 1, l->capture_id);
-			sqlite3_bind_int64(st, 2, sample);
-			db_bind_text(st, 3, cg);
-			db_bind_text(st, 4, name);
+			sqlite3_bind_int64(st, 2, first);
+			sqlite3_bind_int64(st, 3, last);
+			db_bind_text(st, 4, cg);
+			db_bind_text(st, 5, name);
 			if (!v.unlimited)
-				db_bind_u64(st, 5, v.v);
-			sqlite3_bind_int(st, 6, v.unlimited);
+				db_bind_u64(st, 6, v.v);
+			sqlite3_bind_int(st, 7, v.unlimited);
 			put(l, st);
 		}
 	}
@@ -172,8 +227,9 @@ static void load_cgroup_file(struct loader *l, int64_t sample, const char *path,
  * status files of each process in a 60-sample capture come here.  A file it
  * is not sure of goes through parse_status(), which says what is wrong.
  */
-static void load_status_file(struct loader *l, int64_t sample, int64_t pid,
-			     const char *path, const char *buf, size_t len)
+static void load_status_file(struct loader *l, int64_t first, int64_t last,
+			     int64_t pid, const char *path, const char *buf,
+			     size_t len)
 {
 	struct parse_diag d = { 0 };
 	struct proc_status s = { 0 };
@@ -190,26 +246,263 @@ static void load_status_file(struct loader *l, int64_t sample, int64_t pid,
 	}
 	st = stmt(l, ST_STATUS);
 	sqlite3_bind_int64(st, 1, l->capture_id);
-	sqlite3_bind_int64(st, 2, sample);
-	sqlite3_bind_int64(st, 3, pid);
-	db_bind_text_len(st, 4, f.name, f.name_len);
-	db_bind_kv(st, 5, f.vm_rss);
-	db_bind_kv(st, 6, f.rss_anon);
-	db_bind_kv(st, 7, f.rss_file);
-	db_bind_kv(st, 8, f.rss_shmem);
-	db_bind_kv(st, 9, f.vm_swap);
+	sqlite3_bind_int64(st, 2, first);
+	sqlite3_bind_int64(st, 3, last);
+	sqlite3_bind_int64(st, 4, pid);
+	db_bind_text_len(st, 5, f.name, f.name_len);
+	db_bind_kv(st, 6, f.vm_rss);
+	db_bind_kv(st, 7, f.rss_anon);
+	db_bind_kv(st, 8, f.rss_file);
+	db_bind_kv(st, 9, f.rss_shmem);
+	db_bind_kv(st, 10, f.vm_swap);
 	put(l, st);
 out:
 	proc_status_free(&s);
 }
 
-/* samples/index.tsv, or samples/<k>/<the path of sample 1>. */
+/* The files load_cgroup_file() reads of a later sample's cgroup. */
+static bool cgroup_sample_file(const char *name)
+{
+	return !strcmp(name, "memory.stat") || !strcmp(name, "memory.events") ||
+	       !strcmp(name, "cgroup.procs") || cgroup_value_file(name);
+}
+
+/* ---- spans ------------------------------------------------------------------ */
+
+static struct span *span_get(struct sample_spans *sp, const char *key, size_t klen)
+{
+	uint64_t h;
+	size_t i, mask;
+	struct span *s = sp->recent;
+
+	if (s && s->klen == klen && !memcmp(s->key, key, klen))
+		return s;
+	h = fnv1a(key, klen);
+
+	if (sp->n * 2 >= sp->nslot) {
+		struct span **old = sp->slot;
+		size_t n = sp->nslot;
+
+		sp->nslot = n ? n * 2 : 1024;
+		sp->slot = xcalloc(sp->nslot, sizeof(*sp->slot));
+		for (i = 0; i < n; i++) {
+			size_t j;
+
+			if (!old[i])
+				continue;
+			for (j = old[i]->hash & (sp->nslot - 1); sp->slot[j];
+			     j = (j + 1) & (sp->nslot - 1))
+				;
+			sp->slot[j] = old[i];
+		}
+		free(old);
+	}
+	mask = sp->nslot - 1;
+	for (i = h & mask; sp->slot[i]; i = (i + 1) & mask) {
+		s = sp->slot[i];
+		if (s->hash == h && s->klen == klen && !memcmp(s->key, key, klen))
+			return sp->recent = s;
+	}
+	s = xcalloc(1, sizeof(*s));
+	s->key = xstrndup(key, klen);
+	s->klen = klen;
+	s->hash = h;
+	strbuf_init(&s->prev, 0);
+	strbuf_init(&s->cur, 0);
+	sp->slot[i] = s;
+	sp->n++;
+	return sp->recent = s;
+}
+
+/* This sample's bytes of s start (again) empty. */
+static void span_begin(struct span *s)
+{
+	s->same = 0;
+	s->differs = false;
+	strbuf_reset(&s->cur);
+}
+
+/* n more bytes of this sample's. */
+static void span_add(struct span *s, const void *p, size_t n)
+{
+	if (!s->differs) {
+		if (n <= s->prev.len - s->same && !memcmp(s->prev.buf + s->same, p, n)) {
+			s->same += n;
+			return;
+		}
+		s->differs = true;
+		strbuf_add(&s->cur, s->prev.buf, s->same);
+	}
+	strbuf_add(&s->cur, p, n);
+}
+
+/* Its rows, from the span's bytes: the path of its first sample. */
+static void span_store(struct loader *l, struct span *s)
+{
+	struct strbuf path = STRBUF_INIT;
+	struct sample_pack_rec rec;
+	size_t pos = 0, prefix;
+
+	strbuf_addf(&path, "samples/%lld/", (long long)s->first);
+	if (s->key[0] == 'p') {
+		int64_t pid = parse_pid(s->key + 1, strlen(s->key + 1));
+
+		strbuf_addf(&path, "proc/%lld/status", (long long)pid);
+		l->cur_path = path.buf;
+		l->cur_failed = false;
+		load_status_file(l, s->first, s->last, pid, path.buf, s->prev.buf,
+				 s->prev.len);
+	} else {
+		strbuf_addf(&path, "%s%s/", l->memory_root,
+			    strcmp(s->key + 1, "/") ? s->key + 1 : "");
+		prefix = path.len;
+		while (sample_pack_next(s->prev.buf, s->prev.len, &pos, &rec) == 1) {
+			strbuf_setlen(&path, prefix);
+			strbuf_add(&path, rec.path, rec.path_len);
+			l->cur_path = path.buf;
+			l->cur_failed = false;
+			load_cgroup_file(l, s->first, s->last, path.buf, s->key + 1,
+					 path.buf + prefix, rec.data, rec.len);
+		}
+	}
+	strbuf_release(&path);
+}
+
+/*
+ * The sample being read is over: a process or cgroup whose bytes are the
+ * previous sample's extends its span; any other ends its span (stored) and
+ * starts one.
+ */
+static void spans_sample_end(struct loader *l, struct sample_spans *sp)
+{
+	size_t i;
+
+	for (i = 0; i < sp->ntouched; i++) {
+		struct span *s = sp->touched[i];
+		struct strbuf t;
+
+		if (s->first && s->last == sp->sample - 1 && !s->differs &&
+		    s->same == s->prev.len) {
+			s->last = sp->sample;
+		} else {
+			if (s->first)
+				span_store(l, s);
+			if (s->differs) {
+				t = s->prev;
+				s->prev = s->cur;
+				s->cur = t;
+			} else {
+				strbuf_setlen(&s->prev, s->same);
+			}
+			s->first = s->last = sp->sample;
+		}
+		span_begin(s);
+		s->in = 0;
+	}
+	sp->ntouched = 0;
+}
+
+/* The span of key, its bytes begun when it is new to `sample`. */
+static struct span *span_of(struct loader *l, int64_t sample, const char *key,
+			    size_t klen)
+{
+	struct sample_spans *sp = l->spans;
+	struct span *s;
+
+	if (!sp)
+		sp = l->spans = xcalloc(1, sizeof(*sp));
+	if (sp->sample != sample) {
+		spans_sample_end(l, sp);
+		sp->sample = sample;
+	}
+	s = span_get(sp, key, klen);
+	if (s->in != sample) {
+		span_begin(s);
+		s->in = sample;
+		ALLOC_GROW(sp->touched, sp->ntouched + 1, sp->atouched);
+		sp->touched[sp->ntouched++] = s;
+	}
+	return s;
+}
+
+/* A file of sample k, at rest (its path as sample 1's): into its span's bytes. */
+static void load_sample_path(struct loader *l, int64_t sample, const char *rest,
+			     const char *buf, size_t len)
+{
+	char h[SAMPLE_PACK_HEADER_MAX];
+	struct span *s;
+	const char *slash, *q;
+	size_t rl, nl;
+
+	if (starts_with(rest, "proc/")) {
+		q = rest + 5;
+		slash = strchr(q, '/');
+		if (slash && !strcmp(slash, "/status") &&
+		    parse_pid(q, (size_t)(slash - q)) > 0) {
+			/* "p<pid>": the status as it is (a second one replaces it) */
+			strbuf_reset(&l->tmp);
+			strbuf_addch(&l->tmp, 'p');
+			strbuf_add(&l->tmp, q, (size_t)(slash - q));
+			s = span_of(l, sample, l->tmp.buf, l->tmp.len);
+			span_begin(s);
+			span_add(s, buf, len);
+		}
+		return;
+	}
+	if (!l->memory_root)
+		return;
+	rl = strlen(l->memory_root);
+	slash = strrchr(rest, '/');
+	if (!slash || strncmp(rest, l->memory_root, rl) || rest[rl] != '/' ||
+	    !cgroup_sample_file(slash + 1))
+		return;
+	strbuf_reset(&l->tmp);
+	strbuf_addch(&l->tmp, 'c');
+	if (slash == rest + rl)
+		strbuf_addch(&l->tmp, '/');
+	else
+		strbuf_add(&l->tmp, rest + rl, (size_t)(slash - (rest + rl)));
+	/* the file as a pack record (sample_pack_add()), piece by piece */
+	s = span_of(l, sample, l->tmp.buf, l->tmp.len);
+	nl = strlen(slash + 1);
+	span_add(s, h, sample_pack_header(h, nl, len));
+	span_add(s, slash + 1, nl);
+	span_add(s, buf, len);
+	span_add(s, "\n", 1);
+}
+
+/*
+ * samples/<k>/pack-<n> (capture.md 6.1, layout 2): each of its files as if
+ * it were its own entry samples/<k>/<path>, the layout of earlier
+ * collectors.
+ */
+static void load_pack(struct loader *l, int64_t sample, const char *path,
+		      const char *buf, size_t len)
+{
+	struct strbuf rest = STRBUF_INIT;
+	struct sample_pack_rec rec;
+	size_t pos = 0;
+	int r;
+
+	while ((r = sample_pack_next(buf, len, &pos, &rec)) == 1) {
+		/* a path is a node's: no NUL */
+		if (memchr(rec.path, '\0', rec.path_len))
+			continue;
+		strbuf_reset(&rest);
+		strbuf_add(&rest, rec.path, rec.path_len);
+		load_sample_path(l, sample, rest.buf, rec.data, rec.len);
+	}
+	if (r < 0)
+		add_problemf(l, path, "not a pack at byte %zu: the rest of it is not loaded",
+			     pos);
+	strbuf_release(&rest);
+}
+
+/* samples/index.tsv, samples/<k>/<the path of sample 1>, samples/<k>/pack-<n>. */
 void load_sample_file(struct loader *l, const char *path, const char *buf, size_t len)
 {
 	const char *k = path + strlen("samples/"), *rest = strchr(k, '/');
-	const char *slash, *q;
 	uint64_t sample;
-	size_t rl;
 
 	if (!strcmp(k, "index.tsv")) {
 		load_index(l, path, buf, len);
@@ -218,45 +511,37 @@ void load_sample_file(struct loader *l, const char *path, const char *buf, size_
 	if (!rest || parse_u64(k, (size_t)(rest - k), &sample) < 0 || sample > INT64_MAX)
 		return;
 	rest++;
-	if (starts_with(rest, "proc/")) {
-		q = rest + 5;
-		slash = strchr(q, '/');
-		if (slash && !strcmp(slash, "/status")) {
-			int64_t pid = parse_pid(q, (size_t)(slash - q));
-
-			if (pid > 0)
-				load_status_file(l, (int64_t)sample, pid, path, buf, len);
-		}
-		return;
-	}
-	if (!l->memory_root)
-		return;
-	rl = strlen(l->memory_root);
-	slash = strrchr(rest, '/');
-	if (!slash || strncmp(rest, l->memory_root, rl) || rest[rl] != '/')
-		return;
-	strbuf_reset(&l->tmp);
-	if (slash == rest + rl)
-		strbuf_addch(&l->tmp, '/');
+	if (sample_pack_name(rest))
+		load_pack(l, (int64_t)sample, path, buf, len);
 	else
-		strbuf_add(&l->tmp, rest + rl, (size_t)(slash - (rest + rl)));
-	load_cgroup_file(l, (int64_t)sample, path, l->tmp.buf, slash + 1, buf, len);
+		load_sample_path(l, (int64_t)sample, rest, buf, len);
 }
 
-/* After the last file: every later sample's cgroups, their files as one object. */
+/* After the last file: the spans still open, then every later sample's
+   cgroups with their files as one object. */
 void samples_finish(struct loader *l)
 {
-	sqlite3_stmt *st = db_prepare(l->db,
-		"INSERT INTO cgroup_file_sample(capture_id, sample, cgroup, files) "
-		"SELECT capture_id, sample, cgroup, "
+	struct sample_spans *sp = l->spans;
+	sqlite3_stmt *st;
+	size_t i;
+
+	if (sp) {
+		spans_sample_end(l, sp);
+		for (i = 0; i < sp->nslot; i++)
+			if (sp->slot[i] && sp->slot[i]->first)
+				span_store(l, sp->slot[i]);
+	}
+	/* a cgroup's files share its spans: one group a span */
+	st = db_prepare(l->db,
+		"INSERT INTO cgroup_file_span(capture_id, sample, sample_last, cgroup, files) "
+		"SELECT capture_id, sample, max(sample_last), cgroup, "
 		"       json_group_object(file, json_array(value, unlimited)) "
 		"       FILTER (WHERE file IS NOT NULL) "
-		"FROM (SELECT capture_id, sample, cgroup, file, value, unlimited "
-		"      FROM cgroup_value_sample WHERE capture_id = ?1 "
-		"      UNION ALL SELECT capture_id, sample, cgroup, NULL, NULL, NULL "
-		"      FROM cgroup_memstat_sample WHERE capture_id = ?1) "
+		"FROM (SELECT capture_id, sample, sample_last, cgroup, file, value, unlimited "
+		"      FROM cgroup_value_span WHERE capture_id = ?1 "
+		"      UNION ALL SELECT capture_id, sample, sample_last, cgroup, NULL, NULL, NULL "
+		"      FROM cgroup_memstat_span WHERE capture_id = ?1) "
 		"GROUP BY capture_id, sample, cgroup");
-
 	sqlite3_bind_int64(st, 1, l->capture_id);
 	put_for(l, st, "samples/");
 	sqlite3_finalize(st);
@@ -264,8 +549,25 @@ void samples_finish(struct loader *l)
 
 void samples_close(struct loader *l)
 {
+	struct sample_spans *sp = l->spans;
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(l->sample_st); i++)
 		sqlite3_finalize(l->sample_st[i]);
+	if (!sp)
+		return;
+	for (i = 0; i < sp->nslot; i++) {
+		struct span *s = sp->slot[i];
+
+		if (!s)
+			continue;
+		free(s->key);
+		strbuf_release(&s->prev);
+		strbuf_release(&s->cur);
+		free(s);
+	}
+	free(sp->slot);
+	free(sp->touched);
+	free(sp);
+	l->spans = NULL;
 }

@@ -407,6 +407,16 @@ def json_escape_seeds():
     return seeds
 
 
+def sample_pack_seeds():
+    """Packs of a later sample (capture.md 6.1) of the fixtures' status and
+    memory.stat files, one and several records a pack."""
+    def rec(path, data):
+        return b"%d %d\n%s%s\n" % (len(path), len(data), path, data)
+    files = [(f, open(f, "rb").read()) for f in FILES["status"][:8] + FILES["kv_list"][:8]]
+    recs = [rec(os.path.relpath(f, REPO).encode(), d) for f, d in files]
+    return recs + [b"".join(recs), b"".join(recs)[:-1], b""]
+
+
 def collect_roots(collector, tmp):
     """Run the real collector on each fixture root; unpack each archive's
     regular files into tmp (our own output, but written file by file all
@@ -490,6 +500,8 @@ def main():
                 seeds = mountinfo_seeds()
             elif t == "json_escape":
                 seeds = json_escape_seeds()
+            elif t == "sample_pack":
+                seeds = sample_pack_seeds()
             else:
                 seeds = [open(f, "rb").read() for f in FILES.get(t, [])]
             d = os.path.join(outdir, t)

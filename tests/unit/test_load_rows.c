@@ -283,7 +283,7 @@ static void test_memstat_keys_are_the_columns(void **state)
 	assert_int_equal(db_exec(db, "ALTER TABLE cgroup_memstat ADD COLUMN zswapped INTEGER",
 				 &err), 0);
 	/* made from cgroup_memstat's columns when the schema is (36-samples.sql) */
-	assert_int_equal(db_exec(db, "ALTER TABLE cgroup_memstat_sample ADD COLUMN "
+	assert_int_equal(db_exec(db, "ALTER TABLE cgroup_memstat_span ADD COLUMN "
 				 "zswapped INTEGER", &err), 0);
 	if (load_capture(db, cap, NULL, &stats, &err) < 0)
 		fail_msg("load_capture: %s", err);
