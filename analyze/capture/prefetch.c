@@ -28,6 +28,13 @@
 #define BATCH_ITEMS 256
 #define BATCH_BYTES (128u << 10)
 #define SPENT_ITEMS 256
+/*
+ * A file this big is freed by the loader at once: one block of its own
+ * mapping (no arena lock to contend for), and held for the reader it kept
+ * a hostile capture's 60 MiB files in memory one more at a time (t70's
+ * bomb-many-files: 130 -> 252 MiB peak).
+ */
+#define SPENT_OWN_BYTES (1u << 20)
 
 enum item_kind { IT_FILE, IT_PROBLEM, IT_END, IT_ERROR };
 
@@ -275,7 +282,9 @@ int prefetch_next(struct prefetch *p, struct capture_file *ret,
 {
 	int r = 0;
 
-	if (p->cur)
+	if (p->cur && p->cur->len >= SPENT_OWN_BYTES)
+		item_free(p, p->cur);
+	else if (p->cur)
 		list_add(&p->done, p->cur, 0);
 	p->cur = NULL;
 	if (ret_prepared)
