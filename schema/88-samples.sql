@@ -60,21 +60,23 @@ SELECT capture_id, sample, pid, comm, vm_rss, rss_anon, rss_file, rss_shmem, vm_
 FROM proc_status_sample;
 
 -- Internal: cgroup_samples one component a row, for the captures of two
--- samples or more.
+-- samples or more.  One SELECT over the components, not one per component:
+-- every view that reads it (growth, the findings) would work out
+-- cgroup_samples ten times over when its statement is prepared.
 CREATE VIEW cgroup_sample_parts AS
-WITH s AS (SELECT * FROM cgroup_samples
-           WHERE capture_id IN (SELECT capture_id FROM sample_index
-                                GROUP BY capture_id HAVING count(*) > 1))
-SELECT capture_id, cgroup, sample, mono_s, 'usage' AS component, usage_bytes AS bytes FROM s
-UNION ALL SELECT capture_id, cgroup, sample, mono_s, 'working_set', working_set_bytes FROM s
-UNION ALL SELECT capture_id, cgroup, sample, mono_s, 'anon', anon_bytes FROM s
-UNION ALL SELECT capture_id, cgroup, sample, mono_s, 'shmem', shmem_bytes FROM s
-UNION ALL SELECT capture_id, cgroup, sample, mono_s, 'page_cache', page_cache_bytes FROM s
-UNION ALL SELECT capture_id, cgroup, sample, mono_s, 'kernel', kernel_bytes FROM s
-UNION ALL SELECT capture_id, cgroup, sample, mono_s, 'slab', slab_bytes FROM s
-UNION ALL SELECT capture_id, cgroup, sample, mono_s, 'percpu', percpu_bytes FROM s
-UNION ALL SELECT capture_id, cgroup, sample, mono_s, 'pagetables', pagetables_bytes FROM s
-UNION ALL SELECT capture_id, cgroup, sample, mono_s, 'swap', swap_bytes FROM s;
+WITH multi AS (SELECT capture_id FROM sample_index GROUP BY capture_id HAVING count(*) > 1),
+c(component) AS (VALUES ('usage'), ('working_set'), ('anon'), ('shmem'), ('page_cache'),
+                        ('kernel'), ('slab'), ('percpu'), ('pagetables'), ('swap'))
+SELECT s.capture_id, s.cgroup, s.sample, s.mono_s, c.component,
+       CASE c.component WHEN 'usage' THEN s.usage_bytes
+                        WHEN 'working_set' THEN s.working_set_bytes
+                        WHEN 'anon' THEN s.anon_bytes WHEN 'shmem' THEN s.shmem_bytes
+                        WHEN 'page_cache' THEN s.page_cache_bytes
+                        WHEN 'kernel' THEN s.kernel_bytes WHEN 'slab' THEN s.slab_bytes
+                        WHEN 'percpu' THEN s.percpu_bytes
+                        WHEN 'pagetables' THEN s.pagetables_bytes
+                        ELSE s.swap_bytes END AS bytes
+FROM multi m CROSS JOIN cgroup_samples s ON s.capture_id = m.capture_id CROSS JOIN c;
 
 -- How each component of each cgroup changed from its first sample to its
 -- last (the samples where it is known; two at least).
