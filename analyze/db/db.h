@@ -31,8 +31,10 @@
  * 6: the samples' and issue 16's tables, capture_uid.
  * 7: cgroup_parts_data holds every sample (its sample column);
  * cgroup_proc_sample; hugetlb in cgroup_memstat.
+ * 8: cgroup_process_count_data holds the processes' size sums too (and
+ * the processes of no known cgroup).
  */
-#define DB_SCHEMA_VERSION 7
+#define DB_SCHEMA_VERSION 8
 
 /*
  * Open (and create, when `create`) a database at path (":memory:" for one in
