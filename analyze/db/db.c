@@ -201,6 +201,122 @@ static void sql_human_bytes(sqlite3_context *ctx, int argc, sqlite3_value **argv
 }
 
 /*
+ * SQLite's memory.  Debian's SQLite is built without lookaside memory
+ * (SQLITE_OMIT_LOOKASIDE), so every node of every parse tree is a malloc()
+ * and a free(): a sixth of a report's instructions, most of them in
+ * preparing its queries.  Blocks of up to 1 KiB come from free lists, one
+ * per 16-byte size, carved from 64 KiB chunks that are never given back (a
+ * command's peak stays its own); larger ones from malloc().  The lists are
+ * per thread, so no lock: a block freed by another thread than the one
+ * that took it joins that thread's lists.  Each block has its usable size
+ * in the 8 bytes before it.
+ */
+#define MEM_STEP 16
+#define MEM_SMALL 1024                   /* the largest small block, header included */
+#define MEM_CHUNK (64 * 1024)
+
+struct mem_chunk {
+	struct mem_chunk *next;          /* every chunk stays reachable */
+	size_t pad;
+};
+
+static __thread void *mem_free[MEM_SMALL / MEM_STEP + 1];
+static __thread char *mem_at, *mem_end;
+static __thread struct mem_chunk *mem_chunks;
+
+static void *mem_malloc(int n)
+{
+	size_t want = (size_t)(n > 0 ? n : 1) + 8, k;
+	char *b;
+
+	if (want > MEM_SMALL) {   /* 16 bytes before it: alignment */
+		size_t total = (want + 8 + 15) & ~(size_t)15;
+
+		b = malloc(total);
+		if (!b)
+			return NULL;
+		*(size_t *)(b + 8) = total - 16;
+		return b + 16;
+	}
+	k = (want + MEM_STEP - 1) / MEM_STEP;
+	if (mem_free[k]) {
+		b = mem_free[k];
+		mem_free[k] = *(void **)b;
+	} else {
+		if ((size_t)(mem_end - mem_at) < k * MEM_STEP) {
+			struct mem_chunk *c = malloc(MEM_CHUNK);
+
+			if (!c)
+				return NULL;
+			c->next = mem_chunks;
+			mem_chunks = c;
+			mem_at = (char *)(c + 1);
+			mem_end = (char *)c + MEM_CHUNK;
+		}
+		b = mem_at;
+		mem_at += k * MEM_STEP;
+	}
+	*(size_t *)b = k * MEM_STEP - 8;
+	return b + 8;
+}
+
+static int mem_size(void *p)
+{
+	return p ? (int)((size_t *)p)[-1] : 0;
+}
+
+static void mem_release(void *p)
+{
+	size_t size;
+
+	if (!p)
+		return;
+	size = ((size_t *)p)[-1];
+	if (size + 8 > MEM_SMALL) {
+		free((char *)p - 16);
+	} else {
+		char *b = (char *)p - 8;
+		size_t k = (size + 8) / MEM_STEP;
+
+		*(void **)b = mem_free[k];
+		mem_free[k] = b;
+	}
+}
+
+static void *mem_realloc(void *p, int n)
+{
+	void *q;
+
+	if (p && n > 0 && (size_t)n <= ((size_t *)p)[-1])
+		return p;
+	q = mem_malloc(n);
+	if (q && p) {
+		memcpy(q, p, ((size_t *)p)[-1]);
+		mem_release(p);
+	}
+	return q;
+}
+
+static int mem_roundup(int n)
+{
+	size_t want = (size_t)(n > 0 ? n : 1) + 8;
+
+	return (int)(want > MEM_SMALL ? ((want + 8 + 15) & ~(size_t)15) - 16
+				      : (want + MEM_STEP - 1) / MEM_STEP * MEM_STEP - 8);
+}
+
+static int mem_init(void *ud)
+{
+	(void)ud;
+	return SQLITE_OK;
+}
+
+static void mem_shutdown(void *ud)
+{
+	(void)ud;
+}
+
+/*
  * Open a connection, set what every connection needs, and read the schema
  * version and whether the file is empty.
  */
@@ -216,7 +332,13 @@ static int db_connect(const char *path, int flags, sqlite3 **ret, int *ret_versi
 	 * the thread that opened it (NOMUTEX below).  A tenth of a report.
 	 */
 	if (!configured) {
+		static const sqlite3_mem_methods mem = {
+			mem_malloc, mem_release, mem_realloc, mem_size, mem_roundup,
+			mem_init, mem_shutdown, NULL,
+		};
+
 		sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+		sqlite3_config(SQLITE_CONFIG_MALLOC, &mem);
 		configured = true;
 	}
 	if (sqlite3_open_v2(path, &db, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
