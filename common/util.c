@@ -440,12 +440,18 @@ static bool is_space(char c)
 
 void trim_span(const char **s, size_t *len)
 {
-	while (*len && is_space(**s)) {
-		(*s)++;
-		(*len)--;
+	/* in locals: through the pointers, each step was loaded and stored */
+	const char *p = *s;
+	size_t n = *len;
+
+	while (n && is_space(*p)) {
+		p++;
+		n--;
 	}
-	while (*len && is_space((*s)[*len - 1]))
-		(*len)--;
+	while (n && is_space(p[n - 1]))
+		n--;
+	*s = p;
+	*len = n;
 }
 
 /* ---- files ------------------------------------------------------------- */

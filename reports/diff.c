@@ -26,7 +26,7 @@ enum col_kind {
 	COL_RATE,     /* a signed change per hour: "+576.0 MiB/h" */
 };
 
-#define DIFF_MAX_COLS 10
+#define DIFF_MAX_COLS 11
 
 struct diff_col {
 	const char *name;       /* the SQL column and the JSON key */
@@ -74,14 +74,21 @@ static const struct diff_section_def sections[] = {
 	  "SELECT " CHANGE("d") " AS change,\n"
 	  "       d.namespace, d.pod, d.container,\n"
 	  "       substr(d.container_id_a, 1, 12) AS id_a, substr(d.container_id_b, 1, 12) AS id_b,\n"
-	  "       d.working_set_a, d.working_set_b, d.delta_bytes, d.bytes_per_hour\n"
+	  "       d.working_set_a, d.working_set_b, d.delta_bytes, d.bytes_per_hour,\n"
+	  "       CASE d.note WHEN 'by program' THEN 'same program: ' || d.program_b\n"
+	  "         WHEN 'ambiguous' THEN 'not paired: others of the pod run '\n"
+	  "                               || coalesce(d.program_b, d.program_a) || ' too'\n"
+	  "         WHEN 'unmatched' THEN 'not paired: none ' || iif(d.change = 'added', 'removed',\n"
+	  "                               'added') || ' runs ' || coalesce(d.program_b, d.program_a)\n"
+	  "       END AS note\n"
 	  "FROM diff_containers d\n"
 	  "WHERE " PAIR("d") " AND (d.change <> 'same' OR d.delta_bytes <> 0)\n"
 	  "ORDER BY " CHANGE_ORDER("d") ", d.namespace, d.pod, d.container, id_a, id_b",
 	  { { "change", "change", COL_TEXT }, { "namespace", "namespace", COL_TEXT },
 	    { "pod", "pod", COL_TEXT }, { "container", "container", COL_TEXT },
 	    { "id_a", "id in A", COL_TEXT }, { "id_b", "id in B", COL_TEXT },
-	    COLS_CHANGE("working_set_a", "working set A", "working_set_b", "working set B") } },
+	    COLS_CHANGE("working_set_a", "working set A", "working_set_b", "working set B"),
+	    { "note", "note", COL_TEXT } } },
 	{ "container_components", "What grew or shrank in the containers, by component",
 	  "no component of a container changed",
 	  "SELECT coalesce(d.namespace, '?') || '/' || coalesce(d.pod, '?') || '/'\n"
@@ -365,13 +372,18 @@ static void matching_notes(const struct diff *d, const char **notes, size_t *n)
 				"the processes' sizes are status's in both (VmRSS, RssAnon, "
 				"RssFile, RssShmem); on cgroup v1, kernel_other and unexplained "
 				"are compared only where both samples have the kmem counter";
-		notes[(*n)++] = "cgroup kinds, pods and containers are those of the first "
-				"sample: a cgroup made after it is an added cgroup of no kind";
+		notes[(*n)++] = "names are those of the first sample (Kubernetes names are read "
+				"once): a pod or container made after it is known by its cgroup "
+				"path only (uid, id); a container gone from a pod and one new in "
+				"it are a restart when they run the same program (the name of "
+				"their lowest pid) and no other gone or new one of the pod does; "
+				"any other cgroup made after it is an added cgroup of no kind";
 	}
 	if (d->interval_s <= 0)
 		notes[(*n)++] = "B was not taken after A: no rates";
-	notes[(*n)++] = "a restarted container (same pod and name, a new id) or process (same "
-			"pid, another name) is a restart, never a growth or a shrink";
+	notes[(*n)++] = "a restarted container (same pod and name, or without names the same "
+			"program, a new id) or process (same pid, another name) is a restart, "
+			"never a growth or a shrink";
 }
 
 static const char *or_unknown(const char *s)

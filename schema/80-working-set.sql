@@ -23,21 +23,27 @@ CREATE INDEX cgroup_proc_cgroup ON cgroup_proc(capture_id, cgroup);
 -- multi-sample capture (capture.md section 6) from schema/36-samples.sql's
 -- (a cgroup created after sample 1 has no parent or depth there).  The
 -- memory.stat keys are cgroup_memstat's columns (ms.*).
+-- Whether a cgroup vanished is looked up in its capture's problems: a join
+-- to "SELECT DISTINCT ... FROM collect_problem" made SQLite read every
+-- capture's problems for each capture the loader stores (15 ms a capture
+-- with 30 problems a capture in 1,000 captures, against 1.3 ms without).
 CREATE VIEW cgroup_memory_src AS
-SELECT n.capture_id, 1 AS sample, n.cgroup, n.parent, n.depth, c.version,
-       v.path IS NOT NULL AS vanished, ms.cgroup IS NOT NULL AS memory_stat,
+SELECT n.capture_id, 1 AS sample, n.cgroup, n.parent, n.depth, n.version,
+       n.vanished, ms.cgroup IS NOT NULL AS memory_stat,
        fd.files, 1 AS ms_sample, ms.*
-  FROM cgroup_node n
-  JOIN (SELECT capture_id, CASE cgroup_mode WHEN 'v2' THEN 2 ELSE 1 END AS version,
-               memory_root
-        FROM capture) c ON c.capture_id = n.capture_id
-  LEFT JOIN (SELECT DISTINCT capture_id, path FROM collect_problem
-             WHERE kind = 'vanished') v
-         ON v.capture_id = n.capture_id
-        AND v.path = coalesce(c.memory_root, '')
-                     || CASE n.cgroup WHEN '/' THEN '' ELSE n.cgroup END
+  FROM (SELECT n.capture_id, n.cgroup, n.parent, n.depth, c.version,
+               EXISTS (SELECT 1 FROM collect_problem p
+                        WHERE p.capture_id = n.capture_id AND p.kind = 'vanished'
+                          AND p.path = coalesce(c.memory_root, '')
+                                       || CASE n.cgroup WHEN '/' THEN '' ELSE n.cgroup END)
+                 AS vanished
+          FROM cgroup_node n
+          JOIN (SELECT capture_id,
+                       CASE cgroup_mode WHEN 'v2' THEN 2 ELSE 1 END AS version,
+                       memory_root
+                FROM capture) c ON c.capture_id = n.capture_id) n
   LEFT JOIN cgroup_memstat ms ON ms.capture_id = n.capture_id AND ms.cgroup = n.cgroup
-        AND v.path IS NULL
+        AND NOT n.vanished
   LEFT JOIN cgroup_file_data fd ON fd.capture_id = n.capture_id AND fd.cgroup = n.cgroup
 UNION ALL
 SELECT s.capture_id, s.sample, s.cgroup, n.parent, n.depth,

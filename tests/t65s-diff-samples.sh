@@ -13,6 +13,16 @@
 # same diff reversed (shrank, the negated change) and --samples 1:2 reads
 # sample 2, not 4 (so a swap or a wrong sample fails); the same diff from
 # the loaded database (alone, and with --capture 1); its usage errors.
+# Then a Kubernetes container restarted in a new cgroup, as the kubelet
+# does (pod cgroup kubepods/burstable/pod<uid>, the container's cgroup its
+# id): memhog in container A1 holds 8 MiB for 3 s and exits, its cgroup is
+# removed and memhog runs again in a new cgroup B2 of the same pod.  Capture
+# X before, a capture S of 3 samples 2 s apart across the restart (sample 1
+# before it, sample 3 after it: the restart comes ~3 s after X), capture Y
+# after it; no names (no kubelet logs).  `memsnap diff S` and `memsnap diff
+# X Y` must each show one row for the pod's containers: restarted, A1 ->
+# B2, both working sets, no change or rate, "same program: memhog"; not a
+# container removed and one added, nor the cgroups among the other ones.
 set -u
 . "$(dirname "$0")/ws-lib.sh"
 ws_require_v1
@@ -157,6 +167,57 @@ run 2 diff --samples 1:9 "$C" && grep -q "has no sample 9" "$WS_TMP/err" && ok "
 run 2 diff --samples 2:2 "$C" && grep -q "sample 2 .* twice" "$WS_TMP/err" && ok "one sample twice: 2" || fail "2:2"
 run 2 diff --samples 1-2 "$C" && grep -q "invalid --samples '1-2'" "$WS_TMP/err" && ok "bad --samples: 2" || fail "bad --samples"
 run 3 diff "$WS_DB" -c 5 && grep -q "no capture 5" "$WS_TMP/err" && ok "unknown capture: 3" || fail "unknown capture"
+
+# a container restarted in a new cgroup of its pod (see the top)
+uid=6e0a6b2e-8c4d-4e5f-9a1b-2c3d4e5f6a01
+old=a1$(printf '%062d' 1) new=b2$(printf '%062d' 2)
+pod=$(ws_cg "kubepods/burstable/pod$uid")
+ws_cg "kubepods/burstable/pod$uid/$old" >/dev/null
+ws_start k8s /bin/bash -c '"$0" --cgroup "$1/$2" --anon 8 --hold 3 || exit
+rmdir "$1/$2" && mkdir "$1/$3" && exec "$0" --cgroup "$1/$3" --anon 8 --hold 120' \
+	"$BUILD_DIR/helpers/memhog" "$pod" "$old" "$new"
+ws_wait_ready k8s
+ws_capture --no-bpftool && cp "$WS_TMP/capture.tar.gz" "$WS_TMP/x.tar.gz"
+ws_capture --samples 3 --interval 2s --no-bpftool && cp "$WS_TMP/capture.tar.gz" "$WS_TMP/s.tar.gz"
+for _ in $(seq 100); do [ "$(grep -c '^ready=1$' "${WS_LOG[k8s]}")" = 2 ] && break; sleep 0.1; done
+ws_capture --no-bpftool && cp "$WS_TMP/capture.tar.gz" "$WS_TMP/y.tar.gz"
+ws_keep t65s-diff-restart
+restart_check() {   # restart_check NAME: the JSON diff in $WS_TMP/NAME.json
+	python3 - "$WS_TMP/$1.json" "$uid" "$old" "$new" "$rel" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1])); uid, old, new, rel = sys.argv[2:6]
+errs = []
+c = [r for r in d["containers"] if r["id_a"] in (old[:12], new[:12]) or r["id_b"] in (old[:12], new[:12])]
+if not (len(c) == 1 and c[0]["change"] == "restarted" and c[0]["id_a"] == old[:12]
+        and c[0]["id_b"] == new[:12] and c[0]["delta_bytes"] is None
+        and c[0]["bytes_per_hour"] is None and c[0]["note"] == "same program: memhog"
+        and c[0]["working_set_a"] >= 8 << 20 and c[0]["working_set_b"] >= 8 << 20):
+    errs.append("containers of pod %s: %r" % (uid, c))
+g = [r for r in d["cgroups"] if old in r["cgroup"] or new in r["cgroup"]]
+if g:
+    errs.append("container cgroups among the other cgroups: %r" % g)
+for e in errs:
+    print("  | " + e)
+sys.exit(1 if errs else 0)
+PY
+}
+"$M" load -q -o "$WS_TMP/s.db" "$WS_TMP/s.tar.gz" >/dev/null
+"$M" sql "$WS_TMP/s.db" --json "SELECT sample, cgroup FROM cgroup_proc_at WHERE cgroup LIKE '%/pod$uid/%'
+	ORDER BY sample" > "$WS_TMP/s-procs.json"
+python3 - "$WS_TMP/s-procs.json" "$old" "$new" <<'PY' || fail "the restart did not fall between samples 1 and 3 (timing: see $WS_TMP/s-procs.json)"
+import json, sys
+r = json.load(open(sys.argv[1])); old, new = sys.argv[2], sys.argv[3]
+at = lambda s: {x["cgroup"].rsplit("/", 1)[1] for x in r if x["sample"] == s}
+sys.exit(0 if at(1) == {old} and at(3) == {new} else 1)
+PY
+run 0 diff -f json "$WS_TMP/s.tar.gz" && cp "$WS_TMP/out" "$WS_TMP/restart-s.json" && restart_check restart-s &&
+	ok "S: the container restarted in a new cgroup between samples is one restart" || fail "S: the restart"
+run 0 diff "$WS_TMP/s.tar.gz" && grep -Eq "^restarted +- +- +- +${old:0:12} +${new:0:12} .* - +- +same program: memhog$" "$WS_TMP/out" &&
+	ok "S: text says restarted, old id -> new id" || { fail "S: text"; grep "${old:0:12}\|${new:0:12}" "$WS_TMP/out"; }
+run 0 diff -f html "$WS_TMP/s.tar.gz" && grep -q "<td>restarted</td>.*<td>${old:0:12}</td><td>${new:0:12}</td>" "$WS_TMP/out" &&
+	ok "S: html" || fail "S: html"
+run 0 diff -f json "$WS_TMP/x.tar.gz" "$WS_TMP/y.tar.gz" && cp "$WS_TMP/out" "$WS_TMP/restart-xy.json" &&
+	restart_check restart-xy && ok "X Y: the container restarted in a new cgroup is one restart" || fail "X Y: the restart"
 
 [ $fails = 0 ] || { echo "$fails failed"; exit 1; }
 echo "all passed"

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "analyze/db/blobs.h"
+#include "analyze/parse/k8s.h"
 #include "common/util.h"
 
 #include "common/banned.h"
@@ -201,6 +202,39 @@ static void sql_human_bytes(sqlite3_context *ctx, int argc, sqlite3_value **argv
 }
 
 /*
+ * k8s_cgroup(PATH, FIELD) in SQL: the loader's reading of a cgroup path
+ * (k8s_parse_cgroup_path(), cgroup_node's k8s_level, pod_uid and
+ * container_id), for the cgroups only a later sample holds, which have no
+ * cgroup_node row (schema/98-diff.sql).  FIELD is 'level', 'pod_uid' or
+ * 'container_id'; NULL where the path has none, or for another FIELD.
+ */
+static void sql_k8s_cgroup(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const char *path = (const char *)sqlite3_value_text(argv[0]);
+	const char *field = (const char *)sqlite3_value_text(argv[1]);
+	const char *v = NULL;
+	struct k8s_cgroup k;
+	enum k8s_level lv;
+
+	(void)argc;
+	if (!path || !field) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	lv = k8s_parse_cgroup_path(path, &k);
+	if (!strcmp(field, "level"))
+		v = k8s_level_name(lv);
+	else if (!strcmp(field, "pod_uid"))
+		v = k.pod_uid;
+	else if (!strcmp(field, "container_id"))
+		v = k.container_id;
+	if (v && *v)
+		sqlite3_result_text(ctx, v, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_result_null(ctx);
+}
+
+/*
  * SQLite's memory.  Debian's SQLite is built without lookaside memory
  * (SQLITE_OMIT_LOOKASIDE), so every node of every parse tree is a malloc()
  * and a free(): a sixth of a report's instructions, most of them in
@@ -351,6 +385,9 @@ static int db_connect(const char *path, int flags, sqlite3 **ret, int *ret_versi
 	sqlite3_create_function(db, "human_bytes", 1,
 				SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
 				sql_human_bytes, NULL, NULL);
+	sqlite3_create_function(db, "k8s_cgroup", 2,
+				SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+				sql_k8s_cgroup, NULL, NULL);
 	/* A connection setting, ignored inside a transaction: set it first. */
 	db_exec(db, "PRAGMA foreign_keys = ON", NULL);
 	if (db_user_version(db, ret_version) < 0 || db_table_count(db, ret_ntables) < 0) {

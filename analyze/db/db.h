@@ -6,7 +6,8 @@
  *  - the schema is schema/NN-*.sql (built into the binary, applied in name
  *    order by db_open()); views use SQLite's built-in functions and one of
  *    memsnap's, human_bytes() (db.c), only where they spell sizes in words
- *    (findings, bpf_by_cgroup): every other view works in any sqlite3 shell;
+ *    (findings, bpf_by_cgroup), and k8s_cgroup() (db.c) in the diff views
+ *    of two samples (diff_*): every other view works in any sqlite3 shell;
  *  - every table has capture_id (captures of many nodes share one file);
  *  - sizes are INTEGER bytes; NULL means "unknown/absent", never 0;
  *  - these functions never print; they return 0 or -1 with the message in

@@ -5,13 +5,16 @@
  * Why hand-written: no Debian 12 package writes Parquet from C
  * (`apt-cache search parquet` and `libarrow` find nothing: Apache Arrow's
  * parquet-glib and C++ library are not in bookworm), and the subset needed
- * is ~400 lines.  What it covers is the
+ * is ~600 lines.  What it covers is the
  * subset every engine reads: Thrift compact footer, v1 data pages, PLAIN,
- * dictionary pages with RLE_DICTIONARY indices, RLE/bit-packed definition
- * levels, zstd, statistics.  Kept honest by:
+ * dictionary pages with RLE_DICTIONARY indices, DELTA_BINARY_PACKED
+ * integers, BYTE_STREAM_SPLIT doubles (DuckDB 1.5 refuses it for integers:
+ * "only supported for FLOAT or DOUBLE"), RLE/bit-packed definition levels,
+ * zstd, statistics.  Kept honest by:
  * tests/unit/test_parquet.c (Thrift bytes worked out by hand from the spec),
  * tests/fuzz/fuzz_parquet.c (random typed rows through the writer, then
- * pq_check()), and t81-export-duckdb.sh, where two independent readers,
+ * pq_check_values(): every page decoded, every value compared), and
+ * t81-export-duckdb.sh, where two independent readers,
  * DuckDB (C++) and hyparquet (JavaScript), decode every file and DuckDB's
  * rows equal SQLite's both ways.  Figures: see tests/export/README.md.
  */
@@ -21,26 +24,26 @@
 #include <zstd.h>
 
 #include "analyze/export/parquet.h"
+#include "analyze/export/parquet_thrift.h"
 #include "analyze/export/thrift.h"
 
 #include "common/banned.h"
 
-/* parquet.thrift enums */
-enum { T_INT64 = 2, T_DOUBLE = 5, T_BYTE_ARRAY = 6 };
-enum { REP_REQUIRED = 0, REP_OPTIONAL = 1 };
-enum { ENC_PLAIN = 0, ENC_RLE = 3, ENC_RLE_DICTIONARY = 8 };
-enum { CODEC_ZSTD = 6 };
-enum { CONVERTED_UTF8 = 0 };
-enum { PAGE_DATA = 0, PAGE_DICTIONARY = 2 };
 
 #define PQ_ROW_GROUP_ROWS 65536
+/* String statistics longer than this are cut to a bound (PARQUET-2352):
+ * the footer of every file carried whole SQL queries, findings' evidence
+ * and cgroup paths twice a column (3% of the bytes of an export). */
+#define PQ_STAT_MAX 32
 #define ZSTD_LEVEL 3
 
 struct chunk_meta {
 	int64_t offset, uncompressed, compressed, num_values, null_count;
 	int64_t data_offset;      /* offset, or past the dictionary page */
 	bool dict;                /* a dictionary page, then RLE_DICTIONARY */
+	int encoding;             /* of the data page's values */
 	bool has_minmax;
+	bool min_cut, max_cut;    /* a string bound cut short (not exact) */
 	struct strbuf min, max;   /* PLAIN bytes of the value (strings: raw) */
 };
 
@@ -246,6 +249,41 @@ static void encode_defs(struct strbuf *page, const unsigned char *defs,
 	strbuf_release(&run);
 }
 
+/*
+ * A string's min or max statistic into out: the string itself when it is
+ * at most PQ_STAT_MAX bytes, else a bound cut short, as parquet.thrift's
+ * Statistics allows with is_min/max_value_exact false (DuckDB's writer
+ * does the same at 256 bytes): a minimum is its first bytes, cut at a
+ * UTF-8 character's start so the bound stays valid text; a maximum is
+ * those bytes up to the last one below 0x7f, that one increased (an ASCII
+ * byte stays ASCII), so it is above every string it stands for.  A maximum
+ * with no such byte is kept whole.  Returns whether the bound was cut.
+ */
+static bool stat_string(struct strbuf *out, const char *s, size_t len,
+			bool is_max)
+{
+	size_t cut = PQ_STAT_MAX;
+
+	if (len <= PQ_STAT_MAX)
+		goto whole;
+	while (cut > 0 && ((unsigned char)s[cut] & 0xc0) == 0x80)
+		cut--;                /* s[cut] continues a character */
+	if (is_max) {
+		while (cut > 0 && (unsigned char)s[cut - 1] >= 0x7f)
+			cut--;
+		if (!cut)
+			goto whole;
+		strbuf_add(out, s, cut - 1);
+		strbuf_addch(out, s[cut - 1] + 1);
+	} else {
+		strbuf_add(out, s, cut);
+	}
+	return true;
+whole:
+	strbuf_add(out, s, len);
+	return false;
+}
+
 static void stat_bytes(struct col_state *s, struct chunk_meta *m)
 {
 	m->has_minmax = s->has_minmax;
@@ -269,8 +307,8 @@ static void stat_bytes(struct col_state *s, struct chunk_meta *m)
 		break;
 	}
 	case PQ_STRING:
-		strbuf_add(&m->min, s->smin.buf, s->smin.len);
-		strbuf_add(&m->max, s->smax.buf, s->smax.len);
+		m->min_cut = stat_string(&m->min, s->smin.buf, s->smin.len, false);
+		m->max_cut = stat_string(&m->max, s->smax.buf, s->smax.len, true);
 		break;
 	}
 }
@@ -355,6 +393,126 @@ static void encode_indices(struct strbuf *page, const uint32_t *idx, size_t n,
 	strbuf_release(&run);
 }
 
+/* The n 8-byte PLAIN values of plain as BYTE_STREAM_SPLIT (Encodings.md):
+ * byte 0 of every value, then byte 1 of every value, and so on.  Bytes of
+ * one weight side by side: the zero high bytes of sizes and counts, and
+ * the zero low bytes of page multiples, compress to almost nothing. */
+static void encode_bss(struct strbuf *page, const struct strbuf *plain)
+{
+	size_t n = plain->len / 8, i;
+	int k;
+	unsigned char *d;
+
+	strbuf_grow(page, plain->len);
+	d = (unsigned char *)page->buf + page->len;
+	for (k = 0; k < 8; k++)
+		for (i = 0; i < n; i++)
+			*d++ = (unsigned char)plain->buf[i * 8 + (size_t)k];
+	page->len += plain->len;   /* strbuf_setlen() only shortens */
+	page->buf[page->len] = '\0';
+}
+
+static uint64_t get_le64(const char *p)
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = 7; i >= 0; i--)
+		v = v << 8 | (unsigned char)p[i];
+	return v;
+}
+
+static void put_zigzag(struct strbuf *sb, int64_t v)
+{
+	struct tc t;
+
+	tc_init(&t, sb);
+	tc_i64(&t, v);
+}
+
+static void put_varint(struct strbuf *sb, uint64_t v)
+{
+	struct tc t;
+
+	tc_init(&t, sb);
+	tc_varint(&t, v);
+}
+
+/* The low w bits of v after the *nbits (< 8) bits in *acc, LSB first; whole
+ * bytes go to sb.  At most 56 bits at a time, so that the shift fits. */
+static void pack_bits(struct strbuf *sb, uint64_t *acc, int *nbits,
+		      uint64_t v, int w)
+{
+	while (w > 0) {
+		int take = w < 56 ? w : 56;
+
+		*acc |= (v & ((1ULL << take) - 1)) << *nbits;
+		*nbits += take;
+		v >>= take;
+		w -= take;
+		for (; *nbits >= 8; *nbits -= 8, *acc >>= 8)
+			strbuf_addch(sb, (int)(*acc & 0xff));
+	}
+}
+
+#define DBP_BLOCK 128          /* values a block */
+#define DBP_MINIBLOCKS 4       /* of 32 values each */
+#define DBP_MINI (DBP_BLOCK / DBP_MINIBLOCKS)
+
+/*
+ * The n PLAIN INT64 values of plain as DELTA_BINARY_PACKED (Encodings.md):
+ * the header (block size, miniblocks a block, count, first value), then per
+ * block of 128 deltas the least delta (zigzag) and four bit widths, and
+ * each miniblock's 32 deltas less the least, bit-packed at its width (the
+ * last miniblock padded with zeros, the widths of unused miniblocks 0, and
+ * no block at all for one value).  Differences wrap as unsigned 64-bit
+ * numbers, as the spec says readers add them.  Sorted columns (pids, ids)
+ * come out at a few bits a value.
+ */
+static void encode_dbp(struct strbuf *page, const struct strbuf *plain)
+{
+	size_t n = plain->len / 8, b, m, i;
+	uint64_t prev, d[DBP_BLOCK];
+
+	put_varint(page, DBP_BLOCK);
+	put_varint(page, DBP_MINIBLOCKS);
+	put_varint(page, n);
+	prev = n ? get_le64(plain->buf) : 0;
+	put_zigzag(page, (int64_t)prev);
+	for (b = 1; b < n; b += DBP_BLOCK) {
+		size_t nd = n - b < DBP_BLOCK ? n - b : DBP_BLOCK;
+		int64_t min = INT64_MAX;
+		uint64_t any[DBP_MINIBLOCKS] = { 0 };   /* the bits set */
+		int width[DBP_MINIBLOCKS] = { 0 };
+
+		for (i = 0; i < nd; i++) {
+			uint64_t v = get_le64(plain->buf + (b + i) * 8);
+
+			d[i] = v - prev;
+			prev = v;
+			if ((int64_t)d[i] < min)
+				min = (int64_t)d[i];
+		}
+		for (i = 0; i < nd; i++) {
+			d[i] -= (uint64_t)min;
+			any[i / DBP_MINI] |= d[i];
+		}
+		put_zigzag(page, min);
+		for (m = 0; m < DBP_MINIBLOCKS; m++) {
+			while (width[m] < 64 && any[m] >> width[m])
+				width[m]++;
+			strbuf_addch(page, width[m]);
+		}
+		for (m = 0; m * DBP_MINI < nd; m++) {
+			uint64_t acc = 0;
+			int nbits = 0;
+
+			for (i = m * DBP_MINI; i < (m + 1) * DBP_MINI; i++)
+				pack_bits(page, &acc, &nbits, i < nd ? d[i] : 0, width[m]);
+		}
+	}
+}
+
 /* page compressed into *z (grown as needed); its size, or 0 on error. */
 static size_t compress_page(const struct strbuf *page, void **z, size_t *zalloc)
 {
@@ -405,63 +563,117 @@ static void put_page(struct pq_writer *w, struct chunk_meta *m, int type,
 	strbuf_release(&hdr);
 }
 
+/* The smallest data page so far of a column chunk: its encoding, its
+ * uncompressed length, and its compressed bytes. */
+struct best_page {
+	int encoding;
+	size_t len, zlen;
+	void *z;
+	size_t zalloc;
+};
+
+/* page (the levels, then the values in encoding) compressed; kept in *best
+ * when it is smaller than what best holds (extra: the bytes of a dictionary
+ * page it needs).  0, or -EIO when zstd fails. */
+static int try_page(struct best_page *best, const struct strbuf *page,
+		    int encoding, size_t extra)
+{
+	void *z = NULL;
+	size_t zalloc = 0, zlen = compress_page(page, &z, &zalloc);
+
+	if (!zlen) {
+		free(z);
+		return -EIO;
+	}
+	if (!best->z || zlen + extra < best->zlen) {
+		free(best->z);
+		best->encoding = encoding;
+		best->len = page->len;
+		best->zlen = zlen + extra;
+		best->z = z;
+		best->zalloc = zalloc;
+	} else {
+		free(z);
+	}
+	return 0;
+}
+
 /*
- * One column chunk: PLAIN values in one data page, or a dictionary page
- * (the distinct values, PLAIN) and a data page of their indices when that
- * is smaller once compressed (repeated cgroup paths, names, states).
- * 0, or -EIO when zstd fails.
+ * One column chunk: one data page of the values in the encoding that
+ * compresses smallest: PLAIN; RLE_DICTIONARY indices after a dictionary
+ * page (repeated cgroup paths, names, states); for numbers
+ * BYTE_STREAM_SPLIT (sizes and counts: the zero bytes side by side); for
+ * integers DELTA_BINARY_PACKED (sorted pids and ids).  Every reader the
+ * tests run (DuckDB, hyparquet) reads all four.  0, or -EIO when zstd
+ * fails.
  */
 static int put_chunk(struct pq_writer *w, struct col_state *s,
 		     struct chunk_meta *m)
 {
-	struct strbuf page = STRBUF_INIT, dict = STRBUF_INIT, ipage = STRBUF_INIT;
-	size_t nvals = w->rows - (size_t)s->nulls, zlen, dzlen = 0, izlen = 0;
-	size_t zalloc = 0, dzalloc = 0, izalloc = 0;
-	void *z = NULL, *dz = NULL, *iz = NULL;
+	struct strbuf levels = STRBUF_INIT, page = STRBUF_INIT, dict = STRBUF_INIT;
+	struct best_page best = { 0 };
+	size_t nvals = w->rows - (size_t)s->nulls, dzlen = 0, dzalloc = 0;
+	void *dz = NULL;
 	uint32_t *idx = NULL, ndict = 0;
 	int r = -EIO;
 
 	if (!s->c.required)
-		encode_defs(&page, s->defs, w->rows);
-	strbuf_add(&ipage, page.buf, page.len);   /* the same levels */
+		encode_defs(&levels, s->defs, w->rows);
+	strbuf_add(&page, levels.buf, levels.len);
 	strbuf_add(&page, s->values.buf, s->values.len);
-	zlen = compress_page(&page, &z, &zalloc);
-	if (!zlen)
+	if (try_page(&best, &page, ENC_PLAIN, 0) < 0)
 		goto out;
+	if (s->c.type == PQ_DOUBLE && nvals >= 2) {
+		strbuf_setlen(&page, levels.len);
+		encode_bss(&page, &s->values);
+		if (try_page(&best, &page, ENC_BYTE_STREAM_SPLIT, 0) < 0)
+			goto out;
+	}
+	if (s->c.type == PQ_INT64 && nvals >= 2) {
+		strbuf_setlen(&page, levels.len);
+		encode_dbp(&page, &s->values);
+		/* bit-packed deltas are dense: compressed only when they may win
+		 * (sorted or near-constant columns), not for random sizes */
+		if (page.len < best.zlen &&
+		    try_page(&best, &page, ENC_DELTA_BINARY_PACKED, 0) < 0)
+			goto out;
+	}
 	if (nvals >= 2) {
 		idx = xcalloc(nvals, sizeof(*idx));
 		ndict = dict_build(s, nvals, &dict, idx);
 	}
-	if (ndict && ndict < nvals) {
-		encode_indices(&ipage, idx, nvals, ndict);
+	/* a dictionary of more than half the values did not win on the
+	 * bench's columns: not worth its two zstd calls */
+	if (ndict && ndict <= nvals / 2) {
 		dzlen = compress_page(&dict, &dz, &dzalloc);
-		izlen = compress_page(&ipage, &iz, &izalloc);
-		if (!dzlen || !izlen)
+		if (!dzlen)
 			goto out;
+		strbuf_setlen(&page, levels.len);
+		encode_indices(&page, idx, nvals, ndict);
 		/* a dictionary page header is ~10 bytes */
-		m->dict = dzlen + izlen + 10 < zlen;
+		if (try_page(&best, &page, ENC_RLE_DICTIONARY, dzlen + 10) < 0)
+			goto out;
 	}
+	m->dict = best.encoding == ENC_RLE_DICTIONARY;
+	m->encoding = best.encoding;
 	m->offset = (int64_t)w->body.len;
+	m->data_offset = m->offset;
 	if (m->dict) {
 		put_page(w, m, PAGE_DICTIONARY, ENC_PLAIN, (int32_t)ndict,
 			 dict.len, dz, dzlen);
 		m->data_offset = (int64_t)w->body.len;
-		put_page(w, m, PAGE_DATA, ENC_RLE_DICTIONARY, (int32_t)w->rows,
-			 ipage.len, iz, izlen);
-	} else {
-		m->data_offset = m->offset;
-		put_page(w, m, PAGE_DATA, ENC_PLAIN, (int32_t)w->rows,
-			 page.len, z, zlen);
+		best.zlen -= dzlen + 10;
 	}
+	put_page(w, m, PAGE_DATA, best.encoding, (int32_t)w->rows, best.len,
+		 best.z, best.zlen);
 	r = 0;
 out:
-	free(z);
+	free(best.z);
 	free(dz);
-	free(iz);
 	free(idx);
+	strbuf_release(&levels);
 	strbuf_release(&page);
 	strbuf_release(&dict);
-	strbuf_release(&ipage);
 	return r;
 }
 
@@ -571,6 +783,7 @@ static void write_chunk(struct tc *t, const struct pq_column *c,
 		[PQ_INT64] = T_INT64, [PQ_DOUBLE] = T_DOUBLE,
 		[PQ_STRING] = T_BYTE_ARRAY,
 	};
+	bool plain;
 
 	tc_struct_begin(t);                      /* ColumnChunk */
 	tc_field_i64(t, 2, m->offset);
@@ -578,12 +791,16 @@ static void write_chunk(struct tc *t, const struct pq_column *c,
 	tc_struct_begin(t);
 	tc_field_i32(t, 1, ptype[c->type]);
 	tc_field(t, 2, TC_LIST);
-	tc_list(t, TC_I32, 1 + !c->required + m->dict);
-	tc_i32(t, ENC_PLAIN);          /* the values, or the dictionary */
+	/* every encoding of the chunk's pages: PLAIN for the values or the
+	 * dictionary, RLE for definition levels, the values' own */
+	plain = m->encoding == ENC_PLAIN || m->dict;
+	tc_list(t, TC_I32, plain + !c->required + (m->encoding != ENC_PLAIN));
+	if (plain)
+		tc_i32(t, ENC_PLAIN);
 	if (!c->required)
-		tc_i32(t, ENC_RLE);    /* definition levels */
-	if (m->dict)
-		tc_i32(t, ENC_RLE_DICTIONARY);
+		tc_i32(t, ENC_RLE);
+	if (m->encoding != ENC_PLAIN)
+		tc_i32(t, m->encoding);
 	tc_field(t, 3, TC_LIST);
 	tc_list(t, TC_BINARY, 1);
 	tc_binary(t, c->name, strlen(c->name));
@@ -600,6 +817,10 @@ static void write_chunk(struct tc *t, const struct pq_column *c,
 	if (m->has_minmax) {
 		tc_field_binary(t, 5, m->max.buf, m->max.len);
 		tc_field_binary(t, 6, m->min.buf, m->min.len);
+		if (m->max_cut)
+			tc_field_bool(t, 7, false);   /* is_max_value_exact */
+		if (m->min_cut)
+			tc_field_bool(t, 8, false);   /* is_min_value_exact */
 	}
 	tc_struct_end(t);
 	tc_struct_end(t);                        /* ColumnMetaData */
@@ -613,11 +834,12 @@ int pq_finish(struct pq_writer *w, struct strbuf *out)
 	size_t i, j;
 	int r;
 
-	r = flush_row_group(w);
-	if (r < 0 || w->failed) {
-		r = r < 0 ? r : -EINVAL;
+	for (i = 0; i < w->ncols; i++)
+		if (w->cols[i].set)
+			w->failed = true;   /* a row begun, never ended */
+	r = w->failed ? -EINVAL : flush_row_group(w);
+	if (r < 0)
 		goto out;
-	}
 	tc_init(&t, &foot);
 	tc_field_i32(&t, 1, 1);                  /* version */
 	tc_field(&t, 2, TC_LIST);

@@ -5,9 +5,10 @@
  * A small, strict Parquet writer: flat schemas of INT64, DOUBLE and UTF-8
  * strings (BYTE_ARRAY, STRING logical type), required or optional columns,
  * definition levels in the RLE/bit-packed hybrid, one zstd data page (v1)
- * per column and row group: PLAIN values, or RLE_DICTIONARY indices after a
- * dictionary page when that is smaller (repeated paths and names),
- * min/max/null_count statistics.
+ * per column and row group, in the encoding that compresses smallest:
+ * PLAIN; RLE_DICTIONARY indices after a dictionary page (repeated paths and
+ * names); DELTA_BINARY_PACKED for integers (sorted ids); BYTE_STREAM_SPLIT
+ * for doubles; min/max/null_count statistics.
  * The whole file is built in memory (memsnap writes one per view and
  * capture) and handed back in a strbuf.
  *
@@ -47,7 +48,8 @@ void pq_string(struct pq_writer *w, size_t col, const char *s, size_t len);
 /* 0, or -EINVAL when a column was not set or a required one is NULL: the
  * writer is then spoilt and pq_finish() fails (callers check first). */
 int pq_end_row(struct pq_writer *w);
-/* Append the whole file to out; 0, or -EIO when zstd fails. */
+/* Append the whole file to out; 0, -EIO when zstd fails, or -EINVAL when
+ * the writer is spoilt or a row was begun and not ended. */
 int pq_finish(struct pq_writer *w, struct strbuf *out);
 
 /*
@@ -55,10 +57,19 @@ int pq_finish(struct pq_writer *w, struct strbuf *out);
  * checks both magics, walks the whole Thrift footer (every field of every
  * struct, bounded), and for every column chunk reads its page header and
  * decompresses the page (and the dictionary page) to the size the header
- * states.  Returns 0 with the
- * file's num_rows and the number of column chunks, or -EINVAL.
+ * states, then decodes every data page: definition levels, and the values
+ * in each encoding the writer uses, every byte accounted for.  Returns 0
+ * with the file's num_rows and the number of column chunks, or -EINVAL.
  */
 int pq_check(const void *buf, size_t len, int64_t *ret_rows,
 	     size_t *ret_chunks);
+/* The same, and a digest of every value decoded: the sum over every
+ * non-NULL value of pq_value_hash(its column, its index among the column's
+ * non-NULL values, its bytes: 8 little-endian bytes for INT64 and DOUBLE,
+ * the text for strings).  A test sums the same over what it wrote. */
+int pq_check_values(const void *buf, size_t len, int64_t *ret_rows,
+		    size_t *ret_chunks, uint64_t *ret_digest);
+uint64_t pq_value_hash(size_t col, uint64_t index, const void *buf,
+		       size_t len);
 
 #endif

@@ -15,17 +15,6 @@
 
 #include "common/banned.h"
 
-static const char *k8s_level_name(enum k8s_level lv)
-{
-	switch (lv) {
-	case K8S_ROOT: return "root";
-	case K8S_QOS: return "qos";
-	case K8S_POD: return "pod";
-	case K8S_CONTAINER: return "container";
-	default: return NULL;
-	}
-}
-
 static void ensure_cgroup_node(struct loader *l, const char *cg)
 {
 	struct k8s_cgroup k = { 0 };

@@ -11,6 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "analyze/db/db.h"
 #include "common/util.h"
@@ -80,6 +83,24 @@ static void bulk_pragmas(sqlite3 *db)
 	db_exec(db, "PRAGMA foreign_keys=OFF", NULL);
 }
 
+/*
+ * glibc's malloc for many captures in a row: each capture's reader makes
+ * and frees ~25,000 blocks, up to 20 MiB of file data, in its thread's
+ * arena.  By default glibc gives the top of that arena back to the kernel
+ * once 128 KiB are free (and maps each block over a threshold that grows
+ * with the largest freed), so every capture faulted its pages in again:
+ * with -j2, 6 ms of CPU a capture of page faults and zeroing (perf; 53 ms
+ * a capture with these settings against 59 ms without, 40 captures).
+ * Kept: at most 64 MiB free per arena; blocks over 4 MiB are mapped.
+ */
+static void bulk_malloc(void)
+{
+#ifdef __GLIBC__
+	mallopt(M_TRIM_THRESHOLD, 64 << 20);
+	mallopt(M_MMAP_THRESHOLD, 4 << 20);
+#endif
+}
+
 int load_many(sqlite3 *db, char *const *sources, int n,
 	      const struct load_many_opts *o)
 {
@@ -88,6 +109,7 @@ int load_many(sqlite3 *db, char *const *sources, int n,
 	int i, jobs = o->jobs < 1 ? 1 : o->jobs, ret = LOAD_MANY_OK;
 
 	bulk_pragmas(db);
+	bulk_malloc();
 	/*
 	 * Capture i is in slot i % jobs: opened (its reader thread started)
 	 * jobs - 1 captures before it is stored, so that `jobs` readers

@@ -234,6 +234,17 @@ static void plain_container(struct span prev, struct span c,
 	memcpy(ret->runtime, tmp.runtime, sizeof(ret->runtime));
 }
 
+const char *k8s_level_name(enum k8s_level lv)
+{
+	switch (lv) {
+	case K8S_ROOT: return "root";
+	case K8S_QOS: return "qos";
+	case K8S_POD: return "pod";
+	case K8S_CONTAINER: return "container";
+	default: return NULL;
+	}
+}
+
 enum k8s_level k8s_parse_cgroup_path(const char *path, struct k8s_cgroup *ret)
 {
 	enum k8s_level level = K8S_NONE;

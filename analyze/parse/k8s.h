@@ -47,6 +47,9 @@ struct k8s_cgroup {
  */
 enum k8s_level k8s_parse_cgroup_path(const char *path, struct k8s_cgroup *ret);
 
+/* cgroup_node.k8s_level's name of a level: "root", ..., NULL for K8S_NONE. */
+const char *k8s_level_name(enum k8s_level lv);
+
 /* The /var/log names: k8s_parse_pod_log(), k8s_parse_container_log(). */
 #include "common/k8s_names.h"
 

@@ -34,7 +34,7 @@ struct kv_u64 {
 
 /*
  * A key the parser did not know, with its value as text (trimmed).  Both
- * strings live in one allocation (value points into key's block): free them
+ * strings live in the extras' own blocks (value right after key): free them
  * with kv_extras_free() only.
  */
 struct kv_extra {
@@ -42,9 +42,12 @@ struct kv_extra {
 	char *value;
 };
 
+struct kv_extras_block;
+
 struct kv_extras {
 	struct kv_extra *v;
 	size_t n, alloc;
+	struct kv_extras_block *blocks; /* the strings, a few KiB a block */
 };
 
 void kv_extras_add(struct kv_extras *x, const char *key, size_t klen,

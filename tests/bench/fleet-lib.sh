@@ -1,8 +1,10 @@
 # Sourced by fleet-load-bench.sh and export-bench.sh: the N synthetic
 # captures of a 1,000-process node they share (make-capture.py --procs 1000
 # --cgroups 200 --maps 500, seeds 1..N), made once into
-# $BUILD_DIR/bench/fleet-captures and kept (the same seed, the same bytes),
-# their paths in the array caps.  Exits 1 when they cannot be made.
+# $BUILD_DIR/bench/fleet-captures-2 and kept (the same seed, the same bytes),
+# their paths in the array caps.  Exits 1 when they cannot be made.  (-2:
+# since make-capture.py counts sizes in whole pages, as a kernel does; the
+# captures of the older generator, in fleet-captures, are not reused.)
 # fleet_setup N [TOOL...]: the tools (python3 and these) and $M checked
 # first (exit 77, or 1 when memsnap is not built), then the captures.
 fleet_setup() {
@@ -19,7 +21,7 @@ fleet_setup() {
 now() { date +%s%N; }
 
 fleet_captures() {
-	local n=$1 s dir=$BUILD_DIR/bench/fleet-captures
+	local n=$1 s dir=$BUILD_DIR/bench/fleet-captures-2
 
 	mkdir -p "$dir"
 	seq 1 "$n" | while read -r s; do

@@ -8,7 +8,7 @@
 # the fleet question "OOM kills by namespace across all captures" in SQLite.
 # Goals: -j2 >= 1.7x -j1, >= 40 captures/s, <= 1.5 MiB per capture, the
 # fleet question under 1 s (issue 15 asks for 1,000 captures: N=1000 makes
-# them, about 0.7 s of CPU each, kept in $BUILD_DIR/bench/fleet-captures).
+# them, about 0.7 s of CPU each, kept in $BUILD_DIR/bench/fleet-captures-2).
 # Besides the wall clock: user+sys CPU per capture and the load average
 # (the machine may be shared), and with perf the writer thread's CPU per
 # capture, the bound of one writer (1000 / ms = captures/s).  The speed-up

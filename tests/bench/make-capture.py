@@ -80,6 +80,13 @@ def kb(n):
     return n // KiB
 
 
+def pages(n):
+    """n bytes rounded down to whole 4 KiB pages: what the kernel counts in
+    Rss*, VmPTE, and every memory.stat size but slab (real samples:
+    /work/shared/samples smaps_rollup, status, memstat-v1, memstat-v2)."""
+    return n // 4096 * 4096
+
+
 def status_text(name, pid, ppid, rss_anon, rss_file, rss_shmem, threads, kthread=False):
     s = STATUS_T
     s = re.sub(r"^Name:\t.*$", f"Name:\t{name}", s, flags=re.M)
@@ -96,7 +103,7 @@ def status_text(name, pid, ppid, rss_anon, rss_file, rss_shmem, threads, kthread
     rss = rss_anon + rss_file + rss_shmem
     vals = {"VmPeak": rss * 3, "VmSize": rss * 3, "VmHWM": rss, "VmRSS": rss,
             "RssAnon": rss_anon, "RssFile": rss_file, "RssShmem": rss_shmem,
-            "VmData": rss_anon + 4 * MiB, "VmPTE": max(16 * KiB, rss // 512)}
+            "VmData": rss_anon + 4 * MiB, "VmPTE": max(16 * KiB, pages(rss // 512))}
     for k, v in vals.items():
         s = re.sub(rf"^{k}:\t *\d+ kB$", f"{k}:\t{kb(v):8d} kB", s, flags=re.M)
     return s
@@ -147,21 +154,21 @@ def memstat_v2(c):
 
 def stat_values(anon, file, shmem, kernel, active_share, rnd):
     """The counters of one cgroup's own pages (v1 and v2 names)."""
-    inactive_file = int((file - shmem) * (1 - active_share))
+    inactive_file = pages(int((file - shmem) * (1 - active_share)))
     active_file = file - shmem - inactive_file
     slab = kernel // 2
     return {
         # v1
-        "cache": file, "rss": anon, "shmem": shmem, "mapped_file": file // 3,
+        "cache": file, "rss": anon, "shmem": shmem, "mapped_file": pages(file // 3),
         "dirty": rnd.randrange(0, 64) * 4096, "pgpgin": anon // 4096 + file // 4096,
         "pgpgout": rnd.randrange(0, 1000), "pgfault": anon // 4096 * 3,
-        "inactive_anon": anon // 2 + shmem, "active_anon": anon - anon // 2,
+        "inactive_anon": pages(anon // 2) + shmem, "active_anon": anon - pages(anon // 2),
         "inactive_file": inactive_file, "active_file": active_file,
         # v2 (anon/file/shmem/kernel as v2 names them)
-        "anon": anon, "file": file, "kernel": kernel, "kernel_stack": kernel // 16,
-        "pagetables": kernel // 8, "slab_reclaimable": slab // 2,
+        "anon": anon, "file": file, "kernel": kernel, "kernel_stack": pages(kernel // 16),
+        "pagetables": pages(kernel // 8), "slab_reclaimable": slab // 2,
         "slab_unreclaimable": slab - slab // 2, "slab": slab, "sock": 0,
-        "file_mapped": file // 3, "file_dirty": 0, "anon_thp": 0,
+        "file_mapped": pages(file // 3), "file_dirty": 0, "anon_thp": 0,
     }
 
 
@@ -521,10 +528,10 @@ def main():
             w.add(f"{d}/cgroup", proc_cgroup_line(a, "/"))
             w.add(f"{d}/oom_score_adj", "0\n")
             continue
-        w.add(f"{d}/status", status_text(p["name"], p["pid"], 1, p["anon"], p["file"] // 2,
+        w.add(f"{d}/status", status_text(p["name"], p["pid"], 1, p["anon"], pages(p["file"] // 2),
                                          p["shmem"], p["threads"]))
-        w.add(f"{d}/smaps_rollup", smaps_text(p["anon"], p["file"] // 2, p["shmem"],
-                                              p["file"] // 4))
+        w.add(f"{d}/smaps_rollup", smaps_text(p["anon"], pages(p["file"] // 2), p["shmem"],
+                                              pages(p["file"] // 4)))
         w.add(f"{d}/cgroup", proc_cgroup_line(a, p["cg"]))
         adj = {"pause": -998}.get(p["name"], 1000 if "besteffort" in p["cg"] else 936)
         w.add(f"{d}/oom_score_adj", f"{adj if p['cg'].startswith('/kube') else 0}\n")

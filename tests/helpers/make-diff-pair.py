@@ -21,7 +21,7 @@ Nothing else changes, so the diff must say exactly that.
 It also writes OUTDIR/s, one capture of two samples (capture.md section
 6): a as sample 1, and as sample 2 (300 s later) what a later sample
 re-reads of b: every memory cgroup's memory.current, memory.stat and
-memory.swap.current, every process's status.
+memory.swap.current and cgroup.procs, every process's status.
 """
 import json
 import os
@@ -129,7 +129,7 @@ def main():
     series(out, a, b)
 
 
-SAMPLE_FILES = ("memory.current", "memory.stat", "memory.swap.current")
+SAMPLE_FILES = ("memory.current", "memory.stat", "memory.swap.current", "cgroup.procs")
 
 
 def series(out, a, b):

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * analyze/db: a database memsnap did not write is refused, every query can
- * run under a time budget, and the read-only guard refuses what writes.
+ * run under a time budget, the read-only guard refuses what writes, and
+ * k8s_cgroup() reads a path as the loader does.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -177,6 +178,47 @@ static void test_db_guard_read_only(void **state)
 	db_close(db);
 }
 
+/* One k8s_cgroup(PATH, FIELD) of a query, as text ("NULL" for NULL). */
+static void k8s_expect(sqlite3 *db, const char *cgroup, const char *field, const char *want)
+{
+	sqlite3_stmt *st = NULL;
+	const char *got;
+
+	if (sqlite3_prepare_v2(db, "SELECT coalesce(k8s_cgroup(?1, ?2), 'NULL')", -1, &st,
+			       NULL) != SQLITE_OK)
+		fail_msg("prepare: %s", sqlite3_errmsg(db));
+	sqlite3_bind_text(st, 1, cgroup, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, field, -1, SQLITE_STATIC);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	got = (const char *)sqlite3_column_text(st, 0);
+	if (strcmp(got, want))
+		fail_msg("k8s_cgroup('%s', '%s') = '%s', want '%s'", cgroup, field, got, want);
+	sqlite3_finalize(st);
+}
+
+static void test_db_k8s_cgroup(void **state)
+{
+	static const char pod[] = "/kubepods/burstable/pod6e0a6b2e-8c4d-4e5f-9a1b-2c3d4e5f6a01";
+	static const char ctr[] = "/kubepods/burstable/pod6e0a6b2e-8c4d-4e5f-9a1b-2c3d4e5f6a01/"
+				  "b200000000000000000000000000000000000000000000000000000000000002";
+	sqlite3 *db = NULL;
+	char *err = NULL;
+
+	(void)state;
+	if (db_open(":memory:", true, &db, &err) < 0)
+		fail_msg("%s", err);
+	k8s_expect(db, ctr, "level", "container");
+	k8s_expect(db, ctr, "pod_uid", "6e0a6b2e-8c4d-4e5f-9a1b-2c3d4e5f6a01");
+	k8s_expect(db, ctr, "container_id", ctr + sizeof(pod));
+	k8s_expect(db, pod, "level", "pod");
+	k8s_expect(db, pod, "container_id", "NULL");
+	k8s_expect(db, "/kubepods/burstable", "level", "qos");
+	k8s_expect(db, "/system.slice/sshd.service", "level", "NULL");
+	k8s_expect(db, "/system.slice/sshd.service", "pod_uid", "NULL");
+	k8s_expect(db, ctr, "runtime", "NULL");   /* not a field it gives */
+	db_close(db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -188,6 +230,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_db_open_existing_trigger, setup, teardown),
 		cmocka_unit_test(test_db_set_deadline_interrupts),
 		cmocka_unit_test(test_db_guard_read_only),
+		cmocka_unit_test(test_db_k8s_cgroup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

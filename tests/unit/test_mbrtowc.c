@@ -2,7 +2,8 @@
 /*
  * analyze/mbrtowc.c: memsnap's mbrtowc() answers as the C library's does,
  * for every byte, in the "C" locale and in a UTF-8 one, and it is the one
- * the dynamic linker hands to the shared libraries (libarchive).
+ * the dynamic linker hands to the shared libraries (libarchive); so does its
+ * archive_entry_pathname_w() as libarchive's.
  */
 #include <dlfcn.h>
 #include <errno.h>
@@ -12,8 +13,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
+#include <archive_entry.h>
 #include <cmocka.h>
 
 #include "analyze/capture/mbrtowc.h"
@@ -125,12 +128,62 @@ static void test_mbrtowc_interposes(void **state)
 	assert_ptr_not_equal(found, dlsym(RTLD_NEXT, "mbrtowc"));
 }
 
+/* memsnap's archive_entry_pathname_w() gives libarchive's string. */
+static void same_wide_path(const char *path)
+{
+	struct archive_entry *e = archive_entry_new();
+	const wchar_t *mine, *lib;
+	wchar_t *copy = NULL;
+
+	archive_entry_copy_pathname(e, path);
+	mine = archive_entry_pathname_w(e);
+	if (mine) {
+		copy = calloc(wcslen(mine) + 1, sizeof(wchar_t));
+		assert_non_null(copy);
+		wmemcpy(copy, mine, wcslen(mine));
+	}
+	lib = libarchive_entry_pathname_w(e);
+	if (!lib)
+		assert_null(copy);
+	else
+		assert_true(copy && wcscmp(copy, lib) == 0);
+	free(copy);
+	archive_entry_free(e);
+}
+
+static void test_pathname_w_same_as_libarchive(void **state)
+{
+	char longer[600];
+
+	(void)state;
+	memset(longer, 'a', sizeof(longer) - 1);
+	longer[sizeof(longer) - 1] = '\0';
+	same_wide_path("proc/1/status");
+	same_wide_path("sys/fs/cgroup/memory/");
+	same_wide_path("");
+	same_wide_path(longer);          /* past the first buffer */
+	same_wide_path("proc/1/status"); /* and back */
+	same_wide_path("caf\xc3\xa9");  /* not ASCII: libarchive's own answer */
+}
+
+/* And it is the one libarchive's own calls reach. */
+static void test_pathname_w_interposes(void **state)
+{
+	void *found = dlsym(RTLD_DEFAULT, "archive_entry_pathname_w");
+
+	(void)state;
+	assert_ptr_equal(found, (void *)archive_entry_pathname_w);
+	assert_ptr_not_equal(found, dlsym(RTLD_NEXT, "archive_entry_pathname_w"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_mbrtowc_c_locale),
 		cmocka_unit_test(test_mbrtowc_utf8_locale),
 		cmocka_unit_test(test_mbrtowc_interposes),
+		cmocka_unit_test(test_pathname_w_same_as_libarchive),
+		cmocka_unit_test(test_pathname_w_interposes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

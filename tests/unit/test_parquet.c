@@ -108,15 +108,20 @@ static const unsigned char *find(const struct strbuf *sb, const void *needle,
 static void test_pq_first_page(void **state)
 {
 	/* column a's page: definition levels 1,0,1 bit-packed (length 2,
-	 * header (1 group << 1) | 1 = 3, bits 0b101), then 5 and 7 PLAIN */
+	 * header (1 group << 1) | 1 = 3, bits 0b101), then 5 and 7 as
+	 * DELTA_BINARY_PACKED, smaller than PLAIN: block size 128 (varint
+	 * 0x80 0x01), 4 miniblocks, 2 values, first value 5 (zigzag 10);
+	 * one block: least delta 2 (zigzag 4), the widths of its miniblocks
+	 * all 0 (every delta is the least), so no miniblock body */
 	static const unsigned char body[] =
 		"\x02\x00\x00\x00" "\x03\x05"
-		"\x05\x00\x00\x00\x00\x00\x00\x00" "\x07\x00\x00\x00\x00\x00\x00\x00";
-	/* PageHeader: type 0, uncompressed 22 (zigzag 44 = 0x2c), compressed
-	 * (read back), DataPageHeader {3 values, PLAIN, RLE, RLE} */
-	static const unsigned char head[] = "\x15\x00" "\x15\x2c" "\x15";
+		"\x80\x01" "\x04" "\x02" "\x0a" "\x04" "\x00\x00\x00\x00";
+	/* PageHeader: type 0, uncompressed 16 (zigzag 32 = 0x20), compressed
+	 * (read back), DataPageHeader {3 values, DELTA_BINARY_PACKED (5),
+	 * RLE, RLE} */
+	static const unsigned char head[] = "\x15\x00" "\x15\x20" "\x15";
 	static const unsigned char dph[] =
-		"\x2c" "\x15\x06" "\x15\x00" "\x15\x06" "\x15\x06" "\x00" "\x00";
+		"\x2c" "\x15\x06" "\x15\x0a" "\x15\x06" "\x15\x06" "\x00" "\x00";
 	struct strbuf f = STRBUF_INIT;
 	const unsigned char *p;
 	unsigned char out[64];
@@ -290,6 +295,318 @@ static void test_pq_dictionary(void **state)
 	strbuf_release(&f);
 }
 
+/* pq_value_hash() of a number as the file holds it: 8 bytes, LE */
+static uint64_t hash_u64(size_t col, uint64_t index, uint64_t v)
+{
+	unsigned char le[8];
+	int k;
+
+	for (k = 0; k < 8; k++)
+		le[k] = (unsigned char)(v >> (8 * k));
+	return pq_value_hash(col, index, le, 8);
+}
+
+/* a random number of LCG x (the same sequence everywhere) */
+static uint64_t next_rand(uint64_t *x)
+{
+	*x = *x * 6364136223846793005ULL + 1442695040888963407ULL;
+	return *x >> 11;
+}
+
+/*
+ * Every encoding the writer chooses, read back by pq_check_values() and
+ * compared value by value (the digest of pq_value_hash()): 1,000 rows of
+ * sorted ids (DELTA_BINARY_PACKED over 8 blocks, a partial last one),
+ * sizes that are page multiples at random (PLAIN), a few states
+ * (dictionary), shares of a whole as doubles: the sign and exponent
+ * bytes alike, the mantissas at random (BYTE_STREAM_SPLIT),
+ * and each column NULL now and then.
+ */
+static void test_pq_encodings_round_trip(void **state)
+{
+	static const struct pq_column cols[] = {
+		{ "id", PQ_INT64, true }, { "size", PQ_INT64, false },
+		{ "state", PQ_STRING, false }, { "pct", PQ_DOUBLE, false },
+		{ "wrap", PQ_INT64, true },
+	};
+	static const char *states[] = { "running", "sleeping", "zombie" };
+	struct pq_writer *w = pq_writer_new(cols, 5, 0, "test");
+	struct strbuf f = STRBUF_INIT;
+	uint64_t x = 7, want = 0, got, n[5] = { 0 };
+	int64_t rows;
+	size_t chunks, i;
+
+	(void)state;
+	for (i = 0; i < 1000; i++) {
+		int64_t id = 1000 + (int64_t)i * 3 + (int64_t)(next_rand(&x) % 3);
+		int64_t size = (int64_t)(next_rand(&x) % 100000) * 4096;
+		/* extremes: the deltas wrap past INT64_MAX and INT64_MIN */
+		int64_t wrap = i % 2 ? INT64_MIN + (int64_t)i : INT64_MAX - (int64_t)i;
+		const char *st = states[next_rand(&x) % 3];
+		double pct = 100.0 * (double)(next_rand(&x) % 100000) / 99991;
+
+		pq_i64(w, 0, id);
+		want += hash_u64(0, n[0]++, (uint64_t)id);
+		if (i % 17 == 3) {
+			pq_null(w, 1);
+		} else {
+			pq_i64(w, 1, size);
+			want += hash_u64(1, n[1]++, (uint64_t)size);
+		}
+		if (i % 13 == 5) {
+			pq_null(w, 2);
+		} else {
+			pq_string(w, 2, st, strlen(st));
+			want += pq_value_hash(2, n[2]++, st, strlen(st));
+		}
+		if (i % 11 == 7) {
+			pq_null(w, 3);
+		} else {
+			uint64_t bits;
+
+			pq_double(w, 3, pct);
+			memcpy(&bits, &pct, 8);
+			want += hash_u64(3, n[3]++, bits);
+		}
+		pq_i64(w, 4, wrap);
+		want += hash_u64(4, n[4]++, (uint64_t)wrap);
+		assert_int_equal(pq_end_row(w), 0);
+	}
+	assert_int_equal(pq_finish(w, &f), 0);
+	pq_writer_free(w);
+	assert_int_equal(pq_check_values(f.buf, f.len, &rows, &chunks, &got), 0);
+	assert_int_equal(rows, 1000);
+	assert_int_equal(chunks, 5);
+	assert_true(got == want);
+	/* the encodings chosen, in ColumnMetaData's lists: id [DELTA_BINARY_
+	 * PACKED] (list header 0x15, zigzag 10), pct [RLE, BYTE_STREAM_SPLIT]
+	 * (0x25, 6, 18), state [PLAIN, RLE, RLE_DICTIONARY] (0x35, 0, 6, 16) */
+	assert_non_null(find(&f, "\x19\x15\x0a\x19", 4));
+	assert_non_null(find(&f, "\x19\x25\x06\x12\x19", 5));
+	assert_non_null(find(&f, "\x19\x35\x00\x06\x10\x19", 6));
+	strbuf_release(&f);
+}
+
+/* One INT64 column of n values v(i), its file; the checker's digest of it
+ * must be the one worked out here. */
+static void round_trip_i64(size_t n, int64_t (*v)(size_t))
+{
+	static const struct pq_column one[] = { { "v", PQ_INT64, true } };
+	struct pq_writer *w = pq_writer_new(one, 1, 0, "test");
+	struct strbuf f = STRBUF_INIT;
+	uint64_t want = 0, got;
+	int64_t rows;
+	size_t chunks, i;
+
+	for (i = 0; i < n; i++) {
+		pq_i64(w, 0, v(i));
+		want += hash_u64(0, i, (uint64_t)v(i));
+		assert_int_equal(pq_end_row(w), 0);
+	}
+	assert_int_equal(pq_finish(w, &f), 0);
+	pq_writer_free(w);
+	assert_int_equal(pq_check_values(f.buf, f.len, &rows, &chunks, &got), 0);
+	assert_int_equal(rows, (int64_t)n);
+	assert_true(got == want);
+	strbuf_release(&f);
+}
+
+static int64_t v_step(size_t i) { return 5 + 3 * (int64_t)i; }
+static int64_t v_wide(size_t i) { return i % 2 ? INT64_MIN : INT64_MAX - (int64_t)(i % 5); }
+static int64_t v_square(size_t i) { return (int64_t)(i * i) - 300; }
+
+static void test_pq_delta_edges(void **state)
+{
+	size_t n[] = { 2, 3, 33, 128, 129, 130, 257, 1000 };
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(n); i++) {
+		round_trip_i64(n[i], v_step);     /* width 0: no bodies */
+		round_trip_i64(n[i], v_wide);     /* width 64 */
+		round_trip_i64(n[i], v_square);   /* widths growing */
+	}
+}
+
+/* String statistics past 32 bytes are cut to bounds, flagged not exact. */
+static void test_pq_string_stats_cut(void **state)
+{
+	static const struct pq_column one[] = { { "s", PQ_STRING, true } };
+	/* "a" then 20 "é" (41 bytes): byte 32 continues a character, so the
+	 * minimum is cut at 31; the maximum, 33 "z", becomes 31 "z" then "{";
+	 * 20 "é" alone has no byte below 0x7f to raise: kept whole */
+	static const char lo[] = "a\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+		"\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+		"\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9";
+	static const char hi[] = "zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz";
+	/* Statistics: null_count 0, max_value (32 bytes), min_value (31),
+	 * is_max_value_exact false (field 7: 0x12), is_min_value_exact false */
+	static const unsigned char stats[] =
+		"\x36\x00" "\x28\x20" "zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz{"
+		"\x18\x1f" "a\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+		"\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+		"\xc3\xa9" "\x12\x12\x00";
+	static const unsigned char whole[] =
+		"\x28\x28\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+		"\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+		"\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9" "\x18";
+	struct strbuf f = STRBUF_INIT, g = STRBUF_INIT;
+	struct pq_writer *w = pq_writer_new(one, 1, 0, "test");
+	int64_t rows;
+	size_t chunks;
+
+	(void)state;
+	pq_string(w, 0, lo, sizeof(lo) - 1);
+	assert_int_equal(pq_end_row(w), 0);
+	pq_string(w, 0, hi, sizeof(hi) - 1);
+	assert_int_equal(pq_end_row(w), 0);
+	assert_int_equal(pq_finish(w, &f), 0);
+	pq_writer_free(w);
+	assert_int_equal(sizeof(lo) - 1, 41);
+	assert_non_null(find(&f, stats, sizeof(stats) - 1));
+	assert_int_equal(pq_check(f.buf, f.len, &rows, &chunks), 0);
+	w = pq_writer_new(one, 1, 0, "test");
+	pq_string(w, 0, lo + 1, sizeof(lo) - 2);
+	assert_int_equal(pq_end_row(w), 0);
+	assert_int_equal(pq_finish(w, &g), 0);
+	pq_writer_free(w);
+	assert_non_null(find(&g, whole, sizeof(whole) - 1));   /* max whole */
+	/* the minimum cut at 32 bytes (16 "é"), then only is_min_value_exact
+	 * false (field 8, two after 6: 0x22) */
+	assert_non_null(find(&g, "\x18\x20\xc3\xa9", 4));
+	assert_non_null(find(&g, "\xc3\xa9\x22\x00", 4));
+	strbuf_release(&f);
+	strbuf_release(&g);
+}
+
+/*
+ * A file built here, not by the writer: one required INT64 column "v",
+ * one UNCOMPRESSED data page of n values in encoding enc holding body, so
+ * that pq_check_values() can be handed pages the writer never makes.
+ */
+static void hand_file(struct strbuf *f, int enc, int32_t n,
+		      const void *body, size_t len)
+{
+	struct strbuf foot = STRBUF_INIT;
+	struct tc t;
+	int64_t page_at = 4, page_len;
+
+	strbuf_add(f, "PAR1", 4);
+	tc_init(&t, f);
+	tc_field_i32(&t, 1, 0);                   /* DATA_PAGE */
+	tc_field_i32(&t, 2, (int32_t)len);
+	tc_field_i32(&t, 3, (int32_t)len);
+	tc_field(&t, 5, TC_STRUCT);
+	tc_struct_begin(&t);
+	tc_field_i32(&t, 1, n);
+	tc_field_i32(&t, 2, enc);
+	tc_field_i32(&t, 3, 3);
+	tc_field_i32(&t, 4, 3);
+	tc_struct_end(&t);
+	tc_stop(&t);
+	strbuf_add(f, body, len);
+	page_len = (int64_t)f->len - page_at;
+	tc_init(&t, &foot);
+	tc_field_i32(&t, 1, 1);
+	tc_field(&t, 2, TC_LIST);
+	tc_list(&t, TC_STRUCT, 2);
+	tc_struct_begin(&t);
+	tc_field_binary(&t, 4, "schema", 6);
+	tc_field_i32(&t, 5, 1);
+	tc_struct_end(&t);
+	tc_struct_begin(&t);
+	tc_field_i32(&t, 1, 2);                   /* INT64 */
+	tc_field_i32(&t, 3, 0);                   /* REQUIRED */
+	tc_field_binary(&t, 4, "v", 1);
+	tc_struct_end(&t);
+	tc_field_i64(&t, 3, n);
+	tc_field(&t, 4, TC_LIST);
+	tc_list(&t, TC_STRUCT, 1);
+	tc_struct_begin(&t);                      /* RowGroup */
+	tc_field(&t, 1, TC_LIST);
+	tc_list(&t, TC_STRUCT, 1);
+	tc_struct_begin(&t);                      /* ColumnChunk */
+	tc_field_i64(&t, 2, 0);
+	tc_field(&t, 3, TC_STRUCT);
+	tc_struct_begin(&t);
+	tc_field_i32(&t, 1, 2);
+	tc_field(&t, 2, TC_LIST);
+	tc_list(&t, TC_I32, 1);
+	tc_i32(&t, enc);
+	tc_field(&t, 3, TC_LIST);
+	tc_list(&t, TC_BINARY, 1);
+	tc_binary(&t, "v", 1);
+	tc_field_i32(&t, 4, 0);                   /* UNCOMPRESSED */
+	tc_field_i64(&t, 5, n);
+	tc_field_i64(&t, 6, page_len);
+	tc_field_i64(&t, 7, page_len);
+	tc_field_i64(&t, 9, page_at);
+	tc_struct_end(&t);
+	tc_struct_end(&t);
+	tc_field_i64(&t, 2, page_len);
+	tc_field_i64(&t, 3, n);
+	tc_struct_end(&t);
+	tc_stop(&t);
+	strbuf_add(f, foot.buf, foot.len);
+	strbuf_addch(f, (int)(foot.len & 0xff));
+	strbuf_addch(f, (int)(foot.len >> 8 & 0xff));
+	strbuf_add(f, "\0\0PAR1", 6);
+	strbuf_release(&foot);
+}
+
+/* pq_check_values() on pages it must read, and on pages it must refuse */
+static void test_pq_check_decodes(void **state)
+{
+	static const struct {
+		int enc;
+		int32_t n;
+		const char *body;
+		size_t len;
+		int want;
+	} cases[] = {
+		/* 5, 7, 9: first 5, least delta 2, width 0: read */
+		{ 5, 3, "\x80\x01\x04\x03\x0a" "\x04\x00\x00\x00\x00", 10, 0 },
+		/* the header says 4 values, the page 3 */
+		{ 5, 3, "\x80\x01\x04\x04\x0a" "\x04\x00\x00\x00\x00", 10, -EINVAL },
+		/* a byte too many after the block */
+		{ 5, 3, "\x80\x01\x04\x03\x0a" "\x04\x00\x00\x00\x00\x00", 11, -EINVAL },
+		/* a block of 100 values: not a multiple of 128 */
+		{ 5, 3, "\x64\x04\x03\x0a" "\x04\x00\x00\x00\x00", 9, -EINVAL },
+		/* a miniblock of width 65 */
+		{ 5, 3, "\x80\x01\x04\x03\x0a" "\x04\x41\x00\x00\x00", 10, -EINVAL },
+		/* width 1 (32 values, 4 bytes) but the page ends */
+		{ 5, 3, "\x80\x01\x04\x03\x0a" "\x04\x01\x00\x00\x00\x01\x00", 12, -EINVAL },
+		/* BYTE_STREAM_SPLIT of 2 values: 16 bytes, not 15 */
+		{ 9, 2, "\x05\x07\0\0\0\0\0\0\0\0\0\0\0\0\0\0", 16, 0 },
+		{ 9, 2, "\x05\x07\0\0\0\0\0\0\0\0\0\0\0\0\0", 15, -EINVAL },
+		/* PLAIN: 8 bytes a value, exactly */
+		{ 0, 1, "\x05\0\0\0\0\0\0\0", 8, 0 },
+		{ 0, 1, "\x05\0\0\0\0\0\0\0\0", 9, -EINVAL },
+		/* RLE_DICTIONARY indices without a dictionary page */
+		{ 8, 1, "\x01\x02\x00", 3, -EINVAL },
+		/* an encoding the writer never uses (DELTA_BYTE_ARRAY) */
+		{ 7, 1, "\x05\0\0\0\0\0\0\0", 8, -EINVAL },
+	};
+	size_t i, chunks;
+	int64_t rows;
+	uint64_t got;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct strbuf f = STRBUF_INIT;
+
+		hand_file(&f, cases[i].enc, cases[i].n, cases[i].body, cases[i].len);
+		assert_int_equal(pq_check_values(f.buf, f.len, &rows, &chunks, &got),
+				 cases[i].want);
+		if (i == 0)   /* 5, 7, 9 */
+			assert_true(got == hash_u64(0, 0, 5) + hash_u64(0, 1, 7) +
+					   hash_u64(0, 2, 9));
+		if (i == 6)   /* byte 0 of both, then byte 1...: 5 and 7 */
+			assert_true(got == hash_u64(0, 0, 5) + hash_u64(0, 1, 7));
+		strbuf_release(&f);
+	}
+}
+
 static void test_pq_empty(void **state)
 {
 	struct strbuf f = STRBUF_INIT;
@@ -400,6 +717,10 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_pq_footer),
 		cmocka_unit_test(test_pq_row_groups),
 		cmocka_unit_test(test_pq_dictionary),
+		cmocka_unit_test(test_pq_encodings_round_trip),
+		cmocka_unit_test(test_pq_delta_edges),
+		cmocka_unit_test(test_pq_string_stats_cut),
+		cmocka_unit_test(test_pq_check_decodes),
 		cmocka_unit_test(test_pq_empty),
 		cmocka_unit_test(test_pq_bad_rows),
 		cmocka_unit_test(test_pq_check_refuses),
