@@ -33,7 +33,8 @@
  * 7: cgroup_parts_data holds every sample (its sample column);
  * cgroup_proc_sample; hugetlb in cgroup_memstat.
  * 8: cgroup_process_count_data holds the processes' size sums too (and
- * the processes of no known cgroup).
+ * the processes of no known cgroup); collect_problem_capture indexes the
+ * path too.
  */
 #define DB_SCHEMA_VERSION 8
 
