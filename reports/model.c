@@ -63,11 +63,18 @@ const char *report_bytes(struct rnum v, char *buf, size_t n)
 
 static int col(sqlite3_stmt *st, const char *name)
 {
+	/* the columns are mostly read in the query's order: the one after
+	 * the last found first (a name search per value was 3% of a report) */
+	static int next;
 	int i, n = sqlite3_column_count(st);
 
+	if (next < n && !strcmp(sqlite3_column_name(st, next), name))
+		return next++;
 	for (i = 0; i < n; i++)
-		if (!strcmp(sqlite3_column_name(st, i), name))
+		if (!strcmp(sqlite3_column_name(st, i), name)) {
+			next = i + 1;
 			return i;
+		}
 	die(3, "report: no column '%s' in: %s", name, sqlite3_sql(st));
 }
 

@@ -89,16 +89,17 @@ WHERE capture_id NOT IN (SELECT capture_id FROM cgroups_data);
 --   swap_bytes      Swap from smaps_rollup, else VmSwap
 CREATE VIEW processes AS
 SELECT s.capture_id, s.pid, s.comm,
-       coalesce((SELECT cp.cgroup FROM cgroup_proc cp
-                  WHERE cp.capture_id = s.capture_id AND cp.pid = s.pid
-                    AND cp.cgroup = m.memcg),
+       -- TEXT as the cgroup columns it is joined with: without an affinity
+       -- a view that stores these rows (a CTE, a LEFT JOIN) cannot index
+       -- them by cgroup and compares every row with every other
+       CAST(coalesce(mc.cgroup,
                 (SELECT cp.cgroup FROM cgroup_proc cp
                   WHERE cp.capture_id = s.capture_id AND cp.pid = s.pid
                   ORDER BY CASE cp.cgroup WHEN '/' THEN 0 ELSE length(cp.cgroup)
                                 - length(replace(cp.cgroup, '/', '')) END DESC,
                            cp.cgroup
                   LIMIT 1),
-                m.memcg) AS cgroup,
+                m.memcg) AS TEXT) AS cgroup,
        -- smaps_rollup first: it walks the page tables and is exact;
        -- status's VmRSS, RssAnon and VmSwap are per-task counters the
        -- kernel folds in lazily before Linux 6.2 (proc.rst: "inaccurate"):
@@ -122,6 +123,10 @@ FROM proc_status s
 JOIN capture c ON c.capture_id = s.capture_id
 LEFT JOIN proc_smaps r ON r.capture_id = s.capture_id AND r.pid = s.pid
 LEFT JOIN proc_misc m ON m.capture_id = s.capture_id AND m.pid = s.pid
+-- its memory cgroup's line of cgroup_proc, when there is one: a join, not a
+-- subquery that every use of the column (a sort key, a group) runs again
+LEFT JOIN cgroup_proc mc ON mc.capture_id = s.capture_id AND mc.pid = s.pid
+     AND mc.cgroup = m.memcg
 WHERE s.pid IS NOT c.collector_pid AND s.pid IS NOT c.reader_pid
   AND coalesce(s.kthread, s.vm_size IS NULL) = 0;
 

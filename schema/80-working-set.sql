@@ -513,19 +513,18 @@ FROM processes;
 --                   another cgroup (shared libraries, the executable), and
 --                   for cgroups with children file_bytes holds theirs too.
 CREATE VIEW cgroup_process_totals AS
-SELECT p.capture_id, p.cgroup, count(*) AS processes,
-       sum(p.rss_bytes) AS rss_sum_bytes,
-       sum(p.pss_bytes) AS pss_sum_bytes,
-       sum(p.pss_anon_bytes) AS pss_anon_sum_bytes,
-       sum(p.pss_file_bytes) AS pss_file_sum_bytes,
-       sum(p.pss_shmem_bytes) AS pss_shmem_sum_bytes,
-       sum(CASE WHEN p.pss_bytes IS NOT NULL THEN p.rss_bytes END)
-         - sum(p.pss_bytes) AS rss_double_count_bytes,
+-- the sums over processes the loader stored (95-report.sql)
+SELECT p.capture_id, p.cgroup, p.processes,
+       p.rss_sum AS rss_sum_bytes,
+       p.pss_sum AS pss_sum_bytes,
+       p.pss_anon_sum AS pss_anon_sum_bytes,
+       p.pss_file_sum AS pss_file_sum_bytes,
+       p.pss_shmem_sum AS pss_shmem_sum_bytes,
+       p.rss_pss_known_sum - p.pss_sum AS rss_double_count_bytes,
        g.anon_bytes, g.file_bytes, g.shmem_bytes,
-       g.file_bytes - coalesce(sum(p.pss_file_bytes), 0)
-                    - coalesce(sum(p.pss_shmem_bytes), 0) AS file_unmapped_bytes,
-       count(p.pss_bytes) AS pss_processes,
-       sum(CASE WHEN p.pss_bytes IS NOT NULL THEN p.rss_bytes END) AS rss_pss_known_sum_bytes
-FROM processes p
-LEFT JOIN cgroups g ON g.capture_id = p.capture_id AND g.cgroup = p.cgroup
-GROUP BY p.capture_id, p.cgroup;
+       g.file_bytes - coalesce(p.pss_file_sum, 0)
+                    - coalesce(p.pss_shmem_sum, 0) AS file_unmapped_bytes,
+       p.pss_processes,
+       p.rss_pss_known_sum AS rss_pss_known_sum_bytes
+FROM cgroup_process_count_data p
+LEFT JOIN cgroups g ON g.capture_id = p.capture_id AND g.cgroup = p.cgroup;

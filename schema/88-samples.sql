@@ -62,21 +62,23 @@ SELECT capture_id, sample, pid, comm, vm_rss, rss_anon, rss_file, rss_shmem, vm_
 FROM proc_status_sample;
 
 -- Internal: cgroup_samples one component a row, for the captures of two
--- samples or more.
+-- samples or more.  One SELECT over the components, not one per component:
+-- every view that reads it (growth, the findings) would work out
+-- cgroup_samples ten times over when its statement is prepared.
 CREATE VIEW cgroup_sample_parts AS
-WITH s AS (SELECT * FROM cgroup_samples
-           WHERE capture_id IN (SELECT capture_id FROM sample_index
-                                GROUP BY capture_id HAVING count(*) > 1))
-SELECT capture_id, cgroup, sample, mono_s, 'usage' AS component, usage_bytes AS bytes FROM s
-UNION ALL SELECT capture_id, cgroup, sample, mono_s, 'working_set', working_set_bytes FROM s
-UNION ALL SELECT capture_id, cgroup, sample, mono_s, 'anon', anon_bytes FROM s
-UNION ALL SELECT capture_id, cgroup, sample, mono_s, 'shmem', shmem_bytes FROM s
-UNION ALL SELECT capture_id, cgroup, sample, mono_s, 'page_cache', page_cache_bytes FROM s
-UNION ALL SELECT capture_id, cgroup, sample, mono_s, 'kernel', kernel_bytes FROM s
-UNION ALL SELECT capture_id, cgroup, sample, mono_s, 'slab', slab_bytes FROM s
-UNION ALL SELECT capture_id, cgroup, sample, mono_s, 'percpu', percpu_bytes FROM s
-UNION ALL SELECT capture_id, cgroup, sample, mono_s, 'pagetables', pagetables_bytes FROM s
-UNION ALL SELECT capture_id, cgroup, sample, mono_s, 'swap', swap_bytes FROM s;
+WITH multi AS (SELECT capture_id FROM sample_index GROUP BY capture_id HAVING count(*) > 1),
+c(component) AS (VALUES ('usage'), ('working_set'), ('anon'), ('shmem'), ('page_cache'),
+                        ('kernel'), ('slab'), ('percpu'), ('pagetables'), ('swap'))
+SELECT s.capture_id, s.cgroup, s.sample, s.mono_s, c.component,
+       CASE c.component WHEN 'usage' THEN s.usage_bytes
+                        WHEN 'working_set' THEN s.working_set_bytes
+                        WHEN 'anon' THEN s.anon_bytes WHEN 'shmem' THEN s.shmem_bytes
+                        WHEN 'page_cache' THEN s.page_cache_bytes
+                        WHEN 'kernel' THEN s.kernel_bytes WHEN 'slab' THEN s.slab_bytes
+                        WHEN 'percpu' THEN s.percpu_bytes
+                        WHEN 'pagetables' THEN s.pagetables_bytes
+                        ELSE s.swap_bytes END AS bytes
+FROM multi m CROSS JOIN cgroup_samples s ON s.capture_id = m.capture_id CROSS JOIN c;
 
 -- How each component of each cgroup changed from its first sample to its
 -- last (the samples where it is known; two at least).
@@ -279,29 +281,30 @@ WITH rec AS (
 ), ends AS (
   -- where the growth ends: the last interval that grew; at most two flat
   -- intervals after it (at its limit the cgroup stops growing while the
-  -- kernel reclaims, before it kills)
-  SELECT capture_id, component, n,
-         max(CASE WHEN step >= 4096 AND gap = 1 THEN i END) AS end_i
-  FROM d GROUP BY capture_id, component
+  -- kernel reclaims, before it kills).  Windows over d, which is read once:
+  -- each reference to d is another copy of cgroup_sample_parts to prepare
+  SELECT d.*, max(CASE WHEN step >= 4096 AND gap = 1 THEN i END)
+                OVER (PARTITION BY capture_id, component) AS end_i
+  FROM d
 ), run AS (
-  SELECT e.capture_id, e.component, e.end_i,
-         (SELECT max(CASE WHEN x.i = 1 OR x.step < 4096 OR x.gap > 1 THEN x.i END)
-          FROM d x WHERE x.capture_id = e.capture_id AND x.component = e.component
-            AND x.i <= e.end_i) AS start_i
-  FROM ends e WHERE e.end_i IS NOT NULL AND e.n - e.end_i <= 2
+  -- where it starts: the last row at or before end_i that did not grow
+  SELECT e.*, max(CASE WHEN e.i <= e.end_i AND (e.i = 1 OR e.step < 4096 OR e.gap > 1)
+                       THEN e.i END)
+                OVER (PARTITION BY e.capture_id, e.component) AS start_i
+  FROM ends e
 ), g AS (
-  SELECT d.capture_id, d.cgroup, d.component, d.event, d.kernel_time, d.killed_pid,
-         d.killed_comm, d.kill_sample,
-         max(CASE WHEN d.i = r.start_i THEN d.sample END) AS sample_first,
-         max(CASE WHEN d.i = r.end_i THEN d.sample END) AS sample_last,
-         max(CASE WHEN d.i = r.start_i THEN d.bytes END) AS bytes_first,
-         max(CASE WHEN d.i = r.end_i THEN d.bytes END) AS bytes_last,
-         max(CASE WHEN d.i = r.end_i THEN d.mono_s END)
-           - max(CASE WHEN d.i = r.start_i THEN d.mono_s END) AS seconds,
+  SELECT r.capture_id, r.cgroup, r.component, r.event, r.kernel_time, r.killed_pid,
+         r.killed_comm, r.kill_sample,
+         max(CASE WHEN r.i = r.start_i THEN r.sample END) AS sample_first,
+         max(CASE WHEN r.i = r.end_i THEN r.sample END) AS sample_last,
+         max(CASE WHEN r.i = r.start_i THEN r.bytes END) AS bytes_first,
+         max(CASE WHEN r.i = r.end_i THEN r.bytes END) AS bytes_last,
+         max(CASE WHEN r.i = r.end_i THEN r.mono_s END)
+           - max(CASE WHEN r.i = r.start_i THEN r.mono_s END) AS seconds,
          r.end_i - r.start_i AS intervals
-  FROM d JOIN run r ON r.capture_id = d.capture_id AND r.component = d.component
-  WHERE r.end_i > r.start_i
-  GROUP BY d.capture_id, d.component
+  FROM run r
+  WHERE r.end_i IS NOT NULL AND r.n - r.end_i <= 2 AND r.end_i > r.start_i
+  GROUP BY r.capture_id, r.component
 )
 SELECT g.capture_id, g.cgroup, coalesce(n.name, g.cgroup) AS name, g.component,
        g.event, g.kernel_time, g.killed_pid, g.killed_comm, g.kill_sample,

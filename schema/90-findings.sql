@@ -115,6 +115,39 @@ LEFT JOIN cgroup_pressure pf ON pf.capture_id = g.capture_id AND pf.cgroup = g.c
      AND pf.kind = 'full'
 WHERE g.cgroup_version = 2 AND g.parent IS NOT NULL AND g.usage_bytes IS NOT NULL;
 
+-- Internal: the finding no_limit, which findings lists and report_findings
+-- groups by namespace (without working out every other finding again): a
+-- Kubernetes container with processes and no memory limit of
+-- its own nor on its pod (BestEffort, or Burstable without limits).  The
+-- limits above the pods (kubepods: the node's allocatable memory; the QoS
+-- cgroups) do not count: they bound all pods together.
+CREATE VIEW finding_no_limit AS
+SELECT f.capture_id, f.cgroup, 'info' AS severity, 'no_limit' AS code,
+       f.name || ' has no memory limit' AS title,
+       printf('working set %s, no limit on the container nor on its pod: it can '
+              || 'grow until %s, and under node pressure the kubelet evicts pods '
+              || 'that use more than they request first',
+              human_bytes(f.working_set_bytes),
+              CASE WHEN f.effective_limit_bytes IS NULL THEN 'the node runs out'
+                   ELSE 'all pods together reach ' || human_bytes(f.effective_limit_bytes)
+                        || ' (the limit above the pods)' END) AS evidence,
+       'SELECT * FROM cgroup_headroom WHERE capture_id = ' || f.capture_id
+         || ' AND cgroup = ' || quote(f.cgroup) AS query
+FROM finding_cgroups f
+JOIN cgroup_node cn ON cn.capture_id = f.capture_id AND cn.cgroup = f.cgroup
+JOIN cgroup_node pn ON pn.capture_id = cn.capture_id AND pn.cgroup = cn.parent
+LEFT JOIN cgroup_file pl ON pl.capture_id = pn.capture_id AND pl.cgroup = pn.cgroup
+     AND pl.file IN ('memory.max', 'memory.limit_in_bytes') AND NOT pl.unlimited
+WHERE f.kind = 'k8s-container' AND pn.k8s_level = 'pod'
+  AND f.limit_bytes IS NULL AND pl.value IS NULL
+  AND EXISTS (SELECT 1 FROM cgroup_proc cp WHERE cp.capture_id = f.capture_id
+              AND cp.cgroup = f.cgroup)
+  -- not the pod sandbox ("pause": no log name while others have one)
+  AND NOT (EXISTS (SELECT 1 FROM k8s_container_log x WHERE x.capture_id = f.capture_id)
+           AND NOT EXISTS (SELECT 1 FROM k8s_container_log x
+                           WHERE x.capture_id = f.capture_id
+                             AND x.container_id = cn.container_id));
+
 CREATE VIEW findings AS
 -- near_limit: working set at 90% or more of the effective limit.  Critical
 -- when what the kernel cannot reclaim is at 90% too (on cgroup v1 the
@@ -327,35 +360,9 @@ WHERE p.shmem >= 64 * 1048576 AND p.shmem * 4 >= p.ws AND n.kind != 'node'
                     AND cp.shmem >= 64 * 1048576 AND cp.shmem * 4 >= cp.ws)
 
 UNION ALL
--- no_limit: a Kubernetes container with processes and no memory limit of
--- its own nor on its pod (BestEffort, or Burstable without limits).  The
--- limits above the pods (kubepods: the node's allocatable memory; the QoS
--- cgroups) do not count: they bound all pods together.
-SELECT f.capture_id, f.cgroup, 'info', 'no_limit',
-       f.name || ' has no memory limit',
-       printf('working set %s, no limit on the container nor on its pod: it can '
-              || 'grow until %s, and under node pressure the kubelet evicts pods '
-              || 'that use more than they request first',
-              human_bytes(f.working_set_bytes),
-              CASE WHEN f.effective_limit_bytes IS NULL THEN 'the node runs out'
-                   ELSE 'all pods together reach ' || human_bytes(f.effective_limit_bytes)
-                        || ' (the limit above the pods)' END),
-       'SELECT * FROM cgroup_headroom WHERE capture_id = ' || f.capture_id
-         || ' AND cgroup = ' || quote(f.cgroup)
-FROM finding_cgroups f
-JOIN cgroup_node cn ON cn.capture_id = f.capture_id AND cn.cgroup = f.cgroup
-JOIN cgroup_node pn ON pn.capture_id = cn.capture_id AND pn.cgroup = cn.parent
-LEFT JOIN cgroup_file pl ON pl.capture_id = pn.capture_id AND pl.cgroup = pn.cgroup
-     AND pl.file IN ('memory.max', 'memory.limit_in_bytes') AND NOT pl.unlimited
-WHERE f.kind = 'k8s-container' AND pn.k8s_level = 'pod'
-  AND f.limit_bytes IS NULL AND pl.value IS NULL
-  AND EXISTS (SELECT 1 FROM cgroup_proc cp WHERE cp.capture_id = f.capture_id
-              AND cp.cgroup = f.cgroup)
-  -- not the pod sandbox ("pause": no log name while others have one)
-  AND NOT (EXISTS (SELECT 1 FROM k8s_container_log x WHERE x.capture_id = f.capture_id)
-           AND NOT EXISTS (SELECT 1 FROM k8s_container_log x
-                           WHERE x.capture_id = f.capture_id
-                             AND x.container_id = cn.container_id))
+-- no_limit (finding_no_limit)
+SELECT capture_id, cgroup, severity, code, title, evidence, query
+FROM finding_no_limit
 
 UNION ALL
 -- kernel_unreclaimable: 64 MiB+ and a quarter of the working set is kernel
@@ -702,8 +709,7 @@ FROM (SELECT capture_id, namespace, count(*) AS n, max(cgroup) AS cgroup,
                    coalesce(c.pod, 'pod-' || c.pod_uid) || '/'
                      || coalesce(c.container, substr(c.container_id, 1, 12)) AS who,
                    c.working_set_bytes AS ws
-            FROM findings f
+            FROM finding_no_limit f
             JOIN containers c ON c.capture_id = f.capture_id AND c.cgroup = f.cgroup
-            WHERE f.code = 'no_limit'
             ORDER BY f.capture_id, c.namespace, c.working_set_bytes DESC, who)
       GROUP BY capture_id, namespace);

@@ -66,8 +66,8 @@ CREATE TABLE proc_heap (
 --                      dying children below them
 --   additions: usage_bytes (the cgroup's usage), cgroup_version
 CREATE VIEW dying_cgroup_parts AS
-WITH own AS (SELECT capture_id, cgroup, sum(rss_bytes) AS rss, count(*) AS n
-             FROM processes GROUP BY capture_id, cgroup),
+WITH own AS (SELECT capture_id, cgroup, rss_sum AS rss, processes AS n
+             FROM cgroup_process_count_data),   -- processes' sums (95-report.sql)
 st AS (SELECT capture_id, cgroup,
               max(CASE key WHEN 'nr_dying_descendants' THEN value END) AS dd,
               max(CASE key WHEN 'nr_descendants' THEN value END) AS d
@@ -131,13 +131,17 @@ SELECT t.capture_id, coalesce(t.pod_uid, c.pod_uid) AS pod_uid,
        coalesce(pn.namespace, c.namespace) AS namespace,
        coalesce(pn.pod, c.pod) AS pod, c.container, t.volume, t.kind,
        t.mount_point, t.used_bytes, t.size_bytes,
-       coalesce(p.cgroup, (SELECT n.cgroup FROM cgroup_node n
-                           WHERE n.capture_id = t.capture_id AND n.pod_uid = t.pod_uid
-                             AND n.k8s_level = 'pod' LIMIT 1)) AS cgroup
-FROM tmpfs_mount t
-LEFT JOIN processes p ON t.kind = 'dev-shm' AND p.capture_id = t.capture_id
-                     AND p.pid = t.pid
-LEFT JOIN containers c ON c.capture_id = p.capture_id AND c.cgroup = p.cgroup
+       coalesce(t.process_cgroup, (SELECT n.cgroup FROM cgroup_node n
+                                   WHERE n.capture_id = t.capture_id AND n.pod_uid = t.pod_uid
+                                     AND n.k8s_level = 'pod' LIMIT 1)) AS cgroup
+-- the process's cgroup looked up by pid: processes on the right of a LEFT
+-- JOIN was worked out for every process of the capture
+FROM (SELECT m.*, CASE WHEN m.kind = 'dev-shm'
+                       THEN (SELECT p.cgroup FROM processes p
+                             WHERE p.capture_id = m.capture_id AND p.pid = m.pid) END
+                    AS process_cgroup
+      FROM tmpfs_mount m) t
+LEFT JOIN containers c ON c.capture_id = t.capture_id AND c.cgroup = t.process_cgroup
 LEFT JOIN k8s_pod_names pn ON pn.capture_id = t.capture_id AND pn.pod_uid = t.pod_uid;
 
 -- One row per JVM or Node.js process the collector found (capture.md 2.3):

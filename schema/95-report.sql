@@ -18,30 +18,39 @@ SELECT c.capture_id, c.name, c.hostname, c.kernel_release, c.kernel_version, c.m
 FROM capture c
 LEFT JOIN kernel_features k ON k.capture_id = c.capture_id;
 
--- Processes per cgroup (the processes view's cgroup), stored once per
--- capture by the loader: the processes view works out each process's
--- cgroup with a subquery, and the cgroups listed below are those with
--- processes and no descendant with any, a range of cgroup paths per
--- cgroup that only an index answers without a scan of every one.  Only
--- the captures not yet in cgroup_process_count_data.
+-- Processes per cgroup (the processes view's cgroup) and their sizes'
+-- sums, stored once per capture by the loader: the processes view works
+-- out each process's cgroup with a subquery, and the cgroups listed below
+-- are those with processes and no descendant with any, a range of cgroup
+-- paths per cgroup that only an index answers without a scan of every one;
+-- cgroup_process_totals and dying_cgroup_parts read the sums (a report
+-- worked the processes out three times for them).  cgroup NULL: the
+-- processes whose cgroup is unknown.  Only the captures not yet in
+-- cgroup_process_count_data.
 CREATE TABLE cgroup_process_count_data (
     capture_id  INTEGER NOT NULL REFERENCES capture(capture_id) ON DELETE CASCADE,
-    cgroup TEXT NOT NULL, processes INTEGER NOT NULL,
-    PRIMARY KEY (capture_id, cgroup)
-) WITHOUT ROWID;
+    cgroup TEXT, processes INTEGER NOT NULL,
+    rss_sum INTEGER, pss_sum INTEGER, pss_anon_sum INTEGER, pss_file_sum INTEGER,
+    pss_shmem_sum INTEGER, pss_processes INTEGER NOT NULL, rss_pss_known_sum INTEGER,
+    UNIQUE (capture_id, cgroup)
+);
 CREATE VIEW cgroup_process_count_calc AS
 -- each process's cgroup worked out once (the WHERE, GROUP BY and SELECT
 -- would each repeat the view's subquery)
 WITH p AS MATERIALIZED (
-    SELECT capture_id, cgroup FROM processes
+    SELECT capture_id, cgroup, rss_bytes, pss_bytes, pss_anon_bytes, pss_file_bytes,
+           pss_shmem_bytes
+    FROM processes
     -- by way of capture: the few captures not yet counted, each found by
     -- key, where a NOT IN on processes read every capture's processes
     WHERE capture_id IN (SELECT capture_id FROM capture WHERE capture_id
                          NOT IN (SELECT capture_id FROM cgroup_process_count_data))
 )
-SELECT capture_id, cgroup, count(*) AS processes
+SELECT capture_id, cgroup, count(*) AS processes,
+       sum(rss_bytes), sum(pss_bytes), sum(pss_anon_bytes), sum(pss_file_bytes),
+       sum(pss_shmem_bytes), count(pss_bytes),
+       sum(CASE WHEN pss_bytes IS NOT NULL THEN rss_bytes END)
 FROM p
-WHERE cgroup IS NOT NULL
 GROUP BY capture_id, cgroup;
 
 -- Internal: the cgroups the report lists as containers (report_containers

@@ -235,6 +235,122 @@ static void sql_k8s_cgroup(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 }
 
 /*
+ * SQLite's memory.  Debian's SQLite is built without lookaside memory
+ * (SQLITE_OMIT_LOOKASIDE), so every node of every parse tree is a malloc()
+ * and a free(): a sixth of a report's instructions, most of them in
+ * preparing its queries.  Blocks of up to 1 KiB come from free lists, one
+ * per 16-byte size, carved from 64 KiB chunks that are never given back (a
+ * command's peak stays its own); larger ones from malloc().  The lists are
+ * per thread, so no lock: a block freed by another thread than the one
+ * that took it joins that thread's lists.  Each block has its usable size
+ * in the 8 bytes before it.
+ */
+#define MEM_STEP 16
+#define MEM_SMALL 1024                   /* the largest small block, header included */
+#define MEM_CHUNK (64 * 1024)
+
+struct mem_chunk {
+	struct mem_chunk *next;          /* every chunk stays reachable */
+	size_t pad;
+};
+
+static __thread void *mem_free[MEM_SMALL / MEM_STEP + 1];
+static __thread char *mem_at, *mem_end;
+static __thread struct mem_chunk *mem_chunks;
+
+static void *mem_malloc(int n)
+{
+	size_t want = (size_t)(n > 0 ? n : 1) + 8, k;
+	char *b;
+
+	if (want > MEM_SMALL) {   /* 16 bytes before it: alignment */
+		size_t total = (want + 8 + 15) & ~(size_t)15;
+
+		b = malloc(total);
+		if (!b)
+			return NULL;
+		*(size_t *)(b + 8) = total - 16;
+		return b + 16;
+	}
+	k = (want + MEM_STEP - 1) / MEM_STEP;
+	if (mem_free[k]) {
+		b = mem_free[k];
+		mem_free[k] = *(void **)b;
+	} else {
+		if ((size_t)(mem_end - mem_at) < k * MEM_STEP) {
+			struct mem_chunk *c = malloc(MEM_CHUNK);
+
+			if (!c)
+				return NULL;
+			c->next = mem_chunks;
+			mem_chunks = c;
+			mem_at = (char *)(c + 1);
+			mem_end = (char *)c + MEM_CHUNK;
+		}
+		b = mem_at;
+		mem_at += k * MEM_STEP;
+	}
+	*(size_t *)b = k * MEM_STEP - 8;
+	return b + 8;
+}
+
+static int mem_size(void *p)
+{
+	return p ? (int)((size_t *)p)[-1] : 0;
+}
+
+static void mem_release(void *p)
+{
+	size_t size;
+
+	if (!p)
+		return;
+	size = ((size_t *)p)[-1];
+	if (size + 8 > MEM_SMALL) {
+		free((char *)p - 16);
+	} else {
+		char *b = (char *)p - 8;
+		size_t k = (size + 8) / MEM_STEP;
+
+		*(void **)b = mem_free[k];
+		mem_free[k] = b;
+	}
+}
+
+static void *mem_realloc(void *p, int n)
+{
+	void *q;
+
+	if (p && n > 0 && (size_t)n <= ((size_t *)p)[-1])
+		return p;
+	q = mem_malloc(n);
+	if (q && p) {
+		memcpy(q, p, ((size_t *)p)[-1]);
+		mem_release(p);
+	}
+	return q;
+}
+
+static int mem_roundup(int n)
+{
+	size_t want = (size_t)(n > 0 ? n : 1) + 8;
+
+	return (int)(want > MEM_SMALL ? ((want + 8 + 15) & ~(size_t)15) - 16
+				      : (want + MEM_STEP - 1) / MEM_STEP * MEM_STEP - 8);
+}
+
+static int mem_init(void *ud)
+{
+	(void)ud;
+	return SQLITE_OK;
+}
+
+static void mem_shutdown(void *ud)
+{
+	(void)ud;
+}
+
+/*
  * Open a connection, set what every connection needs, and read the schema
  * version and whether the file is empty.
  */
@@ -250,7 +366,13 @@ static int db_connect(const char *path, int flags, sqlite3 **ret, int *ret_versi
 	 * the thread that opened it (NOMUTEX below).  A tenth of a report.
 	 */
 	if (!configured) {
+		static const sqlite3_mem_methods mem = {
+			mem_malloc, mem_release, mem_realloc, mem_size, mem_roundup,
+			mem_init, mem_shutdown, NULL,
+		};
+
 		sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+		sqlite3_config(SQLITE_CONFIG_MALLOC, &mem);
 		configured = true;
 	}
 	if (sqlite3_open_v2(path, &db, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
@@ -340,6 +462,97 @@ static void object_what(struct strbuf *sb, const char *o)
 		    nl2 ? (int)MIN(nl2 - nl - 1, 64) : 0, nl ? nl + 1 : "");
 }
 
+/* qsort: object lines by name (their second line), as ORDER BY name sorts */
+static int object_cmp(const void *a, const void *b)
+{
+	const char *x = strchr(*(char *const *)a, '\n') + 1;
+	const char *y = strchr(*(char *const *)b, '\n') + 1;
+
+	return strcmp(x, y);
+}
+
+/*
+ * The built-in schema's objects as schema_objects() reads them from a
+ * database memsnap made, sorted by name.  SQLite keeps a CREATE VIEW or
+ * CREATE TRIGGER statement as written, from its CREATE to its last token
+ * (memsnap's schema spells "CREATE VIEW name" with single spaces as SQLite
+ * does: test_db's test_db_open_existing_own fails otherwise), so these are
+ * taken from the schema's text; the tables and indexes are made in a
+ * scratch database and read back (SQLite writes the statement of a CREATE
+ * TABLE ... AS SELECT itself).  Making the views too took two thirds of a
+ * report on a database of one capture.
+ */
+static char **builtin_objects(size_t *ret_n)
+{
+	static const struct {
+		const char *create, *type;
+	} kinds[] = { { "CREATE VIEW ", "view" }, { "CREATE TRIGGER ", "trigger" } };
+	const char *p = memsnap_schema_sql;
+	struct strbuf stmt = STRBUF_INIT, tables = STRBUF_INIT;
+	sqlite3 *ref = NULL;
+	char **v = NULL, **t;
+	size_t n = 0, alloc = 0, nt = 0, k;
+
+	for (;;) {
+		const char *semi, *name, *end;
+		struct strbuf sb = STRBUF_INIT;
+
+		/* to the statement's first token: spaces and -- comments */
+		while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' ||
+		       (p[0] == '-' && p[1] == '-'))
+			p = p[0] == '-' ? p + strcspn(p, "\n") : p + 1;
+		if (!*p)
+			break;
+		/* its end: the first ';' at the end of a line that completes it
+		 * (a trigger holds some, and comments) */
+		for (semi = strchr(p, ';'); semi; semi = strchr(semi + 1, ';')) {
+			if (semi[1] && semi[1] != '\n')
+				continue;
+			strbuf_reset(&stmt);
+			strbuf_add(&stmt, p, (size_t)(semi + 1 - p));
+			if (sqlite3_complete(stmt.buf))
+				break;
+		}
+		if (!semi)
+			die(3, "BUG: the built-in schema ends in an incomplete statement");
+		for (end = semi; end > p && (end[-1] == ' ' || end[-1] == '\n'); end--)
+			;
+		for (k = 0; k < ARRAY_SIZE(kinds) && !starts_with(p, kinds[k].create); k++)
+			;
+		if (k < ARRAY_SIZE(kinds)) {
+			name = p + strlen(kinds[k].create);
+			strbuf_addstr(&sb, kinds[k].type);
+			strbuf_addch(&sb, '\n');
+			strbuf_add(&sb, name, strcspn(name, " (\n"));
+			strbuf_addch(&sb, '\n');
+			strbuf_add(&sb, p, (size_t)(end - p));
+			strbuf_addch(&sb, '\n');
+			ALLOC_GROW(v, n + 1, alloc);
+			v[n++] = strbuf_detach(&sb, NULL);
+		} else if (starts_with(p, "CREATE ")) {   /* not INSERT: a table's rows */
+			strbuf_add(&tables, p, (size_t)(semi + 1 - p));
+			strbuf_addch(&tables, '\n');
+		}
+		p = semi + 1;
+	}
+	if (sqlite3_open_v2(":memory:", &ref, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+			    NULL) != SQLITE_OK ||
+	    db_exec(ref, tables.buf, NULL) < 0)
+		die(3, "BUG: cannot make the built-in tables: %s", sqlite3_errmsg(ref));
+	t = schema_objects(ref, &nt);
+	for (k = 0; k < nt; k++) {
+		ALLOC_GROW(v, n + 1, alloc);
+		v[n++] = t[k];
+	}
+	free(t);
+	sqlite3_close(ref);
+	strbuf_release(&stmt);
+	strbuf_release(&tables);
+	qsort(v, n, sizeof(*v), object_cmp);
+	*ret_n = n;
+	return v;
+}
+
 /*
  * Is this database's schema the one memsnap writes?  Every table, view
  * and index of the built-in schema must be there with its exact CREATE
@@ -350,17 +563,12 @@ static void object_what(struct strbuf *sb, const char *o)
  */
 static int db_check_schema(sqlite3 *db, const char *path, char **ret_err)
 {
-	sqlite3 *ref = NULL;
 	char **want = NULL, **have = NULL;
 	size_t nwant = 0, nhave = 0, i = 0, j = 0;
 	struct strbuf why = STRBUF_INIT;
 	int r = -1;
 
-	if (sqlite3_open_v2(":memory:", &ref, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
-			    NULL) != SQLITE_OK ||
-	    db_exec(ref, memsnap_schema_sql, NULL) < 0)
-		die(3, "BUG: cannot make the built-in schema: %s", sqlite3_errmsg(ref));
-	want = schema_objects(ref, &nwant);
+	want = builtin_objects(&nwant);
 	have = schema_objects(db, &nhave);
 	/* both sorted by name: a merge */
 	while (i < nwant && !why.len) {
@@ -401,7 +609,6 @@ out:
 	objects_free(want, nwant);
 	objects_free(have, nhave);
 	strbuf_release(&why);
-	sqlite3_close(ref);
 	return r;
 }
 
@@ -422,6 +629,12 @@ int db_open(const char *path, bool create, sqlite3 **ret, char **ret_err)
 		 * write less (6% of a load).  Only possible before any table.
 		 */
 		db_exec(db, "PRAGMA page_size=16384", NULL);
+		/*
+		 * No fsync for the new file's schema (four of them): a crash
+		 * leaves a file no load completed, as a crash during the load
+		 * does, whose bulk writes are not synced either (many.c).
+		 */
+		db_exec(db, "PRAGMA synchronous=OFF", NULL);
 		xsnprintf(buf, sizeof(buf), "PRAGMA user_version=%d", DB_SCHEMA_VERSION);
 		/*
 		 * Two loads may make one new database: the first to take the

@@ -33,7 +33,10 @@
  * 7: cgroup_parts_data holds every sample (its sample column);
  * cgroup_proc_sample; hugetlb in cgroup_memstat.
  * 8: the later samples in spans (the *_span tables; the *_sample of 7 are
- * views); cgroup_parts_data's later samples worked out once a span.
+ * views); cgroup_parts_data's later samples worked out once a span;
+ * cgroup_process_count_data holds the processes' size sums too (and the
+ * processes of no known cgroup); collect_problem_capture indexes the path
+ * too.
  */
 #define DB_SCHEMA_VERSION 8
 
