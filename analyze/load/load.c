@@ -278,6 +278,7 @@ void load_cache_free(struct load_cache *c)
 	for (i = 0; i < T__COUNT; i++) {
 		sqlite3_finalize(c->st[i]);
 		sqlite3_finalize(c->batch[i]);
+		sqlite3_finalize(c->batch_part[i]);
 	}
 	for (i = 0; i < LOAD_DERIVED_N; i++)
 		sqlite3_finalize(c->derived[i]);

@@ -125,8 +125,10 @@ void table_columns(sqlite3 *db, const char *table, size_t skip,
 		   char ***ret, size_t *ret_n);
 /* Rows a statement of a batched table (row_start()). */
 #define ROWS_BATCH 16
-/* The INSERT of ROWS_BATCH rows of spec into sb; returns a row's parameters. */
-int rows_batch_sql(sqlite3 *db, const struct row_spec *spec, struct strbuf *sb);
+/* The INSERT of ROWS_BATCH rows of spec into sb (all of them when whole,
+   else those whose capture_id is not NULL); returns a row's parameters. */
+int rows_batch_sql(sqlite3 *db, const struct row_spec *spec, bool whole,
+		   struct strbuf *sb);
 /* The statement of a table, prepared (db_prepare(): dies on bad SQL). */
 sqlite3_stmt *rows_prepare(sqlite3 *db, enum table_id id);
 /* Bind spec->cols from base, from parameter `first` on; returns the next. */
@@ -145,6 +147,7 @@ struct load_cache {
 	sqlite3_stmt *st[T__COUNT];
 	/* the tables stored ROWS_BATCH rows a statement (rows.c's row_start()) */
 	sqlite3_stmt *batch[T__COUNT];
+	sqlite3_stmt *batch_part[T__COUNT];  /* the same, fewer rows */
 	int batch_params[T__COUNT];   /* the parameters of one row */
 	sqlite3_stmt *derived[LOAD_DERIVED_N];  /* load.c's load_derived() */
 	/* cgroup_memstat's memory.stat keys (its columns), sorted, and

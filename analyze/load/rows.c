@@ -397,18 +397,22 @@ void rows_sql(sqlite3 *db, const struct row_spec *spec, struct strbuf *sb)
 }
 
 /*
- * The INSERT of ROWS_BATCH rows of spec: a row whose first parameter (its
- * capture_id) is NULL is not stored, so that the last batch of a capture
- * may hold fewer.  (The WHERE also lets an upsert's ON CONFLICT follow a
- * SELECT.)  Returns the parameters of one row.
+ * The INSERT of ROWS_BATCH rows of spec: a plain VALUES list when `whole`;
+ * else each row whose first parameter (its capture_id) is NULL is left out,
+ * so that a capture's last batch may hold fewer (the WHERE also lets an
+ * upsert's ON CONFLICT follow the SELECT).  The plain one costs less:
+ * SELECT ... FROM (VALUES ...) copies each row's values once more.
+ * Returns the parameters of one row.
  */
-int rows_batch_sql(sqlite3 *db, const struct row_spec *spec, struct strbuf *sb)
+int rows_batch_sql(sqlite3 *db, const struct row_spec *spec, bool whole,
+		   struct strbuf *sb)
 {
 	size_t nparams = rows_insert_head(db, spec, sb);
 
-	strbuf_addstr(sb, " SELECT * FROM (VALUES ");
+	strbuf_addstr(sb, whole ? " VALUES " : " SELECT * FROM (VALUES ");
 	add_params(sb, ROWS_BATCH, nparams);
-	strbuf_addstr(sb, ") WHERE column1 IS NOT NULL");
+	if (!whole)
+		strbuf_addstr(sb, ") WHERE column1 IS NOT NULL");
 	if (spec->tail)
 		strbuf_addf(sb, " %s", spec->tail);
 	return (int)nparams;
@@ -511,8 +515,10 @@ sqlite3_stmt *row_start(struct loader *l, enum table_id t, int *ret_base)
 	if (!c->batch[t]) {
 		struct strbuf sql = STRBUF_INIT;
 
-		c->batch_params[t] = rows_batch_sql(l->db, &row_specs[t], &sql);
+		c->batch_params[t] = rows_batch_sql(l->db, &row_specs[t], true, &sql);
 		c->batch[t] = db_prepare(l->db, sql.buf);
+		rows_batch_sql(l->db, &row_specs[t], false, &sql);
+		c->batch_part[t] = db_prepare(l->db, sql.buf);
 		strbuf_release(&sql);
 	}
 	*ret_base = (int)l->pending[t] * c->batch_params[t];
@@ -526,8 +532,13 @@ static void batch_put(struct loader *l, enum table_id t)
 	unsigned i, n = l->pending[t];
 
 	l->pending[t] = 0;
-	for (i = n; i < ROWS_BATCH; i++)
-		sqlite3_bind_null(st, (int)i * l->cache->batch_params[t] + 1);
+	if (n < ROWS_BATCH) {
+		for (i = n; i < ROWS_BATCH; i++)
+			sqlite3_bind_null(st, (int)i * l->cache->batch_params[t] + 1);
+		/* the same parameters: moved, not copied (batch[t]'s are NULL) */
+		sqlite3_transfer_bindings(st, l->cache->batch_part[t]);
+		st = l->cache->batch_part[t];
+	}
 	/* no sqlite3_clear_bindings(): every row's parameters are bound again */
 	if (sqlite3_step(st) != SQLITE_DONE)
 		add_problemf(l, row_specs[t].table, "cannot store %u rows: %s", n,
