@@ -18,6 +18,7 @@ void load_fdinfo(struct loader *l, const struct file_in *f)
 	struct parsed_file own, *pf;
 	const struct bpf_fdinfo *fi;
 	sqlite3_stmt *st;
+	int c;
 	uint64_t fd;
 
 	if (parse_u64(fdname, strlen(fdname), &fd) < 0 || fd > 0x7fffffff) {
@@ -33,13 +34,13 @@ void load_fdinfo(struct loader *l, const struct file_in *f)
 		add_problem(l, f->path, "not the fdinfo of a BPF map (no map_type), skipping");
 		goto out;
 	}
-	st = S(l, T_BPF_FDINFO);
-	sqlite3_bind_int64(st, 1, l->capture_id);
-	sqlite3_bind_int64(st, 2, f->pid);
-	sqlite3_bind_int64(st, 3, (int64_t)fd);
-	db_bind_text(st, 4, bpf_map_type_name(fi->map_type.v));
-	rows_bind(st, 5, &row_specs[T_BPF_FDINFO], fi);
-	put(l, st);
+	st = row_start(l, T_BPF_FDINFO, &c);
+	sqlite3_bind_int64(st, c + 1, l->capture_id);
+	sqlite3_bind_int64(st, c + 2, f->pid);
+	sqlite3_bind_int64(st, c + 3, (int64_t)fd);
+	db_bind_text(st, c + 4, bpf_map_type_name(fi->map_type.v));
+	rows_bind(st, c + 5, &row_specs[T_BPF_FDINFO], fi);
+	row_done(l, T_BPF_FDINFO, st);
 out:
 	parsed_put(pf, &own);
 }
@@ -61,20 +62,22 @@ void load_bpftool_maps(struct loader *l, const struct file_in *f)
 		add_problemf(l, f->path, "bpftool said: %.300s", m->error);
 	for (i = 0; i < m->n; i++) {
 		const struct bpftool_map *b = &m->v[i];
-		sqlite3_stmt *st = S(l, T_BPFTOOL_MAP);
+		sqlite3_stmt *st;
+		int c;
 
 		if (!b->id.set)
 			continue;
-		sqlite3_bind_int64(st, 1, l->capture_id);
-		rows_bind(st, 2, &row_specs[T_BPFTOOL_MAP], b);
-		put(l, st);
+		st = row_start(l, T_BPFTOOL_MAP, &c);
+		sqlite3_bind_int64(st, c + 1, l->capture_id);
+		rows_bind(st, c + 2, &row_specs[T_BPFTOOL_MAP], b);
+		row_done(l, T_BPFTOOL_MAP, st);
 		for (j = 0; j < b->npids; j++) {
-			st = S(l, T_BPFTOOL_MAP_PID);
-			sqlite3_bind_int64(st, 1, l->capture_id);
-			db_bind_kv(st, 2, b->id);
-			db_bind_u64(st, 3, b->pids[j].pid);
-			db_bind_text(st, 4, b->pids[j].comm);
-			put(l, st);
+			st = row_start(l, T_BPFTOOL_MAP_PID, &c);
+			sqlite3_bind_int64(st, c + 1, l->capture_id);
+			db_bind_kv(st, c + 2, b->id);
+			db_bind_u64(st, c + 3, b->pids[j].pid);
+			db_bind_text(st, c + 4, b->pids[j].comm);
+			row_done(l, T_BPFTOOL_MAP_PID, st);
 		}
 	}
 out:

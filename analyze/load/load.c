@@ -175,11 +175,13 @@ static void load_finish(struct loader *l, struct capture *c)
 	flush_misc(l);
 	flush_cgroup_files(l);
 	flush_file_list(l);
+	rows_flush(l);
 	load_kmsg(l);
 	meta_finish(l, capture_name(c));
 	if (l->duplicate)
 		return;
 	samples_finish(l);
+	rows_flush(l);
 	load_derived(l);
 	/*
 	 * The maps of the bpf_maps view, counted from its tables: through the
@@ -273,8 +275,11 @@ void load_cache_free(struct load_cache *c)
 
 	if (!c)
 		return;
-	for (i = 0; i < T__COUNT; i++)
+	for (i = 0; i < T__COUNT; i++) {
 		sqlite3_finalize(c->st[i]);
+		sqlite3_finalize(c->batch[i]);
+		sqlite3_finalize(c->batch_part[i]);
+	}
 	for (i = 0; i < LOAD_DERIVED_N; i++)
 		sqlite3_finalize(c->derived[i]);
 	memstat_keys_free(c);

@@ -123,6 +123,12 @@ void rows_sql(sqlite3 *db, const struct row_spec *spec, struct strbuf *sb);
 /* The columns of a table past its first `skip`, in schema order. */
 void table_columns(sqlite3 *db, const char *table, size_t skip,
 		   char ***ret, size_t *ret_n);
+/* Rows a statement of a batched table (row_start()). */
+#define ROWS_BATCH 16
+/* The INSERT of ROWS_BATCH rows of spec into sb (all of them when whole,
+   else those whose capture_id is not NULL); returns a row's parameters. */
+int rows_batch_sql(sqlite3 *db, const struct row_spec *spec, bool whole,
+		   struct strbuf *sb);
 /* The statement of a table, prepared (db_prepare(): dies on bad SQL). */
 sqlite3_stmt *rows_prepare(sqlite3 *db, enum table_id id);
 /* Bind spec->cols from base, from parameter `first` on; returns the next. */
@@ -139,6 +145,10 @@ int rows_bind(sqlite3_stmt *st, int first, const struct row_spec *spec,
 #define LOAD_DERIVED_N 5
 struct load_cache {
 	sqlite3_stmt *st[T__COUNT];
+	/* the tables stored ROWS_BATCH rows a statement (rows.c's row_start()) */
+	sqlite3_stmt *batch[T__COUNT];
+	sqlite3_stmt *batch_part[T__COUNT];  /* the same, fewer rows */
+	int batch_params[T__COUNT];   /* the parameters of one row */
 	sqlite3_stmt *derived[LOAD_DERIVED_N];  /* load.c's load_derived() */
 	/* cgroup_memstat's memory.stat keys (its columns), sorted, and
 	   each one's parameter in the INSERT */
@@ -150,6 +160,7 @@ struct loader {
 	sqlite3 *db;
 	int64_t capture_id;
 	struct load_cache *cache;
+	unsigned pending[T__COUNT]; /* rows bound in cache->batch[], not stored */
 	struct load_stats *stats;
 	char *memory_root;        /* archive path of the memory hierarchy */
 	bool have_manifest;
@@ -192,6 +203,18 @@ struct loader {
 
 /* The statement of a table, prepared on first use. */
 sqlite3_stmt *S(struct loader *l, enum table_id id);
+/*
+ * A row of table t: bind its columns to the statement returned, at `base`
+ * + 1, + 2, ... (every one of them, NULLs too: a batch's parameters keep
+ * the values of its last rows), then row_done().  The tables with many
+ * rows a capture are stored ROWS_BATCH rows a statement (SQLite's work per
+ * statement, a third of a small row's, is paid once a batch); the others
+ * one a statement, as put().  Rows reach the table in the order they were
+ * made; rows_flush() stores what is pending, before anything reads them.
+ */
+sqlite3_stmt *row_start(struct loader *l, enum table_id t, int *ret_base);
+void row_done(struct loader *l, enum table_id t, sqlite3_stmt *st);
+void rows_flush(struct loader *l);
 /* Run an INSERT and reset it; a failure is a problem of the current file. */
 void put(struct loader *l, sqlite3_stmt *st);
 /* put() for a row gathered from several files: a failure names `what`. */

@@ -81,6 +81,14 @@ static void bulk_pragmas(sqlite3 *db)
 	 * report) keep the keys on, so deleting a capture still cascades.
 	 */
 	db_exec(db, "PRAGMA foreign_keys=OFF", NULL);
+	/*
+	 * A statement that writes many rows (rows.c's batches) keeps a
+	 * statement journal of the pages it changes, to undo itself should a
+	 * row fail: SQLite spills it past 64 KiB (four 16 KiB pages) to a
+	 * temporary file, a write() a page.  In memory it is a copy, freed
+	 * with the statement; the capture's savepoint journal too.
+	 */
+	db_exec(db, "PRAGMA temp_store=MEMORY", NULL);
 }
 
 /*

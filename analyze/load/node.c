@@ -18,20 +18,21 @@
 static void put_kv_rows(struct loader *l, const struct file_in *f,
 			const struct kv_list *kv)
 {
-	sqlite3_stmt *st = S(l, f->route->table);
+	enum table_id t = f->route->table;
 	size_t i;
 
 	for (i = 0; i < kv->n; i++) {
-		int c = 1;
+		int c;
+		sqlite3_stmt *st = row_start(l, t, &c);
 
-		sqlite3_bind_int64(st, c++, l->capture_id);
+		sqlite3_bind_int64(st, ++c, l->capture_id);
 		if (f->cgroup) {
-			db_bind_text(st, c++, f->cgroup);
-			db_bind_text(st, c++, f->name);
+			db_bind_text(st, ++c, f->cgroup);
+			db_bind_text(st, ++c, f->name);
 		}
-		db_bind_text(st, c++, kv->v[i].key);
-		db_bind_u64(st, c++, kv->v[i].value);
-		put(l, st);
+		db_bind_text(st, ++c, kv->v[i].key);
+		db_bind_u64(st, ++c, kv->v[i].value);
+		row_done(l, t, st);
 	}
 }
 

@@ -35,15 +35,16 @@ static void load_parsed(struct loader *l, const struct file_in *f,
 	struct parsed_file own, *pf = parsed_get(f, kind, &own);
 	enum table_id t = kind == PARSED_STATUS ? T_PROC_STATUS : T_PROC_SMAPS;
 	sqlite3_stmt *st;
+	int c;
 
 	note_diag(l, f->path, pf->r, &pf->d);
 	if (pf->r < 0)
 		goto out;
-	st = S(l, t);
-	sqlite3_bind_int64(st, 1, l->capture_id);
-	sqlite3_bind_int64(st, 2, f->pid);
-	rows_bind(st, 3, &row_specs[t], &pf->u);
-	put(l, st);
+	st = row_start(l, t, &c);
+	sqlite3_bind_int64(st, c + 1, l->capture_id);
+	sqlite3_bind_int64(st, c + 2, f->pid);
+	rows_bind(st, c + 3, &row_specs[t], &pf->u);
+	row_done(l, t, st);
 	put_extras(l, f->pid, f->name, &pf->extras);
 	if (kind == PARSED_STATUS)
 		l->stats->processes++;
@@ -67,21 +68,21 @@ void load_smaps(struct loader *l, const struct file_in *f)
 void flush_misc(struct loader *l)
 {
 	sqlite3_stmt *st;
-	char path[40];
+	int c;
 
 	if (!l->misc.pid)
 		return;
 	if (l->misc.oom_score_adj_set || l->misc.cmdline || l->misc.memcg) {
-		st = S(l, T_PROC_MISC);
-		sqlite3_bind_int64(st, 1, l->capture_id);
-		sqlite3_bind_int64(st, 2, l->misc.pid);
+		st = row_start(l, T_PROC_MISC, &c);
+		sqlite3_bind_int64(st, c + 1, l->capture_id);
+		sqlite3_bind_int64(st, c + 2, l->misc.pid);
 		if (l->misc.oom_score_adj_set)
-			sqlite3_bind_int64(st, 3, l->misc.oom_score_adj);
-		if (l->misc.cmdline)
-			db_bind_text_len(st, 4, l->misc.cmdline, l->misc.cmdline_len);
-		db_bind_text(st, 5, l->misc.memcg);
-		xsnprintf(path, sizeof(path), "proc/%lld", (long long)l->misc.pid);
-		put_for(l, st, path);
+			sqlite3_bind_int64(st, c + 3, l->misc.oom_score_adj);
+		else
+			sqlite3_bind_null(st, c + 3);
+		db_bind_text_len(st, c + 4, l->misc.cmdline, l->misc.cmdline_len);
+		db_bind_text(st, c + 5, l->misc.memcg);
+		row_done(l, T_PROC_MISC, st);
 	}
 	free(l->misc.cmdline);
 	free(l->misc.memcg);

@@ -324,16 +324,57 @@ static size_t count_names(const char *list)
 	return n;
 }
 
-void rows_sql(sqlite3 *db, const struct row_spec *spec, struct strbuf *sb)
+/*
+ * "VERB INTO table(columns" of an INSERT of spec into sb (reset first);
+ * returns how many parameters a row has.
+ */
+static size_t rows_insert_head(sqlite3 *db, const struct row_spec *spec,
+			       struct strbuf *sb)
 {
-	size_t nkeys = count_names(spec->keys), nparams = nkeys + spec->ncols;
+	size_t nparams = count_names(spec->keys) + spec->ncols;
 	size_t i, nschema = 0;
 	char **schema = NULL;
 
 	strbuf_reset(sb);
+	strbuf_addf(sb, "%s INTO %s(%s", spec->verb, spec->table, spec->keys);
+	for (i = 0; i < spec->ncols; i++)
+		strbuf_addf(sb, ", %s", spec->cols[i].name);
+	if (spec->schema_cols) {
+		/* keys are the table's first columns; the rest follow */
+		table_columns(db, spec->table, count_names(spec->keys), &schema,
+			      &nschema);
+		for (i = 0; i < nschema; i++) {
+			strbuf_addf(sb, ", \"%s\"", schema[i]);
+			free(schema[i]);
+		}
+		free(schema);
+		nparams += nschema;
+	}
+	strbuf_addch(sb, ')');
+	return nparams;
+}
+
+/* nrows rows of nparams `?`s: "(?,?),(?,?)" */
+static void add_params(struct strbuf *sb, size_t nrows, size_t nparams)
+{
+	size_t r, i;
+
+	for (r = 0; r < nrows; r++) {
+		strbuf_addstr(sb, r ? ",(" : "(");
+		for (i = 0; i < nparams; i++)
+			strbuf_addstr(sb, i ? ",?" : "?");
+		strbuf_addch(sb, ')');
+	}
+}
+
+void rows_sql(sqlite3 *db, const struct row_spec *spec, struct strbuf *sb)
+{
+	size_t i;
+
 	if (!strcmp(spec->verb, "UPDATE")) {
 		const char *p = spec->keys;
 
+		strbuf_reset(sb);
 		strbuf_addf(sb, "UPDATE %s SET ", spec->table);
 		while (*p) {
 			size_t n = strcspn(p, ",");
@@ -348,25 +389,33 @@ void rows_sql(sqlite3 *db, const struct row_spec *spec, struct strbuf *sb)
 		strbuf_addf(sb, " %s", spec->tail);
 		return;
 	}
-	strbuf_addf(sb, "%s INTO %s(%s", spec->verb, spec->table, spec->keys);
-	for (i = 0; i < spec->ncols; i++)
-		strbuf_addf(sb, ", %s", spec->cols[i].name);
-	if (spec->schema_cols) {
-		/* keys are the table's first columns; the rest follow */
-		table_columns(db, spec->table, nkeys, &schema, &nschema);
-		for (i = 0; i < nschema; i++) {
-			strbuf_addf(sb, ", \"%s\"", schema[i]);
-			free(schema[i]);
-		}
-		free(schema);
-		nparams += nschema;
-	}
-	strbuf_addstr(sb, ") VALUES (");
-	for (i = 0; i < nparams; i++)
-		strbuf_addstr(sb, i ? ",?" : "?");
-	strbuf_addch(sb, ')');
+	i = rows_insert_head(db, spec, sb);
+	strbuf_addstr(sb, " VALUES ");
+	add_params(sb, 1, i);
 	if (spec->tail)
 		strbuf_addf(sb, " %s", spec->tail);
+}
+
+/*
+ * The INSERT of ROWS_BATCH rows of spec: a plain VALUES list when `whole`;
+ * else each row whose first parameter (its capture_id) is NULL is left out,
+ * so that a capture's last batch may hold fewer (the WHERE also lets an
+ * upsert's ON CONFLICT follow the SELECT).  The plain one costs less:
+ * SELECT ... FROM (VALUES ...) copies each row's values once more.
+ * Returns the parameters of one row.
+ */
+int rows_batch_sql(sqlite3 *db, const struct row_spec *spec, bool whole,
+		   struct strbuf *sb)
+{
+	size_t nparams = rows_insert_head(db, spec, sb);
+
+	strbuf_addstr(sb, whole ? " VALUES " : " SELECT * FROM (VALUES ");
+	add_params(sb, ROWS_BATCH, nparams);
+	if (!whole)
+		strbuf_addstr(sb, ") WHERE column1 IS NOT NULL");
+	if (spec->tail)
+		strbuf_addf(sb, " %s", spec->tail);
+	return (int)nparams;
 }
 
 int rows_bind(sqlite3_stmt *st, int first, const struct row_spec *spec,
@@ -436,6 +485,84 @@ sqlite3_stmt *S(struct loader *l, enum table_id id)
 	return l->cache->st[id];
 }
 
+/*
+ * The tables with hundreds of rows a capture, stored ROWS_BATCH rows a
+ * statement.  Their binders bind every parameter of a row, and nothing but
+ * row_start()'s statement reads or writes them during a load (load.c
+ * flushes them before the derived tables).
+ */
+static const bool batched[T__COUNT] = {
+	[T_PROC_STATUS] = true,
+	[T_PROC_SMAPS] = true,
+	[T_PROC_MISC] = true,
+	[T_CG_PROC] = true,
+	[T_CG_EVENT] = true,
+	[T_BPF_FDINFO] = true,
+	[T_BPFTOOL_MAP] = true,
+	[T_BPFTOOL_MAP_PID] = true,
+	[T_NODE_MEMINFO] = true,
+	[T_NODE_VMSTAT] = true,
+};
+
+sqlite3_stmt *row_start(struct loader *l, enum table_id t, int *ret_base)
+{
+	struct load_cache *c = l->cache;
+
+	if (!batched[t]) {
+		*ret_base = 0;
+		return S(l, t);
+	}
+	if (!c->batch[t]) {
+		struct strbuf sql = STRBUF_INIT;
+
+		c->batch_params[t] = rows_batch_sql(l->db, &row_specs[t], true, &sql);
+		c->batch[t] = db_prepare(l->db, sql.buf);
+		rows_batch_sql(l->db, &row_specs[t], false, &sql);
+		c->batch_part[t] = db_prepare(l->db, sql.buf);
+		strbuf_release(&sql);
+	}
+	*ret_base = (int)l->pending[t] * c->batch_params[t];
+	return c->batch[t];
+}
+
+/* Store table t's pending rows; the rest of the batch is left out. */
+static void batch_put(struct loader *l, enum table_id t)
+{
+	sqlite3_stmt *st = l->cache->batch[t];
+	unsigned i, n = l->pending[t];
+
+	l->pending[t] = 0;
+	if (n < ROWS_BATCH) {
+		for (i = n; i < ROWS_BATCH; i++)
+			sqlite3_bind_null(st, (int)i * l->cache->batch_params[t] + 1);
+		/* the same parameters: moved, not copied (batch[t]'s are NULL) */
+		sqlite3_transfer_bindings(st, l->cache->batch_part[t]);
+		st = l->cache->batch_part[t];
+	}
+	/* no sqlite3_clear_bindings(): every row's parameters are bound again */
+	if (sqlite3_step(st) != SQLITE_DONE)
+		add_problemf(l, row_specs[t].table, "cannot store %u rows: %s", n,
+			     sqlite3_errmsg(l->db));
+	sqlite3_reset(st);
+}
+
+void row_done(struct loader *l, enum table_id t, sqlite3_stmt *st)
+{
+	if (!batched[t])
+		put(l, st);
+	else if (++l->pending[t] == ROWS_BATCH)
+		batch_put(l, t);
+}
+
+void rows_flush(struct loader *l)
+{
+	size_t t;
+
+	for (t = 0; t < T__COUNT; t++)
+		if (l->pending[t])
+			batch_put(l, (enum table_id)t);
+}
+
 void add_problem(struct loader *l, const char *path, const char *problem)
 {
 	sqlite3_stmt *st = S(l, T_LOAD_PROBLEM);
@@ -486,17 +613,17 @@ void put_for(struct loader *l, sqlite3_stmt *st, const char *what)
 void put_rows(struct loader *l, enum table_id t, const char *key,
 	      const void *v, size_t n, size_t size)
 {
-	sqlite3_stmt *st = S(l, t);
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		int c = 1;
+		int c;
+		sqlite3_stmt *st = row_start(l, t, &c);
 
-		sqlite3_bind_int64(st, c++, l->capture_id);
+		sqlite3_bind_int64(st, ++c, l->capture_id);
 		if (key)
-			db_bind_text(st, c++, key);
-		rows_bind(st, c, &row_specs[t], (const char *)v + i * size);
-		put(l, st);
+			db_bind_text(st, ++c, key);
+		rows_bind(st, c + 1, &row_specs[t], (const char *)v + i * size);
+		row_done(l, t, st);
 	}
 }
 

@@ -68,10 +68,26 @@ static void test_rows_sql_prepares(void **state)
 	for (i = 0; i < T__COUNT; i++) {
 		sqlite3_stmt *st = NULL;
 
+		int whole, nparams;
+
 		rows_sql(db, &row_specs[i], &sql);
 		if (sqlite3_prepare_v2(db, sql.buf, -1, &st, NULL) != SQLITE_OK)
 			fail_msg("%s: %s: %s", row_specs[i].table, sqlite3_errmsg(db), sql.buf);
+		nparams = sqlite3_bind_parameter_count(st);
 		sqlite3_finalize(st);
+		if (!strcmp(row_specs[i].verb, "UPDATE"))
+			continue;
+		/* row_start()'s batches of every table that could have them */
+		for (whole = 0; whole < 2; whole++) {
+			assert_int_equal(rows_batch_sql(db, &row_specs[i], whole, &sql),
+					 nparams);
+			if (sqlite3_prepare_v2(db, sql.buf, -1, &st, NULL) != SQLITE_OK)
+				fail_msg("%s: %s: %s", row_specs[i].table,
+					 sqlite3_errmsg(db), sql.buf);
+			assert_int_equal(sqlite3_bind_parameter_count(st),
+					 ROWS_BATCH * nparams);
+			sqlite3_finalize(st);
+		}
 	}
 	strbuf_release(&sql);
 	db_close(db);
