@@ -75,8 +75,17 @@ check(3 <= len(ring) <= 5, f"{len(ring)} ring samples, 3 to 5 (--keep 5) expecte
 # the workload started after the ring filled with the empty cgroup: at
 # least 3 of the samples before the kill saw it, its anon rising across
 # them, never falling (no swap: anon is not reclaimed; at the limit it
-# stops rising while the kernel reclaims, before it kills)
+# stops rising while the kernel reclaims, before it kills).  The recorder
+# learns of the kill from the kernel log, so one interval sample may fall
+# between the kill and that line, anon already falling as the killed
+# process's memory is freed (seen: 47 -> 23.9 MiB): at most one sample
+# past the peak is allowed and left out.
 seen = [r for r in ring if r["anon_bytes"]]
+if seen:
+    peak = max(range(len(seen)), key=lambda i: (seen[i]["anon_bytes"], i))
+    check(len(seen) - 1 - peak <= 1,
+          f"anon of /t47/oom fell in {len(seen) - 1 - peak} samples before the kill's: {seen}")
+    seen = seen[:peak + 1]
 check(len(seen) >= 3 and seen[-1]["anon_bytes"] > seen[0]["anon_bytes"] and
       all(b["anon_bytes"] >= a["anon_bytes"] for a, b in zip(seen, seen[1:])),
       f"anon of /t47/oom did not grow across 3+ samples before the kill: {seen}")
