@@ -8,7 +8,8 @@
  *
  * The reader also frees what it made: the loader hands the items it is
  * done with back (SPENT_ITEMS at a time, and the rest when it stops) and
- * the reader frees them, file data and prepared results alike.  Freed by
+ * the reader frees them, file data and prepared results alike; a file of
+ * SPENT_OWN_BYTES or more the loader frees itself (below).  Freed by
  * the loader, each of a capture's ~25,000 allocations went back into the
  * reader's malloc arena under that arena's lock, contended by the reader's
  * own mallocs with `memsnap load -j2`: glibc's _int_free and _int_malloc
@@ -29,10 +30,10 @@
 #define BATCH_BYTES (128u << 10)
 #define SPENT_ITEMS 256
 /*
- * A file this big is freed by the loader at once: one block of its own
- * mapping (no arena lock to contend for), and held for the reader it kept
- * a hostile capture's 60 MiB files in memory one more at a time (t70's
- * bomb-many-files: 130 -> 252 MiB peak).
+ * A file this big the loader frees at once.  Its block is a mapping of its
+ * own, so freeing it contends for no arena lock; and waiting for the
+ * reader's next batch, it kept one more of a hostile capture's 60 MiB
+ * files in memory (t70's bomb-many-files: 252 MiB peak, 130 without).
  */
 #define SPENT_OWN_BYTES (1u << 20)
 
