@@ -265,6 +265,24 @@ def dotdot(ctx):
             .files(TAIL).write(ctx.path("dotdot.tar.gz")))
 
 
+def pack_record(path, data):
+    return b"%d %d\n" % (len(path), len(data)) + path + data + b"\n"
+
+
+@case(problems=[(r"^samples/2/pack-1$", r"left out: path with '\.\.'"),
+                (r"^samples/2/pack-1$", r"left out: absolute path"),
+                (r"^samples/2/pack-1$", r"left out: path with a NUL byte")])
+def pack_paths(ctx):
+    """a later sample's pack whose records' paths hold '..', '/' and NUL"""
+    pack = b"".join([
+        pack_record(b"proc/../../../etc/passwd", b"pwned\n"),
+        pack_record(b"/etc/cron.d/pwned", b"pwned\n"),
+        pack_record(b"proc/1\0/status", b"Name:\tx\n"),
+        pack_record(b"proc/meminfo", b"MemTotal: 1024 kB\n"),
+    ])
+    return base_tar().file("samples/2/pack-1", pack).files(TAIL).write(ctx.path("pack.tar.gz"))
+
+
 @case(problems=[(r"^/", r"outside the capture folder|absolute path")])
 def absolute_paths(ctx):
     """absolute paths, one pointing into the canary folder"""

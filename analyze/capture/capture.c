@@ -109,13 +109,9 @@ static bool hashset_add(struct hashset *s, uint64_t h)
 	return true;
 }
 
-/*
- * Is a path (relative to the top folder) acceptable?  Returns NULL or why
- * not.  The checks are the ones an extractor needs, although we never
- * extract: a capture that holds such a path was not written by the
- * collector and must not be trusted to mean what it says.
- */
-static const char *path_problem(const char *p, size_t len)
+/* capture.h; the checks are the ones an extractor needs, although we
+   never extract. */
+const char *capture_path_problem(const char *p, size_t len)
 {
 	size_t i = 0;
 
@@ -708,7 +704,7 @@ static int archive_next(struct capture *c, struct capture_file *ret,
 			continue;
 		}
 		{
-			const char *why = path_problem(p, strlen(p));
+			const char *why = capture_path_problem(p, strlen(p));
 
 			if (why) {
 				problemf(pfn, ud, raw, "%s, skipping", why);

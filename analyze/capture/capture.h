@@ -82,4 +82,12 @@ void capture_close(struct capture *c);
 /* Is this file an SQLite database (by its header)? */
 bool path_is_sqlite(const char *path);
 
+/*
+ * Is a path of the capture (relative to its top folder, or to a sample in
+ * a pack of samples) acceptable?  NULL, or why not ("path with '..'"): a
+ * capture that holds such a path was not written by the collector and must
+ * not be trusted to mean what it says.
+ */
+const char *capture_path_problem(const char *p, size_t len);
+
 #endif

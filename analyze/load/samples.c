@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analyze/capture/capture.h"
 #include "analyze/db/db.h"
 #include "analyze/parse/samples.h"
 #include "analyze/parse/status_sample.h"
@@ -485,9 +486,17 @@ static void load_pack(struct loader *l, int64_t sample, const char *path,
 	int r;
 
 	while ((r = sample_pack_next(buf, len, &pos, &rec)) == 1) {
-		/* a path is a node's: no NUL */
-		if (memchr(rec.path, '\0', rec.path_len))
+		/* a record's path is checked as an entry's would be; a path is
+		   a node's: no NUL */
+		const char *why = memchr(rec.path, '\0', rec.path_len) ?
+				  "path with a NUL byte" :
+				  capture_path_problem(rec.path, rec.path_len);
+
+		if (why) {
+			add_problemf(l, path, "record ending at byte %zu left out: %s",
+				     pos, why);
 			continue;
+		}
 		strbuf_reset(&rest);
 		strbuf_add(&rest, rec.path, rec.path_len);
 		load_sample_path(l, sample, rest.buf, rec.data, rec.len);
