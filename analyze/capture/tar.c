@@ -369,7 +369,8 @@ static int read_meta(struct tar_reader *t)
 	r = take(t, t->meta.buf, (size_t)t->h.size);
 	if (r)
 		return r == TAR_END ? TAR_E_TRUNCATED : r;
-	strbuf_setlen(&t->meta, (size_t)t->h.size);
+	t->meta.len = (size_t)t->h.size;   /* strbuf_setlen() only shortens */
+	t->meta.buf[t->meta.len] = '\0';
 	return skip(t, padding(t->h.size));
 }
 
