@@ -595,8 +595,6 @@ static char *tar_why(struct capture *c, int r)
 {
 	if (r == TAR_E_SOURCE)
 		return archive_why(c, c->ar, "corrupt");
-	if (r == TAR_E_CHECKSUM && !c->entries)
-		return xstrdup("not a tar archive");
 	return xstrdup(tar_error(r));
 }
 
@@ -710,6 +708,10 @@ static int archive_next(struct capture *c, struct capture_file *ret,
 		r = tar_next(c->tar, &e);
 		if (r == TAR_END)
 			return 0;
+		if (r == TAR_E_CHECKSUM && !c->entries) {
+			err_set(ret_err, "not a tar archive");
+			return -1;
+		}
 		if (r != TAR_OK) {
 			char *why = tar_why(c, r);
 

@@ -243,8 +243,18 @@ void tar_pax_parse(const char *buf, size_t len, struct tar_pax *ret)
 			ret->bad_size = !ret->has_size;
 		} else if ((size_t)(eq - key) > 11 && !memcmp(key, "GNU.sparse.", 11)) {
 			ret->sparse = true;
+			/* the real name: "path" holds a made-up one (GNU tar 1.0
+			   sparse format; libarchive takes it too) */
+			if (key_is(key, (size_t)(eq - key), "GNU.sparse.name")) {
+				ret->sparse_name = val;
+				ret->sparse_name_len = vn;
+			}
 		}
 		off += rlen;
+	}
+	if (ret->sparse_name && ret->sparse_name_len) {
+		ret->path = ret->sparse_name;
+		ret->path_len = ret->sparse_name_len;
 	}
 	/* an empty path is no path (libarchive) */
 	if (ret->path && !ret->path_len)

@@ -81,6 +81,8 @@ struct tar_pax {
 	bool has_size;
 	bool bad_size;            /* a size record that is not a number */
 	bool sparse;              /* GNU.sparse.* records: a sparse file */
+	const char *sparse_name;  /* GNU.sparse.name, in path too */
+	size_t sparse_name_len;
 	bool malformed;           /* records after a malformed one were ignored */
 };
 

@@ -131,6 +131,12 @@ static void test_tar_pax_parse_records(void **state)
 	assert_true(p.has_size);
 	assert_int_equal(p.size, 100);
 	assert_true(p.sparse);
+	/* GNU tar's 1.0 sparse format: the real name is GNU.sparse.name */
+	tar_pax_parse("30 GNU.sparse.name=top/sparse\n" "31 path=top/GNUSparseFile.0/sp\n",
+		      61, &p);
+	assert_true(p.sparse);
+	assert_int_equal(p.path_len, 10);
+	assert_memory_equal(p.path, "top/sparse", 10);
 	tar_pax_parse("12 size=1x0\n", 12, &p);
 	assert_true(p.bad_size);
 	/* a record longer than what is left: the ones before count */
