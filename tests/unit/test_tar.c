@@ -19,11 +19,21 @@
 #include "analyze/capture/tar.h"
 #include "common/util.h"
 
+static void set_checksum(unsigned char *h)
+{
+	unsigned sum = 0;
+	size_t i;
+
+	memset(h + 148, ' ', 8);
+	for (i = 0; i < TAR_BLOCK; i++)
+		sum += h[i];
+	snprintf((char *)h + 148, 8, "%06o", sum);
+}
+
 /* A header block: ustar ("ustar\0" "00"), GNU ("ustar  \0") or old (none). */
 static void header(unsigned char *h, const char *name, uint64_t size, char type,
 		   const char *magic, const char *prefix, const char *link)
 {
-	unsigned sum = 0;
 	size_t i;
 
 	memset(h, 0, TAR_BLOCK);
@@ -41,10 +51,7 @@ static void header(unsigned char *h, const char *name, uint64_t size, char type,
 		memcpy(h + 257, magic, 8);
 	if (prefix)
 		memcpy(h + 345, prefix, strnlen(prefix, 155));
-	memset(h + 148, ' ', 8);
-	for (i = 0; i < TAR_BLOCK; i++)
-		sum += h[i];
-	snprintf((char *)h + 148, 8, "%06o", sum);
+	set_checksum(h);
 }
 
 #define USTAR "ustar\0" "00"
@@ -88,15 +95,7 @@ static void test_tar_header_parse_numbers(void **state)
 	assert_int_equal(th.size, 9ull << 30);
 	header(h, "x", 0, '0', USTAR, NULL, NULL);
 	memcpy(h + 124, "00000000x12", 11);
-	memset(h + 148, ' ', 8);
-	{
-		unsigned sum = 0;
-		size_t i;
-
-		for (i = 0; i < TAR_BLOCK; i++)
-			sum += h[i];
-		snprintf((char *)h + 148, 8, "%06o", sum);
-	}
+	set_checksum(h);
 	assert_int_equal(tar_header_parse(h, sizeof(h), &th), TAR_E_NUMBER);
 }
 
