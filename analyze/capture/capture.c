@@ -44,6 +44,10 @@ struct capture {
 	/* archive mode */
 	struct archive *ar;      /* the decompressed stream (format "raw") */
 	bool raw_open;           /* its one raw entry's header read */
+	int plain_fd;            /* or an uncompressed file, read here: -1 */
+	char *plain_buf;
+	uint64_t plain_off, plain_size;
+	int plain_errno;         /* why plain_pull/plain_skip failed */
 	struct tar_reader *tar;
 	bool own_zstd;           /* zstd decoded here (zstd_read), not by libarchive */
 	/* folder mode */
@@ -62,8 +66,8 @@ struct capture {
 	/*
 	 * Bytes of files --max-file-size skipped: not in `bytes` (a skipped file
 	 * takes no memory), but a compressed archive is inflated to skip them,
-	 * so there they are bounded by --max-total of their own.  A folder
-	 * skips by seeking, a plain tar by reading: no bound.
+	 * so there they are bounded by --max-total of their own.  A folder and
+	 * a plain tar skip by seeking: no bound.
 	 */
 	uint64_t skipped_bytes;
 	struct hashset seen;
@@ -590,9 +594,71 @@ static ssize_t archive_pull(void *ud, const void **ret)
 	return (ssize_t)size;
 }
 
-/* Why tar.c stopped: its own reason, or libarchive's. */
+/*
+ * An uncompressed tar, read here: a file's data passed over with lseek()
+ * (as libarchive did), not read, and no copy through libarchive.
+ */
+#define PLAIN_BUF (64u << 10)
+
+static ssize_t plain_pull(void *ud, const void **ret)
+{
+	struct capture *c = ud;
+	ssize_t n;
+
+	do
+		n = read(c->plain_fd, c->plain_buf, PLAIN_BUF);
+	while (n < 0 && errno == EINTR);
+	if (n < 0) {
+		c->plain_errno = errno;
+		return -1;
+	}
+	c->plain_off += (uint64_t)n;
+	*ret = c->plain_buf;
+	return n;
+}
+
+static int plain_skip(void *ud, uint64_t n)
+{
+	struct capture *c = ud;
+
+	/* past the end lseek() succeeds: the file's size says it is cut */
+	if (c->plain_off > c->plain_size || n > c->plain_size - c->plain_off)
+		return TAR_E_TRUNCATED;
+	if (lseek(c->plain_fd, (off_t)n, SEEK_CUR) < 0) {
+		c->plain_errno = errno;
+		return TAR_E_SOURCE;
+	}
+	c->plain_off += n;
+	return 0;
+}
+
+/* Uncompressed (libarchive's filter says so) and a regular file: read it
+   here; true when c->plain_fd is set up. */
+static bool plain_open(struct capture *c, struct archive *a, const char *source)
+{
+	struct stat st;
+	int fd;
+
+	if (c->own_zstd || archive_filter_code(a, 0) != ARCHIVE_FILTER_NONE)
+		return false;
+	fd = open(source, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return false;
+	}
+	c->plain_fd = fd;
+	c->plain_size = (uint64_t)st.st_size;
+	c->plain_buf = xmalloc(PLAIN_BUF);
+	return true;
+}
+
+/* Why tar.c stopped: its own reason, or its source's. */
 static char *tar_why(struct capture *c, int r)
 {
+	if (r == TAR_E_SOURCE && c->plain_fd >= 0)
+		return xstrdup(strerror(c->plain_errno));
 	if (r == TAR_E_SOURCE)
 		return archive_why(c, c->ar, "corrupt");
 	return xstrdup(tar_error(r));
@@ -634,8 +700,13 @@ static int archive_open_source(struct capture *c, const char *source,
 		archive_read_free(a);
 		goto out;
 	}
-	c->ar = a;
-	c->tar = tar_reader_new(archive_pull, c);
+	if (plain_open(c, a, source)) {
+		archive_read_free(a);
+		c->tar = tar_reader_new(plain_pull, plain_skip, c);
+	} else {
+		c->ar = a;
+		c->tar = tar_reader_new(archive_pull, NULL, c);
+	}
 	c->name = NULL;
 	r = 0;
 out:
@@ -685,7 +756,8 @@ static int skip_inflates(struct capture *c, uint64_t size, const char *path,
 			 char **ret_err)
 {
 	c->skipped_bytes += size;
-	if ((archive_filter_code(c->ar, 0) == ARCHIVE_FILTER_NONE && !c->own_zstd) ||
+	if (c->plain_fd >= 0 ||
+	    (archive_filter_code(c->ar, 0) == ARCHIVE_FILTER_NONE && !c->own_zstd) ||
 	    c->skipped_bytes <= c->lim.max_total_bytes)
 		return 0;
 	c->limit_stopped = true;
@@ -821,6 +893,7 @@ int capture_open(const char *source, const struct capture_limits *lim,
 	int r = -1;
 
 	c->root_fd = -1;
+	c->plain_fd = -1;
 	if (lim)
 		c->lim = *lim;
 	else
@@ -854,7 +927,7 @@ int capture_next(struct capture *c, struct capture_file *ret,
 
 	if (c->failed)
 		return -1;
-	r = c->ar ? archive_next(c, ret, problem_fn, ud, ret_err)
+	r = c->tar ? archive_next(c, ret, problem_fn, ud, ret_err)
 		  : folder_next(c, ret, problem_fn, ud, ret_err);
 	if (r < 0)
 		c->failed = true;
@@ -895,6 +968,9 @@ void capture_close(struct capture *c)
 	tar_reader_free(c->tar);
 	if (c->ar)
 		archive_read_free(c->ar);
+	if (c->plain_fd >= 0)
+		close(c->plain_fd);
+	free(c->plain_buf);
 	for (i = 0; i < c->depth; i++)
 		frame_free(&c->stack[i]);
 	if (c->root_fd >= 0)

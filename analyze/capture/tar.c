@@ -267,6 +267,7 @@ void tar_pax_parse(const char *buf, size_t len, struct tar_pax *ret)
 
 struct tar_reader {
 	tar_pull_fn pull;
+	tar_skip_fn skip;           /* NULL: skipping reads */
 	void *ud;
 	const unsigned char *cur;   /* the source's piece not used yet */
 	size_t left;
@@ -285,11 +286,12 @@ struct tar_reader {
 	uint64_t pax_size;
 };
 
-struct tar_reader *tar_reader_new(tar_pull_fn pull, void *ud)
+struct tar_reader *tar_reader_new(tar_pull_fn pull, tar_skip_fn skip, void *ud)
 {
 	struct tar_reader *t = xcalloc(1, sizeof(*t));
 
 	t->pull = pull;
+	t->skip = skip;
 	t->ud = ud;
 	strbuf_init(&t->meta, 0);
 	strbuf_init(&t->longname, 0);
@@ -334,8 +336,12 @@ static int fill(struct tar_reader *t)
 static int skip(struct tar_reader *t, uint64_t n)
 {
 	while (n) {
-		int r = fill(t);
+		int r;
 		size_t k;
+
+		if (!t->left && t->skip && !t->src_end)
+			return t->skip(t->ud, n);
+		r = fill(t);
 
 		if (r <= 0)
 			return r ? r : TAR_E_TRUNCATED;

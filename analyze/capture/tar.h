@@ -96,6 +96,12 @@ void tar_pax_parse(const char *buf, size_t len, struct tar_pax *ret);
  */
 typedef ssize_t (*tar_pull_fn)(void *ud, const void **ret_buf);
 
+/*
+ * A source that can pass over n bytes without reading them (a plain file:
+ * lseek): 0, or TAR_E_TRUNCATED (fewer left), TAR_E_SOURCE.  Optional.
+ */
+typedef int (*tar_skip_fn)(void *ud, uint64_t n);
+
 struct tar_entry {
 	enum tar_kind kind;
 	const char *path;         /* NUL-terminated; may be empty */
@@ -106,7 +112,7 @@ struct tar_entry {
 
 struct tar_reader;
 
-struct tar_reader *tar_reader_new(tar_pull_fn pull, void *ud);
+struct tar_reader *tar_reader_new(tar_pull_fn pull, tar_skip_fn skip, void *ud);
 void tar_reader_free(struct tar_reader *t);
 
 /*

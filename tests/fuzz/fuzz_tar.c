@@ -2,7 +2,8 @@
 /*
  * libFuzzer target: the tar reader (analyze/capture/tar.c) over the bytes
  * as a tar stream, handed out in pieces of a size the first byte picks
- * (1 to 4096 bytes: headers and meta entries cut across pieces), and
+ * (1 to 4096 bytes: headers and meta entries cut across pieces), with a
+ * skip function (as a plain file has) when that byte is odd, and
  * tar_pax_parse() over the same bytes.
  *
  * Contract checked beyond crashes and leaks: tar_next() returns TAR_OK,
@@ -18,6 +19,16 @@ struct src {
 	const uint8_t *buf;
 	size_t len, off, piece;
 };
+
+static int skip_fn(void *ud, uint64_t n)
+{
+	struct src *s = ud;
+
+	if (n > s->len - s->off)
+		return TAR_E_TRUNCATED;
+	s->off += (size_t)n;
+	return 0;
+}
 
 static ssize_t pull(void *ud, const void **ret)
 {
@@ -46,7 +57,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	s.piece = data[0] < 128 ? (size_t)data[0] + 1 : ((size_t)data[0] - 127) * 32;
 	s.off = 1;
-	t = tar_reader_new(pull, &s);
+	t = tar_reader_new(pull, data[0] % 2 ? skip_fn : NULL, &s);
 	while ((r = tar_next(t, &e)) == TAR_OK) {
 		const void *buf;
 		uint64_t got = 0;
