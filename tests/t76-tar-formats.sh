@@ -100,6 +100,19 @@ else
 	echo "note: bsdtar missing (libarchive-tools): its archives are not read"
 fi
 
+# --max-file-size: the same files skipped, in a plain tar (passed over with
+# lseek) and a compressed one (inflated) as in the folder.
+"$M" load -q --raw --max-file-size 1000 -o "$work/folder-1k.db" "$work/$top"
+shows "$work/folder-1k.db" > "$work/want-1k"
+grep -q "exceeds the limit of 1000 bytes" "$work/want-1k" || fail "--max-file-size 1000 skipped nothing"
+for a in g-posix.tar g.tar.gz; do
+	rm -f "$work/a.db"
+	"$M" load -q --raw --max-file-size 1000 -o "$work/a.db" "$work/$a"
+	shows "$work/a.db" > "$work/got"
+	cmp -s "$work/want-1k" "$work/got" && ok "$a, --max-file-size 1000: as the folder" ||
+		{ fail "$a, --max-file-size 1000"; diff "$work/want-1k" "$work/got" | head -5 | sed 's/^/  | /'; }
+done
+
 # Python's tarfile; then a last entry whose header declares 9 GiB, without
 # its data: skipped by --max-file-size with its size, then the archive ends
 # early (plain: read, not sought) or is bounded by --max-total (gzip).
