@@ -18,6 +18,9 @@
  * in a pax archive.  GNU sparse files are reported as such (kind
  * TAR_SPARSE), not expanded: a collector never writes one.
  *
+ * The bytes come from a pull function (capture.c: libarchive's raw entry,
+ * or read() of a plain tar, which also passes skipped data with lseek()).
+ *
  * Never prints.  Every byte is hostile: names and meta entries are bounded.
  */
 #include <stdbool.h>
