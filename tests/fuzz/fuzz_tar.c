@@ -13,38 +13,11 @@
  */
 #include "tests/fuzz/fuzz.h"
 
-#include "analyze/capture/tar.h"
-
-struct src {
-	const uint8_t *buf;
-	size_t len, off, piece;
-};
-
-static int skip_fn(void *ud, uint64_t n)
-{
-	struct src *s = ud;
-
-	if (n > s->len - s->off)
-		return TAR_E_TRUNCATED;
-	s->off += (size_t)n;
-	return 0;
-}
-
-static ssize_t pull(void *ud, const void **ret)
-{
-	struct src *s = ud;
-	size_t n = s->len - s->off;
-
-	if (n > s->piece)
-		n = s->piece;
-	*ret = s->buf + s->off;
-	s->off += n;
-	return (ssize_t)n;
-}
+#include "tests/fuzz/tar_src.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct src s = { data, size, 0, 0 };
+	struct mem_src s = { data, size, 0, 0, false, false };
 	struct tar_reader *t;
 	struct tar_entry e;
 	struct tar_pax pax;
@@ -57,7 +30,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	s.piece = data[0] < 128 ? (size_t)data[0] + 1 : ((size_t)data[0] - 127) * 32;
 	s.off = 1;
-	t = tar_reader_new(pull, data[0] % 2 ? skip_fn : NULL, &s);
+	s.seek = data[0] % 2;
+	t = mem_src_reader(&s);
 	while ((r = tar_next(t, &e)) == TAR_OK) {
 		const void *buf;
 		uint64_t got = 0;

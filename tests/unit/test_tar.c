@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "analyze/capture/tar.h"
+#include "tests/fuzz/tar_src.h"
 #include "common/util.h"
 
 static void set_checksum(unsigned char *h)
@@ -150,37 +151,6 @@ static void test_tar_pax_parse_records(void **state)
 
 /* ---- the stream ------------------------------------------------------------ */
 
-struct src {
-	const unsigned char *buf;
-	size_t len, off, piece;
-	bool fail;
-	bool seek;      /* a skip function, as a plain file has */
-};
-
-static ssize_t pull(void *ud, const void **ret)
-{
-	struct src *s = ud;
-	size_t n = s->len - s->off;
-
-	if (s->fail && !n)
-		return -1;
-	if (n > s->piece)
-		n = s->piece;
-	*ret = s->buf + s->off;
-	s->off += n;
-	return (ssize_t)n;
-}
-
-static int skip_fn(void *ud, uint64_t n)
-{
-	struct src *s = ud;
-
-	if (n > s->len - s->off)
-		return TAR_E_TRUNCATED;
-	s->off += (size_t)n;
-	return 0;
-}
-
 static void add_entry(struct strbuf *sb, const char *name, char type,
 		      const char *data, size_t len, const char *link)
 {
@@ -236,9 +206,9 @@ static void make_stream(struct strbuf *sb)
 	strbuf_add(sb, "garbage after the end", 21);
 }
 
-static void read_all(struct src *s, struct strbuf *out)
+static void read_all(struct mem_src *s, struct strbuf *out)
 {
-	struct tar_reader *t = tar_reader_new(pull, s->seek ? skip_fn : NULL, s);
+	struct tar_reader *t = mem_src_reader(s);
 	struct tar_entry e;
 	int r;
 
@@ -266,8 +236,8 @@ static void test_tar_next_every_piece_size(void **state)
 	(void)state;
 	make_stream(&sb);
 	for (piece = 1; piece <= sb.len; piece = piece < 1100 ? piece + 1 : piece * 2) {
-		struct src s = { (const unsigned char *)sb.buf, sb.len, 0, piece, false, false };
-		struct src seek = s;
+		struct mem_src s = { (const unsigned char *)sb.buf, sb.len, 0, piece, false, false };
+		struct mem_src seek = s;
 
 		strbuf_reset(&got);
 		read_all(&s, &got);
@@ -303,7 +273,7 @@ static void test_tar_next_cut_and_failing(void **state)
 	/* cut anywhere before the end: an error or, at a header's boundary,
 	   the end; never a crash, never more than was there */
 	for (cut = 0; cut < 6 * TAR_BLOCK; cut += 37) {
-		struct src s = { (const unsigned char *)sb.buf, cut, 0, 100, false, cut % 2 };
+		struct mem_src s = { (const unsigned char *)sb.buf, cut, 0, 100, false, cut % 2 };
 
 		strbuf_reset(&got);
 		read_all(&s, &got);
@@ -311,7 +281,7 @@ static void test_tar_next_cut_and_failing(void **state)
 	}
 	{
 		/* cut in the data of a file nobody reads: skipped past the end */
-		struct src s = { (const unsigned char *)sb.buf, TAR_BLOCK * 2 + 3, 0, 512, false, true };
+		struct mem_src s = { (const unsigned char *)sb.buf, TAR_BLOCK * 2 + 3, 0, 512, false, true };
 
 		strbuf_reset(&got);
 		read_all(&s, &got);
@@ -319,14 +289,14 @@ static void test_tar_next_cut_and_failing(void **state)
 	}
 	{
 		/* cut in a file's data: truncated */
-		struct src s = { (const unsigned char *)sb.buf, TAR_BLOCK * 2 + 3, 0, 64, false, false };
+		struct mem_src s = { (const unsigned char *)sb.buf, TAR_BLOCK * 2 + 3, 0, 64, false, false };
 
 		strbuf_reset(&got);
 		read_all(&s, &got);
 		assert_non_null(strstr(got.buf, "end -2\n"));
 	}
 	{
-		struct src s = { (const unsigned char *)sb.buf, TAR_BLOCK * 2 + 3, 0, 64, true, false };
+		struct mem_src s = { (const unsigned char *)sb.buf, TAR_BLOCK * 2 + 3, 0, 64, true, false };
 
 		strbuf_reset(&got);
 		read_all(&s, &got);
@@ -341,12 +311,12 @@ static void test_tar_next_meta_too_large(void **state)
 {
 	struct strbuf sb = STRBUF_INIT, got = STRBUF_INIT;
 	unsigned char h[TAR_BLOCK];
-	struct src s;
+	struct mem_src s;
 
 	(void)state;
 	header(h, "././@LongLink", TAR_META_MAX + 1, 'L', GNU, NULL, NULL);
 	strbuf_add(&sb, h, sizeof(h));
-	s = (struct src){ (const unsigned char *)sb.buf, sb.len, 0, 512, false, false };
+	s = (struct mem_src){ (const unsigned char *)sb.buf, sb.len, 0, 512, false, false };
 	read_all(&s, &got);
 	assert_string_equal(got.buf, "end -5\n");
 	strbuf_release(&sb);
