@@ -433,8 +433,9 @@ SELECT capture_id, cgroup, limit_bytes FROM cgroups_data;
 CREATE VIEW cgroup_headroom_calc AS
 -- The smallest limit on the path from the root, worked out from the root
 -- down, once per cgroup (and from any cgroup whose parent the capture
--- lacks: the path is known up to there).  Only the captures not yet in
--- cgroup_headroom_data: the loader stores them there once a capture is in.
+-- lacks: the path is known up to there).  Only the captures being loaded
+-- (capture_loading): the loader stores them in cgroup_headroom_data once
+-- a capture is in.
 WITH RECURSIVE eff(capture_id, cgroup, limit_bytes) AS (
     SELECT n.capture_id, n.cgroup,
            (SELECT o.limit_bytes FROM cgroup_own_limit o
@@ -442,8 +443,7 @@ WITH RECURSIVE eff(capture_id, cgroup, limit_bytes) AS (
     FROM cgroup_node n
     -- by way of capture: a NOT IN on cgroup_node read every capture's
     -- cgroups for each load
-    WHERE n.capture_id IN (SELECT capture_id FROM capture WHERE capture_id
-                           NOT IN (SELECT capture_id FROM cgroup_headroom_data))
+    WHERE n.capture_id IN (SELECT capture_id FROM capture WHERE load_complete IS NULL)
       AND (n.parent IS NULL
            OR NOT EXISTS (SELECT 1 FROM cgroup_node x
                           WHERE x.capture_id = n.capture_id AND x.cgroup = n.parent))
@@ -478,7 +478,7 @@ FROM (
   FROM cgroup_parts p
   JOIN cgroups g ON g.capture_id = p.capture_id AND g.cgroup = p.cgroup
   LEFT JOIN eff e ON e.capture_id = p.capture_id AND e.cgroup = p.cgroup
-  WHERE p.capture_id NOT IN (SELECT capture_id FROM cgroup_headroom_data)
+  WHERE p.capture_id IN (SELECT capture_id FROM capture WHERE load_complete IS NULL)
 );
 
 -- cgroup_headroom_calc, computed once per capture by the loader (see
