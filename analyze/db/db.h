@@ -37,8 +37,11 @@
  * cgroup_process_count_data holds the processes' size sums too (and the
  * processes of no known cgroup); collect_problem_capture indexes the path
  * too.
+ * 9: cgroup_memory_load, the loading capture's cgroup_memory_at, which
+ * cgroups_calc and cgroup_parts_calc read; capture_loading, the captures
+ * the other *_calc views work out.
  */
-#define DB_SCHEMA_VERSION 8
+#define DB_SCHEMA_VERSION 9
 
 /*
  * Open (and create, when `create`) a database at path (":memory:" for one in
