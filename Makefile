@@ -115,7 +115,7 @@ MKIMAGE_SRCS := analyze/db/image/mkimage.c analyze/db/objects.c
 define gen_image
 	@mkdir -p $(dir $@)
 	$(Q)$(1) $(CSTD) -I. -O1 -o $(@D)/mkimage $(MKIMAGE_SRCS) -lsqlite3
-	$(Q)$(@D)/mkimage $(@D)/schema.sql $@ $(@D)/schema.objects
+	$(Q)$(@D)/mkimage $(@D)/schema.sql $@.tmp $(@D)/schema.objects && mv $@.tmp $@
 endef
 
 $(O)/gen/schema.img: $(O)/gen/schema.sql $(MKIMAGE_SRCS) analyze/db/db.h
