@@ -553,12 +553,12 @@ static bool image_create(const char *path)
 	unsigned char *buf;
 	size_t size;
 	bool made = false;
-	int fd;
+	int fd = -1;
 
-	if (!*path || !strcmp(path, ":memory:") || access(path, F_OK) == 0 || errno != ENOENT)
-		return false;
-	strbuf_addf(&tmp, "%s.new-%ld", path, (long)getpid());
-	fd = open(tmp.buf, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (*path && strcmp(path, ":memory:") && access(path, F_OK) < 0 && errno == ENOENT) {
+		strbuf_addf(&tmp, "%s.new-%ld", path, (long)getpid());
+		fd = open(tmp.buf, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	}
 	if (fd >= 0) {
 		buf = image_expand(&size);
 		made = write_all(fd, buf, size) == 0;
@@ -607,8 +607,8 @@ int db_open(const char *path, bool create, sqlite3 **ret, char **ret_err)
 	if (db_connect(path, flags, &db, &version, &ntables, ret_err) < 0)
 		return -1;
 	/*
-	 * No fsync for the new file's schema (four of them): a crash
-	 * leaves a file no load completed, as a crash during the load
+	 * No fsync for a new file's schema (four of them when executed): a
+	 * crash leaves a file no load completed, as a crash during the load
 	 * does, whose bulk writes are not synced either (many.c).
 	 */
 	if (made || (version == 0 && ntables == 0))
