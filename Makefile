@@ -174,9 +174,7 @@ $(BIN)/memsnap-collect: $(O)/collect/main.o $(LIBCOLLECT) $(LIBCOMMON)
 	$(Q)strip $@
 endif
 
-# mbrtowc.o by name: nothing calls into it (it takes the place of libc's
-# mbrtowc() for libarchive), so the archive would not pull it in.
-$(BIN)/memsnap: $(O)/analyze/main.o $(O)/analyze/capture/mbrtowc.o $(LIBANALYZE) $(LIBCOMMON)
+$(BIN)/memsnap: $(O)/analyze/main.o $(LIBANALYZE) $(LIBCOMMON)
 	@mkdir -p $(dir $@)
 	$(say) LINK $@
 	$(Q)$(CC) $(CFLAGS) $(SANFLAGS) $(LDFLAGS) -o $@ $^ $(ANALYZE_LIBS)
