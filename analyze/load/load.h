@@ -92,8 +92,8 @@ int load_capture_with(sqlite3 *db, struct load_cache *cache,
 		      char **ret_err);
 
 /*
- * Many captures into db (many.c): `jobs` of them read and parsed at once
- * (load_source_open()), stored one after the other in the order of sources
+ * Many captures into db (many.c): read and parsed on `jobs` CPUs, 2 * jobs
+ * at once when jobs > 1 (load_source_open()), stored one after the other in the order of sources
  * by the calling thread, so the database is the same for any jobs.  A
  * capture that cannot be read at all is a load_problem row of no capture
  * and the next one loads.  done() is called once per capture, in order, as
