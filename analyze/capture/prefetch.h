@@ -51,7 +51,11 @@ int prefetch_next(struct prefetch *p, struct capture_file *ret,
 		  void **ret_prepared, capture_problem_fn problem_fn, void *ud,
 		  char **ret_err);
 
-/* Stop the reader (wherever it is), wait for it, free everything.  NULL ok. */
+/*
+ * Stop the reader (wherever it is) and free everything: a reader still
+ * reading the capture is waited for; one past its end frees what is left
+ * on its own, after (c may be closed at once).  NULL ok.
+ */
 void prefetch_stop(struct prefetch *p);
 
 #endif
