@@ -23,9 +23,12 @@
  */
 #include "analyze/capture/prefetch.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include "common/util.h"
 
@@ -78,7 +81,10 @@ struct prefetch {
 	struct list done;       /* the loader's own: used, not yet in spent */
 	bool finished;          /* END or ERROR handed out */
 	size_t max_bytes;       /* of file data in the queue */
+	bool background;        /* prefetch_set_background() when started */
 };
+
+static bool background;
 
 static void list_init(struct list *l)
 {
@@ -217,6 +223,26 @@ static void prefetch_free(struct prefetch *p)
 	free(p);
 }
 
+void prefetch_set_background(bool on)
+{
+	background = on;
+}
+
+/*
+ * The calling thread's nice value PREFETCH_NICE up (Linux: nice is a
+ * thread's).  Best effort: a thread that stays where it is reads the same.
+ */
+static void thread_behind(void)
+{
+	pid_t tid = gettid();
+	int nice;
+
+	errno = 0;
+	nice = getpriority(PRIO_PROCESS, (id_t)tid);
+	if (errno == 0)
+		(void)setpriority(PRIO_PROCESS, (id_t)tid, nice + PREFETCH_NICE);
+}
+
 static void *reader(void *arg)
 {
 	struct prefetch *p = arg;
@@ -225,6 +251,8 @@ static void *reader(void *arg)
 	bool detached;
 	int n;
 
+	if (p->background)
+		thread_behind();
 	do {
 		n = capture_next(p->c, &f, on_problem, p, &err);
 		if (n > 0) {
@@ -273,6 +301,7 @@ int prefetch_start(struct capture *c, const struct prefetch_hooks *hooks,
 	int r = -1;
 
 	p->c = c;
+	p->background = background;
 	p->max_bytes = max_bytes ? max_bytes : PREFETCH_MAX_BYTES;
 	if (hooks && hooks->prepare && hooks->release)
 		p->hooks = *hooks;

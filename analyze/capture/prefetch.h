@@ -52,6 +52,15 @@ int prefetch_next(struct prefetch *p, struct capture_file *ret,
 		  char **ret_err);
 
 /*
+ * Whether the reader threads started from now on run behind the thread
+ * that takes their files: at a nice value PREFETCH_NICE above it (for the
+ * process; false again: the same).  `memsnap load -j N` runs 2N readers
+ * for one loader, and the loader is the one the others wait for.
+ */
+#define PREFETCH_NICE 5
+void prefetch_set_background(bool on);
+
+/*
  * Stop the reader (wherever it is) and free everything: a reader still
  * reading the capture is waited for; one past its end frees what is left
  * on its own, after (c may be closed at once).  NULL ok.
