@@ -134,6 +134,13 @@ int load_many(sqlite3 *db, char *const *sources, int n,
 	bulk_pragmas(db);
 	bulk_malloc();
 	/*
+	 * Capture i is in slot i % window: opened (its reader thread started)
+	 * window - 1 captures before it is stored, so that the readers
+	 * inflate and parse while this thread stores in argument order.
+	 */
+	if (window > n)
+		window = n;
+	/*
 	 * Late in a load of many captures, the writer's share of a capture is
 	 * about half its CPU (26 ms of 54 a capture over 1,000 captures, and
 	 * growing with the database), and with -j2 it ran one thread of three
@@ -141,16 +148,10 @@ int load_many(sqlite3 *db, char *const *sources, int n,
 	 * to spare.  Four pairs of alternate runs, -j2, 100 to 150 captures into
 	 * databases of 0 and 600 captures (shared machine, the load in an
 	 * autogroup of its own at nice -19): two CPUs busy 1.73 to 1.80 of the
-	 * time instead of 1.53 to 1.60, the same CPU a capture.
+	 * time instead of 1.53 to 1.60, the same CPU a capture.  One
+	 * capture alone has no reader to spare.
 	 */
-	prefetch_set_background(jobs > 1);
-	/*
-	 * Capture i is in slot i % window: opened (its reader thread started)
-	 * window - 1 captures before it is stored, so that the readers
-	 * inflate and parse while this thread stores in argument order.
-	 */
-	if (window > n)
-		window = n;
+	prefetch_set_background(window > 1);
 	pend = xcalloc((size_t)(window ? window : 1), sizeof(*pend));
 	for (i = 0; i < window; i++)
 		pending_open(&pend[i], sources[i], o->lim, read_ahead);
