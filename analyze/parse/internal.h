@@ -108,28 +108,30 @@ const char *diag_quote(const char *s, size_t len, char *buf, size_t n);
 #define DIAG_QUOTE_MAX 200
 
 /*
- * An index of the keys already stored in an array of structs that start
- * with a `char *key` (kv_extra, kv_pair), so duplicate checks are O(1).
- * Up to KEYSET_INLINE/2 keys it lives on the stack; then on the heap.
+ * The keys seen so far, so that "first occurrence wins" is O(1) a key:
+ * spans, not copies (into the input, or into keys stored before the
+ * parse), so each key must outlive the set.  Up to KEYSET_INLINE/2 keys it
+ * lives on the stack; then on the heap.
  */
 #define KEYSET_INLINE 128
+struct keyset_key {
+	const char *s;
+	size_t n;
+};
+
 struct keyset {
-	uint32_t *slot;         /* index + 1 into the array, 0 = empty */
-	size_t cap, n;
+	uint32_t *slot;         /* index + 1 into key, 0 = empty */
+	struct keyset_key *key;
+	size_t cap, n;          /* cap slots, n keys (at most cap / 2) */
 	uint32_t inline_slot[KEYSET_INLINE];
+	struct keyset_key inline_key[KEYSET_INLINE / 2];
 };
 
 void keyset_init(struct keyset *ks);
 void keyset_release(struct keyset *ks);
-/*
- * Is key[0..klen) among the keys of `base` (an array of `stride`-byte
- * elements whose first member is a char *)?
- */
-bool keyset_has(const struct keyset *ks, const void *base, size_t stride,
-		const char *key, size_t klen);
-/* Record that element `index` of base holds key[0..klen). */
-void keyset_add(struct keyset *ks, const void *base, size_t stride,
-		size_t index, const char *key, size_t klen);
+bool keyset_has(const struct keyset *ks, const char *key, size_t klen);
+/* Add key[0..klen); false (and nothing added) when it is there already. */
+bool keyset_add(struct keyset *ks, const char *key, size_t klen);
 
 /*
  * The engine behind kv_table_parse() with hooks for the parsers whose
@@ -159,6 +161,12 @@ struct kv_table_opts {
 	 * means a truncated line), none on the others.
 	 */
 	bool strict_units;
+	/*
+	 * Keys not in the table (nor the hook's) are checked and their
+	 * duplicates reported as ever, but not copied into extra: for callers
+	 * that never store them.
+	 */
+	bool drop_extra;
 	/* Keys not in the table and not taken by the hook: extra, or diag. */
 	enum kv_hook_result (*hook)(void *ctx, const struct kv_line *l,
 				    struct parse_diag *diag);

@@ -166,8 +166,8 @@ static enum kv_hook_result status_hook(void *vctx, const struct kv_line *l,
 	}
 }
 
-int parse_status(const char *buf, size_t len, struct proc_status *ret,
-		 struct parse_diag *diag)
+static int status_parse(const char *buf, size_t len, bool drop_extra,
+			struct proc_status *ret, struct parse_diag *diag)
 {
 	struct status_ctx ctx = { .s = ret };
 	struct kv_table_opts o = {
@@ -175,6 +175,7 @@ int parse_status(const char *buf, size_t len, struct proc_status *ret,
 		.raw_key = "Name",
 		.allow_kb = true,
 		.strict_units = true,
+		.drop_extra = drop_extra,
 		.hook = status_hook,
 		.ctx = &ctx,
 	};
@@ -182,6 +183,18 @@ int parse_status(const char *buf, size_t len, struct proc_status *ret,
 	return kv_table_parse_opts(buf, len, &o, status_fields,
 				   ARRAY_SIZE(status_fields), ret, &ret->extra,
 				   diag);
+}
+
+int parse_status(const char *buf, size_t len, struct proc_status *ret,
+		 struct parse_diag *diag)
+{
+	return status_parse(buf, len, false, ret, diag);
+}
+
+int parse_status_no_extra(const char *buf, size_t len,
+			  struct proc_status *ret, struct parse_diag *diag)
+{
+	return status_parse(buf, len, true, ret, diag);
 }
 
 void proc_status_free(struct proc_status *s)
