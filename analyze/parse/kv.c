@@ -113,15 +113,15 @@ static bool all_digits(const char *s, size_t len)
 
 enum num_err num_u64(const char *s, size_t len, uint64_t *ret)
 {
-	int r;
+	/* The usual number in one pass; only a failure looks again. */
+	int r = parse_u64(s, len, ret);
 
+	if (r == 0)
+		return NUM_OK;
 	if (len > 1 && s[0] == '-' && all_digits(s + 1, len - 1))
 		return NUM_NEGATIVE;
 	/* "99999999999999999999x" is not a number before it is too big. */
-	if (!all_digits(s, len))
-		return NUM_INVALID;
-	r = parse_u64(s, len, ret);
-	return r == 0 ? NUM_OK : r == -ERANGE ? NUM_RANGE : NUM_INVALID;
+	return r == -ERANGE && all_digits(s, len) ? NUM_RANGE : NUM_INVALID;
 }
 
 enum num_err num_u64_kb(const char *s, size_t len, uint64_t *ret)
