@@ -344,23 +344,29 @@ static bool value_word_ok(uint64_t w)
 	return !any_below(w, 0x20) && !any_below(w ^ BYTES(0x7f), 1);
 }
 
-static bool value_ok(const char *v, size_t n, bool raw)
+/*
+ * No byte of v[0..n) that value_byte_ok() refuses.  A short value is
+ * checked as the last word of its line (which starts at from): the bytes
+ * before it, the key, the separator and blanks, pass too; if the word does
+ * not, the value's own bytes decide.
+ */
+static bool value_ok(const char *from, const char *v, size_t n)
 {
 	size_t i;
 
-	if (raw)
-		return !memchr(v, '\0', n);
-	if (n < 8) {
-		for (i = 0; i < n; i++)
-			if (!value_byte_ok((unsigned char)v[i]))
+	if (n >= 8) {
+		/* The last word may overlap the one before it. */
+		for (i = 0; i + 8 < n; i += 8)
+			if (!value_word_ok(word_at(v + i)))
 				return false;
-		return true;
+		return value_word_ok(word_at(v + n - 8));
 	}
-	/* The last word may overlap the one before it. */
-	for (i = 0; i + 8 < n; i += 8)
-		if (!value_word_ok(word_at(v + i)))
+	if ((size_t)(v - from) + n >= 8 && value_word_ok(word_at(v + n - 8)))
+		return true;
+	for (i = 0; i < n; i++)
+		if (!value_byte_ok((unsigned char)v[i]))
 			return false;
-	return value_word_ok(word_at(v + n - 8));
+	return true;
 }
 
 /* s[0..n) is the C string z (NULL: none); mostly not, at the first byte. */
@@ -420,12 +426,12 @@ static bool kv_split_raw(const char *line, size_t n, char sep, unsigned lineno,
 		 * (proc_task_name() prints a C string): a NUL means a corrupt
 		 * copy, and cutting there would show another name.
 		 */
-		if (!value_ok(v, vl, true)) {
+		if (memchr(v, '\0', vl)) {
 			diag_add(diag, "line %u: value of '%s' has a NUL byte, skipped",
 				 lineno, diag_quote(k, kl, q, sizeof(q)));
 			return false;
 		}
-	} else if (!value_ok(v, vl, false)) {
+	} else if (!value_ok(line, v, vl)) {
 		diag_add(diag, "line %u: value of '%s' has a control byte, skipped",
 			 lineno, diag_quote(k, kl, q, sizeof(q)));
 		return false;
