@@ -164,6 +164,7 @@ struct proc_cgroup_line {
 struct proc_cgroup {
 	struct proc_cgroup_line *v;
 	size_t n, alloc;
+	char *strings;          /* every line's controllers and path, one block */
 };
 
 int parse_proc_cgroup(const char *buf, size_t len, struct proc_cgroup *ret,
