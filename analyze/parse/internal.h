@@ -22,6 +22,7 @@
  *  - keys longer than KV_KEY_MAX and values longer than KV_VALUE_MAX are
  *    skipped with a diag message, so a 50 MB line costs one memchr().
  */
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -145,8 +146,18 @@ enum kv_hook_result {
 	KV_HOOK_DUP,            /* handled, a duplicate (diag given) */
 };
 
+/*
+ * A table's index, made by the first parse that uses it (on any thread:
+ * one that loses the race frees its copy) and kept until the program ends.
+ * A parser's table gets one through a static variable of its own.
+ */
+struct kv_index;
+typedef _Atomic(struct kv_index *) kv_index_ptr;
+
 struct kv_table_opts {
 	char sep;
+	/* NULL, or where the table's index is kept: searched in O(1) then. */
+	kv_index_ptr *index;
 	/* The key whose value may hold control bytes (see kv_iter.raw_key). */
 	const char *raw_key;
 	/*

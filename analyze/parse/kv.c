@@ -659,6 +659,95 @@ static const struct kv_field *field_find(const struct kv_field *f, size_t n,
 	return NULL;
 }
 
+/*
+ * The index: open addressing over KV_INDEX_SLOTS buckets chosen by a key's
+ * length and first and last bytes, which set the keys of every table apart
+ * (or nearly: the next slot then), and cost a few instructions where
+ * hashing every byte, or the bsearch's string compares, cost a hundred a
+ * line (callgrind, status and smaps_rollup).
+ */
+#define KV_INDEX_SLOTS 256
+#define KV_INDEX_MAX (KV_INDEX_SLOTS / 2)
+
+struct kv_index {
+	unsigned char klen[KV_INDEX_MAX];        /* strlen() of each key */
+	unsigned char slot[KV_INDEX_SLOTS];      /* field + 1; 0: empty */
+};
+
+static size_t index_bucket(const char *key, size_t klen)
+{
+	return (klen * 61 + (unsigned char)key[0] * 31 +
+		(unsigned char)key[klen - 1]) & (KV_INDEX_SLOTS - 1);
+}
+
+static const struct kv_field *index_find(const struct kv_index *x,
+					 const struct kv_field *f,
+					 const char *key, size_t klen)
+{
+	size_t i = index_bucket(key, klen);
+
+	for (; x->slot[i]; i = (i + 1) & (KV_INDEX_SLOTS - 1)) {
+		size_t j = x->slot[i] - 1u;
+
+		if (x->klen[j] == klen && !memcmp(f[j].key, key, klen))
+			return &f[j];
+	}
+	return NULL;
+}
+
+/* NULL for a table it cannot index (too many keys, or too long): searched. */
+static struct kv_index *index_new(const struct kv_field *f, size_t n)
+{
+	struct kv_index *x;
+	size_t j, i;
+
+	if (n > KV_INDEX_MAX)
+		return NULL;
+	for (j = 0; j < n; j++) {
+		size_t l = strlen(f[j].key);
+
+		if (!l || l > KV_KEY_MAX)
+			return NULL;
+	}
+	x = xcalloc(1, sizeof(*x));
+	for (j = 0; j < n; j++) {
+		x->klen[j] = (unsigned char)strlen(f[j].key);
+		for (i = index_bucket(f[j].key, x->klen[j]); x->slot[i];
+		     i = (i + 1) & (KV_INDEX_SLOTS - 1))
+			;
+		x->slot[i] = (unsigned char)(j + 1);
+	}
+	return x;
+}
+
+static const struct kv_index *index_get(kv_index_ptr *p,
+					const struct kv_field *f, size_t n)
+{
+	struct kv_index *x = atomic_load_explicit(p, memory_order_acquire);
+	struct kv_index *none = NULL;
+
+	if (x)
+		return x;
+	x = index_new(f, n);
+	if (x && !atomic_compare_exchange_strong_explicit(p, &none, x,
+							  memory_order_acq_rel,
+							  memory_order_acquire)) {
+		free(x);
+		x = none;
+	}
+	return x;
+}
+
+/* The field of key[0..klen), through the index x if there is one. */
+static const struct kv_field *table_find(const struct kv_index *x,
+					 const struct kv_field *f, size_t n,
+					 bool sorted, const char *key,
+					 size_t klen)
+{
+	return x ? index_find(x, f, key, klen) :
+		   field_find(f, n, sorted, key, klen);
+}
+
 /* `start-end perms ...`: the line smaps prints before each mapping. */
 static bool is_vma_header(const char *s, size_t n)
 {
@@ -684,7 +773,9 @@ int kv_table_parse_opts(const char *buf, size_t len,
 	struct keyset ks;
 	struct kv_iter it;
 	struct kv_line l;
-	bool sorted = fields_sorted(fields, nfields);
+	const struct kv_index *x = o->index ?
+				   index_get(o->index, fields, nfields) : NULL;
+	bool sorted = x || fields_sorted(fields, nfields);
 	size_t known = 0, range = 0, added = 0, i;
 	char q[DIAG_QUOTE_MAX], q2[DIAG_QUOTE_MAX];
 	int r = 0;
@@ -693,8 +784,17 @@ int kv_table_parse_opts(const char *buf, size_t len,
 	if (nfields > 64 * ARRAY_SIZE(seen_inline))
 		seen = xcalloc((nfields + 63) / 64, sizeof(*seen));
 	if (extra)
-		for (i = 0; i < extra->n; i++)
-			keyset_add(&ks, extra->v[i].key, strlen(extra->v[i].key));
+		for (i = 0; i < extra->n; i++) {
+			const char *k = extra->v[i].key;
+			const struct kv_field *f = table_find(x, fields, nfields,
+							      sorted, k, strlen(k));
+
+			if (f && (f->flags & KV_FIELD_TEXT))
+				seen[(size_t)(f - fields) / 64] |=
+					1ull << ((size_t)(f - fields) % 64);
+			else
+				keyset_add(&ks, k, strlen(k));
+		}
 
 	kv_iter_init(&it, buf, len, o->sep);
 	it.raw_key = o->raw_key;
@@ -730,7 +830,7 @@ int kv_table_parse_opts(const char *buf, size_t len,
 			if (h != KV_HOOK_PASS)
 				continue;
 		}
-		f = field_find(fields, nfields, sorted, l.key, l.klen);
+		f = table_find(x, fields, nfields, sorted, l.key, l.klen);
 		if (f) {
 			size_t idx = (size_t)(f - fields);
 			struct kv_u64 *kv = (void *)((char *)base + f->offset);
@@ -741,6 +841,13 @@ int kv_table_parse_opts(const char *buf, size_t len,
 				continue;
 			}
 			seen[idx / 64] |= 1ull << (idx % 64);
+			if (f->flags & KV_FIELD_TEXT) {
+				if (extra && !o->drop_extra)
+					kv_extras_add(extra, l.key, l.klen,
+						      l.val, l.vlen);
+				added++;
+				continue;
+			}
 			kb = false;
 			e = o->allow_kb ? num_u64_unit(l.val, l.vlen, &v, &kb) :
 					  num_u64(l.val, l.vlen, &v);

@@ -88,7 +88,7 @@ const char *diag_text(const struct parse_diag *d, char *buf, size_t n);
 struct kv_field {
 	const char *key;
 	size_t offset;       /* offsetof(struct ..., member), a struct kv_u64 */
-	unsigned flags;      /* KV_FIELD_KB; 0 for any number */
+	unsigned flags;      /* KV_FIELD_KB, KV_FIELD_TEXT; 0 for any number */
 };
 
 /*
@@ -98,6 +98,12 @@ struct kv_field {
  * and "N kB" is an error too.
  */
 #define KV_FIELD_KB 1u
+/*
+ * A key whose value is text, not a number: kept in extra (in file order,
+ * with the unknown keys), or dropped with them; offset is unused.  A table
+ * with such fields needs extra.
+ */
+#define KV_FIELD_TEXT 2u
 
 int kv_table_parse(const char *buf, size_t len, char sep,
 		   const struct kv_field *fields, size_t nfields, void *base,
