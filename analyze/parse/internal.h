@@ -108,6 +108,11 @@ void diag_num(struct parse_diag *d, unsigned lineno, enum num_err e,
 const char *diag_quote(const char *s, size_t len, char *buf, size_t n);
 #define DIAG_QUOTE_MAX 200
 
+/* A copy of s[0..n) with a NUL, in blocks freed by kv_blocks_free(). */
+char *kv_blocks_strndup(struct kv_extras_block **blocks, const char *s,
+			size_t n);
+void kv_blocks_free(struct kv_extras_block **blocks);
+
 /*
  * The keys seen so far, so that "first occurrence wins" is O(1) a key:
  * spans, not copies (into the input, or into keys stored before the

@@ -540,9 +540,10 @@ bool keyset_add(struct keyset *ks, const char *key, size_t klen)
 /* ---- extras ------------------------------------------------------------- */
 
 /*
- * The strings of the extras, packed into blocks: a process's status has
- * ~35 keys without a column, and one allocation each was a tenth of the
- * reader's time in `memsnap load` of many captures (callgrind).
+ * The strings of the extras (and a kv_list's keys), packed into blocks: a
+ * process's status has ~35 keys without a column, and one allocation each
+ * was a tenth of the reader's time in `memsnap load` of many captures
+ * (callgrind).
  */
 #define KV_EXTRAS_BLOCK 4096
 
@@ -552,23 +553,44 @@ struct kv_extras_block {
 	char data[];
 };
 
-static char *extras_alloc(struct kv_extras *x, size_t n)
+static char *blocks_alloc(struct kv_extras_block **blocks, size_t n)
 {
-	struct kv_extras_block *b = x->blocks;
+	struct kv_extras_block *b = *blocks;
 	char *p;
 
 	if (!b || b->cap - b->used < n) {
 		size_t cap = n > KV_EXTRAS_BLOCK ? n : KV_EXTRAS_BLOCK;
 
 		b = xmalloc(sizeof(*b) + cap);
-		b->next = x->blocks;
+		b->next = *blocks;
 		b->used = 0;
 		b->cap = cap;
-		x->blocks = b;
+		*blocks = b;
 	}
 	p = b->data + b->used;
 	b->used += n;
 	return p;
+}
+
+char *kv_blocks_strndup(struct kv_extras_block **blocks, const char *s,
+			size_t n)
+{
+	char *p = blocks_alloc(blocks, n + 1);
+
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+void kv_blocks_free(struct kv_extras_block **blocks)
+{
+	struct kv_extras_block *b, *next;
+
+	for (b = *blocks; b; b = next) {
+		next = b->next;
+		free(b);
+	}
+	*blocks = NULL;
 }
 
 void kv_extras_add(struct kv_extras *x, const char *key, size_t klen,
@@ -578,7 +600,7 @@ void kv_extras_add(struct kv_extras *x, const char *key, size_t klen,
 	char *p;
 
 	/* Both strings in one piece: value points into key's. */
-	p = extras_alloc(x, klen + vlen + 2);
+	p = blocks_alloc(&x->blocks, klen + vlen + 2);
 	memcpy(p, key, klen);
 	p[klen] = '\0';
 	memcpy(p + klen + 1, val, vlen);
@@ -591,17 +613,11 @@ void kv_extras_add(struct kv_extras *x, const char *key, size_t klen,
 
 void kv_extras_free(struct kv_extras *x)
 {
-	struct kv_extras_block *b, *next;
-
 	if (!x)
 		return;
-	for (b = x->blocks; b; b = next) {
-		next = b->next;
-		free(b);
-	}
+	kv_blocks_free(&x->blocks);
 	free(x->v);
 	x->v = NULL;
-	x->blocks = NULL;
 	x->n = x->alloc = 0;
 }
 

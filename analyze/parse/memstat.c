@@ -125,7 +125,8 @@ int kv_list_parse_opts(const char *buf, size_t len, char sep, bool allow_kb,
 			continue;
 		}
 		ALLOC_GROW(ret->v, ret->n + 1, ret->alloc);
-		ret->v[ret->n].key = xstrndup(l.key, l.klen);
+		ret->v[ret->n].key = kv_blocks_strndup(&ret->blocks, l.key,
+						       l.klen);
 		ret->v[ret->n].value = v;
 		keyset_add(&ks, l.key, l.klen);
 		ret->n++;
@@ -156,12 +157,9 @@ int parse_kv_list(const char *buf, size_t len, struct kv_list *ret,
 
 void kv_list_free(struct kv_list *l)
 {
-	size_t i;
-
 	if (!l)
 		return;
-	for (i = 0; i < l->n; i++)
-		free(l->v[i].key);
+	kv_blocks_free(&l->blocks);
 	free(l->v);
 	memset(l, 0, sizeof(*l));
 }

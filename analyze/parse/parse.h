@@ -218,6 +218,7 @@ struct kv_pair {
 struct kv_list {
 	struct kv_pair *v;
 	size_t n, alloc;
+	struct kv_extras_block *blocks; /* the keys, a few KiB a block */
 };
 
 /* memory.stat, vmstat, memory.events, memory.swap.events, cgroup.stat */
