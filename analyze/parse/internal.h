@@ -183,7 +183,10 @@ struct kv_table_opts {
 	 * that never store them.
 	 */
 	bool drop_extra;
-	/* Keys not in the table and not taken by the hook: extra, or diag. */
+	/*
+	 * The hook sees the keys the table does not have; the keys it does
+	 * not take (KV_HOOK_PASS) go to extra, or to diag.
+	 */
 	enum kv_hook_result (*hook)(void *ctx, const struct kv_line *l,
 				    struct parse_diag *diag);
 	void *ctx;

@@ -836,7 +836,8 @@ int kv_table_parse_opts(const char *buf, size_t len,
 		uint64_t v;
 		bool kb;
 
-		if (o->hook) {
+		f = table_find(x, fields, nfields, sorted, l.key, l.klen);
+		if (!f && o->hook) {
 			enum kv_hook_result h = o->hook(o->ctx, &l, diag);
 
 			if (h == KV_HOOK_OK)
@@ -846,7 +847,6 @@ int kv_table_parse_opts(const char *buf, size_t len,
 			if (h != KV_HOOK_PASS)
 				continue;
 		}
-		f = table_find(x, fields, nfields, sorted, l.key, l.klen);
 		if (f) {
 			size_t idx = (size_t)(f - fields);
 			struct kv_u64 *kv = (void *)((char *)base + f->offset);
