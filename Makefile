@@ -91,7 +91,7 @@ LIBANALYZE := $(O)/libanalyze.a
 
 # Files built into bin/memsnap (schema/*.sql in name order, report assets).
 SCHEMA_SQL := $(sort $(wildcard schema/*.sql))
-BLOB_FILES := $(O)/gen/schema.sql $(wildcard reports/*.css reports/*.js)
+BLOB_FILES := $(O)/gen/schema.sql $(O)/gen/schema.img $(wildcard reports/*.css reports/*.js)
 
 .PHONY: all deps deps-test run check check-slow test unit fuzz fuzz-smoke \
 	bench clean install helpers tests
@@ -107,6 +107,20 @@ $(O)/gen/schema.sql: $(SCHEMA_SQL)
 	@mkdir -p $(dir $@)
 	$(say) GEN $@
 	$(Q)cat $(SCHEMA_SQL) > $@
+
+# The empty database db_open() copies (schema.img) and its objects, which
+# db_open() compares with a database's: made once here, by a program of
+# SQLite alone (analyze/db/image/mkimage.c), not at every `memsnap load`.
+MKIMAGE_SRCS := analyze/db/image/mkimage.c analyze/db/objects.c
+define gen_image
+	@mkdir -p $(dir $@)
+	$(Q)$(1) $(CSTD) -I. -O1 -o $(@D)/mkimage $(MKIMAGE_SRCS) -lsqlite3
+	$(Q)$(@D)/mkimage $(@D)/schema.sql $@.tmp $(@D)/schema.objects && mv $@.tmp $@
+endef
+
+$(O)/gen/schema.img: $(O)/gen/schema.sql $(MKIMAGE_SRCS) analyze/db/db.h
+	$(say) GEN $@
+	$(call gen_image,$(CC) $(WARNINGS))
 
 # The HTML report's Content-Security-Policy allows its inline <style> and
 # <script> by hash: computed here, from the very files blobs.S embeds
@@ -160,9 +174,7 @@ $(BIN)/memsnap-collect: $(O)/collect/main.o $(LIBCOLLECT) $(LIBCOMMON)
 	$(Q)strip $@
 endif
 
-# mbrtowc.o by name: nothing calls into it (it takes the place of libc's
-# mbrtowc() for libarchive), so the archive would not pull it in.
-$(BIN)/memsnap: $(O)/analyze/main.o $(O)/analyze/capture/mbrtowc.o $(LIBANALYZE) $(LIBCOMMON)
+$(BIN)/memsnap: $(O)/analyze/main.o $(LIBANALYZE) $(LIBCOMMON)
 	@mkdir -p $(dir $@)
 	$(say) LINK $@
 	$(Q)$(CC) $(CFLAGS) $(SANFLAGS) $(LDFLAGS) -o $@ $^ $(ANALYZE_LIBS)
@@ -250,7 +262,10 @@ build-fuzz/gen/report_csp.h: $(REPORT_ASSETS)
 	$(gen_csp)
 build-fuzz/reports/html.o: build-fuzz/gen/report_csp.h
 
-build-fuzz/gen/blobs.o: analyze/db/blobs.S build-fuzz/gen/schema.sql \
+build-fuzz/gen/schema.img: build-fuzz/gen/schema.sql $(MKIMAGE_SRCS) analyze/db/db.h
+	$(call gen_image,$(CLANG))
+
+build-fuzz/gen/blobs.o: analyze/db/blobs.S build-fuzz/gen/schema.sql build-fuzz/gen/schema.img \
 		$(wildcard reports/*.css reports/*.js)
 	$(Q)$(CLANG) -c -o $@ -Wa,-Ibuild-fuzz/gen -Wa,-Ireports $<
 

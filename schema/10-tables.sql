@@ -41,6 +41,12 @@ CREATE TABLE capture (
     load_complete       INTEGER,   -- 1: every file was read; 0: a limit (--max-*) or a broken archive cut the load, and loading it again replaces it
     capture_uid         TEXT       -- the capture's identity across databases (capture_uid() in analyze/load/load.h), set with capture_key
 );
+-- The captures being loaded: load_complete is NULL until a load ends (in
+-- one transaction with the capture's rows).  The loader's derived tables
+-- are worked out for these (the *_calc views): found by key, where
+-- "every capture not yet in the derived table" read every capture of the
+-- database for each load.
+CREATE INDEX capture_loading ON capture(capture_id) WHERE load_complete IS NULL;
 
 -- What the collector could not read (manifest.json "problems").
 CREATE TABLE collect_problem (

@@ -65,15 +65,16 @@ SELECT capture_id, cgroup, parent, usage_bytes, limit_bytes,
        file_bytes, shmem_bytes, kernel_bytes, swap_bytes, oom_kill_count,
        cgroup_version, depth, vanished, high_bytes
 FROM cgroups_data;
--- Only the captures not yet in cgroups_data.
+-- The capture being loaded (cgroup_memory_load: cgroup_memory_at's rows of
+-- it, in 80-working-set.sql), sample 1.
 CREATE VIEW cgroups_calc AS
 SELECT capture_id, cgroup, parent, usage AS usage_bytes, limit_bytes,
        working_set AS working_set_bytes, inactive_file AS inactive_file_bytes,
        active_file AS active_file_bytes, anon AS anon_bytes, file AS file_bytes,
        shmem AS shmem_bytes, kernel AS kernel_bytes, swap AS swap_bytes,
        oom_kill_count, version AS cgroup_version, depth, vanished, high_bytes
-FROM cgroup_memory
-WHERE capture_id NOT IN (SELECT capture_id FROM cgroups_data);
+FROM cgroup_memory_load
+WHERE sample = 1;
 
 -- One row per user process (kernel threads and the collector left out).
 --   cgroup          memory cgroup: from the hierarchy's cgroup.procs, else

@@ -26,7 +26,7 @@ CREATE TABLE cgroup_names_data (
 ) WITHOUT ROWID;
 CREATE VIEW cgroup_names AS
 SELECT capture_id, cgroup, kind, name FROM cgroup_names_data;
--- Only the captures not yet in cgroup_names_data.
+-- Only the captures being loaded (capture_loading, 10-tables.sql).
 CREATE VIEW cgroup_names_calc AS
 SELECT n.capture_id, n.cgroup,
        CASE
@@ -59,15 +59,15 @@ FROM cgroup_node n
 LEFT JOIN cgroup_node pn ON pn.capture_id = n.capture_id AND pn.cgroup = n.parent
 LEFT JOIN k8s_container_log cl
        ON cl.capture_id = n.capture_id AND cl.container_id = n.container_id
--- k8s_pod_names of the captures not yet named only, each found by key
+-- k8s_pod_names of the captures being loaded only, each found by key
 -- (through the view, every capture's pod log was grouped for each load)
 LEFT JOIN (SELECT capture_id, pod_uid, min(namespace) AS namespace, min(pod) AS pod
            FROM k8s_pod_log
-           WHERE capture_id IN (SELECT capture_id FROM capture WHERE capture_id
-                                NOT IN (SELECT capture_id FROM cgroup_names_data))
+           WHERE capture_id IN (SELECT capture_id FROM capture
+                                WHERE load_complete IS NULL)
            GROUP BY capture_id, pod_uid) pl
        ON pl.capture_id = n.capture_id AND pl.pod_uid = n.pod_uid
-WHERE n.capture_id NOT IN (SELECT capture_id FROM cgroup_names_data);
+WHERE n.capture_id IN (SELECT capture_id FROM capture WHERE load_complete IS NULL);
 
 -- One row per Kubernetes container cgroup.
 --   namespace, pod, container  from the log names; NULL when the capture

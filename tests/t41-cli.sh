@@ -253,14 +253,4 @@ expect 2 "$M" schema extra && grep -q "^error: unexpected argument 'extra'$" "$w
 expect 1 "$M" load "$cap" -q -o "$work/anywhere.db" && expect 1 "$M" load -o "$work/anywhere2.db" -- "$cap" &&
 	ok "load: options after the capture, --" || fail "load: options after the capture, --"
 
-# analyze/mbrtowc.c takes the place of libc's mbrtowc() for libarchive
-# (libarchive turns every path into a wide string, one call a byte): it
-# must be in memsnap's dynamic symbols, or libarchive gets glibc's.
-if command -v nm >/dev/null; then
-	nm -D --defined-only "$M" | grep -q ' T mbrtowc$' && ok "memsnap exports its mbrtowc" ||
-		fail "bin/memsnap does not export mbrtowc (see analyze/mbrtowc.c and the Makefile)"
-else
-	echo "note: nm missing (binutils), the mbrtowc export is not checked"
-fi
-
 [ $fails = 0 ] || { echo "$fails failures"; exit 1; }

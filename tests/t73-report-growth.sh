@@ -179,7 +179,9 @@ flat() {   # samples $1..8 hold sample ($1 - 1)'s memory.stat of the container
 		AND $(($1 - 1)) BETWEEN p.sample AND p.sample_last AND s.sample BETWEEN $1 AND 8
 		AND s.cgroup = '$dock';
 		DELETE FROM cgroup_parts_data WHERE sample > 1;
-		INSERT OR REPLACE INTO cgroup_parts_data SELECT * FROM cgroup_parts_calc" 2>&1
+		INSERT INTO cgroup_memory_load SELECT * FROM cgroup_memory_at;
+		INSERT OR REPLACE INTO cgroup_parts_data SELECT * FROM cgroup_parts_calc;
+		DELETE FROM cgroup_memory_load" 2>&1
 	"$M" sql --csv "$work/f.db" "SELECT sample_first || '-' || sample_last FROM finding_growth_before_kill
 		WHERE component = 'anon'" | tail -n +2 | tr -d '\r'
 }

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Capture reader: archives through libarchive, folders through openat().
- * See capture.h for the contract.
+ * Capture reader: archives decompressed by libarchive and read by tar.c,
+ * folders through openat().  See capture.h for the contract.
  */
 #include "analyze/capture/capture.h"
+#include "analyze/capture/tar.h"
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -41,7 +42,13 @@ struct dir_frame {
 struct capture {
 	struct capture_limits lim;
 	/* archive mode */
-	struct archive *ar;
+	struct archive *ar;      /* the decompressed stream (format "raw") */
+	bool raw_open;           /* its one raw entry's header read */
+	int plain_fd;            /* or an uncompressed file, read here: -1 */
+	char *plain_buf;
+	uint64_t plain_off, plain_size;
+	int plain_errno;         /* why plain_pull/plain_skip failed */
+	struct tar_reader *tar;
 	bool own_zstd;           /* zstd decoded here (zstd_read), not by libarchive */
 	/* folder mode */
 	int root_fd;
@@ -560,6 +567,103 @@ static int zstd_open(struct capture *c, struct archive *a, const char *source)
 	return archive_read_open(a, z, NULL, zstd_read, zstd_close) == ARCHIVE_OK ? 0 : 1;
 }
 
+/* tar.c's byte source: the blocks of libarchive's raw entry. */
+static ssize_t archive_pull(void *ud, const void **ret)
+{
+	struct capture *c = ud;
+	struct archive_entry *e;
+	la_int64_t off;
+	size_t size = 0;
+	int r;
+
+	if (!c->raw_open) {
+		r = archive_read_next_header(c->ar, &e);
+		if (r == ARCHIVE_EOF)
+			return 0;
+		if (r < ARCHIVE_WARN)
+			return -1;
+		c->raw_open = true;
+	}
+	do {
+		r = archive_read_data_block(c->ar, ret, &size, &off);
+		if (r == ARCHIVE_EOF)
+			return 0;
+		if (r < ARCHIVE_WARN)
+			return -1;
+	} while (!size);
+	return (ssize_t)size;
+}
+
+/*
+ * An uncompressed tar, read here: a file's data passed over with lseek()
+ * (as libarchive did), not read, and no copy through libarchive.
+ */
+#define PLAIN_BUF (64u << 10)
+
+static ssize_t plain_pull(void *ud, const void **ret)
+{
+	struct capture *c = ud;
+	ssize_t n;
+
+	do
+		n = read(c->plain_fd, c->plain_buf, PLAIN_BUF);
+	while (n < 0 && errno == EINTR);
+	if (n < 0) {
+		c->plain_errno = errno;
+		return -1;
+	}
+	c->plain_off += (uint64_t)n;
+	*ret = c->plain_buf;
+	return n;
+}
+
+static int plain_skip(void *ud, uint64_t n)
+{
+	struct capture *c = ud;
+
+	/* past the end lseek() succeeds: the file's size says it is cut */
+	if (c->plain_off > c->plain_size || n > c->plain_size - c->plain_off)
+		return TAR_E_TRUNCATED;
+	if (lseek(c->plain_fd, (off_t)n, SEEK_CUR) < 0) {
+		c->plain_errno = errno;
+		return TAR_E_SOURCE;
+	}
+	c->plain_off += n;
+	return 0;
+}
+
+/* Uncompressed (libarchive's filter says so) and a regular file: read it
+   here; true when c->plain_fd is set up. */
+static bool plain_open(struct capture *c, struct archive *a, const char *source)
+{
+	struct stat st;
+	int fd;
+
+	if (c->own_zstd || archive_filter_code(a, 0) != ARCHIVE_FILTER_NONE)
+		return false;
+	fd = open(source, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return false;
+	}
+	c->plain_fd = fd;
+	c->plain_size = (uint64_t)st.st_size;
+	c->plain_buf = xmalloc(PLAIN_BUF);
+	return true;
+}
+
+/* Why tar.c stopped: its own reason, or its source's. */
+static char *tar_why(struct capture *c, int r)
+{
+	if (r == TAR_E_SOURCE && c->plain_fd >= 0)
+		return xstrdup(strerror(c->plain_errno));
+	if (r == TAR_E_SOURCE)
+		return archive_why(c, c->ar, "corrupt");
+	return xstrdup(tar_error(r));
+}
+
 static int archive_open_source(struct capture *c, const char *source,
 			       char **ret_err)
 {
@@ -573,8 +677,12 @@ static int archive_open_source(struct capture *c, const char *source,
 	archive_read_support_filter_xz(a);
 	archive_read_support_filter_lzma(a);
 	archive_read_support_filter_bzip2(a);
-	archive_read_support_format_tar(a);
-	archive_read_support_format_gnutar(a);
+	/*
+	 * libarchive undoes the compression only (these filters, not _all():
+	 * some of the others run external programs); tar.c reads the tar
+	 * stream, for a fraction of libarchive's tar reader's instructions.
+	 */
+	archive_read_support_format_raw(a);
 	if (c->lim.max_zstd_window > CAPTURE_DEFAULT_ZSTD_WINDOW && is_zstd_file(source)) {
 		if (zstd_open(c, a, source) != 0) {
 			char *why = archive_why(c, a, errno ? strerror(errno) : "?");
@@ -592,22 +700,28 @@ static int archive_open_source(struct capture *c, const char *source,
 		archive_read_free(a);
 		goto out;
 	}
-	c->ar = a;
+	if (plain_open(c, a, source)) {
+		archive_read_free(a);
+		c->tar = tar_reader_new(plain_pull, plain_skip, c);
+	} else {
+		c->ar = a;
+		c->tar = tar_reader_new(archive_pull, NULL, c);
+	}
 	c->name = NULL;
 	r = 0;
 out:
 	return r;
 }
 
-static const char *entry_type_name(mode_t type)
+static const char *entry_type_name(enum tar_kind kind)
 {
-	switch (type) {
-	case AE_IFLNK: return "symbolic link";
-	case AE_IFCHR: return "character device";
-	case AE_IFBLK: return "block device";
-	case AE_IFIFO: return "FIFO";
-	case AE_IFSOCK: return "socket";
-	case AE_IFDIR: return "folder";
+	switch (kind) {
+	case TAR_SYMLINK: return "symbolic link";
+	case TAR_CHR: return "character device";
+	case TAR_BLK: return "block device";
+	case TAR_FIFO: return "FIFO";
+	case TAR_DIR: return "folder";
+	case TAR_SPARSE: return "sparse file";
 	default: return "special file";
 	}
 }
@@ -642,7 +756,8 @@ static int skip_inflates(struct capture *c, uint64_t size, const char *path,
 			 char **ret_err)
 {
 	c->skipped_bytes += size;
-	if ((archive_filter_code(c->ar, 0) == ARCHIVE_FILTER_NONE && !c->own_zstd) ||
+	if (c->plain_fd >= 0 ||
+	    (archive_filter_code(c->ar, 0) == ARCHIVE_FILTER_NONE && !c->own_zstd) ||
 	    c->skipped_bytes <= c->lim.max_total_bytes)
 		return 0;
 	c->limit_stopped = true;
@@ -656,21 +771,21 @@ static int skip_inflates(struct capture *c, uint64_t size, const char *path,
 static int archive_next(struct capture *c, struct capture_file *ret,
 			capture_problem_fn pfn, void *ud, char **ret_err)
 {
-	struct archive_entry *e;
+	struct tar_entry e;
 
 	for (;;) {
 		const char *raw, *p;
-		int64_t size;
-		mode_t type;
 		int r;
 
-		r = archive_read_next_header(c->ar, &e);
-		if (r == ARCHIVE_EOF)
+		r = tar_next(c->tar, &e);
+		if (r == TAR_END)
 			return 0;
-		if (r == ARCHIVE_WARN) {
-			/* e.g. a pax header libarchive did not like: keep going */
-		} else if (r != ARCHIVE_OK) {
-			char *why = archive_why(c, c->ar, "corrupt");
+		if (r == TAR_E_CHECKSUM && !c->entries) {
+			err_set(ret_err, "not a tar archive");
+			return -1;
+		}
+		if (r != TAR_OK) {
+			char *why = tar_why(c, r);
 
 			err_set(ret_err, "cannot read the archive after %llu entries: %s",
 				 (unsigned long long)c->entries, why);
@@ -679,9 +794,7 @@ static int archive_next(struct capture *c, struct capture_file *ret,
 		}
 		if (count_entry(c, ret_err) < 0)
 			return -1;
-		raw = archive_entry_pathname(e);
-		if (!raw)
-			raw = "";
+		raw = e.path;
 		while (raw[0] == '.' && raw[1] == '/')
 			raw += 2;
 		if (!c->top_known)
@@ -696,8 +809,7 @@ static int archive_next(struct capture *c, struct capture_file *ret,
 			}
 			p = raw[c->top_len - 1] ? raw + c->top_len : "";
 		}
-		type = archive_entry_filetype(e);
-		if (type == AE_IFDIR || (!*p && type == AE_IFDIR))
+		if (e.kind == TAR_DIR)
 			continue;   /* folders carry nothing */
 		if (!*p) {
 			problemf(pfn, ud, raw, "entry without a name, skipping");
@@ -711,14 +823,14 @@ static int archive_next(struct capture *c, struct capture_file *ret,
 				continue;
 			}
 		}
-		if (archive_entry_hardlink(e)) {
+		if (e.kind == TAR_HARDLINK) {
 			problemf(pfn, ud, p, "not a regular file (hard link to '%s'), "
-				 "skipping", archive_entry_hardlink(e));
+				 "skipping", e.link);
 			continue;
 		}
-		if (type != AE_IFREG) {
+		if (e.kind != TAR_FILE) {
 			problemf(pfn, ud, p, "not a regular file (%s), skipping",
-				 entry_type_name(type));
+				 entry_type_name(e.kind));
 			continue;
 		}
 		if (!hashset_add(&c->seen, path_hash(p, strlen(p)))) {
@@ -726,55 +838,43 @@ static int archive_next(struct capture *c, struct capture_file *ret,
 				 "one was used)");
 			continue;
 		}
-		size = archive_entry_size_is_set(e) ? archive_entry_size(e) : -1;
-		if (size > 0 && (uint64_t)size > c->lim.max_file_bytes) {
+		if (e.size > c->lim.max_file_bytes) {
 			c->limit_skipped = true;
-			problemf(pfn, ud, p, "file of %lld bytes exceeds the limit of "
+			problemf(pfn, ud, p, "file of %llu bytes exceeds the limit of "
 				 "%llu bytes (--max-file-size), skipping",
-				 (long long)size,
+				 (unsigned long long)e.size,
 				 (unsigned long long)c->lim.max_file_bytes);
-			if (skip_inflates(c, (uint64_t)size, p, ret_err) < 0)
+			if (skip_inflates(c, e.size, p, ret_err) < 0)
 				return -1;
-			continue;   /* libarchive skips the data on the next header */
+			continue;   /* tar_next() skips the data */
+		}
+		if (c->bytes + e.size > c->lim.max_total_bytes) {
+			strbuf_reset(&c->path);
+			strbuf_addstr(&c->path, p);
+			return stop_total(c, ret_err);
 		}
 		strbuf_reset(&c->path);
 		strbuf_addstr(&c->path, p);
 		strbuf_reset(&c->data);
-		for (;;) {
-			ssize_t n;
+		/* not all at once: a cut archive may not hold what its header says */
+		strbuf_grow(&c->data, e.size < (1u << 20) ? (size_t)e.size : 1u << 20);
+		while (c->data.len < e.size) {
+			const void *buf;
+			ssize_t n = tar_data(c->tar, &buf, (size_t)e.size - c->data.len);
 
-			strbuf_grow(&c->data, 64 * 1024);
-			n = archive_read_data(c->ar, c->data.buf + c->data.len,
-					      c->data.alloc - c->data.len - 1);
-			if (n == 0)
-				break;
-			if (n < 0) {
-				char *why = archive_why(c, c->ar, "corrupt");
+			if (n <= 0) {
+				char *why = tar_why(c, n < 0 ? (int)n : TAR_E_TRUNCATED);
 
 				err_set(ret_err, "cannot read '%s' from the archive: %s",
 					 c->path.buf, why);
 				free(why);
 				return -1;
 			}
+			strbuf_grow(&c->data, (size_t)n);
+			memcpy(c->data.buf + c->data.len, buf, (size_t)n);
 			c->data.len += (size_t)n;
-			c->bytes += (uint64_t)n;
-			if (c->data.len > c->lim.max_file_bytes) {
-				/* The header lied about the size: what was read
-				 * counts as skipped, not as loaded. */
-				c->bytes -= c->data.len;
-				if (skip_inflates(c, c->data.len, c->path.buf, ret_err) < 0)
-					return -1;
-				c->limit_skipped = true;
-				problemf(pfn, ud, c->path.buf, "file exceeds the limit of "
-					 "%llu bytes (--max-file-size), skipping",
-					 (unsigned long long)c->lim.max_file_bytes);
-				break;
-			}
-			if (c->bytes > c->lim.max_total_bytes)
-				return stop_total(c, ret_err);
 		}
-		if (c->data.len > c->lim.max_file_bytes)
-			continue;
+		c->bytes += e.size;
 		c->data.buf[c->data.len] = '\0';
 		ret->path = c->path.buf;
 		ret->data = c->data.buf;
@@ -793,6 +893,7 @@ int capture_open(const char *source, const struct capture_limits *lim,
 	int r = -1;
 
 	c->root_fd = -1;
+	c->plain_fd = -1;
 	if (lim)
 		c->lim = *lim;
 	else
@@ -826,7 +927,7 @@ int capture_next(struct capture *c, struct capture_file *ret,
 
 	if (c->failed)
 		return -1;
-	r = c->ar ? archive_next(c, ret, problem_fn, ud, ret_err)
+	r = c->tar ? archive_next(c, ret, problem_fn, ud, ret_err)
 		  : folder_next(c, ret, problem_fn, ud, ret_err);
 	if (r < 0)
 		c->failed = true;
@@ -864,8 +965,12 @@ void capture_close(struct capture *c)
 
 	if (!c)
 		return;
+	tar_reader_free(c->tar);
 	if (c->ar)
 		archive_read_free(c->ar);
+	if (c->plain_fd >= 0)
+		close(c->plain_fd);
+	free(c->plain_buf);
 	for (i = 0; i < c->depth; i++)
 		frame_free(&c->stack[i]);
 	if (c->root_fd >= 0)

@@ -3,7 +3,8 @@
 #define MEMSNAP_CAPTURE_H
 /*
  * Reading a capture: a tar archive (plain, gzip, zstd, xz, bzip2) read
- * straight from the file with libarchive, or an unpacked folder.  Nothing is
+ * straight from the file (libarchive decompresses, tar.c reads the tar),
+ * or an unpacked folder.  Nothing is
  * extracted to disk.  The reader hands out regular files one at a time, with
  * their path relative to the capture's top-level folder; everything else
  * (links, devices, FIFOs, paths with "..", absolute paths, duplicates,

@@ -1,6 +1,7 @@
 /*
  * Files built into bin/memsnap: the SQL schema (the .sql files of schema/ concatenated in
- * name order by the Makefile) and the HTML report's stylesheet and script.
+ * name order by the Makefile), the empty database made from it, and the HTML report's
+ * stylesheet and script.
  * Each blob is followed by a NUL so it can be used as a C string; the
  * _end symbol points at that NUL.
  */
@@ -12,6 +13,21 @@
 memsnap_schema_sql:
 	.incbin "schema.sql"
 memsnap_schema_sql_end:
+	.byte 0
+
+	/* the empty database and its objects, made by analyze/db/image/mkimage.c */
+	.global memsnap_schema_img
+	.global memsnap_schema_img_end
+memsnap_schema_img:
+	.incbin "schema.img"
+memsnap_schema_img_end:
+	.byte 0
+
+	.global memsnap_schema_objects
+	.global memsnap_schema_objects_end
+memsnap_schema_objects:
+	.incbin "schema.objects"
+memsnap_schema_objects_end:
 	.byte 0
 
 	.global memsnap_report_css

@@ -2,11 +2,13 @@
 #include "analyze/db/db.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "analyze/db/blobs.h"
 #include "analyze/parse/k8s.h"
@@ -412,45 +414,18 @@ static int db_check_version(const char *path, int version, char **ret_err)
 	return -1;
 }
 
-/* A schema's objects by name, each "type\nname\nsql\n" (SQLite's own left out). */
-static char **schema_objects(sqlite3 *db, size_t *ret_n)
+/* Objects (db_schema_objects(): each ends in a NUL) as a vector of pointers into them. */
+static const char **objects_split(const char *p, size_t len, size_t *ret_n)
 {
-	sqlite3_stmt *st = NULL;
-	char **v = NULL;
+	const char **v = NULL, *end = p + len;
 	size_t n = 0, alloc = 0;
 
-	/* sqlite_*: SQLite's own (autoindexes, sqlite_stat1 of PRAGMA optimize) */
-	if (sqlite3_prepare_v2(db, "SELECT type, name, sql FROM sqlite_master "
-			       "WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name",
-			       -1, &st, NULL) != SQLITE_OK) {
-		*ret_n = 0;
-		return NULL;
-	}
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		struct strbuf sb = STRBUF_INIT;
-		int c;
-
-		for (c = 0; c < 3; c++) {
-			const char *t = (const char *)sqlite3_column_text(st, c);
-
-			strbuf_addstr(&sb, t ? t : "");
-			strbuf_addch(&sb, '\n');
-		}
+	for (; p < end; p += strlen(p) + 1) {
 		ALLOC_GROW(v, n + 1, alloc);
-		v[n++] = strbuf_detach(&sb, NULL);
+		v[n++] = p;
 	}
-	sqlite3_finalize(st);
 	*ret_n = n;
 	return v;
-}
-
-static void objects_free(char **v, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
 }
 
 /* The name of an object line (type\nname\nsql\n), for messages. */
@@ -462,114 +437,35 @@ static void object_what(struct strbuf *sb, const char *o)
 		    nl2 ? (int)MIN(nl2 - nl - 1, 64) : 0, nl ? nl + 1 : "");
 }
 
-/* qsort: object lines by name (their second line), as ORDER BY name sorts */
-static int object_cmp(const void *a, const void *b)
-{
-	const char *x = strchr(*(char *const *)a, '\n') + 1;
-	const char *y = strchr(*(char *const *)b, '\n') + 1;
-
-	return strcmp(x, y);
-}
-
-/*
- * The built-in schema's objects as schema_objects() reads them from a
- * database memsnap made, sorted by name.  SQLite keeps a CREATE VIEW or
- * CREATE TRIGGER statement as written, from its CREATE to its last token
- * (memsnap's schema spells "CREATE VIEW name" with single spaces as SQLite
- * does: test_db's test_db_open_existing_own fails otherwise), so these are
- * taken from the schema's text; the tables and indexes are made in a
- * scratch database and read back (SQLite writes the statement of a CREATE
- * TABLE ... AS SELECT itself).  Making the views too took two thirds of a
- * report on a database of one capture.
- */
-static char **builtin_objects(size_t *ret_n)
-{
-	static const struct {
-		const char *create, *type;
-	} kinds[] = { { "CREATE VIEW ", "view" }, { "CREATE TRIGGER ", "trigger" } };
-	const char *p = memsnap_schema_sql;
-	struct strbuf stmt = STRBUF_INIT, tables = STRBUF_INIT;
-	sqlite3 *ref = NULL;
-	char **v = NULL, **t;
-	size_t n = 0, alloc = 0, nt = 0, k;
-
-	for (;;) {
-		const char *semi, *name, *end;
-		struct strbuf sb = STRBUF_INIT;
-
-		/* to the statement's first token: spaces and -- comments */
-		while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' ||
-		       (p[0] == '-' && p[1] == '-'))
-			p = p[0] == '-' ? p + strcspn(p, "\n") : p + 1;
-		if (!*p)
-			break;
-		/* its end: the first ';' at the end of a line that completes it
-		 * (a trigger holds some, and comments) */
-		for (semi = strchr(p, ';'); semi; semi = strchr(semi + 1, ';')) {
-			if (semi[1] && semi[1] != '\n')
-				continue;
-			strbuf_reset(&stmt);
-			strbuf_add(&stmt, p, (size_t)(semi + 1 - p));
-			if (sqlite3_complete(stmt.buf))
-				break;
-		}
-		if (!semi)
-			die(3, "BUG: the built-in schema ends in an incomplete statement");
-		for (end = semi; end > p && (end[-1] == ' ' || end[-1] == '\n'); end--)
-			;
-		for (k = 0; k < ARRAY_SIZE(kinds) && !starts_with(p, kinds[k].create); k++)
-			;
-		if (k < ARRAY_SIZE(kinds)) {
-			name = p + strlen(kinds[k].create);
-			strbuf_addstr(&sb, kinds[k].type);
-			strbuf_addch(&sb, '\n');
-			strbuf_add(&sb, name, strcspn(name, " (\n"));
-			strbuf_addch(&sb, '\n');
-			strbuf_add(&sb, p, (size_t)(end - p));
-			strbuf_addch(&sb, '\n');
-			ALLOC_GROW(v, n + 1, alloc);
-			v[n++] = strbuf_detach(&sb, NULL);
-		} else if (starts_with(p, "CREATE ")) {   /* not INSERT: a table's rows */
-			strbuf_add(&tables, p, (size_t)(semi + 1 - p));
-			strbuf_addch(&tables, '\n');
-		}
-		p = semi + 1;
-	}
-	if (sqlite3_open_v2(":memory:", &ref, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
-			    NULL) != SQLITE_OK ||
-	    db_exec(ref, tables.buf, NULL) < 0)
-		die(3, "BUG: cannot make the built-in tables: %s", sqlite3_errmsg(ref));
-	t = schema_objects(ref, &nt);
-	for (k = 0; k < nt; k++) {
-		ALLOC_GROW(v, n + 1, alloc);
-		v[n++] = t[k];
-	}
-	free(t);
-	sqlite3_close(ref);
-	strbuf_release(&stmt);
-	strbuf_release(&tables);
-	qsort(v, n, sizeof(*v), object_cmp);
-	*ret_n = n;
-	return v;
-}
-
 /*
  * Is this database's schema the one memsnap writes?  Every table, view
  * and index of the built-in schema must be there with its exact CREATE
  * statement: a database whose report_capture view is another query (an
  * endless recursive CTE) was not written by memsnap and is refused.  A
  * user's own tables, views and indexes (memsnap sql --write) are allowed;
- * a trigger never is (it would run on a load's inserts).
+ * a trigger never is (it would run on a load's inserts).  The built-in
+ * schema's objects were read at build time from the empty database
+ * (schema.objects, analyze/db/image/mkimage.c): making them again at every
+ * open took a twentieth of a report.
  */
 static int db_check_schema(sqlite3 *db, const char *path, char **ret_err)
 {
-	char **want = NULL, **have = NULL;
-	size_t nwant = 0, nhave = 0, i = 0, j = 0;
+	const char *objects = memsnap_schema_objects;
+	size_t objects_len = (size_t)(memsnap_schema_objects_end - memsnap_schema_objects);
+	const char **want = NULL, **have = NULL;
+	size_t nwant = 0, nhave = 0, i = 0, j = 0, len = 0;
 	struct strbuf why = STRBUF_INIT;
+	char *own = NULL;
 	int r = -1;
 
-	want = builtin_objects(&nwant);
-	have = schema_objects(db, &nhave);
+	/* a schema memsnap cannot read is one of no objects: "... is missing" */
+	db_schema_objects(db, &own, &len);
+	if (len == objects_len && !memcmp(own, objects, len)) {
+		r = 0;   /* the database memsnap made, no object added */
+		goto out;
+	}
+	want = objects_split(objects, objects_len, &nwant);
+	have = own ? objects_split(own, len, &nhave) : NULL;
 	/* both sorted by name: a merge */
 	while (i < nwant && !why.len) {
 		const char *w = strchr(want[i], '\n') + 1;
@@ -606,10 +502,98 @@ static int db_check_schema(sqlite3 *db, const char *path, char **ret_err)
 	}
 	r = 0;
 out:
-	objects_free(want, nwant);
-	objects_free(have, nhave);
+	free(want);
+	free(have);
+	sqlite3_free(own);
 	strbuf_release(&why);
 	return r;
+}
+
+/* ---- a new database, from the image made at build time ---------------------- */
+
+static size_t image_u32(const char *p)
+{
+	const unsigned char *b = (const unsigned char *)p;
+
+	return (size_t)b[0] | (size_t)b[1] << 8 | (size_t)b[2] << 16 | (size_t)b[3] << 24;
+}
+
+/*
+ * The empty database of the built-in schema (schema.img, in runs: see
+ * analyze/db/image/mkimage.c) in a new buffer of *ret_size bytes (free();
+ * not SQLite's memory, which configures SQLite before db_connect() does).
+ */
+static unsigned char *image_expand(size_t *ret_size)
+{
+	const char *p = memsnap_schema_img, *end = memsnap_schema_img_end;
+	size_t size = image_u32(p), off, len;
+	unsigned char *buf = xcalloc(1, size);
+
+	for (p += 4; p + 8 <= end && (len = image_u32(p + 4)); p += 8 + len) {
+		off = image_u32(p);
+		if (off > size || len > size - off || len > (size_t)(end - p - 8))
+			die(3, "BUG: the built-in database image is damaged");
+		memcpy(buf + off, p + 8, len);
+	}
+	*ret_size = size;
+	return buf;
+}
+
+/*
+ * Make the new file path from the image: written aside and linked in
+ * whole, so that another load making the same file finds either no file
+ * or the whole schema.  Executing the schema instead took a seventh of
+ * loading a capture of 1,400 processes.  True if made; false if path is
+ * there already, or anything fails (no hard links, a full disk): db_open()
+ * then makes the schema as before, or says why it cannot.
+ */
+static bool image_create(const char *path)
+{
+	struct strbuf tmp = STRBUF_INIT;
+	unsigned char *buf;
+	size_t size;
+	bool made = false;
+	int fd = -1;
+
+	if (*path && strcmp(path, ":memory:") && access(path, F_OK) < 0 && errno == ENOENT) {
+		strbuf_addf(&tmp, "%s.new-%ld", path, (long)getpid());
+		fd = open(tmp.buf, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	}
+	if (fd >= 0) {
+		buf = image_expand(&size);
+		made = write_all(fd, buf, size) == 0;
+		made = !close(fd) && made && !link(tmp.buf, path);
+		unlink(tmp.buf);
+		free(buf);
+	}
+	strbuf_release(&tmp);
+	return made;
+}
+
+/* The image into db, an empty database in memory: a copy of its pages. */
+static int image_restore(sqlite3 *db, char **ret_err)
+{
+	sqlite3 *src = NULL;
+	sqlite3_backup *b = NULL;
+	size_t size;
+	unsigned char *buf = image_expand(&size);
+	int rc;
+
+	rc = sqlite3_open_v2(":memory:", &src, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_deserialize(src, "main", buf, (sqlite3_int64)size,
+					 (sqlite3_int64)size, SQLITE_DESERIALIZE_READONLY);
+	if (rc == SQLITE_OK) {
+		b = sqlite3_backup_init(db, "main", src, "main");
+		rc = b ? sqlite3_backup_step(b, -1) : sqlite3_errcode(db);
+		if (sqlite3_backup_finish(b) != SQLITE_OK && rc == SQLITE_DONE)
+			rc = sqlite3_errcode(db);
+	}
+	if (rc != SQLITE_DONE)
+		err_set(ret_err, "cannot create the schema in memory: %s", sqlite3_errstr(rc));
+	sqlite3_close(src);
+	free(buf);
+	return rc == SQLITE_DONE ? 0 : -1;
 }
 
 int db_open(const char *path, bool create, sqlite3 **ret, char **ret_err)
@@ -618,31 +602,33 @@ int db_open(const char *path, bool create, sqlite3 **ret, char **ret_err)
 	int version = 0, ntables = 0;
 	sqlite3 *db = NULL;
 	char buf[64], *err = NULL;
-	bool made = false;
+	bool made = create && image_create(path);
 
 	if (db_connect(path, flags, &db, &version, &ntables, ret_err) < 0)
 		return -1;
-	if (version == 0 && ntables == 0) {
-		/*
-		 * Larger pages for a new database: a capture is 300,000 rows
-		 * appended in key order, and fewer, larger pages split and
-		 * write less (6% of a load).  Only possible before any table.
-		 */
-		db_exec(db, "PRAGMA page_size=16384", NULL);
-		/*
-		 * No fsync for the new file's schema (four of them): a crash
-		 * leaves a file no load completed, as a crash during the load
-		 * does, whose bulk writes are not synced either (many.c).
-		 */
+	/*
+	 * No fsync for a new file's schema (four of them when executed): a
+	 * crash leaves a file no load completed, as a crash during the load
+	 * does, whose bulk writes are not synced either (many.c).
+	 */
+	if (made || (version == 0 && ntables == 0))
 		db_exec(db, "PRAGMA synchronous=OFF", NULL);
+	if (!made && version == 0 && ntables == 0) {
+		/* the image's page size (DB_PAGE_SIZE): only possible before any table */
+		xsnprintf(buf, sizeof(buf), "PRAGMA page_size=%d", DB_PAGE_SIZE);
+		db_exec(db, buf, NULL);
 		xsnprintf(buf, sizeof(buf), "PRAGMA user_version=%d", DB_SCHEMA_VERSION);
 		/*
 		 * Two loads may make one new database: the first to take the
 		 * write lock makes the schema, the other waits for it
 		 * (lock_wait) and finds it made.  COMMIT is where a full disk
-		 * shows (/dev/full): name the file.
+		 * shows (/dev/full): name the file.  A database in memory is
+		 * no other's: the image's copy.
 		 */
-		if (db_exec(db, "BEGIN IMMEDIATE", &err) < 0 ||
+		if (!strcmp(db_name(db), ":memory:")) {
+			if (image_restore(db, ret_err) < 0)
+				goto fail;
+		} else if (db_exec(db, "BEGIN IMMEDIATE", &err) < 0 ||
 		    db_user_version(db, &version) < 0 || db_table_count(db, &ntables) < 0 ||
 		    (!version && !ntables &&
 		     (db_exec(db, memsnap_schema_sql, &err) < 0 ||

@@ -138,17 +138,24 @@ static void *parse_file_ahead(const struct capture_file *f)
  * numbers and names most views read, computed once now that every file is
  * in (cgroups_data, cgroup_names_data, cgroup_parts_data, ...:
  * schema/70-views.sql, 85-k8s-views.sql, 80-working-set.sql,
- * 95-report.sql); each reads only the tables filled before it.
+ * 95-report.sql); each reads only the tables filled before it.  The
+ * capture's cgroup_memory_at is kept in cgroup_memory_load while they run
+ * (emptied in the same statement list: a failed statement is a problem
+ * recorded, and the load goes on).
  */
 static void load_derived(struct loader *l)
 {
 	static const char *const sql[LOAD_DERIVED_N] = {
+		/* the v1/v2 mapping, worked out once for the two that read it */
+		"INSERT INTO cgroup_memory_load SELECT * FROM cgroup_memory_at "
+		"WHERE capture_id = ?",
 		"INSERT INTO cgroups_data SELECT * FROM cgroups_calc "
 		"WHERE capture_id = ?",
 		"INSERT INTO cgroup_names_data SELECT * FROM cgroup_names_calc "
 		"WHERE capture_id = ?",
 		"INSERT INTO cgroup_parts_data SELECT * FROM cgroup_parts_calc "
 		"WHERE capture_id = ?",
+		"DELETE FROM cgroup_memory_load WHERE capture_id = ?",
 		"INSERT INTO cgroup_headroom_data SELECT * FROM cgroup_headroom_calc "
 		"WHERE capture_id = ?",
 		"INSERT INTO cgroup_process_count_data SELECT * FROM "

@@ -142,7 +142,7 @@ int rows_bind(sqlite3_stmt *st, int first, const struct row_spec *spec,
  * per capture (load_cache_new()): preparing its ~30 statements took a
  * twentieth of the writer's time of a load of many captures.
  */
-#define LOAD_DERIVED_N 5
+#define LOAD_DERIVED_N 7
 struct load_cache {
 	sqlite3_stmt *st[T__COUNT];
 	/* the tables stored ROWS_BATCH rows a statement (rows.c's row_start()) */

@@ -463,6 +463,33 @@ def load_seeds(collected):
     return seeds
 
 
+def tar_seeds(collected):
+    """Plain tar streams, each behind a byte that picks the fuzz target's
+    piece size: every format tarfile writes (long names, pax sizes, links,
+    a folder) and the collector's archives, decompressed (their first
+    64 KiB)."""
+    import gzip
+    long = "d" * 80 + "/" + "n" * 60
+    streams = []
+    for fmt in (tarfile.PAX_FORMAT, tarfile.GNU_FORMAT, tarfile.USTAR_FORMAT):
+        buf = io.BytesIO()
+        with tarfile.open(fileobj=buf, mode="w", format=fmt) as t:
+            for name, kind, data in (("top/", tarfile.DIRTYPE, b""),
+                                     ("top/manifest.json", tarfile.REGTYPE, b"{}\n"),
+                                     ("top/" + long, tarfile.REGTYPE, b"long\n"),
+                                     ("top/link", tarfile.SYMTYPE, b""),
+                                     ("top/hard", tarfile.LNKTYPE, b"")):
+                ti = tarfile.TarInfo(name)
+                ti.type, ti.size, ti.mtime = kind, len(data), 1767225600
+                if kind in (tarfile.SYMTYPE, tarfile.LNKTYPE):
+                    ti.linkname = "top/manifest.json"
+                t.addfile(ti, io.BytesIO(data))
+        streams.append(buf.getvalue())
+    for arc, _ in collected:
+        streams.append(gzip.decompress(open(arc, "rb").read())[:65535])
+    return [bytes([piece]) + s for s in streams for piece in (0, 5, 127, 200)]
+
+
 def main():
     if len(sys.argv) < 2:
         sys.exit(__doc__)
@@ -502,6 +529,8 @@ def main():
                 seeds = json_escape_seeds()
             elif t == "sample_pack":
                 seeds = sample_pack_seeds()
+            elif t == "tar":
+                seeds = tar_seeds(collected)
             else:
                 seeds = [open(f, "rb").read() for f in FILES.get(t, [])]
             d = os.path.join(outdir, t)

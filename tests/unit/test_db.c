@@ -108,6 +108,66 @@ static void test_db_open_existing_trigger(void **state)
 	expect_refused("trigger 'zz'");
 }
 
+/* A database's objects, user_version and page size, in one string. */
+static char *db_summary(sqlite3 *db)
+{
+	struct strbuf sb = STRBUF_INIT;
+	sqlite3_stmt *st = NULL;
+	char *objects = NULL;
+	size_t len = 0, i;
+
+	assert_int_equal(db_schema_objects(db, &objects, &len), 0);
+	assert_true(len > 0);
+	/* one C string: each object's NUL made a form feed */
+	for (i = 0; i < len; i++)
+		strbuf_addch(&sb, objects[i] ? objects[i] : '\f');
+	sqlite3_free(objects);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT (SELECT user_version FROM pragma_user_version), "
+					    "(SELECT page_size FROM pragma_page_size), "
+					    "(SELECT count(*) FROM working_set_parts)", -1, &st, NULL),
+			 SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	strbuf_addf(&sb, "%d %d %d", sqlite3_column_int(st, 0), sqlite3_column_int(st, 1),
+		    sqlite3_column_int(st, 2));
+	sqlite3_finalize(st);
+	return strbuf_detach(&sb, NULL);
+}
+
+/*
+ * A new file and a database in memory are copies of the image made at
+ * build time; an empty file that is there already gets the schema
+ * executed: all three are one schema.
+ */
+static void test_db_open_image_is_schema(void **state)
+{
+	char empty[64], *made, *mem, *executed, *err = NULL;
+	sqlite3 *db = NULL;
+	int fd;
+
+	(void)state;
+	assert_int_equal(db_open_existing(path, false, &db, &err), 0);
+	made = db_summary(db);
+	db_close(db);
+	assert_int_equal(db_open(":memory:", true, &db, &err), 0);
+	mem = db_summary(db);
+	db_close(db);
+	xsnprintf(empty, sizeof(empty), "/tmp/test_db.XXXXXX");
+	fd = mkstemp(empty);
+	assert_true(fd >= 0);
+	close(fd);
+	if (db_open(empty, true, &db, &err) < 0)
+		fail_msg("db_open: %s", err);
+	executed = db_summary(db);
+	db_close(db);
+	unlink(empty);
+	assert_string_equal(made, executed);
+	assert_string_equal(mem, executed);
+	assert_non_null(strstr(executed, "\fview\nfindings\nCREATE VIEW findings AS"));
+	free(made);
+	free(mem);
+	free(executed);
+}
+
 static void test_db_set_deadline_interrupts(void **state)
 {
 	struct db_deadline d;
@@ -222,6 +282,7 @@ static void test_db_k8s_cgroup(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_db_open_image_is_schema, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_db_open_existing_own, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_db_open_existing_view_replaced, setup,
 						teardown),
