@@ -127,7 +127,9 @@ int parse_u64(const char *s, size_t len, uint64_t *ret)
 		if (s[i] < '0' || s[i] > '9')
 			return -EINVAL;
 		d = (unsigned)(s[i] - '0');
-		if (v > (UINT64_MAX - d) / 10)
+		/* v * 10 + d > UINT64_MAX, without a division a digit */
+		if (v >= UINT64_MAX / 10 &&
+		    (v > UINT64_MAX / 10 || d > UINT64_MAX % 10))
 			return -ERANGE;
 		v = v * 10 + d;
 	}

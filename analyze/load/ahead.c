@@ -44,7 +44,9 @@ static void parsed_file_fill(struct parsed_file *pf, enum parsed_kind kind,
 	strbuf_init(&pf->extras, 0);
 	switch (kind) {
 	case PARSED_STATUS:
-		pf->r = parse_status(buf, len, &pf->u.status, &pf->d);
+		pf->r = load_raw() ?
+			parse_status(buf, len, &pf->u.status, &pf->d) :
+			parse_status_no_extra(buf, len, &pf->u.status, &pf->d);
 		x = &pf->u.status.extra;
 		break;
 	case PARSED_SMAPS:

@@ -47,6 +47,7 @@ static const struct kv_field fdinfo_fields[] = {
 	F("pos", pos),
 	F("value_size", value_size),
 };
+static kv_index_ptr fdinfo_index;
 #undef F
 
 struct fdinfo_ctx {
@@ -97,6 +98,7 @@ int parse_bpf_fdinfo(const char *buf, size_t len, struct bpf_fdinfo *ret,
 	struct fdinfo_ctx ctx = { .f = ret };
 	struct kv_table_opts o = {
 		.sep = ':',
+		.index = &fdinfo_index,
 		.hook = fdinfo_hook,
 		.ctx = &ctx,
 	};

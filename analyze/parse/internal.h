@@ -22,6 +22,7 @@
  *  - keys longer than KV_KEY_MAX and values longer than KV_VALUE_MAX are
  *    skipped with a diag message, so a 50 MB line costs one memchr().
  */
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -107,29 +108,36 @@ void diag_num(struct parse_diag *d, unsigned lineno, enum num_err e,
 const char *diag_quote(const char *s, size_t len, char *buf, size_t n);
 #define DIAG_QUOTE_MAX 200
 
+/* A copy of s[0..n) with a NUL, in blocks freed by kv_blocks_free(). */
+char *kv_blocks_strndup(struct kv_extras_block **blocks, const char *s,
+			size_t n);
+void kv_blocks_free(struct kv_extras_block **blocks);
+
 /*
- * An index of the keys already stored in an array of structs that start
- * with a `char *key` (kv_extra, kv_pair), so duplicate checks are O(1).
- * Up to KEYSET_INLINE/2 keys it lives on the stack; then on the heap.
+ * The keys seen so far, so that "first occurrence wins" is O(1) a key:
+ * spans, not copies (into the input, or into keys stored before the
+ * parse), so each key must outlive the set.  Up to KEYSET_INLINE/2 keys it
+ * lives on the stack; then on the heap.
  */
 #define KEYSET_INLINE 128
+struct keyset_key {
+	const char *s;
+	size_t n;
+};
+
 struct keyset {
-	uint32_t *slot;         /* index + 1 into the array, 0 = empty */
-	size_t cap, n;
+	uint32_t *slot;         /* index + 1 into key, 0 = empty */
+	struct keyset_key *key;
+	size_t cap, n;          /* cap slots, n keys (at most cap / 2) */
 	uint32_t inline_slot[KEYSET_INLINE];
+	struct keyset_key inline_key[KEYSET_INLINE / 2];
 };
 
 void keyset_init(struct keyset *ks);
 void keyset_release(struct keyset *ks);
-/*
- * Is key[0..klen) among the keys of `base` (an array of `stride`-byte
- * elements whose first member is a char *)?
- */
-bool keyset_has(const struct keyset *ks, const void *base, size_t stride,
-		const char *key, size_t klen);
-/* Record that element `index` of base holds key[0..klen). */
-void keyset_add(struct keyset *ks, const void *base, size_t stride,
-		size_t index, const char *key, size_t klen);
+bool keyset_has(const struct keyset *ks, const char *key, size_t klen);
+/* Add key[0..klen); false (and nothing added) when it is there already. */
+bool keyset_add(struct keyset *ks, const char *key, size_t klen);
 
 /*
  * The engine behind kv_table_parse() with hooks for the parsers whose
@@ -143,8 +151,18 @@ enum kv_hook_result {
 	KV_HOOK_DUP,            /* handled, a duplicate (diag given) */
 };
 
+/*
+ * A table's index, made by the first parse that uses it (on any thread:
+ * one that loses the race frees its copy) and kept until the program ends.
+ * A parser's table gets one through a static variable of its own.
+ */
+struct kv_index;
+typedef _Atomic(struct kv_index *) kv_index_ptr;
+
 struct kv_table_opts {
 	char sep;
+	/* NULL, or where the table's index is kept: searched in O(1) then. */
+	kv_index_ptr *index;
 	/* The key whose value may hold control bytes (see kv_iter.raw_key). */
 	const char *raw_key;
 	/*
@@ -159,7 +177,16 @@ struct kv_table_opts {
 	 * means a truncated line), none on the others.
 	 */
 	bool strict_units;
-	/* Keys not in the table and not taken by the hook: extra, or diag. */
+	/*
+	 * Keys not in the table (nor the hook's) are checked and their
+	 * duplicates reported as ever, but not copied into extra: for callers
+	 * that never store them.
+	 */
+	bool drop_extra;
+	/*
+	 * The hook sees the keys the table does not have; the keys it does
+	 * not take (KV_HOOK_PASS) go to extra, or to diag.
+	 */
 	enum kv_hook_result (*hook)(void *ctx, const struct kv_line *l,
 				    struct parse_diag *diag);
 	void *ctx;

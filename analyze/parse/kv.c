@@ -113,15 +113,15 @@ static bool all_digits(const char *s, size_t len)
 
 enum num_err num_u64(const char *s, size_t len, uint64_t *ret)
 {
-	int r;
+	/* The usual number in one pass; only a failure looks again. */
+	int r = parse_u64(s, len, ret);
 
+	if (r == 0)
+		return NUM_OK;
 	if (len > 1 && s[0] == '-' && all_digits(s + 1, len - 1))
 		return NUM_NEGATIVE;
 	/* "99999999999999999999x" is not a number before it is too big. */
-	if (!all_digits(s, len))
-		return NUM_INVALID;
-	r = parse_u64(s, len, ret);
-	return r == 0 ? NUM_OK : r == -ERANGE ? NUM_RANGE : NUM_INVALID;
+	return r == -ERANGE && all_digits(s, len) ? NUM_RANGE : NUM_INVALID;
 }
 
 enum num_err num_u64_kb(const char *s, size_t len, uint64_t *ret)
@@ -231,6 +231,54 @@ bool kv_next_token(const char **p, const char *end, const char **ret, size_t *re
 	return true;
 }
 
+/*
+ * The checks below look at eight bytes at a time (the bit tricks of Sean
+ * Anderson's "Bit Twiddling Hacks"): every byte of every line passes
+ * through them, and status's Mems_allowed alone is 288 bytes a process.
+ * Byte by byte they were a quarter of the splitter's instructions
+ * (callgrind, a 1,400-process capture).
+ */
+#define BYTES(b) (0x0101010101010101ull * (uint64_t)(b))
+
+/* Is any byte of w below b (b <= 0x80)?  Exact as a truth value. */
+static inline bool any_below(uint64_t w, unsigned b)
+{
+	return (w - BYTES(b)) & ~w & BYTES(0x80);
+}
+
+static inline uint64_t word_at(const char *s)
+{
+	uint64_t w;
+
+	memcpy(&w, s, sizeof(w));
+	return w;
+}
+
+/*
+ * trim_span(), with the usual cases inline: no blank at either end, or
+ * spaces and tabs before a value ("VmRSS:\t   10148 kB", smaps_rollup's
+ * "Rss:                1116 kB", eight spaces at a time).  Three calls a
+ * line were a tenth of the splitter's instructions (callgrind).
+ */
+static inline void trim_quick(const char **s, size_t *n)
+{
+	const char *p = *s;
+	size_t l = *n;
+
+	while (l >= 8 && word_at(p) == BYTES(' ')) {
+		p += 8;
+		l -= 8;
+	}
+	while (l && (*p == ' ' || *p == '\t')) {
+		p++;
+		l--;
+	}
+	if (l && ((unsigned char)p[0] <= ' ' || (unsigned char)p[l - 1] <= ' '))
+		trim_span(&p, &l);
+	*s = p;
+	*n = l;
+}
+
 bool kv_next_raw(struct kv_iter *it, const char **ret_line, size_t *ret_len)
 {
 	const char *line;
@@ -240,7 +288,7 @@ bool kv_next_raw(struct kv_iter *it, const char **ret_line, size_t *ret_len)
 		return false;
 	it->lineno++;
 	/* Trims CRLF's CR too: files pasted through Windows tools have them. */
-	trim_span(&line, &n);
+	trim_quick(&line, &n);
 	if (n)
 		it->nonblank++;
 	*ret_line = line;
@@ -248,37 +296,83 @@ bool kv_next_raw(struct kv_iter *it, const char **ret_line, size_t *ret_len)
 	return true;
 }
 
+/* Printable ASCII, not a blank: 0x21..0x7e. */
+static bool key_byte_ok(unsigned char c)
+{
+	return c > 0x20 && c < 0x7f;
+}
+
+static bool key_word_ok(uint64_t w)
+{
+	return !any_below(w, 0x21) && !(w & BYTES(0x80)) &&
+	       !any_below(w ^ BYTES(0x7f), 1);
+}
+
 static bool key_ok(const char *k, size_t n)
 {
 	size_t i;
 
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)k[i];
-
-		if (c <= 0x20 || c >= 0x7f)
-			return false;
+	if (n < 8) {
+		for (i = 0; i < n; i++)
+			if (!key_byte_ok((unsigned char)k[i]))
+				return false;
+		return true;
 	}
-	return true;
+	/* The last word may overlap the one before it. */
+	for (i = 0; i + 8 < n; i += 8)
+		if (!key_word_ok(word_at(k + i)))
+			return false;
+	return key_word_ok(word_at(k + n - 8));
 }
 
-static bool value_ok(const char *v, size_t n, bool raw)
+/* Not a control byte (tab is one that is allowed) and not DEL. */
+static bool value_byte_ok(unsigned char c)
+{
+	return (c >= 0x20 || c == '\t') && c != 0x7f;
+}
+
+/* 0x80 in each byte of w that is 0, 0 in the others (exact). */
+static inline uint64_t zero_bytes(uint64_t w)
+{
+	return ~(((w & BYTES(0x7f)) + BYTES(0x7f)) | w) & BYTES(0x80);
+}
+
+static bool value_word_ok(uint64_t w)
+{
+	/* Tabs (0x09) become 0x29, fine like every byte from 0x20 on. */
+	w |= zero_bytes(w ^ BYTES('\t')) >> 2;
+	return !any_below(w, 0x20) && !any_below(w ^ BYTES(0x7f), 1);
+}
+
+/*
+ * No byte of v[0..n) that value_byte_ok() refuses.  A short value is
+ * checked as the last word of its line (which starts at from): the bytes
+ * before it, the key, the separator and blanks, pass too; if the word does
+ * not, the value's own bytes decide.
+ */
+static bool value_ok(const char *from, const char *v, size_t n)
 {
 	size_t i;
 
-	if (raw)
-		return !memchr(v, '\0', n);
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)v[i];
-
-		if ((c < 0x20 && c != '\t') || c == 0x7f)
-			return false;
+	if (n >= 8) {
+		/* The last word may overlap the one before it. */
+		for (i = 0; i + 8 < n; i += 8)
+			if (!value_word_ok(word_at(v + i)))
+				return false;
+		return value_word_ok(word_at(v + n - 8));
 	}
+	if ((size_t)(v - from) + n >= 8 && value_word_ok(word_at(v + n - 8)))
+		return true;
+	for (i = 0; i < n; i++)
+		if (!value_byte_ok((unsigned char)v[i]))
+			return false;
 	return true;
 }
 
+/* s[0..n) is the C string z (NULL: none); mostly not, at the first byte. */
 static bool span_is(const char *s, size_t n, const char *z)
 {
-	return z && strlen(z) == n && !memcmp(s, z, n);
+	return z && n && s[0] == z[0] && strlen(z) == n && !memcmp(s, z, n);
 }
 
 /* The first space or tab in s[0..n), or NULL. */
@@ -314,8 +408,8 @@ static bool kv_split_raw(const char *line, size_t n, char sep, unsigned lineno,
 	kl = (size_t)(at - line);
 	v = at + 1;
 	vl = n - kl - 1;
-	trim_span(&k, &kl);
-	trim_span(&v, &vl);
+	trim_quick(&k, &kl);
+	trim_quick(&v, &vl);
 	if (!kl || kl > KV_KEY_MAX || !key_ok(k, kl)) {
 		diag_add(diag, "line %u: not a key and value: '%s', skipped",
 			 lineno, diag_quote(line, n, q, sizeof(q)));
@@ -332,12 +426,12 @@ static bool kv_split_raw(const char *line, size_t n, char sep, unsigned lineno,
 		 * (proc_task_name() prints a C string): a NUL means a corrupt
 		 * copy, and cutting there would show another name.
 		 */
-		if (!value_ok(v, vl, true)) {
+		if (memchr(v, '\0', vl)) {
 			diag_add(diag, "line %u: value of '%s' has a NUL byte, skipped",
 				 lineno, diag_quote(k, kl, q, sizeof(q)));
 			return false;
 		}
-	} else if (!value_ok(v, vl, false)) {
+	} else if (!value_ok(line, v, vl)) {
 		diag_add(diag, "line %u: value of '%s' has a control byte, skipped",
 			 lineno, diag_quote(k, kl, q, sizeof(q)));
 		return false;
@@ -370,82 +464,86 @@ bool kv_next(struct kv_iter *it, struct kv_line *ret, struct parse_diag *diag)
 
 /* ---- keyset ------------------------------------------------------------- */
 
-
-static const char *elem_key(const void *base, size_t stride, size_t i)
-{
-	const char *const *p = (const void *)((const char *)base + i * stride);
-
-	return *p;
-}
-
 void keyset_init(struct keyset *ks)
 {
 	memset(ks->inline_slot, 0, sizeof(ks->inline_slot));
 	ks->slot = ks->inline_slot;
+	ks->key = ks->inline_key;
 	ks->cap = KEYSET_INLINE;
 	ks->n = 0;
 }
 
 void keyset_release(struct keyset *ks)
 {
-	if (ks->slot != ks->inline_slot)
+	if (ks->slot != ks->inline_slot) {
 		free(ks->slot);
+		free(ks->key);
+	}
 	keyset_init(ks);
 }
 
-bool keyset_has(const struct keyset *ks, const void *base, size_t stride,
-		const char *key, size_t klen)
+/* The slot of key[0..klen) with hash h, or the empty one it would take. */
+static uint32_t *keyset_slot(const struct keyset *ks, const char *key,
+			     size_t klen, uint64_t h)
 {
-	size_t mask = ks->cap - 1, i = (size_t)fnv1a(key, klen) & mask;
+	size_t mask = ks->cap - 1, i = (size_t)h & mask;
 
 	for (; ks->slot[i]; i = (i + 1) & mask) {
-		const char *k = elem_key(base, stride, ks->slot[i] - 1);
+		const struct keyset_key *k = &ks->key[ks->slot[i] - 1];
 
-		if (strnlen(k, klen + 1) == klen && !memcmp(k, key, klen))
-			return true;
+		if (k->n == klen && !memcmp(k->s, key, klen))
+			break;
 	}
-	return false;
+	return &ks->slot[i];
 }
 
-static void keyset_put(uint32_t *slot, size_t cap, uint32_t v, uint64_t h)
+static void keyset_grow(struct keyset *ks)
 {
-	size_t mask = cap - 1, i = (size_t)h & mask;
+	struct keyset_key *key = xcalloc(ks->cap, sizeof(*key));
+	size_t i;
 
-	while (slot[i])
-		i = (i + 1) & mask;
-	slot[i] = v;
+	memcpy(key, ks->key, ks->n * sizeof(*key));
+	if (ks->slot != ks->inline_slot) {
+		free(ks->slot);
+		free(ks->key);
+	}
+	ks->cap *= 2;
+	ks->slot = xcalloc(ks->cap, sizeof(*ks->slot));
+	ks->key = key;
+	for (i = 0; i < ks->n; i++)
+		*keyset_slot(ks, key[i].s, key[i].n, fnv1a(key[i].s, key[i].n)) =
+			(uint32_t)(i + 1);
 }
 
-void keyset_add(struct keyset *ks, const void *base, size_t stride,
-		size_t index, const char *key, size_t klen)
+bool keyset_has(const struct keyset *ks, const char *key, size_t klen)
 {
+	return *keyset_slot(ks, key, klen, fnv1a(key, klen));
+}
+
+bool keyset_add(struct keyset *ks, const char *key, size_t klen)
+{
+	uint64_t h = fnv1a(key, klen);
+	uint32_t *slot = keyset_slot(ks, key, klen, h);
+
+	if (*slot)
+		return false;
 	if ((ks->n + 1) * 2 > ks->cap) {
-		size_t cap = ks->cap * 2, i;
-		uint32_t *s = xcalloc(cap, sizeof(*s));
-
-		for (i = 0; i < ks->cap; i++) {
-			const char *k;
-
-			if (!ks->slot[i])
-				continue;
-			k = elem_key(base, stride, ks->slot[i] - 1);
-			keyset_put(s, cap, ks->slot[i], fnv1a(k, strlen(k)));
-		}
-		if (ks->slot != ks->inline_slot)
-			free(ks->slot);
-		ks->slot = s;
-		ks->cap = cap;
+		keyset_grow(ks);
+		slot = keyset_slot(ks, key, klen, h);
 	}
-	keyset_put(ks->slot, ks->cap, (uint32_t)(index + 1), fnv1a(key, klen));
-	ks->n++;
+	ks->key[ks->n].s = key;
+	ks->key[ks->n].n = klen;
+	*slot = (uint32_t)++ks->n;
+	return true;
 }
 
 /* ---- extras ------------------------------------------------------------- */
 
 /*
- * The strings of the extras, packed into blocks: a process's status has
- * ~35 keys without a column, and one allocation each was a tenth of the
- * reader's time in `memsnap load` of many captures (callgrind).
+ * The strings of the extras (and a kv_list's keys), packed into blocks: a
+ * process's status has ~35 keys without a column, and one allocation each
+ * was a tenth of the reader's time in `memsnap load` of many captures
+ * (callgrind).
  */
 #define KV_EXTRAS_BLOCK 4096
 
@@ -455,23 +553,44 @@ struct kv_extras_block {
 	char data[];
 };
 
-static char *extras_alloc(struct kv_extras *x, size_t n)
+static char *blocks_alloc(struct kv_extras_block **blocks, size_t n)
 {
-	struct kv_extras_block *b = x->blocks;
+	struct kv_extras_block *b = *blocks;
 	char *p;
 
 	if (!b || b->cap - b->used < n) {
 		size_t cap = n > KV_EXTRAS_BLOCK ? n : KV_EXTRAS_BLOCK;
 
 		b = xmalloc(sizeof(*b) + cap);
-		b->next = x->blocks;
+		b->next = *blocks;
 		b->used = 0;
 		b->cap = cap;
-		x->blocks = b;
+		*blocks = b;
 	}
 	p = b->data + b->used;
 	b->used += n;
 	return p;
+}
+
+char *kv_blocks_strndup(struct kv_extras_block **blocks, const char *s,
+			size_t n)
+{
+	char *p = blocks_alloc(blocks, n + 1);
+
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+void kv_blocks_free(struct kv_extras_block **blocks)
+{
+	struct kv_extras_block *b, *next;
+
+	for (b = *blocks; b; b = next) {
+		next = b->next;
+		free(b);
+	}
+	*blocks = NULL;
 }
 
 void kv_extras_add(struct kv_extras *x, const char *key, size_t klen,
@@ -481,7 +600,7 @@ void kv_extras_add(struct kv_extras *x, const char *key, size_t klen,
 	char *p;
 
 	/* Both strings in one piece: value points into key's. */
-	p = extras_alloc(x, klen + vlen + 2);
+	p = blocks_alloc(&x->blocks, klen + vlen + 2);
 	memcpy(p, key, klen);
 	p[klen] = '\0';
 	memcpy(p + klen + 1, val, vlen);
@@ -494,17 +613,11 @@ void kv_extras_add(struct kv_extras *x, const char *key, size_t klen,
 
 void kv_extras_free(struct kv_extras *x)
 {
-	struct kv_extras_block *b, *next;
-
 	if (!x)
 		return;
-	for (b = x->blocks; b; b = next) {
-		next = b->next;
-		free(b);
-	}
+	kv_blocks_free(&x->blocks);
 	free(x->v);
 	x->v = NULL;
-	x->blocks = NULL;
 	x->n = x->alloc = 0;
 }
 
@@ -562,6 +675,95 @@ static const struct kv_field *field_find(const struct kv_field *f, size_t n,
 	return NULL;
 }
 
+/*
+ * The index: open addressing over KV_INDEX_SLOTS buckets chosen by a key's
+ * length and first and last bytes, which set the keys of every table apart
+ * (or nearly: the next slot then), and cost a few instructions where
+ * hashing every byte, or the bsearch's string compares, cost a hundred a
+ * line (callgrind, status and smaps_rollup).
+ */
+#define KV_INDEX_SLOTS 256
+#define KV_INDEX_MAX (KV_INDEX_SLOTS / 2)
+
+struct kv_index {
+	unsigned char klen[KV_INDEX_MAX];        /* strlen() of each key */
+	unsigned char slot[KV_INDEX_SLOTS];      /* field + 1; 0: empty */
+};
+
+static size_t index_bucket(const char *key, size_t klen)
+{
+	return (klen * 61 + (unsigned char)key[0] * 31 +
+		(unsigned char)key[klen - 1]) & (KV_INDEX_SLOTS - 1);
+}
+
+static const struct kv_field *index_find(const struct kv_index *x,
+					 const struct kv_field *f,
+					 const char *key, size_t klen)
+{
+	size_t i = index_bucket(key, klen);
+
+	for (; x->slot[i]; i = (i + 1) & (KV_INDEX_SLOTS - 1)) {
+		size_t j = x->slot[i] - 1u;
+
+		if (x->klen[j] == klen && !memcmp(f[j].key, key, klen))
+			return &f[j];
+	}
+	return NULL;
+}
+
+/* NULL for a table it cannot index (too many keys, or too long): searched. */
+static struct kv_index *index_new(const struct kv_field *f, size_t n)
+{
+	struct kv_index *x;
+	size_t j, i;
+
+	if (n > KV_INDEX_MAX)
+		return NULL;
+	for (j = 0; j < n; j++) {
+		size_t l = strlen(f[j].key);
+
+		if (!l || l > KV_KEY_MAX)
+			return NULL;
+	}
+	x = xcalloc(1, sizeof(*x));
+	for (j = 0; j < n; j++) {
+		x->klen[j] = (unsigned char)strlen(f[j].key);
+		for (i = index_bucket(f[j].key, x->klen[j]); x->slot[i];
+		     i = (i + 1) & (KV_INDEX_SLOTS - 1))
+			;
+		x->slot[i] = (unsigned char)(j + 1);
+	}
+	return x;
+}
+
+static const struct kv_index *index_get(kv_index_ptr *p,
+					const struct kv_field *f, size_t n)
+{
+	struct kv_index *x = atomic_load_explicit(p, memory_order_acquire);
+	struct kv_index *none = NULL;
+
+	if (x)
+		return x;
+	x = index_new(f, n);
+	if (x && !atomic_compare_exchange_strong_explicit(p, &none, x,
+							  memory_order_acq_rel,
+							  memory_order_acquire)) {
+		free(x);
+		x = none;
+	}
+	return x;
+}
+
+/* The field of key[0..klen), through the index x if there is one. */
+static const struct kv_field *table_find(const struct kv_index *x,
+					 const struct kv_field *f, size_t n,
+					 bool sorted, const char *key,
+					 size_t klen)
+{
+	return x ? index_find(x, f, key, klen) :
+		   field_find(f, n, sorted, key, klen);
+}
+
 /* `start-end perms ...`: the line smaps prints before each mapping. */
 static bool is_vma_header(const char *s, size_t n)
 {
@@ -587,7 +789,9 @@ int kv_table_parse_opts(const char *buf, size_t len,
 	struct keyset ks;
 	struct kv_iter it;
 	struct kv_line l;
-	bool sorted = fields_sorted(fields, nfields);
+	const struct kv_index *x = o->index ?
+				   index_get(o->index, fields, nfields) : NULL;
+	bool sorted = x || fields_sorted(fields, nfields);
 	size_t known = 0, range = 0, added = 0, i;
 	char q[DIAG_QUOTE_MAX], q2[DIAG_QUOTE_MAX];
 	int r = 0;
@@ -596,9 +800,17 @@ int kv_table_parse_opts(const char *buf, size_t len,
 	if (nfields > 64 * ARRAY_SIZE(seen_inline))
 		seen = xcalloc((nfields + 63) / 64, sizeof(*seen));
 	if (extra)
-		for (i = 0; i < extra->n; i++)
-			keyset_add(&ks, extra->v, sizeof(*extra->v), i,
-				   extra->v[i].key, strlen(extra->v[i].key));
+		for (i = 0; i < extra->n; i++) {
+			const char *k = extra->v[i].key;
+			const struct kv_field *f = table_find(x, fields, nfields,
+							      sorted, k, strlen(k));
+
+			if (f && (f->flags & KV_FIELD_TEXT))
+				seen[(size_t)(f - fields) / 64] |=
+					1ull << ((size_t)(f - fields) % 64);
+			else
+				keyset_add(&ks, k, strlen(k));
+		}
 
 	kv_iter_init(&it, buf, len, o->sep);
 	it.raw_key = o->raw_key;
@@ -624,7 +836,8 @@ int kv_table_parse_opts(const char *buf, size_t len,
 		uint64_t v;
 		bool kb;
 
-		if (o->hook) {
+		f = table_find(x, fields, nfields, sorted, l.key, l.klen);
+		if (!f && o->hook) {
 			enum kv_hook_result h = o->hook(o->ctx, &l, diag);
 
 			if (h == KV_HOOK_OK)
@@ -634,7 +847,6 @@ int kv_table_parse_opts(const char *buf, size_t len,
 			if (h != KV_HOOK_PASS)
 				continue;
 		}
-		f = field_find(fields, nfields, sorted, l.key, l.klen);
 		if (f) {
 			size_t idx = (size_t)(f - fields);
 			struct kv_u64 *kv = (void *)((char *)base + f->offset);
@@ -645,6 +857,13 @@ int kv_table_parse_opts(const char *buf, size_t len,
 				continue;
 			}
 			seen[idx / 64] |= 1ull << (idx % 64);
+			if (f->flags & KV_FIELD_TEXT) {
+				if (extra && !o->drop_extra)
+					kv_extras_add(extra, l.key, l.klen,
+						      l.val, l.vlen);
+				added++;
+				continue;
+			}
 			kb = false;
 			e = o->allow_kb ? num_u64_unit(l.val, l.vlen, &v, &kb) :
 					  num_u64(l.val, l.vlen, &v);
@@ -673,14 +892,13 @@ int kv_table_parse_opts(const char *buf, size_t len,
 				 diag_quote(l.key, l.klen, q, sizeof(q)));
 			continue;
 		}
-		if (keyset_has(&ks, extra->v, sizeof(*extra->v), l.key, l.klen)) {
+		if (!keyset_add(&ks, l.key, l.klen)) {
 			diag_add(diag, "line %u: duplicate key '%s' ignored (the first one counts)",
 				 l.lineno, diag_quote(l.key, l.klen, q, sizeof(q)));
 			continue;
 		}
-		kv_extras_add(extra, l.key, l.klen, l.val, l.vlen);
-		keyset_add(&ks, extra->v, sizeof(*extra->v), extra->n - 1,
-			   l.key, l.klen);
+		if (!o->drop_extra)
+			kv_extras_add(extra, l.key, l.klen, l.val, l.vlen);
 		added++;
 	}
 

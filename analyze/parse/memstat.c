@@ -56,8 +56,7 @@ int kv_list_parse_opts(const char *buf, size_t len, char sep, bool allow_kb,
 
 	keyset_init(&ks);
 	for (i = 0; i < ret->n; i++)
-		keyset_add(&ks, ret->v, sizeof(*ret->v), i, ret->v[i].key,
-			   strlen(ret->v[i].key));
+		keyset_add(&ks, ret->v[i].key, strlen(ret->v[i].key));
 	kv_iter_init(&it, buf, len, sep);
 	while (kv_next_raw(&it, &line, &n)) {
 		struct kv_line l;
@@ -97,7 +96,7 @@ int kv_list_parse_opts(const char *buf, size_t len, char sep, bool allow_kb,
 		}
 		if (!kv_split(line, n, sep, it.lineno, &l, diag))
 			continue;
-		if (keyset_has(&ks, ret->v, sizeof(*ret->v), l.key, l.klen)) {
+		if (keyset_has(&ks, l.key, l.klen)) {
 			diag_add(diag, "line %u: duplicate key '%s' ignored (the first one counts)",
 				 l.lineno, diag_quote(l.key, l.klen, q, sizeof(q)));
 			continue;
@@ -126,9 +125,10 @@ int kv_list_parse_opts(const char *buf, size_t len, char sep, bool allow_kb,
 			continue;
 		}
 		ALLOC_GROW(ret->v, ret->n + 1, ret->alloc);
-		ret->v[ret->n].key = xstrndup(l.key, l.klen);
+		ret->v[ret->n].key = kv_blocks_strndup(&ret->blocks, l.key,
+						       l.klen);
 		ret->v[ret->n].value = v;
-		keyset_add(&ks, ret->v, sizeof(*ret->v), ret->n, l.key, l.klen);
+		keyset_add(&ks, l.key, l.klen);
 		ret->n++;
 		added++;
 	}
@@ -157,12 +157,9 @@ int parse_kv_list(const char *buf, size_t len, struct kv_list *ret,
 
 void kv_list_free(struct kv_list *l)
 {
-	size_t i;
-
 	if (!l)
 		return;
-	for (i = 0; i < l->n; i++)
-		free(l->v[i].key);
+	kv_blocks_free(&l->blocks);
 	free(l->v);
 	memset(l, 0, sizeof(*l));
 }

@@ -83,13 +83,14 @@ static const struct kv_field oom_control_fields[] = {
 	F("oom_kill_disable", oom_kill_disable),
 	F("under_oom", under_oom),
 };
+static kv_index_ptr oom_control_index;
 #undef F
 
 int parse_oom_control(const char *buf, size_t len, struct oom_control *ret,
 		      struct parse_diag *diag)
 {
 	/* `key value` lines (mem_cgroup_oom_control_read()); no extras. */
-	struct kv_table_opts o = { .sep = ' ' };
+	struct kv_table_opts o = { .sep = ' ', .index = &oom_control_index };
 
 	return kv_table_parse_opts(buf, len, &o, oom_control_fields,
 				   ARRAY_SIZE(oom_control_fields), ret, NULL,

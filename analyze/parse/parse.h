@@ -88,7 +88,7 @@ const char *diag_text(const struct parse_diag *d, char *buf, size_t n);
 struct kv_field {
 	const char *key;
 	size_t offset;       /* offsetof(struct ..., member), a struct kv_u64 */
-	unsigned flags;      /* KV_FIELD_KB; 0 for any number */
+	unsigned flags;      /* KV_FIELD_KB, KV_FIELD_TEXT; 0 for any number */
 };
 
 /*
@@ -98,6 +98,12 @@ struct kv_field {
  * and "N kB" is an error too.
  */
 #define KV_FIELD_KB 1u
+/*
+ * A key whose value is text, not a number: kept in extra (in file order,
+ * with the unknown keys), or dropped with them; offset is unused.  A table
+ * with such fields needs extra.
+ */
+#define KV_FIELD_TEXT 2u
 
 int kv_table_parse(const char *buf, size_t len, char sep,
 		   const struct kv_field *fields, size_t nfields, void *base,
@@ -124,6 +130,14 @@ struct proc_status {
 
 int parse_status(const char *buf, size_t len, struct proc_status *ret,
 		 struct parse_diag *diag);
+/*
+ * As parse_status(), but the keys it does not know are only checked (with
+ * the same diag messages), not kept: ret->extra stays empty.  For the
+ * loader without --raw, which never stores them: copying them was a fifth
+ * of the parse (callgrind).
+ */
+int parse_status_no_extra(const char *buf, size_t len,
+			  struct proc_status *ret, struct parse_diag *diag);
 void proc_status_free(struct proc_status *s);
 
 /* ---- /proc/PID/smaps_rollup ------------------------------------------------ */
@@ -156,6 +170,7 @@ struct proc_cgroup_line {
 struct proc_cgroup {
 	struct proc_cgroup_line *v;
 	size_t n, alloc;
+	char *strings;          /* every line's controllers and path, one block */
 };
 
 int parse_proc_cgroup(const char *buf, size_t len, struct proc_cgroup *ret,
@@ -203,6 +218,7 @@ struct kv_pair {
 struct kv_list {
 	struct kv_pair *v;
 	size_t n, alloc;
+	struct kv_extras_block *blocks; /* the keys, a few KiB a block */
 };
 
 /* memory.stat, vmstat, memory.events, memory.swap.events, cgroup.stat */

@@ -46,6 +46,8 @@ static const struct kv_field smaps_fields[] = {
 	K("Swap", swap),
 	K("SwapPss", swap_pss),
 };
+static kv_index_ptr smaps_index;
+
 #undef N
 #undef K
 
@@ -54,6 +56,7 @@ int parse_smaps_rollup(const char *buf, size_t len, struct smaps_rollup *ret,
 {
 	struct kv_table_opts o = {
 		.sep = ':',
+		.index = &smaps_index,
 		.allow_kb = true,
 		.strict_units = true,
 		.vma_header = true,
