@@ -51,7 +51,20 @@ int prefetch_next(struct prefetch *p, struct capture_file *ret,
 		  void **ret_prepared, capture_problem_fn problem_fn, void *ud,
 		  char **ret_err);
 
-/* Stop the reader (wherever it is), wait for it, free everything.  NULL ok. */
+/*
+ * Whether the reader threads started from now on run behind the thread
+ * that takes their files: at a nice value PREFETCH_NICE above it (for the
+ * process; false again: the same).  `memsnap load -j N` runs 2N readers
+ * for one loader, and the loader is the one the others wait for.
+ */
+#define PREFETCH_NICE 5
+void prefetch_set_background(bool on);
+
+/*
+ * Stop the reader (wherever it is) and free everything: a reader still
+ * reading the capture is waited for; one past its end frees what is left
+ * on its own, after (c may be closed at once).  NULL ok.
+ */
 void prefetch_stop(struct prefetch *p);
 
 #endif

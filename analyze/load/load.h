@@ -92,12 +92,13 @@ int load_capture_with(sqlite3 *db, struct load_cache *cache,
 		      char **ret_err);
 
 /*
- * Many captures into db (many.c): `jobs` of them read and parsed at once
- * (load_source_open()), stored one after the other in the order of sources
- * by the calling thread, so the database is the same for any jobs.  A
- * capture that cannot be read at all is a load_problem row of no capture
- * and the next one loads.  done() is called once per capture, in order, as
- * it is stored or found unreadable (the caller says progress and errors).
+ * Many captures into db (many.c): read and parsed on `jobs` CPUs, 2 * jobs
+ * at once when jobs > 1 (load_source_open()), stored one after the other
+ * in the order of sources by the calling thread, so the database is the
+ * same for any jobs.  A capture that cannot be read at all is a
+ * load_problem row of no capture and the next one loads.  done() is called
+ * once per capture, in order, as it is stored or found unreadable (the
+ * caller says progress and errors).
  * Returns LOAD_MANY_OK, LOAD_MANY_PROBLEMS (a capture unreadable or loaded
  * with problems) or LOAD_MANY_FATAL (the database cannot be written: the
  * captures after it were not loaded).

@@ -4,7 +4,9 @@
  * itself: the same files, problems and end, in the same order, over more
  * items than a batch and more bytes than the queue holds; an archive cut
  * short ends in the same error; stopping early (a duplicate capture) leaves
- * nothing behind (ASan's leak check in SAN=1 builds, valgrind in t71).
+ * nothing behind (ASan's leak check in SAN=1 builds, valgrind in t71); a
+ * reader stopped past the end frees its files on its own, after its capture
+ * is closed; prefetch_set_background() readers run at a higher nice.
  */
 #include <archive.h>
 #include <archive_entry.h>
@@ -15,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -129,8 +132,9 @@ static void record_problem(void *ud, const char *path, const char *problem)
 	strbuf_addf(sb, "problem %s: %s\n", path ? path : "(none)", problem);
 }
 
-static void record(const char *source, bool threaded, size_t stop_after,
-		   struct strbuf *sb)
+static void record_ahead(const char *source, bool threaded,
+			 const struct prefetch_hooks *hooks, size_t max_bytes,
+			 size_t stop_after, struct strbuf *sb)
 {
 	struct capture_limits lim;
 	struct capture *c = NULL;
@@ -143,7 +147,7 @@ static void record(const char *source, bool threaded, size_t stop_after,
 	capture_limits_default(&lim);
 	assert_int_equal(capture_open(source, &lim, &c, &err), 0);
 	if (threaded)
-		assert_int_equal(prefetch_start(c, NULL, 0, &p), 0);
+		assert_int_equal(prefetch_start(c, hooks, max_bytes, &p), 0);
 	while ((n = threaded ? prefetch_next(p, &f, NULL, record_problem, sb, &err)
 			     : capture_next(c, &f, record_problem, sb, &err)) > 0) {
 		uint64_t h = 1469598103934665603ull;
@@ -161,6 +165,12 @@ static void record(const char *source, bool threaded, size_t stop_after,
 	free(err);
 	prefetch_stop(p);
 	capture_close(c);
+}
+
+static void record(const char *source, bool threaded, size_t stop_after,
+		   struct strbuf *sb)
+{
+	record_ahead(source, threaded, NULL, 0, stop_after, sb);
 }
 
 static void test_prefetch_same_as_capture_next(void **state)
@@ -209,12 +219,58 @@ static void test_prefetch_stop_early(void **state)
 	strbuf_release(&b);
 }
 
+/* prepare() hook: the reader thread's nice value, in the file's place. */
+static int reader_nice = -100;
+
+static void *note_nice(const struct capture_file *f)
+{
+	(void)f;
+	reader_nice = getpriority(PRIO_PROCESS, (id_t)gettid());
+	return NULL;
+}
+
+static void release_none(void *prepared)
+{
+	(void)prepared;
+}
+
+/*
+ * As `memsnap load -j` does: whole captures read ahead, each stopped once
+ * read (its reader detached, freeing the files it still has) and its
+ * capture closed at once, readers behind the loader.
+ */
+static void test_prefetch_stop_after_end(void **state)
+{
+	static const struct prefetch_hooks hooks = { note_nice, release_none };
+	struct strbuf a = STRBUF_INIT, b = STRBUF_INIT;
+	int own = getpriority(PRIO_PROCESS, (id_t)gettid());
+	int round;
+
+	(void)state;
+	record(archive_path, false, 0, &a);
+	for (round = 0; round < 8; round++) {
+		prefetch_set_background(round % 2 == 1);
+		strbuf_reset(&b);
+		record_ahead(archive_path, true, &hooks, (size_t)64 << 20, 0, &b);
+		assert_string_equal(a.buf, b.buf);
+		/* nice is at most 19 */
+		if (round % 2 == 1 && own + PREFETCH_NICE <= 19)
+			assert_int_equal(reader_nice, own + PREFETCH_NICE);
+		else
+			assert_int_equal(reader_nice, own);
+	}
+	prefetch_set_background(false);
+	strbuf_release(&a);
+	strbuf_release(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_prefetch_same_as_capture_next),
 		cmocka_unit_test(test_prefetch_cut_archive_same_error),
 		cmocka_unit_test(test_prefetch_stop_early),
+		cmocka_unit_test(test_prefetch_stop_after_end),
 	};
 
 	return cmocka_run_group_tests(tests, setup, getenv("KEEP") ? NULL : teardown);
