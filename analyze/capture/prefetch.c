@@ -55,7 +55,26 @@ struct item {
 	char *text;     /* file data (NUL-terminated), problem or error */
 	size_t len;     /* file data's length */
 	void *prepared; /* the hooks' prepare() of a file, or NULL */
+	struct slab *slab; /* the block holding the item, or NULL: its own */
 };
+
+/*
+ * The small files' items, packed into blocks of SLAB_BYTES in the order
+ * they are read, a block freed when its last item is.  One free() for
+ * ~100 files: with -j2 the loader runs on the other CPU, and freeing each
+ * file's block on its own read the chunk headers the loader had last
+ * written there (glibc's _int_free: 5% of a -j2 load's CPU against 1.4%
+ * on one CPU, perf, 200 captures).
+ */
+#define SLAB_BYTES (256u << 10)
+#define SLAB_ITEM_MAX (32u << 10)   /* a bigger item has a block of its own */
+
+struct slab {
+	unsigned live;  /* items in it not yet freed */
+	bool retired;   /* no more items go in: freed with its last item */
+};
+
+#define SLAB_ALIGN(n) (((n) + 15) & ~(size_t)15)
 
 struct list {
 	struct item *head, **tail;
@@ -82,6 +101,8 @@ struct prefetch {
 	bool finished;          /* END or ERROR handed out */
 	size_t max_bytes;       /* of file data in the queue */
 	bool background;        /* prefetch_set_background() when started */
+	struct slab *slab;      /* the reader's: the block items go in now */
+	size_t slab_used;       /* bytes of it used */
 };
 
 static bool background;
@@ -104,7 +125,46 @@ static void item_free(const struct prefetch *p, struct item *it)
 		free(it->path);
 		free(it->text);
 	}
-	free(it);
+	if (!it->slab)
+		free(it);
+	else if (!--it->slab->live && it->slab->retired)
+		free(it->slab);
+}
+
+/* No more items go in the reader's block: it goes with its last item. */
+static void slab_retire(struct prefetch *p)
+{
+	if (p->slab && !p->slab->live)
+		free(p->slab);
+	else if (p->slab)
+		p->slab->retired = true;
+	p->slab = NULL;
+}
+
+/* n bytes for an item, in the reader's block when small enough. */
+static struct item *item_alloc(struct prefetch *p, size_t n)
+{
+	struct item *it;
+
+	n = SLAB_ALIGN(n);
+	if (n > SLAB_ITEM_MAX) {
+		it = xmalloc(n);
+		memset(it, 0, sizeof(*it));
+		return it;
+	}
+	if (!p->slab || p->slab_used + n > SLAB_BYTES) {
+		slab_retire(p);
+		p->slab = xmalloc(SLAB_BYTES);
+		p->slab->live = 0;
+		p->slab->retired = false;
+		p->slab_used = SLAB_ALIGN(sizeof(struct slab));
+	}
+	it = (struct item *)((char *)p->slab + p->slab_used);
+	p->slab_used += n;
+	p->slab->live++;
+	memset(it, 0, sizeof(*it));
+	it->slab = p->slab;
+	return it;
 }
 
 static void items_free(const struct prefetch *p, struct item *it)
@@ -155,9 +215,8 @@ static struct item *batch_add(struct prefetch *p, enum item_kind kind,
 static struct item *batch_add_file(struct prefetch *p, const struct capture_file *f)
 {
 	size_t plen = strlen(f->path);
-	struct item *it = xmalloc(sizeof(*it) + plen + 1 + f->len + 1);
+	struct item *it = item_alloc(p, sizeof(*it) + plen + 1 + f->len + 1);
 
-	memset(it, 0, sizeof(*it));
 	it->kind = IT_FILE;
 	it->inline_data = true;
 	it->path = (char *)(it + 1);
@@ -217,6 +276,7 @@ static void on_problem(void *ud, const char *path, const char *problem)
 
 static void prefetch_free(struct prefetch *p)
 {
+	slab_retire(p);   /* every item is freed by now */
 	pthread_cond_destroy(&p->room);
 	pthread_cond_destroy(&p->more);
 	pthread_mutex_destroy(&p->lock);
