@@ -212,24 +212,36 @@ void flush_cgroup_files(struct loader *l)
 	strbuf_reset(&l->cg_files_of);
 }
 
+void one_value_json(struct strbuf *sb, const char *name, const struct one_value *v)
+{
+	json_escape_bytes(sb, name, strlen(name));
+	/* v2 "max" parses as UINT64_MAX: null */
+	strbuf_add(sb, ":[", 2);
+	json_u64(sb, v->v);
+	strbuf_add(sb, v->unlimited ? ",1]" : ",0]", 3);
+}
+
+/*
+ * The file's member of its cgroup's object: made by the reader
+ * (parse_file_ahead(): its name is f->name, the file's own, as the only
+ * route that parses a one value is a cgroup's), else here.
+ */
 void load_one_value(struct loader *l, const struct file_in *f)
 {
 	struct parsed_file own, *pf = parsed_get(f, PARSED_ONE_VALUE, &own);
-	struct one_value v = pf->u.one;
-	int r = pf->r;
 
-	note_diag(l, f->path, r, &pf->d);
-	parsed_put(pf, &own);
-	if (r < 0)
-		return;
+	note_diag(l, f->path, pf->r, &pf->d);
+	if (pf->r < 0)
+		goto out;
 	if (strcmp(l->cg_files_of.buf, f->cgroup)) {
 		flush_cgroup_files(l);
 		strbuf_addstr(&l->cg_files_of, f->cgroup);
 	}
 	strbuf_addch(&l->cg_files, l->cg_files.len ? ',' : '{');
-	json_escape_bytes(&l->cg_files, f->name, strlen(f->name));
-	/* v2 "max" parses as UINT64_MAX: null */
-	strbuf_add(&l->cg_files, ":[", 2);
-	json_u64(&l->cg_files, v.v);
-	strbuf_add(&l->cg_files, v.unlimited ? ",1]" : ",0]", 3);
+	if (pf->extras.len)
+		strbuf_add(&l->cg_files, pf->extras.buf, pf->extras.len);
+	else
+		one_value_json(&l->cg_files, f->name, &pf->u.one);
+out:
+	parsed_put(pf, &own);
 }
