@@ -154,6 +154,10 @@ struct load_cache {
 	   each one's parameter in the INSERT */
 	struct memstat_key *memstat_keys;
 	size_t memstat_nkeys;
+	/* the parameter of each key of the last memory.stat read, by place
+	   (the next file has the same keys in the same order) */
+	struct memstat_key *memstat_at;
+	size_t memstat_at_n;
 };
 
 struct loader {
