@@ -248,7 +248,7 @@ static void sql_k8s_cgroup(sqlite3_context *ctx, int argc, sqlite3_value **argv)
  * in the 8 bytes before it.
  */
 #define MEM_STEP 16
-#define MEM_SMALL 1024                   /* the largest small block, header included */
+#define MEM_SMALL 2048                   /* the largest small block, header included */
 #define MEM_CHUNK (64 * 1024)
 
 struct mem_chunk {

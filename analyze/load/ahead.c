@@ -11,6 +11,7 @@
  */
 #include "analyze/load/loader.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -124,10 +125,45 @@ struct parsed_file *parsed_file_new(enum parsed_kind kind, const char *buf,
 
 void parsed_file_free(void *p)
 {
-	if (!p)
+	/* PARSED_NONE: parsed_route_only()'s, shared */
+	if (!p || ((struct parsed_file *)p)->kind == PARSED_NONE)
 		return;
 	parsed_file_release(p);
 	free(p);
+}
+
+/*
+ * One parsed_file of PARSED_NONE a route, and one a scope for no route:
+ * made once, then only read, by every reader thread.
+ */
+#define SCOPES (IN_CGROUP + 1)   /* enum route_scope's */
+static struct parsed_file *route_only;
+static pthread_once_t route_only_once = PTHREAD_ONCE_INIT;
+
+static void route_only_make(void)
+{
+	size_t i;
+
+	route_only = xcalloc(routes_nr + SCOPES, sizeof(*route_only));
+	for (i = 0; i < routes_nr + SCOPES; i++) {
+		struct parsed_file *pf = &route_only[i];
+
+		strbuf_init(&pf->extras, 0);
+		pf->kind = PARSED_NONE;
+		if (i < routes_nr) {
+			pf->route = &routes[i];
+			pf->scope = routes[i].scope;
+		} else {
+			pf->scope = (enum route_scope)(i - routes_nr);
+		}
+	}
+}
+
+struct parsed_file *parsed_route_only(enum route_scope scope,
+				      const struct route *r)
+{
+	pthread_once(&route_only_once, route_only_make);
+	return &route_only[r ? (size_t)(r - routes) : routes_nr + (size_t)scope];
 }
 
 struct parsed_file *parsed_get(const struct file_in *f, enum parsed_kind kind,

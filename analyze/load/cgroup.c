@@ -134,6 +134,33 @@ void memstat_keys_free(struct load_cache *c)
 	free(c->memstat_keys);
 	c->memstat_keys = NULL;
 	c->memstat_nkeys = 0;
+	for (i = 0; i < c->memstat_at_n; i++)
+		free(c->memstat_at[i].name);
+	free(c->memstat_at);
+	c->memstat_at = NULL;
+	c->memstat_at_n = 0;
+}
+
+/* The parameter of memory.stat's i-th key, key (0: not a column). */
+static int memstat_param(struct load_cache *c, size_t i, const char *key)
+{
+	struct memstat_key want = { (char *)key, 0 }, *at;
+	const struct memstat_key *k;
+
+	if (i < c->memstat_at_n && !strcmp(c->memstat_at[i].name, key))
+		return c->memstat_at[i].param;
+	k = bsearch(&want, c->memstat_keys, c->memstat_nkeys, sizeof(want),
+		    memstat_key_cmp);
+	if (i >= c->memstat_at_n) {
+		c->memstat_at = xrealloc(c->memstat_at, (i + 1) * sizeof(*at));
+		for (; c->memstat_at_n <= i; c->memstat_at_n++)
+			c->memstat_at[c->memstat_at_n].name = xstrdup("");
+	}
+	at = &c->memstat_at[i];
+	free(at->name);
+	at->name = xstrdup(key);
+	at->param = k ? k->param : 0;
+	return at->param;
 }
 
 /*
@@ -148,13 +175,10 @@ size_t memstat_bind_keys(struct loader *l, sqlite3_stmt *st, const struct kv_lis
 	if (!l->cache->memstat_keys)
 		memstat_keys_load(l);
 	for (i = 0; i < kv->n; i++) {
-		struct memstat_key key = { kv->v[i].key, 0 };
-		const struct memstat_key *k = bsearch(&key, l->cache->memstat_keys,
-						      l->cache->memstat_nkeys,
-						      sizeof(key), memstat_key_cmp);
+		int param = memstat_param(l->cache, i, kv->v[i].key);
 
-		if (k)
-			db_bind_u64(st, k->param, kv->v[i].value);
+		if (param)
+			db_bind_u64(st, param, kv->v[i].value);
 	}
 	return l->cache->memstat_nkeys;
 }
@@ -212,24 +236,36 @@ void flush_cgroup_files(struct loader *l)
 	strbuf_reset(&l->cg_files_of);
 }
 
+void one_value_json(struct strbuf *sb, const char *name, const struct one_value *v)
+{
+	json_escape_bytes(sb, name, strlen(name));
+	/* v2 "max" parses as UINT64_MAX: null */
+	strbuf_add(sb, ":[", 2);
+	json_u64(sb, v->v);
+	strbuf_add(sb, v->unlimited ? ",1]" : ",0]", 3);
+}
+
+/*
+ * The file's member of its cgroup's object: made by the reader
+ * (parse_file_ahead(): its name is f->name, the file's own, as the only
+ * route that parses a one value is a cgroup's), else here.
+ */
 void load_one_value(struct loader *l, const struct file_in *f)
 {
 	struct parsed_file own, *pf = parsed_get(f, PARSED_ONE_VALUE, &own);
-	struct one_value v = pf->u.one;
-	int r = pf->r;
 
-	note_diag(l, f->path, r, &pf->d);
-	parsed_put(pf, &own);
-	if (r < 0)
-		return;
+	note_diag(l, f->path, pf->r, &pf->d);
+	if (pf->r < 0)
+		goto out;
 	if (strcmp(l->cg_files_of.buf, f->cgroup)) {
 		flush_cgroup_files(l);
 		strbuf_addstr(&l->cg_files_of, f->cgroup);
 	}
 	strbuf_addch(&l->cg_files, l->cg_files.len ? ',' : '{');
-	json_escape_bytes(&l->cg_files, f->name, strlen(f->name));
-	/* v2 "max" parses as UINT64_MAX: null */
-	strbuf_add(&l->cg_files, ":[", 2);
-	json_u64(&l->cg_files, v.v);
-	strbuf_add(&l->cg_files, v.unlimited ? ",1]" : ",0]", 3);
+	if (pf->extras.len)
+		strbuf_add(&l->cg_files, pf->extras.buf, pf->extras.len);
+	else
+		one_value_json(&l->cg_files, f->name, &pf->u.one);
+out:
+	parsed_put(pf, &own);
 }

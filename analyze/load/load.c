@@ -55,10 +55,16 @@ static int64_t process_of(const char *path, const char **ret_rest)
 	return parse_pid(q, (size_t)(slash - q));
 }
 
-/* Run the route of f->name in scope, if there is one. */
+/*
+ * Run the route of f->name in scope, if there is one: the reader's when
+ * it placed the file in the same scope (the same name, parse_file_ahead()).
+ */
 static void route_file(struct loader *l, enum route_scope scope, struct file_in *f)
 {
-	f->route = route_find(scope, f->name);
+	if (f->ahead && f->ahead->scope == scope)
+		f->route = f->ahead->route;
+	else
+		f->route = route_find(scope, f->name);
 	if (f->route && f->route->load)
 		f->route->load(l, f);
 }
@@ -121,16 +127,28 @@ static void load_file(struct loader *l, const struct capture_file *cf,
  */
 static void *parse_file_ahead(const struct capture_file *f)
 {
+	enum route_scope scope = IN_CAPTURE;
+	const char *name = f->path;
 	const struct route *r;
+	struct parsed_file *pf;
 	const char *rest;
 
-	if (process_of(f->path, &rest) > 0)
-		r = route_find(IN_PROCESS, rest);
-	else if (starts_with(f->path, "sys/fs/cgroup/"))
-		r = route_find(IN_CGROUP, strrchr(f->path, '/') + 1);
-	else
-		r = route_find(IN_CAPTURE, f->path);
-	return r ? parsed_file_new(r->ahead, f->data, f->len) : NULL;
+	if (process_of(f->path, &rest) > 0) {
+		scope = IN_PROCESS;
+		name = rest;
+	} else if (starts_with(f->path, "sys/fs/cgroup/")) {
+		scope = IN_CGROUP;
+		name = strrchr(f->path, '/') + 1;
+	}
+	r = route_find(scope, name);
+	if (!r || r->ahead == PARSED_NONE)
+		return parsed_route_only(scope, r);
+	pf = parsed_file_new(r->ahead, f->data, f->len);
+	pf->scope = scope;
+	pf->route = r;
+	if (pf->kind == PARSED_ONE_VALUE && pf->r >= 0)
+		one_value_json(&pf->extras, name, &pf->u.one);
+	return pf;
 }
 
 /*

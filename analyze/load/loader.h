@@ -154,6 +154,10 @@ struct load_cache {
 	   each one's parameter in the INSERT */
 	struct memstat_key *memstat_keys;
 	size_t memstat_nkeys;
+	/* the parameter of each key of the last memory.stat read, by place
+	   (the next file has the same keys in the same order) */
+	struct memstat_key *memstat_at;
+	size_t memstat_at_n;
 };
 
 struct loader {
@@ -273,7 +277,16 @@ enum parsed_kind {
 };
 
 struct parsed_file {
-	enum parsed_kind kind;
+	enum parsed_kind kind;      /* PARSED_NONE: a route only (below) */
+	/*
+	 * The route the reader found for the file, as load_file() looks it
+	 * up in `scope` (the same name in the path for a scope: route_find()
+	 * of it is the same on either thread); the writer takes it when it
+	 * places the file in the same scope.  Files without a parser share
+	 * one read-only parsed_file a route (parsed_route_only()).
+	 */
+	enum route_scope scope;
+	const struct route *route;  /* NULL: none matches */
 	int r;                      /* the parser's result */
 	struct parse_diag d;
 	union {
@@ -289,7 +302,9 @@ struct parsed_file {
 	} u;
 	struct strbuf extras;       /* status, smaps_rollup: the keys without
 				       a column as JSON when load_raw(); else
-				       empty, as when there are none */
+				       empty, as when there are none; a one
+				       value: its cgroup_file_data member
+				       (one_value_json()) */
 };
 
 /* load_set_raw()'s setting. */
@@ -331,6 +346,10 @@ bool route_match(const char *pattern, const char *name);
 struct parsed_file *parsed_file_new(enum parsed_kind kind, const char *buf,
 				    size_t len);
 void parsed_file_free(void *pf);
+/* What the reader makes of a file without a parser: its route in scope
+   (NULL: none), shared, never freed. */
+struct parsed_file *parsed_route_only(enum route_scope scope,
+				      const struct route *r);
 /*
  * The file f parsed by kind's parser: f->ahead when the reader made it
  * with that parser, else parsed now into own.  parsed_put() frees own when
@@ -363,6 +382,8 @@ void cgroup_file_seen(struct loader *l, const char *cgroup, const char *file);
 void load_memstat(struct loader *l, const struct file_in *f);
 void load_cgroup_procs(struct loader *l, const struct file_in *f);
 void load_one_value(struct loader *l, const struct file_in *f);
+/* A one-value file's member of cgroup_file_data's object: "name":[v,0] */
+void one_value_json(struct strbuf *sb, const char *name, const struct one_value *v);
 void flush_cgroup_files(struct loader *l);
 void memstat_keys_free(struct load_cache *c);
 /*
