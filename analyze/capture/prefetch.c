@@ -107,6 +107,15 @@ struct prefetch {
 
 static bool background;
 
+/*
+ * Readers detached by prefetch_stop(), not yet gone: waited for before the
+ * process goes on to exit (prefetch_wait_detached()), so that no thread is
+ * left freeing while the process ends.
+ */
+static pthread_mutex_t detached_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t detached_gone = PTHREAD_COND_INITIALIZER;
+static unsigned detached_n;
+
 static void list_init(struct list *l)
 {
 	l->head = NULL;
@@ -349,9 +358,22 @@ static void *reader(void *arg)
 	}
 	detached = p->detached;
 	pthread_mutex_unlock(&p->lock);
-	if (detached)
+	if (detached) {
 		prefetch_free(p);
+		pthread_mutex_lock(&detached_lock);
+		if (!--detached_n)
+			pthread_cond_broadcast(&detached_gone);
+		pthread_mutex_unlock(&detached_lock);
+	}
 	return NULL;
+}
+
+void prefetch_wait_detached(void)
+{
+	pthread_mutex_lock(&detached_lock);
+	while (detached_n)
+		pthread_cond_wait(&detached_gone, &detached_lock);
+	pthread_mutex_unlock(&detached_lock);
 }
 
 int prefetch_start(struct capture *c, const struct prefetch_hooks *hooks,
@@ -461,12 +483,16 @@ void prefetch_stop(struct prefetch *p)
 	p->stop = true;
 	pthread_cond_signal(&p->room);
 	/*
-	 * Past the end, the reader no longer reads the capture: it frees the
-	 * rest and p on its own (the loader may close the capture now).
+	 * Past the end, a background reader (many captures, -j > 1) no longer
+	 * reads the capture: it frees the rest and p on its own (the loader
+	 * may close the capture now).  Any other is joined, as below.
 	 * Until it sees the stop under this lock, it is there to detach.
 	 */
-	if (p->read_all) {
+	if (p->read_all && p->background) {
 		p->detached = true;
+		pthread_mutex_lock(&detached_lock);
+		detached_n++;
+		pthread_mutex_unlock(&detached_lock);
 		pthread_detach(p->thread);
 		pthread_mutex_unlock(&p->lock);
 		return;

@@ -62,9 +62,13 @@ void prefetch_set_background(bool on);
 
 /*
  * Stop the reader (wherever it is) and free everything: a reader still
- * reading the capture is waited for; one past its end frees what is left
- * on its own, after (c may be closed at once).  NULL ok.
+ * reading the capture is waited for, and so is any reader not started in
+ * the background; a background one past its end frees what is left on
+ * its own, after (c may be closed at once).  NULL ok.
  */
 void prefetch_stop(struct prefetch *p);
+
+/* Wait until every reader prefetch_stop() left to free on its own is gone. */
+void prefetch_wait_detached(void);
 
 #endif

@@ -195,6 +195,7 @@ int load_many(sqlite3 *db, char *const *sources, int n,
 		free(pend[i].err);
 	}
 	free(pend);
+	prefetch_wait_detached();
 	prefetch_set_background(false);
 	load_cache_free(cache);
 	db_exec(db, "PRAGMA optimize", NULL);

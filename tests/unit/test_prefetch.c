@@ -259,6 +259,7 @@ static void test_prefetch_stop_after_end(void **state)
 		else
 			assert_int_equal(reader_nice, own);
 	}
+	prefetch_wait_detached();   /* the background rounds' readers */
 	prefetch_set_background(false);
 	strbuf_release(&a);
 	strbuf_release(&b);
