@@ -185,23 +185,6 @@ int tar_header_parse(const void *buf, size_t len, struct tar_header *ret)
 	return TAR_OK;
 }
 
-/* A decimal number, digits only; -1 otherwise. */
-static int pax_number(const char *p, size_t n, uint64_t *ret)
-{
-	uint64_t v = 0;
-	size_t i;
-
-	if (!n)
-		return -1;
-	for (i = 0; i < n; i++) {
-		if (p[i] < '0' || p[i] > '9' || v > (UINT64_MAX - 9) / 10)
-			return -1;
-		v = v * 10 + (uint64_t)(p[i] - '0');
-	}
-	*ret = v;
-	return 0;
-}
-
 static bool key_is(const char *k, size_t kn, const char *want)
 {
 	return kn == strlen(want) && !memcmp(k, want, kn);
@@ -239,7 +222,7 @@ void tar_pax_parse(const char *buf, size_t len, struct tar_pax *ret)
 			ret->linkpath = val;
 			ret->linkpath_len = vn;
 		} else if (key_is(key, (size_t)(eq - key), "size")) {
-			ret->has_size = pax_number(val, vn, &ret->size) == 0;
+			ret->has_size = parse_u64(val, vn, &ret->size) == 0;
 			ret->bad_size = !ret->has_size;
 		} else if ((size_t)(eq - key) > 11 && !memcmp(key, "GNU.sparse.", 11)) {
 			ret->sparse = true;
