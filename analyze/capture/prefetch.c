@@ -15,9 +15,9 @@
  * own mallocs with `memsnap load -j2`: glibc's _int_free and _int_malloc
  * were 11% of that profile and the scheduler 12% (tests/bench/README.md).
  * So after the end of the archive the reader waits for the last items.
- * Once it has read the end, prefetch_stop() does not wait for it to free
- * them: the reader frees them, and itself, on its own, as the loader
- * stores the next capture (waiting for that join was 2 to 3% of the
+ * With many captures (prefetch_set_background()), once it has read the
+ * end, prefetch_stop() does not wait for it to free them: the reader frees
+ * them, and itself, on its own, as the loader stores the next capture (waiting for that join was 2 to 3% of the
  * loader's wall time with `memsnap load -j2`, the loader being the one
  * thread the others wait for).
  */
@@ -71,7 +71,6 @@ struct item {
 
 struct slab {
 	unsigned live;  /* items in it not yet freed */
-	bool retired;   /* no more items go in: freed with its last item */
 };
 
 #define SLAB_ALIGN(n) (((n) + 15) & ~(size_t)15)
@@ -134,9 +133,10 @@ static void item_free(const struct prefetch *p, struct item *it)
 		free(it->path);
 		free(it->text);
 	}
+	/* a block no more items go in (not the reader's) goes with its last */
 	if (!it->slab)
 		free(it);
-	else if (!--it->slab->live && it->slab->retired)
+	else if (!--it->slab->live && it->slab != p->slab)
 		free(it->slab);
 }
 
@@ -145,8 +145,6 @@ static void slab_retire(struct prefetch *p)
 {
 	if (p->slab && !p->slab->live)
 		free(p->slab);
-	else if (p->slab)
-		p->slab->retired = true;
 	p->slab = NULL;
 }
 
@@ -165,7 +163,6 @@ static struct item *item_alloc(struct prefetch *p, size_t n)
 		slab_retire(p);
 		p->slab = xmalloc(SLAB_BYTES);
 		p->slab->live = 0;
-		p->slab->retired = false;
 		p->slab_used = SLAB_ALIGN(sizeof(struct slab));
 	}
 	it = (struct item *)((char *)p->slab + p->slab_used);
