@@ -260,8 +260,8 @@ struct mem_chunk {
 static __thread void *mem_free[MEM_SMALL / MEM_STEP + 1];
 static __thread char *mem_at, *mem_end;
 /*
- * Every thread's chunks, in one list: a thread that ends (export's, the
- * readers') leaves its chunks reachable, not lost with its thread-local
+ * Every thread's chunks, in one list: a thread that ends (export's
+ * connections) leaves its chunks reachable, not lost with its thread-local
  * variables (LeakSanitizer counted one 64 KiB chunk an ended thread).
  */
 static pthread_mutex_t mem_chunks_lock = PTHREAD_MUTEX_INITIALIZER;

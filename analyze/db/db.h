@@ -4,8 +4,9 @@
 /*
  * The SQLite side.  Conventions every module follows:
  *  - the schema is schema/NN-*.sql (built into the binary, applied in name
- *    order at build time to the empty database db_open() copies); views use SQLite's built-in functions and one of
- *    memsnap's, human_bytes() (db.c), only where they spell sizes in words
+ *    order at build time to the empty database db_open() copies); views
+ *    use SQLite's built-in functions and one of memsnap's, human_bytes()
+ *    (db.c), only where they spell sizes in words
  *    (findings, bpf_by_cgroup), and k8s_cgroup() (db.c) in the diff views
  *    of two samples (diff_*): every other view works in any sqlite3 shell;
  *  - every table has capture_id (captures of many nodes share one file);
