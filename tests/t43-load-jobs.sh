@@ -72,4 +72,12 @@ if "$M" export -q "$work/twice.db" -o "$work/exp" --format ndjson --view capture
 else
 	fail "export exited $?: $(cat "$work/e")"
 fi
+# the journal: a load of many keeps one (PERSIST) and leaves none behind;
+# a database in another mode (WAL) stays in it
+[ ! -e "$work/j2.db-journal" ] && [ "$(sqlite3 "$work/j2.db" 'PRAGMA journal_mode')" = delete ] &&
+	ok "no journal left, DELETE mode" || fail "journal left: $(ls "$work"/j2.db*)"
+sqlite3 "$work/other.db" 'PRAGMA journal_mode=WAL' > /dev/null
+"$M" load -q -j2 "${caps[@]:2}" -o "$work/other.db"
+[ "$(sqlite3 "$work/other.db" 'PRAGMA journal_mode')" = wal ] && ok "a WAL database stays in WAL" ||
+	fail "WAL database: $(sqlite3 "$work/other.db" 'PRAGMA journal_mode')"
 [ $fails = 0 ] || { echo "$fails failed"; exit 1; }

@@ -433,6 +433,17 @@ int prefetch_next(struct prefetch *p, struct capture_file *ret,
 		it = p->taken;
 		p->taken = it->next;
 		it->next = NULL;
+		/*
+		 * The next item (its header, path and first bytes) on its way
+		 * while the loader stores this one: with -j2 the reader wrote
+		 * it on the other CPU, and taking each item missed the cache
+		 * there (this function 0.54-0.62 ms of writer a capture against
+		 * 0.16 on one CPU; 0.14-0.18 with this, perf, 200 captures).
+		 */
+		if (p->taken) {
+			__builtin_prefetch(p->taken);
+			__builtin_prefetch((char *)p->taken + 64);
+		}
 		if (it->kind == IT_PROBLEM) {
 			if (problem_fn)
 				problem_fn(ud, it->path, it->text);
