@@ -60,7 +60,22 @@ static int online_cpus(void)
 struct progress {
 	const char *out;
 	bool quiet;
+	sqlite3 *db;   /* open_db()'s */
 };
+
+/* load_many()'s open_db(): DB, once the first captures are being read. */
+static sqlite3 *open_db(void *ud)
+{
+	struct progress *pr = ud;
+	char *err = NULL;
+
+	if (db_open(pr->out, true, &pr->db, &err) < 0) {
+		error("%s", err);
+		free(err);
+		pr->db = NULL;
+	}
+	return pr->db;
+}
 
 /* load_many()'s done(): a progress line, or the error, per capture. */
 static void say_done(void *ud, const struct load_many_item *it)
@@ -113,12 +128,10 @@ int cmd_load(int argc, char **argv)
 	};
 	struct capture_limits lim;
 	bool raw = false;
-	sqlite3 *db = NULL;
-	char *err = NULL;
 	int opt, ncaps, ret, r;
 	int jobs = online_cpus();
-	struct progress pr = { NULL, false };
-	struct load_many_opts opts = { NULL, 0, say_done, &pr };
+	struct progress pr = { NULL, false, NULL };
+	struct load_many_opts opts = { NULL, 0, say_done, &pr, open_db };
 	uint64_t v;
 
 	capture_limits_default(&lim);
@@ -158,16 +171,11 @@ int cmd_load(int argc, char **argv)
 		fputs(usage_text, stderr);
 		return EXIT_USAGE;
 	}
-	if (db_open(pr.out, true, &db, &err) < 0) {
-		error("%s", err);
-		free(err);
-		return EXIT_FATAL;
-	}
 	load_set_raw(raw);
 	opts.lim = &lim;
 	opts.jobs = jobs;
-	r = load_many(db, argv + optind, ncaps, &opts);
-	db_close(db);
+	r = load_many(NULL, argv + optind, ncaps, &opts);
+	db_close(pr.db);
 	ret = r == LOAD_MANY_FATAL ? EXIT_FATAL :
 	      r == LOAD_MANY_PROBLEMS ? EXIT_PROBLEMS : EXIT_OK;
 	if (!pr.quiet && ret == EXIT_PROBLEMS) {

@@ -78,6 +78,12 @@ static void parsed_file_fill(struct parsed_file *pf, enum parsed_kind kind,
 	case PARSED_PSI:
 		pf->r = parse_psi(buf, len, &pf->u.psi, &pf->d);
 		break;
+	case PARSED_MANIFEST:
+		pf->r = parse_manifest(buf, len, &pf->u.manifest, &pf->d);
+		break;
+	case PARSED_KMSG:
+		pf->r = oom_log_parse(buf, len, KMSG_AHEAD_PAGE_SIZE, &pf->u.kmsg);
+		break;
 	case PARSED_NONE:
 		break;
 	}
@@ -104,6 +110,8 @@ static void parsed_file_release(struct parsed_file *pf)
 	case PARSED_PROC_CGROUP: proc_cgroup_free(&pf->u.cgroup); break;
 	case PARSED_FDINFO: bpf_fdinfo_free(&pf->u.fdinfo); break;
 	case PARSED_BPFTOOL: bpftool_maps_free(&pf->u.maps); break;
+	case PARSED_MANIFEST: manifest_free(&pf->u.manifest); break;
+	case PARSED_KMSG: oom_log_free(&pf->u.kmsg); break;
 	case PARSED_ONE_VALUE:
 	case PARSED_PSI:
 	case PARSED_NONE: break;

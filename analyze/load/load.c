@@ -430,6 +430,7 @@ out:
 	free(l.cgroup_mode);
 	free(l.kmsg_path);
 	free(l.kmsg_data);
+	oom_log_free(&l.kmsg_log);
 	strbuf_release(&l.last_cgroup);
 	strbuf_release(&l.tmp);
 	strbuf_release(&l.files);

@@ -100,8 +100,8 @@ int load_capture_with(sqlite3 *db, struct load_cache *cache,
  * once per capture, in order, as it is stored or found unreadable (the
  * caller says progress and errors).
  * Returns LOAD_MANY_OK, LOAD_MANY_PROBLEMS (a capture unreadable or loaded
- * with problems) or LOAD_MANY_FATAL (the database cannot be written: the
- * captures after it were not loaded).
+ * with problems) or LOAD_MANY_FATAL (the database cannot be opened or
+ * written: the captures after it were not loaded).
  */
 struct load_many_item {
 	int index, count;         /* 0-based, of count */
@@ -116,6 +116,12 @@ struct load_many_opts {
 	int jobs;
 	void (*done)(void *ud, const struct load_many_item *it);
 	void *ud;
+	/*
+	 * With db NULL: opens the database (NULL when it cannot: it says why)
+	 * once the first captures' readers have started, so that they read
+	 * while it opens.
+	 */
+	sqlite3 *(*open_db)(void *ud);
 };
 
 enum { LOAD_MANY_FATAL = -1, LOAD_MANY_OK = 0, LOAD_MANY_PROBLEMS = 1 };

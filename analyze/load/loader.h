@@ -25,7 +25,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "analyze/capture/manifest.h"
 #include "analyze/load/load.h"
+#include "analyze/oom/oom.h"
 #include "analyze/parse/parse.h"
 #include "common/util.h"
 
@@ -201,6 +203,10 @@ struct loader {
 	char *kmsg_path;
 	char *kmsg_data;
 	size_t kmsg_len;
+	/* the reader's parse of it (at KMSG_AHEAD_PAGE_SIZE), taken over */
+	bool kmsg_ahead;
+	int kmsg_ahead_r;
+	struct oom_log kmsg_log;
 	sqlite3_stmt *sample_st[6]; /* samples.c's statements */
 	struct sample_spans *spans; /* samples.c: the later samples' spans */
 };
@@ -274,7 +280,15 @@ enum parsed_kind {
 	PARSED_BPFTOOL,     /* parse_bpftool_maps(), u.maps */
 	PARSED_ONE_VALUE,   /* parse_one_value(), u.one */
 	PARSED_PSI,         /* parse_psi(), u.psi */
+	PARSED_MANIFEST,    /* parse_manifest(), u.manifest */
+	PARSED_KMSG,        /* oom_log_parse() at KMSG_AHEAD_PAGE_SIZE, u.kmsg */
 };
+
+/*
+ * The page size the reader parses a kernel log at: it does not know the
+ * capture's (the manifest's, kmsg.c); the writer parses again for another.
+ */
+#define KMSG_AHEAD_PAGE_SIZE 4096
 
 struct parsed_file {
 	enum parsed_kind kind;      /* PARSED_NONE: a route only (below) */
@@ -299,6 +313,8 @@ struct parsed_file {
 		struct bpftool_maps maps;
 		struct one_value one;
 		struct psi psi;
+		struct manifest manifest;
+		struct oom_log kmsg;
 	} u;
 	struct strbuf extras;       /* status, smaps_rollup: the keys without
 				       a column as JSON when load_raw(); else

@@ -106,57 +106,59 @@ static void drop_incomplete_namesake(struct loader *l)
 
 void load_manifest(struct loader *l, const struct file_in *f)
 {
-	struct manifest m;
-	struct parse_diag d = { 0 };
+	struct parsed_file own, *pf;
+	const struct manifest *m;
 	struct strbuf key = STRBUF_INIT;
 	char uid[17];
 	sqlite3_stmt *st;
-	int r, c = 1;
+	int c = 1;
 
 	if (l->have_manifest) {
 		add_problem(l, f->path, "a second manifest, ignored");
 		return;
 	}
-	r = parse_manifest(f->buf, f->len, &m, &d);
-	note_diag(l, f->path, r, &d);
-	if (r < 0)
+	/* parsed on the reader (jansson: 8 M instructions), while the database opens */
+	pf = parsed_get(f, PARSED_MANIFEST, &own);
+	m = &pf->u.manifest;
+	note_diag(l, f->path, pf->r, &pf->d);
+	if (pf->r < 0)
 		goto out;
 	l->have_manifest = true;
 	/* boot id + start on the monotonic clock identify one run on one node. */
-	strbuf_addf(&key, "%s/%s/%.6f/%llu", m.hostname ? m.hostname : "?",
-		    m.boot_id ? m.boot_id : "?",
-		    m.started_monotonic_set ? m.started_monotonic : 0.0,
-		    (unsigned long long)(m.collector_pid.set ? m.collector_pid.v : 0));
+	strbuf_addf(&key, "%s/%s/%.6f/%llu", m->hostname ? m->hostname : "?",
+		    m->boot_id ? m->boot_id : "?",
+		    m->started_monotonic_set ? m->started_monotonic : 0.0,
+		    (unsigned long long)(m->collector_pid.set ? m->collector_pid.v : 0));
 	if (already_loaded(l, key.buf)) {
 		l->duplicate = true;
 		goto out;
 	}
 	drop_incomplete_namesake(l);
-	if (m.memory_root) {
+	if (m->memory_root) {
 		free(l->memory_root);
-		l->memory_root = xstrdup(m.memory_root);
+		l->memory_root = xstrdup(m->memory_root);
 	}
-	if (m.cgroup_mode) {
+	if (m->cgroup_mode) {
 		free(l->cgroup_mode);
-		l->cgroup_mode = xstrdup(m.cgroup_mode);
+		l->cgroup_mode = xstrdup(m->cgroup_mode);
 	}
-	if (m.page_size.set && m.page_size.v >= 512 && m.page_size.v <= (1u << 24))
-		l->page_size = m.page_size.v;
-	capture_uid(m.hostname, key.buf, uid);
+	if (m->page_size.set && m->page_size.v >= 512 && m->page_size.v <= (1u << 24))
+		l->page_size = m->page_size.v;
+	capture_uid(m->hostname, key.buf, uid);
 	st = rows_prepare(l->db, T_CAPTURE);   /* once a load: not kept */
 	db_bind_text(st, c++, key.buf);
 	db_bind_text(st, c++, uid);
 	db_bind_text(st, c++, l->memory_root);
 	db_bind_text_len(st, c++, f->buf, f->len);
-	c = rows_bind(st, c, &row_specs[T_CAPTURE], &m);
+	c = rows_bind(st, c, &row_specs[T_CAPTURE], m);
 	sqlite3_bind_int64(st, c, l->capture_id);
 	sqlite3_step(st);
 	sqlite3_finalize(st);
-	put_rows(l, T_COLLECT_PROBLEM, NULL, m.problems, m.nproblems,
-		 sizeof(*m.problems));
+	put_rows(l, T_COLLECT_PROBLEM, NULL, m->problems, m->nproblems,
+		 sizeof(*m->problems));
 out:
 	strbuf_release(&key);
-	manifest_free(&m);
+	parsed_put(pf, &own);
 }
 
 /*

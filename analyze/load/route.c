@@ -22,7 +22,8 @@
 const struct route routes[] = {
 	/* scope       pattern                     loader              table */
 	/* collector metadata and the capture's identity (meta.c) */
-	{ IN_CAPTURE, "manifest.json",             load_manifest,      T_CAPTURE },
+	{ IN_CAPTURE, "manifest.json",             load_manifest,      T_CAPTURE,
+	  PARSED_MANIFEST },
 
 	/* node (node.c): collect/sources.c node_files */
 	{ IN_CAPTURE, "proc/meminfo",              load_meminfo,       T_NODE_MEMINFO,
@@ -73,8 +74,8 @@ const struct route routes[] = {
 	{ IN_CAPTURE, "collector/heap/*.json",     load_heap,          T_PROC_HEAP },
 
 	/* the kernel log (kmsg.c): oom_* tables, stored by analyze/oom/store.c */
-	{ IN_CAPTURE, "collector/kmsg.txt",        keep_kmsg,          T_NONE },
-	{ IN_CAPTURE, "collector/kmsg-syslog.txt", keep_kmsg,          T_NONE },
+	{ IN_CAPTURE, "collector/kmsg.txt",        keep_kmsg,          T_NONE, PARSED_KMSG },
+	{ IN_CAPTURE, "collector/kmsg-syslog.txt", keep_kmsg,          T_NONE, PARSED_KMSG },
 
 	/* BPF (bpf.c) */
 	{ IN_PROCESS, "fdinfo/*",                  load_fdinfo,        T_BPF_FDINFO,
