@@ -16,6 +16,7 @@
 
 #include <cmocka.h>
 
+#include "analyze/capture/capture.h"
 #include "analyze/db/db.h"
 #include "analyze/load/load.h"
 #include "common/sample_pack.h"
@@ -101,6 +102,30 @@ static void test_pack_names(void **state)
 	assert_false(sample_pack_name("pack-"));
 	assert_false(sample_pack_name("pack-1/x"));
 	assert_false(sample_pack_name("proc/1/status"));
+}
+
+/* A record's path gets an entry's checks (capture_path_problem()). */
+static void test_pack_record_paths(void **state)
+{
+	static const char *const good[] = {
+		"proc/1/status", "a..b/c", "a/b..", "..a/b", "a/.", ".", "x.", "a/...",
+		"sys/fs/cgroup/memory/memory.kmem.usage_in_bytes",
+	};
+	static const char *const bad[] = {
+		"..", "../a", "a/..", "a/../b", "a/b/..", "a.b/../c", "./..",
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(good); i++)
+		assert_null(capture_path_problem(good[i], strlen(good[i])));
+	for (i = 0; i < ARRAY_SIZE(bad); i++)
+		assert_string_equal(capture_path_problem(bad[i], strlen(bad[i])),
+				    "path with '..'");
+	/* only the first len bytes count */
+	assert_null(capture_path_problem("a/..", 3));
+	assert_string_equal(capture_path_problem("/a", 2), "absolute path");
+	assert_string_equal(capture_path_problem("a", 0), "empty path");
 }
 
 static void write_file(const char *dir, const char *rel, const char *data, size_t len)
@@ -231,6 +256,7 @@ int main(void)
 		cmocka_unit_test(test_pack_round_trip),
 		cmocka_unit_test(test_pack_not_records),
 		cmocka_unit_test(test_pack_names),
+		cmocka_unit_test(test_pack_record_paths),
 		cmocka_unit_test(test_spans_of_unchanged_samples),
 	};
 
