@@ -71,7 +71,7 @@ static void test_pack_not_records(void **state)
 		"3 9\nabcde\n",               /* longer than the pack */
 		"03 2\nabcde\n",              /* a leading zero */
 		"3  2\nabcde\n", "-3 2\nabcde\n", "+3 2\nabcde\n", "3 2 \nabcde\n",
-		"3\nabc\n", " 3 2\nabcde\n",
+		"3\nabc\n", " 3 2\nabcde\n", "3 2", "3 ", "3", "3 2\r\nabcde\n",
 		"99999999999999999999 2\nab\n", /* 20 digits */
 		"18446744073709551615 18446744073709551615\nab\n",
 	};
