@@ -8,9 +8,9 @@
  *
  * A later sample is mostly what the one before it was: on an idle node
  * nearly every status and cgroup is byte for byte the same.  So each
- * process (its status) and each cgroup (all its files above, as one) is
- * stored once per span of consecutive samples in which its bytes did not
- * change: rows valid from `sample` to `sample_last` (the *_span tables of
+ * process (its status), each cgroup (its files above, as one) and each
+ * cgroup's cgroup.procs is stored once per span of consecutive samples in
+ * which its bytes did not change: rows valid from `sample` to `sample_last` (the *_span tables of
  * schema/36-samples.sql; the *_sample views give a row a sample, as
  * before).  The bytes of a span are parsed and stored when it ends: the
  * next sample holds other bytes, or is not the next sample, or the last
@@ -34,9 +34,10 @@ enum { ST_INDEX, ST_MEMSTAT, ST_VALUE, ST_STATUS, ST_PROC, ST_EVENT };
 
 /*
  * A process or cgroup of the later samples: its span so far and the bytes
- * of the sample being read.  kind 'p' (key: the pid's digits) or 'c' (key:
- * the cgroup).  A process's bytes are its status; a cgroup's are its files
- * as pack records (common/sample_pack.h) with their paths from the
+ * of the sample being read.  kind 'p' (key: the pid's digits), 'c' (key:
+ * the cgroup: its files but cgroup.procs) or 'q' (the cgroup's
+ * cgroup.procs).  A process's bytes are its status; a cgroup's are its
+ * files as pack records (common/sample_pack.h) with their paths from the
  * sample's root, in the order read: in a pack they are compared as they
  * are, with no copy.
  */
@@ -482,6 +483,7 @@ static void load_sample_rec(struct loader *l, int64_t sample, const char *path,
 	const char *end = path + plen, *slash, *q;
 	struct span *s;
 	size_t rl;
+	char kind;
 
 	if (plen > 5 && !memcmp(path, "proc/", 5)) {
 		q = path + 5;
@@ -502,10 +504,13 @@ static void load_sample_rec(struct loader *l, int64_t sample, const char *path,
 	if (!slash || plen <= rl || memcmp(path, l->memory_root, rl) || path[rl] != '/' ||
 	    !cgroup_sample_file(slash + 1, (size_t)(end - slash - 1)))
 		return;
+	/* cgroup.procs changes when processes come and go, seldom: its own
+	   spans ('q'), not stored again with every change of the sizes */
+	kind = name_is(slash + 1, (size_t)(end - slash - 1), "cgroup.procs") ? 'q' : 'c';
 	if (slash == path + rl)
-		s = span_of(l, sample, 'c', "/", 1);
+		s = span_of(l, sample, kind, "/", 1);
 	else
-		s = span_of(l, sample, 'c', path + rl, (size_t)(slash - (path + rl)));
+		s = span_of(l, sample, kind, path + rl, (size_t)(slash - (path + rl)));
 	if (rec) {
 		span_add(s, rec, rlen);
 	} else {
