@@ -301,6 +301,46 @@ static void test_capture_run_samples_clock(void **state)
 	free(dir);
 }
 
+/*
+ * A cgroup file the kernel lacks, or a v2 cgroup without the memory
+ * controller, is named by sample 1 only (capture.md 6.1): named at every
+ * later sample and cgroup, they filled a 60-sample capture's problems.
+ */
+static void test_capture_run_samples_absent_once(void **state)
+{
+	char *dir = fixture_copy("v2");
+	json_t *arr, *p;
+	struct capture_opts o;
+	struct capture c;
+	size_t i, later = 0;
+
+	(void)state;
+	test_opts(&o, dir);
+	o.samples = 3;
+	o.interval_ms = 10;
+	run_capture(&o, dir, &c);
+	assert_int_equal(c.ret, 0);
+	assert_string_equal(problem_kind(&c, "sys/fs/cgroup/memory.current"), "absent");
+	assert_string_equal(problem_kind(&c, "sys/fs/cgroup/system.slice"), "absent");
+	/* the later samples read the cgroups again, quietly */
+	assert_non_null(find_entry(&c, "samples/index.tsv"));
+	assert_null(problem_for(&c, "samples/2/sys/fs/cgroup/memory.current"));
+	assert_null(problem_for(&c, "samples/3/sys/fs/cgroup/system.slice"));
+	arr = json_object_get(c.manifest, "problems");
+	json_array_foreach(arr, i, p) {
+		const char *path = json_string_value(json_object_get(p, "path"));
+
+		/* a cgroup's (the fixture's process has no smaps_rollup: absent) */
+		if (!strncmp(path, "samples/", 8) && strstr(path, "/sys/fs/cgroup") &&
+		    !strcmp(json_string_value(json_object_get(p, "kind")), "absent"))
+			later++;
+	}
+	assert_int_equal(later, 0);
+	capture_free(&c);
+	rm_rf(dir);
+	free(dir);
+}
+
 /* Past PROBLEMS_MAX the problems are counted, not listed. */
 static void test_capture_run_problems_capped(void **state)
 {
@@ -713,6 +753,7 @@ int main(void)
 		cmocka_unit_test(test_capture_run_v2_layout),
 		cmocka_unit_test(test_capture_run_manifest_fields),
 		cmocka_unit_test(test_capture_run_samples_clock),
+		cmocka_unit_test(test_capture_run_samples_absent_once),
 		cmocka_unit_test(test_capture_run_problems_capped),
 		cmocka_unit_test(test_capture_run_denied),
 		cmocka_unit_test(test_capture_run_cmdline),
