@@ -259,6 +259,18 @@ static void test_capture_run_manifest_fields(void **state)
 	free(dir);
 }
 
+/* A capture of dir in n samples, interval_ms apart, that succeeds. */
+static void run_samples(const char *dir, unsigned n, unsigned interval_ms, struct capture *c)
+{
+	struct capture_opts o;
+
+	test_opts(&o, dir);
+	o.samples = n;
+	o.interval_ms = interval_ms;
+	run_capture(&o, dir, c);
+	assert_int_equal(c->ret, 0);
+}
+
 /*
  * samples/index.tsv's mono_ns is when the sample's walk started
  * (capture.md 6), for sample 1 too: not the collector's start, which comes
@@ -271,18 +283,13 @@ static void test_capture_run_samples_clock(void **state)
 	char *dir = fixture_copy("hybrid");
 	unsigned long long mono[2] = { 0, 0 };
 	const struct entry *e;
-	struct capture_opts o;
 	struct capture c;
 	double started;
 	const char *p;
 	int i;
 
 	(void)state;
-	test_opts(&o, dir);
-	o.samples = 2;
-	o.interval_ms = 50;
-	run_capture(&o, dir, &c);
-	assert_int_equal(c.ret, 0);
+	run_samples(dir, 2, 50, &c);
 	e = find_entry(&c, "samples/index.tsv");
 	assert_non_null(e);
 	p = e->data;
@@ -310,16 +317,11 @@ static void test_capture_run_samples_absent_once(void **state)
 {
 	char *dir = fixture_copy("v2");
 	json_t *arr, *p;
-	struct capture_opts o;
 	struct capture c;
 	size_t i, later = 0;
 
 	(void)state;
-	test_opts(&o, dir);
-	o.samples = 3;
-	o.interval_ms = 10;
-	run_capture(&o, dir, &c);
-	assert_int_equal(c.ret, 0);
+	run_samples(dir, 3, 10, &c);
 	assert_string_equal(problem_kind(&c, "sys/fs/cgroup/memory.current"), "absent");
 	assert_string_equal(problem_kind(&c, "sys/fs/cgroup/system.slice"), "absent");
 	/* the later samples read the cgroups again, quietly */
