@@ -17,8 +17,10 @@ CREATE TABLE sample_index (
 -- not change from one sample to the next is stored once, with the samples
 -- it holds for: from `sample` to `sample_last`, every sample of the
 -- capture in between (sample_index; a sample missing from the archive, or
--- one without the file, ends a span).  All of a cgroup's rows share its
--- spans.  The *_sample views below give one row a sample.
+-- one without the file, ends a span).  A cgroup's rows share its spans,
+-- but cgroup_proc_span's: cgroup.procs has spans of its own (processes
+-- come and go seldom; the sizes change often).  The *_sample views below
+-- give one row a sample.
 
 -- A later sample's memory.stat keys: cgroup_memstat's columns (the one list
 -- of them), after the span's samples.

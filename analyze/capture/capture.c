@@ -120,6 +120,7 @@ static bool hashset_add(struct hashset *s, uint64_t h)
    never extract. */
 const char *capture_path_problem(const char *p, size_t len)
 {
+	const char *q;
 	size_t i = 0;
 
 	if (!len)
@@ -128,6 +129,14 @@ const char *capture_path_problem(const char *p, size_t len)
 		return "path too long";
 	if (p[0] == '/')
 		return "absolute path";
+	/* most paths have no ".." at all: a scan of their few dots says so
+	   (a later sample's pack records are checked one by one, 170,000 in
+	   a capture) */
+	q = memchr(p, '.', len);
+	while (q && q + 1 < p + len && q[1] != '.')
+		q = memchr(q + 1, '.', len - (size_t)(q + 1 - p));
+	if (!q || q + 1 == p + len)
+		return NULL;
 	while (i < len) {
 		size_t j = i;
 

@@ -8,9 +8,9 @@
  *
  * A later sample is mostly what the one before it was: on an idle node
  * nearly every status and cgroup is byte for byte the same.  So each
- * process (its status) and each cgroup (all its files above, as one) is
- * stored once per span of consecutive samples in which its bytes did not
- * change: rows valid from `sample` to `sample_last` (the *_span tables of
+ * process (its status), each cgroup (its files above, as one) and each
+ * cgroup's cgroup.procs is stored once per span of consecutive samples in
+ * which its bytes did not change: rows valid from `sample` to `sample_last` (the *_span tables of
  * schema/36-samples.sql; the *_sample views give a row a sample, as
  * before).  The bytes of a span are parsed and stored when it ends: the
  * next sample holds other bytes, or is not the next sample, or the last
@@ -34,14 +34,20 @@ enum { ST_INDEX, ST_MEMSTAT, ST_VALUE, ST_STATUS, ST_PROC, ST_EVENT };
 
 /*
  * A process or cgroup of the later samples: its span so far and the bytes
- * of the sample being read.  key: "p<pid>" or "c<cgroup>".  A cgroup's
- * bytes are its files as pack records (common/sample_pack.h), in the order
- * read.
+ * of the sample being read.  kind 'p' (key: the pid's digits), 'c' (key:
+ * the cgroup: its files but cgroup.procs) or 'q' (the cgroup's
+ * cgroup.procs).  A process's bytes are its status; a cgroup's are its
+ * files as pack records (common/sample_pack.h) with their paths from the
+ * sample's root, in the order read: in a pack they are compared as they
+ * are, with no copy.
  */
 struct span {
+	char kind;
 	char *key;
 	size_t klen;
 	uint64_t hash;
+	size_t seq;                 /* its place in the touched list of the
+				       sample it was last read in */
 	int64_t first, last;        /* the span: its samples; first 0: none yet */
 	int64_t in;                 /* the sample being read of it; 0: none */
 	struct strbuf prev;         /* the span's bytes */
@@ -59,6 +65,13 @@ struct sample_spans {
 	size_t nslot, n;
 	struct span **touched;      /* the spans of the sample being read */
 	size_t ntouched, atouched;
+	/*
+	 * The previous sample's, in the order read: a sample lists the
+	 * processes and cgroups in the order of the one before it, so the
+	 * next one asked for is mostly before[next], found without hashing.
+	 */
+	struct span **before;
+	size_t nbefore, abefore, next;
 	int64_t sample;             /* the sample being read; 0: none */
 	struct span *recent;        /* the last one asked for (a cgroup's files
 				       come one after the other) */
@@ -136,12 +149,19 @@ static void load_index(struct loader *l, const char *path, const char *buf, size
 	sample_index_free(&idx);
 }
 
-/* A later sample's one-value files: cgroup_value_span's. */
-static bool cgroup_value_file(const char *name)
+/* Is name[0..n) the string s? */
+static bool name_is(const char *name, size_t n, const char *s)
 {
-	return !strcmp(name, "memory.current") || !strcmp(name, "memory.usage_in_bytes") ||
-	       !strcmp(name, "memory.kmem.usage_in_bytes") ||
-	       !strcmp(name, "memory.swap.current");
+	return strlen(s) == n && !memcmp(name, s, n);
+}
+
+/* A later sample's one-value files: cgroup_value_span's. */
+static bool cgroup_value_file(const char *name, size_t n)
+{
+	return name_is(name, n, "memory.current") ||
+	       name_is(name, n, "memory.usage_in_bytes") ||
+	       name_is(name, n, "memory.kmem.usage_in_bytes") ||
+	       name_is(name, n, "memory.swap.current");
 }
 
 /* A cgroup file of the span first..last; path: its first sample's. */
@@ -203,7 +223,7 @@ static void load_cgroup_file(struct loader *l, int64_t first, int64_t last,
 			put(l, st);
 		}
 		pid_list_free(&p);
-	} else if (cgroup_value_file(name)) {
+	} else if (cgroup_value_file(name, strlen(name))) {
 		struct one_value v = { 0 };
 
 		r = parse_one_value(buf, len, &v, &d);
@@ -261,24 +281,32 @@ out:
 	proc_status_free(&s);
 }
 
-/* The files load_cgroup_file() reads of a later sample's cgroup. */
-static bool cgroup_sample_file(const char *name)
+/* The files load_cgroup_file() reads of a later sample's cgroup: name[0..n). */
+static bool cgroup_sample_file(const char *name, size_t n)
 {
-	return !strcmp(name, "memory.stat") || !strcmp(name, "memory.events") ||
-	       !strcmp(name, "cgroup.procs") || cgroup_value_file(name);
+	return name_is(name, n, "memory.stat") || name_is(name, n, "memory.events") ||
+	       name_is(name, n, "cgroup.procs") || cgroup_value_file(name, n);
 }
 
 /* ---- spans ------------------------------------------------------------------ */
 
-static struct span *span_get(struct sample_spans *sp, const char *key, size_t klen)
+static bool span_is(const struct span *s, char kind, const char *key, size_t klen)
+{
+	return s->kind == kind && s->klen == klen && !memcmp(s->key, key, klen);
+}
+
+static struct span *span_get(struct sample_spans *sp, char kind, const char *key,
+			     size_t klen)
 {
 	uint64_t h;
 	size_t i, mask;
 	struct span *s = sp->recent;
 
-	if (s && s->klen == klen && !memcmp(s->key, key, klen))
+	if (s && span_is(s, kind, key, klen))
 		return s;
-	h = fnv1a(key, klen);
+	if (sp->next < sp->nbefore && span_is(sp->before[sp->next], kind, key, klen))
+		return sp->recent = sp->before[sp->next++];
+	h = fnv1a_add(fnv1a(&kind, 1), key, klen);
 
 	if (sp->n * 2 >= sp->nslot) {
 		struct span **old = sp->slot;
@@ -301,13 +329,19 @@ static struct span *span_get(struct sample_spans *sp, const char *key, size_t kl
 	mask = sp->nslot - 1;
 	for (i = h & mask; sp->slot[i]; i = (i + 1) & mask) {
 		s = sp->slot[i];
-		if (s->hash == h && s->klen == klen && !memcmp(s->key, key, klen))
+		if (s->hash == h && span_is(s, kind, key, klen)) {
+			/* the previous sample's order, from here on */
+			if (s->seq < sp->nbefore && sp->before[s->seq] == s)
+				sp->next = s->seq + 1;
 			return sp->recent = s;
+		}
 	}
 	s = xcalloc(1, sizeof(*s));
+	s->kind = kind;
 	s->key = xstrndup(key, klen);
 	s->klen = klen;
 	s->hash = h;
+	s->seq = SIZE_MAX;
 	strbuf_init(&s->prev, 0);
 	strbuf_init(&s->cur, 0);
 	sp->slot[i] = s;
@@ -345,8 +379,8 @@ static void span_store(struct loader *l, struct span *s)
 	size_t pos = 0, prefix;
 
 	strbuf_addf(&path, "samples/%lld/", (long long)s->first);
-	if (s->key[0] == 'p') {
-		int64_t pid = parse_pid(s->key + 1, strlen(s->key + 1));
+	if (s->kind == 'p') {
+		int64_t pid = parse_pid(s->key, s->klen);
 
 		strbuf_addf(&path, "proc/%lld/status", (long long)pid);
 		l->cur_path = path.buf;
@@ -354,16 +388,17 @@ static void span_store(struct loader *l, struct span *s)
 		load_status_file(l, s->first, s->last, pid, path.buf, s->prev.buf,
 				 s->prev.len);
 	} else {
-		strbuf_addf(&path, "%s%s/", l->memory_root,
-			    strcmp(s->key + 1, "/") ? s->key + 1 : "");
 		prefix = path.len;
 		while (sample_pack_next(s->prev.buf, s->prev.len, &pos, &rec) == 1) {
+			const char *name;
+
 			strbuf_setlen(&path, prefix);
 			strbuf_add(&path, rec.path, rec.path_len);
+			name = strrchr(path.buf, '/') + 1;
 			l->cur_path = path.buf;
 			l->cur_failed = false;
-			load_cgroup_file(l, s->first, s->last, path.buf, s->key + 1,
-					 path.buf + prefix, rec.data, rec.len);
+			load_cgroup_file(l, s->first, s->last, path.buf, s->key,
+					 name, rec.data, rec.len);
 		}
 	}
 	strbuf_release(&path);
@@ -372,15 +407,16 @@ static void span_store(struct loader *l, struct span *s)
 /*
  * The sample being read is over: a process or cgroup whose bytes are the
  * previous sample's extends its span; any other ends its span (stored) and
- * starts one.
+ * starts one.  Its spans, in the order read, are the next sample's guess.
  */
 static void spans_sample_end(struct loader *l, struct sample_spans *sp)
 {
+	struct span **t;
 	size_t i;
 
 	for (i = 0; i < sp->ntouched; i++) {
 		struct span *s = sp->touched[i];
-		struct strbuf t;
+		struct strbuf b;
 
 		if (s->first && s->last == sp->sample - 1 && !s->differs &&
 		    s->same == s->prev.len) {
@@ -389,9 +425,9 @@ static void spans_sample_end(struct loader *l, struct sample_spans *sp)
 			if (s->first)
 				span_store(l, s);
 			if (s->differs) {
-				t = s->prev;
+				b = s->prev;
 				s->prev = s->cur;
-				s->cur = t;
+				s->cur = b;
 			} else {
 				strbuf_setlen(&s->prev, s->same);
 			}
@@ -400,12 +436,20 @@ static void spans_sample_end(struct loader *l, struct sample_spans *sp)
 		span_begin(s);
 		s->in = 0;
 	}
+	t = sp->before;
+	sp->before = sp->touched;
+	sp->touched = t;
+	sp->nbefore = sp->ntouched;
 	sp->ntouched = 0;
+	i = sp->abefore;
+	sp->abefore = sp->atouched;
+	sp->atouched = i;
+	sp->next = 0;
 }
 
 /* The span of key, its bytes begun when it is new to `sample`. */
-static struct span *span_of(struct loader *l, int64_t sample, const char *key,
-			    size_t klen)
+static struct span *span_of(struct loader *l, int64_t sample, char kind,
+			    const char *key, size_t klen)
 {
 	struct sample_spans *sp = l->spans;
 	struct span *s;
@@ -416,35 +460,38 @@ static struct span *span_of(struct loader *l, int64_t sample, const char *key,
 		spans_sample_end(l, sp);
 		sp->sample = sample;
 	}
-	s = span_get(sp, key, klen);
+	s = span_get(sp, kind, key, klen);
 	if (s->in != sample) {
 		span_begin(s);
 		s->in = sample;
+		s->seq = sp->ntouched;
 		ALLOC_GROW(sp->touched, sp->ntouched + 1, sp->atouched);
 		sp->touched[sp->ntouched++] = s;
 	}
 	return s;
 }
 
-/* A file of sample k, at rest (its path as sample 1's): into its span's bytes. */
-static void load_sample_path(struct loader *l, int64_t sample, const char *rest,
-			     const char *buf, size_t len)
+/*
+ * A file of sample k, path[0..plen) (as sample 1's, not NUL-terminated):
+ * into its span's bytes.  rec[0..rlen): the file's record in its pack, or
+ * NULL (an entry of layout 1: the record is made up of its parts).
+ */
+static void load_sample_rec(struct loader *l, int64_t sample, const char *path,
+			    size_t plen, const char *buf, size_t len,
+			    const char *rec, size_t rlen)
 {
-	char h[SAMPLE_PACK_HEADER_MAX];
+	const char *end = path + plen, *slash, *q;
 	struct span *s;
-	const char *slash, *q;
-	size_t rl, nl;
+	size_t rl;
+	char kind;
 
-	if (starts_with(rest, "proc/")) {
-		q = rest + 5;
-		slash = strchr(q, '/');
-		if (slash && !strcmp(slash, "/status") &&
+	if (plen > 5 && !memcmp(path, "proc/", 5)) {
+		q = path + 5;
+		slash = memchr(q, '/', (size_t)(end - q));
+		if (slash && end - slash == 7 && !memcmp(slash, "/status", 7) &&
 		    parse_pid(q, (size_t)(slash - q)) > 0) {
-			/* "p<pid>": the status as it is (a second one replaces it) */
-			strbuf_reset(&l->tmp);
-			strbuf_addch(&l->tmp, 'p');
-			strbuf_add(&l->tmp, q, (size_t)(slash - q));
-			s = span_of(l, sample, l->tmp.buf, l->tmp.len);
+			/* the status as it is (a second one replaces it) */
+			s = span_of(l, sample, 'p', q, (size_t)(slash - q));
 			span_begin(s);
 			span_add(s, buf, len);
 		}
@@ -453,23 +500,28 @@ static void load_sample_path(struct loader *l, int64_t sample, const char *rest,
 	if (!l->memory_root)
 		return;
 	rl = strlen(l->memory_root);
-	slash = strrchr(rest, '/');
-	if (!slash || strncmp(rest, l->memory_root, rl) || rest[rl] != '/' ||
-	    !cgroup_sample_file(slash + 1))
+	slash = memrchr(path, '/', plen);
+	if (!slash || plen <= rl || memcmp(path, l->memory_root, rl) || path[rl] != '/' ||
+	    !cgroup_sample_file(slash + 1, (size_t)(end - slash - 1)))
 		return;
-	strbuf_reset(&l->tmp);
-	strbuf_addch(&l->tmp, 'c');
-	if (slash == rest + rl)
-		strbuf_addch(&l->tmp, '/');
+	/* cgroup.procs changes when processes come and go, seldom: its own
+	   spans ('q'), not stored again with every change of the sizes */
+	kind = name_is(slash + 1, (size_t)(end - slash - 1), "cgroup.procs") ? 'q' : 'c';
+	if (slash == path + rl)
+		s = span_of(l, sample, kind, "/", 1);
 	else
-		strbuf_add(&l->tmp, rest + rl, (size_t)(slash - (rest + rl)));
-	/* the file as a pack record (sample_pack_add()), piece by piece */
-	s = span_of(l, sample, l->tmp.buf, l->tmp.len);
-	nl = strlen(slash + 1);
-	span_add(s, h, sample_pack_header(h, nl, len));
-	span_add(s, slash + 1, nl);
-	span_add(s, buf, len);
-	span_add(s, "\n", 1);
+		s = span_of(l, sample, kind, path + rl, (size_t)(slash - (path + rl)));
+	if (rec) {
+		span_add(s, rec, rlen);
+	} else {
+		char h[SAMPLE_PACK_HEADER_MAX];
+
+		/* the file as a pack record (sample_pack_add()), piece by piece */
+		span_add(s, h, sample_pack_header(h, plen, len));
+		span_add(s, path, plen);
+		span_add(s, buf, len);
+		span_add(s, "\n", 1);
+	}
 }
 
 /*
@@ -480,12 +532,11 @@ static void load_sample_path(struct loader *l, int64_t sample, const char *rest,
 static void load_pack(struct loader *l, int64_t sample, const char *path,
 		      const char *buf, size_t len)
 {
-	struct strbuf rest = STRBUF_INIT;
 	struct sample_pack_rec rec;
-	size_t pos = 0;
+	size_t pos = 0, at;
 	int r;
 
-	while ((r = sample_pack_next(buf, len, &pos, &rec)) == 1) {
+	for (at = pos; (r = sample_pack_next(buf, len, &pos, &rec)) == 1; at = pos) {
 		/* a record's path is checked as an entry's would be; a path is
 		   a node's: no NUL */
 		const char *why = memchr(rec.path, '\0', rec.path_len) ?
@@ -497,14 +548,12 @@ static void load_pack(struct loader *l, int64_t sample, const char *path,
 				     pos, why);
 			continue;
 		}
-		strbuf_reset(&rest);
-		strbuf_add(&rest, rec.path, rec.path_len);
-		load_sample_path(l, sample, rest.buf, rec.data, rec.len);
+		load_sample_rec(l, sample, rec.path, rec.path_len, rec.data, rec.len,
+				buf + at, pos - at);
 	}
 	if (r < 0)
 		add_problemf(l, path, "not a pack at byte %zu: the rest of it is not loaded",
 			     pos);
-	strbuf_release(&rest);
 }
 
 /* samples/index.tsv, samples/<k>/<the path of sample 1>, samples/<k>/pack-<n>. */
@@ -523,7 +572,8 @@ void load_sample_file(struct loader *l, const char *path, const char *buf, size_
 	if (sample_pack_name(rest))
 		load_pack(l, (int64_t)sample, path, buf, len);
 	else
-		load_sample_path(l, (int64_t)sample, rest, buf, len);
+		load_sample_rec(l, (int64_t)sample, rest, strlen(rest), buf, len,
+				NULL, 0);
 }
 
 /* After the last file: the spans still open, then every later sample's
@@ -577,6 +627,7 @@ void samples_close(struct loader *l)
 	}
 	free(sp->slot);
 	free(sp->touched);
+	free(sp->before);
 	free(sp);
 	l->spans = NULL;
 }

@@ -259,6 +259,18 @@ static void test_capture_run_manifest_fields(void **state)
 	free(dir);
 }
 
+/* A capture of dir in n samples, interval_ms apart, that succeeds. */
+static void run_samples(const char *dir, unsigned n, unsigned interval_ms, struct capture *c)
+{
+	struct capture_opts o;
+
+	test_opts(&o, dir);
+	o.samples = n;
+	o.interval_ms = interval_ms;
+	run_capture(&o, dir, c);
+	assert_int_equal(c->ret, 0);
+}
+
 /*
  * samples/index.tsv's mono_ns is when the sample's walk started
  * (capture.md 6), for sample 1 too: not the collector's start, which comes
@@ -271,18 +283,13 @@ static void test_capture_run_samples_clock(void **state)
 	char *dir = fixture_copy("hybrid");
 	unsigned long long mono[2] = { 0, 0 };
 	const struct entry *e;
-	struct capture_opts o;
 	struct capture c;
 	double started;
 	const char *p;
 	int i;
 
 	(void)state;
-	test_opts(&o, dir);
-	o.samples = 2;
-	o.interval_ms = 50;
-	run_capture(&o, dir, &c);
-	assert_int_equal(c.ret, 0);
+	run_samples(dir, 2, 50, &c);
 	e = find_entry(&c, "samples/index.tsv");
 	assert_non_null(e);
 	p = e->data;
@@ -296,6 +303,41 @@ static void test_capture_run_samples_clock(void **state)
 	/* started_monotonic is rounded to the microsecond */
 	assert_true((double)mono[0] / 1e3 > started * 1e6 + 1.0);
 	assert_true(mono[1] >= mono[0] + 50u * 1000000u);
+	capture_free(&c);
+	rm_rf(dir);
+	free(dir);
+}
+
+/*
+ * A cgroup file the kernel lacks, or a v2 cgroup without the memory
+ * controller, is named by sample 1 only (capture.md 6.1): named at every
+ * later sample and cgroup, they filled a 60-sample capture's problems.
+ */
+static void test_capture_run_samples_absent_once(void **state)
+{
+	char *dir = fixture_copy("v2");
+	json_t *arr, *p;
+	struct capture c;
+	size_t i, later = 0;
+
+	(void)state;
+	run_samples(dir, 3, 10, &c);
+	assert_string_equal(problem_kind(&c, "sys/fs/cgroup/memory.current"), "absent");
+	assert_string_equal(problem_kind(&c, "sys/fs/cgroup/system.slice"), "absent");
+	/* the later samples read the cgroups again, quietly */
+	assert_non_null(find_entry(&c, "samples/index.tsv"));
+	assert_null(problem_for(&c, "samples/2/sys/fs/cgroup/memory.current"));
+	assert_null(problem_for(&c, "samples/3/sys/fs/cgroup/system.slice"));
+	arr = json_object_get(c.manifest, "problems");
+	json_array_foreach(arr, i, p) {
+		const char *path = json_string_value(json_object_get(p, "path"));
+
+		/* a cgroup's (the fixture's process has no smaps_rollup: absent) */
+		if (!strncmp(path, "samples/", 8) && strstr(path, "/sys/fs/cgroup") &&
+		    !strcmp(json_string_value(json_object_get(p, "kind")), "absent"))
+			later++;
+	}
+	assert_int_equal(later, 0);
 	capture_free(&c);
 	rm_rf(dir);
 	free(dir);
@@ -713,6 +755,7 @@ int main(void)
 		cmocka_unit_test(test_capture_run_v2_layout),
 		cmocka_unit_test(test_capture_run_manifest_fields),
 		cmocka_unit_test(test_capture_run_samples_clock),
+		cmocka_unit_test(test_capture_run_samples_absent_once),
 		cmocka_unit_test(test_capture_run_problems_capped),
 		cmocka_unit_test(test_capture_run_denied),
 		cmocka_unit_test(test_capture_run_cmdline),

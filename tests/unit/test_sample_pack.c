@@ -16,6 +16,7 @@
 
 #include <cmocka.h>
 
+#include "analyze/capture/capture.h"
 #include "analyze/db/db.h"
 #include "analyze/load/load.h"
 #include "common/sample_pack.h"
@@ -70,7 +71,7 @@ static void test_pack_not_records(void **state)
 		"3 9\nabcde\n",               /* longer than the pack */
 		"03 2\nabcde\n",              /* a leading zero */
 		"3  2\nabcde\n", "-3 2\nabcde\n", "+3 2\nabcde\n", "3 2 \nabcde\n",
-		"3\nabc\n", " 3 2\nabcde\n",
+		"3\nabc\n", " 3 2\nabcde\n", "3 2", "3 ", "3", "3 2\r\nabcde\n",
 		"99999999999999999999 2\nab\n", /* 20 digits */
 		"18446744073709551615 18446744073709551615\nab\n",
 	};
@@ -103,6 +104,30 @@ static void test_pack_names(void **state)
 	assert_false(sample_pack_name("proc/1/status"));
 }
 
+/* A record's path gets an entry's checks (capture_path_problem()). */
+static void test_pack_record_paths(void **state)
+{
+	static const char *const good[] = {
+		"proc/1/status", "a..b/c", "a/b..", "..a/b", "a/.", ".", "x.", "a/...",
+		"sys/fs/cgroup/memory/memory.kmem.usage_in_bytes",
+	};
+	static const char *const bad[] = {
+		"..", "../a", "a/..", "a/../b", "a/b/..", "a.b/../c", "./..",
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(good); i++)
+		assert_null(capture_path_problem(good[i], strlen(good[i])));
+	for (i = 0; i < ARRAY_SIZE(bad); i++)
+		assert_string_equal(capture_path_problem(bad[i], strlen(bad[i])),
+				    "path with '..'");
+	/* only the first len bytes count */
+	assert_null(capture_path_problem("a/..", 3));
+	assert_string_equal(capture_path_problem("/a", 2), "absolute path");
+	assert_string_equal(capture_path_problem("a", 0), "empty path");
+}
+
 static void write_file(const char *dir, const char *rel, const char *data, size_t len)
 {
 	char path[512], *slash;
@@ -125,14 +150,16 @@ static void write_str(const char *dir, const char *rel, const char *data)
 	write_file(dir, rel, data, strlen(data));
 }
 
-/* samples/<k>/pack-1 of a status and the cgroup's two files */
-static void write_pack(const char *dir, unsigned k, const char *status, const char *current)
+/* samples/<k>/pack-1 of a status and the cgroup's three files */
+static void write_pack(const char *dir, unsigned k, const char *status, const char *current,
+		       const char *procs)
 {
 	struct strbuf sb = STRBUF_INIT;
 	char rel[64];
 
 	sample_pack_add(&sb, "proc/4242/status", 16, status, strlen(status));
 	/* in the order of a directory capture's (sorted) names, as sample 5's */
+	sample_pack_add(&sb, "sys/fs/cgroup/app/cgroup.procs", 30, procs, strlen(procs));
 	sample_pack_add(&sb, "sys/fs/cgroup/app/memory.current", 32, current, strlen(current));
 	sample_pack_add(&sb, "sys/fs/cgroup/app/memory.stat", 29, memstat, strlen(memstat));
 	xsnprintf(rel, sizeof(rel), "samples/%u/pack-1", k);
@@ -155,7 +182,8 @@ static int64_t q64(sqlite3 *db, const char *sql)
  * Samples 2 and 3 the same, 4 another status, 5 the same as 4 in the
  * earlier layout, 6 the same again but sample 6 is not in the archive's
  * folders (only in the index), 7 the same as 5: spans 2-3, 4-5, 7-7 of the
- * process; 2-5, 7-7 of the cgroup; every sample's row in the views.
+ * process; 2-5, 7-7 of the cgroup; its cgroup.procs, another in sample 3
+ * only, 2-2, 3-3, 4-5, 7-7; every sample's row in the views.
  */
 static void test_spans_of_unchanged_samples(void **state)
 {
@@ -177,13 +205,15 @@ static void test_spans_of_unchanged_samples(void **state)
 	write_str(cap, "sys/fs/cgroup/app/memory.current", "2400000\n");
 	write_str(cap, "sys/fs/cgroup/app/cgroup.procs", "4242\n");
 	write_str(cap, "proc/4242/status", status_a);
-	write_pack(cap, 2, status_a, "2400000\n");
-	write_pack(cap, 3, status_a, "2400000\n");
-	write_pack(cap, 4, status_b, "2400000\n");
+	write_pack(cap, 2, status_a, "2400000\n", "4242\n");
+	/* a process came for sample 3 only: its own spans, not the cgroup's */
+	write_pack(cap, 3, status_a, "2400000\n", "4242\n4243\n");
+	write_pack(cap, 4, status_b, "2400000\n", "4242\n");
 	write_str(cap, "samples/5/proc/4242/status", status_b);
+	write_str(cap, "samples/5/sys/fs/cgroup/app/cgroup.procs", "4242\n");
 	write_str(cap, "samples/5/sys/fs/cgroup/app/memory.stat", memstat);
 	write_str(cap, "samples/5/sys/fs/cgroup/app/memory.current", "2400000\n");
-	write_pack(cap, 7, status_b, "2400000\n");
+	write_pack(cap, 7, status_b, "2400000\n", "4242\n");
 	write_str(cap, "samples/index.tsv",
 		  "sample\tmono_ns\tmono_end_ns\trealtime\tkind\ttrigger\tstatus\n"
 		  "1\t1000000000\t1100000000\t1767225600.000000000\tfull\tstart\tcomplete\n"
@@ -202,6 +232,12 @@ static void test_spans_of_unchanged_samples(void **state)
 			 "ORDER BY sample)"), 1);
 	assert_int_equal(q64(db, "SELECT group_concat(sample || '-' || sample_last, ' ') = '2-5 7-7' "
 			 "FROM (SELECT * FROM cgroup_file_span WHERE cgroup = '/app' ORDER BY sample)"), 1);
+	assert_int_equal(q64(db, "SELECT group_concat(sample || '-' || sample_last || ':' || pid, ' ') = "
+			 "'2-2:4242 3-3:4242 3-3:4243 4-5:4242 7-7:4242' FROM (SELECT * FROM "
+			 "cgroup_proc_span WHERE cgroup = '/app' ORDER BY sample, pid)"), 1);
+	assert_int_equal(q64(db, "SELECT group_concat(sample || ':' || n, ' ') = '2:1 3:2 4:1 5:1 7:1' "
+			 "FROM (SELECT sample, count(*) AS n FROM cgroup_proc_sample "
+			 "WHERE cgroup = '/app' GROUP BY sample ORDER BY sample)"), 1);
 	assert_int_equal(q64(db, "SELECT group_concat(sample || '-' || sample_last, ' ') = '1-1 2-5 7-7' "
 			 "FROM (SELECT * FROM cgroup_parts_data WHERE cgroup = '/app' ORDER BY sample)"), 1);
 	/* a row a sample in the views, sample 6 (no files) in none */
@@ -231,6 +267,7 @@ int main(void)
 		cmocka_unit_test(test_pack_round_trip),
 		cmocka_unit_test(test_pack_not_records),
 		cmocka_unit_test(test_pack_names),
+		cmocka_unit_test(test_pack_record_paths),
 		cmocka_unit_test(test_spans_of_unchanged_samples),
 	};
 
