@@ -84,9 +84,9 @@ static inline int write_tar(int fd, const uint8_t *in, size_t size)
 		case 'S':
 		case 'H': {
 			char target[256];
-			size_t tl = strcspn(en.data, "\n");
+			const char *nl = memchr(en.data, '\n', en.len);
+			size_t tl = nl ? (size_t)(nl - en.data) : en.len;
 
-			tl = tl < en.len ? tl : en.len;
 			tl = tl < sizeof(target) - 1 ? tl : sizeof(target) - 1;
 			memcpy(target, en.data, tl);
 			target[tl] = '\0';
