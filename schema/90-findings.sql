@@ -610,9 +610,25 @@ SELECT capture_id, cgroup,
 FROM finding_growth
 
 UNION ALL
--- growth_before_oom_kill (88-samples.sql)
-SELECT capture_id, cgroup, severity, code, title, evidence, query
-FROM findings_growth_before_kill
+-- growth_before_oom_kill: the flight recorder's growth before its kill
+-- (finding_growth_before_kill, 88-samples.sql), a warning in the killed
+-- task's cgroup.  Formatted here, not in a view of its own: each level of
+-- views is another copy of the series views for SQLite to prepare.
+SELECT capture_id, cgroup, 'warning', 'growth_before_oom_kill',
+       printf('%s: %s grew %s/min for %s, then the kill', name, component,
+              human_bytes(bytes_per_hour / 60),
+              CASE WHEN seconds < 120 THEN printf('%.1f s', seconds)
+                   WHEN seconds < 7200 THEN printf('%.1f min', seconds / 60)
+                   ELSE printf('%.1f h', seconds / 3600) END),
+       printf('%s grew from %s to %s between samples %d and %d (%.1f s, in each of the %d '
+              || 'intervals), %s/min (%s/h); then OOM kill %d at %.3f s killed %s (pid %s); '
+              || 'sample %d was taken after it', component, human_bytes(bytes_first),
+              human_bytes(bytes_last), sample_first, sample_last, seconds, intervals,
+              human_bytes(bytes_per_hour / 60), human_bytes(bytes_per_hour), event,
+              kernel_time, coalesce(killed_comm, '?'), coalesce(killed_pid, '?'), kill_sample),
+       'SELECT * FROM cgroup_samples WHERE capture_id = ' || capture_id
+         || ' AND cgroup = ' || quote(cgroup) || ' ORDER BY sample'
+FROM finding_growth_before_kill
 
 UNION ALL
 -- process_restarted: a restart between two samples (finding_restarts)
