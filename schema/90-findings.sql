@@ -477,11 +477,22 @@ UNION ALL
 -- automemlimit package does) is not, and the evidence says so.  When the
 -- environment could not be read (env_known 0) nothing is said: an unset
 -- GOMEMLIMIT cannot be told from an unread one.
-SELECT g.capture_id, p.cgroup, 'warning', 'go_no_memlimit',
+-- go_memlimit_high: GOMEMLIMIT at or above 95% of the container's limit
+-- (or its pod's: finding_go_limits).
+SELECT g.capture_id, p.cgroup, 'warning',
+       CASE WHEN k.high THEN 'go_memlimit_high' ELSE 'go_no_memlimit' END,
+       CASE WHEN k.high
+       THEN 'Go program ' || p.comm || ' (pid ' || p.pid || ') has GOMEMLIMIT at or above its limit'
+       ELSE
        'Go program ' || p.comm || ' (pid ' || p.pid || ') '
          || CASE WHEN g.old_go THEN 'has no GOMEMLIMIT (Go before 1.19)'
                  WHEN coalesce(trim(g.gomemlimit), '') = '' THEN 'has no GOMEMLIMIT'
-                 ELSE 'has GOMEMLIMIT=' || g.gomemlimit END,
+                 ELSE 'has GOMEMLIMIT=' || g.gomemlimit END END,
+       CASE WHEN k.high
+       THEN printf('GOMEMLIMIT=%s (%s) but the cgroup limit is %s: the GC starts '
+                   || 'working hard only after the kernel would OOM-kill; set it 5-10%% under',
+                   g.gomemlimit, human_bytes(g.gomemlimit_bytes), human_bytes(l.limit_bytes))
+       ELSE
        CASE WHEN g.old_go
             THEN printf('%s, GOGC=%s, in a cgroup limited to %s: GOMEMLIMIT does not '
                         || 'exist before Go 1.19%s, so the GC does not know the limit and may '
@@ -501,30 +512,21 @@ SELECT g.capture_id, p.cgroup, 'warning', 'go_no_memlimit',
                         coalesce(g.go_version, 'Go'), coalesce(g.gogc, '100 (default)'),
                         CASE WHEN coalesce(trim(g.gomemlimit), '') = '' THEN 'no GOMEMLIMIT'
                              ELSE 'GOMEMLIMIT=' || g.gomemlimit || ' (no limit)' END,
-                        human_bytes(l.limit_bytes), l.limit_bytes * 0.92 / 1048576.0) END,
+                        human_bytes(l.limit_bytes), l.limit_bytes * 0.92 / 1048576.0) END END,
        'SELECT * FROM go_processes WHERE capture_id = ' || g.capture_id
          || ' AND pid = ' || p.pid
 FROM finding_go g
 JOIN processes p ON p.capture_id = g.capture_id AND p.pid = g.pid
 JOIN finding_go_limits l ON l.capture_id = g.capture_id AND l.cgroup = p.cgroup
-WHERE (g.old_go OR (g.env_known AND (g.gomemlimit IS NULL OR trim(g.gomemlimit) IN ('', 'off'))))
-  AND l.limit_bytes IS NOT NULL
-
-UNION ALL
--- go_memlimit_high: GOMEMLIMIT at or above 95% of the container's limit
--- (or its pod's: finding_go_limits).
-SELECT g.capture_id, p.cgroup, 'warning', 'go_memlimit_high',
-       'Go program ' || p.comm || ' (pid ' || p.pid || ') has GOMEMLIMIT at or above its limit',
-       printf('GOMEMLIMIT=%s (%s) but the cgroup limit is %s: the GC starts '
-              || 'working hard only after the kernel would OOM-kill; set it 5-10%% under',
-              g.gomemlimit, human_bytes(g.gomemlimit_bytes), human_bytes(l.limit_bytes)),
-       'SELECT * FROM go_processes WHERE capture_id = ' || g.capture_id
-         || ' AND pid = ' || p.pid
-FROM finding_go g
-JOIN processes p ON p.capture_id = g.capture_id AND p.pid = g.pid
-JOIN finding_go_limits l ON l.capture_id = g.capture_id AND l.cgroup = p.cgroup
-WHERE NOT g.old_go AND g.gomemlimit_bytes IS NOT NULL AND l.limit_bytes IS NOT NULL
-  AND g.gomemlimit_bytes * 100 > l.limit_bytes * 95
+-- both findings in one SELECT (k.high 0: go_no_memlimit, 1: go_memlimit_high):
+-- each read of these views is another copy for SQLite to prepare
+JOIN (SELECT 0 AS high UNION ALL SELECT 1) k
+WHERE l.limit_bytes IS NOT NULL
+  AND CASE WHEN k.high
+           THEN NOT g.old_go AND g.gomemlimit_bytes IS NOT NULL
+                AND g.gomemlimit_bytes * 100 > l.limit_bytes * 95
+           ELSE g.old_go OR (g.env_known AND (g.gomemlimit IS NULL
+                                               OR trim(g.gomemlimit) IN ('', 'off'))) END
 
 UNION ALL
 -- rss_double_count: summing RSS over a cgroup's processes overstates its

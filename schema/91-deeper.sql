@@ -206,18 +206,6 @@ WHERE d.nr_dying >= 100
    OR (d.unaccounted_bytes >= 256 * 1048576 AND d.unaccounted_bytes * 10 >= d.usage_bytes)
 UNION ALL
 -- heap_over_limit: a JVM or Node.js heap limit at or above the container's.
-SELECT r.capture_id, r.cgroup, 'warning', 'heap_over_limit',
-       r.comm || ' (pid ' || r.pid || ') may grow its heap past its container''s limit',
-       printf('%s heap limit %s (%s) >= the container limit %s: the heap alone can '
-              || 'reach the limit and the kernel kills the process before the '
-              || 'garbage collector has to run; set it to about 75%% of the limit',
-              r.runtime, human_bytes(r.heap_limit_bytes), r.heap_limit_source,
-              human_bytes(r.container_limit_bytes)),
-       'SELECT * FROM runtime_heaps WHERE capture_id = ' || r.capture_id
-         || ' AND pid = ' || r.pid
-FROM runtime_heaps r
-WHERE r.heap_limit_bytes >= r.container_limit_bytes
-UNION ALL
 -- heap_no_limit: Node.js without --max-old-space-size in a limited
 -- container.  V8 sizes its default heap from the memory it sees: the
 -- host's before Node 12, the cgroup's after (nodejs/node#25576), and on
@@ -225,15 +213,28 @@ UNION ALL
 -- the version, so this is an info.  Not for the JVM: since JDK 10 its
 -- default follows the container (UseContainerSupport; the capture does not
 -- keep -XX:-UseContainerSupport).
-SELECT r.capture_id, r.cgroup, 'info', 'heap_no_limit',
-       r.comm || ' (pid ' || r.pid || ') runs Node.js without a heap limit',
-       printf('no --max-old-space-size (command line or NODE_OPTIONS) in a container '
-              || 'limited to %s: Node.js before 12, and on cgroup v2 versions whose '
-              || 'libuv does not read memory.max, size the heap from the host''s '
-              || 'memory and may let it grow into an OOM kill',
-              human_bytes(r.container_limit_bytes)),
+-- One SELECT for both (a heap limit is either known or not): each read of
+-- runtime_heaps is another copy of it for SQLite to prepare.
+SELECT r.capture_id, r.cgroup, CASE WHEN r.over THEN 'warning' ELSE 'info' END,
+       CASE WHEN r.over THEN 'heap_over_limit' ELSE 'heap_no_limit' END,
+       CASE WHEN r.over
+            THEN r.comm || ' (pid ' || r.pid || ') may grow its heap past its container''s limit'
+            ELSE r.comm || ' (pid ' || r.pid || ') runs Node.js without a heap limit' END,
+       CASE WHEN r.over
+            THEN printf('%s heap limit %s (%s) >= the container limit %s: the heap alone can '
+                        || 'reach the limit and the kernel kills the process before the '
+                        || 'garbage collector has to run; set it to about 75%% of the limit',
+                        r.runtime, human_bytes(r.heap_limit_bytes), r.heap_limit_source,
+                        human_bytes(r.container_limit_bytes))
+            ELSE printf('no --max-old-space-size (command line or NODE_OPTIONS) in a container '
+                        || 'limited to %s: Node.js before 12, and on cgroup v2 versions whose '
+                        || 'libuv does not read memory.max, size the heap from the host''s '
+                        || 'memory and may let it grow into an OOM kill',
+                        human_bytes(r.container_limit_bytes)) END,
        'SELECT * FROM runtime_heaps WHERE capture_id = ' || r.capture_id
          || ' AND pid = ' || r.pid
-FROM runtime_heaps r
-WHERE r.runtime = 'node' AND r.heap_limit_bytes IS NULL
-  AND r.container_limit_bytes IS NOT NULL;
+FROM (SELECT *, coalesce(heap_limit_bytes >= container_limit_bytes, 0) AS over
+      FROM runtime_heaps) r
+WHERE r.over
+   OR (r.runtime = 'node' AND r.heap_limit_bytes IS NULL
+       AND r.container_limit_bytes IS NOT NULL);
