@@ -390,14 +390,18 @@ static const struct col finding_cols[] = {
 static int load_findings(struct loader *l)
 {
 	struct report_capture *c = l->c;
+	/* one sample (load_growth() left no growth): no finding compares
+	 * samples, and half of preparing report_findings is for those */
+	const char *view = !l->show_queries && !c->growth ? "report_findings_now"
+							  : "report_findings";
 
 	return LOAD_ROWS(l, query(l, RQ_FINDINGS,
 		"SELECT f.cgroup, n.name, f.severity, f.code, f.title, f.evidence, f.query\n"
-		"FROM report_findings f\n"
+		"FROM %s f\n"
 		"LEFT JOIN cgroup_names n ON n.capture_id = f.capture_id AND n.cgroup = f.cgroup\n"
 		"WHERE f.capture_id = %" PRId64 "\n"
 		"ORDER BY CASE f.severity WHEN 'critical' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END,\n"
-		"         f.code, f.cgroup, f.title", c->capture_id),
+		"         f.code, f.cgroup, f.title", view, c->capture_id),
 		finding_cols, c->findings, c->nfindings);
 }
 
@@ -505,7 +509,7 @@ static int load_problems(struct loader *l)
 }
 
 int report_load(sqlite3 *db, int64_t capture_id, const char *source_name,
-		struct report *r, char **ret_err)
+		bool show_queries, struct report *r, char **ret_err)
 {
 	sqlite3_stmt *st = NULL;
 	int64_t *ids = NULL;
@@ -546,7 +550,7 @@ int report_load(sqlite3 *db, int64_t capture_id, const char *source_name,
 	}
 	r->captures = xcalloc(nids, sizeof(*r->captures));
 	for (i = 0; i < nids; i++) {
-		struct loader l = { db, &r->captures[i], ret_err };
+		struct loader l = { db, &r->captures[i], ret_err, show_queries };
 
 		r->ncaptures++;
 		l.c->capture_id = ids[i];
@@ -567,7 +571,7 @@ int report_load(sqlite3 *db, int64_t capture_id, const char *source_name,
 int report_load_ooms(sqlite3 *db, int64_t capture_id, const char *source_name,
 		     struct report *r, char **ret_err)
 {
-	struct loader l = { db, NULL, ret_err };
+	struct loader l = { db, NULL, ret_err, true };
 
 	memset(r, 0, sizeof(*r));
 	r->source = xstrdup(source_name ? source_name : "SOURCE");

@@ -148,7 +148,10 @@ WHERE f.kind = 'k8s-container' AND pn.k8s_level = 'pod'
                            WHERE x.capture_id = f.capture_id
                              AND x.container_id = cn.container_id));
 
-CREATE VIEW findings AS
+-- Internal: the findings of one instant, every finding but those that
+-- compare samples (findings_over_samples).  findings is both; the report
+-- reads them apart (report_findings, report_findings_now below).
+CREATE VIEW findings_now AS
 -- near_limit: working set at 90% or more of the effective limit.  Critical
 -- when what the kernel cannot reclaim is at 90% too (on cgroup v1 the
 -- reclaimable slab is inside the unsplit kmem and counts as unreclaimable).
@@ -591,24 +594,41 @@ WHERE high_bytes IS NOT NULL
            AND max(coalesce(psi_some_avg10, 0), coalesce(psi_some_avg60, 0)) >= 1))
 
 UNION ALL
+-- capture_incomplete
+SELECT capture_id, NULL, 'warning', 'capture_incomplete',
+       'the capture is incomplete',
+       'the collector stopped early (' || coalesce(interrupted, 'reason unknown')
+         || '): numbers may be missing',
+       'SELECT * FROM collect_problems WHERE capture_id = ' || capture_id
+FROM capture WHERE complete = 0
+
+UNION ALL
+-- dying_cgroups, heap_over_limit, heap_no_limit (91-deeper.sql)
+SELECT capture_id, cgroup, severity, code, title, evidence, query
+FROM findings_deeper;
+
+-- Internal: the findings that compare the samples of a capture of two
+-- samples or more (88-samples.sql's series); none for one sample.
+CREATE VIEW findings_over_samples AS
 -- growth_anon, growth_shmem, growth_page_cache, growth_kernel: a component
 -- that grew across every interval of a multi-sample capture, 1 MiB or more
 -- at 16 MiB/h or more (finding_growth, 88-samples.sql: the deepest cgroup).
 -- anon is a leak suspect (warning); the others are info.
 SELECT capture_id, cgroup,
-       CASE component WHEN 'anon' THEN 'warning' ELSE 'info' END,
-       'growth_' || component,
+       CASE component WHEN 'anon' THEN 'warning' ELSE 'info' END AS severity,
+       'growth_' || component AS code,
        name || ': ' || CASE component WHEN 'anon' THEN 'anonymous memory'
                                       WHEN 'shmem' THEN 'shmem/tmpfs'
                                       WHEN 'page_cache' THEN 'page cache'
                                       ELSE 'kernel memory' END
          || ' grew in every sample'
-         || CASE component WHEN 'anon' THEN ' (leak suspect)' ELSE '' END,
+         || CASE component WHEN 'anon' THEN ' (leak suspect)' ELSE '' END AS title,
        printf('%s grew from %s to %s in %.1f s, %s/min (%s/h), in each of the %d intervals',
               component, human_bytes(bytes_first), human_bytes(bytes_last), seconds,
-              human_bytes(bytes_per_hour / 60), human_bytes(bytes_per_hour), samples - 1),
+              human_bytes(bytes_per_hour / 60), human_bytes(bytes_per_hour), samples - 1)
+         AS evidence,
        'SELECT * FROM cgroup_samples WHERE capture_id = ' || capture_id
-         || ' AND cgroup = ' || quote(cgroup) || ' ORDER BY sample'
+         || ' AND cgroup = ' || quote(cgroup) || ' ORDER BY sample' AS query
 FROM finding_growth
 
 UNION ALL
@@ -657,21 +677,12 @@ SELECT capture_id, cgroup, 'info', 'process_restarted',
                   coalesce(quote(comm_after), 'unknown'), pid) END,
        'SELECT * FROM process_samples WHERE capture_id = ' || capture_id
          || ' AND pid = ' || pid || ' ORDER BY sample'
-FROM finding_restarts
+FROM finding_restarts;
 
+CREATE VIEW findings AS
+SELECT capture_id, cgroup, severity, code, title, evidence, query FROM findings_now
 UNION ALL
--- capture_incomplete
-SELECT capture_id, NULL, 'warning', 'capture_incomplete',
-       'the capture is incomplete',
-       'the collector stopped early (' || coalesce(interrupted, 'reason unknown')
-         || '): numbers may be missing',
-       'SELECT * FROM collect_problems WHERE capture_id = ' || capture_id
-FROM capture WHERE complete = 0
-
-UNION ALL
--- dying_cgroups, heap_over_limit, heap_no_limit (91-deeper.sql)
-SELECT capture_id, cgroup, severity, code, title, evidence, query
-FROM findings_deeper;
+SELECT capture_id, cgroup, severity, code, title, evidence, query FROM findings_over_samples;
 
 -- Go programs: version and GC settings next to their cgroup's limit.
 --   go_version, gogc, gomemlimit, gomaxprocs   as the program was started
@@ -696,30 +707,26 @@ LEFT JOIN cgroup_headroom h ON h.capture_id = g.capture_id AND h.cgroup = p.cgro
 LEFT JOIN finding_go_limits l ON l.capture_id = g.capture_id AND l.cgroup = p.cgroup
 LEFT JOIN cgroup_names n ON n.capture_id = g.capture_id AND n.cgroup = p.cgroup;
 
--- The findings as the report lists them.  no_limit, which a node of pods
--- without limits has for nearly every container (68 lines on a node of
--- 100 pods drowned its one OOM kill), is one finding per namespace that
--- has several, listing its containers by working set, largest first;
--- every other finding is as in findings, which keeps one row per cgroup.
-CREATE VIEW report_findings AS
-SELECT capture_id, cgroup, severity, code, title, evidence, query
-FROM findings WHERE code != 'no_limit'
-UNION ALL
-SELECT capture_id, CASE WHEN n = 1 THEN cgroup END, 'info', 'no_limit',
+-- Internal: no_limit as the report lists it (report_findings): one
+-- finding per namespace that has several, listing its containers by
+-- working set, largest first.
+CREATE VIEW report_no_limit AS
+SELECT capture_id, CASE WHEN n = 1 THEN cgroup END AS cgroup, 'info' AS severity,
+       'no_limit' AS code,
        CASE WHEN n = 1 THEN title
             ELSE n || ' containers of namespace ' || coalesce(namespace, '?')
-                 || ' have no memory limit' END,
+                 || ' have no memory limit' END AS title,
        CASE WHEN n = 1 THEN evidence
             ELSE 'no limit on these containers nor on their pods: each can grow until the '
                  || 'node (or the limit above the pods) runs out, and under node pressure '
                  || 'the kubelet evicts pods that use more than they request first; working '
-                 || 'sets: ' || list END,
+                 || 'sets: ' || list END AS evidence,
        CASE WHEN n = 1 THEN query
             ELSE 'SELECT c.namespace, c.pod, c.container, f.* FROM findings f JOIN containers c '
                  || 'USING (capture_id, cgroup) WHERE f.capture_id = ' || capture_id
                  || ' AND f.code = ''no_limit'' AND c.namespace '
                  || CASE WHEN namespace IS NULL THEN 'IS NULL' ELSE '= ' || quote(namespace) END
-                 || ' ORDER BY c.working_set_bytes DESC' END
+                 || ' ORDER BY c.working_set_bytes DESC' END AS query
 FROM (SELECT capture_id, namespace, count(*) AS n, max(cgroup) AS cgroup,
              max(title) AS title, max(evidence) AS evidence, max(query) AS query,
              group_concat(who || ' ' || human_bytes(ws), ', ') AS list
@@ -731,3 +738,30 @@ FROM (SELECT capture_id, namespace, count(*) AS n, max(cgroup) AS cgroup,
             JOIN containers c ON c.capture_id = f.capture_id AND c.cgroup = f.cgroup
             ORDER BY f.capture_id, c.namespace, c.working_set_bytes DESC, who)
       GROUP BY capture_id, namespace);
+
+-- The findings as the report lists them.  no_limit, which a node of pods
+-- without limits has for nearly every container (68 lines on a node of
+-- 100 pods drowned its one OOM kill), is one finding per namespace that
+-- has several (report_no_limit); every other finding is as in findings,
+-- which keeps one row per cgroup.  Read from findings' two halves, not
+-- from findings: SQLite prepares a view's body once more for each level of
+-- views above it (to learn its columns), and the findings are most of what
+-- a report prepares.
+CREATE VIEW report_findings AS
+SELECT capture_id, cgroup, severity, code, title, evidence, query
+FROM findings_now WHERE code != 'no_limit'
+UNION ALL
+SELECT capture_id, cgroup, severity, code, title, evidence, query FROM report_no_limit
+UNION ALL
+SELECT capture_id, cgroup, severity, code, title, evidence, query FROM findings_over_samples;
+
+-- Internal: report_findings of a capture of one sample, whose
+-- findings_over_samples are none: what the text report reads for one
+-- (reports/model.c; HTML and JSON show the query they ran, so they read
+-- report_findings).  Half of what preparing report_findings costs is
+-- findings_over_samples' series views.
+CREATE VIEW report_findings_now AS
+SELECT capture_id, cgroup, severity, code, title, evidence, query
+FROM findings_now WHERE code != 'no_limit'
+UNION ALL
+SELECT capture_id, cgroup, severity, code, title, evidence, query FROM report_no_limit;
