@@ -418,12 +418,15 @@ static const struct col process_cols[] = {
 static int load_processes(struct loader *l)
 {
 	struct report_capture *c = l->c;
+	/* the rank in the cgroup, which no renderer shows, is a window over
+	 * every process: left out where the query is not shown either */
+	const char *view = l->show_queries ? "process_shares" : "process_shares_unranked";
 
 	return LOAD_ROWS(l, query(l, RQ_PROCESSES,
 		/* the top processes first, then their names: joined before the
 		 * LIMIT, cgroup_names was worked out for every process */
 		"WITH top AS MATERIALIZED (\n"
-		"    SELECT * FROM process_shares WHERE capture_id = %" PRId64 "\n"
+		"    SELECT * FROM %s WHERE capture_id = %" PRId64 "\n"
 		"    ORDER BY coalesce(pss_bytes, rss_bytes) DESC, pid LIMIT %d)\n"
 		"SELECT p.pid, p.comm, p.cgroup, n.name AS cgroup_name, p.rss_bytes,\n"
 		"       p.pss_bytes, p.pss_anon_bytes, p.pss_file_bytes, p.pss_shmem_bytes,\n"
@@ -431,7 +434,7 @@ static int load_processes(struct loader *l)
 		"FROM top p\n"
 		"LEFT JOIN cgroup_names n ON n.capture_id = p.capture_id AND n.cgroup = p.cgroup\n"
 		"ORDER BY coalesce(p.pss_bytes, p.rss_bytes) DESC, p.pid",
-		c->capture_id, REPORT_TOP_PROCESSES),
+		view, c->capture_id, REPORT_TOP_PROCESSES),
 		process_cols, c->processes, c->nprocesses);
 }
 
