@@ -390,14 +390,18 @@ static const struct col finding_cols[] = {
 static int load_findings(struct loader *l)
 {
 	struct report_capture *c = l->c;
+	/* one sample (load_growth() left no growth): no finding compares
+	 * samples, and half of preparing report_findings is for those */
+	const char *view = !l->show_queries && !c->growth ? "report_findings_now"
+							  : "report_findings";
 
 	return LOAD_ROWS(l, query(l, RQ_FINDINGS,
 		"SELECT f.cgroup, n.name, f.severity, f.code, f.title, f.evidence, f.query\n"
-		"FROM report_findings f\n"
+		"FROM %s f\n"
 		"LEFT JOIN cgroup_names n ON n.capture_id = f.capture_id AND n.cgroup = f.cgroup\n"
 		"WHERE f.capture_id = %" PRId64 "\n"
 		"ORDER BY CASE f.severity WHEN 'critical' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END,\n"
-		"         f.code, f.cgroup, f.title", c->capture_id),
+		"         f.code, f.cgroup, f.title", view, c->capture_id),
 		finding_cols, c->findings, c->nfindings);
 }
 
@@ -414,20 +418,32 @@ static const struct col process_cols[] = {
 static int load_processes(struct loader *l)
 {
 	struct report_capture *c = l->c;
+	/*
+	 * The top processes first, then their names: joined before the
+	 * LIMIT, cgroup_names was worked out for every process.  Where the
+	 * query is not shown (the text report), the top are found by pid
+	 * from processes alone and only they are read from
+	 * process_shares_unranked: no rank in the cgroup (a window over every
+	 * process, which no renderer shows), and the other columns of 20
+	 * processes, not of all (the same rows, a third of the work).
+	 */
+	bool all = l->show_queries;
 
 	return LOAD_ROWS(l, query(l, RQ_PROCESSES,
-		/* the top processes first, then their names: joined before the
-		 * LIMIT, cgroup_names was worked out for every process */
 		"WITH top AS MATERIALIZED (\n"
-		"    SELECT * FROM process_shares WHERE capture_id = %" PRId64 "\n"
+		"    SELECT %s FROM %s WHERE capture_id = %" PRId64 "\n"
 		"    ORDER BY coalesce(pss_bytes, rss_bytes) DESC, pid LIMIT %d)\n"
 		"SELECT p.pid, p.comm, p.cgroup, n.name AS cgroup_name, p.rss_bytes,\n"
 		"       p.pss_bytes, p.pss_anon_bytes, p.pss_file_bytes, p.pss_shmem_bytes,\n"
 		"       p.swap_bytes, p.share_pct\n"
-		"FROM top p\n"
+		"%s"
 		"LEFT JOIN cgroup_names n ON n.capture_id = p.capture_id AND n.cgroup = p.cgroup\n"
 		"ORDER BY coalesce(p.pss_bytes, p.rss_bytes) DESC, p.pid",
-		c->capture_id, REPORT_TOP_PROCESSES),
+		all ? "*" : "capture_id, pid", all ? "process_shares" : "processes",
+		c->capture_id, REPORT_TOP_PROCESSES,
+		all ? "FROM top p\n"
+		    : "FROM top t\n"
+		      "JOIN process_shares_unranked p ON p.capture_id = t.capture_id AND p.pid = t.pid\n"),
 		process_cols, c->processes, c->nprocesses);
 }
 
@@ -505,7 +521,7 @@ static int load_problems(struct loader *l)
 }
 
 int report_load(sqlite3 *db, int64_t capture_id, const char *source_name,
-		struct report *r, char **ret_err)
+		bool show_queries, struct report *r, char **ret_err)
 {
 	sqlite3_stmt *st = NULL;
 	int64_t *ids = NULL;
@@ -546,7 +562,7 @@ int report_load(sqlite3 *db, int64_t capture_id, const char *source_name,
 	}
 	r->captures = xcalloc(nids, sizeof(*r->captures));
 	for (i = 0; i < nids; i++) {
-		struct loader l = { db, &r->captures[i], ret_err };
+		struct loader l = { db, &r->captures[i], ret_err, show_queries };
 
 		r->ncaptures++;
 		l.c->capture_id = ids[i];
@@ -567,7 +583,7 @@ int report_load(sqlite3 *db, int64_t capture_id, const char *source_name,
 int report_load_ooms(sqlite3 *db, int64_t capture_id, const char *source_name,
 		     struct report *r, char **ret_err)
 {
-	struct loader l = { db, NULL, ret_err };
+	struct loader l = { db, NULL, ret_err, true };
 
 	memset(r, 0, sizeof(*r));
 	r->source = xstrdup(source_name ? source_name : "SOURCE");

@@ -249,11 +249,15 @@ struct report {
 
 /*
  * Fill r from db: every capture, or only capture_id when it is > 0.
- * Returns 0, or -1 with *ret_err set (an SQL error, or no such capture).
- * Never prints.
+ * show_queries false: no renderer shows the queries (the text report), so
+ * a query may be another that gives the rows it shows for less work
+ * (report_findings_now for a capture of one sample; the top processes
+ * from process_shares_unranked, found by pid); the queries kept in r are
+ * then those that ran.  Returns 0, or -1 with *ret_err set (an SQL error, or no such
+ * capture).  Never prints.
  */
 int report_load(sqlite3 *db, int64_t capture_id, const char *source_name,
-		struct report *r, char **ret_err);
+		bool show_queries, struct report *r, char **ret_err);
 void report_free(struct report *r);
 /*
  * Fill r with capture_id's OOM events only (what `memsnap oom` shows):

@@ -14,6 +14,7 @@ struct loader {
 	sqlite3 *db;
 	struct report_capture *c;
 	char **err;
+	bool show_queries;      /* report_load()'s */
 };
 
 /* Format, keep (c->queries[q]) and prepare one query; NULL with *err set. */

@@ -105,7 +105,7 @@ int report_run(const char *source, const struct report_run_opts *o)
 		ret = report_fleet(db, source, name, o, &fleet, &deadline);
 		goto out;
 	}
-	if (report_load(db, o->capture_id, name, &rep, &err) < 0) {
+	if (report_load(db, o->capture_id, name, o->fmt != FMT_TEXT, &rep, &err) < 0) {
 		load_failed(source, err, &deadline, o->query_timeout);
 		if (o->capture_id > 0 && starts_with(err, "no capture "))
 			hint_captures(source);

@@ -316,8 +316,16 @@ LEFT JOIN oom_memcg_counter m
 --                'kmem' (v1's counter), Mem-Info's slab/stack/page-table keys
 CREATE VIEW oom_made_of AS
 WITH s AS (
+    -- the keys w reads, and no other: a v2 block has 40 keys and more, and
+    -- each row that reached w went through its 17 aggregates (20 M
+    -- instructions for the 32 OOM events of a 1,400-process node); an
+    -- event with none of them keeps its row (stats reads b first)
     SELECT capture_id, event, key, sum(value) AS v
-    FROM oom_memcg_stat GROUP BY capture_id, event, key
+    FROM oom_memcg_stat
+    WHERE key IN ('anon', 'file', 'shmem', 'kernel', 'kernel_stack', 'pagetables',
+                  'sec_pagetables', 'percpu', 'slab', 'vmalloc', 'sock', 'total_rss',
+                  'total_cache', 'total_shmem', 'total_swap', 'rss', 'cache', 'swap')
+    GROUP BY capture_id, event, key
 ), b AS (
     SELECT capture_id, event, count(DISTINCT block) AS cgroups,
            (SELECT cgroup FROM oom_memcg_stat f WHERE f.capture_id = o.capture_id
@@ -344,7 +352,7 @@ WITH s AS (
            max(CASE key WHEN 'swap' THEN v END) AS swap
     FROM s GROUP BY capture_id, event
 ), stats AS (
-    SELECT w.capture_id, w.event, b.cgroup, b.cgroups,
+    SELECT b.capture_id, b.event, b.cgroup, b.cgroups,
            CASE WHEN w.anon IS NOT NULL THEN w.anon
                 WHEN w.total_rss IS NOT NULL THEN w.total_rss ELSE w.rss END AS anon_bytes,
            CASE WHEN w.anon IS NOT NULL THEN w.file - coalesce(w.shmem, 0)
@@ -354,7 +362,7 @@ WITH s AS (
                 ELSE w.shmem END AS shmem_bytes,
            CASE WHEN w.anon IS NOT NULL THEN coalesce(w.kernel, w.kernel_parts)
                 ELSE (SELECT usage_bytes FROM oom_memcg_counter k
-                      WHERE k.capture_id = w.capture_id AND k.event = w.event
+                      WHERE k.capture_id = b.capture_id AND k.event = b.event
                         AND k.counter = 'kmem') END AS kernel_bytes,
            CASE WHEN w.kernel IS NOT NULL THEN 'kernel'
                 WHEN w.anon IS NOT NULL THEN w.kernel_part_keys
@@ -362,7 +370,8 @@ WITH s AS (
            CASE WHEN w.anon IS NOT NULL THEN w.sock END AS sock_bytes,
            CASE WHEN w.anon IS NOT NULL THEN NULL
                 WHEN w.total_rss IS NOT NULL THEN w.total_swap ELSE w.swap END AS swap_bytes
-    FROM w JOIN b ON b.capture_id = w.capture_id AND b.event = w.event
+    -- every event with stats (b), those without any key w reads too
+    FROM b LEFT JOIN w ON w.capture_id = b.capture_id AND w.event = b.event
 ), mi AS (
     SELECT capture_id, event,
            sum(CASE WHEN key IN ('active_anon', 'inactive_anon') THEN bytes END) AS anon,

@@ -57,6 +57,10 @@ CREATE TABLE cgroups_data (
     shmem_bytes INTEGER, kernel_bytes INTEGER, swap_bytes INTEGER,
     oom_kill_count INTEGER, cgroup_version INTEGER, depth INTEGER,
     vanished INTEGER, high_bytes INTEGER,
+    -- not in cgroups: cgroup_memory's memory_stat (1 when its memory.stat
+    -- was loaded), which load_problems reads here rather than work the
+    -- mapping out again for every cgroup
+    memory_stat INTEGER,
     PRIMARY KEY (capture_id, cgroup)
 ) WITHOUT ROWID;
 CREATE VIEW cgroups AS
@@ -72,7 +76,8 @@ SELECT capture_id, cgroup, parent, usage AS usage_bytes, limit_bytes,
        working_set AS working_set_bytes, inactive_file AS inactive_file_bytes,
        active_file AS active_file_bytes, anon AS anon_bytes, file AS file_bytes,
        shmem AS shmem_bytes, kernel AS kernel_bytes, swap AS swap_bytes,
-       oom_kill_count, version AS cgroup_version, depth, vanished, high_bytes
+       oom_kill_count, version AS cgroup_version, depth, vanished, high_bytes,
+       memory_stat
 FROM cgroup_memory_load
 WHERE sample = 1;
 
@@ -179,9 +184,12 @@ SELECT m.capture_id,
             THEN 'the cgroup was removed while it was read (vanished): its files are not '
                  || 'of one moment, its working set and parts are unknown (NULL)'
             ELSE 'no memory.stat: the working set and its parts are unknown (NULL)' END
-FROM cgroup_memory m
-JOIN capture c ON c.capture_id = m.capture_id
-WHERE NOT m.memory_stat AND m.usage IS NOT NULL;
+-- cgroup_memory as the loader stored it (cgroups_data): the view works the
+-- v1/v2 mapping out for every cgroup of every capture (5.6 M instructions
+-- of a report on a node of 230 cgroups, for no row)
+FROM (SELECT capture_id, cgroup, vanished FROM cgroups_data
+      WHERE NOT memory_stat AND usage_bytes IS NOT NULL) m
+JOIN capture c ON c.capture_id = m.capture_id;
 
 -- What the collector could not read (from the manifest).
 CREATE VIEW collect_problems AS

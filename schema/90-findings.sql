@@ -148,7 +148,10 @@ WHERE f.kind = 'k8s-container' AND pn.k8s_level = 'pod'
                            WHERE x.capture_id = f.capture_id
                              AND x.container_id = cn.container_id));
 
-CREATE VIEW findings AS
+-- Internal: the findings of one instant, every finding but those that
+-- compare samples (findings_over_samples).  findings is both; the report
+-- reads them apart (report_findings, report_findings_now below).
+CREATE VIEW findings_now AS
 -- near_limit: working set at 90% or more of the effective limit.  Critical
 -- when what the kernel cannot reclaim is at 90% too (on cgroup v1 the
 -- reclaimable slab is inside the unsplit kmem and counts as unreclaimable).
@@ -477,11 +480,22 @@ UNION ALL
 -- automemlimit package does) is not, and the evidence says so.  When the
 -- environment could not be read (env_known 0) nothing is said: an unset
 -- GOMEMLIMIT cannot be told from an unread one.
-SELECT g.capture_id, p.cgroup, 'warning', 'go_no_memlimit',
+-- go_memlimit_high: GOMEMLIMIT at or above 95% of the container's limit
+-- (or its pod's: finding_go_limits).
+SELECT g.capture_id, p.cgroup, 'warning',
+       CASE WHEN k.high THEN 'go_memlimit_high' ELSE 'go_no_memlimit' END,
+       CASE WHEN k.high
+       THEN 'Go program ' || p.comm || ' (pid ' || p.pid || ') has GOMEMLIMIT at or above its limit'
+       ELSE
        'Go program ' || p.comm || ' (pid ' || p.pid || ') '
          || CASE WHEN g.old_go THEN 'has no GOMEMLIMIT (Go before 1.19)'
                  WHEN coalesce(trim(g.gomemlimit), '') = '' THEN 'has no GOMEMLIMIT'
-                 ELSE 'has GOMEMLIMIT=' || g.gomemlimit END,
+                 ELSE 'has GOMEMLIMIT=' || g.gomemlimit END END,
+       CASE WHEN k.high
+       THEN printf('GOMEMLIMIT=%s (%s) but the cgroup limit is %s: the GC starts '
+                   || 'working hard only after the kernel would OOM-kill; set it 5-10%% under',
+                   g.gomemlimit, human_bytes(g.gomemlimit_bytes), human_bytes(l.limit_bytes))
+       ELSE
        CASE WHEN g.old_go
             THEN printf('%s, GOGC=%s, in a cgroup limited to %s: GOMEMLIMIT does not '
                         || 'exist before Go 1.19%s, so the GC does not know the limit and may '
@@ -501,30 +515,21 @@ SELECT g.capture_id, p.cgroup, 'warning', 'go_no_memlimit',
                         coalesce(g.go_version, 'Go'), coalesce(g.gogc, '100 (default)'),
                         CASE WHEN coalesce(trim(g.gomemlimit), '') = '' THEN 'no GOMEMLIMIT'
                              ELSE 'GOMEMLIMIT=' || g.gomemlimit || ' (no limit)' END,
-                        human_bytes(l.limit_bytes), l.limit_bytes * 0.92 / 1048576.0) END,
+                        human_bytes(l.limit_bytes), l.limit_bytes * 0.92 / 1048576.0) END END,
        'SELECT * FROM go_processes WHERE capture_id = ' || g.capture_id
          || ' AND pid = ' || p.pid
 FROM finding_go g
 JOIN processes p ON p.capture_id = g.capture_id AND p.pid = g.pid
 JOIN finding_go_limits l ON l.capture_id = g.capture_id AND l.cgroup = p.cgroup
-WHERE (g.old_go OR (g.env_known AND (g.gomemlimit IS NULL OR trim(g.gomemlimit) IN ('', 'off'))))
-  AND l.limit_bytes IS NOT NULL
-
-UNION ALL
--- go_memlimit_high: GOMEMLIMIT at or above 95% of the container's limit
--- (or its pod's: finding_go_limits).
-SELECT g.capture_id, p.cgroup, 'warning', 'go_memlimit_high',
-       'Go program ' || p.comm || ' (pid ' || p.pid || ') has GOMEMLIMIT at or above its limit',
-       printf('GOMEMLIMIT=%s (%s) but the cgroup limit is %s: the GC starts '
-              || 'working hard only after the kernel would OOM-kill; set it 5-10%% under',
-              g.gomemlimit, human_bytes(g.gomemlimit_bytes), human_bytes(l.limit_bytes)),
-       'SELECT * FROM go_processes WHERE capture_id = ' || g.capture_id
-         || ' AND pid = ' || p.pid
-FROM finding_go g
-JOIN processes p ON p.capture_id = g.capture_id AND p.pid = g.pid
-JOIN finding_go_limits l ON l.capture_id = g.capture_id AND l.cgroup = p.cgroup
-WHERE NOT g.old_go AND g.gomemlimit_bytes IS NOT NULL AND l.limit_bytes IS NOT NULL
-  AND g.gomemlimit_bytes * 100 > l.limit_bytes * 95
+-- both findings in one SELECT (k.high 0: go_no_memlimit, 1: go_memlimit_high):
+-- each read of these views is another copy for SQLite to prepare
+JOIN (SELECT 0 AS high UNION ALL SELECT 1) k
+WHERE l.limit_bytes IS NOT NULL
+  AND CASE WHEN k.high
+           THEN NOT g.old_go AND g.gomemlimit_bytes IS NOT NULL
+                AND g.gomemlimit_bytes * 100 > l.limit_bytes * 95
+           ELSE g.old_go OR (g.env_known AND (g.gomemlimit IS NULL
+                                               OR trim(g.gomemlimit) IN ('', 'off'))) END
 
 UNION ALL
 -- rss_double_count: summing RSS over a cgroup's processes overstates its
@@ -589,30 +594,122 @@ WHERE high_bytes IS NOT NULL
            AND max(coalesce(psi_some_avg10, 0), coalesce(psi_some_avg60, 0)) >= 1))
 
 UNION ALL
+-- capture_incomplete
+SELECT capture_id, NULL, 'warning', 'capture_incomplete',
+       'the capture is incomplete',
+       'the collector stopped early (' || coalesce(interrupted, 'reason unknown')
+         || '): numbers may be missing',
+       'SELECT * FROM collect_problems WHERE capture_id = ' || capture_id
+FROM capture WHERE complete = 0
+
+UNION ALL
+-- dying_cgroups, heap_over_limit, heap_no_limit: the views of 91-deeper.sql,
+-- their arms here rather than a view of their own (a level of views more
+-- for SQLite to prepare)
+-- dying_cgroups: 100+ dying cgroups, or 256 MiB+ that no live cgroup
+-- accounts for and 10% of the parent's usage.
+SELECT d.capture_id, d.cgroup, 'warning' AS severity, 'dying_cgroups' AS code,
+       coalesce(n.name, d.cgroup) || ' holds ' || d.nr_dying
+         || ' dying (removed) cgroups' AS title,
+       CASE WHEN d.unaccounted_bytes >= 256 * 1048576
+              AND d.unaccounted_bytes * 10 >= d.usage_bytes
+       THEN printf('%d removed cgroups below it are still held by the kernel; %s of its '
+              || 'usage %s is charged to no live child nor to its own processes '
+              || '(page cache or slab left by exited containers): it looks like a '
+              || 'leak and is only freed when the kernel reclaims it',
+              d.nr_dying, human_bytes(d.unaccounted_bytes), human_bytes(d.usage_bytes))
+       ELSE printf('%d removed cgroups below it are still held by the kernel; only %s of '
+              || 'its usage %s is charged to no live child nor to its own processes, '
+              || 'but each dying cgroup keeps its kernel structures (per-CPU '
+              || 'statistics) until its last charged page is reclaimed; many of them '
+              || 'slow down reading memory.stat and reclaim',
+              d.nr_dying, human_bytes(d.unaccounted_bytes), human_bytes(d.usage_bytes))
+       END AS evidence,
+       'SELECT * FROM dying_cgroups WHERE capture_id = ' || d.capture_id
+         || ' AND cgroup = ' || quote(d.cgroup) AS query
+FROM dying_cgroups d
+LEFT JOIN cgroup_names n ON n.capture_id = d.capture_id AND n.cgroup = d.cgroup
+WHERE d.nr_dying >= 100
+   OR (d.unaccounted_bytes >= 256 * 1048576 AND d.unaccounted_bytes * 10 >= d.usage_bytes)
+UNION ALL
+-- heap_over_limit: a JVM or Node.js heap limit at or above the container's.
+-- heap_no_limit: Node.js without --max-old-space-size in a limited
+-- container.  V8 sizes its default heap from the memory it sees: the
+-- host's before Node 12, the cgroup's after (nodejs/node#25576), and on
+-- cgroup v2 only where libuv reads memory.max; the capture does not hold
+-- the version, so this is an info.  Not for the JVM: since JDK 10 its
+-- default follows the container (UseContainerSupport; the capture does not
+-- keep -XX:-UseContainerSupport).
+-- One SELECT for both (a heap limit is either known or not): each read of
+-- runtime_heaps is another copy of it for SQLite to prepare.
+SELECT r.capture_id, r.cgroup, CASE WHEN r.over THEN 'warning' ELSE 'info' END,
+       CASE WHEN r.over THEN 'heap_over_limit' ELSE 'heap_no_limit' END,
+       CASE WHEN r.over
+            THEN r.comm || ' (pid ' || r.pid || ') may grow its heap past its container''s limit'
+            ELSE r.comm || ' (pid ' || r.pid || ') runs Node.js without a heap limit' END,
+       CASE WHEN r.over
+            THEN printf('%s heap limit %s (%s) >= the container limit %s: the heap alone can '
+                        || 'reach the limit and the kernel kills the process before the '
+                        || 'garbage collector has to run; set it to about 75%% of the limit',
+                        r.runtime, human_bytes(r.heap_limit_bytes), r.heap_limit_source,
+                        human_bytes(r.container_limit_bytes))
+            ELSE printf('no --max-old-space-size (command line or NODE_OPTIONS) in a container '
+                        || 'limited to %s: Node.js before 12, and on cgroup v2 versions whose '
+                        || 'libuv does not read memory.max, size the heap from the host''s '
+                        || 'memory and may let it grow into an OOM kill',
+                        human_bytes(r.container_limit_bytes)) END,
+       'SELECT * FROM runtime_heaps WHERE capture_id = ' || r.capture_id
+         || ' AND pid = ' || r.pid
+FROM (SELECT *, coalesce(heap_limit_bytes >= container_limit_bytes, 0) AS over
+      FROM runtime_heaps) r
+WHERE r.over
+   OR (r.runtime = 'node' AND r.heap_limit_bytes IS NULL
+       AND r.container_limit_bytes IS NOT NULL);
+
+-- Internal: the findings that compare the samples of a capture of two
+-- samples or more (88-samples.sql's series); none for one sample.
+CREATE VIEW findings_over_samples AS
 -- growth_anon, growth_shmem, growth_page_cache, growth_kernel: a component
 -- that grew across every interval of a multi-sample capture, 1 MiB or more
 -- at 16 MiB/h or more (finding_growth, 88-samples.sql: the deepest cgroup).
 -- anon is a leak suspect (warning); the others are info.
 SELECT capture_id, cgroup,
-       CASE component WHEN 'anon' THEN 'warning' ELSE 'info' END,
-       'growth_' || component,
+       CASE component WHEN 'anon' THEN 'warning' ELSE 'info' END AS severity,
+       'growth_' || component AS code,
        name || ': ' || CASE component WHEN 'anon' THEN 'anonymous memory'
                                       WHEN 'shmem' THEN 'shmem/tmpfs'
                                       WHEN 'page_cache' THEN 'page cache'
                                       ELSE 'kernel memory' END
          || ' grew in every sample'
-         || CASE component WHEN 'anon' THEN ' (leak suspect)' ELSE '' END,
+         || CASE component WHEN 'anon' THEN ' (leak suspect)' ELSE '' END AS title,
        printf('%s grew from %s to %s in %.1f s, %s/min (%s/h), in each of the %d intervals',
               component, human_bytes(bytes_first), human_bytes(bytes_last), seconds,
-              human_bytes(bytes_per_hour / 60), human_bytes(bytes_per_hour), samples - 1),
+              human_bytes(bytes_per_hour / 60), human_bytes(bytes_per_hour), samples - 1)
+         AS evidence,
        'SELECT * FROM cgroup_samples WHERE capture_id = ' || capture_id
-         || ' AND cgroup = ' || quote(cgroup) || ' ORDER BY sample'
+         || ' AND cgroup = ' || quote(cgroup) || ' ORDER BY sample' AS query
 FROM finding_growth
 
 UNION ALL
--- growth_before_oom_kill (88-samples.sql)
-SELECT capture_id, cgroup, severity, code, title, evidence, query
-FROM findings_growth_before_kill
+-- growth_before_oom_kill: the flight recorder's growth before its kill
+-- (finding_growth_before_kill, 88-samples.sql), a warning in the killed
+-- task's cgroup.  Formatted here, not in a view of its own: each level of
+-- views is another copy of the series views for SQLite to prepare.
+SELECT capture_id, cgroup, 'warning', 'growth_before_oom_kill',
+       printf('%s: %s grew %s/min for %s, then the kill', name, component,
+              human_bytes(bytes_per_hour / 60),
+              CASE WHEN seconds < 120 THEN printf('%.1f s', seconds)
+                   WHEN seconds < 7200 THEN printf('%.1f min', seconds / 60)
+                   ELSE printf('%.1f h', seconds / 3600) END),
+       printf('%s grew from %s to %s between samples %d and %d (%.1f s, in each of the %d '
+              || 'intervals), %s/min (%s/h); then OOM kill %d at %.3f s killed %s (pid %s); '
+              || 'sample %d was taken after it', component, human_bytes(bytes_first),
+              human_bytes(bytes_last), sample_first, sample_last, seconds, intervals,
+              human_bytes(bytes_per_hour / 60), human_bytes(bytes_per_hour), event,
+              kernel_time, coalesce(killed_comm, '?'), coalesce(killed_pid, '?'), kill_sample),
+       'SELECT * FROM cgroup_samples WHERE capture_id = ' || capture_id
+         || ' AND cgroup = ' || quote(cgroup) || ' ORDER BY sample'
+FROM finding_growth_before_kill
 
 UNION ALL
 -- process_restarted: a restart between two samples (finding_restarts)
@@ -639,21 +736,12 @@ SELECT capture_id, cgroup, 'info', 'process_restarted',
                   coalesce(quote(comm_after), 'unknown'), pid) END,
        'SELECT * FROM process_samples WHERE capture_id = ' || capture_id
          || ' AND pid = ' || pid || ' ORDER BY sample'
-FROM finding_restarts
+FROM finding_restarts;
 
+CREATE VIEW findings AS
+SELECT capture_id, cgroup, severity, code, title, evidence, query FROM findings_now
 UNION ALL
--- capture_incomplete
-SELECT capture_id, NULL, 'warning', 'capture_incomplete',
-       'the capture is incomplete',
-       'the collector stopped early (' || coalesce(interrupted, 'reason unknown')
-         || '): numbers may be missing',
-       'SELECT * FROM collect_problems WHERE capture_id = ' || capture_id
-FROM capture WHERE complete = 0
-
-UNION ALL
--- dying_cgroups, heap_over_limit, heap_no_limit (91-deeper.sql)
-SELECT capture_id, cgroup, severity, code, title, evidence, query
-FROM findings_deeper;
+SELECT capture_id, cgroup, severity, code, title, evidence, query FROM findings_over_samples;
 
 -- Go programs: version and GC settings next to their cgroup's limit.
 --   go_version, gogc, gomemlimit, gomaxprocs   as the program was started
@@ -678,30 +766,26 @@ LEFT JOIN cgroup_headroom h ON h.capture_id = g.capture_id AND h.cgroup = p.cgro
 LEFT JOIN finding_go_limits l ON l.capture_id = g.capture_id AND l.cgroup = p.cgroup
 LEFT JOIN cgroup_names n ON n.capture_id = g.capture_id AND n.cgroup = p.cgroup;
 
--- The findings as the report lists them.  no_limit, which a node of pods
--- without limits has for nearly every container (68 lines on a node of
--- 100 pods drowned its one OOM kill), is one finding per namespace that
--- has several, listing its containers by working set, largest first;
--- every other finding is as in findings, which keeps one row per cgroup.
-CREATE VIEW report_findings AS
-SELECT capture_id, cgroup, severity, code, title, evidence, query
-FROM findings WHERE code != 'no_limit'
-UNION ALL
-SELECT capture_id, CASE WHEN n = 1 THEN cgroup END, 'info', 'no_limit',
+-- Internal: no_limit as the report lists it (report_findings): one
+-- finding per namespace that has several, listing its containers by
+-- working set, largest first.
+CREATE VIEW report_no_limit AS
+SELECT capture_id, CASE WHEN n = 1 THEN cgroup END AS cgroup, 'info' AS severity,
+       'no_limit' AS code,
        CASE WHEN n = 1 THEN title
             ELSE n || ' containers of namespace ' || coalesce(namespace, '?')
-                 || ' have no memory limit' END,
+                 || ' have no memory limit' END AS title,
        CASE WHEN n = 1 THEN evidence
             ELSE 'no limit on these containers nor on their pods: each can grow until the '
                  || 'node (or the limit above the pods) runs out, and under node pressure '
                  || 'the kubelet evicts pods that use more than they request first; working '
-                 || 'sets: ' || list END,
+                 || 'sets: ' || list END AS evidence,
        CASE WHEN n = 1 THEN query
             ELSE 'SELECT c.namespace, c.pod, c.container, f.* FROM findings f JOIN containers c '
                  || 'USING (capture_id, cgroup) WHERE f.capture_id = ' || capture_id
                  || ' AND f.code = ''no_limit'' AND c.namespace '
                  || CASE WHEN namespace IS NULL THEN 'IS NULL' ELSE '= ' || quote(namespace) END
-                 || ' ORDER BY c.working_set_bytes DESC' END
+                 || ' ORDER BY c.working_set_bytes DESC' END AS query
 FROM (SELECT capture_id, namespace, count(*) AS n, max(cgroup) AS cgroup,
              max(title) AS title, max(evidence) AS evidence, max(query) AS query,
              group_concat(who || ' ' || human_bytes(ws), ', ') AS list
@@ -713,3 +797,30 @@ FROM (SELECT capture_id, namespace, count(*) AS n, max(cgroup) AS cgroup,
             JOIN containers c ON c.capture_id = f.capture_id AND c.cgroup = f.cgroup
             ORDER BY f.capture_id, c.namespace, c.working_set_bytes DESC, who)
       GROUP BY capture_id, namespace);
+
+-- The findings as the report lists them.  no_limit, which a node of pods
+-- without limits has for nearly every container (68 lines on a node of
+-- 100 pods drowned its one OOM kill), is one finding per namespace that
+-- has several (report_no_limit); every other finding is as in findings,
+-- which keeps one row per cgroup.  Read from findings' two halves, not
+-- from findings: SQLite prepares a view's body once more for each level of
+-- views above it (to learn its columns), and the findings are most of what
+-- a report prepares.
+CREATE VIEW report_findings AS
+SELECT capture_id, cgroup, severity, code, title, evidence, query
+FROM findings_now WHERE code != 'no_limit'
+UNION ALL
+SELECT capture_id, cgroup, severity, code, title, evidence, query FROM report_no_limit
+UNION ALL
+SELECT capture_id, cgroup, severity, code, title, evidence, query FROM findings_over_samples;
+
+-- Internal: report_findings of a capture of one sample, whose
+-- findings_over_samples are none: what the text report reads for one
+-- (reports/model.c; HTML and JSON show the query they ran, so they read
+-- report_findings).  Half of what preparing report_findings costs is
+-- findings_over_samples' series views.
+CREATE VIEW report_findings_now AS
+SELECT capture_id, cgroup, severity, code, title, evidence, query
+FROM findings_now WHERE code != 'no_limit'
+UNION ALL
+SELECT capture_id, cgroup, severity, code, title, evidence, query FROM report_no_limit;

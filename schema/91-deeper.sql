@@ -1,7 +1,7 @@
 -- Issue 16's deeper questions: dying cgroups, which tmpfs holds the shmem,
 -- heap limits of the JVM and Node.js (capture.md 2.3, 2.8; /proc/cgroups).
--- The loader's tables (analyze/load/deeper.c), then the public views, then
--- findings_deeper, which the findings view (90-findings.sql) appends.
+-- The loader's tables (analyze/load/deeper.c), then the public views; their
+-- findings are arms of findings_now (90-findings.sql).
 
 -- proc/cgroups: one row per controller.
 CREATE TABLE cgroup_subsys (
@@ -177,63 +177,6 @@ LEFT JOIN processes p ON p.capture_id = h.capture_id AND p.pid = h.pid
 LEFT JOIN finding_go_limits l ON l.capture_id = p.capture_id AND l.cgroup = p.cgroup
 LEFT JOIN cgroup_names n ON n.capture_id = p.capture_id AND n.cgroup = p.cgroup;
 
--- The findings of this file, appended to findings (90-findings.sql).
-CREATE VIEW findings_deeper AS
--- dying_cgroups: 100+ dying cgroups, or 256 MiB+ that no live cgroup
--- accounts for and 10% of the parent's usage.
-SELECT d.capture_id, d.cgroup, 'warning' AS severity, 'dying_cgroups' AS code,
-       coalesce(n.name, d.cgroup) || ' holds ' || d.nr_dying
-         || ' dying (removed) cgroups' AS title,
-       CASE WHEN d.unaccounted_bytes >= 256 * 1048576
-              AND d.unaccounted_bytes * 10 >= d.usage_bytes
-       THEN printf('%d removed cgroups below it are still held by the kernel; %s of its '
-              || 'usage %s is charged to no live child nor to its own processes '
-              || '(page cache or slab left by exited containers): it looks like a '
-              || 'leak and is only freed when the kernel reclaims it',
-              d.nr_dying, human_bytes(d.unaccounted_bytes), human_bytes(d.usage_bytes))
-       ELSE printf('%d removed cgroups below it are still held by the kernel; only %s of '
-              || 'its usage %s is charged to no live child nor to its own processes, '
-              || 'but each dying cgroup keeps its kernel structures (per-CPU '
-              || 'statistics) until its last charged page is reclaimed; many of them '
-              || 'slow down reading memory.stat and reclaim',
-              d.nr_dying, human_bytes(d.unaccounted_bytes), human_bytes(d.usage_bytes))
-       END AS evidence,
-       'SELECT * FROM dying_cgroups WHERE capture_id = ' || d.capture_id
-         || ' AND cgroup = ' || quote(d.cgroup) AS query
-FROM dying_cgroups d
-LEFT JOIN cgroup_names n ON n.capture_id = d.capture_id AND n.cgroup = d.cgroup
-WHERE d.nr_dying >= 100
-   OR (d.unaccounted_bytes >= 256 * 1048576 AND d.unaccounted_bytes * 10 >= d.usage_bytes)
-UNION ALL
--- heap_over_limit: a JVM or Node.js heap limit at or above the container's.
-SELECT r.capture_id, r.cgroup, 'warning', 'heap_over_limit',
-       r.comm || ' (pid ' || r.pid || ') may grow its heap past its container''s limit',
-       printf('%s heap limit %s (%s) >= the container limit %s: the heap alone can '
-              || 'reach the limit and the kernel kills the process before the '
-              || 'garbage collector has to run; set it to about 75%% of the limit',
-              r.runtime, human_bytes(r.heap_limit_bytes), r.heap_limit_source,
-              human_bytes(r.container_limit_bytes)),
-       'SELECT * FROM runtime_heaps WHERE capture_id = ' || r.capture_id
-         || ' AND pid = ' || r.pid
-FROM runtime_heaps r
-WHERE r.heap_limit_bytes >= r.container_limit_bytes
-UNION ALL
--- heap_no_limit: Node.js without --max-old-space-size in a limited
--- container.  V8 sizes its default heap from the memory it sees: the
--- host's before Node 12, the cgroup's after (nodejs/node#25576), and on
--- cgroup v2 only where libuv reads memory.max; the capture does not hold
--- the version, so this is an info.  Not for the JVM: since JDK 10 its
--- default follows the container (UseContainerSupport; the capture does not
--- keep -XX:-UseContainerSupport).
-SELECT r.capture_id, r.cgroup, 'info', 'heap_no_limit',
-       r.comm || ' (pid ' || r.pid || ') runs Node.js without a heap limit',
-       printf('no --max-old-space-size (command line or NODE_OPTIONS) in a container '
-              || 'limited to %s: Node.js before 12, and on cgroup v2 versions whose '
-              || 'libuv does not read memory.max, size the heap from the host''s '
-              || 'memory and may let it grow into an OOM kill',
-              human_bytes(r.container_limit_bytes)),
-       'SELECT * FROM runtime_heaps WHERE capture_id = ' || r.capture_id
-         || ' AND pid = ' || r.pid
-FROM runtime_heaps r
-WHERE r.runtime = 'node' AND r.heap_limit_bytes IS NULL
-  AND r.container_limit_bytes IS NOT NULL;
+-- The findings of this file (dying_cgroups, heap_over_limit, heap_no_limit)
+-- are arms of findings_now (90-findings.sql).
+

@@ -120,12 +120,16 @@ WITH pcount AS (
     FROM (SELECT DISTINCT capture_id, cgroup, map_id, memlock_bytes FROM bpf_maps
           WHERE cgroup IS NOT NULL)
     GROUP BY capture_id, cgroup
+), kf AS MATERIALIZED (
+    -- once a capture: joined as a view, kernel_features' subqueries ran
+    -- again for every listed cgroup
+    SELECT capture_id, bpf_maps_charged FROM kernel_features
 ), charged AS (
     SELECT l.capture_id, l.cgroup,
            CASE WHEN kf.bpf_maps_charged = 1 AND p.kernel IS NOT NULL
                 THEN min(max(coalesce(b.held, 0), 0), max(p.kernel, 0)) END AS bpf
     FROM listed l
-    JOIN kernel_features kf ON kf.capture_id = l.capture_id
+    JOIN kf ON kf.capture_id = l.capture_id
     LEFT JOIN parts p ON p.capture_id = l.capture_id AND p.cgroup = l.cgroup
     LEFT JOIN bpf b ON b.capture_id = l.capture_id AND b.cgroup = l.cgroup
 )

@@ -42,7 +42,7 @@
  * cgroups_calc and cgroup_parts_calc read; capture_loading, the captures
  * the other *_calc views work out.
  */
-#define DB_SCHEMA_VERSION 9
+#define DB_SCHEMA_VERSION 10
 /*
  * A new database's page size: a capture is 300,000 rows appended in key
  * order, and fewer, larger pages split and write less (6% of a load).

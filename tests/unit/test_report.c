@@ -54,7 +54,7 @@ static void load(const char *fixture, struct report *r, sqlite3 **ret_db)
 	fixture_path(fixture, &path);
 	if (source_open(path.buf, &so, &db, &loaded, &stats, &err) < 0)
 		fail_msg("cannot open %s: %s", path.buf, err);
-	if (report_load(db, 0, fixture, r, &err) < 0)
+	if (report_load(db, 0, fixture, true, r, &err) < 0)
 		fail_msg("report_load %s: %s", fixture, err);
 	/* goldens must not change with the version */
 	r->version = "VERSION";
@@ -307,7 +307,7 @@ static void test_report_load_no_such_capture(void **state)
 	fixture_path("report-v1-docker", &path);
 	assert_int_equal(source_open(path.buf, &so, &db, &loaded, &stats, &err), 0);
 	strbuf_release(&path);
-	assert_int_equal(report_load(db, 7, "x", &r, &err), -1);
+	assert_int_equal(report_load(db, 7, "x", true, &r, &err), -1);
 	assert_non_null(strstr(err, "no capture 7"));
 	free(err);
 	report_free(&r);
@@ -517,7 +517,7 @@ static void reload_after(sqlite3 *db, const char *sql, struct report *r)
 	char *err = NULL;
 
 	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
-	if (report_load(db, 0, "report-k8s-v2", r, &err) < 0)
+	if (report_load(db, 0, "report-k8s-v2", true, r, &err) < 0)
 		fail_msg("report_load: %s", err);
 	r->version = "VERSION";
 }
