@@ -47,11 +47,12 @@ struct pending {
 };
 
 static void pending_open(struct pending *p, const char *source,
-			 const struct capture_limits *lim, size_t read_ahead)
+			 const struct capture_limits *lim, size_t read_ahead,
+			 bool alone)
 {
 	p->src = NULL;
 	p->err = NULL;
-	if (load_source_open(source, lim, read_ahead, &p->src, &p->err) < 0)
+	if (load_source_open(source, lim, read_ahead, alone, &p->src, &p->err) < 0)
 		p->src = NULL;
 }
 
@@ -197,7 +198,7 @@ int load_many(sqlite3 *db, char *const *sources, int n,
 	prefetch_set_background(window > 1);
 	pend = xcalloc((size_t)(window ? window : 1), sizeof(*pend));
 	for (i = 0; i < window; i++)
-		pending_open(&pend[i], sources[i], o->lim, read_ahead);
+		pending_open(&pend[i], sources[i], o->lim, read_ahead, window == 1);
 	/*
 	 * Opening a new database (its image written and its schema read back:
 	 * 22 M instructions) was a seventh of loading one capture of 1,400
@@ -226,7 +227,8 @@ int load_many(sqlite3 *db, char *const *sources, int n,
 		memset(&st, 0, sizeof(st));
 		r = ls ? load_capture_with(db, cache, ls, &st, &err) : -1;
 		if (i + window < n)
-			pending_open(p, sources[i + window], o->lim, read_ahead);
+			pending_open(p, sources[i + window], o->lim, read_ahead,
+				     window == 1);
 		if (r < 0) {
 			it.err = err;
 			o->done(o->ud, &it);
