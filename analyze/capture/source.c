@@ -33,7 +33,7 @@ int source_open(const char *source, const struct source_opts *o, sqlite3 **ret,
 	/* the capture is read ahead while the schema is made (a twentieth of
 	 * a report): the reader thread is the busier one */
 	memset(stats, 0, sizeof(*stats));
-	if (load_source_open(source, &o->lim, 0, &src, ret_err) < 0)
+	if (load_source_open(source, &o->lim, 0, true, &src, ret_err) < 0)
 		return -1;
 	if (db_open(":memory:", true, &db, ret_err) < 0) {
 		load_source_close(src);

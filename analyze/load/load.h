@@ -50,6 +50,9 @@ int load_capture(sqlite3 *db, const char *source,
  * read_ahead bounds the bytes of file data read but not yet loaded (0: a
  * few MiB, prefetch.h); `memsnap load -j N` opens N sources with a large
  * bound, so that N captures are read and parsed while one is stored.
+ * alone: no other capture is read while this one is stored; its reader
+ * then leaves one kind of file to the writer to parse, which would
+ * otherwise wait for it (load.c).
  */
 /*
  * Whether loads keep the captured files' raw rows that only internal views
@@ -73,7 +76,8 @@ void capture_uid(const char *hostname, const char *capture_key, char ret[17]);
 
 struct load_source;
 int load_source_open(const char *source, const struct capture_limits *lim,
-		     size_t read_ahead, struct load_source **ret, char **ret_err);
+		     size_t read_ahead, bool alone, struct load_source **ret,
+		     char **ret_err);
 int load_capture_from(sqlite3 *db, struct load_source *src,
 		      struct load_stats *stats, char **ret_err);
 void load_source_close(struct load_source *src);
