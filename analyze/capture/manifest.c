@@ -34,7 +34,7 @@ enum {
 	MAX_PATH = 8192,       /* PATH_MAX, and a capture path around it */
 };
 
-/* jansson's JSON_PARSER_MAX_DEPTH: objects and arrays in one another */
+/* jansson's JSON_PARSER_MAX_DEPTH: values in one another (a key is none) */
 #define MAX_DEPTH 2048
 
 /* ---- the reader ------------------------------------------------------- */
@@ -265,7 +265,8 @@ static bool scan_number(struct scan *s)
 		return fail(s, "invalid number");
 	if (i < s->len && b[i] == '.') {
 		integer = false;
-		if (!DIGIT(++i))
+		i++;
+		if (!DIGIT(i))
 			return fail(s, "invalid number");
 		while (DIGIT(i))
 			i++;
@@ -305,8 +306,12 @@ static bool scan_value(struct scan *s, struct span *ret)
 {
 	bool ok, escaped = false;
 	size_t start;
+	int c = peek(s);
 
-	switch (peek(s)) {
+	/* jansson counts a scalar as a level too */
+	if (c != '{' && c != '[' && s->depth + 1 > MAX_DEPTH)
+		return fail(s, "maximum parsing depth reached");
+	switch (c) {
 	case -1: return fail(s, "premature end of input");
 	case '{': start = s->pos; ok = scan_object(s, NULL, 0, NULL); break;
 	case '[': start = s->pos; ok = scan_array(s); break;
@@ -670,13 +675,15 @@ static bool scan_manifest(struct top *t)
 
 static void invalid_json(const struct scan *s, struct parse_diag *diag)
 {
-	size_t i, line = 1, col = 0;
+	size_t i, line = 1, line_start = 0;
 
-	for (i = 0; i < s->err_pos && i < s->len; i++, col++)
-		if (s->buf[i] == '\n')
-			line++, col = 0;
+	for (i = 0; i < s->err_pos && i < s->len; i++)
+		if (s->buf[i] == '\n') {
+			line++;
+			line_start = i + 1;
+		}
 	diag_add(diag, "manifest: invalid JSON at line %zu column %zu: %s",
-		 line, col + 1, s->err);
+		 line, s->err_pos - line_start + 1, s->err);
 }
 
 int parse_manifest(const char *buf, size_t len, struct manifest *ret,
