@@ -337,25 +337,43 @@ static bool enter(struct scan *s)
 	return true;
 }
 
-static bool scan_array(struct scan *s)
+static bool leave(struct scan *s)
 {
-	if (!enter(s))
-		return false;
-	if (peek(s) == ']')
-		goto done;
-	for (;;) {
-		if (!scan_value(s, NULL))
-			return false;
-		if (peek(s) == ']')
-			break;
-		if (peek(s) != ',')
-			return fail(s, "',' or ']' expected");
-		s->pos++;
-	}
-done:
 	s->pos++;
 	s->depth--;
 	return true;
+}
+
+/*
+ * After an item of an object or an array that `close` ends: 1 when another
+ * follows (its ',' read), 0 at the end (not read), -1 on an error.
+ */
+static int next_item(struct scan *s, char close)
+{
+	int c = peek(s);
+
+	if (c == close)
+		return 0;
+	if (c != ',') {
+		fail(s, close == ']' ? "',' or ']' expected" : "',' or '}' expected");
+		return -1;
+	}
+	s->pos++;
+	return 1;
+}
+
+static bool scan_array(struct scan *s)
+{
+	int more = 0;
+
+	if (!enter(s))
+		return false;
+	if (peek(s) != ']')
+		do {
+			if (!scan_value(s, NULL))
+				return false;
+		} while ((more = next_item(s, ']')) > 0);
+	return more == 0 && leave(s);
 }
 
 /* Which of names[0..n) the key [a, b) of the buffer is; -1: none. */
@@ -398,39 +416,30 @@ static bool scan_object_with(struct scan *s, const char *const *names, size_t n,
 {
 	size_t a;
 	bool escaped;
-	int i;
+	int i, more = 0;
 
 	if (!enter(s))
 		return false;
-	if (peek(s) == '}')
-		goto done;
-	for (;;) {
-		if (peek(s) != '"')
-			return fail(s, "string or '}' expected");
-		a = s->pos + 1;
-		if (!scan_string(s, &escaped))
-			return false;
-		i = key_index(s, a, s->pos - 1, escaped, names, n);
-		if (peek(s) != ':')
-			return fail(s, "':' expected");
-		s->pos++;
-		if (i >= 0 && spans[i].end) {
-			s->pos = a - 1;
-			return fail(s, "duplicate object key");
-		}
-		if (!(i < 0 ? scan_value(s, NULL) :
-		      fn ? fn(s, i, arg) : scan_value(s, &spans[i])))
-			return false;
-		if (peek(s) == '}')
-			break;
-		if (peek(s) != ',')
-			return fail(s, "',' or '}' expected");
-		s->pos++;
-	}
-done:
-	s->pos++;
-	s->depth--;
-	return true;
+	if (peek(s) != '}')
+		do {
+			if (peek(s) != '"')
+				return fail(s, "string or '}' expected");
+			a = s->pos + 1;
+			if (!scan_string(s, &escaped))
+				return false;
+			i = key_index(s, a, s->pos - 1, escaped, names, n);
+			if (peek(s) != ':')
+				return fail(s, "':' expected");
+			s->pos++;
+			if (i >= 0 && spans[i].end) {
+				s->pos = a - 1;
+				return fail(s, "duplicate object key");
+			}
+			if (!(i < 0 ? scan_value(s, NULL) :
+			      fn ? fn(s, i, arg) : scan_value(s, &spans[i])))
+				return false;
+		} while ((more = next_item(s, '}')) > 0);
+	return more == 0 && leave(s);
 }
 
 static bool scan_object(struct scan *s, const char *const *names, size_t n,
@@ -591,7 +600,8 @@ static bool scan_problems(struct top *t)
 {
 	struct scan *s = &t->c->s;
 	struct parse_diag *diag = &t->problems_diag;
-	size_t i, over = 0;
+	size_t i = 0, over = 0;
+	int more = 0;
 
 	if (peek(s) != '[') {
 		diag_add(diag, "manifest: 'problems' is not an array");
@@ -599,32 +609,31 @@ static bool scan_problems(struct top *t)
 	}
 	if (!enter(s))
 		return false;
-	for (i = 0; peek(s) != ']'; i++) {
-		struct span v[P__N] = { { 0, 0, false } };
+	if (peek(s) != ']')
+		do {
+			struct span v[P__N] = { { 0, 0, false } };
+			bool object = peek(s) == '{';
 
-		if (i && peek(s) != ',')
-			return fail(s, "',' or ']' expected");
-		if (i)
-			s->pos++;
-		if (peek(s) != '{' || over || t->c->m->nproblems == MANIFEST_MAX_PROBLEMS) {
-			if (peek(s) == '{' || over)
-				over++;
-			else
-				diag_add(diag, "manifest: problems[%zu] is not an object", i);
-			if (!scan_value(s, NULL))
-				return false;
-			continue;
-		}
-		if (!scan_object(s, problem_keys, P__N, v))
-			return false;
-		take_problem(t->c, v, diag);
-	}
-	s->pos++;
-	s->depth--;
+			if (!object || over || t->c->m->nproblems == MANIFEST_MAX_PROBLEMS) {
+				if (object || over)
+					over++;
+				else
+					diag_add(diag, "manifest: problems[%zu] is not an object", i);
+				if (!scan_value(s, NULL))
+					return false;
+			} else {
+				if (!scan_object(s, problem_keys, P__N, v))
+					return false;
+				take_problem(t->c, v, diag);
+			}
+			i++;
+		} while ((more = next_item(s, ']')) > 0);
+	if (more < 0)
+		return false;
 	if (over)
 		diag_add(diag, "manifest: more than %u problems, the other %zu ignored",
 			 MANIFEST_MAX_PROBLEMS, over);
-	return true;
+	return leave(s);
 }
 
 static bool top_member(struct scan *s, int i, void *arg)
