@@ -5,7 +5,8 @@
  * manifest.json (schema/capture.md §3).  Parsed with the same contract as
  * the parsers in parse.h: (buf, len), never prints, unknown keys ignored,
  * absent keys left unset (NULL / set == false), wrong types reported in
- * *diag and ignored.
+ * *diag and ignored.  JSON as jansson reads it (manifest.c says what
+ * differs: a duplicate among the keys it skips is allowed).
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -27,6 +28,7 @@
 #define MANIFEST_MAX_BYTES (8u << 20)
 #define MANIFEST_MAX_PROBLEMS 10000u
 
+/* Every string of a manifest lies in its `strings`: never freed alone. */
 struct manifest_problem {
 	char *path, *kind, *error, *action;
 	struct kv_u64 err_no;
@@ -51,6 +53,7 @@ struct manifest {
 	struct manifest_problem *problems;
 	size_t nproblems, aproblems;
 	struct kv_u64 problems_dropped;
+	char *strings;      /* the storage of every string above */
 };
 
 /*

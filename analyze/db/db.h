@@ -41,8 +41,11 @@
  * 9: cgroup_memory_load, the loading capture's cgroup_memory_at, which
  * cgroups_calc and cgroup_parts_calc read; capture_loading, the captures
  * the other *_calc views work out.
+ * 10: finding_growth and the recorder's findings, one view level less.
+ * 11: collect_problem indexed by capture, and by path only where a cgroup
+ * vanished (collect_problem_vanished, a partial index).
  */
-#define DB_SCHEMA_VERSION 10
+#define DB_SCHEMA_VERSION 11
 /*
  * A new database's page size: a capture is 300,000 rows appended in key
  * order, and fewer, larger pages split and write less (6% of a load).

@@ -492,6 +492,7 @@ sqlite3_stmt *S(struct loader *l, enum table_id id)
  * flushes them before the derived tables).
  */
 static const bool batched[T__COUNT] = {
+	[T_COLLECT_PROBLEM] = true,
 	[T_PROC_STATUS] = true,
 	[T_PROC_SMAPS] = true,
 	[T_PROC_MISC] = true,
