@@ -246,7 +246,13 @@ FROM (SELECT capture_id, kernel_release, cgroup_mode,
                              WHERE s.capture_id = c.capture_id
                                AND s.path = 'proc/sys/kernel/osrelease'),
                             c.kernel_release) AS kernel_release
-            FROM capture c));
+            FROM capture c
+            -- one row a capture already (its key): grouped so that SQLite
+            -- keeps this SELECT apart, and looks osrelease up once a
+            -- capture; merged into the ones above, the lookup was copied
+            -- into each use of kernel_release (24 copies to prepare and
+            -- run, 1 M instructions a use of this view)
+            GROUP BY c.capture_id));
 
 -- BPF map memory per holding cgroup: the maps its processes hold (a map
 -- held by processes of two cgroups counts in both).

@@ -44,8 +44,10 @@
  * 10: finding_growth and the recorder's findings, one view level less.
  * 11: collect_problem indexed by capture, and by path only where a cgroup
  * vanished (collect_problem_vanished, a partial index).
+ * 12: processes joins cgroup_proc by its key; kernel_features looks the
+ * kernel release up once a capture.
  */
-#define DB_SCHEMA_VERSION 11
+#define DB_SCHEMA_VERSION 12
 /*
  * A new database's page size: a capture is 300,000 rows appended in key
  * order, and fewer, larger pages split and write less (6% of a load).
