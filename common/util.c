@@ -390,6 +390,11 @@ bool mem_starts_with(const char *s, size_t len, const char *prefix)
 	return len >= lp && memcmp(s, prefix, lp) == 0;
 }
 
+bool mem_is(const char *s, size_t len, const char *str)
+{
+	return strlen(str) == len && memcmp(s, str, len) == 0;
+}
+
 const char *memmem_str(const char *s, size_t len, const char *needle)
 {
 	return memmem(s, len, needle, strlen(needle));

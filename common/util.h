@@ -116,6 +116,8 @@ bool starts_with(const char *s, const char *prefix);
 bool ends_with(const char *s, const char *suffix);
 /* Like starts_with over a (ptr,len) region. */
 bool mem_starts_with(const char *s, size_t len, const char *prefix);
+/* Is the (ptr,len) region s[0..len) the string str, whole? */
+bool mem_is(const char *s, size_t len, const char *str);
 /* Find needle in s[0..len). */
 const char *memmem_str(const char *s, size_t len, const char *needle);
 /* The same, ASCII case-insensitive; needle must be lower case. */

@@ -185,11 +185,6 @@ int tar_header_parse(const void *buf, size_t len, struct tar_header *ret)
 	return TAR_OK;
 }
 
-static bool key_is(const char *k, size_t kn, const char *want)
-{
-	return kn == strlen(want) && !memcmp(k, want, kn);
-}
-
 void tar_pax_parse(const char *buf, size_t len, struct tar_pax *ret)
 {
 	size_t off = 0;
@@ -215,20 +210,20 @@ void tar_pax_parse(const char *buf, size_t len, struct tar_pax *ret)
 		}
 		val = eq + 1;
 		vn = (size_t)(rec + rlen - 1 - val);
-		if (key_is(key, (size_t)(eq - key), "path")) {
+		if (mem_is(key, (size_t)(eq - key), "path")) {
 			ret->path = val;
 			ret->path_len = vn;
-		} else if (key_is(key, (size_t)(eq - key), "linkpath")) {
+		} else if (mem_is(key, (size_t)(eq - key), "linkpath")) {
 			ret->linkpath = val;
 			ret->linkpath_len = vn;
-		} else if (key_is(key, (size_t)(eq - key), "size")) {
+		} else if (mem_is(key, (size_t)(eq - key), "size")) {
 			ret->has_size = parse_u64(val, vn, &ret->size) == 0;
 			ret->bad_size = !ret->has_size;
 		} else if ((size_t)(eq - key) > 11 && !memcmp(key, "GNU.sparse.", 11)) {
 			ret->sparse = true;
 			/* the real name: "path" holds a made-up one (GNU tar 1.0
 			   sparse format; libarchive takes it too) */
-			if (key_is(key, (size_t)(eq - key), "GNU.sparse.name")) {
+			if (mem_is(key, (size_t)(eq - key), "GNU.sparse.name")) {
 				ret->sparse_name = val;
 				ret->sparse_name_len = vn;
 			}

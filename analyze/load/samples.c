@@ -149,19 +149,13 @@ static void load_index(struct loader *l, const char *path, const char *buf, size
 	sample_index_free(&idx);
 }
 
-/* Is name[0..n) the string s? */
-static bool name_is(const char *name, size_t n, const char *s)
-{
-	return strlen(s) == n && !memcmp(name, s, n);
-}
-
 /* A later sample's one-value files: cgroup_value_span's. */
 static bool cgroup_value_file(const char *name, size_t n)
 {
-	return name_is(name, n, "memory.current") ||
-	       name_is(name, n, "memory.usage_in_bytes") ||
-	       name_is(name, n, "memory.kmem.usage_in_bytes") ||
-	       name_is(name, n, "memory.swap.current");
+	return mem_is(name, n, "memory.current") ||
+	       mem_is(name, n, "memory.usage_in_bytes") ||
+	       mem_is(name, n, "memory.kmem.usage_in_bytes") ||
+	       mem_is(name, n, "memory.swap.current");
 }
 
 /* A cgroup file of the span first..last; path: its first sample's. */
@@ -284,8 +278,8 @@ out:
 /* The files load_cgroup_file() reads of a later sample's cgroup: name[0..n). */
 static bool cgroup_sample_file(const char *name, size_t n)
 {
-	return name_is(name, n, "memory.stat") || name_is(name, n, "memory.events") ||
-	       name_is(name, n, "cgroup.procs") || cgroup_value_file(name, n);
+	return mem_is(name, n, "memory.stat") || mem_is(name, n, "memory.events") ||
+	       mem_is(name, n, "cgroup.procs") || cgroup_value_file(name, n);
 }
 
 /* ---- spans ------------------------------------------------------------------ */
@@ -506,7 +500,7 @@ static void load_sample_rec(struct loader *l, int64_t sample, const char *path,
 		return;
 	/* cgroup.procs changes when processes come and go, seldom: its own
 	   spans ('q'), not stored again with every change of the sizes */
-	kind = name_is(slash + 1, (size_t)(end - slash - 1), "cgroup.procs") ? 'q' : 'c';
+	kind = mem_is(slash + 1, (size_t)(end - slash - 1), "cgroup.procs") ? 'q' : 'c';
 	if (slash == path + rl)
 		s = span_of(l, sample, kind, "/", 1);
 	else

@@ -454,11 +454,6 @@ static bool plain_record(const char *s, size_t n, uint64_t *ret_id)
 	return num_u64(s, i, ret_id) == NUM_OK;
 }
 
-static bool tok_is(const char *t, size_t tl, const char *k)
-{
-	return tl == strlen(k) && !memcmp(t, k, tl);
-}
-
 /* "4B" -> 4; "0x0" -> 0 (flags); plain digits. */
 static void plain_num(const char *t, size_t tl, struct kv_u64 *dst,
 		      unsigned lineno, const char *key, struct parse_diag *diag)
@@ -528,7 +523,7 @@ static void plain_line(struct bpftool_map *m, const char *s, size_t n,
 
 		if (want_type) {
 			want_type = false;
-			if (!tok_is(t, tl, "type")) {
+			if (!mem_is(t, tl, "type")) {
 				m->type = xstrndup(t, tl);
 				continue;
 			}
@@ -540,33 +535,33 @@ static void plain_line(struct bpftool_map *m, const char *s, size_t n,
 			}
 			continue;
 		}
-		if (tok_is(t, tl, "pids")) {
+		if (mem_is(t, tl, "pids")) {
 			plain_pids(p, end, m);
 			return;
 		}
-		if (tok_is(t, tl, "frozen")) {
+		if (mem_is(t, tl, "frozen")) {
 			m->frozen.v = 1;
 			m->frozen.set = true;
 			continue;
 		}
 		if (!kv_next_token(&p, end, &v, &vl))
 			return;
-		if (tok_is(t, tl, "name") && !m->name && vl > BPFTOOL_STR_MAX)
+		if (mem_is(t, tl, "name") && !m->name && vl > BPFTOOL_STR_MAX)
 			diag_add(diag, "line %u: 'name' is %zu bytes long, skipped",
 				 lineno, vl);
-		else if (tok_is(t, tl, "name") && !m->name)
+		else if (mem_is(t, tl, "name") && !m->name)
 			m->name = xstrndup(v, vl);
-		else if (tok_is(t, tl, "flags"))
+		else if (mem_is(t, tl, "flags"))
 			plain_num(v, vl, &m->flags, lineno, "flags", diag);
-		else if (tok_is(t, tl, "key"))
+		else if (mem_is(t, tl, "key"))
 			plain_num(v, vl, &m->bytes_key, lineno, "key", diag);
-		else if (tok_is(t, tl, "value"))
+		else if (mem_is(t, tl, "value"))
 			plain_num(v, vl, &m->bytes_value, lineno, "value", diag);
-		else if (tok_is(t, tl, "max_entries"))
+		else if (mem_is(t, tl, "max_entries"))
 			plain_num(v, vl, &m->max_entries, lineno, "max_entries", diag);
-		else if (tok_is(t, tl, "memlock"))
+		else if (mem_is(t, tl, "memlock"))
 			plain_num(v, vl, &m->bytes_memlock, lineno, "memlock", diag);
-		else if (tok_is(t, tl, "btf_id"))
+		else if (mem_is(t, tl, "btf_id"))
 			plain_num(v, vl, &m->btf_id, lineno, "btf_id", diag);
 		/* pinned <path>, owner_prog_type <t>, offloaded_to <dev>: skipped */
 	}
