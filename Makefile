@@ -200,10 +200,12 @@ $(O)/tests/%: tests/unit/%.c $(LIBANALYZE) $(LIBCOLLECT) $(LIBCOMMON)
 		$(ANALYZE_LIBS) $(TEST_LIBS)
 
 # Helper programs run inside the test VM: static, not sanitized.
-$(O)/helpers/%: tests/helpers/%.c
+# What they share: tests/helpers/lib, and common/util's write_all().
+HELPER_LIB := tests/helpers/lib/helper.c common/util.c
+$(O)/helpers/%: tests/helpers/%.c $(HELPER_LIB) tests/helpers/lib/helper.h
 	@mkdir -p $(dir $@)
 	$(say) LINK '$@ (static)'
-	$(Q)$(CC) $(CSTD) $(WARNINGS) -I. -O2 -static -o $@ $< -lpthread
+	$(Q)$(CC) $(CSTD) $(WARNINGS) -I. -O2 -static -o $@ $< $(HELPER_LIB) -lpthread -lm
 
 helpers: $(HELPER_BINS)
 tests: $(TEST_BINS) $(HELPER_BINS)

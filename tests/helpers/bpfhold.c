@@ -49,11 +49,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "tests/helpers/lib/helper.h"
 #include "common/banned.h"
 
 #define MIN(a, b) ((a) < (b) ? (a) : (b))
 
-static const char *progname = "bpfhold";
 static volatile sig_atomic_t stop_signal;
 
 static const struct {
@@ -69,19 +69,6 @@ static const struct {
 	{ "percpu_array", BPF_MAP_TYPE_PERCPU_ARRAY, true, true },
 };
 
-static int err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int err(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "%s: error: ", progname);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return -1;
-}
-
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -96,62 +83,6 @@ static void usage(FILE *f)
 static long sys_bpf(int cmd, union bpf_attr *attr)
 {
 	return syscall(__NR_bpf, cmd, attr, sizeof(*attr));
-}
-
-static long parse_count(const char *s)
-{
-	char *end;
-	long v;
-
-	if (*s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || *end || v > UINT32_MAX)
-		return -1;
-	return v;
-}
-
-static int write_all(int fd, const void *buf, size_t len)
-{
-	const char *p = buf;
-
-	while (len) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-static int write_pid_to(const char *path, bool atomic)
-{
-	char tmp[PATH_MAX], buf[32];
-	const char *target = path;
-	int fd, r;
-
-	if (atomic) {
-		if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
-			return -ENAMETOOLONG;
-		target = tmp;
-	}
-	fd = open(target, O_WRONLY | O_CLOEXEC | (atomic ? O_CREAT | O_TRUNC : 0),
-		  0644);
-	if (fd < 0)
-		return -errno;
-	snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
-	r = write_all(fd, buf, strlen(buf));
-	if (close(fd) < 0 && r == 0)
-		r = -errno;
-	if (r == 0 && atomic && rename(tmp, path) < 0)
-		r = -errno;
-	return r;
 }
 
 /* Number of possible CPUs: percpu values are passed as one slot per CPU. */
@@ -238,6 +169,7 @@ int main(int argc, char **argv)
 	struct rlimit rl = { RLIM_INFINITY, RLIM_INFINITY };
 	int c, rc = 1;
 
+	helper_name = "bpfhold";
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		long *num = NULL;
 
@@ -265,7 +197,7 @@ int main(int argc, char **argv)
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
-		if (num && (*num = parse_count(optarg)) < 0) {
+		if (num && (*num = parse_count(optarg, UINT32_MAX)) < 0) {
 			err("bad number '%s'", optarg);
 			return 2;
 		}
@@ -306,22 +238,8 @@ int main(int argc, char **argv)
 
 	printf("pid=%ld\n", (long)getpid());
 	fflush(stdout);
-	if (cgroup) {
-		char path[PATH_MAX];
-		int r;
-
-		if (snprintf(path, sizeof(path), "%s/cgroup.procs", cgroup) >=
-		    (int)sizeof(path)) {
-			err("cgroup path too long '%s'", cgroup);
-			goto out;
-		}
-		r = write_pid_to(path, false);
-		if (r < 0) {
-			err("cannot join cgroup '%s': %s", path, strerror(-r));
-			goto out;
-		}
-		printf("cgroup=%s\n", cgroup);
-	}
+	if (cgroup && join_cgroup(cgroup) < 0)
+		goto out;
 
 	value_len = (size_t)value_size;
 	if (map_types[t].percpu) {
@@ -440,14 +358,8 @@ int main(int argc, char **argv)
 		/* The fd stays open: that is what holds the map. */
 	}
 
-	if (ready) {
-		int r = write_pid_to(ready, true);
-
-		if (r < 0) {
-			err("cannot write '%s': %s", ready, strerror(-r));
-			goto out;
-		}
-	}
+	if (ready && write_ready(ready) < 0)
+		goto out;
 	printf("ready=1\n");
 	fflush(stdout);
 

@@ -71,12 +71,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/util.h"
+#include "tests/helpers/lib/helper.h"
 #include "common/banned.h"
 
 #define MIB ((size_t)1 << 20)
 #define HOLD_SLICE 5 /* seconds between touches of the --file mapping */
 
-static const char *progname = "memhog";
 static volatile sig_atomic_t stop_signal;
 /* Files we created, removed at exit unless --keep (never someone else's). */
 static const char *created_file, *created_shmem, *created_grow;
@@ -110,108 +111,10 @@ static void usage(FILE *f)
 		"page cache, tmpfs, memfd and SysV shm, then waits; prints key=value lines.\n");
 }
 
-static int err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int err(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "%s: error: ", progname);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return -1;
-}
-
-static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void say(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	fflush(stdout);
-}
-
-/* A whole non-negative decimal number that fits in a long, or -1. */
-static long parse_count(const char *s)
-{
-	char *end;
-	long v;
-
-	if (*s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || *end)
-		return -1;
-	return v;
-}
-
-static int write_all(int fd, const void *buf, size_t len)
-{
-	const char *p = buf;
-
-	while (len) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-static int write_string_file(const char *path, const char *s)
-{
-	int fd, r;
-
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	r = write_all(fd, s, strlen(s));
-	if (close(fd) < 0 && r == 0)
-		r = -errno;
-	return r;
-}
-
-/* Write `ready` atomically (tmp + rename) so a poller never sees half. */
-static int write_ready(const char *path)
-{
-	char tmp[PATH_MAX], buf[32];
-	int fd, r;
-
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
-		return -ENAMETOOLONG;
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return -errno;
-	snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
-	r = write_all(fd, buf, strlen(buf));
-	if (close(fd) < 0 && r == 0)
-		r = -errno;
-	if (r == 0 && rename(tmp, path) < 0)
-		r = -errno;
-	return r;
-}
-
-static long page_size(void)
-{
-	long ps = sysconf(_SC_PAGESIZE);
-
-	return ps > 0 ? ps : 4096;
-}
-
 /* Write one byte in every page of [p, p+len): each page gets allocated. */
 static void touch_pages(char *p, size_t len, char value)
 {
-	size_t ps = (size_t)page_size();
+	size_t ps = page_size();
 
 	for (size_t off = 0; off < len; off += ps)
 		((volatile char *)p)[off] = value;
@@ -220,7 +123,7 @@ static void touch_pages(char *p, size_t len, char value)
 /* Read one byte in every page: faults file pages in, marks them accessed. */
 static unsigned read_pages(const char *p, size_t len)
 {
-	size_t ps = (size_t)page_size();
+	size_t ps = page_size();
 	unsigned sum = 0;
 
 	for (size_t off = 0; off < len; off += ps)
@@ -298,21 +201,6 @@ static int read_fd(int fd, size_t len)
 	}
 	scratch_put(chunk);
 	return r;
-}
-
-static int do_cgroup(const char *dir)
-{
-	char path[PATH_MAX], pid[32];
-	int r;
-
-	if (snprintf(path, sizeof(path), "%s/cgroup.procs", dir) >= (int)sizeof(path))
-		return err("cgroup path too long '%s'", dir);
-	snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
-	r = write_string_file(path, pid);
-	if (r < 0)
-		return err("cannot join cgroup '%s': %s", path, strerror(-r));
-	say("cgroup=%s", dir);
-	return 0;
 }
 
 static int do_anon(size_t mb)
@@ -528,7 +416,7 @@ static void grow(size_t rate, int fd, const struct timespec *end, bool until_end
 
 static int parse_mb(const char *opt, const char *arg, size_t *ret)
 {
-	long v = parse_count(arg);
+	long v = parse_count(arg, LONG_MAX);
 
 	/* Keep len = mb * MIB well inside size_t and off_t. */
 	if (v < 0 || (unsigned long)v > (SIZE_MAX >> 21)) {
@@ -568,6 +456,7 @@ int main(int argc, char **argv)
 	struct sigaction sa;
 	int c, rc = 1, grow_fd = -1;
 
+	helper_name = "memhog";
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c': o.cgroup = optarg; break;
@@ -584,7 +473,7 @@ int main(int argc, char **argv)
 		case OPT_GROW_INTO: o.grow_into = optarg; break;
 		case 'r': o.ready = optarg; break;
 		case 'H':
-			o.hold = parse_count(optarg);
+			o.hold = parse_count(optarg, LONG_MAX);
 			if (o.hold < 0) {
 				err("bad --hold '%s': whole seconds expected", optarg);
 				return 2;
@@ -621,7 +510,7 @@ int main(int argc, char **argv)
 	sigaction(SIGHUP, &sa, NULL);
 
 	say("pid=%ld", (long)getpid());
-	if (o.cgroup && do_cgroup(o.cgroup) < 0)
+	if (o.cgroup && join_cgroup(o.cgroup) < 0)
 		goto out;
 	if (o.anon_mb && do_anon(o.anon_mb) < 0)
 		goto out;
@@ -643,14 +532,8 @@ int main(int argc, char **argv)
 		say("grow_into=%s", o.grow_into);
 	}
 
-	if (o.ready) {
-		int r = write_ready(o.ready);
-
-		if (r < 0) {
-			err("cannot write '%s': %s", o.ready, strerror(-r));
-			goto out;
-		}
-	}
+	if (o.ready && write_ready(o.ready) < 0)
+		goto out;
 	say("ready=1");
 
 	if (o.until_killed)

@@ -74,39 +74,15 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/util.h"
+#include "tests/helpers/lib/helper.h"
 #include "common/banned.h"
 
 #define MIB ((size_t)1 << 20)
 #define PTE_SPAN ((size_t)2 << 20) /* address range one page-table page maps */
 
-static const char *progname = "wsload";
 static volatile sig_atomic_t stop_signal;
 static const char *created_file;
-
-static int err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int err(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "%s: error: ", progname);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return -1;
-}
-
-static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void say(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	fflush(stdout);
-}
 
 static void usage(FILE *f)
 {
@@ -118,93 +94,6 @@ static void usage(FILE *f)
 		"\n"
 		"Holds kernel memory (page tables, kernel stacks, socket buffers,\n"
 		"dentries), mlocked page cache and memory shared between processes.\n");
-}
-
-/* A whole non-negative decimal number that fits in a long, or -1. */
-static long parse_count(const char *s)
-{
-	char *end;
-	long v;
-
-	if (*s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || *end || v > INT_MAX)
-		return -1;
-	return v;
-}
-
-static int write_all(int fd, const void *buf, size_t len)
-{
-	const char *p = buf;
-
-	while (len) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-static int write_string_file(const char *path, const char *s)
-{
-	int fd, r;
-
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	r = write_all(fd, s, strlen(s));
-	if (close(fd) < 0 && r == 0)
-		r = -errno;
-	return r;
-}
-
-static int write_ready(const char *path)
-{
-	char tmp[PATH_MAX], buf[32];
-	int fd, r;
-
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
-		return -ENAMETOOLONG;
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return -errno;
-	snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
-	r = write_all(fd, buf, strlen(buf));
-	if (close(fd) < 0 && r == 0)
-		r = -errno;
-	if (r == 0 && rename(tmp, path) < 0)
-		r = -errno;
-	return r;
-}
-
-static size_t page_size(void)
-{
-	long ps = sysconf(_SC_PAGESIZE);
-
-	return ps > 0 ? (size_t)ps : 4096;
-}
-
-static int do_cgroup(const char *dir)
-{
-	char path[PATH_MAX], pid[32];
-	int r;
-
-	if (snprintf(path, sizeof(path), "%s/cgroup.procs", dir) >= (int)sizeof(path))
-		return err("cgroup path too long '%s'", dir);
-	snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
-	r = write_string_file(path, pid);
-	if (r < 0)
-		return err("cannot join cgroup '%s': %s", path, strerror(-r));
-	say("cgroup=%s", dir);
-	return 0;
 }
 
 static int do_pagetables(size_t mb)
@@ -527,9 +416,10 @@ int main(int argc, char **argv)
 	long shared = 0, cow = 0, mlock_mb = 0, hold = -1, *target;
 	const char *cgroup = NULL, *dir = NULL, *mlock_file = NULL, *ready = NULL;
 	struct sigaction sa;
-	int c, rc = 1;
+	int c, li = 0, rc = 1;
 
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	helper_name = "wsload";
+	while ((c = getopt_long(argc, argv, "h", longopts, &li)) != -1) {
 		target = NULL;
 		switch (c) {
 		case 'c': cgroup = optarg; break;
@@ -548,8 +438,8 @@ int main(int argc, char **argv)
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
-		if (target && (*target = parse_count(optarg)) < 0) {
-			err("bad %s '%s': a whole number expected", argv[optind - 1], optarg);
+		if (target && (*target = parse_count(optarg, INT_MAX)) < 0) {
+			err("bad --%s '%s': a whole number expected", longopts[li].name, optarg);
 			return 2;
 		}
 	}
@@ -574,7 +464,7 @@ int main(int argc, char **argv)
 	sigaction(SIGHUP, &sa, NULL);
 
 	say("pid=%ld", (long)getpid());
-	if (cgroup && do_cgroup(cgroup) < 0)
+	if (cgroup && join_cgroup(cgroup) < 0)
 		goto out;
 	if (pagetables && do_pagetables((size_t)pagetables) < 0)
 		goto out;
@@ -590,14 +480,8 @@ int main(int argc, char **argv)
 		goto out;
 	if (forks && wait_children_mapped(shared + cow) < 0)
 		goto out;
-	if (ready) {
-		int r = write_ready(ready);
-
-		if (r < 0) {
-			err("cannot write '%s': %s", ready, strerror(-r));
-			goto out;
-		}
-	}
+	if (ready && write_ready(ready) < 0)
+		goto out;
 	say("ready=1");
 	{
 		struct timespec end, now;
