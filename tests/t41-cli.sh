@@ -8,18 +8,7 @@ BIN_DIR=${BIN_DIR:-$PWD/bin}
 M=$BIN_DIR/memsnap
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
-ok() { echo "ok $*"; }
-
-# expect STATUS CMD...: run, keep stdout/stderr in $work/out, $work/err
-expect() {
-	local want=$1; shift
-	"$@" > "$work/out" 2> "$work/err"
-	local rc=$?
-	[ $rc = "$want" ] || { fail "'$*' exited $rc, want $want"; sed 's/^/  | /' "$work/err"; return 1; }
-	return 0
-}
+. "${TESTS_DIR:-$PWD/tests}/lib/check.sh"
 
 cap=$work/memsnap-samples-20260101T000000Z
 mkdir -p "$cap/proc/10" "$cap/proc/11" "$cap/sys/fs/cgroup/memory/svc"
@@ -253,4 +242,4 @@ expect 2 "$M" schema extra && grep -q "^error: unexpected argument 'extra'$" "$w
 expect 1 "$M" load "$cap" -q -o "$work/anywhere.db" && expect 1 "$M" load -o "$work/anywhere2.db" -- "$cap" &&
 	ok "load: options after the capture, --" || fail "load: options after the capture, --"
 
-[ $fails = 0 ] || { echo "$fails failures"; exit 1; }
+check_end

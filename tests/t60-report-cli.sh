@@ -13,18 +13,7 @@ F=$SAMPLE_FIXTURES_DIR/captures     # made from the samples by tests/run-tests
 G=$T/golden
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
-ok() { echo "ok $*"; }
-
-# expect STATUS CMD...: run, keep stdout/stderr in $work/out, $work/err
-expect() {
-	local want=$1; shift
-	"$@" > "$work/out" 2> "$work/err"
-	local rc=$?
-	[ $rc = "$want" ] || { fail "'$*' exited $rc, want $want"; sed 's/^/  | /' "$work/err"; return 1; }
-	return 0
-}
+. "$T/lib/check.sh"
 V=$("$M" --version | cut -d' ' -f2)
 # the goldens say VERSION where the binary says its version
 unversion() { sed "s/memsnap $V/memsnap VERSION/g; s/\"memsnap_version\": \"$V\"/\"memsnap_version\": \"VERSION\"/"; }
@@ -149,4 +138,4 @@ for n, line in enumerate(sys.stdin.buffer.read().decode().split("\n"), 1):
         sys.exit("line %d has %d columns" % (n, len(line)))' && ok "$fx: 100 columns" || fail "$fx: wider than 100 columns"
 done
 
-[ $fails = 0 ] && echo "all passed" || { echo "$fails failed"; exit 1; }
+check_end

@@ -20,16 +20,7 @@ need_samples
 S=$SAMPLE_FIXTURES_DIR/captures
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
-ok() { echo "ok $*"; }
-expect() {
-	local want=$1; shift
-	"$@" > "$work/out" 2> "$work/err"
-	local rc=$?
-	[ $rc = "$want" ] || { fail "'$*' exited $rc, want $want"; sed 's/^/  | /' "$work/err"; return 1; }
-	return 0
-}
+. "$T/lib/check.sh"
 V=$("$M" --version | cut -d' ' -f2)
 unversion() { sed "s/memsnap $V/memsnap VERSION/g; s/\"memsnap_version\": \"$V\"/\"memsnap_version\": \"VERSION\"/"; }
 
@@ -267,4 +258,4 @@ else
 	echo "skip: live captures need root and memsnap-collect"
 fi
 
-[ $fails = 0 ] && echo "all passed" || { echo "$fails failed"; exit 1; }
+check_end

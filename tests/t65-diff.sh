@@ -31,16 +31,7 @@ cleanup() {
 	rm -rf "$work"
 }
 trap cleanup EXIT
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
-ok() { echo "ok $*"; }
-expect() {
-	local want=$1; shift
-	"$@" > "$work/out" 2> "$work/err"
-	local rc=$?
-	[ $rc = "$want" ] || { fail "'$*' exited $rc, want $want"; sed 's/^/  | /' "$work/err"; return 1; }
-	return 0
-}
+. "$T/lib/check.sh"
 V=$("$M" --version | cut -d' ' -f2)
 unversion() { sed "s/memsnap $V/memsnap VERSION/g; s/\"memsnap_version\": \"$V\"/\"memsnap_version\": \"VERSION\"/"; }
 golden() {   # golden NAME FILE
@@ -281,4 +272,4 @@ PY
 }
 live
 
-[ $fails = 0 ] || { echo "$fails failed"; exit 1; }
+check_end

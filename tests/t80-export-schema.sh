@@ -18,17 +18,7 @@ T=${TESTS_DIR:-$PWD/tests}
 . "$T/export/fixtures-lib.sh"   # F, S, load_fixtures
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
-ok() { echo "ok $*"; }
-
-expect() {
-	local want=$1; shift
-	"$@" > "$work/out" 2> "$work/err"
-	local rc=$?
-	[ $rc = "$want" ] || { fail "'$*' exited $rc, want $want"; sed 's/^/  | /' "$work/err"; return 1; }
-	return 0
-}
+. "$T/lib/check.sh"
 
 # q DB SQL: the rows as CSV without the header (and without CR)
 q() { "$M" sql --csv "$@" | tail -n +2 | tr -d '\r'; }
@@ -223,5 +213,5 @@ expect 3 "$M" export -q "$db" -o "$work/file" --view captures && grep -q "^error
 	ok "unwritable DIR: exit 3, named" || fail "unwritable DIR: $(cat "$work/err")"
 expect 0 "$M" export --help && grep -q "^usage: memsnap export" "$work/out" && ok "--help" || fail "--help"
 
-[ $fails = 0 ] || { echo "$fails failed"; exit 1; }
+check_end
 echo "all passed"
