@@ -221,8 +221,6 @@ static void load_derived(struct loader *l)
 
 static void load_finish(struct loader *l, struct capture *c)
 {
-	sqlite3_stmt *st;
-
 	flush_misc(l);
 	flush_cgroup_files(l);
 	flush_file_list(l);
@@ -234,19 +232,7 @@ static void load_finish(struct loader *l, struct capture *c)
 	samples_finish(l);
 	rows_flush(l);
 	load_derived(l);
-	/*
-	 * The maps of the bpf_maps view, counted from its tables: through the
-	 * view (its holders joined to processes) the count took 7% of a load.
-	 */
-	st = db_prepare(l->db, "SELECT count(*) FROM ("
-			"SELECT map_id FROM bpf_fdinfo WHERE capture_id = ?1 "
-			"AND map_id IS NOT NULL "
-			"UNION SELECT map_id FROM bpftool_map_pid WHERE capture_id = ?1 "
-			"UNION SELECT map_id FROM bpftool_map WHERE capture_id = ?1)");
-	sqlite3_bind_int64(st, 1, l->capture_id);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		l->stats->bpf_maps = (uint64_t)sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	l->stats->bpf_maps = bpf_maps_count(l);
 }
 
 struct load_source {
@@ -461,6 +447,7 @@ out:
 	free(l.cgroup_mode);
 	free(l.kmsg_path);
 	free(l.kmsg_data);
+	free(l.map_ids);
 	oom_log_free(&l.kmsg_log);
 	strbuf_release(&l.last_cgroup);
 	strbuf_release(&l.tmp);

@@ -207,6 +207,9 @@ struct loader {
 	bool kmsg_ahead;
 	int kmsg_ahead_r;
 	struct oom_log kmsg_log;
+	/* the BPF map ids stored (bpf.c), for the load's count of maps */
+	uint64_t *map_ids;
+	size_t map_ids_n, map_ids_alloc;
 	sqlite3_stmt *sample_st[6]; /* samples.c's statements */
 	struct sample_spans *spans; /* samples.c: the later samples' spans */
 };
@@ -427,6 +430,8 @@ void load_kmsg(struct loader *l);
 /* bpf.c */
 void load_fdinfo(struct loader *l, const struct file_in *f);
 void load_bpftool_maps(struct loader *l, const struct file_in *f);
+/* The BPF maps the capture's rows name (the bpf_maps view's maps). */
+uint64_t bpf_maps_count(struct loader *l);
 
 /* k8s.c */
 void load_pod_logs(struct loader *l, const struct file_in *f);

@@ -258,7 +258,9 @@ int load_many(sqlite3 *db, char *const *sources, int n,
 	load_cache_free(cache);
 	if (journal_back)
 		db_exec(db, "PRAGMA journal_mode=DELETE", NULL);
-	if (db && !one_capture(db))
+	if (db && !one_capture(db)) {
+		bpf_tables_planned(db);
 		db_exec(db, "PRAGMA optimize", NULL);
+	}
 	return ret;
 }
