@@ -321,8 +321,8 @@ void load_cache_free(struct load_cache *c)
 		sqlite3_finalize(c->st[i]);
 		sqlite3_finalize(c->batch[i]);
 		sqlite3_finalize(c->batch_part[i]);
-		sqlite3_finalize(c->batch_replace[i]);
-		sqlite3_finalize(c->batch_part_replace[i]);
+		sqlite3_finalize(c->batch_own[i]);
+		sqlite3_finalize(c->batch_part_own[i]);
 	}
 	for (i = 0; i < LOAD_DERIVED_N; i++)
 		sqlite3_finalize(c->derived[i]);

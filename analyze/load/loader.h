@@ -150,9 +150,9 @@ struct load_cache {
 	/* the tables stored ROWS_BATCH rows a statement (rows.c's row_start()) */
 	sqlite3_stmt *batch[T__COUNT];
 	sqlite3_stmt *batch_part[T__COUNT];  /* the same, fewer rows */
-	/* their OR REPLACE, when OR IGNORE met a key (rows.c's batch_put()) */
-	sqlite3_stmt *batch_replace[T__COUNT];
-	sqlite3_stmt *batch_part_replace[T__COUNT];
+	/* the same with the table's own verb (rows.c's batch_put()) */
+	sqlite3_stmt *batch_own[T__COUNT];
+	sqlite3_stmt *batch_part_own[T__COUNT];
 	int batch_params[T__COUNT];   /* the parameters of one row */
 	sqlite3_stmt *derived[LOAD_DERIVED_N];  /* load.c's load_derived() */
 	/* cgroup_memstat's memory.stat keys (its columns), sorted, and

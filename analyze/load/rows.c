@@ -506,21 +506,27 @@ static const bool batched[T__COUNT] = {
 };
 
 /*
- * The batched tables whose rows replace a row of the same key ("INSERT OR
- * REPLACE") and whose NOT NULL columns (their keys) are never bound NULL:
- * their batches are first run as "INSERT OR IGNORE".  A statement of many
- * rows that may abort keeps a statement journal, a copy of every page it
- * changes (SQLite: a NOT NULL column under OR REPLACE aborts, OR IGNORE
- * skips the row): 2.7% of a fleet capture's writer (callgrind).  A batch
- * that stored fewer rows than it holds met a key already there, and then
- * runs again with OR REPLACE, its rows in the same order: each key ends
- * with the last row of it, as one OR REPLACE would have left it.
+ * The batched tables whose rows replace ("INSERT OR REPLACE") or merge
+ * into (proc_misc's upsert) a row of the same key, their batches first
+ * run as "INSERT OR IGNORE".  A statement of many rows that may abort
+ * keeps a statement journal, a copy of every page it changes (SQLite: a
+ * NOT NULL column under OR REPLACE or a plain INSERT aborts, under OR
+ * IGNORE it skips the row): 2.7% of a fleet capture's writer
+ * (callgrind).  A batch that stored fewer rows than it holds met a key
+ * already there (OR REPLACE's tables), and then runs again with the
+ * table's own verb, its rows in the same order: each key ends with its
+ * last row, as the table's verb alone would have left it.  None of
+ * their keys is ever bound NULL: pids and fds are checked numbers, names
+ * and keys strings, bpftool's map ids non-negative JSON integers (under
+ * OR IGNORE a NULL key would skip its row, not fail the batch).
  */
 static const bool ignore_first[T__COUNT] = {
 	[T_PROC_STATUS] = true,
 	[T_PROC_SMAPS] = true,
+	[T_PROC_MISC] = true,
 	[T_CG_EVENT] = true,
 	[T_BPF_FDINFO] = true,
+	[T_BPFTOOL_MAP] = true,
 	[T_NODE_MEMINFO] = true,
 	[T_NODE_VMSTAT] = true,
 };
@@ -564,15 +570,14 @@ sqlite3_stmt *row_start(struct loader *l, enum table_id t, int *ret_base)
 }
 
 /*
- * A batch run with OR IGNORE that met a key already stored: its
- * parameters, moved to the same batch with OR REPLACE (prepared the first
- * time), run again.
+ * A batch that OR IGNORE would not store whole: its parameters, moved to
+ * the same batch with the table's verb (prepared the first time), run.
  */
-static int batch_replace(struct loader *l, enum table_id t, sqlite3_stmt *st,
-			 bool whole)
+static int batch_own_verb(struct loader *l, enum table_id t, sqlite3_stmt *st,
+			  bool whole)
 {
 	struct load_cache *c = l->cache;
-	sqlite3_stmt **rep = whole ? &c->batch_replace[t] : &c->batch_part_replace[t];
+	sqlite3_stmt **rep = whole ? &c->batch_own[t] : &c->batch_part_own[t];
 	int r;
 
 	if (!*rep)
@@ -604,7 +609,7 @@ static void batch_put(struct loader *l, enum table_id t)
 	stored = sqlite3_changes(l->db);
 	sqlite3_reset(st);
 	if (r == SQLITE_DONE && ignore_first[t] && stored < (int)n)
-		r = batch_replace(l, t, st, n == ROWS_BATCH);
+		r = batch_own_verb(l, t, st, n == ROWS_BATCH);
 	if (r != SQLITE_DONE)
 		add_problemf(l, row_specs[t].table, "cannot store %u rows: %s", n,
 			     sqlite3_errmsg(l->db));
