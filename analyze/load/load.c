@@ -84,6 +84,8 @@ static void load_file(struct loader *l, const struct capture_file *cf,
 	};
 	const char *p = cf->path, *rest;
 
+	if (l->cg_procs.ngroups && !starts_with(p, "sys/fs/cgroup/"))
+		flush_cgroup_procs(l);   /* the memory hierarchy's files end */
 	list_file(l, cf);
 	l->stats->files++;
 	l->stats->bytes += cf->len;
@@ -224,6 +226,7 @@ static void load_finish(struct loader *l, struct capture *c)
 	flush_misc(l);
 	flush_cgroup_files(l);
 	flush_file_list(l);
+	flush_cgroup_procs(l);
 	rows_flush(l);
 	load_kmsg(l);
 	meta_finish(l, capture_name(c));
@@ -364,6 +367,7 @@ int load_capture_with(sqlite3 *db, struct load_cache *cache,
 	strbuf_init(&l.files, 0);
 	strbuf_init(&l.cg_files, 0);
 	strbuf_init(&l.cg_files_of, 0);
+	strbuf_init(&l.cg_procs.names, 0);
 	if (db_exec(db, "SAVEPOINT load_capture", &err) < 0) {
 		err_set(ret_err, "cannot write '%s': %s", db_name(db), err);
 		goto out;
@@ -456,6 +460,7 @@ out:
 	strbuf_release(&l.files);
 	strbuf_release(&l.cg_files);
 	strbuf_release(&l.cg_files_of);
+	cg_procs_free(&l.cg_procs);
 	free(l.misc.cmdline);
 	free(l.misc.memcg);
 	load_source_close(src);

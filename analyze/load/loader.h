@@ -197,6 +197,18 @@ struct loader {
 		size_t cmdline_len;
 		char *memcg;
 	} misc;
+	/* cgroup_proc's rows not yet stored (cgroup.c's flush_cgroup_procs()) */
+	struct cg_procs {
+		struct cg_proc_group {
+			size_t name;      /* the cgroup: its offset in names */
+			const char *cgroup;  /* the same, once names is whole */
+			size_t first, n;  /* its pids */
+		} *groups;
+		size_t ngroups, groups_alloc;
+		int64_t *pids;
+		size_t npids, pids_alloc;
+		struct strbuf names;
+	} cg_procs;
 	/* cgroup_file_data's row of the cgroup whose files are being read */
 	struct strbuf cg_files_of;  /* the cgroup; empty: none */
 	struct strbuf cg_files;     /* its JSON object, without the '}' */
@@ -407,6 +419,10 @@ void load_one_value(struct loader *l, const struct file_in *f);
 /* A one-value file's member of cgroup_file_data's object: "name":[v,0] */
 void one_value_json(struct strbuf *sb, const char *name, const struct one_value *v);
 void flush_cgroup_files(struct loader *l);
+/* Store cgroup_proc's rows read so far (load.c: when the memory
+   hierarchy's files end, and at the end). */
+void flush_cgroup_procs(struct loader *l);
+void cg_procs_free(struct cg_procs *cp);
 void memstat_keys_free(struct load_cache *c);
 /*
  * Bind memory.stat's keys the working-set formulas read (cgroup_memstat's
