@@ -15,13 +15,19 @@
 
 #include "common/banned.h"
 
+/*
+ * A cgroup's row of cgroup_node, once: the files of a folder come one
+ * after the other, and a folder met again (its files after a child's)
+ * is left out by the INSERT OR IGNORE (rows.c counts the rows stored as
+ * the load's cgroups).
+ */
 static void ensure_cgroup_node(struct loader *l, const char *cg)
 {
 	struct k8s_cgroup k = { 0 };
 	sqlite3_stmt *st;
 	const char *slash;
 	enum k8s_level lv;
-	int depth = 0;
+	int depth = 0, c;
 	const char *p;
 
 	if (!strcmp(l->last_cgroup.buf, cg))
@@ -32,24 +38,21 @@ static void ensure_cgroup_node(struct loader *l, const char *cg)
 		depth += *p == '/';
 	if (!strcmp(cg, "/"))
 		depth = 0;
-	st = S(l, T_CG_NODE);
-	sqlite3_bind_int64(st, 1, l->capture_id);
-	db_bind_text(st, 2, cg);
+	st = row_start(l, T_CG_NODE, &c);
+	sqlite3_bind_int64(st, c + 1, l->capture_id);
+	db_bind_text(st, c + 2, cg);
 	slash = strrchr(cg, '/');
 	if (depth == 0)
-		sqlite3_bind_null(st, 3);
+		sqlite3_bind_null(st, c + 3);
 	else if (slash == cg)
-		db_bind_text(st, 3, "/");
+		db_bind_text(st, c + 3, "/");
 	else
-		db_bind_text_len(st, 3, cg, (size_t)(slash - cg));
-	sqlite3_bind_int64(st, 4, depth);
+		db_bind_text_len(st, c + 3, cg, (size_t)(slash - cg));
+	sqlite3_bind_int64(st, c + 4, depth);
 	lv = k8s_parse_cgroup_path(cg, &k);
-	db_bind_text(st, 5, k8s_level_name(lv));
-	rows_bind(st, 6, &row_specs[T_CG_NODE], &k);
-	if (sqlite3_step(st) == SQLITE_DONE && sqlite3_changes(l->db) > 0)
-		l->stats->cgroups++;
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
+	db_bind_text(st, c + 5, k8s_level_name(lv));
+	rows_bind(st, c + 6, &row_specs[T_CG_NODE], &k);
+	row_done(l, T_CG_NODE, st);
 }
 
 /*

@@ -106,15 +106,12 @@ static void load_file(struct loader *l, const struct capture_file *cf,
 		}
 	} else if (starts_with(p, "sys/fs/cgroup/") ||
 		   (l->memory_root && starts_with(p, l->memory_root))) {
-		struct strbuf cg = STRBUF_INIT;
-
 		guess_memory_root(l, p);
-		if (cgroup_of(l, p, &cg, &f.name)) {
-			f.cgroup = cg.buf;
+		if (cgroup_of(l, p, &l->cur_cgroup, &f.name)) {
+			f.cgroup = l->cur_cgroup.buf;
 			cgroup_file_seen(l, f.cgroup, f.name);
 			route_file(l, IN_CGROUP, &f);
 		}
-		strbuf_release(&cg);
 	} else {
 		route_file(l, IN_CAPTURE, &f);
 	}
@@ -367,6 +364,7 @@ int load_capture_with(sqlite3 *db, struct load_cache *cache,
 	strbuf_init(&l.files, 0);
 	strbuf_init(&l.cg_files, 0);
 	strbuf_init(&l.cg_files_of, 0);
+	strbuf_init(&l.cur_cgroup, 0);
 	strbuf_init(&l.cg_procs.names, 0);
 	if (db_exec(db, "SAVEPOINT load_capture", &err) < 0) {
 		err_set(ret_err, "cannot write '%s': %s", db_name(db), err);
@@ -460,6 +458,7 @@ out:
 	strbuf_release(&l.files);
 	strbuf_release(&l.cg_files);
 	strbuf_release(&l.cg_files_of);
+	strbuf_release(&l.cur_cgroup);
 	cg_procs_free(&l.cg_procs);
 	free(l.misc.cmdline);
 	free(l.misc.memcg);

@@ -183,6 +183,8 @@ struct loader {
 	const char *cur_path;     /* the file being loaded, for put() */
 	bool cur_failed;          /* put() already reported for cur_path */
 	struct strbuf last_cgroup; /* cgroup_node insert cache */
+	struct strbuf cur_cgroup;  /* the cgroup of the file being loaded
+				      (load.c: one buffer, not one a file) */
 	struct strbuf tmp;
 	/*
 	 * proc_misc of the process whose files are being read: a process's

@@ -496,6 +496,7 @@ static const bool batched[T__COUNT] = {
 	[T_PROC_STATUS] = true,
 	[T_PROC_SMAPS] = true,
 	[T_PROC_MISC] = true,
+	[T_CG_NODE] = true,
 	[T_CG_PROC] = true,
 	[T_CG_EVENT] = true,
 	[T_BPF_FDINFO] = true,
@@ -608,6 +609,8 @@ static void batch_put(struct loader *l, enum table_id t)
 	r = sqlite3_step(st);
 	stored = sqlite3_changes(l->db);
 	sqlite3_reset(st);
+	if (t == T_CG_NODE)   /* a cgroup met again is not stored again */
+		l->stats->cgroups += (uint64_t)stored;
 	if (r == SQLITE_DONE && ignore_first[t] && stored < (int)n)
 		r = batch_own_verb(l, t, st, n == ROWS_BATCH);
 	if (r != SQLITE_DONE)
