@@ -44,12 +44,19 @@ static bool cgroup_of(struct loader *l, const char *path, struct strbuf *ret,
 	return true;
 }
 
+/*
+ * Does path start with the string literal lit?  starts_with() with the
+ * literal's length known: load_file() tests each of a capture's ~8,000
+ * paths against several (1.4 M instructions a fleet capture's writer).
+ */
+#define PATH_UNDER(path, lit) (strncmp((path), (lit), sizeof(lit) - 1) == 0)
+
 /* proc/<pid>/<rest>: the pid (and *ret_rest), else -1. */
 static int64_t process_of(const char *path, const char **ret_rest)
 {
 	const char *q = path + 5, *slash;
 
-	if (!starts_with(path, "proc/") || !(slash = strchr(q, '/')))
+	if (!PATH_UNDER(path, "proc/") || !(slash = strchr(q, '/')))
 		return -1;
 	*ret_rest = slash + 1;
 	return parse_pid(q, (size_t)(slash - q));
@@ -84,7 +91,7 @@ static void load_file(struct loader *l, const struct capture_file *cf,
 	};
 	const char *p = cf->path, *rest;
 
-	if (l->cg_procs.ngroups && !starts_with(p, "sys/fs/cgroup/"))
+	if (l->cg_procs.ngroups && !PATH_UNDER(p, "sys/fs/cgroup/"))
 		flush_cgroup_procs(l);   /* the memory hierarchy's files end */
 	list_file(l, cf);
 	l->stats->files++;
@@ -94,9 +101,9 @@ static void load_file(struct loader *l, const struct capture_file *cf,
 
 	if (!strcmp(p, "manifest.json")) {
 		route_file(l, IN_CAPTURE, &f);
-	} else if (starts_with(p, "samples/")) {
+	} else if (PATH_UNDER(p, "samples/")) {
 		load_sample_file(l, p, cf->data, cf->len);   /* samples.c */
-	} else if (starts_with(p, "proc/")) {
+	} else if (PATH_UNDER(p, "proc/")) {
 		f.pid = process_of(p, &rest);
 		if (f.pid > 0) {
 			f.name = rest;
@@ -104,7 +111,7 @@ static void load_file(struct loader *l, const struct capture_file *cf,
 		} else {
 			route_file(l, IN_CAPTURE, &f);
 		}
-	} else if (starts_with(p, "sys/fs/cgroup/") ||
+	} else if (PATH_UNDER(p, "sys/fs/cgroup/") ||
 		   (l->memory_root && starts_with(p, l->memory_root))) {
 		guess_memory_root(l, p);
 		if (cgroup_of(l, p, &l->cur_cgroup, &f.name)) {
@@ -150,7 +157,7 @@ static void *parse_ahead(const struct capture_file *f, bool alone)
 	if (process_of(f->path, &rest) > 0) {
 		scope = IN_PROCESS;
 		name = rest;
-	} else if (starts_with(f->path, "sys/fs/cgroup/")) {
+	} else if (PATH_UNDER(f->path, "sys/fs/cgroup/")) {
 		scope = IN_CGROUP;
 		name = strrchr(f->path, '/') + 1;
 	}
