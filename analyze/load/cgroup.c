@@ -298,14 +298,15 @@ void cg_procs_free(struct cg_procs *cp)
 void flush_cgroup_files(struct loader *l)
 {
 	sqlite3_stmt *st;
+	int c;
 
 	if (l->cg_files.len) {
 		strbuf_addch(&l->cg_files, '}');
-		st = S(l, T_CG_FILE);
-		sqlite3_bind_int64(st, 1, l->capture_id);
-		db_bind_text(st, 2, l->cg_files_of.buf);
-		db_bind_text_len(st, 3, l->cg_files.buf, l->cg_files.len);
-		put_for(l, st, l->memory_root ? l->memory_root : "(the cgroups' files)");
+		st = row_start(l, T_CG_FILE, &c);
+		sqlite3_bind_int64(st, c + 1, l->capture_id);
+		db_bind_text(st, c + 2, l->cg_files_of.buf);
+		db_bind_text_len(st, c + 3, l->cg_files.buf, l->cg_files.len);
+		row_done(l, T_CG_FILE, st);
 	}
 	strbuf_reset(&l->cg_files);
 	strbuf_reset(&l->cg_files_of);

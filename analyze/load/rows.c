@@ -497,6 +497,7 @@ static const bool batched[T__COUNT] = {
 	[T_PROC_SMAPS] = true,
 	[T_PROC_MISC] = true,
 	[T_CG_NODE] = true,
+	[T_CG_FILE] = true,
 	[T_CG_PROC] = true,
 	[T_CG_EVENT] = true,
 	[T_BPF_FDINFO] = true,
@@ -508,23 +509,25 @@ static const bool batched[T__COUNT] = {
 
 /*
  * The batched tables whose rows replace ("INSERT OR REPLACE") or merge
- * into (proc_misc's upsert) a row of the same key, their batches first
- * run as "INSERT OR IGNORE".  A statement of many rows that may abort
- * keeps a statement journal, a copy of every page it changes (SQLite: a
- * NOT NULL column under OR REPLACE or a plain INSERT aborts, under OR
- * IGNORE it skips the row): 2.7% of a fleet capture's writer
- * (callgrind).  A batch that stored fewer rows than it holds met a key
- * already there (OR REPLACE's tables), and then runs again with the
- * table's own verb, its rows in the same order: each key ends with its
- * last row, as the table's verb alone would have left it.  None of
- * their keys is ever bound NULL: pids and fds are checked numbers, names
- * and keys strings, bpftool's map ids non-negative JSON integers (under
- * OR IGNORE a NULL key would skip its row, not fail the batch).
+ * into (proc_misc's and cgroup_file_data's upserts) a row of the same
+ * key: their batches first run as "INSERT OR IGNORE".  A statement of
+ * many rows that may abort keeps a statement journal, a copy of every
+ * page it changes (SQLite: a NOT NULL column under OR REPLACE or a plain
+ * INSERT aborts, under OR IGNORE it skips the row): 2.7% of a fleet
+ * capture's writer (callgrind).  A batch that stored fewer rows than it
+ * holds met a key already there (OR REPLACE's tables), and then runs
+ * again with the table's own verb, its rows in the same order: each key
+ * ends with its last row, as the table's verb alone would have left it.
+ * None of their keys is ever bound NULL: pids and fds are checked
+ * numbers, cgroups, names and keys strings, bpftool's map ids
+ * non-negative JSON integers (under OR IGNORE a NULL key would skip its
+ * row, not fail the batch).
  */
 static const bool ignore_first[T__COUNT] = {
 	[T_PROC_STATUS] = true,
 	[T_PROC_SMAPS] = true,
 	[T_PROC_MISC] = true,
+	[T_CG_FILE] = true,
 	[T_CG_EVENT] = true,
 	[T_BPF_FDINFO] = true,
 	[T_BPFTOOL_MAP] = true,
