@@ -505,6 +505,8 @@ static const bool batched[T__COUNT] = {
 	[T_BPFTOOL_MAP_PID] = true,
 	[T_NODE_MEMINFO] = true,
 	[T_NODE_VMSTAT] = true,
+	[T_K8S_POD_LOG] = true,
+	[T_K8S_CONTAINER_LOG] = true,
 };
 
 /*
