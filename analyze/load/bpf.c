@@ -86,8 +86,8 @@ void load_fdinfo(struct loader *l, const struct file_in *f)
 	sqlite3_bind_int64(st, c + 1, l->capture_id);
 	sqlite3_bind_int64(st, c + 2, f->pid);
 	sqlite3_bind_int64(st, c + 3, (int64_t)fd);
-	db_bind_text(st, c + 4, bpf_map_type_name(fi->map_type.v));
-	rows_bind(st, c + 5, &row_specs[T_BPF_FDINFO], fi);
+	row_text(l, T_BPF_FDINFO, st, c + 4, bpf_map_type_name(fi->map_type.v));
+	row_bind(l, T_BPF_FDINFO, st, c + 5, fi);
 	row_done(l, T_BPF_FDINFO, st);
 	map_seen(l, fi->map_id);
 out:
@@ -118,7 +118,7 @@ void load_bpftool_maps(struct loader *l, const struct file_in *f)
 			continue;
 		st = row_start(l, T_BPFTOOL_MAP, &c);
 		sqlite3_bind_int64(st, c + 1, l->capture_id);
-		rows_bind(st, c + 2, &row_specs[T_BPFTOOL_MAP], b);
+		row_bind(l, T_BPFTOOL_MAP, st, c + 2, b);
 		row_done(l, T_BPFTOOL_MAP, st);
 		map_seen(l, b->id);
 		for (j = 0; j < b->npids; j++) {
@@ -126,7 +126,7 @@ void load_bpftool_maps(struct loader *l, const struct file_in *f)
 			sqlite3_bind_int64(st, c + 1, l->capture_id);
 			db_bind_kv(st, c + 2, b->id);
 			db_bind_u64(st, c + 3, b->pids[j].pid);
-			db_bind_text(st, c + 4, b->pids[j].comm);
+			row_text(l, T_BPFTOOL_MAP_PID, st, c + 4, b->pids[j].comm);
 			row_done(l, T_BPFTOOL_MAP_PID, st);
 		}
 	}

@@ -40,18 +40,18 @@ static void ensure_cgroup_node(struct loader *l, const char *cg)
 		depth = 0;
 	st = row_start(l, T_CG_NODE, &c);
 	sqlite3_bind_int64(st, c + 1, l->capture_id);
-	db_bind_text(st, c + 2, cg);
+	row_text(l, T_CG_NODE, st, c + 2, cg);
 	slash = strrchr(cg, '/');
 	if (depth == 0)
 		sqlite3_bind_null(st, c + 3);
 	else if (slash == cg)
-		db_bind_text(st, c + 3, "/");
+		row_text(l, T_CG_NODE, st, c + 3, "/");
 	else
-		db_bind_text_len(st, c + 3, cg, (size_t)(slash - cg));
+		row_text_len(l, T_CG_NODE, st, c + 3, cg, (size_t)(slash - cg));
 	sqlite3_bind_int64(st, c + 4, depth);
 	lv = k8s_parse_cgroup_path(cg, &k);
-	db_bind_text(st, c + 5, k8s_level_name(lv));
-	rows_bind(st, c + 6, &row_specs[T_CG_NODE], &k);
+	row_text(l, T_CG_NODE, st, c + 5, k8s_level_name(lv));
+	row_bind(l, T_CG_NODE, st, c + 6, &k);
 	row_done(l, T_CG_NODE, st);
 }
 
@@ -273,7 +273,7 @@ void flush_cgroup_procs(struct loader *l)
 			sqlite3_stmt *st = row_start(l, T_CG_PROC, &c);
 
 			sqlite3_bind_int64(st, c + 1, l->capture_id);
-			db_bind_text(st, c + 2, g->cgroup);
+			row_text(l, T_CG_PROC, st, c + 2, g->cgroup);
 			sqlite3_bind_int64(st, c + 3, pids[j]);
 			row_done(l, T_CG_PROC, st);
 		}
@@ -304,8 +304,8 @@ void flush_cgroup_files(struct loader *l)
 		strbuf_addch(&l->cg_files, '}');
 		st = row_start(l, T_CG_FILE, &c);
 		sqlite3_bind_int64(st, c + 1, l->capture_id);
-		db_bind_text(st, c + 2, l->cg_files_of.buf);
-		db_bind_text_len(st, c + 3, l->cg_files.buf, l->cg_files.len);
+		row_text(l, T_CG_FILE, st, c + 2, l->cg_files_of.buf);
+		row_text_len(l, T_CG_FILE, st, c + 3, l->cg_files.buf, l->cg_files.len);
 		row_done(l, T_CG_FILE, st);
 	}
 	strbuf_reset(&l->cg_files);

@@ -467,6 +467,7 @@ out:
 	strbuf_release(&l.cg_files_of);
 	strbuf_release(&l.cur_cgroup);
 	cg_procs_free(&l.cg_procs);
+	rows_texts_free(&l);
 	free(l.misc.cmdline);
 	free(l.misc.memcg);
 	load_source_close(src);

@@ -227,6 +227,7 @@ struct loader {
 	/* the BPF map ids stored (bpf.c), for the load's count of maps */
 	uint64_t *map_ids;
 	size_t map_ids_n, map_ids_alloc;
+	struct text_block *texts[T__COUNT];  /* rows.c: the batches' texts */
 	sqlite3_stmt *sample_st[6]; /* samples.c's statements */
 	struct sample_spans *spans; /* samples.c: the later samples' spans */
 };
@@ -244,6 +245,18 @@ sqlite3_stmt *S(struct loader *l, enum table_id id);
  */
 sqlite3_stmt *row_start(struct loader *l, enum table_id t, int *ret_base);
 void row_done(struct loader *l, enum table_id t, sqlite3_stmt *st);
+/*
+ * A text (NULL: a NULL) of a row of table t as parameter idx of st: kept
+ * by the loader until its batch is stored (db_bind_text() for a table not
+ * batched).  row_bind() binds the spec's columns with it.
+ */
+void row_text(struct loader *l, enum table_id t, sqlite3_stmt *st, int idx,
+	      const char *s);
+void row_text_len(struct loader *l, enum table_id t, sqlite3_stmt *st, int idx,
+		  const char *s, size_t len);
+int row_bind(struct loader *l, enum table_id t, sqlite3_stmt *st, int first,
+	     const void *base);
+void rows_texts_free(struct loader *l);
 void rows_flush(struct loader *l);
 /* Run an INSERT and reset it; a failure is a problem of the current file. */
 void put(struct loader *l, sqlite3_stmt *st);
