@@ -38,6 +38,8 @@ uint64_t bpf_maps_count(struct loader *l)
 	uint64_t n = 0;
 	size_t i;
 
+	if (!l->map_ids_n)
+		return 0;
 	qsort(l->map_ids, l->map_ids_n, sizeof(*l->map_ids), u64_cmp);
 	for (i = 0; i < l->map_ids_n; i++)
 		n += !i || l->map_ids[i] != l->map_ids[i - 1];
