@@ -506,23 +506,44 @@ sqlite3_stmt *S(struct loader *l, enum table_id id)
  * statement.  Their binders bind every parameter of a row, and nothing but
  * row_start()'s statement reads or writes them during a load (load.c
  * flushes them before the derived tables).
+ *
+ * BATCHED_IGNORE_FIRST: the batched tables whose rows replace ("INSERT OR
+ * REPLACE") or merge into (proc_misc's and cgroup_file_data's upserts) a
+ * row of the same key: their batches first run as "INSERT OR IGNORE".  A
+ * statement of many rows that may abort keeps a statement journal, a copy
+ * of every page it changes (SQLite: a NOT NULL column under OR REPLACE or
+ * a plain INSERT aborts, under OR IGNORE it skips the row): 2.7% of a
+ * fleet capture's writer (callgrind).  A batch that stored fewer rows than it
+ * holds met a key already there (OR REPLACE's tables), and then runs
+ * again with the table's own verb, its rows in the same order: each key
+ * ends with its last row, as the table's verb alone would have left it.
+ * None of their keys is ever bound NULL: pids and fds are checked
+ * numbers, cgroups, names and keys strings, bpftool's map ids
+ * non-negative JSON integers (under OR IGNORE a NULL key would skip its
+ * row, not fail the batch).
  */
-static const bool batched[T__COUNT] = {
-	[T_COLLECT_PROBLEM] = true,
-	[T_PROC_STATUS] = true,
-	[T_PROC_SMAPS] = true,
-	[T_PROC_MISC] = true,
-	[T_CG_NODE] = true,
-	[T_CG_FILE] = true,
-	[T_CG_PROC] = true,
-	[T_CG_EVENT] = true,
-	[T_BPF_FDINFO] = true,
-	[T_BPFTOOL_MAP] = true,
-	[T_BPFTOOL_MAP_PID] = true,
-	[T_NODE_MEMINFO] = true,
-	[T_NODE_VMSTAT] = true,
-	[T_K8S_POD_LOG] = true,
-	[T_K8S_CONTAINER_LOG] = true,
+enum batch_mode {
+	ONE_A_STATEMENT,
+	BATCHED,
+	BATCHED_IGNORE_FIRST,
+};
+
+static const enum batch_mode batch_mode[T__COUNT] = {
+	[T_COLLECT_PROBLEM] = BATCHED,
+	[T_PROC_STATUS] = BATCHED_IGNORE_FIRST,
+	[T_PROC_SMAPS] = BATCHED_IGNORE_FIRST,
+	[T_PROC_MISC] = BATCHED_IGNORE_FIRST,
+	[T_CG_NODE] = BATCHED,
+	[T_CG_FILE] = BATCHED_IGNORE_FIRST,
+	[T_CG_PROC] = BATCHED,
+	[T_CG_EVENT] = BATCHED_IGNORE_FIRST,
+	[T_BPF_FDINFO] = BATCHED_IGNORE_FIRST,
+	[T_BPFTOOL_MAP] = BATCHED_IGNORE_FIRST,
+	[T_BPFTOOL_MAP_PID] = BATCHED,
+	[T_NODE_MEMINFO] = BATCHED_IGNORE_FIRST,
+	[T_NODE_VMSTAT] = BATCHED_IGNORE_FIRST,
+	[T_K8S_POD_LOG] = BATCHED,
+	[T_K8S_CONTAINER_LOG] = BATCHED,
 };
 
 /*
@@ -594,7 +615,7 @@ void rows_texts_free(struct loader *l)
 void row_text_len(struct loader *l, enum table_id t, sqlite3_stmt *st, int idx,
 		  const char *s, size_t len)
 {
-	if (!s || !l || !batched[t]) {
+	if (!s || !l || batch_mode[t] == ONE_A_STATEMENT) {
 		db_bind_text_len(st, idx, s, len);
 		return;
 	}
@@ -617,33 +638,6 @@ static void bind_text(struct loader *l, enum table_id t, sqlite3_stmt *st,
 		db_bind_text(st, idx, s);
 }
 
-/*
- * The batched tables whose rows replace ("INSERT OR REPLACE") or merge
- * into (proc_misc's and cgroup_file_data's upserts) a row of the same
- * key: their batches first run as "INSERT OR IGNORE".  A statement of
- * many rows that may abort keeps a statement journal, a copy of every
- * page it changes (SQLite: a NOT NULL column under OR REPLACE or a plain
- * INSERT aborts, under OR IGNORE it skips the row): 2.7% of a fleet
- * capture's writer (callgrind).  A batch that stored fewer rows than it
- * holds met a key already there (OR REPLACE's tables), and then runs
- * again with the table's own verb, its rows in the same order: each key
- * ends with its last row, as the table's verb alone would have left it.
- * None of their keys is ever bound NULL: pids and fds are checked
- * numbers, cgroups, names and keys strings, bpftool's map ids
- * non-negative JSON integers (under OR IGNORE a NULL key would skip its
- * row, not fail the batch).
- */
-static const bool ignore_first[T__COUNT] = {
-	[T_PROC_STATUS] = true,
-	[T_PROC_SMAPS] = true,
-	[T_PROC_MISC] = true,
-	[T_CG_FILE] = true,
-	[T_CG_EVENT] = true,
-	[T_BPF_FDINFO] = true,
-	[T_BPFTOOL_MAP] = true,
-	[T_NODE_MEMINFO] = true,
-	[T_NODE_VMSTAT] = true,
-};
 
 /* Table t's batch statement, whole or not (its verb "INSERT OR IGNORE"
    when `ignore`). */
@@ -669,15 +663,16 @@ sqlite3_stmt *row_start(struct loader *l, enum table_id t, int *ret_base)
 {
 	struct load_cache *c = l->cache;
 
-	if (!batched[t]) {
+	if (batch_mode[t] == ONE_A_STATEMENT) {
 		*ret_base = 0;
 		return S(l, t);
 	}
 	if (!c->batch[t]) {
-		c->batch[t] = batch_prepare(l->db, t, true, ignore_first[t],
+		bool ignore = batch_mode[t] == BATCHED_IGNORE_FIRST;
+
+		c->batch[t] = batch_prepare(l->db, t, true, ignore,
 					    &c->batch_params[t]);
-		c->batch_part[t] = batch_prepare(l->db, t, false, ignore_first[t],
-						 NULL);
+		c->batch_part[t] = batch_prepare(l->db, t, false, ignore, NULL);
 	}
 	*ret_base = (int)l->pending[t] * c->batch_params[t];
 	return c->batch[t];
@@ -726,7 +721,8 @@ static void batch_put(struct loader *l, enum table_id t)
 	sqlite3_reset(st);
 	if (t == T_CG_NODE)   /* a cgroup met again is not stored again */
 		l->stats->cgroups += (uint64_t)stored;
-	if (r == SQLITE_DONE && ignore_first[t] && stored < (int)n)
+	if (r == SQLITE_DONE && batch_mode[t] == BATCHED_IGNORE_FIRST &&
+	    stored < (int)n)
 		r = batch_own_verb(l, t, st, n == ROWS_BATCH);
 	if (r != SQLITE_DONE)
 		add_problemf(l, row_specs[t].table, "cannot store %u rows: %s", n,
@@ -736,7 +732,7 @@ static void batch_put(struct loader *l, enum table_id t)
 
 void row_done(struct loader *l, enum table_id t, sqlite3_stmt *st)
 {
-	if (!batched[t])
+	if (batch_mode[t] == ONE_A_STATEMENT)
 		put(l, st);
 	else if (++l->pending[t] == ROWS_BATCH)
 		batch_put(l, t);
