@@ -325,6 +325,19 @@ def duplicates(ctx):
             .files(TAIL).write(ctx.path("dup.tar.gz")))
 
 
+@case(status=(0,), rows=BASE_ROWS + TAIL_ROWS + [
+    ("SELECT count(*) FROM proc_status WHERE pid = 101", [(1,)])])
+def same_pid(ctx):
+    """one pid by two names (proc/0101, then proc/101): the later files stand"""
+    # as one INSERT OR REPLACE a file left them: the loader's batches run
+    # as OR IGNORE first, then again as OR REPLACE when a key was there
+    evil = STATUS.replace(b"prometheus", b"impostor")
+    return (base_tar()
+            .file("proc/0101/status", evil)
+            .file("proc/0101/cgroup", b"4:memory:/app\n")
+            .files(TAIL).write(ctx.path("same-pid.tar.gz")))
+
+
 def folder_with_specials(ctx, name):
     d = ctx.path(name)
     for p, data in BASE + TAIL:

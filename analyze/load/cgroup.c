@@ -15,13 +15,19 @@
 
 #include "common/banned.h"
 
+/*
+ * A cgroup's row of cgroup_node, once: the files of a folder come one
+ * after the other, and a folder met again (its files after a child's)
+ * is left out by the INSERT OR IGNORE (rows.c counts the rows stored as
+ * the load's cgroups).
+ */
 static void ensure_cgroup_node(struct loader *l, const char *cg)
 {
 	struct k8s_cgroup k = { 0 };
 	sqlite3_stmt *st;
 	const char *slash;
 	enum k8s_level lv;
-	int depth = 0;
+	int depth = 0, c;
 	const char *p;
 
 	if (!strcmp(l->last_cgroup.buf, cg))
@@ -32,24 +38,21 @@ static void ensure_cgroup_node(struct loader *l, const char *cg)
 		depth += *p == '/';
 	if (!strcmp(cg, "/"))
 		depth = 0;
-	st = S(l, T_CG_NODE);
-	sqlite3_bind_int64(st, 1, l->capture_id);
-	db_bind_text(st, 2, cg);
+	st = row_start(l, T_CG_NODE, &c);
+	sqlite3_bind_int64(st, c + 1, l->capture_id);
+	row_text(l, T_CG_NODE, st, c + 2, cg);
 	slash = strrchr(cg, '/');
 	if (depth == 0)
-		sqlite3_bind_null(st, 3);
+		sqlite3_bind_null(st, c + 3);
 	else if (slash == cg)
-		db_bind_text(st, 3, "/");
+		row_text(l, T_CG_NODE, st, c + 3, "/");
 	else
-		db_bind_text_len(st, 3, cg, (size_t)(slash - cg));
-	sqlite3_bind_int64(st, 4, depth);
+		row_text_len(l, T_CG_NODE, st, c + 3, cg, (size_t)(slash - cg));
+	sqlite3_bind_int64(st, c + 4, depth);
 	lv = k8s_parse_cgroup_path(cg, &k);
-	db_bind_text(st, 5, k8s_level_name(lv));
-	rows_bind(st, 6, &row_specs[T_CG_NODE], &k);
-	if (sqlite3_step(st) == SQLITE_DONE && sqlite3_changes(l->db) > 0)
-		l->stats->cgroups++;
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
+	row_text(l, T_CG_NODE, st, c + 5, k8s_level_name(lv));
+	row_bind(l, T_CG_NODE, st, c + 6, &k);
+	row_done(l, T_CG_NODE, st);
 }
 
 /*
@@ -205,14 +208,86 @@ void load_memstat(struct loader *l, const struct file_in *f)
 	parsed_put(pf, &own);
 }
 
+/*
+ * cgroup_proc's rows, a cgroup.procs file at a time (a group: its cgroup
+ * and pids), are stored once the memory hierarchy's files end, in the
+ * order of the table's index by cgroup, each cgroup's pids sorted: each
+ * insert then lands next to the one before in the index (the collector
+ * walks the hierarchy parents first, not in the order of the names).
+ * 20 fleet captures: 114.3 -> 112.1 M instructions a capture's writer.
+ */
 void load_cgroup_procs(struct loader *l, const struct file_in *f)
 {
 	struct parsed_file own, *pf = parsed_get(f, PARSED_PIDS, &own);
+	struct cg_proc_group *g;
+	size_t i;
 
 	note_skipped(l, f->path, &pf->d);
-	put_rows(l, T_CG_PROC, f->cgroup, pf->u.pids.v, pf->u.pids.n,
-		 sizeof(*pf->u.pids.v));
+	if (pf->u.pids.n) {
+		ALLOC_GROW(l->cg_procs.groups, l->cg_procs.ngroups + 1,
+			   l->cg_procs.groups_alloc);
+		g = &l->cg_procs.groups[l->cg_procs.ngroups++];
+		g->name = l->cg_procs.names.len;
+		g->first = l->cg_procs.npids;
+		g->n = pf->u.pids.n;
+		strbuf_add(&l->cg_procs.names, f->cgroup, strlen(f->cgroup) + 1);
+		ALLOC_GROW(l->cg_procs.pids, l->cg_procs.npids + g->n,
+			   l->cg_procs.pids_alloc);
+		for (i = 0; i < g->n; i++)
+			l->cg_procs.pids[g->first + i] = pf->u.pids.v[i];
+		l->cg_procs.npids += g->n;
+	}
 	parsed_put(pf, &own);
+}
+
+static int cg_proc_group_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct cg_proc_group *)a)->cgroup,
+		      ((const struct cg_proc_group *)b)->cgroup);
+}
+
+static int pid_cmp(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+void flush_cgroup_procs(struct loader *l)
+{
+	struct cg_procs *cp = &l->cg_procs;
+	size_t i, j;
+
+	if (!cp->ngroups)
+		return;
+	for (i = 0; i < cp->ngroups; i++)
+		cp->groups[i].cgroup = cp->names.buf + cp->groups[i].name;
+	qsort(cp->groups, cp->ngroups, sizeof(*cp->groups), cg_proc_group_cmp);
+	for (i = 0; i < cp->ngroups; i++) {
+		const struct cg_proc_group *g = &cp->groups[i];
+		int64_t *pids = cp->pids + g->first;
+
+		qsort(pids, g->n, sizeof(*pids), pid_cmp);
+		for (j = 0; j < g->n; j++) {
+			int c;
+			sqlite3_stmt *st = row_start(l, T_CG_PROC, &c);
+
+			sqlite3_bind_int64(st, c + 1, l->capture_id);
+			row_text(l, T_CG_PROC, st, c + 2, g->cgroup);
+			sqlite3_bind_int64(st, c + 3, pids[j]);
+			row_done(l, T_CG_PROC, st);
+		}
+	}
+	cp->ngroups = 0;
+	cp->npids = 0;
+	strbuf_reset(&cp->names);
+}
+
+void cg_procs_free(struct cg_procs *cp)
+{
+	free(cp->groups);
+	free(cp->pids);
+	strbuf_release(&cp->names);
 }
 
 /*
@@ -223,14 +298,15 @@ void load_cgroup_procs(struct loader *l, const struct file_in *f)
 void flush_cgroup_files(struct loader *l)
 {
 	sqlite3_stmt *st;
+	int c;
 
 	if (l->cg_files.len) {
 		strbuf_addch(&l->cg_files, '}');
-		st = S(l, T_CG_FILE);
-		sqlite3_bind_int64(st, 1, l->capture_id);
-		db_bind_text(st, 2, l->cg_files_of.buf);
-		db_bind_text_len(st, 3, l->cg_files.buf, l->cg_files.len);
-		put_for(l, st, l->memory_root ? l->memory_root : "(the cgroups' files)");
+		st = row_start(l, T_CG_FILE, &c);
+		sqlite3_bind_int64(st, c + 1, l->capture_id);
+		row_text(l, T_CG_FILE, st, c + 2, l->cg_files_of.buf);
+		row_text_len(l, T_CG_FILE, st, c + 3, l->cg_files.buf, l->cg_files.len);
+		row_done(l, T_CG_FILE, st);
 	}
 	strbuf_reset(&l->cg_files);
 	strbuf_reset(&l->cg_files_of);

@@ -91,6 +91,8 @@ void load_source_close(struct load_source *src);
 struct load_cache;
 struct load_cache *load_cache_new(void);
 void load_cache_free(struct load_cache *cache);
+/* Before PRAGMA optimize at the end of a load of many (bpf.c). */
+void bpf_tables_planned(sqlite3 *db);
 int load_capture_with(sqlite3 *db, struct load_cache *cache,
 		      struct load_source *src, struct load_stats *stats,
 		      char **ret_err);

@@ -150,6 +150,9 @@ struct load_cache {
 	/* the tables stored ROWS_BATCH rows a statement (rows.c's row_start()) */
 	sqlite3_stmt *batch[T__COUNT];
 	sqlite3_stmt *batch_part[T__COUNT];  /* the same, fewer rows */
+	/* the same with the table's own verb (rows.c's batch_put()) */
+	sqlite3_stmt *batch_own[T__COUNT];
+	sqlite3_stmt *batch_part_own[T__COUNT];
 	int batch_params[T__COUNT];   /* the parameters of one row */
 	sqlite3_stmt *derived[LOAD_DERIVED_N];  /* load.c's load_derived() */
 	/* cgroup_memstat's memory.stat keys (its columns), sorted, and
@@ -180,6 +183,8 @@ struct loader {
 	const char *cur_path;     /* the file being loaded, for put() */
 	bool cur_failed;          /* put() already reported for cur_path */
 	struct strbuf last_cgroup; /* cgroup_node insert cache */
+	struct strbuf cur_cgroup;  /* the cgroup of the file being loaded
+				      (load.c: one buffer, not one a file) */
 	struct strbuf tmp;
 	/*
 	 * proc_misc of the process whose files are being read: a process's
@@ -194,6 +199,18 @@ struct loader {
 		size_t cmdline_len;
 		char *memcg;
 	} misc;
+	/* cgroup_proc's rows not yet stored (cgroup.c's flush_cgroup_procs()) */
+	struct cg_procs {
+		struct cg_proc_group {
+			size_t name;      /* the cgroup: its offset in names */
+			const char *cgroup;  /* the same, once names is whole */
+			size_t first, n;  /* its pids */
+		} *groups;
+		size_t ngroups, groups_alloc;
+		int64_t *pids;
+		size_t npids, pids_alloc;
+		struct strbuf names;
+	} cg_procs;
 	/* cgroup_file_data's row of the cgroup whose files are being read */
 	struct strbuf cg_files_of;  /* the cgroup; empty: none */
 	struct strbuf cg_files;     /* its JSON object, without the '}' */
@@ -207,6 +224,10 @@ struct loader {
 	bool kmsg_ahead;
 	int kmsg_ahead_r;
 	struct oom_log kmsg_log;
+	/* the BPF map ids stored (bpf.c), for the load's count of maps */
+	uint64_t *map_ids;
+	size_t map_ids_n, map_ids_alloc;
+	struct text_block *texts[T__COUNT];  /* rows.c: the batches' texts */
 	sqlite3_stmt *sample_st[6]; /* samples.c's statements */
 	struct sample_spans *spans; /* samples.c: the later samples' spans */
 };
@@ -224,6 +245,18 @@ sqlite3_stmt *S(struct loader *l, enum table_id id);
  */
 sqlite3_stmt *row_start(struct loader *l, enum table_id t, int *ret_base);
 void row_done(struct loader *l, enum table_id t, sqlite3_stmt *st);
+/*
+ * A text (NULL: a NULL) of a row of table t as parameter idx of st: kept
+ * by the loader until its batch is stored (db_bind_text() for a table not
+ * batched).  row_bind() binds the spec's columns with it.
+ */
+void row_text(struct loader *l, enum table_id t, sqlite3_stmt *st, int idx,
+	      const char *s);
+void row_text_len(struct loader *l, enum table_id t, sqlite3_stmt *st, int idx,
+		  const char *s, size_t len);
+int row_bind(struct loader *l, enum table_id t, sqlite3_stmt *st, int first,
+	     const void *base);
+void rows_texts_free(struct loader *l);
 void rows_flush(struct loader *l);
 /* Run an INSERT and reset it; a failure is a problem of the current file. */
 void put(struct loader *l, sqlite3_stmt *st);
@@ -401,6 +434,10 @@ void load_one_value(struct loader *l, const struct file_in *f);
 /* A one-value file's member of cgroup_file_data's object: "name":[v,0] */
 void one_value_json(struct strbuf *sb, const char *name, const struct one_value *v);
 void flush_cgroup_files(struct loader *l);
+/* Store cgroup_proc's rows read so far (load.c: when the memory
+   hierarchy's files end, and at the end). */
+void flush_cgroup_procs(struct loader *l);
+void cg_procs_free(struct cg_procs *cp);
 void memstat_keys_free(struct load_cache *c);
 /*
  * Bind memory.stat's keys the working-set formulas read (cgroup_memstat's
@@ -427,6 +464,8 @@ void load_kmsg(struct loader *l);
 /* bpf.c */
 void load_fdinfo(struct loader *l, const struct file_in *f);
 void load_bpftool_maps(struct loader *l, const struct file_in *f);
+/* The BPF maps the capture's rows name (the bpf_maps view's maps). */
+uint64_t bpf_maps_count(struct loader *l);
 
 /* k8s.c */
 void load_pod_logs(struct loader *l, const struct file_in *f);

@@ -27,10 +27,10 @@ static void put_kv_rows(struct loader *l, const struct file_in *f,
 
 		sqlite3_bind_int64(st, ++c, l->capture_id);
 		if (f->cgroup) {
-			db_bind_text(st, ++c, f->cgroup);
-			db_bind_text(st, ++c, f->name);
+			row_text(l, t, st, ++c, f->cgroup);
+			row_text(l, t, st, ++c, f->name);
 		}
-		db_bind_text(st, ++c, kv->v[i].key);
+		row_text(l, t, st, ++c, kv->v[i].key);
 		db_bind_u64(st, ++c, kv->v[i].value);
 		row_done(l, t, st);
 	}

@@ -43,7 +43,7 @@ static void load_parsed(struct loader *l, const struct file_in *f,
 	st = row_start(l, t, &c);
 	sqlite3_bind_int64(st, c + 1, l->capture_id);
 	sqlite3_bind_int64(st, c + 2, f->pid);
-	rows_bind(st, c + 3, &row_specs[t], &pf->u);
+	row_bind(l, t, st, c + 3, &pf->u);
 	row_done(l, t, st);
 	put_extras(l, f->pid, f->name, &pf->extras);
 	if (kind == PARSED_STATUS)
@@ -80,8 +80,9 @@ void flush_misc(struct loader *l)
 			sqlite3_bind_int64(st, c + 3, l->misc.oom_score_adj);
 		else
 			sqlite3_bind_null(st, c + 3);
-		db_bind_text_len(st, c + 4, l->misc.cmdline, l->misc.cmdline_len);
-		db_bind_text(st, c + 5, l->misc.memcg);
+		row_text_len(l, T_PROC_MISC, st, c + 4, l->misc.cmdline,
+			     l->misc.cmdline_len);
+		row_text(l, T_PROC_MISC, st, c + 5, l->misc.memcg);
 		row_done(l, T_PROC_MISC, st);
 	}
 	free(l->misc.cmdline);

@@ -418,8 +418,12 @@ int rows_batch_sql(sqlite3 *db, const struct row_spec *spec, bool whole,
 	return (int)nparams;
 }
 
-int rows_bind(sqlite3_stmt *st, int first, const struct row_spec *spec,
-	      const void *base)
+static void bind_text(struct loader *l, enum table_id t, sqlite3_stmt *st,
+		      int idx, const char *s);
+
+/* rows_bind(), its texts bound by row_text() when l is not NULL. */
+static int bind_cols(struct loader *l, enum table_id t, sqlite3_stmt *st,
+		     int first, const struct row_spec *spec, const void *base)
 {
 	const char *b = base;
 	size_t i;
@@ -442,13 +446,13 @@ int rows_bind(sqlite3_stmt *st, int first, const struct row_spec *spec,
 			sqlite3_bind_int64(st, c, *(const int64_t *)p);
 			break;
 		case COL_TEXT:
-			db_bind_text(st, c, *(char *const *)p);
+			bind_text(l, t, st, c, *(char *const *)p);
 			break;
 		case COL_CHARS:
-			db_bind_text(st, c, p);
+			bind_text(l, t, st, c, p);
 			break;
 		case COL_CHARS_OR_NULL:
-			db_bind_text(st, c, *(const char *)p ? p : NULL);
+			bind_text(l, t, st, c, *(const char *)p ? p : NULL);
 			break;
 		case COL_BOOL:
 			sqlite3_bind_int(st, c, *(const bool *)p);
@@ -465,6 +469,18 @@ int rows_bind(sqlite3_stmt *st, int first, const struct row_spec *spec,
 		}
 	}
 	return c;
+}
+
+int rows_bind(sqlite3_stmt *st, int first, const struct row_spec *spec,
+	      const void *base)
+{
+	return bind_cols(NULL, T__COUNT, st, first, spec, base);
+}
+
+int row_bind(struct loader *l, enum table_id t, sqlite3_stmt *st, int first,
+	     const void *base)
+{
+	return bind_cols(l, t, st, first, &row_specs[t], base);
 }
 
 sqlite3_stmt *rows_prepare(sqlite3 *db, enum table_id id)
@@ -490,40 +506,196 @@ sqlite3_stmt *S(struct loader *l, enum table_id id)
  * statement.  Their binders bind every parameter of a row, and nothing but
  * row_start()'s statement reads or writes them during a load (load.c
  * flushes them before the derived tables).
+ *
+ * BATCHED_IGNORE_FIRST: the batched tables whose rows replace ("INSERT OR
+ * REPLACE") or merge into (proc_misc's and cgroup_file_data's upserts) a
+ * row of the same key: their batches first run as "INSERT OR IGNORE".  A
+ * statement of many rows that may abort keeps a statement journal, a copy
+ * of every page it changes (SQLite: a NOT NULL column under OR REPLACE or
+ * a plain INSERT aborts, under OR IGNORE it skips the row): 2.7% of a
+ * fleet capture's writer (callgrind).  A batch that stored fewer rows than it
+ * holds met a key already there (OR REPLACE's tables), and then runs
+ * again with the table's own verb, its rows in the same order: each key
+ * ends with its last row, as the table's verb alone would have left it.
+ * None of their keys is ever bound NULL: pids and fds are checked
+ * numbers, cgroups, names and keys strings, bpftool's map ids
+ * non-negative JSON integers (under OR IGNORE a NULL key would skip its
+ * row, not fail the batch).
  */
-static const bool batched[T__COUNT] = {
-	[T_COLLECT_PROBLEM] = true,
-	[T_PROC_STATUS] = true,
-	[T_PROC_SMAPS] = true,
-	[T_PROC_MISC] = true,
-	[T_CG_PROC] = true,
-	[T_CG_EVENT] = true,
-	[T_BPF_FDINFO] = true,
-	[T_BPFTOOL_MAP] = true,
-	[T_BPFTOOL_MAP_PID] = true,
-	[T_NODE_MEMINFO] = true,
-	[T_NODE_VMSTAT] = true,
+enum batch_mode {
+	ONE_A_STATEMENT,
+	BATCHED,
+	BATCHED_IGNORE_FIRST,
 };
+
+static const enum batch_mode batch_mode[T__COUNT] = {
+	[T_COLLECT_PROBLEM] = BATCHED,
+	[T_PROC_STATUS] = BATCHED_IGNORE_FIRST,
+	[T_PROC_SMAPS] = BATCHED_IGNORE_FIRST,
+	[T_PROC_MISC] = BATCHED_IGNORE_FIRST,
+	[T_CG_NODE] = BATCHED,
+	[T_CG_FILE] = BATCHED_IGNORE_FIRST,
+	[T_CG_PROC] = BATCHED,
+	[T_CG_EVENT] = BATCHED_IGNORE_FIRST,
+	[T_BPF_FDINFO] = BATCHED_IGNORE_FIRST,
+	[T_BPFTOOL_MAP] = BATCHED_IGNORE_FIRST,
+	[T_BPFTOOL_MAP_PID] = BATCHED,
+	[T_NODE_MEMINFO] = BATCHED_IGNORE_FIRST,
+	[T_NODE_VMSTAT] = BATCHED_IGNORE_FIRST,
+	[T_K8S_POD_LOG] = BATCHED,
+	[T_K8S_CONTAINER_LOG] = BATCHED,
+};
+
+/*
+ * The texts of a batch's rows, copied into blocks of its table and bound
+ * SQLITE_STATIC until the batch is stored: bound SQLITE_TRANSIENT, SQLite
+ * allocated a copy of each (and freed it at the next binding), ~300
+ * instructions a text, ~9,000 texts a fleet capture.
+ */
+#define TEXT_BLOCK (16u << 10)
+
+struct text_block {
+	struct text_block *next;
+	size_t used, size;
+	char data[];
+};
+
+static const char *batch_text(struct loader *l, enum table_id t,
+			      const char *s, size_t len)
+{
+	struct text_block *b = l->texts[t];
+	char *p;
+
+	if (!b || b->size - b->used < len + 1) {
+		size_t size = MAX(TEXT_BLOCK, len + 1);
+
+		b = xmalloc(sizeof(*b) + size);
+		b->next = l->texts[t];
+		b->used = 0;
+		b->size = size;
+		l->texts[t] = b;
+	}
+	p = b->data + b->used;
+	memcpy(p, s, len);
+	p[len] = '\0';
+	b->used += len + 1;
+	return p;
+}
+
+/* Table t's texts stored: its newest block kept, empty, the others freed. */
+static void batch_texts_reset(struct loader *l, enum table_id t)
+{
+	struct text_block *b = l->texts[t], *old, *next;
+
+	if (!b)
+		return;
+	for (old = b->next; old; old = next) {
+		next = old->next;
+		free(old);
+	}
+	b->next = NULL;
+	b->used = 0;
+}
+
+void rows_texts_free(struct loader *l)
+{
+	size_t t;
+
+	for (t = 0; t < T__COUNT; t++) {
+		struct text_block *b = l->texts[t], *next;
+
+		for (; b; b = next) {
+			next = b->next;
+			free(b);
+		}
+		l->texts[t] = NULL;
+	}
+}
+
+void row_text_len(struct loader *l, enum table_id t, sqlite3_stmt *st, int idx,
+		  const char *s, size_t len)
+{
+	if (!s || !l || batch_mode[t] == ONE_A_STATEMENT) {
+		db_bind_text_len(st, idx, s, len);
+		return;
+	}
+	len = MIN(len, (size_t)INT32_MAX);
+	sqlite3_bind_text(st, idx, batch_text(l, t, s, len), (int)len, SQLITE_STATIC);
+}
+
+void row_text(struct loader *l, enum table_id t, sqlite3_stmt *st, int idx,
+	      const char *s)
+{
+	row_text_len(l, t, st, idx, s, s ? strlen(s) : 0);
+}
+
+static void bind_text(struct loader *l, enum table_id t, sqlite3_stmt *st,
+		      int idx, const char *s)
+{
+	if (l)
+		row_text(l, t, st, idx, s);
+	else
+		db_bind_text(st, idx, s);
+}
+
+
+/* Table t's batch statement, whole or not (its verb "INSERT OR IGNORE"
+   when `ignore`). */
+static sqlite3_stmt *batch_prepare(sqlite3 *db, enum table_id t, bool whole,
+				   bool ignore, int *ret_params)
+{
+	struct row_spec spec = row_specs[t];
+	struct strbuf sql = STRBUF_INIT;
+	sqlite3_stmt *st;
+	int n;
+
+	if (ignore)
+		spec.verb = "INSERT OR IGNORE";
+	n = rows_batch_sql(db, &spec, whole, &sql);
+	st = db_prepare(db, sql.buf);
+	strbuf_release(&sql);
+	if (ret_params)
+		*ret_params = n;
+	return st;
+}
 
 sqlite3_stmt *row_start(struct loader *l, enum table_id t, int *ret_base)
 {
 	struct load_cache *c = l->cache;
 
-	if (!batched[t]) {
+	if (batch_mode[t] == ONE_A_STATEMENT) {
 		*ret_base = 0;
 		return S(l, t);
 	}
 	if (!c->batch[t]) {
-		struct strbuf sql = STRBUF_INIT;
+		bool ignore = batch_mode[t] == BATCHED_IGNORE_FIRST;
 
-		c->batch_params[t] = rows_batch_sql(l->db, &row_specs[t], true, &sql);
-		c->batch[t] = db_prepare(l->db, sql.buf);
-		rows_batch_sql(l->db, &row_specs[t], false, &sql);
-		c->batch_part[t] = db_prepare(l->db, sql.buf);
-		strbuf_release(&sql);
+		c->batch[t] = batch_prepare(l->db, t, true, ignore,
+					    &c->batch_params[t]);
+		c->batch_part[t] = batch_prepare(l->db, t, false, ignore, NULL);
 	}
 	*ret_base = (int)l->pending[t] * c->batch_params[t];
 	return c->batch[t];
+}
+
+/*
+ * A batch that OR IGNORE would not store whole: its parameters, moved to
+ * the same batch with the table's verb (prepared the first time), run.
+ */
+static int batch_own_verb(struct loader *l, enum table_id t, sqlite3_stmt *st,
+			  bool whole)
+{
+	struct load_cache *c = l->cache;
+	sqlite3_stmt **rep = whole ? &c->batch_own[t] : &c->batch_part_own[t];
+	int r;
+
+	if (!*rep)
+		*rep = batch_prepare(l->db, t, whole, false, NULL);
+	sqlite3_transfer_bindings(st, *rep);
+	r = sqlite3_step(*rep);
+	sqlite3_reset(*rep);
+	sqlite3_clear_bindings(*rep);
+	return r;
 }
 
 /* Store table t's pending rows; the rest of the batch is left out. */
@@ -531,25 +703,36 @@ static void batch_put(struct loader *l, enum table_id t)
 {
 	sqlite3_stmt *st = l->cache->batch[t];
 	unsigned i, n = l->pending[t];
+	int r, stored;
 
 	l->pending[t] = 0;
 	if (n < ROWS_BATCH) {
-		for (i = n; i < ROWS_BATCH; i++)
-			sqlite3_bind_null(st, (int)i * l->cache->batch_params[t] + 1);
+		/* every parameter: a text of an earlier batch may be gone */
+		for (i = n * (unsigned)l->cache->batch_params[t];
+		     i < ROWS_BATCH * (unsigned)l->cache->batch_params[t]; i++)
+			sqlite3_bind_null(st, (int)i + 1);
 		/* the same parameters: moved, not copied (batch[t]'s are NULL) */
 		sqlite3_transfer_bindings(st, l->cache->batch_part[t]);
 		st = l->cache->batch_part[t];
 	}
 	/* no sqlite3_clear_bindings(): every row's parameters are bound again */
-	if (sqlite3_step(st) != SQLITE_DONE)
+	r = sqlite3_step(st);
+	stored = sqlite3_changes(l->db);
+	sqlite3_reset(st);
+	if (t == T_CG_NODE)   /* a cgroup met again is not stored again */
+		l->stats->cgroups += (uint64_t)stored;
+	if (r == SQLITE_DONE && batch_mode[t] == BATCHED_IGNORE_FIRST &&
+	    stored < (int)n)
+		r = batch_own_verb(l, t, st, n == ROWS_BATCH);
+	if (r != SQLITE_DONE)
 		add_problemf(l, row_specs[t].table, "cannot store %u rows: %s", n,
 			     sqlite3_errmsg(l->db));
-	sqlite3_reset(st);
+	batch_texts_reset(l, t);
 }
 
 void row_done(struct loader *l, enum table_id t, sqlite3_stmt *st)
 {
-	if (!batched[t])
+	if (batch_mode[t] == ONE_A_STATEMENT)
 		put(l, st);
 	else if (++l->pending[t] == ROWS_BATCH)
 		batch_put(l, t);
@@ -622,8 +805,8 @@ void put_rows(struct loader *l, enum table_id t, const char *key,
 
 		sqlite3_bind_int64(st, ++c, l->capture_id);
 		if (key)
-			db_bind_text(st, ++c, key);
-		rows_bind(st, c + 1, &row_specs[t], (const char *)v + i * size);
+			row_text(l, t, st, ++c, key);
+		row_bind(l, t, st, c + 1, (const char *)v + i * size);
 		row_done(l, t, st);
 	}
 }

@@ -16,8 +16,28 @@
 #include "common/banned.h"
 #define OOM_UNLIMITED_KB (1ull << 52)
 
+/*
+ * oom_memcg_stat's rows, most of a report's (a v1 report prints a block
+ * of ~40 keys for every cgroup below the OOM memcg: 1,302 of the 1,490
+ * rows of the smem bench's capture), are stored STAT_BATCH an INSERT:
+ * SQLite's work a statement is paid once a batch.  The rows of a batch
+ * not yet whole wait in `pending`; what is left at the end goes one an
+ * INSERT.
+ */
+#define STAT_BATCH 16
+#define STAT_PARAMS 6
+
+struct stat_row {
+	int64_t no;
+	size_t block;
+	const char *cgroup;
+	const struct oom_kv *kv;
+};
+
 struct stmts {
-	sqlite3_stmt *event, *counter, *stat, *meminfo, *task, *kill;
+	sqlite3_stmt *event, *counter, *stat, *stat_batch, *meminfo, *task, *kill;
+	struct stat_row pending[STAT_BATCH];
+	size_t npending;
 };
 
 static void stmts_finalize(struct stmts *s)
@@ -25,6 +45,7 @@ static void stmts_finalize(struct stmts *s)
 	sqlite3_finalize(s->event);
 	sqlite3_finalize(s->counter);
 	sqlite3_finalize(s->stat);
+	sqlite3_finalize(s->stat_batch);
 	sqlite3_finalize(s->meminfo);
 	sqlite3_finalize(s->task);
 	sqlite3_finalize(s->kill);
@@ -184,6 +205,52 @@ static int store_counters(struct stmts *s, int64_t capture_id, int64_t no,
 	return 0;
 }
 
+static void bind_stat(sqlite3_stmt *st, int base, int64_t capture_id,
+		      const struct stat_row *r)
+{
+	sqlite3_bind_int64(st, base + 1, capture_id);
+	sqlite3_bind_int64(st, base + 2, r->no);
+	sqlite3_bind_int64(st, base + 3, (sqlite3_int64)r->block);
+	db_bind_text(st, base + 4, r->cgroup);
+	db_bind_text(st, base + 5, r->kv->key);
+	db_bind_u64(st, base + 6, r->kv->value);
+}
+
+static sqlite3_stmt *prepare_stat_batch(sqlite3 *db)
+{
+	struct strbuf sql = STRBUF_INIT;
+	sqlite3_stmt *st;
+	size_t i;
+
+	strbuf_addstr(&sql, "INSERT OR IGNORE INTO oom_memcg_stat (capture_id, event,"
+		      " block, cgroup, key, value) VALUES ");
+	for (i = 0; i < STAT_BATCH; i++)
+		strbuf_addstr(&sql, i ? ",(?,?,?,?,?,?)" : "(?,?,?,?,?,?)");
+	st = db_prepare(db, sql.buf);
+	strbuf_release(&sql);
+	return st;
+}
+
+/* The pending rows: one INSERT when whole, else (the last) one a row. */
+static int flush_stats(struct stmts *s, int64_t capture_id)
+{
+	size_t i, n = s->npending;
+
+	s->npending = 0;
+	if (n == STAT_BATCH) {
+		for (i = 0; i < n; i++)
+			bind_stat(s->stat_batch, (int)i * STAT_PARAMS, capture_id,
+				  &s->pending[i]);
+		return db_step_reset(s->stat_batch);
+	}
+	for (i = 0; i < n; i++) {
+		bind_stat(s->stat, 0, capture_id, &s->pending[i]);
+		if (db_step_reset(s->stat) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 static int store_stats(struct stmts *s, int64_t capture_id, int64_t no,
 		       const struct oom_event *ev)
 {
@@ -193,15 +260,13 @@ static int store_stats(struct stmts *s, int64_t capture_id, int64_t no,
 		const struct oom_stat_block *blk = &ev->stats[b];
 
 		for (i = 0; i < blk->n; i++) {
-			sqlite3_stmt *st = s->stat;
+			struct stat_row *r = &s->pending[s->npending++];
 
-			sqlite3_bind_int64(st, 1, capture_id);
-			sqlite3_bind_int64(st, 2, no);
-			sqlite3_bind_int64(st, 3, (sqlite3_int64)b);
-			db_bind_text(st, 4, blk->cgroup);
-			db_bind_text(st, 5, blk->v[i].key);
-			db_bind_u64(st, 6, blk->v[i].value);
-			if (db_step_reset(st) < 0)
+			r->no = no;
+			r->block = b;
+			r->cgroup = blk->cgroup;
+			r->kv = &blk->v[i];
+			if (s->npending == STAT_BATCH && flush_stats(s, capture_id) < 0)
 				return -1;
 		}
 	}
@@ -344,6 +409,7 @@ int oom_store(sqlite3 *db, int64_t capture_id, const struct oom_log *log,
 	s.stat = db_prepare(db,
 		"INSERT OR IGNORE INTO oom_memcg_stat (capture_id, event, block, cgroup,"
 		" key, value) VALUES (?,?,?,?,?,?)");
+	s.stat_batch = prepare_stat_batch(db);
 	s.meminfo = db_prepare(db,
 		"INSERT OR IGNORE INTO oom_meminfo (capture_id, event, key, pages, bytes)"
 		" VALUES (?,?,?,?,?)");
@@ -372,6 +438,8 @@ int oom_store(sqlite3 *db, int64_t capture_id, const struct oom_log *log,
 		    store_kills(&s, capture_id, no, ev) < 0)
 			goto fail;
 	}
+	if (flush_stats(&s, capture_id) < 0)
+		goto fail;
 	r = 0;
 fail:
 	if (r < 0 && ret_err) {
