@@ -69,6 +69,8 @@ static void *pool_thread(void *arg)
 		pthread_cond_wait(&p->cond, &p->lock);
 	}
 	pthread_mutex_unlock(&p->lock);
+	db_close(t->db);   /* on the thread that used it */
+	t->db = NULL;
 	return NULL;
 }
 
@@ -146,7 +148,6 @@ void db_pool_close(struct db_pool *p)
 		if (!t->started)
 			continue;
 		pthread_join(t->thread, NULL);
-		db_close(t->db);
 		t->started = false;
 	}
 	pthread_cond_destroy(&p->cond);
