@@ -17,9 +17,7 @@ G=$T/golden
 REF=${REF_MEMSNAP:-}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
-ok() { echo "ok $*"; }
+. "$T/lib/check.sh"
 V=$("$M" --version | cut -d' ' -f2)
 unversion() { sed "s/memsnap $V/memsnap VERSION/g; s/\"memsnap_version\": \"$V\"/\"memsnap_version\": \"VERSION\"/"; }
 
@@ -90,4 +88,4 @@ check_bad "$work/cgfiles" "malformed JSON" "every cgroup file malformed"
 bad "$work/oomstat" oom_memcg_stat "value = 9223372036854775807"
 check_bad "$work/oomstat" "integer overflow" "OOM stats that overflow"
 
-[ $fails = 0 ] && echo "all passed" || { echo "$fails failed"; exit 1; }
+check_end
