@@ -566,9 +566,10 @@ static int load_task(void *arg, sqlite3 *db, size_t worker, size_t i)
 	struct loader l = { db, run->c, &run->err[i], run->show_queries };
 
 	(void)worker;
-	if (load_tasks[i].after >= 0 && db_pool_wait(run->pool, (size_t)load_tasks[i].after) < 0)
-		return -1;   /* its error is the one said */
-	return load_tasks[i].load(&l);
+	/* when what it reads failed, that task's error is the one said */
+	return load_tasks[i].after >= 0 &&
+	       db_pool_wait(run->pool, (size_t)load_tasks[i].after) < 0 ? -1 :
+	       load_tasks[i].load(&l);
 }
 
 static int load_capture(struct db_pool *pool, sqlite3 *db, struct report_capture *c,
