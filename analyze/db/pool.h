@@ -13,7 +13,9 @@
  * deadlock.  Without db_pool_open() (a database in memory, which no other
  * connection can read), or when a thread's open fails, the caller's
  * connection does every task, in order.  Used by memsnap export (a view a
- * task) and memsnap report (a group of the report's queries a task).
+ * task) and memsnap report (a group of the report's queries a task): the
+ * text report of a 1,328-process node was 206.6 M instructions on one
+ * thread, ~122 M on the busier of two (tests/bench/README.md, rpar).
  */
 #include <pthread.h>
 #include <sqlite3.h>
