@@ -4,6 +4,7 @@
  */
 #include "analyze/db/pool.h"
 
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -74,11 +75,21 @@ static void *pool_thread(void *arg)
 	return NULL;
 }
 
+/* The CPUs this process may run on (taskset, a cpuset): 1 when unknown. */
+static size_t usable_cpus(void)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	return sched_getaffinity(0, sizeof(set), &set) == 0 ? (size_t)CPU_COUNT(&set) : 1;
+}
+
 void db_pool_open(struct db_pool *p, const char *path)
 {
-	size_t i;
+	size_t i, n = usable_cpus();
 
-	for (i = 0; i < ARRAY_SIZE(p->threads); i++) {
+	/* on one CPU a second connection is only its open and its cache more */
+	for (i = 0; i + 1 < n && i < ARRAY_SIZE(p->threads); i++) {
 		struct db_pool_thread *t = &p->threads[i];
 
 		t->pool = p;

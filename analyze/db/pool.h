@@ -11,8 +11,9 @@
  * handed out is done.  A task may wait for an earlier one (db_pool_wait()),
  * never a later one: what it waits for was handed out before it, so no
  * deadlock.  Without db_pool_open() (a database in memory, which no other
- * connection can read), or when a thread's open fails, the caller's
- * connection does every task, in order.  Used by memsnap export (a view a
+ * connection can read), on a process allowed one CPU (taskset, a cpuset),
+ * or when a thread's open fails, the caller's connection does every task,
+ * in order.  Used by memsnap export (a view a
  * task) and memsnap report (a group of the report's queries a task): the
  * text report of a 1,328-process node was 206.6 M instructions on one
  * thread, ~122 M on the busier of two (tests/bench/README.md, rpar).

@@ -8,6 +8,7 @@
  * busy; a failed task stops the handing out and what waits for it hears
  * so; the caller's time budget holds on the thread's connection too.
  */
+#include <sched.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -295,7 +296,12 @@ static sqlite3 *caller;
 static void pool_start(bool threads)
 {
 	char *err = NULL;
+	cpu_set_t set;
 
+	/* a process allowed one CPU starts no thread (pool.h) */
+	CPU_ZERO(&set);
+	if (threads && (sched_getaffinity(0, sizeof(set), &set) < 0 || CPU_COUNT(&set) < 2))
+		skip();
 	caller = NULL;
 	if (db_open_existing(path, false, &caller, &err) < 0)
 		fail_msg("db_open_existing: %s", err);
