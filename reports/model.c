@@ -9,6 +9,7 @@
 #include "reports/model.h"
 #include "reports/model_int.h"
 #include "reports/growth.h"
+#include "analyze/db/pool.h"
 
 #include <inttypes.h>
 #include <stdarg.h>
@@ -65,7 +66,7 @@ static int col(sqlite3_stmt *st, const char *name)
 {
 	/* the columns are mostly read in the query's order: the one after
 	 * the last found first (a name search per value was 3% of a report) */
-	static int next;
+	static _Thread_local int next;
 	int i, n = sqlite3_column_count(st);
 
 	if (next < n && !strcmp(sqlite3_column_name(st, next), name))
@@ -520,13 +521,85 @@ static int load_problems(struct loader *l)
 	return 0;
 }
 
-int report_load(sqlite3 *db, int64_t capture_id, const char *source_name,
-		bool show_queries, struct report *r, char **ret_err)
+static int load_ooms_all(struct loader *l)
 {
+	return load_ooms(l) < 0 || load_oom_details(l) < 0 ? -1 : 0;
+}
+
+/*
+ * A capture's queries as tasks of a db_pool (analyze/db/pool.h): each
+ * task fills its own fields of the capture, and one that reads what an
+ * earlier one filled waits for it.  The costliest first (findings, then
+ * containers: two fifths of the work), so that whichever connection is
+ * ready first takes findings and the two end about together.  The error
+ * is the first task's in this order that failed, as when they run in turn
+ * on one connection (a capture loaded into memory): the tasks after it
+ * are not handed out.
+ */
+static const struct load_task {
+	int (*load)(struct loader *l);
+	int after;              /* the task it reads, or -1 */
+} load_tasks[] = {
+	{ load_capture_row, -1 },
+	{ load_parts, -1 },
+	{ load_growth, 1 },      /* the parts that grew */
+	{ load_findings, 2 },    /* one sample or several */
+	{ load_containers, 1 },  /* a column per part */
+	{ load_node, -1 },
+	{ load_ooms_all, -1 },
+	{ load_deeper, -1 },
+	{ load_processes, -1 },
+	{ load_problems, -1 },
+	{ load_bpf, -1 },
+};
+
+struct load_run {
+	struct db_pool *pool;
+	struct report_capture *c;
+	bool show_queries;
+	char *err[ARRAY_SIZE(load_tasks)];
+};
+
+static int load_task(void *arg, sqlite3 *db, size_t worker, size_t i)
+{
+	struct load_run *run = arg;
+	struct loader l = { db, run->c, &run->err[i], run->show_queries };
+
+	(void)worker;
+	/* when what it reads failed, that task's error is the one said */
+	return load_tasks[i].after >= 0 &&
+	       db_pool_wait(run->pool, (size_t)load_tasks[i].after) < 0 ? -1 :
+	       load_tasks[i].load(&l);
+}
+
+static int load_capture(struct db_pool *pool, sqlite3 *db, struct report_capture *c,
+			bool show_queries, char **ret_err)
+{
+	struct load_run run = { pool, c, show_queries, { NULL } };
+	int ret = db_pool_run(pool, db, ARRAY_SIZE(load_tasks), load_task, &run);
+	char *err = NULL;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(load_tasks); i++) {
+		if (run.err[i] && !err)
+			err = run.err[i];
+		else
+			free(run.err[i]);
+	}
+	if (err)
+		*ret_err = err;
+	return ret;
+}
+
+int report_load_pool(struct db_pool *pool, sqlite3 *db, int64_t capture_id,
+		     const char *source_name, bool show_queries, struct report *r,
+		     char **ret_err)
+{
+	struct db_pool one;
 	sqlite3_stmt *st = NULL;
 	int64_t *ids = NULL;
 	size_t nids = 0, i;
-	int rc;
+	int rc, ret = 0;
 
 	memset(r, 0, sizeof(*r));
 	r->source = xstrdup(source_name ? source_name : "SOURCE");
@@ -561,23 +634,25 @@ int report_load(sqlite3 *db, int64_t capture_id, const char *source_name,
 		return -1;
 	}
 	r->captures = xcalloc(nids, sizeof(*r->captures));
-	for (i = 0; i < nids; i++) {
-		struct loader l = { db, &r->captures[i], ret_err, show_queries };
-
-		r->ncaptures++;
-		l.c->capture_id = ids[i];
-		if (load_capture_row(&l) < 0 || load_node(&l) < 0 ||
-		    load_parts(&l) < 0 || load_containers(&l) < 0 || load_growth(&l) < 0 ||
-		    load_findings(&l) < 0 ||
-		    load_ooms(&l) < 0 || load_oom_details(&l) < 0 || load_processes(&l) < 0 ||
-		    load_bpf(&l) < 0 ||
-		    load_problems(&l) < 0 || load_deeper(&l) < 0) {
-			free(ids);
-			return -1;
-		}
+	if (!pool) {
+		db_pool_init(&one);
+		pool = &one;
 	}
+	for (i = 0; i < nids && ret == 0; i++) {
+		r->ncaptures++;
+		r->captures[i].capture_id = ids[i];
+		ret = load_capture(pool, db, &r->captures[i], show_queries, ret_err);
+	}
+	if (pool == &one)
+		db_pool_close(&one);
 	free(ids);
-	return 0;
+	return ret;
+}
+
+int report_load(sqlite3 *db, int64_t capture_id, const char *source_name,
+		bool show_queries, struct report *r, char **ret_err)
+{
+	return report_load_pool(NULL, db, capture_id, source_name, show_queries, r, ret_err);
 }
 
 int report_load_ooms(sqlite3 *db, int64_t capture_id, const char *source_name,

@@ -258,6 +258,12 @@ struct report {
  */
 int report_load(sqlite3 *db, int64_t capture_id, const char *source_name,
 		bool show_queries, struct report *r, char **ret_err);
+/* The same with the queries on the connections of pool (analyze/db/pool.h),
+ * db the caller's; pool NULL: db's alone (report_load()). */
+struct db_pool;
+int report_load_pool(struct db_pool *pool, sqlite3 *db, int64_t capture_id,
+		     const char *source_name, bool show_queries, struct report *r,
+		     char **ret_err);
 void report_free(struct report *r);
 /*
  * Fill r with capture_id's OOM events only (what `memsnap oom` shows):

@@ -12,6 +12,7 @@
 
 #include "analyze/cmds.h"
 #include "analyze/db/db.h"
+#include "analyze/db/pool.h"
 #include "common/shquote.h"
 #include "common/util.h"
 #include "reports/fleet.h"
@@ -84,11 +85,17 @@ int report_run(const char *source, const struct report_run_opts *o)
 	sqlite3 *db = NULL;
 	int64_t ncaptures = 0;
 	struct db_deadline deadline;
+	struct db_pool pool;
 	bool loaded;
 	int ret = EXIT_FATAL;
 
 	memset(&rep, 0, sizeof(rep));
 	memset(&fleet, 0, sizeof(fleet));
+	/* a database file: a second connection opens it meanwhile, for half
+	 * the report's queries (a capture is loaded into memory: one) */
+	db_pool_init(&pool);
+	if (!o->so.writable && path_is_sqlite(source))
+		db_pool_open(&pool, source);
 	if (source_open(source, &o->so, &db, &loaded, &stats, &err) < 0) {
 		error("%s", err);
 		goto out;
@@ -97,6 +104,7 @@ int report_run(const char *source, const struct report_run_opts *o)
 	/* memsnap's own views on a database db_open_existing() checked: a
 	 * budget all the same, so no query runs for ever */
 	db_set_deadline(db, &deadline, (double)o->query_timeout);
+	db_pool_set_deadline(&pool, &deadline);
 	if (!o->capture_id && !o->each && report_fleet_count(db, &ncaptures, &err) < 0) {
 		load_failed(source, err, &deadline, o->query_timeout);
 		goto out;
@@ -105,7 +113,8 @@ int report_run(const char *source, const struct report_run_opts *o)
 		ret = report_fleet(db, source, name, o, &fleet, &deadline);
 		goto out;
 	}
-	if (report_load(db, o->capture_id, name, o->fmt != FMT_TEXT, &rep, &err) < 0) {
+	if (report_load_pool(&pool, db, o->capture_id, name, o->fmt != FMT_TEXT, &rep,
+			     &err) < 0) {
 		load_failed(source, err, &deadline, o->query_timeout);
 		if (o->capture_id > 0 && starts_with(err, "no capture "))
 			hint_captures(source);
@@ -128,6 +137,7 @@ int report_run(const char *source, const struct report_run_opts *o)
 out:
 	report_fleet_free(&fleet);
 	report_free(&rep);
+	db_pool_close(&pool);
 	db_close(db);
 	strbuf_release(&out);
 	free(name);

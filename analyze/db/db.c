@@ -122,10 +122,11 @@ static int db_table_count(sqlite3 *db, int *ret)
 
 /* ---- waiting for another process's lock ----------------------------------- */
 
-/* Process-wide: one command, one thread using SQLite (the reader thread
- * of prefetch.c never does). */
-static double lock_timeout = DB_LOCK_TIMEOUT, lock_wait_start;
-static bool lock_waited_out;
+/* Process-wide; a wait is a thread's own (export and report read on
+ * several connections at once, analyze/db/pool.h). */
+static double lock_timeout = DB_LOCK_TIMEOUT;
+static __thread double lock_wait_start;
+static atomic_bool lock_waited_out;
 
 static double monotonic_now(void)
 {
@@ -362,30 +363,33 @@ static void mem_shutdown(void *ud)
 }
 
 /*
+ * Before SQLite's first use: no memory statistics (they take a global
+ * lock on every allocation), and a connection is only ever used by the
+ * thread that opened it (NOMUTEX below).  A tenth of a report.
+ */
+static void db_configure(void)
+{
+	static const sqlite3_mem_methods mem = {
+		mem_malloc, mem_release, mem_realloc, mem_size, mem_roundup,
+		mem_init, mem_shutdown, NULL,
+	};
+
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	sqlite3_config(SQLITE_CONFIG_MALLOC, &mem);
+}
+
+/*
  * Open a connection, set what every connection needs, and read the schema
  * version and whether the file is empty.
  */
 static int db_connect(const char *path, int flags, sqlite3 **ret, int *ret_version,
 		      int *ret_ntables, char **ret_err)
 {
-	static bool configured;
+	static pthread_once_t configured = PTHREAD_ONCE_INIT;
 	sqlite3 *db = NULL;
 
-	/*
-	 * Before SQLite's first use: no memory statistics (they take a global
-	 * lock on every allocation), and a connection is only ever used by
-	 * the thread that opened it (NOMUTEX below).  A tenth of a report.
-	 */
-	if (!configured) {
-		static const sqlite3_mem_methods mem = {
-			mem_malloc, mem_release, mem_realloc, mem_size, mem_roundup,
-			mem_init, mem_shutdown, NULL,
-		};
-
-		sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
-		sqlite3_config(SQLITE_CONFIG_MALLOC, &mem);
-		configured = true;
-	}
+	/* once, whichever thread opens first (analyze/db/pool.h) */
+	pthread_once(&configured, db_configure);
 	if (sqlite3_open_v2(path, &db, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		err_set(ret_err, "cannot open database '%s': %s", path,
 			db ? sqlite3_errmsg(db) : "out of memory");
@@ -804,9 +808,14 @@ void db_set_deadline(sqlite3 *db, struct db_deadline *d, double seconds)
 	d->seconds = seconds;
 	d->passed = false;
 	d->at = seconds > 0 ? monotonic_now() + seconds : 0;
+	db_add_deadline(db, d);
+}
+
+void db_add_deadline(sqlite3 *db, struct db_deadline *d)
+{
 	/* every 100,000 virtual machine steps: about a millisecond */
-	sqlite3_progress_handler(db, seconds > 0 ? 100000 : 0,
-				 seconds > 0 ? deadline_progress : NULL, d);
+	sqlite3_progress_handler(db, d->at > 0 ? 100000 : 0,
+				 d->at > 0 ? deadline_progress : NULL, d);
 }
 
 bool db_deadline_passed(const struct db_deadline *d)

@@ -14,6 +14,7 @@
  *  - these functions never print; they return 0 or -1 with the message in
  *    *ret_err (owned by the caller, free()) when ret_err is non-NULL.
  */
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sqlite3.h>
@@ -133,9 +134,11 @@ int db_guard_check(struct db_guard *g, sqlite3_stmt *st, const char **ret_what);
 struct db_deadline {
 	double at;        /* CLOCK_MONOTONIC seconds; 0: none */
 	double seconds;   /* the budget, for messages */
-	bool passed;
+	atomic_bool passed;   /* set by whichever connection's statement ran out */
 };
 void db_set_deadline(sqlite3 *db, struct db_deadline *d, double seconds);
+/* Another connection's statements under the same budget d (pool.h). */
+void db_add_deadline(sqlite3 *db, struct db_deadline *d);
 bool db_deadline_passed(const struct db_deadline *d);
 
 /* The schema text (schema/NN-*.sql) built into the binary. */

@@ -18,6 +18,7 @@
 
 #include "analyze/cmds.h"
 #include "analyze/db/db.h"
+#include "analyze/db/pool.h"
 #include "analyze/export/export.h"
 #include "analyze/export/parquet.h"
 #include "common/util.h"
@@ -399,62 +400,43 @@ static int read_captures(sqlite3 *db, const char *source,
 }
 
 /*
- * What the threads of one SOURCE share: the views are taken in turn, each
- * thread on its own connection with its own buffers and counts (a copy of
- * the exporter).  A database file is read by EXPORT_THREADS connections at
+ * What the connections of one SOURCE share (analyze/db/pool.h): a view a
+ * task, each connection with its own buffers and counts (a copy of the
+ * exporter).  A database file is read by DB_POOL_THREADS connections at
  * once (the views are independent, and most of the time is SQLite's); a
  * capture loaded into memory by the one that loaded it.
  */
-#define EXPORT_THREADS 2
-
 struct export_shared {
+	struct exporter wk[DB_POOL_THREADS];   /* a copy each: file, text, counts */
 	const struct export_capture *caps;
 	size_t ncaps;
 	const char *source;
 	bool quiet;
 	pthread_mutex_t lock;
-	size_t next, done;         /* views taken, views exported */
+	size_t done;               /* views exported */
 	int ret;                   /* the exit status so far */
 };
 
-struct export_worker {
-	struct exporter e;         /* a copy: its own file, text, counts */
-	struct export_shared *sh;
-	sqlite3 *db;
-	pthread_t thread;
-	bool started;
-};
-
-static void *export_views(void *arg)
+/* One view (db_task_fn); -1 stops the others once a file cannot be written. */
+static int export_task(void *arg, sqlite3 *db, size_t worker, size_t i)
 {
-	struct export_worker *wk = arg;
-	struct export_shared *sh = wk->sh;
-	struct exporter *e = &wk->e;
+	struct export_shared *sh = arg;
+	struct exporter *e = &sh->wk[worker];
+	uint64_t rows0 = e->rows;
+	int r = export_view(e, db, e->views[i], sh->caps, sh->ncaps);
 
-	for (;;) {
-		uint64_t rows0 = e->rows;
-		size_t i;
-		int r;
-
-		pthread_mutex_lock(&sh->lock);
-		i = sh->ret == EXIT_FATAL ? e->nviews : sh->next++;
-		pthread_mutex_unlock(&sh->lock);
-		if (i >= e->nviews)
-			break;
-		r = export_view(e, wk->db, e->views[i], sh->caps, sh->ncaps);
-		pthread_mutex_lock(&sh->lock);
-		if (r < 0)
-			sh->ret = EXIT_FATAL;
-		else if (r > 0 && sh->ret == EXIT_OK)
-			sh->ret = EXIT_PROBLEMS;
-		sh->done++;
-		if (!sh->quiet)
-			fprintf(stderr, "[%zu/%zu] %s: %s of %zu captures, %llu rows\n",
-				sh->done, e->nviews, sh->source, e->views[i]->name,
-				sh->ncaps, (unsigned long long)(e->rows - rows0));
-		pthread_mutex_unlock(&sh->lock);
-	}
-	return NULL;
+	pthread_mutex_lock(&sh->lock);
+	if (r < 0)
+		sh->ret = EXIT_FATAL;
+	else if (r > 0 && sh->ret == EXIT_OK)
+		sh->ret = EXIT_PROBLEMS;
+	sh->done++;
+	if (!sh->quiet)
+		fprintf(stderr, "[%zu/%zu] %s: %s of %zu captures, %llu rows\n",
+			sh->done, e->nviews, sh->source, e->views[i]->name,
+			sh->ncaps, (unsigned long long)(e->rows - rows0));
+	pthread_mutex_unlock(&sh->lock);
+	return r < 0 ? -1 : 0;
 }
 
 /* Every capture of one opened SOURCE, a view at a time; loaded: db holds
@@ -463,10 +445,10 @@ static void *export_views(void *arg)
 static int export_source(struct exporter *e, sqlite3 *db, const char *source,
 			 bool loaded, bool quiet)
 {
-	struct export_worker wk[EXPORT_THREADS];
 	struct export_shared sh = { .source = source, .quiet = quiet };
 	struct export_capture *caps = NULL;
-	size_t i, n = 1, ncaps = 0;
+	struct db_pool pool;
+	size_t i, ncaps = 0;
 
 	if (read_captures(db, source, &caps, &ncaps) < 0) {
 		free(caps);
@@ -475,40 +457,24 @@ static int export_source(struct exporter *e, sqlite3 *db, const char *source,
 	sh.caps = caps;
 	sh.ncaps = ncaps;
 	pthread_mutex_init(&sh.lock, NULL);
-	memset(wk, 0, sizeof(wk));
-	for (i = 0; i < EXPORT_THREADS; i++) {
-		wk[i].e = *e;
-		strbuf_init(&wk[i].e.file, 0);
-		strbuf_init(&wk[i].e.text, 0);
-		wk[i].e.files = wk[i].e.rows = wk[i].e.bytes = 0;
-		wk[i].sh = &sh;
+	for (i = 0; i < DB_POOL_THREADS; i++) {
+		sh.wk[i] = *e;
+		strbuf_init(&sh.wk[i].file, 0);
+		strbuf_init(&sh.wk[i].text, 0);
+		sh.wk[i].files = sh.wk[i].rows = sh.wk[i].bytes = 0;
 	}
-	wk[0].db = db;
+	db_pool_init(&pool);
 	/* the other connections: a file only, and only with views to share */
-	for (; !loaded && n < EXPORT_THREADS && n < e->nviews; n++) {
-		char *err = NULL;
-
-		if (db_open_existing(source, false, &wk[n].db, &err) < 0) {
-			free(err);   /* the first connection does it all */
-			break;
-		}
-		if (pthread_create(&wk[n].thread, NULL, export_views, &wk[n]) != 0) {
-			db_close(wk[n].db);
-			break;
-		}
-		wk[n].started = true;
-	}
-	export_views(&wk[0]);
-	for (i = 0; i < EXPORT_THREADS; i++) {
-		if (wk[i].started) {
-			pthread_join(wk[i].thread, NULL);
-			db_close(wk[i].db);
-		}
-		e->files += wk[i].e.files;
-		e->rows += wk[i].e.rows;
-		e->bytes += wk[i].e.bytes;
-		strbuf_release(&wk[i].e.file);
-		strbuf_release(&wk[i].e.text);
+	if (!loaded && e->nviews > 1)
+		db_pool_open(&pool, source);
+	db_pool_run(&pool, db, e->nviews, export_task, &sh);
+	db_pool_close(&pool);
+	for (i = 0; i < DB_POOL_THREADS; i++) {
+		e->files += sh.wk[i].files;
+		e->rows += sh.wk[i].rows;
+		e->bytes += sh.wk[i].bytes;
+		strbuf_release(&sh.wk[i].file);
+		strbuf_release(&sh.wk[i].text);
 	}
 	pthread_mutex_destroy(&sh.lock);
 	free(caps);

@@ -2,10 +2,16 @@
 /*
  * analyze/db: a database memsnap did not write is refused, every query can
  * run under a time budget, the read-only guard refuses what writes, and
- * k8s_cgroup() reads a path as the loader does.
+ * k8s_cgroup() reads a path as the loader does.  The pool (pool.h): tasks
+ * are handed out in order; on the caller's connection alone they run in
+ * that order; a thread's own connection takes tasks while the caller is
+ * busy; a failed task stops the handing out and what waits for it hears
+ * so; the caller's time budget holds on the thread's connection too.
  */
+#include <sched.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -16,6 +22,7 @@
 #include <cmocka.h>
 
 #include "analyze/db/db.h"
+#include "analyze/db/pool.h"
 #include "common/util.h"
 
 static char path[64];
@@ -279,6 +286,172 @@ static void test_db_k8s_cgroup(void **state)
 	db_close(db);
 }
 
+/* ---- analyze/db/pool: several connections, a thread each ---- */
+
+/* The caller's connection to the test's database, and a pool on it (with
+ * its thread's connection too when `threads`). */
+static struct db_pool pool;
+static sqlite3 *caller;
+
+static void pool_start(bool threads)
+{
+	char *err = NULL;
+	cpu_set_t set;
+
+	/* a process allowed one CPU starts no thread (pool.h) */
+	CPU_ZERO(&set);
+	if (threads && (sched_getaffinity(0, sizeof(set), &set) < 0 || CPU_COUNT(&set) < 2))
+		skip();
+	caller = NULL;
+	if (db_open_existing(path, false, &caller, &err) < 0)
+		fail_msg("db_open_existing: %s", err);
+	db_pool_init(&pool);
+	if (threads)
+		db_pool_open(&pool, path);
+}
+
+static void pool_end(void)
+{
+	db_pool_close(&pool);
+	db_close(caller);
+}
+
+#define NTASKS 8
+
+struct record {
+	atomic_int order[NTASKS];    /* 1 + the rank it started at; 0: never */
+	atomic_int started;
+	size_t worker[NTASKS];
+	bool own_db[NTASKS];         /* worker 0 on the caller's connection only */
+	int fail_at;                 /* a task that fails, or -1 */
+	int waited[NTASKS];          /* what db_pool_wait() said */
+	int step[NTASKS];            /* what the task's statement said */
+	bool wait_for_other;         /* task 0 waits until task 1 has started */
+	const char *sql;             /* a statement each task runs, or NULL */
+};
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int task(void *arg, sqlite3 *db, size_t worker, size_t i)
+{
+	struct record *r = arg;
+	double until = now_s() + 10;
+
+	r->order[i] = atomic_fetch_add(&r->started, 1) + 1;
+	r->worker[i] = worker;
+	/* checked by the test's thread: cmocka's asserts jump */
+	r->own_db[i] = (worker == 0) == (db == caller);
+	if (i > 0)
+		r->waited[i] = db_pool_wait(&pool, i - 1);
+	if (r->wait_for_other && i == 0)
+		while (!r->order[1] && now_s() < until)
+			usleep(1000);
+	if (r->sql) {
+		sqlite3_stmt *st = db_prepare(db, r->sql);
+
+		r->step[i] = sqlite3_step(st);
+		sqlite3_finalize(st);
+	}
+	return (int)i == r->fail_at ? -1 : 0;
+}
+
+static void record_init(struct record *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->fail_at = -1;
+}
+
+static void test_db_pool_alone_in_order(void **state)
+{
+	struct record r;
+	size_t i;
+
+	(void)state;
+	pool_start(false);
+	record_init(&r);
+	assert_int_equal(db_pool_run(&pool, caller, NTASKS, task, &r), 0);
+	for (i = 0; i < NTASKS; i++) {
+		assert_int_equal(r.order[i], (int)i + 1);
+		assert_int_equal(r.worker[i], 0);
+		assert_true(r.own_db[i]);
+		assert_int_equal(r.waited[i], 0);
+	}
+	/* a failure: what comes after it is not handed out */
+	record_init(&r);
+	r.fail_at = 3;
+	assert_int_equal(db_pool_run(&pool, caller, NTASKS, task, &r), -1);
+	for (i = 0; i < NTASKS; i++)
+		assert_int_equal(r.order[i], i <= 3 ? (int)i + 1 : 0);
+	pool_end();
+}
+
+static void test_db_pool_thread_takes_tasks(void **state)
+{
+	struct record r;
+	size_t i;
+
+	(void)state;
+	pool_start(true);
+	/* twice: the thread's connection serves run after run */
+	for (i = 0; i < 2; i++) {
+		size_t j;
+
+		record_init(&r);
+		r.wait_for_other = true;   /* the caller busy: the thread takes 1 */
+		r.sql = "SELECT count(*) FROM sqlite_master";
+		assert_int_equal(db_pool_run(&pool, caller, NTASKS, task, &r), 0);
+		assert_int_equal(r.worker[0], 0);
+		assert_int_equal(r.worker[1], 1);
+		for (j = 0; j < NTASKS; j++) {
+			assert_int_not_equal(r.order[j], 0);
+			assert_true(r.own_db[j]);
+			assert_int_equal(r.step[j], SQLITE_ROW);
+			assert_int_equal(r.waited[j], 0);
+		}
+	}
+	/* a failure on the thread's connection: the task waiting for it hears
+	 * so, the run fails */
+	record_init(&r);
+	r.wait_for_other = true;
+	r.fail_at = 1;
+	assert_int_equal(db_pool_run(&pool, caller, NTASKS, task, &r), -1);
+	assert_int_equal(r.worker[1], 1);
+	/* task 2 only if the caller took it before task 1 ended: it heard */
+	if (r.order[2])
+		assert_int_equal(r.waited[2], -1);
+	for (i = 3; i < NTASKS; i++)
+		assert_int_equal(r.order[i], 0);
+	pool_end();
+}
+
+static void test_db_pool_deadline_on_every_connection(void **state)
+{
+	struct db_deadline d;
+	struct record r;
+
+	(void)state;
+	pool_start(true);
+	db_set_deadline(caller, &d, 0.2);
+	db_pool_set_deadline(&pool, &d);
+	record_init(&r);
+	r.wait_for_other = true;
+	/* seconds without a budget: a thread without it fails, not hangs */
+	r.sql = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c "
+		"WHERE x < 20000000) SELECT count(*) FROM c";
+	assert_int_equal(db_pool_run(&pool, caller, 2, task, &r), 0);
+	assert_int_equal(r.worker[1], 1);
+	assert_int_equal(r.step[0], SQLITE_INTERRUPT);
+	assert_int_equal(r.step[1], SQLITE_INTERRUPT);
+	assert_true(db_deadline_passed(&d));
+	pool_end();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -292,6 +465,10 @@ int main(void)
 		cmocka_unit_test(test_db_set_deadline_interrupts),
 		cmocka_unit_test(test_db_guard_read_only),
 		cmocka_unit_test(test_db_k8s_cgroup),
+		cmocka_unit_test_setup_teardown(test_db_pool_alone_in_order, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_db_pool_thread_takes_tasks, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_db_pool_deadline_on_every_connection, setup,
+						teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
