@@ -1,17 +1,19 @@
 #!/bin/bash
 # The derived tables a load stores once a capture (cgroups_data,
-# cgroup_names_data, cgroup_parts_data, cgroup_headroom_data,
-# cgroup_process_count_data: the *_calc views, analyze/load/load.c's
-# load_derived()) hold exactly what their views work out over every
-# capture at once: nothing of one capture leaks into another's (the
-# loader keeps the loading capture's cgroup_memory_at in
-# cgroup_memory_load, empty between loads; capture_loading finds the
-# capture being loaded).  With REF_MEMSNAP (another memsnap binary, e.g.
+# cgroup_names_data, cgroup_parts_data, cgroup_headroom_data: the *_calc
+# views, analyze/load/load.c's load_derived()) hold exactly what their
+# views work out over every capture at once: nothing of one capture leaks
+# into another's (the loader keeps the loading capture's cgroup_memory_at
+# in cgroup_memory_load, empty between loads; capture_loading finds the
+# capture being loaded).  cgroup_process_count_data, which the loader
+# groups itself (analyze/load/counts.c), holds what SQLite's GROUP BY and
+# sum() over the processes view give, in the same order (its rowids).
+# With REF_MEMSNAP (another memsnap binary, e.g.
 # main's bin/memsnap, of the same schema's public views), the same
 # captures loaded by both give every public view (public_columns) the same
 # rows, in JSON (NULL stays NULL), row for row.
 . "${TESTS_DIR:-$PWD/tests}/load-lib.sh"
-derived="cgroups cgroup_names cgroup_parts cgroup_headroom cgroup_process_count"
+derived="cgroups cgroup_names cgroup_parts cgroup_headroom"
 
 "$M" load -q -j2 "${caps[@]}" -o "$work/a.db" 2> "$work/err"
 rc=$?
@@ -44,6 +46,29 @@ for t in $derived; do
 		ok "${t}_data: $1 rows, the same as ${t}_calc over every capture" ||
 		fail "${t}_data against ${t}_calc (rows, rows, only stored, only worked out): $d"
 done
+
+# counts.c against SQLite's own GROUP BY and sum(), row for row in rowid
+# order (the groups' order, NULL sums)
+counts_sql="SELECT capture_id, cgroup, count(*) AS processes, sum(rss_bytes) AS rss_sum,
+	sum(pss_bytes) AS pss_sum, sum(pss_anon_bytes) AS pss_anon_sum,
+	sum(pss_file_bytes) AS pss_file_sum, sum(pss_shmem_bytes) AS pss_shmem_sum,
+	count(pss_bytes) AS pss_processes,
+	sum(CASE WHEN pss_bytes IS NOT NULL THEN rss_bytes END) AS rss_pss_known_sum
+	FROM processes GROUP BY capture_id, cgroup"
+counts_same() {   # $1 database
+	local a b
+	a=$("$M" sql --json "$1" "SELECT * FROM cgroup_process_count_data ORDER BY rowid")
+	b=$("$M" sql --json "$1" "$counts_sql")
+	[ ${#a} -gt 10 ] && [ "$a" = "$b" ]
+}
+counts_same "$work/a.db" &&
+	ok "cgroup_process_count_data: SQL's GROUP BY over processes, row for row" ||
+	fail "cgroup_process_count_data differs from SQL's GROUP BY over processes"
+cp "$work/a.db" "$work/d.db"
+"$M" sql -w "$work/d.db" "UPDATE cgroup_process_count_data SET rss_sum = rss_sum + 1
+	WHERE rowid = (SELECT max(rowid) FROM cgroup_process_count_data)" > /dev/null
+! counts_same "$work/d.db" && ok "negative control: a changed count row is found" ||
+	fail "negative control: a changed count row is not found"
 
 # the check fails on a difference: a row of one capture changed
 cp "$work/a.db" "$work/c.db"
