@@ -58,22 +58,27 @@ struct groups {
 	size_t nslots;       /* a power of two, at least twice nr */
 };
 
-static void sum_add(struct sql_sum *s, sqlite3_stmt *st, int col)
+/*
+ * A column's sqlite3_value (sqlite3_column_value(): one call that takes the
+ * connection's mutex, where sqlite3_column_type() and _int64() took two):
+ * the writer thread alone uses the connection.
+ */
+static void sum_add(struct sql_sum *s, sqlite3_value *v)
 {
-	int type = sqlite3_column_type(st, col);
+	int type = sqlite3_value_type(v);
 
 	if (type == SQLITE_NULL)
 		return;
 	s->cnt++;
 	if (type == SQLITE_INTEGER) {
-		int64_t v = sqlite3_column_int64(st, col);
+		int64_t i = sqlite3_value_int64(v);
 
-		s->rsum += (double)v;
+		s->rsum += (double)i;
 		if (!s->approx && !s->overflow &&
-		    __builtin_add_overflow(s->isum, v, &s->isum))
+		    __builtin_add_overflow(s->isum, i, &s->isum))
 			s->approx = s->overflow = true;
 	} else {
-		s->rsum += sqlite3_column_double(st, col);
+		s->rsum += sqlite3_value_double(v);
 		s->approx = true;
 	}
 }
@@ -178,15 +183,18 @@ static int groups_read(struct loader *l, struct groups *gs, char *err, size_t si
 		const char *cg = (const char *)sqlite3_column_text(st, 0);
 		struct group *g = group_of(gs, cg, (size_t)sqlite3_column_bytes(st, 0));
 
+		sqlite3_value *rss = sqlite3_column_value(st, 1);
+		sqlite3_value *pss = sqlite3_column_value(st, 2);
+
 		g->processes++;
-		sum_add(&g->sum[SUM_RSS], st, 1);
-		sum_add(&g->sum[SUM_PSS], st, 2);
-		sum_add(&g->sum[SUM_PSS_ANON], st, 3);
-		sum_add(&g->sum[SUM_PSS_FILE], st, 4);
-		sum_add(&g->sum[SUM_PSS_SHMEM], st, 5);
+		sum_add(&g->sum[SUM_RSS], rss);
+		sum_add(&g->sum[SUM_PSS], pss);
+		sum_add(&g->sum[SUM_PSS_ANON], sqlite3_column_value(st, 3));
+		sum_add(&g->sum[SUM_PSS_FILE], sqlite3_column_value(st, 4));
+		sum_add(&g->sum[SUM_PSS_SHMEM], sqlite3_column_value(st, 5));
 		/* sum(CASE WHEN pss_bytes IS NOT NULL THEN rss_bytes END) */
-		if (sqlite3_column_type(st, 2) != SQLITE_NULL)
-			sum_add(&g->sum[SUM_RSS_PSS_KNOWN], st, 1);
+		if (sqlite3_value_type(pss) != SQLITE_NULL)
+			sum_add(&g->sum[SUM_RSS_PSS_KNOWN], rss);
 	}
 	if (rc != SQLITE_DONE)
 		keep_errmsg(l, err, size);
