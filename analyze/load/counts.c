@@ -266,7 +266,7 @@ void load_process_counts(struct loader *l)
 		xsnprintf(err, sizeof(err), "integer overflow");
 		r = -1;
 	}
-	if (!r) {
+	if (!r && gs.nr) {   /* (no process: gs.g NULL, which qsort() may not take) */
 		qsort(gs.g, gs.nr, sizeof(*gs.g), group_cmp);
 		r = groups_store(l, &gs, err, sizeof(err));
 	}
