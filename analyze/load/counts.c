@@ -9,15 +9,17 @@
  * capture_id, cgroup) and its temporary b-tree was a third of the
  * statement: 23.0 M instructions on a node of 1,391 processes, 18.8 M on a
  * fleet capture of 1,000, a tenth of the writer's.  Here the rows are
- * grouped in a hash table and only the ~200 groups are sorted: see
- * tests/bench/README.md ("The derived tables", branch dcalc) for the
- * figures.  The sums are SQLite's sum() (3.40, func.c sumStep() and
- * sumFinalize()): an integer sum, NULL over no value, "integer overflow"
- * an error that stores nothing for the statement, a REAL (approximate)
- * sum once a value is not an integer.  The rows are inserted in the order
- * GROUP BY gave them (NULL first, then the cgroup's bytes as BINARY
- * compares them): the table's rowids are the same.  tests/t43d keeps the
- * table equal to SQL's GROUP BY over every capture.
+ * grouped in a hash table and only the ~200 groups are sorted: 16.0 M and
+ * 13.2 M (tests/bench/README.md, "The derived tables on the writer").
+ * The sums are SQLite's sum() (3.40, func.c sumStep() and sumFinalize()):
+ * an integer sum, NULL over no value, "integer overflow" an error that
+ * stores nothing for the statement, a REAL (approximate) sum once a value
+ * is not an integer (the loader binds integers: a REAL sum, in the view's
+ * order here and the sorter's there, could differ in its last bits).  The
+ * rows are inserted in the order GROUP BY gave them (NULL first, then the
+ * cgroup's bytes as BINARY compares them): the table's rowids are the
+ * same.  tests/t43d keeps the table equal to SQL's GROUP BY, a NULL group
+ * and an overflow included.
  */
 #include "analyze/load/loader.h"
 
