@@ -86,9 +86,10 @@ SELECT s.capture_id, s.sample, s.sample_last, s.cgroup, n.parent, n.depth,
 CREATE VIEW cgroup_memory_at AS
 SELECT capture_id, sample, sample_last, cgroup, parent, depth, is_root, version, memory_stat, usage,
        limit_bytes,
-       CASE WHEN usage IS NULL OR inactive_file IS NULL THEN NULL
-            WHEN usage < inactive_file THEN 0
-            ELSE usage - inactive_file END AS working_set,
+       -- usage - inactive_file floored at 0, NULL when either is: usage
+       -- named once (the subquery below is flattened into this one, so
+       -- each use of usage is a json_extract() again: 4 a cgroup, 2 now)
+       max(usage - inactive_file, 0) AS working_set,
        anon, file, shmem, active_file, inactive_file, swapcached, swap,
        slab_reclaimable, slab_unreclaimable, kernel_stack, pagetables, percpu,
        vmalloc, sock, zswap, hugetlb,
@@ -436,11 +437,12 @@ CREATE VIEW cgroup_headroom_calc AS
 -- lacks: the path is known up to there).  Only the captures being loaded
 -- (capture_loading): the loader stores them in cgroup_headroom_data once
 -- a capture is in.
+-- The own limit joined (one key each), not a subquery in each of its
+-- uses: three lookups a cgroup were a tenth of the statement.
 WITH RECURSIVE eff(capture_id, cgroup, limit_bytes) AS (
-    SELECT n.capture_id, n.cgroup,
-           (SELECT o.limit_bytes FROM cgroup_own_limit o
-            WHERE o.capture_id = n.capture_id AND o.cgroup = n.cgroup)
+    SELECT n.capture_id, n.cgroup, o.limit_bytes
     FROM cgroup_node n
+    LEFT JOIN cgroup_own_limit o ON o.capture_id = n.capture_id AND o.cgroup = n.cgroup
     -- by way of capture: a NOT IN on cgroup_node read every capture's
     -- cgroups for each load
     WHERE n.capture_id IN (SELECT capture_id FROM capture WHERE load_complete IS NULL)
@@ -451,14 +453,10 @@ WITH RECURSIVE eff(capture_id, cgroup, limit_bytes) AS (
     -- min(coalesce(own, up), coalesce(up, own)): the smaller of the two
     -- limits, either one when the other is unlimited, NULL when both are
     SELECT n.capture_id, n.cgroup,
-           min(coalesce((SELECT o.limit_bytes FROM cgroup_own_limit o
-                         WHERE o.capture_id = n.capture_id AND o.cgroup = n.cgroup),
-                        e.limit_bytes),
-               coalesce(e.limit_bytes,
-                        (SELECT o.limit_bytes FROM cgroup_own_limit o
-                         WHERE o.capture_id = n.capture_id AND o.cgroup = n.cgroup)))
+           min(coalesce(o.limit_bytes, e.limit_bytes), coalesce(e.limit_bytes, o.limit_bytes))
     FROM eff e
     JOIN cgroup_node n ON n.capture_id = e.capture_id AND n.parent = e.cgroup
+    LEFT JOIN cgroup_own_limit o ON o.capture_id = n.capture_id AND o.cgroup = n.cgroup
 )
 SELECT capture_id, cgroup, working_set_bytes, reclaimable_bytes,
        working_set_bytes - reclaimable_bytes AS unreclaimable_bytes,

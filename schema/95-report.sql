@@ -25,8 +25,12 @@ LEFT JOIN kernel_features k ON k.capture_id = c.capture_id;
 -- paths per cgroup that only an index answers without a scan of every one;
 -- cgroup_process_totals and dying_cgroup_parts read the sums (a report
 -- worked the processes out three times for them).  cgroup NULL: the
--- processes whose cgroup is unknown.  Only the captures being loaded
--- (capture_loading, 10-tables.sql).
+-- processes whose cgroup is unknown.  The loader counts the processes
+-- view's rows of the capture it loads by cgroup, and sums their sizes as
+-- SQL's GROUP BY with count() and sum() would (rss_pss_known_sum: the
+-- rss_bytes of those with a pss_bytes), grouping them itself:
+-- analyze/load/counts.c (SQL's temporary b-tree for the group was a third
+-- of the work; tests/t43d compares the two).
 CREATE TABLE cgroup_process_count_data (
     capture_id  INTEGER NOT NULL REFERENCES capture(capture_id) ON DELETE CASCADE,
     cgroup TEXT, processes INTEGER NOT NULL,
@@ -34,21 +38,6 @@ CREATE TABLE cgroup_process_count_data (
     pss_shmem_sum INTEGER, pss_processes INTEGER NOT NULL, rss_pss_known_sum INTEGER,
     UNIQUE (capture_id, cgroup)
 );
-CREATE VIEW cgroup_process_count_calc AS
--- grouped straight from the view: its rows kept first (MATERIALIZED) cost
--- 3 M instructions more a capture of 1,000 processes, and the group's
--- cgroup is worked out once a process either way (as much work when no
--- process's proc_misc.memcg is in cgroup_proc and every cgroup is the
--- view's subquery's)
-SELECT capture_id, cgroup, count(*) AS processes,
-       sum(rss_bytes), sum(pss_bytes), sum(pss_anon_bytes), sum(pss_file_bytes),
-       sum(pss_shmem_bytes), count(pss_bytes),
-       sum(CASE WHEN pss_bytes IS NOT NULL THEN rss_bytes END)
-FROM processes
--- by way of capture: the capture being loaded, found by key, where a NOT
--- IN on processes read every capture's processes
-WHERE capture_id IN (SELECT capture_id FROM capture WHERE load_complete IS NULL)
-GROUP BY capture_id, cgroup;
 
 -- Internal: the cgroups the report lists as containers (report_containers
 -- has one row for each): the Kubernetes container cgroups when the capture

@@ -47,8 +47,10 @@
  * vanished (collect_problem_vanished, a partial index).
  * 12: processes joins cgroup_proc by its key; kernel_features looks the
  * kernel release up once a capture.
+ * 13: cgroup_process_count_calc gone (the loader groups the processes
+ * itself, analyze/load/counts.c); cheaper *_calc views, the same rows.
  */
-#define DB_SCHEMA_VERSION 12
+#define DB_SCHEMA_VERSION 13
 /*
  * A new database's page size: a capture is 300,000 rows appended in key
  * order, and fewer, larger pages split and write less (6% of a load).

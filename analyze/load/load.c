@@ -205,11 +205,11 @@ static void load_derived(struct loader *l)
 		"WHERE capture_id = ?",
 		"INSERT INTO cgroup_parts_data SELECT * FROM cgroup_parts_calc "
 		"WHERE capture_id = ?",
-		"DELETE FROM cgroup_memory_load WHERE capture_id = ?",
+		/* the loading capture's rows only (empty between loads): all
+		   at once, no row by row */
+		"DELETE FROM cgroup_memory_load",
 		"INSERT INTO cgroup_headroom_data SELECT * FROM cgroup_headroom_calc "
 		"WHERE capture_id = ?",
-		"INSERT INTO cgroup_process_count_data SELECT * FROM "
-		"cgroup_process_count_calc WHERE capture_id = ?",
 	};
 	size_t i;
 
@@ -218,11 +218,13 @@ static void load_derived(struct loader *l)
 
 		if (!st)
 			st = l->cache->derived[i] = db_prepare(l->db, sql[i]);
-		sqlite3_bind_int64(st, 1, l->capture_id);
+		if (sqlite3_bind_parameter_count(st))
+			sqlite3_bind_int64(st, 1, l->capture_id);
 		l->cur_path = "(the working-set tables)";
 		l->cur_failed = false;
 		put(l, st);
 	}
+	load_process_counts(l);
 }
 
 static void load_finish(struct loader *l, struct capture *c)
@@ -333,6 +335,8 @@ void load_cache_free(struct load_cache *c)
 	}
 	for (i = 0; i < LOAD_DERIVED_N; i++)
 		sqlite3_finalize(c->derived[i]);
+	sqlite3_finalize(c->proc_sums);
+	sqlite3_finalize(c->proc_sums_insert);
 	memstat_keys_free(c);
 	free(c);
 }

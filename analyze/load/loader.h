@@ -144,7 +144,7 @@ int rows_bind(sqlite3_stmt *st, int first, const struct row_spec *spec,
  * per capture (load_cache_new()): preparing its ~30 statements took a
  * twentieth of the writer's time of a load of many captures.
  */
-#define LOAD_DERIVED_N 7
+#define LOAD_DERIVED_N 6
 struct load_cache {
 	sqlite3_stmt *st[T__COUNT];
 	/* the tables stored ROWS_BATCH rows a statement (rows.c's row_start()) */
@@ -155,6 +155,7 @@ struct load_cache {
 	sqlite3_stmt *batch_part_own[T__COUNT];
 	int batch_params[T__COUNT];   /* the parameters of one row */
 	sqlite3_stmt *derived[LOAD_DERIVED_N];  /* load.c's load_derived() */
+	sqlite3_stmt *proc_sums, *proc_sums_insert;  /* counts.c */
 	/* cgroup_memstat's memory.stat keys (its columns), sorted, and
 	   each one's parameter in the INSERT */
 	struct memstat_key *memstat_keys;
@@ -456,6 +457,9 @@ void load_kv_rows(struct loader *l, const struct file_in *f);
 void load_meminfo(struct loader *l, const struct file_in *f);
 void load_psi(struct loader *l, const struct file_in *f);
 void load_setting(struct loader *l, const struct file_in *f);
+
+/* counts.c: cgroup_process_count_data of the capture being loaded */
+void load_process_counts(struct loader *l);
 
 /* kmsg.c */
 void keep_kmsg(struct loader *l, const struct file_in *f);
