@@ -49,8 +49,10 @@
  * kernel release up once a capture.
  * 13: cgroup_process_count_calc gone (the loader groups the processes
  * itself, analyze/load/counts.c); cheaper *_calc views, the same rows.
+ * 14: public_columns a table of the same rows (written into the schema
+ * image), not a view: a sixth less schema for every connection to parse.
  */
-#define DB_SCHEMA_VERSION 13
+#define DB_SCHEMA_VERSION 14
 /*
  * A new database's page size: a capture is 300,000 rows appended in key
  * order, and fewer, larger pages split and write less (6% of a load).
