@@ -60,11 +60,16 @@
 #define DB_PAGE_SIZE 16384
 
 /*
- * The schema's objects but SQLite's own, sorted by name, each
+ * The schema's objects but SQLite's own, in SQLite's order (rowid), each
  * "type\nname\nsql\n" and a NUL, in *ret (sqlite3_free()) of *ret_len
  * bytes: what db_open() compares with the built-in schema's (objects.c).
  */
 int db_schema_objects(sqlite3 *db, char **ret, size_t *ret_len);
+/*
+ * Are db's objects exactly these (as db_schema_objects() gives them, in
+ * the same order)?  Compared in place, row by row; false on an error.
+ */
+bool db_schema_objects_same(sqlite3 *db, const char *objects, size_t len);
 
 /*
  * Open (and create, when `create`) a database at path (":memory:" for one in
