@@ -1,6 +1,6 @@
 #!/bin/bash
 # memsnap export, without any engine: the declaration of schema/97-export.sql
-# (view public_columns) is exactly the columns, in order, of every public
+# (table public_columns) is exactly the columns, in order, of every public
 # view that has a capture_id (memsnap-views(7)'s view sections name them,
 # read by tests/lib/manpage.py as t42 reads them); every value of the
 # fixture captures (the hostile one too) has its declared type and no

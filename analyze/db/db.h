@@ -49,8 +49,10 @@
  * kernel release up once a capture.
  * 13: cgroup_process_count_calc gone (the loader groups the processes
  * itself, analyze/load/counts.c); cheaper *_calc views, the same rows.
+ * 14: public_columns a table of the same rows (written into the schema
+ * image), not a view: a sixth less schema for every connection to parse.
  */
-#define DB_SCHEMA_VERSION 13
+#define DB_SCHEMA_VERSION 14
 /*
  * A new database's page size: a capture is 300,000 rows appended in key
  * order, and fewer, larger pages split and write less (6% of a load).
@@ -58,11 +60,16 @@
 #define DB_PAGE_SIZE 16384
 
 /*
- * The schema's objects but SQLite's own, sorted by name, each
+ * The schema's objects but SQLite's own, in SQLite's order (rowid), each
  * "type\nname\nsql\n" and a NUL, in *ret (sqlite3_free()) of *ret_len
  * bytes: what db_open() compares with the built-in schema's (objects.c).
  */
 int db_schema_objects(sqlite3 *db, char **ret, size_t *ret_len);
+/*
+ * Are db's objects exactly these (as db_schema_objects() gives them, in
+ * the same order)?  Compared in place, row by row; false on an error.
+ */
+bool db_schema_objects_same(sqlite3 *db, const char *objects, size_t len);
 
 /*
  * Open (and create, when `create`) a database at path (":memory:" for one in

@@ -20,6 +20,12 @@ int export_decl_load(struct export_decl *d, char **ret_err)
 	int rc, ret = -1;
 
 	memset(d, 0, sizeof(*d));
+	/*
+	 * From the built-in schema (a database in memory is a copy of the
+	 * image made at build time), never from the database exported: there
+	 * public_columns is a table whose rows a user may have changed
+	 * (memsnap sql --write), and db_open() compares CREATE texts, not rows.
+	 */
 	if (db_open(":memory:", true, &db, ret_err) < 0)
 		return -1;
 	/* in the declaration's own order: views as listed, columns by ord */

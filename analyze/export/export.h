@@ -4,7 +4,7 @@
 /*
  * What `memsnap export` writes, shared by its formats and the DDL: the
  * public views with their declared column types (schema/97-export.sql,
- * view public_columns), a capture's identity across databases, and text
+ * table public_columns), a capture's identity across databases, and text
  * made valid UTF-8.  Nothing here prints.
  */
 #include <stdbool.h>

@@ -493,7 +493,7 @@ static int choose_views(struct exporter *e, const struct export_run_opts *o)
 
 		if (!v || !v->per_capture)
 			return error("'%s' is not a public view of a capture; see 'memsnap "
-				     "schema' (view public_columns)", o->views[i]);
+				     "schema' (table public_columns)", o->views[i]);
 		for (j = 0; j < e->nviews && e->views[j] != v; j++)
 			;
 		if (j == e->nviews)
