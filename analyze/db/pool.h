@@ -21,8 +21,9 @@
  * (memsnap's) no commit falls between the two (db_read_lock()).  Where
  * that cannot be (a file in WAL mode, a writer's lock in the way at that
  * moment, the caller in a write transaction), the caller's connection
- * does the run's tasks alone.  A writer waits for the run's end to commit
- * (its lock timeout, DB_LOCK_TIMEOUT by default).
+ * does the run's tasks alone (one state only inside the caller's own
+ * transaction: db_pool_run() takes none then).  A writer waits for the
+ * run's end to commit (its lock timeout, DB_LOCK_TIMEOUT by default).
  *
  * Without db_pool_open() (a database in memory, which no other
  * connection can read), on a process allowed one CPU (taskset, a cpuset),
