@@ -591,9 +591,9 @@ static int load_capture(struct db_pool *pool, sqlite3 *db, struct report_capture
 	return ret;
 }
 
-int report_load_pool(struct db_pool *pool, sqlite3 *db, int64_t capture_id,
-		     const char *source_name, bool show_queries, struct report *r,
-		     char **ret_err)
+static int load_report(struct db_pool *pool, sqlite3 *db, int64_t capture_id,
+		       const char *source_name, bool show_queries, struct report *r,
+		       char **ret_err)
 {
 	struct db_pool one;
 	sqlite3_stmt *st = NULL;
@@ -646,6 +646,21 @@ int report_load_pool(struct db_pool *pool, sqlite3 *db, int64_t capture_id,
 	if (pool == &one)
 		db_pool_close(&one);
 	free(ids);
+	return ret;
+}
+
+int report_load_pool(struct db_pool *pool, sqlite3 *db, int64_t capture_id,
+		     const char *source_name, bool show_queries, struct report *r,
+		     char **ret_err)
+{
+	/* one state of the file, the captures listed and each one's queries,
+	 * whatever a `memsnap load` commits meanwhile (pool.h): a read
+	 * transaction, its lock taken by the list's query */
+	bool txn = sqlite3_get_autocommit(db) && db_exec(db, "BEGIN", NULL) == 0;
+	int ret = load_report(pool, db, capture_id, source_name, show_queries, r, ret_err);
+
+	if (txn && db_exec(db, "COMMIT", NULL) < 0)
+		db_exec(db, "ROLLBACK", NULL);
 	return ret;
 }
 

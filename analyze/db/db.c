@@ -162,6 +162,30 @@ bool db_lock_waited_out(void)
 	return lock_waited_out;
 }
 
+int db_read_lock(sqlite3 *db)
+{
+	sqlite3_stmt *st = NULL;
+	const unsigned char *mode;
+	bool ok;
+
+	if (!sqlite3_get_autocommit(db))
+		return -1;   /* the caller's own transaction */
+	sqlite3_busy_handler(db, NULL, NULL);
+	ok = db_exec(db, "BEGIN", NULL) == 0 &&
+	     sqlite3_prepare_v2(db, "PRAGMA schema_version", -1, &st, NULL) == SQLITE_OK &&
+	     sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	st = NULL;
+	ok = ok && sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &st, NULL) == SQLITE_OK &&
+	     sqlite3_step(st) == SQLITE_ROW && (mode = sqlite3_column_text(st, 0)) &&
+	     strcmp((const char *)mode, "wal") != 0;
+	sqlite3_finalize(st);
+	sqlite3_busy_handler(db, lock_wait, NULL);
+	if (!ok && !sqlite3_get_autocommit(db))
+		db_exec(db, "ROLLBACK", NULL);
+	return ok ? 0 : -1;
+}
+
 const char *db_lock_hint(void)
 {
 	static char hint[160];

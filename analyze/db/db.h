@@ -96,6 +96,15 @@ void db_set_lock_timeout(double seconds);
 bool db_lock_waited_out(void);
 /* " (another process ... has held its lock ...)" after a wait ran out, or "". */
 const char *db_lock_hint(void);
+/*
+ * BEGIN and a read, without waiting for another process's lock: in
+ * rollback-journal mode the transaction's SHARED lock holds every other
+ * connection's commit off until it ends (COMMIT), so what db reads until
+ * then is one state of the file.  0, or -1 and no transaction when a
+ * writer's lock is in the way or the file is in WAL mode (where a reader
+ * holds no commit off).  analyze/db/pool.h.
+ */
+int db_read_lock(sqlite3 *db);
 /* The file of a connection's main database, for messages (":memory:"). */
 const char *db_name(sqlite3 *db);
 

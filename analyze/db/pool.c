@@ -41,6 +41,16 @@ static void run_task(struct db_pool *p, sqlite3 *db, size_t worker, size_t i)
 	pthread_cond_broadcast(&p->cond);
 }
 
+/* The end of a thread's read transaction.  Locked, returns locked. */
+static void read_end(struct db_pool *p, struct db_pool_thread *t)
+{
+	pthread_mutex_unlock(&p->lock);
+	if (db_exec(t->db, "COMMIT", NULL) < 0)
+		db_exec(t->db, "ROLLBACK", NULL);
+	t->reading = false;
+	pthread_mutex_lock(&p->lock);
+}
+
 static void *pool_thread(void *arg)
 {
 	struct db_pool_thread *t = arg;
@@ -56,13 +66,33 @@ static void *pool_thread(void *arg)
 	pthread_mutex_lock(&p->lock);
 	for (;;) {
 		struct db_deadline *d = p->deadline;
-		size_t i = take(p);
+		size_t i, run = p->run;
 
+		/*
+		 * A run's tasks read one state of the file: this connection
+		 * takes some only with its read lock taken while the caller's
+		 * was held (the run under way before and after it), so no
+		 * commit came between the two.  One try a run.
+		 */
+		if (!t->reading && p->fn && p->shared && t->run != run) {
+			t->run = run;
+			pthread_mutex_unlock(&p->lock);
+			t->reading = db_read_lock(t->db) == 0;
+			pthread_mutex_lock(&p->lock);
+			if (t->reading && (!p->fn || p->run != run))
+				read_end(p, t);
+			continue;
+		}
+		i = t->reading ? take(p) : p->ntasks;
 		if (i < p->ntasks) {
 			pthread_mutex_unlock(&p->lock);
 			if (d)
 				db_add_deadline(t->db, d);
 			run_task(p, t->db, worker, i);
+			continue;
+		}
+		if (t->reading) {   /* the run's tasks all handed out */
+			read_end(p, t);
 			continue;
 		}
 		if (p->quit)
@@ -108,9 +138,14 @@ void db_pool_set_deadline(struct db_pool *p, struct db_deadline *d)
 int db_pool_run(struct db_pool *p, sqlite3 *db, size_t ntasks, db_task_fn *fn, void *arg)
 {
 	size_t i;
-	bool failed;
+	bool failed, mine = false;
 
+	/* one state of the file for every connection (the thread's side above) */
+	if (sqlite3_get_autocommit(db))
+		mine = db_read_lock(db) == 0;
 	pthread_mutex_lock(&p->lock);
+	p->run++;
+	p->shared = sqlite3_txn_state(db, NULL) == SQLITE_TXN_READ;
 	p->fn = fn;
 	p->arg = arg;
 	p->ntasks = ntasks;
@@ -130,6 +165,8 @@ int db_pool_run(struct db_pool *p, sqlite3 *db, size_t ntasks, db_task_fn *fn, v
 	free(p->result);
 	p->result = NULL;
 	pthread_mutex_unlock(&p->lock);
+	if (mine && db_exec(db, "COMMIT", NULL) < 0)
+		db_exec(db, "ROLLBACK", NULL);
 	return failed ? -1 : 0;
 }
 

@@ -10,7 +10,22 @@
  * order, each to whichever connection is free, and returns when every task
  * handed out is done.  A task may wait for an earlier one (db_pool_wait()),
  * never a later one: what it waits for was handed out before it, so no
- * deadlock.  Without db_pool_open() (a database in memory, which no other
+ * deadlock.
+ *
+ * Every task of a run reads one state of the file, as if the caller's
+ * connection ran them all inside one transaction: a `memsnap load`
+ * committing meanwhile is seen by none of them.  The caller's connection
+ * holds a read transaction over the run (its own, else one db_pool_run()
+ * begins and ends), and a thread's connection joins the run only with one
+ * of its own begun while the caller's was held: in rollback-journal mode
+ * (memsnap's) no commit falls between the two (db_read_lock()).  Where
+ * that cannot be (a file in WAL mode, a writer's lock in the way at that
+ * moment, the caller in a write transaction), the caller's connection
+ * does the run's tasks alone (one state only inside the caller's own
+ * transaction: db_pool_run() takes none then).  A writer waits for the
+ * run's end to commit (its lock timeout, DB_LOCK_TIMEOUT by default).
+ *
+ * Without db_pool_open() (a database in memory, which no other
  * connection can read), on a process allowed one CPU (taskset, a cpuset),
  * or when a thread's open fails, the caller's connection does every task,
  * in order.  Used by memsnap export (a view a
@@ -40,6 +55,8 @@ struct db_pool_thread {
 	sqlite3 *db;               /* NULL: its open failed */
 	pthread_t thread;
 	bool started;
+	bool reading;              /* in a read transaction for run `run` */
+	size_t run;                /* the last run it tried to join */
 };
 
 struct db_pool {
@@ -53,6 +70,8 @@ struct db_pool {
 	size_t ntasks, next;
 	signed char *result;       /* per task: 1 running or not yet, 0 done, -1 failed */
 	size_t running;
+	size_t run;                /* runs begun, for the threads' joining */
+	bool shared;               /* the caller's connection holds a read lock */
 	bool stop, quit;
 };
 

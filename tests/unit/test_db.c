@@ -492,6 +492,87 @@ static void test_db_pool_deadline_on_every_connection(void **state)
 	pool_end();
 }
 
+/*
+ * A `memsnap load` committing while a run reads: no task sees it, whichever
+ * connection runs it (one state of the file, pool.h).  Task 0 reads the
+ * probe row, then another connection tries to change it; task 1, on the
+ * thread's connection when there is one, reads it after.
+ */
+struct probe {
+	atomic_int started1;
+	int seen[2];
+	size_t worker[2];
+	int write;           /* what the other connection's UPDATE said */
+};
+
+static int read_probe(sqlite3 *db)
+{
+	sqlite3_stmt *st = db_prepare(db, "SELECT value FROM node_meminfo WHERE key = 'probe'");
+	int v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+
+	sqlite3_finalize(st);
+	return v;
+}
+
+static int probe_task(void *arg, sqlite3 *db, size_t worker, size_t i)
+{
+	struct probe *pr = arg;
+	double until = now_s() + 10;
+	sqlite3 *w = NULL;
+
+	pr->worker[i] = worker;
+	if (i == 1) {
+		pr->started1 = 1;
+		if (db_pool_wait(&pool, 0) < 0)
+			return -1;
+		pr->seen[1] = read_probe(db);
+		return 0;
+	}
+	/* with a thread: task 1 handed out to it before the write */
+	while (pool.threads[0].started && !pr->started1 && now_s() < until)
+		usleep(1000);
+	pr->seen[0] = read_probe(db);
+	/* no busy handler: a commit held off fails at once */
+	pr->write = sqlite3_open(path, &w) == SQLITE_OK ?
+		    sqlite3_exec(w, "UPDATE node_meminfo SET value = 2 WHERE key = 'probe'",
+				 NULL, NULL, NULL) : -1;
+	sqlite3_close(w);
+	return 0;
+}
+
+static void pool_one_state(bool threads)
+{
+	struct probe pr;
+
+	tamper("INSERT INTO node_meminfo VALUES (1, 'probe', 1)");
+	pool_start(threads);
+	memset(&pr, 0, sizeof(pr));
+	assert_int_equal(db_pool_run(&pool, caller, 2, probe_task, &pr), 0);
+	if (threads) {
+		assert_int_equal(pr.worker[0], 0);
+		assert_int_equal(pr.worker[1], 1);
+	}
+	assert_int_equal(pr.seen[0], 1);
+	assert_int_equal(pr.seen[1], 1);
+	assert_int_not_equal(pr.write, SQLITE_OK);
+	/* the run over, its lock is gone: the write goes through */
+	tamper("UPDATE node_meminfo SET value = 3 WHERE key = 'probe'");
+	assert_int_equal(read_probe(caller), 3);
+	pool_end();
+}
+
+static void test_db_pool_one_state_alone(void **state)
+{
+	(void)state;
+	pool_one_state(false);
+}
+
+static void test_db_pool_one_state_on_two_connections(void **state)
+{
+	(void)state;
+	pool_one_state(true);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -509,6 +590,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_db_pool_alone_in_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_db_pool_thread_takes_tasks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_db_pool_deadline_on_every_connection, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_db_pool_one_state_alone, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_db_pool_one_state_on_two_connections, setup,
 						teardown),
 	};
 
