@@ -37,8 +37,6 @@ static const char usage_text[] =
 	"      --raw               also keep the captured files' raw rows that only\n"
 	"                          internal views read (proc_kv, proc_cgroup,\n"
 	"                          cgroup_stat, capture_file): 3x the database\n"
-	"      --lock-timeout SECONDS  wait this long for another process writing\n"
-	"                          to DB (another load) to finish (default 10)\n"
 	SOURCE_LIMITS_HELP
 	"  -h, --help              this help\n"
 	"\n"
@@ -46,7 +44,7 @@ static const char usage_text[] =
 	"could not be read (see load_problems; the others are loaded), 2 usage,\n"
 	"3 the database could not be read or written\n";
 
-enum { OPT_LOCK_TIMEOUT = 0x100, OPT_RAW };
+enum { OPT_RAW = 0x100 };
 
 #define MAX_JOBS 256
 
@@ -120,7 +118,6 @@ int cmd_load(int argc, char **argv)
 		{ "output", required_argument, NULL, 'o' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "jobs", required_argument, NULL, 'j' },
-		{ "lock-timeout", required_argument, NULL, OPT_LOCK_TIMEOUT },
 		{ "raw", no_argument, NULL, OPT_RAW },
 		{ "help", no_argument, NULL, 'h' },
 		SOURCE_LONG_OPTIONS,
@@ -148,12 +145,6 @@ int cmd_load(int argc, char **argv)
 				return EXIT_USAGE;
 			}
 			jobs = (int)v;
-			break;
-		case OPT_LOCK_TIMEOUT:
-			if (cmd_u64_option("lock-timeout", optarg, 0, 86400, false,
-					   "seconds", &v) < 0)
-				return EXIT_USAGE;
-			db_set_lock_timeout((double)v);
 			break;
 		case SOURCE_OPT_BAD: return EXIT_USAGE;
 		default:   /* -h, or what getopt refused (said) */

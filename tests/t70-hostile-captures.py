@@ -1066,7 +1066,8 @@ def hostile_database(root):
 
 def two_loads(root):
     """loads into one database wait for each other's lock; past
-    --lock-timeout the message says another process holds it"""
+    --lock-timeout the message says another process holds it, for a load
+    and for the commands that read a database (report, sql, export)"""
     import threading
     fails = []
     d = os.path.join(root, "two-loads")
@@ -1117,6 +1118,25 @@ def two_loads(root):
             fails.append(f"{db}: lock held: exit {out[0].returncode}: {err[-300:]!r}")
         if not 0.9 < wall < 10 * TIME_SCALE:
             fails.append(f"{db}: lock held: gave up after {wall:.1f} s, want 1 s")
+    # the commands that read a database: a lock held past --lock-timeout is
+    # said as a lock, not as a file that is no database
+    holder = sqlite3.connect(os.path.join(d, "new.db"), isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    for argv in (["report"], ["sql", "new.db", "SELECT 1"], ["export", "-o", "exp"]):
+        cmd = [MEMSNAP, argv[0], "--lock-timeout", "1"] + (argv[1:] if argv[0] == "sql"
+                                                            else ["new.db"] + argv[1:])
+        t0 = time.monotonic()
+        r = subprocess.run(cmd, cwd=d, capture_output=True, timeout=60)
+        wall = time.monotonic() - t0
+        err = r.stderr.decode("utf-8", "replace")
+        if r.returncode != 3 or not re.search(
+                r"cannot read database '[^']*new\.db': database is locked \(another process, "
+                r"another memsnap load\?, has held its lock for more than 1 s", err):
+            fails.append(f"{argv[0]}: lock held: exit {r.returncode}: {err[-300:]!r}")
+        if not 0.9 < wall < 10 * TIME_SCALE:
+            fails.append(f"{argv[0]}: lock held: gave up after {wall:.1f} s, want 1 s")
+    holder.execute("ROLLBACK")
+    holder.close()
     shutil.rmtree(d, ignore_errors=True)
     return fails
 

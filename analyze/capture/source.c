@@ -81,6 +81,12 @@ int source_limit_option(int opt, const char *arg, struct capture_limits *lim)
 			   opt == OPT_MAX_FILE_SIZE ? "--max-file-size" :
 			   opt == OPT_MAX_TOTAL ? "--max-total" : "--max-zstd-window";
 
+	if (opt == OPT_LOCK_TIMEOUT) {
+		if (parse_u64(arg, strlen(arg), &v) < 0 || v > 86400)
+			return error("invalid --lock-timeout '%s': seconds, 0 to 86400", arg);
+		db_set_lock_timeout((double)v);
+		return 1;
+	}
 	if (opt != OPT_MAX_ENTRIES && opt != OPT_MAX_FILE_SIZE && opt != OPT_MAX_TOTAL &&
 	    opt != OPT_MAX_ZSTD_WINDOW)
 		return 0;

@@ -38,7 +38,8 @@ int source_open_captures(const char *const *sources, size_t n, const struct sour
 
 /*
  * The options every command taking captures shares: --max-entries,
- * --max-file-size, --max-total, --max-zstd-window.  Returns 1 when opt was one of them
+ * --max-file-size, --max-total, --max-zstd-window, and --lock-timeout (for
+ * a database: db_set_lock_timeout()).  Returns 1 when opt was one of them
  * (and applied), 0 when not, -1 on a bad value (message printed).
  */
 int source_limit_option(int opt, const char *arg, struct capture_limits *lim);
@@ -56,13 +57,17 @@ enum {
 	OPT_MAX_FILE_SIZE,
 	OPT_MAX_TOTAL,
 	OPT_MAX_ZSTD_WINDOW,
+	OPT_LOCK_TIMEOUT,
 };
 #define SOURCE_LONG_OPTIONS \
 	{ "max-entries", required_argument, NULL, OPT_MAX_ENTRIES }, \
 	{ "max-file-size", required_argument, NULL, OPT_MAX_FILE_SIZE }, \
 	{ "max-total", required_argument, NULL, OPT_MAX_TOTAL }, \
-	{ "max-zstd-window", required_argument, NULL, OPT_MAX_ZSTD_WINDOW }
+	{ "max-zstd-window", required_argument, NULL, OPT_MAX_ZSTD_WINDOW }, \
+	{ "lock-timeout", required_argument, NULL, OPT_LOCK_TIMEOUT }
 #define SOURCE_LIMITS_HELP \
+	"      --lock-timeout SECONDS  wait this long for a lock another process holds\n" \
+	"                          on a database (another memsnap load) (default 10)\n" \
 	"      --max-entries N     stop reading a capture past N entries (default 1000000)\n" \
 	"      --max-file-size SIZE  skip files larger than SIZE (default 64M)\n" \
 	"      --max-total SIZE    stop reading a capture past SIZE inflated bytes (default 1G);\n" \

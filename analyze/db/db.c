@@ -430,8 +430,13 @@ static int db_connect(const char *path, int flags, sqlite3 **ret, int *ret_versi
 	/* A connection setting, ignored inside a transaction: set it first. */
 	db_exec(db, "PRAGMA foreign_keys = ON", NULL);
 	if (db_user_version(db, ret_version) < 0 || db_table_count(db, ret_ntables) < 0) {
-		err_set(ret_err, "'%s' is not an SQLite database: %s", path,
-			sqlite3_errmsg(db));
+		/* a lock held past the wait is no sign of what the file is */
+		if ((sqlite3_errcode(db) & 0xff) == SQLITE_BUSY)
+			err_set(ret_err, "cannot read database '%s': %s%s", path,
+				sqlite3_errmsg(db), db_lock_hint());
+		else
+			err_set(ret_err, "'%s' is not an SQLite database: %s", path,
+				sqlite3_errmsg(db));
 		goto fail;
 	}
 	*ret = db;
