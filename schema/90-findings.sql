@@ -12,13 +12,20 @@
 --   evidence   the numbers, in words
 --   query      SQL that shows the numbers: memsnap sql SOURCE "<query>"
 
+-- The internal views below (finding_*, findings_now, report_no_limit) read
+-- cgroup_headroom_data, cgroup_names_data and cgroups_data, the tables the
+-- public views cgroup_headroom, cgroup_names and cgroups are a plain SELECT
+-- of (the same rows: one definition): each use of a view is another copy
+-- of it for SQLite to prepare, and preparing the findings is most of what
+-- a report costs (tests/bench/README.md, rstm).
+
 -- Internal: each cgroup's headroom with its readable name.
 CREATE VIEW finding_cgroups AS
 SELECT h.capture_id, h.cgroup, n.name, n.kind, h.working_set_bytes,
        h.reclaimable_bytes, h.unreclaimable_bytes, h.limit_bytes,
        h.effective_limit_bytes, h.working_set_pct, h.unreclaimable_pct
-FROM cgroup_headroom h
-JOIN cgroup_names n ON n.capture_id = h.capture_id AND n.cgroup = h.cgroup;
+FROM cgroup_headroom_data h
+JOIN cgroup_names_data n ON n.capture_id = h.capture_id AND n.cgroup = h.cgroup;
 
 -- Internal: the limit a Go program's GOMEMLIMIT is compared with, for the
 -- cgroup of each Go program: the smallest limit on the path from its
@@ -33,14 +40,14 @@ WITH RECURSIVE up(capture_id, cgroup, at, limit_bytes) AS (
     FROM (SELECT capture_id, pid FROM proc_go
           UNION SELECT capture_id, pid FROM proc_heap) g  -- runtime_heaps too
     JOIN processes p ON p.capture_id = g.capture_id AND p.pid = g.pid
-    JOIN cgroup_headroom h ON h.capture_id = p.capture_id AND h.cgroup = p.cgroup
-    LEFT JOIN cgroup_names n ON n.capture_id = p.capture_id AND n.cgroup = p.cgroup
+    JOIN cgroup_headroom_data h ON h.capture_id = p.capture_id AND h.cgroup = p.cgroup
+    LEFT JOIN cgroup_names_data n ON n.capture_id = p.capture_id AND n.cgroup = p.cgroup
     UNION ALL
     SELECT u.capture_id, u.cgroup, n.parent, ph.limit_bytes
     FROM up u
     JOIN cgroup_node n ON n.capture_id = u.capture_id AND n.cgroup = u.at
-    JOIN cgroup_names pn ON pn.capture_id = n.capture_id AND pn.cgroup = n.parent
-    JOIN cgroup_headroom ph ON ph.capture_id = n.capture_id AND ph.cgroup = n.parent
+    JOIN cgroup_names_data pn ON pn.capture_id = n.capture_id AND pn.cgroup = n.parent
+    JOIN cgroup_headroom_data ph ON ph.capture_id = n.capture_id AND ph.cgroup = n.parent
     WHERE pn.kind NOT IN ('k8s-root', 'k8s-qos')
 )
 SELECT capture_id, cgroup, min(limit_bytes) AS limit_bytes
@@ -175,7 +182,7 @@ SELECT capture_id, cgroup,
 FROM finding_cgroups
 WHERE working_set_pct >= 90 AND kind != 'node'
   AND NOT EXISTS (SELECT 1 FROM cgroup_node c
-                  JOIN cgroup_headroom ch ON ch.capture_id = c.capture_id
+                  JOIN cgroup_headroom_data ch ON ch.capture_id = c.capture_id
                    AND ch.cgroup = c.cgroup
                   WHERE c.capture_id = finding_cgroups.capture_id
                     AND c.parent = finding_cgroups.cgroup
@@ -221,7 +228,7 @@ WHERE reclaimable_bytes >= 64 * 1048576
   AND reclaimable_bytes * 4 >= working_set_bytes AND kind != 'node'
   -- the counters are hierarchical: report the deepest cgroups it is true of
   AND NOT EXISTS (SELECT 1 FROM cgroup_node c
-                  JOIN cgroup_headroom ch ON ch.capture_id = c.capture_id
+                  JOIN cgroup_headroom_data ch ON ch.capture_id = c.capture_id
                    AND ch.cgroup = c.cgroup
                   WHERE c.capture_id = finding_cgroups.capture_id
                     AND c.parent = finding_cgroups.cgroup
@@ -263,14 +270,14 @@ SELECT g.capture_id, g.cgroup, 'warning', 'oom_kill_counter',
               ELSE 'on cgroup v1 it counts this cgroup''s own kills only)' END,
        'SELECT * FROM cgroup_event WHERE capture_id = ' || g.capture_id
          || ' AND cgroup = ' || quote(g.cgroup)
-FROM cgroups g
-JOIN cgroup_names n ON n.capture_id = g.capture_id AND n.cgroup = g.cgroup
+FROM cgroups_data g
+JOIN cgroup_names_data n ON n.capture_id = g.capture_id AND n.cgroup = g.cgroup
 WHERE g.oom_kill_count > 0 AND n.kind != 'node'
   -- v2's counter is hierarchical (v1's is not: tests/t52): report it where
   -- it starts, not again in every ancestor whose kills all happened in one
   -- child
   AND NOT EXISTS (SELECT 1 FROM cgroup_node c
-                  JOIN cgroups cc ON cc.capture_id = c.capture_id AND cc.cgroup = c.cgroup
+                  JOIN cgroups_data cc ON cc.capture_id = c.capture_id AND cc.cgroup = c.cgroup
                   WHERE c.capture_id = g.capture_id AND c.parent = g.cgroup
                     AND cc.oom_kill_count = g.oom_kill_count)
 
@@ -304,7 +311,7 @@ SELECT b.capture_id, b.cgroup, 'warning', 'bpf_heavy',
        'SELECT * FROM bpf_maps WHERE capture_id = ' || b.capture_id
          || ' AND cgroup = ' || quote(b.cgroup) || ' ORDER BY memlock_bytes DESC'
 FROM bpf_by_cgroup b
-LEFT JOIN cgroup_headroom h ON h.capture_id = b.capture_id AND h.cgroup = b.cgroup
+LEFT JOIN cgroup_headroom_data h ON h.capture_id = b.capture_id AND h.cgroup = b.cgroup
 WHERE b.memlock_bytes >= 64 * 1048576
    -- relative only where the maps are in the working set (charged, 5.11+);
    -- uncharged ones are bpf_unaccounted's
@@ -354,7 +361,7 @@ SELECT p.capture_id, p.cgroup, 'warning', 'large_shmem',
        'SELECT * FROM working_set_breakdown WHERE capture_id = ' || p.capture_id
          || ' AND cgroup = ' || quote(p.cgroup)
 FROM cgroup_parts p
-JOIN cgroup_names n ON n.capture_id = p.capture_id AND n.cgroup = p.cgroup
+JOIN cgroup_names_data n ON n.capture_id = p.capture_id AND n.cgroup = p.cgroup
 WHERE p.shmem >= 64 * 1048576 AND p.shmem * 4 >= p.ws AND n.kind != 'node'
   AND NOT EXISTS (SELECT 1 FROM cgroup_node c
                   JOIN cgroup_parts cp ON cp.capture_id = c.capture_id
@@ -387,7 +394,7 @@ SELECT p.capture_id, p.cgroup, 'warning', 'kernel_unreclaimable',
        'SELECT * FROM working_set_breakdown WHERE capture_id = ' || p.capture_id
          || ' AND cgroup = ' || quote(p.cgroup)
 FROM (SELECT *, kernel_unreclaimable AS k FROM cgroup_parts) p
-JOIN cgroup_names n ON n.capture_id = p.capture_id AND n.cgroup = p.cgroup
+JOIN cgroup_names_data n ON n.capture_id = p.capture_id AND n.cgroup = p.cgroup
 WHERE p.k >= 64 * 1048576 AND p.k * 4 >= p.ws AND n.kind != 'node'
   AND NOT EXISTS (SELECT 1 FROM cgroup_node c
                   JOIN cgroup_parts cp ON cp.capture_id = c.capture_id
@@ -428,7 +435,7 @@ FROM (SELECT capture_id, cgroup,
              max(CASE kind WHEN 'some' THEN avg10 END) AS some_avg10,
              max(CASE kind WHEN 'full' THEN avg10 END) AS full_avg10
       FROM cgroup_pressure GROUP BY capture_id, cgroup) p
-JOIN cgroup_names n ON n.capture_id = p.capture_id AND n.cgroup = p.cgroup
+JOIN cgroup_names_data n ON n.capture_id = p.capture_id AND n.cgroup = p.cgroup
 WHERE (some_avg10 >= 10 OR full_avg10 >= 5) AND n.kind != 'node'
   -- PSI of a cgroup counts the stalls of its descendants: report the
   -- deepest cgroups under pressure, not every ancestor again
@@ -456,11 +463,11 @@ SELECT g.capture_id, g.cgroup, 'info', 'swap',
        human_bytes(g.swap_bytes) || ' of this cgroup''s memory is in swap (not in its working set)',
        'SELECT cgroup, swap_bytes FROM cgroups WHERE capture_id = ' || g.capture_id
          || ' AND cgroup = ' || quote(g.cgroup)
-FROM cgroups g
-JOIN cgroup_names n ON n.capture_id = g.capture_id AND n.cgroup = g.cgroup
+FROM cgroups_data g
+JOIN cgroup_names_data n ON n.capture_id = g.capture_id AND n.cgroup = g.cgroup
 LEFT JOIN (SELECT c.capture_id, c.parent, sum(cc.swap_bytes) AS children_swap
            FROM cgroup_node c
-           JOIN cgroups cc ON cc.capture_id = c.capture_id AND cc.cgroup = c.cgroup
+           JOIN cgroups_data cc ON cc.capture_id = c.capture_id AND cc.cgroup = c.cgroup
            WHERE cc.swap_bytes > 0 GROUP BY c.capture_id, c.parent) cs
        ON cs.capture_id = g.capture_id AND cs.parent = g.cgroup
 WHERE g.swap_bytes > 0 AND n.kind NOT IN ('node', 'k8s-root', 'slice')
@@ -553,7 +560,7 @@ SELECT t.capture_id, t.cgroup, 'info', 'rss_double_count',
        'SELECT * FROM process_shares WHERE capture_id = ' || t.capture_id
          || ' AND cgroup = ' || quote(t.cgroup) || ' ORDER BY pss_bytes DESC'
 FROM cgroup_process_totals t
-JOIN cgroup_names n ON n.capture_id = t.capture_id AND n.cgroup = t.cgroup
+JOIN cgroup_names_data n ON n.capture_id = t.capture_id AND n.cgroup = t.cgroup
 WHERE t.pss_processes >= 2 AND t.rss_double_count_bytes >= 64 * 1048576
   AND t.rss_pss_known_sum_bytes * 5 >= t.pss_sum_bytes * 6
 
@@ -628,7 +635,7 @@ SELECT d.capture_id, d.cgroup, 'warning' AS severity, 'dying_cgroups' AS code,
        'SELECT * FROM dying_cgroups WHERE capture_id = ' || d.capture_id
          || ' AND cgroup = ' || quote(d.cgroup) AS query
 FROM dying_cgroups d
-LEFT JOIN cgroup_names n ON n.capture_id = d.capture_id AND n.cgroup = d.cgroup
+LEFT JOIN cgroup_names_data n ON n.capture_id = d.capture_id AND n.cgroup = d.cgroup
 WHERE d.nr_dying >= 100
    OR (d.unaccounted_bytes >= 256 * 1048576 AND d.unaccounted_bytes * 10 >= d.usage_bytes)
 UNION ALL

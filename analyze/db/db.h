@@ -51,8 +51,12 @@
  * itself, analyze/load/counts.c); cheaper *_calc views, the same rows.
  * 14: public_columns a table of the same rows (written into the schema
  * image), not a view: a sixth less schema for every connection to parse.
+ * 15: report_node_rest reads the listed containers once, report_containers
+ * works a cgroup's BPF part out in its row; the findings' and the report's
+ * internal views read cgroups_data, cgroup_names_data and
+ * cgroup_headroom_data (one view level less to prepare).
  */
-#define DB_SCHEMA_VERSION 14
+#define DB_SCHEMA_VERSION 15
 /*
  * A new database's page size: a capture is 300,000 rows appended in key
  * order, and fewer, larger pages split and write less (6% of a load).
