@@ -670,8 +670,8 @@ int report_load_pool(struct db_pool *pool, sqlite3 *db, int64_t capture_id,
 	bool txn = sqlite3_get_autocommit(db) && db_exec(db, "BEGIN", NULL) == 0;
 	int ret = load_report(pool, db, capture_id, source_name, show_queries, r, ret_err);
 
-	if (txn && db_exec(db, "COMMIT", NULL) < 0)
-		db_exec(db, "ROLLBACK", NULL);
+	if (txn)
+		db_read_end(db);
 	return ret;
 }
 

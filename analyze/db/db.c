@@ -186,6 +186,12 @@ int db_read_lock(sqlite3 *db)
 	return ok ? 0 : -1;
 }
 
+void db_read_end(sqlite3 *db)
+{
+	if (db_exec(db, "COMMIT", NULL) < 0)
+		db_exec(db, "ROLLBACK", NULL);
+}
+
 const char *db_lock_hint(void)
 {
 	static char hint[160];

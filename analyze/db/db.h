@@ -109,6 +109,8 @@ const char *db_lock_hint(void);
  * holds no commit off).  analyze/db/pool.h.
  */
 int db_read_lock(sqlite3 *db);
+/* End db's read transaction: COMMIT (ROLLBACK when that fails). */
+void db_read_end(sqlite3 *db);
 /* The file of a connection's main database, for messages (":memory:"). */
 const char *db_name(sqlite3 *db);
 

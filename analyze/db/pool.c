@@ -45,8 +45,7 @@ static void run_task(struct db_pool *p, sqlite3 *db, size_t worker, size_t i)
 static void read_end(struct db_pool *p, struct db_pool_thread *t)
 {
 	pthread_mutex_unlock(&p->lock);
-	if (db_exec(t->db, "COMMIT", NULL) < 0)
-		db_exec(t->db, "ROLLBACK", NULL);
+	db_read_end(t->db);
 	t->reading = false;
 	pthread_mutex_lock(&p->lock);
 }
@@ -165,8 +164,8 @@ int db_pool_run(struct db_pool *p, sqlite3 *db, size_t ntasks, db_task_fn *fn, v
 	free(p->result);
 	p->result = NULL;
 	pthread_mutex_unlock(&p->lock);
-	if (mine && db_exec(db, "COMMIT", NULL) < 0)
-		db_exec(db, "ROLLBACK", NULL);
+	if (mine)
+		db_read_end(db);
 	return failed ? -1 : 0;
 }
 
