@@ -97,6 +97,60 @@ char *xstrndup(const char *s, size_t n)
 	return p;
 }
 
+struct str_block {
+	struct str_block *next;
+	size_t used, size;
+	char data[];
+};
+
+char *str_blocks_alloc(struct str_block **blocks, size_t n, size_t size)
+{
+	struct str_block *b = *blocks;
+	char *p;
+
+	if (!b || b->size - b->used < n) {
+		size = MAX(size, n);
+		b = xmalloc(sizeof(*b) + size);
+		b->next = *blocks;
+		b->used = 0;
+		b->size = size;
+		*blocks = b;
+	}
+	p = b->data + b->used;
+	b->used += n;
+	return p;
+}
+
+char *str_blocks_dup(struct str_block **blocks, const char *s, size_t n, size_t size)
+{
+	char *p = str_blocks_alloc(blocks, n + 1, size);
+
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+void str_blocks_reset(struct str_block **blocks)
+{
+	struct str_block *b = *blocks;
+
+	if (!b)
+		return;
+	str_blocks_free(&b->next);
+	b->used = 0;
+}
+
+void str_blocks_free(struct str_block **blocks)
+{
+	struct str_block *b, *next;
+
+	for (b = *blocks; b; b = next) {
+		next = b->next;
+		free(b);
+	}
+	*blocks = NULL;
+}
+
 void *xgrow(void *arr, size_t nr, size_t *alloc, size_t size)
 {
 	size_t want;

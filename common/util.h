@@ -58,6 +58,19 @@ void *xgrow(void *arr, size_t nr, size_t *alloc, size_t size);
 #define ALLOC_GROW(arr, nr, alloc) \
 	((arr) = xgrow((arr), (nr), &(alloc), sizeof(*(arr))))
 
+/*
+ * Many small strings packed into blocks of at least `size` bytes (one
+ * allocation a block, not a string), freed together: *blocks starts NULL.
+ */
+struct str_block;
+/* n bytes in the newest block (a new one when they do not fit). */
+char *str_blocks_alloc(struct str_block **blocks, size_t n, size_t size);
+/* A copy of s[0..n) with a NUL. */
+char *str_blocks_dup(struct str_block **blocks, const char *s, size_t n, size_t size);
+/* Every string gone: the newest block kept, empty, for the next ones. */
+void str_blocks_reset(struct str_block **blocks);
+void str_blocks_free(struct str_block **blocks);
+
 /* ---- checked number parsing ------------------------------------------- */
 
 /*

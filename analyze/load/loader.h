@@ -228,7 +228,7 @@ struct loader {
 	/* the BPF map ids stored (bpf.c), for the load's count of maps */
 	uint64_t *map_ids;
 	size_t map_ids_n, map_ids_alloc;
-	struct text_block *texts[T__COUNT];  /* rows.c: the batches' texts */
+	struct str_block *texts[T__COUNT];  /* rows.c: the batches' texts */
 	sqlite3_stmt *sample_st[6]; /* samples.c's statements */
 	struct sample_spans *spans; /* samples.c: the later samples' spans */
 };

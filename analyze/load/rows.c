@@ -554,62 +554,12 @@ static const enum batch_mode batch_mode[T__COUNT] = {
  */
 #define TEXT_BLOCK (16u << 10)
 
-struct text_block {
-	struct text_block *next;
-	size_t used, size;
-	char data[];
-};
-
-static const char *batch_text(struct loader *l, enum table_id t,
-			      const char *s, size_t len)
-{
-	struct text_block *b = l->texts[t];
-	char *p;
-
-	if (!b || b->size - b->used < len + 1) {
-		size_t size = MAX(TEXT_BLOCK, len + 1);
-
-		b = xmalloc(sizeof(*b) + size);
-		b->next = l->texts[t];
-		b->used = 0;
-		b->size = size;
-		l->texts[t] = b;
-	}
-	p = b->data + b->used;
-	memcpy(p, s, len);
-	p[len] = '\0';
-	b->used += len + 1;
-	return p;
-}
-
-/* Table t's texts stored: its newest block kept, empty, the others freed. */
-static void batch_texts_reset(struct loader *l, enum table_id t)
-{
-	struct text_block *b = l->texts[t], *old, *next;
-
-	if (!b)
-		return;
-	for (old = b->next; old; old = next) {
-		next = old->next;
-		free(old);
-	}
-	b->next = NULL;
-	b->used = 0;
-}
-
 void rows_texts_free(struct loader *l)
 {
 	size_t t;
 
-	for (t = 0; t < T__COUNT; t++) {
-		struct text_block *b = l->texts[t], *next;
-
-		for (; b; b = next) {
-			next = b->next;
-			free(b);
-		}
-		l->texts[t] = NULL;
-	}
+	for (t = 0; t < T__COUNT; t++)
+		str_blocks_free(&l->texts[t]);
 }
 
 void row_text_len(struct loader *l, enum table_id t, sqlite3_stmt *st, int idx,
@@ -620,7 +570,8 @@ void row_text_len(struct loader *l, enum table_id t, sqlite3_stmt *st, int idx,
 		return;
 	}
 	len = MIN(len, (size_t)INT32_MAX);
-	sqlite3_bind_text(st, idx, batch_text(l, t, s, len), (int)len, SQLITE_STATIC);
+	sqlite3_bind_text(st, idx, str_blocks_dup(&l->texts[t], s, len, TEXT_BLOCK),
+			  (int)len, SQLITE_STATIC);
 }
 
 void row_text(struct loader *l, enum table_id t, sqlite3_stmt *st, int idx,
@@ -637,7 +588,6 @@ static void bind_text(struct loader *l, enum table_id t, sqlite3_stmt *st,
 	else
 		db_bind_text(st, idx, s);
 }
-
 
 /* Table t's batch statement, whole or not (its verb "INSERT OR IGNORE"
    when `ignore`). */
@@ -727,7 +677,7 @@ static void batch_put(struct loader *l, enum table_id t)
 	if (r != SQLITE_DONE)
 		add_problemf(l, row_specs[t].table, "cannot store %u rows: %s", n,
 			     sqlite3_errmsg(l->db));
-	batch_texts_reset(l, t);
+	str_blocks_reset(&l->texts[t]);   /* the batch stored: its texts too */
 }
 
 void row_done(struct loader *l, enum table_id t, sqlite3_stmt *st)

@@ -108,10 +108,8 @@ void diag_num(struct parse_diag *d, unsigned lineno, enum num_err e,
 const char *diag_quote(const char *s, size_t len, char *buf, size_t n);
 #define DIAG_QUOTE_MAX 200
 
-/* A copy of s[0..n) with a NUL, in blocks freed by kv_blocks_free(). */
-char *kv_blocks_strndup(struct kv_extras_block **blocks, const char *s,
-			size_t n);
-void kv_blocks_free(struct kv_extras_block **blocks);
+/* The size of the blocks (str_blocks_*) of a kv_extras' or kv_list's strings. */
+#define KV_BLOCK 4096
 
 /*
  * The keys seen so far, so that "first occurrence wins" is O(1) a key:

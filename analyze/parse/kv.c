@@ -543,55 +543,8 @@ bool keyset_add(struct keyset *ks, const char *key, size_t klen)
  * The strings of the extras (and a kv_list's keys), packed into blocks: a
  * process's status has ~35 keys without a column, and one allocation each
  * was a tenth of the reader's time in `memsnap load` of many captures
- * (callgrind).
+ * (callgrind): str_blocks_* of KV_BLOCK bytes.
  */
-#define KV_EXTRAS_BLOCK 4096
-
-struct kv_extras_block {
-	struct kv_extras_block *next;
-	size_t used, cap;
-	char data[];
-};
-
-static char *blocks_alloc(struct kv_extras_block **blocks, size_t n)
-{
-	struct kv_extras_block *b = *blocks;
-	char *p;
-
-	if (!b || b->cap - b->used < n) {
-		size_t cap = n > KV_EXTRAS_BLOCK ? n : KV_EXTRAS_BLOCK;
-
-		b = xmalloc(sizeof(*b) + cap);
-		b->next = *blocks;
-		b->used = 0;
-		b->cap = cap;
-		*blocks = b;
-	}
-	p = b->data + b->used;
-	b->used += n;
-	return p;
-}
-
-char *kv_blocks_strndup(struct kv_extras_block **blocks, const char *s,
-			size_t n)
-{
-	char *p = blocks_alloc(blocks, n + 1);
-
-	memcpy(p, s, n);
-	p[n] = '\0';
-	return p;
-}
-
-void kv_blocks_free(struct kv_extras_block **blocks)
-{
-	struct kv_extras_block *b, *next;
-
-	for (b = *blocks; b; b = next) {
-		next = b->next;
-		free(b);
-	}
-	*blocks = NULL;
-}
 
 void kv_extras_add(struct kv_extras *x, const char *key, size_t klen,
 		   const char *val, size_t vlen)
@@ -600,7 +553,7 @@ void kv_extras_add(struct kv_extras *x, const char *key, size_t klen,
 	char *p;
 
 	/* Both strings in one piece: value points into key's. */
-	p = blocks_alloc(&x->blocks, klen + vlen + 2);
+	p = str_blocks_alloc(&x->blocks, klen + vlen + 2, KV_BLOCK);
 	memcpy(p, key, klen);
 	p[klen] = '\0';
 	memcpy(p + klen + 1, val, vlen);
@@ -615,7 +568,7 @@ void kv_extras_free(struct kv_extras *x)
 {
 	if (!x)
 		return;
-	kv_blocks_free(&x->blocks);
+	str_blocks_free(&x->blocks);
 	free(x->v);
 	x->v = NULL;
 	x->n = x->alloc = 0;

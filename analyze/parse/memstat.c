@@ -125,8 +125,8 @@ int kv_list_parse_opts(const char *buf, size_t len, char sep, bool allow_kb,
 			continue;
 		}
 		ALLOC_GROW(ret->v, ret->n + 1, ret->alloc);
-		ret->v[ret->n].key = kv_blocks_strndup(&ret->blocks, l.key,
-						       l.klen);
+		ret->v[ret->n].key = str_blocks_dup(&ret->blocks, l.key, l.klen,
+						    KV_BLOCK);
 		ret->v[ret->n].value = v;
 		keyset_add(&ks, l.key, l.klen);
 		ret->n++;
@@ -159,7 +159,7 @@ void kv_list_free(struct kv_list *l)
 {
 	if (!l)
 		return;
-	kv_blocks_free(&l->blocks);
+	str_blocks_free(&l->blocks);
 	free(l->v);
 	memset(l, 0, sizeof(*l));
 }

@@ -42,12 +42,12 @@ struct kv_extra {
 	char *value;
 };
 
-struct kv_extras_block;
+struct str_block;
 
 struct kv_extras {
 	struct kv_extra *v;
 	size_t n, alloc;
-	struct kv_extras_block *blocks; /* the strings, a few KiB a block */
+	struct str_block *blocks; /* the strings, a few KiB a block */
 };
 
 void kv_extras_add(struct kv_extras *x, const char *key, size_t klen,
@@ -218,7 +218,7 @@ struct kv_pair {
 struct kv_list {
 	struct kv_pair *v;
 	size_t n, alloc;
-	struct kv_extras_block *blocks; /* the keys, a few KiB a block */
+	struct str_block *blocks; /* the keys, a few KiB a block */
 };
 
 /* memory.stat, vmstat, memory.events, memory.swap.events, cgroup.stat */
