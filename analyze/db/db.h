@@ -165,6 +165,17 @@ void db_set_deadline(sqlite3 *db, struct db_deadline *d, double seconds);
 void db_add_deadline(sqlite3 *db, struct db_deadline *d);
 bool db_deadline_passed(const struct db_deadline *d);
 
+/*
+ * sql with those of the built-in views `names` (NULL-terminated) that it
+ * reads, and those of them they read, before it as common table
+ * expressions (WITH name AS NOT MATERIALIZED (the view's SELECT)): the
+ * same query, which SQLite prepares without working each view out a
+ * second time to learn its columns (with.c).  For memsnap's own queries:
+ * a query whose own WITH uses one of those names is given back as it is.
+ * Never NULL; free() it.
+ */
+char *db_with_views(const char *sql, const char *const *names);
+
 /* The schema text (schema/NN-*.sql) built into the binary. */
 const char *db_schema_sql(void);
 

@@ -573,6 +573,156 @@ static void test_db_pool_one_state_on_two_connections(void **state)
 	pool_one_state(true);
 }
 
+/* The columns a statement gives, "name type\n" each. */
+static char *columns_of(sqlite3 *db, const char *sql)
+{
+	struct strbuf sb = STRBUF_INIT;
+	sqlite3_stmt *st = NULL;
+	int i;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		fail_msg("prepare: %s\n%.300s", sqlite3_errmsg(db), sql);
+	for (i = 0; i < sqlite3_column_count(st); i++)
+		strbuf_addf(&sb, "%s %s\n", sqlite3_column_name(st, i),
+			    sqlite3_column_decltype(st, i) ? sqlite3_column_decltype(st, i) : "-");
+	sqlite3_finalize(st);
+	return strbuf_detach(&sb, NULL);
+}
+
+/*
+ * Every view of the built-in schema, as the query's own text: the query
+ * prepares and gives the view's columns, by name and declared type (a view
+ * with a column list keeps its names).
+ */
+static void test_db_with_views_every_view(void **state)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st;
+	char *err = NULL;
+	int nviews = 0;
+
+	(void)state;
+	assert_int_equal(db_open(":memory:", true, &db, &err), 0);
+	st = db_prepare(db, "SELECT name FROM sqlite_master WHERE type = 'view' ORDER BY name");
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(st, 0);
+		const char *names[] = { name, NULL };
+		char sql[256], *with, *want, *have;
+
+		xsnprintf(sql, sizeof(sql), "SELECT * FROM %s WHERE 1", name);
+		with = db_with_views(sql, names);
+		if (!starts_with(with, "WITH\n") || !strstr(with, " AS NOT MATERIALIZED ("))
+			fail_msg("%s: not inlined: %.200s", name, with);
+		want = columns_of(db, sql);
+		have = columns_of(db, with);
+		if (strcmp(want, have))
+			fail_msg("%s: columns\n%s\nas a view, and\n%s\ninlined", name, want, have);
+		free(want);
+		free(have);
+		free(with);
+		nviews++;
+	}
+	sqlite3_finalize(st);
+	assert_true(nviews > 50);
+	db_close(db);
+}
+
+/* The same rows through the views and through their inlined text. */
+static void expect_same_rows(sqlite3 *db, const char *sql, const char *const *names)
+{
+	char *with = db_with_views(sql, names), *a, *b;
+	struct strbuf x = STRBUF_INIT, y = STRBUF_INIT;
+	struct strbuf *out[] = { &x, &y };
+	const char *texts[] = { sql, with };
+	int k, i;
+
+	assert_string_not_equal(sql, with);
+	for (k = 0; k < 2; k++) {
+		sqlite3_stmt *st = NULL;
+
+		if (sqlite3_prepare_v2(db, texts[k], -1, &st, NULL) != SQLITE_OK)
+			fail_msg("prepare: %s\n%.400s", sqlite3_errmsg(db), texts[k]);
+		while (sqlite3_step(st) == SQLITE_ROW)
+			for (i = 0; i < sqlite3_column_count(st); i++)
+				strbuf_addf(out[k], "%s%c", sqlite3_column_type(st, i) == SQLITE_NULL ?
+					    "NULL" : (const char *)sqlite3_column_text(st, i),
+					    i + 1 < sqlite3_column_count(st) ? '|' : '\n');
+		sqlite3_finalize(st);
+	}
+	a = x.buf;
+	b = y.buf;
+	assert_true(x.len > 0);
+	assert_string_equal(a, b);
+	strbuf_release(&x);
+	strbuf_release(&y);
+	free(with);
+}
+
+/*
+ * Only the listed views are inlined, those they read that are listed too
+ * (before them), the others left as views; a name in a string or a comment
+ * is no reference; the query's own WITH comes after the views' (RECURSIVE
+ * kept in front), and one that reuses a listed name leaves the query alone.
+ */
+static void test_db_with_views_text(void **state)
+{
+	static const char *const two[] = { "report_findings_now", "findings_now", NULL };
+	static const char *const one[] = { "findings_now", NULL };
+	sqlite3 *db = NULL;
+	char *err = NULL, *w;
+	const char *a, *b;
+
+	(void)state;
+	assert_int_equal(db_open(":memory:", true, &db, &err), 0);
+
+	w = db_with_views("SELECT * FROM report_findings_now", two);
+	a = strstr(w, "\nfindings_now AS NOT MATERIALIZED (");
+	b = strstr(w, "\nreport_findings_now AS NOT MATERIALIZED (");
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_true(a < b);   /* what it reads first */
+	assert_null(strstr(w, "\nfinding_cgroups AS"));   /* not listed: a view */
+	assert_true(ends_with(w, "\nSELECT * FROM report_findings_now"));
+	free(columns_of(db, w));
+	free(w);
+
+	/* findings_now reached only through a view not listed: left alone */
+	w = db_with_views("SELECT * FROM report_findings_now", one);
+	assert_string_equal(w, "SELECT * FROM report_findings_now");
+	free(w);
+	w = db_with_views("SELECT 'findings_now' -- findings_now\n/* findings_now */", one);
+	assert_string_equal(w, "SELECT 'findings_now' -- findings_now\n/* findings_now */");
+	free(w);
+	w = db_with_views("SELECT * FROM \"findings_now\"", one);
+	assert_true(starts_with(w, "WITH\nfindings_now AS"));
+	free(columns_of(db, w));
+	free(w);
+
+	w = db_with_views("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
+			  "WHERE i < 3), x AS (SELECT 2) SELECT * FROM n, x, FINDINGS_NOW", one);
+	assert_true(starts_with(w, "WITH RECURSIVE\nfindings_now AS NOT MATERIALIZED ("));
+	assert_true(ends_with(w, "\n), n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
+			      "WHERE i < 3), x AS (SELECT 2) SELECT * FROM n, x, FINDINGS_NOW"));
+	free(columns_of(db, w));
+	free(w);
+	w = db_with_views("WITH x AS (SELECT 1), findings_now(a) AS MATERIALIZED (SELECT 2) "
+			  "SELECT * FROM x, findings_now", one);
+	assert_string_equal(w, "WITH x AS (SELECT 1), findings_now(a) AS MATERIALIZED "
+			    "(SELECT 2) SELECT * FROM x, findings_now");
+	free(w);
+
+	/* rows: a view of a column list, and one over others */
+	assert_int_equal(db_exec(db, "INSERT INTO capture (capture_id, capture_key) VALUES (7, 'k');"
+				 "INSERT INTO cgroups_data (capture_id, cgroup, limit_bytes) "
+				 "VALUES (7, '/a', 100), (7, '/b', NULL)", &err), 0);
+	{
+		static const char *const own[] = { "cgroup_own_limit", NULL };
+
+		expect_same_rows(db, "SELECT * FROM cgroup_own_limit ORDER BY cgroup", own);
+	}
+	db_close(db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -587,6 +737,8 @@ int main(void)
 		cmocka_unit_test(test_db_set_deadline_interrupts),
 		cmocka_unit_test(test_db_guard_read_only),
 		cmocka_unit_test(test_db_k8s_cgroup),
+		cmocka_unit_test(test_db_with_views_every_view),
+		cmocka_unit_test(test_db_with_views_text),
 		cmocka_unit_test_setup_teardown(test_db_pool_alone_in_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_db_pool_thread_takes_tasks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_db_pool_deadline_on_every_connection, setup,
