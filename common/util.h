@@ -222,6 +222,8 @@ int read_file_at(int dirfd, const char *path, struct strbuf *sb, size_t max);
 
 /* Write all of buf to fd, retrying on EINTR and short writes. */
 int write_all(int fd, const void *buf, size_t len);
+/* The same at offset off (pwrite(2)), the file offset left where it was. */
+int pwrite_all(int fd, const void *buf, size_t len, off_t off);
 
 /* Monotonic clock in nanoseconds. */
 uint64_t now_ns(clockid_t clk);

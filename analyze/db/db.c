@@ -604,6 +604,29 @@ static unsigned char *image_expand(size_t *ret_size)
 }
 
 /*
+ * The image's runs written into fd at their offsets, the file made its
+ * size: the zeros between them are holes.  A new database of 84 16 KiB
+ * pages was 1.4 MiB copied twice (expanded, then into the page cache) and
+ * 336 pages of memory faulted in, for 203 KB of bytes that are not zero in
+ * 130 of the file's 4 KiB blocks (~0.5 ms of a 30 ms load, before the
+ * writer takes its first file).  0, or -1 with errno.
+ */
+static int image_write(int fd)
+{
+	const char *p = memsnap_schema_img, *end = memsnap_schema_img_end;
+	size_t size = image_u32(p), off, len;
+
+	for (p += 4; p + 8 <= end && (len = image_u32(p + 4)); p += 8 + len) {
+		off = image_u32(p);
+		if (off > size || len > size - off || len > (size_t)(end - p - 8))
+			die(3, "BUG: the built-in database image is damaged");
+		if (pwrite_all(fd, p + 8, len, (off_t)off) < 0)
+			return -1;
+	}
+	return ftruncate(fd, (off_t)size);
+}
+
+/*
  * Make the new file path from the image: written aside and linked in
  * whole, so that another load making the same file finds either no file
  * or the whole schema.  Executing the schema instead took a seventh of
@@ -614,8 +637,6 @@ static unsigned char *image_expand(size_t *ret_size)
 static bool image_create(const char *path)
 {
 	struct strbuf tmp = STRBUF_INIT;
-	unsigned char *buf;
-	size_t size;
 	bool made = false;
 	int fd = -1;
 
@@ -624,11 +645,9 @@ static bool image_create(const char *path)
 		fd = open(tmp.buf, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	}
 	if (fd >= 0) {
-		buf = image_expand(&size);
-		made = write_all(fd, buf, size) == 0;
+		made = image_write(fd) == 0;
 		made = !close(fd) && made && !link(tmp.buf, path);
 		unlink(tmp.buf);
-		free(buf);
 	}
 	strbuf_release(&tmp);
 	return made;
