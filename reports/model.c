@@ -182,20 +182,19 @@ void free_cols(const struct col *cols, size_t n, void *row)
 /* ---- the queries -------------------------------------------------------- */
 
 
-/*
- * Format and keep the query as shown (c->queries[q]); prepare it with the
- * views of `with` (NULL-terminated, or NULL) it reads as part of its text
- * (db_with_views()).
- */
-static sqlite3_stmt *vquery(struct loader *l, enum report_query_id q,
-			    const char *const *with, const char *fmt, va_list ap)
+/* The query as formatted is what is kept and shown; its run has `with` inlined. */
+sqlite3_stmt *query_with(struct loader *l, enum report_query_id q,
+			 const char *const *with, const char *fmt, ...)
 {
 	struct strbuf sb = STRBUF_INIT;
 	sqlite3_stmt *st = NULL;
 	char *run;
+	va_list ap;
 	int rc;
 
+	va_start(ap, fmt);
 	strbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
 	l->c->queries[q].key = query_names[q].key;
 	l->c->queries[q].sql = strbuf_detach(&sb, NULL);
 	run = with ? db_with_views(l->c->queries[q].sql, with) : NULL;
@@ -209,32 +208,6 @@ static sqlite3_stmt *vquery(struct loader *l, enum report_query_id q,
 		sqlite3_finalize(st);
 		return NULL;
 	}
-	return st;
-}
-
-sqlite3_stmt *query(struct loader *l, enum report_query_id q, const char *fmt, ...)
-{
-	sqlite3_stmt *st;
-	va_list ap;
-
-	va_start(ap, fmt);
-	st = vquery(l, q, NULL, fmt, ap);
-	va_end(ap);
-	return st;
-}
-
-static sqlite3_stmt *query_with(struct loader *l, enum report_query_id q,
-				const char *const *with, const char *fmt, ...)
-	ATTR_PRINTF(4, 5);
-static sqlite3_stmt *query_with(struct loader *l, enum report_query_id q,
-				const char *const *with, const char *fmt, ...)
-{
-	sqlite3_stmt *st;
-	va_list ap;
-
-	va_start(ap, fmt);
-	st = vquery(l, q, with, fmt, ap);
-	va_end(ap);
 	return st;
 }
 

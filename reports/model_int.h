@@ -17,9 +17,15 @@ struct loader {
 	bool show_queries;      /* report_load()'s */
 };
 
-/* Format, keep (c->queries[q]) and prepare one query; NULL with *err set. */
-sqlite3_stmt *query(struct loader *l, enum report_query_id q, const char *fmt, ...)
-	ATTR_PRINTF(3, 4);
+/*
+ * Format, keep (c->queries[q]) and prepare one query; NULL with *err set.
+ * with: NULL, or the built-in views (NULL-terminated) to prepare as part
+ * of the query's text (db_with_views()); it is kept as formatted.
+ */
+sqlite3_stmt *query_with(struct loader *l, enum report_query_id q,
+			 const char *const *with, const char *fmt, ...)
+	ATTR_PRINTF(4, 5);
+#define query(l, q, ...) query_with(l, q, NULL, __VA_ARGS__)
 /* After the last sqlite3_step(): 0, or -1 with *err set; finalizes st. */
 int finish(struct loader *l, sqlite3_stmt *st, int rc);
 
