@@ -24,6 +24,14 @@ struct export_run_opts {
 	const char *database, *cluster;   /* of the DDL */
 	bool quiet;                  /* no progress on stderr */
 	struct source_opts so;
+	/*
+	 * Tests only (NULL otherwise): called with listed_arg once a
+	 * SOURCE's captures are listed, before their views are read, where
+	 * a `memsnap load`'s commit once replaced or deleted a listed
+	 * capture (tests/unit/test_export_run.c commits there).
+	 */
+	void (*listed_hook)(void *arg, const char *source);
+	void *listed_arg;
 };
 
 /* The exit status of `memsnap export` (analyze/cmds.h); everything said. */
