@@ -48,6 +48,8 @@ static void read_end(struct db_pool *p, struct db_pool_thread *t)
 	db_read_end(t->db);
 	t->reading = false;
 	pthread_mutex_lock(&p->lock);
+	p->joined--;
+	pthread_cond_broadcast(&p->cond);
 }
 
 static void *pool_thread(void *arg)
@@ -75,11 +77,16 @@ static void *pool_thread(void *arg)
 		 */
 		if (!t->reading && p->fn && p->shared && t->run != run) {
 			t->run = run;
+			p->joined++;   /* the run waits for its end (db_pool_run()) */
 			pthread_mutex_unlock(&p->lock);
 			t->reading = db_read_lock(t->db) == 0;
 			pthread_mutex_lock(&p->lock);
-			if (t->reading && (!p->fn || p->run != run))
+			if (!t->reading) {
+				p->joined--;
+				pthread_cond_broadcast(&p->cond);
+			} else if (!p->fn || p->run != run) {
 				read_end(p, t);
+			}
 			continue;
 		}
 		i = t->reading ? take(p) : p->ntasks;
@@ -157,7 +164,8 @@ int db_pool_run(struct db_pool *p, sqlite3 *db, size_t ntasks, db_task_fn *fn, v
 		pthread_mutex_unlock(&p->lock);
 		run_task(p, db, 0, i);
 	}
-	while (p->running)
+	/* every task done, and every thread's read lock of the run let go */
+	while (p->running || p->joined)
 		pthread_cond_wait(&p->cond, &p->lock);
 	failed = p->stop;
 	p->fn = NULL;

@@ -8,7 +8,8 @@
  * on (an open reads the schema back: a tenth of a report, paid while the
  * caller opens its own).  db_pool_run() hands tasks 0..n-1 out in that
  * order, each to whichever connection is free, and returns when every task
- * handed out is done.  A task may wait for an earlier one (db_pool_wait()),
+ * handed out is done and every read lock the run took is let go (a write
+ * the moment after goes through).  A task may wait for an earlier one (db_pool_wait()),
  * never a later one: what it waits for was handed out before it, so no
  * deadlock.
  *
@@ -70,6 +71,7 @@ struct db_pool {
 	size_t ntasks, next;
 	signed char *result;       /* per task: 1 running or not yet, 0 done, -1 failed */
 	size_t running;
+	size_t joined;             /* threads in the run's read transaction, or taking it */
 	size_t run;                /* runs begun, for the threads' joining */
 	bool shared;               /* the caller's connection holds a read lock */
 	bool stop, quit;
