@@ -221,11 +221,6 @@ static int stop_total(struct capture *c, char **ret_err)
 	return -1;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static void frame_free(struct dir_frame *f)
 {
 	size_t i;

@@ -134,14 +134,10 @@ static struct group *group_of(struct groups *gs, const char *s, size_t len)
 static int group_cmp(const void *a, const void *b)
 {
 	const struct group *x = a, *y = b;
-	int c;
 
 	if (!x->cgroup || !y->cgroup)
 		return !!x->cgroup - !!y->cgroup;
-	c = memcmp(x->cgroup, y->cgroup, MIN(x->len, y->len));
-	if (c)
-		return c;
-	return x->len < y->len ? -1 : x->len > y->len;
+	return mem_cmp(x->cgroup, x->len, y->cgroup, y->len);
 }
 
 /* SQLite's message of the last failure, kept before the next call */
