@@ -362,11 +362,6 @@ struct walk {
 	uint64_t ordinal;
 };
 
-static int name_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static void archive_path(struct walk *w, const char *file)
 {
 	strbuf_reset(&w->apath);
@@ -422,7 +417,7 @@ static int list_children(int dfd, char ***ret, size_t *ret_n)
 	if (errno)
 		err = -errno;
 	if (n)
-		qsort(names, n, sizeof(*names), name_cmp);
+		qsort(names, n, sizeof(*names), cmp_str);
 out:
 	if (d)
 		closedir(d);

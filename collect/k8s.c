@@ -56,11 +56,6 @@ static void names_free(struct names *ns)
 	memset(ns, 0, sizeof(*ns));
 }
 
-static int str_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static bool is_dot(const char *n)
 {
 	return n[0] == '.' && (!n[1] || (n[1] == '.' && !n[2]));
@@ -148,9 +143,9 @@ static int list(int rootfd, const char *dir, int depth, struct names *ns,
 		err = -errno;
 	closedir(d);
 	if (ns->n)
-		qsort(ns->v, ns->n, sizeof(*ns->v), str_cmp);
+		qsort(ns->v, ns->n, sizeof(*ns->v), cmp_str);
 	if (bad->n)
-		qsort(bad->v, bad->n, sizeof(*bad->v), str_cmp);
+		qsort(bad->v, bad->n, sizeof(*bad->v), cmp_str);
 	return err;
 }
 

@@ -590,13 +590,6 @@ static int do_pid(struct proc_ctx *c, pid_t pid, int first, bool stuck)
 	return ret;
 }
 
-static int pid_cmp(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 /* The numeric entries of proc/, sorted (procfs lists them in order anyway). */
 static int list_pids(struct rd *rd, int procfd, uint32_t **ret, size_t *ret_n)
 {
@@ -624,7 +617,7 @@ static int list_pids(struct rd *rd, int procfd, uint32_t **ret, size_t *ret_n)
 		err = -errno;
 	closedir(d);
 	(void)rd;
-	qsort(pids, n, sizeof(*pids), pid_cmp);
+	qsort(pids, n, sizeof(*pids), cmp_u32);
 	*ret = pids;
 	*ret_n = n;
 	return err;

@@ -515,6 +515,35 @@ void trim_span(const char **s, size_t *len)
 	*len = n;
 }
 
+/* ---- ordering ----------------------------------------------------------- */
+
+int cmp_u32(const void *a, const void *b)
+{
+	return CMP(*(const uint32_t *)a, *(const uint32_t *)b);
+}
+
+int cmp_u64(const void *a, const void *b)
+{
+	return CMP(*(const uint64_t *)a, *(const uint64_t *)b);
+}
+
+int cmp_i64(const void *a, const void *b)
+{
+	return CMP(*(const int64_t *)a, *(const int64_t *)b);
+}
+
+int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int mem_cmp(const char *a, size_t alen, const char *b, size_t blen)
+{
+	int c = memcmp(a, b, alen < blen ? alen : blen);
+
+	return c ? c : CMP(alen, blen);
+}
+
 /* ---- files ------------------------------------------------------------- */
 
 DIR *fdopendir_or_close(int fd)

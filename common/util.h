@@ -142,6 +142,19 @@ bool next_line(const char *buf, size_t len, size_t *pos,
 /* Trim ASCII white space (space, tab, CR, LF, VT, FF) from both ends. */
 void trim_span(const char **s, size_t *len);
 
+/* ---- ordering ----------------------------------------------------------- */
+
+/* -1, 0 or 1 as a is below, equal to or above b (numbers of one type). */
+#define CMP(a, b) (((a) > (b)) - ((a) < (b)))
+/* qsort()/bsearch() comparators of arrays of plain values, ascending. */
+int cmp_u32(const void *a, const void *b);
+int cmp_u64(const void *a, const void *b);
+int cmp_i64(const void *a, const void *b);
+/* Of an array of C strings (char *): strcmp() order. */
+int cmp_str(const void *a, const void *b);
+/* Bytes in SQLite's BINARY order: memcmp() of the common part, then length. */
+int mem_cmp(const char *a, size_t alen, const char *b, size_t blen);
+
 /* ---- JSON writer -------------------------------------------------------- */
 
 /*

@@ -44,6 +44,22 @@ sqlite3_stmt *db_prepare(sqlite3 *db, const char *sql)
 	return st;
 }
 
+void db_values_sql(struct strbuf *sb, size_t nrows, size_t nparams,
+		   bool skip_null)
+{
+	size_t r, i;
+
+	strbuf_addstr(sb, skip_null ? " SELECT * FROM (VALUES " : " VALUES ");
+	for (r = 0; r < nrows; r++) {
+		strbuf_addstr(sb, r ? ",(" : "(");
+		for (i = 0; i < nparams; i++)
+			strbuf_addstr(sb, i ? ",?" : "?");
+		strbuf_addch(sb, ')');
+	}
+	if (skip_null)
+		strbuf_addstr(sb, ") WHERE column1 IS NOT NULL");
+}
+
 void db_bind_u64(sqlite3_stmt *st, int idx, uint64_t v)
 {
 	/* SQLite integers are signed 64-bit: larger values are not sizes. */

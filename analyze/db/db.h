@@ -119,6 +119,16 @@ int db_exec(sqlite3 *db, const char *sql, char **ret_err);
 /* Prepare, dying on a programming error (bad SQL in our own code). */
 sqlite3_stmt *db_prepare(sqlite3 *db, const char *sql);
 
+struct strbuf;
+/*
+ * The rows of an INSERT (after "INSERT INTO t(a, b)"), nrows of nparams
+ * parameters each, appended to sb: " VALUES (?,?),(?,?)"; with skip_null,
+ * the rows whose first parameter is NULL left out:
+ * " SELECT * FROM (VALUES (?,?),(?,?)) WHERE column1 IS NOT NULL".
+ */
+void db_values_sql(struct strbuf *sb, size_t nrows, size_t nparams,
+		   bool skip_null);
+
 /* Bind helpers: a struct kv_u64 or a C string binds NULL when unset. */
 void db_bind_u64(sqlite3_stmt *st, int idx, uint64_t v);
 void db_bind_kv(sqlite3_stmt *st, int idx, struct kv_u64 v);

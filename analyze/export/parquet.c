@@ -184,15 +184,6 @@ void pq_double(struct pq_writer *w, size_t col, double v)
 	s->has_minmax = true;
 }
 
-static int bytes_cmp(const char *a, size_t alen, const char *b, size_t blen)
-{
-	int c = memcmp(a, b, alen < blen ? alen : blen);
-
-	if (c)
-		return c;
-	return alen < blen ? -1 : alen > blen;
-}
-
 void pq_string(struct pq_writer *w, size_t col, const char *s, size_t len)
 {
 	struct col_state *st = &w->cols[col];
@@ -202,11 +193,11 @@ void pq_string(struct pq_writer *w, size_t col, const char *s, size_t len)
 		len = UINT32_MAX;   /* cannot happen: SQLite values are < 2 GiB */
 	put_le32(&st->values, (uint32_t)len);
 	strbuf_add(&st->values, s, len);
-	if (!st->has_minmax || bytes_cmp(s, len, st->smin.buf, st->smin.len) < 0) {
+	if (!st->has_minmax || mem_cmp(s, len, st->smin.buf, st->smin.len) < 0) {
 		strbuf_reset(&st->smin);
 		strbuf_add(&st->smin, s, len);
 	}
-	if (!st->has_minmax || bytes_cmp(s, len, st->smax.buf, st->smax.len) > 0) {
+	if (!st->has_minmax || mem_cmp(s, len, st->smax.buf, st->smax.len) > 0) {
 		strbuf_reset(&st->smax);
 		strbuf_add(&st->smax, s, len);
 	}

@@ -26,13 +26,6 @@ static void map_seen(struct loader *l, struct kv_u64 id)
 	l->map_ids[l->map_ids_n++] = id.v;
 }
 
-static int u64_cmp(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return (x > y) - (x < y);
-}
-
 uint64_t bpf_maps_count(struct loader *l)
 {
 	uint64_t n = 0;
@@ -40,7 +33,7 @@ uint64_t bpf_maps_count(struct loader *l)
 
 	if (!l->map_ids_n)
 		return 0;
-	qsort(l->map_ids, l->map_ids_n, sizeof(*l->map_ids), u64_cmp);
+	qsort(l->map_ids, l->map_ids_n, sizeof(*l->map_ids), cmp_u64);
 	for (i = 0; i < l->map_ids_n; i++)
 		n += !i || l->map_ids[i] != l->map_ids[i - 1];
 	return n;

@@ -246,13 +246,6 @@ static int cg_proc_group_cmp(const void *a, const void *b)
 		      ((const struct cg_proc_group *)b)->cgroup);
 }
 
-static int pid_cmp(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-
-	return (x > y) - (x < y);
-}
-
 void flush_cgroup_procs(struct loader *l)
 {
 	struct cg_procs *cp = &l->cg_procs;
@@ -267,7 +260,7 @@ void flush_cgroup_procs(struct loader *l)
 		const struct cg_proc_group *g = &cp->groups[i];
 		int64_t *pids = cp->pids + g->first;
 
-		qsort(pids, g->n, sizeof(*pids), pid_cmp);
+		qsort(pids, g->n, sizeof(*pids), cmp_i64);
 		for (j = 0; j < g->n; j++) {
 			int c;
 			sqlite3_stmt *st = row_start(l, T_CG_PROC, &c);

@@ -28,6 +28,7 @@
 
 #include "analyze/db/db.h"
 #include "common/hash.h"
+#include "common/hashmap.h"
 
 #include "common/banned.h"
 
@@ -56,8 +57,7 @@ struct group {
 struct groups {
 	struct group *g;
 	size_t nr, alloc;
-	size_t *slot;        /* open addressing: index + 1, 0 empty */
-	size_t nslots;       /* a power of two, at least twice nr */
+	struct hashmap map;  /* of g, by cgroup */
 };
 
 /*
@@ -107,36 +107,16 @@ static bool key_is(const struct group *g, const char *s, size_t len)
 	return g->len == len && !memcmp(g->cgroup, s, len);
 }
 
-static void groups_rehash(struct groups *gs)
-{
-	size_t i, mask;
-
-	free(gs->slot);
-	gs->nslots = gs->nslots ? gs->nslots * 2 : 256;
-	gs->slot = xcalloc(gs->nslots, sizeof(*gs->slot));
-	mask = gs->nslots - 1;
-	for (i = 0; i < gs->nr; i++) {
-		size_t h = (size_t)key_hash(gs->g[i].cgroup, gs->g[i].len) & mask;
-
-		while (gs->slot[h])
-			h = (h + 1) & mask;
-		gs->slot[h] = i + 1;
-	}
-}
-
 static struct group *group_of(struct groups *gs, const char *s, size_t len)
 {
-	size_t mask, h;
+	struct hashmap_probe p;
 	struct group *g;
+	size_t i;
 
-	if (2 * (gs->nr + 1) > gs->nslots)
-		groups_rehash(gs);
-	mask = gs->nslots - 1;
-	for (h = (size_t)key_hash(s, len) & mask; gs->slot[h]; h = (h + 1) & mask) {
-		g = &gs->g[gs->slot[h] - 1];
-		if (key_is(g, s, len))
-			return g;
-	}
+	p = hashmap_probe(&gs->map, key_hash(s, len));
+	while (hashmap_next(&gs->map, &p, &i))
+		if (key_is(&gs->g[i], s, len))
+			return &gs->g[i];
 	ALLOC_GROW(gs->g, gs->nr + 1, gs->alloc);
 	g = &gs->g[gs->nr];
 	memset(g, 0, sizeof(*g));
@@ -146,7 +126,7 @@ static struct group *group_of(struct groups *gs, const char *s, size_t len)
 		g->cgroup[len] = '\0';
 		g->len = len;
 	}
-	gs->slot[h] = ++gs->nr;
+	gs->nr = hashmap_put(&gs->map, &p) + 1;
 	return g;
 }
 
@@ -154,14 +134,10 @@ static struct group *group_of(struct groups *gs, const char *s, size_t len)
 static int group_cmp(const void *a, const void *b)
 {
 	const struct group *x = a, *y = b;
-	int c;
 
 	if (!x->cgroup || !y->cgroup)
 		return !!x->cgroup - !!y->cgroup;
-	c = memcmp(x->cgroup, y->cgroup, MIN(x->len, y->len));
-	if (c)
-		return c;
-	return x->len < y->len ? -1 : x->len > y->len;
+	return mem_cmp(x->cgroup, x->len, y->cgroup, y->len);
 }
 
 /* SQLite's message of the last failure, kept before the next call */
@@ -263,6 +239,7 @@ void load_process_counts(struct loader *l)
 	int r;
 	size_t i;
 
+	hashmap_init(&gs.map, NULL, 256);
 	r = groups_read(l, &gs, err, sizeof(err));
 	if (!r && groups_overflow(&gs)) {
 		xsnprintf(err, sizeof(err), "integer overflow");
@@ -277,5 +254,5 @@ void load_process_counts(struct loader *l)
 	for (i = 0; i < gs.nr; i++)
 		free(gs.g[i].cgroup);
 	free(gs.g);
-	free(gs.slot);
+	hashmap_release(&gs.map);
 }

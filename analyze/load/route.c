@@ -146,7 +146,7 @@ static int exact_cmp(const void *a, const void *b)
 	int c = cmp_scope_pattern(routes[x].scope, routes[x].pattern,
 				  routes[y].scope, routes[y].pattern);
 
-	return c ? c : (x > y) - (x < y);
+	return c ? c : CMP(x, y);
 }
 
 static void index_build(void)

@@ -354,19 +354,6 @@ static size_t rows_insert_head(sqlite3 *db, const struct row_spec *spec,
 	return nparams;
 }
 
-/* nrows rows of nparams `?`s: "(?,?),(?,?)" */
-static void add_params(struct strbuf *sb, size_t nrows, size_t nparams)
-{
-	size_t r, i;
-
-	for (r = 0; r < nrows; r++) {
-		strbuf_addstr(sb, r ? ",(" : "(");
-		for (i = 0; i < nparams; i++)
-			strbuf_addstr(sb, i ? ",?" : "?");
-		strbuf_addch(sb, ')');
-	}
-}
-
 void rows_sql(sqlite3 *db, const struct row_spec *spec, struct strbuf *sb)
 {
 	size_t i;
@@ -390,8 +377,7 @@ void rows_sql(sqlite3 *db, const struct row_spec *spec, struct strbuf *sb)
 		return;
 	}
 	i = rows_insert_head(db, spec, sb);
-	strbuf_addstr(sb, " VALUES ");
-	add_params(sb, 1, i);
+	db_values_sql(sb, 1, i, false);
 	if (spec->tail)
 		strbuf_addf(sb, " %s", spec->tail);
 }
@@ -409,10 +395,7 @@ int rows_batch_sql(sqlite3 *db, const struct row_spec *spec, bool whole,
 {
 	size_t nparams = rows_insert_head(db, spec, sb);
 
-	strbuf_addstr(sb, whole ? " VALUES " : " SELECT * FROM (VALUES ");
-	add_params(sb, ROWS_BATCH, nparams);
-	if (!whole)
-		strbuf_addstr(sb, ") WHERE column1 IS NOT NULL");
+	db_values_sql(sb, ROWS_BATCH, nparams, !whole);
 	if (spec->tail)
 		strbuf_addf(sb, " %s", spec->tail);
 	return (int)nparams;

@@ -26,6 +26,7 @@
 #include "analyze/parse/samples.h"
 #include "analyze/parse/status_sample.h"
 #include "common/hash.h"
+#include "common/hashmap.h"
 #include "common/sample_pack.h"
 
 #include "common/banned.h"
@@ -45,7 +46,6 @@ struct span {
 	char kind;
 	char *key;
 	size_t klen;
-	uint64_t hash;
 	size_t seq;                 /* its place in the touched list of the
 				       sample it was last read in */
 	int64_t first, last;        /* the span: its samples; first 0: none yet */
@@ -61,8 +61,9 @@ struct span {
 };
 
 struct sample_spans {
-	struct span **slot;         /* open addressing, a power of 2 */
-	size_t nslot, n;
+	struct hashmap map;         /* of all, by kind and key */
+	struct span **all;          /* the map's entries */
+	size_t aall;
 	struct span **touched;      /* the spans of the sample being read */
 	size_t ntouched, atouched;
 	/*
@@ -292,38 +293,23 @@ static bool span_is(const struct span *s, char kind, const char *key, size_t kle
 static struct span *span_get(struct sample_spans *sp, char kind, const char *key,
 			     size_t klen)
 {
-	uint64_t h;
-	size_t i, mask;
+	struct hashmap_probe p;
+	size_t i;
 	struct span *s = sp->recent;
 
 	if (s && span_is(s, kind, key, klen))
 		return s;
 	if (sp->next < sp->nbefore && span_is(sp->before[sp->next], kind, key, klen))
 		return sp->recent = sp->before[sp->next++];
-	h = fnv1a_add(fnv1a(&kind, 1), key, klen);
-
-	if (sp->n * 2 >= sp->nslot) {
-		struct span **old = sp->slot;
-		size_t n = sp->nslot;
-
-		sp->nslot = n ? n * 2 : 1024;
-		sp->slot = xcalloc(sp->nslot, sizeof(*sp->slot));
-		for (i = 0; i < n; i++) {
-			size_t j;
-
-			if (!old[i])
-				continue;
-			for (j = old[i]->hash & (sp->nslot - 1); sp->slot[j];
-			     j = (j + 1) & (sp->nslot - 1))
-				;
-			sp->slot[j] = old[i];
-		}
-		free(old);
-	}
-	mask = sp->nslot - 1;
-	for (i = h & mask; sp->slot[i]; i = (i + 1) & mask) {
-		s = sp->slot[i];
-		if (s->hash == h && span_is(s, kind, key, klen)) {
+	/*
+	 * grown before the lookup, as this table always was: its slot order,
+	 * samples_finish()'s, stays the one of the databases made before
+	 */
+	hashmap_reserve(&sp->map);
+	p = hashmap_probe(&sp->map, fnv1a_add(fnv1a(&kind, 1), key, klen));
+	while (hashmap_next(&sp->map, &p, &i)) {
+		s = sp->all[i];
+		if (span_is(s, kind, key, klen)) {
 			/* the previous sample's order, from here on */
 			if (s->seq < sp->nbefore && sp->before[s->seq] == s)
 				sp->next = s->seq + 1;
@@ -334,12 +320,11 @@ static struct span *span_get(struct sample_spans *sp, char kind, const char *key
 	s->kind = kind;
 	s->key = xstrndup(key, klen);
 	s->klen = klen;
-	s->hash = h;
 	s->seq = SIZE_MAX;
 	strbuf_init(&s->prev, 0);
 	strbuf_init(&s->cur, 0);
-	sp->slot[i] = s;
-	sp->n++;
+	ALLOC_GROW(sp->all, sp->map.n + 1, sp->aall);
+	sp->all[hashmap_put(&sp->map, &p)] = s;
 	return sp->recent = s;
 }
 
@@ -448,8 +433,10 @@ static struct span *span_of(struct loader *l, int64_t sample, char kind,
 	struct sample_spans *sp = l->spans;
 	struct span *s;
 
-	if (!sp)
+	if (!sp) {
 		sp = l->spans = xcalloc(1, sizeof(*sp));
+		hashmap_init(&sp->map, NULL, 1024);
+	}
 	if (sp->sample != sample) {
 		spans_sample_end(l, sp);
 		sp->sample = sample;
@@ -576,13 +563,15 @@ void samples_finish(struct loader *l)
 {
 	struct sample_spans *sp = l->spans;
 	sqlite3_stmt *st;
-	size_t i;
+	size_t i, pos = 0;
 
 	if (sp) {
 		spans_sample_end(l, sp);
-		for (i = 0; i < sp->nslot; i++)
-			if (sp->slot[i] && sp->slot[i]->first)
-				span_store(l, sp->slot[i]);
+		/* in the map's order, which cgroup_memstat_span's rowids have
+		   always followed */
+		while (hashmap_each(&sp->map, &pos, &i))
+			if (sp->all[i]->first)
+				span_store(l, sp->all[i]);
 	}
 	/* a cgroup's files share its spans: one group a span */
 	st = db_prepare(l->db,
@@ -609,17 +598,16 @@ void samples_close(struct loader *l)
 		sqlite3_finalize(l->sample_st[i]);
 	if (!sp)
 		return;
-	for (i = 0; i < sp->nslot; i++) {
-		struct span *s = sp->slot[i];
+	for (i = 0; i < sp->map.n; i++) {
+		struct span *s = sp->all[i];
 
-		if (!s)
-			continue;
 		free(s->key);
 		strbuf_release(&s->prev);
 		strbuf_release(&s->cur);
 		free(s);
 	}
-	free(sp->slot);
+	hashmap_release(&sp->map);
+	free(sp->all);
 	free(sp->touched);
 	free(sp->before);
 	free(sp);

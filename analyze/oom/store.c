@@ -216,16 +216,15 @@ static void bind_stat(sqlite3_stmt *st, int base, int64_t capture_id,
 	db_bind_u64(st, base + 6, r->kv->value);
 }
 
-static sqlite3_stmt *prepare_stat_batch(sqlite3 *db)
+/* The INSERT of `rows` rows of oom_memcg_stat (bind_stat()'s). */
+static sqlite3_stmt *prepare_stat(sqlite3 *db, size_t rows)
 {
 	struct strbuf sql = STRBUF_INIT;
 	sqlite3_stmt *st;
-	size_t i;
 
 	strbuf_addstr(&sql, "INSERT OR IGNORE INTO oom_memcg_stat (capture_id, event,"
-		      " block, cgroup, key, value) VALUES ");
-	for (i = 0; i < STAT_BATCH; i++)
-		strbuf_addstr(&sql, i ? ",(?,?,?,?,?,?)" : "(?,?,?,?,?,?)");
+		      " block, cgroup, key, value)");
+	db_values_sql(&sql, rows, STAT_PARAMS, false);
 	st = db_prepare(db, sql.buf);
 	strbuf_release(&sql);
 	return st;
@@ -406,10 +405,8 @@ int oom_store(sqlite3 *db, int64_t capture_id, const struct oom_log *log,
 		"INSERT OR IGNORE INTO oom_memcg_counter (capture_id, event, counter,"
 		" usage_bytes, limit_bytes, unlimited, failcnt)"
 		" VALUES (?,?,?,?,?,?,?)");
-	s.stat = db_prepare(db,
-		"INSERT OR IGNORE INTO oom_memcg_stat (capture_id, event, block, cgroup,"
-		" key, value) VALUES (?,?,?,?,?,?)");
-	s.stat_batch = prepare_stat_batch(db);
+	s.stat = prepare_stat(db, 1);
+	s.stat_batch = prepare_stat(db, STAT_BATCH);
 	s.meminfo = db_prepare(db,
 		"INSERT OR IGNORE INTO oom_meminfo (capture_id, event, key, pages, bytes)"
 		" VALUES (?,?,?,?,?)");

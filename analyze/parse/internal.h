@@ -28,6 +28,7 @@
 #include <stdint.h>
 
 #include "analyze/parse/parse.h"
+#include "common/hashmap.h"
 
 #define KV_KEY_MAX 255
 #define KV_VALUE_MAX 65535
@@ -114,8 +115,8 @@ const char *diag_quote(const char *s, size_t len, char *buf, size_t n);
 /*
  * The keys seen so far, so that "first occurrence wins" is O(1) a key:
  * spans, not copies (into the input, or into keys stored before the
- * parse), so each key must outlive the set.  Up to KEYSET_INLINE/2 keys it
- * lives on the stack; then on the heap.
+ * parse), so each key must outlive the set; indexed by common/hashmap.h.
+ * Up to KEYSET_INLINE/2 keys it lives on the stack; then on the heap.
  */
 #define KEYSET_INLINE 128
 struct keyset_key {
@@ -124,10 +125,10 @@ struct keyset_key {
 };
 
 struct keyset {
-	uint32_t *slot;         /* index + 1 into key, 0 = empty */
-	struct keyset_key *key;
-	size_t cap, n;          /* cap slots, n keys (at most cap / 2) */
-	uint32_t inline_slot[KEYSET_INLINE];
+	struct hashmap map;
+	struct keyset_key *key;     /* the map's entries */
+	size_t alloc;
+	uint32_t inline_map[HASHMAP_BUF(KEYSET_INLINE)];
 	struct keyset_key inline_key[KEYSET_INLINE / 2];
 };
 

@@ -466,74 +466,57 @@ bool kv_next(struct kv_iter *it, struct kv_line *ret, struct parse_diag *diag)
 
 void keyset_init(struct keyset *ks)
 {
-	memset(ks->inline_slot, 0, sizeof(ks->inline_slot));
-	ks->slot = ks->inline_slot;
+	hashmap_init(&ks->map, ks->inline_map, KEYSET_INLINE);
 	ks->key = ks->inline_key;
-	ks->cap = KEYSET_INLINE;
-	ks->n = 0;
+	ks->alloc = ARRAY_SIZE(ks->inline_key);
 }
 
 void keyset_release(struct keyset *ks)
 {
-	if (ks->slot != ks->inline_slot) {
-		free(ks->slot);
+	hashmap_release(&ks->map);
+	if (ks->key != ks->inline_key)
 		free(ks->key);
-	}
-	keyset_init(ks);
+	ks->key = NULL;
+	ks->alloc = 0;
 }
 
-/* The slot of key[0..klen) with hash h, or the empty one it would take. */
-static uint32_t *keyset_slot(const struct keyset *ks, const char *key,
-			     size_t klen, uint64_t h)
+/* Is key[0..klen), of hash h, there?  If not, p is where it goes. */
+static inline bool keyset_find(const struct keyset *ks, const char *key,
+			       size_t klen, uint64_t h, struct hashmap_probe *p)
 {
-	size_t mask = ks->cap - 1, i = (size_t)h & mask;
-
-	for (; ks->slot[i]; i = (i + 1) & mask) {
-		const struct keyset_key *k = &ks->key[ks->slot[i] - 1];
-
-		if (k->n == klen && !memcmp(k->s, key, klen))
-			break;
-	}
-	return &ks->slot[i];
-}
-
-static void keyset_grow(struct keyset *ks)
-{
-	struct keyset_key *key = xcalloc(ks->cap, sizeof(*key));
 	size_t i;
 
-	memcpy(key, ks->key, ks->n * sizeof(*key));
-	if (ks->slot != ks->inline_slot) {
-		free(ks->slot);
-		free(ks->key);
-	}
-	ks->cap *= 2;
-	ks->slot = xcalloc(ks->cap, sizeof(*ks->slot));
-	ks->key = key;
-	for (i = 0; i < ks->n; i++)
-		*keyset_slot(ks, key[i].s, key[i].n, fnv1a(key[i].s, key[i].n)) =
-			(uint32_t)(i + 1);
+	*p = hashmap_probe(&ks->map, h);
+	while (hashmap_next(&ks->map, p, &i))
+		if (ks->key[i].n == klen && !memcmp(ks->key[i].s, key, klen))
+			return true;
+	return false;
 }
 
 bool keyset_has(const struct keyset *ks, const char *key, size_t klen)
 {
-	return *keyset_slot(ks, key, klen, fnv1a(key, klen));
+	struct hashmap_probe p;
+
+	return keyset_find(ks, key, klen, fnv1a(key, klen), &p);
 }
 
 bool keyset_add(struct keyset *ks, const char *key, size_t klen)
 {
-	uint64_t h = fnv1a(key, klen);
-	uint32_t *slot = keyset_slot(ks, key, klen, h);
+	struct hashmap_probe p;
+	size_t n = ks->map.n;
 
-	if (*slot)
+	if (keyset_find(ks, key, klen, fnv1a(key, klen), &p))
 		return false;
-	if ((ks->n + 1) * 2 > ks->cap) {
-		keyset_grow(ks);
-		slot = keyset_slot(ks, key, klen, h);
+	if (n == ks->alloc) {
+		struct keyset_key *k = xmalloc(2 * n * sizeof(*k));
+
+		memcpy(k, ks->key, n * sizeof(*k));
+		if (ks->key != ks->inline_key)
+			free(ks->key);
+		ks->key = k;
+		ks->alloc = 2 * n;
 	}
-	ks->key[ks->n].s = key;
-	ks->key[ks->n].n = klen;
-	*slot = (uint32_t)++ks->n;
+	ks->key[hashmap_put(&ks->map, &p)] = (struct keyset_key){ key, klen };
 	return true;
 }
 

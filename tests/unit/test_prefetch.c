@@ -54,7 +54,8 @@ static void add_entry(struct archive *a, const char *path, unsigned type,
 /*
  * memsnap-t-<date>/ with a manifest, NFILES files of 10 bytes to 120 KiB
  * (about 12 MiB: more than the queue's PREFETCH_MAX_BYTES), and a link, a
- * '..' path and a FIFO among them, which the reader reports as problems.
+ * '..' path, a FIFO and a second proc/7/status (after the set of paths
+ * read has grown 3 times) among them, which the reader reports as problems.
  */
 static int setup(void **state)
 {
@@ -87,6 +88,9 @@ static int setup(void **state)
 			add_entry(a, "memsnap-t-20261128T000000Z/../escape", AE_IFREG, "x", 1);
 		if (i == 2500)
 			add_entry(a, "memsnap-t-20261128T000000Z/proc/fifo", AE_IFIFO, NULL, 0);
+		if (i == 2800)
+			add_entry(a, "memsnap-t-20261128T000000Z/proc/7/status", AE_IFREG,
+				  "again", 5);
 	}
 	assert_int_equal(archive_write_close(a), ARCHIVE_OK);
 	archive_write_free(a);
@@ -176,12 +180,18 @@ static void record(const char *source, bool threaded, size_t stop_after,
 static void test_prefetch_same_as_capture_next(void **state)
 {
 	struct strbuf a = STRBUF_INIT, b = STRBUF_INIT;
+	const char *p;
 
 	(void)state;
 	record(archive_path, false, 0, &a);
 	record(archive_path, true, 0, &b);
 	assert_non_null(strstr(a.buf, "problem"));
 	assert_non_null(strstr(a.buf, "proc/3000/status"));
+	p = strstr(a.buf, "file proc/7/status ");
+	assert_non_null(p);
+	assert_null(strstr(p + 1, "file proc/7/status "));   /* the first one */
+	assert_non_null(strstr(a.buf, "problem proc/7/status: duplicate entry, "
+			       "skipping (the first one was used)\n"));
 	assert_non_null(strstr(a.buf, "end 0"));
 	assert_string_equal(a.buf, b.buf);
 	strbuf_release(&a);
