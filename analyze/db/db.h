@@ -55,8 +55,9 @@
  * works a cgroup's BPF part out in its row; the findings' and the report's
  * internal views read cgroups_data, cgroup_names_data and
  * cgroup_headroom_data (one view level less to prepare).
+ * 16: cgroup_components_span finds a component's column by its ord.
  */
-#define DB_SCHEMA_VERSION 15
+#define DB_SCHEMA_VERSION 16
 /*
  * A new database's page size: a capture is 300,000 rows appended in key
  * order, and fewer, larger pages split and write less (6% of a load).

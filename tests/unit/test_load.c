@@ -327,6 +327,53 @@ static void test_load_capture_folder_v1(void **state)
 	db_close(db);
 }
 
+/*
+ * cgroup_components_span gives each component of working_set_components
+ * the cgroup_parts_data column of the same name (it finds the column by
+ * the component's ord): a row with a value of its own in every column.
+ */
+static void test_components_are_their_columns(void **state)
+{
+	sqlite3 *db = new_db();
+	struct strbuf sql = STRBUF_INIT, cols = STRBUF_INIT, vals = STRBUF_INIT;
+	sqlite3_stmt *st;
+	int ncomp = 0, c = 0;
+
+	(void)state;
+	assert_int_equal(db_exec(db, "INSERT INTO capture (capture_id, capture_key) "
+				 "VALUES (1, 'k')", NULL), 0);
+	/* every column a component names: 1000 + its place in the table */
+	st = db_prepare(db, "SELECT name, cid FROM pragma_table_info('cgroup_parts_data') "
+			    "WHERE name IN (SELECT component FROM working_set_components)");
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		strbuf_addf(&cols, ", %s", (const char *)sqlite3_column_text(st, 0));
+		strbuf_addf(&vals, ", %d", 1000 + sqlite3_column_int(st, 1));
+		c++;
+	}
+	sqlite3_finalize(st);
+	assert_int_equal(c, q_int(db, "SELECT count(*) FROM working_set_components"));
+	strbuf_addf(&sql, "INSERT INTO cgroup_parts_data (capture_id, sample, sample_last, "
+		    "cgroup%s) VALUES (1, 1, 1, '/x'%s)", cols.buf, vals.buf);
+	assert_int_equal(db_exec(db, sql.buf, NULL), 0);
+	st = db_prepare(db, "SELECT s.component, s.bytes, 1000 + t.cid "
+			    "FROM cgroup_components_span s "
+			    "LEFT JOIN pragma_table_info('cgroup_parts_data') t ON t.name = s.component");
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (sqlite3_column_int64(st, 1) != sqlite3_column_int64(st, 2))
+			fail_msg("component %s: %lld, its column holds %lld",
+				 (const char *)sqlite3_column_text(st, 0),
+				 (long long)sqlite3_column_int64(st, 1),
+				 (long long)sqlite3_column_int64(st, 2));
+		ncomp++;
+	}
+	sqlite3_finalize(st);
+	assert_int_equal(ncomp, c);
+	strbuf_release(&sql);
+	strbuf_release(&cols);
+	strbuf_release(&vals);
+	db_close(db);
+}
+
 static void test_load_capture_archive_v1(void **state)
 {
 	struct load_stats st;
@@ -844,6 +891,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_load_capture_folder_v1, setup, teardown),
+		cmocka_unit_test(test_components_are_their_columns),
 		cmocka_unit_test_setup_teardown(test_load_capture_archive_v1, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_load_capture_folder_parent, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_load_capture_twice_is_noop, setup, teardown),
