@@ -143,10 +143,16 @@ SELECT f.capture_id, f.cgroup, 'info' AS severity, 'no_limit' AS code,
 FROM finding_cgroups f
 JOIN cgroup_node cn ON cn.capture_id = f.capture_id AND cn.cgroup = f.cgroup
 JOIN cgroup_node pn ON pn.capture_id = cn.capture_id AND pn.cgroup = cn.parent
-LEFT JOIN cgroup_file pl ON pl.capture_id = pn.capture_id AND pl.cgroup = pn.cgroup
-     AND pl.file IN ('memory.max', 'memory.limit_in_bytes') AND NOT pl.unlimited
 WHERE f.kind = 'k8s-container' AND pn.k8s_level = 'pod'
-  AND f.limit_bytes IS NULL AND pl.value IS NULL
+  AND f.limit_bytes IS NULL
+  -- the pod has no limit of its own: a lookup of its files, where a LEFT
+  -- JOIN of cgroup_file had SQLite expand every cgroup's files of every
+  -- capture first (a report of one capture of 20: 7.8x the instructions
+  -- of the same capture alone)
+  AND NOT EXISTS (SELECT 1 FROM cgroup_file pl
+                  WHERE pl.capture_id = pn.capture_id AND pl.cgroup = pn.cgroup
+                    AND pl.file IN ('memory.max', 'memory.limit_in_bytes')
+                    AND NOT pl.unlimited AND pl.value IS NOT NULL)
   AND EXISTS (SELECT 1 FROM cgroup_proc cp WHERE cp.capture_id = f.capture_id
               AND cp.cgroup = f.cgroup)
   -- not the pod sandbox ("pause": no log name while others have one)

@@ -55,7 +55,8 @@
  * works a cgroup's BPF part out in its row; the findings' and the report's
  * internal views read cgroups_data, cgroup_names_data and
  * cgroup_headroom_data (one view level less to prepare).
- * 16: cgroup_components_span finds a component's column by its ord.
+ * 16: cgroup_components_span finds a component's column by its ord;
+ * finding_no_limit looks the pod's limit up (no LEFT JOIN of cgroup_file).
  */
 #define DB_SCHEMA_VERSION 16
 /*
