@@ -214,6 +214,24 @@ grep -q '<td class="null">unknown</td><td>6.1.0-56-amd64</td>' "$G/fleet-report.
 # one capture, as before: --capture, --each, a database of one capture
 expect 1 "$M" report -c 2 "$work/fleet.db" && cmp -s "$work/out" "$G/report-k8s-v2.txt" &&
 	ok "--capture 2 of the fleet = report-k8s-v2 golden" || fail "--capture 2 differs from report-k8s-v2.txt"
+# from 4 captures on, --capture reports a copy of the capture's rows alone
+# (analyze/db/copy.c): the same bytes as the capture loaded alone, in
+# every format (the two databases of one name in two folders, the shown
+# queries name it)
+mkdir -p "$work/many" "$work/alone"
+"$M" load -q "$S/report-k8s-v2" "$S/report-v1-docker" "$F/k8s-cgroupfs-v1" "$F/k8s-systemd-v2" \
+	-o "$work/many/x.db" 2>/dev/null
+"$M" load -q "$S/report-k8s-v2" -o "$work/alone/x.db" 2>/dev/null
+for fmt in text json html; do
+	(cd "$work/many" && "$M" report -c 1 -f $fmt x.db > "$work/many.$fmt" 2>/dev/null)
+	(cd "$work/alone" && "$M" report -c 1 -f $fmt x.db > "$work/alone.$fmt" 2>/dev/null)
+	[ -s "$work/many.$fmt" ] && cmp -s "$work/many.$fmt" "$work/alone.$fmt" &&
+		ok "--capture 1 -f $fmt of 4 captures = of that capture alone" ||
+		fail "--capture 1 -f $fmt of 4 captures differs from the capture alone"
+done
+expect 3 "$M" report -c 99 "$work/fleet.db" && grep -q "no capture 99" "$work/err" &&
+	grep -q "hint: its captures: memsnap sql" "$work/err" &&
+	ok "--capture of none of the fleet's: 3, and how to list them" || fail "--capture 99"
 expect 1 "$M" report --each "$work/fleet.db" && [ "$(grep -c '^memsnap report: ' "$work/out")" = 11 ] &&
 	ok "--each: the 11 captures in full" || fail "--each"
 expect 2 "$M" report --each --capture 1 "$work/fleet.db" && grep -q "error: --each and --capture" "$work/err" &&

@@ -188,6 +188,17 @@ bool db_deadline_passed(const struct db_deadline *d);
  */
 char *db_with_views(const char *sql, const char *const *names);
 
+/*
+ * Capture capture_id of the memsnap database file at path (db_open_existing()
+ * checked), alone in a new database in memory: *ret, which reads as a
+ * database of that one capture loaded alone, whatever the file holds
+ * besides (copy.c).  Its statements, the copy's too, under the budget d
+ * (NULL: none).  No such capture: an empty database.  0, or -1 with
+ * *ret_err.
+ */
+int db_copy_capture(const char *path, int64_t capture_id, struct db_deadline *d,
+		    sqlite3 **ret, char **ret_err);
+
 /* The schema text (schema/NN-*.sql) built into the binary. */
 const char *db_schema_sql(void);
 

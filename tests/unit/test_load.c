@@ -472,19 +472,21 @@ static void test_load_capture_delete_cascades(void **state)
 	db_close(db);
 }
 
+/* A second node, cgroup v2. */
+static const struct file node_b_files[] = {
+	{ "manifest.json", "{\"format\":\"memsnap-capture\",\"format_version\":1,"
+	  "\"hostname\":\"node-b\",\"boot_id\":\"b-2\",\"clock\":{\"started_monotonic\":5},"
+	  "\"cgroup\":{\"mode\":\"v2\",\"memory_root\":\"sys/fs/cgroup\"}}" },
+	{ "sys/fs/cgroup/memory.stat", "anon 1000\nfile 5000\ninactive_file 2000\n"
+				       "active_file 2500\nshmem 500\n" },
+	{ "sys/fs/cgroup/app.slice/memory.current", "9000\n" },
+	{ "sys/fs/cgroup/app.slice/memory.max", "max\n" },
+	{ "sys/fs/cgroup/app.slice/memory.stat", "anon 1000\nfile 5000\n"
+	  "inactive_file 20000\n" },
+};
+
 static void test_load_capture_two_nodes(void **state)
 {
-	static const struct file other[] = {
-		{ "manifest.json", "{\"format\":\"memsnap-capture\",\"format_version\":1,"
-		  "\"hostname\":\"node-b\",\"boot_id\":\"b-2\",\"clock\":{\"started_monotonic\":5},"
-		  "\"cgroup\":{\"mode\":\"v2\",\"memory_root\":\"sys/fs/cgroup\"}}" },
-		{ "sys/fs/cgroup/memory.stat", "anon 1000\nfile 5000\ninactive_file 2000\n"
-					       "active_file 2500\nshmem 500\n" },
-		{ "sys/fs/cgroup/app.slice/memory.current", "9000\n" },
-		{ "sys/fs/cgroup/app.slice/memory.max", "max\n" },
-		{ "sys/fs/cgroup/app.slice/memory.stat", "anon 1000\nfile 5000\n"
-		  "inactive_file 20000\n" },
-	};
 	struct load_stats st;
 	char *err = NULL;
 	sqlite3 *db = new_db();
@@ -492,7 +494,7 @@ static void test_load_capture_two_nodes(void **state)
 	(void)state;
 	assert_int_equal(load_capture(db, make_folder("a", v1_files, ARRAY_SIZE(v1_files)),
 				      NULL, &st, &err), 0);
-	assert_int_equal(load_capture(db, make_folder("b", other, ARRAY_SIZE(other)),
+	assert_int_equal(load_capture(db, make_folder("b", node_b_files, ARRAY_SIZE(node_b_files)),
 				      NULL, &st, &err), 0);
 	assert_int_equal(q_int(db, "SELECT count(*) FROM captures"), 2);
 	/* v2 root: no memory.current, usage = anon + file */
@@ -504,6 +506,92 @@ static void test_load_capture_two_nodes(void **state)
 			 -1);
 	assert_int_equal(q_int(db, "SELECT working_set_bytes FROM cgroups WHERE "
 			 "cgroup = '/app.slice'"), 0);
+	db_close(db);
+}
+
+/* Every row a query gives, as text: "v|v|...\n" each. */
+static char *rows_of(sqlite3 *db, const char *sql, int64_t id)
+{
+	struct strbuf sb = STRBUF_INIT;
+	sqlite3_stmt *st = db_prepare(db, sql);
+	int i;
+
+	sqlite3_bind_int64(st, 1, id);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		for (i = 0; i < sqlite3_column_count(st); i++)
+			strbuf_addf(&sb, "%s%c", sqlite3_column_type(st, i) == SQLITE_NULL ? "NULL" :
+				    (const char *)sqlite3_column_text(st, i),
+				    i + 1 < sqlite3_column_count(st) ? '|' : '\n');
+	sqlite3_finalize(st);
+	return strbuf_detach(&sb, NULL);
+}
+
+/*
+ * db_copy_capture(): one capture of a database file alone in memory, every
+ * table's rows of it and none of another, its views the same rows; a
+ * capture the file lacks gives an empty database.
+ */
+static void test_copy_capture(void **state)
+{
+	static const char *const views[] = {
+		"SELECT * FROM captures WHERE capture_id = ?",
+		"SELECT * FROM processes WHERE capture_id = ? ORDER BY pid",
+		"SELECT * FROM cgroups WHERE capture_id = ? ORDER BY cgroup",
+		"SELECT * FROM working_set_breakdown WHERE capture_id = ? ORDER BY cgroup, component",
+		"SELECT * FROM findings WHERE capture_id = ? ORDER BY code, cgroup, title",
+		"SELECT * FROM load_problems WHERE capture_id = ? ORDER BY path, problem",
+	};
+	char path[512], *err = NULL;
+	struct load_stats st;
+	sqlite3 *db = NULL, *one = NULL;
+	sqlite3_stmt *tables;
+	int64_t id;
+	size_t i;
+
+	(void)state;
+	xsnprintf(path, sizeof(path), "%s/many.db", tmpdir);
+	assert_int_equal(db_open(path, true, &db, &err), 0);
+	assert_int_equal(load_capture(db, make_folder("a", v1_files, ARRAY_SIZE(v1_files)),
+				      NULL, &st, &err), 0);
+	assert_int_equal(load_capture(db, make_folder("b", node_b_files, ARRAY_SIZE(node_b_files)),
+				      NULL, &st, &err), 0);
+	/* the first: the second's rows left out (the later one, reading the
+	 * capture table's rowid order first, would not tell) */
+	id = q_int(db, "SELECT capture_id FROM capture WHERE name = 'a'");
+	assert_true(id > 0 && q_int(db, "SELECT count(*) FROM capture") == 2);
+	if (db_copy_capture(path, id, NULL, &one, &err) < 0)
+		fail_msg("db_copy_capture: %s", err);
+	assert_int_equal(q_int(one, "SELECT count(*) FROM capture"), 1);
+	assert_int_equal(q_int(one, "SELECT capture_id FROM capture"), id);
+	/* every table: the capture's rows, all of them */
+	tables = db_prepare(db, "SELECT m.name FROM sqlite_master m WHERE m.type = 'table' "
+			    "AND EXISTS (SELECT 1 FROM pragma_table_info(m.name) p "
+			    "WHERE p.name = 'capture_id')");
+	while (sqlite3_step(tables) == SQLITE_ROW) {
+		const char *t = (const char *)sqlite3_column_text(tables, 0);
+		int64_t want = q_int(db, "SELECT count(*) FROM \"%s\" WHERE capture_id = %" PRId64,
+				     t, id);
+
+		if (q_int(one, "SELECT count(*) FROM \"%s\"", t) != want)
+			fail_msg("%s: %lld rows copied, %lld in the file", t,
+				 (long long)q_int(one, "SELECT count(*) FROM \"%s\"", t),
+				 (long long)want);
+	}
+	sqlite3_finalize(tables);
+	assert_true(q_int(one, "SELECT count(*) FROM proc_status") > 0);
+	for (i = 0; i < ARRAY_SIZE(views); i++) {
+		char *a = rows_of(db, views[i], id), *b = rows_of(one, views[i], id);
+
+		assert_string_equal(a, b);
+		free(a);
+		free(b);
+	}
+	db_close(one);
+	one = NULL;
+	/* no such capture: nothing */
+	assert_int_equal(db_copy_capture(path, id + 10, NULL, &one, &err), 0);
+	assert_int_equal(q_int(one, "SELECT count(*) FROM capture"), 0);
+	db_close(one);
 	db_close(db);
 }
 
@@ -892,6 +980,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_load_capture_folder_v1, setup, teardown),
 		cmocka_unit_test(test_components_are_their_columns),
+		cmocka_unit_test_setup_teardown(test_copy_capture, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_load_capture_archive_v1, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_load_capture_folder_parent, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_load_capture_twice_is_noop, setup, teardown),
