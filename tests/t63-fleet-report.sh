@@ -229,6 +229,19 @@ for fmt in text json html; do
 		ok "--capture 1 -f $fmt of 4 captures = of that capture alone" ||
 		fail "--capture 1 -f $fmt of 4 captures differs from the capture alone"
 done
+# --each of those 4 (each capture copied too): capture for capture, what
+# --capture gives (JSON: the same object)
+(cd "$work/many" && "$M" report --each -f json x.db > "$work/each.json" 2>/dev/null
+ for i in 1 2 3 4; do "$M" report -c $i -f json x.db > "$work/c$i.json" 2>/dev/null; done)
+python3 - "$work" <<'EOF' && ok "--each of 4 captures: each capture as --capture gives it" ||
+import json, sys
+w = sys.argv[1]
+each = json.load(open(f"{w}/each.json"))["captures"]
+assert len(each) == 4
+for i in range(4):
+    assert each[i] == json.load(open(f"{w}/c{i + 1}.json"))["captures"][0], i + 1
+EOF
+	fail "--each of 4 captures differs from --capture"
 expect 3 "$M" report -c 99 "$work/fleet.db" && grep -q "no capture 99" "$work/err" &&
 	grep -q "hint: its captures: memsnap sql" "$work/err" &&
 	ok "--capture of none of the fleet's: 3, and how to list them" || fail "--capture 99"
