@@ -185,6 +185,18 @@ static int open_one(const char *source, const struct diff_run_opts *o, sqlite3 *
 		error("%s", err);
 		goto out;
 	}
+	/* the captures named, alone (the views of BPF maps read every
+	 * capture of a database before picking: db_copy_pays()) */
+	if (o->nids && !*loaded && db_copy_pays(*db)) {
+		sqlite3 *two = NULL;
+
+		if (db_copy_captures(source, o->ids, o->nids, NULL, &two, &err) < 0) {
+			error("cannot diff '%s': %s", source, err);
+			goto out;
+		}
+		db_close(*db);
+		*db = two;
+	}
 	if (o->nids == 2) {
 		p->a = o->ids[0];
 		p->b = o->ids[1];

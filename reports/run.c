@@ -76,34 +76,8 @@ static void hint_captures(const char *source)
 }
 
 /*
- * From this many captures in a database file, `--capture ID` reports a
- * copy of that capture's rows alone (db_copy_capture()), on one
- * connection: some views work every capture out before picking one (~13
- * ms a capture of the fleet bench's, 500 BPF maps each).  Measured
- * (tests/bench/README.md, copy): 2 captures 27-38 ms directly against
- * 43-59 ms copied; 4, 41-61 against 41-59; 8, 69-112 against 41-59; 200,
- * 2.7 s against 57 ms.  The same bytes either way.
- */
-#define REPORT_COPY_FROM 4
-
-static bool many_captures(sqlite3 *db)
-{
-	sqlite3_stmt *st = NULL;
-	bool many = false;
-
-	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM (SELECT 1 FROM capture LIMIT ?)",
-			       -1, &st, NULL) == SQLITE_OK) {
-		sqlite3_bind_int(st, 1, REPORT_COPY_FROM);
-		many = sqlite3_step(st) == SQLITE_ROW &&
-		       sqlite3_column_int(st, 0) >= REPORT_COPY_FROM;
-	}
-	sqlite3_finalize(st);
-	return many;
-}
-
-/*
- * --each of a database of REPORT_COPY_FROM captures or more: every capture
- * copied alone (db_copy_capture()) and loaded from the copy, as --capture
+ * --each of a database of DB_COPY_FROM captures or more: every capture
+ * copied alone (db_copy_captures()) and loaded from the copy, as --capture
  * does; db's read transaction held over them all, so that they are one
  * state of the file (a load's commit waits for the last).
  */
@@ -137,7 +111,7 @@ static int load_each_copied(sqlite3 *db, const char *source, const char *name,
 		struct report one_r;
 		sqlite3 *one = NULL;
 
-		if (db_copy_capture(source, ids[i], d, &one, ret_err) < 0)
+		if (db_copy_captures(source, &ids[i], 1, d, &one, ret_err) < 0)
 			goto out;
 		rc = report_load(one, ids[i], name, show_queries, &one_r, ret_err);
 		db_close(one);
@@ -188,10 +162,10 @@ int report_run(const char *source, const struct report_run_opts *o)
 	 * budget all the same, so no query runs for ever */
 	db_set_deadline(db, &deadline, (double)o->query_timeout);
 	db_pool_set_deadline(&pool, &deadline);
-	if (o->capture_id > 0 && !loaded && many_captures(db)) {
+	if (o->capture_id > 0 && !loaded && db_copy_pays(db)) {
 		sqlite3 *one = NULL;
 
-		if (db_copy_capture(source, o->capture_id, &deadline, &one, &err) < 0) {
+		if (db_copy_captures(source, &o->capture_id, 1, &deadline, &one, &err) < 0) {
 			load_failed(source, err, &deadline, o->query_timeout);
 			goto out;
 		}
@@ -209,7 +183,7 @@ int report_run(const char *source, const struct report_run_opts *o)
 		ret = report_fleet(db, source, name, o, &fleet, &deadline);
 		goto out;
 	}
-	if (o->each && !loaded && many_captures(db)) {
+	if (o->each && !loaded && db_copy_pays(db)) {
 		db_pool_close(&pool);   /* each capture is read alone, from memory */
 		db_pool_init(&pool);
 		if (load_each_copied(db, source, name, o->fmt != FMT_TEXT, &deadline, &rep,

@@ -103,6 +103,21 @@ expect 0 "$M" diff "$work/x.db" --capture 1 --capture 2 && unversion < "$work/ou
 	ok "DB --capture 1 --capture 2 = A B" || fail "DB --capture differs from A B"
 expect 0 "$M" diff "$work/x.db" && unversion < "$work/out" | cmp -s - "$work/diff.txt" &&
 	ok "DB of two captures = A B" || fail "DB of two captures differs from A B"
+# from 4 captures on, the two named are copied alone first (db_copy_pays()):
+# the same diff, in every format (the two databases of one name in two
+# folders: the shown queries name it)
+mkdir -p "$work/d2" "$work/d4"
+cp "$work/x.db" "$work/d2/x.db"
+"$M" load -q -o "$work/d4/x.db" "$A" "$B" "$T/fixtures/captures/k8s-cgroupfs-v1" \
+	"$T/fixtures/captures/k8s-real" 2>/dev/null
+[ "$("$M" sql --csv "$work/d4/x.db" 'SELECT count(*) FROM captures' | tail -1 | tr -d '\r')" = 4 ] &&
+	ok "a database of 4 captures" || fail "the database of 4 captures holds another number"
+for fmt in text json html; do
+	(cd "$work/d2" && "$M" diff x.db -c 1 -c 2 -f $fmt > "$work/d2.$fmt" 2>/dev/null)
+	(cd "$work/d4" && "$M" diff x.db -c 1 -c 2 -f $fmt > "$work/d4.$fmt" 2>/dev/null)
+	[ -s "$work/d4.$fmt" ] && cmp -s "$work/d2.$fmt" "$work/d4.$fmt" &&
+		ok "-f $fmt: A B among 4 captures = A B alone" || fail "-f $fmt: A B among 4 captures differs"
+done
 expect 0 "$M" diff "$work/x.db" -c 2 -c 1 2>/dev/null && grep -q 'B was not taken after A: no rates' "$work/out" &&
 	grep -q '^added      batch' "$work/out" && ok "B A: reversed, no rates" || fail "B A: not reversed"
 

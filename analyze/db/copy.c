@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * One capture of a database of many, alone in a database in memory
- * (db.h, db_copy_capture()).
+ * Some captures of a database of many, alone in a database in memory
+ * (db.h, db_copy_captures()).
  *
  * Several views work every capture out before a query's `capture_id = N`
  * can pick one: those whose CTEs aggregate (bpf_maps' holders and fdinfo
@@ -30,8 +30,9 @@ static const char tables_sql[] =
 	"AND EXISTS (SELECT 1 FROM pragma_table_info(m.name) p WHERE p.name = 'capture_id') "
 	"ORDER BY m.rowid";
 
-static int copy_rows(sqlite3 *db, int64_t capture_id, char **ret_err)
+static int copy_rows(sqlite3 *db, const int64_t *ids, size_t nids, char **ret_err)
 {
+	size_t i;
 	sqlite3_stmt *tables = NULL, *st = NULL;
 	struct strbuf sql = STRBUF_INIT;
 	int rc, r = -1;
@@ -48,9 +49,11 @@ static int copy_rows(sqlite3 *db, int64_t capture_id, char **ret_err)
 			    "WHERE capture_id = ?", t, t);
 		if (sqlite3_prepare_v2(db, sql.buf, -1, &st, NULL) != SQLITE_OK)
 			goto fail;
-		sqlite3_bind_int64(st, 1, capture_id);
-		if (sqlite3_step(st) != SQLITE_DONE)
-			goto fail;
+		for (i = 0; i < nids; i++) {
+			sqlite3_bind_int64(st, 1, ids[i]);
+			if (db_step_reset(st) < 0)
+				goto fail;
+		}
 		sqlite3_finalize(st);
 		st = NULL;
 	}
@@ -67,8 +70,8 @@ out:
 	return r;
 }
 
-int db_copy_capture(const char *path, int64_t capture_id, struct db_deadline *d,
-		    sqlite3 **ret, char **ret_err)
+int db_copy_captures(const char *path, const int64_t *ids, size_t nids,
+		     struct db_deadline *d, sqlite3 **ret, char **ret_err)
 {
 	sqlite3 *db = NULL;
 	sqlite3_stmt *st = NULL;
@@ -89,7 +92,7 @@ int db_copy_capture(const char *path, int64_t capture_id, struct db_deadline *d,
 		goto fail;
 	attached = true;
 	/* one state of the file: a load committing meanwhile waits */
-	if (db_exec(db, "BEGIN", &err) < 0 || copy_rows(db, capture_id, &err) < 0 ||
+	if (db_exec(db, "BEGIN", &err) < 0 || copy_rows(db, ids, nids, &err) < 0 ||
 	    db_exec(db, "COMMIT", &err) < 0)
 		goto fail_err;
 	r = 0;
@@ -97,7 +100,7 @@ int db_copy_capture(const char *path, int64_t capture_id, struct db_deadline *d,
 fail:
 	err = xstrdup(sqlite3_errmsg(db));
 fail_err:
-	err_set(ret_err, "cannot read capture %" PRId64 ": %s%s", capture_id,
+	err_set(ret_err, "cannot read capture %" PRId64 ": %s%s", nids ? ids[0] : 0,
 		err ? err : "?", db_lock_hint());
 	if (!sqlite3_get_autocommit(db))
 		db_exec(db, "ROLLBACK", NULL);
@@ -113,4 +116,18 @@ out:
 	}
 	*ret = db;
 	return r;
+}
+
+bool db_copy_pays(sqlite3 *db)
+{
+	sqlite3_stmt *st = NULL;
+	bool many = false;
+
+	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM (SELECT 1 FROM capture LIMIT ?)",
+			       -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_int(st, 1, DB_COPY_FROM);
+		many = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) >= DB_COPY_FROM;
+	}
+	sqlite3_finalize(st);
+	return many;
 }

@@ -189,15 +189,26 @@ bool db_deadline_passed(const struct db_deadline *d);
 char *db_with_views(const char *sql, const char *const *names);
 
 /*
- * Capture capture_id of the memsnap database file at path (db_open_existing()
- * checked), alone in a new database in memory: *ret, which reads as a
- * database of that one capture loaded alone, whatever the file holds
- * besides (copy.c).  Its statements, the copy's too, under the budget d
- * (NULL: none).  No such capture: an empty database.  0, or -1 with
- * *ret_err.
+ * Captures ids[0..nids) of the memsnap database file at path
+ * (db_open_existing() checked), alone in a new database in memory: *ret,
+ * which reads as a database of those captures loaded alone, whatever the
+ * file holds besides, copied in one read transaction (copy.c).  Its
+ * statements, the copy's too, under the budget d (NULL: none).  An id the
+ * file lacks: no rows.  0, or -1 with *ret_err.
  */
-int db_copy_capture(const char *path, int64_t capture_id, struct db_deadline *d,
-		    sqlite3 **ret, char **ret_err);
+int db_copy_captures(const char *path, const int64_t *ids, size_t nids,
+		     struct db_deadline *d, sqlite3 **ret, char **ret_err);
+/*
+ * Does db hold DB_COPY_FROM captures or more, from which one or two are
+ * read faster from a copy of their rows (db_copy_captures()) than in
+ * place?  Some views work every capture out before picking one (~13 ms a
+ * capture of the fleet bench's, 500 BPF maps each).  Measured
+ * (tests/bench/README.md, copy), a report of one capture: 2 captures 27-38
+ * ms in place against 43-59 ms copied; 4, 41-61 against 41-59; 8, 69-112
+ * against 41-59; 200, 2.7 s against 57 ms.  The same bytes either way.
+ */
+#define DB_COPY_FROM 4
+bool db_copy_pays(sqlite3 *db);
 
 /* The schema text (schema/NN-*.sql) built into the binary. */
 const char *db_schema_sql(void);

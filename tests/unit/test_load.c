@@ -527,7 +527,7 @@ static char *rows_of(sqlite3 *db, const char *sql, int64_t id)
 }
 
 /*
- * db_copy_capture(): one capture of a database file alone in memory, every
+ * db_copy_captures(): one capture of a database file alone in memory, every
  * table's rows of it and none of another, its views the same rows; a
  * capture the file lacks gives an empty database.
  */
@@ -559,8 +559,8 @@ static void test_copy_capture(void **state)
 	 * capture table's rowid order first, would not tell) */
 	id = q_int(db, "SELECT capture_id FROM capture WHERE name = 'a'");
 	assert_true(id > 0 && q_int(db, "SELECT count(*) FROM capture") == 2);
-	if (db_copy_capture(path, id, NULL, &one, &err) < 0)
-		fail_msg("db_copy_capture: %s", err);
+	if (db_copy_captures(path, &id, 1, NULL, &one, &err) < 0)
+		fail_msg("db_copy_captures: %s", err);
 	assert_int_equal(q_int(one, "SELECT count(*) FROM capture"), 1);
 	assert_int_equal(q_int(one, "SELECT capture_id FROM capture"), id);
 	/* every table: the capture's rows, all of them */
@@ -589,7 +589,11 @@ static void test_copy_capture(void **state)
 	db_close(one);
 	one = NULL;
 	/* no such capture: nothing */
-	assert_int_equal(db_copy_capture(path, id + 10, NULL, &one, &err), 0);
+	{
+		int64_t none = id + 10;
+
+		assert_int_equal(db_copy_captures(path, &none, 1, NULL, &one, &err), 0);
+	}
 	assert_int_equal(q_int(one, "SELECT count(*) FROM capture"), 0);
 	db_close(one);
 	db_close(db);
