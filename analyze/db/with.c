@@ -170,8 +170,7 @@ static void views_read_objects(void)
 			if (as && starts_with(as, " AS") && as < e) {
 				v.body = as + 3;
 				v.body_len = (size_t)(e - 1 - v.body);   /* the last \n */
-				if (nviews == cap)
-					views = xrealloc(views, (cap = cap ? 2 * cap : 128) * sizeof(*views));
+				ALLOC_GROW(views, nviews + 1, cap);
 				views[nviews++] = v;
 			}
 		}
@@ -185,7 +184,7 @@ static void views_read_objects(void)
 static size_t *names_in(const char *text, size_t len, const struct view *self, size_t *ret_n)
 {
 	const char *p = text, *end = text + len, *t;
-	size_t *out = NULL, n = 0, tl, i;
+	size_t *out = NULL, n = 0, alloc = 0, tl, i;
 	int kind;
 
 	while ((kind = next_token(&p, end, &t, &tl))) {
@@ -197,7 +196,7 @@ static size_t *names_in(const char *text, size_t len, const struct view *self, s
 		for (i = 0; i < n && out[i] != idx; i++)
 			;
 		if (i == n) {
-			out = xrealloc(out, (n + 1) * sizeof(*out));
+			ALLOC_GROW(out, n + 1, alloc);
 			out[n++] = idx;
 		}
 	}
@@ -220,7 +219,7 @@ static bool listed(size_t i, const char *const *names)
  * their bodies need them (what a view reads first).
  */
 static void closure_add(size_t i, const char *const *names, unsigned char *state,
-			size_t **order, size_t *n)
+			size_t *order, size_t *n)
 {
 	struct view *v = &views[i];
 	size_t k;
@@ -234,8 +233,7 @@ static void closure_add(size_t i, const char *const *names, unsigned char *state
 	}
 	for (k = 0; k < v->ndeps; k++)
 		closure_add(v->deps[k], names, state, order, n);
-	*order = xrealloc(*order, (*n + 1) * sizeof(**order));
-	(*order)[(*n)++] = i;
+	order[(*n)++] = i;   /* each view once: room for nviews */
 }
 
 /* Past the closing parenthesis of a group whose '(' was the last token. */
@@ -311,10 +309,12 @@ char *db_with_views(const char *sql, const char *const *names)
 		views_read = true;
 	}
 	roots = names_in(sql, strlen(sql), NULL, &nroots);
-	if (nroots)
+	if (nroots) {
 		state = xcalloc(nviews, 1);
+		order = xcalloc(nviews, sizeof(*order));
+	}
 	for (i = 0; i < nroots; i++)
-		closure_add(roots[i], names, state, &order, &n);
+		closure_add(roots[i], names, state, order, &n);
 	pthread_mutex_unlock(&views_lock);
 
 	if (!n || own_with(sql, &head, &head_len, &rest, order, n)) {
