@@ -589,6 +589,21 @@ out:
 	return r;
 }
 
+int db_captures_upto(sqlite3 *db, int limit)
+{
+	sqlite3_stmt *st = NULL;
+	int n = -1;
+
+	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM (SELECT 1 FROM capture LIMIT ?)",
+			       -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_int(st, 1, limit);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			n = sqlite3_column_int(st, 0);
+	}
+	sqlite3_finalize(st);
+	return n;
+}
+
 /* ---- a new database, from the image made at build time ---------------------- */
 
 static size_t image_u32(const char *p)
@@ -599,22 +614,43 @@ static size_t image_u32(const char *p)
 }
 
 /*
- * The empty database of the built-in schema (schema.img, in runs: see
- * analyze/db/image/mkimage.c) in a new buffer of *ret_size bytes (free();
- * not SQLite's memory, which configures SQLite before db_connect() does).
+ * The built-in schema's empty database (schema.img: its size, then runs of
+ * bytes that are not zero, see analyze/db/image/mkimage.c), a run at a
+ * time: *p starts at IMAGE_RUNS; false after the last.
+ */
+#define IMAGE_SIZE image_u32(memsnap_schema_img)
+#define IMAGE_RUNS (memsnap_schema_img + 4)
+
+static bool image_next_run(const char **p, size_t *ret_off, const char **ret_data,
+			   size_t *ret_len)
+{
+	const char *end = memsnap_schema_img_end;
+	size_t size = IMAGE_SIZE, off, len;
+
+	if (*p + 8 > end || !(len = image_u32(*p + 4)))
+		return false;
+	off = image_u32(*p);
+	if (off > size || len > size - off || len > (size_t)(end - *p - 8))
+		die(3, "BUG: the built-in database image is damaged");
+	*ret_off = off;
+	*ret_data = *p + 8;
+	*ret_len = len;
+	*p += 8 + len;
+	return true;
+}
+
+/*
+ * The image in a new buffer of *ret_size bytes (free(); not SQLite's
+ * memory, which configures SQLite before db_connect() does).
  */
 static unsigned char *image_expand(size_t *ret_size)
 {
-	const char *p = memsnap_schema_img, *end = memsnap_schema_img_end;
-	size_t size = image_u32(p), off, len;
+	const char *p = IMAGE_RUNS, *data;
+	size_t size = IMAGE_SIZE, off, len;
 	unsigned char *buf = xcalloc(1, size);
 
-	for (p += 4; p + 8 <= end && (len = image_u32(p + 4)); p += 8 + len) {
-		off = image_u32(p);
-		if (off > size || len > size - off || len > (size_t)(end - p - 8))
-			die(3, "BUG: the built-in database image is damaged");
-		memcpy(buf + off, p + 8, len);
-	}
+	while (image_next_run(&p, &off, &data, &len))
+		memcpy(buf + off, data, len);
 	*ret_size = size;
 	return buf;
 }
@@ -625,21 +661,17 @@ static unsigned char *image_expand(size_t *ret_size)
  * pages was 1.4 MiB copied twice (expanded, then into the page cache) and
  * 336 pages of memory faulted in, for 203 KB of bytes that are not zero in
  * 130 of the file's 4 KiB blocks (~0.5 ms of a 30 ms load, before the
- * writer takes its first file).  0, or -1 with errno.
+ * writer takes its first file).  0, or -1.
  */
 static int image_write(int fd)
 {
-	const char *p = memsnap_schema_img, *end = memsnap_schema_img_end;
-	size_t size = image_u32(p), off, len;
+	const char *p = IMAGE_RUNS, *data;
+	size_t off, len;
 
-	for (p += 4; p + 8 <= end && (len = image_u32(p + 4)); p += 8 + len) {
-		off = image_u32(p);
-		if (off > size || len > size - off || len > (size_t)(end - p - 8))
-			die(3, "BUG: the built-in database image is damaged");
-		if (pwrite_all(fd, p + 8, len, (off_t)off) < 0)
+	while (image_next_run(&p, &off, &data, &len))
+		if (pwrite_all(fd, data, len, (off_t)off) < 0)
 			return -1;
-	}
-	return ftruncate(fd, (off_t)size);
+	return ftruncate(fd, (off_t)IMAGE_SIZE);
 }
 
 /*
