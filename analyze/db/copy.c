@@ -120,14 +120,5 @@ out:
 
 bool db_copy_pays(sqlite3 *db)
 {
-	sqlite3_stmt *st = NULL;
-	bool many = false;
-
-	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM (SELECT 1 FROM capture LIMIT ?)",
-			       -1, &st, NULL) == SQLITE_OK) {
-		sqlite3_bind_int(st, 1, DB_COPY_FROM);
-		many = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) >= DB_COPY_FROM;
-	}
-	sqlite3_finalize(st);
-	return many;
+	return db_captures_upto(db, DB_COPY_FROM) >= DB_COPY_FROM;
 }

@@ -113,6 +113,8 @@ const char *db_lock_hint(void);
 int db_read_lock(sqlite3 *db);
 /* End db's read transaction: COMMIT (ROLLBACK when that fails). */
 void db_read_end(sqlite3 *db);
+/* How many captures db holds, counted up to limit at most; -1 on an error. */
+int db_captures_upto(sqlite3 *db, int limit);
 /* The file of a connection's main database, for messages (":memory:"). */
 const char *db_name(sqlite3 *db);
 

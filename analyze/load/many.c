@@ -168,12 +168,9 @@ static void bulk_malloc(void)
  */
 static bool one_capture(sqlite3 *db)
 {
-	sqlite3_stmt *st = db_prepare(db, "SELECT count(*) FROM "
-				      "(SELECT 1 FROM capture LIMIT 2)");
-	bool one = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) < 2;
+	int n = db_captures_upto(db, 2);
 
-	sqlite3_finalize(st);
-	return one;
+	return n >= 0 && n < 2;
 }
 
 int load_many(sqlite3 *db, char *const *sources, int n,
