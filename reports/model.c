@@ -625,14 +625,31 @@ static int load_capture(struct db_pool *pool, sqlite3 *db, struct report_capture
 	return ret;
 }
 
+/* Capture c from db, or from its copy alone when copy_from names db's file. */
+static int load_one(struct db_pool *pool, sqlite3 *db, struct report_capture *c,
+		    bool show_queries, const char *copy_from, struct db_deadline *d,
+		    char **ret_err)
+{
+	sqlite3 *copy = NULL;
+	int ret;
+
+	if (!copy_from)
+		return load_capture(pool, db, c, show_queries, ret_err);
+	if (db_copy_captures(copy_from, &c->capture_id, 1, d, &copy, ret_err) < 0)
+		return -1;
+	ret = load_capture(pool, copy, c, show_queries, ret_err);
+	db_close(copy);
+	return ret;
+}
+
 static int load_report(struct db_pool *pool, sqlite3 *db, int64_t capture_id,
-		       const char *source_name, bool show_queries, struct report *r,
-		       char **ret_err)
+		       const char *source_name, bool show_queries, const char *copy_from,
+		       struct db_deadline *d, struct report *r, char **ret_err)
 {
 	struct db_pool one;
 	sqlite3_stmt *st = NULL;
 	int64_t *ids = NULL;
-	size_t nids = 0, i;
+	size_t nids = 0, alloc = 0, i;
 	int rc, ret = 0;
 
 	memset(r, 0, sizeof(*r));
@@ -648,7 +665,7 @@ static int load_report(struct db_pool *pool, sqlite3 *db, int64_t capture_id,
 	if (capture_id > 0)
 		sqlite3_bind_int64(st, 1, capture_id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		ids = xrealloc(ids, (nids + 1) * sizeof(*ids));
+		ALLOC_GROW(ids, nids + 1, alloc);
 		ids[nids++] = sqlite3_column_int64(st, 0);
 	}
 	sqlite3_finalize(st);
@@ -668,14 +685,14 @@ static int load_report(struct db_pool *pool, sqlite3 *db, int64_t capture_id,
 		return -1;
 	}
 	r->captures = xcalloc(nids, sizeof(*r->captures));
-	if (!pool) {
+	if (!pool || copy_from) {   /* a copy: one connection (no other reads it) */
 		db_pool_init(&one);
 		pool = &one;
 	}
 	for (i = 0; i < nids && ret == 0; i++) {
 		r->ncaptures++;
 		r->captures[i].capture_id = ids[i];
-		ret = load_capture(pool, db, &r->captures[i], show_queries, ret_err);
+		ret = load_one(pool, db, &r->captures[i], show_queries, copy_from, d, ret_err);
 	}
 	if (pool == &one)
 		db_pool_close(&one);
@@ -684,14 +701,15 @@ static int load_report(struct db_pool *pool, sqlite3 *db, int64_t capture_id,
 }
 
 int report_load_pool(struct db_pool *pool, sqlite3 *db, int64_t capture_id,
-		     const char *source_name, bool show_queries, struct report *r,
-		     char **ret_err)
+		     const char *source_name, bool show_queries, const char *copy_from,
+		     struct db_deadline *d, struct report *r, char **ret_err)
 {
 	/* one state of the file, the captures listed and each one's queries,
 	 * whatever a `memsnap load` commits meanwhile (pool.h): a read
 	 * transaction, its lock taken by the list's query */
 	bool txn = sqlite3_get_autocommit(db) && db_exec(db, "BEGIN", NULL) == 0;
-	int ret = load_report(pool, db, capture_id, source_name, show_queries, r, ret_err);
+	int ret = load_report(pool, db, capture_id, source_name, show_queries, copy_from, d, r,
+			      ret_err);
 
 	if (txn)
 		db_read_end(db);
@@ -701,7 +719,8 @@ int report_load_pool(struct db_pool *pool, sqlite3 *db, int64_t capture_id,
 int report_load(sqlite3 *db, int64_t capture_id, const char *source_name,
 		bool show_queries, struct report *r, char **ret_err)
 {
-	return report_load_pool(NULL, db, capture_id, source_name, show_queries, r, ret_err);
+	return report_load_pool(NULL, db, capture_id, source_name, show_queries, NULL, NULL, r,
+				ret_err);
 }
 
 int report_load_ooms(sqlite3 *db, int64_t capture_id, const char *source_name,

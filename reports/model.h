@@ -258,12 +258,18 @@ struct report {
  */
 int report_load(sqlite3 *db, int64_t capture_id, const char *source_name,
 		bool show_queries, struct report *r, char **ret_err);
-/* The same with the queries on the connections of pool (analyze/db/pool.h),
- * db the caller's; pool NULL: db's alone (report_load()). */
+/*
+ * The same with the queries on the connections of pool (analyze/db/pool.h),
+ * db the caller's; pool NULL: db's alone (report_load()).  copy_from: the
+ * file of db, whose captures are each copied alone into memory
+ * (db_copy_captures(), under the budget d) and read there on one
+ * connection, inside db's read transaction; NULL: read in place.
+ */
 struct db_pool;
+struct db_deadline;
 int report_load_pool(struct db_pool *pool, sqlite3 *db, int64_t capture_id,
-		     const char *source_name, bool show_queries, struct report *r,
-		     char **ret_err);
+		     const char *source_name, bool show_queries, const char *copy_from,
+		     struct db_deadline *d, struct report *r, char **ret_err);
 void report_free(struct report *r);
 /*
  * Fill r with capture_id's OOM events only (what `memsnap oom` shows):

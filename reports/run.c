@@ -75,63 +75,6 @@ static void hint_captures(const char *source)
 	strbuf_release(&cmd);
 }
 
-/*
- * --each of a database of DB_COPY_FROM captures or more: every capture
- * copied alone (db_copy_captures()) and loaded from the copy, as --capture
- * does; db's read transaction held over them all, so that they are one
- * state of the file (a load's commit waits for the last).
- */
-static int load_each_copied(sqlite3 *db, const char *source, const char *name,
-			    bool show_queries, struct db_deadline *d, struct report *r,
-			    char **ret_err)
-{
-	bool txn = sqlite3_get_autocommit(db) && db_exec(db, "BEGIN", NULL) == 0;
-	sqlite3_stmt *st = NULL;
-	int64_t *ids = NULL;
-	size_t n = 0, alloc = 0, i;
-	int rc, ret = -1;
-
-	memset(r, 0, sizeof(*r));
-	r->source = xstrdup(name);
-	if (sqlite3_prepare_v2(db, "SELECT capture_id FROM captures ORDER BY capture_id", -1,
-			       &st, NULL) != SQLITE_OK) {
-		err_set(ret_err, "%s", sqlite3_errmsg(db));
-		goto out;
-	}
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		ids = xgrow(ids, n + 1, &alloc, sizeof(*ids));
-		ids[n++] = sqlite3_column_int64(st, 0);
-	}
-	if (rc != SQLITE_DONE) {
-		err_set(ret_err, "%s", sqlite3_errmsg(db));
-		goto out;
-	}
-	r->captures = xcalloc(n ? n : 1, sizeof(*r->captures));
-	for (i = 0; i < n; i++) {
-		struct report one_r;
-		sqlite3 *one = NULL;
-
-		if (db_copy_captures(source, &ids[i], 1, d, &one, ret_err) < 0)
-			goto out;
-		rc = report_load(one, ids[i], name, show_queries, &one_r, ret_err);
-		db_close(one);
-		if (rc == 0) {
-			r->captures[r->ncaptures++] = one_r.captures[0];
-			one_r.ncaptures = 0;   /* moved */
-		}
-		report_free(&one_r);
-		if (rc < 0)
-			goto out;
-	}
-	ret = 0;
-out:
-	sqlite3_finalize(st);
-	if (txn)
-		db_read_end(db);
-	free(ids);
-	return ret;
-}
-
 int report_run(const char *source, const struct report_run_opts *o)
 {
 	struct load_stats stats;
@@ -143,7 +86,7 @@ int report_run(const char *source, const struct report_run_opts *o)
 	int64_t ncaptures = 0;
 	struct db_deadline deadline;
 	struct db_pool pool;
-	bool loaded;
+	bool loaded, copy;
 	int ret = EXIT_FATAL;
 
 	memset(&rep, 0, sizeof(rep));
@@ -162,19 +105,6 @@ int report_run(const char *source, const struct report_run_opts *o)
 	 * budget all the same, so no query runs for ever */
 	db_set_deadline(db, &deadline, (double)o->query_timeout);
 	db_pool_set_deadline(&pool, &deadline);
-	if (o->capture_id > 0 && !loaded && db_copy_pays(db)) {
-		sqlite3 *one = NULL;
-
-		if (db_copy_captures(source, &o->capture_id, 1, &deadline, &one, &err) < 0) {
-			load_failed(source, err, &deadline, o->query_timeout);
-			goto out;
-		}
-		/* the capture alone, on one connection (no other can read it) */
-		db_pool_close(&pool);
-		db_pool_init(&pool);
-		db_close(db);
-		db = one;
-	}
 	if (!o->capture_id && !o->each && report_fleet_count(db, &ncaptures, &err) < 0) {
 		load_failed(source, err, &deadline, o->query_timeout);
 		goto out;
@@ -183,16 +113,11 @@ int report_run(const char *source, const struct report_run_opts *o)
 		ret = report_fleet(db, source, name, o, &fleet, &deadline);
 		goto out;
 	}
-	if (o->each && !loaded && db_copy_pays(db)) {
-		db_pool_close(&pool);   /* each capture is read alone, from memory */
-		db_pool_init(&pool);
-		if (load_each_copied(db, source, name, o->fmt != FMT_TEXT, &deadline, &rep,
-				     &err) < 0) {
-			load_failed(source, err, &deadline, o->query_timeout);
-			goto out;
-		}
-	} else if (report_load_pool(&pool, db, o->capture_id, name, o->fmt != FMT_TEXT, &rep,
-				    &err) < 0) {
+	/* one capture, or each: from a copy of it alone in a database of many
+	 * (db_copy_pays()), where some views read every capture */
+	copy = (o->capture_id > 0 || o->each) && !loaded && db_copy_pays(db);
+	if (report_load_pool(&pool, db, o->capture_id, name, o->fmt != FMT_TEXT,
+			     copy ? source : NULL, &deadline, &rep, &err) < 0) {
 		load_failed(source, err, &deadline, o->query_timeout);
 		if (o->capture_id > 0 && starts_with(err, "no capture "))
 			hint_captures(source);
