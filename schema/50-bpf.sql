@@ -19,9 +19,6 @@ CREATE TABLE bpf_fdinfo (
     frozen       INTEGER,
     PRIMARY KEY (capture_id, pid, fd)
 ) WITHOUT ROWID;
--- A map's fds by map: bpf_maps looks a map's fdinfo columns up, and its
--- holders up, in its capture's rows alone.
-CREATE INDEX bpf_fdinfo_map ON bpf_fdinfo(capture_id, map_id);
 
 -- collector/bpftool-map.json
 CREATE TABLE bpftool_map (

@@ -148,44 +148,32 @@ WHERE s.pid IS NOT c.collector_pid AND s.pid IS NOT c.reader_pid
 --                  geometry before Linux 6.4, the real usage from 6.4 on
 --   cgroup         the holder's memory cgroup
 CREATE VIEW bpf_maps AS
--- Arms of UNION ALL over the tables themselves, and the fdinfo columns
--- looked up by map: a query of one capture (capture_id = N) reads that
--- capture's rows alone, in a database of many too.  SQLite pushes such a
--- term into the arms of a UNION ALL, not of a UNION, nor into a CTE read
--- twice (materialized) or a grouped subquery joined by ON: the earlier
--- form worked every capture out first (26 ms a capture of 20 fleet-bench
--- captures, 500 maps each, against 2 ms; all 20 in 32 ms, now 17).
-WITH m AS NOT MATERIALIZED (
-    -- (capture, map, holder): the fdinfo's, then bpftool's "pids" the
-    -- fdinfo lacks, then bpftool's maps nobody holds
-    SELECT DISTINCT capture_id, map_id, pid FROM bpf_fdinfo WHERE map_id IS NOT NULL
-    UNION ALL
-    SELECT capture_id, map_id, pid FROM bpftool_map_pid p
-    WHERE NOT EXISTS (SELECT 1 FROM bpf_fdinfo f WHERE f.capture_id = p.capture_id
-                      AND f.map_id = p.map_id AND f.pid = p.pid)
-    UNION ALL
-    SELECT capture_id, map_id, NULL FROM bpftool_map b
-    WHERE NOT EXISTS (SELECT 1 FROM bpftool_map_pid p
-                      WHERE p.capture_id = b.capture_id AND p.map_id = b.map_id)
-      AND NOT EXISTS (SELECT 1 FROM bpf_fdinfo f
-                      WHERE f.capture_id = b.capture_id AND f.map_id = b.map_id)
+WITH holder AS (
+    SELECT capture_id, map_id, pid FROM bpf_fdinfo WHERE map_id IS NOT NULL
+    UNION
+    SELECT capture_id, map_id, pid FROM bpftool_map_pid
+), map AS (
+    SELECT capture_id, map_id FROM holder
+    UNION
+    SELECT capture_id, map_id FROM bpftool_map
+), fdi AS (
+    SELECT capture_id, map_id, max(type_name) AS type, max(max_entries) AS max_entries,
+           max(memlock) AS memlock
+    FROM bpf_fdinfo WHERE map_id IS NOT NULL GROUP BY capture_id, map_id
 )
 SELECT m.capture_id, m.map_id, b.name,
-       coalesce(b.type, (SELECT max(f.type_name) FROM bpf_fdinfo f
-                         WHERE f.capture_id = m.capture_id AND f.map_id = m.map_id)) AS type,
-       coalesce(b.max_entries, (SELECT max(f.max_entries) FROM bpf_fdinfo f
-                                WHERE f.capture_id = m.capture_id AND f.map_id = m.map_id))
-         AS max_entries,
-       coalesce((SELECT max(f.memlock) FROM bpf_fdinfo f
-                 WHERE f.capture_id = m.capture_id AND f.map_id = m.map_id),
-                b.bytes_memlock) AS memlock_bytes,
-       m.pid,
+       coalesce(b.type, f.type) AS type,
+       coalesce(b.max_entries, f.max_entries) AS max_entries,
+       coalesce(f.memlock, b.bytes_memlock) AS memlock_bytes,
+       h.pid,
        -- looked up by pid: a LEFT JOIN of the processes view made SQLite
        -- work out every process of the capture first
        (SELECT p.cgroup FROM processes p
-        WHERE p.capture_id = m.capture_id AND p.pid = m.pid) AS cgroup
-FROM m
-LEFT JOIN bpftool_map b ON b.capture_id = m.capture_id AND b.map_id = m.map_id;
+        WHERE p.capture_id = m.capture_id AND p.pid = h.pid) AS cgroup
+FROM map m
+LEFT JOIN holder h ON h.capture_id = m.capture_id AND h.map_id = m.map_id
+LEFT JOIN bpftool_map b ON b.capture_id = m.capture_id AND b.map_id = m.map_id
+LEFT JOIN fdi f ON f.capture_id = m.capture_id AND f.map_id = m.map_id;
 
 -- What the loader could not use: which file and why.  Also every memory
 -- cgroup with a usage but no memory.stat (missing, unreadable or not

@@ -57,10 +57,8 @@
  * cgroup_headroom_data (one view level less to prepare).
  * 16: cgroup_components_span finds a component's column by its ord;
  * finding_no_limit looks the pod's limit up (no LEFT JOIN of cgroup_file).
- * 17: bpf_maps in arms of UNION ALL, looked up by capture (a query of one
- * capture of many reads it alone), bpf_fdinfo indexed by map.
  */
-#define DB_SCHEMA_VERSION 17
+#define DB_SCHEMA_VERSION 16
 /*
  * A new database's page size: a capture is 300,000 rows appended in key
  * order, and fewer, larger pages split and write less (6% of a load).
