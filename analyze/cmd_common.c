@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "analyze/cmds.h"
+#include "common/shquote.h"
 #include "common/util.h"
 
 #include "common/banned.h"
@@ -54,6 +55,16 @@ int report_format_option(const char *arg, enum report_format *ret)
 	else
 		r = error("unknown --format '%s': text, html or json", arg);
 	return r;
+}
+
+void cmd_hint_captures(const char *source)
+{
+	struct strbuf cmd = STRBUF_INIT;
+
+	sh_quote_path(&cmd, source);
+	fprintf(stderr, "hint: its captures: memsnap sql %s 'SELECT capture_id, "
+		"hostname, started_at FROM captures'\n", cmd.buf);
+	strbuf_release(&cmd);
 }
 
 int capture_id_option(const char *arg, int64_t *ret)

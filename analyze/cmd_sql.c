@@ -6,6 +6,7 @@
  */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "analyze/cmds.h"
 #include "analyze/db/query.h"
@@ -28,6 +29,11 @@ static const char usage_text[] =
 	"                          read-write; without it ATTACH, VACUUM (INTO),\n"
 	"                          INSERT, CREATE, pragmas that set and\n"
 	"                          load_extension() are refused\n"
+	"      --capture ID        only the database's capture ID (repeatable): QUERY\n"
+	"                          runs on a copy of those captures alone, in memory,\n"
+	"                          as fast as on a database of them alone (some views\n"
+	"                          of a database of many captures work them all out\n"
+	"                          before `capture_id = ID` picks one); not with --write\n"
 	SOURCE_LIMITS_HELP
 	"  -h, --help              this help\n"
 	"\n"
@@ -38,16 +44,30 @@ static const char usage_text[] =
 	"failed (SQLite's message and the query are printed), 2 usage, 3 SOURCE\n"
 	"cannot be read or standard output cannot be written\n";
 
-/* One option into fmt and so; CMD_GO_ON or an exit status. */
-static int sql_option(int opt, enum sql_format *fmt, struct source_opts *so)
+enum { OPT_CAPTURE = 0x100 };
+
+struct sql_opts {
+	enum sql_format fmt;
+	struct source_opts so;
+	int64_t *ids;              /* --capture */
+	size_t nids, ids_alloc;
+};
+
+/* One option into o; CMD_GO_ON or an exit status. */
+static int sql_option(int opt, const char *arg, struct sql_opts *o)
 {
 	int ret = CMD_GO_ON;
 
 	switch (opt) {
-	case 't': *fmt = SQL_TABLE; break;
-	case 'c': *fmt = SQL_CSV; break;
-	case 'j': *fmt = SQL_JSON; break;
-	case 'w': so->writable = true; break;
+	case 't': o->fmt = SQL_TABLE; break;
+	case 'c': o->fmt = SQL_CSV; break;
+	case 'j': o->fmt = SQL_JSON; break;
+	case 'w': o->so.writable = true; break;
+	case OPT_CAPTURE:
+		ALLOC_GROW(o->ids, o->nids + 1, o->ids_alloc);
+		if (capture_id_option(arg, &o->ids[o->nids++]) < 0)
+			ret = EXIT_USAGE;
+		break;
 	case SOURCE_OPT_BAD: ret = EXIT_USAGE; break;
 	default:   /* -h, or what getopt refused (said) */
 		ret = cmd_usage(usage_text, opt == 'h' ? EXIT_OK : EXIT_USAGE);
@@ -62,19 +82,24 @@ int cmd_sql(int argc, char **argv)
 		{ "csv", no_argument, NULL, 'c' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "write", no_argument, NULL, 'w' },
+		{ "capture", required_argument, NULL, OPT_CAPTURE },
 		{ "help", no_argument, NULL, 'h' },
 		SOURCE_LONG_OPTIONS,
 		{ NULL, 0, NULL, 0 },
 	};
-	enum sql_format fmt = SQL_TABLE;
-	struct source_opts so;
+	struct sql_opts o = { SQL_TABLE };
 	int opt, ret = CMD_GO_ON;
 
-	source_opts_init(&so);
+	source_opts_init(&o.so);
 	optind = 0;
 	while (ret == CMD_GO_ON &&
-	       (opt = source_getopt(argc, argv, "wh", longopts, &so.lim)) != -1)
-		ret = sql_option(opt, &fmt, &so);
+	       (opt = source_getopt(argc, argv, "wh", longopts, &o.so.lim)) != -1)
+		ret = sql_option(opt, optarg, &o);
+	if (ret == CMD_GO_ON && o.nids && o.so.writable) {
+		error("--capture and --write: the copy of the captures is in memory, "
+		      "what a statement wrote would be lost");
+		ret = cmd_usage(usage_text, EXIT_USAGE);
+	}
 	if (ret == CMD_GO_ON && argc - optind != 2) {
 		if (argc - optind < 2)
 			error("need a SOURCE and a QUERY");
@@ -83,6 +108,7 @@ int cmd_sql(int argc, char **argv)
 		ret = cmd_usage(usage_text, EXIT_USAGE);
 	}
 	if (ret == CMD_GO_ON)
-		ret = sql_run(argv[optind], &so, argv[optind + 1], fmt);
+		ret = sql_run(argv[optind], &o.so, o.ids, o.nids, argv[optind + 1], o.fmt);
+	free(o.ids);
 	return ret;
 }

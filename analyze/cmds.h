@@ -44,6 +44,8 @@ int cmd_one_operand(int argc, char **argv, const char *none, const char *usage);
 /* --format and --capture of report and diff: 0, or -1 with the message printed. */
 int report_format_option(const char *arg, enum report_format *ret);
 int capture_id_option(const char *arg, int64_t *ret);
+/* --capture ID named no capture of the database source: how to list them. */
+void cmd_hint_captures(const char *source);
 
 int cmd_load(int argc, char **argv);
 int cmd_sql(int argc, char **argv);

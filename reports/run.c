@@ -13,7 +13,6 @@
 #include "analyze/cmds.h"
 #include "analyze/db/db.h"
 #include "analyze/db/pool.h"
-#include "common/shquote.h"
 #include "common/util.h"
 #include "reports/fleet.h"
 #include "reports/output.h"
@@ -64,17 +63,6 @@ out:
 	return ret;
 }
 
-/* --capture ID names no capture of SOURCE: how to list them. */
-static void hint_captures(const char *source)
-{
-	struct strbuf cmd = STRBUF_INIT;
-
-	sh_quote_path(&cmd, source);
-	fprintf(stderr, "hint: its captures: memsnap sql %s 'SELECT capture_id, "
-		"hostname, started_at FROM captures'\n", cmd.buf);
-	strbuf_release(&cmd);
-}
-
 int report_run(const char *source, const struct report_run_opts *o)
 {
 	struct load_stats stats;
@@ -120,7 +108,7 @@ int report_run(const char *source, const struct report_run_opts *o)
 			     copy ? source : NULL, &deadline, &rep, &err) < 0) {
 		load_failed(source, err, &deadline, o->query_timeout);
 		if (o->capture_id > 0 && starts_with(err, "no capture "))
-			hint_captures(source);
+			cmd_hint_captures(source);
 		goto out;
 	}
 	rep.version = MEMSNAP_VERSION;

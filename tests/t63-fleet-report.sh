@@ -264,6 +264,34 @@ expect 0 "$M" report -f json "$work/no-oom.db" &&
 	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["oom_kills"] == 0 and d["oom_kills_by_container"] == [] and d["captures"] == 2' "$work/out" &&
 	ok "no OOM kill: JSON" || fail "no OOM kill: JSON"
 
+# memsnap sql --capture ID: every public view of a capture has the rows
+# `WHERE capture_id = ID` gives in place, for one capture and for two
+views=$("$M" sql --csv "$work/fleet.db" "SELECT DISTINCT view_name FROM public_columns
+	WHERE column_name = 'capture_id' ORDER BY 1" | tail -n +2 | tr -d '\r')
+[ "$(echo "$views" | wc -w)" -ge 30 ] || fail "sql --capture: $(echo "$views" | wc -w) public views listed"
+bad=""
+for v in $views; do
+	"$M" sql --csv --capture 2 --capture 5 "$work/fleet.db" "SELECT * FROM $v" > "$work/cap.csv" 2>&1 &&
+	"$M" sql --csv "$work/fleet.db" "SELECT * FROM $v WHERE capture_id IN (2, 5)" > "$work/inplace.csv" 2>&1 &&
+	[ "$(head -1 "$work/cap.csv")" = "$(head -1 "$work/inplace.csv")" ] &&
+	cmp -s <(tail -n +2 "$work/cap.csv" | sort) <(tail -n +2 "$work/inplace.csv" | sort) ||
+		bad="$bad $v"
+done
+[ -z "$bad" ] && ok "sql --capture 2 --capture 5: every public view's rows as WHERE capture_id IN (2, 5)" ||
+	fail "sql --capture differs from WHERE capture_id for:$bad"
+[ "$("$M" sql --csv --capture 3 "$work/fleet.db" 'SELECT count(*) FROM capture' | tail -1 | tr -d '\r')" = 1 ] &&
+	ok "sql --capture 3: a database of that capture alone" || fail "sql --capture 3: other captures seen"
+expect 3 "$M" sql --capture 99 "$work/fleet.db" 'SELECT 1' &&
+	grep -q "^error: no capture 99 in '$work/fleet.db'" "$work/err" &&
+	grep -q "^hint: its captures: memsnap sql " "$work/err" &&
+	ok "sql --capture 99: no such capture, exit 3, a hint" || fail "sql --capture 99: $(cat "$work/err")"
+expect 2 "$M" sql --capture 1 -w "$work/fleet.db" 'SELECT 1' &&
+	grep -q "^error: --capture and --write" "$work/err" && ok "sql --capture with --write refused" ||
+	fail "sql --capture -w: $(head -1 "$work/err")"
+expect 2 "$M" sql --capture 1 "$S/report-k8s-v2" 'SELECT 1' &&
+	grep -q "is a capture; load it" "$work/err" && ok "sql --capture of a capture folder refused" ||
+	fail "sql --capture of a capture: $(head -1 "$work/err")"
+
 # as root: two live captures of this machine join the fleet; the numbers
 # change run to run, so only the counts are checked
 if [ "$(id -u)" = 0 ] && [ -x "$BIN_DIR/memsnap-collect" ]; then

@@ -6,6 +6,7 @@
 #include "analyze/db/query.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -248,8 +249,54 @@ static int run_query(sqlite3 *db, const char *query, enum sql_format fmt,
 	return ret;
 }
 
-int sql_run(const char *source, const struct source_opts *so, const char *query,
-	    enum sql_format fmt)
+/*
+ * --capture: each of ids in db (the database file source), then a copy of
+ * them alone in *db.  EXIT_OK, or the exit status (said).
+ */
+static int sql_captures(const char *source, const int64_t *ids, size_t nids, sqlite3 **db)
+{
+	sqlite3_stmt *st = NULL;
+	sqlite3 *copy = NULL;
+	char *err = NULL;
+	size_t i;
+	int ret = EXIT_FATAL;
+
+	if (sqlite3_prepare_v2(*db, "SELECT 1 FROM capture WHERE capture_id = ?", -1, &st,
+			       NULL) != SQLITE_OK) {
+		error("cannot read '%s': %s", source, sqlite3_errmsg(*db));
+		goto out;
+	}
+	for (i = 0; i < nids; i++) {
+		int rc;
+
+		sqlite3_bind_int64(st, 1, ids[i]);
+		rc = sqlite3_step(st);
+		sqlite3_reset(st);
+		if (rc != SQLITE_ROW) {
+			if (rc == SQLITE_DONE) {
+				error("no capture %" PRId64 " in '%s'", ids[i], source);
+				cmd_hint_captures(source);
+			} else {
+				error("cannot read '%s': %s", source, sqlite3_errmsg(*db));
+			}
+			goto out;
+		}
+	}
+	if (db_copy_captures(source, ids, nids, NULL, &copy, &err) < 0) {
+		error("cannot copy the captures of '%s': %s", source, err);
+		goto out;
+	}
+	db_close(*db);
+	*db = copy;
+	ret = EXIT_OK;
+out:
+	sqlite3_finalize(st);
+	free(err);
+	return ret;
+}
+
+int sql_run(const char *source, const struct source_opts *so, const int64_t *ids,
+	    size_t nids, const char *query, enum sql_format fmt)
 {
 	struct load_stats stats;
 	sqlite3 *db = NULL;
@@ -259,6 +306,17 @@ int sql_run(const char *source, const struct source_opts *so, const char *query,
 
 	if (source_open(source, so, &db, &loaded, &stats, &err) < 0) {
 		error("%s", err);
+		goto out;
+	}
+	if (nids && loaded) {
+		error("--capture picks captures of a database: '%s' is a capture; "
+		      "load it, or leave --capture out", source);
+		ret = EXIT_USAGE;
+		db_close(db);
+		goto out;
+	}
+	if (nids && (ret = sql_captures(source, ids, nids, &db)) != EXIT_OK) {
+		db_close(db);
 		goto out;
 	}
 	if (loaded && stats.problems)

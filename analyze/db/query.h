@@ -10,8 +10,12 @@
 
 enum sql_format { SQL_TABLE, SQL_CSV, SQL_JSON };
 
-/* The exit status of `memsnap sql` (analyze/cmds.h); everything said. */
-int sql_run(const char *source, const struct source_opts *so, const char *query,
-	    enum sql_format fmt);
+/*
+ * The exit status of `memsnap sql` (analyze/cmds.h); everything said.
+ * With ids[0..nids) (--capture), source must be a database holding each:
+ * the query runs on a copy of those captures alone (db_copy_captures()).
+ */
+int sql_run(const char *source, const struct source_opts *so, const int64_t *ids,
+	    size_t nids, const char *query, enum sql_format fmt);
 
 #endif
