@@ -13,7 +13,7 @@
 set -u
 . "$(dirname "$0")/lib/check.sh" --fatal
 cd "$(dirname "$0")/.."
-TIMEOUT=6          # --timeout
+TIMEOUT=6    # --timeout
 MARGIN=4     # what EOF may take after it on a slow, shared machine
 
 if [ "${SLOW:-0}" != 1 ]; then
@@ -70,7 +70,7 @@ exited() {
 }
 
 # one MODE: run the collector in the background, read what it writes to a
-# FIFO with a bounded `cat`; EOF must come within T + MARGIN seconds.
+# FIFO with a bounded `cat`; EOF must come within TIMEOUT + MARGIN seconds.
 one() {
 	local mode=$1 out rc start secs cpid i
 	rm -f "$work/p"
@@ -87,13 +87,13 @@ one() {
 	fi
 	cpid=$!
 	if [ "$mode" = file ]; then
-		timeout $((T + MARGIN)) cat "$work/p" >"$work/f.err"
+		timeout $((TIMEOUT + MARGIN)) cat "$work/p" >"$work/f.err"
 	else
-		timeout $((T + MARGIN)) cat "$work/p" >"$out"
+		timeout $((TIMEOUT + MARGIN)) cat "$work/p" >"$out"
 	fi
 	rc=$?
 	secs=$(( ($(date +%s%N) - start) / 1000000 ))
-	[ $rc = 124 ] && fail "$mode: no EOF within $((T + MARGIN)) s (the collector holds its output)"
+	[ $rc = 124 ] && fail "$mode: no EOF within $((TIMEOUT + MARGIN)) s (the collector holds its output)"
 	[ $rc = 0 ] || fail "$mode: cat exited $rc"
 	for ((i = 0; i < 40; i++)); do
 		exited "$cpid" && break
