@@ -25,10 +25,7 @@ ws_capture --samples 4 --interval 400ms --no-bpftool
 ws_keep t39-breakdown-samples
 rel=${WS_CG#"$WS_V1"}
 
-q() { "$BIN_DIR/memsnap" sql "$WS_DB" --csv "$1" 2>&1 | tail -n +2 | tr -d '\r'; }
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
-ok() { echo "ok $*"; }
+q() { sql_rows "$WS_DB" "$1" 2>&1; }
 
 for cg in grow hold; do
 	n=$(q "SELECT count(DISTINCT sample) FROM working_set_breakdown_samples WHERE cgroup = '$rel/$cg'")
@@ -69,5 +66,4 @@ d=$(q "SELECT (SELECT count(*) FROM (
        + (SELECT count(*) = 0 FROM working_set_breakdown) AS d")
 [ "$d" = 0 ] && ok "sample 1 is working_set_breakdown" || fail "sample 1 and working_set_breakdown differ by $d rows"
 
-[ $fails = 0 ] || exit 1
-echo "all passed"
+check_end

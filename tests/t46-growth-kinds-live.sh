@@ -38,6 +38,6 @@ ws_keep t46-growth-kinds-live
 pids=$(sed -n 's/^pid=//p' "${WS_LOG[restart]}" | paste -sd,)
 echo "restart: memhog pids $pids"
 
-python3 "$TESTS_DIR/growth_check.py" "$BIN_DIR/memsnap" "$WS_DB" "${WS_CG#"$WS_V1"}" 5 \
+python3 "$TESTS_DIR/growth_check.py" "$M" "$WS_DB" "${WS_CG#"$WS_V1"}" 5 \
 	"anon:anon:$RATE:${WS_LOG[anon]}" "cache:page_cache:$RATE:${WS_LOG[cache]}" \
 	"tmpfs:shmem:$RATE:${WS_LOG[tmpfs]}" steady:steady "restart:restart:$pids"

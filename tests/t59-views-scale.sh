@@ -16,9 +16,9 @@
 #     memory.current is made anon + file + kernel);
 #   - containers has one row per container cgroup, pods one per pod.
 set -u
+. "$(dirname "$0")/lib/check.sh" --fatal
 . "$(dirname "$0")/ws-lib.sh"
 ws_require_memsnap
-. "$(dirname "$0")/lib/check.sh" --fatal
 MAX_SECONDS=${MAX_SECONDS:-20}
 
 
