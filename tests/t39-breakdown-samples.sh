@@ -14,10 +14,8 @@ set -u
 ws_require_v1
 ws_setup t39
 
-grow=$(ws_cg grow)
-hold=$(ws_cg hold)
-ws_start grow memhog --cgroup "$grow" --grow 20 --hold 60
-ws_start hold memhog --cgroup "$hold" --anon 32 --hold 60
+ws_memhog grow --grow 20
+ws_memhog hold --anon 32
 ws_wait_ready grow
 ws_wait_ready hold
 sleep 0.3

@@ -22,10 +22,10 @@ ws_setup t46
 RATE=16
 
 ws_tmpfs shm 128M
-ws_start anon memhog --cgroup "$(ws_cg anon)" --grow $RATE --hold 60
-ws_start cache memhog --cgroup "$(ws_cg cache)" --grow $RATE --grow-into "$WS_TMP/cache.dat" --hold 60
-ws_start tmpfs memhog --cgroup "$(ws_cg tmpfs)" --grow $RATE --grow-into "$WS_TMPFS/grow.dat" --hold 60
-ws_start steady memhog --cgroup "$(ws_cg steady)" --anon 96 --hold 60
+ws_memhog anon --grow $RATE
+ws_memhog cache --grow $RATE --grow-into "$WS_TMP/cache.dat"
+ws_memhog tmpfs --grow $RATE --grow-into "$WS_TMPFS/grow.dat"
+ws_memhog steady --anon 96
 for n in anon cache tmpfs steady; do ws_wait_ready $n; done
 # The restarts: a loop outside the cgroup (so no process of the cgroup
 # lives through them) starting a 1-second memhog in it, 12 times at most.

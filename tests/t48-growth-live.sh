@@ -12,10 +12,8 @@ set -u
 ws_require_v1
 ws_setup t48
 
-grow=$(ws_cg grow)
-steady=$(ws_cg steady)
-ws_start grow memhog --cgroup "$grow" --grow 20 --hold 60
-ws_start steady memhog --cgroup "$steady" --anon 64 --hold 60
+ws_memhog grow --grow 20
+ws_memhog steady --anon 64
 ws_wait_ready grow
 ws_wait_ready steady
 sleep 0.3

@@ -28,9 +28,8 @@ set -u
 ws_require_v1
 ws_setup t65s
 
-grow=$(ws_cg grow)
+ws_memhog grow --grow 20
 restart=$(ws_cg restart)
-ws_start grow memhog --cgroup "$grow" --grow 20 --hold 60
 ws_wait_ready grow
 # gen.sh N: a shell that execs itself every 100 ms through a link named
 # gen-(N+1) (a task's name is its program file's name), so no two samples

@@ -130,6 +130,15 @@ ws_start() {
 	WS_PIDS+=("$!")
 }
 
+# ws_memhog NAME ARGS...: ws_start NAME memhog ARGS in a new cgroup
+# $WS_CG/NAME, holding what it made for 60 s (--hold 60).
+ws_memhog() {
+	local name=$1 cg
+	shift
+	cg=$(ws_cg "$name") || exit 1
+	ws_start "$name" memhog --cgroup "$cg" "$@" --hold 60
+}
+
 # ws_wait_ready NAME [SECONDS]: wait for the helper's "ready=1" line; fail
 # (with its output) when it died first or took too long (default 120 s).
 ws_wait_ready() {
