@@ -135,7 +135,7 @@ ws_start() {
 ws_memhog() {
 	local name=$1 cg
 	shift
-	cg=$(ws_cg "$name") || exit 1
+	cg=$(ws_cg "$name") || { echo "$cg"; exit 1; }   # its FAIL line
 	ws_start "$name" memhog --cgroup "$cg" "$@" --hold 60
 }
 
