@@ -257,8 +257,8 @@ expect 0 "$M" report -f json "$work/no-oom.db" &&
 
 # memsnap sql --capture ID: every public view of a capture has the rows
 # `WHERE capture_id = ID` gives in place, for one capture and for two
-views=$("$M" sql --csv "$work/fleet.db" "SELECT DISTINCT view_name FROM public_columns
-	WHERE column_name = 'capture_id' ORDER BY 1" | tail -n +2 | tr -d '\r')
+views=$(sql_rows "$work/fleet.db" "SELECT DISTINCT view_name FROM public_columns
+	WHERE column_name = 'capture_id' ORDER BY 1")
 [ "$(echo "$views" | wc -w)" -ge 30 ] || fail "sql --capture: $(echo "$views" | wc -w) public views listed"
 bad=""
 for v in $views; do
