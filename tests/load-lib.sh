@@ -1,17 +1,10 @@
-# Sourced by the tests of `memsnap load` of many captures (t43, t45): M,
-# T, F, a $work folder removed on exit, fail/ok counting into $fails, and
-# caps: every capture folder of the fixtures, with the report-* captures
-# (the hostile one too) when tests/run-tests made them from the samples.
+# Sourced by the tests of `memsnap load` of many captures (t43, t45):
+# lib/check.sh (M, T, $work, fail/ok, check_end), F, and caps: every
+# capture folder of the fixtures, with the report-* captures (the hostile
+# one too) when tests/run-tests made them from the samples.
 set -u
-BIN_DIR=${BIN_DIR:-$PWD/bin}
-M=$BIN_DIR/memsnap
-T=${TESTS_DIR:-$PWD/tests}
+. "$(dirname "${BASH_SOURCE[0]}")/lib/check.sh"
 F=$T/fixtures/captures
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
-ok() { echo "ok $*"; }
 
 caps=()
 S=${SAMPLE_FIXTURES_DIR:-${BUILD_DIR:-$PWD/build}/from-samples}/captures

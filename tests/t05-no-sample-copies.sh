@@ -12,11 +12,7 @@ set -u
 command -v python3 >/dev/null || { echo "skip: python3 not installed"; exit 77; }
 git rev-parse --git-dir >/dev/null 2>&1 || { echo "skip: not a git checkout: no list of tracked files"; exit 77; }
 check=$PWD/tests/sample-copies.py
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
-ok() { echo "ok $*"; }
+. "$(dirname "$0")/lib/check.sh"
 
 # the checker finds what it must, in a repository made for it
 sample=$(find "$SAMPLES_DIR/oom" -name '*.txt' | sort | head -n1)
@@ -41,5 +37,4 @@ else
 	fail "tracked files carry the samples' text:"
 	head -n 40 "$work/out"
 fi
-[ $fails = 0 ] || { echo "$fails failed"; exit 1; }
-echo "all passed"
+check_end

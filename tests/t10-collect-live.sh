@@ -9,46 +9,41 @@
 # legacy layout); skips otherwise.  Everything is removed on exit, failed or
 # not.
 set -u
+. "$(dirname "$0")/lib/check.sh" --fatal
 cd "$(dirname "$0")/.."
-: "${BIN_DIR:=$PWD/bin}" "${BUILD_DIR:=$PWD/build}"
-COLLECT=$BIN_DIR/memsnap-collect
 MEMHOG=$BUILD_DIR/helpers/memhog
 BPFHOLD=$BUILD_DIR/helpers/bpfhold
 CG=/sys/fs/cgroup/memory
 
-[ "$(id -u)" = 0 ] || { echo "SKIP: needs root (memory cgroups, BPF maps)"; exit 77; }
+[ "$(id -u)" = 0 ] || skip "needs root (memory cgroups, BPF maps)"
 [ -e "$CG/memory.limit_in_bytes" ] ||
-	{ echo "SKIP: no cgroup v1 memory hierarchy at $CG"; exit 77; }
-for b in "$COLLECT" "$MEMHOG" "$BPFHOLD"; do
+	skip "no cgroup v1 memory hierarchy at $CG"
+for b in "$C" "$MEMHOG" "$BPFHOLD"; do
 	[ -x "$b" ] || { echo "FAIL: $b not built (make all tests)"; exit 1; }
 done
 
-T=$CG/memsnap-test-$$
-work=$(mktemp -d)
+TG=$CG/memsnap-test-$$
 pids=()
 bpffs_mounted=0
-fail() { echo "FAIL: $*"; exit 1; }
 
 cleanup() {
 	local p d
 	for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done
 	for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
 	# Empty each cgroup (a straggler goes back to the root) and remove it.
-	for d in "$T"/*/ "$T"/; do
+	for d in "$TG"/*/ "$TG"/; do
 		[ -d "$d" ] || continue
 		while read -r p; do echo "$p" >"$CG/cgroup.procs" 2>/dev/null; done <"$d/cgroup.procs"
 		rmdir "$d" 2>/dev/null
 	done
 	rm -rf "/sys/fs/bpf/memsnap-test-$$" /dev/shm/memsnap-test-$$.shm
 	[ $bpffs_mounted = 1 ] && umount /sys/fs/bpf
-	rm -rf "$work"
 }
-trap cleanup EXIT
 
-mkdir "$T" || fail "cannot create $T"
-for n in anon cache shmem bpf oom; do mkdir "$T/$n" || fail "mkdir $T/$n"; done
-echo $((256 << 20)) >"$T/anon/memory.limit_in_bytes"
-echo $((32 << 20)) >"$T/oom/memory.limit_in_bytes"
+mkdir "$TG" || fail "cannot create $TG"
+for n in anon cache shmem bpf oom; do mkdir "$TG/$n" || fail "mkdir $TG/$n"; done
+echo $((256 << 20)) >"$TG/anon/memory.limit_in_bytes"
+echo $((32 << 20)) >"$TG/oom/memory.limit_in_bytes"
 
 # bpffs, for pinning (map creation itself does not need it).
 if ! grep -q ' /sys/fs/bpf bpf ' /proc/self/mounts; then
@@ -68,15 +63,15 @@ wait_ready() {  # file pid
 	fail "$1 not ready after 10 s"
 }
 
-"$MEMHOG" --cgroup "$T/anon" --anon 64 --ready "$work/anon.ready" >"$work/anon.log" 2>&1 &
+"$MEMHOG" --cgroup "$TG/anon" --anon 64 --ready "$work/anon.ready" >"$work/anon.log" 2>&1 &
 pa=$!; pids+=($pa)
-"$MEMHOG" --cgroup "$T/cache" --file "$work/cache.dat" --file-mb 48 \
+"$MEMHOG" --cgroup "$TG/cache" --file "$work/cache.dat" --file-mb 48 \
 	--ready "$work/cache.ready" >"$work/cache.log" 2>&1 &
 pc=$!; pids+=($pc)
-"$MEMHOG" --cgroup "$T/shmem" --shmem /dev/shm/memsnap-test-$$.shm --shmem-mb 32 \
+"$MEMHOG" --cgroup "$TG/shmem" --shmem /dev/shm/memsnap-test-$$.shm --shmem-mb 32 \
 	--ready "$work/shmem.ready" >"$work/shmem.log" 2>&1 &
 ps_=$!; pids+=($ps_)
-"$BPFHOLD" --cgroup "$T/bpf" --type hash --entries 4096 --value-size 120 --fill \
+"$BPFHOLD" --cgroup "$TG/bpf" --type hash --entries 4096 --value-size 120 --fill \
 	--name memsnap_t10 --pin "/sys/fs/bpf/memsnap-test-$$" \
 	--ready "$work/bpf.ready" >"$work/bpf.log" 2>&1 &
 pb=$!; pids+=($pb)
@@ -89,7 +84,7 @@ map_fd=$(sed -n 's/^map_id=.* fd=\([0-9]*\).*/\1/p' "$work/bpf.log")
 [ -n "$map_id" ] && [ -n "$map_fd" ] || fail "bpfhold printed no map: $(cat "$work/bpf.log")"
 
 # The OOM kill: allocate until the 32 MiB limit's OOM killer ends it.
-"$MEMHOG" --cgroup "$T/oom" --until-killed >"$work/oom.log" 2>&1 &
+"$MEMHOG" --cgroup "$TG/oom" --until-killed >"$work/oom.log" 2>&1 &
 po=$!
 wait $po
 st=$?
@@ -97,7 +92,7 @@ st=$?
 dmesg | grep -q "Killed process $po " || fail "no 'Killed process $po' in the kernel log"
 
 # ---- the capture ----------------------------------------------------------
-"$COLLECT" -o "$work/c.tar.gz" 2>"$work/collect.err"
+"$C" -o "$work/c.tar.gz" 2>"$work/collect.err"
 rc=$?
 cat "$work/collect.err"
 [ $rc -le 1 ] || fail "memsnap-collect exited $rc"
@@ -110,7 +105,7 @@ for n in anon cache shmem bpf oom; do
 	for f in memory.limit_in_bytes memory.soft_limit_in_bytes memory.use_hierarchy \
 		memory.swappiness memory.oom_control memory.usage_in_bytes memory.stat \
 		memory.max_usage_in_bytes memory.failcnt; do
-		cat "$T/$n/$f" >"$work/now/$n/$f"
+		cat "$TG/$n/$f" >"$work/now/$n/$f"
 	done
 done
 for p in $pa $pc $ps_ $pb; do
@@ -127,13 +122,13 @@ top=$(ls "$work/x")
 X=$work/x/$top
 first=$(tar tzf "$work/c.tar.gz" | head -n1)
 [ "$first" = "$top/manifest.json" ] || fail "first entry is $first"
-M=$X/manifest.json
+manifest=$X/manifest.json
 
-grep -q '"complete": true' "$M" || fail "capture not complete"
-grep -q '"mode":"hybrid"\|"mode":"v1"' "$M" || fail "cgroup mode: $(grep '"cgroup"' "$M")"
-grep -q '"detected_by":"statfs"' "$M" || fail "cgroup mode not detected by statfs"
-grep -q '"memory_root":"sys/fs/cgroup/memory"' "$M" || fail "memory root"
-grep -q "\"pid\": $(pgrep -n -f "$COLLECT" || echo -1)" "$M" 2>/dev/null || true
+grep -q '"complete": true' "$manifest" || fail "capture not complete"
+grep -q '"mode":"hybrid"\|"mode":"v1"' "$manifest" || fail "cgroup mode: $(grep '"cgroup"' "$manifest")"
+grep -q '"detected_by":"statfs"' "$manifest" || fail "cgroup mode not detected by statfs"
+grep -q '"memory_root":"sys/fs/cgroup/memory"' "$manifest" || fail "memory root"
+grep -q "\"pid\": $(pgrep -n -f "$C" || echo -1)" "$manifest" 2>/dev/null || true
 
 R=$X/sys/fs/cgroup/memory/memsnap-test-$$
 for n in anon cache shmem bpf oom; do
@@ -176,7 +171,7 @@ grep -q '^Kthread:	1' "$X/proc/2/status" && [ -e "$X/proc/2/smaps_rollup" ] &&
 # The BPF map: its fdinfo, byte for byte, and bpftool's view.
 cmp -s "$X/proc/$pb/fdinfo/$map_fd" "$work/now/fdinfo" || fail "BPF map fdinfo differs"
 grep -q "^map_id:	$map_id\$" "$X/proc/$pb/fdinfo/$map_fd" || fail "fdinfo has no map_id $map_id"
-if command -v bpftool >/dev/null && grep -q '"name":"bpftool-map".*"exit_status":0' "$M"; then
+if command -v bpftool >/dev/null && grep -q '"name":"bpftool-map".*"exit_status":0' "$manifest"; then
 	grep -q "\"id\":$map_id," "$X/collector/bpftool-map.json" ||
 		fail "map $map_id not in bpftool-map.json"
 fi
@@ -187,10 +182,10 @@ K=$X/collector/kmsg.txt
 grep -q "Killed process $po " "$K" || fail "the OOM kill of $po is not in $(basename "$K")"
 grep -q "invoked oom-killer" "$K" || fail "no 'invoked oom-killer' in $(basename "$K")"
 grep -q "oom_memcg=/memsnap-test-$$/oom" "$K" || fail "the OOM report does not name the cgroup"
-grep -Eq '"oom_reports": [1-9]' "$M" || fail "counts.oom_reports is 0"
+grep -Eq '"oom_reports": [1-9]' "$manifest" || fail "counts.oom_reports is 0"
 
 # No serious problem about anything we made.
-if grep -E "memsnap-test-$$|proc/($pa|$pc|$ps_|$pb)/" "$M" | grep -Ev '"kind":"(absent|vanished)"' | grep -q '"kind"'; then
-	fail "problems about the test objects: $(grep -E "memsnap-test-$$|proc/($pa|$pc|$ps_|$pb)/" "$M")"
+if grep -E "memsnap-test-$$|proc/($pa|$pc|$ps_|$pb)/" "$manifest" | grep -Ev '"kind":"(absent|vanished)"' | grep -q '"kind"'; then
+	fail "problems about the test objects: $(grep -E "memsnap-test-$$|proc/($pa|$pc|$ps_|$pb)/" "$manifest")"
 fi
 echo "ok: $(tar tzf "$work/c.tar.gz" | wc -l) entries, map $map_id, OOM kill of $po captured"

@@ -6,22 +6,17 @@
 #
 # Runs on the fixture tree (tests/fixtures/roots/v2): no root needed.
 set -u
+. "$(dirname "$0")/lib/check.sh" --fatal
 cd "$(dirname "$0")/.."
-: "${BIN_DIR:=$PWD/bin}"
-C=$BIN_DIR/memsnap-collect
 ROOT=$PWD/tests/fixtures/roots/v2
 ARGS=(--root "$ROOT" --no-bpftool --kmsg none)
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-fail() { echo "FAIL: $*"; exit 1; }
 
-# expect STATUS 'stderr line' -- command...: status and the exact first line.
-expect() {
-	local want=$1 msg=$2 rc
+# expect_msg STATUS 'stderr line' -- command...: expect, and the exact
+# first line of the standard error
+expect_msg() {
+	local want=$1 msg=$2
 	shift 3
-	"$@" >"$work/out" 2>"$work/err"
-	rc=$?
-	[ $rc = "$want" ] || fail "$* exited $rc, not $want: $(cat "$work/err")"
+	expect "$want" "$@"
 	[ -z "$msg" ] || [ "$(head -n1 "$work/err")" = "$msg" ] ||
 		fail "$*: stderr '$(head -n1 "$work/err")', expected '$msg'"
 }
@@ -50,39 +45,39 @@ rc=$?
 	fail "closed stdout: $(cat "$work/err")"
 
 # A full disk.
-expect 3 "error: cannot write '/dev/full': No space left on device" -- \
+expect_msg 3 "error: cannot write '/dev/full': No space left on device" -- \
 	"$C" "${ARGS[@]}" -o /dev/full
-expect 3 "error: cannot create '$work/no/such/x.tar.gz': No such file or directory" -- \
+expect_msg 3 "error: cannot create '$work/no/such/x.tar.gz': No such file or directory" -- \
 	"$C" "${ARGS[@]}" -o "$work/no/such/x.tar.gz"
 [ ! -e "$work/no" ] || fail "something was created"
-expect 3 "error: cannot open root directory '/nonexistent-root': No such file or directory" -- \
+expect_msg 3 "error: cannot open root directory '/nonexistent-root': No such file or directory" -- \
 	"$C" --root /nonexistent-root -o "$work/x.tar.gz"
 [ ! -e "$work/x.tar.gz" ] || fail "an archive was left behind"
 # A --kmsg-file that is not there, or is a directory, or a FIFO nobody writes
 # (must not hang: it times out, recorded, exit 1): named, before anything is read.
-expect 3 "error: cannot read '$work/no-kmsg.txt': No such file or directory" -- \
+expect_msg 3 "error: cannot read '$work/no-kmsg.txt': No such file or directory" -- \
 	"$C" --root "$ROOT" --no-bpftool --kmsg-file "$work/no-kmsg.txt" -o "$work/x.tar.gz"
-expect 3 "error: cannot read '$work': Is a directory" -- \
+expect_msg 3 "error: cannot read '$work': Is a directory" -- \
 	"$C" --root "$ROOT" --no-bpftool --kmsg-file "$work" -o "$work/x.tar.gz"
 [ ! -e "$work/x.tar.gz" ] || fail "--kmsg-file: an archive was left behind"
 mkfifo "$work/kmsg.fifo"
-expect 1 "" -- timeout 20 "$C" --root "$ROOT" --no-bpftool --kmsg-file "$work/kmsg.fifo" \
+expect_msg 1 "" -- timeout 20 "$C" --root "$ROOT" --no-bpftool --kmsg-file "$work/kmsg.fifo" \
 	--file-timeout 100 -q -o "$work/x.tar.gz"
 tar xzf "$work/x.tar.gz" -O --wildcards '*/manifest.json' | grep -q '"kind": *"timeout"' ||
 	fail "--kmsg-file FIFO: no timeout problem recorded"
 rm -f "$work/x.tar.gz" "$work/kmsg.fifo"
 
 # Usage errors: status 2, the message, then the usage text.
-expect 2 "error: unknown compression 'lz4': gzip, zstd or none" -- "$C" --compress lz4
+expect_msg 2 "error: unknown compression 'lz4': gzip, zstd or none" -- "$C" --compress lz4
 grep -q '^usage: memsnap-collect' "$work/err" || fail "no usage text after a usage error"
-expect 2 "error: unknown --kmsg mode 'some': oom, all or none" -- "$C" --kmsg some
-expect 2 "error: invalid value '5x' for --file-timeout: a number from 10 to 3600000 is expected" -- \
+expect_msg 2 "error: unknown --kmsg mode 'some': oom, all or none" -- "$C" --kmsg some
+expect_msg 2 "error: invalid value '5x' for --file-timeout: a number from 10 to 3600000 is expected" -- \
 	"$C" --file-timeout 5x
-expect 2 "error: unexpected argument 'extra'" -- "$C" -o - extra
-expect 2 "" -- "$C" --no-such-option
-expect 0 "" -- "$C" --version
+expect_msg 2 "error: unexpected argument 'extra'" -- "$C" -o - extra
+expect_msg 2 "" -- "$C" --no-such-option
+expect_msg 0 "" -- "$C" --version
 grep -qx 'memsnap-collect [0-9][0-9.]*' "$work/out" || fail "--version: $(cat "$work/out")"
-expect 0 "" -- "$C" -h
+expect_msg 0 "" -- "$C" -h
 grep -q -- '--file-timeout MS' "$work/out" || fail "--help lacks --file-timeout"
 
 # The default name, in the current directory.

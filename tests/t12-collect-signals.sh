@@ -7,17 +7,12 @@
 # .partial, and an older FILE untouched.  A FIFO in a fixture tree holds the run
 # where we want it.  No root needed.
 set -u
+. "$(dirname "$0")/lib/check.sh" --fatal
 cd "$(dirname "$0")/.."
-: "${BIN_DIR:=$PWD/bin}"
-C=$BIN_DIR/memsnap-collect
-work=$(mktemp -d)
 bg=""
 cleanup() {
 	[ -n "$bg" ] && kill -9 "$bg" 2>/dev/null
-	rm -rf "$work"
 }
-trap cleanup EXIT
-fail() { echo "FAIL: $*"; exit 1; }
 
 mkdir "$work/root"
 cp -a tests/fixtures/roots/hybrid/. "$work/root/"

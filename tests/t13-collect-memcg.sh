@@ -6,13 +6,12 @@
 # Needs root and a memory cgroup hierarchy (v1 at /sys/fs/cgroup/memory or
 # v2 at /sys/fs/cgroup); skips otherwise.
 set -u
+. "$(dirname "$0")/lib/check.sh" --fatal
 cd "$(dirname "$0")/.."
-: "${BIN_DIR:=$PWD/bin}"
-C=$BIN_DIR/memsnap-collect
 LIMIT=$((16 << 20))
 
-[ "$(id -u)" = 0 ] || { echo "SKIP: needs root to create a memory cgroup"; exit 77; }
-[ "${SAN:-}" != 1 ] || { echo "SKIP: ASan's shadow memory does not fit in 16 MiB"; exit 77; }
+[ "$(id -u)" = 0 ] || skip "needs root to create a memory cgroup"
+[ "${SAN:-}" != 1 ] || skip "ASan's shadow memory does not fit in 16 MiB"
 if [ -e /sys/fs/cgroup/memory/memory.limit_in_bytes ]; then
 	G=/sys/fs/cgroup/memory/memsnap-t13-$$
 	mkdir "$G" || { echo "FAIL: cannot create $G"; exit 1; }
@@ -29,9 +28,7 @@ elif grep -qw memory /sys/fs/cgroup/cgroup.controllers 2>/dev/null; then
 else
 	echo "SKIP: no memory cgroup hierarchy"; exit 77
 fi
-work=$(mktemp -d)
-trap 'rmdir "$G" 2>/dev/null; rm -rf "$work"' EXIT
-fail() { echo "FAIL: $*"; exit 1; }
+cleanup() { rmdir "$G" 2>/dev/null; }
 
 sh -c 'echo $$ > "$1/cgroup.procs" && shift && exec "$@"' sh "$G" \
 	"$C" --kmsg all -o "$work/c.tar.gz" 2>"$work/err"

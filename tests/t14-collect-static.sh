@@ -5,13 +5,9 @@
 # by Python's tarfile (when python3 is there).  Uses the v2 fixture tree (the
 # layout the VM test runs for real), so no root is needed.
 set -u
+. "$(dirname "$0")/lib/check.sh" --fatal
 cd "$(dirname "$0")/.."
-: "${BIN_DIR:=$PWD/bin}"
-C=$BIN_DIR/memsnap-collect
 ROOT=$PWD/tests/fixtures/roots/v2
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-fail() { echo "FAIL: $*"; exit 1; }
 
 if [ "${SAN:-}" = 1 ]; then
 	echo "SKIP: SAN=1 builds a dynamic, instrumented collector"

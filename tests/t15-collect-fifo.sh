@@ -9,17 +9,12 @@
 # Runs on a copy of the v2 fixture tree with one big file, so the archive
 # (--compress none) is larger than a pipe's buffer: no root needed.
 set -u
+. "$(dirname "$0")/lib/check.sh" --fatal
 cd "$(dirname "$0")/.."
-: "${BIN_DIR:=$PWD/bin}"
-C=$BIN_DIR/memsnap-collect
-work=$(mktemp -d)
 holders=()
 cleanup() {
 	for p in "${holders[@]+"${holders[@]}"}"; do kill -9 "$p" 2>/dev/null; done
-	rm -rf "$work"
 }
-trap cleanup EXIT
-fail() { echo "FAIL: $*"; exit 1; }
 
 mkdir "$work/root"
 cp -a tests/fixtures/roots/v2/. "$work/root/"

@@ -11,10 +11,9 @@
 # A real FUSE mount: tests/helpers/hangfs.py speaks /dev/fuse itself.  Needs
 # root, /dev/fuse and python3; slow (make check-slow runs it, SLOW=1).
 set -u
+. "$(dirname "$0")/lib/check.sh" --fatal
 cd "$(dirname "$0")/.."
-: "${BIN_DIR:=$PWD/bin}"
-C=$BIN_DIR/memsnap-collect
-T=6          # --timeout
+TIMEOUT=6    # --timeout
 MARGIN=4     # what EOF may take after it on a slow, shared machine
 
 if [ "${SLOW:-0}" != 1 ]; then
@@ -26,7 +25,6 @@ if [ "$(id -u)" != 0 ] || [ ! -c /dev/fuse ] || ! command -v python3 >/dev/null;
 	exit 77
 fi
 
-work=$(mktemp -d)
 mnt=$work/mnt
 mkdir "$mnt"
 daemon="" victim="" probe=""
@@ -36,10 +34,7 @@ cleanup() {
 	[ -n "$daemon" ] && kill -9 "$daemon" 2>/dev/null
 	[ -n "$probe" ] && kill -9 "$probe" 2>/dev/null
 	umount -l "$mnt" 2>/dev/null || fusermount3 -u -z "$mnt" 2>/dev/null
-	rm -rf "$work"
 }
-trap cleanup EXIT
-fail() { echo "FAIL: $*"; exit 1; }
 
 python3 tests/helpers/hangfs.py "$mnt" /bin/sleep >"$work/fs.log" 2>&1 &
 daemon=$!
@@ -75,7 +70,7 @@ exited() {
 }
 
 # one MODE: run the collector in the background, read what it writes to a
-# FIFO with a bounded `cat`; EOF must come within T + MARGIN seconds.
+# FIFO with a bounded `cat`; EOF must come within TIMEOUT + MARGIN seconds.
 one() {
 	local mode=$1 out rc start secs cpid i
 	rm -f "$work/p"
@@ -83,22 +78,22 @@ one() {
 	start=$(date +%s%N)
 	if [ "$mode" = file ]; then
 		out=$work/f.tar.gz
-		"$C" --no-bpftool --kmsg none --timeout $T --file-timeout 1000 \
+		"$C" --no-bpftool --kmsg none --timeout $TIMEOUT --file-timeout 1000 \
 			-o "$out" >"$work/p" 2>&1 &
 	else
 		out=$work/s.tar.gz
-		"$C" --no-bpftool --kmsg none --timeout $T --file-timeout 1000 \
+		"$C" --no-bpftool --kmsg none --timeout $TIMEOUT --file-timeout 1000 \
 			-o - >"$work/p" 2>"$work/s.err" &
 	fi
 	cpid=$!
 	if [ "$mode" = file ]; then
-		timeout $((T + MARGIN)) cat "$work/p" >"$work/f.err"
+		timeout $((TIMEOUT + MARGIN)) cat "$work/p" >"$work/f.err"
 	else
-		timeout $((T + MARGIN)) cat "$work/p" >"$out"
+		timeout $((TIMEOUT + MARGIN)) cat "$work/p" >"$out"
 	fi
 	rc=$?
 	secs=$(( ($(date +%s%N) - start) / 1000000 ))
-	[ $rc = 124 ] && fail "$mode: no EOF within $((T + MARGIN)) s (the collector holds its output)"
+	[ $rc = 124 ] && fail "$mode: no EOF within $((TIMEOUT + MARGIN)) s (the collector holds its output)"
 	[ $rc = 0 ] || fail "$mode: cat exited $rc"
 	for ((i = 0; i < 40; i++)); do
 		exited "$cpid" && break

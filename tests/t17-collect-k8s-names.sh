@@ -12,17 +12,11 @@
 # Runs the collector on a node tree written by make-k8s-captures.py --root
 # (as t55 does): no root needed.
 set -u
-: "${BIN_DIR:=$(cd "$(dirname "$0")/.." && pwd)/bin}"
-: "${TESTS_DIR:=$(cd "$(dirname "$0")" && pwd)}"
-memsnap=$BIN_DIR/memsnap
-collect=$BIN_DIR/memsnap-collect
-command -v python3 >/dev/null || { echo "SKIP: python3 not installed"; exit 77; }
+. "$(dirname "$0")/lib/check.sh" --fatal
+command -v python3 >/dev/null || skip "python3 not installed"
 fx=$TESTS_DIR/fixtures/captures
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail() { echo "FAIL: $*"; exit 1; }
 
-root=$tmp/root
+root=$work/root
 mkdir "$root"
 python3 "$fx/make-k8s-captures.py" --root "$root" cgroupfs-v1 || fail "cannot write the tree"
 web=$(cd "$root/var/log/pods" && ls -d shop_web-0_*) || fail "no shop_web-0 folder in the tree"
@@ -33,11 +27,11 @@ mkdir -p "$root/var/log/pods/shop_Bad-Pod_${uid}/web"          # upper case
 mkdir -p "$root/var/log/pods/shop_pod_abc/web"                 # not a UID
 touch "$root/var/log/containers/web-0_shop_web${nl}x-$(printf '%064d' 0).log"
 
-"$collect" --root "$root" --no-bpftool --kmsg none -q -o "$tmp/c.tar.gz" 2>"$tmp/err"
+"$C" --root "$root" --no-bpftool --kmsg none -q -o "$work/c.tar.gz" 2>"$work/err"
 rc=$?
-[ $rc = 1 ] || fail "exit $rc, not 1 (a problem for each bad name): $(cat "$tmp/err")"
-tar xzf "$tmp/c.tar.gz" -C "$tmp" || fail "unreadable archive"
-top=$(ls -d "$tmp"/memsnap-*)
+[ $rc = 1 ] || fail "exit $rc, not 1 (a problem for each bad name): $(cat "$work/err")"
+tar xzf "$work/c.tar.gz" -C "$work" || fail "unreadable archive"
+top=$(ls -d "$work"/memsnap-*)
 grep -q injected "$top/collector/k8s-pod-logs.txt" && fail "the injected pod is in k8s-pod-logs.txt"
 grep -qi bad-pod "$top/collector/k8s-pod-logs.txt" && fail "an upper-case pod name was kept"
 grep -q '_abc/' "$top/collector/k8s-pod-logs.txt" && fail "a pod uid that is no UID was kept"
@@ -53,14 +47,14 @@ assert any(p.startswith("var/log/containers/web-0_shop_web\nx-") for p in bad), 
 EOF
 echo "ok: the collector keeps only valid names, 4 problems recorded"
 
-"$memsnap" load -q "$tmp/c.tar.gz" -o "$tmp/c.db" >/dev/null 2>&1
+"$M" load -q "$work/c.tar.gz" -o "$work/c.db" >/dev/null 2>&1
 [ $? -le 1 ] || fail "memsnap load failed"
-got=$("$memsnap" sql --csv "$tmp/c.db" "SELECT namespace || '/' || pod FROM containers WHERE pod_uid = '$uid'" | tail -n +2 | tr -d '\r' | sort -u)
+got=$("$M" sql --csv "$work/c.db" "SELECT namespace || '/' || pod FROM containers WHERE pod_uid = '$uid'" | tail -n +2 | tr -d '\r' | sort -u)
 [ "$got" = "shop/web-0" ] || fail "web-0's containers are named '$got'"
 echo "ok: the containers view names web-0's container shop/web-0"
 
 # At load: the same lines in a crafted archive are refused.
-python3 - "$tmp/c.tar.gz" "$tmp/crafted.tar.gz" "$uid" <<'EOF' || fail "cannot craft the archive"
+python3 - "$work/c.tar.gz" "$work/crafted.tar.gz" "$uid" <<'EOF' || fail "cannot craft the archive"
 import io, sys, tarfile
 src, dst, uid = sys.argv[1:4]
 with tarfile.open(src) as t, tarfile.open(dst, "w:gz", format=tarfile.PAX_FORMAT) as o:
@@ -72,8 +66,8 @@ with tarfile.open(src) as t, tarfile.open(dst, "w:gz", format=tarfile.PAX_FORMAT
         m.size = len(data)
         o.addfile(m, io.BytesIO(data))
 EOF
-"$memsnap" load -q "$tmp/crafted.tar.gz" -o "$tmp/crafted.db" >/dev/null 2>"$tmp/load.err"
-[ $? -le 1 ] || fail "memsnap load of the crafted archive failed: $(cat "$tmp/load.err")"
-n=$("$memsnap" sql --csv "$tmp/crafted.db" "SELECT count(*) FROM k8s_pod_log WHERE pod IN ('Bad-Pod', 'pod') OR namespace = '-shop' OR container = '-web'" | tail -n1 | tr -d '\r')
+"$M" load -q "$work/crafted.tar.gz" -o "$work/crafted.db" >/dev/null 2>"$work/load.err"
+[ $? -le 1 ] || fail "memsnap load of the crafted archive failed: $(cat "$work/load.err")"
+n=$("$M" sql --csv "$work/crafted.db" "SELECT count(*) FROM k8s_pod_log WHERE pod IN ('Bad-Pod', 'pod') OR namespace = '-shop' OR container = '-web'" | tail -n1 | tr -d '\r')
 [ "$n" = 0 ] || fail "the loader kept $n invalid names"
 echo "ok: the loader refuses invalid names in a crafted archive"

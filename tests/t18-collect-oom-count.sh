@@ -9,14 +9,9 @@
 #
 # Runs on the v2 fixture tree: no root needed.
 set -u
+. "$(dirname "$0")/lib/check.sh" --fatal
 cd "$(dirname "$0")/.."
-: "${BIN_DIR:=$PWD/bin}"
-C=$BIN_DIR/memsnap-collect
-M=$BIN_DIR/memsnap
 ROOT=$PWD/tests/fixtures/roots/v2
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-fail() { echo "FAIL: $*"; exit 1; }
 
 # Records in /dev/kmsg form, written from mm/oom_kill.c's format strings.
 cat >"$work/alone.kmsg" <<'EOF'

@@ -8,22 +8,15 @@
 # A one-sample capture has the layout of main's collector (same kinds of
 # files, no samples/).  Needs root and a cgroup v1 memory hierarchy.
 set -u
+. "$(dirname "$0")/lib/check.sh"
 cd "$(dirname "$0")/.."
-: "${BIN_DIR:=$PWD/bin}"
-C=$BIN_DIR/memsnap-collect
-[ "$(id -u)" = 0 ] || { echo "SKIP: needs root (reads every process)"; exit 77; }
-[ -f /sys/fs/cgroup/memory/memory.usage_in_bytes ] || { echo "SKIP: no cgroup v1 memory hierarchy at /sys/fs/cgroup/memory"; exit 77; }
-command -v python3 > /dev/null || { echo "SKIP: python3 runs the workload"; exit 77; }
-work=$(mktemp -d)
+[ "$(id -u)" = 0 ] || skip "needs root (reads every process)"
+[ -f /sys/fs/cgroup/memory/memory.usage_in_bytes ] || skip "no cgroup v1 memory hierarchy at /sys/fs/cgroup/memory"
+command -v python3 > /dev/null || skip "python3 runs the workload"
 hog=""
 cleanup() {
 	[ -n "$hog" ] && kill -9 "$hog" 2> /dev/null
-	rm -rf "$work"
 }
-trap cleanup EXIT
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
-ok() { echo "ok $*"; }
 
 # grows 4 MiB every 50 ms (pages written), up to 200 MiB, then holds
 python3 -c '
@@ -100,7 +93,6 @@ for p in m["problems"]:
 EOF
 
 # the packed capture and the same in the earlier layout load the same series
-M=$BIN_DIR/memsnap
 if [ -x "$M" ]; then
 	same=1
 	for c in s s1; do
@@ -152,5 +144,4 @@ for bad in 200 1.5s 2S -1s 5ms; do
 done
 "$C" --samples 2 -o /dev/null 2> "$work/err"; [ $? = 2 ] || fail "--samples without --interval accepted"
 
-[ $fails = 0 ] || exit 1
-echo "all ok"
+check_end

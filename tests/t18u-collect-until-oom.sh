@@ -10,34 +10,23 @@
 # cgroup, anon and the kill, and the report shows it with WHAT GREW.  Needs
 # root and a cgroup v1 memory hierarchy.
 set -u
+. "$(dirname "$0")/lib/check.sh"
 cd "$(dirname "$0")/.."
-: "${BIN_DIR:=$PWD/bin}"
-C=$BIN_DIR/memsnap-collect
 LIMIT=$((64 << 20))
-[ "$(id -u)" = 0 ] || { echo "SKIP: needs root (creates a memory cgroup, reads /dev/kmsg)"; exit 77; }
-[ -f /sys/fs/cgroup/memory/memory.limit_in_bytes ] || { echo "SKIP: no cgroup v1 memory hierarchy at /sys/fs/cgroup/memory"; exit 77; }
-command -v python3 > /dev/null || { echo "SKIP: python3 runs the workload"; exit 77; }
-[ -r /dev/kmsg ] || { echo "SKIP: cannot read /dev/kmsg"; exit 77; }
+[ "$(id -u)" = 0 ] || skip "needs root (creates a memory cgroup, reads /dev/kmsg)"
+[ -f /sys/fs/cgroup/memory/memory.limit_in_bytes ] || skip "no cgroup v1 memory hierarchy at /sys/fs/cgroup/memory"
+command -v python3 > /dev/null || skip "python3 runs the workload"
+[ -r /dev/kmsg ] || skip "cannot read /dev/kmsg"
 
 name=memsnap-t18u-$$-$RANDOM
 cg=/sys/fs/cgroup/memory/$name
-work=$(mktemp -d)
 bg=""
 cleanup() {
 	[ -n "$bg" ] && kill -9 "$bg" 2> /dev/null
-	if [ -d "$cg" ]; then
-		while read -r p; do kill -9 "$p" 2> /dev/null; done < "$cg/cgroup.procs"
-		sleep 0.2
-		rmdir "$cg" 2> /dev/null
-	fi
-	rm -rf "$work"
+	cgroup_remove "$cg"
 }
-trap cleanup EXIT
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
-ok() { echo "ok $*"; }
 
-mkdir "$cg" || { echo "SKIP: cannot create '$cg'"; exit 77; }
+mkdir "$cg" || skip "cannot create '$cg'"
 echo $LIMIT > "$cg/memory.limit_in_bytes"
 [ -f "$cg/memory.memsw.limit_in_bytes" ] && echo $LIMIT > "$cg/memory.memsw.limit_in_bytes"
 
@@ -139,5 +128,4 @@ ms=$((($(date +%s%N) - start) / 1000000))
 [ $rc = 1 ] && [ $ms -lt 5000 ] && tar -xzf "$work/to.tar.gz" -O --wildcards '*/manifest.json' | grep -q '"interrupted": "timeout"' &&
 	ok "--timeout 1: ended in $ms ms, interrupted: timeout" || fail "--timeout: exit $rc after $ms ms: $(cat "$work/err")"
 
-[ $fails = 0 ] || exit 1
-echo "all ok"
+check_end

@@ -5,14 +5,13 @@
 # is real page cache, memhog and bpfhold make exactly what they say), and
 # brings a binary file back byte for byte.
 set -u
+. "$(dirname "$0")/lib/check.sh"
 . "$(dirname "$0")/vm/lib.sh"
 
 vm_require
 vm_require_bin "$BUILD_DIR/helpers/memhog" "$BUILD_DIR/helpers/bpfhold"
 
 out=$(vm_outdir t19-vm-harness)
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
 # Every byte value, and more than one MiB, so a text-only or truncating
 # channel would show.
 head -c 3000000 /dev/urandom >"$work/random.bin"

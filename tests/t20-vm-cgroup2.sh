@@ -19,22 +19,16 @@ set -u
 . "$(dirname "$0")/vm/lib.sh"
 
 vm_require
-collect=$BIN_DIR/memsnap-collect
-vm_require_bin "$collect" "$BUILD_DIR/helpers/memhog" "$BUILD_DIR/helpers/bpfhold"
-if ! "$collect" --help >/dev/null 2>&1; then
-	vm_skip "'$collect --help' fails: the collector is not implemented yet"
+vm_require_bin "$C" "$BUILD_DIR/helpers/memhog" "$BUILD_DIR/helpers/bpfhold"
+if ! "$C" --help >/dev/null 2>&1; then
+	skip "'$C --help' fails: the collector is not implemented yet"
 fi
 
 out=$(vm_outdir t20-vm-cgroup2)
-start=$(date +%s)
-vm_run -o "$out" -t 300 --bin "$collect" \
+vm_run_guest "$out" -t 300 --bin "$C" \
 	--bin "$BUILD_DIR/helpers/memhog" --bin "$BUILD_DIR/helpers/bpfhold" \
 	"$TESTS_DIR/vm/guest/cgroup2-capture.sh"
-rc=$?
-echo "VM run: $(( $(date +%s) - start )) s, guest status $rc"
-[ $rc = 0 ] || vm_fail "guest script failed (status $rc); see $out/.vm/script.log"
 [ -s "$out/capture.tar.gz" ] || vm_fail "no capture.tar.gz came back"
-sed -n 's/^guest: //p' "$out/.vm/script.log"
 
 python3 - "$out" <<'EOF' || exit 1
 import json, os, re, sys, tarfile
@@ -145,13 +139,12 @@ print("archive checks: ok")
 EOF
 
 # The analyzer, once it loads captures: the same facts through its views.
-memsnap=$BIN_DIR/memsnap
-if "$memsnap" load --help >/dev/null 2>&1; then
+if "$M" load --help >/dev/null 2>&1; then
 	db=$out/capture.db
 	rm -f "$db"
-	"$memsnap" load "$out/capture.tar.gz" -o "$db" || vm_fail "memsnap load failed"
+	"$M" load "$out/capture.tar.gz" -o "$db" || vm_fail "memsnap load failed"
 	# RFC 4180 CSV: CRLF line ends.
-	q() { "$memsnap" sql --csv "$db" "$1" | tail -n +2 | tr -d '\r'; }
+	q() { sql_rows "$db" "$1"; }
 	for n in $(sed -n 's/^cgroups=//p' "$out/expect.txt"); do
 		want=$(sed -n "s/^max_$n=//p" "$out/expect.txt")
 		got=$(q "SELECT limit_bytes FROM cgroups WHERE cgroup = '/t20/$n'")
@@ -171,6 +164,6 @@ if "$memsnap" load --help >/dev/null 2>&1; then
 	[ "$got" = $((48 << 20)) ] || vm_fail "memsnap: /t20/shmem shmem_bytes '$got', made $((48 << 20))"
 	echo "memsnap load: limits, oom_kill_count and shmem of the test cgroups as made"
 else
-	echo "note: '$memsnap load' not available yet, analyzer checks not run"
+	echo "note: '$M load' not available yet, analyzer checks not run"
 fi
 echo ok

@@ -5,38 +5,33 @@
 # must never reach the archive.  collector/heap/PID.json must hold exactly
 # the heap settings, and no other byte of either command line or environment.
 set -u
-: "${BIN_DIR:=$(cd "$(dirname "$0")/.." && pwd)/bin}"
-collect=$BIN_DIR/memsnap-collect
-[ -x "$collect" ] || { echo "SKIP: '$collect' not built"; exit 77; }
+. "$(dirname "$0")/lib/check.sh" --fatal
+[ -x "$C" ] || skip "'$C' not built"
 for c in node java javac python3; do
-	command -v $c >/dev/null || { echo "SKIP: $c not installed"; exit 77; }
+	command -v $c >/dev/null || skip "$c not installed"
 done
-tmp=$(mktemp -d)
 pids=()
 cleanup() {
 	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
 	wait 2>/dev/null
-	rm -rf "$tmp"
 }
-trap cleanup EXIT
-fail() { echo "FAIL: $*"; exit 1; }
 . "$(dirname "$0")/lib/collect-root.sh"
 
-java_sleeper "$tmp"
+java_sleeper "$work"
 
 SECRET_TOKEN=TOPSECRET1 NODE_OPTIONS="--max-old-space-size=80 --no-deprecation" \
 	node --max-old-space-size=64 -e 'console.log("ready"); setTimeout(()=>{},60000)' TOPSECRET2 \
-	> "$tmp/node.out" &
+	> "$work/node.out" &
 pids+=($!)
 node_pid=$!
 SECRET_TOKEN=TOPSECRET3 JAVA_TOOL_OPTIONS="-Xms16m -Dsecret=TOPSECRET4" \
-	java -Xmx48m -XX:MaxRAMPercentage=50 -Dpassword=TOPSECRET5 -cp "$tmp" Sleep TOPSECRET6 \
-	> "$tmp/java.out" 2>"$tmp/java.err" &
+	java -Xmx48m -XX:MaxRAMPercentage=50 -Dpassword=TOPSECRET5 -cp "$work" Sleep TOPSECRET6 \
+	> "$work/java.out" 2>"$work/java.err" &
 pids+=($!)
 java_pid=$!
-wait_ready "$tmp/node.out" "$tmp/java.out"
+wait_ready "$work/node.out" "$work/java.out"
 
-capture_into "$tmp/x"
+capture_into "$work/x"
 
 python3 - "$top" "$node_pid" "$java_pid" <<'EOS' || exit 1
 import json, sys
@@ -56,8 +51,8 @@ for pid, w in want.items():
         sys.exit(f"FAIL: collector/heap/{pid}.json is {got}, expected {w}")
 EOS
 # No other byte of the command lines or environments, anywhere.
-if grep -rl TOPSECRET "$tmp/x" >/dev/null; then
-	fail "a secret argument or variable reached the archive: $(grep -rl TOPSECRET "$tmp/x")"
+if grep -rl TOPSECRET "$work/x" >/dev/null; then
+	fail "a secret argument or variable reached the archive: $(grep -rl TOPSECRET "$work/x")"
 fi
 [ ! -e "$top/proc/$java_pid/cmdline" ] || fail "cmdline stored without --cmdline"
 echo "ok: node and JVM heap flags captured, nothing else"

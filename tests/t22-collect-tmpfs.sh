@@ -8,21 +8,16 @@
 # escaped as mountinfo escapes it, and a projected-token tmpfs and a
 # disk emptyDir must not be there.  Needs root (mount).
 set -u
-: "${BIN_DIR:=$(cd "$(dirname "$0")/.." && pwd)/bin}"
-collect=$BIN_DIR/memsnap-collect
-[ -x "$collect" ] || { echo "SKIP: '$collect' not built"; exit 77; }
-[ "$(id -u)" = 0 ] || { echo "SKIP: mounting tmpfs needs root"; exit 77; }
-tmp=$(mktemp -d)
+. "$(dirname "$0")/lib/check.sh" --fatal
+[ -x "$C" ] || skip "'$C' not built"
+[ "$(id -u)" = 0 ] || skip "mounting tmpfs needs root"
 mounts=()
 cleanup() {
 	for m in "${mounts[@]}"; do umount "$m" 2>/dev/null; done
-	rm -rf "$tmp"
 }
-trap cleanup EXIT
-fail() { echo "FAIL: $*"; exit 1; }
 . "$(dirname "$0")/lib/collect-root.sh"
 
-root=$tmp/root
+root=$work/root
 uid=2a54840f-cc30-4df4-bab1-1b1ed019c796
 pods=var/lib/kubelet/pods/$uid/volumes
 cache=$pods/kubernetes.io~empty-dir/cache
@@ -35,7 +30,7 @@ mkdir -p "$root/$cache" "$root/$odd" "$root/$token" "$root/$disk"
 for m in "$cache:8m" "$odd:4m" "$token:1m"; do
 	dir=${m%:*}
 	mount -t tmpfs -o "size=${m##*:}" tmpfs "$root/$dir" ||
-		{ echo "SKIP: cannot mount tmpfs here"; exit 77; }
+		skip "cannot mount tmpfs here"
 	mounts+=("$root/$dir")
 done
 dd if=/dev/zero of="$root/$cache/blob" bs=1M count=3 status=none || fail "cannot write 3 MiB"
@@ -47,7 +42,7 @@ cat >> "$root/proc/1/mountinfo" <<EOS
 32 22 0:42 / /$token rw,relatime shared:4 - tmpfs tmpfs rw,size=1024k
 EOS
 
-capture_into "$tmp/x" --root "$root"
+capture_into "$work/x" --root "$root"
 got=$top/collector/tmpfs.txt
 [ -f "$got" ] || fail "no collector/tmpfs.txt in the capture"
 [ "$(wc -l < "$got")" = 2 ] || fail "expected the two emptyDir tmpfs mounts: $(cat "$got")"
@@ -60,11 +55,10 @@ grep -qxF "emptydir 0 tmpfs 4194304 0 $esc_odd" "$got" || fail "the odd volume's
 echo "ok: emptyDir tmpfs sizes and use captured"
 
 # loaded: tmpfs_usage names the pod and the volumes (the odd one unescaped)
-memsnap=$BIN_DIR/memsnap
-if [ -x "$memsnap" ]; then
-	"$memsnap" load -q -o "$tmp/db" "$top" 2>"$tmp/load.err" || [ $? = 1 ] ||
-		{ cat "$tmp/load.err"; fail "load failed"; }
-	got=$("$memsnap" sql --csv "$tmp/db" "SELECT pod_uid || '|' || volume || '|' || kind
+if [ -x "$M" ]; then
+	"$M" load -q -o "$work/db" "$top" 2>"$work/load.err" || [ $? = 1 ] ||
+		{ cat "$work/load.err"; fail "load failed"; }
+	got=$("$M" sql --csv "$work/db" "SELECT pod_uid || '|' || volume || '|' || kind
 		|| '|' || (used_bytes >= 3145728) || '|' || size_bytes AS v FROM tmpfs_usage
 		ORDER BY volume" | tail -n +2 | tr -d '\r')
 	want="$uid|cache|emptydir|1|8388608

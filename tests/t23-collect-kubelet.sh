@@ -6,18 +6,14 @@
 # drop-in (the samples).  collector/kubelet.txt must hold exactly the kept
 # settings, and no other byte of those files.
 set -u
-: "${BIN_DIR:=$(cd "$(dirname "$0")/.." && pwd)/bin}"
+. "$(dirname "$0")/lib/check.sh" --fatal
 : "${SAMPLES_DIR:=$(cd "$(dirname "$0")" && pwd)/samples}"
-collect=$BIN_DIR/memsnap-collect
-[ -x "$collect" ] || { echo "SKIP: '$collect' not built"; exit 77; }
+[ -x "$C" ] || skip "'$C' not built"
 s=$SAMPLES_DIR/kubelet-config
-[ -d "$s" ] || { echo "SKIP: no kubelet-config samples in '$SAMPLES_DIR'"; exit 77; }
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail() { echo "FAIL: $*"; exit 1; }
+[ -d "$s" ] || skip "no kubelet-config samples in '$SAMPLES_DIR'"
 . "$(dirname "$0")/lib/collect-root.sh"
 
-root=$tmp/root
+root=$work/root
 root_tree "$root"
 mkdir -p "$root/proc/4242" "$root/etc/kubernetes/kubelet" "$root/etc/default" \
 	"$root/etc/systemd/system/kubelet.service.d"
@@ -32,10 +28,10 @@ cp "$s/learnk8s-inspector-aks-ubuntu1804-2022-etc-default-kubelet.env" "$root/et
 cp "$s/k8s-gh58541-v1.9.1-kubeadm-dropin-eviction-env-lines.txt" \
 	"$root/etc/systemd/system/kubelet.service.d/10-eviction.conf"
 
-capture_into "$tmp/x" --root "$root"
+capture_into "$work/x" --root "$root"
 got=$top/collector/kubelet.txt
 [ -f "$got" ] || fail "no collector/kubelet.txt in the capture"
-cat > "$tmp/expect" <<'EOS'
+cat > "$work/expect" <<'EOS'
 cmdline evictionHard memory.available<500Mi
 cmdline systemReserved memory=1Gi
 config evictionHard memory.available=100Mi,nodefs.available=10%,nodefs.inodesFree=5%
@@ -47,11 +43,11 @@ drop-in evictionHard memory.available<3000Mi,nodefs.available<1Gi,imagefs.availa
 drop-in evictionSoft memory.available<3500Mi,nodefs.available<2Gi,imagefs.available<50Gi
 drop-in evictionSoftGracePeriod memory.available=1m30s,nodefs.available=5m,imagefs.available=5m
 EOS
-diff -u "$tmp/expect" "$got" || fail "collector/kubelet.txt differs"
-! grep -rq TOPSECRET "$tmp/x" || fail "a secret of the kubelet's files reached the archive"
+diff -u "$work/expect" "$got" || fail "collector/kubelet.txt differs"
+! grep -rq TOPSECRET "$work/x" || fail "a secret of the kubelet's files reached the archive"
 
 # A node without a kubelet: no file.
 rm -rf "$root/proc/4242" "$root/etc"
-capture_into "$tmp/d" --root "$root"
+capture_into "$work/d" --root "$root"
 [ ! -e "$top/collector/kubelet.txt" ] || fail "kubelet.txt on a node without a kubelet"
 echo "ok: only the kubelet's eviction and reservation settings captured"

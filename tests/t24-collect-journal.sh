@@ -6,19 +6,15 @@
 # lines that must never reach the archive; the capture must hold exactly the
 # kill lines, and journalctl must not run at all where the tree has no journal.
 set -u
-: "${BIN_DIR:=$(cd "$(dirname "$0")/.." && pwd)/bin}"
+. "$(dirname "$0")/lib/check.sh" --fatal
 : "${SAMPLES_DIR:=$(cd "$(dirname "$0")" && pwd)/samples}"
-collect=$BIN_DIR/memsnap-collect
-[ -x "$collect" ] || { echo "SKIP: '$collect' not built"; exit 77; }
+[ -x "$C" ] || skip "'$C' not built"
 [ -d "$SAMPLES_DIR/oomd" ] && [ -d "$SAMPLES_DIR/kubelet-eviction" ] ||
-	{ echo "SKIP: no oomd/kubelet-eviction samples in '$SAMPLES_DIR'"; exit 77; }
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail() { echo "FAIL: $*"; exit 1; }
+	skip "no oomd/kubelet-eviction samples in '$SAMPLES_DIR'"
 . "$(dirname "$0")/lib/collect-root.sh"
 
-root_tree "$tmp/root"
-mkdir -p "$tmp/bin" "$tmp/root/var/log/journal"
+root_tree "$work/root"
+mkdir -p "$work/bin" "$work/root/var/log/journal"
 {
 	cat "$SAMPLES_DIR/oomd/systemd-gh23606-ubuntu2204-v249-killed-vte-scope.txt"
 	cat "$SAMPLES_DIR/kubelet-eviction/k8s-pr31939-2016-v1.4dev-journal-glog-eviction-memory.txt"
@@ -27,18 +23,18 @@ mkdir -p "$tmp/bin" "$tmp/root/var/log/journal"
 	echo 'Sep 02 15:20:15 h kubelet[18530]: I0902 15:20:15.1 18530 kuberuntime_manager.go:1] pulling image "registry/app" with secret TOPSECRET'
 	echo 'Sep 02 15:20:16 h kubelet[18530]: E0902 15:20:16.1 18530 pod_workers.go:1] Error syncing pod x: token=TOPSECRET'
 	printf 'Sep 02 15:20:17 h kubelet[18530]: eviction manager: evicted \001\000 TOPSECRET\n'
-} > "$tmp/journal.txt"
-cat > "$tmp/bin/journalctl" <<EOS
+} > "$work/journal.txt"
+cat > "$work/bin/journalctl" <<EOS
 #!/bin/sh
-printf '%s\n' "\$@" > "$tmp/argv"
-cat "$tmp/journal.txt"
+printf '%s\n' "\$@" > "$work/argv"
+cat "$work/journal.txt"
 EOS
-chmod +x "$tmp/bin/journalctl"
+chmod +x "$work/bin/journalctl"
 
-PATH=$tmp/bin:$PATH capture_into "$tmp/x" --root "$tmp/root"
-[ -f "$tmp/argv" ] || fail "journalctl was not run"
-for a in -b short-unix systemd-oomd.service kubelet.service --root "$tmp/root"; do
-	grep -qxF -- "$a" "$tmp/argv" || fail "journalctl argument '$a' missing: $(tr '\n' ' ' < "$tmp/argv")"
+PATH=$work/bin:$PATH capture_into "$work/x" --root "$work/root"
+[ -f "$work/argv" ] || fail "journalctl was not run"
+for a in -b short-unix systemd-oomd.service kubelet.service --root "$work/root"; do
+	grep -qxF -- "$a" "$work/argv" || fail "journalctl argument '$a' missing: $(tr '\n' ' ' < "$work/argv")"
 done
 got=$top/collector/journal-kills.txt
 [ -f "$got" ] || fail "no collector/journal-kills.txt in the capture"
@@ -51,14 +47,14 @@ grep -q 'systemd-oomd killed 12 process(es)' "$got" || fail "systemd's kill coun
 grep -q '"journalctl"' "$top/manifest.json" || fail "journalctl not in manifest.commands"
 
 # --no-journal: journalctl is not run, no file.
-rm -f "$tmp/argv"
-PATH=$tmp/bin:$PATH capture_into "$tmp/n" --root "$tmp/root" --no-journal
-[ ! -f "$tmp/argv" ] || fail "journalctl was run with --no-journal"
+rm -f "$work/argv"
+PATH=$work/bin:$PATH capture_into "$work/n" --root "$work/root" --no-journal
+[ ! -f "$work/argv" ] || fail "journalctl was run with --no-journal"
 [ ! -e "$top/collector/journal-kills.txt" ] || fail "journal-kills.txt with --no-journal"
 
 # No journal in the tree: journalctl is not run, no file, no problem.
-rm -rf "$tmp/root/var/log/journal" "$tmp/argv"
-PATH=$tmp/bin:$PATH capture_into "$tmp/d" --root "$tmp/root"
-[ ! -f "$tmp/argv" ] || fail "journalctl was run for a tree without a journal"
+rm -rf "$work/root/var/log/journal" "$work/argv"
+PATH=$work/bin:$PATH capture_into "$work/d" --root "$work/root"
+[ ! -f "$work/argv" ] || fail "journalctl was run for a tree without a journal"
 [ ! -e "$top/collector/journal-kills.txt" ] || fail "journal-kills.txt without a journal"
 echo "ok: journalctl lines filtered to kills and evictions"

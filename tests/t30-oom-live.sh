@@ -8,13 +8,12 @@
 # capture, and the oom_kills view holds that event (with its wall time), the
 # cgroup's oom_kill counter counts it.  Needs root.
 set -u
-BIN_DIR=${BIN_DIR:-$PWD/bin}
-M=$BIN_DIR/memsnap
+. "$(dirname "$0")/lib/check.sh"
 LIMIT=$((32 << 20))
 
-[ "$(id -u)" = 0 ] || { echo "SKIP: needs root (creates a memory cgroup)"; exit 77; }
-command -v python3 > /dev/null || { echo "SKIP: python3 is needed to read --json"; exit 77; }
-dmesg > /dev/null 2>&1 || { echo "SKIP: cannot read the kernel log (dmesg)"; exit 77; }
+[ "$(id -u)" = 0 ] || skip "needs root (creates a memory cgroup)"
+command -v python3 > /dev/null || skip "python3 is needed to read --json"
+dmesg > /dev/null 2>&1 || skip "cannot read the kernel log (dmesg)"
 
 name=memsnap-t30-$$-$RANDOM
 if [ -f /sys/fs/cgroup/memory/memory.limit_in_bytes ]; then
@@ -29,21 +28,11 @@ else
 	exit 77
 fi
 
-work=$(mktemp -d)
 cleanup() {
-	if [ -d "$cg" ]; then
-		while read -r p; do kill -9 "$p" 2> /dev/null; done < "$cg/cgroup.procs"
-		sleep 0.2
-		rmdir "$cg" 2> /dev/null
-	fi
-	rm -rf "$work"
+	cgroup_remove "$cg"
 }
-trap cleanup EXIT
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
-ok() { echo "ok $*"; }
 
-mkdir "$cg" || { echo "SKIP: cannot create '$cg'"; exit 77; }
+mkdir "$cg" || skip "cannot create '$cg'"
 if [ $mode = v1 ]; then
 	echo $LIMIT > "$cg/memory.limit_in_bytes"
 	# with swap on, memory+swap must be limited too, or it swaps instead
@@ -121,7 +110,6 @@ else
 fi
 
 # The collector's capture, loaded: the oom_kills view and the cgroup's counter
-C=$BIN_DIR/memsnap-collect
 if "$C" --no-bpftool -o "$work/node.tar.gz" > "$work/collect.err" 2>&1 ||
 	[ -s "$work/node.tar.gz" ]; then
 	"$M" load "$work/node.tar.gz" -o "$work/node.db" 2> "$work/load.err" &&
@@ -144,5 +132,4 @@ grep -q "^  killed    tail (pid $pid, " "$work/text" &&
 	grep -q "^  limit     memory .* of limit 32.0 MiB" "$work/text" &&
 	ok "text: killed, cgroup, limit" || { fail "text"; grep -A14 "pid $pid" "$work/text"; }
 
-[ $fails = 0 ] || { echo "$fails failure(s)"; exit 1; }
-echo "all passed"
+check_end

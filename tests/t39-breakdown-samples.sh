@@ -14,10 +14,8 @@ set -u
 ws_require_v1
 ws_setup t39
 
-grow=$(ws_cg grow)
-hold=$(ws_cg hold)
-ws_start grow memhog --cgroup "$grow" --grow 20 --hold 60
-ws_start hold memhog --cgroup "$hold" --anon 32 --hold 60
+ws_memhog grow --grow 20
+ws_memhog hold --anon 32
 ws_wait_ready grow
 ws_wait_ready hold
 sleep 0.3
@@ -25,10 +23,7 @@ ws_capture --samples 4 --interval 400ms --no-bpftool
 ws_keep t39-breakdown-samples
 rel=${WS_CG#"$WS_V1"}
 
-q() { "$BIN_DIR/memsnap" sql "$WS_DB" --csv "$1" 2>&1 | tail -n +2 | tr -d '\r'; }
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
-ok() { echo "ok $*"; }
+q() { sql_rows "$WS_DB" "$1" 2>&1; }
 
 for cg in grow hold; do
 	n=$(q "SELECT count(DISTINCT sample) FROM working_set_breakdown_samples WHERE cgroup = '$rel/$cg'")
@@ -69,5 +64,4 @@ d=$(q "SELECT (SELECT count(*) FROM (
        + (SELECT count(*) = 0 FROM working_set_breakdown) AS d")
 [ "$d" = 0 ] && ok "sample 1 is working_set_breakdown" || fail "sample 1 and working_set_breakdown differ by $d rows"
 
-[ $fails = 0 ] || exit 1
-echo "all passed"
+check_end

@@ -10,21 +10,16 @@
 #   - limits exactly as written; "no limit" as NULL.
 # Needs root and a v1 memory hierarchy; skips (77) otherwise.
 set -u
-BIN_DIR=${BIN_DIR:-$PWD/bin}
-BUILD_DIR=${BUILD_DIR:-$PWD/build}
+. "$(dirname "$0")/lib/check.sh" --fatal --work-in /var/tmp
 MEMCG=/sys/fs/cgroup/memory
-
-skip() { echo "SKIP: $*"; exit 77; }
-fail() { echo "FAIL: $*"; exit 1; }
 
 [ "$(id -u)" = 0 ] || skip "needs root to create memory cgroups"
 [ -f $MEMCG/memory.usage_in_bytes ] || skip "no cgroup v1 memory hierarchy at $MEMCG"
-for b in "$BIN_DIR/memsnap-collect" "$BIN_DIR/memsnap" "$BUILD_DIR/helpers/memhog"; do
+for b in "$C" "$M" "$BUILD_DIR/helpers/memhog"; do
 	[ -x "$b" ] || fail "$b is not built"
 done
 
 base=$MEMCG/memsnap-t40-$$
-work=$(mktemp -d /var/tmp/memsnap-t40.XXXXXX)
 pids=()
 cleanup() {
 	for p in "${pids[@]+"${pids[@]}"}"; do kill "$p" 2>/dev/null; done
@@ -32,9 +27,8 @@ cleanup() {
 	for d in "$base/b/c" "$base/b" "$base/a" "$base"; do
 		[ -d "$d" ] && rmdir "$d" 2>/dev/null
 	done
-	rm -rf "$work" /dev/shm/memsnap-t40-$$-*
+	rm -rf /dev/shm/memsnap-t40-$$-*
 }
-trap cleanup EXIT
 
 mkdir -p "$base/a" "$base/b/c" || fail "cannot create cgroups under $base"
 echo $((256 << 20)) > "$base/a/memory.limit_in_bytes"
@@ -61,18 +55,18 @@ snap() {   # file: one line per cgroup: usage limit total_inactive_file
 }
 
 snap "$work/before"
-"$BIN_DIR/memsnap-collect" -q --no-bpftool --kmsg none -o "$work/cap.tar.gz"
+"$C" -q --no-bpftool --kmsg none -o "$work/cap.tar.gz"
 rc=$?
 snap "$work/after"
 [ $rc -le 1 ] || fail "memsnap-collect exited $rc"
-"$BIN_DIR/memsnap" load -q "$work/cap.tar.gz" -o "$work/cap.db" || fail "memsnap load failed"
+"$M" load -q "$work/cap.tar.gz" -o "$work/cap.db" || fail "memsnap load failed"
 
 top=$(tar tzf "$work/cap.tar.gz" | head -1 | cut -d/ -f1)
 archived() {   # cgroup path, file
 	tar xzf "$work/cap.tar.gz" -O "$top/sys/fs/cgroup/memory$1/$2"
 }
 view() {   # cgroup path, column
-	"$BIN_DIR/memsnap" sql --csv "$work/cap.db" \
+	"$M" sql --csv "$work/cap.db" \
 		"SELECT $2 FROM cgroups WHERE cgroup = '$1'" | sed -n 2p | tr -d '\r'
 }
 
@@ -106,11 +100,11 @@ done < "$work/before"
 [ $checked = 4 ] || fail "checked $checked cgroups, want 4"
 
 # The helpers are in the cgroups they were put in, with their memory.
-n=$("$BIN_DIR/memsnap" sql --csv "$work/cap.db" \
+n=$("$M" sql --csv "$work/cap.db" \
 	"SELECT count(*) FROM processes WHERE comm = 'memhog' AND cgroup LIKE '/memsnap-t40-$$/%'" |
 	sed -n 2p | tr -d '\r')
 [ "$n" = 3 ] || fail "want 3 memhog processes in the test cgroups, got $n"
-anon=$("$BIN_DIR/memsnap" sql --csv "$work/cap.db" \
+anon=$("$M" sql --csv "$work/cap.db" \
 	"SELECT anon_bytes FROM processes WHERE comm = 'memhog' AND cgroup = '/memsnap-t40-$$/a'" |
 	sed -n 2p | tr -d '\r')
 [ "$anon" -ge $((48 << 20)) ] && [ "$anon" -le $((50 << 20)) ] ||

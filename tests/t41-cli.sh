@@ -4,11 +4,7 @@
 # command, loading twice, read-only databases.  Uses a capture folder made
 # from the project's own files (no root, no samples needed).
 set -u
-BIN_DIR=${BIN_DIR:-$PWD/bin}
-M=$BIN_DIR/memsnap
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-. "${TESTS_DIR:-$PWD/tests}/lib/check.sh"
+. "$(dirname "$0")/lib/check.sh"
 
 cap=$work/memsnap-samples-20260101T000000Z
 mkdir -p "$cap/proc/10" "$cap/proc/11" "$cap/sys/fs/cgroup/memory/svc"

@@ -12,42 +12,38 @@
 #    version the binaries print;
 #  - README.md stays a front door: under 400 lines.
 set -u
-BIN_DIR=${BIN_DIR:-$PWD/bin}
-TESTS_DIR=${TESTS_DIR:-$(cd "$(dirname "$0")" && pwd)}
+. "$(dirname "$0")/lib/check.sh"
 MAN_DIR=$TESTS_DIR/../schema/man
 for c in python3 groff man; do
 	command -v $c >/dev/null || { echo "FAIL: $c missing (.ci/install-deps test)"; exit 1; }
 done
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
 
-"$BIN_DIR/memsnap-collect" --help > "$work/help-collect" &&
-	"$BIN_DIR/memsnap" --help > "$work/help-memsnap" &&
-	{ echo 'no OOM here' | "$BIN_DIR/memsnap" oom --db "$work/schema.db" - 2>/dev/null; [ $? = 1 ]; } ||
+"$C" --help > "$work/help-collect" &&
+	"$M" --help > "$work/help-memsnap" &&
+	{ echo 'no OOM here' | "$M" oom --db "$work/schema.db" - 2>/dev/null; [ $? = 1 ]; } ||
 	{ echo "FAIL: cannot run the binaries in $BIN_DIR"; exit 1; }
 for c in $(awk '/^commands:/{f=1; next} f && /^  [a-z]/{print $1} f && /^$/{exit}' "$work/help-memsnap"); do
-	"$BIN_DIR/memsnap" "$c" --help > "$work/help-cmd-$c" || { echo "FAIL: memsnap $c --help exited $?"; exit 1; }
+	"$M" "$c" --help > "$work/help-cmd-$c" || { echo "FAIL: memsnap $c --help exited $?"; exit 1; }
 done
 
-fails=0
 for page in "$MAN_DIR"/*.[1-8]; do
 	w=$(groff -man -Tutf8 -ww -z "$page" 2>&1)
-	[ -z "$w" ] && echo "ok groff -ww: ${page##*/}" || { echo "FAIL: groff warns on ${page##*/}:"; echo "$w"; fails=$((fails + 1)); }
+	[ -z "$w" ] && ok "groff -ww: ${page##*/}" || { fail "groff warns on ${page##*/}:"; echo "$w"; }
 	w=$(MANWIDTH=80 man -l "$page" 2>&1 >/dev/null)
-	[ -z "$w" ] && echo "ok man -l: ${page##*/}" || { echo "FAIL: man -l ${page##*/}:"; echo "$w"; fails=$((fails + 1)); }
+	[ -z "$w" ] && ok "man -l: ${page##*/}" || { fail "man -l ${page##*/}:"; echo "$w"; }
 done
 
 # the pages name the version the binaries print (Makefile's VERSION)
-version=$("$BIN_DIR/memsnap" --version | awk '{print $2}')
+version=$("$M" --version | awk '{print $2}')
 for page in "$MAN_DIR"/*.[1-8]; do
-	grep -q "^\.TH .* \"memsnap $version\" " "$page" && echo "ok ${page##*/}: memsnap $version" ||
-		{ echo "FAIL: ${page##*/}: .TH does not say \"memsnap $version\""; fails=$((fails + 1)); }
+	grep -q "^\.TH .* \"memsnap $version\" " "$page" && ok "${page##*/}: memsnap $version" ||
+		fail "${page##*/}: .TH does not say \"memsnap $version\""
 done
 
 lines=$(wc -l < "$TESTS_DIR/../README.md")
-[ "$lines" -lt 400 ] && echo "ok README.md: $lines lines" || { echo "FAIL: README.md has $lines lines, 400 at most"; fails=$((fails + 1)); }
+[ "$lines" -lt 400 ] && ok "README.md: $lines lines" || fail "README.md has $lines lines, 400 at most"
 
-python3 - "$work" "$MAN_DIR" "$BIN_DIR/memsnap" "$TESTS_DIR/lib" <<'EOF' || fails=$((fails + 1))
+python3 - "$work" "$MAN_DIR" "$M" "$TESTS_DIR/lib" <<'EOF' || fails=$((fails + 1))
 import csv, glob, io, os, re, subprocess, sys
 work, man_dir, memsnap, lib = sys.argv[1:]
 sys.path.insert(0, lib)
@@ -151,5 +147,4 @@ print(f"ok memsnap-views(7): {len(views)} views checked, {len(documented)} publi
 sys.exit(1 if bad else 0)
 EOF
 
-[ "$fails" = 0 ] || { echo "$fails failed"; exit 1; }
-echo "all passed"
+check_end

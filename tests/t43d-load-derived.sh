@@ -139,4 +139,4 @@ if [ -n "${REF_MEMSNAP:-}" ]; then
 else
 	echo "note: REF_MEMSNAP unset: the public views not compared with another memsnap's"
 fi
-[ $fails = 0 ]
+check_end

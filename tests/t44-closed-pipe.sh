@@ -7,15 +7,8 @@
 # reader is closed before the command starts, so the first write fails
 # (EPIPE) every time, not only when `head` wins a race.
 set -u
-BIN_DIR=${BIN_DIR:-$PWD/bin}
-TESTS_DIR=${TESTS_DIR:-$(cd "$(dirname "$0")" && pwd)}
-M=$BIN_DIR/memsnap
+. "$(dirname "$0")/lib/check.sh"
 F=$TESTS_DIR/fixtures
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
-ok() { echo "ok $*"; }
 
 # closed CMD...: run CMD with standard output a pipe nobody reads any more;
 # its standard error into $work/err, its status returned
@@ -77,5 +70,4 @@ rc=${PIPESTATUS[0]}
 [ "$rc" = 0 ] && [ ! -s "$work/err" ] && ok "export --ddl clickhouse | head -1: quiet, exit 0" ||
 	fail "export --ddl clickhouse | head -1: exit $rc, $(cat "$work/err")"
 
-[ $fails = 0 ] || { echo "$fails failed"; exit 1; }
-echo "all passed"
+check_end

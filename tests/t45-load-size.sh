@@ -40,4 +40,4 @@ for t in proc_kv proc_cgroup cgroup_stat capture_file; do
 done
 s=$(stat -c %s "$work/slim.db"); r=$(stat -c %s "$work/raw.db")
 [ "$s" -lt "$r" ] && ok "database: $s bytes without --raw, $r with" || fail "database: $s bytes without --raw, $r with"
-[ $fails = 0 ] || { echo "$fails failed"; exit 1; }
+check_end

@@ -22,10 +22,10 @@ ws_setup t46
 RATE=16
 
 ws_tmpfs shm 128M
-ws_start anon memhog --cgroup "$(ws_cg anon)" --grow $RATE --hold 60
-ws_start cache memhog --cgroup "$(ws_cg cache)" --grow $RATE --grow-into "$WS_TMP/cache.dat" --hold 60
-ws_start tmpfs memhog --cgroup "$(ws_cg tmpfs)" --grow $RATE --grow-into "$WS_TMPFS/grow.dat" --hold 60
-ws_start steady memhog --cgroup "$(ws_cg steady)" --anon 96 --hold 60
+ws_memhog anon --grow $RATE
+ws_memhog cache --grow $RATE --grow-into "$WS_TMP/cache.dat"
+ws_memhog tmpfs --grow $RATE --grow-into "$WS_TMPFS/grow.dat"
+ws_memhog steady --anon 96
 for n in anon cache tmpfs steady; do ws_wait_ready $n; done
 # The restarts: a loop outside the cgroup (so no process of the cgroup
 # lives through them) starting a 1-second memhog in it, 12 times at most.
@@ -38,6 +38,6 @@ ws_keep t46-growth-kinds-live
 pids=$(sed -n 's/^pid=//p' "${WS_LOG[restart]}" | paste -sd,)
 echo "restart: memhog pids $pids"
 
-python3 "$TESTS_DIR/growth_check.py" "$BIN_DIR/memsnap" "$WS_DB" "${WS_CG#"$WS_V1"}" 5 \
+python3 "$TESTS_DIR/growth_check.py" "$M" "$WS_DB" "${WS_CG#"$WS_V1"}" 5 \
 	"anon:anon:$RATE:${WS_LOG[anon]}" "cache:page_cache:$RATE:${WS_LOG[cache]}" \
 	"tmpfs:shmem:$RATE:${WS_LOG[tmpfs]}" steady:steady "restart:restart:$pids"

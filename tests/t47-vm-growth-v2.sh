@@ -23,28 +23,19 @@ set -u
 . "$(dirname "$0")/vm/lib.sh"
 
 vm_require
-memsnap=$BIN_DIR/memsnap
-vm_require_bin "$BIN_DIR/memsnap-collect" "$memsnap" "$BUILD_DIR/helpers/memhog"
-command -v python3 >/dev/null || vm_skip "python3 not installed"
+vm_require_bin "$C" "$M" "$BUILD_DIR/helpers/memhog"
+command -v python3 >/dev/null || skip "python3 not installed"
 RATE=4 SAMPLES=5
 
 out=$(vm_outdir t47-vm-growth-v2)
-start=$(date +%s)
-vm_run -o "$out" -t 300 --bin "$BIN_DIR/memsnap-collect" --bin "$BUILD_DIR/helpers/memhog" \
+vm_run_guest "$out" -t 300 --bin "$C" --bin "$BUILD_DIR/helpers/memhog" \
 	"$TESTS_DIR/vm/guest/growth-v2.sh" $RATE $SAMPLES 4s
-rc=$?
-echo "VM run: $(( $(date +%s) - start )) s, guest status $rc"
-sed -n 's/^guest: //p' "$out/.vm/script.log"
-[ $rc = 0 ] || vm_fail "guest script failed (status $rc); see $out/.vm/script.log"
 val() { sed -n "s/^$1=//p" "$out/expect.txt"; }
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
-ok() { echo "ok $*"; }
 
 # 1. growth over samples
 [ "$(val growth_status)" -le 1 ] 2>/dev/null || vm_fail "memsnap-collect --samples exited $(val growth_status)"
-"$memsnap" load -q "$out/growth.tar.gz" -o "$out/growth.db" >/dev/null || vm_fail "memsnap load failed"
-python3 "$TESTS_DIR/growth_check.py" "$memsnap" "$out/growth.db" /t47 $SAMPLES \
+"$M" load -q "$out/growth.tar.gz" -o "$out/growth.db" >/dev/null || vm_fail "memsnap load failed"
+python3 "$TESTS_DIR/growth_check.py" "$M" "$out/growth.db" /t47 $SAMPLES \
 	"anon:anon:$RATE:$out/anon.log" "cache:page_cache:$RATE:$out/cache.log" \
 	"tmpfs:shmem:$RATE:$out/tmpfs.log" steady:steady \
 	"restart:restart:$(val restart_pids)" || fails=$((fails + 1))
@@ -53,15 +44,15 @@ python3 "$TESTS_DIR/growth_check.py" "$memsnap" "$out/growth.db" /t47 $SAMPLES \
 [ "$(val oom_status)" -le 1 ] 2>/dev/null && ok "the recorder ended by itself after the kill" ||
 	fail "the flight recorder exited $(val oom_status): $(cat "$out/oom.err")"
 pid=$(val oom_pid)
-"$memsnap" load -q "$out/oom.tar.gz" -o "$out/oom.db" >/dev/null || vm_fail "memsnap load of oom.tar.gz failed"
-q() { "$memsnap" sql --csv "$out/oom.db" "$1" | tail -n +2 | tr -d '\r'; }
+"$M" load -q "$out/oom.tar.gz" -o "$out/oom.db" >/dev/null || vm_fail "memsnap load of oom.tar.gz failed"
+q() { sql_rows "$out/oom.db" "$1"; }
 n=$(q "SELECT count(*) FROM oom_kills WHERE killed_pid = $pid AND oom_memcg = '/t47/oom'")
 [ "$n" = 1 ] && ok "oom_kills: memhog $pid killed in /t47/oom" || fail "oom_kills: $n kills of $pid in /t47/oom"
 echo "samples of /t47/oom (sample, trigger, mono_s, anon MiB):"
 q "SELECT s.sample, s.trigger, round(s.mono_s, 2), round(c.anon_bytes / 1048576.0, 1)
    FROM samples s LEFT JOIN cgroup_samples c ON c.capture_id = s.capture_id
     AND c.sample = s.sample AND c.cgroup = '/t47/oom' ORDER BY s.sample" | sed 's/^/  /'
-python3 - "$memsnap" "$out/oom.db" <<'PY' && ok "3+ samples before the kill, anon growing across them, one after" || fail "the samples before the kill"
+python3 - "$M" "$out/oom.db" <<'PY' && ok "3+ samples before the kill, anon growing across them, one after" || fail "the samples before the kill"
 import os, sys
 sys.path.insert(0, os.environ.get("TESTS_DIR", "tests"))
 from ws_check import Db, check, done
@@ -99,5 +90,4 @@ f=$(q "SELECT count(*) FROM findings WHERE cgroup = '/t47/oom' AND code = 'growt
 echo "growth_before_oom_kill findings on /t47/oom naming anon: $f"
 [ "$f" = 1 ] && ok "growth_before_oom_kill: /t47/oom's anon grew before the kill" ||
 	fail "no growth_before_oom_kill finding naming /t47/oom's anon ('$f')"
-[ $fails = 0 ] || exit 1
-echo "all passed"
+check_end

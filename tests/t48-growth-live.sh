@@ -12,10 +12,8 @@ set -u
 ws_require_v1
 ws_setup t48
 
-grow=$(ws_cg grow)
-steady=$(ws_cg steady)
-ws_start grow memhog --cgroup "$grow" --grow 20 --hold 60
-ws_start steady memhog --cgroup "$steady" --anon 64 --hold 60
+ws_memhog grow --grow 20
+ws_memhog steady --anon 64
 ws_wait_ready grow
 ws_wait_ready steady
 sleep 0.3
@@ -24,10 +22,7 @@ ws_keep t48-growth-live
 gpid=${WS_PID[grow]}
 rel=${WS_CG#"$WS_V1"}
 
-q() { "$BIN_DIR/memsnap" sql "$WS_DB" --csv "$1" 2>&1 | tail -n +2 | tr -d '\r'; }
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
-ok() { echo "ok $*"; }
+q() { sql_rows "$WS_DB" "$1" 2>&1; }
 
 n=$(q "SELECT count(*) FROM samples WHERE capture_id = 1")
 [ "$n" = 5 ] && ok "samples: 5 rows" || fail "samples: '$n' rows, 5 expected"
@@ -59,5 +54,4 @@ echo "growth findings: $f"
 e=$(q "SELECT evidence FROM report_findings WHERE code = 'growth_anon' AND cgroup = '$rel/grow'")
 case "$e" in *anon\ grew*/min*intervals*) ok "evidence: $e" ;; *) fail "evidence: '$e'" ;; esac
 
-[ $fails = 0 ] || exit 1
-echo "all passed"
+check_end

@@ -14,44 +14,35 @@ set -u
 . "$(dirname "$0")/vm/lib.sh"
 
 vm_require
-memsnap=$BIN_DIR/memsnap
-vm_require_bin "$BIN_DIR/memsnap-collect" "$memsnap" "$BUILD_DIR/helpers/memhog"
+vm_require_bin "$C" "$M" "$BUILD_DIR/helpers/memhog"
 
 out=$(vm_outdir t49-vm-dying-v2)
-start=$(date +%s)
-vm_run -o "$out" -t 300 --bin "$BIN_DIR/memsnap-collect" --bin "$BUILD_DIR/helpers/memhog" \
+vm_run_guest "$out" -t 300 --bin "$C" --bin "$BUILD_DIR/helpers/memhog" \
 	"$TESTS_DIR/vm/guest/dying-v2.sh"
-rc=$?
-echo "VM run: $(( $(date +%s) - start )) s, guest status $rc"
-sed -n 's/^guest: //p' "$out/.vm/script.log"
-[ $rc = 0 ] || vm_fail "guest script failed (status $rc); see $out/.vm/script.log"
 val() { sed -n "s/^$1=//p" "$out/expect.txt"; }
 [ "$(val collect_status)" -le 1 ] 2>/dev/null || vm_fail "memsnap-collect exited $(val collect_status)"
 nr=$(val nr_dying)
 [ "${nr:-0}" -ge 1 ] 2>/dev/null ||
-	vm_skip "the kernel freed the removed cgroup at once (nr_dying_descendants '$nr')"
+	skip "the kernel freed the removed cgroup at once (nr_dying_descendants '$nr')"
 
-"$memsnap" load -q "$out/capture.tar.gz" -o "$out/capture.db" >/dev/null || vm_fail "memsnap load failed"
-q() { "$memsnap" sql --csv "$out/capture.db" "$1" | tail -n +2 | tr -d '\r'; }
+"$M" load -q "$out/capture.tar.gz" -o "$out/capture.db" >/dev/null || vm_fail "memsnap load failed"
+q() { sql_rows "$out/capture.db" "$1"; }
 row=$(q "SELECT nr_dying, unaccounted_bytes, usage_bytes FROM dying_cgroups WHERE cgroup = '/t49/parent'")
 live=$(q "SELECT usage_bytes FROM cgroups WHERE cgroup = '/t49/parent/live'")
 echo "dying_cgroups /t49/parent (nr_dying, unaccounted, usage): $row; live child's usage $live"
 IFS=, read -r n unacc usage <<<"$row"
 gone=$(val gone_bytes)
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
-[ "${n:-}" = "$nr" ] && echo "ok nr_dying $n, as the kernel's cgroup.stat" ||
+[ "${n:-}" = "$nr" ] && ok "nr_dying $n, as the kernel's cgroup.stat" ||
 	fail "nr_dying '${n:-}', the kernel counted $nr"
 [ -n "$unacc" ] && [ "$unacc" = $((usage - live)) ] &&
-	echo "ok unaccounted_bytes = the parent's usage - its live child's" ||
+	ok "unaccounted_bytes = the parent's usage - its live child's" ||
 	fail "unaccounted_bytes '$unacc', usage $usage - live $live = $((usage - live))"
 # plus up to 1 MiB: the pages charged in per-CPU stocks (up to 64 per CPU,
 # MEMCG_CHARGE_BATCH) and the kernel's own allocations for the removal
 # move between the cgroups and the parent (seen: 12 KiB over)
 [ -n "$unacc" ] && [ "$unacc" -ge $((24 << 20)) ] && [ "$unacc" -le $((gone + (1 << 20))) ] &&
-	echo "ok unaccounted_bytes $unacc: the 24 MiB cached, at most the $gone bytes the removed cgroup held (+1 MiB)" ||
+	ok "unaccounted_bytes $unacc: the 24 MiB cached, at most the $gone bytes the removed cgroup held (+1 MiB)" ||
 	fail "unaccounted_bytes '$unacc', between $((24 << 20)) and $gone + 1 MiB expected"
 n=$(q "SELECT count(*) FROM dying_cgroups WHERE cgroup = '/t49'")
-[ "$n" = 0 ] && echo "ok no dying_cgroups row for /t49" || fail "a dying_cgroups row for /t49"
-[ $fails = 0 ] || exit 1
-echo "all passed"
+[ "$n" = 0 ] && ok "no dying_cgroups row for /t49" || fail "a dying_cgroups row for /t49"
+check_end

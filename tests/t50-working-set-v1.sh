@@ -79,7 +79,7 @@ for c in anon file shmem mlock kernel bpf sock; do
 done >"$WS_TMP/limits.txt"
 ws_keep t50-working-set-v1
 
-python3 - "$TESTS_DIR" "$BIN_DIR/memsnap" "$WS_TMP" "${WS_CG#$WS_V1}" \
+python3 - "$TESTS_DIR" "$M" "$WS_TMP" "${WS_CG#$WS_V1}" \
 	"$(nproc)" "$(ws_value bpf map_id)" "$(ws_value sock sock_queued_bytes)" <<'EOF'
 import sys
 sys.path.insert(0, sys.argv[1])

@@ -40,16 +40,16 @@ set -u
 . "$(dirname "$0")/vm/lib.sh"
 
 vm_require
-vm_require_bin "$BIN_DIR/memsnap-collect" "$BIN_DIR/memsnap" "$BUILD_DIR/helpers/memhog" \
+vm_require_bin "$C" "$M" "$BUILD_DIR/helpers/memhog" \
 	"$BUILD_DIR/helpers/wsload" "$BUILD_DIR/helpers/bpfhold"
-command -v python3 >/dev/null || vm_skip "python3 not installed"
+command -v python3 >/dev/null || skip "python3 not installed"
 
 out=$(vm_outdir t51-working-set-v2)
-vm_run_capture "$out" -t 400 --disk 512 --bin "$BIN_DIR/memsnap-collect" \
+vm_run_capture "$out" -t 400 --disk 512 --bin "$C" \
 	--bin "$BUILD_DIR/helpers/memhog" --bin "$BUILD_DIR/helpers/wsload" \
 	--bin "$BUILD_DIR/helpers/bpfhold" "$TESTS_DIR/vm/guest/ws-v2.sh"
 
-python3 - "$TESTS_DIR" "$BIN_DIR/memsnap" "$out" <<'EOF'
+python3 - "$TESTS_DIR" "$M" "$out" <<'EOF'
 import sys
 sys.path.insert(0, sys.argv[1])
 from ws_check import *

@@ -146,7 +146,7 @@ sleep 1
 ws_capture
 ws_keep t52-findings-v1
 
-python3 - "$TESTS_DIR" "$BIN_DIR/memsnap" "$WS_TMP" "${WS_CG#$WS_V1}" "$vpid" \
+python3 - "$TESTS_DIR" "$M" "$WS_TMP" "${WS_CG#$WS_V1}" "$vpid" \
 	"$go_cases" <<'EOF'
 import sys
 sys.path.insert(0, sys.argv[1])

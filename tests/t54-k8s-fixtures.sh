@@ -24,18 +24,14 @@
 # fixtures must also be what the generator writes today (it is run into a
 # temporary folder and compared).
 set -u
-: "${BIN_DIR:=$(cd "$(dirname "$0")/.." && pwd)/bin}"
-: "${TESTS_DIR:=$(cd "$(dirname "$0")" && pwd)}"
-memsnap=$BIN_DIR/memsnap
-[ -x "$memsnap" ] || { echo "SKIP: '$memsnap' not built"; exit 77; }
-command -v python3 >/dev/null || { echo "SKIP: python3 not installed"; exit 77; }
+. "$(dirname "$0")/lib/check.sh"
+[ -x "$M" ] || skip "'$M' not built"
+command -v python3 >/dev/null || skip "python3 not installed"
 fx=$TESTS_DIR/fixtures/captures
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
 
 # The committed fixtures are the generator's output: run it on a copy
 # (tmp/a/fx/; it reads only k8s-real/, the VM's own captures) and compare.
-python3 - "$fx" "$tmp" <<'EOF' || exit 1
+python3 - "$fx" "$work" <<'EOF' || exit 1
 import filecmp, os, shutil, subprocess, sys
 fx, tmp = sys.argv[1:3]
 work = os.path.join(tmp, "a", "fx")
@@ -66,11 +62,11 @@ print("fixtures: as the generator writes them")
 EOF
 
 for f in k8s-cgroupfs-v1 k8s-systemd-v2; do
-	"$memsnap" load -q "$fx/$f"/memsnap-* -o "$tmp/$f.db" >/dev/null ||
+	"$M" load -q "$fx/$f"/memsnap-* -o "$work/$f.db" >/dev/null ||
 		{ echo "FAIL: memsnap load $f"; exit 1; }
 done
 
-python3 - "$TESTS_DIR" "$memsnap" "$fx" "$tmp" <<'EOF'
+python3 - "$TESTS_DIR" "$M" "$fx" "$work" <<'EOF'
 import glob, os, sys
 sys.path.insert(0, sys.argv[1])
 from ws_check import *

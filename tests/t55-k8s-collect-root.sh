@@ -19,34 +19,28 @@
 # for proc/vmstat (its read never ends) captured with --timeout 1 stops
 # early, and the finding says so (the complete captures above have none).
 set -u
-: "${BIN_DIR:=$(cd "$(dirname "$0")/.." && pwd)/bin}"
-: "${TESTS_DIR:=$(cd "$(dirname "$0")" && pwd)}"
-memsnap=$BIN_DIR/memsnap
-collect=$BIN_DIR/memsnap-collect
-for f in "$memsnap" "$collect"; do
-	[ -x "$f" ] || { echo "SKIP: '$f' not built"; exit 77; }
+. "$(dirname "$0")/lib/check.sh" --fatal
+for f in "$M" "$C"; do
+	[ -x "$f" ] || skip "'$f' not built"
 done
-command -v python3 >/dev/null || { echo "SKIP: python3 not installed"; exit 77; }
+command -v python3 >/dev/null || skip "python3 not installed"
 fx=$TESTS_DIR/fixtures/captures
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail() { echo "FAIL: $*"; exit 1; }
 
 for node in cgroupfs-v1 systemd-v2; do
-	root=$tmp/root-$node
+	root=$work/root-$node
 	mkdir "$root"
 	python3 "$fx/make-k8s-captures.py" --root "$root" "$node" || fail "cannot write the $node tree"
-	"$collect" --root "$root" --no-bpftool --kmsg none -q -o "$tmp/$node.tar.gz" \
-		2>"$tmp/$node.err"
+	"$C" --root "$root" --no-bpftool --kmsg none -q -o "$work/$node.tar.gz" \
+		2>"$work/$node.err"
 	rc=$?
-	[ $rc -le 1 ] || { cat "$tmp/$node.err"; fail "memsnap-collect --root on $node exited $rc"; }
-	"$memsnap" load -q "$tmp/$node.tar.gz" -o "$tmp/$node.db" >/dev/null ||
+	[ $rc -le 1 ] || { cat "$work/$node.err"; fail "memsnap-collect --root on $node exited $rc"; }
+	"$M" load -q "$work/$node.tar.gz" -o "$work/$node.db" >/dev/null ||
 		fail "memsnap load of the $node capture failed"
-	"$memsnap" load -q "$fx/k8s-$node"/memsnap-* -o "$tmp/$node-fixture.db" >/dev/null ||
+	"$M" load -q "$fx/k8s-$node"/memsnap-* -o "$work/$node-fixture.db" >/dev/null ||
 		fail "memsnap load of the k8s-$node fixture failed"
 done
 
-python3 - "$TESTS_DIR" "$memsnap" "$fx" "$tmp" <<'EOF'
+python3 - "$TESTS_DIR" "$M" "$fx" "$work" <<'EOF'
 import glob, os, sys, tarfile
 sys.path.insert(0, sys.argv[1])
 from ws_check import *
@@ -89,14 +83,14 @@ done()
 EOF
 
 # capture_incomplete: a read that never ends, and the whole run's deadline.
-root=$tmp/root-systemd-v2
+root=$work/root-systemd-v2
 rm -f "$root/proc/vmstat"
 mkfifo "$root/proc/vmstat" || fail "mkfifo"
-"$collect" --root "$root" --no-bpftool --kmsg none -q --timeout 1 -o "$tmp/stuck.tar.gz" \
-	2>"$tmp/stuck.err"
+"$C" --root "$root" --no-bpftool --kmsg none -q --timeout 1 -o "$work/stuck.tar.gz" \
+	2>"$work/stuck.err"
 rc=$?
-[ $rc = 1 ] || { cat "$tmp/stuck.err"; fail "memsnap-collect with a stuck read exited $rc, want 1"; }
-got=$("$memsnap" sql --csv "$tmp/stuck.tar.gz" \
+[ $rc = 1 ] || { cat "$work/stuck.err"; fail "memsnap-collect with a stuck read exited $rc, want 1"; }
+got=$("$M" sql --csv "$work/stuck.tar.gz" \
 	"SELECT severity, code, evidence FROM findings WHERE code = 'capture_incomplete'" | tail -n +2 | tr -d '\r')
 [ "$got" = "warning,capture_incomplete,the collector stopped early (timeout): numbers may be missing" ] ||
 	fail "capture_incomplete: '$got'"

@@ -39,7 +39,7 @@ sleep 1
 ws_capture
 ws_keep t56-process-shares-v1
 
-python3 - "$TESTS_DIR" "$BIN_DIR/memsnap" "$WS_TMP" "${WS_CG#$WS_V1}/share" \
+python3 - "$TESTS_DIR" "$M" "$WS_TMP" "${WS_CG#$WS_V1}/share" \
 	"${WS_PID[fork]}" "$(ws_value fork child_pid)" "${WS_PID[file]}" <<'EOF'
 import sys
 sys.path.insert(0, sys.argv[1])

@@ -39,19 +39,19 @@ export MEMSNAP_VM_SUITE=bullseye
 . "$(dirname "$0")/vm/lib.sh"
 
 vm_require
-vm_require_bin "$BIN_DIR/memsnap-collect" "$BIN_DIR/memsnap" "$BUILD_DIR/helpers/memhog" \
+vm_require_bin "$C" "$M" "$BUILD_DIR/helpers/memhog" \
 	"$BUILD_DIR/helpers/bpfhold"
-command -v python3 >/dev/null || vm_skip "python3 not installed"
+command -v python3 >/dev/null || skip "python3 not installed"
 echo "kernel: $VM_KERNEL"
 
 out=$(vm_outdir t57-bpf-unaccounted-5.10)
-vm_run_capture "$out" -t 300 --bin "$BIN_DIR/memsnap-collect" \
+vm_run_capture "$out" -t 300 --bin "$C" \
 	--bin "$BUILD_DIR/helpers/memhog" --bin "$BUILD_DIR/helpers/bpfhold" \
 	"$TESTS_DIR/vm/guest/bpf-unaccounted-5.10.sh"
-"$BIN_DIR/memsnap" report "$out/capture.db" >"$out/report.txt" 2>&1 ||
+"$M" report "$out/capture.db" >"$out/report.txt" 2>&1 ||
 	vm_fail "memsnap report failed: $(tail -n 3 "$out/report.txt")"
 
-python3 - "$TESTS_DIR" "$BIN_DIR/memsnap" "$out" <<'EOF'
+python3 - "$TESTS_DIR" "$M" "$out" <<'EOF'
 import sys
 sys.path.insert(0, sys.argv[1])
 from ws_check import *

@@ -26,21 +26,15 @@
 # format, never 0; bpf_heavy's relative rule; no_limit grouped by namespace,
 # the text capped per code, HTML/JSON complete and the HTML's count right.
 set -u
-: "${BIN_DIR:=$(cd "$(dirname "$0")/.." && pwd)/bin}"
-: "${TESTS_DIR:=$(cd "$(dirname "$0")" && pwd)}"
-memsnap=$BIN_DIR/memsnap
-[ -x "$memsnap" ] || { echo "SKIP: '$memsnap' not built"; exit 77; }
-command -v python3 >/dev/null || { echo "SKIP: python3 not installed"; exit 77; }
-. "$TESTS_DIR/samples-lib.sh"
-need_samples
+. "$(dirname "$0")/lib/check.sh" --samples
+[ -x "$M" ] || skip "'$M' not built"
+command -v python3 >/dev/null || skip "python3 not installed"
 fx=$SAMPLE_FIXTURES_DIR/captures    # made from the samples by tests/run-tests
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
 
-"$memsnap" load -q "$fx"/report-k8s-v2/memsnap-* -o "$tmp/k8s.db" >/dev/null ||
+"$M" load -q "$fx"/report-k8s-v2/memsnap-* -o "$work/k8s.db" >/dev/null ||
 	{ echo "FAIL: memsnap load report-k8s-v2"; exit 1; }
 
-python3 - "$TESTS_DIR" "$memsnap" "$tmp" <<'EOF'
+python3 - "$TESTS_DIR" "$M" "$work" <<'EOF'
 import sys
 sys.path.insert(0, sys.argv[1])
 from ws_check import *
@@ -136,11 +130,11 @@ EOF
 # An environment the collector could not read ("env": null, environ denied)
 # says nothing of GOMEMLIMIT: xray in its 200 MiB container is not told it
 # has none.  The fixture copied, xray's Go file changed, loaded again.
-cp -r "$fx"/report-k8s-v2/memsnap-* "$tmp/noenv"
-echo '{"pid": 1586608, "go_version": "go1.20.7", "env": null}' >"$tmp/noenv/collector/go/1586608.json"
-"$memsnap" load -q "$tmp/noenv" -o "$tmp/noenv.db" >/dev/null 2>&1
+cp -r "$fx"/report-k8s-v2/memsnap-* "$work/noenv"
+echo '{"pid": 1586608, "go_version": "go1.20.7", "env": null}' >"$work/noenv/collector/go/1586608.json"
+"$M" load -q "$work/noenv" -o "$work/noenv.db" >/dev/null 2>&1
 [ $? -le 1 ] || { echo "FAIL: memsnap load of the env-less copy"; exit 1; }
-got=$("$memsnap" sql --csv "$tmp/noenv.db" "SELECT
+got=$("$M" sql --csv "$work/noenv.db" "SELECT
 	(SELECT env_known FROM go_processes WHERE pid = 1586608),
 	(SELECT count(*) FROM findings WHERE code = 'go_no_memlimit' AND title LIKE '%pid 1586608%')" |
 	tail -n1 | tr -d '\r')
@@ -151,30 +145,30 @@ echo "ok env null: xray's GOMEMLIMIT unknown, not reported missing"
 # says "0.0 MiB".  Every number of the capture made NULL (null-numbers.py):
 # no format shows a zero size, time or percentage, the OOM kills read
 # "unknown", the JSON holds null.
-command -v sqlite3 >/dev/null || { echo "SKIP: sqlite3 not installed"; exit 77; }
+command -v sqlite3 >/dev/null || skip "sqlite3 not installed"
 zero='(^|[^0-9.])0(\.0+)? ?(B|KiB|MiB|GiB|%|s after boot)([^A-Za-z]|$)'
-cp "$tmp/k8s.db" "$tmp/null.db"
-python3 "$TESTS_DIR/null-numbers.py" "$tmp/null.db" || { echo "FAIL: null-numbers.py"; exit 1; }
+cp "$work/k8s.db" "$work/null.db"
+python3 "$TESTS_DIR/null-numbers.py" "$work/null.db" || { echo "FAIL: null-numbers.py"; exit 1; }
 for f in text html json; do
-	"$memsnap" report -f $f "$tmp/null.db" >"$tmp/null.$f" 2>/dev/null
+	"$M" report -f $f "$work/null.db" >"$work/null.$f" 2>/dev/null
 	[ $? -le 1 ] || { echo "FAIL: memsnap report -f $f of the NULL database"; exit 1; }
-	if grep -En "$zero" "$tmp/null.$f" | head -5 | grep .; then
+	if grep -En "$zero" "$work/null.$f" | head -5 | grep .; then
 		echo "FAIL: an unknown number shown as 0 in the $f report (above)"; exit 1
 	fi
 	echo "ok $f report of unknown numbers: no zero"
 done
-if grep -En '"[a-z_]*(bytes|pct|avg10|time)": 0[,.]?' "$tmp/null.json" | head -5 | grep .; then
+if grep -En '"[a-z_]*(bytes|pct|avg10|time)": 0[,.]?' "$work/null.json" | head -5 | grep .; then
 	echo "FAIL: an unknown number is 0 in the JSON (above)"; exit 1
 fi
 n=$(grep -c 'at unknown time; .*memory cgroup usage unknown of limit unknown; victim anon-rss unknown' \
-	<("$memsnap" sql --csv "$tmp/null.db" "SELECT evidence FROM findings WHERE code = 'oom_kill'"))
+	<("$M" sql --csv "$work/null.db" "SELECT evidence FROM findings WHERE code = 'oom_kill'"))
 [ "$n" = 2 ] || { echo "FAIL: oom_kill with unknown numbers: $n of 2 say unknown"; exit 1; }
 echo "ok oom_kill: unknown time and sizes read unknown"
 
 # Only the supporting numbers unknown, the thresholds' own known: every
 # finding still fires and says "unknown" where it does not know.
-cp "$tmp/k8s.db" "$tmp/some.db"
-sqlite3 "$tmp/some.db" "
+cp "$work/k8s.db" "$work/some.db"
+sqlite3 "$work/some.db" "
 UPDATE cgroup_headroom_data SET unreclaimable_bytes = NULL, unreclaimable_pct = NULL,
        kernel_bytes = NULL;
 UPDATE cgroup_parts_data SET slab_unreclaimable = NULL, kernel_stack = NULL, pagetables = NULL,
@@ -184,18 +178,18 @@ DELETE FROM node_pressure WHERE kind = 'full';
 UPDATE oom_event SET kernel_time = NULL;" ||
 	{ echo "FAIL: sqlite3 on the copy"; exit 1; }
 q="SELECT code || ': ' || evidence FROM findings ORDER BY code, cgroup"
-"$memsnap" sql --csv "$tmp/k8s.db" "SELECT DISTINCT code FROM findings ORDER BY 1" >"$tmp/codes.all"
-"$memsnap" sql --csv "$tmp/some.db" "SELECT DISTINCT code FROM findings ORDER BY 1" >"$tmp/codes.some"
-cmp -s "$tmp/codes.all" "$tmp/codes.some" ||
-	{ echo "FAIL: findings lost with their supporting numbers unknown:"; diff "$tmp/codes.all" "$tmp/codes.some"; exit 1; }
-"$memsnap" sql --csv "$tmp/some.db" "$q" >"$tmp/some.ev"
+"$M" sql --csv "$work/k8s.db" "SELECT DISTINCT code FROM findings ORDER BY 1" >"$work/codes.all"
+"$M" sql --csv "$work/some.db" "SELECT DISTINCT code FROM findings ORDER BY 1" >"$work/codes.some"
+cmp -s "$work/codes.all" "$work/codes.some" ||
+	{ echo "FAIL: findings lost with their supporting numbers unknown:"; diff "$work/codes.all" "$work/codes.some"; exit 1; }
+"$M" sql --csv "$work/some.db" "$q" >"$work/some.ev"
 for want in "near_limit: .*so unknown (unknown share) cannot be reclaimed" \
 	    "cache_inflated: .*what it cannot reclaim is unknown" \
 	    "kernel_unreclaimable: .*slab_unreclaimable unknown, kernel_stack unknown, pagetables unknown, percpu unknown, sock unknown, vmalloc unknown, zswap unknown, kernel_other unknown" \
 	    "bpf_heavy: .*this cgroup's kernel memory is unknown" \
 	    "memory_pressure: .*full avg10 unknown" \
 	    "oom_kill: \"\?at unknown time"; do
-	grep -q "$want" "$tmp/some.ev" || { echo "FAIL: no finding says '$want'"; cat "$tmp/some.ev"; exit 1; }
+	grep -q "$want" "$work/some.ev" || { echo "FAIL: no finding says '$want'"; cat "$work/some.ev"; exit 1; }
 done
 echo "ok every finding says unknown where a supporting number is unknown"
 
@@ -204,8 +198,8 @@ echo "ok every finding says unknown where a supporting number is unknown"
 # set made 59 MiB) holds 51 MiB of maps (86%): told; xray's (203 MiB)
 # holds 30 MiB (15%): not told; config-reloader's web container made 3 MiB
 # holds 2 MiB (67%, under the 8 MiB floor): not told.
-cp "$tmp/k8s.db" "$tmp/bpf.db"
-sqlite3 "$tmp/bpf.db" "
+cp "$work/k8s.db" "$work/bpf.db"
+sqlite3 "$work/bpf.db" "
 UPDATE cgroup_headroom_data SET working_set_bytes = 59 * 1048576 WHERE cgroup =
        (SELECT cgroup FROM processes WHERE pid = 3090);
 UPDATE cgroup_headroom_data SET working_set_bytes = 3 * 1048576 WHERE cgroup =
@@ -216,7 +210,7 @@ VALUES (1, 9001, 'hash', 'ne_small', 51 * 1048576), (1, 9002, 'hash', 'xray_map'
 INSERT INTO bpftool_map_pid (capture_id, map_id, pid, comm)
 VALUES (1, 9001, 3090, 'sh'), (1, 9002, 1586608, 'xray'), (1, 9003, 23990, 'config-reloader');" ||
 	{ echo "FAIL: sqlite3 on the BPF copy"; exit 1; }
-got=$("$memsnap" sql --csv "$tmp/bpf.db" "SELECT p.pid || ' ' || f.title || ' / ' || f.evidence FROM findings f
+got=$("$M" sql --csv "$work/bpf.db" "SELECT p.pid || ' ' || f.title || ' / ' || f.evidence FROM findings f
 	JOIN processes p ON p.cgroup = f.cgroup AND p.pid IN (3090, 1586608, 23990)
 	WHERE f.code = 'bpf_heavy' ORDER BY p.pid" | tail -n +2)
 case $got in
@@ -232,18 +226,18 @@ esac
 # severity; the HTML and the JSON list every finding, and the HTML's count
 # is the number it lists.
 python3 "$TESTS_DIR/bench/make-capture.py" --procs 600 --cgroups 200 --maps 200 \
-	-o "$tmp/node.tar.gz" >/dev/null || { echo "FAIL: make-capture.py"; exit 1; }
-"$memsnap" load -q "$tmp/node.tar.gz" -o "$tmp/node.db" >/dev/null 2>&1
+	-o "$work/node.tar.gz" >/dev/null || { echo "FAIL: make-capture.py"; exit 1; }
+"$M" load -q "$work/node.tar.gz" -o "$work/node.db" >/dev/null 2>&1
 [ $? -le 1 ] || { echo "FAIL: memsnap load of the synthetic node"; exit 1; }
 for f in text html json; do
-	"$memsnap" report -f $f "$tmp/node.db" >"$tmp/node.$f" 2>/dev/null
+	"$M" report -f $f "$work/node.db" >"$work/node.$f" 2>/dev/null
 	[ $? -le 1 ] || { echo "FAIL: memsnap report -f $f of the synthetic node"; exit 1; }
 done
-"$memsnap" sql --csv "$tmp/node.db" "SELECT code, cgroup, title, query FROM report_findings" >"$tmp/rf.csv" &&
-"$memsnap" sql --csv "$tmp/node.db" "SELECT f.code, c.namespace FROM findings f
-	LEFT JOIN containers c USING (capture_id, cgroup)" >"$tmp/f.csv" ||
+"$M" sql --csv "$work/node.db" "SELECT code, cgroup, title, query FROM report_findings" >"$work/rf.csv" &&
+"$M" sql --csv "$work/node.db" "SELECT f.code, c.namespace FROM findings f
+	LEFT JOIN containers c USING (capture_id, cgroup)" >"$work/f.csv" ||
 	{ echo "FAIL: memsnap sql on the synthetic node"; exit 1; }
-python3 - "$tmp" "$memsnap" <<'PY'
+python3 - "$work" "$M" <<'PY'
 import csv, json, re, subprocess, sys
 tmp, memsnap = sys.argv[1:3]
 fails = 0

@@ -16,16 +16,13 @@
 #     memory.current is made anon + file + kernel);
 #   - containers has one row per container cgroup, pods one per pod.
 set -u
+. "$(dirname "$0")/lib/check.sh" --fatal
 . "$(dirname "$0")/ws-lib.sh"
 ws_require_memsnap
-memsnap=$BIN_DIR/memsnap
 MAX_SECONDS=${MAX_SECONDS:-20}
 
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail() { echo "FAIL: $*"; exit 1; }
 
-python3 - "$tmp" "$TESTS_DIR" <<'EOF' || fail "cannot generate the capture"
+python3 - "$work" "$TESTS_DIR" <<'EOF' || fail "cannot generate the capture"
 import json, os, sys
 sys.path.insert(0, sys.argv[2])
 from ws_check import manifest
@@ -170,15 +167,15 @@ for n, (p, cg) in enumerate(sorted(procs)):
 print("cgroups:", len(tree) + 1, "processes:", len(procs))
 EOF
 
-db=$tmp/scale.db
+db=$work/scale.db
 start=$(date +%s%N)
-"$memsnap" load -q "$tmp"/memsnap-scale-* -o "$db" >/dev/null 2>"$tmp/load.err" ||
-	{ cat "$tmp/load.err"; fail "memsnap load failed"; }
+"$M" load -q "$work"/memsnap-scale-* -o "$db" >/dev/null 2>"$work/load.err" ||
+	{ cat "$work/load.err"; fail "memsnap load failed"; }
 echo "load: $(( ($(date +%s%N) - start) / 1000000 )) ms"
 # SCALE_DB=FILE keeps a copy of the database (to look at query plans).
 [ -z "${SCALE_DB:-}" ] || cp "$db" "$SCALE_DB"
 
-q() { set -o pipefail; "$memsnap" sql --csv "$db" "$1" | tail -n +2 | tr -d "\r"; }
+q() { set -o pipefail; sql_rows "$db" "$1"; }
 [ "$(q "SELECT count(*) FROM cgroups")" -ge 2000 ] || fail "fewer than 2,000 cgroups loaded"
 [ "$(q "SELECT count(*) FROM processes")" -ge 10000 ] || fail "fewer than 10,000 processes loaded"
 

@@ -21,13 +21,11 @@
 # The parts the report prints come from working_set_parts: the text, the
 # HTML and the JSON show each part's label or name.
 set -u
+. "$(dirname "$0")/lib/check.sh"
 . "$(dirname "$0")/ws-lib.sh"
 ws_require_memsnap
-memsnap=$BIN_DIR/memsnap
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
 
-python3 - "$TESTS_DIR" "$memsnap" "$tmp" <<'EOF'
+python3 - "$TESTS_DIR" "$M" "$work" <<'EOF'
 import json, os, subprocess, sys
 sys.path.insert(0, sys.argv[1])
 from ws_check import *

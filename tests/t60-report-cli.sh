@@ -4,19 +4,9 @@
 # exit statuses, errors that name the file and the cause, and the output of
 # the binary against the golden files of tests/test_report.c.
 set -u
-BIN_DIR=${BIN_DIR:-$PWD/bin}
-M=$BIN_DIR/memsnap
-T=${TESTS_DIR:-$PWD/tests}
-. "$T/samples-lib.sh"
-need_samples
+. "$(dirname "$0")/lib/check.sh" --samples
 F=$SAMPLE_FIXTURES_DIR/captures     # made from the samples by tests/run-tests
 G=$T/golden
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-. "$T/lib/check.sh"
-V=$("$M" --version | cut -d' ' -f2)
-# the goldens say VERSION where the binary says its version
-unversion() { sed "s/memsnap $V/memsnap VERSION/g; s/\"memsnap_version\": \"$V\"/\"memsnap_version\": \"VERSION\"/"; }
 
 # --help, usage errors
 expect 0 "$M" report --help && grep -q '^usage: memsnap report' "$work/out" && ok "report --help" || fail "report --help"

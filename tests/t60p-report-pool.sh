@@ -7,19 +7,10 @@
 # turn, with the same exit status.  With REF_MEMSNAP (a memsnap from before
 # the pool) the failure is compared with that binary's too.
 set -u
-BIN_DIR=${BIN_DIR:-$PWD/bin}
-M=$BIN_DIR/memsnap
-T=${TESTS_DIR:-$PWD/tests}
-. "$T/samples-lib.sh"
-need_samples
+. "$(dirname "$0")/lib/check.sh" --samples
 F=$SAMPLE_FIXTURES_DIR/captures     # made from the samples by tests/run-tests
 G=$T/golden
 REF=${REF_MEMSNAP:-}
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-. "$T/lib/check.sh"
-V=$("$M" --version | cut -d' ' -f2)
-unversion() { sed "s/memsnap $V/memsnap VERSION/g; s/\"memsnap_version\": \"$V\"/\"memsnap_version\": \"VERSION\"/"; }
 
 # the database is named as the capture: the report names its SOURCE so
 mkdir "$work/db"

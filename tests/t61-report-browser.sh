@@ -15,9 +15,7 @@
 # report fixtures made from them, one with names that would load something
 # if they were markup (<img src=http://...>, @import, url(...)).
 set -u
-BIN_DIR=${BIN_DIR:-$PWD/bin}
-M=$BIN_DIR/memsnap
-T=${TESTS_DIR:-$PWD/tests}
+. "$(dirname "$0")/lib/check.sh"
 . "$T/samples-lib.sh"
 F=$SAMPLE_FIXTURES_DIR/captures     # made from the samples by tests/run-tests
 A=${ARTIFACTS_DIR:-$PWD/build/test-artifacts}
@@ -31,15 +29,12 @@ if ! command -v node > /dev/null; then
 	exit 77
 fi
 mkdir -p "$A"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-fails=0
 
 # check NAME SOURCE [check-report.js flags]
 check() {
 	local name=$1 src=$2; shift 2
 	"$M" report -f html -o "$work/$name.html" "$src" 2> /dev/null
-	[ $? -le 1 ] || { echo "FAIL: memsnap report $name"; fails=$((fails + 1)); return; }
+	[ $? -le 1 ] || { fail "memsnap report $name"; return; }
 	cp "$work/$name.html" "$A/$name.html"
 	echo "== $name"
 	if ! CHROMIUM=$CHROMIUM node "$T/browser/check-report.js" "$work/$name.html" "$A/$name" "$@"; then
@@ -78,4 +73,4 @@ else
 	echo "note: no samples at '$SAMPLES_DIR': only the generated node is checked"
 fi
 echo "screenshots: $A/report-*-light.png, -dark.png, -nojs.png, -containers-1400.png, -containers-800.png; PDFs: $A/report-*.pdf"
-[ $fails = 0 ] && echo "all passed" || { echo "$fails reports failed"; exit 1; }
+check_end

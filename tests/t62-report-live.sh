@@ -5,19 +5,12 @@
 # golden file: the report must be written, parse, keep to 100 columns and
 # hold no absolute path of this machine.
 set -u
-BIN_DIR=${BIN_DIR:-$PWD/bin}
-M=$BIN_DIR/memsnap
-T=${TESTS_DIR:-$PWD/tests}
+. "$(dirname "$0")/lib/check.sh"
 A=${ARTIFACTS_DIR:-$PWD/build/test-artifacts}
 if [ "$(id -u)" != 0 ]; then
 	echo "SKIP: memsnap-collect needs root to read every process"
 	exit 77
 fi
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
-ok() { echo "ok $*"; }
 mkdir -p "$A"
 
 "$BIN_DIR/memsnap-collect" -q -o "$work/live.tar.gz"
@@ -47,4 +40,4 @@ if [ -x "${CHROMIUM:-/usr/bin/chromium}" ] && command -v node > /dev/null; then
 else
 	echo "skip: no chromium or node: the live HTML is not opened"
 fi
-[ $fails = 0 ] && echo "all passed" || { echo "$fails failed"; exit 1; }
+check_end

@@ -9,20 +9,11 @@
 # --each still give the one-capture report; and, as root, two live
 # captures of this machine added (counts only: they change run to run).
 set -u
-BIN_DIR=${BIN_DIR:-$PWD/bin}
-M=$BIN_DIR/memsnap
-T=${TESTS_DIR:-$PWD/tests}
+. "$(dirname "$0")/lib/check.sh" --samples
 F=$T/fixtures/captures
 G=$T/golden
 # the report-* captures are made from the real samples at test time
-. "$T/samples-lib.sh"
-need_samples
 S=$SAMPLE_FIXTURES_DIR/captures
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-. "$T/lib/check.sh"
-V=$("$M" --version | cut -d' ' -f2)
-unversion() { sed "s/memsnap $V/memsnap VERSION/g; s/\"memsnap_version\": \"$V\"/\"memsnap_version\": \"VERSION\"/"; }
 
 # the fleet's extra captures: fixtures copied with another start day and
 # boot id (so `memsnap load` takes them as other captures), kernel release
@@ -266,8 +257,8 @@ expect 0 "$M" report -f json "$work/no-oom.db" &&
 
 # memsnap sql --capture ID: every public view of a capture has the rows
 # `WHERE capture_id = ID` gives in place, for one capture and for two
-views=$("$M" sql --csv "$work/fleet.db" "SELECT DISTINCT view_name FROM public_columns
-	WHERE column_name = 'capture_id' ORDER BY 1" | tail -n +2 | tr -d '\r')
+views=$(sql_rows "$work/fleet.db" "SELECT DISTINCT view_name FROM public_columns
+	WHERE column_name = 'capture_id' ORDER BY 1")
 [ "$(echo "$views" | wc -w)" -ge 30 ] || fail "sql --capture: $(echo "$views" | wc -w) public views listed"
 bad=""
 for v in $views; do

@@ -28,20 +28,14 @@
 # The capture is report-k8s-v2 (made from the samples by tests/run-tests),
 # copied and edited.  The VM test t20 provokes memory.high live.
 set -u
-: "${BIN_DIR:=$(cd "$(dirname "$0")/.." && pwd)/bin}"
-: "${TESTS_DIR:=$(cd "$(dirname "$0")" && pwd)}"
-memsnap=$BIN_DIR/memsnap
-[ -x "$memsnap" ] || { echo "SKIP: '$memsnap' not built"; exit 77; }
-command -v python3 >/dev/null || { echo "SKIP: python3 not installed"; exit 77; }
-. "$TESTS_DIR/samples-lib.sh"
-need_samples
+. "$(dirname "$0")/lib/check.sh" --samples
+[ -x "$M" ] || skip "'$M' not built"
+command -v python3 >/dev/null || skip "python3 not installed"
 fx=$SAMPLE_FIXTURES_DIR/captures    # made from the samples by tests/run-tests
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-cp -r "$fx"/report-k8s-v2/memsnap-* "$tmp/cap"
+cp -r "$fx"/report-k8s-v2/memsnap-* "$work/cap"
 events=$SAMPLES_DIR/memstat-v2/memory.events-k8s-pod-high91066-egachi.txt
 
-python3 - "$tmp/cap" "$events" <<'EOF' || { echo "FAIL: cannot edit the capture"; exit 1; }
+python3 - "$work/cap" "$events" <<'EOF' || { echo "FAIL: cannot edit the capture"; exit 1; }
 import json, os, shutil, sys
 cap, events = sys.argv[1:3]
 k = cap + "/sys/fs/cgroup/kubepods.slice"
@@ -95,17 +89,17 @@ m["collector"]["reader_pid"] = pid + 1
 json.dump(m, open(cap + "/manifest.json", "w"), indent=1)
 print(pid)
 EOF
-"$memsnap" load -q "$tmp/cap" -o "$tmp/t.db" >/dev/null || { echo "FAIL: memsnap load"; exit 1; }
-"$memsnap" load -q "$fx"/report-k8s-v2/memsnap-* -o "$tmp/orig.db" \
+"$M" load -q "$work/cap" -o "$work/t.db" >/dev/null || { echo "FAIL: memsnap load"; exit 1; }
+"$M" load -q "$fx"/report-k8s-v2/memsnap-* -o "$work/orig.db" \
 	>/dev/null || { echo "FAIL: memsnap load report-k8s-v2"; exit 1; }
-"$memsnap" report --format json "$tmp/orig.db" > "$tmp/orig.json" 2>/dev/null
+"$M" report --format json "$work/orig.db" > "$work/orig.json" 2>/dev/null
 for f in text json html; do
 	# status 1: findings that want attention
-	"$memsnap" report --format $f "$tmp/t.db" > "$tmp/report.$f" 2>/dev/null
+	"$M" report --format $f "$work/t.db" > "$work/report.$f" 2>/dev/null
 	[ $? -le 1 ] || { echo "FAIL: memsnap report --format $f"; exit 1; }
 done
 
-python3 - "$TESTS_DIR" "$memsnap" "$tmp" <<'EOF'
+python3 - "$TESTS_DIR" "$M" "$work" <<'EOF'
 import json, sys
 sys.path.insert(0, sys.argv[1])
 from ws_check import *

@@ -19,21 +19,13 @@
 # own grows by 32 MiB of anon: the diff finds that process and cgroup grown
 # by 32 MiB (within 4 MiB), by anon, and no restart of it.
 set -u
-BIN_DIR=${BIN_DIR:-$PWD/bin}
-M=$BIN_DIR/memsnap
-T=${TESTS_DIR:-$PWD/tests}
+. "$(dirname "$0")/lib/check.sh"
 G=$T/golden
-work=$(mktemp -d)
 live_pid="" live_cg=""
 cleanup() {
 	[ -n "$live_pid" ] && { kill "$live_pid" 2>/dev/null; wait "$live_pid" 2>/dev/null; }
 	[ -n "$live_cg" ] && [ -d "$live_cg" ] && { rmdir "$live_cg" 2>/dev/null || { sleep 0.5; rmdir "$live_cg"; }; }
-	rm -rf "$work"
 }
-trap cleanup EXIT
-. "$T/lib/check.sh"
-V=$("$M" --version | cut -d' ' -f2)
-unversion() { sed "s/memsnap $V/memsnap VERSION/g; s/\"memsnap_version\": \"$V\"/\"memsnap_version\": \"VERSION\"/"; }
 golden() {   # golden NAME FILE
 	if [ -n "${UPDATE_GOLDEN:-}" ]; then
 		cp "$2" "$G/$1"

@@ -27,11 +27,9 @@ set -u
 . "$(dirname "$0")/ws-lib.sh"
 ws_require_v1
 ws_setup t65s
-M=$BIN_DIR/memsnap
 
-grow=$(ws_cg grow)
+ws_memhog grow --grow 20
 restart=$(ws_cg restart)
-ws_start grow memhog --cgroup "$grow" --grow 20 --hold 60
 ws_wait_ready grow
 # gen.sh N: a shell that execs itself every 100 ms through a link named
 # gen-(N+1) (a task's name is its program file's name), so no two samples
@@ -54,13 +52,10 @@ for _ in $(seq 100); do [ -s "$WS_TMP/restart.ready" ] && break; sleep 0.1; done
 sleep 0.5
 ws_capture --samples 4 --interval 500ms --no-bpftool
 ws_keep t65s-diff-samples
-C=$WS_TMP/capture.tar.gz
+cap=$WS_TMP/capture.tar.gz
 gpid=${WS_PID[grow]}
 rel=${WS_CG#"$WS_V1"}
 
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
-ok() { echo "ok $*"; }
 run() {   # run WANT ARGS...: memsnap ARGS > out, err; its status must be WANT
 	local want=$1; shift   # 0: 0 or 1 (a live capture may be incomplete: vanished processes)
 	"$M" "$@" > "$WS_TMP/out" 2> "$WS_TMP/err"
@@ -130,7 +125,7 @@ sys.exit(1 if errs else 0)
 PY
 }
 
-run 0 diff -f json "$C" && cp "$WS_TMP/out" "$WS_TMP/first-last.json" &&
+run 0 diff -f json "$cap" && cp "$WS_TMP/out" "$WS_TMP/first-last.json" &&
 	check first-last 1 4 && ok "CAPTURE: first and last sample, memhog grew by anon, the renamed pid restarted" ||
 	fail "CAPTURE: first and last"
 python3 - "$WS_TMP/components.json" "$WS_TMP/cgroups.json" <<'PY' && ok "diff_cgroup_components: grow's anon = cgroup_samples', kernel_other compared" || fail "diff_cgroup_components of grow"
@@ -144,13 +139,13 @@ sys.exit(0 if a and a["bytes_a"] == c[1]["anon_bytes"] and a["bytes_b"] == c[4][
          and a["delta_bytes"] > 8 << 20
          and {"kernel_other", "unexplained"} <= set(k) else 1)
 PY
-run 0 diff -f json --samples last:first "$C" && cp "$WS_TMP/out" "$WS_TMP/reversed.json" &&
+run 0 diff -f json --samples last:first "$cap" && cp "$WS_TMP/out" "$WS_TMP/reversed.json" &&
 	check reversed 4 1 && grep -q 'was not taken after A' "$WS_TMP/err" &&
 	ok "--samples last:first: reversed, shrank, no rates" || fail "--samples last:first"
-run 0 diff -f json -s 1:2 "$C" && cp "$WS_TMP/out" "$WS_TMP/one-two.json" &&
+run 0 diff -f json -s 1:2 "$cap" && cp "$WS_TMP/out" "$WS_TMP/one-two.json" &&
 	check one-two 1 2 && ok "--samples 1:2 reads sample 2" || fail "--samples 1:2"
 
-run 0 diff --top 0 "$C" && cp "$WS_TMP/out" "$WS_TMP/diff.txt"
+run 0 diff --top 0 "$cap" && cp "$WS_TMP/out" "$WS_TMP/diff.txt"
 grep -q '^A: capture 1 sample 1 of 4 ' "$WS_TMP/diff.txt" && grep -q '^B: capture 1 sample 4 of 4 ' "$WS_TMP/diff.txt" &&
 	ok "text: A and B are samples 1 and 4" || fail "text: sides"
 grep -Eq "^grew +$gpid +memhog +memhog " "$WS_TMP/diff.txt" && ok "text: memhog grew" || fail "text: no memhog growth"
@@ -160,12 +155,12 @@ grep -q 'note: two samples of one capture' "$WS_TMP/diff.txt" && ok "text: says 
 run 0 diff --top 0 "$WS_DB" && cmp -s "$WS_TMP/out" "$WS_TMP/diff.txt" && ok "DB of one capture = CAPTURE" || fail "DB of one capture differs"
 run 0 diff --top 0 "$WS_DB" -c 1 --samples first:4 && cmp -s "$WS_TMP/out" "$WS_TMP/diff.txt" &&
 	ok "DB --capture 1 --samples first:4 = CAPTURE" || fail "DB --capture 1 differs"
-run 0 diff -f html "$C" && grep -q '<h1>What changed between two samples of one capture</h1>' "$WS_TMP/out" &&
+run 0 diff -f html "$cap" && grep -q '<h1>What changed between two samples of one capture</h1>' "$WS_TMP/out" &&
 	grep -q 'sample_a = 1 AND d.sample_b = 4' "$WS_TMP/out" && ok "html" || fail "html"
 
-run 2 diff --samples 1:9 "$C" && grep -q "has no sample 9" "$WS_TMP/err" && ok "no sample 9: 2" || fail "no sample 9"
-run 2 diff --samples 2:2 "$C" && grep -q "sample 2 .* twice" "$WS_TMP/err" && ok "one sample twice: 2" || fail "2:2"
-run 2 diff --samples 1-2 "$C" && grep -q "invalid --samples '1-2'" "$WS_TMP/err" && ok "bad --samples: 2" || fail "bad --samples"
+run 2 diff --samples 1:9 "$cap" && grep -q "has no sample 9" "$WS_TMP/err" && ok "no sample 9: 2" || fail "no sample 9"
+run 2 diff --samples 2:2 "$cap" && grep -q "sample 2 .* twice" "$WS_TMP/err" && ok "one sample twice: 2" || fail "2:2"
+run 2 diff --samples 1-2 "$cap" && grep -q "invalid --samples '1-2'" "$WS_TMP/err" && ok "bad --samples: 2" || fail "bad --samples"
 run 3 diff "$WS_DB" -c 5 && grep -q "no capture 5" "$WS_TMP/err" && ok "unknown capture: 3" || fail "unknown capture"
 
 # a container restarted in a new cgroup of its pod (see the top)
@@ -219,5 +214,4 @@ run 0 diff -f html "$WS_TMP/s.tar.gz" && grep -q "<td>restarted</td>.*<td>${old:
 run 0 diff -f json "$WS_TMP/x.tar.gz" "$WS_TMP/y.tar.gz" && cp "$WS_TMP/out" "$WS_TMP/restart-xy.json" &&
 	restart_check restart-xy && ok "X Y: the container restarted in a new cgroup is one restart" || fail "X Y: the restart"
 
-[ $fails = 0 ] || { echo "$fails failed"; exit 1; }
-echo "all passed"
+check_end

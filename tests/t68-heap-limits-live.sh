@@ -5,45 +5,39 @@
 # 256 MiB (runtime_heaps: the JVM default, 25% of the limit).  Needs root,
 # a v1 memory hierarchy, node and java (Debian's packages).
 set -u
-: "${BIN_DIR:=$(cd "$(dirname "$0")/.." && pwd)/bin}"
-collect=$BIN_DIR/memsnap-collect
-memsnap=$BIN_DIR/memsnap
-[ -x "$collect" ] && [ -x "$memsnap" ] || { echo "SKIP: binaries not built"; exit 77; }
+. "$(dirname "$0")/lib/check.sh" --fatal
+[ -x "$C" ] && [ -x "$M" ] || skip "binaries not built"
 for c in node java javac; do
-	command -v $c >/dev/null || { echo "SKIP: $c not installed"; exit 77; }
+	command -v $c >/dev/null || skip "$c not installed"
 done
-fail() { echo "FAIL: $*"; exit 1; }
 . "$(dirname "$0")/lib/collect-root.sh"
 need_v1_memory
-tmp=$(mktemp -d)
 cg=$mem/memsnap-t47-$$
 pids=()
 cleanup() {
 	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
 	wait 2>/dev/null
-	rm -rf "$tmp"
 	rmdir "$cg/node" "$cg/java" "$cg" 2>/dev/null
 }
-trap cleanup EXIT
 
 mkdir -p "$cg/node" "$cg/java" || fail "cannot create cgroups under $cg"
 echo $((48 << 20)) > "$cg/node/memory.limit_in_bytes"
 echo $((256 << 20)) > "$cg/java/memory.limit_in_bytes"
-java_sleeper "$tmp"
+java_sleeper "$work"
 sh -c "echo \$\$ > $cg/node/cgroup.procs && exec node --max-old-space-size=64 -e 'console.log(\"ready\"); setTimeout(()=>{},60000)'" \
-	> "$tmp/node.out" &
+	> "$work/node.out" &
 pids+=($!)
 node_pid=$!
-sh -c "echo \$\$ > $cg/java/cgroup.procs && exec java -cp $tmp Sleep" \
-	> "$tmp/java.out" 2>"$tmp/java.err" &
+sh -c "echo \$\$ > $cg/java/cgroup.procs && exec java -cp $work Sleep" \
+	> "$work/java.out" 2>"$work/java.err" &
 pids+=($!)
 java_pid=$!
-wait_ready "$tmp/node.out" "$tmp/java.out"
+wait_ready "$work/node.out" "$work/java.out"
 
-capture_into "$tmp/x"
-"$memsnap" load -q -o "$tmp/db" "$top" 2>"$tmp/load.err" || [ $? = 1 ] ||
-	{ cat "$tmp/load.err"; fail "load failed"; }
-q() { "$memsnap" sql --csv "$tmp/db" "$1" | tail -n +2 | tr -d '\r'; }
+capture_into "$work/x"
+"$M" load -q -o "$work/db" "$top" 2>"$work/load.err" || [ $? = 1 ] ||
+	{ cat "$work/load.err"; fail "load failed"; }
+q() { sql_rows "$work/db" "$1"; }
 got=$(q "SELECT runtime, heap_limit_bytes, heap_limit_source, container_limit_bytes
          FROM runtime_heaps WHERE pid = $node_pid")
 [ "$got" = "node,67108864,--max-old-space-size,50331648" ] || fail "node: $got"

@@ -10,16 +10,10 @@
 # The ASan build (SAN=1) cannot run under valgrind: it skips there, the
 # sanitizers cover that build.
 set -u
+. "$(dirname "$0")/lib/check.sh"
 cd "$(dirname "$0")/.."
-: "${BIN_DIR:=$PWD/bin}"
-M=$BIN_DIR/memsnap
-C=$BIN_DIR/memsnap-collect
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 
-[ "${SAN:-}" != 1 ] || { echo "SKIP: the SAN=1 build runs under ASan, not valgrind"; exit 77; }
+[ "${SAN:-}" != 1 ] || skip "the SAN=1 build runs under ASan, not valgrind"
 command -v valgrind >/dev/null || { echo "FAIL: valgrind missing (.ci/install-deps)"; exit 1; }
 [ -x "$M" ] || { echo "FAIL: $M not built"; exit 1; }
 
@@ -99,5 +93,4 @@ s=tests/fixtures/oom/live-kernel6.18-memcg-v1.txt
 vg 0 oom-json -- oom --json "$s"
 vg 0 oom-db -- oom --db "$work/oom.sqlite" "$s"
 
-[ $fails = 0 ] || { echo "$fails failed"; exit 1; }
-echo "all clean"
+check_end

@@ -27,18 +27,12 @@
 # this test started is killed by pid (the spawner's children die with it,
 # PR_SET_PDEATHSIG) and its cgroups removed.
 set -u
+. "$(dirname "$0")/lib/check.sh"
 cd "$(dirname "$0")/.."
-: "${BIN_DIR:=$PWD/bin}"
-C=$BIN_DIR/memsnap-collect
-M=$BIN_DIR/memsnap
 N=${T72_PROCS:-10000}
 NCG=50
-work=$(mktemp -d)
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
-ok() { echo "ok $*"; }
 
-[ "$(id -u)" = 0 ] || { echo "SKIP: needs root (memory cgroups, 10,000 processes)"; exit 77; }
+[ "$(id -u)" = 0 ] || skip "needs root (memory cgroups, 10,000 processes)"
 if [ -e /sys/fs/cgroup/memory/memory.limit_in_bytes ]; then
 	V=1
 	B=/sys/fs/cgroup/memory/memsnap-t72-$$
@@ -50,7 +44,7 @@ else
 	echo "SKIP: no memory cgroup hierarchy"; exit 77
 fi
 max=$(cat /proc/sys/kernel/pid_max)
-[ "$max" -gt $((N + 5000)) ] || { echo "SKIP: pid_max $max is too small for $N processes"; exit 77; }
+[ "$max" -gt $((N + 5000)) ] || skip "pid_max $max is too small for $N processes"
 [ -x /usr/bin/time ] || { echo "FAIL: /usr/bin/time missing (.ci/install-deps: time)"; exit 1; }
 for b in "$C" "$M"; do [ -x "$b" ] || { echo "FAIL: $b not built"; exit 1; }; done
 
@@ -67,9 +61,7 @@ cleanup() {
 		[ -d "$B" ] || break
 		sleep 0.3
 	done
-	rm -rf "$work"
 }
-trap cleanup EXIT
 
 # The spawner: N children that sleep until killed, spread over the cgroups
 # (tests/helpers/spawn.c, built by make).
@@ -290,4 +282,4 @@ grep -q "^error: cannot write '/dev/full': No space left on device" "$work/f.err
 [ $fails = $f0 ] && ok "EPIPE (gzip, zstd, none) and /dev/full with $N processes: exit 3, one message"
 
 unspawn
-[ $fails = 0 ] || { echo "$fails failed"; exit 1; }
+check_end

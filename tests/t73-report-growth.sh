@@ -17,17 +17,8 @@
 #    table's PEAK keeps the growth that the sample after the kill lost;
 #  - the three formats are the same bytes run twice.
 set -u
-BIN_DIR=${BIN_DIR:-$PWD/bin}
-M=$BIN_DIR/memsnap
-T=${TESTS_DIR:-$PWD/tests}
-. "$T/samples-lib.sh"
-need_samples
+. "$(dirname "$0")/lib/check.sh" --samples
 F=$SAMPLE_FIXTURES_DIR/captures     # made from the samples by tests/run-tests
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
-ok() { echo "ok $*"; }
 
 S=$F/report-samples-k8s
 "$M" report "$S" > "$work/s.txt" 2> /dev/null
@@ -207,5 +198,4 @@ tr '\n' ' ' < "$work/s.txt" | tr -s ' ' | grep -q "during the capture's 120 s: h
 n1=$("$M" sql --csv "$work/one.db" "SELECT count(*) FROM cgroup_throttling WHERE events_high_growth IS NOT NULL" |
 	tail -n +2 | tr -d '\r')
 [ "$n1" = 0 ] && ok "one sample: no events growth" || fail "one sample: $n1 rows with an events growth"
-[ $fails = 0 ] || exit 1
-echo "all ok"
+check_end

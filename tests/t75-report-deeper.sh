@@ -8,18 +8,9 @@
 # Kubernetes sees each kill; a capture without the data has none of the
 # sections and empty keys; an unknown number is "?" or null, never 0.
 set -u
-BIN_DIR=${BIN_DIR:-$PWD/bin}
-M=$BIN_DIR/memsnap
-T=${TESTS_DIR:-$PWD/tests}
-. "$T/samples-lib.sh"
-need_samples
+. "$(dirname "$0")/lib/check.sh" --samples
 F=$SAMPLE_FIXTURES_DIR/captures     # made from the samples by tests/run-tests
-[ -x "$M" ] || { echo "SKIP: '$M' not built"; exit 77; }
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
-ok() { echo "ok $*"; }
+[ -x "$M" ] || skip "'$M' not built"
 
 for f in text json; do
 	"$M" report -f $f -o "$work/k8s.$f" "$F/report-k8s-v2" 2> "$work/err"
@@ -89,4 +80,4 @@ for key in ("dying_cgroups", "memory_high", "tmpfs_usage", "kill_ledger", "runti
 assert c["node_eviction"] is None
 EOF
 
-[ $fails = 0 ] && echo "all passed" || { echo "$fails failure(s)"; exit 1; }
+check_end

@@ -9,17 +9,10 @@
 # folders are what they were before; a sparse file is named and skipped
 # (libarchive expanded it); noise and a cut archive say so.
 set -u
-BIN_DIR=${BIN_DIR:-$PWD/bin}
-M=$BIN_DIR/memsnap
-T=${TESTS_DIR:-$PWD/tests}
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
-ok() { echo "ok $*"; }
+. "$(dirname "$0")/lib/check.sh"
 
-command -v tar >/dev/null && tar --version | grep -q GNU || { echo "SKIP: GNU tar missing"; exit 77; }
-command -v python3 >/dev/null || { echo "SKIP: python3 missing"; exit 77; }
+command -v tar >/dev/null && tar --version | grep -q GNU || skip "GNU tar missing"
+command -v python3 >/dev/null || skip "python3 missing"
 
 top=memsnap-node-b-20260301T120000Z
 cp -r "$T/fixtures/captures/k8s-systemd-v2/$top" "$work/$top"
@@ -209,4 +202,4 @@ head -c 1300 "$work/g-posix.tar" > "$work/cut.tar"
 grep -q "cut.tar.*truncated tar archive" "$work/err" &&
 	ok "cut in a header: exit $rc, 'truncated tar archive', the file named" || fail "cut: exit $rc: $(cat "$work/err")"
 
-[ $fails = 0 ] || { echo "$fails failures"; exit 1; }
+check_end

@@ -12,13 +12,8 @@
 # sibling below); NDJSON is one valid JSON object a line whose text is
 # valid UTF-8; --ddl clickhouse; the command line's errors and statuses.
 set -u
-BIN_DIR=${BIN_DIR:-$PWD/bin}
-M=$BIN_DIR/memsnap
-T=${TESTS_DIR:-$PWD/tests}
+. "$(dirname "$0")/lib/check.sh"
 . "$T/export/fixtures-lib.sh"   # F, S, load_fixtures
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-. "$T/lib/check.sh"
 
 # q DB SQL: the rows as CSV without the header (and without CR)
 q() { "$M" sql --csv "$@" | tail -n +2 | tr -d '\r'; }
@@ -214,4 +209,3 @@ expect 3 "$M" export -q "$db" -o "$work/file" --view captures && grep -q "^error
 expect 0 "$M" export --help && grep -q "^usage: memsnap export" "$work/out" && ok "--help" || fail "--help"
 
 check_end
-echo "all passed"

@@ -10,19 +10,12 @@
 # checked against the unchanged one), make the check fail.  Skips when node or the npm
 # packages are missing (tests/export/install.sh, run by .ci/install-deps).
 set -u
-BIN_DIR=${BIN_DIR:-$PWD/bin}
-M=$BIN_DIR/memsnap
-T=${TESTS_DIR:-$PWD/tests}
+. "$(dirname "$0")/lib/check.sh"
 X=$T/export
 . "$T/export/fixtures-lib.sh"   # F, S, load_fixtures
 command -v node > /dev/null || { echo "skip: node missing (Debian package nodejs)"; exit 77; }
 [ -d "$X/node_modules/@duckdb/node-api" ] && [ -d "$X/node_modules/hyparquet" ] ||
 	{ echo "skip: tests/export/node_modules missing: run tests/export/install.sh"; exit 77; }
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
-ok() { echo "ok $*"; }
 
 db=$work/fx.db
 load_fixtures "$db"
@@ -70,5 +63,4 @@ for m in null0 drop; do
 	fi
 done
 
-[ $fails = 0 ] || { echo "$fails failed"; exit 1; }
-echo "all passed"
+check_end

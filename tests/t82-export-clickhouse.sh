@@ -15,16 +15,13 @@
 # Skips when clickhouse-server is not installed.  Every wait is bounded and
 # the servers are killed on exit.
 set -u
-BIN_DIR=${BIN_DIR:-$PWD/bin}
-M=$BIN_DIR/memsnap
-T=${TESTS_DIR:-$PWD/tests}
+. "$(dirname "$0")/lib/check.sh"
 X=$T/export
 . "$T/export/fixtures-lib.sh"   # F, S, load_fixtures
 CHS=/usr/sbin/clickhouse-server
 [ -x $CHS ] && command -v clickhouse-client > /dev/null ||
 	{ echo "skip: clickhouse-server missing (Debian packages clickhouse-server clickhouse-client)"; exit 77; }
 command -v python3 > /dev/null || { echo "skip: python3 missing"; exit 77; }
-work=$(mktemp -d)
 pids=()
 cleanup() {
 	local p
@@ -33,12 +30,7 @@ cleanup() {
 		for _ in $(seq 50); do kill -0 "$p" 2> /dev/null || break; sleep 0.1; done
 		kill -9 "$p" 2> /dev/null
 	done
-	rm -rf "$work"
 }
-trap cleanup EXIT
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
-ok() { echo "ok $*"; }
 
 # four free TCP ports on 127.0.0.1 (two servers: native and HTTP)
 read -r p1 p2 h1 h2 < <(python3 -c '
@@ -168,5 +160,4 @@ for neg in null0 drop; do
 	fi
 done
 
-[ $fails = 0 ] || { echo "$fails failed"; exit 1; }
-echo "all passed"
+check_end

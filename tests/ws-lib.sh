@@ -12,10 +12,12 @@
 # Everything made is undone on exit, however the test ends: the helpers are
 # killed (by the pids ws_start recorded, never by name) and waited for, the
 # cgroups removed deepest first, the temporary folder deleted.
+#
+# It sources lib/check.sh --no-work (M, C, T, fail/ok/skip, check_end,
+# sql_rows) unless the test sourced it first: the temporary folder is
+# $WS_TMP, on a disk filesystem.
 
-: "${BIN_DIR:=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/bin}"
-: "${BUILD_DIR:=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/build}"
-: "${TESTS_DIR:=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)}"
+declare -F check_end > /dev/null || . "$(dirname "${BASH_SOURCE[0]}")/lib/check.sh" --no-work
 : "${ARTIFACTS_DIR:=$BUILD_DIR/test-artifacts}"
 WS_V1=/sys/fs/cgroup/memory
 WS_PIDS=()
@@ -25,29 +27,28 @@ WS_DB=""
 WS_MOUNTS=()
 declare -A WS_PID WS_LOG
 
-ws_skip() { echo "SKIP: $*"; exit 77; }
 ws_fail() { echo "FAIL: $*"; exit 1; }
 ws_log() { echo "== $*"; }
 
 # ws_require_memsnap: skip unless memsnap is built and python3 is there
 # (the tests on generated captures: no root, no cgroup made).
 ws_require_memsnap() {
-	[ -x "$BIN_DIR/memsnap" ] || ws_skip "'$BIN_DIR/memsnap' not built"
-	command -v python3 >/dev/null || ws_skip "python3 not installed"
+	[ -x "$M" ] || skip "'$BIN_DIR/memsnap' not built"
+	command -v python3 >/dev/null || skip "python3 not installed"
 }
 
 # ws_require_v1: skip unless root, the v1 memory controller at
 # /sys/fs/cgroup/memory, and the programs this test runs are built.
 ws_require_v1() {
-	[ "$(id -u)" = 0 ] || ws_skip "needs root (makes memory cgroups)"
+	[ "$(id -u)" = 0 ] || skip "needs root (makes memory cgroups)"
 	[ -f "$WS_V1/memory.usage_in_bytes" ] ||
-		ws_skip "no cgroup v1 memory controller at $WS_V1 (the VM tests cover v2)"
+		skip "no cgroup v1 memory controller at $WS_V1 (the VM tests cover v2)"
 	local f
-	for f in "$BIN_DIR/memsnap-collect" "$BIN_DIR/memsnap" "$BUILD_DIR/helpers/memhog" \
+	for f in "$C" "$M" "$BUILD_DIR/helpers/memhog" \
 		"$BUILD_DIR/helpers/wsload" "$BUILD_DIR/helpers/bpfhold"; do
-		[ -x "$f" ] || ws_skip "'$f' not built (run: make all tests)"
+		[ -x "$f" ] || skip "'$f' not built (run: make all tests)"
 	done
-	command -v python3 >/dev/null || ws_skip "python3 not installed"
+	command -v python3 >/dev/null || skip "python3 not installed"
 }
 
 ws_cleanup() {
@@ -90,7 +91,7 @@ ws_setup() {
 		case "$(stat -f -c %T "$d")" in tmpfs|ramfs|overlayfs) continue ;; esac
 		WS_TMP=$(mktemp -d "$d/memsnap-$1.XXXXXX") && break
 	done
-	[ -n "$WS_TMP" ] || ws_skip "no writable folder on a disk filesystem for page cache"
+	[ -n "$WS_TMP" ] || skip "no writable folder on a disk filesystem for page cache"
 	echo "cgroup $WS_CG, files in $WS_TMP ($(stat -f -c %T "$WS_TMP"))"
 }
 
@@ -129,6 +130,15 @@ ws_start() {
 	WS_PIDS+=("$!")
 }
 
+# ws_memhog NAME ARGS...: ws_start NAME memhog ARGS in a new cgroup
+# $WS_CG/NAME, holding what it made for 60 s (--hold 60).
+ws_memhog() {
+	local name=$1 cg
+	shift
+	cg=$(ws_cg "$name") || { echo "$cg"; exit 1; }   # its FAIL line
+	ws_start "$name" memhog --cgroup "$cg" "$@" --hold 60
+}
+
 # ws_wait_ready NAME [SECONDS]: wait for the helper's "ready=1" line; fail
 # (with its output) when it died first or took too long (default 120 s).
 ws_wait_ready() {
@@ -165,14 +175,14 @@ ws_capture() {
 	if [ -e /var/log/pods ] || [ -e /var/log/containers ]; then
 		unshare --mount --propagation private sh -c \
 			'mount -t tmpfs -o ro,size=4k ws-empty /var/log && exec "$0" "$@"' \
-			"$BIN_DIR/memsnap-collect" -q -o "$WS_TMP/capture.tar.gz" "$@" 2>"$WS_TMP/collect.err"
+			"$C" -q -o "$WS_TMP/capture.tar.gz" "$@" 2>"$WS_TMP/collect.err"
 	else
-		"$BIN_DIR/memsnap-collect" -q -o "$WS_TMP/capture.tar.gz" "$@" 2>"$WS_TMP/collect.err"
+		"$C" -q -o "$WS_TMP/capture.tar.gz" "$@" 2>"$WS_TMP/collect.err"
 	fi
 	rc=$?
 	[ $rc -le 1 ] || { cat "$WS_TMP/collect.err"; ws_fail "memsnap-collect exited $rc"; }
 	WS_DB=$WS_TMP/capture.db
-	"$BIN_DIR/memsnap" load -q "$WS_TMP/capture.tar.gz" -o "$WS_DB" >/dev/null ||
+	"$M" load -q "$WS_TMP/capture.tar.gz" -o "$WS_DB" >/dev/null ||
 		ws_fail "memsnap load failed"
 }
 

@@ -1,5 +1,5 @@
-# Shared by the collector tests on a --root tree (t64-t67): source it after
-# setting $collect (memsnap-collect) and defining fail().
+# Shared by the collector tests on a --root tree (t21-t24, t67-t69): source
+# it after lib/check.sh (C, fail, skip).
 
 # root_tree DIR: the least tree memsnap-collect captures completely, a
 # cgroup2 hierarchy named by proc/1/mountinfo (the test appends its mounts).
@@ -15,7 +15,7 @@ root_tree() {
 capture_into() {
 	local x=$1 rc
 	shift
-	"$collect" --no-bpftool --kmsg none -q -o "$x.tar.gz" "$@" 2>"$x.err"
+	"$C" --no-bpftool --kmsg none -q -o "$x.tar.gz" "$@" 2>"$x.err"
 	rc=$?
 	[ $rc -le 1 ] || { cat "$x.err"; fail "memsnap-collect exited $rc"; }
 	mkdir -p "$x"
@@ -56,8 +56,8 @@ wait_ready() {
 # need_v1_memory: skip (exit 77) unless root and memory on a cgroup v1
 # hierarchy at /sys/fs/cgroup/memory, which $mem then names.
 need_v1_memory() {
-	[ "$(id -u)" = 0 ] || { echo "SKIP: needs root (creates memory cgroups)"; exit 77; }
+	[ "$(id -u)" = 0 ] || skip "needs root (creates memory cgroups)"
 	mem=/sys/fs/cgroup/memory
 	[ "$(stat -fc %T $mem 2>/dev/null)" = cgroupfs ] ||
-		{ echo "SKIP: no cgroup v1 memory hierarchy at $mem"; exit 77; }
+		skip "no cgroup v1 memory hierarchy at $mem"
 }

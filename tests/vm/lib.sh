@@ -3,25 +3,22 @@
 #
 #   . "$(dirname "$0")/vm/lib.sh"
 #   vm_require                        # or exit 77 with "SKIP: why"
-#   vm_require_bin "$BIN_DIR/memsnap-collect" "$BUILD_DIR/helpers/memhog"
+#   vm_require_bin "$C" "$BUILD_DIR/helpers/memhog"
 #   out=$(vm_outdir t42)              # empty folder under $ARTIFACTS_DIR
-#   vm_run -o "$out" --bin ... "$TESTS_DIR/vm/guest/my-script.sh" ARG...
-#   rc=$?                             # the guest script's exit status
+#   vm_run_guest "$out" --bin ... "$TESTS_DIR/vm/guest/my-script.sh" ARG...
+#                                     # (or vm_run -o "$out" ...; rc=$?)
 #
 # vm_run is tests/vm/run with the kernel vm_require found; see tests/vm/run
 # for its options and exit statuses (124 timeout, 125 harness failure) and
 # tests/vm/README.md for what the guest sees.
 
-VM_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-VM_REPO=$(cd "$VM_DIR/../.." && pwd)
-: "${BIN_DIR:=$VM_REPO/bin}" "${BUILD_DIR:=$VM_REPO/build}"
-: "${TESTS_DIR:=$VM_REPO/tests}" "${ARTIFACTS_DIR:=$BUILD_DIR/test-artifacts}"
-VM_KERNEL=""
+# It sources tests/lib/check.sh --no-work (M, C, T, fail/ok/skip,
+# check_end, sql_rows) unless the test sourced it first.
 
-vm_skip() {
-	echo "SKIP: $*"
-	exit 77
-}
+VM_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+declare -F check_end > /dev/null || . "$VM_DIR/../lib/check.sh" --no-work
+: "${ARTIFACTS_DIR:=$BUILD_DIR/test-artifacts}"
+VM_KERNEL=""
 
 vm_fail() {
 	echo "FAIL: $*"
@@ -34,14 +31,14 @@ vm_fail() {
 vm_require() {
 	local b log
 	command -v qemu-system-x86_64 >/dev/null ||
-		vm_skip "qemu-system-x86_64 not installed (Debian package qemu-system-x86)"
-	command -v cpio >/dev/null || vm_skip "cpio not installed"
-	command -v mkfs.ext4 >/dev/null || vm_skip "mkfs.ext4 not installed (e2fsprogs)"
+		skip "qemu-system-x86_64 not installed (Debian package qemu-system-x86)"
+	command -v cpio >/dev/null || skip "cpio not installed"
+	command -v mkfs.ext4 >/dev/null || skip "mkfs.ext4 not installed (e2fsprogs)"
 	b=""
 	for f in /bin/busybox /usr/bin/busybox; do [ -x "$f" ] && b=$f && break; done
-	[ -n "$b" ] || vm_skip "busybox not installed (Debian package busybox-static)"
+	[ -n "$b" ] || skip "busybox not installed (Debian package busybox-static)"
 	if LC_ALL=C readelf -l "$b" 2>/dev/null | grep -q 'program interpreter'; then
-		vm_skip "'$b' is dynamically linked (install busybox-static)"
+		skip "'$b' is dynamically linked (install busybox-static)"
 	fi
 	local why
 	log=$(mktemp)
@@ -49,7 +46,7 @@ vm_require() {
 		why=$(tail -n 1 "$log")
 		sed 's/^/  /' "$log"
 		rm -f "$log"
-		vm_skip "no kernel for the VM: ${why:-tests/vm/kernel failed}"
+		skip "no kernel for the VM: ${why:-tests/vm/kernel failed}"
 	fi
 	rm -f "$log"
 	export VM_KERNEL
@@ -60,7 +57,7 @@ vm_require() {
 vm_require_bin() {
 	local f
 	for f in "$@"; do
-		[ -x "$f" ] || vm_skip "'$f' not built (run: make all tests)"
+		[ -x "$f" ] || skip "'$f' not built (run: make all tests)"
 	done
 }
 
@@ -78,11 +75,9 @@ vm_run() {
 	"$VM_DIR/run" ${VM_KERNEL:+--kernel "$VM_KERNEL"} "$@"
 }
 
-# vm_run_capture OUT [tests/vm/run options] SCRIPT: run a guest script that
-# leaves OUT/capture.tar.gz (and OUT/expect.txt), print its time and the
-# guest's own lines, fail unless it succeeded, and load the capture into
-# OUT/capture.db.
-vm_run_capture() {
+# vm_run_guest OUT [tests/vm/run options] SCRIPT [ARG...]: vm_run -o OUT,
+# print its time and the guest's own lines, fail unless it succeeded.
+vm_run_guest() {
 	local out=$1 start rc
 	shift
 	start=$(date +%s)
@@ -91,6 +86,14 @@ vm_run_capture() {
 	echo "VM run: $(( $(date +%s) - start )) s, guest status $rc"
 	sed -n 's/^guest: //p' "$out/.vm/script.log"
 	[ $rc = 0 ] || vm_fail "guest script failed (status $rc); see $out/.vm/script.log"
-	"$BIN_DIR/memsnap" load -q "$out/capture.tar.gz" -o "$out/capture.db" >/dev/null ||
+}
+
+# vm_run_capture OUT [tests/vm/run options] SCRIPT: vm_run_guest of a guest
+# script that leaves OUT/capture.tar.gz (and OUT/expect.txt), and load the
+# capture into OUT/capture.db.
+vm_run_capture() {
+	local out=$1
+	vm_run_guest "$@"
+	"$M" load -q "$out/capture.tar.gz" -o "$out/capture.db" >/dev/null ||
 		vm_fail "memsnap load failed"
 }
