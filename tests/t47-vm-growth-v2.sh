@@ -22,9 +22,7 @@
 set -u
 . "$(dirname "$0")/vm/lib.sh"
 
-vm_require
-vm_require_bin "$C" "$M" "$BUILD_DIR/helpers/memhog"
-command -v python3 >/dev/null || skip "python3 not installed"
+vm_require_checked "$BUILD_DIR/helpers/memhog"
 RATE=4 SAMPLES=5
 
 out=$(vm_outdir t47-vm-growth-v2)

@@ -39,10 +39,8 @@
 set -u
 . "$(dirname "$0")/vm/lib.sh"
 
-vm_require
-vm_require_bin "$C" "$M" "$BUILD_DIR/helpers/memhog" \
-	"$BUILD_DIR/helpers/wsload" "$BUILD_DIR/helpers/bpfhold"
-command -v python3 >/dev/null || skip "python3 not installed"
+vm_require_checked "$BUILD_DIR/helpers/memhog" "$BUILD_DIR/helpers/wsload" \
+	"$BUILD_DIR/helpers/bpfhold"
 
 out=$(vm_outdir t51-working-set-v2)
 vm_run_capture "$out" -t 400 --disk 512 --bin "$C" \
@@ -55,9 +53,7 @@ sys.path.insert(0, sys.argv[1])
 from ws_check import *
 
 memsnap, out = sys.argv[2:4]
-cap = Capture(out + "/capture.tar.gz")
-db = Db(memsnap, out + "/capture.db")
-expect = dict(l.rstrip("\n").split("=", 1) for l in open(out + "/expect.txt"))
+cap, db, expect = guest_capture(memsnap, out)
 PAGE = cap.manifest.get("page_size", 4096)
 STOCK = 64 * PAGE * int(expect["ncpu"])
 names = expect["cgroups"].split()

@@ -30,10 +30,8 @@
 set -u
 . "$(dirname "$0")/vm/lib.sh"
 
-vm_require
-vm_require_bin "$C" "$M" "$BUILD_DIR/helpers/memhog" \
-	"$BUILD_DIR/helpers/wsload" "$BUILD_DIR/helpers/bpfhold"
-command -v python3 >/dev/null || skip "python3 not installed"
+vm_require_checked "$BUILD_DIR/helpers/memhog" "$BUILD_DIR/helpers/wsload" \
+	"$BUILD_DIR/helpers/bpfhold"
 
 out=$(vm_outdir t53-findings-v2)
 vm_run_capture "$out" -t 500 -m 1024 --disk 768 --bin "$C" \
@@ -46,9 +44,7 @@ sys.path.insert(0, sys.argv[1])
 from ws_check import *
 
 memsnap, out = sys.argv[2:4]
-db = Db(memsnap, out + "/capture.db")
-cap = Capture(out + "/capture.tar.gz")
-expect = dict(l.rstrip("\n").split("=", 1) for l in open(out + "/expect.txt"))
+cap, db, expect = guest_capture(memsnap, out)
 allf = db.findings()
 for f in sorted(allf, key=lambda f: (f["cgroup"] or "", f["code"])):
     print(f"  {f['severity']:8} {f['code']:22} {f['cgroup']}: {f['title']}")

@@ -38,10 +38,7 @@ unset MEMSNAP_VM_KERNEL
 export MEMSNAP_VM_SUITE=bullseye
 . "$(dirname "$0")/vm/lib.sh"
 
-vm_require
-vm_require_bin "$C" "$M" "$BUILD_DIR/helpers/memhog" \
-	"$BUILD_DIR/helpers/bpfhold"
-command -v python3 >/dev/null || skip "python3 not installed"
+vm_require_checked "$BUILD_DIR/helpers/memhog" "$BUILD_DIR/helpers/bpfhold"
 echo "kernel: $VM_KERNEL"
 
 out=$(vm_outdir t57-bpf-unaccounted-5.10)
@@ -57,9 +54,7 @@ sys.path.insert(0, sys.argv[1])
 from ws_check import *
 
 memsnap, out = sys.argv[2:4]
-cap = Capture(out + "/capture.tar.gz")
-db = Db(memsnap, out + "/capture.db")
-x = dict(l.rstrip("\n").split("=", 1) for l in open(out + "/expect.txt"))
+cap, db, x = guest_capture(memsnap, out)
 PAGE = cap.manifest.get("page_size", 4096)
 NCPU = int(x["ncpu"])
 STOCK = 64 * PAGE * NCPU

@@ -96,6 +96,17 @@ class Capture:
         return d
 
 
+def guest_capture(memsnap, out):
+    """What a VM test's guest sent back to out (vm_run_capture, tests/vm/lib.sh):
+    its capture, the database memsnap loaded from it, and expect.txt's
+    KEY=VALUE lines as a dict."""
+    cap = Capture(out + "/capture.tar.gz")
+    db = Db(memsnap, out + "/capture.db")
+    with open(out + "/expect.txt") as f:
+        expect = dict(l.rstrip("\n").split("=", 1) for l in f)
+    return cap, db, expect
+
+
 class Db:
     def __init__(self, memsnap, path):
         self.memsnap = memsnap

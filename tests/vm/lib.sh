@@ -88,6 +88,16 @@ vm_run_guest() {
 	[ $rc = 0 ] || vm_fail "guest script failed (status $rc); see $out/.vm/script.log"
 }
 
+# vm_require_checked HELPER...: what a test needs to capture in a guest and
+# check the capture on the host with memsnap and tests/ws_check.py:
+# vm_require, memsnap-collect, memsnap and the helpers named (built), and
+# python3; else it skips (77) saying which.
+vm_require_checked() {
+	vm_require
+	vm_require_bin "$C" "$M" "$@"
+	command -v python3 >/dev/null || skip "python3 not installed"
+}
+
 # vm_run_capture OUT [tests/vm/run options] SCRIPT: vm_run_guest of a guest
 # script that leaves OUT/capture.tar.gz (and OUT/expect.txt), and load the
 # capture into OUT/capture.db.
