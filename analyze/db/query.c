@@ -312,18 +312,14 @@ int sql_run(const char *source, const struct source_opts *so, const int64_t *ids
 		error("--capture picks captures of a database: '%s' is a capture; "
 		      "load it, or leave --capture out", source);
 		ret = EXIT_USAGE;
-		db_close(db);
 		goto out;
 	}
-	if (nids && (ret = sql_captures(source, ids, nids, &db)) != EXIT_OK) {
-		db_close(db);
+	if (nids && (ret = sql_captures(source, ids, nids, &db)) != EXIT_OK)
 		goto out;
-	}
 	if (loaded && stats.problems)
 		warning("%llu problems loading '%s' (see the load_problems view)",
 			(unsigned long long)stats.problems, source);
 	ret = run_query(db, query, fmt, so->writable, &werr, &nstatements);
-	db_close(db);
 	/*
 	 * A reader that closed the pipe (EPIPE; SIGPIPE is ignored in main.c)
 	 * took what it wanted: stop quietly, with the status so far.
@@ -341,6 +337,7 @@ int sql_run(const char *source, const struct source_opts *so, const int64_t *ids
 		ret = EXIT_USAGE;
 	}
 out:
+	db_close(db);
 	free(err);
 	return ret;
 }
