@@ -30,6 +30,7 @@ static const struct {
 	[RQ_GROWTH] = { "growth", "What grew" },
 	[RQ_GROWTH_SAMPLES] = { "growth_samples", "What grew: the samples" },
 	[RQ_FINDINGS] = { "findings", "Findings" },
+	[RQ_FINDINGS_1] = { "findings_1", "Findings: the first half" },
 	[RQ_OOM] = { "oom_kills", "OOM kills" },
 	[RQ_OOM_COUNTERS] = { "oom_counters", "OOM kills: the memory cgroup's counters" },
 	[RQ_OOM_TASKS] = { "oom_tasks", "OOM kills: the largest tasks" },
@@ -406,27 +407,101 @@ static const struct col finding_cols[] = {
  * with).
  */
 static const char *const findings_views[] = {
-	"report_findings", "report_findings_now", "findings_now", "findings_over_samples",
-	"report_no_limit", "finding_cgroups", "finding_go", "finding_no_limit",
-	"finding_growth", "finding_growth_before_kill", "finding_restarts", NULL
+	"report_findings", "report_findings_now_2", "findings_now_1", "findings_now_2",
+	"findings_over_samples", "report_no_limit", "finding_cgroups", "finding_go",
+	"finding_no_limit", "finding_growth", "finding_growth_before_kill", "finding_restarts",
+	NULL
 };
+
+/*
+ * The text report of a capture of one sample (load_growth() left no
+ * growth: no finding compares samples) reads the findings in two halves,
+ * one on each connection at once (load_findings_1(), then
+ * findings_merge()): preparing them is the longest of a report's tasks
+ * (~8-14 ms of a 24 ms text report on the bench's node, with the other
+ * tasks on the other connection done in 12; tests/bench/README.md,
+ * fhalf).  HTML and JSON show the query they ran: one, report_findings.
+ */
+static bool findings_in_halves(const struct loader *l)
+{
+	return !l->show_queries && !l->c->growth;
+}
+
+#define FINDINGS_QUERY \
+	"SELECT f.cgroup, n.name, f.severity, f.code, f.title, f.evidence, f.query\n" \
+	"FROM %s f\n" \
+	"LEFT JOIN cgroup_names n ON n.capture_id = f.capture_id AND n.cgroup = f.cgroup\n" \
+	"WHERE f.capture_id = %" PRId64 "\n" \
+	"ORDER BY CASE f.severity WHEN 'critical' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END,\n" \
+	"         f.code, f.cgroup, f.title"
 
 static int load_findings(struct loader *l)
 {
 	struct report_capture *c = l->c;
-	/* one sample (load_growth() left no growth): no finding compares
-	 * samples, and half of preparing report_findings is for those */
-	const char *view = !l->show_queries && !c->growth ? "report_findings_now"
-							  : "report_findings";
+	const char *view = findings_in_halves(l) ? "report_findings_now_2" : "report_findings";
 
-	return LOAD_ROWS(l, query_with(l, RQ_FINDINGS, findings_views,
-		"SELECT f.cgroup, n.name, f.severity, f.code, f.title, f.evidence, f.query\n"
-		"FROM %s f\n"
-		"LEFT JOIN cgroup_names n ON n.capture_id = f.capture_id AND n.cgroup = f.cgroup\n"
-		"WHERE f.capture_id = %" PRId64 "\n"
-		"ORDER BY CASE f.severity WHEN 'critical' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END,\n"
-		"         f.code, f.cgroup, f.title", view, c->capture_id),
+	return LOAD_ROWS(l, query_with(l, RQ_FINDINGS, findings_views, FINDINGS_QUERY, view,
+				       c->capture_id),
 		finding_cols, c->findings, c->nfindings);
+}
+
+/* The first half, where findings_in_halves(); nothing otherwise. */
+static int load_findings_1(struct loader *l)
+{
+	return !findings_in_halves(l) ? 0 :
+	       load_rows(l, query_with(l, RQ_FINDINGS_1, findings_views, FINDINGS_QUERY,
+				       "findings_now_1", l->c->capture_id),
+			 finding_cols, ARRAY_SIZE(finding_cols), sizeof(**l->half), l->half,
+			 l->nhalf);
+}
+
+/* FINDINGS_QUERY's ORDER BY: severity's rank, then code, cgroup, title (NULL first). */
+static int severity_rank(const char *s)
+{
+	return !s ? 2 : !strcmp(s, "critical") ? 0 : !strcmp(s, "warning") ? 1 : 2;
+}
+
+static int cmp_null_first(const char *a, const char *b)
+{
+	return !a || !b ? (a != NULL) - (b != NULL) : strcmp(a, b);
+}
+
+static int finding_cmp(const struct report_finding *a, const struct report_finding *b)
+{
+	int r = severity_rank(a->severity) - severity_rank(b->severity);
+
+	if (!r)
+		r = cmp_null_first(a->code, b->code);
+	if (!r)
+		r = cmp_null_first(a->cgroup, b->cgroup);
+	if (!r)
+		r = cmp_null_first(a->title, b->title);
+	return r;
+}
+
+/*
+ * The two halves, each in FINDINGS_QUERY's order, merged into c->findings
+ * in that order (no finding code is in both halves: no two rows of
+ * different halves are equal by it).
+ */
+static void findings_merge(struct report_capture *c, struct report_finding *half, size_t nhalf)
+{
+	struct report_finding *all;
+	size_t i = 0, j = 0, n = 0;
+
+	if (!nhalf) {
+		free(half);
+		return;
+	}
+	all = xcalloc(c->nfindings + nhalf, sizeof(*all));
+	while (i < c->nfindings || j < nhalf)
+		all[n++] = j == nhalf || (i < c->nfindings &&
+					  finding_cmp(&c->findings[i], &half[j]) <= 0) ?
+			   c->findings[i++] : half[j++];
+	free(c->findings);
+	free(half);
+	c->findings = all;
+	c->nfindings = n;
 }
 
 #define P(kind, field, name) COL(kind, struct report_process, field, name)
@@ -579,6 +654,7 @@ static const struct load_task {
 	{ load_parts, -1 },
 	{ load_growth, 1 },      /* the parts that grew */
 	{ load_findings_deeper, 2 },  /* one sample or several */
+	{ load_findings_1, 2 },
 	{ load_containers, 1 },  /* a column per part */
 	{ load_ooms_all, -1 },
 	{ load_node, -1 },
@@ -592,12 +668,15 @@ struct load_run {
 	struct report_capture *c;
 	bool show_queries;
 	char *err[ARRAY_SIZE(load_tasks)];
+	struct report_finding *half;   /* load_findings_1()'s */
+	size_t nhalf;
 };
 
 static int load_task(void *arg, sqlite3 *db, size_t worker, size_t i)
 {
 	struct load_run *run = arg;
-	struct loader l = { db, run->c, &run->err[i], run->show_queries };
+	struct loader l = { db, run->c, &run->err[i], run->show_queries, &run->half,
+			    &run->nhalf };
 
 	(void)worker;
 	/* when what it reads failed, that task's error is the one said */
@@ -609,10 +688,12 @@ static int load_task(void *arg, sqlite3 *db, size_t worker, size_t i)
 static int load_capture(struct db_pool *pool, sqlite3 *db, struct report_capture *c,
 			bool show_queries, char **ret_err)
 {
-	struct load_run run = { pool, c, show_queries, { NULL } };
+	struct load_run run = { pool, c, show_queries, { NULL }, NULL, 0 };
 	int ret = db_pool_run(pool, db, ARRAY_SIZE(load_tasks), load_task, &run);
 	char *err = NULL;
 	size_t i;
+
+	findings_merge(c, run.half, run.nhalf);
 
 	for (i = 0; i < ARRAY_SIZE(load_tasks); i++) {
 		if (run.err[i] && !err)
@@ -726,7 +807,7 @@ int report_load(sqlite3 *db, int64_t capture_id, const char *source_name,
 int report_load_ooms(sqlite3 *db, int64_t capture_id, const char *source_name,
 		     struct report *r, char **ret_err)
 {
-	struct loader l = { db, NULL, ret_err, true };
+	struct loader l = { db, NULL, ret_err, true, NULL, NULL };
 
 	memset(r, 0, sizeof(*r));
 	r->source = xstrdup(source_name ? source_name : "SOURCE");

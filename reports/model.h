@@ -42,6 +42,7 @@ enum report_query_id {
 	RQ_GROWTH,
 	RQ_GROWTH_SAMPLES,
 	RQ_FINDINGS,
+	RQ_FINDINGS_1,          /* the text report's of one sample: findings_now_1 */
 	RQ_OOM,
 	RQ_OOM_COUNTERS,
 	RQ_OOM_TASKS,

@@ -15,6 +15,9 @@ struct loader {
 	struct report_capture *c;
 	char **err;
 	bool show_queries;      /* report_load()'s */
+	/* the findings of findings_now_1, read apart (model.c) */
+	struct report_finding **half;
+	size_t *nhalf;
 };
 
 /*

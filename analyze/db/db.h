@@ -57,8 +57,11 @@
  * cgroup_headroom_data (one view level less to prepare).
  * 16: cgroup_components_span finds a component's column by its ord;
  * finding_no_limit looks the pod's limit up (no LEFT JOIN of cgroup_file).
+ * 17: findings_now in two halves (findings_now_1, findings_now_2) the text
+ * report reads on two connections; report_findings_now_2 instead of
+ * report_findings_now.
  */
-#define DB_SCHEMA_VERSION 16
+#define DB_SCHEMA_VERSION 17
 /*
  * A new database's page size: a capture is 300,000 rows appended in key
  * order, and fewer, larger pages split and write less (6% of a load).

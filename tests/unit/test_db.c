@@ -666,8 +666,8 @@ static void expect_same_rows(sqlite3 *db, const char *sql, const char *const *na
  */
 static void test_db_with_views_text(void **state)
 {
-	static const char *const two[] = { "report_findings_now", "findings_now", NULL };
-	static const char *const one[] = { "findings_now", NULL };
+	static const char *const two[] = { "report_findings_now_2", "findings_now_2", NULL };
+	static const char *const one[] = { "findings_now_2", NULL };
 	sqlite3 *db = NULL;
 	char *err = NULL, *w;
 	const char *a, *b;
@@ -675,40 +675,40 @@ static void test_db_with_views_text(void **state)
 	(void)state;
 	assert_int_equal(db_open(":memory:", true, &db, &err), 0);
 
-	w = db_with_views("SELECT * FROM report_findings_now", two);
-	a = strstr(w, "\nfindings_now AS NOT MATERIALIZED (");
-	b = strstr(w, "\nreport_findings_now AS NOT MATERIALIZED (");
+	w = db_with_views("SELECT * FROM report_findings_now_2", two);
+	a = strstr(w, "\nfindings_now_2 AS NOT MATERIALIZED (");
+	b = strstr(w, "\nreport_findings_now_2 AS NOT MATERIALIZED (");
 	assert_non_null(a);
 	assert_non_null(b);
 	assert_true(a < b);   /* what it reads first */
 	assert_null(strstr(w, "\nfinding_cgroups AS"));   /* not listed: a view */
-	assert_true(ends_with(w, "\nSELECT * FROM report_findings_now"));
+	assert_true(ends_with(w, "\nSELECT * FROM report_findings_now_2"));
 	free(columns_of(db, w));
 	free(w);
 
-	/* findings_now reached only through a view not listed: left alone */
-	w = db_with_views("SELECT * FROM report_findings_now", one);
-	assert_string_equal(w, "SELECT * FROM report_findings_now");
+	/* findings_now_2 reached only through a view not listed: left alone */
+	w = db_with_views("SELECT * FROM report_findings_now_2", one);
+	assert_string_equal(w, "SELECT * FROM report_findings_now_2");
 	free(w);
-	w = db_with_views("SELECT 'findings_now' -- findings_now\n/* findings_now */", one);
-	assert_string_equal(w, "SELECT 'findings_now' -- findings_now\n/* findings_now */");
+	w = db_with_views("SELECT 'findings_now_2' -- findings_now_2\n/* findings_now_2 */", one);
+	assert_string_equal(w, "SELECT 'findings_now_2' -- findings_now_2\n/* findings_now_2 */");
 	free(w);
-	w = db_with_views("SELECT * FROM \"findings_now\"", one);
-	assert_true(starts_with(w, "WITH\nfindings_now AS"));
+	w = db_with_views("SELECT * FROM \"findings_now_2\"", one);
+	assert_true(starts_with(w, "WITH\nfindings_now_2 AS"));
 	free(columns_of(db, w));
 	free(w);
 
 	w = db_with_views("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
 			  "WHERE i < 3), x AS (SELECT 2) SELECT * FROM n, x, FINDINGS_NOW", one);
-	assert_true(starts_with(w, "WITH RECURSIVE\nfindings_now AS NOT MATERIALIZED ("));
+	assert_true(starts_with(w, "WITH RECURSIVE\nfindings_now_2 AS NOT MATERIALIZED ("));
 	assert_true(ends_with(w, "\n), n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
 			      "WHERE i < 3), x AS (SELECT 2) SELECT * FROM n, x, FINDINGS_NOW"));
 	free(columns_of(db, w));
 	free(w);
-	w = db_with_views("WITH x AS (SELECT 1), findings_now(a) AS MATERIALIZED (SELECT 2) "
-			  "SELECT * FROM x, findings_now", one);
-	assert_string_equal(w, "WITH x AS (SELECT 1), findings_now(a) AS MATERIALIZED "
-			    "(SELECT 2) SELECT * FROM x, findings_now");
+	w = db_with_views("WITH x AS (SELECT 1), findings_now_2(a) AS MATERIALIZED (SELECT 2) "
+			  "SELECT * FROM x, findings_now_2", one);
+	assert_string_equal(w, "WITH x AS (SELECT 1), findings_now_2(a) AS MATERIALIZED "
+			    "(SELECT 2) SELECT * FROM x, findings_now_2");
 	free(w);
 
 	/* rows: a view of a column list, and one over others */

@@ -276,7 +276,8 @@ static void test_report_load_k8s(void **state)
 	 * grew, none of its queries */
 	assert_null(c->growth);
 	for (q = 0; q < RQ_COUNT; q++) {
-		if (q == RQ_SAMPLES || q == RQ_GROWTH || q == RQ_GROWTH_SAMPLES) {
+		if (q == RQ_SAMPLES || q == RQ_GROWTH || q == RQ_GROWTH_SAMPLES ||
+		    q == RQ_FINDINGS_1) {   /* the text report's alone */
 			assert_null(c->queries[q].sql);
 			continue;
 		}
@@ -290,6 +291,59 @@ static void test_report_load_k8s(void **state)
 	assert_true(report_has_problems(&r));
 	report_free(&r);
 	report_free(NULL);
+}
+
+/*
+ * The text report of one sample reads the findings in two halves
+ * (findings_now_1, report_findings_now_2) and merges them: the same rows,
+ * in the same order, as the one query HTML and JSON run; the fixture has
+ * findings of both halves.
+ */
+static void test_report_findings_halves(void **state)
+{
+	struct report one, two;
+	struct strbuf path = STRBUF_INIT;
+	struct source_opts so;
+	struct load_stats stats;
+	const struct report_capture *a, *b;
+	bool loaded, first = false, second = false;
+	sqlite3 *db = NULL;
+	char *err = NULL;
+	size_t i;
+
+	(void)state;
+	source_opts_init(&so);
+	fixture_path("report-k8s-v2", &path);
+	if (source_open(path.buf, &so, &db, &loaded, &stats, &err) < 0)
+		fail_msg("cannot open %s: %s", path.buf, err);
+	if (report_load(db, 0, "report-k8s-v2", true, &one, &err) < 0 ||
+	    report_load(db, 0, "report-k8s-v2", false, &two, &err) < 0)
+		fail_msg("report_load: %s", err);
+	a = &one.captures[0];
+	b = &two.captures[0];
+	assert_null(a->queries[RQ_FINDINGS_1].sql);
+	assert_non_null(b->queries[RQ_FINDINGS_1].sql);
+	assert_non_null(strstr(b->queries[RQ_FINDINGS_1].sql, "FROM findings_now_1 f"));
+	assert_int_equal(a->nfindings, b->nfindings);
+	for (i = 0; i < a->nfindings; i++) {
+		const struct report_finding *x = &a->findings[i], *y = &b->findings[i];
+
+		assert_string_equal(x->code, y->code);
+		assert_string_equal(x->severity, y->severity);
+		assert_string_equal(x->title, y->title);
+		assert_string_equal(x->evidence, y->evidence);
+		assert_string_equal(x->query, y->query);
+		assert_true(!x->cgroup == !y->cgroup);
+		if (x->cgroup)
+			assert_string_equal(x->cgroup, y->cgroup);
+		first |= !strcmp(x->code, "near_limit") || !strcmp(x->code, "oom_kill");
+		second |= !strcmp(x->code, "no_limit") || !strcmp(x->code, "kernel_unreclaimable");
+	}
+	assert_true(first && second);
+	report_free(&one);
+	report_free(&two);
+	db_close(db);
+	strbuf_release(&path);
 }
 
 static void test_report_load_no_such_capture(void **state)
@@ -686,6 +740,7 @@ int main(void)
 		cmocka_unit_test(test_html_text_markup),
 		cmocka_unit_test(test_html_text_escapes),
 		cmocka_unit_test(test_report_load_k8s),
+		cmocka_unit_test(test_report_findings_halves),
 		cmocka_unit_test(test_report_load_no_such_capture),
 		cmocka_unit_test(test_report_golden_k8s_v2),
 		cmocka_unit_test(test_report_golden_v1_docker),
