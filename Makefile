@@ -111,14 +111,20 @@ $(O)/gen/schema.sql: $(SCHEMA_SQL)
 # The empty database db_open() copies (schema.img) and its objects, which
 # db_open() compares with a database's: made once here, by a program of
 # SQLite alone (analyze/db/image/mkimage.c), not at every `memsnap load`.
+# With them, the image of a new database file without the views the
+# loader's SQL does not read (schema.writer.img) and those views
+# (schema.rest): the loader's SQL is what the string literals of
+# WRITER_SQL_SRCS name.
 MKIMAGE_SRCS := analyze/db/image/mkimage.c analyze/db/objects.c
+WRITER_SQL_SRCS := $(wildcard analyze/load/*.c) analyze/cmd_load.c analyze/db/db.c
 define gen_image
 	@mkdir -p $(dir $@)
 	$(Q)$(1) $(CSTD) -I. -O1 -o $(@D)/mkimage $(MKIMAGE_SRCS) -lsqlite3
-	$(Q)$(@D)/mkimage $(@D)/schema.sql $@.tmp $(@D)/schema.objects && mv $@.tmp $@
+	$(Q)$(@D)/mkimage $(@D)/schema.sql $@.tmp $(@D)/schema.objects $(@D)/schema.writer.img \
+		$(@D)/schema.rest $(WRITER_SQL_SRCS) && mv $@.tmp $@
 endef
 
-$(O)/gen/schema.img: $(O)/gen/schema.sql $(MKIMAGE_SRCS) analyze/db/db.h
+$(O)/gen/schema.img: $(O)/gen/schema.sql $(MKIMAGE_SRCS) $(WRITER_SQL_SRCS) analyze/db/db.h
 	$(say) GEN $@
 	$(call gen_image,$(CC) $(WARNINGS))
 
@@ -278,7 +284,8 @@ build-fuzz/gen/report_csp.h: $(REPORT_ASSETS)
 	$(gen_csp)
 build-fuzz/reports/html.o: build-fuzz/gen/report_csp.h
 
-build-fuzz/gen/schema.img: build-fuzz/gen/schema.sql $(MKIMAGE_SRCS) analyze/db/db.h
+build-fuzz/gen/schema.img: build-fuzz/gen/schema.sql $(MKIMAGE_SRCS) $(WRITER_SQL_SRCS) \
+		analyze/db/db.h
 	$(call gen_image,$(CLANG))
 
 build-fuzz/gen/blobs.o: analyze/db/blobs.S build-fuzz/gen/schema.sql build-fuzz/gen/schema.img \

@@ -67,7 +67,7 @@ static sqlite3 *open_db(void *ud)
 	struct progress *pr = ud;
 	char *err = NULL;
 
-	if (db_open(pr->out, true, &pr->db, &err) < 0) {
+	if (db_open_loader(pr->out, &pr->db, &err) < 0) {
 		error("%s", err);
 		free(err);
 		pr->db = NULL;

@@ -614,23 +614,39 @@ static size_t image_u32(const char *p)
 }
 
 /*
- * The built-in schema's empty database (schema.img: its size, then runs of
- * bytes that are not zero, see analyze/db/image/mkimage.c), a run at a
- * time: *p starts at IMAGE_RUNS; false after the last.
+ * A built-in image of the empty database (schema.img, or schema.writer.img:
+ * its size, then runs of bytes that are not zero, see
+ * analyze/db/image/mkimage.c), a run at a time: *p starts at image_runs();
+ * false after the last.
  */
-#define IMAGE_SIZE image_u32(memsnap_schema_img)
-#define IMAGE_RUNS (memsnap_schema_img + 4)
+struct image {
+	const char *start, *end;
+};
 
-static bool image_next_run(const char **p, size_t *ret_off, const char **ret_data,
-			   size_t *ret_len)
+static const struct image image_whole = { memsnap_schema_img, memsnap_schema_img_end };
+static const struct image image_writer = {
+	memsnap_schema_writer_img, memsnap_schema_writer_img_end
+};
+
+static size_t image_size(const struct image *im)
 {
-	const char *end = memsnap_schema_img_end;
-	size_t size = IMAGE_SIZE, off, len;
+	return image_u32(im->start);
+}
 
-	if (*p + 8 > end || !(len = image_u32(*p + 4)))
+static const char *image_runs(const struct image *im)
+{
+	return im->start + 4;
+}
+
+static bool image_next_run(const struct image *im, const char **p, size_t *ret_off,
+			   const char **ret_data, size_t *ret_len)
+{
+	size_t size = image_size(im), off, len;
+
+	if (*p + 8 > im->end || !(len = image_u32(*p + 4)))
 		return false;
 	off = image_u32(*p);
-	if (off > size || len > size - off || len > (size_t)(end - *p - 8))
+	if (off > size || len > size - off || len > (size_t)(im->end - *p - 8))
 		die(3, "BUG: the built-in database image is damaged");
 	*ret_off = off;
 	*ret_data = *p + 8;
@@ -643,13 +659,13 @@ static bool image_next_run(const char **p, size_t *ret_off, const char **ret_dat
  * The image in a new buffer of *ret_size bytes (free(); not SQLite's
  * memory, which configures SQLite before db_connect() does).
  */
-static unsigned char *image_expand(size_t *ret_size)
+static unsigned char *image_expand(const struct image *im, size_t *ret_size)
 {
-	const char *p = IMAGE_RUNS, *data;
-	size_t size = IMAGE_SIZE, off, len;
+	const char *p = image_runs(im), *data;
+	size_t size = image_size(im), off, len;
 	unsigned char *buf = xcalloc(1, size);
 
-	while (image_next_run(&p, &off, &data, &len))
+	while (image_next_run(im, &p, &off, &data, &len))
 		memcpy(buf + off, data, len);
 	*ret_size = size;
 	return buf;
@@ -663,26 +679,27 @@ static unsigned char *image_expand(size_t *ret_size)
  * 130 of the file's 4 KiB blocks (~0.5 ms of a 30 ms load, before the
  * writer takes its first file).  0, or -1.
  */
-static int image_write(int fd)
+static int image_write(const struct image *im, int fd)
 {
-	const char *p = IMAGE_RUNS, *data;
+	const char *p = image_runs(im), *data;
 	size_t off, len;
 
-	while (image_next_run(&p, &off, &data, &len))
+	while (image_next_run(im, &p, &off, &data, &len))
 		if (pwrite_all(fd, data, len, (off_t)off) < 0)
 			return -1;
-	return ftruncate(fd, (off_t)IMAGE_SIZE);
+	return ftruncate(fd, (off_t)image_size(im));
 }
 
 /*
- * Make the new file path from the image: written aside and linked in
- * whole, so that another load making the same file finds either no file
- * or the whole schema.  Executing the schema instead took a seventh of
- * loading a capture of 1,400 processes.  True if made; false if path is
- * there already, or anything fails (no hard links, a full disk): db_open()
- * then makes the schema as before, or says why it cannot.
+ * Make the new file path from image im: written aside and linked in whole,
+ * so that another load making the same file finds either no file or the
+ * whole image (of the writer's, db_schema_complete() then puts the views
+ * it leaves out back).  Executing the schema instead took a seventh of loading a
+ * capture of 1,400 processes.  True if made; false if path is there
+ * already, or anything fails (no hard links, a full disk): db_open() then
+ * makes the schema as before, or says why it cannot.
  */
-static bool image_create(const char *path)
+static bool image_create(const char *path, const struct image *im)
 {
 	struct strbuf tmp = STRBUF_INIT;
 	bool made = false;
@@ -693,12 +710,83 @@ static bool image_create(const char *path)
 		fd = open(tmp.buf, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	}
 	if (fd >= 0) {
-		made = image_write(fd) == 0;
+		made = image_write(im, fd) == 0;
 		made = !close(fd) && made && !link(tmp.buf, path);
 		unlink(tmp.buf);
 	}
 	strbuf_release(&tmp);
 	return made;
+}
+
+/*
+ * The views the writer's image leaves out (schema.rest: a u32 rowid, then
+ * name, tbl_name and sql, each NUL-ended; a rowid of 0 ends it) put back
+ * into sqlite_master at their rowids, in one transaction: then the file
+ * holds every object of the schema, in the order db_check_schema()
+ * compares.  All or none: where some are there already (another load put
+ * them back first: all of them; or a database of views dropped and made
+ * again by hand), nothing is put back, and db_check_schema() says what is
+ * wrong.  If they were put back, a view made and dropped in the same
+ * transaction changes the schema cookie, so that another connection that
+ * read the schema before reads it again; this one's stays the writer's,
+ * which is all the loader prepares (its statements name only those
+ * views), while every other connection reads the whole schema.  0 with
+ * *ret_added the number put back (0 or all), or -1.
+ */
+static int db_schema_complete(sqlite3 *db, int *ret_added, char **ret_err)
+{
+	const char *p = memsnap_schema_rest, *end = memsnap_schema_rest_end;
+	sqlite3_stmt *st = NULL;
+	char *err = NULL;
+	int added = 0, nrest = 0, r = -1;
+	size_t rowid;
+
+	if (db_exec(db, "BEGIN IMMEDIATE", &err) < 0)
+		goto out;
+	db_exec(db, "PRAGMA writable_schema = ON", NULL);
+	if (sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO sqlite_master"
+			       "(rowid, type, name, tbl_name, rootpage, sql) "
+			       "VALUES (?, 'view', ?, ?, 0, ?)", -1, &st, NULL) != SQLITE_OK)
+		goto rollback;
+	while (p + 4 <= end && (rowid = image_u32(p))) {
+		const char *name = p + 4, *tbl = name + strlen(name) + 1;
+		const char *sql = tbl + strlen(tbl) + 1;
+
+		if (sql >= end)
+			die(3, "BUG: the built-in schema's views are damaged");
+		sqlite3_bind_int64(st, 1, (sqlite3_int64)rowid);
+		sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, tbl, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, sql, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			goto rollback;
+		added += sqlite3_changes(db);
+		nrest++;
+		sqlite3_reset(st);
+		p = sql + strlen(sql) + 1;
+	}
+	db_exec(db, "PRAGMA writable_schema = OFF", NULL);
+	if (added && added != nrest) {
+		added = 0;
+		db_exec(db, "ROLLBACK", NULL);
+	} else if ((added && (db_exec(db, "CREATE VIEW memsnap_schema_cookie AS SELECT 1", &err) < 0 ||
+		       db_exec(db, "DROP VIEW memsnap_schema_cookie", &err) < 0)) ||
+	    db_exec(db, "COMMIT", &err) < 0)
+		goto rollback;
+	*ret_added = added;
+	r = 0;
+	goto out;
+rollback:
+	if (!err)
+		err = xstrdup(sqlite3_errmsg(db));
+	db_exec(db, "PRAGMA writable_schema = OFF", NULL);
+	db_exec(db, "ROLLBACK", NULL);
+out:
+	if (r < 0)
+		err_set(ret_err, "%s", err ? err : sqlite3_errmsg(db));
+	sqlite3_finalize(st);
+	free(err);
+	return r;
 }
 
 /* The image into db, an empty database in memory: a copy of its pages. */
@@ -707,7 +795,7 @@ static int image_restore(sqlite3 *db, char **ret_err)
 	sqlite3 *src = NULL;
 	sqlite3_backup *b = NULL;
 	size_t size;
-	unsigned char *buf = image_expand(&size);
+	unsigned char *buf = image_expand(&image_whole, &size);
 	int rc;
 
 	rc = sqlite3_open_v2(":memory:", &src, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
@@ -727,13 +815,46 @@ static int image_restore(sqlite3 *db, char **ret_err)
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
-int db_open(const char *path, bool create, sqlite3 **ret, char **ret_err)
+/*
+ * db_check_schema(), and where it fails on a file a load left without the
+ * views db_schema_complete() puts back (made from the writer's image by a
+ * load stopped before it put them back, or read by this connection before
+ * the load that made it did): those put back, the file opened again (the
+ * connection's schema is the one it read first) and checked again.
+ */
+static int db_check_schema_or_complete(const char *path, int flags, sqlite3 **db,
+				       char **ret_err)
+{
+	char *err = NULL;
+	int added = 0, version = 0, ntables = 0, r = 0;
+
+	if (db_check_schema(*db, path, &err) < 0) {
+		r = -1;
+		if (db_schema_complete(*db, &added, NULL) == 0 && added) {
+			sqlite3_close(*db);
+			*db = NULL;
+			r = db_connect(path, flags, db, &version, &ntables, &err) < 0 ? -1 :
+			    db_check_schema(*db, path, &err);
+		}
+	}
+	if (r < 0) {
+		free(*ret_err);
+		*ret_err = err;
+	} else {
+		free(err);
+	}
+	return r;
+}
+
+static int db_open_from(const char *path, bool create, const struct image *im,
+			sqlite3 **ret, char **ret_err)
 {
 	int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
 	int version = 0, ntables = 0;
 	sqlite3 *db = NULL;
 	char buf[64], *err = NULL;
-	bool made = create && image_create(path);
+	bool made = create && image_create(path, im);
+	int added = 0;
 
 	if (db_connect(path, flags, &db, &version, &ntables, ret_err) < 0)
 		return -1;
@@ -744,6 +865,12 @@ int db_open(const char *path, bool create, sqlite3 **ret, char **ret_err)
 	 */
 	if (made || (version == 0 && ntables == 0))
 		db_exec(db, "PRAGMA synchronous=OFF", NULL);
+	if (made && im == &image_writer && db_schema_complete(db, &added, &err) < 0) {
+		err_set(ret_err, "cannot create the schema in '%s': %s%s", path, err,
+			db_lock_hint());
+		free(err);
+		goto fail;
+	}
 	if (!made && version == 0 && ntables == 0) {
 		/* the image's page size (DB_PAGE_SIZE): only possible before any table */
 		xsnprintf(buf, sizeof(buf), "PRAGMA page_size=%d", DB_PAGE_SIZE);
@@ -773,13 +900,23 @@ int db_open(const char *path, bool create, sqlite3 **ret, char **ret_err)
 		made = !version && !ntables;
 	}
 	if (!made && (db_check_version(path, version, ret_err) < 0 ||
-		      db_check_schema(db, path, ret_err) < 0))
+		      db_check_schema_or_complete(path, flags, &db, ret_err) < 0))
 		goto fail;
 	*ret = db;
 	return 0;
 fail:
 	sqlite3_close(db);
 	return -1;
+}
+
+int db_open(const char *path, bool create, sqlite3 **ret, char **ret_err)
+{
+	return db_open_from(path, create, &image_whole, ret, ret_err);
+}
+
+int db_open_loader(const char *path, sqlite3 **ret, char **ret_err)
+{
+	return db_open_from(path, true, &image_writer, ret, ret_err);
 }
 
 int db_open_existing(const char *path, bool writable, sqlite3 **ret,

@@ -153,6 +153,104 @@ static void test_db_open_existing_trigger(void **state)
 	expect_refused("trigger 'zz'");
 }
 
+/* Can db prepare sql? */
+static bool prepares(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+	bool ok = sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK;
+
+	sqlite3_finalize(st);
+	return ok;
+}
+
+/*
+ * The loader's new file (db_open_loader()): the writer's image, the views
+ * it leaves out put back, so every other connection finds the whole
+ * schema, in the image's order, while the loader's own prepares only the
+ * views it reads (findings is not one of them).
+ */
+static void test_db_open_loader_whole_file(void **state)
+{
+	sqlite3 *db = NULL, *other = NULL;
+	char *err = NULL;
+
+	(void)state;
+	unlink(path);
+	if (db_open_loader(path, &db, &err) < 0)
+		fail_msg("db_open_loader: %s", err);
+	assert_true(prepares(db, "SELECT * FROM cgroup_headroom_calc"));
+	assert_false(prepares(db, "SELECT * FROM findings"));
+	if (db_open_existing(path, false, &other, &err) < 0)
+		fail_msg("db_open_existing: %s", err);
+	assert_true(db_schema_objects_same(other, memsnap_schema_objects,
+					   (size_t)(memsnap_schema_objects_end -
+						    memsnap_schema_objects)));
+	assert_true(prepares(other, "SELECT * FROM findings"));
+	db_close(other);
+	db_close(db);
+	/* an existing file: as db_open() opens it, every view */
+	if (db_open_loader(path, &db, &err) < 0)
+		fail_msg("db_open_loader: %s", err);
+	assert_true(prepares(db, "SELECT * FROM findings"));
+	db_close(db);
+}
+
+/*
+ * A load stopped between making the file and putting the views back
+ * leaves the writer's image alone (here: those views deleted again).  A
+ * reader refuses it, naming a view; the next load puts them back; and a
+ * connection that read the schema before sees them (the schema cookie
+ * changed).  Views dropped by hand are not put back.
+ */
+static void test_db_open_loader_stopped(void **state)
+{
+	const char *p = memsnap_schema_rest;
+	struct strbuf del = STRBUF_INIT;
+	sqlite3 *db = NULL, *before = NULL;
+	char *err = NULL;
+
+	(void)state;
+	unlink(path);
+	if (db_open_loader(path, &db, &err) < 0)
+		fail_msg("db_open_loader: %s", err);
+	db_close(db);
+	strbuf_addstr(&del, "PRAGMA writable_schema = ON; DELETE FROM sqlite_master WHERE rowid IN (0");
+	while (p[0] || p[1] || p[2] || p[3]) {   /* schema.rest: u32 rowid, 3 strings */
+		const unsigned char *b = (const unsigned char *)p;
+		unsigned rowid = b[0] | b[1] << 8 | b[2] << 16 | (unsigned)b[3] << 24;
+		int k;
+
+		strbuf_addf(&del, ", %u", rowid);
+		for (p += 4, k = 0; k < 3; k++)
+			p += strlen(p) + 1;
+	}
+	strbuf_addstr(&del, "); PRAGMA writable_schema = OFF");
+	tamper(del.buf);
+	assert_int_equal(sqlite3_open(path, &before), SQLITE_OK);
+	assert_true(prepares(before, "SELECT * FROM capture"));
+	/* a raw connection: a view with none of memsnap's SQL functions */
+	assert_false(prepares(before, "SELECT * FROM oom_kills"));
+
+	assert_int_equal(db_open_existing(path, false, &db, &err), -1);
+	assert_non_null(strstr(err, "is missing"));
+	free(err);
+	err = NULL;
+	if (db_open(path, true, &db, &err) < 0)
+		fail_msg("db_open: %s", err);
+	assert_true(prepares(db, "SELECT * FROM findings"));
+	db_close(db);
+	assert_true(prepares(before, "SELECT * FROM oom_kills"));
+	sqlite3_close(before);
+	if (db_open_existing(path, false, &db, &err) < 0)
+		fail_msg("db_open_existing: %s", err);
+	db_close(db);
+
+	/* one of them dropped: refused, not put back */
+	tamper("DROP VIEW findings");
+	expect_refused("'findings' is missing");
+	strbuf_release(&del);
+}
+
 /* A database's objects, user_version and page size, in one string. */
 static char *db_summary(sqlite3 *db)
 {
@@ -699,10 +797,10 @@ static void test_db_with_views_text(void **state)
 	free(w);
 
 	w = db_with_views("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
-			  "WHERE i < 3), x AS (SELECT 2) SELECT * FROM n, x, FINDINGS_NOW", one);
+			  "WHERE i < 3), x AS (SELECT 2) SELECT * FROM n, x, FINDINGS_NOW_2", one);
 	assert_true(starts_with(w, "WITH RECURSIVE\nfindings_now_2 AS NOT MATERIALIZED ("));
 	assert_true(ends_with(w, "\n), n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
-			      "WHERE i < 3), x AS (SELECT 2) SELECT * FROM n, x, FINDINGS_NOW"));
+			      "WHERE i < 3), x AS (SELECT 2) SELECT * FROM n, x, FINDINGS_NOW_2"));
 	free(columns_of(db, w));
 	free(w);
 	w = db_with_views("WITH x AS (SELECT 1), findings_now_2(a) AS MATERIALIZED (SELECT 2) "
@@ -734,6 +832,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_db_open_existing_view_missing, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_db_open_existing_trigger, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_db_open_loader_whole_file, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_db_open_loader_stopped, setup, teardown),
 		cmocka_unit_test(test_db_set_deadline_interrupts),
 		cmocka_unit_test(test_db_guard_read_only),
 		cmocka_unit_test(test_db_k8s_cgroup),
