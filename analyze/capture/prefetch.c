@@ -100,6 +100,7 @@ struct prefetch {
 	bool finished;          /* END or ERROR handed out */
 	size_t max_bytes;       /* of file data in the queue */
 	bool background;        /* prefetch_set_background() when started */
+	bool behind;            /* the reader's: the loader had not taken the last batch */
 	struct slab *slab;      /* the reader's: the block items go in now */
 	size_t slab_used;       /* bytes of it used */
 };
@@ -261,6 +262,7 @@ static bool batch_flush(struct prefetch *p)
 		pthread_cond_wait(&p->room, &p->lock);
 	}
 	stop = p->stop;
+	p->behind = p->queue.n > 0;
 	if (!stop && p->batch.n) {
 		list_join(&p->queue, &p->batch);
 		pthread_cond_signal(&p->more);
@@ -353,7 +355,7 @@ static void *reader(void *arg)
 			if (p->hooks.prepare) {
 				struct capture_file copy = { it->path, it->text, it->len };
 
-				it->prepared = p->hooks.prepare(&copy);
+				it->prepared = p->hooks.prepare(&copy, p->behind);
 			}
 		} else if (n == 0) {
 			batch_add(p, IT_END, NULL, NULL, 0);

@@ -22,11 +22,14 @@ struct prefetch;
  * loader's thread only stores it (the loader parses status and
  * smaps_rollup there).  prepare() returns what it made of the file, or
  * NULL; it runs on the reader thread, so it must only read the file and
- * its own state.  release() frees a prepared result (the file's, when the
- * next file is handed out).
+ * its own state.  `behind`: the loader had not yet taken the files handed
+ * over before the last ones (its queue was not empty when the reader
+ * handed its last batch over), so work the reader does now saves the
+ * loader's.  release() frees a prepared result (the file's, when the next
+ * file is handed out).
  */
 struct prefetch_hooks {
-	void *(*prepare)(const struct capture_file *f);
+	void *(*prepare)(const struct capture_file *f, bool behind);
 	void (*release)(void *prepared);
 };
 

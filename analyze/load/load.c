@@ -126,15 +126,20 @@ static void load_file(struct loader *l, const struct capture_file *cf,
 
 /*
  * The kind a capture read alone (load_source_open(): one capture in
- * flight) leaves to the writer.  Then the reader was the longer
- * of the two threads: a one-capture load of the smem bench's node (1,394
- * processes, thread CPU clocks, median of 30) had the reader end at 20.9 ms
- * and the writer take its last file at 15.8.  A process's status file is
- * the largest kind it parses (46 of its 176 M instructions): parsed on the
- * writer, they end at 17.8 and 18.5 ms, and the load's critical path on
- * two CPUs (the later of them, then the writer's work after the last file)
- * is 27.3 ms instead of 29.7.  With -j N the writer is the longer thread
- * and the readers parse everything.
+ * flight) leaves to the writer, while the writer keeps up.  Then the
+ * reader was the longer of the two threads: a one-capture load of the smem
+ * bench's node (1,394 processes, thread CPU clocks, median of 30) had the
+ * reader end at 20.9 ms and the writer take its last file at 15.8.  A
+ * process's status file is the largest kind it parses (46 of its 176 M
+ * instructions): parsed on the writer, they end at 17.8 and 18.5 ms, and
+ * the load's critical path on two CPUs (the later of them, then the
+ * writer's work after the last file) is 27.3 ms instead of 29.7.  But the
+ * writer starts late (it opens the database while the reader reads) and,
+ * on a machine where SQLite's share is larger, stays behind: the reader
+ * parses them too once the writer has not taken the batch before (the
+ * hook's `behind`), so neither waits for the other (tests/bench/README.md,
+ * behind: a load 33.0 -> 31.4 ms, mean of 150 alternating runs).  With -j
+ * N the writer is the longer thread and the readers parse everything.
  */
 #define ALONE_WRITER_PARSES PARSED_STATUS
 
@@ -144,9 +149,9 @@ static void load_file(struct loader *l, const struct capture_file *cf,
  * finds it, but for the memory hierarchy, which the reader cannot place:
  * any file below sys/fs/cgroup/ is taken for a cgroup's (the writer
  * parses again what its route does not confirm).  Alone: but for
- * ALONE_WRITER_PARSES.
+ * ALONE_WRITER_PARSES, unless the writer is behind.
  */
-static void *parse_ahead(const struct capture_file *f, bool alone)
+static void *parse_ahead(const struct capture_file *f, bool alone, bool behind)
 {
 	enum route_scope scope = IN_CAPTURE;
 	const char *name = f->path;
@@ -163,7 +168,7 @@ static void *parse_ahead(const struct capture_file *f, bool alone)
 	}
 	r = route_find(scope, name);
 	if (!r || r->ahead == PARSED_NONE ||
-	    (alone && r->ahead == ALONE_WRITER_PARSES))
+	    (alone && !behind && r->ahead == ALONE_WRITER_PARSES))
 		return parsed_route_only(scope, r);
 	pf = parsed_file_new(r->ahead, f->data, f->len);
 	pf->scope = scope;
@@ -173,14 +178,14 @@ static void *parse_ahead(const struct capture_file *f, bool alone)
 	return pf;
 }
 
-static void *parse_file_ahead(const struct capture_file *f)
+static void *parse_file_ahead(const struct capture_file *f, bool behind)
 {
-	return parse_ahead(f, false);
+	return parse_ahead(f, false, behind);
 }
 
-static void *parse_file_ahead_alone(const struct capture_file *f)
+static void *parse_file_ahead_alone(const struct capture_file *f, bool behind)
 {
-	return parse_ahead(f, true);
+	return parse_ahead(f, true, behind);
 }
 
 /*

@@ -11,6 +11,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <setjmp.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -232,9 +233,10 @@ static void test_prefetch_stop_early(void **state)
 /* prepare() hook: the reader thread's nice value, in the file's place. */
 static int reader_nice = -100;
 
-static void *note_nice(const struct capture_file *f)
+static void *note_nice(const struct capture_file *f, bool behind)
 {
 	(void)f;
+	(void)behind;
 	reader_nice = getpriority(PRIO_PROCESS, (id_t)gettid());
 	return NULL;
 }
@@ -275,6 +277,71 @@ static void test_prefetch_stop_after_end(void **state)
 	strbuf_release(&b);
 }
 
+/*
+ * prepare() hook: whether the loader was behind, each file in turn.  A
+ * loader that takes nothing until every file is prepared is behind from
+ * the reader's third batch on (the first is handed over to an empty queue,
+ * so the second is read not knowing), so the reader does the work it may
+ * leave to the loader (analyze/load/load.c, ALONE_WRITER_PARSES).
+ */
+#define BEHIND_MAX 8192
+static atomic_uint behind_n;
+static bool behind_seen[BEHIND_MAX];
+
+static void *note_behind(const struct capture_file *f, bool behind)
+{
+	unsigned i = atomic_load(&behind_n);
+
+	(void)f;
+	if (i < BEHIND_MAX)
+		behind_seen[i] = behind;
+	atomic_store(&behind_n, i + 1);
+	return NULL;
+}
+
+static void test_prefetch_behind(void **state)
+{
+	static const struct prefetch_hooks hooks = { note_behind, release_none };
+	struct capture_limits lim;
+	struct capture *c = NULL;
+	struct prefetch *p = NULL;
+	struct capture_file f;
+	struct strbuf a = STRBUF_INIT;
+	char *err = NULL;
+	const char *s;
+	unsigned files = 0, i, waited;
+	int n;
+
+	(void)state;
+	record(archive_path, false, 0, &a);
+	for (s = a.buf; (s = strstr(s, "\nfile ")); s++)
+		files++;
+	files += starts_with(a.buf, "file ");
+	assert_true(files > 2 * 256 && files < BEHIND_MAX);
+	atomic_store(&behind_n, 0);
+	capture_limits_default(&lim);
+	assert_int_equal(capture_open(archive_path, &lim, &c, &err), 0);
+	assert_int_equal(prefetch_start(c, &hooks, (size_t)64 << 20, &p), 0);
+	for (waited = 0; atomic_load(&behind_n) < files && waited < 20000; waited++)
+		usleep(1000);
+	assert_int_equal(atomic_load(&behind_n), files);
+	assert_false(behind_seen[0]);
+	assert_true(behind_seen[files - 1]);
+	for (i = 1; i < files && !behind_seen[i]; i++)
+		;
+	assert_true(i <= 2 * 256);   /* from the third batch on */
+	for (; i < files; i++)
+		assert_true(behind_seen[i]);
+	strbuf_reset(&a);
+	while ((n = prefetch_next(p, &f, NULL, record_problem, &a, &err)) > 0)
+		;
+	assert_int_equal(n, 0);
+	free(err);
+	prefetch_stop(p);
+	capture_close(c);
+	strbuf_release(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -282,6 +349,7 @@ int main(void)
 		cmocka_unit_test(test_prefetch_cut_archive_same_error),
 		cmocka_unit_test(test_prefetch_stop_early),
 		cmocka_unit_test(test_prefetch_stop_after_end),
+		cmocka_unit_test(test_prefetch_behind),
 	};
 
 	return cmocka_run_group_tests(tests, setup, getenv("KEEP") ? NULL : teardown);
