@@ -819,8 +819,9 @@ static int image_restore(sqlite3 *db, char **ret_err)
  * db_check_schema(), and where it fails on a file a load left without the
  * views db_schema_complete() puts back (made from the writer's image by a
  * load stopped before it put them back, or read by this connection before
- * the load that made it did): those put back, the file opened again (the
- * connection's schema is the one it read first) and checked again.
+ * the load that made it did): those put back, by this connection or the
+ * other load, the file opened again (the connection's schema is the one
+ * it read first) and checked again.
  */
 static int db_check_schema_or_complete(const char *path, int flags, sqlite3 **db,
 				       char **ret_err)
@@ -830,7 +831,8 @@ static int db_check_schema_or_complete(const char *path, int flags, sqlite3 **db
 
 	if (db_check_schema(*db, path, &err) < 0) {
 		r = -1;
-		if (db_schema_complete(*db, &added, NULL) == 0 && added) {
+		/* none put back: all there now (another load's), or refused */
+		if (db_schema_complete(*db, &added, NULL) == 0) {
 			sqlite3_close(*db);
 			*db = NULL;
 			r = db_connect(path, flags, db, &version, &ntables, &err) < 0 ? -1 :
