@@ -694,10 +694,10 @@ static int image_write(const struct image *im, int fd)
  * Make the new file path from image im: written aside and linked in whole,
  * so that another load making the same file finds either no file or the
  * whole image (of the writer's, db_schema_complete() then puts the views
- * it leaves out back).  Executing the schema instead took a seventh of loading a
- * capture of 1,400 processes.  True if made; false if path is there
- * already, or anything fails (no hard links, a full disk): db_open() then
- * makes the schema as before, or says why it cannot.
+ * it leaves out back).  Executing the schema instead took a seventh of
+ * loading a capture of 1,400 processes.  True if made; false if path is
+ * there already, or anything fails (no hard links, a full disk): db_open()
+ * then makes the schema as before, or says why it cannot.
  */
 static bool image_create(const char *path, const struct image *im)
 {
