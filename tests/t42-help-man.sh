@@ -9,7 +9,8 @@
 #    that the schema does not have; a "Table NAME" section has exactly the
 #    columns of that table;
 #  - each page renders without a warning (groff -ww, man -l) and names the
-#    version the binaries print;
+#    version the binaries print; memsnap(1) names the schema version a new
+#    database has (PRAGMA user_version, analyze/db/db.h);
 #  - README.md stays a front door: under 400 lines.
 set -u
 . "$(dirname "$0")/lib/check.sh"
@@ -32,6 +33,14 @@ for page in "$MAN_DIR"/*.[1-8]; do
 	w=$(MANWIDTH=80 man -l "$page" 2>&1 >/dev/null)
 	[ -z "$w" ] && ok "man -l: ${page##*/}" || { fail "man -l ${page##*/}:"; echo "$w"; }
 done
+
+# memsnap(1) names the schema version this memsnap writes (it said 3 at 16)
+schema_v=$("$M" sql --csv "$work/schema.db" 'PRAGMA user_version' 2>/dev/null | tail -n1 |
+	tr -d '\r')
+man_v=$(sed -n 's/.*(this one writes version \([0-9]*\);.*/\1/p' "$MAN_DIR/memsnap.1")
+[ -n "$schema_v" ] && [ "$schema_v" = "$man_v" ] &&
+	ok "memsnap.1: schema version $schema_v" ||
+	fail "memsnap.1 says schema version '${man_v}', a new database has '${schema_v}'"
 
 # the pages name the version the binaries print (Makefile's VERSION)
 version=$("$M" --version | awk '{print $2}')
