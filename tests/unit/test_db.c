@@ -163,11 +163,35 @@ static bool prepares(sqlite3 *db, const char *sql)
 	return ok;
 }
 
+/* sqlite_master of the file at p, every column of every row by rowid, as text. */
+static char *master_rows(const char *p)
+{
+	struct strbuf sb = STRBUF_INIT;
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	int c;
+
+	assert_int_equal(sqlite3_open_v2(p, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT rowid, type, name, tbl_name, rootpage, "
+					    "sql FROM sqlite_master ORDER BY rowid", -1, &st,
+					    NULL), SQLITE_OK);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		for (c = 0; c < 6; c++) {
+			const unsigned char *t = sqlite3_column_text(st, c);
+
+			strbuf_addf(&sb, "%s%c", t ? (const char *)t : "NULL", c == 5 ? '\n' : '|');
+		}
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return strbuf_detach(&sb, NULL);
+}
+
 /*
  * The loader's new file (db_open_loader()): the writer's image, the views
  * it leaves out put back, so every other connection finds the whole
- * schema, in the image's order, while the loader's own prepares only the
- * views it reads (findings is not one of them).
+ * schema, in the image's order (sqlite_master row for row as db_open()
+ * makes it), while the loader's own prepares only the views it reads
+ * (findings is not one of them).
  */
 static void test_db_open_loader_whole_file(void **state)
 {
@@ -188,6 +212,21 @@ static void test_db_open_loader_whole_file(void **state)
 	assert_true(prepares(other, "SELECT * FROM findings"));
 	db_close(other);
 	db_close(db);
+	{
+		char whole[80], *a, *b;
+
+		xsnprintf(whole, sizeof(whole), "%s-whole", path);
+		unlink(whole);
+		if (db_open(whole, true, &other, &err) < 0)
+			fail_msg("db_open: %s", err);
+		db_close(other);
+		a = master_rows(path);
+		b = master_rows(whole);
+		assert_string_equal(a, b);
+		free(a);
+		free(b);
+		unlink(whole);
+	}
 	/* an existing file: as db_open() opens it, every view */
 	if (db_open_loader(path, &db, &err) < 0)
 		fail_msg("db_open_loader: %s", err);

@@ -111,7 +111,7 @@ static void write_runs(const char *path, const char *out)
 /* ---- the views the loader reads ------------------------------------------- */
 
 struct views {
-	char **name, **sql;
+	char **name, **tbl, **sql;
 	long long *rowid;
 	int *keep;
 	size_t n;
@@ -185,23 +185,25 @@ static void read_views(sqlite3 *db, struct views *v)
 {
 	sqlite3_stmt *st = NULL;
 
-	if (sqlite3_prepare_v2(db, "SELECT rowid, name, sql FROM sqlite_master "
+	if (sqlite3_prepare_v2(db, "SELECT rowid, name, tbl_name, sql FROM sqlite_master "
 			       "WHERE type = 'view' ORDER BY rowid", -1, &st, NULL) != SQLITE_OK)
 		fail("the schema", sqlite3_errmsg(db));
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		size_t n = v->n + 1;
 
 		v->name = realloc(v->name, n * sizeof(*v->name));
+		v->tbl = realloc(v->tbl, n * sizeof(*v->tbl));
 		v->sql = realloc(v->sql, n * sizeof(*v->sql));
 		v->rowid = realloc(v->rowid, n * sizeof(*v->rowid));
 		v->keep = realloc(v->keep, n * sizeof(*v->keep));
-		if (!v->name || !v->sql || !v->rowid || !v->keep)
+		if (!v->name || !v->tbl || !v->sql || !v->rowid || !v->keep)
 			fail("views", "out of memory");
 		v->rowid[v->n] = sqlite3_column_int64(st, 0);
 		v->name[v->n] = strdup((const char *)sqlite3_column_text(st, 1));
-		v->sql[v->n] = strdup((const char *)sqlite3_column_text(st, 2));
+		v->tbl[v->n] = strdup((const char *)sqlite3_column_text(st, 2));
+		v->sql[v->n] = strdup((const char *)sqlite3_column_text(st, 3));
 		v->keep[v->n] = 0;
-		if (!v->name[v->n] || !v->sql[v->n])
+		if (!v->name[v->n] || !v->tbl[v->n] || !v->sql[v->n])
 			fail("views", "out of memory");
 		v->n++;
 	}
@@ -231,7 +233,7 @@ static void write_rest(sqlite3 *db, const struct views *v, const char *rest)
 			continue;
 		put_u32(f, (size_t)v->rowid[i]);
 		fwrite(v->name[i], 1, strlen(v->name[i]) + 1, f);
-		fwrite(v->name[i], 1, strlen(v->name[i]) + 1, f);   /* a view's tbl_name */
+		fwrite(v->tbl[i], 1, strlen(v->tbl[i]) + 1, f);
 		fwrite(v->sql[i], 1, strlen(v->sql[i]) + 1, f);
 		sqlite3_bind_int64(del, 1, v->rowid[i]);
 		if (sqlite3_step(del) != SQLITE_DONE)
@@ -250,7 +252,7 @@ int main(int argc, char **argv)
 {
 	char tmp[4096], pragma[64], *schema, *objects;
 	size_t schema_len, objects_len, i, *stack = NULL, nstack = 0;
-	struct views v = { NULL, NULL, NULL, NULL, 0 };
+	struct views v = { NULL, NULL, NULL, NULL, NULL, 0 };
 	sqlite3 *db = NULL;
 	FILE *f;
 	int a;
@@ -291,9 +293,11 @@ int main(int argc, char **argv)
 	remove(tmp);
 	for (i = 0; i < v.n; i++) {
 		free(v.name[i]);
+		free(v.tbl[i]);
 		free(v.sql[i]);
 	}
 	free(v.name);
+	free(v.tbl);
 	free(v.sql);
 	free(v.rowid);
 	free(v.keep);
