@@ -749,10 +749,11 @@ static int db_schema_complete(sqlite3 *db, int *ret_added, char **ret_err)
 			       "VALUES (?, 'view', ?, ?, 0, ?)", -1, &st, NULL) != SQLITE_OK)
 		goto rollback;
 	while (p + 4 <= end && (rowid = image_u32(p))) {
-		const char *name = p + 4, *tbl = name + strlen(name) + 1;
-		const char *sql = tbl + strlen(tbl) + 1;
+		const char *name = p + 4, *tbl, *sql;
 
-		if (sql >= end)
+		/* each string ends before end (the blob's own NUL) */
+		if (name >= end || (tbl = name + strlen(name) + 1) >= end ||
+		    (sql = tbl + strlen(tbl) + 1) >= end)
 			die(3, "BUG: the built-in schema's views are damaged");
 		sqlite3_bind_int64(st, 1, (sqlite3_int64)rowid);
 		sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);

@@ -123,7 +123,7 @@ static int ident_char(unsigned char c)
 	       c == '_';
 }
 
-/* Mark (keep) each view named by a word of text[0, len); its index, or -1. */
+/* Mark (keep) each view named by a word of text[0, len), and push it on the stack. */
 static void keep_words(struct views *v, const char *text, size_t len,
 		       size_t **stack, size_t *nstack)
 {
