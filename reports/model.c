@@ -390,6 +390,7 @@ static const struct col finding_cols[] = {
 	COL(COL_STR, struct report_finding, cgroup, "cgroup"),
 	COL(COL_STR, struct report_finding, name, "name"),
 	COL(COL_STR, struct report_finding, severity, "severity"),
+	COL(COL_NUM, struct report_finding, severity_rank, "severity_rank"),
 	COL(COL_STR, struct report_finding, code, "code"),
 	COL(COL_STR, struct report_finding, title, "title"),
 	COL(COL_STR, struct report_finding, evidence, "evidence"),
@@ -427,13 +428,22 @@ static bool findings_in_halves(const struct loader *l)
 	return !l->show_queries && !l->c->growth;
 }
 
+/*
+ * The findings' order, said once: by the severity's rank in
+ * finding_severities, then these columns.  FINDINGS_QUERY's ORDER BY is
+ * made from it, and finding_cmp() (the merge of the two halves) walks it.
+ */
+#define FINDING_ORDER(X) X(code) X(cgroup) X(title)
+#define ORDER_BY_COLUMN(col) ", f." #col
+
 #define FINDINGS_QUERY \
-	"SELECT f.cgroup, n.name, f.severity, f.code, f.title, f.evidence, f.query\n" \
+	"SELECT f.cgroup, n.name, f.severity, s.rank AS severity_rank, f.code, f.title,\n" \
+	"       f.evidence, f.query\n" \
 	"FROM %s f\n" \
+	"LEFT JOIN finding_severities s ON s.severity = f.severity\n" \
 	"LEFT JOIN cgroup_names n ON n.capture_id = f.capture_id AND n.cgroup = f.cgroup\n" \
 	"WHERE f.capture_id = %" PRId64 "\n" \
-	"ORDER BY CASE f.severity WHEN 'critical' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END,\n" \
-	"         f.code, f.cgroup, f.title"
+	"ORDER BY s.rank" FINDING_ORDER(ORDER_BY_COLUMN)
 
 static int load_findings(struct loader *l)
 {
@@ -455,27 +465,24 @@ static int load_findings_1(struct loader *l)
 			 l->nhalf);
 }
 
-/* FINDINGS_QUERY's ORDER BY: severity's rank, then code, cgroup, title (NULL first). */
-static int severity_rank(const char *s)
-{
-	return !s ? 2 : !strcmp(s, "critical") ? 0 : !strcmp(s, "warning") ? 1 : 2;
-}
-
+/* NULL first, as SQLite sorts */
 static int cmp_null_first(const char *a, const char *b)
 {
 	return !a || !b ? (a != NULL) - (b != NULL) : strcmp(a, b);
 }
 
+/* FINDINGS_QUERY's order (FINDING_ORDER) */
 static int finding_cmp(const struct report_finding *a, const struct report_finding *b)
 {
-	int r = severity_rank(a->severity) - severity_rank(b->severity);
+	int r = a->severity_rank.set != b->severity_rank.set ?
+		(int)a->severity_rank.set - (int)b->severity_rank.set :
+		(a->severity_rank.v > b->severity_rank.v) - (a->severity_rank.v < b->severity_rank.v);
 
-	if (!r)
-		r = cmp_null_first(a->code, b->code);
-	if (!r)
-		r = cmp_null_first(a->cgroup, b->cgroup);
-	if (!r)
-		r = cmp_null_first(a->title, b->title);
+#define CMP_COLUMN(col) \
+	if (!r) \
+		r = cmp_null_first(a->col, b->col);
+	FINDING_ORDER(CMP_COLUMN)
+#undef CMP_COLUMN
 	return r;
 }
 

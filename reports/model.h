@@ -105,6 +105,7 @@ struct report_container {
 /* One row of findings (with the cgroup's readable name). */
 struct report_finding {
 	char *cgroup, *name, *severity, *code, *title, *evidence, *query;
+	struct rnum severity_rank;       /* finding_severities.rank: the order */
 };
 
 /* One row of oom_made_of: what an OOM report's memory was made of. */

@@ -12,6 +12,17 @@
 --   evidence   the numbers, in words
 --   query      SQL that shows the numbers: memsnap sql SOURCE "<query>"
 
+-- The severities a finding has, most severe first: the one order findings
+-- are listed in (the report's findings query sorts by rank, and
+-- reports/model.c merges its two halves by the rank it read;
+-- report_fleet_findings' severity_rank).
+--   severity   critical, warning, info: what the findings below say
+--   rank       0 for the most severe
+CREATE TABLE finding_severities (
+    severity TEXT PRIMARY KEY, rank INTEGER NOT NULL UNIQUE
+) WITHOUT ROWID;
+INSERT INTO finding_severities VALUES ('critical', 0), ('warning', 1), ('info', 2);
+
 -- The internal views below (finding_*, findings_now, report_no_limit) read
 -- cgroup_headroom_data, cgroup_names_data and cgroups_data, the tables the
 -- public views cgroup_headroom, cgroup_names and cgroups are a plain SELECT

@@ -98,7 +98,7 @@ GROUP BY namespace, pod, container, task_memcg;
 
 -- Findings by code (and severity) across captures, from report_findings.
 --   severity, code              as in findings
---   severity_rank               0 critical, 1 warning, 2 info (for sorting)
+--   severity_rank               its rank in finding_severities (for sorting)
 --   findings                    rows of report_findings
 --   captures, nodes             distinct captures and hostnames they are in
 --   capture_ids                 the captures, comma-separated
@@ -109,7 +109,7 @@ WITH f AS MATERIALIZED (
     JOIN captures c ON c.capture_id = f.capture_id
 )
 SELECT severity, code,
-       CASE severity WHEN 'critical' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END AS severity_rank,
+       (SELECT rank FROM finding_severities s WHERE s.severity = f.severity) AS severity_rank,
        count(*) AS findings,
        count(DISTINCT capture_id) AS captures,
        count(DISTINCT hostname) AS nodes,

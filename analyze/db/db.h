@@ -60,8 +60,10 @@
  * 17: findings_now in two halves (findings_now_1, findings_now_2) the text
  * report reads on two connections; report_findings_now_2 instead of
  * report_findings_now.
+ * 18: finding_severities, the severities' order the findings are listed in
+ * (report_fleet_findings' severity_rank reads it).
  */
-#define DB_SCHEMA_VERSION 17
+#define DB_SCHEMA_VERSION 18
 /*
  * A new database's page size: a capture is 300,000 rows appended in key
  * order, and fewer, larger pages split and write less (6% of a load).
