@@ -54,7 +54,6 @@
 
 #define MIN(a, b) ((a) < (b) ? (a) : (b))
 
-static volatile sig_atomic_t stop_signal;
 
 static const struct {
 	const char *name;
@@ -135,11 +134,6 @@ static bool valid_name(const char *s)
 	return true;
 }
 
-static void on_signal(int sig)
-{
-	stop_signal = sig;
-}
-
 int main(int argc, char **argv)
 {
 	enum { OPT_KEY = 256, OPT_VALUE, OPT_NO_PREALLOC };
@@ -165,7 +159,6 @@ int main(int argc, char **argv)
 	size_t t = 0;
 	unsigned char *key = NULL, *value = NULL;
 	size_t value_len;
-	struct sigaction sa;
 	struct rlimit rl = { RLIM_INFINITY, RLIM_INFINITY };
 	int c, rc = 1;
 
@@ -226,12 +219,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
+	catch_stop_signals();
 
 	/* Before 5.11 map memory is charged to RLIMIT_MEMLOCK. */
 	(void)setrlimit(RLIMIT_MEMLOCK, &rl);

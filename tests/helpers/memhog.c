@@ -78,7 +78,6 @@
 #define MIB ((size_t)1 << 20)
 #define HOLD_SLICE 5 /* seconds between touches of the --file mapping */
 
-static volatile sig_atomic_t stop_signal;
 /* Files we created, removed at exit unless --keep (never someone else's). */
 static const char *created_file, *created_shmem, *created_grow;
 
@@ -325,11 +324,6 @@ static int do_sysv(size_t mb)
 	return 0;
 }
 
-static void on_signal(int sig)
-{
-	stop_signal = sig;
-}
-
 static void until_killed(void)
 {
 	size_t mb = 0;
@@ -453,7 +447,6 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct options o = { .file_map = true, .hold = -1 };
-	struct sigaction sa;
 	int c, rc = 1, grow_fd = -1;
 
 	helper_name = "memhog";
@@ -502,12 +495,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
+	catch_stop_signals();
 
 	say("pid=%ld", (long)getpid());
 	if (o.cgroup && join_cgroup(o.cgroup) < 0)

@@ -81,7 +81,6 @@
 #define MIB ((size_t)1 << 20)
 #define PTE_SPAN ((size_t)2 << 20) /* address range one page-table page maps */
 
-static volatile sig_atomic_t stop_signal;
 static const char *created_file;
 
 static void usage(FILE *f)
@@ -383,11 +382,6 @@ static int wait_children_mapped(long mb)
 	return err("the children did not map what they read within 60 s");
 }
 
-static void on_signal(int sig)
-{
-	stop_signal = sig;
-}
-
 int main(int argc, char **argv)
 {
 	enum {
@@ -415,7 +409,6 @@ int main(int argc, char **argv)
 	long pagetables = 0, threads = 0, sockets = 0, dentries = 0, forks = 0;
 	long shared = 0, cow = 0, mlock_mb = 0, hold = -1, *target;
 	const char *cgroup = NULL, *dir = NULL, *mlock_file = NULL, *ready = NULL;
-	struct sigaction sa;
 	int c, li = 0, rc = 1;
 
 	helper_name = "wsload";
@@ -456,12 +449,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
+	catch_stop_signals();
 
 	say("pid=%ld", (long)getpid());
 	if (cgroup && join_cgroup(cgroup) < 0)

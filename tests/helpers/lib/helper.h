@@ -7,6 +7,7 @@
 #ifndef MEMSNAP_TESTS_HELPER_H
 #define MEMSNAP_TESTS_HELPER_H
 
+#include <signal.h>
 #include <stddef.h>
 
 /* The prefix of err()'s messages: the program's name. */
@@ -31,6 +32,15 @@ int join_cgroup(const char *dir);
  * said.
  */
 int write_ready(const char *path);
+
+/*
+ * The signal that asked us to stop (SIGTERM, SIGINT or SIGHUP), 0 before
+ * one came: what a helper holding memory until killed polls.
+ */
+extern volatile sig_atomic_t stop_signal;
+/* Catch SIGTERM, SIGINT and SIGHUP into stop_signal (no SA_RESTART: a
+ * pause() or sleep() returns early). */
+void catch_stop_signals(void);
 
 /* The page size, 4096 if sysconf() cannot say. */
 size_t page_size(void);
