@@ -139,16 +139,8 @@ static int number(const char *opt, const char *arg, uint64_t min, uint64_t max,
 
 static void install_signals(void)
 {
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
 	/* A second signal is not caught: it ends the collector at once. */
-	sa.sa_flags = SA_RESETHAND;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
+	catch_stop_signals(on_signal, SA_RESETHAND);
 	/* A closed stdout must be an EPIPE error with a message, not a death. */
 	signal(SIGPIPE, SIG_IGN);
 }

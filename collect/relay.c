@@ -170,7 +170,6 @@ static void child_main(const struct capture_opts *opts, int rootfd,
 {
 	struct capture_opts o = *opts;
 	struct reader *reader = NULL;
-	struct sigaction sa;
 	struct end_data end;
 	struct frame f;
 	struct item *it;
@@ -184,12 +183,7 @@ static void child_main(const struct capture_opts *opts, int rootfd,
 		_exit(0);
 	child_fds(rootfd, wfd);
 	/* Not SA_RESETHAND: the terminal's and the passed-on signal may both come. */
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = child_on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
+	catch_stop_signals(child_on_signal, 0);
 	o.stop_signal = &child_stop;
 
 	memset(&end, 0, sizeof(end));

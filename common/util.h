@@ -238,6 +238,12 @@ int write_all(int fd, const void *buf, size_t len);
 /* The same at offset off (pwrite(2)), the file offset left where it was. */
 int pwrite_all(int fd, const void *buf, size_t len, off_t off);
 
+/*
+ * SIGINT, SIGTERM and SIGHUP, the signals that ask a program to stop, to
+ * handler (sa_flags `flags`, SA_RESETHAND for a second one to end it).
+ */
+void catch_stop_signals(void (*handler)(int), int flags);
+
 /* Monotonic clock in nanoseconds. */
 uint64_t now_ns(clockid_t clk);
 

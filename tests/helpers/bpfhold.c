@@ -219,7 +219,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 
-	catch_stop_signals();
+	stop_on_signals();
 
 	/* Before 5.11 map memory is charged to RLIMIT_MEMLOCK. */
 	(void)setrlimit(RLIMIT_MEMLOCK, &rl);

@@ -495,7 +495,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 
-	catch_stop_signals();
+	stop_on_signals();
 
 	say("pid=%ld", (long)getpid());
 	if (o.cgroup && join_cgroup(o.cgroup) < 0)

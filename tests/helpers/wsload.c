@@ -449,7 +449,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 
-	catch_stop_signals();
+	stop_on_signals();
 
 	say("pid=%ld", (long)getpid());
 	if (cgroup && join_cgroup(cgroup) < 0)

@@ -21,16 +21,9 @@ static void on_signal(int sig)
 	stop_signal = sig;
 }
 
-void catch_stop_signals(void)
+void stop_on_signals(void)
 {
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
+	catch_stop_signals(on_signal, 0);
 }
 
 int err(const char *fmt, ...)

@@ -38,9 +38,9 @@ int write_ready(const char *path);
  * one came: what a helper holding memory until killed polls.
  */
 extern volatile sig_atomic_t stop_signal;
-/* Catch SIGTERM, SIGINT and SIGHUP into stop_signal (no SA_RESTART: a
- * pause() or sleep() returns early). */
-void catch_stop_signals(void);
+/* Catch the stop signals (common/util's catch_stop_signals()) into
+ * stop_signal (no SA_RESTART: a pause() or sleep() returns early). */
+void stop_on_signals(void);
 
 /* The page size, 4096 if sysconf() cannot say. */
 size_t page_size(void);
