@@ -177,7 +177,7 @@ WHERE f.kind = 'k8s-container' AND pn.k8s_level = 'pod'
 -- (near_limit to large_shmem) and findings_now_2 (no_limit to heap_limit),
 -- each finding code in one.  findings_now is both, findings both with
 -- findings_over_samples; the report reads them apart (report_findings,
--- report_findings_now below), and the text report of one sample reads the
+-- report_findings_now_2 below), and the text report of one sample reads the
 -- two halves on its two connections at once (reports/model.c): preparing
 -- the findings is most of what a report costs, about even between the
 -- halves.

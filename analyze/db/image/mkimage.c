@@ -110,10 +110,14 @@ static void write_runs(const char *path, const char *out)
 
 /* ---- the views the loader reads ------------------------------------------- */
 
+struct view {
+	char *name, *tbl, *sql;
+	long long rowid;
+	int keep;
+};
+
 struct views {
-	char **name, **tbl, **sql;
-	long long *rowid;
-	int *keep;
+	struct view *v;
 	size_t n;
 };
 
@@ -137,9 +141,9 @@ static void keep_words(struct views *v, const char *text, size_t len,
 		for (j = i; j < len && ident_char((unsigned char)text[j]); j++)
 			;
 		for (k = 0; k < v->n; k++)
-			if (!v->keep[k] && strlen(v->name[k]) == j - i &&
-			    !strncasecmp(v->name[k], text + i, j - i)) {
-				v->keep[k] = 1;
+			if (!v->v[k].keep && strlen(v->v[k].name) == j - i &&
+			    !strncasecmp(v->v[k].name, text + i, j - i)) {
+				v->v[k].keep = 1;
 				*stack = realloc(*stack, (*nstack + 1) * sizeof(**stack));
 				if (!*stack)
 					fail("views", "out of memory");
@@ -189,23 +193,19 @@ static void read_views(sqlite3 *db, struct views *v)
 			       "WHERE type = 'view' ORDER BY rowid", -1, &st, NULL) != SQLITE_OK)
 		fail("the schema", sqlite3_errmsg(db));
 	while (sqlite3_step(st) == SQLITE_ROW) {
-		size_t n = v->n + 1;
+		struct view *w;
 
-		v->name = realloc(v->name, n * sizeof(*v->name));
-		v->tbl = realloc(v->tbl, n * sizeof(*v->tbl));
-		v->sql = realloc(v->sql, n * sizeof(*v->sql));
-		v->rowid = realloc(v->rowid, n * sizeof(*v->rowid));
-		v->keep = realloc(v->keep, n * sizeof(*v->keep));
-		if (!v->name || !v->tbl || !v->sql || !v->rowid || !v->keep)
+		v->v = realloc(v->v, (v->n + 1) * sizeof(*v->v));
+		if (!v->v)
 			fail("views", "out of memory");
-		v->rowid[v->n] = sqlite3_column_int64(st, 0);
-		v->name[v->n] = strdup((const char *)sqlite3_column_text(st, 1));
-		v->tbl[v->n] = strdup((const char *)sqlite3_column_text(st, 2));
-		v->sql[v->n] = strdup((const char *)sqlite3_column_text(st, 3));
-		v->keep[v->n] = 0;
-		if (!v->name[v->n] || !v->tbl[v->n] || !v->sql[v->n])
+		w = &v->v[v->n++];
+		w->rowid = sqlite3_column_int64(st, 0);
+		w->name = strdup((const char *)sqlite3_column_text(st, 1));
+		w->tbl = strdup((const char *)sqlite3_column_text(st, 2));
+		w->sql = strdup((const char *)sqlite3_column_text(st, 3));
+		w->keep = 0;
+		if (!w->name || !w->tbl || !w->sql)
 			fail("views", "out of memory");
-		v->n++;
 	}
 	sqlite3_finalize(st);
 }
@@ -229,13 +229,15 @@ static void write_rest(sqlite3 *db, const struct views *v, const char *rest)
 			       NULL) != SQLITE_OK)
 		fail("the schema", sqlite3_errmsg(db));
 	for (i = 0; i < v->n; i++) {
-		if (v->keep[i])
+		const struct view *w = &v->v[i];
+
+		if (w->keep)
 			continue;
-		put_u32(f, (size_t)v->rowid[i]);
-		fwrite(v->name[i], 1, strlen(v->name[i]) + 1, f);
-		fwrite(v->tbl[i], 1, strlen(v->tbl[i]) + 1, f);
-		fwrite(v->sql[i], 1, strlen(v->sql[i]) + 1, f);
-		sqlite3_bind_int64(del, 1, v->rowid[i]);
+		put_u32(f, (size_t)w->rowid);
+		fwrite(w->name, 1, strlen(w->name) + 1, f);
+		fwrite(w->tbl, 1, strlen(w->tbl) + 1, f);
+		fwrite(w->sql, 1, strlen(w->sql) + 1, f);
+		sqlite3_bind_int64(del, 1, w->rowid);
 		if (sqlite3_step(del) != SQLITE_DONE)
 			fail("the schema", sqlite3_errmsg(db));
 		sqlite3_reset(del);
@@ -252,7 +254,7 @@ int main(int argc, char **argv)
 {
 	char tmp[4096], pragma[64], *schema, *objects;
 	size_t schema_len, objects_len, i, *stack = NULL, nstack = 0;
-	struct views v = { NULL, NULL, NULL, NULL, NULL, 0 };
+	struct views v = { NULL, 0 };
 	sqlite3 *db = NULL;
 	FILE *f;
 	int a;
@@ -284,7 +286,7 @@ int main(int argc, char **argv)
 		keep_source(&v, argv[a], &stack, &nstack);
 	while (nstack) {
 		i = stack[--nstack];
-		keep_words(&v, v.sql[i], strlen(v.sql[i]), &stack, &nstack);
+		keep_words(&v, v.v[i].sql, strlen(v.v[i].sql), &stack, &nstack);
 	}
 	write_rest(db, &v, argv[5]);
 	if (sqlite3_close(db) != SQLITE_OK)
@@ -292,15 +294,11 @@ int main(int argc, char **argv)
 	write_runs(tmp, argv[4]);
 	remove(tmp);
 	for (i = 0; i < v.n; i++) {
-		free(v.name[i]);
-		free(v.tbl[i]);
-		free(v.sql[i]);
+		free(v.v[i].name);
+		free(v.v[i].tbl);
+		free(v.v[i].sql);
 	}
-	free(v.name);
-	free(v.tbl);
-	free(v.sql);
-	free(v.rowid);
-	free(v.keep);
+	free(v.v);
 	free(stack);
 	free(schema);
 	return 0;
