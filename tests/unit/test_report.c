@@ -41,7 +41,8 @@ static void fixture_path(const char *fixture, struct strbuf *ret)
 
 /* ---- helpers -------------------------------------------------------------------- */
 
-static void load(const char *fixture, struct report *r, sqlite3 **ret_db)
+/* The fixture capture, loaded into a database in memory. */
+static sqlite3 *open_fixture(const char *fixture)
 {
 	struct source_opts so;
 	struct load_stats stats;
@@ -54,11 +55,19 @@ static void load(const char *fixture, struct report *r, sqlite3 **ret_db)
 	fixture_path(fixture, &path);
 	if (source_open(path.buf, &so, &db, &loaded, &stats, &err) < 0)
 		fail_msg("cannot open %s: %s", path.buf, err);
+	strbuf_release(&path);
+	return db;
+}
+
+static void load(const char *fixture, struct report *r, sqlite3 **ret_db)
+{
+	sqlite3 *db = open_fixture(fixture);
+	char *err = NULL;
+
 	if (report_load(db, 0, fixture, true, r, &err) < 0)
 		fail_msg("report_load %s: %s", fixture, err);
 	/* goldens must not change with the version */
 	r->version = "VERSION";
-	strbuf_release(&path);
 	if (ret_db)
 		*ret_db = db;
 	else
@@ -302,20 +311,13 @@ static void test_report_load_k8s(void **state)
 static void test_report_findings_halves(void **state)
 {
 	struct report one, two;
-	struct strbuf path = STRBUF_INIT;
-	struct source_opts so;
-	struct load_stats stats;
 	const struct report_capture *a, *b;
-	bool loaded, first = false, second = false;
-	sqlite3 *db = NULL;
+	bool first = false, second = false;
+	sqlite3 *db = open_fixture("report-k8s-v2");
 	char *err = NULL;
 	size_t i;
 
 	(void)state;
-	source_opts_init(&so);
-	fixture_path("report-k8s-v2", &path);
-	if (source_open(path.buf, &so, &db, &loaded, &stats, &err) < 0)
-		fail_msg("cannot open %s: %s", path.buf, err);
 	if (report_load(db, 0, "report-k8s-v2", true, &one, &err) < 0 ||
 	    report_load(db, 0, "report-k8s-v2", false, &two, &err) < 0)
 		fail_msg("report_load: %s", err);
@@ -343,24 +345,15 @@ static void test_report_findings_halves(void **state)
 	report_free(&one);
 	report_free(&two);
 	db_close(db);
-	strbuf_release(&path);
 }
 
 static void test_report_load_no_such_capture(void **state)
 {
 	struct report r;
-	struct source_opts so;
-	struct load_stats stats;
-	struct strbuf path = STRBUF_INIT;
-	sqlite3 *db = NULL;
+	sqlite3 *db = open_fixture("report-v1-docker");
 	char *err = NULL;
-	bool loaded;
 
 	(void)state;
-	source_opts_init(&so);
-	fixture_path("report-v1-docker", &path);
-	assert_int_equal(source_open(path.buf, &so, &db, &loaded, &stats, &err), 0);
-	strbuf_release(&path);
 	assert_int_equal(report_load(db, 7, "x", true, &r, &err), -1);
 	assert_non_null(strstr(err, "no capture 7"));
 	free(err);
