@@ -5,7 +5,10 @@
 -- Conventions: every table has capture_id; sizes are INTEGER bytes; NULL
 -- means absent or unknown, never zero; times are ISO 8601 UTC text.
 -- Views use only SQLite's built-in functions, so any sqlite3 shell can
--- query a memsnap database.
+-- query a memsnap database, but for two that memsnap registers on its own
+-- connections: human_bytes() (findings, report_findings,
+-- report_fleet_findings, bpf_by_cgroup) and k8s_cgroup() (the diff_*
+-- views); query those with `memsnap sql`.
 
 -- memsnap turns foreign keys on for every connection (PRAGMA foreign_keys
 -- is a connection setting); do the same in your own shell to have
