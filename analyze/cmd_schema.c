@@ -19,8 +19,8 @@ static const char usage_text[] =
 	"Print the SQL schema of memsnap databases, with its comments: the\n"
 	"tables the loader fills and the public views (captures, cgroups,\n"
 	"processes, bpf_maps, oom_kills, working_set_breakdown, containers,\n"
-	"pods, node, findings, load_problems).  The same text creates an empty\n"
-	"database: memsnap schema | sqlite3 new.db\n"
+	"pods, node, findings, load_problems and more).  The same text creates\n"
+	"an empty memsnap database: memsnap schema | sqlite3 new.db\n"
 	"memsnap-views(7) describes every public view and column.\n"
 	"\n"
 	"options:\n"
@@ -36,6 +36,7 @@ int cmd_schema(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *sql = db_schema_sql();
+	char version[64];
 	int opt, ret = CMD_GO_ON;
 
 	optind = 0;
@@ -47,8 +48,16 @@ int cmd_schema(int argc, char **argv)
 	}
 	/* EPIPE: the reader took what it wanted (memsnap sql does the same) */
 	if (ret == CMD_GO_ON) {
+		/*
+		 * The version a new database gets (db.c): without it the
+		 * database `memsnap schema | sqlite3 new.db` makes was refused
+		 * by load, sql and report as "another memsnap made it".
+		 */
+		xsnprintf(version, sizeof(version), "\nPRAGMA user_version = %d;\n",
+			  DB_SCHEMA_VERSION);
 		ret = EXIT_OK;
 		if ((fwrite(sql, 1, strlen(sql), stdout) != strlen(sql) ||
+		     fputs(version, stdout) == EOF ||
 		     fflush(stdout) != 0) && errno != EPIPE) {
 			error("cannot write the schema to 'standard output': %s",
 			      strerror(errno));

@@ -133,6 +133,12 @@ expect 2 "$M" sql "$work/db.sqlite" && ok "sql without a query: usage" || fail "
 expect 0 "$M" schema && sqlite3 "$work/fromschema.db" < "$work/out" &&
 	sqlite3 "$work/fromschema.db" "SELECT count(*) FROM sqlite_master WHERE type = 'view' AND name = 'cgroups'" |
 	grep -qx 1 && ok "schema: creates a database with the views" || fail "schema: creates a database with the views"
+# ... that memsnap takes as one of its own (it said "another memsnap made it")
+expect 1 "$M" load -q "$cap" -o "$work/fromschema.db" &&
+	expect 0 "$M" sql --csv "$work/fromschema.db" "SELECT count(*) FROM captures" &&
+	[ "$(tail -n1 "$work/out" | tr -d '\r')" = 1 ] &&
+	ok "schema: memsnap loads into the database it makes" ||
+	fail "schema: memsnap refuses the database it makes: $(cat "$work/err")"
 # the views work in the plain sqlite3 shell (no custom functions), but
 # those that spell sizes in words: they use memsnap's one size formatter,
 # human_bytes(), which memsnap registers on its connections
