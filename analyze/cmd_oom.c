@@ -86,7 +86,7 @@ int cmd_oom(int argc, char **argv)
 	int opt, ret = CMD_GO_ON;
 
 	optind = 0;   /* GNU getopt: options after FILE too; "--" ends them */
-	while (ret == CMD_GO_ON && (opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1)
+	while (ret == CMD_GO_ON && (opt = getopt_said(argc, argv, "h", longopts)) != -1)
 		ret = oom_option(opt, optarg, &o);
 	if (ret == CMD_GO_ON)
 		ret = cmd_one_operand(argc, argv, "no input: give a FILE or -", usage_text);

@@ -40,7 +40,7 @@ int cmd_schema(int argc, char **argv)
 	int opt, ret = CMD_GO_ON;
 
 	optind = 0;
-	while (ret == CMD_GO_ON && (opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1)
+	while (ret == CMD_GO_ON && (opt = getopt_said(argc, argv, "h", longopts)) != -1)
 		ret = cmd_usage(usage_text, opt == 'h' ? EXIT_OK : EXIT_USAGE);
 	if (ret == CMD_GO_ON && optind < argc) {
 		error("unexpected argument '%s'", argv[optind]);

@@ -125,13 +125,13 @@ static int usage_error(const char *fmt, ...)
 	return 2;
 }
 
-/* A number in [min, max] from an option argument. */
+/* A number in [min, max] from an option argument; else a usage error, said. */
 static int number(const char *opt, const char *arg, uint64_t min, uint64_t max,
 		  uint64_t *ret)
 {
 	if (parse_u64(arg, strlen(arg), ret) < 0 || *ret < min || *ret > max) {
-		error("invalid value '%s' for %s: a number from %llu to %llu is expected",
-		      arg, opt, (unsigned long long)min, (unsigned long long)max);
+		usage_error("invalid value '%s' for %s: a number from %llu to %llu is expected",
+			    arg, opt, (unsigned long long)min, (unsigned long long)max);
 		return -1;
 	}
 	return 0;
@@ -194,7 +194,7 @@ int main(int argc, char **argv)
 	capture_opts_init(&o);
 	o.tmpdir = getenv("TMPDIR");
 
-	while ((c = getopt_long(argc, argv, "o:qhV", longopts, NULL)) != -1) {
+	while ((c = getopt_said(argc, argv, "o:qhV", longopts)) != -1) {
 		switch (c) {
 		case 'o':
 			o.output = optarg;
@@ -268,9 +268,8 @@ int main(int argc, char **argv)
 		case OPT_INTERVAL:
 			if (parse_duration_ms(optarg, strlen(optarg), &v) < 0 ||
 			    v < 10 || v > 86400000) {
-				error("invalid value '%s' for --interval: a duration from 10ms to 24h is expected (500ms, 2s, 1m, 1h)",
-				      optarg);
-				return 2;
+				return usage_error("invalid value '%s' for --interval: a duration from 10ms to 24h is expected (500ms, 2s, 1m, 1h)",
+						   optarg);
 			}
 			o.interval_ms = v;
 			break;

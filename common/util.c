@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <limits.h>
 #include <math.h>
 #include <signal.h>
@@ -751,4 +752,39 @@ int parse_duration_ms(const char *s, size_t len, uint64_t *ret)
 		return 0;
 	}
 	return -EINVAL;
+}
+
+int getopt_said(int argc, char *const argv[], const char *optstring,
+		const struct option *longopts)
+{
+	char spec[128];
+	const char *arg;
+	size_t len, n = 0;
+	int c;
+
+	/* a leading ':': a missing value returns ':', and getopt says nothing */
+	xsnprintf(spec, sizeof(spec), ":%s", optstring);
+	c = getopt_long(argc, argv, spec, longopts, NULL);
+	if (c != '?' && c != ':')
+		return c;
+	/* glibc has stepped past the element it refused (a long option's) */
+	arg = optind > 0 && optind <= argc ? argv[optind - 1] : "";
+	if (strncmp(arg, "--", 2) != 0) {
+		if (c == ':')
+			error("option '-%c' needs a value", optopt);
+		else
+			error("unknown option '-%c'", optopt);
+		return '?';
+	}
+	len = strcspn(arg, "=");
+	if (c == ':') {
+		error("option '%.*s' needs a value", (int)len, arg);
+	} else if (optopt) {
+		error("option '%.*s' takes no value", (int)len, arg);
+	} else {
+		for (; longopts && longopts->name; longopts++)
+			n += !strncmp(longopts->name, arg + 2, len - 2);
+		error("%s option '%.*s'", n > 1 ? "ambiguous" : "unknown", (int)len, arg);
+	}
+	return '?';
 }

@@ -41,6 +41,18 @@ extern const char *progname;
 int error(const char *fmt, ...) ATTR_PRINTF(1, 2);
 /* "warning: ..." on stderr. */
 void warning(const char *fmt, ...) ATTR_PRINTF(1, 2);
+
+struct option;
+/*
+ * getopt_long() that says what it refuses git's way, with error():
+ * "unknown option '--bogus'", "option '-o' needs a value", "option
+ * '--help' takes no value", "ambiguous option '--max'".  getopt's own
+ * messages began with argv[0] ("load: unrecognized option", or the
+ * collector's full path).  Returns what getopt_long() returns, '?' for
+ * every refusal.
+ */
+int getopt_said(int argc, char *const argv[], const char *optstring,
+		const struct option *longopts);
 /* "fatal: ..." on stderr and exit(code). */
 void die(int code, const char *fmt, ...) ATTR_PRINTF(2, 3) ATTR_NORETURN;
 

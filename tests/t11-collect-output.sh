@@ -74,7 +74,15 @@ expect_msg 2 "error: unknown --kmsg mode 'some': oom, all or none" -- "$C" --kms
 expect_msg 2 "error: invalid value '5x' for --file-timeout: a number from 10 to 3600000 is expected" -- \
 	"$C" --file-timeout 5x
 expect_msg 2 "error: unexpected argument 'extra'" -- "$C" -o - extra
-expect_msg 2 "" -- "$C" --no-such-option
+expect_msg 2 "error: unknown option '--no-such-option'" -- "$C" --no-such-option
+# getopt's refusals too, git's way (they began with argv[0], the full path)
+expect_msg 2 "error: option '--level' needs a value" -- "$C" --level
+expect_msg 2 "error: option '-o' needs a value" -- "$C" -o
+expect_msg 2 "error: option '--cmdline' takes no value" -- "$C" --cmdline=1
+grep -q '^usage: memsnap-collect' "$work/err" || fail "no usage text after an option getopt refused"
+# a bad number is a usage error like the others: the message, then the usage
+expect_msg 2 "error: invalid value '99' for --level: a number from 1 to 19 is expected" -- "$C" --level 99
+grep -q '^usage: memsnap-collect' "$work/err" || fail "no usage text after a bad --level"
 expect_msg 0 "" -- "$C" --version
 grep -qx 'memsnap-collect [0-9][0-9.]*' "$work/out" || fail "--version: $(cat "$work/out")"
 expect_msg 0 "" -- "$C" -h

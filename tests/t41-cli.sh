@@ -231,6 +231,16 @@ expect 0 "$M" oom -- "$work/--json" && grep -q '^OOM event 1 of 1' "$work/out" &
 expect 2 "$M" oom "$work/k.log" extra && grep -q "^error: unexpected argument 'extra'$" "$work/err" &&
 	ok "oom: extra operand named" || fail "oom: extra operand named"
 expect 2 "$M" oom "$work/k.log" --frob && ok "oom: unknown option after FILE" || fail "oom: unknown option after FILE"
+# what getopt refuses is said git's way, then the usage (it said "load: unrecognized option")
+for c in "load --frob|unknown option '--frob'" "sql -Z|unknown option '-Z'" \
+	"report --format|option '--format' needs a value" "load -o|option '-o' needs a value" \
+	"oom --json=1|option '--json' takes no value" "export --max|ambiguous option '--max'" \
+	"diff --top|option '--top' needs a value" "schema --frob|unknown option '--frob'"; do
+	# shellcheck disable=SC2086
+	expect 2 "$M" ${c%%|*} && [ "$(head -n1 "$work/err")" = "error: ${c#*|}" ] &&
+		grep -q "^usage: memsnap ${c%% *}" "$work/err" && ok "${c%%|*}: git-style refusal" ||
+		fail "${c%%|*}: $(head -n1 "$work/err")"
+done
 expect 0 "$M" sql "$work/db.sqlite" 'SELECT 1' --csv && expect 0 "$M" sql -- "$work/db.sqlite" 'SELECT 1' &&
 	ok "sql: options after operands, --" || fail "sql: options after operands, --"
 expect 2 "$M" sql "$work/db.sqlite" 'SELECT 1' extra && grep -q "^error: unexpected argument 'extra'" "$work/err" &&

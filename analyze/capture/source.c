@@ -114,7 +114,7 @@ int source_getopt(int argc, char **argv, const char *shortopts,
 	int opt, r;
 
 	do {
-		opt = getopt_long(argc, argv, shortopts, longopts, NULL);
+		opt = getopt_said(argc, argv, shortopts, longopts);
 		r = opt == -1 ? 0 : source_limit_option(opt, optarg, lim);
 	} while (r > 0);
 	return r < 0 ? SOURCE_OPT_BAD : opt;
