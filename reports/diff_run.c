@@ -168,6 +168,32 @@ out:
 }
 
 /*
+ * 0 when db holds every capture --capture named; else -1, said as `report
+ * --capture` says it (the database named, the first id it lacks, a hint).
+ */
+static int have_captures(sqlite3 *db, const char *source, const struct diff_run_opts *o)
+{
+	char *err = NULL;
+	int64_t found = 0;
+	size_t i;
+	int ret = 0;
+
+	for (i = 0; i < o->nids && !ret; i++) {
+		if (query_row(db, "SELECT EXISTS (SELECT 1 FROM capture WHERE capture_id = ?1)",
+			      o->ids[i], 0, &found, 1, &err) < 0) {
+			error("cannot diff '%s': %s", source, err);
+			ret = -1;
+		} else if (!found) {
+			error("cannot diff '%s': no capture %" PRId64, source, o->ids[i]);
+			cmd_hint_captures(source);
+			ret = -1;
+		}
+	}
+	free(err);
+	return ret;
+}
+
+/*
  * One operand: a capture (two of its samples) or a database (two captures
  * by --capture or when it holds two; two samples of one capture by
  * --capture ID or when it holds one).
@@ -185,6 +211,8 @@ static int open_one(const char *source, const struct diff_run_opts *o, sqlite3 *
 		error("%s", err);
 		goto out;
 	}
+	if (have_captures(*db, source, o) < 0)
+		goto out;
 	/* the captures named, alone (the views of BPF maps read every
 	 * capture of a database before picking: db_copy_pays()) */
 	if (o->nids && !*loaded && db_copy_pays(*db)) {

@@ -217,7 +217,13 @@ expect 2 "$M" diff "$A" "$A" && grep -q "same capture" "$work/err" && ok "A A: 2
 expect 2 "$M" diff -f pdf "$A" "$B" && ok "bad --format: 2" || fail "bad --format"
 expect 2 "$M" diff "$A" "$B" "$A" && ok "three arguments: 2" || fail "three arguments"
 expect 3 "$M" diff "$A" "$work/nonexistent" && ok "unreadable B: 3" || fail "unreadable B"
-expect 3 "$M" diff "$work/x.db" -c 1 -c 7 && grep -q "no capture" "$work/err" && ok "unknown capture: 3" || fail "unknown capture"
+# the database and the id it lacks named (not capture 1, which it holds), and the hint
+expect 3 "$M" diff "$work/x.db" -c 1 -c 7 &&
+	grep -q "^error: cannot diff '$work/x.db': no capture 7\$" "$work/err" &&
+	grep -q "^hint: its captures: memsnap sql" "$work/err" && ok "unknown capture: 3, named" ||
+	fail "unknown capture: $(cat "$work/err")"
+expect 3 "$M" diff "$work/x.db" -c 7 && grep -q "no capture 7\$" "$work/err" && ok "unknown capture alone: 3" ||
+	fail "unknown capture alone: $(cat "$work/err")"
 expect 3 "$M" diff -o /dev/full "$A" "$B" && ok "unwritable output: 3" || fail "unwritable output"
 expect 0 "$M" diff --help && grep -q -- '--top N' "$work/out" && ok "--help" || fail "--help"
 
