@@ -67,6 +67,16 @@ void cmd_hint_captures(const char *source)
 	strbuf_release(&cmd);
 }
 
+int cmd_output_option(const char *arg, const char **ret)
+{
+	/* '' would be SQLite's temporary database, or the root's folder for
+	   export's partitions: nothing the user could find again */
+	if (!*arg)
+		return error("invalid --output '': an empty path");
+	*ret = arg;
+	return 0;
+}
+
 int capture_id_option(const char *arg, int64_t *ret)
 {
 	uint64_t v = 0;

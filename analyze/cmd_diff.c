@@ -71,8 +71,7 @@ static int diff_option(int opt, const char *arg, struct diff_run_opts *o)
 	case 'f':
 		return report_format_option(arg, &o->fmt) < 0 ? EXIT_USAGE : CMD_GO_ON;
 	case 'o':
-		o->output = arg;
-		return CMD_GO_ON;
+		return cmd_output_option(arg, &o->output) < 0 ? EXIT_USAGE : CMD_GO_ON;
 	case 'c':
 		if (o->nids == 2) {
 			error("--capture given more than twice: A and B only");

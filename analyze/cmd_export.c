@@ -67,7 +67,10 @@ static int export_option(int opt, const char *arg, struct export_run_opts *o,
 	int ret = CMD_GO_ON;
 
 	switch (opt) {
-	case 'o': o->dir = arg; break;
+	case 'o':
+		if (cmd_output_option(arg, &o->dir) < 0)
+			ret = EXIT_USAGE;
+		break;
 	case 'f':
 		if (!strcmp(arg, "parquet")) {
 			o->fmt = EXPORT_PARQUET;

@@ -135,7 +135,10 @@ int cmd_load(int argc, char **argv)
 	optind = 0;   /* GNU getopt: reinitialise, and permute operands last */
 	while ((opt = source_getopt(argc, argv, "o:qj:h", longopts, &lim)) != -1) {
 		switch (opt) {
-		case 'o': pr.out = optarg; break;
+		case 'o':
+			if (cmd_output_option(optarg, &pr.out) < 0)
+				return EXIT_USAGE;
+			break;
 		case 'q': pr.quiet = true; break;
 		case OPT_RAW: raw = true; break;
 		case 'j':

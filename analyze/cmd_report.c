@@ -65,7 +65,8 @@ static int report_option(int opt, const char *arg, struct report_run_opts *o,
 			ret = EXIT_USAGE;
 		break;
 	case 'o':
-		o->output = arg;
+		if (cmd_output_option(arg, &o->output) < 0)
+			ret = EXIT_USAGE;
 		break;
 	case 'c':
 		if (capture_id_option(arg, &o->capture_id) < 0)

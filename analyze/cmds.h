@@ -41,6 +41,9 @@ int cmd_u64_option(const char *name, const char *arg, uint64_t min, uint64_t max
 /* Exactly one operand left after the options: CMD_GO_ON, or EXIT_USAGE
  * (said, usage on stderr) when none ("error: NONE") or more. */
 int cmd_one_operand(int argc, char **argv, const char *none, const char *usage);
+/* -o/--output's path (a file, database or folder): 0, or -1 after
+ * "invalid --output '': an empty path". */
+int cmd_output_option(const char *arg, const char **ret);
 /* --format and --capture of report and diff: 0, or -1 with the message printed. */
 int report_format_option(const char *arg, enum report_format *ret);
 int capture_id_option(const char *arg, int64_t *ret);

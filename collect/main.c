@@ -197,6 +197,11 @@ int main(int argc, char **argv)
 	while ((c = getopt_said(argc, argv, "o:qhV", longopts)) != -1) {
 		switch (c) {
 		case 'o':
+			/* '' is no file: the archive was written aside, then
+			   its rename failed at the end */
+			if (!*optarg)
+				return usage_error("invalid value '' for --output: an empty path "
+						   "('-' is standard output)");
 			o.output = optarg;
 			break;
 		case OPT_ROOT:

@@ -83,6 +83,11 @@ grep -q '^usage: memsnap-collect' "$work/err" || fail "no usage text after an op
 # a bad number is a usage error like the others: the message, then the usage
 expect_msg 2 "error: invalid value '99' for --level: a number from 1 to 19 is expected" -- "$C" --level 99
 grep -q '^usage: memsnap-collect' "$work/err" || fail "no usage text after a bad --level"
+# an empty -o: refused before anything is read (it was written aside, then not renamed)
+cd "$work" || fail "cd $work"
+expect_msg 2 "error: invalid value '' for --output: an empty path ('-' is standard output)" -- "$C" -o ''
+cd - >/dev/null || fail "cd back"
+! ls -A "$work" | grep -q partial || fail "an empty -o left a partial archive: $(ls -A "$work")"
 expect_msg 0 "" -- "$C" --version
 grep -qx 'memsnap-collect [0-9][0-9.]*' "$work/out" || fail "--version: $(cat "$work/out")"
 expect_msg 0 "" -- "$C" -h

@@ -85,6 +85,13 @@ grep -q '^sys/fs/cgroup/memory/svc/memory.failcnt,' "$work/out" && ok "load_prob
 # missing -o, missing capture, unreadable capture
 expect 2 "$M" load "$cap" && grep -q 'error: no database given' "$work/err" && ok "load without -o" || fail "load without -o"
 expect 2 "$M" load -o "$work/x.db" && grep -q 'error: no capture given' "$work/err" && ok "load without capture" || fail "load without capture"
+# an empty -o: no temporary database loaded then lost, no partitions under /
+for c in "load -o" "load --output=" "export -o" "report -o" "diff -o"; do
+	# shellcheck disable=SC2086 # the command and its option, split
+	expect 2 "$M" $c '' "$work/db.sqlite" && grep -q "^error: invalid --output '': an empty path" "$work/err" ||
+		fail "$c '': $(cat "$work/err")"
+done
+ok "an empty --output: 2, said (load, export, report, diff)"
 expect 1 "$M" load "$work/nope.tar.gz" -o "$work/x.db" &&
 	grep -q "error: cannot open '$work/nope.tar.gz': No such file or directory" "$work/err" &&
 	ok "load of a missing file: named, with the cause" || fail "load of a missing file: named, with the cause: $(cat "$work/err")"
