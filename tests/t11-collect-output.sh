@@ -88,6 +88,12 @@ cd "$work" || fail "cd $work"
 expect_msg 2 "error: invalid value '' for --output: an empty path ('-' is standard output)" -- "$C" -o ''
 cd - >/dev/null || fail "cd back"
 ! ls -A "$work" | grep -q partial || fail "an empty -o left a partial archive: $(ls -A "$work")"
+for o in --help --version; do
+	"$C" $o >/dev/full 2>"$work/err"
+	rc=$?
+	[ $rc = 3 ] && grep -q "^error: cannot write to 'standard output': No space left on device" "$work/err" ||
+		fail "$o >/dev/full: exit $rc, $(cat "$work/err")"
+done
 expect_msg 0 "" -- "$C" --version
 grep -qx 'memsnap-collect [0-9][0-9.]*' "$work/out" || fail "--version: $(cat "$work/out")"
 expect_msg 0 "" -- "$C" -h

@@ -92,6 +92,15 @@ for c in "load -o" "load --output=" "export -o" "report -o" "diff -o"; do
 		fail "$c '': $(cat "$work/err")"
 done
 ok "an empty --output: 2, said (load, export, report, diff)"
+# --help and --version on a full disk: 3, said (the text was buffered, then lost)
+for c in "--help" "--version" "load --help" "diff --help"; do
+	# shellcheck disable=SC2086 # the command and its option, split
+	"$M" $c >/dev/full 2>"$work/err"
+	rc=$?
+	[ $rc = 3 ] && grep -q "^error: cannot write to 'standard output': No space left on device" "$work/err" ||
+		fail "$c >/dev/full: exit $rc, $(cat "$work/err")"
+done
+ok "--help and --version to a full disk: 3, said"
 expect 1 "$M" load "$work/nope.tar.gz" -o "$work/x.db" &&
 	grep -q "error: cannot open '$work/nope.tar.gz': No such file or directory" "$work/err" &&
 	ok "load of a missing file: named, with the cause" || fail "load of a missing file: named, with the cause: $(cat "$work/err")"
