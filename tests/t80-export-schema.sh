@@ -179,6 +179,20 @@ if expect 1 "$M" export -q "$work/broken.db" -o "$work/broken" --view processes 
 		ok "the other views are still exported" || fail "cgroups not exported"
 fi
 
+# a capture_uid names files: one that is not 16 hex digits (a database
+# changed by hand) is left out with a message, never put in a path
+cp "$db" "$work/uid.db"
+"$M" sql -w "$work/uid.db" "UPDATE capture SET capture_uid = '/../../../../u80'
+	WHERE capture_id = (SELECT min(capture_id) FROM capture)" > /dev/null
+mkdir -p "$work/uid/a/b"
+if expect 1 "$M" export -q "$work/uid.db" -o "$work/uid/a/b/out" --view captures; then
+	grep -q "^error: capture [0-9]* of '$work/uid.db': its capture_uid is not 16 hex digits, skipping$" "$work/err" &&
+		ok "a capture_uid of another shape: said, exit 1" || fail "capture_uid '/../..': $(cat "$work/err")"
+fi
+[ -z "$(find "$work/uid" -name 'u80*')" ] && [ "$(find "$work/uid" -type f | wc -l)" = $((ncap - 1)) ] &&
+	ok "a capture_uid of another shape: no file outside DIR, the other captures written" ||
+	fail "capture_uid '/../..': $(find "$work/uid" -name 'u80*') ($(find "$work/uid" -type f | wc -l) files)"
+
 # 5. --ddl clickhouse
 if expect 0 "$M" export --ddl clickhouse; then
 	n=$(grep -c 'ENGINE = MergeTree()' "$work/out")

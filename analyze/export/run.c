@@ -369,34 +369,59 @@ static void capture_date(const char *started_at, char ret[11])
 	ret[10] = '\0';
 }
 
-/* The captures of db, by capture_id, into *ret (*ret_n of them): 0, or -1
- * (said). */
+/* 16 lowercase hex digits, what capture_uid() (analyze/load/load.h) writes. */
+static bool uid_ok(const char *uid)
+{
+	size_t i;
+
+	for (i = 0; i < 16; i++)
+		if (!((uid[i] >= '0' && uid[i] <= '9') || (uid[i] >= 'a' && uid[i] <= 'f')))
+			return false;
+	return uid[16] == '\0';
+}
+
+/*
+ * The captures of db, by capture_id, into *ret (*ret_n of them): 0, 1 when
+ * a capture was left out (said), or -1 (said).  A capture_uid names files,
+ * so one of another shape is left out, never put in a path: a database is
+ * a file anyone may have written (memsnap sql --write), and
+ * '/../../../../x' there once wrote DIR/../../x.parquet.
+ */
 static int read_captures(sqlite3 *db, const char *source,
 			 struct export_capture **ret, size_t *ret_n)
 {
 	struct export_capture *caps = NULL;
 	size_t n = 0, alloc = 0;
 	sqlite3_stmt *st;
-	int rc;
+	int rc, status = 0;
 
 	st = db_prepare(db, "SELECT capture_id, coalesce(capture_uid, ''), started_at "
 			    "FROM capture ORDER BY capture_id");
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *uid = (const char *)sqlite3_column_text(st, 1);
+
+		if (!uid_ok(uid)) {
+			error("capture %lld of '%s': its capture_uid is not 16 hex "
+			      "digits, skipping", (long long)sqlite3_column_int64(st, 0),
+			      source);
+			status = 1;
+			continue;
+		}
 		ALLOC_GROW(caps, n + 1, alloc);
 		caps[n].id = sqlite3_column_int64(st, 0);
-		/* the loader's (capture_uid() in analyze/load/load.h) */
-		strlcpy_s(caps[n].uid, (const char *)sqlite3_column_text(st, 1),
-			  sizeof(caps[n].uid));
+		strlcpy_s(caps[n].uid, uid, sizeof(caps[n].uid));
 		capture_date((const char *)sqlite3_column_text(st, 2), caps[n].date);
 		n++;
 	}
-	if (rc != SQLITE_DONE)
+	if (rc != SQLITE_DONE) {
 		error("cannot read the captures of '%s': %s", source,
 		      sqlite3_errmsg(db));
+		status = -1;
+	}
 	sqlite3_finalize(st);
 	*ret = caps;
 	*ret_n = n;
-	return rc == SQLITE_DONE ? 0 : -1;
+	return status;
 }
 
 /*
@@ -466,7 +491,7 @@ static int export_source(struct exporter *e, sqlite3 *db, const char *source,
 	size_t i, ncaps = 0;
 	char *err = NULL;
 	bool txn = false;
-	int ret = EXIT_FATAL;
+	int r, ret = EXIT_FATAL;
 
 	if (sqlite3_get_autocommit(db)) {
 		if (db_exec(db, "BEGIN", &err) < 0) {
@@ -475,7 +500,8 @@ static int export_source(struct exporter *e, sqlite3 *db, const char *source,
 		}
 		txn = true;
 	}
-	if (read_captures(db, source, &caps, &ncaps) < 0)
+	r = read_captures(db, source, &caps, &ncaps);
+	if (r < 0)
 		goto out;
 	if (o->listed_hook)
 		o->listed_hook(o->listed_arg, source);
@@ -503,6 +529,8 @@ static int export_source(struct exporter *e, sqlite3 *db, const char *source,
 	}
 	pthread_mutex_destroy(&sh.lock);
 	ret = sh.ret;
+	if (r > 0 && ret == EXIT_OK)
+		ret = EXIT_PROBLEMS;
 out:
 	if (txn)
 		db_read_end(db);
