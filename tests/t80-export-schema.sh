@@ -136,6 +136,33 @@ if expect 0 "$M" export "$db" -o "$out"; then
 		ok "re-exporting a capture adds no file" || fail "re-export added files"
 fi
 
+# two exports into one DIR at once (of one capture from two SOURCEs, say)
+# each write under their own temporary name: when they shared one, one's
+# O_TRUNC under the other's write left a file of both under the final
+# name, or a rename failed (exit 3); a name there before is not written
+# through (a symlink planted at what was the temporary name)
+conc=$work/conc
+one_uid=$(q "$db" 'SELECT capture_uid FROM captures ORDER BY capture_id LIMIT 1')
+one_date=$(find "$out/captures" -name "$one_uid.parquet" | sed 's,.*/date=,,; s,/.*,,')
+mkdir -p "$conc/captures/date=$one_date"
+echo victim > "$work/victim"
+ln -s "$work/victim" "$conc/captures/date=$one_date/.$one_uid.parquet.tmp"
+for i in 1 2 3 4; do
+	"$M" export -q "$db" -o "$conc" 2> "$work/conc$i.err" &
+done
+conc_bad=0
+for i in 1 2 3 4; do
+	wait -n || conc_bad=$((conc_bad + 1))
+done
+(cd "$conc" && find . -type f | sort | xargs sha256sum) > "$work/sum3"
+if [ "$conc_bad" = 0 ] && cmp -s "$work/sum1" "$work/sum3" &&
+   [ "$(cat "$work/victim")" = victim ]; then
+	ok "4 exports into one DIR at once: each exits 0, the files are the bytes of one"
+else
+	fail "4 exports into one DIR at once: $conc_bad failed, files differ: $(cmp "$work/sum1" "$work/sum3"), victim: $(head -c 40 "$work/victim" | tr -c '[:print:]' .)"
+	cat "$work"/conc?.err | sort | uniq -c | head -5 | sed 's/^/  | /'
+fi
+
 # 3. NDJSON: valid JSON objects, valid UTF-8, NULL as null, integers as integers
 nd=$work/nd
 if expect 0 "$M" export -q --format ndjson "$db" -o "$nd"; then

@@ -205,18 +205,32 @@ static int write_aside(struct exporter *e, const char *view, const char *date,
 		error("cannot make '%s': %s", dir.buf, strerror(-r));
 		goto out;
 	}
-	/* a dot first: readers globbing *.parquet skip a file being written */
-	strbuf_addf(&tmp, "%s/.%s.%s.tmp", dir.buf, uid, ext);
+	/*
+	 * A dot first: readers globbing *.parquet skip a file being written.
+	 * The pid in it, and O_EXCL: two exports into one DIR (of one capture
+	 * from two SOURCEs) once shared the name, and one's O_TRUNC under the
+	 * other's write left a file of both under the final name, or the
+	 * rename failed; and a name there before (a symlink) was written
+	 * through.  Ours from a process of our pid that was killed is stale.
+	 */
+	strbuf_addf(&tmp, "%s/.%s.%s.%ld.tmp", dir.buf, uid, ext, (long)getpid());
 	strbuf_addf(&final, "%s/%s.%s", dir.buf, uid, ext);
-	fd = open(tmp.buf, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-	if (fd < 0 || write_all(fd, e->file.buf, e->file.len) < 0 ||
-	    close(fd) < 0) {
+	fd = open(tmp.buf, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+	if (fd < 0 && errno == EEXIST && unlink(tmp.buf) == 0)
+		fd = open(tmp.buf, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+	if (fd < 0) {
 		error("cannot write '%s': %s", tmp.buf, strerror(errno));
-		fd = -1;
+		goto out;
+	}
+	r = write_all(fd, e->file.buf, e->file.len);
+	if (close(fd) < 0 && r == 0)
+		r = -errno;
+	fd = -1;
+	if (r < 0) {
+		error("cannot write '%s': %s", tmp.buf, strerror(-r));
 		unlink(tmp.buf);
 		goto out;
 	}
-	fd = -1;
 	if (rename(tmp.buf, final.buf) < 0) {
 		error("cannot rename '%s' to '%s': %s", tmp.buf, final.buf,
 		      strerror(errno));
