@@ -51,7 +51,8 @@ static const char usage_text[] =
 	"\n"
 	"exit status: 0 success, 1 some view of some capture could not be\n"
 	"exported (said on standard error; the rest is written), 2 usage, 3 a\n"
-	"SOURCE cannot be read or DIR cannot be written\n";
+	"SOURCE cannot be read (said; the other SOURCEs are still exported) or\n"
+	"DIR cannot be written (the export stops there)\n";
 
 enum {
 	OPT_VIEW = 0x2000,

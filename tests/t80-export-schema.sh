@@ -241,9 +241,16 @@ expect 2 "$M" export --view nosuch "$db" -o "$work/x" &&
 	ok "unknown view: usage error" || fail "unknown view: $(cat "$work/err")"
 expect 2 "$M" export --format csv "$db" -o "$work/x" && grep -q "^error: unknown format 'csv'" "$work/err" &&
 	ok "unknown format: usage error" || fail "unknown format"
-expect 2 "$M" export --ddl postgres && ok "unknown --ddl: usage error" || true
+expect 2 "$M" export --ddl postgres && grep -q "^error: unknown --ddl 'postgres'" "$work/err" &&
+	ok "unknown --ddl: usage error" || fail "unknown --ddl: $(cat "$work/err")"
 expect 3 "$M" export "$work/nothing-here" -o "$work/x" && grep -q "^error: .*nothing-here" "$work/err" &&
 	ok "missing SOURCE: exit 3, named" || fail "missing SOURCE: $(cat "$work/err")"
+# one unreadable SOURCE among others: said, and the others still exported
+expect 3 "$M" export -q "$work/nothing-here" "$db" -o "$work/x2" --view captures &&
+	grep -q "^error: .*nothing-here" "$work/err" &&
+	[ "$(find "$work/x2/captures" -name '*.parquet' | wc -l)" = "$ncap" ] &&
+	ok "an unreadable SOURCE first: exit 3, named, the next SOURCE exported" ||
+	fail "an unreadable SOURCE first: $(cat "$work/err"); $(find "$work/x2" -type f | wc -l) files"
 touch "$work/file"
 expect 3 "$M" export -q "$db" -o "$work/file" --view captures && grep -q "^error: cannot make '$work/file/captures" "$work/err" &&
 	ok "unwritable DIR: exit 3, named" || fail "unwritable DIR: $(cat "$work/err")"

@@ -581,9 +581,12 @@ static int choose_views(struct exporter *e, const struct export_run_opts *o)
 static int export_sources(struct exporter *e, const struct export_run_opts *o,
 			  char **sources, size_t nsources)
 {
+	bool unreadable = false;
 	size_t i;
 	int ret = EXIT_OK;
 
+	/* a DIR that cannot be written stops it; a SOURCE that cannot be read
+	   is said, and the others are still exported (status 3 all the same) */
 	for (i = 0; i < nsources && ret != EXIT_FATAL; i++) {
 		struct load_stats stats;
 		sqlite3 *db = NULL;
@@ -594,7 +597,7 @@ static int export_sources(struct exporter *e, const struct export_run_opts *o,
 		if (source_open(sources[i], &o->so, &db, &loaded, &stats, &err) < 0) {
 			error("%s", err);
 			free(err);
-			ret = EXIT_FATAL;
+			unreadable = true;
 			continue;
 		}
 		if (loaded && stats.problems && !o->quiet)
@@ -611,7 +614,7 @@ static int export_sources(struct exporter *e, const struct export_run_opts *o,
 			"under '%s'\n", (unsigned long long)e->rows,
 			(unsigned long long)e->files, (unsigned long long)e->bytes,
 			e->dir);
-	return ret;
+	return unreadable ? EXIT_FATAL : ret;
 }
 
 int export_run(const struct export_run_opts *o, char **sources, size_t nsources)
