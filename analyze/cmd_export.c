@@ -18,7 +18,8 @@
 
 static const char usage_text[] =
 	"usage: memsnap export [OPTIONS] SOURCE... -o DIR\n"
-	"       memsnap export --ddl clickhouse [--database DB] [--cluster NAME]\n"
+	"       memsnap export --ddl clickhouse [--view VIEW...] [--database DB]\n"
+	"                      [--cluster NAME]\n"
 	"\n"
 	"Write every public view of every capture in SOURCE (a memsnap database,\n"
 	"or a capture archive or folder) as one file per view and capture:\n"
@@ -39,10 +40,12 @@ static const char usage_text[] =
 	"  -o, --output DIR        the folder to write into (made when missing)\n"
 	"  -f, --format FMT        parquet (default: zstd pages, statistics) or\n"
 	"                          ndjson (one JSON object per line)\n"
-	"      --view VIEW         only this view (repeat for more; default all)\n"
+	"      --view VIEW         only this view (repeat for more; default all),\n"
+	"                          with --ddl too\n"
 	"      --ddl clickhouse    print the ClickHouse tables for the export: a\n"
 	"                          MergeTree VIEW_local and a Distributed VIEW\n"
-	"                          sharded by capture_uid, per view\n"
+	"                          sharded by capture_uid, per view (on standard\n"
+	"                          output: no -o, --format or SOURCE)\n"
 	"      --database DB       the ClickHouse database of --ddl (memsnap)\n"
 	"      --cluster NAME      the ClickHouse cluster of --ddl (memsnap)\n"
 	"  -q, --quiet             no progress on standard error\n"
@@ -61,9 +64,32 @@ enum {
 	OPT_CLUSTER,
 };
 
-/* One option into o (ddl: its word); CMD_GO_ON or an exit status. */
+/*
+ * --database and --cluster go into the DDL between backquotes and after
+ * '--' in a comment: a backquote or a backslash would end or escape the
+ * name, a newline the comment (the rest a statement of its own).
+ */
+static bool ddl_name_ok(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (*s == '`' || *s == '\\' || (unsigned char)*s < 0x20 || *s == 0x7f)
+			return false;
+	return true;
+}
+
+/* What the options said beyond o: what export_check() weighs. */
+struct export_cli {
+	const char *ddl;             /* --ddl's word */
+	bool format;                 /* -f given */
+	bool names;                  /* --database or --cluster given */
+	size_t views_alloc;
+};
+
+/* One option into o and cli; CMD_GO_ON or an exit status. */
 static int export_option(int opt, const char *arg, struct export_run_opts *o,
-			 size_t *views_alloc, const char **ddl)
+			 struct export_cli *cli)
 {
 	int ret = CMD_GO_ON;
 
@@ -73,6 +99,7 @@ static int export_option(int opt, const char *arg, struct export_run_opts *o,
 			ret = EXIT_USAGE;
 		break;
 	case 'f':
+		cli->format = true;
 		if (!strcmp(arg, "parquet")) {
 			o->fmt = EXPORT_PARQUET;
 		} else if (!strcmp(arg, "ndjson")) {
@@ -83,12 +110,25 @@ static int export_option(int opt, const char *arg, struct export_run_opts *o,
 		}
 		break;
 	case OPT_VIEW:
-		o->views = xgrow(o->views, o->nviews + 1, views_alloc, sizeof(*o->views));
+		o->views = xgrow(o->views, o->nviews + 1, &cli->views_alloc,
+				 sizeof(*o->views));
 		o->views[o->nviews++] = arg;
 		break;
-	case OPT_DDL: *ddl = arg; break;
-	case OPT_DATABASE: o->database = arg; break;
-	case OPT_CLUSTER: o->cluster = arg; break;
+	case OPT_DDL: cli->ddl = arg; break;
+	case OPT_DATABASE:
+	case OPT_CLUSTER:
+		cli->names = true;
+		if (!ddl_name_ok(arg)) {
+			error("invalid --%s '%s': a ClickHouse name, without backquotes, "
+			      "backslashes or control characters",
+			      opt == OPT_DATABASE ? "database" : "cluster", arg);
+			ret = EXIT_USAGE;
+		} else if (opt == OPT_DATABASE) {
+			o->database = arg;
+		} else {
+			o->cluster = arg;
+		}
+		break;
 	case 'q': o->quiet = true; break;
 	case SOURCE_OPT_BAD: ret = EXIT_USAGE; break;
 	default:   /* -h, or what getopt refused (said) */
@@ -99,8 +139,10 @@ static int export_option(int opt, const char *arg, struct export_run_opts *o,
 
 /* What the options and operands ask for fits together: CMD_GO_ON, or
  * EXIT_USAGE (said). */
-static int export_check(int argc, const char *ddl, const struct export_run_opts *o)
+static int export_check(int argc, const struct export_cli *cli,
+			const struct export_run_opts *o)
 {
+	const char *ddl = cli->ddl;
 	int ret = CMD_GO_ON;
 
 	if (ddl && strcmp(ddl, "clickhouse")) {
@@ -111,6 +153,13 @@ static int export_check(int argc, const char *ddl, const struct export_run_opts 
 		ret = cmd_usage(usage_text, EXIT_USAGE);
 	} else if (ddl && optind < argc) {
 		error("--ddl takes no SOURCE");
+		ret = EXIT_USAGE;
+	} else if (ddl && (o->dir || cli->format)) {
+		/* it writes no file: an -o or -f taken in silence misleads */
+		error("--ddl prints the DDL on standard output: no -o or --format");
+		ret = EXIT_USAGE;
+	} else if (!ddl && cli->names) {
+		error("--database and --cluster name the DDL's: give --ddl clickhouse");
 		ret = EXIT_USAGE;
 	}
 	return ret;
@@ -135,19 +184,18 @@ int cmd_export(int argc, char **argv)
 		.database = "memsnap",
 		.cluster = "memsnap",
 	};
-	const char *ddl = NULL;
-	size_t views_alloc = 0;
+	struct export_cli cli = { NULL, false, false, 0 };
 	int opt, ret = CMD_GO_ON;
 
 	source_opts_init(&o.so);
 	optind = 0;
 	while (ret == CMD_GO_ON &&
 	       (opt = source_getopt(argc, argv, "o:f:qh", longopts, &o.so.lim)) != -1)
-		ret = export_option(opt, optarg, &o, &views_alloc, &ddl);
+		ret = export_option(opt, optarg, &o, &cli);
 	if (ret == CMD_GO_ON)
-		ret = export_check(argc, ddl, &o);
+		ret = export_check(argc, &cli, &o);
 	if (ret == CMD_GO_ON) {
-		o.ddl = ddl != NULL;
+		o.ddl = cli.ddl != NULL;
 		ret = export_run(&o, argv + optind, (size_t)(argc - optind));
 	}
 	free(o.views);

@@ -230,6 +230,25 @@ if expect 0 "$M" export --ddl clickhouse; then
 	grep -q '`limit_bytes` Nullable(Int64)' "$work/out" && grep -q '`capture_id` Int64,' "$work/out" &&
 		ok "ddl: Nullable where NULL may be, not where it may not" || fail "ddl: column types"
 fi
+# --view: those views' tables only; -o, -f or a SOURCE with --ddl, and
+# --database or --cluster without it, refused rather than taken in silence;
+# a name that would end its backquotes or the comment line refused
+if expect 0 "$M" export --ddl clickhouse --view oom_kills --view captures --database prod --cluster c-1.eu; then
+	[ "$(grep -o 'TABLE IF NOT EXISTS `prod`\.`[a-z_]*` AS' "$work/out" | sort | tr '\n' ' ')" = \
+	  'TABLE IF NOT EXISTS `prod`.`captures` AS TABLE IF NOT EXISTS `prod`.`oom_kills` AS ' ] &&
+	grep -q "Distributed(\`c-1.eu\`, \`prod\`, \`captures_local\`" "$work/out" &&
+		ok "ddl --view: those views only, on --database and --cluster" ||
+		fail "ddl --view: $(grep -c MergeTree "$work/out") tables"
+fi
+for a in "-o $work/x" "--format ndjson" "--database a\`b" "--cluster a\\b"; do
+	# shellcheck disable=SC2086 # an option and its value, split
+	expect 2 "$M" export --ddl clickhouse $a || fail "--ddl clickhouse $a: not refused"
+done
+expect 2 "$M" export --ddl clickhouse --cluster "$(printf 'x\nDROP DATABASE memsnap')" &&
+	grep -q "^error: invalid --cluster" "$work/err" || fail "--cluster with a newline: $(cat "$work/err")"
+expect 2 "$M" export --cluster c1 "$db" -o "$work/x" && grep -q "^error: --database and --cluster name the DDL's" "$work/err" ||
+	fail "--cluster without --ddl: $(cat "$work/err")"
+ok "ddl: what it cannot honour refused (-o, --format, names that break out, --cluster alone)"
 
 # 6. the command line
 expect 2 "$M" export "$db" && grep -q "^error: need an output folder: -o DIR" "$work/err" &&

@@ -16,8 +16,8 @@ static const char *ch_type(enum export_type t)
 	       "String";
 }
 
-void export_ddl_clickhouse(const struct export_decl *d, const char *database,
-			   const char *cluster, struct strbuf *out)
+void export_ddl_clickhouse(const struct export_view *const *views, size_t nviews,
+			   const char *database, const char *cluster, struct strbuf *out)
 {
 	size_t i, j;
 
@@ -28,11 +28,8 @@ void export_ddl_clickhouse(const struct export_decl *d, const char *database,
 		    "export into VIEW\n-- (FORMAT JSONEachRow).\n",
 		    MEMSNAP_VERSION, cluster);
 	strbuf_addf(out, "CREATE DATABASE IF NOT EXISTS `%s`;\n", database);
-	for (i = 0; i < d->nviews; i++) {
-		const struct export_view *v = &d->views[i];
-
-		if (!v->per_capture)
-			continue;
+	for (i = 0; i < nviews; i++) {
+		const struct export_view *v = views[i];
 		strbuf_addf(out, "\nCREATE TABLE IF NOT EXISTS `%s`.`%s_local` (\n"
 			    "    `" EXPORT_UID_COLUMN "` String", database, v->name);
 		for (j = 0; j < v->ncols; j++) {

@@ -57,11 +57,11 @@ const struct export_view *export_decl_find(const struct export_decl *d,
 void export_text(struct strbuf *sb, const char *s, size_t len);
 
 /*
- * ClickHouse DDL for every per-capture view: a MergeTree table
- * DB.VIEW_local per view and a Distributed table DB.VIEW over it on
- * CLUSTER, sharded by capture_uid.
+ * ClickHouse DDL for views[0..nviews) (per-capture views: every one, or
+ * those --view named): a MergeTree table DB.VIEW_local per view and a
+ * Distributed table DB.VIEW over it on CLUSTER, sharded by capture_uid.
  */
-void export_ddl_clickhouse(const struct export_decl *d, const char *database,
-			   const char *cluster, struct strbuf *out);
+void export_ddl_clickhouse(const struct export_view *const *views, size_t nviews,
+			   const char *database, const char *cluster, struct strbuf *out);
 
 #endif

@@ -637,7 +637,7 @@ int export_run(const struct export_run_opts *o, char **sources, size_t nsources)
 		goto out;
 	}
 	if (o->ddl) {
-		export_ddl_clickhouse(&decl, o->database, o->cluster, &out);
+		export_ddl_clickhouse(e.views, e.nviews, o->database, o->cluster, &out);
 		ret = report_write_output(NULL, &out) < 0 ? EXIT_FATAL : EXIT_OK;
 		goto out;
 	}
