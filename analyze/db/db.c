@@ -425,17 +425,40 @@ static void db_configure(void)
 }
 
 /*
- * Open a connection, set what every connection needs, and read the schema
- * version and whether the file is empty.
+ * A load that was stopped (SIGINT, a crash) leaves DB-journal hot: SQLite
+ * rolls its capture back at the next read, but only on a connection that
+ * can write, and a read-only one fails with SQLITE_READONLY_ROLLBACK
+ * ("attempt to write a readonly database").  memsnap sql and report open
+ * read-only, so a database was unreadable after a stopped load until the
+ * next load.  Roll it back here, on a connection of its own that only
+ * reads; 0, or -1 when the file cannot be written.
  */
-static int db_connect(const char *path, int flags, sqlite3 **ret, int *ret_version,
-		      int *ret_ntables, char **ret_err)
+static int roll_back_stopped_load(const char *path)
 {
-	static pthread_once_t configured = PTHREAD_ONCE_INIT;
 	sqlite3 *db = NULL;
+	int r = -1;
 
-	/* once, whichever thread opens first (analyze/db/pool.h) */
-	pthread_once(&configured, db_configure);
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+			    NULL) == SQLITE_OK) {
+		sqlite3_busy_handler(db, lock_wait, NULL);
+		r = sqlite3_exec(db, "SELECT count(*) FROM sqlite_master", NULL, NULL,
+				 NULL) == SQLITE_OK ? 0 : -1;
+	}
+	sqlite3_close(db);
+	return r;
+}
+
+/*
+ * Open a connection, set what every connection needs, and read the schema
+ * version and whether the file is empty.  -2 (no message) when a
+ * read-only connection finds the journal of a stopped load.
+ */
+static int db_connect_once(const char *path, int flags, sqlite3 **ret, int *ret_version,
+			   int *ret_ntables, char **ret_err)
+{
+	sqlite3 *db = NULL;
+	int r = -1;
+
 	if (sqlite3_open_v2(path, &db, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		err_set(ret_err, "cannot open database '%s': %s", path,
 			db ? sqlite3_errmsg(db) : "out of memory");
@@ -453,19 +476,40 @@ static int db_connect(const char *path, int flags, sqlite3 **ret, int *ret_versi
 	db_exec(db, "PRAGMA foreign_keys = ON", NULL);
 	if (db_user_version(db, ret_version) < 0 || db_table_count(db, ret_ntables) < 0) {
 		/* a lock held past the wait is no sign of what the file is */
-		if ((sqlite3_errcode(db) & 0xff) == SQLITE_BUSY)
+		if ((sqlite3_errcode(db) & 0xff) == SQLITE_BUSY) {
 			err_set(ret_err, "cannot read database '%s': %s%s", path,
 				sqlite3_errmsg(db), db_lock_hint());
-		else
+		} else if (sqlite3_extended_errcode(db) == SQLITE_READONLY_ROLLBACK) {
+			r = -2;
+		} else {
 			err_set(ret_err, "'%s' is not an SQLite database: %s", path,
 				sqlite3_errmsg(db));
+		}
 		goto fail;
 	}
 	*ret = db;
 	return 0;
 fail:
 	sqlite3_close(db);
-	return -1;
+	return r;
+}
+
+static int db_connect(const char *path, int flags, sqlite3 **ret, int *ret_version,
+		      int *ret_ntables, char **ret_err)
+{
+	static pthread_once_t configured = PTHREAD_ONCE_INIT;
+	int r;
+
+	/* once, whichever thread opens first (analyze/db/pool.h) */
+	pthread_once(&configured, db_configure);
+	r = db_connect_once(path, flags, ret, ret_version, ret_ntables, ret_err);
+	if (r == -2 && roll_back_stopped_load(path) == 0)
+		r = db_connect_once(path, flags, ret, ret_version, ret_ntables, ret_err);
+	if (r == -2)
+		err_set(ret_err, "cannot read database '%s': a load into it was "
+			"stopped, and its journal '%s-journal' cannot be rolled back "
+			"without writing: run memsnap load into it again", path, path);
+	return r < 0 ? -1 : 0;
 }
 
 static int db_check_version(const char *path, int version, char **ret_err)

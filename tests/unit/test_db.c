@@ -19,6 +19,8 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <cmocka.h>
 
 #include "analyze/db/blobs.h"
@@ -90,6 +92,55 @@ static void test_db_open_existing_own(void **state)
 	if (db_open_existing(path, false, &db, &err) < 0)
 		fail_msg("%s", err);
 	db_close(db);
+}
+
+/*
+ * A load stopped mid-capture (SIGINT) leaves a hot journal: a read-only
+ * open (memsnap sql, report) rolls the capture back and reads the
+ * database as it was before that capture, instead of calling the file
+ * "not an SQLite database" (SQLITE_READONLY_ROLLBACK).
+ */
+static void test_db_open_existing_stopped_load(void **state)
+{
+	char journal[80];
+	sqlite3 *db = NULL;
+	sqlite3_stmt *q = NULL;
+	char *err = NULL;
+	struct stat st;
+	pid_t pid;
+	int status, n = -1;
+
+	(void)state;
+	tamper("CREATE TABLE mine(a); INSERT INTO mine VALUES (1)");
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		/* a write that spills to the file, then a death before COMMIT */
+		if (sqlite3_open(path, &db) != SQLITE_OK ||
+		    sqlite3_exec(db, "PRAGMA cache_size = 1; BEGIN; "
+				 "INSERT INTO mine SELECT zeroblob(4000) FROM "
+				 "(WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i + 1 "
+				 "FROM r WHERE i < 500) SELECT i FROM r)", NULL, NULL,
+				 NULL) != SQLITE_OK)
+			_exit(1);
+		_exit(0);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	xsnprintf(journal, sizeof(journal), "%s-journal", path);
+	assert_int_equal(stat(journal, &st), 0);
+	assert_true(st.st_size > 0);
+
+	if (db_open_existing(path, false, &db, &err) < 0)
+		fail_msg("db_open_existing: %s", err);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM mine", -1, &q, NULL),
+			 SQLITE_OK);
+	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+	n = sqlite3_column_int(q, 0);
+	sqlite3_finalize(q);
+	assert_int_equal(n, 1);
+	db_close(db);
+	unlink(journal);
 }
 
 /* db_check_schema()'s pass in place: the built-in objects, in their order? */
@@ -871,6 +922,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_db_open_existing_view_missing, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_db_open_existing_trigger, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_db_open_existing_stopped_load, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_db_open_loader_whole_file, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_db_open_loader_stopped, setup, teardown),
 		cmocka_unit_test(test_db_set_deadline_interrupts),
