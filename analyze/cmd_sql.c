@@ -53,6 +53,16 @@ struct sql_opts {
 	size_t nids, ids_alloc;
 };
 
+static bool id_given(const int64_t *ids, size_t n, int64_t id)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (ids[i] == id)
+			return true;
+	return false;
+}
+
 /* One option into o; CMD_GO_ON or an exit status. */
 static int sql_option(int opt, const char *arg, struct sql_opts *o)
 {
@@ -65,8 +75,10 @@ static int sql_option(int opt, const char *arg, struct sql_opts *o)
 	case 'w': o->so.writable = true; break;
 	case OPT_CAPTURE:
 		ALLOC_GROW(o->ids, o->nids + 1, o->ids_alloc);
-		if (capture_id_option(arg, &o->ids[o->nids++]) < 0)
+		if (capture_id_option(arg, &o->ids[o->nids]) < 0)
 			ret = EXIT_USAGE;
+		else if (!id_given(o->ids, o->nids, o->ids[o->nids]))
+			o->nids++;   /* an id given twice is copied once */
 		break;
 	case SOURCE_OPT_BAD: ret = EXIT_USAGE; break;
 	default:   /* -h, or what getopt refused (said) */

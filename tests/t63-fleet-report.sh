@@ -272,6 +272,12 @@ done
 	fail "sql --capture differs from WHERE capture_id for:$bad"
 [ "$("$M" sql --csv --capture 3 "$work/fleet.db" 'SELECT count(*) FROM capture' | tail -1 | tr -d '\r')" = 1 ] &&
 	ok "sql --capture 3: a database of that capture alone" || fail "sql --capture 3: other captures seen"
+# an id given twice (a script that builds the list) is that capture once,
+# not "UNIQUE constraint failed" and exit 3
+expect 0 "$M" sql --csv --capture 3 --capture 3 "$work/fleet.db" 'SELECT count(*) FROM capture' &&
+	[ "$(tail -1 "$work/out" | tr -d '\r')" = 1 ] &&
+	ok "sql --capture 3 --capture 3: that capture once" ||
+	fail "sql --capture 3 --capture 3: $(head -1 "$work/err")"
 expect 3 "$M" sql --capture 99 "$work/fleet.db" 'SELECT 1' &&
 	grep -q "^error: no capture 99 in '$work/fleet.db'" "$work/err" &&
 	grep -q "^hint: its captures: memsnap sql " "$work/err" &&
