@@ -3,9 +3,12 @@
  * memsnap export SOURCE... -o DIR [--format parquet|ndjson] [--view V...]
  * memsnap export --ddl clickhouse
  *
- * Only option parsing: the stage is export_run() (analyze/export/run.c).
+ * Option parsing and the stop signals: the stage is export_run()
+ * (analyze/export/run.c).
  */
+#include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,10 +55,65 @@ static const char usage_text[] =
 	SOURCE_LIMITS_HELP
 	"  -h, --help              this help\n"
 	"\n"
+	"SIGINT, SIGTERM or SIGHUP (unless ignored when it started, as under\n"
+	"nohup) stops the export between two files: the files written are\n"
+	"whole and stay, no temporary file is left, what was written is said\n"
+	"(status 1; exporting again adds the rest).  A second signal ends it at\n"
+	"once, killed by that signal, its temporary files removed.\n"
+	"\n"
 	"exit status: 0 success, 1 some view of some capture could not be\n"
-	"exported (said on standard error; the rest is written), 2 usage, 3 a\n"
-	"SOURCE cannot be read (said; the other SOURCEs are still exported) or\n"
-	"DIR cannot be written (the export stops there)\n";
+	"exported (said on standard error; the rest is written) or the export\n"
+	"was interrupted, 2 usage, 3 a SOURCE cannot be read (said; the other\n"
+	"SOURCEs are still exported) or DIR cannot be written (the export stops\n"
+	"there)\n";
+
+static volatile sig_atomic_t stop_signal;
+
+/*
+ * The first stop signal (SIGINT, SIGTERM, SIGHUP) asks the export to stop
+ * between two files (export_run_opts.stop_signal).  A second ends it at
+ * once, as SA_RESETHAND would, but not before the temporary files being
+ * written are removed (SA_RESETHAND's default action would leave each
+ * worker's); then the signal's default action is taken, so the parent
+ * sees the process killed by it (write_aside() says what can be left).
+ */
+static void on_signal(int sig)
+{
+	int saved = errno;
+
+	if (stop_signal) {
+		export_remove_temporaries();
+		signal(sig, SIG_DFL);
+		raise(sig);   /* blocked in its handler: ends us on return */
+	} else {
+		stop_signal = sig;
+	}
+	errno = saved;
+}
+
+/*
+ * catch_stop_signals(), but a stop signal ignored when memsnap started
+ * stays ignored: nohup's SIGHUP, a script's background job's SIGINT (the
+ * shell ignores it there).  Caught, they stopped an export meant to
+ * outlive its terminal, which the default action had left alone.
+ */
+static void catch_signals(void)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };   /* its three */
+	bool ignored[ARRAY_SIZE(sigs)];
+	struct sigaction old;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(sigs); i++)
+		ignored[i] = sigaction(sigs[i], NULL, &old) == 0 &&
+			     old.sa_handler == SIG_IGN;
+	/* SA_RESTART: the export looks at stop_signal between files; no
+	   call of it need be cut short (a progress line on stderr) */
+	catch_stop_signals(on_signal, SA_RESTART);
+	for (i = 0; i < ARRAY_SIZE(sigs); i++)
+		if (ignored[i])
+			signal(sigs[i], SIG_IGN);
+}
 
 enum {
 	OPT_VIEW = 0x2000,
@@ -196,6 +254,8 @@ int cmd_export(int argc, char **argv)
 		ret = export_check(argc, &cli, &o);
 	if (ret == CMD_GO_ON) {
 		o.ddl = cli.ddl != NULL;
+		catch_signals();
+		o.stop_signal = &stop_signal;
 		ret = export_run(&o, argv + optind, (size_t)(argc - optind));
 	}
 	free(o.views);

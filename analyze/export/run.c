@@ -10,6 +10,8 @@
 #include <fcntl.h>
 #include <math.h>
 #include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,9 +34,40 @@ struct exporter {
 	size_t nviews;
 	enum export_format fmt;
 	const char *dir;
+	const volatile sig_atomic_t *stop;   /* export_run_opts.stop_signal */
+	size_t worker;               /* its connection's (pool.h): its slot in temporaries[] */
 	struct strbuf file, text;
 	uint64_t files, rows, bytes;
 };
+
+/* A stop signal came: no file is begun after it (export_run_opts.stop_signal). */
+static bool stopped(const struct exporter *e)
+{
+	return e->stop && *e->stop;
+}
+
+/*
+ * The temporary file each worker is writing, for export_remove_temporaries()
+ * to remove from a signal handler: a name is owned by whoever takes it out
+ * of its slot (atomic_exchange()), so the handler never reads one the
+ * worker has freed, nor a name half written (git's tempfile.c, which
+ * removes its files on a signal, keeps a list the same way).  Lock-free
+ * pointers: what a handler may touch.
+ */
+_Static_assert(ATOMIC_POINTER_LOCK_FREE == 2, "a signal handler takes the names");
+static _Atomic(char *) temporaries[DB_POOL_THREADS];
+
+void export_remove_temporaries(void)
+{
+	size_t i;
+
+	for (i = 0; i < DB_POOL_THREADS; i++) {
+		char *name = atomic_exchange(&temporaries[i], NULL);
+
+		if (name)
+			unlink(name);   /* ENOENT: renamed meanwhile, whole */
+	}
+}
 
 /* mkdir -p of dir/a/b, as far as it goes; 0 or -errno. */
 static int make_dirs(struct strbuf *path)
@@ -190,14 +223,23 @@ static void row_ndjson(struct exporter *e, sqlite3_stmt *st,
 	strbuf_addch(w->out, '\n');
 }
 
-/* Write e->file to DIR/VIEW/date=DATE/UID.EXT through a temporary name.
- * 0, or -1 (said). */
-static int write_aside(struct exporter *e, const char *view, const char *date,
-		       const char *uid)
+/* What write_aside() did. */
+enum write_result {
+	WRITE_FAILED = -1,   /* said */
+	WRITTEN,
+	WRITE_STOPPED,       /* not begun: a stop signal came */
+};
+
+/* Write e->file to DIR/VIEW/date=DATE/UID.EXT through a temporary name. */
+static enum write_result write_aside(struct exporter *e, const char *view,
+				     const char *date, const char *uid)
 {
 	const char *ext = e->fmt == EXPORT_PARQUET ? "parquet" : "ndjson";
-	struct strbuf dir = STRBUF_INIT, tmp = STRBUF_INIT, final = STRBUF_INIT;
-	int fd = -1, r, ret = -1;
+	struct strbuf dir = STRBUF_INIT, name = STRBUF_INIT, final = STRBUF_INIT;
+	_Atomic(char *) *slot = &temporaries[e->worker];
+	enum write_result ret = WRITE_FAILED;
+	char *tmp;
+	int fd = -1, r;
 
 	strbuf_addf(&dir, "%s/%s/date=%s", e->dir, view, date);
 	r = make_dirs(&dir);
@@ -212,14 +254,28 @@ static int write_aside(struct exporter *e, const char *view, const char *date,
 	 * other's write left a file of both under the final name, or the
 	 * rename failed; and a name there before (a symlink) was written
 	 * through.  Ours from a process of our pid that was killed is stale.
+	 *
+	 * In temporaries[] from before it exists until it is gone, for a
+	 * second stop signal to remove; and not begun once a first came
+	 * (looked at after the name is there: a worker that passed the look
+	 * before the first signal has its name seen by the second's
+	 * handler).  What is left: the file of a worker that opens it in the
+	 * microseconds between the second signal's removal and the end, when
+	 * both come at once.
 	 */
-	strbuf_addf(&tmp, "%s/.%s.%s.%ld.tmp", dir.buf, uid, ext, (long)getpid());
+	strbuf_addf(&name, "%s/.%s.%s.%ld.tmp", dir.buf, uid, ext, (long)getpid());
+	tmp = strbuf_detach(&name, NULL);
 	strbuf_addf(&final, "%s/%s.%s", dir.buf, uid, ext);
-	fd = open(tmp.buf, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
-	if (fd < 0 && errno == EEXIST && unlink(tmp.buf) == 0)
-		fd = open(tmp.buf, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+	atomic_store(slot, tmp);
+	if (stopped(e)) {
+		ret = WRITE_STOPPED;
+		goto out;
+	}
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+	if (fd < 0 && errno == EEXIST && unlink(tmp) == 0)
+		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
 	if (fd < 0) {
-		error("cannot write '%s': %s", tmp.buf, strerror(errno));
+		error("cannot write '%s': %s", tmp, strerror(errno));
 		goto out;
 	}
 	r = write_all(fd, e->file.buf, e->file.len);
@@ -227,24 +283,25 @@ static int write_aside(struct exporter *e, const char *view, const char *date,
 		r = -errno;
 	fd = -1;
 	if (r < 0) {
-		error("cannot write '%s': %s", tmp.buf, strerror(-r));
-		unlink(tmp.buf);
+		error("cannot write '%s': %s", tmp, strerror(-r));
+		unlink(tmp);
 		goto out;
 	}
-	if (rename(tmp.buf, final.buf) < 0) {
-		error("cannot rename '%s' to '%s': %s", tmp.buf, final.buf,
+	if (rename(tmp, final.buf) < 0) {
+		error("cannot rename '%s' to '%s': %s", tmp, final.buf,
 		      strerror(errno));
-		unlink(tmp.buf);
+		unlink(tmp);
 		goto out;
 	}
 	e->files++;
 	e->bytes += e->file.len;
-	ret = 0;
+	ret = WRITTEN;
 out:
 	if (fd >= 0)
 		close(fd);
+	/* NULL: a signal handler took the name, and the process is ending */
+	free(atomic_exchange(slot, NULL));
 	strbuf_release(&dir);
-	strbuf_release(&tmp);
 	strbuf_release(&final);
 	return ret;
 }
@@ -272,7 +329,8 @@ static void file_start(struct exporter *e, const struct export_view *v,
  * out views that SQLite cannot narrow to a capture (aggregates, window
  * functions) over every capture, each time.  Returns 0, 1 when the view of
  * some capture was skipped (its values broke the declaration, or the
- * query failed: said), -1 when a file could not be written (said).
+ * query failed: said), -1 when a file could not be written (said).  A
+ * stop signal ends it between two files (stopped(): the caller's to say).
  */
 static int export_view(struct exporter *e, sqlite3 *db,
 		       const struct export_view *v,
@@ -311,8 +369,11 @@ static int export_view(struct exporter *e, sqlite3 *db,
 	}
 	ret = 0;
 	rc = sqlite3_step(st);
-	for (k = 0; k < ncaps && (rc == SQLITE_ROW || rc == SQLITE_DONE); k++) {
+	/* a stop signal: the file being written is finished, no other begun */
+	for (k = 0; k < ncaps && (rc == SQLITE_ROW || rc == SQLITE_DONE) && !stopped(e);
+	     k++) {
 		const struct export_capture *cap = &caps[k];
+		enum write_result w = WRITTEN;
 		uint64_t rows = 0;
 		bool bad = false;
 
@@ -340,13 +401,16 @@ static int export_view(struct exporter *e, sqlite3 *db,
 			error("view '%s' of capture %s: cannot compress, skipping",
 			      v->name, cap->uid);
 			bad = true;
-		} else if (!bad && write_aside(e, v->name, cap->date, cap->uid) < 0) {
-			ret = -1;
-			break;
+		} else if (!bad) {
+			w = write_aside(e, v->name, cap->date, cap->uid);
+			if (w == WRITE_FAILED) {
+				ret = -1;
+				break;
+			}
 		}
 		if (bad)
 			ret = 1;
-		else
+		else if (w == WRITTEN)
 			e->rows += rows;
 		pq_writer_free(pw);
 		pw = NULL;
@@ -456,26 +520,32 @@ struct export_shared {
 	int ret;                   /* the exit status so far */
 };
 
-/* One view (db_task_fn); -1 stops the others once a file cannot be written. */
+/*
+ * One view (db_task_fn); -1 stops the others once a file cannot be
+ * written, or once a stop signal came (the pool hands no view out after
+ * it; a view it cut short has no progress line).
+ */
 static int export_task(void *arg, sqlite3 *db, size_t worker, size_t i)
 {
 	struct export_shared *sh = arg;
 	struct exporter *e = &sh->wk[worker];
 	uint64_t rows0 = e->rows;
-	int r = export_view(e, db, e->views[i], sh->caps, sh->ncaps);
+	int r = 0;
 
+	if (!stopped(e))
+		r = export_view(e, db, e->views[i], sh->caps, sh->ncaps);
 	pthread_mutex_lock(&sh->lock);
 	if (r < 0)
 		sh->ret = EXIT_FATAL;
 	else if (r > 0 && sh->ret == EXIT_OK)
 		sh->ret = EXIT_PROBLEMS;
 	sh->done++;
-	if (!sh->quiet)
+	if (!sh->quiet && !stopped(e))
 		fprintf(stderr, "[%zu/%zu] %s: %s of %zu captures, %llu rows\n",
 			sh->done, e->nviews, sh->source, e->views[i]->name,
 			sh->ncaps, (unsigned long long)(e->rows - rows0));
 	pthread_mutex_unlock(&sh->lock);
-	return r < 0 ? -1 : 0;
+	return r < 0 || stopped(e) ? -1 : 0;
 }
 
 /*
@@ -524,6 +594,7 @@ static int export_source(struct exporter *e, sqlite3 *db, const char *source,
 	pthread_mutex_init(&sh.lock, NULL);
 	for (i = 0; i < DB_POOL_THREADS; i++) {
 		sh.wk[i] = *e;
+		sh.wk[i].worker = i;
 		strbuf_init(&sh.wk[i].file, 0);
 		strbuf_init(&sh.wk[i].text, 0);
 		sh.wk[i].files = sh.wk[i].rows = sh.wk[i].bytes = 0;
@@ -577,7 +648,12 @@ static int choose_views(struct exporter *e, const struct export_run_opts *o)
 	return 0;
 }
 
-/* Every SOURCE in turn; the exit status. */
+/*
+ * Every SOURCE in turn; the exit status.  A stop signal ends it between
+ * two files: what is written is whole and stays (nothing half written is
+ * left, write_aside()), said, status 1 as for memsnap-collect's
+ * interrupted capture: the command ran and its output is short.
+ */
 static int export_sources(struct exporter *e, const struct export_run_opts *o,
 			  char **sources, size_t nsources)
 {
@@ -587,7 +663,7 @@ static int export_sources(struct exporter *e, const struct export_run_opts *o,
 
 	/* a DIR that cannot be written stops it; a SOURCE that cannot be read
 	   is said, and the others are still exported (status 3 all the same) */
-	for (i = 0; i < nsources && ret != EXIT_FATAL; i++) {
+	for (i = 0; i < nsources && ret != EXIT_FATAL && !stopped(e); i++) {
 		struct load_stats stats;
 		sqlite3 *db = NULL;
 		char *err = NULL;
@@ -609,11 +685,21 @@ static int export_sources(struct exporter *e, const struct export_run_opts *o,
 		if (r > ret)
 			ret = r;
 	}
-	if (!o->quiet && ret != EXIT_FATAL)
+	if (stopped(e)) {
+		/* said with --quiet too: the status is not 0 */
+		warning("export interrupted (SIG%s): %llu rows in %llu whole files "
+			"(%llu bytes) under '%s', the rest not exported; export "
+			"again for it", sigabbrev_np(*e->stop),
+			(unsigned long long)e->rows, (unsigned long long)e->files,
+			(unsigned long long)e->bytes, e->dir);
+		if (ret == EXIT_OK)
+			ret = EXIT_PROBLEMS;
+	} else if (!o->quiet && ret != EXIT_FATAL) {
 		fprintf(stderr, "exported %llu rows into %llu files (%llu bytes) "
 			"under '%s'\n", (unsigned long long)e->rows,
 			(unsigned long long)e->files, (unsigned long long)e->bytes,
 			e->dir);
+	}
 	return unreadable ? EXIT_FATAL : ret;
 }
 
@@ -627,6 +713,7 @@ int export_run(const struct export_run_opts *o, char **sources, size_t nsources)
 
 	e.fmt = o->fmt;
 	e.dir = o->dir;
+	e.stop = o->stop_signal;
 	e.decl = &decl;
 	if (export_decl_load(&decl, &err) < 0) {
 		error("%s", err);

@@ -8,6 +8,7 @@
  *   DIR/VIEW/date=YYYY-MM-DD/CAPTURE_UID.parquet   (or .ndjson)
  * or the ClickHouse DDL of those views.
  */
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -23,6 +24,12 @@ struct export_run_opts {
 	bool ddl;                    /* print the ClickHouse DDL instead */
 	const char *database, *cluster;   /* of the DDL */
 	bool quiet;                  /* no progress on stderr */
+	/*
+	 * Set (to its number) by the handler of a stop signal, or NULL: the
+	 * export stops between two files, says what it wrote (each file
+	 * whole, no temporary one left) and returns 1.
+	 */
+	const volatile sig_atomic_t *stop_signal;
 	struct source_opts so;
 	/*
 	 * Tests only (NULL otherwise): called with listed_arg once a
@@ -36,5 +43,12 @@ struct export_run_opts {
 
 /* The exit status of `memsnap export` (analyze/cmds.h); everything said. */
 int export_run(const struct export_run_opts *o, char **sources, size_t nsources);
+
+/*
+ * Remove the temporary files being written now (async-signal-safe): for
+ * the handler of a second stop signal, which ends the process at once;
+ * the files already renamed are whole and stay.
+ */
+void export_remove_temporaries(void);
 
 #endif
