@@ -12,7 +12,8 @@
 # sibling below); NDJSON is one valid JSON object a line whose text is
 # valid UTF-8; --ddl clickhouse; the command line's errors and statuses;
 # a stop signal in the middle of a long export (stops between files, each
-# written file whole, no temporary file left, exit 1; ignored under nohup).
+# written file whole, no temporary file left, exit 1; ignored under nohup);
+# a capture a limit cut never replaces the whole capture's files.
 set -u
 . "$(dirname "$0")/lib/check.sh"
 . "$T/export/fixtures-lib.sh"   # F, S, load_fixtures
@@ -374,5 +375,49 @@ rc=$?
 [ "$rc" = 0 ] && [ "$(find "$dir" -type f | wc -l)" = 120 ] &&
 	ok "SIGHUP ignored from the start (nohup): ignored, the export whole" ||
 	fail "SIGHUP under nohup: exit $rc, $(find "$dir" -type f | wc -l) of 120 files: $(head -c 300 "$work/err")"
+
+# 8. a capture that a limit cut has the whole capture's capture_uid, so
+# its files have the whole capture's names: they once replaced those in
+# DIR without a word.  As memsnap load never lets a cut load replace a
+# whole one, they never replace a file there (said, exit 1), whether the
+# cut capture is a SOURCE read with --max-entries or a database's capture
+# of load_complete 0; the whole capture's files replace the cut one's.
+cap=$caps/c1.tar.gz
+cut_views="--view captures --view load_problems"
+# shellcheck disable=SC2086 # the --view options, split
+"$M" export -q $cut_views "$cap" -o "$work/cut-whole" || fail "cannot export '$cap'"
+tree "$work/cut-whole" > "$work/whole-sum"
+uid=$(sql_rows "$big" "SELECT capture_uid FROM capture WHERE source LIKE '%/c1.tar.gz'")
+"$M" load -q --max-entries 50 "$cap" -o "$work/cut.db" > /dev/null 2>&1
+[ "$(sql_rows "$work/cut.db" "SELECT capture_uid || ' ' || load_complete FROM capture")" = "$uid 0" ] &&
+	ok "--max-entries 50: a cut load of capture $uid (load_complete 0)" ||
+	fail "--max-entries 50: not a cut load of $uid: $(sql_rows "$work/cut.db" 'SELECT capture_uid, load_complete FROM capture')"
+for src in "--max-entries 50 $cap" "$work/cut.db"; do
+	dir=$work/cut-over-whole
+	rm -rf "$dir"
+	cp -a "$work/cut-whole" "$dir"
+	name=${src##* }
+	# shellcheck disable=SC2086 # the options, split
+	if expect 1 "$M" export -q $cut_views $src -o "$dir"; then
+		grep -q "^warning: capture $uid of '$name' is incomplete (a limit or a broken archive cut its load): not replacing its 2 files already under '$dir'$" "$work/err" &&
+			ok "a cut capture ($src) over the whole one's files: said, exit 1" ||
+			fail "a cut capture ($src) over the whole one's files: $(cat "$work/err")"
+	fi
+	tree "$dir" > "$work/cut-sum"
+	cmp -s "$work/whole-sum" "$work/cut-sum" && [ -z "$(find "$dir" -name '.*')" ] &&
+		ok "a cut capture ($src): the whole capture's files kept, no temporary file" ||
+		fail "a cut capture ($src) replaced the whole one's files: $(diff "$work/whole-sum" "$work/cut-sum" | head -3)"
+done
+dir=$work/whole-over-cut
+# shellcheck disable=SC2086 # the --view options, split
+expect 0 "$M" export -q $cut_views --max-entries 50 "$cap" -o "$dir" &&
+	tree "$dir" > "$work/cut-sum" && ! cmp -s "$work/whole-sum" "$work/cut-sum" &&
+	ok "a cut capture into an empty DIR: written, exit 0" ||
+	fail "a cut capture into an empty DIR: $(cat "$work/err")"
+# shellcheck disable=SC2086 # the --view options, split
+expect 0 "$M" export -q $cut_views "$cap" -o "$dir" && tree "$dir" > "$work/cut-sum" &&
+	cmp -s "$work/whole-sum" "$work/cut-sum" &&
+	ok "the whole capture over the cut one's files: replaced, exit 0" ||
+	fail "the whole capture did not replace the cut one's files: $(cat "$work/err")"
 
 check_end

@@ -36,6 +36,7 @@ struct exporter {
 	const char *dir;
 	const volatile sig_atomic_t *stop;   /* export_run_opts.stop_signal */
 	size_t worker;               /* its connection's (pool.h): its slot in temporaries[] */
+	size_t *kept;                /* per capture of the SOURCE: files kept (WRITE_KEPT) */
 	struct strbuf file, text;
 	uint64_t files, rows, bytes;
 };
@@ -223,17 +224,62 @@ static void row_ndjson(struct exporter *e, sqlite3_stmt *st,
 	strbuf_addch(w->out, '\n');
 }
 
+/* A capture of the SOURCE being exported: what its files are named by. */
+struct export_capture {
+	sqlite3_int64 id;
+	char uid[17], date[11];
+	bool complete;   /* not cut by a limit or a broken archive (capture.load_complete) */
+};
+
+/*
+ * tmp to final.  A complete capture's file replaces what is there
+ * (rename()); an incomplete one's never does, as `memsnap load` never
+ * lets an incomplete load replace a complete one: under the same
+ * capture_uid, a cut export into a DIR that held the whole capture once
+ * wrote over its files without a word.  renameat2(RENAME_NOREPLACE);
+ * where the file system lacks the flag (EINVAL: NFS, some FUSE) or the
+ * kernel the call (ENOSYS), link() then unlink(); where it has no hard
+ * links either (EPERM: vfat; EOPNOTSUPP), a look then rename(), which
+ * replaces what another export puts there between the two.  0, 1 when
+ * final is there (tmp left to the caller), or -errno.
+ */
+static int publish(const char *tmp, const char *final, bool replace)
+{
+	struct stat st;
+	int r;
+
+	if (replace) {
+		r = rename(tmp, final);
+	} else {
+		r = renameat2(AT_FDCWD, tmp, AT_FDCWD, final, RENAME_NOREPLACE);
+		if (r < 0 && (errno == EINVAL || errno == ENOSYS)) {
+			r = link(tmp, final);
+			if (r == 0)
+				unlink(tmp);
+		}
+		if (r < 0 && (errno == EPERM || errno == EOPNOTSUPP)) {
+			if (lstat(final, &st) == 0)
+				errno = EEXIST;   /* r stays -1: kept */
+			else if (errno == ENOENT)
+				r = rename(tmp, final);
+		}
+	}
+	return r == 0 ? 0 : !replace && errno == EEXIST ? 1 : -errno;
+}
+
 /* What write_aside() did. */
 enum write_result {
 	WRITE_FAILED = -1,   /* said */
 	WRITTEN,
 	WRITE_STOPPED,       /* not begun: a stop signal came */
+	WRITE_KEPT,          /* of an incomplete capture: a file was there (publish()) */
 };
 
 /* Write e->file to DIR/VIEW/date=DATE/UID.EXT through a temporary name. */
 static enum write_result write_aside(struct exporter *e, const char *view,
-				     const char *date, const char *uid)
+				     const struct export_capture *cap)
 {
+	const char *uid = cap->uid;
 	const char *ext = e->fmt == EXPORT_PARQUET ? "parquet" : "ndjson";
 	struct strbuf dir = STRBUF_INIT, name = STRBUF_INIT, final = STRBUF_INIT;
 	_Atomic(char *) *slot = &temporaries[e->worker];
@@ -241,7 +287,7 @@ static enum write_result write_aside(struct exporter *e, const char *view,
 	char *tmp;
 	int fd = -1, r;
 
-	strbuf_addf(&dir, "%s/%s/date=%s", e->dir, view, date);
+	strbuf_addf(&dir, "%s/%s/date=%s", e->dir, view, cap->date);
 	r = make_dirs(&dir);
 	if (r < 0) {
 		error("cannot make '%s': %s", dir.buf, strerror(-r));
@@ -287,10 +333,16 @@ static enum write_result write_aside(struct exporter *e, const char *view,
 		unlink(tmp);
 		goto out;
 	}
-	if (rename(tmp, final.buf) < 0) {
+	r = publish(tmp, final.buf, cap->complete);
+	if (r < 0) {
 		error("cannot rename '%s' to '%s': %s", tmp, final.buf,
-		      strerror(errno));
+		      strerror(-r));
 		unlink(tmp);
+		goto out;
+	}
+	if (r > 0) {
+		unlink(tmp);
+		ret = WRITE_KEPT;
 		goto out;
 	}
 	e->files++;
@@ -305,12 +357,6 @@ out:
 	strbuf_release(&final);
 	return ret;
 }
-
-/* A capture of the SOURCE being exported: what its files are named by. */
-struct export_capture {
-	sqlite3_int64 id;
-	char uid[17], date[11];
-};
 
 /* A new file of view v in e->file (and *pw for Parquet). */
 static void file_start(struct exporter *e, const struct export_view *v,
@@ -402,11 +448,13 @@ static int export_view(struct exporter *e, sqlite3 *db,
 			      v->name, cap->uid);
 			bad = true;
 		} else if (!bad) {
-			w = write_aside(e, v->name, cap->date, cap->uid);
+			w = write_aside(e, v->name, cap);
 			if (w == WRITE_FAILED) {
 				ret = -1;
 				break;
 			}
+			if (w == WRITE_KEPT)
+				e->kept[k]++;
 		}
 		if (bad)
 			ret = 1;
@@ -473,8 +521,10 @@ static int read_captures(sqlite3 *db, const char *source,
 	sqlite3_stmt *st;
 	int rc, status = 0;
 
-	st = db_prepare(db, "SELECT capture_id, coalesce(capture_uid, ''), started_at "
-			    "FROM capture ORDER BY capture_id");
+	/* load_complete 0: a limit or a broken archive cut the load; NULL is
+	   a load under way, which no reader sees */
+	st = db_prepare(db, "SELECT capture_id, coalesce(capture_uid, ''), started_at, "
+			    "load_complete IS NOT 0 FROM capture ORDER BY capture_id");
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *uid = (const char *)sqlite3_column_text(st, 1);
 
@@ -489,6 +539,7 @@ static int read_captures(sqlite3 *db, const char *source,
 		caps[n].id = sqlite3_column_int64(st, 0);
 		strlcpy_s(caps[n].uid, uid, sizeof(caps[n].uid));
 		capture_date((const char *)sqlite3_column_text(st, 2), caps[n].date);
+		caps[n].complete = sqlite3_column_int(st, 3) != 0;
 		n++;
 	}
 	if (rc != SQLITE_DONE) {
@@ -549,6 +600,31 @@ static int export_task(void *arg, sqlite3 *db, size_t worker, size_t i)
 }
 
 /*
+ * A warning for each incomplete capture of the run whose files were kept
+ * (WRITE_KEPT), one for all its views; whether there was one.
+ */
+static bool say_kept(const struct export_shared *sh, const char *dir)
+{
+	bool any = false;
+	size_t i, k;
+
+	for (k = 0; k < sh->ncaps; k++) {
+		size_t n = 0;
+
+		for (i = 0; i < DB_POOL_THREADS; i++)
+			n += sh->wk[i].kept[k];
+		if (!n)
+			continue;
+		warning("capture %s of '%s' is incomplete (a limit or a broken "
+			"archive cut its load): not replacing its %zu file%s "
+			"already under '%s'", sh->caps[k].uid, sh->source, n,
+			n == 1 ? "" : "s", dir);
+		any = true;
+	}
+	return any;
+}
+
+/*
  * Every capture of one opened SOURCE, a view at a time; loaded: db holds
  * a capture loaded into memory (no second connection can read it).
  * Returns the exit status so far.
@@ -574,7 +650,7 @@ static int export_source(struct exporter *e, sqlite3 *db, const char *source,
 	struct db_pool pool;
 	size_t i, ncaps = 0;
 	char *err = NULL;
-	bool txn = false;
+	bool txn = false, kept;
 	int r, ret = EXIT_FATAL;
 
 	if (sqlite3_get_autocommit(db)) {
@@ -595,6 +671,7 @@ static int export_source(struct exporter *e, sqlite3 *db, const char *source,
 	for (i = 0; i < DB_POOL_THREADS; i++) {
 		sh.wk[i] = *e;
 		sh.wk[i].worker = i;
+		sh.wk[i].kept = xcalloc(ncaps, sizeof(*sh.wk[i].kept));
 		strbuf_init(&sh.wk[i].file, 0);
 		strbuf_init(&sh.wk[i].text, 0);
 		sh.wk[i].files = sh.wk[i].rows = sh.wk[i].bytes = 0;
@@ -605,16 +682,18 @@ static int export_source(struct exporter *e, sqlite3 *db, const char *source,
 		db_pool_open(&pool, source);
 	db_pool_run(&pool, db, e->nviews, export_task, &sh);
 	db_pool_close(&pool);
+	kept = say_kept(&sh, e->dir);
 	for (i = 0; i < DB_POOL_THREADS; i++) {
 		e->files += sh.wk[i].files;
 		e->rows += sh.wk[i].rows;
 		e->bytes += sh.wk[i].bytes;
+		free(sh.wk[i].kept);
 		strbuf_release(&sh.wk[i].file);
 		strbuf_release(&sh.wk[i].text);
 	}
 	pthread_mutex_destroy(&sh.lock);
 	ret = sh.ret;
-	if (r > 0 && ret == EXIT_OK)
+	if ((r > 0 || kept) && ret == EXIT_OK)
 		ret = EXIT_PROBLEMS;
 out:
 	if (txn)
