@@ -96,30 +96,6 @@ static void on_signal(int sig)
 	errno = saved;
 }
 
-/*
- * catch_stop_signals(), but a stop signal ignored when memsnap started
- * stays ignored: nohup's SIGHUP, a script's background job's SIGINT (the
- * shell ignores it there).  Caught, they stopped an export meant to
- * outlive its terminal, which the default action had left alone.
- */
-static void catch_signals(void)
-{
-	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };   /* its three */
-	bool ignored[ARRAY_SIZE(sigs)];
-	struct sigaction old;
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(sigs); i++)
-		ignored[i] = sigaction(sigs[i], NULL, &old) == 0 &&
-			     old.sa_handler == SIG_IGN;
-	/* SA_RESTART: the export looks at stop_signal between files; no
-	   call of it need be cut short (a progress line on stderr) */
-	catch_stop_signals(on_signal, SA_RESTART);
-	for (i = 0; i < ARRAY_SIZE(sigs); i++)
-		if (ignored[i])
-			signal(sigs[i], SIG_IGN);
-}
-
 enum {
 	OPT_VIEW = 0x2000,
 	OPT_DDL,
@@ -259,7 +235,9 @@ int cmd_export(int argc, char **argv)
 		ret = export_check(argc, &cli, &o);
 	if (ret == CMD_GO_ON) {
 		o.ddl = cli.ddl != NULL;
-		catch_signals();
+		/* SA_RESTART: the export looks at stop_signal between files;
+		   no call of it need be cut short (a progress line on stderr) */
+		catch_stop_signals_unless_ignored(on_signal, SA_RESTART);
 		o.stop_signal = &stop_signal;
 		ret = export_run(&o, argv + optind, (size_t)(argc - optind));
 	}

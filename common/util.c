@@ -599,17 +599,31 @@ int read_fd_all(int fd, struct strbuf *sb, size_t max)
 	return r;
 }
 
-void catch_stop_signals(void (*handler)(int), int flags)
+/* handler for the stop signals, but those ignored now when keep_ignored */
+static void catch_stop(void (*handler)(int), int flags, bool keep_ignored)
 {
-	struct sigaction sa;
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction sa, old;
+	size_t i;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = handler;
 	sigemptyset(&sa.sa_mask);
 	sa.sa_flags = flags;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
+	for (i = 0; i < ARRAY_SIZE(sigs); i++)
+		if (!keep_ignored || sigaction(sigs[i], NULL, &old) != 0 ||
+		    old.sa_handler != SIG_IGN)
+			sigaction(sigs[i], &sa, NULL);
+}
+
+void catch_stop_signals(void (*handler)(int), int flags)
+{
+	catch_stop(handler, flags, false);
+}
+
+void catch_stop_signals_unless_ignored(void (*handler)(int), int flags)
+{
+	catch_stop(handler, flags, true);
 }
 
 int write_all(int fd, const void *buf, size_t len)

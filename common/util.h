@@ -255,6 +255,12 @@ int pwrite_all(int fd, const void *buf, size_t len, off_t off);
  * handler (sa_flags `flags`, SA_RESETHAND for a second one to end it).
  */
 void catch_stop_signals(void (*handler)(int), int flags);
+/*
+ * The same, but a stop signal ignored now stays ignored: nohup's SIGHUP, a
+ * script's background job's SIGINT (the shell ignores it there), which a
+ * program that does not catch them also ignores (memsnap export).
+ */
+void catch_stop_signals_unless_ignored(void (*handler)(int), int flags);
 
 /* Monotonic clock in nanoseconds. */
 uint64_t now_ns(clockid_t clk);
