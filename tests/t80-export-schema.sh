@@ -89,6 +89,22 @@ PY
 check_types "$db" && cat "$work/types" ||
 	{ fail "values against their declaration:"; sed 's/^/  | /' "$work/types"; }
 
+# a capture whose processes name no cgroup (no /proc/PID/cgroup read, no
+# cgroup.procs: a collector denied them, a limit that cut the capture):
+# their cgroup is NULL, which the declaration allows, and every view of it
+# is exported (processes, process_shares and cgroup_process_totals were
+# once declared not null there and skipped)
+nocg=$work/nocg/$(basename "$F"/k8s-cgroupfs-v1/memsnap-*)
+mkdir -p "$work/nocg" && cp -r "$F"/k8s-cgroupfs-v1/memsnap-* "$work/nocg/"
+find "$nocg" \( -path '*/proc/[0-9]*/cgroup' -o -name cgroup.procs \) -delete
+"$M" load -q -o "$work/nocg.db" "$nocg" > /dev/null 2>&1
+[ "$(q "$work/nocg.db" 'SELECT count(*) > 0 AND count(cgroup) = 0 FROM processes')" = 1 ] &&
+	check_types "$work/nocg.db" && ok "processes of no cgroup: every value has its declared type" ||
+	{ fail "processes of no cgroup against the declaration:"; sed 's/^/  | /' "$work/types"; }
+expect 0 "$M" export -q "$work/nocg.db" -o "$work/nocg-out" &&
+	[ "$(find "$work/nocg-out" -name '*.parquet' | wc -l)" = "$(q "$db" 'SELECT count(DISTINCT view_name) FROM public_columns')" ] &&
+	ok "processes of no cgroup: every view exported" || fail "processes of no cgroup: export: $(cat "$work/err")"
+
 # 2. Parquet export: layout, one file per view and capture
 out=$work/pq
 if expect 0 "$M" export "$db" -o "$out"; then
