@@ -3,12 +3,15 @@
 -- months) is reported as a fleet summary (reports/fleet.c): these views
 -- only regroup captures, oom_kills and report_findings across captures.
 -- Every row is sorted by the query that reads it; capture_ids lists are
--- in ascending capture_id order.  A NULL is unknown, never 0.
+-- in ascending capture_id order.  A NULL is unknown, never 0.  A capture's
+-- hostname that is empty is as unknown as a NULL one (NULLIF below): it
+-- is no node, and the report shows it "unknown" as it does a NULL.
 
 -- One row: what the database covers.
 --   captures, nodes, kernels    how many captures, distinct hostnames and
---                               kernel releases (NULL ones not counted)
---   unknown_nodes               captures without a hostname
+--                               kernel releases (NULL ones not counted, nor
+--                               empty hostnames)
+--   unknown_nodes               captures without a hostname (NULL or empty)
 --   first_started_at, last_started_at   the earliest and latest capture
 --   incomplete_captures         captures the collector did not finish
 --   problem_captures            captures with files not read or not parsed
@@ -22,8 +25,8 @@
 -- report_fleet_findings reads it, once.
 CREATE VIEW report_fleet_summary AS
 SELECT (SELECT count(*) FROM captures) AS captures,
-       (SELECT count(DISTINCT hostname) FROM captures) AS nodes,
-       (SELECT count(*) FROM captures WHERE hostname IS NULL) AS unknown_nodes,
+       (SELECT count(DISTINCT NULLIF(hostname, '')) FROM captures) AS nodes,
+       (SELECT count(*) FROM captures WHERE NULLIF(hostname, '') IS NULL) AS unknown_nodes,
        (SELECT count(DISTINCT kernel_release) FROM captures) AS kernels,
        (SELECT min(started_at) FROM captures) AS first_started_at,
        (SELECT max(started_at) FROM captures) AS last_started_at,
@@ -34,7 +37,9 @@ SELECT (SELECT count(*) FROM captures) AS captures,
                       WHERE p.capture_id = c.capture_id AND NOT p.normal)) AS problem_captures,
        (SELECT count(*) FROM oom_kills) AS oom_kills;
 
--- Captures by node and kernel: one row per hostname and kernel_release.
+-- Captures by node and kernel: one row per hostname and kernel_release
+-- (one row of the captures without a hostname, NULL or empty, per kernel:
+-- hostname NULL).
 --   captures                    how many
 --   first_started_at, last_started_at   its earliest and latest capture
 --   last_capture_id             the capture_id of the latest (for
@@ -43,7 +48,7 @@ SELECT (SELECT count(*) FROM captures) AS captures,
 --   oom_kills                   rows of oom_kills in these captures
 CREATE VIEW report_fleet_nodes AS
 WITH c AS MATERIALIZED (
-    SELECT c.capture_id, c.hostname, c.kernel_release, c.started_at,
+    SELECT c.capture_id, NULLIF(c.hostname, '') AS hostname, c.kernel_release, c.started_at,
            (SELECT count(*) FROM oom_kills o WHERE o.capture_id = c.capture_id) AS ooms
     FROM captures c
 )
@@ -51,7 +56,7 @@ SELECT hostname, kernel_release,
        count(*) AS captures,
        min(started_at) AS first_started_at,
        max(started_at) AS last_started_at,
-       (SELECT l.capture_id FROM captures l
+       (SELECT l.capture_id FROM c l
         WHERE l.hostname IS c.hostname AND l.kernel_release IS c.kernel_release
         ORDER BY l.started_at DESC, l.capture_id DESC LIMIT 1) AS last_capture_id,
        (SELECT group_concat(capture_id, ',')
@@ -69,13 +74,14 @@ GROUP BY hostname, kernel_release;
 --   task_memcg                  the victim's cgroup, only when the three
 --                               names are all NULL
 --   kills                       rows of oom_kills
---   captures, nodes             distinct captures and hostnames they are in
+--   captures, nodes             distinct captures and hostnames (not NULL
+--                               nor empty) they are in
 --   first_wall_time, last_wall_time   oom_kills' wall_time, earliest and
 --                               latest (NULL when no kill's is known)
 --   capture_ids                 the captures, comma-separated
 CREATE VIEW report_fleet_oom_kills AS
 WITH k AS MATERIALIZED (
-    SELECT o.capture_id, c.hostname, o.namespace, o.pod, o.container,
+    SELECT o.capture_id, NULLIF(c.hostname, '') AS hostname, o.namespace, o.pod, o.container,
            CASE WHEN o.namespace IS NULL AND o.pod IS NULL AND o.container IS NULL
                 THEN o.task_memcg END AS task_memcg,
            o.wall_time
@@ -100,11 +106,12 @@ GROUP BY namespace, pod, container, task_memcg;
 --   severity, code              as in findings
 --   severity_rank               its rank in finding_severities (for sorting)
 --   findings                    rows of report_findings
---   captures, nodes             distinct captures and hostnames they are in
+--   captures, nodes             distinct captures and hostnames (not NULL
+--                               nor empty) they are in
 --   capture_ids                 the captures, comma-separated
 CREATE VIEW report_fleet_findings AS
 WITH f AS MATERIALIZED (
-    SELECT f.capture_id, c.hostname, f.severity, f.code
+    SELECT f.capture_id, NULLIF(c.hostname, '') AS hostname, f.severity, f.code
     FROM report_findings f
     JOIN captures c ON c.capture_id = f.capture_id
 )

@@ -1,9 +1,10 @@
 #!/bin/bash
 # memsnap report of a database of many captures: the fleet summary (issue
-# 15).  A fleet of 11 captures from the fixtures (copies with another date,
+# 15).  A fleet of $N captures from the fixtures (copies with another date,
 # kernel, boot id or hostname: a node seen four times, a node upgraded, a
-# hostile hostname, a capture without one) against the golden files
-# tests/golden/fleet-report.{txt,json,html} (UPDATE_GOLDEN=1 rewrites them); every count the summary shows
+# hostile hostname, a capture without one, one of an empty one) against
+# the golden files tests/golden/fleet-report.{txt,json,html}
+# (UPDATE_GOLDEN=1 rewrites them); every count the summary shows
 # checked by SQL against the public views of the same database; capture
 # strings escaped in every format; unknown never shown as 0; --capture and
 # --each still give the one-capture report; and, as root, two live
@@ -14,6 +15,8 @@ F=$T/fixtures/captures
 G=$T/golden
 # the report-* captures are made from the real samples at test time
 S=$SAMPLE_FIXTURES_DIR/captures
+# the fleet's captures
+N=12
 
 # the fleet's extra captures: fixtures copied with another start day and
 # boot id (so `memsnap load` takes them as other captures), kernel release
@@ -43,12 +46,14 @@ nb = "k8s-systemd-v2/memsnap-node-b-20260301T120000Z"
 copy(nb, "evil", "2026-03-02", hostname="node-\u202eb<i>&'\"\x1b[5m\x07",
      boot_id="0bad0002-0000-4000-8000-0000000000e1")
 copy(nb, "nohost", "2026-03-03", hostname=None, boot_id="0bad0002-0000-4000-8000-0000000000e2")
+# an empty hostname is as unknown as none: no node, shown "unknown"
+copy(nb, "emptyhost", "2026-03-04", hostname="", boot_id="0bad0002-0000-4000-8000-0000000000e3")
 EOF
 "$M" load -q "$S/report-v1-docker" "$S/report-k8s-v2" "$S/report-hostile" "$F/k8s-cgroupfs-v1" \
 	"$F/k8s-systemd-v2" "$work/w3b" "$work/w3c" "$work/w3d" "$work/na2" "$work/evil" "$work/nohost" \
-	-o "$work/fleet.db" 2> "$work/err"
-[ $? -le 1 ] && [ "$("$M" sql --csv "$work/fleet.db" 'SELECT count(*) FROM captures' | tail -1 | tr -d '\r')" = 11 ] &&
-	ok "a fleet of 11 captures loaded" || { fail "cannot load the fleet"; cat "$work/err"; exit 1; }
+	"$work/emptyhost" -o "$work/fleet.db" 2> "$work/err"
+[ $? -le 1 ] && [ "$("$M" sql --csv "$work/fleet.db" 'SELECT count(*) FROM captures' | tail -1 | tr -d '\r')" = $N ] &&
+	ok "a fleet of $N captures loaded" || { fail "cannot load the fleet"; cat "$work/err"; exit 1; }
 
 # golden WHAT FILE: FILE (the binary's version made VERSION) is the golden
 # file tests/golden/fleet-report.WHAT; UPDATE_GOLDEN=1 rewrites it instead
@@ -70,13 +75,13 @@ golden() {
 # incomplete, as the one-capture report says of one
 expect 1 "$M" report "$work/fleet.db" && golden txt "$work/out"
 grep -q "^warning: 6 of the captures are incomplete" "$work/err" && ok "exit 1 says why" || fail "exit 1: no warning"
-head -1 "$work/out" | grep -qx 'memsnap fleet report: 11 captures from 6 nodes (and 1 without a hostname), 2016-12-17 to 2026-04-01' &&
+head -1 "$work/out" | grep -qx 'memsnap fleet report: '$N' captures from 6 nodes (and 2 without a hostname), 2016-12-17 to 2026-04-01' &&
 	ok "opens with what it covers" || fail "first line: $(head -1 "$work/out")"
 expect 1 "$M" report -f json "$work/fleet.db" && golden json "$work/out"
 cp "$work/out" "$work/fleet.json"
 expect 1 "$M" report -f html -o "$work/fleet.html" "$work/fleet.db" && [ ! -s "$work/out" ] &&
 	golden html "$work/fleet.html"
-"$M" report --color=always "$work/fleet.db" 2>/dev/null | grep -q $'^\e\[1mmemsnap fleet report: \e\[0m11 captures' &&
+"$M" report --color=always "$work/fleet.db" 2>/dev/null | grep -q $'^\e\[1mmemsnap fleet report: \e\[0m'$N' captures' &&
 	ok "--color=always: bold titles" || fail "--color=always"
 "$M" report -f html "$work/fleet.db" 2>/dev/null | cmp -s - "$work/fleet.html" && ok "same HTML twice" ||
 	fail "HTML not deterministic"
@@ -96,8 +101,8 @@ done
 # every count, by SQL on the same database
 "$M" sql --json "$work/fleet.db" "SELECT
   (SELECT count(*) FROM captures) AS captures,
-  (SELECT count(DISTINCT hostname) FROM captures) AS nodes,
-  (SELECT count(*) FROM captures WHERE hostname IS NULL) AS unknown_nodes,
+  (SELECT count(DISTINCT hostname) FROM captures WHERE hostname <> '') AS nodes,
+  (SELECT count(*) FROM captures WHERE hostname IS NULL OR hostname = '') AS unknown_nodes,
   (SELECT count(DISTINCT kernel_release) FROM captures) AS kernels,
   (SELECT count(*) FROM oom_kills) AS oom_kills,
   (SELECT count(*) FROM report_findings) AS findings,
@@ -115,6 +120,9 @@ def rows(name):
 rep = json.load(open(f"{w}/fleet.json"))
 tot = rows("sql-totals.json")[0]
 caps, ooms, finds = rows("sql-captures.json"), rows("sql-ooms.json"), rows("sql-findings.json")
+# an empty hostname is no hostname
+for c in caps:
+    c["hostname"] = c["hostname"] or None
 bad = []
 def check(what, got, want):
     if got != want:
@@ -201,6 +209,19 @@ grep -q '^unknown  *6\.1\.0-56-amd64 ' "$G/fleet-report.txt" && ok "text: no hos
 	fail "text: no hostname"
 grep -q '<td class="null">unknown</td><td>6.1.0-56-amd64</td>' "$G/fleet-report.html" &&
 	ok "HTML: no hostname reads unknown" || fail "HTML: no hostname"
+# an empty hostname is no node either: its capture is in the same row as
+# the one without a hostname, no blank cell, no "" in the JSON
+grep -q '^unknown  *6\.1\.0-56-amd64  *2  *2026-03-03  *2026-03-04  *12 ' "$G/fleet-report.txt" &&
+	ok "text: an empty hostname is unknown, with the missing one" || fail "text: empty hostname"
+grep -q '<tr><td></td>' "$G/fleet-report.html" && fail "HTML: a blank hostname cell" ||
+	ok "HTML: no blank hostname cell"
+python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["unknown_nodes"] == 2 and d["nodes"] == 6, (d["unknown_nodes"], d["nodes"])
+rows = [n for n in d["nodes_by_kernel"] if not n["hostname"]]
+assert [(n["hostname"], n["capture_ids"]) for n in rows] == [(None, [11, 12])], rows
+' "$work/fleet.json" && ok "JSON: an empty hostname is null, with the missing one" || fail "JSON: empty hostname"
 
 # one capture, as before: --capture, --each, a database of one capture
 expect 1 "$M" report -c 2 "$work/fleet.db" && cmp -s "$work/out" "$G/report-k8s-v2.txt" &&
@@ -236,8 +257,8 @@ EOF
 expect 3 "$M" report -c 99 "$work/fleet.db" && grep -q "no capture 99" "$work/err" &&
 	grep -q "hint: its captures: memsnap sql" "$work/err" &&
 	ok "--capture of none of the fleet's: 3, and how to list them" || fail "--capture 99"
-expect 1 "$M" report --each "$work/fleet.db" && [ "$(grep -c '^memsnap report: ' "$work/out")" = 11 ] &&
-	ok "--each: the 11 captures in full" || fail "--each"
+expect 1 "$M" report --each "$work/fleet.db" && [ "$(grep -c '^memsnap report: ' "$work/out")" = $N ] &&
+	ok "--each: the $N captures in full" || fail "--each"
 expect 2 "$M" report --each --capture 1 "$work/fleet.db" && grep -q "error: --each and --capture" "$work/err" &&
 	ok "--each --capture: usage error" || fail "--each --capture"
 "$M" load -q "$S/report-k8s-v2" -o "$work/one.db" 2>/dev/null
@@ -300,15 +321,16 @@ if [ "$(id -u)" = 0 ] && [ -x "$BIN_DIR/memsnap-collect" ]; then
 	"$M" load -q "$work/live1.tar.gz" "$work/live2.tar.gz" -o "$work/live.db" 2>/dev/null
 	"$M" report -f json "$work/live.db" > "$work/live.json" 2>/dev/null
 	[ $? -le 1 ] || fail "report of the fleet with live captures"
-	host=$("$M" sql --csv "$work/live.db" 'SELECT hostname FROM captures WHERE capture_id = 12' | tail -1 | tr -d '\r')
+	host=$("$M" sql --csv "$work/live.db" "SELECT hostname FROM captures WHERE capture_id = $((N + 1))" | tail -1 | tr -d '\r')
 	python3 -c '
 import json, sys
 d = json.load(open(sys.argv[1]))
-assert d["captures"] == 13, d["captures"]
-rows = [n for n in d["nodes_by_kernel"] if n["hostname"] == sys.argv[2]]
-assert sum(n["captures"] for n in rows) == 2 and sorted(sum((n["capture_ids"] for n in rows), [])) == [12, 13], rows
-assert sum(n["captures"] for n in d["nodes_by_kernel"]) == 13
-' "$work/live.json" "$host" && ok "two live captures: one node, two captures, 13 in all" ||
+n = int(sys.argv[3])
+assert d["captures"] == n + 2, d["captures"]
+rows = [r for r in d["nodes_by_kernel"] if r["hostname"] == sys.argv[2]]
+assert sum(r["captures"] for r in rows) == 2 and sorted(sum((r["capture_ids"] for r in rows), [])) == [n + 1, n + 2], rows
+assert sum(r["captures"] for r in d["nodes_by_kernel"]) == n + 2
+' "$work/live.json" "$host" "$N" && ok "two live captures: one node, two captures, $((N + 2)) in all" ||
 		fail "live captures in the fleet"
 else
 	echo "skip: live captures need root and memsnap-collect"

@@ -62,8 +62,10 @@
  * report_findings_now.
  * 18: finding_severities, the severities' order the findings are listed in
  * (report_fleet_findings' severity_rank reads it).
+ * 19: the report_fleet_* views count a capture of an empty hostname as one
+ * of no hostname.
  */
-#define DB_SCHEMA_VERSION 18
+#define DB_SCHEMA_VERSION 19
 /*
  * A new database's page size: a capture is 300,000 rows appended in key
  * order, and fewer, larger pages split and write less (6% of a load).
