@@ -40,7 +40,8 @@ static const struct {
 static const char *const fleet_sql[FQ_COUNT] = {
 	[FQ_SUMMARY] =
 		"SELECT captures, nodes, unknown_nodes, kernels, first_started_at,\n"
-		"       last_started_at, incomplete_captures, problem_captures, oom_kills\n"
+		"       last_started_at, incomplete_captures, problem_captures, oom_kills,\n"
+		"       oom_kill_rows\n"
 		"FROM report_fleet_summary",
 	[FQ_NODES] =
 		"SELECT hostname, kernel_release, captures, first_started_at,\n"
@@ -101,6 +102,7 @@ static void read_row(struct report_fleet *f, enum fleet_query_id q, sqlite3_stmt
 		f->incomplete_captures = report_col_num(st, "incomplete_captures");
 		f->problem_captures = report_col_num(st, "problem_captures");
 		f->oom_kills = report_col_num(st, "oom_kills");
+		f->oom_kill_rows = report_col_num(st, "oom_kill_rows");
 		break;
 	case FQ_NODES: {
 		struct fleet_node *n = GROW(f->nodes_, f->nnodes);
@@ -258,12 +260,17 @@ static void cover(struct strbuf *sb, const struct report_fleet *f)
 	day(sb, f->last_started_at);
 }
 
-/* The second line: kernels, kills, incomplete captures. */
+/* The second line: kernels, kills, incomplete captures.  A kill is
+ * counted once however many captures' logs repeat it; when some do, the
+ * rows the one-capture reports add up to are said too, and why. */
 static void cover_details(struct strbuf *sb, const struct report_fleet *f)
 {
 	counted(sb, f->kernels, "kernel", "kernels");
 	strbuf_addstr(sb, ", ");
 	counted(sb, f->oom_kills, "OOM kill", "OOM kills");
+	if (f->oom_kills.set && f->oom_kill_rows.set && f->oom_kill_rows.v > f->oom_kills.v)
+		strbuf_addf(sb, " (%" PRId64 " in the captures' logs, which repeat a boot's "
+			    "earlier kills)", f->oom_kill_rows.v);
 	if (f->problem_captures.set && f->problem_captures.v) {
 		strbuf_addstr(sb, "; ");
 		counted(sb, f->problem_captures, "capture is", "captures are");
@@ -430,17 +437,21 @@ static void fill_finding(const struct report_fleet *f, size_t i, struct strbuf *
 void report_fleet_render_text(const struct report_fleet *f, const struct report_text_opts *opts,
 			      struct strbuf *sb)
 {
+	static const char head[] = "memsnap fleet report: ";
 	struct tout o = { sb, opts->color };
-	struct strbuf line = STRBUF_INIT;
+	struct strbuf line = STRBUF_INIT, esc = STRBUF_INIT;
 
-	bold(&o, "memsnap fleet report: ");
+	/* the two sentences wrapped to 100 columns, the lines after each
+	 * first one two spaces in */
+	bold(&o, head);
 	cover(&line, f);
-	term_escape(sb, line.buf, line.len);
-	strbuf_addch(sb, '\n');
+	term_escape(&esc, line.buf, line.len);
+	report_text_wrap(sb, esc.buf, strlen(head), 2);
 	strbuf_reset(&line);
+	strbuf_reset(&esc);
 	cover_details(&line, f);
-	term_escape(sb, line.buf, line.len);
-	strbuf_addch(sb, '\n');
+	term_escape(&esc, line.buf, line.len);
+	report_text_wrap(sb, esc.buf, 0, 2);
 	text_table(&o, f, "CAPTURES BY NODE AND KERNEL", node_heads, node_max,
 		   ARRAY_SIZE(node_heads), f->nnodes, fill_node);
 	text_table(&o, f, f->nooms ? "OOM KILLS BY NAMESPACE, POD AND CONTAINER" : "OOM KILLS",
@@ -451,6 +462,7 @@ void report_fleet_render_text(const struct report_fleet *f, const struct report_
 		      "after the other: --each.\nEvery number above is a row of a report_fleet_* "
 		      "view: --format html shows each query.\n");
 	strbuf_release(&line);
+	strbuf_release(&esc);
 }
 
 /* ---- HTML ----------------------------------------------------------------- */
@@ -632,6 +644,7 @@ void report_fleet_render_json(const struct report_fleet *f, struct strbuf *out)
 	j_num(&w, "incomplete_captures", f->incomplete_captures);
 	j_num(&w, "problem_captures", f->problem_captures);
 	j_num(&w, "oom_kills", f->oom_kills);
+	j_num(&w, "oom_kill_rows", f->oom_kill_rows);
 	jsonw_name(&w, "nodes_by_kernel");
 	jsonw_start_array(&w);
 	for (i = 0; i < f->nnodes; i++) {

@@ -41,7 +41,7 @@ struct fleet_finding {
 struct report_fleet {
 	/* report_fleet_summary */
 	struct rnum captures, nodes, unknown_nodes, kernels, incomplete_captures,
-		    problem_captures, oom_kills;
+		    problem_captures, oom_kills, oom_kill_rows;
 	char *first_started_at, *last_started_at;
 	struct fleet_node *nodes_;
 	size_t nnodes;

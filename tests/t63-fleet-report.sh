@@ -16,21 +16,24 @@ G=$T/golden
 # the report-* captures are made from the real samples at test time
 S=$SAMPLE_FIXTURES_DIR/captures
 # the fleet's captures
-N=12
+N=13
 
 # the fleet's extra captures: fixtures copied with another start day and
 # boot id (so `memsnap load` takes them as other captures), kernel release
-# or hostname
+# or hostname; or a later capture of the same boot (the monotonic clock a
+# day on), whose kernel log holds the same two OOM kills
 python3 - "$F" "$S" "$work" <<'EOF' || { echo "FAIL: cannot make the fleet's captures"; exit 1; }
 import json, shutil, sys
 F, S, out = sys.argv[1:]
-def copy(src, dst, day, **edit):
+def copy(src, dst, day, later=0, **edit):
     base = S if src.startswith("report-") else F
     shutil.copytree(f"{base}/{src}", f"{out}/{dst}")
     p = f"{out}/{dst}/manifest.json"
     m = json.load(open(p))
     for k in ("started_utc", "finished_utc"):
         m["clock"][k] = day + m["clock"][k][10:]
+    for k in ("started_monotonic", "finished_monotonic", "started_boottime", "finished_boottime"):
+        m["clock"][k] += later
     if "release" in edit:
         m["kernel"]["release"] = edit.pop("release")
     m.update(edit)
@@ -39,6 +42,7 @@ w3 = "report-k8s-v2/memsnap-worker-3-20230817T094500Z"
 copy(w3, "w3b", "2023-09-02", boot_id="6b1d2f0e-3c4a-4e5b-9f7a-00000000000b")
 copy(w3, "w3c", "2023-10-05", boot_id="6b1d2f0e-3c4a-4e5b-9f7a-00000000000c")
 copy(w3, "w3d", "2023-11-20", boot_id="6b1d2f0e-3c4a-4e5b-9f7a-00000000000d")
+copy(w3, "w3next", "2023-08-18", later=86400)
 copy("k8s-cgroupfs-v1/memsnap-node-a-20260301T120000Z", "na2", "2026-04-01",
      release="5.15.0-100-generic", boot_id="0bad0001-0000-4000-8000-0000000000a2")
 nb = "k8s-systemd-v2/memsnap-node-b-20260301T120000Z"
@@ -51,7 +55,7 @@ copy(nb, "emptyhost", "2026-03-04", hostname="", boot_id="0bad0002-0000-4000-800
 EOF
 "$M" load -q "$S/report-v1-docker" "$S/report-k8s-v2" "$S/report-hostile" "$F/k8s-cgroupfs-v1" \
 	"$F/k8s-systemd-v2" "$work/w3b" "$work/w3c" "$work/w3d" "$work/na2" "$work/evil" "$work/nohost" \
-	"$work/emptyhost" -o "$work/fleet.db" 2> "$work/err"
+	"$work/emptyhost" "$work/w3next" -o "$work/fleet.db" 2> "$work/err"
 [ $? -le 1 ] && [ "$("$M" sql --csv "$work/fleet.db" 'SELECT count(*) FROM captures' | tail -1 | tr -d '\r')" = $N ] &&
 	ok "a fleet of $N captures loaded" || { fail "cannot load the fleet"; cat "$work/err"; exit 1; }
 
@@ -74,7 +78,7 @@ golden() {
 # the three formats against their golden files; exit 1: some captures are
 # incomplete, as the one-capture report says of one
 expect 1 "$M" report "$work/fleet.db" && golden txt "$work/out"
-grep -q "^warning: 6 of the captures are incomplete" "$work/err" && ok "exit 1 says why" || fail "exit 1: no warning"
+grep -q "^warning: 7 of the captures are incomplete" "$work/err" && ok "exit 1 says why" || fail "exit 1: no warning"
 head -1 "$work/out" | grep -qx 'memsnap fleet report: '$N' captures from 6 nodes (and 2 without a hostname), 2016-12-17 to 2026-04-01' &&
 	ok "opens with what it covers" || fail "first line: $(head -1 "$work/out")"
 expect 1 "$M" report -f json "$work/fleet.db" && golden json "$work/out"
@@ -98,37 +102,71 @@ sys.stdout.write(re.search("<%s>(.*?)</%s>" % (t, t), s, re.S).group(1))' "$work
 	grep -q "$tag-src 'sha256-$body'" "$work/fleet.html" && ok "CSP: $tag hash" || fail "CSP: no $tag-src 'sha256-$body'"
 done
 
-# every count, by SQL on the same database
-"$M" sql --json "$work/fleet.db" "SELECT
-  (SELECT count(*) FROM captures) AS captures,
-  (SELECT count(DISTINCT hostname) FROM captures WHERE hostname <> '') AS nodes,
-  (SELECT count(*) FROM captures WHERE hostname IS NULL OR hostname = '') AS unknown_nodes,
-  (SELECT count(DISTINCT kernel_release) FROM captures) AS kernels,
-  (SELECT count(*) FROM oom_kills) AS oom_kills,
-  (SELECT count(*) FROM report_findings) AS findings,
-  (SELECT count(*) FROM captures WHERE NOT complete) AS incomplete" > "$work/sql-totals.json" &&
-"$M" sql --json "$work/fleet.db" "SELECT capture_id, hostname, kernel_release FROM captures" > "$work/sql-captures.json" &&
-"$M" sql --json "$work/fleet.db" "SELECT capture_id, namespace, pod, container, task_memcg FROM oom_kills" > "$work/sql-ooms.json" &&
-"$M" sql --json "$work/fleet.db" "SELECT capture_id, severity, code FROM report_findings" > "$work/sql-findings.json" ||
-	fail "memsnap sql --json"
-python3 - "$work" <<'EOF' && ok "every count = SQL over captures, oom_kills, report_findings" || fail "counts differ from SQL (above)"
+# every count, by SQL on the same database: cross_check DB JSON (the
+# report of DB) checks each number of JSON against the views and tables
+# the fleet views read, worked out here from their rows: an OOM kill once
+# per boot (boot_id, else the capture), kernel time to the microsecond and
+# killed pid (a report cut before its kill line taking the one pid its
+# boot and time have); its names those of its row with the most of them,
+# then of the earliest capture
+cross_check() {
+	local db=$1 rep=$2
+	"$M" sql --json "$db" "SELECT
+	  (SELECT count(*) FROM captures) AS captures,
+	  (SELECT count(DISTINCT hostname) FROM captures WHERE hostname <> '') AS nodes,
+	  (SELECT count(*) FROM captures WHERE hostname IS NULL OR hostname = '') AS unknown_nodes,
+	  (SELECT count(DISTINCT kernel_release) FROM captures) AS kernels,
+	  (SELECT count(*) FROM oom_kills) AS oom_kill_rows,
+	  (SELECT count(*) FROM report_findings) AS findings,
+	  (SELECT count(*) FROM captures WHERE NOT complete) AS incomplete" > "$work/sql-totals.json" &&
+	"$M" sql --json "$db" "SELECT capture_id, hostname, kernel_release, boot_id FROM captures" > "$work/sql-captures.json" &&
+	"$M" sql --json "$db" "SELECT capture_id, event, kernel_time, killed_pid, namespace, pod, container,
+		task_memcg FROM oom_kills" > "$work/sql-ooms.json" &&
+	"$M" sql --json "$db" "SELECT capture_id, severity, code FROM report_findings" > "$work/sql-findings.json" ||
+		{ fail "memsnap sql --json"; return 1; }
+	python3 - "$work" "$rep" <<'EOF'
 import collections, json, sys
 w = sys.argv[1]
 def rows(name):
     d = json.load(open(f"{w}/{name}"))
     return d["rows"] if isinstance(d, dict) else d
-rep = json.load(open(f"{w}/fleet.json"))
+rep = json.load(open(sys.argv[2]))
 tot = rows("sql-totals.json")[0]
 caps, ooms, finds = rows("sql-captures.json"), rows("sql-ooms.json"), rows("sql-findings.json")
-# an empty hostname is no hostname
+# an empty hostname is no hostname, an empty boot id no boot id
 for c in caps:
     c["hostname"] = c["hostname"] or None
+    c["boot_id"] = c["boot_id"] or None
+host = {c["capture_id"]: c["hostname"] for c in caps}
+boot = {c["capture_id"]: c["boot_id"] for c in caps}
+# each kill once
+for o in ooms:
+    o["usec"] = None if o["kernel_time"] is None else round(o["kernel_time"] * 1e6)
+pids = collections.defaultdict(set)
+for o in ooms:
+    if boot[o["capture_id"]] and o["usec"] is not None and o["killed_pid"] is not None:
+        pids[(boot[o["capture_id"]], o["usec"])].add(o["killed_pid"])
+for o in ooms:
+    b, t, pid = boot[o["capture_id"]], o["usec"], o["killed_pid"]
+    if pid is None and b and t is not None and len(pids[(b, t)]) == 1:
+        pid = next(iter(pids[(b, t)]))
+    if t is None:
+        o["kill"] = ("row", o["capture_id"], o["event"])
+    elif b is None:
+        o["kill"] = ("capture", o["capture_id"], t, pid)
+    else:
+        o["kill"] = ("boot", b, t, pid)
+best = {}
+for o in sorted(ooms, key=lambda o: (-sum(o[k] is not None for k in ("namespace", "pod", "container")),
+                                     o["capture_id"], o["event"])):
+    best.setdefault(o["kill"], o)
 bad = []
 def check(what, got, want):
     if got != want:
         bad.append(f"{what}: report {got!r}, SQL {want!r}")
-for k in ("captures", "nodes", "unknown_nodes", "kernels", "oom_kills"):
+for k in ("captures", "nodes", "unknown_nodes", "kernels", "oom_kill_rows"):
     check(k, rep[k], tot[k])
+check("oom_kills", rep["oom_kills"], len({o["kill"] for o in ooms}))
 check("incomplete_captures", rep["incomplete_captures"], tot["incomplete"])
 # captures by node and kernel: each capture in exactly one row
 by = collections.defaultdict(list)
@@ -140,20 +178,22 @@ for k, ids in by.items():
     n = got.get(k, {})
     check(f"{k} capture_ids", n.get("capture_ids"), sorted(ids))
     check(f"{k} captures", n.get("captures"), len(ids))
-    check(f"{k} oom_kills", n.get("oom_kills"), sum(o["capture_id"] in ids for o in ooms))
-host = {c["capture_id"]: c["hostname"] for c in caps}
-# OOM kills by namespace/pod/container (by cgroup without any name)
+    check(f"{k} oom_kills", n.get("oom_kills"), len({o["kill"] for o in ooms if o["capture_id"] in ids}))
+# OOM kills by namespace/pod/container (by cgroup without any name), the
+# names each kill's
 by = collections.defaultdict(list)
 for o in ooms:
-    named = o["namespace"] is not None or o["pod"] is not None or o["container"] is not None
-    by[(o["namespace"], o["pod"], o["container"], None if named else o["task_memcg"])].append(o["capture_id"])
+    b = best[o["kill"]]
+    named = b["namespace"] is not None or b["pod"] is not None or b["container"] is not None
+    by[(b["namespace"], b["pod"], b["container"], None if named else b["task_memcg"])].append(o)
 got = {(o["namespace"], o["pod"], o["container"], o["task_memcg"]): o for o in rep["oom_kills_by_container"]}
 check("OOM rows", sorted(got, key=repr), sorted(by, key=repr))
-for k, ids in by.items():
+for k, os_ in by.items():
     o = got.get(k, {})
-    check(f"{k} kills", o.get("kills"), len(ids))
-    check(f"{k} capture_ids", o.get("capture_ids"), sorted(set(ids)))
-    check(f"{k} captures", o.get("captures"), len(set(ids)))
+    ids = {r["capture_id"] for r in os_}
+    check(f"{k} kills", o.get("kills"), len({r["kill"] for r in os_}))
+    check(f"{k} capture_ids", o.get("capture_ids"), sorted(ids))
+    check(f"{k} captures", o.get("captures"), len(ids))
     check(f"{k} nodes", o.get("nodes"), len({host[i] for i in ids if host[i] is not None}))
 kills = [o["kills"] for o in rep["oom_kills_by_container"]]
 check("OOM rows by kills", kills, sorted(kills, reverse=True))
@@ -177,6 +217,9 @@ for b in bad:
     print("  " + b)
 sys.exit(1 if bad else 0)
 EOF
+}
+cross_check "$work/fleet.db" "$work/fleet.json" &&
+	ok "every count = SQL over captures, oom_kills, report_findings" || fail "counts differ from SQL (above)"
 
 # hostile strings: escaped in every format, exact in the JSON
 LC_ALL=C grep -q $'[\x01-\x08\x0b-\x1f\x7f]' "$G/fleet-report.txt" && fail "text: a control byte" ||
@@ -264,6 +307,100 @@ expect 2 "$M" report --each --capture 1 "$work/fleet.db" && grep -q "error: --ea
 "$M" load -q "$S/report-k8s-v2" -o "$work/one.db" 2>/dev/null
 expect 1 "$M" report "$work/one.db" && cmp -s "$work/out" "$G/report-k8s-v2.txt" &&
 	ok "a database of one capture: reported as before" || fail "a database of one capture differs"
+
+# the same OOM kill in several captures: the kernel log keeps earlier
+# reports, so a later capture of a node's boot repeats them.  Worker-3's
+# two reports made 36 (18 of each container, 10 s apart, other pids):
+# capture A holds them; B, the same boot an hour later, holds them and two
+# new kills, and knows no Kubernetes names (no pod logs: its kills take
+# A's); D, between them, holds the 36, the first new kill and the second
+# cut before its kill line (the victim's pid unknown: the kill B shows
+# whole); C and C2 hold the 36 without a boot id (two nodes of no boot
+# id, nothing merged).  A and D: 38 kills, not 74; the five: 38 + 36 + 36
+python3 - "$S/report-k8s-v2/memsnap-worker-3-20230817T094500Z" "$work" <<'EOF' ||
+import json, os, re, shutil, sys
+src, out = sys.argv[1:]
+log = open(f"{src}/collector/kmsg.txt").read().splitlines(keepends=True)
+shop, xray = log[:13], log[13:]      # the shop kill, the xray kill
+assert "Killed process 22609" in shop[-1] and "Killed process 1586608" in xray[-1]
+def report(lines, pid, new_pid, dsec, dseq):
+    res = []
+    for line in lines:
+        head, msg = line.split(";", 1)
+        prio, seq, usec, flags = head.split(",", 3)
+        res.append(f"{prio},{int(seq) + dseq},{int(usec) + dsec * 1000000},{flags};"
+                   + re.sub(rf"\b{pid}\b", str(new_pid), msg))
+    return res
+old = []
+for n in range(18):
+    old += report(shop, 22609, 30000 + n, 10 * n, 100 * n)
+for n in range(18):
+    old += report(xray, 1586608, 1600000 + n, 10 * n, 100 * n)
+# after A (monotonic 86400 s): at 87000 s and 87100 s
+new_shop = report(shop, 22609, 31000, 87000 - 2993, 50000)
+new_xray = report(xray, 1586608, 1610000, 87100 - 85467, 60000)
+def capture(name, lines, later, day="2023-08-17", names=True, **edit):
+    d = f"{out}/{name}"
+    shutil.copytree(src, d)
+    open(f"{d}/collector/kmsg.txt", "w").write("".join(lines))
+    if not names:
+        os.remove(f"{d}/collector/k8s-pod-logs.txt")
+        os.remove(f"{d}/collector/k8s-container-logs.txt")
+    m = json.load(open(f"{d}/manifest.json"))
+    hh, mm = divmod(9 * 60 + 45 + later // 60, 60)
+    for k in ("started_utc", "finished_utc"):
+        m["clock"][k] = "%sT%02d:%02d:%02d%s" % (day, hh, mm, later % 60, m["clock"][k][19:])
+    for k in ("started_monotonic", "finished_monotonic", "started_boottime", "finished_boottime"):
+        m["clock"][k] += later
+    m.update(edit)
+    json.dump(m, open(f"{d}/manifest.json", "w"))
+capture("oomA", old, 0)
+capture("oomD", old + new_shop + new_xray[:-1], 1600)
+capture("oomB", old + new_shop + new_xray, 3600, names=False)
+capture("oomC", old, 0, day="2023-08-19", boot_id=None)
+capture("oomC2", old, 0, day="2023-08-20", boot_id=None, hostname="worker-9")
+EOF
+	{ fail "cannot make the captures of repeated kills"; check_end; }
+"$M" load -q "$work/oomA" "$work/oomD" -o "$work/two.db" 2>/dev/null
+"$M" load -q "$work/oomA" "$work/oomB" "$work/oomC" "$work/oomC2" "$work/oomD" -o "$work/five.db" 2>/dev/null
+[ "$(sql_rows "$work/two.db" 'SELECT count(*) FROM oom_kills WHERE capture_id = 1')" = 36 ] &&
+	[ "$(sql_rows "$work/two.db" 'SELECT count(*) FROM oom_kills WHERE capture_id = 2')" = 38 ] &&
+	[ "$(sql_rows "$work/five.db" "SELECT count(*) FROM oom_kills WHERE capture_id = 5 AND outcome = 'unknown_log_cut'")" = 1 ] &&
+	ok "repeated kills: oom_kills holds each capture's log (36, 38, one cut)" ||
+	fail "repeated kills: the captures' oom_kills are not as made"
+expect 1 "$M" report "$work/two.db" &&
+	sed -n 2p "$work/out" | grep -q "^1 kernel, 38 OOM kills (74 in the captures' logs, which repeat a boot's earlier kills)" &&
+	ok "two captures of a boot: 38 OOM kills, each once, and the 74 of their logs" ||
+	fail "two captures of a boot: $(sed -n 2p "$work/out")"
+expect 1 "$M" report -f json "$work/two.db" && cp "$work/out" "$work/two.json" &&
+python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert (d["oom_kills"], d["oom_kill_rows"]) == (38, 74), (d["oom_kills"], d["oom_kill_rows"])
+assert [(n["hostname"], n["oom_kills"]) for n in d["nodes_by_kernel"]] == [("worker-3", 38)], d["nodes_by_kernel"]
+got = [(o["namespace"], o["kills"], o["captures"], o["capture_ids"]) for o in d["oom_kills_by_container"]]
+assert got == [("proxy", 19, 2, [1, 2]), ("shop", 19, 2, [1, 2])], got
+' "$work/two.json" && ok "two captures of a boot, JSON: 38 kills, the node 38, each container 19 in 2 captures" ||
+	fail "two captures of a boot: JSON counts"
+expect 1 "$M" report -f json "$work/five.db" && cp "$work/out" "$work/five.json" &&
+python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert (d["oom_kills"], d["oom_kill_rows"]) == (110, 184), (d["oom_kills"], d["oom_kill_rows"])
+got = [(n["hostname"], n["captures"], n["oom_kills"]) for n in d["nodes_by_kernel"]]
+assert got == [("worker-3", 4, 74), ("worker-9", 1, 36)], got
+got = [(o["namespace"], o["pod"], o["task_memcg"], o["kills"], o["captures"], o["nodes"])
+       for o in d["oom_kills_by_container"]]
+assert got == [("proxy", "xray-gateway-6d8f7b9c4-q7x2m", None, 55, 5, 2),
+               ("shop", "checkout-web-7c9d5f6b8-zt4lp", None, 55, 5, 2)], got
+' "$work/five.json" &&
+	ok "five captures: the cut report is the kill B shows, B's kills take A's and D's names, no boot id merges nothing" ||
+	fail "five captures: JSON counts"
+cross_check "$work/five.db" "$work/five.json" && ok "five captures: every count = SQL" ||
+	fail "five captures: counts differ from SQL (above)"
+# the one-capture views are the captures' own: 36 kills in each of C and C2
+[ "$(sql_rows "$work/five.db" 'SELECT group_concat(n, " ") FROM (SELECT count(*) AS n FROM oom_kills GROUP BY capture_id ORDER BY capture_id)')" = "36 38 36 36 38" ] &&
+	ok "five captures: oom_kills still a capture's log each" || fail "five captures: oom_kills changed"
 
 # a fleet without OOM kills says so, in text and HTML; JSON: an empty list
 "$M" load -q "$F/k8s-cgroupfs-v1" "$F/k8s-systemd-v2" -o "$work/no-oom.db" 2>/dev/null

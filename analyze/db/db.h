@@ -63,7 +63,8 @@
  * 18: finding_severities, the severities' order the findings are listed in
  * (report_fleet_findings' severity_rank reads it).
  * 19: the report_fleet_* views count a capture of an empty hostname as one
- * of no hostname.
+ * of no hostname, and an OOM kill once however many captures of its boot
+ * hold it (fleet_oom_sightings; report_fleet_summary.oom_kill_rows).
  */
 #define DB_SCHEMA_VERSION 19
 /*
