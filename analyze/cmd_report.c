@@ -25,8 +25,9 @@ static const char usage_text[] =
 	"BPF maps and what the capture could not read.  SOURCE is a capture\n"
 	"(archive or folder) or a database written by `memsnap load`.  A\n"
 	"database of several captures gives a fleet summary: captures by node\n"
-	"and kernel, OOM kills by namespace, pod and container, findings by code\n"
-	"with the captures they occur in.\n"
+	"and kernel, OOM kills by namespace, pod and container (each kill once),\n"
+	"findings by code with the captures they occur in, and the inputs that\n"
+	"could not be loaded.\n"
 	"\n"
 	"options:\n"
 	"  -f, --format FORMAT     text (default), html (one self-contained page)\n"
@@ -46,7 +47,8 @@ static const char usage_text[] =
 	"\n"
 	"exit status: 0 report written, 1 report written but the capture (or a\n"
 	"capture of the fleet) is incomplete (files not read or not parsed, or the\n"
-	"collector was stopped: see the report's last section), 2 usage, 3 SOURCE cannot be read or FILE\n"
+	"collector was stopped: see the report's last section) or an input of the\n"
+	"fleet could not be loaded, 2 usage, 3 SOURCE cannot be read or FILE\n"
 	"cannot be written\n";
 
 enum { OPT_COLOR = 0x100, OPT_CONTAINERS, OPT_QUERY_TIMEOUT, OPT_EACH };

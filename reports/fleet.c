@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The fleet summary: a database of several captures as one report.  What
- * it covers ("20 captures from 3 nodes, 2026-11-02 to 2026-12-04"), then
- * captures by node and kernel, OOM kills by namespace, pod and container
- * across captures, findings by code with the captures they occur in.
+ * it covers ("20 captures from 3 nodes, 2026-11-02 to 2026-12-04"; the
+ * inputs that could not be loaded), then captures by node and kernel, OOM
+ * kills by namespace, pod and container across captures, findings by code
+ * with the captures they occur in, and the inputs not loaded.
  *
  * The model is filled from the report_fleet_* views only (each query kept
  * as it ran, shown under its table in the HTML); the three renderers below
@@ -35,13 +36,14 @@ static const struct {
 	[FQ_NODES] = { "fleet_nodes", "Captures by node and kernel" },
 	[FQ_OOM] = { "fleet_oom_kills", "OOM kills by namespace, pod and container" },
 	[FQ_FINDINGS] = { "fleet_findings", "Findings by code" },
+	[FQ_NOT_LOADED] = { "fleet_not_loaded", "Inputs not loaded" },
 };
 
 static const char *const fleet_sql[FQ_COUNT] = {
 	[FQ_SUMMARY] =
 		"SELECT captures, nodes, unknown_nodes, kernels, first_started_at,\n"
 		"       last_started_at, incomplete_captures, problem_captures, oom_kills,\n"
-		"       oom_kill_rows\n"
+		"       oom_kill_rows, inputs_not_loaded\n"
 		"FROM report_fleet_summary",
 	[FQ_NODES] =
 		"SELECT hostname, kernel_release, captures, first_started_at,\n"
@@ -57,6 +59,10 @@ static const char *const fleet_sql[FQ_COUNT] = {
 		"SELECT severity, code, findings, captures, nodes, capture_ids\n"
 		"FROM report_fleet_findings\n"
 		"ORDER BY severity_rank, code, severity",
+	[FQ_NOT_LOADED] =
+		"SELECT path, problem\n"
+		"FROM report_fleet_not_loaded\n"
+		"ORDER BY path, problem",
 };
 
 #define GROW(arr, n) ((arr) = xrealloc((arr), ((n) + 1) * sizeof(*(arr))), \
@@ -103,6 +109,7 @@ static void read_row(struct report_fleet *f, enum fleet_query_id q, sqlite3_stmt
 		f->problem_captures = report_col_num(st, "problem_captures");
 		f->oom_kills = report_col_num(st, "oom_kills");
 		f->oom_kill_rows = report_col_num(st, "oom_kill_rows");
+		f->inputs_not_loaded = report_col_num(st, "inputs_not_loaded");
 		break;
 	case FQ_NODES: {
 		struct fleet_node *n = GROW(f->nodes_, f->nnodes);
@@ -141,6 +148,13 @@ static void read_row(struct report_fleet *f, enum fleet_query_id q, sqlite3_stmt
 		k->captures = report_col_num(st, "captures");
 		k->nodes = report_col_num(st, "nodes");
 		k->capture_ids = report_col_str(st, "capture_ids");
+		break;
+	}
+	case FQ_NOT_LOADED: {
+		struct fleet_input *in = GROW(f->not_loaded, f->nnot_loaded);
+
+		in->path = report_col_str(st, "path");
+		in->problem = report_col_str(st, "problem");
 		break;
 	}
 	case FQ_COUNT:
@@ -211,6 +225,11 @@ void report_fleet_free(struct report_fleet *f)
 		free(f->finds[i].capture_ids);
 	}
 	free(f->finds);
+	for (i = 0; i < f->nnot_loaded; i++) {
+		free(f->not_loaded[i].path);
+		free(f->not_loaded[i].problem);
+	}
+	free(f->not_loaded);
 	for (i = 0; i < FQ_COUNT; i++)
 		free(f->queries[i].sql);
 	free(f->source);
@@ -245,9 +264,20 @@ static void day(struct strbuf *sb, const char *iso)
 		strbuf_add(sb, iso, strnlen(iso, 10));
 }
 
+/* "2 inputs could not be loaded"; nothing when every input was. */
+static void not_loaded_clause(struct strbuf *sb, const struct report_fleet *f)
+{
+	if (!f->inputs_not_loaded.set || !f->inputs_not_loaded.v)
+		return;
+	counted(sb, f->inputs_not_loaded, "input", "inputs");
+	strbuf_addstr(sb, " could not be loaded");
+}
+
 /* The opening sentence: "20 captures from 3 nodes, 2026-11-02 to
- * 2026-12-04" (raw: the caller escapes, the dates are capture text). */
-static void cover(struct strbuf *sb, const struct report_fleet *f)
+ * 2026-12-04", then "; 2 inputs could not be loaded" when some could not
+ * and `not_loaded` (the text says that on a line of its own) (raw: the
+ * caller escapes, the dates are capture text). */
+static void cover(struct strbuf *sb, const struct report_fleet *f, bool not_loaded)
 {
 	counted(sb, f->captures, "capture", "captures");
 	strbuf_addstr(sb, " from ");
@@ -258,6 +288,10 @@ static void cover(struct strbuf *sb, const struct report_fleet *f)
 	day(sb, f->first_started_at);
 	strbuf_addstr(sb, " to ");
 	day(sb, f->last_started_at);
+	if (not_loaded && f->inputs_not_loaded.set && f->inputs_not_loaded.v) {
+		strbuf_addstr(sb, "; ");
+		not_loaded_clause(sb, f);
+	}
 }
 
 /* The second line: kernels, kills, incomplete captures.  A kill is
@@ -434,6 +468,36 @@ static void fill_finding(const struct report_fleet *f, size_t i, struct strbuf *
 	ids_text(&c[5], k->capture_ids, FINDING_IDS);
 }
 
+/* The inputs memsnap load could not read: each its path, and why below
+ * it, both wrapped but never cut (the path is what to fix); no section
+ * when every input was loaded. */
+static void text_not_loaded(struct tout *o, const struct report_fleet *f)
+{
+	struct strbuf t = STRBUF_INIT;
+	size_t i;
+
+	if (!f->nnot_loaded)
+		return;
+	strbuf_addch(o->sb, '\n');
+	bold(o, "INPUTS NOT LOADED");
+	strbuf_addstr(o->sb, "  memsnap load could not read them: none of the tables above holds them\n");
+	for (i = 0; i < f->nnot_loaded; i++) {
+		const struct fleet_input *in = &f->not_loaded[i];
+		const char *path = in->path ? in->path : "unknown";
+		const char *problem = in->problem ? in->problem : "unknown";
+
+		strbuf_addstr(o->sb, "  ");
+		term_escape(&t, path, strlen(path));
+		report_text_wrap(o->sb, t.buf, 2, 4);
+		strbuf_reset(&t);
+		strbuf_addstr(o->sb, "      ");
+		term_escape(&t, problem, strlen(problem));
+		report_text_wrap(o->sb, t.buf, 6, 6);
+		strbuf_reset(&t);
+	}
+	strbuf_release(&t);
+}
+
 void report_fleet_render_text(const struct report_fleet *f, const struct report_text_opts *opts,
 			      struct strbuf *sb)
 {
@@ -441,14 +505,19 @@ void report_fleet_render_text(const struct report_fleet *f, const struct report_
 	struct tout o = { sb, opts->color };
 	struct strbuf line = STRBUF_INIT, esc = STRBUF_INIT;
 
-	/* the two sentences wrapped to 100 columns, the lines after each
-	 * first one two spaces in */
+	/* the sentences wrapped to 100 columns, the lines after each first
+	 * one two spaces in; the inputs not loaded on a line of their own,
+	 * not broken between the count and its noun */
 	bold(&o, head);
-	cover(&line, f);
+	cover(&line, f, false);
 	term_escape(&esc, line.buf, line.len);
 	report_text_wrap(sb, esc.buf, strlen(head), 2);
 	strbuf_reset(&line);
 	strbuf_reset(&esc);
+	not_loaded_clause(&line, f);
+	if (line.len)
+		strbuf_addf(sb, "%s (INPUTS NOT LOADED, at the end, lists them)\n", line.buf);
+	strbuf_reset(&line);
 	cover_details(&line, f);
 	term_escape(&esc, line.buf, line.len);
 	report_text_wrap(sb, esc.buf, 0, 2);
@@ -458,6 +527,7 @@ void report_fleet_render_text(const struct report_fleet *f, const struct report_
 		   oom_heads, oom_max, ARRAY_SIZE(oom_heads), f->nooms, fill_oom);
 	text_table(&o, f, f->nfinds ? "FINDINGS BY CODE" : "FINDINGS", finding_heads,
 		   finding_max, ARRAY_SIZE(finding_heads), f->nfinds, fill_finding);
+	text_not_loaded(&o, f);
 	strbuf_addstr(sb, "\nOne capture in full: memsnap report --capture ID; every capture one "
 		      "after the other: --each.\nEvery number above is a row of a report_fleet_* "
 		      "view: --format html shows each query.\n");
@@ -516,7 +586,7 @@ void report_fleet_render_html(const struct report_fleet *f, struct strbuf *out)
 	struct strbuf t = STRBUF_INIT;
 	size_t i;
 
-	cover(&t, f);
+	cover(&t, f, true);
 	report_html_page_open(out, f->version, t.buf);
 	S("<article class=\"capture fleet\" id=\"fleet\">\n<header class=\"capture-head\"><h1>");
 	html_text(out, t.buf, t.len);
@@ -586,6 +656,20 @@ void report_fleet_render_html(const struct report_fleet *f, struct strbuf *out)
 		S("</tr>");
 	}
 	h_section_close(out, f, f->nfinds, FQ_FINDINGS);
+
+	/* only when some input could not be loaded (the summary's query
+	 * counts them either way) */
+	if (f->nnot_loaded) {
+		h_section(out, "not-loaded", "Inputs not loaded", f->nnot_loaded,
+			  "<th>Input</th><th>Problem</th>");
+		for (i = 0; i < f->nnot_loaded; i++) {
+			S("<tr>");
+			h_text(out, f->not_loaded[i].path);
+			h_text(out, f->not_loaded[i].problem);
+			S("</tr>");
+		}
+		h_section_close(out, f, f->nnot_loaded, FQ_NOT_LOADED);
+	}
 	S("</article>\n");
 	report_html_page_close(out, f->version, f->source);
 	strbuf_release(&t);
@@ -645,6 +729,7 @@ void report_fleet_render_json(const struct report_fleet *f, struct strbuf *out)
 	j_num(&w, "problem_captures", f->problem_captures);
 	j_num(&w, "oom_kills", f->oom_kills);
 	j_num(&w, "oom_kill_rows", f->oom_kill_rows);
+	j_num(&w, "inputs_not_loaded", f->inputs_not_loaded);
 	jsonw_name(&w, "nodes_by_kernel");
 	jsonw_start_array(&w);
 	for (i = 0; i < f->nnodes; i++) {
@@ -693,6 +778,15 @@ void report_fleet_render_json(const struct report_fleet *f, struct strbuf *out)
 		j_num(&w, "captures", k->captures);
 		j_num(&w, "nodes", k->nodes);
 		j_ids(&w, "capture_ids", k->capture_ids);
+		jsonw_end_object(&w);
+	}
+	jsonw_end_array(&w);
+	jsonw_name(&w, "not_loaded");
+	jsonw_start_array(&w);
+	for (i = 0; i < f->nnot_loaded; i++) {
+		jsonw_start_object(&w);
+		jsonw_kv_string(&w, "path", f->not_loaded[i].path);
+		jsonw_kv_string(&w, "problem", f->not_loaded[i].problem);
 		jsonw_end_object(&w);
 	}
 	jsonw_end_array(&w);

@@ -17,7 +17,7 @@
 #include "common/util.h"
 #include "reports/model.h"
 
-enum fleet_query_id { FQ_SUMMARY, FQ_NODES, FQ_OOM, FQ_FINDINGS, FQ_COUNT };
+enum fleet_query_id { FQ_SUMMARY, FQ_NODES, FQ_OOM, FQ_FINDINGS, FQ_NOT_LOADED, FQ_COUNT };
 
 /* One row of report_fleet_nodes. */
 struct fleet_node {
@@ -38,10 +38,15 @@ struct fleet_finding {
 	struct rnum findings, captures, nodes;
 };
 
+/* One row of report_fleet_not_loaded: an input memsnap load could not read. */
+struct fleet_input {
+	char *path, *problem;
+};
+
 struct report_fleet {
 	/* report_fleet_summary */
 	struct rnum captures, nodes, unknown_nodes, kernels, incomplete_captures,
-		    problem_captures, oom_kills, oom_kill_rows;
+		    problem_captures, oom_kills, oom_kill_rows, inputs_not_loaded;
 	char *first_started_at, *last_started_at;
 	struct fleet_node *nodes_;
 	size_t nnodes;
@@ -49,6 +54,8 @@ struct report_fleet {
 	size_t nooms;
 	struct fleet_finding *finds;
 	size_t nfinds;
+	struct fleet_input *not_loaded;
+	size_t nnot_loaded;
 	struct report_query queries[FQ_COUNT];
 	char *source;                    /* a base name, as in struct report */
 	const char *version;

@@ -57,6 +57,14 @@ static int report_fleet(sqlite3 *db, const char *source, const char *name,
 			"not parsed (memsnap report --each shows which)", fleet->problem_captures.v);
 		ret = EXIT_PROBLEMS;
 	}
+	if (fleet->inputs_not_loaded.set && fleet->inputs_not_loaded.v) {
+		warning("%" PRId64 " input%s could not be loaded: the fleet lacks %s (the report's "
+			"last section lists %s)", fleet->inputs_not_loaded.v,
+			fleet->inputs_not_loaded.v == 1 ? "" : "s",
+			fleet->inputs_not_loaded.v == 1 ? "it" : "them",
+			fleet->inputs_not_loaded.v == 1 ? "it" : "them");
+		ret = EXIT_PROBLEMS;
+	}
 out:
 	strbuf_release(&out);
 	free(err);

@@ -4,6 +4,8 @@
 -- only regroup captures, oom_kills and report_findings across captures.
 -- An OOM kill is counted once however many captures' logs hold it
 -- (fleet_oom_sightings); findings are each capture's, as it shows them.
+-- Inputs `memsnap load` could not read at all are no capture, so no view
+-- of a capture shows them: report_fleet_not_loaded does.
 -- Every row is sorted by the query that reads it; capture_ids lists are
 -- in ascending capture_id order.  A NULL is unknown, never 0.  A capture's
 -- hostname that is empty is as unknown as a NULL one (NULLIF below): it
@@ -75,6 +77,22 @@ SELECT capture_id, event, hostname, kill,
        namespace, pod, container, task_memcg, wall_time
 FROM r;
 
+-- Inputs memsnap load could not read at all, so the fleet lacks them: a
+-- missing file, one that is no capture, an archive that breaks before its
+-- first file (load_problem rows of no capture; the load_problems view's
+-- other half reads every capture's cgroups, for none of these).  One row
+-- per input and problem (an input tried twice and failing the same way is
+-- one row).  An input that a capture of the database was loaded from (a
+-- capture's source: before, or since, once it could be read) is left out:
+-- the fleet has it.
+--   path                        the input, as given to memsnap load
+--   problem                     why it could not be read, in one line
+CREATE VIEW report_fleet_not_loaded AS
+SELECT DISTINCT p.path, p.problem
+FROM load_problem p
+WHERE p.capture_id IS NULL
+  AND NOT EXISTS (SELECT 1 FROM captures c WHERE c.source = p.path);
+
 -- One row: what the database covers.
 --   captures, nodes, kernels    how many captures, distinct hostnames and
 --                               kernel releases (NULL ones not counted, nor
@@ -92,6 +110,8 @@ FROM r;
 --   oom_kill_rows               rows of oom_kills, all captures: what the
 --                               one-capture reports add up to, a kill once
 --                               for each capture whose log holds it
+--   inputs_not_loaded           inputs memsnap load could not read at all,
+--                               none of them loaded (report_fleet_not_loaded)
 -- No count of findings here nor in report_fleet_nodes: report_findings
 -- works out every capture's findings, the slowest part of a fleet report
 -- (about 45 ms a capture of a 1,000-process node), so only
@@ -109,7 +129,9 @@ SELECT (SELECT count(*) FROM captures) AS captures,
            OR EXISTS (SELECT 1 FROM report_problems p
                       WHERE p.capture_id = c.capture_id AND NOT p.normal)) AS problem_captures,
        (SELECT count(DISTINCT kill) FROM fleet_oom_sightings) AS oom_kills,
-       (SELECT count(*) FROM oom_kills) AS oom_kill_rows;
+       (SELECT count(*) FROM oom_kills) AS oom_kill_rows,
+       (SELECT count(*) FROM (SELECT DISTINCT path FROM report_fleet_not_loaded))
+           AS inputs_not_loaded;
 
 -- Captures by node and kernel: one row per hostname and kernel_release
 -- (one row of the captures without a hostname, NULL or empty, per kernel:

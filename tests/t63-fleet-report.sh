@@ -58,6 +58,14 @@ EOF
 	"$work/emptyhost" "$work/w3next" -o "$work/fleet.db" 2> "$work/err"
 [ $? -le 1 ] && [ "$("$M" sql --csv "$work/fleet.db" 'SELECT count(*) FROM captures' | tail -1 | tr -d '\r')" = $N ] &&
 	ok "a fleet of $N captures loaded" || { fail "cannot load the fleet"; cat "$work/err"; exit 1; }
+# and two inputs it could not read at all (named as given, relative to
+# $work so the golden files hold no path of this machine): a missing
+# file, and one of a hostile name (a bidi override, markup, quotes, a
+# terminal escape, a bell) missing too
+hostile_input=$'input-\u202eb<i>&\'"\e[5m\a.tar.gz'
+expect_in "$work" 1 "$M" load -q missing.tar.gz "$hostile_input" -o fleet.db &&
+	[ "$(sql_rows "$work/fleet.db" 'SELECT count(*) FROM load_problems WHERE capture_id IS NULL')" = 2 ] &&
+	ok "two inputs not loaded into the fleet" || fail "the inputs not loaded: $(cat "$work/err")"
 
 # golden WHAT FILE: FILE (the binary's version made VERSION) is the golden
 # file tests/golden/fleet-report.WHAT; UPDATE_GOLDEN=1 rewrites it instead
@@ -76,11 +84,16 @@ golden() {
 }
 
 # the three formats against their golden files; exit 1: some captures are
-# incomplete, as the one-capture report says of one
+# incomplete, as the one-capture report says of one, and some inputs
+# could not be loaded
 expect 1 "$M" report "$work/fleet.db" && golden txt "$work/out"
-grep -q "^warning: 7 of the captures are incomplete" "$work/err" && ok "exit 1 says why" || fail "exit 1: no warning"
+grep -q "^warning: 7 of the captures are incomplete" "$work/err" &&
+	grep -q "^warning: 2 inputs could not be loaded: the fleet lacks them (the report's last section lists them)" "$work/err" &&
+	ok "exit 1 says why" || fail "exit 1: no warning"
 head -1 "$work/out" | grep -qx 'memsnap fleet report: '$N' captures from 6 nodes (and 2 without a hostname), 2016-12-17 to 2026-04-01' &&
 	ok "opens with what it covers" || fail "first line: $(head -1 "$work/out")"
+sed -n 2p "$work/out" | grep -qx '2 inputs could not be loaded (INPUTS NOT LOADED, at the end, lists them)' &&
+	ok "then how many inputs could not be loaded" || fail "second line: $(sed -n 2p "$work/out")"
 expect 1 "$M" report -f json "$work/fleet.db" && golden json "$work/out"
 cp "$work/out" "$work/fleet.json"
 expect 1 "$M" report -f html -o "$work/fleet.html" "$work/fleet.db" && [ ! -s "$work/out" ] &&
@@ -245,6 +258,18 @@ d = json.load(open(sys.argv[1]))
 h = {n["hostname"] for n in d["nodes_by_kernel"]}
 assert "node-\u202eb<i>&\x27\"\x1b[5m\x07" in h and "evil<script>alert(1)</script>\x1b]0;pwned\x07" in h and None in h, h
 ' "$work/fleet.json" && ok "JSON: hostile hostnames exact, the missing one null" || fail "JSON: hostnames"
+grep -q '^  input-\\u202eb<i>&'"'"'"\\e\[5m\\x07\.tar\.gz$' "$G/fleet-report.txt" &&
+	ok "text: the hostile input's path, escaped" || fail "text: hostile input path"
+grep -q '<tr><td>input-\\u202eb&lt;i&gt;&amp;&#39;&quot;\\e\[5m\\x07\.tar\.gz</td><td>cannot open' "$G/fleet-report.html" &&
+	ok "HTML: the hostile input's path, escaped" || fail "HTML: hostile input path"
+python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+got = [(i["path"], i["problem"]) for i in d["not_loaded"]]
+want = [(p, "cannot open \x27%s\x27: No such file or directory" % p)
+        for p in ("input-\u202eb<i>&\x27\"\x1b[5m\x07.tar.gz", "missing.tar.gz")]
+assert d["inputs_not_loaded"] == 2 and got == want, got
+' "$work/fleet.json" && ok "JSON: the inputs not loaded, paths exact" || fail "JSON: inputs not loaded"
 
 # unknown is never 0: the capture without a hostname is "unknown" in text
 # and HTML, and no size or count of the summary is NULL-made-0
@@ -412,6 +437,61 @@ expect 0 "$M" report -f html "$work/no-oom.db" &&
 expect 0 "$M" report -f json "$work/no-oom.db" &&
 	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["oom_kills"] == 0 and d["oom_kills_by_container"] == [] and d["captures"] == 2' "$work/out" &&
 	ok "no OOM kill: JSON" || fail "no OOM kill: JSON"
+
+# every input loaded: no section of inputs not loaded, none said
+expect 0 "$M" report "$work/no-oom.db" && ! grep -q -e 'INPUTS NOT LOADED' -e 'could not be loaded' "$work/out" &&
+	expect 0 "$M" report -f html "$work/no-oom.db" && ! grep -q -e 'fleet-not-loaded' -e 'could not be loaded' "$work/out" &&
+	expect 0 "$M" report -f json "$work/no-oom.db" &&
+	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["inputs_not_loaded"] == 0 and d["not_loaded"] == []' "$work/out" &&
+	ok "every input loaded: nothing said of inputs not loaded, JSON 0 and []" || fail "every input loaded: inputs not loaded said"
+
+# inputs memsnap load could not read at all are in no capture: a missing
+# capture (later), a file that is no archive, an archive cut before its
+# first file.  The fleet report says how many and lists them in every
+# format, and exits 1 for them alone; once the missing one is there
+# (another capture's folder) and loaded, it is in the fleet and no longer
+# listed
+mkdir "$work/nl" && printf 'this is not a capture\n' > "$work/nl/garbage.tar.gz" &&
+	tar czf "$work/nl/whole.tar.gz" -C "$F/k8s-cgroupfs-v1" memsnap-node-a-20260301T120000Z &&
+	head -c 300 "$work/nl/whole.tar.gz" > "$work/nl/cut.tar.gz" || fail "cannot make the unreadable inputs"
+expect_in "$work/nl" 1 "$M" load -q "$F/k8s-cgroupfs-v1" "$F/k8s-systemd-v2" later garbage.tar.gz \
+	cut.tar.gz -o nl.db &&
+	[ "$(sql_rows "$work/nl/nl.db" 'SELECT count(*) FROM load_problems WHERE capture_id IS NULL')" = 3 ] &&
+	ok "three inputs not loaded, two captures" || fail "load of three unreadable inputs"
+expect 1 "$M" report "$work/nl/nl.db" &&
+	grep -qx "warning: 3 inputs could not be loaded: the fleet lacks them (the report's last section lists them)" "$work/err" &&
+	sed -n 2p "$work/out" | grep -qx '3 inputs could not be loaded (INPUTS NOT LOADED, at the end, lists them)' &&
+	sed -n '/^INPUTS NOT LOADED/,/^$/p' "$work/out" > "$work/nl/section" &&
+	grep -qx "  cut.tar.gz" "$work/nl/section" && grep -qx "      cannot read 'cut.tar.gz': .*" "$work/nl/section" &&
+	grep -qx "  garbage.tar.gz" "$work/nl/section" && grep -qx "      cannot read 'garbage.tar.gz': .*" "$work/nl/section" &&
+	grep -qx "  later" "$work/nl/section" &&
+	grep -qx "      cannot open 'later': No such file or directory" "$work/nl/section" &&
+	ok "text: 3 inputs could not be loaded, each listed with why, exit 1 and a warning" ||
+	fail "text: inputs not loaded: $(cat "$work/err" "$work/out")"
+expect 1 "$M" report -f html "$work/nl/nl.db" &&
+	grep -q '<h1>2 captures from 2 nodes, 2026-03-01 to 2026-03-01; 3 inputs could not be loaded</h1>' "$work/out" &&
+	grep -q '<section id="fleet-not-loaded"><h2>Inputs not loaded</h2>' "$work/out" &&
+	[ "$(grep -o '<tr><td>[a-z.]*</td><td>cannot' "$work/out" | wc -l)" = 3 ] &&
+	grep -q 'FROM report_fleet_not_loaded' "$work/out" &&
+	ok "HTML: the count in the title, the three inputs listed with their query" || fail "HTML: inputs not loaded"
+expect 1 "$M" report -f json "$work/nl/nl.db" &&
+	python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["inputs_not_loaded"] == 3, d["inputs_not_loaded"]
+assert [i["path"] for i in d["not_loaded"]] == ["cut.tar.gz", "garbage.tar.gz", "later"], d["not_loaded"]
+assert all(i["problem"].startswith("cannot ") for i in d["not_loaded"]), d["not_loaded"]
+' "$work/out" && ok "JSON: inputs_not_loaded 3, each path and problem" || fail "JSON: inputs not loaded"
+cp -r "$work/emptyhost" "$work/nl/later" &&
+	expect_in "$work/nl" 0 "$M" load -q later -o nl.db &&
+	expect 1 "$M" report -f json "$work/nl/nl.db" &&
+	python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert (d["captures"], d["inputs_not_loaded"]) == (3, 2), (d["captures"], d["inputs_not_loaded"])
+assert [i["path"] for i in d["not_loaded"]] == ["cut.tar.gz", "garbage.tar.gz"], d["not_loaded"]
+' "$work/out" && ok "an input loaded since it failed: in the fleet, no longer listed" ||
+	fail "an input loaded since it failed: $(cat "$work/err")"
 
 # memsnap sql --capture ID: every public view of a capture has the rows
 # `WHERE capture_id = ID` gives in place, for one capture and for two

@@ -64,7 +64,9 @@
  * (report_fleet_findings' severity_rank reads it).
  * 19: the report_fleet_* views count a capture of an empty hostname as one
  * of no hostname, and an OOM kill once however many captures of its boot
- * hold it (fleet_oom_sightings; report_fleet_summary.oom_kill_rows).
+ * hold it (fleet_oom_sightings; report_fleet_summary.oom_kill_rows);
+ * report_fleet_not_loaded, the inputs memsnap load could not read at all
+ * (report_fleet_summary.inputs_not_loaded).
  */
 #define DB_SCHEMA_VERSION 19
 /*
