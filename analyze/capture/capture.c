@@ -176,18 +176,38 @@ static void problemf(capture_problem_fn fn, void *ud, const char *path,
 	fn(ud, path, msg);
 }
 
-/* The folder name of a source path: "a/b/memsnap-x.tar.gz" -> "memsnap-x". */
+/*
+ * The folder name of a source path: "a/b/memsnap-x.tar.gz" -> "memsnap-x".
+ * Trailing slashes go first: "a/node/", "a/node//" and "a/node" are one
+ * folder, and a capture without a manifest is known by its name
+ * (meta_finish()).  "." and ".." are named as the folder they are (`memsnap
+ * load .` in a capture's folder), "/" as itself.
+ */
 static char *name_from_source(const char *source)
 {
 	static const char *const exts[] = { ".tar.gz", ".tgz", ".tar.zst",
 		".tar.xz", ".tar.bz2", ".tar" };
-	const char *base = strrchr(source, '/');
-	size_t len, i;
+	size_t end = strlen(source), start, len, i;
+	const char *base;
 
-	base = base ? base + 1 : source;
-	len = strlen(base);
-	while (len > 1 && base[len - 1] == '/')
-		len--;
+	while (end > 1 && source[end - 1] == '/')
+		end--;
+	for (start = end; start > 0 && source[start - 1] != '/'; start--)
+		;
+	base = source + start;
+	len = end - start;
+	if (!len)
+		return xstrdup("/");
+	if ((len == 1 && base[0] == '.') || (len == 2 && !memcmp(base, "..", 2))) {
+		char *real = realpath(source, NULL), *name;
+
+		if (real) {
+			/* a resolved path ends in neither "." nor "..": no loop */
+			name = name_from_source(real);
+			free(real);
+			return name;
+		}
+	}
 	for (i = 0; i < ARRAY_SIZE(exts); i++) {
 		size_t el = strlen(exts[i]);
 

@@ -899,6 +899,48 @@ static void test_load_capture_no_manifest_by_content(void **state)
 }
 
 /*
+ * A folder given with trailing slashes is the same folder: one capture, of
+ * the folder's name, with one capture_uid (without a manifest the name is
+ * its identity); "." is named as the folder it is.
+ */
+static void test_load_capture_folder_trailing_slash(void **state)
+{
+	static const struct file files[] = {
+		{ "proc/meminfo", "MemTotal: 100 kB\n" },
+	};
+	static const char *const suffixes[] = { "/", "//", "", "/." };
+	struct load_stats st;
+	char *err = NULL, dir[512], path[600], cwd[1024], *s;
+	sqlite3 *db = new_db();
+	size_t i;
+
+	(void)state;
+	xsnprintf(dir, sizeof(dir), "%s", make_folder("F/node", files, ARRAY_SIZE(files)));
+	for (i = 0; i < ARRAY_SIZE(suffixes); i++) {
+		xsnprintf(path, sizeof(path), "%s%s", dir, suffixes[i]);
+		assert_int_equal(load_capture(db, path, NULL, &st, &err), 0);
+		assert_int_equal(st.duplicate, i > 0);
+	}
+	assert_non_null(getcwd(cwd, sizeof(cwd)));
+	assert_int_equal(chdir(dir), 0);
+	assert_int_equal(load_capture(db, ".", NULL, &st, &err), 0);
+	assert_int_equal(chdir(cwd), 0);
+	assert_true(st.duplicate);
+	assert_int_equal(q_int(db, "SELECT count(*) FROM captures"), 1);
+	s = q_text(db, "SELECT name FROM captures");
+	assert_string_equal(s, "node");
+	free(s);
+	/* the uid a database of the plain name gives it */
+	s = q_text(db, "SELECT capture_uid FROM captures");
+	db_close(db);
+	db = new_db();
+	assert_int_equal(load_capture(db, dir, NULL, &st, &err), 0);
+	assert_int_equal(q_int(db, "SELECT count(*) FROM captures WHERE capture_uid = '%s'", s), 1);
+	free(s);
+	db_close(db);
+}
+
+/*
  * A process moved during the capture is in two cgroup.procs files: the
  * cgroup its proc/<pid>/cgroup names wins, else the deepest (as the v2
  * fixture's pid 4242, which used to land in /kubepods.slice).
@@ -1003,6 +1045,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_load_capture_max_total_keeps,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_load_capture_no_manifest_by_content,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_load_capture_folder_trailing_slash,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_processes_cgroup_moved, setup, teardown),
 		cmocka_unit_test(test_parse_gomemlimit),
