@@ -100,8 +100,9 @@ expect 0 "$M" diff "$work/x.db" && unversion < "$work/out" | cmp -s - "$work/dif
 # folders: the shown queries name it)
 mkdir -p "$work/d2" "$work/d4"
 cp "$work/x.db" "$work/d2/x.db"
+python3 "$T/fixtures/captures/make-bare-captures.py" "$work/bare"
 "$M" load -q -o "$work/d4/x.db" "$A" "$B" "$T/fixtures/captures/k8s-cgroupfs-v1" \
-	"$T/fixtures/captures/k8s-real" 2>/dev/null
+	"$work/bare/v2-6.1-sleep" 2>/dev/null
 [ "$("$M" sql --csv "$work/d4/x.db" 'SELECT count(*) FROM captures' | tail -1 | tr -d '\r')" = 4 ] &&
 	ok "a database of 4 captures" || fail "the database of 4 captures holds another number"
 for fmt in text json html; do

@@ -7,8 +7,14 @@ need_samples
 F=$T/fixtures/captures
 S=$SAMPLE_FIXTURES_DIR/captures
 
-# load_fixtures DB: every fixture capture into DB (16), or exit 1 saying so
+# load_fixtures DB: every fixture capture into DB (18), or exit 1 saying so:
+# the two k8s-* nodes, k8s-real/'s eleven folders laid out as captures
+# without a manifest (no host or date: make-bare-captures.py, next to DB)
+# and the five report-* captures
 load_fixtures() {
-	"$M" load -q -o "$1" "$F"/*/memsnap-*/ "$F"/k8s-real/v*/ "$S"/*/memsnap-*/ > /dev/null 2>&1
+	local bare
+	bare=$(dirname "$1")/bare
+	python3 "$F/make-bare-captures.py" "$bare" || { echo "FAIL: cannot lay out k8s-real/"; exit 1; }
+	"$M" load -q -o "$1" "$F"/*/memsnap-*/ "$bare"/*/ "$S"/*/memsnap-*/ > /dev/null 2>&1
 	[ -s "$1" ] || { echo "FAIL: cannot load the fixtures"; exit 1; }
 }
