@@ -3,8 +3,9 @@
 # writer.  The database of -j1 and -j2 (and -j4) must be the same, byte
 # for byte in `sqlite3 .dump`, over the fixture captures, hostile ones
 # (report-hostile when the samples are there, an archive cut mid-entry) and captures that cannot be
-# read at all (missing, garbage: a load_problems row of no capture, the
-# others loaded, exit 1); a progress line [k/n] per capture unless -q; the
+# read at all (missing, garbage, a folder that is no capture: a
+# load_problems row of no capture, the others loaded, exit 1); a progress
+# line [k/n] per capture unless -q; the
 # same capture loaded twice is skipped and has one capture_uid in two
 # databases, the one its export rows carry.
 . "${TESTS_DIR:-$PWD/tests}/load-lib.sh"
@@ -12,7 +13,10 @@ command -v sqlite3 >/dev/null || { echo "SKIP: sqlite3 missing (.ci/install-deps
 tar -C "$(dirname "${caps[0]}")" -czf "$work/whole.tar.gz" "$(basename "${caps[0]}")"
 head -c $(( $(stat -c %s "$work/whole.tar.gz") / 2 )) "$work/whole.tar.gz" > "$work/cut.tar.gz"
 printf 'garbage' > "$work/garbage.tar.gz"
-list=("${caps[@]:0:2}" "$work/missing.tar.gz" "${caps[@]:2}" "$work/garbage.tar.gz" "$work/cut.tar.gz" "$F/k8s-real")
+# k8s-real/ holds folders of kernel files (make-bare-captures.py lays them
+# out as captures): no capture itself.  The first capture again at the end:
+# skipped, the last progress line.
+list=("${caps[@]:0:2}" "$work/missing.tar.gz" "$F/k8s-real" "${caps[@]:2}" "$work/garbage.tar.gz" "$work/cut.tar.gz" "${caps[0]}")
 
 for j in 1 2 4; do
 	"$M" load -j $j "${list[@]}" -o "$work/j$j.db" > "$work/out$j" 2> "$work/err$j"
@@ -39,13 +43,16 @@ total=${#list[@]}
 grep -q "^\[1/$total\] ${caps[0]}: [0-9]* files" "$work/err2" && grep -q "^\[$total/$total\] " "$work/err2" &&
 	ok "progress lines [k/$total]" || { fail "no progress lines"; sed 's/^/  | /' "$work/err2"; }
 grep -q "error: cannot open '$work/missing.tar.gz': No such file or directory" "$work/err2" &&
-	grep -q "garbage.tar.gz" "$work/err2" && ok "unreadable captures named" || fail "unreadable captures not named"
+	grep -q "garbage.tar.gz" "$work/err2" &&
+	grep -qx "error: cannot load '$F/k8s-real': not a memsnap capture (no manifest.json, no proc/ or sys/)" "$work/err2" &&
+	ok "unreadable captures named" || fail "unreadable captures not named"
 "$M" load -q -j2 "${caps[@]:0:2}" -o "$work/q.db" 2> "$work/errq"
 [ $? = 0 ] && [ ! -s "$work/errq" ] && ok "-q: no progress" || fail "-q: $(cat "$work/errq")"
 
 # the bad ones: load_problems rows of no capture
 got=$(sqlite3 "$work/j2.db" "SELECT path FROM load_problems WHERE capture_id IS NULL ORDER BY path")
 echo "$got" | grep -qx "$work/garbage.tar.gz" && echo "$got" | grep -qx "$work/missing.tar.gz" &&
+	echo "$got" | grep -qx "$F/k8s-real" &&
 	ok "load_problems: the unreadable captures, of no capture" || fail "load_problems of no capture: $got"
 
 # options

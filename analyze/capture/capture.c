@@ -78,6 +78,9 @@ struct capture {
 	uint64_t skipped_bytes;
 	struct path_set seen;
 	bool failed;
+	/* a manifest or a capture's folder seen at the top (capture_top()) */
+	bool recognised;
+	bool foreign;            /* read to its end without one: no capture */
 	bool limit_skipped;      /* --max-file-size skipped a file */
 	bool limit_stopped;      /* --max-entries or --max-total stopped reading */
 };
@@ -176,6 +179,24 @@ static void problemf(capture_problem_fn fn, void *ud, const char *path,
 	fn(ud, path, msg);
 }
 
+/* The capture archives' names (schema/capture.md, section 1): longest first. */
+static const char *const archive_exts[] = { ".tar.gz", ".tgz", ".tar.zst",
+	".tar.xz", ".tar.bz2", ".tar" };
+
+/* The index in archive_exts of the end of name[0..len), or -1. */
+static int archive_ext(const char *name, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(archive_exts); i++) {
+		size_t el = strlen(archive_exts[i]);
+
+		if (len > el && !memcmp(name + len - el, archive_exts[i], el))
+			return (int)i;
+	}
+	return -1;
+}
+
 /*
  * The folder name of a source path: "a/b/memsnap-x.tar.gz" -> "memsnap-x".
  * Trailing slashes go first: "a/node/", "a/node//" and "a/node" are one
@@ -185,10 +206,9 @@ static void problemf(capture_problem_fn fn, void *ud, const char *path,
  */
 static char *name_from_source(const char *source)
 {
-	static const char *const exts[] = { ".tar.gz", ".tgz", ".tar.zst",
-		".tar.xz", ".tar.bz2", ".tar" };
-	size_t end = strlen(source), start, len, i;
+	size_t end = strlen(source), start, len;
 	const char *base;
+	int ext;
 
 	while (end > 1 && source[end - 1] == '/')
 		end--;
@@ -208,15 +228,54 @@ static char *name_from_source(const char *source)
 			return name;
 		}
 	}
-	for (i = 0; i < ARRAY_SIZE(exts); i++) {
-		size_t el = strlen(exts[i]);
-
-		if (len > el && !memcmp(base + len - el, exts[i], el)) {
-			len -= el;
-			break;
-		}
-	}
+	if ((ext = archive_ext(base, len)) >= 0)
+		len -= strlen(archive_exts[ext]);
 	return xstrndup(base, len);
+}
+
+/*
+ * What the top of a capture holds (schema/capture.md, sections 2 and 6):
+ * its manifest, and the folders of the files the collector read (proc/,
+ * sys/) or wrote (collector/, samples/).  A source whose top holds none of
+ * them is not a capture, whatever else it holds: a folder of archives, of
+ * notes, an empty one.  A capture without a manifest (made by hand, or cut
+ * before it) is one all the same.
+ */
+#define CAPTURE_MANIFEST "manifest.json"
+static const char *const capture_top_folders[] = { "proc", "sys", "collector", "samples" };
+static const char not_capture[] =
+	"not a memsnap capture (no " CAPTURE_MANIFEST ", no proc/ or sys/)";
+
+/* Is path (relative to the top) the manifest, or in one of those folders? */
+static bool capture_top(const char *path)
+{
+	const char *slash = strchr(path, '/');
+	size_t i, len;
+
+	if (!slash)
+		return !strcmp(path, CAPTURE_MANIFEST);
+	len = (size_t)(slash - path);
+	for (i = 0; i < ARRAY_SIZE(capture_top_folders); i++)
+		if (strlen(capture_top_folders[i]) == len &&
+		    !memcmp(path, capture_top_folders[i], len))
+			return true;
+	return false;
+}
+
+/* The same of the folder dirfd: a manifest, or one of those folders in it. */
+static bool folder_is_capture(int dirfd)
+{
+	struct stat st;
+	size_t i;
+
+	if (fstatat(dirfd, CAPTURE_MANIFEST, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    S_ISREG(st.st_mode))
+		return true;
+	for (i = 0; i < ARRAY_SIZE(capture_top_folders); i++)
+		if (fstatat(dirfd, capture_top_folders[i], &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    S_ISDIR(st.st_mode))
+			return true;
+	return false;
 }
 
 /* ---- folder mode ------------------------------------------------------------ */
@@ -285,6 +344,36 @@ out:
 	return r;
 }
 
+/*
+ * The capture folder of the folder fd (which it takes): fd itself, or the
+ * one folder it holds when that is a capture (the result of `tar xf`),
+ * its name in *ret_name; a capture whose top holds one folder (proc/
+ * alone) is itself.  fd when neither: folder_is_capture() says it.
+ */
+static int capture_root(int fd, char **ret_name)
+{
+	struct capture probe = { .root_fd = fd };
+	struct dir_frame f;
+
+	if (folder_is_capture(fd))
+		return fd;
+	if (frame_load(&probe, "", &f) == 0 && f.n == 1) {
+		int sub = openat(fd, f.names[0],
+				 O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+		if (sub >= 0 && folder_is_capture(sub)) {
+			close(fd);
+			fd = sub;
+			if (ret_name)
+				*ret_name = xstrdup(f.names[0]);
+		} else if (sub >= 0) {
+			close(sub);
+		}
+	}
+	frame_free(&f);
+	return fd;
+}
+
 static int folder_open(struct capture *c, const char *source, char **ret_err)
 {
 	struct stat st;
@@ -295,35 +384,18 @@ static int folder_open(struct capture *c, const char *source, char **ret_err)
 		err_set(ret_err, "cannot open '%s': %s", source, strerror(errno));
 		goto out;
 	}
-	/* A folder holding one capture folder (the result of `tar xf`). */
-	if (fstatat(fd, "manifest.json", &st, AT_SYMLINK_NOFOLLOW) < 0) {
-		struct dir_frame f;
-		struct capture probe = { .root_fd = fd };
-
-		if (frame_load(&probe, "", &f) == 0 && f.n == 1) {
-			int sub = openat(fd, f.names[0],
-					 O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-
-			if (sub >= 0 &&
-			    fstatat(sub, "manifest.json", &st, AT_SYMLINK_NOFOLLOW) == 0) {
-				close(fd);
-				fd = sub;
-				c->name = xstrdup(f.names[0]);
-			} else if (sub >= 0) {
-				close(sub);
-			}
-		}
-		frame_free(&f);
-	}
+	fd = capture_root(fd, &c->name);
 	if (!c->name)
 		c->name = name_from_source(source);
 	c->root_fd = fd;
 	fd = -1;
-	c->manifest_pending = fstatat(c->root_fd, "manifest.json", &st,
+	/* nothing is read from a folder that is no capture: folder_next() says so */
+	c->recognised = folder_is_capture(c->root_fd);
+	c->manifest_pending = fstatat(c->root_fd, CAPTURE_MANIFEST, &st,
 				      AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode);
-	if (frame_load(c, "", &c->stack[0]) < 0) {
-		err_set(ret_err, "cannot read folder '%s': %s", source,
-			 strerror(errno));
+	r = frame_load(c, "", &c->stack[0]);
+	if (r < 0) {
+		err_set(ret_err, "cannot read folder '%s': %s", source, strerror(-r));
 		goto out;
 	}
 	c->stack[0].prefix_len = 0;
@@ -334,6 +406,72 @@ out:
 	if (fd >= 0)
 		close(fd);
 	return r;
+}
+
+/*
+ * A folder that is no capture may hold captures: `memsnap load DIR`, where
+ * its archives or capture folders were meant, is the usual slip.  Then
+ * "\nhint: ..." on sb, naming them by globs (archives by their extension,
+ * capture folders as folders); else nothing.
+ */
+static void folder_hint(struct capture *c, struct strbuf *sb)
+{
+	const struct dir_frame *f = &c->stack[0];
+	bool ext_seen[ARRAY_SIZE(archive_exts)] = { false }, folders = false, any = false;
+	struct strbuf dir = STRBUF_INIT;
+	size_t i, end = strlen(c->source);
+
+	for (i = 0; i < f->n; i++) {
+		struct stat st;
+		int e, sub;
+
+		/* as the shell's glob and capture_open() will: through links */
+		if (fstatat(c->root_fd, f->names[i], &st, 0) < 0)
+			continue;
+		if (S_ISREG(st.st_mode) &&
+		    (e = archive_ext(f->names[i], strlen(f->names[i]))) >= 0) {
+			ext_seen[e] = any = true;
+		} else if (S_ISDIR(st.st_mode) &&
+			   (sub = openat(c->root_fd, f->names[i],
+					 O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
+			sub = capture_root(sub, NULL);
+			if (folder_is_capture(sub))
+				folders = any = true;
+			close(sub);
+		}
+	}
+	if (!any)
+		return;
+	while (end > 1 && c->source[end - 1] == '/')
+		end--;
+	if (end > 1 || c->source[0] != '/') {   /* "/" is left out: no "//" */
+		char *d = xstrndup(c->source, end);
+
+		sh_quote_path(&dir, d);
+		free(d);
+	}
+	strbuf_addstr(sb, "\nhint: to load the captures in it: memsnap load");
+	for (i = 0; i < ARRAY_SIZE(archive_exts); i++)
+		if (ext_seen[i])
+			strbuf_addf(sb, " %s/*%s", dir.buf, archive_exts[i]);
+	if (folders)
+		strbuf_addf(sb, " %s/*/", dir.buf);
+	strbuf_addstr(sb, " -o DB");
+	strbuf_release(&dir);
+}
+
+/* Reading a source that is no capture ends here: -1 with *ret_err. */
+static int refuse_foreign(struct capture *c, char **ret_err)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	c->foreign = true;
+	strbuf_addstr(&sb, not_capture);
+	if (!c->tar)
+		folder_hint(c, &sb);
+	err_set(ret_err, "%s", sb.buf);
+	strbuf_release(&sb);
+	return -1;
 }
 
 /* Read path (relative to root_fd) into c->data, within the limits. */
@@ -376,11 +514,13 @@ static int folder_read(struct capture *c, const char *path,
 static int folder_next(struct capture *c, struct capture_file *ret,
 		       capture_problem_fn pfn, void *ud, char **ret_err)
 {
+	if (!c->recognised)
+		return refuse_foreign(c, ret_err);
 	if (c->manifest_pending) {
 		c->manifest_pending = false;
 		strbuf_reset(&c->path);
-		strbuf_addstr(&c->path, "manifest.json");
-		if (folder_read(c, "manifest.json", pfn, ud) == 1)
+		strbuf_addstr(&c->path, CAPTURE_MANIFEST);
+		if (folder_read(c, CAPTURE_MANIFEST, pfn, ud) == 1)
 			goto found;
 	}
 	while (c->depth > 0) {
@@ -399,8 +539,8 @@ static int folder_next(struct capture *c, struct capture_file *ret,
 		if (c->path.len)
 			strbuf_addch(&c->path, '/');
 		strbuf_addstr(&c->path, name);
-		if (c->path.len == strlen("manifest.json") &&
-		    !strcmp(c->path.buf, "manifest.json"))
+		if (c->path.len == strlen(CAPTURE_MANIFEST) &&
+		    !strcmp(c->path.buf, CAPTURE_MANIFEST))
 			continue;   /* handed out first */
 		if (count_entry(c, ret_err) < 0)
 			return -1;
@@ -748,8 +888,10 @@ static const char *entry_type_name(enum tar_kind kind)
 
 /*
  * Work out the top folder from the first entry: "<top>/manifest.json" (what
- * the collector writes) or a "memsnap-*" first component; otherwise the
- * archive is flat (made with `tar -C folder .`).
+ * the collector writes), a "memsnap-*" first component, a folder entry, or
+ * "<top>/proc/..." (a capture's folder below a first component that is
+ * none: a capture without a manifest, archived without its folders);
+ * otherwise the archive is flat (made with `tar -C folder .`).
  */
 static void archive_find_top(struct capture *c, const char *p)
 {
@@ -759,8 +901,8 @@ static void archive_find_top(struct capture *c, const char *p)
 	c->top_len = 0;
 	if (!slash)
 		return;
-	if (!strcmp(slash + 1, "manifest.json") || starts_with(p, "memsnap-") ||
-	    slash[1] == '\0') {
+	if (!strcmp(slash + 1, CAPTURE_MANIFEST) || starts_with(p, "memsnap-") ||
+	    slash[1] == '\0' || (!capture_top(p) && capture_top(slash + 1))) {
 		free(c->name);
 		c->name = xstrndup(p, (size_t)(slash - p));
 		c->top_len = (size_t)(slash - p) + 1;
@@ -799,7 +941,7 @@ static int archive_next(struct capture *c, struct capture_file *ret,
 
 		r = tar_next(c->tar, &e);
 		if (r == TAR_END)
-			return 0;
+			return c->recognised ? 0 : refuse_foreign(c, ret_err);
 		if (r == TAR_E_CHECKSUM && !c->entries) {
 			err_set(ret_err, "not a tar archive");
 			return -1;
@@ -829,6 +971,9 @@ static int archive_next(struct capture *c, struct capture_file *ret,
 			}
 			p = raw[c->top_len - 1] ? raw + c->top_len : "";
 		}
+		/* a hostile "proc/../x" makes no capture of what holds it */
+		if (!c->recognised)
+			c->recognised = capture_top(p) && !capture_path_problem(p, strlen(p));
 		if (e.kind == TAR_DIR)
 			continue;   /* folders carry nothing */
 		if (!*p) {
@@ -978,6 +1123,11 @@ bool capture_limit_stopped(const struct capture *c)
 bool capture_limit_skipped(const struct capture *c)
 {
 	return c->limit_skipped;
+}
+
+bool capture_foreign(const struct capture *c)
+{
+	return c->foreign;
 }
 
 void capture_close(struct capture *c)

@@ -78,6 +78,16 @@ uint64_t capture_entries(const struct capture *c);
 bool capture_limit_stopped(const struct capture *c);
 bool capture_limit_skipped(const struct capture *c);
 
+/*
+ * Is the source no capture?  Read to its end (a folder: before anything is
+ * read) without manifest.json or a folder a capture holds at its top
+ * (proc/, sys/, collector/, samples/): capture_next() then returned -1 and
+ * said "not a memsnap capture (...)", with a hint on a line of its own
+ * when the folder holds captures (archives, capture folders).  A loader
+ * refuses it whole, whatever files it read.
+ */
+bool capture_foreign(const struct capture *c);
+
 void capture_close(struct capture *c);
 
 /* Is this file an SQLite database (by its header)? */

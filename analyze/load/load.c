@@ -409,6 +409,11 @@ int load_capture_with(sqlite3 *db, struct load_cache *cache,
 	}
 	prefetch_stop(src->pf);
 	src->pf = NULL;
+	if (n < 0 && capture_foreign(c)) {
+		/* whatever it read: notes, archives (a folder of captures) */
+		err_set(ret_err, "cannot load '%s': %s", source, err);
+		goto rollback;
+	}
 	if (n < 0) {
 		/*
 		 * An archive that breaks before its first file is unreadable;

@@ -7,7 +7,8 @@
  * and table a file goes to is one table of path patterns, `routes` in
  * route.c, the mirror of the collector's collect/sources.c.  A file that
  * does not parse is recorded in load_problem and the rest still loads; only
- * an archive that cannot be opened fails.  Never prints.
+ * an archive that cannot be opened fails, and a source that is no capture
+ * (capture_foreign()).  Never prints.
  */
 #include <sqlite3.h>
 #include <stdbool.h>

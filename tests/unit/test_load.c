@@ -898,6 +898,74 @@ static void test_load_capture_no_manifest_by_content(void **state)
 	db_close(db);
 }
 
+/* load_capture() of path fails as no capture: the message, then hint ("" none). */
+static void expect_not_capture(sqlite3 *db, const char *path, const char *hint)
+{
+	struct load_stats st;
+	char *err = NULL, want[1024];
+
+	assert_int_equal(load_capture(db, path, NULL, &st, &err), -1);
+	xsnprintf(want, sizeof(want), "cannot load '%s': not a memsnap capture "
+		  "(no manifest.json, no proc/ or sys/)%s", path, hint);
+	assert_string_equal(err, want);
+	free(err);
+}
+
+/*
+ * What holds no manifest.json and none of a capture's folders is no
+ * capture, and nothing of it is loaded: an empty folder, one of notes, a
+ * folder of captures (with a hint naming them), an archive of notes or of
+ * nothing.  A capture without a manifest is one all the same, as a folder,
+ * in the folder holding it, or archived without its folders' entries.
+ */
+static void test_load_capture_not_a_capture(void **state)
+{
+	static const struct file notes[] = {
+		{ "README", "notes\n" },
+	};
+	static const struct file bare[] = {
+		{ "proc/meminfo", "MemTotal: 100 kB\n" },
+	};
+	struct load_stats st;
+	char *err = NULL, dir[512], hint[1024];
+	sqlite3 *db = new_db();
+
+	(void)state;
+	expect_not_capture(db, make_folder("empty", NULL, 0), "");
+	expect_not_capture(db, make_folder("notes", notes, ARRAY_SIZE(notes)), "");
+	/* the archive of the notes, and one of no entry at all */
+	expect_not_capture(db, make_archive("notes", notes, ARRAY_SIZE(notes)), "");
+	expect_not_capture(db, make_archive("nothing", NULL, 0), "");
+	/* a folder of archives (the two above), then of capture folders too */
+	xsnprintf(dir, sizeof(dir), "%s", tmpdir);
+	xsnprintf(hint, sizeof(hint), "\nhint: to load the captures in it: memsnap load "
+		  "'%s'/*.tar.gz -o DB", tmpdir);
+	expect_not_capture(db, dir, hint);
+	make_folder("bare", bare, ARRAY_SIZE(bare));
+	make_folder("held", NULL, 0);
+	make_folder("held/bare", bare, ARRAY_SIZE(bare));
+	xsnprintf(hint, sizeof(hint), "\nhint: to load the captures in it: memsnap load "
+		  "'%s'/*.tar.gz '%s'/*/ -o DB", tmpdir, tmpdir);
+	expect_not_capture(db, dir, hint);
+	xsnprintf(dir, sizeof(dir), "%s/", tmpdir);   /* the hint's folder without it */
+	expect_not_capture(db, dir, hint);
+	assert_int_equal(q_int(db, "SELECT count(*) FROM capture"), 0);
+
+	/* no manifest, but proc/: captures */
+	xsnprintf(dir, sizeof(dir), "%s/bare", tmpdir);
+	assert_int_equal(load_capture(db, dir, NULL, &st, &err), 0);
+	xsnprintf(dir, sizeof(dir), "%s/held", tmpdir);
+	assert_int_equal(load_capture(db, dir, NULL, &st, &err), 0);
+	assert_true(st.duplicate);   /* the same name and files: the same capture */
+	assert_int_equal(load_capture(db, make_archive("bare", bare, ARRAY_SIZE(bare)),
+				      NULL, &st, &err), 0);
+	assert_true(st.duplicate);
+	assert_int_equal(q_int(db, "SELECT count(*) FROM captures WHERE name = 'bare'"), 1);
+	assert_int_equal(q_int(db, "SELECT value FROM node_meminfo WHERE key = 'MemTotal'"),
+			 102400);
+	db_close(db);
+}
+
 /*
  * A folder given with trailing slashes is the same folder: one capture, of
  * the folder's name, with one capture_uid (without a manifest the name is
@@ -1046,6 +1114,7 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_load_capture_no_manifest_by_content,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_load_capture_not_a_capture, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_load_capture_folder_trailing_slash,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_processes_cgroup_moved, setup, teardown),

@@ -1,0 +1,79 @@
+#!/bin/bash
+# What `memsnap load` and the commands that load a capture SOURCE the same
+# way (sql, report, export, diff) make of inputs that are not captures.
+#  - A folder or archive with no manifest.json and none of a capture's
+#    folders (proc/, sys/, collector/, samples/) is refused whole, as an
+#    unreadable capture: an empty folder, one of notes, a folder of capture
+#    archives or folders (`memsnap load DIR` for `DIR/*`: then a hint whose
+#    command loads them), an archive of notes.  load: exit 1, a
+#    load_problems row of no capture, no capture row; the others: exit 3.
+#    A capture without a manifest but with proc/ is still one.
+#  - A capture folder given as F/node/, F/node// or F/node is one capture,
+#    named node, with one capture_uid.
+set -u
+. "$(dirname "$0")/lib/check.sh"
+F=$T/fixtures/captures
+msg="not a memsnap capture (no manifest.json, no proc/ or sys/)"
+
+in=$work/in
+mkdir -p "$in/empty" "$in/notes" "$in/tickets" "$in/folders"
+echo "what happened on node-b" > "$in/notes/README"
+tar -C "$F/k8s-systemd-v2" -czf "$in/tickets/b.tar.gz" memsnap-node-b-20260301T120000Z
+tar -C "$F/k8s-cgroupfs-v1" -cf "$in/tickets/a.tar" memsnap-node-a-20260301T120000Z
+tar -C "$in/notes" -czf "$in/notes.tar.gz" README
+python3 "$F/make-bare-captures.py" "$in/folders" || fail "cannot lay out k8s-real/"
+cp -r "$F/k8s-cgroupfs-v1" "$in/folders/"   # a folder holding a capture folder
+
+# load: refused, said, recorded; the hint's command loads what it names
+for x in empty notes notes.tar.gz tickets tickets/ folders; do
+	rm -f "$work/x.db"
+	expect 1 "$M" load "$in/$x" -o "$work/x.db"
+	grep -qx "error: cannot load '$in/$x': $msg" "$work/err" &&
+		[ "$(sql_rows "$work/x.db" "SELECT count(*) FROM captures")" = 0 ] &&
+		[ "$(sql_rows "$work/x.db" "SELECT path FROM load_problems WHERE capture_id IS NULL")" = "$in/$x" ] &&
+		ok "load $x: not a capture, a load_problems row of no capture" ||
+		{ fail "load $x"; sed 's/^/  | /' "$work/err"; }
+	case $x in
+	tickets*) want="hint: to load the captures in it: memsnap load '$in/tickets'/*.tar.gz '$in/tickets'/*.tar -o DB"; n=2 ;;
+	folders) want="hint: to load the captures in it: memsnap load '$in/folders'/*/ -o DB"; n=12 ;;
+	*) want=""; n=0 ;;
+	esac
+	if [ -n "$want" ]; then
+		grep -qxF "$want" "$work/err" && ok "load $x: $want" || fail "load $x: no hint '$want'"
+		rm -f "$work/h.db"
+		cmd=$(grep "^hint: to load" "$work/err" | sed "s/^hint: to load the captures in it: //; s|-o DB$|-q -o '$work/h.db'|")
+		eval "\"$M\" ${cmd#memsnap }" 2> /dev/null
+		[ "$(sql_rows "$work/h.db" "SELECT count(*) FROM captures")" = $n ] &&
+			ok "load $x: the hint's command loads its $n captures" ||
+			fail "load $x: the hint's command loads $(sql_rows "$work/h.db" "SELECT count(*) FROM captures") captures, want $n"
+	else
+		! grep -q "^hint: to load" "$work/err" && ok "load $x: no hint" || fail "load $x: a hint: $(cat "$work/err")"
+	fi
+done
+# among others: the captures load, the folder is one unreadable (-j2 too)
+expect 1 "$M" load -j2 "$in/empty" "$in/folders/v2-6.1-sleep" "$in/notes" -o "$work/m.db"
+[ "$(sql_rows "$work/m.db" "SELECT name FROM captures")" = v2-6.1-sleep ] &&
+	[ "$(grep -c "$msg" "$work/err")" = 2 ] && ok "load of three: one capture, two refused" ||
+	{ fail "load of three"; sed 's/^/  | /' "$work/err"; }
+
+# the commands that load a SOURCE: exit 3, the same message
+for c in "sql @ SELECT\ 1" "report @" "export @ -o $work/exp" "diff @ $in/folders/v2-6.1-sleep"; do
+	for x in empty tickets; do
+		eval "set -- ${c//@/$in/$x}"
+		expect 3 "$M" "$@"
+		grep -qx "error: cannot load '$in/$x': $msg" "$work/err" &&
+			ok "$1 $x: exit 3, not a capture" || { fail "$1 $x"; sed 's/^/  | /' "$work/err"; }
+	done
+done
+
+# a capture without a manifest is one; named by its folder however given
+for x in folders/v2-6.1-sleep folders/v2-6.1-sleep/ folders/v2-6.1-sleep//; do
+	"$M" load -q "$in/$x" -o "$work/s.db"
+done
+(cd "$in/folders/v2-6.1-sleep" && "$M" load -q . -o "$work/s.db")
+rows=$(sql_rows "$work/s.db" "SELECT name, capture_uid FROM captures")
+"$M" load -q "$in/folders/v2-6.1-sleep/" -o "$work/s2.db"
+[ "${rows%,*}" = v2-6.1-sleep ] && [ "$rows" = "$(sql_rows "$work/s2.db" "SELECT name, capture_uid FROM captures")" ] &&
+	ok "F/node, F/node/, F/node//, .: one capture, named node, one uid ($rows)" ||
+	fail "trailing slashes: '$rows', alone '$(sql_rows "$work/s2.db" "SELECT name, capture_uid FROM captures")'"
+check_end
