@@ -10,6 +10,10 @@
 #    A capture without a manifest but with proc/ is still one.
 #  - A capture folder given as F/node/, F/node// or F/node is one capture,
 #    named node, with one capture_uid.
+#  - A file that is no archive (text, shorter or longer than a tar header;
+#    an empty file; /dev/null) is said to be no capture archive, in git's
+#    words; a compressed one holding no tar, no tar archive.  The same for
+#    every command.  One that cannot be opened says why.
 set -u
 . "$(dirname "$0")/lib/check.sh"
 F=$T/fixtures/captures
@@ -76,4 +80,31 @@ rows=$(sql_rows "$work/s.db" "SELECT name, capture_uid FROM captures")
 [ "${rows%,*}" = v2-6.1-sleep ] && [ "$rows" = "$(sql_rows "$work/s2.db" "SELECT name, capture_uid FROM captures")" ] &&
 	ok "F/node, F/node/, F/node//, .: one capture, named node, one uid ($rows)" ||
 	fail "trailing slashes: '$rows', alone '$(sql_rows "$work/s2.db" "SELECT name, capture_uid FROM captures")'"
+# files that are no archive
+echo "MemTotal: 100 kB" > "$in/meminfo.txt"
+seq 1 1000 > "$in/long.txt"
+: > "$in/empty.tar.gz"
+gzip -c "$in/meminfo.txt" > "$in/meminfo.tar.gz"
+noarch="not a capture archive (tar, tar.gz, tar.zst, tar.xz, tar.bz2) or folder"
+for x in "$in/meminfo.txt" "$in/long.txt" "$in/empty.tar.gz" /dev/null "$in/meminfo.tar.gz"; do
+	case $x in
+	*.tar.gz) [ -s "$x" ] && want="not a tar archive (gzip data that holds no tar)" || want=$noarch ;;
+	*) want=$noarch ;;
+	esac
+	expect 1 "$M" load "$x" -o "$work/f.db"
+	grep -qxF "error: cannot read '$x': $want" "$work/err" &&
+		ok "load ${x##*/}: $want" || { fail "load ${x##*/}"; sed 's/^/  | /' "$work/err"; }
+	for c in "sql @ SELECT\ 1" "report @" "export @ -o $work/exp" "diff @ $in/folders/v2-6.1-sleep"; do
+		eval "set -- ${c//@/$x}"
+		expect 3 "$M" "$@"
+		grep -qxF "error: cannot read '$x': $want" "$work/err" &&
+			ok "$1 ${x##*/}: exit 3, the same" || { fail "$1 ${x##*/}"; sed 's/^/  | /' "$work/err"; }
+	done
+done
+# a file that cannot be opened, even by root: the cause, not libarchive's
+# "Failed to open"
+python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$in/sock"
+expect 1 "$M" load "$in/sock" -o "$work/f.db"
+grep -qxF "error: cannot open '$in/sock': No such device or address" "$work/err" &&
+	ok "load a socket: why it cannot be opened" || { fail "load a socket"; sed 's/^/  | /' "$work/err"; }
 check_end

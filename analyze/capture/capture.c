@@ -245,6 +245,19 @@ static char *name_from_source(const char *source)
 static const char *const capture_top_folders[] = { "proc", "sys", "collector", "samples" };
 static const char not_capture[] =
 	"not a memsnap capture (no " CAPTURE_MANIFEST ", no proc/ or sys/)";
+/*
+ * libarchive's ARCHIVE_ERRNO_FILE_FORMAT, which archive.h only names (it is
+ * in archive_platform.h, not installed): EFTYPE where there is one, else
+ * EILSEQ, as on Linux.
+ */
+#ifdef EFTYPE
+#define LA_ERRNO_FILE_FORMAT EFTYPE
+#else
+#define LA_ERRNO_FILE_FORMAT EILSEQ
+#endif
+/* A file that is neither an archive of a kind capture_open() reads nor tar. */
+static const char not_archive[] =
+	"not a capture archive (tar, tar.gz, tar.zst, tar.xz, tar.bz2) or folder";
 
 /* Is path (relative to the top) the manifest, or in one of those folders? */
 static bool capture_top(const char *path)
@@ -814,6 +827,18 @@ static bool plain_open(struct capture *c, struct archive *a, const char *source)
 	return true;
 }
 
+/* The compression the archive is read through ("gzip"), or NULL: none. */
+static const char *compression_name(struct capture *c)
+{
+	if (c->plain_fd >= 0)
+		return NULL;
+	if (c->own_zstd)
+		return "zstd";
+	if (archive_filter_code(c->ar, 0) == ARCHIVE_FILTER_NONE)
+		return NULL;
+	return archive_filter_name(c->ar, 0);
+}
+
 /* Why tar.c stopped: its own reason, or its source's. */
 static char *tar_why(struct capture *c, int r)
 {
@@ -853,10 +878,25 @@ static int archive_open_source(struct capture *c, const char *source,
 			goto out;
 		}
 	} else if (archive_read_open_filename(a, source, 64 * 1024) != ARCHIVE_OK) {
-		char *why = archive_why(c, a, "not a tar archive");
+		int fd = -1;
 
-		err_set(ret_err, "cannot read '%s': %s", source, why);
-		free(why);
+		/*
+		 * libarchive's "Unrecognized archive format": an empty file,
+		 * /dev/null (its raw format wants a byte at least); its "Failed
+		 * to open 'x'" does not say why, open() does.
+		 */
+		if (archive_errno(a) == LA_ERRNO_FILE_FORMAT) {
+			err_set(ret_err, "cannot read '%s': %s", source, not_archive);
+		} else if ((fd = open(source, O_RDONLY | O_CLOEXEC)) < 0) {
+			err_set(ret_err, "cannot open '%s': %s", source, strerror(errno));
+		} else {
+			char *why = archive_why(c, a, "not a tar archive");
+
+			err_set(ret_err, "cannot read '%s': %s", source, why);
+			free(why);
+		}
+		if (fd >= 0)
+			close(fd);
 		archive_read_free(a);
 		goto out;
 	}
@@ -942,8 +982,14 @@ static int archive_next(struct capture *c, struct capture_file *ret,
 		r = tar_next(c->tar, &e);
 		if (r == TAR_END)
 			return c->recognised ? 0 : refuse_foreign(c, ret_err);
-		if (r == TAR_E_CHECKSUM && !c->entries) {
-			err_set(ret_err, "not a tar archive");
+		if ((r == TAR_E_CHECKSUM || r == TAR_E_TRUNCATED) && !tar_started(c->tar)) {
+			/* a text file, say; or what a compression holds is */
+			const char *z = compression_name(c);
+
+			if (z)
+				err_set(ret_err, "not a tar archive (%s data that holds no tar)", z);
+			else
+				err_set(ret_err, "%s", not_archive);
 			return -1;
 		}
 		if (r != TAR_OK) {

@@ -254,6 +254,7 @@ struct tar_reader {
 	uint64_t data_left;         /* of the current entry */
 	uint64_t pad_left;          /* after its data */
 	bool pax_seen;              /* this (non-GNU) archive is pax: hard links have data */
+	bool started;               /* a header (or the end's zero block) read whole */
 	unsigned char block[TAR_BLOCK];   /* a header cut across two pieces */
 	struct tar_header h;
 	struct strbuf meta;         /* a meta entry's body */
@@ -368,7 +369,15 @@ static int next_header(struct tar_reader *t)
 	} else if ((r = take(t, t->block, TAR_BLOCK)) != 0) {
 		return r == TAR_END ? TAR_E_TRUNCATED : r;
 	}
-	return tar_header_parse(h, TAR_BLOCK, &t->h);
+	r = tar_header_parse(h, TAR_BLOCK, &t->h);
+	if (r == TAR_OK || r == TAR_END)
+		t->started = true;
+	return r;
+}
+
+bool tar_started(const struct tar_reader *t)
+{
+	return t->started;
 }
 
 static uint64_t padding(uint64_t size)

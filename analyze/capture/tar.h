@@ -126,6 +126,14 @@ void tar_reader_free(struct tar_reader *t);
 int tar_next(struct tar_reader *t, struct tar_entry *ret);
 
 /*
+ * Was a header read whole, with its checksum right (or the zero block that
+ * ends an archive)?  Until then, a stream that fails (TAR_E_CHECKSUM, or
+ * TAR_E_TRUNCATED: shorter than one header) is no tar at all, rather than
+ * a tar that is cut or damaged.
+ */
+bool tar_started(const struct tar_reader *t);
+
+/*
  * The next piece of the current entry's data, at most max bytes: its
  * length, with *ret_buf valid until the next call; 0 at the end of the
  * data; or an error (TAR_E_TRUNCATED, TAR_E_SOURCE).

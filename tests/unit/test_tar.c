@@ -307,6 +307,50 @@ static void test_tar_next_cut_and_failing(void **state)
 	strbuf_release(&got);
 }
 
+/*
+ * tar_started(): a stream that fails before one header was read whole and
+ * right is no tar (text, shorter or longer than a header); one that fails
+ * after it is a tar, cut or damaged.
+ */
+static void test_tar_started(void **state)
+{
+	static const char text[] = "MemTotal: 100 kB\nnot a tar at all\n";
+	struct strbuf sb = STRBUF_INIT, big = STRBUF_INIT;
+	struct tar_reader *t;
+	struct tar_entry e;
+	struct mem_src s;
+
+	(void)state;
+	s = (struct mem_src){ (const unsigned char *)text, sizeof(text) - 1, 0, 512, false, false };
+	t = mem_src_reader(&s);
+	assert_int_equal(tar_next(t, &e), TAR_E_TRUNCATED);
+	assert_false(tar_started(t));
+	tar_reader_free(t);
+	while (big.len < 3 * TAR_BLOCK)
+		strbuf_addstr(&big, text);
+	s = (struct mem_src){ (const unsigned char *)big.buf, big.len, 0, 100, false, false };
+	t = mem_src_reader(&s);
+	assert_int_equal(tar_next(t, &e), TAR_E_CHECKSUM);
+	assert_false(tar_started(t));
+	tar_reader_free(t);
+	/* a tar cut in its second header: started */
+	make_stream(&sb);
+	s = (struct mem_src){ (const unsigned char *)sb.buf, TAR_BLOCK + 300, 0, 64, false, false };
+	t = mem_src_reader(&s);
+	assert_int_equal(tar_next(t, &e), TAR_OK);
+	assert_true(tar_started(t));
+	assert_int_equal(tar_next(t, &e), TAR_E_TRUNCATED);
+	tar_reader_free(t);
+	/* nothing at all: the end, and no tar either */
+	s = (struct mem_src){ (const unsigned char *)sb.buf, 0, 0, 64, false, false };
+	t = mem_src_reader(&s);
+	assert_int_equal(tar_next(t, &e), TAR_END);
+	assert_false(tar_started(t));
+	tar_reader_free(t);
+	strbuf_release(&sb);
+	strbuf_release(&big);
+}
+
 static void test_tar_next_meta_too_large(void **state)
 {
 	struct strbuf sb = STRBUF_INIT, got = STRBUF_INIT;
@@ -332,6 +376,7 @@ int main(void)
 		cmocka_unit_test(test_tar_pax_parse_records),
 		cmocka_unit_test(test_tar_next_every_piece_size),
 		cmocka_unit_test(test_tar_next_cut_and_failing),
+		cmocka_unit_test(test_tar_started),
 		cmocka_unit_test(test_tar_next_meta_too_large),
 	};
 
