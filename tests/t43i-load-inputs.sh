@@ -14,6 +14,9 @@
 #    an empty file; /dev/null) is said to be no capture archive, in git's
 #    words; a compressed one holding no tar, no tar archive.  The same for
 #    every command.  One that cannot be opened says why.
+#  - load -o a folder, or a file in a folder that does not exist: the
+#    cause, naming the path (SQLite says only "unable to open database
+#    file").
 set -u
 . "$(dirname "$0")/lib/check.sh"
 F=$T/fixtures/captures
@@ -107,4 +110,13 @@ python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])'
 expect 1 "$M" load "$in/sock" -o "$work/f.db"
 grep -qxF "error: cannot open '$in/sock': No such device or address" "$work/err" &&
 	ok "load a socket: why it cannot be opened" || { fail "load a socket"; sed 's/^/  | /' "$work/err"; }
+
+# -o: what cannot be a database file, said
+cap=$in/folders/v2-6.1-sleep
+expect 3 "$M" load -q "$cap" -o "$in" &&
+	grep -qxF "error: cannot open database '$in': Is a directory" "$work/err" &&
+	ok "load -o a folder: 'Is a directory'" || fail "load -o a folder: $(cat "$work/err")"
+expect 3 "$M" load -q "$cap" -o "$work/none/x.db" &&
+	grep -qxF "error: cannot create database '$work/none/x.db': no such folder '$work/none'" "$work/err" &&
+	ok "load -o in no folder: 'no such folder', named" || fail "load -o in no folder: $(cat "$work/err")"
 check_end

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -449,6 +450,38 @@ static int roll_back_stopped_load(const char *path)
 }
 
 /*
+ * Why sqlite3_open_v2() failed, in *ret_err: SQLite says "unable to open
+ * database file" whatever the cause; the system's errno says it ("Is a
+ * directory": `-o /tmp`).  A file to create whose folder does not exist
+ * names the folder; one in a folder that cannot be written has the errno
+ * of SQLite's read-only retry, ENOENT: the folder's access says it.
+ */
+static void db_open_why(const char *path, int flags, sqlite3 *db, char **ret_err)
+{
+	int e = db ? sqlite3_system_errno(db) : ENOMEM;
+	const char *slash = strrchr(path, '/');
+
+	if (e == ENOENT && (flags & SQLITE_OPEN_CREATE)) {
+		char *dir = slash == path ? xstrdup("/") :
+			    slash ? xstrndup(path, (size_t)(slash - path)) : xstrdup(".");
+		struct stat st;
+
+		if (stat(dir, &st) < 0)
+			err_set(ret_err, "cannot create database '%s': no such folder '%s'",
+				path, dir);
+		else if (access(dir, W_OK | X_OK) < 0)
+			err_set(ret_err, "cannot create database '%s': %s", path, strerror(errno));
+		else
+			err_set(ret_err, "cannot create database '%s': %s", path, strerror(e));
+		free(dir);
+	} else if (e) {
+		err_set(ret_err, "cannot open database '%s': %s", path, strerror(e));
+	} else {
+		err_set(ret_err, "cannot open database '%s': %s", path, sqlite3_errmsg(db));
+	}
+}
+
+/*
  * Open a connection, set what every connection needs, and read the schema
  * version and whether the file is empty.  -2 (no message) when a
  * read-only connection finds the journal of a stopped load.
@@ -460,8 +493,7 @@ static int db_connect_once(const char *path, int flags, sqlite3 **ret, int *ret_
 	int r = -1;
 
 	if (sqlite3_open_v2(path, &db, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
-		err_set(ret_err, "cannot open database '%s': %s", path,
-			db ? sqlite3_errmsg(db) : "out of memory");
+		db_open_why(path, flags, db, ret_err);
 		goto fail;
 	}
 	sqlite3_extended_result_codes(db, 1);
