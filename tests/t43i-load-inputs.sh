@@ -38,6 +38,8 @@ for x in empty notes notes.tar.gz tickets tickets/ folders; do
 	grep -qx "error: cannot load '$in/$x': $msg" "$work/err" &&
 		[ "$(sql_rows "$work/x.db" "SELECT count(*) FROM captures")" = 0 ] &&
 		[ "$(sql_rows "$work/x.db" "SELECT path FROM load_problems WHERE capture_id IS NULL")" = "$in/$x" ] &&
+		[ "$(sql_rows "$work/x.db" "SELECT count(*) FROM load_problems WHERE capture_id IS NULL
+			AND problem LIKE 'cannot load %: not a memsnap capture%' AND instr(problem, char(10)) = 0")" = 1 ] &&
 		ok "load $x: not a capture, a load_problems row of no capture" ||
 		{ fail "load $x"; sed 's/^/  | /' "$work/err"; }
 	case $x in

@@ -58,8 +58,10 @@ static void pending_open(struct pending *p, const char *source,
 
 /*
  * A capture that cannot be read at all: a load_problem row of no capture,
- * naming it, so that a load of many goes on.  -1 when even that cannot be
- * written (the database is then the problem).
+ * naming it, so that a load of many goes on.  The problem's first line
+ * only: a "hint: ..." line after it (a folder of captures) is said on
+ * standard error, not a problem of the database.  -1 when even that cannot
+ * be written (the database is then the problem).
  */
 static int record_unreadable(sqlite3 *db, const char *source, const char *why)
 {
@@ -68,7 +70,7 @@ static int record_unreadable(sqlite3 *db, const char *source, const char *why)
 	int r;
 
 	db_bind_text(st, 1, source);
-	db_bind_text(st, 2, why);
+	db_bind_text_len(st, 2, why, strcspn(why, "\n"));
 	r = db_step_reset(st);
 	sqlite3_finalize(st);
 	return r;
