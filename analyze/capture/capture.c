@@ -350,7 +350,8 @@ static int frame_load(struct capture *c, const char *path, struct dir_frame *f)
 		ALLOC_GROW(f->names, f->n + 1, alloc);
 		f->names[f->n++] = xstrdup(de->d_name);
 	}
-	qsort(f->names, f->n, sizeof(char *), cmp_str);
+	if (f->n)   /* an empty folder: names NULL, which qsort() may not take */
+		qsort(f->names, f->n, sizeof(char *), cmp_str);
 out:
 	if (d)
 		closedir(d);
