@@ -3,7 +3,6 @@
  * memsnap: the analyzer.  `memsnap COMMAND [ARGS]`, one command per file
  * (analyze/cmd_<name>.c), dispatched from the table below.
  */
-#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -50,21 +49,6 @@ static void usage(FILE *f)
 		   "`memsnap COMMAND --help` for details.\n");
 }
 
-/*
- * What is still buffered for standard output (a --help, --version or a
- * short result) written before exit: a full disk or a closed descriptor
- * is status 3, said, not a silent 0 (as git's run_builtin() checks).  A
- * reader that left (EPIPE) is the end of the output, as in the commands.
- */
-static int flush_stdout(int ret)
-{
-	if (fflush(stdout) != 0 && errno != EPIPE && ret == EXIT_OK) {
-		error("cannot write to 'standard output': %s", strerror(errno));
-		ret = EXIT_FATAL;
-	}
-	return ret;
-}
-
 static int run(int argc, char **argv)
 {
 	size_t i;
@@ -105,7 +89,14 @@ static int run(int argc, char **argv)
 	return EXIT_USAGE;
 }
 
+/*
+ * What is still buffered for standard output (a --help, --version or a
+ * short result) written before exit: lost unseen, status 3, not a silent
+ * 0 (as git's run_builtin() checks).
+ */
 int main(int argc, char **argv)
 {
-	return flush_stdout(run(argc, argv));
+	int ret = run(argc, argv);
+
+	return ret == EXIT_OK && flush_stdout() < 0 ? EXIT_FATAL : ret;
 }

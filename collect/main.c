@@ -125,19 +125,6 @@ static int usage_error(const char *fmt, ...)
 	return 2;
 }
 
-/* --help's or --version's text flushed: 0, or 3 said (a full disk, a
- * closed descriptor), not a silent 0 */
-static int stdout_written(void)
-{
-	int ret = 0;
-
-	if (fflush(stdout) != 0) {
-		error("cannot write to 'standard output': %s", strerror(errno));
-		ret = 3;
-	}
-	return ret;
-}
-
 /* A number in [min, max] from an option argument; else a usage error, said. */
 static int number(const char *opt, const char *arg, uint64_t min, uint64_t max,
 		  uint64_t *ret)
@@ -307,10 +294,10 @@ int main(int argc, char **argv)
 			break;
 		case 'h':
 			fputs(usage_text, stdout);
-			return stdout_written();
+			return flush_stdout() < 0 ? 3 : 0;
 		case 'V':
 			printf("memsnap-collect %s\n", MEMSNAP_VERSION);
-			return stdout_written();
+			return flush_stdout() < 0 ? 3 : 0;
 		default:
 			fprintf(stderr, "\n%s", usage_text);
 			return 2;

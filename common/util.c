@@ -626,6 +626,15 @@ void catch_stop_signals_unless_ignored(void (*handler)(int), int flags)
 	catch_stop(handler, flags, true);
 }
 
+int flush_stdout(void)
+{
+	int r = 0;
+
+	if (fflush(stdout) != 0 && errno != EPIPE)
+		r = error("cannot write to 'standard output': %s", strerror(errno));
+	return r;
+}
+
 int write_all(int fd, const void *buf, size_t len)
 {
 	const char *p = buf;

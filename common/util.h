@@ -251,6 +251,14 @@ int write_all(int fd, const void *buf, size_t len);
 int pwrite_all(int fd, const void *buf, size_t len, off_t off);
 
 /*
+ * What stdio still holds for standard output written: 0, or -1 said
+ * ("cannot write to 'standard output': No space left on device") when a
+ * full disk or a closed descriptor lost it at exit unseen.  A reader that
+ * left (EPIPE) is the end of the output, not an error.
+ */
+int flush_stdout(void);
+
+/*
  * SIGINT, SIGTERM and SIGHUP, the signals that ask a program to stop, to
  * handler (sa_flags `flags`, SA_RESETHAND for a second one to end it).
  */
