@@ -495,17 +495,6 @@ static void capture_date(const char *started_at, char ret[11])
 	ret[10] = '\0';
 }
 
-/* 16 lowercase hex digits, what capture_uid() (analyze/load/load.h) writes. */
-static bool uid_ok(const char *uid)
-{
-	size_t i;
-
-	for (i = 0; i < 16; i++)
-		if (!((uid[i] >= '0' && uid[i] <= '9') || (uid[i] >= 'a' && uid[i] <= 'f')))
-			return false;
-	return uid[16] == '\0';
-}
-
 /*
  * The captures of db, by capture_id, into *ret (*ret_n of them): 0, 1 when
  * a capture was left out (said), or -1 (said).  A capture_uid names files,
@@ -528,7 +517,7 @@ static int read_captures(sqlite3 *db, const char *source,
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *uid = (const char *)sqlite3_column_text(st, 1);
 
-		if (!uid_ok(uid)) {
+		if (!capture_uid_valid(uid)) {
 			error("capture %lld of '%s': its capture_uid is not 16 hex "
 			      "digits, skipping", (long long)sqlite3_column_int64(st, 0),
 			      source);

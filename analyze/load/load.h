@@ -74,6 +74,9 @@ void load_set_raw(bool keep);
  * ret holds 17 bytes.
  */
 void capture_uid(const char *hostname, const char *capture_key, char ret[17]);
+/* Is uid of the shape capture_uid() writes (16 lower-case hex digits)?  A
+ * uid names exported files: one read from a database is checked first. */
+bool capture_uid_valid(const char *uid);
 
 struct load_source;
 int load_source_open(const char *source, const struct capture_limits *lim,

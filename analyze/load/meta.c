@@ -266,6 +266,16 @@ void meta_finish(struct loader *l, const char *capture_name)
 	strbuf_release(&key);
 }
 
+bool capture_uid_valid(const char *uid)
+{
+	size_t i;
+
+	for (i = 0; i < 16; i++)
+		if (!((uid[i] >= '0' && uid[i] <= '9') || (uid[i] >= 'a' && uid[i] <= 'f')))
+			return false;
+	return uid[16] == '\0';
+}
+
 void capture_uid(const char *hostname, const char *capture_key, char ret[17])
 {
 	static const char tag[] = "memsnap-capture";
