@@ -362,14 +362,16 @@ out:
  * The capture folder of the folder fd (which it takes): fd itself, or the
  * one folder it holds when that is a capture (the result of `tar xf`),
  * its name in *ret_name; a capture whose top holds one folder (proc/
- * alone) is itself.  fd when neither: folder_is_capture() says it.
+ * alone) is itself.  fd when neither.  *ret_capture: whether it is one
+ * (folder_is_capture() of what it returns).
  */
-static int capture_root(int fd, char **ret_name)
+static int capture_root(int fd, char **ret_name, bool *ret_capture)
 {
 	struct capture probe = { .root_fd = fd };
 	struct dir_frame f;
 
-	if (folder_is_capture(fd))
+	*ret_capture = folder_is_capture(fd);
+	if (*ret_capture)
 		return fd;
 	if (frame_load(&probe, "", &f) == 0 && f.n == 1) {
 		int sub = openat(fd, f.names[0],
@@ -378,6 +380,7 @@ static int capture_root(int fd, char **ret_name)
 		if (sub >= 0 && folder_is_capture(sub)) {
 			close(fd);
 			fd = sub;
+			*ret_capture = true;
 			if (ret_name)
 				*ret_name = xstrdup(f.names[0]);
 		} else if (sub >= 0) {
@@ -398,13 +401,12 @@ static int folder_open(struct capture *c, const char *source, char **ret_err)
 		err_set(ret_err, "cannot open '%s': %s", source, strerror(errno));
 		goto out;
 	}
-	fd = capture_root(fd, &c->name);
+	/* nothing is read from a folder that is no capture: folder_next() says so */
+	fd = capture_root(fd, &c->name, &c->recognised);
 	if (!c->name)
 		c->name = name_from_source(source);
 	c->root_fd = fd;
 	fd = -1;
-	/* nothing is read from a folder that is no capture: folder_next() says so */
-	c->recognised = folder_is_capture(c->root_fd);
 	c->manifest_pending = fstatat(c->root_fd, CAPTURE_MANIFEST, &st,
 				      AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode);
 	r = frame_load(c, "", &c->stack[0]);
@@ -448,8 +450,10 @@ static void folder_hint(struct capture *c, struct strbuf *sb)
 		} else if (S_ISDIR(st.st_mode) &&
 			   (sub = openat(c->root_fd, f->names[i],
 					 O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
-			sub = capture_root(sub, NULL);
-			if (folder_is_capture(sub))
+			bool capture;
+
+			sub = capture_root(sub, NULL, &capture);
+			if (capture)
 				folders = any = true;
 			close(sub);
 		}
